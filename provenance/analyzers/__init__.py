@@ -1,0 +1,69 @@
+"""Analyzers read a document and the compiled rules and yield findings; they never format output.
+
+The pipeline runs them in a fixed order (residue, provenance, attribution) over one shared
+``Context``: signature hits are computed once, and later analyzers may read what earlier ones found
+(attribution skips residue lines; provenance reads republisher markers among residue hits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from provenance.document import Document
+from provenance.matcher import Hit, find_hits
+from provenance.report import Finding
+from provenance.rulemodels import Detector, Signature
+from provenance.rulepack import RuleSet
+
+
+@dataclass
+class Context:
+    doc: Document
+    rules: RuleSet
+    hits: list[Hit]
+    residue_lines: set[int] = field(default_factory=set)
+    overruns: list[str] = field(default_factory=list)
+
+    def hits_for(self, dimension: str) -> list[Hit]:
+        return [h for h in self.hits if h.signature.dimension == dimension]
+
+    def hits_tagged(self, tag: str) -> list[Hit]:
+        return [h for h in self.hits if tag in h.signature.tags]
+
+
+def collect_hits(doc: Document, rules: RuleSet, timeout: float | None = None) -> tuple[list[Hit], list[str]]:
+    """Every signature hit in text order, and the ids of rules that ran out of time."""
+    hits: list[Hit] = []
+    overruns: list[str] = []
+    for sig in rules.signatures:
+        try:
+            hits.extend(find_hits(sig, doc, timeout))
+        except TimeoutError:
+            overruns.append(sig.rule.id)
+    hits.sort(key=lambda h: (h.start, h.signature.id))
+    return hits, overruns
+
+
+def make_finding(
+    rule: Signature | Detector,
+    doc: Document,
+    start: int | None,
+    end: int | None,
+    *,
+    message: str | None = None,
+    points: float = 0.0,
+    whole_lines: bool = False,
+) -> Finding:
+    """A finding for ``rule`` over ``start``..``end``; ``whole_lines`` widens it to the lines it touches."""
+    if start is None or end is None:
+        return Finding(rule=rule.id, name=rule.name, dimension=rule.dimension, severity=rule.severity,
+                       message=message or rule.message, points=round(points, 3))
+    line, end_line = doc.line_at(start), doc.line_at(max(start, end - 1))
+    if whole_lines:
+        start, end = doc.line_span(line, end_line)
+    excerpt = doc.text[start:end]
+    if len(excerpt) > 160:
+        excerpt = excerpt[:157] + "..."
+    return Finding(rule=rule.id, name=rule.name, dimension=rule.dimension, severity=rule.severity,
+                   message=message or rule.message, line=line, end_line=end_line, start=start, end=end,
+                   excerpt=excerpt, points=round(points, 3))

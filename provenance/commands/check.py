@@ -1,0 +1,89 @@
+"""``provenance check PATH...``: score every document and report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from provenance.atomic import write_atomic
+from provenance.commands.common import add_rule_options, settings_and_rules
+from provenance.corpus import corpus_report
+from provenance.pipeline import check_all
+from provenance.renderers import console as console_renderer
+from provenance.renderers.jsonout import render_corpus, render_line
+from provenance.report import DocumentReport, ReadError
+from provenance.sources import read_documents
+
+FORMATS = ("console", "json", "jsonl")
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("check", help="score documents for provenance, attribution and residue",
+                              description="Score every document under PATH... and report.")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (.txt, .md, .jsonl, .jsonl.gz)")
+    p.add_argument("--format", choices=FORMATS, default="console", help="report format (default: console)")
+    p.add_argument("--output", type=Path, metavar="FILE", help="write the report here (atomically) instead of stdout")
+    p.add_argument("--threshold", "--fail-under", type=float, metavar="N", dest="threshold",
+                   help="overall score a document needs to pass (default 50)")
+    p.add_argument("--quiet", action="store_true", help="console: a one-line summary only")
+    add_rule_options(p)
+    p.set_defaults(run=run)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[callable]:
+    if not enabled:
+        yield lambda: None
+        return
+    columns = (SpinnerColumn(), TextColumn("checked {task.completed} documents"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("check", total=None)
+        yield lambda: progress.advance(task)
+
+
+def _exit_code(items: Iterable[DocumentReport | ReadError]) -> int:
+    return 0 if all(isinstance(i, DocumentReport) and i.passed for i in items) else 1
+
+
+def _write_jsonl(results, output: Path | None) -> int:
+    failed = False
+    lines: list[str] = []
+    for item in results:
+        failed |= not (isinstance(item, DocumentReport) and item.passed)
+        line = render_line(item)
+        if output is None:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+        else:
+            lines.append(line)
+    if output is not None:
+        write_atomic(output, "".join(lines))
+    return 1 if failed else 0
+
+
+def run(args: argparse.Namespace) -> int:
+    settings, rules = settings_and_rules(args, args.paths[0])
+    results = check_all(read_documents(args.paths, settings.max_bytes), rules, settings)
+    if args.format == "jsonl":
+        return _write_jsonl(results, args.output)
+    with _progress(args.format == "console" and sys.stderr.isatty()) as tick:
+        items = []
+        for item in results:
+            items.append(item)
+            tick()
+    report = corpus_report(items, settings.threshold, rules.digest)
+    if args.format == "json":
+        text = render_corpus(report)
+        write_atomic(args.output, text) if args.output else sys.stdout.write(text)
+    elif args.output:
+        console = Console(file=open(args.output, "w", encoding="utf-8"), width=120)
+        console_renderer.render(report, console, args.quiet)
+    else:
+        console_renderer.render(report, Console(), args.quiet)
+    return _exit_code(items)

@@ -1,0 +1,35 @@
+"""What several commands share: the rule and settings options, and loading both."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from provenance.config import Settings, load_settings
+from provenance.rulepack import RuleSet, load_rules
+
+
+def add_rule_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("rules and settings")
+    group.add_argument("--rules", action="append", default=[], metavar="DIR",
+                       help="extra rule folder (repeatable); a rule with a shipped id replaces it")
+    group.add_argument("--config", type=Path, metavar="FILE",
+                       help="settings file (default: provenance.toml or [tool.provenance] found upward)")
+    group.add_argument("--enable", action="append", default=[], metavar="RULE", help="run only these rule ids")
+    group.add_argument("--disable", action="append", default=[], metavar="RULE", help="never run these rule ids")
+
+
+def settings_and_rules(args: argparse.Namespace, start: Path) -> tuple[Settings, RuleSet]:
+    """Settings found from ``start`` with flags applied, and the rule set they name."""
+    settings = load_settings(start, args.config)
+    updates = {
+        "rules": settings.rules + [str(Path(r).resolve()) for r in args.rules],
+        "enable": settings.enable + args.enable,
+        "disable": settings.disable + args.disable,
+    }
+    if getattr(args, "threshold", None) is not None:
+        updates["threshold"] = args.threshold
+    settings = settings.model_copy(update=updates)
+    rules = load_rules(extra_dirs=[Path(r) for r in settings.rules], disabled=settings.disable,
+                       enabled_only=settings.enable)
+    return settings, rules

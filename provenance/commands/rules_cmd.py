@@ -1,0 +1,57 @@
+"""``provenance rules list`` and ``provenance rules test [DIR]``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from provenance.commands.common import add_rule_options, settings_and_rules
+from provenance.ruletest import run_examples
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("rules", help="list rules, or run their examples",
+                              description="List the rules in force, or run every rule's examples.")
+    sub = p.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    lister = sub.add_parser("list", help="list the rules in force", description="List the rules in force.")
+    add_rule_options(lister)
+    lister.set_defaults(run=run_list)
+    tester = sub.add_parser("test", help="run every rule's match / no_match examples",
+                            description="Run every rule's examples; a failing example exits 1.")
+    tester.add_argument("dir", nargs="?", type=Path, help="a rule folder to test beside the shipped rules")
+    add_rule_options(tester)
+    tester.set_defaults(run=run_test)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    _, rules = settings_and_rules(args, Path.cwd())
+    table = Table(title=f"{len(rules.all_rules())} rules, {len(rules.outlets)} outlet profiles (digest {rules.digest})")
+    for column in ("id", "name", "dimension", "kind", "severity", "weight", "file"):
+        table.add_column(column, overflow="fold")
+    for rule in rules.all_rules():
+        kind = type(rule).__name__.lower()
+        table.add_row(rule.id, rule.name, rule.dimension, kind, getattr(rule, "severity", "-"),
+                      f"{getattr(rule, 'weight', 0):g}", rules.origins.get(rule.id, ""))
+    Console().print(table)
+    return 0
+
+
+def run_test(args: argparse.Namespace) -> int:
+    if args.dir:
+        args.rules = [*args.rules, str(args.dir)]
+    _, rules = settings_and_rules(args, Path.cwd())
+    console = Console()
+    results = list(run_examples(rules))
+    failures = [r for r in results if not r.ok]
+    for r in failures:
+        want = "should fire on" if r.expected else "should not fire on"
+        console.print(f"[red]FAIL[/red] {r.rule} {want}: {r.text[:100]!r}")
+    fired = {r.rule for r in results if r.expected and r.fired}
+    silent = sorted({r.rule for r in results} - fired)
+    for rule_id in silent:
+        console.print(f"[yellow]never fires[/yellow] {rule_id}: none of its match examples fires")
+    console.print(f"{len(results) - len(failures)} passed, {len(failures)} failed")
+    return 1 if failures or silent else 0

@@ -1,0 +1,80 @@
+"""The document model: normalised text, its lines with offsets, and the metadata that came with it.
+
+Everything downstream (analyzers, scoring, reports) works on code-point offsets into ``Document.text``,
+which is already decoded and newline-normalised, so offsets and hashes never depend on the platform
+that saved the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property
+
+META_FIELDS = ("url", "title", "published", "author", "outlet")
+
+
+def normalise_newlines(text: str) -> str:
+    """Turn ``\\r\\n`` and lone ``\\r`` into ``\\n`` and drop a leading BOM."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a document: 1-based number, offsets of its text (without the newline)."""
+
+    number: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+@dataclass
+class Document:
+    """A document to check. ``notes`` carry reading problems that are findings, not errors."""
+
+    id: str
+    path: str
+    text: str
+    meta: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        out: list[Line] = []
+        pos = 0
+        for number, chunk in enumerate(self.text.split("\n"), start=1):
+            out.append(Line(number, pos, pos + len(chunk), chunk))
+            pos += len(chunk) + 1
+        if out and out[-1].start == len(self.text) and len(out) > 1:
+            out.pop()  # the empty remainder after a final newline is not a line
+        return out
+
+    @cached_property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [line.start for line in self.lines]
+
+    def line_at(self, offset: int) -> int:
+        """1-based number of the line holding ``offset``."""
+        return max(1, bisect_right(self._line_starts, offset))
+
+    def line_span(self, first: int, last: int) -> tuple[int, int]:
+        """Offsets covering lines ``first``..``last`` (1-based, inclusive)."""
+        return self.lines[first - 1].start, self.lines[last - 1].end

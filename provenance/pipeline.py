@@ -1,0 +1,56 @@
+"""The pipeline: a document goes through the three analyzers, then scoring, into its report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from provenance.analyzers import Context, attribution, collect_hits, make_finding, provenance, residue
+from provenance.config import Settings
+from provenance.document import Document
+from provenance.report import DocumentReport, Finding, ReadError
+from provenance.rulepack import RuleSet
+from provenance.scoring import residue_points, score
+
+
+def _reading_findings(ctx: Context) -> Iterator[Finding]:
+    """Problems met while reading or matching that the curator should see, as findings."""
+    for rule in ctx.rules.detectors_named("decoding-fallback"):
+        for note in ctx.doc.notes:
+            yield make_finding(rule, ctx.doc, None, None, message=f"{rule.message}: {note}")
+    for rule in ctx.rules.detectors_named("rule-timeout"):
+        for rule_id in ctx.overruns:
+            yield make_finding(rule, ctx.doc, None, None, message=f"{rule.message}: {rule_id}")
+
+
+def _with_residue_points(doc: Document, found: list[Finding], lines: set[int]) -> tuple[float, list[Finding]]:
+    value, costs = residue_points(doc, lines)
+    priced = [f.model_copy(update={"points": -round(sum(costs.get(n, 0.0) for n in range(f.line, f.end_line + 1)), 3)})
+              for f in found]
+    return value, priced
+
+
+def check_document(doc: Document, rules: RuleSet, settings: Settings) -> DocumentReport:
+    hits, overruns = collect_hits(doc, rules, settings.regex_timeout)
+    ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns)
+    res = residue.analyze(ctx)
+    _, residue_findings = _with_residue_points(doc, res.findings, res.lines)
+    prov = provenance.analyze(ctx)
+    attr = attribution.analyze(ctx)
+    findings = [*_reading_findings(ctx), *residue_findings, *prov.findings, *attr.findings]
+    scores = score(doc, findings, attr.quotes, res.lines, settings)
+    return DocumentReport(
+        id=doc.id, path=doc.path, sha256=doc.sha256, scores=scores,
+        passed=scores.overall >= settings.threshold and not doc_blocked(findings),
+        outlet=prov.outlet, facts=prov.facts, quotes=attr.quotes, findings=findings,
+        chars=len(doc.text), lines=len(doc.lines),
+    )
+
+
+def doc_blocked(findings: list[Finding]) -> bool:
+    """A finding of severity ``error`` blocks the document whatever its score."""
+    return any(f.severity == "error" for f in findings)
+
+
+def check_all(items: Iterable[Document | ReadError], rules: RuleSet, settings: Settings) -> Iterator[DocumentReport | ReadError]:
+    for item in items:
+        yield item if isinstance(item, ReadError) else check_document(item, rules, settings)

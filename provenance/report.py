@@ -1,0 +1,150 @@
+"""Report models: the single definition of what ``provenance check`` writes.
+
+The JSON Schemas in ``schemas/`` are generated from these models (``python -m provenance.schemas``);
+``../shared/docs/report-contract.md`` names the fields that CI jobs and evaluators rely on.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+Dimension = Literal["provenance", "attribution", "residue"]
+Severity = Literal["info", "warning", "error"]
+QuoteKind = Literal["named", "pronoun", "organisation", "relayed", "anonymous", "vague", "unattributed"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Finding(_Model):
+    """One rule hit. Residue findings always cover whole lines (``line``..``end_line``)."""
+
+    rule: str = Field(description="Stable rule id, e.g. RS101")
+    name: str = Field(description="Readable rule name")
+    dimension: Dimension
+    severity: Severity
+    message: str
+    line: int | None = Field(None, ge=1, description="First line, 1-based; null for document-level findings")
+    end_line: int | None = Field(None, ge=1, description="Last line, inclusive")
+    start: int | None = Field(None, ge=0, description="Start offset (code points)")
+    end: int | None = Field(None, ge=0, description="End offset (exclusive)")
+    excerpt: str = ""
+    points: float = Field(0.0, description="Effect of this finding on its dimension's score")
+
+
+class Span(_Model):
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Quote(_Model):
+    """A direct quotation: offsets of the quoted words, inside the quote marks."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    speaker: Span | None
+    kind: QuoteKind
+    resolved: Span | None = Field(None, description="For a pronoun: the named speaker it refers to")
+    line: int = Field(ge=1)
+
+
+class Reliability(_Model):
+    label: str
+    source: str
+    date: str = ""
+    url: str = ""
+
+
+class Outlet(_Model):
+    """The outlet a document is attributed to. ``id`` and ``name`` are null when only a domain is known."""
+
+    id: str | None
+    name: str | None
+    domain: str | None
+    confidence: float = Field(ge=0, le=1)
+    evidence: list[str]
+    kind: str | None = None
+    country: str | None = None
+    ownership: str | None = None
+    flags: list[str] = Field(default_factory=list)
+    reliability: list[Reliability] = Field(default_factory=list)
+
+
+class Facts(_Model):
+    """What the document says about its own provenance."""
+
+    published: str | None = None
+    published_text: str | None = None
+    byline: str | None = None
+    dateline: str | None = None
+    republished: bool = False
+    chain: list[str] = Field(default_factory=list)
+
+
+class Scores(_Model):
+    provenance: float = Field(ge=0, le=100)
+    attribution: float | None = Field(ge=0, le=100)
+    residue: float = Field(ge=0, le=100)
+    overall: float = Field(ge=0, le=100)
+
+
+class DocumentReport(_Model):
+    id: str
+    path: str
+    sha256: str
+    scores: Scores
+    passed: bool
+    outlet: Outlet | None
+    facts: Facts
+    quotes: list[Quote]
+    findings: list[Finding]
+    chars: int = Field(ge=0)
+    lines: int = Field(ge=0)
+
+
+class ReadError(_Model):
+    """A document (or record) that could not be read."""
+
+    path: str
+    line: int | None = None
+    message: str
+
+
+class ErrorRecord(_Model):
+    """What ``--format jsonl`` writes for a document that could not be read."""
+
+    error: str
+    path: str
+    line: int | None = None
+
+
+class Tool(_Model):
+    name: str = "provenance"
+    version: str
+    rules_digest: str
+
+
+class Summary(_Model):
+    documents: int
+    passed: int
+    failed: int
+    errors: int
+    threshold: float
+    mean_scores: dict[str, float | None]
+    rules: dict[str, int] = Field(description="How many findings each rule produced")
+    outlets: dict[str, int] = Field(description="Documents per outlet id (or domain, or 'unknown')")
+
+
+class CorpusReport(_Model):
+    schema_version: str = SCHEMA_VERSION
+    tool: Tool
+    summary: Summary
+    documents: list[DocumentReport]
+    errors: list[ReadError]

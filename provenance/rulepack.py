@@ -1,0 +1,180 @@
+"""Loading rule packs: TOML files checked against the rule-pack schema, then built into a RuleSet.
+
+Problems are collected, not raised one at a time, so a rule author sees every broken key at once,
+each as ``FILE: KEY: PROBLEM``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+from pydantic import ValidationError
+
+from provenance.matcher import CompiledSignature, PatternError, compile_signature
+from provenance.paths import schemas_dir, shipped_rules_dir
+from provenance.rulemodels import Detector, Lexicon, OutletProfile, RulePack, Signature
+
+RULE_PACK_SCHEMA = "rule-pack.schema.json"
+
+
+class RuleLoadError(Exception):
+    """Rule packs that cannot be used; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class RuleSet:
+    """Every rule of a run, compiled once."""
+
+    signatures: list[CompiledSignature] = field(default_factory=list)
+    detectors: list[Detector] = field(default_factory=list)
+    lexicons: dict[str, Lexicon] = field(default_factory=dict)
+    outlets: list[OutletProfile] = field(default_factory=list)
+    origins: dict[str, str] = field(default_factory=dict)
+    digest: str = ""
+    _memo: dict[str, object] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, build):
+        """Structures an analyzer derives from the rules, built once per rule set."""
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        return self._memo[key]
+
+    def signatures_for(self, dimension: str) -> list[CompiledSignature]:
+        return [s for s in self.signatures if s.rule.dimension == dimension]
+
+    def detectors_named(self, detector: str) -> list[Detector]:
+        return [d for d in self.detectors if d.detector == detector]
+
+    def lexicon(self, name: str) -> list[str]:
+        lex = self.lexicons.get(name)
+        return list(lex.words) if lex else []
+
+    def rule(self, rule_id: str) -> Signature | Detector | Lexicon | None:
+        for sig in self.signatures:
+            if sig.rule.id == rule_id:
+                return sig.rule
+        for rule in [*self.detectors, *self.lexicons.values()]:
+            if rule.id == rule_id:
+                return rule
+        return None
+
+    def all_rules(self) -> list[Signature | Detector | Lexicon]:
+        rules = [s.rule for s in self.signatures] + self.detectors + list(self.lexicons.values())
+        return sorted(rules, key=lambda r: r.id)
+
+
+@lru_cache(maxsize=1)
+def _pack_validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads((schemas_dir() / RULE_PACK_SCHEMA).read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _where(data: dict, path: Iterable) -> str:
+    """``signature[3] (RS101).pattern``: a schema error path a rule author can find in the file."""
+    parts: list[str] = []
+    node = data
+    for key in path:
+        if isinstance(key, int):
+            rule_id = node[key].get("id") if isinstance(node, list) and isinstance(node[key], dict) else None
+            parts[-1] += f"[{key}]" + (f" ({rule_id})" if rule_id else "")
+        else:
+            parts.append(str(key))
+        node = node[key] if isinstance(node, (dict, list)) else node
+    return ".".join(parts) or "(top level)"
+
+
+def read_pack(path: Path) -> tuple[RulePack | None, list[str]]:
+    """Parse and validate one pack file; returns the pack or the problems found."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [f"{path}: cannot read: {exc}"]
+    except tomllib.TOMLDecodeError as exc:
+        return None, [f"{path}: malformed TOML: {exc}"]
+    errors = sorted(_pack_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        return None, [f"{path}: {_where(data, e.absolute_path)}: {e.message}" for e in errors]
+    try:
+        return RulePack.model_validate(data), []
+    except ValidationError as exc:
+        return None, [f"{path}: {_where(data, err['loc'])}: {err['msg']}" for err in exc.errors()]
+
+
+def pack_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*.toml") if p.is_file())
+
+
+def load_rules(
+    extra_dirs: Iterable[Path] = (),
+    disabled: Iterable[str] = (),
+    enabled_only: Iterable[str] = (),
+    include_shipped: bool = True,
+) -> RuleSet:
+    """Load the shipped packs, then each extra folder; a later rule with the same id replaces an earlier one."""
+    dirs = ([shipped_rules_dir()] if include_shipped else []) + [Path(d) for d in extra_dirs]
+    problems: list[str] = []
+    chosen: dict[str, tuple[Path, object]] = {}
+    outlets: dict[str, tuple[Path, OutletProfile]] = {}
+    hasher = hashlib.sha256()
+    for directory in dirs:
+        if not directory.is_dir():
+            problems.append(f"{directory}: rule folder not found")
+            continue
+        seen_here: dict[str, Path] = {}
+        for path in pack_files(directory):
+            hasher.update(path.name.encode() + b"\0" + path.read_bytes())
+            pack, found = read_pack(path)
+            problems.extend(found)
+            if pack is None:
+                continue
+            for rule in [*pack.signature, *pack.detector, *pack.lexicon]:
+                if rule.id in seen_here:
+                    problems.append(f"{path}: {rule.id}: duplicate rule id (also in {seen_here[rule.id]})")
+                    continue
+                seen_here[rule.id] = path
+                chosen[rule.id] = (path, rule)
+            for outlet in pack.outlet:
+                outlets[outlet.id] = (path, outlet)
+    rules = _build(chosen, outlets, set(disabled), set(enabled_only), problems)
+    if problems:
+        raise RuleLoadError(problems)
+    rules.digest = hasher.hexdigest()[:16]
+    return rules
+
+
+def _build(chosen, outlets, disabled: set[str], enabled_only: set[str], problems: list[str]) -> RuleSet:
+    rules = RuleSet()
+    for rule_id, (path, rule) in sorted(chosen.items()):
+        rules.origins[rule_id] = str(path)
+        active = rule_id not in disabled and (not enabled_only or rule_id in enabled_only)
+        if isinstance(rule, Lexicon):
+            rules.lexicons[rule.name] = rule
+            continue
+        compiled = _compile(path, rule, problems) if isinstance(rule, Signature) else rule
+        if compiled is None or not (rule.enabled and active):
+            continue
+        if isinstance(rule, Signature):
+            rules.signatures.append(compiled)
+        else:
+            rules.detectors.append(rule)
+    rules.outlets = [profile for _, (_, profile) in sorted(outlets.items())]
+    return rules
+
+
+def _compile(path: Path, rule: Signature, problems: list[str]) -> CompiledSignature | None:
+    try:
+        return compile_signature(rule)
+    except PatternError as exc:
+        problems.append(f"{path}: {rule.id}.patterns: {exc}")
+        return None

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from provenance.config import Settings
+from provenance.document import Document
+from provenance.pipeline import check_document
+from provenance.rulepack import load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def rules():
+    return load_rules()
+
+
+@pytest.fixture(scope="session")
+def check(rules):
+    def _check(text: str, **meta):
+        return check_document(Document(id="t", path="t", text=text, meta=meta), rules, Settings())
+    return _check
+
+
+@pytest.fixture(scope="session")
+def schema():
+    def _load(name: str) -> jsonschema.Draft202012Validator:
+        data = json.loads((ROOT / "schemas" / name).read_text(encoding="utf-8"))
+        return jsonschema.Draft202012Validator(data)
+    return _load
+
+
+@pytest.fixture(scope="session")
+def seed_reports(rules):
+    from provenance.sources import read_documents
+    return {d.id: check_document(d, rules, Settings()) for d in read_documents([CORPUS])}

@@ -1,0 +1,62 @@
+"""The command line as a user meets it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from provenance import __version__
+from provenance.cli import main
+
+from conftest import CORPUS, ROOT
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "provenance", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_version():
+    assert run("--version").stdout.strip() == f"provenance {__version__}"
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["rules"], ["rules", "list"], ["rules", "test"]])
+def test_help_on_every_command(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([*command, "--help"])
+    assert exc.value.code == 0
+    assert "usage:" in capsys.readouterr().out
+
+
+def test_check_json_validates_and_exit_code(schema):
+    result = run("check", str(CORPUS), "--format", "json")
+    assert result.returncode in (0, 1)
+    report = json.loads(result.stdout)
+    schema("corpus-report.schema.json").validate(report)
+    assert result.returncode == (0 if all(d["passed"] for d in report["documents"]) else 1)
+    assert len(report["documents"]) == 5
+
+
+def test_check_is_deterministic():
+    assert run("check", str(CORPUS), "--format", "json").stdout == run("check", str(CORPUS), "--format", "json").stdout
+
+
+def test_console_report_lists_documents():
+    out = run("check", str(CORPUS)).stdout
+    assert "000_b80e25abf9b4de4d.txt" in out and "documents:" in out
+
+
+def test_bad_rule_file_names_file_and_key(tmp_path):
+    (tmp_path / "bad.toml").write_text('[pack]\nname = "x"\ndescription = "d"\n[[signature]]\nid = "ZZ001"\nname = "n"\n'
+                                       'dimension = "residue"\nmessage = "m"\npatterns = ["("]\n'
+                                       'examples.match = ["a"]\nexamples.no_match = ["b"]\n', encoding="utf-8")
+    result = run("check", str(CORPUS), "--rules", str(tmp_path))
+    assert result.returncode == 2
+    assert "bad.toml" in result.stderr and "ZZ001" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_jsonl_output_one_line_per_document():
+    lines = run("check", str(CORPUS), "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == sorted(p.name for p in CORPUS.glob("*.txt"))

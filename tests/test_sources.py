@@ -1,0 +1,42 @@
+"""Reading documents: formats, sidecars, newline and BOM normalisation, stable order."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from provenance.report import ReadError
+from provenance.sources import read_documents
+
+
+def test_crlf_and_bom_give_the_same_text_and_hash(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"One\nTwo\n")
+    (tmp_path / "b.txt").write_bytes(b"\xef\xbb\xbfOne\r\nTwo\r\n")
+    (tmp_path / "c.txt").write_bytes(b"One\rTwo\r")
+    a, b, c = read_documents([tmp_path])
+    assert a.text == b.text == c.text == "One\nTwo\n"
+    assert a.sha256 == b.sha256 == c.sha256
+
+
+def test_sidecar_metadata_and_not_a_document(tmp_path):
+    (tmp_path / "doc.txt").write_text("Text", encoding="utf-8")
+    (tmp_path / "doc.meta.json").write_text(json.dumps({"url": "https://www.rt.com/news/1"}), encoding="utf-8")
+    docs = list(read_documents([tmp_path]))
+    assert len(docs) == 1 and docs[0].meta == {"url": "https://www.rt.com/news/1"}
+
+
+def test_jsonl_records_ids_and_errors(tmp_path):
+    lines = [json.dumps({"id": "r1", "text": "A"}), "{broken", json.dumps({"title": "no text"}), json.dumps({"text": "B"})]
+    (tmp_path / "set.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with gzip.open(tmp_path / "z.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.write(json.dumps({"text": "C"}) + "\n")
+    items = list(read_documents([tmp_path]))
+    assert [getattr(i, "id", None) for i in items] == ["r1", None, None, "set.jsonl#4", "z.jsonl.gz#1"]
+    assert [i.line for i in items if isinstance(i, ReadError)] == [2, 3]
+
+
+def test_order_is_stable_and_recursive(tmp_path):
+    for name in ["b/2.txt", "a.txt", "b/1.md", "c.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [d.id for d in read_documents([tmp_path])] == ["a.txt", "b/1.md", "b/2.txt", "c.txt"]
