@@ -15,12 +15,13 @@ from provenance.atomic import write_atomic
 from provenance.commands.common import add_rule_options, settings_and_rules
 from provenance.corpus import corpus_report
 from provenance.pipeline import check_all
+from provenance.renderers import CORPUS_RENDERERS
 from provenance.renderers import console as console_renderer
-from provenance.renderers.jsonout import render_corpus, render_line
+from provenance.renderers.jsonout import render_line
 from provenance.report import DocumentReport, ReadError
 from provenance.sources import read_documents
 
-FORMATS = ("console", "json", "jsonl")
+FORMATS = ("console", "jsonl", *CORPUS_RENDERERS)
 
 
 def add_parser(subparsers) -> None:
@@ -78,8 +79,8 @@ def run(args: argparse.Namespace) -> int:
             items.append(item)
             tick()
     report = corpus_report(items, settings.threshold, rules.digest)
-    if args.format == "json":
-        text = render_corpus(report)
+    if args.format in CORPUS_RENDERERS:
+        text = CORPUS_RENDERERS[args.format](report)
         write_atomic(args.output, text) if args.output else sys.stdout.write(text)
     elif args.output:
         console = Console(file=open(args.output, "w", encoding="utf-8"), width=120)
