@@ -1,0 +1,132 @@
+"""context-classifier: each line is judged from its own features, then the doubtful ones from their
+neighbours, as jusText does with paragraphs, but on text alone.
+
+0. Hard-wrapped lines (a line without a sentence end followed by one starting in lower case, or a
+   line ending in a comma or hyphen) are joined into one block first, and blocks are judged.
+1. Each block gets a class: ``good`` (long, many stopwords, or a full sentence of some
+   length), ``near`` (enough stopwords, a few words), ``short`` (too short to judge) or ``bad``.
+   Lines another rule already called residue are ``bad`` anchors.
+2. ``near`` lines are good unless the nearest good-or-bad line on both sides is bad.
+3. ``short`` lines take the class of their neighbours when both sides agree; the start and the end
+   of the text count as bad, so short runs at the edges go. Mixed neighbours leave a line alone.
+
+Only ``bad`` lines that no other rule decided are reported, each with the features that decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from provenance.detectors.page import Decision, LineInfo, Page, Params, line_info
+
+GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
+_CONTINUES = regex.compile(r"^[\p{Ll}(]")
+_OPEN_END = regex.compile(r"[,\-–(]$")
+
+
+def _wrapped(line: LineInfo, after: LineInfo) -> bool:
+    return after.number == line.number + 1 and (
+        bool(_OPEN_END.search(line.text)) or (not line.sentence_end and bool(_CONTINUES.match(after.text))))
+
+
+def blocks(page: Page) -> list[list[LineInfo]]:
+    """Runs of hard-wrapped lines that make one paragraph; every other line is a block alone."""
+    out: list[list[LineInfo]] = []
+    for line in page.lines:
+        if out and _wrapped(out[-1][-1], line) and out[-1][-1].number not in page.decided and line.number not in page.decided:
+            out[-1].append(line)
+        else:
+            out.append([line])
+    return out
+
+
+def block_info(block: list[LineInfo], page: Page) -> LineInfo:
+    if len(block) == 1:
+        return block[0]
+    joined = line_info(block[0].number, " ".join(line.text for line in block), page.stopwords)
+    return joined
+
+
+def initial_class(line: LineInfo, p: dict[str, float], decided: set[int]) -> str:
+    if line.number in decided:
+        return BAD
+    if line.spaceless:
+        return GOOD if line.sentence_end else SHORT
+    if line.chars >= p["good_chars"] and line.stop_share >= p["good_stop_share"]:
+        return GOOD
+    if line.sentence_end and line.words >= p["sentence_words"] and line.stop_share >= p["sentence_stop_share"]:
+        return GOOD
+    if line.chars < p["short_chars"]:
+        return SHORT
+    if line.stop_share >= p["near_stop_share"]:
+        return NEAR
+    if line.chars >= p["long_chars"] and line.stop_share >= p["long_min_stop_share"]:
+        return NEAR
+    return BAD
+
+
+def _nearest(classes: list[str], i: int, step: int, skip: tuple[str, ...]) -> str:
+    j = i + step
+    while 0 <= j < len(classes):
+        if classes[j] not in skip:
+            return classes[j]
+        j += step
+    return BAD
+
+
+def _neighbour_classes(classes: list[str], skip: tuple[str, ...]) -> list[tuple[str, str]]:
+    """For each line, the nearest class not in ``skip`` above and below (edges count as bad), in two passes."""
+    above, below = [BAD] * len(classes), [BAD] * len(classes)
+    last = BAD
+    for i, c in enumerate(classes):
+        above[i] = last
+        if c not in skip:
+            last = c
+    last = BAD
+    for i in range(len(classes) - 1, -1, -1):
+        below[i] = last
+        if classes[i] not in skip:
+            last = classes[i]
+    return list(zip(above, below))
+
+
+def revise(classes: list[str], near_may_turn_bad: bool) -> list[str]:
+    out = list(classes)
+    for i, (up, down) in enumerate(_neighbour_classes(classes, (SHORT, NEAR))):
+        if classes[i] == NEAR:
+            out[i] = BAD if near_may_turn_bad and up == BAD and down == BAD else GOOD
+    final = list(out)
+    for i, (up, down) in enumerate(_neighbour_classes(out, (SHORT,))):
+        if out[i] == SHORT and up == down:
+            final[i] = up
+    return final
+
+
+def _why(line: LineInfo, first: str) -> str:
+    punct = "ends a sentence" if line.sentence_end else "no sentence end"
+    return (f"{first}: {line.words} words, {line.chars} characters, {line.stop_share:.0%} stopwords, "
+            f"{line.capital_share:.0%} capitalised, {punct}")
+
+
+def detect(page: Page, params: Params) -> Iterator[Decision]:
+    if page.language is None:
+        return
+    keys = ("good_chars", "good_stop_share", "sentence_words", "sentence_stop_share", "short_chars",
+            "near_stop_share", "long_chars", "long_min_stop_share")
+    p = {k: params.float(k) for k in keys}
+    units = blocks(page)
+    infos = [block_info(b, page) for b in units]
+    first = [BAD if any(x.number in page.decided for x in b) else initial_class(i, p, page.decided)
+             for b, i in zip(units, infos)]
+    if first.count(GOOD) < params.int("min_good_blocks"):
+        return
+    if params.bool("anchors_only"):
+        first = [c if c == GOOD or b[0].number in page.decided or any(x.number in page.decided for x in b)
+                 else (GOOD if c == NEAR else SHORT) for b, c in zip(units, first)]
+    final = revise(first, params.bool("near_may_turn_bad"))
+    for block, info, before, after in zip(units, infos, first, final):
+        if after == BAD and block[0].number not in page.decided:
+            label = "low-content line" if before == BAD else f"{before} line among residue"
+            yield Decision(block[0].number, block[-1].number, _why(info, label))

@@ -1,0 +1,29 @@
+"""menu-run: runs of short title-like lines (menus, category lists, link lists).
+
+PASS: one sub-heading between paragraphs. FAIL: 'World', 'Business', 'Sport', 'Culture' on lines of
+their own, ``min_run`` or more in a row, each short, capitalised and without a sentence end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from provenance.detectors.page import Decision, LineInfo, Page, Params
+
+
+def _menu_item(line: LineInfo, max_words: int, min_capitals: float) -> bool:
+    return (0 < line.words <= max_words and not line.sentence_end
+            and line.capital_share >= min_capitals and not line.spaceless)
+
+
+def detect(page: Page, params: Params) -> Iterator[Decision]:
+    max_words, min_run = params.int("max_words"), params.int("min_run")
+    min_capitals = params.float("min_capital_share")
+    run: list[LineInfo] = []
+    for line in [*page.lines, None]:
+        if line is not None and _menu_item(line, max_words, min_capitals):
+            run.append(line)
+            continue
+        if len(run) >= min_run:
+            yield Decision(run[0].number, run[-1].number, f"{len(run)} short title-like lines in a row")
+        run = []
