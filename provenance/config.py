@@ -31,6 +31,7 @@ class Settings(BaseModel):
     disable: list[str] = Field(default_factory=list, description="Rule ids that never run")
     max_bytes: int = Field(DEFAULT_MAX_BYTES, ge=1, description="Files or records larger than this are skipped")
     regex_timeout: float = Field(2.0, gt=0, description="Seconds one pattern may spend on one document")
+    templates: bool = Field(True, description="Count lines recurring across the corpus first (template residue)")
     source: str | None = Field(None, description="The settings file these came from")
 
 

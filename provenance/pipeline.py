@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from provenance.analyzers import Context, attribution, collect_hits, make_finding, provenance, residue
 from provenance.config import Settings
@@ -10,6 +11,9 @@ from provenance.document import Document
 from provenance.report import DocumentReport, Finding, ReadError
 from provenance.rulepack import RuleSet
 from provenance.scoring import residue_points, score
+
+if TYPE_CHECKING:
+    from provenance.templates import TemplateCounts
 
 
 def _reading_findings(ctx: Context) -> Iterator[Finding]:
@@ -29,9 +33,10 @@ def _with_residue_points(doc: Document, found: list[Finding], lines: set[int]) -
     return value, priced
 
 
-def check_document(doc: Document, rules: RuleSet, settings: Settings) -> DocumentReport:
+def check_document(doc: Document, rules: RuleSet, settings: Settings,
+                   templates: TemplateCounts | None = None) -> DocumentReport:
     hits, overruns = collect_hits(doc, rules, settings.regex_timeout)
-    ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns)
+    ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns, templates=templates)
     res = residue.analyze(ctx)
     _, residue_findings = _with_residue_points(doc, res.findings, res.lines)
     prov = provenance.analyze(ctx)
@@ -51,6 +56,7 @@ def doc_blocked(findings: list[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
 
 
-def check_all(items: Iterable[Document | ReadError], rules: RuleSet, settings: Settings) -> Iterator[DocumentReport | ReadError]:
+def check_all(items: Iterable[Document | ReadError], rules: RuleSet, settings: Settings,
+              templates: TemplateCounts | None = None) -> Iterator[DocumentReport | ReadError]:
     for item in items:
-        yield item if isinstance(item, ReadError) else check_document(item, rules, settings)
+        yield item if isinstance(item, ReadError) else check_document(item, rules, settings, templates)

@@ -20,6 +20,7 @@ from provenance.renderers import console as console_renderer
 from provenance.renderers.jsonout import render_line
 from provenance.report import DocumentReport, ReadError
 from provenance.sources import read_documents
+from provenance.templates import corpus_templates
 
 FORMATS = ("console", "jsonl", *CORPUS_RENDERERS)
 
@@ -33,6 +34,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--threshold", "--fail-under", type=float, metavar="N", dest="threshold",
                    help="overall score a document needs to pass (default 50)")
     p.add_argument("--quiet", action="store_true", help="console: a one-line summary only")
+    p.add_argument("--no-templates", action="store_false", dest="templates", default=None,
+                   help="skip the corpus pre-pass that finds lines recurring across an outlet's documents")
     add_rule_options(p)
     p.set_defaults(run=run)
 
@@ -70,7 +73,8 @@ def _write_jsonl(results, output: Path | None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     settings, rules = settings_and_rules(args, args.paths[0])
-    results = check_all(read_documents(args.paths, settings.max_bytes), rules, settings)
+    templates = corpus_templates(args.paths, settings, rules, args.templates)
+    results = check_all(read_documents(args.paths, settings.max_bytes), rules, settings, templates)
     if args.format == "jsonl":
         return _write_jsonl(results, args.output)
     with _progress(args.format == "console" and sys.stderr.isatty()) as tick:

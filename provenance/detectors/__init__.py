@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from provenance.detectors import classifier, menus, repeated, separators, symbols
+from provenance.detectors import classifier, menus, repeated, separators, symbols, teasers, template
 from provenance.detectors.page import Decision, Page, Params
 
 DetectorFunction = Callable[[Page, Params], Iterator[Decision]]
@@ -19,7 +19,9 @@ DETECTORS: dict[str, DetectorFunction] = {
     "symbol-line": symbols.detect,
     "separator-row": separators.detect,
     "menu-run": menus.detect,
+    "template-line": template.detect,
+    "teaser-block": teasers.detect,
     "context-classifier": classifier.detect,
 }
 
-AFTER_EVIDENCE = frozenset({"context-classifier"})
+AFTER_EVIDENCE = frozenset({"teaser-block", "context-classifier"})

@@ -7,7 +7,8 @@ neighbours, as jusText does with paragraphs, but on text alone.
    length), ``near`` (enough stopwords, a few words), ``short`` (too short to judge) or ``bad``.
    Lines another rule already called residue are ``bad`` anchors.
 2. ``near`` lines are good unless the nearest good-or-bad line on both sides is bad.
-3. ``short`` lines take the class of their neighbours when both sides agree; the start and the end
+3. ``short`` lines after the last good block are residue (the foot of the page, ``tail_run``);
+   other ``short`` lines take the class of their neighbours when both sides agree; the start and the end
    of the text count as bad, so short runs at the edges go. Mixed neighbours leave a line alone.
 
 Only ``bad`` lines that no other rule decided are reported, each with the features that decided.
@@ -92,6 +93,12 @@ def _neighbour_classes(classes: list[str], skip: tuple[str, ...]) -> list[tuple[
     return list(zip(above, below))
 
 
+def tail_run(classes: list[str]) -> list[str]:
+    """Short lines after the last good block are the page's foot (the bottom edge run)."""
+    last_good = max((i for i, c in enumerate(classes) if c == GOOD), default=len(classes))
+    return [BAD if i > last_good and c == SHORT else c for i, c in enumerate(classes)]
+
+
 def revise(classes: list[str], near_may_turn_bad: bool) -> list[str]:
     out = list(classes)
     for i, (up, down) in enumerate(_neighbour_classes(classes, (SHORT, NEAR))):
@@ -125,6 +132,8 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     if params.bool("anchors_only"):
         first = [c if c == GOOD or b[0].number in page.decided or any(x.number in page.decided for x in b)
                  else (GOOD if c == NEAR else SHORT) for b, c in zip(units, first)]
+    if params.bool("tail_run"):
+        first = tail_run(first)
     final = revise(first, params.bool("near_may_turn_bad"))
     for block, info, before, after in zip(units, infos, first, final):
         if after == BAD and block[0].number not in page.decided:
