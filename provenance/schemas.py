@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
 
+from provenance.clean import CleanMap
 from provenance.report import CorpusReport, DocumentReport, ErrorRecord
 from provenance.rulemodels import RulePack
 
@@ -29,6 +30,7 @@ def generated() -> dict[str, dict]:
         "rule-pack.schema.json": RulePack,
         "corpus-report.schema.json": CorpusReport,
         "document-report.schema.json": DocumentReport,
+        "clean-map.schema.json": CleanMap,
     }
     out = {name: _schema(model.__name__, model.model_json_schema()) for name, model in models.items()}
     out["report-line.schema.json"] = _schema("ReportLine", line)
@@ -37,6 +39,11 @@ def generated() -> dict[str, dict]:
 
 def render(schema: dict) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def render_model(model: BaseModel) -> str:
+    """A model as the JSON the tool writes: indented, keys in model order, UTF-8 kept."""
+    return model.model_dump_json(indent=2) + "\n"
 
 
 def write_all(directory: Path) -> list[Path]:

@@ -28,7 +28,10 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
         last_seen[line.key] = i
         if j is None or i - j > max_gap:
             continue
-        around = lines[max(0, j - 1): i + 2]
+        between = lines[j + 1: i]
+        if any(x.words > max_words for x in between):
+            continue
+        around = [*lines[max(0, j - 1): j], *between, *lines[i + 1: i + 2]]
         if any(x.number in page.decided for x in around):
             yield Decision(lines[j].number, lines[j].number, f"shown again on line {line.number}, beside residue")
             yield Decision(line.number, line.number, f"repeats line {lines[j].number} beside residue")
