@@ -3,7 +3,8 @@
 
 PASS: a headline and, further down, the body. FAIL: 'Talks resume in Geneva' / '2 hours ago' /
 'Talks resume in Geneva' (image alt text and link text of the same card). Both copies go, with the
-lines between them are left to the rules that judge them.
+lines between them are left to the rules that judge them. The document's headline (its first
+title-like line that is not residue) is never a teaser: its later copies are repeated-line's.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ def _title_like(line: LineInfo, min_chars: int, max_words: int) -> bool:
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     min_chars, max_words, max_gap = params.int("min_chars"), params.int("max_words"), params.int("max_gap")
     lines = page.lines
+    headline = next((x.key for x in lines if x.number not in page.decided and _title_like(x, min_chars, max_words)), None)
     last_seen: dict[str, int] = {}
     for i, line in enumerate(lines):
-        if not _title_like(line, min_chars, max_words):
+        if not _title_like(line, min_chars, max_words) or line.key == headline:
             continue
         j = last_seen.get(line.key)
         last_seen[line.key] = i
