@@ -57,7 +57,7 @@ def test_teaser_card_both_copies(check):
 def test_foot_run_after_last_paragraph(check):
     text = f"{ARTICLE}\n{SECOND}\nweather sport jobs\nLeave a Reply\n"
     found = residue_rules(check(text))
-    assert found.get(3) == "RS110" and found.get(4) == "RS020"
+    assert found.get(3) in {"RS110", "RS111"} and found.get(4) == "RS020"
 
 
 def test_every_residue_finding_explains_itself(check):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from provenance.detectors import classifier, menus, repeated, separators, symbols, teasers, template
+from provenance.detectors import classifier, linescore, menus, repeated, separators, symbols, teasers, template
 from provenance.detectors.page import Decision, Page, Params
 
 DetectorFunction = Callable[[Page, Params], Iterator[Decision]]
@@ -22,6 +22,7 @@ DETECTORS: dict[str, DetectorFunction] = {
     "template-line": template.detect,
     "teaser-block": teasers.detect,
     "context-classifier": classifier.detect,
+    "line-score": linescore.detect,
 }
 
-AFTER_EVIDENCE = frozenset({"teaser-block", "context-classifier"})
+AFTER_EVIDENCE = frozenset({"teaser-block", "context-classifier", "line-score"})

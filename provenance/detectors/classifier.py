@@ -93,10 +93,26 @@ def _neighbour_classes(classes: list[str], skip: tuple[str, ...]) -> list[tuple[
     return list(zip(above, below))
 
 
-def tail_run(classes: list[str]) -> list[str]:
-    """Short lines after the last good block are the page's foot (the bottom edge run)."""
+def main_region(classes: list[str], sizes: list[int], weights: dict[str, float], line_cost: float) -> tuple[int, int]:
+    """The run of blocks with the largest total weight (maximum-subarray, as in body-text extraction):
+    good blocks add their size, doubtful and bad ones subtract theirs plus a cost per line."""
+    best, best_span = float("-inf"), (0, len(classes) - 1)
+    total, start = 0.0, 0
+    for i, (c, size) in enumerate(zip(classes, sizes)):
+        gain = weights[c] * size - (line_cost if weights[c] <= 0 else 0.0)
+        if total <= 0:
+            total, start = 0.0, i
+        total += gain
+        if total > best:
+            best, best_span = total, (start, i)
+    return best_span
+
+
+def tail_run(classes: list[str], entries: list[bool]) -> list[str]:
+    """Short lines after the last good block are the page's foot (the bottom edge run); list
+    entries are kept (credits, sources and schedules close many articles)."""
     last_good = max((i for i, c in enumerate(classes) if c == GOOD), default=len(classes))
-    return [BAD if i > last_good and c == SHORT else c for i, c in enumerate(classes)]
+    return [BAD if i > last_good and c == SHORT and not e else c for i, (c, e) in enumerate(zip(classes, entries))]
 
 
 def revise(classes: list[str], near_may_turn_bad: bool) -> list[str]:
@@ -132,10 +148,19 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     if params.bool("anchors_only"):
         first = [c if c == GOOD or b[0].number in page.decided or any(x.number in page.decided for x in b)
                  else (GOOD if c == NEAR else SHORT) for b, c in zip(units, first)]
+    entry = regex.compile(params.words("list_entry_pattern")[0])
+    entries = [info.bullet or bool(entry.search(info.text)) for info in infos]
     if params.bool("tail_run"):
-        first = tail_run(first)
+        first = tail_run(first, entries)
+    weights = {GOOD: 1.0, NEAR: params.float("region_near_weight"), SHORT: -params.float("region_short_weight"),
+               BAD: -params.float("region_bad_weight")}
+    sizes = [i.chars for i in infos]
+    low, high = main_region(first, sizes, weights, params.float("region_line_cost"))
+    if sum(sizes[low: high + 1]) >= params.float("region_min_char_share") * sum(sizes):
+        first = [BAD if (k < low or k > high) and c != GOOD and not entries[k] else c for k, c in enumerate(first)]
     final = revise(first, params.bool("near_may_turn_bad"))
+    headline = page.headline(params.int("headline_max_words"))
     for block, info, before, after in zip(units, infos, first, final):
-        if after == BAD and block[0].number not in page.decided:
+        if after == BAD and block[0].number not in page.decided and block[0].number != headline:
             label = "low-content line" if before == BAD else f"{before} line among residue"
             yield Decision(block[0].number, block[-1].number, _why(info, label))

@@ -38,6 +38,7 @@ class LineInfo:
     chars: int
     words: int
     letter_share: float
+    digit_share: float
     sentence_end: bool
     stop_share: float
     capital_share: float
@@ -73,6 +74,14 @@ class Page:
     decided: set[int] = field(default_factory=set)
     templates: TemplateLookup | None = None
 
+    def headline(self, max_words: int) -> int | None:
+        """The first line no other rule called residue, when it is title-like: the article's headline,
+        which context rules never remove (its later copies are repeated-line's)."""
+        first = next((line for line in self.lines if line.number not in self.decided), None)
+        if first is None or first.words > max_words or first.sentence_end:
+            return None
+        return first.number
+
 
 def line_info(number: int, raw: str, stopwords: frozenset[str]) -> LineInfo:
     text = raw.strip()
@@ -83,6 +92,7 @@ def line_info(number: int, raw: str, stopwords: frozenset[str]) -> LineInfo:
     return LineInfo(
         number=number, text=text, chars=len(text), words=len(words),
         letter_share=letters / len(text) if text else 0.0,
+        digit_share=sum(ch.isdigit() for ch in text) / len(text) if text else 0.0,
         sentence_end=bool(_SENTENCE_END.search(text)),
         stop_share=stops / len(words) if words else 0.0,
         capital_share=sum(w[0].isupper() for w in alpha_words) / len(alpha_words) if alpha_words else 0.0,
