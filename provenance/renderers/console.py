@@ -70,10 +70,25 @@ def render(report: CorpusReport, console: Console, quiet: bool = False) -> None:
             console.print(Text(f"\n{doc.id}", style="bold") + Text(f"  overall {doc.scores.overall:.0f}", style="red"))
             for f in _main_findings(doc):
                 console.print(_finding_line(f))
+    for line in _gate_lines(report):
+        console.print(line)
     for err in report.errors:
         where = f"{err.path}:{err.line}" if err.line else err.path
         console.print(Text(f"error: {where}: {err.message}", style="bold red"))
     console.print(_summary_text(report))
+
+
+def _gate_lines(report: CorpusReport) -> list[Text]:
+    """What the gate said about each document: why it failed, its warnings, what a baseline accepted."""
+    styles = {"block": ("fails", "bold red"), "warn": ("warning", "yellow"), "baselined": ("baselined", "dim")}
+    lines = []
+    for doc in report.documents:
+        for note in doc.gate:
+            label, style = styles[note.action]
+            lines.append(Text(f"{doc.id}: ", style="bold") + Text(f"{label}: ", style=style) + Text(note.message))
+    if lines:
+        lines.insert(0, Text("\ngate", style="bold"))
+    return lines
 
 
 def _summary_text(report: CorpusReport) -> Text:
