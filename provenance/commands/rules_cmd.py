@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from provenance.commands.common import add_rule_options, settings_and_rules
+from provenance.paths import shipped_rules_dir
 from provenance.rulepack import pack_files, read_pack
 from provenance.ruletest import run_examples
 
@@ -28,15 +29,26 @@ def add_parser(subparsers) -> None:
     tester.set_defaults(run=run_test)
 
 
+def _shown_path(origin: str) -> str:
+    """A rule file relative to the shipped rules (``rules/...``) or the working directory when it can be."""
+    path = Path(origin).resolve()
+    for base, prefix in ((shipped_rules_dir().resolve(), "rules/"), (Path.cwd().resolve(), "")):
+        if path.is_relative_to(base):
+            return prefix + path.relative_to(base).as_posix()
+    return origin
+
+
 def run_list(args: argparse.Namespace) -> int:
     _, rules = settings_and_rules(args, Path.cwd())
     table = Table(title=f"{len(rules.all_rules())} rules, {len(rules.outlets)} outlet profiles (digest {rules.digest})")
-    for column in ("id", "name", "dimension", "kind", "severity", "weight", "file"):
+    for column in ("id", "name"):
+        table.add_column(column, no_wrap=True)
+    for column in ("dimension", "kind", "severity", "weight", "file"):
         table.add_column(column, overflow="fold")
     for rule in rules.all_rules():
         kind = type(rule).__name__.lower()
         table.add_row(rule.id, rule.name, rule.dimension, kind, getattr(rule, "severity", "-"),
-                      f"{getattr(rule, 'weight', 0):g}", rules.origins.get(rule.id, ""))
+                      f"{getattr(rule, 'weight', 0):g}", _shown_path(rules.origins.get(rule.id, "")))
     Console().print(table)
     return 0
 
