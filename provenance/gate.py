@@ -202,4 +202,7 @@ def gate_run(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> Ga
     else:
         path = getattr(args, "baseline", None) or (Path(settings.baseline) if settings.baseline else None)
         check = baselines.BaselineCheck(baselines.read_baseline(path)) if path is not None else None
-    return GateRun(policy, settings, check, write_to, complete=since is None)
+    # Only a run over whole folders, not narrowed by --since, can tell a vanished finding or an
+    # unmatched suppression from one that was simply not looked at.
+    complete = since is None and all(Path(p).is_dir() for p in getattr(args, "paths", []))
+    return GateRun(policy, settings, check, write_to, complete)

@@ -113,3 +113,16 @@ def test_baseline_file_is_byte_stable(repo, capsys, monkeypatch):
     first = (repo / "baseline.json").read_bytes()
     check(repo, "corpus", "--write-baseline", "again.json", capsys=capsys, monkeypatch=monkeypatch)
     assert (repo / "again.json").read_bytes() == first
+
+
+def test_checking_single_files_reports_no_stale_entries_for_the_others(repo, capsys, monkeypatch):
+    (repo / "corpus" / "bridge.txt").write_text(CLEAN, encoding="utf-8")
+    code, _, err = check(repo, "corpus/bridge.txt", "corpus/000_b80e25abf9b4de4d.txt", "--baseline", "baseline.json",
+                         capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0 and "stale" not in err
+
+
+def test_removed_document_leaves_stale_entries_in_a_full_run(repo, capsys, monkeypatch):
+    (repo / "corpus" / "000_b80e25abf9b4de4d.txt").unlink()
+    code, _, err = check(repo, "corpus", "--baseline", "baseline.json", capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0 and "12 stale entries" in err and "  000_b80e25abf9b4de4d.txt: PV092 " in err
