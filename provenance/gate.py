@@ -104,23 +104,28 @@ def _score_notes(report: DocumentReport, policy: Policy) -> Iterator[GateNote]:
             yield GateNote(action="block", check=dim, message=f"{dim} {value:g} is under {minimum:g}")
 
 
+def _rule_action(finding: Finding, policy: Policy, all_known: bool) -> str | None:
+    """What the gate does about a rule's findings: warn, block, baselined, or nothing (None)."""
+    if finding.rule in policy.warn_rules:
+        return "warn"
+    if finding.severity == "error" or finding.rule in policy.block_rules:
+        return "baselined" if all_known else "block"
+    return None
+
+
 def _rule_notes(report: DocumentReport, policy: Policy, known: list[bool]) -> Iterator[GateNote]:
     by_rule: dict[str, list[tuple[Finding, bool]]] = {}
     for finding, is_known in zip(report.findings, known):
-        if finding.severity == "error" or finding.rule in policy.block_rules or finding.rule in policy.warn_rules:
-            by_rule.setdefault(finding.rule, []).append((finding, is_known))
+        by_rule.setdefault(finding.rule, []).append((finding, is_known))
     for rule, hits in by_rule.items():
         first = hits[0][0]
-        blocking = first.severity == "error" or rule in policy.block_rules
-        if rule in policy.warn_rules:
-            action = "warn"
-        elif not blocking:
+        action = _rule_action(first, policy, all(k for _, k in hits))
+        if action is None:
             continue
-        else:
-            action = "baselined" if all(k for _, k in hits) else "block"
         count = f"{len(hits)} finding" + ("s" if len(hits) > 1 else "")
+        suffix = " (a warning: never blocks)" if action == "warn" else ""
         yield GateNote(action=action, check="rule", rule=rule, line=first.line,
-                       message=f"rule {rule} ({first.name}): {count}" + (" (a warning: never blocks)" if action == "warn" else ""))
+                       message=f"rule {rule} ({first.name}): {count}{suffix}")
 
 
 def _flag_notes(report: DocumentReport, policy: Policy) -> Iterator[GateNote]:

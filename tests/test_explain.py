@@ -135,3 +135,9 @@ def test_rules_test_passes_on_shipped_rules(capsys):
 def test_rules_test_missing_dir_is_a_rule_error(tmp_path, capsys):
     code, _, err = run("rules", "test", str(tmp_path / "nope"), capsys=capsys)
     assert code == 2 and "rule folder not found" in err
+
+
+def test_explain_help(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["explain", "--help"])
+    assert exc.value.code == 0 and "RULE|DOC" in capsys.readouterr().out
