@@ -34,7 +34,7 @@ class DimensionThresholds(BaseModel):
 
 
 class Suppression(BaseModel):
-    """Findings of ``rules`` are not reported for documents under ``path``; ``reason`` says why."""
+    """``rules`` do not run on the documents under ``path``; ``reason`` says why (required)."""
 
     model_config = ConfigDict(extra="forbid")
     path: str = Field(min_length=1, description="Glob relative to the settings file (** any depth); a folder covers what it holds")
