@@ -13,6 +13,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from provenance.renderers.marks import printable
 from provenance.report import CorpusReport, DocumentReport, Finding
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -21,6 +22,11 @@ TOP_RULES = 8
 TOP_OUTLETS = 8
 BAR_WIDTH = 12
 BINS = [(low, low + 9) for low in range(0, 90, 10)] + [(90, 100)]
+
+
+def plain(value: str, style: str = "") -> Text:
+    """Report text (much of it from documents) as literal, printable text: never read as markup."""
+    return Text(printable(value), style=style)
 
 
 def score_text(value: float | None, threshold: float = 50) -> Text:
@@ -38,9 +44,9 @@ def verdict_text(doc: DocumentReport) -> Text:
 def outlet_text(doc: DocumentReport) -> Text:
     if doc.outlet is None:
         return Text("unknown", style="dim")
-    text = Text(doc.outlet.name or doc.outlet.domain or "unknown")
+    text = plain(doc.outlet.name or doc.outlet.domain or "unknown")
     if doc.outlet.flags:
-        text.append("\n" + ", ".join(doc.outlet.flags), style="magenta")
+        text.append("\n" + printable(", ".join(doc.outlet.flags)), style="magenta")
     return text
 
 
@@ -55,7 +61,7 @@ def documents_table(report: CorpusReport) -> Table:
     table.add_column("", no_wrap=True)
     for doc in report.documents:
         s = doc.scores
-        table.add_row(doc.id, outlet_text(doc), score_text(s.provenance, threshold),
+        table.add_row(plain(doc.id), outlet_text(doc), score_text(s.provenance, threshold),
                       score_text(s.attribution, threshold), score_text(s.residue, threshold),
                       score_text(s.overall, threshold), verdict_text(doc))
     return table
@@ -88,7 +94,7 @@ def rules_table(report: CorpusReport) -> Table:
     table.add_column("hits", justify="right")
     ranked = sorted(report.summary.rules.items(), key=lambda kv: (-kv[1], kv[0]))
     for rule, count in ranked[:TOP_RULES]:
-        table.add_row(rule, names.get(rule, ""), str(count))
+        table.add_row(plain(rule), plain(names.get(rule, "")), str(count))
     return table
 
 
@@ -98,7 +104,7 @@ def outlets_table(report: CorpusReport) -> Table:
     table.add_column("docs", justify="right")
     ranked = sorted(report.summary.outlets.items(), key=lambda kv: (-kv[1], kv[0]))
     for outlet, count in ranked[:TOP_OUTLETS]:
-        table.add_row(outlet, str(count))
+        table.add_row(plain(outlet), str(count))
     if len(ranked) > TOP_OUTLETS:
         table.add_row(Text(f"{len(ranked) - TOP_OUTLETS} more", style="dim"), "")
     return table
@@ -117,7 +123,7 @@ def where(f: Finding) -> str:
 
 
 def failing_document(doc: DocumentReport, threshold: float) -> Group:
-    head = Text(doc.id, style="bold") + Text(f"  overall {doc.scores.overall:.0f} < {threshold:g}"
+    head = plain(doc.id, "bold") + Text(f"  overall {doc.scores.overall:.0f} < {threshold:g}"
                                              if doc.scores.overall < threshold else "  blocked by an error",
                                              style="red")
     table = Table(box=None, show_header=False, pad_edge=False)
@@ -125,16 +131,16 @@ def failing_document(doc: DocumentReport, threshold: float) -> Group:
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
     for f in main_findings(doc):
-        message = Text(f.message)
+        message = plain(f.message)
         if f.excerpt.strip():
-            message.append(f"  “{' '.join(f.excerpt.split())[:80]}”", style="dim")
-        table.add_row(where(f), Text(f.rule, style=SEVERITY_STYLE[f.severity]), message)
+            message.append(f"  “{printable(' '.join(f.excerpt.split())[:80])}”", style="dim")
+        table.add_row(where(f), plain(f.rule, SEVERITY_STYLE[f.severity]), message)
     return Group(Text(""), head, table)
 
 
 def summary_line(report: CorpusReport) -> Text:
     s = report.summary
-    text = Text(f"{s.documents} documents: ", style="bold")
+    text = Text(f"{s.documents} document{'' if s.documents == 1 else 's'}: ", style="bold")
     text.append(f"{s.passed} passed", style="green")
     text.append(", ")
     text.append(f"{s.failed} failed", style="bold red" if s.failed else "green")
@@ -157,6 +163,6 @@ def render(report: CorpusReport, console: Console, quiet: bool = False) -> None:
             console.print(failing_document(doc, report.summary.threshold))
     for err in report.errors:
         place = f"{err.path}:{err.line}" if err.line else err.path
-        console.print(Text(f"error: {place}: {err.message}", style="bold red"))
+        console.print(plain(f"error: {place}: {err.message}", "bold red"))
     console.print(Text(""))
     console.print(summary_line(report))

@@ -10,14 +10,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from provenance.renderers.console import SEVERITY_STYLE, score_text, verdict_text, where
-from provenance.renderers.marks import MarkedLine, Piece, marked_lines, speaker_label
+from provenance.renderers.console import SEVERITY_STYLE, plain, score_text, verdict_text, where
+from provenance.renderers.marks import MarkedLine, Piece, marked_lines, printable, speaker_label
 from provenance.report import DocumentReport, Outlet
 
 DIMENSIONS = ("provenance", "attribution", "residue")
 QUOTE_STYLE = "bold green"
 SPEAKER_STYLE = "bold cyan"
 FLAG_STYLE = "underline yellow"
+MAX_QUOTE = 160
 
 
 def facts_panel(report: DocumentReport) -> Panel:
@@ -26,42 +27,40 @@ def facts_panel(report: DocumentReport) -> Panel:
     grid.add_column(overflow="fold")
     for label, value in _fact_rows(report):
         grid.add_row(label, value)
-    return Panel(grid, title=Text(report.id, style="bold"), title_align="left", box=box.ROUNDED)
+    return Panel(grid, title=plain(report.id, "bold"), title_align="left", box=box.ROUNDED)
 
 
-def _fact_rows(report: DocumentReport) -> list[tuple[str, Text | str]]:
+def _fact_rows(report: DocumentReport) -> list[tuple[str, Text]]:
     facts = report.facts
-    rows: list[tuple[str, Text | str]] = [("path", report.path), *_outlet_rows(report.outlet)]
     published = facts.published or facts.published_text
-    rows += [("published", published or _missing()), ("byline", facts.byline or _missing()),
-             ("dateline", facts.dateline or _missing()),
-             ("copy", Text("republished", style="yellow") if facts.republished else "original"),
-             ("chain", " → ".join(facts.chain) if facts.chain else _missing())]
-    return rows
+    return [("path", plain(report.path)), *_outlet_rows(report.outlet),
+            ("published", _fact(published)), ("byline", _fact(facts.byline)), ("dateline", _fact(facts.dateline)),
+            ("copy", Text("republished", style="yellow") if facts.republished else Text("original")),
+            ("chain", _fact(" → ".join(facts.chain)))]
 
 
-def _missing() -> Text:
-    return Text("not found", style="dim")
+def _fact(value: str | None) -> Text:
+    return plain(value) if value else Text("not found", style="dim")
 
 
-def _outlet_rows(outlet: Outlet | None) -> list[tuple[str, Text | str]]:
+def _outlet_rows(outlet: Outlet | None) -> list[tuple[str, Text]]:
     if outlet is None:
         return [("outlet", Text("not identified", style="dim"))]
-    name = Text(outlet.name or outlet.domain or "unknown")
+    name = plain(outlet.name or outlet.domain or "unknown")
     if outlet.domain and outlet.name:
-        name.append(f" ({outlet.domain})", style="dim")
+        name.append(f" ({printable(outlet.domain)})", style="dim")
     name.append(f" · confidence {outlet.confidence:.2f}", style="dim")
-    rows: list[tuple[str, Text | str]] = [("outlet", name)]
+    rows = [("outlet", name)]
     profile = ", ".join(v for v in (outlet.kind, outlet.country, outlet.ownership) if v)
     if profile:
-        rows.append(("profile", profile))
+        rows.append(("profile", plain(profile)))
     if outlet.flags:
-        rows.append(("flags", Text(", ".join(outlet.flags), style="magenta")))
+        rows.append(("flags", plain(", ".join(outlet.flags), "magenta")))
     for rating in outlet.reliability:
         source = " · ".join(v for v in (rating.source, rating.date, rating.url) if v)
-        rows.append(("reliability", Text(rating.label) + Text(f"  ({source})", style="dim")))
+        rows.append(("reliability", plain(rating.label) + plain(f"  ({source})", "dim")))
     if outlet.evidence:
-        rows.append(("evidence", Text("; ".join(" ".join(e.split()) for e in outlet.evidence), style="dim")))
+        rows.append(("evidence", plain("; ".join(" ".join(e.split()) for e in outlet.evidence), "dim")))
     return rows
 
 
@@ -86,9 +85,9 @@ def text_table(text: str, report: DocumentReport) -> Table:
 def _line_text(line: MarkedLine) -> Text:
     text = Text()
     for piece in line.pieces:
-        text.append(piece.text, style=_piece_style(piece, bool(line.residue)))
+        text.append(printable(piece.text), style=_piece_style(piece, bool(line.residue)))
         if piece.ends_quote:
-            text.append(f" ⟨{speaker_label(piece.quote)}⟩", style="dim cyan")
+            text.append(f" ⟨{printable(speaker_label(piece.quote))}⟩", style="dim cyan")
     return text
 
 
@@ -102,7 +101,7 @@ def _piece_style(piece: Piece, residue: bool) -> str:
 
 def _residue_label(line: MarkedLine) -> Text:
     rules = dict.fromkeys(f"{f.rule} {f.name}" for f in line.residue)
-    return Text(f"  ◂ {'; '.join(rules)}", style="yellow") if rules else Text("")
+    return plain(f"  ◂ {'; '.join(rules)}", "yellow") if rules else Text("")
 
 
 def breakdown(report: DocumentReport) -> Table:
@@ -117,8 +116,8 @@ def breakdown(report: DocumentReport) -> Table:
     for dimension in DIMENSIONS:
         found = [f for f in report.findings if f.dimension == dimension]
         for index, f in enumerate(found):
-            table.add_row(dimension if index == 0 else "", where(f), Text(f.rule, style=SEVERITY_STYLE[f.severity]),
-                          f.message, _points(f.points))
+            table.add_row(dimension if index == 0 else "", where(f), plain(f.rule, SEVERITY_STYLE[f.severity]),
+                          plain(f.message), _points(f.points))
         total = Text(f"{len(found)} findings, {sum(f.points for f in found):+.1f} points → score", style="bold")
         table.add_row(dimension if not found else "", "", "", total, score_text(getattr(report.scores, dimension)),
                       end_section=True)
@@ -138,8 +137,9 @@ def quotes_table(report: DocumentReport) -> Table:
     table.add_column("speaker", overflow="fold", ratio=1)
     table.add_column("quotation", overflow="fold", ratio=3)
     for quote in report.quotes:
-        table.add_row(str(quote.line), Text(speaker_label(quote), style=SPEAKER_STYLE),
-                      Text(" ".join(quote.text.split())[:160], style=QUOTE_STYLE))
+        words = " ".join(quote.text.split())
+        words = words if len(words) <= MAX_QUOTE else words[:MAX_QUOTE] + "…"
+        table.add_row(str(quote.line), plain(speaker_label(quote), SPEAKER_STYLE), plain(words, QUOTE_STYLE))
     return table
 
 

@@ -89,3 +89,16 @@ def speaker_label(quote: Quote) -> str:
     if quote.resolved is not None and quote.resolved.text != who:
         who = f"{who} → {quote.resolved.text}"
     return f"{who} ({quote.kind})"
+
+
+_CONTROLS = {c: 0x2400 + c for c in (*range(0x09), *range(0x0B, 0x20))} | {0x7F: 0x2421}
+_CONTROLS |= dict.fromkeys(range(0x80, 0xA0), 0xFFFD)
+
+
+def printable(text: str) -> str:
+    """Text safe to show: control characters (terminal escapes among them) as visible symbols, and
+    unpaired surrogates, which no output encoding accepts, as U+FFFD."""
+    text = text.translate(_CONTROLS)
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
