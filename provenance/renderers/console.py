@@ -13,7 +13,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from provenance.renderers.marks import printable
+from provenance.renderers.marks import place, printable
 from provenance.report import CorpusReport, DocumentReport, Finding
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -116,12 +116,6 @@ def main_findings(doc: DocumentReport) -> list[Finding]:
     return sorted(problems, key=lambda f: (f.severity != "error", f.points, f.line or 0))[:MAX_FINDINGS]
 
 
-def where(f: Finding) -> str:
-    if f.line is None:
-        return "doc"
-    return f"{f.line}-{f.end_line}" if f.end_line and f.end_line != f.line else str(f.line)
-
-
 def failing_document(doc: DocumentReport, threshold: float) -> Group:
     head = plain(doc.id, "bold") + Text(f"  overall {doc.scores.overall:.0f} < {threshold:g}"
                                              if doc.scores.overall < threshold else "  blocked by an error",
@@ -134,7 +128,7 @@ def failing_document(doc: DocumentReport, threshold: float) -> Group:
         message = plain(f.message)
         if f.excerpt.strip():
             message.append(f"  “{printable(' '.join(f.excerpt.split())[:80])}”", style="dim")
-        table.add_row(where(f), plain(f.rule, SEVERITY_STYLE[f.severity]), message)
+        table.add_row(place(f), plain(f.rule, SEVERITY_STYLE[f.severity]), message)
     return Group(Text(""), head, table)
 
 

@@ -10,8 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from provenance.renderers.console import SEVERITY_STYLE, plain, score_text, verdict_text, where
-from provenance.renderers.marks import MarkedLine, Piece, marked_lines, printable, speaker_label
+from provenance.renderers.console import SEVERITY_STYLE, plain, score_text, verdict_text
+from provenance.renderers.marks import MarkedLine, Piece, marked_lines, place, printable, speaker_label
 from provenance.report import DocumentReport, Outlet
 
 DIMENSIONS = ("provenance", "attribution", "residue")
@@ -116,7 +116,7 @@ def breakdown(report: DocumentReport) -> Table:
     for dimension in DIMENSIONS:
         found = [f for f in report.findings if f.dimension == dimension]
         for index, f in enumerate(found):
-            table.add_row(dimension if index == 0 else "", where(f), plain(f.rule, SEVERITY_STYLE[f.severity]),
+            table.add_row(dimension if index == 0 else "", place(f), plain(f.rule, SEVERITY_STYLE[f.severity]),
                           plain(f.message), _points(f.points))
         total = Text(f"{len(found)} findings, {sum(f.points for f in found):+.1f} points → score", style="bold")
         table.add_row(dimension if not found else "", "", "", total, score_text(getattr(report.scores, dimension)),

@@ -14,8 +14,8 @@ import html
 import sys
 
 from provenance.lookup import texts_of
-from provenance.renderers.marks import MarkedLine, Piece, marked_lines, printable, speaker_label
-from provenance.report import CorpusReport, DocumentReport, Finding, Outlet, ReadError
+from provenance.renderers.marks import MarkedLine, Piece, marked_lines, place, printable, speaker_label
+from provenance.report import CorpusReport, DocumentReport, Finding, Outlet, ReadError, Reliability
 
 DIMENSIONS = ("provenance", "attribution", "residue")
 COLUMNS = (("document", "text"), ("outlet", "text"), ("provenance", "num"), ("attribution", "num"),
@@ -60,7 +60,8 @@ def _summary(report: CorpusReport) -> str:
     s = report.summary
     failed = f'<span class="fail">{s.failed} failed</span>' if s.failed else "0 failed"
     errors = f'<span class="fail">{s.errors} unreadable</span>' if s.errors else "0 unreadable"
-    return (f'<p class="summary"><strong>{s.documents} document{"" if s.documents == 1 else "s"}</strong>: {s.passed} passed, {failed}, {errors}'
+    documents = f'{s.documents} document{"" if s.documents == 1 else "s"}'
+    return (f'<p class="summary"><strong>{documents}</strong>: {s.passed} passed, {failed}, {errors}'
             f" · threshold {s.threshold:g} · {esc(report.tool.name)} {esc(report.tool.version)}"
             f" · rules {esc(report.tool.rules_digest)}</p>")
 
@@ -77,10 +78,13 @@ def _score(value: float | None, threshold: float) -> str:
     return f'<span class="score {_score_class(value, threshold)}" title="{esc(title)}">{shown}</span>'
 
 
+def _labelled_score(label: str, value: float | None, threshold: float) -> str:
+    return f'<div class="mean"><span class="label">{esc(label)}</span>{_score(value, threshold)}</div>'
+
+
 def _overview(report: CorpusReport) -> str:
     s = report.summary
-    means = "".join(f'<div class="mean"><span class="label">{esc(k)}</span>{_score(v, s.threshold)}</div>'
-                    for k, v in s.mean_scores.items())
+    means = "".join(_labelled_score(k, v, s.threshold) for k, v in s.mean_scores.items())
     return ('<section class="overview">'
             f'<div class="card"><h2>Mean scores</h2><div class="means">{means}</div></div>'
             f'<div class="card"><h2>Overall scores</h2>{_histogram(report)}</div>'
@@ -112,7 +116,8 @@ def _rules(report: CorpusReport) -> str:
 def _outlets(report: CorpusReport) -> str:
     ranked = sorted(report.summary.outlets.items(), key=lambda kv: (-kv[1], kv[0]))
     rows = "".join(f'<tr><td>{esc(o)}</td><td class="n">{n}</td></tr>' for o, n in ranked[:TOP_OUTLETS])
-    more = f'<tr><td colspan="2" class="dim">{len(ranked) - TOP_OUTLETS} more</td></tr>' if len(ranked) > TOP_OUTLETS else ""
+    hidden = len(ranked) - TOP_OUTLETS
+    more = f'<tr><td colspan="2" class="dim">{hidden} more</td></tr>' if hidden > 0 else ""
     return f'<table class="small">{rows}{more}</table>' if rows else "<p>none</p>"
 
 
@@ -153,8 +158,7 @@ def _errors(errors: list[ReadError]) -> str:
 
 def _document(n: int, doc: DocumentReport, text: str | None, threshold: float) -> str:
     verdict = "pass" if doc.passed else "FAIL"
-    scores = "".join(f'<div class="mean"><span class="label">{d}</span>{_score(getattr(doc.scores, d), threshold)}</div>'
-                     for d in (*DIMENSIONS, "overall"))
+    scores = "".join(_labelled_score(d, getattr(doc.scores, d), threshold) for d in (*DIMENSIONS, "overall"))
     return (f'<article class="doc" id="doc-{n}"><h2><a href="#doc-{n}">{esc(doc.id)}</a> '
             f'<span class="verdict {verdict.lower()}">{verdict}</span></h2>'
             f'<div class="means">{scores}</div>{_facts(doc)}'
@@ -169,13 +173,17 @@ def _facts(doc: DocumentReport) -> str:
     if doc.outlet is not None:
         profile = ", ".join(v for v in (doc.outlet.kind, doc.outlet.country, doc.outlet.ownership) if v)
         rows += [("profile", esc(profile))] if profile else []
-        rows += [("reliability", esc(r.label) + f' <span class="dim">({esc(" · ".join(v for v in (r.source, r.date, r.url) if v))})</span>')
-                 for r in doc.outlet.reliability]
+        rows += [("reliability", _rating(r)) for r in doc.outlet.reliability]
     rows += [("published", _fact(facts.published or facts.published_text)), ("byline", _fact(facts.byline)),
              ("dateline", _fact(facts.dateline)),
              ("copy", '<span class="warn">republished</span>' if facts.republished else "original"),
              ("chain", _fact(" → ".join(facts.chain))), ("path", f"<code>{esc(doc.path)}</code>")]
     return '<dl class="facts">' + "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows) + "</dl>"
+
+
+def _rating(rating: Reliability) -> str:
+    source = " · ".join(v for v in (rating.source, rating.date, rating.url) if v)
+    return f'{esc(rating.label)} <span class="dim">({esc(source)})</span>'
 
 
 def _fact(value: str | None) -> str:
@@ -196,9 +204,8 @@ def _findings(findings: list[Finding]) -> str:
         return "<p>No findings.</p>"
     rows = []
     for f in findings:
-        where = "doc" if f.line is None else f"{f.line}" + (f"–{f.end_line}" if f.end_line and f.end_line != f.line else "")
         points = "0" if f.points == 0 else f"{f.points:+.1f}"
-        rows.append(f'<tr class="{f.severity}"><td>{esc(f.dimension)}</td><td class="n">{where}</td>'
+        rows.append(f'<tr class="{f.severity}"><td>{esc(f.dimension)}</td><td class="n">{esc(place(f))}</td>'
                     f'<td class="rule" title="{esc(f.name)}">{esc(f.rule)}</td><td>{esc(f.severity)}</td>'
                     f'<td>{esc(f.message)}<div class="excerpt">{esc(" ".join(f.excerpt.split()))}</div></td>'
                     f'<td class="n points">{points}</td></tr>')
@@ -258,7 +265,8 @@ main { padding:1rem 2rem 3rem; max-width:1200px; }
 .score.low { background:#fde2e1; color:var(--fail); } .score.none { color:var(--dim); }
 table { border-collapse:collapse; }
 table.small td, .histogram td, .histogram th { padding:.05rem .4rem; font-size:.85rem; }
-.histogram { width:100%; } .histogram th { white-space:nowrap; font-weight:400; color:var(--dim); text-align:right; width:4.5em; }
+.histogram { width:100%; }
+.histogram th { white-space:nowrap; font-weight:400; color:var(--dim); text-align:right; width:4.5em; }
 .histogram td:nth-child(2) { width:100%; }
 .bar { display:inline-block; height:.75rem; border-radius:2px; vertical-align:middle; }
 .bar.under { background:#e58a8e; } .bar.over { background:#7cc195; }

@@ -49,11 +49,25 @@ def residue_by_line(report: DocumentReport) -> dict[int, list[Finding]]:
 
 
 def marked_lines(text: str, report: DocumentReport) -> list[MarkedLine]:
+    doc = Document(id=report.id, path=report.path, text=text)
     residue = residue_by_line(report)
-    flags = flagged(report)
-    lines = Document(id=report.id, path=report.path, text=text).lines
-    return [MarkedLine(line.number, _pieces(text, line.start, line.end, report.quotes, flags),
-                       residue.get(line.number, [])) for line in lines]
+    quotes = _by_line(doc, report.quotes, lambda q: [(q.start, q.end)] + ([(q.speaker.start, q.speaker.end)]
+                                                                        if q.speaker else []))
+    flags = _by_line(doc, flagged(report), lambda f: [(f.start, f.end)])
+    return [MarkedLine(line.number, _pieces(text, line.start, line.end, quotes.get(line.number, []),
+                                            flags.get(line.number, [])),
+                       residue.get(line.number, [])) for line in doc.lines]
+
+
+def _by_line(doc: Document, items, spans) -> dict[int, list]:
+    """Each item under every line its spans touch, in report order, so a line looks at its own marks only."""
+    lines: dict[int, list] = {}
+    for item in items:
+        touched = {n for start, end in spans(item)
+                   for n in range(doc.line_at(start), doc.line_at(max(start, end - 1)) + 1)}
+        for number in sorted(touched):
+            lines.setdefault(number, []).append(item)
+    return lines
 
 
 def _covering(items, start: int, end: int, span):
@@ -79,6 +93,13 @@ def _pieces(text: str, start: int, end: int, quotes: list[Quote], flags: list[Fi
             ends_quote=quote is not None and b == quote.end,
         ))
     return pieces or [Piece(text="")]
+
+
+def place(f: Finding) -> str:
+    """Where a finding is: '12', '12-14', or 'doc' for the whole document."""
+    if f.line is None:
+        return "doc"
+    return f"{f.line}-{f.end_line}" if f.end_line and f.end_line != f.line else str(f.line)
 
 
 def speaker_label(quote: Quote) -> str:
