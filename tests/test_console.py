@@ -78,3 +78,13 @@ def test_document_text_is_never_markup_nor_terminal_control(check):
     out = rendered(corpus_report([hostile], 50, "d"), 120, colour=True)
     assert "[red]doc[/red]" in out
     assert "\x1b]0;" not in out and "\x07" not in out
+
+
+def test_score_bands_floor_scores_so_a_failing_score_is_never_in_a_passing_band(seed_reports):
+    from provenance.renderers.digest import score_bands
+
+    doc = next(iter(seed_reports.values()))
+    docs = [doc.model_copy(update={"scores": doc.scores.model_copy(update={"overall": v})}) for v in (49.6, 100, 0, 50)]
+    bands = {label: count for label, _, count in score_bands(corpus_report(docs, 50, "d"))}
+    assert bands["40–49"] == 1 and bands["50–59"] == 1 and bands["90–100"] == 1 and bands["0–9"] == 1
+    assert sum(bands.values()) == 4

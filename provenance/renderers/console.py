@@ -13,6 +13,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from provenance.renderers.digest import rule_names, score_bands
 from provenance.renderers.marks import place, printable
 from provenance.report import CorpusReport, DocumentReport, Finding
 
@@ -21,7 +22,6 @@ MAX_FINDINGS = 6
 TOP_RULES = 8
 TOP_OUTLETS = 8
 BAR_WIDTH = 12
-BINS = [(low, low + 9) for low in range(0, 90, 10)] + [(90, 100)]
 
 
 def plain(value: str, style: str = "") -> Text:
@@ -69,21 +69,16 @@ def documents_table(report: CorpusReport) -> Table:
 
 def histogram(report: CorpusReport) -> Table:
     """How many documents fall in each band of ten overall points; bands under the threshold in red."""
-    scores = [d.scores.overall for d in report.documents]
-    counts = [sum(low <= round(v) <= high for v in scores) for low, high in BINS]
-    most = max(counts, default=0) or 1
+    bands = score_bands(report)
+    most = max((count for _, _, count in bands), default=0) or 1
     table = Table(title="Overall scores", box=None, show_header=False, pad_edge=False)
     table.add_column(justify="right", style="dim")
     table.add_column(no_wrap=True)
-    for (low, high), count in zip(BINS, counts):
+    for label, high, count in bands:
         style = "red" if high < report.summary.threshold else "green"
         bar = Text("█" * round(BAR_WIDTH * count / most), style=style) if count else Text("·", style="dim")
-        table.add_row(f"{low}–{high}", bar + Text(f" {count}" if count else ""))
+        table.add_row(label, bar + Text(f" {count}" if count else ""))
     return table
-
-
-def rule_names(report: CorpusReport) -> dict[str, str]:
-    return {f.rule: f.name for doc in report.documents for f in doc.findings}
 
 
 def rules_table(report: CorpusReport) -> Table:

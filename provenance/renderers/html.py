@@ -14,13 +14,13 @@ import html
 import sys
 
 from provenance.lookup import texts_of
+from provenance.renderers.digest import rule_names, score_bands
 from provenance.renderers.marks import MarkedLine, Piece, marked_lines, place, printable, speaker_label
 from provenance.report import CorpusReport, DocumentReport, Finding, Outlet, ReadError, Reliability
 
 DIMENSIONS = ("provenance", "attribution", "residue")
 COLUMNS = (("document", "text"), ("outlet", "text"), ("provenance", "num"), ("attribution", "num"),
            ("residue", "num"), ("overall", "num"), ("result", "text"))
-BINS = [(low, low + 9) for low in range(0, 90, 10)] + [(90, 100)]
 TOP_RULES = 10
 TOP_OUTLETS = 10
 ALL_BYTES = sys.maxsize
@@ -94,19 +94,18 @@ def _overview(report: CorpusReport) -> str:
 
 
 def _histogram(report: CorpusReport) -> str:
-    scores = [d.scores.overall for d in report.documents]
-    counts = [sum(low <= round(v) <= high for v in scores) for low, high in BINS]
-    most = max(counts, default=0) or 1
+    bands = score_bands(report)
+    most = max((count for _, _, count in bands), default=0) or 1
     rows = []
-    for (low, high), count in zip(BINS, counts):
+    for label, high, count in bands:
         side = "under" if high < report.summary.threshold else "over"
-        rows.append(f'<tr><th>{low}–{high}</th><td><span class="bar {side}" '
+        rows.append(f'<tr><th>{label}</th><td><span class="bar {side}" '
                     f'style="width:{100 * count / most:.0f}%"></span></td><td class="n">{count or ""}</td></tr>')
     return f'<table class="histogram">{"".join(rows)}</table>'
 
 
 def _rules(report: CorpusReport) -> str:
-    names = {f.rule: f.name for doc in report.documents for f in doc.findings}
+    names = rule_names(report)
     ranked = sorted(report.summary.rules.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_RULES]
     rows = "".join(f'<tr><td class="rule">{esc(r)}</td><td>{esc(names.get(r, ""))}</td><td class="n">{n}</td></tr>'
                    for r, n in ranked)
