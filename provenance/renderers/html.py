@@ -173,6 +173,8 @@ def _facts(doc: DocumentReport) -> str:
         profile = ", ".join(v for v in (doc.outlet.kind, doc.outlet.country, doc.outlet.ownership) if v)
         rows += [("profile", esc(profile))] if profile else []
         rows += [("reliability", _rating(r)) for r in doc.outlet.reliability]
+        evidence = "; ".join(" ".join(e.split()) for e in doc.outlet.evidence)
+        rows += [("evidence", f'<span class="dim">{esc(evidence)}</span>')] if evidence else []
     rows += [("published", _fact(facts.published or facts.published_text)), ("byline", _fact(facts.byline)),
              ("dateline", _fact(facts.dateline)),
              ("copy", '<span class="warn">republished</span>' if facts.republished else "original"),
@@ -194,8 +196,7 @@ def _outlet_fact(outlet: Outlet | None) -> str:
         return '<span class="dim">not identified</span>'
     _, cell = _outlet_cell(outlet)
     domain = f' <span class="dim">({esc(outlet.domain)})</span>' if outlet.domain and outlet.name else ""
-    evidence = "; ".join(" ".join(e.split()) for e in outlet.evidence)
-    return (f'{cell}{domain} <span class="dim" title="{esc(evidence)}">confidence {outlet.confidence:.2f}</span>')
+    return f'{cell}{domain} <span class="dim">confidence {outlet.confidence:.2f}</span>'
 
 
 def _findings(findings: list[Finding]) -> str:
