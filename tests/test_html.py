@@ -13,6 +13,7 @@ from provenance.renderers import CORPUS_RENDERERS
 from provenance.renderers.html import render_page
 
 from conftest import CORPUS, ROOT
+from test_show import QUOTED, with_named_speaker
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +81,11 @@ def test_text_that_changed_since_the_check_is_said_missing(seed_reports):
     doc = next(iter(seed_reports.values()))
     page = render_page(corpus_report([doc], 50, "d"), {})
     assert "not available" in page
+
+
+def test_quotes_carry_their_speaker_in_a_tooltip_and_a_label(check):
+    doc = with_named_speaker(check(QUOTED), QUOTED)
+    page = render_page(corpus_report([doc], 50, "d"), {doc.sha256: QUOTED})
+    assert '<mark class="quote named" title="speaker: Jane Smith (named)">We will not give up,</mark>' in page
+    assert '<span class="who named">Jane Smith (named)</span>' in page
+    assert '<span class="speaker" title="speaker of the quotation on line 3">Jane Smith</span>' in page

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 
 import pytest
+from rich.console import Console
+
+from provenance.renderers import document_view
+from provenance.report import Quote, Span
 
 from conftest import CORPUS, ROOT
 
@@ -54,13 +59,24 @@ def test_breakdown_gives_every_findings_points(seed_view, seed_reports):
             assert f"{f.points:+.1f}" in out
 
 
-def test_quotations_carry_their_speaker(tmp_path):
-    doc = tmp_path / "quote.txt"
-    doc.write_text("Paris, May 3 (Wire) -\n\n“We will not give up,” Jane Smith, the mayor, said on Monday.\n",
-                   encoding="utf-8")
-    result = show(doc)
-    assert "We will not give up" in result.stdout
-    assert "⟨" in result.stdout and "Quotations" in result.stdout
+QUOTED = "Paris, May 3 (Wire) -\n\n“We will not give up,” Jane Smith, the mayor, said on Monday.\n"
+
+
+def with_named_speaker(report, text: str):
+    """The report with its quotation given the speaker it names, whatever the attribution analyzer found."""
+    quote = Quote(start=text.index("We"), end=text.index(",”") + 1, text="We will not give up,",
+                  speaker=Span(text="Jane Smith", start=text.index("Jane"), end=text.index("Jane") + 10),
+                  kind="named", line=3)
+    return report.model_copy(update={"quotes": [quote]})
+
+
+def test_quotations_carry_their_speaker(check):
+    report = with_named_speaker(check(QUOTED), QUOTED)
+    buffer = io.StringIO()
+    document_view.render(QUOTED, report, Console(file=buffer, width=100), 50)
+    out = buffer.getvalue()
+    assert "We will not give up, ⟨Jane Smith (named)⟩”" in out
+    assert "Quotations" in out and out.count("Jane Smith (named)") == 2
 
 
 def test_jsonl_records_by_line_and_by_id(tmp_path):
