@@ -9,11 +9,11 @@ import tempfile
 import traceback
 
 from provenance import __version__
-from provenance.commands import check, explain, rules_cmd
+from provenance.commands import check, explain, rules_cmd, show
 from provenance.config import ConfigError, UsageError
 from provenance.rulepack import RuleLoadError
 
-COMMANDS = (check, rules_cmd, explain)
+COMMANDS = (check, rules_cmd, show, explain)
 
 
 def build_parser() -> argparse.ArgumentParser:
