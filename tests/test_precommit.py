@@ -3,13 +3,14 @@ staged corpus files of a curator's repository.
 
 pre-commit installs a hook from a commit of a repository, so the hook is taken from a commit of
 this checkout's working tree (tracked and untracked files that git does not ignore), made in a
-temporary repository; the hook's environment is installed once per session (PRE_COMMIT_HOME in a
+temporary repository, and the curator's configuration is the README's example; the hook's environment is installed once per session (PRE_COMMIT_HOME in a
 temporary folder).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,12 +46,18 @@ def hook_source(tmp_path_factory) -> tuple[Path, str, Path]:
     return source, _snapshot(source), tmp_path_factory.mktemp("pre-commit-home")
 
 
+def readme_config(repo: Path, rev: str) -> str:
+    """The README's ``.pre-commit-config.yaml`` example, pointed at ``repo`` and ``rev``."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"^### pre-commit\n.*?```yaml\n(.*?)```", readme, flags=re.S | re.M).group(1)
+    example = re.sub(r"(?m)^(\s+- repo: )\S+", lambda m: f"{m.group(1)}{repo}", example)
+    return re.sub(r"(?m)^(\s+rev: )\S+", lambda m: f"{m.group(1)}{rev}", example)
+
+
 def _curator_repo(tmp_path: Path, repo: Path, rev: str) -> Path:
     curation = tmp_path / "curation"
     shutil.copytree(CORPUS, curation / "corpus", ignore=shutil.ignore_patterns(SEED))
-    (curation / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {repo}\n    rev: {rev}\n    hooks:\n      - id: provenance-check\n"
-        "        files: ^corpus/\n", encoding="utf-8")
+    (curation / ".pre-commit-config.yaml").write_text(readme_config(repo, rev), encoding="utf-8")
     git(curation, "init", "-q", "-b", "main")
     git(curation, "add", "-A")
     git(curation, "commit", "-q", "-m", "corpus without one seed")

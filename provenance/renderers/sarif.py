@@ -87,10 +87,10 @@ def _location(doc: DocumentReport, finding: Finding) -> dict:
     if doc.path.lower().endswith(JSONL_SUFFIXES):
         location["logicalLocations"] = [{"name": doc.id, "kind": "record"}]
     elif finding.line is not None:
-        physical["region"] = {
-            "startLine": finding.line, "endLine": finding.end_line or finding.line,
-            "charOffset": finding.start, "charLength": finding.end - finding.start,
-        }
+        region = {"startLine": finding.line, "endLine": finding.end_line or finding.line}
+        if finding.start is not None and finding.end is not None:
+            region |= {"charOffset": finding.start, "charLength": finding.end - finding.start}
+        physical["region"] = region
     return location
 
 
