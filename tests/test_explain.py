@@ -82,8 +82,10 @@ def test_explain_a_jsonl_record(tmp_path, capsys):
     (tmp_path / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out, _ = run("explain", f"{tmp_path / 'batch.jsonl'}#menu", capsys=capsys)
     assert code == 1 and out.startswith("menu (")
+    code, out, _ = run("explain", f"{tmp_path / 'batch.jsonl'}#2", capsys=capsys)
+    assert code == 0 and out.startswith("other (")
     code, _, err = run("explain", str(tmp_path / "batch.jsonl"), capsys=capsys)
-    assert code == 2 and "holds 2 documents" in err
+    assert code == 2 and "holds 2 records" in err
 
 
 def test_rules_list(capsys):

@@ -16,22 +16,23 @@ from provenance.commands.common import add_rule_options, settings_and_rules
 from provenance.config import Settings, UsageError
 from provenance.document import Document
 from provenance.gate import judge, policy_from
+from provenance.lookup import DocumentNotFound, find_document
 from provenance.pipeline import check_document
-from provenance.report import DocumentReport, Finding, ReadError
+from provenance.report import DocumentReport, Finding
 from provenance.rulemodels import RULE_ID, Detector, Lexicon, OutletProfile, Signature
 from provenance.rulepack import RuleSet
 from provenance.ruletest import rule_examples
 from provenance.scoring import PRIOR, PRIOR_STRENGTH, QUOTE_QUALITY, residue_points
-from provenance.sources import read_documents
 
 MAX_WORDS = 30
 
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("explain", help="explain a rule, or how a document's scores were reached",
-                              description="Explain a rule (RULE: its id, e.g. RS021; or an outlet id) or a "
-                                          "document (DOC: a file, or FILE.jsonl#ID for one record).")
-    p.add_argument("target", metavar="RULE|DOC", help="a rule id, an outlet id, a document file or FILE.jsonl#ID")
+                              description="Explain a rule (RULE: its id, e.g. RS021; or an outlet id) or how "
+                                          "the scores of a document (DOC) were reached.")
+    p.add_argument("target", metavar="RULE|DOC",
+                   help="a rule id, an outlet id, a document file, or PATH#N (the record on line N) / PATH#ID of a .jsonl file")
     p.add_argument("--threshold", "--fail-under", type=float, metavar="N", dest="threshold",
                    help="overall score a document needs to pass (default 50)")
     add_rule_options(p)
@@ -40,10 +41,11 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     target = args.target
-    path = Path(target.split("#", 1)[0])
-    settings, rules = settings_and_rules(args, path if path.exists() else Path.cwd())
-    if path.exists():
-        doc, report = _checked(target, path, rules, settings)
+    is_document = Path(target).exists() or "#" in target
+    base = Path(target.rpartition("#")[0] if "#" in target and not Path(target).exists() else target)
+    settings, rules = settings_and_rules(args, base if is_document else Path.cwd())
+    if is_document:
+        doc, report = _checked(target, rules, settings)
         print("\n".join(explain_document(doc, report, settings)))
         return 0 if report.passed else 1
     subject = _subject(target, rules)
@@ -117,19 +119,12 @@ def explain_outlet(profile: OutletProfile) -> list[str]:
 
 # --- documents ---------------------------------------------------------------------------------
 
-def _checked(target: str, path: Path, rules: RuleSet, settings: Settings) -> tuple[Document, DocumentReport]:
-    items = list(read_documents([path], settings.max_bytes))
-    errors = [i for i in items if isinstance(i, ReadError)]
-    docs = [i for i in items if isinstance(i, Document)]
-    if "#" in target:
-        wanted = target.split("#", 1)[1]
-        docs = [d for d in docs if d.id in (target, wanted, f"{path.name}#{wanted}")]
-    if len(docs) != 1:
-        problem = errors[0].message if errors and not docs else (
-            f"holds {len(docs)} documents; name one as {path}#ID" if docs else "no such document")
-        raise UsageError(f"{target}: {problem}")
-    report = check_document(docs[0], rules, settings)
-    return docs[0], judge(report, policy_from(settings))
+def _checked(target: str, rules: RuleSet, settings: Settings) -> tuple[Document, DocumentReport]:
+    try:
+        doc = find_document(target, settings.max_bytes)
+    except DocumentNotFound as exc:
+        raise UsageError(str(exc)) from None
+    return doc, judge(check_document(doc, rules, settings), policy_from(settings))
 
 
 def _where(f: Finding) -> str:
