@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
+from provenance import suppress
 from provenance.analyzers import Context, attribution, collect_hits, make_finding, provenance, residue
 from provenance.config import Settings
 from provenance.document import Document
@@ -35,6 +37,14 @@ def _with_residue_points(doc: Document, found: list[Finding], lines: set[int]) -
 
 def check_document(doc: Document, rules: RuleSet, settings: Settings,
                    templates: TemplateCounts | None = None) -> DocumentReport:
+    """The report of ``doc``; rules suppressed on its path (settings' ``ignore``) do not run.
+    ``templates`` are the corpus pre-pass counts (``provenance.templates``), if any."""
+    check = partial(_check, templates=templates)
+    report = check(doc, rules, settings)
+    return suppress.apply(doc, report, rules, settings, check) if settings.ignore else report
+
+
+def _check(doc: Document, rules: RuleSet, settings: Settings, templates: TemplateCounts | None = None) -> DocumentReport:
     hits, overruns = collect_hits(doc, rules, settings.regex_timeout)
     ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns, templates=templates)
     res = residue.analyze(ctx)

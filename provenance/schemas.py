@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
 
+from provenance.baseline import Baseline
 from provenance.clean import CleanMap
 from provenance.report import CorpusReport, DocumentReport, ErrorRecord
 from provenance.rulemodels import RulePack
@@ -30,6 +31,7 @@ def generated() -> dict[str, dict]:
         "rule-pack.schema.json": RulePack,
         "corpus-report.schema.json": CorpusReport,
         "document-report.schema.json": DocumentReport,
+        "baseline.schema.json": Baseline,
         "clean-map.schema.json": CleanMap,
     }
     out = {name: _schema(model.__name__, model.model_json_schema()) for name, model in models.items()}

@@ -15,15 +15,14 @@ import hashlib
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from provenance.config import Settings
 from provenance.detectors.page import line_key
 from provenance.document import Document
 from provenance.outlets import registrable_domain
 from provenance.rulemodels import Detector
+from provenance.report import ReadError
 from provenance.rulepack import RuleSet
-from provenance.sources import read_documents
 
 CORPUS_GROUP = "(corpus)"
 DETECTOR = "template-line"
@@ -87,10 +86,11 @@ def count_templates(documents: Iterable[Document], rule: Detector) -> TemplateCo
     return counts
 
 
-def corpus_templates(paths: Iterable[Path], settings: Settings, rules: RuleSet, flag: bool | None = None) -> TemplateCounts | None:
-    """Counts from a pre-pass over the same inputs, or None when the setting, the flag or the rules turn it off."""
+def corpus_templates(items: Iterable[Document | ReadError], settings: Settings, rules: RuleSet,
+                     flag: bool | None = None) -> TemplateCounts | None:
+    """Counts from a pre-pass over the inputs (a fresh stream of what the run will check), or None
+    when the setting, the ``--no-templates`` flag or the rules turn it off."""
     rule = template_rule(rules)
     if rule is None or not (settings.templates if flag is None else flag):
         return None
-    documents = (d for d in read_documents(paths, settings.max_bytes) if isinstance(d, Document))
-    return count_templates(documents, rule)
+    return count_templates((d for d in items if isinstance(d, Document)), rule)

@@ -19,19 +19,15 @@ from provenance import __version__
 from provenance.atomic import open_atomic, write_atomic
 from provenance.clean import CleanedDocument, CleanMap, clean_document
 from provenance.commands.common import add_rule_options, settings_and_rules
-from provenance.config import Settings
+from provenance.config import Settings, UsageError
 from provenance.document import Document, normalise_newlines
 from provenance.report import ReadError, Tool
 from provenance.rulepack import RuleSet
 from provenance.schemas import render_model
-from provenance.sources import JSONL_SUFFIXES, SIDECAR_SUFFIX, discover, read_text_file
+from provenance.sources import JSONL_SUFFIXES, SIDECAR_SUFFIX, discover, read_documents, read_text_file
 from provenance.templates import TemplateCounts, corpus_templates
 
 MAP_NAME = "clean-map.json"
-
-
-class UsageError(Exception):
-    """Arguments that would make clean write where it must not."""
 
 
 def add_parser(subparsers) -> None:
@@ -120,13 +116,10 @@ class _Cleaner:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        check_out_dir(args.out, args.paths)
-    except UsageError as exc:
-        print(f"provenance: {exc}", file=sys.stderr)
-        return 2
+    check_out_dir(args.out, args.paths)
     settings, rules = settings_and_rules(args, args.paths[0])
-    cleaner = _Cleaner(args.out, settings, rules, corpus_templates(args.paths, settings, rules, args.templates))
+    templates = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
+    cleaner = _Cleaner(args.out, settings, rules, templates)
     for found in discover(args.paths):
         if isinstance(found, ReadError):
             cleaner.errors.append(found)
