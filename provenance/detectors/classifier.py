@@ -7,8 +7,7 @@ neighbours, as jusText does with paragraphs, but on text alone.
    length), ``near`` (enough stopwords, a few words), ``short`` (too short to judge) or ``bad``.
    Lines another rule already called residue are ``bad`` anchors.
 2. ``near`` lines are good unless the nearest good-or-bad line on both sides is bad.
-3. ``short`` lines after the last good block are residue (the foot of the page, ``tail_run``);
-   other ``short`` lines take the class of their neighbours when both sides agree; the start and the end
+3. ``short`` lines take the class of their neighbours when both sides agree; the start and the end
    of the text count as bad, so short runs at the edges go. Mixed neighbours leave a line alone.
 
 Only ``bad`` lines that no other rule decided are reported, each with the features that decided.
@@ -77,15 +76,15 @@ def _nearest(classes: list[str], i: int, step: int, skip: tuple[str, ...]) -> st
     return BAD
 
 
-def _neighbour_classes(classes: list[str], skip: tuple[str, ...]) -> list[tuple[str, str]]:
-    """For each line, the nearest class not in ``skip`` above and below (edges count as bad), in two passes."""
-    above, below = [BAD] * len(classes), [BAD] * len(classes)
-    last = BAD
+def _neighbour_classes(classes: list[str], skip: tuple[str, ...], edge: str) -> list[tuple[str, str]]:
+    """For each line, the nearest class not in ``skip`` above and below (beyond the text: ``edge``), in two passes."""
+    above, below = [edge] * len(classes), [edge] * len(classes)
+    last = edge
     for i, c in enumerate(classes):
         above[i] = last
         if c not in skip:
             last = c
-    last = BAD
+    last = edge
     for i in range(len(classes) - 1, -1, -1):
         below[i] = last
         if classes[i] not in skip:
@@ -93,35 +92,37 @@ def _neighbour_classes(classes: list[str], skip: tuple[str, ...]) -> list[tuple[
     return list(zip(above, below))
 
 
-def main_region(classes: list[str], sizes: list[int], weights: dict[str, float], line_cost: float) -> tuple[int, int]:
-    """The run of blocks with the largest total weight (maximum-subarray, as in body-text extraction):
-    good blocks add their size, doubtful and bad ones subtract theirs plus a cost per line."""
-    best, best_span = float("-inf"), (0, len(classes) - 1)
-    total, start = 0.0, 0
+def main_regions(classes: list[str], sizes: list[int], weights: dict[str, float], line_cost: float,
+                 min_score: float) -> list[bool]:
+    """Which blocks lie in a run of text: scanning once, a running weight (good blocks add their
+    size, doubtful and bad ones subtract theirs plus a cost per line) restarts when it drops to zero,
+    and each run up to its peak is text when the peak reaches ``min_score``; several runs may qualify
+    (a blog page with several posts), as in body-text extraction by maximum subsequences."""
+    inside = [False] * len(classes)
+    total, start, best, best_end = 0.0, 0, 0.0, -1
+
+    def close() -> None:
+        if best_end >= 0 and best >= min_score:
+            inside[start: best_end + 1] = [True] * (best_end + 1 - start)
+
     for i, (c, size) in enumerate(zip(classes, sizes)):
-        gain = weights[c] * size - (line_cost if weights[c] <= 0 else 0.0)
         if total <= 0:
-            total, start = 0.0, i
-        total += gain
+            close()
+            total, start, best, best_end = 0.0, i, 0.0, -1
+        total += weights[c] * size - (line_cost if weights[c] <= 0 else 0.0)
         if total > best:
-            best, best_span = total, (start, i)
-    return best_span
+            best, best_end = total, i
+    close()
+    return inside
 
 
-def tail_run(classes: list[str], entries: list[bool]) -> list[str]:
-    """Short lines after the last good block are the page's foot (the bottom edge run); list
-    entries are kept (credits, sources and schedules close many articles)."""
-    last_good = max((i for i, c in enumerate(classes) if c == GOOD), default=len(classes))
-    return [BAD if i > last_good and c == SHORT and not e else c for i, (c, e) in enumerate(zip(classes, entries))]
-
-
-def revise(classes: list[str], near_may_turn_bad: bool) -> list[str]:
+def revise(classes: list[str], near_may_turn_bad: bool, edge: str) -> list[str]:
     out = list(classes)
-    for i, (up, down) in enumerate(_neighbour_classes(classes, (SHORT, NEAR))):
+    for i, (up, down) in enumerate(_neighbour_classes(classes, (SHORT, NEAR), edge)):
         if classes[i] == NEAR:
             out[i] = BAD if near_may_turn_bad and up == BAD and down == BAD else GOOD
     final = list(out)
-    for i, (up, down) in enumerate(_neighbour_classes(out, (SHORT,))):
+    for i, (up, down) in enumerate(_neighbour_classes(out, (SHORT,), edge)):
         if out[i] == SHORT and up == down:
             final[i] = up
     return final
@@ -150,15 +151,14 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
                  else (GOOD if c == NEAR else SHORT) for b, c in zip(units, first)]
     entry = regex.compile(params.words("list_entry_pattern")[0])
     entries = [info.bullet or bool(entry.search(info.text)) for info in infos]
-    if params.bool("tail_run"):
-        first = tail_run(first, entries)
     weights = {GOOD: 1.0, NEAR: params.float("region_near_weight"), SHORT: -params.float("region_short_weight"),
                BAD: -params.float("region_bad_weight")}
     sizes = [i.chars for i in infos]
-    low, high = main_region(first, sizes, weights, params.float("region_line_cost"))
-    if sum(sizes[low: high + 1]) >= params.float("region_min_char_share") * sum(sizes):
-        first = [BAD if (k < low or k > high) and c != GOOD and not entries[k] else c for k, c in enumerate(first)]
-    final = revise(first, params.bool("near_may_turn_bad"))
+    inside = main_regions(first, sizes, weights, params.float("region_line_cost"), params.float("region_min_score"))
+    if sum(size for size, kept in zip(sizes, inside) if kept) >= params.float("region_min_char_share") * sum(sizes):
+        first = [BAD if not kept and c != GOOD and not listed else c
+                 for c, kept, listed in zip(first, inside, entries)]
+    final = revise(first, params.bool("near_may_turn_bad"), BAD if params.bool("edges_are_residue") else GOOD)
     headline = page.headline(params.int("headline_max_words"))
     for block, info, before, after in zip(units, infos, first, final):
         if after == BAD and block[0].number not in page.decided and block[0].number != headline:
