@@ -150,7 +150,8 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
         first = [c if c == GOOD or b[0].number in page.decided or any(x.number in page.decided for x in b)
                  else (GOOD if c == NEAR else SHORT) for b, c in zip(units, first)]
     entry = regex.compile(params.words("list_entry_pattern")[0])
-    entries = [info.bullet or bool(entry.search(info.text)) for info in infos]
+    code = regex.compile(params.words("code_pattern")[0])
+    entries = [info.bullet or bool(entry.search(info.text)) or bool(code.search(info.text)) for info in infos]
     weights = {GOOD: 1.0, NEAR: params.float("region_near_weight"), SHORT: -params.float("region_short_weight"),
                BAD: -params.float("region_bad_weight")}
     sizes = [i.chars for i in infos]
@@ -161,6 +162,8 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     final = revise(first, params.bool("near_may_turn_bad"), BAD if params.bool("edges_are_residue") else GOOD)
     headline = page.headline(params.int("headline_max_words"))
     for block, info, before, after in zip(units, infos, first, final):
+        if code.search(info.text):
+            continue  # code in a technical article: no stopwords, but text
         if after == BAD and block[0].number not in page.decided and block[0].number != headline:
             label = "low-content line" if before == BAD else f"{before} line among residue"
             yield Decision(block[0].number, block[-1].number, _why(info, label))

@@ -6,7 +6,9 @@ words, share of letters and of digits, has separators, starts like a list item, 
 another rule; the same length, stopword, sentence-end and residue features of the line above and
 below (the text's edges count as residue); its relative position and whether it is in the first or
 last ``edge_share`` of the lines. The logistic of the weighted sum is the chance that the line is
-residue. Lines longer than ``max_chars`` are never judged here: a long line wrongly removed costs
+residue. Lines that look like code (``code_pattern``: shell prompts, braces, calls, SQL) are never
+judged here: code in a technical article has no stopwords but is text. Lines longer than
+``max_chars`` are never judged here either: a long line wrongly removed costs
 the most, and long residue has phrases other rules know. The message names the features that
 pushed the line hardest.
 
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+
+import regex
 
 from provenance.detectors.page import Decision, LineInfo, Page, Params
 
@@ -69,9 +73,10 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     max_chars = params.int("max_chars")
     rows = features(page, params.float("edge_share"))
     headline = page.headline(params.int("headline_max_words"))
+    code = regex.compile(params.words("code_pattern")[0])
     raw = [bias + sum(weights[k] * row[k] for k in FEATURES) for row in rows]
     for i, line in enumerate(page.lines):
-        if line.number in page.decided or line.chars > max_chars or line.number == headline:
+        if line.number in page.decided or line.chars > max_chars or line.number == headline or code.search(line.text):
             continue
         around = (raw[max(0, i - 1)] + raw[min(len(raw) - 1, i + 1)]) / 2
         chance = _logistic((1 - smooth) * raw[i] + smooth * around)
