@@ -16,7 +16,8 @@ from provenance.detectors.page import Decision, LineInfo, Page, Params
 
 
 def _menu_item(line: LineInfo, max_words: int, min_capitals: float, entry: regex.Pattern) -> bool:
-    return (0 < line.words <= max_words and not line.sentence_end
+    shouting = line.words > 1 and line.text.isupper()  # multi-word capitals: section headings of the text
+    return (0 < line.words <= max_words and not line.sentence_end and not shouting
             and line.capital_share >= min_capitals and not line.spaceless and not entry.search(line.text))
 
 
