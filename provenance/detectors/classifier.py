@@ -1,16 +1,21 @@
-"""context-classifier: each line is judged from its own features, then the doubtful ones from their
-neighbours, as jusText does with paragraphs, but on text alone.
+"""context-classifier: each block is judged from its own features, then the doubtful ones from
+their neighbours and their place, as jusText does with paragraphs, but on text alone.
 
 0. Hard-wrapped lines (a line without a sentence end followed by one starting in lower case, or a
    line ending in a comma or hyphen) are joined into one block first, and blocks are judged.
-1. Each block gets a class: ``good`` (long, many stopwords, or a full sentence of some
-   length), ``near`` (enough stopwords, a few words), ``short`` (too short to judge) or ``bad``.
-   Lines another rule already called residue are ``bad`` anchors.
-2. ``near`` lines are good unless the nearest good-or-bad line on both sides is bad.
-3. ``short`` lines take the class of their neighbours when both sides agree; the start and the end
-   of the text count as bad, so short runs at the edges go. Mixed neighbours leave a line alone.
+1. Each block gets a class: ``good`` (long with many stopwords, or a sentence of some length),
+   ``near`` (enough stopwords), ``short`` (too short to judge) or ``bad``. Lines another rule already
+   called residue are ``bad`` anchors; with ``anchors_only`` the other bad and near blocks are only
+   doubtful (short and good), so nothing is removed on its own features alone.
+2. Runs of text: a running weight over the blocks (good adds, doubtful and bad subtract) marks each
+   run that reaches ``region_min_score``; when those runs hold ``region_min_char_share`` of the
+   characters, doubtful blocks outside every run are bad. List entries and code never are.
+3. ``near`` blocks are good unless the nearest good-or-bad block on both sides is bad; ``short``
+   blocks take the class of their neighbours when both sides agree (beyond the text counts as bad
+   with ``edges_are_residue``). Mixed neighbours leave a block alone.
 
-Only ``bad`` lines that no other rule decided are reported, each with the features that decided.
+Only ``bad`` blocks that no other rule decided are reported, with the features that decided. The
+headline (``Page.headline``) and code lines (``code_pattern``) are never reported.
 """
 
 from __future__ import annotations
@@ -116,11 +121,11 @@ def main_regions(classes: list[str], sizes: list[int], weights: dict[str, float]
     return inside
 
 
-def revise(classes: list[str], near_may_turn_bad: bool, edge: str) -> list[str]:
+def revise(classes: list[str], edge: str) -> list[str]:
     out = list(classes)
     for i, (up, down) in enumerate(_neighbour_classes(classes, (SHORT, NEAR), edge)):
         if classes[i] == NEAR:
-            out[i] = BAD if near_may_turn_bad and up == BAD and down == BAD else GOOD
+            out[i] = BAD if up == BAD and down == BAD else GOOD
     final = list(out)
     for i, (up, down) in enumerate(_neighbour_classes(out, (SHORT,), edge)):
         if out[i] == SHORT and up == down:
@@ -159,7 +164,7 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     if sum(size for size, kept in zip(sizes, inside) if kept) >= params.float("region_min_char_share") * sum(sizes):
         first = [BAD if not kept and c != GOOD and not listed else c
                  for c, kept, listed in zip(first, inside, entries)]
-    final = revise(first, params.bool("near_may_turn_bad"), BAD if params.bool("edges_are_residue") else GOOD)
+    final = revise(first, BAD if params.bool("edges_are_residue") else GOOD)
     headline = page.headline(params.int("headline_max_words"))
     for block, info, before, after in zip(units, infos, first, final):
         if code.search(info.text):
