@@ -1,0 +1,285 @@
+"""Speaker attribution: who said each quotation, from the words around it.
+
+A speaker is a phrase next to a speech verb: after the quotation ("…,” Qin said / “…,” said Wang),
+before it in the same sentence (Wang said: “…” / he said that “…” / according to X, “…”), or at the
+end of the previous paragraph when it ends with a colon. The phrase itself is read token by token
+from the verb outwards, so titles and roles stay with the name ("Chinese Foreign Minister Wang Yi",
+"Foreign Ministry spokesperson Wang Wenbin", "Mr. Lavrov") and dates or conjunctions never become
+speakers. Every word list comes from ``rules/attribution/lexicons.toml``. When the words around a
+quotation do not fit these shapes no speaker is given: a wrong speaker is worse than none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from provenance.report import Span
+from provenance.rulepack import RuleSet
+
+_TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'&.-]*")
+_INITIALS = regex.compile(r"(?:\p{L}\.)+")
+_SPACE_ONLY = regex.compile(r"[ \t\u00a0]+")
+_LEAD_IN = regex.compile(r"[\s,;:—–-]*")
+_SENTENCE_END = regex.compile(r"[.!?…][”’\"')\]]*\s+(?=[“‘\"'(\[]?[\p{Lu}\p{N}])", regex.V1)
+_ABBREVIATION = regex.compile(r"(?:\b\p{Lu}|\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev|St|Jr|Sr|No|vs|U\.S|U\.K|U\.N))\.$")
+_POSSESSIVE = regex.compile(r"[’']s?$")
+_CONNECTORS = {"of", "for", "de", "del", "da", "van", "von", "al", "bin", "la", "le", "du", "and", "the", "on"}
+_OPEN_ENDED = ",!?—–-…:;"
+MAX_VERBS_BACK = 2  # speech verbs tried, nearest first, before a quotation
+WINDOW = 160  # how far from a quotation (characters) its speaker may be
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    """The word lists, compiled once per rule set."""
+
+    verb: regex.Pattern
+    according: regex.Pattern
+    pronouns: frozenset[str]
+    roles: frozenset[str]
+    not_names: frozenset[str]
+    adverbs: frozenset[str]
+    determiners: frozenset[str]
+    stops: frozenset[str]
+    prepositions: frozenset[str]
+    clause_openers: frozenset[str]
+
+
+def _words(rules: RuleSet, name: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in rules.lexicon(name))
+
+
+def compile_lexicons(rules: RuleSet) -> Lexicons:
+    verbs = sorted(rules.lexicon("speech-verbs"), key=len, reverse=True)
+    alternation = "|".join(regex.escape(v).replace(r"\ ", r"\s+") for v in verbs)
+    return Lexicons(
+        verb=regex.compile(rf"(?<![\p{{L}}-])(?:{alternation})(?![\p{{L}}-])", regex.V1),
+        according=regex.compile(r"(?<!\p{L})according\s+to(?!\p{L})", regex.IGNORECASE),
+        pronouns=_words(rules, "pronouns"),
+        roles=_words(rules, "role-words"),
+        not_names=_words(rules, "not-names"),
+        adverbs=frozenset(w for w in _words(rules, "speech-adverbs") if " " not in w),
+        determiners=_words(rules, "determiners"),
+        stops=_words(rules, "phrase-stops"),
+        prepositions=_words(rules, "prepositions"),
+        clause_openers=_words(rules, "clause-openers"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def _tokens(text: str, lo: int, hi: int) -> list[Token]:
+    """Words of ``text[lo:hi]``; a sentence's final period is not part of its last word."""
+    out = []
+    for m in _TOKEN.finditer(text, lo, hi):
+        word, start = m.group(), m.start()
+        if word.endswith(".") and not _INITIALS.fullmatch(word) and not regex.fullmatch(r"\p{Lu}\p{Ll}{0,3}\.", word):
+            word = word.rstrip(".")
+        out.append(Token(word, start, start + len(word)))
+    return out
+
+
+def _joined(text: str, left: Token, right: Token) -> bool:
+    """Whether only spaces lie between two tokens (no comma, dash or quote mark)."""
+    return _SPACE_ONLY.fullmatch(text, left.end, right.start) is not None
+
+
+class SpeakerFinder:
+    """Finds the speaker phrase of a quotation; all methods return a ``Span`` or None."""
+
+    def __init__(self, text: str, lex: Lexicons):
+        self.text = text
+        self.lex = lex
+
+    # -- phrases ---------------------------------------------------------------------------
+    def _is_name_word(self, tok: Token) -> bool:
+        return tok.capitalised and tok.lower not in self.lex.not_names
+
+    def _span(self, first: Token, last: Token) -> Span:
+        return Span(text=self.text[first.start:last.end], start=first.start, end=last.end)
+
+    def phrase_before(self, pos: int, floor: int, participle: bool = False) -> Span | None:
+        """The speaker phrase that ends just before ``pos`` (the speech verb), read leftwards. The
+        subject of a participle (saying, calling) must open its clause."""
+        toks = _tokens(self.text, max(floor, pos - 120), pos)
+        if not toks or _LEAD_IN.fullmatch(self.text, toks[-1].end, pos) is None or "," in self.text[toks[-1].end:pos]:
+            return self._appositive_before(toks, pos, floor)
+        i = len(toks) - 1
+        skipped = 0
+        while i >= 0 and toks[i].lower in self.lex.adverbs and skipped < 3:
+            if i == 0 or not _joined(self.text, toks[i - 1], toks[i]):
+                return None
+            i, skipped = i - 1, skipped + 1
+        if i < 0:
+            return None
+        if toks[i].lower in self.lex.pronouns:
+            return self._span(toks[i], toks[i])
+        return self._walk_left(toks, i, participle)
+
+    def _appositive_before(self, toks: list[Token], pos: int, floor: int) -> Span | None:
+        """``Clinton, the former secretary of state, said``: the name before a parenthetical that
+        opens with a lowercase word (never ``Columbus, Ohio,``)."""
+        if not toks or self.text[toks[-1].end:pos].strip() != ",":
+            return None
+        lo = max(floor, pos - 100)
+        comma = self.text.rfind(",", lo, toks[-1].start)
+        while comma >= 0:
+            if any(c in self.text[comma:pos] for c in "“”\"‘’«»."):
+                return None
+            inner = [t for t in toks if t.end <= comma]
+            following = next((t for t in toks if t.start > comma), None)
+            if inner and following is not None and following.text[:1].islower() and not self.text[inner[-1].end:comma].strip():
+                span = self._walk_left(inner, len(inner) - 1)
+                return span if span is not None and self._is_name_word(inner[-1]) else None
+            comma = self.text.rfind(",", lo, comma)
+        return None
+
+    def _walk_left(self, toks: list[Token], i: int, participle: bool = False) -> Span | None:
+        head = toks[i]
+        if not self._phrase_word(head) or _POSSESSIVE.search(head.text):
+            return None  # ``Pyongyang's claims``: a noun, not a speech verb
+        first = i
+        lowercase_run = 0
+        j = i - 1
+        while j >= 0 and _joined(self.text, toks[j], toks[j + 1]) and i - j < 8:
+            tok = toks[j]
+            if tok.lower in self.lex.determiners:
+                first = j
+                break
+            if self._is_name_word(tok) or tok.lower in self.lex.roles:
+                lowercase_run = 0
+            elif tok.lower in _CONNECTORS and j > 0 and toks[j - 1].capitalised:
+                pass
+            elif tok.text.islower() and lowercase_run < 2 and tok.lower not in self.lex.stops:
+                lowercase_run += 1
+            else:
+                break
+            first = j
+            j -= 1
+        if first > 0 and _joined(self.text, toks[first - 1], toks[first]):
+            before = toks[first - 1].lower
+            if before in self.lex.prepositions or (participle and before not in self.lex.clause_openers):
+                return None  # an object (``to Wired``, ``a statement saying``), not the speaker
+        return self._validated(toks[first:i + 1])
+
+    def _phrase_word(self, tok: Token) -> bool:
+        return self._is_name_word(tok) or (tok.text.islower() and tok.lower not in self.lex.not_names
+                                          and tok.lower not in self.lex.stops and tok.lower not in self.lex.determiners)
+
+    def _validated(self, words: list[Token]) -> Span | None:
+        """Trim a phrase to where it can start: a determiner, a name or a role; None if nothing is left."""
+        while words and not (words[0].lower in self.lex.determiners or self._is_name_word(words[0])
+                             or words[0].lower in self.lex.roles):
+            words = words[1:]
+        while words and words[0].lower in _CONNECTORS and words[0].lower not in self.lex.determiners:
+            words = words[1:]
+        if not words or (len(words) == 1 and words[0].lower in self.lex.determiners):
+            return None
+        if words[0].lower in self.lex.determiners and words[-1].capitalised is False and len(words) == 1:
+            return None
+        return self._span(words[0], words[-1])
+
+    def phrase_after(self, pos: int, limit: int) -> Span | None:
+        """The speaker phrase that starts just after ``pos`` (after the verb), read rightwards."""
+        toks = _tokens(self.text, pos, min(limit, pos + 120))
+        if not toks or _SPACE_ONLY.fullmatch(self.text, pos, toks[0].start) is None:
+            return None
+        if toks[0].lower in self.lex.pronouns:
+            return self._span(toks[0], toks[0]) if self._ends_phrase(toks, 1, limit) else None
+        last = -1
+        lowercase_run = 0
+        for k, tok in enumerate(toks):
+            if k and not _joined(self.text, toks[k - 1], tok):
+                break
+            if k == 0 and tok.lower in self.lex.determiners:
+                continue
+            if self._is_name_word(tok) or tok.lower in self.lex.roles:
+                last, lowercase_run = k, 0
+            elif tok.lower in _CONNECTORS and k + 1 < len(toks) and toks[k + 1].capitalised and last >= 0:
+                continue
+            elif (tok.text.islower() and lowercase_run < 3 and tok.lower not in self.lex.stops
+                  and tok.lower not in self.lex.not_names):
+                lowercase_run += 1
+                last = k
+            else:
+                break
+        if last < 0 or not self._ends_phrase(toks, last + 1, limit):
+            return None
+        return self._validated(toks[:last + 1])
+
+    def _ends_phrase(self, toks: list[Token], k: int, limit: int) -> bool:
+        """A phrase after its verb must be followed by punctuation, the paragraph's end or a stop word."""
+        end = toks[k - 1].end
+        rest = self.text[end:min(limit, end + 2)].lstrip(" ")
+        if not rest or rest[0] in ".,;:!?—–)(\n" or rest[0] in "“”\"‘’":
+            return True
+        return k < len(toks) and toks[k].lower in self.lex.stops
+
+    # -- positions around a quotation ---------------------------------------------------------
+    def after(self, close: int, para_end: int, quote_text: str) -> Span | None:
+        """``“…,” Qin said`` / ``“…,” said Wang`` / ``“…,” according to X``."""
+        lead = _LEAD_IN.match(self.text, close + 1, para_end).end()
+        open_ended = quote_text.rstrip()[-1:] in _OPEN_ENDED or self.text[close + 1:close + 2] in ",—–"
+        limit = min(para_end, lead + WINDOW)
+        verb = self.lex.verb.search(self.text, lead, limit)
+        according = self.lex.according.match(self.text, lead, limit)
+        if according:
+            return self.phrase_after(according.end(), para_end)
+        if verb is None:
+            return None
+        if not open_ended and not self._closes_sentence(verb.end(), para_end):
+            return None
+        if verb.start() == lead:
+            return self.phrase_after(verb.end(), para_end)
+        span = self.phrase_before(verb.start(), lead)
+        return span if span is not None and span.start == lead else None
+
+    def _closes_sentence(self, pos: int, para_end: int) -> bool:
+        """After a quotation that ends its sentence, ``Trump said.`` must be the whole next sentence."""
+        rest = self.text[pos:min(para_end, pos + 60)]
+        m = regex.match(r"(?:\s+[\p{L}.’'-]+){0,6}?\s*[.!?]", rest)
+        return m is not None
+
+    def before(self, open_: int, floor: int) -> Span | None:
+        """``Wang said: “…”`` / ``he said that “…”`` / ``according to X, “…”``, in the same sentence."""
+        lo = self.sentence_start(open_, floor)
+        according = None
+        for according in self.lex.according.finditer(self.text, lo, open_):
+            pass
+        verbs = list(self.lex.verb.finditer(self.text, lo, open_))
+        if according is not None and (not verbs or according.start() > verbs[-1].start()):
+            return self.phrase_after(according.end(), open_)
+        for verb in reversed(verbs[-MAX_VERBS_BACK:]):
+            participle = verb.group().endswith("ing")
+            span = self.phrase_before(verb.start(), lo, participle)
+            if span is None and verb.start() == lo:
+                span = self.phrase_after(verb.end(), open_)
+            if span is not None:
+                return span
+        return None
+
+    def sentence_start(self, pos: int, floor: int) -> int:
+        """Start of the sentence holding ``pos``, looking back no further than ``floor`` or WINDOW."""
+        lo = max(floor, pos - WINDOW * 2)
+        start = lo
+        for m in _SENTENCE_END.finditer(self.text, lo, min(len(self.text), pos + 2)):
+            if m.end() > pos:
+                break
+            if not _ABBREVIATION.search(self.text, max(lo, m.start() - 6), m.start() + 1):
+                start = m.end()
+        return start
