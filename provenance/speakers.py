@@ -143,7 +143,8 @@ class SpeakerFinder:
                 return None
             inner = [t for t in toks if t.end <= comma]
             following = next((t for t in toks if t.start > comma), None)
-            if inner and following is not None and following.text[:1].islower() and not self.text[inner[-1].end:comma].strip():
+            opens_aside = following is not None and (following.text[:1].islower() or _POSSESSIVE.search(following.text))
+            if inner and opens_aside and not self.text[inner[-1].end:comma].strip():
                 span = self._walk_left(inner, len(inner) - 1)
                 return span if span is not None and self._is_name_word(inner[-1]) else None
             comma = self.text.rfind(",", lo, comma)
@@ -255,13 +256,15 @@ class SpeakerFinder:
         m = regex.match(r"(?:\s+[\p{L}.’'-]+){0,6}?\s*[.!?]", rest)
         return m is not None
 
-    def before(self, open_: int, floor: int) -> Span | None:
-        """``Wang said: “…”`` / ``he said that “…”`` / ``according to X, “…”``, in the same sentence."""
+    def before(self, open_: int, floor: int, quoted: tuple[tuple[int, int], ...] = ()) -> Span | None:
+        """``Wang said: “…”`` / ``he said that “…”`` / ``according to X, “…”``, in the same sentence.
+        Words inside the earlier quotations of the sentence (``quoted``) are not the writer's."""
         lo = self.sentence_start(open_, floor)
         according = None
         for according in self.lex.according.finditer(self.text, lo, open_):
             pass
-        verbs = list(self.lex.verb.finditer(self.text, lo, open_))
+        verbs = [m for m in self.lex.verb.finditer(self.text, lo, open_)
+                 if not any(a <= m.start() < b for a, b in quoted)]
         if according is not None and (not verbs or according.start() > verbs[-1].start()):
             return self.phrase_after(according.end(), open_)
         for verb in reversed(verbs[-MAX_VERBS_BACK:]):

@@ -29,6 +29,7 @@ from provenance.scoring import AttributionPrices, attribution_prices, price_attr
 from provenance.speakers import Lexicons, SpeakerFinder, compile_lexicons
 
 _TERMINAL = regex.compile(r"[.!?,;:…]\s*$")
+_TERM_BEFORE = regex.compile(r"\b(?:the|so-called)\s+$", regex.IGNORECASE)
 _HEAD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'.&-]*$")
 
 
@@ -139,13 +140,12 @@ def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[_Paragra
     """Give each quotation the speaker beside it, where there is one."""
     text = finder.text
     for n, q in enumerate(quotes):
-        prev = quotes[n - 1] if n and quotes[n - 1].para is q.para else None
-        floor = prev.raw.close + 1 if prev and prev.raw.close is not None else q.para.start
         body = text[q.raw.start:q.raw.end]
         if q.raw.close is not None:
             q.speaker, q.how = finder.after(q.raw.close, q.para.end, body), "after"
         if q.speaker is None:
-            q.speaker, q.how = finder.before(q.raw.open, floor), "before"
+            quoted = tuple((o.raw.start, o.raw.end) for o in quotes[max(0, n - 4):n] if o.para is q.para)
+            q.speaker, q.how = finder.before(q.raw.open, q.para.start, quoted), "before"
         if q.speaker is None and not text[q.para.start:q.raw.open].strip() and q.para.index > 0:
             prior = paras[q.para.index - 1]
             if text[:prior.end].rstrip().endswith(":"):
@@ -203,9 +203,41 @@ def _only_quotes(text: str, mine: list[_Found]) -> bool:
     return not regex.search(r"[\p{L}\p{N}]", text[pos:para.end])
 
 
-def _is_scare(text: str, q: _Found, max_words: int) -> bool:
-    body = text[q.raw.start:q.raw.end]
-    return q.speaker is None and len(body.split()) <= max_words and not _TERMINAL.search(body)
+def _is_scare(text: str, q: _Found, limits: "_ScareLimits") -> bool:
+    """A title (Title Case, a few words) or a short quoted phrase with no speaker: not speech."""
+    body = text[q.raw.start:q.raw.end].strip()
+    words = body.split()
+    if len(words) <= limits.title_words and _is_title_case(words, limits.minor_words):
+        return True
+    if len(words) <= limits.term_words and _TERM_BEFORE.search(text, max(0, q.raw.open - 12), q.raw.open):
+        return True
+    if q.speaker is not None:
+        return len(words) <= limits.bare_words
+    return (len(words) <= limits.max_words and not _TERMINAL.search(body))
+
+
+def _is_title_case(words: list[str], minor: frozenset[str]) -> bool:
+    major = [w for w in words if w.strip(".,!?:;").lower() not in minor]
+    return len(words) >= 2 and bool(major) and all(w[:1].isupper() or not w[:1].isalpha() for w in major) \
+        and not words[0].lower().strip(".,") in {"i", "we", "you"}
+
+
+@dataclass(frozen=True)
+class _ScareLimits:
+    max_words: int
+    bare_words: int
+    title_words: int
+    term_words: int
+    minor_words: frozenset[str]
+
+
+def _scare_limits(rules: RuleSet) -> _ScareLimits | None:
+    rule = next(iter(rules.detectors_named("scare-quote")), None)
+    if rule is None:
+        return None
+    p = rule.params
+    return _ScareLimits(int(p["max_words"]), int(p["bare_words"]), int(p["title_words"]), int(p["term_words"]),
+                        frozenset(str(w).lower() for w in p["minor_words"]))
 
 
 def analyze(ctx: Context) -> AttributionResult:
@@ -219,9 +251,9 @@ def analyze(ctx: Context) -> AttributionResult:
     _share_within_groups(found)
     _carry_to_next_paragraph(doc.text, found)
     scare_rule = next(iter(ctx.rules.detectors_named("scare-quote")), None)
-    max_words = int(scare_rule.params.get("max_words", 4)) if scare_rule else -1
-    scare = [q for q in found if _is_scare(doc.text, q, max_words)]
-    speech = [q for q in found if not _is_scare(doc.text, q, max_words)]
+    limits = ctx.rules.memo("attribution-scare", _scare_limits)
+    scare = [q for q in found if limits is not None and _is_scare(doc.text, q, limits)]
+    speech = [q for q in found if not (limits is not None and _is_scare(doc.text, q, limits))]
     quotes = list(_quotes(doc, speech, kinds))
     units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight))
              for h in ctx.hits_for("attribution") if doc.line_at(h.start) not in ctx.residue_lines]
