@@ -24,7 +24,12 @@ _SPACE_ONLY = regex.compile(r"[ \t\u00a0]+")
 _LEAD_IN = regex.compile(r"[\s,;:—–-]*")
 _SENTENCE_END = regex.compile(r"[.!?…][”’\"')\]]*\s+(?=[“‘\"'(\[]?[\p{Lu}\p{N}])", regex.V1)
 _ABBREVIATION = regex.compile(r"(?:\b\p{Lu}|\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev|St|Jr|Sr|No|vs|U\.S|U\.K|U\.N))\.$")
+_TRAILING_PARENTHESIS = regex.compile(r"\s*\([^()“”\"]{1,30}\)\s*$")
+_ASIDE_OPENER = regex.compile(r"\p{Ll}|\p{N}|[RDI]-\p{Lu}")
+_TRAILING_WORDS = regex.compile(r"\s*$")
+_DASH_SIGNATURE = regex.compile(r"\s*[―—–]\s*(?P<name>\p{Lu}[\p{L}.’'-]*(?:\s+\p{Lu}[\p{L}.’'-]*){0,3})\s*$")
 _POSSESSIVE = regex.compile(r"[’']s?$")
+_LINKS = {"of", "for", "in", "at", "from", "with"}
 _CONNECTORS = {"of", "for", "de", "del", "da", "van", "von", "al", "bin", "la", "le", "du", "and", "the", "on"}
 _OPEN_ENDED = ",!?—–-…:;"
 MAX_VERBS_BACK = 2  # speech verbs tried, nearest first, before a quotation
@@ -116,6 +121,9 @@ class SpeakerFinder:
     def phrase_before(self, pos: int, floor: int, participle: bool = False) -> Span | None:
         """The speaker phrase that ends just before ``pos`` (the speech verb), read leftwards. The
         subject of a participle (saying, calling) must open its clause."""
+        aside = _TRAILING_PARENTHESIS.search(self.text, max(floor, pos - 40), pos)
+        if aside is not None:
+            pos = aside.start()  # ``Harry Reid (D-Nev.) said``: the name before the parenthesis
         toks = _tokens(self.text, max(floor, pos - 120), pos)
         if not toks or _LEAD_IN.fullmatch(self.text, toks[-1].end, pos) is None or "," in self.text[toks[-1].end:pos]:
             return self._appositive_before(toks, pos, floor)
@@ -143,7 +151,8 @@ class SpeakerFinder:
                 return None
             inner = [t for t in toks if t.end <= comma]
             following = next((t for t in toks if t.start > comma), None)
-            opens_aside = following is not None and (following.text[:1].islower() or _POSSESSIVE.search(following.text))
+            opens_aside = following is not None and (_ASIDE_OPENER.match(following.text) is not None
+                                                     or _POSSESSIVE.search(following.text) is not None)
             if inner and opens_aside and not self.text[inner[-1].end:comma].strip():
                 span = self._walk_left(inner, len(inner) - 1)
                 return span if span is not None and self._is_name_word(inner[-1]) else None
@@ -160,6 +169,10 @@ class SpeakerFinder:
         while j >= 0 and _joined(self.text, toks[j], toks[j + 1]) and i - j < 8:
             tok = toks[j]
             if tok.lower in self.lex.determiners:
+                if j >= 2 and toks[j - 1].lower in _LINKS and _joined(self.text, toks[j - 1], tok) \
+                        and self._phrase_word(toks[j - 2]) and _joined(self.text, toks[j - 2], toks[j - 1]):
+                    first, j = j - 2, j - 3  # ``Mr. Morgan of the Sierra Club``, ``a narrator in the ad``
+                    continue
                 first = j
                 break
             if self._is_name_word(tok) or tok.lower in self.lex.roles:
@@ -235,7 +248,7 @@ class SpeakerFinder:
     def after(self, close: int, para_end: int, quote_text: str) -> Span | None:
         """``“…,” Qin said`` / ``“…,” said Wang`` / ``“…,” according to X``."""
         lead = _LEAD_IN.match(self.text, close + 1, para_end).end()
-        open_ended = quote_text.rstrip()[-1:] in _OPEN_ENDED or self.text[close + 1:close + 2] in ",—–"
+        open_ended = quote_text.rstrip(" '\"’”")[-1:] in _OPEN_ENDED or self.text[close + 1:close + 2] in ",—–"
         limit = min(para_end, lead + WINDOW)
         verb = self.lex.verb.search(self.text, lead, limit)
         according = self.lex.according.match(self.text, lead, limit)
@@ -249,6 +262,37 @@ class SpeakerFinder:
             return self.phrase_after(verb.end(), para_end)
         span = self.phrase_before(verb.start(), lead)
         return span if span is not None and span.start == lead else None
+
+    def sentence_before(self, open_: int, floor: int) -> Span | None:
+        """``…, Schiff said. “…”``: a quotation opening a sentence right after one that ends on its
+        attribution (a comma, the speaker and the verb, a full stop)."""
+        if self.sentence_start(open_, floor) != open_:
+            return None
+        tail_end = self.text.rfind(".", max(floor, open_ - 4), open_)
+        if tail_end < 0:
+            return None
+        verb = None
+        for verb in self.lex.verb.finditer(self.text, max(floor, tail_end - 60), tail_end):
+            pass
+        if verb is None:
+            return None
+        after = self.phrase_after(verb.end(), tail_end + 1)
+        if after is not None and after.end == _TRAILING_WORDS.search(self.text, verb.end(), tail_end).start():
+            span = after
+        elif _TRAILING_WORDS.fullmatch(self.text, verb.end(), tail_end):
+            span = self.phrase_before(verb.start(), max(floor, tail_end - 80))
+        else:
+            return None
+        if span is None or not self.text[max(floor, span.start - 2):span.start].startswith(","):
+            return None
+        return span
+
+    def dash_after(self, close: int, para_end: int) -> Span | None:
+        """``”― Pamela Padilla``: a signature after a dash, alone to the end of the paragraph."""
+        m = _DASH_SIGNATURE.match(self.text, close + 1, para_end)
+        if m is None:
+            return None
+        return Span(text=m.group("name"), start=m.start("name"), end=m.end("name"))
 
     def _closes_sentence(self, pos: int, para_end: int) -> bool:
         """After a quotation that ends its sentence, ``Trump said.`` must be the whole next sentence."""

@@ -146,6 +146,10 @@ def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[_Paragra
         if q.speaker is None:
             quoted = tuple((o.raw.start, o.raw.end) for o in quotes[max(0, n - 4):n] if o.para is q.para)
             q.speaker, q.how = finder.before(q.raw.open, q.para.start, quoted), "before"
+        if q.speaker is None:
+            q.speaker, q.how = finder.sentence_before(q.raw.open, q.para.start), "previous"
+        if q.speaker is None and q.raw.close is not None:
+            q.speaker, q.how = finder.dash_after(q.raw.close, q.para.end), "dash"
         if q.speaker is None and not text[q.para.start:q.raw.open].strip() and q.para.index > 0:
             prior = paras[q.para.index - 1]
             if text[:prior.end].rstrip().endswith(":"):
