@@ -11,6 +11,7 @@ quotation do not fit these shapes no speaker is given: a wrong speaker is worse 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import regex
@@ -28,6 +29,7 @@ _TRAILING_PARENTHESIS = regex.compile(r"\s*\([^()“”\"]{1,30}\)\s*$")
 _ASIDE_OPENER = regex.compile(r"\p{Ll}|\p{N}|[RDI]-\p{Lu}")
 _TRAILING_WORDS = regex.compile(r"\s*$")
 _DASH_SIGNATURE = regex.compile(r"\s*[―—–]\s*(?P<name>\p{Lu}[\p{L}.’'-]*(?:\s+\p{Lu}[\p{L}.’'-]*){0,3})\s*$")
+_POSSESSIVE_ENDING = regex.compile(r"[’']s?$")
 _POSSESSIVE = regex.compile(r"[’']s?$")
 _LINKS = {"of", "for", "in", "at", "from", "with"}
 _CONNECTORS = {"of", "for", "de", "del", "da", "van", "von", "al", "bin", "la", "le", "du", "and", "the", "on"}
@@ -258,8 +260,8 @@ class SpeakerFinder:
             return None
         if not open_ended and not self._closes_sentence(verb.end(), para_end):
             return None
-        if verb.start() == lead:
-            return self.phrase_after(verb.end(), para_end)
+        if verb.start() == lead:  # ``said Wang``; never ``, saying they…`` (the subject of what follows)
+            return None if verb.group().endswith("ing") else self.phrase_after(verb.end(), para_end)
         span = self.phrase_before(verb.start(), lead)
         return span if span is not None and span.start == lead else None
 
@@ -330,3 +332,43 @@ class SpeakerFinder:
             if not _ABBREVIATION.search(self.text, max(lo, m.start() - 6), m.start() + 1):
                 start = m.end()
         return start
+
+
+_NAME_MENTION = regex.compile(r"(?<![\p{L}’'-])\p{Lu}[\p{L}’'.-]*(?:[ \t]+\p{Lu}[\p{L}’'.-]*)+")
+MENTIONS_BACK = 60  # how many earlier name mentions a short name is checked against
+
+
+class NameMentions:
+    """Capitalised names of two words or more in a document, to give a short name (Wang, Mr.
+    Lavrov) the fuller form the text used last before it (Wang Wenbin, Sergei Lavrov)."""
+
+    def __init__(self, text: str, lex: Lexicons):
+        self.lex = lex
+        self.spans: list[tuple[int, int, tuple[str, ...]]] = []
+        for m in _NAME_MENTION.finditer(text):
+            words = m.group().split()
+            skip = 0
+            while skip < len(words) and _bare(words[skip]).lower() in lex.not_names:
+                skip += 1
+            if len(words) - skip >= 2:
+                start = m.start() + m.group().index(words[skip]) if skip else m.start()
+                self.spans.append((start, m.end(), tuple(_bare(w) for w in words[skip:])))
+        self.starts = [s for s, _, _ in self.spans]
+        self.text = text
+
+    def fuller(self, speaker: Span) -> Span | None:
+        """The last fuller name before ``speaker`` that begins or ends with its surname."""
+        words = [w for w in speaker.text.split() if _bare(w).lower() not in self.lex.roles]
+        if len(words) != 1:
+            return None
+        name = _bare(words[0])
+        k = bisect_left(self.starts, speaker.start) - 1
+        for start, end, tokens in reversed(self.spans[max(0, k - MENTIONS_BACK + 1):k + 1]):
+            if end <= speaker.start and (tokens[0] == name or tokens[-1] == name) and len(tokens) > 1:
+                return Span(text=self.text[start:end], start=start, end=end)
+        return None
+
+
+def _bare(word: str) -> str:
+    """A word without a possessive ending or a final period."""
+    return _POSSESSIVE_ENDING.sub("", word).rstrip(".")

@@ -26,7 +26,7 @@ from provenance.report import Finding, Quote, QuoteKind, Span
 from provenance.rulemodels import Detector
 from provenance.rulepack import RuleSet
 from provenance.scoring import AttributionPrices, attribution_prices, price_attribution
-from provenance.speakers import Lexicons, SpeakerFinder, compile_lexicons
+from provenance.speakers import Lexicons, NameMentions, SpeakerFinder, compile_lexicons
 
 _TERMINAL = regex.compile(r"[.!?,;:…]\s*$")
 _TERM_BEFORE = regex.compile(r"\b(?:the|so-called)\s+$", regex.IGNORECASE)
@@ -100,8 +100,8 @@ def speaker_kind(speaker: Span | None, kinds: _Kinds) -> QuoteKind:
     if (kinds.outlets is not None and kinds.outlets.search(speaker.text)) or (kinds.media and kinds.media.search(speaker.text)
                                                                             and not _ends_in_person(words, kinds)):
         return "relayed"
-    if _ends_in_person(words, kinds):
-        return "named"
+    if _ends_in_person(words, kinds) or (head in kinds.roles and _qualified(words, kinds)):
+        return "named"  # ``Wang Yi``; ``China’s foreign minister`` names one person by office
     if head in kinds.anonymous or (first in kinds.indefinite and head in kinds.roles):
         return "anonymous"
     if head in kinds.vague or first in kinds.vague:
@@ -111,6 +111,12 @@ def speaker_kind(speaker: Span | None, kinds: _Kinds) -> QuoteKind:
     if first in kinds.determiners and head in kinds.roles:
         return "pronoun"  # a definite description (the senator) refers back like a pronoun
     return "vague"
+
+
+def _qualified(words: list[str], kinds: _Kinds) -> bool:
+    """A role tied to a named place or body (China’s foreign minister, the Chinese foreign minister)."""
+    rest = words[1:] if words[0].lower() in kinds.determiners else words
+    return len(rest) >= 2 and rest[0][:1].isupper()
 
 
 def _ends_in_person(words: list[str], kinds: _Kinds) -> bool:
@@ -258,14 +264,15 @@ def analyze(ctx: Context) -> AttributionResult:
     limits = ctx.rules.memo("attribution-scare", _scare_limits)
     scare = [q for q in found if limits is not None and _is_scare(doc.text, q, limits)]
     speech = [q for q in found if not (limits is not None and _is_scare(doc.text, q, limits))]
-    quotes = list(_quotes(doc, speech, kinds))
+    quote_rule = next(iter(ctx.rules.detectors_named("quote-attribution")), None)
+    window = int(quote_rule.params.get("pronoun_paragraphs", 2)) if quote_rule else 2
+    quotes = list(_quotes(doc, speech, kinds, NameMentions(doc.text, lex), window))
     units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight))
              for h in ctx.hits_for("attribution") if doc.line_at(h.start) not in ctx.residue_lines]
     units += list(_relay_units(ctx, kinds))
     others = [u for u in units if u[0].severity == "info"]
     units = [u for u in units if u[0].severity != "info"]
     prices: AttributionPrices | None = ctx.rules.memo("attribution-prices", attribution_prices)
-    quote_rule = next(iter(ctx.rules.detectors_named("quote-attribution")), None)
     if quote_rule is not None and prices is not None:
         units += [(_quote_finding(quote_rule, doc, q), prices.quality[q.kind]) for q in quotes]
     informative = [f for f, _ in others]
@@ -277,15 +284,23 @@ def analyze(ctx: Context) -> AttributionResult:
                              quotes)
 
 
-def _quotes(doc: Document, found: list[_Found], kinds: _Kinds) -> Iterator[Quote]:
-    last_named: tuple[Span, int] | None = None
+def _quotes(doc: Document, found: list[_Found], kinds: _Kinds, names: NameMentions, window: int) -> Iterator[Quote]:
+    """Quotes with their kinds. A short name resolves to the fuller name the text used last; a
+    pronoun to the last named speaker, if that speaker was named or referred to within ``window``
+    paragraphs that hold quotations."""
+    last: tuple[Span, int] | None = None
+    ordinal, para = 0, -1
     for q in found:
+        if q.para.index != para:
+            ordinal, para = ordinal + 1, q.para.index
         kind = speaker_kind(q.speaker, kinds)
         resolved = None
         if kind == "named":
-            last_named = (q.speaker, q.para.index)
-        elif kind == "pronoun" and last_named is not None and q.para.index - last_named[1] <= 2:
-            resolved = last_named[0]
+            resolved = names.fuller(q.speaker)
+            last = (resolved or q.speaker, ordinal)
+        elif kind == "pronoun" and last is not None and ordinal - last[1] <= window:
+            resolved = last[0]
+            last = (resolved, ordinal)
         yield Quote(start=q.raw.start, end=q.raw.end, text=doc.text[q.raw.start:q.raw.end], speaker=q.speaker,
                     kind=kind, resolved=resolved, line=doc.line_at(q.raw.start))
 
@@ -299,11 +314,19 @@ def _quote_finding(rule: Detector, doc: Document, q: Quote) -> Finding:
 def _relay_units(ctx: Context, kinds: _Kinds) -> Iterator[tuple[Finding, float]]:
     """``Xinhua News Agency reported`` / ``according to The New York Times``: another outlet's word."""
     rule = next(iter(ctx.rules.detectors_named("relayed-report")), None)
-    if rule is None or kinds.outlets is None:
+    if rule is None:
         return
-    verbs = "|".join(regex.escape(str(v)) for v in rule.params.get("verbs", ["reported"]))
-    pattern = ctx.rules.memo(f"relay:{verbs}", lambda _: regex.compile(
-        rf"(?:according\s+to\s+(?:the\s+)?(?P<a>{kinds.outlets.pattern})|(?P<b>{kinds.outlets.pattern})\s+(?:{verbs})\b)"))
+    pattern = ctx.rules.memo("attribution-relay", lambda rules: _relay_pattern(rules, rule, kinds))
     for m in pattern.finditer(ctx.doc.text):
         if ctx.doc.line_at(m.start()) not in ctx.residue_lines:
             yield make_finding(rule, ctx.doc, m.start(), m.end()), max(0.0, 1.0 - rule.weight)
+
+
+def _relay_pattern(rules: RuleSet, rule: Detector, kinds: _Kinds) -> regex.Pattern:
+    """An outlet: a profile's name, or capitalised words ending in a media word (The Daily Planet)."""
+    media = "|".join(regex.escape(w.title()) for w in sorted(rules.lexicon("media-words"), key=len, reverse=True))
+    outlet = rf"(?:\p{{Lu}}[\p{{L}}’'.-]*\s+){{0,4}}(?:{media})\b"
+    if kinds.outlets is not None:
+        outlet = f"(?:{kinds.outlets.pattern}|{outlet})"
+    verbs = "|".join(regex.escape(str(v)) for v in rule.params["verbs"])
+    return regex.compile(rf"\b[Aa]ccording\s+to\s+(?:the\s+)?{outlet}|{outlet}\s+(?:{verbs})\b", regex.V1)
