@@ -342,19 +342,33 @@ class NameMentions:
     """Capitalised names of two words or more in a document, to give a short name (Wang, Mr.
     Lavrov) the fuller form the text used last before it (Wang Wenbin, Sergei Lavrov)."""
 
-    def __init__(self, text: str, lex: Lexicons):
+    def __init__(self, text: str, lex: Lexicons, not_person: regex.Pattern | None):
         self.lex = lex
         self.spans: list[tuple[int, int, tuple[str, ...]]] = []
         for m in _NAME_MENTION.finditer(text):
-            words = m.group().split()
-            skip = 0
-            while skip < len(words) and _bare(words[skip]).lower() in lex.not_names:
-                skip += 1
-            if len(words) - skip >= 2:
-                start = m.start() + m.group().index(words[skip]) if skip else m.start()
-                self.spans.append((start, m.end(), tuple(_bare(w) for w in words[skip:])))
+            person = self._person(m, not_person)
+            if person is not None:
+                self.spans.append(person)
         self.starts = [s for s, _, _ in self.spans]
         self.text = text
+
+    def _person(self, m: regex.Match, not_person: regex.Pattern | None) -> tuple[int, int, tuple[str, ...]] | None:
+        """The personal name at the end of a capitalised run (``Chinese Foreign Minister Wang Yi``
+        -> ``Wang Yi``); None for places, bodies and possessives (``China’s Foreign Ministry``)."""
+        words = [(w.start(), w.end(), w.group()) for w in regex.finditer(r"\S+", m.group())]
+        first = 0
+        for k, (_, _, word) in enumerate(words):
+            if _bare(word).lower() in self.lex.roles or _bare(word).lower() in self.lex.not_names:
+                first = k + 1
+        name = words[first:]
+        if len(name) < 2 or any(_POSSESSIVE.search(w) for _, _, w in name):
+            return None
+        start, end = m.start() + name[0][0], m.start() + name[-1][1]
+        if m.group().endswith("."):
+            end -= 1
+        if not_person is not None and not_person.search(m.string, start, end):
+            return None
+        return start, end, tuple(_bare(w) for _, _, w in name)
 
     def fuller(self, speaker: Span) -> Span | None:
         """The last fuller name before ``speaker`` that begins or ends with its surname."""

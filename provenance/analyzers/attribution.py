@@ -67,6 +67,7 @@ class _Kinds:
     organisation: regex.Pattern | None
     media: regex.Pattern | None
     outlets: regex.Pattern | None
+    not_person: regex.Pattern | None
     indefinite: frozenset[str] = field(default_factory=lambda: frozenset())
 
 
@@ -85,6 +86,7 @@ def _compile_kinds(rules: RuleSet) -> _Kinds:
         anonymous=lower("anonymous-sources"), vague=lower("vague-sources"),
         organisation=_word_pattern(rules.lexicon("organisation-words")),
         media=_word_pattern(rules.lexicon("media-words")), outlets=outlet_index(rules).names,
+        not_person=_word_pattern(rules.lexicon("organisation-words") + rules.lexicon("media-words")),
         indefinite=determiners - {"the", "his", "her", "their", "its", "our", "this", "that", "these", "those"},
     )
 
@@ -266,7 +268,7 @@ def analyze(ctx: Context) -> AttributionResult:
     speech = [q for q in found if not (limits is not None and _is_scare(doc.text, q, limits))]
     quote_rule = next(iter(ctx.rules.detectors_named("quote-attribution")), None)
     window = int(quote_rule.params.get("pronoun_paragraphs", 2)) if quote_rule else 2
-    quotes = list(_quotes(doc, speech, kinds, NameMentions(doc.text, lex), window))
+    quotes = list(_quotes(doc, speech, kinds, NameMentions(doc.text, lex, kinds.not_person), window))
     units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight))
              for h in ctx.hits_for("attribution") if doc.line_at(h.start) not in ctx.residue_lines]
     units += list(_relay_units(ctx, kinds))
