@@ -11,6 +11,7 @@ quotation do not fit these shapes no speaker is given: a wrong speaker is worse 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -42,7 +43,7 @@ WINDOW = 160  # how far from a quotation (characters) its speaker may be
 class Lexicons:
     """The word lists, compiled once per rule set."""
 
-    verb: regex.Pattern
+    verb: re.Pattern
     according: regex.Pattern
     pronouns: frozenset[str]
     roles: frozenset[str]
@@ -59,10 +60,11 @@ def _words(rules: RuleSet, name: str) -> frozenset[str]:
 
 
 def compile_lexicons(rules: RuleSet) -> Lexicons:
-    verbs = sorted(rules.lexicon("speech-verbs"), key=len, reverse=True)
-    alternation = "|".join(regex.escape(v).replace(r"\ ", r"\s+") for v in verbs)
+    verbs = sorted((" ".join(v.split()) for v in rules.lexicon("speech-verbs")), key=len, reverse=True)
+    alternation = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs)
     return Lexicons(
-        verb=regex.compile(rf"(?<![\p{{L}}-])(?:{alternation})(?![\p{{L}}-])", regex.V1),
+        # the standard library's engine scans a plain alternation about twice as fast as ``regex``
+        verb=re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])"),
         according=regex.compile(r"(?<!\p{L})according\s+to(?!\p{L})", regex.IGNORECASE),
         pronouns=_words(rules, "pronouns"),
         roles=_words(rules, "role-words"),

@@ -160,7 +160,7 @@ def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[_Paragra
             q.speaker, q.how = finder.dash_after(q.raw.close, q.para.end), "dash"
         if q.speaker is None and not text[q.para.start:q.raw.open].strip() and q.para.index > 0:
             prior = paras[q.para.index - 1]
-            if text[:prior.end].rstrip().endswith(":"):
+            if text[max(prior.start, prior.end - 8):prior.end].rstrip().endswith(":"):
                 q.speaker, q.how = finder.before(prior.end, prior.start), "colon"
 
 
