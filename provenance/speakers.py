@@ -52,6 +52,7 @@ class Lexicons:
     determiners: frozenset[str]
     stops: frozenset[str]
     prepositions: frozenset[str]
+    bare_heads: frozenset[str]
     clause_openers: frozenset[str]
 
 
@@ -73,6 +74,7 @@ def compile_lexicons(rules: RuleSet) -> Lexicons:
         determiners=_words(rules, "determiners"),
         stops=_words(rules, "phrase-stops"),
         prepositions=_words(rules, "prepositions"),
+        bare_heads=_words(rules, "anonymous-sources") | _words(rules, "vague-sources") | _words(rules, "organisation-words"),
         clause_openers=_words(rules, "clause-openers"),
     )
 
@@ -200,7 +202,10 @@ class SpeakerFinder:
                                           and tok.lower not in self.lex.stops and tok.lower not in self.lex.determiners)
 
     def _validated(self, words: list[Token]) -> Span | None:
-        """Trim a phrase to where it can start: a determiner, a name or a role; None if nothing is left."""
+        """Trim a phrase to where it can start: a determiner, a name or a role; None if nothing is
+        left, unless it ends in a word that may stand alone (officials, critics, police)."""
+        if words and words[-1].lower in self.lex.bare_heads and all(w.text.islower() for w in words):
+            return self._span(words[0], words[-1])
         while words and not (words[0].lower in self.lex.determiners or self._is_name_word(words[0])
                              or words[0].lower in self.lex.roles):
             words = words[1:]
