@@ -24,6 +24,7 @@ from provenance.rulepack import RuleSet
 
 QUOTE_KINDS = get_args(QuoteKind)
 QUOTE_RULE = "quote-attribution"  # the detector whose findings are the quotations
+PRIOR_RULE = "attribution-prior"  # the detector whose finding carries the neutral prior
 
 def _clamp(value: float) -> float:
     return round(min(100.0, max(0.0, value)), 1)
@@ -67,27 +68,29 @@ def is_attribution_unit(finding: Finding) -> bool:
     return finding.dimension == "attribution" and (finding.name == QUOTE_RULE or finding.severity != "info")
 
 
-def price_attribution(units: list[tuple[Finding, float]], others: list[Finding],
+def price_attribution(units: list[tuple[Finding, float, int]], others: list[Finding],
                       prices: AttributionPrices | None, prior_rule: Detector | None) -> list[Finding]:
-    """Give each unit (a finding with its quality, 0-1) its points: how far it moves the score from
-    the prior, ``100 * (quality - prior) / (units + strength)``. A document-level finding carries the
-    prior itself, so the attribution score is the sum of the points of the attribution findings."""
-    if prices is None or not units:
-        return [f for f, _ in units] + others
-    share = 100.0 / (len(units) + prices.strength)
-    priced = [f.model_copy(update={"points": round(share * (q - prices.prior), 3)}) for f, q in units]
-    if prior_rule is not None:
-        message = (f"neutral prior {100 * prices.prior:g}, weighed as {prices.strength:g} units "
-                   f"against the {len(units)} here")
-        priced.append(Finding(rule=prior_rule.id, name=prior_rule.name, dimension="attribution",
-                              severity="info", message=message, points=round(100.0 * prices.prior, 3)))
+    """Give each unit finding (standing for ``count`` units of one quality, 0-1) its points: how far
+    they move the score from the prior, ``100 * count * (quality - prior) / (units + strength)``. A
+    document-level finding carries the prior itself, so the attribution score is the sum of the
+    points of the attribution findings."""
+    if prices is None or prior_rule is None or not units:
+        return [f for f, _, _ in units] + others
+    total = sum(count for _, _, count in units)
+    share = 100.0 / (total + prices.strength)
+    priced = [f.model_copy(update={"points": round(share * count * (q - prices.prior), 3)}) for f, q, count in units]
+    message = (f"neutral prior {100 * prices.prior:g}, weighed as {prices.strength:g} units "
+               f"against the {total} here")
+    priced.append(Finding(rule=prior_rule.id, name=prior_rule.name, dimension="attribution",
+                          severity="info", message=message, points=round(100.0 * prices.prior, 3)))
     return priced + others
 
 
 def attribution_score(quotes: list[Quote], findings: Iterable[Finding]) -> float | None:
-    """The sum of the attribution findings' points; null when nothing in the document is attributed."""
+    """The sum of the attribution findings' points; null when nothing in the document is attributed
+    (no prior was laid down: no unit, or the ``quote-attribution`` or ``attribution-prior`` rule is off)."""
     mine = [f for f in findings if f.dimension == "attribution"]
-    if not any(is_attribution_unit(f) for f in mine):
+    if not any(f.name == PRIOR_RULE for f in mine):
         return None
     return _clamp(sum(f.points for f in mine))
 

@@ -25,9 +25,12 @@ from provenance.quotes import RawQuote, find_quotes
 from provenance.report import Finding, Quote, QuoteKind, Span
 from provenance.rulemodels import Detector
 from provenance.rulepack import RuleSet
-from provenance.scoring import AttributionPrices, attribution_prices, price_attribution
+from provenance.scoring import (
+    PRIOR_RULE, QUOTE_KINDS, QUOTE_RULE, AttributionPrices, attribution_prices, price_attribution,
+)
 from provenance.speakers import Lexicons, NameMentions, SpeakerFinder, compile_lexicons
 
+MAX_LISTED = 12  # lines and speakers named in a quote-kind finding's message
 _TERMINAL = regex.compile(r"[.!?,;:…]\s*$")
 _TERM_BEFORE = regex.compile(r"\b(?:the|so-called)\s+$", regex.IGNORECASE)
 _HEAD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'.&-]*$")
@@ -266,21 +269,21 @@ def analyze(ctx: Context) -> AttributionResult:
     limits = ctx.rules.memo("attribution-scare", _scare_limits)
     scare = [q for q in found if limits is not None and _is_scare(doc.text, q, limits)]
     speech = [q for q in found if not (limits is not None and _is_scare(doc.text, q, limits))]
-    quote_rule = next(iter(ctx.rules.detectors_named("quote-attribution")), None)
+    quote_rule = next(iter(ctx.rules.detectors_named(QUOTE_RULE)), None)
     window = int(quote_rule.params.get("pronoun_paragraphs", 2)) if quote_rule else 2
     quotes = list(_quotes(doc, speech, kinds, NameMentions(doc.text, lex, kinds.not_person), window))
-    units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight))
+    units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight), 1)
              for h in ctx.hits_for("attribution") if doc.line_at(h.start) not in ctx.residue_lines]
     units += list(_relay_units(ctx, kinds))
     others = [u for u in units if u[0].severity == "info"]
     units = [u for u in units if u[0].severity != "info"]
     prices: AttributionPrices | None = ctx.rules.memo("attribution-prices", attribution_prices)
     if quote_rule is not None and prices is not None:
-        units += [(_quote_finding(quote_rule, doc, q), prices.quality[q.kind]) for q in quotes]
-    informative = [f for f, _ in others]
+        units += list(_quote_units(quote_rule, quotes, prices))
+    informative = [f for f, _, _ in others]
     if scare_rule is not None:
         informative += [make_finding(scare_rule, doc, q.raw.start, q.raw.end) for q in scare]
-    prior_rule = next(iter(ctx.rules.detectors_named("attribution-prior")), None)
+    prior_rule = next(iter(ctx.rules.detectors_named(PRIOR_RULE)), None)
     findings = price_attribution(units, informative, prices, prior_rule)
     return AttributionResult(sorted(findings, key=lambda f: (f.start if f.start is not None else -1, f.rule, f.end or 0)),
                              quotes)
@@ -307,13 +310,22 @@ def _quotes(doc: Document, found: list[_Found], kinds: _Kinds, names: NameMentio
                     kind=kind, resolved=resolved, line=doc.line_at(q.raw.start))
 
 
-def _quote_finding(rule: Detector, doc: Document, q: Quote) -> Finding:
-    who = q.resolved.text if q.resolved else (q.speaker.text if q.speaker else "no speaker")
-    message = f"{q.kind} quotation ({who})" if q.speaker else "unattributed quotation"
-    return make_finding(rule, doc, q.start, q.end, message=message)
+def _quote_units(rule: Detector, quotes: list[Quote], prices: AttributionPrices) -> Iterator[tuple[Finding, float, int]]:
+    """One finding per kind of quotation in the document: how many, where, who, and their quality."""
+    for kind in QUOTE_KINDS:
+        mine = [q for q in quotes if q.kind == kind]
+        if not mine:
+            continue
+        lines = ", ".join(str(q.line) for q in mine[:MAX_LISTED]) + (", ..." if len(mine) > MAX_LISTED else "")
+        names = sorted({(q.resolved or q.speaker).text for q in mine if q.speaker is not None})
+        who = f"; {', '.join(names[:MAX_LISTED])}" + (", ..." if len(names) > MAX_LISTED else "") if names else ""
+        plural = "quotation" if len(mine) == 1 else "quotations"
+        message = f"{len(mine)} {kind} {plural} (quality {prices.quality[kind]:g} each; lines {lines}{who})"
+        yield Finding(rule=rule.id, name=rule.name, dimension="attribution", severity=rule.severity,
+                      message=message), prices.quality[kind], len(mine)
 
 
-def _relay_units(ctx: Context, kinds: _Kinds) -> Iterator[tuple[Finding, float]]:
+def _relay_units(ctx: Context, kinds: _Kinds) -> Iterator[tuple[Finding, float, int]]:
     """``Xinhua News Agency reported`` / ``according to The New York Times``: another outlet's word."""
     rule = next(iter(ctx.rules.detectors_named("relayed-report")), None)
     if rule is None:
@@ -321,7 +333,7 @@ def _relay_units(ctx: Context, kinds: _Kinds) -> Iterator[tuple[Finding, float]]
     pattern = ctx.rules.memo("attribution-relay", lambda rules: _relay_pattern(rules, rule, kinds))
     for m in pattern.finditer(ctx.doc.text):
         if ctx.doc.line_at(m.start()) not in ctx.residue_lines:
-            yield make_finding(rule, ctx.doc, m.start(), m.end()), max(0.0, 1.0 - rule.weight)
+            yield make_finding(rule, ctx.doc, m.start(), m.end()), max(0.0, 1.0 - rule.weight), 1
 
 
 def _relay_pattern(rules: RuleSet, rule: Detector, kinds: _Kinds) -> regex.Pattern:
