@@ -12,8 +12,9 @@ quotation do not fit these shapes no speaker is given: a wrong speaker is worse 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 import regex
 
@@ -110,12 +111,50 @@ def _joined(text: str, left: Token, right: Token) -> bool:
     return _SPACE_ONLY.fullmatch(text, left.end, right.start) is not None
 
 
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A speech verb (or ``according to``) found in the text."""
+
+    start: int
+    end: int
+    text: str
+
+
+class _Cues:
+    """Speech verbs, ``according to`` and sentence ends of a whole text, each found in one scan, so
+    looking around every quotation costs a binary search rather than a scan of its window."""
+
+    def __init__(self, text: str, lex: Lexicons):
+        self.verbs = [Cue(m.start(), m.end(), m.group()) for m in lex.verb.finditer(text)]
+        self.according = [Cue(m.start(), m.end(), m.group()) for m in lex.according.finditer(text)]
+        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)
+                              if not _ABBREVIATION.search(text, max(0, m.start() - 6), m.start() + 1)]
+        self._verb_starts = [c.start for c in self.verbs]
+        self._according_starts = [c.start for c in self.according]
+
+    def verbs_in(self, lo: int, hi: int) -> list[Cue]:
+        return self._within(self.verbs, self._verb_starts, lo, hi)
+
+    def according_in(self, lo: int, hi: int) -> list[Cue]:
+        return self._within(self.according, self._according_starts, lo, hi)
+
+    @staticmethod
+    def _within(cues: list[Cue], starts: list[int], lo: int, hi: int) -> list[Cue]:
+        first, last = bisect_left(starts, lo), bisect_left(starts, hi)
+        return [c for c in cues[first:last] if c.end <= hi]
+
+    def last_sentence_end(self, lo: int, pos: int) -> int | None:
+        k = bisect_right(self.sentence_ends, pos) - 1
+        return self.sentence_ends[k] if k >= 0 and self.sentence_ends[k] >= lo else None
+
+
 class SpeakerFinder:
     """Finds the speaker phrase of a quotation; all methods return a ``Span`` or None."""
 
     def __init__(self, text: str, lex: Lexicons):
         self.text = text
         self.lex = lex
+        self.cues = _Cues(text, lex)
 
     # -- phrases ---------------------------------------------------------------------------
     def _is_name_word(self, tok: Token) -> bool:
@@ -259,17 +298,18 @@ class SpeakerFinder:
         lead = _LEAD_IN.match(self.text, close + 1, para_end).end()
         open_ended = quote_text.rstrip(" '\"’”")[-1:] in _OPEN_ENDED or self.text[close + 1:close + 2] in ",—–"
         limit = min(para_end, lead + WINDOW)
-        verb = self.lex.verb.search(self.text, lead, limit)
-        according = self.lex.according.match(self.text, lead, limit)
+        verbs = self.cues.verbs_in(lead, limit)
+        according = [c for c in self.cues.according_in(lead, limit) if c.start == lead]
         if according:
-            return self.phrase_after(according.end(), para_end)
-        if verb is None:
+            return self.phrase_after(according[0].end, para_end)
+        if not verbs:
             return None
-        if not open_ended and not self._closes_sentence(verb.end(), para_end):
+        verb = verbs[0]
+        if not open_ended and not self._closes_sentence(verb.end, para_end):
             return None
-        if verb.start() == lead:  # ``said Wang``; never ``, saying they…`` (the subject of what follows)
-            return None if verb.group().endswith("ing") else self.phrase_after(verb.end(), para_end)
-        span = self.phrase_before(verb.start(), lead)
+        if verb.start == lead:  # ``said Wang``; never ``, saying they…`` (the subject of what follows)
+            return None if verb.text.endswith("ing") else self.phrase_after(verb.end, para_end)
+        span = self.phrase_before(verb.start, lead)
         return span if span is not None and span.start == lead else None
 
     def sentence_before(self, open_: int, floor: int) -> Span | None:
@@ -280,16 +320,15 @@ class SpeakerFinder:
         tail_end = self.text.rfind(".", max(floor, open_ - 4), open_)
         if tail_end < 0:
             return None
-        verb = None
-        for verb in self.lex.verb.finditer(self.text, max(floor, tail_end - 60), tail_end):
-            pass
-        if verb is None:
+        verbs = self.cues.verbs_in(max(floor, tail_end - 60), tail_end)
+        if not verbs:
             return None
-        after = self.phrase_after(verb.end(), tail_end + 1)
-        if after is not None and after.end == _TRAILING_WORDS.search(self.text, verb.end(), tail_end).start():
+        verb = verbs[-1]
+        after = self.phrase_after(verb.end, tail_end + 1)
+        if after is not None and after.end == _TRAILING_WORDS.search(self.text, verb.end, tail_end).start():
             span = after
-        elif _TRAILING_WORDS.fullmatch(self.text, verb.end(), tail_end):
-            span = self.phrase_before(verb.start(), max(floor, tail_end - 80))
+        elif _TRAILING_WORDS.fullmatch(self.text, verb.end, tail_end):
+            span = self.phrase_before(verb.start, max(floor, tail_end - 80))
         else:
             return None
         if span is None or not self.text[max(floor, span.start - 2):span.start].startswith(","):
@@ -313,18 +352,16 @@ class SpeakerFinder:
         """``Wang said: “…”`` / ``he said that “…”`` / ``according to X, “…”``, in the same sentence.
         Words inside the earlier quotations of the sentence (``quoted``) are not the writer's."""
         lo = self.sentence_start(open_, floor)
-        according = None
-        for according in self.lex.according.finditer(self.text, lo, open_):
-            pass
-        verbs = [m for m in self.lex.verb.finditer(self.text, lo, open_)
-                 if not any(a <= m.start() < b for a, b in quoted)]
-        if according is not None and (not verbs or according.start() > verbs[-1].start()):
-            return self.phrase_after(according.end(), open_)
+        accordings = self.cues.according_in(lo, open_)
+        according = accordings[-1] if accordings else None
+        verbs = [v for v in self.cues.verbs_in(lo, open_) if not any(a <= v.start < b for a, b in quoted)]
+        if according is not None and (not verbs or according.start > verbs[-1].start):
+            return self.phrase_after(according.end, open_)
         for verb in reversed(verbs[-MAX_VERBS_BACK:]):
-            participle = verb.group().endswith("ing")
-            span = self.phrase_before(verb.start(), lo, participle)
-            if span is None and verb.start() == lo:
-                span = self.phrase_after(verb.end(), open_)
+            participle = verb.text.endswith("ing")
+            span = self.phrase_before(verb.start, lo, participle)
+            if span is None and verb.start == lo:
+                span = self.phrase_after(verb.end, open_)
             if span is not None:
                 return span
         return None
@@ -332,13 +369,8 @@ class SpeakerFinder:
     def sentence_start(self, pos: int, floor: int) -> int:
         """Start of the sentence holding ``pos``, looking back no further than ``floor`` or WINDOW."""
         lo = max(floor, pos - WINDOW * 2)
-        start = lo
-        for m in _SENTENCE_END.finditer(self.text, lo, min(len(self.text), pos + 2)):
-            if m.end() > pos:
-                break
-            if not _ABBREVIATION.search(self.text, max(lo, m.start() - 6), m.start() + 1):
-                start = m.end()
-        return start
+        start = self.cues.last_sentence_end(lo, pos)
+        return lo if start is None else start
 
 
 _NAME_MENTION = regex.compile(r"(?<![\p{L}’'-])\p{Lu}[\p{L}’'.-]*(?:[ \t]+\p{Lu}[\p{L}’'.-]*)+")
@@ -351,13 +383,18 @@ class NameMentions:
 
     def __init__(self, text: str, lex: Lexicons, not_person: regex.Pattern | None):
         self.lex = lex
-        self.spans: list[tuple[int, int, tuple[str, ...]]] = []
-        for m in _NAME_MENTION.finditer(text):
-            person = self._person(m, not_person)
-            if person is not None:
-                self.spans.append(person)
-        self.starts = [s for s, _, _ in self.spans]
         self.text = text
+        self.not_person = not_person
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int, tuple[str, ...]]]:
+        """Every personal name in the text, found on the first short name that needs one."""
+        found = (self._person(m, self.not_person) for m in _NAME_MENTION.finditer(self.text))
+        return [person for person in found if person is not None]
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return [s for s, _, _ in self.spans]
 
     def _person(self, m: regex.Match, not_person: regex.Pattern | None) -> tuple[int, int, tuple[str, ...]] | None:
         """The personal name at the end of a capitalised run (``Chinese Foreign Minister Wang Yi``
