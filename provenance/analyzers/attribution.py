@@ -14,7 +14,7 @@ explained quotation by quotation; the sourcing signatures and the relay detector
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import regex
 
@@ -32,8 +32,6 @@ from provenance.speakers import Lexicons, NameMentions, SpeakerFinder, compile_l
 
 MAX_LISTED = 12  # lines and speakers named in a quote-kind finding's message
 _TERMINAL = regex.compile(r"[.!?,;:…]\s*$")
-_TERM_BEFORE = regex.compile(r"\b(?:the|so-called)\s+$", regex.IGNORECASE)
-_HEAD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'.&-]*$")
 
 
 @dataclass
@@ -55,7 +53,6 @@ class _Found:
     para: _Paragraph
     speaker: Span | None = None
     how: str = ""
-    carried: bool = False
 
 
 @dataclass
@@ -71,7 +68,7 @@ class _Kinds:
     media: regex.Pattern | None
     outlets: regex.Pattern | None
     not_person: regex.Pattern | None
-    indefinite: frozenset[str] = field(default_factory=lambda: frozenset())
+    indefinite: frozenset[str]
 
 
 def _word_pattern(words: list[str]) -> regex.Pattern | None:
@@ -90,7 +87,7 @@ def _compile_kinds(rules: RuleSet) -> _Kinds:
         organisation=_word_pattern(rules.lexicon("organisation-words")),
         media=_word_pattern(rules.lexicon("media-words")), outlets=outlet_index(rules).names,
         not_person=_word_pattern(rules.lexicon("organisation-words") + rules.lexicon("media-words")),
-        indefinite=determiners - {"the", "his", "her", "their", "its", "our", "this", "that", "these", "those"},
+        indefinite=determiners - lower("definite-determiners"),
     )
 
 
@@ -175,7 +172,7 @@ def _share_within_groups(quotes: list[_Found]) -> None:
             speakers.setdefault(q.raw.group, q.speaker)
     for q in quotes:
         if q.speaker is None and q.raw.group in speakers:
-            q.speaker, q.how, q.carried = speakers[q.raw.group], "group", True
+            q.speaker, q.how = speakers[q.raw.group], "group"
 
 
 def _carry_in_paragraph(text: str, quotes: list[_Found]) -> None:
@@ -187,7 +184,7 @@ def _carry_in_paragraph(text: str, quotes: list[_Found]) -> None:
         between = text[prev.raw.close + 1:q.raw.open]
         if prev.speaker.start > prev.raw.close and prev.speaker.end <= q.raw.open and regex.fullmatch(
                 r"[^“”\"‘’«»]{0,200}[.:,;]\s*", between):
-            q.speaker, q.how, q.carried = prev.speaker, "carry", True
+            q.speaker, q.how = prev.speaker, "carry"
 
 
 def _carry_to_next_paragraph(text: str, quotes: list[_Found]) -> None:
@@ -205,7 +202,7 @@ def _carry_to_next_paragraph(text: str, quotes: list[_Found]) -> None:
                 or last.raw.close is None or len(text[last.raw.close:last.para.end]) > 60):
             continue
         for q in mine:
-            q.speaker, q.how, q.carried = last.speaker, "next", True
+            q.speaker, q.how = last.speaker, "next"
 
 
 def _only_quotes(text: str, mine: list[_Found]) -> bool:
@@ -222,28 +219,36 @@ def _is_scare(text: str, q: _Found, limits: "_ScareLimits") -> bool:
     """A title (Title Case, a few words) or a short quoted phrase with no speaker: not speech."""
     body = text[q.raw.start:q.raw.end].strip()
     words = body.split()
-    if len(words) <= limits.title_words and _is_title_case(words, limits.minor_words):
+    if len(words) <= limits.title_words and _is_title_case(words, limits):
         return True
-    if len(words) <= limits.term_words and _TERM_BEFORE.search(text, max(0, q.raw.open - 12), q.raw.open):
+    if len(words) <= limits.term_words and limits.term_before.search(text, max(0, q.raw.open - 12), q.raw.open):
         return True
     if q.speaker is not None:
-        return len(words) <= limits.bare_words
+        return False
     return (len(words) <= limits.max_words and not _TERMINAL.search(body))
 
 
-def _is_title_case(words: list[str], minor: frozenset[str]) -> bool:
-    major = [w for w in words if w.strip(".,!?:;").lower() not in minor]
-    return len(words) >= 2 and bool(major) and all(w[:1].isupper() or not w[:1].isalpha() for w in major) \
-        and not words[0].lower().strip(".,") in {"i", "we", "you"}
+def _is_title_case(words: list[str], limits: "_ScareLimits") -> bool:
+    """``Meet the Nation``: every word but the minor ones capitalised (a sentence opening with I or We is speech)."""
+    major = [w for w in words if w.strip(".,!?:;").lower() not in limits.minor_words]
+    return (len(words) >= 2 and bool(major) and all(w[:1].isupper() or not w[:1].isalpha() for w in major)
+            and words[0].lower().strip(".,") not in limits.pronouns)
 
 
 @dataclass(frozen=True)
 class _ScareLimits:
     max_words: int
-    bare_words: int
     title_words: int
     term_words: int
+    term_before: regex.Pattern
     minor_words: frozenset[str]
+    pronouns: frozenset[str]
+
+
+def _words_before(words: list[str]) -> regex.Pattern:
+    """Any of ``words`` right before a position (``the ‘Ukraine situation’``)."""
+    alternation = "|".join(regex.escape(str(w)) for w in words)
+    return regex.compile(rf"(?<![\p{{L}}-])(?:{alternation})\s+$", regex.IGNORECASE)
 
 
 def _scare_limits(rules: RuleSet) -> _ScareLimits | None:
@@ -251,8 +256,10 @@ def _scare_limits(rules: RuleSet) -> _ScareLimits | None:
     if rule is None:
         return None
     p = rule.params
-    return _ScareLimits(int(p["max_words"]), int(p["bare_words"]), int(p["title_words"]), int(p["term_words"]),
-                        frozenset(str(w).lower() for w in p["minor_words"]))
+    return _ScareLimits(int(p["max_words"]), int(p["title_words"]), int(p["term_words"]),
+                        _words_before(p["term_openers"]),
+                        frozenset(str(w).lower() for w in p["minor_words"]),
+                        frozenset(w.lower() for w in rules.lexicon("pronouns")))
 
 
 def analyze(ctx: Context) -> AttributionResult:
