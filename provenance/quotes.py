@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import regex
 
-# Opening mark -> the closing marks that may end it.
-CLOSERS: dict[str, str] = {"“": "”", "„": "“”", "«": "»", "‹": "›", "‘": "’", "‚": "’‘", '"': '"'}
+# Opening mark -> the closing marks that may end it (scraped text mixes curly and straight double quotes).
+CLOSERS: dict[str, str] = {"“": "”\"", "„": "“”", "«": "»", "‹": "›", "‘": "’", "‚": "’‘", '"': '"”'}
 # Marks that may leave a quotation open at the end of a paragraph (never single quotes: too often apostrophes).
 CONTINUING = {"“", "„", "«", '"'}
 _MARK = regex.compile(r"[“”„«»‹›‘’‚\"]")

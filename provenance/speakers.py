@@ -31,6 +31,7 @@ _TRAILING_PARENTHESIS = regex.compile(r"\s*\([^()“”\"]{1,30}\)\s*$")
 _ASIDE_OPENER = regex.compile(r"\p{Ll}|\p{N}|[RDI]-\p{Lu}")
 _TRAILING_WORDS = regex.compile(r"\s*$")
 _DASH_SIGNATURE = regex.compile(r"\s*[―—–]\s*(?P<name>\p{Lu}[\p{L}.’'-]*(?:\s+\p{Lu}[\p{L}.’'-]*){0,3})\s*$")
+_ASIDE = regex.compile(r",[^“”\"‘’«»\n]{1,120},\s*(?:\p{Ll}+\s+){0,2}")
 _POSSESSIVE_ENDING = regex.compile(r"[’']s?$")
 _POSSESSIVE = regex.compile(r"[’']s?$")
 _LINKS = {"of", "for", "in", "at", "from", "with"}
@@ -310,7 +311,22 @@ class SpeakerFinder:
         if verb.start == lead:  # ``said Wang``; never ``, saying they…`` (the subject of what follows)
             return None if verb.text.endswith("ing") else self.phrase_after(verb.end, para_end)
         span = self.phrase_before(verb.start, lead)
-        return span if span is not None and span.start == lead else None
+        if span is not None and span.start == lead:
+            return span
+        return self._name_before_aside(lead, verb.start)
+
+    def _name_before_aside(self, lead: int, verb: int) -> Span | None:
+        """``“…,” Harry Bond, 30, of Raleigh, who was polled, said``: a name right after the
+        quotation, then an aside between commas, then the verb."""
+        comma = self.text.find(",", lead, verb)
+        if comma < 0 or not _ASIDE.fullmatch(self.text, comma, verb):
+            return None
+        toks = _tokens(self.text, lead, comma)
+        if not toks or toks[0].start != lead or not all(self._is_name_word(t) or t.lower in self.lex.roles for t in toks):
+            return None
+        if any(not _joined(self.text, a, b) for a, b in zip(toks, toks[1:])) or not self._is_name_word(toks[-1]):
+            return None
+        return self._span(toks[0], toks[-1])
 
     def sentence_before(self, open_: int, floor: int) -> Span | None:
         """``…, Schiff said. “…”``: a quotation opening a sentence right after one that ends on its

@@ -189,7 +189,7 @@ def _carry_in_paragraph(text: str, quotes: list[_Found]) -> None:
 
 def _carry_to_next_paragraph(text: str, quotes: list[_Found]) -> None:
     """``“…,” Qin said.`` then a paragraph that is nothing but a quotation: the same voice goes on.
-    Only when the paragraph before opens with its quotation and ends on its short attribution."""
+    Only when the paragraph before ends on a quotation attributed right after it (“…,” Qin said.)."""
     by_para: dict[int, list[_Found]] = {}
     for q in quotes:
         by_para.setdefault(q.para.index, []).append(q)
@@ -198,7 +198,7 @@ def _carry_to_next_paragraph(text: str, quotes: list[_Found]) -> None:
         if not before or any(q.speaker is not None for q in mine) or not _only_quotes(text, mine):
             continue
         last = before[-1]
-        if (last.speaker is None or last.how != "after" or text[last.para.start:before[0].raw.open].strip()
+        if (last.speaker is None or last.how != "after"
                 or last.raw.close is None or len(text[last.raw.close:last.para.end]) > 60):
             continue
         for q in mine:
