@@ -378,9 +378,31 @@ class SpeakerFinder:
             span = self.phrase_before(verb.start, lo, participle)
             if span is None and verb.start == lo:
                 span = self.phrase_after(verb.end, open_)
+            if span is None and participle:
+                span = self.subject_of_sentence(lo, verb.start)
             if span is not None:
                 return span
         return None
+
+    def subject_of_sentence(self, lo: int, verb: int) -> Span | None:
+        """``On Saturday, Trump issued a statement saying…``: the subject a participle hangs on, a
+        name or pronoun opening the sentence (after a short opening phrase) before its own verb."""
+        comma = self.text.find(",", lo, min(verb, lo + 40))
+        start = _LEAD_IN.match(self.text, comma + 1 if comma >= 0 else lo, verb).end()
+        toks = _tokens(self.text, start, verb)
+        if not toks or toks[0].start != start:
+            return None
+        if toks[0].lower in self.lex.pronouns:
+            return self._span(toks[0], toks[0]) if len(toks) > 1 and toks[1].text.islower() else None
+        k = 0
+        while k < len(toks) and (self._is_name_word(toks[k]) or toks[k].lower in self.lex.roles) and (
+                k == 0 or _joined(self.text, toks[k - 1], toks[k])):
+            k += 1
+        if k == 0 or k >= len(toks) or not self._is_name_word(toks[k - 1]) or not toks[k].text.islower():
+            return None
+        if not _joined(self.text, toks[k - 1], toks[k]) or toks[k].lower in self.lex.stops:
+            return None
+        return self._span(toks[0], toks[k - 1])
 
     def sentence_start(self, pos: int, floor: int) -> int:
         """Start of the sentence holding ``pos``, looking back no further than ``floor`` or WINDOW."""
