@@ -159,7 +159,7 @@ class SpeakerFinder:
 
     # -- phrases ---------------------------------------------------------------------------
     def _is_name_word(self, tok: Token) -> bool:
-        return tok.capitalised and tok.lower not in self.lex.not_names
+        return tok.capitalised and tok.lower not in self.lex.not_names and tok.lower not in self.lex.prepositions
 
     def _span(self, first: Token, last: Token) -> Span:
         return Span(text=self.text[first.start:last.end], start=first.start, end=last.end)
@@ -253,6 +253,9 @@ class SpeakerFinder:
             words = words[1:]
         if not words or (len(words) == 1 and words[0].lower in self.lex.determiners):
             return None
+        if (words[0].lower not in self.lex.determiners and words[-1].text.islower()
+                and words[-1].lower not in self.lex.roles and words[-1].lower not in self.lex.bare_heads):
+            return None  # ``Manafort comes with the right``: words after a name that are not its title
         if words[0].lower in self.lex.determiners and words[-1].capitalised is False and len(words) == 1:
             return None
         return self._span(words[0], words[-1])
