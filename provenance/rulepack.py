@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jsonschema
+import regex
 from pydantic import ValidationError
 
 from provenance.matcher import CompiledSignature, PatternError, compile_signature
@@ -121,10 +122,14 @@ def load_rules(
     enabled_only: Iterable[str] = (),
     include_shipped: bool = True,
 ) -> RuleSet:
-    """Load the shipped packs, then each extra folder; a later rule with the same id replaces an earlier one."""
+    """Load the shipped packs, then each extra folder; a later rule with the same id replaces an earlier one.
+
+    Every problem in every file is collected before ``RuleLoadError`` is raised, one line each:
+    ``FILE: KIND[N] (ID).KEY: PROBLEM``.
+    """
     dirs = ([shipped_rules_dir()] if include_shipped else []) + [Path(d) for d in extra_dirs]
     problems: list[str] = []
-    chosen: dict[str, tuple[Path, object]] = {}
+    chosen: dict[str, tuple[Path, str, object]] = {}
     outlets: dict[str, tuple[Path, OutletProfile]] = {}
     hasher = hashlib.sha256()
     for directory in dirs:
@@ -133,19 +138,24 @@ def load_rules(
             continue
         seen_here: dict[str, Path] = {}
         for path in pack_files(directory):
-            hasher.update(path.name.encode() + b"\0" + path.read_bytes())
+            _hash_file(hasher, path)
             pack, found = read_pack(path)
             problems.extend(found)
             if pack is None:
                 continue
-            for rule in [*pack.signature, *pack.detector, *pack.lexicon]:
-                if rule.id in seen_here:
-                    problems.append(f"{path}: {rule.id}: duplicate rule id (also in {seen_here[rule.id]})")
-                    continue
-                seen_here[rule.id] = path
-                chosen[rule.id] = (path, rule)
-            for outlet in pack.outlet:
-                outlets[outlet.id] = (path, outlet)
+            for kind, rules in (("signature", pack.signature), ("detector", pack.detector), ("lexicon", pack.lexicon),
+                                ("outlet", pack.outlet)):
+                for index, rule in enumerate(rules):
+                    where = f"{path}: {kind}[{index}] ({rule.id})"
+                    if rule.id in seen_here:
+                        problems.append(f"{where}.id: duplicate id (also in {seen_here[rule.id]})")
+                        continue
+                    seen_here[rule.id] = path
+                    if kind == "outlet":
+                        problems.extend(_outlet_pattern_problems(where, rule))
+                        outlets[rule.id] = (path, rule)
+                    else:
+                        chosen[rule.id] = (path, where, rule)
     rules = _build(chosen, outlets, set(disabled), set(enabled_only), problems)
     if problems:
         raise RuleLoadError(problems)
@@ -153,15 +163,35 @@ def load_rules(
     return rules
 
 
+def _hash_file(hasher, path: Path) -> None:
+    """Feed a pack file into the rules digest (an unreadable one is reported by ``read_pack``)."""
+    try:
+        hasher.update(path.name.encode() + b"\0" + path.read_bytes())
+    except OSError:
+        pass
+
+
+def _outlet_pattern_problems(where: str, profile: OutletProfile) -> list[str]:
+    """Outlet datelines and credits are regexes too: check they compile before any document needs them."""
+    problems = []
+    for key in ("datelines", "credits"):
+        for index, pattern in enumerate(getattr(profile, key)):
+            try:
+                regex.compile(pattern, regex.MULTILINE)
+            except regex.error as exc:
+                problems.append(f"{where}.{key}[{index}]: invalid regex {pattern!r}: {exc}")
+    return problems
+
+
 def _build(chosen, outlets, disabled: set[str], enabled_only: set[str], problems: list[str]) -> RuleSet:
     rules = RuleSet()
-    for rule_id, (path, rule) in sorted(chosen.items()):
+    for rule_id, (path, where, rule) in sorted(chosen.items()):
         rules.origins[rule_id] = str(path)
         active = rule_id not in disabled and (not enabled_only or rule_id in enabled_only)
         if isinstance(rule, Lexicon):
             rules.lexicons[rule.name] = rule
             continue
-        compiled = _compile(path, rule, problems) if isinstance(rule, Signature) else rule
+        compiled = _compile(where, rule, problems) if isinstance(rule, Signature) else rule
         if compiled is None or not (rule.enabled and active):
             continue
         if isinstance(rule, Signature):
@@ -172,9 +202,9 @@ def _build(chosen, outlets, disabled: set[str], enabled_only: set[str], problems
     return rules
 
 
-def _compile(path: Path, rule: Signature, problems: list[str]) -> CompiledSignature | None:
+def _compile(where: str, rule: Signature, problems: list[str]) -> CompiledSignature | None:
     try:
         return compile_signature(rule)
     except PatternError as exc:
-        problems.append(f"{path}: {rule.id}.patterns: {exc}")
+        problems.append(f"{where}.{exc.key}: {exc}")
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from provenance.atomic import write_atomic
+from provenance.atomic import atomic_writer, write_atomic
 from provenance.commands.common import add_rule_options, settings_and_rules
 from provenance.corpus import corpus_report
 from provenance.pipeline import check_all
@@ -53,18 +54,18 @@ def _exit_code(items: Iterable[DocumentReport | ReadError]) -> int:
 
 
 def _write_jsonl(results, output: Path | None) -> int:
+    if output is None:
+        return _stream_jsonl(results, sys.stdout)
+    with atomic_writer(output) as handle:
+        return _stream_jsonl(results, handle)
+
+
+def _stream_jsonl(results, handle) -> int:
     failed = False
-    lines: list[str] = []
     for item in results:
         failed |= not (isinstance(item, DocumentReport) and item.passed)
-        line = render_line(item)
-        if output is None:
-            sys.stdout.write(line)
-            sys.stdout.flush()
-        else:
-            lines.append(line)
-    if output is not None:
-        write_atomic(output, "".join(lines))
+        handle.write(render_line(item))
+        handle.flush()
     return 1 if failed else 0
 
 
@@ -83,8 +84,9 @@ def run(args: argparse.Namespace) -> int:
         text = CORPUS_RENDERERS[args.format](report)
         write_atomic(args.output, text) if args.output else sys.stdout.write(text)
     elif args.output:
-        console = Console(file=open(args.output, "w", encoding="utf-8"), width=120)
-        console_renderer.render(report, console, args.quiet)
+        buffer = io.StringIO()
+        console_renderer.render(report, Console(file=buffer, width=120), args.quiet)
+        write_atomic(args.output, buffer.getvalue())
     else:
         console_renderer.render(report, Console(), args.quiet)
     return _exit_code(items)
