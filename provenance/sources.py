@@ -179,14 +179,21 @@ def read_text_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
     yield Document(id=doc_id, path=shown(path), text=normalise_newlines(text), meta=meta, notes=notes)
 
 
+def _regular_file(path: Path) -> os.stat_result:
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+        raise Unreadable("not a regular file; skipped")
+    return info
+
+
 def _read_capped(path: Path, max_bytes: int) -> bytes:
+    info = _regular_file(path)
+    if info.st_size > max_bytes:
+        raise Unreadable(f"file is {info.st_size} bytes, over the max_bytes limit of {max_bytes}; skipped")
     with open(path, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise Unreadable("not a regular file; skipped")
         data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise Unreadable(f"file is over the max_bytes limit of {max_bytes} bytes ({info.st_size} bytes); skipped")
+    if len(data) > max_bytes:  # it grew since we looked
+        raise Unreadable(f"file is over the max_bytes limit of {max_bytes} bytes; skipped")
     return data
 
 
@@ -200,6 +207,7 @@ def read_jsonl_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
     compressed = path.name.lower().endswith(".gz")
     number = 0
     try:
+        _regular_file(path)
         with open(path, "rb") as raw_handle:
             handle = gzip.GzipFile(fileobj=raw_handle) if compressed else raw_handle
             for number, raw in _numbered_lines(handle, max_bytes):
@@ -210,7 +218,7 @@ def read_jsonl_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
                     yield _record(raw, path, doc_id, number)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         yield ReadError(path=shown(path), line=number + 1, message=f"gzip data cut short or corrupt: {exc}")
-    except OSError as exc:
+    except (OSError, Unreadable) as exc:
         yield ReadError(path=shown(path), line=number + 1 if number else None, message=_reason(exc))
 
 
