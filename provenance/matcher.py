@@ -86,10 +86,18 @@ def compile_signature(rule: Signature) -> CompiledSignature:
 def _culprit(rule: Signature, flags: int) -> PatternError | None:
     """The error of the first pattern that does not compile on its own, keyed ``patterns[N]``."""
     for index, pattern in enumerate(rule.patterns):
-        try:
-            regex.compile(pattern, flags)
-        except regex.error as exc:
-            return PatternError(f"invalid regex {pattern!r}: {exc}", key=f"patterns[{index}]")
+        problem = pattern_problem(pattern, flags)
+        if problem:
+            return PatternError(problem, key=f"patterns[{index}]")
+    return None
+
+
+def pattern_problem(pattern: str, flags: int = regex.VERSION1 | regex.MULTILINE) -> str | None:
+    """Why ``pattern`` does not compile (``invalid regex '(': missing ) at position 1``), or None."""
+    try:
+        regex.compile(pattern, flags)
+    except regex.error as exc:
+        return f"invalid regex {pattern!r}: {exc}"
     return None
 
 
