@@ -13,11 +13,11 @@ import traceback
 
 from provenance import __version__
 from provenance.atomic import OutputError
-from provenance.commands import check, rules_cmd
-from provenance.config import ConfigError
+from provenance.commands import check, explain, rules_cmd, show
+from provenance.config import ConfigError, UsageError
 from provenance.rulepack import RuleLoadError
 
-COMMANDS = (check, rules_cmd)
+COMMANDS = (check, rules_cmd, show, explain)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ConfigError as exc:
         print(f"provenance: settings error: {exc}", file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"provenance: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("provenance: interrupted", file=sys.stderr)

@@ -15,6 +15,7 @@ import gzip
 import json
 import os
 import stat
+import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -124,10 +125,13 @@ def _strict(data: bytes, codec: str) -> str:
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, list[str]]:
-    """Mostly-ASCII UTF-16 has a zero in every other byte; anything else with NULs is binary."""
-    even_zeros, odd_zeros = data[0::2].count(0), data[1::2].count(0)
-    codec = "utf-16-le" if odd_zeros > even_zeros else "utf-16-be"
-    if len(data) % 2 == 0:
+    """UTF-16 text has a zero in the high byte of every ASCII character (spaces, digits, punctuation,
+    newlines) and few elsewhere; anything else with NULs is binary. The guess is always noted."""
+    halves = data[0::2], data[1::2]
+    zeros = [half.count(0) / max(1, len(half)) for half in halves]
+    high = 1 if zeros[1] > zeros[0] else 0
+    codec = "utf-16-le" if high == 1 else "utf-16-be"
+    if len(data) % 2 == 0 and zeros[high] >= 0.2 and zeros[1 - high] <= 0.05:
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
@@ -191,7 +195,7 @@ def _read_capped(path: Path, max_bytes: int) -> bytes:
     if info.st_size > max_bytes:
         raise Unreadable(f"file is {info.st_size} bytes, over the max_bytes limit of {max_bytes}; skipped")
     with open(path, "rb") as handle:
-        data = handle.read(max_bytes + 1)
+        data = handle.read()
     if len(data) > max_bytes:  # it grew since we looked
         raise Unreadable(f"file is over the max_bytes limit of {max_bytes} bytes; skipped")
     return data
@@ -225,6 +229,7 @@ def read_jsonl_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
 def _numbered_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
     """Numbered lines; one longer than ``limit`` comes out as None, skipped over without being held."""
     number = 0
+    limit = min(limit, sys.maxsize - 1)  # "no limit" may be given as sys.maxsize
     while raw := handle.readline(limit + 1):
         number += 1
         if len(raw) > limit and not raw.endswith(b"\n"):

@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,10 @@ def test_paths_that_do_not_exist_or_are_not_documents(tmp_path):
     (tmp_path / "notes.csv").write_text("a,b", encoding="utf-8")
     errors = list(read_documents([tmp_path / "missing", tmp_path / "notes.csv"]))
     assert [e.message for e in errors] == ["no such file or folder", "not a .txt, .md, .jsonl or .jsonl.gz file"]
+
+
+def test_no_limit_at_all_is_a_limit_too(tmp_path):
+    """Views that must find a document whatever its size pass ``sys.maxsize``."""
+    (tmp_path / "a.txt").write_bytes(b"Text.\n")
+    (tmp_path / "b.jsonl").write_bytes(b'{"text": "Record."}\n')
+    assert [d.text for d in read_documents([tmp_path], sys.maxsize)] == ["Text.\n", "Record."]
