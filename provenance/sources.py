@@ -50,6 +50,18 @@ def is_document_file(path: Path) -> bool:
     return name.endswith(TEXT_SUFFIXES + JSONL_SUFFIXES) and not name.endswith(SIDECAR_SUFFIX)
 
 
+def corpus_root_holding(target: Path, roots: Iterable[Path]) -> Path | None:
+    """The checked root that ``target`` would write a document (or sidecar) into, if any: reports must
+    never land in the corpus, where they would overwrite a document or be read as one next time."""
+    if not target.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES + (SIDECAR_SUFFIX,)):
+        return None
+    real = target.resolve()
+    for root in roots:
+        if real == root.resolve() or root.resolve() in real.parents:
+            return root
+    return None
+
+
 def shown(path: Path | str) -> str:
     """A path as reports show it: bytes of a file name that are not UTF-8 appear as ``\\xNN``."""
     text = str(path)

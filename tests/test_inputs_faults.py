@@ -128,3 +128,17 @@ def test_the_json_report_is_whole_json_even_with_an_unreadable_document(corpus, 
     report = json.loads(output.read_text(encoding="utf-8"))
     assert [e["path"] for e in report["errors"]] == [str(corpus / "bad.txt")]
     assert len(report["documents"]) == 3
+
+
+@pytest.mark.parametrize("target", ["0.txt", "new.jsonl", "sub/notes.md", "0.meta.json"])
+def test_a_report_is_never_written_into_the_corpus(corpus, capsys, target):
+    before = {p.name: p.read_bytes() for p in corpus.iterdir()}
+    for option in (["--output", str(corpus / target)], ["--output-format", f"json:{corpus / target}"]):
+        assert main(["check", str(corpus), "--format", "jsonl", *option]) == 2
+        assert "would be written into the corpus being checked" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
+
+
+def test_a_report_beside_the_documents_that_is_not_one_is_allowed(corpus):
+    assert main(["check", str(corpus), "--format", "json", "--output", str(corpus / "report.json")]) in (0, 1)
+    assert json.loads((corpus / "report.json").read_text(encoding="utf-8"))["documents"]

@@ -14,6 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from provenance.atomic import atomic_writer, write_atomic
 from provenance.commands.common import add_rule_options, settings_and_rules
+from provenance.config import UsageError
 from provenance.corpus import corpus_report
 from provenance.gate import add_gate_options, gate_run
 from provenance.gitscope import select_documents
@@ -23,6 +24,7 @@ from provenance.renderers import CORPUS_RENDERERS
 from provenance.renderers import console as console_renderer
 from provenance.renderers.jsonout import render_line
 from provenance.report import DocumentReport, ReadError
+from provenance.sources import corpus_root_holding
 
 FORMATS = ("console", "jsonl", *CORPUS_RENDERERS)
 
@@ -73,7 +75,16 @@ def _stream_jsonl(results, handle) -> int:
     return 1 if failed else 0
 
 
+def _refuse_writing_into_the_corpus(args: argparse.Namespace) -> None:
+    targets = [args.output, getattr(args, "write_baseline", None), *(path for _, path in args.output_formats)]
+    for target in filter(None, targets):
+        root = corpus_root_holding(target, args.paths)
+        if root is not None:
+            raise UsageError(f"{target}: would be written into the corpus being checked ({root}); name a file outside it")
+
+
 def run(args: argparse.Namespace) -> int:
+    _refuse_writing_into_the_corpus(args)
     settings, rules = settings_and_rules(args, args.paths[0])
     gate = gate_run(args, settings, rules)
     extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet)
