@@ -15,6 +15,7 @@ from provenance import __version__
 from provenance.atomic import OutputError
 from provenance.commands import check, explain, rules_cmd, show
 from provenance.config import ConfigError, UsageError
+from provenance.matcher import ExampleTimeout
 from provenance.rulepack import RuleLoadError
 
 COMMANDS = (check, rules_cmd, show, explain)
@@ -49,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     except RuleLoadError as exc:
         for problem in exc.problems:
             print(f"provenance: rule error: {problem}", file=sys.stderr)
+        return 2
+    except ExampleTimeout as exc:
+        print(f"provenance: rule error: {exc}", file=sys.stderr)
         return 2
     except OutputError as exc:
         print(f"provenance: output error: {exc}", file=sys.stderr)

@@ -28,6 +28,14 @@ class PatternError(ValueError):
         self.key = key
 
 
+# An example is a line or two: a pattern still matching one after this long is catastrophic.
+EXAMPLE_TIMEOUT = 10.0
+
+
+class ExampleTimeout(TimeoutError):
+    """A rule's own example ran out of time: the rule is broken, not the run."""
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One match of a signature: the match span and the lines it lies on."""
@@ -132,7 +140,11 @@ def _remaining(deadline: float | None) -> float | None:
     return left
 
 
-def example_fires(sig: CompiledSignature, text: str) -> bool:
+def example_fires(sig: CompiledSignature, text: str, timeout: float = EXAMPLE_TIMEOUT) -> bool:
     """Whether a signature fires anywhere in an example text (used by rule tests)."""
     doc = Document(id="example", path="example", text=text)
-    return next(find_hits(sig, doc), None) is not None
+    try:
+        return next(find_hits(sig, doc, timeout), None) is not None
+    except TimeoutError:
+        raise ExampleTimeout(f"{sig.rule.id}: ran out of time ({timeout:g} s) on its example {text[:60]!r}; "
+                             "the pattern backtracks without end") from None

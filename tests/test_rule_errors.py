@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from provenance import matcher
 from provenance.analyzers import collect_hits
 from provenance.cli import main
 from provenance.config import Settings
@@ -188,3 +189,14 @@ def test_an_overrun_rule_keeps_none_of_its_hits(hostile_rules):
     assert hits == [] and overruns == ["ZZ901"]
     report = check_document(doc, hostile_rules, Settings(regex_timeout=0.3))
     assert [f.rule for f in report.findings] == ["RD002"]
+
+
+def test_rules_test_stops_a_catastrophic_example_with_a_rule_error(tmp_path, monkeypatch, capsys):
+    slow = signature("ZZ902", phrases=None, patterns="['(a+)+$']",
+                     **{"examples.match": '["aaa"]', "examples.no_match": f'["{"a" * 20_000}!"]'})
+    folder = rule_folder(tmp_path, **{"hostile.toml": PACK + slow})
+    monkeypatch.setattr(matcher.example_fires, "__defaults__", (0.3,))
+    assert main(["rules", "test", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("provenance: rule error: ZZ902: ran out of time (0.3 s) on its example 'aaaa")
+    assert err.count("\n") == 1
