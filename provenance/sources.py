@@ -37,12 +37,16 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # whitespace, surrogates, private-use and unassigned code points.
 _NOT_TEXT = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f\p{Cs}\p{Co}\p{Cn}]")
 _SURROGATE = regex.compile(r"\p{Cs}")
+# UTF-16 without a byte-order mark is recognised when at least this share of its high bytes are zero
+# (ASCII spaces, digits, punctuation, newlines) and at most this share of its low bytes.
+UTF16_MIN_ZERO_HIGH_BYTES = 0.2
+UTF16_MAX_ZERO_LOW_BYTES = 0.05
 
 Item = Document | ReadError
 
 
 class Unreadable(ValueError):
-    """A file whose bytes are not text in any encoding we accept."""
+    """A file that is not read: binary, not a regular file, or over the size limit (the message says which)."""
 
 
 def is_document_file(path: Path) -> bool:
@@ -143,7 +147,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, list[str]]:
     zeros = [half.count(0) / max(1, len(half)) for half in halves]
     high = 1 if zeros[1] > zeros[0] else 0
     codec = "utf-16-le" if high == 1 else "utf-16-be"
-    if len(data) % 2 == 0 and zeros[high] >= 0.2 and zeros[1 - high] <= 0.05:
+    if len(data) % 2 == 0 and zeros[high] >= UTF16_MIN_ZERO_HIGH_BYTES and zeros[1 - high] <= UTF16_MAX_ZERO_LOW_BYTES:
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
