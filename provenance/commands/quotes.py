@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 
@@ -39,8 +40,9 @@ def run(args: argparse.Namespace) -> int:
         text = quotes_renderer.render_json(index)
         write_atomic(args.output, text) if args.output else sys.stdout.write(text)
     elif args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            quotes_renderer.render(index, Console(file=handle, width=120), args.limit)
+        buffer = io.StringIO()
+        quotes_renderer.render(index, Console(file=buffer, width=120), args.limit)
+        write_atomic(args.output, buffer.getvalue())
     else:
         quotes_renderer.render(index, Console(), args.limit)
     return 1 if index.errors else 0
