@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from provenance.config import Settings
@@ -58,6 +58,8 @@ def check_file(path: Path, rules) -> list[DocumentReport | ReadError]:
 @QUICK
 @given(text=TEXT, encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
 def test_any_text_in_a_unicode_encoding_reads_as_itself(folder, rules, schema, text, encoding):
+    # FF FE 00 00 opens UTF-32-LE and also UTF-16-LE text starting with NUL: the longer BOM wins.
+    assume(not (encoding == "utf-16" and text.startswith("\x00")))
     path = folder / "doc.txt"
     path.write_bytes(text.encode(encoding))
     items = check_file(path, rules)
