@@ -14,6 +14,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from provenance.baseline import Baseline
 from provenance.clean import CleanMap
+from provenance.quoteindex import QuoteIndex
 from provenance.report import CorpusReport, DocumentReport, ErrorRecord
 from provenance.rulemodels import RulePack
 
@@ -31,6 +32,7 @@ def generated() -> dict[str, dict]:
         "rule-pack.schema.json": RulePack,
         "corpus-report.schema.json": CorpusReport,
         "document-report.schema.json": DocumentReport,
+        "quote-index.schema.json": QuoteIndex,
         "baseline.schema.json": Baseline,
         "clean-map.schema.json": CleanMap,
     }

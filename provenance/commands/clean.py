@@ -34,7 +34,8 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser("clean", help="write copies of the documents without residue lines",
                               description="Write cleaned copies of PATH... under DIR, and a JSON map of what was removed and why.")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (.txt, .md, .jsonl, .jsonl.gz)")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the cleaned copies (not inside an input)")
+    p.add_argument("--out", "--output", dest="out", required=True, type=Path, metavar="DIR",
+                   help="folder for the cleaned copies (not inside an input)")
     p.add_argument("--map", type=Path, metavar="FILE", help=f"where to write the map (default: DIR/{MAP_NAME})")
     p.add_argument("--no-templates", action="store_false", dest="templates", default=None,
                    help="skip the corpus pre-pass that finds lines recurring across an outlet's documents")
