@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from provenance.matcher import CompiledSignature, PatternError, compile_signature
 from provenance.paths import schemas_dir, shipped_rules_dir
-from provenance.rulemodels import Detector, Lexicon, OutletProfile, RulePack, Signature
+from provenance.rulemodels import Detector, DomainRating, Lexicon, OutletProfile, RulePack, Signature
 
 RULE_PACK_SCHEMA = "rule-pack.schema.json"
 
@@ -40,6 +40,7 @@ class RuleSet:
     detectors: list[Detector] = field(default_factory=list)
     lexicons: dict[str, Lexicon] = field(default_factory=dict)
     outlets: list[OutletProfile] = field(default_factory=list)
+    ratings: list[DomainRating] = field(default_factory=list)
     origins: dict[str, str] = field(default_factory=dict)
     digest: str = ""
     _memo: dict[str, object] = field(default_factory=dict, repr=False)
@@ -126,6 +127,7 @@ def load_rules(
     problems: list[str] = []
     chosen: dict[str, tuple[Path, object]] = {}
     outlets: dict[str, tuple[Path, OutletProfile]] = {}
+    ratings: list[DomainRating] = []
     hasher = hashlib.sha256()
     for directory in dirs:
         if not directory.is_dir():
@@ -146,7 +148,9 @@ def load_rules(
                 chosen[rule.id] = (path, rule)
             for outlet in pack.outlet:
                 outlets[outlet.id] = (path, outlet)
+            ratings.extend(pack.rating)
     rules = _build(chosen, outlets, set(disabled), set(enabled_only), problems)
+    rules.ratings = ratings
     if problems:
         raise RuleLoadError(problems)
     rules.digest = hasher.hexdigest()[:16]
