@@ -170,3 +170,21 @@ def build_index(rules: RuleSet) -> OutletIndex:
 
 def outlet_index(rules: RuleSet) -> OutletIndex:
     return rules.memo("outlet-index", build_index)
+
+
+def profile_ratings(index: OutletIndex, profile: OutletProfile) -> list[DomainRating]:
+    """The domain-keyed ratings that apply to a profile, besides its own ``reliability``."""
+    return index.ratings_for(list(profile.domains))
+
+
+def search_profiles(rules: RuleSet, query: str | None) -> list[OutletProfile]:
+    """Every profile when there is no query; for a URL or domain, the profiles on that registrable domain
+    (never a substring: ``rt.com`` does not find ``support.com``); otherwise the profiles whose id, name,
+    alias or masthead contains ``query`` (case-insensitive)."""
+    if not query:
+        return list(rules.outlets)
+    domain = registrable_domain(query) if "." in query and " " not in query.strip() else None
+    if domain:
+        return [p for p in rules.outlets if any(registrable_domain(d) == domain for d in p.domains)]
+    needle = query.casefold().strip()
+    return [p for p in rules.outlets if any(needle in text.casefold() for text in [p.id, *_profile_names(p)])]
