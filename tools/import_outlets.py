@@ -59,7 +59,7 @@ NAMED_KINDS = (("news agency", "wire-agency"), ("television", "broadcaster"), ("
 PERENNIAL_STATUS = {
     1: ("generally reliable", []),
     0: ("no consensus", []),
-    -1: ("generally unreliable or deprecated", ["generally-unreliable"]),
+    -1: ("generally unreliable or deprecated", ["unreliable"]),
     -2: ("blacklisted", ["blacklisted"]),
 }
 
@@ -194,7 +194,7 @@ def write_perennial(reference: Path, out: Path, read_on: str) -> int:
         body.append("\n".join([
             "[[rating]]", f"domain = {toml_str(domain.lower())}", f"label = {toml_str(label)}",
             f"source = {toml_str('Wikipedia: Reliable sources/Perennial sources')}", f"date = {toml_str(read_on)}",
-            f"url = {toml_str(PERENNIAL_URL)}", f"flags = {toml_list(flags)}",
+            f"flags = {toml_list(flags)}",
         ]))
     (out / PERENNIAL_OUT).write_text("\n".join(header) + "\n\n" + "\n\n".join(body) + "\n", encoding="utf-8")
     return len(body)
