@@ -14,12 +14,14 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from provenance.atomic import write_atomic
 from provenance.commands.common import add_rule_options, settings_and_rules
 from provenance.corpus import corpus_report
+from provenance.gate import add_gate_options, gate_run
+from provenance.gitscope import select_documents
+from provenance.outputs import ExtraOutputs, add_output_options, render_corpus
 from provenance.pipeline import check_all
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.renderers import console as console_renderer
 from provenance.renderers.jsonout import render_line
 from provenance.report import DocumentReport, ReadError
-from provenance.sources import read_documents
 
 FORMATS = ("console", "jsonl", *CORPUS_RENDERERS)
 
@@ -33,6 +35,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--threshold", "--fail-under", type=float, metavar="N", dest="threshold",
                    help="overall score a document needs to pass (default 50)")
     p.add_argument("--quiet", action="store_true", help="console: a one-line summary only")
+    add_output_options(p)
+    add_gate_options(p)
     add_rule_options(p)
     p.set_defaults(run=run)
 
@@ -70,7 +74,17 @@ def _write_jsonl(results, output: Path | None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     settings, rules = settings_and_rules(args, args.paths[0])
-    results = check_all(read_documents(args.paths, settings.max_bytes), rules, settings)
+    gate = gate_run(args, settings, rules)
+    extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet)
+    documents = select_documents(args.paths, args.since, settings.max_bytes)
+    results = extras.collect(gate.judge_all(check_all(documents, rules, settings)))
+    code = _report(args, results, settings, rules)
+    extras.write()
+    gate.finish()
+    return code
+
+
+def _report(args: argparse.Namespace, results, settings, rules) -> int:
     if args.format == "jsonl":
         return _write_jsonl(results, args.output)
     with _progress(args.format == "console" and sys.stderr.isatty()) as tick:
@@ -80,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
             tick()
     report = corpus_report(items, settings.threshold, rules.digest)
     if args.format in CORPUS_RENDERERS:
-        text = CORPUS_RENDERERS[args.format](report)
+        text = render_corpus(args.format, report, rules)
         write_atomic(args.output, text) if args.output else sys.stdout.write(text)
     elif args.output:
         console = Console(file=open(args.output, "w", encoding="utf-8"), width=120)
