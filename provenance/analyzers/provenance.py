@@ -215,8 +215,20 @@ def _from_metadata(ctx: Context, index: OutletIndex, params: dict) -> tuple[Iden
 
 def _text_cues(ctx: Context, index: OutletIndex, params: dict) -> list[Cue]:
     mentioned = _mentioned_domains(ctx)
-    return [*_title_cues(ctx, index, params, mentioned), *_signature_cues(ctx, index, params),
+    cues = [*_title_cues(ctx, index, params, mentioned), *_signature_cues(ctx, index, params),
             *_profile_cues(ctx.doc, index, params)]
+    return [_with_written_domain(c, mentioned) for c in cues]
+
+
+def _with_written_domain(cue: Cue, mentioned: dict[str, tuple[int, int]]) -> Cue:
+    """An outlet with several domains is reported on the one the text writes out, if any (HuffPost's old
+    huffingtonpost.com rather than its first-listed huffpost.com)."""
+    if cue.domain or cue.profile is None:
+        return cue
+    written = [d for d in (registrable_domain(x) for x in cue.profile.domains) if d in mentioned]
+    if written:
+        cue.domain = written[0]
+    return cue
 
 
 def _identify_outlet(ctx: Context, index: OutletIndex) -> tuple[Outlet | None, Identified | None, list[Finding]]:
