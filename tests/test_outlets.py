@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from provenance.cli import main
 from provenance.outlets import outlet_index, registrable_domain, search_profiles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,24 +124,26 @@ def test_perennial_pack_carries_its_attribution():
     assert "CC BY-SA 4.0" in text and "Perennial_sources" in text
 
 
-def _outlets_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "provenance", "outlets", *args], cwd=ROOT,
-                          capture_output=True, text=True)
+def _outlets_cli(capsys, *args: str) -> tuple[int, str]:
+    code = main(["outlets", *args])
+    return code, capsys.readouterr().out
 
 
-def test_outlets_command_json_lists_matches_with_sources():
-    result = _outlets_cli("rt.com", "--format", "json")
-    assert result.returncode == 0
-    data = json.loads(result.stdout)
+def test_outlets_command_json_lists_matches_with_sources(capsys):
+    code, out = _outlets_cli(capsys, "rt.com", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
     assert [o["id"] for o in data["outlets"]] == ["rt"]
     assert "state-controlled" in data["outlets"][0]["flags"]
     assert all(r["source"] for r in data["outlets"][0]["reliability"])
 
 
-def test_outlets_command_without_match_exits_1():
-    assert _outlets_cli("no-such-outlet-anywhere").returncode == 1
+def test_outlets_command_without_match_exits_1(capsys):
+    assert _outlets_cli(capsys, "no-such-outlet-anywhere")[0] == 1
 
 
-def test_outlets_command_console_lists_profiles():
-    result = _outlets_cli("--kind", "wire-agency")
-    assert result.returncode == 0 and "Reuters" in result.stdout
+def test_outlets_command_console_lists_profiles(capsys):
+    code, out = _outlets_cli(capsys, "--kind", "wire-agency", "--format", "json")
+    assert code == 0 and {"reuters", "ap", "xinhua", "efe"} <= {o["id"] for o in json.loads(out)["outlets"]}
+    code, out = _outlets_cli(capsys, "reuters")
+    assert code == 0 and "Reuters" in out
