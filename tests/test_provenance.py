@@ -101,6 +101,11 @@ def test_title_site_name_confirmed_by_a_written_domain(check):
     assert report.outlet.domain == "greenpatchdiary.net"
 
 
+def test_title_site_named_by_its_domain(check):
+    report = check("Ten garden tips | Greenpatch-Example.com\n\nTips follow.")
+    assert report.outlet.domain == "greenpatch-example.com"
+
+
 @pytest.mark.parametrize("text", [
     "A story\n\nThe minister told Reuters the talks would go on.",
     "A story\n\nCNN and the BBC both covered the talks.",

@@ -110,10 +110,16 @@ def _title_cues(ctx: Context, index: OutletIndex, params: dict, mentioned: dict[
             profile = index.for_name(segment)
             if profile is not None:
                 yield Cue("masthead", float(params.get("masthead", 0.9)), start, end, profile=profile)
-            elif compact_key(segment) in labels:
-                domain = labels[compact_key(segment)]
+            elif compact_key(segment) in labels or _domain_shaped(segment):
+                domain = labels.get(compact_key(segment)) or registrable_domain(segment)
                 yield Cue("title-site", float(params.get("title_site", 0.85)), start, end,
                           profile=index.for_url(domain), domain=domain)
+
+
+def _domain_shaped(segment: str) -> bool:
+    """A site named by its domain ("... | Example.com"): one ASCII token with a public suffix."""
+    token = segment.strip()
+    return token.isascii() and " " not in token and "." in token and registrable_domain(token) is not None
 
 
 def _segments(line: Line, split: regex.Pattern) -> list[tuple[int, int]]:
@@ -182,7 +188,8 @@ def _default_domain(profile: OutletProfile) -> str | None:
 def _outlet_model(index: OutletIndex, found: Identified, evidence: list[str]) -> Outlet:
     profile = found.profile
     domain = found.domain or (_default_domain(profile) if profile else None)
-    ratings = index.ratings_for([domain, *(profile.domains if profile else [])] if domain else list(profile.domains if profile else []))
+    rated = [d for d in [domain, *(profile.domains if profile else [])] if d]
+    ratings = index.ratings_for(rated)
     reliability = [Reliability(**r.model_dump()) for r in (profile.reliability if profile else [])]
     reliability += [Reliability(label=r.label, source=r.source, date=r.date, url=r.url) for r in ratings
                     if all((x.label, x.source) != (r.label, r.source) for x in reliability)]
