@@ -37,7 +37,7 @@ def collect_hits(doc: Document, rules: RuleSet, timeout: float | None = None) ->
     overruns: list[str] = []
     for sig in rules.signatures:
         try:
-            hits.extend(find_hits(sig, doc, timeout))
+            hits.extend(list(find_hits(sig, doc, timeout)))  # all or nothing: partial hits would depend on speed
         except TimeoutError:
             overruns.append(sig.rule.id)
     hits.sort(key=lambda h: (h.start, h.signature.id))

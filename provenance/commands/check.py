@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -11,8 +12,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from provenance.atomic import write_atomic
+from provenance.atomic import atomic_writer, write_atomic
 from provenance.commands.common import add_rule_options, settings_and_rules
+from provenance.config import UsageError
 from provenance.corpus import corpus_report
 from provenance.gate import add_gate_options, gate_run
 from provenance.gitscope import select_documents
@@ -22,6 +24,7 @@ from provenance.renderers import CORPUS_RENDERERS
 from provenance.renderers import console as console_renderer
 from provenance.renderers.jsonout import render_line
 from provenance.report import DocumentReport, ReadError
+from provenance.sources import corpus_root_holding
 
 FORMATS = ("console", "jsonl", *CORPUS_RENDERERS)
 
@@ -57,22 +60,31 @@ def _exit_code(items: Iterable[DocumentReport | ReadError]) -> int:
 
 
 def _write_jsonl(results, output: Path | None) -> int:
+    if output is None:
+        return _stream_jsonl(results, sys.stdout)
+    with atomic_writer(output) as handle:
+        return _stream_jsonl(results, handle)
+
+
+def _stream_jsonl(results, handle) -> int:
     failed = False
-    lines: list[str] = []
     for item in results:
         failed |= not (isinstance(item, DocumentReport) and item.passed)
-        line = render_line(item)
-        if output is None:
-            sys.stdout.write(line)
-            sys.stdout.flush()
-        else:
-            lines.append(line)
-    if output is not None:
-        write_atomic(output, "".join(lines))
+        handle.write(render_line(item))
+        handle.flush()
     return 1 if failed else 0
 
 
+def _refuse_writing_into_the_corpus(args: argparse.Namespace) -> None:
+    targets = [args.output, getattr(args, "write_baseline", None), *(path for _, path in args.output_formats)]
+    for target in filter(None, targets):
+        root = corpus_root_holding(target, args.paths)
+        if root is not None:
+            raise UsageError(f"{target}: would be written into the corpus being checked ({root}); name a file outside it")
+
+
 def run(args: argparse.Namespace) -> int:
+    _refuse_writing_into_the_corpus(args)
     settings, rules = settings_and_rules(args, args.paths[0])
     gate = gate_run(args, settings, rules)
     extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet)
@@ -97,8 +109,9 @@ def _report(args: argparse.Namespace, results, settings, rules) -> int:
         text = render_corpus(args.format, report, rules)
         write_atomic(args.output, text) if args.output else sys.stdout.write(text)
     elif args.output:
-        console = Console(file=open(args.output, "w", encoding="utf-8"), width=120)
-        console_renderer.render(report, console, args.quiet)
+        buffer = io.StringIO()
+        console_renderer.render(report, Console(file=buffer, width=120), args.quiet)
+        write_atomic(args.output, buffer.getvalue())
     else:
         console_renderer.render(report, Console(), args.quiet)
     return _exit_code(items)
