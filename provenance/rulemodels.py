@@ -114,7 +114,6 @@ class OutletProfile(_Model):
     datelines: list[str] = Field(default_factory=list, description="Regexes for this outlet's dateline credit")
     credits: list[str] = Field(default_factory=list, description="Regexes for credits and sign-offs")
     signatures: list[str] = Field(default_factory=list, description="Ids of boilerplate signatures it is known for")
-    relays: list[str] = Field(default_factory=list, description="Ids of the wire agencies whose copy it is known to carry")
     source: str = Field(description="Where the profile's facts come from")
     curated: bool = Field(True, description="Hand-curated (true) or imported by a script (false); curated profiles win name clashes")
     examples: Examples | None = None
