@@ -29,7 +29,7 @@ def plain(value: str, style: str = "") -> Text:
     return Text(printable(value), style=style)
 
 
-def score_text(value: float | None, threshold: float = 50) -> Text:
+def score_text(value: float | None, threshold: float = 60) -> Text:
     """A score as a whole number, green well above the threshold, yellow near it, red under it."""
     if value is None:
         return Text("–", style="dim")
