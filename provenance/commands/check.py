@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from provenance.atomic import atomic_writer, write_atomic
-from provenance.commands.common import add_rule_options, settings_and_rules
+from provenance.commands.common import add_rule_options, add_threshold_option, settings_and_rules
 from provenance.config import UsageError
 from provenance.corpus import corpus_report
 from provenance.gate import add_gate_options, gate_run
@@ -36,8 +36,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (.txt, .md, .jsonl, .jsonl.gz)")
     p.add_argument("--format", choices=FORMATS, default="console", help="report format (default: console)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the report here (atomically) instead of stdout")
-    p.add_argument("--threshold", "--fail-under", type=float, metavar="N", dest="threshold",
-                   help="overall score a document needs to pass (default 50)")
+    add_threshold_option(p)
     p.add_argument("--quiet", action="store_true", help="console: a one-line summary only")
     p.add_argument("--no-templates", action="store_false", dest="templates", default=None,
                    help="skip the corpus pre-pass that finds lines recurring across an outlet's documents")
