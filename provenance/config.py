@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -31,6 +32,8 @@ class Settings(BaseModel):
     disable: list[str] = Field(default_factory=list, description="Rule ids that never run")
     max_bytes: int = Field(DEFAULT_MAX_BYTES, ge=1, description="Files or records larger than this are skipped")
     regex_timeout: float = Field(2.0, gt=0, description="Seconds one pattern may spend on one document")
+    engine: Literal["prefilter", "reference"] = Field(
+        "prefilter", description="Signature matcher: RE2 prefilter then regex confirm, or regex alone (same findings)")
     source: str | None = Field(None, description="The settings file these came from")
 
 

@@ -43,7 +43,7 @@ class CompiledSignature:
         lines = doc.lines
         if self.rule.region == "any":
             return lines
-        nonblank = [line for line in lines if line.text.strip()]
+        nonblank = doc.nonblank_lines
         n = self.rule.region_lines
         return nonblank[:n] if self.rule.region == "head" else nonblank[-n:]
 
@@ -78,8 +78,10 @@ def compile_signature(rule: Signature) -> CompiledSignature:
     return CompiledSignature(rule, compiled)
 
 
-def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = None) -> Iterator[Hit]:
-    """All hits of one signature in one document, in text order."""
+def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = None,
+              only_lines: set[int] | None = None) -> Iterator[Hit]:
+    """All hits of one signature in one document, in text order; a line-scoped signature looks only
+    at ``only_lines`` when given (a prefilter's answer: the other lines cannot match)."""
     if sig.rule.scope == "text" and sig.rule.region == "any":
         for m in sig.regex.finditer(doc.text, timeout=timeout):
             if m.end() > m.start():
@@ -87,6 +89,8 @@ def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = Non
         return
     limit = sig.rule.max_line_chars
     for line in sig.lines_to_scan(doc):
+        if only_lines is not None and line.number not in only_lines:
+            continue
         if not line.text.strip() or (limit and len(line.text) > limit):
             continue
         for m in sig.regex.finditer(line.text, timeout=timeout):

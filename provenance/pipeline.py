@@ -30,7 +30,7 @@ def _with_residue_points(doc: Document, found: list[Finding], lines: set[int]) -
 
 
 def check_document(doc: Document, rules: RuleSet, settings: Settings) -> DocumentReport:
-    hits, overruns = collect_hits(doc, rules, settings.regex_timeout)
+    hits, overruns = collect_hits(doc, rules, settings.regex_timeout, settings.engine)
     ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns)
     res = residue.analyze(ctx)
     _, residue_findings = _with_residue_points(doc, res.findings, res.lines)
