@@ -11,15 +11,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from provenance import runner
 from provenance.atomic import write_atomic
 from provenance.commands.common import add_rule_options, settings_and_rules
 from provenance.corpus import corpus_report
-from provenance.pipeline import check_all
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.renderers import console as console_renderer
-from provenance.renderers.jsonout import render_line
 from provenance.report import DocumentReport, ReadError
-from provenance.sources import read_documents
 
 FORMATS = ("console", "jsonl", *CORPUS_RENDERERS)
 
@@ -34,6 +32,7 @@ def add_parser(subparsers) -> None:
                    help="overall score a document needs to pass (default 50)")
     p.add_argument("--quiet", action="store_true", help="console: a one-line summary only")
     add_rule_options(p)
+    runner.add_run_options(p)
     p.set_defaults(run=run)
 
 
@@ -52,31 +51,19 @@ def _exit_code(items: Iterable[DocumentReport | ReadError]) -> int:
     return 0 if all(isinstance(i, DocumentReport) and i.passed for i in items) else 1
 
 
-def _write_jsonl(results, output: Path | None) -> int:
-    failed = False
-    lines: list[str] = []
-    for item in results:
-        failed |= not (isinstance(item, DocumentReport) and item.passed)
-        line = render_line(item)
-        if output is None:
-            sys.stdout.write(line)
-            sys.stdout.flush()
-        else:
-            lines.append(line)
-    if output is not None:
-        write_atomic(output, "".join(lines))
-    return 1 if failed else 0
-
-
 def run(args: argparse.Namespace) -> int:
     settings, rules = settings_and_rules(args, args.paths[0])
-    results = check_all(read_documents(args.paths, settings.max_bytes), rules, settings)
+    settings = runner.settings_for_run(args, settings)
+    cache = runner.open_cache(args, settings, rules)
+    if args.shard is not None:
+        return runner.run_shard(args, settings, rules, cache)
+    outcomes = runner.outcomes(args, settings, rules, cache=cache)
     if args.format == "jsonl":
-        return _write_jsonl(results, args.output)
+        return runner.write_jsonl(outcomes, args.output)
     with _progress(args.format == "console" and sys.stderr.isatty()) as tick:
         items = []
-        for item in results:
-            items.append(item)
+        for outcome in outcomes:
+            items.append(outcome.item())
             tick()
     report = corpus_report(items, settings.threshold, rules.digest)
     if args.format in CORPUS_RENDERERS:
