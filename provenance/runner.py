@@ -26,7 +26,7 @@ from pathlib import Path
 from provenance import __version__
 from provenance.atomic import open_atomic, write_atomic
 from provenance.cache import ResultCache, default_cache_dir, inside, namespace
-from provenance.config import Settings
+from provenance.config import ConfigError, Settings
 from provenance.document import Document
 from provenance.engine import DEFAULT_ENGINE, ENGINES
 from provenance.pipeline import check_document
@@ -266,7 +266,7 @@ def ray_outcomes(unit_list: Iterable[Unit], settings: Settings, address: str | N
     try:
         import ray
     except ImportError:
-        raise SystemExit("provenance: --executor ray needs Ray: pip install 'provenance[ray]'") from None
+        raise ConfigError("--executor ray needs Ray: pip install 'provenance[ray]'") from None
     started = not ray.is_initialized()
     if started:
         ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False)
@@ -334,7 +334,7 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
     """Check one shard into ``--output DIR``; a shard already done under the same digests is skipped."""
     shard, folder = args.shard, args.output
     if folder is None or (folder.exists() and not folder.is_dir()):
-        raise SystemExit("provenance: --shard needs --output DIR (a folder for the shard's reports)")
+        raise ConfigError("--shard needs --output DIR (a folder for the shard's reports)")
     marker_path = folder / f"{shard.stem}{MARKER_SUFFIX}"
     expected = {"rules_digest": rules.digest, "settings": namespace(rules.digest, settings), "version": __version__}
     previous = read_marker(marker_path)
