@@ -9,11 +9,11 @@ import tempfile
 import traceback
 
 from provenance import __version__
-from provenance.commands import check, merge, rules_cmd
+from provenance.commands import check, merge, rules_cmd, show
 from provenance.config import ConfigError
 from provenance.rulepack import RuleLoadError
 
-COMMANDS = (check, rules_cmd, merge)
+COMMANDS = (check, rules_cmd, show, merge)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from provenance.renderers.html import render_html
 from provenance.renderers.jsonout import render_corpus
 from provenance.report import CorpusReport
 
 CORPUS_RENDERERS: dict[str, Callable[[CorpusReport], str]] = {
     "json": render_corpus,
+    "html": render_html,
 }

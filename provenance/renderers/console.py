@@ -1,90 +1,157 @@
-"""The rich console report: one row per document, the main findings of failing documents, and a
-corpus summary. Colour on a colour terminal, plain text when piped."""
+"""The rich console report: the corpus table, the distribution of overall scores, the most frequent
+rules and the outlets side by side, then the main findings of each failing document.
+
+Colour on a colour terminal, plain text when piped (rich decides from the console it is given); the
+table shrinks to the terminal's width. Corpus-level numbers come from the report's summary.
+"""
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich import box
+from rich.columns import Columns
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from provenance.corpus import outlet_key
+from provenance.renderers.digest import rule_names, score_bands
+from provenance.renderers.marks import place, printable
 from provenance.report import CorpusReport, DocumentReport, Finding
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 MAX_FINDINGS = 6
+TOP_RULES = 8
+TOP_OUTLETS = 8
+BAR_WIDTH = 12
 
 
-def _score(value: float | None) -> Text:
+def plain(value: str, style: str = "") -> Text:
+    """Report text (much of it from documents) as literal, printable text: never read as markup."""
+    return Text(printable(value), style=style)
+
+
+def score_text(value: float | None, threshold: float = 50) -> Text:
+    """A score as a whole number, green well above the threshold, yellow near it, red under it."""
     if value is None:
         return Text("–", style="dim")
-    style = "green" if value >= 70 else "yellow" if value >= 50 else "red"
+    style = "red" if value < threshold else "yellow" if value < threshold + 15 else "green"
     return Text(f"{value:.0f}", style=style)
 
 
+def verdict_text(doc: DocumentReport) -> Text:
+    return Text("pass", style="green") if doc.passed else Text("FAIL", style="bold red")
+
+
+def outlet_text(doc: DocumentReport) -> Text:
+    if doc.outlet is None:
+        return Text("unknown", style="dim")
+    text = plain(doc.outlet.name or doc.outlet.domain or "unknown")
+    if doc.outlet.flags:
+        text.append("\n" + printable(", ".join(doc.outlet.flags)), style="magenta")
+    return text
+
+
 def documents_table(report: CorpusReport) -> Table:
-    table = Table(title="Documents", expand=False, header_style="bold")
-    table.add_column("document", no_wrap=True, overflow="fold")
+    threshold = report.summary.threshold
+    table = Table(title="Documents", box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False,
+                  padding=(0, 1, 0, 0))
+    table.add_column("document", overflow="fold")
     table.add_column("outlet", overflow="fold")
     for name in ("prov", "attr", "resid", "overall"):
-        table.add_column(name, justify="right")
-    table.add_column("", justify="center")
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
     for doc in report.documents:
         s = doc.scores
-        verdict = Text("pass", style="green") if doc.passed else Text("FAIL", style="bold red")
-        table.add_row(doc.id, _outlet_label(doc), _score(s.provenance), _score(s.attribution),
-                      _score(s.residue), _score(s.overall), verdict)
+        table.add_row(plain(doc.id), outlet_text(doc), score_text(s.provenance, threshold),
+                      score_text(s.attribution, threshold), score_text(s.residue, threshold),
+                      score_text(s.overall, threshold), verdict_text(doc))
     return table
 
 
-def _outlet_label(doc: DocumentReport) -> Text:
-    if doc.outlet is None:
-        return Text("unknown", style="dim")
-    label = doc.outlet.name or doc.outlet.domain or "unknown"
-    flags = f" [{', '.join(doc.outlet.flags)}]" if doc.outlet.flags else ""
-    return Text(label) + Text(flags, style="magenta")
+def histogram(report: CorpusReport) -> Table:
+    """How many documents fall in each band of ten overall points; bands under the threshold in red."""
+    bands = score_bands(report)
+    most = max((count for _, _, count in bands), default=0) or 1
+    table = Table(title="Overall scores", box=None, show_header=False, pad_edge=False)
+    table.add_column(justify="right", style="dim")
+    table.add_column(no_wrap=True)
+    for label, high, count in bands:
+        style = "red" if high < report.summary.threshold else "green"
+        bar = Text("█" * round(BAR_WIDTH * count / most), style=style) if count else Text("·", style="dim")
+        table.add_row(label, bar + Text(f" {count}" if count else ""))
+    return table
 
 
-def _finding_line(f: Finding) -> Text:
-    where = f"{f.line}" + (f"-{f.end_line}" if f.end_line and f.end_line != f.line else "") if f.line else "doc"
-    text = Text(f"  {where:>7} ", style="dim")
-    text.append(f"{f.rule} ", style=SEVERITY_STYLE[f.severity])
-    text.append(f"{f.message}")
-    if f.excerpt:
-        text.append(f"  “{f.excerpt.strip()[:70]}”", style="dim")
-    return text
+def rules_table(report: CorpusReport) -> Table:
+    names = rule_names(report)
+    table = Table(title="Most frequent rules", box=None, header_style="bold", pad_edge=False)
+    table.add_column("rule", no_wrap=True)
+    table.add_column("name", overflow="fold")
+    table.add_column("hits", justify="right")
+    ranked = sorted(report.summary.rules.items(), key=lambda kv: (-kv[1], kv[0]))
+    for rule, count in ranked[:TOP_RULES]:
+        table.add_row(plain(rule), plain(names.get(rule, "")), str(count))
+    return table
 
 
-def _main_findings(doc: DocumentReport) -> list[Finding]:
+def outlets_table(report: CorpusReport) -> Table:
+    table = Table(title="Outlets", box=None, header_style="bold", pad_edge=False)
+    table.add_column("outlet", overflow="fold")
+    table.add_column("docs", justify="right")
+    ranked = sorted(report.summary.outlets.items(), key=lambda kv: (-kv[1], kv[0]))
+    for outlet, count in ranked[:TOP_OUTLETS]:
+        table.add_row(plain(outlet), str(count))
+    if len(ranked) > TOP_OUTLETS:
+        table.add_row(Text(f"{len(ranked) - TOP_OUTLETS} more", style="dim"), "")
+    return table
+
+
+def main_findings(doc: DocumentReport) -> list[Finding]:
+    """The warnings and errors that cost the most, errors first."""
     problems = [f for f in doc.findings if f.severity != "info"]
-    return sorted(problems, key=lambda f: (f.points, f.line or 0))[:MAX_FINDINGS]
+    return sorted(problems, key=lambda f: (f.severity != "error", f.points, f.line or 0))[:MAX_FINDINGS]
+
+
+def failing_document(doc: DocumentReport, threshold: float) -> Group:
+    head = plain(doc.id, "bold") + Text(f"  overall {doc.scores.overall:.0f} < {threshold:g}"
+                                             if doc.scores.overall < threshold else "  blocked by an error",
+                                             style="red")
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(justify="right", style="dim", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for f in main_findings(doc):
+        message = plain(f.message)
+        if f.excerpt.strip():
+            message.append(f"  “{printable(' '.join(f.excerpt.split())[:80])}”", style="dim")
+        table.add_row(place(f), plain(f.rule, SEVERITY_STYLE[f.severity]), message)
+    return Group(Text(""), head, table)
+
+
+def summary_line(report: CorpusReport) -> Text:
+    s = report.summary
+    text = Text(f"{s.documents} document{'' if s.documents == 1 else 's'}: ", style="bold")
+    text.append(f"{s.passed} passed", style="green")
+    text.append(", ")
+    text.append(f"{s.failed} failed", style="bold red" if s.failed else "green")
+    text.append(f", {s.errors} unreadable", style="bold red" if s.errors else "")
+    text.append(f" · threshold {s.threshold:g}")
+    means = " · ".join(f"{k} {v:.0f}" for k, v in s.mean_scores.items() if v is not None)
+    if means:
+        text.append(f" · mean {means}", style="dim")
+    return text
 
 
 def render(report: CorpusReport, console: Console, quiet: bool = False) -> None:
-    s = report.summary
     if quiet:
-        console.print(f"{s.documents} documents: {s.passed} passed, {s.failed} failed, {s.errors} unreadable")
+        console.print(summary_line(report), soft_wrap=True)
         return
     console.print(documents_table(report))
+    console.print(Columns([histogram(report), rules_table(report), outlets_table(report)], padding=(0, 3)))
     for doc in report.documents:
         if not doc.passed:
-            console.print(Text(f"\n{doc.id}", style="bold") + Text(f"  overall {doc.scores.overall:.0f}", style="red"))
-            for f in _main_findings(doc):
-                console.print(_finding_line(f))
+            console.print(failing_document(doc, report.summary.threshold))
     for err in report.errors:
-        where = f"{err.path}:{err.line}" if err.line else err.path
-        console.print(Text(f"error: {where}: {err.message}", style="bold red"))
-    console.print(_summary_text(report))
-
-
-def _summary_text(report: CorpusReport) -> Text:
-    s = report.summary
-    means = ", ".join(f"{k} {v:.0f}" for k, v in s.mean_scores.items() if v is not None)
-    top_rules = ", ".join(f"{r}×{n}" for r, n in sorted(s.rules.items(), key=lambda kv: -kv[1])[:5])
-    outlets = ", ".join(f"{o} {n}" for o, n in sorted(s.outlets.items(), key=lambda kv: -kv[1])[:6])
-    text = Text(f"\n{s.documents} documents: ", style="bold")
-    text.append(f"{s.passed} passed", style="green")
-    text.append(", ")
-    text.append(f"{s.failed} failed", style="red" if s.failed else "green")
-    text.append(f", {s.errors} unreadable · threshold {s.threshold:g}\n")
-    text.append(f"mean scores: {means}\nmost frequent rules: {top_rules or 'none'}\noutlets: {outlets or 'none'}")
-    return text
+        place = f"{err.path}:{err.line}" if err.line else err.path
+        console.print(plain(f"error: {place}: {err.message}", "bold red"))
+    console.print(Text(""))
+    console.print(summary_line(report))

@@ -1,0 +1,39 @@
+"""``provenance show DOC``: one document as a reviewer reads it, with the same rules and settings as check."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from provenance.commands.common import add_rule_options, settings_and_rules
+from provenance.lookup import DocumentNotFound, find_document
+from provenance.pipeline import check_document
+from provenance.renderers import document_view
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "show", help="show one document: its text marked up, its provenance facts and its score breakdown",
+        description="Show one document with residue lines labelled, quotations and their speakers highlighted, "
+                    "its provenance facts and how each finding moved its scores.")
+    p.add_argument("doc", metavar="DOC", help="a file, or PATH#N (the record on line N) / PATH#ID of a .jsonl file")
+    p.add_argument("--threshold", "--fail-under", type=float, metavar="N", dest="threshold",
+                   help="overall score a document needs to pass (default 50)")
+    add_rule_options(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    base = args.doc.rpartition("#")[0] if "#" in args.doc and not Path(args.doc).exists() else args.doc
+    settings, rules = settings_and_rules(args, Path(base))
+    try:
+        doc = find_document(args.doc, settings.max_bytes)
+    except DocumentNotFound as exc:
+        print(f"provenance: {exc}", file=sys.stderr)
+        return 1
+    report = check_document(doc, rules, settings)
+    document_view.render(doc.text, report, Console(), settings.threshold)
+    return 0 if report.passed else 1

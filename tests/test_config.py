@@ -1,0 +1,51 @@
+"""Settings found upward from the checked path, flags over settings, user rule folders over shipped rules."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from provenance.config import ConfigError, load_settings
+from provenance.rulepack import load_rules
+
+from conftest import CORPUS
+
+
+def test_pyproject_settings_found_upward(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.provenance]\nthreshold = 77\nrules = ['my-rules']\n", encoding="utf-8")
+    (tmp_path / "data" / "deep").mkdir(parents=True)
+    settings = load_settings(tmp_path / "data" / "deep")
+    assert settings.threshold == 77
+    assert settings.rules == [str((tmp_path / "my-rules").resolve())]
+
+
+def test_provenance_toml_wins_over_pyproject_in_the_same_folder(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.provenance]\nthreshold = 10\n", encoding="utf-8")
+    (tmp_path / "provenance.toml").write_text("threshold = 20\n", encoding="utf-8")
+    assert load_settings(tmp_path).threshold == 20
+
+
+def test_bad_setting_names_file_and_key(tmp_path):
+    (tmp_path / "provenance.toml").write_text("threshold = 'high'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"provenance\.toml: threshold"):
+        load_settings(tmp_path)
+
+
+def test_user_rule_replaces_shipped_rule_with_same_id(tmp_path):
+    (tmp_path / "mine.toml").write_text(
+        '[pack]\nname = "mine"\ndescription = "d"\n[[signature]]\nid = "RS010"\nname = "back-to-top-strict"\n'
+        'dimension = "residue"\nmessage = "m"\nphrases = ["Back to top button"]\nwhole_line = true\n'
+        'examples.match = ["Back to top button"]\nexamples.no_match = ["Back to top"]\n', encoding="utf-8")
+    rules = load_rules(extra_dirs=[tmp_path])
+    assert rules.rule("RS010").name == "back-to-top-strict"
+    assert rules.origins["RS010"].endswith("mine.toml")
+
+
+def test_threshold_flag_overrides_settings(tmp_path):
+    from provenance.cli import main
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (tmp_path / "provenance.toml").write_text("threshold = 0\n", encoding="utf-8")
+    assert main(["check", str(corpus), "--format", "json", "--output", str(tmp_path / "r.json")]) == 0
+    assert main(["check", str(corpus), "--format", "json", "--output", str(tmp_path / "r.json"), "--threshold", "100"]) == 1

@@ -1,0 +1,90 @@
+"""The console report: fits the width, plain when piped, colour on a terminal, never reads text as markup."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+from provenance.corpus import corpus_report
+from provenance.renderers import console as console_renderer
+
+from conftest import CORPUS, ROOT
+
+ANSI_ESCAPE = "\x1b["
+
+
+@pytest.fixture(scope="module")
+def seed_corpus(seed_reports):
+    return corpus_report(list(seed_reports.values()), 50, "digest")
+
+
+def rendered(report, width: int, colour: bool = False, quiet: bool = False) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=colour, color_system="truecolor" if colour else None)
+    console_renderer.render(report, console, quiet)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("width", [60, 80, 132])
+def test_report_fits_the_width(seed_corpus, width):
+    lines = rendered(seed_corpus, width).splitlines()
+    assert max(cell_len(line) for line in lines) <= width
+
+
+def test_report_shows_every_document_score_and_the_corpus_panels(seed_corpus):
+    out = rendered(seed_corpus, 132)
+    for doc in seed_corpus.documents:
+        assert doc.id in out
+        assert f"{doc.scores.overall:.0f}" in out
+    assert "Overall scores" in out and "Most frequent rules" in out and "Outlets" in out
+    top_rule = max(seed_corpus.summary.rules.items(), key=lambda kv: kv[1])[0]
+    name = next(f.name for d in seed_corpus.documents for f in d.findings if f.rule == top_rule)
+    assert any(top_rule in line and name in line for line in out.splitlines())
+    assert "█" in out
+
+
+def test_failing_documents_list_their_main_findings(seed_corpus):
+    out = rendered(seed_corpus, 132)
+    failing = [d for d in seed_corpus.documents if not d.passed]
+    assert failing, "the seed corpus has a failing document"
+    for doc in failing:
+        assert out.count(doc.id) == 2  # its row, then its findings
+        worst = console_renderer.main_findings(doc)[0]
+        assert worst.message in out
+
+
+def test_quiet_is_one_line_from_the_summary(seed_corpus):
+    out = rendered(seed_corpus, 40, quiet=True)
+    s = seed_corpus.summary
+    assert out.count("\n") == 1
+    assert f"{s.documents} documents: {s.passed} passed, {s.failed} failed" in out
+
+
+def test_piped_output_is_plain_and_a_terminal_gets_colour(seed_corpus):
+    piped = subprocess.run([sys.executable, "-m", "provenance", "check", str(CORPUS)], capture_output=True,
+                           text=True, cwd=ROOT)
+    assert piped.stdout and ANSI_ESCAPE not in piped.stdout
+    assert ANSI_ESCAPE in rendered(seed_corpus, 100, colour=True)
+
+
+def test_document_text_is_never_markup_nor_terminal_control(check):
+    report = check("[bold]Menu[/] \x1b[2J\nThe minister said the plan would work.\n")
+    hostile = report.model_copy(update={"id": "[red]doc[/red] \x1b]0;title\x07"})
+    out = rendered(corpus_report([hostile], 50, "d"), 120, colour=True)
+    assert "[red]doc[/red]" in out
+    assert "\x1b]0;" not in out and "\x07" not in out
+
+
+def test_score_bands_floor_scores_so_a_failing_score_is_never_in_a_passing_band(seed_reports):
+    from provenance.renderers.digest import score_bands
+
+    doc = next(iter(seed_reports.values()))
+    docs = [doc.model_copy(update={"scores": doc.scores.model_copy(update={"overall": v})}) for v in (49.6, 100, 0, 50)]
+    bands = {label: count for label, _, count in score_bands(corpus_report(docs, 50, "d"))}
+    assert bands["40–49"] == 1 and bands["50–59"] == 1 and bands["90–100"] == 1 and bands["0–9"] == 1
+    assert sum(bands.values()) == 4
