@@ -39,13 +39,15 @@ class CompiledSignature:
     rule: Signature
     regex: regex.Pattern
 
-    def lines_to_scan(self, doc: Document) -> list[Line]:
+    def lines_to_scan(self, doc: Document, only: set[int] | None = None) -> list[Line]:
+        """The lines this signature looks at: its region, narrowed to the line numbers ``only``."""
         lines = doc.lines
         if self.rule.region == "any":
-            return lines
+            return lines if only is None else [lines[n - 1] for n in sorted(only) if n <= len(lines)]
         nonblank = doc.nonblank_lines
         n = self.rule.region_lines
-        return nonblank[:n] if self.rule.region == "head" else nonblank[-n:]
+        region = nonblank[:n] if self.rule.region == "head" else nonblank[-n:]
+        return region if only is None else [line for line in region if line.number in only]
 
 
 def signature_source(rule: Signature) -> str:
@@ -88,9 +90,7 @@ def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = Non
                 yield Hit(sig.rule, m.start(), m.end(), doc.line_at(m.start()), doc.line_at(max(m.start(), m.end() - 1)))
         return
     limit = sig.rule.max_line_chars
-    for line in sig.lines_to_scan(doc):
-        if only_lines is not None and line.number not in only_lines:
-            continue
+    for line in sig.lines_to_scan(doc, only_lines):
         if not line.text.strip() or (limit and len(line.text) > limit):
             continue
         for m in sig.regex.finditer(line.text, timeout=timeout):
