@@ -3,8 +3,8 @@
 The corpus is built at run time in a temporary folder (never committed): the texts of
 ``../shared/eval/data/residue-dev-B.jsonl`` (read from the shared folder, for measuring only) and the
 seed corpus, repeated to about ``--mb`` megabytes of JSONL. Each command runs ``--repeat`` times as a
-child process; the figures are medians (wall time) and the peak memory is the largest resident set
-of the run's whole process tree (the checker and its workers together), sampled from ``/proc``.
+child process; the figures are medians (wall time) and the peak memory is the largest proportional set
+size of the run's whole process tree (the checker and its workers together), sampled from ``/proc``.
 
     python benchmarks/speed.py                      # 50 MB, 3 runs of each command
     python benchmarks/speed.py --mb 10 --repeat 5 --breakdown
@@ -85,16 +85,20 @@ def c4_filter(source: Path, target: Path) -> None:
 # --- measuring --------------------------------------------------------------------------------------
 
 def _tree_rss(pid: int) -> int:
-    """Resident set (bytes) of ``pid`` and all its descendants, from /proc."""
+    """Memory (bytes) of ``pid`` and all its descendants, from /proc: the proportional set size, so
+    pages forked workers share with their parent count once, else the resident set."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            try:
+                status = Path(f"/proc/{current}/smaps_rollup").read_text()
+            except OSError:
+                status = Path(f"/proc/{current}/status").read_text()
         except OSError:
             continue
-        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        match = re.search(r"(?:Pss|VmRSS):\s+(\d+) kB", status)
         total += int(match.group(1)) * 1024 if match else 0
         todo += [int(c) for c in children]
     return total

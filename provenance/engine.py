@@ -45,7 +45,10 @@ _PASS_ESCAPES = set("tnrfvae") | {"x", "p", "P"}
 _ASSERTIONS = ("(?=", "(?!", "(?<=", "(?<!")
 _DECLINED_GROUPS = ("(?|", "(?#", "(?R", "(?&", "(?(", "(?P>", "(?P=")
 _INLINE_CASELESS = regex.compile(r"\(\?[a-zA-Z]*i")
-_RE2_MAX_MEM = 256 << 20
+_RE2_MAX_MEM = 32 << 20  # per RE2 object; beyond it the Set's DFA may give up (see _SENTINEL)
+# Matches every text. RE2's Set reports a DFA that ran out of memory as "no match"; the sentinel
+# missing from the answer tells that apart, and the document is then confirmed in full.
+_SENTINEL = "(?:)"
 
 # Characters whose full case fold is more than one character: RE2's simple folding cannot see them.
 # All of them lie in the Basic Multilingual Plane (a test checks this for the running Python).
@@ -219,7 +222,8 @@ class PrefilterEngine(ReferenceEngine):
     def __init__(self, signatures: Iterable[CompiledSignature]):
         super().__init__(signatures)
         self._set = re2.Set.SearchSet(_re2_options())
-        self._slots: list[int] = []  # RE2 set index -> signature index
+        self._set.Add(_SENTINEL)
+        self._slots: list[int] = [-1]  # RE2 set index -> signature index (0: the sentinel)
         self._locators: dict[int, re2._Regexp] = {}  # signature index -> its RE2 copy, for line scope
         always: list[int] = []
         caseless: list[int] = []
@@ -242,7 +246,8 @@ class PrefilterEngine(ReferenceEngine):
         """The signatures to confirm, each with the lines to confirm it on (None: all of them).
 
         A caseless signature is also confirmed on every line holding a full-fold character, where
-        RE2's answer does not count; a document with lone surrogates is checked in full.
+        RE2's answer does not count; a document with lone surrogates, or one RE2's DFA gave up on,
+        is checked in full.
         """
         fold_lines: set[int] = set()
         if not doc.text.isascii():
@@ -250,11 +255,13 @@ class PrefilterEngine(ReferenceEngine):
                 return [(i, None) for i in range(len(self.signatures))]
             if self.caseless:
                 fold_lines = {doc.line_at(m.start()) for m in _FULL_FOLD.finditer(doc.text)}
+        matched = self._set.Match(doc.utf8) or ()
+        if 0 not in matched:
+            return [(i, None) for i in range(len(self.signatures))]
         chosen = set(self.always)
-        if self._slots:
-            chosen.update(self._slots[i] for i in self._set.Match(doc.utf8) or ())
-            if fold_lines:
-                chosen |= self.caseless
+        chosen.update(self._slots[i] for i in matched if i)
+        if fold_lines:
+            chosen |= self.caseless
         return [(i, self._lines_for(i, doc, fold_lines)) for i in sorted(chosen)]
 
     def _lines_for(self, index: int, doc: Document, fold_lines: set[int]) -> set[int] | None:

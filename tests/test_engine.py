@@ -142,3 +142,18 @@ def test_lone_surrogates_fall_back_to_the_reference():
     sig = compile_signature(signature(patterns=[r"a.b"]))
     same_hits([sig], "x a\ud800b y")
     assert regex.search("a.b", "a\ud800b")
+
+
+def test_a_set_that_gives_up_falls_back_to_every_signature(rules, monkeypatch):
+    engine = PrefilterEngine(rules.signatures)
+    doc = Document(id="d", path="d", text="Home\nShare this article\nReportedly, critics say so.")
+    expected = ReferenceEngine(rules.signatures).hits(doc)
+
+    class GaveUp:  # what RE2's Set answers when its DFA runs out of memory: no match at all
+        @staticmethod
+        def Match(data):
+            return None
+
+    monkeypatch.setattr(engine, "_set", GaveUp())
+    assert engine.candidates(doc) == rules.signatures
+    assert engine.hits(doc) == expected
