@@ -9,11 +9,11 @@ import tempfile
 import traceback
 
 from provenance import __version__
-from provenance.commands import check, merge, rules_cmd, show
-from provenance.config import ConfigError
+from provenance.commands import check, explain, merge, rules_cmd, show
+from provenance.config import ConfigError, UsageError
 from provenance.rulepack import RuleLoadError
 
-COMMANDS = (check, rules_cmd, show, merge)
+COMMANDS = (check, rules_cmd, show, explain, merge)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ConfigError as exc:
         print(f"provenance: settings error: {exc}", file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"provenance: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("provenance: interrupted", file=sys.stderr)

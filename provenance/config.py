@@ -16,11 +16,31 @@ class ConfigError(Exception):
     """A settings file that cannot be used."""
 
 
+class UsageError(Exception):
+    """Options that cannot be used together or name something that is not there (exit code 2)."""
+
+
 class Weights(BaseModel):
     model_config = ConfigDict(extra="forbid")
     provenance: float = Field(0.3, ge=0)
     attribution: float = Field(0.3, ge=0)
     residue: float = Field(0.4, ge=0)
+
+
+class DimensionThresholds(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    provenance: float | None = Field(None, ge=0, le=100)
+    attribution: float | None = Field(None, ge=0, le=100, description="Not applied when there is nothing to attribute")
+    residue: float | None = Field(None, ge=0, le=100)
+
+
+class Suppression(BaseModel):
+    """``rules`` do not run on the documents under ``path``; ``reason`` says why (required)."""
+
+    model_config = ConfigDict(extra="forbid")
+    path: str = Field(min_length=1, description="Glob relative to the settings file (** any depth); a folder covers what it holds")
+    rules: list[str] = Field(min_length=1, description="Rule ids to suppress there")
+    reason: str = Field(min_length=1, description="Why these findings are accepted there")
 
 
 class Settings(BaseModel):
@@ -34,6 +54,14 @@ class Settings(BaseModel):
     regex_timeout: float = Field(2.0, gt=0, description="Seconds one pattern may spend on one document")
     engine: Literal["prefilter", "reference"] = Field(
         "prefilter", description="Signature matcher: RE2 prefilter then regex confirm, or regex alone (same findings)")
+    fail_under: DimensionThresholds = Field(default_factory=DimensionThresholds,
+                                            description="Score each dimension needs to pass")
+    block_rules: list[str] = Field(default_factory=list, description="Rule ids whose findings fail a document")
+    block_flags: list[str] = Field(default_factory=list, description="Outlet flags that fail a document, e.g. deprecated")
+    warn_rules: list[str] = Field(default_factory=list, description="Rule ids reported as warnings that never block")
+    warn_flags: list[str] = Field(default_factory=list, description="Outlet flags reported as warnings that never block")
+    ignore: list[Suppression] = Field(default_factory=list, description="Per-path suppressions, each with a reason")
+    baseline: str | None = Field(None, description="Baseline file, relative to the settings file (--baseline)")
     source: str | None = Field(None, description="The settings file these came from")
 
 
@@ -70,5 +98,7 @@ def load_settings(start: Path, explicit: Path | None = None) -> Settings:
         key = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"{path}: {key}: {first['msg']}") from None
     settings.rules = [str((path.parent / r).resolve()) for r in settings.rules]
+    if settings.baseline:
+        settings.baseline = str((path.parent / settings.baseline).resolve())
     settings.source = str(path)
     return settings

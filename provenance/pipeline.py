@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from provenance import suppress
 from provenance.analyzers import Context, attribution, collect_hits, make_finding, provenance, residue
 from provenance.config import Settings
 from provenance.document import Document
@@ -30,6 +31,12 @@ def _with_residue_points(doc: Document, found: list[Finding], lines: set[int]) -
 
 
 def check_document(doc: Document, rules: RuleSet, settings: Settings) -> DocumentReport:
+    """The report of ``doc``; rules suppressed on its path (settings' ``ignore``) do not run."""
+    report = _check(doc, rules, settings)
+    return suppress.apply(doc, report, rules, settings, _check) if settings.ignore else report
+
+
+def _check(doc: Document, rules: RuleSet, settings: Settings) -> DocumentReport:
     hits, overruns = collect_hits(doc, rules, settings.regex_timeout, settings.engine)
     ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns)
     res = residue.analyze(ctx)

@@ -95,6 +95,26 @@ class Scores(_Model):
     overall: float = Field(ge=0, le=100)
 
 
+class GateNote(_Model):
+    """One decision of the gate: a reason the document fails (``block``), a warning that never blocks
+    (``warn``), or a failure the baseline already records (``baselined``)."""
+
+    action: Literal["block", "warn", "baselined"]
+    check: Literal["overall", "provenance", "attribution", "residue", "rule", "flag"]
+    message: str
+    rule: str | None = Field(None, description="The rule, for a rule check")
+    line: int | None = Field(None, ge=1, description="First line of the first finding concerned")
+
+
+class Suppressed(_Model):
+    """A suppression from the settings' ignore list that applies to this document."""
+
+    path: str = Field(description="The ignore entry's path pattern")
+    rules: list[str]
+    reason: str
+    findings: int = Field(ge=0, description="How many findings it removed (0: unused here)")
+
+
 class DocumentReport(_Model):
     id: str
     path: str
@@ -107,6 +127,8 @@ class DocumentReport(_Model):
     findings: list[Finding]
     chars: int = Field(ge=0)
     lines: int = Field(ge=0)
+    gate: list[GateNote] = Field(default_factory=list, description="Why the document failed, and warnings")
+    suppressed: list[Suppressed] = Field(default_factory=list, description="Suppressions applied to this document")
 
 
 class ReadError(_Model):

@@ -70,11 +70,18 @@ def _fires(rules: RuleSet, rule, example: Example) -> bool:
     return any(f.rule == rule.id for f in _check(example, rules).findings)
 
 
-def run_examples(rules: RuleSet) -> Iterator[ExampleResult]:
-    """Every example of every rule and outlet profile that has examples, in rule-id order."""
-    subjects = [*rules.all_rules(), *(p for p in rules.outlets if p.examples)]
-    subjects = [r for r in subjects if UNTESTABLE not in getattr(r, "tags", ())]
-    for rule in subjects:
-        for expected, texts in ((True, rule.examples.match), (False, rule.examples.no_match)):
-            for example in texts:
-                yield ExampleResult(rule.id, expected, example, _fires(rules, rule, example))
+def rule_examples(rules: RuleSet, rule) -> Iterator[ExampleResult]:
+    """Every example of one rule or outlet profile, judged with the whole rule set."""
+    if rule.examples is None or UNTESTABLE in getattr(rule, "tags", ()):
+        return
+    for expected, texts in ((True, rule.examples.match), (False, rule.examples.no_match)):
+        for example in texts:
+            yield ExampleResult(rule.id, expected, example, _fires(rules, rule, example))
+
+
+def run_examples(rules: RuleSet, only: set[str] | None = None) -> Iterator[ExampleResult]:
+    """Every example of every rule and outlet profile that has examples (of the ids in ``only``, if
+    given), in rule-id order."""
+    for rule in [*rules.all_rules(), *rules.outlets]:
+        if only is None or rule.id in only:
+            yield from rule_examples(rules, rule)

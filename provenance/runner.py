@@ -17,7 +17,7 @@ import json
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
@@ -302,39 +302,48 @@ def open_cache(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> 
         return None
 
 
-def outcomes(args: argparse.Namespace, settings: Settings, rules: RuleSet,
-             shard: Shard | None = None, cache: ResultCache | None = None) -> Iterator[Outcome]:
-    """Every result of the run ``args`` asks for, in input order."""
-    unit_list = units(args.paths, shard)
+Judge = Callable[[Iterable[DocumentReport | ReadError]], Iterable[DocumentReport | ReadError]]
+
+
+def reports(args: argparse.Namespace, settings: Settings, rules: RuleSet, documents: Iterable[Item],
+            cache: ResultCache | None = None) -> Iterator[DocumentReport | ReadError]:
+    """The report of every document, in input order: on this machine, or on Ray (which reads the
+    input files on its workers, so it takes ``args.paths`` rather than ``documents``)."""
     if args.executor == "ray":
-        yield from ray_outcomes(unit_list, settings, args.address)
-        return
-    items = (item for unit in unit_list for item in read_unit(unit, settings.max_bytes))
-    jobs = args.jobs if args.jobs is not None else available_cores()
-    yield from Runner(settings, rules, jobs, cache).outcomes(items)
+        if getattr(args, "since", None):
+            raise ConfigError("--since cannot be used with --executor ray")
+        outcomes = ray_outcomes(units(args.paths), settings, args.address)
+    else:
+        jobs = args.jobs if args.jobs is not None else available_cores()
+        outcomes = Runner(settings, rules, jobs, cache).outcomes(documents)
+    return (o.item() for o in outcomes)
 
 
-def write_jsonl(results: Iterable[Outcome], output: Path | None) -> int:
+def write_jsonl(results: Iterable[DocumentReport | ReadError], output: Path | None) -> int:
     """Stream report lines to stdout or, through a temporary file and a rename, to ``output``."""
     failed = False
     if output is None:
-        for o in results:
-            failed |= not o.passed
-            sys.stdout.write(o.line)
+        for item in results:
+            failed |= not (isinstance(item, DocumentReport) and item.passed)
+            sys.stdout.write(render_line(item))
         sys.stdout.flush()
         return 1 if failed else 0
     with open_atomic(output) as handle:
-        for o in results:
-            failed |= not o.passed
-            handle.write(o.line)
+        for item in results:
+            failed |= not (isinstance(item, DocumentReport) and item.passed)
+            handle.write(render_line(item))
     return 1 if failed else 0
 
 
-def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cache: ResultCache | None) -> int:
-    """Check one shard into ``--output DIR``; a shard already done under the same digests is skipped."""
+def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cache: ResultCache | None,
+              judge: Judge = lambda items: items) -> int:
+    """Check one shard into ``--output DIR``; a shard already done under the same digests is skipped.
+    ``judge`` is the CI gate's verdict on each report, as in an unsharded run."""
     shard, folder = args.shard, args.output
     if folder is None or (folder.exists() and not folder.is_dir()):
         raise ConfigError("--shard needs --output DIR (a folder for the shard's reports)")
+    if getattr(args, "since", None) or args.executor == "ray":
+        raise ConfigError("--shard runs on this machine over all its inputs: drop --since and --executor ray")
     marker_path = folder / f"{shard.stem}{MARKER_SUFFIX}"
     expected = {"rules_digest": rules.digest, "settings": namespace(rules.digest, settings), "version": __version__}
     previous = read_marker(marker_path)
@@ -350,17 +359,11 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
                 counts[-1] += 1
                 yield item
 
-    jobs = args.jobs if args.jobs is not None else available_cores()
-    failed = False
-    with open_atomic(folder / f"{shard.stem}.jsonl") as handle:
-        for o in Runner(settings, rules, jobs, cache).outcomes(items()):
-            handle.write(o.line)
-            failed |= not o.passed
+    exit_code = write_jsonl(judge(reports(args, settings, rules, items(), cache)), folder / f"{shard.stem}.jsonl")
     marker = {**expected, "shard": [shard.index, shard.count], "threshold": settings.threshold,
-              "inputs": [str(p) for p in args.paths],
-              "units": counts, "exit": 1 if failed else 0}
+              "inputs": [str(p) for p in args.paths], "units": counts, "exit": exit_code}
     write_atomic(marker_path, json.dumps(marker, indent=1) + "\n")
-    return marker["exit"]
+    return exit_code
 
 
 def read_marker(path: Path) -> dict | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
 
+from provenance.baseline import Baseline
 from provenance.report import CorpusReport, DocumentReport, ErrorRecord
 from provenance.rulemodels import RulePack
 
@@ -29,6 +30,7 @@ def generated() -> dict[str, dict]:
         "rule-pack.schema.json": RulePack,
         "corpus-report.schema.json": CorpusReport,
         "document-report.schema.json": DocumentReport,
+        "baseline.schema.json": Baseline,
     }
     out = {name: _schema(model.__name__, model.model_json_schema()) for name, model in models.items()}
     out["report-line.schema.json"] = _schema("ReportLine", line)

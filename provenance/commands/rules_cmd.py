@@ -7,8 +7,11 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from provenance.commands.common import add_rule_options, settings_and_rules
+from provenance.paths import shipped_rules_dir
+from provenance.rulepack import pack_files, read_pack
 from provenance.ruletest import run_examples
 
 
@@ -26,32 +29,56 @@ def add_parser(subparsers) -> None:
     tester.set_defaults(run=run_test)
 
 
+def _shown_path(origin: str) -> str:
+    """A rule file relative to the shipped rules (``rules/...``) or the working directory when it can be."""
+    path = Path(origin).resolve()
+    for base, prefix in ((shipped_rules_dir().resolve(), "rules/"), (Path.cwd().resolve(), "")):
+        if path.is_relative_to(base):
+            return prefix + path.relative_to(base).as_posix()
+    return origin
+
+
 def run_list(args: argparse.Namespace) -> int:
     _, rules = settings_and_rules(args, Path.cwd())
     table = Table(title=f"{len(rules.all_rules())} rules, {len(rules.outlets)} outlet profiles (digest {rules.digest})")
-    for column in ("id", "name", "dimension", "kind", "severity", "weight", "file"):
+    for column in ("id", "name"):
+        table.add_column(column, no_wrap=True)
+    for column in ("dimension", "kind", "severity", "weight", "file"):
         table.add_column(column, overflow="fold")
     for rule in rules.all_rules():
         kind = type(rule).__name__.lower()
         table.add_row(rule.id, rule.name, rule.dimension, kind, getattr(rule, "severity", "-"),
-                      f"{getattr(rule, 'weight', 0):g}", rules.origins.get(rule.id, ""))
+                      f"{getattr(rule, 'weight', 0):g}", _shown_path(rules.origins.get(rule.id, "")))
     Console().print(table)
     return 0
+
+
+def _ids_from(directory: Path, rules) -> set[str]:
+    """Ids of the rules and outlet profiles that the packs in ``directory`` define."""
+    folder = directory.resolve()
+    ids = {rule_id for rule_id, origin in rules.origins.items() if Path(origin).resolve().is_relative_to(folder)}
+    for path in pack_files(folder):
+        pack, _ = read_pack(path)
+        if pack is not None:
+            ids.update(o.id for o in pack.outlet)
+    return ids
 
 
 def run_test(args: argparse.Namespace) -> int:
     if args.dir:
         args.rules = [*args.rules, str(args.dir)]
     _, rules = settings_and_rules(args, Path.cwd())
-    console = Console()
-    results = list(run_examples(rules))
+    console = Console(highlight=False)
+    results = list(run_examples(rules, _ids_from(args.dir, rules) if args.dir else None))
     failures = [r for r in results if not r.ok]
     for r in failures:
         want = "should fire on" if r.expected else "should not fire on"
-        console.print(f"[red]FAIL[/red] {r.rule} {want}: {r.text[:100]!r}")
+        console.print(Text("FAIL ", style="red") + Text(f"{r.rule} {want}: {r.text[:100]!r}"))
     fired = {r.rule for r in results if r.expected and r.fired}
     silent = sorted({r.rule for r in results} - fired)
     for rule_id in silent:
-        console.print(f"[yellow]never fires[/yellow] {rule_id}: none of its match examples fires")
-    console.print(f"{len(results) - len(failures)} passed, {len(failures)} failed")
+        console.print(Text("never fires ", style="yellow") + Text(f"{rule_id}: none of its match examples fires"))
+    tested = len({r.rule for r in results})
+    console.print(f"{tested} rules, {len(results)} examples: {len(results) - len(failures)} passed, "
+                  f"{len(failures)} failed, {len(silent)} rules never fire")
     return 1 if failures or silent else 0

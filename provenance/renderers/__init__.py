@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from provenance.renderers import github, sarif
 from provenance.renderers.html import render_html
 from provenance.renderers.jsonout import render_corpus
 from provenance.report import CorpusReport
@@ -16,4 +17,6 @@ from provenance.report import CorpusReport
 CORPUS_RENDERERS: dict[str, Callable[[CorpusReport], str]] = {
     "json": render_corpus,
     "html": render_html,
+    "sarif": sarif.render_corpus,
+    "github": github.render_corpus,
 }

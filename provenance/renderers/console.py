@@ -111,10 +111,16 @@ def main_findings(doc: DocumentReport) -> list[Finding]:
     return sorted(problems, key=lambda f: (f.severity != "error", f.points, f.line or 0))[:MAX_FINDINGS]
 
 
+def _failure_reason(doc: DocumentReport, threshold: float) -> str:
+    """The gate's reasons when it left them, else what the pipeline's own verdict rests on."""
+    blocks = [n.message for n in doc.gate if n.action == "block"]
+    if blocks:
+        return "; ".join(blocks)
+    return f"overall {doc.scores.overall:.0f} < {threshold:g}" if doc.scores.overall < threshold else "blocked by an error"
+
+
 def failing_document(doc: DocumentReport, threshold: float) -> Group:
-    head = plain(doc.id, "bold") + Text(f"  overall {doc.scores.overall:.0f} < {threshold:g}"
-                                             if doc.scores.overall < threshold else "  blocked by an error",
-                                             style="red")
+    head = plain(doc.id, "bold") + Text(f"  {_failure_reason(doc, threshold)}", style="red")
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(justify="right", style="dim", no_wrap=True)
     table.add_column(no_wrap=True)
@@ -150,8 +156,28 @@ def render(report: CorpusReport, console: Console, quiet: bool = False) -> None:
     for doc in report.documents:
         if not doc.passed:
             console.print(failing_document(doc, report.summary.threshold))
+    notes = gate_notes(report)
+    if notes:
+        console.print(Text(""))
+        console.print(notes)
     for err in report.errors:
         place = f"{err.path}:{err.line}" if err.line else err.path
         console.print(plain(f"error: {place}: {err.message}", "bold red"))
     console.print(Text(""))
     console.print(summary_line(report))
+
+
+def gate_notes(report: CorpusReport) -> Table | None:
+    """The gate's warnings (which never block) and the failures a baseline accepted, per document."""
+    styles = {"warn": ("warning", "yellow"), "baselined": ("baselined", "dim")}
+    rows = [(doc.id, note) for doc in report.documents for note in doc.gate if note.action in styles]
+    if not rows:
+        return None
+    table = Table(title="Gate", box=None, show_header=False, pad_edge=False)
+    table.add_column(overflow="fold")
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for doc_id, note in rows:
+        label, style = styles[note.action]
+        table.add_row(plain(doc_id), Text(label, style=style), plain(note.message))
+    return table

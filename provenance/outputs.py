@@ -1,0 +1,87 @@
+"""Several outputs from one run: ``--output-format FORMAT:FILE`` (repeatable) writes more reports of
+the same run beside the main one, e.g. a SARIF file for code scanning and the console for people."""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import io
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from rich.console import Console
+
+from provenance.atomic import write_atomic
+from provenance.corpus import corpus_report
+from provenance.renderers import CORPUS_RENDERERS
+from provenance.renderers import console as console_renderer
+from provenance.renderers.jsonout import render_line
+from provenance.report import CorpusReport, DocumentReport, ReadError
+from provenance.rulepack import RuleSet
+
+Item = DocumentReport | ReadError
+
+
+def formats() -> tuple[str, ...]:
+    return ("console", "jsonl", *CORPUS_RENDERERS)
+
+
+def output_spec(value: str) -> tuple[str, Path]:
+    """``FORMAT:FILE`` for argparse; an unknown format or a missing file name is a usage error."""
+    fmt, sep, file = value.partition(":")
+    if not sep or not file:
+        raise argparse.ArgumentTypeError(f"{value!r}: expected FORMAT:FILE, e.g. sarif:results.sarif")
+    if fmt not in formats():
+        raise argparse.ArgumentTypeError(f"{value!r}: unknown format {fmt!r} (choose from {', '.join(formats())})")
+    return fmt, Path(file)
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output-format", action="append", default=[], type=output_spec, metavar="FORMAT:FILE",
+                        dest="output_formats",
+                        help="also write the report in FORMAT to FILE (repeatable), e.g. sarif:results.sarif")
+
+
+def render_corpus(fmt: str, report: CorpusReport, rules: RuleSet | None = None) -> str:
+    """``report`` as text in a corpus format; renderers that describe rules are given the rule set."""
+    renderer = CORPUS_RENDERERS[fmt]
+    if rules is not None and "rules" in inspect.signature(renderer).parameters:
+        return renderer(report, rules=rules)
+    return renderer(report)
+
+
+def render_console(report: CorpusReport, quiet: bool = False) -> str:
+    buffer = io.StringIO()
+    console_renderer.render(report, Console(file=buffer, width=120, color_system=None), quiet)
+    return buffer.getvalue()
+
+
+class ExtraOutputs:
+    """Collects the items of a run as they stream past when extra outputs are asked for, then writes them."""
+
+    def __init__(self, specs: list[tuple[str, Path]], rules: RuleSet, threshold: float, quiet: bool = False):
+        self.specs = specs
+        self.rules = rules
+        self.threshold = threshold
+        self.quiet = quiet
+        self.items: list[Item] = []
+
+    def collect(self, results: Iterable[Item]) -> Iterator[Item]:
+        for item in results:
+            if self.specs:
+                self.items.append(item)
+            yield item
+
+    def write(self) -> None:
+        if not self.specs:
+            return
+        report = corpus_report(self.items, self.threshold, self.rules.digest)
+        for fmt, path in self.specs:
+            write_atomic(path, self._text(fmt, report))
+
+    def _text(self, fmt: str, report: CorpusReport) -> str:
+        if fmt == "jsonl":
+            return "".join(render_line(item) for item in self.items)
+        if fmt == "console":
+            return render_console(report, self.quiet)
+        return render_corpus(fmt, report, self.rules)

@@ -1,0 +1,143 @@
+"""SARIF 2.1.0 (``--format sarif``) for code scanning: one result per finding, at its file, lines and
+character offsets, with every rule in force described in ``tool.driver.rules``.
+
+File URIs are relative to the working directory (run from the repository root in CI, as code scanning
+expects); offsets count code points of the text after newline normalisation, as in the JSON report
+(``columnKind`` says so). A record of a ``.jsonl`` file is located at its file, named as a logical
+location, because its lines are not the file's lines.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+from provenance import __version__
+from provenance.baseline import fingerprints
+from provenance.report import CorpusReport, DocumentReport, Finding
+from provenance.rulemodels import Detector, Signature
+from provenance.rulepack import RuleSet
+from provenance.sources import JSONL_SUFFIXES
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def relative_path(path: str) -> str | None:
+    """``path`` relative to the working directory, in posix form; None when it lies outside."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def artifact_uri(path: str) -> str:
+    """``path`` as a URI relative to the working directory, or an absolute file URI outside it."""
+    relative = relative_path(path)
+    return quote(relative) if relative is not None else Path(path).resolve().as_uri()
+
+
+def _examples(rule: Signature | Detector) -> str:
+    def shown(examples) -> str:
+        return "\n".join(f"- {getattr(e, 'text', e)!r}" for e in examples)
+    return f"Fires on:\n{shown(rule.examples.match)}\n\nDoes not fire on:\n{shown(rule.examples.no_match)}"
+
+
+def _descriptor(rule: Signature | Detector) -> dict:
+    why = rule.why or rule.message
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.message},
+        "fullDescription": {"text": why},
+        "help": {"text": f"{why}\n\n{_examples(rule)}\n\nMore: provenance explain {rule.id}"},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"dimension": rule.dimension, "tags": [rule.dimension, *rule.tags]},
+    }
+
+
+def _descriptor_from_finding(finding: Finding) -> dict:
+    return {
+        "id": finding.rule,
+        "name": finding.name,
+        "shortDescription": {"text": finding.message},
+        "help": {"text": f"More: provenance explain {finding.rule}"},
+        "defaultConfiguration": {"level": LEVELS[finding.severity]},
+        "properties": {"dimension": finding.dimension, "tags": [finding.dimension]},
+    }
+
+
+def _rules(report: CorpusReport, rules: RuleSet | None) -> list[dict]:
+    """Every signature and detector in force, then any rule a finding names that the set lacks."""
+    in_force = [r for r in (rules.all_rules() if rules else []) if isinstance(r, (Signature, Detector))]
+    out = [_descriptor(r) for r in in_force]
+    known = {d["id"] for d in out}
+    for doc in report.documents:
+        for finding in doc.findings:
+            if finding.rule not in known:
+                known.add(finding.rule)
+                out.append(_descriptor_from_finding(finding))
+    return out
+
+
+def _location(doc: DocumentReport, finding: Finding) -> dict:
+    physical: dict = {"artifactLocation": {"uri": artifact_uri(doc.path), "uriBaseId": "%SRCROOT%"}}
+    location: dict = {"physicalLocation": physical}
+    if doc.path.lower().endswith(JSONL_SUFFIXES):
+        location["logicalLocations"] = [{"name": doc.id, "kind": "record"}]
+    elif finding.line is not None:
+        region = {"startLine": finding.line, "endLine": finding.end_line or finding.line}
+        if finding.start is not None and finding.end is not None:
+            region |= {"charOffset": finding.start, "charLength": finding.end - finding.start}
+        physical["region"] = region
+    return location
+
+
+def _blocking_rules(doc: DocumentReport) -> set[str]:
+    return {n.rule for n in doc.gate if n.check == "rule" and n.action == "block"}
+
+
+def _message(doc: DocumentReport, finding: Finding) -> str:
+    excerpt = f" “{' '.join(finding.excerpt.split())[:120]}”" if finding.excerpt else ""
+    verdict = "passes" if doc.passed else "fails"
+    return f"{finding.message}{excerpt} ({doc.id} {verdict}: overall {doc.scores.overall:g})"
+
+
+def _results(doc: DocumentReport, index: dict[str, int]) -> list[dict]:
+    blocking = _blocking_rules(doc)
+    out = []
+    for finding, fingerprint in zip(doc.findings, fingerprints(doc)):
+        out.append({
+            "ruleId": finding.rule,
+            "ruleIndex": index[finding.rule],
+            "level": "error" if finding.rule in blocking else LEVELS[finding.severity],
+            "message": {"text": _message(doc, finding)},
+            "locations": [_location(doc, finding)],
+            "partialFingerprints": {"provenanceFinding/v1": fingerprint},
+            "properties": {"document": doc.id, "dimension": finding.dimension, "points": finding.points,
+                           "documentPassed": doc.passed},
+        })
+    return out
+
+
+def render_corpus(report: CorpusReport, rules: RuleSet | None = None) -> str:
+    descriptors = _rules(report, rules)
+    index = {d["id"]: i for i, d in enumerate(descriptors)}
+    run = {
+        "tool": {"driver": {"name": "provenance", "version": __version__, "semanticVersion": __version__,
+                            "rules": descriptors}},
+        "columnKind": "unicodeCodePoints",
+        "results": [r for doc in report.documents for r in _results(doc, index)],
+        "invocations": [{
+            "executionSuccessful": True,
+            "exitCode": 0 if report.summary.failed == 0 and report.summary.errors == 0 else 1,
+            "toolExecutionNotifications": [
+                {"level": "error", "message": {"text": f"{e.path}{f':{e.line}' if e.line else ''}: {e.message}"}}
+                for e in report.errors
+            ],
+        }],
+        "properties": {"summary": report.summary.model_dump(mode="json"), "rulesDigest": report.tool.rules_digest},
+    }
+    sarif = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,128 @@
+"""Baselines: today's findings are accepted, new ones fail, fingerprints survive moves, stale entries show."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from provenance.baseline import fingerprints
+from provenance.report import DocumentReport
+
+from corpus_repo import CLEAN, RESIDUE_HEAVY, check, check_json, make_repo
+
+
+@pytest.fixture
+def repo(tmp_path, capsys, monkeypatch):
+    repo = make_repo(tmp_path)
+    code, _, err = check(repo, "corpus", "--write-baseline", "baseline.json", "--quiet",
+                         capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert "baseline written to baseline.json" in err
+    return repo
+
+
+def test_seed_corpus_fails_without_a_baseline(repo, capsys, monkeypatch):
+    code, report = check_json(repo, "corpus", capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 1 and report["summary"]["failed"] >= 1
+
+
+def test_baseline_taken_today_passes_and_validates(repo, capsys, monkeypatch, schema):
+    baseline = json.loads((repo / "baseline.json").read_text(encoding="utf-8"))
+    schema("baseline.schema.json").validate(baseline)
+    assert len(baseline["documents"]) == 5
+    code, report = check_json(repo, "corpus", "--baseline", "baseline.json", capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0
+    schema("corpus-report.schema.json").validate(report)
+    assert all(d["passed"] for d in report["documents"])
+    accepted = [n for d in report["documents"] for n in d["gate"] if n["action"] == "baselined"]
+    assert accepted, "the failing seed document should be accepted by the baseline, and say so"
+
+
+def test_residue_heavy_addition_fails_and_clean_addition_passes(repo, capsys, monkeypatch):
+    (repo / "corpus" / "scraped-menu.txt").write_text(RESIDUE_HEAVY, encoding="utf-8")
+    (repo / "corpus" / "bridge.txt").write_text(CLEAN, encoding="utf-8")
+    code, report = check_json(repo, "corpus", "--baseline", "baseline.json", capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 1
+    verdicts = {d["id"]: d["passed"] for d in report["documents"]}
+    assert verdicts.pop("scraped-menu.txt") is False
+    assert all(verdicts.values()), verdicts
+    bad = next(d for d in report["documents"] if d["id"] == "scraped-menu.txt")
+    assert any(n["action"] == "block" and n["check"] == "overall" for n in bad["gate"])
+
+
+def test_clean_addition_alone_passes(repo, capsys, monkeypatch):
+    (repo / "corpus" / "bridge.txt").write_text(CLEAN, encoding="utf-8")
+    code, _, _ = check(repo, "corpus", "--baseline", "baseline.json", capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0
+
+
+def test_moved_document_keeps_its_fingerprints(repo, capsys, monkeypatch):
+    (repo / "corpus" / "archive").mkdir()
+    (repo / "corpus" / "003_2fe322bd87738eb3.txt").rename(repo / "corpus" / "archive" / "renamed.txt")
+    code, out, err = check(repo, "corpus", "--baseline", "baseline.json", capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0, out
+
+
+def test_edited_document_is_judged_afresh_and_its_old_entries_are_stale(repo, capsys, monkeypatch):
+    path = repo / "corpus" / "003_2fe322bd87738eb3.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nShare on Facebook\n", encoding="utf-8")
+    code, out, err = check(repo, "corpus", "--baseline", "baseline.json", capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 1
+    assert "stale entries" in err and "003_2fe322bd87738eb3.txt" in err
+
+
+def test_fingerprints_ignore_line_numbers(seed_reports):
+    report = seed_reports["002_b963d35d37b4f98e.txt"]
+    shifted = report.model_copy(update={"findings": [
+        f.model_copy(update={"line": f.line + 5, "end_line": f.end_line + 5}) if f.line else f for f in report.findings
+    ]})
+    assert fingerprints(shifted) == fingerprints(report)
+    assert len(set(fingerprints(report))) == len(report.findings)
+
+
+def test_fingerprints_depend_on_document_text(seed_reports):
+    report: DocumentReport = seed_reports["002_b963d35d37b4f98e.txt"]
+    other = report.model_copy(update={"sha256": "0" * 64})
+    assert not set(fingerprints(other)) & set(fingerprints(report))
+
+
+@pytest.mark.parametrize("content,problem", [
+    ("{not json", "cannot read baseline"),
+    ('{"documents": []}', "not a provenance baseline"),
+])
+def test_bad_baseline_is_a_usage_error(repo, capsys, monkeypatch, content, problem):
+    (repo / "broken.json").write_text(content, encoding="utf-8")
+    code, _, err = check(repo, "corpus", "--baseline", "broken.json", capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 2 and problem in err and "broken.json" in err and "Traceback" not in err
+
+
+def test_missing_baseline_says_how_to_make_one(repo, capsys, monkeypatch):
+    code, _, err = check(repo, "corpus", "--baseline", "nowhere.json", capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 2 and "--write-baseline" in err
+
+
+def test_baseline_from_settings(repo, capsys, monkeypatch):
+    (repo / "provenance.toml").write_text('baseline = "baseline.json"\n', encoding="utf-8")
+    assert check(repo, "corpus", capsys=capsys, monkeypatch=monkeypatch)[0] == 0
+    (repo / "corpus" / "scraped-menu.txt").write_text(RESIDUE_HEAVY, encoding="utf-8")
+    assert check(repo, "corpus", capsys=capsys, monkeypatch=monkeypatch)[0] == 1
+
+
+def test_baseline_file_is_byte_stable(repo, capsys, monkeypatch):
+    first = (repo / "baseline.json").read_bytes()
+    check(repo, "corpus", "--write-baseline", "again.json", capsys=capsys, monkeypatch=monkeypatch)
+    assert (repo / "again.json").read_bytes() == first
+
+
+def test_checking_single_files_reports_no_stale_entries_for_the_others(repo, capsys, monkeypatch):
+    (repo / "corpus" / "bridge.txt").write_text(CLEAN, encoding="utf-8")
+    code, _, err = check(repo, "corpus/bridge.txt", "corpus/000_b80e25abf9b4de4d.txt", "--baseline", "baseline.json",
+                         capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0 and "stale" not in err
+
+
+def test_removed_document_leaves_stale_entries_in_a_full_run(repo, capsys, monkeypatch):
+    (repo / "corpus" / "000_b80e25abf9b4de4d.txt").unlink()
+    code, _, err = check(repo, "corpus", "--baseline", "baseline.json", capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0 and "12 stale entries" in err and "  000_b80e25abf9b4de4d.txt: PV092 " in err

@@ -1,0 +1,155 @@
+"""Outputs for machines: SARIF 2.1.0 that the official schema accepts, GitHub annotations, and
+several outputs from one run."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from provenance.cli import main
+from provenance.renderers.github import MAX_PER_LEVEL, command
+
+from conftest import CORPUS, ROOT
+from corpus_repo import RESIDUE_HEAVY
+
+# ../shared beside the main checkout; a helper's worktree sits one level deeper.
+SARIF_SCHEMA = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+                    ROOT.parent / "shared") / "reference" / "sarif" / "sarif-schema-2.1.0.json"
+TABLOID = "003_2fe322bd87738eb3.txt"
+
+
+def run(*args, capsys, monkeypatch, cwd=ROOT) -> tuple[int, str, str]:
+    monkeypatch.chdir(cwd)
+    capsys.readouterr()
+    code = main(["check", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def sarif_validator():
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"the official SARIF schema is not here ({SARIF_SCHEMA}): ../shared is absent")
+    return jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def seed_json():
+    from provenance.rulepack import load_rules
+    from provenance.pipeline import check_all
+    from provenance.sources import read_documents
+    from provenance.config import Settings
+    return {r.id: r for r in check_all(read_documents([CORPUS]), load_rules(), Settings())}
+
+
+def test_sarif_validates_against_the_official_schema(sarif_validator, capsys, monkeypatch):
+    code, out, _ = run("corpus", "--format", "sarif", capsys=capsys, monkeypatch=monkeypatch)
+    sarif = json.loads(out)
+    errors = sorted(sarif_validator.iter_errors(sarif), key=str)
+    assert not errors, errors[0].message
+    assert sarif["version"] == "2.1.0" and code == 1
+
+
+def test_one_result_per_finding_with_its_location(seed_json, capsys, monkeypatch):
+    _, out, _ = run("corpus", "--format", "sarif", capsys=capsys, monkeypatch=monkeypatch)
+    run_ = json.loads(out)["runs"][0]
+    results = run_["results"]
+    assert len(results) == sum(len(r.findings) for r in seed_json.values())
+    rules = run_["tool"]["driver"]["rules"]
+    for result in results:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+    located = next(r for r in results if r["ruleId"] == "RS010")
+    location = located["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "corpus/000_b80e25abf9b4de4d.txt"
+    finding = next(f for f in seed_json["000_b80e25abf9b4de4d.txt"].findings if f.rule == "RS010")
+    assert location["region"] == {"startLine": finding.line, "endLine": finding.end_line,
+                                  "charOffset": finding.start, "charLength": finding.end - finding.start}
+    text = (CORPUS / "000_b80e25abf9b4de4d.txt").read_text(encoding="utf-8")
+    assert text[finding.start:finding.end] == "Back to top button"
+
+
+def test_rules_are_described_with_their_why(capsys, monkeypatch):
+    _, out, _ = run("corpus", "--format", "sarif", capsys=capsys, monkeypatch=monkeypatch)
+    rules = {r["id"]: r for r in json.loads(out)["runs"][0]["tool"]["driver"]["rules"]}
+    rs010 = rules["RS010"]
+    assert rs010["help"]["text"].startswith("A scroll-to-top button label, not article text.")
+    assert "Back to top button" in rs010["help"]["text"]
+    assert rs010["defaultConfiguration"]["level"] == "warning"
+
+
+def test_blocking_rule_results_are_errors(capsys, monkeypatch):
+    _, out, _ = run("corpus", "--format", "sarif", "--block-rule", "RS010", capsys=capsys, monkeypatch=monkeypatch)
+    levels = {r["ruleId"]: r["level"] for r in json.loads(out)["runs"][0]["results"]}
+    assert levels["RS010"] == "error" and levels["RS021"] == "warning"
+
+
+def test_jsonl_records_are_located_at_their_file(tmp_path, sarif_validator, capsys, monkeypatch):
+    (tmp_path / "batch.jsonl").write_text(json.dumps({"id": "r1", "text": RESIDUE_HEAVY}) + "\n", encoding="utf-8")
+    _, out, _ = run("batch.jsonl", "--format", "sarif", capsys=capsys, monkeypatch=monkeypatch, cwd=tmp_path)
+    sarif = json.loads(out)
+    sarif_validator.validate(sarif)
+    location = sarif["runs"][0]["results"][0]["locations"][0]
+    assert location["physicalLocation"] == {"artifactLocation": {"uri": "batch.jsonl", "uriBaseId": "%SRCROOT%"}}
+    assert location["logicalLocations"][0]["name"] == "r1"
+
+
+def test_github_annotations_point_at_failing_lines(capsys, monkeypatch):
+    code, out, _ = run("corpus", "--format", "github", capsys=capsys, monkeypatch=monkeypatch)
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0].startswith(f"::error file=corpus/{TABLOID},line=")
+    assert "fails: overall 41.4 is under 50" in lines[0]
+    assert any(line.startswith(f"::error file=corpus/{TABLOID},line=42,endLine=42,title=RS021") for line in lines)
+    assert sum(line.startswith("::error") for line in lines) <= MAX_PER_LEVEL
+    assert lines[-1].startswith("provenance: 5 documents, 4 passed, 1 failed") and "more annotations not shown" in lines[-1]
+
+
+def test_github_warnings_and_cap(tmp_path, capsys, monkeypatch):
+    for n in range(3):
+        (tmp_path / f"menu{n}.txt").write_text(RESIDUE_HEAVY + f"Page {n}\n", encoding="utf-8")
+    _, out, _ = run(str(tmp_path), str(CORPUS), "--format", "github", "--warn-flag", "state-controlled",
+                    capsys=capsys, monkeypatch=monkeypatch)
+    lines = out.splitlines()
+    assert sum(line.startswith("::error") for line in lines) == MAX_PER_LEVEL
+    assert sum(line.startswith("::warning") for line in lines) == 2
+    assert any("outlet RT is flagged state-controlled" in line for line in lines)
+
+
+def test_github_command_escapes_values():
+    assert command("error", "50% done\nnext", "a,b:c.txt", 3, 4, "T: x") == \
+        "::error file=a%2Cb%3Ac.txt,line=3,endLine=4,title=T%3A x::50%25 done%0Anext"
+
+
+def test_several_outputs_from_one_run(tmp_path, sarif_validator, schema, capsys, monkeypatch):
+    code, out, _ = run("corpus", "--output-format", f"sarif:{tmp_path / 'out.sarif'}",
+                       "--output-format", f"json:{tmp_path / 'report.json'}",
+                       "--output-format", f"jsonl:{tmp_path / 'lines.jsonl'}",
+                       "--output-format", f"console:{tmp_path / 'console.txt'}",
+                       capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 1 and "5 documents: 4 passed, 1 failed" in out
+    sarif_validator.validate(json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8")))
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    schema("corpus-report.schema.json").validate(report)
+    lines = (tmp_path / "lines.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [d["id"] for d in report["documents"]]
+    assert "5 documents: 4 passed, 1 failed" in (tmp_path / "console.txt").read_text(encoding="utf-8")
+
+
+def test_jsonl_stream_with_an_extra_output(tmp_path, capsys, monkeypatch):
+    _, out, _ = run("corpus", "--format", "jsonl", "--output-format", f"sarif:{tmp_path / 'x.sarif'}",
+                    capsys=capsys, monkeypatch=monkeypatch)
+    assert len(out.splitlines()) == 5 and (tmp_path / "x.sarif").is_file()
+
+
+@pytest.mark.parametrize("spec", ["sarif", "nope:file.txt", "sarif:"])
+def test_bad_output_format_is_a_usage_error(spec, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["check", str(CORPUS), "--output-format", spec])
+    assert exc.value.code == 2 and "--output-format" in capsys.readouterr().err
+
+
+def test_sarif_is_deterministic(capsys, monkeypatch):
+    first = run("corpus", "--format", "sarif", capsys=capsys, monkeypatch=monkeypatch)[1]
+    assert run("corpus", "--format", "sarif", capsys=capsys, monkeypatch=monkeypatch)[1] == first
