@@ -24,7 +24,7 @@ def rows(cache_dir):
 def tamper(cache_dir):
     """Mark every cached line, so a test can tell an answer from the cache from a fresh check."""
     with sqlite3.connect(cache_dir / CACHE_FILE) as db:
-        db.execute("""UPDATE results SET line = replace(line, '"sha256"', '"cached":1,"sha256"')""")
+        db.execute("""UPDATE results SET line = '{"id":"cached:' || substr(line, 8)""")
 
 
 def check(corpus, cache_dir, *extra):
@@ -38,8 +38,8 @@ def test_second_run_answers_from_the_cache(corpus, tmp_path):
     second = check(corpus, cache_dir)
     assert second.stdout == first.stdout and second.returncode == first.returncode
     tamper(cache_dir)
-    assert check(corpus, cache_dir).stdout.count('"cached":1') == 25
-    assert '"cached":1' not in check(corpus, cache_dir, "--no-cache").stdout
+    assert check(corpus, cache_dir).stdout.count('{"id":"cached:') == 25
+    assert '"id":"cached:' not in check(corpus, cache_dir, "--no-cache").stdout
 
 
 def test_only_changed_documents_are_checked_again(corpus, tmp_path):
@@ -49,15 +49,15 @@ def test_only_changed_documents_are_checked_again(corpus, tmp_path):
     seed = sorted(corpus.glob("*.txt"))[0]
     seed.write_text(seed.read_text(encoding="utf-8") + "\nShare this article\n", encoding="utf-8")
     lines = check(corpus, cache_dir).stdout.splitlines()
-    assert '"cached":1' not in lines[0] and all('"cached":1' in line for line in lines[1:25])
+    assert '"id":"cached:' not in lines[0] and all('"id":"cached:' in line for line in lines[1:25])
 
 
 def test_settings_and_rules_are_part_of_the_key(corpus, tmp_path):
     cache_dir = tmp_path / "cache"
     check(corpus, cache_dir)
     tamper(cache_dir)
-    assert '"cached":1' not in check(corpus, cache_dir, "--threshold", "90").stdout
-    assert '"cached":1' not in check(corpus, cache_dir, "--disable", "RS011").stdout
+    assert '"id":"cached:' not in check(corpus, cache_dir, "--threshold", "90").stdout
+    assert '"id":"cached:' not in check(corpus, cache_dir, "--disable", "RS011").stdout
 
 
 def test_cache_never_lives_inside_the_corpus(corpus):
