@@ -45,7 +45,7 @@ _PASS_ESCAPES = set("tnrfvae") | {"x", "p", "P"}
 _ASSERTIONS = ("(?=", "(?!", "(?<=", "(?<!")
 _DECLINED_GROUPS = ("(?|", "(?#", "(?R", "(?&", "(?(", "(?P>", "(?P=")
 _INLINE_CASELESS = regex.compile(r"\(\?[a-zA-Z]*i")
-_RE2_MAX_MEM = 32 << 20  # per RE2 object; beyond it the Set's DFA may give up (see _SENTINEL)
+X
 # Matches every text. RE2's Set reports a DFA that ran out of memory as "no match"; the sentinel
 # missing from the answer tells that apart, and the document is then confirmed in full.
 _SENTINEL = "(?:)"
