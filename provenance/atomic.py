@@ -1,5 +1,6 @@
 """Output files are written to a temporary file beside the target and renamed into place, so a
-reader never sees half a report."""
+reader (a CI job, a dashboard) never sees half a report, and a run that fails leaves the previous
+report as it was."""
 
 from __future__ import annotations
 
@@ -11,21 +12,49 @@ from pathlib import Path
 from typing import TextIO
 
 
-def write_atomic(path: Path, text: str) -> None:
-    with open_atomic(path) as handle:
-        handle.write(text)
+class OutputError(Exception):
+    """An output file that cannot be written (missing permission, full disk, a folder in the way)."""
 
 
 @contextmanager
-def open_atomic(path: Path) -> Iterator[TextIO]:
-    """A text file to stream into; it replaces ``path`` only when the block ends without error."""
+def atomic_writer(path: Path) -> Iterator[TextIO]:
+    """A text handle whose content replaces ``path`` only when the block ends without an error."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-        os.replace(tmp, path)
-    except BaseException:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+    try:
+        yield handle
+    except BaseException:  # the caller's block failed: keep the old file, drop the partial one
+        handle.close()
         Path(tmp).unlink(missing_ok=True)
         raise
+    try:
+        handle.flush()
+        os.fsync(handle.fileno())
+        handle.close()
+        os.chmod(tmp, _mode_for(path))
+        os.replace(tmp, path)
+    except OSError as exc:
+        handle.close()
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _mode_for(path: Path) -> int:
+    """Keep the mode of the file being replaced; a new file gets the usual mode under the umask
+    (``mkstemp`` alone would leave it readable by its owner only)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_atomic(path: Path, text: str) -> None:
+    with atomic_writer(path) as handle:
+        handle.write(text)

@@ -1,5 +1,8 @@
 """The command line: ``provenance check|rules|...``. Exit codes: 0 every document passed,
-1 some failed or could not be read, 2 usage, settings or rule errors, 3 an internal error."""
+1 some failed or could not be read, 2 usage, settings, rule or output errors, 3 an internal error.
+
+No traceback reaches a user: expected problems are one line each, anything else is one line naming
+the file that holds the full traceback."""
 
 from __future__ import annotations
 
@@ -9,11 +12,13 @@ import tempfile
 import traceback
 
 from provenance import __version__
-from provenance.commands import check, explain, merge, rules_cmd, show
+from provenance.atomic import OutputError
+from provenance.commands import check, explain, merge, quotes, rules_cmd, show
 from provenance.config import ConfigError, UsageError
+from provenance.matcher import ExampleTimeout
 from provenance.rulepack import RuleLoadError
 
-COMMANDS = (check, rules_cmd, show, explain, merge)
+COMMANDS = (check, rules_cmd, show, explain, quotes, merge)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,9 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _crash_report() -> str:
-    with tempfile.NamedTemporaryFile("w", prefix="provenance-crash-", suffix=".txt", delete=False) as handle:
-        traceback.print_exc(file=handle)
-        return handle.name
+    """Write the traceback of the exception being handled to a file; say where it went."""
+    try:
+        with tempfile.NamedTemporaryFile("w", prefix="provenance-crash-", suffix=".txt", delete=False) as handle:
+            traceback.print_exc(file=handle)
+            return f"full report in {handle.name}"
+    except OSError as exc:
+        return f"no report written ({exc.strerror or exc})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     except RuleLoadError as exc:
         for problem in exc.problems:
             print(f"provenance: rule error: {problem}", file=sys.stderr)
+        return 2
+    except ExampleTimeout as exc:
+        print(f"provenance: rule error: {exc}", file=sys.stderr)
+        return 2
+    except OutputError as exc:
+        print(f"provenance: output error: {exc}", file=sys.stderr)
         return 2
     except ConfigError as exc:
         print(f"provenance: settings error: {exc}", file=sys.stderr)
@@ -54,5 +69,5 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 1
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, full report in a file
-        print(f"provenance: internal error: {exc!r}; full report in {_crash_report()}", file=sys.stderr)
+        print(f"provenance: internal error: {exc!r}; {_crash_report()}", file=sys.stderr)
         return 3

@@ -208,7 +208,7 @@ class ReferenceEngine:
         overruns: list[str] = []
         for sig in self.candidates(doc):
             try:
-                hits.extend(find_hits(sig, doc, timeout))
+                hits.extend(list(find_hits(sig, doc, timeout)))  # all or nothing: partial hits would depend on speed
             except TimeoutError:
                 overruns.append(sig.rule.id)
         hits.sort(key=lambda h: (h.start, h.signature.id))
@@ -296,7 +296,7 @@ class PrefilterEngine(ReferenceEngine):
         for index, lines in self._plan(doc):
             sig = self.signatures[index]
             try:
-                hits.extend(find_hits(sig, doc, timeout, lines))
+                hits.extend(list(find_hits(sig, doc, timeout, lines)))  # all or nothing, as the reference
             except TimeoutError:
                 overruns.append(sig.rule.id)
         hits.sort(key=lambda h: (h.start, h.signature.id))

@@ -7,6 +7,7 @@ engine must agree with.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -20,7 +21,19 @@ _EDGE = r"[\p{Zs}\t\p{P}\p{S}]*"
 
 
 class PatternError(ValueError):
-    """A signature whose phrases or patterns do not compile."""
+    """A signature whose phrases or patterns do not compile; ``key`` names the offending key."""
+
+    def __init__(self, message: str, key: str = "patterns"):
+        super().__init__(message)
+        self.key = key
+
+
+# An example is a line or two: a pattern still matching one after this long is catastrophic.
+EXAMPLE_TIMEOUT = 10.0
+
+
+class ExampleTimeout(TimeoutError):
+    """A rule's own example ran out of time: the rule is broken, not the run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,23 +82,46 @@ def _literal(phrase: str) -> str:
 
 def compile_signature(rule: Signature) -> CompiledSignature:
     if not rule.phrases and not rule.patterns:
-        raise PatternError("a signature needs `phrases` or `patterns`")
+        raise PatternError("a signature needs `phrases` or `patterns`", key="phrases")
     flags = regex.VERSION1 | regex.MULTILINE
     if not rule.case_sensitive:
         flags |= regex.IGNORECASE | regex.FULLCASE
     try:
         compiled = regex.compile(signature_source(rule), flags)
     except regex.error as exc:
-        raise PatternError(f"invalid regex: {exc}") from None
+        raise _culprit(rule, flags) or PatternError(f"invalid regex: {exc}") from None
     return CompiledSignature(rule, compiled)
+
+
+def _culprit(rule: Signature, flags: int) -> PatternError | None:
+    """The error of the first pattern that does not compile on its own, keyed ``patterns[N]``."""
+    for index, pattern in enumerate(rule.patterns):
+        problem = pattern_problem(pattern, flags)
+        if problem:
+            return PatternError(problem, key=f"patterns[{index}]")
+    return None
+
+
+def pattern_problem(pattern: str, flags: int = regex.VERSION1 | regex.MULTILINE) -> str | None:
+    """Why ``pattern`` does not compile (``invalid regex '(': missing ) at position 1``), or None."""
+    try:
+        regex.compile(pattern, flags)
+    except regex.error as exc:
+        return f"invalid regex {pattern!r}: {exc}"
+    return None
 
 
 def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = None,
               only_lines: set[int] | None = None) -> Iterator[Hit]:
     """All hits of one signature in one document, in text order; a line-scoped signature looks only
-    at ``only_lines`` when given (a prefilter's answer: the other lines cannot match)."""
+    at ``only_lines`` when given (a prefilter's answer: the other lines cannot match).
+
+    ``timeout`` bounds the seconds this signature may spend on the whole document (over all its
+    lines); past it the regex module raises ``TimeoutError``.
+    """
+    deadline = None if timeout is None else time.monotonic() + timeout
     if sig.rule.scope == "text" and sig.rule.region == "any":
-        for m in sig.regex.finditer(doc.text, timeout=timeout):
+        for m in sig.regex.finditer(doc.text, timeout=_remaining(deadline)):
             if m.end() > m.start():
                 yield Hit(sig.rule, m.start(), m.end(), doc.line_at(m.start()), doc.line_at(max(m.start(), m.end() - 1)))
         return
@@ -93,12 +129,26 @@ def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = Non
     for line in sig.lines_to_scan(doc, only_lines):
         if not line.text.strip() or (limit and len(line.text) > limit):
             continue
-        for m in sig.regex.finditer(line.text, timeout=timeout):
+        for m in sig.regex.finditer(line.text, timeout=_remaining(deadline)):
             if m.end() > m.start():
                 yield Hit(sig.rule, line.start + m.start(), line.start + m.end(), line.number, line.number)
 
 
-def example_fires(sig: CompiledSignature, text: str) -> bool:
+def _remaining(deadline: float | None) -> float | None:
+    """Seconds left before ``deadline``; raises ``TimeoutError`` once it has passed."""
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("regex time limit reached")
+    return left
+
+
+def example_fires(sig: CompiledSignature, text: str, timeout: float = EXAMPLE_TIMEOUT) -> bool:
     """Whether a signature fires anywhere in an example text (used by rule tests)."""
     doc = Document(id="example", path="example", text=text)
-    return next(find_hits(sig, doc), None) is not None
+    try:
+        return next(find_hits(sig, doc, timeout), None) is not None
+    except TimeoutError:
+        raise ExampleTimeout(f"{sig.rule.id}: ran out of time ({timeout:g} s) on its example {text[:60]!r}; "
+                             "the pattern backtracks without end") from None

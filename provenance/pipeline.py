@@ -18,6 +18,9 @@ def _reading_findings(ctx: Context) -> Iterator[Finding]:
     for rule in ctx.rules.detectors_named("decoding-fallback"):
         for note in ctx.doc.notes:
             yield make_finding(rule, ctx.doc, None, None, message=f"{rule.message}: {note}")
+    for rule in ctx.rules.detectors_named("empty-text"):
+        if not ctx.doc.text.strip():
+            yield make_finding(rule, ctx.doc, None, None)
     for rule in ctx.rules.detectors_named("rule-timeout"):
         for rule_id in ctx.overruns:
             yield make_finding(rule, ctx.doc, None, None, message=f"{rule.message}: {rule_id}")

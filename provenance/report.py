@@ -51,7 +51,7 @@ class Quote(_Model):
     text: str
     speaker: Span | None
     kind: QuoteKind
-    resolved: Span | None = Field(None, description="For a pronoun: the named speaker it refers to")
+    resolved: Span | None = Field(None, description="For a pronoun or a short name: the fuller named speaker it refers to")
     line: int = Field(ge=1)
 
 

@@ -15,9 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import jsonschema
+import regex
 from pydantic import ValidationError
 
-from provenance.matcher import CompiledSignature, PatternError, compile_signature
+from provenance.matcher import CompiledSignature, PatternError, compile_signature, pattern_problem
 from provenance.paths import schemas_dir, shipped_rules_dir
 from provenance.rulemodels import Detector, Lexicon, OutletProfile, RulePack, Signature
 
@@ -98,17 +99,42 @@ def read_pack(path: Path) -> tuple[RulePack | None, list[str]]:
     """Parse and validate one pack file; returns the pack or the problems found."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [f"{path}: cannot read: {exc}"]
+    except OSError as exc:
+        return None, [f"{path}: cannot read: {exc.strerror or exc}"]
+    except UnicodeDecodeError as exc:
+        return None, [f"{path}: cannot read: not valid UTF-8 (byte {exc.start})"]
     except tomllib.TOMLDecodeError as exc:
         return None, [f"{path}: malformed TOML: {exc}"]
-    errors = sorted(_pack_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    errors = _schema_errors(data)
     if errors:
-        return None, [f"{path}: {_where(data, e.absolute_path)}: {e.message}" for e in errors]
+        found = [f"{path}: {_where(data, e.absolute_path)}: {e.message}" for e in errors]
+        return None, found + _raw_pattern_problems(path, data)
     try:
         return RulePack.model_validate(data), []
     except ValidationError as exc:
         return None, [f"{path}: {_where(data, err['loc'])}: {err['msg']}" for err in exc.errors()]
+
+
+def _raw_pattern_problems(path: Path, data: dict) -> list[str]:
+    """Invalid regexes in a file that also breaks the schema, so its author sees every problem at once."""
+    signatures = data.get("signature")
+    problems = []
+    for index, entry in enumerate(signatures if isinstance(signatures, list) else []):
+        patterns = entry.get("patterns") if isinstance(entry, dict) else None
+        for number, pattern in enumerate(patterns if isinstance(patterns, list) else []):
+            problem = pattern_problem(pattern) if isinstance(pattern, str) else None
+            if problem:
+                problems.append(f"{path}: {_where(data, ['signature', index, 'patterns', number])}: {problem}")
+    return problems
+
+
+def _schema_errors(data: dict) -> list[jsonschema.ValidationError]:
+    """The most telling schema error at each place in the file, in file order."""
+    by_place: dict[tuple, list[jsonschema.ValidationError]] = {}
+    for error in _pack_validator().iter_errors(data):
+        by_place.setdefault(tuple(error.absolute_path), []).append(error)
+    order = sorted(by_place, key=lambda place: [(isinstance(k, str), k) for k in place])
+    return [jsonschema.exceptions.best_match(by_place[place]) for place in order]
 
 
 def pack_files(directory: Path) -> list[Path]:
@@ -121,7 +147,11 @@ def load_rules(
     enabled_only: Iterable[str] = (),
     include_shipped: bool = True,
 ) -> RuleSet:
-    """Load the shipped packs, then each extra folder; a later rule with the same id replaces an earlier one."""
+    """Load the shipped packs, then each extra folder; a later rule with the same id replaces an earlier one.
+
+    Every problem in every file is collected before ``RuleLoadError`` is raised, one line each:
+    ``FILE: KIND[N] (ID).KEY: PROBLEM``.
+    """
     dirs = ([shipped_rules_dir()] if include_shipped else []) + [Path(d) for d in extra_dirs]
     problems: list[str] = []
     chosen: dict[str, tuple[Path, object]] = {}
@@ -133,38 +163,65 @@ def load_rules(
             continue
         seen_here: dict[str, Path] = {}
         for path in pack_files(directory):
-            hasher.update(path.name.encode() + b"\0" + path.read_bytes())
+            _hash_file(hasher, path)
             pack, found = read_pack(path)
             problems.extend(found)
             if pack is None:
                 continue
-            for rule in [*pack.signature, *pack.detector, *pack.lexicon]:
-                if rule.id in seen_here:
-                    problems.append(f"{path}: {rule.id}: duplicate rule id (also in {seen_here[rule.id]})")
-                    continue
-                seen_here[rule.id] = path
-                chosen[rule.id] = (path, rule)
-            for outlet in pack.outlet:
-                outlets[outlet.id] = (path, outlet)
-    rules = _build(chosen, outlets, set(disabled), set(enabled_only), problems)
+            for kind, rules in (("signature", pack.signature), ("detector", pack.detector), ("lexicon", pack.lexicon),
+                                ("outlet", pack.outlet)):
+                for index, rule in enumerate(rules):
+                    where = f"{path}: {kind}[{index}] ({rule.id})"
+                    if rule.id in seen_here:
+                        problems.append(f"{where}.id: duplicate id (also in {seen_here[rule.id]})")
+                        continue
+                    seen_here[rule.id] = path
+                    if kind == "outlet":
+                        problems.extend(_outlet_pattern_problems(where, rule))
+                        outlets[rule.id] = (path, rule)
+                    elif kind == "signature":
+                        chosen[rule.id] = (path, _compile(where, rule, problems))
+                    else:
+                        chosen[rule.id] = (path, rule)
+    rules = _build(chosen, outlets, set(disabled), set(enabled_only))
     if problems:
         raise RuleLoadError(problems)
     rules.digest = hasher.hexdigest()[:16]
     return rules
 
 
-def _build(chosen, outlets, disabled: set[str], enabled_only: set[str], problems: list[str]) -> RuleSet:
+def _hash_file(hasher, path: Path) -> None:
+    """Feed a pack file into the rules digest (an unreadable one is reported by ``read_pack``)."""
+    try:
+        hasher.update(path.name.encode() + b"\0" + path.read_bytes())
+    except OSError:
+        pass
+
+
+def _outlet_pattern_problems(where: str, profile: OutletProfile) -> list[str]:
+    """Outlet datelines and credits are regexes too: check they compile before any document needs them."""
+    problems = []
+    for key in ("datelines", "credits"):
+        for index, pattern in enumerate(getattr(profile, key)):
+            problem = pattern_problem(pattern, regex.MULTILINE)
+            if problem:
+                problems.append(f"{where}.{key}[{index}]: {problem}")
+    return problems
+
+
+def _build(chosen, outlets, disabled: set[str], enabled_only: set[str]) -> RuleSet:
     rules = RuleSet()
-    for rule_id, (path, rule) in sorted(chosen.items()):
+    for rule_id, (path, compiled) in sorted(chosen.items()):
+        if compiled is None:  # a signature that did not compile: already a problem
+            continue
+        rule = compiled.rule if isinstance(compiled, CompiledSignature) else compiled
         rules.origins[rule_id] = str(path)
         active = rule_id not in disabled and (not enabled_only or rule_id in enabled_only)
         if isinstance(rule, Lexicon):
             rules.lexicons[rule.name] = rule
+        elif not (rule.enabled and active):
             continue
-        compiled = _compile(path, rule, problems) if isinstance(rule, Signature) else rule
-        if compiled is None or not (rule.enabled and active):
-            continue
-        if isinstance(rule, Signature):
+        elif isinstance(compiled, CompiledSignature):
             rules.signatures.append(compiled)
         else:
             rules.detectors.append(rule)
@@ -172,9 +229,9 @@ def _build(chosen, outlets, disabled: set[str], enabled_only: set[str], problems
     return rules
 
 
-def _compile(path: Path, rule: Signature, problems: list[str]) -> CompiledSignature | None:
+def _compile(where: str, rule: Signature, problems: list[str]) -> CompiledSignature | None:
     try:
         return compile_signature(rule)
     except PatternError as exc:
-        problems.append(f"{path}: {rule.id}.patterns: {exc}")
+        problems.append(f"{where}.{exc.key}: {exc}")
         return None

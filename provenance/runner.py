@@ -24,7 +24,7 @@ from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from provenance import __version__
-from provenance.atomic import open_atomic, write_atomic
+from provenance.atomic import atomic_writer, write_atomic
 from provenance.cache import ResultCache, default_cache_dir, inside, namespace
 from provenance.config import ConfigError, Settings
 from provenance.document import Document
@@ -328,7 +328,7 @@ def write_jsonl(results: Iterable[DocumentReport | ReadError], output: Path | No
             sys.stdout.write(render_line(item))
         sys.stdout.flush()
         return 1 if failed else 0
-    with open_atomic(output) as handle:
+    with atomic_writer(output) as handle:
         for item in results:
             failed |= not (isinstance(item, DocumentReport) and item.passed)
             handle.write(render_line(item))

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, TypeAdapter
 
 from provenance.baseline import Baseline
+from provenance.quoteindex import QuoteIndex
 from provenance.report import CorpusReport, DocumentReport, ErrorRecord
 from provenance.rulemodels import RulePack
 
@@ -30,6 +31,7 @@ def generated() -> dict[str, dict]:
         "rule-pack.schema.json": RulePack,
         "corpus-report.schema.json": CorpusReport,
         "document-report.schema.json": DocumentReport,
+        "quote-index.schema.json": QuoteIndex,
         "baseline.schema.json": Baseline,
     }
     out = {name: _schema(model.__name__, model.model_json_schema()) for name, model in models.items()}

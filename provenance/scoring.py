@@ -3,8 +3,9 @@
 - residue: 100 minus the share of non-blank characters that lie on residue lines;
 - provenance: the sum of the points of provenance findings (credit for each fact the document gives
   about its origin, penalties for a republished copy), clamped to 0-100;
-- attribution: the mean quality of the attribution units (quotations and sourcing findings), shrunk
-  toward a neutral prior when there are few; null when there is nothing to attribute;
+- attribution: the mean quality of the attribution units (quotations and sourcing warnings), shrunk
+  toward a neutral prior when there are few, written as the sum of the points of the attribution
+  findings (the prior, then each unit's pull away from it); null when there is nothing to attribute;
 - overall: the weighted mean of the available dimension scores.
 """
 
@@ -12,18 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dataclasses import dataclass
+from typing import get_args
+
 from provenance.config import Settings
 from provenance.document import Document
-from provenance.report import Finding, Quote, Scores
+from provenance.report import Finding, Quote, QuoteKind, Scores
+from provenance.rulemodels import Detector
+from provenance.rulepack import RuleSet
 
-# Quality of each kind of quotation as evidence: a named, checkable speaker is best.
-QUOTE_QUALITY = {
-    "named": 1.0, "organisation": 0.85, "pronoun": 0.9, "relayed": 0.6,
-    "anonymous": 0.3, "vague": 0.2, "unattributed": 0.0,
-}
-PRIOR = 0.6
-PRIOR_STRENGTH = 3.0
-
+QUOTE_KINDS = get_args(QuoteKind)
+QUOTE_RULE = "quote-attribution"  # the detector whose findings are the quotations
+PRIOR_RULE = "attribution-prior"  # the detector whose finding carries the neutral prior
 
 def _clamp(value: float) -> float:
     return round(min(100.0, max(0.0, value)), 1)
@@ -43,14 +44,55 @@ def provenance_score(findings: Iterable[Finding]) -> float:
     return _clamp(sum(f.points for f in findings if f.dimension == "provenance"))
 
 
-def attribution_score(quotes: list[Quote], findings: Iterable[Finding]) -> float | None:
-    """Mean unit quality, shrunk toward ``PRIOR``; a sourcing finding is a unit of quality 0."""
-    units = [QUOTE_QUALITY[q.kind] for q in quotes]
-    units += [0.0 for f in findings if f.dimension == "attribution" and f.points < 0]
-    if not units:
+@dataclass(frozen=True)
+class AttributionPrices:
+    """How much each attribution unit is worth, from the ``quote-attribution`` detector's params:
+    the quality of each kind of quotation (0-1), the neutral prior and its strength in units."""
+
+    quality: dict[str, float]
+    prior: float
+    strength: float
+
+
+def attribution_prices(rules: RuleSet) -> AttributionPrices | None:
+    rule = next(iter(rules.detectors_named(QUOTE_RULE)), None)
+    if rule is None:
         return None
-    mean = (sum(units) + PRIOR * PRIOR_STRENGTH) / (len(units) + PRIOR_STRENGTH)
-    return _clamp(100.0 * mean)
+    params = rule.params
+    quality = {kind: float(params[f"quality_{kind}"]) for kind in QUOTE_KINDS}
+    return AttributionPrices(quality, float(params["prior"]), float(params["prior_strength"]))
+
+
+def is_attribution_unit(finding: Finding) -> bool:
+    """Quotations (AT030 findings) and sourcing warnings are the units the attribution score weighs."""
+    return finding.dimension == "attribution" and (finding.name == QUOTE_RULE or finding.severity != "info")
+
+
+def price_attribution(units: list[tuple[Finding, float, int]], others: list[Finding],
+                      prices: AttributionPrices | None, prior_rule: Detector | None) -> list[Finding]:
+    """Give each unit finding (standing for ``count`` units of one quality, 0-1) its points: how far
+    they move the score from the prior, ``100 * count * (quality - prior) / (units + strength)``. A
+    document-level finding carries the prior itself, so the attribution score is the sum of the
+    points of the attribution findings."""
+    if prices is None or prior_rule is None or not units:
+        return [f for f, _, _ in units] + others
+    total = sum(count for _, _, count in units)
+    share = 100.0 / (total + prices.strength)
+    priced = [f.model_copy(update={"points": round(share * count * (q - prices.prior), 3)}) for f, q, count in units]
+    message = (f"neutral prior {100 * prices.prior:g}, weighed as {prices.strength:g} units "
+               f"against the {total} here")
+    priced.append(Finding(rule=prior_rule.id, name=prior_rule.name, dimension="attribution",
+                          severity="info", message=message, points=round(100.0 * prices.prior, 3)))
+    return priced + others
+
+
+def attribution_score(quotes: list[Quote], findings: Iterable[Finding]) -> float | None:
+    """The sum of the attribution findings' points; null when nothing in the document is attributed
+    (no prior was laid down: no unit, or the ``quote-attribution`` or ``attribution-prior`` rule is off)."""
+    mine = [f for f in findings if f.dimension == "attribution"]
+    if not any(f.name == PRIOR_RULE for f in mine):
+        return None
+    return _clamp(sum(f.points for f in mine))
 
 
 def overall_score(provenance: float, attribution: float | None, residue: float, settings: Settings) -> float:

@@ -2,6 +2,11 @@
 
 ``.txt`` and ``.md`` files are one document each, with an optional ``NAME.meta.json`` sidecar;
 ``.jsonl`` and ``.jsonl.gz`` files hold one record a line. Nothing here ever writes to the corpus.
+
+A scraped corpus holds every kind of broken file, so reading never stops at one: whatever cannot be
+read comes out as a ``ReadError`` naming the file (and line) and why, and the stream goes on.
+Whatever could be read only with a fallback (a guessed encoding, replaced characters) comes out as
+a document whose ``notes`` say so; the pipeline turns them into RD001 findings.
 """
 
 from __future__ import annotations
@@ -9,9 +14,14 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import stat
+import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
+
+import regex
 
 from provenance.document import META_FIELDS, Document, normalise_newlines
 from provenance.report import ReadError
@@ -21,7 +31,22 @@ JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 SIDECAR_SUFFIX = ".meta.json"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
+UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# What UTF-16 text decoded with the right byte order never holds: C0 controls other than
+# whitespace, surrogates, private-use and unassigned code points.
+_NOT_TEXT = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f\p{Cs}\p{Co}\p{Cn}]")
+_SURROGATE = regex.compile(r"\p{Cs}")
+# UTF-16 without a byte-order mark is recognised when at least this share of its high bytes are zero
+# (ASCII spaces, digits, punctuation, newlines) and at most this share of its low bytes.
+UTF16_MIN_ZERO_HIGH_BYTES = 0.2
+UTF16_MAX_ZERO_LOW_BYTES = 0.05
+
 Item = Document | ReadError
+
+
+class Unreadable(ValueError):
+    """A file that is not read: binary, not a regular file, or over the size limit (the message says which)."""
 
 
 def is_document_file(path: Path) -> bool:
@@ -29,63 +54,137 @@ def is_document_file(path: Path) -> bool:
     return name.endswith(TEXT_SUFFIXES + JSONL_SUFFIXES) and not name.endswith(SIDECAR_SUFFIX)
 
 
+def corpus_root_holding(target: Path, roots: Iterable[Path]) -> Path | None:
+    """The checked root that ``target`` would write a document (or sidecar) into, if any: reports must
+    never land in the corpus, where they would overwrite a document or be read as one next time."""
+    if not target.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES + (SIDECAR_SUFFIX,)):
+        return None
+    real = target.resolve()
+    for root in roots:
+        if real == root.resolve() or root.resolve() in real.parents:
+            return root
+    return None
+
+
+def shown(path: Path | str) -> str:
+    """A path as reports show it: bytes of a file name that are not UTF-8 appear as ``\\xNN``."""
+    text = str(path)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, str] | ReadError]:
     """(file, id-prefix) pairs for every document file under ``paths``, sorted within each folder."""
     for root in paths:
         if not root.exists() and not root.is_symlink():
-            yield ReadError(path=str(root), message="no such file or folder")
+            yield ReadError(path=shown(root), message="no such file or folder")
         elif root.is_dir():
             yield from _walk(root)
         elif is_document_file(root):
-            yield root, root.name
+            yield root, shown(root.name)
         else:
-            yield ReadError(path=str(root), message="not a .txt, .md, .jsonl or .jsonl.gz file")
+            yield ReadError(path=shown(root), message="not a .txt, .md, .jsonl or .jsonl.gz file")
 
 
 def _walk(root: Path) -> Iterator[tuple[Path, str] | ReadError]:
     seen: set[str] = set()
     found: list[Path] = []
-    for folder, dirs, files in os.walk(root, followlinks=True, onerror=None):
+    problems: list[ReadError] = []
+
+    def unreadable_folder(exc: OSError) -> None:
+        problems.append(ReadError(path=shown(exc.filename or root), message=f"cannot read folder: {exc.strerror or exc}"))
+
+    for folder, dirs, files in os.walk(root, followlinks=True, onerror=unreadable_folder):
+        yield from _drain(problems)
         real = os.path.realpath(folder)
         if real in seen:
             dirs.clear()
-            yield ReadError(path=folder, message="symlink loop: folder already visited")
+            yield ReadError(path=shown(folder), message="symlink loop: this folder was already visited; skipped")
             continue
         seen.add(real)
         dirs.sort()
         found.extend(Path(folder, f) for f in files if is_document_file(Path(f)))
+    yield from _drain(problems)
     for path in sorted(found, key=lambda p: p.relative_to(root).as_posix()):
-        yield path, path.relative_to(root).as_posix()
+        yield path, shown(path.relative_to(root).as_posix())
+
+
+def _drain(problems: list[ReadError]) -> Iterator[ReadError]:
+    yield from problems
+    problems.clear()
 
 
 def decode(data: bytes) -> tuple[str, list[str]]:
-    """Bytes to text: UTF-8 (BOM or not), UTF-16 with a BOM, else cp1252 with a note saying so."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), []
+    """Bytes to text, and notes on any fallback used.
+
+    UTF-32 or UTF-16 with a byte-order mark; UTF-8 with or without one; UTF-16 without a mark when
+    its zero bytes give it away; else cp1252 with replacement, noted. Other bytes with NULs are binary.
+    """
+    if data.startswith(UTF32_BOMS):
+        return _strict(data, "utf-32"), []
+    if data.startswith(UTF16_BOMS):
+        return _strict(data, "utf-16"), []
     if b"\x00" in data:
-        raise ValueError("binary file (contains NUL bytes)")
+        return _utf16_without_bom(data)
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
-        note = f"not valid UTF-8 (byte {exc.start}); decoded as cp1252 with replacement"
+        note = f"not valid UTF-8 (first bad byte at offset {exc.start}); decoded as cp1252, unknown bytes as U+FFFD"
         return data.decode("cp1252", errors="replace"), [note]
+
+
+def _strict(data: bytes, codec: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise Unreadable(f"starts with a {codec.upper()} byte-order mark but is not valid {codec.upper()} "
+                         f"(byte {exc.start})") from None
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, list[str]]:
+    """UTF-16 text has a zero in the high byte of every ASCII character (spaces, digits, punctuation,
+    newlines) and few elsewhere; anything else with NULs is binary. The guess is always noted."""
+    halves = data[0::2], data[1::2]
+    zeros = [half.count(0) / max(1, len(half)) for half in halves]
+    high = 1 if zeros[1] > zeros[0] else 0
+    codec = "utf-16-le" if high == 1 else "utf-16-be"
+    if len(data) % 2 == 0 and zeros[high] >= UTF16_MIN_ZERO_HIGH_BYTES and zeros[1 - high] <= UTF16_MAX_ZERO_LOW_BYTES:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and not _NOT_TEXT.search(text):
+            return text, [f"no byte-order mark; the zero bytes show {codec.upper()}, decoded as such"]
+    raise Unreadable("binary file (contains NUL bytes)")
+
+
+def without_surrogates(text: str) -> tuple[str, int]:
+    """Lone surrogates (which JSON can escape but UTF-8 cannot hold) become U+FFFD, one for one."""
+    count = len(_SURROGATE.findall(text))
+    return (_SURROGATE.sub("\ufffd", text), count) if count else (text, 0)
 
 
 def read_sidecar(path: Path) -> tuple[dict[str, str], ReadError | None]:
     sidecar = path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
     if not sidecar.is_file():
         return {}, None
+    where = shown(sidecar)
     try:
-        data = json.loads(sidecar.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return {}, ReadError(path=str(sidecar), message=f"sidecar is not valid JSON: {exc}")
+        raw = sidecar.read_bytes()
+    except OSError as exc:
+        return {}, ReadError(path=where, message=f"cannot read sidecar: {exc.strerror or exc}")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        return {}, ReadError(path=where, message=f"sidecar is not valid UTF-8 (byte {exc.start}); metadata ignored")
+    except json.JSONDecodeError as exc:
+        return {}, ReadError(path=where, line=exc.lineno, message=f"sidecar is not valid JSON ({exc.msg}); metadata ignored")
     if not isinstance(data, dict):
-        return {}, ReadError(path=str(sidecar), message="sidecar must hold a JSON object")
+        return {}, ReadError(path=where, message="sidecar must hold a JSON object; metadata ignored")
     return _meta(data), None
 
 
 def _meta(record: dict) -> dict[str, str]:
-    return {k: str(record[k]) for k in META_FIELDS if record.get(k) not in (None, "")}
+    return {k: without_surrogates(str(record[k]))[0] for k in META_FIELDS if record.get(k) not in (None, "")}
 
 
 def read_text_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
@@ -93,14 +192,29 @@ def read_text_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
     if sidecar_error:
         yield sidecar_error
     try:
-        if path.stat().st_size > max_bytes:
-            yield ReadError(path=str(path), message=f"file is larger than the {max_bytes}-byte limit; skipped")
-            return
-        text, notes = decode(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        yield ReadError(path=str(path), message=_reason(exc))
+        text, notes = decode(_read_capped(path, max_bytes))
+    except (OSError, Unreadable) as exc:
+        yield ReadError(path=shown(path), message=_reason(exc))
         return
-    yield Document(id=doc_id, path=str(path), text=normalise_newlines(text), meta=meta, notes=notes)
+    yield Document(id=doc_id, path=shown(path), text=normalise_newlines(text), meta=meta, notes=notes)
+
+
+def _regular_file(path: Path) -> os.stat_result:
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+        raise Unreadable("not a regular file; skipped")
+    return info
+
+
+def _read_capped(path: Path, max_bytes: int) -> bytes:
+    info = _regular_file(path)
+    if info.st_size > max_bytes:
+        raise Unreadable(f"file is {info.st_size} bytes, over the max_bytes limit of {max_bytes}; skipped")
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if len(data) > max_bytes:  # it grew since we looked
+        raise Unreadable(f"file is over the max_bytes limit of {max_bytes} bytes; skipped")
+    return data
 
 
 def _reason(exc: Exception) -> str:
@@ -110,33 +224,57 @@ def _reason(exc: Exception) -> str:
 
 
 def read_jsonl_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    compressed = path.name.lower().endswith(".gz")
     number = 0
     try:
-        with opener(path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                if raw.strip():
-                    yield _record(raw, path, doc_id, number, max_bytes)
-    except (OSError, EOFError, zlib.error) as exc:
-        yield ReadError(path=str(path), line=number + 1 if number else None, message=f"cannot read: {exc}")
+        _regular_file(path)
+        with open(path, "rb") as raw_handle:
+            handle = gzip.GzipFile(fileobj=raw_handle) if compressed else raw_handle
+            for number, raw in _numbered_lines(handle, max_bytes):
+                if raw is None:
+                    yield ReadError(path=shown(path), line=number,
+                                    message=f"record is over the max_bytes limit of {max_bytes} bytes; skipped")
+                elif raw.strip():
+                    yield _record(raw, path, doc_id, number)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        yield ReadError(path=shown(path), line=number + 1, message=f"gzip data cut short or corrupt: {exc}")
+    except (OSError, Unreadable) as exc:
+        yield ReadError(path=shown(path), line=number + 1 if number else None, message=_reason(exc))
 
 
-def _record(raw: bytes, path: Path, doc_id: str, number: int, max_bytes: int) -> Item:
-    where = {"path": str(path), "line": number}
-    if len(raw) > max_bytes:
-        return ReadError(**where, message=f"record is larger than the {max_bytes}-byte limit; skipped")
+def _numbered_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """Numbered lines; one longer than ``limit`` comes out as None, skipped over without being held."""
+    number = 0
+    limit = min(limit, sys.maxsize - 1)  # "no limit" may be given as sys.maxsize
+    while raw := handle.readline(limit + 1):
+        number += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = handle.readline(1 << 20)
+            yield number, None
+        else:
+            yield number, raw
+
+
+def _record(raw: bytes, path: Path, doc_id: str, number: int) -> Item:
+    where = {"path": shown(path), "line": number}
     try:
         record = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return ReadError(**where, message=f"malformed JSON: {exc}")
+    except UnicodeDecodeError as exc:
+        return ReadError(**where, message=f"not valid UTF-8 (byte {exc.start} of the line)")
+    except json.JSONDecodeError as exc:
+        return ReadError(**where, message=f"malformed JSON: {exc.msg} (column {exc.colno})")
     if not isinstance(record, dict):
         return ReadError(**where, message="a record must be a JSON object")
-    text = record.get("text")
-    if not isinstance(text, str):
-        return ReadError(**where, message="record has no string `text`")
+    if "text" not in record:
+        return ReadError(**where, message="record has no `text`")
+    if not isinstance(record["text"], str):
+        return ReadError(**where, message=f"record `text` must be a string, not {type(record['text']).__name__}")
+    text, replaced = without_surrogates(record["text"])
+    notes = [f"{replaced} lone surrogate code point(s) escaped in the JSON record replaced with U+FFFD"] if replaced else []
     rid = record.get("id")
-    ident = str(rid) if rid not in (None, "") else f"{doc_id}#{number}"
-    return Document(id=ident, path=str(path), text=normalise_newlines(text), meta=_meta(record))
+    ident = without_surrogates(str(rid))[0] if rid not in (None, "") else f"{doc_id}#{number}"
+    return Document(id=ident, path=shown(path), text=normalise_newlines(text), meta=_meta(record), notes=notes)
 
 
 def read_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:

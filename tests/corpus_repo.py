@@ -60,10 +60,14 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout
 
 
+CURATOR_THRESHOLD = 60  # the republished tabloid seed (overall about 55) fails it; the other seeds pass
+
+
 def make_repo(tmp_path: Path) -> Path:
-    """A git repository holding the seed corpus under ``corpus/``, committed."""
+    """A git repository holding the seed corpus under ``corpus/`` and the curator's threshold, committed."""
     repo = tmp_path / "curation"
     shutil.copytree(CORPUS, repo / "corpus")
+    (repo / "pyproject.toml").write_text(f"[tool.provenance]\nthreshold = {CURATOR_THRESHOLD}\n", encoding="utf-8")
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "seed corpus")

@@ -124,5 +124,7 @@ def test_checking_single_files_reports_no_stale_entries_for_the_others(repo, cap
 
 def test_removed_document_leaves_stale_entries_in_a_full_run(repo, capsys, monkeypatch):
     (repo / "corpus" / "000_b80e25abf9b4de4d.txt").unlink()
+    entries = json.loads((repo / "baseline.json").read_text(encoding="utf-8"))["findings"]
+    removed = sum(e["document"] == "000_b80e25abf9b4de4d.txt" for e in entries)
     code, _, err = check(repo, "corpus", "--baseline", "baseline.json", capsys=capsys, monkeypatch=monkeypatch)
-    assert code == 0 and "12 stale entries" in err and "  000_b80e25abf9b4de4d.txt: PV092 " in err
+    assert code == 0 and f"{removed} stale entries" in err and "  000_b80e25abf9b4de4d.txt: " in err

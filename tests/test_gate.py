@@ -28,10 +28,10 @@ def actions(report) -> list[tuple[str, str]]:
 
 
 def test_default_gate_is_the_overall_threshold(seed_reports):
-    assert judge(seed_reports[EFE], policy()).passed
-    failed = judge(seed_reports[TABLOID], policy())
+    assert judge(seed_reports[EFE], policy(threshold=60)).passed
+    failed = judge(seed_reports[TABLOID], policy(threshold=60))
     assert not failed.passed and actions(failed) == [("block", "overall")]
-    assert "41.4 is under 50" in failed.gate[0].message
+    assert f"{seed_reports[TABLOID].scores.overall:g} is under 60" in failed.gate[0].message
 
 
 def test_dimension_threshold_fails_and_names_the_dimension(seed_reports):

@@ -45,7 +45,7 @@ def seed_json():
 
 
 def test_sarif_validates_against_the_official_schema(sarif_validator, capsys, monkeypatch):
-    code, out, _ = run("corpus", "--format", "sarif", capsys=capsys, monkeypatch=monkeypatch)
+    code, out, _ = run("corpus", "--format", "sarif", "--threshold", "60", capsys=capsys, monkeypatch=monkeypatch)
     sarif = json.loads(out)
     errors = sorted(sarif_validator.iter_errors(sarif), key=str)
     assert not errors, errors[0].message
@@ -95,12 +95,12 @@ def test_jsonl_records_are_located_at_their_file(tmp_path, sarif_validator, caps
     assert location["logicalLocations"][0]["name"] == "r1"
 
 
-def test_github_annotations_point_at_failing_lines(capsys, monkeypatch):
-    code, out, _ = run("corpus", "--format", "github", capsys=capsys, monkeypatch=monkeypatch)
+def test_github_annotations_point_at_failing_lines(seed_json, capsys, monkeypatch):
+    code, out, _ = run("corpus", "--format", "github", "--threshold", "60", capsys=capsys, monkeypatch=monkeypatch)
     lines = out.splitlines()
     assert code == 1
     assert lines[0].startswith(f"::error file=corpus/{TABLOID},line=")
-    assert "fails: overall 41.4 is under 50" in lines[0]
+    assert f"fails: overall {seed_json[TABLOID].scores.overall:g} is under 60" in lines[0]
     assert any(line.startswith(f"::error file=corpus/{TABLOID},line=42,endLine=42,title=RS021") for line in lines)
     assert sum(line.startswith("::error") for line in lines) <= MAX_PER_LEVEL
     assert lines[-1].startswith("provenance: 5 documents, 4 passed, 1 failed") and "more annotations not shown" in lines[-1]
@@ -126,7 +126,7 @@ def test_several_outputs_from_one_run(tmp_path, sarif_validator, schema, capsys,
     code, out, _ = run("corpus", "--output-format", f"sarif:{tmp_path / 'out.sarif'}",
                        "--output-format", f"json:{tmp_path / 'report.json'}",
                        "--output-format", f"jsonl:{tmp_path / 'lines.jsonl'}",
-                       "--output-format", f"console:{tmp_path / 'console.txt'}",
+                       "--output-format", f"console:{tmp_path / 'console.txt'}", "--threshold", "60",
                        capsys=capsys, monkeypatch=monkeypatch)
     assert code == 1 and "5 documents: 4 passed, 1 failed" in out
     sarif_validator.validate(json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8")))

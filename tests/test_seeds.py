@@ -64,3 +64,37 @@ def test_no_quote_starts_or_ends_inside_a_word(seed_reports, texts):
         for q in report.quotes:
             assert not (text[q.start - 2: q.start - 1].isalpha() and text[q.start - 1] in "‘’'"), (doc, q.text)
             assert not (q.end < len(text) - 1 and text[q.end] in "’'" and text[q.end + 1].isalpha()), (doc, q.text)
+
+
+def _who(quote) -> str | None:
+    """The fullest name a quote is given: its resolved name, else its speaker as written."""
+    span = quote.resolved or quote.speaker
+    return span.text if span else None
+
+
+def test_qins_quotations_in_the_efe_story_are_his(seed_reports):
+    by_line = {q.line: _who(q) for q in seed_reports[EFE].quotes}
+    assert {by_line[n] for n in (7, 9, 11, 13)} == {"Qin Gang"}
+
+
+@pytest.mark.parametrize("lines,speaker", [((3, 4, 7, 9, 14, 18), "Wang Yi"), ((23, 25), "Wang Wenbin")])
+def test_tabloid_copy_gives_wang_yi_and_wang_wenbin_their_quotations(seed_reports, lines, speaker):
+    by_line = {q.line: _who(q) for q in seed_reports[TABLOID].quotes}
+    assert {by_line[n] for n in lines} == {speaker}
+
+
+def test_tabloid_scare_quote_is_marked_not_speech(seed_reports, texts):
+    text = texts[TABLOID]
+    scare = {text[f.start:f.end] for f in seed_reports[TABLOID].findings if f.rule == "AT020"}
+    assert "Ukraine situation" in scare
+    assert all(q.text != "Ukraine situation" for q in seed_reports[TABLOID].quotes)
+
+
+def test_every_quote_sits_between_marks_outside_words(seed_reports, texts):
+    for doc, report in seed_reports.items():
+        text = texts[doc]
+        for q in report.quotes:
+            opening = text[q.start - 1]
+            assert opening in "“‘«„\"‹‚”", (doc, q.text)
+            assert q.start < 2 or not text[q.start - 2].isalpha(), (doc, q.text)
+            assert q.end >= len(text) - 1 or text[q.end] == "\n" or not text[q.end + 1].isalpha(), (doc, q.text)

@@ -1,10 +1,14 @@
 """Attribution: every direct quotation found and given to its speaker, and sourcing judged.
 
-Quote marks are paired per paragraph (curly, guillemets, low-high and straight quotes; a single
-curly quote between two letters is an apostrophe, never a quote boundary). Speakers are found next
-to the quote through the speech-verb lexicon; pronouns resolve to the last named speaker within two
-paragraphs. Short quoted phrases with no speaker are scare quotes or titles: reported as such, not
-counted as speech. Sourcing signatures (``rules/attribution/``) add the rest.
+Quotations come from ``provenance.quotes`` (mark pairing) and their speakers from
+``provenance.speakers`` (phrases beside speech verbs). This module decides what the rest of a
+document needs: the pieces of one quotation over several paragraphs share a speaker; a quotation
+right after an attributed one in the same paragraph ("“…,” he said. “…”") keeps that speaker; a
+pronoun resolves to the last named speaker within two paragraphs; each quotation gets a kind
+(named, pronoun, organisation, relayed, anonymous, vague, unattributed). Short quoted phrases
+without a speaker are scare quotes or titles (AT020), reported and not counted as speech. Every
+quotation also yields an info finding (AT030) carrying its effect on the score, so the score is
+explained quotation by quotation; the sourcing signatures and the relay detector add the rest.
 """
 
 from __future__ import annotations
@@ -17,13 +21,17 @@ import regex
 from provenance.analyzers import Context, make_finding
 from provenance.document import Document
 from provenance.outlets import outlet_index
+from provenance.quotes import RawQuote, find_quotes
 from provenance.report import Finding, Quote, QuoteKind, Span
 from provenance.rulemodels import Detector
 from provenance.rulepack import RuleSet
+from provenance.scoring import (
+    PRIOR_RULE, QUOTE_KINDS, QUOTE_RULE, AttributionPrices, attribution_prices, price_attribution,
+)
+from provenance.speakers import Lexicons, NameMentions, SpeakerFinder, compile_lexicons
 
-PAIRS = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "‹": "›"}
-_LETTER = regex.compile(r"\p{L}|\p{N}")
-_NAME = r"(?:[\p{Lu}][\p{L}’'.-]+)(?:\s+(?:[\p{Lu}][\p{L}’'.-]+|de|van|von|al|bin|da))*"
+MAX_LISTED = 12  # lines and speakers named in a quote-kind finding's message
+_TERMINAL = regex.compile(r"[.!?,;:…]\s*$")
 
 
 @dataclass
@@ -33,162 +41,313 @@ class AttributionResult:
 
 
 @dataclass
-class RawQuote:
-    start: int  # first quoted character
-    end: int  # after the last quoted character
-    open: int  # offset of the opening mark
-    close: int  # offset of the closing mark
-
-
-def _is_apostrophe(text: str, i: int) -> bool:
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    return bool(_LETTER.match(before)) and bool(_LETTER.match(after))
-
-
-def _can_open(text: str, i: int) -> bool:
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    return not _LETTER.match(before) and not after.isspace()
-
-
-def _can_close(text: str, i: int) -> bool:
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    return not before.isspace() and not _LETTER.match(after)
-
-
-def find_quotes(text: str, start: int, end: int) -> Iterator[RawQuote]:
-    """Quotations within ``text[start:end]`` (one paragraph), outermost pairs only."""
-    i = start
-    while i < end:
-        ch = text[i]
-        closer = PAIRS.get(ch)
-        if closer and _can_open(text, i) and not (ch in "‘'" and _is_apostrophe(text, i)):
-            j = i + 1
-            while j < end:
-                if text[j] == closer and _can_close(text, j) and not (closer in "’'" and _is_apostrophe(text, j)):
-                    break
-                j += 1
-            if j < end and j > i + 1:
-                yield RawQuote(i + 1, j, i, j)
-                i = j + 1
-                continue
-        i += 1
-
-
-def _paragraph_quotes(doc: Document, skip: set[int]) -> Iterator[RawQuote]:
-    """Quotes in every non-residue line; an unclosed “ that runs into the next paragraph continues there."""
-    pending: RawQuote | None = None
-    for line in doc.lines:
-        if line.number in skip or not line.text.strip():
-            continue
-        text = doc.text
-        found = list(find_quotes(text, line.start, line.end))
-        if pending and text[line.start:line.end].lstrip().startswith("“"):
-            pending = None  # a new paragraph opening with “ continues the quotation: handled below
-        yield from found
-        opened = text.rfind("“", line.start, line.end)
-        if opened >= 0 and "”" not in text[opened:line.end] and not any(q.open == opened for q in found):
-            body_end = line.end
-            yield RawQuote(opened + 1, body_end, opened, body_end)
+class _Paragraph:
+    index: int
+    start: int
+    end: int
 
 
 @dataclass
-class Patterns:
-    after: regex.Pattern
-    before: regex.Pattern
-    according: regex.Pattern
-    pronouns: set[str]
-    anonymous: regex.Pattern | None
-    vague: regex.Pattern | None
-    organisations: regex.Pattern | None
+class _Found:
+    raw: RawQuote
+    para: _Paragraph
+    speaker: Span | None = None
+    how: str = ""
 
 
-def _alternation(words: list[str]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+@dataclass
+class _Kinds:
+    """Word lists that tell kinds of speaker apart."""
+
+    pronouns: frozenset[str]
+    roles: frozenset[str]
+    determiners: frozenset[str]
+    anonymous: frozenset[str]
+    vague: frozenset[str]
+    organisation: regex.Pattern | None
+    media: regex.Pattern | None
+    outlets: regex.Pattern | None
+    not_person: regex.Pattern | None
+    indefinite: frozenset[str]
 
 
 def _word_pattern(words: list[str]) -> regex.Pattern | None:
-    return regex.compile(rf"\b(?:{_alternation(words)})\b", regex.IGNORECASE) if words else None
-
-
-def _compile(rules: RuleSet) -> Patterns:
-    verbs = _alternation(rules.lexicon("speech-verbs") or ["said"])
-    pronouns = rules.lexicon("pronouns") or ["he", "she", "they"]
-    pron = _alternation(pronouns)
-    speaker = rf"(?P<speaker>{_NAME}|{pron}|(?:the|a|an)\s+[\p{{L}} -]{{2,40}}?)"
-    after = regex.compile(
-        rf"^[\s,]*(?:(?:{verbs})\s+{speaker}|{speaker}\s+(?:has\s+|had\s+)?(?:{verbs}))\b", regex.IGNORECASE | regex.V1
-    )
-    before = regex.compile(
-        rf"{speaker}\s+(?:has\s+|had\s+)?(?:{verbs})(?:\s+(?:that|on \w+|at \w+[\w ]*))?\s*[:,]?\s*$", regex.IGNORECASE | regex.V1
-    )
-    according = regex.compile(rf"\baccording to\s+{speaker}", regex.IGNORECASE | regex.V1)
-    return Patterns(after, before, according, {p.lower() for p in pronouns},
-                    _word_pattern(rules.lexicon("anonymous-sources")), _word_pattern(rules.lexicon("vague-sources")),
-                    _word_pattern(rules.lexicon("organisation-words")))
-
-
-def _speaker(doc: Document, q: RawQuote, pats: Patterns) -> Span | None:
-    text = doc.text
-    line_start, line_end = text.rfind("\n", 0, q.open) + 1, text.find("\n", q.close)
-    line_end = len(text) if line_end < 0 else line_end
-    m = pats.after.search(text, q.close + 1, min(line_end, q.close + 120))
-    if not m:
-        m = pats.before.search(text, max(line_start, q.open - 160), q.open)
-    if not m:
-        m = pats.according.search(text, line_start, line_end)
-    if not m:
+    if not words:
         return None
-    s, e = m.span("speaker")
-    return Span(text=text[s:e], start=s, end=e)
+    alternation = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return regex.compile(rf"(?<!\p{{L}})(?:{alternation})(?!\p{{L}})", regex.IGNORECASE)
 
 
-def _kind(speaker: Span | None, pats: Patterns, outlet_names: regex.Pattern | None) -> QuoteKind:
+def _compile_kinds(rules: RuleSet) -> _Kinds:
+    lower = lambda name: frozenset(w.lower() for w in rules.lexicon(name))  # noqa: E731
+    determiners = lower("determiners")
+    return _Kinds(
+        pronouns=lower("pronouns"), roles=lower("role-words"), determiners=determiners,
+        anonymous=lower("anonymous-sources"), vague=lower("vague-sources"),
+        organisation=_word_pattern(rules.lexicon("organisation-words")),
+        media=_word_pattern(rules.lexicon("media-words")), outlets=outlet_index(rules).names,
+        not_person=_word_pattern(rules.lexicon("organisation-words") + rules.lexicon("media-words")),
+        indefinite=determiners - lower("definite-determiners"),
+    )
+
+
+def speaker_kind(speaker: Span | None, kinds: _Kinds) -> QuoteKind:
+    """The kind of a speaker phrase: who stands behind the words, and can a reader check them."""
     if speaker is None:
         return "unattributed"
-    words = speaker.text
-    if words.lower() in pats.pronouns:
+    words = speaker.text.split()
+    first, head = words[0].lower(), words[-1].strip(".,’'").lower()
+    if len(words) == 1 and first in kinds.pronouns:
         return "pronoun"
-    if outlet_names is not None and outlet_names.search(words):
+    if (kinds.outlets is not None and kinds.outlets.search(speaker.text)) or (kinds.media and kinds.media.search(speaker.text)
+                                                                            and not _ends_in_person(words, kinds)):
         return "relayed"
-    for pattern, kind in ((pats.anonymous, "anonymous"), (pats.vague, "vague"), (pats.organisations, "organisation")):
-        if pattern is not None and pattern.search(words):
-            return kind
-    if not words[:1].isupper():
+    if _ends_in_person(words, kinds) or (head in kinds.roles and _qualified(words, kinds)):
+        return "named"  # ``Wang Yi``; ``China’s foreign minister`` names one person by office
+    if head in kinds.anonymous or (first in kinds.indefinite and head in kinds.roles):
+        return "anonymous"
+    if head in kinds.vague or first in kinds.vague:
         return "vague"
-    return "named"
+    if kinds.organisation is not None and kinds.organisation.search(speaker.text):
+        return "organisation"
+    if first in kinds.determiners and head in kinds.roles:
+        return "pronoun"  # a definite description (the senator) refers back like a pronoun
+    return "vague"
 
 
-def _is_scare(doc: Document, q: RawQuote, speaker: Span | None, rule: Detector | None) -> bool:
-    if speaker is not None or rule is None:
+def _qualified(words: list[str], kinds: _Kinds) -> bool:
+    """A role tied to a named place or body (China’s foreign minister, the Chinese foreign minister)."""
+    rest = words[1:] if words[0].lower() in kinds.determiners else words
+    return len(rest) >= 2 and rest[0][:1].isupper()
+
+
+def _ends_in_person(words: list[str], kinds: _Kinds) -> bool:
+    """A phrase naming a person ends in a capitalised name that is neither a role nor an organisation word."""
+    head = words[-1]
+    if not head[:1].isupper() or head.lower().strip(".") in kinds.roles:
         return False
-    body = doc.text[q.start:q.end]
-    return len(body.split()) <= int(rule.params.get("max_words", 4)) and not regex.search(r"[.!?,]$", body.strip())
+    tail = " ".join(words[-2:])
+    return not (kinds.organisation and kinds.organisation.search(head)) and not (kinds.media and kinds.media.search(tail))
+
+
+def _paragraphs(doc: Document, skip: set[int]) -> list[_Paragraph]:
+    lines = [ln for ln in doc.lines if ln.number not in skip and ln.text.strip()]
+    return [_Paragraph(i, ln.start, ln.end) for i, ln in enumerate(lines)]
+
+
+def _locate(found: list[RawQuote], paras: list[_Paragraph]) -> list[_Found]:
+    out, k = [], 0
+    for raw in found:
+        while paras[k].end < raw.open:
+            k += 1
+        out.append(_Found(raw, paras[k]))
+    return out
+
+
+def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[_Paragraph]) -> None:
+    """Give each quotation the speaker beside it, where there is one."""
+    text = finder.text
+    for n, q in enumerate(quotes):
+        body = text[q.raw.start:q.raw.end]
+        if q.raw.close is not None:
+            q.speaker, q.how = finder.after(q.raw.close, q.para.end, body), "after"
+        if q.speaker is None:
+            quoted = tuple((o.raw.start, o.raw.end) for o in quotes[max(0, n - 4):n] if o.para is q.para)
+            q.speaker, q.how = finder.before(q.raw.open, q.para.start, quoted), "before"
+        if q.speaker is None:
+            q.speaker, q.how = finder.sentence_before(q.raw.open, q.para.start), "previous"
+        if q.speaker is None and q.raw.close is not None:
+            q.speaker, q.how = finder.dash_after(q.raw.close, q.para.end), "dash"
+        if q.speaker is None and not text[q.para.start:q.raw.open].strip() and q.para.index > 0:
+            prior = paras[q.para.index - 1]
+            if text[max(prior.start, prior.end - 8):prior.end].rstrip().endswith(":"):
+                q.speaker, q.how = finder.before(prior.end, prior.start), "colon"
+
+
+def _share_within_groups(quotes: list[_Found]) -> None:
+    """Pieces of one quotation over several paragraphs share its speaker."""
+    speakers: dict[int, Span] = {}
+    for q in quotes:
+        if q.speaker is not None:
+            speakers.setdefault(q.raw.group, q.speaker)
+    for q in quotes:
+        if q.speaker is None and q.raw.group in speakers:
+            q.speaker, q.how = speakers[q.raw.group], "group"
+
+
+def _carry_in_paragraph(text: str, quotes: list[_Found]) -> None:
+    """``“…,” he said. “…”``: a quotation with nothing but its speaker's words before it keeps that speaker."""
+    for n in range(1, len(quotes)):
+        q, prev = quotes[n], quotes[n - 1]
+        if q.speaker is not None or prev.speaker is None or prev.para is not q.para or prev.raw.close is None:
+            continue
+        between = text[prev.raw.close + 1:q.raw.open]
+        if prev.speaker.start > prev.raw.close and prev.speaker.end <= q.raw.open and regex.fullmatch(
+                r"[^“”\"‘’«»]{0,200}[.:,;]\s*", between):
+            q.speaker, q.how = prev.speaker, "carry"
+
+
+def _carry_to_next_paragraph(text: str, quotes: list[_Found]) -> None:
+    """``“…,” Qin said.`` then a paragraph that is nothing but a quotation: the same voice goes on.
+    Only when the paragraph before ends on a quotation attributed right after it (“…,” Qin said.)."""
+    by_para: dict[int, list[_Found]] = {}
+    for q in quotes:
+        by_para.setdefault(q.para.index, []).append(q)
+    for index, mine in sorted(by_para.items()):
+        before = by_para.get(index - 1)
+        if not before or any(q.speaker is not None for q in mine) or not _only_quotes(text, mine):
+            continue
+        last = before[-1]
+        if (last.speaker is None or last.how != "after"
+                or last.raw.close is None or len(text[last.raw.close:last.para.end]) > 60):
+            continue
+        for q in mine:
+            q.speaker, q.how = last.speaker, "next"
+
+
+def _only_quotes(text: str, mine: list[_Found]) -> bool:
+    """Whether a paragraph holds nothing but its quotations (and punctuation between them)."""
+    para, pos = mine[0].para, mine[0].para.start
+    for q in mine:
+        if regex.search(r"[\p{L}\p{N}]", text[pos:q.raw.open]):
+            return False
+        pos = q.raw.end + 1 if q.raw.close is not None else para.end
+    return not regex.search(r"[\p{L}\p{N}]", text[pos:para.end])
+
+
+def _is_scare(text: str, q: _Found, limits: "_ScareLimits") -> bool:
+    """A title (Title Case, a few words) or a short quoted phrase with no speaker: not speech."""
+    body = text[q.raw.start:q.raw.end].strip()
+    words = body.split()
+    if len(words) <= limits.title_words and _is_title_case(words, limits):
+        return True
+    if len(words) <= limits.term_words and limits.term_before.search(text, max(0, q.raw.open - 12), q.raw.open):
+        return True
+    if q.speaker is not None:
+        return False
+    return (len(words) <= limits.max_words and not _TERMINAL.search(body))
+
+
+def _is_title_case(words: list[str], limits: "_ScareLimits") -> bool:
+    """``Meet the Nation``: every word but the minor ones capitalised (a sentence opening with I or We is speech)."""
+    major = [w for w in words if w.strip(".,!?:;").lower() not in limits.minor_words]
+    return (len(words) >= 2 and bool(major) and all(w[:1].isupper() or not w[:1].isalpha() for w in major)
+            and words[0].lower().strip(".,") not in limits.pronouns)
+
+
+@dataclass(frozen=True)
+class _ScareLimits:
+    max_words: int
+    title_words: int
+    term_words: int
+    term_before: regex.Pattern
+    minor_words: frozenset[str]
+    pronouns: frozenset[str]
+
+
+def _words_before(words: list[str]) -> regex.Pattern:
+    """Any of ``words`` right before a position (``the ‘Ukraine situation’``)."""
+    alternation = "|".join(regex.escape(str(w)) for w in words)
+    return regex.compile(rf"(?<![\p{{L}}-])(?:{alternation})\s+$", regex.IGNORECASE)
+
+
+def _scare_limits(rules: RuleSet) -> _ScareLimits | None:
+    rule = next(iter(rules.detectors_named("scare-quote")), None)
+    if rule is None:
+        return None
+    p = rule.params
+    return _ScareLimits(int(p["max_words"]), int(p["title_words"]), int(p["term_words"]),
+                        _words_before(p["term_openers"]),
+                        frozenset(str(w).lower() for w in p["minor_words"]),
+                        frozenset(w.lower() for w in rules.lexicon("pronouns")))
 
 
 def analyze(ctx: Context) -> AttributionResult:
-    pats = ctx.rules.memo("attribution-patterns", _compile)
+    lex: Lexicons = ctx.rules.memo("attribution-lexicons", compile_lexicons)
+    kinds: _Kinds = ctx.rules.memo("attribution-kinds", _compile_kinds)
+    doc = ctx.doc
+    paras = _paragraphs(doc, ctx.residue_lines)
+    found = _locate(list(find_quotes(doc.text, ((p.start, p.end) for p in paras))), paras)
+    _attribute(SpeakerFinder(doc.text, lex), found, paras)
+    _carry_in_paragraph(doc.text, found)
+    _share_within_groups(found)
+    _carry_to_next_paragraph(doc.text, found)
     scare_rule = next(iter(ctx.rules.detectors_named("scare-quote")), None)
-    names = outlet_index(ctx.rules).names
-    quotes: list[Quote] = []
-    findings: list[Finding] = []
-    last_named: tuple[Span, int] | None = None
-    for q in _paragraph_quotes(ctx.doc, ctx.residue_lines):
-        speaker = _speaker(ctx.doc, q, pats)
-        if _is_scare(ctx.doc, q, speaker, scare_rule):
-            findings.append(make_finding(scare_rule, ctx.doc, q.start, q.end))
-            continue
-        kind = _kind(speaker, pats, names)
-        line = ctx.doc.line_at(q.start)
+    limits = ctx.rules.memo("attribution-scare", _scare_limits)
+    scare = [q for q in found if limits is not None and _is_scare(doc.text, q, limits)]
+    speech = [q for q in found if not (limits is not None and _is_scare(doc.text, q, limits))]
+    quote_rule = next(iter(ctx.rules.detectors_named(QUOTE_RULE)), None)
+    window = int(quote_rule.params.get("pronoun_paragraphs", 2)) if quote_rule else 2
+    quotes = list(_quotes(doc, speech, kinds, NameMentions(doc.text, lex, kinds.not_person), window))
+    units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight), 1)
+             for h in ctx.hits_for("attribution") if doc.line_at(h.start) not in ctx.residue_lines]
+    units += list(_relay_units(ctx, kinds))
+    others = [u for u in units if u[0].severity == "info"]
+    units = [u for u in units if u[0].severity != "info"]
+    prices: AttributionPrices | None = ctx.rules.memo("attribution-prices", attribution_prices)
+    if quote_rule is not None and prices is not None:
+        units += list(_quote_units(quote_rule, quotes, prices))
+    informative = [f for f, _, _ in others]
+    if scare_rule is not None:
+        informative += [make_finding(scare_rule, doc, q.raw.start, q.raw.end) for q in scare]
+    prior_rule = next(iter(ctx.rules.detectors_named(PRIOR_RULE)), None)
+    findings = price_attribution(units, informative, prices, prior_rule)
+    return AttributionResult(sorted(findings, key=lambda f: (f.start if f.start is not None else -1, f.rule, f.end or 0)),
+                             quotes)
+
+
+def _quotes(doc: Document, found: list[_Found], kinds: _Kinds, names: NameMentions, window: int) -> Iterator[Quote]:
+    """Quotes with their kinds. A short name resolves to the fuller name the text used last; a
+    pronoun to the last named speaker, if that speaker was named or referred to within ``window``
+    paragraphs that hold quotations."""
+    last: tuple[Span, int] | None = None
+    ordinal, para = 0, -1
+    for q in found:
+        if q.para.index != para:
+            ordinal, para = ordinal + 1, q.para.index
+        kind = speaker_kind(q.speaker, kinds)
         resolved = None
         if kind == "named":
-            last_named = (speaker, line)
-        elif kind == "pronoun" and last_named and line - last_named[1] <= 4:
-            resolved = last_named[0]
-        quotes.append(Quote(start=q.start, end=q.end, text=ctx.doc.text[q.start:q.end], speaker=speaker,
-                            kind=kind, resolved=resolved, line=line))
-    findings += [make_finding(h.signature, ctx.doc, h.start, h.end, points=-h.signature.weight)
-                 for h in ctx.hits_for("attribution") if ctx.doc.line_at(h.start) not in ctx.residue_lines]
-    return AttributionResult(sorted(findings, key=lambda f: (f.start or 0, f.rule)), quotes)
+            resolved = names.fuller(q.speaker)
+            last = (resolved or q.speaker, ordinal)
+        elif kind == "pronoun" and last is not None and ordinal - last[1] <= window:
+            resolved = last[0]
+            last = (resolved, ordinal)
+        yield Quote(start=q.raw.start, end=q.raw.end, text=doc.text[q.raw.start:q.raw.end], speaker=q.speaker,
+                    kind=kind, resolved=resolved, line=doc.line_at(q.raw.start))
+
+
+def _quote_units(rule: Detector, quotes: list[Quote], prices: AttributionPrices) -> Iterator[tuple[Finding, float, int]]:
+    """One finding per kind of quotation in the document: how many, where, who, and their quality."""
+    for kind in QUOTE_KINDS:
+        mine = [q for q in quotes if q.kind == kind]
+        if not mine:
+            continue
+        lines = ", ".join(str(q.line) for q in mine[:MAX_LISTED]) + (", ..." if len(mine) > MAX_LISTED else "")
+        names = sorted({(q.resolved or q.speaker).text for q in mine if q.speaker is not None})
+        who = f"; {', '.join(names[:MAX_LISTED])}" + (", ..." if len(names) > MAX_LISTED else "") if names else ""
+        plural = "quotation" if len(mine) == 1 else "quotations"
+        message = f"{len(mine)} {kind} {plural} (quality {prices.quality[kind]:g} each; lines {lines}{who})"
+        yield Finding(rule=rule.id, name=rule.name, dimension="attribution", severity=rule.severity,
+                      message=message), prices.quality[kind], len(mine)
+
+
+def _relay_units(ctx: Context, kinds: _Kinds) -> Iterator[tuple[Finding, float, int]]:
+    """``Xinhua News Agency reported`` / ``according to The New York Times``: another outlet's word."""
+    rule = next(iter(ctx.rules.detectors_named("relayed-report")), None)
+    if rule is None:
+        return
+    pattern = ctx.rules.memo("attribution-relay", lambda rules: _relay_pattern(rules, rule, kinds))
+    for m in pattern.finditer(ctx.doc.text):
+        if ctx.doc.line_at(m.start()) not in ctx.residue_lines:
+            yield make_finding(rule, ctx.doc, m.start(), m.end()), max(0.0, 1.0 - rule.weight), 1
+
+
+def _relay_pattern(rules: RuleSet, rule: Detector, kinds: _Kinds) -> regex.Pattern:
+    """An outlet: a profile's name, or capitalised words ending in a media word (The Daily Planet)."""
+    media = "|".join(regex.escape(w.title()) for w in sorted(rules.lexicon("media-words"), key=len, reverse=True))
+    outlet = rf"(?:\p{{Lu}}[\p{{L}}’'.-]*\s+){{0,4}}(?:{media})\b"
+    if kinds.outlets is not None:
+        outlet = f"(?:{kinds.outlets.pattern}|{outlet})"
+    verbs = "|".join(regex.escape(str(v)) for v in rule.params["verbs"])
+    return regex.compile(rf"\b[Aa]ccording\s+to\s+(?:the\s+)?{outlet}|{outlet}\s+(?:{verbs})\b", regex.V1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -12,15 +13,18 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from provenance import runner
-from provenance.atomic import write_atomic
+from provenance.atomic import atomic_writer, write_atomic
 from provenance.commands.common import add_rule_options, settings_and_rules
+from provenance.config import UsageError
 from provenance.corpus import corpus_report
 from provenance.gate import add_gate_options, gate_run
 from provenance.gitscope import select_documents
 from provenance.outputs import ExtraOutputs, add_output_options, render_corpus
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.renderers import console as console_renderer
+from provenance.renderers.jsonout import render_line
 from provenance.report import DocumentReport, ReadError
+from provenance.sources import corpus_root_holding
 
 FORMATS = ("console", "jsonl", *CORPUS_RENDERERS)
 
@@ -56,7 +60,32 @@ def _exit_code(items: Iterable[DocumentReport | ReadError]) -> int:
     return 0 if all(isinstance(i, DocumentReport) and i.passed for i in items) else 1
 
 
+def _write_jsonl(results, output: Path | None) -> int:
+    if output is None:
+        return _stream_jsonl(results, sys.stdout)
+    with atomic_writer(output) as handle:
+        return _stream_jsonl(results, handle)
+
+
+def _stream_jsonl(results, handle) -> int:
+    failed = False
+    for item in results:
+        failed |= not (isinstance(item, DocumentReport) and item.passed)
+        handle.write(render_line(item))
+        handle.flush()
+    return 1 if failed else 0
+
+
+def _refuse_writing_into_the_corpus(args: argparse.Namespace) -> None:
+    targets = [args.output, getattr(args, "write_baseline", None), *(path for _, path in args.output_formats)]
+    for target in filter(None, targets):
+        root = corpus_root_holding(target, args.paths)
+        if root is not None:
+            raise UsageError(f"{target}: would be written into the corpus being checked ({root}); name a file outside it")
+
+
 def run(args: argparse.Namespace) -> int:
+    _refuse_writing_into_the_corpus(args)
     settings, rules = settings_and_rules(args, args.paths[0])
     settings = runner.settings_for_run(args, settings)
     gate = gate_run(args, settings, rules)
@@ -74,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace, results, settings, rules) -> int:
     if args.format == "jsonl":
-        return runner.write_jsonl(results, args.output)
+        return _write_jsonl(results, args.output)
     with _progress(args.format == "console" and sys.stderr.isatty()) as tick:
         items = []
         for item in results:
@@ -85,8 +114,9 @@ def _report(args: argparse.Namespace, results, settings, rules) -> int:
         text = render_corpus(args.format, report, rules)
         write_atomic(args.output, text) if args.output else sys.stdout.write(text)
     elif args.output:
-        console = Console(file=open(args.output, "w", encoding="utf-8"), width=120)
-        console_renderer.render(report, console, args.quiet)
+        buffer = io.StringIO()
+        console_renderer.render(report, Console(file=buffer, width=120), args.quiet)
+        write_atomic(args.output, buffer.getvalue())
     else:
         console_renderer.render(report, Console(), args.quiet)
     return _exit_code(items)

@@ -22,7 +22,7 @@ from provenance.report import DocumentReport, Finding
 from provenance.rulemodels import RULE_ID, Detector, Lexicon, OutletProfile, Signature
 from provenance.rulepack import RuleSet
 from provenance.ruletest import rule_examples
-from provenance.scoring import PRIOR, PRIOR_STRENGTH, QUOTE_QUALITY, residue_points
+from provenance.scoring import AttributionPrices, attribution_prices, is_attribution_unit, residue_points
 
 MAX_WORDS = 30
 
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     settings, rules = settings_and_rules(args, base if is_document else Path.cwd())
     if is_document:
         doc, report = _checked(target, rules, settings)
-        print("\n".join(explain_document(doc, report, settings)))
+        print("\n".join(explain_document(doc, report, settings, attribution_prices(rules))))
         return 0 if report.passed else 1
     subject = _subject(target, rules)
     print("\n".join(explain_outlet(subject) if isinstance(subject, OutletProfile) else explain_rule(subject, rules)))
@@ -158,18 +158,17 @@ def _residue_steps(doc: Document, report: DocumentReport) -> list[str]:
     return out
 
 
-def _attribution_steps(report: DocumentReport) -> list[str]:
-    units = [(QUOTE_QUALITY[q.kind], f"quote at line {q.line}, {q.kind}"
-              + (f" (speaker “{q.speaker.text}”)" if q.speaker else "") + f": “{q.text[:50]}”") for q in report.quotes]
-    units += [(0.0, _evidence(f)) for f in report.findings if f.dimension == "attribution" and f.points < 0]
-    out = [f"attribution = mean quality of the units, shrunk toward {PRIOR:g} with the strength of "
-           f"{PRIOR_STRENGTH:g} units"]
-    if not units:
+def _attribution_steps(report: DocumentReport, prices: AttributionPrices | None) -> list[str]:
+    out = ["attribution = the neutral prior plus the pull of each kind of unit, 100 x units x (quality - prior)"
+           " / (all units + prior strength): quotations by the kind of their speaker, sourcing warnings at 1 - weight"]
+    if report.scores.attribution is None or prices is None:
         return out + ["  nothing to attribute -> no attribution score"]
-    out += [f"  {quality:5.2f}  {what}" for quality, what in units]
-    total = sum(q for q, _ in units)
-    out.append(f"  ({total:.2f} + {PRIOR:g} x {PRIOR_STRENGTH:g}) / ({len(units)} + {PRIOR_STRENGTH:g}) x 100"
-               f" -> {report.scores.attribution:g}")
+    for q in report.quotes:
+        speaker = f" (speaker “{q.speaker.text}”)" if q.speaker else ""
+        out.append(f"  {prices.quality[q.kind]:4.2f}  quote at line {q.line}, {q.kind}{speaker}: “{q.text[:50]}”")
+    out += [f"  {f.points:+7.2f}  {_evidence(f)}" for f in report.findings
+            if f.dimension == "attribution" and (f.points or is_attribution_unit(f))]
+    out.append(f"  sum of the points -> {report.scores.attribution:g}")
     return out
 
 
@@ -200,9 +199,10 @@ def _gate_lines(report: DocumentReport, settings: Settings) -> list[str]:
     return out
 
 
-def explain_document(doc: Document, report: DocumentReport, settings: Settings) -> list[str]:
+def explain_document(doc: Document, report: DocumentReport, settings: Settings,
+                     prices: AttributionPrices | None) -> list[str]:
     head = [f"{report.id} ({report.path}), {report.chars} characters, {report.lines} lines, sha256 {report.sha256[:12]}",
             *_outlet_lines(report), ""]
-    sections = [_provenance_steps(report), _residue_steps(doc, report), _attribution_steps(report),
+    sections = [_provenance_steps(report), _residue_steps(doc, report), _attribution_steps(report, prices),
                 _overall_steps(report, settings), _gate_lines(report, settings)]
     return head + [line for section in sections for line in [*section, ""]][:-1]

@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.console import Console
 
 from provenance import __version__
-from provenance.atomic import open_atomic, write_atomic
+from provenance.atomic import atomic_writer, write_atomic
 from provenance.corpus import SummaryBuilder, corpus_report
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.renderers import console as console_renderer
@@ -117,7 +117,7 @@ def _write_lines(lines: Iterator[str], output: Path | None) -> None:
     if output is None:
         sys.stdout.writelines(lines)
         return
-    with open_atomic(output) as handle:
+    with atomic_writer(output) as handle:
         handle.writelines(lines)
 
 
@@ -139,7 +139,7 @@ def _render_corpus(args: argparse.Namespace, shards: list[tuple[dict, Path]], fi
     if args.format in CORPUS_RENDERERS:
         _emit(CORPUS_RENDERERS[args.format](report), args.output)
     elif args.output:
-        with open_atomic(args.output) as handle:
+        with atomic_writer(args.output) as handle:
             console_renderer.render(report, Console(file=handle, width=120), args.quiet)
     else:
         console_renderer.render(report, Console(), args.quiet)

@@ -54,7 +54,7 @@ def _document_lines(doc: DocumentReport) -> tuple[list[str], list[str]]:
     errors, warnings = [], []
     if not doc.passed:
         problems = _problems(doc)
-        first = problems[0].line if problems and lines else None
+        first = next((f.line for f in problems if f.line), None) if lines else None
         errors.append(command("error", f"{doc.id} fails: {_verdict(doc)}", file, first, title="provenance"))
         for f in problems:
             excerpt = f" “{' '.join(f.excerpt.split())[:100]}”" if f.excerpt else ""

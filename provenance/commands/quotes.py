@@ -1,0 +1,48 @@
+"""``provenance quotes PATH...``: a quote index over a corpus (speakers, their quotations, where)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from provenance.atomic import write_atomic
+from provenance.commands.common import add_rule_options, settings_and_rules
+from provenance.pipeline import check_all
+from provenance.quoteindex import QuoteIndexBuilder
+from provenance.renderers import quotes as quotes_renderer
+from provenance.sources import read_documents
+
+FORMATS = ("console", "json")
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("quotes", help="index who is quoted across a corpus, saying what, and where",
+                              description="Index every quotation under PATH... by speaker.")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (.txt, .md, .jsonl, .jsonl.gz)")
+    p.add_argument("--format", choices=FORMATS, default="console", help="index format (default: console)")
+    p.add_argument("--output", type=Path, metavar="FILE", help="write the index here (atomically) instead of stdout")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="console: speakers shown (default 20, 0 for all)")
+    add_rule_options(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings, rules = settings_and_rules(args, args.paths[0])
+    builder = QuoteIndexBuilder(rules_digest=rules.digest)
+    for item in check_all(read_documents(args.paths, settings.max_bytes), rules, settings):
+        builder.add(item)
+    index = builder.build()
+    if args.format == "json":
+        text = quotes_renderer.render_json(index)
+        write_atomic(args.output, text) if args.output else sys.stdout.write(text)
+    elif args.output:
+        buffer = io.StringIO()
+        quotes_renderer.render(index, Console(file=buffer, width=120), args.limit)
+        write_atomic(args.output, buffer.getvalue())
+    else:
+        quotes_renderer.render(index, Console(), args.limit)
+    return 1 if index.errors else 0

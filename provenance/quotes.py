@@ -1,0 +1,119 @@
+"""Quote-mark pairing: where each direct quotation begins and ends.
+
+One compiled scan finds the candidate marks of a paragraph; each mark is then judged by its two
+neighbours only, so pairing is linear in the text. A mark between two letters (China’s, don't) is
+an apostrophe, never a quotation boundary; an opening mark never follows a letter and a closing mark
+never precedes one, so no quotation begins or ends inside a word. Straight single quotes are
+apostrophes (don't, the '90s, the players' union), never quotation marks. Nested quotations stay inside the
+outermost pair. A paragraph that leaves “ open runs to its end and, when the next paragraph opens
+with the same mark, continues there (the convention for quotations over several paragraphs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import regex
+
+# Opening mark -> the closing marks that may end it (scraped text mixes curly and straight double quotes).
+CLOSERS: dict[str, str] = {"“": "”\"", "„": "“”", "«": "»", "‹": "›", "‘": "’", "‚": "’‘", '"': '"”'}
+# Marks that may leave a quotation open at the end of a paragraph (never single quotes: too often apostrophes).
+CONTINUING = {"“", "„", "«", '"'}
+_MARK = regex.compile(r"[“”„«»‹›‘’‚\"]")
+_WORD = regex.compile(r"[\p{L}\p{N}]")
+_POSSESSIVE_NEXT = regex.compile(r" \p{Ll}")
+_LEADING_SPACE = regex.compile(r"\s*")
+_TRAILING_SPACE = regex.compile(r"\s*$")
+MAX_DEPTH = 4
+
+
+@dataclass(frozen=True, slots=True)
+class RawQuote:
+    """A quotation's text offsets: ``start``..``end`` lie inside the marks; ``group`` links the
+    paragraphs of one quotation that runs over several of them."""
+
+    start: int
+    end: int
+    open: int
+    close: int | None  # None when the paragraph ends before the quotation closes
+    group: int
+
+
+def _is_word(ch: str) -> bool:
+    return bool(ch) and _WORD.match(ch) is not None
+
+
+def _roles(text: str, i: int, lo: int, hi: int) -> tuple[bool, bool]:
+    """Whether the mark at ``i`` may open and may close a quotation, from its neighbours."""
+    before = text[i - 1] if i > lo else ""
+    after = text[i + 1] if i + 1 < hi else ""
+    if _is_word(before) and _is_word(after):
+        return False, False  # an apostrophe inside a word
+    can_open = not _is_word(before) and bool(after) and not after.isspace()
+    can_close = not _is_word(after) and bool(before) and not before.isspace()
+    return can_open, can_close
+
+
+def _plural_possessive(text: str, i: int, hi: int, last_single: int) -> bool:
+    """``sides’ future``: a single mark after an s, before a word, with a later single mark to close on."""
+    return text[i - 1] in "sS" and _POSSESSIVE_NEXT.match(text, i + 1, hi) is not None and i < last_single
+
+
+def _scan(text: str, lo: int, hi: int, ignored: set[int]) -> tuple[list[tuple[int, int]], list[tuple[str, int]]]:
+    pairs: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    last_single = text.rfind("’", lo, hi)
+    for m in _MARK.finditer(text, lo, hi):
+        i, ch = m.start(), m.group()
+        if i in ignored:
+            continue
+        can_open, can_close = _roles(text, i, lo, hi)
+        if can_close and stack and ch in CLOSERS[stack[-1][0]]:
+            if not (ch == "’" and _plural_possessive(text, i, hi, last_single)):
+                opener = stack.pop()
+                if not stack:
+                    pairs.append((opener[1], i))
+                continue
+        if can_open and ch in CLOSERS and len(stack) < MAX_DEPTH:
+            stack.append((ch, i))
+    return pairs, stack
+
+
+def pair_paragraph(text: str, lo: int, hi: int) -> tuple[list[tuple[int, int]], int | None]:
+    """Outermost quote pairs (opening, closing mark offsets) in ``text[lo:hi]``, and the offset of
+    an outermost mark left open at the end, if any. Single marks that never close ('90s) are
+    dropped and the paragraph paired again, so they cannot swallow the quotations after them."""
+    pairs, stack = _scan(text, lo, hi, set())
+    unclosed_single = {i for ch, i in stack if ch not in CONTINUING}
+    if unclosed_single:
+        pairs, stack = _scan(text, lo, hi, unclosed_single)
+    open_marks = [(ch, i) for ch, i in stack if ch in CONTINUING]
+    return pairs, (open_marks[0][1] if open_marks and open_marks[0] == stack[0] else None)
+
+
+def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> Iterator[RawQuote]:
+    """Every quotation in the given paragraphs (``(start, end)`` offsets, in text order)."""
+    group = 0
+    carrying: str | None = None  # the mark a quotation left open in the previous paragraph
+    for lo, hi in paragraphs:
+        if _MARK.search(text, lo, hi) is None:
+            carrying = None
+            continue
+        pairs, dangling = pair_paragraph(text, lo, hi)
+        first = _LEADING_SPACE.match(text, lo, hi).end()
+        continues = carrying is not None and first < hi and text[first] == carrying
+        for opened, closed in pairs:
+            if not (continues and opened == first):
+                group += 1
+            continues = False
+            if closed > opened + 1:
+                yield RawQuote(opened + 1, closed, opened, closed, group)
+        carrying = None
+        if dangling is not None:
+            if not (continues and dangling == first):
+                group += 1
+            end = _TRAILING_SPACE.search(text, dangling + 1, hi).start()
+            if end > dangling + 1:
+                yield RawQuote(dangling + 1, end, dangling, None, group)
+            carrying = text[dangling]

@@ -1,0 +1,473 @@
+"""Speaker attribution: who said each quotation, from the words around it.
+
+A speaker is a phrase next to a speech verb: after the quotation ("…,” Qin said / “…,” said Wang),
+before it in the same sentence (Wang said: “…” / he said that “…” / according to X, “…”), or at the
+end of the previous paragraph when it ends with a colon. The phrase itself is read token by token
+from the verb outwards, so titles and roles stay with the name ("Chinese Foreign Minister Wang Yi",
+"Foreign Ministry spokesperson Wang Wenbin", "Mr. Lavrov") and dates or conjunctions never become
+speakers. Every word list comes from ``rules/attribution/lexicons.toml``. When the words around a
+quotation do not fit these shapes no speaker is given: a wrong speaker is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+
+import regex
+
+from provenance.report import Span
+from provenance.rulepack import RuleSet
+
+_TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'&.-]*")
+_INITIALS = regex.compile(r"(?:\p{L}\.)+")
+_SPACE_ONLY = regex.compile(r"[ \t\u00a0]+")
+_LEAD_IN = regex.compile(r"[\s,;:—–-]*")
+_SENTENCE_END = regex.compile(r"[.!?…][”’\"')\]]*\s+(?=[“‘\"'(\[]?[\p{Lu}\p{N}])", regex.V1)
+_ABBREVIATION = regex.compile(r"(?:\b\p{Lu}|\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev|St|Jr|Sr|No|vs|U\.S|U\.K|U\.N))\.$")
+_TRAILING_PARENTHESIS = regex.compile(r"\s*\([^()“”\"]{1,30}\)\s*$")
+_ASIDE_OPENER = regex.compile(r"\p{Ll}|\p{N}|[RDI]-\p{Lu}")
+_TRAILING_WORDS = regex.compile(r"\s*$")
+_DASH_SIGNATURE = regex.compile(r"\s*[―—–]\s*(?P<name>\p{Lu}[\p{L}.’'-]*(?:\s+\p{Lu}[\p{L}.’'-]*){0,3})\s*$")
+_ASIDE = regex.compile(r",[^“”\"‘’«»\n]{1,120},\s*(?:\p{Ll}+\s+){0,2}")
+_POSSESSIVE_ENDING = regex.compile(r"[’']s?$")
+_POSSESSIVE = regex.compile(r"[’']s?$")
+_LINKS = {"of", "for", "in", "at", "from", "with"}
+_CONNECTORS = {"of", "for", "de", "del", "da", "van", "von", "al", "bin", "la", "le", "du", "and", "the", "on"}
+_OPEN_ENDED = ",!?—–-…:;"
+MAX_VERBS_BACK = 2  # speech verbs tried, nearest first, before a quotation
+WINDOW = 160  # how far from a quotation (characters) its speaker may be
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    """The word lists, compiled once per rule set."""
+
+    verb: re.Pattern
+    according: regex.Pattern
+    pronouns: frozenset[str]
+    roles: frozenset[str]
+    not_names: frozenset[str]
+    adverbs: frozenset[str]
+    determiners: frozenset[str]
+    stops: frozenset[str]
+    prepositions: frozenset[str]
+    bare_heads: frozenset[str]
+    clause_openers: frozenset[str]
+
+
+def _words(rules: RuleSet, name: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in rules.lexicon(name))
+
+
+def compile_lexicons(rules: RuleSet) -> Lexicons:
+    verbs = sorted((" ".join(v.split()) for v in rules.lexicon("speech-verbs")), key=len, reverse=True)
+    alternation = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs)
+    return Lexicons(
+        # the standard library's engine scans a plain alternation about twice as fast as ``regex``
+        verb=re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])"),
+        according=regex.compile(r"(?<!\p{L})according\s+to(?!\p{L})", regex.IGNORECASE),
+        pronouns=_words(rules, "pronouns"),
+        roles=_words(rules, "role-words"),
+        not_names=_words(rules, "not-names"),
+        adverbs=frozenset(w for w in _words(rules, "speech-adverbs") if " " not in w),
+        determiners=_words(rules, "determiners"),
+        stops=_words(rules, "phrase-stops"),
+        prepositions=_words(rules, "prepositions"),
+        bare_heads=_words(rules, "anonymous-sources") | _words(rules, "vague-sources") | _words(rules, "organisation-words"),
+        clause_openers=_words(rules, "clause-openers"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def _tokens(text: str, lo: int, hi: int) -> list[Token]:
+    """Words of ``text[lo:hi]``; a sentence's final period is not part of its last word."""
+    out = []
+    for m in _TOKEN.finditer(text, lo, hi):
+        word, start = m.group(), m.start()
+        if word.endswith(".") and not _INITIALS.fullmatch(word) and not regex.fullmatch(r"\p{Lu}\p{Ll}{0,3}\.", word):
+            word = word.rstrip(".")
+        out.append(Token(word, start, start + len(word)))
+    return out
+
+
+def _joined(text: str, left: Token, right: Token) -> bool:
+    """Whether only spaces lie between two tokens (no comma, dash or quote mark)."""
+    return _SPACE_ONLY.fullmatch(text, left.end, right.start) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A speech verb (or ``according to``) found in the text."""
+
+    start: int
+    end: int
+    text: str
+
+
+class _Cues:
+    """Speech verbs, ``according to`` and sentence ends of a whole text, each found in one scan, so
+    looking around every quotation costs a binary search rather than a scan of its window."""
+
+    def __init__(self, text: str, lex: Lexicons):
+        self.verbs = [Cue(m.start(), m.end(), m.group()) for m in lex.verb.finditer(text)]
+        self.according = [Cue(m.start(), m.end(), m.group()) for m in lex.according.finditer(text)]
+        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)
+                              if not _ABBREVIATION.search(text, max(0, m.start() - 6), m.start() + 1)]
+        self._verb_starts = [c.start for c in self.verbs]
+        self._according_starts = [c.start for c in self.according]
+
+    def verbs_in(self, lo: int, hi: int) -> list[Cue]:
+        return self._within(self.verbs, self._verb_starts, lo, hi)
+
+    def according_in(self, lo: int, hi: int) -> list[Cue]:
+        return self._within(self.according, self._according_starts, lo, hi)
+
+    @staticmethod
+    def _within(cues: list[Cue], starts: list[int], lo: int, hi: int) -> list[Cue]:
+        first, last = bisect_left(starts, lo), bisect_left(starts, hi)
+        return [c for c in cues[first:last] if c.end <= hi]
+
+    def last_sentence_end(self, lo: int, pos: int) -> int | None:
+        k = bisect_right(self.sentence_ends, pos) - 1
+        return self.sentence_ends[k] if k >= 0 and self.sentence_ends[k] >= lo else None
+
+
+class SpeakerFinder:
+    """Finds the speaker phrase of a quotation; all methods return a ``Span`` or None."""
+
+    def __init__(self, text: str, lex: Lexicons):
+        self.text = text
+        self.lex = lex
+        self.cues = _Cues(text, lex)
+
+    # -- phrases ---------------------------------------------------------------------------
+    def _is_name_word(self, tok: Token) -> bool:
+        return tok.capitalised and tok.lower not in self.lex.not_names and tok.lower not in self.lex.prepositions
+
+    def _span(self, first: Token, last: Token) -> Span:
+        return Span(text=self.text[first.start:last.end], start=first.start, end=last.end)
+
+    def phrase_before(self, pos: int, floor: int, participle: bool = False) -> Span | None:
+        """The speaker phrase that ends just before ``pos`` (the speech verb), read leftwards. The
+        subject of a participle (saying, calling) must open its clause."""
+        aside = _TRAILING_PARENTHESIS.search(self.text, max(floor, pos - 40), pos)
+        if aside is not None:
+            pos = aside.start()  # ``Harry Reid (D-Nev.) said``: the name before the parenthesis
+        toks = _tokens(self.text, max(floor, pos - 120), pos)
+        if not toks or _LEAD_IN.fullmatch(self.text, toks[-1].end, pos) is None or "," in self.text[toks[-1].end:pos]:
+            return self._appositive_before(toks, pos, floor)
+        i = len(toks) - 1
+        skipped = 0
+        while i >= 0 and toks[i].lower in self.lex.adverbs and skipped < 3:
+            if i == 0 or not _joined(self.text, toks[i - 1], toks[i]):
+                return None
+            i, skipped = i - 1, skipped + 1
+        if i < 0:
+            return None
+        if toks[i].lower in self.lex.pronouns:
+            return self._span(toks[i], toks[i])
+        return self._walk_left(toks, i, participle)
+
+    def _appositive_before(self, toks: list[Token], pos: int, floor: int) -> Span | None:
+        """``Clinton, the former secretary of state, said``: the name before a parenthetical that
+        opens with a lowercase word (never ``Columbus, Ohio,``)."""
+        if not toks or self.text[toks[-1].end:pos].strip() != ",":
+            return None
+        lo = max(floor, pos - 100)
+        comma = self.text.rfind(",", lo, toks[-1].start)
+        while comma >= 0:
+            if any(c in self.text[comma:pos] for c in "“”\"‘’«»."):
+                return None
+            inner = [t for t in toks if t.end <= comma]
+            following = next((t for t in toks if t.start > comma), None)
+            opens_aside = following is not None and (_ASIDE_OPENER.match(following.text) is not None
+                                                     or _POSSESSIVE.search(following.text) is not None)
+            if inner and opens_aside and not self.text[inner[-1].end:comma].strip():
+                span = self._walk_left(inner, len(inner) - 1)
+                return span if span is not None and self._is_name_word(inner[-1]) else None
+            comma = self.text.rfind(",", lo, comma)
+        return None
+
+    def _walk_left(self, toks: list[Token], i: int, participle: bool = False) -> Span | None:
+        head = toks[i]
+        if not self._phrase_word(head) or _POSSESSIVE.search(head.text):
+            return None  # ``Pyongyang's claims``: a noun, not a speech verb
+        first = i
+        lowercase_run = 0
+        j = i - 1
+        while j >= 0 and _joined(self.text, toks[j], toks[j + 1]) and i - j < 8:
+            tok = toks[j]
+            if tok.lower in self.lex.determiners:
+                if j >= 2 and toks[j - 1].lower in _LINKS and _joined(self.text, toks[j - 1], tok) \
+                        and self._phrase_word(toks[j - 2]) and _joined(self.text, toks[j - 2], toks[j - 1]):
+                    first, j = j - 2, j - 3  # ``Mr. Morgan of the Sierra Club``, ``a narrator in the ad``
+                    continue
+                first = j
+                break
+            if self._is_name_word(tok) or tok.lower in self.lex.roles:
+                lowercase_run = 0
+            elif tok.lower in _CONNECTORS and j > 0 and toks[j - 1].capitalised:
+                pass
+            elif tok.text.islower() and lowercase_run < 2 and tok.lower not in self.lex.stops:
+                lowercase_run += 1
+            else:
+                break
+            first = j
+            j -= 1
+        if first > 0 and _joined(self.text, toks[first - 1], toks[first]):
+            before = toks[first - 1].lower
+            if before in self.lex.prepositions or (participle and before not in self.lex.clause_openers):
+                return None  # an object (``to Wired``, ``a statement saying``), not the speaker
+        return self._validated(toks[first:i + 1])
+
+    def _phrase_word(self, tok: Token) -> bool:
+        return self._is_name_word(tok) or (tok.text.islower() and tok.lower not in self.lex.not_names
+                                          and tok.lower not in self.lex.stops and tok.lower not in self.lex.determiners)
+
+    def _validated(self, words: list[Token]) -> Span | None:
+        """Trim a phrase to where it can start: a determiner, a name or a role; None if nothing is
+        left, unless it ends in a word that may stand alone (officials, critics, police)."""
+        if words and words[-1].lower in self.lex.bare_heads and all(w.text.islower() for w in words):
+            return self._span(words[0], words[-1])
+        while words and not (words[0].lower in self.lex.determiners or self._is_name_word(words[0])
+                             or words[0].lower in self.lex.roles):
+            words = words[1:]
+        while words and words[0].lower in _CONNECTORS and words[0].lower not in self.lex.determiners:
+            words = words[1:]
+        if not words or (len(words) == 1 and words[0].lower in self.lex.determiners):
+            return None
+        if (words[0].lower not in self.lex.determiners and words[-1].text.islower()
+                and words[-1].lower not in self.lex.roles and words[-1].lower not in self.lex.bare_heads):
+            return None  # ``Manafort comes with the right``: words after a name that are not its title
+        if words[0].lower in self.lex.determiners and words[-1].capitalised is False and len(words) == 1:
+            return None
+        return self._span(words[0], words[-1])
+
+    def phrase_after(self, pos: int, limit: int) -> Span | None:
+        """The speaker phrase that starts just after ``pos`` (after the verb), read rightwards."""
+        toks = _tokens(self.text, pos, min(limit, pos + 120))
+        if not toks or _SPACE_ONLY.fullmatch(self.text, pos, toks[0].start) is None:
+            return None
+        if toks[0].lower in self.lex.pronouns:
+            return self._span(toks[0], toks[0]) if self._ends_phrase(toks, 1, limit) else None
+        last = -1
+        lowercase_run = 0
+        for k, tok in enumerate(toks):
+            if k and not _joined(self.text, toks[k - 1], tok):
+                break
+            if k == 0 and tok.lower in self.lex.determiners:
+                continue
+            if self._is_name_word(tok) or tok.lower in self.lex.roles:
+                last, lowercase_run = k, 0
+            elif tok.lower in _CONNECTORS and k + 1 < len(toks) and toks[k + 1].capitalised and last >= 0:
+                continue
+            elif (tok.text.islower() and lowercase_run < 3 and tok.lower not in self.lex.stops
+                  and tok.lower not in self.lex.not_names):
+                lowercase_run += 1
+                last = k
+            else:
+                break
+        if last < 0 or not self._ends_phrase(toks, last + 1, limit):
+            return None
+        return self._validated(toks[:last + 1])
+
+    def _ends_phrase(self, toks: list[Token], k: int, limit: int) -> bool:
+        """A phrase after its verb must be followed by punctuation, the paragraph's end or a stop word."""
+        end = toks[k - 1].end
+        rest = self.text[end:min(limit, end + 2)].lstrip(" ")
+        if not rest or rest[0] in ".,;:!?—–)(\n" or rest[0] in "“”\"‘’":
+            return True
+        return k < len(toks) and toks[k].lower in self.lex.stops
+
+    # -- positions around a quotation ---------------------------------------------------------
+    def after(self, close: int, para_end: int, quote_text: str) -> Span | None:
+        """``“…,” Qin said`` / ``“…,” said Wang`` / ``“…,” according to X``."""
+        lead = _LEAD_IN.match(self.text, close + 1, para_end).end()
+        open_ended = quote_text.rstrip(" '\"’”")[-1:] in _OPEN_ENDED or self.text[close + 1:close + 2] in ",—–"
+        limit = min(para_end, lead + WINDOW)
+        verbs = self.cues.verbs_in(lead, limit)
+        according = [c for c in self.cues.according_in(lead, limit) if c.start == lead]
+        if according:
+            return self.phrase_after(according[0].end, para_end)
+        if not verbs:
+            return None
+        verb = verbs[0]
+        if not open_ended and not self._closes_sentence(verb.end, para_end):
+            return None
+        if verb.start == lead:  # ``said Wang``; never ``, saying they…`` (the subject of what follows)
+            return None if verb.text.endswith("ing") else self.phrase_after(verb.end, para_end)
+        span = self.phrase_before(verb.start, lead)
+        if span is not None and span.start == lead:
+            return span
+        return self._name_before_aside(lead, verb.start)
+
+    def _name_before_aside(self, lead: int, verb: int) -> Span | None:
+        """``“…,” Harry Bond, 30, of Raleigh, who was polled, said``: a name right after the
+        quotation, then an aside between commas, then the verb."""
+        comma = self.text.find(",", lead, verb)
+        if comma < 0 or not _ASIDE.fullmatch(self.text, comma, verb):
+            return None
+        toks = _tokens(self.text, lead, comma)
+        if not toks or toks[0].start != lead or not all(self._is_name_word(t) or t.lower in self.lex.roles for t in toks):
+            return None
+        if any(not _joined(self.text, a, b) for a, b in zip(toks, toks[1:])) or not self._is_name_word(toks[-1]):
+            return None
+        return self._span(toks[0], toks[-1])
+
+    def sentence_before(self, open_: int, floor: int) -> Span | None:
+        """``…, Schiff said. “…”``: a quotation opening a sentence right after one that ends on its
+        attribution (a comma, the speaker and the verb, a full stop)."""
+        if self.sentence_start(open_, floor) != open_:
+            return None
+        tail_end = self.text.rfind(".", max(floor, open_ - 4), open_)
+        if tail_end < 0:
+            return None
+        verbs = self.cues.verbs_in(max(floor, tail_end - 60), tail_end)
+        if not verbs:
+            return None
+        verb = verbs[-1]
+        after = self.phrase_after(verb.end, tail_end + 1)
+        if after is not None and after.end == _TRAILING_WORDS.search(self.text, verb.end, tail_end).start():
+            span = after
+        elif _TRAILING_WORDS.fullmatch(self.text, verb.end, tail_end):
+            span = self.phrase_before(verb.start, max(floor, tail_end - 80))
+        else:
+            return None
+        if span is None or not self.text[max(floor, span.start - 2):span.start].startswith(","):
+            return None
+        return span
+
+    def dash_after(self, close: int, para_end: int) -> Span | None:
+        """``”― Pamela Padilla``: a signature after a dash, alone to the end of the paragraph."""
+        m = _DASH_SIGNATURE.match(self.text, close + 1, para_end)
+        if m is None:
+            return None
+        return Span(text=m.group("name"), start=m.start("name"), end=m.end("name"))
+
+    def _closes_sentence(self, pos: int, para_end: int) -> bool:
+        """After a quotation that ends its sentence, ``Trump said.`` must be the whole next sentence."""
+        rest = self.text[pos:min(para_end, pos + 60)]
+        m = regex.match(r"(?:\s+[\p{L}.’'-]+){0,6}?\s*[.!?]", rest)
+        return m is not None
+
+    def before(self, open_: int, floor: int, quoted: tuple[tuple[int, int], ...] = ()) -> Span | None:
+        """``Wang said: “…”`` / ``he said that “…”`` / ``according to X, “…”``, in the same sentence.
+        Words inside the earlier quotations of the sentence (``quoted``) are not the writer's."""
+        lo = self.sentence_start(open_, floor)
+        accordings = self.cues.according_in(lo, open_)
+        according = accordings[-1] if accordings else None
+        verbs = [v for v in self.cues.verbs_in(lo, open_) if not any(a <= v.start < b for a, b in quoted)]
+        if according is not None and (not verbs or according.start > verbs[-1].start):
+            return self.phrase_after(according.end, open_)
+        for verb in reversed(verbs[-MAX_VERBS_BACK:]):
+            participle = verb.text.endswith("ing")
+            span = self.phrase_before(verb.start, lo, participle)
+            if span is None and verb.start == lo:
+                span = self.phrase_after(verb.end, open_)
+            if span is None and participle:
+                span = self.subject_of_sentence(lo, verb.start)
+            if span is not None:
+                return span
+        return None
+
+    def subject_of_sentence(self, lo: int, verb: int) -> Span | None:
+        """``On Saturday, Trump issued a statement saying…``: the subject a participle hangs on, a
+        name or pronoun opening the sentence (after a short opening phrase) before its own verb."""
+        comma = self.text.find(",", lo, min(verb, lo + 40))
+        start = _LEAD_IN.match(self.text, comma + 1 if comma >= 0 else lo, verb).end()
+        toks = _tokens(self.text, start, verb)
+        if not toks or toks[0].start != start:
+            return None
+        if toks[0].lower in self.lex.pronouns:
+            return self._span(toks[0], toks[0]) if len(toks) > 1 and toks[1].text.islower() else None
+        k = 0
+        while k < len(toks) and (self._is_name_word(toks[k]) or toks[k].lower in self.lex.roles) and (
+                k == 0 or _joined(self.text, toks[k - 1], toks[k])):
+            k += 1
+        if k == 0 or k >= len(toks) or not self._is_name_word(toks[k - 1]) or not toks[k].text.islower():
+            return None
+        if not _joined(self.text, toks[k - 1], toks[k]) or toks[k].lower in self.lex.stops:
+            return None
+        return self._span(toks[0], toks[k - 1])
+
+    def sentence_start(self, pos: int, floor: int) -> int:
+        """Start of the sentence holding ``pos``, looking back no further than ``floor`` or WINDOW."""
+        lo = max(floor, pos - WINDOW * 2)
+        start = self.cues.last_sentence_end(lo, pos)
+        return lo if start is None else start
+
+
+_NAME_MENTION = regex.compile(r"(?<![\p{L}’'-])\p{Lu}[\p{L}’'.-]*(?:[ \t]+\p{Lu}[\p{L}’'.-]*)+")
+MENTIONS_BACK = 60  # how many earlier name mentions a short name is checked against
+
+
+class NameMentions:
+    """Capitalised names of two words or more in a document, to give a short name (Wang, Mr.
+    Lavrov) the fuller form the text used last before it (Wang Wenbin, Sergei Lavrov)."""
+
+    def __init__(self, text: str, lex: Lexicons, not_person: regex.Pattern | None):
+        self.lex = lex
+        self.text = text
+        self.not_person = not_person
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int, tuple[str, ...]]]:
+        """Every personal name in the text, found on the first short name that needs one."""
+        found = (self._person(m, self.not_person) for m in _NAME_MENTION.finditer(self.text))
+        return [person for person in found if person is not None]
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return [s for s, _, _ in self.spans]
+
+    def _person(self, m: regex.Match, not_person: regex.Pattern | None) -> tuple[int, int, tuple[str, ...]] | None:
+        """The personal name at the end of a capitalised run (``Chinese Foreign Minister Wang Yi``
+        -> ``Wang Yi``); None for places, bodies and possessives (``China’s Foreign Ministry``)."""
+        words = [(w.start(), w.end(), w.group()) for w in regex.finditer(r"\S+", m.group())]
+        first = 0
+        for k, (_, _, word) in enumerate(words):
+            if _bare(word).lower() in self.lex.roles or _bare(word).lower() in self.lex.not_names:
+                first = k + 1
+        name = words[first:]
+        if len(name) < 2 or any(_POSSESSIVE.search(w) for _, _, w in name):
+            return None
+        start, end = m.start() + name[0][0], m.start() + name[-1][1]
+        if m.group().endswith("."):
+            end -= 1
+        if not_person is not None and not_person.search(m.string, start, end):
+            return None
+        return start, end, tuple(_bare(w) for _, _, w in name)
+
+    def fuller(self, speaker: Span) -> Span | None:
+        """The last fuller name before ``speaker`` that begins or ends with its surname."""
+        words = [w for w in speaker.text.split() if _bare(w).lower() not in self.lex.roles]
+        if len(words) != 1:
+            return None
+        name = _bare(words[0])
+        k = bisect_left(self.starts, speaker.start) - 1
+        for start, end, tokens in reversed(self.spans[max(0, k - MENTIONS_BACK + 1):k + 1]):
+            if end <= speaker.start and (tokens[0] == name or tokens[-1] == name) and len(tokens) > 1:
+                return Span(text=self.text[start:end], start=start, end=end)
+        return None
+
+
+def _bare(word: str) -> str:
+    """A word without a possessive ending or a final period."""
+    return _POSSESSIVE_ENDING.sub("", word).rstrip(".")

@@ -1,0 +1,154 @@
+"""Attribution: speakers, kinds, scare quotes, sourcing findings and the score they add up to."""
+
+from __future__ import annotations
+
+import pytest
+
+from provenance.report import Span
+from provenance.scoring import attribution_score
+
+
+def speakers(report) -> list[tuple[str | None, str]]:
+    return [(q.speaker.text if q.speaker else None, q.kind) for q in report.quotes]
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("“The bridge will open in May,” Mayor Ana Lima said on Friday.", "Mayor Ana Lima"),
+    ("“The bridge will open in May,” said Tom Berg, the city engineer.", "Tom Berg"),
+    ("“The bridge will open in May,” Berg also said.", "Berg"),
+    ("Engineer Tom Berg told reporters: “The bridge will open in May.”", "Engineer Tom Berg"),
+    ("Tom Berg said that “the bridge will open in May.”", "Tom Berg"),
+    ("Transport Ministry spokesperson Ana Lima said: “The bridge will open in May.”",
+     "Transport Ministry spokesperson Ana Lima"),
+    ("“The bridge will open in May,” Mr. Berg said.", "Mr. Berg"),
+    ("Tom Berg, the city engineer, said: “The bridge will open in May.”", "Tom Berg"),
+    ("“The bridge will open in May,” Senator Ana Lima (D-Ore.) said.", "Senator Ana Lima"),
+    ("According to Tom Berg, “the bridge will open in May.”", "Tom Berg"),
+    ("“The bridge will open in May,” according to the city engineer.", "the city engineer"),
+])
+def test_speaker_found_beside_the_quote(check, text, speaker):
+    assert speakers(check(text))[0][0] == speaker
+
+
+def test_speaker_on_the_paragraph_before_a_colon(check):
+    report = check("Tom Berg, the city engineer, told the council:\n\n“The bridge will open in May.”\n")
+    assert speakers(report) == [("Tom Berg", "named")]
+
+
+def test_split_quote_keeps_its_speaker(check):
+    report = check("“The bridge will open in May,” Tom Berg said. “The road follows in June.”")
+    assert speakers(report) == [("Tom Berg", "named"), ("Tom Berg", "named")]
+
+
+def test_pronoun_keeps_its_span_and_resolves_to_the_last_named_speaker(check):
+    text = ("“The bridge will open in May,” Tom Berg said.\n\nThe council met.\n\n"
+            "“The road follows in June,” he added.\n")
+    quote = check(text).quotes[1]
+    assert quote.kind == "pronoun"
+    assert quote.speaker == Span(text="he", start=text.index("he added"), end=text.index("he added") + 2)
+    assert quote.resolved is not None and quote.resolved.text == "Tom Berg"
+
+
+def test_pronoun_too_far_from_any_name_stays_unresolved(check):
+    quote = check("A long day.\n\n“The road follows in June,” she said.\n").quotes[0]
+    assert quote.kind == "pronoun" and quote.resolved is None
+
+
+def test_short_name_resolves_to_the_fuller_name_used_before(check):
+    text = "Finance Minister Ana Lima spoke in Oslo.\n\n“Rates will stay,” Lima said.\n"
+    quote = check(text).quotes[0]
+    assert quote.speaker.text == "Lima" and quote.resolved.text == "Ana Lima"
+
+
+def test_a_lone_paragraph_quote_continues_the_speaker_before_it(check):
+    text = "“The bridge will open in May,” Tom Berg said.\n\n“Then the road follows in June.”\n"
+    assert speakers(check(text))[1] == ("Tom Berg", "named")
+
+
+def test_no_speaker_is_guessed_from_unrelated_words(check):
+    report = check("The bridge will open in May. “Then the road follows in June and the rail after it.”")
+    assert speakers(report) == [(None, "unattributed")]
+
+
+def test_a_date_after_the_verb_is_never_the_speaker(check):
+    report = check("The bridge opened, the council said Tuesday, and “the road follows in June and July too.”")
+    assert all(s != "Tuesday" for s, _ in speakers(report))
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("“Rates will stay where they are,” an official said.", "anonymous"),
+    ("“Rates will stay where they are,” sources said.", "anonymous"),
+    ("“Rates will stay where they are,” critics say.", "vague"),
+    ("“Rates will stay where they are,” the finance ministry said.", "organisation"),
+    ("“Rates will stay where they are,” the Daily Planet newspaper reported.", "relayed"),
+    ("“Rates will stay where they are,” Ana Lima said.", "named"),
+    ("“Rates will stay where they are,” she said.", "pronoun"),
+])
+def test_kind_of_speaker(check, text, kind):
+    assert speakers(check(text))[0][1] == kind
+
+
+def test_titles_and_scare_quotes_are_marked_not_counted(check):
+    report = check("He spoke on “Morning Coffee Hour,” praising the ‘green plan’ of the so-called “reformers”.")
+    assert report.quotes == []
+    assert sum(f.rule == "AT020" for f in report.findings) == 3
+
+
+def test_sourcing_findings(check):
+    text = ("It was reported last week that the plant would close. The claim could not be independently verified. "
+            "According to The Daily Planet, talks failed. Officials said the deal was off.")
+    rules = {f.rule for f in check(text).findings}
+    assert {"AT010", "AT014", "AT015", "AT012"} <= rules
+
+
+def test_nothing_to_attribute_gives_no_score(check):
+    assert check("The bridge opened on Friday.").scores.attribution is None
+
+
+def test_attribution_score_is_the_sum_of_its_findings_points(check):
+    report = check("“Rates will stay,” Ana Lima said. “They may rise,” sources said. It was reported that they fell.")
+    points = sum(f.points for f in report.findings if f.dimension == "attribution")
+    assert report.scores.attribution == pytest.approx(points, abs=0.05)
+    assert attribution_score(report.quotes, report.findings) == report.scores.attribution
+
+
+def test_score_shrinks_toward_the_prior_with_few_units(check):
+    one = check("“Rates will stay where they are,” Ana Lima said.").scores.attribution
+    many = check(" ".join(f"“Rates will stay where they are {n},” Ana Lima said." for n in range(12))).scores.attribution
+    assert 60 < one < many < 100
+
+
+def test_each_kind_of_quote_is_explained_by_a_finding(check):
+    report = check("“Rates will stay,” Ana Lima said. “They may rise,” sources said. “Or fall,” Lima said.")
+    explained = {f.message.split()[1]: f for f in report.findings if f.rule == "AT030"}
+    assert set(explained) == {"named", "anonymous"}
+    assert explained["named"].message.startswith("2 named quotations") and "Ana Lima" in explained["named"].message
+    assert explained["named"].points > 0 > explained["anonymous"].points
+
+
+def test_quote_index_command_writes_json_that_validates(tmp_path, schema):
+    import json
+    import subprocess
+    import sys
+
+    from conftest import CORPUS, ROOT
+    out = tmp_path / "index.json"
+    run = subprocess.run([sys.executable, "-m", "provenance", "quotes", str(CORPUS), "--format", "json",
+                          "--output", str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    index = json.loads(out.read_text(encoding="utf-8"))
+    schema("quote-index.schema.json").validate(index)
+    names = {entry["name"] for entry in index["speakers"]}
+    assert {"Qin Gang", "Wang Yi", "Wang Wenbin"} <= names
+    assert index["quotations"] == sum(len(e["quotations"]) for e in index["speakers"]) + len(index["unattributed"])
+
+
+def test_quote_index_console_table_names_the_speakers():
+    import subprocess
+    import sys
+
+    from conftest import CORPUS, ROOT
+    run = subprocess.run([sys.executable, "-m", "provenance", "quotes", str(CORPUS), "--limit", "0"],
+                         capture_output=True, text=True, cwd=ROOT, env={"COLUMNS": "160", "PATH": ""})
+    assert run.returncode == 0, run.stderr
+    assert "Wang Wenbin" in run.stdout and "quotations without a speaker" in run.stdout

@@ -1,0 +1,66 @@
+"""Quote-mark pairing (provenance.quotes): every style of mark, apostrophes, paragraphs, nesting."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance.quotes import find_quotes
+
+
+def quoted(text: str) -> list[str]:
+    """The quoted words of ``text``, one paragraph a line."""
+    paragraphs, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            paragraphs.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return [text[q.start:q.end] for q in find_quotes(text, paragraphs)]
+
+
+def test_every_style_of_mark():
+    text = "“Curly,” she said. ‘Single,’ he said. «Guillemets», „Low high“ and \"straight\" too."
+    assert quoted(text) == ["Curly,", "Single,", "Guillemets", "Low high", "straight"]
+
+
+def test_an_apostrophe_never_splits_a_word():
+    text = "‘The friendship between both sides’ future partners is strong,’ said Dana. China’s plan isn’t new."
+    assert quoted(text) == ["The friendship between both sides’ future partners is strong,"]
+
+
+def test_straight_single_quotes_are_apostrophes():
+    assert quoted("The '90s were over and the players' union said 'no' twice.") == []
+
+
+def test_nested_quotes_stay_inside_the_outer_one():
+    assert quoted("They said they would have ‘no ‘red line’ areas of trade’ at all.") == ["no ‘red line’ areas of trade"]
+
+
+def test_an_unclosed_single_mark_does_not_swallow_later_quotes():
+    assert quoted("Rock ‘n roll, she said: “Play it loud.”") == ["Play it loud."]
+
+
+def test_a_quote_over_several_paragraphs_continues_where_the_next_opens_with_the_mark():
+    text = "“First paragraph of the speech.\n“Second paragraph,” the mayor said.\nAfter that, nothing."
+    paragraphs = [(0, 31), (32, 67), (68, 88)]
+    quotes = list(find_quotes(text, paragraphs))
+    assert [text[q.start:q.end] for q in quotes] == ["First paragraph of the speech.", "Second paragraph,"]
+    assert quotes[0].close is None and quotes[0].group == quotes[1].group
+
+
+def test_a_separate_quote_in_the_next_paragraph_is_a_new_group():
+    text = "“Closed here,” he said.\n“Another one,” she said."
+    quotes = list(find_quotes(text, [(0, 23), (24, 48)]))
+    assert quotes[0].group != quotes[1].group
+
+
+WORDISH = st.text(alphabet="ab’'‘“”\"«» .,", max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=WORDISH)
+def test_no_quote_begins_or_ends_inside_a_word(text):
+    for q in find_quotes(text, [(0, len(text))]):
+        assert q.start < q.end
+        assert q.open == 0 or not text[q.open - 1].isalpha()
+        assert q.close is None or q.close + 1 == len(text) or not text[q.close + 1].isalpha()

@@ -1,0 +1,202 @@
+"""Broken and hostile rule packs: exit 2 with one line per problem naming the file, the rule and the
+key; a catastrophic pattern is cut off by the time limit, reported as RD002, and the run goes on."""
+
+from __future__ import annotations
+
+import errno
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from provenance import matcher
+from provenance.analyzers import collect_hits
+from provenance.cli import main
+from provenance.config import Settings
+from provenance.document import Document
+from provenance.matcher import find_hits
+from provenance.pipeline import check_document
+from provenance.rulepack import RuleLoadError, load_rules
+
+from conftest import ROOT
+
+PACK = '[pack]\nname = "user"\ndescription = "Rules of a user."\n'
+
+
+def signature(rule_id: str = "ZZ001", **keys: str) -> str:
+    fields = {"id": f'"{rule_id}"', "name": '"user-rule"', "dimension": '"residue"', "message": '"m"',
+              "phrases": '["Read more"]', "examples.match": '["Read more"]', "examples.no_match": '["Read on."]'}
+    fields.update(keys)
+    return "\n[[signature]]\n" + "\n".join(f"{k} = {v}" for k, v in fields.items() if v is not None) + "\n"
+
+
+def rule_folder(tmp_path: Path, **files: str) -> Path:
+    folder = tmp_path / "rules"
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def problems(folder: Path) -> list[str]:
+    with pytest.raises(RuleLoadError) as exc:
+        load_rules(extra_dirs=[folder])
+    return exc.value.problems
+
+
+def test_malformed_toml_names_the_file_and_where(tmp_path):
+    folder = rule_folder(tmp_path, **{"a.toml": PACK + '\n[[signature]]\nid = "ZZ001\n'})
+    [line] = problems(folder)
+    assert line.startswith(f"{folder / 'a.toml'}: malformed TOML: ") and "line 6" in line
+
+
+@pytest.mark.parametrize(("keys", "where", "words"), [
+    ({"message": None}, "signature[0] (ZZ001)", "'message' is a required property"),
+    ({"colour": '"red"'}, "signature[0] (ZZ001)", "'colour' was unexpected"),
+    ({"severity": '"fatal"'}, "signature[0] (ZZ001).severity", "'fatal' is not one of"),
+    ({"weight": "-1"}, "signature[0] (ZZ001).weight", "minimum"),
+    ({"scope": "3"}, "signature[0] (ZZ001).scope", "3 is not one of ['line', 'text']"),
+    ({"weight": '"heavy"'}, "signature[0] (ZZ001).weight", "'heavy' is not of type 'number'"),
+    ({"examples.match": "[]"}, "signature[0] (ZZ001).examples.match", "should be non-empty"),
+], ids=["missing-key", "unknown-key", "bad-enum", "negative-weight", "not-a-choice", "wrong-type", "no-examples"])
+def test_a_schema_violation_names_the_file_the_rule_and_the_key(tmp_path, keys, where, words):
+    folder = rule_folder(tmp_path, **{"a.toml": PACK + signature(**keys)})
+    [line] = problems(folder)
+    assert line.startswith(f"{folder / 'a.toml'}: {where}: ") and words in line
+
+
+def test_a_bad_rule_id_is_named_by_its_position(tmp_path):
+    folder = rule_folder(tmp_path, **{"a.toml": PACK + signature("rs1")})
+    [line] = problems(folder)
+    assert line.startswith(f"{folder / 'a.toml'}: signature[0] (rs1).id: ") and "does not match" in line
+
+
+def test_an_invalid_regex_names_the_pattern_that_does_not_compile(tmp_path):
+    folder = rule_folder(tmp_path, **{"a.toml": PACK + signature(patterns="['^ok$', '(unclosed']")})
+    [line] = problems(folder)
+    assert line.startswith(f"{folder / 'a.toml'}: signature[0] (ZZ001).patterns[1]: invalid regex '(unclosed': ")
+    assert "missing )" in line
+
+
+def test_an_invalid_outlet_regex_is_a_rule_error_not_a_crash_later(tmp_path):
+    outlet = '\n[[outlet]]\nid = "example"\nname = "Example"\nsource = "test"\ndatelines = ["ok", "[unclosed"]\n'
+    folder = rule_folder(tmp_path, **{"a.toml": PACK + outlet})
+    [line] = problems(folder)
+    assert line.startswith(f"{folder / 'a.toml'}: outlet[0] (example).datelines[1]: invalid regex '[unclosed': ")
+
+
+def test_duplicate_ids_in_one_folder_name_both_files(tmp_path):
+    folder = rule_folder(tmp_path, **{"a.toml": PACK + signature(), "b.toml": PACK + signature() + signature()})
+    assert problems(folder) == [
+        f"{folder / 'b.toml'}: signature[0] (ZZ001).id: duplicate id (also in {folder / 'a.toml'})",
+        f"{folder / 'b.toml'}: signature[1] (ZZ001).id: duplicate id (also in {folder / 'a.toml'})",
+    ]
+
+
+def test_a_user_rule_may_replace_a_shipped_one(tmp_path):
+    shipped = load_rules().signatures[0].rule.id
+    folder = rule_folder(tmp_path, **{"a.toml": PACK + signature(shipped)})
+    assert load_rules(extra_dirs=[folder]).origins[shipped] == str(folder / "a.toml")
+
+
+def test_every_problem_in_every_file_is_listed_at_once(tmp_path):
+    folder = rule_folder(tmp_path, **{
+        "a.toml": PACK + signature(patterns="['(']"),
+        "b.toml": "not toml at all [",
+        "c.toml": PACK + signature("ZZ002", message=None),
+    })
+    lines = problems(folder)
+    assert [Path(line.split(": ")[0]).name for line in lines] == ["a.toml", "b.toml", "c.toml"]
+
+
+def test_an_unreadable_rule_file_is_a_rule_error(tmp_path, monkeypatch):
+    folder = rule_folder(tmp_path, **{"a.toml": PACK + signature()})
+    real = Path.read_bytes
+
+    def refuse(self):
+        if self.name == "a.toml":
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "read_text", lambda self, **_: refuse(self).decode())
+    [line] = problems(folder)
+    assert line.startswith(f"{folder / 'a.toml'}: cannot read: ")
+
+
+def test_a_missing_rule_folder(tmp_path):
+    assert problems(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}: rule folder not found"]
+
+
+def test_the_command_line_exits_2_with_one_line_per_problem(tmp_path, capsys):
+    folder = rule_folder(tmp_path, **{"a.toml": PACK + signature(patterns="['(']") + signature("ZZ002", weight="-1")})
+    (tmp_path / "doc.txt").write_text("Text.\n", encoding="utf-8")
+    assert main(["check", str(tmp_path / "doc.txt"), "--rules", str(folder)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 2 and all(line.startswith(f"provenance: rule error: {folder / 'a.toml'}: ") for line in lines)
+    assert "(ZZ002).weight" in lines[0] and "(ZZ001).patterns[0]: invalid regex '('" in lines[1]
+
+
+# Catastrophic patterns -------------------------------------------------------------------------
+
+CATASTROPHIC = signature("ZZ901", phrases=None, patterns="['(a+)+$']", **{"examples.match": '["aaa"]',
+                                                                          "examples.no_match": '["b"]'})
+
+
+def test_a_catastrophic_pattern_is_cut_off_reported_and_the_run_goes_on(tmp_path):
+    folder = rule_folder(tmp_path, **{"hostile.toml": PACK + CATASTROPHIC})
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "long.txt").write_text("Read more\n" + "a" * 20_000 + "!\nShare this:\n", encoding="utf-8")
+    (corpus / "short.txt").write_text("Read more\naaa\n", encoding="utf-8")
+    (tmp_path / "provenance.toml").write_text("regex_timeout = 0.3\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "provenance", "check", str(corpus), "--rules", str(folder),
+         "--config", str(tmp_path / "provenance.toml"), "--format", "jsonl"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )
+    assert result.returncode in (0, 1) and result.stderr == ""
+    reports = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    long_rules = [f["rule"] for f in reports["long.txt"]["findings"]]
+    overrun = [f for f in reports["long.txt"]["findings"] if f["rule"] == "RD002"]
+    assert len(overrun) == 1 and overrun[0]["message"].endswith(": ZZ901")
+    assert "ZZ901" not in long_rules and any(rule.startswith("PV") for rule in long_rules)
+    assert "ZZ901" in [f["rule"] for f in reports["short.txt"]["findings"]]
+    assert "RD002" not in [f["rule"] for f in reports["short.txt"]["findings"]]
+
+
+@pytest.fixture(scope="module")
+def hostile_rules(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    (folder / "hostile.toml").write_text(PACK + CATASTROPHIC, encoding="utf-8")
+    return load_rules(extra_dirs=[folder], enabled_only=["ZZ901", "RD002"])
+
+
+def test_the_time_limit_holds_for_the_whole_document_not_each_line(hostile_rules):
+    # each line alone ends well inside the limit; together they do not
+    doc = Document(id="d", path="d", text=("a" * 200 + "!\n") * 60)
+    with pytest.raises(TimeoutError):
+        list(find_hits(hostile_rules.signatures[0], doc, timeout=0.3))
+
+
+def test_an_overrun_rule_keeps_none_of_its_hits(hostile_rules):
+    doc = Document(id="d", path="d", text="aaa\n" + "a" * 20_000 + "!\n")
+    hits, overruns = collect_hits(doc, hostile_rules, timeout=0.3)
+    assert hits == [] and overruns == ["ZZ901"]
+    report = check_document(doc, hostile_rules, Settings(regex_timeout=0.3))
+    assert [f.rule for f in report.findings] == ["RD002"]
+
+
+def test_rules_test_stops_a_catastrophic_example_with_a_rule_error(tmp_path, monkeypatch, capsys):
+    slow = signature("ZZ902", phrases=None, patterns="['(a+)+$']",
+                     **{"examples.match": '["aaa"]', "examples.no_match": f'["{"a" * 20_000}!"]'})
+    folder = rule_folder(tmp_path, **{"hostile.toml": PACK + slow})
+    monkeypatch.setattr(matcher.example_fires, "__defaults__", (0.3,))
+    assert main(["rules", "test", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("provenance: rule error: ZZ902: ran out of time (0.3 s) on its example 'aaaa")
+    assert err.count("\n") == 1
