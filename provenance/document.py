@@ -16,9 +16,8 @@ META_FIELDS = ("url", "title", "published", "author", "outlet")
 
 
 def normalise_newlines(text: str) -> str:
-    """Turn ``\\r\\n`` and lone ``\\r`` into ``\\n`` and drop a leading BOM."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    """Turn ``\\r\\n`` and lone ``\\r`` into ``\\n``. A byte-order mark is the decoder's to drop
+    (``sources.decode``); a second U+FEFF after it is text, and its offset counts."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
