@@ -29,7 +29,7 @@ from provenance.cache import ResultCache, default_cache_dir, inside, namespace
 from provenance.config import ConfigError, Settings
 from provenance.document import Document
 from provenance.engine import DEFAULT_ENGINE, ENGINES
-from provenance.pipeline import check_document
+from provenance import pipeline
 from provenance.renderers.jsonout import render_line
 from provenance.report import DocumentReport, ReadError
 from provenance.rulepack import RuleSet, load_rules
@@ -41,6 +41,7 @@ Item = Document | ReadError
 CHUNK_DOCS = 64
 CHUNK_CHARS = 1 << 20
 MARKER_SUFFIX = ".done"
+NO_CACHE_ENV = "PROVENANCE_NO_CACHE"  # set (non-empty): no cache unless --cache-dir names one
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--executor", choices=("local", "ray"), default="local",
                        help="where to run: this machine, or a Ray cluster (pip install 'provenance[ray]')")
     group.add_argument("--address", metavar="ADDR", help="Ray cluster address (default: start a local Ray)")
-    group.add_argument("--no-cache", action="store_true", help="check every document again, ignoring the result cache")
+    group.add_argument("--no-cache", action="store_true",
+                       help="check every document again, ignoring the result cache (also: PROVENANCE_NO_CACHE=1)")
     group.add_argument("--cache-dir", type=Path, metavar="DIR",
                        help=f"result cache folder (default: {default_cache_dir()})")
     group.add_argument("--engine", choices=tuple(ENGINES), default=None,
@@ -130,7 +132,7 @@ class Outcome:
 
 
 def check_item(item: Item, rules: RuleSet, settings: Settings) -> Outcome:
-    report = item if isinstance(item, ReadError) else check_document(item, rules, settings)
+    report = item if isinstance(item, ReadError) else pipeline.check_document(item, rules, settings)
     passed = isinstance(report, DocumentReport) and report.passed
     return Outcome(render_line(report), passed, report)
 
@@ -288,7 +290,7 @@ def ray_outcomes(unit_list: Iterable[Unit], settings: Settings, address: str | N
 # --- a whole run -----------------------------------------------------------------------------------
 
 def open_cache(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> ResultCache | None:
-    if args.no_cache or args.executor == "ray":
+    if args.no_cache or args.executor == "ray" or (os.environ.get(NO_CACHE_ENV) and not args.cache_dir):
         return None
     folder = args.cache_dir or default_cache_dir()
     if inside(folder, args.paths):

@@ -157,3 +157,12 @@ def test_a_set_that_gives_up_falls_back_to_every_signature(rules, monkeypatch):
     monkeypatch.setattr(engine, "_set", GaveUp())
     assert engine.candidates(doc) == rules.signatures
     assert engine.hits(doc) == expected
+
+
+def test_prefilter_never_runs_a_pattern_on_lines_re2_rejects():
+    # (a+)+$ backtracks for ages on a long run of a's that does not end the line; RE2 rejects that
+    # line in linear time, so the prefilter confirms only the short line and finishes in time
+    sig = compile_signature(signature(patterns=["(a+)+$"]))
+    doc = Document(id="d", path="d", text="aaa\n" + "a" * 20_000 + "!\n")
+    hits, overruns = PrefilterEngine([sig]).hits(doc, timeout=0.3)
+    assert [(h.line, h.start, h.end) for h in hits] == [(1, 0, 3)] and overruns == []
