@@ -45,7 +45,7 @@ class Suppression(BaseModel):
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    threshold: float = Field(50.0, ge=0, le=100, description="Overall score a document needs to pass")
+    threshold: float = Field(60.0, ge=0, le=100, description="Overall score a document needs to pass")
     weights: Weights = Field(default_factory=Weights)
     rules: list[str] = Field(default_factory=list, description="Extra rule folders, relative to the settings file")
     enable: list[str] = Field(default_factory=list, description="If set, only these rule ids run")

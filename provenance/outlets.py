@@ -1,16 +1,26 @@
 """Outlet lookup: registrable domains (through tldextract's bundled suffix list, never substrings)
-and the names, aliases and mastheads that profiles give."""
+and the names, aliases and mastheads that profiles give.
+
+Everything here is built once per rule set (``outlet_index``): dictionaries keyed by host, domain
+and normalised name, one combined pattern for every profile's dateline and credit regexes, and one
+for the names a relay may cite, so a document costs a few lookups whatever the number of profiles.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import regex
 import tldextract
 
-from provenance.rulemodels import OutletProfile
+from provenance.rulemodels import DomainRating, OutletProfile
 from provenance.rulepack import RuleSet
+
+# Names shorter than this are too ambiguous to look for in running text ("AP", "CBC" are used
+# only where a profile lists them as a masthead or in a dateline credit).
+MIN_RELAY_NAME = 3
 
 
 @lru_cache(maxsize=1)
@@ -31,12 +41,33 @@ def host_of(url_or_host: str) -> str:
     return ".".join(p for p in (parts.subdomain, parts.domain, parts.suffix) if p).lower().removeprefix("www.")
 
 
+def domain_label(domain: str) -> str:
+    """``everywhereist.com`` -> ``everywhereist``: the registrable domain without its public suffix."""
+    return _extractor()(domain).domain.lower()
+
+
+def name_key(name: str) -> str:
+    """Case, punctuation and spacing do not distinguish names: ``"RT  EN"`` and ``"rt en"`` are one key."""
+    return " ".join(regex.findall(r"\w+", name.casefold()))
+
+
+def compact_key(name: str) -> str:
+    """A site name as a domain label would spell it: ``"The Everywhereist"`` -> ``everywhereist``."""
+    key = name_key(name)
+    key = key.removeprefix("the ") if key.startswith("the ") else key
+    return key.replace(" ", "")
+
+
 @dataclass
 class OutletIndex:
     by_host: dict[str, OutletProfile] = field(default_factory=dict)
     by_domain: dict[str, OutletProfile] = field(default_factory=dict)
     by_name: dict[str, OutletProfile] = field(default_factory=dict)
+    by_id: dict[str, OutletProfile] = field(default_factory=dict)
+    ratings: dict[str, list[DomainRating]] = field(default_factory=dict)
     names: regex.Pattern | None = None
+    credits: regex.Pattern | None = None
+    credit_owners: dict[str, tuple[OutletProfile, str]] = field(default_factory=dict)
 
     def for_url(self, url: str) -> OutletProfile | None:
         host = host_of(url)
@@ -48,29 +79,112 @@ class OutletIndex:
         return self.by_domain.get(domain) if domain else None
 
     def for_name(self, name: str) -> OutletProfile | None:
-        return self.by_name.get(_name_key(name))
+        return self.by_name.get(name_key(name))
+
+    def ratings_for(self, domains: list[str]) -> list[DomainRating]:
+        """Ratings of any of ``domains`` (hosts or registrable domains), each once, in a stable order."""
+        found: dict[tuple[str, str], DomainRating] = {}
+        for domain in domains:
+            for key in dict.fromkeys([host_of(domain), registrable_domain(domain) or ""]):
+                for rating in self.ratings.get(key, []):
+                    found.setdefault((rating.source, rating.label), rating)
+        return list(found.values())
 
 
-def _name_key(name: str) -> str:
-    return " ".join(regex.findall(r"\w+", name.casefold()))
+def _profile_names(profile: OutletProfile) -> list[str]:
+    return [profile.name, *profile.aliases, *profile.mastheads]
+
+
+def _unambiguous_names(profiles: list[OutletProfile]) -> dict[str, OutletProfile]:
+    """Name key -> profile; a name that two profiles of the same standing share names neither.
+
+    Curated profiles win over imported ones ("RT" is the curated RT, not an imported RT asset).
+    """
+    owners: dict[str, dict[bool, set[str]]] = defaultdict(lambda: defaultdict(set))
+    by_id = {p.id: p for p in profiles}
+    for profile in profiles:
+        for name in _profile_names(profile):
+            key = name_key(name)
+            if key:
+                owners[key][profile.curated].add(profile.id)
+    out: dict[str, OutletProfile] = {}
+    for key, standing in owners.items():
+        ids = standing.get(True) or standing.get(False)
+        if ids and len(ids) == 1:
+            out[key] = by_id[next(iter(ids))]
+    return out
+
+
+def _hosts(profiles: list[OutletProfile], index: OutletIndex) -> None:
+    for curated in (True, False):
+        for profile in profiles:
+            if profile.curated != curated:
+                continue
+            for domain in profile.domains:
+                host = host_of(domain)
+                index.by_host.setdefault(host, profile)
+                reg = registrable_domain(domain)
+                if reg and reg == host:
+                    index.by_domain.setdefault(reg, profile)
+
+
+def _relay_names(by_name: dict[str, OutletProfile]) -> regex.Pattern | None:
+    """Every unambiguous name as it would be written, longest first; matched case-sensitively."""
+    written: set[str] = set()
+    profiles = {p.id: p for p in by_name.values()}
+    for profile in profiles.values():
+        for name in _profile_names(profile):
+            if len(name) >= MIN_RELAY_NAME and by_name.get(name_key(name)) is profile:
+                written.add(name)
+    if not written:
+        return None
+    ordered = sorted(written, key=lambda n: (-len(n), n))
+    return regex.compile(r"(?<!\w)(?:" + "|".join(regex.escape(n) for n in ordered) + r")(?!\w)")
+
+
+def _credit_pattern(profiles: list[OutletProfile], index: OutletIndex) -> None:
+    """One pattern holding every profile's dateline and credit regexes, each as a named group."""
+    parts = []
+    for profile in profiles:
+        for kind, patterns in (("dateline", profile.datelines), ("credit", profile.credits)):
+            for pattern in patterns:
+                group = f"c{len(parts)}"
+                index.credit_owners[group] = (profile, kind)
+                parts.append(f"(?P<{group}>{pattern})")
+    if parts:
+        index.credits = regex.compile("|".join(parts), regex.MULTILINE | regex.VERSION0)
 
 
 def build_index(rules: RuleSet) -> OutletIndex:
-    index = OutletIndex()
-    for profile in rules.outlets:
-        for domain in profile.domains:
-            host = host_of(domain)
-            index.by_host.setdefault(host, profile)
-            reg = registrable_domain(domain)
-            if reg and reg == host:
-                index.by_domain.setdefault(reg, profile)
-        for name in [profile.name, *profile.aliases]:
-            index.by_name.setdefault(_name_key(name), profile)
-    names = sorted({n for p in rules.outlets for n in [p.name, *p.aliases] if len(n) >= 2}, key=len, reverse=True)
-    if names:
-        index.names = regex.compile(r"\b(?:" + "|".join(regex.escape(n) for n in names) + r")\b")
+    index = OutletIndex(by_id={p.id: p for p in rules.outlets})
+    _hosts(rules.outlets, index)
+    index.by_name = _unambiguous_names(rules.outlets)
+    index.names = _relay_names(index.by_name)
+    _credit_pattern(rules.outlets, index)
+    ratings: dict[str, list[DomainRating]] = defaultdict(list)
+    for rating in rules.ratings:
+        ratings[host_of(rating.domain)].append(rating)
+    index.ratings = dict(ratings)
     return index
 
 
 def outlet_index(rules: RuleSet) -> OutletIndex:
     return rules.memo("outlet-index", build_index)
+
+
+def profile_ratings(index: OutletIndex, profile: OutletProfile) -> list[DomainRating]:
+    """The domain-keyed ratings that apply to a profile, besides its own ``reliability``."""
+    return index.ratings_for(list(profile.domains))
+
+
+def search_profiles(rules: RuleSet, query: str | None) -> list[OutletProfile]:
+    """Every profile when there is no query; for a URL or domain, the profiles on that registrable domain
+    (never a substring: ``rt.com`` does not find ``support.com``); otherwise the profiles whose id, name,
+    alias or masthead contains ``query`` (case-insensitive)."""
+    if not query:
+        return list(rules.outlets)
+    domain = registrable_domain(query) if "." in query and " " not in query.strip() else None
+    if domain:
+        return [p for p in rules.outlets if any(registrable_domain(d) == domain for d in p.domains)]
+    needle = query.casefold().strip()
+    return [p for p in rules.outlets if any(needle in text.casefold() for text in [p.id, *_profile_names(p)])]

@@ -86,6 +86,12 @@ class Facts(_Model):
     dateline: str | None = None
     republished: bool = False
     chain: list[str] = Field(default_factory=list)
+    published_partial: str | None = Field(None, description="Day and month without a year, as --MM-DD")
+    byline_kind: Literal["person", "generic"] | None = None
+    dateline_place: str | None = None
+    dateline_credit: str | None = Field(None, description="The agency credited in the dateline")
+    wire: list[str] = Field(default_factory=list, description="Agencies whose copy this outlet carries")
+    relays: list[str] = Field(default_factory=list, description="Outlets whose reporting the text relays")
 
 
 class Scores(_Model):

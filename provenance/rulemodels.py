@@ -2,7 +2,8 @@
 
 A pack file has a ``[pack]`` table and arrays of rules: ``[[signature]]`` (phrases or regexes),
 ``[[detector]]`` (structural detectors whose thresholds are data), ``[[lexicon]]`` (word lists that
-analyzers read, such as speech verbs) and ``[[outlet]]`` (outlet profiles). Every rule carries
+analyzers read, such as speech verbs), ``[[outlet]]`` (outlet profiles) and ``[[rating]]`` (reliability
+ratings keyed by domain, merged into outlet reports at lookup). Every rule carries
 examples it must match and must not match; ``provenance rules test`` and the test suite run them.
 """
 
@@ -114,7 +115,19 @@ class OutletProfile(_Model):
     credits: list[str] = Field(default_factory=list, description="Regexes for credits and sign-offs")
     signatures: list[str] = Field(default_factory=list, description="Ids of boilerplate signatures it is known for")
     source: str = Field(description="Where the profile's facts come from")
+    curated: bool = Field(True, description="Hand-curated (true) or imported by a script (false); curated profiles win name clashes")
     examples: Examples | None = None
+
+
+class DomainRating(_Model):
+    """A reliability rating keyed by domain, merged into the outlet report of any page on that domain."""
+
+    domain: str = Field(description="Registrable domain (or host) the rating is about")
+    label: str = Field(description="The rating as its source words it")
+    source: str = Field(description="Who gives this rating")
+    date: str = Field("", description="When the rating was read (YYYY-MM-DD)")
+    url: str = ""
+    flags: list[str] = Field(default_factory=list, description="Flags it implies, e.g. deprecated")
 
 
 class PackInfo(_Model):
@@ -131,3 +144,4 @@ class RulePack(_Model):
     detector: list[Detector] = Field(default_factory=list)
     lexicon: list[Lexicon] = Field(default_factory=list)
     outlet: list[OutletProfile] = Field(default_factory=list)
+    rating: list[DomainRating] = Field(default_factory=list)

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from provenance.matcher import CompiledSignature, PatternError, compile_signature, pattern_problem
 from provenance.paths import schemas_dir, shipped_rules_dir
-from provenance.rulemodels import Detector, Lexicon, OutletProfile, RulePack, Signature
+from provenance.rulemodels import Detector, DomainRating, Lexicon, OutletProfile, RulePack, Signature
 
 RULE_PACK_SCHEMA = "rule-pack.schema.json"
 
@@ -41,6 +41,7 @@ class RuleSet:
     detectors: list[Detector] = field(default_factory=list)
     lexicons: dict[str, Lexicon] = field(default_factory=dict)
     outlets: list[OutletProfile] = field(default_factory=list)
+    ratings: list[DomainRating] = field(default_factory=list)
     origins: dict[str, str] = field(default_factory=dict)
     digest: str = ""
     _memo: dict[str, object] = field(default_factory=dict, repr=False)
@@ -105,6 +106,10 @@ def read_pack(path: Path) -> tuple[RulePack | None, list[str]]:
         return None, [f"{path}: cannot read: not valid UTF-8 (byte {exc.start})"]
     except tomllib.TOMLDecodeError as exc:
         return None, [f"{path}: malformed TOML: {exc}"]
+    try:  # a pack that passes the models strictly passes the schema generated from them: skip the slow check
+        return RulePack.model_validate(data, strict=True), []
+    except ValidationError:
+        pass
     errors = _schema_errors(data)
     if errors:
         found = [f"{path}: {_where(data, e.absolute_path)}: {e.message}" for e in errors]
@@ -156,6 +161,7 @@ def load_rules(
     problems: list[str] = []
     chosen: dict[str, tuple[Path, object]] = {}
     outlets: dict[str, tuple[Path, OutletProfile]] = {}
+    ratings: list[DomainRating] = []
     hasher = hashlib.sha256()
     for directory in dirs:
         if not directory.is_dir():
@@ -183,7 +189,9 @@ def load_rules(
                         chosen[rule.id] = (path, _compile(where, rule, problems))
                     else:
                         chosen[rule.id] = (path, rule)
+            ratings.extend(pack.rating)
     rules = _build(chosen, outlets, set(disabled), set(enabled_only))
+    rules.ratings = ratings
     if problems:
         raise RuleLoadError(problems)
     rules.digest = hasher.hexdigest()[:16]

@@ -1,26 +1,26 @@
 """Provenance clarity: which outlet published the document, when, who wrote it, where from,
 and whether this copy is the original or a republication relaying someone else.
 
-Facts come from signature hits tagged ``date``, ``byline``, ``dateline``, ``republisher`` and
-``relay``, and from outlet profiles; detectors in ``rules/provenance/`` turn them into scored
-findings (credit for each fact found, a penalty for a copy), so the score is the sum of its findings.
+Facts come from signature hits tagged ``date``, ``partial-date``, ``relative-date``, ``byline``,
+``dateline``, ``republisher``, ``relay``, ``outlet-cue`` and ``domain-mention`` (their named groups
+say which part of the match is the value), and from outlet profiles; detectors in
+``rules/provenance/`` turn them into scored findings (credit for each fact found, a penalty for a
+copy), so the score is the sum of its findings. Outlet flags and ratings are reported, never scored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import regex
 
 from provenance.analyzers import Context, make_finding
 from provenance.document import Document, Line
 from provenance.matcher import Hit
-from provenance.outlets import OutletIndex, outlet_index, registrable_domain
+from provenance.outlets import OutletIndex, compact_key, domain_label, name_key, outlet_index, registrable_domain
 from provenance.report import Facts, Finding, Outlet, Reliability
 from provenance.rulemodels import Detector, OutletProfile
-
-FACT_TAGS = ("date", "byline", "dateline")
 
 
 @dataclass
@@ -32,92 +32,35 @@ class ProvenanceResult:
 
 @dataclass
 class Cue:
-    """One piece of evidence naming an outlet, with its strength and where it was seen."""
+    """One piece of evidence naming an outlet (a profile, a bare domain, or both), with its strength."""
 
-    profile: OutletProfile
     kind: str
     strength: float
-    start: int | None = None
-    end: int | None = None
+    start: int
+    end: int
+    profile: OutletProfile | None = None
+    domain: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.profile.id if self.profile else f"domain:{self.domain}"
 
 
 @dataclass
-class OutletCues:
-    cues: list[Cue] = field(default_factory=list)
+class Identified:
+    profile: OutletProfile | None
+    domain: str | None
+    confidence: float
+    cues: list[Cue]
 
 
-def _head_lines(doc: Document, n: int) -> list[Line]:
-    return [line for line in doc.lines if line.text.strip()][:n]
+def _nonblank(doc: Document) -> list[Line]:
+    return [line for line in doc.lines if line.text.strip()]
 
 
-def _tail_lines(doc: Document, n: int) -> list[Line]:
-    return [line for line in doc.lines if line.text.strip()][-n:]
-
-
-def _masthead_cues(doc: Document, rules, params: dict) -> Iterator[Cue]:
-    patterns = rules.memo("masthead-patterns", _compile_mastheads)
-    for line in _head_lines(doc, int(params.get("head_lines", 3))):
-        for profile, pattern in patterns:
-            m = pattern.search(line.text)
-            if m:
-                yield Cue(profile, "masthead", float(params.get("masthead", 0.9)), line.start + m.start(1), line.start + m.end(1))
-
-
-def _compile_mastheads(rules) -> list[tuple[OutletProfile, regex.Pattern]]:
-    out = []
-    for profile in rules.outlets:
-        if not profile.mastheads:
-            continue
-        names = "|".join(regex.escape(m) for m in profile.mastheads)
-        # "Title — RT EN" at the end of the title line, or "RT, December 25, 2022 —" opening the lead.
-        out.append((profile, regex.compile(rf"(?:[—–|-]\s*({names})\s*$|^\s*({names}),\s)")))
-    return out
-
-
-def _credit_cues(doc: Document, rules, params: dict) -> Iterator[Cue]:
-    compiled = rules.memo("credit-patterns", _compile_credits)
-    for profile, kind, pattern in compiled:
-        m = pattern.search(doc.text)
-        if m:
-            yield Cue(profile, kind, float(params.get(kind, 0.8)), m.start(), m.end())
-
-
-def _compile_credits(rules) -> list[tuple[OutletProfile, str, regex.Pattern]]:
-    out = []
-    for profile in rules.outlets:
-        for kind, patterns in (("dateline", profile.datelines), ("credit", profile.credits)):
-            for p in patterns:
-                out.append((profile, kind, regex.compile(p, regex.MULTILINE)))
-    return out
-
-
-def _resolve(cues: list[Cue], params: dict) -> tuple[OutletProfile | None, float, list[Cue]]:
-    """The outlet the cues agree on, or None when they are weak or disagree."""
-    best: dict[str, float] = {}
-    for cue in cues:
-        best[cue.profile.id] = 1 - (1 - best.get(cue.profile.id, 0.0)) * (1 - cue.strength)
-    if not best:
-        return None, 0.0, []
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-    top_id, top = ranked[0]
-    runner = ranked[1][1] if len(ranked) > 1 else 0.0
-    if top < float(params.get("min_confidence", 0.6)) or top - runner < float(params.get("min_margin", 0.2)):
-        return None, top, []
-    chosen = [c for c in cues if c.profile.id == top_id]
-    return chosen[0].profile, round(top, 3), chosen
-
-
-def _outlet_model(profile: OutletProfile | None, domain: str | None, confidence: float, evidence: list[str]) -> Outlet | None:
-    if profile is None and domain is None:
-        return None
-    if profile is None:
-        return Outlet(id=None, name=None, domain=domain, confidence=round(confidence, 3), evidence=evidence)
-    return Outlet(
-        id=profile.id, name=profile.name, domain=domain or (registrable_domain(profile.domains[0]) if profile.domains else None),
-        confidence=round(confidence, 3), evidence=evidence, kind=profile.kind, country=profile.country,
-        ownership=profile.ownership, flags=list(profile.flags),
-        reliability=[Reliability(**r.model_dump()) for r in profile.reliability],
-    )
+def _in_regions(doc: Document, head: int, tail: int) -> tuple[set[int], set[int]]:
+    lines = [line.number for line in _nonblank(doc)]
+    return set(lines[:head]), set(lines[-tail:] if tail else [])
 
 
 def _detector(ctx: Context, name: str) -> Detector | None:
@@ -125,50 +68,287 @@ def _detector(ctx: Context, name: str) -> Detector | None:
     return found[0] if found else None
 
 
-def _identify_outlet(ctx: Context, index: OutletIndex) -> tuple[Outlet | None, list[Finding]]:
+def _compiled(ctx: Context) -> dict:
+    return ctx.rules.memo("signatures-by-id", lambda rules: {s.rule.id: s.regex for s in rules.signatures})
+
+
+def _groups(ctx: Context, hit: Hit) -> dict[str, tuple[str, int, int]]:
+    """The named groups of a hit: name -> (text, start, end), for groups that took part."""
+    pattern = _compiled(ctx).get(hit.signature.id)
+    m = pattern.search(ctx.doc.text, hit.start, hit.end) if pattern is not None else None
+    if m is None:
+        return {}
+    return {name: (m.group(name), m.start(name), m.end(name)) for name in m.groupdict() if m.group(name)}
+
+
+# --- outlet cues -------------------------------------------------------------------------------
+
+
+def _mentioned_domains(ctx: Context) -> dict[str, tuple[int, int]]:
+    """Registrable domains the text writes out (``example.com``), with where each is first seen."""
+    found: dict[str, tuple[int, int]] = {}
+    for hit in ctx.hits_tagged("domain-mention"):
+        text, start, end = _groups(ctx, hit).get("domain", ("", hit.start, hit.end))
+        domain = registrable_domain(text) if text.isascii() else None
+        if domain:
+            found.setdefault(domain, (start, end))
+    return found
+
+
+def _title_cues(ctx: Context, index: OutletIndex, params: dict, mentioned: dict[str, tuple[int, int]]) -> Iterator[Cue]:
+    """Site names closing or opening a title line: a profile's name, or the label of a domain the text writes out."""
+    split = regex.compile(str(params.get("title_split", r"\s+\|\s+")))
+    labels = {}
+    for domain in mentioned:
+        labels.setdefault(domain_label(domain), domain)
+    for line in _nonblank(ctx.doc)[: int(params.get("title_lines", 3))]:
+        bounds = _segments(line, split)
+        if len(bounds) < 2:
+            continue
+        for start, end in (bounds[-1], bounds[0]):
+            segment = ctx.doc.text[start:end]
+            profile = index.for_name(segment)
+            if profile is not None:
+                yield Cue("masthead", float(params.get("masthead", 0.9)), start, end, profile=profile)
+            elif compact_key(segment) in labels or _domain_shaped(segment):
+                domain = labels.get(compact_key(segment)) or registrable_domain(segment)
+                yield Cue("title-site", float(params.get("title_site", 0.85)), start, end,
+                          profile=index.for_url(domain), domain=domain)
+
+
+def _domain_shaped(segment: str) -> bool:
+    """A site named by its domain ("... | Example.com"): one ASCII token with a public suffix."""
+    token = segment.strip()
+    return token.isascii() and " " not in token and "." in token and registrable_domain(token) is not None
+
+
+def _segments(line: Line, split: regex.Pattern) -> list[tuple[int, int]]:
+    """Offsets of the non-empty parts of a title line between separators."""
+    bounds, pos = [], 0
+    for m in [*split.finditer(line.text), None]:
+        end = m.start() if m else len(line.text)
+        piece = line.text[pos:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            bounds.append((line.start + pos + lead, line.start + pos + len(piece.rstrip())))
+        pos = m.end() if m else pos
+    return bounds
+
+
+def _signature_cues(ctx: Context, index: OutletIndex, params: dict) -> Iterator[Cue]:
+    """Generic cue rules (copyright lines, sign-offs, agency credits): their ``outlet`` or ``domain`` group names it."""
+    for hit in ctx.hits_tagged("outlet-cue"):
+        strength = float(params.get(hit.signature.id, params.get("cue", 0.75)))
+        groups = _groups(ctx, hit)
+        if "outlet" in groups:
+            text, start, end = groups["outlet"]
+            profile = index.for_name(text)
+            if profile is not None:
+                yield Cue(hit.signature.name, strength, start, end, profile=profile)
+        if "domain" in groups:
+            text, start, end = groups["domain"]
+            domain = registrable_domain(text) if text.isascii() else None
+            if domain:
+                yield Cue(hit.signature.name, strength, start, end, profile=index.for_url(domain), domain=domain)
+
+
+def _profile_cues(doc: Document, index: OutletIndex, params: dict) -> Iterator[Cue]:
+    """Each profile's own dateline and credit regexes, all tried in one pass."""
+    if index.credits is None:
+        return
+    for m in index.credits.finditer(doc.text):
+        profile, kind = index.credit_owners[m.lastgroup]
+        yield Cue(kind, float(params.get(kind, 0.8)), m.start(), m.end(), profile=profile)
+
+
+def _resolve(cues: list[Cue], params: dict) -> Identified | None:
+    """The outlet the cues agree on, or None when they are weak or point two ways."""
+    belief: dict[str, float] = {}
+    for cue in cues:
+        belief[cue.key] = 1 - (1 - belief.get(cue.key, 0.0)) * (1 - cue.strength)
+    if not belief:
+        return None
+    ranked = sorted(belief.items(), key=lambda kv: (-kv[1], kv[0]))
+    top_key, top = ranked[0]
+    runner = ranked[1][1] if len(ranked) > 1 else 0.0
+    if top < float(params.get("min_confidence", 0.6)) or top - runner < float(params.get("min_margin", 0.2)):
+        return None
+    chosen = [c for c in cues if c.key == top_key]
+    domain = next((c.domain for c in chosen if c.domain), None)
+    return Identified(chosen[0].profile, domain, round(top, 3), chosen)
+
+
+# --- the outlet --------------------------------------------------------------------------------
+
+
+def _default_domain(profile: OutletProfile) -> str | None:
+    return registrable_domain(profile.domains[0]) if profile.domains else None
+
+
+def _outlet_model(index: OutletIndex, found: Identified, evidence: list[str]) -> Outlet:
+    profile = found.profile
+    domain = found.domain or (_default_domain(profile) if profile else None)
+    rated = [d for d in [domain, *(profile.domains if profile else [])] if d]
+    ratings = index.ratings_for(rated)
+    reliability = [Reliability(**r.model_dump()) for r in (profile.reliability if profile else [])]
+    reliability += [Reliability(label=r.label, source=r.source, date=r.date, url=r.url) for r in ratings
+                    if all((x.label, x.source) != (r.label, r.source) for x in reliability)]
+    flags = list(dict.fromkeys([*(profile.flags if profile else []), *(f for r in ratings for f in r.flags)]))
+    return Outlet(
+        id=profile.id if profile else None, name=profile.name if profile else None, domain=domain,
+        confidence=round(found.confidence, 3), evidence=evidence, kind=profile.kind if profile else None,
+        country=profile.country if profile else None, ownership=profile.ownership if profile else None,
+        flags=flags, reliability=reliability,
+    )
+
+
+def _evidence(doc: Document, cues: list[Cue]) -> list[str]:
+    return list(dict.fromkeys(f"{c.kind}:{doc.text[c.start:c.end].strip()}" for c in cues))
+
+
+def _from_metadata(ctx: Context, index: OutletIndex, params: dict) -> tuple[Identified | None, list[str]]:
+    url, named = ctx.doc.meta.get("url"), ctx.doc.meta.get("outlet")
+    if url:
+        profile, domain = index.for_url(url), registrable_domain(url)
+        if profile is None and domain is None:
+            return None, []
+        confidence = 1.0 if profile else float(params.get("domain_only", 0.5))
+        return Identified(profile, domain, confidence, []), [f"url:{domain}"]
+    profile = index.for_name(named) if named else None
+    if profile is not None:
+        return Identified(profile, None, 1.0, []), [f"metadata outlet:{named}"]
+    return None, []
+
+
+def _text_cues(ctx: Context, index: OutletIndex, params: dict) -> list[Cue]:
+    mentioned = _mentioned_domains(ctx)
+    cues = [*_title_cues(ctx, index, params, mentioned), *_signature_cues(ctx, index, params),
+            *_profile_cues(ctx.doc, index, params)]
+    return [_with_written_domain(c, mentioned) for c in cues]
+
+
+def _with_written_domain(cue: Cue, mentioned: dict[str, tuple[int, int]]) -> Cue:
+    """An outlet with several domains is reported on the one the text writes out, if any (HuffPost's old
+    huffingtonpost.com rather than its first-listed huffpost.com)."""
+    if cue.domain or cue.profile is None:
+        return cue
+    written = [d for d in (registrable_domain(x) for x in cue.profile.domains) if d in mentioned]
+    if written:
+        cue.domain = written[0]
+    return cue
+
+
+def _identify_outlet(ctx: Context, index: OutletIndex) -> tuple[Outlet | None, Identified | None, list[Finding]]:
+    """The page's outlet (metadata first, then text cues), the outlet the text itself names, and their findings."""
     rule = _detector(ctx, "outlet")
     if rule is None:
-        return None, []
-    params = rule.params
-    doc, findings = ctx.doc, []
-    url, named = ctx.doc.meta.get("url"), ctx.doc.meta.get("outlet")
-    text_cues = [*_masthead_cues(doc, ctx.rules, params), *_credit_cues(doc, ctx.rules, params)]
-    text_profile, text_conf, used = _resolve(text_cues, params)
-    meta_profile = index.for_url(url) if url else (index.for_name(named) if named else None)
-    domain = registrable_domain(url) if url else None
-    if meta_profile or domain:
-        profile, confidence = meta_profile, 1.0 if meta_profile else float(params.get("domain_only", 0.5))
-        evidence = [f"url:{domain}" if url else f"metadata outlet:{named}"]
-        conflict = _detector(ctx, "outlet-conflict")
-        if conflict and text_profile and meta_profile and text_profile.id != meta_profile.id:
-            msg = f"metadata says {meta_profile.name}, the text says {text_profile.name}"
-            findings.append(make_finding(conflict, doc, used[0].start, used[0].end, message=msg, points=-conflict.weight))
-    elif text_profile:
-        profile, confidence, evidence = text_profile, text_conf, [f"{c.kind}:{doc.text[c.start:c.end]}" for c in used]
-    else:
-        return None, []
-    outlet = _outlet_model(profile, domain, confidence, evidence)
-    if profile is not None:
-        start, end = (used[0].start, used[0].end) if used and profile is text_profile else (None, None)
-        msg = f"outlet: {profile.name} ({', '.join(evidence)})"
-        findings.append(make_finding(rule, doc, start, end, message=msg, points=rule.weight * confidence))
-    return outlet, findings
+        return None, None, []
+    params, doc, findings = rule.params, ctx.doc, []
+    from_text = _resolve(_text_cues(ctx, index, params), params)
+    from_meta, meta_evidence = _from_metadata(ctx, index, params)
+    chosen = from_meta or from_text
+    if chosen is None:
+        return None, None, []
+    evidence = meta_evidence if from_meta else _evidence(doc, chosen.cues)
+    outlet = _outlet_model(index, chosen, evidence)
+    conflict = _detector(ctx, "outlet-conflict")
+    if conflict and from_meta and from_text and _differ(from_meta, from_text):
+        cue = from_text.cues[0]
+        msg = f"metadata says {_label(from_meta)}, the text says {_label(from_text)}"
+        findings.append(make_finding(conflict, doc, cue.start, cue.end, message=msg, points=-conflict.weight))
+    start, end = (chosen.cues[0].start, chosen.cues[0].end) if chosen.cues else (None, None)
+    msg = f"outlet: {_label(chosen)} ({', '.join(evidence)})"
+    findings.append(make_finding(rule, doc, start, end, message=msg, points=rule.weight * outlet.confidence))
+    return outlet, from_text, findings
 
 
-def _fact_findings(ctx: Context, facts: Facts) -> Iterator[Finding]:
-    for tag in FACT_TAGS:
-        hits = [h for h in ctx.hits_tagged(tag) if h.signature.dimension == "provenance"]
-        if not hits:
-            continue
-        hit = hits[0]
-        value = ctx.doc.text[hit.start:hit.end].strip()
-        if tag == "date":
-            facts.published_text = value
-        elif tag == "byline":
-            facts.byline = value
-        else:
-            facts.dateline = value
-        yield make_finding(hit.signature, ctx.doc, hit.start, hit.end, points=hit.signature.weight)
+def _label(found: Identified) -> str:
+    return found.profile.name if found.profile else str(found.domain)
+
+
+def _differ(a: Identified, b: Identified) -> bool:
+    if a.profile and b.profile:
+        return a.profile.id != b.profile.id
+    da, db = a.domain or (_default_domain(a.profile) if a.profile else None), b.domain or (_default_domain(b.profile) if b.profile else None)
+    return bool(da and db and da != db)
+
+
+# --- dates, bylines, datelines -----------------------------------------------------------------
+
+
+def _first_in(hits: list[Hit], lines: set[int]) -> Hit | None:
+    return next((h for h in hits if h.line in lines), None)
+
+
+def _fact_hit(ctx: Context, tag: str, head: set[int], tail: set[int]) -> Hit | None:
+    hits = [h for h in ctx.hits_tagged(tag) if h.signature.dimension == "provenance"]
+    return _first_in(hits, head) or _first_in(hits, tail)
+
+
+def _month_number(word: str, months: list[str]) -> int | None:
+    prefix = word.casefold()[:3]
+    return next((n for n, name in enumerate(months, 1) if name.casefold().startswith(prefix)), None) if len(prefix) == 3 else None
+
+
+def _iso_date(groups: dict[str, tuple[str, int, int]], months: list[str]) -> str | None:
+    """``day``/``month``/``year`` groups (month as a number or a name) -> ``YYYY-MM-DD``; None if impossible."""
+    day, month, year = (groups.get(k, ("",))[0] for k in ("day", "month", "year"))
+    number = int(month) if month.isdigit() else _month_number(month, months)
+    if not (day.isdigit() and number):
+        return None
+    d, m = int(day), number
+    if m > 12 and d <= 12:  # "12/25/2022": a month-first numeric date
+        d, m = m, d
+    if not (1 <= m <= 12 and 1 <= d <= 31):
+        return None
+    return f"{year}-{m:02d}-{d:02d}" if year else f"--{m:02d}-{d:02d}"
+
+
+def _date_findings(ctx: Context, facts: Facts, head: set[int], tail: set[int]) -> Iterator[Finding]:
+    months = ctx.rules.lexicon("month-names")
+    hit = _fact_hit(ctx, "date", head, tail)
+    if hit is not None:
+        facts.published_text = ctx.doc.text[hit.start:hit.end].strip()
+        facts.published = _iso_date(_groups(ctx, hit), months)
+        msg = f"publication date {facts.published or facts.published_text}"
+        yield make_finding(hit.signature, ctx.doc, hit.start, hit.end, message=msg, points=hit.signature.weight)
+        return
+    partial = _fact_hit(ctx, "partial-date", head, set())
+    if partial is not None:
+        facts.published_partial = _iso_date(_groups(ctx, partial), months)
+        facts.published_text = ctx.doc.text[partial.start:partial.end].strip()
+        yield make_finding(partial.signature, ctx.doc, partial.start, partial.end, points=partial.signature.weight)
+    for rel in ctx.hits_tagged("relative-date")[:1]:
+        yield make_finding(rel.signature, ctx.doc, rel.start, rel.end, points=0.0)
+
+
+def _byline_findings(ctx: Context, facts: Facts, head: set[int], tail: set[int]) -> Iterator[Finding]:
+    hit = _fact_hit(ctx, "byline", head, tail)
+    if hit is None:
+        return
+    name = _groups(ctx, hit).get("name", (ctx.doc.text[hit.start:hit.end],))[0].strip(" ,")
+    generic = {name_key(w) for w in ctx.rules.lexicon("generic-bylines")}
+    parts = [p for p in regex.split(r"\s*(?:,|&|\band\b)\s*", name) if p.strip()]
+    facts.byline = name
+    facts.byline_kind = "generic" if parts and all(name_key(p) in generic for p in parts) else "person"
+    msg = f"byline ({facts.byline_kind}): {name}"
+    yield make_finding(hit.signature, ctx.doc, hit.start, hit.end, message=msg, points=hit.signature.weight)
+
+
+def _dateline_findings(ctx: Context, facts: Facts, head: set[int]) -> Iterator[Finding]:
+    hit = _fact_hit(ctx, "dateline", head, set())
+    if hit is None:
+        return
+    groups = _groups(ctx, hit)
+    facts.dateline = ctx.doc.text[hit.start:hit.end].strip()
+    facts.dateline_place = groups.get("place", (None,))[0]
+    facts.dateline_credit = groups.get("credit", (None,))[0]
+    where = facts.dateline_place or facts.dateline
+    msg = f"dateline: {where}" + (f", filed by {facts.dateline_credit}" if facts.dateline_credit else "")
+    yield make_finding(hit.signature, ctx.doc, hit.start, hit.end, message=msg, points=hit.signature.weight)
+
+
+# --- copies, wire carriage and relays ----------------------------------------------------------
 
 
 def _republication(ctx: Context, facts: Facts) -> Iterator[Finding]:
@@ -183,47 +363,75 @@ def _republication(ctx: Context, facts: Facts) -> Iterator[Finding]:
         yield make_finding(original_rule, ctx.doc, None, None, points=original_rule.weight)
 
 
-def _relays(ctx: Context, index: OutletIndex) -> Iterator[tuple[Hit, OutletProfile]]:
+def _wire(ctx: Context, index: OutletIndex, facts: Facts, outlet: Outlet | None) -> Iterator[Finding]:
+    """An agency credited in the dateline of another outlet's page: the page carries the agency's copy."""
+    rule = _detector(ctx, "wire-carriage")
+    agency = index.for_name(facts.dateline_credit) if facts.dateline_credit else None
+    if rule is None or agency is None or outlet is None or outlet.id == agency.id:
+        return
+    facts.wire.append(agency.name)
+    msg = f"{outlet.name or outlet.domain} carries {agency.name} copy"
+    yield make_finding(rule, ctx.doc, None, None, message=msg, points=0.0)
+
+
+def _relays(ctx: Context, index: OutletIndex, own: set[str]) -> Iterator[tuple[Hit, OutletProfile]]:
     if index.names is None:
         return
     for hit in ctx.hits_tagged("relay"):
-        m = index.names.search(ctx.doc.text, hit.start, hit.end)
-        profile = index.for_name(m.group()) if m else None
-        if profile:
-            yield hit, profile
+        for m in index.names.finditer(ctx.doc.text, hit.start, hit.end):
+            profile = index.for_name(m.group())
+            if profile is not None and profile.id not in own:
+                yield hit, profile
+                break
 
 
 def _missing(ctx: Context, facts: Facts, outlet: Outlet | None) -> Iterator[Finding]:
     present = {"date": facts.published_text, "byline": facts.byline, "dateline": facts.dateline,
-               "outlet": outlet and outlet.name}
+               "outlet": outlet and (outlet.name or outlet.domain)}
     for rule in ctx.rules.detectors_named("missing-fact"):
         if not present.get(str(rule.params.get("fact"))):
             yield make_finding(rule, ctx.doc, None, None)
 
 
+def _chain(facts: Facts, outlet: Outlet | None, text_named: Identified | None, relayed: list[str]) -> list[str]:
+    """Who copied whom, outermost first: republisher -> original outlet -> agencies and relayed outlets."""
+    page = (outlet.name or outlet.domain) if outlet else None
+    original = _label(text_named) if text_named else page
+    chain: list[str] = []
+    if facts.republished:
+        chain.append(page if page and page != original else "unknown republisher")
+    elif page and original and page != original:
+        chain.append(page)
+    if original:
+        chain.append(original)
+    for name in [*facts.wire, *relayed]:
+        if name not in chain:
+            chain.append(name)
+    return chain
+
+
 def analyze(ctx: Context) -> ProvenanceResult:
     index = outlet_index(ctx.rules)
     facts = Facts()
-    outlet, findings = _identify_outlet(ctx, index)
-    findings += list(_fact_findings(ctx, facts))
+    outlet, text_named, findings = _identify_outlet(ctx, index)
+    rule = _detector(ctx, "outlet")
+    params = rule.params if rule else {}
+    head, tail = _in_regions(ctx.doc, int(params.get("fact_head_lines", 12)), int(params.get("fact_tail_lines", 6)))
+    findings += list(_date_findings(ctx, facts, head, tail))
+    findings += list(_byline_findings(ctx, facts, head, tail))
+    findings += list(_dateline_findings(ctx, facts, head))
     findings += list(_republication(ctx, facts))
-    relays = list(_relays(ctx, index))
-    for hit, profile in relays:
-        findings.append(make_finding(hit.signature, ctx.doc, hit.start, hit.end,
-                                     message=f"relays {profile.name}", points=0.0))
+    findings += list(_wire(ctx, index, facts, outlet))
+    own = {p.id for p in (index.by_id.get(outlet.id) if outlet and outlet.id else None,
+                          text_named.profile if text_named else None) if p}
+    for hit, profile in _relays(ctx, index, own):
+        if profile.name not in facts.relays:
+            facts.relays.append(profile.name)
+            findings.append(make_finding(hit.signature, ctx.doc, hit.start, hit.end,
+                                         message=f"relays {profile.name}", points=0.0))
     findings += list(_missing(ctx, facts, outlet))
-    facts.chain = _chain(facts, outlet, [p for _, p in relays])
+    facts.chain = _chain(facts, outlet, text_named, facts.relays)
     return ProvenanceResult(sorted(findings, key=_order), outlet, facts)
-
-
-def _chain(facts: Facts, outlet: Outlet | None, relayed: list[OutletProfile]) -> list[str]:
-    chain = ["unknown republisher"] if facts.republished else []
-    if outlet:
-        chain.append(outlet.name or outlet.domain or "unknown")
-    for profile in relayed:
-        if profile.name not in chain:
-            chain.append(profile.name)
-    return chain if len(chain) > 1 or facts.republished else chain
 
 
 def _order(f: Finding) -> tuple:

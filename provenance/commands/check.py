@@ -14,7 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from provenance import runner
 from provenance.atomic import atomic_writer, write_atomic
-from provenance.commands.common import add_rule_options, settings_and_rules
+from provenance.commands.common import add_rule_options, add_threshold_option, settings_and_rules
 from provenance.config import UsageError
 from provenance.corpus import corpus_report
 from provenance.gate import add_gate_options, gate_run
@@ -35,8 +35,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (.txt, .md, .jsonl, .jsonl.gz)")
     p.add_argument("--format", choices=FORMATS, default="console", help="report format (default: console)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the report here (atomically) instead of stdout")
-    p.add_argument("--threshold", "--fail-under", type=float, metavar="N", dest="threshold",
-                   help="overall score a document needs to pass (default 50)")
+    add_threshold_option(p)
     p.add_argument("--quiet", action="store_true", help="console: a one-line summary only")
     add_output_options(p)
     add_gate_options(p)

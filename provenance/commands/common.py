@@ -19,6 +19,12 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--disable", action="append", default=[], metavar="RULE", help="never run these rule ids")
 
 
+def add_threshold_option(parser: argparse.ArgumentParser) -> None:
+    default = Settings.model_fields["threshold"].default
+    parser.add_argument("--threshold", "--fail-under", type=float, metavar="N", dest="threshold",
+                        help=f"overall score a document needs to pass (default {default:g})")
+
+
 def settings_and_rules(args: argparse.Namespace, start: Path) -> tuple[Settings, RuleSet]:
     """Settings found from ``start`` with flags applied, and the rule set they name."""
     settings = load_settings(start, args.config)

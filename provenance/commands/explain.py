@@ -12,7 +12,7 @@ import argparse
 import re
 from pathlib import Path
 
-from provenance.commands.common import add_rule_options, settings_and_rules
+from provenance.commands.common import add_rule_options, add_threshold_option, settings_and_rules
 from provenance.config import Settings, UsageError
 from provenance.document import Document
 from provenance.gate import judge, policy_from
@@ -33,8 +33,7 @@ def add_parser(subparsers) -> None:
                                           "the scores of a document (DOC) were reached.")
     p.add_argument("target", metavar="RULE|DOC",
                    help="a rule id, an outlet id, a document file, or PATH#N (the record on line N) / PATH#ID of a .jsonl file")
-    p.add_argument("--threshold", "--fail-under", type=float, metavar="N", dest="threshold",
-                   help="overall score a document needs to pass (default 50)")
+    add_threshold_option(p)
     add_rule_options(p)
     p.set_defaults(run=run)
 

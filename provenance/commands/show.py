@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from provenance.commands.common import add_rule_options, settings_and_rules
+from provenance.commands.common import add_rule_options, add_threshold_option, settings_and_rules
 from provenance.lookup import DocumentNotFound, find_document
 from provenance.pipeline import check_document
 from provenance.renderers import document_view
@@ -20,8 +20,7 @@ def add_parser(subparsers) -> None:
         description="Show one document with residue lines labelled, quotations and their speakers highlighted, "
                     "its provenance facts and how each finding moved its scores.")
     p.add_argument("doc", metavar="DOC", help="a file, or PATH#N (the record on line N) / PATH#ID of a .jsonl file")
-    p.add_argument("--threshold", "--fail-under", type=float, metavar="N", dest="threshold",
-                   help="overall score a document needs to pass (default 50)")
+    add_threshold_option(p)
     add_rule_options(p)
     p.set_defaults(run=run)
 

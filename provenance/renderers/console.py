@@ -29,7 +29,7 @@ def plain(value: str, style: str = "") -> Text:
     return Text(printable(value), style=style)
 
 
-def score_text(value: float | None, threshold: float = 50) -> Text:
+def score_text(value: float | None, threshold: float = 60) -> Text:
     """A score as a whole number, green well above the threshold, yellow near it, red under it."""
     if value is None:
         return Text("–", style="dim")
@@ -46,7 +46,8 @@ def outlet_text(doc: DocumentReport) -> Text:
         return Text("unknown", style="dim")
     text = plain(doc.outlet.name or doc.outlet.domain or "unknown")
     if doc.outlet.flags:
-        text.append("\n" + printable(", ".join(doc.outlet.flags)), style="magenta")
+        # one flag a line, so a long list never squeezes the document ids
+        text.append("\n" + "\n".join(printable(f) for f in doc.outlet.flags), style="magenta")
     return text
 
 

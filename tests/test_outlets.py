@@ -1,0 +1,149 @@
+"""Outlet profiles and lookup: registrable domains (never substrings), names, merged ratings, the
+generated rule files and the ``provenance outlets`` command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from provenance.cli import main
+from provenance.outlets import outlet_index, registrable_domain, search_profiles
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOL = ROOT / "tools" / "import_outlets.py"
+GENERATED = ("state-media-matrix.toml", "wikipedia-perennial.toml")
+
+
+@pytest.fixture(scope="module")
+def index(rules):
+    return outlet_index(rules)
+
+
+@pytest.mark.parametrize("url,domain", [
+    ("https://www.rt.com/news/1", "rt.com"),
+    ("http://news.bbc.co.uk/2/hi/world", "bbc.co.uk"),
+    ("actualidad.rt.com", "rt.com"),
+    ("https://example.blogspot.com/2012/post", "blogspot.com"),  # ICANN suffixes only, as scorers use
+])
+def test_registrable_domain_uses_the_suffix_list(url, domain):
+    assert registrable_domain(url) == domain
+
+
+@pytest.mark.parametrize("url", ["https://support.com/help", "https://art.com/", "https://rt.com.evil.example/x",
+                                 "https://www.smart.com/"])
+def test_domains_never_match_by_substring(index, url):
+    profile = index.for_url(url)
+    assert profile is None or profile.id != "rt"
+
+
+def test_subdomain_of_a_profiled_domain_finds_the_profile(index):
+    assert index.for_url("https://de.rt.com/inland/1").id == "rt"
+
+
+def test_url_of_lookalike_domain_names_only_that_domain(check):
+    report = check("Some story\n\nText of the story.", url="https://support.com/a")
+    assert report.outlet.domain == "support.com" and report.outlet.id is None
+
+
+def test_every_profile_domain_is_a_registrable_domain_or_host(rules):
+    for profile in rules.outlets:
+        for domain in profile.domains:
+            assert registrable_domain(domain), (profile.id, domain)
+
+
+def test_names_shared_by_two_imported_profiles_name_neither(rules, index):
+    imported = [p for p in rules.outlets if not p.curated]
+    names = {}
+    for p in imported:
+        names.setdefault(p.name.casefold(), set()).add(p.id)
+    shared = next(name for name, ids in sorted(names.items()) if len(ids) > 1)
+    found = index.for_name(shared)
+    assert found is None or found.curated
+
+
+def test_curated_profile_wins_a_name_over_imported_ones(index):
+    assert index.for_name("RT").id == "rt"
+
+
+def test_ratings_keyed_by_domain_merge_into_the_outlet(check):
+    outlet = check("A story\n\nText.", url="https://www.dailymail.co.uk/news/1").outlet
+    assert "deprecated" in outlet.flags
+    labels = {(r.label, r.source) for r in outlet.reliability}
+    assert any("Perennial sources" in source for _, source in labels)
+    assert all(r.source and r.date for r in outlet.reliability)
+
+
+def test_unprofiled_domain_with_a_rating_reports_it(check):
+    outlet = check("A story\n\nText.", url="https://www.alternet.org/2020/01/story").outlet
+    assert outlet.id is None and outlet.domain == "alternet.org"
+    assert [r.label for r in outlet.reliability] == ["generally unreliable or deprecated"]
+
+
+def test_state_media_assets_are_imported_with_their_typology(rules):
+    imported = [p for p in rules.outlets if not p.curated]
+    assert len(imported) > 900
+    assert all(p.ownership is None or p.reliability for p in imported)
+    assert all(r.source.startswith("State Media Matrix") for p in imported for r in p.reliability)
+
+
+def test_imported_profiles_leave_curated_domains_alone(rules):
+    curated = {registrable_domain(d) for p in rules.outlets if p.curated for d in p.domains}
+    for profile in rules.outlets:
+        if not profile.curated:
+            assert not {registrable_domain(d) for d in profile.domains} & curated, profile.id
+
+
+def test_search_by_domain_is_exact(rules):
+    assert [p.id for p in search_profiles(rules, "https://www.rt.com/news/1")] == ["rt"]
+    assert search_profiles(rules, "support.com") == []
+
+
+def test_search_by_name(rules):
+    assert "xinhua" in [p.id for p in search_profiles(rules, "xinhua")]
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared").is_dir() and not (ROOT.parent.parent / "shared").is_dir(),
+                    reason="the reference data lives outside the project")
+def test_import_script_reproduces_the_committed_files(tmp_path):
+    for run in ("a", "b"):
+        out = tmp_path / run
+        out.mkdir()
+        subprocess.run([sys.executable, str(TOOL), "--out", str(out)], check=True, capture_output=True)
+    for name in GENERATED:
+        first, second = (tmp_path / "a" / name).read_bytes(), (tmp_path / "b" / name).read_bytes()
+        assert first == second
+        assert first == (ROOT / "rules" / "outlets" / name).read_bytes(), f"{name} is stale: re-run {TOOL.name}"
+
+
+def test_perennial_pack_carries_its_attribution():
+    text = (ROOT / "rules" / "outlets" / "wikipedia-perennial.toml").read_text(encoding="utf-8")
+    assert "CC BY-SA 4.0" in text and "Perennial_sources" in text
+
+
+def _outlets_cli(capsys, *args: str) -> tuple[int, str]:
+    code = main(["outlets", *args])
+    return code, capsys.readouterr().out
+
+
+def test_outlets_command_json_lists_matches_with_sources(capsys):
+    code, out = _outlets_cli(capsys, "rt.com", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert [o["id"] for o in data["outlets"]] == ["rt"]
+    assert "state-controlled" in data["outlets"][0]["flags"]
+    assert all(r["source"] for r in data["outlets"][0]["reliability"])
+
+
+def test_outlets_command_without_match_exits_1(capsys):
+    assert _outlets_cli(capsys, "no-such-outlet-anywhere")[0] == 1
+
+
+def test_outlets_command_console_lists_profiles(capsys):
+    code, out = _outlets_cli(capsys, "--kind", "wire-agency", "--format", "json")
+    assert code == 0 and {"reuters", "ap", "xinhua", "efe"} <= {o["id"] for o in json.loads(out)["outlets"]}
+    code, out = _outlets_cli(capsys, "reuters")
+    assert code == 0 and "Reuters" in out

@@ -1,0 +1,142 @@
+"""Provenance facts and findings: outlet from text cues, dates, bylines, datelines, copies, wire
+carriage, relays, and a score that is the sum of its findings."""
+
+from __future__ import annotations
+
+import pytest
+
+from provenance.scoring import provenance_score
+
+
+def rules_fired(report) -> set[str]:
+    return {f.rule for f in report.findings}
+
+
+@pytest.mark.parametrize("head,iso", [
+    ("8 mar 2022 09:01 am", "2022-03-08"),
+    ("December 25, 2022", "2022-12-25"),
+    ("Posted 2023-09-19", "2023-09-19"),
+    ("Last update: 19-09-2023", "2023-09-19"),
+    ("12/25/2022", "2022-12-25"),
+])
+def test_absolute_dates_are_normalised(check, head, iso):
+    report = check(f"Council votes\n{head}\n\nThe council voted on the budget.")
+    assert report.facts.published == iso
+    assert "PV010" in rules_fired(report)
+
+
+def test_partial_date_is_partial_not_published(check):
+    report = check("Talks go on\n\nLisbon, Jun 4 (EFE).- The talks went on.")
+    assert report.facts.published is None
+    assert report.facts.published_partial == "--06-04"
+    assert "PV013" in rules_fired(report) and "PV010" not in rules_fired(report)
+
+
+@pytest.mark.parametrize("relative", ["access_time 2 hours ago", "Today", "Monday"])
+def test_relative_dates_do_not_count(check, relative):
+    report = check(f"Council votes\n{relative}\n\nThe council voted on the budget.")
+    assert report.facts.published is None and report.facts.published_partial is None
+    assert {"PV014", "PV091"} <= rules_fired(report)
+
+
+def test_body_dates_are_not_publication_dates(check):
+    body = "\n".join(["A paragraph of the story that goes on."] * 15)
+    report = check(f"Council votes\n\n{body}\nThe plant opened on March 3, 2001, he said.\n{body}")
+    assert report.facts.published is None
+
+
+@pytest.mark.parametrize("line,kind,name", [
+    ("By Staff, Agencies", "generic", "Staff, Agencies"),
+    ("By Jane Doe", "person", "Jane Doe"),
+    ("By Staff", "generic", "Staff"),
+])
+def test_bylines_named_or_generic(check, line, kind, name):
+    report = check(f"Council votes\n\n{line}\n\nThe council voted on the budget.")
+    assert report.facts.byline == name and report.facts.byline_kind == kind
+
+
+def test_dateline_place_and_credit(check):
+    report = check("Ties hold\n\nBeijing, Mar 7 (EFE).- Ties held, the minister said.")
+    assert report.facts.dateline_place == "Beijing" and report.facts.dateline_credit == "EFE"
+
+
+def test_agency_dateline_names_the_agency_from_text(check):
+    report = check("Rates held\n\nLONDON (Reuters) - The bank held rates on Thursday.")
+    assert report.outlet.id == "reuters" and report.outlet.domain == "reuters.com"
+
+
+def test_agency_credit_on_another_outlets_page_is_wire_carriage(check):
+    report = check("Rates held\n\nLONDON (Reuters) - The bank held rates on Thursday.",
+                   url="https://www.theguardian.com/business/1")
+    assert report.outlet.id == "guardian"
+    assert report.facts.wire == ["Reuters"]
+    assert report.facts.chain == ["The Guardian", "Reuters"]
+    assert "PV031" in rules_fired(report)
+
+
+def test_relay_of_an_agency(check):
+    report = check("Talks end\n\nThe talks ended on Monday, according to TASS, after two days.")
+    assert report.facts.relays == ["TASS"]
+
+
+def test_metadata_and_text_disagreeing_is_a_finding(check):
+    report = check("Talks resume — RT EN\n\nText of the story.", url="https://www.efe.com/news/1")
+    assert report.outlet.id == "efe"
+    conflict = [f for f in report.findings if f.rule == "PV002"]
+    assert conflict and "RT" in conflict[0].message
+
+
+def test_masthead_closing_the_title_line(check):
+    report = check("Senate passes the bill - The New York Times\n\nThe Senate passed the bill.")
+    assert report.outlet.id == "nytimes" and report.outlet.confidence >= 0.6
+
+
+def test_copyright_line_naming_a_domain(check):
+    report = check("A recipe for bread\n\nMix the flour.\n\n© 2012 Bakingcorner-example.com. All rights reserved.")
+    assert report.outlet.domain == "bakingcorner-example.com" and report.outlet.id is None
+
+
+def test_title_site_name_confirmed_by_a_written_domain(check):
+    report = check("Ten garden tips | The Greenpatch Diary\n\nTips follow. Visit greenpatchdiary.net for more.")
+    assert report.outlet.domain == "greenpatchdiary.net"
+
+
+def test_title_site_named_by_its_domain(check):
+    report = check("Ten garden tips | Greenpatch-Example.com\n\nTips follow.")
+    assert report.outlet.domain == "greenpatch-example.com"
+
+
+@pytest.mark.parametrize("text", [
+    "A story\n\nThe minister told Reuters the talks would go on.",
+    "A story\n\nCNN and the BBC both covered the talks.",
+    "A story\n\nRead more at sample-site.com and other-site.org.",
+])
+def test_weak_evidence_names_no_outlet(check, text):
+    assert check(text).outlet is None
+
+
+def test_domain_is_reported_for_any_url(check):
+    outlet = check("A story\n\nText.", url="https://blog.unprofiled-example.org/a").outlet
+    assert outlet.domain == "unprofiled-example.org" and outlet.id is None and outlet.name is None
+
+
+def test_flags_do_not_lower_the_score(check):
+    text = "A story\n8 mar 2022\n\nBy Jane Doe\n\nText of the story."
+    flagged = check(text, url="https://www.rt.com/news/1")
+    plain = check(text, url="https://www.bbc.co.uk/news/1")
+    assert flagged.outlet.flags and not {"state-controlled"} & set(plain.outlet.flags)
+    assert flagged.scores.provenance == plain.scores.provenance
+
+
+def test_score_is_the_sum_of_provenance_findings(check):
+    report = check("Talks resume — RT EN\n8 mar 2022\n\nBy Jane Doe\n\nText.\n\nSource link")
+    assert report.scores.provenance == provenance_score(report.findings)
+    explained = sum(f.points for f in report.findings if f.dimension == "provenance")
+    assert report.scores.provenance == round(min(100, max(0, explained)), 1)
+
+
+def test_republished_copy_chain_starts_with_the_republisher(check):
+    report = check("Talks resume — RT EN\n\nChina's Xinhua News Agency reported the talks.\n\nSource link",
+                   url="https://copies-example.net/a")
+    assert report.facts.republished
+    assert report.facts.chain == ["copies-example.net", "RT", "Xinhua News Agency"]
