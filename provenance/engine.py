@@ -51,6 +51,7 @@ _RE2_MAX_MEM = 128 << 20
 # Matches every text. RE2's Set reports a DFA that ran out of memory as "no match"; the sentinel
 # missing from the answer tells that apart, and the document is then confirmed in full.
 _SENTINEL = "(?:)"
+_SET_SIZE = 4
 
 # Characters whose full case fold is more than one character: RE2's simple folding cannot see them.
 # All of them lie in the Basic Multilingual Plane (a test checks this for the running Python).
@@ -191,6 +192,16 @@ def _prefilter_pattern(sig: CompiledSignature) -> str | None:
     return pattern
 
 
+def _compiled_set(patterns: list[tuple[int, str]]) -> tuple[re2.Set, list[int]]:
+    """An RE2 Set of ``patterns`` after the sentinel, and its slot -> signature index map."""
+    found = re2.Set.SearchSet(_re2_options())
+    found.Add(_SENTINEL)
+    for _, pattern in patterns:
+        found.Add(pattern)
+    found.Compile()
+    return found, [-1, *(index for index, _ in patterns)]
+
+
 class ReferenceEngine:
     """Every signature tried on every document: the yardstick."""
 
@@ -223,24 +234,23 @@ class PrefilterEngine(ReferenceEngine):
 
     def __init__(self, signatures: Iterable[CompiledSignature]):
         super().__init__(signatures)
-        self._set = re2.Set.SearchSet(_re2_options())
-        self._set.Add(_SENTINEL)
-        self._slots: list[int] = [-1]  # RE2 set index -> signature index (0: the sentinel)
         self._locators: dict[int, re2._Regexp] = {}  # signature index -> its RE2 copy, for line scope
         always: list[int] = []
         caseless: list[int] = []
+        patterns: list[tuple[int, str]] = []
         for index, sig in enumerate(self.signatures):
             pattern = _prefilter_pattern(sig)
             if pattern is None:
                 always.append(index)
                 continue
-            self._set.Add(pattern)
-            self._slots.append(index)
+            patterns.append((index, pattern))
             if sig.rule.scope == "line":
                 self._locators[index] = re2.compile(pattern, _re2_options())
             if is_caseless(sig):
                 caseless.append(index)
-        self._set.Compile()
+        # Several small Sets, not one: one DFA over every Unicode-class-heavy pattern outgrows its
+        # memory and thrashes (1 MB/s with 44 signatures), while sets of four stay near 20 MB/s all told.
+        self._sets = [_compiled_set(patterns[i:i + _SET_SIZE]) for i in range(0, len(patterns), _SET_SIZE)]
         self.always = frozenset(always)
         self.caseless = frozenset(caseless)
 
@@ -257,11 +267,12 @@ class PrefilterEngine(ReferenceEngine):
                 return [(i, None) for i in range(len(self.signatures))]
             if self.caseless:
                 fold_lines = {doc.line_at(m.start()) for m in _FULL_FOLD.finditer(doc.text)}
-        matched = self._set.Match(doc.utf8) or ()
-        if 0 not in matched:
-            return [(i, None) for i in range(len(self.signatures))]
         chosen = set(self.always)
-        chosen.update(self._slots[i] for i in matched if i)
+        for found, slots in self._sets:
+            matched = found.Match(doc.utf8) or ()
+            if 0 not in matched:
+                return [(i, None) for i in range(len(self.signatures))]
+            chosen.update(slots[i] for i in matched if i)
         if fold_lines:
             chosen |= self.caseless
         return [(i, self._lines_for(i, doc, fold_lines)) for i in sorted(chosen)]

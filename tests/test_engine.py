@@ -154,7 +154,7 @@ def test_a_set_that_gives_up_falls_back_to_every_signature(rules, monkeypatch):
         def Match(data):
             return None
 
-    monkeypatch.setattr(engine, "_set", GaveUp())
+    monkeypatch.setattr(engine, "_sets", [(GaveUp(), [-1])])
     assert engine.candidates(doc) == rules.signatures
     assert engine.hits(doc) == expected
 
