@@ -52,6 +52,9 @@ _RE2_MAX_MEM = 128 << 20
 # missing from the answer tells that apart, and the document is then confirmed in full.
 _SENTINEL = "(?:)"
 _SET_SIZE = 4
+# A line locator is one RE2 object per signature: a small DFA budget keeps dozens of them from
+# holding a hundred megabytes; past it RE2 finishes the search with its NFA, slower but exact.
+_LOCATOR_MAX_MEM = 16 << 20
 
 # Characters whose full case fold is more than one character: RE2's simple folding cannot see them.
 # All of them lie in the Basic Multilingual Plane (a test checks this for the running Python).
@@ -165,9 +168,9 @@ def _escape(source: str, i: int, in_class: bool) -> tuple[str, int]:
     return source[i:i + 2], i + 2
 
 
-def _re2_options() -> re2.Options:
+def _re2_options(max_mem: int = _RE2_MAX_MEM) -> re2.Options:
     options = re2.Options()
-    options.max_mem = _RE2_MAX_MEM
+    options.max_mem = max_mem
     options.log_errors = False
     return options
 
@@ -245,7 +248,7 @@ class PrefilterEngine(ReferenceEngine):
                 continue
             patterns.append((index, pattern))
             if sig.rule.scope == "line":
-                self._locators[index] = re2.compile(pattern, _re2_options())
+                self._locators[index] = re2.compile(pattern, _re2_options(_LOCATOR_MAX_MEM))
             if is_caseless(sig):
                 caseless.append(index)
         # Several small Sets, not one: one DFA over every Unicode-class-heavy pattern outgrows its
