@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO
 
 
 class OutputError(Exception):
@@ -58,3 +58,23 @@ def _mode_for(path: Path) -> int:
 def write_atomic(path: Path, text: str) -> None:
     with atomic_writer(path) as handle:
         handle.write(text)
+
+
+@contextmanager
+def open_atomic(path: Path, binary: bool = False) -> Iterator[IO]:
+    """A handle (bytes with ``binary``) whose content replaces ``path`` only when the block ends
+    without an error; for outputs that are not one text, such as gzip streams."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as handle:
+            yield handle
+        os.chmod(tmp, _mode_for(path))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

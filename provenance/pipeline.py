@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING
 
 from provenance import suppress
 from provenance.analyzers import Context, attribution, collect_hits, make_finding, provenance, residue
@@ -11,6 +13,9 @@ from provenance.document import Document
 from provenance.report import DocumentReport, Finding, ReadError
 from provenance.rulepack import RuleSet
 from provenance.scoring import residue_points, score
+
+if TYPE_CHECKING:
+    from provenance.templates import TemplateCounts
 
 
 def _reading_findings(ctx: Context) -> Iterator[Finding]:
@@ -33,15 +38,18 @@ def _with_residue_points(doc: Document, found: list[Finding], lines: set[int]) -
     return value, priced
 
 
-def check_document(doc: Document, rules: RuleSet, settings: Settings) -> DocumentReport:
-    """The report of ``doc``; rules suppressed on its path (settings' ``ignore``) do not run."""
-    report = _check(doc, rules, settings)
-    return suppress.apply(doc, report, rules, settings, _check) if settings.ignore else report
+def check_document(doc: Document, rules: RuleSet, settings: Settings,
+                   templates: TemplateCounts | None = None) -> DocumentReport:
+    """The report of ``doc``; rules suppressed on its path (settings' ``ignore``) do not run.
+    ``templates`` are the corpus pre-pass counts (``provenance.templates``), if any."""
+    check = partial(_check, templates=templates)
+    report = check(doc, rules, settings)
+    return suppress.apply(doc, report, rules, settings, check) if settings.ignore else report
 
 
-def _check(doc: Document, rules: RuleSet, settings: Settings) -> DocumentReport:
+def _check(doc: Document, rules: RuleSet, settings: Settings, templates: TemplateCounts | None = None) -> DocumentReport:
     hits, overruns = collect_hits(doc, rules, settings.regex_timeout, settings.engine)
-    ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns)
+    ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns, templates=templates)
     res = residue.analyze(ctx)
     _, residue_findings = _with_residue_points(doc, res.findings, res.lines)
     prov = provenance.analyze(ctx)
@@ -61,6 +69,7 @@ def doc_blocked(findings: list[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
 
 
-def check_all(items: Iterable[Document | ReadError], rules: RuleSet, settings: Settings) -> Iterator[DocumentReport | ReadError]:
+def check_all(items: Iterable[Document | ReadError], rules: RuleSet, settings: Settings,
+              templates: TemplateCounts | None = None) -> Iterator[DocumentReport | ReadError]:
     for item in items:
-        yield item if isinstance(item, ReadError) else check_document(item, rules, settings)
+        yield item if isinstance(item, ReadError) else check_document(item, rules, settings, templates)

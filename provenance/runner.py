@@ -13,8 +13,10 @@ with the digests it ran under, so a repeated shard with the same rules and setti
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import pickle
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -131,13 +133,14 @@ class Outcome:
         return self.report
 
 
-def check_item(item: Item, rules: RuleSet, settings: Settings) -> Outcome:
-    report = item if isinstance(item, ReadError) else pipeline.check_document(item, rules, settings)
+def check_item(item: Item, rules: RuleSet, settings: Settings, templates=None) -> Outcome:
+    report = item if isinstance(item, ReadError) else pipeline.check_document(item, rules, settings, templates)
     passed = isinstance(report, DocumentReport) and report.passed
     return Outcome(render_line(report), passed, report)
 
 
 _WORKER: dict[str, tuple[Settings, RuleSet]] = {}
+_TEMPLATES: list = [None]  # the corpus pre-pass counts this process checks with
 
 
 def rules_for(settings: Settings) -> RuleSet:
@@ -150,17 +153,19 @@ def rules_for(settings: Settings) -> RuleSet:
     return _WORKER[key][1]
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, templates) -> None:
     rules_for(settings)
+    _TEMPLATES[0] = templates
 
 
 def _check_chunk(settings: Settings, items: list[Item]) -> list[tuple[str, bool]]:
     rules = rules_for(settings)
-    return [(o.line, o.passed) for o in (check_item(i, rules, settings) for i in items)]
+    return [(o.line, o.passed) for o in (check_item(i, rules, settings, _TEMPLATES[0]) for i in items)]
 
 
-def check_unit(unit: Unit, settings: Settings) -> list[tuple[str, bool]]:
+def check_unit(unit: Unit, settings: Settings, templates=None) -> list[tuple[str, bool]]:
     """The shard function: every report of one input unit (what a Ray task runs)."""
+    _TEMPLATES[0] = templates
     return _check_chunk(settings, list(read_unit(unit, settings.max_bytes)))
 
 
@@ -180,12 +185,12 @@ def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
 class _Inline(Executor):
     """Runs each chunk at once in this process, keeping the reports themselves (no parsing back)."""
 
-    def __init__(self, rules: RuleSet):
-        self.rules = rules
+    def __init__(self, rules: RuleSet, templates=None):
+        self.rules, self.templates = rules, templates
 
     def submit(self, fn, settings, items):  # noqa: D102 - same contract as Executor.submit
         future: Future = Future()
-        future.set_result([check_item(i, self.rules, settings) for i in items])
+        future.set_result([check_item(i, self.rules, settings, self.templates) for i in items])
         return future
 
 
@@ -201,8 +206,10 @@ class _Pending:
 class Runner:
     """Checks a stream of items in order, with an optional cache and process pool."""
 
-    def __init__(self, settings: Settings, rules: RuleSet, jobs: int = 1, cache: ResultCache | None = None):
+    def __init__(self, settings: Settings, rules: RuleSet, jobs: int = 1, cache: ResultCache | None = None,
+                 templates=None):
         self.settings, self.rules, self.jobs, self.cache = settings, rules, max(1, jobs), cache
+        self.templates = templates
 
     def outcomes(self, items: Iterable[Item]) -> Iterator[Outcome]:
         chunks = _chunks(items)
@@ -211,13 +218,14 @@ class Runner:
             return
         second = next(chunks, None)
         if second is None or self.jobs == 1:
-            yield from self._run(_Inline(self.rules), _prepend(first, second, chunks), window=1)
+            yield from self._run(_Inline(self.rules, self.templates), _prepend(first, second, chunks), window=1)
             return
         _WORKER.clear()
         _WORKER[self.settings.model_dump_json()] = (self.settings, self.rules)  # forked workers inherit it
+        _TEMPLATES[0] = self.templates
         context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
         with ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker,
-                                 initargs=(self.settings,)) as pool:
+                                 initargs=(self.settings, self.templates)) as pool:
             yield from self._run(pool, _prepend(first, second, chunks), window=2 * self.jobs)
 
     def _run(self, executor: Executor, chunks: Iterable[list[Item]], window: int) -> Iterator[Outcome]:
@@ -263,7 +271,7 @@ def _prepend(first, second, rest):
 RAY_RETRIES = 3
 
 
-def ray_outcomes(unit_list: Iterable[Unit], settings: Settings, address: str | None) -> Iterator[Outcome]:
+def ray_outcomes(unit_list: Iterable[Unit], settings: Settings, address: str | None, templates=None) -> Iterator[Outcome]:
     """One Ray task per unit, each retried on failure; results come back in input order."""
     try:
         import ray
@@ -277,7 +285,7 @@ def ray_outcomes(unit_list: Iterable[Unit], settings: Settings, address: str | N
         window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
         pending: deque = deque()
         for unit in unit_list:
-            pending.append(remote.remote(unit, settings))
+            pending.append(remote.remote(unit, settings, templates))
             if len(pending) >= window:
                 yield from (Outcome(*r) for r in ray.get(pending.popleft()))
         while pending:
@@ -289,7 +297,7 @@ def ray_outcomes(unit_list: Iterable[Unit], settings: Settings, address: str | N
 
 # --- a whole run -----------------------------------------------------------------------------------
 
-def open_cache(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> ResultCache | None:
+def open_cache(args: argparse.Namespace, settings: Settings, rules: RuleSet, templates=None) -> ResultCache | None:
     if args.no_cache or args.executor == "ray" or (os.environ.get(NO_CACHE_ENV) and not args.cache_dir):
         return None
     folder = args.cache_dir or default_cache_dir()
@@ -298,7 +306,10 @@ def open_cache(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> 
               file=sys.stderr)
         return None
     try:
-        return ResultCache(folder, namespace(rules.digest, settings))
+        space = namespace(rules.digest, settings)
+        if templates is not None:  # the corpus pre-pass changes reports: its counts are part of the key
+            space = hashlib.sha256(space.encode() + pickle.dumps(templates)).hexdigest()
+        return ResultCache(folder, space)
     except OSError as exc:
         print(f"provenance: note: cannot use the cache folder {folder} ({exc}); running without it", file=sys.stderr)
         return None
@@ -308,16 +319,16 @@ Judge = Callable[[Iterable[DocumentReport | ReadError]], Iterable[DocumentReport
 
 
 def reports(args: argparse.Namespace, settings: Settings, rules: RuleSet, documents: Iterable[Item],
-            cache: ResultCache | None = None) -> Iterator[DocumentReport | ReadError]:
+            cache: ResultCache | None = None, templates=None) -> Iterator[DocumentReport | ReadError]:
     """The report of every document, in input order: on this machine, or on Ray (which reads the
     input files on its workers, so it takes ``args.paths`` rather than ``documents``)."""
     if args.executor == "ray":
         if getattr(args, "since", None):
             raise ConfigError("--since cannot be used with --executor ray")
-        outcomes = ray_outcomes(units(args.paths), settings, args.address)
+        outcomes = ray_outcomes(units(args.paths), settings, args.address, templates)
     else:
         jobs = args.jobs if args.jobs is not None else available_cores()
-        outcomes = Runner(settings, rules, jobs, cache).outcomes(documents)
+        outcomes = Runner(settings, rules, jobs, cache, templates).outcomes(documents)
     return (o.item() for o in outcomes)
 
 
@@ -338,7 +349,7 @@ def write_jsonl(results: Iterable[DocumentReport | ReadError], output: Path | No
 
 
 def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cache: ResultCache | None,
-              judge: Judge = lambda items: items) -> int:
+              judge: Judge = lambda items: items, templates=None) -> int:
     """Check one shard into ``--output DIR``; a shard already done under the same digests is skipped.
     ``judge`` is the CI gate's verdict on each report, as in an unsharded run."""
     shard, folder = args.shard, args.output
@@ -361,7 +372,8 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
                 counts[-1] += 1
                 yield item
 
-    exit_code = write_jsonl(judge(reports(args, settings, rules, items(), cache)), folder / f"{shard.stem}.jsonl")
+    exit_code = write_jsonl(judge(reports(args, settings, rules, items(), cache, templates)),
+                            folder / f"{shard.stem}.jsonl")
     marker = {**expected, "shard": [shard.index, shard.count], "threshold": settings.threshold,
               "inputs": [str(p) for p in args.paths], "units": counts, "exit": exit_code}
     write_atomic(marker_path, json.dumps(marker, indent=1) + "\n")

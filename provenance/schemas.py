@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, TypeAdapter
 
 from provenance.baseline import Baseline
+from provenance.clean import CleanMap
 from provenance.quoteindex import QuoteIndex
 from provenance.report import CorpusReport, DocumentReport, ErrorRecord
 from provenance.rulemodels import RulePack
@@ -33,6 +34,7 @@ def generated() -> dict[str, dict]:
         "document-report.schema.json": DocumentReport,
         "quote-index.schema.json": QuoteIndex,
         "baseline.schema.json": Baseline,
+        "clean-map.schema.json": CleanMap,
     }
     out = {name: _schema(model.__name__, model.model_json_schema()) for name, model in models.items()}
     out["report-line.schema.json"] = _schema("ReportLine", line)
@@ -41,6 +43,11 @@ def generated() -> dict[str, dict]:
 
 def render(schema: dict) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def render_model(model: BaseModel) -> str:
+    """A model as the JSON the tool writes: indented, keys in model order, UTF-8 kept."""
+    return model.model_dump_json(indent=2) + "\n"
 
 
 def write_all(directory: Path) -> list[Path]:

@@ -83,11 +83,11 @@ def test_a_run_that_breaks_halfway_leaves_the_previous_jsonl_report(corpus, tmp_
     calls = []
     real_check = pipeline.check_document
 
-    def break_on_second(doc, rules, settings):
+    def break_on_second(doc, rules, settings, *templates):
         calls.append(doc.id)
         if len(calls) == 2:
             raise RuntimeError("analyzer exploded")
-        return real_check(doc, rules, settings)
+        return real_check(doc, rules, settings, *templates)
 
     monkeypatch.setattr(pipeline, "check_document", break_on_second)
     assert main(["check", str(corpus), "--format", "jsonl", "--output", str(output)]) == 3
@@ -104,7 +104,7 @@ def test_an_output_that_cannot_be_written_is_one_line_and_exit_2(corpus, tmp_pat
 
 
 def test_an_internal_error_is_one_line_naming_the_full_report(corpus, monkeypatch, capsys):
-    def explode(doc, rules, settings):
+    def explode(doc, rules, settings, *templates):
         raise KeyError("an analyzer bug")
 
     monkeypatch.setattr(pipeline, "check_document", explode)

@@ -66,6 +66,36 @@ def test_no_quote_starts_or_ends_inside_a_word(seed_reports, texts):
             assert not (q.end < len(text) - 1 and text[q.end] in "’'" and text[q.end + 1].isalpha()), (doc, q.text)
 
 
+# Every residue line of each seed, by line number; every other non-blank line is article text.
+SEED_RESIDUE = {
+    EFE: {24, 26},
+    RT1: {27, 29},
+    RT2: {13, 15, 17, 25, 27},
+    TABLOID: {41, 42, 43, 44, 45},
+    AHED: {1, 3, 5, 6, 7, 8, 12, 13, 14, 38, 40, 42, 43, 45, 47, 48, 50, 52, 53, 55, 57, 58, 60, 62, 64, 65, 67, 69, 71},
+}
+
+
+@pytest.mark.parametrize("doc", sorted(SEED_RESIDUE))
+def test_seed_residue_exactly(seed_reports, texts, doc):
+    lines = texts[doc].split("\n")
+    flagged = {n for f in seed_reports[doc].findings if f.dimension == "residue"
+               for n in range(f.line, f.end_line + 1) if lines[n - 1].strip()}
+    assert flagged - SEED_RESIDUE[doc] == set(), "article lines flagged"
+    assert SEED_RESIDUE[doc] - flagged == set(), "residue lines missed"
+
+
+@pytest.mark.parametrize("doc", sorted(SEED_RESIDUE))
+def test_seed_cleaning_is_idempotent(rules, texts, doc):
+    from provenance.clean import clean_document
+    from provenance.config import Settings
+    from provenance.document import Document
+    once = clean_document(Document(id=doc, path=doc, text=texts[doc]), rules, Settings())
+    assert {r.line for r in once.removed} == SEED_RESIDUE[doc]
+    twice = clean_document(Document(id=doc, path=doc, text=once.text), rules, Settings())
+    assert twice.text == once.text and twice.removed == []
+
+
 def _who(quote) -> str | None:
     """The fullest name a quote is given: its resolved name, else its speaker as written."""
     span = quote.resolved or quote.speaker

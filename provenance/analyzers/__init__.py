@@ -8,6 +8,7 @@ The pipeline runs them in a fixed order (residue, provenance, attribution) over 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from provenance.document import Document
 from provenance.engine import DEFAULT_ENGINE, build_engine
@@ -15,6 +16,9 @@ from provenance.matcher import Hit
 from provenance.report import Finding
 from provenance.rulemodels import Detector, Signature
 from provenance.rulepack import RuleSet
+
+if TYPE_CHECKING:
+    from provenance.templates import TemplateCounts
 
 
 @dataclass
@@ -24,6 +28,7 @@ class Context:
     hits: list[Hit]
     residue_lines: set[int] = field(default_factory=set)
     overruns: list[str] = field(default_factory=list)
+    templates: TemplateCounts | None = None  # lines recurring across the corpus (provenance.templates)
 
     def hits_for(self, dimension: str) -> list[Hit]:
         return [h for h in self.hits if h.signature.dimension == dimension]

@@ -1,7 +1,8 @@
 """Residue: lines the scraper kept from around the article (navigation, share buttons, footers...).
 
 Every decision covers whole lines and names the rule that made it. Signature hits decide first;
-structural detectors (their thresholds in ``rules/residue/*.toml``) catch what phrases cannot.
+structural detectors (``provenance/detectors/``, their thresholds in ``rules/residue/*.toml``) catch
+what phrases cannot, and the context classifier runs last, reading everything decided before it.
 """
 
 from __future__ import annotations
@@ -9,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import regex
-
 from provenance.analyzers import Context, make_finding
-from provenance.document import Document, Line
+from provenance.detectors import AFTER_EVIDENCE, DETECTORS
+from provenance.detectors.page import Page, Params, build_page
 from provenance.report import Finding
 from provenance.rulemodels import Detector
+from provenance.rulepack import RuleSet
 
-_WORD = regex.compile(r"\w+")
+STOPWORDS_PREFIX = "stopwords-"
 
 
 @dataclass
@@ -25,26 +26,10 @@ class ResidueResult:
     lines: set[int]
 
 
-def _key(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
-
-
-def repeated_lines(doc: Document, rule: Detector) -> Iterator[list[Line]]:
-    """Later copies of a line that already appeared (headlines repeated two or three times)."""
-    min_chars = int(rule.params.get("min_chars", 12))
-    seen: set[str] = set()
-    for line in doc.lines:
-        key = _key(line.text)
-        if len(key) < min_chars:
-            continue
-        if key in seen:
-            yield [line]
-        seen.add(key)
-
-
-DETECTORS = {
-    "repeated-line": repeated_lines,
-}
+def stoplists(rules: RuleSet) -> dict[str, frozenset[str]]:
+    """Language code -> stopwords, from the ``stopwords-XX`` lexicons."""
+    return {name[len(STOPWORDS_PREFIX):]: frozenset(w.casefold() for w in lex.words)
+            for name, lex in rules.lexicons.items() if name.startswith(STOPWORDS_PREFIX)}
 
 
 def _signature_findings(ctx: Context) -> Iterator[Finding]:
@@ -52,17 +37,25 @@ def _signature_findings(ctx: Context) -> Iterator[Finding]:
         yield make_finding(hit.signature, ctx.doc, hit.start, hit.end, whole_lines=True)
 
 
-def _detector_findings(ctx: Context) -> Iterator[Finding]:
-    for rule in ctx.rules.detectors:
-        detect = DETECTORS.get(rule.detector) if rule.dimension == "residue" else None
-        if detect is None:
-            continue
-        for lines in detect(ctx.doc, rule):
-            yield make_finding(rule, ctx.doc, lines[0].start, lines[-1].end, whole_lines=True)
+def _residue_detectors(ctx: Context, late: bool) -> list[Detector]:
+    return [r for r in ctx.rules.detectors
+            if r.dimension == "residue" and r.detector in DETECTORS and (r.detector in AFTER_EVIDENCE) == late]
+
+
+def _detector_findings(page: Page, rules: list[Detector]) -> Iterator[Finding]:
+    for rule in rules:
+        for decision in DETECTORS[rule.detector](page, Params(rule)):
+            start, end = page.doc.line_span(decision.first, decision.last)
+            yield make_finding(rule, page.doc, start, end, message=f"{rule.message} ({decision.reason})",
+                               whole_lines=True)
+
+
+def _covered(findings: list[Finding]) -> set[int]:
+    return {n for f in findings for n in range(f.line, f.end_line + 1)}
 
 
 def _first_decision_per_line(findings: list[Finding]) -> list[Finding]:
-    """One finding per line: signatures first (they are the most specific), then detectors."""
+    """One finding per line: signatures first (they are the most specific), then detectors in id order."""
     kept: list[Finding] = []
     covered: set[int] = set()
     for f in findings:
@@ -75,7 +68,13 @@ def _first_decision_per_line(findings: list[Finding]) -> list[Finding]:
 
 
 def analyze(ctx: Context) -> ResidueResult:
-    found = _first_decision_per_line([*_signature_findings(ctx), *_detector_findings(ctx)])
-    lines = {n for f in found for n in range(f.line, f.end_line + 1)}
+    lookup = ctx.templates.lookup_for(ctx.doc) if ctx.templates is not None else None
+    page = build_page(ctx.doc, ctx.rules.memo("residue-stoplists", stoplists), lookup)
+    found = list(_signature_findings(ctx))
+    found += _detector_findings(page, _residue_detectors(ctx, late=False))
+    page.decided = _covered(found)
+    found += _detector_findings(page, _residue_detectors(ctx, late=True))
+    kept = _first_decision_per_line(found)
+    lines = _covered(kept)
     ctx.residue_lines |= lines
-    return ResidueResult(found, lines)
+    return ResidueResult(kept, lines)

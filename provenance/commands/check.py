@@ -25,6 +25,7 @@ from provenance.renderers import console as console_renderer
 from provenance.renderers.jsonout import render_line
 from provenance.report import DocumentReport, ReadError
 from provenance.sources import corpus_root_holding
+from provenance.templates import corpus_templates
 
 FORMATS = ("console", "jsonl", *CORPUS_RENDERERS)
 
@@ -37,6 +38,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--output", type=Path, metavar="FILE", help="write the report here (atomically) instead of stdout")
     add_threshold_option(p)
     p.add_argument("--quiet", action="store_true", help="console: a one-line summary only")
+    p.add_argument("--no-templates", action="store_false", dest="templates", default=None,
+                   help="skip the corpus pre-pass that finds lines recurring across an outlet's documents")
     add_output_options(p)
     add_gate_options(p)
     add_rule_options(p)
@@ -88,12 +91,14 @@ def run(args: argparse.Namespace) -> int:
     settings, rules = settings_and_rules(args, args.paths[0])
     settings = runner.settings_for_run(args, settings)
     gate = gate_run(args, settings, rules)
-    cache = runner.open_cache(args, settings, rules)
+    templates = corpus_templates(select_documents(args.paths, args.since, settings.max_bytes), settings, rules,
+                                 args.templates)
+    cache = runner.open_cache(args, settings, rules, templates)
     if args.shard is not None:
-        return runner.run_shard(args, settings, rules, cache, gate.judge_all)
+        return runner.run_shard(args, settings, rules, cache, gate.judge_all, templates)
     extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet)
     documents = select_documents(args.paths, args.since, settings.max_bytes)
-    results = extras.collect(gate.judge_all(runner.reports(args, settings, rules, documents, cache)))
+    results = extras.collect(gate.judge_all(runner.reports(args, settings, rules, documents, cache, templates)))
     code = _report(args, results, settings, rules)
     extras.write()
     gate.finish()

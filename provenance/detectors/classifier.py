@@ -1,0 +1,174 @@
+"""context-classifier: each block is judged from its own features, then the doubtful ones from
+their neighbours and their place, as jusText does with paragraphs, but on text alone.
+
+0. Hard-wrapped lines (a line without a sentence end followed by one starting in lower case, or a
+   line ending in a comma or hyphen) are joined into one block first, and blocks are judged.
+1. Each block gets a class: ``good`` (long with many stopwords, or a sentence of some length),
+   ``near`` (enough stopwords), ``short`` (too short to judge) or ``bad``. Lines another rule already
+   called residue are ``bad`` anchors; with ``anchors_only`` the other bad and near blocks are only
+   doubtful (short and good), so nothing is removed on its own features alone.
+2. Runs of text: a running weight over the blocks (good adds, doubtful and bad subtract) marks each
+   run that reaches ``region_min_score``; when those runs hold ``region_min_char_share`` of the
+   characters, doubtful blocks outside every run are bad. List entries and code never are.
+3. ``near`` blocks are good unless the nearest good-or-bad block on both sides is bad; ``short``
+   blocks take the class of their neighbours when both sides agree (beyond the text counts as bad
+   with ``edges_are_residue``). Mixed neighbours leave a block alone.
+
+Only ``bad`` blocks that no other rule decided are reported, with the features that decided. The
+headline (``Page.headline``) and code lines (``code_pattern``) are never reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from provenance.detectors.page import Decision, LineInfo, Page, Params, line_info
+
+GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
+_CONTINUES = regex.compile(r"^[\p{Ll}(]")
+_OPEN_END = regex.compile(r"[,\-–(]$")
+
+
+def _wrapped(line: LineInfo, after: LineInfo) -> bool:
+    return after.number == line.number + 1 and (
+        bool(_OPEN_END.search(line.text)) or (not line.sentence_end and bool(_CONTINUES.match(after.text))))
+
+
+def blocks(page: Page) -> list[list[LineInfo]]:
+    """Runs of hard-wrapped lines that make one paragraph; every other line is a block alone."""
+    out: list[list[LineInfo]] = []
+    for line in page.lines:
+        if out and _wrapped(out[-1][-1], line) and out[-1][-1].number not in page.decided and line.number not in page.decided:
+            out[-1].append(line)
+        else:
+            out.append([line])
+    return out
+
+
+def block_info(block: list[LineInfo], page: Page) -> LineInfo:
+    if len(block) == 1:
+        return block[0]
+    joined = line_info(block[0].number, " ".join(line.text for line in block), page.stopwords)
+    return joined
+
+
+def initial_class(line: LineInfo, p: dict[str, float], decided: set[int]) -> str:
+    if line.number in decided:
+        return BAD
+    if line.spaceless:
+        return GOOD if line.sentence_end else SHORT
+    if line.chars >= p["good_chars"] and line.stop_share >= p["good_stop_share"]:
+        return GOOD
+    if line.sentence_end and line.words >= p["sentence_words"] and line.stop_share >= p["sentence_stop_share"]:
+        return GOOD
+    if line.chars < p["short_chars"]:
+        return SHORT
+    if line.stop_share >= p["near_stop_share"]:
+        return NEAR
+    if line.chars >= p["long_chars"] and line.stop_share >= p["long_min_stop_share"]:
+        return NEAR
+    return BAD
+
+
+def _nearest(classes: list[str], i: int, step: int, skip: tuple[str, ...]) -> str:
+    j = i + step
+    while 0 <= j < len(classes):
+        if classes[j] not in skip:
+            return classes[j]
+        j += step
+    return BAD
+
+
+def _neighbour_classes(classes: list[str], skip: tuple[str, ...], edge: str) -> list[tuple[str, str]]:
+    """For each line, the nearest class not in ``skip`` above and below (beyond the text: ``edge``), in two passes."""
+    above, below = [edge] * len(classes), [edge] * len(classes)
+    last = edge
+    for i, c in enumerate(classes):
+        above[i] = last
+        if c not in skip:
+            last = c
+    last = edge
+    for i in range(len(classes) - 1, -1, -1):
+        below[i] = last
+        if classes[i] not in skip:
+            last = classes[i]
+    return list(zip(above, below))
+
+
+def main_regions(classes: list[str], sizes: list[int], weights: dict[str, float], line_cost: float,
+                 min_score: float) -> list[bool]:
+    """Which blocks lie in a run of text: scanning once, a running weight (good blocks add their
+    size, doubtful and bad ones subtract theirs plus a cost per line) restarts when it drops to zero,
+    and each run up to its peak is text when the peak reaches ``min_score``; several runs may qualify
+    (a blog page with several posts), as in body-text extraction by maximum subsequences."""
+    inside = [False] * len(classes)
+    total, start, best, best_end = 0.0, 0, 0.0, -1
+
+    def close() -> None:
+        if best_end >= 0 and best >= min_score:
+            inside[start: best_end + 1] = [True] * (best_end + 1 - start)
+
+    for i, (c, size) in enumerate(zip(classes, sizes)):
+        if total <= 0:
+            close()
+            total, start, best, best_end = 0.0, i, 0.0, -1
+        total += weights[c] * size - (line_cost if weights[c] <= 0 else 0.0)
+        if total > best:
+            best, best_end = total, i
+    close()
+    return inside
+
+
+def revise(classes: list[str], edge: str) -> list[str]:
+    out = list(classes)
+    for i, (up, down) in enumerate(_neighbour_classes(classes, (SHORT, NEAR), edge)):
+        if classes[i] == NEAR:
+            out[i] = BAD if up == BAD and down == BAD else GOOD
+    final = list(out)
+    for i, (up, down) in enumerate(_neighbour_classes(out, (SHORT,), edge)):
+        if out[i] == SHORT and up == down:
+            final[i] = up
+    return final
+
+
+def _why(line: LineInfo, first: str) -> str:
+    punct = "ends a sentence" if line.sentence_end else "no sentence end"
+    return (f"{first}: {line.words} words, {line.chars} characters, {line.stop_share:.0%} stopwords, "
+            f"{line.capital_share:.0%} capitalised, {punct}")
+
+
+def detect(page: Page, params: Params) -> Iterator[Decision]:
+    if page.language is None:
+        return
+    keys = ("good_chars", "good_stop_share", "sentence_words", "sentence_stop_share", "short_chars",
+            "near_stop_share", "long_chars", "long_min_stop_share")
+    p = {k: params.float(k) for k in keys}
+    units = blocks(page)
+    infos = [block_info(b, page) for b in units]
+    first = [BAD if any(x.number in page.decided for x in b) else initial_class(i, p, page.decided)
+             for b, i in zip(units, infos)]
+    if first.count(GOOD) < params.int("min_good_blocks"):
+        return
+    if params.bool("anchors_only"):
+        first = [c if c == GOOD or b[0].number in page.decided or any(x.number in page.decided for x in b)
+                 else (GOOD if c == NEAR else SHORT) for b, c in zip(units, first)]
+    entry = regex.compile(params.words("list_entry_pattern")[0])
+    code = regex.compile(params.words("code_pattern")[0])
+    entries = [info.bullet or bool(entry.search(info.text)) or bool(code.search(info.text)) for info in infos]
+    weights = {GOOD: 1.0, NEAR: params.float("region_near_weight"), SHORT: -params.float("region_short_weight"),
+               BAD: -params.float("region_bad_weight")}
+    sizes = [i.chars for i in infos]
+    inside = main_regions(first, sizes, weights, params.float("region_line_cost"), params.float("region_min_score"))
+    if sum(size for size, kept in zip(sizes, inside) if kept) >= params.float("region_min_char_share") * sum(sizes):
+        first = [BAD if not kept and c != GOOD and not listed else c
+                 for c, kept, listed in zip(first, inside, entries)]
+    final = revise(first, BAD if params.bool("edges_are_residue") else GOOD)
+    headline = page.headline(params.int("headline_max_words"))
+    for block, info, before, after in zip(units, infos, first, final):
+        if code.search(info.text):
+            continue  # code in a technical article: no stopwords, but text
+        if after == BAD and block[0].number not in page.decided and block[0].number != headline:
+            label = "low-content line" if before == BAD else f"{before} line among residue"
+            yield Decision(block[0].number, block[-1].number, _why(info, label))

@@ -1,0 +1,84 @@
+"""line-score: a weighted score per line from its own features and its neighbours', smoothed with
+the neighbours' scores, then a threshold; every weight is a param in the rule file.
+
+Features of a line: log of its length, share of stopwords, ends a sentence, share of capitalised
+words, share of letters and of digits, has separators, starts like a list item, already residue by
+another rule; the same length, stopword, sentence-end and residue features of the line above and
+below (the text's edges count as residue); its relative position and whether it is in the first or
+last ``edge_share`` of the lines. The logistic of the weighted sum is the chance that the line is
+residue. Lines that look like code (``code_pattern``: shell prompts, braces, calls, SQL) are never
+judged here: code in a technical article has no stopwords but is text. Lines longer than
+``max_chars`` are never judged here either: a long line wrongly removed costs
+the most, and long residue has phrases other rules know. The message names the features that
+pushed the line hardest.
+
+The weights shipped were fitted by logistic regression on a training split of human line labels
+(TurkuNLP English web text) and rounded; they are data, so a curator can refit or adjust them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import regex
+
+from provenance.detectors.page import Decision, LineInfo, Page, Params
+
+OWN = ("log_chars", "stop_share", "sentence_end", "capital_share", "letter_share", "separators", "bullet",
+       "digit_share", "decided")
+AROUND = ("log_chars", "stop_share", "sentence_end", "decided")
+PLACE = ("position", "top", "bottom")
+FEATURES = (*OWN, *(f"above_{k}" for k in AROUND), *(f"below_{k}" for k in AROUND), *PLACE)
+_EDGE = dict.fromkeys(OWN, 0.0) | {"decided": 1.0}
+
+
+def own_features(line: LineInfo, decided: set[int]) -> dict[str, float]:
+    return {
+        "log_chars": math.log1p(line.chars), "stop_share": line.stop_share, "sentence_end": float(line.sentence_end),
+        "capital_share": line.capital_share, "letter_share": line.letter_share,
+        "separators": float(line.separators > 0), "bullet": float(line.bullet), "digit_share": line.digit_share,
+        "decided": float(line.number in decided),
+    }
+
+
+def features(page: Page, edge_share: float) -> list[dict[str, float]]:
+    own = [own_features(line, page.decided) for line in page.lines]
+    last = max(1, len(own) - 1)
+    out = []
+    for i, f in enumerate(own):
+        above = own[i - 1] if i > 0 else _EDGE
+        below = own[i + 1] if i + 1 < len(own) else _EDGE
+        row = dict(f)
+        row |= {f"above_{k}": above[k] for k in AROUND} | {f"below_{k}": below[k] for k in AROUND}
+        row |= {"position": i / last, "top": float(i / last < edge_share), "bottom": float(i / last > 1 - edge_share)}
+        out.append(row)
+    return out
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def _strongest(row: dict[str, float], weights: dict[str, float], n: int = 3) -> str:
+    pushes = sorted(((weights[k] * row[k], k) for k in FEATURES if row[k]), reverse=True)[:n]
+    return ", ".join(f"{k}={row[k]:.2f}" for _, k in pushes)
+
+
+def detect(page: Page, params: Params) -> Iterator[Decision]:
+    if page.language is None or not page.lines:
+        return
+    weights = {k: params.float(f"w_{k}") for k in FEATURES}
+    bias, smooth, threshold = params.float("bias"), params.float("neighbour_weight"), params.float("threshold")
+    max_chars = params.int("max_chars")
+    rows = features(page, params.float("edge_share"))
+    headline = page.headline(params.int("headline_max_words"))
+    code = regex.compile(params.words("code_pattern")[0])
+    raw = [bias + sum(weights[k] * row[k] for k in FEATURES) for row in rows]
+    for i, line in enumerate(page.lines):
+        if line.number in page.decided or line.chars > max_chars or line.number == headline or code.search(line.text):
+            continue
+        around = (raw[max(0, i - 1)] + raw[min(len(raw) - 1, i + 1)]) / 2
+        chance = _logistic((1 - smooth) * raw[i] + smooth * around)
+        if chance >= threshold:
+            yield Decision(line.number, line.number, f"residue score {chance:.2f}; strongest: {_strongest(rows[i], weights)}")

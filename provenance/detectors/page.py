@@ -1,0 +1,145 @@
+"""What structural detectors look at: the non-blank lines of a document with their features.
+
+Features are computed once per document (one pass over its lines), so every detector stays linear
+in the number of lines. A detector yields ``Decision``s: whole-line runs with the reason, in words,
+that the finding's message carries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import regex
+
+from provenance.document import Document
+from provenance.rulemodels import Detector
+
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’_-]*")
+_KEY_WORD = regex.compile(r"\w+")
+_SENTENCE_END = regex.compile(r"[.!?…。！？;:][\"'”’»)\]]*$")
+_BULLET = regex.compile(r"^(?:[-–—•*·▪►»]|\d{1,3}[.)])\s")
+# Table cells, menu separators and breadcrumb arrows that join items on one line.
+_SEPARATOR = regex.compile(r"\s[|•·»›/]\s|^\||\|$|\s[|]|[|]\s")
+_SPACELESS = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
+
+
+def line_key(text: str) -> str:
+    """A line's words, case-folded: two lines with the same key say the same thing."""
+    return " ".join(_KEY_WORD.findall(text.casefold()))
+
+
+@dataclass(frozen=True, slots=True)
+class LineInfo:
+    """One non-blank line and the features detectors read."""
+
+    number: int
+    text: str
+    chars: int
+    words: int
+    letter_share: float
+    digit_share: float
+    sentence_end: bool
+    stop_share: float
+    capital_share: float
+    separators: int
+    bullet: bool
+    spaceless: bool
+
+    @property
+    def key(self) -> str:
+        return line_key(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Lines ``first``..``last`` (1-based, inclusive) are residue, for ``reason``."""
+
+    first: int
+    last: int
+    reason: str
+
+
+TemplateLookup = Callable[[str], tuple[int, int]]
+
+
+@dataclass
+class Page:
+    """A document as detectors see it: non-blank lines, features, and what is already known."""
+
+    doc: Document
+    lines: list[LineInfo]
+    language: str | None
+    stopwords: frozenset[str] = frozenset()
+    decided: set[int] = field(default_factory=set)
+    templates: TemplateLookup | None = None
+
+    def headline(self, max_words: int) -> int | None:
+        """The first line no other rule called residue, when it is title-like: the article's headline,
+        which context rules never remove (its later copies are repeated-line's)."""
+        first = next((line for line in self.lines if line.number not in self.decided), None)
+        if first is None or first.words > max_words or first.sentence_end:
+            return None
+        return first.number
+
+
+def line_info(number: int, raw: str, stopwords: frozenset[str]) -> LineInfo:
+    text = raw.strip()
+    words = _WORD.findall(text)
+    letters = sum(ch.isalpha() for ch in text)
+    alpha_words = [w for w in words if w[0].isalpha()]
+    stops = sum(w.casefold() in stopwords for w in words)
+    return LineInfo(
+        number=number, text=text, chars=len(text), words=len(words),
+        letter_share=letters / len(text) if text else 0.0,
+        digit_share=sum(ch.isdigit() for ch in text) / len(text) if text else 0.0,
+        sentence_end=bool(_SENTENCE_END.search(text)),
+        stop_share=stops / len(words) if words else 0.0,
+        capital_share=sum(w[0].isupper() for w in alpha_words) / len(alpha_words) if alpha_words else 0.0,
+        separators=len(_SEPARATOR.findall(text)),
+        bullet=bool(_BULLET.match(text)),
+        spaceless=bool(_SPACELESS.search(text)),
+    )
+
+
+def guess_language(doc: Document, stoplists: dict[str, frozenset[str]]) -> str | None:
+    """The stopword list with the most hits among the document's words; None if none hits."""
+    words = [w.casefold() for w in _WORD.findall(doc.text)]
+    best, best_hits = None, 0
+    for language, stops in sorted(stoplists.items()):
+        hits = sum(w in stops for w in words)
+        if hits > best_hits:
+            best, best_hits = language, hits
+    return best
+
+
+def build_page(doc: Document, stoplists: dict[str, frozenset[str]], templates: TemplateLookup | None = None) -> Page:
+    language = guess_language(doc, stoplists)
+    stops = stoplists.get(language, frozenset()) if language else frozenset()
+    lines = [line_info(line.number, line.text, stops) for line in doc.lines if line.text.strip()]
+    return Page(doc=doc, lines=lines, language=language, stopwords=stops, templates=templates)
+
+
+class Params:
+    """A detector's thresholds, read from its rule; a missing one is a rule error, not a silent default."""
+
+    def __init__(self, rule: Detector):
+        self.rule = rule
+
+    def _get(self, key: str):
+        if key not in self.rule.params:
+            raise KeyError(f"{self.rule.id}: detector '{self.rule.detector}' needs params.{key}")
+        return self.rule.params[key]
+
+    def int(self, key: str) -> int:
+        return int(self._get(key))
+
+    def float(self, key: str) -> float:
+        return float(self._get(key))
+
+    def bool(self, key: str) -> bool:
+        return bool(self._get(key))
+
+    def words(self, key: str) -> list[str]:
+        value = self._get(key)
+        return [value] if isinstance(value, str) else list(value)

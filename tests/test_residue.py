@@ -1,0 +1,112 @@
+"""Residue detectors: what each structural rule removes, and what it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from provenance.document import Document
+from provenance.templates import TemplateCounts, count_templates, template_rule
+
+ARTICLE = ("The council met on Monday and approved the new budget after a long debate, members said, "
+           "and the mayor promised to publish the figures before the end of the month.")
+SECOND = ("Opposition members criticised the plan because it cuts spending on libraries, and they asked "
+          "for a second vote that the council is expected to hold in the spring.")
+
+
+def residue_rules(report) -> dict[int, str]:
+    return {n: f.rule for f in report.findings if f.dimension == "residue" for n in range(f.line, f.end_line + 1)}
+
+
+def test_article_paragraphs_are_never_residue(check):
+    text = f"Council passes budget\n\n{ARTICLE}\n\nWhat happens next\n\n{SECOND}\n"
+    assert residue_rules(check(text)) == {}
+
+
+def test_menu_run_is_removed_but_subheading_kept(check):
+    menu = "\n".join(["World", "Business", "Sport", "Culture", "Weather", "Travel"])
+    found = residue_rules(check(f"{menu}\n{ARTICLE}\nWhat happens next\n{SECOND}\n"))
+    assert {found.get(n) for n in range(1, 7)} == {"RS103"}
+    assert 8 not in found and 9 not in found and 7 not in found
+
+
+def test_separator_row_and_symbol_line(check):
+    found = residue_rules(check(f"Home | News | Sport | Contact\n{ARTICLE}\n| | |\n{SECOND}\n"))
+    assert found.get(1) == "RS102" and found.get(3) == "RS101"
+    assert 2 not in found and 4 not in found
+
+
+def test_repeated_headline_later_copy_only(check):
+    text = f"Council passes budget plan\n{ARTICLE}\n{SECOND}\nCouncil passes budget plan\n"
+    found = residue_rules(check(text))
+    assert found.get(4) == "RS100" and 1 not in found
+
+
+def test_repeated_sentence_is_not_residue(check):
+    quote = "The budget is fair and it is balanced, the mayor said."
+    text = f"Budget news\n{quote}\n{ARTICLE}\n{quote}\n{SECOND}\n"
+    assert residue_rules(check(text)) == {}
+
+
+def test_teaser_card_both_copies(check):
+    text = (f"Council passes budget\n{ARTICLE}\n{SECOND}\nRead more\nBridge reopens after long repairs\n3 hours ago\n"
+            "Bridge reopens after long repairs\n")
+    found = residue_rules(check(text))
+    assert found.get(5) == "RS104" and found.get(7) in {"RS104", "RS100"} and 1 not in found
+
+
+def test_foot_run_after_last_paragraph(check):
+    text = f"{ARTICLE}\n{SECOND}\nweather sport jobs\nLeave a Reply\n"
+    found = residue_rules(check(text))
+    assert found.get(3) in {"RS110", "RS111"} and found.get(4) == "RS020"
+
+
+def test_every_residue_finding_explains_itself(check):
+    menu = "\n".join(["World", "Business", "Sport", "Culture", "Weather"])
+    report = check(f"{menu}\n{ARTICLE}\nweather sport jobs\n")
+    for f in report.findings:
+        if f.dimension == "residue":
+            assert f.line is not None and f.end_line >= f.line and f.message and f.points <= 0
+
+
+def test_residue_score_is_share_of_characters(check):
+    report = check(f"{ARTICLE}\nLeave a Reply\n")
+    residue_chars = len("Leave a Reply")
+    expected = round(100 - 100 * residue_chars / (len(ARTICLE) + residue_chars), 1)
+    assert report.scores.residue == expected
+
+
+def test_french_signatures(check):
+    found = residue_rules(check(f"{ARTICLE}\nLaisser un commentaire\nPartager sur Facebook\n"))
+    assert found.get(2) and found.get(3)
+
+
+@pytest.fixture
+def rule(rules):
+    return template_rule(rules)
+
+
+def _doc(n: int, outlet: str, body: str) -> Document:
+    return Document(id=f"d{n}", path=f"d{n}", text=body, meta={"outlet": outlet})
+
+
+def test_template_line_recurs_across_one_outlet(rules, rule):
+    footer = "Get the morning briefing from Example Daily in your inbox"
+    docs = [_doc(n, "example", f"Story number {n} about the harbour\n{ARTICLE.replace('Monday', f'day {n}')}\n{footer}\n")
+            for n in range(8)]
+    other = _doc(99, "other", f"{ARTICLE}\n{footer}\n")
+    counts = count_templates([*docs, other], rule)
+    from provenance.config import Settings
+    from provenance.pipeline import check_document
+    report = check_document(docs[0], rules, Settings(), counts)
+    assert residue_rules(report).get(3) == "RS120"
+    assert residue_rules(check_document(other, rules, Settings(), counts)).get(2) != "RS120"  # another outlet
+    assert 2 not in residue_rules(report)
+
+
+def test_template_sketch_has_fixed_size(rule):
+    counts = TemplateCounts(width=64, depth=3, min_chars=5)
+    before = len(counts.table)
+    for n in range(500):
+        counts.add(Document(id=str(n), path="x", text=f"unique line number {n}\nshared footer line\n"))
+    assert len(counts.table) == before
+    assert counts.documents_with("(corpus)", "shared footer line") >= 500
