@@ -13,12 +13,12 @@ import traceback
 
 from provenance import __version__
 from provenance.atomic import OutputError
-from provenance.commands import check, clean, explain, outlets, quotes, rules_cmd, show
+from provenance.commands import check, clean, explain, merge, outlets, quotes, rules_cmd, show
 from provenance.config import ConfigError, UsageError
 from provenance.matcher import ExampleTimeout
 from provenance.rulepack import RuleLoadError
 
-COMMANDS = (check, rules_cmd, show, explain, quotes, outlets, clean)
+COMMANDS = (check, rules_cmd, show, explain, quotes, outlets, clean, merge)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -51,6 +52,8 @@ class Settings(BaseModel):
     disable: list[str] = Field(default_factory=list, description="Rule ids that never run")
     max_bytes: int = Field(DEFAULT_MAX_BYTES, ge=1, description="Files or records larger than this are skipped")
     regex_timeout: float = Field(2.0, gt=0, description="Seconds one pattern may spend on one document")
+    engine: Literal["prefilter", "reference"] = Field(
+        "prefilter", description="Signature matcher: RE2 prefilter then regex confirm, or regex alone (same findings)")
     templates: bool = Field(True, description="Count lines recurring across the corpus first (template residue)")
     fail_under: DimensionThresholds = Field(default_factory=DimensionThresholds,
                                             description="Score each dimension needs to pass")

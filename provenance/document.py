@@ -16,9 +16,8 @@ META_FIELDS = ("url", "title", "published", "author", "outlet")
 
 
 def normalise_newlines(text: str) -> str:
-    """Turn ``\\r\\n`` and lone ``\\r`` into ``\\n`` and drop a leading BOM."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    """Turn ``\\r\\n`` and lone ``\\r`` into ``\\n``. A byte-order mark is the decoder's to drop
+    (``sources.decode``); a second U+FEFF after it is text, and its offset counts."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
@@ -50,7 +49,7 @@ class Document:
 
     @cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+        return hashlib.sha256(self.utf8).hexdigest()
 
     @cached_property
     def lines(self) -> list[Line]:
@@ -62,6 +61,24 @@ class Document:
         if out and out[-1].start == len(self.text) and len(out) > 1:
             out.pop()  # the empty remainder after a final newline is not a line
         return out
+
+    @cached_property
+    def nonblank_lines(self) -> list[Line]:
+        return [line for line in self.lines if line.text.strip()]
+
+    @cached_property
+    def utf8(self) -> bytes:
+        """The text as UTF-8, encoded once for every byte-level matcher (lone surrogates kept)."""
+        return self.text.encode("utf-8", "surrogatepass")
+
+    @cached_property
+    def utf8_line_starts(self) -> list[int]:
+        """Byte offset in ``utf8`` where each line starts: item ``n - 1`` is line ``n``."""
+        starts = [0]
+        find, data = self.utf8.find, self.utf8
+        for _ in range(len(self.lines) - 1):
+            starts.append(find(b"\n", starts[-1]) + 1)
+        return starts
 
     @cached_property
     def lower(self) -> str:

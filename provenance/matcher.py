@@ -52,13 +52,15 @@ class CompiledSignature:
     rule: Signature
     regex: regex.Pattern
 
-    def lines_to_scan(self, doc: Document) -> list[Line]:
+    def lines_to_scan(self, doc: Document, only: set[int] | None = None) -> list[Line]:
+        """The lines this signature looks at: its region, narrowed to the line numbers ``only``."""
         lines = doc.lines
         if self.rule.region == "any":
-            return lines
-        nonblank = [line for line in lines if line.text.strip()]
+            return lines if only is None else [lines[n - 1] for n in sorted(only) if n <= len(lines)]
+        nonblank = doc.nonblank_lines
         n = self.rule.region_lines
-        return nonblank[:n] if self.rule.region == "head" else nonblank[-n:]
+        region = nonblank[:n] if self.rule.region == "head" else nonblank[-n:]
+        return region if only is None else [line for line in region if line.number in only]
 
 
 def signature_source(rule: Signature) -> str:
@@ -109,8 +111,10 @@ def pattern_problem(pattern: str, flags: int = regex.VERSION1 | regex.MULTILINE)
     return None
 
 
-def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = None) -> Iterator[Hit]:
-    """All hits of one signature in one document, in text order.
+def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = None,
+              only_lines: set[int] | None = None) -> Iterator[Hit]:
+    """All hits of one signature in one document, in text order; a line-scoped signature looks only
+    at ``only_lines`` when given (a prefilter's answer: the other lines cannot match).
 
     ``timeout`` bounds the seconds this signature may spend on the whole document (over all its
     lines); past it the regex module raises ``TimeoutError``.
@@ -122,7 +126,7 @@ def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = Non
                 yield Hit(sig.rule, m.start(), m.end(), doc.line_at(m.start()), doc.line_at(max(m.start(), m.end() - 1)))
         return
     limit = sig.rule.max_line_chars
-    for line in sig.lines_to_scan(doc):
+    for line in sig.lines_to_scan(doc, only_lines):
         if not line.text.strip() or (limit and len(line.text) > limit):
             continue
         for m in sig.regex.finditer(line.text, timeout=_remaining(deadline)):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -12,6 +13,10 @@ from provenance.pipeline import check_document
 from provenance.rulepack import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# No result cache in tests (subprocesses inherit this): a test that patches the checker must see it run.
+# tests/test_cache.py names its cache folders with --cache-dir.
+os.environ["PROVENANCE_NO_CACHE"] = "1"
 CORPUS = ROOT / "corpus"
 
 

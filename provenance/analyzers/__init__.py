@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from provenance.document import Document
-from provenance.matcher import Hit, find_hits
+from provenance.engine import DEFAULT_ENGINE, build_engine
+from provenance.matcher import Hit
 from provenance.report import Finding
 from provenance.rulemodels import Detector, Signature
 from provenance.rulepack import RuleSet
@@ -36,17 +37,14 @@ class Context:
         return [h for h in self.hits if tag in h.signature.tags]
 
 
-def collect_hits(doc: Document, rules: RuleSet, timeout: float | None = None) -> tuple[list[Hit], list[str]]:
-    """Every signature hit in text order, and the ids of rules that ran out of time."""
-    hits: list[Hit] = []
-    overruns: list[str] = []
-    for sig in rules.signatures:
-        try:
-            hits.extend(list(find_hits(sig, doc, timeout)))  # all or nothing: partial hits would depend on speed
-        except TimeoutError:
-            overruns.append(sig.rule.id)
-    hits.sort(key=lambda h: (h.start, h.signature.id))
-    return hits, overruns
+def collect_hits(doc: Document, rules: RuleSet, timeout: float | None = None,
+                 engine: str = DEFAULT_ENGINE) -> tuple[list[Hit], list[str]]:
+    """Every signature hit in text order, and the ids of rules that ran out of time.
+
+    The engine is built once per rule set (see ``provenance/engine.py``); every engine gives the same hits.
+    """
+    matcher = rules.memo(f"engine:{engine}", lambda r: build_engine(r.signatures, engine))
+    return matcher.hits(doc, timeout)
 
 
 def make_finding(

@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from provenance import runner
 from provenance.atomic import atomic_writer, write_atomic
 from provenance.commands.common import add_rule_options, add_threshold_option, settings_and_rules
 from provenance.config import UsageError
@@ -19,7 +20,6 @@ from provenance.corpus import corpus_report
 from provenance.gate import add_gate_options, gate_run
 from provenance.gitscope import select_documents
 from provenance.outputs import ExtraOutputs, add_output_options, render_corpus
-from provenance.pipeline import check_all
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.renderers import console as console_renderer
 from provenance.renderers.jsonout import render_line
@@ -43,6 +43,7 @@ def add_parser(subparsers) -> None:
     add_output_options(p)
     add_gate_options(p)
     add_rule_options(p)
+    runner.add_run_options(p)
     p.set_defaults(run=run)
 
 
@@ -88,12 +89,16 @@ def _refuse_writing_into_the_corpus(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     _refuse_writing_into_the_corpus(args)
     settings, rules = settings_and_rules(args, args.paths[0])
+    settings = runner.settings_for_run(args, settings)
     gate = gate_run(args, settings, rules)
-    extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet)
-    documents = select_documents(args.paths, args.since, settings.max_bytes)
     templates = corpus_templates(select_documents(args.paths, args.since, settings.max_bytes), settings, rules,
                                  args.templates)
-    results = extras.collect(gate.judge_all(check_all(documents, rules, settings, templates)))
+    cache = runner.open_cache(args, settings, rules, templates)
+    if args.shard is not None:
+        return runner.run_shard(args, settings, rules, cache, gate.judge_all, templates)
+    extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet)
+    documents = select_documents(args.paths, args.since, settings.max_bytes)
+    results = extras.collect(gate.judge_all(runner.reports(args, settings, rules, documents, cache, templates)))
     code = _report(args, results, settings, rules)
     extras.write()
     gate.finish()

@@ -1,0 +1,226 @@
+"""Speed of ``provenance check --format jsonl`` end to end, against a C4-style line filter on the same text.
+
+The corpus is built at run time in a temporary folder (never committed): the texts of
+``../shared/eval/data/residue-dev-B.jsonl`` (read from the shared folder, for measuring only) and the
+seed corpus, repeated to about ``--mb`` megabytes of JSONL. Each command runs ``--repeat`` times as a
+child process; the figures are medians (wall time) and the peak memory is the largest proportional set
+size of the run's whole process tree (the checker and its workers together), sampled from ``/proc``.
+
+    python benchmarks/speed.py                      # 50 MB, 3 runs of each command
+    python benchmarks/speed.py --mb 10 --repeat 5 --breakdown
+
+``--breakdown`` adds where one core's time goes, stage by stage, on the first few megabytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent.parent / "shared" if (ROOT.parent.parent / "shared").is_dir() else ROOT.parent / "shared"
+DEV_B = SHARED / "eval" / "data" / "residue-dev-B.jsonl"
+
+
+# --- the corpus -------------------------------------------------------------------------------------
+
+def source_texts() -> list[str]:
+    texts = []
+    if DEV_B.is_file():
+        for raw in DEV_B.open(encoding="utf-8"):
+            record = json.loads(raw)
+            texts.append("\n".join(record["lines"]))
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))]
+    return texts
+
+
+def build_corpus(path: Path, megabytes: float) -> tuple[int, int]:
+    """Write about ``megabytes`` MB of JSONL; returns (documents, bytes)."""
+    texts = source_texts()
+    target, size, n = int(megabytes * 1e6), 0, 0
+    with path.open("w", encoding="utf-8") as out:
+        while size < target:
+            line = json.dumps({"id": f"doc-{n}", "text": texts[n % len(texts)]}, ensure_ascii=False) + "\n"
+            out.write(line)
+            size += len(line.encode("utf-8"))
+            n += 1
+    return n, size
+
+
+# --- the baseline: a C4-style line filter -----------------------------------------------------------
+
+_CITATION = re.compile(r"\[\d*]|\[edit]|\[citation needed]")
+_POLICY = ("terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies")
+
+
+def c4_keeps(line: str) -> bool:
+    """C4's line rules: terminal punctuation, at least three words, no javascript or policy text."""
+    line = _CITATION.sub("", line.strip())
+    if not line.endswith((".", "?", "!", '"', "'")) or line.endswith("..."):
+        return False
+    if len(line.split()) < 3 or any(len(w) > 1000 for w in line.split()):
+        return False
+    low = line.lower()
+    return "javascript" not in low and not any(p in low for p in _POLICY)
+
+
+def c4_filter(source: Path, target: Path) -> None:
+    """JSONL in, JSONL out: each record's text with C4's line rules applied."""
+    with source.open("rb") as inp, target.open("w", encoding="utf-8") as out:
+        for raw in inp:
+            record = json.loads(raw)
+            kept = [line for line in record["text"].split("\n") if c4_keeps(line)]
+            out.write(json.dumps({"id": record["id"], "text": "\n".join(kept)}, ensure_ascii=False) + "\n")
+
+
+# --- measuring --------------------------------------------------------------------------------------
+
+def _tree_rss(pid: int) -> int:
+    """Memory (bytes) of ``pid`` and all its descendants, from /proc: the proportional set size, so
+    pages forked workers share with their parent count once, else the resident set."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            try:
+                status = Path(f"/proc/{current}/smaps_rollup").read_text()
+            except OSError:
+                status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"(?:Pss|VmRSS):\s+(\d+) kB", status)
+        total += int(match.group(1)) * 1024 if match else 0
+        todo += [int(c) for c in children]
+    return total
+
+
+def timed(command: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of the process tree, peak tree RSS in bytes) of one run."""
+    before = os.times()
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    sampler.join()
+    after = os.times()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}): {err.decode()[-2000:]}")
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return wall, cpu, peak[0]
+
+
+def measure(name: str, command: list[str], repeat: int, docs: int, size: int) -> dict:
+    runs = [timed(command) for _ in range(repeat)]
+    wall = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[1] for r in runs)
+    row = {"name": name, "wall_s": wall, "cpu_s": cpu, "mb_s": size / 1e6 / wall, "docs_s": docs / wall,
+           "cpu_mb_s": size / 1e6 / cpu, "peak_mb": max(r[2] for r in runs) / 1e6, "runs": [r[0] for r in runs]}
+    print(f"{name:44s} {row['mb_s']:7.2f} MB/s {row['docs_s']:8.0f} docs/s  wall {wall:6.1f} s  "
+          f"cpu {cpu:6.1f} s ({row['cpu_mb_s']:.2f} MB/s of CPU)  peak {row['peak_mb']:5.0f} MB", flush=True)
+    return row
+
+
+# --- where the time goes ----------------------------------------------------------------------------
+
+def breakdown(path: Path, megabytes: float) -> None:
+    sys.path.insert(0, str(ROOT))
+    from provenance import pipeline
+    from provenance.analyzers import Context, attribution, collect_hits, provenance, residue
+    from provenance.config import Settings
+    from provenance.renderers.jsonout import render_line
+    from provenance.rulepack import load_rules
+    from provenance.sources import read_documents
+
+    rules, settings = load_rules(), Settings()
+    clock = time.process_time
+    docs, size = [], 0
+    for doc in read_documents([path]):
+        docs.append(doc)
+        size += len(doc.text.encode("utf-8"))
+        if size > megabytes * 1e6:
+            break
+    stages: dict[str, float] = dict.fromkeys(
+        ("document lines", "signatures (prefilter)", "signatures (reference)", "residue", "provenance",
+         "attribution", "whole check_document", "serialise (model_dump_json)"), 0.0)
+    for doc in docs:  # one warm-up pass builds RE2's DFA states, as a long run would
+        collect_hits(doc, rules, None, "prefilter")
+    for doc in docs:
+        t = clock(); _ = doc.lines, doc.utf8_line_starts; stages["document lines"] += clock() - t
+        t = clock(); hits, overruns = collect_hits(doc, rules, settings.regex_timeout, "prefilter")
+        stages["signatures (prefilter)"] += clock() - t
+        t = clock(); collect_hits(doc, rules, settings.regex_timeout, "reference")
+        stages["signatures (reference)"] += clock() - t
+        ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns)
+        for name, analyzer in (("residue", residue), ("provenance", provenance), ("attribution", attribution)):
+            t = clock(); analyzer.analyze(ctx); stages[name] += clock() - t
+        t = clock(); report = pipeline.check_document(doc, rules, settings); stages["whole check_document"] += clock() - t
+        t = clock(); render_line(report); stages["serialise (model_dump_json)"] += clock() - t
+    whole = stages["whole check_document"]
+    print(f"\nWhere one core's time goes ({len(docs)} documents, {size / 1e6:.1f} MB, CPU seconds):")
+    for name, seconds in stages.items():
+        share = f"{100 * seconds / whole:5.1f}% of check" if name not in ("signatures (reference)",
+                                                                           "whole check_document") else " " * 16
+        print(f"  {name:30s} {seconds:7.2f} s  {size / 1e6 / seconds if seconds else 0:8.1f} MB/s  {share}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mb", type=float, default=50.0, help="corpus size in MB of JSONL (default 50)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each command (default 3)")
+    parser.add_argument("--breakdown", action="store_true", help="also show where one core's time goes")
+    parser.add_argument("--c4-filter", nargs=2, type=Path, metavar=("IN", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.c4_filter:
+        c4_filter(*args.c4_filter)
+        return
+    with tempfile.TemporaryDirectory(prefix="provenance-speed-") as tmp:
+        corpus, out, cache = Path(tmp) / "corpus.jsonl", Path(tmp) / "out.jsonl", Path(tmp) / "cache"
+        docs, size = build_corpus(corpus, args.mb)
+        print(f"corpus: {docs} documents, {size / 1e6:.1f} MB of JSONL "
+              f"({'residue-dev-B + seeds' if DEV_B.is_file() else 'seeds only'}); {os.cpu_count()} cores; "
+              f"load average {os.getloadavg()[0]:.1f}; medians of {args.repeat} runs\n", flush=True)
+        check = [sys.executable, "-m", "provenance", "check", str(corpus), "--format", "jsonl", "--output", str(out)]
+        rows = [
+            measure("C4-style line filter (1 core)", [sys.executable, __file__, "--c4-filter", str(corpus), str(out)],
+                    args.repeat, docs, size),
+            measure("provenance check, 1 core", [*check, "--jobs", "1", "--no-cache"], args.repeat, docs, size),
+            measure("provenance check, 2 cores", [*check, "--jobs", "2", "--no-cache"], args.repeat, docs, size),
+            measure("provenance check, 1 core, reference engine",
+                    [*check, "--jobs", "1", "--no-cache", "--engine", "reference"], 1, docs, size),
+        ]
+        subprocess.run([*check, "--jobs", "2", "--cache-dir", str(cache)], cwd=ROOT, capture_output=True, check=False)
+        rows.append(measure("provenance check, warm cache", [*check, "--jobs", "1", "--cache-dir", str(cache)],
+                            args.repeat, docs, size))
+        c4, one, two = rows[0], rows[1], rows[2]
+        print(f"\n2 cores / 1 core: {two['mb_s'] / one['mb_s']:.2f}x; C4 filter / check on 1 core: "
+              f"{c4['mb_s'] / one['mb_s']:.1f}x; prefilter / reference engine: {one['mb_s'] / rows[3]['mb_s']:.1f}x")
+        avg = size / docs
+        for label, row in (("1 core", one), ("2 cores", two)):
+            hours = 1e6 / row["docs_s"] / 3600
+            print(f"a million documents of {avg / 1e3:.1f} kB ({avg / 1e3:.1f} GB) on {label}: about {hours:.1f} h "
+                  f"({1e6 / row['docs_s'] / 60:.0f} min)")
+        if args.breakdown:
+            breakdown(corpus, min(args.mb, 5.0))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""``provenance merge DIR...``: put the outputs of ``check --shard I/N`` back together.
+
+Each shard leaves ``shard-I-of-N.jsonl`` and a completion marker ``shard-I-of-N.done`` saying which
+rules and settings it ran under and how many reports each of its input files gave. Merge refuses
+shards that are missing, unfinished or made under other rules, then restores the input order (input
+file ``k`` went to shard ``k mod N``), so the merged reports are byte for byte those of one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+from rich.console import Console
+
+from provenance import __version__
+from provenance.atomic import atomic_writer, write_atomic
+from provenance.corpus import SummaryBuilder, corpus_report
+from provenance.renderers import CORPUS_RENDERERS
+from provenance.renderers import console as console_renderer
+from provenance.report import SCHEMA_VERSION, Tool
+from provenance.runner import MARKER_SUFFIX, Outcome, read_marker
+
+FORMATS = ("summary", "jsonl", "console", *CORPUS_RENDERERS)
+AGREEING_KEYS = ("rules_digest", "settings", "version")
+
+
+class MergeError(Exception):
+    """Shard outputs that cannot be merged; the message names the folder and the problem."""
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("merge", help="merge the outputs of `check --shard I/N` into one report",
+                              description="Merge shard outputs (check --shard I/N --output DIR) in input order.")
+    p.add_argument("folders", nargs="+", type=Path, metavar="DIR", help="folders holding shard-*.jsonl and their .done markers")
+    p.add_argument("--format", choices=FORMATS, default="summary",
+                   help="summary: the corpus summary as JSON (default); jsonl: every report; json: the corpus report")
+    p.add_argument("--output", type=Path, metavar="FILE", help="write here (atomically) instead of stdout")
+    p.add_argument("--quiet", action="store_true", help="console: a one-line summary only")
+    p.set_defaults(run=run)
+
+
+def find_shards(folders: list[Path]) -> list[tuple[dict, Path]]:
+    """(marker, reports file) for shards 0..N-1, checked complete and consistent."""
+    found: dict[int, tuple[dict, Path]] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            raise MergeError(f"{folder}: not a folder")
+        for marker_path in sorted(folder.glob(f"shard-*{MARKER_SUFFIX}")):
+            marker = read_marker(marker_path)
+            if marker is None or not all(k in marker for k in (*AGREEING_KEYS, "shard", "units", "exit")):
+                raise MergeError(f"{marker_path}: not a shard completion marker")
+            reports = marker_path.with_suffix(".jsonl")
+            if not reports.is_file():
+                raise MergeError(f"{marker_path}: its reports file {reports.name} is missing")
+            index = marker["shard"][0]
+            if index in found:
+                raise MergeError(f"{marker_path}: shard {index} appears twice (also {found[index][1]})")
+            found[index] = (marker, reports)
+    if not found:
+        raise MergeError(f"{', '.join(map(str, folders))}: no shard markers (shard-*{MARKER_SUFFIX}) found")
+    return _complete(found)
+
+
+def _complete(found: dict[int, tuple[dict, Path]]) -> list[tuple[dict, Path]]:
+    first, where = found[min(found)]
+    count = first["shard"][1]
+    for marker, reports in found.values():
+        if marker["shard"][1] != count:
+            raise MergeError(f"{reports}: made for {marker['shard'][1]} shards, others for {count}")
+        for key in AGREEING_KEYS:
+            if marker[key] != first[key]:
+                raise MergeError(f"{reports}: {key} differs from {where} (shards checked under other rules or settings)")
+    missing = sorted(set(range(count)) - set(found))
+    if missing:
+        raise MergeError(f"shards not done yet: {', '.join(map(str, missing))} of {count}")
+    return [found[i] for i in range(count)]
+
+
+def merged_lines(shards: list[tuple[dict, Path]]) -> Iterator[str]:
+    """Every report line in input order: input file k is shard k mod N's (k div N)-th file."""
+    count = len(shards)
+    total = sum(len(marker["units"]) for marker, _ in shards)
+    with ExitStack() as stack:
+        handles = [stack.enter_context(open(path, encoding="utf-8")) for _, path in shards]
+        for k in range(total):
+            shard = k % count
+            for _ in range(shards[shard][0]["units"][k // count]):
+                line = handles[shard].readline()
+                if not line:
+                    raise MergeError(f"{shards[shard][1]}: fewer reports than its marker says")
+                yield line
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        shards = find_shards(args.folders)
+        exit_code = max(marker["exit"] for marker, _ in shards)
+        first = shards[0][0]
+        if args.format == "jsonl":
+            _write_lines(merged_lines(shards), args.output)
+        elif args.format == "summary":
+            _emit(_summary_text(shards, first), args.output)
+        else:
+            _render_corpus(args, shards, first)
+    except MergeError as exc:
+        print(f"provenance: merge: {exc}", file=sys.stderr)
+        return 2
+    return exit_code
+
+
+def _write_lines(lines: Iterator[str], output: Path | None) -> None:
+    if output is None:
+        sys.stdout.writelines(lines)
+        return
+    with atomic_writer(output) as handle:
+        handle.writelines(lines)
+
+
+def _summary_text(shards: list[tuple[dict, Path]], first: dict) -> str:
+    builder = SummaryBuilder(first.get("threshold", 50.0))
+    for line in merged_lines(shards):
+        builder.add(Outcome(line, False).item())
+    data = {"schema_version": SCHEMA_VERSION,
+            "tool": Tool(version=first["version"], rules_digest=first["rules_digest"]).model_dump(),
+            "summary": builder.summary().model_dump()}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _render_corpus(args: argparse.Namespace, shards: list[tuple[dict, Path]], first: dict) -> None:
+    items = [Outcome(line, False).item() for line in merged_lines(shards)]
+    report = corpus_report(items, first.get("threshold", 50.0), first["rules_digest"])
+    if first["version"] != __version__:
+        report.tool.version = first["version"]
+    if args.format in CORPUS_RENDERERS:
+        _emit(CORPUS_RENDERERS[args.format](report), args.output)
+    elif args.output:
+        with atomic_writer(args.output) as handle:
+            console_renderer.render(report, Console(file=handle, width=120), args.quiet)
+    else:
+        console_renderer.render(report, Console(), args.quiet)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    write_atomic(output, text) if output else sys.stdout.write(text)

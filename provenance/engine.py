@@ -1,0 +1,325 @@
+"""Two-stage signature matching: a linear-time prefilter says which signatures can match a document,
+then the reference matcher confirms only those and gives the exact Unicode spans.
+
+Looping ``regex`` over every signature costs time for every signature on every line, although most
+signatures never fire on a given document. An RE2 ``Set`` over all signatures scans the text once, in
+linear time whatever the number of signatures, and names the ones that match somewhere. Its copy of
+each pattern must accept everything the ``regex`` original accepts (it may accept more: the confirm
+stage decides), so the translation only ever loosens:
+
+- ``\\b`` and ``\\B`` are dropped (RE2's are ASCII-only); ``\\w``, ``\\s``, ``\\d`` and their negations
+  become Unicode classes as wide as or wider than ``regex``'s;
+- line-scoped signatures are searched over the whole text with ``(?m)``: a match inside a line is a
+  match in the text, and anchors at line edges mean the same;
+- full case folding (``ß`` = ``ss``, ``ﬁ`` = ``fi``) is beyond RE2, so a caseless signature is always
+  confirmed on a document holding such a character, and never prefiltered if its pattern holds one;
+- anything else RE2 would read differently (lookarounds, backreferences, nested classes and set
+  operations, fuzzy matching, ``\\A``/``\\Z``, unknown escapes) sends the signature straight to confirm.
+
+``ReferenceEngine`` is the plain loop; tests prove with hypothesis that both engines give the same hits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import re
+from bisect import bisect_right
+
+import re2
+import regex
+
+from provenance.document import Document
+from provenance.matcher import CompiledSignature, Hit, find_hits, signature_source
+
+# What regex's Unicode \s matches (the White_Space property), and wide supersets of \w and \d.
+_SPACE = r"\t-\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+_WORD = r"\p{L}\p{N}\p{M}\p{Pc}\p{So}\x{200c}\x{200d}"
+_WORD_CORE = r"\p{L}\p{Nd}\p{M}\p{Pc}"  # certainly \w: its complement is a superset of \W
+_CLASSES = {
+    "s": (f"[{_SPACE}]", _SPACE), "S": (f"[^{_SPACE}]", None),
+    "w": (f"[{_WORD}]", _WORD), "W": (f"[^{_WORD_CORE}]", None),
+    "d": (r"\p{Nd}", r"\p{Nd}"), "D": (r"\P{Nd}", r"\P{Nd}"),
+}
+_PASS_ESCAPES = set("tnrfvae") | {"x", "p", "P"}
+_ASSERTIONS = ("(?=", "(?!", "(?<=", "(?<!")
+_DECLINED_GROUPS = ("(?|", "(?#", "(?R", "(?&", "(?(", "(?P>", "(?P=")
+_INLINE_CASELESS = regex.compile(r"\(\?[a-zA-Z]*i")
+# Per RE2 object. The Set's DFA needs room for its states: at 32 or 64 MB it thrashes (10x slower on
+# the shipped rules), at 128 MB it settles at about 60 MB; beyond the budget it may give up (_SENTINEL).
+_RE2_MAX_MEM = 128 << 20
+# Matches every text. RE2's Set reports a DFA that ran out of memory as "no match"; the sentinel
+# missing from the answer tells that apart, and the document is then confirmed in full.
+_SENTINEL = "(?:)"
+_SET_SIZE = 4
+# A line locator is one RE2 object per signature: a small DFA budget keeps dozens of them from
+# holding a hundred megabytes; past it RE2 finishes the search with its NFA, slower but exact.
+_LOCATOR_MAX_MEM = 16 << 20
+
+# Characters whose full case fold is more than one character: RE2's simple folding cannot see them.
+# All of them lie in the Basic Multilingual Plane (a test checks this for the running Python).
+_FULL_FOLD_CHARS = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF and len(chr(c).casefold()) > 1)
+_FULL_FOLD = re.compile("[" + re.escape(_FULL_FOLD_CHARS) + "]")  # stdlib re: 10x faster on one class
+_SURROGATE = re.compile("[\ud800-\udfff]")  # lone surrogates: no UTF-8 for RE2 to read
+
+
+class Untranslatable(ValueError):
+    """A pattern whose RE2 copy could reject a text the original accepts."""
+
+
+def prefilter_source(source: str) -> str:
+    """The loosened RE2 copy of a ``regex`` pattern, or ``Untranslatable``."""
+    out: list[str] = []
+    i, in_class, n = 0, False, len(source)
+    while i < n:
+        ch = source[i]
+        if ch == "\\":
+            piece, i = _escape(source, i, in_class)
+            out.append(piece)
+            continue
+        if in_class:
+            if ch == "[" or source.startswith(("&&", "--", "||", "~~"), i):
+                raise Untranslatable("nested class or set operation")
+            in_class = ch != "]"
+        elif ch == "[":
+            i = _open_class(source, i, out)
+            in_class = True
+            continue
+        elif source.startswith(_ASSERTIONS, i):
+            out.append("(?:)")  # an assertion only ever narrows a match: an empty group loosens
+            i = _skip_group(source, i)
+            continue
+        elif source.startswith("(?>", i):
+            out.append("(?:")  # an atomic group only ever narrows a match too
+            i += 3
+            continue
+        elif ch == "(" and source.startswith(_DECLINED_GROUPS, i):
+            raise Untranslatable("branch reset, recursion, comment or conditional")
+        elif ch == "{" and regex.match(r"\{\s*[edis]", source[i:]):
+            raise Untranslatable("fuzzy matching")
+        elif ch == "+" and out and out[-1] in ("*", "+", "?", "}"):
+            i += 1  # a possessive quantifier narrows; the plain one loosens
+            continue
+        out.append(ch)
+        i += 1
+    if in_class:
+        raise Untranslatable("unclosed class")
+    return "".join(out)
+
+
+def _open_class(source: str, i: int, out: list[str]) -> int:
+    out.append("[")
+    i += 1
+    if source.startswith("^", i):
+        out.append("^")
+        i += 1
+    if source.startswith("]", i):
+        out.append(r"\]")
+        i += 1
+    return i
+
+
+def _skip_group(source: str, i: int) -> int:
+    """The offset after the group opening at ``i`` (escapes and classes respected)."""
+    depth, in_class = 0, False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 1 + source.startswith("^", i + 1)
+            i += source.startswith("]", i)
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise Untranslatable("unbalanced group")
+
+
+def _escape(source: str, i: int, in_class: bool) -> tuple[str, int]:
+    if i + 1 >= len(source):
+        raise Untranslatable("trailing backslash")
+    letter = source[i + 1]
+    if letter in "bB":
+        if in_class:
+            raise Untranslatable(r"\b inside a class")
+        return "(?:)", i + 2
+    if letter in _CLASSES:
+        outside, inside = _CLASSES[letter]
+        if in_class and inside is None:
+            raise Untranslatable(f"\\{letter} inside a class")
+        return (inside if in_class else outside), i + 2
+    if letter in "uU":
+        width = 4 if letter == "u" else 8
+        digits = source[i + 2:i + 2 + width]
+        if len(digits) != width or not all(c in "0123456789abcdefABCDEF" for c in digits):
+            raise Untranslatable("bad \\u escape")
+        return f"\\x{{{digits}}}", i + 2 + width
+    if letter.isalnum() and letter not in _PASS_ESCAPES:
+        raise Untranslatable(f"\\{letter}")
+    return source[i:i + 2], i + 2
+
+
+def _re2_options(max_mem: int = _RE2_MAX_MEM) -> re2.Options:
+    options = re2.Options()
+    options.max_mem = max_mem
+    options.log_errors = False
+    return options
+
+
+def is_caseless(sig: CompiledSignature) -> bool:
+    """Whether any part of the signature matches without regard to case (flag or inline ``(?i)``)."""
+    return not sig.rule.case_sensitive or _INLINE_CASELESS.search(signature_source(sig.rule)) is not None
+
+
+def _prefilter_pattern(sig: CompiledSignature) -> str | None:
+    """The RE2 pattern for one signature, or None when it must always be confirmed."""
+    source = signature_source(sig.rule)
+    if is_caseless(sig) and _FULL_FOLD.search(source):
+        return None
+    try:
+        translated = prefilter_source(source)
+        flags = "(?m)" if sig.rule.case_sensitive else "(?mi)"
+        pattern = f"{flags}(?:{translated})"
+        re2.compile(pattern, _re2_options())
+    except (Untranslatable, re2.error):
+        return None
+    return pattern
+
+
+def _compiled_set(patterns: list[tuple[int, str]]) -> tuple[re2.Set, list[int]]:
+    """An RE2 Set of ``patterns`` after the sentinel, and its slot -> signature index map."""
+    found = re2.Set.SearchSet(_re2_options())
+    found.Add(_SENTINEL)
+    for _, pattern in patterns:
+        found.Add(pattern)
+    found.Compile()
+    return found, [-1, *(index for index, _ in patterns)]
+
+
+class ReferenceEngine:
+    """Every signature tried on every document: the yardstick."""
+
+    name = "reference"
+
+    def __init__(self, signatures: Iterable[CompiledSignature]):
+        self.signatures = list(signatures)
+
+    def candidates(self, doc: Document) -> list[CompiledSignature]:
+        return self.signatures
+
+    def hits(self, doc: Document, timeout: float | None = None) -> tuple[list[Hit], list[str]]:
+        """Every hit in text order, and the ids of signatures that ran out of time."""
+        hits: list[Hit] = []
+        overruns: list[str] = []
+        for sig in self.candidates(doc):
+            try:
+                hits.extend(list(find_hits(sig, doc, timeout)))  # all or nothing: partial hits would depend on speed
+            except TimeoutError:
+                overruns.append(sig.rule.id)
+        hits.sort(key=lambda h: (h.start, h.signature.id))
+        return hits, overruns
+
+
+class PrefilterEngine(ReferenceEngine):
+    """An RE2 ``Set`` names the signatures that can match; only those are confirmed, and a
+    line-scoped one only on the lines its RE2 copy accepts."""
+
+    name = "prefilter"
+
+    def __init__(self, signatures: Iterable[CompiledSignature]):
+        super().__init__(signatures)
+        self._locators: dict[int, re2._Regexp] = {}  # signature index -> its RE2 copy, for line scope
+        always: list[int] = []
+        caseless: list[int] = []
+        patterns: list[tuple[int, str]] = []
+        for index, sig in enumerate(self.signatures):
+            pattern = _prefilter_pattern(sig)
+            if pattern is None:
+                always.append(index)
+                continue
+            patterns.append((index, pattern))
+            if sig.rule.scope == "line":
+                self._locators[index] = re2.compile(pattern, _re2_options(_LOCATOR_MAX_MEM))
+            if is_caseless(sig):
+                caseless.append(index)
+        # Several small Sets, not one: one DFA over every Unicode-class-heavy pattern outgrows its
+        # memory and thrashes (1 MB/s with 44 signatures), while sets of four stay near 20 MB/s all told.
+        self._sets = [_compiled_set(patterns[i:i + _SET_SIZE]) for i in range(0, len(patterns), _SET_SIZE)]
+        self.always = frozenset(always)
+        self.caseless = frozenset(caseless)
+
+    def _plan(self, doc: Document) -> list[tuple[int, set[int] | None]]:
+        """The signatures to confirm, each with the lines to confirm it on (None: all of them).
+
+        A caseless signature is also confirmed on every line holding a full-fold character, where
+        RE2's answer does not count; a document with lone surrogates, or one RE2's DFA gave up on,
+        is checked in full.
+        """
+        fold_lines: set[int] = set()
+        if not doc.text.isascii():
+            if _SURROGATE.search(doc.text):
+                return [(i, None) for i in range(len(self.signatures))]
+            if self.caseless:
+                fold_lines = {doc.line_at(m.start()) for m in _FULL_FOLD.finditer(doc.text)}
+        chosen = set(self.always)
+        for found, slots in self._sets:
+            matched = found.Match(doc.utf8) or ()
+            if 0 not in matched:
+                return [(i, None) for i in range(len(self.signatures))]
+            chosen.update(slots[i] for i in matched if i)
+        if fold_lines:
+            chosen |= self.caseless
+        return [(i, self._lines_for(i, doc, fold_lines)) for i in sorted(chosen)]
+
+    def _lines_for(self, index: int, doc: Document, fold_lines: set[int]) -> set[int] | None:
+        """Every line where the RE2 copy matches within the line, found in one pass over the text.
+
+        A match that lies inside a line is a match in the whole text (``(?m)`` anchors mean the same
+        there), and the search restarts at the next line after each hit, so a match running on past
+        a line end cannot hide a later line's own match.
+        """
+        locator = self._locators.get(index)
+        if locator is None:
+            return None
+        starts, data = doc.utf8_line_starts, doc.utf8
+        lines: set[int] = set()
+        pos = 0
+        while (m := locator.search(data, pos)) is not None:
+            number = bisect_right(starts, m.start())
+            lines.add(number)
+            if number >= len(starts):
+                break
+            pos = starts[number]
+        return lines | fold_lines if index in self.caseless else lines
+
+    def candidates(self, doc: Document) -> list[CompiledSignature]:
+        return [self.signatures[i] for i, _ in self._plan(doc)]
+
+    def hits(self, doc: Document, timeout: float | None = None) -> tuple[list[Hit], list[str]]:
+        hits: list[Hit] = []
+        overruns: list[str] = []
+        for index, lines in self._plan(doc):
+            sig = self.signatures[index]
+            try:
+                hits.extend(list(find_hits(sig, doc, timeout, lines)))  # all or nothing, as the reference
+            except TimeoutError:
+                overruns.append(sig.rule.id)
+        hits.sort(key=lambda h: (h.start, h.signature.id))
+        return hits, overruns
+
+
+ENGINES = {"prefilter": PrefilterEngine, "reference": ReferenceEngine}
+DEFAULT_ENGINE = "prefilter"
+
+
+def build_engine(signatures: Iterable[CompiledSignature], name: str = DEFAULT_ENGINE) -> ReferenceEngine:
+    return ENGINES[name](signatures)

@@ -1,0 +1,388 @@
+"""The run loop: documents stream in, reports stream out, in input order and constant memory.
+
+Inputs are *units*: the files found under the checked paths (and the paths that could not be found),
+in the stable order of ``sources.discover``. A run checks them on one core, on a pool of ``--jobs``
+processes (rules compiled once per worker, a bounded window of chunks in flight), or on a Ray cluster
+(one task per unit, retried). ``--shard I/N`` keeps units ``I, I+N, I+2N, ...``: a deterministic split
+that needs no coordinator, so a Slurm array or a Kubernetes job can run one shard per machine; each
+shard writes its reports to a temporary file, renames it into place, then leaves a completion marker
+with the digests it ran under, so a repeated shard with the same rules and settings is skipped and
+``provenance merge`` can put the shards back into input order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import pickle
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_all_start_methods, get_context
+from pathlib import Path
+
+from provenance import __version__
+from provenance.atomic import atomic_writer, write_atomic
+from provenance.cache import ResultCache, default_cache_dir, inside, namespace
+from provenance.config import ConfigError, Settings
+from provenance.document import Document
+from provenance.engine import DEFAULT_ENGINE, ENGINES
+from provenance import pipeline
+from provenance.renderers.jsonout import render_line
+from provenance.report import DocumentReport, ReadError
+from provenance.rulepack import RuleSet, load_rules
+from provenance.sources import JSONL_SUFFIXES, discover, read_jsonl_file, read_text_file
+
+Unit = tuple[str, str] | ReadError  # (file path, id prefix) or a path that could not be used
+Item = Document | ReadError
+
+CHUNK_DOCS = 64
+CHUNK_CHARS = 1 << 20
+MARKER_SUFFIX = ".done"
+NO_CACHE_ENV = "PROVENANCE_NO_CACHE"  # set (non-empty): no cache unless --cache-dir names one
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int
+    count: int
+
+    @property
+    def stem(self) -> str:
+        return f"shard-{self.index:05d}-of-{self.count:05d}"
+
+
+def parse_shard(text: str) -> Shard:
+    """``I/N`` with 0 <= I < N."""
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--shard {text!r}: expected I/N, e.g. 0/8") from None
+    if not 0 <= index < count:
+        raise argparse.ArgumentTypeError(f"--shard {text!r}: I must be between 0 and N-1")
+    return Shard(index, count)
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("speed and scale")
+    group.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                       help=f"worker processes (default: the cores available, here {available_cores()})")
+    group.add_argument("--shard", type=parse_shard, metavar="I/N",
+                       help="check only input files I, I+N, I+2N... and write them to --output DIR (see `provenance merge`)")
+    group.add_argument("--executor", choices=("local", "ray"), default="local",
+                       help="where to run: this machine, or a Ray cluster (pip install 'provenance[ray]')")
+    group.add_argument("--address", metavar="ADDR", help="Ray cluster address (default: start a local Ray)")
+    group.add_argument("--no-cache", action="store_true",
+                       help="check every document again, ignoring the result cache (also: PROVENANCE_NO_CACHE=1)")
+    group.add_argument("--cache-dir", type=Path, metavar="DIR",
+                       help=f"result cache folder (default: {default_cache_dir()})")
+    group.add_argument("--engine", choices=tuple(ENGINES), default=None,
+                       help=f"signature matcher (default {DEFAULT_ENGINE}; both give the same findings)")
+
+
+def settings_for_run(args: argparse.Namespace, settings: Settings) -> Settings:
+    return settings.model_copy(update={"engine": args.engine}) if args.engine else settings
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+def units(paths: Iterable[Path], shard: Shard | None = None) -> Iterator[Unit]:
+    for k, found in enumerate(discover(paths)):
+        if shard is None or k % shard.count == shard.index:
+            yield found if isinstance(found, ReadError) else (str(found[0]), found[1])
+
+
+def read_unit(unit: Unit, max_bytes: int) -> Iterator[Item]:
+    if isinstance(unit, ReadError):
+        yield unit
+        return
+    path, doc_id = Path(unit[0]), unit[1]
+    reader = read_jsonl_file if path.name.lower().endswith(JSONL_SUFFIXES) else read_text_file
+    yield from reader(path, doc_id, max_bytes)
+
+
+# --- checking --------------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Outcome:
+    """One document's (or read error's) result: its JSONL line, whether it passed, and the report
+    itself when it is at hand (otherwise parsed back from the line on demand)."""
+
+    line: str
+    passed: bool
+    report: DocumentReport | ReadError | None = None
+
+    def item(self) -> DocumentReport | ReadError:
+        if self.report is None:
+            data = json.loads(self.line)
+            if "error" in data:
+                self.report = ReadError(path=data["path"], line=data.get("line"), message=data["error"])
+            else:
+                self.report = DocumentReport.model_validate(data)
+        return self.report
+
+
+def check_item(item: Item, rules: RuleSet, settings: Settings, templates=None) -> Outcome:
+    report = item if isinstance(item, ReadError) else pipeline.check_document(item, rules, settings, templates)
+    passed = isinstance(report, DocumentReport) and report.passed
+    return Outcome(render_line(report), passed, report)
+
+
+_WORKER: dict[str, tuple[Settings, RuleSet]] = {}
+_TEMPLATES: list = [None]  # the corpus pre-pass counts this process checks with
+
+
+def rules_for(settings: Settings) -> RuleSet:
+    """The rule set these settings name, loaded once per process."""
+    key = settings.model_dump_json()
+    if key not in _WORKER:
+        _WORKER.clear()
+        _WORKER[key] = (settings, load_rules(extra_dirs=[Path(r) for r in settings.rules],
+                                             disabled=settings.disable, enabled_only=settings.enable))
+    return _WORKER[key][1]
+
+
+def _init_worker(settings: Settings, templates) -> None:
+    rules_for(settings)
+    _TEMPLATES[0] = templates
+
+
+def _check_chunk(settings: Settings, items: list[Item]) -> list[tuple[str, bool]]:
+    rules = rules_for(settings)
+    return [(o.line, o.passed) for o in (check_item(i, rules, settings, _TEMPLATES[0]) for i in items)]
+
+
+def check_unit(unit: Unit, settings: Settings, templates=None) -> list[tuple[str, bool]]:
+    """The shard function: every report of one input unit (what a Ray task runs)."""
+    _TEMPLATES[0] = templates
+    return _check_chunk(settings, list(read_unit(unit, settings.max_bytes)))
+
+
+def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    size = 0
+    for item in items:
+        chunk.append(item)
+        size += len(item.text) if isinstance(item, Document) else 0
+        if len(chunk) >= CHUNK_DOCS or size >= CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+class _Inline(Executor):
+    """Runs each chunk at once in this process, keeping the reports themselves (no parsing back)."""
+
+    def __init__(self, rules: RuleSet, templates=None):
+        self.rules, self.templates = rules, templates
+
+    def submit(self, fn, settings, items):  # noqa: D102 - same contract as Executor.submit
+        future: Future = Future()
+        future.set_result([check_item(i, self.rules, settings, self.templates) for i in items])
+        return future
+
+
+@dataclass
+class _Pending:
+    items: list[Item]
+    cached: dict[int, Outcome]
+    todo: list[int]
+    keys: list[str | None]
+    future: Future | None
+
+
+class Runner:
+    """Checks a stream of items in order, with an optional cache and process pool."""
+
+    def __init__(self, settings: Settings, rules: RuleSet, jobs: int = 1, cache: ResultCache | None = None,
+                 templates=None):
+        self.settings, self.rules, self.jobs, self.cache = settings, rules, max(1, jobs), cache
+        self.templates = templates
+
+    def outcomes(self, items: Iterable[Item]) -> Iterator[Outcome]:
+        chunks = _chunks(items)
+        first = next(chunks, None)
+        if first is None:
+            return
+        second = next(chunks, None)
+        if second is None or self.jobs == 1:
+            yield from self._run(_Inline(self.rules, self.templates), _prepend(first, second, chunks), window=1)
+            return
+        _WORKER.clear()
+        _WORKER[self.settings.model_dump_json()] = (self.settings, self.rules)  # forked workers inherit it
+        _TEMPLATES[0] = self.templates
+        context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
+        with ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker,
+                                 initargs=(self.settings, self.templates)) as pool:
+            yield from self._run(pool, _prepend(first, second, chunks), window=2 * self.jobs)
+
+    def _run(self, executor: Executor, chunks: Iterable[list[Item]], window: int) -> Iterator[Outcome]:
+        pending: deque[_Pending] = deque()
+        for chunk in chunks:
+            pending.append(self._submit(executor, chunk))
+            if len(pending) >= window:
+                yield from self._collect(pending.popleft())
+        while pending:
+            yield from self._collect(pending.popleft())
+
+    def _submit(self, executor: Executor, chunk: list[Item]) -> _Pending:
+        keys: list[str | None] = [None] * len(chunk)
+        cached: dict[int, Outcome] = {}
+        if self.cache is not None:
+            for n, item in enumerate(chunk):
+                if isinstance(item, Document):
+                    keys[n] = self.cache.key(item)
+            found = self.cache.get_many([k for k in keys if k])
+            cached = {n: Outcome(*found[k]) for n, k in enumerate(keys) if k in found}
+        todo = [n for n in range(len(chunk)) if n not in cached]
+        future = executor.submit(_check_chunk, self.settings, [chunk[n] for n in todo]) if todo else None
+        return _Pending(chunk, cached, todo, keys, future)
+
+    def _collect(self, job: _Pending) -> Iterator[Outcome]:
+        done = job.future.result() if job.future is not None else []
+        fresh = {n: r if isinstance(r, Outcome) else Outcome(*r) for n, r in zip(job.todo, done)}
+        if self.cache is not None:
+            self.cache.put_many([(job.keys[n], o.line, o.passed) for n, o in fresh.items() if job.keys[n]])
+        for n in range(len(job.items)):
+            yield job.cached.get(n) or fresh[n]
+
+
+def _prepend(first, second, rest):
+    yield first
+    if second is not None:
+        yield second
+    yield from rest
+
+
+# --- Ray -------------------------------------------------------------------------------------------
+
+RAY_RETRIES = 3
+
+
+def ray_outcomes(unit_list: Iterable[Unit], settings: Settings, address: str | None, templates=None) -> Iterator[Outcome]:
+    """One Ray task per unit, each retried on failure; results come back in input order."""
+    try:
+        import ray
+    except ImportError:
+        raise ConfigError("--executor ray needs Ray: pip install 'provenance[ray]'") from None
+    started = not ray.is_initialized()
+    if started:
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    try:
+        remote = ray.remote(max_retries=RAY_RETRIES, retry_exceptions=True)(check_unit)
+        window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
+        pending: deque = deque()
+        for unit in unit_list:
+            pending.append(remote.remote(unit, settings, templates))
+            if len(pending) >= window:
+                yield from (Outcome(*r) for r in ray.get(pending.popleft()))
+        while pending:
+            yield from (Outcome(*r) for r in ray.get(pending.popleft()))
+    finally:
+        if started:
+            ray.shutdown()
+
+
+# --- a whole run -----------------------------------------------------------------------------------
+
+def open_cache(args: argparse.Namespace, settings: Settings, rules: RuleSet, templates=None) -> ResultCache | None:
+    if args.no_cache or args.executor == "ray" or (os.environ.get(NO_CACHE_ENV) and not args.cache_dir):
+        return None
+    folder = args.cache_dir or default_cache_dir()
+    if inside(folder, args.paths):
+        print(f"provenance: note: the cache folder {folder} lies inside a checked folder; running without it",
+              file=sys.stderr)
+        return None
+    try:
+        space = namespace(rules.digest, settings)
+        if templates is not None:  # the corpus pre-pass changes reports: its counts are part of the key
+            space = hashlib.sha256(space.encode() + pickle.dumps(templates)).hexdigest()
+        return ResultCache(folder, space)
+    except OSError as exc:
+        print(f"provenance: note: cannot use the cache folder {folder} ({exc}); running without it", file=sys.stderr)
+        return None
+
+
+Judge = Callable[[Iterable[DocumentReport | ReadError]], Iterable[DocumentReport | ReadError]]
+
+
+def reports(args: argparse.Namespace, settings: Settings, rules: RuleSet, documents: Iterable[Item],
+            cache: ResultCache | None = None, templates=None) -> Iterator[DocumentReport | ReadError]:
+    """The report of every document, in input order: on this machine, or on Ray (which reads the
+    input files on its workers, so it takes ``args.paths`` rather than ``documents``)."""
+    if args.executor == "ray":
+        if getattr(args, "since", None):
+            raise ConfigError("--since cannot be used with --executor ray")
+        outcomes = ray_outcomes(units(args.paths), settings, args.address, templates)
+    else:
+        jobs = args.jobs if args.jobs is not None else available_cores()
+        outcomes = Runner(settings, rules, jobs, cache, templates).outcomes(documents)
+    return (o.item() for o in outcomes)
+
+
+def write_jsonl(results: Iterable[DocumentReport | ReadError], output: Path | None) -> int:
+    """Stream report lines to stdout or, through a temporary file and a rename, to ``output``."""
+    failed = False
+    if output is None:
+        for item in results:
+            failed |= not (isinstance(item, DocumentReport) and item.passed)
+            sys.stdout.write(render_line(item))
+        sys.stdout.flush()
+        return 1 if failed else 0
+    with atomic_writer(output) as handle:
+        for item in results:
+            failed |= not (isinstance(item, DocumentReport) and item.passed)
+            handle.write(render_line(item))
+    return 1 if failed else 0
+
+
+def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cache: ResultCache | None,
+              judge: Judge = lambda items: items, templates=None) -> int:
+    """Check one shard into ``--output DIR``; a shard already done under the same digests is skipped.
+    ``judge`` is the CI gate's verdict on each report, as in an unsharded run."""
+    shard, folder = args.shard, args.output
+    if folder is None or (folder.exists() and not folder.is_dir()):
+        raise ConfigError("--shard needs --output DIR (a folder for the shard's reports)")
+    if getattr(args, "since", None) or args.executor == "ray":
+        raise ConfigError("--shard runs on this machine over all its inputs: drop --since and --executor ray")
+    marker_path = folder / f"{shard.stem}{MARKER_SUFFIX}"
+    expected = {"rules_digest": rules.digest, "settings": namespace(rules.digest, settings), "version": __version__}
+    previous = read_marker(marker_path)
+    if previous and all(previous.get(k) == v for k, v in expected.items()):
+        print(f"provenance: {shard.stem} already done ({marker_path}); skipped", file=sys.stderr)
+        return previous["exit"]
+    counts: list[int] = []  # reports per unit, for `provenance merge` to restore input order
+
+    def items() -> Iterator[Item]:
+        for unit in units(args.paths, shard):
+            counts.append(0)
+            for item in read_unit(unit, settings.max_bytes):
+                counts[-1] += 1
+                yield item
+
+    exit_code = write_jsonl(judge(reports(args, settings, rules, items(), cache, templates)),
+                            folder / f"{shard.stem}.jsonl")
+    marker = {**expected, "shard": [shard.index, shard.count], "threshold": settings.threshold,
+              "inputs": [str(p) for p in args.paths], "units": counts, "exit": exit_code}
+    write_atomic(marker_path, json.dumps(marker, indent=1) + "\n")
+    return exit_code
+
+
+def read_marker(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return data if isinstance(data, dict) else None

@@ -1,0 +1,168 @@
+"""The two-stage engine gives exactly the reference engine's hits, on the shipped rules and on
+generated signatures built to probe where RE2 and ``regex`` differ (word boundaries, Unicode
+classes, full case folding, lookarounds, anchors, line scope)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+import regex
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from provenance.config import Settings
+from provenance.document import Document
+from provenance.engine import (
+    _FULL_FOLD_CHARS,
+    PrefilterEngine,
+    ReferenceEngine,
+    Untranslatable,
+    prefilter_source,
+)
+from provenance.matcher import compile_signature
+from provenance.pipeline import check_document
+from provenance.renderers.jsonout import render_line
+from provenance.rulemodels import Signature
+from provenance.sources import read_documents
+
+from conftest import CORPUS
+
+TRICKY = ["ß", "SS", "ss", "ẞ", "ﬁ", "fi", "FI", "İ", "i", "ı", "é", "É", "\u0301", "\u00a0", "\u2028", "\t",
+          "\n", "\n\n", " ", ".", ",", "-", "_", "’", "“", "Ⓐ", "²", "٣", "1", "22", "😀", "\u200d"]
+WORDS = ["Source", "source", "link", "Home", "Views", "said", "Back to top", "Straße", "STRASSE", "file",
+         "ﬁle", "İstanbul", "istanbul", "café", "CAFÉ", "share", "2 hours ago", "Tags:", "©"]
+TEXT = st.lists(st.sampled_from(TRICKY + WORDS), max_size=30).map("".join)
+
+ATOMS = [r"\b", r"\B", r"\w+", r"\W", r"\s+", r"\S+", r"\d{1,2}", r"\D", ".", r"[^a]", r"[\w-]+", r"[A-Z]",
+         "^", "$", r"(?=\p{Lu})", r"(?!x)", r"(?<=\s)", r"(?<!a)", "(?:link|Home)", "a++", r"(?>fi|f)", r"\p{L}",
+         r"\u00e9", "ss", "SS", "fi", "ß", "İ", "i", "café", "Source", " ", r"\.", "-", "source link", "x?"]
+PATTERN = st.lists(st.sampled_from(ATOMS), min_size=1, max_size=4).map("".join)
+
+
+def signature(patterns=(), phrases=(), **options) -> Signature:
+    return Signature(id="RS999", name="probe", dimension="residue", message="probe",
+                     examples={"match": ["x"], "no_match": ["y"]}, patterns=list(patterns), phrases=list(phrases),
+                     **options)
+
+
+SIGNATURE_OPTIONS = st.fixed_dictionaries({
+    "scope": st.sampled_from(["line", "text"]),
+    "whole_line": st.booleans(),
+    "case_sensitive": st.booleans(),
+    "region": st.sampled_from(["any", "any", "head", "tail"]),
+    "region_lines": st.integers(1, 3),
+    "max_line_chars": st.sampled_from([None, None, 12]),
+})
+
+
+def same_hits(sigs, text: str) -> None:
+    doc = Document(id="d", path="d", text=text)
+    reference = ReferenceEngine(sigs).hits(doc)
+    fast = PrefilterEngine(sigs).hits(Document(id="d", path="d", text=text))
+    assert [(h.signature.id, h.start, h.end, h.line, h.end_line) for h in fast[0]] == \
+        [(h.signature.id, h.start, h.end, h.line, h.end_line) for h in reference[0]]
+    assert fast[1] == reference[1]
+
+
+@settings(max_examples=150, deadline=None)
+@given(patterns=st.lists(PATTERN, min_size=1, max_size=2), phrases=st.lists(st.sampled_from(WORDS), max_size=2),
+       options=SIGNATURE_OPTIONS, text=TEXT)
+def test_generated_signatures_give_the_same_hits(patterns, phrases, options, text):
+    try:
+        compiled = compile_signature(signature(patterns, phrases, **options))
+    except Exception:  # noqa: BLE001 - a generated pattern regex itself rejects is no test
+        assume(False)
+    same_hits([compiled], text)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.one_of(TEXT, st.sampled_from(["example"])), max_size=6))
+def test_shipped_rules_give_the_same_hits(rules, parts):
+    examples = [e if isinstance(e, str) else e.text
+                for s in rules.signatures for e in [*s.rule.examples.match, *s.rule.examples.no_match]]
+    text = "\n".join(examples[hash(p) % len(examples)] if p == "example" else p for p in parts)
+    same_hits(rules.signatures, text)
+
+
+def test_every_rule_example_gives_the_same_hits(rules):
+    for sig in rules.signatures:
+        for example in [*sig.rule.examples.match, *sig.rule.examples.no_match]:
+            same_hits(rules.signatures, example if isinstance(example, str) else example.text)
+
+
+def test_seed_reports_are_identical_byte_for_byte(rules):
+    for doc in read_documents([CORPUS]):
+        fast = render_line(check_document(doc, rules, Settings(engine="prefilter")))
+        again = Document(id=doc.id, path=doc.path, text=doc.text, meta=doc.meta, notes=doc.notes)
+        assert fast == render_line(check_document(again, rules, Settings(engine="reference")))
+
+
+def test_prefilter_skips_signatures_that_cannot_match(rules):
+    engine = PrefilterEngine(rules.signatures)
+    quiet = Document(id="d", path="d", text="A plain sentence about the weather, with nothing else in it.")
+    assert len(engine.candidates(quiet)) < len(rules.signatures) // 2
+    assert not engine.always, "every shipped signature should have an RE2 copy"
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    (r"\bword\b", "(?:)word(?:)"),
+    (r"a(?=\p{Lu})", "a(?:)"),
+    (r"a(?<!x(?:y))b", "a(?:)b"),
+    (r"(?>ab|a)c", "(?:ab|a)c"),
+    (r"a++", "a+"),
+    (r"\u00e9", r"\x{00e9}"),
+    (r"[\w.]", "[" + r"\p{L}\p{N}\p{M}\p{Pc}\p{So}\x{200c}\x{200d}" + ".]"),
+])
+def test_translation_only_loosens(source, expected):
+    assert prefilter_source(source) == expected
+
+
+@pytest.mark.parametrize("source", [r"[[a-z]--[aeiou]]", r"(?:color){e<=1}", r"(a)\1", r"\Aa", r"[\W]", r"[\b]",
+                                    r"(?|a|b)", "[a"])
+def test_untranslatable_patterns_are_declined(source):
+    with pytest.raises(Untranslatable):
+        prefilter_source(source)
+
+
+def test_full_case_folding_is_not_lost():
+    sig = compile_signature(signature(phrases=["STRASSE", "file"]))
+    for text in ("Straße", "ﬁle", "a line\nStraße\nanother"):
+        same_hits([sig], text)
+        assert ReferenceEngine([sig]).hits(Document(id="d", path="d", text=text))[0]
+
+
+def test_full_fold_characters_all_lie_in_the_bmp():
+    beyond = [c for c in range(0x10000, sys.maxunicode + 1) if len(chr(c).casefold()) > 1]
+    assert not beyond
+    assert "ß" in _FULL_FOLD_CHARS and "ﬁ" in _FULL_FOLD_CHARS
+
+
+def test_lone_surrogates_fall_back_to_the_reference():
+    sig = compile_signature(signature(patterns=[r"a.b"]))
+    same_hits([sig], "x a\ud800b y")
+    assert regex.search("a.b", "a\ud800b")
+
+
+def test_a_set_that_gives_up_falls_back_to_every_signature(rules, monkeypatch):
+    engine = PrefilterEngine(rules.signatures)
+    doc = Document(id="d", path="d", text="Home\nShare this article\nReportedly, critics say so.")
+    expected = ReferenceEngine(rules.signatures).hits(doc)
+
+    class GaveUp:  # what RE2's Set answers when its DFA runs out of memory: no match at all
+        @staticmethod
+        def Match(data):
+            return None
+
+    monkeypatch.setattr(engine, "_sets", [(GaveUp(), [-1])])
+    assert engine.candidates(doc) == rules.signatures
+    assert engine.hits(doc) == expected
+
+
+def test_prefilter_never_runs_a_pattern_on_lines_re2_rejects():
+    # (a+)+$ backtracks for ages on a long run of a's that does not end the line; RE2 rejects that
+    # line in linear time, so the prefilter confirms only the short line and finishes in time
+    sig = compile_signature(signature(patterns=["(a+)+$"]))
+    doc = Document(id="d", path="d", text="aaa\n" + "a" * 20_000 + "!\n")
+    hits, overruns = PrefilterEngine([sig]).hits(doc, timeout=0.3)
+    assert [(h.line, h.start, h.end) for h in hits] == [(1, 0, 3)] and overruns == []

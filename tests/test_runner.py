@@ -1,0 +1,102 @@
+"""The run loop: the same reports in the same order whatever the jobs, shards and outputs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CORPUS, ROOT
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "provenance", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def make_corpus(folder, records=150):
+    """The seeds as text files, plus JSONL files of their texts repeated (more than one chunk)."""
+    folder.mkdir()
+    texts = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        shutil.copy(path, folder / path.name)
+        texts.append(path.read_text(encoding="utf-8"))
+    lines = [json.dumps({"id": f"r{n}", "text": texts[n % len(texts)]}) for n in range(records)]
+    (folder / "crawl-a.jsonl").write_text("\n".join(lines[: records // 2]) + "\n", encoding="utf-8")
+    (folder / "crawl-b.jsonl").write_text("\n".join(lines[records // 2:]) + "\nnot json\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return make_corpus(tmp_path_factory.mktemp("run") / "corpus")
+
+
+@pytest.fixture(scope="module")
+def one_core(corpus):
+    result = run("check", str(corpus), "--format", "jsonl", "--jobs", "1", "--no-cache")
+    assert result.returncode in (0, 1), result.stderr
+    return result
+
+
+def test_two_jobs_give_the_same_bytes_in_input_order(corpus, one_core):
+    two = run("check", str(corpus), "--format", "jsonl", "--jobs", "2", "--no-cache")
+    assert two.returncode == one_core.returncode
+    assert two.stdout == one_core.stdout
+    ids = [json.loads(line).get("id") for line in one_core.stdout.splitlines()]
+    assert ids[:5] == [p.name for p in sorted(CORPUS.glob("*.txt"))]
+    assert ids[5:8] == ["r0", "r1", "r2"] and ids[-2] == "r149"
+    assert json.loads(one_core.stdout.splitlines()[-1])["error"].startswith("malformed JSON")
+
+
+def test_reference_engine_gives_the_same_reports(corpus, one_core):
+    reference = run("check", str(corpus), "--format", "jsonl", "--jobs", "1", "--no-cache", "--engine", "reference")
+    assert reference.stdout == one_core.stdout
+
+
+def test_output_file_is_written_whole_and_atomically(corpus, one_core, tmp_path):
+    target = tmp_path / "out" / "reports.jsonl"
+    result = run("check", str(corpus), "--format", "jsonl", "--output", str(target), "--no-cache", "--jobs", "2")
+    assert result.returncode == one_core.returncode
+    assert target.read_text(encoding="utf-8") == one_core.stdout
+    assert [p.name for p in target.parent.iterdir()] == ["reports.jsonl"]
+
+
+def test_corpus_formats_use_the_same_reports(corpus, one_core):
+    result = run("check", str(corpus), "--format", "json", "--no-cache", "--jobs", "2")
+    report = json.loads(result.stdout)
+    lines = [json.loads(line) for line in one_core.stdout.splitlines()]
+    assert report["documents"] == [d for d in lines if "error" not in d]
+    assert len(report["errors"]) == 1
+
+
+def test_shards_split_the_input_files_and_repeat_safely(corpus, one_core, tmp_path):
+    out = tmp_path / "shards"
+    lines = []
+    for index in range(3):
+        result = run("check", str(corpus), "--shard", f"{index}/3", "--output", str(out), "--no-cache")
+        assert result.returncode in (0, 1), result.stderr
+        marker = json.loads((out / f"shard-{index:05d}-of-00003.done").read_text())
+        assert marker["shard"] == [index, 3] and len(marker["rules_digest"]) == 16
+        lines += (out / f"shard-{index:05d}-of-00003.jsonl").read_text().splitlines()
+    assert sorted(lines) == sorted(one_core.stdout.splitlines())
+    again = run("check", str(corpus), "--shard", "1/3", "--output", str(out), "--no-cache")
+    assert "already done" in again.stderr
+    other_rules = run("check", str(corpus), "--shard", "1/3", "--output", str(out), "--no-cache", "--disable", "RS011")
+    assert "already done" not in other_rules.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"shard-{i:05d}-of-00003.{ext}" for i in range(3) for ext in ("jsonl", "done"))
+
+
+@pytest.mark.parametrize("bad", ["3/3", "-1/2", "a/b", "1"])
+def test_bad_shard_is_a_usage_error(corpus, bad):
+    result = run("check", str(corpus), f"--shard={bad}", "--output", "x")
+    assert result.returncode == 2
+    assert "--shard" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_shard_needs_an_output_folder(corpus):
+    result = run("check", str(corpus), "--shard", "0/2", "--no-cache")
+    assert result.returncode == 2 and "--output DIR" in result.stderr
