@@ -4,6 +4,7 @@ report as it was."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -16,32 +17,9 @@ class OutputError(Exception):
     """An output file that cannot be written (missing permission, full disk, a folder in the way)."""
 
 
-@contextmanager
-def atomic_writer(path: Path) -> Iterator[TextIO]:
+def atomic_writer(path: Path) -> contextlib.AbstractContextManager[TextIO]:
     """A text handle whose content replaces ``path`` only when the block ends without an error."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-    try:
-        yield handle
-    except BaseException:  # the caller's block failed: keep the old file, drop the partial one
-        handle.close()
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:
-        handle.flush()
-        os.fsync(handle.fileno())
-        handle.close()
-        os.chmod(tmp, _mode_for(path))
-        os.replace(tmp, path)
-    except OSError as exc:
-        handle.close()
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    return open_atomic(path)
 
 
 def _mode_for(path: Path) -> int:
@@ -63,7 +41,7 @@ def write_atomic(path: Path, text: str) -> None:
 @contextmanager
 def open_atomic(path: Path, binary: bool = False) -> Iterator[IO]:
     """A handle (bytes with ``binary``) whose content replaces ``path`` only when the block ends
-    without an error; for outputs that are not one text, such as gzip streams."""
+    without an error; the partial file is dropped otherwise, and the old one kept."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,8 +51,13 @@ def open_atomic(path: Path, binary: bool = False) -> Iterator[IO]:
     try:
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as handle:
             yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
         os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
