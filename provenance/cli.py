@@ -43,26 +43,26 @@ def _crash_report() -> str:
         return f"no report written ({exc.strerror or exc})"
 
 
+# Expected problems, each one line on standard error and exit code 2, by the label it carries.
+_EXPECTED = {ExampleTimeout: "rule error: ", OutputError: "output error: ", ConfigError: "settings error: ",
+             UsageError: ""}
+
+
+def _usage_problem(lines: list[str]) -> int:
+    for line in lines:
+        print(f"provenance: {line}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
     except RuleLoadError as exc:
-        for problem in exc.problems:
-            print(f"provenance: rule error: {problem}", file=sys.stderr)
-        return 2
-    except ExampleTimeout as exc:
-        print(f"provenance: rule error: {exc}", file=sys.stderr)
-        return 2
-    except OutputError as exc:
-        print(f"provenance: output error: {exc}", file=sys.stderr)
-        return 2
-    except ConfigError as exc:
-        print(f"provenance: settings error: {exc}", file=sys.stderr)
-        return 2
-    except UsageError as exc:
-        print(f"provenance: {exc}", file=sys.stderr)
-        return 2
+        return _usage_problem([f"rule error: {problem}" for problem in exc.problems])
+    except tuple(_EXPECTED) as exc:
+        prefix = next(label for kind, label in _EXPECTED.items() if isinstance(exc, kind))
+        return _usage_problem([f"{prefix}{exc}"])
     except KeyboardInterrupt:
         print("provenance: interrupted", file=sys.stderr)
         return 130
