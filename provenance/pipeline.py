@@ -49,7 +49,8 @@ def check_document(doc: Document, rules: RuleSet, settings: Settings,
 
 def _check(doc: Document, rules: RuleSet, settings: Settings, templates: TemplateCounts | None = None) -> DocumentReport:
     hits, overruns = collect_hits(doc, rules, settings.regex_timeout, settings.engine)
-    ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns, templates=templates)
+    ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns, templates=templates,
+                  timeout=settings.regex_timeout)
     res = residue.analyze(ctx)
     _, residue_findings = _with_residue_points(doc, res.findings, res.lines)
     prov = provenance.analyze(ctx)

@@ -29,6 +29,7 @@ class Context:
     residue_lines: set[int] = field(default_factory=set)
     overruns: list[str] = field(default_factory=list)
     templates: TemplateCounts | None = None  # lines recurring across the corpus (provenance.templates)
+    timeout: float | None = None  # seconds one rule pattern may spend on this document
 
     def hits_for(self, dimension: str) -> list[Hit]:
         return [h for h in self.hits if h.signature.dimension == dimension]

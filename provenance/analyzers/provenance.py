@@ -152,13 +152,21 @@ def _signature_cues(ctx: Context, index: OutletIndex, params: dict) -> Iterator[
                 yield Cue(hit.signature.name, strength, start, end, profile=index.for_url(domain), domain=domain)
 
 
-def _profile_cues(doc: Document, index: OutletIndex, params: dict) -> Iterator[Cue]:
-    """Each profile's own dateline and credit regexes, all tried in one pass."""
+def _profile_cues(ctx: Context, index: OutletIndex, params: dict) -> list[Cue]:
+    """Each profile's own dateline and credit regexes, all tried in one pass, within the rule time
+    limit: they are rule data, and a catastrophic one must not hang a run (it is reported as RD002)."""
     if index.credits is None:
-        return
-    for m in index.credits.finditer(doc.text):
+        return []
+    try:
+        matches = list(index.credits.finditer(ctx.doc.text, timeout=ctx.timeout))
+    except TimeoutError:
+        ctx.overruns.append("outlet datelines and credits")
+        return []
+    cues = []
+    for m in matches:
         profile, kind = index.credit_owners[m.lastgroup]
-        yield Cue(kind, float(params.get(kind, 0.8)), m.start(), m.end(), profile=profile)
+        cues.append(Cue(kind, float(params.get(kind, 0.8)), m.start(), m.end(), profile=profile))
+    return cues
 
 
 def _resolve(cues: list[Cue], params: dict) -> Identified | None:
@@ -223,7 +231,7 @@ def _from_metadata(ctx: Context, index: OutletIndex, params: dict) -> tuple[Iden
 def _text_cues(ctx: Context, index: OutletIndex, params: dict) -> list[Cue]:
     mentioned = _mentioned_domains(ctx)
     cues = [*_title_cues(ctx, index, params, mentioned), *_signature_cues(ctx, index, params),
-            *_profile_cues(ctx.doc, index, params)]
+            *_profile_cues(ctx, index, params)]
     return [_with_written_domain(c, mentioned) for c in cues]
 
 
