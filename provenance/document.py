@@ -75,7 +75,7 @@ class Document:
     def utf8_line_starts(self) -> list[int]:
         """Byte offset in ``utf8`` where each line starts: item ``n - 1`` is line ``n``."""
         starts = [0]
-        find, data = self.utf8.find, self.utf8
+        find = self.utf8.find
         for _ in range(len(self.lines) - 1):
             starts.append(find(b"\n", starts[-1]) + 1)
         return starts

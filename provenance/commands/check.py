@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -13,8 +12,9 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from provenance import runner
-from provenance.atomic import atomic_writer, write_atomic
-from provenance.commands.common import add_rule_options, add_threshold_option, settings_and_rules
+from provenance.atomic import atomic_writer
+from provenance.commands.common import (add_rule_options, add_threshold_option, settings_and_rules, write_console,
+                                        write_text)
 from provenance.config import UsageError
 from provenance.corpus import corpus_report
 from provenance.gate import add_gate_options, gate_run
@@ -115,12 +115,7 @@ def _report(args: argparse.Namespace, results, settings, rules) -> int:
             tick()
     report = corpus_report(items, settings.threshold, rules.digest)
     if args.format in CORPUS_RENDERERS:
-        text = render_corpus(args.format, report, rules)
-        write_atomic(args.output, text) if args.output else sys.stdout.write(text)
-    elif args.output:
-        buffer = io.StringIO()
-        console_renderer.render(report, Console(file=buffer, width=120), args.quiet)
-        write_atomic(args.output, buffer.getvalue())
+        write_text(args.output, render_corpus(args.format, report, rules))
     else:
-        console_renderer.render(report, Console(), args.quiet)
+        write_console(args.output, lambda console: console_renderer.render(report, console, args.quiet))
     return _exit_code(items)

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import io
+import sys
+from collections.abc import Callable
 from pathlib import Path
+
+from rich.console import Console
+
+from provenance.atomic import write_atomic
 
 from provenance.config import Settings, load_settings
 from provenance.rulepack import RuleSet, load_rules
@@ -39,3 +46,21 @@ def settings_and_rules(args: argparse.Namespace, start: Path) -> tuple[Settings,
     rules = load_rules(extra_dirs=[Path(r) for r in settings.rules], disabled=settings.disable,
                        enabled_only=settings.enable)
     return settings, rules
+
+
+def write_text(output: Path | None, text: str) -> None:
+    """``text`` to ``output`` (atomically) or to standard output."""
+    if output:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+def write_console(output: Path | None, render: Callable[[Console], None]) -> None:
+    """A rich rendering to ``output`` (atomically, 120 columns, no colour) or to the terminal."""
+    if output is None:
+        render(Console())
+        return
+    buffer = io.StringIO()
+    render(Console(file=buffer, width=120))
+    write_atomic(output, buffer.getvalue())

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import io
-import sys
 from pathlib import Path
 
-from rich.console import Console
 
-from provenance.atomic import write_atomic
-from provenance.commands.common import add_rule_options, settings_and_rules
+from provenance.commands.common import add_rule_options, settings_and_rules, write_console, write_text
 from provenance.pipeline import check_all
 from provenance.quoteindex import QuoteIndexBuilder
 from provenance.renderers import quotes as quotes_renderer
@@ -37,12 +33,7 @@ def run(args: argparse.Namespace) -> int:
         builder.add(item)
     index = builder.build()
     if args.format == "json":
-        text = quotes_renderer.render_json(index)
-        write_atomic(args.output, text) if args.output else sys.stdout.write(text)
-    elif args.output:
-        buffer = io.StringIO()
-        quotes_renderer.render(index, Console(file=buffer, width=120), args.limit)
-        write_atomic(args.output, buffer.getvalue())
+        write_text(args.output, quotes_renderer.render_json(index))
     else:
-        quotes_renderer.render(index, Console(), args.limit)
+        write_console(args.output, lambda console: quotes_renderer.render(index, console, args.limit))
     return 1 if index.errors else 0
