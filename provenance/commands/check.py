@@ -13,8 +13,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from provenance import runner
 from provenance.atomic import atomic_writer
-from provenance.commands.common import (add_rule_options, add_threshold_option, settings_and_rules, write_console,
-                                        write_text)
+from provenance.commands.common import (add_paths_argument, add_rule_options, add_threshold_option,
+                                        settings_and_rules, write_console, write_text)
 from provenance.config import UsageError
 from provenance.corpus import corpus_report
 from provenance.gate import add_gate_options, gate_run
@@ -33,7 +33,7 @@ FORMATS = ("console", "jsonl", *CORPUS_RENDERERS)
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("check", help="score documents for provenance, attribution and residue",
                               description="Score every document under PATH... and report.")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (.txt, .md, .jsonl, .jsonl.gz)")
+    add_paths_argument(p)
     p.add_argument("--format", choices=FORMATS, default="console", help="report format (default: console)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the report here (atomically) instead of stdout")
     add_threshold_option(p)

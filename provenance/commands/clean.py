@@ -18,7 +18,7 @@ from pathlib import Path
 from provenance import __version__
 from provenance.atomic import open_atomic, write_atomic
 from provenance.clean import CleanedDocument, CleanMap, clean_document
-from provenance.commands.common import add_rule_options, settings_and_rules
+from provenance.commands.common import add_paths_argument, add_rule_options, settings_and_rules
 from provenance.config import Settings, UsageError
 from provenance.document import Document, normalise_newlines
 from provenance.report import ReadError, Tool
@@ -33,7 +33,7 @@ MAP_NAME = "clean-map.json"
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("clean", help="write copies of the documents without residue lines",
                               description="Write cleaned copies of PATH... under DIR, and a JSON map of what was removed and why.")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (.txt, .md, .jsonl, .jsonl.gz)")
+    add_paths_argument(p)
     p.add_argument("--out", "--output", dest="out", required=True, type=Path, metavar="DIR",
                    help="folder for the cleaned copies (not inside an input)")
     p.add_argument("--map", type=Path, metavar="FILE", help=f"where to write the map (default: DIR/{MAP_NAME})")

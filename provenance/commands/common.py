@@ -16,6 +16,11 @@ from provenance.config import Settings, load_settings
 from provenance.rulepack import RuleSet, load_rules
 
 
+def add_paths_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                        help="files or folders (.txt, .md, .jsonl, .jsonl.gz)")
+
+
 def add_rule_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("rules and settings")
     group.add_argument("--rules", action="append", default=[], metavar="DIR",

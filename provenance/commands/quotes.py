@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 
-from provenance.commands.common import add_rule_options, settings_and_rules, write_console, write_text
+from provenance.commands.common import (add_paths_argument, add_rule_options, settings_and_rules, write_console,
+                                        write_text)
 from provenance.pipeline import check_all
 from provenance.quoteindex import QuoteIndexBuilder
 from provenance.renderers import quotes as quotes_renderer
@@ -18,7 +19,7 @@ FORMATS = ("console", "json")
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("quotes", help="index who is quoted across a corpus, saying what, and where",
                               description="Index every quotation under PATH... by speaker.")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (.txt, .md, .jsonl, .jsonl.gz)")
+    add_paths_argument(p)
     p.add_argument("--format", choices=FORMATS, default="console", help="index format (default: console)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the index here (atomically) instead of stdout")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="console: speakers shown (default 20, 0 for all)")
