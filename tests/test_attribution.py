@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from provenance.analyzers.attribution import RelayFinder, _compile_kinds
 from provenance.report import Span
 from provenance.scoring import attribution_score
+
+from conftest import CORPUS
 
 
 def speakers(report) -> list[tuple[str | None, str]]:
@@ -152,3 +157,30 @@ def test_quote_index_console_table_names_the_speakers():
                          capture_output=True, text=True, cwd=ROOT, env={"COLUMNS": "160", "PATH": ""})
     assert run.returncode == 0, run.stderr
     assert "Wang Wenbin" in run.stdout and "quotations without a speaker" in run.stdout
+
+
+RELAY_PIECES = ["Reuters", "The New York Times", "Xinhua News Agency", "ANSA", "News", "Daily", "Cnn", "Report By",
+                "Mcdonald", "O'Neil", "the", "The", "Ég", "ǅ", "Ⓐ", "x", "said", "says", "reported", "reports",
+                "wrote", "claims", "saidx", "According to", "according to the", "’s", ".", ",", "-"]
+RELAY_GAPS = ["", " ", " ", "  ", "\n", "\t", "\u00a0", "\u2028", "\x1c"]
+RELAY_TEXT = st.lists(st.tuples(st.sampled_from(RELAY_PIECES), st.sampled_from(RELAY_GAPS)), max_size=25).map(
+    lambda parts: "".join(piece + gap for piece, gap in parts))
+
+
+@pytest.fixture(scope="module")
+def relay_finder(rules) -> RelayFinder:
+    rule = next(iter(rules.detectors_named("relayed-report")))
+    return RelayFinder.build(rules, rule, _compile_kinds(rules))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=RELAY_TEXT)
+def test_relay_finder_finds_what_the_pattern_finds_everywhere(relay_finder, text):
+    expected = [m.span() for m in relay_finder.pattern.finditer(text)]
+    assert [m.span() for m in relay_finder.finditer(text)] == expected
+
+
+def test_relay_finder_on_the_seed_corpus(relay_finder):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    for text in texts:
+        assert [m.span() for m in relay_finder.finditer(text)] == [m.span() for m in relay_finder.pattern.finditer(text)]
