@@ -156,19 +156,23 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
                  else (GOOD if c == NEAR else SHORT) for b, c in zip(units, first)]
     entry = regex.compile(params.words("list_entry_pattern")[0])
     code = regex.compile(params.words("code_pattern")[0])
-    entries = [info.bullet or bool(entry.search(info.text)) or bool(code.search(info.text)) for info in infos]
+
+    def listed(info: LineInfo) -> bool:
+        """A list entry or code: never judged by place (searched only where it matters: the patterns are slow)."""
+        return info.bullet or bool(entry.search(info.text)) or bool(code.search(info.text))
+
     weights = {GOOD: 1.0, NEAR: params.float("region_near_weight"), SHORT: -params.float("region_short_weight"),
                BAD: -params.float("region_bad_weight")}
     sizes = [i.chars for i in infos]
     inside = main_regions(first, sizes, weights, params.float("region_line_cost"), params.float("region_min_score"))
     if sum(size for size, kept in zip(sizes, inside) if kept) >= params.float("region_min_char_share") * sum(sizes):
-        first = [BAD if not kept and c != GOOD and not listed else c
-                 for c, kept, listed in zip(first, inside, entries)]
+        first = [BAD if not kept and c != GOOD and not listed(info) else c
+                 for c, kept, info in zip(first, inside, infos)]
     final = revise(first, BAD if params.bool("edges_are_residue") else GOOD)
     headline = page.headline(params.int("headline_max_words"))
     for block, info, before, after in zip(units, infos, first, final):
-        if code.search(info.text):
-            continue  # code in a technical article: no stopwords, but text
-        if after == BAD and block[0].number not in page.decided and block[0].number != headline:
+        if after != BAD or block[0].number in page.decided or block[0].number == headline:
+            continue
+        if not code.search(info.text):  # code in a technical article: no stopwords, but text
             label = "low-content line" if before == BAD else f"{before} line among residue"
             yield Decision(block[0].number, block[-1].number, _why(info, label))
