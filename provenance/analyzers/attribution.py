@@ -385,7 +385,7 @@ class RelayFinder:
     media_lengths: tuple[int, ...]
 
     @classmethod
-    def build(cls, rules: RuleSet, rule: Detector, kinds: _Kinds) -> "RelayFinder":
+    def build(cls, rules: RuleSet, rule: Detector, kinds: _Kinds) -> RelayFinder:
         names = frozenset(outlet_index(rules).relay_names)
         media = frozenset(_media_titles(rules))
         verbs = "|".join(regex.escape(str(v)) for v in rule.params["verbs"])
