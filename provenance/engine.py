@@ -205,6 +205,58 @@ def _compiled_set(patterns: list[tuple[int, str]]) -> tuple[re2.Set, list[int]]:
     return found, [-1, *(index for index, _ in patterns)]
 
 
+class AlternationFilter:
+    """The alternatives of one case-sensitive ``regex`` alternation that can match a text: an RE2
+    Set over their loosened copies names them, and the alternation of just those (compiled once
+    per subset) stands in for the whole.
+
+    At every position the whole alternation tries its alternatives in order and the first that
+    matches wins; an alternative that matches nowhere in the text never wins, so the smaller
+    alternation finds the same matches, with the same group names. Where that could fail the
+    filter stands aside and gives the whole pattern: an alternative without a faithful RE2 copy,
+    inline flags (in VERSION0 they reach every alternative), flags the copies do not share, a text
+    with lone surrogates, or a DFA that ran out of memory.
+    """
+
+    _SAFE_FLAGS = regex.MULTILINE | regex.VERSION0 | regex.VERSION1
+    _INLINE_FLAGS = regex.compile(r"\(\?(?!P[<=>])[\^a-zA-Z]")
+
+    def __init__(self, alternatives: list[str], flags: int):
+        self.alternatives, self.flags = alternatives, flags
+        self.whole = regex.compile("|".join(alternatives), flags)
+        self._subsets: dict[tuple[int, ...], regex.Pattern] = {}
+        self._set: tuple[re2.Set, list[int]] | None = None
+        if flags & ~self._SAFE_FLAGS:
+            return
+        try:
+            copies = [(i, self._copy(alternative)) for i, alternative in enumerate(alternatives)]
+        except (Untranslatable, re2.error):
+            return
+        self._set = _compiled_set(copies)
+
+    def _copy(self, alternative: str) -> str:
+        if self._INLINE_FLAGS.search(alternative):
+            raise Untranslatable("inline flags")
+        pattern = f"(?m)(?:{prefilter_source(alternative)})"
+        re2.compile(pattern, _re2_options())
+        return pattern
+
+    def pattern_for(self, doc: Document) -> regex.Pattern | None:
+        """The alternation to search ``doc`` with; None when no alternative can match it."""
+        if self._set is None or (not doc.text.isascii() and _SURROGATE.search(doc.text)):
+            return self.whole
+        found, slots = self._set
+        matched = found.Match(doc.utf8) or ()
+        if 0 not in matched:
+            return self.whole
+        chosen = tuple(sorted(slots[i] for i in matched if i))
+        if not chosen:
+            return None
+        if chosen not in self._subsets:
+            self._subsets[chosen] = regex.compile("|".join(self.alternatives[i] for i in chosen), self.flags)
+        return self._subsets[chosen]
+
+
 class ReferenceEngine:
     """Every signature tried on every document: the yardstick."""
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 import regex
 import tldextract
 
+from provenance.engine import AlternationFilter
 from provenance.rulemodels import DomainRating, OutletProfile
 from provenance.rulepack import RuleSet
 
@@ -67,7 +68,7 @@ class OutletIndex:
     ratings: dict[str, list[DomainRating]] = field(default_factory=dict)
     relay_names: tuple[str, ...] = ()
     names: regex.Pattern | None = None
-    credits: regex.Pattern | None = None
+    credits: AlternationFilter | None = None
     credit_owners: dict[str, tuple[OutletProfile, str]] = field(default_factory=dict)
 
     def for_url(self, url: str) -> OutletProfile | None:
@@ -148,7 +149,8 @@ def _names_pattern(names: tuple[str, ...]) -> regex.Pattern | None:
 
 
 def _credit_pattern(profiles: list[OutletProfile], index: OutletIndex) -> None:
-    """One pattern holding every profile's dateline and credit regexes, each as a named group."""
+    """One pattern holding every profile's dateline and credit regexes, each as a named group; a
+    document is searched only with those its RE2 prefilter says can match."""
     parts = []
     for profile in profiles:
         for kind, patterns in (("dateline", profile.datelines), ("credit", profile.credits)):
@@ -157,7 +159,7 @@ def _credit_pattern(profiles: list[OutletProfile], index: OutletIndex) -> None:
                 index.credit_owners[group] = (profile, kind)
                 parts.append(f"(?P<{group}>{pattern})")
     if parts:
-        index.credits = regex.compile("|".join(parts), regex.MULTILINE | regex.VERSION0)
+        index.credits = AlternationFilter(parts, regex.MULTILINE | regex.VERSION0)
 
 
 def build_index(rules: RuleSet) -> OutletIndex:

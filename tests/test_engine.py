@@ -15,6 +15,7 @@ from provenance.config import Settings
 from provenance.document import Document
 from provenance.engine import (
     _FULL_FOLD_CHARS,
+    AlternationFilter,
     PrefilterEngine,
     ReferenceEngine,
     Untranslatable,
@@ -166,3 +167,40 @@ def test_prefilter_never_runs_a_pattern_on_lines_re2_rejects():
     doc = Document(id="d", path="d", text="aaa\n" + "a" * 20_000 + "!\n")
     hits, overruns = PrefilterEngine([sig]).hits(doc, timeout=0.3)
     assert [(h.line, h.start, h.end) for h in hits] == [(1, 0, 3)] and overruns == []
+
+
+def same_alternation_matches(alternatives: list[str], text: str, flags: int) -> None:
+    parts = [f"(?P<c{n}>{a})" for n, a in enumerate(alternatives)]
+    try:
+        whole = regex.compile("|".join(parts), flags)
+    except regex.error:
+        assume(False)
+    chosen = AlternationFilter(parts, flags).pattern_for(Document(id="d", path="d", text=text))
+    found = [] if chosen is None else [(m.span(), m.lastgroup) for m in chosen.finditer(text)]
+    assert found == [(m.span(), m.lastgroup) for m in whole.finditer(text)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(alternatives=st.lists(PATTERN, min_size=1, max_size=4), text=TEXT,
+       flags=st.sampled_from([regex.MULTILINE | regex.VERSION0, regex.MULTILINE | regex.VERSION1, regex.VERSION0]))
+def test_an_alternation_filter_finds_what_the_whole_alternation_finds(alternatives, text, flags):
+    same_alternation_matches(alternatives, text, flags)
+
+
+def test_an_alternation_filter_stands_aside_for_inline_flags():
+    parts = ["(?P<c0>abc)", "(?P<c1>(?i)x)"]
+    assert AlternationFilter(parts, regex.VERSION0).pattern_for(Document(id="d", path="d", text="ABC")).pattern \
+        == "|".join(parts)
+    same_alternation_matches(["abc", "(?i)x"], "ABC abc", regex.VERSION0)
+
+
+def test_an_alternation_filter_reads_line_anchors_as_the_alternation_does():
+    same_alternation_matches(["^Home", "x$", r"\bsource\b"], "a\nHome\nx\nb source", regex.MULTILINE)
+    same_alternation_matches(["^Home", "x$"], "a\nHome\nx\nb", regex.VERSION0)
+
+
+def test_an_alternation_filter_skips_what_cannot_match():
+    parts = ["(?P<c0>^Dateline)", "(?P<c1>Credit$)"]
+    filtered = AlternationFilter(parts, regex.MULTILINE)
+    assert filtered.pattern_for(Document(id="d", path="d", text="nothing here")) is None
+    assert filtered.pattern_for(Document(id="d", path="d", text="a Credit")).pattern == "(?P<c1>Credit$)"
