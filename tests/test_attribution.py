@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from provenance.analyzers.attribution import RelayFinder, _compile_kinds
+from provenance.speakers import _verb_alternation
 from provenance.report import Span
 from provenance.scoring import attribution_score
 
@@ -184,3 +187,17 @@ def test_relay_finder_on_the_seed_corpus(relay_finder):
     texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
     for text in texts:
         assert [m.span() for m in relay_finder.finditer(text)] == [m.span() for m in relay_finder.pattern.finditer(text)]
+
+
+VERBS = ["said", "says", "saying", "told", "told reporters", "stated", "asked", "added", "a", "s"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(verbs=st.lists(st.sampled_from(VERBS), min_size=1, max_size=6, unique=True),
+       parts=st.lists(st.tuples(st.sampled_from([*VERBS, "x", "-", "Said", "é"]), st.sampled_from(RELAY_GAPS)),
+                      max_size=20))
+def test_verbs_grouped_by_first_letter_match_as_the_flat_alternation(verbs, parts):
+    text = "".join(piece + gap for piece, gap in parts)
+    flat = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(verbs, key=len, reverse=True))
+    expected = [m.span() for m in re.finditer(rf"(?<![\w-])(?:{flat})(?![\w-])", text)]
+    assert [m.span() for m in re.finditer(rf"(?<![\w-])(?:{_verb_alternation(verbs)})(?![\w-])", text)] == expected
