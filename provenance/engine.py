@@ -30,7 +30,7 @@ import re2
 import regex
 
 from provenance.document import Document
-from provenance.matcher import CompiledSignature, Hit, find_hits, signature_source
+from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, signature_source
 
 # What regex's Unicode \s matches (the White_Space property), and wide supersets of \w and \d.
 _SPACE = r"\t-\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
@@ -299,7 +299,7 @@ class PrefilterEngine(ReferenceEngine):
                 always.append(index)
                 continue
             patterns.append((index, pattern))
-            if sig.rule.scope == "line":
+            if sig.rule.scope == "line" or sig.rule.region == "any":
                 self._locators[index] = re2.compile(pattern, _re2_options(_LOCATOR_MAX_MEM))
             if is_caseless(sig):
                 caseless.append(index)
@@ -342,7 +342,7 @@ class PrefilterEngine(ReferenceEngine):
         a line end cannot hide a later line's own match.
         """
         locator = self._locators.get(index)
-        if locator is None:
+        if locator is None or self.signatures[index].rule.scope != "line":
             return None
         starts, data = doc.utf8_line_starts, doc.utf8
         lines: set[int] = set()
@@ -355,6 +355,17 @@ class PrefilterEngine(ReferenceEngine):
             pos = starts[number]
         return lines | fold_lines if index in self.caseless else lines
 
+    def _next_start(self, index: int, doc: Document) -> NextStart | None:
+        """For a text-scoped signature: where its RE2 copy next matches, so ``regex`` is tried only
+        there (None: everywhere, as when RE2 cannot read the text or misses a full case fold)."""
+        locator = self._locators.get(index)
+        if locator is None or self.signatures[index].rule.scope != "text":
+            return None
+        if not doc.text.isascii() and (_SURROGATE.search(doc.text)
+                                       or (index in self.caseless and _FULL_FOLD.search(doc.text))):
+            return None
+        return _copy_starts(locator, doc)
+
     def candidates(self, doc: Document) -> list[CompiledSignature]:
         return [self.signatures[i] for i, _ in self._plan(doc)]
 
@@ -363,12 +374,38 @@ class PrefilterEngine(ReferenceEngine):
         overruns: list[str] = []
         for index, lines in self._plan(doc):
             sig = self.signatures[index]
-            try:
-                hits.extend(list(find_hits(sig, doc, timeout, lines)))  # all or nothing, as the reference
+            try:  # all or nothing, as the reference
+                hits.extend(list(find_hits(sig, doc, timeout, lines, self._next_start(index, doc))))
             except TimeoutError:
                 overruns.append(sig.rule.id)
         hits.sort(key=lambda h: (h.start, h.signature.id))
         return hits, overruns
+
+
+def _copy_starts(locator: re2._Regexp, doc: Document) -> NextStart:
+    """For a text offset, the first offset at or after it where ``locator`` matches (None: nowhere).
+    RE2 reads UTF-8: offsets are converted through the line starts, which both encodings share."""
+    text, data = doc.text, doc.utf8
+    if len(data) == len(text):  # ASCII: a byte is a character
+
+        def next_ascii(pos: int) -> int | None:
+            m = locator.search(data, pos) if pos <= len(data) else None
+            return None if m is None else m.start()
+
+        return next_ascii
+    lines, starts = doc.lines, doc.utf8_line_starts
+
+    def next_start(pos: int) -> int | None:
+        if pos > len(text):
+            return None
+        line = lines[doc.line_at(pos) - 1]
+        m = locator.search(data, starts[line.number - 1] + len(text[line.start:pos].encode("utf-8", "surrogatepass")))
+        if m is None:
+            return None
+        k = bisect_right(starts, m.start()) - 1
+        return lines[k].start + len(data[starts[k]:m.start()].decode("utf-8", "surrogatepass"))
+
+    return next_start
 
 
 ENGINES = {"prefilter": PrefilterEngine, "reference": ReferenceEngine}

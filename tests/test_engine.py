@@ -169,6 +169,13 @@ def test_prefilter_never_runs_a_pattern_on_lines_re2_rejects():
     assert [(h.line, h.start, h.end) for h in hits] == [(1, 0, 3)] and overruns == []
 
 
+def test_text_scope_signatures_are_tried_only_where_re2_matches_in_any_encoding():
+    for pattern in (r"(?<=\s)b\w*c", r"b.c|^$", r"\bb"):
+        sig = compile_signature(signature(patterns=[pattern], scope="text"))
+        same_hits([sig], "é😀 bxc\nabc é b😀c bc\n\n  bzzc ß b")
+        same_hits([sig], "plain bc text\nb-c and bxc\n")
+
+
 def same_alternation_matches(alternatives: list[str], text: str, flags: int) -> None:
     parts = [f"(?P<c{n}>{a})" for n, a in enumerate(alternatives)]
     try:
