@@ -7,6 +7,8 @@ linear time whatever the number of signatures, and names the ones that match som
 each pattern must accept everything the ``regex`` original accepts (it may accept more: the confirm
 stage decides), so the translation only ever loosens:
 
+- a counted repetition loses its upper bound (``{1,40}`` becomes ``{1,}``): RE2 compiles ``x{1,40}`` into
+  forty copies of ``x``, which for a Unicode class makes programs and DFAs of tens of megabytes;
 - ``\\b`` and ``\\B`` are dropped (RE2's are ASCII-only); ``\\w``, ``\\s``, ``\\d`` and their negations
   become Unicode classes as wide as or wider than ``regex``'s;
 - line-scoped signatures are searched over the whole text with ``(?m)``: a match inside a line is a
@@ -45,6 +47,7 @@ _PASS_ESCAPES = set("tnrfvae") | {"x", "p", "P"}
 _ASSERTIONS = ("(?=", "(?!", "(?<=", "(?<!")
 _DECLINED_GROUPS = ("(?|", "(?#", "(?R", "(?&", "(?(", "(?P>", "(?P=")
 _INLINE_CASELESS = regex.compile(r"\(\?[a-zA-Z]*i")
+_BOUNDED = regex.compile(r"\{(\d*)(?:,\d*)?\}(?<=\d\}|\d,\d*\})")  # {n}, {m,n}, {,n}: a counted repetition
 # Per RE2 object. The Set's DFA needs room for its states: at 32 or 64 MB it thrashes (10x slower on
 # the shipped rules), at 128 MB it settles at about 60 MB; beyond the budget it may give up (_SENTINEL).
 _RE2_MAX_MEM = 128 << 20
@@ -97,6 +100,10 @@ def prefilter_source(source: str) -> str:
             raise Untranslatable("branch reset, recursion, comment or conditional")
         elif ch == "{" and regex.match(r"\{\s*[edis]", source[i:]):
             raise Untranslatable("fuzzy matching")
+        elif ch == "{" and (bound := _BOUNDED.match(source, i)):
+            out.extend(f"{{{bound.group(1) or 0},}}")  # no upper bound: RE2 would copy the atom that many times
+            i = bound.end()
+            continue
         elif ch == "+" and out and out[-1] in ("*", "+", "?", "}"):
             i += 1  # a possessive quantifier narrows; the plain one loosens
             continue
@@ -165,6 +172,11 @@ def _escape(source: str, i: int, in_class: bool) -> tuple[str, int]:
         return f"\\x{{{digits}}}", i + 2 + width
     if letter.isalnum() and letter not in _PASS_ESCAPES:
         raise Untranslatable(f"\\{letter}")
+    if letter in "pPx" and source.startswith("{", i + 2):  # \p{Lu}, \x{e9}: one piece, so a quantifier after
+        close = source.find("}", i + 2)                   # it is not read as the possessive mark of {m,n}+
+        if close < 0:
+            raise Untranslatable(f"unclosed \\{letter}{{")
+        return source[i:close + 1], close + 1
     return source[i:i + 2], i + 2
 
 

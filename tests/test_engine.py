@@ -114,6 +114,9 @@ def test_prefilter_skips_signatures_that_cannot_match(rules):
     (r"a++", "a+"),
     (r"\u00e9", r"\x{00e9}"),
     (r"[\w.]", "[" + r"\p{L}\p{N}\p{M}\p{Pc}\p{So}\x{200c}\x{200d}" + ".]"),
+    (r"\p{Nd}+\x{e9}+", r"\p{Nd}+\x{e9}+"),
+    (r"[\p{L}.]{1,40}x{3}y{,2}", r"[\p{L}.]{1,}x{3,}y{0,}"),
+    (r"a{2,3}+b{}", "a{2,}b{}"),
 ])
 def test_translation_only_loosens(source, expected):
     assert prefilter_source(source) == expected
@@ -167,6 +170,13 @@ def test_prefilter_never_runs_a_pattern_on_lines_re2_rejects():
     doc = Document(id="d", path="d", text="aaa\n" + "a" * 20_000 + "!\n")
     hits, overruns = PrefilterEngine([sig]).hits(doc, timeout=0.3)
     assert [(h.line, h.start, h.end) for h in hits] == [(1, 0, 3)] and overruns == []
+
+
+def test_a_quantifier_after_a_braced_escape_is_kept():
+    for scope in ("line", "text"):
+        sig = compile_signature(signature(patterns=[r"^\p{Nd}+$", r"(?<=\s)\p{Ll}+x"], scope=scope))
+        same_hits([sig], "12\n345\n a ééx\n")
+        assert len(PrefilterEngine([sig]).hits(Document(id="d", path="d", text="12\n345\n a ééx\n"))[0]) == 3
 
 
 def test_text_scope_signatures_are_tried_only_where_re2_matches_in_any_encoding():
