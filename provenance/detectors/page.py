@@ -25,8 +25,17 @@ _SEPARATOR = regex.compile(r"\s[|•·»›/]\s|^\||\|$|\s[|]|[|]\s")
 _SPACELESS = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
 
 
+# ASCII bytes that are \w once lower-cased kept, every other byte a space: the key of an ASCII line in C.
+_ASCII_KEY = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == ord("_")) and not chr(c).isupper() else 32
+                   for c in range(256))
+
+
 def line_key(text: str) -> str:
-    """A line's words, case-folded: two lines with the same key say the same thing."""
+    """A line's words, case-folded: two lines with the same key say the same thing. (For ASCII, where
+    case-folding is lower-casing and a word character is one of ``[a-z0-9_]`` after it, the same key
+    by ``bytes.translate``.)"""
+    if text.isascii():
+        return b" ".join(text.encode("ascii").lower().translate(_ASCII_KEY).split()).decode("ascii")
     return " ".join(_KEY_WORD.findall(text.casefold()))
 
 
