@@ -13,7 +13,8 @@ from provenance.document import Document
 PIECES = ["The", "council", "said", "the", "and", "of", "Home", "|", "•", "/", "»", "·", "-", "1.", "2)", "2024",
           "café", "Straße", "ﬁle", "İ", "東京", "ไทย", "٣", "²", "’s", "it's", "...", ".", "!", ":", "“", "”", "_x",
           "\u0301", "😀", "\u00a0", "\t", "  ", " ", "\n", "\n\n", "\u2028", "\x1c"]
-TEXT = st.lists(st.sampled_from(PIECES), max_size=40).map(" ".join)
+TEXT = st.lists(st.one_of(st.sampled_from(PIECES), st.text(st.characters(max_codepoint=127), max_size=6)),
+               max_size=40).map(" ".join)
 STOPLISTS = {"en": frozenset({"the", "and", "of", "said"}), "de": frozenset({"straße", "und"})}
 
 
