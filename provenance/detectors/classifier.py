@@ -15,7 +15,7 @@ their neighbours and their place, as jusText does with paragraphs, but on text a
    with ``edges_are_residue``). Mixed neighbours leave a block alone.
 
 Only ``bad`` blocks that no other rule decided are reported, with the features that decided. The
-headline (``Page.headline``) and code lines (``code_pattern``) are never reported.
+headline and its echo (``Page.title_lines``) count as text and are never reported, nor are code lines (``code_pattern``) are never reported.
 """
 
 from __future__ import annotations
@@ -164,11 +164,11 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     if sum(size for size, kept in zip(sizes, inside) if kept) >= params.float("region_min_char_share") * sum(sizes):
         first = [BAD if not kept and c != GOOD and not listed else c
                  for c, kept, listed in zip(first, inside, entries)]
+    titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
     final = revise(first, BAD if params.bool("edges_are_residue") else GOOD)
-    headline = page.headline(params.int("headline_max_words"))
     for block, info, before, after in zip(units, infos, first, final):
         if code.search(info.text):
             continue  # code in a technical article: no stopwords, but text
-        if after == BAD and block[0].number not in page.decided and block[0].number != headline:
+        if after == BAD and block[0].number not in page.decided and block[0].number not in titles:
             label = "low-content line" if before == BAD else f"{before} line among residue"
             yield Decision(block[0].number, block[-1].number, _why(info, label))
