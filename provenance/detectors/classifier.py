@@ -17,7 +17,8 @@ their neighbours and their place, as jusText does with paragraphs, but on text a
    with ``edges_are_residue``). Mixed neighbours leave a block alone.
 
 Only ``bad`` blocks that no other rule decided are reported, with the features that decided. The
-headline and its echo (``Page.title_lines``) count as text and are never reported, nor are code lines (``code_pattern``) are never reported.
+headline and its echo (``Page.title_lines``) and blocks with a code line (``code_pattern``) are never
+reported.
 """
 
 from __future__ import annotations
@@ -173,7 +174,8 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
                  else (GOOD if c == NEAR else SHORT) for b, c in zip(units, first)]
     entry = regex.compile(params.words("list_entry_pattern")[0])
     code = regex.compile(params.words("code_pattern")[0])
-    entries = [info.bullet or bool(entry.search(info.text)) or bool(code.search(info.text)) for info in infos]
+    coded = [any(code.search(x.text) for x in b) for b in units]
+    entries = [info.bullet or bool(entry.search(info.text)) or is_code for info, is_code in zip(infos, coded)]
     weights = {GOOD: 1.0, NEAR: params.float("region_near_weight"), SHORT: -params.float("region_short_weight"),
                BAD: -params.float("region_bad_weight")}
     sizes = [i.chars for i in infos]
@@ -182,8 +184,8 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     first = [BAD if judge and c != GOOD and not listed else c for c, judge, listed in zip(first, judged, entries)]
     titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
     final = revise(first, BAD if params.bool("edges_are_residue") else GOOD)
-    for block, info, before, after in zip(units, infos, first, final):
-        if code.search(info.text):
+    for block, info, before, after, is_code in zip(units, infos, first, final, coded):
+        if is_code:
             continue  # code in a technical article: no stopwords, but text
         if after == BAD and block[0].number not in page.decided and block[0].number not in titles:
             label = "low-content line" if before == BAD else f"{before} line among residue"
