@@ -104,6 +104,7 @@ def _title_cues(ctx: Context, index: OutletIndex, params: dict, mentioned: dict[
     for line in _nonblank(ctx.doc)[: int(params.get("title_lines", 3))]:
         bounds = _segments(line, split)
         if len(bounds) < 2:
+            yield from _masthead_line(line, index, params)
             continue
         for start, end in (bounds[-1], bounds[0]):
             segment = ctx.doc.text[start:end]
@@ -114,6 +115,15 @@ def _title_cues(ctx: Context, index: OutletIndex, params: dict, mentioned: dict[
                 domain = labels.get(compact_key(segment)) or registrable_domain(segment)
                 yield Cue("title-site", float(params.get("title_site", 0.85)), start, end,
                           profile=index.for_url(domain), domain=domain)
+
+
+def _masthead_line(line: Line, index: OutletIndex, params: dict) -> Iterator[Cue]:
+    """A head line that is nothing but a profile's name or masthead ("Example Blog" above the headline)."""
+    text = line.text.strip()
+    profile = index.for_name(text) if text else None
+    if profile is not None:
+        start = line.start + line.text.index(text)
+        yield Cue("masthead-line", float(params.get("masthead_line", 0.8)), start, start + len(text), profile=profile)
 
 
 def _domain_shaped(segment: str) -> bool:
@@ -136,13 +146,19 @@ def _segments(line: Line, split: regex.Pattern) -> list[tuple[int, int]]:
 
 
 def _signature_cues(ctx: Context, index: OutletIndex, params: dict) -> Iterator[Cue]:
-    """Generic cue rules (copyright lines, sign-offs, agency credits): their ``outlet`` or ``domain`` group names it."""
+    """Generic cue rules (copyright lines, sign-offs, agency credits): their ``outlet``, ``handle`` or ``domain``
+    group names it."""
     for hit in ctx.hits_tagged("outlet-cue"):
         strength = float(params.get(hit.signature.id, params.get("cue", 0.75)))
         groups = _groups(ctx, hit)
         if "outlet" in groups:
             text, start, end = groups["outlet"]
             profile = index.for_name(text)
+            if profile is not None:
+                yield Cue(hit.signature.name, strength, start, end, profile=profile)
+        if "handle" in groups:
+            text, start, end = groups["handle"]
+            profile = index.for_handle(text)
             if profile is not None:
                 yield Cue(hit.signature.name, strength, start, end, profile=profile)
         if "domain" in groups:
