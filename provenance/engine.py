@@ -165,6 +165,12 @@ def _escape(source: str, i: int, in_class: bool) -> tuple[str, int]:
         return f"\\x{{{digits}}}", i + 2 + width
     if letter.isalnum() and letter not in _PASS_ESCAPES:
         raise Untranslatable(f"\\{letter}")
+    if letter.isalpha() and source.startswith("{", i + 2):
+        # One piece with its braces (\p{L}, \x{e9}), so a '+' after it is not read as possessive.
+        close = source.find("}", i + 2)
+        if close < 0:
+            raise Untranslatable(f"unclosed \\{letter}{{")
+        return source[i:close + 1], close + 1
     return source[i:i + 2], i + 2
 
 

@@ -152,3 +152,30 @@ def test_quote_index_console_table_names_the_speakers():
                          capture_output=True, text=True, cwd=ROOT, env={"COLUMNS": "160", "PATH": ""})
     assert run.returncode == 0, run.stderr
     assert "Wang Wenbin" in run.stdout and "quotations without a speaker" in run.stdout
+
+
+def test_quote_index_skips_quotes_on_template_lines_as_check_does(tmp_path):
+    """`quotes` runs the corpus template pre-pass too, so a site-wide quoted slogan is residue for both."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    slogan = '"Fearless reporting since 1901," says the Harbour Gazette motto.'
+    for n in range(8):
+        body = (f"Council votes on harbour plan number {n}\n"
+                f'"We will rebuild pier {n} this year," said Mayor Ana Ruiz on Monday.\n{slogan}\n')
+        (corpus / f"d{n}.txt").write_text(body, encoding="utf-8")
+        (corpus / f"d{n}.meta.json").write_text('{"url": "https://harbourgazette.example.org/a%d"}' % n)
+
+    def speakers(*extra: str) -> dict:
+        done = subprocess.run([sys.executable, "-m", "provenance", "quotes", str(corpus), "--format", "json", *extra],
+                              capture_output=True, text=True, cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    with_templates, without = speakers(), speakers("--no-templates")
+    assert with_templates["quotations"] == 8
+    assert without["quotations"] == 16

@@ -13,8 +13,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from provenance import runner
 from provenance.atomic import atomic_writer
-from provenance.commands.common import (add_paths_argument, add_rule_options, add_threshold_option,
-                                        settings_and_rules, write_console, write_text)
+from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
+                                        add_threshold_option, settings_and_rules, write_console, write_text)
 from provenance.config import UsageError
 from provenance.corpus import corpus_report
 from provenance.gate import add_gate_options, gate_run
@@ -38,8 +38,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--output", type=Path, metavar="FILE", help="write the report here (atomically) instead of stdout")
     add_threshold_option(p)
     p.add_argument("--quiet", action="store_true", help="console: a one-line summary only")
-    p.add_argument("--no-templates", action="store_false", dest="templates", default=None,
-                   help="skip the corpus pre-pass that finds lines recurring across an outlet's documents")
+    add_templates_option(p)
     add_output_options(p)
     add_gate_options(p)
     add_rule_options(p)

@@ -18,7 +18,7 @@ from pathlib import Path
 from provenance import __version__
 from provenance.atomic import open_atomic, write_atomic
 from provenance.clean import CleanedDocument, CleanMap, clean_document
-from provenance.commands.common import add_paths_argument, add_rule_options, settings_and_rules
+from provenance.commands.common import add_paths_argument, add_rule_options, add_templates_option, settings_and_rules
 from provenance.config import Settings, UsageError
 from provenance.document import Document, normalise_newlines
 from provenance.report import ReadError, Tool
@@ -37,8 +37,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--out", "--output", dest="out", required=True, type=Path, metavar="DIR",
                    help="folder for the cleaned copies (not inside an input)")
     p.add_argument("--map", type=Path, metavar="FILE", help=f"where to write the map (default: DIR/{MAP_NAME})")
-    p.add_argument("--no-templates", action="store_false", dest="templates", default=None,
-                   help="skip the corpus pre-pass that finds lines recurring across an outlet's documents")
+    add_templates_option(p)
     add_rule_options(p)
     p.set_defaults(run=run)
 

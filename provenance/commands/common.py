@@ -31,6 +31,12 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--disable", action="append", default=[], metavar="RULE", help="never run these rule ids")
 
 
+def add_templates_option(parser: argparse.ArgumentParser) -> None:
+    """``--no-templates``: every command that decides residue runs the same corpus pre-pass unless told not to."""
+    parser.add_argument("--no-templates", action="store_false", dest="templates", default=None,
+                        help="skip the corpus pre-pass that finds lines recurring across an outlet's documents")
+
+
 def add_threshold_option(parser: argparse.ArgumentParser) -> None:
     default = Settings.model_fields["threshold"].default
     parser.add_argument("--threshold", "--fail-under", type=float, metavar="N", dest="threshold",

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-
-from provenance.commands.common import (add_paths_argument, add_rule_options, settings_and_rules, write_console,
-                                        write_text)
+from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
+                                        settings_and_rules, write_console, write_text)
 from provenance.pipeline import check_all
 from provenance.quoteindex import QuoteIndexBuilder
 from provenance.renderers import quotes as quotes_renderer
 from provenance.sources import read_documents
+from provenance.templates import corpus_templates
 
 FORMATS = ("console", "json")
 
@@ -23,6 +23,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--format", choices=FORMATS, default="console", help="index format (default: console)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the index here (atomically) instead of stdout")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="console: speakers shown (default 20, 0 for all)")
+    add_templates_option(p)
     add_rule_options(p)
     p.set_defaults(run=run)
 
@@ -30,7 +31,8 @@ def add_parser(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     settings, rules = settings_and_rules(args, args.paths[0])
     builder = QuoteIndexBuilder(rules_digest=rules.digest)
-    for item in check_all(read_documents(args.paths, settings.max_bytes), rules, settings):
+    templates = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
+    for item in check_all(read_documents(args.paths, settings.max_bytes), rules, settings, templates):
         builder.add(item)
     index = builder.build()
     if args.format == "json":
