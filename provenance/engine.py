@@ -172,8 +172,9 @@ def _escape(source: str, i: int, in_class: bool) -> tuple[str, int]:
         return f"\\x{{{digits}}}", i + 2 + width
     if letter.isalnum() and letter not in _PASS_ESCAPES:
         raise Untranslatable(f"\\{letter}")
-    if letter in "pPx" and source.startswith("{", i + 2):  # \p{Lu}, \x{e9}: one piece, so a quantifier after
-        close = source.find("}", i + 2)                   # it is not read as the possessive mark of {m,n}+
+    if letter.isalpha() and source.startswith("{", i + 2):
+        # One piece with its braces (\p{L}, \x{e9}), so a '+' after it is not read as possessive.
+        close = source.find("}", i + 2)
         if close < 0:
             raise Untranslatable(f"unclosed \\{letter}{{")
         return source[i:close + 1], close + 1

@@ -65,6 +65,7 @@ class OutletIndex:
     by_domain: dict[str, OutletProfile] = field(default_factory=dict)
     by_name: dict[str, OutletProfile] = field(default_factory=dict)
     by_id: dict[str, OutletProfile] = field(default_factory=dict)
+    by_handle: dict[str, OutletProfile] = field(default_factory=dict)
     ratings: dict[str, list[DomainRating]] = field(default_factory=dict)
     relay_names: tuple[str, ...] = ()
     names: regex.Pattern | None = None
@@ -82,6 +83,11 @@ class OutletIndex:
 
     def for_name(self, name: str) -> OutletProfile | None:
         return self.by_name.get(name_key(name))
+
+    def for_handle(self, handle: str) -> OutletProfile | None:
+        """``@universetoday`` -> Universe Today: a social-media handle spelling a curated profile's name
+        or domain label as one word."""
+        return self.by_handle.get(handle.removeprefix("@").casefold())
 
     def ratings_for(self, domains: list[str]) -> list[DomainRating]:
         """Ratings of any of ``domains`` (hosts or registrable domains), each once, in a stable order."""
@@ -115,6 +121,19 @@ def _unambiguous_names(profiles: list[OutletProfile]) -> dict[str, OutletProfile
         if ids and len(ids) == 1:
             out[key] = by_id[next(iter(ids))]
     return out
+
+
+def _handles(profiles: list[OutletProfile]) -> dict[str, OutletProfile]:
+    """One-word spellings of curated profiles' names and domain labels; a spelling two profiles share names neither."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    by_id = {p.id: p for p in profiles}
+    for profile in profiles:
+        if not profile.curated:
+            continue
+        spellings = {compact_key(n) for n in _profile_names(profile)} | {domain_label(d) for d in profile.domains}
+        for spelling in spellings - {""}:
+            owners[spelling].add(profile.id)
+    return {key: by_id[next(iter(ids))] for key, ids in owners.items() if len(ids) == 1}
 
 
 def _hosts(profiles: list[OutletProfile], index: OutletIndex) -> None:
@@ -166,6 +185,7 @@ def build_index(rules: RuleSet) -> OutletIndex:
     index = OutletIndex(by_id={p.id: p for p in rules.outlets})
     _hosts(rules.outlets, index)
     index.by_name = _unambiguous_names(rules.outlets)
+    index.by_handle = _handles(rules.outlets)
     index.relay_names = _relay_names(index.by_name)
     index.names = _names_pattern(index.relay_names)
     _credit_pattern(rules.outlets, index)

@@ -68,10 +68,25 @@ class Signature(_Rule):
 ParamValue = float | int | bool | str | list[str]
 
 
+DetectorName = Literal[
+    # residue structure (provenance/detectors/)
+    "repeated-line", "symbol-line", "separator-row", "menu-run", "template-line", "teaser-block",
+    "context-classifier", "line-score",
+    # provenance facts (provenance/analyzers/provenance.py)
+    "outlet", "outlet-conflict", "wire-carriage", "republished", "original", "missing-fact",
+    # attribution (provenance/analyzers/attribution.py, scoring.py)
+    "quote-attribution", "attribution-prior", "scare-quote", "relayed-report",
+    # reading the input (provenance/pipeline.py)
+    "decoding-fallback", "empty-text", "rule-timeout",
+]
+"""The algorithms built into provenance that a ``[[detector]]`` rule can name: a misspelt one is a rule
+error, never a rule that silently does nothing."""
+
+
 class Detector(_Rule):
     """A structural detector implemented in Python; its thresholds live here."""
 
-    detector: str = Field(description="Which detector algorithm, e.g. repeated-line")
+    detector: DetectorName = Field(description="Which detector algorithm, e.g. repeated-line")
     params: dict[str, ParamValue] = Field(default_factory=dict)
 
 

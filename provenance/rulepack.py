@@ -182,6 +182,8 @@ def load_rules(
                         problems.append(f"{where}.id: duplicate id (also in {seen_here[rule.id]})")
                         continue
                     seen_here[rule.id] = path
+                    if kind == "detector" and directory != shipped_rules_dir():
+                        problems.extend(_missing_params(where, rule))
                     if kind == "outlet":
                         problems.extend(_outlet_pattern_problems(where, rule))
                         outlets[rule.id] = (path, rule)
@@ -196,6 +198,25 @@ def load_rules(
         raise RuleLoadError(problems)
     rules.digest = hasher.hexdigest()[:16]
     return rules
+
+
+@lru_cache(maxsize=1)
+def _shipped_detector_params() -> dict[str, frozenset[str]]:
+    """The params every shipped rule of each detector sets: what a user's rule of that detector needs too."""
+    needed: dict[str, frozenset[str]] = {}
+    for path in pack_files(shipped_rules_dir()):
+        pack, _ = read_pack(path)
+        for rule in pack.detector if pack else ():
+            keys = frozenset(rule.params)
+            needed[rule.detector] = needed.get(rule.detector, keys) & keys
+    return needed
+
+
+def _missing_params(where: str, rule: Detector) -> list[str]:
+    missing = sorted(_shipped_detector_params().get(rule.detector, frozenset()) - rule.params.keys())
+    if not missing:
+        return []
+    return [f"{where}.params: missing {', '.join(missing)} (every '{rule.detector}' rule sets them)"]
 
 
 def _hash_file(hasher, path: Path) -> None:

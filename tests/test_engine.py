@@ -112,6 +112,8 @@ def test_prefilter_skips_signatures_that_cannot_match(rules):
     (r"a(?<!x(?:y))b", "a(?:)b"),
     (r"(?>ab|a)c", "(?:ab|a)c"),
     (r"a++", "a+"),
+    (r"\p{L}+s", r"\p{L}+s"),  # a '+' after an escape's closing brace is a plain quantifier
+    (r"\x{e9}+", r"\x{e9}+"),
     (r"\u00e9", r"\x{00e9}"),
     (r"[\w.]", "[" + r"\p{L}\p{N}\p{M}\p{Pc}\p{So}\x{200c}\x{200d}" + ".]"),
     (r"\p{Nd}+\x{e9}+", r"\p{Nd}+\x{e9}+"),

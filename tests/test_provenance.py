@@ -140,3 +140,29 @@ def test_republished_copy_chain_starts_with_the_republisher(check):
                    url="https://copies-example.net/a")
     assert report.facts.republished
     assert report.facts.chain == ["copies-example.net", "RT", "Xinhua News Agency"]
+
+
+@pytest.mark.parametrize("text,outlet", [
+    ("TED Blog\nA new talk on memory\n\nThe speaker said memory is a habit.", "ted"),
+    ("A new synthesizer\n\nI will review it every week here on Mashable, with video.", "mashable"),
+    ("Rocket tests resume\nWant more? Follow @universetoday on Twitter\n\nThe test went well.", "universetoday"),
+    ("Chip sales fall\n[ Keep up with InfoWorld's daily headlines newsletter. ]\n\nSales fell.", "infoworld"),
+    ("A game crashes servers\n\nThe flaw is old. Ars has asked the developer for comment.", "arstechnica"),
+])
+def test_the_page_naming_its_own_site(check, text, outlet):
+    assert check(text).outlet.id == outlet
+
+
+def test_feedback_address_names_the_domain(check):
+    text = "Our new app\n\nIt is out today.\n\nPlease e-mail apps@sample-herald.com with your comments."
+    assert check(text).outlet.domain == "sample-herald.com"
+
+
+@pytest.mark.parametrize("text", [
+    "A story\nGawker\nDeadspin\nKotaku\n\nText of the story.",  # a network's menu of sister sites
+    "A story\nRSS\n\nText of the story.",  # an imported profile's short alias is a menu word here
+    "A story\n\nFollow @janedoe on Twitter for more.",  # a person's handle
+    "A story\n\nThe campaign wrote from info@campaign-example.org with its demands.",
+])
+def test_menus_handles_and_cited_addresses_name_no_outlet(check, text):
+    assert check(text).outlet is None

@@ -29,6 +29,25 @@ def test_menu_run_is_removed_but_subheading_kept(check):
     assert 8 not in found and 9 not in found and 7 not in found
 
 
+def test_menu_run_keeps_its_lines_around_a_signature_hit(check):
+    menu = "\n".join(["World", "Business", "Home", "Sport", "Culture", "Weather", "Travel"])
+    found = residue_rules(check(f"{ARTICLE}\n{SECOND}\n{menu}\n"))
+    assert {found.get(n) for n in (3, 4, 6, 7, 8, 9)} == {"RS103"} and 5 in found
+
+
+def test_category_links_with_counts_are_a_menu(check):
+    links = "\n".join(f"{name} ({count})" for name, count in
+                      [("Travel", 12), ("Food and drink", 7), ("Local history", 31), ("Gardens", 4), ("Music", 9)])
+    found = residue_rules(check(f"{ARTICLE}\n{SECOND}\nCategories\n{links}\n"))
+    assert {found.get(n) for n in range(4, 9)} == {"RS103"}
+
+
+def test_figures_in_the_text_are_not_symbol_lines(check):
+    text = f"Sample statistics\n{ARTICLE}\nThe mean was\n4.3333\nand the share\n59.1%\n{SECOND}\n"
+    found = residue_rules(check(text))
+    assert found.get(4) != "RS101" and found.get(6) != "RS101"
+
+
 def test_separator_row_and_symbol_line(check):
     found = residue_rules(check(f"Home | News | Sport | Contact\n{ARTICLE}\n| | |\n{SECOND}\n"))
     assert found.get(1) == "RS102" and found.get(3) == "RS101"

@@ -67,6 +67,31 @@ def test_a_schema_violation_names_the_file_the_rule_and_the_key(tmp_path, keys, 
     assert line.startswith(f"{folder / 'a.toml'}: {where}: ") and words in line
 
 
+def test_a_misspelt_detector_is_a_rule_error_not_a_rule_that_does_nothing(tmp_path):
+    rule = ('\n[[detector]]\nid = "ZZ002"\nname = "user-menus"\ndimension = "residue"\nmessage = "m"\n'
+            'detector = "menu_run"\nexamples.match = ["a"]\nexamples.no_match = ["b"]\n')
+    [line] = problems(rule_folder(tmp_path, **{"d.toml": PACK + rule}))
+    assert "detector[0] (ZZ002).detector: 'menu_run' is not one of" in line and "'menu-run'" in line
+
+
+def test_a_detector_rule_without_the_params_its_detector_reads_is_a_rule_error(tmp_path):
+    rule = ('\n[[detector]]\nid = "ZZ003"\nname = "user-menus"\ndimension = "residue"\nmessage = "m"\n'
+            'detector = "menu-run"\nparams.min_run = 3\nexamples.match = ["a"]\nexamples.no_match = ["b"]\n')
+    [line] = problems(rule_folder(tmp_path, **{"d.toml": PACK + rule}))
+    assert "detector[0] (ZZ003).params: missing " in line and "max_words" in line and "min_run" not in line
+
+
+def test_every_detector_name_the_rules_may_use_is_read_by_the_code():
+    """The names in ``DetectorName`` are the rule language's vocabulary: each must be one the code acts on."""
+    from typing import get_args
+
+    from provenance.rulemodels import DetectorName
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "provenance").rglob("*.py")
+                     if p.name != "rulemodels.py")
+    unread = [name for name in get_args(DetectorName) if f'"{name}"' not in code]
+    assert not unread
+
+
 def test_a_bad_rule_id_is_named_by_its_position(tmp_path):
     folder = rule_folder(tmp_path, **{"a.toml": PACK + signature("rs1")})
     [line] = problems(folder)

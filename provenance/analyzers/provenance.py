@@ -116,6 +116,28 @@ def _title_cues(ctx: Context, index: OutletIndex, params: dict, mentioned: dict[
                           profile=index.for_url(domain), domain=domain)
 
 
+def _masthead_lines(ctx: Context, index: OutletIndex, params: dict) -> list[Cue]:
+    """Head lines that are nothing but a curated profile's name or masthead ("Example Blog" above the headline).
+
+    Imported profiles' short aliases ("RSS") are menu words as often as names, so they do not count; and
+    when the opening lines name several outlets, one a line, they are a network's menu of sister sites,
+    not the page's masthead, so none counts.
+    """
+    found = []
+    for number, line in enumerate(_nonblank(ctx.doc)[: int(params.get("masthead_window", 8))]):
+        text = line.text.strip()
+        profile = index.for_name(text)
+        if profile is not None and profile.curated:
+            found.append((number, line, text, profile))
+    if len({profile.id for *_, profile in found}) != 1:
+        return []
+    number, line, text, profile = found[0]
+    if number >= int(params.get("title_lines", 3)):
+        return []
+    start = line.start + line.text.index(text)
+    return [Cue("masthead-line", float(params.get("masthead_line", 0.8)), start, start + len(text), profile=profile)]
+
+
 def _domain_shaped(segment: str) -> bool:
     """A site named by its domain ("... | Example.com"): one ASCII token with a public suffix."""
     token = segment.strip()
@@ -136,13 +158,19 @@ def _segments(line: Line, split: regex.Pattern) -> list[tuple[int, int]]:
 
 
 def _signature_cues(ctx: Context, index: OutletIndex, params: dict) -> Iterator[Cue]:
-    """Generic cue rules (copyright lines, sign-offs, agency credits): their ``outlet`` or ``domain`` group names it."""
+    """Generic cue rules (copyright lines, sign-offs, agency credits): their ``outlet``, ``handle`` or ``domain``
+    group names it."""
     for hit in ctx.hits_tagged("outlet-cue"):
         strength = float(params.get(hit.signature.id, params.get("cue", 0.75)))
         groups = _groups(ctx, hit)
         if "outlet" in groups:
             text, start, end = groups["outlet"]
             profile = index.for_name(text)
+            if profile is not None:
+                yield Cue(hit.signature.name, strength, start, end, profile=profile)
+        if "handle" in groups:
+            text, start, end = groups["handle"]
+            profile = index.for_handle(text)
             if profile is not None:
                 yield Cue(hit.signature.name, strength, start, end, profile=profile)
         if "domain" in groups:
@@ -231,7 +259,8 @@ def _from_metadata(ctx: Context, index: OutletIndex, params: dict) -> tuple[Iden
 
 def _text_cues(ctx: Context, index: OutletIndex, params: dict) -> list[Cue]:
     mentioned = _mentioned_domains(ctx)
-    cues = [*_title_cues(ctx, index, params, mentioned), *_signature_cues(ctx, index, params),
+    cues = [*_title_cues(ctx, index, params, mentioned), *_masthead_lines(ctx, index, params),
+            *_signature_cues(ctx, index, params),
             *_profile_cues(ctx, index, params)]
     return [_with_written_domain(c, mentioned) for c in cues]
 

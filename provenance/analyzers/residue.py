@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from provenance.analyzers import Context, make_finding
 from provenance.detectors import AFTER_EVIDENCE, DETECTORS
 from provenance.detectors.page import Page, Params, build_page
+from provenance.document import Document
 from provenance.report import Finding
 from provenance.rulemodels import Detector
 from provenance.rulepack import RuleSet
@@ -54,16 +55,41 @@ def _covered(findings: list[Finding]) -> set[int]:
     return {n for f in findings for n in range(f.line, f.end_line + 1)}
 
 
-def _first_decision_per_line(findings: list[Finding]) -> list[Finding]:
-    """One finding per line: signatures first (they are the most specific), then detectors in id order."""
+def _runs(numbers: list[int]) -> Iterator[tuple[int, int]]:
+    """Consecutive numbers as (first, last) runs."""
+    start = prev = None
+    for n in numbers:
+        if prev is not None and n != prev + 1:
+            yield start, prev
+            start = None
+        start = n if start is None else start
+        prev = n
+    if prev is not None:
+        yield start, prev
+
+
+def _part(f: Finding, doc: Document, first: int, last: int) -> Finding:
+    """``f`` narrowed to lines ``first``..``last``."""
+    start, end = doc.line_span(first, last)
+    excerpt = doc.text[start:end]
+    excerpt = excerpt[:157] + "..." if len(excerpt) > 160 else excerpt
+    return f.model_copy(update={"line": first, "end_line": last, "start": start, "end": end, "excerpt": excerpt})
+
+
+def _first_decision_per_line(findings: list[Finding], doc: Document) -> list[Finding]:
+    """One finding per line: signatures first (they are the most specific), then detectors in id order.
+    A run that a more specific rule already covers in part keeps the lines left over (a menu run
+    with a 'Home' line inside it is still a menu on its other lines)."""
     kept: list[Finding] = []
     covered: set[int] = set()
     for f in findings:
-        span = set(range(f.line, f.end_line + 1))
-        if span & covered:
-            continue
-        covered |= span
-        kept.append(f)
+        span = range(f.line, f.end_line + 1)
+        if not covered.intersection(span):
+            kept.append(f)
+        else:
+            free = [n for n in span if n not in covered and doc.lines[n - 1].text.strip()]
+            kept += [_part(f, doc, first, last) for first, last in _runs(free)]
+        covered.update(span)
     return sorted(kept, key=lambda f: (f.line, f.rule))
 
 
@@ -74,7 +100,7 @@ def analyze(ctx: Context) -> ResidueResult:
     found += _detector_findings(page, _residue_detectors(ctx, late=False))
     page.decided = _covered(found)
     found += _detector_findings(page, _residue_detectors(ctx, late=True))
-    kept = _first_decision_per_line(found)
+    kept = _first_decision_per_line(found, ctx.doc)
     lines = _covered(kept)
     ctx.residue_lines |= lines
     return ResidueResult(kept, lines)

@@ -9,13 +9,16 @@ their neighbours and their place, as jusText does with paragraphs, but on text a
    doubtful (short and good), so nothing is removed on its own features alone.
 2. Runs of text: a running weight over the blocks (good adds, doubtful and bad subtract) marks each
    run that reaches ``region_min_score``; when those runs hold ``region_min_char_share`` of the
-   characters, doubtful blocks outside every run are bad. List entries and code never are.
+   characters, doubtful blocks outside every run are bad; when they hold less but at least
+   ``edge_min_char_share``, only those before the first run and after the last (``by_place``).
+   List entries and code never are.
 3. ``near`` blocks are good unless the nearest good-or-bad block on both sides is bad; ``short``
    blocks take the class of their neighbours when both sides agree (beyond the text counts as bad
    with ``edges_are_residue``). Mixed neighbours leave a block alone.
 
 Only ``bad`` blocks that no other rule decided are reported, with the features that decided. The
-headline (``Page.headline``) and code lines (``code_pattern``) are never reported.
+headline and its echo (``Page.title_lines``) and blocks with a code line (``code_pattern``) are never
+reported.
 """
 
 from __future__ import annotations
@@ -121,6 +124,21 @@ def main_regions(classes: list[str], sizes: list[int], weights: dict[str, float]
     return inside
 
 
+def by_place(inside: list[bool], sizes: list[int], min_share: float, edge_min_share: float) -> list[bool]:
+    """Which blocks are judged by their place, outside every run of text: all of them when the runs
+    hold ``min_share`` of the characters; only those before the first run and after the last (the
+    page's head and foot) when the runs hold ``edge_min_share``, a full page whose article is a
+    small part of it; none otherwise (no text to contrast)."""
+    held = sum(size for size, kept in zip(sizes, inside) if kept)
+    total = sum(sizes)
+    if not any(inside) or held < edge_min_share * total:
+        return [False] * len(inside)
+    if held >= min_share * total:
+        return [not kept for kept in inside]
+    first, last = inside.index(True), len(inside) - 1 - inside[::-1].index(True)
+    return [i < first or i > last for i in range(len(inside))]
+
+
 def revise(classes: list[str], edge: str) -> list[str]:
     out = list(classes)
     for i, (up, down) in enumerate(_neighbour_classes(classes, (SHORT, NEAR), edge)):
@@ -157,22 +175,25 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     entry = regex.compile(params.words("list_entry_pattern")[0])
     code = regex.compile(params.words("code_pattern")[0])
 
-    def listed(info: LineInfo) -> bool:
-        """A list entry or code: never judged by place (searched only where it matters: the patterns are slow)."""
-        return info.bullet or bool(entry.search(info.text)) or bool(code.search(info.text))
+    def coded(block: list[LineInfo]) -> bool:
+        return any(code.search(x.text) for x in block)
+
+    def listed(info: LineInfo, block: list[LineInfo]) -> bool:
+        """A list entry or code: never judged by place (searched only where it decides: the patterns are slow)."""
+        return info.bullet or bool(entry.search(info.text)) or coded(block)
 
     weights = {GOOD: 1.0, NEAR: params.float("region_near_weight"), SHORT: -params.float("region_short_weight"),
                BAD: -params.float("region_bad_weight")}
     sizes = [i.chars for i in infos]
     inside = main_regions(first, sizes, weights, params.float("region_line_cost"), params.float("region_min_score"))
-    if sum(size for size, kept in zip(sizes, inside) if kept) >= params.float("region_min_char_share") * sum(sizes):
-        first = [BAD if not kept and c != GOOD and not listed(info) else c
-                 for c, kept, info in zip(first, inside, infos)]
+    judged = by_place(inside, sizes, params.float("region_min_char_share"), params.float("edge_min_char_share"))
+    first = [BAD if judge and c != GOOD and not listed(info, b) else c
+             for c, judge, info, b in zip(first, judged, infos, units)]
+    titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
     final = revise(first, BAD if params.bool("edges_are_residue") else GOOD)
-    headline = page.headline(params.int("headline_max_words"))
     for block, info, before, after in zip(units, infos, first, final):
-        if after != BAD or block[0].number in page.decided or block[0].number == headline:
+        if after != BAD or block[0].number in page.decided or block[0].number in titles:
             continue
-        if not code.search(info.text):  # code in a technical article: no stopwords, but text
+        if not coded(block):  # code in a technical article: no stopwords, but text
             label = "low-content line" if before == BAD else f"{before} line among residue"
             yield Decision(block[0].number, block[-1].number, _why(info, label))

@@ -72,11 +72,11 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     bias, smooth, threshold = params.float("bias"), params.float("neighbour_weight"), params.float("threshold")
     max_chars = params.int("max_chars")
     rows = features(page, params.float("edge_share"))
-    headline = page.headline(params.int("headline_max_words"))
+    titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
     code = regex.compile(params.words("code_pattern")[0])
     raw = [bias + sum(weights[k] * row[k] for k in FEATURES) for row in rows]
     for i, line in enumerate(page.lines):
-        if line.number in page.decided or line.chars > max_chars or line.number == headline or code.search(line.text):
+        if line.number in page.decided or line.chars > max_chars or line.number in titles or code.search(line.text):
             continue
         around = (raw[max(0, i - 1)] + raw[min(len(raw) - 1, i + 1)]) / 2
         chance = _logistic((1 - smooth) * raw[i] + smooth * around)

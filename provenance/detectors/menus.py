@@ -3,7 +3,9 @@
 PASS: one sub-heading between paragraphs. FAIL: 'World', 'Business', 'Sport', 'Culture' on lines of
 their own, ``min_run`` or more in a row, each short, capitalised and without a sentence end. Lines
 with inner structure ('Editor: Jane Roe', '6. Team - Region', 'Madison at Oxford, 7 p.m.') are list
-entries of the article (credits, rankings, schedules), not links, and break a run.
+entries of the article (credits, rankings, schedules), not links, and break a run. Lines of the
+shape ``link_item_pattern`` ('Sports (245)': a category or archive link with its post count) are
+menu items whatever their words.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import regex
 from provenance.detectors.page import Decision, LineInfo, Page, Params
 
 
-def _menu_item(line: LineInfo, max_words: int, min_capitals: float, entry: regex.Pattern) -> bool:
+def _menu_item(line: LineInfo, max_words: int, min_capitals: float, entry: regex.Pattern, link: regex.Pattern) -> bool:
+    if link.search(line.text):
+        return True
     shouting = line.words > 1 and line.text.isupper()  # multi-word capitals: section headings of the text
     return (0 < line.words <= max_words and not line.sentence_end and not shouting
             and line.capital_share >= min_capitals and not line.spaceless and not entry.search(line.text))
@@ -25,9 +29,10 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     max_words, min_run = params.int("max_words"), params.int("min_run")
     min_capitals = params.float("min_capital_share")
     entry = regex.compile(params.words("list_entry_pattern")[0])
+    link = regex.compile(params.words("link_item_pattern")[0])
     run: list[LineInfo] = []
     for line in [*page.lines, None]:
-        if line is not None and _menu_item(line, max_words, min_capitals, entry):
+        if line is not None and _menu_item(line, max_words, min_capitals, entry, link):
             run.append(line)
             continue
         if len(run) >= min_run:

@@ -19,6 +19,7 @@ from provenance.rulemodels import Detector
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’_-]*")
 _KEY_WORD = regex.compile(r"\w+")
 _SENTENCE_END = regex.compile(r"[.!?…。！？;:][\"'”’»)\]]*$")
+_STATEMENT_END = regex.compile(r"[.;:。][\"'”’»)\]]*$")
 _BULLET = regex.compile(r"^(?:[-–—•*·▪►»]|\d{1,3}[.)])\s")
 # Table cells, menu separators and breadcrumb arrows that join items on one line.
 _SEPARATOR = regex.compile(r"\s[|•·»›/]\s|^\||\|$|\s[|]|[|]\s")
@@ -83,11 +84,31 @@ class Page:
 
     def headline(self, max_words: int) -> int | None:
         """The first line no other rule called residue, when it is title-like: the article's headline,
-        which context rules never remove (its later copies are repeated-line's)."""
+        which context rules never remove (its later copies are repeated-line's). A headline may ask
+        or exclaim ('What now?'), but does not end like a statement."""
         first = next((line for line in self.lines if line.number not in self.decided), None)
-        if first is None or first.words > max_words or first.sentence_end:
+        if first is None or first.words > max_words or _STATEMENT_END.search(first.text):
             return None
         return first.number
+
+    def title_lines(self, max_words: int, min_overlap: float) -> set[int]:
+        """The headline and, right after it, its echo: the page title is often followed by the
+        article's own heading, a shorter or longer form of it ('Site: Storm hits coast', then 'Storm
+        hits coast'). The echo is the next line that no rule decided, when it is title-like and at
+        least ``min_overlap`` of its words are in the headline."""
+        first = self.headline(max_words)
+        if first is None:
+            return set()
+        index = next(i for i, line in enumerate(self.lines) if line.number == first)
+        if index + 1 >= len(self.lines):
+            return {first}
+        head, echo = self.lines[index], self.lines[index + 1]
+        words = set(head.key.split())
+        echo_words = echo.key.split()
+        if (echo.number in self.decided or echo.words > max_words or _STATEMENT_END.search(echo.text)
+                or not echo_words or sum(w in words for w in echo_words) < min_overlap * len(echo_words)):
+            return {first}
+        return {first, echo.number}
 
 
 def line_info(number: int, raw: str, stopwords: frozenset[str]) -> LineInfo:

@@ -3,13 +3,28 @@
 PASS: a headline once, then the body. FAIL: the headline again further down (page title, h1, teaser).
 Only title-like lines first seen among the first ``head_lines`` lines count (few words, no sentence
 end): repeated rows deeper in the text are often table headers or list labels of the article itself.
+List items and hard-wrapped pieces of a paragraph are never taken for a headline.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import regex
+
 from provenance.detectors.page import Decision, Page, Params
+
+_OPEN_END = regex.compile(r"[,\-–(]$")
+_CONTINUES = regex.compile(r"^(?:\p{Ll}+[\s,;:.]|\()")  # a lower-case word goes on (not 'folder_open', an icon name)
+
+
+def _part_of_paragraph(page: Page, index: int) -> bool:
+    """A hard-wrapped line (it ends open, or the next line goes on in lower case) is a piece of a
+    paragraph, and a paragraph repeated is a quotation or a test text, not a repeated headline."""
+    line = page.lines[index]
+    after = page.lines[index + 1] if index + 1 < len(page.lines) else None
+    return bool(_OPEN_END.search(line.text)) or (
+        after is not None and after.number == line.number + 1 and bool(_CONTINUES.match(after.text)))
 
 
 def detect(page: Page, params: Params) -> Iterator[Decision]:
@@ -18,7 +33,9 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     seen: dict[str, int] = {}
     for index, line in enumerate(page.lines):
         key = line.key
-        if len(key) < min_chars or line.words > max_words or line.sentence_end:
+        if len(key) < min_chars or line.words > max_words or line.sentence_end or line.bullet:
+            continue
+        if _part_of_paragraph(page, index):
             continue
         if key in seen:
             yield Decision(line.number, line.number, f"repeats line {seen[key]}")
