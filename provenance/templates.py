@@ -12,6 +12,7 @@ the whole corpus.
 from __future__ import annotations
 
 import hashlib
+import struct
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -45,8 +46,8 @@ class TemplateCounts:
 
     def _cells(self, group: str, key: str) -> list[int]:
         digest = hashlib.blake2b(f"{group}\0{key}".encode("utf-8", "surrogatepass"), digest_size=8 * self.depth).digest()
-        return [row * self.width + int.from_bytes(digest[8 * row: 8 * row + 8], "little") % self.width
-                for row in range(self.depth)]
+        width = self.width  # one little-endian 64-bit hash per row picks the row's counter
+        return [row * width + h % width for row, h in enumerate(struct.unpack(f"<{self.depth}Q", digest))]
 
     def _keys(self, doc: Document) -> set[str]:
         keys = (line_key(line.text) for line in doc.lines)
@@ -55,12 +56,14 @@ class TemplateCounts:
     def add(self, doc: Document) -> None:
         group = document_group(doc)
         self.group_docs[group] += 1
+        table = self.table
         for key in self._keys(doc):
             cells = self._cells(group, key)
-            floor = min(self.table[c] for c in cells) + 1
-            for c in cells:  # conservative update: raise only the cells below the new estimate
-                if self.table[c] < floor:
-                    self.table[c] = floor
+            values = [table[c] for c in cells]
+            floor = min(values) + 1
+            for c, value in zip(cells, values):  # conservative update: raise only the cells below the new estimate
+                if value < floor:
+                    table[c] = floor
 
     def documents_with(self, group: str, key: str) -> int:
         return min(self.table[c] for c in self._cells(group, key))
