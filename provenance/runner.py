@@ -32,11 +32,14 @@ from provenance.cache import ResultCache, default_cache_dir, inside, namespace
 from provenance.config import ConfigError, Settings
 from provenance.document import Document
 from provenance.engine import DEFAULT_ENGINE, ENGINES
+from provenance.gitscope import select_documents
 from provenance import pipeline
 from provenance.renderers.jsonout import render_line
 from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules
+from provenance.rulemodels import Detector
 from provenance.sources import JSONL_SUFFIXES, discover, read_jsonl_file, read_text_file
+from provenance.templates import TemplateCounts, corpus_templates, count_templates, template_rule
 
 Unit = tuple[str, str] | ReadError  # (file path, id prefix) or a path that could not be used
 Item = Document | ReadError
@@ -306,6 +309,26 @@ def ray_outcomes(unit_list: Iterable[Unit], settings: Settings, address: str | N
 
 
 # --- a whole run -----------------------------------------------------------------------------------
+
+def run_templates(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> TemplateCounts | None:
+    """The corpus pre-pass's counts. Before a local pool, the pre-pass runs in a forked process while
+    this one builds the rule structures the workers will share: both are serial work ahead of the
+    first chunk, and on two cores the pre-pass then costs no wall time of its own."""
+    since, rule = getattr(args, "since", None), template_rule(rules)
+    jobs = args.jobs if args.jobs is not None else available_cores()
+    if rule is None or not (settings.templates if args.templates is None else args.templates) \
+            or jobs == 1 or args.executor != "local" or "fork" not in get_all_start_methods():
+        return corpus_templates(select_documents(args.paths, since, settings.max_bytes), settings, rules, args.templates)
+    with ProcessPoolExecutor(1, mp_context=get_context("fork")) as side:
+        counts = side.submit(_count_selected, args.paths, since, settings.max_bytes, rule)
+        pipeline.prepare(rules, settings)
+        return counts.result()
+
+
+def _count_selected(paths: list[Path], since: str | None, max_bytes: int, rule: Detector) -> TemplateCounts:
+    documents = select_documents(paths, since, max_bytes)
+    return count_templates((d for d in documents if isinstance(d, Document)), rule)
+
 
 def open_cache(args: argparse.Namespace, settings: Settings, rules: RuleSet, templates=None) -> ResultCache | None:
     if args.no_cache or args.executor == "ray" or (os.environ.get(NO_CACHE_ENV) and not args.cache_dir):

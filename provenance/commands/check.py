@@ -25,7 +25,6 @@ from provenance.renderers import console as console_renderer
 from provenance.renderers.jsonout import render_line
 from provenance.report import DocumentReport, ReadError
 from provenance.sources import corpus_root_holding
-from provenance.templates import corpus_templates
 
 FORMATS = ("console", "jsonl", *CORPUS_RENDERERS)
 
@@ -90,8 +89,7 @@ def run(args: argparse.Namespace) -> int:
     settings, rules = settings_and_rules(args, args.paths[0])
     settings = runner.settings_for_run(args, settings)
     gate = gate_run(args, settings, rules)
-    templates = corpus_templates(select_documents(args.paths, args.since, settings.max_bytes), settings, rules,
-                                 args.templates)
+    templates = runner.run_templates(args, settings, rules)
     cache = runner.open_cache(args, settings, rules, templates)
     if args.shard is not None:
         return runner.run_shard(args, settings, rules, cache, gate.judge_all, templates)
