@@ -79,6 +79,25 @@ def test_foot_run_after_last_paragraph(check):
     assert found.get(3) in {"RS110", "RS111"} and found.get(4) == "RS020"
 
 
+FOOTER = ["Leave a Reply", "Privacy Policy", "Terms of Use", "Contact Us", "About Us"]
+
+
+def test_teaser_title_past_the_footer_barrier_is_residue(check):
+    teaser = "Bridge reopens after two years of repairs and a fight over the cost"
+    lines = ["Storm hits coast", ARTICLE, SECOND, *FOOTER[:2], teaser, *FOOTER[2:]]
+    found = residue_rules(check("\n".join(lines) + "\n"))
+    assert found.get(6) == "RS112"
+    assert not {1, 2, 3} & set(found)
+
+
+def test_more_posts_past_the_barrier_are_left_alone(check):
+    post = "I was there that night and the wind was stronger than anything I had seen in thirty years here."
+    reply = "The roads were closed for two days and the buses did not run until Thursday morning, as I recall."
+    lines = ["Storm hits coast", ARTICLE, SECOND, *FOOTER[:2], post, "Wendy", reply, "Tom", post, reply]
+    found = residue_rules(check("\n".join(lines) + "\n"))
+    assert "RS112" not in found.values()
+
+
 def test_every_residue_finding_explains_itself(check):
     menu = "\n".join(["World", "Business", "Sport", "Culture", "Weather"])
     report = check(f"{menu}\n{ARTICLE}\nweather sport jobs\n")

@@ -6,9 +6,9 @@ subtract theirs, other lines count nothing). Walking away from the anchor on eac
 ``barrier_lines`` decided lines in a row close the article (a share bar, a comment form, a footer
 menu); the rest of that side is residue when rules already decided at least ``min_decided_share``
 of its lines, as on a page footer or masthead with a few teaser titles or link texts the rules
-missed; long prose lines (``prose_min_chars``, ``prose_min_stop_share``) are never removed here.
-A side that still holds mostly undecided lines (further posts of a forum thread, a
-second article) is left alone. Runs last: it reads every other rule's decisions.
+missed. Long prose lines (``prose_min_chars``, ``prose_min_stop_share``) are never removed here.
+A side that still holds mostly undecided lines (further posts of a forum thread, a second article)
+is left alone. Runs last: it reads every other rule's decisions.
 
 PASS: an article with a comment thread of prose after it. FAIL: an article, 'Leave a Reply' /
 'Privacy Policy', then teaser titles among more footer lines.
