@@ -6,7 +6,8 @@ subtract theirs, other lines count nothing). Walking away from the anchor on eac
 ``barrier_lines`` decided lines in a row close the article (a share bar, a comment form, a footer
 menu); the rest of that side is residue when rules already decided at least ``min_decided_share``
 of its lines, as on a page footer or masthead with a few teaser titles or link texts the rules
-missed. Long prose lines (``prose_min_chars``, ``prose_min_stop_share``) are never removed here.
+missed. Long prose lines (``prose_min_chars``, ``prose_min_stop_share``) are never removed here,
+nor, before the article, sentences (``sentence_words``, ``sentence_stop_share``): its lead.
 A side that still holds mostly undecided lines (further posts of a forum thread, a second article)
 is left alone. Runs last: it reads every other rule's decisions.
 
@@ -49,10 +50,17 @@ def past_barrier(side: list[LineInfo], decided: set[int], barrier: int, min_shar
     return []
 
 
-def prose(line: LineInfo, min_chars: int, min_stop_share: float) -> bool:
+def prose(line: LineInfo, p: dict[str, float], sentences: bool) -> bool:
     """A long line with many stopwords may be the article itself when the anchor is wrong (a short
-    article beside a longer comment thread): it is left to the rules that read it."""
-    return line.chars >= min_chars and line.stop_share >= min_stop_share
+    article beside a longer comment thread): it is left to the rules that read it. So is, with
+    ``sentences`` (before the anchor, where the article's lead and first paragraphs may lie), a
+    sentence of some length; after the anchor such sentences are mostly comments. Lines of scripts
+    without spaces count as prose when they end a sentence."""
+    if line.spaceless:
+        return line.sentence_end
+    return ((line.chars >= p["prose_min_chars"] and line.stop_share >= p["prose_min_stop_share"])
+            or (sentences and line.sentence_end and line.words >= p["sentence_words"]
+                and line.stop_share >= p["sentence_stop_share"]))
 
 
 def _runs(lines: list[LineInfo]) -> Iterator[tuple[int, int]]:
@@ -74,10 +82,10 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     if span is None:
         return
     barrier, share = params.int("barrier_lines"), params.float("min_decided_share")
-    prose_chars, prose_stops = params.int("prose_min_chars"), params.float("prose_min_stop_share")
+    p = {k: params.float(k) for k in ("prose_min_chars", "prose_min_stop_share", "sentence_words", "sentence_stop_share")}
     titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
     for where, side in (("after", lines[span[1] + 1:]), ("before", lines[:span[0]][::-1])):
         found = [x for x in past_barrier(side, decided, barrier, share)
-                 if x.number not in decided | titles and not prose(x, prose_chars, prose_stops)]
+                 if x.number not in decided | titles and not prose(x, p, where == "before")]
         for first, last in _runs(found):
             yield Decision(first, last, f"{where} the residue that closes the article, among {share:.0%}+ residue")
