@@ -7,7 +7,8 @@ subtract theirs, other lines count nothing). Walking away from the anchor on eac
 menu); the rest of that side is residue when rules already decided at least ``min_decided_share``
 of its lines, as on a page footer or masthead with a few teaser titles or link texts the rules
 missed. Long prose lines (``prose_min_chars``, ``prose_min_stop_share``) are never removed here,
-nor, before the article, sentences (``sentence_words``, ``sentence_stop_share``): its lead.
+nor, before the article, sentences (``sentence_words``, ``sentence_stop_share``): its lead, nor
+lines the page shows again later (the first copy of a repeated headline).
 A side that still holds mostly undecided lines (further posts of a forum thread, a second article)
 is left alone. Runs last: it reads every other rule's decisions.
 
@@ -63,6 +64,15 @@ def prose(line: LineInfo, p: dict[str, float], sentences: bool) -> bool:
                 and line.stop_share >= p["sentence_stop_share"]))
 
 
+def shown_again(head: list[LineInfo], lines: list[LineInfo]) -> set[int]:
+    """Lines before the article that the page shows again later: the first copy of a repeated
+    headline (page title, then h1) is the headline, whatever menu lines come before it."""
+    later: dict[str, int] = {}
+    for line in lines:
+        later[line.key] = line.number
+    return {x.number for x in head if x.key and later[x.key] != x.number}
+
+
 def _runs(lines: list[LineInfo]) -> Iterator[tuple[int, int]]:
     lines = sorted(lines, key=lambda x: x.number)
     start = prev = None
@@ -84,6 +94,7 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     barrier, share = params.int("barrier_lines"), params.float("min_decided_share")
     p = {k: params.float(k) for k in ("prose_min_chars", "prose_min_stop_share", "sentence_words", "sentence_stop_share")}
     titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
+    titles |= shown_again(lines[:span[0]], lines)
     for where, side in (("after", lines[span[1] + 1:]), ("before", lines[:span[0]][::-1])):
         found = [x for x in past_barrier(side, decided, barrier, share)
                  if x.number not in decided | titles and not prose(x, p, where == "before")]
