@@ -7,6 +7,8 @@ linear time whatever the number of signatures, and names the ones that match som
 each pattern must accept everything the ``regex`` original accepts (it may accept more: the confirm
 stage decides), so the translation only ever loosens:
 
+- a counted repetition loses its upper bound (``{1,40}`` becomes ``{1,}``): RE2 compiles ``x{1,40}`` into
+  forty copies of ``x``, which for a Unicode class makes programs and DFAs of tens of megabytes;
 - ``\\b`` and ``\\B`` are dropped (RE2's are ASCII-only); ``\\w``, ``\\s``, ``\\d`` and their negations
   become Unicode classes as wide as or wider than ``regex``'s;
 - line-scoped signatures are searched over the whole text with ``(?m)``: a match inside a line is a
@@ -30,7 +32,7 @@ import re2
 import regex
 
 from provenance.document import Document
-from provenance.matcher import CompiledSignature, Hit, find_hits, signature_source
+from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, signature_source
 
 # What regex's Unicode \s matches (the White_Space property), and wide supersets of \w and \d.
 _SPACE = r"\t-\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
@@ -45,6 +47,7 @@ _PASS_ESCAPES = set("tnrfvae") | {"x", "p", "P"}
 _ASSERTIONS = ("(?=", "(?!", "(?<=", "(?<!")
 _DECLINED_GROUPS = ("(?|", "(?#", "(?R", "(?&", "(?(", "(?P>", "(?P=")
 _INLINE_CASELESS = regex.compile(r"\(\?[a-zA-Z]*i")
+_BOUNDED = regex.compile(r"\{(\d*)(?:,\d*)?\}(?<=\d\}|\d,\d*\})")  # {n}, {m,n}, {,n}: a counted repetition
 # Per RE2 object. The Set's DFA needs room for its states: at 32 or 64 MB it thrashes (10x slower on
 # the shipped rules), at 128 MB it settles at about 60 MB; beyond the budget it may give up (_SENTINEL).
 _RE2_MAX_MEM = 128 << 20
@@ -97,6 +100,10 @@ def prefilter_source(source: str) -> str:
             raise Untranslatable("branch reset, recursion, comment or conditional")
         elif ch == "{" and regex.match(r"\{\s*[edis]", source[i:]):
             raise Untranslatable("fuzzy matching")
+        elif ch == "{" and (bound := _BOUNDED.match(source, i)):
+            out.extend(f"{{{bound.group(1) or 0},}}")  # no upper bound: RE2 would copy the atom that many times
+            i = bound.end()
+            continue
         elif ch == "+" and out and out[-1] in ("*", "+", "?", "}"):
             i += 1  # a possessive quantifier narrows; the plain one loosens
             continue
@@ -211,6 +218,58 @@ def _compiled_set(patterns: list[tuple[int, str]]) -> tuple[re2.Set, list[int]]:
     return found, [-1, *(index for index, _ in patterns)]
 
 
+class AlternationFilter:
+    """The alternatives of one case-sensitive ``regex`` alternation that can match a text: an RE2
+    Set over their loosened copies names them, and the alternation of just those (compiled once
+    per subset) stands in for the whole.
+
+    At every position the whole alternation tries its alternatives in order and the first that
+    matches wins; an alternative that matches nowhere in the text never wins, so the smaller
+    alternation finds the same matches, with the same group names. Where that could fail the
+    filter stands aside and gives the whole pattern: an alternative without a faithful RE2 copy,
+    inline flags (in VERSION0 they reach every alternative), flags the copies do not share, a text
+    with lone surrogates, or a DFA that ran out of memory.
+    """
+
+    _SAFE_FLAGS = regex.MULTILINE | regex.VERSION0 | regex.VERSION1
+    _INLINE_FLAGS = regex.compile(r"\(\?(?!P[<=>])[\^a-zA-Z]")
+
+    def __init__(self, alternatives: list[str], flags: int):
+        self.alternatives, self.flags = alternatives, flags
+        self.whole = regex.compile("|".join(alternatives), flags)
+        self._subsets: dict[tuple[int, ...], regex.Pattern] = {}
+        self._set: tuple[re2.Set, list[int]] | None = None
+        if flags & ~self._SAFE_FLAGS:
+            return
+        try:
+            copies = [(i, self._copy(alternative)) for i, alternative in enumerate(alternatives)]
+        except (Untranslatable, re2.error):
+            return
+        self._set = _compiled_set(copies)
+
+    def _copy(self, alternative: str) -> str:
+        if self._INLINE_FLAGS.search(alternative):
+            raise Untranslatable("inline flags")
+        pattern = f"(?m)(?:{prefilter_source(alternative)})"
+        re2.compile(pattern, _re2_options())
+        return pattern
+
+    def pattern_for(self, doc: Document) -> regex.Pattern | None:
+        """The alternation to search ``doc`` with; None when no alternative can match it."""
+        if self._set is None or (not doc.text.isascii() and _SURROGATE.search(doc.text)):
+            return self.whole
+        found, slots = self._set
+        matched = found.Match(doc.utf8) or ()
+        if 0 not in matched:
+            return self.whole
+        chosen = tuple(sorted(slots[i] for i in matched if i))
+        if not chosen:
+            return None
+        if chosen not in self._subsets:
+            self._subsets[chosen] = regex.compile("|".join(self.alternatives[i] for i in chosen), self.flags)
+        return self._subsets[chosen]
+
+
 class ReferenceEngine:
     """Every signature tried on every document: the yardstick."""
 
@@ -253,12 +312,13 @@ class PrefilterEngine(ReferenceEngine):
                 always.append(index)
                 continue
             patterns.append((index, pattern))
-            if sig.rule.scope == "line":
+            if sig.rule.scope == "line" or sig.rule.region == "any":
                 self._locators[index] = re2.compile(pattern, _re2_options(_LOCATOR_MAX_MEM))
             if is_caseless(sig):
                 caseless.append(index)
         # Several small Sets, not one: one DFA over every Unicode-class-heavy pattern outgrows its
-        # memory and thrashes (1 MB/s with 44 signatures), while sets of four stay near 20 MB/s all told.
+        # memory and takes long to warm up. With 52 signatures over 3 MB (counted repetitions
+        # unbounded), sets of 4 grow 18 MB of DFA and scan at 20 MB/s warm; one Set of 52 grows 54 MB.
         self._sets = [_compiled_set(patterns[i:i + _SET_SIZE]) for i in range(0, len(patterns), _SET_SIZE)]
         self.always = frozenset(always)
         self.caseless = frozenset(caseless)
@@ -294,7 +354,7 @@ class PrefilterEngine(ReferenceEngine):
         a line end cannot hide a later line's own match.
         """
         locator = self._locators.get(index)
-        if locator is None:
+        if locator is None or self.signatures[index].rule.scope != "line":
             return None
         starts, data = doc.utf8_line_starts, doc.utf8
         lines: set[int] = set()
@@ -307,6 +367,17 @@ class PrefilterEngine(ReferenceEngine):
             pos = starts[number]
         return lines | fold_lines if index in self.caseless else lines
 
+    def _next_start(self, index: int, doc: Document) -> NextStart | None:
+        """For a text-scoped signature: where its RE2 copy next matches, so ``regex`` is tried only
+        there (None: everywhere, as when RE2 cannot read the text or misses a full case fold)."""
+        locator = self._locators.get(index)
+        if locator is None or self.signatures[index].rule.scope != "text":
+            return None
+        if not doc.text.isascii() and (_SURROGATE.search(doc.text)
+                                       or (index in self.caseless and _FULL_FOLD.search(doc.text))):
+            return None
+        return _copy_starts(locator, doc)
+
     def candidates(self, doc: Document) -> list[CompiledSignature]:
         return [self.signatures[i] for i, _ in self._plan(doc)]
 
@@ -315,12 +386,38 @@ class PrefilterEngine(ReferenceEngine):
         overruns: list[str] = []
         for index, lines in self._plan(doc):
             sig = self.signatures[index]
-            try:
-                hits.extend(list(find_hits(sig, doc, timeout, lines)))  # all or nothing, as the reference
+            try:  # all or nothing, as the reference
+                hits.extend(list(find_hits(sig, doc, timeout, lines, self._next_start(index, doc))))
             except TimeoutError:
                 overruns.append(sig.rule.id)
         hits.sort(key=lambda h: (h.start, h.signature.id))
         return hits, overruns
+
+
+def _copy_starts(locator: re2._Regexp, doc: Document) -> NextStart:
+    """For a text offset, the first offset at or after it where ``locator`` matches (None: nowhere).
+    RE2 reads UTF-8: offsets are converted through the line starts, which both encodings share."""
+    text, data = doc.text, doc.utf8
+    if len(data) == len(text):  # ASCII: a byte is a character
+
+        def next_ascii(pos: int) -> int | None:
+            m = locator.search(data, pos) if pos <= len(data) else None
+            return None if m is None else m.start()
+
+        return next_ascii
+    lines, starts = doc.lines, doc.utf8_line_starts
+
+    def next_start(pos: int) -> int | None:
+        if pos > len(text):
+            return None
+        line = lines[doc.line_at(pos) - 1]
+        m = locator.search(data, starts[line.number - 1] + len(text[line.start:pos].encode("utf-8", "surrogatepass")))
+        if m is None:
+            return None
+        k = bisect_right(starts, m.start()) - 1
+        return lines[k].start + len(data[starts[k]:m.start()].decode("utf-8", "surrogatepass"))
+
+    return next_start
 
 
 ENGINES = {"prefilter": PrefilterEngine, "reference": ReferenceEngine}

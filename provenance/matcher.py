@@ -8,7 +8,7 @@ engine must agree with.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import regex
@@ -111,17 +111,23 @@ def pattern_problem(pattern: str, flags: int = regex.VERSION1 | regex.MULTILINE)
     return None
 
 
+NextStart = Callable[[int], "int | None"]
+
+
 def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = None,
-              only_lines: set[int] | None = None) -> Iterator[Hit]:
+              only_lines: set[int] | None = None, next_start: NextStart | None = None) -> Iterator[Hit]:
     """All hits of one signature in one document, in text order; a line-scoped signature looks only
-    at ``only_lines`` when given (a prefilter's answer: the other lines cannot match).
+    at ``only_lines`` when given (a prefilter's answer: the other lines cannot match), a text-scoped
+    one only where ``next_start`` says a match may start.
 
     ``timeout`` bounds the seconds this signature may spend on the whole document (over all its
     lines); past it the regex module raises ``TimeoutError``.
     """
     deadline = None if timeout is None else time.monotonic() + timeout
     if sig.rule.scope == "text" and sig.rule.region == "any":
-        for m in sig.regex.finditer(doc.text, timeout=_remaining(deadline)):
+        matches = (sig.regex.finditer(doc.text, timeout=_remaining(deadline)) if next_start is None
+                   else _matches_from(sig.regex, doc.text, next_start, deadline))
+        for m in matches:
             if m.end() > m.start():
                 yield Hit(sig.rule, m.start(), m.end(), doc.line_at(m.start()), doc.line_at(max(m.start(), m.end() - 1)))
         return
@@ -132,6 +138,28 @@ def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = Non
         for m in sig.regex.finditer(line.text, timeout=_remaining(deadline)):
             if m.end() > m.start():
                 yield Hit(sig.rule, line.start + m.start(), line.start + m.end(), line.number, line.number)
+
+
+def _matches_from(pattern: regex.Pattern, text: str, next_start: NextStart,
+                  deadline: float | None) -> Iterator[regex.Match]:
+    """What ``pattern.finditer(text)`` yields, trying the pattern only at the offsets ``next_start``
+    gives: for a position, the first offset at or after it where a match may start (None: none).
+
+    ``finditer`` finds each match by searching on from the end of the last, that is at the first
+    offset where the pattern matches; trying the possible offsets in order finds the same one. After
+    an empty match ``finditer``'s own rules for the next one take over.
+    """
+    pos = 0
+    while (start := next_start(pos)) is not None:
+        m = pattern.match(text, start, timeout=_remaining(deadline))
+        if m is None:
+            pos = start + 1
+        elif m.end() == start:
+            yield from pattern.finditer(text, start, timeout=_remaining(deadline))
+            return
+        else:
+            yield m
+            pos = m.end()
 
 
 def _remaining(deadline: float | None) -> float | None:

@@ -15,6 +15,7 @@ from functools import lru_cache
 import regex
 import tldextract
 
+from provenance.engine import AlternationFilter
 from provenance.rulemodels import DomainRating, OutletProfile
 from provenance.rulepack import RuleSet
 
@@ -66,8 +67,9 @@ class OutletIndex:
     by_id: dict[str, OutletProfile] = field(default_factory=dict)
     by_handle: dict[str, OutletProfile] = field(default_factory=dict)
     ratings: dict[str, list[DomainRating]] = field(default_factory=dict)
+    relay_names: tuple[str, ...] = ()
     names: regex.Pattern | None = None
-    credits: regex.Pattern | None = None
+    credits: AlternationFilter | None = None
     credit_owners: dict[str, tuple[OutletProfile, str]] = field(default_factory=dict)
 
     def for_url(self, url: str) -> OutletProfile | None:
@@ -147,22 +149,27 @@ def _hosts(profiles: list[OutletProfile], index: OutletIndex) -> None:
                     index.by_domain.setdefault(reg, profile)
 
 
-def _relay_names(by_name: dict[str, OutletProfile]) -> regex.Pattern | None:
-    """Every unambiguous name as it would be written, longest first; matched case-sensitively."""
+def _relay_names(by_name: dict[str, OutletProfile]) -> tuple[str, ...]:
+    """Every unambiguous name as it would be written, longest first."""
     written: set[str] = set()
     profiles = {p.id: p for p in by_name.values()}
     for profile in profiles.values():
         for name in _profile_names(profile):
             if len(name) >= MIN_RELAY_NAME and by_name.get(name_key(name)) is profile:
                 written.add(name)
-    if not written:
+    return tuple(sorted(written, key=lambda n: (-len(n), n)))
+
+
+def _names_pattern(names: tuple[str, ...]) -> regex.Pattern | None:
+    """Any of ``names`` as a whole word, the longest that fits first; matched case-sensitively."""
+    if not names:
         return None
-    ordered = sorted(written, key=lambda n: (-len(n), n))
-    return regex.compile(r"(?<!\w)(?:" + "|".join(regex.escape(n) for n in ordered) + r")(?!\w)")
+    return regex.compile(r"(?<!\w)(?:" + "|".join(regex.escape(n) for n in names) + r")(?!\w)")
 
 
 def _credit_pattern(profiles: list[OutletProfile], index: OutletIndex) -> None:
-    """One pattern holding every profile's dateline and credit regexes, each as a named group."""
+    """One pattern holding every profile's dateline and credit regexes, each as a named group; a
+    document is searched only with those its RE2 prefilter says can match."""
     parts = []
     for profile in profiles:
         for kind, patterns in (("dateline", profile.datelines), ("credit", profile.credits)):
@@ -171,7 +178,7 @@ def _credit_pattern(profiles: list[OutletProfile], index: OutletIndex) -> None:
                 index.credit_owners[group] = (profile, kind)
                 parts.append(f"(?P<{group}>{pattern})")
     if parts:
-        index.credits = regex.compile("|".join(parts), regex.MULTILINE | regex.VERSION0)
+        index.credits = AlternationFilter(parts, regex.MULTILINE | regex.VERSION0)
 
 
 def build_index(rules: RuleSet) -> OutletIndex:
@@ -179,7 +186,8 @@ def build_index(rules: RuleSet) -> OutletIndex:
     _hosts(rules.outlets, index)
     index.by_name = _unambiguous_names(rules.outlets)
     index.by_handle = _handles(rules.outlets)
-    index.names = _relay_names(index.by_name)
+    index.relay_names = _relay_names(index.by_name)
+    index.names = _names_pattern(index.relay_names)
     _credit_pattern(rules.outlets, index)
     ratings: dict[str, list[DomainRating]] = defaultdict(list)
     for rating in rules.ratings:

@@ -65,6 +65,13 @@ def _check(doc: Document, rules: RuleSet, settings: Settings, templates: Templat
     )
 
 
+def prepare(rules: RuleSet, settings: Settings) -> None:
+    """Build everything the analyzers derive from the rules (the signature engine, outlet index,
+    lexicons: ``RuleSet.memo``) by checking a one-word document, so that processes forked afterwards
+    share those structures instead of each building its own copy."""
+    check_document(Document(id="prepare", path="prepare", text="prepare"), rules, settings)
+
+
 def doc_blocked(findings: list[Finding]) -> bool:
     """A finding of severity ``error`` blocks the document whatever its score."""
     return any(f.severity == "error" for f in findings)

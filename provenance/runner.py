@@ -13,6 +13,7 @@ with the digests it ran under, so a repeated shard with the same rules and setti
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import os
@@ -223,10 +224,16 @@ class Runner:
         _WORKER.clear()
         _WORKER[self.settings.model_dump_json()] = (self.settings, self.rules)  # forked workers inherit it
         _TEMPLATES[0] = self.templates
+        pipeline.prepare(self.rules, self.settings)
+        gc.collect()
+        gc.freeze()  # the collector would otherwise touch, and so copy, every shared object in each worker
         context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
-        with ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker,
-                                 initargs=(self.settings, self.templates)) as pool:
-            yield from self._run(pool, _prepend(first, second, chunks), window=2 * self.jobs)
+        try:
+            with ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker,
+                                     initargs=(self.settings, self.templates)) as pool:
+                yield from self._run(pool, _prepend(first, second, chunks), window=2 * self.jobs)
+        finally:
+            gc.unfreeze()
 
     def _run(self, executor: Executor, chunks: Iterable[list[Item]], window: int) -> Iterator[Outcome]:
         pending: deque[_Pending] = deque()

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from provenance.analyzers.attribution import RelayFinder, _compile_kinds
+from provenance.speakers import _verb_alternation
 from provenance.report import Span
 from provenance.scoring import attribution_score
+
+from conftest import CORPUS
 
 
 def speakers(report) -> list[tuple[str | None, str]]:
@@ -179,3 +187,44 @@ def test_quote_index_skips_quotes_on_template_lines_as_check_does(tmp_path):
     with_templates, without = speakers(), speakers("--no-templates")
     assert with_templates["quotations"] == 8
     assert without["quotations"] == 16
+
+
+RELAY_PIECES = ["Reuters", "The New York Times", "Xinhua News Agency", "ANSA", "News", "Daily", "Cnn", "Report By",
+                "Mcdonald", "O'Neil", "the", "The", "Ég", "ǅ", "Ⓐ", "x", "said", "says", "reported", "reports",
+                "wrote", "claims", "saidx", "According to", "according to the", "’s", ".", ",", "-"]
+RELAY_GAPS = ["", " ", " ", "  ", "\n", "\t", "\u00a0", "\u2028", "\x1c"]
+RELAY_TEXT = st.lists(st.tuples(st.sampled_from(RELAY_PIECES), st.sampled_from(RELAY_GAPS)), max_size=25).map(
+    lambda parts: "".join(piece + gap for piece, gap in parts))
+
+
+@pytest.fixture(scope="module")
+def relay_finder(rules) -> RelayFinder:
+    rule = next(iter(rules.detectors_named("relayed-report")))
+    return RelayFinder.build(rules, rule, _compile_kinds(rules))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=RELAY_TEXT)
+def test_relay_finder_finds_what_the_pattern_finds_everywhere(relay_finder, text):
+    expected = [m.span() for m in relay_finder.pattern.finditer(text)]
+    assert [m.span() for m in relay_finder.finditer(text)] == expected
+
+
+def test_relay_finder_on_the_seed_corpus(relay_finder):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    for text in texts:
+        assert [m.span() for m in relay_finder.finditer(text)] == [m.span() for m in relay_finder.pattern.finditer(text)]
+
+
+VERBS = ["said", "says", "saying", "told", "told reporters", "stated", "asked", "added", "a", "s"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(verbs=st.lists(st.sampled_from(VERBS), min_size=1, max_size=6, unique=True),
+       parts=st.lists(st.tuples(st.sampled_from([*VERBS, "x", "-", "Said", "é"]), st.sampled_from(RELAY_GAPS)),
+                      max_size=20))
+def test_verbs_grouped_by_first_letter_match_as_the_flat_alternation(verbs, parts):
+    text = "".join(piece + gap for piece, gap in parts)
+    flat = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(verbs, key=len, reverse=True))
+    expected = [m.span() for m in re.finditer(rf"(?<![\w-])(?:{flat})(?![\w-])", text)]
+    assert [m.span() for m in re.finditer(rf"(?<![\w-])(?:{_verb_alternation(verbs)})(?![\w-])", text)] == expected

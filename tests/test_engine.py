@@ -15,6 +15,7 @@ from provenance.config import Settings
 from provenance.document import Document
 from provenance.engine import (
     _FULL_FOLD_CHARS,
+    AlternationFilter,
     PrefilterEngine,
     ReferenceEngine,
     Untranslatable,
@@ -115,6 +116,9 @@ def test_prefilter_skips_signatures_that_cannot_match(rules):
     (r"\x{e9}+", r"\x{e9}+"),
     (r"\u00e9", r"\x{00e9}"),
     (r"[\w.]", "[" + r"\p{L}\p{N}\p{M}\p{Pc}\p{So}\x{200c}\x{200d}" + ".]"),
+    (r"\p{Nd}+\x{e9}+", r"\p{Nd}+\x{e9}+"),
+    (r"[\p{L}.]{1,40}x{3}y{,2}", r"[\p{L}.]{1,}x{3,}y{0,}"),
+    (r"a{2,3}+b{}", "a{2,}b{}"),
 ])
 def test_translation_only_loosens(source, expected):
     assert prefilter_source(source) == expected
@@ -168,3 +172,54 @@ def test_prefilter_never_runs_a_pattern_on_lines_re2_rejects():
     doc = Document(id="d", path="d", text="aaa\n" + "a" * 20_000 + "!\n")
     hits, overruns = PrefilterEngine([sig]).hits(doc, timeout=0.3)
     assert [(h.line, h.start, h.end) for h in hits] == [(1, 0, 3)] and overruns == []
+
+
+def test_a_quantifier_after_a_braced_escape_is_kept():
+    for scope in ("line", "text"):
+        sig = compile_signature(signature(patterns=[r"^\p{Nd}+$", r"(?<=\s)\p{Ll}+x"], scope=scope))
+        same_hits([sig], "12\n345\n a ééx\n")
+        assert len(PrefilterEngine([sig]).hits(Document(id="d", path="d", text="12\n345\n a ééx\n"))[0]) == 3
+
+
+def test_text_scope_signatures_are_tried_only_where_re2_matches_in_any_encoding():
+    for pattern in (r"(?<=\s)b\w*c", r"b.c|^$", r"\bb"):
+        sig = compile_signature(signature(patterns=[pattern], scope="text"))
+        same_hits([sig], "é😀 bxc\nabc é b😀c bc\n\n  bzzc ß b")
+        same_hits([sig], "plain bc text\nb-c and bxc\n")
+
+
+def same_alternation_matches(alternatives: list[str], text: str, flags: int) -> None:
+    parts = [f"(?P<c{n}>{a})" for n, a in enumerate(alternatives)]
+    try:
+        whole = regex.compile("|".join(parts), flags)
+    except regex.error:
+        assume(False)
+    chosen = AlternationFilter(parts, flags).pattern_for(Document(id="d", path="d", text=text))
+    found = [] if chosen is None else [(m.span(), m.lastgroup) for m in chosen.finditer(text)]
+    assert found == [(m.span(), m.lastgroup) for m in whole.finditer(text)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(alternatives=st.lists(PATTERN, min_size=1, max_size=4), text=TEXT,
+       flags=st.sampled_from([regex.MULTILINE | regex.VERSION0, regex.MULTILINE | regex.VERSION1, regex.VERSION0]))
+def test_an_alternation_filter_finds_what_the_whole_alternation_finds(alternatives, text, flags):
+    same_alternation_matches(alternatives, text, flags)
+
+
+def test_an_alternation_filter_stands_aside_for_inline_flags():
+    parts = ["(?P<c0>abc)", "(?P<c1>(?i)x)"]
+    assert AlternationFilter(parts, regex.VERSION0).pattern_for(Document(id="d", path="d", text="ABC")).pattern \
+        == "|".join(parts)
+    same_alternation_matches(["abc", "(?i)x"], "ABC abc", regex.VERSION0)
+
+
+def test_an_alternation_filter_reads_line_anchors_as_the_alternation_does():
+    same_alternation_matches(["^Home", "x$", r"\bsource\b"], "a\nHome\nx\nb source", regex.MULTILINE)
+    same_alternation_matches(["^Home", "x$"], "a\nHome\nx\nb", regex.VERSION0)
+
+
+def test_an_alternation_filter_skips_what_cannot_match():
+    parts = ["(?P<c0>^Dateline)", "(?P<c1>Credit$)"]
+    filtered = AlternationFilter(parts, regex.MULTILINE)
+    assert filtered.pattern_for(Document(id="d", path="d", text="nothing here")) is None
+    assert filtered.pattern_for(Document(id="d", path="d", text="a Credit")).pattern == "(?P<c1>Credit$)"

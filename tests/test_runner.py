@@ -100,3 +100,16 @@ def test_bad_shard_is_a_usage_error(corpus, bad):
 def test_shard_needs_an_output_folder(corpus):
     result = run("check", str(corpus), "--shard", "0/2", "--no-cache")
     assert result.returncode == 2 and "--output DIR" in result.stderr
+
+
+def test_the_rule_structures_are_built_once_before_the_workers_fork():
+    from provenance.config import Settings
+    from provenance.document import Document
+    from provenance.rulepack import load_rules
+    from provenance.runner import CHUNK_DOCS, Runner
+
+    rules, settings = load_rules(), Settings()
+    docs = [Document(id=str(n), path=f"{n}.txt", text=f"The council met on day {n}.\n") for n in range(CHUNK_DOCS + 1)]
+    lines = [o.line for o in Runner(settings, rules, jobs=2).outcomes(docs)]
+    assert len(lines) == len(docs)
+    assert "engine:prefilter" in rules._memo and "outlet-index" in rules._memo  # the parent checked nothing itself

@@ -180,8 +180,14 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
                  else (GOOD if c == NEAR else SHORT) for b, c in zip(units, first)]
     entry = regex.compile(params.words("list_entry_pattern")[0])
     code = regex.compile(params.words("code_pattern")[0])
-    coded = [any(code.search(x.text) for x in b) for b in units]
-    entries = [info.bullet or bool(entry.search(info.text)) or is_code for info, is_code in zip(infos, coded)]
+
+    def coded(block: list[LineInfo]) -> bool:
+        return any(code.search(x.text) for x in block)
+
+    def listed(info: LineInfo, block: list[LineInfo]) -> bool:
+        """A list entry or code: never judged by place (searched only where it decides: the patterns are slow)."""
+        return info.bullet or bool(entry.search(info.text)) or coded(block)
+
     weights = {GOOD: 1.0, NEAR: params.float("region_near_weight"), SHORT: -params.float("region_short_weight"),
                BAD: -params.float("region_bad_weight")}
     sizes = [i.chars for i in infos]
@@ -190,12 +196,13 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     region_classes = [SHORT if c == GOOD and is_title else c for c, is_title in zip(first, titled)]
     inside = main_regions(region_classes, sizes, weights, params.float("region_line_cost"), params.float("region_min_score"))
     judged = by_place(inside, sizes, params.float("region_min_char_share"), params.float("edge_min_char_share"))
-    first = [BAD if judge and c != GOOD and not listed else c for c, judge, listed in zip(first, judged, entries)]
+    first = [BAD if judge and c != GOOD and not listed(info, b) else c
+             for c, judge, info, b in zip(first, judged, infos, units)]
     titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
     final = revise(first, BAD if params.bool("edges_are_residue") else GOOD)
-    for block, info, before, after, is_code in zip(units, infos, first, final, coded):
-        if is_code:
-            continue  # code in a technical article: no stopwords, but text
-        if after == BAD and block[0].number not in page.decided and block[0].number not in titles:
+    for block, info, before, after in zip(units, infos, first, final):
+        if after != BAD or block[0].number in page.decided or block[0].number in titles:
+            continue
+        if not coded(block):  # code in a technical article: no stopwords, but text
             label = "low-content line" if before == BAD else f"{before} line among residue"
             yield Decision(block[0].number, block[-1].number, _why(info, label))

@@ -7,6 +7,7 @@ that the finding's message carries.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -25,8 +26,17 @@ _SEPARATOR = regex.compile(r"\s[|•·»›/]\s|^\||\|$|\s[|]|[|]\s")
 _SPACELESS = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
 
 
+# ASCII bytes that are \w once lower-cased kept, every other byte a space: the key of an ASCII line in C.
+_ASCII_KEY = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == ord("_")) and not chr(c).isupper() else 32
+                   for c in range(256))
+
+
 def line_key(text: str) -> str:
-    """A line's words, case-folded: two lines with the same key say the same thing."""
+    """A line's words, case-folded: two lines with the same key say the same thing. (For ASCII, where
+    case-folding is lower-casing and a word character is one of ``[a-z0-9_]`` after it, the same key
+    by ``bytes.translate``.)"""
+    if text.isascii():
+        return b" ".join(text.encode("ascii").lower().translate(_ASCII_KEY).split()).decode("ascii")
     return " ".join(_KEY_WORD.findall(text.casefold()))
 
 
@@ -46,10 +56,7 @@ class LineInfo:
     separators: int
     bullet: bool
     spaceless: bool
-
-    @property
-    def key(self) -> str:
-        return line_key(self.text)
+    key: str  # line_key(text), read many times by the repetition detectors
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,37 +114,64 @@ class Page:
 def line_info(number: int, raw: str, stopwords: frozenset[str]) -> LineInfo:
     text = raw.strip()
     words = _WORD.findall(text)
-    letters = sum(ch.isalpha() for ch in text)
+    return _features(number, text, words, [w.casefold() for w in words], stopwords)
+
+
+_ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
+_ASCII_DIGITS = b"0123456789"
+_SEPARATOR_CHARS = "|•·»›/"  # one of them is in every _SEPARATOR match
+
+
+def _features(number: int, text: str, words: list[str], folded: list[str], stopwords: frozenset[str]) -> LineInfo:
+    """A stripped line's features from its words (and their case-folded forms). ASCII lines, the
+    usual case, count letters and digits in C (``bytes.translate``) and skip the scripts without
+    spaces; a line with no separator character skips that search: the features are the same."""
+    if text.isascii():
+        data = text.encode("ascii")
+        letters = len(text) - len(data.translate(None, _ASCII_LETTERS))
+        digits = len(text) - len(data.translate(None, _ASCII_DIGITS))
+        spaceless = False
+    else:
+        letters, digits = sum(map(str.isalpha, text)), sum(map(str.isdigit, text))
+        spaceless = bool(_SPACELESS.search(text))
     alpha_words = [w for w in words if w[0].isalpha()]
-    stops = sum(w.casefold() in stopwords for w in words)
+    stops = sum(map(stopwords.__contains__, folded))
+    separators = any(c in text for c in _SEPARATOR_CHARS)
     return LineInfo(
         number=number, text=text, chars=len(text), words=len(words),
         letter_share=letters / len(text) if text else 0.0,
-        digit_share=sum(ch.isdigit() for ch in text) / len(text) if text else 0.0,
+        digit_share=digits / len(text) if text else 0.0,
         sentence_end=bool(_SENTENCE_END.search(text)),
         stop_share=stops / len(words) if words else 0.0,
         capital_share=sum(w[0].isupper() for w in alpha_words) / len(alpha_words) if alpha_words else 0.0,
-        separators=len(_SEPARATOR.findall(text)),
+        separators=len(_SEPARATOR.findall(text)) if separators else 0,
         bullet=bool(_BULLET.match(text)),
-        spaceless=bool(_SPACELESS.search(text)),
+        spaceless=spaceless,
+        key=line_key(text),
     )
 
 
-def guess_language(doc: Document, stoplists: dict[str, frozenset[str]]) -> str | None:
-    """The stopword list with the most hits among the document's words; None if none hits."""
-    words = [w.casefold() for w in _WORD.findall(doc.text)]
+def likeliest_language(folded_words: list[list[str]], stoplists: dict[str, frozenset[str]]) -> str | None:
+    """The stopword list with the most hits among the document's (case-folded) words; None if none hits."""
+    counts = Counter(w for words in folded_words for w in words)
     best, best_hits = None, 0
     for language, stops in sorted(stoplists.items()):
-        hits = sum(w in stops for w in words)
+        hits = sum(n for w, n in counts.items() if w in stops)
         if hits > best_hits:
             best, best_hits = language, hits
     return best
 
 
 def build_page(doc: Document, stoplists: dict[str, frozenset[str]], templates: TemplateLookup | None = None) -> Page:
-    language = guess_language(doc, stoplists)
+    """The non-blank lines with their features; each line's words are found and case-folded once, for
+    the language guess (over all the document's words: no word spans a newline) and the stopword share."""
+    texts = [(line.number, text) for line in doc.lines if (text := line.text.strip())]
+    words = [_WORD.findall(text) for _, text in texts]
+    folded = [[w.casefold() for w in line_words] for line_words in words]
+    language = likeliest_language(folded, stoplists)
     stops = stoplists.get(language, frozenset()) if language else frozenset()
-    lines = [line_info(line.number, line.text, stops) for line in doc.lines if line.text.strip()]
+    lines = [_features(number, text, line_words, line_folded, stops)
+             for (number, text), line_words, line_folded in zip(texts, words, folded)]
     return Page(doc=doc, lines=lines, language=language, stopwords=stops, templates=templates)
 
 

@@ -1,0 +1,67 @@
+"""The residue page model computes its line features the fast way (one pass per document, ASCII
+counts in C); they must equal the plain per-line definitions written out here."""
+
+from __future__ import annotations
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance.detectors import page
+from provenance.document import Document
+
+PIECES = ["The", "council", "said", "the", "and", "of", "Home", "|", "•", "/", "»", "·", "-", "1.", "2)", "2024",
+          "café", "Straße", "ﬁle", "İ", "東京", "ไทย", "٣", "²", "’s", "it's", "...", ".", "!", ":", "“", "”", "_x",
+          "\u0301", "😀", "\u00a0", "\t", "  ", " ", "\n", "\n\n", "\u2028", "\x1c"]
+TEXT = st.lists(st.one_of(st.sampled_from(PIECES), st.text(st.characters(max_codepoint=127), max_size=6)),
+               max_size=40).map(" ".join)
+STOPLISTS = {"en": frozenset({"the", "and", "of", "said"}), "de": frozenset({"straße", "und"})}
+
+
+def plain_line_info(number: int, raw: str, stopwords: frozenset[str]) -> tuple:
+    text = raw.strip()
+    words = page._WORD.findall(text)
+    alpha_words = [w for w in words if w[0].isalpha()]
+    return (
+        number, text, len(text), len(words),
+        sum(ch.isalpha() for ch in text) / len(text) if text else 0.0,
+        sum(ch.isdigit() for ch in text) / len(text) if text else 0.0,
+        bool(page._SENTENCE_END.search(text)),
+        sum(w.casefold() in stopwords for w in words) / len(words) if words else 0.0,
+        sum(w[0].isupper() for w in alpha_words) / len(alpha_words) if alpha_words else 0.0,
+        len(page._SEPARATOR.findall(text)), bool(page._BULLET.match(text)), bool(page._SPACELESS.search(text)),
+        " ".join(regex.findall(r"\w+", text.casefold())),
+    )
+
+
+def plain_language(text: str) -> str | None:
+    words = [w.casefold() for w in page._WORD.findall(text)]
+    best, best_hits = None, 0
+    for language, stops in sorted(STOPLISTS.items()):
+        hits = sum(w in stops for w in words)
+        if hits > best_hits:
+            best, best_hits = language, hits
+    return best
+
+
+def features(line: page.LineInfo) -> tuple:
+    return (line.number, line.text, line.chars, line.words, line.letter_share, line.digit_share, line.sentence_end,
+            line.stop_share, line.capital_share, line.separators, line.bullet, line.spaceless, line.key)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT)
+def test_page_features_equal_their_plain_definitions(text):
+    doc = Document(id="d", path="d", text=text)
+    built = page.build_page(doc, STOPLISTS)
+    assert built.language == plain_language(text)
+    stops = STOPLISTS.get(built.language, frozenset()) if built.language else frozenset()
+    expected = [plain_line_info(line.number, line.text, stops) for line in doc.lines if line.text.strip()]
+    assert [features(line) for line in built.lines] == expected
+    assert [features(page.line_info(line.number, line.text, stops)) for line in built.lines] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_ascii_line_keys_equal_the_unicode_definition(text):
+    assert page.line_key(text) == " ".join(regex.findall(r"\w+", text.casefold()))
