@@ -78,9 +78,46 @@ def test_ratings_keyed_by_domain_merge_into_the_outlet(check):
 
 
 def test_unprofiled_domain_with_a_rating_reports_it(check):
-    outlet = check("A story\n\nText.", url="https://www.alternet.org/2020/01/story").outlet
-    assert outlet.id is None and outlet.domain == "alternet.org"
+    outlet = check("A story\n\nText.", url="https://112.ua/news/story").outlet
+    assert outlet.id is None and outlet.domain == "112.ua"
     assert [r.label for r in outlet.reliability] == ["generally unreliable or deprecated"]
+
+
+def test_a_profiled_domain_also_carries_its_domain_rating(check):
+    outlet = check("A story\n\nText.", url="https://www.alternet.org/2020/01/story").outlet
+    assert outlet.id == "alternet" and outlet.kind == "digital"
+    assert [r.label for r in outlet.reliability] == ["generally unreliable or deprecated"]
+
+
+@pytest.mark.parametrize("url,outlet_id", [
+    ("https://www.inquirer.com/news/story.html", "inquirer"),
+    ("https://economictimes.indiatimes.com/markets/story", "economictimes"),  # its host, not indiatimes.com
+    ("https://sports.yahoo.com/nba/story", "yahoosports"),
+    ("https://www.radionz.co.nz/news/world/1", "rnz"),
+])
+def test_leading_profiles_are_found_by_domain_or_host(index, url, outlet_id):
+    assert index.for_url(url).id == outlet_id
+
+
+def test_a_leading_profile_replacing_a_state_media_asset_keeps_its_typology(index):
+    sbs = index.for_url("https://www.sbs.com.au/news/article/x")
+    assert sbs.id == "sbs" and sbs.curated and sbs.ownership == "ISF"
+
+
+def test_a_leading_masthead_closing_a_title_names_the_outlet(check):
+    outlet = check("Council votes on the new budget | The Philadelphia Inquirer\n\nThe council voted.").outlet
+    assert outlet is not None and outlet.id == "inquirer"
+
+
+@pytest.mark.parametrize("text", [
+    "A question of reason\n\nIt was stuff and fortune, the Royal Mint reported, not the federalist view.",
+    "New York\n\nThe Australian Government reported a surplus, according to West Australian police.",
+    "Deadline\n\nThe Foreign Affairs Minister said so, according to Foreign Policy experts and the U.S. Mint.",
+])
+def test_ordinary_words_in_a_passing_mention_name_no_outlet(check, text):
+    report = check(text)
+    assert report.outlet is None or report.outlet.id is None
+    assert report.facts.relays == []
 
 
 def test_state_media_assets_are_imported_with_their_typology(rules):

@@ -79,6 +79,39 @@ def test_foot_run_after_last_paragraph(check):
     assert found.get(3) in {"RS110", "RS111"} and found.get(4) == "RS020"
 
 
+FOOTER = ["Leave a Reply", "Privacy Policy", "Terms of Use", "Contact Us", "About Us"]
+
+
+def test_teaser_title_past_the_footer_barrier_is_residue(check):
+    teaser = "Bridge reopens after two years of repairs and a fight over the cost"
+    lines = ["Storm hits coast", ARTICLE, SECOND, *FOOTER[:2], teaser, *FOOTER[2:]]
+    found = residue_rules(check("\n".join(lines) + "\n"))
+    assert found.get(6) == "RS112"
+    assert not {1, 2, 3} & set(found)
+
+
+def test_beyond_article_keeps_a_headline_shown_again_later():
+    from provenance.detectors.beyond import detect
+    from provenance.detectors.page import Params, build_page
+    from provenance.rulepack import load_rules
+
+    head = "Storm hits coast tonight"
+    lines = ["weather desk", "search", "close", head, "Opinion", head, "Share", "Tweet", ARTICLE, SECOND, *FOOTER]
+    page = build_page(Document(id="t", path="t", text="\n".join(lines) + "\n"), {"en": frozenset({"the", "and"})})
+    page.decided = {2, 3, 6, 7, 8, 11, 12}
+    [rule] = [r for r in load_rules().detectors if r.id == "RS112"]
+    taken = {n for d in detect(page, Params(rule)) for n in range(d.first, d.last + 1)}
+    assert taken == {5}  # 1 is kept as the headline by place, 4 as the first copy of the one shown again
+
+
+def test_more_posts_past_the_barrier_are_left_alone(check):
+    post = "I was there that night and the wind was stronger than anything I had seen in thirty years here."
+    reply = "The roads were closed for two days and the buses did not run until Thursday morning, as I recall."
+    lines = ["Storm hits coast", ARTICLE, SECOND, *FOOTER[:2], post, "Wendy", reply, "Tom", post, reply]
+    found = residue_rules(check("\n".join(lines) + "\n"))
+    assert "RS112" not in found.values()
+
+
 def test_every_residue_finding_explains_itself(check):
     menu = "\n".join(["World", "Business", "Sport", "Culture", "Weather"])
     report = check(f"{menu}\n{ARTICLE}\nweather sport jobs\n")

@@ -2,7 +2,7 @@
 
 Every decision covers whole lines and names the rule that made it. Signature hits decide first;
 structural detectors (``provenance/detectors/``, their thresholds in ``rules/residue/*.toml``) catch
-what phrases cannot, and the context classifier runs last, reading everything decided before it.
+what phrases cannot, the context classifier reads everything decided before it, and beyond-article runs last.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from provenance.analyzers import Context, make_finding
-from provenance.detectors import AFTER_EVIDENCE, DETECTORS
+from provenance.detectors import AFTER_ALL, AFTER_EVIDENCE, DETECTORS
 from provenance.detectors.page import Page, Params, build_page
 from provenance.document import Document
 from provenance.report import Finding
@@ -38,9 +38,14 @@ def _signature_findings(ctx: Context) -> Iterator[Finding]:
         yield make_finding(hit.signature, ctx.doc, hit.start, hit.end, whole_lines=True)
 
 
-def _residue_detectors(ctx: Context, late: bool) -> list[Detector]:
+def _stage(name: str) -> int:
+    """0: reads only the text; 1: reads what stage 0 and the signatures decided; 2: reads everything."""
+    return 2 if name in AFTER_ALL else 1 if name in AFTER_EVIDENCE else 0
+
+
+def _residue_detectors(ctx: Context, stage: int) -> list[Detector]:
     return [r for r in ctx.rules.detectors
-            if r.dimension == "residue" and r.detector in DETECTORS and (r.detector in AFTER_EVIDENCE) == late]
+            if r.dimension == "residue" and r.detector in DETECTORS and _stage(r.detector) == stage]
 
 
 def _detector_findings(page: Page, rules: list[Detector]) -> Iterator[Finding]:
@@ -97,9 +102,11 @@ def analyze(ctx: Context) -> ResidueResult:
     lookup = ctx.templates.lookup_for(ctx.doc) if ctx.templates is not None else None
     page = build_page(ctx.doc, ctx.rules.memo("residue-stoplists", stoplists), lookup)
     found = list(_signature_findings(ctx))
-    found += _detector_findings(page, _residue_detectors(ctx, late=False))
+    found += _detector_findings(page, _residue_detectors(ctx, 0))
     page.decided = _covered(found)
-    found += _detector_findings(page, _residue_detectors(ctx, late=True))
+    found += _detector_findings(page, _residue_detectors(ctx, 1))
+    page.decided = _covered(found)
+    found += _detector_findings(page, _residue_detectors(ctx, 2))
     kept = _first_decision_per_line(found, ctx.doc)
     lines = _covered(kept)
     ctx.residue_lines |= lines

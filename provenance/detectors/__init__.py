@@ -2,14 +2,15 @@
 
 A detector reads a ``Page`` (the document's non-blank lines with their features) and its thresholds
 (``Params``, from the rule's ``params`` in ``rules/residue/*.toml``) and yields ``Decision``s. Those in
-``AFTER_EVIDENCE`` run last, because they read what the other rules decided (``Page.decided``).
+``AFTER_EVIDENCE`` run after the others, because they read what those decided (``Page.decided``);
+those in ``AFTER_ALL`` run last and read every other rule's decisions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from provenance.detectors import classifier, linescore, menus, repeated, separators, symbols, teasers, template
+from provenance.detectors import beyond, classifier, linescore, menus, repeated, separators, symbols, teasers, template
 from provenance.detectors.page import Decision, Page, Params
 
 DetectorFunction = Callable[[Page, Params], Iterator[Decision]]
@@ -23,6 +24,8 @@ DETECTORS: dict[str, DetectorFunction] = {
     "teaser-block": teasers.detect,
     "context-classifier": classifier.detect,
     "line-score": linescore.detect,
+    "beyond-article": beyond.detect,
 }
 
 AFTER_EVIDENCE = frozenset({"teaser-block", "context-classifier", "line-score"})
+AFTER_ALL = frozenset({"beyond-article"})

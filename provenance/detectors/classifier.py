@@ -75,6 +75,12 @@ def initial_class(line: LineInfo, p: dict[str, float], decided: set[int]) -> str
     return BAD
 
 
+def title_like(line: LineInfo, max_words: int, min_capital_share: float) -> bool:
+    """A headline's shape: few words, mostly capitalised, no sentence end. A list of such lines (teaser
+    titles, link texts) is not a run of text however long its lines are."""
+    return not line.sentence_end and line.words <= max_words and line.capital_share >= min_capital_share
+
+
 def _nearest(classes: list[str], i: int, step: int, skip: tuple[str, ...]) -> str:
     j = i + step
     while 0 <= j < len(classes):
@@ -185,7 +191,10 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     weights = {GOOD: 1.0, NEAR: params.float("region_near_weight"), SHORT: -params.float("region_short_weight"),
                BAD: -params.float("region_bad_weight")}
     sizes = [i.chars for i in infos]
-    inside = main_regions(first, sizes, weights, params.float("region_line_cost"), params.float("region_min_score"))
+    titled = [title_like(info, params.int("region_title_max_words"), params.float("region_title_min_capital_share"))
+              for info in infos]
+    region_classes = [SHORT if c == GOOD and is_title else c for c, is_title in zip(first, titled)]
+    inside = main_regions(region_classes, sizes, weights, params.float("region_line_cost"), params.float("region_min_score"))
     judged = by_place(inside, sizes, params.float("region_min_char_share"), params.float("edge_min_char_share"))
     first = [BAD if judge and c != GOOD and not listed(info, b) else c
              for c, judge, info, b in zip(first, judged, infos, units)]
