@@ -8,11 +8,13 @@ that saved the file.
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
 META_FIELDS = ("url", "title", "published", "author", "outlet")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalise_newlines(text: str) -> str:
@@ -70,6 +72,11 @@ class Document:
     def utf8(self) -> bytes:
         """The text as UTF-8, encoded once for every byte-level matcher (lone surrogates kept)."""
         return self.text.encode("utf-8", "surrogatepass")
+
+    @cached_property
+    def has_lone_surrogates(self) -> bool:
+        """Lone surrogates (escaped in JSON) have no UTF-8: byte-level matchers such as RE2 cannot read them."""
+        return not self.text.isascii() and _LONE_SURROGATE.search(self.text) is not None
 
     @cached_property
     def utf8_line_starts(self) -> list[int]:

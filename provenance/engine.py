@@ -63,7 +63,6 @@ _LOCATOR_MAX_MEM = 16 << 20
 # All of them lie in the Basic Multilingual Plane (a test checks this for the running Python).
 _FULL_FOLD_CHARS = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF and len(chr(c).casefold()) > 1)
 _FULL_FOLD = re.compile("[" + re.escape(_FULL_FOLD_CHARS) + "]")  # stdlib re: 10x faster on one class
-_SURROGATE = re.compile("[\ud800-\udfff]")  # lone surrogates: no UTF-8 for RE2 to read
 
 
 class Untranslatable(ValueError):
@@ -256,7 +255,7 @@ class AlternationFilter:
 
     def pattern_for(self, doc: Document) -> regex.Pattern | None:
         """The alternation to search ``doc`` with; None when no alternative can match it."""
-        if self._set is None or (not doc.text.isascii() and _SURROGATE.search(doc.text)):
+        if self._set is None or doc.has_lone_surrogates:
             return self.whole
         found, slots = self._set
         matched = found.Match(doc.utf8) or ()
@@ -331,9 +330,9 @@ class PrefilterEngine(ReferenceEngine):
         is checked in full.
         """
         fold_lines: set[int] = set()
+        if doc.has_lone_surrogates:
+            return [(i, None) for i in range(len(self.signatures))]
         if not doc.text.isascii():
-            if _SURROGATE.search(doc.text):
-                return [(i, None) for i in range(len(self.signatures))]
             if self.caseless:
                 fold_lines = {doc.line_at(m.start()) for m in _FULL_FOLD.finditer(doc.text)}
         chosen = set(self.always)
@@ -373,8 +372,8 @@ class PrefilterEngine(ReferenceEngine):
         locator = self._locators.get(index)
         if locator is None or self.signatures[index].rule.scope != "text":
             return None
-        if not doc.text.isascii() and (_SURROGATE.search(doc.text)
-                                       or (index in self.caseless and _FULL_FOLD.search(doc.text))):
+        if doc.has_lone_surrogates or (index in self.caseless and not doc.text.isascii()
+                                       and _FULL_FOLD.search(doc.text)):
             return None
         return _copy_starts(locator, doc)
 
