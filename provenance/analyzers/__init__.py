@@ -48,6 +48,12 @@ def collect_hits(doc: Document, rules: RuleSet, timeout: float | None = None,
     return matcher.hits(doc, timeout)
 
 
+def excerpt_of(doc: Document, start: int, end: int) -> str:
+    """The text a finding points at, cut to 160 characters."""
+    excerpt = doc.text[start:end]
+    return excerpt[:157] + "..." if len(excerpt) > 160 else excerpt
+
+
 def make_finding(
     rule: Signature | Detector,
     doc: Document,
@@ -65,9 +71,7 @@ def make_finding(
     line, end_line = doc.line_at(start), doc.line_at(max(start, end - 1))
     if whole_lines:
         start, end = doc.line_span(line, end_line)
-    excerpt = doc.text[start:end]
-    if len(excerpt) > 160:
-        excerpt = excerpt[:157] + "..."
+    excerpt = excerpt_of(doc, start, end)
     return Finding(rule=rule.id, name=rule.name, dimension=rule.dimension, severity=rule.severity,
                    message=message or rule.message, line=line, end_line=end_line, start=start, end=end,
                    excerpt=excerpt, points=round(points, 3))

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from provenance.analyzers import Context, make_finding
+from provenance.analyzers import Context, excerpt_of, make_finding
 from provenance.detectors import AFTER_ALL, AFTER_EVIDENCE, DETECTORS
-from provenance.detectors.page import Page, Params, build_page
+from provenance.detectors.page import Page, Params, build_page, runs
 from provenance.document import Document
 from provenance.report import Finding
 from provenance.rulemodels import Detector
@@ -60,25 +60,11 @@ def _covered(findings: list[Finding]) -> set[int]:
     return {n for f in findings for n in range(f.line, f.end_line + 1)}
 
 
-def _runs(numbers: list[int]) -> Iterator[tuple[int, int]]:
-    """Consecutive numbers as (first, last) runs."""
-    start = prev = None
-    for n in numbers:
-        if prev is not None and n != prev + 1:
-            yield start, prev
-            start = None
-        start = n if start is None else start
-        prev = n
-    if prev is not None:
-        yield start, prev
-
-
 def _part(f: Finding, doc: Document, first: int, last: int) -> Finding:
     """``f`` narrowed to lines ``first``..``last``."""
     start, end = doc.line_span(first, last)
-    excerpt = doc.text[start:end]
-    excerpt = excerpt[:157] + "..." if len(excerpt) > 160 else excerpt
-    return f.model_copy(update={"line": first, "end_line": last, "start": start, "end": end, "excerpt": excerpt})
+    return f.model_copy(update={"line": first, "end_line": last, "start": start, "end": end,
+                                "excerpt": excerpt_of(doc, start, end)})
 
 
 def _first_decision_per_line(findings: list[Finding], doc: Document) -> list[Finding]:
@@ -93,7 +79,7 @@ def _first_decision_per_line(findings: list[Finding], doc: Document) -> list[Fin
             kept.append(f)
         else:
             free = [n for n in span if n not in covered and doc.lines[n - 1].text.strip()]
-            kept += [_part(f, doc, first, last) for first, last in _runs(free)]
+            kept += [_part(f, doc, first, last) for first, last in runs(free)]
         covered.update(span)
     return sorted(kept, key=lambda f: (f.line, f.rule))
 

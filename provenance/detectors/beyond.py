@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from provenance.detectors.page import Decision, LineInfo, Page, Params
+from provenance.detectors.page import Decision, LineInfo, Page, Params, runs
 
 
 def anchor(lines: list[LineInfo], decided: set[int], min_chars: int, min_score: int) -> tuple[int, int] | None:
@@ -73,19 +73,6 @@ def shown_again(head: list[LineInfo], lines: list[LineInfo]) -> set[int]:
     return {x.number for x in head if x.key and later[x.key] != x.number}
 
 
-def _runs(lines: list[LineInfo]) -> Iterator[tuple[int, int]]:
-    lines = sorted(lines, key=lambda x: x.number)
-    start = prev = None
-    for line in lines:
-        if prev is not None and line.number != prev.number + 1:
-            yield start.number, prev.number
-            start = None
-        start = line if start is None else start
-        prev = line
-    if prev is not None:
-        yield start.number, prev.number
-
-
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     lines, decided = page.lines, page.decided
     span = anchor(lines, decided, params.int("anchor_min_chars"), params.int("anchor_min_score"))
@@ -98,5 +85,5 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     for where, side in (("after", lines[span[1] + 1:]), ("before", lines[:span[0]][::-1])):
         found = [x for x in past_barrier(side, decided, barrier, share)
                  if x.number not in decided | titles and not prose(x, p, where == "before")]
-        for first, last in _runs(found):
+        for first, last in runs(sorted(x.number for x in found)):
             yield Decision(first, last, f"{where} the residue that closes the article, among {share:.0%}+ residue")

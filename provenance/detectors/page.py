@@ -8,7 +8,7 @@ that the finding's message carries.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import regex
@@ -66,6 +66,20 @@ class Decision:
     first: int
     last: int
     reason: str
+
+
+def runs(numbers: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """Ascending line numbers as (first, last) runs of consecutive ones: a blank line between two
+    lines breaks their run."""
+    start = prev = None
+    for n in numbers:
+        if prev is not None and n != prev + 1:
+            yield start, prev
+            start = None
+        start = n if start is None else start
+        prev = n
+    if prev is not None:
+        yield start, prev
 
 
 TemplateLookup = Callable[[str], tuple[int, int]]
