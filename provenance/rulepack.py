@@ -182,6 +182,8 @@ def load_rules(
                         problems.append(f"{where}.id: duplicate id (also in {seen_here[rule.id]})")
                         continue
                     seen_here[rule.id] = path
+                    if kind == "detector":
+                        problems.extend(_param_pattern_problems(where, rule))
                     if kind == "detector" and directory != shipped_rules_dir():
                         problems.extend(_missing_params(where, rule))
                     if kind == "outlet":
@@ -217,6 +219,18 @@ def _missing_params(where: str, rule: Detector) -> list[str]:
     if not missing:
         return []
     return [f"{where}.params: missing {', '.join(missing)} (every '{rule.detector}' rule sets them)"]
+
+
+def _param_pattern_problems(where: str, rule: Detector) -> list[str]:
+    """A ``*_pattern`` param that does not compile is a rule error now, not a crash on the first document."""
+    found = []
+    for key, value in sorted(rule.params.items()):
+        if key.endswith("_pattern"):
+            for source in [value] if isinstance(value, str) else value:
+                problem = pattern_problem(str(source), flags=0)
+                if problem:
+                    found.append(f"{where}.params.{key}: {problem}")
+    return found
 
 
 def _hash_file(hasher, path: Path) -> None:

@@ -81,6 +81,15 @@ def test_a_detector_rule_without_the_params_its_detector_reads_is_a_rule_error(t
     assert "detector[0] (ZZ003).params: missing " in line and "max_words" in line and "min_run" not in line
 
 
+def test_a_detector_pattern_param_that_does_not_compile_is_a_rule_error(tmp_path):
+    rule = ('\n[[detector]]\nid = "ZZ004"\nname = "user-menus"\ndimension = "residue"\nmessage = "m"\n'
+            'detector = "menu-run"\nparams.max_words = 4\nparams.min_run = 3\nparams.min_capital_share = 0.5\n'
+            'params.list_entry_pattern = "("\nparams.link_item_pattern = "x"\n'
+            'examples.match = ["a"]\nexamples.no_match = ["b"]\n')
+    [line] = problems(rule_folder(tmp_path, **{"d.toml": PACK + rule}))
+    assert "detector[0] (ZZ004).params.list_entry_pattern: invalid regex '('" in line
+
+
 def test_every_detector_name_the_rules_may_use_is_read_by_the_code():
     """The names in ``DetectorName`` are the rule language's vocabulary: each must be one the code acts on."""
     from typing import get_args

@@ -178,8 +178,8 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     if params.bool("anchors_only"):
         first = [c if c == GOOD or b[0].number in page.decided or any(x.number in page.decided for x in b)
                  else (GOOD if c == NEAR else SHORT) for b, c in zip(units, first)]
-    entry = regex.compile(params.words("list_entry_pattern")[0])
-    code = regex.compile(params.words("code_pattern")[0])
+    entry = params.pattern("list_entry_pattern")
+    code = params.pattern("code_pattern")
 
     def coded(block: list[LineInfo]) -> bool:
         return any(code.search(x.text) for x in block)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-import regex
 
 from provenance.detectors.page import Decision, LineInfo, Page, Params
 
@@ -73,7 +72,7 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     max_chars = params.int("max_chars")
     rows = features(page, params.float("edge_share"))
     titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
-    code = regex.compile(params.words("code_pattern")[0])
+    code = params.pattern("code_pattern")
     raw = [bias + sum(weights[k] * row[k] for k in FEATURES) for row in rows]
     for i, line in enumerate(page.lines):
         if line.number in page.decided or line.chars > max_chars or line.number in titles or code.search(line.text):

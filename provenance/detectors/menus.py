@@ -28,8 +28,8 @@ def _menu_item(line: LineInfo, max_words: int, min_capitals: float, entry: regex
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     max_words, min_run = params.int("max_words"), params.int("min_run")
     min_capitals = params.float("min_capital_share")
-    entry = regex.compile(params.words("list_entry_pattern")[0])
-    link = regex.compile(params.words("link_item_pattern")[0])
+    entry = params.pattern("list_entry_pattern")
+    link = params.pattern("link_item_pattern")
     run: list[LineInfo] = []
     for line in [*page.lines, None]:
         if line is not None and _menu_item(line, max_words, min_capitals, entry, link):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -212,3 +213,13 @@ class Params:
     def words(self, key: str) -> list[str]:
         value = self._get(key)
         return [value] if isinstance(value, str) else list(value)
+
+    def pattern(self, key: str) -> regex.Pattern:
+        """A ``*_pattern`` param, compiled once per process: detectors run on every document (the rule
+        loader has already checked that it compiles)."""
+        return _compiled(self.words(key)[0])
+
+
+@lru_cache(maxsize=None)
+def _compiled(source: str) -> regex.Pattern:
+    return regex.compile(source)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import regex
 
 from provenance.detectors.page import Decision, Page, Params
 
@@ -18,7 +17,7 @@ from provenance.detectors.page import Decision, Page, Params
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     max_share, max_chars = params.float("max_letter_share"), params.int("max_chars")
     max_digits = params.float("max_digit_share")
-    data, price = regex.compile(params.words("data_pattern")[0]), regex.compile(params.words("price_pattern")[0])
+    data, price = params.pattern("data_pattern"), params.pattern("price_pattern")
     for line in page.lines:
         figures = line.digit_share > max_digits and bool(data.search(line.text)) and not price.search(line.text)
         if line.chars <= max_chars and line.letter_share <= max_share and not figures and not line.spaceless:
