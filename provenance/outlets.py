@@ -9,6 +9,7 @@ for the names a relay may cite, so a document costs a few lookups whatever the n
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -103,18 +104,16 @@ def _profile_names(profile: OutletProfile) -> list[str]:
     return [profile.name, *profile.aliases, *profile.mastheads]
 
 
-def _unambiguous_names(profiles: list[OutletProfile]) -> dict[str, OutletProfile]:
-    """Name key -> profile; a name that two profiles of the same standing share names neither.
+def _unambiguous(profiles: list[OutletProfile], keys_of: Callable[[OutletProfile], set[str]]) -> dict[str, OutletProfile]:
+    """Key -> profile; a key that two profiles of the same standing share names neither.
 
     Curated profiles win over imported ones ("RT" is the curated RT, not an imported RT asset).
     """
     owners: dict[str, dict[bool, set[str]]] = defaultdict(lambda: defaultdict(set))
     by_id = {p.id: p for p in profiles}
     for profile in profiles:
-        for name in _profile_names(profile):
-            key = name_key(name)
-            if key:
-                owners[key][profile.curated].add(profile.id)
+        for key in keys_of(profile) - {""}:
+            owners[key][profile.curated].add(profile.id)
     out: dict[str, OutletProfile] = {}
     for key, standing in owners.items():
         ids = standing.get(True) or standing.get(False)
@@ -123,17 +122,15 @@ def _unambiguous_names(profiles: list[OutletProfile]) -> dict[str, OutletProfile
     return out
 
 
+def _unambiguous_names(profiles: list[OutletProfile]) -> dict[str, OutletProfile]:
+    """Name key -> profile."""
+    return _unambiguous(profiles, lambda p: {name_key(n) for n in _profile_names(p)})
+
+
 def _handles(profiles: list[OutletProfile]) -> dict[str, OutletProfile]:
-    """One-word spellings of curated profiles' names and domain labels; a spelling two profiles share names neither."""
-    owners: dict[str, set[str]] = defaultdict(set)
-    by_id = {p.id: p for p in profiles}
-    for profile in profiles:
-        if not profile.curated:
-            continue
-        spellings = {compact_key(n) for n in _profile_names(profile)} | {domain_label(d) for d in profile.domains}
-        for spelling in spellings - {""}:
-            owners[spelling].add(profile.id)
-    return {key: by_id[next(iter(ids))] for key, ids in owners.items() if len(ids) == 1}
+    """One-word spellings of curated profiles' names and domain labels -> profile."""
+    return _unambiguous([p for p in profiles if p.curated],
+                        lambda p: {compact_key(n) for n in _profile_names(p)} | {domain_label(d) for d in p.domains})
 
 
 def _hosts(profiles: list[OutletProfile], index: OutletIndex) -> None:
