@@ -184,8 +184,8 @@ def load_rules(
                     seen_here[rule.id] = path
                     if kind == "detector":
                         problems.extend(_param_pattern_problems(where, rule))
-                    if kind == "detector" and directory != shipped_rules_dir():
-                        problems.extend(_missing_params(where, rule))
+                        if directory != shipped_rules_dir():  # the shipped rules are the reference
+                            problems.extend(_missing_params(where, rule))
                     if kind == "outlet":
                         problems.extend(_outlet_pattern_problems(where, rule))
                         outlets[rule.id] = (path, rule)
