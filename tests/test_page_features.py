@@ -65,3 +65,31 @@ def test_page_features_equal_their_plain_definitions(text):
 @given(text=st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
 def test_ascii_line_keys_equal_the_unicode_definition(text):
     assert page.line_key(text) == " ".join(regex.findall(r"\w+", text.casefold()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_ascii_words_equal_the_unicode_definition(text):
+    assert page.words_of(text) == page._WORD.findall(text)
+
+
+def test_no_character_case_folds_to_a_space():
+    """What ``casefolded`` relies on to fold a line's words in one call."""
+    assert not [c for c in range(0x110000) if " " in chr(c).casefold() and c != ord(" ")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT)
+def test_words_fold_in_one_call_as_one_by_one(text):
+    words = page.words_of(text)
+    assert page.casefolded(words) == [w.casefold() for w in words]
+
+
+ENDINGS = [".", "!", "?", "…", "。", ";", ":", '"', "'", "”", "’", "»", ")", "]", "a", "1", " ", "\u00a0"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(ENDINGS + PIECES), max_size=8).map("".join))
+def test_sentence_ends_equal_the_pattern(text):
+    stripped = text.strip()
+    assert page.ends_sentence(stripped) == bool(page._SENTENCE_END.search(stripped))

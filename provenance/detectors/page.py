@@ -7,10 +7,13 @@ that the finding's message carries.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 
 import regex
 
@@ -18,8 +21,11 @@ from provenance.document import Document
 from provenance.rulemodels import Detector
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’_-]*")
+# _WORD on ASCII text, where \p{L} is [A-Za-z] and \p{N} is [0-9]: stdlib re scans it twice as fast.
+_ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'_-]*")
 _KEY_WORD = regex.compile(r"\w+")
 _SENTENCE_END = regex.compile(r"[.!?…。！？;:][\"'”’»)\]]*$")
+_SENTENCE_MARKS, _CLOSERS = ".!?…。！？;:", "\"'”’»)]"  # _SENTENCE_END's two classes
 _STATEMENT_END = regex.compile(r"[.;:。][\"'”’»)\]]*$")
 _BULLET = regex.compile(r"^(?:[-–—•*·▪►»]|\d{1,3}[.)])\s")
 # Table cells, menu separators and breadcrumb arrows that join items on one line.
@@ -128,37 +134,60 @@ class Page:
 
 def line_info(number: int, raw: str, stopwords: frozenset[str]) -> LineInfo:
     text = raw.strip()
-    words = _WORD.findall(text)
-    return _features(number, text, words, [w.casefold() for w in words], stopwords)
+    words = words_of(text)
+    return _features(number, text, words, casefolded(words), stopwords)
 
 
+def words_of(text: str) -> list[str]:
+    """``_WORD.findall(text)``; an ASCII text by the stdlib pattern that means the same there."""
+    return _ASCII_WORD.findall(text) if text.isascii() else _WORD.findall(text)
+
+
+def casefolded(words: list[str]) -> list[str]:
+    """Each word case-folded, in one ``str.casefold`` call: words hold no space, and no character
+    folds to one, so the joined words fold and split back into the same words folded one by one."""
+    return " ".join(words).casefold().split(" ") if words else []
+
+
+def ends_sentence(text: str) -> bool:
+    """``_SENTENCE_END.search(text)`` on a stripped line, without a regex: a sentence mark, then
+    only closing quotes and brackets (the two classes share no character)."""
+    bare = text.rstrip(_CLOSERS)
+    return bare[-1:] in _SENTENCE_MARKS and bare != ""
+
+
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 _ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
 _ASCII_DIGITS = b"0123456789"
 _SEPARATOR_CHARS = "|•·»›/"  # one of them is in every _SEPARATOR match
+_FIRST = itemgetter(0)
 
 
 def _features(number: int, text: str, words: list[str], folded: list[str], stopwords: frozenset[str]) -> LineInfo:
-    """A stripped line's features from its words (and their case-folded forms). ASCII lines, the
-    usual case, count letters and digits in C (``bytes.translate``) and skip the scripts without
-    spaces; a line with no separator character skips that search: the features are the same."""
-    if text.isascii():
-        data = text.encode("ascii")
-        letters = len(text) - len(data.translate(None, _ASCII_LETTERS))
-        digits = len(text) - len(data.translate(None, _ASCII_DIGITS))
-        spaceless = False
-    else:
-        letters, digits = sum(map(str.isalpha, text)), sum(map(str.isdigit, text))
-        spaceless = bool(_SPACELESS.search(text))
-    alpha_words = [w for w in words if w[0].isalpha()]
+    """A stripped line's features from its words (and their case-folded forms). Letters and digits
+    are counted in C: the ASCII characters by ``bytes.translate`` (there, ``isalpha`` is ``[A-Za-z]``
+    and ``isdigit`` ``[0-9]``), only the others one by one, and only they can belong to a script
+    without spaces; a line with no separator character skips that search; the words' first letters
+    are counted by C iterators, not a loop per word: the features are the same."""
+    data = text.encode("ascii", "ignore")
+    letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
+    digits = len(data) - len(data.translate(None, _ASCII_DIGITS))
+    spaceless = False
+    if len(data) < len(text):
+        others = _ASCII_RUNS.sub("", text)
+        letters += sum(map(str.isalpha, others))
+        digits += sum(map(str.isdigit, others))
+        spaceless = bool(_SPACELESS.search(others))
+    initials = "".join(filter(str.isalpha, map(_FIRST, words)))  # the first letters of words starting with one
     stops = sum(map(stopwords.__contains__, folded))
     separators = any(c in text for c in _SEPARATOR_CHARS)
     return LineInfo(
         number=number, text=text, chars=len(text), words=len(words),
         letter_share=letters / len(text) if text else 0.0,
         digit_share=digits / len(text) if text else 0.0,
-        sentence_end=bool(_SENTENCE_END.search(text)),
+        sentence_end=ends_sentence(text),
         stop_share=stops / len(words) if words else 0.0,
-        capital_share=sum(w[0].isupper() for w in alpha_words) / len(alpha_words) if alpha_words else 0.0,
+        capital_share=sum(map(str.isupper, initials)) / len(initials) if initials else 0.0,
         separators=len(_SEPARATOR.findall(text)) if separators else 0,
         bullet=bool(_BULLET.match(text)),
         spaceless=spaceless,
@@ -168,10 +197,10 @@ def _features(number: int, text: str, words: list[str], folded: list[str], stopw
 
 def likeliest_language(folded_words: list[list[str]], stoplists: dict[str, frozenset[str]]) -> str | None:
     """The stopword list with the most hits among the document's (case-folded) words; None if none hits."""
-    counts = Counter(w for words in folded_words for w in words)
+    counts = Counter(chain.from_iterable(folded_words))
     best, best_hits = None, 0
     for language, stops in sorted(stoplists.items()):
-        hits = sum(n for w, n in counts.items() if w in stops)
+        hits = sum(map(counts.__getitem__, counts.keys() & stops))
         if hits > best_hits:
             best, best_hits = language, hits
     return best
@@ -181,8 +210,8 @@ def build_page(doc: Document, stoplists: dict[str, frozenset[str]], templates: T
     """The non-blank lines with their features; each line's words are found and case-folded once, for
     the language guess (over all the document's words: no word spans a newline) and the stopword share."""
     texts = [(line.number, text) for line in doc.lines if (text := line.text.strip())]
-    words = [_WORD.findall(text) for _, text in texts]
-    folded = [[w.casefold() for w in line_words] for line_words in words]
+    words = [words_of(text) for _, text in texts]
+    folded = [casefolded(line_words) for line_words in words]
     language = likeliest_language(folded, stoplists)
     stops = stoplists.get(language, frozenset()) if language else frozenset()
     lines = [_features(number, text, line_words, line_folded, stops)
