@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-
+from operator import itemgetter, mul
 
 from provenance.detectors.page import Decision, LineInfo, Page, Params
 
@@ -28,7 +28,9 @@ OWN = ("log_chars", "stop_share", "sentence_end", "capital_share", "letter_share
        "digit_share", "decided")
 AROUND = ("log_chars", "stop_share", "sentence_end", "decided")
 PLACE = ("position", "top", "bottom")
-FEATURES = (*OWN, *(f"above_{k}" for k in AROUND), *(f"below_{k}" for k in AROUND), *PLACE)
+_ABOVE, _BELOW = tuple(f"above_{k}" for k in AROUND), tuple(f"below_{k}" for k in AROUND)
+_AROUND_VALUES = itemgetter(*AROUND)
+FEATURES = (*OWN, *_ABOVE, *_BELOW, *PLACE)
 _EDGE = dict.fromkeys(OWN, 0.0) | {"decided": 1.0}
 
 
@@ -49,7 +51,8 @@ def features(page: Page, edge_share: float) -> list[dict[str, float]]:
         above = own[i - 1] if i > 0 else _EDGE
         below = own[i + 1] if i + 1 < len(own) else _EDGE
         row = dict(f)
-        row |= {f"above_{k}": above[k] for k in AROUND} | {f"below_{k}": below[k] for k in AROUND}
+        row.update(zip(_ABOVE, _AROUND_VALUES(above)))
+        row.update(zip(_BELOW, _AROUND_VALUES(below)))
         row |= {"position": i / last, "top": float(i / last < edge_share), "bottom": float(i / last > 1 - edge_share)}
         out.append(row)
     return out
@@ -64,6 +67,13 @@ def _strongest(row: dict[str, float], weights: dict[str, float], n: int = 3) -> 
     return ", ".join(f"{k}={row[k]:.2f}" for _, k in pushes)
 
 
+def weighted_sums(rows: list[dict[str, float]], weights: dict[str, float], bias: float) -> list[float]:
+    """``bias + sum(weights[k] * row[k] for k in FEATURES)`` for each row, the products made and
+    added by C iterators in the same order (so the same floats), not by a generator per line."""
+    vector, values = [weights[k] for k in FEATURES], itemgetter(*FEATURES)
+    return [bias + sum(map(mul, vector, values(row))) for row in rows]
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     if page.language is None or not page.lines:
         return
@@ -73,7 +83,7 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     rows = features(page, params.float("edge_share"))
     titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
     code = params.pattern("code_pattern")
-    raw = [bias + sum(weights[k] * row[k] for k in FEATURES) for row in rows]
+    raw = weighted_sums(rows, weights, bias)
     for i, line in enumerate(page.lines):
         if line.number in page.decided or line.chars > max_chars or line.number in titles or code.search(line.text):
             continue
