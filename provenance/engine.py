@@ -367,10 +367,11 @@ class PrefilterEngine(ReferenceEngine):
         return lines | fold_lines if index in self.caseless else lines
 
     def _next_start(self, index: int, doc: Document) -> NextStart | None:
-        """For a text-scoped signature: where its RE2 copy next matches, so ``regex`` is tried only
-        there (None: everywhere, as when RE2 cannot read the text or misses a full case fold)."""
+        """Where the signature's RE2 copy next matches, so ``regex`` is tried only there, in the
+        text or inside a line: a match inside a line is a match in the text, as for ``_lines_for``
+        (None: everywhere, as when RE2 cannot read the text or misses a full case fold)."""
         locator = self._locators.get(index)
-        if locator is None or self.signatures[index].rule.scope != "text":
+        if locator is None:
             return None
         if doc.has_lone_surrogates or (index in self.caseless and not doc.text.isascii()
                                        and _FULL_FOLD.search(doc.text)):

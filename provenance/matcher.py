@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import regex
 
@@ -117,8 +118,8 @@ NextStart = Callable[[int], "int | None"]
 def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = None,
               only_lines: set[int] | None = None, next_start: NextStart | None = None) -> Iterator[Hit]:
     """All hits of one signature in one document, in text order; a line-scoped signature looks only
-    at ``only_lines`` when given (a prefilter's answer: the other lines cannot match), a text-scoped
-    one only where ``next_start`` says a match may start.
+    at ``only_lines`` when given (a prefilter's answer: the other lines cannot match), and either
+    scope only where ``next_start`` says a match may start.
 
     ``timeout`` bounds the seconds this signature may spend on the whole document (over all its
     lines); past it the regex module raises ``TimeoutError``.
@@ -135,9 +136,18 @@ def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = Non
     for line in sig.lines_to_scan(doc, only_lines):
         if not line.text.strip() or (limit and len(line.text) > limit):
             continue
-        for m in sig.regex.finditer(line.text, timeout=_remaining(deadline)):
+        matches = (sig.regex.finditer(line.text, timeout=_remaining(deadline)) if next_start is None
+                   else _matches_from(sig.regex, line.text, partial(_start_in_line, next_start, line), deadline))
+        for m in matches:
             if m.end() > m.start():
                 yield Hit(sig.rule, line.start + m.start(), line.start + m.end(), line.number, line.number)
+
+
+def _start_in_line(next_start: NextStart, line: Line, pos: int) -> int | None:
+    """``next_start`` (document offsets) for an offset in ``line.text``: a possible start in that
+    line, or None past its end."""
+    start = next_start(line.start + pos)
+    return None if start is None or start > line.end else start - line.start
 
 
 def _matches_from(pattern: regex.Pattern, text: str, next_start: NextStart,

@@ -188,6 +188,13 @@ def test_text_scope_signatures_are_tried_only_where_re2_matches_in_any_encoding(
         same_hits([sig], "plain bc text\nb-c and bxc\n")
 
 
+def test_line_scope_signatures_are_tried_only_where_re2_matches_in_any_encoding():
+    for pattern in (r"(?<=\s)b\w*c", r"b.c|^$", r"\bb", r"c$", r"(?:\p{Lu}\w*\s+){0,2}bc"):
+        sig = compile_signature(signature(patterns=[pattern], scope="line"))
+        same_hits([sig], "é😀 bxc\nabc é b😀c bc\n\n  bzzc ß b\nBé Xy bc bc")
+        same_hits([sig], "plain bc text\nb-c and bxc\nbc\n")
+
+
 def same_alternation_matches(alternatives: list[str], text: str, flags: int) -> None:
     parts = [f"(?P<c{n}>{a})" for n, a in enumerate(alternatives)]
     try:
