@@ -67,10 +67,22 @@ def test_ascii_line_keys_equal_the_unicode_definition(text):
     assert page.line_key(text) == " ".join(regex.findall(r"\w+", text.casefold()))
 
 
-@settings(max_examples=300, deadline=None)
-@given(text=st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
-def test_ascii_words_equal_the_unicode_definition(text):
+NEARLY_ASCII = st.text(alphabet=st.one_of(st.characters(max_codepoint=127), st.sampled_from(page._PLAIN_PUNCTUATION),
+                                          st.sampled_from(["é", "ß", "İ", "東", "²", "٣", "\u0301", "\u2028"])),
+                      max_size=60)
+
+
+def test_plain_punctuation_is_no_word_character():
+    """What lets the stdlib patterns read plain text as ``regex`` reads it."""
+    for char in page._PLAIN_PUNCTUATION:
+        assert not regex.match(r"[\p{L}\p{N}\w]", char) and char.casefold() == char and not char.isascii()
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=NEARLY_ASCII)
+def test_plain_words_and_keys_equal_the_unicode_definitions(text):
     assert page.words_of(text) == page._WORD.findall(text)
+    assert page.line_key(text) == " ".join(regex.findall(r"\w+", text.casefold()))
 
 
 def test_no_character_case_folds_to_a_space():

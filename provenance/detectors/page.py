@@ -21,8 +21,12 @@ from provenance.document import Document
 from provenance.rulemodels import Detector
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’_-]*")
-# _WORD on ASCII text, where \p{L} is [A-Za-z] and \p{N} is [0-9]: stdlib re scans it twice as fast.
-_ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'_-]*")
+# Quote marks, dashes and symbols of English web text that no pattern here reads as a letter, a
+# number or a word character, and that case-fold to themselves (a test checks each).
+_PLAIN_PUNCTUATION = "’‘“”–—…•·«»\u00a0©®™€£°′″›‹│"
+_NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{_PLAIN_PUNCTUATION}]")
+# _WORD on plain text, where \p{L} is [A-Za-z] and \p{N} is [0-9]: stdlib re scans it twice as fast.
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’_-]*")
 _KEY_WORD = regex.compile(r"\w+")
 _SENTENCE_END = regex.compile(r"[.!?…。！？;:][\"'”’»)\]]*$")
 _SENTENCE_MARKS, _CLOSERS = ".!?…。！？;:", "\"'”’»)]"  # _SENTENCE_END's two classes
@@ -38,12 +42,17 @@ _ASCII_KEY = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == ord("_"))
                    for c in range(256))
 
 
+def plain(text: str) -> bool:
+    """Whether ``text`` is ASCII but for ``_PLAIN_PUNCTUATION``: its words are ASCII words."""
+    return text.isascii() or _NOT_PLAIN.search(text) is None
+
+
 def line_key(text: str) -> str:
-    """A line's words, case-folded: two lines with the same key say the same thing. (For ASCII, where
-    case-folding is lower-casing and a word character is one of ``[a-z0-9_]`` after it, the same key
-    by ``bytes.translate``.)"""
-    if text.isascii():
-        return b" ".join(text.encode("ascii").lower().translate(_ASCII_KEY).split()).decode("ascii")
+    """A line's words, case-folded: two lines with the same key say the same thing. (For plain text,
+    where case-folding is lower-casing and a word character is one of ``[a-z0-9_]`` after it, the
+    same key by ``bytes.translate``, the punctuation encoded as a non-word ``?``.)"""
+    if plain(text):
+        return b" ".join(text.encode("ascii", "replace").lower().translate(_ASCII_KEY).split()).decode("ascii")
     return " ".join(_KEY_WORD.findall(text.casefold()))
 
 
@@ -139,8 +148,8 @@ def line_info(number: int, raw: str, stopwords: frozenset[str]) -> LineInfo:
 
 
 def words_of(text: str) -> list[str]:
-    """``_WORD.findall(text)``; an ASCII text by the stdlib pattern that means the same there."""
-    return _ASCII_WORD.findall(text) if text.isascii() else _WORD.findall(text)
+    """``_WORD.findall(text)``; a plain text by the stdlib pattern that means the same there."""
+    return _PLAIN_WORD.findall(text) if plain(text) else _WORD.findall(text)
 
 
 def casefolded(words: list[str]) -> list[str]:
