@@ -23,6 +23,7 @@ from provenance.rulepack import RuleSet
 # Names shorter than this are too ambiguous to look for in running text ("AP", "CBC" are used
 # only where a profile lists them as a masthead or in a dateline credit).
 MIN_RELAY_NAME = 3
+_WORD = regex.compile(r"\w+")
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +51,7 @@ def domain_label(domain: str) -> str:
 
 def name_key(name: str) -> str:
     """Case, punctuation and spacing do not distinguish names: ``"RT  EN"`` and ``"rt en"`` are one key."""
-    return " ".join(regex.findall(r"\w+", name.casefold()))
+    return " ".join(_WORD.findall(name.casefold()))
 
 
 def compact_key(name: str) -> str:

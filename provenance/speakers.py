@@ -34,6 +34,9 @@ _DASH_SIGNATURE = regex.compile(r"\s*[―—–]\s*(?P<name>\p{Lu}[\p{L}.’'-]*
 _ASIDE = regex.compile(r",[^“”\"‘’«»\n]{1,120},\s*(?:\p{Ll}+\s+){0,2}")
 _POSSESSIVE_ENDING = regex.compile(r"[’']s?$")
 _POSSESSIVE = regex.compile(r"[’']s?$")
+_SHORT_ABBREVIATION = regex.compile(r"\p{Lu}\p{Ll}{0,3}\.")
+_CLOSING_SENTENCE = regex.compile(r"(?:\s+[\p{L}.’'-]+){0,6}?\s*[.!?]")
+_NONSPACE = regex.compile(r"\S+")
 _LINKS = {"of", "for", "in", "at", "from", "with"}
 _CONNECTORS = {"of", "for", "de", "del", "da", "van", "von", "al", "bin", "la", "le", "du", "and", "the", "on"}
 _OPEN_ENDED = ",!?—–-…:;"
@@ -115,7 +118,7 @@ def _tokens(text: str, lo: int, hi: int) -> list[Token]:
     out = []
     for m in _TOKEN.finditer(text, lo, hi):
         word, start = m.group(), m.start()
-        if word.endswith(".") and not _INITIALS.fullmatch(word) and not regex.fullmatch(r"\p{Lu}\p{Ll}{0,3}\.", word):
+        if word.endswith(".") and not _INITIALS.fullmatch(word) and not _SHORT_ABBREVIATION.fullmatch(word):
             word = word.rstrip(".")
         out.append(Token(word, start, start + len(word)))
     return out
@@ -378,7 +381,7 @@ class SpeakerFinder:
     def _closes_sentence(self, pos: int, para_end: int) -> bool:
         """After a quotation that ends its sentence, ``Trump said.`` must be the whole next sentence."""
         rest = self.text[pos:min(para_end, pos + 60)]
-        m = regex.match(r"(?:\s+[\p{L}.’'-]+){0,6}?\s*[.!?]", rest)
+        m = _CLOSING_SENTENCE.match(rest)
         return m is not None
 
     def before(self, open_: int, floor: int, quoted: tuple[tuple[int, int], ...] = ()) -> Span | None:
@@ -454,7 +457,7 @@ class NameMentions:
     def _person(self, m: regex.Match, not_person: regex.Pattern | None) -> tuple[int, int, tuple[str, ...]] | None:
         """The personal name at the end of a capitalised run (``Chinese Foreign Minister Wang Yi``
         -> ``Wang Yi``); None for places, bodies and possessives (``China’s Foreign Ministry``)."""
-        words = [(w.start(), w.end(), w.group()) for w in regex.finditer(r"\S+", m.group())]
+        words = [(w.start(), w.end(), w.group()) for w in _NONSPACE.finditer(m.group())]
         first = 0
         for k, (_, _, word) in enumerate(words):
             if _bare(word).lower() in self.lex.roles or _bare(word).lower() in self.lex.not_names:

@@ -32,6 +32,8 @@ from provenance.speakers import Lexicons, NameMentions, SpeakerFinder, compile_l
 
 MAX_LISTED = 12  # lines and speakers named in a quote-kind finding's message
 _TERMINAL = regex.compile(r"[.!?,;:…]\s*$")
+_CARRIED_GAP = regex.compile(r"[^“”\"‘’«»]{0,200}[.:,;]\s*")
+_LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
 
 
 @dataclass
@@ -182,8 +184,7 @@ def _carry_in_paragraph(text: str, quotes: list[_Found]) -> None:
         if q.speaker is not None or prev.speaker is None or prev.para is not q.para or prev.raw.close is None:
             continue
         between = text[prev.raw.close + 1:q.raw.open]
-        if prev.speaker.start > prev.raw.close and prev.speaker.end <= q.raw.open and regex.fullmatch(
-                r"[^“”\"‘’«»]{0,200}[.:,;]\s*", between):
+        if prev.speaker.start > prev.raw.close and prev.speaker.end <= q.raw.open and _CARRIED_GAP.fullmatch(between):
             q.speaker, q.how = prev.speaker, "carry"
 
 
@@ -209,10 +210,10 @@ def _only_quotes(text: str, mine: list[_Found]) -> bool:
     """Whether a paragraph holds nothing but its quotations (and punctuation between them)."""
     para, pos = mine[0].para, mine[0].para.start
     for q in mine:
-        if regex.search(r"[\p{L}\p{N}]", text[pos:q.raw.open]):
+        if _LETTER_OR_DIGIT.search(text[pos:q.raw.open]):
             return False
         pos = q.raw.end + 1 if q.raw.close is not None else para.end
-    return not regex.search(r"[\p{L}\p{N}]", text[pos:para.end])
+    return not _LETTER_OR_DIGIT.search(text[pos:para.end])
 
 
 def _is_scare(text: str, q: _Found, limits: "_ScareLimits") -> bool:

@@ -22,6 +22,8 @@ from provenance.outlets import OutletIndex, compact_key, domain_label, name_key,
 from provenance.report import Facts, Finding, Outlet, Reliability
 from provenance.rulemodels import Detector, OutletProfile
 
+_BYLINE_JOINS = regex.compile(r"\s*(?:,|&|\band\b)\s*")  # between the names of a shared byline
+
 
 @dataclass
 class ProvenanceResult:
@@ -366,7 +368,7 @@ def _byline_findings(ctx: Context, facts: Facts, head: set[int], tail: set[int])
         return
     name = _groups(ctx, hit).get("name", (ctx.doc.text[hit.start:hit.end],))[0].strip(" ,")
     generic = {name_key(w) for w in ctx.rules.lexicon("generic-bylines")}
-    parts = [p for p in regex.split(r"\s*(?:,|&|\band\b)\s*", name) if p.strip()]
+    parts = [p for p in _BYLINE_JOINS.split(name) if p.strip()]
     facts.byline = name
     facts.byline_kind = "generic" if parts and all(name_key(p) in generic for p in parts) else "person"
     msg = f"byline ({facts.byline_kind}): {name}"
