@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from provenance.analyzers.attribution import RelayFinder, _compile_kinds
+from provenance.analyzers.attribution import WHITE_SPACE, RelayFinder, _compile_kinds
 from provenance.speakers import _verb_alternation
 from provenance.report import Span
 from provenance.scoring import attribution_score
@@ -208,6 +209,11 @@ def relay_finder(rules) -> RelayFinder:
 def test_relay_finder_finds_what_the_pattern_finds_everywhere(relay_finder, text):
     expected = [m.span() for m in relay_finder.pattern.finditer(text)]
     assert [m.span() for m in relay_finder.finditer(text)] == expected
+
+
+def test_the_stdlib_white_space_class_is_regex_s_on_every_code_point():
+    spaces, stdlib = regex.compile(r"\s", regex.V1), re.compile(WHITE_SPACE)
+    assert [c for c in range(0x110000) if bool(spaces.match(chr(c))) != bool(stdlib.match(chr(c)))] == []
 
 
 def test_relay_finder_on_the_seed_corpus(relay_finder):

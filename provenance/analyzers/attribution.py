@@ -13,6 +13,7 @@ explained quotation by quotation; the sourcing signatures and the relay detector
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -360,6 +361,9 @@ def _media_titles(rules: RuleSet) -> list[str]:
 
 
 MAX_OUTLET_WORDS = 4  # capitalised words before a media word in an outlet's name
+# regex's \s (the White_Space property) as a class for the standard library's engine, which scans
+# the relay's verbs twice as fast; a test checks it against regex over every code point.
+WHITE_SPACE = "[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 
 
 @dataclass(frozen=True)
@@ -377,7 +381,7 @@ class RelayFinder:
 
     pattern: regex.Pattern
     according: regex.Pattern
-    verbs: regex.Pattern
+    verbs: re.Pattern
     outlet_words: regex.Pattern
     capital: regex.Pattern
     names: frozenset[str]
@@ -389,10 +393,10 @@ class RelayFinder:
     def build(cls, rules: RuleSet, rule: Detector, kinds: _Kinds) -> RelayFinder:
         names = frozenset(outlet_index(rules).relay_names)
         media = frozenset(_media_titles(rules))
-        verbs = "|".join(regex.escape(str(v)) for v in rule.params["verbs"])
+        stdlib_verbs = "|".join(re.escape(str(v)) for v in rule.params["verbs"])
         return cls(
             pattern=_relay_pattern(rules, rule, kinds), according=regex.compile(r"[Aa]ccording"),
-            verbs=regex.compile(rf"(\s+)(?:{verbs})", regex.V1),
+            verbs=re.compile(rf"({WHITE_SPACE}+)(?:{stdlib_verbs})"),
             outlet_words=regex.compile(rf"(?r)(?:[\p{{L}}’'.-]+\s+){{1,{MAX_OUTLET_WORDS}}}", regex.V1),
             capital=regex.compile(r"\p{Lu}", regex.V1),
             names=names, name_lengths=tuple(sorted({len(n) for n in names})),
