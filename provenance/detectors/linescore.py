@@ -85,9 +85,9 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     code = params.pattern("code_pattern")
     raw = weighted_sums(rows, weights, bias)
     for i, line in enumerate(page.lines):
-        if line.number in page.decided or line.chars > max_chars or line.number in titles or code.search(line.text):
+        if line.number in page.decided or line.chars > max_chars or line.number in titles:
             continue
         around = (raw[max(0, i - 1)] + raw[min(len(raw) - 1, i + 1)]) / 2
         chance = _logistic((1 - smooth) * raw[i] + smooth * around)
-        if chance >= threshold:
+        if chance >= threshold and not code.search(line.text):  # the slow search only where it decides
             yield Decision(line.number, line.number, f"residue score {chance:.2f}; strongest: {_strongest(rows[i], weights)}")
