@@ -13,14 +13,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jsonschema
 import regex
 from pydantic import ValidationError
 
 from provenance.matcher import CompiledSignature, PatternError, compile_signature, pattern_problem
 from provenance.paths import schemas_dir, shipped_rules_dir
 from provenance.rulemodels import Detector, DomainRating, Lexicon, OutletProfile, RulePack, Signature
+
+if TYPE_CHECKING:  # imported where a pack breaks the models: a run with sound packs never needs it
+    import jsonschema
 
 RULE_PACK_SCHEMA = "rule-pack.schema.json"
 
@@ -78,6 +81,8 @@ class RuleSet:
 
 @lru_cache(maxsize=1)
 def _pack_validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     schema = json.loads((schemas_dir() / RULE_PACK_SCHEMA).read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
@@ -135,6 +140,8 @@ def _raw_pattern_problems(path: Path, data: dict) -> list[str]:
 
 def _schema_errors(data: dict) -> list[jsonschema.ValidationError]:
     """The most telling schema error at each place in the file, in file order."""
+    import jsonschema
+
     by_place: dict[tuple, list[jsonschema.ValidationError]] = {}
     for error in _pack_validator().iter_errors(data):
         by_place.setdefault(tuple(error.absolute_path), []).append(error)
