@@ -70,7 +70,7 @@ ParamValue = float | int | bool | str | list[str]
 
 DetectorName = Literal[
     # residue structure (provenance/detectors/)
-    "repeated-line", "symbol-line", "separator-row", "menu-run", "template-line", "teaser-block",
+    "repeated-line", "snippet-copy", "symbol-line", "separator-row", "menu-run", "template-line", "teaser-block",
     "context-classifier", "line-score", "beyond-article", "introduced-list",
     # provenance facts (provenance/analyzers/provenance.py)
     "outlet", "outlet-conflict", "wire-carriage", "republished", "original", "missing-fact",

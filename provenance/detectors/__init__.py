@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from provenance.detectors import (beyond, classifier, linescore, lists, menus, repeated, separators, symbols, teasers,
-                                  template)
+from provenance.detectors import (beyond, classifier, linescore, lists, menus, repeated, separators, snippets, symbols,
+                                  teasers, template)
 from provenance.detectors.page import Decision, Page, Params
 
 DetectorFunction = Callable[[Page, Params], Iterator[Decision]]
 
 DETECTORS: dict[str, DetectorFunction] = {
     "repeated-line": repeated.detect,
+    "snippet-copy": snippets.detect,
     "symbol-line": symbols.detect,
     "separator-row": separators.detect,
     "menu-run": menus.detect,
