@@ -190,3 +190,15 @@ def test_shop_tiles_and_forum_index_lines_are_residue(check):
     found = residue_rules(check("\n".join(lines) + "\n"))
     assert [found.get(n) for n in range(3, 7)] == ["RS040", "RS040", "RS042", "RS043"]
     assert 1 not in found and 2 not in found
+
+
+def test_a_ranked_list_with_counts_is_not_a_menu(check):
+    ranks = [f"{votes} {road}" for votes, road in zip((57, 55, 47, 46, 45), ROADS)]
+    found = residue_rules(check("\n".join([ARTICLE, SECOND, *ranks, ARTICLE.replace("Monday", "Friday")]) + "\n"))
+    assert not {found.get(n) for n in range(3, 8)} & {"RS103"}
+
+
+def test_a_cut_off_copy_of_a_paragraph_is_residue_and_the_paragraph_is_kept(check):
+    teaser = ARTICLE[:70].rstrip() + "..."
+    found = residue_rules(check("\n".join([ARTICLE, SECOND, teaser]) + "\n"))
+    assert found == {3: "RS105"}
