@@ -30,8 +30,6 @@ def _cut_prefix(line: LineInfo, min_chars: int) -> str | None:
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     min_chars = params.int("min_chars")
     cuts = [(line, prefix) for line in page.lines if (prefix := _cut_prefix(line, min_chars)) is not None]
-    if not cuts:
-        return
     for line, prefix in cuts:
         whole = next((other for other in page.lines
                       if other.number != line.number and len(other.key) > len(prefix) and other.key.startswith(prefix)),
