@@ -47,10 +47,15 @@ def check_document(doc: Document, rules: RuleSet, settings: Settings,
     return suppress.apply(doc, report, rules, settings, check) if settings.ignore else report
 
 
-def _check(doc: Document, rules: RuleSet, settings: Settings, templates: TemplateCounts | None = None) -> DocumentReport:
+def context(doc: Document, rules: RuleSet, settings: Settings, templates: TemplateCounts | None = None) -> Context:
+    """What every analyzer reads: the document, the rules and the signature hits, found once."""
     hits, overruns = collect_hits(doc, rules, settings.regex_timeout, settings.engine)
-    ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns, templates=templates,
-                  timeout=settings.regex_timeout)
+    return Context(doc=doc, rules=rules, hits=hits, overruns=overruns, templates=templates,
+                   timeout=settings.regex_timeout)
+
+
+def _check(doc: Document, rules: RuleSet, settings: Settings, templates: TemplateCounts | None = None) -> DocumentReport:
+    ctx = context(doc, rules, settings, templates)
     res = residue.analyze(ctx)
     _, residue_findings = _with_residue_points(doc, res.findings, res.lines)
     prov = provenance.analyze(ctx)

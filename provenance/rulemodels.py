@@ -70,8 +70,8 @@ ParamValue = float | int | bool | str | list[str]
 
 DetectorName = Literal[
     # residue structure (provenance/detectors/)
-    "repeated-line", "symbol-line", "separator-row", "menu-run", "template-line", "teaser-block",
-    "context-classifier", "line-score", "beyond-article",
+    "repeated-line", "snippet-copy", "symbol-line", "separator-row", "menu-run", "template-line", "teaser-block",
+    "context-classifier", "line-score", "beyond-article", "introduced-list",
     # provenance facts (provenance/analyzers/provenance.py)
     "outlet", "outlet-conflict", "wire-carriage", "republished", "original", "missing-fact",
     # attribution (provenance/analyzers/attribution.py, scoring.py)

@@ -1,7 +1,8 @@
 """Running every rule's own examples: what ``provenance rules test`` and the test suite check.
 
 A signature is tried alone on each example; a detector or outlet profile is judged from the full
-check of the example text (it must, or must not, produce that rule's finding or name that outlet);
+check of the example text (it must, or must not, produce that rule's finding or name that outlet;
+a keeper must, or must not, keep lines of it from the structural detectors);
 a lexicon must contain a word of each ``match`` example and none of each ``no_match`` one.
 """
 
@@ -12,11 +13,13 @@ from dataclasses import dataclass
 
 import regex
 
+from provenance.analyzers import residue
 from provenance.config import Settings
+from provenance.detectors import KEEPERS
 from provenance.document import Document
 from provenance.matcher import example_fires
-from provenance.pipeline import check_document
-from provenance.rulemodels import Example, ExampleDocument, Lexicon, OutletProfile
+from provenance.pipeline import check_document, context
+from provenance.rulemodels import Detector, Example, ExampleDocument, Lexicon, OutletProfile
 from provenance.rulepack import RuleSet
 
 
@@ -61,6 +64,8 @@ def _fires(rules: RuleSet, rule, example: Example) -> bool:
     text = example.text if isinstance(example, ExampleDocument) else example
     if isinstance(rule, Lexicon):
         return _lexicon_fires(rule, text)
+    if isinstance(rule, Detector) and rule.detector in KEEPERS:
+        return bool(residue.analyze(context(_document(example), rules, Settings())).kept)
     if isinstance(rule, OutletProfile):
         outlet = _check(example, rules).outlet
         return outlet is not None and outlet.id == rule.id

@@ -79,7 +79,7 @@ def test_foot_run_after_last_paragraph(check):
     assert found.get(3) in {"RS110", "RS111"} and found.get(4) == "RS020"
 
 
-FOOTER = ["Leave a Reply", "Privacy Policy", "Terms of Use", "Contact Us", "About Us"]
+FOOTER = ["Leave a Reply", "Privacy Policy", "Terms of Use", "Our Journalists", "Newsletters"]
 
 
 def test_teaser_title_past_the_footer_barrier_is_residue(check):
@@ -162,3 +162,43 @@ def test_template_sketch_has_fixed_size(rule):
         counts.add(Document(id=str(n), path="x", text=f"unique line number {n}\nshared footer line\n"))
     assert len(counts.table) == before
     assert counts.documents_with("(corpus)", "shared footer line") >= 500
+
+
+ROADS = ["Harbour Road", "Mill Lane", "Station Street", "Old Quay", "North Parade"]
+
+
+def test_a_list_that_a_sentence_introduces_is_kept(check):
+    intro = "The council said that these are the roads that will stay closed until Friday:"
+    found = residue_rules(check("\n".join([ARTICLE, intro, *ROADS, SECOND]) + "\n"))
+    assert found == {}
+
+
+def test_the_same_list_under_a_label_is_still_a_menu(check):
+    found = residue_rules(check("\n".join([ARTICLE, SECOND, "Sections:", *ROADS]) + "\n"))
+    assert {found.get(n) for n in range(4, 9)} == {"RS103"}
+
+
+def test_a_signature_inside_an_introduced_list_still_fires(check):
+    intro = "The council said that these are the roads that will stay closed until Friday:"
+    found = residue_rules(check("\n".join([ARTICLE, intro, *ROADS[:3], "Back to top", *ROADS[3:], SECOND]) + "\n"))
+    assert found == {6: "RS010"}
+
+
+def test_shop_tiles_and_forum_index_lines_are_residue(check):
+    lines = [ARTICLE, SECOND, "Camp Mug, 12 oz. EUR 14.50 EUR 11.60", "Wool Beanie $24 $19 and up",
+             "Posted on Town Talk Jump to Post - View Topic - Replies (4)", "- Talk:Harbour Road (← links)"]
+    found = residue_rules(check("\n".join(lines) + "\n"))
+    assert [found.get(n) for n in range(3, 7)] == ["RS040", "RS040", "RS042", "RS043"]
+    assert 1 not in found and 2 not in found
+
+
+def test_a_ranked_list_with_counts_is_not_a_menu(check):
+    ranks = [f"{votes} {road}" for votes, road in zip((57, 55, 47, 46, 45), ROADS)]
+    found = residue_rules(check("\n".join([ARTICLE, SECOND, *ranks, ARTICLE.replace("Monday", "Friday")]) + "\n"))
+    assert not {found.get(n) for n in range(3, 8)} & {"RS103"}
+
+
+def test_a_cut_off_copy_of_a_paragraph_is_residue_and_the_paragraph_is_kept(check):
+    teaser = ARTICLE[:70].rstrip() + "..."
+    found = residue_rules(check("\n".join([ARTICLE, SECOND, teaser]) + "\n"))
+    assert found == {3: "RS105"}

@@ -3,6 +3,8 @@
 Every decision covers whole lines and names the rule that made it. Signature hits decide first;
 structural detectors (``provenance/detectors/``, their thresholds in ``rules/residue/*.toml``) catch
 what phrases cannot, the context classifier reads everything decided before it, and beyond-article runs last.
+Keepers (``introduced-list``) run right after the signatures: the lines they keep are the text's own,
+and no structural detector's finding covers them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from provenance.analyzers import Context, excerpt_of, make_finding
-from provenance.detectors import AFTER_ALL, AFTER_EVIDENCE, DETECTORS
+from provenance.detectors import AFTER_ALL, AFTER_EVIDENCE, DETECTORS, KEEPERS
 from provenance.detectors.page import Page, Params, build_page, runs
 from provenance.document import Document
 from provenance.report import Finding
@@ -25,6 +27,7 @@ STOPWORDS_PREFIX = "stopwords-"
 class ResidueResult:
     findings: list[Finding]
     lines: set[int]
+    kept: set[int]  # lines a keeper protected from the structural detectors
 
 
 def stoplists(rules: RuleSet) -> dict[str, frozenset[str]]:
@@ -48,12 +51,23 @@ def _residue_detectors(ctx: Context, stage: int) -> list[Detector]:
             if r.dimension == "residue" and r.detector in DETECTORS and _stage(r.detector) == stage]
 
 
+def _keepers(ctx: Context) -> list[Detector]:
+    return [r for r in ctx.rules.detectors if r.dimension == "residue" and r.detector in KEEPERS]
+
+
+def _kept_lines(page: Page, rules: list[Detector]) -> set[int]:
+    return {n for rule in rules for decision in KEEPERS[rule.detector](page, Params(rule))
+            for n in range(decision.first, decision.last + 1)}
+
+
 def _detector_findings(page: Page, rules: list[Detector]) -> Iterator[Finding]:
+    """Each detector's decisions as findings, without the lines a keeper protected."""
     for rule in rules:
         for decision in DETECTORS[rule.detector](page, Params(rule)):
-            start, end = page.doc.line_span(decision.first, decision.last)
-            yield make_finding(rule, page.doc, start, end, message=f"{rule.message} ({decision.reason})",
-                               whole_lines=True)
+            for first, last in runs(n for n in range(decision.first, decision.last + 1) if n not in page.kept):
+                start, end = page.doc.line_span(first, last)
+                yield make_finding(rule, page.doc, start, end, message=f"{rule.message} ({decision.reason})",
+                                   whole_lines=True)
 
 
 def _covered(findings: list[Finding]) -> set[int]:
@@ -88,6 +102,8 @@ def analyze(ctx: Context) -> ResidueResult:
     lookup = ctx.templates.lookup_for(ctx.doc) if ctx.templates is not None else None
     page = build_page(ctx.doc, ctx.rules.memo("residue-stoplists", stoplists), lookup)
     found = list(_signature_findings(ctx))
+    page.decided = _covered(found)
+    page.kept = _kept_lines(page, _keepers(ctx))
     found += _detector_findings(page, _residue_detectors(ctx, 0))
     page.decided = _covered(found)
     found += _detector_findings(page, _residue_detectors(ctx, 1))
@@ -96,4 +112,4 @@ def analyze(ctx: Context) -> ResidueResult:
     kept = _first_decision_per_line(found, ctx.doc)
     lines = _covered(kept)
     ctx.residue_lines |= lines
-    return ResidueResult(kept, lines)
+    return ResidueResult(kept, lines, page.kept)

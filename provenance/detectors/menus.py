@@ -2,10 +2,10 @@
 
 PASS: one sub-heading between paragraphs. FAIL: 'World', 'Business', 'Sport', 'Culture' on lines of
 their own, ``min_run`` or more in a row, each short, capitalised and without a sentence end. Lines
-with inner structure ('Editor: Jane Roe', '6. Team - Region', 'Madison at Oxford, 7 p.m.') are list
-entries of the article (credits, rankings, schedules), not links, and break a run. Lines of the
-shape ``link_item_pattern`` ('Sports (245)': a category or archive link with its post count) are
-menu items whatever their words.
+with inner structure ('Editor: Jane Roe', '6. Team - Region', 'Madison at Oxford, 7 p.m.', '57 The
+Long Road': a count before a title) are list entries of the article (credits, rankings, schedules,
+vote tallies), not links, and break a run. Lines of the shape ``link_item_pattern`` ('Sports (245)':
+a category or archive link with its post count) are menu items whatever their words.
 """
 
 from __future__ import annotations

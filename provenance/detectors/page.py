@@ -110,6 +110,7 @@ class Page:
     language: str | None
     stopwords: frozenset[str] = frozenset()
     decided: set[int] = field(default_factory=set)
+    kept: set[int] = field(default_factory=set)  # the text's own lines, whatever a detector says (keepers)
     templates: TemplateLookup | None = None
 
     def headline(self, max_words: int) -> int | None:

@@ -1,0 +1,41 @@
+"""introduced-list: a list that a sentence of the text announces belongs to the text.
+
+KEEP: 'Here is what the committee asked the minister for:' followed by 'More teachers', 'Smaller
+classes', 'A new school in the north'. A keeper, not a residue detector: its runs are lines that
+the structural rules (menu runs, the context classifier, line scores, beyond-article) must leave
+alone, because a line of prose ending in ':' introduced them. Menus are headed by labels
+('Categories:', 'Follow us:'), which are too short or too poor in stopwords to be prose, and
+signatures still apply inside the list: a share button stays residue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from provenance.detectors.page import Decision, LineInfo, Page, Params
+
+
+def _introduces(line: LineInfo, min_words: int, min_stop_share: float) -> bool:
+    return line.text.endswith(":") and line.words >= min_words and line.stop_share >= min_stop_share
+
+
+def _item(line: LineInfo, max_words: int, max_chars: int) -> bool:
+    return line.words <= max_words and line.chars <= max_chars and not line.text.endswith(":")
+
+
+def detect(page: Page, params: Params) -> Iterator[Decision]:
+    min_words, min_stop_share = params.int("min_words"), params.float("min_stop_share")
+    max_words, max_chars, min_items = params.int("max_item_words"), params.int("max_item_chars"), params.int("min_items")
+    lines, i = page.lines, 0
+    while i < len(lines):
+        intro = lines[i]
+        i += 1
+        if intro.number in page.decided or not _introduces(intro, min_words, min_stop_share):
+            continue
+        items = []
+        while i < len(lines) and lines[i].number not in page.decided and _item(lines[i], max_words, max_chars):
+            items.append(lines[i])
+            i += 1
+        if len(items) >= min_items:
+            yield Decision(items[0].number, items[-1].number,
+                           f"{len(items)} list items introduced by line {intro.number}")

@@ -1,0 +1,38 @@
+"""snippet-copy: a line cut off with an ellipsis whose words open another line of the same text.
+
+PASS: a paragraph that ends in '...' because its writer trailed off. FAIL: 'The council met on Monday
+and approved the...' when a later (or earlier) line reads 'The council met on Monday and approved the
+new budget after a long debate.': teaser widgets and search results show the first words of a
+paragraph that the page also carries whole; the cut-off copy adds nothing. The comparison is on the
+line keys (case-folded words), so quotes and spacing do not hide a copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from provenance.detectors.page import Decision, LineInfo, Page, Params, line_key
+
+_CUT = regex.compile(r"\s*(?:…|\.{3})[\"'”’»)\]]*$")
+
+
+def _cut_prefix(line: LineInfo, min_chars: int) -> str | None:
+    """The key of what comes before a closing ellipsis, when it is at least ``min_chars`` long."""
+    cut = _CUT.search(line.text)
+    if cut is None:
+        return None
+    key = line_key(line.text[:cut.start()])
+    return key if len(key) >= min_chars else None
+
+
+def detect(page: Page, params: Params) -> Iterator[Decision]:
+    min_chars = params.int("min_chars")
+    cuts = [(line, prefix) for line in page.lines if (prefix := _cut_prefix(line, min_chars)) is not None]
+    for line, prefix in cuts:
+        whole = next((other for other in page.lines
+                      if other.number != line.number and len(other.key) > len(prefix) and other.key.startswith(prefix)),
+                     None)
+        if whole is not None:
+            yield Decision(line.number, line.number, f"cut-off copy of line {whole.number}")
