@@ -16,6 +16,7 @@ from functools import lru_cache
 import regex
 import tldextract
 
+from provenance.detectors.page import line_key
 from provenance.engine import AlternationFilter
 from provenance.rulemodels import DomainRating, OutletProfile
 from provenance.rulepack import RuleSet
@@ -23,7 +24,6 @@ from provenance.rulepack import RuleSet
 # Names shorter than this are too ambiguous to look for in running text ("AP", "CBC" are used
 # only where a profile lists them as a masthead or in a dateline credit).
 MIN_RELAY_NAME = 3
-_WORD = regex.compile(r"\w+")
 
 
 @lru_cache(maxsize=1)
@@ -50,8 +50,9 @@ def domain_label(domain: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """Case, punctuation and spacing do not distinguish names: ``"RT  EN"`` and ``"rt en"`` are one key."""
-    return " ".join(_WORD.findall(name.casefold()))
+    """Case, punctuation and spacing do not distinguish names: ``"RT  EN"`` and ``"rt en"`` are one key.
+    That is a line's key (``\\w+`` words of the case-folded text, joined by a space), with its fast paths."""
+    return line_key(name)
 
 
 def compact_key(name: str) -> str:

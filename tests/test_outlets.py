@@ -9,9 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from provenance.cli import main
-from provenance.outlets import outlet_index, registrable_domain, search_profiles
+from provenance.outlets import name_key, outlet_index, registrable_domain, search_profiles
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOL = ROOT / "tools" / "import_outlets.py"
@@ -184,3 +187,9 @@ def test_outlets_command_console_lists_profiles(capsys):
     assert code == 0 and {"reuters", "ap", "xinhua", "efe"} <= {o["id"] for o in json.loads(out)["outlets"]}
     code, out = _outlets_cli(capsys, "reuters")
     assert code == 0 and "Reuters" in out
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.one_of(st.text(max_size=30), st.text(st.sampled_from("RT EN-’“é.ß İ&"), max_size=20)))
+def test_name_keys_are_the_case_folded_words(name):
+    assert name_key(name) == " ".join(regex.findall(r"\w+", name.casefold()))
