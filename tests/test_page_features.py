@@ -105,3 +105,10 @@ ENDINGS = [".", "!", "?", "…", "。", ";", ":", '"', "'", "”", "’", "»", 
 def test_sentence_ends_equal_the_pattern(text):
     stripped = text.strip()
     assert page.ends_sentence(stripped) == bool(page._SENTENCE_END.search(stripped))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(ENDINGS + PIECES + [",", "-", "–", "(", "\n"]), max_size=8).map("".join))
+def test_open_ends_equal_the_pattern(text):
+    stripped = text.strip()
+    assert stripped.endswith(page.OPEN_ENDS) == bool(regex.search(r"[,\-–(]$", stripped))

@@ -27,16 +27,15 @@ from collections.abc import Iterator
 
 import regex
 
-from provenance.detectors.page import Decision, LineInfo, Page, Params, line_info
+from provenance.detectors.page import OPEN_ENDS, Decision, LineInfo, Page, Params, line_info
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
 _CONTINUES = regex.compile(r"^[\p{Ll}(]")
-_OPEN_END = regex.compile(r"[,\-–(]$")
 
 
 def _wrapped(line: LineInfo, after: LineInfo) -> bool:
     return after.number == line.number + 1 and (
-        bool(_OPEN_END.search(line.text)) or (not line.sentence_end and bool(_CONTINUES.match(after.text))))
+        line.text.endswith(OPEN_ENDS) or (not line.sentence_end and bool(_CONTINUES.match(after.text))))
 
 
 def blocks(page: Page) -> list[list[LineInfo]]:
@@ -191,8 +190,8 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     weights = {GOOD: 1.0, NEAR: params.float("region_near_weight"), SHORT: -params.float("region_short_weight"),
                BAD: -params.float("region_bad_weight")}
     sizes = [i.chars for i in infos]
-    titled = [title_like(info, params.int("region_title_max_words"), params.float("region_title_min_capital_share"))
-              for info in infos]
+    title_words, title_capitals = params.int("region_title_max_words"), params.float("region_title_min_capital_share")
+    titled = [title_like(info, title_words, title_capitals) for info in infos]
     region_classes = [SHORT if c == GOOD and is_title else c for c, is_title in zip(first, titled)]
     inside = main_regions(region_classes, sizes, weights, params.float("region_line_cost"), params.float("region_min_score"))
     judged = by_place(inside, sizes, params.float("region_min_char_share"), params.float("edge_min_char_share"))

@@ -35,6 +35,8 @@ _BULLET = regex.compile(r"^(?:[-–—•*·▪►»]|\d{1,3}[.)])\s")
 # Table cells, menu separators and breadcrumb arrows that join items on one line.
 _SEPARATOR = regex.compile(r"\s[|•·»›/]\s|^\||\|$|\s[|]|[|]\s")
 _SPACELESS = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
+# A line ending in one of these (``[,\-–(]$`` on a stripped line) goes on in the next: a hard wrap.
+OPEN_ENDS = (",", "-", "–", "(")
 
 
 # ASCII bytes that are \w once lower-cased kept, every other byte a space: the key of an ASCII line in C.

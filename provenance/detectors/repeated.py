@@ -12,9 +12,8 @@ from collections.abc import Iterator
 
 import regex
 
-from provenance.detectors.page import Decision, Page, Params
+from provenance.detectors.page import OPEN_ENDS, Decision, Page, Params
 
-_OPEN_END = regex.compile(r"[,\-–(]$")
 _CONTINUES = regex.compile(r"^(?:\p{Ll}+[\s,;:.]|\()")  # a lower-case word goes on (not 'folder_open', an icon name)
 
 
@@ -23,7 +22,7 @@ def _part_of_paragraph(page: Page, index: int) -> bool:
     paragraph, and a paragraph repeated is a quotation or a test text, not a repeated headline."""
     line = page.lines[index]
     after = page.lines[index + 1] if index + 1 < len(page.lines) else None
-    return bool(_OPEN_END.search(line.text)) or (
+    return line.text.endswith(OPEN_ENDS) or (
         after is not None and after.number == line.number + 1 and bool(_CONTINUES.match(after.text)))
 
 
