@@ -28,8 +28,8 @@ _NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{_PLAIN_PUNCTUATION}]")
 # _WORD on plain text, where \p{L} is [A-Za-z] and \p{N} is [0-9]: stdlib re scans it twice as fast.
 _PLAIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’_-]*")
 _KEY_WORD = regex.compile(r"\w+")
-_SENTENCE_END = regex.compile(r"[.!?…。！？;:][\"'”’»)\]]*$")
-_SENTENCE_MARKS, _CLOSERS = ".!?…。！？;:", "\"'”’»)]"  # _SENTENCE_END's two classes
+# A line ends a sentence in one of these marks, then only closing quotes and brackets.
+_SENTENCE_MARKS, _CLOSERS = ".!?…。！？;:", "\"'”’»)]"
 _STATEMENT_END = regex.compile(r"[.;:。][\"'”’»)\]]*$")
 _BULLET = regex.compile(r"^(?:[-–—•*·▪►»]|\d{1,3}[.)])\s")
 # Table cells, menu separators and breadcrumb arrows that join items on one line.
@@ -162,8 +162,8 @@ def casefolded(words: list[str]) -> list[str]:
 
 
 def ends_sentence(text: str) -> bool:
-    """``_SENTENCE_END.search(text)`` on a stripped line, without a regex: a sentence mark, then
-    only closing quotes and brackets (the two classes share no character)."""
+    """Whether a stripped line ends a sentence (``[.!?…。！？;:]["'”’»)\\]]*$``), without a regex:
+    after the closing marks come off, a sentence mark is last (the two sets share no character)."""
     bare = text.rstrip(_CLOSERS)
     return bare[-1:] in _SENTENCE_MARKS and bare != ""
 
