@@ -330,10 +330,24 @@ def _count_selected(paths: list[Path], since: str | None, max_bytes: int, rule: 
     return count_templates((d for d in documents if isinstance(d, Document)), rule)
 
 
-def open_cache(args: argparse.Namespace, settings: Settings, rules: RuleSet, templates=None) -> ResultCache | None:
+def _chosen_cache_folder(args: argparse.Namespace) -> Path | None:
+    """The cache folder the options and environment choose, or ``None`` when the cache is off."""
     if args.no_cache or args.executor == "ray" or (os.environ.get(NO_CACHE_ENV) and not args.cache_dir):
         return None
-    folder = args.cache_dir or default_cache_dir()
+    return args.cache_dir or default_cache_dir()
+
+
+def cache_folder(args: argparse.Namespace) -> Path | None:
+    """Where the rules cache lives: the result cache's folder, under the same switches (and never
+    inside a checked folder)."""
+    folder = _chosen_cache_folder(args)
+    return None if folder is None or inside(folder, args.paths) else folder
+
+
+def open_cache(args: argparse.Namespace, settings: Settings, rules: RuleSet, templates=None) -> ResultCache | None:
+    folder = _chosen_cache_folder(args)
+    if folder is None:
+        return None
     if inside(folder, args.paths):
         print(f"provenance: note: the cache folder {folder} lies inside a checked folder; running without it",
               file=sys.stderr)

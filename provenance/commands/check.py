@@ -86,7 +86,7 @@ def _refuse_writing_into_the_corpus(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     _refuse_writing_into_the_corpus(args)
-    settings, rules = settings_and_rules(args, args.paths[0])
+    settings, rules = settings_and_rules(args, args.paths[0], runner.cache_folder(args))
     settings = runner.settings_for_run(args, settings)
     gate = gate_run(args, settings, rules)
     templates = runner.run_templates(args, settings, rules)

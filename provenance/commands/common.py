@@ -13,7 +13,8 @@ from rich.console import Console
 from provenance.atomic import write_atomic
 
 from provenance.config import Settings, load_settings
-from provenance.rulepack import RuleSet, load_rules
+from provenance.rulecache import load_rules_cached
+from provenance.rulepack import RuleSet
 
 
 def add_paths_argument(parser: argparse.ArgumentParser) -> None:
@@ -43,8 +44,10 @@ def add_threshold_option(parser: argparse.ArgumentParser) -> None:
                         help=f"overall score a document needs to pass (default {default:g})")
 
 
-def settings_and_rules(args: argparse.Namespace, start: Path) -> tuple[Settings, RuleSet]:
-    """Settings found from ``start`` with flags applied, and the rule set they name."""
+def settings_and_rules(args: argparse.Namespace, start: Path,
+                       cache: Path | None = None) -> tuple[Settings, RuleSet]:
+    """Settings found from ``start`` with flags applied, and the rule set they name (from the rules
+    cache in the folder ``cache``, when given and the rules have not changed)."""
     settings = load_settings(start, args.config)
     updates = {
         "rules": settings.rules + [str(Path(r).resolve()) for r in args.rules],
@@ -54,8 +57,8 @@ def settings_and_rules(args: argparse.Namespace, start: Path) -> tuple[Settings,
     if getattr(args, "threshold", None) is not None:
         updates["threshold"] = args.threshold
     settings = settings.model_copy(update=updates)
-    rules = load_rules(extra_dirs=[Path(r) for r in settings.rules], disabled=settings.disable,
-                       enabled_only=settings.enable)
+    rules = load_rules_cached(cache, extra_dirs=[Path(r) for r in settings.rules], disabled=settings.disable,
+                              enabled_only=settings.enable)
     return settings, rules
 
 
