@@ -1,0 +1,118 @@
+"""The rules cache: a run with unchanged rules reads the stored RuleSet; an edited, damaged or broken
+rule file is never answered from it, and the reports are those of a run without it."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from provenance import rulecache
+from provenance.rulecache import RULES_CACHE_FILE, load_rules_cached
+from provenance.rulepack import RuleLoadError, load_rules
+
+from conftest import ROOT
+from test_rule_errors import PACK, rule_folder, signature
+from test_runner import run
+
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Count the rule sets built from the files (not answered from the cache)."""
+    built = []
+
+    def counting_load_rules(**kwargs):
+        built.append(kwargs)
+        return load_rules(**kwargs)
+
+    monkeypatch.setattr(rulecache, "load_rules", counting_load_rules)
+    return built
+
+
+def user_rules(tmp_path, phrase="Read more"):
+    return rule_folder(tmp_path, **{"user.toml": PACK + signature(phrases=f'["{phrase}"]',
+                                                                   **{"examples.match": f'["{phrase}"]'})})
+
+
+def test_a_second_load_answers_from_the_cache(tmp_path, spy):
+    first = load_rules_cached(tmp_path / "cache")
+    second = load_rules_cached(tmp_path / "cache")
+    assert len(spy) == 1 and (tmp_path / "cache" / RULES_CACHE_FILE).is_file()
+    assert second.digest == first.digest
+    assert [s.rule for s in second.signatures] == [s.rule for s in first.signatures]
+    assert [s.regex.pattern for s in second.signatures] == [s.regex.pattern for s in first.signatures]
+    assert (second.outlets, second.ratings, second.lexicons) == (first.outlets, first.ratings, first.lexicons)
+
+
+def test_editing_a_rule_file_invalidates_the_cache(tmp_path, spy):
+    folder = user_rules(tmp_path)
+    load_rules_cached(tmp_path / "cache", extra_dirs=[folder])
+    user_rules(tmp_path, phrase="Keep reading")
+    rules = load_rules_cached(tmp_path / "cache", extra_dirs=[folder])
+    assert len(spy) == 2
+    assert rules.rule("ZZ001").phrases == ["Keep reading"]
+
+
+def test_the_rule_folders_and_choices_are_part_of_the_key(tmp_path, spy):
+    cache = tmp_path / "cache"
+    first = load_rules_cached(cache).signatures[0].rule.id
+    assert len(load_rules_cached(cache, disabled=[first]).signatures) == len(load_rules().signatures) - 1
+    load_rules_cached(cache, extra_dirs=[user_rules(tmp_path)])
+    assert len(spy) == 3
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps(("stale", "not a rule set")),
+                                    pickle.dumps(["no", "key", "here"])])
+def test_a_damaged_cache_file_is_rebuilt(tmp_path, spy, damage):
+    cache = tmp_path / "cache"
+    reference = load_rules_cached(cache)
+    (cache / RULES_CACHE_FILE).write_bytes(damage)
+    assert load_rules_cached(cache).digest == reference.digest
+    assert len(spy) == 2
+    load_rules_cached(cache)
+    assert len(spy) == 2  # the rebuilt file answers the next run
+
+
+def test_a_stale_key_is_not_answered(tmp_path, spy, monkeypatch):
+    cache = tmp_path / "cache"
+    load_rules_cached(cache)
+    monkeypatch.setattr(rulecache, "code_digest", lambda: "another version of the tool")
+    load_rules_cached(cache)
+    assert len(spy) == 2
+
+
+def test_rule_errors_are_reported_and_never_cached(tmp_path):
+    folder = rule_folder(tmp_path, **{"bad.toml": PACK + signature(patterns='["("]', phrases=None)})
+    with pytest.raises(RuleLoadError) as raised:
+        load_rules_cached(tmp_path / "cache", extra_dirs=[folder])
+    with pytest.raises(RuleLoadError) as again:
+        load_rules_cached(tmp_path / "cache", extra_dirs=[folder])
+    assert again.value.problems == raised.value.problems
+    assert any("bad.toml: signature[0] (ZZ001).patterns[0]: invalid regex" in p for p in raised.value.problems)
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path, spy):
+    blocker = tmp_path / "file"
+    blocker.write_text("in the way", encoding="utf-8")
+    assert load_rules_cached(blocker).digest == load_rules().digest
+    assert load_rules_cached(None).digest == load_rules().digest
+    assert len(spy) == 2
+
+
+def test_reports_with_a_warm_rules_cache_are_those_without_it(tmp_path):
+    reference = run("check", str(CORPUS), "--format", "jsonl", "--no-cache")
+    cache = tmp_path / "cache"
+    cold = run("check", str(CORPUS), "--format", "jsonl", "--cache-dir", str(cache))
+    (cache / "results.sqlite3").unlink()
+    warm = run("check", str(CORPUS), "--format", "jsonl", "--cache-dir", str(cache))
+    assert (cache / RULES_CACHE_FILE).is_file()
+    assert cold.stdout == warm.stdout == reference.stdout
+    assert cold.returncode == warm.returncode == reference.returncode
+
+
+def test_no_cache_leaves_no_rules_cache(tmp_path):
+    cache = tmp_path / "cache"
+    run("check", str(CORPUS), "--format", "jsonl", "--no-cache", "--cache-dir", str(cache))
+    assert not (cache / RULES_CACHE_FILE).exists()
