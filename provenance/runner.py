@@ -313,11 +313,14 @@ def ray_outcomes(unit_list: Iterable[Unit], settings: Settings, address: str | N
 def run_templates(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> TemplateCounts | None:
     """The corpus pre-pass's counts. Before a local pool, the pre-pass runs in a forked process while
     this one builds the rule structures the workers will share: both are serial work ahead of the
-    first chunk, and on two cores the pre-pass then costs no wall time of its own."""
+    first chunk, and on two cores the pre-pass then costs no wall time of its own. With a result
+    cache the structures are left to be built when a document the cache cannot answer needs them: a
+    warm run then never builds them, which saves more than the overlap would."""
     since, rule = getattr(args, "since", None), template_rule(rules)
     jobs = args.jobs if args.jobs is not None else available_cores()
     if rule is None or not (settings.templates if args.templates is None else args.templates) \
-            or jobs == 1 or args.executor != "local" or "fork" not in get_all_start_methods():
+            or jobs == 1 or args.executor != "local" or "fork" not in get_all_start_methods() \
+            or cache_folder(args) is not None:
         return corpus_templates(select_documents(args.paths, since, settings.max_bytes), settings, rules, args.templates)
     with ProcessPoolExecutor(1, mp_context=get_context("fork")) as side:
         counts = side.submit(_count_selected, args.paths, since, settings.max_bytes, rule)

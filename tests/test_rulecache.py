@@ -9,7 +9,8 @@ import pytest
 
 from provenance import rulecache
 from provenance.rulecache import RULES_CACHE_FILE, load_rules_cached
-from provenance.rulepack import RuleLoadError, load_rules
+from provenance.cli import main
+from provenance.rulepack import RuleLoadError, RuleSet, load_rules
 
 from conftest import ROOT
 from test_rule_errors import PACK, rule_folder, signature
@@ -116,3 +117,17 @@ def test_no_cache_leaves_no_rules_cache(tmp_path):
     cache = tmp_path / "cache"
     run("check", str(CORPUS), "--format", "jsonl", "--no-cache", "--cache-dir", str(cache))
     assert not (cache / RULES_CACHE_FILE).exists()
+
+
+def test_a_warm_run_builds_no_rule_structures(tmp_path, monkeypatch, capsys):
+    """Every report comes from the result cache: the engine, outlet index and relay finder (most of
+    a small run's start-up) are never built, on one core or more."""
+    cache = tmp_path / "cache"
+    args = ["check", str(CORPUS), "--format", "jsonl", "--cache-dir", str(cache), "--jobs", "2"]
+    main(args)
+    cold = capsys.readouterr().out
+    built = []
+    monkeypatch.setattr(RuleSet, "memo", lambda self, key, build: built.append(key) or build(self))
+    main(args)
+    assert capsys.readouterr().out == cold
+    assert built == []
