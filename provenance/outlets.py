@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import regex
-import tldextract
 
 from provenance.detectors.page import line_key
 from provenance.engine import AlternationFilter
@@ -28,6 +27,10 @@ MIN_RELAY_NAME = 3
 
 @lru_cache(maxsize=1)
 def _extractor() -> tldextract.TLDExtract:
+    """Imported here: tldextract (and the requests it imports) costs a twentieth of a second at start-up,
+    which a run answered from the result cache never needs."""
+    import tldextract
+
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
