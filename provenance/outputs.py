@@ -9,12 +9,9 @@ import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from rich.console import Console
-
 from provenance.atomic import write_atomic
 from provenance.corpus import corpus_report
 from provenance.renderers import CORPUS_RENDERERS
-from provenance.renderers import console as console_renderer
 from provenance.renderers.jsonout import render_line
 from provenance.report import CorpusReport, DocumentReport, ReadError
 from provenance.rulepack import RuleSet
@@ -51,6 +48,11 @@ def render_corpus(fmt: str, report: CorpusReport, rules: RuleSet | None = None) 
 
 
 def render_console(report: CorpusReport, quiet: bool = False) -> str:
+    """Imports rich here: a run without a console output never needs it."""
+    from rich.console import Console
+
+    from provenance.renderers import console as console_renderer
+
     buffer = io.StringIO()
     console_renderer.render(report, Console(file=buffer, width=120, color_system=None), quiet)
     return buffer.getvalue()

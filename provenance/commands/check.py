@@ -8,9 +8,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
 from provenance import runner
 from provenance.atomic import atomic_writer
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
@@ -21,7 +18,6 @@ from provenance.gate import add_gate_options, gate_run
 from provenance.gitscope import select_documents
 from provenance.outputs import ExtraOutputs, add_output_options, render_corpus
 from provenance.renderers import CORPUS_RENDERERS
-from provenance.renderers import console as console_renderer
 from provenance.renderers.jsonout import render_line
 from provenance.report import DocumentReport, ReadError
 from provenance.sources import corpus_root_holding
@@ -50,6 +46,9 @@ def _progress(enabled: bool) -> Iterator[callable]:
     if not enabled:
         yield lambda: None
         return
+    from rich.console import Console  # only for the terminal: a JSON run never imports rich
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     columns = (SpinnerColumn(), TextColumn("checked {task.completed} documents"), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("check", total=None)
@@ -114,5 +113,7 @@ def _report(args: argparse.Namespace, results, settings, rules) -> int:
     if args.format in CORPUS_RENDERERS:
         write_text(args.output, render_corpus(args.format, report, rules))
     else:
+        from provenance.renderers import console as console_renderer  # rich: only for this format
+
         write_console(args.output, lambda console: console_renderer.render(report, console, args.quiet))
     return _exit_code(items)

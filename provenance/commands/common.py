@@ -7,14 +7,16 @@ import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from provenance.atomic import write_atomic
 
 from provenance.config import Settings, load_settings
 from provenance.rulecache import load_rules_cached
 from provenance.rulepack import RuleSet
+
+if TYPE_CHECKING:  # rich is imported where a console report is written: a JSON run never needs it
+    from rich.console import Console
 
 
 def add_paths_argument(parser: argparse.ArgumentParser) -> None:
@@ -72,6 +74,8 @@ def write_text(output: Path | None, text: str) -> None:
 
 def write_console(output: Path | None, render: Callable[[Console], None]) -> None:
     """A rich rendering to ``output`` (atomically, 120 columns, no colour) or to the terminal."""
+    from rich.console import Console
+
     if output is None:
         render(Console())
         return

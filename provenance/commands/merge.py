@@ -15,13 +15,10 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
-from rich.console import Console
-
 from provenance import __version__
 from provenance.atomic import atomic_writer, write_atomic
 from provenance.corpus import SummaryBuilder, corpus_report
 from provenance.renderers import CORPUS_RENDERERS
-from provenance.renderers import console as console_renderer
 from provenance.report import SCHEMA_VERSION, Tool
 from provenance.runner import MARKER_SUFFIX, Outcome, read_marker
 
@@ -138,7 +135,12 @@ def _render_corpus(args: argparse.Namespace, shards: list[tuple[dict, Path]], fi
         report.tool.version = first["version"]
     if args.format in CORPUS_RENDERERS:
         _emit(CORPUS_RENDERERS[args.format](report), args.output)
-    elif args.output:
+        return
+    from rich.console import Console  # only for the console format
+
+    from provenance.renderers import console as console_renderer
+
+    if args.output:
         with atomic_writer(args.output) as handle:
             console_renderer.render(report, Console(file=handle, width=120), args.quiet)
     else:

@@ -6,14 +6,15 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from provenance.commands.common import add_rule_options, settings_and_rules
 from provenance.outlets import outlet_index, profile_ratings, search_profiles
 from provenance.rulemodels import OutletProfile
 from provenance.rulepack import RuleSet
+
+if TYPE_CHECKING:  # rich is imported by the commands that print with it, not at start-up
+    from rich.table import Table
 
 
 def add_parser(subparsers) -> None:
@@ -47,6 +48,8 @@ def _selected(rules: RuleSet, args: argparse.Namespace) -> list[dict]:
 
 
 def _table(records: list[dict], title: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=title)
     for column in ("id", "name", "kind", "country", "domains", "flags", "reliability (source, date)"):
         table.add_column(column, overflow="fold")
@@ -64,5 +67,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"count": len(records), "outlets": records}, ensure_ascii=False, indent=2))
     else:
         title = f"{len(records)} of {len(rules.outlets)} outlet profiles" + (f" matching {args.query!r}" if args.query else "")
+        from rich.console import Console
+
         Console().print(_table(records, title))
     return 0 if records else 1

@@ -9,7 +9,6 @@ from provenance.commands.common import (add_paths_argument, add_rule_options, ad
                                         settings_and_rules, write_console, write_text)
 from provenance.pipeline import check_all
 from provenance.quoteindex import QuoteIndexBuilder
-from provenance.renderers import quotes as quotes_renderer
 from provenance.sources import read_documents
 from provenance.templates import corpus_templates
 
@@ -35,6 +34,8 @@ def run(args: argparse.Namespace) -> int:
     for item in check_all(read_documents(args.paths, settings.max_bytes), rules, settings, templates):
         builder.add(item)
     index = builder.build()
+    from provenance.renderers import quotes as quotes_renderer  # rich: imported when a command prints with it
+
     if args.format == "json":
         write_text(args.output, quotes_renderer.render_json(index))
     else:

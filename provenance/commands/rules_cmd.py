@@ -5,10 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from provenance.commands.common import add_rule_options, settings_and_rules
 from provenance.paths import shipped_rules_dir
 from provenance.rulepack import pack_files, read_pack
@@ -39,6 +35,9 @@ def _shown_path(origin: str) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from rich.console import Console  # rich is imported by the commands that print with it, not at start-up
+    from rich.table import Table
+
     _, rules = settings_and_rules(args, Path.cwd())
     table = Table(title=f"{len(rules.all_rules())} rules, {len(rules.outlets)} outlet profiles (digest {rules.digest})")
     for column in ("id", "name"):
@@ -67,6 +66,9 @@ def _ids_from(directory: Path, rules) -> set[str]:
 def run_test(args: argparse.Namespace) -> int:
     if args.dir:
         args.rules = [*args.rules, str(args.dir)]
+    from rich.console import Console
+    from rich.text import Text
+
     _, rules = settings_and_rules(args, Path.cwd())
     console = Console(highlight=False)
     results = list(run_examples(rules, _ids_from(args.dir, rules) if args.dir else None))

@@ -6,12 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from rich.console import Console
-
 from provenance.commands.common import add_rule_options, add_threshold_option, settings_and_rules
 from provenance.lookup import DocumentNotFound, find_document
 from provenance.pipeline import check_document
-from provenance.renderers import document_view
 
 
 def add_parser(subparsers) -> None:
@@ -34,5 +31,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"provenance: {exc}", file=sys.stderr)
         return 1
     report = check_document(doc, rules, settings)
+    from rich.console import Console  # rich is imported by the commands that print with it, not at start-up
+
+    from provenance.renderers import document_view
+
     document_view.render(doc.text, report, Console(), settings.threshold)
     return 0 if report.passed else 1

@@ -1,0 +1,38 @@
+"""Start-up: a JSON Lines check imports only what it uses (rich is for console output, tldextract
+for documents the result cache cannot answer), and the reports are the same either way."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+PROBE = """
+import sys
+from provenance.cli import main
+code = main(sys.argv[1:])
+print(sorted({name.split('.')[0] for name in sys.modules} & {'rich', 'tldextract', 'requests'}), file=sys.stderr)
+"""
+
+
+def imported(*args: str) -> tuple[str, str]:
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, cwd=ROOT)
+    return done.stdout, done.stderr.strip().splitlines()[-1]
+
+
+def test_a_jsonl_check_never_imports_rich(tmp_path):
+    out, modules = imported("check", "corpus", "--format", "jsonl", "--no-cache")
+    assert "rich" not in modules and out.count("\n") == 5
+
+
+def test_a_warm_run_imports_neither_rich_nor_tldextract(tmp_path):
+    args = ("check", "corpus", "--format", "jsonl", "--cache-dir", str(tmp_path / "cache"))
+    cold, _ = imported(*args)
+    warm, modules = imported(*args)
+    assert warm == cold and modules == "[]"
+
+
+def test_the_console_report_still_imports_rich_when_it_needs_it(tmp_path):
+    out, modules = imported("check", "corpus", "--no-cache")
+    assert "rich" in modules and "overall" in out.lower()
