@@ -11,8 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from provenance.detectors import (beyond, classifier, linescore, lists, menus, repeated, separators, snippets, symbols,
-                                  teasers, template)
+from provenance.detectors import (
+                                  beyond,
+                                  classifier,
+                                  linescore,
+                                  lists,
+                                  menus,
+                                  repeated,
+                                  separators,
+                                  snippets,
+                                  symbols,
+                                  teasers,
+                                  template,
+)
 from provenance.detectors.page import Decision, Page, Params
 
 DetectorFunction = Callable[[Page, Params], Iterator[Decision]]
