@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from provenance.detectors import (beyond, classifier, linescore, lists, menus, repeated, separators, snippets, symbols,
-                                  teasers, template)
+from provenance.detectors import beyond, classifier, linescore, lists, menus, repeated, separators, snippets
+from provenance.detectors import symbols, teasers, template
 from provenance.detectors.page import Decision, Page, Params
 
 DetectorFunction = Callable[[Page, Params], Iterator[Decision]]

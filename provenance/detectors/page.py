@@ -29,7 +29,7 @@ _NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{_PLAIN_PUNCTUATION}]")
 _PLAIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’_-]*")
 _KEY_WORD = regex.compile(r"\w+")
 # A line ends a sentence in one of these marks, then only closing quotes and brackets.
-_SENTENCE_MARKS, _CLOSERS = ".!?…。！？;:", "\"'”’»)]"
+_SENTENCE_MARKS, CLOSERS = ".!?…。！？;:", "\"'”’»)]"
 _STATEMENT_END = regex.compile(r"[.;:。][\"'”’»)\]]*$")
 _BULLET = regex.compile(r"^(?:[-–—•*·▪►»]|\d{1,3}[.)])\s")
 # Table cells, menu separators and breadcrumb arrows that join items on one line.
@@ -164,7 +164,7 @@ def casefolded(words: list[str]) -> list[str]:
 def ends_sentence(text: str) -> bool:
     """Whether a stripped line ends a sentence (``[.!?…。！？;:]["'”’»)\\]]*$``), without a regex:
     after the closing marks come off, a sentence mark is last (the two sets share no character)."""
-    bare = text.rstrip(_CLOSERS)
+    bare = text.rstrip(CLOSERS)
     return bare[-1:] in _SENTENCE_MARKS and bare != ""
 
 

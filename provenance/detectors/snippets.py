@@ -13,16 +13,15 @@ from collections.abc import Iterator
 
 import regex
 
-from provenance.detectors.page import Decision, LineInfo, Page, Params, line_key
+from provenance.detectors.page import CLOSERS, Decision, LineInfo, Page, Params, line_key
 
-_CUT = regex.compile(r"\s*(?:…|\.{3})[\"'”’»)\]]*$")
-_CLOSERS = "\"'”’»)]"  # the class after the ellipsis in _CUT
+_CUT = regex.compile(r"\s*(?:…|\.{3})[\"'”’»)\]]*$")  # its closing class is CLOSERS
 
 
 def _cut_prefix(line: LineInfo, min_chars: int) -> str | None:
     """The key of what comes before a closing ellipsis, when it is at least ``min_chars`` long. A
     line that does not end in one, but for closing marks, is passed over before the slow search."""
-    if not line.text.rstrip(_CLOSERS).endswith(("…", "...")):
+    if not line.text.rstrip(CLOSERS).endswith(("…", "...")):
         return None
     cut = _CUT.search(line.text)
     if cut is None:
