@@ -32,7 +32,6 @@ _ASIDE_OPENER = regex.compile(r"\p{Ll}|\p{N}|[RDI]-\p{Lu}")
 _TRAILING_WORDS = regex.compile(r"\s*$")
 _DASH_SIGNATURE = regex.compile(r"\s*[―—–]\s*(?P<name>\p{Lu}[\p{L}.’'-]*(?:\s+\p{Lu}[\p{L}.’'-]*){0,3})\s*$")
 _ASIDE = regex.compile(r",[^“”\"‘’«»\n]{1,120},\s*(?:\p{Ll}+\s+){0,2}")
-_POSSESSIVE_ENDING = regex.compile(r"[’']s?$")
 _POSSESSIVE = regex.compile(r"[’']s?$")
 _SHORT_ABBREVIATION = regex.compile(r"\p{Lu}\p{Ll}{0,3}\.")
 _CLOSING_SENTENCE = regex.compile(r"(?:\s+[\p{L}.’'-]+){0,6}?\s*[.!?]")
@@ -492,4 +491,4 @@ class NameMentions:
 
 def _bare(word: str) -> str:
     """A word without a possessive ending or a final period."""
-    return _POSSESSIVE_ENDING.sub("", word).rstrip(".")
+    return _POSSESSIVE.sub("", word).rstrip(".")
