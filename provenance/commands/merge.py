@@ -16,7 +16,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from provenance import __version__
-from provenance.atomic import atomic_writer, write_atomic
+from provenance.atomic import atomic_writer
+from provenance.commands.common import write_console, write_text
 from provenance.corpus import SummaryBuilder, corpus_report
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import SCHEMA_VERSION, Tool
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "jsonl":
             _write_lines(merged_lines(shards), args.output)
         elif args.format == "summary":
-            _emit(_summary_text(shards, first), args.output)
+            write_text(args.output, _summary_text(shards, first))
         else:
             _render_corpus(args, shards, first)
     except MergeError as exc:
@@ -134,18 +135,8 @@ def _render_corpus(args: argparse.Namespace, shards: list[tuple[dict, Path]], fi
     if first["version"] != __version__:
         report.tool.version = first["version"]
     if args.format in CORPUS_RENDERERS:
-        _emit(CORPUS_RENDERERS[args.format](report), args.output)
+        write_text(args.output, CORPUS_RENDERERS[args.format](report))
         return
-    from rich.console import Console  # only for the console format
+    from provenance.renderers import console as console_renderer  # rich: only for the console format
 
-    from provenance.renderers import console as console_renderer
-
-    if args.output:
-        with atomic_writer(args.output) as handle:
-            console_renderer.render(report, Console(file=handle, width=120), args.quiet)
-    else:
-        console_renderer.render(report, Console(), args.quiet)
-
-
-def _emit(text: str, output: Path | None) -> None:
-    write_atomic(output, text) if output else sys.stdout.write(text)
+    write_console(args.output, lambda console: console_renderer.render(report, console, args.quiet))
