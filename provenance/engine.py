@@ -192,8 +192,10 @@ def is_caseless(sig: CompiledSignature) -> bool:
     return not sig.rule.case_sensitive or _INLINE_CASELESS.search(signature_source(sig.rule)) is not None
 
 
-def _prefilter_pattern(sig: CompiledSignature) -> str | None:
-    """The RE2 pattern for one signature, or None when it must always be confirmed."""
+def _prefilter_copy(sig: CompiledSignature) -> tuple[str, re2._Regexp] | None:
+    """The RE2 pattern for one signature and its compiled copy, or None when it must always be
+    confirmed. The copy is compiled once, on the line locator's budget: that compile is both the
+    test that RE2 reads the pattern and the locator itself."""
     source = signature_source(sig.rule)
     if is_caseless(sig) and _FULL_FOLD.search(source):
         return None
@@ -201,10 +203,9 @@ def _prefilter_pattern(sig: CompiledSignature) -> str | None:
         translated = prefilter_source(source)
         flags = "(?m)" if sig.rule.case_sensitive else "(?mi)"
         pattern = f"{flags}(?:{translated})"
-        re2.compile(pattern, _re2_options())
+        return pattern, re2.compile(pattern, _re2_options(_LOCATOR_MAX_MEM))
     except (Untranslatable, re2.error):
         return None
-    return pattern
 
 
 def _compiled_set(patterns: list[tuple[int, str]]) -> tuple[re2.Set, list[int]]:
@@ -306,13 +307,14 @@ class PrefilterEngine(ReferenceEngine):
         caseless: list[int] = []
         patterns: list[tuple[int, str]] = []
         for index, sig in enumerate(self.signatures):
-            pattern = _prefilter_pattern(sig)
-            if pattern is None:
+            copy = _prefilter_copy(sig)
+            if copy is None:
                 always.append(index)
                 continue
+            pattern, locator = copy
             patterns.append((index, pattern))
             if sig.rule.scope == "line" or sig.rule.region == "any":
-                self._locators[index] = re2.compile(pattern, _re2_options(_LOCATOR_MAX_MEM))
+                self._locators[index] = locator
             if is_caseless(sig):
                 caseless.append(index)
         # Several small Sets, not one: one DFA over every Unicode-class-heavy pattern outgrows its
