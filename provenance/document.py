@@ -54,14 +54,21 @@ class Document:
         return hashlib.sha256(self.utf8).hexdigest()
 
     @cached_property
+    def line_texts(self) -> list[str]:
+        """The lines' texts alone, for a pass that needs no offsets (the template pre-pass reads
+        each document once: building its ``Line`` objects would be wasted)."""
+        texts = self.text.split("\n")
+        if len(texts) > 1 and not texts[-1]:
+            texts.pop()  # the empty remainder after a final newline is not a line
+        return texts
+
+    @cached_property
     def lines(self) -> list[Line]:
         out: list[Line] = []
         pos = 0
-        for number, chunk in enumerate(self.text.split("\n"), start=1):
+        for number, chunk in enumerate(self.line_texts, start=1):
             out.append(Line(number, pos, pos + len(chunk), chunk))
             pos += len(chunk) + 1
-        if out and out[-1].start == len(self.text) and len(out) > 1:
-            out.pop()  # the empty remainder after a final newline is not a line
         return out
 
     @cached_property

@@ -50,7 +50,7 @@ class TemplateCounts:
         return [row * width + h % width for row, h in enumerate(struct.unpack(f"<{self.depth}Q", digest))]
 
     def _keys(self, doc: Document) -> set[str]:
-        keys = (line_key(line.text) for line in doc.lines)
+        keys = (line_key(text) for text in doc.line_texts)
         return {k for k in keys if len(k) >= self.min_chars}
 
     def add(self, doc: Document) -> None:
