@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from provenance.analyzers.attribution import WHITE_SPACE, RelayFinder, _compile_kinds
-from provenance.speakers import _verb_alternation
+from provenance.speakers import Lexicons, _first_words, _verb_alternation, verb_matches
 from provenance.report import Span
 from provenance.scoring import attribution_score
 
@@ -234,3 +234,14 @@ def test_verbs_grouped_by_first_letter_match_as_the_flat_alternation(verbs, part
     flat = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(verbs, key=len, reverse=True))
     expected = [m.span() for m in re.finditer(rf"(?<![\w-])(?:{flat})(?![\w-])", text)]
     assert [m.span() for m in re.finditer(rf"(?<![\w-])(?:{_verb_alternation(verbs)})(?![\w-])", text)] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(verbs=st.lists(st.sampled_from([*VERBS, ""]), min_size=1, max_size=6, unique=True),
+       parts=st.lists(st.tuples(st.sampled_from([*VERBS, "x", "-", "Said", "é", "“", "東京", "\ud800"]),
+                                st.sampled_from(RELAY_GAPS)), max_size=20))
+def test_verbs_found_from_their_first_words_are_what_finditer_finds(verbs, parts):
+    text = "".join(piece + gap for piece, gap in parts)
+    pattern = re.compile(rf"(?<![\w-])(?:{_verb_alternation(verbs)})(?![\w-])")
+    lex = Lexicons(pattern, _first_words(verbs), *[None] * (len(Lexicons.__dataclass_fields__) - 2))
+    assert [m.span() for m in verb_matches(text, lex)] == [m.span() for m in pattern.finditer(text)]
