@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 import re2
 import regex
 
+from provenance.prescan import finditer_where, starts_pattern
 from provenance.report import Span
 from provenance.rulepack import RuleSet
 
@@ -83,54 +83,11 @@ def _verb_alternation(verbs: list[str]) -> str:
 
 
 def _first_words(verbs: list[str]) -> re2._Regexp | None:
-    """The verbs' first words as one RE2 alternation (case-sensitive, as the verb pattern is); None
-    when a verb is empty, so that the pattern may match anywhere."""
+    """The verbs' first words as one RE2 alternation (case-sensitive, as the verb pattern is): every
+    match of the verb pattern begins with one. None when a verb is empty: a match may begin anywhere."""
     if not all(verbs):
         return None
-    options = re2.Options()
-    options.log_errors = False
-    return re2.compile("|".join(re.escape(v.split(" ")[0]) for v in verbs), options)
-
-
-def verb_matches(text: str, lex: Lexicons) -> Iterator[re.Match]:
-    """What ``lex.verb.finditer(text)`` yields, the pattern tried only where a verb's first word
-    begins. The stdlib engine would try it at every offset; RE2 finds those words in one linear
-    scan. ``finditer`` finds each match at the first offset, after the last match, where the
-    pattern matches; trying the possible offsets in order finds the same one. After an empty
-    match ``finditer``'s own rules for the next one take over."""
-    end = 0
-    for start in _starts_of(lex.verb_starts, text):
-        if start < end:
-            continue
-        m = lex.verb.match(text, start)
-        if m is None:
-            continue
-        if m.end() == start:
-            yield from lex.verb.finditer(text, start)
-            return
-        yield m
-        end = m.end()
-
-
-def _starts_of(words: re2._Regexp | None, text: str) -> Iterator[int]:
-    """Every offset (code points) where ``words`` matches in ``text``, overlapping ones too: each
-    search starts a byte after the last match's start. No words, or a text RE2 cannot read (lone
-    surrogates have no UTF-8), gives every offset."""
-    try:
-        data = text.encode("utf-8") if words is not None else None
-    except UnicodeEncodeError:
-        data = None
-    if data is None:
-        yield from range(len(text) + 1)
-        return
-    same_offsets = len(data) == len(text)  # ASCII: a byte is a character
-    pos = byte = char = 0
-    while (m := words.search(data, pos)) is not None:
-        pos = m.start() + 1
-        if not same_offsets:
-            char += len(data[byte:m.start()].decode("utf-8"))
-            byte = m.start()
-        yield m.start() if same_offsets else char
+    return starts_pattern("|".join(re.escape(v.split(" ")[0]) for v in verbs))
 
 
 def compile_lexicons(rules: RuleSet) -> Lexicons:
@@ -197,7 +154,7 @@ class _Cues:
     looking around every quotation costs a binary search rather than a scan of its window."""
 
     def __init__(self, text: str, lex: Lexicons):
-        self.verbs = [Cue(m.start(), m.end(), m.group()) for m in verb_matches(text, lex)]
+        self.verbs = [Cue(m.start(), m.end(), m.group()) for m in finditer_where(lex.verb, lex.verb_starts, text)]
         self.according = [Cue(m.start(), m.end(), m.group()) for m in lex.according.finditer(text)]
         self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)
                               if not _ABBREVIATION.search(text, max(0, m.start() - 6), m.start() + 1)]

@@ -17,11 +17,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import re2
 import regex
 
 from provenance.analyzers import Context, make_finding
 from provenance.document import Document
 from provenance.outlets import outlet_index
+from provenance.prescan import finditer_where, starts_pattern
 from provenance.quotes import RawQuote, find_quotes
 from provenance.report import Finding, Quote, QuoteKind, Span
 from provenance.rulemodels import Detector
@@ -385,6 +387,7 @@ class RelayFinder:
     pattern: regex.Pattern
     according: regex.Pattern
     verbs: re.Pattern
+    verb_starts: re2._Regexp  # the same pattern for RE2, which finds where ``verbs`` can match in one scan
     outlet_words: regex.Pattern
     capital: regex.Pattern
     names: frozenset[str]
@@ -400,6 +403,7 @@ class RelayFinder:
         return cls(
             pattern=_relay_pattern(rules, rule, kinds), according=regex.compile(r"[Aa]ccording"),
             verbs=re.compile(rf"({WHITE_SPACE}+)(?:{stdlib_verbs})"),
+            verb_starts=starts_pattern(rf"{WHITE_SPACE}+(?:{stdlib_verbs})"),
             outlet_words=regex.compile(rf"(?r)(?:[\p{{L}}’'.-]+\s+){{1,{MAX_OUTLET_WORDS}}}", regex.V1),
             capital=regex.compile(r"\p{Lu}", regex.V1),
             names=names, name_lengths=tuple(sorted({len(n) for n in names})),
@@ -419,7 +423,7 @@ class RelayFinder:
     def _starts(self, text: str) -> set[int]:
         """Every position a match can start at (and some where none does)."""
         starts = {m.start() for m in self.according.finditer(text)}
-        for verb in self.verbs.finditer(text):
+        for verb in finditer_where(self.verbs, self.verb_starts, text):
             for end in range(*verb.span(1)):
                 starts.update(self._outlets_ending(text, end))
         return starts

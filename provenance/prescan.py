@@ -1,0 +1,62 @@
+"""A stdlib ``re`` pattern's ``finditer``, with the pattern tried only where an RE2 pattern says a
+match can begin.
+
+Without a literal prefix the stdlib engine tries a pattern at every offset of a text; RE2 finds the
+offsets where a match can begin in one linear scan of the UTF-8 bytes, and the stdlib pattern is
+then tried at those alone. ``finditer`` finds each match at the first offset, after the last match,
+where the pattern matches; trying the possible offsets in order finds the same one. After an empty
+match ``finditer``'s own rules for the next one take over.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import re2
+
+
+def starts_pattern(source: str) -> re2._Regexp:
+    """An RE2 pattern for ``finditer_where``: it must match wherever a match of the stdlib pattern
+    begins (it may match elsewhere too)."""
+    options = re2.Options()
+    options.log_errors = False
+    return re2.compile(source, options)
+
+
+def finditer_where(pattern: re.Pattern, starts: re2._Regexp | None, text: str) -> Iterator[re.Match]:
+    """What ``pattern.finditer(text)`` yields, the pattern tried only where ``starts`` matches
+    (everywhere when it is None)."""
+    end = 0
+    for start in _offsets(starts, text):
+        if start < end:
+            continue
+        m = pattern.match(text, start)
+        if m is None:
+            continue
+        if m.end() == start:
+            yield from pattern.finditer(text, start)
+            return
+        yield m
+        end = m.end()
+
+
+def _offsets(starts: re2._Regexp | None, text: str) -> Iterator[int]:
+    """Every offset (code points) where ``starts`` matches in ``text``, overlapping matches too:
+    each search begins a byte after the last match's start. No pattern, or a text RE2 cannot read
+    (lone surrogates have no UTF-8), gives every offset."""
+    try:
+        data = text.encode("utf-8") if starts is not None else None
+    except UnicodeEncodeError:
+        data = None
+    if data is None:
+        yield from range(len(text) + 1)
+        return
+    same_offsets = len(data) == len(text)  # ASCII: a byte is a character
+    pos = byte = char = 0
+    while (m := starts.search(data, pos)) is not None:
+        pos = m.start() + 1
+        if not same_offsets:
+            char += len(data[byte:m.start()].decode("utf-8"))
+            byte = m.start()
+        yield m.start() if same_offsets else char
