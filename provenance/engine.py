@@ -370,15 +370,15 @@ class PrefilterEngine(ReferenceEngine):
             pos = starts[number]
         return lines | fold_lines if index in self.caseless else lines
 
-    def _next_start(self, index: int, doc: Document) -> NextStart | None:
+    def _next_start(self, index: int, doc: Document, folds: bool) -> NextStart | None:
         """Where the signature's RE2 copy next matches, so ``regex`` is tried only there, in the
         text or inside a line: a match inside a line is a match in the text, as for ``_lines_for``
-        (None: everywhere, as when RE2 cannot read the text or misses a full case fold)."""
+        (None: everywhere, as when RE2 cannot read the text or misses a full case fold: ``folds``
+        says whether the text holds one)."""
         locator = self._locators.get(index)
         if locator is None:
             return None
-        if doc.has_lone_surrogates or (index in self.caseless and not doc.text.isascii()
-                                       and _FULL_FOLD.search(doc.text)):
+        if doc.has_lone_surrogates or (index in self.caseless and folds):
             return None
         return _copy_starts(locator, doc)
 
@@ -388,10 +388,11 @@ class PrefilterEngine(ReferenceEngine):
     def hits(self, doc: Document, timeout: float | None = None) -> tuple[list[Hit], list[str]]:
         hits: list[Hit] = []
         overruns: list[str] = []
+        folds = not doc.text.isascii() and _FULL_FOLD.search(doc.text) is not None  # once, not per signature
         for index, lines in self._plan(doc):
             sig = self.signatures[index]
             try:  # all or nothing, as the reference
-                hits.extend(list(find_hits(sig, doc, timeout, lines, self._next_start(index, doc))))
+                hits.extend(list(find_hits(sig, doc, timeout, lines, self._next_start(index, doc, folds))))
             except TimeoutError:
                 overruns.append(sig.rule.id)
         hits.sort(key=lambda h: (h.start, h.signature.id))
