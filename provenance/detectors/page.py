@@ -54,8 +54,13 @@ def line_key(text: str) -> str:
     where case-folding is lower-casing and a word character is one of ``[a-z0-9_]`` after it, the
     same key by ``bytes.translate``, the punctuation encoded as a non-word ``?``.)"""
     if plain(text):
-        return b" ".join(text.encode("ascii", "replace").lower().translate(_ASCII_KEY).split()).decode("ascii")
+        return _plain_key(text.encode("ascii", "replace"))
     return " ".join(_KEY_WORD.findall(text.casefold()))
+
+
+def _plain_key(data: bytes) -> str:
+    """``line_key`` of a plain text from its ASCII bytes (other characters as ``?``)."""
+    return b" ".join(data.lower().translate(_ASCII_KEY).split()).decode("ascii")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +174,8 @@ def ends_sentence(text: str) -> bool:
 
 
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
-_ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
+_ASCII_CAPITALS = bytes(range(ord("A"), ord("Z") + 1))
+_ASCII_LETTERS = _ASCII_CAPITALS + bytes(range(ord("a"), ord("z") + 1))
 _ASCII_DIGITS = b"0123456789"
 _SEPARATOR_CHARS = "|•·»›/"  # one of them is in every _SEPARATOR match
 _FIRST = itemgetter(0)
@@ -180,17 +186,18 @@ def _features(number: int, text: str, words: list[str], folded: list[str], stopw
     are counted in C: the ASCII characters by ``bytes.translate`` (there, ``isalpha`` is ``[A-Za-z]``
     and ``isdigit`` ``[0-9]``), only the others one by one, and only they can belong to a script
     without spaces; a line with no separator character skips that search; the words' first letters
-    are counted by C iterators, not a loop per word: the features are the same."""
+    are counted by C iterators, not a loop per word; an ASCII line's key comes from the bytes
+    already encoded: the features are the same."""
     data = text.encode("ascii", "ignore")
     letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
     digits = len(data) - len(data.translate(None, _ASCII_DIGITS))
     spaceless = False
-    if len(data) < len(text):
+    ascii_text = len(data) == len(text)
+    if not ascii_text:
         others = _ASCII_RUNS.sub("", text)
         letters += sum(map(str.isalpha, others))
         digits += sum(map(str.isdigit, others))
         spaceless = bool(_SPACELESS.search(others))
-    initials = "".join(filter(str.isalpha, map(_FIRST, words)))  # the first letters of words starting with one
     stops = sum(map(stopwords.__contains__, folded))
     separators = any(c in text for c in _SEPARATOR_CHARS)
     return LineInfo(
@@ -199,12 +206,26 @@ def _features(number: int, text: str, words: list[str], folded: list[str], stopw
         digit_share=digits / len(text) if text else 0.0,
         sentence_end=ends_sentence(text),
         stop_share=stops / len(words) if words else 0.0,
-        capital_share=sum(map(str.isupper, initials)) / len(initials) if initials else 0.0,
+        capital_share=_capital_share(words),
         separators=len(_SEPARATOR.findall(text)) if separators else 0,
         bullet=bool(_BULLET.match(text)),
         spaceless=spaceless,
-        key=line_key(text),
+        key=_plain_key(data) if ascii_text else line_key(text),
     )
+
+
+def _capital_share(words: list[str]) -> float:
+    """Of the words starting with a letter, the share starting with a capital; ASCII first letters
+    are counted by ``bytes.translate`` (there, ``isalpha`` is ``[A-Za-z]`` and ``isupper`` ``[A-Z]``)."""
+    initials = "".join(map(_FIRST, words))
+    if initials.isascii():
+        data = initials.encode("ascii")
+        letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
+        capitals = len(data) - len(data.translate(None, _ASCII_CAPITALS))
+    else:
+        alphabetic = "".join(filter(str.isalpha, initials))
+        letters, capitals = len(alphabetic), sum(map(str.isupper, alphabetic))
+    return capitals / letters if letters else 0.0
 
 
 def likeliest_language(folded_words: list[list[str]], stoplists: dict[str, frozenset[str]]) -> str | None:
