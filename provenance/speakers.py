@@ -474,9 +474,10 @@ class NameMentions:
         """The personal name at the end of a capitalised run (``Chinese Foreign Minister Wang Yi``
         -> ``Wang Yi``); None for places, bodies and possessives (``China’s Foreign Ministry``)."""
         words = [(w.start(), w.end(), w.group()) for w in _NONSPACE.finditer(m.group())]
+        bare = [_bare(word) for _, _, word in words]  # once per word: each is a regex substitution
         first = 0
-        for k, (_, _, word) in enumerate(words):
-            if _bare(word).lower() in self.lex.roles or _bare(word).lower() in self.lex.not_names:
+        for k, word in enumerate(bare):
+            if word.lower() in self.lex.roles or word.lower() in self.lex.not_names:
                 first = k + 1
         name = words[first:]
         if len(name) < 2 or any(_POSSESSIVE.search(w) for _, _, w in name):
@@ -486,7 +487,7 @@ class NameMentions:
             end -= 1
         if not_person is not None and not_person.search(m.string, start, end):
             return None
-        return start, end, tuple(_bare(w) for _, _, w in name)
+        return start, end, tuple(bare[first:])
 
     def fuller(self, speaker: Span) -> Span | None:
         """The last fuller name before ``speaker`` that begins or ends with its surname."""
