@@ -193,3 +193,13 @@ def test_outlets_command_console_lists_profiles(capsys):
 @given(name=st.one_of(st.text(max_size=30), st.text(st.sampled_from("RT EN-’“é.ß İ&"), max_size=20)))
 def test_name_keys_are_the_case_folded_words(name):
     assert name_key(name) == " ".join(regex.findall(r"\w+", name.casefold()))
+
+
+def test_outlets_console_notes_each_label_source_once(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out = _outlets_cli(capsys, "xinhua")
+    notes = [line for line in out.splitlines() if line.startswith("[")]
+    assert code == 0 and "Xinhua News Agency" in out
+    assert any("State Media Matrix" in n for n in notes) and any("Perennial sources" in n for n in notes)
+    assert len(notes) == len(set(n.split("] ", 1)[1] for n in notes))
+    assert "SC (state-controlled) [1]" in out

@@ -47,17 +47,25 @@ def _selected(rules: RuleSet, args: argparse.Namespace) -> list[dict]:
     return records
 
 
-def _table(records: list[dict], title: str) -> Table:
+def _table(records: list[dict], title: str) -> tuple[Table, list[str]]:
+    """The profiles as a table whose reliability labels carry a note number, and the notes: each
+    source and date once, below the table, so the table stays readable in 80 columns."""
     from rich.table import Table
 
     table = Table(title=title)
-    for column in ("id", "name", "kind", "country", "domains", "flags", "reliability (source, date)"):
-        table.add_column(column, overflow="fold")
+    for column in ("outlet (id)", "kind, country", "domains", "flags", "reliability"):
+        table.add_column(column, overflow="fold")  # never cut a name, domain or label short
+    notes: list[str] = []
     for r in records:
-        labels = "\n".join(f"{x['label']} ({x['source']}, {x['date'] or 'undated'})" for x in r["reliability"])
-        table.add_row(r["id"], r["name"], r["kind"], r["country"] or "", ", ".join(r["domains"]),
-                      ", ".join(r["flags"]), labels)
-    return table
+        labels = []
+        for x in r["reliability"]:
+            note = f"{x['source']}, {x['date'] or 'undated'}"
+            if note not in notes:
+                notes.append(note)
+            labels.append(f"{x['label']} [{notes.index(note) + 1}]")
+        table.add_row(f"{r['name']}\n[dim]{r['id']}[/dim]", "\n".join(filter(None, (r["kind"], r["country"]))),
+                      "\n".join(r["domains"]), "\n".join(r["flags"]), "\n".join(labels))
+    return table, [f"[{n}] {note}" for n, note in enumerate(notes, 1)]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,5 +77,9 @@ def run(args: argparse.Namespace) -> int:
         title = f"{len(records)} of {len(rules.outlets)} outlet profiles" + (f" matching {args.query!r}" if args.query else "")
         from rich.console import Console
 
-        Console().print(_table(records, title))
+        table, notes = _table(records, title)
+        console = Console()
+        console.print(table)
+        for note in notes:
+            console.print(note, markup=False, highlight=False)
     return 0 if records else 1
