@@ -1,19 +1,55 @@
-"""line-score's weighted sums are made by C iterators; they must be the very floats of the plain
-generator (same products, added in the same order)."""
+"""line-score's rows are tuples and its weighted sums are made by C iterators; they must be the very
+features of the per-line definition and the very floats of the plain generator (same products,
+added in the same order)."""
 
 from __future__ import annotations
+
+import math
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.detectors.linescore import FEATURES, weighted_sums
+from provenance.detectors import page
+from provenance.detectors.linescore import AROUND, FEATURES, OWN, features, weighted_sums
+from provenance.document import Document
 
 FLOATS = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
-ROW = st.fixed_dictionaries({k: FLOATS for k in FEATURES})
+ROW = st.tuples(*(FLOATS for _ in FEATURES))
+TEXT = st.lists(st.sampled_from(["Home", "News | Sport", "The council said so.", "- item", "", "2024", "and the"]),
+                max_size=12).map("\n".join)
 
 
 @settings(max_examples=200, deadline=None)
 @given(rows=st.lists(ROW, max_size=5), weights=st.fixed_dictionaries({k: FLOATS for k in FEATURES}), bias=FLOATS)
 def test_weighted_sums_equal_the_plain_generator(rows, weights, bias):
-    plain = [bias + sum(weights[k] * row[k] for k in FEATURES) for row in rows]
+    plain = [bias + sum(weights[k] * value for k, value in zip(FEATURES, row)) for row in rows]
     assert weighted_sums(rows, weights, bias) == plain
+
+
+def plain_own(line: page.LineInfo, decided: set[int]) -> dict[str, float]:
+    return {"log_chars": math.log1p(line.chars), "stop_share": line.stop_share,
+            "sentence_end": float(line.sentence_end), "capital_share": line.capital_share,
+            "letter_share": line.letter_share, "separators": float(line.separators > 0),
+            "bullet": float(line.bullet), "digit_share": line.digit_share, "decided": float(line.number in decided)}
+
+
+def plain_rows(built: page.Page, edge_share: float) -> list[tuple[float, ...]]:
+    own = [plain_own(line, built.decided) for line in built.lines]
+    edge = dict.fromkeys(OWN, 0.0) | {"decided": 1.0}
+    last = max(1, len(own) - 1)
+    rows = []
+    for i, row in enumerate(own):
+        above = own[i - 1] if i > 0 else edge
+        below = own[i + 1] if i + 1 < len(own) else edge
+        row = row | {f"above_{k}": above[k] for k in AROUND} | {f"below_{k}": below[k] for k in AROUND}
+        row |= {"position": i / last, "top": float(i / last < edge_share), "bottom": float(i / last > 1 - edge_share)}
+        rows.append(tuple(row[k] for k in FEATURES))
+    return rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=TEXT, decided=st.sets(st.integers(1, 12)), edge_share=st.floats(0, 1))
+def test_rows_equal_the_named_features(text, decided, edge_share):
+    built = page.build_page(Document(id="d", path="d", text=text), {"en": frozenset({"the", "and", "said"})})
+    built.decided = decided
+    assert features(built, edge_share) == plain_rows(built, edge_share)

@@ -29,32 +29,31 @@ OWN = ("log_chars", "stop_share", "sentence_end", "capital_share", "letter_share
 AROUND = ("log_chars", "stop_share", "sentence_end", "decided")
 PLACE = ("position", "top", "bottom")
 _ABOVE, _BELOW = tuple(f"above_{k}" for k in AROUND), tuple(f"below_{k}" for k in AROUND)
-_AROUND_VALUES = itemgetter(*AROUND)
+_AROUND_VALUES = itemgetter(*(OWN.index(k) for k in AROUND))
 FEATURES = (*OWN, *_ABOVE, *_BELOW, *PLACE)
-_EDGE = dict.fromkeys(OWN, 0.0) | {"decided": 1.0}
+_EDGE = tuple(1.0 if k == "decided" else 0.0 for k in OWN)
 
 
-def own_features(line: LineInfo, decided: set[int]) -> dict[str, float]:
-    return {
-        "log_chars": math.log1p(line.chars), "stop_share": line.stop_share, "sentence_end": float(line.sentence_end),
-        "capital_share": line.capital_share, "letter_share": line.letter_share,
-        "separators": float(line.separators > 0), "bullet": float(line.bullet), "digit_share": line.digit_share,
-        "decided": float(line.number in decided),
-    }
+def own_features(line: LineInfo, decided: set[int]) -> tuple[float, ...]:
+    """A line's own features, in ``OWN`` order."""
+    return (math.log1p(line.chars), line.stop_share, float(line.sentence_end), line.capital_share,
+            line.letter_share, float(line.separators > 0), float(line.bullet), line.digit_share,
+            float(line.number in decided))
 
 
-def features(page: Page, edge_share: float) -> list[dict[str, float]]:
+def features(page: Page, edge_share: float) -> list[tuple[float, ...]]:
+    """Each line's feature values in ``FEATURES`` order: tuples, not dicts, because every line gets a
+    row and only the few lines reported need their features by name (``_strongest``)."""
     own = [own_features(line, page.decided) for line in page.lines]
+    around = [_AROUND_VALUES(values) for values in own]
+    edge = _AROUND_VALUES(_EDGE)
     last = max(1, len(own) - 1)
     out = []
-    for i, f in enumerate(own):
-        above = own[i - 1] if i > 0 else _EDGE
-        below = own[i + 1] if i + 1 < len(own) else _EDGE
-        row = dict(f)
-        row.update(zip(_ABOVE, _AROUND_VALUES(above)))
-        row.update(zip(_BELOW, _AROUND_VALUES(below)))
-        row |= {"position": i / last, "top": float(i / last < edge_share), "bottom": float(i / last > 1 - edge_share)}
-        out.append(row)
+    for i, values in enumerate(own):
+        above = around[i - 1] if i > 0 else edge
+        below = around[i + 1] if i + 1 < len(own) else edge
+        place = (i / last, float(i / last < edge_share), float(i / last > 1 - edge_share))
+        out.append(values + above + below + place)
     return out
 
 
@@ -62,16 +61,17 @@ def _logistic(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
-def _strongest(row: dict[str, float], weights: dict[str, float], n: int = 3) -> str:
+def _strongest(values: tuple[float, ...], weights: dict[str, float], n: int = 3) -> str:
+    row = dict(zip(FEATURES, values))
     pushes = sorted(((weights[k] * row[k], k) for k in FEATURES if row[k]), reverse=True)[:n]
     return ", ".join(f"{k}={row[k]:.2f}" for _, k in pushes)
 
 
-def weighted_sums(rows: list[dict[str, float]], weights: dict[str, float], bias: float) -> list[float]:
-    """``bias + sum(weights[k] * row[k] for k in FEATURES)`` for each row, the products made and
-    added by C iterators in the same order (so the same floats), not by a generator per line."""
-    vector, values = [weights[k] for k in FEATURES], itemgetter(*FEATURES)
-    return [bias + sum(map(mul, vector, values(row))) for row in rows]
+def weighted_sums(rows: list[tuple[float, ...]], weights: dict[str, float], bias: float) -> list[float]:
+    """``bias + sum(weights[k] * value for k, value in zip(FEATURES, row))`` for each row, the products
+    made and added by C iterators in the same order (so the same floats), not by a generator per line."""
+    vector = [weights[k] for k in FEATURES]
+    return [bias + sum(map(mul, vector, row)) for row in rows]
 
 
 def detect(page: Page, params: Params) -> Iterator[Decision]:
