@@ -195,7 +195,7 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     region_classes = [SHORT if c == GOOD and is_title else c for c, is_title in zip(first, titled)]
     inside = main_regions(region_classes, sizes, weights, params.float("region_line_cost"), params.float("region_min_score"))
     judged = by_place(inside, sizes, params.float("region_min_char_share"), params.float("edge_min_char_share"))
-    first = [BAD if judge and c != GOOD and not listed(info, b) else c
+    first = [BAD if judge and c not in (GOOD, BAD) and not listed(info, b) else c  # a bad block stays bad
              for c, judge, info, b in zip(first, judged, infos, units)]
     titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
     final = revise(first, BAD if params.bool("edges_are_residue") else GOOD)

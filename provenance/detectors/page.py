@@ -39,8 +39,8 @@ _SPACELESS = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
 OPEN_ENDS = (",", "-", "–", "(")
 
 
-# ASCII bytes that are \w once lower-cased kept, every other byte a space: the key of an ASCII line in C.
-_ASCII_KEY = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == ord("_")) and not chr(c).isupper() else 32
+# ASCII bytes that are \w lower-cased, every other byte a space: the key of an ASCII line in C.
+_ASCII_KEY = bytes(ord(chr(c).lower()) if chr(c).isascii() and (chr(c).isalnum() or c == ord("_")) else 32
                    for c in range(256))
 
 
@@ -60,7 +60,7 @@ def line_key(text: str) -> str:
 
 def _plain_key(data: bytes) -> str:
     """``line_key`` of a plain text from its ASCII bytes (other characters as ``?``)."""
-    return b" ".join(data.lower().translate(_ASCII_KEY).split()).decode("ascii")
+    return b" ".join(data.translate(_ASCII_KEY).split()).decode("ascii")
 
 
 @dataclass(slots=True)
