@@ -13,8 +13,9 @@ stage decides), so the translation only ever loosens:
   become Unicode classes as wide as or wider than ``regex``'s;
 - line-scoped signatures are searched over the whole text with ``(?m)``: a match inside a line is a
   match in the text, and anchors at line edges mean the same;
-- full case folding (``ß`` = ``ss``, ``ﬁ`` = ``fi``) is beyond RE2, so a caseless signature is always
-  confirmed on a document holding such a character, and never prefiltered if its pattern holds one;
+- full case folding (``ß`` = ``ss``, ``ﬁ`` = ``fi``) and case pairs that fold apart (``ı`` and ``I``)
+  are beyond RE2, so a caseless signature is always confirmed on the lines holding such a character,
+  and never prefiltered if its pattern holds one;
 - anything else RE2 would read differently (lookarounds, backreferences, nested classes and set
   operations, fuzzy matching, ``\\A``/``\\Z``, unknown escapes) sends the signature straight to confirm.
 
@@ -27,6 +28,7 @@ from collections.abc import Iterable
 
 import re
 from bisect import bisect_right
+from functools import cache
 
 import re2
 import regex
@@ -61,10 +63,24 @@ _SET_SIZE = 4
 # holding a hundred megabytes; past it RE2 finishes the search with its NFA, slower but exact.
 _LOCATOR_MAX_MEM = 16 << 20
 
-# Characters whose full case fold is more than one character: RE2's simple folding cannot see them.
-# All of them lie in the Basic Multilingual Plane (a test checks this for the running Python).
-_FULL_FOLD_CHARS = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF and len(chr(c).casefold()) > 1)
-_FULL_FOLD = re.compile("[" + re.escape(_FULL_FOLD_CHARS) + "]")  # stdlib re: 10x faster on one class
+
+
+def unfolded(char: str) -> bool:
+    """Whether ``regex`` may match ``char`` case-insensitively where RE2's simple case folding cannot:
+    its full case fold is more than one character (``ß`` = ``ss``, ``ﬁ`` = ``fi``), or it has a
+    capital or small form that folds elsewhere (``ı``, whose capital is ``I``, folds to itself)."""
+    fold = char.casefold()
+    return len(fold) > 1 or any(len(other) == 1 and other.casefold() != fold
+                                for other in (char.upper(), char.lower(), char.title()))
+
+
+@cache
+def unfolded_characters() -> re.Pattern:
+    """One class of every ``unfolded`` character; all lie in the Basic Multilingual Plane (a test
+    checks this for the running Python). Built on first use, by the engine: scanning the plane takes
+    tens of milliseconds that a run answered from the result cache never needs."""
+    chars = "".join(c for c in map(chr, range(0x10000)) if not "\ud800" <= c <= "\udfff" and unfolded(c))
+    return re.compile("[" + re.escape(chars) + "]")  # stdlib re: 10x faster on one class
 
 
 class Untranslatable(ValueError):
@@ -199,7 +215,7 @@ def _prefilter_copy(sig: CompiledSignature) -> tuple[str, re2._Regexp] | None:
     confirmed. The copy is compiled once, on the line locator's budget: that compile is both the
     test that RE2 reads the pattern and the locator itself."""
     source = signature_source(sig.rule)
-    if is_caseless(sig) and _FULL_FOLD.search(source):
+    if is_caseless(sig) and unfolded_characters().search(source):
         return None
     try:
         translated = prefilter_source(source)
@@ -329,7 +345,7 @@ class PrefilterEngine(ReferenceEngine):
     def _plan(self, doc: Document) -> list[tuple[int, set[int] | None]]:
         """The signatures to confirm, each with the lines to confirm it on (None: all of them).
 
-        A caseless signature is also confirmed on every line holding a full-fold character, where
+        A caseless signature is also confirmed on every line holding an ``unfolded`` character, where
         RE2's answer does not count; a document with lone surrogates, or one RE2's DFA gave up on,
         is checked in full.
         """
@@ -338,7 +354,7 @@ class PrefilterEngine(ReferenceEngine):
             return [(i, None) for i in range(len(self.signatures))]
         if not doc.text.isascii():
             if self.caseless:
-                fold_lines = {doc.line_at(m.start()) for m in _FULL_FOLD.finditer(doc.text)}
+                fold_lines = {doc.line_at(m.start()) for m in unfolded_characters().finditer(doc.text)}
         chosen = set(self.always)
         for found, slots in self._sets:
             matched = found.Match(doc.utf8) or ()
@@ -388,7 +404,7 @@ class PrefilterEngine(ReferenceEngine):
     def hits(self, doc: Document, timeout: float | None = None) -> tuple[list[Hit], list[str]]:
         hits: list[Hit] = []
         overruns: list[str] = []
-        folds = not doc.text.isascii() and _FULL_FOLD.search(doc.text) is not None  # once, not per signature
+        folds = not doc.text.isascii() and unfolded_characters().search(doc.text) is not None  # once, not per signature
         for index, lines in self._plan(doc):
             sig = self.signatures[index]
             try:  # all or nothing, as the reference
