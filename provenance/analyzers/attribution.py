@@ -219,6 +219,15 @@ def _only_quotes(text: str, mine: list[_Found]) -> bool:
     return not _LETTER_OR_DIGIT.search(text[pos:para.end])
 
 
+def _split_scare(text: str, found: list[_Found], limits: "_ScareLimits | None") -> tuple[list[_Found], list[_Found]]:
+    """The scare quotes and titles, and the speech: each quotation judged once."""
+    scare: list[_Found] = []
+    speech: list[_Found] = []
+    for q in found:
+        (scare if limits is not None and _is_scare(text, q, limits) else speech).append(q)
+    return scare, speech
+
+
 def _is_scare(text: str, q: _Found, limits: "_ScareLimits") -> bool:
     """A title (Title Case, a few words) or a short quoted phrase with no speaker: not speech."""
     body = text[q.raw.start:q.raw.end].strip()
@@ -278,8 +287,7 @@ def analyze(ctx: Context) -> AttributionResult:
     _carry_to_next_paragraph(doc.text, found)
     scare_rule = next(iter(ctx.rules.detectors_named("scare-quote")), None)
     limits = ctx.rules.memo("attribution-scare", _scare_limits)
-    scare = [q for q in found if limits is not None and _is_scare(doc.text, q, limits)]
-    speech = [q for q in found if not (limits is not None and _is_scare(doc.text, q, limits))]
+    scare, speech = _split_scare(doc.text, found, limits)
     quote_rule = next(iter(ctx.rules.detectors_named(QUOTE_RULE)), None)
     window = int(quote_rule.params.get("pronoun_paragraphs", 2)) if quote_rule else 2
     quotes = list(_quotes(doc, speech, kinds, NameMentions(doc.text, lex, kinds.not_person), window))
