@@ -136,7 +136,7 @@ def _ends_in_person(words: list[str], kinds: _Kinds) -> bool:
 
 
 def _paragraphs(doc: Document, skip: set[int]) -> list[_Paragraph]:
-    lines = [ln for ln in doc.lines if ln.number not in skip and ln.text.strip()]
+    lines = [ln for ln in doc.nonblank_lines if ln.number not in skip]
     return [_Paragraph(i, ln.start, ln.end) for i, ln in enumerate(lines)]
 
 
