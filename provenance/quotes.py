@@ -11,6 +11,7 @@ with the same mark, continues there (the convention for quotations over several 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -69,12 +70,13 @@ def _plural_possessive(text: str, i: int, hi: int, last_single: int) -> bool:
     return text[i - 1] in "sS" and _POSSESSIVE_NEXT.match(text, i + 1, hi) is not None and i < last_single
 
 
-def _scan(text: str, lo: int, hi: int, ignored: set[int]) -> tuple[list[tuple[int, int]], list[tuple[str, int]]]:
+def _scan(text: str, lo: int, hi: int, marks: list[int],
+          ignored: set[int]) -> tuple[list[tuple[int, int]], list[tuple[str, int]]]:
     pairs: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     last_single = text.rfind("’", lo, hi)
-    for m in _MARK.finditer(text, lo, hi):
-        i, ch = m.start(), m.group()
+    for i in marks:
+        ch = text[i]
         if i in ignored:
             continue
         can_open, can_close = _roles(text, i, lo, hi)
@@ -89,27 +91,32 @@ def _scan(text: str, lo: int, hi: int, ignored: set[int]) -> tuple[list[tuple[in
     return pairs, stack
 
 
-def pair_paragraph(text: str, lo: int, hi: int) -> tuple[list[tuple[int, int]], int | None]:
-    """Outermost quote pairs (opening, closing mark offsets) in ``text[lo:hi]``, and the offset of
-    an outermost mark left open at the end, if any. Single marks that never close ('90s) are
-    dropped and the paragraph paired again, so they cannot swallow the quotations after them."""
-    pairs, stack = _scan(text, lo, hi, set())
+def pair_paragraph(text: str, lo: int, hi: int, marks: list[int]) -> tuple[list[tuple[int, int]], int | None]:
+    """Outermost quote pairs (opening, closing mark offsets) in ``text[lo:hi]``, whose marks lie at
+    ``marks``, and the offset of an outermost mark left open at the end, if any. Single marks that
+    never close ('90s) are dropped and the paragraph paired again, so they cannot swallow the
+    quotations after them."""
+    pairs, stack = _scan(text, lo, hi, marks, set())
     unclosed_single = {i for ch, i in stack if ch not in CONTINUING}
     if unclosed_single:
-        pairs, stack = _scan(text, lo, hi, unclosed_single)
+        pairs, stack = _scan(text, lo, hi, marks, unclosed_single)
     open_marks = [(ch, i) for ch, i in stack if ch in CONTINUING]
     return pairs, (open_marks[0][1] if open_marks and open_marks[0] == stack[0] else None)
 
 
 def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> Iterator[RawQuote]:
-    """Every quotation in the given paragraphs (``(start, end)`` offsets, in text order)."""
+    """Every quotation in the given paragraphs (``(start, end)`` offsets, in text order). The marks
+    of the whole text are found in one scan, and each paragraph takes its own by binary search:
+    most paragraphs hold none, and a search per paragraph costs more than the scan."""
+    marks = [m.start() for m in _MARK.finditer(text)]
     group = 0
     carrying: str | None = None  # the mark a quotation left open in the previous paragraph
     for lo, hi in paragraphs:
-        if _MARK.search(text, lo, hi) is None:
+        mine = marks[bisect_left(marks, lo):bisect_left(marks, hi)]
+        if not mine:
             carrying = None
             continue
-        pairs, dangling = pair_paragraph(text, lo, hi)
+        pairs, dangling = pair_paragraph(text, lo, hi, mine)
         first = _LEADING_SPACE.match(text, lo, hi).end()
         continues = carrying is not None and first < hi and text[first] == carrying
         for opened, closed in pairs:
