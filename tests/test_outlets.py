@@ -203,3 +203,13 @@ def test_outlets_console_notes_each_label_source_once(capsys, monkeypatch):
     assert any("State Media Matrix" in n for n in notes) and any("Perennial sources" in n for n in notes)
     assert len(notes) == len(set(n.split("] ", 1)[1] for n in notes))
     assert "SC (state-controlled) [1]" in out
+
+
+def test_outlets_console_prints_brackets_in_names_as_written(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("COLUMNS", "200")
+    (tmp_path / "odd.toml").write_text(
+        '[pack]\nname = "odd"\ndescription = "a profile with brackets"\nlanguage = "any"\nsource = "test"\n\n'
+        '[[outlet]]\nid = "odd-outlet"\nname = "The [b]Odd[/b] Times"\ndomains = ["odd-times.example"]\n'
+        'kind = "newspaper"\nsource = "test"\n', encoding="utf-8")
+    code, out = _outlets_cli(capsys, "odd-outlet", "--rules", str(tmp_path))
+    assert code == 0 and "The [b]Odd[/b] Times" in out

@@ -51,6 +51,7 @@ def _table(records: list[dict], title: str) -> tuple[Table, list[str]]:
     """The profiles as a table whose reliability labels carry a note number, and the notes: each
     source and date once, below the table, so the table stays readable in 80 columns."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title)
     for column in ("outlet (id)", "kind, country", "domains", "flags", "reliability"):
@@ -63,8 +64,9 @@ def _table(records: list[dict], title: str) -> tuple[Table, list[str]]:
             if note not in notes:
                 notes.append(note)
             labels.append(f"{x['label']} [{notes.index(note) + 1}]")
-        table.add_row(f"{r['name']}\n[dim]{r['id']}[/dim]", "\n".join(filter(None, (r["kind"], r["country"]))),
-                      "\n".join(r["domains"]), "\n".join(r["flags"]), "\n".join(labels))
+        cells = ("\n".join(filter(None, (r["kind"], r["country"]))), "\n".join(r["domains"]), "\n".join(r["flags"]),
+                 "\n".join(labels))  # Text, not markup: a name or label may hold square brackets
+        table.add_row(Text.assemble(r["name"], "\n", (r["id"], "dim")), *map(Text, cells))
     return table, [f"[{n}] {note}" for n, note in enumerate(notes, 1)]
 
 
