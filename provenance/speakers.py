@@ -109,8 +109,11 @@ def compile_lexicons(rules: RuleSet) -> Lexicons:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
+    """A word of the text. Never changed, but not frozen: a frozen dataclass sets each field through
+    ``object.__setattr__``, which triples the cost of building one for every word read."""
+
     text: str
     start: int
     end: int
@@ -140,9 +143,9 @@ def _joined(text: str, left: Token, right: Token) -> bool:
     return _SPACE_ONLY.fullmatch(text, left.end, right.start) is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Cue:
-    """A speech verb (or ``according to``) found in the text."""
+    """A speech verb (or ``according to``) found in the text (not frozen, as ``Token`` is not)."""
 
     start: int
     end: int
