@@ -11,6 +11,7 @@ with the same mark, continues there (the convention for quotations over several 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -40,18 +41,27 @@ class RawQuote:
     group: int
 
 
-def _is_word(ch: str) -> bool:
-    return bool(ch) and _WORD.match(ch) is not None
+class _WordChars(dict):
+    """Whether a character (or "", none) is a letter or a digit, each character asked ``_WORD`` once:
+    a mark's neighbours are judged on every mark, and a dictionary answers faster than a match."""
+
+    def __missing__(self, ch: str) -> bool:
+        self[ch] = bool(ch) and _WORD.match(ch) is not None
+        return self[ch]
+
+
+_IS_WORD = _WordChars()
 
 
 def _roles(text: str, i: int, lo: int, hi: int) -> tuple[bool, bool]:
     """Whether the mark at ``i`` may open and may close a quotation, from its neighbours."""
     before = text[i - 1] if i > lo else ""
     after = text[i + 1] if i + 1 < hi else ""
-    if _is_word(before) and _is_word(after):
+    word_before, word_after = _IS_WORD[before], _IS_WORD[after]
+    if word_before and word_after:
         return False, False  # an apostrophe inside a word
-    can_open = not _is_word(before) and bool(after) and not after.isspace()
-    can_close = not _is_word(after) and bool(before) and not before.isspace()
+    can_open = not word_before and bool(after) and not after.isspace()
+    can_close = not word_after and bool(before) and not before.isspace()
     return can_open, can_close
 
 
@@ -60,12 +70,13 @@ def _plural_possessive(text: str, i: int, hi: int, last_single: int) -> bool:
     return text[i - 1] in "sS" and _POSSESSIVE_NEXT.match(text, i + 1, hi) is not None and i < last_single
 
 
-def _scan(text: str, lo: int, hi: int, ignored: set[int]) -> tuple[list[tuple[int, int]], list[tuple[str, int]]]:
+def _scan(text: str, lo: int, hi: int, marks: list[int],
+          ignored: set[int]) -> tuple[list[tuple[int, int]], list[tuple[str, int]]]:
     pairs: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     last_single = text.rfind("’", lo, hi)
-    for m in _MARK.finditer(text, lo, hi):
-        i, ch = m.start(), m.group()
+    for i in marks:
+        ch = text[i]
         if i in ignored:
             continue
         can_open, can_close = _roles(text, i, lo, hi)
@@ -80,27 +91,32 @@ def _scan(text: str, lo: int, hi: int, ignored: set[int]) -> tuple[list[tuple[in
     return pairs, stack
 
 
-def pair_paragraph(text: str, lo: int, hi: int) -> tuple[list[tuple[int, int]], int | None]:
-    """Outermost quote pairs (opening, closing mark offsets) in ``text[lo:hi]``, and the offset of
-    an outermost mark left open at the end, if any. Single marks that never close ('90s) are
-    dropped and the paragraph paired again, so they cannot swallow the quotations after them."""
-    pairs, stack = _scan(text, lo, hi, set())
+def pair_paragraph(text: str, lo: int, hi: int, marks: list[int]) -> tuple[list[tuple[int, int]], int | None]:
+    """Outermost quote pairs (opening, closing mark offsets) in ``text[lo:hi]``, whose marks lie at
+    ``marks``, and the offset of an outermost mark left open at the end, if any. Single marks that
+    never close ('90s) are dropped and the paragraph paired again, so they cannot swallow the
+    quotations after them."""
+    pairs, stack = _scan(text, lo, hi, marks, set())
     unclosed_single = {i for ch, i in stack if ch not in CONTINUING}
     if unclosed_single:
-        pairs, stack = _scan(text, lo, hi, unclosed_single)
+        pairs, stack = _scan(text, lo, hi, marks, unclosed_single)
     open_marks = [(ch, i) for ch, i in stack if ch in CONTINUING]
     return pairs, (open_marks[0][1] if open_marks and open_marks[0] == stack[0] else None)
 
 
 def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> Iterator[RawQuote]:
-    """Every quotation in the given paragraphs (``(start, end)`` offsets, in text order)."""
+    """Every quotation in the given paragraphs (``(start, end)`` offsets, in text order). The marks
+    of the whole text are found in one scan, and each paragraph takes its own by binary search:
+    most paragraphs hold none, and a search per paragraph costs more than the scan."""
+    marks = [m.start() for m in _MARK.finditer(text)]
     group = 0
     carrying: str | None = None  # the mark a quotation left open in the previous paragraph
     for lo, hi in paragraphs:
-        if _MARK.search(text, lo, hi) is None:
+        mine = marks[bisect_left(marks, lo):bisect_left(marks, hi)]
+        if not mine:
             carrying = None
             continue
-        pairs, dangling = pair_paragraph(text, lo, hi)
+        pairs, dangling = pair_paragraph(text, lo, hi, mine)
         first = _LEADING_SPACE.match(text, lo, hi).end()
         continues = carrying is not None and first < hi and text[first] == carrying
         for opened, closed in pairs:

@@ -109,8 +109,11 @@ def compile_lexicons(rules: RuleSet) -> Lexicons:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
+    """A word of the text. Never changed, but not frozen: a frozen dataclass sets each field through
+    ``object.__setattr__``, which triples the cost of building one for every word read."""
+
     text: str
     start: int
     end: int
@@ -140,9 +143,9 @@ def _joined(text: str, left: Token, right: Token) -> bool:
     return _SPACE_ONLY.fullmatch(text, left.end, right.start) is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Cue:
-    """A speech verb (or ``according to``) found in the text."""
+    """A speech verb (or ``according to``) found in the text (not frozen, as ``Token`` is not)."""
 
     start: int
     end: int
@@ -459,16 +462,24 @@ class NameMentions:
         self.lex = lex
         self.text = text
         self.not_person = not_person
+        self.spans: list[tuple[int, int, tuple[str, ...]]] = []
+        self.starts: list[int] = []
+        self._mentions = _NAME_MENTION.finditer(text)
+        self._read_to = -1  # every mention starting before this offset has been read
 
-    @cached_property
-    def spans(self) -> list[tuple[int, int, tuple[str, ...]]]:
-        """Every personal name in the text, found on the first short name that needs one."""
-        found = (self._person(m, self.not_person) for m in _NAME_MENTION.finditer(self.text))
-        return [person for person in found if person is not None]
-
-    @cached_property
-    def starts(self) -> list[int]:
-        return [s for s, _, _ in self.spans]
+    def _read_past(self, pos: int) -> None:
+        """Read the names of the mentions up to the first one starting at or after ``pos``: the
+        names a speaker at ``pos`` may take, found only as far as the text's speakers reach."""
+        while self._read_to < pos:
+            m = next(self._mentions, None)
+            if m is None:
+                self._read_to = len(self.text) + 1
+                return
+            self._read_to = m.start() + 1
+            person = self._person(m, self.not_person)
+            if person is not None:
+                self.spans.append(person)
+                self.starts.append(person[0])
 
     def _person(self, m: regex.Match, not_person: regex.Pattern | None) -> tuple[int, int, tuple[str, ...]] | None:
         """The personal name at the end of a capitalised run (``Chinese Foreign Minister Wang Yi``
@@ -495,6 +506,7 @@ class NameMentions:
         if len(words) != 1:
             return None
         name = _bare(words[0])
+        self._read_past(speaker.start)
         k = bisect_left(self.starts, speaker.start) - 1
         for start, end, tokens in reversed(self.spans[max(0, k - MENTIONS_BACK + 1):k + 1]):
             if end <= speaker.start and (tokens[0] == name or tokens[-1] == name) and len(tokens) > 1:

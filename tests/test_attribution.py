@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from provenance.analyzers.attribution import WHITE_SPACE, RelayFinder, _compile_kinds
 from provenance.prescan import finditer_where
-from provenance.speakers import _first_words, _verb_alternation
+from provenance.speakers import NameMentions, _first_words, _verb_alternation, compile_lexicons
 from provenance.report import Span
 from provenance.scoring import attribution_score
 
@@ -245,3 +245,20 @@ def test_verbs_found_from_their_first_words_are_what_finditer_finds(verbs, parts
     text = "".join(piece + gap for piece, gap in parts)
     pattern = re.compile(rf"(?<![\w-])(?:{_verb_alternation(verbs)})(?![\w-])")
     assert [m.span() for m in finditer_where(pattern, _first_words(verbs), text)] == [m.span() for m in pattern.finditer(text)]
+
+
+NAME_PIECES = ["Wang", "Yi", "Wang Yi", "Mr.", "Lavrov", "Sergei", "Minister", "China’s", "Ministry", "the", "said",
+               "Berg", "Tom", "News", "O'Neil", ".", ","]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.tuples(st.sampled_from(NAME_PIECES), st.sampled_from([" ", "  ", "\n", "\t", ", "])), max_size=30),
+       picks=st.lists(st.integers(min_value=0, max_value=29), max_size=8))
+def test_names_read_as_far_as_speakers_reach_resolve_as_all_names_read_first(rules, parts, picks):
+    text = "".join(piece + gap for piece, gap in parts)
+    lex, kinds = compile_lexicons(rules), _compile_kinds(rules)
+    words = [m for m in regex.finditer(r"\S+", text)]
+    speakers = [Span(text=words[k].group(), start=words[k].start(), end=words[k].end()) for k in picks if k < len(words)]
+    lazy, whole = NameMentions(text, lex, kinds.not_person), NameMentions(text, lex, kinds.not_person)
+    whole._read_past(len(text) + 1)
+    assert [lazy.fuller(s) for s in speakers] == [whole.fuller(s) for s in speakers]

@@ -56,12 +56,8 @@ class Identified:
     cues: list[Cue]
 
 
-def _nonblank(doc: Document) -> list[Line]:
-    return [line for line in doc.lines if line.text.strip()]
-
-
 def _in_regions(doc: Document, head: int, tail: int) -> tuple[set[int], set[int]]:
-    lines = [line.number for line in _nonblank(doc)]
+    lines = [line.number for line in doc.nonblank_lines]
     return set(lines[:head]), set(lines[-tail:] if tail else [])
 
 
@@ -99,11 +95,12 @@ def _mentioned_domains(ctx: Context) -> dict[str, tuple[int, int]]:
 
 def _title_cues(ctx: Context, index: OutletIndex, params: dict, mentioned: dict[str, tuple[int, int]]) -> Iterator[Cue]:
     """Site names closing or opening a title line: a profile's name, or the label of a domain the text writes out."""
-    split = regex.compile(str(params.get("title_split", r"\s+\|\s+")))
+    split = ctx.rules.memo("provenance-title-split",
+                           lambda rules: regex.compile(str(params.get("title_split", r"\s+\|\s+"))))
     labels = {}
     for domain in mentioned:
         labels.setdefault(domain_label(domain), domain)
-    for line in _nonblank(ctx.doc)[: int(params.get("title_lines", 3))]:
+    for line in ctx.doc.nonblank_lines[: int(params.get("title_lines", 3))]:
         bounds = _segments(line, split)
         if len(bounds) < 2:
             continue
@@ -126,7 +123,7 @@ def _masthead_lines(ctx: Context, index: OutletIndex, params: dict) -> list[Cue]
     not the page's masthead, so none counts.
     """
     found = []
-    for number, line in enumerate(_nonblank(ctx.doc)[: int(params.get("masthead_window", 8))]):
+    for number, line in enumerate(ctx.doc.nonblank_lines[: int(params.get("masthead_window", 8))]):
         text = line.text.strip()
         profile = index.for_name(text)
         if profile is not None and profile.curated:
