@@ -35,6 +35,7 @@ import regex
 
 from provenance.document import Document
 from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, signature_source
+from provenance.prescan import re2_options
 
 # What regex's Unicode \s matches (the White_Space property), and wide supersets of \w and \d.
 _SPACE = r"\t-\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
@@ -198,13 +199,6 @@ def _escape(source: str, i: int, in_class: bool) -> tuple[str, int]:
     return source[i:i + 2], i + 2
 
 
-def _re2_options(max_mem: int = _RE2_MAX_MEM) -> re2.Options:
-    options = re2.Options()
-    options.max_mem = max_mem
-    options.log_errors = False
-    return options
-
-
 def is_caseless(sig: CompiledSignature) -> bool:
     """Whether any part of the signature matches without regard to case (flag or inline ``(?i)``)."""
     return not sig.rule.case_sensitive or _INLINE_CASELESS.search(signature_source(sig.rule)) is not None
@@ -221,14 +215,14 @@ def _prefilter_copy(sig: CompiledSignature) -> tuple[str, re2._Regexp] | None:
         translated = prefilter_source(source)
         flags = "(?m)" if sig.rule.case_sensitive else "(?mi)"
         pattern = f"{flags}(?:{translated})"
-        return pattern, re2.compile(pattern, _re2_options(_LOCATOR_MAX_MEM))
+        return pattern, re2.compile(pattern, re2_options(_LOCATOR_MAX_MEM))
     except (Untranslatable, re2.error):
         return None
 
 
 def _compiled_set(patterns: list[tuple[int, str]]) -> tuple[re2.Set, list[int]]:
     """An RE2 Set of ``patterns`` after the sentinel, and its slot -> signature index map."""
-    found = re2.Set.SearchSet(_re2_options())
+    found = re2.Set.SearchSet(re2_options(_RE2_MAX_MEM))
     found.Add(_SENTINEL)
     for _, pattern in patterns:
         found.Add(pattern)
@@ -269,7 +263,7 @@ class AlternationFilter:
         if self._INLINE_FLAGS.search(alternative):
             raise Untranslatable("inline flags")
         pattern = f"(?m)(?:{prefilter_source(alternative)})"
-        re2.compile(pattern, _re2_options())
+        re2.compile(pattern, re2_options(_RE2_MAX_MEM))
         return pattern
 
     def pattern_for(self, doc: Document) -> regex.Pattern | None:

@@ -16,12 +16,20 @@ from collections.abc import Iterator
 import re2
 
 
+def re2_options(max_mem: int | None = None) -> re2.Options:
+    """RE2 options that never log (a pattern RE2 cannot read is the caller's to handle), with a
+    memory budget per object (None: RE2's own default)."""
+    options = re2.Options()
+    if max_mem is not None:
+        options.max_mem = max_mem
+    options.log_errors = False
+    return options
+
+
 def starts_pattern(source: str) -> re2._Regexp:
     """An RE2 pattern for ``finditer_where``: it must match wherever a match of the stdlib pattern
     begins (it may match elsewhere too)."""
-    options = re2.Options()
-    options.log_errors = False
-    return re2.compile(source, options)
+    return re2.compile(source, re2_options())
 
 
 def finditer_where(pattern: re.Pattern, starts: re2._Regexp | None, text: str) -> Iterator[re.Match]:
