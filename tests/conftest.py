@@ -6,6 +6,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from provenance.config import Settings
 from provenance.document import Document
@@ -18,6 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # tests/test_cache.py names its cache folders with --cache-dir.
 os.environ["PROVENANCE_NO_CACHE"] = "1"
 CORPUS = ROOT / "corpus"
+
+# Property tests have no per-example deadline: a shared CI machine may be slow, and slow is not wrong.
+# Under the "ci" profile (.ci/run sets HYPOTHESIS_PROFILE=ci) the examples follow from each test's
+# name, so a CI run can be repeated exactly and never fails on a seed nobody can replay; elsewhere
+# they stay random, to go on finding new cases.
+hypothesis_settings.register_profile("default", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")
