@@ -31,8 +31,8 @@ def compile_accelerator(target: Path) -> bool:
     try:
         subprocess.run(command, check=True, capture_output=True, text=True)
     except (OSError, subprocess.CalledProcessError) as error:
-        detail = getattr(error, "stderr", "") or str(error)
-        print(f"warning: provenance: the C accelerator did not build ({detail.strip().splitlines()[-1:]}); "
+        detail = (getattr(error, "stderr", "") or str(error)).strip().splitlines()
+        print(f"warning: provenance: the C accelerator did not build ({detail[-1] if detail else error}); "
               "using the pure-Python code", file=sys.stderr)
         return False
     return True
