@@ -91,6 +91,33 @@ static bool is_separator_char(Py_UCS4 c)
     return c == '|' || c == 0x2022 || c == 0x00B7 || c == 0x00BB || c == 0x203A || c == '/';
 }
 
+/* regex's \s on a plain line: \t\n\v\f\r, space and no-break space (not \x1c-\x1f, as str.isspace). */
+static bool is_space(Py_UCS4 c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x00A0;
+}
+
+/* len(page._SEPARATOR.findall(text)) on a plain line: the pattern \s[|•·»›/]\s|^\||\|$|\s[|]|[|]\s
+   has fixed-length alternatives, tried in this order at each position; matches do not overlap. */
+static Py_ssize_t count_separators(int kind, const void *data, Py_ssize_t n)
+{
+    Py_ssize_t count = 0, i = 0;
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        Py_UCS4 next = i + 1 < n ? PyUnicode_READ(kind, data, i + 1) : 0;
+        Py_ssize_t length = 0;
+        if (is_space(c) && is_separator_char(next) && i + 2 < n && is_space(PyUnicode_READ(kind, data, i + 2)))
+            length = 3;
+        else if (c == '|' && (i == 0 || i == n - 1))  /* before a last \n, $ is [|]\s below */
+            length = 1;
+        else if ((is_space(c) && next == '|') || (c == '|' && is_space(next)))
+            length = 2;
+        count += length > 0;
+        i += length > 0 ? length : 1;
+    }
+    return count;
+}
+
 /* A first character page._BULLET can match: one of -–—•*·▪►» or a digit (on a plain line, [0-9]). */
 static bool may_start_bullet(Py_UCS4 c)
 {
@@ -206,7 +233,7 @@ static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
     return key;
 }
 
-/* (chars, words, letter_share, digit_share, sentence_end, capital_share, separator_chars,
+/* (chars, words, letter_share, digit_share, sentence_end, capital_share, separators,
     bullet_start, key, hits...): the shares divide as page._features does, int by int, which is
    exact-to-double then one rounding for counts under 2**53, as in C. */
 static PyObject *line_row(PyObject *text, const Counts *counts, PyObject *key, int languages)
@@ -224,7 +251,7 @@ static PyObject *line_row(PyObject *text, const Counts *counts, PyObject *key, i
         PyFloat_FromDouble(n ? (double)counts->digits / (double)n : 0.0),
         PyBool_FromLong(ends_sentence(kind, data, n)),
         PyFloat_FromDouble(counts->initials ? (double)counts->capitals / (double)counts->initials : 0.0),
-        PyBool_FromLong(counts->separator_chars),
+        PyLong_FromSsize_t(counts->separator_chars ? count_separators(kind, data, n) : 0),
         PyBool_FromLong(n > 0 && may_start_bullet(PyUnicode_READ(kind, data, 0))),
         Py_NewRef(key),
     };
@@ -328,7 +355,7 @@ static PyObject *plain_features(PyObject *module, PyObject *args)
 PyDoc_STRVAR(plain_features_doc,
 "plain_features(texts, word_masks, longest, languages) -> (rows, hits)\n\n"
 "For each stripped non-blank line in texts, None if it is not plain, else (chars, words, letter_share,\n"
-"digit_share, sentence_end, capital_share, separator_chars, bullet_start, key, hits_0, ...): hits_i\n"
+"digit_share, sentence_end, capital_share, separators, bullet_start, key, hits_0, ...): hits_i\n"
 "counts the line's words in stop list i (bit i of word_masks[word], word case-folded). hits: the\n"
 "same counts summed over the plain lines.");
 

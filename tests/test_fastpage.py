@@ -3,9 +3,10 @@ code, which stays the reference; both paths stay tested, and CI builds the accel
 
 from __future__ import annotations
 
-import shutil
 import shlex
+import shutil
 import sysconfig
+from itertools import product
 
 import pytest
 from hypothesis import given, settings
@@ -77,7 +78,8 @@ def test_the_accelerator_is_built_where_a_compiler_is():
     compiler = shlex.split(sysconfig.get_config_var("CC") or "")
     if not compiler or shutil.which(compiler[0]) is None:
         pytest.skip("no C compiler")
-    assert _fastpage is not None, "a C compiler is available, but provenance/_fastpage.c was not built"
+    assert _fastpage is not None, ("a C compiler is available, but provenance/_fastpage.c was not built: "
+                                   "pip install -e . (or python hatch_build.py) builds it")
 
 
 @needs_accelerator
@@ -99,3 +101,12 @@ def test_more_stop_lists_than_the_accelerator_counts_go_to_python():
     stoplists = {f"l{i:02}": frozenset({"the"}) for i in range(_fastpage.MAX_LANGUAGES + 1)}
     built = page.build_page(Document(id="d", path="d", text="the cat"), stoplists)
     assert built.language == "l00" and built.lines[0].stop_share == 0.5
+
+
+@needs_accelerator
+def test_separators_are_counted_as_the_pattern_counts_them():
+    """Every string of up to five characters from the ones ``_SEPARATOR`` reads (and some it does not)."""
+    alphabet = ["|", "/", "•", "·", "»", "›", " ", "\u00a0", "\t", "\n", "a", "\x1c"]
+    texts = ["".join(chars) for size in range(6) for chars in product(alphabet, repeat=size)]
+    rows, _ = _fastpage.plain_features(texts, {}, 0, 0)
+    assert [row[6] for row in rows] == [len(page._SEPARATOR.findall(text)) for text in texts]

@@ -332,12 +332,11 @@ def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozen
 
 def _plain_line(number: int, text: str, row: tuple, column: int | None) -> LineInfo:
     """A plain line from the accelerator's row; ``row[column]``: its words in the page's stop list.
-    The regex features run only where the row says a match can start."""
-    chars, words, letter_share, digit_share, sentence_end, capital_share, separator_chars, bullet_start, key = row[:9]
+    ``_BULLET`` runs only where the row says a bullet can start."""
+    chars, words, letter_share, digit_share, sentence_end, capital_share, separators, bullet_start, key = row[:9]
     stops = row[column] if column is not None else 0
     return LineInfo(number, text, chars, words, letter_share, digit_share, sentence_end,
-                    stops / words if words else 0.0, capital_share,
-                    len(_SEPARATOR.findall(text)) if separator_chars else 0,
+                    stops / words if words else 0.0, capital_share, separators,
                     bool(_BULLET.match(text)) if bullet_start else False, False, key)
 
 
