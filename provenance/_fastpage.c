@@ -130,7 +130,7 @@ typedef struct {
     PyObject *word_masks;   /* case-folded stop word -> bit mask of the stop lists holding it */
     Py_ssize_t longest;     /* the longest stop word: a longer word is never looked up */
     int languages;
-    Py_UCS2 *word;          /* the word being read, case-folded (its first `longest` characters) */
+    Py_UCS2 *word;          /* the word being read, case-folded (up to `longest` + 1 characters) */
     char *key;              /* the line key being built */
     Py_ssize_t key_size;
 } Scan;
