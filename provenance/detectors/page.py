@@ -291,18 +291,19 @@ class _StopIndex:
     longest: int
 
 
-_stop_index: list[_StopIndex] = []  # the last one built: one rule set per process
+_last_stop_index: list[_StopIndex] = []  # one rule set per process: the last index built is kept
 
 
 def stop_index(stoplists: dict[str, frozenset[str]]) -> _StopIndex:
-    if not _stop_index or _stop_index[0].stoplists is not stoplists:
+    """The index of ``stoplists``, built once for the same dict (the rule set's memo hands out one)."""
+    if not _last_stop_index or _last_stop_index[0].stoplists is not stoplists:
         languages = sorted(stoplists)
         masks: dict[str, int] = {}
         for bit, language in enumerate(languages):
             for word in stoplists[language]:
                 masks[word] = masks.get(word, 0) | 1 << bit
-        _stop_index[:] = [_StopIndex(stoplists, languages, masks, max(map(len, masks), default=0))]
-    return _stop_index[0]
+        _last_stop_index[:] = [_StopIndex(stoplists, languages, masks, max(map(len, masks), default=0))]
+    return _last_stop_index[0]
 
 
 def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozenset[str]]):
