@@ -7,6 +7,7 @@ that the finding's message carries.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +20,22 @@ import regex
 
 from provenance.document import Document
 from provenance.rulemodels import Detector
+
+
+def _accelerator():
+    """The C module that computes plain lines' features (``provenance/_fastpage.c``), or None: not built,
+    or ``PROVENANCE_PURE_PYTHON=1``. The pure-Python code below is its reference, with the same results."""
+    if os.environ.get("PROVENANCE_PURE_PYTHON") == "1":
+        return None
+    try:
+        from provenance import _fastpage
+    except ImportError:
+        return None
+    return _fastpage
+
+
+# Tests set this to None to run the pure-Python path.
+fastpage = _accelerator()
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’_-]*")
 # Quote marks, dashes and symbols of English web text that no pattern here reads as a letter, a
@@ -243,15 +260,85 @@ def likeliest_language(folded_words: list[list[str]], stoplists: dict[str, froze
 
 def build_page(doc: Document, stoplists: dict[str, frozenset[str]], templates: TemplateLookup | None = None) -> Page:
     """The non-blank lines with their features; each line's words are found and case-folded once, for
-    the language guess (over all the document's words: no word spans a newline) and the stopword share."""
+    the language guess (over all the document's words: no word spans a newline) and the stopword share.
+    Plain lines go to the C accelerator when it is there; the others, or all without it, to Python."""
     texts = [(line.number, text) for line in doc.lines if (text := line.text.strip())]
+    if fastpage is not None and len(stoplists) <= fastpage.MAX_LANGUAGES:
+        language, stops, lines = _accelerated_lines(texts, stoplists)
+    else:
+        language, stops, lines = _python_lines(texts, stoplists)
+    return Page(doc=doc, lines=lines, language=language, stopwords=stops, templates=templates)
+
+
+def _python_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozenset[str]]):
     words = [words_of(text) for _, text in texts]
     folded = [casefolded(line_words) for line_words in words]
     language = likeliest_language(folded, stoplists)
     stops = stoplists.get(language, frozenset()) if language else frozenset()
     lines = [_features(number, text, line_words, line_folded, stops)
              for (number, text), line_words, line_folded in zip(texts, words, folded)]
-    return Page(doc=doc, lines=lines, language=language, stopwords=stops, templates=templates)
+    return language, stops, lines
+
+
+@dataclass(frozen=True)
+class _StopIndex:
+    """The stop lists as the accelerator reads them: each case-folded stop word -> a bit mask of the
+    lists holding it, bit i for the i-th language in sorted order (``likeliest_language``'s order)."""
+
+    stoplists: dict[str, frozenset[str]]
+    languages: list[str]
+    masks: dict[str, int]
+    longest: int
+
+
+_last_stop_index: list[_StopIndex] = []  # one rule set per process: the last index built is kept
+
+
+def stop_index(stoplists: dict[str, frozenset[str]]) -> _StopIndex:
+    """The index of ``stoplists``, built once for the same dict (the rule set's memo hands out one)."""
+    if not _last_stop_index or _last_stop_index[0].stoplists is not stoplists:
+        languages = sorted(stoplists)
+        masks: dict[str, int] = {}
+        for bit, language in enumerate(languages):
+            for word in stoplists[language]:
+                masks[word] = masks.get(word, 0) | 1 << bit
+        _last_stop_index[:] = [_StopIndex(stoplists, languages, masks, max(map(len, masks), default=0))]
+    return _last_stop_index[0]
+
+
+def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozenset[str]]):
+    """``_python_lines`` with the plain lines' features from C; the other lines' words are found and
+    counted here, and the language is picked as ``likeliest_language`` does, over all lines."""
+    index = stop_index(stoplists)
+    rows, hits = fastpage.plain_features([text for _, text in texts], index.masks, index.longest,
+                                         len(index.languages))
+    others = {i: words_of(texts[i][1]) for i, row in enumerate(rows) if row is None}
+    folded = {i: casefolded(words) for i, words in others.items()}
+    if folded:
+        counts = Counter(chain.from_iterable(folded.values()))
+        for bit, language in enumerate(index.languages):
+            hits[bit] += sum(map(counts.__getitem__, counts.keys() & stoplists[language]))
+    best, best_hits = None, 0
+    for bit, language_hits in enumerate(hits):
+        if language_hits > best_hits:
+            best, best_hits = bit, language_hits
+    language = index.languages[best] if best is not None else None
+    stops = stoplists[language] if language else frozenset()
+    column = 9 + best if best is not None else None
+    lines = [_plain_line(number, text, row, column) if row is not None
+             else _features(number, text, others[i], folded[i], stops)
+             for i, ((number, text), row) in enumerate(zip(texts, rows))]
+    return language, stops, lines
+
+
+def _plain_line(number: int, text: str, row: tuple, column: int | None) -> LineInfo:
+    """A plain line from the accelerator's row; ``row[column]``: its words in the page's stop list.
+    ``_BULLET`` runs only where the row says a bullet can start."""
+    chars, words, letter_share, digit_share, sentence_end, capital_share, separators, bullet_start, key = row[:9]
+    stops = row[column] if column is not None else 0
+    return LineInfo(number, text, chars, words, letter_share, digit_share, sentence_end,
+                    stops / words if words else 0.0, capital_share, separators,
+                    bool(_BULLET.match(text)) if bullet_start else False, False, key)
 
 
 class Params:

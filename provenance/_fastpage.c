@@ -1,0 +1,378 @@
+/* build_page's per-line features, in C, for "plain" lines: ASCII but for page._PLAIN_PUNCTUATION.
+
+   provenance/detectors/page.py is the reference and the fallback when this module is missing;
+   tests/test_fastpage.py proves that both give the same pages. On a plain line:
+   - a word is [A-Za-z0-9][A-Za-z0-9'’_-]* and case-folds by ASCII lower-casing (’ folds to itself);
+   - a letter is [A-Za-z], a digit [0-9]: no plain punctuation is either;
+   - the key is the line's [A-Za-z0-9_] runs lower-cased, joined by one space (page._plain_key). */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdbool.h>
+#include <string.h>
+
+#define MAX_LANGUAGES 32
+#define RIGHT_QUOTE 0x2019 /* ’, the one non-ASCII character a plain word may hold */
+
+enum { LETTER = 1, UPPER = 2, DIGIT = 4, WORD_START = 8, WORD_PART = 16, KEY_PART = 32 };
+
+static unsigned char ascii_class[128];
+
+static void fill_ascii_class(void)
+{
+    for (int c = 0; c < 128; c++) {
+        bool upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z', digit = c >= '0' && c <= '9';
+        bool alnum = upper || lower || digit;
+        ascii_class[c] = (upper || lower ? LETTER : 0) | (upper ? UPPER : 0) | (digit ? DIGIT : 0)
+                         | (alnum ? WORD_START | KEY_PART : 0)
+                         | (alnum || c == '\'' || c == '_' || c == '-' ? WORD_PART : 0)
+                         | (c == '_' ? KEY_PART : 0);
+    }
+}
+
+/* Case-folds a word character: only ASCII letters change. */
+static Py_UCS4 ascii_lower(Py_UCS4 c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static int char_class(Py_UCS4 c)
+{
+    if (c < 128)
+        return ascii_class[c];
+    return c == RIGHT_QUOTE ? WORD_PART : 0;
+}
+
+/* page._PLAIN_PUNCTUATION (a test compares the two on every character of the BMP). */
+static bool is_plain_punctuation(Py_UCS4 c)
+{
+    switch (c) {
+    case 0x2019: case 0x2018: case 0x201C: case 0x201D: case 0x2013: case 0x2014: case 0x2026:
+    case 0x2022: case 0x00B7: case 0x00AB: case 0x00BB: case 0x00A0: case 0x00A9: case 0x00AE:
+    case 0x2122: case 0x20AC: case 0x00A3: case 0x00B0: case 0x2032: case 0x2033: case 0x203A:
+    case 0x2039: case 0x2502:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_plain(PyObject *text)
+{
+    if (PyUnicode_IS_ASCII(text))
+        return true;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(text); i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 128 && !is_plain_punctuation(c))
+            return false;
+    }
+    return true;
+}
+
+/* page.ends_sentence: after the closing marks "'”’»)] come off, one of .!?…。！？;: is last. */
+static bool ends_sentence(int kind, const void *data, Py_ssize_t n)
+{
+    while (n > 0) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, n - 1);
+        if (c == '"' || c == '\'' || c == 0x201D || c == 0x2019 || c == 0x00BB || c == ')' || c == ']')
+            n--;
+        else
+            return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == 0x3002 || c == 0xFF01
+                   || c == 0xFF1F || c == ';' || c == ':';
+    }
+    return false;
+}
+
+/* One of |•·»›/, which every page._SEPARATOR match holds. */
+static bool is_separator_char(Py_UCS4 c)
+{
+    return c == '|' || c == 0x2022 || c == 0x00B7 || c == 0x00BB || c == 0x203A || c == '/';
+}
+
+/* regex's \s on a plain line: \t\n\v\f\r, space and no-break space (not \x1c-\x1f, as str.isspace). */
+static bool is_space(Py_UCS4 c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x00A0;
+}
+
+/* len(page._SEPARATOR.findall(text)) on a plain line: the pattern \s[|•·»›/]\s|^\||\|$|\s[|]|[|]\s
+   has fixed-length alternatives, tried in this order at each position; matches do not overlap. */
+static Py_ssize_t count_separators(int kind, const void *data, Py_ssize_t n)
+{
+    Py_ssize_t count = 0, i = 0;
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        Py_UCS4 next = i + 1 < n ? PyUnicode_READ(kind, data, i + 1) : 0;
+        Py_ssize_t length = 0;
+        if (is_space(c) && is_separator_char(next) && i + 2 < n && is_space(PyUnicode_READ(kind, data, i + 2)))
+            length = 3;
+        else if (c == '|' && (i == 0 || i == n - 1))  /* before a last \n, $ is [|]\s below */
+            length = 1;
+        else if ((is_space(c) && next == '|') || (c == '|' && is_space(next)))
+            length = 2;
+        count += length > 0;
+        i += length > 0 ? length : 1;
+    }
+    return count;
+}
+
+/* A first character page._BULLET can match: one of -–—•*·▪►» or a digit (on a plain line, [0-9]). */
+static bool may_start_bullet(Py_UCS4 c)
+{
+    return c == '-' || c == 0x2013 || c == 0x2014 || c == 0x2022 || c == '*' || c == 0x00B7 || c == 0x25AA
+           || c == 0x25BA || c == 0x00BB || (c >= '0' && c <= '9');
+}
+
+/* What one call shares across its lines: the stop words and two buffers. */
+typedef struct {
+    PyObject *word_masks;   /* case-folded stop word -> bit mask of the stop lists holding it */
+    Py_ssize_t longest;     /* the longest stop word: a longer word is never looked up */
+    int languages;
+    Py_UCS2 *word;          /* the word being read, case-folded (up to `longest` + 1 characters) */
+    char *key;              /* the line key being built */
+    Py_ssize_t key_size;
+} Scan;
+
+typedef struct {
+    Py_ssize_t words, letters, digits, initials, capitals;
+    bool separator_chars;
+    Py_ssize_t hits[MAX_LANGUAGES];  /* words in each stop list */
+} Counts;
+
+static PyObject *folded_word(const Py_UCS2 *word, Py_ssize_t len, bool wide)
+{
+    if (wide)
+        return PyUnicode_FromKindAndData(PyUnicode_2BYTE_KIND, word, len);
+    PyObject *str = PyUnicode_New(len, 127);
+    if (str == NULL)
+        return NULL;
+    Py_UCS1 *out = PyUnicode_1BYTE_DATA(str);
+    for (Py_ssize_t i = 0; i < len; i++)
+        out[i] = (Py_UCS1)word[i];
+    return str;
+}
+
+/* Adds one to the hits of each stop list that holds the word. */
+static int count_stop_word(const Scan *scan, Py_ssize_t len, bool wide, Counts *counts)
+{
+    PyObject *word = folded_word(scan->word, len, wide);
+    if (word == NULL)
+        return -1;
+    PyObject *mask = PyDict_GetItemWithError(scan->word_masks, word); /* borrowed */
+    Py_DECREF(word);
+    if (mask == NULL)
+        return PyErr_Occurred() ? -1 : 0;
+    unsigned long bits = PyLong_AsUnsignedLong(mask);
+    if (bits == (unsigned long)-1 && PyErr_Occurred())
+        return -1;
+    for (int i = 0; bits != 0 && i < scan->languages; i++, bits >>= 1)
+        counts->hits[i] += bits & 1;
+    return 0;
+}
+
+static int grow_key_buffer(Scan *scan, Py_ssize_t size)
+{
+    if (size <= scan->key_size)
+        return 0;
+    char *key = PyMem_Realloc(scan->key, size);
+    if (key == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    scan->key = key;
+    scan->key_size = size;
+    return 0;
+}
+
+/* One pass over a plain line: counts, stop-word hits, and its key (returned, new reference). */
+static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), word_len = 0, key_len = 0;
+    bool in_word = false, wide = false, in_key = false;
+    if (grow_key_buffer(scan, n + 1) < 0)
+        return NULL;
+    /* One step past the end, as a separator: it ends the last word. */
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        Py_UCS4 c = i < n ? PyUnicode_READ(kind, data, i) : ' ';
+        int cls = char_class(c);
+        counts->letters += (cls & LETTER) != 0;
+        counts->digits += (cls & DIGIT) != 0;
+        counts->separator_chars |= is_separator_char(c);
+        if (cls & KEY_PART) {
+            if (!in_key && key_len > 0)
+                scan->key[key_len++] = ' ';
+            scan->key[key_len++] = (char)ascii_lower(c);
+        }
+        in_key = (cls & KEY_PART) != 0;
+        if (in_word && (cls & WORD_PART)) {
+            if (word_len < scan->longest + 1)  /* past `longest`, only the length matters */
+                scan->word[word_len] = (Py_UCS2)ascii_lower(c);
+            word_len++;
+            wide |= c == RIGHT_QUOTE;
+            continue;
+        }
+        if (in_word && word_len <= scan->longest && count_stop_word(scan, word_len, wide, counts) < 0)
+            return NULL;
+        in_word = (cls & WORD_START) != 0;
+        if (in_word) {
+            counts->words++;
+            counts->initials += (cls & LETTER) != 0;
+            counts->capitals += (cls & UPPER) != 0;
+            scan->word[0] = (Py_UCS2)ascii_lower(c);
+            word_len = 1;
+            wide = false;
+        }
+    }
+    PyObject *key = PyUnicode_New(key_len, 127);
+    if (key != NULL)
+        memcpy(PyUnicode_1BYTE_DATA(key), scan->key, key_len);
+    return key;
+}
+
+/* (chars, words, letter_share, digit_share, sentence_end, capital_share, separators,
+    bullet_start, key, hits...): the shares divide as page._features does, int by int, which is
+   exact-to-double then one rounding for counts under 2**53, as in C. */
+static PyObject *line_row(PyObject *text, const Counts *counts, PyObject *key, int languages)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *row = PyTuple_New(9 + languages);
+    if (row == NULL)
+        return NULL;
+    PyObject *items[9] = {
+        PyLong_FromSsize_t(n),
+        PyLong_FromSsize_t(counts->words),
+        PyFloat_FromDouble(n ? (double)counts->letters / (double)n : 0.0),
+        PyFloat_FromDouble(n ? (double)counts->digits / (double)n : 0.0),
+        PyBool_FromLong(ends_sentence(kind, data, n)),
+        PyFloat_FromDouble(counts->initials ? (double)counts->capitals / (double)counts->initials : 0.0),
+        PyLong_FromSsize_t(counts->separator_chars ? count_separators(kind, data, n) : 0),
+        PyBool_FromLong(n > 0 && may_start_bullet(PyUnicode_READ(kind, data, 0))),
+        Py_NewRef(key),
+    };
+    bool failed = false;
+    for (int i = 0; i < 9; i++) {
+        failed |= items[i] == NULL;
+        PyTuple_SET_ITEM(row, i, items[i]);  /* a NULL item is fine for Py_DECREF(row) */
+    }
+    for (int i = 0; i < languages && !failed; i++) {
+        PyObject *hits = PyLong_FromSsize_t(counts->hits[i]);
+        failed |= hits == NULL;
+        PyTuple_SET_ITEM(row, 9 + i, hits);
+    }
+    if (failed) {
+        Py_DECREF(row);
+        return NULL;
+    }
+    return row;
+}
+
+/* The row of one line, or None for a line that is not plain. */
+static PyObject *line_features(Scan *scan, PyObject *text, Py_ssize_t *totals)
+{
+    if (!is_plain(text))
+        Py_RETURN_NONE;
+    Counts counts = {0};
+    PyObject *key = scan_line(scan, text, &counts);
+    if (key == NULL)
+        return NULL;
+    PyObject *row = line_row(text, &counts, key, scan->languages);
+    Py_DECREF(key);
+    for (int i = 0; i < scan->languages; i++)
+        totals[i] += counts.hits[i];
+    return row;
+}
+
+static PyObject *rows_and_totals(Scan *scan, PyObject *texts)
+{
+    Py_ssize_t totals[MAX_LANGUAGES] = {0}, n = PyList_GET_SIZE(texts);
+    PyObject *rows = PyList_New(n);
+    if (rows == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *row = line_features(scan, PyList_GET_ITEM(texts, i), totals);
+        if (row == NULL) {
+            Py_DECREF(rows);
+            return NULL;
+        }
+        PyList_SET_ITEM(rows, i, row);
+    }
+    PyObject *hits = PyList_New(scan->languages);
+    for (int i = 0; hits != NULL && i < scan->languages; i++) {
+        PyObject *total = PyLong_FromSsize_t(totals[i]);
+        if (total == NULL)
+            Py_CLEAR(hits);
+        else
+            PyList_SET_ITEM(hits, i, total);
+    }
+    if (hits == NULL) {
+        Py_DECREF(rows);
+        return NULL;
+    }
+    PyObject *result = PyTuple_Pack(2, rows, hits);
+    Py_DECREF(rows);
+    Py_DECREF(hits);
+    return result;
+}
+
+static bool all_str(PyObject *texts)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(texts); i++)
+        if (!PyUnicode_Check(PyList_GET_ITEM(texts, i)))
+            return false;
+    return true;
+}
+
+static PyObject *plain_features(PyObject *module, PyObject *args)
+{
+    PyObject *texts, *word_masks;
+    Py_ssize_t longest;
+    int languages;
+    if (!PyArg_ParseTuple(args, "O!O!ni:plain_features", &PyList_Type, &texts, &PyDict_Type, &word_masks,
+                          &longest, &languages))
+        return NULL;
+    if (!all_str(texts)) {
+        PyErr_SetString(PyExc_TypeError, "plain_features: texts must be a list of str");
+        return NULL;
+    }
+    if (languages < 0 || languages > MAX_LANGUAGES || longest < 0) {
+        PyErr_Format(PyExc_ValueError, "plain_features: 0 to %d languages, a longest word of 0 or more",
+                     MAX_LANGUAGES);
+        return NULL;
+    }
+    Scan scan = {word_masks, longest, languages, PyMem_Malloc((longest + 1) * sizeof(Py_UCS2)), NULL, 0};
+    PyObject *result = scan.word == NULL ? PyErr_NoMemory() : rows_and_totals(&scan, texts);
+    PyMem_Free(scan.word);
+    PyMem_Free(scan.key);
+    return result;
+}
+
+PyDoc_STRVAR(plain_features_doc,
+"plain_features(texts, word_masks, longest, languages) -> (rows, hits)\n\n"
+"For each stripped non-blank line in texts, None if it is not plain, else (chars, words, letter_share,\n"
+"digit_share, sentence_end, capital_share, separators, bullet_start, key, hits_0, ...): hits_i\n"
+"counts the line's words in stop list i (bit i of word_masks[word], word case-folded). hits: the\n"
+"same counts summed over the plain lines.");
+
+static PyMethodDef methods[] = {
+    {"plain_features", plain_features, METH_VARARGS, plain_features_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_fastpage", "build_page's per-line features for plain lines, in C.", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__fastpage(void)
+{
+    fill_ascii_class();
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddIntConstant(m, "MAX_LANGUAGES", MAX_LANGUAGES) < 0)
+        Py_CLEAR(m);
+    return m;
+}

@@ -1,0 +1,112 @@
+"""The C accelerator of ``build_page`` (``provenance/_fastpage.c``) gives the pages of the pure-Python
+code, which stays the reference; both paths stay tested, and CI builds the accelerator."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import sysconfig
+from itertools import product
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance.detectors import page
+from provenance.document import Document
+
+try:
+    from provenance import _fastpage
+except ImportError:
+    _fastpage = None
+
+needs_accelerator = pytest.mark.skipif(_fastpage is None, reason="the C accelerator is not built")
+
+STOPLISTS = {"en": frozenset({"the", "and", "of", "said", "it’s", "it's", "a"}), "fr": frozenset({"le", "et", "a"}),
+             "de": frozenset({"und", "straße", "der"}), "pt": frozenset({"a", "não"})}
+PIECES = ["The", "the", "THE", "and", "said", "It’s", "it's", "Le", "et", "a", "A", "und", "der", "Straße", "café",
+          "非", "东京", "ﬁle", "İ", "٣", "²", "\u0301", "😀", "x_y", "_x", "-", "--", "'", "’", "‘", "“", "”", "—", "–",
+          "…", "•", "·", "«", "»", "›", "‹", "│", "©", "®", "™", "€", "£", "°", "′", "″", "\u00a0", "|", "/", "*",
+          "▪", "►", "1.", "2)", "123.", "1234)", "2024", "3rd", ".", "!", "?", ":", ";", ")", "]", '"', "",
+          " ", "  ", "\t", "\n", "\n\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\u2028", "\u3000", "。"]
+CHARS = st.one_of(st.characters(max_codepoint=127), st.sampled_from(page._PLAIN_PUNCTUATION),
+                  st.characters(max_codepoint=0x3000))
+PIECE = st.one_of(st.sampled_from(PIECES), st.text(CHARS, max_size=8))
+GAP = st.sampled_from(["", " ", " ", " ", "\u00a0", "\t"])
+TEXT = st.lists(st.tuples(PIECE, GAP), max_size=60).map(lambda parts: "".join(p + gap for p, gap in parts))
+
+
+def built(text: str, stoplists: dict, accelerated: bool) -> tuple:
+    with pytest.MonkeyPatch.context() as patch:
+        if not accelerated:
+            patch.setattr(page, "fastpage", None)
+        result = page.build_page(Document(id="d", path="d", text=text), stoplists)
+    return result.language, result.stopwords, [tuple(getattr(line, f) for f in line.__slots__) for line in result.lines]
+
+
+@needs_accelerator
+@settings(max_examples=1500, deadline=None)
+@given(text=TEXT, languages=st.sets(st.sampled_from(sorted(STOPLISTS))))
+def test_accelerated_pages_equal_the_python_pages(text, languages):
+    stoplists = {language: STOPLISTS[language] for language in languages}
+    fast, slow = built(text, stoplists, True), built(text, stoplists, False)
+    assert fast == slow
+    assert [type(v) for line in fast[2] for v in line] == [type(v) for line in slow[2] for v in line]
+
+
+@needs_accelerator
+def test_the_accelerator_reads_plain_lines_as_page_plain_does():
+    """Its list of plain punctuation is page._PLAIN_PUNCTUATION, checked on every character of the BMP."""
+    texts = [f"a{chr(c)}b" for c in range(0x10000) if not 0xD800 <= c < 0xE000]
+    rows, _ = _fastpage.plain_features(texts, {}, 0, 0)
+    assert [row is not None for row in rows] == [page.plain(text) for text in texts]
+
+
+def test_the_python_path_stays_available(monkeypatch):
+    monkeypatch.setattr(page, "fastpage", None)
+    built = page.build_page(Document(id="d", path="d", text="The cat and the dog.\n\nle chat"), STOPLISTS)
+    assert built.language == "en" and [line.words for line in built.lines] == [5, 2]
+
+
+def test_pure_python_is_chosen_by_environment(monkeypatch):
+    monkeypatch.setenv("PROVENANCE_PURE_PYTHON", "1")
+    assert page._accelerator() is None
+
+
+def test_the_accelerator_is_built_where_a_compiler_is():
+    """CI installs the package with a C compiler at hand: there, the accelerator must be in use."""
+    compiler = shlex.split(sysconfig.get_config_var("CC") or "")
+    if not compiler or shutil.which(compiler[0]) is None:
+        pytest.skip("no C compiler")
+    assert _fastpage is not None, ("a C compiler is available, but provenance/_fastpage.c was not built: "
+                                   "pip install -e . (or python hatch_build.py) builds it")
+
+
+@needs_accelerator
+def test_the_accelerator_takes_only_lists_of_str():
+    with pytest.raises(TypeError):
+        _fastpage.plain_features(["a", b"b"], {}, 0, 0)
+    with pytest.raises(TypeError):
+        _fastpage.plain_features(("a",), {}, 0, 0)
+    with pytest.raises(TypeError):
+        _fastpage.plain_features(["a"], [], 0, 0)
+    with pytest.raises(ValueError):
+        _fastpage.plain_features(["a"], {}, 0, _fastpage.MAX_LANGUAGES + 1)
+    with pytest.raises(OverflowError):
+        _fastpage.plain_features(["the"], {"the": -1}, 3, 1)
+
+
+@needs_accelerator
+def test_more_stop_lists_than_the_accelerator_counts_go_to_python():
+    stoplists = {f"l{i:02}": frozenset({"the"}) for i in range(_fastpage.MAX_LANGUAGES + 1)}
+    built = page.build_page(Document(id="d", path="d", text="the cat"), stoplists)
+    assert built.language == "l00" and built.lines[0].stop_share == 0.5
+
+
+@needs_accelerator
+def test_separators_are_counted_as_the_pattern_counts_them():
+    """Every string of up to five characters from the ones ``_SEPARATOR`` reads (and some it does not)."""
+    alphabet = ["|", "/", "•", "·", "»", "›", " ", "\u00a0", "\t", "\n", "a", "\x1c"]
+    texts = ["".join(chars) for size in range(6) for chars in product(alphabet, repeat=size)]
+    rows, _ = _fastpage.plain_features(texts, {}, 0, 0)
+    assert [row[6] for row in rows] == [len(page._SEPARATOR.findall(text)) for text in texts]
