@@ -8,6 +8,7 @@ results. ``python hatch_build.py`` builds the module in place, for running from 
 
 from __future__ import annotations
 
+import hashlib
 import shlex
 import subprocess
 import sys
@@ -26,8 +27,9 @@ def compile_accelerator(target: Path) -> bool:
     if not linker:
         print("warning: provenance: no C compiler known to this Python; using the pure-Python code", file=sys.stderr)
         return False
-    command = [*shlex.split(linker), "-O2", "-fPIC", f"-I{sysconfig.get_paths()['include']}", str(SOURCE),
-               "-o", str(target)]
+    digest = hashlib.sha256(SOURCE.read_bytes()).hexdigest()  # the module says which source it was built from
+    command = [*shlex.split(linker), "-O2", "-fPIC", f"-I{sysconfig.get_paths()['include']}",
+               f'-DSOURCE_DIGEST="{digest}"', str(SOURCE), "-o", str(target)]
     try:
         subprocess.run(command, check=True, capture_output=True, text=True)
     except (OSError, subprocess.CalledProcessError) as error:

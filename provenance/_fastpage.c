@@ -12,6 +12,11 @@
 #include <string.h>
 
 #define MAX_LANGUAGES 32
+/* The sha256 of this file, passed by hatch_build.py: page.py uses a module built from this very
+   source only, so an editable install whose .c changed since it was built falls back to Python. */
+#ifndef SOURCE_DIGEST
+#define SOURCE_DIGEST ""
+#endif
 #define RIGHT_QUOTE 0x2019 /* ’, the one non-ASCII character a plain word may hold */
 
 enum { LETTER = 1, UPPER = 2, DIGIT = 4, WORD_START = 8, WORD_PART = 16, KEY_PART = 32 };
@@ -372,7 +377,8 @@ PyMODINIT_FUNC PyInit__fastpage(void)
 {
     fill_ascii_class();
     PyObject *m = PyModule_Create(&module);
-    if (m != NULL && PyModule_AddIntConstant(m, "MAX_LANGUAGES", MAX_LANGUAGES) < 0)
+    if (m != NULL && (PyModule_AddIntConstant(m, "MAX_LANGUAGES", MAX_LANGUAGES) < 0
+                      || PyModule_AddStringConstant(m, "SOURCE_DIGEST", SOURCE_DIGEST) < 0))
         Py_CLEAR(m);
     return m;
 }

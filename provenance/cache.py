@@ -40,9 +40,10 @@ def default_cache_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """A digest of the package's Python sources: the code that produced a cached report."""
+    """A digest of the package's sources (Python, and the C of the accelerator, which is used only
+    when built from the source at hand): the code that produced a cached report."""
     hasher = hashlib.sha256(__version__.encode())
-    for path in sorted(_PACKAGE.rglob("*.py")):
+    for path in sorted([*_PACKAGE.rglob("*.py"), *_PACKAGE.rglob("*.c")]):
         hasher.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     return hasher.hexdigest()
 

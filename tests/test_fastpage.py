@@ -80,6 +80,14 @@ def test_the_accelerator_is_built_where_a_compiler_is():
         pytest.skip("no C compiler")
     assert _fastpage is not None, ("a C compiler is available, but provenance/_fastpage.c was not built: "
                                    "pip install -e . (or python hatch_build.py) builds it")
+    assert page._accelerator() is not None, ("provenance/_fastpage.c changed since its module was built: "
+                                             "pip install -e . (or python hatch_build.py) rebuilds it")
+
+
+@needs_accelerator
+def test_a_module_built_from_another_source_is_not_used(monkeypatch):
+    monkeypatch.setattr(_fastpage, "SOURCE_DIGEST", "0" * 64)
+    assert page._accelerator() is None
 
 
 @needs_accelerator

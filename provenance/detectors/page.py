@@ -7,6 +7,7 @@ that the finding's message carries.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections import Counter
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
+from pathlib import Path
 
 import regex
 
@@ -24,12 +26,17 @@ from provenance.rulemodels import Detector
 
 def _accelerator():
     """The C module that computes plain lines' features (``provenance/_fastpage.c``), or None: not built,
-    or ``PROVENANCE_PURE_PYTHON=1``. The pure-Python code below is its reference, with the same results."""
+    built from another version of its source (an editable install not rebuilt since the source
+    changed), or ``PROVENANCE_PURE_PYTHON=1``. The pure-Python code below is its reference, with the
+    same results."""
     if os.environ.get("PROVENANCE_PURE_PYTHON") == "1":
         return None
     try:
         from provenance import _fastpage
     except ImportError:
+        return None
+    source = Path(__file__).resolve().parent.parent / "_fastpage.c"
+    if source.is_file() and hashlib.sha256(source.read_bytes()).hexdigest() != getattr(_fastpage, "SOURCE_DIGEST", None):
         return None
     return _fastpage
 
