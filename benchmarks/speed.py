@@ -104,11 +104,11 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def timed(command: list[str]) -> tuple[float, float, int]:
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds of the process tree, peak tree RSS in bytes) of one run."""
     before = os.times()
     start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak = [0]
 
     def sample() -> None:
@@ -128,8 +128,9 @@ def timed(command: list[str]) -> tuple[float, float, int]:
     return wall, cpu, peak[0]
 
 
-def measure(name: str, command: list[str], repeat: int, docs: int, size: int) -> dict:
-    runs = [timed(command) for _ in range(repeat)]
+def measure(name: str, command: list[str], repeat: int, docs: int, size: int,
+            env: dict[str, str] | None = None) -> dict:
+    runs = [timed(command, env) for _ in range(repeat)]
     wall = statistics.median(r[0] for r in runs)
     cpu = statistics.median(r[1] for r in runs)
     row = {"name": name, "wall_s": wall, "cpu_s": cpu, "mb_s": size / 1e6 / wall, "docs_s": docs / wall,
@@ -137,6 +138,12 @@ def measure(name: str, command: list[str], repeat: int, docs: int, size: int) ->
     print(f"{name:44s} {row['mb_s']:7.2f} MB/s {row['docs_s']:8.0f} docs/s  wall {wall:6.1f} s  "
           f"cpu {cpu:6.1f} s ({row['cpu_mb_s']:.2f} MB/s of CPU)  peak {row['peak_mb']:5.0f} MB", flush=True)
     return row
+
+
+def accelerated() -> bool:
+    """Whether the checker run from ``ROOT`` uses its C accelerator (``provenance/_fastpage.c``)."""
+    probe = "from provenance.detectors import page; print(page.fastpage is not None)"
+    return subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True).stdout.strip() == "True"
 
 
 # --- where the time goes ----------------------------------------------------------------------------
@@ -197,13 +204,16 @@ def main() -> None:
         docs, size = build_corpus(corpus, args.mb)
         print(f"corpus: {docs} documents, {size / 1e6:.1f} MB of JSONL "
               f"({'residue-dev-B + seeds' if DEV_B.is_file() else 'seeds only'}); {os.cpu_count()} cores; "
-              f"load average {os.getloadavg()[0]:.1f}; medians of {args.repeat} runs\n", flush=True)
+              f"load average {os.getloadavg()[0]:.1f}; medians of {args.repeat} runs; C accelerator "
+              f"{'in use' if accelerated() else 'not built (every row runs pure Python)'}\n", flush=True)
         check = [sys.executable, "-m", "provenance", "check", str(corpus), "--format", "jsonl", "--output", str(out)]
         rows = [
             measure("C4-style line filter (1 core)", [sys.executable, __file__, "--c4-filter", str(corpus), str(out)],
                     args.repeat, docs, size),
             measure("provenance check, 1 core", [*check, "--jobs", "1", "--no-cache"], args.repeat, docs, size),
             measure("provenance check, 2 cores", [*check, "--jobs", "2", "--no-cache"], args.repeat, docs, size),
+            measure("provenance check, 1 core, pure Python", [*check, "--jobs", "1", "--no-cache"], args.repeat,
+                    docs, size, env={**os.environ, "PROVENANCE_PURE_PYTHON": "1"}),
             measure("provenance check, 1 core, reference engine",
                     [*check, "--jobs", "1", "--no-cache", "--engine", "reference"], 1, docs, size),
         ]
@@ -212,7 +222,8 @@ def main() -> None:
                             args.repeat, docs, size))
         c4, one, two = rows[0], rows[1], rows[2]
         print(f"\n2 cores / 1 core: {two['mb_s'] / one['mb_s']:.2f}x; C4 filter / check on 1 core: "
-              f"{c4['mb_s'] / one['mb_s']:.1f}x; prefilter / reference engine: {one['mb_s'] / rows[3]['mb_s']:.1f}x")
+              f"{c4['mb_s'] / one['mb_s']:.1f}x; accelerator / pure Python: "
+              f"{one['mb_s'] / rows[3]['mb_s']:.2f}x; prefilter / reference engine: {one['mb_s'] / rows[4]['mb_s']:.1f}x")
         avg = size / docs
         for label, row in (("1 core", one), ("2 cores", two)):
             hours = 1e6 / row["docs_s"] / 3600
