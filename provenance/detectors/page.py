@@ -256,12 +256,24 @@ def _capital_share(words: list[str]) -> float:
 
 def likeliest_language(folded_words: list[list[str]], stoplists: dict[str, frozenset[str]]) -> str | None:
     """The stopword list with the most hits among the document's (case-folded) words; None if none hits."""
+    languages = sorted(stoplists)
+    best = _most_hit(_stop_hits(folded_words, stoplists, languages))
+    return None if best is None else languages[best]
+
+
+def _stop_hits(folded_words: Iterable[list[str]], stoplists: dict[str, frozenset[str]],
+               languages: list[str]) -> list[int]:
+    """For each of ``languages``, how many of the (case-folded) words are in its stop list."""
     counts = Counter(chain.from_iterable(folded_words))
+    return [sum(map(counts.__getitem__, counts.keys() & stoplists[language])) for language in languages]
+
+
+def _most_hit(hits: list[int]) -> int | None:
+    """The index of the largest count, the first of equal ones; None when every count is 0."""
     best, best_hits = None, 0
-    for language, stops in sorted(stoplists.items()):
-        hits = sum(map(counts.__getitem__, counts.keys() & stops))
-        if hits > best_hits:
-            best, best_hits = language, hits
+    for index, count in enumerate(hits):
+        if count > best_hits:
+            best, best_hits = index, count
     return best
 
 
@@ -322,13 +334,8 @@ def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozen
     others = {i: words_of(texts[i][1]) for i, row in enumerate(rows) if row is None}
     folded = {i: casefolded(words) for i, words in others.items()}
     if folded:
-        counts = Counter(chain.from_iterable(folded.values()))
-        for bit, language in enumerate(index.languages):
-            hits[bit] += sum(map(counts.__getitem__, counts.keys() & stoplists[language]))
-    best, best_hits = None, 0
-    for bit, language_hits in enumerate(hits):
-        if language_hits > best_hits:
-            best, best_hits = bit, language_hits
+        hits = [n + extra for n, extra in zip(hits, _stop_hits(folded.values(), stoplists, index.languages))]
+    best = _most_hit(hits)
     language = index.languages[best] if best is not None else None
     stops = stoplists[language] if language else frozenset()
     column = 9 + best if best is not None else None
