@@ -36,7 +36,8 @@ def _accelerator():
     except ImportError:
         return None
     source = Path(__file__).resolve().parent.parent / "_fastpage.c"
-    if source.is_file() and hashlib.sha256(source.read_bytes()).hexdigest() != getattr(_fastpage, "SOURCE_DIGEST", None):
+    built_from = getattr(_fastpage, "SOURCE_DIGEST", None)
+    if source.is_file() and hashlib.sha256(source.read_bytes()).hexdigest() != built_from:
         return None
     return _fastpage
 
