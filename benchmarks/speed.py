@@ -220,10 +220,10 @@ def main() -> None:
         subprocess.run([*check, "--jobs", "2", "--cache-dir", str(cache)], cwd=ROOT, capture_output=True, check=False)
         rows.append(measure("provenance check, warm cache", [*check, "--jobs", "1", "--cache-dir", str(cache)],
                             args.repeat, docs, size))
-        c4, one, two = rows[0], rows[1], rows[2]
+        c4, one, two, pure, reference = rows[:5]
         print(f"\n2 cores / 1 core: {two['mb_s'] / one['mb_s']:.2f}x; C4 filter / check on 1 core: "
               f"{c4['mb_s'] / one['mb_s']:.1f}x; accelerator / pure Python: "
-              f"{one['mb_s'] / rows[3]['mb_s']:.2f}x; prefilter / reference engine: {one['mb_s'] / rows[4]['mb_s']:.1f}x")
+              f"{one['mb_s'] / pure['mb_s']:.2f}x; prefilter / reference engine: {one['mb_s'] / reference['mb_s']:.1f}x")
         avg = size / docs
         for label, row in (("1 core", one), ("2 cores", two)):
             hours = 1e6 / row["docs_s"] / 3600

@@ -326,6 +326,10 @@ def stop_index(stoplists: dict[str, frozenset[str]]) -> _StopIndex:
     return _last_stop_index[0]
 
 
+# An accelerator row's fields before its stop-list counts (``line_row`` in provenance/_fastpage.c).
+_ROW_FIELDS = 9
+
+
 def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozenset[str]]):
     """``_python_lines`` with the plain lines' features from C; the other lines' words are found and
     counted here, and the language is picked as ``likeliest_language`` does, over all lines."""
@@ -339,7 +343,7 @@ def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozen
     best = _most_hit(hits)
     language = index.languages[best] if best is not None else None
     stops = stoplists[language] if language else frozenset()
-    column = 9 + best if best is not None else None
+    column = _ROW_FIELDS + best if best is not None else None
     lines = [_plain_line(number, text, row, column) if row is not None
              else _features(number, text, others[i], folded[i], stops)
              for i, ((number, text), row) in enumerate(zip(texts, rows))]
@@ -349,7 +353,7 @@ def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozen
 def _plain_line(number: int, text: str, row: tuple, column: int | None) -> LineInfo:
     """A plain line from the accelerator's row; ``row[column]``: its words in the page's stop list.
     ``_BULLET`` runs only where the row says a bullet can start."""
-    chars, words, letter_share, digit_share, sentence_end, capital_share, separators, bullet_start, key = row[:9]
+    chars, words, letter_share, digit_share, sentence_end, capital_share, separators, bullet_start, key = row[:_ROW_FIELDS]
     stops = row[column] if column is not None else 0
     return LineInfo(number, text, chars, words, letter_share, digit_share, sentence_end,
                     stops / words if words else 0.0, capital_share, separators,
