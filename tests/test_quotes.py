@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.quotes import find_quotes
+from provenance.quotes import MARKS, RawQuote, _marks, find_quotes, pair_paragraph
 
 
 def quoted(text: str) -> list[str]:
@@ -64,3 +65,52 @@ def test_no_quote_begins_or_ends_inside_a_word(text):
         assert q.start < q.end
         assert q.open == 0 or not text[q.open - 1].isalpha()
         assert q.close is None or q.close + 1 == len(text) or not text[q.close + 1].isalpha()
+
+
+MARKED = st.text(alphabet="ab ’'‘“”\"«»„‚‹›.,\n", max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=MARKED)
+def test_the_marks_found_by_str_find_are_the_pattern_s(text):
+    assert _marks(text) == [m.start() for m in regex.finditer(rf"[{regex.escape(MARKS)}]", text)]
+
+
+def every_paragraph(text: str, paragraphs: list[tuple[int, int]]) -> list[RawQuote]:
+    """The quotations found visiting every paragraph in turn, as a reference."""
+    marks, out, group, carrying = _marks(text), [], 0, None
+    for lo, hi in paragraphs:
+        mine = [i for i in marks if lo <= i < hi]
+        if not mine:
+            carrying = None
+            continue
+        pairs, dangling = pair_paragraph(text, lo, hi, mine)
+        first = len(text[lo:hi]) - len(text[lo:hi].lstrip()) + lo
+        continues = carrying is not None and first < hi and text[first] == carrying
+        for opened, closed in pairs:
+            group += not (continues and opened == first)
+            continues = False
+            if closed > opened + 1:
+                out.append(RawQuote(opened + 1, closed, opened, closed, group))
+        carrying = None
+        if dangling is not None:
+            group += not (continues and dangling == first)
+            end = len(text[:hi].rstrip()) if text[dangling + 1:hi].strip() else dangling + 1
+            if end > dangling + 1:
+                out.append(RawQuote(dangling + 1, end, dangling, None, group))
+            carrying = text[dangling]
+    return out
+
+
+LINES = ["“Open a speech", "a b", "“Go on,” he said", "China’s", "«x", "x»", "a “b", "  “c d", "'90s", "‘a’ b"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines=st.lists(st.tuples(st.sampled_from(LINES), st.booleans()), max_size=10))
+def test_visiting_only_the_paragraphs_with_marks_finds_what_visiting_all_finds(lines):
+    text, paragraphs, pos = "\n".join(line for line, _ in lines), [], 0
+    for line, kept in lines:  # lines left out stand for residue lines, which are no paragraphs
+        if kept:
+            paragraphs.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    assert list(find_quotes(text, paragraphs)) == every_paragraph(text, paragraphs)
