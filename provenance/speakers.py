@@ -27,8 +27,13 @@ _TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'&.-]*")
 _INITIALS = regex.compile(r"(?:\p{L}\.)+")
 _SPACE_ONLY = regex.compile(r"[ \t\u00a0]+")
 _LEAD_IN = regex.compile(r"[\s,;:—–-]*")
-_SENTENCE_END = regex.compile(r"[.!?…][”’\"')\]]*\s+(?=[“‘\"'(\[]?[\p{Lu}\p{N}])", regex.V1)
-_ABBREVIATION = regex.compile(r"(?:\b\p{Lu}|\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev|St|Jr|Sr|No|vs|U\.S|U\.K|U\.N))\.$")
+_ABBREVIATION = r"\b\p{Lu}|\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev|St|Jr|Sr|No|vs|U\.S|U\.K|U\.N)"
+# A sentence ends at ! ? … or a period that does not end an abbreviation (J., Mr., U.S.), then
+# closing marks and space before a capital or a digit. One pattern, the abbreviation a lookbehind:
+# a search for it after every match cost as much again as the scan.
+_SENTENCE_END = regex.compile(
+    rf"(?:\.(?<!(?:{_ABBREVIATION})\.)|[!?…])[”’\"')\]]*\s+(?=[“‘\"'(\[]?[\p{{Lu}}\p{{N}}])", regex.V1)
+_SENTENCE_TAIL = regex.compile(r"[”’\"')\]\s]*", regex.REVERSE)  # what follows a sentence's last mark
 _TRAILING_PARENTHESIS = regex.compile(r"\s*\([^()“”\"]{1,30}\)\s*$")
 _ASIDE_OPENER = regex.compile(r"\p{Ll}|\p{N}|[RDI]-\p{Lu}")
 _TRAILING_WORDS = regex.compile(r"\s*$")
@@ -153,14 +158,16 @@ class Cue:
 
 
 class _Cues:
-    """Speech verbs, ``according to`` and sentence ends of a whole text, each found in one scan, so
-    looking around every quotation costs a binary search rather than a scan of its window."""
+    """Speech verbs and ``according to`` of a whole text, each found in one scan, so looking around
+    every quotation costs a binary search rather than a scan of its window. Sentence ends are many
+    more (a scan of the whole text for them costs more than the verbs' scan) and only those just
+    before a quotation are asked for: they are found in that window alone."""
 
     def __init__(self, text: str, lex: Lexicons):
+        self.text = text
         self.verbs = [Cue(m.start(), m.end(), m.group()) for m in finditer_where(lex.verb, lex.verb_starts, text)]
         self.according = [Cue(m.start(), m.end(), m.group()) for m in lex.according.finditer(text)]
-        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)
-                              if not _ABBREVIATION.search(text, max(0, m.start() - 6), m.start() + 1)]
+        self._last_ends: dict[tuple[int, int], int | None] = {}
         self._verb_starts = [c.start for c in self.verbs]
         self._according_starts = [c.start for c in self.according]
 
@@ -176,8 +183,18 @@ class _Cues:
         return [c for c in cues[first:last] if c.end <= hi]
 
     def last_sentence_end(self, lo: int, pos: int) -> int | None:
-        k = bisect_right(self.sentence_ends, pos) - 1
-        return self.sentence_ends[k] if k >= 0 and self.sentence_ends[k] >= lo else None
+        """Where the last sentence ending in ``lo..pos`` ends (asked twice for most quotations).
+
+        A sentence end is told by its own characters alone (a match never starts inside another),
+        so a scan from just before ``lo`` finds the same ends there as a scan of the whole text: it
+        starts back over the closing marks and spaces that may carry an end past ``lo``, and stops
+        two characters past ``pos``, as far as the look at the next sentence's start can reach."""
+        if (lo, pos) not in self._last_ends:
+            start = max(0, _SENTENCE_TAIL.match(self.text, 0, lo).start() - 1)
+            ends = [m.end() for m in _SENTENCE_END.finditer(self.text, start, pos + 2)]
+            k = bisect_right(ends, pos) - 1
+            self._last_ends[lo, pos] = ends[k] if k >= 0 and ends[k] >= lo else None
+        return self._last_ends[lo, pos]
 
 
 class SpeakerFinder:

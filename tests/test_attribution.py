@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from provenance.analyzers.attribution import WHITE_SPACE, RelayFinder, _compile_kinds
 from provenance.prescan import finditer_where
-from provenance.speakers import NameMentions, _first_words, _verb_alternation, compile_lexicons
+from provenance.speakers import (
+    _ABBREVIATION, NameMentions, _Cues, _first_words, _verb_alternation, compile_lexicons,
+)
 from provenance.report import Span
 from provenance.scoring import attribution_score
 
@@ -262,3 +264,23 @@ def test_names_read_as_far_as_speakers_reach_resolve_as_all_names_read_first(rul
     lazy, whole = NameMentions(text, lex, kinds.not_person), NameMentions(text, lex, kinds.not_person)
     whole._read_past(len(text) + 1)
     assert [lazy.fuller(s) for s in speakers] == [whole.fuller(s) for s in speakers]
+
+
+SENTENCE_PIECES = ["Mr.", "U.S.", "J.", "No.", "end.", "Yes!", "why?", "so…", "”", "’", "\"", "'", ")", "]", "The", "1999",
+                   "(", "“Quote", "‘a", "x", "É.", "é."]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.tuples(st.sampled_from(SENTENCE_PIECES), st.sampled_from(["", " ", "  ", "\n", "\u00a0", "\t"])),
+                      max_size=25),
+       floors=st.lists(st.integers(min_value=0, max_value=150), max_size=3))
+def test_sentence_ends_found_near_a_position_are_those_of_the_whole_text(rules, parts, floors):
+    text = "".join(piece + gap for piece, gap in parts)
+    plain = regex.compile(r"[.!?…][”’\"')\]]*\s+(?=[“‘\"'(\[]?[\p{Lu}\p{N}])", regex.V1)
+    abbreviation = regex.compile(rf"(?:{_ABBREVIATION})\.$")
+    ends = [m.end() for m in plain.finditer(text) if not abbreviation.search(text, max(0, m.start() - 6), m.start() + 1)]
+    cues = _Cues(text, compile_lexicons(rules))
+    for floor in floors:
+        for pos in range(min(floor, len(text)), len(text) + 1):
+            before = [e for e in ends if floor <= e <= pos]
+            assert cues.last_sentence_end(floor, pos) == (before[-1] if before else None)
