@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from provenance.analyzers.attribution import WHITE_SPACE, RelayFinder, _compile_kinds
 from provenance.prescan import finditer_where
 from provenance.speakers import (
-    _ABBREVIATION, NameMentions, _Cues, _first_words, _verb_alternation, compile_lexicons,
+    _ABBREVIATION, NameMentions, _bare, _Cues, _first_words, _possessive, _verb_alternation, compile_lexicons,
 )
 from provenance.report import Span
 from provenance.scoring import attribution_score
@@ -284,3 +284,10 @@ def test_sentence_ends_found_near_a_position_are_those_of_the_whole_text(rules, 
         for pos in range(min(floor, len(text)), len(text) + 1):
             before = [e for e in ends if floor <= e <= pos]
             assert cues.last_sentence_end(floor, pos) == (before[-1] if before else None)
+
+
+@given(word=st.text(alphabet="aS’'s.", max_size=6))  # a word: never a space in it
+def test_possessive_endings_are_the_possessive_pattern(word):
+    possessive = regex.compile(r"[’']s?$")
+    assert _possessive(word) == (possessive.search(word) is not None)
+    assert _bare(word) == possessive.sub("", word).rstrip(".")
