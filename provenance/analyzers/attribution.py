@@ -311,13 +311,18 @@ def analyze(ctx: Context) -> AttributionResult:
 def _quotes(doc: Document, found: list[_Found], kinds: _Kinds, names: NameMentions, window: int) -> Iterator[Quote]:
     """Quotes with their kinds. A short name resolves to the fuller name the text used last; a
     pronoun to the last named speaker, if that speaker was named or referred to within ``window``
-    paragraphs that hold quotations."""
+    paragraphs that hold quotations. A speaker's kind depends on its words alone and a document
+    names the same speakers again and again: each is judged once (the outlet names' search is slow)."""
     last: tuple[Span, int] | None = None
     ordinal, para = 0, -1
+    kind_of: dict[str | None, QuoteKind] = {}
     for q in found:
         if q.para.index != para:
             ordinal, para = ordinal + 1, q.para.index
-        kind = speaker_kind(q.speaker, kinds)
+        words = q.speaker.text if q.speaker is not None else None
+        if words not in kind_of:
+            kind_of[words] = speaker_kind(q.speaker, kinds)
+        kind = kind_of[words]
         resolved = None
         if kind == "named":
             resolved = names.fuller(q.speaker)
