@@ -18,9 +18,12 @@ from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
+import re2
 import regex
 
 from provenance.document import Document
+from provenance.engine import Untranslatable, prefilter_source
+from provenance.prescan import re2_options
 from provenance.rulemodels import Detector
 
 
@@ -384,12 +387,57 @@ class Params:
         value = self._get(key)
         return [value] if isinstance(value, str) else list(value)
 
-    def pattern(self, key: str) -> regex.Pattern:
+    def pattern(self, key: str) -> Screened:
         """A ``*_pattern`` param, compiled once per process: detectors run on every document (the rule
         loader has already checked that it compiles)."""
         return _compiled(self.words(key)[0])
 
 
+class Screened:
+    """A ``*_pattern`` param's ``regex`` pattern, searched only in texts an RE2 copy of it matches.
+
+    Detectors search their patterns on most lines of every document, and ``regex`` backtracks: on a
+    line without a match, ``\\p{L}.*\\d`` is tried from every letter, to the end and back. The copy
+    (``engine.prefilter_source``, searched with ``(?m)``) accepts every text the pattern accepts and
+    reads a text in one linear pass, so where it finds nothing ``search`` answers None at once, and
+    elsewhere ``regex`` gives the match: ``search`` returns what ``regex``'s search returns. Without a
+    copy (RE2 cannot read the pattern, or it sets inline flags, which in ``regex`` reach the whole
+    pattern) or for a text RE2 cannot read (lone surrogates have no UTF-8), ``regex`` searches alone.
+    A one-pattern RE2 Set after a sentinel that matches every text holds the copy: the Set is the
+    cheapest RE2 search to call, and the sentinel missing from its answer (a DFA out of memory)
+    sends the text to ``regex`` too. A pattern that opens with ``^`` and has no alternative is tried
+    at the start of a text only, where ``regex`` answers faster than the screen: it has no copy."""
+
+    _INLINE_FLAGS = regex.compile(r"\(\?(?!P[<=>])[\^a-zA-Z]")
+    _NOTHING = [0]  # the Set's answer when only the sentinel matched
+
+    def __init__(self, source: str):
+        self.pattern = regex.compile(source)
+        self._copy = self._screen(source)
+
+    @classmethod
+    def _screen(cls, source: str) -> re2.Set | None:
+        if cls._INLINE_FLAGS.search(source) or (source.startswith("^") and "|" not in source):
+            return None
+        try:
+            screen = re2.Set.SearchSet(re2_options())
+            screen.Add(r"\A")
+            screen.Add(f"(?m)(?:{prefilter_source(source)})")
+            screen.Compile()
+        except (Untranslatable, re2.error):
+            return None
+        return screen
+
+    def search(self, text: str) -> regex.Match | None:
+        if self._copy is not None:
+            try:
+                if self._copy.Match(text.encode("utf-8")) == self._NOTHING:
+                    return None
+            except UnicodeEncodeError:
+                pass
+        return self.pattern.search(text)
+
+
 @lru_cache(maxsize=None)
-def _compiled(source: str) -> regex.Pattern:
-    return regex.compile(source)
+def _compiled(source: str) -> Screened:
+    return Screened(source)
