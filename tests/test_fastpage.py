@@ -56,6 +56,19 @@ def test_accelerated_pages_equal_the_python_pages(text, languages):
 
 
 @needs_accelerator
+@settings(max_examples=500, deadline=None)
+@given(texts=st.lists(TEXT.map(str.strip), max_size=4), languages=st.sets(st.sampled_from(sorted(STOPLISTS))))
+def test_a_page_reads_other_texts_as_the_python_code_does(texts, languages):
+    """``Page.infos`` (the classifier's joined paragraphs) with the page's stop list, by the accelerator."""
+    stoplists = {language: STOPLISTS[language] for language in languages}
+    built = page.build_page(Document(id="d", path="d", text="The cat and the dog, le chat et le chien."), stoplists)
+    numbered = [(n, text) for n, text in enumerate(texts, start=1) if text]
+    expected = [page.line_info(n, text, built.stopwords) for n, text in numbered]
+    assert [tuple(getattr(x, f) for f in x.__slots__) for x in built.infos(numbered)] == \
+        [tuple(getattr(x, f) for f in x.__slots__) for x in expected]
+
+
+@needs_accelerator
 def test_the_accelerator_reads_plain_lines_as_page_plain_does():
     """Its list of plain punctuation is page._PLAIN_PUNCTUATION, checked on every character of the BMP."""
     texts = [f"a{chr(c)}b" for c in range(0x10000) if not 0xD800 <= c < 0xE000]

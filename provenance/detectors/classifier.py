@@ -28,7 +28,7 @@ from itertools import groupby
 
 import regex
 
-from provenance.detectors.page import OPEN_ENDS, Decision, LineInfo, Page, Params, line_info
+from provenance.detectors.page import OPEN_ENDS, Decision, LineInfo, Page, Params
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
 _CONTINUES = regex.compile(r"^[\p{Ll}(]")
@@ -54,11 +54,11 @@ def blocks(page: Page) -> list[list[LineInfo]]:
     return out
 
 
-def block_info(block: list[LineInfo], page: Page) -> LineInfo:
-    if len(block) == 1:
-        return block[0]
-    joined = line_info(block[0].number, " ".join(line.text for line in block), page.stopwords)
-    return joined
+def block_infos(units: list[list[LineInfo]], page: Page) -> list[LineInfo]:
+    """Each block's features: a block of one line has its line's; the lines of the others are
+    joined by spaces, and their features found together."""
+    joined = iter(page.infos([(b[0].number, " ".join(line.text for line in b)) for b in units if len(b) > 1]))
+    return [b[0] if len(b) == 1 else next(joined) for b in units]
 
 
 def initial_class(line: LineInfo, p: dict[str, float], decided: set[int]) -> str:
@@ -163,7 +163,7 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
             "near_stop_share", "long_chars", "long_min_stop_share")
     p = {k: params.float(k) for k in keys}
     units = blocks(page)
-    infos = [block_info(b, page) for b in units]
+    infos = block_infos(units, page)
     first = [initial_class(i, p, page.decided) for i in infos]  # a block's number is its first line's
     if first.count(GOOD) < params.int("min_good_blocks"):
         return

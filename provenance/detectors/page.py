@@ -149,6 +149,20 @@ class Page:
     decided: set[int] = field(default_factory=set)
     kept: set[int] = field(default_factory=set)  # the text's own lines, whatever a detector says (keepers)
     templates: TemplateLookup | None = None
+    stoplists: dict[str, frozenset[str]] = field(default_factory=dict)  # every language's, for ``infos``
+
+    def infos(self, texts: list[tuple[int, str]]) -> list[LineInfo]:
+        """``line_info`` of stripped texts that are not lines of the page (paragraphs joined from
+        hard-wrapped lines), with the page's stop list; plain texts by the accelerator, as in
+        ``build_page``."""
+        if not _accelerates(self.stoplists):
+            return [line_info(number, text, self.stopwords) for number, text in texts]
+        index = stop_index(self.stoplists)
+        rows, _ = fastpage.plain_features([text for _, text in texts], index.masks, index.longest,
+                                          len(index.languages))
+        column = _ROW_FIELDS + index.languages.index(self.language) if self.language else None
+        return [_plain_line(number, text, row, column) if row is not None else line_info(number, text, self.stopwords)
+                for (number, text), row in zip(texts, rows)]
 
     def headline(self, max_words: int) -> int | None:
         """The first line no other rule called residue, when it is title-like: the article's headline,
@@ -286,11 +300,16 @@ def build_page(doc: Document, stoplists: dict[str, frozenset[str]], templates: T
     the language guess (over all the document's words: no word spans a newline) and the stopword share.
     Plain lines go to the C accelerator when it is there; the others, or all without it, to Python."""
     texts = [(line.number, text) for line in doc.lines if (text := line.text.strip())]
-    if fastpage is not None and len(stoplists) <= fastpage.MAX_LANGUAGES:
+    if _accelerates(stoplists):
         language, stops, lines = _accelerated_lines(texts, stoplists)
     else:
         language, stops, lines = _python_lines(texts, stoplists)
-    return Page(doc=doc, lines=lines, language=language, stopwords=stops, templates=templates)
+    return Page(doc=doc, lines=lines, language=language, stopwords=stops, templates=templates, stoplists=stoplists)
+
+
+def _accelerates(stoplists: dict[str, frozenset[str]]) -> bool:
+    """Whether plain lines go to the accelerator: it is there, and counts that many stop lists."""
+    return fastpage is not None and len(stoplists) <= fastpage.MAX_LANGUAGES
 
 
 def _python_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozenset[str]]):
