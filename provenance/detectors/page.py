@@ -158,8 +158,7 @@ class Page:
         if not _accelerates(self.stoplists):
             return [line_info(number, text, self.stopwords) for number, text in texts]
         index = stop_index(self.stoplists)
-        rows, _ = fastpage.plain_features([text for _, text in texts], index.masks, index.longest,
-                                          len(index.languages))
+        rows, _ = fastpage.plain_features([text for _, text in texts], index.table)
         column = _ROW_FIELDS + index.languages.index(self.language) if self.language else None
         return [_plain_line(number, text, row, column) if row is not None else line_info(number, text, self.stopwords)
                 for (number, text), row in zip(texts, rows)]
@@ -324,13 +323,13 @@ def _python_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozenset[s
 
 @dataclass(frozen=True)
 class _StopIndex:
-    """The stop lists as the accelerator reads them: each case-folded stop word -> a bit mask of the
-    lists holding it, bit i for the i-th language in sorted order (``likeliest_language``'s order)."""
+    """The stop lists as the accelerator reads them: a C table of each case-folded stop word -> a bit
+    mask of the lists holding it, bit i for the i-th language in sorted order (``likeliest_language``'s
+    order)."""
 
     stoplists: dict[str, frozenset[str]]
     languages: list[str]
-    masks: dict[str, int]
-    longest: int
+    table: object  # fastpage.stop_table's
 
 
 _last_stop_index: list[_StopIndex] = []  # one rule set per process: the last index built is kept
@@ -344,7 +343,7 @@ def stop_index(stoplists: dict[str, frozenset[str]]) -> _StopIndex:
         for bit, language in enumerate(languages):
             for word in stoplists[language]:
                 masks[word] = masks.get(word, 0) | 1 << bit
-        _last_stop_index[:] = [_StopIndex(stoplists, languages, masks, max(map(len, masks), default=0))]
+        _last_stop_index[:] = [_StopIndex(stoplists, languages, fastpage.stop_table(masks, len(languages)))]
     return _last_stop_index[0]
 
 
@@ -356,8 +355,7 @@ def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozen
     """``_python_lines`` with the plain lines' features from C; the other lines' words are found and
     counted here, and the language is picked as ``likeliest_language`` does, over all lines."""
     index = stop_index(stoplists)
-    rows, hits = fastpage.plain_features([text for _, text in texts], index.masks, index.longest,
-                                         len(index.languages))
+    rows, hits = fastpage.plain_features([text for _, text in texts], index.table)
     others = {i: words_of(texts[i][1]) for i, row in enumerate(rows) if row is None}
     folded = {i: casefolded(words) for i, words in others.items()}
     if folded:
