@@ -420,12 +420,16 @@ class Screened:
     elsewhere ``regex`` gives the match: ``search`` returns what ``regex``'s search returns. Without a
     copy (RE2 cannot read the pattern, or it sets inline flags, which in ``regex`` reach the whole
     pattern) or for a text RE2 cannot read (lone surrogates have no UTF-8), ``regex`` searches alone.
-    A one-pattern RE2 Set after a sentinel that matches every text holds the copy: the Set is the
-    cheapest RE2 search to call, and the sentinel missing from its answer (a DFA out of memory)
-    sends the text to ``regex`` too. A pattern that opens with ``^`` and has no alternative is tried
-    at the start of a text only, where ``regex`` answers faster than the screen: it has no copy."""
+    An RE2 Set holds the copy after a sentinel that matches every text: the Set is the cheapest RE2
+    search to call, and the sentinel missing from its answer (a DFA out of memory) sends the text to
+    ``regex`` too. The copy may read two kinds of character otherwise than ``regex``: ``\\x1c``-``\\x1f``,
+    which it takes for ``\\s`` and ``regex`` does not (its ``\\S`` matches them), and characters newer
+    than RE2's Unicode tables, in no class there (``regex``'s tables are newer); a third pattern of
+    the Set finds those, and a text holding one goes to ``regex`` as well. A pattern that opens with ``^`` and has no alternative is tried at the
+    start of a text only, where ``regex`` answers faster than the screen: it has no copy."""
 
     _INLINE_FLAGS = regex.compile(r"\(\?(?!P[<=>])[\^a-zA-Z]")
+    UNSURE = r"[\x{1c}-\x{1f}]|[^\p{L}\p{M}\p{N}\p{P}\p{S}\p{Z}\p{C}]"  # what the copy may read otherwise
     _NOTHING = [0]  # the Set's answer when only the sentinel matched
 
     def __init__(self, source: str):
@@ -440,6 +444,7 @@ class Screened:
             screen = re2.Set.SearchSet(re2_options())
             screen.Add(r"\A")
             screen.Add(f"(?m)(?:{prefilter_source(source)})")
+            screen.Add(cls.UNSURE)
             screen.Compile()
         except (Untranslatable, re2.error):
             return None
