@@ -130,12 +130,135 @@ static bool may_start_bullet(Py_UCS4 c)
            || c == 0x25BA || c == 0x00BB || (c >= '0' && c <= '9');
 }
 
-/* What one call shares across its lines: the stop words and two buffers. */
+/* The stop lists as a C hash table (open addressing, linear probing): each case-folded stop word a
+   plain word can be (ASCII and ’ only, ’ stored as the byte 0x80), with the bit mask of the lists
+   holding it. Built once per set of stop lists (stop_table), so a word is looked up without making
+   a str of it; a stop word no plain word can be is left out, as it would never be found. */
+#define STOP_TABLE "provenance._fastpage.StopTable"
+#define QUOTE_BYTE 0x80
+
 typedef struct {
-    PyObject *word_masks;   /* case-folded stop word -> bit mask of the stop lists holding it */
-    Py_ssize_t longest;     /* the longest stop word: a longer word is never looked up */
+    Py_ssize_t start, length;  /* the word's bytes in `bytes`; length -1: an empty slot */
+    unsigned long mask;
+} StopSlot;
+
+typedef struct {
     int languages;
-    Py_UCS2 *word;          /* the word being read, case-folded (up to `longest` + 1 characters) */
+    Py_ssize_t longest;        /* the longest word held: a longer word is never looked up */
+    size_t slots_mask;         /* slots - 1, slots a power of two */
+    StopSlot *slots;
+    unsigned char *bytes;
+} StopTable;
+
+static size_t hash_bytes(const unsigned char *word, Py_ssize_t len)
+{
+    size_t hash = 2166136261u;  /* FNV-1a */
+    for (Py_ssize_t i = 0; i < len; i++)
+        hash = (hash ^ word[i]) * 16777619u;
+    return hash;
+}
+
+/* The slot holding the word, or the empty slot where it would go. */
+static StopSlot *find_slot(const StopTable *table, const unsigned char *word, Py_ssize_t len)
+{
+    for (size_t i = hash_bytes(word, len) & table->slots_mask;; i = (i + 1) & table->slots_mask) {
+        StopSlot *slot = &table->slots[i];
+        if (slot->length < 0 || (slot->length == len && memcmp(table->bytes + slot->start, word, len) == 0))
+            return slot;
+    }
+}
+
+static void free_stop_table(PyObject *capsule)
+{
+    StopTable *table = PyCapsule_GetPointer(capsule, STOP_TABLE);
+    if (table != NULL) {
+        PyMem_Free(table->slots);
+        PyMem_Free(table->bytes);
+        PyMem_Free(table);
+    }
+}
+
+/* A stop word's bytes as a plain word's would be, or false when no plain word is that word. */
+static bool plain_word_bytes(PyObject *word, unsigned char *out)
+{
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(word); i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 128 && c != RIGHT_QUOTE)
+            return false;
+        out[i] = c < 128 ? (unsigned char)c : QUOTE_BYTE;
+    }
+    return true;
+}
+
+static int fill_stop_table(StopTable *table, PyObject *word_masks)
+{
+    Py_ssize_t pos = 0, used = 0, total = 0;
+    PyObject *word, *mask;
+    while (PyDict_Next(word_masks, &pos, &word, &mask)) {
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "stop_table: the stop words must be str");
+            return -1;
+        }
+        total += PyUnicode_GET_LENGTH(word);
+    }
+    size_t slots = 8;
+    while (slots < 2 * (size_t)PyDict_GET_SIZE(word_masks))
+        slots *= 2;
+    table->slots_mask = slots - 1;
+    table->slots = PyMem_Malloc(slots * sizeof(StopSlot));
+    table->bytes = PyMem_Malloc(total + 1);
+    if (table->slots == NULL || table->bytes == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < slots; i++)
+        table->slots[i].length = -1;
+    pos = 0;
+    while (PyDict_Next(word_masks, &pos, &word, &mask)) {
+        unsigned long bits = PyLong_AsUnsignedLong(mask);
+        if (bits == (unsigned long)-1 && PyErr_Occurred())
+            return -1;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+        if (!plain_word_bytes(word, table->bytes + used))
+            continue;
+        StopSlot *slot = find_slot(table, table->bytes + used, len);  /* the dict holds each word once */
+        *slot = (StopSlot){used, len, bits};
+        used += len;
+        table->longest = len > table->longest ? len : table->longest;
+    }
+    return 0;
+}
+
+static PyObject *stop_table(PyObject *module, PyObject *args)
+{
+    PyObject *word_masks;
+    int languages;
+    if (!PyArg_ParseTuple(args, "O!i:stop_table", &PyDict_Type, &word_masks, &languages))
+        return NULL;
+    if (languages < 0 || languages > MAX_LANGUAGES) {
+        PyErr_Format(PyExc_ValueError, "stop_table: 0 to %d languages", MAX_LANGUAGES);
+        return NULL;
+    }
+    StopTable *table = PyMem_Calloc(1, sizeof(StopTable));
+    if (table == NULL)
+        return PyErr_NoMemory();
+    table->languages = languages;
+    PyObject *capsule = PyCapsule_New(table, STOP_TABLE, free_stop_table);
+    if (capsule == NULL) {
+        PyMem_Free(table);
+        return NULL;
+    }
+    if (fill_stop_table(table, word_masks) < 0)
+        Py_CLEAR(capsule);
+    return capsule;
+}
+
+/* What one call shares across its lines: the stop table and two buffers. */
+typedef struct {
+    const StopTable *stops;
+    unsigned char *word;    /* the word being read, case-folded (up to `longest` + 1 characters) */
     char *key;              /* the line key being built */
     Py_ssize_t key_size;
 } Scan;
@@ -146,35 +269,13 @@ typedef struct {
     Py_ssize_t hits[MAX_LANGUAGES];  /* words in each stop list */
 } Counts;
 
-static PyObject *folded_word(const Py_UCS2 *word, Py_ssize_t len, bool wide)
-{
-    if (wide)
-        return PyUnicode_FromKindAndData(PyUnicode_2BYTE_KIND, word, len);
-    PyObject *str = PyUnicode_New(len, 127);
-    if (str == NULL)
-        return NULL;
-    Py_UCS1 *out = PyUnicode_1BYTE_DATA(str);
-    for (Py_ssize_t i = 0; i < len; i++)
-        out[i] = (Py_UCS1)word[i];
-    return str;
-}
-
 /* Adds one to the hits of each stop list that holds the word. */
-static int count_stop_word(const Scan *scan, Py_ssize_t len, bool wide, Counts *counts)
+static void count_stop_word(const Scan *scan, Py_ssize_t len, Counts *counts)
 {
-    PyObject *word = folded_word(scan->word, len, wide);
-    if (word == NULL)
-        return -1;
-    PyObject *mask = PyDict_GetItemWithError(scan->word_masks, word); /* borrowed */
-    Py_DECREF(word);
-    if (mask == NULL)
-        return PyErr_Occurred() ? -1 : 0;
-    unsigned long bits = PyLong_AsUnsignedLong(mask);
-    if (bits == (unsigned long)-1 && PyErr_Occurred())
-        return -1;
-    for (int i = 0; bits != 0 && i < scan->languages; i++, bits >>= 1)
+    const StopSlot *slot = find_slot(scan->stops, scan->word, len);
+    unsigned long bits = slot->length < 0 ? 0 : slot->mask;
+    for (int i = 0; bits != 0 && i < scan->stops->languages; i++, bits >>= 1)
         counts->hits[i] += bits & 1;
-    return 0;
 }
 
 static int grow_key_buffer(Scan *scan, Py_ssize_t size)
@@ -196,8 +297,8 @@ static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
 {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), word_len = 0, key_len = 0;
-    bool in_word = false, wide = false, in_key = false;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), word_len = 0, key_len = 0, longest = scan->stops->longest;
+    bool in_word = false, in_key = false;
     if (grow_key_buffer(scan, n + 1) < 0)
         return NULL;
     /* One step past the end, as a separator: it ends the last word. */
@@ -214,22 +315,20 @@ static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
         }
         in_key = (cls & KEY_PART) != 0;
         if (in_word && (cls & WORD_PART)) {
-            if (word_len < scan->longest + 1)  /* past `longest`, only the length matters */
-                scan->word[word_len] = (Py_UCS2)ascii_lower(c);
+            if (word_len < longest + 1)  /* past `longest`, only the length matters */
+                scan->word[word_len] = c < 128 ? (unsigned char)ascii_lower(c) : QUOTE_BYTE;
             word_len++;
-            wide |= c == RIGHT_QUOTE;
             continue;
         }
-        if (in_word && word_len <= scan->longest && count_stop_word(scan, word_len, wide, counts) < 0)
-            return NULL;
+        if (in_word && word_len <= longest)
+            count_stop_word(scan, word_len, counts);
         in_word = (cls & WORD_START) != 0;
         if (in_word) {
             counts->words++;
             counts->initials += (cls & LETTER) != 0;
             counts->capitals += (cls & UPPER) != 0;
-            scan->word[0] = (Py_UCS2)ascii_lower(c);
+            scan->word[0] = (unsigned char)ascii_lower(c);
             word_len = 1;
-            wide = false;
         }
     }
     PyObject *key = PyUnicode_New(key_len, 127);
@@ -286,9 +385,9 @@ static PyObject *line_features(Scan *scan, PyObject *text, Py_ssize_t *totals)
     PyObject *key = scan_line(scan, text, &counts);
     if (key == NULL)
         return NULL;
-    PyObject *row = line_row(text, &counts, key, scan->languages);
+    PyObject *row = line_row(text, &counts, key, scan->stops->languages);
     Py_DECREF(key);
-    for (int i = 0; i < scan->languages; i++)
+    for (int i = 0; i < scan->stops->languages; i++)
         totals[i] += counts.hits[i];
     return row;
 }
@@ -307,8 +406,8 @@ static PyObject *rows_and_totals(Scan *scan, PyObject *texts)
         }
         PyList_SET_ITEM(rows, i, row);
     }
-    PyObject *hits = PyList_New(scan->languages);
-    for (int i = 0; hits != NULL && i < scan->languages; i++) {
+    PyObject *hits = PyList_New(scan->stops->languages);
+    for (int i = 0; hits != NULL && i < scan->stops->languages; i++) {
         PyObject *total = PyLong_FromSsize_t(totals[i]);
         if (total == NULL)
             Py_CLEAR(hits);
@@ -335,36 +434,37 @@ static bool all_str(PyObject *texts)
 
 static PyObject *plain_features(PyObject *module, PyObject *args)
 {
-    PyObject *texts, *word_masks;
-    Py_ssize_t longest;
-    int languages;
-    if (!PyArg_ParseTuple(args, "O!O!ni:plain_features", &PyList_Type, &texts, &PyDict_Type, &word_masks,
-                          &longest, &languages))
+    PyObject *texts, *capsule;
+    if (!PyArg_ParseTuple(args, "O!O:plain_features", &PyList_Type, &texts, &capsule))
         return NULL;
     if (!all_str(texts)) {
         PyErr_SetString(PyExc_TypeError, "plain_features: texts must be a list of str");
         return NULL;
     }
-    if (languages < 0 || languages > MAX_LANGUAGES || longest < 0) {
-        PyErr_Format(PyExc_ValueError, "plain_features: 0 to %d languages, a longest word of 0 or more",
-                     MAX_LANGUAGES);
+    const StopTable *table = PyCapsule_GetPointer(capsule, STOP_TABLE);  /* TypeError or ValueError if not one */
+    if (table == NULL)
         return NULL;
-    }
-    Scan scan = {word_masks, longest, languages, PyMem_Malloc((longest + 1) * sizeof(Py_UCS2)), NULL, 0};
+    Scan scan = {table, PyMem_Malloc(table->longest + 1), NULL, 0};
     PyObject *result = scan.word == NULL ? PyErr_NoMemory() : rows_and_totals(&scan, texts);
     PyMem_Free(scan.word);
     PyMem_Free(scan.key);
     return result;
 }
 
+PyDoc_STRVAR(stop_table_doc,
+"stop_table(word_masks, languages) -> table\n\n"
+"The stop lists for plain_features: word_masks maps each case-folded stop word to the bit mask of\n"
+"the lists holding it (bit i: list i, of languages).");
+
 PyDoc_STRVAR(plain_features_doc,
-"plain_features(texts, word_masks, longest, languages) -> (rows, hits)\n\n"
+"plain_features(texts, table) -> (rows, hits)\n\n"
 "For each stripped non-blank line in texts, None if it is not plain, else (chars, words, letter_share,\n"
 "digit_share, sentence_end, capital_share, separators, bullet_start, key, hits_0, ...): hits_i\n"
-"counts the line's words in stop list i (bit i of word_masks[word], word case-folded). hits: the\n"
-"same counts summed over the plain lines.");
+"counts the line's words in stop list i of the table (from stop_table). hits: the same counts\n"
+"summed over the plain lines.");
 
 static PyMethodDef methods[] = {
+    {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_features", plain_features, METH_VARARGS, plain_features_doc},
     {NULL, NULL, 0, NULL},
 };

@@ -56,10 +56,23 @@ def test_accelerated_pages_equal_the_python_pages(text, languages):
 
 
 @needs_accelerator
+@settings(max_examples=500, deadline=None)
+@given(texts=st.lists(TEXT.map(str.strip), max_size=4), languages=st.sets(st.sampled_from(sorted(STOPLISTS))))
+def test_a_page_reads_other_texts_as_the_python_code_does(texts, languages):
+    """``Page.infos`` (the classifier's joined paragraphs) with the page's stop list, by the accelerator."""
+    stoplists = {language: STOPLISTS[language] for language in languages}
+    built = page.build_page(Document(id="d", path="d", text="The cat and the dog, le chat et le chien."), stoplists)
+    numbered = [(n, text) for n, text in enumerate(texts, start=1) if text]
+    expected = [page.line_info(n, text, built.stopwords) for n, text in numbered]
+    assert [tuple(getattr(x, f) for f in x.__slots__) for x in built.infos(numbered)] == \
+        [tuple(getattr(x, f) for f in x.__slots__) for x in expected]
+
+
+@needs_accelerator
 def test_the_accelerator_reads_plain_lines_as_page_plain_does():
     """Its list of plain punctuation is page._PLAIN_PUNCTUATION, checked on every character of the BMP."""
     texts = [f"a{chr(c)}b" for c in range(0x10000) if not 0xD800 <= c < 0xE000]
-    rows, _ = _fastpage.plain_features(texts, {}, 0, 0)
+    rows, _ = _fastpage.plain_features(texts, _fastpage.stop_table({}, 0))
     assert [row is not None for row in rows] == [page.plain(text) for text in texts]
 
 
@@ -95,17 +108,22 @@ def test_a_module_built_from_another_source_is_not_used(monkeypatch):
 
 
 @needs_accelerator
-def test_the_accelerator_takes_only_lists_of_str():
+def test_the_accelerator_takes_only_lists_of_str_and_its_stop_tables():
+    table = _fastpage.stop_table({}, 0)
     with pytest.raises(TypeError):
-        _fastpage.plain_features(["a", b"b"], {}, 0, 0)
+        _fastpage.plain_features(["a", b"b"], table)
     with pytest.raises(TypeError):
-        _fastpage.plain_features(("a",), {}, 0, 0)
-    with pytest.raises(TypeError):
-        _fastpage.plain_features(["a"], [], 0, 0)
+        _fastpage.plain_features(("a",), table)
     with pytest.raises(ValueError):
-        _fastpage.plain_features(["a"], {}, 0, _fastpage.MAX_LANGUAGES + 1)
+        _fastpage.plain_features(["a"], {})
+    with pytest.raises(TypeError):
+        _fastpage.stop_table([], 0)
+    with pytest.raises(TypeError):
+        _fastpage.stop_table({b"the": 1}, 1)
+    with pytest.raises(ValueError):
+        _fastpage.stop_table({}, _fastpage.MAX_LANGUAGES + 1)
     with pytest.raises(OverflowError):
-        _fastpage.plain_features(["the"], {"the": -1}, 3, 1)
+        _fastpage.stop_table({"the": -1}, 1)
 
 
 @needs_accelerator
@@ -120,5 +138,5 @@ def test_separators_are_counted_as_the_pattern_counts_them():
     """Every string of up to five characters from the ones ``_SEPARATOR`` reads (and some it does not)."""
     alphabet = ["|", "/", "•", "·", "»", "›", " ", "\u00a0", "\t", "\n", "a", "\x1c"]
     texts = ["".join(chars) for size in range(6) for chars in product(alphabet, repeat=size)]
-    rows, _ = _fastpage.plain_features(texts, {}, 0, 0)
+    rows, _ = _fastpage.plain_features(texts, _fastpage.stop_table({}, 0))
     assert [row[6] for row in rows] == [len(page._SEPARATOR.findall(text)) for text in texts]

@@ -24,10 +24,11 @@ reported.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import groupby
 
 import regex
 
-from provenance.detectors.page import OPEN_ENDS, Decision, LineInfo, Page, Params, line_info
+from provenance.detectors.page import OPEN_ENDS, Decision, LineInfo, Page, Params
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
 _CONTINUES = regex.compile(r"^[\p{Ll}(]")
@@ -39,21 +40,25 @@ def _wrapped(line: LineInfo, after: LineInfo) -> bool:
 
 
 def blocks(page: Page) -> list[list[LineInfo]]:
-    """Runs of hard-wrapped lines that make one paragraph; every other line is a block alone."""
+    """Runs of hard-wrapped lines that make one paragraph; every other line is a block alone. No line
+    that another rule decided joins a block: a block of several lines holds no decided line."""
     out: list[list[LineInfo]] = []
+    block: list[LineInfo] = []
+    decided = page.decided
     for line in page.lines:
-        if out and _wrapped(out[-1][-1], line) and out[-1][-1].number not in page.decided and line.number not in page.decided:
-            out[-1].append(line)
+        if block and line.number not in decided and block[-1].number not in decided and _wrapped(block[-1], line):
+            block.append(line)
         else:
-            out.append([line])
+            block = [line]
+            out.append(block)
     return out
 
 
-def block_info(block: list[LineInfo], page: Page) -> LineInfo:
-    if len(block) == 1:
-        return block[0]
-    joined = line_info(block[0].number, " ".join(line.text for line in block), page.stopwords)
-    return joined
+def block_infos(units: list[list[LineInfo]], page: Page) -> list[LineInfo]:
+    """Each block's features: a block of one line has its line's; the lines of the others are
+    joined by spaces, and their features found together."""
+    joined = iter(page.infos([(b[0].number, " ".join(line.text for line in b)) for b in units if len(b) > 1]))
+    return [b[0] if len(b) == 1 else next(joined) for b in units]
 
 
 def initial_class(line: LineInfo, p: dict[str, float], decided: set[int]) -> str:
@@ -80,29 +85,15 @@ def title_like(line: LineInfo, max_words: int, min_capital_share: float) -> bool
     return not line.sentence_end and line.words <= max_words and line.capital_share >= min_capital_share
 
 
-def _nearest(classes: list[str], i: int, step: int, skip: tuple[str, ...]) -> str:
-    j = i + step
-    while 0 <= j < len(classes):
-        if classes[j] not in skip:
-            return classes[j]
-        j += step
-    return BAD
-
-
-def _neighbour_classes(classes: list[str], skip: tuple[str, ...], edge: str) -> list[tuple[str, str]]:
-    """For each line, the nearest class not in ``skip`` above and below (beyond the text: ``edge``), in two passes."""
-    above, below = [edge] * len(classes), [edge] * len(classes)
-    last = edge
-    for i, c in enumerate(classes):
-        above[i] = last
-        if c not in skip:
-            last = c
-    last = edge
-    for i in range(len(classes) - 1, -1, -1):
-        below[i] = last
-        if classes[i] not in skip:
-            last = classes[i]
-    return list(zip(above, below))
+def _skipped_runs(classes: list[str], skip: tuple[str, ...], edge: str) -> Iterator[tuple[int, int, str, str]]:
+    """Each longest run of classes in ``skip``: its start and end (exclusive), and the nearest class
+    not in ``skip`` above and below it (beyond the text: ``edge``)."""
+    start = 0
+    for skipped, run in groupby(classes, skip.__contains__):
+        end = start + sum(1 for _ in run)
+        if skipped:
+            yield start, end, classes[start - 1] if start else edge, classes[end] if end < len(classes) else edge
+        start = end
 
 
 def main_regions(classes: list[str], sizes: list[int], weights: dict[str, float], line_cost: float,
@@ -145,14 +136,17 @@ def by_place(inside: list[bool], sizes: list[int], min_share: float, edge_min_sh
 
 
 def revise(classes: list[str], edge: str) -> list[str]:
+    """Near blocks by their nearest good-or-bad neighbours, then short blocks by their nearest
+    neighbours of another class; each block of a run shares the run's neighbours."""
     out = list(classes)
-    for i, (up, down) in enumerate(_neighbour_classes(classes, (SHORT, NEAR), edge)):
-        if classes[i] == NEAR:
-            out[i] = BAD if up == BAD and down == BAD else GOOD
+    for start, end, up, down in _skipped_runs(classes, (SHORT, NEAR), edge):
+        for i in range(start, end):
+            if classes[i] == NEAR:
+                out[i] = BAD if up == BAD and down == BAD else GOOD
     final = list(out)
-    for i, (up, down) in enumerate(_neighbour_classes(out, (SHORT,), edge)):
-        if out[i] == SHORT and up == down:
-            final[i] = up
+    for start, end, up, down in _skipped_runs(out, (SHORT,), edge):
+        if up == down:
+            final[start:end] = [up] * (end - start)
     return final
 
 
@@ -169,14 +163,13 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
             "near_stop_share", "long_chars", "long_min_stop_share")
     p = {k: params.float(k) for k in keys}
     units = blocks(page)
-    infos = [block_info(b, page) for b in units]
-    first = [BAD if any(x.number in page.decided for x in b) else initial_class(i, p, page.decided)
-             for b, i in zip(units, infos)]
+    infos = block_infos(units, page)
+    first = [initial_class(i, p, page.decided) for i in infos]  # a block's number is its first line's
     if first.count(GOOD) < params.int("min_good_blocks"):
         return
     if params.bool("anchors_only"):
-        first = [c if c == GOOD or b[0].number in page.decided or any(x.number in page.decided for x in b)
-                 else (GOOD if c == NEAR else SHORT) for b, c in zip(units, first)]
+        first = [c if c == GOOD or i.number in page.decided else (GOOD if c == NEAR else SHORT)
+                 for i, c in zip(infos, first)]
     entry = params.pattern("list_entry_pattern")
     code = params.pattern("code_pattern")
 

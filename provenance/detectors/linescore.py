@@ -34,27 +34,26 @@ FEATURES = (*OWN, *_ABOVE, *_BELOW, *PLACE)
 _EDGE = tuple(1.0 if k == "decided" else 0.0 for k in OWN)
 
 
-def own_features(line: LineInfo, decided: set[int]) -> tuple[float, ...]:
-    """A line's own features, in ``OWN`` order."""
-    return (math.log1p(line.chars), line.stop_share, float(line.sentence_end), line.capital_share,
-            line.letter_share, float(line.separators > 0), float(line.bullet), line.digit_share,
-            float(line.number in decided))
+def own_features(lines: list[LineInfo], decided: set[int]) -> list[tuple[float, ...]]:
+    """Each line's own features, in ``OWN`` order."""
+    log1p = math.log1p
+    return [(log1p(line.chars), line.stop_share, float(line.sentence_end), line.capital_share, line.letter_share,
+             float(line.separators > 0), float(line.bullet), line.digit_share, float(line.number in decided))
+            for line in lines]
 
 
 def features(page: Page, edge_share: float) -> list[tuple[float, ...]]:
     """Each line's feature values in ``FEATURES`` order: tuples, not dicts, because every line gets a
-    row and only the few lines reported need their features by name (``_strongest``)."""
-    own = [own_features(line, page.decided) for line in page.lines]
+    row and only the few lines reported need their features by name (``_strongest``). Each part of
+    a row is made for all lines by one list comprehension, and the parts are joined in one."""
+    own = own_features(page.lines, page.decided)
     around = [_AROUND_VALUES(values) for values in own]
     edge = _AROUND_VALUES(_EDGE)
     last = max(1, len(own) - 1)
-    out = []
-    for i, values in enumerate(own):
-        above = around[i - 1] if i > 0 else edge
-        below = around[i + 1] if i + 1 < len(own) else edge
-        place = (i / last, float(i / last < edge_share), float(i / last > 1 - edge_share))
-        out.append(values + above + below + place)
-    return out
+    bottom = 1 - edge_share
+    places = [(at, float(at < edge_share), float(at > bottom)) for at in (i / last for i in range(len(own)))]
+    return [values + above + below + place
+            for values, above, below, place in zip(own, [edge, *around[:-1]], [*around[1:], edge], places)]
 
 
 def _logistic(z: float) -> float:
@@ -84,10 +83,11 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
     code = params.pattern("code_pattern")
     raw = weighted_sums(rows, weights, bias)
-    for i, line in enumerate(page.lines):
+    own = 1 - smooth
+    ups, downs = [raw[0], *raw[:-1]], [*raw[1:], raw[-1]]  # the first and last lines are their own outer neighbours
+    for line, row, score, up, down in zip(page.lines, rows, raw, ups, downs):
         if line.number in page.decided or line.chars > max_chars or line.number in titles:
             continue
-        around = (raw[max(0, i - 1)] + raw[min(len(raw) - 1, i + 1)]) / 2
-        chance = _logistic((1 - smooth) * raw[i] + smooth * around)
+        chance = _logistic(own * score + smooth * ((up + down) / 2))
         if chance >= threshold and not code.search(line.text):  # the slow search only where it decides
-            yield Decision(line.number, line.number, f"residue score {chance:.2f}; strongest: {_strongest(rows[i], weights)}")
+            yield Decision(line.number, line.number, f"residue score {chance:.2f}; strongest: {_strongest(row, weights)}")

@@ -18,9 +18,12 @@ from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
+import re2
 import regex
 
 from provenance.document import Document
+from provenance.engine import Untranslatable, prefilter_source
+from provenance.prescan import re2_options
 from provenance.rulemodels import Detector
 
 
@@ -146,6 +149,19 @@ class Page:
     decided: set[int] = field(default_factory=set)
     kept: set[int] = field(default_factory=set)  # the text's own lines, whatever a detector says (keepers)
     templates: TemplateLookup | None = None
+    stoplists: dict[str, frozenset[str]] = field(default_factory=dict)  # every language's, for ``infos``
+
+    def infos(self, texts: list[tuple[int, str]]) -> list[LineInfo]:
+        """``line_info`` of stripped texts that are not lines of the page (paragraphs joined from
+        hard-wrapped lines), with the page's stop list; plain texts by the accelerator, as in
+        ``build_page``."""
+        if not _accelerates(self.stoplists):
+            return [line_info(number, text, self.stopwords) for number, text in texts]
+        index = stop_index(self.stoplists)
+        rows, _ = fastpage.plain_features([text for _, text in texts], index.table)
+        column = _ROW_FIELDS + index.languages.index(self.language) if self.language else None
+        return [_plain_line(number, text, row, column) if row is not None else line_info(number, text, self.stopwords)
+                for (number, text), row in zip(texts, rows)]
 
     def headline(self, max_words: int) -> int | None:
         """The first line no other rule called residue, when it is title-like: the article's headline,
@@ -283,11 +299,16 @@ def build_page(doc: Document, stoplists: dict[str, frozenset[str]], templates: T
     the language guess (over all the document's words: no word spans a newline) and the stopword share.
     Plain lines go to the C accelerator when it is there; the others, or all without it, to Python."""
     texts = [(line.number, text) for line in doc.lines if (text := line.text.strip())]
-    if fastpage is not None and len(stoplists) <= fastpage.MAX_LANGUAGES:
+    if _accelerates(stoplists):
         language, stops, lines = _accelerated_lines(texts, stoplists)
     else:
         language, stops, lines = _python_lines(texts, stoplists)
-    return Page(doc=doc, lines=lines, language=language, stopwords=stops, templates=templates)
+    return Page(doc=doc, lines=lines, language=language, stopwords=stops, templates=templates, stoplists=stoplists)
+
+
+def _accelerates(stoplists: dict[str, frozenset[str]]) -> bool:
+    """Whether plain lines go to the accelerator: it is there, and counts that many stop lists."""
+    return fastpage is not None and len(stoplists) <= fastpage.MAX_LANGUAGES
 
 
 def _python_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozenset[str]]):
@@ -302,13 +323,13 @@ def _python_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozenset[s
 
 @dataclass(frozen=True)
 class _StopIndex:
-    """The stop lists as the accelerator reads them: each case-folded stop word -> a bit mask of the
-    lists holding it, bit i for the i-th language in sorted order (``likeliest_language``'s order)."""
+    """The stop lists as the accelerator reads them: a C table of each case-folded stop word -> a bit
+    mask of the lists holding it, bit i for the i-th language in sorted order (``likeliest_language``'s
+    order)."""
 
     stoplists: dict[str, frozenset[str]]
     languages: list[str]
-    masks: dict[str, int]
-    longest: int
+    table: object  # fastpage.stop_table's
 
 
 _last_stop_index: list[_StopIndex] = []  # one rule set per process: the last index built is kept
@@ -322,7 +343,7 @@ def stop_index(stoplists: dict[str, frozenset[str]]) -> _StopIndex:
         for bit, language in enumerate(languages):
             for word in stoplists[language]:
                 masks[word] = masks.get(word, 0) | 1 << bit
-        _last_stop_index[:] = [_StopIndex(stoplists, languages, masks, max(map(len, masks), default=0))]
+        _last_stop_index[:] = [_StopIndex(stoplists, languages, fastpage.stop_table(masks, len(languages)))]
     return _last_stop_index[0]
 
 
@@ -334,8 +355,7 @@ def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozen
     """``_python_lines`` with the plain lines' features from C; the other lines' words are found and
     counted here, and the language is picked as ``likeliest_language`` does, over all lines."""
     index = stop_index(stoplists)
-    rows, hits = fastpage.plain_features([text for _, text in texts], index.masks, index.longest,
-                                         len(index.languages))
+    rows, hits = fastpage.plain_features([text for _, text in texts], index.table)
     others = {i: words_of(texts[i][1]) for i, row in enumerate(rows) if row is None}
     folded = {i: casefolded(words) for i, words in others.items()}
     if folded:
@@ -384,12 +404,62 @@ class Params:
         value = self._get(key)
         return [value] if isinstance(value, str) else list(value)
 
-    def pattern(self, key: str) -> regex.Pattern:
+    def pattern(self, key: str) -> Screened:
         """A ``*_pattern`` param, compiled once per process: detectors run on every document (the rule
         loader has already checked that it compiles)."""
         return _compiled(self.words(key)[0])
 
 
+class Screened:
+    """A ``*_pattern`` param's ``regex`` pattern, searched only in texts an RE2 copy of it matches.
+
+    Detectors search their patterns on most lines of every document, and ``regex`` backtracks: on a
+    line without a match, ``\\p{L}.*\\d`` is tried from every letter, to the end and back. The copy
+    (``engine.prefilter_source``, searched with ``(?m)``) accepts every text the pattern accepts and
+    reads a text in one linear pass, so where it finds nothing ``search`` answers None at once, and
+    elsewhere ``regex`` gives the match: ``search`` returns what ``regex``'s search returns. Without a
+    copy (RE2 cannot read the pattern, or it sets inline flags, which in ``regex`` reach the whole
+    pattern) or for a text RE2 cannot read (lone surrogates have no UTF-8), ``regex`` searches alone.
+    An RE2 Set holds the copy after a sentinel that matches every text: the Set is the cheapest RE2
+    search to call, and the sentinel missing from its answer (a DFA out of memory) sends the text to
+    ``regex`` too. The copy may read two kinds of character otherwise than ``regex``: ``\\x1c``-``\\x1f``,
+    which it takes for ``\\s`` and ``regex`` does not (its ``\\S`` matches them), and characters newer
+    than RE2's Unicode tables, in no class there (``regex``'s tables are newer); a third pattern of
+    the Set finds those, and a text holding one goes to ``regex`` as well. A pattern that opens with ``^`` and has no alternative is tried at the
+    start of a text only, where ``regex`` answers faster than the screen: it has no copy."""
+
+    _INLINE_FLAGS = regex.compile(r"\(\?(?!P[<=>])[\^a-zA-Z]")
+    UNSURE = r"[\x{1c}-\x{1f}]|[^\p{L}\p{M}\p{N}\p{P}\p{S}\p{Z}\p{C}]"  # what the copy may read otherwise
+    _NOTHING = [0]  # the Set's answer when only the sentinel matched
+
+    def __init__(self, source: str):
+        self.pattern = regex.compile(source)
+        self._copy = self._screen(source)
+
+    @classmethod
+    def _screen(cls, source: str) -> re2.Set | None:
+        if cls._INLINE_FLAGS.search(source) or (source.startswith("^") and "|" not in source):
+            return None
+        try:
+            screen = re2.Set.SearchSet(re2_options())
+            screen.Add(r"\A")
+            screen.Add(f"(?m)(?:{prefilter_source(source)})")
+            screen.Add(cls.UNSURE)
+            screen.Compile()
+        except (Untranslatable, re2.error):
+            return None
+        return screen
+
+    def search(self, text: str) -> regex.Match | None:
+        if self._copy is not None:
+            try:
+                if self._copy.Match(text.encode("utf-8")) == self._NOTHING:
+                    return None
+            except UnicodeEncodeError:
+                pass
+        return self.pattern.search(text)
+
+
 @lru_cache(maxsize=None)
-def _compiled(source: str) -> regex.Pattern:
-    return regex.compile(source)
+def _compiled(source: str) -> Screened:
+    return Screened(source)

@@ -1,0 +1,53 @@
+"""Detector patterns (``Params.pattern``) are searched by ``regex`` only in texts their RE2 copy
+matches (``page.Screened``): the answer must be ``regex``'s own, on every text."""
+
+from __future__ import annotations
+
+import re2
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance.detectors.page import Screened
+from provenance.engine import prefilter_source
+from provenance.rulepack import load_rules
+
+
+def shipped_patterns() -> list[str]:
+    return sorted({source for rule in load_rules().detectors if rule.dimension == "residue"
+                   for key, value in rule.params.items() if key.endswith("_pattern")
+                   for source in ([value] if isinstance(value, str) else value)})
+
+
+SHIPPED = shipped_patterns()
+# Constructs the RE2 copy loosens or leaves out, and inline flags (no copy).
+OTHERS = [r"\bSELECT\b", r"^\w{2,3}\s*$", r"\d{1,2}[.)]\s", r"x(?=y)", r"(?>a+)b", r"\W\S\s\D", r"a(?i)B", r"$|^q"]
+PIECES = ["def f(x);", "}", " = ", "│", "Editor: Jane Roe", "57 The Long Road", "Sports (245)", "€3.49", "4.33",
+          "59.1%", "a - b", "1. ", "• ", "SELECT", "é", "東京", "٣", "²", "İ", "ß", "\u00a0", "\u0085", "\u2028", "\n",
+          "\r", "\t", " ", "\ud800", "😀", "(", ")", ":", ",", "x", "Y", "7", "\x1c", "\x1f"]
+TEXT = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=TEXT)
+def test_a_screened_search_finds_what_regex_finds(text):
+    for source in SHIPPED + OTHERS:
+        found, expected = Screened(source).search(text), regex.compile(source).search(text)
+        assert (found and found.span()) == (expected and expected.span()), (source, text)
+
+
+def test_the_copy_of_a_class_misses_no_character_but_where_the_screen_is_unsure():
+    """The copies of the classes the shipped patterns use (``engine.prefilter_source``) against
+    ``regex``'s, on every character: a character ``regex`` matches and the copy does not is one
+    ``UNSURE`` finds (the text then goes to ``regex``)."""
+    chars = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for escape in (r"\s", r"\S", r"\w", r"\W", r"\d", r"\D", r"\p{L}", r"\p{Ll}", r"\p{Sc}"):
+        read = re2.compile(f"(?:{prefilter_source(escape)}|{Screened.UNSURE})*")  # one character each
+        assert read.fullmatch("".join(regex.findall(escape, chars))), escape
+
+
+def test_the_shipped_patterns_are_screened_but_for_anchored_ones():
+    """A screen missing by mistake would leave every answer right and the detectors slow."""
+    assert SHIPPED
+    for source in SHIPPED:
+        assert (Screened(source)._copy is None) == (source.startswith("^") and "|" not in source), source
