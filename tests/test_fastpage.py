@@ -3,6 +3,7 @@ code, which stays the reference; both paths stay tested, and CI builds the accel
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import sysconfig
@@ -95,6 +96,8 @@ def test_the_accelerator_is_built_where_a_compiler_is():
         pytest.skip("no C compiler")
     if not (Path(sysconfig.get_paths()["include"]) / "Python.h").is_file():
         pytest.skip("no Python headers")
+    if os.environ.get("PROVENANCE_PURE_PYTHON"):
+        pytest.skip("PROVENANCE_PURE_PYTHON asks for the pure-Python path")
     assert _fastpage is not None, ("a C compiler is available, but provenance/_fastpage.c was not built: "
                                    "pip install -e . (or python hatch_build.py) builds it")
     assert page._accelerator() is not None, ("provenance/_fastpage.c changed since its module was built: "
