@@ -34,22 +34,29 @@ def _extractor() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+@lru_cache(maxsize=8192)
+def _parts(url_or_host: str) -> tuple[str, str, str]:
+    """Subdomain, domain and public suffix. Memoized: a run asks about the same profile domains and
+    sites again and again, and tldextract takes several microseconds an answer."""
+    parts = _extractor()(url_or_host)
+    return parts.subdomain, parts.domain, parts.suffix
+
+
 def registrable_domain(url_or_host: str) -> str | None:
     """``https://www.rt.com/news/1`` -> ``rt.com``; None when there is no registrable domain."""
-    parts = _extractor()(url_or_host.strip())
-    if not parts.domain or not parts.suffix:
+    _, domain, suffix = _parts(url_or_host.strip())
+    if not domain or not suffix:
         return None
-    return f"{parts.domain}.{parts.suffix}".lower()
+    return f"{domain}.{suffix}".lower()
 
 
 def host_of(url_or_host: str) -> str:
-    parts = _extractor()(url_or_host.strip())
-    return ".".join(p for p in (parts.subdomain, parts.domain, parts.suffix) if p).lower().removeprefix("www.")
+    return ".".join(p for p in _parts(url_or_host.strip()) if p).lower().removeprefix("www.")
 
 
 def domain_label(domain: str) -> str:
     """``everywhereist.com`` -> ``everywhereist``: the registrable domain without its public suffix."""
-    return _extractor()(domain).domain.lower()
+    return _parts(domain)[1].lower()
 
 
 def name_key(name: str) -> str:
