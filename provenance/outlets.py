@@ -77,6 +77,7 @@ class OutletIndex:
     by_host: dict[str, OutletProfile] = field(default_factory=dict)
     by_domain: dict[str, OutletProfile] = field(default_factory=dict)
     by_name: dict[str, OutletProfile] = field(default_factory=dict)
+    longest_key: int = 0  # of by_name
     by_id: dict[str, OutletProfile] = field(default_factory=dict)
     by_handle: dict[str, OutletProfile] = field(default_factory=dict)
     ratings: dict[str, list[DomainRating]] = field(default_factory=dict)
@@ -95,6 +96,12 @@ class OutletIndex:
         return self.by_domain.get(domain) if domain else None
 
     def for_name(self, name: str) -> OutletProfile | None:
+        """The profile ``name`` names. A long text (often a whole paragraph: a head line is tried as a
+        masthead) is first judged by its opening, whose key is a prefix of the whole text's key: when
+        that is already longer than every name's key, the text names no profile."""
+        opening = name[:2 * self.longest_key]
+        if len(opening) < len(name) and len(name_key(opening)) > self.longest_key:
+            return None
         return self.by_name.get(name_key(name))
 
     def for_handle(self, handle: str) -> OutletProfile | None:
@@ -274,6 +281,7 @@ def build_index(rules: RuleSet) -> OutletIndex:
     index = OutletIndex(by_id={p.id: p for p in rules.outlets})
     _hosts(rules.outlets, index)
     index.by_name = _unambiguous_names(rules.outlets)
+    index.longest_key = max(map(len, index.by_name), default=0)
     index.by_handle = _handles(rules.outlets)
     index.relay_names = _relay_names(index.by_name)
     index.names = _name_finder(index.relay_names)

@@ -250,3 +250,20 @@ def test_name_finder_finds_the_relay_names_the_alternation_finds(index, relay_pa
     cut = data.draw(st.integers(0, len(text)))
     for piece in (text, text[cut:], text[:cut]):
         assert _spans(index.names.finditer(piece)) == _spans(relay_pattern.finditer(piece))
+
+
+_KEY_TEXT = st.text(st.sampled_from("RT en-’“é.ß İ&ﬁΣς \u0301x"), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_KEY_TEXT, cut=st.integers(0, 60))
+def test_the_key_of_an_opening_is_never_longer_than_the_whole_key(text, cut):
+    assert len(name_key(text[:cut])) <= len(name_key(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_for_name_of_a_long_text_is_the_lookup_of_its_key(index, data):
+    name = data.draw(st.sampled_from(sorted(index.by_name)))
+    text = name + data.draw(st.text(st.sampled_from(" .,-|…"), max_size=3 * index.longest_key)) + data.draw(_KEY_TEXT)
+    assert index.for_name(text) is index.by_name.get(name_key(text))
