@@ -57,11 +57,11 @@ def context(doc: Document, rules: RuleSet, settings: Settings, templates: Templa
 def _check(doc: Document, rules: RuleSet, settings: Settings, templates: TemplateCounts | None = None) -> DocumentReport:
     ctx = context(doc, rules, settings, templates)
     res = residue.analyze(ctx)
-    _, residue_findings = _with_residue_points(doc, res.findings, res.lines)
+    residue_score, residue_findings = _with_residue_points(doc, res.findings, res.lines)
     prov = provenance.analyze(ctx)
     attr = attribution.analyze(ctx)
     findings = [*_reading_findings(ctx), *residue_findings, *prov.findings, *attr.findings]
-    scores = score(doc, findings, attr.quotes, res.lines, settings)
+    scores = score(findings, attr.quotes, residue_score, settings)
     return DocumentReport(
         id=doc.id, path=doc.path, sha256=doc.sha256, scores=scores,
         passed=scores.overall >= settings.threshold and not doc_blocked(findings),

@@ -122,11 +122,18 @@ def read_unit(unit: Unit, max_bytes: int) -> Iterator[Item]:
 @dataclass(slots=True)
 class Outcome:
     """One document's (or read error's) result: its JSONL line, whether it passed, and the report
-    itself when it is at hand (otherwise parsed back from the line on demand)."""
+    itself when it is at hand. Either is made from the other on demand: a run in this process without
+    a cache writes the (gated) report and never needs the line of the report as checked."""
 
-    line: str
+    rendered: str | None
     passed: bool
     report: DocumentReport | ReadError | None = None
+
+    @property
+    def line(self) -> str:
+        if self.rendered is None:
+            self.rendered = render_line(self.report)
+        return self.rendered
 
     def item(self) -> DocumentReport | ReadError:
         """The report, parsed from its line by pydantic's own JSON parser (three times faster than
@@ -143,7 +150,7 @@ class Outcome:
 def check_item(item: Item, rules: RuleSet, settings: Settings, templates=None) -> Outcome:
     report = item if isinstance(item, ReadError) else pipeline.check_document(item, rules, settings, templates)
     passed = isinstance(report, DocumentReport) and report.passed
-    return Outcome(render_line(report), passed, report)
+    return Outcome(None, passed, report)
 
 
 _WORKER: dict[str, tuple[Settings, RuleSet]] = {}

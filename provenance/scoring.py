@@ -106,8 +106,8 @@ def overall_score(provenance: float, attribution: float | None, residue: float, 
     return _clamp(sum(score * wt for score, wt in parts) / weight)
 
 
-def score(doc: Document, findings: list[Finding], quotes: list[Quote], residue_lines: set[int], settings: Settings) -> Scores:
-    residue, _ = residue_points(doc, residue_lines)
+def score(findings: list[Finding], quotes: list[Quote], residue: float, settings: Settings) -> Scores:
+    """The scores, given the residue score (``residue_points``, which also prices the residue findings)."""
     provenance = provenance_score(findings)
     attribution = attribution_score(quotes, findings)
     return Scores(provenance=provenance, attribution=attribution, residue=residue,

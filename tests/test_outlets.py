@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.cli import main
-from provenance.outlets import name_key, outlet_index, registrable_domain, search_profiles
+from provenance.outlets import NameFinder, name_key, outlet_index, registrable_domain, search_profiles
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOL = ROOT / "tools" / "import_outlets.py"
@@ -213,3 +213,57 @@ def test_outlets_console_prints_brackets_in_names_as_written(capsys, monkeypatch
         'kind = "newspaper"\nsource = "test"\n', encoding="utf-8")
     code, out = _outlets_cli(capsys, "odd-outlet", "--rules", str(tmp_path))
     assert code == 0 and "The [b]Odd[/b] Times" in out
+
+
+_NAME_CHARS = "Aab Bé-’(.)x\u0301_1"
+
+
+def _spans(matches) -> list[tuple[int, int]]:
+    return [m.span() for m in matches]
+
+
+@settings(max_examples=400, deadline=None)
+@given(names=st.lists(st.text(_NAME_CHARS, min_size=1, max_size=6), min_size=1, max_size=8, unique=True),
+       text=st.text(_NAME_CHARS + "\n", max_size=40), pos=st.integers(-2, 45), endpos=st.none() | st.integers(-2, 45))
+def test_name_finder_finds_what_its_pattern_finds(names, text, pos, endpos):
+    """Names sharing first words, opening or closing with non-word characters, inside and across the window."""
+    names = tuple(sorted(names, key=lambda n: (-len(n), n)))
+    finder = NameFinder.build(names)
+    pattern = regex.compile(finder.pattern)
+    expected = _spans(pattern.finditer(text, pos) if endpos is None else pattern.finditer(text, pos, endpos))
+    assert _spans(finder.finditer(text, pos, endpos)) == expected
+    found = finder.search(text, pos, endpos)
+    assert (found.span() if found else None) == (expected[0] if expected else None)
+
+
+@pytest.fixture(scope="module")
+def relay_pattern(index):
+    return regex.compile(index.names.pattern)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_name_finder_finds_the_relay_names_the_alternation_finds(index, relay_pattern, data):
+    names = data.draw(st.lists(st.sampled_from(index.relay_names), max_size=4))
+    glue = st.text(" ,.(\n’s-Ae", max_size=4)
+    text = "".join(name + data.draw(glue) for name in names)
+    cut = data.draw(st.integers(0, len(text)))
+    for piece in (text, text[cut:], text[:cut]):
+        assert _spans(index.names.finditer(piece)) == _spans(relay_pattern.finditer(piece))
+
+
+_KEY_TEXT = st.text(st.sampled_from("RT en-’“é.ß İ&ﬁΣς \u0301x"), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_KEY_TEXT, cut=st.integers(0, 60))
+def test_the_key_of_an_opening_is_never_longer_than_the_whole_key(text, cut):
+    assert len(name_key(text[:cut])) <= len(name_key(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_for_name_of_a_long_text_is_the_lookup_of_its_key(index, data):
+    name = data.draw(st.sampled_from(sorted(index.by_name)))
+    text = name + data.draw(st.text(st.sampled_from(" .,-|…"), max_size=3 * index.longest_key)) + data.draw(_KEY_TEXT)
+    assert index.for_name(text) is index.by_name.get(name_key(text))

@@ -4,7 +4,10 @@ carriage, relays, and a score that is the sum of its findings."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from provenance.analyzers.provenance import _title_split
 from provenance.scoring import provenance_score
 
 
@@ -166,3 +169,15 @@ def test_feedback_address_names_the_domain(check):
 ])
 def test_menus_handles_and_cited_addresses_name_no_outlet(check, text):
     assert check(text).outlet is None
+
+
+@pytest.fixture(scope="module")
+def title_split(rules):
+    return _title_split(rules.detectors_named("outlet")[0].params)
+
+
+@given(text=st.text(st.sampled_from("ab :|»·-—–~\t\u00a0\u2003é"), max_size=30))
+def test_title_separators_found_where_re2_allows_are_all_the_separators(title_split, text):
+    assert title_split.starts is not None
+    found = [m.span() for m in title_split.finditer(text)]
+    assert found == [m.span() for m in title_split.pattern.finditer(text)]

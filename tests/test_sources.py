@@ -5,8 +5,12 @@ from __future__ import annotations
 import gzip
 import json
 
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
+
 from provenance.report import ReadError
-from provenance.sources import read_documents
+from provenance.sources import read_documents, without_surrogates
 
 
 def test_crlf_and_bom_give_the_same_text_and_hash(tmp_path):
@@ -40,3 +44,9 @@ def test_order_is_stable_and_recursive(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
     assert [d.id for d in read_documents([tmp_path])] == ["a.txt", "b/1.md", "b/2.txt", "c.txt"]
+
+
+@given(st.text(st.sampled_from("a é\ud800\udfff\U0001f600\n"), max_size=12))
+def test_every_lone_surrogate_and_nothing_else_is_replaced(text):
+    expected = regex.sub(r"\p{Cs}", "\ufffd", text)
+    assert without_surrogates(text) == (expected, len(regex.findall(r"\p{Cs}", text)))

@@ -13,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import re2
 import regex
 
 from provenance.analyzers import Context, make_finding
 from provenance.document import Document, Line
+from provenance.engine import Untranslatable, prefilter_source
 from provenance.matcher import Hit
 from provenance.outlets import OutletIndex, compact_key, domain_label, name_key, outlet_index, registrable_domain
+from provenance.prescan import finditer_where, starts_pattern
 from provenance.report import Facts, Finding, Outlet, Reliability
 from provenance.rulemodels import Detector, OutletProfile
 
@@ -95,8 +98,7 @@ def _mentioned_domains(ctx: Context) -> dict[str, tuple[int, int]]:
 
 def _title_cues(ctx: Context, index: OutletIndex, params: dict, mentioned: dict[str, tuple[int, int]]) -> Iterator[Cue]:
     """Site names closing or opening a title line: a profile's name, or the label of a domain the text writes out."""
-    split = ctx.rules.memo("provenance-title-split",
-                           lambda rules: regex.compile(str(params.get("title_split", r"\s+\|\s+"))))
+    split = ctx.rules.memo("provenance-title-split", lambda rules: _title_split(params))
     labels = {}
     for domain in mentioned:
         labels.setdefault(domain_label(domain), domain)
@@ -143,7 +145,30 @@ def _domain_shaped(segment: str) -> bool:
     return token.isascii() and " " not in token and "." in token and registrable_domain(token) is not None
 
 
-def _segments(line: Line, split: regex.Pattern) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class TitleSplit:
+    """The title separators, and where RE2 says one can begin (None when RE2 cannot copy the pattern).
+
+    The opening lines are often whole paragraphs, where ``regex`` would try the pattern at every
+    offset; tried only where its RE2 copy matches, it finds the same separators in half the time."""
+
+    pattern: regex.Pattern
+    starts: re2._Regexp | None
+
+    def finditer(self, text: str) -> Iterator[regex.Match]:
+        return finditer_where(self.pattern, self.starts, text) if self.starts else self.pattern.finditer(text)
+
+
+def _title_split(params: dict) -> TitleSplit:
+    source = str(params.get("title_split", r"\s+\|\s+"))
+    try:
+        starts = starts_pattern(prefilter_source(source))
+    except (Untranslatable, re2.error):
+        starts = None
+    return TitleSplit(regex.compile(source), starts)
+
+
+def _segments(line: Line, split: TitleSplit) -> list[tuple[int, int]]:
     """Offsets of the non-empty parts of a title line between separators."""
     bounds, pos = [], 0
     for m in [*split.finditer(line.text), None]:
