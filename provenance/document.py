@@ -13,6 +13,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from provenance.prescan import known_to_re2
+
 META_FIELDS = ("url", "title", "published", "author", "outlet")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -84,6 +86,13 @@ class Document:
     def has_lone_surrogates(self) -> bool:
         """Lone surrogates (escaped in JSON) have no UTF-8: byte-level matchers such as RE2 cannot read them."""
         return not self.text.isascii() and _LONE_SURROGATE.search(self.text) is not None
+
+    @cached_property
+    def re2_readable(self) -> bool:
+        """Whether RE2 reads the text as ``regex`` does: it has UTF-8 (no lone surrogates) and RE2's
+        Unicode tables hold each of its characters. Where it does not, RE2 copies of patterns cannot
+        screen the text."""
+        return self.text.isascii() or (not self.has_lone_surrogates and known_to_re2(self.utf8))
 
     @cached_property
     def utf8_line_starts(self) -> list[int]:

@@ -37,18 +37,23 @@ from provenance.document import Document
 from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, signature_source
 from provenance.prescan import re2_options
 
-# What regex's Unicode \s matches (the White_Space property), and wide supersets of \w and \d.
-_SPACE = r"\t-\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+# What regex's Unicode \s matches (the White_Space property; not \x1c-\x1f, which ``re`` and
+# ``str.isspace`` count as space), and wide supersets of \w and \d.
+_SPACE = r"\t-\r \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 _WORD = r"\p{L}\p{N}\p{M}\p{Pc}\p{So}\x{200c}\x{200d}"
 _WORD_CORE = r"\p{L}\p{Nd}\p{M}\p{Pc}"  # certainly \w: its complement is a superset of \W
+# Each class escape: its copy outside a class, inside a class, and inside a negated class (None:
+# declined). A copy must accept at least what the escape accepts, so inside a negated class, whose
+# complement is taken, it must accept at most that: \w is its core there, not its wide superset.
 _CLASSES = {
-    "s": (f"[{_SPACE}]", _SPACE), "S": (f"[^{_SPACE}]", None),
-    "w": (f"[{_WORD}]", _WORD), "W": (f"[^{_WORD_CORE}]", None),
-    "d": (r"\p{Nd}", r"\p{Nd}"), "D": (r"\P{Nd}", r"\P{Nd}"),
+    "s": (f"[{_SPACE}]", _SPACE, _SPACE), "S": (f"[^{_SPACE}]", None, None),
+    "w": (f"[{_WORD}]", _WORD, _WORD_CORE), "W": (f"[^{_WORD_CORE}]", None, None),
+    "d": (r"\p{Nd}", r"\p{Nd}", r"\p{Nd}"), "D": (r"\P{Nd}", r"\P{Nd}", r"\P{Nd}"),
 }
 _PASS_ESCAPES = set("tnrfvae") | {"x", "p", "P"}
 _ASSERTIONS = ("(?=", "(?!", "(?<=", "(?<!")
 _DECLINED_GROUPS = ("(?|", "(?#", "(?R", "(?&", "(?(", "(?P>", "(?P=")
+INLINE_FLAGS = regex.compile(r"\(\?(?!P[<=>])[\^a-zA-Z]")  # in VERSION0 they reach the whole pattern
 _INLINE_CASELESS = regex.compile(r"\(\?[a-zA-Z]*i")
 _BOUNDED = regex.compile(r"\{(\d*)(?:,\d*)?\}(?<=\d\}|\d,\d*\})")  # {n}, {m,n}, {,n}: a counted repetition
 # Per RE2 object. The Set's DFA needs room for its states: at 32 or 64 MB it thrashes (10x slower on
@@ -91,7 +96,7 @@ class Untranslatable(ValueError):
 def prefilter_source(source: str) -> str:
     """The loosened RE2 copy of a ``regex`` pattern, or ``Untranslatable``."""
     out: list[str] = []
-    i, in_class, n = 0, False, len(source)
+    i, in_class, n = 0, "", len(source)  # in_class: the class being read opened with "[" or "[^"
     while i < n:
         ch = source[i]
         if ch == "\\":
@@ -101,10 +106,9 @@ def prefilter_source(source: str) -> str:
         if in_class:
             if ch == "[" or source.startswith(("&&", "--", "||", "~~"), i):
                 raise Untranslatable("nested class or set operation")
-            in_class = ch != "]"
+            in_class = "" if ch == "]" else in_class
         elif ch == "[":
-            i = _open_class(source, i, out)
-            in_class = True
+            i, in_class = _open_class(source, i, out)
             continue
         elif source.startswith(_ASSERTIONS, i):
             out.append("(?:)")  # an assertion only ever narrows a match: an empty group loosens
@@ -132,16 +136,15 @@ def prefilter_source(source: str) -> str:
     return "".join(out)
 
 
-def _open_class(source: str, i: int, out: list[str]) -> int:
-    out.append("[")
-    i += 1
-    if source.startswith("^", i):
-        out.append("^")
-        i += 1
+def _open_class(source: str, i: int, out: list[str]) -> tuple[int, str]:
+    """Copies the class opening at ``i``; the offset after it, and ``"["`` or ``"[^"`` (negated)."""
+    opening = "[^" if source.startswith("[^", i) else "["
+    out.append(opening)
+    i += len(opening)
     if source.startswith("]", i):
         out.append(r"\]")
         i += 1
-    return i
+    return i, opening
 
 
 def _skip_group(source: str, i: int) -> int:
@@ -169,7 +172,7 @@ def _skip_group(source: str, i: int) -> int:
     raise Untranslatable("unbalanced group")
 
 
-def _escape(source: str, i: int, in_class: bool) -> tuple[str, int]:
+def _escape(source: str, i: int, in_class: str) -> tuple[str, int]:
     if i + 1 >= len(source):
         raise Untranslatable("trailing backslash")
     letter = source[i + 1]
@@ -178,10 +181,10 @@ def _escape(source: str, i: int, in_class: bool) -> tuple[str, int]:
             raise Untranslatable(r"\b inside a class")
         return "(?:)", i + 2
     if letter in _CLASSES:
-        outside, inside = _CLASSES[letter]
-        if in_class and inside is None:
+        copy = _CLASSES[letter][("", "[", "[^").index(in_class)]
+        if copy is None:
             raise Untranslatable(f"\\{letter} inside a class")
-        return (inside if in_class else outside), i + 2
+        return copy, i + 2
     if letter in "uU":
         width = 4 if letter == "u" else 8
         digits = source[i + 2:i + 2 + width]
@@ -240,11 +243,10 @@ class AlternationFilter:
     alternation finds the same matches, with the same group names. Where that could fail the
     filter stands aside and gives the whole pattern: an alternative without a faithful RE2 copy,
     inline flags (in VERSION0 they reach every alternative), flags the copies do not share, a text
-    with lone surrogates, or a DFA that ran out of memory.
+    RE2 cannot read as ``regex`` does (``Document.re2_readable``), or a DFA that ran out of memory.
     """
 
     _SAFE_FLAGS = regex.MULTILINE | regex.VERSION0 | regex.VERSION1
-    _INLINE_FLAGS = regex.compile(r"\(\?(?!P[<=>])[\^a-zA-Z]")
 
     def __init__(self, alternatives: list[str], flags: int):
         self.alternatives, self.flags = alternatives, flags
@@ -260,7 +262,7 @@ class AlternationFilter:
         self._set = _compiled_set(copies)
 
     def _copy(self, alternative: str) -> str:
-        if self._INLINE_FLAGS.search(alternative):
+        if INLINE_FLAGS.search(alternative):
             raise Untranslatable("inline flags")
         pattern = f"(?m)(?:{prefilter_source(alternative)})"
         re2.compile(pattern, re2_options(_RE2_MAX_MEM))
@@ -268,7 +270,7 @@ class AlternationFilter:
 
     def pattern_for(self, doc: Document) -> regex.Pattern | None:
         """The alternation to search ``doc`` with; None when no alternative can match it."""
-        if self._set is None or doc.has_lone_surrogates:
+        if self._set is None or not doc.re2_readable:
             return self.whole
         found, slots = self._set
         matched = found.Match(doc.utf8) or ()
@@ -340,11 +342,11 @@ class PrefilterEngine(ReferenceEngine):
         """The signatures to confirm, each with the lines to confirm it on (None: all of them).
 
         A caseless signature is also confirmed on every line holding an ``unfolded`` character, where
-        RE2's answer does not count; a document with lone surrogates, or one RE2's DFA gave up on,
-        is checked in full.
+        RE2's answer does not count; a document RE2 cannot read as ``regex`` does
+        (``Document.re2_readable``), or one RE2's DFA gave up on, is checked in full.
         """
         fold_lines: set[int] = set()
-        if doc.has_lone_surrogates:
+        if not doc.re2_readable:
             return [(i, None) for i in range(len(self.signatures))]
         if not doc.text.isascii():
             if self.caseless:
@@ -388,7 +390,7 @@ class PrefilterEngine(ReferenceEngine):
         locator = self._locators.get(index)
         if locator is None:
             return None
-        if doc.has_lone_surrogates or (index in self.caseless and folds):
+        if not doc.re2_readable or (index in self.caseless and folds):
             return None
         return _copy_starts(locator, doc)
 

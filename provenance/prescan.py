@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 import re2
 
@@ -24,6 +25,22 @@ def re2_options(max_mem: int | None = None) -> re2.Options:
         options.max_mem = max_mem
     options.log_errors = False
     return options
+
+
+# A character in none of RE2's general categories: unassigned in its Unicode tables, as characters
+# newer than them are. ``regex`` and ``re``, whose tables are newer, may take one for a letter or a
+# digit, which an RE2 copy of a pattern would then not accept.
+UNKNOWN_TO_RE2 = r"[^\p{L}\p{M}\p{N}\p{P}\p{S}\p{Z}\p{C}]"
+
+
+def known_to_re2(data: bytes) -> bool:
+    """Whether RE2's Unicode tables hold every character of the UTF-8 ``data``."""
+    return data.isascii() or _unknown().search(data) is None
+
+
+@cache
+def _unknown() -> re2._Regexp:
+    return re2.compile(UNKNOWN_TO_RE2, re2_options())
 
 
 def starts_pattern(source: str) -> re2._Regexp:
@@ -52,12 +69,12 @@ def finditer_where(pattern: re.Pattern, starts: re2._Regexp | None, text: str) -
 def _offsets(starts: re2._Regexp | None, text: str) -> Iterator[int]:
     """Every offset (code points) where ``starts`` matches in ``text``, overlapping matches too:
     each search begins a byte after the last match's start. No pattern, or a text RE2 cannot read
-    (lone surrogates have no UTF-8), gives every offset."""
+    (lone surrogates have no UTF-8) or may read otherwise (``known_to_re2``), gives every offset."""
     try:
         data = text.encode("utf-8") if starts is not None else None
     except UnicodeEncodeError:
         data = None
-    if data is None:
+    if data is None or not known_to_re2(data):
         yield from range(len(text) + 1)
         return
     same_offsets = len(data) == len(text)  # ASCII: a byte is a character

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+import re2
 import regex
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -23,6 +24,7 @@ from provenance.engine import (
     unfolded_characters,
 )
 from provenance.matcher import compile_signature
+from provenance.prescan import UNKNOWN_TO_RE2
 from provenance.pipeline import check_document
 from provenance.renderers.jsonout import render_line
 from provenance.rulemodels import Signature
@@ -31,12 +33,14 @@ from provenance.sources import read_documents
 from conftest import CORPUS
 
 TRICKY = ["ß", "SS", "ss", "ẞ", "ﬁ", "fi", "FI", "İ", "i", "ı", "é", "É", "\u0301", "\u00a0", "\u2028", "\t",
-          "\n", "\n\n", " ", ".", ",", "-", "_", "’", "“", "Ⓐ", "²", "٣", "1", "22", "😀", "\u200d"]
+          "\n", "\n\n", " ", ".", ",", "-", "_", "’", "“", "Ⓐ", "²", "٣", "1", "22", "😀", "\u200d", "\x1c", "\x1f",
+          "\u088f"]  # U+088F: a letter to regex, unknown to RE2's older tables
 WORDS = ["Source", "source", "link", "Home", "Views", "said", "Back to top", "Straße", "STRASSE", "file",
          "ﬁle", "İstanbul", "istanbul", "café", "CAFÉ", "share", "2 hours ago", "Tags:", "©"]
 TEXT = st.lists(st.sampled_from(TRICKY + WORDS), max_size=30).map("".join)
 
 ATOMS = [r"\b", r"\B", r"\w+", r"\W", r"\s+", r"\S+", r"\d{1,2}", r"\D", ".", r"[^a]", r"[\w-]+", r"[A-Z]",
+         r"[^\s]", r"[^\w-]", r"[^\d]",
          "^", "$", r"(?=\p{Lu})", r"(?!x)", r"(?<=\s)", r"(?<!a)", "(?:link|Home)", "a++", r"(?>fi|f)", r"\p{L}",
          r"\u00e9", "ss", "SS", "fi", "ß", "İ", "i", "café", "Source", " ", r"\.", "-", "source link", "x?"]
 PATTERN = st.lists(st.sampled_from(ATOMS), min_size=1, max_size=4).map("".join)
@@ -125,6 +129,22 @@ def test_translation_only_loosens(source, expected):
     assert prefilter_source(source) == expected
 
 
+@pytest.fixture(scope="module")
+def every_character() -> str:
+    return "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+
+
+@pytest.mark.parametrize("source", [r"\s", r"\S", r"\w", r"\W", r"\d", r"\D", r"\p{L}", r"\p{Ll}", r"\p{Sc}", r"[^\s]",
+                                    r"[^\w]", r"[^\d]", r"[^\D]", r"[\w-]", r"[^\w-]", r"[^\p{L}\s]", r"[^a]", "."])
+def test_a_class_copy_misses_no_character_that_re2_knows(source, every_character):
+    """On every code point: a character a class matches and its RE2 copy does not is one RE2's
+    Unicode tables do not hold (``known_to_re2``): a text holding one is not screened by RE2.
+    (``regex``'s \\S takes \\x1c-\\x1f, which ``re`` counts as space; inside a negated class
+    a copy must narrow, not loosen.)"""
+    copy = re2.compile(f"(?:{prefilter_source(source)}|{UNKNOWN_TO_RE2})*")  # one character each
+    assert copy.fullmatch("".join(regex.findall(source, every_character))), source
+
+
 @pytest.mark.parametrize("source", [r"[[a-z]--[aeiou]]", r"(?:color){e<=1}", r"(a)\1", r"\Aa", r"[\W]", r"[\b]",
                                     r"(?|a|b)", "[a"])
 def test_untranslatable_patterns_are_declined(source):
@@ -159,6 +179,18 @@ def test_lone_surrogates_fall_back_to_the_reference():
     sig = compile_signature(signature(patterns=[r"a.b"]))
     same_hits([sig], "x a\ud800b y")
     assert regex.search("a.b", "a\ud800b")
+
+
+@pytest.mark.parametrize("pattern, text", [
+    (r"x\S+y", "x\x1fy"),  # regex's \S takes \x1c-\x1f
+    (r"x[^\w]y", "x©y"),  # © is in \w's wide copy: a negated class takes its core
+    (r"^\p{L}+$", "\u088f"),  # a letter newer than RE2's tables
+    (r"(?i)^\w+ link$", "\u088f link"),
+])
+def test_characters_re2_reads_otherwise_fall_back_to_the_reference(pattern, text):
+    sig = compile_signature(signature(patterns=[pattern], scope="line"))
+    assert ReferenceEngine([sig]).hits(Document(id="d", path="d", text=text))[0]
+    same_hits([sig], text)
 
 
 def test_a_set_that_gives_up_falls_back_to_every_signature(rules, monkeypatch):

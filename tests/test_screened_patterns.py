@@ -3,13 +3,11 @@ matches (``page.Screened``): the answer must be ``regex``'s own, on every text."
 
 from __future__ import annotations
 
-import re2
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.detectors.page import Screened
-from provenance.engine import prefilter_source
 from provenance.rulepack import load_rules
 
 
@@ -34,16 +32,6 @@ def test_a_screened_search_finds_what_regex_finds(text):
     for source in SHIPPED + OTHERS:
         found, expected = Screened(source).search(text), regex.compile(source).search(text)
         assert (found and found.span()) == (expected and expected.span()), (source, text)
-
-
-def test_the_copy_of_a_class_misses_no_character_but_where_the_screen_is_unsure():
-    """The copies of the classes the shipped patterns use (``engine.prefilter_source``) against
-    ``regex``'s, on every character: a character ``regex`` matches and the copy does not is one
-    ``UNSURE`` finds (the text then goes to ``regex``)."""
-    chars = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
-    for escape in (r"\s", r"\S", r"\w", r"\W", r"\d", r"\D", r"\p{L}", r"\p{Ll}", r"\p{Sc}"):
-        read = re2.compile(f"(?:{prefilter_source(escape)}|{Screened.UNSURE})*")  # one character each
-        assert read.fullmatch("".join(regex.findall(escape, chars))), escape
 
 
 def test_the_shipped_patterns_are_screened_but_for_anchored_ones():

@@ -22,8 +22,8 @@ import re2
 import regex
 
 from provenance.document import Document
-from provenance.engine import Untranslatable, prefilter_source
-from provenance.prescan import re2_options
+from provenance.engine import INLINE_FLAGS, Untranslatable, prefilter_source
+from provenance.prescan import UNKNOWN_TO_RE2, re2_options
 from provenance.rulemodels import Detector
 
 
@@ -422,14 +422,11 @@ class Screened:
     pattern) or for a text RE2 cannot read (lone surrogates have no UTF-8), ``regex`` searches alone.
     An RE2 Set holds the copy after a sentinel that matches every text: the Set is the cheapest RE2
     search to call, and the sentinel missing from its answer (a DFA out of memory) sends the text to
-    ``regex`` too. The copy may read two kinds of character otherwise than ``regex``: ``\\x1c``-``\\x1f``,
-    which it takes for ``\\s`` and ``regex`` does not (its ``\\S`` matches them), and characters newer
-    than RE2's Unicode tables, in no class there (``regex``'s tables are newer); a third pattern of
-    the Set finds those, and a text holding one goes to ``regex`` as well. A pattern that opens with ``^`` and has no alternative is tried at the
-    start of a text only, where ``regex`` answers faster than the screen: it has no copy."""
+    ``regex`` too. Characters newer than RE2's Unicode tables are in no class there (``regex``'s tables
+    are newer): a third pattern of the Set finds them, and a text holding one goes to ``regex`` as
+    well. A pattern that opens with ``^`` and has no alternative is tried at the start of a text only,
+    where ``regex`` answers faster than the screen: it has no copy."""
 
-    _INLINE_FLAGS = regex.compile(r"\(\?(?!P[<=>])[\^a-zA-Z]")
-    UNSURE = r"[\x{1c}-\x{1f}]|[^\p{L}\p{M}\p{N}\p{P}\p{S}\p{Z}\p{C}]"  # what the copy may read otherwise
     _NOTHING = [0]  # the Set's answer when only the sentinel matched
 
     def __init__(self, source: str):
@@ -438,13 +435,13 @@ class Screened:
 
     @classmethod
     def _screen(cls, source: str) -> re2.Set | None:
-        if cls._INLINE_FLAGS.search(source) or (source.startswith("^") and "|" not in source):
+        if INLINE_FLAGS.search(source) or (source.startswith("^") and "|" not in source):
             return None
         try:
             screen = re2.Set.SearchSet(re2_options())
             screen.Add(r"\A")
             screen.Add(f"(?m)(?:{prefilter_source(source)})")
-            screen.Add(cls.UNSURE)
+            screen.Add(UNKNOWN_TO_RE2)
             screen.Compile()
         except (Untranslatable, re2.error):
             return None
