@@ -22,7 +22,7 @@ import regex
 
 from provenance.analyzers import Context, make_finding
 from provenance.document import Document
-from provenance.outlets import outlet_index
+from provenance.outlets import NameFinder, outlet_index
 from provenance.prescan import finditer_where, starts_pattern
 from provenance.quotes import RawQuote, find_quotes
 from provenance.report import Finding, Quote, QuoteKind, Span
@@ -71,7 +71,7 @@ class _Kinds:
     vague: frozenset[str]
     organisation: regex.Pattern | None
     media: regex.Pattern | None
-    outlets: regex.Pattern | None
+    outlets: NameFinder | None
     not_person: regex.Pattern | None
     indefinite: frozenset[str]
 
