@@ -33,7 +33,7 @@ from functools import cache
 import re2
 import regex
 
-from provenance.document import Document
+from provenance.document import Document, Line
 from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, signature_source
 from provenance.prescan import re2_options
 
@@ -373,26 +373,25 @@ class PrefilterEngine(ReferenceEngine):
             return None
         starts, data = doc.utf8_line_starts, doc.utf8
         lines: set[int] = set()
-        pos = 0
-        while (m := locator.search(data, pos)) is not None:
-            number = bisect_right(starts, m.start())
+        pos, end = 0, len(data)
+        while (start := match_start(locator, data, pos, end)) >= 0:
+            number = bisect_right(starts, start)
             lines.add(number)
             if number >= len(starts):
                 break
             pos = starts[number]
         return lines | fold_lines if index in self.caseless else lines
 
-    def _next_start(self, index: int, doc: Document, folds: bool) -> NextStart | None:
-        """Where the signature's RE2 copy next matches, so ``regex`` is tried only there, in the
-        text or inside a line: a match inside a line is a match in the text, as for ``_lines_for``
-        (None: everywhere, as when RE2 cannot read the text or misses a full case fold: ``folds``
-        says whether the text holds one)."""
+    def _starts(self, index: int, doc: Document, folds: bool) -> CopyStarts | None:
+        """Where the signature's RE2 copy matches, so ``regex`` is tried only there (None: everywhere,
+        as when RE2 cannot read the text or misses a full case fold: ``folds`` says whether the
+        text holds one)."""
         locator = self._locators.get(index)
         if locator is None:
             return None
         if not doc.re2_readable or (index in self.caseless and folds):
             return None
-        return _copy_starts(locator, doc)
+        return CopyStarts(locator, doc)
 
     def candidates(self, doc: Document) -> list[CompiledSignature]:
         return [self.signatures[i] for i, _ in self._plan(doc)]
@@ -404,37 +403,79 @@ class PrefilterEngine(ReferenceEngine):
         for index, lines in self._plan(doc):
             sig = self.signatures[index]
             try:  # all or nothing, as the reference
-                hits.extend(list(find_hits(sig, doc, timeout, lines, self._next_start(index, doc, folds))))
+                hits.extend(list(find_hits(sig, doc, timeout, lines, self._starts(index, doc, folds))))
             except TimeoutError:
                 overruns.append(sig.rule.id)
         hits.sort(key=lambda h: (h.start, h.signature.id))
         return hits, overruns
 
 
-def _copy_starts(locator: re2._Regexp, doc: Document) -> NextStart:
-    """For a text offset, the first offset at or after it where ``locator`` matches (None: nowhere).
-    RE2 reads UTF-8: offsets are converted through the line starts, which both encodings share."""
-    text, data = doc.text, doc.utf8
-    if len(data) == len(text):  # ASCII: a byte is a character
+_UNANCHORED = re2._Anchor.UNANCHORED
 
-        def next_ascii(pos: int) -> int | None:
-            m = locator.search(data, pos) if pos <= len(data) else None
-            return None if m is None else m.start()
 
-        return next_ascii
-    lines, starts = doc.lines, doc.utf8_line_starts
+def match_start(locator: re2._Regexp, data: bytes, pos: int, endpos: int) -> int:
+    """Where the first match of ``locator`` in ``data[pos:endpos]`` begins, -1 for none; the bytes
+    around that range are its context (``^`` and ``$`` read them), as for ``search``.
 
-    def next_start(pos: int) -> int | None:
-        if pos > len(text):
+    The same as ``locator.search(data, pos, endpos).start()`` for ``0 <= pos <= endpos <= len(data)``,
+    through google-re2's private API: the public ``search`` builds a generator, a match object and
+    its group spans for every call, which costs more than the search itself on the engine's
+    thousands of short searches a document. ``tests/test_engine.py`` pins the two as equal, so a
+    google-re2 release that changes the private API fails the tests.
+    """
+    return locator._regexp.Match(_UNANCHORED, data, pos, endpos)[0][0]
+
+
+class CopyStarts:
+    """Where a signature's RE2 copy matches in one document, in code-point offsets: RE2 reads the
+    UTF-8 bytes, and offsets are converted through the line starts, which both encodings share. A
+    match inside a line is a match in the text (``(?m)`` anchors mean the same there), as for
+    ``PrefilterEngine._lines_for``."""
+
+    def __init__(self, locator: re2._Regexp, doc: Document):
+        self.locator, self.doc, self.data = locator, doc, doc.utf8
+        self.ascii = len(self.data) == len(doc.text)  # a byte is a character
+
+    def in_text(self, pos: int) -> int | None:
+        doc, data = self.doc, self.data
+        if pos > len(doc.text):
             return None
-        line = lines[doc.line_at(pos) - 1]
-        m = locator.search(data, starts[line.number - 1] + len(text[line.start:pos].encode("utf-8", "surrogatepass")))
-        if m is None:
+        if self.ascii:
+            start = match_start(self.locator, data, pos, len(data))
+            return None if start < 0 else start
+        starts = doc.utf8_line_starts
+        line = doc.lines[doc.line_at(pos) - 1]
+        start = match_start(self.locator, data, starts[line.number - 1] + _utf8_len(line.text[:pos - line.start]),
+                            len(data))
+        if start < 0:
             return None
-        k = bisect_right(starts, m.start()) - 1
-        return lines[k].start + len(data[starts[k]:m.start()].decode("utf-8", "surrogatepass"))
+        k = bisect_right(starts, start) - 1
+        return doc.lines[k].start + len(data[starts[k]:start].decode("utf-8", "surrogatepass"))
 
-    return next_start
+    def in_line(self, line: Line) -> NextStart:
+        """Searches the line's bytes alone: past its end the regex, which reads the line alone,
+        cannot match."""
+        locator, data, text = self.locator, self.data, line.text
+        base = self.doc.utf8_line_starts[line.number - 1]
+        if self.ascii or text.isascii():
+            end = base + len(text)
+
+            def next_ascii(pos: int) -> int | None:
+                start = match_start(locator, data, base + pos, end) if pos <= len(text) else -1
+                return None if start < 0 else start - base
+
+            return next_ascii
+        end = base + _utf8_len(text)
+
+        def next_start(pos: int) -> int | None:
+            start = match_start(locator, data, base + _utf8_len(text[:pos]), end) if pos <= len(text) else -1
+            return None if start < 0 else len(data[base:start].decode("utf-8", "surrogatepass"))
+
+        return next_start
+
+
+def _utf8_len(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 ENGINES = {"prefilter": PrefilterEngine, "reference": ReferenceEngine}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
+from typing import Protocol
 
 import regex
 
@@ -115,19 +115,30 @@ def pattern_problem(pattern: str, flags: int = regex.VERSION1 | regex.MULTILINE)
 NextStart = Callable[[int], "int | None"]
 
 
+class Starts(Protocol):
+    """Where a signature's match may start in one document (a prefilter's answer): for an offset,
+    the first offset at or after it where a match may start, or None where none can."""
+
+    def in_text(self, pos: int) -> int | None:
+        """In the whole text (document offsets)."""
+
+    def in_line(self, line: Line) -> NextStart:
+        """Inside ``line`` alone (offsets in ``line.text``)."""
+
+
 def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = None,
-              only_lines: set[int] | None = None, next_start: NextStart | None = None) -> Iterator[Hit]:
+              only_lines: set[int] | None = None, starts: Starts | None = None) -> Iterator[Hit]:
     """All hits of one signature in one document, in text order; a line-scoped signature looks only
     at ``only_lines`` when given (a prefilter's answer: the other lines cannot match), and either
-    scope only where ``next_start`` says a match may start.
+    scope only where ``starts`` says a match may start.
 
     ``timeout`` bounds the seconds this signature may spend on the whole document (over all its
     lines); past it the regex module raises ``TimeoutError``.
     """
     deadline = None if timeout is None else time.monotonic() + timeout
     if sig.rule.scope == "text" and sig.rule.region == "any":
-        matches = (sig.regex.finditer(doc.text, timeout=_remaining(deadline)) if next_start is None
-                   else _matches_from(sig.regex, doc.text, next_start, deadline))
+        matches = (sig.regex.finditer(doc.text, timeout=_remaining(deadline)) if starts is None
+                   else _matches_from(sig.regex, doc.text, starts.in_text, deadline))
         for m in matches:
             if m.end() > m.start():
                 yield Hit(sig.rule, m.start(), m.end(), doc.line_at(m.start()), doc.line_at(max(m.start(), m.end() - 1)))
@@ -136,18 +147,11 @@ def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = Non
     for line in sig.lines_to_scan(doc, only_lines):
         if not line.text.strip() or (limit and len(line.text) > limit):
             continue
-        matches = (sig.regex.finditer(line.text, timeout=_remaining(deadline)) if next_start is None
-                   else _matches_from(sig.regex, line.text, partial(_start_in_line, next_start, line), deadline))
+        matches = (sig.regex.finditer(line.text, timeout=_remaining(deadline)) if starts is None
+                   else _matches_from(sig.regex, line.text, starts.in_line(line), deadline))
         for m in matches:
             if m.end() > m.start():
                 yield Hit(sig.rule, line.start + m.start(), line.start + m.end(), line.number, line.number)
-
-
-def _start_in_line(next_start: NextStart, line: Line, pos: int) -> int | None:
-    """``next_start`` (document offsets) for an offset in ``line.text``: a possible start in that
-    line, or None past its end."""
-    start = next_start(line.start + pos)
-    return None if start is None or start > line.end else start - line.start
 
 
 def _matches_from(pattern: regex.Pattern, text: str, next_start: NextStart,

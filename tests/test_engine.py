@@ -19,6 +19,7 @@ from provenance.engine import (
     PrefilterEngine,
     ReferenceEngine,
     Untranslatable,
+    match_start,
     prefilter_source,
     unfolded,
     unfolded_characters,
@@ -236,6 +237,21 @@ def test_line_scope_signatures_are_tried_only_where_re2_matches_in_any_encoding(
         sig = compile_signature(signature(patterns=[pattern], scope="line"))
         same_hits([sig], "é😀 bxc\nabc é b😀c bc\n\n  bzzc ß b\nBé Xy bc bc")
         same_hits([sig], "plain bc text\nb-c and bxc\nbc\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=PATTERN, group=st.sampled_from(["{}", "({})", "(?P<g>{})x?"]), text=TEXT,
+       cut=st.tuples(st.integers(0, 80), st.integers(0, 80)))
+def test_match_start_is_where_the_public_search_begins(pattern, group, text, cut):
+    # match_start reaches into google-re2's private API: this pins it to the public one
+    try:
+        locator = re2.compile("(?m)" + group.format(prefilter_source(pattern)))
+    except (Untranslatable, re2.error):
+        assume(False)
+    data = text.encode("utf-8")
+    pos, endpos = sorted(min(c, len(data)) for c in cut)
+    found = locator.search(data, pos, endpos)
+    assert match_start(locator, data, pos, endpos) == (-1 if found is None else found.start())
 
 
 def same_alternation_matches(alternatives: list[str], text: str, flags: int) -> None:
