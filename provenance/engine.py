@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import cache
 
 import re2
@@ -55,6 +55,8 @@ _ASSERTIONS = ("(?=", "(?!", "(?<=", "(?<!")
 _DECLINED_GROUPS = ("(?|", "(?#", "(?R", "(?&", "(?(", "(?P>", "(?P=")
 INLINE_FLAGS = regex.compile(r"\(\?(?!P[<=>])[\^a-zA-Z]")  # in VERSION0 they reach the whole pattern
 _INLINE_CASELESS = regex.compile(r"\(\?[a-zA-Z]*i")
+_INLINE_VERBOSE = regex.compile(r"\(\?[a-zA-Z^]*x")
+_FUZZY = regex.compile(r"\{\s*[edis]")
 _BOUNDED = regex.compile(r"\{(\d*)(?:,\d*)?\}(?<=\d\}|\d,\d*\})")  # {n}, {m,n}, {,n}: a counted repetition
 # Per RE2 object. The Set's DFA needs room for its states: at 32 or 64 MB it thrashes (10x slower on
 # the shipped rules), at 128 MB it settles at about 60 MB; beyond the budget it may give up (_SENTINEL).
@@ -207,6 +209,43 @@ def is_caseless(sig: CompiledSignature) -> bool:
     return not sig.rule.case_sensitive or _INLINE_CASELESS.search(signature_source(sig.rule)) is not None
 
 
+# Escapes that never match a newline, in a class or out of one; out of one, single characters too.
+_LINE_ESCAPES = set("wdS") | {c for c in map(chr, range(0x20, 0x7f)) if not c.isalnum()}
+_CHAR_ESCAPES = set("bBAZtrfae")
+
+
+def may_cross_lines(source: str) -> bool:
+    """Whether a match of the ``regex`` pattern ``source`` may hold a newline. Only a pattern of
+    plain characters, non-negated classes and the escapes above surely cannot: anything else
+    (``.``, ``[^...]``, ``\\s``, ``\\W``, ``\\p{...}``, code point escapes, verbose mode, fuzzy
+    matching, control characters, which could end a range) answers True."""
+    if any(ord(ch) < 0x20 for ch in source) or _INLINE_VERBOSE.search(source) or _FUZZY.search(source):
+        return True
+    i, in_class = 0, False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            escaped = source[i + 1:i + 2]
+            if escaped not in _LINE_ESCAPES and (in_class or escaped not in _CHAR_ESCAPES):
+                return True
+            i += 2
+            continue
+        if in_class:
+            if ch == "[":
+                return True  # a nested class or set operation
+            in_class = ch != "]"
+        elif ch == "[":
+            if source.startswith("^", i + 1):
+                return True
+            in_class = True
+            i += 1 + source.startswith("]", i + 1)
+            continue
+        elif ch == ".":
+            return True
+        i += 1
+    return False
+
+
 def _prefilter_copy(sig: CompiledSignature) -> tuple[str, re2._Regexp] | None:
     """The RE2 pattern for one signature and its compiled copy, or None when it must always be
     confirmed. The copy is compiled once, on the line locator's budget: that compile is both the
@@ -337,20 +376,27 @@ class PrefilterEngine(ReferenceEngine):
         self._sets = [_compiled_set(patterns[i:i + _SET_SIZE]) for i in range(0, len(patterns), _SET_SIZE)]
         self.always = frozenset(always)
         self.caseless = frozenset(caseless)
+        # Caseless signatures whose matches never hold a newline: on the lines without an unfolded
+        # character their RE2 copy still tells where a match may start.
+        self._line_bound = frozenset(i for i in caseless if self.signatures[i].by_line
+                                     or not may_cross_lines(signature_source(self.signatures[i].rule)))
 
-    def _plan(self, doc: Document) -> list[tuple[int, set[int] | None]]:
+    def _fold_lines(self, doc: Document) -> set[int]:
+        """The lines holding an ``unfolded`` character, where a caseless signature's RE2 copy does
+        not count."""
+        if not self.caseless or doc.text.isascii():
+            return set()
+        return {doc.line_at(m.start()) for m in unfolded_characters().finditer(doc.text)}
+
+    def _plan(self, doc: Document, fold_lines: set[int]) -> list[tuple[int, set[int] | None]]:
         """The signatures to confirm, each with the lines to confirm it on (None: all of them).
 
         A caseless signature is also confirmed on every line holding an ``unfolded`` character, where
         RE2's answer does not count; a document RE2 cannot read as ``regex`` does
         (``Document.re2_readable``), or one RE2's DFA gave up on, is checked in full.
         """
-        fold_lines: set[int] = set()
         if not doc.re2_readable:
             return [(i, None) for i in range(len(self.signatures))]
-        if not doc.text.isascii():
-            if self.caseless:
-                fold_lines = {doc.line_at(m.start()) for m in unfolded_characters().finditer(doc.text)}
         chosen = set(self.always)
         for found, slots in self._sets:
             matched = found.Match(doc.utf8) or ()
@@ -382,28 +428,29 @@ class PrefilterEngine(ReferenceEngine):
             pos = starts[number]
         return lines | fold_lines if index in self.caseless else lines
 
-    def _starts(self, index: int, doc: Document, folds: bool) -> CopyStarts | None:
+    def _starts(self, index: int, doc: Document, fold_lines: set[int]) -> CopyStarts | None:
         """Where the signature's RE2 copy matches, so ``regex`` is tried only there (None: everywhere,
-        as when RE2 cannot read the text or misses a full case fold: ``folds`` says whether the
-        text holds one)."""
+        as when RE2 cannot read the text, or misses a full case fold in a match that may run over
+        the ``fold_lines``)."""
         locator = self._locators.get(index)
-        if locator is None:
+        if locator is None or not doc.re2_readable:
             return None
-        if not doc.re2_readable or (index in self.caseless and folds):
+        folds = fold_lines if index in self.caseless else set()
+        if folds and index not in self._line_bound:
             return None
-        return CopyStarts(locator, doc)
+        return CopyStarts(locator, doc, folds)
 
     def candidates(self, doc: Document) -> list[CompiledSignature]:
-        return [self.signatures[i] for i, _ in self._plan(doc)]
+        return [self.signatures[i] for i, _ in self._plan(doc, self._fold_lines(doc))]
 
     def hits(self, doc: Document, timeout: float | None = None) -> tuple[list[Hit], list[str]]:
         hits: list[Hit] = []
         overruns: list[str] = []
-        folds = not doc.text.isascii() and unfolded_characters().search(doc.text) is not None  # once, not per signature
-        for index, lines in self._plan(doc):
+        fold_lines = self._fold_lines(doc)
+        for index, lines in self._plan(doc, fold_lines):
             sig = self.signatures[index]
             try:  # all or nothing, as the reference
-                hits.extend(list(find_hits(sig, doc, timeout, lines, self._starts(index, doc, folds))))
+                hits.extend(list(find_hits(sig, doc, timeout, lines, self._starts(index, doc, fold_lines))))
             except TimeoutError:
                 overruns.append(sig.rule.id)
         hits.sort(key=lambda h: (h.start, h.signature.id))
@@ -430,16 +477,27 @@ class CopyStarts:
     """Where a signature's RE2 copy matches in one document, in code-point offsets: RE2 reads the
     UTF-8 bytes, and offsets are converted through the line starts, which both encodings share. A
     match inside a line is a match in the text (``(?m)`` anchors mean the same there), as for
-    ``PrefilterEngine._lines_for``."""
+    ``PrefilterEngine._lines_for``. On the ``fold_lines`` every offset may start a match: RE2
+    misses the full case folds there, and the signature's matches never leave a line."""
 
-    def __init__(self, locator: re2._Regexp, doc: Document):
-        self.locator, self.doc, self.data = locator, doc, doc.utf8
+    def __init__(self, locator: re2._Regexp, doc: Document, fold_lines: set[int]):
+        self.locator, self.doc, self.data, self.fold_lines = locator, doc, doc.utf8, fold_lines
         self.ascii = len(self.data) == len(doc.text)  # a byte is a character
+        folded = [doc.lines[n - 1] for n in sorted(fold_lines)]
+        self._fold_starts, self._fold_ends = [line.start for line in folded], [line.end for line in folded]
 
     def in_text(self, pos: int) -> int | None:
-        doc, data = self.doc, self.data
-        if pos > len(doc.text):
+        if pos > len(self.doc.text):
             return None
+        start = self._copy_start(pos)
+        k = bisect_left(self._fold_ends, pos)  # the first line holding a fold that ends at or after pos
+        if k == len(self._fold_ends):
+            return start
+        fold = max(pos, self._fold_starts[k])
+        return fold if start is None or fold < start else start
+
+    def _copy_start(self, pos: int) -> int | None:
+        doc, data = self.doc, self.data
         if self.ascii:
             start = match_start(self.locator, data, pos, len(data))
             return None if start < 0 else start
@@ -452,9 +510,11 @@ class CopyStarts:
         k = bisect_right(starts, start) - 1
         return doc.lines[k].start + len(data[starts[k]:start].decode("utf-8", "surrogatepass"))
 
-    def in_line(self, line: Line) -> NextStart:
+    def in_line(self, line: Line) -> NextStart | None:
         """Searches the line's bytes alone: past its end the regex, which reads the line alone,
-        cannot match."""
+        cannot match. None on a line holding a fold."""
+        if line.number in self.fold_lines:
+            return None
         locator, data, text = self.locator, self.data, line.text
         base = self.doc.utf8_line_starts[line.number - 1]
         if self.ascii or text.isascii():

@@ -53,6 +53,11 @@ class CompiledSignature:
     rule: Signature
     regex: regex.Pattern
 
+    @property
+    def by_line(self) -> bool:
+        """Whether its matches are looked for line by line: a line scope, or a region of lines."""
+        return self.rule.scope == "line" or self.rule.region != "any"
+
     def lines_to_scan(self, doc: Document, only: set[int] | None = None) -> list[Line]:
         """The lines this signature looks at: its region, narrowed to the line numbers ``only``."""
         lines = doc.lines
@@ -122,8 +127,8 @@ class Starts(Protocol):
     def in_text(self, pos: int) -> int | None:
         """In the whole text (document offsets)."""
 
-    def in_line(self, line: Line) -> NextStart:
-        """Inside ``line`` alone (offsets in ``line.text``)."""
+    def in_line(self, line: Line) -> NextStart | None:
+        """Inside ``line`` alone (offsets in ``line.text``); None where any offset may."""
 
 
 def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = None,
@@ -136,7 +141,7 @@ def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = Non
     lines); past it the regex module raises ``TimeoutError``.
     """
     deadline = None if timeout is None else time.monotonic() + timeout
-    if sig.rule.scope == "text" and sig.rule.region == "any":
+    if not sig.by_line:
         matches = (sig.regex.finditer(doc.text, timeout=_remaining(deadline)) if starts is None
                    else _matches_from(sig.regex, doc.text, starts.in_text, deadline))
         for m in matches:
@@ -147,8 +152,9 @@ def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = Non
     for line in sig.lines_to_scan(doc, only_lines):
         if not line.text.strip() or (limit and len(line.text) > limit):
             continue
-        matches = (sig.regex.finditer(line.text, timeout=_remaining(deadline)) if starts is None
-                   else _matches_from(sig.regex, line.text, starts.in_line(line), deadline))
+        next_start = None if starts is None else starts.in_line(line)
+        matches = (sig.regex.finditer(line.text, timeout=_remaining(deadline)) if next_start is None
+                   else _matches_from(sig.regex, line.text, next_start, deadline))
         for m in matches:
             if m.end() > m.start():
                 yield Hit(sig.rule, line.start + m.start(), line.start + m.end(), line.number, line.number)

@@ -20,6 +20,7 @@ from provenance.engine import (
     ReferenceEngine,
     Untranslatable,
     match_start,
+    may_cross_lines,
     prefilter_source,
     unfolded,
     unfolded_characters,
@@ -252,6 +253,25 @@ def test_match_start_is_where_the_public_search_begins(pattern, group, text, cut
     pos, endpos = sorted(min(c, len(data)) for c in cut)
     found = locator.search(data, pos, endpos)
     assert match_start(locator, data, pos, endpos) == (-1 if found is None else found.start())
+
+
+@pytest.mark.parametrize(("source", "crosses"), [
+    (r"(?<![\w@.-])(?:https?://)?(?P<domain>(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})(?![\w-])", False),
+    (r"[]a]\t\S+\d", False), (r"[\w--\d]", False),
+    ("a.b", True), (r"a\sb", True), (r"\W", True), (r"\D", True), ("[^a]", True), (r"[]\n]", True),
+    (r"[\t-\r]", True), (r"\x0a", True), (r"\p{L}", True), (r"\N{LINE FEED}", True), ("a\nb", True),
+    ("(?x)a b", True), ("(?:ab){e<=1}", True), (r"(a)\1", True), ("[[:alpha:]]", True),
+])
+def test_may_cross_lines(source, crosses):
+    assert may_cross_lines(source) is crosses
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=PATTERN, text=TEXT)
+def test_a_pattern_said_to_stay_in_a_line_never_matches_a_newline(pattern, text):
+    assume(not may_cross_lines(pattern))
+    compiled = regex.compile(pattern, regex.VERSION1 | regex.MULTILINE | regex.IGNORECASE | regex.FULLCASE)
+    assert all("\n" not in m.group() for start in range(len(text) + 1) if (m := compiled.match(text, start)))
 
 
 def same_alternation_matches(alternatives: list[str], text: str, flags: int) -> None:
