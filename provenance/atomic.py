@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,8 +42,14 @@ def write_atomic(path: Path, text: str) -> None:
 @contextmanager
 def open_atomic(path: Path, binary: bool = False) -> Iterator[IO]:
     """A handle (bytes with ``binary``) whose content replaces ``path`` only when the block ends
-    without an error; the partial file is dropped otherwise, and the old one kept."""
+    without an error; the partial file is dropped otherwise, and the old one kept. A target that
+    exists and is no regular file (``/dev/null``, a named pipe) is written in place: a rename would
+    put a file where the device or pipe was."""
     path = Path(path)
+    if _special(path):
+        with _opened(path, binary) as handle:
+            yield handle
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -61,3 +68,21 @@ def open_atomic(path: Path, binary: bool = False) -> Iterator[IO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _special(path: Path) -> bool:
+    """Whether ``path`` exists and is neither a regular file nor a folder (a folder in the way stays an error)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+@contextmanager
+def _opened(path: Path, binary: bool) -> Iterator[IO]:
+    try:
+        with (open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="\n")) as handle:
+            yield handle
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None

@@ -64,6 +64,22 @@ def test_a_folder_in_the_way_is_an_output_error(tmp_path):
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_or_device_is_written_in_place_not_replaced(tmp_path):
+    """``--output /dev/null`` must leave the device a device: a rename would put a file in its place."""
+    pipe = tmp_path / "reports.fifo"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        write_atomic(pipe, "{}\n")
+        assert os.read(reader, 100) == b"{}\n"
+    finally:
+        os.close(reader)
+    assert not pipe.is_file() and pipe.exists() and leftovers(tmp_path) == []
+    write_atomic(Path(os.devnull), "{}\n")
+    assert Path(os.devnull).is_char_device()
+
+
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "console"])
 def test_every_format_named_by_output_is_renamed_into_place(corpus, tmp_path, monkeypatch, fmt):
     renamed = []
