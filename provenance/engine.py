@@ -54,6 +54,9 @@ _PASS_ESCAPES = set("tnrfvae") | {"x", "p", "P"}
 _ASSERTIONS = ("(?=", "(?!", "(?<=", "(?<!")
 _DECLINED_GROUPS = ("(?|", "(?#", "(?R", "(?&", "(?(", "(?P>", "(?P=")
 INLINE_FLAGS = regex.compile(r"\(\?(?!P[<=>])[\^a-zA-Z]")  # in VERSION0 they reach the whole pattern
+# Inline flags that turn multi-line mode off: ^ and $ in the copy would then read the whole text,
+# where a line-scoped signature's read one line.
+_MULTILINE_OFF = regex.compile(r"\(\?[a-zA-Z]*-[a-zA-Z]*m|\(\?\^")
 _INLINE_CASELESS = regex.compile(r"\(\?[a-zA-Z]*i")
 _INLINE_VERBOSE = regex.compile(r"\(\?[a-zA-Z^]*x")
 _FUZZY = regex.compile(r"\{\s*[edis]")
@@ -97,6 +100,8 @@ class Untranslatable(ValueError):
 
 def prefilter_source(source: str) -> str:
     """The loosened RE2 copy of a ``regex`` pattern, or ``Untranslatable``."""
+    if _MULTILINE_OFF.search(source):
+        raise Untranslatable("multi-line mode turned off")
     out: list[str] = []
     i, in_class, n = 0, "", len(source)  # in_class: the class being read opened with "[" or "[^"
     while i < n:

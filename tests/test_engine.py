@@ -195,6 +195,13 @@ def test_characters_re2_reads_otherwise_fall_back_to_the_reference(pattern, text
     same_hits([sig], text)
 
 
+def test_a_line_scoped_pattern_turning_multiline_mode_off_is_confirmed_on_every_line():
+    """``^`` in ``(?-m:^foo)`` starts the text, but a line-scoped signature reads each line alone."""
+    sig = compile_signature(signature(patterns=[r"(?-m:^foo)"], scope="line"))
+    same_hits([sig], "x\nfoo")
+    assert ReferenceEngine([sig]).hits(Document(id="d", path="d", text="x\nfoo"))[0]
+
+
 def test_a_set_that_gives_up_falls_back_to_every_signature(rules, monkeypatch):
     engine = PrefilterEngine(rules.signatures)
     doc = Document(id="d", path="d", text="Home\nShare this article\nReportedly, critics say so.")
