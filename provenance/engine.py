@@ -35,7 +35,7 @@ import regex
 
 from provenance.document import Document, Line
 from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, signature_source
-from provenance.prescan import re2_options
+from provenance.prescan import match_start, re2_options
 
 # What regex's Unicode \s matches (the White_Space property; not \x1c-\x1f, which ``re`` and
 # ``str.isspace`` count as space), and wide supersets of \w and \d.
@@ -460,22 +460,6 @@ class PrefilterEngine(ReferenceEngine):
                 overruns.append(sig.rule.id)
         hits.sort(key=lambda h: (h.start, h.signature.id))
         return hits, overruns
-
-
-_UNANCHORED = re2._Anchor.UNANCHORED
-
-
-def match_start(locator: re2._Regexp, data: bytes, pos: int, endpos: int) -> int:
-    """Where the first match of ``locator`` in ``data[pos:endpos]`` begins, -1 for none; the bytes
-    around that range are its context (``^`` and ``$`` read them), as for ``search``.
-
-    The same as ``locator.search(data, pos, endpos).start()`` for ``0 <= pos <= endpos <= len(data)``,
-    through google-re2's private API: the public ``search`` builds a generator, a match object and
-    its group spans for every call, which costs more than the search itself on the engine's
-    thousands of short searches a document. ``tests/test_engine.py`` pins the two as equal, so a
-    google-re2 release that changes the private API fails the tests.
-    """
-    return locator._regexp.Match(_UNANCHORED, data, pos, endpos)[0][0]
 
 
 class CopyStarts:

@@ -43,6 +43,23 @@ def _unknown() -> re2._Regexp:
     return re2.compile(UNKNOWN_TO_RE2, re2_options())
 
 
+_UNANCHORED = re2._Anchor.UNANCHORED
+
+
+def match_start(locator: re2._Regexp, data: bytes, pos: int, endpos: int) -> int:
+    """Where the first match of ``locator`` in ``data[pos:endpos]`` begins, -1 for none; the bytes
+    around that range are its context (``^`` and ``$`` read them), as for ``search``.
+
+    The same as ``locator.search(data, pos, endpos).start()`` for ``0 <= pos <= endpos <= len(data)``,
+    through google-re2's private API: the public ``search`` builds a generator, a match object and
+    its group spans for every call, which costs more than the search itself on the thousands of
+    short searches a document (the engine's line locators, ``finditer_where``).
+    ``tests/test_engine.py`` pins the two as equal, so a google-re2 release that changes the
+    private API fails the tests.
+    """
+    return locator._regexp.Match(_UNANCHORED, data, pos, endpos)[0][0]
+
+
 def starts_pattern(source: str) -> re2._Regexp:
     """An RE2 pattern for ``finditer_where``: it must match wherever a match of the stdlib pattern
     begins (it may match elsewhere too)."""
@@ -79,9 +96,9 @@ def _offsets(starts: re2._Regexp | None, text: str) -> Iterator[int]:
         return
     same_offsets = len(data) == len(text)  # ASCII: a byte is a character
     pos = byte = char = 0
-    while (m := starts.search(data, pos)) is not None:
-        pos = m.start() + 1
+    while pos <= len(data) and (start := match_start(starts, data, pos, len(data))) >= 0:
+        pos = start + 1
         if not same_offsets:
-            char += len(data[byte:m.start()].decode("utf-8"))
-            byte = m.start()
-        yield m.start() if same_offsets else char
+            char += len(data[byte:start].decode("utf-8"))
+            byte = start
+        yield start if same_offsets else char

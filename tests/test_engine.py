@@ -19,15 +19,14 @@ from provenance.engine import (
     PrefilterEngine,
     ReferenceEngine,
     Untranslatable,
-    match_start,
     may_cross_lines,
     prefilter_source,
     unfolded,
     unfolded_characters,
 )
 from provenance.matcher import compile_signature
-from provenance.prescan import UNKNOWN_TO_RE2
 from provenance.pipeline import check_document
+from provenance.prescan import UNKNOWN_TO_RE2, match_start
 from provenance.renderers.jsonout import render_line
 from provenance.rulemodels import Signature
 from provenance.sources import read_documents
