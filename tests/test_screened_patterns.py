@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.detectors.page import Screened
+from provenance.prescan import known_to_re2
 from provenance.rulepack import load_rules
 
 
@@ -39,3 +40,21 @@ def test_the_shipped_patterns_are_screened_but_for_anchored_ones():
     assert SHIPPED
     for source in SHIPPED:
         assert (Screened(source)._copy is None) == (source.startswith("^") and "|" not in source), source
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=TEXT)
+def test_no_match_begins_before_the_copys_first(text):
+    """``regex`` searches from where the copy's leftmost match begins: that must never skip a match."""
+    for source in SHIPPED + OTHERS:
+        screened, expected = Screened(source), regex.compile(source).search(text)
+        if screened._locator is None or expected is None or "\ud800" in text or not known_to_re2(text.encode()):
+            continue  # the copy is not searched in a text without UTF-8 or with characters RE2 does not know
+        assert screened._first_start(text, text.encode("utf-8")) <= expected.start(), (source, text)
+
+
+def test_a_late_match_is_found_from_the_copys_first_match():
+    screened = Screened(r"\S\s*[:;,]\s*\S|\p{L}.*\d")
+    text = "é" * 40 + " Editor: Jane Roe"
+    assert screened._first_start(text, text.encode("utf-8")) == text.index("r:")
+    assert screened.search(text).span() == regex.search(r"\S\s*[:;,]\s*\S|\p{L}.*\d", text).span()

@@ -23,7 +23,7 @@ import regex
 
 from provenance.document import Document
 from provenance.engine import INLINE_FLAGS, Untranslatable, prefilter_source
-from provenance.prescan import UNKNOWN_TO_RE2, re2_options
+from provenance.prescan import UNKNOWN_TO_RE2, match_start, re2_options, starts_pattern
 from provenance.rulemodels import Detector
 
 
@@ -425,36 +425,55 @@ class Screened:
     ``regex`` too. Characters newer than RE2's Unicode tables are in no class there (``regex``'s tables
     are newer): a third pattern of the Set finds them, and a text holding one goes to ``regex`` as
     well. A pattern that opens with ``^`` and has no alternative is tried at the start of a text only,
-    where ``regex`` answers faster than the screen: it has no copy."""
+    where ``regex`` answers faster than the screen: it has no copy.
+
+    Where the copy matches (and only it: no character unknown to RE2), ``regex`` searches from where
+    the copy's leftmost match begins (``_locator``, one more linear RE2 search): every match of the
+    pattern is one of the copy's, so none begins earlier, and ``regex``, started there with the whole
+    text as its context, finds the same match without trying the positions before it, where
+    ``\\p{L}.*\\d`` would run to the end of the text and back from each letter."""
 
     _NOTHING = [0]  # the Set's answer when only the sentinel matched
+    _COPY_ONLY = [0, 1]  # the copy matched, and the text holds no character unknown to RE2
 
     def __init__(self, source: str):
         self.pattern = regex.compile(source)
-        self._copy = self._screen(source)
+        self._copy, self._locator = self._screen(source)
 
     @classmethod
-    def _screen(cls, source: str) -> re2.Set | None:
+    def _screen(cls, source: str) -> tuple[re2.Set | None, re2._Regexp | None]:
         if INLINE_FLAGS.search(source) or (source.startswith("^") and "|" not in source):
-            return None
+            return None, None
         try:
+            copy = f"(?m)(?:{prefilter_source(source)})"
             screen = re2.Set.SearchSet(re2_options())
             screen.Add(r"\A")
-            screen.Add(f"(?m)(?:{prefilter_source(source)})")
+            screen.Add(copy)
             screen.Add(UNKNOWN_TO_RE2)
             screen.Compile()
+            return screen, starts_pattern(copy)
         except (Untranslatable, re2.error):
-            return None
-        return screen
+            return None, None
 
     def search(self, text: str) -> regex.Match | None:
-        if self._copy is not None:
-            try:
-                if self._copy.Match(text.encode("utf-8")) == self._NOTHING:
-                    return None
-            except UnicodeEncodeError:
-                pass
-        return self.pattern.search(text)
+        if self._copy is None:
+            return self.pattern.search(text)
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            return self.pattern.search(text)
+        answer = self._copy.Match(data)
+        if answer == self._NOTHING:
+            return None
+        return self.pattern.search(text, self._first_start(text, data) if answer == self._COPY_ONLY else 0)
+
+    def _first_start(self, text: str, data: bytes) -> int:
+        """Where in ``text`` (``data`` its UTF-8) the copy's leftmost match begins; 0 if it has none.
+        A byte offset inside a character (never seen) counts from that character's start."""
+        start = match_start(self._locator, data, 0, len(data))
+        if start <= 0:
+            return 0
+        return start if len(data) == len(text) else len(data[:start].decode("utf-8", "ignore"))
 
 
 @lru_cache(maxsize=None)
