@@ -82,8 +82,9 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     p = {k: params.float(k) for k in ("prose_min_chars", "prose_min_stop_share", "sentence_words", "sentence_stop_share")}
     titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
     titles |= shown_again(lines[:span[0]], lines)
+    excluded = decided | titles
     for where, side in (("after", lines[span[1] + 1:]), ("before", lines[:span[0]][::-1])):
         found = [x for x in past_barrier(side, decided, barrier, share)
-                 if x.number not in decided | titles and not prose(x, p, where == "before")]
+                 if x.number not in excluded and not prose(x, p, where == "before")]
         for first, last in runs(sorted(x.number for x in found)):
             yield Decision(first, last, f"{where} the residue that closes the article, among {share:.0%}+ residue")
