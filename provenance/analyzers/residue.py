@@ -9,12 +9,12 @@ and no structural detector's finding covers them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from provenance.analyzers import Context, excerpt_of, make_finding
 from provenance.detectors import AFTER_ALL, AFTER_EVIDENCE, DETECTORS, KEEPERS
-from provenance.detectors.page import Page, Params, build_page, runs
+from provenance.detectors.page import Decision, Page, Params, build_page, runs
 from provenance.document import Document
 from provenance.report import Finding
 from provenance.rulemodels import Detector
@@ -64,10 +64,18 @@ def _detector_findings(page: Page, rules: list[Detector]) -> Iterator[Finding]:
     """Each detector's decisions as findings, without the lines a keeper protected."""
     for rule in rules:
         for decision in DETECTORS[rule.detector](page, Params(rule)):
-            for first, last in runs(n for n in range(decision.first, decision.last + 1) if n not in page.kept):
+            for first, last in _unkept_runs(decision, page.kept):
                 start, end = page.doc.line_span(first, last)
                 yield make_finding(rule, page.doc, start, end, message=f"{rule.message} ({decision.reason})",
                                    whole_lines=True)
+
+
+def _unkept_runs(decision: Decision, kept: set[int]) -> Iterable[tuple[int, int]]:
+    """The runs of the decision's lines that no keeper protected: its whole span, without a run
+    search, when it holds no kept line (most pages have none)."""
+    if kept.isdisjoint(range(decision.first, decision.last + 1)):
+        return ((decision.first, decision.last),)
+    return runs(n for n in range(decision.first, decision.last + 1) if n not in kept)
 
 
 def _covered(findings: list[Finding]) -> set[int]:
