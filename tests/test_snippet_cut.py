@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.detectors import snippets
-from provenance.detectors.page import line_info, line_key
+from provenance.detectors.page import build_page, line_info, line_key
+from provenance.document import Document
 
 PIECES = ["The", "council", "met", " ", "  ", "\u00a0", ".", "..", "...", "…", "....", '"', "'", "”", "’", "»", ")", "]",
           "(", "x", "é", "\t"]
@@ -26,3 +27,43 @@ def plain_cut_prefix(text: str, min_chars: int) -> str | None:
 def test_cut_prefixes_equal_the_search_alone(parts, min_chars):
     line = line_info(1, "".join(parts), frozenset())
     assert snippets._cut_prefix(line, min_chars) == plain_cut_prefix(line.text, min_chars)
+
+
+def scanned_wholes(page, min_chars: int) -> list[tuple[int, str]]:
+    """What snippet-copy finds, each cut line's whole looked for among all the page's lines."""
+    out = []
+    for line in page.lines:
+        prefix = snippets._cut_prefix(line, min_chars)
+        whole = prefix is not None and next((other for other in page.lines if other.number != line.number
+                                             and len(other.key) > len(prefix) and other.key.startswith(prefix)), None)
+        if whole:
+            out.append((line.number, f"cut-off copy of line {whole.number}"))
+    return out
+
+
+class ParamsOf:
+    """snippet-copy's one param."""
+
+    def __init__(self, min_chars: int):
+        self.min_chars = min_chars
+
+    def int(self, key: str) -> int:
+        assert key == "min_chars"
+        return self.min_chars
+
+
+WORDS = ["The", "council", "met", "the", "...", "…", " ", "x", "é"]
+LINES = st.lists(st.sampled_from(WORDS), max_size=6).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(LINES, max_size=10), min_chars=st.integers(-2, 12))
+def test_the_whole_line_is_looked_for_only_among_lines_opening_like_the_cut(lines, min_chars):
+    page = build_page(Document(id="t", path="t", text="\n".join(lines)), {})
+    found = [(d.first, d.reason) for d in snippets.detect(page, ParamsOf(min_chars))]
+    assert found == scanned_wholes(page, min_chars)
+
+
+def test_a_cut_line_finds_its_whole_among_lines_opening_alike():
+    page = build_page(Document(id="t", path="t", text="the council met\nThe council met the x\nthe council...\n"), {})
+    assert [(d.first, d.reason) for d in snippets.detect(page, ParamsOf(5))] == [(3, "cut-off copy of line 1")]

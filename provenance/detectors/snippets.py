@@ -9,6 +9,7 @@ line keys (case-folded words), so quotes and spacing do not hide a copy.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 import regex
@@ -30,11 +31,24 @@ def _cut_prefix(line: LineInfo, min_chars: int) -> str | None:
     return key if len(key) >= min_chars else None
 
 
+def _by_opening(lines: list[LineInfo], size: int) -> dict[str, list[LineInfo]]:
+    """The lines, in order, by the first ``size`` characters of their keys: a key that opens with a
+    prefix at least that long is among the lines filed under the prefix's opening."""
+    out: dict[str, list[LineInfo]] = defaultdict(list)
+    for line in lines:
+        out[line.key[:size]].append(line)
+    return out
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     min_chars = params.int("min_chars")
     cuts = [(line, prefix) for line in page.lines if (prefix := _cut_prefix(line, min_chars)) is not None]
+    if not cuts:
+        return
+    size = max(0, min_chars)
+    openings = _by_opening(page.lines, size)
     for line, prefix in cuts:
-        whole = next((other for other in page.lines
+        whole = next((other for other in openings[prefix[:size]]
                       if other.number != line.number and len(other.key) > len(prefix) and other.key.startswith(prefix)),
                      None)
         if whole is not None:
