@@ -184,8 +184,8 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
                BAD: -params.float("region_bad_weight")}
     sizes = [i.chars for i in infos]
     title_words, title_capitals = params.int("region_title_max_words"), params.float("region_title_min_capital_share")
-    titled = [title_like(info, title_words, title_capitals) for info in infos]
-    region_classes = [SHORT if c == GOOD and is_title else c for c, is_title in zip(first, titled)]
+    region_classes = [SHORT if c == GOOD and title_like(info, title_words, title_capitals) else c
+                      for c, info in zip(first, infos)]
     inside = main_regions(region_classes, sizes, weights, params.float("region_line_cost"), params.float("region_min_score"))
     judged = by_place(inside, sizes, params.float("region_min_char_share"), params.float("edge_min_char_share"))
     first = [BAD if judge and c not in (GOOD, BAD) and not listed(info, b) else c  # a bad block stays bad
