@@ -97,7 +97,7 @@ def _first_decision_per_line(findings: list[Finding], doc: Document) -> list[Fin
     covered: set[int] = set()
     for f in findings:
         span = range(f.line, f.end_line + 1)
-        if not covered.intersection(span):
+        if covered.isdisjoint(span):
             kept.append(f)
         else:
             free = [n for n in span if n not in covered and doc.lines[n - 1].text.strip()]
