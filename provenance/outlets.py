@@ -246,12 +246,20 @@ class NameFinder:
         return next(self.finditer(text, pos, endpos), None)
 
     def _name_at(self, text: str, lead: regex.Match, end: int) -> NameMatch | None:
-        start = lead.start()
-        for name in self.by_lead[lead.group()]:
+        return next(self._names_from(text, lead.start(), lead.group(), end), None)
+
+    def names_at(self, text: str, pos: int) -> Iterator[NameMatch]:
+        """Every name matching at ``pos``, in the order the alternation tries them (the longest
+        first): what a pattern that goes on after the names meets as it backtracks."""
+        lead = self.leads.match(text, pos)
+        if lead is not None and lead.group() in self.by_lead:
+            yield from self._names_from(text, pos, lead.group(), len(text))
+
+    def _names_from(self, text: str, start: int, lead: str, end: int) -> Iterator[NameMatch]:
+        for name in self.by_lead[lead]:
             stop = start + len(name)
             if stop <= end and text.startswith(name, start) and not self.word.match(text, stop, end):
-                return NameMatch(text, (start, stop))
-        return None
+                yield NameMatch(text, (start, stop))
 
 
 def _lead(name: str, word: regex.Pattern) -> str:

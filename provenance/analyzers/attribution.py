@@ -22,7 +22,7 @@ import regex
 
 from provenance.analyzers import Context, make_finding
 from provenance.document import Document
-from provenance.outlets import NameFinder, outlet_index
+from provenance.outlets import NameFinder, NameMatch, outlet_index
 from provenance.prescan import finditer_where, starts_pattern
 from provenance.quotes import RawQuote, find_quotes
 from provenance.report import Finding, Quote, QuoteKind, Span
@@ -355,22 +355,33 @@ def _relay_units(ctx: Context, kinds: _Kinds) -> Iterator[tuple[Finding, float, 
     if rule is None:
         return
     finder: RelayFinder = ctx.rules.memo("attribution-relay", lambda rules: RelayFinder.build(rules, rule, kinds))
-    for m in finder.finditer(ctx.doc.text):
-        if ctx.doc.line_at(m.start()) not in ctx.residue_lines:
-            yield make_finding(rule, ctx.doc, m.start(), m.end()), max(0.0, 1.0 - rule.weight), 1
+    for start, end in finder.finditer(ctx.doc.text):
+        if ctx.doc.line_at(start) not in ctx.residue_lines:
+            yield make_finding(rule, ctx.doc, start, end), max(0.0, 1.0 - rule.weight), 1
 
 
 def _relay_pattern(rules: RuleSet, rule: Detector, kinds: _Kinds) -> regex.Pattern:
-    """An outlet: a profile's name, or capitalised words ending in a media word (The Daily Planet)."""
-    media = "|".join(regex.escape(w) for w in _media_titles(rules))
-    outlet = rf"(?:\p{{Lu}}[\p{{L}}’'.-]*\s+){{0,{MAX_OUTLET_WORDS}}}(?:{media})\b"
+    """The relay detector's definition: an outlet (a profile's name, or capitalised words ending in a
+    media word: The Daily Planet) after ``according to``, or before a verb. ``RelayFinder`` finds its
+    matches without compiling it (every outlet name makes it a tenth of a second's work); the tests
+    check the two against each other."""
+    outlet = _generic_outlet(rules)
     if kinds.outlets is not None:
         outlet = f"(?:{kinds.outlets.pattern}|{outlet})"
-    verbs = "|".join(regex.escape(str(v)) for v in rule.params["verbs"])
-    # ``according to the OUTLET|OUTLET verb`` written with the outlet once, so its long alternation of
-    # names is compiled once: the empty alternative is tried after every way of the first failed, as
-    # the second half of the plain alternation would be, and the condition asks for the verb only then.
-    return regex.compile(rf"(?:(\b[Aa]ccording\s+to\s+(?:the\s+)?)|){outlet}(?(1)|\s+(?:{verbs})\b)", regex.V1)
+    # ``according to the OUTLET|OUTLET verb`` written with the outlet once: the empty alternative is
+    # tried after every way of the first failed, and the condition asks for the verb only then.
+    return regex.compile(rf"(?:(\b[Aa]ccording\s+to\s+(?:the\s+)?)|){outlet}(?(1)|{_relay_verb(rule)})", regex.V1)
+
+
+def _generic_outlet(rules: RuleSet) -> str:
+    """Capitalised words ending in a media word (The Daily Planet, Xinhua News Agency)."""
+    media = "|".join(regex.escape(w) for w in _media_titles(rules))
+    return rf"(?:\p{{Lu}}[\p{{L}}’'.-]*\s+){{0,{MAX_OUTLET_WORDS}}}(?:{media})\b"
+
+
+def _relay_verb(rule: Detector) -> str:
+    """Space and one of the rule's verbs, in their order, right after an outlet."""
+    return rf"\s+(?:{'|'.join(regex.escape(str(v)) for v in rule.params['verbs'])})\b"
 
 
 def _media_titles(rules: RuleSet) -> list[str]:
@@ -386,18 +397,24 @@ WHITE_SPACE = "[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]
 
 @dataclass(frozen=True)
 class RelayFinder:
-    """The relay pattern's matches, found without trying it at every position.
+    """The relay pattern's matches (``_relay_pattern``), found without compiling it or trying it at
+    every position.
 
-    Tried everywhere, the pattern's alternation of every outlet name costs about a microsecond a
-    character. Every match either starts with ``according`` or ends in whitespace and a speech verb
-    right after an outlet name or a media word, so the positions a match can start at follow from
-    those anchors: the name or media word is looked up by its length in a set, and the capitalised
-    words before a media word are bounded by a reversed search. The pattern itself is then tried at
-    those positions only, in order, and a match skips the positions it covers, as ``finditer`` does:
+    Every match either starts with ``according`` or ends in whitespace and a speech verb right after
+    an outlet name or a media word, so the positions a match can start at follow from those anchors:
+    the name or media word is looked up by its length in a set, and the capitalised words before a
+    media word are bounded by a reversed search. At those positions only, in order, the pattern's
+    alternatives are tried in the order it tries them: the outlet names through the ``NameFinder``,
+    the rest through small patterns. A match skips the positions it covers, as ``finditer`` does:
     the matches are the same.
     """
 
-    pattern: regex.Pattern
+    outlets: NameFinder | None
+    according_to: regex.Pattern
+    spaces: regex.Pattern
+    generic: regex.Pattern  # capitalised words ending in a media word
+    generic_then_verb: regex.Pattern
+    verb_after: regex.Pattern
     according: regex.Pattern
     verbs: re.Pattern
     verb_starts: re2._Regexp  # the same pattern for RE2, which finds where ``verbs`` can match in one scan
@@ -413,8 +430,12 @@ class RelayFinder:
         names = frozenset(outlet_index(rules).relay_names)
         media = frozenset(_media_titles(rules))
         stdlib_verbs = "|".join(re.escape(str(v)) for v in rule.params["verbs"])
+        generic, verb = _generic_outlet(rules), _relay_verb(rule)
         return cls(
-            pattern=_relay_pattern(rules, rule, kinds), according=regex.compile(r"[Aa]ccording"),
+            outlets=kinds.outlets, according_to=regex.compile(r"\b[Aa]ccording\s+to", regex.V1),
+            spaces=regex.compile(r"\s+", regex.V1), generic=regex.compile(generic, regex.V1),
+            generic_then_verb=regex.compile(generic + verb, regex.V1), verb_after=regex.compile(verb, regex.V1),
+            according=regex.compile(r"[Aa]ccording"),
             verbs=re.compile(rf"({WHITE_SPACE}+)(?:{stdlib_verbs})"),
             verb_starts=starts_pattern(rf"{WHITE_SPACE}+(?:{stdlib_verbs})"),
             outlet_words=regex.compile(rf"(?r)(?:[\p{{L}}’'.-]+\s+){{1,{MAX_OUTLET_WORDS}}}", regex.V1),
@@ -422,16 +443,52 @@ class RelayFinder:
             names=names, name_lengths=_lengths_by_last_character(names),
             media=media, media_lengths=_lengths_by_last_character(media))
 
-    def finditer(self, text: str) -> Iterator[regex.Match]:
-        """What ``self.pattern.finditer(text)`` yields."""
+    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
+        """The spans of what ``_relay_pattern(...).finditer(text)`` yields."""
         end = 0
         for start in sorted(self._starts(text)):
             if start < end:
                 continue
-            m = self.pattern.match(text, start)
-            if m:
-                yield m
-                end = m.end()
+            found = self._match_end(text, start)
+            if found is not None:
+                yield start, found
+                end = found
+
+    def _match_end(self, text: str, start: int) -> int | None:
+        """Where the pattern's match at ``start`` ends, None for none: first an outlet after each way
+        ``according to`` can end, then an outlet followed by a verb."""
+        for at in self._after_according(text, start):
+            end = self._outlet_end(text, at)
+            if end is not None:
+                return end
+        for name in self._names_at(text, start):
+            verb = self.verb_after.match(text, name.end())
+            if verb is not None:
+                return verb.end()
+        found = self.generic_then_verb.match(text, start)
+        return found.end() if found is not None else None
+
+    def _after_according(self, text: str, start: int) -> list[int]:
+        """Where ``according to`` (and ``the``) starting at ``start`` can end, in the order the
+        pattern's greedy spaces and optional ``the`` try them: the fewer spaces, the later."""
+        found = self.according_to.match(text, start)
+        space = self.spaces.match(text, found.end()) if found is not None else None
+        if space is None:
+            return []
+        after_to, ends = space.end(), []
+        if text.startswith("the", after_to) and (after_the := self.spaces.match(text, after_to + 3)) is not None:
+            ends += range(after_the.end(), after_to + 3, -1)
+        return [*ends, *range(after_to, found.end(), -1)]
+
+    def _outlet_end(self, text: str, at: int) -> int | None:
+        name = next(self._names_at(text, at), None)
+        if name is not None:
+            return name.end()
+        found = self.generic.match(text, at)
+        return found.end() if found is not None else None
+
+    def _names_at(self, text: str, at: int) -> Iterator[NameMatch]:
+        return self.outlets.names_at(text, at) if self.outlets is not None else iter(())
 
     def _starts(self, text: str) -> set[int]:
         """Every position a match can start at (and some where none does)."""
