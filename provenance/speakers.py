@@ -182,18 +182,29 @@ class _Cues:
         return [c for c in cues[first:last] if c.end <= hi]
 
     def last_sentence_end(self, lo: int, pos: int) -> int | None:
-        """Where the last sentence ending in ``lo..pos`` ends (asked twice for most quotations).
-
-        A sentence end is told by its own characters alone (a match never starts inside another),
-        so a scan from just before ``lo`` finds the same ends there as a scan of the whole text: it
-        starts back over the closing marks and spaces that may carry an end past ``lo``, and stops
-        two characters past ``pos``, as far as the look at the next sentence's start can reach."""
+        """Where the last sentence ending in ``lo..pos`` ends (asked twice for most quotations)."""
         if (lo, pos) not in self._last_ends:
-            start = max(0, _SENTENCE_TAIL.match(self.text, 0, lo).start() - 1)
-            ends = [m.end() for m in _SENTENCE_END.finditer(self.text, start, pos + 2)]
-            k = bisect_right(ends, pos) - 1
-            self._last_ends[lo, pos] = ends[k] if k >= 0 and ends[k] >= lo else None
+            self._last_ends[lo, pos] = self._last_end(lo, pos)
         return self._last_ends[lo, pos]
+
+    def _last_end(self, lo: int, pos: int) -> int | None:
+        """The sentence ends tried from ``pos`` backwards, each where its first mark is, the last one
+        first: the first found ending at or before ``pos`` is the last, and most quotations follow one.
+
+        A sentence end is told by its own characters alone, and after its first mark holds only
+        closing marks and space, so none starts inside another: each mark is a match where
+        ``_SENTENCE_END`` matches at it, as in a scan of the whole text. One that can reach ``lo``
+        starts at most one character before the closing marks and spaces that end there; the look at
+        the next sentence's start reaches two characters past ``pos``."""
+        text, stop = self.text, pos + 2
+        floor = max(0, _SENTENCE_TAIL.match(text, 0, lo).start() - 1)
+        mark = stop
+        while (mark := max(text.rfind(".", floor, mark), text.rfind("!", floor, mark),
+                           text.rfind("?", floor, mark), text.rfind("…", floor, mark))) >= 0:
+            found = _SENTENCE_END.match(text, mark, stop)
+            if found is not None and found.end() <= pos:
+                return found.end() if found.end() >= lo else None
+        return None
 
 
 class SpeakerFinder:
