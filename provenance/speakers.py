@@ -489,24 +489,30 @@ class NameMentions:
         self.lex = lex
         self.text = text
         self.not_person = not_person
-        self.spans: list[tuple[int, int, tuple[str, ...]]] = []
+        self.mentions: list[regex.Match] = []
         self.starts: list[int] = []
-        self._mentions = _NAME_MENTION.finditer(text)
+        self._persons: dict[int, tuple[int, int, tuple[str, ...]] | None] = {}
+        self._unread = _NAME_MENTION.finditer(text)
         self._read_to = -1  # every mention starting before this offset has been read
 
     def _read_past(self, pos: int) -> None:
-        """Read the names of the mentions up to the first one starting at or after ``pos``: the
-        names a speaker at ``pos`` may take, found only as far as the text's speakers reach."""
+        """Read the mentions up to the first one starting at or after ``pos``: the names a speaker
+        at ``pos`` may take, found only as far as the text's speakers reach."""
         while self._read_to < pos:
-            m = next(self._mentions, None)
+            m = next(self._unread, None)
             if m is None:
                 self._read_to = len(self.text) + 1
                 return
             self._read_to = m.start() + 1
-            person = self._person(m, self.not_person)
-            if person is not None:
-                self.spans.append(person)
-                self.starts.append(person[0])
+            self.mentions.append(m)
+            self.starts.append(m.start())
+
+    def _person_of(self, k: int) -> tuple[int, int, tuple[str, ...]] | None:
+        """The personal name of the ``k``-th mention, judged when first asked: a speaker's fuller
+        name is most often among the last few mentions before it."""
+        if k not in self._persons:
+            self._persons[k] = self._person(self.mentions[k], self.not_person)
+        return self._persons[k]
 
     def _person(self, m: regex.Match, not_person: regex.Pattern | None) -> tuple[int, int, tuple[str, ...]] | None:
         """The personal name at the end of a capitalised run (``Chinese Foreign Minister Wang Yi``
@@ -528,14 +534,20 @@ class NameMentions:
         return start, end, tuple(bare[first:])
 
     def fuller(self, speaker: Span) -> Span | None:
-        """The last fuller name before ``speaker`` that begins or ends with its surname."""
+        """The last fuller name before ``speaker`` that begins or ends with its surname, among the
+        last ``MENTIONS_BACK`` personal names starting before it."""
         words = [w for w in speaker.text.split() if _bare(w).lower() not in self.lex.roles]
         if len(words) != 1:
             return None
         name = _bare(words[0])
         self._read_past(speaker.start)
-        k = bisect_left(self.starts, speaker.start) - 1
-        for start, end, tokens in reversed(self.spans[max(0, k - MENTIONS_BACK + 1):k + 1]):
+        k, persons = bisect_left(self.starts, speaker.start) - 1, 0
+        while k >= 0 and persons < MENTIONS_BACK:
+            person, k = self._person_of(k), k - 1
+            if person is None or person[0] >= speaker.start:
+                continue
+            persons += 1
+            start, end, tokens = person
             if end <= speaker.start and (tokens[0] == name or tokens[-1] == name) and len(tokens) > 1:
                 return Span(text=self.text[start:end], start=start, end=end)
         return None

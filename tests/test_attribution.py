@@ -6,14 +6,16 @@ import re
 
 import pytest
 import regex
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from provenance.analyzers.attribution import WHITE_SPACE, RelayFinder, _compile_kinds, _relay_pattern
 from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
+from provenance import speakers as speakers_module
 from provenance.speakers import (
-    _ABBREVIATION, NameMentions, _bare, _Cues, _first_words, _possessive, _verb_alternation, compile_lexicons,
+    _ABBREVIATION, _NAME_MENTION, MENTIONS_BACK, NameMentions, _bare, _Cues, _first_words, _possessive,
+    _verb_alternation, compile_lexicons,
 )
 from provenance.report import Span
 from provenance.scoring import attribution_score
@@ -276,7 +278,7 @@ def test_verbs_found_from_their_first_words_are_what_finditer_finds(verbs, parts
 
 
 NAME_PIECES = ["Wang", "Yi", "Wang Yi", "Mr.", "Lavrov", "Sergei", "Minister", "China’s", "Ministry", "the", "said",
-               "Berg", "Tom", "News", "O'Neil", ".", ","]
+               "Berg", "Tom", "News", "O'Neil", ".", ",", "Minister Wang Yi", "Wang Yi."]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -290,6 +292,37 @@ def test_names_read_as_far_as_speakers_reach_resolve_as_all_names_read_first(rul
     lazy, whole = NameMentions(text, lex, kinds.not_person), NameMentions(text, lex, kinds.not_person)
     whole._read_past(len(text) + 1)
     assert [lazy.fuller(s) for s in speakers] == [whole.fuller(s) for s in speakers]
+
+
+def fuller_by_definition(text: str, lex, not_person, speaker: Span, back: int) -> Span | None:
+    """``NameMentions.fuller`` as defined: every personal name of the text found first, the last
+    ``back`` of those starting before the speaker searched, the last first."""
+    mentions = NameMentions(text, lex, not_person)
+    persons = [p for m in _NAME_MENTION.finditer(text) if (p := mentions._person(m, not_person)) is not None]
+    words = [w for w in speaker.text.split() if _bare(w).lower() not in lex.roles]
+    if len(words) != 1:
+        return None
+    name = _bare(words[0])
+    for start, end, tokens in reversed([p for p in persons if p[0] < speaker.start][-back:]):
+        if end <= speaker.start and (tokens[0] == name or tokens[-1] == name) and len(tokens) > 1:
+            return Span(text=text[start:end], start=start, end=end)
+    return None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.tuples(st.sampled_from(NAME_PIECES), st.sampled_from([" ", "  ", "\n", "\t", ", "])), max_size=30),
+       picks=st.lists(st.integers(min_value=0, max_value=29), max_size=8), back=st.sampled_from([1, 2, 3, MENTIONS_BACK]))
+@example(parts=[("Wang Yi", " "), ("said", " "), ("Minister Wang Yi", " ")], picks=[4], back=1)  # a name after the run's start
+def test_names_judged_from_the_speaker_backwards_resolve_as_defined(rules, parts, picks, back):
+    text = "".join(piece + gap for piece, gap in parts)
+    lex, kinds = compile_lexicons(rules), _compile_kinds(rules)
+    words = [m for m in regex.finditer(r"\S+", text)]
+    speakers = [Span(text=words[k].group(), start=words[k].start(), end=words[k].end()) for k in picks if k < len(words)]
+    names = NameMentions(text, lex, kinds.not_person)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(speakers_module, "MENTIONS_BACK", back)
+        assert [names.fuller(s) for s in speakers] == [fuller_by_definition(text, lex, kinds.not_person, s, back)
+                                                       for s in speakers]
 
 
 SENTENCE_PIECES = ["Mr.", "U.S.", "J.", "No.", "end.", "Yes!", "why?", "so…", "”", "’", "\"", "'", ")", "]", "The", "1999",
