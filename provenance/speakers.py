@@ -167,19 +167,21 @@ class _Cues:
         self.verbs = [Cue(m.start(), m.end(), m.group()) for m in finditer_where(lex.verb, lex.verb_starts, text)]
         self.according = [Cue(m.start(), m.end(), m.group()) for m in lex.according.finditer(text)]
         self._last_ends: dict[tuple[int, int], int | None] = {}
-        self._verb_starts = [c.start for c in self.verbs]
-        self._according_starts = [c.start for c in self.according]
+        self._verb_bounds = [c.start for c in self.verbs], [c.end for c in self.verbs]
+        self._according_bounds = [c.start for c in self.according], [c.end for c in self.according]
 
     def verbs_in(self, lo: int, hi: int) -> list[Cue]:
-        return self._within(self.verbs, self._verb_starts, lo, hi)
+        return self._within(self.verbs, self._verb_bounds, lo, hi)
 
     def according_in(self, lo: int, hi: int) -> list[Cue]:
-        return self._within(self.according, self._according_starts, lo, hi)
+        return self._within(self.according, self._according_bounds, lo, hi)
 
     @staticmethod
-    def _within(cues: list[Cue], starts: list[int], lo: int, hi: int) -> list[Cue]:
-        first, last = bisect_left(starts, lo), bisect_left(starts, hi)
-        return [c for c in cues[first:last] if c.end <= hi]
+    def _within(cues: list[Cue], bounds: tuple[list[int], list[int]], lo: int, hi: int) -> list[Cue]:
+        """The cues starting at or after ``lo`` and ending by ``hi``: a slice, as cues never overlap,
+        so their ends are in the order of their starts."""
+        starts, ends = bounds
+        return cues[bisect_left(starts, lo):min(bisect_left(starts, hi), bisect_right(ends, hi))]
 
     def last_sentence_end(self, lo: int, pos: int) -> int | None:
         """Where the last sentence ending in ``lo..pos`` ends (asked twice for most quotations)."""

@@ -277,6 +277,19 @@ def test_verbs_found_from_their_first_words_are_what_finditer_finds(verbs, parts
     assert [m.span() for m in finditer_where(pattern, _first_words(verbs), text)] == [m.span() for m in pattern.finditer(text)]
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.tuples(st.sampled_from([*VERBS, "according to", "x", "Said"]), st.sampled_from(RELAY_GAPS)),
+                      max_size=20),
+       bounds=st.lists(st.tuples(st.integers(min_value=0, max_value=120), st.integers(min_value=0, max_value=120)),
+                       max_size=6))
+def test_cues_within_a_range_are_those_starting_and_ending_in_it(rules, parts, bounds):
+    text = "".join(piece + gap for piece, gap in parts)
+    cues = _Cues(text, compile_lexicons(rules))
+    for lo, hi in bounds:
+        assert cues.verbs_in(lo, hi) == [c for c in cues.verbs if lo <= c.start < hi and c.end <= hi]
+        assert cues.according_in(lo, hi) == [c for c in cues.according if lo <= c.start < hi and c.end <= hi]
+
+
 NAME_PIECES = ["Wang", "Yi", "Wang Yi", "Mr.", "Lavrov", "Sergei", "Minister", "China’s", "Ministry", "the", "said",
                "Berg", "Tom", "News", "O'Neil", ".", ",", "Minister Wang Yi", "Wang Yi."]
 
