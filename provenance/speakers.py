@@ -479,6 +479,27 @@ class SpeakerFinder:
         return lo if start is None else start
 
 
+class WholeWords:
+    """Whether a span holds any of some words as a whole word (no letter on either side), in any
+    case: ``pattern`` defines it, and the standard library's engine answers (twice as fast) where the
+    span and the character before it are ASCII, as every word is: there a letter is an ASCII letter
+    and case is ASCII case."""
+
+    def __init__(self, words: list[str]):
+        longest_first = sorted(words, key=len, reverse=True)
+        alternation = "|".join(regex.escape(w) for w in longest_first)
+        self.pattern = regex.compile(rf"(?<!\p{{L}})(?:{alternation})(?!\p{{L}})", regex.IGNORECASE)
+        stdlib = "|".join(re.escape(w) for w in longest_first)
+        self.ascii = (re.compile(rf"(?<![A-Za-z])(?:{stdlib})(?![A-Za-z])", re.IGNORECASE | re.ASCII)
+                      if all(w.isascii() for w in words) else None)
+
+    def search(self, text: str, start: int = 0, end: int | None = None) -> bool:
+        end = len(text) if end is None else end
+        if self.ascii is not None and text[max(0, start - 1):end].isascii():
+            return self.ascii.search(text, start, end) is not None
+        return self.pattern.search(text, start, end) is not None
+
+
 _NAME_MENTION = regex.compile(r"(?<![\p{L}’'-])\p{Lu}[\p{L}’'.-]*(?:[ \t]+\p{Lu}[\p{L}’'.-]*)+")
 MENTIONS_BACK = 60  # how many earlier name mentions a short name is checked against
 
@@ -487,7 +508,7 @@ class NameMentions:
     """Capitalised names of two words or more in a document, to give a short name (Wang, Mr.
     Lavrov) the fuller form the text used last before it (Wang Wenbin, Sergei Lavrov)."""
 
-    def __init__(self, text: str, lex: Lexicons, not_person: regex.Pattern | None):
+    def __init__(self, text: str, lex: Lexicons, not_person: WholeWords | None):
         self.lex = lex
         self.text = text
         self.not_person = not_person
@@ -516,7 +537,7 @@ class NameMentions:
             self._persons[k] = self._person(self.mentions[k], self.not_person)
         return self._persons[k]
 
-    def _person(self, m: regex.Match, not_person: regex.Pattern | None) -> tuple[int, int, tuple[str, ...]] | None:
+    def _person(self, m: regex.Match, not_person: WholeWords | None) -> tuple[int, int, tuple[str, ...]] | None:
         """The personal name at the end of a capitalised run (``Chinese Foreign Minister Wang Yi``
         -> ``Wang Yi``); None for places, bodies and possessives (``China’s Foreign Ministry``)."""
         mention = m.group()

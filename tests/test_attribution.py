@@ -14,7 +14,7 @@ from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
 from provenance import speakers as speakers_module
 from provenance.speakers import (
-    _ABBREVIATION, _NAME_MENTION, MENTIONS_BACK, NameMentions, _bare, _Cues, _first_words, _possessive,
+    _ABBREVIATION, _NAME_MENTION, MENTIONS_BACK, NameMentions, WholeWords, _bare, _Cues, _first_words, _possessive,
     _verb_alternation, compile_lexicons,
 )
 from provenance.report import Span
@@ -336,6 +336,24 @@ def test_names_judged_from_the_speaker_backwards_resolve_as_defined(rules, parts
         patch.setattr(speakers_module, "MENTIONS_BACK", back)
         assert [names.fuller(s) for s in speakers] == [fuller_by_definition(text, lex, kinds.not_person, s, back)
                                                        for s in speakers]
+
+
+WORD_PIECES = ["ministry", "Ministry", "MINISTRY", "foreign ministry", "Foreign  Ministry", "times", "Times", "un", "UN",
+               "union", "x", "é", "É", "ſ", "K", "1", "’", "-", " ", "\t"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(words=st.lists(st.sampled_from(["ministry", "foreign ministry", "times", "un", "union", "ad", "state media",
+                                       "café"]), min_size=1, max_size=4, unique=True),
+       pieces=st.lists(st.sampled_from(WORD_PIECES), max_size=12), start=st.integers(min_value=0, max_value=60),
+       length=st.one_of(st.none(), st.integers(min_value=0, max_value=60)))
+@example(words=["un"], pieces=["é", "un"], start=1, length=None)  # a letter, not ASCII, just before the span
+def test_whole_words_are_found_as_their_pattern_finds_them(words, pieces, start, length):
+    text = "".join(pieces)
+    screen = WholeWords(words)
+    end = None if length is None else start + length
+    assert screen.search(text, start, end) == (screen.pattern.search(text, start, len(text) if end is None else end)
+                                               is not None)
 
 
 SENTENCE_PIECES = ["Mr.", "U.S.", "J.", "No.", "end.", "Yes!", "why?", "so…", "”", "’", "\"", "'", ")", "]", "The", "1999",

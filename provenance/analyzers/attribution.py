@@ -31,7 +31,7 @@ from provenance.rulepack import RuleSet
 from provenance.scoring import (
     PRIOR_RULE, QUOTE_KINDS, QUOTE_RULE, AttributionPrices, attribution_prices, price_attribution,
 )
-from provenance.speakers import Lexicons, NameMentions, SpeakerFinder, compile_lexicons
+from provenance.speakers import Lexicons, NameMentions, SpeakerFinder, WholeWords, compile_lexicons
 
 MAX_LISTED = 12  # lines and speakers named in a quote-kind finding's message
 _TERMINAL = regex.compile(r"[.!?,;:…]\s*$")
@@ -69,18 +69,15 @@ class _Kinds:
     determiners: frozenset[str]
     anonymous: frozenset[str]
     vague: frozenset[str]
-    organisation: regex.Pattern | None
-    media: regex.Pattern | None
+    organisation: WholeWords | None
+    media: WholeWords | None
     outlets: NameFinder | None
-    not_person: regex.Pattern | None
+    not_person: WholeWords | None
     indefinite: frozenset[str]
 
 
-def _word_pattern(words: list[str]) -> regex.Pattern | None:
-    if not words:
-        return None
-    alternation = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-    return regex.compile(rf"(?<!\p{{L}})(?:{alternation})(?!\p{{L}})", regex.IGNORECASE)
+def _whole_words(words: list[str]) -> WholeWords | None:
+    return WholeWords(words) if words else None
 
 
 def _compile_kinds(rules: RuleSet) -> _Kinds:
@@ -89,9 +86,9 @@ def _compile_kinds(rules: RuleSet) -> _Kinds:
     return _Kinds(
         pronouns=lower("pronouns"), roles=lower("role-words"), determiners=determiners,
         anonymous=lower("anonymous-sources"), vague=lower("vague-sources"),
-        organisation=_word_pattern(rules.lexicon("organisation-words")),
-        media=_word_pattern(rules.lexicon("media-words")), outlets=outlet_index(rules).names,
-        not_person=_word_pattern(rules.lexicon("organisation-words") + rules.lexicon("media-words")),
+        organisation=_whole_words(rules.lexicon("organisation-words")),
+        media=_whole_words(rules.lexicon("media-words")), outlets=outlet_index(rules).names,
+        not_person=_whole_words(rules.lexicon("organisation-words") + rules.lexicon("media-words")),
         indefinite=determiners - lower("definite-determiners"),
     )
 
