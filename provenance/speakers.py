@@ -399,10 +399,8 @@ class SpeakerFinder:
     def sentence_before(self, open_: int, floor: int) -> Span | None:
         """``…, Schiff said. “…”``: a quotation opening a sentence right after one that ends on its
         attribution (a comma, the speaker and the verb, a full stop)."""
-        if self.sentence_start(open_, floor) != open_:
-            return None
         tail_end = self.text.rfind(".", max(floor, open_ - 4), open_)
-        if tail_end < 0:
+        if tail_end < 0 or self.sentence_start(open_, floor) != open_:
             return None
         verbs = self.cues.verbs_in(max(floor, tail_end - 60), tail_end)
         if not verbs:
@@ -434,7 +432,11 @@ class SpeakerFinder:
 
     def before(self, open_: int, floor: int, quoted: tuple[tuple[int, int], ...] = ()) -> Span | None:
         """``Wang said: “…”`` / ``he said that “…”`` / ``according to X, “…”``, in the same sentence.
-        Words inside the earlier quotations of the sentence (``quoted``) are not the writer's."""
+        Words inside the earlier quotations of the sentence (``quoted``) are not the writer's. Most
+        quotations have no cue before them in their paragraph, so none in their sentence: their
+        sentence is never looked for."""
+        if not (self.cues.verbs_in(floor, open_) or self.cues.according_in(floor, open_)):
+            return None
         lo = self.sentence_start(open_, floor)
         accordings = self.cues.according_in(lo, open_)
         according = accordings[-1] if accordings else None
