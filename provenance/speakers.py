@@ -362,19 +362,19 @@ class SpeakerFinder:
         return k < len(toks) and toks[k].lower in self.lex.stops
 
     # -- positions around a quotation ---------------------------------------------------------
-    def after(self, close: int, para_end: int, quote_text: str) -> Span | None:
-        """``“…,” Qin said`` / ``“…,” said Wang`` / ``“…,” according to X``."""
+    def after(self, start: int, close: int, para_end: int) -> Span | None:
+        """``“…,” Qin said`` / ``“…,” said Wang`` / ``“…,” according to X``, after the quotation
+        whose words run from ``start`` to its closing mark at ``close``."""
         lead = _LEAD_IN.match(self.text, close + 1, para_end).end()
-        open_ended = quote_text.rstrip(" '\"’”")[-1:] in _OPEN_ENDED or self.text[close + 1:close + 2] in ",—–"
         limit = min(para_end, lead + WINDOW)
-        verbs = self.cues.verbs_in(lead, limit)
         according = [c for c in self.cues.according_in(lead, limit) if c.start == lead]
         if according:
             return self.phrase_after(according[0].end, para_end)
+        verbs = self.cues.verbs_in(lead, limit)
         if not verbs:
             return None
         verb = verbs[0]
-        if not open_ended and not self._closes_sentence(verb.end, para_end):
+        if not self._open_ended(start, close) and not self._closes_sentence(verb.end, para_end):
             return None
         if verb.start == lead:  # ``said Wang``; never ``, saying they…`` (the subject of what follows)
             return None if verb.text.endswith("ing") else self.phrase_after(verb.end, para_end)
@@ -382,6 +382,11 @@ class SpeakerFinder:
         if span is not None and span.start == lead:
             return span
         return self._name_before_aside(lead, verb.start)
+
+    def _open_ended(self, start: int, close: int) -> bool:
+        """Whether the quotation's sentence goes on after it: its words end on a mark that leaves it
+        open (a comma, a dash, a question), or a comma or a dash follows its closing mark."""
+        return self.text[start:close].rstrip(" '\"’”")[-1:] in _OPEN_ENDED or self.text[close + 1:close + 2] in ",—–"
 
     def _name_before_aside(self, lead: int, verb: int) -> Span | None:
         """``“…,” Harry Bond, 30, of Raleigh, who was polled, said``: a name right after the

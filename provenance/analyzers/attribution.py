@@ -150,9 +150,8 @@ def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[_Paragra
     """Give each quotation the speaker beside it, where there is one."""
     text = finder.text
     for n, q in enumerate(quotes):
-        body = text[q.raw.start:q.raw.end]
         if q.raw.close is not None:
-            q.speaker, q.how = finder.after(q.raw.close, q.para.end, body), "after"
+            q.speaker, q.how = finder.after(q.raw.start, q.raw.close, q.para.end), "after"
         if q.speaker is None:
             quoted = tuple((o.raw.start, o.raw.end) for o in quotes[max(0, n - 4):n] if o.para is q.para)
             q.speaker, q.how = finder.before(q.raw.open, q.para.start, quoted), "before"
