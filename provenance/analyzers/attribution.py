@@ -430,9 +430,9 @@ class RelayFinder:
     outlet_words: regex.Pattern
     capital: regex.Pattern
     names: frozenset[str]
-    name_lengths: dict[str, tuple[int, ...]]  # by last character
+    name_lengths: dict[str, tuple[int, ...]]  # by their last two characters
     media: frozenset[str]
-    media_lengths: dict[str, tuple[int, ...]]  # by last character
+    media_lengths: dict[str, tuple[int, ...]]  # by their last two characters
 
     @classmethod
     def build(cls, rules: RuleSet, rule: Detector, kinds: _Kinds) -> RelayFinder:
@@ -449,8 +449,8 @@ class RelayFinder:
             verb_starts=starts_pattern(rf"{WHITE_SPACE}+(?:{stdlib_verbs})"),
             outlet_words=regex.compile(rf"(?r)(?:[\p{{L}}’'.-]+\s+){{1,{MAX_OUTLET_WORDS}}}", regex.V1),
             capital=regex.compile(r"\p{Lu}", regex.V1),
-            names=names, name_lengths=_lengths_by_last_character(names),
-            media=media, media_lengths=_lengths_by_last_character(media))
+            names=names, name_lengths=_lengths_by_ending(names),
+            media=media, media_lengths=_lengths_by_ending(media))
 
     def finditer(self, text: str) -> Iterator[tuple[int, int]]:
         """The spans of what ``_relay_pattern(...).finditer(text)`` yields."""
@@ -509,11 +509,10 @@ class RelayFinder:
 
     def _outlets_ending(self, text: str, end: int) -> Iterator[int]:
         """Where an outlet name, or a media word with the capitalised words before it, ending at ``end`` starts."""
-        last = text[end - 1:end]
-        for length in self.name_lengths.get(last, ()):
+        for length in _lengths_ending(self.name_lengths, text, end):
             if length <= end and text[end - length:end] in self.names:
                 yield end - length
-        for length in self.media_lengths.get(last, ()):
+        for length in _lengths_ending(self.media_lengths, text, end):
             if length <= end and text[end - length:end] in self.media:
                 word = end - length
                 yield word
@@ -522,10 +521,16 @@ class RelayFinder:
                     yield from (c.start() for c in self.capital.finditer(text, before.start(), word))
 
 
-def _lengths_by_last_character(words: frozenset[str]) -> dict[str, tuple[int, ...]]:
-    """The lengths of the words, by their last character: only words ending in the character before a
-    position can end there, so only their lengths need trying there (about a third of them all)."""
+def _lengths_by_ending(words: frozenset[str]) -> dict[str, tuple[int, ...]]:
+    """The lengths of the words, by their last two characters (a word of one: by itself): only words
+    ending as the text does before a position can end there, so only their lengths need trying there
+    (a few of them, where the last character alone leaves a third of them all)."""
     lengths: dict[str, set[int]] = {}
     for word in words:
-        lengths.setdefault(word[-1:], set()).add(len(word))
-    return {last: tuple(sorted(found)) for last, found in lengths.items()}
+        lengths.setdefault(word[-2:], set()).add(len(word))
+    return {ending: tuple(sorted(found)) for ending, found in lengths.items()}
+
+
+def _lengths_ending(lengths: dict[str, tuple[int, ...]], text: str, end: int) -> tuple[int, ...]:
+    """The lengths of the words (``_lengths_by_ending``) that may end at ``end`` in ``text``."""
+    return (lengths.get(text[end - 2:end], ()) if end >= 2 else ()) + lengths.get(text[end - 1:end], ())
