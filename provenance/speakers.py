@@ -579,6 +579,8 @@ class NameMentions:
         if len(words) != 1:
             return None
         name = _bare(words[0])
+        if self.text.rfind(name, 0, speaker.start) < 0:
+            return None  # a fuller name holds the short one, so the text before must: no names read
         self._read_past(speaker.start)
         k, persons = bisect_left(self.starts, speaker.start) - 1, 0
         while k >= 0 and persons < MENTIONS_BACK:
