@@ -211,20 +211,26 @@ class NameFinder:
     first word, so only the names sharing it are tried, longest first, as the alternation tries them.
     """
 
-    pattern: str  # the equivalent regex, for callers that make it part of a larger one
+    names: tuple[str, ...]
     by_lead: dict[str, tuple[str, ...]]  # names by their first word (or first character), longest first
     leads: regex.Pattern  # where a name can start
     word: regex.Pattern
 
     @classmethod
     def build(cls, names: tuple[str, ...]) -> NameFinder:
-        word = regex.compile(r"\w")
+        word, first_word = regex.compile(r"\w"), regex.compile(r"\w+")
         by_lead: dict[str, list[str]] = defaultdict(list)
         for name in names:
-            by_lead[_lead(name, word)].append(name)
+            by_lead[_lead(name, first_word)].append(name)
         others = sorted({lead for lead in by_lead if not word.match(lead)})
         leads = r"(?<!\w)(?:\w+" + "".join("|" + regex.escape(c) for c in others) + ")"
-        return cls(names_pattern_source(names), {k: tuple(v) for k, v in by_lead.items()}, regex.compile(leads), word)
+        return cls(names, {k: tuple(v) for k, v in by_lead.items()}, regex.compile(leads), word)
+
+    @property
+    def pattern(self) -> str:
+        """The equivalent regex (the definition the tests hold the finder to), built only when asked:
+        escaping every name is a tenth of the finder's start-up."""
+        return names_pattern_source(self.names)
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[NameMatch]:
         """What ``regex.compile(self.pattern).finditer(text, pos, endpos)`` yields."""
@@ -246,17 +252,26 @@ class NameFinder:
         return next(self.finditer(text, pos, endpos), None)
 
     def _name_at(self, text: str, lead: regex.Match, end: int) -> NameMatch | None:
-        start = lead.start()
-        for name in self.by_lead[lead.group()]:
+        return next(self._names_from(text, lead.start(), lead.group(), end), None)
+
+    def names_at(self, text: str, pos: int) -> Iterator[NameMatch]:
+        """Every name matching at ``pos``, in the order the alternation tries them (the longest
+        first): what a pattern that goes on after the names meets as it backtracks."""
+        lead = self.leads.match(text, pos)
+        if lead is not None and lead.group() in self.by_lead:
+            yield from self._names_from(text, pos, lead.group(), len(text))
+
+    def _names_from(self, text: str, start: int, lead: str, end: int) -> Iterator[NameMatch]:
+        for name in self.by_lead[lead]:
             stop = start + len(name)
             if stop <= end and text.startswith(name, start) and not self.word.match(text, stop, end):
-                return NameMatch(text, (start, stop))
-        return None
+                yield NameMatch(text, (start, stop))
 
 
-def _lead(name: str, word: regex.Pattern) -> str:
+def _lead(name: str, first_word: regex.Pattern) -> str:
     """A name's first word, or its first character when that is no word character (``" state media"``)."""
-    return regex.match(r"\w+", name).group() if word.match(name) else name[:1]
+    found = first_word.match(name)
+    return found.group() if found is not None else name[:1]
 
 
 def _name_finder(names: tuple[str, ...]) -> NameFinder | None:

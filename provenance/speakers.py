@@ -88,10 +88,19 @@ def _verb_alternation(verbs: list[str]) -> str:
 
 def _first_words(verbs: list[str]) -> re2._Regexp | None:
     """The verbs' first words as one RE2 alternation (case-sensitive, as the verb pattern is): every
-    match of the verb pattern begins with one. None when a verb is empty: a match may begin anywhere."""
+    match of the verb pattern begins with one. None when a verb is empty: a match may begin anywhere.
+
+    A verb never follows a word character or a hyphen (``(?<![\\w-])``), so where its first word
+    opens with an ASCII letter or digit, RE2's ``\\b`` (whose word characters are ASCII) holds
+    before it: no verb is missed, and first words inside words (essays, denotes, masks: a third of
+    the places they are found) are never tried."""
     if not all(verbs):
         return None
-    return starts_pattern("|".join(re.escape(v.split(" ")[0]) for v in verbs))
+    return starts_pattern("|".join(_bounded(v.split(" ")[0]) for v in verbs))
+
+
+def _bounded(word: str) -> str:
+    return rf"\b{re.escape(word)}" if word[0].isascii() and (word[0].isalnum() or word[0] == "_") else re.escape(word)
 
 
 def compile_lexicons(rules: RuleSet) -> Lexicons:
@@ -167,33 +176,46 @@ class _Cues:
         self.verbs = [Cue(m.start(), m.end(), m.group()) for m in finditer_where(lex.verb, lex.verb_starts, text)]
         self.according = [Cue(m.start(), m.end(), m.group()) for m in lex.according.finditer(text)]
         self._last_ends: dict[tuple[int, int], int | None] = {}
-        self._verb_starts = [c.start for c in self.verbs]
-        self._according_starts = [c.start for c in self.according]
+        self._verb_bounds = [c.start for c in self.verbs], [c.end for c in self.verbs]
+        self._according_bounds = [c.start for c in self.according], [c.end for c in self.according]
 
     def verbs_in(self, lo: int, hi: int) -> list[Cue]:
-        return self._within(self.verbs, self._verb_starts, lo, hi)
+        return self._within(self.verbs, self._verb_bounds, lo, hi)
 
     def according_in(self, lo: int, hi: int) -> list[Cue]:
-        return self._within(self.according, self._according_starts, lo, hi)
+        return self._within(self.according, self._according_bounds, lo, hi)
 
     @staticmethod
-    def _within(cues: list[Cue], starts: list[int], lo: int, hi: int) -> list[Cue]:
-        first, last = bisect_left(starts, lo), bisect_left(starts, hi)
-        return [c for c in cues[first:last] if c.end <= hi]
+    def _within(cues: list[Cue], bounds: tuple[list[int], list[int]], lo: int, hi: int) -> list[Cue]:
+        """The cues starting at or after ``lo`` and ending by ``hi``: a slice, as cues never overlap,
+        so their ends are in the order of their starts."""
+        starts, ends = bounds
+        return cues[bisect_left(starts, lo):min(bisect_left(starts, hi), bisect_right(ends, hi))]
 
     def last_sentence_end(self, lo: int, pos: int) -> int | None:
-        """Where the last sentence ending in ``lo..pos`` ends (asked twice for most quotations).
-
-        A sentence end is told by its own characters alone (a match never starts inside another),
-        so a scan from just before ``lo`` finds the same ends there as a scan of the whole text: it
-        starts back over the closing marks and spaces that may carry an end past ``lo``, and stops
-        two characters past ``pos``, as far as the look at the next sentence's start can reach."""
+        """Where the last sentence ending in ``lo..pos`` ends (asked twice for most quotations)."""
         if (lo, pos) not in self._last_ends:
-            start = max(0, _SENTENCE_TAIL.match(self.text, 0, lo).start() - 1)
-            ends = [m.end() for m in _SENTENCE_END.finditer(self.text, start, pos + 2)]
-            k = bisect_right(ends, pos) - 1
-            self._last_ends[lo, pos] = ends[k] if k >= 0 and ends[k] >= lo else None
+            self._last_ends[lo, pos] = self._last_end(lo, pos)
         return self._last_ends[lo, pos]
+
+    def _last_end(self, lo: int, pos: int) -> int | None:
+        """The sentence ends tried from ``pos`` backwards, each where its first mark is, the last one
+        first: the first found ending at or before ``pos`` is the last, and most quotations follow one.
+
+        A sentence end is told by its own characters alone, and after its first mark holds only
+        closing marks and space, so none starts inside another: each mark is a match where
+        ``_SENTENCE_END`` matches at it, as in a scan of the whole text. One that can reach ``lo``
+        starts at most one character before the closing marks and spaces that end there; the look at
+        the next sentence's start reaches two characters past ``pos``."""
+        text, stop = self.text, pos + 2
+        floor = max(0, _SENTENCE_TAIL.match(text, 0, lo).start() - 1)
+        mark = stop
+        while (mark := max(text.rfind(".", floor, mark), text.rfind("!", floor, mark),
+                           text.rfind("?", floor, mark), text.rfind("…", floor, mark))) >= 0:
+            found = _SENTENCE_END.match(text, mark, stop)
+            if found is not None and found.end() <= pos:
+                return found.end() if found.end() >= lo else None
+        return None
 
 
 class SpeakerFinder:
@@ -349,19 +371,19 @@ class SpeakerFinder:
         return k < len(toks) and toks[k].lower in self.lex.stops
 
     # -- positions around a quotation ---------------------------------------------------------
-    def after(self, close: int, para_end: int, quote_text: str) -> Span | None:
-        """``“…,” Qin said`` / ``“…,” said Wang`` / ``“…,” according to X``."""
+    def after(self, start: int, close: int, para_end: int) -> Span | None:
+        """``“…,” Qin said`` / ``“…,” said Wang`` / ``“…,” according to X``, after the quotation
+        whose words run from ``start`` to its closing mark at ``close``."""
         lead = _LEAD_IN.match(self.text, close + 1, para_end).end()
-        open_ended = quote_text.rstrip(" '\"’”")[-1:] in _OPEN_ENDED or self.text[close + 1:close + 2] in ",—–"
         limit = min(para_end, lead + WINDOW)
-        verbs = self.cues.verbs_in(lead, limit)
         according = [c for c in self.cues.according_in(lead, limit) if c.start == lead]
         if according:
             return self.phrase_after(according[0].end, para_end)
+        verbs = self.cues.verbs_in(lead, limit)
         if not verbs:
             return None
         verb = verbs[0]
-        if not open_ended and not self._closes_sentence(verb.end, para_end):
+        if not self._open_ended(start, close) and not self._closes_sentence(verb.end, para_end):
             return None
         if verb.start == lead:  # ``said Wang``; never ``, saying they…`` (the subject of what follows)
             return None if verb.text.endswith("ing") else self.phrase_after(verb.end, para_end)
@@ -369,6 +391,11 @@ class SpeakerFinder:
         if span is not None and span.start == lead:
             return span
         return self._name_before_aside(lead, verb.start)
+
+    def _open_ended(self, start: int, close: int) -> bool:
+        """Whether the quotation's sentence goes on after it: its words end on a mark that leaves it
+        open (a comma, a dash, a question), or a comma or a dash follows its closing mark."""
+        return self.text[start:close].rstrip(" '\"’”")[-1:] in _OPEN_ENDED or self.text[close + 1:close + 2] in ",—–"
 
     def _name_before_aside(self, lead: int, verb: int) -> Span | None:
         """``“…,” Harry Bond, 30, of Raleigh, who was polled, said``: a name right after the
@@ -386,10 +413,8 @@ class SpeakerFinder:
     def sentence_before(self, open_: int, floor: int) -> Span | None:
         """``…, Schiff said. “…”``: a quotation opening a sentence right after one that ends on its
         attribution (a comma, the speaker and the verb, a full stop)."""
-        if self.sentence_start(open_, floor) != open_:
-            return None
         tail_end = self.text.rfind(".", max(floor, open_ - 4), open_)
-        if tail_end < 0:
+        if tail_end < 0 or self.sentence_start(open_, floor) != open_:
             return None
         verbs = self.cues.verbs_in(max(floor, tail_end - 60), tail_end)
         if not verbs:
@@ -421,7 +446,11 @@ class SpeakerFinder:
 
     def before(self, open_: int, floor: int, quoted: tuple[tuple[int, int], ...] = ()) -> Span | None:
         """``Wang said: “…”`` / ``he said that “…”`` / ``according to X, “…”``, in the same sentence.
-        Words inside the earlier quotations of the sentence (``quoted``) are not the writer's."""
+        Words inside the earlier quotations of the sentence (``quoted``) are not the writer's. Most
+        quotations have no cue before them in their paragraph, so none in their sentence: their
+        sentence is never looked for."""
+        if not (self.cues.verbs_in(floor, open_) or self.cues.according_in(floor, open_)):
+            return None
         lo = self.sentence_start(open_, floor)
         accordings = self.cues.according_in(lo, open_)
         according = accordings[-1] if accordings else None
@@ -466,6 +495,27 @@ class SpeakerFinder:
         return lo if start is None else start
 
 
+class WholeWords:
+    """Whether a span holds any of some words as a whole word (no letter on either side), in any
+    case: ``pattern`` defines it, and the standard library's engine answers (twice as fast) where the
+    span and the character before it are ASCII, as every word is: there a letter is an ASCII letter
+    and case is ASCII case."""
+
+    def __init__(self, words: list[str]):
+        longest_first = sorted(words, key=len, reverse=True)
+        alternation = "|".join(regex.escape(w) for w in longest_first)
+        self.pattern = regex.compile(rf"(?<!\p{{L}})(?:{alternation})(?!\p{{L}})", regex.IGNORECASE)
+        stdlib = "|".join(re.escape(w) for w in longest_first)
+        self.ascii = (re.compile(rf"(?<![A-Za-z])(?:{stdlib})(?![A-Za-z])", re.IGNORECASE | re.ASCII)
+                      if all(w.isascii() for w in words) else None)
+
+    def search(self, text: str, start: int = 0, end: int | None = None) -> bool:
+        end = len(text) if end is None else end
+        if self.ascii is not None and text[max(0, start - 1):end].isascii():
+            return self.ascii.search(text, start, end) is not None
+        return self.pattern.search(text, start, end) is not None
+
+
 _NAME_MENTION = regex.compile(r"(?<![\p{L}’'-])\p{Lu}[\p{L}’'.-]*(?:[ \t]+\p{Lu}[\p{L}’'.-]*)+")
 MENTIONS_BACK = 60  # how many earlier name mentions a short name is checked against
 
@@ -474,30 +524,36 @@ class NameMentions:
     """Capitalised names of two words or more in a document, to give a short name (Wang, Mr.
     Lavrov) the fuller form the text used last before it (Wang Wenbin, Sergei Lavrov)."""
 
-    def __init__(self, text: str, lex: Lexicons, not_person: regex.Pattern | None):
+    def __init__(self, text: str, lex: Lexicons, not_person: WholeWords | None):
         self.lex = lex
         self.text = text
         self.not_person = not_person
-        self.spans: list[tuple[int, int, tuple[str, ...]]] = []
+        self.mentions: list[regex.Match] = []
         self.starts: list[int] = []
-        self._mentions = _NAME_MENTION.finditer(text)
+        self._persons: dict[int, tuple[int, int, tuple[str, ...]] | None] = {}
+        self._unread = _NAME_MENTION.finditer(text)
         self._read_to = -1  # every mention starting before this offset has been read
 
     def _read_past(self, pos: int) -> None:
-        """Read the names of the mentions up to the first one starting at or after ``pos``: the
-        names a speaker at ``pos`` may take, found only as far as the text's speakers reach."""
+        """Read the mentions up to the first one starting at or after ``pos``: the names a speaker
+        at ``pos`` may take, found only as far as the text's speakers reach."""
         while self._read_to < pos:
-            m = next(self._mentions, None)
+            m = next(self._unread, None)
             if m is None:
                 self._read_to = len(self.text) + 1
                 return
             self._read_to = m.start() + 1
-            person = self._person(m, self.not_person)
-            if person is not None:
-                self.spans.append(person)
-                self.starts.append(person[0])
+            self.mentions.append(m)
+            self.starts.append(m.start())
 
-    def _person(self, m: regex.Match, not_person: regex.Pattern | None) -> tuple[int, int, tuple[str, ...]] | None:
+    def _person_of(self, k: int) -> tuple[int, int, tuple[str, ...]] | None:
+        """The personal name of the ``k``-th mention, judged when first asked: a speaker's fuller
+        name is most often among the last few mentions before it."""
+        if k not in self._persons:
+            self._persons[k] = self._person(self.mentions[k], self.not_person)
+        return self._persons[k]
+
+    def _person(self, m: regex.Match, not_person: WholeWords | None) -> tuple[int, int, tuple[str, ...]] | None:
         """The personal name at the end of a capitalised run (``Chinese Foreign Minister Wang Yi``
         -> ``Wang Yi``); None for places, bodies and possessives (``China’s Foreign Ministry``)."""
         mention = m.group()
@@ -517,14 +573,22 @@ class NameMentions:
         return start, end, tuple(bare[first:])
 
     def fuller(self, speaker: Span) -> Span | None:
-        """The last fuller name before ``speaker`` that begins or ends with its surname."""
+        """The last fuller name before ``speaker`` that begins or ends with its surname, among the
+        last ``MENTIONS_BACK`` personal names starting before it."""
         words = [w for w in speaker.text.split() if _bare(w).lower() not in self.lex.roles]
         if len(words) != 1:
             return None
         name = _bare(words[0])
+        if self.text.rfind(name, 0, speaker.start) < 0:
+            return None  # a fuller name holds the short one, so the text before must: no names read
         self._read_past(speaker.start)
-        k = bisect_left(self.starts, speaker.start) - 1
-        for start, end, tokens in reversed(self.spans[max(0, k - MENTIONS_BACK + 1):k + 1]):
+        k, persons = bisect_left(self.starts, speaker.start) - 1, 0
+        while k >= 0 and persons < MENTIONS_BACK:
+            person, k = self._person_of(k), k - 1
+            if person is None or person[0] >= speaker.start:
+                continue
+            persons += 1
+            start, end, tokens = person
             if end <= speaker.start and (tokens[0] == name or tokens[-1] == name) and len(tokens) > 1:
                 return Span(text=self.text[start:end], start=start, end=end)
         return None

@@ -6,13 +6,16 @@ import re
 
 import pytest
 import regex
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from provenance.analyzers.attribution import WHITE_SPACE, RelayFinder, _compile_kinds
+from provenance.analyzers.attribution import WHITE_SPACE, RelayFinder, _compile_kinds, _relay_pattern
+from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
+from provenance import speakers as speakers_module
 from provenance.speakers import (
-    _ABBREVIATION, NameMentions, _bare, _Cues, _first_words, _possessive, _verb_alternation, compile_lexicons,
+    _ABBREVIATION, _NAME_MENTION, MENTIONS_BACK, NameMentions, WholeWords, _bare, _Cues, _first_words, _possessive,
+    _verb_alternation, compile_lexicons,
 )
 from provenance.report import Span
 from provenance.scoring import attribution_score
@@ -207,11 +210,36 @@ def relay_finder(rules) -> RelayFinder:
     return RelayFinder.build(rules, rule, _compile_kinds(rules))
 
 
+@pytest.fixture(scope="module")
+def relay_pattern(rules) -> regex.Pattern:
+    rule = next(iter(rules.detectors_named("relayed-report")))
+    return _relay_pattern(rules, rule, _compile_kinds(rules))
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=RELAY_TEXT)
-def test_relay_finder_finds_what_the_pattern_finds_everywhere(relay_finder, text):
-    expected = [m.span() for m in relay_finder.pattern.finditer(text)]
-    assert [m.span() for m in relay_finder.finditer(text)] == expected
+def test_relay_finder_finds_what_the_pattern_finds_everywhere(relay_finder, relay_pattern, text):
+    assert list(relay_finder.finditer(text)) == [m.span() for m in relay_pattern.finditer(text)]
+
+
+# Names that make the pattern backtrack: one opening with a space (after ``according to`` and two
+# spaces), names that open with ``The`` (after ``according to the``) or extend a shorter name.
+RELAY_NAMES = [" state media", "theguardian.com", "The Associated Press", "The Times", "The Sunday Times",
+               "The Times & The Sunday Times", "News Agency of Nigeria (NAN)", "CBS", "CBS News", "The New York Times en Español",
+               "Reason", "Reason magazine"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.tuples(st.sampled_from(["according to", "According to", "the", "said", "reported", "News",
+                                                  "Daily", "x", *RELAY_NAMES]), st.sampled_from(RELAY_GAPS)), max_size=8))
+def test_relay_finder_backtracks_as_the_pattern_does(relay_finder, relay_pattern, parts):
+    text = "".join(piece + gap for piece, gap in parts)
+    assert list(relay_finder.finditer(text)) == [m.span() for m in relay_pattern.finditer(text)]
+
+
+def test_the_relay_names_that_make_the_pattern_backtrack_are_relay_names(rules):
+    names = set(outlet_index(rules).relay_names)
+    assert [n for n in RELAY_NAMES if n not in names] == []
 
 
 def test_the_stdlib_white_space_class_is_regex_s_on_every_code_point():
@@ -219,10 +247,10 @@ def test_the_stdlib_white_space_class_is_regex_s_on_every_code_point():
     assert [c for c in range(0x110000) if bool(spaces.match(chr(c))) != bool(stdlib.match(chr(c)))] == []
 
 
-def test_relay_finder_on_the_seed_corpus(relay_finder):
+def test_relay_finder_on_the_seed_corpus(relay_finder, relay_pattern):
     texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
     for text in texts:
-        assert [m.span() for m in relay_finder.finditer(text)] == [m.span() for m in relay_finder.pattern.finditer(text)]
+        assert list(relay_finder.finditer(text)) == [m.span() for m in relay_pattern.finditer(text)]
 
 
 VERBS = ["said", "says", "saying", "told", "told reporters", "stated", "asked", "added", "a", "s"]
@@ -240,8 +268,9 @@ def test_verbs_grouped_by_first_letter_match_as_the_flat_alternation(verbs, part
 
 
 @settings(max_examples=300, deadline=None)
-@given(verbs=st.lists(st.sampled_from([*VERBS, ""]), min_size=1, max_size=6, unique=True),
-       parts=st.lists(st.tuples(st.sampled_from([*VERBS, "x", "-", "Said", "é", "“", "東京", "\ud800"]),
+@given(verbs=st.lists(st.sampled_from([*VERBS, "", "заявил", "_x"]), min_size=1, max_size=6, unique=True),
+       parts=st.lists(st.tuples(st.sampled_from([*VERBS, "x", "-", "Said", "é", "“", "東京", "\ud800", "заявил", "_",
+                                                 "1", "_x"]),
                                 st.sampled_from(RELAY_GAPS)), max_size=20))
 def test_verbs_found_from_their_first_words_are_what_finditer_finds(verbs, parts):
     text = "".join(piece + gap for piece, gap in parts)
@@ -249,8 +278,21 @@ def test_verbs_found_from_their_first_words_are_what_finditer_finds(verbs, parts
     assert [m.span() for m in finditer_where(pattern, _first_words(verbs), text)] == [m.span() for m in pattern.finditer(text)]
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.tuples(st.sampled_from([*VERBS, "according to", "x", "Said"]), st.sampled_from(RELAY_GAPS)),
+                      max_size=20),
+       bounds=st.lists(st.tuples(st.integers(min_value=0, max_value=120), st.integers(min_value=0, max_value=120)),
+                       max_size=6))
+def test_cues_within_a_range_are_those_starting_and_ending_in_it(rules, parts, bounds):
+    text = "".join(piece + gap for piece, gap in parts)
+    cues = _Cues(text, compile_lexicons(rules))
+    for lo, hi in bounds:
+        assert cues.verbs_in(lo, hi) == [c for c in cues.verbs if lo <= c.start < hi and c.end <= hi]
+        assert cues.according_in(lo, hi) == [c for c in cues.according if lo <= c.start < hi and c.end <= hi]
+
+
 NAME_PIECES = ["Wang", "Yi", "Wang Yi", "Mr.", "Lavrov", "Sergei", "Minister", "China’s", "Ministry", "the", "said",
-               "Berg", "Tom", "News", "O'Neil", ".", ","]
+               "Berg", "Tom", "News", "O'Neil", ".", ",", "Minister Wang Yi", "Wang Yi."]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -264,6 +306,55 @@ def test_names_read_as_far_as_speakers_reach_resolve_as_all_names_read_first(rul
     lazy, whole = NameMentions(text, lex, kinds.not_person), NameMentions(text, lex, kinds.not_person)
     whole._read_past(len(text) + 1)
     assert [lazy.fuller(s) for s in speakers] == [whole.fuller(s) for s in speakers]
+
+
+def fuller_by_definition(text: str, lex, not_person, speaker: Span, back: int) -> Span | None:
+    """``NameMentions.fuller`` as defined: every personal name of the text found first, the last
+    ``back`` of those starting before the speaker searched, the last first."""
+    mentions = NameMentions(text, lex, not_person)
+    persons = [p for m in _NAME_MENTION.finditer(text) if (p := mentions._person(m, not_person)) is not None]
+    words = [w for w in speaker.text.split() if _bare(w).lower() not in lex.roles]
+    if len(words) != 1:
+        return None
+    name = _bare(words[0])
+    for start, end, tokens in reversed([p for p in persons if p[0] < speaker.start][-back:]):
+        if end <= speaker.start and (tokens[0] == name or tokens[-1] == name) and len(tokens) > 1:
+            return Span(text=text[start:end], start=start, end=end)
+    return None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.tuples(st.sampled_from(NAME_PIECES), st.sampled_from([" ", "  ", "\n", "\t", ", "])), max_size=30),
+       picks=st.lists(st.integers(min_value=0, max_value=29), max_size=8), back=st.sampled_from([1, 2, 3, MENTIONS_BACK]))
+@example(parts=[("Wang Yi", " "), ("said", " "), ("Minister Wang Yi", " ")], picks=[4], back=1)  # a name after the run's start
+def test_names_judged_from_the_speaker_backwards_resolve_as_defined(rules, parts, picks, back):
+    text = "".join(piece + gap for piece, gap in parts)
+    lex, kinds = compile_lexicons(rules), _compile_kinds(rules)
+    words = [m for m in regex.finditer(r"\S+", text)]
+    speakers = [Span(text=words[k].group(), start=words[k].start(), end=words[k].end()) for k in picks if k < len(words)]
+    names = NameMentions(text, lex, kinds.not_person)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(speakers_module, "MENTIONS_BACK", back)
+        assert [names.fuller(s) for s in speakers] == [fuller_by_definition(text, lex, kinds.not_person, s, back)
+                                                       for s in speakers]
+
+
+WORD_PIECES = ["ministry", "Ministry", "MINISTRY", "foreign ministry", "Foreign  Ministry", "times", "Times", "un", "UN",
+               "union", "x", "é", "É", "ſ", "K", "1", "’", "-", " ", "\t"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(words=st.lists(st.sampled_from(["ministry", "foreign ministry", "times", "un", "union", "ad", "state media",
+                                       "café"]), min_size=1, max_size=4, unique=True),
+       pieces=st.lists(st.sampled_from(WORD_PIECES), max_size=12), start=st.integers(min_value=0, max_value=60),
+       length=st.one_of(st.none(), st.integers(min_value=0, max_value=60)))
+@example(words=["un"], pieces=["é", "un"], start=1, length=None)  # a letter, not ASCII, just before the span
+def test_whole_words_are_found_as_their_pattern_finds_them(words, pieces, start, length):
+    text = "".join(pieces)
+    screen = WholeWords(words)
+    end = None if length is None else start + length
+    assert screen.search(text, start, end) == (screen.pattern.search(text, start, len(text) if end is None else end)
+                                               is not None)
 
 
 SENTENCE_PIECES = ["Mr.", "U.S.", "J.", "No.", "end.", "Yes!", "why?", "so…", "”", "’", "\"", "'", ")", "]", "The", "1999",

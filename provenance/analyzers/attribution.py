@@ -22,7 +22,7 @@ import regex
 
 from provenance.analyzers import Context, make_finding
 from provenance.document import Document
-from provenance.outlets import NameFinder, outlet_index
+from provenance.outlets import NameFinder, NameMatch, outlet_index
 from provenance.prescan import finditer_where, starts_pattern
 from provenance.quotes import RawQuote, find_quotes
 from provenance.report import Finding, Quote, QuoteKind, Span
@@ -31,7 +31,7 @@ from provenance.rulepack import RuleSet
 from provenance.scoring import (
     PRIOR_RULE, QUOTE_KINDS, QUOTE_RULE, AttributionPrices, attribution_prices, price_attribution,
 )
-from provenance.speakers import Lexicons, NameMentions, SpeakerFinder, compile_lexicons
+from provenance.speakers import Lexicons, NameMentions, SpeakerFinder, WholeWords, compile_lexicons
 
 MAX_LISTED = 12  # lines and speakers named in a quote-kind finding's message
 _TERMINAL = regex.compile(r"[.!?,;:…]\s*$")
@@ -69,18 +69,15 @@ class _Kinds:
     determiners: frozenset[str]
     anonymous: frozenset[str]
     vague: frozenset[str]
-    organisation: regex.Pattern | None
-    media: regex.Pattern | None
+    organisation: WholeWords | None
+    media: WholeWords | None
     outlets: NameFinder | None
-    not_person: regex.Pattern | None
+    not_person: WholeWords | None
     indefinite: frozenset[str]
 
 
-def _word_pattern(words: list[str]) -> regex.Pattern | None:
-    if not words:
-        return None
-    alternation = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-    return regex.compile(rf"(?<!\p{{L}})(?:{alternation})(?!\p{{L}})", regex.IGNORECASE)
+def _whole_words(words: list[str]) -> WholeWords | None:
+    return WholeWords(words) if words else None
 
 
 def _compile_kinds(rules: RuleSet) -> _Kinds:
@@ -89,9 +86,9 @@ def _compile_kinds(rules: RuleSet) -> _Kinds:
     return _Kinds(
         pronouns=lower("pronouns"), roles=lower("role-words"), determiners=determiners,
         anonymous=lower("anonymous-sources"), vague=lower("vague-sources"),
-        organisation=_word_pattern(rules.lexicon("organisation-words")),
-        media=_word_pattern(rules.lexicon("media-words")), outlets=outlet_index(rules).names,
-        not_person=_word_pattern(rules.lexicon("organisation-words") + rules.lexicon("media-words")),
+        organisation=_whole_words(rules.lexicon("organisation-words")),
+        media=_whole_words(rules.lexicon("media-words")), outlets=outlet_index(rules).names,
+        not_person=_whole_words(rules.lexicon("organisation-words") + rules.lexicon("media-words")),
         indefinite=determiners - lower("definite-determiners"),
     )
 
@@ -153,9 +150,8 @@ def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[_Paragra
     """Give each quotation the speaker beside it, where there is one."""
     text = finder.text
     for n, q in enumerate(quotes):
-        body = text[q.raw.start:q.raw.end]
         if q.raw.close is not None:
-            q.speaker, q.how = finder.after(q.raw.close, q.para.end, body), "after"
+            q.speaker, q.how = finder.after(q.raw.start, q.raw.close, q.para.end), "after"
         if q.speaker is None:
             quoted = tuple((o.raw.start, o.raw.end) for o in quotes[max(0, n - 4):n] if o.para is q.para)
             q.speaker, q.how = finder.before(q.raw.open, q.para.start, quoted), "before"
@@ -285,10 +281,10 @@ def analyze(ctx: Context) -> AttributionResult:
     _carry_in_paragraph(doc.text, found)
     _share_within_groups(found)
     _carry_to_next_paragraph(doc.text, found)
-    scare_rule = next(iter(ctx.rules.detectors_named("scare-quote")), None)
+    scare_rule = _detector(ctx, "scare-quote")
     limits = ctx.rules.memo("attribution-scare", _scare_limits)
     scare, speech = _split_scare(doc.text, found, limits)
-    quote_rule = next(iter(ctx.rules.detectors_named(QUOTE_RULE)), None)
+    quote_rule = _detector(ctx, QUOTE_RULE)
     window = int(quote_rule.params.get("pronoun_paragraphs", 2)) if quote_rule else 2
     quotes = list(_quotes(doc, speech, kinds, NameMentions(doc.text, lex, kinds.not_person), window))
     units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight), 1)
@@ -302,7 +298,7 @@ def analyze(ctx: Context) -> AttributionResult:
     informative = [f for f, _, _ in others]
     if scare_rule is not None:
         informative += [make_finding(scare_rule, doc, q.raw.start, q.raw.end) for q in scare]
-    prior_rule = next(iter(ctx.rules.detectors_named(PRIOR_RULE)), None)
+    prior_rule = _detector(ctx, PRIOR_RULE)
     findings = price_attribution(units, informative, prices, prior_rule)
     return AttributionResult(sorted(findings, key=lambda f: (f.start if f.start is not None else -1, f.rule, f.end or 0)),
                              quotes)
@@ -349,28 +345,52 @@ def _quote_units(rule: Detector, quotes: list[Quote], prices: AttributionPrices)
                       message=message), prices.quality[kind], len(mine)
 
 
+def _detector(ctx: Context, name: str) -> Detector | None:
+    """The first detector of a kind, from a table built once per rule set: a document asks several
+    times, and ``RuleSet.detectors_named`` would go through every detector each time."""
+    return ctx.rules.memo("attribution-detectors", _first_detectors).get(name)
+
+
+def _first_detectors(rules: RuleSet) -> dict[str, Detector]:
+    table: dict[str, Detector] = {}
+    for detector in rules.detectors:
+        table.setdefault(detector.detector, detector)
+    return table
+
+
 def _relay_units(ctx: Context, kinds: _Kinds) -> Iterator[tuple[Finding, float, int]]:
     """``Xinhua News Agency reported`` / ``according to The New York Times``: another outlet's word."""
-    rule = next(iter(ctx.rules.detectors_named("relayed-report")), None)
+    rule = _detector(ctx, "relayed-report")
     if rule is None:
         return
     finder: RelayFinder = ctx.rules.memo("attribution-relay", lambda rules: RelayFinder.build(rules, rule, kinds))
-    for m in finder.finditer(ctx.doc.text):
-        if ctx.doc.line_at(m.start()) not in ctx.residue_lines:
-            yield make_finding(rule, ctx.doc, m.start(), m.end()), max(0.0, 1.0 - rule.weight), 1
+    for start, end in finder.finditer(ctx.doc.text):
+        if ctx.doc.line_at(start) not in ctx.residue_lines:
+            yield make_finding(rule, ctx.doc, start, end), max(0.0, 1.0 - rule.weight), 1
 
 
 def _relay_pattern(rules: RuleSet, rule: Detector, kinds: _Kinds) -> regex.Pattern:
-    """An outlet: a profile's name, or capitalised words ending in a media word (The Daily Planet)."""
-    media = "|".join(regex.escape(w) for w in _media_titles(rules))
-    outlet = rf"(?:\p{{Lu}}[\p{{L}}’'.-]*\s+){{0,{MAX_OUTLET_WORDS}}}(?:{media})\b"
+    """The relay detector's definition: an outlet (a profile's name, or capitalised words ending in a
+    media word: The Daily Planet) after ``according to``, or before a verb. ``RelayFinder`` finds its
+    matches without compiling it (every outlet name makes it a tenth of a second's work); the tests
+    check the two against each other."""
+    outlet = _generic_outlet(rules)
     if kinds.outlets is not None:
         outlet = f"(?:{kinds.outlets.pattern}|{outlet})"
-    verbs = "|".join(regex.escape(str(v)) for v in rule.params["verbs"])
-    # ``according to the OUTLET|OUTLET verb`` written with the outlet once, so its long alternation of
-    # names is compiled once: the empty alternative is tried after every way of the first failed, as
-    # the second half of the plain alternation would be, and the condition asks for the verb only then.
-    return regex.compile(rf"(?:(\b[Aa]ccording\s+to\s+(?:the\s+)?)|){outlet}(?(1)|\s+(?:{verbs})\b)", regex.V1)
+    # ``according to the OUTLET|OUTLET verb`` written with the outlet once: the empty alternative is
+    # tried after every way of the first failed, and the condition asks for the verb only then.
+    return regex.compile(rf"(?:(\b[Aa]ccording\s+to\s+(?:the\s+)?)|){outlet}(?(1)|{_relay_verb(rule)})", regex.V1)
+
+
+def _generic_outlet(rules: RuleSet) -> str:
+    """Capitalised words ending in a media word (The Daily Planet, Xinhua News Agency)."""
+    media = "|".join(regex.escape(w) for w in _media_titles(rules))
+    return rf"(?:\p{{Lu}}[\p{{L}}’'.-]*\s+){{0,{MAX_OUTLET_WORDS}}}(?:{media})\b"
+
+
+def _relay_verb(rule: Detector) -> str:
+    """Space and one of the rule's verbs, in their order, right after an outlet."""
+    return rf"\s+(?:{'|'.join(regex.escape(str(v)) for v in rule.params['verbs'])})\b"
 
 
 def _media_titles(rules: RuleSet) -> list[str]:
@@ -386,52 +406,98 @@ WHITE_SPACE = "[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]
 
 @dataclass(frozen=True)
 class RelayFinder:
-    """The relay pattern's matches, found without trying it at every position.
+    """The relay pattern's matches (``_relay_pattern``), found without compiling it or trying it at
+    every position.
 
-    Tried everywhere, the pattern's alternation of every outlet name costs about a microsecond a
-    character. Every match either starts with ``according`` or ends in whitespace and a speech verb
-    right after an outlet name or a media word, so the positions a match can start at follow from
-    those anchors: the name or media word is looked up by its length in a set, and the capitalised
-    words before a media word are bounded by a reversed search. The pattern itself is then tried at
-    those positions only, in order, and a match skips the positions it covers, as ``finditer`` does:
+    Every match either starts with ``according`` or ends in whitespace and a speech verb right after
+    an outlet name or a media word, so the positions a match can start at follow from those anchors:
+    the name or media word is looked up by its length in a set, and the capitalised words before a
+    media word are bounded by a reversed search. At those positions only, in order, the pattern's
+    alternatives are tried in the order it tries them: the outlet names through the ``NameFinder``,
+    the rest through small patterns. A match skips the positions it covers, as ``finditer`` does:
     the matches are the same.
     """
 
-    pattern: regex.Pattern
+    outlets: NameFinder | None
+    according_to: regex.Pattern
+    spaces: regex.Pattern
+    generic: regex.Pattern  # capitalised words ending in a media word
+    generic_then_verb: regex.Pattern
+    verb_after: regex.Pattern
     according: regex.Pattern
     verbs: re.Pattern
     verb_starts: re2._Regexp  # the same pattern for RE2, which finds where ``verbs`` can match in one scan
     outlet_words: regex.Pattern
     capital: regex.Pattern
     names: frozenset[str]
-    name_lengths: dict[str, tuple[int, ...]]  # by last character
+    name_lengths: dict[str, tuple[int, ...]]  # by their last two characters
     media: frozenset[str]
-    media_lengths: dict[str, tuple[int, ...]]  # by last character
+    media_lengths: dict[str, tuple[int, ...]]  # by their last two characters
 
     @classmethod
     def build(cls, rules: RuleSet, rule: Detector, kinds: _Kinds) -> RelayFinder:
         names = frozenset(outlet_index(rules).relay_names)
         media = frozenset(_media_titles(rules))
         stdlib_verbs = "|".join(re.escape(str(v)) for v in rule.params["verbs"])
+        generic, verb = _generic_outlet(rules), _relay_verb(rule)
         return cls(
-            pattern=_relay_pattern(rules, rule, kinds), according=regex.compile(r"[Aa]ccording"),
+            outlets=kinds.outlets, according_to=regex.compile(r"\b[Aa]ccording\s+to", regex.V1),
+            spaces=regex.compile(r"\s+", regex.V1), generic=regex.compile(generic, regex.V1),
+            generic_then_verb=regex.compile(generic + verb, regex.V1), verb_after=regex.compile(verb, regex.V1),
+            according=regex.compile(r"[Aa]ccording"),
             verbs=re.compile(rf"({WHITE_SPACE}+)(?:{stdlib_verbs})"),
             verb_starts=starts_pattern(rf"{WHITE_SPACE}+(?:{stdlib_verbs})"),
             outlet_words=regex.compile(rf"(?r)(?:[\p{{L}}’'.-]+\s+){{1,{MAX_OUTLET_WORDS}}}", regex.V1),
             capital=regex.compile(r"\p{Lu}", regex.V1),
-            names=names, name_lengths=_lengths_by_last_character(names),
-            media=media, media_lengths=_lengths_by_last_character(media))
+            names=names, name_lengths=_lengths_by_ending(names),
+            media=media, media_lengths=_lengths_by_ending(media))
 
-    def finditer(self, text: str) -> Iterator[regex.Match]:
-        """What ``self.pattern.finditer(text)`` yields."""
+    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
+        """The spans of what ``_relay_pattern(...).finditer(text)`` yields."""
         end = 0
         for start in sorted(self._starts(text)):
             if start < end:
                 continue
-            m = self.pattern.match(text, start)
-            if m:
-                yield m
-                end = m.end()
+            found = self._match_end(text, start)
+            if found is not None:
+                yield start, found
+                end = found
+
+    def _match_end(self, text: str, start: int) -> int | None:
+        """Where the pattern's match at ``start`` ends, None for none: first an outlet after each way
+        ``according to`` can end, then an outlet followed by a verb."""
+        for at in self._after_according(text, start):
+            end = self._outlet_end(text, at)
+            if end is not None:
+                return end
+        for name in self._names_at(text, start):
+            verb = self.verb_after.match(text, name.end())
+            if verb is not None:
+                return verb.end()
+        found = self.generic_then_verb.match(text, start)
+        return found.end() if found is not None else None
+
+    def _after_according(self, text: str, start: int) -> list[int]:
+        """Where ``according to`` (and ``the``) starting at ``start`` can end, in the order the
+        pattern's greedy spaces and optional ``the`` try them: the fewer spaces, the later."""
+        found = self.according_to.match(text, start)
+        space = self.spaces.match(text, found.end()) if found is not None else None
+        if space is None:
+            return []
+        after_to, ends = space.end(), []
+        if text.startswith("the", after_to) and (after_the := self.spaces.match(text, after_to + 3)) is not None:
+            ends += range(after_the.end(), after_to + 3, -1)
+        return [*ends, *range(after_to, found.end(), -1)]
+
+    def _outlet_end(self, text: str, at: int) -> int | None:
+        name = next(self._names_at(text, at), None)
+        if name is not None:
+            return name.end()
+        found = self.generic.match(text, at)
+        return found.end() if found is not None else None
+
+    def _names_at(self, text: str, at: int) -> Iterator[NameMatch]:
+        return self.outlets.names_at(text, at) if self.outlets is not None else iter(())
 
     def _starts(self, text: str) -> set[int]:
         """Every position a match can start at (and some where none does)."""
@@ -443,11 +509,10 @@ class RelayFinder:
 
     def _outlets_ending(self, text: str, end: int) -> Iterator[int]:
         """Where an outlet name, or a media word with the capitalised words before it, ending at ``end`` starts."""
-        last = text[end - 1:end]
-        for length in self.name_lengths.get(last, ()):
+        for length in _lengths_ending(self.name_lengths, text, end):
             if length <= end and text[end - length:end] in self.names:
                 yield end - length
-        for length in self.media_lengths.get(last, ()):
+        for length in _lengths_ending(self.media_lengths, text, end):
             if length <= end and text[end - length:end] in self.media:
                 word = end - length
                 yield word
@@ -456,10 +521,16 @@ class RelayFinder:
                     yield from (c.start() for c in self.capital.finditer(text, before.start(), word))
 
 
-def _lengths_by_last_character(words: frozenset[str]) -> dict[str, tuple[int, ...]]:
-    """The lengths of the words, by their last character: only words ending in the character before a
-    position can end there, so only their lengths need trying there (about a third of them all)."""
+def _lengths_by_ending(words: frozenset[str]) -> dict[str, tuple[int, ...]]:
+    """The lengths of the words, by their last two characters (a word of one: by itself): only words
+    ending as the text does before a position can end there, so only their lengths need trying there
+    (a few of them, where the last character alone leaves a third of them all)."""
     lengths: dict[str, set[int]] = {}
     for word in words:
-        lengths.setdefault(word[-1:], set()).add(len(word))
-    return {last: tuple(sorted(found)) for last, found in lengths.items()}
+        lengths.setdefault(word[-2:], set()).add(len(word))
+    return {ending: tuple(sorted(found)) for ending, found in lengths.items()}
+
+
+def _lengths_ending(lengths: dict[str, tuple[int, ...]], text: str, end: int) -> tuple[int, ...]:
+    """The lengths of the words (``_lengths_by_ending``) that may end at ``end`` in ``text``."""
+    return (lengths.get(text[end - 2:end], ()) if end >= 2 else ()) + lengths.get(text[end - 1:end], ())
