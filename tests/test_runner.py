@@ -126,3 +126,14 @@ def test_the_rule_structures_are_built_once_before_the_workers_fork():
     lines = [o.line for o in Runner(settings, rules, jobs=2).outcomes(docs)]
     assert len(lines) == len(docs)
     assert "engine:prefilter" in rules._memo and "outlet-index" in rules._memo  # the parent checked nothing itself
+
+
+def test_a_run_collects_young_garbage_less_often_and_restores_the_collector():
+    import gc
+
+    from provenance.runner import YOUNG_COLLECTION_THRESHOLD, few_collections
+
+    before = gc.get_threshold()
+    with few_collections():
+        assert gc.get_threshold() == (YOUNG_COLLECTION_THRESHOLD, *before[1:])
+    assert gc.get_threshold() == before

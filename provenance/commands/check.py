@@ -87,6 +87,11 @@ def _refuse_writing_into_the_corpus(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    with runner.few_collections():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     _refuse_writing_into_the_corpus(args)
     settings, rules = settings_and_rules(args, args.paths[0], runner.cache_folder(args))
     settings = runner.settings_for_run(args, settings)
