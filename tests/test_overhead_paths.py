@@ -1,5 +1,6 @@
 """The run's fast paths give what their reference paths give: a gate applied where a report is
-checked writes the line the parent would have written, and the detector index answers as a scan."""
+checked writes the line the parent would have written, a finding built from computed values is the
+finding validation builds, and the detector index answers as a scan."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from provenance.config import Settings
 from provenance.document import Document
 from provenance.gate import Policy, judge
 from provenance.renderers.jsonout import render_line
-from provenance.report import ReadError
+from provenance.report import Finding, ReadError
 from provenance.rulepack import load_rules
 from provenance.runner import Runner
 
@@ -58,3 +59,23 @@ def test_a_judging_runner_refuses_a_cache(rules, tmp_path):
 def test_the_detector_index_answers_as_a_scan(rules, name):
     for asked in (name, *(d.detector for d in rules.detectors)):
         assert rules.detectors_named(asked) == [d for d in rules.detectors if d.detector == asked]
+
+
+OFFSET = st.none() | st.integers(min_value=0, max_value=10**6)
+LINE = st.none() | st.integers(min_value=1, max_value=10**5)
+FINDING = st.fixed_dictionaries({
+    "rule": st.text(max_size=8), "name": st.text(max_size=12),
+    "dimension": st.sampled_from(["provenance", "attribution", "residue"]),
+    "severity": st.sampled_from(["info", "warning", "error"]), "message": st.text(max_size=30),
+    "line": LINE, "end_line": LINE, "start": OFFSET, "end": OFFSET, "excerpt": st.text(max_size=30),
+    "points": st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-100, 100)),
+})
+
+
+@given(fields=FINDING)
+def test_a_computed_finding_is_the_validated_finding(fields):
+    computed, validated = Finding.computed(**fields), Finding(**fields)
+    assert computed == validated
+    assert computed.model_dump_json() == validated.model_dump_json()
+    assert repr(computed) == repr(validated)
+    assert computed.model_copy(update={"points": 1.5}) == validated.model_copy(update={"points": 1.5})
