@@ -167,7 +167,8 @@ class Outcome:
         return self.report
 
 
-def check_item(item: Item, rules: RuleSet, settings: Settings, templates=None, judge: ReportJudge | None = None) -> Outcome:
+def check_item(item: Item, rules: RuleSet, settings: Settings, templates=None,
+               judge: ReportJudge | None = None) -> Outcome:
     """``item``'s outcome; ``judge``, when given, is the gate's verdict laid on the report here, where
     it is checked, so that a pool's parent only writes the lines its workers render."""
     if isinstance(item, ReadError):
@@ -202,7 +203,8 @@ def _check_chunk(settings: Settings, items: list[Item], judge: ReportJudge | Non
     return [(o.line, o.passed) for o in (check_item(i, rules, settings, _TEMPLATES[0], judge) for i in items)]
 
 
-def check_unit(unit: Unit, settings: Settings, templates=None, judge: ReportJudge | None = None) -> list[tuple[str, bool]]:
+def check_unit(unit: Unit, settings: Settings, templates=None,
+               judge: ReportJudge | None = None) -> list[tuple[str, bool]]:
     """The shard function: every report of one input unit (what a Ray task runs)."""
     _TEMPLATES[0] = templates
     return _check_chunk(settings, list(read_unit(unit, settings.max_bytes)), judge)
