@@ -79,3 +79,19 @@ def test_a_computed_finding_is_the_validated_finding(fields):
     assert computed.model_dump_json() == validated.model_dump_json()
     assert repr(computed) == repr(validated)
     assert computed.model_copy(update={"points": 1.5}) == validated.model_copy(update={"points": 1.5})
+
+
+def test_the_parent_warms_signatures_only_while_the_pre_pass_runs(rules, monkeypatch):
+    from concurrent.futures import Future
+
+    from provenance import runner
+
+    matched = []
+    monkeypatch.setattr(runner, "collect_hits", lambda doc, *rest: matched.append(doc.id))
+    docs = [Document(id=str(n), path=f"{n}.txt", text="The council met.") for n in range(runner.WARM_DOCS + 5)]
+    done: Future = Future()
+    done.set_result(None)
+    runner._warm_signatures(iter(docs), rules, Settings(), done)
+    assert matched == []
+    runner._warm_signatures(iter(docs), rules, Settings(), Future())
+    assert matched == [d.id for d in docs[:runner.WARM_DOCS]]
