@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from provenance import baseline as baselines
@@ -164,6 +165,14 @@ class GateRun:
         self.write_to = write_to
         self.complete = complete
         self.usage = suppress.UsageTracker(settings)
+
+    def detached(self) -> Callable[[DocumentReport], DocumentReport] | None:
+        """The verdict as a function of one report alone, which a worker process can apply where it
+        checks: there is one when this run keeps no record of what it judges (no baseline to compare
+        or write, no suppression to count); otherwise None."""
+        if self.baseline is not None or self.usage.entries:
+            return None
+        return partial(judge, policy=self.policy)
 
     def judge_all(self, results: Iterable[DocumentReport | ReadError]) -> Iterator[DocumentReport | ReadError]:
         for item in results:

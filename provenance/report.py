@@ -36,6 +36,23 @@ class Finding(_Model):
     excerpt: str = ""
     points: float = Field(0.0, description="Effect of this finding on its dimension's score")
 
+    @classmethod
+    def computed(cls, rule: str, name: str, dimension: Dimension, severity: Severity, message: str,
+                 line: int | None, end_line: int | None, start: int | None, end: int | None, excerpt: str,
+                 points: float) -> Finding:
+        """A finding from values the analyzers computed rather than read (rule fields validated when
+        the rules were loaded, offsets and line numbers from the document), built without validating
+        them again: validation is most of the cost of a finding, and a corpus MB makes thousands."""
+        finding = cls.__new__(cls)
+        fields = {"rule": rule, "name": name, "dimension": dimension, "severity": severity, "message": message,
+                  "line": line, "end_line": end_line, "start": start, "end": end, "excerpt": excerpt,
+                  "points": float(points)}
+        object.__setattr__(finding, "__dict__", fields)
+        object.__setattr__(finding, "__pydantic_fields_set__", set(fields))
+        object.__setattr__(finding, "__pydantic_extra__", None)
+        object.__setattr__(finding, "__pydantic_private__", None)
+        return finding
+
 
 class Span(_Model):
     text: str

@@ -11,7 +11,7 @@ import json
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,7 +59,15 @@ class RuleSet:
         return [s for s in self.signatures if s.rule.dimension == dimension]
 
     def detectors_named(self, detector: str) -> list[Detector]:
-        return [d for d in self.detectors if d.detector == detector]
+        """The rules of one detector, from an index built once: analyzers ask a dozen times a document."""
+        return list(self._detectors_by_name.get(detector, ()))
+
+    @cached_property
+    def _detectors_by_name(self) -> dict[str, tuple[Detector, ...]]:
+        index: dict[str, list[Detector]] = {}
+        for rule in self.detectors:
+            index.setdefault(rule.detector, []).append(rule)
+        return {name: tuple(found) for name, found in index.items()}
 
     def lexicon(self, name: str) -> list[str]:
         lex = self.lexicons.get(name)

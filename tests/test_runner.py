@@ -51,6 +51,19 @@ def test_two_jobs_give_the_same_bytes_in_input_order(corpus, one_core):
     assert json.loads(one_core.stdout.splitlines()[-1])["error"].startswith("malformed JSON")
 
 
+def test_workers_judge_as_the_parent_does(corpus, tmp_path):
+    """A plain JSONL run has its workers judge and render each report; an extra output makes the
+    parent judge the reports itself. Both must write the same bytes, whatever the gate's flags."""
+    gate = ["--fail-under-residue", "90", "--block-rule", "RS011", "--warn-flag", "state-controlled"]
+    extra = tmp_path / "extra.jsonl"
+    in_workers = run("check", str(corpus), "--format", "jsonl", "--jobs", "2", "--no-cache", *gate)
+    in_parent = run("check", str(corpus), "--format", "jsonl", "--jobs", "2", "--no-cache", *gate,
+                    "--output-format", f"jsonl:{extra}")
+    assert in_workers.returncode == in_parent.returncode == 1
+    assert in_workers.stdout == in_parent.stdout == extra.read_text(encoding="utf-8")
+    assert '"action":"warn","check":"flag"' in in_workers.stdout and '"rule":"RS011"' in in_workers.stdout
+
+
 def test_reference_engine_gives_the_same_reports(corpus, one_core):
     reference = run("check", str(corpus), "--format", "jsonl", "--jobs", "1", "--no-cache", "--engine", "reference")
     assert reference.stdout == one_core.stdout
@@ -113,3 +126,14 @@ def test_the_rule_structures_are_built_once_before_the_workers_fork():
     lines = [o.line for o in Runner(settings, rules, jobs=2).outcomes(docs)]
     assert len(lines) == len(docs)
     assert "engine:prefilter" in rules._memo and "outlet-index" in rules._memo  # the parent checked nothing itself
+
+
+def test_a_run_collects_young_garbage_less_often_and_restores_the_collector():
+    import gc
+
+    from provenance.runner import YOUNG_COLLECTION_THRESHOLD, few_collections
+
+    before = gc.get_threshold()
+    with few_collections():
+        assert gc.get_threshold() == (YOUNG_COLLECTION_THRESHOLD, *before[1:])
+    assert gc.get_threshold() == before

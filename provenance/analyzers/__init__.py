@@ -66,12 +66,10 @@ def make_finding(
 ) -> Finding:
     """A finding for ``rule`` over ``start``..``end``; ``whole_lines`` widens it to the lines it touches."""
     if start is None or end is None:
-        return Finding(rule=rule.id, name=rule.name, dimension=rule.dimension, severity=rule.severity,
-                       message=message or rule.message, points=round(points, 3))
+        return Finding.computed(rule.id, rule.name, rule.dimension, rule.severity, message or rule.message,
+                                None, None, None, None, "", round(points, 3))
     line, end_line = doc.line_at(start), doc.line_at(max(start, end - 1))
     if whole_lines:
         start, end = doc.line_span(line, end_line)
-    excerpt = excerpt_of(doc, start, end)
-    return Finding(rule=rule.id, name=rule.name, dimension=rule.dimension, severity=rule.severity,
-                   message=message or rule.message, line=line, end_line=end_line, start=start, end=end,
-                   excerpt=excerpt, points=round(points, 3))
+    return Finding.computed(rule.id, rule.name, rule.dimension, rule.severity, message or rule.message,
+                            line, end_line, start, end, excerpt_of(doc, start, end), round(points, 3))

@@ -18,7 +18,6 @@ from provenance.gate import add_gate_options, gate_run
 from provenance.gitscope import select_documents
 from provenance.outputs import ExtraOutputs, add_output_options, render_corpus
 from provenance.renderers import CORPUS_RENDERERS
-from provenance.renderers.jsonout import render_line
 from provenance.report import DocumentReport, ReadError
 from provenance.sources import corpus_root_holding
 
@@ -60,17 +59,21 @@ def _exit_code(items: Iterable[DocumentReport | ReadError]) -> int:
 
 
 def _write_jsonl(results, output: Path | None) -> int:
+    return _write_lines((runner.Outcome(None, isinstance(i, DocumentReport) and i.passed, i) for i in results), output)
+
+
+def _write_lines(outcomes: Iterable[runner.Outcome], output: Path | None) -> int:
     if output is None:
-        return _stream_jsonl(results, sys.stdout)
+        return _stream_lines(outcomes, sys.stdout)
     with atomic_writer(output) as handle:
-        return _stream_jsonl(results, handle)
+        return _stream_lines(outcomes, handle)
 
 
-def _stream_jsonl(results, handle) -> int:
+def _stream_lines(outcomes: Iterable[runner.Outcome], handle) -> int:
     failed = False
-    for item in results:
-        failed |= not (isinstance(item, DocumentReport) and item.passed)
-        handle.write(render_line(item))
+    for outcome in outcomes:
+        failed |= not outcome.passed
+        handle.write(outcome.line)
         handle.flush()
     return 1 if failed else 0
 
@@ -84,6 +87,11 @@ def _refuse_writing_into_the_corpus(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    with runner.few_collections():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     _refuse_writing_into_the_corpus(args)
     settings, rules = settings_and_rules(args, args.paths[0], runner.cache_folder(args))
     settings = runner.settings_for_run(args, settings)
@@ -94,8 +102,12 @@ def run(args: argparse.Namespace) -> int:
         return runner.run_shard(args, settings, rules, cache, gate.judge_all, templates)
     extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet)
     documents = select_documents(args.paths, args.since, settings.max_bytes)
-    results = extras.collect(gate.judge_all(runner.reports(args, settings, rules, documents, cache, templates)))
-    code = _report(args, results, settings, rules)
+    judge = gate.detached() if args.format == "jsonl" and not args.output_formats and cache is None else None
+    if judge is not None:  # nothing but the lines is needed: they are judged and rendered where checked
+        code = _write_lines(runner.outcomes(args, settings, rules, documents, None, templates, judge), args.output)
+    else:
+        results = extras.collect(gate.judge_all(runner.reports(args, settings, rules, documents, cache, templates)))
+        code = _report(args, results, settings, rules)
     extras.write()
     gate.finish()
     return code

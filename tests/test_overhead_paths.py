@@ -1,0 +1,97 @@
+"""The run's fast paths give what their reference paths give: a gate applied where a report is
+checked writes the line the parent would have written, a finding built from computed values is the
+finding validation builds, and the detector index answers as a scan."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from provenance.config import Settings
+from provenance.document import Document
+from provenance.gate import Policy, judge
+from provenance.renderers.jsonout import render_line
+from provenance.report import Finding, ReadError
+from provenance.rulepack import load_rules
+from provenance.runner import Runner
+
+LINES = st.sampled_from(["Cookie policy", "Share this article", "The council met on Tuesday.",
+                         "\"We will appeal,\" the mayor said.", "By Jane Doe", "Reuters", "", "Read more"])
+DOCUMENT = st.lists(LINES, max_size=12).map("\n".join)
+POLICY = st.builds(
+    Policy, threshold=st.sampled_from([0.0, 50.0, 90.0, 100.0]),
+    fail_under=st.dictionaries(st.sampled_from(["provenance", "attribution", "residue"]),
+                               st.sampled_from([10.0, 60.0, 99.0]), max_size=3),
+    block_rules=st.frozensets(st.sampled_from(["RS011", "RS101", "PV090"]), max_size=2),
+    warn_rules=st.frozensets(st.sampled_from(["RS011", "AT030"]), max_size=1),
+)
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(DOCUMENT, min_size=1, max_size=4), policy=POLICY)
+def test_judging_where_checked_writes_the_lines_the_parent_would(rules, texts, policy):
+    items = [Document(id=str(n), path=f"{n}.txt", text=t) for n, t in enumerate(texts)]
+    items.append(ReadError(path="broken.jsonl", line=3, message="malformed JSON"))
+    verdict = partial(judge, policy=policy)
+    where_checked = list(Runner(Settings(), rules, judge=verdict).outcomes(items))
+    in_parent = [o.item() for o in Runner(Settings(), rules).outcomes(items)]
+    expected = [r if isinstance(r, ReadError) else verdict(r) for r in in_parent]
+    assert [o.line for o in where_checked] == [render_line(r) for r in expected]
+    assert [o.passed for o in where_checked] == [not isinstance(r, ReadError) and r.passed for r in expected]
+
+
+def test_a_judging_runner_refuses_a_cache(rules, tmp_path):
+    from provenance.cache import ResultCache
+
+    with pytest.raises(ValueError):
+        Runner(Settings(), rules, cache=ResultCache(tmp_path, "space"), judge=lambda report: report)
+
+
+@given(name=st.text(max_size=12))
+def test_the_detector_index_answers_as_a_scan(rules, name):
+    for asked in (name, *(d.detector for d in rules.detectors)):
+        assert rules.detectors_named(asked) == [d for d in rules.detectors if d.detector == asked]
+
+
+OFFSET = st.none() | st.integers(min_value=0, max_value=10**6)
+LINE = st.none() | st.integers(min_value=1, max_value=10**5)
+FINDING = st.fixed_dictionaries({
+    "rule": st.text(max_size=8), "name": st.text(max_size=12),
+    "dimension": st.sampled_from(["provenance", "attribution", "residue"]),
+    "severity": st.sampled_from(["info", "warning", "error"]), "message": st.text(max_size=30),
+    "line": LINE, "end_line": LINE, "start": OFFSET, "end": OFFSET, "excerpt": st.text(max_size=30),
+    "points": st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-100, 100)),
+})
+
+
+@given(fields=FINDING)
+def test_a_computed_finding_is_the_validated_finding(fields):
+    computed, validated = Finding.computed(**fields), Finding(**fields)
+    assert computed == validated
+    assert computed.model_dump_json() == validated.model_dump_json()
+    assert repr(computed) == repr(validated)
+    assert computed.model_copy(update={"points": 1.5}) == validated.model_copy(update={"points": 1.5})
+
+
+def test_the_parent_warms_signatures_only_while_the_pre_pass_runs(rules, monkeypatch):
+    from concurrent.futures import Future
+
+    from provenance import runner
+
+    matched = []
+    monkeypatch.setattr(runner, "collect_hits", lambda doc, *rest: matched.append(doc.id))
+    docs = [Document(id=str(n), path=f"{n}.txt", text="The council met.") for n in range(runner.WARM_DOCS + 5)]
+    done: Future = Future()
+    done.set_result(None)
+    runner._warm_signatures(iter(docs), rules, Settings(), done)
+    assert matched == []
+    runner._warm_signatures(iter(docs), rules, Settings(), Future())
+    assert matched == [d.id for d in docs[:runner.WARM_DOCS]]
