@@ -281,10 +281,10 @@ def analyze(ctx: Context) -> AttributionResult:
     _carry_in_paragraph(doc.text, found)
     _share_within_groups(found)
     _carry_to_next_paragraph(doc.text, found)
-    scare_rule = _detector(ctx, "scare-quote")
+    scare_rule = next(iter(ctx.rules.detectors_named("scare-quote")), None)
     limits = ctx.rules.memo("attribution-scare", _scare_limits)
     scare, speech = _split_scare(doc.text, found, limits)
-    quote_rule = _detector(ctx, QUOTE_RULE)
+    quote_rule = next(iter(ctx.rules.detectors_named(QUOTE_RULE)), None)
     window = int(quote_rule.params.get("pronoun_paragraphs", 2)) if quote_rule else 2
     quotes = list(_quotes(doc, speech, kinds, NameMentions(doc.text, lex, kinds.not_person), window))
     units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight), 1)
@@ -298,7 +298,7 @@ def analyze(ctx: Context) -> AttributionResult:
     informative = [f for f, _, _ in others]
     if scare_rule is not None:
         informative += [make_finding(scare_rule, doc, q.raw.start, q.raw.end) for q in scare]
-    prior_rule = _detector(ctx, PRIOR_RULE)
+    prior_rule = next(iter(ctx.rules.detectors_named(PRIOR_RULE)), None)
     findings = price_attribution(units, informative, prices, prior_rule)
     return AttributionResult(sorted(findings, key=lambda f: (f.start if f.start is not None else -1, f.rule, f.end or 0)),
                              quotes)
@@ -345,22 +345,9 @@ def _quote_units(rule: Detector, quotes: list[Quote], prices: AttributionPrices)
                       message=message), prices.quality[kind], len(mine)
 
 
-def _detector(ctx: Context, name: str) -> Detector | None:
-    """The first detector of a kind, from a table built once per rule set: a document asks several
-    times, and ``RuleSet.detectors_named`` would go through every detector each time."""
-    return ctx.rules.memo("attribution-detectors", _first_detectors).get(name)
-
-
-def _first_detectors(rules: RuleSet) -> dict[str, Detector]:
-    table: dict[str, Detector] = {}
-    for detector in rules.detectors:
-        table.setdefault(detector.detector, detector)
-    return table
-
-
 def _relay_units(ctx: Context, kinds: _Kinds) -> Iterator[tuple[Finding, float, int]]:
     """``Xinhua News Agency reported`` / ``according to The New York Times``: another outlet's word."""
-    rule = _detector(ctx, "relayed-report")
+    rule = next(iter(ctx.rules.detectors_named("relayed-report")), None)
     if rule is None:
         return
     finder: RelayFinder = ctx.rules.memo("attribution-relay", lambda rules: RelayFinder.build(rules, rule, kinds))

@@ -24,7 +24,6 @@ from provenance.outlets import OutletIndex, compact_key, domain_label, name_key,
 from provenance.prescan import finditer_where, starts_pattern
 from provenance.report import Facts, Finding, Outlet, Reliability
 from provenance.rulemodels import Detector, OutletProfile
-from provenance.rulepack import RuleSet
 
 _BYLINE_JOINS = regex.compile(r"\s*(?:,|&|\band\b)\s*")  # between the names of a shared byline
 
@@ -66,21 +65,8 @@ def _in_regions(doc: Document, head: int, tail: int) -> tuple[set[int], set[int]
 
 
 def _detector(ctx: Context, name: str) -> Detector | None:
-    found = _detectors(ctx, name)
+    found = ctx.rules.detectors_named(name)
     return found[0] if found else None
-
-
-def _detectors(ctx: Context, name: str) -> list[Detector]:
-    """``RuleSet.detectors_named`` from a table built once per rule set: a document asks a dozen
-    times, and each answer would go through every detector."""
-    return ctx.rules.memo("provenance-detectors", _detectors_by_name).get(name, [])
-
-
-def _detectors_by_name(rules: RuleSet) -> dict[str, list[Detector]]:
-    table: dict[str, list[Detector]] = {}
-    for detector in rules.detectors:
-        table.setdefault(detector.detector, []).append(detector)
-    return table
 
 
 def _compiled(ctx: Context) -> dict:
@@ -464,7 +450,7 @@ def _relays(ctx: Context, index: OutletIndex, own: set[str]) -> Iterator[tuple[H
 def _missing(ctx: Context, facts: Facts, outlet: Outlet | None) -> Iterator[Finding]:
     present = {"date": facts.published_text, "byline": facts.byline, "dateline": facts.dateline,
                "outlet": outlet and (outlet.name or outlet.domain)}
-    for rule in _detectors(ctx, "missing-fact"):
+    for rule in ctx.rules.detectors_named("missing-fact"):
         if not present.get(str(rule.params.get("fact"))):
             yield make_finding(rule, ctx.doc, None, None)
 
