@@ -69,7 +69,14 @@ _RE2_MAX_MEM = 128 << 20
 # at the start only: a pattern matching everywhere (``(?:)``) makes every DFA state a match state,
 # whose matches the scan records at every byte, a third of a Set's time.
 _SENTINEL = r"\A"
-_SET_SIZE = 4
+# A Set's patterns: at most this many, and at most this many RE2 instructions in all (but for a
+# single pattern over it). Each Set is one pass over the text, so fewer Sets scan faster once warm;
+# a Set over many heavy patterns (Unicode classes, unbounded repetitions) grows DFA states without
+# end on fresh text. Packing the patterns smallest first by instruction count keeps the light ones
+# together and the heavy ones apart: on the shipped rules 10 Sets where rule order in fours made
+# 20, scanning dev-B 1.8 times faster warm and 1.1 times fresh, in about the same memory.
+_SET_SIZE = 16
+_SET_INSTRUCTIONS = 30000
 # A line locator is one RE2 object per signature: a small DFA budget keeps dozens of them from
 # holding a hundred megabytes; past it RE2 finishes the search with its NFA, slower but exact.
 _LOCATOR_MAX_MEM = 16 << 20
@@ -277,6 +284,20 @@ def _compiled_set(patterns: list[tuple[int, str]]) -> tuple[re2.Set, list[int]]:
     return found, [-1, *(index for index, _ in patterns)]
 
 
+def _packed(patterns: list[tuple[int, str, int]]) -> list[list[tuple[int, str]]]:
+    """``(index, pattern, instructions)`` packed into Sets' worth of ``(index, pattern)``, smallest
+    first, each within ``_SET_SIZE`` patterns and ``_SET_INSTRUCTIONS`` instructions."""
+    groups: list[list[tuple[int, str]]] = []
+    room = 0
+    for index, pattern, size in sorted(patterns, key=lambda p: (p[2], p[0])):
+        if not groups or len(groups[-1]) == _SET_SIZE or size > room:
+            groups.append([])
+            room = _SET_INSTRUCTIONS
+        groups[-1].append((index, pattern))
+        room -= size
+    return groups
+
+
 class AlternationFilter:
     """The alternatives of one case-sensitive ``regex`` alternation that can match a text: an RE2
     Set over their loosened copies names them, and the alternation of just those (compiled once
@@ -363,22 +384,19 @@ class PrefilterEngine(ReferenceEngine):
         self._locators: dict[int, re2._Regexp] = {}  # signature index -> its RE2 copy, for line scope
         always: list[int] = []
         caseless: list[int] = []
-        patterns: list[tuple[int, str]] = []
+        patterns: list[tuple[int, str, int]] = []
         for index, sig in enumerate(self.signatures):
             copy = _prefilter_copy(sig)
             if copy is None:
                 always.append(index)
                 continue
             pattern, locator = copy
-            patterns.append((index, pattern))
+            patterns.append((index, pattern, locator.programsize))
             if sig.rule.scope == "line" or sig.rule.region == "any":
                 self._locators[index] = locator
             if is_caseless(sig):
                 caseless.append(index)
-        # Several small Sets, not one: one DFA over every Unicode-class-heavy pattern outgrows its
-        # memory and takes long to warm up. With 52 signatures over 3 MB (counted repetitions
-        # unbounded), sets of 4 grow 18 MB of DFA and scan at 20 MB/s warm; one Set of 52 grows 54 MB.
-        self._sets = [_compiled_set(patterns[i:i + _SET_SIZE]) for i in range(0, len(patterns), _SET_SIZE)]
+        self._sets = [_compiled_set(group) for group in _packed(patterns)]
         self.always = frozenset(always)
         self.caseless = frozenset(caseless)
         # Caseless signatures whose matches never hold a newline: on the lines without an unfolded

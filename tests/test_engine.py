@@ -15,10 +15,13 @@ from hypothesis import strategies as st
 from provenance.config import Settings
 from provenance.document import Document
 from provenance.engine import (
+    _SET_INSTRUCTIONS,
+    _SET_SIZE,
     AlternationFilter,
     PrefilterEngine,
     ReferenceEngine,
     Untranslatable,
+    _packed,
     may_cross_lines,
     prefilter_source,
     unfolded,
@@ -214,6 +217,15 @@ def test_a_set_that_gives_up_falls_back_to_every_signature(rules, monkeypatch):
     monkeypatch.setattr(engine, "_sets", [(GaveUp(), [-1])])
     assert engine.candidates(doc) == rules.signatures
     assert engine.hits(doc) == expected
+
+
+@given(sizes=st.lists(st.integers(1, 40000), max_size=60))
+def test_packed_sets_hold_every_pattern_once_within_their_limits(sizes):
+    groups = _packed([(index, f"p{index}", size) for index, size in enumerate(sizes)])
+    assert sorted(index for group in groups for index, _ in group) == list(range(len(sizes)))
+    for group in groups:
+        assert 1 <= len(group) <= _SET_SIZE
+        assert len(group) == 1 or sum(sizes[i] for i, _ in group) <= _SET_INSTRUCTIONS
 
 
 def test_prefilter_never_runs_a_pattern_on_lines_re2_rejects():
