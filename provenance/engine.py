@@ -57,6 +57,7 @@ INLINE_FLAGS = regex.compile(r"\(\?(?!P[<=>])[\^a-zA-Z]")  # in VERSION0 they re
 # Inline flags that turn multi-line mode off: ^ and $ in the copy would then read the whole text,
 # where a line-scoped signature's read one line.
 _MULTILINE_OFF = regex.compile(r"\(\?[a-zA-Z]*-[a-zA-Z]*m|\(\?\^")
+_CAPTURING_GROUP = regex.compile(r"\((?!\?)|\(\?P?<\w+>")  # plain or named, never a lookbehind
 _INLINE_CASELESS = regex.compile(r"\(\?[a-zA-Z]*i")
 _INLINE_VERBOSE = regex.compile(r"\(\?[a-zA-Z^]*x")
 _FUZZY = regex.compile(r"\{\s*[edis]")
@@ -134,6 +135,10 @@ def prefilter_source(source: str) -> str:
             continue
         elif ch == "(" and source.startswith(_DECLINED_GROUPS, i):
             raise Untranslatable("branch reset, recursion, comment or conditional")
+        elif ch == "(" and (group := _CAPTURING_GROUP.match(source, i)):
+            out.append("(?:")  # where a match starts needs no groups: RE2 finds spans faster without
+            i = group.end()
+            continue
         elif ch == "{" and regex.match(r"\{\s*[edis]", source[i:]):
             raise Untranslatable("fuzzy matching")
         elif ch == "{" and (bound := _BOUNDED.match(source, i)):
