@@ -34,7 +34,7 @@ import re2
 import regex
 
 from provenance.document import Document, Line
-from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, signature_source
+from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, region_lines, signature_source
 from provenance.prescan import match_start, re2_options
 
 # What regex's Unicode \s matches (the White_Space property; not \x1c-\x1f, which ``re`` and
@@ -401,13 +401,22 @@ class PrefilterEngine(ReferenceEngine):
                 self._locators[index] = locator
             if is_caseless(sig):
                 caseless.append(index)
-        self._sets = [_compiled_set(group) for group in _packed(patterns)]
+        self._sets = self._region_sets(patterns)
         self.always = frozenset(always)
         self.caseless = frozenset(caseless)
         # Caseless signatures whose matches never hold a newline: on the lines without an unfolded
         # character their RE2 copy still tells where a match may start.
         self._line_bound = frozenset(i for i in caseless if self.signatures[i].by_line
                                      or not may_cross_lines(signature_source(self.signatures[i].rule)))
+
+    def _region_sets(self, patterns: list[tuple[int, str, int]]) -> list[tuple[re2.Set, list[int], str, int]]:
+        """Sets packed apart for each region, each with the region it reads and its size: a
+        signature of the first or last lines alone needs no pass over the rest of the text."""
+        by_region: dict[str, list[tuple[int, str, int]]] = {}
+        for pattern in patterns:
+            by_region.setdefault(self.signatures[pattern[0]].rule.region, []).append(pattern)
+        return [(*_compiled_set(group), region, max(self.signatures[i].rule.region_lines for i, _ in group))
+                for region, members in by_region.items() for group in _packed(members)]
 
     def _fold_lines(self, doc: Document) -> set[int]:
         """The lines holding an ``unfolded`` character, where a caseless signature's RE2 copy does
@@ -426,8 +435,10 @@ class PrefilterEngine(ReferenceEngine):
         if not doc.re2_readable:
             return [(i, None) for i in range(len(self.signatures))]
         chosen = set(self.always)
-        for found, slots in self._sets:
-            matched = found.Match(doc.utf8) or ()
+        data = memoryview(doc.utf8)
+        for found, slots, region, size in self._sets:
+            start, end = region_bytes(doc, region, size)
+            matched = found.Match(data[start:end]) or ()
             if 0 not in matched:
                 return [(i, None) for i in range(len(self.signatures))]
             chosen.update(slots[i] for i in matched if i)
@@ -436,18 +447,19 @@ class PrefilterEngine(ReferenceEngine):
         return [(i, self._lines_for(i, doc, fold_lines)) for i in sorted(chosen)]
 
     def _lines_for(self, index: int, doc: Document, fold_lines: set[int]) -> set[int] | None:
-        """Every line where the RE2 copy matches within the line, found in one pass over the text.
+        """Every line of its region where the RE2 copy matches within the line, found in one pass.
 
         A match that lies inside a line is a match in the whole text (``(?m)`` anchors mean the same
         there), and the search restarts at the next line after each hit, so a match running on past
         a line end cannot hide a later line's own match.
         """
         locator = self._locators.get(index)
-        if locator is None or self.signatures[index].rule.scope != "line":
+        rule = self.signatures[index].rule
+        if locator is None or rule.scope != "line":
             return None
         starts, data = doc.utf8_line_starts, doc.utf8
         lines: set[int] = set()
-        pos, end = 0, len(data)
+        pos, end = region_bytes(doc, rule.region, rule.region_lines)
         while (start := match_start(locator, data, pos, end)) >= 0:
             number = bisect_right(starts, start)
             lines.add(number)
@@ -483,6 +495,19 @@ class PrefilterEngine(ReferenceEngine):
                 overruns.append(sig.rule.id)
         hits.sort(key=lambda h: (h.start, h.signature.id))
         return hits, overruns
+
+
+def region_bytes(doc: Document, region: str, size: int) -> tuple[int, int]:
+    """The range of ``doc.utf8`` holding a region's lines (``matcher.region_lines``), from the
+    first one's start to the last one's end. Searched alone, the range's edges are line edges, as
+    ``(?m)`` anchors read them; a match inside one of its lines is a match in the range."""
+    if region == "any":
+        return 0, len(doc.utf8)
+    lines = region_lines(doc, region, size)
+    if not lines:
+        return 0, 0
+    starts, last = doc.utf8_line_starts, lines[-1].number
+    return starts[lines[0].number - 1], starts[last] - 1 if last < len(starts) else len(doc.utf8)
 
 
 class CopyStarts:

@@ -87,6 +87,29 @@ def test_generated_signatures_give_the_same_hits(patterns, phrases, options, tex
     same_hits([compiled], text)
 
 
+@settings(max_examples=150, deadline=None)
+@given(specs=st.lists(st.tuples(PATTERN, SIGNATURE_OPTIONS), min_size=2, max_size=4),
+       text=st.lists(TEXT, max_size=6).map("\n".join))
+def test_generated_signatures_sharing_sets_give_the_same_hits(specs, text):
+    # the Sets of one region read that region's lines for the largest size among their signatures
+    try:
+        compiled = [compile_signature(signature([pattern], **options).model_copy(update={"id": f"RS{900 + n}"}))
+                    for n, (pattern, options) in enumerate(specs)]
+    except Exception:  # noqa: BLE001 - a generated pattern regex itself rejects is no test
+        assume(False)
+    same_hits(compiled, text)
+
+
+@pytest.mark.parametrize("region", ["head", "tail"])
+def test_a_set_reads_the_largest_region_among_its_signatures(region):
+    near, far = (compile_signature(signature([pattern], region=region, region_lines=size).model_copy(update={"id": rid}))
+                 for pattern, size, rid in (("near", 1, "RS901"), ("far", 3, "RS902")))
+    lines = ["x", "", "y", "far", "near"] if region == "head" else ["near", "far", "y", "", "x"]
+    hits, _ = PrefilterEngine([near, far]).hits(Document(id="d", path="d", text="\n".join(lines)))
+    assert [(h.signature.id, h.line) for h in hits] == [("RS902", 4 if region == "head" else 2)]
+    same_hits([near, far], "\n".join(lines))
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(st.one_of(TEXT, st.sampled_from(["example"])), max_size=6))
 def test_shipped_rules_give_the_same_hits(rules, parts):
@@ -222,7 +245,7 @@ def test_a_set_that_gives_up_falls_back_to_every_signature(rules, monkeypatch):
         def Match(data):
             return None
 
-    monkeypatch.setattr(engine, "_sets", [(GaveUp(), [-1])])
+    monkeypatch.setattr(engine, "_sets", [(GaveUp(), [-1], "any", 8)])
     assert engine.candidates(doc) == rules.signatures
     assert engine.hits(doc) == expected
 
