@@ -35,7 +35,7 @@ import regex
 
 from provenance.document import Document, Line
 from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, region_lines, signature_source
-from provenance.prescan import match_start, re2_options
+from provenance.prescan import match_span, match_start, re2_options
 
 # What regex's Unicode \s matches (the White_Space property; not \x1c-\x1f, which ``re`` and
 # ``str.isspace`` count as space), and wide supersets of \w and \d.
@@ -425,50 +425,57 @@ class PrefilterEngine(ReferenceEngine):
             return set()
         return {doc.line_at(m.start()) for m in unfolded_characters().finditer(doc.text)}
 
-    def _plan(self, doc: Document, fold_lines: set[int]) -> list[tuple[int, set[int] | None]]:
-        """The signatures to confirm, each with the lines to confirm it on (None: all of them).
+    def _plan(self, doc: Document, fold_lines: set[int]) -> list[tuple[int, set[int] | None, dict[int, int]]]:
+        """The signatures to confirm, each with the lines to confirm it on (None: all of them) and
+        the first starts found there (``_lines_for``).
 
         A caseless signature is also confirmed on every line holding an ``unfolded`` character, where
         RE2's answer does not count; a document RE2 cannot read as ``regex`` does
         (``Document.re2_readable``), or one RE2's DFA gave up on, is checked in full.
         """
         if not doc.re2_readable:
-            return [(i, None) for i in range(len(self.signatures))]
+            return [(i, None, {}) for i in range(len(self.signatures))]
         chosen = set(self.always)
         data = memoryview(doc.utf8)
         for found, slots, region, size in self._sets:
             start, end = region_bytes(doc, region, size)
             matched = found.Match(data[start:end]) or ()
             if 0 not in matched:
-                return [(i, None) for i in range(len(self.signatures))]
+                return [(i, None, {}) for i in range(len(self.signatures))]
             chosen.update(slots[i] for i in matched if i)
         if fold_lines:
             chosen |= self.caseless
-        return [(i, self._lines_for(i, doc, fold_lines)) for i in sorted(chosen)]
+        return [(i, *self._lines_for(i, doc, fold_lines)) for i in sorted(chosen)]
 
-    def _lines_for(self, index: int, doc: Document, fold_lines: set[int]) -> set[int] | None:
-        """Every line of its region where the RE2 copy matches within the line, found in one pass.
+    def _lines_for(self, index: int, doc: Document, fold_lines: set[int]) -> tuple[set[int] | None, dict[int, int]]:
+        """Every line of its region where the RE2 copy matches within the line, found in one pass;
+        and, line by line, the byte offset where the first match found there starts when it also
+        ends there: the copy's first match in that line alone starts there too.
 
         A match that lies inside a line is a match in the whole text (``(?m)`` anchors mean the same
         there), and the search restarts at the next line after each hit, so a match running on past
-        a line end cannot hide a later line's own match.
+        a line end cannot hide a later line's own match. The first match found in a line starts
+        before or where the line's own first match does; lying in the line, it is that one.
         """
         locator = self._locators.get(index)
         rule = self.signatures[index].rule
         if locator is None or rule.scope != "line":
-            return None
+            return None, {}
         starts, data = doc.utf8_line_starts, doc.utf8
-        lines: set[int] = set()
+        last_end = len(data) - data.endswith(b"\n")  # the last line's end: a final newline ends no line
+        firsts: dict[int, int] = {}
         pos, end = region_bytes(doc, rule.region, rule.region_lines)
-        while (start := match_start(locator, data, pos, end)) >= 0:
-            number = bisect_right(starts, start)
-            lines.add(number)
+        while (span := match_span(locator, data, pos, end))[0] >= 0:
+            number = bisect_right(starts, span[0])
+            line_end = starts[number] - 1 if number < len(starts) else last_end
+            firsts[number] = span[0] if span[1] <= line_end else -1
             if number >= len(starts):
                 break
             pos = starts[number]
-        return lines | fold_lines if index in self.caseless else lines
+        lines = set(firsts)
+        return lines | fold_lines if index in self.caseless else lines, firsts
 
-    def _starts(self, index: int, doc: Document, fold_lines: set[int]) -> CopyStarts | None:
+    def _starts(self, index: int, doc: Document, fold_lines: set[int], firsts: dict[int, int]) -> CopyStarts | None:
         """Where the signature's RE2 copy matches, so ``regex`` is tried only there (None: everywhere,
         as when RE2 cannot read the text, or misses a full case fold in a match that may run over
         the ``fold_lines``)."""
@@ -478,19 +485,19 @@ class PrefilterEngine(ReferenceEngine):
         folds = fold_lines if index in self.caseless else set()
         if folds and index not in self._line_bound:
             return None
-        return CopyStarts(locator, doc, folds)
+        return CopyStarts(locator, doc, folds, firsts)
 
     def candidates(self, doc: Document) -> list[CompiledSignature]:
-        return [self.signatures[i] for i, _ in self._plan(doc, self._fold_lines(doc))]
+        return [self.signatures[i] for i, _, _ in self._plan(doc, self._fold_lines(doc))]
 
     def hits(self, doc: Document, timeout: float | None = None) -> tuple[list[Hit], list[str]]:
         hits: list[Hit] = []
         overruns: list[str] = []
         fold_lines = self._fold_lines(doc)
-        for index, lines in self._plan(doc, fold_lines):
+        for index, lines, firsts in self._plan(doc, fold_lines):
             sig = self.signatures[index]
             try:  # all or nothing, as the reference
-                hits.extend(list(find_hits(sig, doc, timeout, lines, self._starts(index, doc, fold_lines))))
+                hits.extend(list(find_hits(sig, doc, timeout, lines, self._starts(index, doc, fold_lines, firsts))))
             except TimeoutError:
                 overruns.append(sig.rule.id)
         hits.sort(key=lambda h: (h.start, h.signature.id))
@@ -514,11 +521,13 @@ class CopyStarts:
     """Where a signature's RE2 copy matches in one document, in code-point offsets: RE2 reads the
     UTF-8 bytes, and offsets are converted through the line starts, which both encodings share. A
     match inside a line is a match in the text (``(?m)`` anchors mean the same there), as for
-    ``PrefilterEngine._lines_for``. On the ``fold_lines`` every offset may start a match: RE2
-    misses the full case folds there, and the signature's matches never leave a line."""
+    ``PrefilterEngine._lines_for``, whose ``firsts`` (line -> byte offset, -1: unknown) answer a
+    line's first search. On the ``fold_lines`` every offset may start a match: RE2 misses the full
+    case folds there, and the signature's matches never leave a line."""
 
-    def __init__(self, locator: re2._Regexp, doc: Document, fold_lines: set[int]):
+    def __init__(self, locator: re2._Regexp, doc: Document, fold_lines: set[int], firsts: dict[int, int]):
         self.locator, self.doc, self.data, self.fold_lines = locator, doc, doc.utf8, fold_lines
+        self.firsts = firsts
         self.ascii = len(self.data) == len(doc.text)  # a byte is a character
         folded = [doc.lines[n - 1] for n in sorted(fold_lines)]
         self._fold_starts, self._fold_ends = [line.start for line in folded], [line.end for line in folded]
@@ -540,7 +549,8 @@ class CopyStarts:
             return None if start < 0 else start
         starts = doc.utf8_line_starts
         line = doc.lines[doc.line_at(pos) - 1]
-        start = match_start(self.locator, data, starts[line.number - 1] + _utf8_len(line.text[:pos - line.start]),
+        # the text, not the line: after a final newline pos lies past the last line's end
+        start = match_start(self.locator, data, starts[line.number - 1] + _utf8_len(doc.text[line.start:pos]),
                             len(data))
         if start < 0:
             return None
@@ -554,17 +564,23 @@ class CopyStarts:
             return None
         locator, data, text = self.locator, self.data, line.text
         base = self.doc.utf8_line_starts[line.number - 1]
+        first = self.firsts.get(line.number, -1)
         if self.ascii or text.isascii():
-            end = base + len(text)
+            end, first = base + len(text), first - base if first >= 0 else -1
 
             def next_ascii(pos: int) -> int | None:
+                if pos <= first:
+                    return first
                 start = match_start(locator, data, base + pos, end) if pos <= len(text) else -1
                 return None if start < 0 else start - base
 
             return next_ascii
         end = base + _utf8_len(text)
+        first = len(data[base:first].decode("utf-8", "surrogatepass")) if first >= 0 else -1
 
         def next_start(pos: int) -> int | None:
+            if pos <= first:
+                return first
             start = match_start(locator, data, base + _utf8_len(text[:pos]), end) if pos <= len(text) else -1
             return None if start < 0 else len(data[base:start].decode("utf-8", "surrogatepass"))
 

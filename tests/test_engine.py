@@ -29,7 +29,7 @@ from provenance.engine import (
 )
 from provenance.matcher import compile_signature, signature_source
 from provenance.pipeline import check_document
-from provenance.prescan import UNKNOWN_TO_RE2, match_start
+from provenance.prescan import UNKNOWN_TO_RE2, match_span, match_start
 from provenance.renderers.jsonout import render_line
 from provenance.rulemodels import Signature
 from provenance.sources import read_documents
@@ -282,6 +282,15 @@ def test_text_scope_signatures_are_tried_only_where_re2_matches_in_any_encoding(
         same_hits([sig], "plain bc text\nb-c and bxc\n")
 
 
+def test_a_text_scope_search_after_a_final_newline_starts_there():
+    # the offset after a final newline lies past the last line: converted through that line's text
+    # alone, it fell back onto the newline, which matched again and again without end
+    sig = compile_signature(signature(patterns=[r"\W"], scope="text"))
+    text = "\nStraße“\n"
+    fast = PrefilterEngine([sig]).hits(Document(id="d", path="d", text=text), timeout=2.0)
+    assert fast == ReferenceEngine([sig]).hits(Document(id="d", path="d", text=text), timeout=2.0)
+
+
 def test_line_scope_signatures_are_tried_only_where_re2_matches_in_any_encoding():
     for pattern in (r"(?<=\s)b\w*c", r"b.c|^$", r"\bb", r"c$", r"(?:\p{Lu}\w*\s+){0,2}bc"):
         sig = compile_signature(signature(patterns=[pattern], scope="line"))
@@ -302,6 +311,7 @@ def test_match_start_is_where_the_public_search_begins(pattern, group, text, cut
     pos, endpos = sorted(min(c, len(data)) for c in cut)
     found = locator.search(data, pos, endpos)
     assert match_start(locator, data, pos, endpos) == (-1 if found is None else found.start())
+    assert match_span(locator, data, pos, endpos) == ((-1, -1) if found is None else found.span())
 
 
 @pytest.mark.parametrize(("source", "crosses"), [
