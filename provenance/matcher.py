@@ -60,13 +60,20 @@ class CompiledSignature:
 
     def lines_to_scan(self, doc: Document, only: set[int] | None = None) -> list[Line]:
         """The lines this signature looks at: its region, narrowed to the line numbers ``only``."""
-        lines = doc.lines
         if self.rule.region == "any":
+            lines = doc.lines
             return lines if only is None else [lines[n - 1] for n in sorted(only) if n <= len(lines)]
-        nonblank = doc.nonblank_lines
-        n = self.rule.region_lines
-        region = nonblank[:n] if self.rule.region == "head" else nonblank[-n:]
+        region = region_lines(doc, self.rule.region, self.rule.region_lines)
         return region if only is None else [line for line in region if line.number in only]
+
+
+def region_lines(doc: Document, region: str, size: int) -> list[Line]:
+    """The lines of a region: every line (``any``), or the first (``head``) or last (``tail``)
+    ``size`` non-blank ones."""
+    if region == "any":
+        return doc.lines
+    nonblank = doc.nonblank_lines
+    return nonblank[:size] if region == "head" else nonblank[-size:]
 
 
 def signature_source(rule: Signature) -> str:

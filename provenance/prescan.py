@@ -60,6 +60,12 @@ def match_start(locator: re2._Regexp, data: bytes, pos: int, endpos: int) -> int
     return locator._regexp.Match(_UNANCHORED, data, pos, endpos)[0][0]
 
 
+def match_span(locator: re2._Regexp, data: bytes, pos: int, endpos: int) -> tuple[int, int]:
+    """Where the first match of ``locator`` in ``data[pos:endpos]`` begins and ends, ``(-1, -1)``
+    for none: ``match_start`` with the end too, the same as ``locator.search(...).span()``."""
+    return locator._regexp.Match(_UNANCHORED, data, pos, endpos)[0]
+
+
 def starts_pattern(source: str) -> re2._Regexp:
     """An RE2 pattern for ``finditer_where``: it must match wherever a match of the stdlib pattern
     begins (it may match elsewhere too)."""

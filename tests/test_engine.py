@@ -15,18 +15,21 @@ from hypothesis import strategies as st
 from provenance.config import Settings
 from provenance.document import Document
 from provenance.engine import (
+    _SET_INSTRUCTIONS,
+    _SET_SIZE,
     AlternationFilter,
     PrefilterEngine,
     ReferenceEngine,
     Untranslatable,
+    _packed,
     may_cross_lines,
     prefilter_source,
     unfolded,
     unfolded_characters,
 )
-from provenance.matcher import compile_signature
+from provenance.matcher import compile_signature, signature_source
 from provenance.pipeline import check_document
-from provenance.prescan import UNKNOWN_TO_RE2, match_start
+from provenance.prescan import UNKNOWN_TO_RE2, match_span, match_start
 from provenance.renderers.jsonout import render_line
 from provenance.rulemodels import Signature
 from provenance.sources import read_documents
@@ -43,7 +46,8 @@ TEXT = st.lists(st.sampled_from(TRICKY + WORDS), max_size=30).map("".join)
 ATOMS = [r"\b", r"\B", r"\w+", r"\W", r"\s+", r"\S+", r"\d{1,2}", r"\D", ".", r"[^a]", r"[\w-]+", r"[A-Z]",
          r"[^\s]", r"[^\w-]", r"[^\d]",
          "^", "$", r"(?=\p{Lu})", r"(?!x)", r"(?<=\s)", r"(?<!a)", "(?:link|Home)", "a++", r"(?>fi|f)", r"\p{L}",
-         r"\u00e9", "ss", "SS", "fi", "ß", "İ", "i", "café", "Source", " ", r"\.", "-", "source link", "x?"]
+         r"\u00e9", "ss", "SS", "fi", "ß", "İ", "i", "café", "Source", " ", r"\.", "-", "source link", "x?",
+         "(ss|k)"]
 PATTERN = st.lists(st.sampled_from(ATOMS), min_size=1, max_size=4).map("".join)
 
 
@@ -81,6 +85,29 @@ def test_generated_signatures_give_the_same_hits(patterns, phrases, options, tex
     except Exception:  # noqa: BLE001 - a generated pattern regex itself rejects is no test
         assume(False)
     same_hits([compiled], text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(specs=st.lists(st.tuples(PATTERN, SIGNATURE_OPTIONS), min_size=2, max_size=4),
+       text=st.lists(TEXT, max_size=6).map("\n".join))
+def test_generated_signatures_sharing_sets_give_the_same_hits(specs, text):
+    # the Sets of one region read that region's lines for the largest size among their signatures
+    try:
+        compiled = [compile_signature(signature([pattern], **options).model_copy(update={"id": f"RS{900 + n}"}))
+                    for n, (pattern, options) in enumerate(specs)]
+    except Exception:  # noqa: BLE001 - a generated pattern regex itself rejects is no test
+        assume(False)
+    same_hits(compiled, text)
+
+
+@pytest.mark.parametrize("region", ["head", "tail"])
+def test_a_set_reads_the_largest_region_among_its_signatures(region):
+    near, far = (compile_signature(signature([pattern], region=region, region_lines=size).model_copy(update={"id": rid}))
+                 for pattern, size, rid in (("near", 1, "RS901"), ("far", 3, "RS902")))
+    lines = ["x", "", "y", "far", "near"] if region == "head" else ["near", "far", "y", "", "x"]
+    hits, _ = PrefilterEngine([near, far]).hits(Document(id="d", path="d", text="\n".join(lines)))
+    assert [(h.signature.id, h.line) for h in hits] == [("RS902", 4 if region == "head" else 2)]
+    same_hits([near, far], "\n".join(lines))
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -125,9 +152,16 @@ def test_prefilter_skips_signatures_that_cannot_match(rules):
     (r"\p{Nd}+\x{e9}+", r"\p{Nd}+\x{e9}+"),
     (r"[\p{L}.]{1,40}x{3}y{,2}", r"[\p{L}.]{1,}x{3,}y{0,}"),
     (r"a{2,3}+b{}", "a{2,}b{}"),
+    (r"(a)(?P<b>c)(?<d>e)[(](?:f)\(", "(?:a)(?:c)(?:e)[(](?:f)\\("),
 ])
 def test_translation_only_loosens(source, expected):
     assert prefilter_source(source) == expected
+
+
+def test_shipped_copies_have_no_capturing_groups(rules):
+    # match_start asks RE2 for the span of group 0 alone: with other groups it runs a slower engine
+    for sig in rules.signatures:
+        assert re2.compile(f"(?:{prefilter_source(signature_source(sig.rule))})").groups == 0, sig.rule.id
 
 
 @pytest.fixture(scope="module")
@@ -211,9 +245,18 @@ def test_a_set_that_gives_up_falls_back_to_every_signature(rules, monkeypatch):
         def Match(data):
             return None
 
-    monkeypatch.setattr(engine, "_sets", [(GaveUp(), [-1])])
+    monkeypatch.setattr(engine, "_sets", [(GaveUp(), [-1], "any", 8)])
     assert engine.candidates(doc) == rules.signatures
     assert engine.hits(doc) == expected
+
+
+@given(sizes=st.lists(st.integers(1, 40000), max_size=60))
+def test_packed_sets_hold_every_pattern_once_within_their_limits(sizes):
+    groups = _packed([(index, f"p{index}", size) for index, size in enumerate(sizes)])
+    assert sorted(index for group in groups for index, _ in group) == list(range(len(sizes)))
+    for group in groups:
+        assert 1 <= len(group) <= _SET_SIZE
+        assert len(group) == 1 or sum(sizes[i] for i, _ in group) <= _SET_INSTRUCTIONS
 
 
 def test_prefilter_never_runs_a_pattern_on_lines_re2_rejects():
@@ -239,6 +282,15 @@ def test_text_scope_signatures_are_tried_only_where_re2_matches_in_any_encoding(
         same_hits([sig], "plain bc text\nb-c and bxc\n")
 
 
+def test_a_text_scope_search_after_a_final_newline_starts_there():
+    # the offset after a final newline lies past the last line: converted through that line's text
+    # alone, it fell back onto the newline, which matched again and again without end
+    sig = compile_signature(signature(patterns=[r"\W"], scope="text"))
+    text = "\nStraße“\n"
+    fast = PrefilterEngine([sig]).hits(Document(id="d", path="d", text=text), timeout=2.0)
+    assert fast == ReferenceEngine([sig]).hits(Document(id="d", path="d", text=text), timeout=2.0)
+
+
 def test_line_scope_signatures_are_tried_only_where_re2_matches_in_any_encoding():
     for pattern in (r"(?<=\s)b\w*c", r"b.c|^$", r"\bb", r"c$", r"(?:\p{Lu}\w*\s+){0,2}bc"):
         sig = compile_signature(signature(patterns=[pattern], scope="line"))
@@ -259,6 +311,7 @@ def test_match_start_is_where_the_public_search_begins(pattern, group, text, cut
     pos, endpos = sorted(min(c, len(data)) for c in cut)
     found = locator.search(data, pos, endpos)
     assert match_start(locator, data, pos, endpos) == (-1 if found is None else found.start())
+    assert match_span(locator, data, pos, endpos) == ((-1, -1) if found is None else found.span())
 
 
 @pytest.mark.parametrize(("source", "crosses"), [
