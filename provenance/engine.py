@@ -325,18 +325,15 @@ class AlternationFilter:
         self._set: tuple[re2.Set, list[int]] | None = None
         if flags & ~self._SAFE_FLAGS:
             return
-        try:
-            copies = [(i, self._copy(alternative)) for i, alternative in enumerate(alternatives)]
+        try:  # one copy RE2 cannot take fails the Set, and the filter stands aside
+            self._set = _compiled_set([(i, self._copy(alternative)) for i, alternative in enumerate(alternatives)])
         except (Untranslatable, re2.error):
             return
-        self._set = _compiled_set(copies)
 
     def _copy(self, alternative: str) -> str:
         if INLINE_FLAGS.search(alternative):
             raise Untranslatable("inline flags")
-        pattern = f"(?m)(?:{prefilter_source(alternative)})"
-        re2.compile(pattern, re2_options(_RE2_MAX_MEM))
-        return pattern
+        return f"(?m)(?:{prefilter_source(alternative)})"
 
     def pattern_for(self, doc: Document) -> regex.Pattern | None:
         """The alternation to search ``doc`` with; None when no alternative can match it."""
