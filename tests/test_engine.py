@@ -358,6 +358,12 @@ def test_an_alternation_filter_stands_aside_for_inline_flags():
     same_alternation_matches(["abc", "(?i)x"], "ABC abc", regex.VERSION0)
 
 
+def test_an_alternation_filter_stands_aside_for_a_copy_re2_cannot_take():
+    parts = ["(?P<c0>abc)", r"(?P<c1>\p{Emoji}x)"]  # regex knows the property, RE2 does not
+    filtered = AlternationFilter(parts, regex.MULTILINE)
+    assert filtered.pattern_for(Document(id="d", path="d", text="nothing here")).pattern == "|".join(parts)
+
+
 def test_an_alternation_filter_reads_line_anchors_as_the_alternation_does():
     same_alternation_matches(["^Home", "x$", r"\bsource\b"], "a\nHome\nx\nb source", regex.MULTILINE)
     same_alternation_matches(["^Home", "x$"], "a\nHome\nx\nb", regex.VERSION0)
