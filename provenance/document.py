@@ -94,6 +94,12 @@ class Document:
         screen the text."""
         return self.text.isascii() or (not self.has_lone_surrogates and known_to_re2(self.utf8))
 
+    @property
+    def re2_utf8(self) -> bytes | None:
+        """The UTF-8 that RE2 copies of patterns may screen (``re2_readable``), None where they cannot:
+        what ``prescan.finditer_where`` would otherwise encode and check on every whole-text scan."""
+        return self.utf8 if self.re2_readable else None
+
     @cached_property
     def utf8_line_starts(self) -> list[int]:
         """Byte offset in ``utf8`` where each line starts: item ``n - 1`` is line ``n``."""

@@ -33,8 +33,7 @@ def _reading_findings(ctx: Context) -> Iterator[Finding]:
 
 def _with_residue_points(doc: Document, found: list[Finding], lines: set[int]) -> tuple[float, list[Finding]]:
     value, costs = residue_points(doc, lines)
-    priced = [f.model_copy(update={"points": -round(sum(costs.get(n, 0.0) for n in range(f.line, f.end_line + 1)), 3)})
-              for f in found]
+    priced = [f.priced(-round(sum(costs.get(n, 0.0) for n in range(f.line, f.end_line + 1)), 3)) for f in found]
     return value, priced
 
 

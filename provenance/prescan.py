@@ -72,11 +72,13 @@ def starts_pattern(source: str) -> re2._Regexp:
     return re2.compile(source, re2_options())
 
 
-def finditer_where(pattern: re.Pattern, starts: re2._Regexp | None, text: str) -> Iterator[re.Match]:
+def finditer_where(pattern: re.Pattern, starts: re2._Regexp | None, text: str,
+                   readable: bytes | None = None) -> Iterator[re.Match]:
     """What ``pattern.finditer(text)`` yields, the pattern tried only where ``starts`` matches
-    (everywhere when it is None)."""
+    (everywhere when it is None). ``readable`` is the text's UTF-8 where the caller already knows
+    RE2 reads it (``Document.re2_utf8``): a whole document is then neither encoded nor checked again."""
     end = 0
-    for start in _offsets(starts, text):
+    for start in _offsets(starts, text, readable):
         if start < end:
             continue
         m = pattern.match(text, start)
@@ -89,15 +91,12 @@ def finditer_where(pattern: re.Pattern, starts: re2._Regexp | None, text: str) -
         end = m.end()
 
 
-def _offsets(starts: re2._Regexp | None, text: str) -> Iterator[int]:
+def _offsets(starts: re2._Regexp | None, text: str, readable: bytes | None = None) -> Iterator[int]:
     """Every offset (code points) where ``starts`` matches in ``text``, overlapping matches too:
     each search begins a byte after the last match's start. No pattern, or a text RE2 cannot read
     (lone surrogates have no UTF-8) or may read otherwise (``known_to_re2``), gives every offset."""
-    try:
-        data = text.encode("utf-8") if starts is not None else None
-    except UnicodeEncodeError:
-        data = None
-    if data is None or not known_to_re2(data):
+    data = None if starts is None else readable if readable is not None else _readable_utf8(text)
+    if data is None:
         yield from range(len(text) + 1)
         return
     same_offsets = len(data) == len(text)  # ASCII: a byte is a character
@@ -108,3 +107,12 @@ def _offsets(starts: re2._Regexp | None, text: str) -> Iterator[int]:
             char += len(data[byte:start].decode("utf-8"))
             byte = start
         yield start if same_offsets else char
+
+
+def _readable_utf8(text: str) -> bytes | None:
+    """The UTF-8 of ``text`` where RE2 reads it as ``re`` does, else None."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return data if known_to_re2(data) else None

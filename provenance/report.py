@@ -53,6 +53,16 @@ class Finding(_Model):
         object.__setattr__(finding, "__pydantic_private__", None)
         return finding
 
+    def priced(self, points: float) -> Finding:
+        """This finding with its ``points`` set: ``model_copy(update={"points": points})`` without
+        pydantic's generic copy, as scoring prices every residue finding and attribution unit."""
+        finding = Finding.__new__(Finding)
+        object.__setattr__(finding, "__dict__", {**self.__dict__, "points": points})
+        object.__setattr__(finding, "__pydantic_fields_set__", self.__pydantic_fields_set__ | {"points"})
+        object.__setattr__(finding, "__pydantic_extra__", None)
+        object.__setattr__(finding, "__pydantic_private__", None)
+        return finding
+
 
 class Span(_Model):
     text: str

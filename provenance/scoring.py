@@ -78,7 +78,7 @@ def price_attribution(units: list[tuple[Finding, float, int]], others: list[Find
         return [f for f, _, _ in units] + others
     total = sum(count for _, _, count in units)
     share = 100.0 / (total + prices.strength)
-    priced = [f.model_copy(update={"points": round(share * count * (q - prices.prior), 3)}) for f, q, count in units]
+    priced = [f.priced(round(share * count * (q - prices.prior), 3)) for f, q, count in units]
     message = (f"neutral prior {100 * prices.prior:g}, weighed as {prices.strength:g} units "
                f"against the {total} here")
     priced.append(Finding(rule=prior_rule.id, name=prior_rule.name, dimension="attribution",

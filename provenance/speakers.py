@@ -171,9 +171,10 @@ class _Cues:
     more (a scan of the whole text for them costs more than the verbs' scan) and only those just
     before a quotation are asked for: they are found in that window alone."""
 
-    def __init__(self, text: str, lex: Lexicons):
+    def __init__(self, text: str, lex: Lexicons, readable: bytes | None = None):
         self.text = text
-        self.verbs = [Cue(m.start(), m.end(), m.group()) for m in finditer_where(lex.verb, lex.verb_starts, text)]
+        self.verbs = [Cue(m.start(), m.end(), m.group())
+                      for m in finditer_where(lex.verb, lex.verb_starts, text, readable)]
         self.according = [Cue(m.start(), m.end(), m.group()) for m in lex.according.finditer(text)]
         self._last_ends: dict[tuple[int, int], int | None] = {}
         self._verb_bounds = [c.start for c in self.verbs], [c.end for c in self.verbs]
@@ -219,17 +220,19 @@ class _Cues:
 
 
 class SpeakerFinder:
-    """Finds the speaker phrase of a quotation; all methods return a ``Span`` or None."""
+    """Finds the speaker phrase of a quotation; all methods return a ``Span`` or None. ``readable``
+    is the text's UTF-8 where RE2 reads it (``Document.re2_utf8``), for the scan of its verbs."""
 
-    def __init__(self, text: str, lex: Lexicons):
+    def __init__(self, text: str, lex: Lexicons, readable: bytes | None = None):
         self.text = text
         self.lex = lex
+        self.readable = readable
 
     @cached_property
     def cues(self) -> _Cues:
         """Scanned for on the first quotation: a text without quotations (a third of web pages)
         never pays for the scans."""
-        return _Cues(self.text, self.lex)
+        return _Cues(self.text, self.lex, self.readable)
 
     # -- phrases ---------------------------------------------------------------------------
     def _is_name_word(self, tok: Token) -> bool:

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from provenance.analyzers.attribution import WHITE_SPACE, RelayFinder, _compile_kinds, _relay_pattern
+from provenance.document import Document
 from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
 from provenance import speakers as speakers_module
@@ -275,7 +276,10 @@ def test_verbs_grouped_by_first_letter_match_as_the_flat_alternation(verbs, part
 def test_verbs_found_from_their_first_words_are_what_finditer_finds(verbs, parts):
     text = "".join(piece + gap for piece, gap in parts)
     pattern = re.compile(rf"(?<![\w-])(?:{_verb_alternation(verbs)})(?![\w-])")
-    assert [m.span() for m in finditer_where(pattern, _first_words(verbs), text)] == [m.span() for m in pattern.finditer(text)]
+    expected = [m.span() for m in pattern.finditer(text)]
+    assert [m.span() for m in finditer_where(pattern, _first_words(verbs), text)] == expected
+    readable = Document(id="d", path="d", text=text).re2_utf8  # the bytes a document hands over, checked once
+    assert [m.span() for m in finditer_where(pattern, _first_words(verbs), text, readable)] == expected
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -81,6 +81,20 @@ def test_a_computed_finding_is_the_validated_finding(fields):
     assert computed.model_copy(update={"points": 1.5}) == validated.model_copy(update={"points": 1.5})
 
 
+@given(fields=FINDING, points=st.floats(allow_nan=False, allow_infinity=False))
+def test_a_priced_finding_is_the_copy_pydantic_makes(fields, points):
+    for finding in (Finding.computed(**fields), Finding(**fields), Finding(rule="AT031", name="prior",
+                                                                           dimension="attribution", severity="info",
+                                                                           message=fields["message"])):
+        before = finding.model_dump()
+        priced, copied = finding.priced(points), finding.model_copy(update={"points": points})
+        assert priced == copied
+        assert priced.model_fields_set == copied.model_fields_set
+        assert priced.model_dump_json() == copied.model_dump_json()
+        assert repr(priced) == repr(copied)
+        assert finding.model_dump() == before  # the original is left as it was
+
+
 def test_the_parent_warms_signatures_only_while_the_pre_pass_runs(rules, monkeypatch):
     from concurrent.futures import Future
 

@@ -277,7 +277,7 @@ def analyze(ctx: Context) -> AttributionResult:
     doc = ctx.doc
     paras = _paragraphs(doc, ctx.residue_lines)
     found = _locate(list(find_quotes(doc.text, ((p.start, p.end) for p in paras))), paras)
-    _attribute(SpeakerFinder(doc.text, lex), found, paras)
+    _attribute(SpeakerFinder(doc.text, lex, doc.re2_utf8), found, paras)
     _carry_in_paragraph(doc.text, found)
     _share_within_groups(found)
     _carry_to_next_paragraph(doc.text, found)
@@ -351,7 +351,7 @@ def _relay_units(ctx: Context, kinds: _Kinds) -> Iterator[tuple[Finding, float, 
     if rule is None:
         return
     finder: RelayFinder = ctx.rules.memo("attribution-relay", lambda rules: RelayFinder.build(rules, rule, kinds))
-    for start, end in finder.finditer(ctx.doc.text):
+    for start, end in finder.finditer(ctx.doc.text, ctx.doc.re2_utf8):
         if ctx.doc.line_at(start) not in ctx.residue_lines:
             yield make_finding(rule, ctx.doc, start, end), max(0.0, 1.0 - rule.weight), 1
 
@@ -439,10 +439,11 @@ class RelayFinder:
             names=names, name_lengths=_lengths_by_ending(names),
             media=media, media_lengths=_lengths_by_ending(media))
 
-    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
-        """The spans of what ``_relay_pattern(...).finditer(text)`` yields."""
+    def finditer(self, text: str, readable: bytes | None = None) -> Iterator[tuple[int, int]]:
+        """The spans of what ``_relay_pattern(...).finditer(text)`` yields; ``readable`` is the text's
+        UTF-8 where RE2 reads it (``Document.re2_utf8``)."""
         end = 0
-        for start in sorted(self._starts(text)):
+        for start in sorted(self._starts(text, readable)):
             if start < end:
                 continue
             found = self._match_end(text, start)
@@ -486,10 +487,10 @@ class RelayFinder:
     def _names_at(self, text: str, at: int) -> Iterator[NameMatch]:
         return self.outlets.names_at(text, at) if self.outlets is not None else iter(())
 
-    def _starts(self, text: str) -> set[int]:
+    def _starts(self, text: str, readable: bytes | None) -> set[int]:
         """Every position a match can start at (and some where none does)."""
         starts = {m.start() for m in self.according.finditer(text)}
-        for verb in finditer_where(self.verbs, self.verb_starts, text):
+        for verb in finditer_where(self.verbs, self.verb_starts, text, readable):
             for end in range(*verb.span(1)):
                 starts.update(self._outlets_ending(text, end))
         return starts

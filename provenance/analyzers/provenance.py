@@ -24,6 +24,7 @@ from provenance.outlets import OutletIndex, compact_key, domain_label, name_key,
 from provenance.prescan import finditer_where, starts_pattern
 from provenance.report import Facts, Finding, Outlet, Reliability
 from provenance.rulemodels import Detector, OutletProfile
+from provenance.rulepack import RuleSet
 
 _BYLINE_JOINS = regex.compile(r"\s*(?:,|&|\band\b)\s*")  # between the names of a shared byline
 
@@ -389,12 +390,17 @@ def _byline_findings(ctx: Context, facts: Facts, head: set[int], tail: set[int])
     if hit is None:
         return
     name = _groups(ctx, hit).get("name", (ctx.doc.text[hit.start:hit.end],))[0].strip(" ,")
-    generic = {name_key(w) for w in ctx.rules.lexicon("generic-bylines")}
+    generic = ctx.rules.memo("provenance-generic-bylines", _generic_bylines)
     parts = [p for p in _BYLINE_JOINS.split(name) if p.strip()]
     facts.byline = name
     facts.byline_kind = "generic" if parts and all(name_key(p) in generic for p in parts) else "person"
     msg = f"byline ({facts.byline_kind}): {name}"
     yield make_finding(hit.signature, ctx.doc, hit.start, hit.end, message=msg, points=hit.signature.weight)
+
+
+def _generic_bylines(rules: RuleSet) -> frozenset[str]:
+    """The generic credits' name keys, built once per rule set rather than on every byline."""
+    return frozenset(name_key(w) for w in rules.lexicon("generic-bylines"))
 
 
 def _dateline_findings(ctx: Context, facts: Facts, head: set[int]) -> Iterator[Finding]:
