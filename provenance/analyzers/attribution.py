@@ -132,21 +132,24 @@ def _ends_in_person(words: list[str], kinds: _Kinds) -> bool:
     return not (kinds.organisation and kinds.organisation.search(head)) and not (kinds.media and kinds.media.search(tail))
 
 
-def _paragraphs(doc: Document, skip: set[int]) -> list[_Paragraph]:
-    lines = [ln for ln in doc.nonblank_lines if ln.number not in skip]
-    return [_Paragraph(i, ln.start, ln.end) for i, ln in enumerate(lines)]
+def _paragraphs(doc: Document, skip: set[int]) -> list[tuple[int, int]]:
+    """The paragraphs' offsets; a ``_Paragraph`` is made only for those holding a quotation (``_locate``)."""
+    return [(ln.start, ln.end) for ln in doc.nonblank_lines if ln.number not in skip]
 
 
-def _locate(found: list[RawQuote], paras: list[_Paragraph]) -> list[_Found]:
+def _locate(found: list[RawQuote], paras: list[tuple[int, int]]) -> list[_Found]:
     out, k = [], 0
+    para: _Paragraph | None = None
     for raw in found:
-        while paras[k].end < raw.open:
+        while paras[k][1] < raw.open:
             k += 1
-        out.append(_Found(raw, paras[k]))
+        if para is None or para.index != k:
+            para = _Paragraph(k, *paras[k])
+        out.append(_Found(raw, para))
     return out
 
 
-def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[_Paragraph]) -> None:
+def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> None:
     """Give each quotation the speaker beside it, where there is one."""
     text = finder.text
     for n, q in enumerate(quotes):
@@ -160,9 +163,9 @@ def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[_Paragra
         if q.speaker is None and q.raw.close is not None:
             q.speaker, q.how = finder.dash_after(q.raw.close, q.para.end), "dash"
         if q.speaker is None and not text[q.para.start:q.raw.open].strip() and q.para.index > 0:
-            prior = paras[q.para.index - 1]
-            if text[max(prior.start, prior.end - 8):prior.end].rstrip().endswith(":"):
-                q.speaker, q.how = finder.before(prior.end, prior.start), "colon"
+            prior_start, prior_end = paras[q.para.index - 1]
+            if text[max(prior_start, prior_end - 8):prior_end].rstrip().endswith(":"):
+                q.speaker, q.how = finder.before(prior_end, prior_start), "colon"
 
 
 def _share_within_groups(quotes: list[_Found]) -> None:
@@ -276,7 +279,7 @@ def analyze(ctx: Context) -> AttributionResult:
     kinds: _Kinds = ctx.rules.memo("attribution-kinds", _compile_kinds)
     doc = ctx.doc
     paras = _paragraphs(doc, ctx.residue_lines)
-    found = _locate(list(find_quotes(doc.text, ((p.start, p.end) for p in paras))), paras)
+    found = _locate(list(find_quotes(doc.text, paras)), paras)
     _attribute(SpeakerFinder(doc.text, lex, doc.re2_utf8), found, paras)
     _carry_in_paragraph(doc.text, found)
     _share_within_groups(found)
