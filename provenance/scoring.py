@@ -31,12 +31,14 @@ def _clamp(value: float) -> float:
 
 
 def residue_points(doc: Document, residue_lines: set[int]) -> tuple[float, dict[int, float]]:
-    """The residue score and, per line, how many points that line costs."""
-    sizes = {line.number: len(line.text.strip()) for line in doc.lines}
-    total = sum(sizes.values())
+    """The residue score and, per line, how many points that line costs. Only the residue lines'
+    sizes are kept: the total is summed without a table of every line."""
+    texts = doc.line_texts
+    total = sum(map(len, map(str.strip, texts)))
     if total == 0:
         return 100.0, {}
-    costs = {n: 100.0 * sizes[n] / total for n in residue_lines if sizes.get(n)}
+    sizes = {n: len(texts[n - 1].strip()) for n in residue_lines if 1 <= n <= len(texts)}
+    costs = {n: 100.0 * size / total for n, size in sizes.items() if size}
     return _clamp(100.0 - sum(costs.values())), costs
 
 
@@ -81,8 +83,8 @@ def price_attribution(units: list[tuple[Finding, float, int]], others: list[Find
     priced = [f.priced(round(share * count * (q - prices.prior), 3)) for f, q, count in units]
     message = (f"neutral prior {100 * prices.prior:g}, weighed as {prices.strength:g} units "
                f"against the {total} here")
-    priced.append(Finding(rule=prior_rule.id, name=prior_rule.name, dimension="attribution",
-                          severity="info", message=message, points=round(100.0 * prices.prior, 3)))
+    priced.append(Finding.computed(prior_rule.id, prior_rule.name, "attribution", "info", message,
+                                   None, None, None, None, "", round(100.0 * prices.prior, 3)))
     return priced + others
 
 

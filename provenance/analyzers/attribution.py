@@ -344,8 +344,9 @@ def _quote_units(rule: Detector, quotes: list[Quote], prices: AttributionPrices)
         who = f"; {', '.join(names[:MAX_LISTED])}" + (", ..." if len(names) > MAX_LISTED else "") if names else ""
         plural = "quotation" if len(mine) == 1 else "quotations"
         message = f"{len(mine)} {kind} {plural} (quality {prices.quality[kind]:g} each; lines {lines}{who})"
-        yield Finding(rule=rule.id, name=rule.name, dimension="attribution", severity=rule.severity,
-                      message=message), prices.quality[kind], len(mine)
+        finding = Finding.computed(rule.id, rule.name, "attribution", rule.severity, message,
+                                   None, None, None, None, "", 0.0)
+        yield finding, prices.quality[kind], len(mine)
 
 
 def _relay_units(ctx: Context, kinds: _Kinds) -> Iterator[tuple[Finding, float, int]]:
