@@ -7,7 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provenance.analyzers.provenance import _title_split
+from provenance.analyzers import Context, collect_hits
+from provenance.analyzers.provenance import _groups, _title_split
+from provenance.document import Document
 from provenance.scoring import provenance_score
 
 
@@ -181,3 +183,17 @@ def test_title_separators_found_where_re2_allows_are_all_the_separators(title_sp
     assert title_split.starts is not None
     found = [m.span() for m in title_split.finditer(text)]
     assert found == [m.span() for m in title_split.pattern.finditer(text)]
+
+
+def test_a_hits_groups_read_by_number_are_those_read_by_name(rules):
+    """``_groups`` reads each named group by its number; ``regex`` asked by name gives the same."""
+    patterns = {s.rule.id: s.regex for s in rules.signatures}
+    texts = [e if isinstance(e, str) else e.text
+             for s in rules.signatures if s.regex.groupindex for e in [*s.rule.examples.match, *s.rule.examples.no_match]]
+    assert texts
+    for text in texts:
+        doc = Document(id="e", path="e", text=text)
+        ctx = Context(doc=doc, rules=rules, hits=collect_hits(doc, rules)[0])
+        for hit in ctx.hits:
+            m = patterns[hit.signature.id].search(text, hit.start, hit.end)
+            assert _groups(ctx, hit) == {n: (m.group(n), m.start(n), m.end(n)) for n in m.groupdict() if m.group(n)}

@@ -70,17 +70,25 @@ def _detector(ctx: Context, name: str) -> Detector | None:
     return found[0] if found else None
 
 
-def _compiled(ctx: Context) -> dict:
-    return ctx.rules.memo("signatures-by-id", lambda rules: {s.rule.id: s.regex for s in rules.signatures})
+def _compiled(ctx: Context) -> dict[str, tuple[regex.Pattern, tuple[tuple[str, int], ...]]]:
+    """Each signature's pattern and its named groups' numbers, by rule id."""
+    return ctx.rules.memo("signatures-by-id", lambda rules: {s.rule.id: (s.regex, tuple(s.regex.groupindex.items()))
+                                                             for s in rules.signatures})
 
 
 def _groups(ctx: Context, hit: Hit) -> dict[str, tuple[str, int, int]]:
-    """The named groups of a hit: name -> (text, start, end), for groups that took part."""
-    pattern = _compiled(ctx).get(hit.signature.id)
+    """The named groups of a hit: name -> (text, start, end), for groups that took part (and are not
+    empty). Read by number: asked by name, ``regex`` takes several times as long over every group."""
+    pattern, named = _compiled(ctx).get(hit.signature.id, (None, ()))
     m = pattern.search(ctx.doc.text, hit.start, hit.end) if pattern is not None else None
     if m is None:
         return {}
-    return {name: (m.group(name), m.start(name), m.end(name)) for name in m.groupdict() if m.group(name)}
+    text, found = ctx.doc.text, {}
+    for name, number in named:
+        start, end = m.span(number)
+        if end > start:
+            found[name] = (text[start:end], start, end)
+    return found
 
 
 # --- outlet cues -------------------------------------------------------------------------------
