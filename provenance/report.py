@@ -43,25 +43,31 @@ class Finding(_Model):
         """A finding from values the analyzers computed rather than read (rule fields validated when
         the rules were loaded, offsets and line numbers from the document), built without validating
         them again: validation is most of the cost of a finding, and a corpus MB makes thousands."""
-        finding = cls.__new__(cls)
-        fields = {"rule": rule, "name": name, "dimension": dimension, "severity": severity, "message": message,
-                  "line": line, "end_line": end_line, "start": start, "end": end, "excerpt": excerpt,
-                  "points": float(points)}
-        object.__setattr__(finding, "__dict__", fields)
-        object.__setattr__(finding, "__pydantic_fields_set__", set(fields))
-        object.__setattr__(finding, "__pydantic_extra__", None)
-        object.__setattr__(finding, "__pydantic_private__", None)
-        return finding
+        return _unvalidated(cls, {"rule": rule, "name": name, "dimension": dimension, "severity": severity,
+                                  "message": message, "line": line, "end_line": end_line, "start": start, "end": end,
+                                  "excerpt": excerpt, "points": float(points)}, set(_FINDING_FIELDS))
 
     def priced(self, points: float) -> Finding:
         """This finding with its ``points`` set: ``model_copy(update={"points": points})`` without
         pydantic's generic copy, as scoring prices every residue finding and attribution unit."""
-        finding = Finding.__new__(Finding)
-        object.__setattr__(finding, "__dict__", {**self.__dict__, "points": points})
-        object.__setattr__(finding, "__pydantic_fields_set__", self.__pydantic_fields_set__ | {"points"})
-        object.__setattr__(finding, "__pydantic_extra__", None)
-        object.__setattr__(finding, "__pydantic_private__", None)
-        return finding
+        return _unvalidated(Finding, {**self.__dict__, "points": points}, self.__pydantic_fields_set__ | {"points"})
+
+
+_FINDING_FIELDS = frozenset(Finding.model_fields)
+# The slots every pydantic model instance has, set directly: ``object.__setattr__`` looks each up by name.
+_SET_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def _unvalidated(cls: type[_Model], fields: dict, fields_set: set[str]) -> _Model:
+    """An instance of ``cls`` holding ``fields`` as they are, as pydantic's own unvalidated copies are made."""
+    model = object.__new__(cls)
+    object.__setattr__(model, "__dict__", fields)
+    _SET_FIELDS_SET(model, fields_set)
+    _SET_EXTRA(model, None)
+    _SET_PRIVATE(model, None)
+    return model
 
 
 class Span(_Model):
