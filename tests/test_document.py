@@ -1,0 +1,28 @@
+"""The document model's shortcuts answer as the plain definitions they stand in for."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance.document import Document, Line
+
+# ASCII, text whose UTF-8 leads with 0xED (U+D000-U+D7FF), lone surrogates and other non-ASCII
+PIECES = st.sampled_from(["a", " ", "\n", "é", "\ud000", "\ud7a3", "한", "\ud800", "\udfff", "\udc00x", "😀", "\ufeff"])
+
+
+@given(text=st.lists(PIECES, max_size=12).map("".join))
+def test_lone_surrogates_are_what_a_scan_for_them_finds(text):
+    doc = Document(id="d", path="d", text=text)
+    assert doc.has_lone_surrogates == (re.search("[\ud800-\udfff]", text) is not None)
+
+
+@given(text=st.lists(PIECES, max_size=12).map("".join))
+def test_lines_cover_the_text_and_hash_as_their_values(text):
+    doc = Document(id="d", path="d", text=text)
+    for line in doc.lines:
+        assert text[line.start:line.end] == line.text
+        assert hash(line) == hash(Line(line.number, line.start, line.end, line.text))
+    assert {*doc.lines} == {Line(n.number, n.start, n.end, n.text) for n in doc.lines}
