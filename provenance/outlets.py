@@ -233,9 +233,9 @@ class NameFinder:
         return names_pattern_source(self.names)
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[NameMatch]:
-        """What ``regex.compile(self.pattern).finditer(text, pos, endpos)`` yields."""
-        end = len(text) if endpos is None else max(0, min(endpos, len(text)))
-        at = pos
+        """What ``regex.compile(self.pattern).finditer(text, pos, endpos)`` yields; as there, a
+        negative ``pos`` or ``endpos`` counts from the end of the text, as a slice's bounds do."""
+        at, end, _ = slice(pos, endpos).indices(len(text))
         while found := self._next_name(text, at, end):
             yield found
             at = found.end()

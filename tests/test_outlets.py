@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import regex
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from provenance.cli import main
@@ -225,6 +225,8 @@ def _spans(matches) -> list[tuple[int, int]]:
 @settings(max_examples=400, deadline=None)
 @given(names=st.lists(st.text(_NAME_CHARS, min_size=1, max_size=6), min_size=1, max_size=8, unique=True),
        text=st.text(_NAME_CHARS + "\n", max_size=40), pos=st.integers(-2, 45), endpos=st.none() | st.integers(-2, 45))
+@example(names=["1"], text="11", pos=0, endpos=-1)  # a negative bound counts from the end, as regex counts it
+@example(names=["1"], text="111", pos=-2, endpos=None)
 def test_name_finder_finds_what_its_pattern_finds(names, text, pos, endpos):
     """Names sharing first words, opening or closing with non-word characters, inside and across the window."""
     names = tuple(sorted(names, key=lambda n: (-len(n), n)))
