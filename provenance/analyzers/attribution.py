@@ -335,8 +335,11 @@ def _quotes(doc: Document, found: list[_Found], kinds: _Kinds, names: NameMentio
 
 def _quote_units(rule: Detector, quotes: list[Quote], prices: AttributionPrices) -> Iterator[tuple[Finding, float, int]]:
     """One finding per kind of quotation in the document: how many, where, who, and their quality."""
+    by_kind: dict[str, list[Quote]] = {}
+    for q in quotes:
+        by_kind.setdefault(q.kind, []).append(q)
     for kind in QUOTE_KINDS:
-        mine = [q for q in quotes if q.kind == kind]
+        mine = by_kind.get(kind)
         if not mine:
             continue
         lines = ", ".join(str(q.line) for q in mine[:MAX_LISTED]) + (", ..." if len(mine) > MAX_LISTED else "")
