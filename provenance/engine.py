@@ -93,12 +93,27 @@ def unfolded(char: str) -> bool:
                                 for other in (char.upper(), char.lower(), char.title()))
 
 
+def case_mapped(chars: str) -> bool:
+    """Whether some character of ``chars`` has a case mapping or fold other than itself: one that
+    has none is never ``unfolded``. Whole strings map character by character (no mapping is empty,
+    and the one contextual mapping, final sigma, is of a character that lower-cases to another), and
+    ``title`` makes each character of the spaced string a word's first, so the strings equal their
+    mappings exactly when every character does."""
+    spaced = " ".join(chars)
+    return chars.casefold() != chars or chars.upper() != chars or chars.lower() != chars or spaced.title() != spaced
+
+
+_CHUNK = 64
+
+
 @cache
 def unfolded_characters() -> re.Pattern:
     """One class of every ``unfolded`` character; all lie in the Basic Multilingual Plane (a test
-    checks this for the running Python). Built on first use, by the engine: scanning the plane takes
-    tens of milliseconds that a run answered from the result cache never needs."""
-    chars = "".join(c for c in map(chr, range(0x10000)) if not "\ud800" <= c <= "\udfff" and unfolded(c))
+    checks this for the running Python). Built on first use, by the engine; the plane is read in
+    chunks, and only those with a case-mapped character one by one (a tenth of the time)."""
+    plane = "".join(c for c in map(chr, range(0x10000)) if not "\ud800" <= c <= "\udfff")
+    chunks = (plane[i:i + _CHUNK] for i in range(0, len(plane), _CHUNK))
+    chars = "".join(c for chunk in chunks if case_mapped(chunk) for c in chunk if unfolded(c))
     return re.compile("[" + re.escape(chars) + "]")  # stdlib re: 10x faster on one class
 
 

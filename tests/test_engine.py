@@ -4,6 +4,7 @@ classes, full case folding, lookarounds, anchors, line scope)."""
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -22,6 +23,7 @@ from provenance.engine import (
     ReferenceEngine,
     Untranslatable,
     _packed,
+    case_mapped,
     may_cross_lines,
     prefilter_source,
     unfolded,
@@ -199,6 +201,20 @@ def test_unfolded_characters_all_lie_in_the_bmp():
     assert not beyond
     assert all(unfolded_characters().search(c) for c in "ßﬁı")
     assert not unfolded_characters().search("Iiks")
+
+
+def test_unfolded_characters_are_every_unfolded_character_of_the_plane():
+    """The chunked scan finds what testing every character of the plane one by one finds."""
+    plane = (chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
+    assert unfolded_characters().pattern == "[" + re.escape("".join(c for c in plane if unfolded(c))) + "]"
+
+
+@given(st.lists(st.one_of(st.sampled_from(TRICKY + ["Σ", "ǅ", "ǆ", "Ǆ", "ŉ", "ΐ", "ᾳ", "µ"]),
+                          st.characters(max_codepoint=0xFFFF, exclude_categories=("Cs",))), max_size=8).map("".join))
+def test_a_string_is_case_mapped_when_one_of_its_characters_is(chars):
+    """A chunk the scan skips holds no character with a case mapping, so none ``unfolded``."""
+    assert case_mapped(chars) == any(case_mapped(c) for c in chars)
+    assert all(case_mapped(c) for c in chars if unfolded(c))
 
 
 def test_a_caseless_class_matching_dotless_i_is_confirmed():
