@@ -102,6 +102,20 @@ def test_generated_signatures_sharing_sets_give_the_same_hits(specs, text):
     same_hits(compiled, text)
 
 
+@settings(max_examples=100, deadline=None)
+@given(regions=st.lists(st.sampled_from(["any", "head", "tail"]), min_size=1, max_size=3),
+       text=st.lists(TEXT, max_size=6).map("\n".join))
+def test_the_set_holding_the_unfolded_class_finds_the_lines_a_scan_finds(regions, text):
+    """Lines with an unfolded character are looked for only where a Set saw one (or no Set reads
+    the whole text): they are the lines the scan of the whole text finds, on a text RE2 can read
+    (on another no line needs RE2's answer)."""
+    sigs = [compile_signature(signature(["source"], region=region).model_copy(update={"id": f"RS{900 + n}"}))
+            for n, region in enumerate(regions)]
+    engine = PrefilterEngine(sigs)
+    doc = Document(id="d", path="d", text=text)
+    assert engine._plan(doc)[1] == (engine._fold_lines(doc) if doc.re2_readable else set())
+
+
 @pytest.mark.parametrize("region", ["head", "tail"])
 def test_a_set_reads_the_largest_region_among_its_signatures(region):
     near, far = (compile_signature(signature([pattern], region=region, region_lines=size).model_copy(update={"id": rid}))
