@@ -93,11 +93,8 @@ def _offsets(starts: re2._Regexp | None, text: str) -> Iterator[int]:
     """Every offset (code points) where ``starts`` matches in ``text``, overlapping matches too:
     each search begins a byte after the last match's start. No pattern, or a text RE2 cannot read
     (lone surrogates have no UTF-8) or may read otherwise (``known_to_re2``), gives every offset."""
-    try:
-        data = text.encode("utf-8") if starts is not None else None
-    except UnicodeEncodeError:
-        data = None
-    if data is None or not known_to_re2(data):
+    data = _readable_utf8(text) if starts is not None else None
+    if data is None:
         yield from range(len(text) + 1)
         return
     same_offsets = len(data) == len(text)  # ASCII: a byte is a character
@@ -108,3 +105,21 @@ def _offsets(starts: re2._Regexp | None, text: str) -> Iterator[int]:
             char += len(data[byte:start].decode("utf-8"))
             byte = start
         yield start if same_offsets else char
+
+
+_last_read: tuple[str, bytes | None] = ("", b"")
+
+
+def _readable_utf8(text: str) -> bytes | None:
+    """``text`` in UTF-8 where RE2 reads it as the stdlib does, else None. The last answer is kept
+    (with its text, so that the identity test cannot meet a new string at a freed one's address):
+    the analyzers search one document's whole text several times in a row, and each answer is an
+    encoding and a scan of that text."""
+    global _last_read
+    if _last_read[0] is not text:
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            data = None
+        _last_read = text, data if data is not None and known_to_re2(data) else None
+    return _last_read[1]
