@@ -10,7 +10,10 @@ stage decides), so the translation only ever loosens:
 - a counted repetition loses its upper bound (``{1,40}`` becomes ``{1,}``): RE2 compiles ``x{1,40}`` into
   forty copies of ``x``, which for a Unicode class makes programs and DFAs of tens of megabytes;
 - ``\\b`` and ``\\B`` are dropped (RE2's are ASCII-only); ``\\w``, ``\\s``, ``\\d`` and their negations
-  become Unicode classes as wide as or wider than ``regex``'s;
+  become Unicode classes as wide as or wider than ``regex``'s; ``\\w`` and the largest Unicode
+  properties (``\\p{L}``, ``\\p{Lu}``, ...) outside negated classes become a few ranges, exact on
+  ASCII and accepting most other characters (``loose_class``): RE2 compiles each property into
+  hundreds of ranges, which made the engine's start-up four times longer;
 - line-scoped signatures are searched over the whole text with ``(?m)``: a match inside a line is a
   match in the text, and anchors at line edges mean the same;
 - full case folding (``ß`` = ``ss``, ``ﬁ`` = ``fi``) and case pairs that fold apart (``ı`` and ``I``)
@@ -38,19 +41,25 @@ from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, reg
 from provenance.prescan import match_span, match_start, re2_options
 
 # What regex's Unicode \s matches (the White_Space property; not \x1c-\x1f, which ``re`` and
-# ``str.isspace`` count as space), and wide supersets of \w and \d.
+# ``str.isspace`` count as space).
 _SPACE = r"\t-\r \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
-_WORD = r"\p{L}\p{N}\p{M}\p{Pc}\p{So}\x{200c}\x{200d}"
 _WORD_CORE = r"\p{L}\p{Nd}\p{M}\p{Pc}"  # certainly \w: its complement is a superset of \W
 # Each class escape: its copy outside a class, inside a class, and inside a negated class (None:
 # declined). A copy must accept at least what the escape accepts, so inside a negated class, whose
-# complement is taken, it must accept at most that: \w is its core there, not its wide superset.
+# complement is taken, it must accept at most that: \w is its core there (elsewhere ``loose_class``).
 _CLASSES = {
     "s": (f"[{_SPACE}]", _SPACE, _SPACE), "S": (f"[^{_SPACE}]", None, None),
-    "w": (f"[{_WORD}]", _WORD, _WORD_CORE), "W": (f"[^{_WORD_CORE}]", None, None),
+    "w": (None, None, _WORD_CORE), "W": (f"[^{_WORD_CORE}]", None, None),
     "d": (r"\p{Nd}", r"\p{Nd}", r"\p{Nd}"), "D": (r"\P{Nd}", r"\P{Nd}", r"\P{Nd}"),
 }
 _PASS_ESCAPES = set("tnrfvae") | {"x", "p", "P"}
+# Unicode properties whose copies are loosened (``loose_class``): RE2 compiles each into hundreds of
+# byte ranges, a third to a whole millisecond every time one is met, twice for every signature.
+_LOOSENED = frozenset({"L", "Lu", "Ll", "M", "P", "S", "So"})
+# Latin-1's and General Punctuation's code points: quotes, dashes and symbols frequent in text
+# otherwise ASCII, which a loosened class still tells apart. Every other non-ASCII one it accepts.
+_SPARED = ((0x80, 0xBF), (0x2000, 0x206F))
+_UNSPARED = ((0xC0, 0x1FFF), (0x2070, 0x10FFFF))
 _ASSERTIONS = ("(?=", "(?!", "(?<=", "(?<!")
 _DECLINED_GROUPS = ("(?|", "(?#", "(?R", "(?&", "(?(", "(?P>", "(?P=")
 INLINE_FLAGS = regex.compile(r"\(\?(?!P[<=>])[\^a-zA-Z]")  # in VERSION0 they reach the whole pattern
@@ -75,8 +84,10 @@ _SENTINEL = r"\A"
 # a Set over many heavy patterns (Unicode classes, unbounded repetitions) grows DFA states without
 # end on fresh text. Packing the patterns smallest first by instruction count keeps the light ones
 # together and the heavy ones apart: on the shipped rules 10 Sets where rule order in fours made
-# 20, scanning dev-B 1.8 times faster warm and 1.1 times fresh, in about the same memory.
-_SET_SIZE = 16
+# 20, scanning dev-B 1.8 times faster warm and 1.1 times fresh, in about the same memory. With the
+# Unicode properties loosened (``loose_class``) every shipped copy is under 6,000 instructions and
+# the count decides: 12 a Set (9 Sets) scans dev-A fresh in 0.30 s where 16 (8 Sets) took 0.42.
+_SET_SIZE = 12
 _SET_INSTRUCTIONS = 30000
 # A line locator is one RE2 object per signature: a small DFA budget keeps dozens of them from
 # holding a hundred megabytes; past it RE2 finishes the search with its NFA, slower but exact.
@@ -218,6 +229,44 @@ def _skip_group(source: str, i: int) -> int:
     raise Untranslatable("unbalanced group")
 
 
+@cache
+def loose_class(escape: str) -> str:
+    """The body of an RE2 class accepting every character the ``regex`` class escape ``escape``
+    (``\\w``, ``\\p{Lu}``) accepts, in a few ranges: its ASCII members, its members in the
+    ``_SPARED`` blocks with or without regard to case, and every other non-ASCII character. Computed
+    from ``regex``'s own tables: a superset, exact on ASCII text with regard to case. Without regard
+    to case RE2 folds the ASCII members, as it folded the property's (every ASCII letter's other
+    case is ASCII), and may fold the Kelvin sign and the long s of the wide ranges to ``k`` and ``s``."""
+    exact = regex.compile(escape, regex.VERSION1)
+    caseless = regex.compile(escape, regex.VERSION1 | regex.IGNORECASE | regex.FULLCASE)
+    ascii_members = [code for code in range(0x80) if exact.fullmatch(chr(code))]
+    spared_members = [code for low, high in _SPARED for code in range(low, high + 1)
+                      if exact.fullmatch(chr(code)) or caseless.fullmatch(chr(code))]
+    ranges = [(code, code) for code in ascii_members + spared_members] + list(_UNSPARED)
+    return "".join(f"\\x{{{low:x}}}" if low == high else f"\\x{{{low:x}}}-\\x{{{high:x}}}"
+                   for low, high in _merged(sorted(ranges)))
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted code point ranges with adjacent ones joined."""
+    out: list[tuple[int, int]] = []
+    for low, high in ranges:
+        if out and low <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(high, out[-1][1]))
+        else:
+            out.append((low, high))
+    return out
+
+
+def _loosened(escape: str, in_class: str) -> str | None:
+    """The copy of a class escape by ``loose_class``, or None where it stays as it is: inside a
+    negated class, whose complement is taken, a copy may not accept more."""
+    if in_class == "[^":
+        return None
+    body = loose_class(escape)
+    return body if in_class else f"[{body}]"
+
+
 def _escape(source: str, i: int, in_class: str) -> tuple[str, int]:
     if i + 1 >= len(source):
         raise Untranslatable("trailing backslash")
@@ -226,6 +275,8 @@ def _escape(source: str, i: int, in_class: str) -> tuple[str, int]:
         if in_class:
             raise Untranslatable(r"\b inside a class")
         return "(?:)", i + 2
+    if letter == "w" and (copy := _loosened(r"\w", in_class)):
+        return copy, i + 2
     if letter in _CLASSES:
         copy = _CLASSES[letter][("", "[", "[^").index(in_class)]
         if copy is None:
@@ -244,6 +295,9 @@ def _escape(source: str, i: int, in_class: str) -> tuple[str, int]:
         close = source.find("}", i + 2)
         if close < 0:
             raise Untranslatable(f"unclosed \\{letter}{{")
+        name = source[i + 3:close]
+        if letter == "p" and name in _LOOSENED and (copy := _loosened(f"\\p{{{name}}}", in_class)):
+            return copy, close + 1
         return source[i:close + 1], close + 1
     return source[i:i + 2], i + 2
 

@@ -22,8 +22,10 @@ from provenance.engine import (
     PrefilterEngine,
     ReferenceEngine,
     Untranslatable,
+    _LOOSENED,
     _packed,
     case_mapped,
+    loose_class,
     may_cross_lines,
     prefilter_source,
     unfolded,
@@ -161,17 +163,35 @@ def test_prefilter_skips_signatures_that_cannot_match(rules):
     (r"a(?<!x(?:y))b", "a(?:)b"),
     (r"(?>ab|a)c", "(?:ab|a)c"),
     (r"a++", "a+"),
-    (r"\p{L}+s", r"\p{L}+s"),  # a '+' after an escape's closing brace is a plain quantifier
+    (r"\p{L}+s", "[" + loose_class(r"\p{L}") + "]+s"),  # a '+' after an escape's closing brace is a plain quantifier
+    (r"\p{Zs}+s", r"\p{Zs}+s"),
+    (r"[^\p{L}\w]\P{Lu}", r"[^\p{L}\p{L}\p{Nd}\p{M}\p{Pc}]\P{Lu}"),  # a negated class may not accept more
     (r"\x{e9}+", r"\x{e9}+"),
     (r"\u00e9", r"\x{00e9}"),
-    (r"[\w.]", "[" + r"\p{L}\p{N}\p{M}\p{Pc}\p{So}\x{200c}\x{200d}" + ".]"),
+    (r"[\w.]", "[" + loose_class(r"\w") + ".]"),
     (r"\p{Nd}+\x{e9}+", r"\p{Nd}+\x{e9}+"),
-    (r"[\p{L}.]{1,40}x{3}y{,2}", r"[\p{L}.]{1,}x{3,}y{0,}"),
+    (r"[\p{L}.]{1,40}x{3}y{,2}", "[" + loose_class(r"\p{L}") + r".]{1,}x{3,}y{0,}"),
     (r"a{2,3}+b{}", "a{2,}b{}"),
     (r"(a)(?P<b>c)(?<d>e)[(](?:f)\(", "(?:a)(?:c)(?:e)[(](?:f)\\("),
 ])
 def test_translation_only_loosens(source, expected):
     assert prefilter_source(source) == expected
+
+
+EVERY_CHARACTER = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+
+
+@pytest.mark.parametrize("escape", [r"\w", *(rf"\p{{{name}}}" for name in sorted(_LOOSENED))])
+@pytest.mark.parametrize("flags", ["", "(?i)"])
+def test_a_loosened_class_accepts_every_character_the_escape_does(escape, flags):
+    """Over every code point, with and without regard to case; and on ASCII, with regard to case,
+    exactly those (without, RE2 may fold the Kelvin sign and the long s to ASCII letters)."""
+    caseless = regex.IGNORECASE | regex.FULLCASE if flags else 0
+    accepted = set(regex.findall(escape, EVERY_CHARACTER, flags=regex.VERSION1 | caseless))
+    loose = set(re2.findall(f"{flags}[{loose_class(escape)}]", EVERY_CHARACTER))
+    assert accepted <= loose
+    if not flags:
+        assert {c for c in loose if c.isascii()} == {c for c in accepted if c.isascii()}
 
 
 def test_shipped_copies_have_no_capturing_groups(rules):
