@@ -92,7 +92,8 @@ _SET_INSTRUCTIONS = 30000
 # A line locator is one RE2 object per signature: a small DFA budget keeps dozens of them from
 # holding a hundred megabytes; past it RE2 finishes the search with its NFA, slower but exact.
 _LOCATOR_MAX_MEM = 16 << 20
-# In a Set's slot map: the slot of ``unfolded_class``, which names no signature.
+# In a Set's slot map, which names no signature: the sentinel's slot, and ``unfolded_class``'s.
+_SENTINEL_SLOT = -1
 _FOLDS = -2
 
 
@@ -367,7 +368,7 @@ def _compiled_set(patterns: list[tuple[int, str]]) -> tuple[re2.Set, list[int]]:
     for _, pattern in patterns:
         found.Add(pattern)
     found.Compile()
-    return found, [-1, *(index for index, _ in patterns)]
+    return found, [_SENTINEL_SLOT, *(index for index, _ in patterns)]
 
 
 def _packed(patterns: list[tuple[int, str, int]]) -> list[list[tuple[int, str]]]:
@@ -524,20 +525,22 @@ class PrefilterEngine(ReferenceEngine):
         (``Document.re2_readable``), or one RE2's DFA gave up on, is checked in full (no line then
         needs RE2's answer but for ``_starts``, which declines on a text RE2 cannot read).
         """
-        everything = [(i, None, {}) for i in range(len(self.signatures))]
         if not doc.re2_readable:
-            return everything, set()
+            return self._everything(), set()
         chosen = set(self.always)
         for found, slots, region, size in self._sets:
-            matched = found.Match(_region_data(doc, region, size)) or ()
-            if 0 not in matched:
-                return everything, self._fold_lines(doc)
-            chosen.update(slots[i] for i in matched if i)
+            matched = found.Match(doc.utf8 if region == "any" else _region_data(doc, region, size))
+            if not matched or 0 not in matched:
+                return self._everything(), self._fold_lines(doc)
+            chosen.update(map(slots.__getitem__, matched))
         fold_lines = self._fold_lines(doc) if _FOLDS in chosen or not self._folds_in_set else set()
-        chosen.discard(_FOLDS)
+        chosen.difference_update((_SENTINEL_SLOT, _FOLDS))
         if fold_lines:
             chosen |= self.caseless
         return [(i, *self._lines_for(i, doc, fold_lines)) for i in sorted(chosen)], fold_lines
+
+    def _everything(self) -> list[tuple[int, None, dict[int, int]]]:
+        return [(i, None, {}) for i in range(len(self.signatures))]
 
     def _lines_for(self, index: int, doc: Document, fold_lines: set[int]) -> tuple[set[int] | None, dict[int, int]]:
         """Every line of its region where the RE2 copy matches within the line, found in one pass;
@@ -597,11 +600,9 @@ class PrefilterEngine(ReferenceEngine):
 
 
 def _region_data(doc: Document, region: str, size: int) -> bytes | memoryview:
-    """The bytes of a region's lines (``region_bytes``)."""
-    if region == "any":
-        return doc.utf8
+    """The bytes of a region's lines (``region_bytes``): all of them in a short text."""
     start, end = region_bytes(doc, region, size)
-    return memoryview(doc.utf8)[start:end]
+    return doc.utf8 if start == 0 and end == len(doc.utf8) else memoryview(doc.utf8)[start:end]
 
 
 def region_bytes(doc: Document, region: str, size: int) -> tuple[int, int]:
