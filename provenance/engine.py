@@ -10,7 +10,10 @@ stage decides), so the translation only ever loosens:
 - a counted repetition loses its upper bound (``{1,40}`` becomes ``{1,}``): RE2 compiles ``x{1,40}`` into
   forty copies of ``x``, which for a Unicode class makes programs and DFAs of tens of megabytes;
 - ``\\b`` and ``\\B`` are dropped (RE2's are ASCII-only); ``\\w``, ``\\s``, ``\\d`` and their negations
-  become Unicode classes as wide as or wider than ``regex``'s;
+  become Unicode classes as wide as or wider than ``regex``'s; ``\\w`` and the largest Unicode
+  properties (``\\p{L}``, ``\\p{Lu}``, ...) outside negated classes become a few ranges, exact on
+  ASCII and accepting most other characters (``loose_class``): RE2 compiles each property into
+  hundreds of ranges, which made the engine's start-up four times longer;
 - line-scoped signatures are searched over the whole text with ``(?m)``: a match inside a line is a
   match in the text, and anchors at line edges mean the same;
 - full case folding (``ß`` = ``ss``, ``ﬁ`` = ``fi``) and case pairs that fold apart (``ı`` and ``I``)
@@ -38,19 +41,25 @@ from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, reg
 from provenance.prescan import match_span, match_start, re2_options
 
 # What regex's Unicode \s matches (the White_Space property; not \x1c-\x1f, which ``re`` and
-# ``str.isspace`` count as space), and wide supersets of \w and \d.
+# ``str.isspace`` count as space).
 _SPACE = r"\t-\r \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
-_WORD = r"\p{L}\p{N}\p{M}\p{Pc}\p{So}\x{200c}\x{200d}"
 _WORD_CORE = r"\p{L}\p{Nd}\p{M}\p{Pc}"  # certainly \w: its complement is a superset of \W
 # Each class escape: its copy outside a class, inside a class, and inside a negated class (None:
 # declined). A copy must accept at least what the escape accepts, so inside a negated class, whose
-# complement is taken, it must accept at most that: \w is its core there, not its wide superset.
+# complement is taken, it must accept at most that: \w is its core there (elsewhere ``loose_class``).
 _CLASSES = {
     "s": (f"[{_SPACE}]", _SPACE, _SPACE), "S": (f"[^{_SPACE}]", None, None),
-    "w": (f"[{_WORD}]", _WORD, _WORD_CORE), "W": (f"[^{_WORD_CORE}]", None, None),
+    "w": (None, None, _WORD_CORE), "W": (f"[^{_WORD_CORE}]", None, None),
     "d": (r"\p{Nd}", r"\p{Nd}", r"\p{Nd}"), "D": (r"\P{Nd}", r"\P{Nd}", r"\P{Nd}"),
 }
 _PASS_ESCAPES = set("tnrfvae") | {"x", "p", "P"}
+# Unicode properties whose copies are loosened (``loose_class``): RE2 compiles each into hundreds of
+# byte ranges, a third to a whole millisecond every time one is met, twice for every signature.
+_LOOSENED = frozenset({"L", "Lu", "Ll", "M", "P", "S", "So"})
+# Latin-1's and General Punctuation's code points: quotes, dashes and symbols frequent in text
+# otherwise ASCII, which a loosened class still tells apart. Every other non-ASCII one it accepts.
+_SPARED = ((0x80, 0xBF), (0x2000, 0x206F))
+_UNSPARED = ((0xC0, 0x1FFF), (0x2070, 0x10FFFF))
 _ASSERTIONS = ("(?=", "(?!", "(?<=", "(?<!")
 _DECLINED_GROUPS = ("(?|", "(?#", "(?R", "(?&", "(?(", "(?P>", "(?P=")
 INLINE_FLAGS = regex.compile(r"\(\?(?!P[<=>])[\^a-zA-Z]")  # in VERSION0 they reach the whole pattern
@@ -75,12 +84,17 @@ _SENTINEL = r"\A"
 # a Set over many heavy patterns (Unicode classes, unbounded repetitions) grows DFA states without
 # end on fresh text. Packing the patterns smallest first by instruction count keeps the light ones
 # together and the heavy ones apart: on the shipped rules 10 Sets where rule order in fours made
-# 20, scanning dev-B 1.8 times faster warm and 1.1 times fresh, in about the same memory.
-_SET_SIZE = 16
+# 20, scanning dev-B 1.8 times faster warm and 1.1 times fresh, in about the same memory. With the
+# Unicode properties loosened (``loose_class``) every shipped copy is under 6,000 instructions and
+# the count decides: 12 a Set (9 Sets) scans dev-A fresh in 0.30 s where 16 (8 Sets) took 0.42.
+_SET_SIZE = 12
 _SET_INSTRUCTIONS = 30000
 # A line locator is one RE2 object per signature: a small DFA budget keeps dozens of them from
 # holding a hundred megabytes; past it RE2 finishes the search with its NFA, slower but exact.
 _LOCATOR_MAX_MEM = 16 << 20
+# In a Set's slot map, which names no signature: the sentinel's slot, and ``unfolded_class``'s.
+_SENTINEL_SLOT = -1
+_FOLDS = -2
 
 
 
@@ -93,13 +107,38 @@ def unfolded(char: str) -> bool:
                                 for other in (char.upper(), char.lower(), char.title()))
 
 
+def case_mapped(chars: str) -> bool:
+    """Whether some character of ``chars`` has a case mapping or fold other than itself: one that
+    has none is never ``unfolded``. Whole strings map character by character (no mapping is empty,
+    and the one contextual mapping, final sigma, is of a character that lower-cases to another), and
+    ``title`` makes each character of the spaced string a word's first, so the strings equal their
+    mappings exactly when every character does."""
+    spaced = " ".join(chars)
+    return chars.casefold() != chars or chars.upper() != chars or chars.lower() != chars or spaced.title() != spaced
+
+
+_CHUNK = 64
+
+
+@cache
+def _unfolded() -> str:
+    """Every ``unfolded`` character; all lie in the Basic Multilingual Plane (a test checks this for
+    the running Python). Found on first use, by the engine; the plane is read in chunks, and only
+    those with a case-mapped character one by one (a tenth of the time)."""
+    plane = "".join(c for c in map(chr, range(0x10000)) if not "\ud800" <= c <= "\udfff")
+    chunks = (plane[i:i + _CHUNK] for i in range(0, len(plane), _CHUNK))
+    return "".join(c for chunk in chunks if case_mapped(chunk) for c in chunk if unfolded(c))
+
+
 @cache
 def unfolded_characters() -> re.Pattern:
-    """One class of every ``unfolded`` character; all lie in the Basic Multilingual Plane (a test
-    checks this for the running Python). Built on first use, by the engine: scanning the plane takes
-    tens of milliseconds that a run answered from the result cache never needs."""
-    chars = "".join(c for c in map(chr, range(0x10000)) if not "\ud800" <= c <= "\udfff" and unfolded(c))
-    return re.compile("[" + re.escape(chars) + "]")  # stdlib re: 10x faster on one class
+    """One class of every ``unfolded`` character."""
+    return re.compile("[" + re.escape(_unfolded()) + "]")  # stdlib re: 10x faster on one class
+
+
+def unfolded_class() -> str:
+    """The RE2 class of every ``unfolded`` character."""
+    return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _unfolded()) + "]"
 
 
 class Untranslatable(ValueError):
@@ -191,6 +230,44 @@ def _skip_group(source: str, i: int) -> int:
     raise Untranslatable("unbalanced group")
 
 
+@cache
+def loose_class(escape: str) -> str:
+    """The body of an RE2 class accepting every character the ``regex`` class escape ``escape``
+    (``\\w``, ``\\p{Lu}``) accepts, in a few ranges: its ASCII members, its members in the
+    ``_SPARED`` blocks with or without regard to case, and every other non-ASCII character. Computed
+    from ``regex``'s own tables: a superset, exact on ASCII text with regard to case. Without regard
+    to case RE2 folds the ASCII members, as it folded the property's (every ASCII letter's other
+    case is ASCII), and may fold the Kelvin sign and the long s of the wide ranges to ``k`` and ``s``."""
+    exact = regex.compile(escape, regex.VERSION1)
+    caseless = regex.compile(escape, regex.VERSION1 | regex.IGNORECASE | regex.FULLCASE)
+    ascii_members = [code for code in range(0x80) if exact.fullmatch(chr(code))]
+    spared_members = [code for low, high in _SPARED for code in range(low, high + 1)
+                      if exact.fullmatch(chr(code)) or caseless.fullmatch(chr(code))]
+    ranges = [(code, code) for code in ascii_members + spared_members] + list(_UNSPARED)
+    return "".join(f"\\x{{{low:x}}}" if low == high else f"\\x{{{low:x}}}-\\x{{{high:x}}}"
+                   for low, high in _merged(sorted(ranges)))
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted code point ranges with adjacent ones joined."""
+    out: list[tuple[int, int]] = []
+    for low, high in ranges:
+        if out and low <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(high, out[-1][1]))
+        else:
+            out.append((low, high))
+    return out
+
+
+def _loosened(escape: str, in_class: str) -> str | None:
+    """The copy of a class escape by ``loose_class``, or None where it stays as it is: inside a
+    negated class, whose complement is taken, a copy may not accept more."""
+    if in_class == "[^":
+        return None
+    body = loose_class(escape)
+    return body if in_class else f"[{body}]"
+
+
 def _escape(source: str, i: int, in_class: str) -> tuple[str, int]:
     if i + 1 >= len(source):
         raise Untranslatable("trailing backslash")
@@ -199,6 +276,8 @@ def _escape(source: str, i: int, in_class: str) -> tuple[str, int]:
         if in_class:
             raise Untranslatable(r"\b inside a class")
         return "(?:)", i + 2
+    if letter == "w" and (copy := _loosened(r"\w", in_class)):
+        return copy, i + 2
     if letter in _CLASSES:
         copy = _CLASSES[letter][("", "[", "[^").index(in_class)]
         if copy is None:
@@ -217,6 +296,9 @@ def _escape(source: str, i: int, in_class: str) -> tuple[str, int]:
         close = source.find("}", i + 2)
         if close < 0:
             raise Untranslatable(f"unclosed \\{letter}{{")
+        name = source[i + 3:close]
+        if letter == "p" and name in _LOOSENED and (copy := _loosened(f"\\p{{{name}}}", in_class)):
+            return copy, close + 1
         return source[i:close + 1], close + 1
     return source[i:i + 2], i + 2
 
@@ -286,7 +368,7 @@ def _compiled_set(patterns: list[tuple[int, str]]) -> tuple[re2.Set, list[int]]:
     for _, pattern in patterns:
         found.Add(pattern)
     found.Compile()
-    return found, [-1, *(index for index, _ in patterns)]
+    return found, [_SENTINEL_SLOT, *(index for index, _ in patterns)]
 
 
 def _packed(patterns: list[tuple[int, str, int]]) -> list[list[tuple[int, str]]]:
@@ -398,22 +480,33 @@ class PrefilterEngine(ReferenceEngine):
                 self._locators[index] = locator
             if is_caseless(sig):
                 caseless.append(index)
-        self._sets = self._region_sets(patterns)
         self.always = frozenset(always)
         self.caseless = frozenset(caseless)
+        self._sets, self._folds_in_set = self._region_sets(patterns)
         # Caseless signatures whose matches never hold a newline: on the lines without an unfolded
         # character their RE2 copy still tells where a match may start.
         self._line_bound = frozenset(i for i in caseless if self.signatures[i].by_line
                                      or not may_cross_lines(signature_source(self.signatures[i].rule)))
 
-    def _region_sets(self, patterns: list[tuple[int, str, int]]) -> list[tuple[re2.Set, list[int], str, int]]:
+    def _region_sets(self, patterns: list[tuple[int, str, int]]) -> tuple[list[tuple[re2.Set, list[int], str, int]], bool]:
         """Sets packed apart for each region, each with the region it reads and its size: a
-        signature of the first or last lines alone needs no pass over the rest of the text."""
-        by_region: dict[str, list[tuple[int, str, int]]] = {}
+        signature of the first or last lines alone needs no pass over the rest of the text. The
+        first Set over the whole text also holds ``unfolded_class`` when a signature is caseless (and
+        the flag says so): few texts hold an unfolded character, and that Set tells which do.
+
+        Caseless and case-sensitive signatures are packed apart too: in one Set more, their DFAs
+        build their states faster on fresh text (``_plan``'s first pass over dev-A 0.60 -> 0.50 s)
+        and scan as fast once warm."""
+        by_kind: dict[tuple[str, bool], list[tuple[int, str, int]]] = {}
         for pattern in patterns:
-            by_region.setdefault(self.signatures[pattern[0]].rule.region, []).append(pattern)
-        return [(*_compiled_set(group), region, max(self.signatures[i].rule.region_lines for i, _ in group))
-                for region, members in by_region.items() for group in _packed(members)]
+            kind = self.signatures[pattern[0]].rule.region, pattern[0] in self.caseless
+            by_kind.setdefault(kind, []).append(pattern)
+        groups = [(region, group) for (region, _), members in by_kind.items() for group in _packed(members)]
+        folds_in_set = bool(self.caseless) and any(region == "any" for region, _ in groups)
+        if folds_in_set:
+            next(group for region, group in groups if region == "any").append((_FOLDS, unfolded_class()))
+        return [(*_compiled_set(group), region, max(self.signatures[i].rule.region_lines for i, _ in group if i >= 0))
+                for region, group in groups], folds_in_set
 
     def _fold_lines(self, doc: Document) -> set[int]:
         """The lines holding an ``unfolded`` character, where a caseless signature's RE2 copy does
@@ -422,27 +515,32 @@ class PrefilterEngine(ReferenceEngine):
             return set()
         return {doc.line_at(m.start()) for m in unfolded_characters().finditer(doc.text)}
 
-    def _plan(self, doc: Document, fold_lines: set[int]) -> list[tuple[int, set[int] | None, dict[int, int]]]:
+    def _plan(self, doc: Document) -> tuple[list[tuple[int, set[int] | None, dict[int, int]]], set[int]]:
         """The signatures to confirm, each with the lines to confirm it on (None: all of them) and
-        the first starts found there (``_lines_for``).
+        the first starts found there (``_lines_for``); and the lines holding an ``unfolded``
+        character (``_fold_lines``), which a Set tells whether to look for.
 
         A caseless signature is also confirmed on every line holding an ``unfolded`` character, where
         RE2's answer does not count; a document RE2 cannot read as ``regex`` does
-        (``Document.re2_readable``), or one RE2's DFA gave up on, is checked in full.
+        (``Document.re2_readable``), or one RE2's DFA gave up on, is checked in full (no line then
+        needs RE2's answer but for ``_starts``, which declines on a text RE2 cannot read).
         """
         if not doc.re2_readable:
-            return [(i, None, {}) for i in range(len(self.signatures))]
+            return self._everything(), set()
         chosen = set(self.always)
-        data = memoryview(doc.utf8)
         for found, slots, region, size in self._sets:
-            start, end = region_bytes(doc, region, size)
-            matched = found.Match(data[start:end]) or ()
-            if 0 not in matched:
-                return [(i, None, {}) for i in range(len(self.signatures))]
-            chosen.update(slots[i] for i in matched if i)
+            matched = found.Match(doc.utf8 if region == "any" else _region_data(doc, region, size))
+            if not matched or 0 not in matched:
+                return self._everything(), self._fold_lines(doc)
+            chosen.update(map(slots.__getitem__, matched))
+        fold_lines = self._fold_lines(doc) if _FOLDS in chosen or not self._folds_in_set else set()
+        chosen.difference_update((_SENTINEL_SLOT, _FOLDS))
         if fold_lines:
             chosen |= self.caseless
-        return [(i, *self._lines_for(i, doc, fold_lines)) for i in sorted(chosen)]
+        return [(i, *self._lines_for(i, doc, fold_lines)) for i in sorted(chosen)], fold_lines
+
+    def _everything(self) -> list[tuple[int, None, dict[int, int]]]:
+        return [(i, None, {}) for i in range(len(self.signatures))]
 
     def _lines_for(self, index: int, doc: Document, fold_lines: set[int]) -> tuple[set[int] | None, dict[int, int]]:
         """Every line of its region where the RE2 copy matches within the line, found in one pass;
@@ -485,13 +583,13 @@ class PrefilterEngine(ReferenceEngine):
         return CopyStarts(locator, doc, folds, firsts)
 
     def candidates(self, doc: Document) -> list[CompiledSignature]:
-        return [self.signatures[i] for i, _, _ in self._plan(doc, self._fold_lines(doc))]
+        return [self.signatures[i] for i, _, _ in self._plan(doc)[0]]
 
     def hits(self, doc: Document, timeout: float | None = None) -> tuple[list[Hit], list[str]]:
         hits: list[Hit] = []
         overruns: list[str] = []
-        fold_lines = self._fold_lines(doc)
-        for index, lines, firsts in self._plan(doc, fold_lines):
+        plan, fold_lines = self._plan(doc)
+        for index, lines, firsts in plan:
             sig = self.signatures[index]
             try:  # all or nothing, as the reference
                 hits.extend(list(find_hits(sig, doc, timeout, lines, self._starts(index, doc, fold_lines, firsts))))
@@ -499,6 +597,12 @@ class PrefilterEngine(ReferenceEngine):
                 overruns.append(sig.rule.id)
         hits.sort(key=lambda h: (h.start, h.signature.id))
         return hits, overruns
+
+
+def _region_data(doc: Document, region: str, size: int) -> bytes | memoryview:
+    """The bytes of a region's lines (``region_bytes``): all of them in a short text."""
+    start, end = region_bytes(doc, region, size)
+    return doc.utf8 if start == 0 and end == len(doc.utf8) else memoryview(doc.utf8)[start:end]
 
 
 def region_bytes(doc: Document, region: str, size: int) -> tuple[int, int]:

@@ -4,6 +4,7 @@ classes, full case folding, lookarounds, anchors, line scope)."""
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -21,7 +22,10 @@ from provenance.engine import (
     PrefilterEngine,
     ReferenceEngine,
     Untranslatable,
+    _LOOSENED,
     _packed,
+    case_mapped,
+    loose_class,
     may_cross_lines,
     prefilter_source,
     unfolded,
@@ -100,6 +104,20 @@ def test_generated_signatures_sharing_sets_give_the_same_hits(specs, text):
     same_hits(compiled, text)
 
 
+@settings(max_examples=100, deadline=None)
+@given(regions=st.lists(st.sampled_from(["any", "head", "tail"]), min_size=1, max_size=3),
+       text=st.lists(TEXT, max_size=6).map("\n".join))
+def test_the_set_holding_the_unfolded_class_finds_the_lines_a_scan_finds(regions, text):
+    """Lines with an unfolded character are looked for only where a Set saw one (or no Set reads
+    the whole text): they are the lines the scan of the whole text finds, on a text RE2 can read
+    (on another no line needs RE2's answer)."""
+    sigs = [compile_signature(signature(["source"], region=region).model_copy(update={"id": f"RS{900 + n}"}))
+            for n, region in enumerate(regions)]
+    engine = PrefilterEngine(sigs)
+    doc = Document(id="d", path="d", text=text)
+    assert engine._plan(doc)[1] == (engine._fold_lines(doc) if doc.re2_readable else set())
+
+
 @pytest.mark.parametrize("region", ["head", "tail"])
 def test_a_set_reads_the_largest_region_among_its_signatures(region):
     near, far = (compile_signature(signature([pattern], region=region, region_lines=size).model_copy(update={"id": rid}))
@@ -145,17 +163,35 @@ def test_prefilter_skips_signatures_that_cannot_match(rules):
     (r"a(?<!x(?:y))b", "a(?:)b"),
     (r"(?>ab|a)c", "(?:ab|a)c"),
     (r"a++", "a+"),
-    (r"\p{L}+s", r"\p{L}+s"),  # a '+' after an escape's closing brace is a plain quantifier
+    (r"\p{L}+s", "[" + loose_class(r"\p{L}") + "]+s"),  # a '+' after an escape's closing brace is a plain quantifier
+    (r"\p{Zs}+s", r"\p{Zs}+s"),
+    (r"[^\p{L}\w]\P{Lu}", r"[^\p{L}\p{L}\p{Nd}\p{M}\p{Pc}]\P{Lu}"),  # a negated class may not accept more
     (r"\x{e9}+", r"\x{e9}+"),
     (r"\u00e9", r"\x{00e9}"),
-    (r"[\w.]", "[" + r"\p{L}\p{N}\p{M}\p{Pc}\p{So}\x{200c}\x{200d}" + ".]"),
+    (r"[\w.]", "[" + loose_class(r"\w") + ".]"),
     (r"\p{Nd}+\x{e9}+", r"\p{Nd}+\x{e9}+"),
-    (r"[\p{L}.]{1,40}x{3}y{,2}", r"[\p{L}.]{1,}x{3,}y{0,}"),
+    (r"[\p{L}.]{1,40}x{3}y{,2}", "[" + loose_class(r"\p{L}") + r".]{1,}x{3,}y{0,}"),
     (r"a{2,3}+b{}", "a{2,}b{}"),
     (r"(a)(?P<b>c)(?<d>e)[(](?:f)\(", "(?:a)(?:c)(?:e)[(](?:f)\\("),
 ])
 def test_translation_only_loosens(source, expected):
     assert prefilter_source(source) == expected
+
+
+EVERY_CHARACTER = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+
+
+@pytest.mark.parametrize("escape", [r"\w", *(rf"\p{{{name}}}" for name in sorted(_LOOSENED))])
+@pytest.mark.parametrize("flags", ["", "(?i)"])
+def test_a_loosened_class_accepts_every_character_the_escape_does(escape, flags):
+    """Over every code point, with and without regard to case; and on ASCII, with regard to case,
+    exactly those (without, RE2 may fold the Kelvin sign and the long s to ASCII letters)."""
+    caseless = regex.IGNORECASE | regex.FULLCASE if flags else 0
+    accepted = set(regex.findall(escape, EVERY_CHARACTER, flags=regex.VERSION1 | caseless))
+    loose = set(re2.findall(f"{flags}[{loose_class(escape)}]", EVERY_CHARACTER))
+    assert accepted <= loose
+    if not flags:
+        assert {c for c in loose if c.isascii()} == {c for c in accepted if c.isascii()}
 
 
 def test_shipped_copies_have_no_capturing_groups(rules):
@@ -199,6 +235,20 @@ def test_unfolded_characters_all_lie_in_the_bmp():
     assert not beyond
     assert all(unfolded_characters().search(c) for c in "ßﬁı")
     assert not unfolded_characters().search("Iiks")
+
+
+def test_unfolded_characters_are_every_unfolded_character_of_the_plane():
+    """The chunked scan finds what testing every character of the plane one by one finds."""
+    plane = (chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
+    assert unfolded_characters().pattern == "[" + re.escape("".join(c for c in plane if unfolded(c))) + "]"
+
+
+@given(st.lists(st.one_of(st.sampled_from(TRICKY + ["Σ", "ǅ", "ǆ", "Ǆ", "ŉ", "ΐ", "ᾳ", "µ"]),
+                          st.characters(max_codepoint=0xFFFF, exclude_categories=("Cs",))), max_size=8).map("".join))
+def test_a_string_is_case_mapped_when_one_of_its_characters_is(chars):
+    """A chunk the scan skips holds no character with a case mapping, so none ``unfolded``."""
+    assert case_mapped(chars) == any(case_mapped(c) for c in chars)
+    assert all(case_mapped(c) for c in chars if unfolded(c))
 
 
 def test_a_caseless_class_matching_dotless_i_is_confirmed():
