@@ -753,28 +753,70 @@ static void fill_key_byte(void)
         key_byte[c] = ascii_class[c] & KEY_PART ? (unsigned char)ascii_lower(c) : 0;
 }
 
-/* One line's key, from `start` to its end (set in *end), written after the keys held when the line is
-   plain: its [A-Za-z0-9_] runs lower-cased, joined by one space (page._plain_key). -1: not plain.
-   Without a branch on whether a character is a key character: a word's end would be mispredicted. */
-static Py_ALWAYS_INLINE inline Py_ssize_t plain_line_key(KeySet *keys, int kind, const void *data, Py_ssize_t start,
-                                                         Py_ssize_t n, Py_ssize_t *end)
+/* The key table (templates.key_table): for each character below KEY_TABLE_CHARS, a slot of
+   KEY_SLOT bytes: how many bytes it adds to a key (UNKNOWN_CHAR: it is left to key_of), then those
+   bytes: its case-folded characters in UTF-8, SEPARATOR_BYTE for one that is not a word character. */
+#define KEY_TABLE_CHARS 0x800
+#define KEY_SLOT 8
+#define UNKNOWN_CHAR 0xFF
+#define SEPARATOR_BYTE 0xFF  /* never a byte of UTF-8 */
+
+/* What a character adds to the key being built (out, *length), by its table slot. */
+static void add_table_char(unsigned char *out, Py_ssize_t *length, bool *in_key, const unsigned char *slot)
+{
+    for (int i = 1; i <= slot[0]; i++) {
+        if (slot[i] == SEPARATOR_BYTE) {
+            *in_key = false;
+            continue;
+        }
+        if (!*in_key && *length > 0)
+            out[(*length)++] = ' ';
+        out[(*length)++] = slot[i];
+        *in_key = true;
+    }
+}
+
+static Py_ssize_t utf8_chars(const unsigned char *bytes, Py_ssize_t length)
+{
+    Py_ssize_t chars = 0;
+    for (Py_ssize_t i = 0; i < length; i++)
+        chars += (bytes[i] & 0xC0) != 0x80;
+    return chars;
+}
+
+/* One line's key, from `start` to its end (set in *end), written after the keys held as line_key has
+   it: ASCII characters and page._PLAIN_PUNCTUATION as _plain_key reads them (the punctuation is no
+   word character, and case-folds to itself, so a line that is not plain reads it so too), other
+   characters by the key table. Its length in characters in *chars; -1: a character is left to key_of.
+   ASCII characters go without a branch on whether they are key characters: a word's end would be
+   mispredicted. */
+static Py_ALWAYS_INLINE inline Py_ssize_t line_key_bytes(KeySet *keys, const unsigned char *table, int kind,
+                                                         const void *data, Py_ssize_t start, Py_ssize_t n,
+                                                         Py_ssize_t *end, Py_ssize_t *chars)
 {
     unsigned char *out = keys->bytes + keys->used;
-    Py_ssize_t length = 0;
-    bool in_key = false;
-    for (Py_ssize_t i = start; i < n; i++) {
+    Py_ssize_t length = 0, i = start;
+    bool in_key = false, multibyte = false;
+    for (; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         if (c >= 128) {
+            if (c < KEY_TABLE_CHARS && table[c * KEY_SLOT] != UNKNOWN_CHAR && !is_plain_punctuation(c)) {
+                /* up to 7 bytes for this character, and the room the ASCII ones after it may take */
+                if (grow_bytes(&keys->bytes, &keys->size, keys->used + length + KEY_SLOT + (n - i)) < 0)
+                    return -2;
+                out = keys->bytes + keys->used;
+                add_table_char(out, &length, &in_key, table + c * KEY_SLOT);
+                multibyte = true;
+                continue;
+            }
             if (!is_plain_punctuation(c)) {
                 *end = line_end(kind, data, i, n);
                 return -1;
             }
             c = ' ';
         }
-        else if (c == '\n') {
-            *end = i;
-            return length;
-        }
+        else if (c == '\n')
+            break;
         unsigned char k = key_byte[c];
         bool is_key = k != 0;
         out[length] = ' ';  /* the space before a key run, kept when one went before */
@@ -783,7 +825,8 @@ static Py_ALWAYS_INLINE inline Py_ssize_t plain_line_key(KeySet *keys, int kind,
         length += is_key;
         in_key = is_key;
     }
-    *end = n;
+    *end = i;
+    *chars = multibyte ? utf8_chars(out, length) : length;
     return length;
 }
 
@@ -821,15 +864,17 @@ static Py_ssize_t called_line_key(KeySet *keys, PyObject *key_of, PyObject *text
    Document.line_texts has them: text.split("\n"), but for the empty remainder after a final newline.
    One function per kind of str, so that each reads its characters directly. */
 static Py_ALWAYS_INLINE inline int kind_keys(KeySet *keys, PyObject *text, int kind, Py_ssize_t min_chars,
-                                             PyObject *key_of)
+                                             PyObject *key_of, const unsigned char *table)
 {
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     for (Py_ssize_t start = 0, end;; start = end + 1) {
-        if (keyset_reserve(keys, n - start + 1) < 0)  /* a plain key is never longer than its line */
+        if (keyset_reserve(keys, n - start + 1) < 0)  /* an ASCII character adds at most one byte to a key */
             return -1;
-        Py_ssize_t length = plain_line_key(keys, kind, data, start, n, &end), chars = length;
-        if (length < 0 && (length = called_line_key(keys, key_of, text, start, end, &chars)) < 0)
+        Py_ssize_t chars, length = line_key_bytes(keys, table, kind, data, start, n, &end, &chars);
+        if (length == -1)
+            length = called_line_key(keys, key_of, text, start, end, &chars);
+        if (length < 0)
             return -1;
         if (chars >= min_chars && keyset_commit(keys, length) < 0)
             return -1;
@@ -838,15 +883,16 @@ static Py_ALWAYS_INLINE inline int kind_keys(KeySet *keys, PyObject *text, int k
     }
 }
 
-static int document_keys(KeySet *keys, PyObject *text, Py_ssize_t min_chars, PyObject *key_of)
+static int document_keys(KeySet *keys, PyObject *text, Py_ssize_t min_chars, PyObject *key_of,
+                         const unsigned char *table)
 {
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
-        return kind_keys(keys, text, PyUnicode_1BYTE_KIND, min_chars, key_of);
+        return kind_keys(keys, text, PyUnicode_1BYTE_KIND, min_chars, key_of, table);
     case PyUnicode_2BYTE_KIND:
-        return kind_keys(keys, text, PyUnicode_2BYTE_KIND, min_chars, key_of);
+        return kind_keys(keys, text, PyUnicode_2BYTE_KIND, min_chars, key_of, table);
     default:
-        return kind_keys(keys, text, PyUnicode_4BYTE_KIND, min_chars, key_of);
+        return kind_keys(keys, text, PyUnicode_4BYTE_KIND, min_chars, key_of, table);
     }
 }
 
@@ -910,18 +956,24 @@ static int count_keys(Sketch *sketch, const KeySet *keys)
 static PyObject *template_add(PyObject *module, PyObject *args)
 {
     PyObject *table, *text, *key_of;
-    Py_ssize_t width, min_chars, group_length;
+    Py_ssize_t width, min_chars, group_length, key_table_length;
     int depth;
-    const char *group;
-    if (!PyArg_ParseTuple(args, "Onin" "y#UO:template_add", &table, &width, &depth, &min_chars, &group, &group_length,
-                          &text, &key_of))
+    const char *group, *key_table;
+    if (!PyArg_ParseTuple(args, "Onin" "y#UOy#:template_add", &table, &width, &depth, &min_chars, &group,
+                          &group_length, &text, &key_of, &key_table, &key_table_length))
         return NULL;
+    if (key_table_length != KEY_TABLE_CHARS * KEY_SLOT) {
+        PyErr_Format(PyExc_ValueError, "template_add: the key table has %d slots of %d bytes", KEY_TABLE_CHARS,
+                     KEY_SLOT);
+        return NULL;
+    }
     Sketch sketch;
     Py_buffer view;
     if (open_sketch(&sketch, &view, table, width, depth, group, group_length) < 0)
         return NULL;
     KeySet keys = {0};
-    int status = document_keys(&keys, text, min_chars, key_of) < 0 ? -1 : count_keys(&sketch, &keys);
+    int status = document_keys(&keys, text, min_chars, key_of, (const unsigned char *)key_table) < 0
+                 ? -1 : count_keys(&sketch, &keys);
     keyset_free(&keys);
     close_sketch(&sketch, &view);
     if (status < 0)
@@ -975,10 +1027,11 @@ static PyObject *blake2b_digest(PyObject *module, PyObject *args)
 
 static PyMethodDef template_methods[] = {
     {"template_add", template_add, METH_VARARGS,
-     PyDoc_STR("template_add(table, width, depth, min_chars, group, text, key_of)\n\n"
+     PyDoc_STR("template_add(table, width, depth, min_chars, group, text, key_of, key_table)\n\n"
                "TemplateCounts.add for one document: each distinct line key of text (of at least min_chars\n"
-               "characters; key_of(line) keys a line that is not plain) counted once in table, an array('I')\n"
-               "of width * depth counters, for group (UTF-8 bytes).")},
+               "characters) counted once in table, an array('I') of width * depth counters, for group (UTF-8\n"
+               "bytes). Characters below KEY_TABLE_CHARS are keyed by key_table (KEY_SLOT bytes each); a line\n"
+               "with another character that is not plain, by key_of(line).")},
     {"template_count", template_count, METH_VARARGS,
      PyDoc_STR("template_count(table, width, depth, group, key) -> int\n\n"
                "TemplateCounts.documents_with: the smallest of the key's counters (group: UTF-8 bytes).")},
@@ -991,5 +1044,8 @@ static PyMethodDef template_methods[] = {
 static int add_template_functions(PyObject *module)
 {
     fill_key_byte();
+    if (PyModule_AddIntConstant(module, "KEY_TABLE_CHARS", KEY_TABLE_CHARS) < 0
+        || PyModule_AddIntConstant(module, "KEY_SLOT", KEY_SLOT) < 0)
+        return -1;
     return PyModule_AddFunctions(module, template_methods);
 }

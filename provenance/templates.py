@@ -16,11 +16,11 @@ import struct
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
-from functools import partial
+from functools import cache, partial
 
 from provenance.config import Settings
 from provenance.detectors import page
-from provenance.detectors.page import line_key
+from provenance.detectors.page import _KEY_WORD, line_key
 from provenance.document import Document
 from provenance.outlets import registrable_domain
 from provenance.rulemodels import Detector
@@ -71,7 +71,8 @@ class TemplateCounts:
         self.group_docs[group] += 1
         fast = self._accelerator()
         if fast is not None:
-            fast.template_add(self.table, self.width, self.depth, self.min_chars, _utf8(group), doc.text, line_key)
+            fast.template_add(self.table, self.width, self.depth, self.min_chars, _utf8(group), doc.text, line_key,
+                              key_table(fast.KEY_TABLE_CHARS, fast.KEY_SLOT))
             return
         table = self.table
         for key in self._keys(doc):
@@ -97,6 +98,21 @@ class TemplateCounts:
         group = document_group(doc)
         count, total = self.counter(group), self.group_docs[group]
         return lambda key: (count(key), total)
+
+
+@cache
+def key_table(chars: int, slot: int) -> bytes:
+    """What each character below ``chars`` adds to a line key, for the accelerator: ``line_key`` is
+    the words (``\\w+``) of the case-folded line, and case-folding goes character by character, so a
+    character adds its case-folded characters, a word character's in UTF-8, one that is not a word
+    character as a byte that UTF-8 never has (0xFF). One slot of ``slot`` bytes per character: the
+    length, then the bytes; a length of 0xFF when they do not fit (the accelerator then leaves the
+    line to ``line_key``). Built once per process (about a millisecond)."""
+    slots = []
+    for c in range(chars):
+        added = b"".join(f.encode() if _KEY_WORD.fullmatch(f) else b"\xff" for f in chr(c).casefold())
+        slots.append(bytes([len(added)]) + added.ljust(slot - 1, b"\0") if len(added) < slot else b"\xff" * slot)
+    return b"".join(slots)
 
 
 def _utf8(text: str) -> bytes:

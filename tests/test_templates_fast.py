@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from provenance.detectors import page
 from provenance.document import Document
-from provenance.templates import TemplateCounts
+from provenance.templates import TemplateCounts, key_table
 
 try:
     from provenance import _fastpage
@@ -22,10 +22,12 @@ except ImportError:
 
 needs_accelerator = pytest.mark.skipif(_fastpage is None, reason="the C accelerator is not built")
 
+# Characters whose case-folding is longer (ß, ŉ, ΐ, İ), marks, digits that are or are not word characters.
 PIECES = ["Sign up for our newsletter", "Share this", "café", "CAFÉ", "Straße", "STRASSE", "ﬁle", "İstanbul", "东京",
-          "\u0301", "😀", "\ud800", "\udfff", "x_y", "it’s", "it's", "—", "•", "\u00a0", "\t", "\r", " ", "  ", "", "-",
-          "2024", "a", "Ⅻ", "٣", "²"]
-CHARS = st.one_of(st.characters(max_codepoint=127), st.sampled_from(page._PLAIN_PUNCTUATION), st.characters())
+          "ŉ", "ΐ", "ǰ", "\u0345", "Ωμέγα", "ПРИВЕТ", "שָׁלוֹם", "\u0301", "😀", "\ud800", "\udfff", "\x00", "x_y",
+          "it’s", "it's", "—", "•", "\u00a0", "«»", "\t", "\r", " ", "  ", "", "-", "2024", "a", "Ⅻ", "٣", "²"]
+CHARS = st.one_of(st.characters(max_codepoint=127), st.sampled_from(page._PLAIN_PUNCTUATION),
+                  st.characters(max_codepoint=0x800), st.characters())
 PIECE = st.one_of(st.sampled_from(PIECES), st.text(CHARS, max_size=12))
 LINE = st.lists(PIECE, max_size=6).map(" ".join)
 SHARED = ["Get the morning briefing in your inbox", "Follow us on Twitter and Facebook", "café au lait, 3 €",
@@ -77,6 +79,15 @@ def test_blake2b_in_c_is_hashlibs(data, digest_size):
 
 
 @needs_accelerator
+def test_every_character_of_the_key_table_keys_as_line_key_does():
+    """Each character the table holds, and the plain punctuation, within and between words, on a line
+    of its own and beside an ASCII word: one group per character, so that a wrong key misses its counters."""
+    chars = [chr(c) for c in range(_fastpage.KEY_TABLE_CHARS)] + list(page._PLAIN_PUNCTUATION)
+    documents = [_document(n, f"Ab{ch}Cd {ch}{ch}x_{ch}\n{ch}\n{ch}ÉTÉ {ch}", f"o{n}") for n, ch in enumerate(chars)]
+    assert _counted(documents, 1 << 16, 2, 0, True).table == _counted(documents, 1 << 16, 2, 0, False).table
+
+
+@needs_accelerator
 def test_a_document_counts_each_line_once_whatever_its_wording():
     """'Café' on a line that is not plain and 'CAFÉ' on another have one key: the document counts once."""
     counts = TemplateCounts(64, 4, 0)
@@ -87,17 +98,19 @@ def test_a_document_counts_each_line_once_whatever_its_wording():
 
 @needs_accelerator
 def test_the_accelerator_refuses_what_is_not_a_sketch():
-    table = array("I", [0]) * 8
+    table, keys = array("I", [0]) * 8, key_table(_fastpage.KEY_TABLE_CHARS, _fastpage.KEY_SLOT)
     with pytest.raises(ValueError):
-        _fastpage.template_add(table, 4, 3, 1, b"g", "text", page.line_key)  # 12 counters in a table of 8
+        _fastpage.template_add(table, 4, 3, 1, b"g", "text", page.line_key, keys)  # 12 counters in a table of 8
     with pytest.raises(ValueError):
-        _fastpage.template_add(array("H", [0]) * 8, 4, 2, 1, b"g", "text", page.line_key)
+        _fastpage.template_add(array("H", [0]) * 8, 4, 2, 1, b"g", "text", page.line_key, keys)
+    with pytest.raises(ValueError):
+        _fastpage.template_add(table, 4, 2, 1, b"g", "text", page.line_key, keys[:-1])
     with pytest.raises(ValueError):
         _fastpage.template_count(table, 1, 9, b"g", "text")
     with pytest.raises(TypeError):
-        _fastpage.template_add(table, 4, 2, 1, "g", "text", page.line_key)
+        _fastpage.template_add(table, 4, 2, 1, "g", "text", page.line_key, keys)
     with pytest.raises(TypeError):
-        _fastpage.template_add(table, 4, 2, 1, b"g", "caf\u00e9\u5b57", lambda line: None)
+        _fastpage.template_add(table, 4, 2, 1, b"g", "caf\u00e9 \u5b57", lambda line: None, keys)
     with pytest.raises(ValueError):
         _fastpage.blake2b(b"", 65)
     assert table == array("I", [0]) * 8
