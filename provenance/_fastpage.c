@@ -491,8 +491,9 @@ PyMODINIT_FUNC PyInit__fastpage(void)
    key of at least min_chars characters once, in the order of its first line, hashed as
    hashlib.blake2b(group + b"\0" + key, digest_size=8 * depth) and counted in the count-min sketch
    (conservative update). templates.py is the reference; tests/test_templates_fast.py proves that both
-   give the same tables. Plain lines are keyed here (as scan_line does); a line that is not plain is
-   keyed by the Python callable passed in, so that its key is line_key's by construction. */
+   give the same tables. Lines are keyed here when their characters are ASCII, plain punctuation or
+   below KEY_TABLE_CHARS (by a table templates.key_table builds from line_key's own pattern); a line
+   with another character (CJK, say) is keyed by the Python callable passed in, line_key itself. */
 
 #include <stdint.h>
 
@@ -754,11 +755,11 @@ static void fill_key_byte(void)
 }
 
 /* The key table (templates.key_table): for each character below KEY_TABLE_CHARS, a slot of
-   KEY_SLOT bytes: how many bytes it adds to a key (UNKNOWN_CHAR: it is left to key_of), then those
-   bytes: its case-folded characters in UTF-8, SEPARATOR_BYTE for one that is not a word character. */
+   KEY_SLOT bytes: how many bytes it adds to a key (KEY_SLOT or more, as 0xFF: it is left to key_of),
+   then those bytes: its case-folded characters in UTF-8, SEPARATOR_BYTE for one that is not
+   a word character. */
 #define KEY_TABLE_CHARS 0x800
 #define KEY_SLOT 8
-#define UNKNOWN_CHAR 0xFF
 #define SEPARATOR_BYTE 0xFF  /* never a byte of UTF-8 */
 
 /* What a character adds to the key being built (out, *length), by its table slot. */
@@ -800,7 +801,7 @@ static Py_ALWAYS_INLINE inline Py_ssize_t line_key_bytes(KeySet *keys, const uns
     for (; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         if (c >= 128) {
-            if (c < KEY_TABLE_CHARS && table[c * KEY_SLOT] != UNKNOWN_CHAR && !is_plain_punctuation(c)) {
+            if (c < KEY_TABLE_CHARS && table[c * KEY_SLOT] < KEY_SLOT && !is_plain_punctuation(c)) {
                 /* up to 7 bytes for this character, and the room the ASCII ones after it may take */
                 if (grow_bytes(&keys->bytes, &keys->size, keys->used + length + KEY_SLOT + (n - i)) < 0)
                     return -2;
@@ -830,8 +831,9 @@ static Py_ALWAYS_INLINE inline Py_ssize_t line_key_bytes(KeySet *keys, const uns
     return length;
 }
 
-/* The key of a line that is not plain, by key_of (line_key), written after the keys held as UTF-8
-   (surrogates passed through, as templates.py encodes them); its length in characters in *chars. */
+/* The key of a line with a character the table does not hold, by key_of (line_key), written after
+   the keys held as UTF-8 (surrogates passed through, as templates.py encodes them); its length in
+   characters in *chars. */
 static Py_ssize_t called_line_key(KeySet *keys, PyObject *key_of, PyObject *text, Py_ssize_t start, Py_ssize_t end,
                                   Py_ssize_t *chars)
 {

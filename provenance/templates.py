@@ -107,7 +107,7 @@ def key_table(chars: int, slot: int) -> bytes:
     character adds its case-folded characters, a word character's in UTF-8, one that is not a word
     character as a byte that UTF-8 never has (0xFF). One slot of ``slot`` bytes per character: the
     length, then the bytes; a length of 0xFF when they do not fit (the accelerator then leaves the
-    line to ``line_key``). Built once per process (about a millisecond)."""
+    line to ``line_key``). Built once per process (about 2 ms)."""
     slots = []
     for c in range(chars):
         added = b"".join(f.encode() if _KEY_WORD.fullmatch(f) else b"\xff" for f in chr(c).casefold())
