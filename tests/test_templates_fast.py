@@ -45,8 +45,7 @@ def _document(n: int, text: str, outlet: str | None) -> Document:
 
 def _counted(docs: list[Document], width: int, depth: int, min_chars: int, accelerated: bool) -> TemplateCounts:
     with pytest.MonkeyPatch.context() as patch:
-        if not accelerated:
-            patch.setattr(page, "fastpage", None)
+        patch.setattr(page, "fastpage", _fastpage if accelerated else None)
         counts = TemplateCounts(width, depth, min_chars)
         for doc in docs:
             counts.add(doc)
@@ -65,6 +64,7 @@ def test_accelerated_tables_equal_the_python_tables(docs, width, depth, min_char
     assert fast.group_docs == slow.group_docs
     with pytest.MonkeyPatch.context() as patch:
         lookups = [(doc, [page.line_key(text) for text in doc.line_texts]) for doc in documents]
+        patch.setattr(page, "fastpage", _fastpage)
         fast_counts = [list(map(fast.lookup_for(doc), keys)) for doc, keys in lookups]
         patch.setattr(page, "fastpage", None)
         assert fast_counts == [list(map(slow.lookup_for(doc), keys)) for doc, keys in lookups]
