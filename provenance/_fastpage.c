@@ -789,25 +789,27 @@ static Py_ssize_t utf8_chars(const unsigned char *bytes, Py_ssize_t length)
    it: ASCII characters and page._PLAIN_PUNCTUATION as _plain_key reads them (the punctuation is no
    word character, and case-folds to itself, so a line that is not plain reads it so too), other
    characters by the key table. Its length in characters in *chars; -1: a character is left to key_of.
-   ASCII characters go without a branch on whether they are key characters: a word's end would be
-   mispredicted. */
+   ASCII characters go without a branch on whether they are key characters (a word's end would be
+   mispredicted), and `seen` says whether a key character went before: with length > 0 instead, each
+   character's step would wait for the last one's. */
 static Py_ALWAYS_INLINE inline Py_ssize_t line_key_bytes(KeySet *keys, const unsigned char *table, int kind,
                                                          const void *data, Py_ssize_t start, Py_ssize_t n,
                                                          Py_ssize_t *end, Py_ssize_t *chars)
 {
     unsigned char *out = keys->bytes + keys->used;
     Py_ssize_t length = 0, i = start;
-    bool in_key = false, multibyte = false;
+    bool in_key = false, multibyte = false, seen = false;
     for (; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         if (c >= 128) {
             if (c < KEY_TABLE_CHARS && table[c * KEY_SLOT] < KEY_SLOT && !is_plain_punctuation(c)) {
-                /* up to 7 bytes for this character, and the room the ASCII ones after it may take */
+                /* up to KEY_SLOT bytes for this character (a space among them), and room for the rest */
                 if (grow_bytes(&keys->bytes, &keys->size, keys->used + length + KEY_SLOT + (n - i)) < 0)
                     return -2;
                 out = keys->bytes + keys->used;
                 add_table_char(out, &length, &in_key, table + c * KEY_SLOT);
                 multibyte = true;
+                seen = length > 0;
                 continue;
             }
             if (!is_plain_punctuation(c)) {
@@ -821,10 +823,11 @@ static Py_ALWAYS_INLINE inline Py_ssize_t line_key_bytes(KeySet *keys, const uns
         unsigned char k = key_byte[c];
         bool is_key = k != 0;
         out[length] = ' ';  /* the space before a key run, kept when one went before */
-        length += is_key & !in_key & (length > 0);
+        length += is_key & !in_key & seen;
         out[length] = k;
         length += is_key;
         in_key = is_key;
+        seen |= is_key;
     }
     *end = i;
     *chars = multibyte ? utf8_chars(out, length) : length;
