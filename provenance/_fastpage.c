@@ -473,12 +473,584 @@ static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_fastpage", "build_page's per-line features for plain lines, in C.", -1, methods,
 };
 
+static int add_template_functions(PyObject *module);  /* the template pre-pass's, at the end of this file */
+
 PyMODINIT_FUNC PyInit__fastpage(void)
 {
     fill_ascii_class();
     PyObject *m = PyModule_Create(&module);
-    if (m != NULL && (PyModule_AddIntConstant(m, "MAX_LANGUAGES", MAX_LANGUAGES) < 0
+    if (m != NULL && (PyModule_AddIntConstant(m, "MAX_LANGUAGES", MAX_LANGUAGES) < 0 || add_template_functions(m) < 0
                       || PyModule_AddStringConstant(m, "SOURCE_DIGEST", SOURCE_DIGEST) < 0))
         Py_CLEAR(m);
     return m;
+}
+
+/* ---- The template pre-pass (provenance/templates.py) -------------------------------------------
+
+   TemplateCounts.add and documents_with, in C: a document's line keys (page.line_key), each distinct
+   key of at least min_chars characters once, in the order of its first line, hashed as
+   hashlib.blake2b(group + b"\0" + key, digest_size=8 * depth) and counted in the count-min sketch
+   (conservative update). templates.py is the reference; tests/test_templates_fast.py proves that both
+   give the same tables. Lines are keyed here when their characters are ASCII, plain punctuation or
+   below KEY_TABLE_CHARS (by a table templates.key_table builds from line_key's own pattern); a line
+   with another character (CJK, say) is keyed by the Python callable passed in, line_key itself. */
+
+#include <stdint.h>
+
+#define MAX_DEPTH 8  /* 8 * depth bytes of BLAKE2b digest: at most 64 */
+
+/* BLAKE2b (RFC 7693), after the RFC's reference code (Markku-Juhani O. Saarinen; the RFC's code is
+   under the Simplified BSD License, Copyright (c) 2015 IETF Trust and the persons identified as the
+   document authors). Unkeyed, for messages under 2**64 bytes: the digest's words are h[], which are
+   little-endian, so word i is the i-th 8 bytes of hashlib's digest read as "<Q". */
+
+static const uint64_t blake2b_iv[8] = {
+    0x6A09E667F3BCC908ULL, 0xBB67AE8584CAA73BULL, 0x3C6EF372FE94F82BULL, 0xA54FF53A5F1D36F1ULL,
+    0x510E527FADE682D1ULL, 0x9B05688C2B3E6C1FULL, 0x1F83D9ABFB41BD6BULL, 0x5BE0CD19137E2179ULL,
+};
+
+static const uint8_t blake2b_sigma[12][16] = {
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
+    {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4}, {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
+    {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13}, {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
+    {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11}, {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
+    {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5}, {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
+};
+
+#define ROTR64(x, y) (((x) >> (y)) ^ ((x) << (64 - (y))))
+
+#define B2B_G(a, b, c, d, x, y)          \
+    do {                                 \
+        v[a] = v[a] + v[b] + (x);        \
+        v[d] = ROTR64(v[d] ^ v[a], 32);  \
+        v[c] = v[c] + v[d];              \
+        v[b] = ROTR64(v[b] ^ v[c], 24);  \
+        v[a] = v[a] + v[b] + (y);        \
+        v[d] = ROTR64(v[d] ^ v[a], 16);  \
+        v[c] = v[c] + v[d];              \
+        v[b] = ROTR64(v[b] ^ v[c], 63);  \
+    } while (0)
+
+static uint64_t load64_le(const unsigned char *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24
+           | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+}
+
+/* One 128-byte block into the state h; `counted`: the message bytes up to the block's end. */
+static void blake2b_compress(uint64_t h[8], const unsigned char *block, uint64_t counted, bool last)
+{
+    uint64_t v[16], m[16];
+    for (int i = 0; i < 8; i++) {
+        v[i] = h[i];
+        v[i + 8] = blake2b_iv[i];
+    }
+    v[12] ^= counted;
+    if (last)
+        v[14] = ~v[14];
+    for (int i = 0; i < 16; i++)
+        m[i] = load64_le(block + 8 * i);
+    for (int i = 0; i < 12; i++) {
+        const uint8_t *s = blake2b_sigma[i];
+        B2B_G(0, 4, 8, 12, m[s[0]], m[s[1]]);
+        B2B_G(1, 5, 9, 13, m[s[2]], m[s[3]]);
+        B2B_G(2, 6, 10, 14, m[s[4]], m[s[5]]);
+        B2B_G(3, 7, 11, 15, m[s[6]], m[s[7]]);
+        B2B_G(0, 5, 10, 15, m[s[8]], m[s[9]]);
+        B2B_G(1, 6, 11, 12, m[s[10]], m[s[11]]);
+        B2B_G(2, 7, 8, 13, m[s[12]], m[s[13]]);
+        B2B_G(3, 4, 9, 14, m[s[14]], m[s[15]]);
+    }
+    for (int i = 0; i < 8; i++)
+        h[i] ^= v[i] ^ v[i + 8];
+}
+
+/* The unkeyed BLAKE2b state after the whole message, for a digest of `digest_size` (1..64) bytes. */
+static void blake2b_words(const unsigned char *message, size_t length, size_t digest_size, uint64_t h[8])
+{
+    unsigned char last[128] = {0};
+    uint64_t counted = 0;
+    memcpy(h, blake2b_iv, sizeof blake2b_iv);
+    h[0] ^= 0x01010000 ^ digest_size;
+    for (; length > 128; message += 128, length -= 128)  /* the last block is the final one, even if full */
+        blake2b_compress(h, message, counted += 128, false);
+    memcpy(last, message, length);
+    blake2b_compress(h, last, counted + length, true);
+}
+
+/* What one call shares: the sketch (as the array's buffer) and the message being hashed, which
+   starts with the group and its "\0". */
+typedef struct {
+    uint32_t *cells;
+    Py_ssize_t width;
+    int depth;
+    unsigned char *message;
+    Py_ssize_t prefix, message_size;
+} Sketch;
+
+static int grow_bytes(unsigned char **buffer, Py_ssize_t *size, Py_ssize_t needed)
+{
+    if (needed <= *size)
+        return 0;
+    Py_ssize_t grown = needed > 2 * *size ? needed : 2 * *size;
+    unsigned char *bytes = PyMem_Realloc(*buffer, grown);
+    if (bytes == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *buffer = bytes;
+    *size = grown;
+    return 0;
+}
+
+/* The table (an array('I') of width * depth counters) and the group, as a Sketch; -1 with an error
+   set, the buffer released. */
+static int open_sketch(Sketch *sketch, Py_buffer *view, PyObject *table, Py_ssize_t width, int depth,
+                       const char *group, Py_ssize_t group_length)
+{
+    if (width < 1 || depth < 1 || depth > MAX_DEPTH) {
+        PyErr_Format(PyExc_ValueError, "the sketch needs a width of at least 1 and a depth of 1 to %d", MAX_DEPTH);
+        return -1;
+    }
+    if (PyObject_GetBuffer(table, view, PyBUF_WRITABLE | PyBUF_FORMAT) < 0)
+        return -1;
+    if (view->itemsize != 4 || strcmp(view->format, "I") != 0 || view->len / 4 / width < depth) {
+        PyBuffer_Release(view);
+        PyErr_SetString(PyExc_ValueError, "the table must be an array('I') of width * depth counters");
+        return -1;
+    }
+    *sketch = (Sketch){view->buf, width, depth, NULL, group_length + 1, 0};
+    if (grow_bytes(&sketch->message, &sketch->message_size, group_length + 1 + 64) < 0) {
+        PyBuffer_Release(view);
+        return -1;
+    }
+    memcpy(sketch->message, group, group_length);
+    sketch->message[group_length] = '\0';
+    return 0;
+}
+
+static void close_sketch(Sketch *sketch, Py_buffer *view)
+{
+    PyMem_Free(sketch->message);
+    PyBuffer_Release(view);
+}
+
+/* A document's distinct keys in the order of their first line: their bytes one after the other in
+   `bytes`, found again through an open-addressing index of entry numbers (0: an empty slot). */
+typedef struct {
+    Py_ssize_t start, length;
+    size_t hash;
+} KeyEntry;
+
+typedef struct {
+    unsigned char *bytes;
+    Py_ssize_t used, size;
+    KeyEntry *entries;
+    Py_ssize_t count, capacity;
+    Py_ssize_t *index;
+    size_t index_mask;
+} KeySet;
+
+/* Room for a key of up to `length` bytes after the keys held. */
+static int keyset_reserve(KeySet *keys, Py_ssize_t length)
+{
+    return grow_bytes(&keys->bytes, &keys->size, keys->used + length);
+}
+
+/* A hash of a key, 8 bytes at a time: the keys are whole lines, paragraphs among them, and a hash
+   of a byte at a time (hash_bytes) would take longer than the line's scan. */
+static size_t key_hash(const unsigned char *key, Py_ssize_t length)
+{
+    uint64_t hash = (uint64_t)length * 0x9E3779B97F4A7C15ULL, word;
+    for (; length >= 8; key += 8, length -= 8) {
+        memcpy(&word, key, 8);
+        hash = (hash ^ word) * 0xFF51AFD7ED558CCDULL;
+        hash ^= hash >> 32;
+    }
+    word = 0;
+    memcpy(&word, key, length);
+    hash = (hash ^ word) * 0xFF51AFD7ED558CCDULL;
+    return (size_t)(hash ^ hash >> 32);
+}
+
+static Py_ssize_t *keyset_slot(const KeySet *keys, const unsigned char *key, Py_ssize_t length, size_t hash)
+{
+    for (size_t i = hash & keys->index_mask;; i = (i + 1) & keys->index_mask) {
+        Py_ssize_t entry = keys->index[i];
+        if (entry == 0)
+            return &keys->index[i];
+        const KeyEntry *held = &keys->entries[entry - 1];
+        if (held->hash == hash && held->length == length && memcmp(keys->bytes + held->start, key, length) == 0)
+            return &keys->index[i];
+    }
+}
+
+/* An index of twice the entries' capacity, so that it is never more than half full. */
+static int keyset_grow(KeySet *keys)
+{
+    Py_ssize_t capacity = keys->capacity ? 2 * keys->capacity : 64;
+    KeyEntry *entries = PyMem_Realloc(keys->entries, capacity * sizeof(KeyEntry));
+    Py_ssize_t *index = PyMem_Calloc(2 * capacity, sizeof(Py_ssize_t));
+    if (entries == NULL || index == NULL) {
+        PyMem_Free(index);
+        keys->entries = entries != NULL ? entries : keys->entries;
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyMem_Free(keys->index);
+    keys->entries = entries;
+    keys->capacity = capacity;
+    keys->index = index;
+    keys->index_mask = 2 * capacity - 1;
+    for (Py_ssize_t i = 0; i < keys->count; i++) {
+        const KeyEntry *entry = &keys->entries[i];
+        *keyset_slot(keys, keys->bytes + entry->start, entry->length, entry->hash) = i + 1;
+    }
+    return 0;
+}
+
+/* Keeps the key just written after the keys held (`length` bytes), unless it is held already. */
+static int keyset_commit(KeySet *keys, Py_ssize_t length)
+{
+    if (keys->count == keys->capacity && keyset_grow(keys) < 0)
+        return -1;
+    const unsigned char *key = keys->bytes + keys->used;
+    size_t hash = key_hash(key, length);
+    Py_ssize_t *slot = keyset_slot(keys, key, length, hash);
+    if (*slot != 0)
+        return 0;
+    keys->entries[keys->count] = (KeyEntry){keys->used, length, hash};
+    *slot = ++keys->count;
+    keys->used += length;
+    return 0;
+}
+
+static void keyset_free(KeySet *keys)
+{
+    PyMem_Free(keys->bytes);
+    PyMem_Free(keys->entries);
+    PyMem_Free(keys->index);
+}
+
+/* Where the line that starts at `start` ends: the next "\n", or the text's end. */
+static Py_ALWAYS_INLINE inline Py_ssize_t line_end(int kind, const void *data, Py_ssize_t start, Py_ssize_t n)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *found = memchr((const Py_UCS1 *)data + start, '\n', n - start);
+        return found != NULL ? found - (const Py_UCS1 *)data : n;
+    }
+    while (start < n && PyUnicode_READ(kind, data, start) != '\n')
+        start++;
+    return start;
+}
+
+/* A key character (KEY_PART) lower-cased, 0 for any other ASCII character. */
+static unsigned char key_byte[128];
+
+static void fill_key_byte(void)
+{
+    for (int c = 0; c < 128; c++)
+        key_byte[c] = ascii_class[c] & KEY_PART ? (unsigned char)ascii_lower(c) : 0;
+}
+
+/* The key table (templates.key_table): for each character below KEY_TABLE_CHARS, a slot of
+   KEY_SLOT bytes: how many bytes it adds to a key (KEY_SLOT or more, as 0xFF: it is left to key_of),
+   then those bytes: its case-folded characters in UTF-8, SEPARATOR_BYTE for one that is not
+   a word character. */
+#define KEY_TABLE_CHARS 0x800
+#define KEY_SLOT 8
+#define SEPARATOR_BYTE 0xFF  /* never a byte of UTF-8 */
+
+/* What a character adds to the key being built (out, *length), by its table slot. */
+static void add_table_char(unsigned char *out, Py_ssize_t *length, bool *in_key, const unsigned char *slot)
+{
+    for (int i = 1; i <= slot[0]; i++) {
+        if (slot[i] == SEPARATOR_BYTE) {
+            *in_key = false;
+            continue;
+        }
+        if (!*in_key && *length > 0)
+            out[(*length)++] = ' ';
+        out[(*length)++] = slot[i];
+        *in_key = true;
+    }
+}
+
+static Py_ssize_t utf8_chars(const unsigned char *bytes, Py_ssize_t length)
+{
+    Py_ssize_t chars = 0;
+    for (Py_ssize_t i = 0; i < length; i++)
+        chars += (bytes[i] & 0xC0) != 0x80;
+    return chars;
+}
+
+/* One line's key, from `start` to its end (set in *end), written after the keys held as line_key has
+   it: ASCII characters and page._PLAIN_PUNCTUATION as _plain_key reads them (the punctuation is no
+   word character, and case-folds to itself, so a line that is not plain reads it so too), other
+   characters by the key table. Its length in characters in *chars; -1: a character is left to key_of.
+   ASCII characters go without a branch on whether they are key characters (a word's end would be
+   mispredicted), and `seen` says whether a key character went before: with length > 0 instead, each
+   character's step would wait for the last one's. */
+static Py_ALWAYS_INLINE inline Py_ssize_t line_key_bytes(KeySet *keys, const unsigned char *table, int kind,
+                                                         const void *data, Py_ssize_t start, Py_ssize_t n,
+                                                         Py_ssize_t *end, Py_ssize_t *chars)
+{
+    unsigned char *out = keys->bytes + keys->used;
+    Py_ssize_t length = 0, i = start;
+    bool in_key = false, multibyte = false, seen = false;
+    for (; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 128) {
+            if (c < KEY_TABLE_CHARS && table[c * KEY_SLOT] < KEY_SLOT && !is_plain_punctuation(c)) {
+                /* up to KEY_SLOT bytes for this character (a space among them), and room for the rest */
+                if (grow_bytes(&keys->bytes, &keys->size, keys->used + length + KEY_SLOT + (n - i)) < 0)
+                    return -2;
+                out = keys->bytes + keys->used;
+                add_table_char(out, &length, &in_key, table + c * KEY_SLOT);
+                multibyte = true;
+                seen = length > 0;
+                continue;
+            }
+            if (!is_plain_punctuation(c)) {
+                *end = line_end(kind, data, i, n);
+                return -1;
+            }
+            c = ' ';
+        }
+        else if (c == '\n')
+            break;
+        unsigned char k = key_byte[c];
+        bool is_key = k != 0;
+        out[length] = ' ';  /* the space before a key run, kept when one went before */
+        length += is_key & !in_key & seen;
+        out[length] = k;
+        length += is_key;
+        in_key = is_key;
+        seen |= is_key;
+    }
+    *end = i;
+    *chars = multibyte ? utf8_chars(out, length) : length;
+    return length;
+}
+
+/* The key of a line with a character the table does not hold, by key_of (line_key), written after
+   the keys held as UTF-8 (surrogates passed through, as templates.py encodes them); its length in
+   characters in *chars. */
+static Py_ssize_t called_line_key(KeySet *keys, PyObject *key_of, PyObject *text, Py_ssize_t start, Py_ssize_t end,
+                                  Py_ssize_t *chars)
+{
+    PyObject *line = PyUnicode_Substring(text, start, end);
+    PyObject *key = line == NULL ? NULL : PyObject_CallOneArg(key_of, line);
+    Py_XDECREF(line);
+    if (key == NULL)
+        return -1;
+    if (!PyUnicode_Check(key)) {
+        Py_DECREF(key);
+        PyErr_SetString(PyExc_TypeError, "template_add: key_of must return a str");
+        return -1;
+    }
+    *chars = PyUnicode_GET_LENGTH(key);
+    PyObject *encoded = PyUnicode_AsEncodedString(key, "utf-8", "surrogatepass");
+    Py_DECREF(key);
+    if (encoded == NULL)
+        return -1;
+    Py_ssize_t length = PyBytes_GET_SIZE(encoded);
+    if (keyset_reserve(keys, length) < 0) {
+        Py_DECREF(encoded);
+        return -1;
+    }
+    memcpy(keys->bytes + keys->used, PyBytes_AS_STRING(encoded), length);
+    Py_DECREF(encoded);
+    return length;
+}
+
+/* Every line's key, kept when it has at least min_chars characters; the lines as
+   Document.line_texts has them: text.split("\n"), but for the empty remainder after a final newline.
+   One function per kind of str, so that each reads its characters directly. */
+static Py_ALWAYS_INLINE inline int kind_keys(KeySet *keys, PyObject *text, int kind, Py_ssize_t min_chars,
+                                             PyObject *key_of, const unsigned char *table)
+{
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t start = 0, end;; start = end + 1) {
+        if (keyset_reserve(keys, n - start + 1) < 0)  /* an ASCII character adds at most one byte to a key */
+            return -1;
+        Py_ssize_t chars, length = line_key_bytes(keys, table, kind, data, start, n, &end, &chars);
+        if (length == -1)
+            length = called_line_key(keys, key_of, text, start, end, &chars);
+        if (length < 0)
+            return -1;
+        if (chars >= min_chars && keyset_commit(keys, length) < 0)
+            return -1;
+        if (end + 1 >= n)
+            return 0;
+    }
+}
+
+static int document_keys(KeySet *keys, PyObject *text, Py_ssize_t min_chars, PyObject *key_of,
+                         const unsigned char *table)
+{
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        return kind_keys(keys, text, PyUnicode_1BYTE_KIND, min_chars, key_of, table);
+    case PyUnicode_2BYTE_KIND:
+        return kind_keys(keys, text, PyUnicode_2BYTE_KIND, min_chars, key_of, table);
+    default:
+        return kind_keys(keys, text, PyUnicode_4BYTE_KIND, min_chars, key_of, table);
+    }
+}
+
+/* The counters of one key, one per row: row * width + (the row's digest word) % width. They are
+   fetched into the cache ahead of their use: a document's keys are hashed first, then counted, so
+   that the reads of the table (16 MB, at random places) overlap. */
+static int key_cells(Sketch *sketch, const unsigned char *key, Py_ssize_t length, uint32_t **cells)
+{
+    uint64_t h[8];
+    if (grow_bytes(&sketch->message, &sketch->message_size, sketch->prefix + length) < 0)
+        return -1;
+    memcpy(sketch->message + sketch->prefix, key, length);
+    blake2b_words(sketch->message, sketch->prefix + length, 8 * sketch->depth, h);
+    for (int row = 0; row < sketch->depth; row++) {
+        cells[row] = sketch->cells + row * sketch->width + (Py_ssize_t)(h[row] % (uint64_t)sketch->width);
+#if defined(__GNUC__)
+        __builtin_prefetch(cells[row], 1);
+#endif
+    }
+    return 0;
+}
+
+static uint32_t smallest(uint32_t *const *cells, int depth)
+{
+    uint32_t least = *cells[0];
+    for (int row = 1; row < depth; row++)
+        least = *cells[row] < least ? *cells[row] : least;
+    return least;
+}
+
+/* Conservative update: every counter of the key below its new estimate (their minimum + 1) rises to it. */
+static void raise_cells(uint32_t *const *cells, int depth)
+{
+    uint32_t floor = smallest(cells, depth) + 1;
+    for (int row = 0; row < depth; row++)
+        if (*cells[row] < floor)
+            *cells[row] = floor;
+}
+
+/* The document's keys into the sketch, in their order: all hashed, then all counted. */
+static int count_keys(Sketch *sketch, const KeySet *keys)
+{
+    uint32_t **cells = PyMem_Malloc((keys->count * sketch->depth + 1) * sizeof(uint32_t *));
+    if (cells == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < keys->count; i++) {
+        const KeyEntry *entry = &keys->entries[i];
+        if (key_cells(sketch, keys->bytes + entry->start, entry->length, cells + i * sketch->depth) < 0) {
+            PyMem_Free(cells);
+            return -1;
+        }
+    }
+    for (Py_ssize_t i = 0; i < keys->count; i++)
+        raise_cells(cells + i * sketch->depth, sketch->depth);
+    PyMem_Free(cells);
+    return 0;
+}
+
+static PyObject *template_add(PyObject *module, PyObject *args)
+{
+    PyObject *table, *text, *key_of;
+    Py_ssize_t width, min_chars, group_length, key_table_length;
+    int depth;
+    const char *group, *key_table;
+    if (!PyArg_ParseTuple(args, "Onin" "y#UOy#:template_add", &table, &width, &depth, &min_chars, &group,
+                          &group_length, &text, &key_of, &key_table, &key_table_length))
+        return NULL;
+    if (key_table_length != KEY_TABLE_CHARS * KEY_SLOT) {
+        PyErr_Format(PyExc_ValueError, "template_add: the key table has %d slots of %d bytes", KEY_TABLE_CHARS,
+                     KEY_SLOT);
+        return NULL;
+    }
+    Sketch sketch;
+    Py_buffer view;
+    if (open_sketch(&sketch, &view, table, width, depth, group, group_length) < 0)
+        return NULL;
+    KeySet keys = {0};
+    int status = document_keys(&keys, text, min_chars, key_of, (const unsigned char *)key_table) < 0
+                 ? -1 : count_keys(&sketch, &keys);
+    keyset_free(&keys);
+    close_sketch(&sketch, &view);
+    if (status < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *template_count(PyObject *module, PyObject *args)
+{
+    PyObject *table, *key;
+    Py_ssize_t width, group_length;
+    int depth;
+    const char *group;
+    if (!PyArg_ParseTuple(args, "Oniy#U:template_count", &table, &width, &depth, &group, &group_length, &key))
+        return NULL;
+    PyObject *encoded = PyUnicode_AsEncodedString(key, "utf-8", "surrogatepass");
+    if (encoded == NULL)
+        return NULL;
+    Sketch sketch;
+    Py_buffer view;
+    Py_ssize_t length = PyBytes_GET_SIZE(encoded);
+    uint32_t *cells[MAX_DEPTH], count = 0;
+    int status = open_sketch(&sketch, &view, table, width, depth, group, group_length);
+    if (status == 0) {
+        if ((status = key_cells(&sketch, (const unsigned char *)PyBytes_AS_STRING(encoded), length, cells)) == 0)
+            count = smallest(cells, depth);
+        close_sketch(&sketch, &view);
+    }
+    Py_DECREF(encoded);
+    return status < 0 ? NULL : PyLong_FromUnsignedLong(count);
+}
+
+static PyObject *blake2b_digest(PyObject *module, PyObject *args)
+{
+    const char *data;
+    Py_ssize_t length;
+    int digest_size;
+    if (!PyArg_ParseTuple(args, "y#i:blake2b", &data, &length, &digest_size))
+        return NULL;
+    if (digest_size < 1 || digest_size > 64) {
+        PyErr_SetString(PyExc_ValueError, "blake2b: a digest of 1 to 64 bytes");
+        return NULL;
+    }
+    uint64_t h[8];
+    unsigned char digest[64];
+    blake2b_words((const unsigned char *)data, length, digest_size, h);
+    for (int i = 0; i < digest_size; i++)
+        digest[i] = (unsigned char)(h[i / 8] >> (8 * (i % 8)));
+    return PyBytes_FromStringAndSize((const char *)digest, digest_size);
+}
+
+static PyMethodDef template_methods[] = {
+    {"template_add", template_add, METH_VARARGS,
+     PyDoc_STR("template_add(table, width, depth, min_chars, group, text, key_of, key_table)\n\n"
+               "TemplateCounts.add for one document: each distinct line key of text (of at least min_chars\n"
+               "characters) counted once in table, an array('I') of width * depth counters, for group (UTF-8\n"
+               "bytes). Characters below KEY_TABLE_CHARS are keyed by key_table (KEY_SLOT bytes each); a line\n"
+               "with another character that is not plain, by key_of(line).")},
+    {"template_count", template_count, METH_VARARGS,
+     PyDoc_STR("template_count(table, width, depth, group, key) -> int\n\n"
+               "TemplateCounts.documents_with: the smallest of the key's counters (group: UTF-8 bytes).")},
+    {"blake2b", blake2b_digest, METH_VARARGS,
+     PyDoc_STR("blake2b(data, digest_size) -> bytes\n\n"
+               "hashlib.blake2b(data, digest_size=digest_size).digest(), as template_add hashes.")},
+    {NULL, NULL, 0, NULL},
+};
+
+static int add_template_functions(PyObject *module)
+{
+    fill_key_byte();
+    if (PyModule_AddIntConstant(module, "KEY_TABLE_CHARS", KEY_TABLE_CHARS) < 0
+        || PyModule_AddIntConstant(module, "KEY_SLOT", KEY_SLOT) < 0)
+        return -1;
+    return PyModule_AddFunctions(module, template_methods);
 }

@@ -16,9 +16,11 @@ import struct
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import cache, partial
 
 from provenance.config import Settings
-from provenance.detectors.page import line_key
+from provenance.detectors import page
+from provenance.detectors.page import _KEY_WORD, line_key
 from provenance.document import Document
 from provenance.outlets import registrable_domain
 from provenance.rulemodels import Detector
@@ -37,25 +39,41 @@ def document_group(doc: Document) -> str:
 
 
 class TemplateCounts:
-    """Documents per group, and a count-min sketch of documents per (group, line)."""
+    """Documents per group, and a count-min sketch of documents per (group, line).
+
+    The C accelerator (``_fastpage.template_add``, ``template_count``), when it is there, keys, hashes
+    and counts as the Python code here does, which stays the reference: the tables are the same."""
 
     def __init__(self, width: int, depth: int, min_chars: int):
         self.width, self.depth, self.min_chars = width, depth, min_chars
-        self.table = array("I", bytes(4 * width * depth))
+        self.table = array("I", [0]) * (width * depth)  # array("I", bytes(...)) would copy 16 MB of zeros
         self.group_docs: Counter[str] = Counter()
 
+    def _accelerator(self):
+        """``page.fastpage`` (looked up on each use: tests switch it off), when it takes this sketch's
+        shape: hashlib's BLAKE2b digests are at most 64 bytes, 8 rows."""
+        return page.fastpage if page.fastpage is not None and self.width >= 1 and 1 <= self.depth <= 8 else None
+
     def _cells(self, group: str, key: str) -> list[int]:
-        digest = hashlib.blake2b(f"{group}\0{key}".encode("utf-8", "surrogatepass"), digest_size=8 * self.depth).digest()
+        digest = hashlib.blake2b(_utf8(f"{group}\0{key}"), digest_size=8 * self.depth).digest()
         width = self.width  # one little-endian 64-bit hash per row picks the row's counter
         return [row * width + h % width for row, h in enumerate(struct.unpack(f"<{self.depth}Q", digest))]
 
-    def _keys(self, doc: Document) -> set[str]:
+    def _keys(self, doc: Document) -> list[str]:
+        """The document's distinct keys, in the order of their first line: where two keys share a
+        counter, the conservative update's result depends on their order, and a set's order would
+        change with ``PYTHONHASHSEED``."""
         keys = (line_key(text) for text in doc.line_texts)
-        return {k for k in keys if len(k) >= self.min_chars}
+        return list(dict.fromkeys(k for k in keys if len(k) >= self.min_chars))
 
     def add(self, doc: Document) -> None:
         group = document_group(doc)
         self.group_docs[group] += 1
+        fast = self._accelerator()
+        if fast is not None:
+            fast.template_add(self.table, self.width, self.depth, self.min_chars, _utf8(group), doc.text, line_key,
+                              key_table(fast.KEY_TABLE_CHARS, fast.KEY_SLOT))
+            return
         table = self.table
         for key in self._keys(doc):
             cells = self._cells(group, key)
@@ -65,14 +83,41 @@ class TemplateCounts:
                 if value < floor:
                     table[c] = floor
 
+    def counter(self, group: str) -> Callable[[str], int]:
+        """Line key -> the documents of ``group`` holding the line (an estimate never too low)."""
+        fast = self._accelerator()
+        if fast is not None:
+            return partial(fast.template_count, self.table, self.width, self.depth, _utf8(group))
+        return lambda key: min(self.table[c] for c in self._cells(group, key))
+
     def documents_with(self, group: str, key: str) -> int:
-        return min(self.table[c] for c in self._cells(group, key))
+        return self.counter(group)(key)
 
     def lookup_for(self, doc: Document) -> Callable[[str], tuple[int, int]]:
         """For one document: line key -> (documents of its group holding the line, documents in the group)."""
         group = document_group(doc)
-        total = self.group_docs[group]
-        return lambda key: (self.documents_with(group, key), total)
+        count, total = self.counter(group), self.group_docs[group]
+        return lambda key: (count(key), total)
+
+
+@cache
+def key_table(chars: int, slot: int) -> bytes:
+    """What each character below ``chars`` adds to a line key, for the accelerator: ``line_key`` is
+    the words (``\\w+``) of the case-folded line, and case-folding goes character by character, so a
+    character adds its case-folded characters, a word character's in UTF-8, one that is not a word
+    character as a byte that UTF-8 never has (0xFF). One slot of ``slot`` bytes per character: the
+    length, then the bytes; a length of 0xFF when they do not fit (the accelerator then leaves the
+    line to ``line_key``). Built once per process (about 2 ms)."""
+    slots = []
+    for c in range(chars):
+        added = b"".join(f.encode() if _KEY_WORD.fullmatch(f) else b"\xff" for f in chr(c).casefold())
+        slots.append(bytes([len(added)]) + added.ljust(slot - 1, b"\0") if len(added) < slot else b"\xff" * slot)
+    return b"".join(slots)
+
+
+def _utf8(text: str) -> bytes:
+    """What BLAKE2b hashes of a group and key; a lone surrogate (from a JSON escape) passes as it is."""
+    return text.encode("utf-8", "surrogatepass")
 
 
 def template_rule(rules: RuleSet) -> Detector | None:

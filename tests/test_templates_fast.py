@@ -1,0 +1,124 @@
+"""The C accelerator of the template pre-pass (``template_add``, ``template_count`` and ``blake2b`` in
+``provenance/_fastpage.c``) fills the count-min sketch exactly as the pure-Python ``TemplateCounts``
+does, which stays the reference: same hash, same counters, same values."""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance.detectors import page
+from provenance.document import Document
+from provenance.templates import TemplateCounts, key_table
+
+try:
+    from provenance import _fastpage
+except ImportError:
+    _fastpage = None
+
+needs_accelerator = pytest.mark.skipif(_fastpage is None, reason="the C accelerator is not built")
+
+# Characters whose case-folding is longer (ß, ŉ, ΐ, İ), marks, digits that are or are not word characters.
+PIECES = ["Sign up for our newsletter", "Share this", "café", "CAFÉ", "Straße", "STRASSE", "ﬁle", "İstanbul", "东京",
+          "ŉ", "ΐ", "ǰ", "\u0345", "Ωμέγα", "ПРИВЕТ", "שָׁלוֹם", "\u0301", "😀", "\ud800", "\udfff", "\x00", "x_y",
+          "it’s", "it's", "—", "•", "\u00a0", "«»", "\t", "\r", " ", "  ", "", "-", "2024", "a", "Ⅻ", "٣", "²"]
+CHARS = st.one_of(st.characters(max_codepoint=127), st.sampled_from(page._PLAIN_PUNCTUATION),
+                  st.characters(max_codepoint=0x800), st.characters())
+PIECE = st.one_of(st.sampled_from(PIECES), st.text(CHARS, max_size=12))
+LINE = st.lists(PIECE, max_size=6).map(" ".join)
+SHARED = ["Get the morning briefing in your inbox", "Follow us on Twitter and Facebook", "café au lait, 3 €",
+          "东京 news desk", "\ud83d broken pair \ude00", "", "   "]
+# A document: lines of its own and lines other documents share, sometimes twice; with or without a final newline.
+TEXT = st.tuples(st.lists(st.one_of(LINE, st.sampled_from(SHARED)), max_size=8), st.sampled_from(["", "\n", "\n\n"])) \
+    .map(lambda parts: "\n".join(parts[0]) + parts[1])
+OUTLETS = st.sampled_from([None, "Example Daily", "EXAMPLE DAILY", "Café Times", "bad\udc80name"])
+DOCS = st.lists(st.tuples(TEXT, OUTLETS), max_size=8)
+
+
+def _document(n: int, text: str, outlet: str | None) -> Document:
+    return Document(id=f"d{n}", path=f"d{n}", text=text, meta={"outlet": outlet} if outlet else {})
+
+
+def _counted(docs: list[Document], width: int, depth: int, min_chars: int, accelerated: bool) -> TemplateCounts:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(page, "fastpage", _fastpage if accelerated else None)
+        counts = TemplateCounts(width, depth, min_chars)
+        for doc in docs:
+            counts.add(doc)
+    return counts
+
+
+@needs_accelerator
+@settings(max_examples=200, deadline=None)
+@given(docs=DOCS, width=st.one_of(st.integers(1, 8), st.integers(1, 5000)), depth=st.integers(1, 8),
+       min_chars=st.integers(0, 16))
+def test_accelerated_tables_equal_the_python_tables(docs, width, depth, min_chars):
+    documents = [_document(n, text, outlet) for n, (text, outlet) in enumerate(docs)]
+    fast = _counted(documents, width, depth, min_chars, True)
+    slow = _counted(documents, width, depth, min_chars, False)
+    assert fast.table == slow.table
+    assert fast.group_docs == slow.group_docs
+    with pytest.MonkeyPatch.context() as patch:
+        lookups = [(doc, [page.line_key(text) for text in doc.line_texts]) for doc in documents]
+        patch.setattr(page, "fastpage", _fastpage)
+        fast_counts = [list(map(fast.lookup_for(doc), keys)) for doc, keys in lookups]
+        patch.setattr(page, "fastpage", None)
+        assert fast_counts == [list(map(slow.lookup_for(doc), keys)) for doc, keys in lookups]
+
+
+@needs_accelerator
+@settings(max_examples=1000, deadline=None)
+@given(data=st.one_of(st.binary(max_size=300), st.binary(min_size=120, max_size=140)), digest_size=st.integers(1, 64))
+def test_blake2b_in_c_is_hashlibs(data, digest_size):
+    """Messages around a block's 128 bytes among them: the last block is the final one, even when full."""
+    assert _fastpage.blake2b(data, digest_size) == hashlib.blake2b(data, digest_size=digest_size).digest()
+
+
+@needs_accelerator
+def test_every_character_of_the_key_table_keys_as_line_key_does():
+    """Each character the table holds, and the plain punctuation, within and between words, on a line
+    of its own and beside an ASCII word: one group per character, so that a wrong key misses its counters."""
+    chars = [chr(c) for c in range(_fastpage.KEY_TABLE_CHARS)] + list(page._PLAIN_PUNCTUATION)
+    documents = [_document(n, f"Ab{ch}Cd {ch}{ch}x_{ch}\n{ch}\n{ch}ÉTÉ {ch}", f"o{n}") for n, ch in enumerate(chars)]
+    assert _counted(documents, 1 << 16, 2, 0, True).table == _counted(documents, 1 << 16, 2, 0, False).table
+
+
+@needs_accelerator
+def test_a_document_counts_each_line_once_whatever_its_wording():
+    """'Café' on a line that is not plain and 'CAFÉ' on another have one key: the document counts once."""
+    counts = TemplateCounts(64, 4, 0)
+    counts.add(_document(0, "Café news today\nCAFÉ NEWS TODAY\ncafé — news — today\n", None))
+    assert counts.documents_with("(corpus)", "café news today") == 1
+    assert counts.documents_with("(corpus)", "") == 0  # the empty remainder after the last newline is no line
+
+
+@needs_accelerator
+def test_the_accelerator_refuses_what_is_not_a_sketch():
+    table, keys = array("I", [0]) * 8, key_table(_fastpage.KEY_TABLE_CHARS, _fastpage.KEY_SLOT)
+    with pytest.raises(ValueError):
+        _fastpage.template_add(table, 4, 3, 1, b"g", "text", page.line_key, keys)  # 12 counters in a table of 8
+    with pytest.raises(ValueError):
+        _fastpage.template_add(array("H", [0]) * 8, 4, 2, 1, b"g", "text", page.line_key, keys)
+    with pytest.raises(ValueError):
+        _fastpage.template_add(table, 4, 2, 1, b"g", "text", page.line_key, keys[:-1])
+    with pytest.raises(ValueError):
+        _fastpage.template_count(table, 1, 9, b"g", "text")
+    with pytest.raises(TypeError):
+        _fastpage.template_add(table, 4, 2, 1, "g", "text", page.line_key, keys)
+    with pytest.raises(TypeError):
+        _fastpage.template_add(table, 4, 2, 1, b"g", "caf\u00e9 \u5b57", lambda line: None, keys)
+    with pytest.raises(ValueError):
+        _fastpage.blake2b(b"", 65)
+    assert table == array("I", [0]) * 8
+
+
+def test_the_python_path_stays_available(monkeypatch):
+    monkeypatch.setattr(page, "fastpage", None)
+    counts = TemplateCounts(64, 4, 5)
+    for n in range(3):
+        counts.add(_document(n, f"Story {n}\nShared footer line\n", "Example"))
+    assert counts.documents_with("outlet:example", "shared footer line") == 3
