@@ -18,6 +18,7 @@ import stat
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
@@ -120,7 +121,7 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     its zero bytes give it away; else cp1252 with replacement, noted. Other bytes with NULs are binary.
     """
     if data.startswith(UTF32_BOMS):
-        return _strict(data, "utf-32"), []
+        return _utf32(data), []
     if data.startswith(UTF16_BOMS):
         return _strict(data, "utf-16"), []
     if b"\x00" in data:
@@ -130,6 +131,18 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     except UnicodeDecodeError as exc:
         note = f"not valid UTF-8 (first bad byte at offset {exc.start}); decoded as cp1252, unknown bytes as U+FFFD"
         return data.decode("cp1252", errors="replace"), [note]
+
+
+def _utf32(data: bytes) -> str:
+    """UTF-32-LE's mark is UTF-16-LE's followed by a NUL character: a file that is not UTF-32 but
+    starts so is read as UTF-16 when it is valid UTF-16."""
+    try:
+        return _strict(data, "utf-32")
+    except Unreadable:
+        if data.startswith(UTF16_BOMS[0]):
+            with suppress(UnicodeDecodeError):
+                return data.decode("utf-16")
+        raise
 
 
 def _strict(data: bytes, codec: str) -> str:

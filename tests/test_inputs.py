@@ -80,6 +80,18 @@ def test_a_broken_utf16_file_says_its_bom_lied(tmp_path):
     assert "byte-order mark" in err.message and "UTF-16" in err.message
 
 
+@pytest.mark.parametrize("text", ["\x000", "\x00ab"])
+def test_utf16_le_starting_with_a_nul_character_is_not_taken_for_utf32(tmp_path, text):
+    """Its mark and first character are the bytes of UTF-32-LE's mark (found by hypothesis)."""
+    doc = only_document(read(tmp_path, "a.txt", "\ufeff".encode("utf-16-le") + text.encode("utf-16-le")))
+    assert doc.text == text
+
+
+def test_a_broken_utf32_file_says_its_bom_lied(tmp_path):
+    err = only_error(read(tmp_path, "a.txt", b"\x00\x00\xfe\xff" + "ok".encode("utf-32-be") + b"\x00\x11\x00\x00"))
+    assert "byte-order mark" in err.message and "UTF-32" in err.message
+
+
 def test_undecodable_bytes_fall_back_to_cp1252_with_a_note(tmp_path, rules):
     doc = only_document(read(tmp_path, "a.txt", "Caf\u00e9 “quoted” \x81.\n".encode("cp1252", errors="ignore") + b"\x81\n"))
     assert doc.text.startswith("Café “quoted”")
