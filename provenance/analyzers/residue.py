@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from provenance.analyzers import Context, excerpt_of, make_finding
-from provenance.detectors import AFTER_ALL, AFTER_EVIDENCE, DETECTORS, KEEPERS
+from provenance.detectors import AFTER_ALL, AFTER_EVIDENCE, DETECTORS, KEEPERS, DetectorFunction
 from provenance.detectors.page import Decision, Page, Params, build_page, runs
 from provenance.document import Document
 from provenance.report import Finding
@@ -46,24 +46,34 @@ def _stage(name: str) -> int:
     return 2 if name in AFTER_ALL else 1 if name in AFTER_EVIDENCE else 0
 
 
-def _residue_detectors(ctx: Context, stage: int) -> list[Detector]:
-    return [r for r in ctx.rules.detectors
-            if r.dimension == "residue" and r.detector in DETECTORS and _stage(r.detector) == stage]
+Step = tuple[Detector, DetectorFunction, Params]
 
 
-def _keepers(ctx: Context) -> list[Detector]:
-    return [r for r in ctx.rules.detectors if r.dimension == "residue" and r.detector in KEEPERS]
+@dataclass(frozen=True)
+class _Plan:
+    """The residue rules in the order they run, each with its function and its ``Params``: chosen
+    once per rule set, so that every document finds its thresholds already read."""
+
+    keepers: list[Step]
+    stages: tuple[list[Step], list[Step], list[Step]]
 
 
-def _kept_lines(page: Page, rules: list[Detector]) -> set[int]:
-    return {n for rule in rules for decision in KEEPERS[rule.detector](page, Params(rule))
+def _plan(rules: RuleSet) -> _Plan:
+    residue = [r for r in rules.detectors if r.dimension == "residue"]
+    keepers = [(r, KEEPERS[r.detector], Params(r)) for r in residue if r.detector in KEEPERS]
+    steps = [(r, DETECTORS[r.detector], Params(r)) for r in residue if r.detector in DETECTORS]
+    return _Plan(keepers, tuple([s for s in steps if _stage(s[0].detector) == stage] for stage in range(3)))
+
+
+def _kept_lines(page: Page, steps: list[Step]) -> set[int]:
+    return {n for _, detect, params in steps for decision in detect(page, params)
             for n in range(decision.first, decision.last + 1)}
 
 
-def _detector_findings(page: Page, rules: list[Detector]) -> Iterator[Finding]:
+def _detector_findings(page: Page, steps: list[Step]) -> Iterator[Finding]:
     """Each detector's decisions as findings, without the lines a keeper protected."""
-    for rule in rules:
-        for decision in DETECTORS[rule.detector](page, Params(rule)):
+    for rule, detect, params in steps:
+        for decision in detect(page, params):
             for first, last in _unkept_runs(decision, page.kept):
                 start, end = page.doc.line_span(first, last)
                 yield make_finding(rule, page.doc, start, end, message=f"{rule.message} ({decision.reason})",
@@ -109,14 +119,14 @@ def _first_decision_per_line(findings: list[Finding], doc: Document) -> list[Fin
 def analyze(ctx: Context) -> ResidueResult:
     lookup = ctx.templates.lookup_for(ctx.doc) if ctx.templates is not None else None
     page = build_page(ctx.doc, ctx.rules.memo("residue-stoplists", stoplists), lookup)
+    plan = ctx.rules.memo("residue-plan", _plan)
     found = list(_signature_findings(ctx))
     page.decided = _covered(found)
-    page.kept = _kept_lines(page, _keepers(ctx))
-    found += _detector_findings(page, _residue_detectors(ctx, 0))
-    page.decided = _covered(found)
-    found += _detector_findings(page, _residue_detectors(ctx, 1))
-    page.decided = _covered(found)
-    found += _detector_findings(page, _residue_detectors(ctx, 2))
+    page.kept = _kept_lines(page, plan.keepers)
+    for steps in plan.stages:
+        stage = list(_detector_findings(page, steps))
+        found += stage
+        page.decided = page.decided | _covered(stage)
     kept = _first_decision_per_line(found, ctx.doc)
     lines = _covered(kept)
     ctx.residue_lines |= lines

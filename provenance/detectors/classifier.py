@@ -24,11 +24,12 @@ reported.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import groupby
 
 import regex
 
-from provenance.detectors.page import OPEN_ENDS, Decision, LineInfo, Page, Params
+from provenance.detectors.page import OPEN_ENDS, Decision, LineInfo, Page, Params, Screened
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
 _CONTINUES = regex.compile(r"^[\p{Ll}(]")
@@ -156,22 +157,61 @@ def _why(line: LineInfo, first: str) -> str:
             f"{line.capital_share:.0%} capitalised, {punct}")
 
 
+@dataclass(frozen=True)
+class _Thresholds:
+    classes: dict[str, float]  # initial_class's
+    min_good_blocks: int
+    anchors_only: bool
+    entry: Screened
+    code: Screened
+    weights: dict[str, float]
+    title_words: int
+    title_capitals: float
+    line_cost: float
+    min_score: float
+    min_char_share: float
+    edge_min_char_share: float
+    headline_words: int
+    echo_overlap: float
+    edge: str
+
+
+def _thresholds(params: Params) -> _Thresholds:
+    keys = ("good_chars", "good_stop_share", "sentence_words", "sentence_stop_share", "short_chars",
+            "near_stop_share", "long_chars", "long_min_stop_share")
+    return _Thresholds(
+        classes={k: params.float(k) for k in keys},
+        min_good_blocks=params.int("min_good_blocks"),
+        anchors_only=params.bool("anchors_only"),
+        entry=params.pattern("list_entry_pattern"),
+        code=params.pattern("code_pattern"),
+        weights={GOOD: 1.0, NEAR: params.float("region_near_weight"), SHORT: -params.float("region_short_weight"),
+                 BAD: -params.float("region_bad_weight")},
+        title_words=params.int("region_title_max_words"),
+        title_capitals=params.float("region_title_min_capital_share"),
+        line_cost=params.float("region_line_cost"),
+        min_score=params.float("region_min_score"),
+        min_char_share=params.float("region_min_char_share"),
+        edge_min_char_share=params.float("edge_min_char_share"),
+        headline_words=params.int("headline_max_words"),
+        echo_overlap=params.float("title_echo_min_overlap"),
+        edge=BAD if params.bool("edges_are_residue") else GOOD,
+    )
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     if page.language is None:
         return
-    keys = ("good_chars", "good_stop_share", "sentence_words", "sentence_stop_share", "short_chars",
-            "near_stop_share", "long_chars", "long_min_stop_share")
-    p = {k: params.float(k) for k in keys}
+    t = params.once(_thresholds)
     units = blocks(page)
     infos = block_infos(units, page)
-    first = [initial_class(i, p, page.decided) for i in infos]  # a block's number is its first line's
-    if first.count(GOOD) < params.int("min_good_blocks"):
+    first = [initial_class(i, t.classes, page.decided) for i in infos]  # a block's number is its first line's
+    if first.count(GOOD) < t.min_good_blocks:
         return
-    if params.bool("anchors_only"):
+    if t.anchors_only:
         first = [c if c == GOOD or i.number in page.decided else (GOOD if c == NEAR else SHORT)
                  for i, c in zip(infos, first)]
-    entry = params.pattern("list_entry_pattern")
-    code = params.pattern("code_pattern")
+    entry, code = t.entry, t.code
 
     def coded(block: list[LineInfo]) -> bool:
         return any(code.search(x.text) for x in block)
@@ -180,18 +220,15 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
         """A list entry or code: never judged by place (searched only where it decides: the patterns are slow)."""
         return info.bullet or bool(entry.search(info.text)) or coded(block)
 
-    weights = {GOOD: 1.0, NEAR: params.float("region_near_weight"), SHORT: -params.float("region_short_weight"),
-               BAD: -params.float("region_bad_weight")}
     sizes = [i.chars for i in infos]
-    title_words, title_capitals = params.int("region_title_max_words"), params.float("region_title_min_capital_share")
-    region_classes = [SHORT if c == GOOD and title_like(info, title_words, title_capitals) else c
+    region_classes = [SHORT if c == GOOD and title_like(info, t.title_words, t.title_capitals) else c
                       for c, info in zip(first, infos)]
-    inside = main_regions(region_classes, sizes, weights, params.float("region_line_cost"), params.float("region_min_score"))
-    judged = by_place(inside, sizes, params.float("region_min_char_share"), params.float("edge_min_char_share"))
+    inside = main_regions(region_classes, sizes, t.weights, t.line_cost, t.min_score)
+    judged = by_place(inside, sizes, t.min_char_share, t.edge_min_char_share)
     first = [BAD if judge and c not in (GOOD, BAD) and not listed(info, b) else c  # a bad block stays bad
              for c, judge, info, b in zip(first, judged, infos, units)]
-    titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
-    final = revise(first, BAD if params.bool("edges_are_residue") else GOOD)
+    titles = page.title_lines(t.headline_words, t.echo_overlap)
+    final = revise(first, t.edge)
     for block, info, before, after in zip(units, infos, first, final):
         if after != BAD or block[0].number in page.decided or block[0].number in titles:
             continue

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 from operator import itemgetter, mul
 
-from provenance.detectors.page import Decision, LineInfo, Page, Params
+from provenance.detectors.page import Decision, LineInfo, Page, Params, Screened
 
 OWN = ("log_chars", "stop_share", "sentence_end", "capital_share", "letter_share", "separators", "bullet",
        "digit_share", "decided")
@@ -73,16 +74,37 @@ def weighted_sums(rows: list[tuple[float, ...]], weights: dict[str, float], bias
     return [bias + sum(map(mul, vector, row)) for row in rows]
 
 
+@dataclass(frozen=True)
+class _Thresholds:
+    weights: dict[str, float]
+    bias: float
+    smooth: float
+    threshold: float
+    max_chars: int
+    edge_share: float
+    headline_words: int
+    echo_overlap: float
+    code: Screened
+
+
+def _thresholds(params: Params) -> _Thresholds:
+    return _Thresholds(
+        weights={k: params.float(f"w_{k}") for k in FEATURES},
+        bias=params.float("bias"), smooth=params.float("neighbour_weight"), threshold=params.float("threshold"),
+        max_chars=params.int("max_chars"), edge_share=params.float("edge_share"),
+        headline_words=params.int("headline_max_words"), echo_overlap=params.float("title_echo_min_overlap"),
+        code=params.pattern("code_pattern"),
+    )
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     if page.language is None or not page.lines:
         return
-    weights = {k: params.float(f"w_{k}") for k in FEATURES}
-    bias, smooth, threshold = params.float("bias"), params.float("neighbour_weight"), params.float("threshold")
-    max_chars = params.int("max_chars")
-    rows = features(page, params.float("edge_share"))
-    titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
-    code = params.pattern("code_pattern")
-    raw = weighted_sums(rows, weights, bias)
+    t = params.once(_thresholds)
+    weights, smooth, threshold, max_chars, code = t.weights, t.smooth, t.threshold, t.max_chars, t.code
+    rows = features(page, t.edge_share)
+    titles = page.title_lines(t.headline_words, t.echo_overlap)
+    raw = weighted_sums(rows, weights, t.bias)
     own = 1 - smooth
     ups, downs = [raw[0], *raw[:-1]], [*raw[1:], raw[-1]]  # the first and last lines are their own outer neighbours
     for line, row, score, up, down in zip(page.lines, rows, raw, ups, downs):

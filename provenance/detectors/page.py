@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
+from typing import TypeVar
 
 import re2
 import regex
@@ -136,6 +137,8 @@ def runs(numbers: Iterable[int]) -> Iterator[tuple[int, int]]:
 
 
 TemplateLookup = Callable[[str], tuple[int, int]]
+T = TypeVar("T")
+_UNREAD = object()
 
 
 @dataclass
@@ -385,6 +388,16 @@ class Params:
 
     def __init__(self, rule: Detector):
         self.rule = rule
+        self._read: dict[Callable, object] = {}
+
+    def once(self, read: Callable[[Params], T]) -> T:
+        """``read(self)``, computed on the first call only: a detector runs on every document, and its
+        thresholds, read from the rule and converted, are the same for all of them (the analyzer
+        keeps one ``Params`` per rule). A read that fails is not kept: it fails again, naming the rule."""
+        value = self._read.get(read, _UNREAD)
+        if value is _UNREAD:
+            value = self._read[read] = read(self)
+        return value
 
     def _get(self, key: str):
         if key not in self.rule.params:

@@ -40,8 +40,12 @@ def _by_opening(lines: list[LineInfo], size: int) -> dict[str, list[LineInfo]]:
     return out
 
 
+def _min_chars(params: Params) -> int:
+    return params.int("min_chars")
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
-    min_chars = params.int("min_chars")
+    min_chars = params.once(_min_chars)
     cuts = [(line, prefix) for line in page.lines if (prefix := _cut_prefix(line, min_chars)) is not None]
     if not cuts:
         return
