@@ -149,10 +149,11 @@ class Page:
     lines: list[LineInfo]
     language: str | None
     stopwords: frozenset[str] = frozenset()
-    decided: set[int] = field(default_factory=set)
+    decided: set[int] = field(default_factory=set)  # replaced, never changed in place: title_lines keys on it
     kept: set[int] = field(default_factory=set)  # the text's own lines, whatever a detector says (keepers)
     templates: TemplateLookup | None = None
     stoplists: dict[str, frozenset[str]] = field(default_factory=dict)  # every language's, for ``infos``
+    _titles: tuple = field(default=(), init=False, repr=False)  # title_lines' last: (decided, thresholds, lines)
 
     def infos(self, texts: list[tuple[int, str]]) -> list[LineInfo]:
         """``line_info`` of stripped texts that are not lines of the page (paragraphs joined from
@@ -175,11 +176,19 @@ class Page:
             return None
         return first.number
 
-    def title_lines(self, max_words: int, min_overlap: float) -> set[int]:
+    def title_lines(self, max_words: int, min_overlap: float) -> frozenset[int]:
         """The headline and, right after it, its echo: the page title is often followed by the
         article's own heading, a shorter or longer form of it ('Site: Storm hits coast', then 'Storm
         hits coast'). The echo is the next line that no rule decided, when it is title-like and at
-        least ``min_overlap`` of its words are in the headline."""
+        least ``min_overlap`` of its words are in the headline. Found once for detectors of one stage,
+        which read the same ``decided`` lines with the same thresholds."""
+        last = self._titles
+        if not last or last[0] is not self.decided or last[1] != (max_words, min_overlap):
+            last = self._titles = (self.decided, (max_words, min_overlap),
+                                   frozenset(self._title_lines(max_words, min_overlap)))
+        return last[2]
+
+    def _title_lines(self, max_words: int, min_overlap: float) -> set[int]:
         first = self.headline(max_words)
         if first is None:
             return set()
