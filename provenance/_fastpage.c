@@ -463,9 +463,189 @@ PyDoc_STRVAR(plain_features_doc,
 "counts the line's words in stop list i of the table (from stop_table). hits: the same counts\n"
 "summed over the plain lines.");
 
+/* ---- line-score: each line's chance of residue, as provenance/detectors/linescore.py computes it ----
+
+   linescore.py's `chances` is the reference and the fallback; tests/test_fastpage.py proves that both
+   give the same floats. Each step is the Python one, in the same order: math.log1p and math.exp are
+   the C library's log1p and exp; a weighted sum adds the products as the running Python's sum() adds
+   floats (left to right; from 3.12 on, with Neumaier's compensation); products are rounded before
+   they are added (volatile: no fused multiply-add). */
+
+#define SCORE_OWN 9       /* linescore.OWN */
+#define SCORE_AROUND 4    /* linescore.AROUND: OWN's items 0, 1, 2 and 8 */
+#define SCORE_FEATURES 20 /* linescore.FEATURES: OWN, AROUND above, AROUND below, position, top, bottom */
+
+static const int around_items[SCORE_AROUND] = {0, 1, 2, 8};
+static PyObject *score_attributes[SCORE_OWN + 1];  /* the LineInfo fields read, then `number` */
+static const char *score_attribute_names[SCORE_OWN + 1] = {
+    "chars", "stop_share", "sentence_end", "capital_share", "letter_share", "separators", "bullet",
+    "digit_share", NULL, "number",
+};
+
+/* math.log1p: zero keeps its sign, the rest is the C library's. */
+static double python_log1p(double x)
+{
+    return x == 0.0 ? x : log1p(x);
+}
+
+/* A field as float() reads it: a bool is 0.0 or 1.0. */
+static int read_double(PyObject *line, int field, double *out)
+{
+    PyObject *value = PyObject_GetAttr(line, score_attributes[field]);
+    if (value == NULL)
+        return -1;
+    *out = PyFloat_AsDouble(value);
+    Py_DECREF(value);
+    return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
+}
+
+/* linescore.own_features of one line. */
+static int own_features(PyObject *line, PyObject *decided, double *own)
+{
+    for (int field = 0; field < SCORE_OWN - 1; field++)
+        if (read_double(line, field, &own[field]) < 0)
+            return -1;
+    own[0] = python_log1p(own[0]);
+    own[5] = own[5] > 0 ? 1.0 : 0.0;
+    PyObject *number = PyObject_GetAttr(line, score_attributes[SCORE_OWN]);
+    if (number == NULL)
+        return -1;
+    int in = PySequence_Contains(decided, number);
+    Py_DECREF(number);
+    if (in < 0)
+        return -1;
+    own[8] = in ? 1.0 : 0.0;
+    return 0;
+}
+
+/* bias + sum(map(mul, weights, row)), as the running Python adds. */
+static double weighted_sum(const double *weights, const double *row, double bias)
+{
+    volatile double product = weights[0] * row[0];
+    double total = 0.0 + product;
+#if PY_VERSION_HEX >= 0x030C0000
+    double compensation = 0.0;
+    for (int k = 1; k < SCORE_FEATURES; k++) {
+        product = weights[k] * row[k];
+        double x = product, sum = total + x;
+        compensation += fabs(total) >= fabs(x) ? (total - sum) + x : (x - sum) + total;
+        total = sum;
+    }
+    if (compensation != 0.0 && isfinite(compensation))
+        total += compensation;
+#else
+    for (int k = 1; k < SCORE_FEATURES; k++) {
+        product = weights[k] * row[k];
+        total += product;
+    }
+#endif
+    return bias + total;
+}
+
+/* linescore's row of line i from the own features of all lines. */
+static void feature_row(const double *own, Py_ssize_t i, Py_ssize_t n, double edge_share, double *row)
+{
+    static const double edge[SCORE_AROUND] = {0.0, 0.0, 0.0, 1.0};
+    Py_ssize_t last = n - 1 > 1 ? n - 1 : 1;
+    double at = (double)i / (double)last;
+    memcpy(row, own + i * SCORE_OWN, SCORE_OWN * sizeof(double));
+    for (int k = 0; k < SCORE_AROUND; k++) {
+        row[SCORE_OWN + k] = i > 0 ? own[(i - 1) * SCORE_OWN + around_items[k]] : edge[k];
+        row[SCORE_OWN + SCORE_AROUND + k] = i + 1 < n ? own[(i + 1) * SCORE_OWN + around_items[k]] : edge[k];
+    }
+    row[SCORE_FEATURES - 3] = at;
+    row[SCORE_FEATURES - 2] = at < edge_share ? 1.0 : 0.0;
+    row[SCORE_FEATURES - 1] = at > 1 - edge_share ? 1.0 : 0.0;
+}
+
+/* linescore._logistic of the score smoothed with the mean of its neighbours'. */
+static double smoothed_chance(double score, double up, double down, double smooth)
+{
+    volatile double kept = (1 - smooth) * score, taken = smooth * ((up + down) / 2);
+    double z = kept + taken;
+    z = z < 60.0 ? z : 60.0;
+    z = z > -60.0 ? z : -60.0;
+    return 1.0 / (1.0 + exp(-z));
+}
+
+static int read_weights(PyObject *list, double *weights)
+{
+    if (!PyList_Check(list) || PyList_GET_SIZE(list) != SCORE_FEATURES) {
+        PyErr_Format(PyExc_TypeError, "line_chances: weights must be a list of %d floats", SCORE_FEATURES);
+        return -1;
+    }
+    for (int k = 0; k < SCORE_FEATURES; k++) {
+        weights[k] = PyFloat_AsDouble(PyList_GET_ITEM(list, k));
+        if (weights[k] == -1.0 && PyErr_Occurred())
+            return -1;
+    }
+    return 0;
+}
+
+/* The chances of lines with `own` features; raw: room for their scores. */
+static PyObject *chances_of(const double *own, double *raw, Py_ssize_t n, const double *weights, double bias,
+                            double smooth, double edge_share)
+{
+    double row[SCORE_FEATURES];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        feature_row(own, i, n, edge_share, row);
+        raw[i] = weighted_sum(weights, row, bias);
+    }
+    PyObject *chances = PyList_New(n);
+    for (Py_ssize_t i = 0; chances != NULL && i < n; i++) {
+        double up = raw[i > 0 ? i - 1 : 0], down = raw[i + 1 < n ? i + 1 : n - 1];
+        PyObject *chance = PyFloat_FromDouble(smoothed_chance(raw[i], up, down, smooth));
+        if (chance == NULL)
+            Py_CLEAR(chances);
+        else
+            PyList_SET_ITEM(chances, i, chance);
+    }
+    return chances;
+}
+
+/* The field names, made once, on the first call (`number`, the last one made, says they are). */
+static int intern_score_attributes(void)
+{
+    for (int i = 0; i <= SCORE_OWN; i++)
+        if (score_attribute_names[i] != NULL
+            && (score_attributes[i] = PyUnicode_InternFromString(score_attribute_names[i])) == NULL)
+            return -1;
+    return 0;
+}
+
+static PyObject *line_chances(PyObject *module, PyObject *args)
+{
+    PyObject *lines, *decided, *weight_list;
+    double bias, smooth, edge_share, weights[SCORE_FEATURES];
+    if (score_attributes[SCORE_OWN] == NULL && intern_score_attributes() < 0)
+        return NULL;
+    if (!PyArg_ParseTuple(args, "O!OO!ddd:line_chances", &PyList_Type, &lines, &decided, &PyList_Type,
+                          &weight_list, &bias, &smooth, &edge_share)
+        || read_weights(weight_list, weights) < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    double *own = PyMem_Malloc((n * SCORE_OWN + n + 1) * sizeof(double));
+    if (own == NULL)
+        return PyErr_NoMemory();
+    PyObject *chances = NULL;
+    Py_ssize_t i = 0;
+    while (i < n && own_features(PyList_GET_ITEM(lines, i), decided, own + i * SCORE_OWN) == 0)
+        i++;
+    if (i == n)
+        chances = chances_of(own, own + n * SCORE_OWN, n, weights, bias, smooth, edge_share);
+    PyMem_Free(own);
+    return chances;
+}
+
+PyDoc_STRVAR(line_chances_doc,
+"line_chances(lines, decided, weights, bias, smooth, edge_share) -> chances\n\n"
+"linescore's chance of residue for each LineInfo of lines: the logistic of its weighted sum\n"
+"(weights in linescore.FEATURES order) smoothed with its neighbours' by smooth.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_features", plain_features, METH_VARARGS, plain_features_doc},
+    {"line_chances", line_chances, METH_VARARGS, line_chances_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.detectors import page
+from provenance.detectors import linescore, page
 from provenance.document import Document
 
 try:
@@ -143,3 +143,31 @@ def test_separators_are_counted_as_the_pattern_counts_them():
     texts = ["".join(chars) for size in range(6) for chars in product(alphabet, repeat=size)]
     rows, _ = _fastpage.plain_features(texts, _fastpage.stop_table({}, 0))
     assert [row[6] for row in rows] == [len(page._SEPARATOR.findall(text)) for text in texts]
+
+
+WEIGHT = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e3, max_value=1e3)
+
+
+def chances(built: page.Page, weights: dict, bias: float, smooth: float, edge_share: float, accelerated: bool):
+    with pytest.MonkeyPatch.context() as patch:
+        if not accelerated:
+            patch.setattr(page, "fastpage", None)
+        return linescore.chances(built, weights, bias, smooth, edge_share)
+
+
+@needs_accelerator
+@settings(max_examples=500, deadline=None)
+@given(text=TEXT, decided=st.sets(st.integers(1, 40)), weights=st.fixed_dictionaries({k: WEIGHT for k in linescore.FEATURES}),
+       bias=WEIGHT, smooth=st.floats(0, 1), edge_share=st.floats(0, 1))
+def test_line_scores_are_the_python_floats(text, decided, weights, bias, smooth, edge_share):
+    """``line_chances`` adds as the running Python's ``sum`` adds (compensated from 3.12 on)."""
+    built = page.build_page(Document(id="d", path="d", text=text), STOPLISTS)
+    built.decided = decided
+    assert chances(built, weights, bias, smooth, edge_share, True) == chances(built, weights, bias, smooth, edge_share, False)
+
+
+@needs_accelerator
+def test_line_scores_take_one_weight_a_feature():
+    built = page.build_page(Document(id="d", path="d", text="Home\nNews"), STOPLISTS)
+    with pytest.raises(TypeError):
+        _fastpage.line_chances(built.lines, set(), [1.0], 0.0, 0.3, 0.1)
