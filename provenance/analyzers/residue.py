@@ -75,9 +75,18 @@ def _detector_findings(page: Page, steps: list[Step]) -> Iterator[Finding]:
     for rule, detect, params in steps:
         for decision in detect(page, params):
             for first, last in _unkept_runs(decision, page.kept):
-                start, end = page.doc.line_span(first, last)
-                yield make_finding(rule, page.doc, start, end, message=f"{rule.message} ({decision.reason})",
-                                   whole_lines=True)
+                yield _lines_finding(rule, page.doc, first, last, f"{rule.message} ({decision.reason})")
+
+
+def _lines_finding(rule: Detector, doc: Document, first: int, last: int, message: str) -> Finding:
+    """``make_finding`` over the whole lines ``first``..``last``, which it would find again from their
+    offsets (two searches a finding, and detectors make thousands a corpus MB), but for an empty last
+    line: there, its span ends on the line before."""
+    start, end = doc.line_span(first, last)
+    if doc.lines[last - 1].end == doc.lines[last - 1].start:
+        return make_finding(rule, doc, start, end, message=message, whole_lines=True)
+    return Finding.computed(rule.id, rule.name, rule.dimension, rule.severity, message, first, last, start, end,
+                            excerpt_of(doc, start, end), 0.0)
 
 
 def _unkept_runs(decision: Decision, kept: set[int]) -> Iterable[tuple[int, int]]:
