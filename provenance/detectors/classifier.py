@@ -91,7 +91,7 @@ def _skipped_runs(classes: list[str], skip: tuple[str, ...], edge: str) -> Itera
     not in ``skip`` above and below it (beyond the text: ``edge``)."""
     start = 0
     for skipped, run in groupby(classes, skip.__contains__):
-        end = start + sum(1 for _ in run)
+        end = start + len(list(run))
         if skipped:
             yield start, end, classes[start - 1] if start else edge, classes[end] if end < len(classes) else edge
         start = end
@@ -225,13 +225,15 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
                       for c, info in zip(first, infos)]
     inside = main_regions(region_classes, sizes, t.weights, t.line_cost, t.min_score)
     judged = by_place(inside, sizes, t.min_char_share, t.edge_min_char_share)
-    first = [BAD if judge and c not in (GOOD, BAD) and not listed(info, b) else c  # a bad block stays bad
-             for c, judge, info, b in zip(first, judged, infos, units)]
+    placed = [judge and c not in (GOOD, BAD) and not listed(info, b)  # a bad block stays bad
+              for c, judge, info, b in zip(first, judged, infos, units)]
+    first = [BAD if bad else c for c, bad in zip(first, placed)]
     titles = page.title_lines(t.headline_words, t.echo_overlap)
     final = revise(first, t.edge)
-    for block, info, before, after in zip(units, infos, first, final):
+    for block, info, before, after, by_its_place in zip(units, infos, first, final, placed):
         if after != BAD or block[0].number in page.decided or block[0].number in titles:
             continue
-        if not coded(block):  # code in a technical article: no stopwords, but text
+        # Code in a technical article has no stopwords but is text; a block bad by its place was not listed: no code.
+        if by_its_place or not coded(block):
             label = "low-content line" if before == BAD else f"{before} line among residue"
             yield Decision(block[0].number, block[-1].number, _why(info, label))
