@@ -642,10 +642,143 @@ PyDoc_STRVAR(line_chances_doc,
 "linescore's chance of residue for each LineInfo of lines: the logistic of its weighted sum\n"
 "(weights in linescore.FEATURES order) smoothed with its neighbours' by smooth.");
 
+/* ---- build_page's LineInfo objects for plain lines, from plain_features' rows ----
+
+   page._plain_line's reference: a LineInfo of the row's features, its stop share in the column of the
+   page's language, and page._BULLET matched where the row says a bullet may start. The objects are
+   made as the dataclass's __init__ would make them (a slots class: each field is a slot the object
+   holds), without running it once per line. */
+#include <structmember.h>
+
+#define LINE_FIELDS 13 /* page.LineInfo's, in order */
+#define ROW_FIELDS 9   /* line_row's items before the stop-list counts */
+
+static const char *line_field_names[LINE_FIELDS] = {
+    "number", "text", "chars", "words", "letter_share", "digit_share", "sentence_end", "stop_share",
+    "capital_share", "separators", "bullet", "spaceless", "key",
+};
+
+/* Where the objects of cls hold each field: a writable object slot of that name, or a TypeError. */
+static int field_offsets(PyTypeObject *cls, Py_ssize_t *offsets)
+{
+    for (int i = 0; i < LINE_FIELDS; i++) {
+        PyObject *descr = PyObject_GetAttrString((PyObject *)cls, line_field_names[i]);
+        if (descr == NULL)
+            return -1;
+        bool slot = Py_IS_TYPE(descr, &PyMemberDescr_Type)
+                    && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX
+                    && !(((PyMemberDescrObject *)descr)->d_member->flags & READONLY);
+        offsets[i] = slot ? ((PyMemberDescrObject *)descr)->d_member->offset : 0;
+        Py_DECREF(descr);
+        if (!slot) {
+            PyErr_Format(PyExc_TypeError, "plain_lines: %s is not a slot of the line class", line_field_names[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* page._BULLET, ^(?:[-–—•*·▪►»]|\d{1,3}[.)])\s, on a plain line: its digits are [0-9], its \s is_space. */
+static bool bullet_matches(PyObject *text)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), digits = 0;
+    if (n < 2)
+        return false;
+    Py_UCS4 first = PyUnicode_READ(kind, data, 0);
+    if (first != '-' && first != 0x2013 && first != 0x2014 && first != 0x2022 && first != '*' && first != 0x00B7
+        && first != 0x25AA && first != 0x25BA && first != 0x00BB) {
+        while (digits < n && digits <= 3 && PyUnicode_READ(kind, data, digits) >= '0'
+               && PyUnicode_READ(kind, data, digits) <= '9')
+            digits++;
+        if (digits == 0 || digits > 3 || digits + 1 >= n)
+            return false;
+        Py_UCS4 mark = PyUnicode_READ(kind, data, digits);
+        if (mark != '.' && mark != ')')
+            return false;
+        digits++;
+    }
+    else
+        digits = 1;
+    return is_space(PyUnicode_READ(kind, data, digits));
+}
+
+/* One line's object from its row; column: the row's item counting its words in the page's stop list,
+   or -1 (no language: no stop words). */
+static PyObject *plain_line(PyTypeObject *cls, const Py_ssize_t *offsets, PyObject *number, PyObject *text,
+                            PyObject *row, Py_ssize_t column)
+{
+    Py_ssize_t words = PyLong_AsSsize_t(PyTuple_GET_ITEM(row, 1));
+    Py_ssize_t stops = column < 0 ? 0 : PyLong_AsSsize_t(PyTuple_GET_ITEM(row, column));
+    if ((words == -1 || stops == -1) && PyErr_Occurred())
+        return NULL;
+    PyObject *stop_share = PyFloat_FromDouble(words ? (double)stops / (double)words : 0.0);
+    PyObject *line = stop_share == NULL ? NULL : cls->tp_alloc(cls, 0);
+    if (line == NULL) {
+        Py_XDECREF(stop_share);
+        return NULL;
+    }
+    PyObject *bullet = PyTuple_GET_ITEM(row, 7) == Py_True && bullet_matches(text) ? Py_True : Py_False;
+    PyObject *values[LINE_FIELDS] = {
+        number, text, PyTuple_GET_ITEM(row, 0), PyTuple_GET_ITEM(row, 1), PyTuple_GET_ITEM(row, 2),
+        PyTuple_GET_ITEM(row, 3), PyTuple_GET_ITEM(row, 4), stop_share, PyTuple_GET_ITEM(row, 5),
+        PyTuple_GET_ITEM(row, 6), bullet, Py_False, PyTuple_GET_ITEM(row, 8),
+    };
+    for (int i = 0; i < LINE_FIELDS; i++)
+        *(PyObject **)((char *)line + offsets[i]) = i == 7 ? stop_share : Py_NewRef(values[i]);
+    return line;
+}
+
+static bool plain_lines_args(PyObject *numbers, PyObject *texts, PyObject *rows, Py_ssize_t column)
+{
+    Py_ssize_t n = PyList_GET_SIZE(rows);
+    bool ok = PyList_GET_SIZE(numbers) == n && PyList_GET_SIZE(texts) == n && column < ROW_FIELDS + MAX_LANGUAGES;
+    for (Py_ssize_t i = 0; ok && i < n; i++) {
+        PyObject *row = PyList_GET_ITEM(rows, i);
+        ok = PyUnicode_Check(PyList_GET_ITEM(texts, i))
+             && (row == Py_None || (PyTuple_Check(row) && PyTuple_GET_SIZE(row) >= ROW_FIELDS
+                                    && column < PyTuple_GET_SIZE(row)));
+    }
+    if (!ok)
+        PyErr_SetString(PyExc_TypeError, "plain_lines: numbers, texts and plain_features rows of the same lines");
+    return ok;
+}
+
+static PyObject *plain_lines(PyObject *module, PyObject *args)
+{
+    PyObject *numbers, *texts, *rows;
+    Py_ssize_t column, offsets[LINE_FIELDS];
+    PyTypeObject *cls;
+    if (!PyArg_ParseTuple(args, "O!O!O!nO!:plain_lines", &PyList_Type, &numbers, &PyList_Type, &texts,
+                          &PyList_Type, &rows, &column, &PyType_Type, &cls)
+        || !plain_lines_args(numbers, texts, rows, column) || field_offsets(cls, offsets) < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(rows);
+    PyObject *lines = PyList_New(n);
+    for (Py_ssize_t i = 0; lines != NULL && i < n; i++) {
+        PyObject *row = PyList_GET_ITEM(rows, i);
+        PyObject *line = row == Py_None ? Py_NewRef(Py_None)
+                         : plain_line(cls, offsets, PyList_GET_ITEM(numbers, i), PyList_GET_ITEM(texts, i), row, column);
+        if (line == NULL)
+            Py_CLEAR(lines);
+        else
+            PyList_SET_ITEM(lines, i, line);
+    }
+    return lines;
+}
+
+PyDoc_STRVAR(plain_lines_doc,
+"plain_lines(numbers, texts, rows, column, cls) -> lines\n\n"
+"For each line, None where its plain_features row is None, else its cls (page.LineInfo) object:\n"
+"the row's features, the share of its words counted in row[column] (column -1: none), and whether\n"
+"page._BULLET matches its text.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_features", plain_features, METH_VARARGS, plain_features_doc},
     {"line_chances", line_chances, METH_VARARGS, line_chances_doc},
+    {"plain_lines", plain_lines, METH_VARARGS, plain_lines_doc},
     {NULL, NULL, 0, NULL},
 };
 

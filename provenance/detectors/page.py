@@ -96,7 +96,9 @@ def _plain_key(data: bytes) -> str:
 class LineInfo:
     """One non-blank line and the features detectors read. Built once per line and never changed,
     but not frozen: a frozen dataclass sets each field through ``object.__setattr__``, which more
-    than doubles the cost of building one for every line of every document."""
+    than doubles the cost of building one for every line of every document. The accelerator's
+    ``plain_lines`` fills a plain line's slots in C, as ``__init__`` does, and checks that each field
+    is a slot."""
 
     number: int
     text: str
@@ -162,10 +164,12 @@ class Page:
         if not _accelerates(self.stoplists):
             return [line_info(number, text, self.stopwords) for number, text in texts]
         index = stop_index(self.stoplists)
-        rows, _ = fastpage.plain_features([text for _, text in texts], index.table)
-        column = _ROW_FIELDS + index.languages.index(self.language) if self.language else None
-        return [_plain_line(number, text, row, column) if row is not None else line_info(number, text, self.stopwords)
-                for (number, text), row in zip(texts, rows)]
+        plain_texts = [text for _, text in texts]
+        rows, _ = fastpage.plain_features(plain_texts, index.table)
+        column = _ROW_FIELDS + index.languages.index(self.language) if self.language else -1
+        lines = fastpage.plain_lines([number for number, _ in texts], plain_texts, rows, column, LineInfo)
+        return [line if line is not None else line_info(number, text, self.stopwords)
+                for (number, text), line in zip(texts, lines)]
 
     def headline(self, max_words: int) -> int | None:
         """The first line no other rule called residue, when it is title-like: the article's headline,
@@ -367,7 +371,8 @@ def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozen
     """``_python_lines`` with the plain lines' features from C; the other lines' words are found and
     counted here, and the language is picked as ``likeliest_language`` does, over all lines."""
     index = stop_index(stoplists)
-    rows, hits = fastpage.plain_features([text for _, text in texts], index.table)
+    plain_texts = [text for _, text in texts]
+    rows, hits = fastpage.plain_features(plain_texts, index.table)
     others = {i: words_of(texts[i][1]) for i, row in enumerate(rows) if row is None}
     folded = {i: casefolded(words) for i, words in others.items()}
     if folded:
@@ -375,21 +380,12 @@ def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozen
     best = _most_hit(hits)
     language = index.languages[best] if best is not None else None
     stops = stoplists[language] if language else frozenset()
-    column = _ROW_FIELDS + best if best is not None else None
-    lines = [_plain_line(number, text, row, column) if row is not None
-             else _features(number, text, others[i], folded[i], stops)
-             for i, ((number, text), row) in enumerate(zip(texts, rows))]
+    column = _ROW_FIELDS + best if best is not None else -1
+    lines = fastpage.plain_lines([number for number, _ in texts], plain_texts, rows, column, LineInfo)
+    if others:
+        lines = [line if line is not None else _features(number, text, others[i], folded[i], stops)
+                 for i, ((number, text), line) in enumerate(zip(texts, lines))]
     return language, stops, lines
-
-
-def _plain_line(number: int, text: str, row: tuple, column: int | None) -> LineInfo:
-    """A plain line from the accelerator's row; ``row[column]``: its words in the page's stop list.
-    ``_BULLET`` runs only where the row says a bullet can start."""
-    chars, words, letter_share, digit_share, sentence_end, capital_share, separators, bullet_start, key = row[:_ROW_FIELDS]
-    stops = row[column] if column is not None else 0
-    return LineInfo(number, text, chars, words, letter_share, digit_share, sentence_end,
-                    stops / words if words else 0.0, capital_share, separators,
-                    bool(_BULLET.match(text)) if bullet_start else False, False, key)
 
 
 class Params:
