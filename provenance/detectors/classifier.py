@@ -36,22 +36,34 @@ _CONTINUES = regex.compile(r"^[\p{Ll}(]")
 
 
 def _wrapped(line: LineInfo, after: LineInfo) -> bool:
-    return after.number == line.number + 1 and (
-        line.text.endswith(OPEN_ENDS) or (not line.sentence_end and bool(_CONTINUES.match(after.text))))
+    """Whether ``after``, the line right below ``line``, goes on with its sentence."""
+    return line.text.endswith(OPEN_ENDS) or (not line.sentence_end and _continues(after.text))
+
+
+def _continues(text: str) -> bool:
+    """``_CONTINUES.match(text)``; an ASCII first character is read here, where ``\\p{Ll}`` is ``[a-z]``."""
+    first = text[:1]
+    if first.isascii():
+        return "a" <= first <= "z" or first == "("
+    return bool(_CONTINUES.match(text))
 
 
 def blocks(page: Page) -> list[list[LineInfo]]:
     """Runs of hard-wrapped lines that make one paragraph; every other line is a block alone. No line
-    that another rule decided joins a block: a block of several lines holds no decided line."""
+    that another rule decided joins a block: a block of several lines holds no decided line. Most
+    lines have a blank line above them: that is checked first."""
     out: list[list[LineInfo]] = []
     block: list[LineInfo] = []
     decided = page.decided
+    above = None
     for line in page.lines:
-        if block and line.number not in decided and block[-1].number not in decided and _wrapped(block[-1], line):
+        if (above is not None and line.number == above.number + 1 and line.number not in decided
+                and above.number not in decided and _wrapped(above, line)):
             block.append(line)
         else:
             block = [line]
             out.append(block)
+        above = line
     return out
 
 
