@@ -92,7 +92,7 @@ def _lines_finding(rule: Detector, doc: Document, first: int, last: int, message
 def _unkept_runs(decision: Decision, kept: set[int]) -> Iterable[tuple[int, int]]:
     """The runs of the decision's lines that no keeper protected: its whole span, without a run
     search, when it holds no kept line (most pages have none)."""
-    if kept.isdisjoint(range(decision.first, decision.last + 1)):
+    if not kept or kept.isdisjoint(range(decision.first, decision.last + 1)):
         return ((decision.first, decision.last),)
     return runs(n for n in range(decision.first, decision.last + 1) if n not in kept)
 

@@ -457,6 +457,8 @@ class Screened:
     def __init__(self, source: str):
         self.pattern = regex.compile(source)
         self._copy, self._locator = self._screen(source)
+        if self._copy is None:
+            self.search = self.pattern.search  # nothing to screen: regex's own, without a call around it
 
     @classmethod
     def _screen(cls, source: str) -> tuple[re2.Set | None, re2._Regexp | None]:
