@@ -152,7 +152,7 @@ def revise(classes: list[str], edge: str) -> list[str]:
     """Near blocks by their nearest good-or-bad neighbours, then short blocks by their nearest
     neighbours of another class; each block of a run shares the run's neighbours."""
     out = list(classes)
-    for start, end, up, down in _skipped_runs(classes, (SHORT, NEAR), edge):
+    for start, end, up, down in _skipped_runs(classes, (SHORT, NEAR), edge) if NEAR in classes else ():
         for i in range(start, end):
             if classes[i] == NEAR:
                 out[i] = BAD if up == BAD and down == BAD else GOOD

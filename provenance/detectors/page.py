@@ -161,7 +161,7 @@ class Page:
         """``line_info`` of stripped texts that are not lines of the page (paragraphs joined from
         hard-wrapped lines), with the page's stop list; plain texts by the accelerator, as in
         ``build_page``."""
-        if not _accelerates(self.stoplists):
+        if not texts or not _accelerates(self.stoplists):
             return [line_info(number, text, self.stopwords) for number, text in texts]
         index = stop_index(self.stoplists)
         plain_texts = [text for _, text in texts]
