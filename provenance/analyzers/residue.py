@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 
 from provenance.analyzers import Context, excerpt_of, make_finding
 from provenance.detectors import AFTER_ALL, AFTER_EVIDENCE, DETECTORS, KEEPERS, DetectorFunction
@@ -21,6 +22,7 @@ from provenance.rulemodels import Detector
 from provenance.rulepack import RuleSet
 
 STOPWORDS_PREFIX = "stopwords-"
+_LINE_AND_RULE = attrgetter("line", "rule")
 
 
 @dataclass
@@ -122,7 +124,7 @@ def _first_decision_per_line(findings: list[Finding], doc: Document) -> list[Fin
             free = [n for n in span if n not in covered and doc.lines[n - 1].text.strip()]
             kept += [_part(f, doc, first, last) for first, last in runs(free)]
         covered.update(span)
-    return sorted(kept, key=lambda f: (f.line, f.rule))
+    return sorted(kept, key=_LINE_AND_RULE)
 
 
 def analyze(ctx: Context) -> ResidueResult:
