@@ -221,3 +221,22 @@ def test_a_detector_finding_is_the_whole_lines_finding_of_make_finding(text, dat
     start, end = doc.line_span(first, last)
     expected = make_finding(rule, doc, start, end, message="m (why)", whole_lines=True)
     assert _lines_finding(rule, doc, first, last, "m (why)").model_dump() == expected.model_dump()
+
+
+def test_thresholds_are_read_once_a_rule_and_a_missing_one_still_names_the_rule():
+    from provenance.detectors.page import Params
+    from provenance.rulepack import load_rules
+
+    rule = next(r for r in load_rules().detectors if r.detector == "menu-run")
+    reads = []
+
+    def read(params: Params) -> int:
+        reads.append(1)
+        return params.int("min_run")
+
+    params = Params(rule)
+    assert params.once(read) == params.once(read) == int(rule.params["min_run"]) and len(reads) == 1
+    broken = Params(rule.model_copy(update={"params": {}}))
+    for _ in range(2):  # a failed read is not kept
+        with pytest.raises(KeyError, match=f"{rule.id}: detector 'menu-run' needs params.min_run"):
+            broken.once(read)

@@ -164,10 +164,10 @@ class Page:
         if not texts or not _accelerates(self.stoplists):
             return [line_info(number, text, self.stopwords) for number, text in texts]
         index = stop_index(self.stoplists)
-        plain_texts = [text for _, text in texts]
-        rows, _ = fastpage.plain_features(plain_texts, index.table)
+        line_texts = [text for _, text in texts]
+        rows, _ = fastpage.plain_features(line_texts, index.table)
         column = _ROW_FIELDS + index.languages.index(self.language) if self.language else -1
-        lines = fastpage.plain_lines([number for number, _ in texts], plain_texts, rows, column, LineInfo)
+        lines = fastpage.plain_lines([number for number, _ in texts], line_texts, rows, column, LineInfo)
         return [line if line is not None else line_info(number, text, self.stopwords)
                 for (number, text), line in zip(texts, lines)]
 
@@ -371,8 +371,8 @@ def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozen
     """``_python_lines`` with the plain lines' features from C; the other lines' words are found and
     counted here, and the language is picked as ``likeliest_language`` does, over all lines."""
     index = stop_index(stoplists)
-    plain_texts = [text for _, text in texts]
-    rows, hits = fastpage.plain_features(plain_texts, index.table)
+    line_texts = [text for _, text in texts]
+    rows, hits = fastpage.plain_features(line_texts, index.table)
     others = {i: words_of(texts[i][1]) for i, row in enumerate(rows) if row is None}
     folded = {i: casefolded(words) for i, words in others.items()}
     if folded:
@@ -381,7 +381,7 @@ def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozen
     language = index.languages[best] if best is not None else None
     stops = stoplists[language] if language else frozenset()
     column = _ROW_FIELDS + best if best is not None else -1
-    lines = fastpage.plain_lines([number for number, _ in texts], plain_texts, rows, column, LineInfo)
+    lines = fastpage.plain_lines([number for number, _ in texts], line_texts, rows, column, LineInfo)
     if others:
         lines = [line if line is not None else _features(number, text, others[i], folded[i], stops)
                  for i, ((number, text), line) in enumerate(zip(texts, lines))]
