@@ -117,6 +117,10 @@ def _first_decision_per_line(findings: list[Finding], doc: Document) -> list[Fin
     kept: list[Finding] = []
     covered: set[int] = set()
     for f in findings:
+        if f.line == f.end_line and f.line not in covered:  # most findings: one line, not covered yet
+            kept.append(f)
+            covered.add(f.line)
+            continue
         span = range(f.line, f.end_line + 1)
         if covered.isdisjoint(span):
             kept.append(f)

@@ -115,9 +115,10 @@ class LineInfo:
     key: str  # line_key(text), read many times by the repetition detectors
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Decision:
-    """Lines ``first``..``last`` (1-based, inclusive) are residue, for ``reason``."""
+    """Lines ``first``..``last`` (1-based, inclusive) are residue, for ``reason``. Not frozen, as
+    ``LineInfo``: detectors make tens of thousands a corpus MB, and none is changed."""
 
     first: int
     last: int
