@@ -463,9 +463,322 @@ PyDoc_STRVAR(plain_features_doc,
 "counts the line's words in stop list i of the table (from stop_table). hits: the same counts\n"
 "summed over the plain lines.");
 
+/* ---- line-score: each line's chance of residue, as provenance/detectors/linescore.py computes it ----
+
+   linescore.py's `chances` is the reference and the fallback; tests/test_fastpage.py proves that both
+   give the same floats. Each step is the Python one, in the same order: math.log1p and math.exp are
+   the C library's log1p and exp; a weighted sum adds the products as the running Python's sum() adds
+   floats (left to right; from 3.12 on, with Neumaier's compensation); products are rounded before
+   they are added (volatile: no fused multiply-add). */
+
+#define SCORE_OWN 9       /* linescore.OWN */
+#define SCORE_AROUND 4    /* linescore.AROUND: OWN's items 0, 1, 2 and 8 */
+#define SCORE_FEATURES 20 /* linescore.FEATURES: OWN, AROUND above, AROUND below, position, top, bottom */
+
+static const int around_items[SCORE_AROUND] = {0, 1, 2, 8};
+static PyObject *score_attributes[SCORE_OWN + 1];  /* the LineInfo fields read, then `number` */
+static const char *score_attribute_names[SCORE_OWN + 1] = {
+    "chars", "stop_share", "sentence_end", "capital_share", "letter_share", "separators", "bullet",
+    "digit_share", NULL, "number",
+};
+
+/* math.log1p: zero keeps its sign, the rest is the C library's. */
+static double python_log1p(double x)
+{
+    return x == 0.0 ? x : log1p(x);
+}
+
+/* A field as float() reads it: a bool is 0.0 or 1.0. */
+static int read_double(PyObject *line, int field, double *out)
+{
+    PyObject *value = PyObject_GetAttr(line, score_attributes[field]);
+    if (value == NULL)
+        return -1;
+    *out = PyFloat_AsDouble(value);
+    Py_DECREF(value);
+    return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
+}
+
+/* linescore.own_features of one line. */
+static int own_features(PyObject *line, PyObject *decided, double *own)
+{
+    for (int field = 0; field < SCORE_OWN - 1; field++)
+        if (read_double(line, field, &own[field]) < 0)
+            return -1;
+    own[0] = python_log1p(own[0]);
+    own[5] = own[5] > 0 ? 1.0 : 0.0;
+    PyObject *number = PyObject_GetAttr(line, score_attributes[SCORE_OWN]);
+    if (number == NULL)
+        return -1;
+    int in = PySequence_Contains(decided, number);
+    Py_DECREF(number);
+    if (in < 0)
+        return -1;
+    own[8] = in ? 1.0 : 0.0;
+    return 0;
+}
+
+/* bias + sum(map(mul, weights, row)), as the running Python adds. */
+static double weighted_sum(const double *weights, const double *row, double bias)
+{
+    volatile double product = weights[0] * row[0];
+    double total = 0.0 + product;
+#if PY_VERSION_HEX >= 0x030C0000
+    double compensation = 0.0;
+    for (int k = 1; k < SCORE_FEATURES; k++) {
+        product = weights[k] * row[k];
+        double x = product, sum = total + x;
+        compensation += fabs(total) >= fabs(x) ? (total - sum) + x : (x - sum) + total;
+        total = sum;
+    }
+    if (compensation != 0.0 && isfinite(compensation))
+        total += compensation;
+#else
+    for (int k = 1; k < SCORE_FEATURES; k++) {
+        product = weights[k] * row[k];
+        total += product;
+    }
+#endif
+    return bias + total;
+}
+
+/* linescore's row of line i from the own features of all lines. */
+static void feature_row(const double *own, Py_ssize_t i, Py_ssize_t n, double edge_share, double *row)
+{
+    static const double edge[SCORE_AROUND] = {0.0, 0.0, 0.0, 1.0};
+    Py_ssize_t last = n - 1 > 1 ? n - 1 : 1;
+    double at = (double)i / (double)last;
+    memcpy(row, own + i * SCORE_OWN, SCORE_OWN * sizeof(double));
+    for (int k = 0; k < SCORE_AROUND; k++) {
+        row[SCORE_OWN + k] = i > 0 ? own[(i - 1) * SCORE_OWN + around_items[k]] : edge[k];
+        row[SCORE_OWN + SCORE_AROUND + k] = i + 1 < n ? own[(i + 1) * SCORE_OWN + around_items[k]] : edge[k];
+    }
+    row[SCORE_FEATURES - 3] = at;
+    row[SCORE_FEATURES - 2] = at < edge_share ? 1.0 : 0.0;
+    row[SCORE_FEATURES - 1] = at > 1 - edge_share ? 1.0 : 0.0;
+}
+
+/* linescore._logistic of the score smoothed with the mean of its neighbours'. */
+static double smoothed_chance(double score, double up, double down, double smooth)
+{
+    volatile double kept = (1 - smooth) * score, taken = smooth * ((up + down) / 2);
+    double z = kept + taken;
+    z = z < 60.0 ? z : 60.0;
+    z = z > -60.0 ? z : -60.0;
+    return 1.0 / (1.0 + exp(-z));
+}
+
+static int read_weights(PyObject *list, double *weights)
+{
+    if (!PyList_Check(list) || PyList_GET_SIZE(list) != SCORE_FEATURES) {
+        PyErr_Format(PyExc_TypeError, "line_chances: weights must be a list of %d floats", SCORE_FEATURES);
+        return -1;
+    }
+    for (int k = 0; k < SCORE_FEATURES; k++) {
+        weights[k] = PyFloat_AsDouble(PyList_GET_ITEM(list, k));
+        if (weights[k] == -1.0 && PyErr_Occurred())
+            return -1;
+    }
+    return 0;
+}
+
+/* The chances of lines with `own` features; raw: room for their scores. */
+static PyObject *chances_of(const double *own, double *raw, Py_ssize_t n, const double *weights, double bias,
+                            double smooth, double edge_share)
+{
+    double row[SCORE_FEATURES];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        feature_row(own, i, n, edge_share, row);
+        raw[i] = weighted_sum(weights, row, bias);
+    }
+    PyObject *chances = PyList_New(n);
+    for (Py_ssize_t i = 0; chances != NULL && i < n; i++) {
+        double up = raw[i > 0 ? i - 1 : 0], down = raw[i + 1 < n ? i + 1 : n - 1];
+        PyObject *chance = PyFloat_FromDouble(smoothed_chance(raw[i], up, down, smooth));
+        if (chance == NULL)
+            Py_CLEAR(chances);
+        else
+            PyList_SET_ITEM(chances, i, chance);
+    }
+    return chances;
+}
+
+/* The field names, made once, on the first call (`number`, the last one made, says they are). */
+static int intern_score_attributes(void)
+{
+    for (int i = 0; i <= SCORE_OWN; i++)
+        if (score_attribute_names[i] != NULL
+            && (score_attributes[i] = PyUnicode_InternFromString(score_attribute_names[i])) == NULL)
+            return -1;
+    return 0;
+}
+
+static PyObject *line_chances(PyObject *module, PyObject *args)
+{
+    PyObject *lines, *decided, *weight_list;
+    double bias, smooth, edge_share, weights[SCORE_FEATURES];
+    if (score_attributes[SCORE_OWN] == NULL && intern_score_attributes() < 0)
+        return NULL;
+    if (!PyArg_ParseTuple(args, "O!OO!ddd:line_chances", &PyList_Type, &lines, &decided, &PyList_Type,
+                          &weight_list, &bias, &smooth, &edge_share)
+        || read_weights(weight_list, weights) < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    double *own = PyMem_Malloc((n * SCORE_OWN + n + 1) * sizeof(double));
+    if (own == NULL)
+        return PyErr_NoMemory();
+    PyObject *chances = NULL;
+    Py_ssize_t i = 0;
+    while (i < n && own_features(PyList_GET_ITEM(lines, i), decided, own + i * SCORE_OWN) == 0)
+        i++;
+    if (i == n)
+        chances = chances_of(own, own + n * SCORE_OWN, n, weights, bias, smooth, edge_share);
+    PyMem_Free(own);
+    return chances;
+}
+
+PyDoc_STRVAR(line_chances_doc,
+"line_chances(lines, decided, weights, bias, smooth, edge_share) -> chances\n\n"
+"linescore's chance of residue for each LineInfo of lines: the logistic of its weighted sum\n"
+"(weights in linescore.FEATURES order) smoothed with its neighbours' by smooth.");
+
+/* ---- build_page's LineInfo objects for plain lines, from plain_features' rows ----
+
+   page._plain_line's reference: a LineInfo of the row's features, its stop share in the column of the
+   page's language, and page._BULLET matched where the row says a bullet may start. The objects are
+   made as the dataclass's __init__ would make them (a slots class: each field is a slot the object
+   holds), without running it once per line. */
+#include <structmember.h>
+
+#define LINE_FIELDS 13 /* page.LineInfo's, in order */
+#define ROW_FIELDS 9   /* line_row's items before the stop-list counts */
+
+static const char *line_field_names[LINE_FIELDS] = {
+    "number", "text", "chars", "words", "letter_share", "digit_share", "sentence_end", "stop_share",
+    "capital_share", "separators", "bullet", "spaceless", "key",
+};
+
+/* Where the objects of cls hold each field: a writable object slot of that name, or a TypeError. */
+static int field_offsets(PyTypeObject *cls, Py_ssize_t *offsets)
+{
+    for (int i = 0; i < LINE_FIELDS; i++) {
+        PyObject *descr = PyObject_GetAttrString((PyObject *)cls, line_field_names[i]);
+        if (descr == NULL)
+            return -1;
+        bool slot = Py_IS_TYPE(descr, &PyMemberDescr_Type)
+                    && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX
+                    && !(((PyMemberDescrObject *)descr)->d_member->flags & READONLY);
+        offsets[i] = slot ? ((PyMemberDescrObject *)descr)->d_member->offset : 0;
+        Py_DECREF(descr);
+        if (!slot) {
+            PyErr_Format(PyExc_TypeError, "plain_lines: %s is not a slot of the line class", line_field_names[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* page._BULLET, ^(?:[-–—•*·▪►»]|\d{1,3}[.)])\s, on a plain line: its digits are [0-9], its \s is_space. */
+static bool bullet_matches(PyObject *text)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), digits = 0;
+    if (n < 2)
+        return false;
+    Py_UCS4 first = PyUnicode_READ(kind, data, 0);
+    if (first != '-' && first != 0x2013 && first != 0x2014 && first != 0x2022 && first != '*' && first != 0x00B7
+        && first != 0x25AA && first != 0x25BA && first != 0x00BB) {
+        while (digits < n && digits <= 3 && PyUnicode_READ(kind, data, digits) >= '0'
+               && PyUnicode_READ(kind, data, digits) <= '9')
+            digits++;
+        if (digits == 0 || digits > 3 || digits + 1 >= n)
+            return false;
+        Py_UCS4 mark = PyUnicode_READ(kind, data, digits);
+        if (mark != '.' && mark != ')')
+            return false;
+        digits++;
+    }
+    else
+        digits = 1;
+    return is_space(PyUnicode_READ(kind, data, digits));
+}
+
+/* One line's object from its row; column: the row's item counting its words in the page's stop list,
+   or -1 (no language: no stop words). */
+static PyObject *plain_line(PyTypeObject *cls, const Py_ssize_t *offsets, PyObject *number, PyObject *text,
+                            PyObject *row, Py_ssize_t column)
+{
+    Py_ssize_t words = PyLong_AsSsize_t(PyTuple_GET_ITEM(row, 1));
+    Py_ssize_t stops = column < 0 ? 0 : PyLong_AsSsize_t(PyTuple_GET_ITEM(row, column));
+    if ((words == -1 || stops == -1) && PyErr_Occurred())
+        return NULL;
+    PyObject *stop_share = PyFloat_FromDouble(words ? (double)stops / (double)words : 0.0);
+    PyObject *line = stop_share == NULL ? NULL : cls->tp_alloc(cls, 0);
+    if (line == NULL) {
+        Py_XDECREF(stop_share);
+        return NULL;
+    }
+    PyObject *bullet = PyTuple_GET_ITEM(row, 7) == Py_True && bullet_matches(text) ? Py_True : Py_False;
+    PyObject *values[LINE_FIELDS] = {
+        number, text, PyTuple_GET_ITEM(row, 0), PyTuple_GET_ITEM(row, 1), PyTuple_GET_ITEM(row, 2),
+        PyTuple_GET_ITEM(row, 3), PyTuple_GET_ITEM(row, 4), stop_share, PyTuple_GET_ITEM(row, 5),
+        PyTuple_GET_ITEM(row, 6), bullet, Py_False, PyTuple_GET_ITEM(row, 8),
+    };
+    for (int i = 0; i < LINE_FIELDS; i++)
+        *(PyObject **)((char *)line + offsets[i]) = i == 7 ? stop_share : Py_NewRef(values[i]);
+    return line;
+}
+
+static bool plain_lines_args(PyObject *numbers, PyObject *texts, PyObject *rows, Py_ssize_t column)
+{
+    Py_ssize_t n = PyList_GET_SIZE(rows);
+    bool ok = PyList_GET_SIZE(numbers) == n && PyList_GET_SIZE(texts) == n && column < ROW_FIELDS + MAX_LANGUAGES;
+    for (Py_ssize_t i = 0; ok && i < n; i++) {
+        PyObject *row = PyList_GET_ITEM(rows, i);
+        ok = PyUnicode_Check(PyList_GET_ITEM(texts, i))
+             && (row == Py_None || (PyTuple_Check(row) && PyTuple_GET_SIZE(row) >= ROW_FIELDS
+                                    && column < PyTuple_GET_SIZE(row)));
+    }
+    if (!ok)
+        PyErr_SetString(PyExc_TypeError, "plain_lines: numbers, texts and plain_features rows of the same lines");
+    return ok;
+}
+
+static PyObject *plain_lines(PyObject *module, PyObject *args)
+{
+    PyObject *numbers, *texts, *rows;
+    Py_ssize_t column, offsets[LINE_FIELDS];
+    PyTypeObject *cls;
+    if (!PyArg_ParseTuple(args, "O!O!O!nO!:plain_lines", &PyList_Type, &numbers, &PyList_Type, &texts,
+                          &PyList_Type, &rows, &column, &PyType_Type, &cls)
+        || !plain_lines_args(numbers, texts, rows, column) || field_offsets(cls, offsets) < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(rows);
+    PyObject *lines = PyList_New(n);
+    for (Py_ssize_t i = 0; lines != NULL && i < n; i++) {
+        PyObject *row = PyList_GET_ITEM(rows, i);
+        PyObject *line = row == Py_None ? Py_NewRef(Py_None)
+                         : plain_line(cls, offsets, PyList_GET_ITEM(numbers, i), PyList_GET_ITEM(texts, i), row, column);
+        if (line == NULL)
+            Py_CLEAR(lines);
+        else
+            PyList_SET_ITEM(lines, i, line);
+    }
+    return lines;
+}
+
+PyDoc_STRVAR(plain_lines_doc,
+"plain_lines(numbers, texts, rows, column, cls) -> lines\n\n"
+"For each line, None where its plain_features row is None, else its cls (page.LineInfo) object:\n"
+"the row's features, the share of its words counted in row[column] (column -1: none), and whether\n"
+"page._BULLET matches its text.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_features", plain_features, METH_VARARGS, plain_features_doc},
+    {"line_chances", line_chances, METH_VARARGS, line_chances_doc},
+    {"plain_lines", plain_lines, METH_VARARGS, plain_lines_doc},
     {NULL, NULL, 0, NULL},
 };
 

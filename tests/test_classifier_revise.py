@@ -6,6 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from provenance.detectors import classifier
 from provenance.detectors.classifier import BAD, GOOD, NEAR, SHORT, revise
 
 CLASSES = st.lists(st.sampled_from([GOOD, NEAR, SHORT, BAD]), max_size=40)
@@ -36,3 +37,8 @@ def revised_one_by_one(classes: list[str], edge: str) -> list[str]:
 @given(classes=CLASSES, edge=st.sampled_from([GOOD, BAD]))
 def test_revise_judges_each_block_by_its_nearest_neighbours(classes, edge):
     assert revise(classes, edge) == revised_one_by_one(classes, edge)
+
+
+@given(text=st.text(max_size=3))
+def test_a_line_goes_on_where_the_pattern_says_it_does(text):
+    assert classifier._continues(text) == bool(classifier._CONTINUES.match(text))

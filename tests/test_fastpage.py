@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.detectors import page
+from provenance.detectors import linescore, page
 from provenance.document import Document
 
 try:
@@ -143,3 +143,63 @@ def test_separators_are_counted_as_the_pattern_counts_them():
     texts = ["".join(chars) for size in range(6) for chars in product(alphabet, repeat=size)]
     rows, _ = _fastpage.plain_features(texts, _fastpage.stop_table({}, 0))
     assert [row[6] for row in rows] == [len(page._SEPARATOR.findall(text)) for text in texts]
+
+
+WEIGHT = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e3, max_value=1e3)
+
+
+def chances(built: page.Page, weights: dict, bias: float, smooth: float, edge_share: float, accelerated: bool):
+    with pytest.MonkeyPatch.context() as patch:
+        if not accelerated:
+            patch.setattr(page, "fastpage", None)
+        return linescore.chances(built, weights, bias, smooth, edge_share)
+
+
+@needs_accelerator
+@settings(max_examples=500, deadline=None)
+@given(text=TEXT, decided=st.sets(st.integers(1, 40)), weights=st.fixed_dictionaries({k: WEIGHT for k in linescore.FEATURES}),
+       bias=WEIGHT, smooth=st.floats(0, 1), edge_share=st.floats(0, 1))
+def test_line_scores_are_the_python_floats(text, decided, weights, bias, smooth, edge_share):
+    """``line_chances`` adds as the running Python's ``sum`` adds (compensated from 3.12 on)."""
+    built = page.build_page(Document(id="d", path="d", text=text), STOPLISTS)
+    built.decided = decided
+    assert chances(built, weights, bias, smooth, edge_share, True) == chances(built, weights, bias, smooth, edge_share, False)
+
+
+@needs_accelerator
+def test_line_scores_take_one_weight_a_feature():
+    built = page.build_page(Document(id="d", path="d", text="Home\nNews"), STOPLISTS)
+    with pytest.raises(TypeError):
+        _fastpage.line_chances(built.lines, set(), [1.0], 0.0, 0.3, 0.1)
+
+
+BULLET_START = st.sampled_from(["-", "–", "—", "•", "*", "·", "»", "›", "1", "12", "123", "1234", "0", "a", ""])
+BULLET_TEXT = st.tuples(BULLET_START, st.sampled_from(["", ".", ")", ":", ".)"]),
+                        st.sampled_from(["", " ", "\u00a0", "\t", "\x0b", "\x1c", "x"]), st.sampled_from(["", "x", " y"]))
+
+
+@needs_accelerator
+@settings(max_examples=500, deadline=None)
+@given(parts=BULLET_TEXT)
+def test_plain_lines_start_bullets_where_the_pattern_does(parts):
+    text = "".join(parts)
+    table = _fastpage.stop_table({}, 0)
+    rows, _ = _fastpage.plain_features([text], table)
+    [line] = _fastpage.plain_lines([1], [text], rows, -1, page.LineInfo)
+    assert line is None or line.bullet == bool(page._BULLET.match(text))
+
+
+@needs_accelerator
+def test_plain_lines_are_made_only_of_line_rows_and_a_class_with_their_slots():
+    table = _fastpage.stop_table({}, 0)
+    rows, _ = _fastpage.plain_features(["Home"], table)
+    with pytest.raises(AttributeError):
+        _fastpage.plain_lines([1], ["Home"], rows, -1, tuple)
+    with pytest.raises(TypeError):  # the fields, but not slots
+        _fastpage.plain_lines([1], ["Home"], rows, -1, type("Line", (), dict.fromkeys(page.LineInfo.__slots__)))
+    with pytest.raises(TypeError):
+        _fastpage.plain_lines([1, 2], ["Home"], rows, -1, page.LineInfo)
+    with pytest.raises(TypeError):
+        _fastpage.plain_lines([1], ["Home"], rows, 9, page.LineInfo)
+    [line] = _fastpage.plain_lines([1], ["Home"], rows, -1, page.LineInfo)
+    assert line == page.line_info(1, "Home", frozenset())

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.detectors import page
-from provenance.detectors.linescore import AROUND, FEATURES, OWN, features, weighted_sums
+from provenance.detectors.linescore import AROUND, FEATURES, OWN, feature_row, features, weighted_sums
 from provenance.document import Document
 
 FLOATS = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
@@ -53,3 +53,11 @@ def test_rows_equal_the_named_features(text, decided, edge_share):
     built = page.build_page(Document(id="d", path="d", text=text), {"en": frozenset({"the", "and", "said"})})
     built.decided = decided
     assert features(built, edge_share) == plain_rows(built, edge_share)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=TEXT, decided=st.sets(st.integers(1, 12)), edge_share=st.floats(0, 1))
+def test_one_row_is_the_row_of_all_rows(text, decided, edge_share):
+    built = page.build_page(Document(id="d", path="d", text=text), {"en": frozenset({"the", "and", "said"})})
+    built.decided = decided
+    assert [feature_row(built, i, edge_share) for i in range(len(built.lines))] == features(built, edge_share)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from provenance.document import Document
 from provenance.templates import TemplateCounts, count_templates, template_rule
@@ -202,3 +204,39 @@ def test_a_cut_off_copy_of_a_paragraph_is_residue_and_the_paragraph_is_kept(chec
     teaser = ARTICLE[:70].rstrip() + "..."
     found = residue_rules(check("\n".join([ARTICLE, SECOND, teaser]) + "\n"))
     assert found == {3: "RS105"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.sampled_from("ab \n\r"), max_size=30), data=st.data())
+def test_a_detector_finding_is_the_whole_lines_finding_of_make_finding(text, data):
+    """Residue builds a detector's finding from its line numbers, without finding them again."""
+    from provenance.analyzers import make_finding
+    from provenance.analyzers.residue import _lines_finding
+    from provenance.rulepack import load_rules
+
+    doc = Document(id="d", path="d", text=text)
+    first = data.draw(st.integers(1, len(doc.lines)))
+    last = data.draw(st.integers(first, len(doc.lines)))
+    rule = load_rules().detectors[0]
+    start, end = doc.line_span(first, last)
+    expected = make_finding(rule, doc, start, end, message="m (why)", whole_lines=True)
+    assert _lines_finding(rule, doc, first, last, "m (why)").model_dump() == expected.model_dump()
+
+
+def test_thresholds_are_read_once_a_rule_and_a_missing_one_still_names_the_rule():
+    from provenance.detectors.page import Params
+    from provenance.rulepack import load_rules
+
+    rule = next(r for r in load_rules().detectors if r.detector == "menu-run")
+    reads = []
+
+    def read(params: Params) -> int:
+        reads.append(1)
+        return params.int("min_run")
+
+    params = Params(rule)
+    assert params.once(read) == params.once(read) == int(rule.params["min_run"]) and len(reads) == 1
+    broken = Params(rule.model_copy(update={"params": {}}))
+    for _ in range(2):  # a failed read is not kept
+        with pytest.raises(KeyError, match=f"{rule.id}: detector 'menu-run' needs params.min_run"):
+            broken.once(read)

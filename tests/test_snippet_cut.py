@@ -51,6 +51,9 @@ class ParamsOf:
         assert key == "min_chars"
         return self.min_chars
 
+    def once(self, read):
+        return read(self)
+
 
 WORDS = ["The", "council", "met", "the", "...", "…", " ", "x", "é"]
 LINES = st.lists(st.sampled_from(WORDS), max_size=6).map(" ".join)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 
 from provenance.analyzers import Context, excerpt_of, make_finding
-from provenance.detectors import AFTER_ALL, AFTER_EVIDENCE, DETECTORS, KEEPERS
+from provenance.detectors import AFTER_ALL, AFTER_EVIDENCE, DETECTORS, KEEPERS, DetectorFunction
 from provenance.detectors.page import Decision, Page, Params, build_page, runs
 from provenance.document import Document
 from provenance.report import Finding
@@ -21,6 +22,7 @@ from provenance.rulemodels import Detector
 from provenance.rulepack import RuleSet
 
 STOPWORDS_PREFIX = "stopwords-"
+_LINE_AND_RULE = attrgetter("line", "rule")
 
 
 @dataclass
@@ -46,34 +48,53 @@ def _stage(name: str) -> int:
     return 2 if name in AFTER_ALL else 1 if name in AFTER_EVIDENCE else 0
 
 
-def _residue_detectors(ctx: Context, stage: int) -> list[Detector]:
-    return [r for r in ctx.rules.detectors
-            if r.dimension == "residue" and r.detector in DETECTORS and _stage(r.detector) == stage]
+Step = tuple[Detector, DetectorFunction, Params]
 
 
-def _keepers(ctx: Context) -> list[Detector]:
-    return [r for r in ctx.rules.detectors if r.dimension == "residue" and r.detector in KEEPERS]
+@dataclass(frozen=True)
+class _Plan:
+    """The residue rules in the order they run, each with its function and its ``Params``: chosen
+    once per rule set, so that every document finds its thresholds already read."""
+
+    keepers: list[Step]
+    stages: tuple[list[Step], list[Step], list[Step]]
 
 
-def _kept_lines(page: Page, rules: list[Detector]) -> set[int]:
-    return {n for rule in rules for decision in KEEPERS[rule.detector](page, Params(rule))
+def _plan(rules: RuleSet) -> _Plan:
+    residue = [r for r in rules.detectors if r.dimension == "residue"]
+    keepers = [(r, KEEPERS[r.detector], Params(r)) for r in residue if r.detector in KEEPERS]
+    steps = [(r, DETECTORS[r.detector], Params(r)) for r in residue if r.detector in DETECTORS]
+    return _Plan(keepers, tuple([s for s in steps if _stage(s[0].detector) == stage] for stage in range(3)))
+
+
+def _kept_lines(page: Page, steps: list[Step]) -> set[int]:
+    return {n for _, detect, params in steps for decision in detect(page, params)
             for n in range(decision.first, decision.last + 1)}
 
 
-def _detector_findings(page: Page, rules: list[Detector]) -> Iterator[Finding]:
+def _detector_findings(page: Page, steps: list[Step]) -> Iterator[Finding]:
     """Each detector's decisions as findings, without the lines a keeper protected."""
-    for rule in rules:
-        for decision in DETECTORS[rule.detector](page, Params(rule)):
+    for rule, detect, params in steps:
+        for decision in detect(page, params):
             for first, last in _unkept_runs(decision, page.kept):
-                start, end = page.doc.line_span(first, last)
-                yield make_finding(rule, page.doc, start, end, message=f"{rule.message} ({decision.reason})",
-                                   whole_lines=True)
+                yield _lines_finding(rule, page.doc, first, last, f"{rule.message} ({decision.reason})")
+
+
+def _lines_finding(rule: Detector, doc: Document, first: int, last: int, message: str) -> Finding:
+    """``make_finding`` over the whole lines ``first``..``last``, which it would find again from their
+    offsets (two searches a finding, and detectors make thousands a corpus MB), but for an empty last
+    line: there, its span ends on the line before."""
+    start, end = doc.line_span(first, last)
+    if doc.lines[last - 1].end == doc.lines[last - 1].start:
+        return make_finding(rule, doc, start, end, message=message, whole_lines=True)
+    return Finding.computed(rule.id, rule.name, rule.dimension, rule.severity, message, first, last, start, end,
+                            excerpt_of(doc, start, end), 0.0)
 
 
 def _unkept_runs(decision: Decision, kept: set[int]) -> Iterable[tuple[int, int]]:
     """The runs of the decision's lines that no keeper protected: its whole span, without a run
     search, when it holds no kept line (most pages have none)."""
-    if kept.isdisjoint(range(decision.first, decision.last + 1)):
+    if not kept or kept.isdisjoint(range(decision.first, decision.last + 1)):
         return ((decision.first, decision.last),)
     return runs(n for n in range(decision.first, decision.last + 1) if n not in kept)
 
@@ -96,6 +117,10 @@ def _first_decision_per_line(findings: list[Finding], doc: Document) -> list[Fin
     kept: list[Finding] = []
     covered: set[int] = set()
     for f in findings:
+        if f.line == f.end_line and f.line not in covered:  # most findings: one line, not covered yet
+            kept.append(f)
+            covered.add(f.line)
+            continue
         span = range(f.line, f.end_line + 1)
         if covered.isdisjoint(span):
             kept.append(f)
@@ -103,20 +128,20 @@ def _first_decision_per_line(findings: list[Finding], doc: Document) -> list[Fin
             free = [n for n in span if n not in covered and doc.lines[n - 1].text.strip()]
             kept += [_part(f, doc, first, last) for first, last in runs(free)]
         covered.update(span)
-    return sorted(kept, key=lambda f: (f.line, f.rule))
+    return sorted(kept, key=_LINE_AND_RULE)
 
 
 def analyze(ctx: Context) -> ResidueResult:
     lookup = ctx.templates.lookup_for(ctx.doc) if ctx.templates is not None else None
     page = build_page(ctx.doc, ctx.rules.memo("residue-stoplists", stoplists), lookup)
+    plan = ctx.rules.memo("residue-plan", _plan)
     found = list(_signature_findings(ctx))
     page.decided = _covered(found)
-    page.kept = _kept_lines(page, _keepers(ctx))
-    found += _detector_findings(page, _residue_detectors(ctx, 0))
-    page.decided = _covered(found)
-    found += _detector_findings(page, _residue_detectors(ctx, 1))
-    page.decided = _covered(found)
-    found += _detector_findings(page, _residue_detectors(ctx, 2))
+    page.kept = _kept_lines(page, plan.keepers)
+    for steps in plan.stages:
+        stage = list(_detector_findings(page, steps))
+        found += stage
+        page.decided = page.decided | _covered(stage)
     kept = _first_decision_per_line(found, ctx.doc)
     lines = _covered(kept)
     ctx.residue_lines |= lines

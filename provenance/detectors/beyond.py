@@ -19,6 +19,7 @@ PASS: an article with a comment thread of prose after it. FAIL: an article, 'Lea
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from provenance.detectors.page import Decision, LineInfo, Page, Params, runs
 
@@ -73,15 +74,35 @@ def shown_again(head: list[LineInfo], lines: list[LineInfo]) -> set[int]:
     return {x.number for x in head if x.key and later[x.key] != x.number}
 
 
+@dataclass(frozen=True)
+class _Thresholds:
+    anchor_chars: int
+    anchor_score: int
+    barrier: int
+    share: float
+    prose: dict[str, float]  # prose's
+    headline_words: int
+    echo_overlap: float
+
+
+def _thresholds(params: Params) -> _Thresholds:
+    return _Thresholds(
+        anchor_chars=params.int("anchor_min_chars"), anchor_score=params.int("anchor_min_score"),
+        barrier=params.int("barrier_lines"), share=params.float("min_decided_share"),
+        prose={k: params.float(k) for k in ("prose_min_chars", "prose_min_stop_share", "sentence_words",
+                                            "sentence_stop_share")},
+        headline_words=params.int("headline_max_words"), echo_overlap=params.float("title_echo_min_overlap"),
+    )
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     lines, decided = page.lines, page.decided
-    span = anchor(lines, decided, params.int("anchor_min_chars"), params.int("anchor_min_score"))
+    t = params.once(_thresholds)
+    span = anchor(lines, decided, t.anchor_chars, t.anchor_score)
     if span is None:
         return
-    barrier, share = params.int("barrier_lines"), params.float("min_decided_share")
-    p = {k: params.float(k) for k in ("prose_min_chars", "prose_min_stop_share", "sentence_words", "sentence_stop_share")}
-    titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
-    titles |= shown_again(lines[:span[0]], lines)
+    barrier, share, p = t.barrier, t.share, t.prose
+    titles = page.title_lines(t.headline_words, t.echo_overlap) | shown_again(lines[:span[0]], lines)
     excluded = decided | titles
     for where, side in (("after", lines[span[1] + 1:]), ("before", lines[:span[0]][::-1])):
         found = [x for x in past_barrier(side, decided, barrier, share)

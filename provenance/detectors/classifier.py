@@ -24,33 +24,46 @@ reported.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import groupby
 
 import regex
 
-from provenance.detectors.page import OPEN_ENDS, Decision, LineInfo, Page, Params
+from provenance.detectors.page import OPEN_ENDS, Decision, LineInfo, Page, Params, Screened
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
 _CONTINUES = regex.compile(r"^[\p{Ll}(]")
 
 
 def _wrapped(line: LineInfo, after: LineInfo) -> bool:
-    return after.number == line.number + 1 and (
-        line.text.endswith(OPEN_ENDS) or (not line.sentence_end and bool(_CONTINUES.match(after.text))))
+    """Whether ``after``, the line right below ``line``, goes on with its sentence."""
+    return line.text.endswith(OPEN_ENDS) or (not line.sentence_end and _continues(after.text))
+
+
+def _continues(text: str) -> bool:
+    """``_CONTINUES.match(text)``; an ASCII first character is read here, where ``\\p{Ll}`` is ``[a-z]``."""
+    first = text[:1]
+    if first.isascii():
+        return "a" <= first <= "z" or first == "("
+    return bool(_CONTINUES.match(text))
 
 
 def blocks(page: Page) -> list[list[LineInfo]]:
     """Runs of hard-wrapped lines that make one paragraph; every other line is a block alone. No line
-    that another rule decided joins a block: a block of several lines holds no decided line."""
+    that another rule decided joins a block: a block of several lines holds no decided line. Most
+    lines have a blank line above them: that is checked first."""
     out: list[list[LineInfo]] = []
     block: list[LineInfo] = []
     decided = page.decided
+    above = None
     for line in page.lines:
-        if block and line.number not in decided and block[-1].number not in decided and _wrapped(block[-1], line):
+        if (above is not None and line.number == above.number + 1 and line.number not in decided
+                and above.number not in decided and _wrapped(above, line)):
             block.append(line)
         else:
             block = [line]
             out.append(block)
+        above = line
     return out
 
 
@@ -90,7 +103,7 @@ def _skipped_runs(classes: list[str], skip: tuple[str, ...], edge: str) -> Itera
     not in ``skip`` above and below it (beyond the text: ``edge``)."""
     start = 0
     for skipped, run in groupby(classes, skip.__contains__):
-        end = start + sum(1 for _ in run)
+        end = start + len(list(run))
         if skipped:
             yield start, end, classes[start - 1] if start else edge, classes[end] if end < len(classes) else edge
         start = end
@@ -139,7 +152,7 @@ def revise(classes: list[str], edge: str) -> list[str]:
     """Near blocks by their nearest good-or-bad neighbours, then short blocks by their nearest
     neighbours of another class; each block of a run shares the run's neighbours."""
     out = list(classes)
-    for start, end, up, down in _skipped_runs(classes, (SHORT, NEAR), edge):
+    for start, end, up, down in _skipped_runs(classes, (SHORT, NEAR), edge) if NEAR in classes else ():
         for i in range(start, end):
             if classes[i] == NEAR:
                 out[i] = BAD if up == BAD and down == BAD else GOOD
@@ -156,22 +169,61 @@ def _why(line: LineInfo, first: str) -> str:
             f"{line.capital_share:.0%} capitalised, {punct}")
 
 
+@dataclass(frozen=True)
+class _Thresholds:
+    classes: dict[str, float]  # initial_class's
+    min_good_blocks: int
+    anchors_only: bool
+    entry: Screened
+    code: Screened
+    weights: dict[str, float]
+    title_words: int
+    title_capitals: float
+    line_cost: float
+    min_score: float
+    min_char_share: float
+    edge_min_char_share: float
+    headline_words: int
+    echo_overlap: float
+    edge: str
+
+
+def _thresholds(params: Params) -> _Thresholds:
+    keys = ("good_chars", "good_stop_share", "sentence_words", "sentence_stop_share", "short_chars",
+            "near_stop_share", "long_chars", "long_min_stop_share")
+    return _Thresholds(
+        classes={k: params.float(k) for k in keys},
+        min_good_blocks=params.int("min_good_blocks"),
+        anchors_only=params.bool("anchors_only"),
+        entry=params.pattern("list_entry_pattern"),
+        code=params.pattern("code_pattern"),
+        weights={GOOD: 1.0, NEAR: params.float("region_near_weight"), SHORT: -params.float("region_short_weight"),
+                 BAD: -params.float("region_bad_weight")},
+        title_words=params.int("region_title_max_words"),
+        title_capitals=params.float("region_title_min_capital_share"),
+        line_cost=params.float("region_line_cost"),
+        min_score=params.float("region_min_score"),
+        min_char_share=params.float("region_min_char_share"),
+        edge_min_char_share=params.float("edge_min_char_share"),
+        headline_words=params.int("headline_max_words"),
+        echo_overlap=params.float("title_echo_min_overlap"),
+        edge=BAD if params.bool("edges_are_residue") else GOOD,
+    )
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     if page.language is None:
         return
-    keys = ("good_chars", "good_stop_share", "sentence_words", "sentence_stop_share", "short_chars",
-            "near_stop_share", "long_chars", "long_min_stop_share")
-    p = {k: params.float(k) for k in keys}
+    t = params.once(_thresholds)
     units = blocks(page)
     infos = block_infos(units, page)
-    first = [initial_class(i, p, page.decided) for i in infos]  # a block's number is its first line's
-    if first.count(GOOD) < params.int("min_good_blocks"):
+    first = [initial_class(i, t.classes, page.decided) for i in infos]  # a block's number is its first line's
+    if first.count(GOOD) < t.min_good_blocks:
         return
-    if params.bool("anchors_only"):
+    if t.anchors_only:
         first = [c if c == GOOD or i.number in page.decided else (GOOD if c == NEAR else SHORT)
                  for i, c in zip(infos, first)]
-    entry = params.pattern("list_entry_pattern")
-    code = params.pattern("code_pattern")
+    entry, code = t.entry, t.code
 
     def coded(block: list[LineInfo]) -> bool:
         return any(code.search(x.text) for x in block)
@@ -180,21 +232,20 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
         """A list entry or code: never judged by place (searched only where it decides: the patterns are slow)."""
         return info.bullet or bool(entry.search(info.text)) or coded(block)
 
-    weights = {GOOD: 1.0, NEAR: params.float("region_near_weight"), SHORT: -params.float("region_short_weight"),
-               BAD: -params.float("region_bad_weight")}
     sizes = [i.chars for i in infos]
-    title_words, title_capitals = params.int("region_title_max_words"), params.float("region_title_min_capital_share")
-    region_classes = [SHORT if c == GOOD and title_like(info, title_words, title_capitals) else c
+    region_classes = [SHORT if c == GOOD and title_like(info, t.title_words, t.title_capitals) else c
                       for c, info in zip(first, infos)]
-    inside = main_regions(region_classes, sizes, weights, params.float("region_line_cost"), params.float("region_min_score"))
-    judged = by_place(inside, sizes, params.float("region_min_char_share"), params.float("edge_min_char_share"))
-    first = [BAD if judge and c not in (GOOD, BAD) and not listed(info, b) else c  # a bad block stays bad
-             for c, judge, info, b in zip(first, judged, infos, units)]
-    titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
-    final = revise(first, BAD if params.bool("edges_are_residue") else GOOD)
-    for block, info, before, after in zip(units, infos, first, final):
+    inside = main_regions(region_classes, sizes, t.weights, t.line_cost, t.min_score)
+    judged = by_place(inside, sizes, t.min_char_share, t.edge_min_char_share)
+    placed = [judge and c not in (GOOD, BAD) and not listed(info, b)  # a bad block stays bad
+              for c, judge, info, b in zip(first, judged, infos, units)]
+    first = [BAD if bad else c for c, bad in zip(first, placed)]
+    titles = page.title_lines(t.headline_words, t.echo_overlap)
+    final = revise(first, t.edge)
+    for block, info, before, after, by_its_place in zip(units, infos, first, final, placed):
         if after != BAD or block[0].number in page.decided or block[0].number in titles:
             continue
-        if not coded(block):  # code in a technical article: no stopwords, but text
+        # Code in a technical article has no stopwords but is text; a block bad by its place was not listed: no code.
+        if by_its_place or not coded(block):
             label = "low-content line" if before == BAD else f"{before} line among residue"
             yield Decision(block[0].number, block[-1].number, _why(info, label))

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 from operator import itemgetter, mul
 
-from provenance.detectors.page import Decision, LineInfo, Page, Params
+from provenance.detectors import page as pages
+from provenance.detectors.page import Decision, LineInfo, Page, Params, Screened
 
 OWN = ("log_chars", "stop_share", "sentence_end", "capital_share", "letter_share", "separators", "bullet",
        "digit_share", "decided")
@@ -56,8 +58,34 @@ def features(page: Page, edge_share: float) -> list[tuple[float, ...]]:
             for values, above, below, place in zip(own, [edge, *around[:-1]], [*around[1:], edge], places)]
 
 
+def feature_row(page: Page, index: int, edge_share: float) -> tuple[float, ...]:
+    """``features(page, edge_share)[index]``, from the line and its neighbours alone: only the lines
+    reported need their features (``_strongest``) when the accelerator made the scores."""
+    lines = page.lines
+    near = own_features(lines[max(0, index - 1): index + 2], page.decided)
+    edge = _AROUND_VALUES(_EDGE)
+    values = near[1] if index > 0 else near[0]
+    above = _AROUND_VALUES(near[0]) if index > 0 else edge
+    below = _AROUND_VALUES(near[-1]) if index + 1 < len(lines) else edge
+    at = index / max(1, len(lines) - 1)
+    return values + above + below + (at, float(at < edge_share), float(at > 1 - edge_share))
+
+
 def _logistic(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def chances(page: Page, weights: dict[str, float], bias: float, smooth: float, edge_share: float) -> list[float]:
+    """Each line's chance of residue: the logistic of its weighted sum smoothed with the mean of its
+    neighbours' (the first and last lines are their own outer neighbours). The accelerator's
+    ``line_chances`` gives the same floats without a row of features per line."""
+    if pages.fastpage is not None:
+        return pages.fastpage.line_chances(page.lines, page.decided, [weights[k] for k in FEATURES], bias, smooth,
+                                           edge_share)
+    raw = weighted_sums(features(page, edge_share), weights, bias)
+    own = 1 - smooth
+    ups, downs = [*raw[:1], *raw[:-1]], [*raw[1:], *raw[-1:]]
+    return [_logistic(own * score + smooth * ((up + down) / 2)) for score, up, down in zip(raw, ups, downs)]
 
 
 def _strongest(values: tuple[float, ...], weights: dict[str, float], n: int = 3) -> str:
@@ -73,21 +101,38 @@ def weighted_sums(rows: list[tuple[float, ...]], weights: dict[str, float], bias
     return [bias + sum(map(mul, vector, row)) for row in rows]
 
 
+@dataclass(frozen=True)
+class _Thresholds:
+    weights: dict[str, float]
+    bias: float
+    smooth: float
+    threshold: float
+    max_chars: int
+    edge_share: float
+    headline_words: int
+    echo_overlap: float
+    code: Screened
+
+
+def _thresholds(params: Params) -> _Thresholds:
+    return _Thresholds(
+        weights={k: params.float(f"w_{k}") for k in FEATURES},
+        bias=params.float("bias"), smooth=params.float("neighbour_weight"), threshold=params.float("threshold"),
+        max_chars=params.int("max_chars"), edge_share=params.float("edge_share"),
+        headline_words=params.int("headline_max_words"), echo_overlap=params.float("title_echo_min_overlap"),
+        code=params.pattern("code_pattern"),
+    )
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     if page.language is None or not page.lines:
         return
-    weights = {k: params.float(f"w_{k}") for k in FEATURES}
-    bias, smooth, threshold = params.float("bias"), params.float("neighbour_weight"), params.float("threshold")
-    max_chars = params.int("max_chars")
-    rows = features(page, params.float("edge_share"))
-    titles = page.title_lines(params.int("headline_max_words"), params.float("title_echo_min_overlap"))
-    code = params.pattern("code_pattern")
-    raw = weighted_sums(rows, weights, bias)
-    own = 1 - smooth
-    ups, downs = [raw[0], *raw[:-1]], [*raw[1:], raw[-1]]  # the first and last lines are their own outer neighbours
-    for line, row, score, up, down in zip(page.lines, rows, raw, ups, downs):
+    t = params.once(_thresholds)
+    threshold, max_chars, code = t.threshold, t.max_chars, t.code
+    titles = page.title_lines(t.headline_words, t.echo_overlap)
+    for index, (line, chance) in enumerate(zip(page.lines, chances(page, t.weights, t.bias, t.smooth, t.edge_share))):
         if line.number in page.decided or line.chars > max_chars or line.number in titles:
             continue
-        chance = _logistic(own * score + smooth * ((up + down) / 2))
         if chance >= threshold and not code.search(line.text):  # the slow search only where it decides
-            yield Decision(line.number, line.number, f"residue score {chance:.2f}; strongest: {_strongest(row, weights)}")
+            strongest = _strongest(feature_row(page, index, t.edge_share), t.weights)
+            yield Decision(line.number, line.number, f"residue score {chance:.2f}; strongest: {strongest}")

@@ -23,9 +23,13 @@ def _item(line: LineInfo, max_words: int, max_chars: int) -> bool:
     return line.words <= max_words and line.chars <= max_chars and not line.text.endswith(":")
 
 
+def _thresholds(params: Params) -> tuple[int, float, int, int, int]:
+    return (params.int("min_words"), params.float("min_stop_share"), params.int("max_item_words"),
+            params.int("max_item_chars"), params.int("min_items"))
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
-    min_words, min_stop_share = params.int("min_words"), params.float("min_stop_share")
-    max_words, max_chars, min_items = params.int("max_item_words"), params.int("max_item_chars"), params.int("min_items")
+    min_words, min_stop_share, max_words, max_chars, min_items = params.once(_thresholds)
     lines, i = page.lines, 0
     while i < len(lines):
         intro = lines[i]

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import regex
 
-from provenance.detectors.page import Decision, LineInfo, Page, Params
+from provenance.detectors.page import Decision, LineInfo, Page, Params, Screened
 
 
 def _menu_item(line: LineInfo, max_words: int, min_capitals: float, entry: regex.Pattern, link: regex.Pattern) -> bool:
@@ -25,11 +25,13 @@ def _menu_item(line: LineInfo, max_words: int, min_capitals: float, entry: regex
             and line.capital_share >= min_capitals and not line.spaceless and not entry.search(line.text))
 
 
+def _thresholds(params: Params) -> tuple[int, int, float, Screened, Screened]:
+    return (params.int("max_words"), params.int("min_run"), params.float("min_capital_share"),
+            params.pattern("list_entry_pattern"), params.pattern("link_item_pattern"))
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
-    max_words, min_run = params.int("max_words"), params.int("min_run")
-    min_capitals = params.float("min_capital_share")
-    entry = params.pattern("list_entry_pattern")
-    link = params.pattern("link_item_pattern")
+    max_words, min_run, min_capitals, entry, link = params.once(_thresholds)
     run: list[LineInfo] = []
     for line in [*page.lines, None]:
         if line is not None and _menu_item(line, max_words, min_capitals, entry, link):

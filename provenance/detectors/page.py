@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
+from typing import TypeVar
 
 import re2
 import regex
@@ -95,7 +96,9 @@ def _plain_key(data: bytes) -> str:
 class LineInfo:
     """One non-blank line and the features detectors read. Built once per line and never changed,
     but not frozen: a frozen dataclass sets each field through ``object.__setattr__``, which more
-    than doubles the cost of building one for every line of every document."""
+    than doubles the cost of building one for every line of every document. The accelerator's
+    ``plain_lines`` fills a plain line's slots in C, as ``__init__`` does, and checks that each field
+    is a slot."""
 
     number: int
     text: str
@@ -112,9 +115,10 @@ class LineInfo:
     key: str  # line_key(text), read many times by the repetition detectors
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Decision:
-    """Lines ``first``..``last`` (1-based, inclusive) are residue, for ``reason``."""
+    """Lines ``first``..``last`` (1-based, inclusive) are residue, for ``reason``. Not frozen, as
+    ``LineInfo``: detectors make tens of thousands a corpus MB, and none is changed."""
 
     first: int
     last: int
@@ -136,6 +140,8 @@ def runs(numbers: Iterable[int]) -> Iterator[tuple[int, int]]:
 
 
 TemplateLookup = Callable[[str], tuple[int, int]]
+T = TypeVar("T")
+_UNREAD = object()
 
 
 @dataclass
@@ -146,22 +152,25 @@ class Page:
     lines: list[LineInfo]
     language: str | None
     stopwords: frozenset[str] = frozenset()
-    decided: set[int] = field(default_factory=set)
+    decided: set[int] = field(default_factory=set)  # replaced, never changed in place: title_lines keys on it
     kept: set[int] = field(default_factory=set)  # the text's own lines, whatever a detector says (keepers)
     templates: TemplateLookup | None = None
     stoplists: dict[str, frozenset[str]] = field(default_factory=dict)  # every language's, for ``infos``
+    _titles: tuple = field(default=(), init=False, repr=False)  # title_lines' last: (decided, thresholds, lines)
 
     def infos(self, texts: list[tuple[int, str]]) -> list[LineInfo]:
         """``line_info`` of stripped texts that are not lines of the page (paragraphs joined from
         hard-wrapped lines), with the page's stop list; plain texts by the accelerator, as in
         ``build_page``."""
-        if not _accelerates(self.stoplists):
+        if not texts or not _accelerates(self.stoplists):
             return [line_info(number, text, self.stopwords) for number, text in texts]
         index = stop_index(self.stoplists)
-        rows, _ = fastpage.plain_features([text for _, text in texts], index.table)
-        column = _ROW_FIELDS + index.languages.index(self.language) if self.language else None
-        return [_plain_line(number, text, row, column) if row is not None else line_info(number, text, self.stopwords)
-                for (number, text), row in zip(texts, rows)]
+        line_texts = [text for _, text in texts]
+        rows, _ = fastpage.plain_features(line_texts, index.table)
+        column = _ROW_FIELDS + index.languages.index(self.language) if self.language else -1
+        lines = fastpage.plain_lines([number for number, _ in texts], line_texts, rows, column, LineInfo)
+        return [line if line is not None else line_info(number, text, self.stopwords)
+                for (number, text), line in zip(texts, lines)]
 
     def headline(self, max_words: int) -> int | None:
         """The first line no other rule called residue, when it is title-like: the article's headline,
@@ -172,11 +181,19 @@ class Page:
             return None
         return first.number
 
-    def title_lines(self, max_words: int, min_overlap: float) -> set[int]:
+    def title_lines(self, max_words: int, min_overlap: float) -> frozenset[int]:
         """The headline and, right after it, its echo: the page title is often followed by the
         article's own heading, a shorter or longer form of it ('Site: Storm hits coast', then 'Storm
         hits coast'). The echo is the next line that no rule decided, when it is title-like and at
-        least ``min_overlap`` of its words are in the headline."""
+        least ``min_overlap`` of its words are in the headline. Found once for detectors of one stage,
+        which read the same ``decided`` lines with the same thresholds."""
+        last = self._titles
+        if not last or last[0] is not self.decided or last[1] != (max_words, min_overlap):
+            last = self._titles = (self.decided, (max_words, min_overlap),
+                                   frozenset(self._title_lines(max_words, min_overlap)))
+        return last[2]
+
+    def _title_lines(self, max_words: int, min_overlap: float) -> set[int]:
         first = self.headline(max_words)
         if first is None:
             return set()
@@ -355,7 +372,8 @@ def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozen
     """``_python_lines`` with the plain lines' features from C; the other lines' words are found and
     counted here, and the language is picked as ``likeliest_language`` does, over all lines."""
     index = stop_index(stoplists)
-    rows, hits = fastpage.plain_features([text for _, text in texts], index.table)
+    line_texts = [text for _, text in texts]
+    rows, hits = fastpage.plain_features(line_texts, index.table)
     others = {i: words_of(texts[i][1]) for i, row in enumerate(rows) if row is None}
     folded = {i: casefolded(words) for i, words in others.items()}
     if folded:
@@ -363,21 +381,12 @@ def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozen
     best = _most_hit(hits)
     language = index.languages[best] if best is not None else None
     stops = stoplists[language] if language else frozenset()
-    column = _ROW_FIELDS + best if best is not None else None
-    lines = [_plain_line(number, text, row, column) if row is not None
-             else _features(number, text, others[i], folded[i], stops)
-             for i, ((number, text), row) in enumerate(zip(texts, rows))]
+    column = _ROW_FIELDS + best if best is not None else -1
+    lines = fastpage.plain_lines([number for number, _ in texts], line_texts, rows, column, LineInfo)
+    if others:
+        lines = [line if line is not None else _features(number, text, others[i], folded[i], stops)
+                 for i, ((number, text), line) in enumerate(zip(texts, lines))]
     return language, stops, lines
-
-
-def _plain_line(number: int, text: str, row: tuple, column: int | None) -> LineInfo:
-    """A plain line from the accelerator's row; ``row[column]``: its words in the page's stop list.
-    ``_BULLET`` runs only where the row says a bullet can start."""
-    chars, words, letter_share, digit_share, sentence_end, capital_share, separators, bullet_start, key = row[:_ROW_FIELDS]
-    stops = row[column] if column is not None else 0
-    return LineInfo(number, text, chars, words, letter_share, digit_share, sentence_end,
-                    stops / words if words else 0.0, capital_share, separators,
-                    bool(_BULLET.match(text)) if bullet_start else False, False, key)
 
 
 class Params:
@@ -385,6 +394,16 @@ class Params:
 
     def __init__(self, rule: Detector):
         self.rule = rule
+        self._read: dict[Callable, object] = {}
+
+    def once(self, read: Callable[[Params], T]) -> T:
+        """``read(self)``, computed on the first call only: a detector runs on every document, and its
+        thresholds, read from the rule and converted, are the same for all of them (the analyzer
+        keeps one ``Params`` per rule). A read that fails is not kept: it fails again, naming the rule."""
+        value = self._read.get(read, _UNREAD)
+        if value is _UNREAD:
+            value = self._read[read] = read(self)
+        return value
 
     def _get(self, key: str):
         if key not in self.rule.params:
@@ -439,6 +458,8 @@ class Screened:
     def __init__(self, source: str):
         self.pattern = regex.compile(source)
         self._copy, self._locator = self._screen(source)
+        if self._copy is None:
+            self.search = self.pattern.search  # nothing to screen: regex's own, without a call around it
 
     @classmethod
     def _screen(cls, source: str) -> tuple[re2.Set | None, re2._Regexp | None]:

@@ -26,9 +26,12 @@ def _part_of_paragraph(page: Page, index: int) -> bool:
         after is not None and after.number == line.number + 1 and bool(_CONTINUES.match(after.text)))
 
 
+def _thresholds(params: Params) -> tuple[int, int, int]:
+    return params.int("min_chars"), params.int("max_words"), params.int("head_lines")
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
-    min_chars, max_words = params.int("min_chars"), params.int("max_words")
-    head = params.int("head_lines")
+    min_chars, max_words, head = params.once(_thresholds)
     seen: dict[str, int] = {}
     for index, line in enumerate(page.lines):
         key = line.key

@@ -11,8 +11,12 @@ from collections.abc import Iterator
 from provenance.detectors.page import Decision, Page, Params
 
 
+def _thresholds(params: Params) -> tuple[int, int]:
+    return params.int("min_separators"), params.int("max_words_per_item")
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
-    min_separators, max_words = params.int("min_separators"), params.int("max_words_per_item")
+    min_separators, max_words = params.once(_thresholds)
     for line in page.lines:
         if line.separators < min_separators:
             continue

@@ -16,13 +16,14 @@ import regex
 
 from provenance.detectors.page import CLOSERS, Decision, LineInfo, Page, Params, line_key
 
+_ELLIPSES = ("…", "...")
 _CUT = regex.compile(r"\s*(?:…|\.{3})[\"'”’»)\]]*$")  # its closing class is CLOSERS
 
 
 def _cut_prefix(line: LineInfo, min_chars: int) -> str | None:
     """The key of what comes before a closing ellipsis, when it is at least ``min_chars`` long. A
     line that does not end in one, but for closing marks, is passed over before the slow search."""
-    if not line.text.rstrip(CLOSERS).endswith(("…", "...")):
+    if not line.text.rstrip(CLOSERS).endswith(_ELLIPSES):
         return None
     cut = _CUT.search(line.text)
     if cut is None:
@@ -40,9 +41,14 @@ def _by_opening(lines: list[LineInfo], size: int) -> dict[str, list[LineInfo]]:
     return out
 
 
+def _min_chars(params: Params) -> int:
+    return params.int("min_chars")
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
-    min_chars = params.int("min_chars")
-    cuts = [(line, prefix) for line in page.lines if (prefix := _cut_prefix(line, min_chars)) is not None]
+    min_chars = params.once(_min_chars)
+    cuts = [(line, prefix) for line in page.lines  # _cut_prefix's first test inline: few lines pass it
+            if line.text.rstrip(CLOSERS).endswith(_ELLIPSES) and (prefix := _cut_prefix(line, min_chars)) is not None]
     if not cuts:
         return
     size = max(0, min_chars)

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from provenance.detectors.page import Decision, Page, Params, Screened
 
-from provenance.detectors.page import Decision, Page, Params
+
+def _thresholds(params: Params) -> tuple[float, int, float, Screened, Screened]:
+    return (params.float("max_letter_share"), params.int("max_chars"), params.float("max_digit_share"),
+            params.pattern("data_pattern"), params.pattern("price_pattern"))
 
 
 def detect(page: Page, params: Params) -> Iterator[Decision]:
-    max_share, max_chars = params.float("max_letter_share"), params.int("max_chars")
-    max_digits = params.float("max_digit_share")
-    data, price = params.pattern("data_pattern"), params.pattern("price_pattern")
+    max_share, max_chars, max_digits, data, price = params.once(_thresholds)
     for line in page.lines:
         figures = line.digit_share > max_digits and bool(data.search(line.text)) and not price.search(line.text)
         if line.chars <= max_chars and line.letter_share <= max_share and not figures and not line.spaceless:

@@ -18,8 +18,12 @@ def _title_like(line: LineInfo, min_chars: int, max_words: int) -> bool:
     return len(line.key) >= min_chars and line.words <= max_words and not line.sentence_end
 
 
+def _thresholds(params: Params) -> tuple[int, int, int]:
+    return params.int("min_chars"), params.int("max_words"), params.int("max_gap")
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
-    min_chars, max_words, max_gap = params.int("min_chars"), params.int("max_words"), params.int("max_gap")
+    min_chars, max_words, max_gap = params.once(_thresholds)
     lines = page.lines
     headline = next((x.key for x in lines if x.number not in page.decided and _title_like(x, min_chars, max_words)), None)
     last_seen: dict[str, int] = {}

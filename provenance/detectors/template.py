@@ -12,11 +12,14 @@ from collections.abc import Iterator
 from provenance.detectors.page import Decision, Page, Params
 
 
+def _thresholds(params: Params) -> tuple[int, int, float, int]:
+    return params.int("min_chars"), params.int("min_docs"), params.float("min_share"), params.int("max_words")
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     if page.templates is None:
         return
-    min_chars, min_docs = params.int("min_chars"), params.int("min_docs")
-    min_share, max_words = params.float("min_share"), params.int("max_words")
+    min_chars, min_docs, min_share, max_words = params.once(_thresholds)
     for line in page.lines:
         key = line.key
         if len(key) < min_chars or line.words > max_words:
