@@ -188,7 +188,8 @@ def test_a_loosened_class_accepts_every_character_the_escape_does(escape, flags)
     exactly those (without, RE2 may fold the Kelvin sign and the long s to ASCII letters)."""
     caseless = regex.IGNORECASE | regex.FULLCASE if flags else 0
     accepted = set(regex.findall(escape, EVERY_CHARACTER, flags=regex.VERSION1 | caseless))
-    loose = set(re2.findall(f"{flags}[{loose_class(escape)}]", EVERY_CHARACTER))
+    # what the class refuses, a few matches where what it accepts is a million (and minutes to list)
+    loose = set(EVERY_CHARACTER) - set(re2.findall(f"{flags}[^{loose_class(escape)}]", EVERY_CHARACTER))
     assert accepted <= loose
     if not flags:
         assert {c for c in loose if c.isascii()} == {c for c in accepted if c.isascii()}
