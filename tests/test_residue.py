@@ -208,16 +208,15 @@ def test_a_cut_off_copy_of_a_paragraph_is_residue_and_the_paragraph_is_kept(chec
 
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(st.sampled_from("ab \n\r"), max_size=30), data=st.data())
-def test_a_detector_finding_is_the_whole_lines_finding_of_make_finding(text, data):
+def test_a_detector_finding_is_the_whole_lines_finding_of_make_finding(rules, text, data):
     """Residue builds a detector's finding from its line numbers, without finding them again."""
     from provenance.analyzers import make_finding
     from provenance.analyzers.residue import _lines_finding
-    from provenance.rulepack import load_rules
 
     doc = Document(id="d", path="d", text=text)
     first = data.draw(st.integers(1, len(doc.lines)))
     last = data.draw(st.integers(first, len(doc.lines)))
-    rule = load_rules().detectors[0]
+    rule = rules.detectors[0]
     start, end = doc.line_span(first, last)
     expected = make_finding(rule, doc, start, end, message="m (why)", whole_lines=True)
     assert _lines_finding(rule, doc, first, last, "m (why)").model_dump() == expected.model_dump()
