@@ -292,31 +292,33 @@ static int grow_key_buffer(Scan *scan, Py_ssize_t size)
     return 0;
 }
 
-/* One pass over a plain line: counts, stop-word hits, and its key (returned, new reference). */
-static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
+/* One pass over a plain line's characters: counts, stop-word hits, and its key's bytes in scan->key
+   (the length returned). One function per kind of str, so that each reads its characters directly;
+   the counts are kept in locals, which the writes through the char buffers cannot alias. */
+static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const void *data, Py_ssize_t n,
+                                                     Counts *counts)
 {
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), word_len = 0, key_len = 0, longest = scan->stops->longest;
-    bool in_word = false, in_key = false;
-    if (grow_key_buffer(scan, n + 1) < 0)
-        return NULL;
+    Py_ssize_t words = 0, letters = 0, digits = 0, initials = 0, capitals = 0;
+    Py_ssize_t word_len = 0, key_len = 0, longest = scan->stops->longest;
+    bool in_word = false, in_key = false, separator_chars = false;
+    unsigned char *word = scan->word;
+    char *key = scan->key;
     /* One step past the end, as a separator: it ends the last word. */
     for (Py_ssize_t i = 0; i <= n; i++) {
         Py_UCS4 c = i < n ? PyUnicode_READ(kind, data, i) : ' ';
         int cls = char_class(c);
-        counts->letters += (cls & LETTER) != 0;
-        counts->digits += (cls & DIGIT) != 0;
-        counts->separator_chars |= is_separator_char(c);
+        letters += (cls & LETTER) != 0;
+        digits += (cls & DIGIT) != 0;
+        separator_chars |= is_separator_char(c);
         if (cls & KEY_PART) {
             if (!in_key && key_len > 0)
-                scan->key[key_len++] = ' ';
-            scan->key[key_len++] = (char)ascii_lower(c);
+                key[key_len++] = ' ';
+            key[key_len++] = (char)ascii_lower(c);
         }
         in_key = (cls & KEY_PART) != 0;
         if (in_word && (cls & WORD_PART)) {
             if (word_len < longest + 1)  /* past `longest`, only the length matters */
-                scan->word[word_len] = c < 128 ? (unsigned char)ascii_lower(c) : QUOTE_BYTE;
+                word[word_len] = c < 128 ? (unsigned char)ascii_lower(c) : QUOTE_BYTE;
             word_len++;
             continue;
         }
@@ -324,12 +326,38 @@ static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
             count_stop_word(scan, word_len, counts);
         in_word = (cls & WORD_START) != 0;
         if (in_word) {
-            counts->words++;
-            counts->initials += (cls & LETTER) != 0;
-            counts->capitals += (cls & UPPER) != 0;
-            scan->word[0] = (unsigned char)ascii_lower(c);
+            words++;
+            initials += (cls & LETTER) != 0;
+            capitals += (cls & UPPER) != 0;
+            word[0] = (unsigned char)ascii_lower(c);
             word_len = 1;
         }
+    }
+    counts->words = words;
+    counts->letters = letters;
+    counts->digits = digits;
+    counts->initials = initials;
+    counts->capitals = capitals;
+    counts->separator_chars = separator_chars;
+    return key_len;
+}
+
+/* Counts, stop-word hits, and the key (returned, new reference) of a plain line. */
+static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
+{
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), key_len;
+    if (grow_key_buffer(scan, n + 1) < 0)
+        return NULL;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        key_len = scan_chars(scan, PyUnicode_1BYTE_KIND, data, n, counts);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        key_len = scan_chars(scan, PyUnicode_2BYTE_KIND, data, n, counts);
+        break;
+    default:
+        key_len = scan_chars(scan, PyUnicode_4BYTE_KIND, data, n, counts);
     }
     PyObject *key = PyUnicode_New(key_len, 127);
     if (key != NULL)
