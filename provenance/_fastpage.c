@@ -150,22 +150,35 @@ typedef struct {
     unsigned char *bytes;
 } StopTable;
 
+/* FNV-1a, a byte at a time: plain_features hashes a word as it reads it. */
+#define HASH_START 2166136261u
+
+static size_t hash_step(size_t hash, unsigned char byte)
+{
+    return (hash ^ byte) * 16777619u;
+}
+
 static size_t hash_bytes(const unsigned char *word, Py_ssize_t len)
 {
-    size_t hash = 2166136261u;  /* FNV-1a */
+    size_t hash = HASH_START;
     for (Py_ssize_t i = 0; i < len; i++)
-        hash = (hash ^ word[i]) * 16777619u;
+        hash = hash_step(hash, word[i]);
     return hash;
 }
 
-/* The slot holding the word, or the empty slot where it would go. */
-static StopSlot *find_slot(const StopTable *table, const unsigned char *word, Py_ssize_t len)
+/* The slot holding the word (of that hash_bytes), or the empty slot where it would go. */
+static StopSlot *find_hashed_slot(const StopTable *table, const unsigned char *word, Py_ssize_t len, size_t hash)
 {
-    for (size_t i = hash_bytes(word, len) & table->slots_mask;; i = (i + 1) & table->slots_mask) {
+    for (size_t i = hash & table->slots_mask;; i = (i + 1) & table->slots_mask) {
         StopSlot *slot = &table->slots[i];
         if (slot->length < 0 || (slot->length == len && memcmp(table->bytes + slot->start, word, len) == 0))
             return slot;
     }
+}
+
+static StopSlot *find_slot(const StopTable *table, const unsigned char *word, Py_ssize_t len)
+{
+    return find_hashed_slot(table, word, len, hash_bytes(word, len));
 }
 
 static void free_stop_table(PyObject *capsule)
@@ -269,10 +282,10 @@ typedef struct {
     Py_ssize_t hits[MAX_LANGUAGES];  /* words in each stop list */
 } Counts;
 
-/* Adds one to the hits of each stop list that holds the word. */
-static void count_stop_word(const Scan *scan, Py_ssize_t len, Counts *counts)
+/* Adds one to the hits of each stop list that holds the word (of that hash_bytes). */
+static void count_stop_word(const Scan *scan, Py_ssize_t len, size_t hash, Counts *counts)
 {
-    const StopSlot *slot = find_slot(scan->stops, scan->word, len);
+    const StopSlot *slot = find_hashed_slot(scan->stops, scan->word, len, hash);
     unsigned long bits = slot->length < 0 ? 0 : slot->mask;
     for (int i = 0; bits != 0 && i < scan->stops->languages; i++, bits >>= 1)
         counts->hits[i] += bits & 1;
@@ -300,6 +313,7 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
 {
     Py_ssize_t words = 0, letters = 0, digits = 0, initials = 0, capitals = 0;
     Py_ssize_t word_len = 0, key_len = 0, longest = scan->stops->longest;
+    size_t hash = HASH_START;  /* hash_bytes of the word's bytes so far */
     bool in_word = false, in_key = false, separator_chars = false;
     unsigned char *word = scan->word;
     char *key = scan->key;
@@ -310,26 +324,29 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
         letters += (cls & LETTER) != 0;
         digits += (cls & DIGIT) != 0;
         separator_chars |= is_separator_char(c);
-        if (cls & KEY_PART) {
-            if (!in_key && key_len > 0)
-                key[key_len++] = ' ';
-            key[key_len++] = (char)ascii_lower(c);
-        }
-        in_key = (cls & KEY_PART) != 0;
+        bool key_part = (cls & KEY_PART) != 0;  /* written without branches: a key's runs are short */
+        key[key_len] = ' ';
+        key_len += key_part && !in_key && key_len > 0;
+        key[key_len] = (char)ascii_lower(c);
+        key_len += key_part;
+        in_key = key_part;
         if (in_word && (cls & WORD_PART)) {
-            if (word_len < longest + 1)  /* past `longest`, only the length matters */
+            if (word_len < longest + 1) {  /* past `longest`, only the length matters */
                 word[word_len] = c < 128 ? (unsigned char)ascii_lower(c) : QUOTE_BYTE;
+                hash = hash_step(hash, word[word_len]);
+            }
             word_len++;
             continue;
         }
         if (in_word && word_len <= longest)
-            count_stop_word(scan, word_len, counts);
+            count_stop_word(scan, word_len, hash, counts);
         in_word = (cls & WORD_START) != 0;
         if (in_word) {
             words++;
             initials += (cls & LETTER) != 0;
             capitals += (cls & UPPER) != 0;
             word[0] = (unsigned char)ascii_lower(c);
+            hash = hash_step(HASH_START, word[0]);
             word_len = 1;
         }
     }
@@ -347,7 +364,7 @@ static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
 {
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), key_len;
-    if (grow_key_buffer(scan, n + 1) < 0)
+    if (grow_key_buffer(scan, n + 2) < 0)  /* scan_chars writes up to one byte past the key and its space */
         return NULL;
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
