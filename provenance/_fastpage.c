@@ -109,6 +109,10 @@ static Py_ssize_t count_separators(int kind, const void *data, Py_ssize_t n)
     Py_ssize_t count = 0, i = 0;
     while (i < n) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c != '|' && !is_space(c)) {  /* every alternative starts with one of them */
+            i++;
+            continue;
+        }
         Py_UCS4 next = i + 1 < n ? PyUnicode_READ(kind, data, i + 1) : 0;
         Py_ssize_t length = 0;
         if (is_space(c) && is_separator_char(next) && i + 2 < n && is_space(PyUnicode_READ(kind, data, i + 2)))
