@@ -109,6 +109,10 @@ static Py_ssize_t count_separators(int kind, const void *data, Py_ssize_t n)
     Py_ssize_t count = 0, i = 0;
     while (i < n) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c != '|' && !is_space(c)) {  /* every alternative starts with one of them */
+            i++;
+            continue;
+        }
         Py_UCS4 next = i + 1 < n ? PyUnicode_READ(kind, data, i + 1) : 0;
         Py_ssize_t length = 0;
         if (is_space(c) && is_separator_char(next) && i + 2 < n && is_space(PyUnicode_READ(kind, data, i + 2)))
@@ -150,22 +154,35 @@ typedef struct {
     unsigned char *bytes;
 } StopTable;
 
+/* FNV-1a, a byte at a time: plain_features hashes a word as it reads it. */
+#define HASH_START 2166136261u
+
+static size_t hash_step(size_t hash, unsigned char byte)
+{
+    return (hash ^ byte) * 16777619u;
+}
+
 static size_t hash_bytes(const unsigned char *word, Py_ssize_t len)
 {
-    size_t hash = 2166136261u;  /* FNV-1a */
+    size_t hash = HASH_START;
     for (Py_ssize_t i = 0; i < len; i++)
-        hash = (hash ^ word[i]) * 16777619u;
+        hash = hash_step(hash, word[i]);
     return hash;
 }
 
-/* The slot holding the word, or the empty slot where it would go. */
-static StopSlot *find_slot(const StopTable *table, const unsigned char *word, Py_ssize_t len)
+/* The slot holding the word (of that hash_bytes), or the empty slot where it would go. */
+static StopSlot *find_hashed_slot(const StopTable *table, const unsigned char *word, Py_ssize_t len, size_t hash)
 {
-    for (size_t i = hash_bytes(word, len) & table->slots_mask;; i = (i + 1) & table->slots_mask) {
+    for (size_t i = hash & table->slots_mask;; i = (i + 1) & table->slots_mask) {
         StopSlot *slot = &table->slots[i];
         if (slot->length < 0 || (slot->length == len && memcmp(table->bytes + slot->start, word, len) == 0))
             return slot;
     }
+}
+
+static StopSlot *find_slot(const StopTable *table, const unsigned char *word, Py_ssize_t len)
+{
+    return find_hashed_slot(table, word, len, hash_bytes(word, len));
 }
 
 static void free_stop_table(PyObject *capsule)
@@ -269,10 +286,10 @@ typedef struct {
     Py_ssize_t hits[MAX_LANGUAGES];  /* words in each stop list */
 } Counts;
 
-/* Adds one to the hits of each stop list that holds the word. */
-static void count_stop_word(const Scan *scan, Py_ssize_t len, Counts *counts)
+/* Adds one to the hits of each stop list that holds the word (of that hash_bytes). */
+static void count_stop_word(const Scan *scan, Py_ssize_t len, size_t hash, Counts *counts)
 {
-    const StopSlot *slot = find_slot(scan->stops, scan->word, len);
+    const StopSlot *slot = find_hashed_slot(scan->stops, scan->word, len, hash);
     unsigned long bits = slot->length < 0 ? 0 : slot->mask;
     for (int i = 0; bits != 0 && i < scan->stops->languages; i++, bits >>= 1)
         counts->hits[i] += bits & 1;
@@ -292,44 +309,76 @@ static int grow_key_buffer(Scan *scan, Py_ssize_t size)
     return 0;
 }
 
-/* One pass over a plain line: counts, stop-word hits, and its key (returned, new reference). */
-static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
+/* One pass over a plain line's characters: counts, stop-word hits, and its key's bytes in scan->key
+   (the length returned). One function per kind of str, so that each reads its characters directly;
+   the counts are kept in locals, which the writes through the char buffers cannot alias. */
+static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const void *data, Py_ssize_t n,
+                                                     Counts *counts)
 {
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), word_len = 0, key_len = 0, longest = scan->stops->longest;
-    bool in_word = false, in_key = false;
-    if (grow_key_buffer(scan, n + 1) < 0)
-        return NULL;
+    Py_ssize_t words = 0, letters = 0, digits = 0, initials = 0, capitals = 0;
+    Py_ssize_t word_len = 0, key_len = 0, longest = scan->stops->longest;
+    size_t hash = HASH_START;  /* hash_bytes of the word's bytes so far */
+    bool in_word = false, in_key = false, separator_chars = false;
+    unsigned char *word = scan->word;
+    char *key = scan->key;
     /* One step past the end, as a separator: it ends the last word. */
     for (Py_ssize_t i = 0; i <= n; i++) {
         Py_UCS4 c = i < n ? PyUnicode_READ(kind, data, i) : ' ';
         int cls = char_class(c);
-        counts->letters += (cls & LETTER) != 0;
-        counts->digits += (cls & DIGIT) != 0;
-        counts->separator_chars |= is_separator_char(c);
-        if (cls & KEY_PART) {
-            if (!in_key && key_len > 0)
-                scan->key[key_len++] = ' ';
-            scan->key[key_len++] = (char)ascii_lower(c);
-        }
-        in_key = (cls & KEY_PART) != 0;
+        letters += (cls & LETTER) != 0;
+        digits += (cls & DIGIT) != 0;
+        separator_chars |= is_separator_char(c);
+        bool key_part = (cls & KEY_PART) != 0;  /* written without branches: a key's runs are short */
+        key[key_len] = ' ';
+        key_len += key_part && !in_key && key_len > 0;
+        key[key_len] = (char)ascii_lower(c);
+        key_len += key_part;
+        in_key = key_part;
         if (in_word && (cls & WORD_PART)) {
-            if (word_len < longest + 1)  /* past `longest`, only the length matters */
-                scan->word[word_len] = c < 128 ? (unsigned char)ascii_lower(c) : QUOTE_BYTE;
+            if (word_len < longest + 1) {  /* past `longest`, only the length matters */
+                word[word_len] = c < 128 ? (unsigned char)ascii_lower(c) : QUOTE_BYTE;
+                hash = hash_step(hash, word[word_len]);
+            }
             word_len++;
             continue;
         }
         if (in_word && word_len <= longest)
-            count_stop_word(scan, word_len, counts);
+            count_stop_word(scan, word_len, hash, counts);
         in_word = (cls & WORD_START) != 0;
         if (in_word) {
-            counts->words++;
-            counts->initials += (cls & LETTER) != 0;
-            counts->capitals += (cls & UPPER) != 0;
-            scan->word[0] = (unsigned char)ascii_lower(c);
+            words++;
+            initials += (cls & LETTER) != 0;
+            capitals += (cls & UPPER) != 0;
+            word[0] = (unsigned char)ascii_lower(c);
+            hash = hash_step(HASH_START, word[0]);
             word_len = 1;
         }
+    }
+    counts->words = words;
+    counts->letters = letters;
+    counts->digits = digits;
+    counts->initials = initials;
+    counts->capitals = capitals;
+    counts->separator_chars = separator_chars;
+    return key_len;
+}
+
+/* Counts, stop-word hits, and the key (returned, new reference) of a plain line. */
+static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
+{
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), key_len;
+    if (grow_key_buffer(scan, n + 2) < 0)  /* scan_chars writes up to one byte past the key and its space */
+        return NULL;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        key_len = scan_chars(scan, PyUnicode_1BYTE_KIND, data, n, counts);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        key_len = scan_chars(scan, PyUnicode_2BYTE_KIND, data, n, counts);
+        break;
+    default:
+        key_len = scan_chars(scan, PyUnicode_4BYTE_KIND, data, n, counts);
     }
     PyObject *key = PyUnicode_New(key_len, 127);
     if (key != NULL)

@@ -56,6 +56,21 @@ def test_accelerated_pages_equal_the_python_pages(text, languages):
     assert [type(v) for line in fast[2] for v in line] == [type(v) for line in slow[2] for v in line]
 
 
+LATIN1_PIECE = st.one_of(st.sampled_from([p for p in PIECES if p.isascii() or max(map(ord, p)) <= 0xFF]),
+                        st.text(st.characters(max_codepoint=0xFF), max_size=8))
+LATIN1_TEXT = st.lists(st.tuples(LATIN1_PIECE, GAP), max_size=60).map(lambda parts: "".join(p + g for p, g in parts))
+
+
+@needs_accelerator
+@settings(max_examples=500, deadline=None)
+@given(text=LATIN1_TEXT, languages=st.sets(st.sampled_from(sorted(STOPLISTS))))
+def test_one_byte_lines_are_read_as_the_python_code_reads_them(text, languages):
+    """Lines of ASCII and Latin-1 only are str of one byte a character, which the accelerator reads
+    directly; TEXT's lines rarely are."""
+    stoplists = {language: STOPLISTS[language] for language in languages}
+    assert built(text, stoplists, True) == built(text, stoplists, False)
+
+
 @needs_accelerator
 @settings(max_examples=500, deadline=None)
 @given(texts=st.lists(TEXT.map(str.strip), max_size=4), languages=st.sets(st.sampled_from(sorted(STOPLISTS))))
