@@ -25,7 +25,8 @@ MARKS = "“”„«»‹›‘’‚\""  # every quotation mark: the openers an
 _WORD = regex.compile(r"[\p{L}\p{N}]")
 _POSSESSIVE_NEXT = regex.compile(r" \p{Ll}")
 _LEADING_SPACE = regex.compile(r"\s*")
-_TRAILING_SPACE = regex.compile(r"\s*$")
+# The space ending a range, read from its end: a search for ``\s*$`` tries every offset of the range.
+_TRAILING_SPACE = regex.compile(r"\s*", regex.REVERSE)
 MAX_DEPTH = 4
 
 
@@ -156,7 +157,7 @@ def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> Iterator[Ra
         if dangling is not None:
             if not (continues and dangling == first):
                 group += 1
-            end = _TRAILING_SPACE.search(text, dangling + 1, hi).start()
+            end = _TRAILING_SPACE.match(text, dangling + 1, hi).start()
             if end > dangling + 1:
                 yield RawQuote(dangling + 1, end, dangling, None, group)
             carrying = text[dangling]

@@ -417,11 +417,11 @@ class SpeakerFinder:
         """``…, Schiff said. “…”``: a quotation opening a sentence right after one that ends on its
         attribution (a comma, the speaker and the verb, a full stop)."""
         tail_end = self.text.rfind(".", max(floor, open_ - 4), open_)
-        if tail_end < 0 or self.sentence_start(open_, floor) != open_:
+        if tail_end < 0:
             return None
         verbs = self.cues.verbs_in(max(floor, tail_end - 60), tail_end)
-        if not verbs:
-            return None
+        if not verbs or self.sentence_start(open_, floor) != open_:
+            return None  # the verbs first: a binary search, where the sentence's start is a search back
         verb = verbs[-1]
         after = self.phrase_after(verb.end, tail_end + 1)
         if after is not None and after.end == _TRAILING_WORDS.search(self.text, verb.end, tail_end).start():

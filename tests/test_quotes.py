@@ -6,7 +6,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.quotes import MARKS, RawQuote, _marks, find_quotes, pair_paragraph
+from provenance.quotes import _TRAILING_SPACE, MARKS, RawQuote, _marks, find_quotes, pair_paragraph
 
 
 def quoted(text: str) -> list[str]:
@@ -114,3 +114,15 @@ def test_visiting_only_the_paragraphs_with_marks_finds_what_visiting_all_finds(l
             paragraphs.append((pos, pos + len(line)))
         pos += len(line) + 1
     assert list(find_quotes(text, paragraphs)) == every_paragraph(text, paragraphs)
+
+
+SPACED = st.text(alphabet="a \t\n\r\x0b\x1c\x85\xa0\u2028\u3000", max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=SPACED, lo=st.integers(0, 30), hi=st.integers(0, 30))
+def test_the_trailing_space_read_from_the_end_is_what_a_search_for_it_finds(text, lo, hi):
+    lo, hi = min(lo, len(text)), min(hi, len(text))
+    if lo > hi:
+        lo, hi = hi, lo
+    assert _TRAILING_SPACE.match(text, lo, hi).start() == regex.compile(r"\s*$").search(text, lo, hi).start()
