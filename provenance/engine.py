@@ -125,7 +125,7 @@ def _unfolded() -> str:
     """Every ``unfolded`` character; all lie in the Basic Multilingual Plane (a test checks this for
     the running Python). Found on first use, by the engine; the plane is read in chunks, and only
     those with a case-mapped character one by one (a tenth of the time)."""
-    plane = "".join(c for c in map(chr, range(0x10000)) if not "\ud800" <= c <= "\udfff")
+    plane = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))  # no surrogates
     chunks = (plane[i:i + _CHUNK] for i in range(0, len(plane), _CHUNK))
     return "".join(c for chunk in chunks if case_mapped(chunk) for c in chunk if unfolded(c))
 

@@ -21,11 +21,10 @@ import pickle
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
-from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from provenance import __version__
@@ -226,6 +225,21 @@ def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
         yield chunk
 
 
+def _process_pool(jobs: int, method: str, **options) -> Executor:
+    """A pool of ``jobs`` processes started by ``method``. Imported here, as ``_can_fork``'s: the process
+    pool and multiprocessing cost a hundredth of a second of start-up, which a run on one core never uses."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    return ProcessPoolExecutor(jobs, mp_context=get_context(method), **options)
+
+
+def _can_fork() -> bool:
+    from multiprocessing import get_all_start_methods
+
+    return "fork" in get_all_start_methods()
+
+
 class _Inline(Executor):
     """Runs each chunk at once in this process, keeping the reports themselves (no parsing back)."""
 
@@ -273,10 +287,9 @@ class Runner:
         pipeline.prepare(self.rules, self.settings)
         gc.collect()
         gc.freeze()  # the collector would otherwise touch, and so copy, every shared object in each worker
-        context = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
         try:
-            with ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker,
-                                     initargs=(self.settings, self.templates)) as pool:
+            with _process_pool(self.jobs, "fork" if _can_fork() else "spawn", initializer=_init_worker,
+                               initargs=(self.settings, self.templates)) as pool:
                 yield from self._run(pool, _prepend(first, second, chunks), window=2 * self.jobs)
         finally:
             gc.unfreeze()
@@ -360,10 +373,10 @@ def run_templates(args: argparse.Namespace, settings: Settings, rules: RuleSet) 
     since, rule = getattr(args, "since", None), template_rule(rules)
     jobs = args.jobs if args.jobs is not None else available_cores()
     if rule is None or not (settings.templates if args.templates is None else args.templates) \
-            or jobs == 1 or args.executor != "local" or "fork" not in get_all_start_methods() \
+            or jobs == 1 or args.executor != "local" or not _can_fork() \
             or cache_folder(args) is not None:
         return corpus_templates(select_documents(args.paths, since, settings.max_bytes), settings, rules, args.templates)
-    with ProcessPoolExecutor(1, mp_context=get_context("fork")) as side:
+    with _process_pool(1, "fork") as side:
         counts = side.submit(_count_selected, args.paths, since, settings.max_bytes, rule)
         pipeline.prepare(rules, settings)
         _warm_signatures(select_documents(args.paths, since, settings.max_bytes), rules, settings, counts)

@@ -3,6 +3,9 @@
 Outputs keep the inputs' relative names under DIR (a folder's files relative to it, a file by its
 name); ``.jsonl`` records keep every field but ``text``. Nothing is ever written into an input: DIR
 may not lie inside one, nor hold one. Every file, and the map, is written atomically.
+
+The cleaner and the map's models are imported when the command runs: every other command's start-up
+(``check`` above all) would otherwise pay for them.
 """
 
 from __future__ import annotations
@@ -14,18 +17,20 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from provenance import __version__
 from provenance.atomic import open_atomic, write_atomic
-from provenance.clean import CleanedDocument, CleanMap, clean_document
 from provenance.commands.common import add_paths_argument, add_rule_options, add_templates_option, settings_and_rules
 from provenance.config import Settings, UsageError
 from provenance.document import Document, normalise_newlines
 from provenance.report import ReadError, Tool
 from provenance.rulepack import RuleSet
-from provenance.schemas import render_model
 from provenance.sources import JSONL_SUFFIXES, SIDECAR_SUFFIX, discover, read_documents, read_text_file
 from provenance.templates import TemplateCounts, corpus_templates
+
+if TYPE_CHECKING:
+    from provenance.clean import CleanedDocument
 
 MAP_NAME = "clean-map.json"
 
@@ -61,6 +66,8 @@ class _Cleaner:
         self.errors: list[ReadError] = []
 
     def _entry(self, doc: Document, source: Path, target: Path, record: int | None) -> str:
+        from provenance.clean import CleanedDocument, clean_document
+
         cleaned = clean_document(doc, self.rules, self.settings, self.templates)
         self.documents.append(CleanedDocument(
             id=doc.id, source=str(source), record=record, output=str(target), removed=cleaned.removed,
@@ -116,6 +123,9 @@ class _Cleaner:
 
 
 def run(args: argparse.Namespace) -> int:
+    from provenance.clean import CleanMap
+    from provenance.schemas import render_model
+
     check_out_dir(args.out, args.paths)
     settings, rules = settings_and_rules(args, args.paths[0])
     templates = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)

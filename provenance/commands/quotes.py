@@ -1,4 +1,7 @@
-"""``provenance quotes PATH...``: a quote index over a corpus (speakers, their quotations, where)."""
+"""``provenance quotes PATH...``: a quote index over a corpus (speakers, their quotations, where).
+
+The index's models are imported when the command runs: every other command's start-up would otherwise
+pay for them."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from pathlib import Path
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
                                         settings_and_rules, write_console, write_text)
 from provenance.pipeline import check_all
-from provenance.quoteindex import QuoteIndexBuilder
 from provenance.sources import read_documents
 from provenance.templates import corpus_templates
 
@@ -28,6 +30,8 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from provenance.quoteindex import QuoteIndexBuilder
+
     settings, rules = settings_and_rules(args, args.paths[0])
     builder = QuoteIndexBuilder(rules_digest=rules.digest)
     templates = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
