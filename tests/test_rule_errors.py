@@ -52,6 +52,38 @@ def test_malformed_toml_names_the_file_and_where(tmp_path):
     assert line.startswith(f"{folder / 'a.toml'}: malformed TOML: ") and "line 6" in line
 
 
+def test_malformed_json_pack_names_the_file_and_where(tmp_path):
+    folder = rule_folder(tmp_path, **{"a.json": '{"pack": {"name": "user",\n "description": "x"'})
+    [line] = problems(folder)
+    assert line.startswith(f"{folder / 'a.json'}: malformed JSON: ") and "(line 2, column" in line
+
+
+def test_a_json_pack_must_be_one_object(tmp_path):
+    folder = rule_folder(tmp_path, **{"a.json": "[]"})
+    assert problems(folder) == [f"{folder / 'a.json'}: malformed JSON: a pack is one object, with the tables as its keys"]
+
+
+def test_a_json_pack_is_checked_and_reported_as_a_toml_one_is(tmp_path):
+    rule = {"id": "ZZ001", "name": "user-rule", "dimension": "residue", "message": "m", "severity": "fatal",
+            "phrases": ["Read more"], "examples": {"match": ["Read more"], "no_match": ["Read on."]}}
+    pack = {"pack": {"name": "user", "description": "Rules of a user."}, "signature": [rule]}
+    folder = rule_folder(tmp_path, **{"a.json": json.dumps(pack)})
+    [line] = problems(folder)
+    assert line.startswith(f"{folder / 'a.json'}: signature[0] (ZZ001).severity: 'fatal' is not one of")
+
+
+def test_a_json_pack_loads_the_rules_its_toml_twin_does(tmp_path):
+    import tomllib
+
+    text = PACK + signature()
+    (tmp_path / "t").mkdir()
+    (tmp_path / "j").mkdir()
+    toml_rules = load_rules(extra_dirs=[rule_folder(tmp_path / "t", **{"a.toml": text})], include_shipped=False)
+    json_rules = load_rules(extra_dirs=[rule_folder(tmp_path / "j", **{"a.json": json.dumps(tomllib.loads(text))})],
+                            include_shipped=False)
+    assert [s.rule for s in json_rules.signatures] == [s.rule for s in toml_rules.signatures]
+
+
 @pytest.mark.parametrize(("keys", "where", "words"), [
     ({"message": None}, "signature[0] (ZZ001)", "'message' is a required property"),
     ({"colour": '"red"'}, "signature[0] (ZZ001)", "'colour' was unexpected"),

@@ -7,6 +7,7 @@ import json
 from provenance.corpus import corpus_report
 from provenance.renderers.jsonout import render_corpus, render_line
 from provenance.report import ReadError
+from provenance.rulepack import pack_files
 from provenance.schemas import generated, render
 
 from conftest import ROOT
@@ -34,5 +35,6 @@ def test_report_lines_validate(seed_reports, schema):
 def test_rule_files_validate_against_rule_pack_schema(schema):
     import tomllib
     validator = schema("rule-pack.schema.json")
-    for path in sorted((ROOT / "rules").rglob("*.toml")):
-        validator.validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    for path in pack_files(ROOT / "rules"):
+        text = path.read_text(encoding="utf-8")
+        validator.validate(json.loads(text) if path.suffix == ".json" else tomllib.loads(text))
