@@ -251,16 +251,17 @@ def _reason(exc: Exception) -> str:
 def read_jsonl_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
     compressed = path.name.lower().endswith(".gz")
     number = 0
+    where = shown(path)
     try:
         _regular_file(path)
         with open(path, "rb") as raw_handle:
             handle = gzip.GzipFile(fileobj=raw_handle) if compressed else raw_handle
             for number, raw in _numbered_lines(handle, max_bytes):
                 if raw is None:
-                    yield ReadError(path=shown(path), line=number,
+                    yield ReadError(path=where, line=number,
                                     message=f"record is over the max_bytes limit of {max_bytes} bytes; skipped")
                 elif raw.strip():
-                    yield _record(raw, path, doc_id, number)
+                    yield _record(raw, where, doc_id, number)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         yield ReadError(path=shown(path), line=number + 1, message=f"gzip data cut short or corrupt: {exc}")
     except (OSError, Unreadable) as exc:
@@ -281,8 +282,9 @@ def _numbered_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[int, bytes |
             yield number, raw
 
 
-def _record(raw: bytes, path: Path, doc_id: str, number: int) -> Item:
-    where = {"path": shown(path), "line": number}
+def _record(raw: bytes, path: str, doc_id: str, number: int) -> Item:
+    """The document on line ``number`` of the JSONL file shown as ``path``, or why there is none."""
+    where = {"path": path, "line": number}
     try:
         record = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -299,7 +301,7 @@ def _record(raw: bytes, path: Path, doc_id: str, number: int) -> Item:
     notes = [f"{replaced} lone surrogate code point(s) escaped in the JSON record replaced with U+FFFD"] if replaced else []
     rid = record.get("id")
     ident = without_surrogates(str(rid))[0] if rid not in (None, "") else f"{doc_id}#{number}"
-    return Document(id=ident, path=shown(path), text=normalise_newlines(text), meta=_meta(record), notes=notes)
+    return Document(id=ident, path=path, text=normalise_newlines(text), meta=_meta(record), notes=notes)
 
 
 def read_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
