@@ -4,6 +4,7 @@ rule file is never answered from it, and the reports are those of a run without 
 from __future__ import annotations
 
 import pickle
+from types import SimpleNamespace
 
 import pytest
 
@@ -80,6 +81,15 @@ def test_a_stale_key_is_not_answered(tmp_path, spy, monkeypatch):
     cache = tmp_path / "cache"
     load_rules_cached(cache)
     monkeypatch.setattr(rulecache, "code_digest", lambda: "another version of the tool")
+    load_rules_cached(cache)
+    assert len(spy) == 2
+
+
+@pytest.mark.parametrize("library", ["regex", "pydantic"])
+def test_a_cache_written_under_another_version_of_a_pickled_library_is_not_answered(tmp_path, spy, monkeypatch, library):
+    cache = tmp_path / "cache"
+    load_rules_cached(cache)
+    monkeypatch.setattr(rulecache, library, SimpleNamespace(__version__="0", VERSION="0"))
     load_rules_cached(cache)
     assert len(spy) == 2
 
