@@ -1,3 +1,3 @@
-from provenance.cli import main
+from provenance.cli import script
 
-raise SystemExit(main())
+raise SystemExit(script())

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
 
 import pytest
 
-from provenance import __version__
+from provenance import __version__, cli
 from provenance.cli import main
 
 from conftest import CORPUS, ROOT
@@ -61,3 +62,19 @@ def test_bad_rule_file_names_file_and_key(tmp_path):
 def test_jsonl_output_one_line_per_document():
     lines = run("check", str(CORPUS), "--format", "jsonl").stdout.splitlines()
     assert [json.loads(line)["id"] for line in lines] == sorted(p.name for p in CORPUS.glob("*.txt"))
+
+
+def test_the_script_returns_mains_exit_code_with_the_collector_frozen_for_the_exit(monkeypatch):
+    monkeypatch.setattr(cli, "main", lambda: 1)
+    try:
+        assert cli.script() == 1
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_python_dash_m_runs_the_script():
+    result = subprocess.run([sys.executable, "-m", "provenance", "check", str(CORPUS), "--format", "jsonl", "--no-cache"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == main(["check", str(CORPUS), "--format", "jsonl", "--no-cache"]) == 1
+    assert len(result.stdout.splitlines()) == len(list(CORPUS.glob("*.txt")))
