@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -68,6 +67,8 @@ class ResultCache:
     """Report lines keyed by document and run; reads and writes in batches."""
 
     def __init__(self, folder: Path, space: str):
+        import sqlite3  # here, where a cache is opened: a run without one never loads it
+
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / CACHE_FILE
         self.space = space

@@ -1,5 +1,6 @@
 """Start-up: a JSON Lines check imports only what it uses (rich is for console output, tldextract
-for documents the result cache cannot answer), and the reports are the same either way."""
+for documents the result cache cannot answer, sqlite3 for the cache, the corpus renderers for their
+formats), and the reports are the same either way."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ PROBE = """
 import sys
 from provenance.cli import main
 code = main(sys.argv[1:])
-print(sorted({name.split('.')[0] for name in sys.modules} & {'rich', 'tldextract', 'requests'}), file=sys.stderr)
+LAZY = {'rich', 'tldextract', 'requests', 'sqlite3', 'provenance.renderers.html', 'provenance.renderers.sarif'}
+print(sorted({n for name in sys.modules for n in (name, name.split('.')[0])} & LAZY), file=sys.stderr)
 """
 
 
@@ -26,11 +28,21 @@ def test_a_jsonl_check_never_imports_rich(tmp_path):
     assert "rich" not in modules and out.count("\n") == 5
 
 
+def test_a_jsonl_check_without_a_cache_loads_neither_sqlite_nor_the_corpus_renderers(tmp_path):
+    _, modules = imported("check", "corpus", "--format", "jsonl", "--no-cache")
+    assert modules == "['requests', 'tldextract']"
+
+
+def test_a_corpus_format_loads_its_renderer(tmp_path):
+    out, modules = imported("check", "corpus", "--format", "sarif", "--no-cache")
+    assert "provenance.renderers.sarif" in modules and '"runs"' in out
+
+
 def test_a_warm_run_imports_neither_rich_nor_tldextract(tmp_path):
     args = ("check", "corpus", "--format", "jsonl", "--cache-dir", str(tmp_path / "cache"))
     cold, _ = imported(*args)
     warm, modules = imported(*args)
-    assert warm == cold and modules == "[]"
+    assert warm == cold and modules == "['sqlite3']"
 
 
 def test_the_console_report_still_imports_rich_when_it_needs_it(tmp_path):

@@ -7,16 +7,34 @@ text; the console renderer writes to a rich Console instead, and JSON Lines stre
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from importlib import import_module
 
-from provenance.renderers import github, sarif
-from provenance.renderers.html import render_html
-from provenance.renderers.jsonout import render_corpus
 from provenance.report import CorpusReport
 
-CORPUS_RENDERERS: dict[str, Callable[[CorpusReport], str]] = {
-    "json": render_corpus,
-    "html": render_html,
-    "sarif": sarif.render_corpus,
-    "github": github.render_corpus,
-}
+Renderer = Callable[[CorpusReport], str]
+
+
+class _Renderers(Mapping[str, Renderer]):
+    """Format name -> renderer, whose module is imported when it is first asked for: a JSON Lines
+    run, which lists the names as ``--format`` choices, never loads the HTML or SARIF code."""
+
+    _WHERE = {
+        "json": ("provenance.renderers.jsonout", "render_corpus"),
+        "html": ("provenance.renderers.html", "render_html"),
+        "sarif": ("provenance.renderers.sarif", "render_corpus"),
+        "github": ("provenance.renderers.github", "render_corpus"),
+    }
+
+    def __getitem__(self, name: str) -> Renderer:
+        module, function = self._WHERE[name]
+        return getattr(import_module(module), function)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._WHERE)
+
+    def __len__(self) -> int:
+        return len(self._WHERE)
+
+
+CORPUS_RENDERERS: Mapping[str, Renderer] = _Renderers()
