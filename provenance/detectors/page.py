@@ -444,7 +444,9 @@ class Screened:
     ``regex`` too. Characters newer than RE2's Unicode tables are in no class there (``regex``'s tables
     are newer): a third pattern of the Set finds them, and a text holding one goes to ``regex`` as
     well. A pattern that opens with ``^`` and has no alternative is tried at the start of a text only,
-    where ``regex`` answers faster than the screen: it has no copy.
+    where ``regex`` answers faster than the screen: it has no copy. The Set is called through
+    google-re2's private ``_set.Match``, as ``prescan.match_start`` calls a regexp: the public
+    wrapper is a Python frame around it, and detectors screen about one text a line.
 
     Where the copy matches (and only it: no character unknown to RE2), ``regex`` searches from where
     the copy's leftmost match begins (``_locator``, one more linear RE2 search): every match of the
@@ -462,7 +464,7 @@ class Screened:
             self.search = self.pattern.search  # nothing to screen: regex's own, without a call around it
 
     @classmethod
-    def _screen(cls, source: str) -> tuple[re2.Set | None, re2._Regexp | None]:
+    def _screen(cls, source: str) -> tuple[Callable[[bytes], list[int]] | None, re2._Regexp | None]:
         if INLINE_FLAGS.search(source) or (source.startswith("^") and "|" not in source):
             return None, None
         try:
@@ -472,7 +474,7 @@ class Screened:
             screen.Add(copy)
             screen.Add(UNKNOWN_TO_RE2)
             screen.Compile()
-            return screen, starts_pattern(copy)
+            return screen._set.Match, starts_pattern(copy)
         except (Untranslatable, re2.error):
             return None, None
 
@@ -483,7 +485,7 @@ class Screened:
             data = text.encode("utf-8")
         except UnicodeEncodeError:
             return self.pattern.search(text)
-        answer = self._copy.Match(data)
+        answer = self._copy(data)
         if answer == self._NOTHING:
             return None
         return self.pattern.search(text, self._first_start(text, data) if answer == self._COPY_ONLY else 0)
