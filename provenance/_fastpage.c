@@ -1,10 +1,13 @@
-/* build_page's per-line features, in C, for "plain" lines: ASCII but for page._PLAIN_PUNCTUATION.
+/* build_page's per-line features, in C, for "plain" lines: ASCII but for page._PLAIN_PUNCTUATION and
+   the Latin-1 letters that case-fold to one Latin-1 letter (À-Ö, Ø-Þ, à-ö, ø-ÿ but ß: the letters
+   of Western European words, which otherwise send a whole paragraph to the Python code).
 
    provenance/detectors/page.py is the reference and the fallback when this module is missing;
    tests/test_fastpage.py proves that both give the same pages. On a plain line:
-   - a word is [A-Za-z0-9][A-Za-z0-9'’_-]* and case-folds by ASCII lower-casing (’ folds to itself);
-   - a letter is [A-Za-z], a digit [0-9]: no plain punctuation is either;
-   - the key is the line's [A-Za-z0-9_] runs lower-cased, joined by one space (page._plain_key). */
+   - a word is a letter or digit, then letters, digits and '’_- (page._WORD) and case-folds
+     letter by letter: an upper-case letter to its lower-case one (’ folds to itself);
+   - a letter is [A-Za-z] or one of those Latin-1 letters, a digit [0-9]: no plain punctuation is either;
+   - the key is the line's runs of letters, digits and _, case-folded, joined by one space (page.line_key). */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -22,6 +25,7 @@
 enum { LETTER = 1, UPPER = 2, DIGIT = 4, WORD_START = 8, WORD_PART = 16, KEY_PART = 32 };
 
 static unsigned char ascii_class[128];
+static unsigned char latin1_class[128];  /* of U+0080 to U+00FF: the plain letters' */
 
 static void fill_ascii_class(void)
 {
@@ -32,6 +36,11 @@ static void fill_ascii_class(void)
                          | (alnum ? WORD_START | KEY_PART : 0)
                          | (alnum || c == '\'' || c == '_' || c == '-' ? WORD_PART : 0)
                          | (c == '_' ? KEY_PART : 0);
+    }
+    for (int c = 0xC0; c < 0x100; c++) {
+        if (c == 0xD7 || c == 0xF7 || c == 0xDF)  /* ×, ÷ and ß, which case-folds to ss */
+            continue;
+        latin1_class[c - 0x80] = LETTER | (c < 0xDF ? UPPER : 0) | WORD_START | WORD_PART | KEY_PART;
     }
 }
 
@@ -45,7 +54,15 @@ static int char_class(Py_UCS4 c)
 {
     if (c < 128)
         return ascii_class[c];
+    if (c < 256)
+        return latin1_class[c - 128];
     return c == RIGHT_QUOTE ? WORD_PART : 0;
+}
+
+/* Case-folds a word character of a plain line: ASCII and Latin-1 capitals to their small letters. */
+static Py_UCS4 plain_fold(Py_UCS4 c)
+{
+    return c < 128 ? ascii_lower(c) : c < 256 && (latin1_class[c - 128] & UPPER) ? c + 0x20 : c;
 }
 
 /* page._PLAIN_PUNCTUATION (a test compares the two on every character of the BMP). */
@@ -70,7 +87,7 @@ static bool is_plain(PyObject *text)
     const void *data = PyUnicode_DATA(text);
     for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(text); i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c >= 128 && !is_plain_punctuation(c))
+        if (c >= 128 && !is_plain_punctuation(c) && !(c < 256 && latin1_class[c - 128]))
             return false;
     }
     return true;
@@ -135,7 +152,7 @@ static bool may_start_bullet(Py_UCS4 c)
 }
 
 /* The stop lists as a C hash table (open addressing, linear probing): each case-folded stop word a
-   plain word can be (ASCII and ’ only, ’ stored as the byte 0x80), with the bit mask of the lists
+   plain word can be (ASCII, plain Latin-1 letters and ’, stored as the byte 0x80), with the bit mask of the lists
    holding it. Built once per set of stop lists (stop_table), so a word is looked up without making
    a str of it; a stop word no plain word can be is left out, as it would never be found. */
 #define STOP_TABLE "provenance._fastpage.StopTable"
@@ -202,9 +219,9 @@ static bool plain_word_bytes(PyObject *word, unsigned char *out)
     const void *data = PyUnicode_DATA(word);
     for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(word); i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c >= 128 && c != RIGHT_QUOTE)
+        if (c >= 128 && c != RIGHT_QUOTE && !(c < 256 && latin1_class[c - 128]))
             return false;
-        out[i] = c < 128 ? (unsigned char)c : QUOTE_BYTE;
+        out[i] = c == RIGHT_QUOTE ? QUOTE_BYTE : (unsigned char)c;
     }
     return true;
 }
@@ -331,12 +348,12 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
         bool key_part = (cls & KEY_PART) != 0;  /* written without branches: a key's runs are short */
         key[key_len] = ' ';
         key_len += key_part && !in_key && key_len > 0;
-        key[key_len] = (char)ascii_lower(c);
+        key[key_len] = (char)plain_fold(c);
         key_len += key_part;
         in_key = key_part;
         if (in_word && (cls & WORD_PART)) {
             if (word_len < longest + 1) {  /* past `longest`, only the length matters */
-                word[word_len] = c < 128 ? (unsigned char)ascii_lower(c) : QUOTE_BYTE;
+                word[word_len] = c == RIGHT_QUOTE ? QUOTE_BYTE : (unsigned char)plain_fold(c);
                 hash = hash_step(hash, word[word_len]);
             }
             word_len++;
@@ -349,7 +366,7 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
             words++;
             initials += (cls & LETTER) != 0;
             capitals += (cls & UPPER) != 0;
-            word[0] = (unsigned char)ascii_lower(c);
+            word[0] = (unsigned char)plain_fold(c);
             hash = hash_step(HASH_START, word[0]);
             word_len = 1;
         }
@@ -361,6 +378,18 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
     counts->capitals = capitals;
     counts->separator_chars = separator_chars;
     return key_len;
+}
+
+/* The key's bytes as a str: of one byte a character, ASCII when all are. */
+static PyObject *key_str(const char *bytes, Py_ssize_t len, bool ascii)
+{
+    unsigned char top = 0;
+    for (Py_ssize_t i = 0; !ascii && i < len; i++)
+        top |= (unsigned char)bytes[i];
+    PyObject *key = PyUnicode_New(len, top < 128 ? 127 : 255);
+    if (key != NULL)
+        memcpy(PyUnicode_1BYTE_DATA(key), bytes, len);
+    return key;
 }
 
 /* Counts, stop-word hits, and the key (returned, new reference) of a plain line. */
@@ -380,10 +409,7 @@ static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
     default:
         key_len = scan_chars(scan, PyUnicode_4BYTE_KIND, data, n, counts);
     }
-    PyObject *key = PyUnicode_New(key_len, 127);
-    if (key != NULL)
-        memcpy(PyUnicode_1BYTE_DATA(key), scan->key, key_len);
-    return key;
+    return key_str(scan->key, key_len, PyUnicode_IS_ASCII(text));
 }
 
 /* (chars, words, letter_share, digit_share, sentence_end, capital_share, separators,

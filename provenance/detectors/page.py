@@ -314,7 +314,9 @@ def _most_hit(hits: list[int]) -> int | None:
 def build_page(doc: Document, stoplists: dict[str, frozenset[str]], templates: TemplateLookup | None = None) -> Page:
     """The non-blank lines with their features; each line's words are found and case-folded once, for
     the language guess (over all the document's words: no word spans a newline) and the stopword share.
-    Plain lines go to the C accelerator when it is there; the others, or all without it, to Python."""
+    Plain lines go to the C accelerator when it is there, and so do lines whose other characters are
+    Latin-1 letters that case-fold to one (``é``, ``Ü``; not ``ß``): their words and keys are read
+    there as ``_WORD`` and ``line_key`` read them. The others, or all without it, go to Python."""
     texts = [(line.number, text) for line in doc.lines if (text := line.text.strip())]
     if _accelerates(stoplists):
         language, stops, lines = _accelerated_lines(texts, stoplists)
