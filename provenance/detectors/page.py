@@ -50,9 +50,10 @@ def _accelerator():
 fastpage = _accelerator()
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’_-]*")
-# Quote marks, dashes and symbols of English web text that no pattern here reads as a letter, a
-# number or a word character, and that case-fold to themselves (a test checks each).
-_PLAIN_PUNCTUATION = "’‘“”–—…•·«»\u00a0©®™€£°′″›‹│"
+# Quote marks, dashes and symbols of English web text (arrows and triangles of menus, box drawing of
+# tables) that no pattern here reads as a letter, a number or a word character, and that case-fold
+# to themselves (a test checks each).
+_PLAIN_PUNCTUATION = "’‘“”–—…•·«»\u00a0©®™€£°′″›‹│►▶▼→↓§¶─┼"
 _NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{_PLAIN_PUNCTUATION}]")
 # _WORD on plain text, where \p{L} is [A-Za-z] and \p{N} is [0-9]: stdlib re scans it twice as fast.
 _PLAIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’_-]*")
