@@ -22,10 +22,13 @@
 #endif
 #define RIGHT_QUOTE 0x2019 /* ’, the one non-ASCII character a plain word may hold */
 
-enum { LETTER = 1, UPPER = 2, DIGIT = 4, WORD_START = 8, WORD_PART = 16, KEY_PART = 32 };
+enum { LETTER = 1, UPPER = 2, DIGIT = 4, WORD_START = 8, WORD_PART = 16, KEY_PART = 32, SEPARATOR = 64 };
 
 static unsigned char ascii_class[128];
-static unsigned char latin1_class[128];  /* of U+0080 to U+00FF: the plain letters' */
+/* Of each character below U+0100: its classes on a plain line (the ASCII ones', the plain Latin-1
+   letters', SEPARATOR for one of is_separator_char's), and its case fold there. */
+static unsigned char plain_class[256];
+static unsigned char plain_folds[256];
 
 static void fill_ascii_class(void)
 {
@@ -37,10 +40,12 @@ static void fill_ascii_class(void)
                          | (alnum || c == '\'' || c == '_' || c == '-' ? WORD_PART : 0)
                          | (c == '_' ? KEY_PART : 0);
     }
-    for (int c = 0xC0; c < 0x100; c++) {
-        if (c == 0xD7 || c == 0xF7 || c == 0xDF)  /* ×, ÷ and ß, which case-folds to ss */
-            continue;
-        latin1_class[c - 0x80] = LETTER | (c < 0xDF ? UPPER : 0) | WORD_START | WORD_PART | KEY_PART;
+    for (int c = 0; c < 0x100; c++) {
+        bool latin1_letter = c >= 0xC0 && c != 0xD7 && c != 0xF7 && c != 0xDF;  /* not ×, ÷ and ß (ss) */
+        bool upper = (c >= 'A' && c <= 'Z') || (latin1_letter && c < 0xDF);
+        plain_class[c] = (c < 128 ? ascii_class[c] : 0) | (c == '|' || c == '/' || c == 0xB7 || c == 0xBB ? SEPARATOR : 0)
+                         | (latin1_letter ? LETTER | (upper ? UPPER : 0) | WORD_START | WORD_PART | KEY_PART : 0);
+        plain_folds[c] = (unsigned char)(upper ? c + 0x20 : c);
     }
 }
 
@@ -52,17 +57,21 @@ static Py_UCS4 ascii_lower(Py_UCS4 c)
 
 static int char_class(Py_UCS4 c)
 {
-    if (c < 128)
-        return ascii_class[c];
     if (c < 256)
-        return latin1_class[c - 128];
-    return c == RIGHT_QUOTE ? WORD_PART : 0;
+        return plain_class[c];
+    return c == RIGHT_QUOTE ? WORD_PART : c == 0x2022 || c == 0x203A ? SEPARATOR : 0;
 }
 
 /* Case-folds a word character of a plain line: ASCII and Latin-1 capitals to their small letters. */
 static Py_UCS4 plain_fold(Py_UCS4 c)
 {
-    return c < 128 ? ascii_lower(c) : c < 256 && (latin1_class[c - 128] & UPPER) ? c + 0x20 : c;
+    return c < 256 ? plain_folds[c] : c;
+}
+
+/* A Latin-1 letter of a plain line. */
+static bool plain_latin1_letter(Py_UCS4 c)
+{
+    return c >= 128 && c < 256 && (plain_class[c] & LETTER);
 }
 
 /* page._PLAIN_PUNCTUATION (a test compares the two on every character of the BMP). */
@@ -88,7 +97,7 @@ static bool is_plain(PyObject *text)
     const void *data = PyUnicode_DATA(text);
     for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(text); i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c >= 128 && !is_plain_punctuation(c) && !(c < 256 && latin1_class[c - 128]))
+        if (c >= 128 && !is_plain_punctuation(c) && !plain_latin1_letter(c))
             return false;
     }
     return true;
@@ -162,6 +171,7 @@ static bool may_start_bullet(Py_UCS4 c)
 typedef struct {
     Py_ssize_t start, length;  /* the word's bytes in `bytes`; length -1: an empty slot */
     unsigned long mask;
+    size_t hash;               /* hash_bytes of the word: most slots probed are told apart without memcmp */
 } StopSlot;
 
 typedef struct {
@@ -193,14 +203,10 @@ static StopSlot *find_hashed_slot(const StopTable *table, const unsigned char *w
 {
     for (size_t i = hash & table->slots_mask;; i = (i + 1) & table->slots_mask) {
         StopSlot *slot = &table->slots[i];
-        if (slot->length < 0 || (slot->length == len && memcmp(table->bytes + slot->start, word, len) == 0))
+        if (slot->length < 0
+            || (slot->hash == hash && slot->length == len && memcmp(table->bytes + slot->start, word, len) == 0))
             return slot;
     }
-}
-
-static StopSlot *find_slot(const StopTable *table, const unsigned char *word, Py_ssize_t len)
-{
-    return find_hashed_slot(table, word, len, hash_bytes(word, len));
 }
 
 static void free_stop_table(PyObject *capsule)
@@ -220,7 +226,7 @@ static bool plain_word_bytes(PyObject *word, unsigned char *out)
     const void *data = PyUnicode_DATA(word);
     for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(word); i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c >= 128 && c != RIGHT_QUOTE && !(c < 256 && latin1_class[c - 128]))
+        if (c >= 128 && c != RIGHT_QUOTE && !plain_latin1_letter(c))
             return false;
         out[i] = c == RIGHT_QUOTE ? QUOTE_BYTE : (unsigned char)c;
     }
@@ -258,8 +264,9 @@ static int fill_stop_table(StopTable *table, PyObject *word_masks)
         Py_ssize_t len = PyUnicode_GET_LENGTH(word);
         if (!plain_word_bytes(word, table->bytes + used))
             continue;
-        StopSlot *slot = find_slot(table, table->bytes + used, len);  /* the dict holds each word once */
-        *slot = (StopSlot){used, len, bits};
+        size_t hash = hash_bytes(table->bytes + used, len);
+        StopSlot *slot = find_hashed_slot(table, table->bytes + used, len, hash);  /* the dict holds each word once */
+        *slot = (StopSlot){used, len, bits, hash};
         used += len;
         table->longest = len > table->longest ? len : table->longest;
     }
@@ -345,7 +352,7 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
         int cls = char_class(c);
         letters += (cls & LETTER) != 0;
         digits += (cls & DIGIT) != 0;
-        separator_chars |= is_separator_char(c);
+        separator_chars |= (cls & SEPARATOR) != 0;
         bool key_part = (cls & KEY_PART) != 0;  /* written without branches: a key's runs are short */
         key[key_len] = ' ';
         key_len += key_part && !in_key && key_len > 0;
