@@ -43,7 +43,8 @@ static void fill_ascii_class(void)
     for (int c = 0; c < 0x100; c++) {
         bool latin1_letter = c >= 0xC0 && c != 0xD7 && c != 0xF7 && c != 0xDF;  /* not ×, ÷ and ß (ss) */
         bool upper = (c >= 'A' && c <= 'Z') || (latin1_letter && c < 0xDF);
-        plain_class[c] = (c < 128 ? ascii_class[c] : 0) | (c == '|' || c == '/' || c == 0xB7 || c == 0xBB ? SEPARATOR : 0)
+        bool separator = c == '|' || c == '/' || c == 0xB7 || c == 0xBB;
+        plain_class[c] = (c < 128 ? ascii_class[c] : 0) | (separator ? SEPARATOR : 0)
                          | (latin1_letter ? LETTER | (upper ? UPPER : 0) | WORD_START | WORD_PART | KEY_PART : 0);
         plain_folds[c] = (unsigned char)(upper ? c + 0x20 : c);
     }
@@ -857,11 +858,328 @@ PyDoc_STRVAR(plain_lines_doc,
 "the row's features, the share of its words counted in row[column] (column -1: none), and whether\n"
 "page._BULLET matches its text.");
 
+/* ---- context-classifier: block classes, runs of text and their revision ----
+
+   provenance/detectors/classifier.py's initial_class, title_like, main_regions, by_place and revise
+   are the reference and the fallback; tests/test_classifier_fast.py proves that both give the same
+   classes. Blocks are LineInfo objects (their slots read as plain_lines writes them); a class is one
+   of the four str of `names` (good, near, short, bad), handled here as its index. Each comparison is
+   Python's: an int field against a float threshold is exact in a double (counts are far below 2**53),
+   and running weights add in the same order. */
+
+enum { GOOD_BLOCK, NEAR_BLOCK, SHORT_BLOCK, BAD_BLOCK, BLOCK_CLASSES };
+enum { LIMIT_GOOD_CHARS, LIMIT_GOOD_STOP_SHARE, LIMIT_SENTENCE_WORDS, LIMIT_SENTENCE_STOP_SHARE, LIMIT_SHORT_CHARS,
+       LIMIT_NEAR_STOP_SHARE, LIMIT_LONG_CHARS, LIMIT_LONG_MIN_STOP_SHARE, LIMIT_MIN_GOOD_BLOCKS, LIMIT_ANCHORS_ONLY,
+       LIMIT_TITLE_WORDS, LIMIT_TITLE_CAPITALS, LIMIT_WEIGHTS, LIMIT_LINE_COST = LIMIT_WEIGHTS + BLOCK_CLASSES,
+       LIMIT_MIN_SCORE, LIMIT_MIN_CHAR_SHARE, LIMIT_EDGE_MIN_CHAR_SHARE, LIMITS };
+
+typedef struct {
+    Py_ssize_t chars, words;
+    double stop_share, capital_share;
+    bool decided, sentence_end, spaceless;
+} Block;
+
+static int read_size(PyObject *value, Py_ssize_t *out)
+{
+    *out = PyLong_AsSsize_t(value);
+    return *out == -1 && PyErr_Occurred() ? -1 : 0;
+}
+
+static int read_float(PyObject *value, double *out)
+{
+    *out = PyFloat_AsDouble(value);
+    return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
+}
+
+static int read_truth(PyObject *value, bool *out)
+{
+    int truth = PyObject_IsTrue(value);
+    *out = truth > 0;
+    return truth < 0 ? -1 : 0;
+}
+
+/* The features initial_class and title_like read, of a LineInfo (offsets: field_offsets'). */
+static int read_block(PyObject *info, const Py_ssize_t *offsets, PyObject *decided, Block *block)
+{
+    PyObject *fields[LINE_FIELDS];
+    for (int i = 0; i < LINE_FIELDS; i++) {
+        fields[i] = *(PyObject **)((char *)info + offsets[i]);
+        if (fields[i] == NULL) {
+            PyErr_Format(PyExc_AttributeError, "block_classes: a line without %s", line_field_names[i]);
+            return -1;
+        }
+    }
+    int in_decided = PySet_Contains(decided, fields[0]);
+    block->decided = in_decided > 0;
+    if (in_decided < 0 || read_size(fields[2], &block->chars) < 0 || read_size(fields[3], &block->words) < 0
+        || read_float(fields[7], &block->stop_share) < 0 || read_float(fields[8], &block->capital_share) < 0
+        || read_truth(fields[6], &block->sentence_end) < 0 || read_truth(fields[11], &block->spaceless) < 0)
+        return -1;
+    return 0;
+}
+
+/* classifier.initial_class */
+static int initial_class(const Block *b, const double *limits)
+{
+    if (b->decided)
+        return BAD_BLOCK;
+    if (b->spaceless)
+        return b->sentence_end ? GOOD_BLOCK : SHORT_BLOCK;
+    if ((double)b->chars >= limits[LIMIT_GOOD_CHARS] && b->stop_share >= limits[LIMIT_GOOD_STOP_SHARE])
+        return GOOD_BLOCK;
+    if (b->sentence_end && (double)b->words >= limits[LIMIT_SENTENCE_WORDS]
+        && b->stop_share >= limits[LIMIT_SENTENCE_STOP_SHARE])
+        return GOOD_BLOCK;
+    if ((double)b->chars < limits[LIMIT_SHORT_CHARS])
+        return SHORT_BLOCK;
+    if (b->stop_share >= limits[LIMIT_NEAR_STOP_SHARE])
+        return NEAR_BLOCK;
+    if ((double)b->chars >= limits[LIMIT_LONG_CHARS] && b->stop_share >= limits[LIMIT_LONG_MIN_STOP_SHARE])
+        return NEAR_BLOCK;
+    return BAD_BLOCK;
+}
+
+/* detect's anchors_only: a class that is not good and not a decided line's is only doubtful. */
+static int doubtful_class(int c, const Block *b)
+{
+    if (c == GOOD_BLOCK || b->decided)
+        return c;
+    return c == NEAR_BLOCK ? GOOD_BLOCK : SHORT_BLOCK;
+}
+
+/* classifier.title_like */
+static bool title_like(const Block *b, const double *limits)
+{
+    return !b->sentence_end && (double)b->words <= limits[LIMIT_TITLE_WORDS]
+           && b->capital_share >= limits[LIMIT_TITLE_CAPITALS];
+}
+
+/* classifier.main_regions, into `inside`. */
+static void main_regions(const int *classes, const Block *blocks, Py_ssize_t n, const double *limits, bool *inside)
+{
+    double total = 0.0, best = 0.0;
+    Py_ssize_t start = 0, best_end = -1;
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        if (i == n || total <= 0) {  /* close the run: past the last block, always */
+            if (best_end >= 0 && best >= limits[LIMIT_MIN_SCORE])
+                for (Py_ssize_t j = start; j <= best_end; j++)
+                    inside[j] = true;
+            if (i == n)
+                break;
+            total = 0.0, start = i, best = 0.0, best_end = -1;
+        }
+        double weight = limits[LIMIT_WEIGHTS + classes[i]];
+        total += weight * (double)blocks[i].chars - (weight <= 0 ? limits[LIMIT_LINE_COST] : 0.0);
+        if (total > best)
+            best = total, best_end = i;
+    }
+}
+
+/* classifier.by_place, into `judged`. */
+static void by_place(const bool *inside, const Block *blocks, Py_ssize_t n, const double *limits, bool *judged)
+{
+    Py_ssize_t held = 0, total = 0, first = -1, last = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        total += blocks[i].chars;
+        if (inside[i]) {
+            held += blocks[i].chars;
+            first = first < 0 ? i : first;
+            last = i;
+        }
+    }
+    bool all = (double)held >= limits[LIMIT_MIN_CHAR_SHARE] * (double)total;
+    bool none = first < 0 || (double)held < limits[LIMIT_EDGE_MIN_CHAR_SHARE] * (double)total;
+    for (Py_ssize_t i = 0; i < n; i++)
+        judged[i] = !none && (all ? !inside[i] : i < first || i > last);
+}
+
+static PyObject *class_list(const int *classes, Py_ssize_t n, PyObject *names)
+{
+    PyObject *list = PyList_New(n);
+    for (Py_ssize_t i = 0; list != NULL && i < n; i++)
+        PyList_SET_ITEM(list, i, Py_NewRef(PyTuple_GET_ITEM(names, classes[i])));
+    return list;
+}
+
+static bool block_names(PyObject *names)
+{
+    bool ok = PyTuple_Check(names) && PyTuple_GET_SIZE(names) == BLOCK_CLASSES;
+    for (Py_ssize_t i = 0; ok && i < BLOCK_CLASSES; i++)
+        ok = PyUnicode_Check(PyTuple_GET_ITEM(names, i));
+    if (!ok)
+        PyErr_SetString(PyExc_TypeError, "the class names: a tuple of four str (good, near, short, bad)");
+    return ok;
+}
+
+/* The classes (first) and the places judged, or None for too few good blocks. */
+static PyObject *classes_and_places(const Block *blocks, Py_ssize_t n, const double *limits, PyObject *names,
+                                    int *classes, int *regions, bool *inside, bool *judged)
+{
+    Py_ssize_t good = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        classes[i] = initial_class(&blocks[i], limits);
+        good += classes[i] == GOOD_BLOCK;
+    }
+    if ((double)good < limits[LIMIT_MIN_GOOD_BLOCKS])
+        Py_RETURN_NONE;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (limits[LIMIT_ANCHORS_ONLY] != 0.0)
+            classes[i] = doubtful_class(classes[i], &blocks[i]);
+        regions[i] = classes[i] == GOOD_BLOCK && title_like(&blocks[i], limits) ? SHORT_BLOCK : classes[i];
+        inside[i] = false;
+    }
+    main_regions(regions, blocks, n, limits, inside);
+    by_place(inside, blocks, n, limits, judged);
+    PyObject *first = class_list(classes, n, names), *places = PyList_New(n);
+    for (Py_ssize_t i = 0; places != NULL && i < n; i++)
+        PyList_SET_ITEM(places, i, PyBool_FromLong(judged[i]));
+    PyObject *result = first != NULL && places != NULL ? PyTuple_Pack(2, first, places) : NULL;
+    Py_XDECREF(first);
+    Py_XDECREF(places);
+    return result;
+}
+
+static PyObject *block_classes(PyObject *module, PyObject *args)
+{
+    PyObject *infos, *decided, *names, *limit_tuple;
+    double limits[LIMITS];
+    if (!PyArg_ParseTuple(args, "O!OOO!:block_classes", &PyList_Type, &infos, &decided, &names, &PyTuple_Type,
+                          &limit_tuple) || !block_names(names))
+        return NULL;
+    if (!PyAnySet_Check(decided)) {
+        PyErr_SetString(PyExc_TypeError, "block_classes: decided must be a set");
+        return NULL;
+    }
+    if (PyTuple_GET_SIZE(limit_tuple) != LIMITS) {
+        PyErr_Format(PyExc_TypeError, "block_classes: %d limits", LIMITS);
+        return NULL;
+    }
+    for (int i = 0; i < LIMITS; i++)
+        if (read_float(PyTuple_GET_ITEM(limit_tuple, i), &limits[i]) < 0)
+            return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(infos), offsets[LINE_FIELDS];
+    Block *blocks = PyMem_Calloc(n + 1, sizeof(Block));
+    int *classes = PyMem_Calloc(2 * (n + 1), sizeof(int));
+    bool *flags = PyMem_Calloc(2 * (n + 1), sizeof(bool));
+    PyObject *result = NULL;
+    if (blocks == NULL || classes == NULL || flags == NULL)
+        PyErr_NoMemory();
+    else {
+        bool read = true;
+        PyTypeObject *cls = n > 0 ? Py_TYPE(PyList_GET_ITEM(infos, 0)) : NULL;
+        if (cls != NULL && field_offsets(cls, offsets) < 0)
+            read = false;
+        for (Py_ssize_t i = 0; read && i < n; i++) {
+            PyObject *info = PyList_GET_ITEM(infos, i);
+            if (!Py_IS_TYPE(info, cls)) {
+                PyErr_SetString(PyExc_TypeError, "block_classes: blocks of one LineInfo class");
+                read = false;
+            }
+            else
+                read = read_block(info, offsets, decided, &blocks[i]) == 0;
+        }
+        if (read)
+            result = classes_and_places(blocks, n, limits, names, classes, classes + n + 1, flags, flags + n + 1);
+    }
+    PyMem_Free(blocks);
+    PyMem_Free(classes);
+    PyMem_Free(flags);
+    return result;
+}
+
+/* The class index of each str of `list`, by `names`; -1 (a ValueError) for another. */
+static int class_indexes(PyObject *list, PyObject *names, int *out)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); i++) {
+        PyObject *item = PyList_GET_ITEM(list, i);
+        out[i] = -1;
+        for (int c = 0; c < BLOCK_CLASSES && out[i] < 0; c++) {
+            PyObject *name = PyTuple_GET_ITEM(names, c);
+            int same = item == name ? 1 : PyObject_RichCompareBool(item, name, Py_EQ);
+            if (same < 0)
+                return -1;
+            out[i] = same ? c : -1;
+        }
+        if (out[i] < 0) {
+            PyErr_SetString(PyExc_ValueError, "revise_classes: a class that is not one of the names");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* classifier.revise's two passes: each longest run of classes in `skip` (a bit mask) takes, by
+   `take`, the nearest classes outside it above and below (`edge` beyond the text). */
+static void revise_runs(const int *classes, int *out, Py_ssize_t n, unsigned skip, int edge, bool near_pass)
+{
+    Py_ssize_t start = 0;
+    while (start < n) {
+        if (!(skip >> classes[start] & 1)) {
+            start++;
+            continue;
+        }
+        Py_ssize_t end = start;
+        while (end < n && skip >> classes[end] & 1)
+            end++;
+        int up = start > 0 ? classes[start - 1] : edge, down = end < n ? classes[end] : edge;
+        for (Py_ssize_t i = start; i < end; i++) {
+            if (near_pass && classes[i] == NEAR_BLOCK)
+                out[i] = up == BAD_BLOCK && down == BAD_BLOCK ? BAD_BLOCK : GOOD_BLOCK;
+            else if (!near_pass && up == down)
+                out[i] = up;
+        }
+        start = end;
+    }
+}
+
+static PyObject *revise_classes(PyObject *module, PyObject *args)
+{
+    PyObject *list, *names, *edge_name;
+    if (!PyArg_ParseTuple(args, "O!OO:revise_classes", &PyList_Type, &list, &names, &edge_name) || !block_names(names))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    int *classes = PyMem_Calloc(3 * (n + 1), sizeof(int)), edge;
+    PyObject *result = NULL;
+    if (classes == NULL)
+        return PyErr_NoMemory();
+    PyObject *edge_list = PyList_New(1);
+    if (edge_list != NULL) {
+        PyList_SET_ITEM(edge_list, 0, Py_NewRef(edge_name));
+        if (class_indexes(list, names, classes) == 0 && class_indexes(edge_list, names, &edge) == 0) {
+            int *out = classes + n + 1, *final = out + n + 1;
+            memcpy(out, classes, n * sizeof(int));
+            bool near = false;
+            for (Py_ssize_t i = 0; i < n; i++)
+                near |= classes[i] == NEAR_BLOCK;
+            if (near)
+                revise_runs(classes, out, n, 1u << SHORT_BLOCK | 1u << NEAR_BLOCK, edge, true);
+            memcpy(final, out, n * sizeof(int));
+            revise_runs(out, final, n, 1u << SHORT_BLOCK, edge, false);
+            result = class_list(final, n, names);
+        }
+        Py_DECREF(edge_list);
+    }
+    PyMem_Free(classes);
+    return result;
+}
+
+PyDoc_STRVAR(block_classes_doc,
+"block_classes(infos, decided, names, limits) -> (classes, judged) or None\n\n"
+"classifier.detect's first classes of the blocks (LineInfo objects; names: the good, near, short and\n"
+"bad str) and whether each is judged by its place, or None for fewer good blocks than the minimum.\n"
+"limits: the classifier's thresholds as floats, in classifier._LIMITS order.");
+
+PyDoc_STRVAR(revise_classes_doc,
+"revise_classes(classes, names, edge) -> classes\n\n"
+"classifier.revise of the classes (each one of names), the text's edges counting as edge.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_features", plain_features, METH_VARARGS, plain_features_doc},
     {"line_chances", line_chances, METH_VARARGS, line_chances_doc},
     {"plain_lines", plain_lines, METH_VARARGS, plain_lines_doc},
+    {"block_classes", block_classes, METH_VARARGS, block_classes_doc},
+    {"revise_classes", revise_classes, METH_VARARGS, revise_classes_doc},
     {NULL, NULL, 0, NULL},
 };
 
