@@ -13,6 +13,7 @@
 #include <Python.h>
 #include <stdbool.h>
 #include <string.h>
+#include <structmember.h>
 
 #define MAX_LANGUAGES 32
 /* The sha256 of this file, passed by hatch_build.py: page.py uses a module built from this very
@@ -566,6 +567,53 @@ static const char *score_attribute_names[SCORE_OWN + 1] = {
     "digit_share", NULL, "number",
 };
 
+/* Where the objects of cls hold the attribute `name`: the offset of a writable object slot of that
+   name, or 0 (-1 and an exception: no such attribute). */
+static Py_ssize_t slot_offset(PyTypeObject *cls, const char *name)
+{
+    PyObject *descr = PyObject_GetAttrString((PyObject *)cls, name);
+    if (descr == NULL)
+        return -1;
+    bool slot = Py_IS_TYPE(descr, &PyMemberDescr_Type)
+                && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX
+                && !(((PyMemberDescrObject *)descr)->d_member->flags & READONLY);
+    Py_ssize_t offset = slot ? ((PyMemberDescrObject *)descr)->d_member->offset : 0;
+    Py_DECREF(descr);
+    return offset;
+}
+
+/* How the score fields of lines are read: from the slots of class `cls` (at `offsets`), or, for an
+   object of another class, or when cls is NULL, by attribute. */
+typedef struct {
+    PyTypeObject *cls;
+    Py_ssize_t offsets[SCORE_OWN + 1];
+} ScoreSlots;
+
+static void find_score_slots(PyObject *lines, ScoreSlots *slots)
+{
+    slots->cls = PyList_GET_SIZE(lines) > 0 ? Py_TYPE(PyList_GET_ITEM(lines, 0)) : NULL;
+    for (int field = 0; slots->cls != NULL && field <= SCORE_OWN; field++) {
+        if (score_attribute_names[field] == NULL)
+            continue;
+        slots->offsets[field] = slot_offset(slots->cls, score_attribute_names[field]);
+        if (slots->offsets[field] <= 0) {
+            PyErr_Clear();  /* the attribute reads raise it again */
+            slots->cls = NULL;
+        }
+    }
+}
+
+/* A score field of a line (a new reference). */
+static PyObject *score_field(PyObject *line, const ScoreSlots *slots, int field)
+{
+    if (slots->cls == NULL || !Py_IS_TYPE(line, slots->cls))
+        return PyObject_GetAttr(line, score_attributes[field]);
+    PyObject *value = *(PyObject **)((char *)line + slots->offsets[field]);
+    if (value == NULL)
+        PyErr_SetObject(PyExc_AttributeError, score_attributes[field]);
+    return Py_XNewRef(value);
+}
+
 /* math.log1p: zero keeps its sign, the rest is the C library's. */
 static double python_log1p(double x)
 {
@@ -573,9 +621,9 @@ static double python_log1p(double x)
 }
 
 /* A field as float() reads it: a bool is 0.0 or 1.0. */
-static int read_double(PyObject *line, int field, double *out)
+static int read_double(PyObject *line, const ScoreSlots *slots, int field, double *out)
 {
-    PyObject *value = PyObject_GetAttr(line, score_attributes[field]);
+    PyObject *value = score_field(line, slots, field);
     if (value == NULL)
         return -1;
     *out = PyFloat_AsDouble(value);
@@ -584,14 +632,14 @@ static int read_double(PyObject *line, int field, double *out)
 }
 
 /* linescore.own_features of one line. */
-static int own_features(PyObject *line, PyObject *decided, double *own)
+static int own_features(PyObject *line, const ScoreSlots *slots, PyObject *decided, double *own)
 {
     for (int field = 0; field < SCORE_OWN - 1; field++)
-        if (read_double(line, field, &own[field]) < 0)
+        if (read_double(line, slots, field, &own[field]) < 0)
             return -1;
     own[0] = python_log1p(own[0]);
     own[5] = own[5] > 0 ? 1.0 : 0.0;
-    PyObject *number = PyObject_GetAttr(line, score_attributes[SCORE_OWN]);
+    PyObject *number = score_field(line, slots, SCORE_OWN);
     if (number == NULL)
         return -1;
     int in = PySequence_Contains(decided, number);
@@ -713,7 +761,9 @@ static PyObject *line_chances(PyObject *module, PyObject *args)
         return PyErr_NoMemory();
     PyObject *chances = NULL;
     Py_ssize_t i = 0;
-    while (i < n && own_features(PyList_GET_ITEM(lines, i), decided, own + i * SCORE_OWN) == 0)
+    ScoreSlots slots;
+    find_score_slots(lines, &slots);
+    while (i < n && own_features(PyList_GET_ITEM(lines, i), &slots, decided, own + i * SCORE_OWN) == 0)
         i++;
     if (i == n)
         chances = chances_of(own, own + n * SCORE_OWN, n, weights, bias, smooth, edge_share);
@@ -732,7 +782,6 @@ PyDoc_STRVAR(line_chances_doc,
    page's language, and page._BULLET matched where the row says a bullet may start. The objects are
    made as the dataclass's __init__ would make them (a slots class: each field is a slot the object
    holds), without running it once per line. */
-#include <structmember.h>
 
 #define LINE_FIELDS 13 /* page.LineInfo's, in order */
 #define ROW_FIELDS 9   /* line_row's items before the stop-list counts */
@@ -746,15 +795,10 @@ static const char *line_field_names[LINE_FIELDS] = {
 static int field_offsets(PyTypeObject *cls, Py_ssize_t *offsets)
 {
     for (int i = 0; i < LINE_FIELDS; i++) {
-        PyObject *descr = PyObject_GetAttrString((PyObject *)cls, line_field_names[i]);
-        if (descr == NULL)
+        offsets[i] = slot_offset(cls, line_field_names[i]);
+        if (offsets[i] < 0)
             return -1;
-        bool slot = Py_IS_TYPE(descr, &PyMemberDescr_Type)
-                    && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX
-                    && !(((PyMemberDescrObject *)descr)->d_member->flags & READONLY);
-        offsets[i] = slot ? ((PyMemberDescrObject *)descr)->d_member->offset : 0;
-        Py_DECREF(descr);
-        if (!slot) {
+        if (offsets[i] == 0) {
             PyErr_Format(PyExc_TypeError, "plain_lines: %s is not a slot of the line class", line_field_names[i]);
             return -1;
         }

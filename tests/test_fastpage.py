@@ -9,6 +9,7 @@ import shutil
 import sysconfig
 from itertools import product
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -188,6 +189,21 @@ def test_line_scores_are_the_python_floats(text, decided, weights, bias, smooth,
     built = page.build_page(Document(id="d", path="d", text=text), STOPLISTS)
     built.decided = decided
     assert chances(built, weights, bias, smooth, edge_share, True) == chances(built, weights, bias, smooth, edge_share, False)
+
+
+@needs_accelerator
+def test_line_scores_read_other_objects_by_attribute():
+    """Lines are read from the slots of the first line's class; an object of another class by its attributes."""
+    built = page.build_page(Document(id="d", path="d", text="Home\n\nThe cat and the dog.\nNews | Sport"), STOPLISTS)
+    weights = [0.5 - i / 10 for i in range(len(linescore.FEATURES))]
+    mixed = [built.lines[0], SimpleNamespace(**{f: getattr(built.lines[1], f) for f in built.lines[1].__slots__}),
+             built.lines[2]]
+    others = [SimpleNamespace(**{f: getattr(line, f) for f in line.__slots__}) for line in built.lines]
+    expected = _fastpage.line_chances(built.lines, {1}, weights, 0.1, 0.3, 0.2)
+    assert _fastpage.line_chances(mixed, {1}, weights, 0.1, 0.3, 0.2) == expected
+    assert _fastpage.line_chances(others, {1}, weights, 0.1, 0.3, 0.2) == expected
+    with pytest.raises(AttributeError):
+        _fastpage.line_chances([*built.lines, SimpleNamespace(number=9)], set(), weights, 0.1, 0.3, 0.2)
 
 
 @needs_accelerator
