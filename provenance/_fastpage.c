@@ -1207,6 +1207,94 @@ static PyObject *revise_classes(PyObject *module, PyObject *args)
     return result;
 }
 
+/* classifier.blocks: runs of hard-wrapped lines. `open_ends`: the characters that end a line going
+   on in the next (page.OPEN_ENDS); `continues`: classifier._continues, called for a next line whose
+   first character is not ASCII (an ASCII one goes on when it is a-z or "("). */
+static int wrapped(PyObject *line, PyObject *after, const Py_ssize_t *offsets, PyObject *open_ends,
+                   PyObject *continues)
+{
+    PyObject *text = *(PyObject **)((char *)line + offsets[1]);
+    PyObject *next = *(PyObject **)((char *)after + offsets[1]);
+    PyObject *sentence_end = *(PyObject **)((char *)line + offsets[6]);
+    if (text == NULL || next == NULL || sentence_end == NULL || !PyUnicode_Check(text) || !PyUnicode_Check(next)) {
+        PyErr_SetString(PyExc_TypeError, "line_blocks: lines with a str text and a sentence_end");
+        return -1;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (n > 0) {
+        Py_ssize_t found = PyUnicode_FindChar(open_ends, PyUnicode_READ_CHAR(text, n - 1), 0,
+                                              PyUnicode_GET_LENGTH(open_ends), 1);
+        if (found != -1)
+            return found == -2 ? -1 : 1;
+    }
+    int ends = PyObject_IsTrue(sentence_end);
+    if (ends != 0)
+        return ends < 0 ? -1 : 0;
+    if (PyUnicode_GET_LENGTH(next) == 0)
+        return 0;
+    Py_UCS4 first = PyUnicode_READ_CHAR(next, 0);
+    if (first < 128)
+        return (first >= 'a' && first <= 'z') || first == '(';
+    PyObject *goes_on = PyObject_CallOneArg(continues, next);
+    int truth = goes_on == NULL ? -1 : PyObject_IsTrue(goes_on);
+    Py_XDECREF(goes_on);
+    return truth;
+}
+
+static PyObject *line_blocks(PyObject *module, PyObject *args)
+{
+    PyObject *lines, *decided, *open_ends, *continues;
+    Py_ssize_t offsets[LINE_FIELDS];
+    if (!PyArg_ParseTuple(args, "O!OUO:line_blocks", &PyList_Type, &lines, &decided, &open_ends, &continues))
+        return NULL;
+    if (!PyAnySet_Check(decided)) {
+        PyErr_SetString(PyExc_TypeError, "line_blocks: decided must be a set");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    PyTypeObject *cls = n > 0 ? Py_TYPE(PyList_GET_ITEM(lines, 0)) : NULL;
+    if (cls != NULL && field_offsets(cls, offsets) < 0)
+        return NULL;
+    PyObject *out = PyList_New(0), *block = NULL;
+    Py_ssize_t above_number = 0;
+    bool above_decided = true;  /* no line above the first */
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        PyObject *number = Py_IS_TYPE(line, cls) ? *(PyObject **)((char *)line + offsets[0]) : NULL;
+        Py_ssize_t value = number == NULL ? -1 : PyLong_AsSsize_t(number);
+        int in_decided = number == NULL || (value == -1 && PyErr_Occurred()) ? -1 : PySet_Contains(decided, number);
+        int joins = in_decided < 0 ? -1 : 0;
+        if (in_decided == 0 && !above_decided && value == above_number + 1)
+            joins = wrapped(PyList_GET_ITEM(lines, i - 1), line, offsets, open_ends, continues);
+        if (joins < 0) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "line_blocks: lines of one LineInfo class, numbered by int");
+            Py_CLEAR(out);
+        }
+        else if (joins) {
+            if (PyList_Append(block, line) < 0)
+                Py_CLEAR(out);
+        }
+        else {
+            block = PyList_New(1);
+            if (block != NULL)
+                PyList_SET_ITEM(block, 0, Py_NewRef(line));
+            if (block == NULL || PyList_Append(out, block) < 0)
+                Py_CLEAR(out);
+            Py_XDECREF(block);  /* `out` holds it */
+        }
+        above_number = value;
+        above_decided = in_decided != 0;
+    }
+    return out;
+}
+
+PyDoc_STRVAR(line_blocks_doc,
+"line_blocks(lines, decided, open_ends, continues) -> blocks\n\n"
+"classifier.blocks of a page's lines (LineInfo objects): lists of lines, a hard-wrapped run in one.\n"
+"open_ends: page.OPEN_ENDS joined; continues: classifier._continues, for a next line's first\n"
+"character that is not ASCII.");
+
 PyDoc_STRVAR(block_classes_doc,
 "block_classes(infos, decided, names, limits) -> (classes, judged) or None\n\n"
 "classifier.detect's first classes of the blocks (LineInfo objects; names: the good, near, short and\n"
@@ -1224,6 +1312,7 @@ static PyMethodDef methods[] = {
     {"plain_lines", plain_lines, METH_VARARGS, plain_lines_doc},
     {"block_classes", block_classes, METH_VARARGS, block_classes_doc},
     {"revise_classes", revise_classes, METH_VARARGS, revise_classes_doc},
+    {"line_blocks", line_blocks, METH_VARARGS, line_blocks_doc},
     {NULL, NULL, 0, NULL},
 };
 

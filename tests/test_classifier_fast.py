@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from provenance.detectors import classifier, page
 from provenance.detectors.classifier import BAD, GOOD, NEAR, SHORT
 from provenance.detectors.page import LineInfo, Params
+from provenance.document import Document
 from provenance.rulepack import load_rules
 
 try:
@@ -96,3 +97,31 @@ def test_the_accelerated_steps_take_only_their_arguments():
         _fastpage.revise_classes([GOOD, "other"], names, BAD)
     with pytest.raises(TypeError):
         _fastpage.revise_classes([GOOD], names[:3], BAD)
+
+
+LINE = st.tuples(st.sampled_from(["", "the", "The", "(see", "éte", "État", "東京", "1.", "- x", "“Quote"]),
+                 st.sampled_from(["", " words", " more, words"]),
+                 st.sampled_from(["", ".", ",", "-", "–", "(", ":", "?", ".”", "—"])).map("".join)
+PAGE_TEXT = st.lists(LINE, max_size=30).map("\n".join)
+
+
+@needs_accelerator
+@settings(max_examples=1000, deadline=None)
+@given(text=PAGE_TEXT, decided=st.sets(st.integers(1, 30)))
+def test_line_blocks_are_the_python_blocks(text, decided):
+    built = page.build_page(Document(id="d", path="d", text=text), {"en": frozenset({"the", "words"})})
+    built.decided = decided
+    assert classifier.blocks(built) == by_python(lambda: classifier.blocks(built))
+
+
+def test_open_ends_are_single_characters():
+    """What lets the accelerator read them as a string of characters."""
+    assert all(len(end) == 1 for end in page.OPEN_ENDS)
+
+
+@needs_accelerator
+def test_line_blocks_take_only_lines():
+    with pytest.raises(TypeError):
+        _fastpage.line_blocks([SHIPPED_LINE, object()], set(), ",", classifier._continues)
+    with pytest.raises(TypeError):
+        _fastpage.line_blocks([SHIPPED_LINE], [], ",", classifier._continues)

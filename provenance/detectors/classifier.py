@@ -33,6 +33,7 @@ from provenance.detectors import page as pages
 from provenance.detectors.page import OPEN_ENDS, Decision, LineInfo, Page, Params, Screened
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
+_OPEN_END_CHARS = "".join(OPEN_ENDS)  # each one character (a test checks): the accelerator's form
 _NAMES = (GOOD, NEAR, SHORT, BAD)  # the accelerator's order
 _CONTINUES = regex.compile(r"^[\p{Ll}(]")
 
@@ -53,7 +54,10 @@ def _continues(text: str) -> bool:
 def blocks(page: Page) -> list[list[LineInfo]]:
     """Runs of hard-wrapped lines that make one paragraph; every other line is a block alone. No line
     that another rule decided joins a block: a block of several lines holds no decided line. Most
-    lines have a blank line above them: that is checked first."""
+    lines have a blank line above them: that is checked first. The accelerator's ``line_blocks``
+    gives the same blocks."""
+    if pages.fastpage is not None:
+        return pages.fastpage.line_blocks(page.lines, page.decided, _OPEN_END_CHARS, _continues)
     out: list[list[LineInfo]] = []
     block: list[LineInfo] = []
     decided = page.decided
