@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from provenance.analyzers import Context, collect_hits, make_finding, residue
 from provenance.document import Document
-from provenance.rulepack import load_rules
 from provenance.templates import TemplateCounts, count_templates, template_rule
 
 ARTICLE = ("The council met on Monday and approved the new budget after a long debate, members said, "
@@ -249,11 +248,12 @@ RESIDUE_PIECES = ["Share this article", "Follow us on Twitter", "Read more", "Ad
 
 @settings(max_examples=200, deadline=None)
 @given(parts=st.lists(st.sampled_from(RESIDUE_PIECES), max_size=20))
-def test_signature_findings_cover_the_lines_make_finding_finds(parts):
-    """``residue._signature_findings`` takes a hit's lines from the hit; ``make_finding`` finds them from its offsets."""
-    rules = load_rules()
+def test_signature_findings_cover_the_lines_make_finding_finds(rules, parts):
+    """``residue._signature_findings`` takes a hit's lines from the hit; ``make_finding`` finds them
+    from its offsets."""
     doc = Document(id="d", path="d", text="".join(parts))
     hits, overruns = collect_hits(doc, rules)
     ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns)
-    expected = [make_finding(hit.signature, doc, hit.start, hit.end, whole_lines=True) for hit in ctx.hits_for("residue")]
+    expected = [make_finding(hit.signature, doc, hit.start, hit.end, whole_lines=True)
+                for hit in ctx.hits_for("residue")]
     assert list(residue._signature_findings(ctx)) == expected
