@@ -1,15 +1,19 @@
-/* build_page's per-line features, in C, for "plain" lines: ASCII but for page._PLAIN_PUNCTUATION.
+/* build_page's per-line features, in C, for "plain" lines: ASCII but for page._PLAIN_PUNCTUATION and
+   the Latin-1 letters that case-fold to one Latin-1 letter (À-Ö, Ø-Þ, à-ö, ø-ÿ but ß: the letters
+   of Western European words, which otherwise send a whole paragraph to the Python code).
 
    provenance/detectors/page.py is the reference and the fallback when this module is missing;
    tests/test_fastpage.py proves that both give the same pages. On a plain line:
-   - a word is [A-Za-z0-9][A-Za-z0-9'’_-]* and case-folds by ASCII lower-casing (’ folds to itself);
-   - a letter is [A-Za-z], a digit [0-9]: no plain punctuation is either;
-   - the key is the line's [A-Za-z0-9_] runs lower-cased, joined by one space (page._plain_key). */
+   - a word is a letter or digit, then letters, digits and '’_- (page._WORD) and case-folds
+     letter by letter: an upper-case letter to its lower-case one (’ folds to itself);
+   - a letter is [A-Za-z] or one of those Latin-1 letters, a digit [0-9]: no plain punctuation is either;
+   - the key is the line's runs of letters, digits and _, case-folded, joined by one space (page.line_key). */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdbool.h>
 #include <string.h>
+#include <structmember.h>
 
 #define MAX_LANGUAGES 32
 /* The sha256 of this file, passed by hatch_build.py: page.py uses a module built from this very
@@ -19,9 +23,13 @@
 #endif
 #define RIGHT_QUOTE 0x2019 /* ’, the one non-ASCII character a plain word may hold */
 
-enum { LETTER = 1, UPPER = 2, DIGIT = 4, WORD_START = 8, WORD_PART = 16, KEY_PART = 32 };
+enum { LETTER = 1, UPPER = 2, DIGIT = 4, WORD_START = 8, WORD_PART = 16, KEY_PART = 32, SEPARATOR = 64 };
 
 static unsigned char ascii_class[128];
+/* Of each character below U+0100: its classes on a plain line (the ASCII ones', the plain Latin-1
+   letters', SEPARATOR for one of is_separator_char's), and its case fold there. */
+static unsigned char plain_class[256];
+static unsigned char plain_folds[256];
 
 static void fill_ascii_class(void)
 {
@@ -33,6 +41,14 @@ static void fill_ascii_class(void)
                          | (alnum || c == '\'' || c == '_' || c == '-' ? WORD_PART : 0)
                          | (c == '_' ? KEY_PART : 0);
     }
+    for (int c = 0; c < 0x100; c++) {
+        bool latin1_letter = c >= 0xC0 && c != 0xD7 && c != 0xF7 && c != 0xDF;  /* not ×, ÷ and ß (ss) */
+        bool upper = (c >= 'A' && c <= 'Z') || (latin1_letter && c < 0xDF);
+        bool separator = c == '|' || c == '/' || c == 0xB7 || c == 0xBB;
+        plain_class[c] = (c < 128 ? ascii_class[c] : 0) | (separator ? SEPARATOR : 0)
+                         | (latin1_letter ? LETTER | (upper ? UPPER : 0) | WORD_START | WORD_PART | KEY_PART : 0);
+        plain_folds[c] = (unsigned char)(upper ? c + 0x20 : c);
+    }
 }
 
 /* Case-folds a word character: only ASCII letters change. */
@@ -43,9 +59,21 @@ static Py_UCS4 ascii_lower(Py_UCS4 c)
 
 static int char_class(Py_UCS4 c)
 {
-    if (c < 128)
-        return ascii_class[c];
-    return c == RIGHT_QUOTE ? WORD_PART : 0;
+    if (c < 256)
+        return plain_class[c];
+    return c == RIGHT_QUOTE ? WORD_PART : c == 0x2022 || c == 0x203A ? SEPARATOR : 0;
+}
+
+/* Case-folds a word character of a plain line: ASCII and Latin-1 capitals to their small letters. */
+static Py_UCS4 plain_fold(Py_UCS4 c)
+{
+    return c < 256 ? plain_folds[c] : c;
+}
+
+/* A Latin-1 letter of a plain line. */
+static bool plain_latin1_letter(Py_UCS4 c)
+{
+    return c >= 128 && c < 256 && (plain_class[c] & LETTER);
 }
 
 /* page._PLAIN_PUNCTUATION (a test compares the two on every character of the BMP). */
@@ -55,7 +83,8 @@ static bool is_plain_punctuation(Py_UCS4 c)
     case 0x2019: case 0x2018: case 0x201C: case 0x201D: case 0x2013: case 0x2014: case 0x2026:
     case 0x2022: case 0x00B7: case 0x00AB: case 0x00BB: case 0x00A0: case 0x00A9: case 0x00AE:
     case 0x2122: case 0x20AC: case 0x00A3: case 0x00B0: case 0x2032: case 0x2033: case 0x203A:
-    case 0x2039: case 0x2502:
+    case 0x2039: case 0x2502: case 0x25BA: case 0x25B6: case 0x25BC: case 0x2192: case 0x2193: case 0x00A7:
+    case 0x00B6: case 0x2500: case 0x253C:
         return true;
     default:
         return false;
@@ -70,7 +99,7 @@ static bool is_plain(PyObject *text)
     const void *data = PyUnicode_DATA(text);
     for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(text); i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c >= 128 && !is_plain_punctuation(c))
+        if (c >= 128 && !is_plain_punctuation(c) && !plain_latin1_letter(c))
             return false;
     }
     return true;
@@ -135,7 +164,7 @@ static bool may_start_bullet(Py_UCS4 c)
 }
 
 /* The stop lists as a C hash table (open addressing, linear probing): each case-folded stop word a
-   plain word can be (ASCII and ’ only, ’ stored as the byte 0x80), with the bit mask of the lists
+   plain word can be (ASCII, plain Latin-1 letters and ’, stored as the byte 0x80), with the bit mask of the lists
    holding it. Built once per set of stop lists (stop_table), so a word is looked up without making
    a str of it; a stop word no plain word can be is left out, as it would never be found. */
 #define STOP_TABLE "provenance._fastpage.StopTable"
@@ -144,6 +173,7 @@ static bool may_start_bullet(Py_UCS4 c)
 typedef struct {
     Py_ssize_t start, length;  /* the word's bytes in `bytes`; length -1: an empty slot */
     unsigned long mask;
+    size_t hash;               /* hash_bytes of the word: most slots probed are told apart without memcmp */
 } StopSlot;
 
 typedef struct {
@@ -175,14 +205,10 @@ static StopSlot *find_hashed_slot(const StopTable *table, const unsigned char *w
 {
     for (size_t i = hash & table->slots_mask;; i = (i + 1) & table->slots_mask) {
         StopSlot *slot = &table->slots[i];
-        if (slot->length < 0 || (slot->length == len && memcmp(table->bytes + slot->start, word, len) == 0))
+        if (slot->length < 0
+            || (slot->hash == hash && slot->length == len && memcmp(table->bytes + slot->start, word, len) == 0))
             return slot;
     }
-}
-
-static StopSlot *find_slot(const StopTable *table, const unsigned char *word, Py_ssize_t len)
-{
-    return find_hashed_slot(table, word, len, hash_bytes(word, len));
 }
 
 static void free_stop_table(PyObject *capsule)
@@ -202,9 +228,9 @@ static bool plain_word_bytes(PyObject *word, unsigned char *out)
     const void *data = PyUnicode_DATA(word);
     for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(word); i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c >= 128 && c != RIGHT_QUOTE)
+        if (c >= 128 && c != RIGHT_QUOTE && !plain_latin1_letter(c))
             return false;
-        out[i] = c < 128 ? (unsigned char)c : QUOTE_BYTE;
+        out[i] = c == RIGHT_QUOTE ? QUOTE_BYTE : (unsigned char)c;
     }
     return true;
 }
@@ -240,8 +266,9 @@ static int fill_stop_table(StopTable *table, PyObject *word_masks)
         Py_ssize_t len = PyUnicode_GET_LENGTH(word);
         if (!plain_word_bytes(word, table->bytes + used))
             continue;
-        StopSlot *slot = find_slot(table, table->bytes + used, len);  /* the dict holds each word once */
-        *slot = (StopSlot){used, len, bits};
+        size_t hash = hash_bytes(table->bytes + used, len);
+        StopSlot *slot = find_hashed_slot(table, table->bytes + used, len, hash);  /* the dict holds each word once */
+        *slot = (StopSlot){used, len, bits, hash};
         used += len;
         table->longest = len > table->longest ? len : table->longest;
     }
@@ -327,16 +354,16 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
         int cls = char_class(c);
         letters += (cls & LETTER) != 0;
         digits += (cls & DIGIT) != 0;
-        separator_chars |= is_separator_char(c);
+        separator_chars |= (cls & SEPARATOR) != 0;
         bool key_part = (cls & KEY_PART) != 0;  /* written without branches: a key's runs are short */
         key[key_len] = ' ';
         key_len += key_part && !in_key && key_len > 0;
-        key[key_len] = (char)ascii_lower(c);
+        key[key_len] = (char)plain_fold(c);
         key_len += key_part;
         in_key = key_part;
         if (in_word && (cls & WORD_PART)) {
             if (word_len < longest + 1) {  /* past `longest`, only the length matters */
-                word[word_len] = c < 128 ? (unsigned char)ascii_lower(c) : QUOTE_BYTE;
+                word[word_len] = c == RIGHT_QUOTE ? QUOTE_BYTE : (unsigned char)plain_fold(c);
                 hash = hash_step(hash, word[word_len]);
             }
             word_len++;
@@ -349,7 +376,7 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
             words++;
             initials += (cls & LETTER) != 0;
             capitals += (cls & UPPER) != 0;
-            word[0] = (unsigned char)ascii_lower(c);
+            word[0] = (unsigned char)plain_fold(c);
             hash = hash_step(HASH_START, word[0]);
             word_len = 1;
         }
@@ -361,6 +388,18 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
     counts->capitals = capitals;
     counts->separator_chars = separator_chars;
     return key_len;
+}
+
+/* The key's bytes as a str: of one byte a character, ASCII when all are. */
+static PyObject *key_str(const char *bytes, Py_ssize_t len, bool ascii)
+{
+    unsigned char top = 0;
+    for (Py_ssize_t i = 0; !ascii && i < len; i++)
+        top |= (unsigned char)bytes[i];
+    PyObject *key = PyUnicode_New(len, top < 128 ? 127 : 255);
+    if (key != NULL)
+        memcpy(PyUnicode_1BYTE_DATA(key), bytes, len);
+    return key;
 }
 
 /* Counts, stop-word hits, and the key (returned, new reference) of a plain line. */
@@ -380,10 +419,7 @@ static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
     default:
         key_len = scan_chars(scan, PyUnicode_4BYTE_KIND, data, n, counts);
     }
-    PyObject *key = PyUnicode_New(key_len, 127);
-    if (key != NULL)
-        memcpy(PyUnicode_1BYTE_DATA(key), scan->key, key_len);
-    return key;
+    return key_str(scan->key, key_len, PyUnicode_IS_ASCII(text));
 }
 
 /* (chars, words, letter_share, digit_share, sentence_end, capital_share, separators,
@@ -531,6 +567,53 @@ static const char *score_attribute_names[SCORE_OWN + 1] = {
     "digit_share", NULL, "number",
 };
 
+/* Where the objects of cls hold the attribute `name`: the offset of a writable object slot of that
+   name, or 0 (-1 and an exception: no such attribute). */
+static Py_ssize_t slot_offset(PyTypeObject *cls, const char *name)
+{
+    PyObject *descr = PyObject_GetAttrString((PyObject *)cls, name);
+    if (descr == NULL)
+        return -1;
+    bool slot = Py_IS_TYPE(descr, &PyMemberDescr_Type)
+                && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX
+                && !(((PyMemberDescrObject *)descr)->d_member->flags & READONLY);
+    Py_ssize_t offset = slot ? ((PyMemberDescrObject *)descr)->d_member->offset : 0;
+    Py_DECREF(descr);
+    return offset;
+}
+
+/* How the score fields of lines are read: from the slots of class `cls` (at `offsets`), or, for an
+   object of another class, or when cls is NULL, by attribute. */
+typedef struct {
+    PyTypeObject *cls;
+    Py_ssize_t offsets[SCORE_OWN + 1];
+} ScoreSlots;
+
+static void find_score_slots(PyObject *lines, ScoreSlots *slots)
+{
+    slots->cls = PyList_GET_SIZE(lines) > 0 ? Py_TYPE(PyList_GET_ITEM(lines, 0)) : NULL;
+    for (int field = 0; slots->cls != NULL && field <= SCORE_OWN; field++) {
+        if (score_attribute_names[field] == NULL)
+            continue;
+        slots->offsets[field] = slot_offset(slots->cls, score_attribute_names[field]);
+        if (slots->offsets[field] <= 0) {
+            PyErr_Clear();  /* the attribute reads raise it again */
+            slots->cls = NULL;
+        }
+    }
+}
+
+/* A score field of a line (a new reference). */
+static PyObject *score_field(PyObject *line, const ScoreSlots *slots, int field)
+{
+    if (slots->cls == NULL || !Py_IS_TYPE(line, slots->cls))
+        return PyObject_GetAttr(line, score_attributes[field]);
+    PyObject *value = *(PyObject **)((char *)line + slots->offsets[field]);
+    if (value == NULL)
+        PyErr_SetObject(PyExc_AttributeError, score_attributes[field]);
+    return Py_XNewRef(value);
+}
+
 /* math.log1p: zero keeps its sign, the rest is the C library's. */
 static double python_log1p(double x)
 {
@@ -538,9 +621,9 @@ static double python_log1p(double x)
 }
 
 /* A field as float() reads it: a bool is 0.0 or 1.0. */
-static int read_double(PyObject *line, int field, double *out)
+static int read_double(PyObject *line, const ScoreSlots *slots, int field, double *out)
 {
-    PyObject *value = PyObject_GetAttr(line, score_attributes[field]);
+    PyObject *value = score_field(line, slots, field);
     if (value == NULL)
         return -1;
     *out = PyFloat_AsDouble(value);
@@ -549,14 +632,14 @@ static int read_double(PyObject *line, int field, double *out)
 }
 
 /* linescore.own_features of one line. */
-static int own_features(PyObject *line, PyObject *decided, double *own)
+static int own_features(PyObject *line, const ScoreSlots *slots, PyObject *decided, double *own)
 {
     for (int field = 0; field < SCORE_OWN - 1; field++)
-        if (read_double(line, field, &own[field]) < 0)
+        if (read_double(line, slots, field, &own[field]) < 0)
             return -1;
     own[0] = python_log1p(own[0]);
     own[5] = own[5] > 0 ? 1.0 : 0.0;
-    PyObject *number = PyObject_GetAttr(line, score_attributes[SCORE_OWN]);
+    PyObject *number = score_field(line, slots, SCORE_OWN);
     if (number == NULL)
         return -1;
     int in = PySequence_Contains(decided, number);
@@ -678,7 +761,9 @@ static PyObject *line_chances(PyObject *module, PyObject *args)
         return PyErr_NoMemory();
     PyObject *chances = NULL;
     Py_ssize_t i = 0;
-    while (i < n && own_features(PyList_GET_ITEM(lines, i), decided, own + i * SCORE_OWN) == 0)
+    ScoreSlots slots;
+    find_score_slots(lines, &slots);
+    while (i < n && own_features(PyList_GET_ITEM(lines, i), &slots, decided, own + i * SCORE_OWN) == 0)
         i++;
     if (i == n)
         chances = chances_of(own, own + n * SCORE_OWN, n, weights, bias, smooth, edge_share);
@@ -697,7 +782,6 @@ PyDoc_STRVAR(line_chances_doc,
    page's language, and page._BULLET matched where the row says a bullet may start. The objects are
    made as the dataclass's __init__ would make them (a slots class: each field is a slot the object
    holds), without running it once per line. */
-#include <structmember.h>
 
 #define LINE_FIELDS 13 /* page.LineInfo's, in order */
 #define ROW_FIELDS 9   /* line_row's items before the stop-list counts */
@@ -711,15 +795,10 @@ static const char *line_field_names[LINE_FIELDS] = {
 static int field_offsets(PyTypeObject *cls, Py_ssize_t *offsets)
 {
     for (int i = 0; i < LINE_FIELDS; i++) {
-        PyObject *descr = PyObject_GetAttrString((PyObject *)cls, line_field_names[i]);
-        if (descr == NULL)
+        offsets[i] = slot_offset(cls, line_field_names[i]);
+        if (offsets[i] < 0)
             return -1;
-        bool slot = Py_IS_TYPE(descr, &PyMemberDescr_Type)
-                    && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX
-                    && !(((PyMemberDescrObject *)descr)->d_member->flags & READONLY);
-        offsets[i] = slot ? ((PyMemberDescrObject *)descr)->d_member->offset : 0;
-        Py_DECREF(descr);
-        if (!slot) {
+        if (offsets[i] == 0) {
             PyErr_Format(PyExc_TypeError, "plain_lines: %s is not a slot of the line class", line_field_names[i]);
             return -1;
         }
@@ -823,11 +902,417 @@ PyDoc_STRVAR(plain_lines_doc,
 "the row's features, the share of its words counted in row[column] (column -1: none), and whether\n"
 "page._BULLET matches its text.");
 
+/* ---- context-classifier: block classes, runs of text and their revision ----
+
+   provenance/detectors/classifier.py's initial_class, title_like, main_regions, by_place and revise
+   are the reference and the fallback; tests/test_classifier_fast.py proves that both give the same
+   classes. Blocks are LineInfo objects (their slots read as plain_lines writes them); a class is one
+   of the four str of `names` (good, near, short, bad), handled here as its index. Each comparison is
+   Python's: an int field against a float threshold is exact in a double (counts are far below 2**53),
+   and running weights add in the same order. */
+
+enum { GOOD_BLOCK, NEAR_BLOCK, SHORT_BLOCK, BAD_BLOCK, BLOCK_CLASSES };
+enum { LIMIT_GOOD_CHARS, LIMIT_GOOD_STOP_SHARE, LIMIT_SENTENCE_WORDS, LIMIT_SENTENCE_STOP_SHARE, LIMIT_SHORT_CHARS,
+       LIMIT_NEAR_STOP_SHARE, LIMIT_LONG_CHARS, LIMIT_LONG_MIN_STOP_SHARE, LIMIT_MIN_GOOD_BLOCKS, LIMIT_ANCHORS_ONLY,
+       LIMIT_TITLE_WORDS, LIMIT_TITLE_CAPITALS, LIMIT_WEIGHTS, LIMIT_LINE_COST = LIMIT_WEIGHTS + BLOCK_CLASSES,
+       LIMIT_MIN_SCORE, LIMIT_MIN_CHAR_SHARE, LIMIT_EDGE_MIN_CHAR_SHARE, LIMITS };
+
+typedef struct {
+    Py_ssize_t chars, words;
+    double stop_share, capital_share;
+    bool decided, sentence_end, spaceless;
+} Block;
+
+static int read_size(PyObject *value, Py_ssize_t *out)
+{
+    *out = PyLong_AsSsize_t(value);
+    return *out == -1 && PyErr_Occurred() ? -1 : 0;
+}
+
+static int read_float(PyObject *value, double *out)
+{
+    *out = PyFloat_AsDouble(value);
+    return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
+}
+
+static int read_truth(PyObject *value, bool *out)
+{
+    int truth = PyObject_IsTrue(value);
+    *out = truth > 0;
+    return truth < 0 ? -1 : 0;
+}
+
+/* The features initial_class and title_like read, of a LineInfo (offsets: field_offsets'). */
+static int read_block(PyObject *info, const Py_ssize_t *offsets, PyObject *decided, Block *block)
+{
+    PyObject *fields[LINE_FIELDS];
+    for (int i = 0; i < LINE_FIELDS; i++) {
+        fields[i] = *(PyObject **)((char *)info + offsets[i]);
+        if (fields[i] == NULL) {
+            PyErr_Format(PyExc_AttributeError, "block_classes: a line without %s", line_field_names[i]);
+            return -1;
+        }
+    }
+    int in_decided = PySet_Contains(decided, fields[0]);
+    block->decided = in_decided > 0;
+    if (in_decided < 0 || read_size(fields[2], &block->chars) < 0 || read_size(fields[3], &block->words) < 0
+        || read_float(fields[7], &block->stop_share) < 0 || read_float(fields[8], &block->capital_share) < 0
+        || read_truth(fields[6], &block->sentence_end) < 0 || read_truth(fields[11], &block->spaceless) < 0)
+        return -1;
+    return 0;
+}
+
+/* classifier.initial_class */
+static int initial_class(const Block *b, const double *limits)
+{
+    if (b->decided)
+        return BAD_BLOCK;
+    if (b->spaceless)
+        return b->sentence_end ? GOOD_BLOCK : SHORT_BLOCK;
+    if ((double)b->chars >= limits[LIMIT_GOOD_CHARS] && b->stop_share >= limits[LIMIT_GOOD_STOP_SHARE])
+        return GOOD_BLOCK;
+    if (b->sentence_end && (double)b->words >= limits[LIMIT_SENTENCE_WORDS]
+        && b->stop_share >= limits[LIMIT_SENTENCE_STOP_SHARE])
+        return GOOD_BLOCK;
+    if ((double)b->chars < limits[LIMIT_SHORT_CHARS])
+        return SHORT_BLOCK;
+    if (b->stop_share >= limits[LIMIT_NEAR_STOP_SHARE])
+        return NEAR_BLOCK;
+    if ((double)b->chars >= limits[LIMIT_LONG_CHARS] && b->stop_share >= limits[LIMIT_LONG_MIN_STOP_SHARE])
+        return NEAR_BLOCK;
+    return BAD_BLOCK;
+}
+
+/* detect's anchors_only: a class that is not good and not a decided line's is only doubtful. */
+static int doubtful_class(int c, const Block *b)
+{
+    if (c == GOOD_BLOCK || b->decided)
+        return c;
+    return c == NEAR_BLOCK ? GOOD_BLOCK : SHORT_BLOCK;
+}
+
+/* classifier.title_like */
+static bool title_like(const Block *b, const double *limits)
+{
+    return !b->sentence_end && (double)b->words <= limits[LIMIT_TITLE_WORDS]
+           && b->capital_share >= limits[LIMIT_TITLE_CAPITALS];
+}
+
+/* classifier.main_regions, into `inside`. */
+static void main_regions(const int *classes, const Block *blocks, Py_ssize_t n, const double *limits, bool *inside)
+{
+    double total = 0.0, best = 0.0;
+    Py_ssize_t start = 0, best_end = -1;
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        if (i == n || total <= 0) {  /* close the run: past the last block, always */
+            if (best_end >= 0 && best >= limits[LIMIT_MIN_SCORE])
+                for (Py_ssize_t j = start; j <= best_end; j++)
+                    inside[j] = true;
+            if (i == n)
+                break;
+            total = 0.0, start = i, best = 0.0, best_end = -1;
+        }
+        double weight = limits[LIMIT_WEIGHTS + classes[i]];
+        total += weight * (double)blocks[i].chars - (weight <= 0 ? limits[LIMIT_LINE_COST] : 0.0);
+        if (total > best)
+            best = total, best_end = i;
+    }
+}
+
+/* classifier.by_place, into `judged`. */
+static void by_place(const bool *inside, const Block *blocks, Py_ssize_t n, const double *limits, bool *judged)
+{
+    Py_ssize_t held = 0, total = 0, first = -1, last = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        total += blocks[i].chars;
+        if (inside[i]) {
+            held += blocks[i].chars;
+            first = first < 0 ? i : first;
+            last = i;
+        }
+    }
+    bool all = (double)held >= limits[LIMIT_MIN_CHAR_SHARE] * (double)total;
+    bool none = first < 0 || (double)held < limits[LIMIT_EDGE_MIN_CHAR_SHARE] * (double)total;
+    for (Py_ssize_t i = 0; i < n; i++)
+        judged[i] = !none && (all ? !inside[i] : i < first || i > last);
+}
+
+static PyObject *class_list(const int *classes, Py_ssize_t n, PyObject *names)
+{
+    PyObject *list = PyList_New(n);
+    for (Py_ssize_t i = 0; list != NULL && i < n; i++)
+        PyList_SET_ITEM(list, i, Py_NewRef(PyTuple_GET_ITEM(names, classes[i])));
+    return list;
+}
+
+static bool block_names(PyObject *names)
+{
+    bool ok = PyTuple_Check(names) && PyTuple_GET_SIZE(names) == BLOCK_CLASSES;
+    for (Py_ssize_t i = 0; ok && i < BLOCK_CLASSES; i++)
+        ok = PyUnicode_Check(PyTuple_GET_ITEM(names, i));
+    if (!ok)
+        PyErr_SetString(PyExc_TypeError, "the class names: a tuple of four str (good, near, short, bad)");
+    return ok;
+}
+
+/* The classes (first) and the places judged, or None for too few good blocks. */
+static PyObject *classes_and_places(const Block *blocks, Py_ssize_t n, const double *limits, PyObject *names,
+                                    int *classes, int *regions, bool *inside, bool *judged)
+{
+    Py_ssize_t good = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        classes[i] = initial_class(&blocks[i], limits);
+        good += classes[i] == GOOD_BLOCK;
+    }
+    if ((double)good < limits[LIMIT_MIN_GOOD_BLOCKS])
+        Py_RETURN_NONE;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (limits[LIMIT_ANCHORS_ONLY] != 0.0)
+            classes[i] = doubtful_class(classes[i], &blocks[i]);
+        regions[i] = classes[i] == GOOD_BLOCK && title_like(&blocks[i], limits) ? SHORT_BLOCK : classes[i];
+        inside[i] = false;
+    }
+    main_regions(regions, blocks, n, limits, inside);
+    by_place(inside, blocks, n, limits, judged);
+    PyObject *first = class_list(classes, n, names), *places = PyList_New(n);
+    for (Py_ssize_t i = 0; places != NULL && i < n; i++)
+        PyList_SET_ITEM(places, i, PyBool_FromLong(judged[i]));
+    PyObject *result = first != NULL && places != NULL ? PyTuple_Pack(2, first, places) : NULL;
+    Py_XDECREF(first);
+    Py_XDECREF(places);
+    return result;
+}
+
+static PyObject *block_classes(PyObject *module, PyObject *args)
+{
+    PyObject *infos, *decided, *names, *limit_tuple;
+    double limits[LIMITS];
+    if (!PyArg_ParseTuple(args, "O!OOO!:block_classes", &PyList_Type, &infos, &decided, &names, &PyTuple_Type,
+                          &limit_tuple) || !block_names(names))
+        return NULL;
+    if (!PyAnySet_Check(decided)) {
+        PyErr_SetString(PyExc_TypeError, "block_classes: decided must be a set");
+        return NULL;
+    }
+    if (PyTuple_GET_SIZE(limit_tuple) != LIMITS) {
+        PyErr_Format(PyExc_TypeError, "block_classes: %d limits", LIMITS);
+        return NULL;
+    }
+    for (int i = 0; i < LIMITS; i++)
+        if (read_float(PyTuple_GET_ITEM(limit_tuple, i), &limits[i]) < 0)
+            return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(infos), offsets[LINE_FIELDS];
+    Block *blocks = PyMem_Calloc(n + 1, sizeof(Block));
+    int *classes = PyMem_Calloc(2 * (n + 1), sizeof(int));
+    bool *flags = PyMem_Calloc(2 * (n + 1), sizeof(bool));
+    PyObject *result = NULL;
+    if (blocks == NULL || classes == NULL || flags == NULL)
+        PyErr_NoMemory();
+    else {
+        bool read = true;
+        PyTypeObject *cls = n > 0 ? Py_TYPE(PyList_GET_ITEM(infos, 0)) : NULL;
+        if (cls != NULL && field_offsets(cls, offsets) < 0)
+            read = false;
+        for (Py_ssize_t i = 0; read && i < n; i++) {
+            PyObject *info = PyList_GET_ITEM(infos, i);
+            if (!Py_IS_TYPE(info, cls)) {
+                PyErr_SetString(PyExc_TypeError, "block_classes: blocks of one LineInfo class");
+                read = false;
+            }
+            else
+                read = read_block(info, offsets, decided, &blocks[i]) == 0;
+        }
+        if (read)
+            result = classes_and_places(blocks, n, limits, names, classes, classes + n + 1, flags, flags + n + 1);
+    }
+    PyMem_Free(blocks);
+    PyMem_Free(classes);
+    PyMem_Free(flags);
+    return result;
+}
+
+/* The class index of each str of `list`, by `names`; -1 (a ValueError) for another. */
+static int class_indexes(PyObject *list, PyObject *names, int *out)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); i++) {
+        PyObject *item = PyList_GET_ITEM(list, i);
+        out[i] = -1;
+        for (int c = 0; c < BLOCK_CLASSES && out[i] < 0; c++) {
+            PyObject *name = PyTuple_GET_ITEM(names, c);
+            int same = item == name ? 1 : PyObject_RichCompareBool(item, name, Py_EQ);
+            if (same < 0)
+                return -1;
+            out[i] = same ? c : -1;
+        }
+        if (out[i] < 0) {
+            PyErr_SetString(PyExc_ValueError, "revise_classes: a class that is not one of the names");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* classifier.revise's two passes: each longest run of classes in `skip` (a bit mask) takes, by
+   `take`, the nearest classes outside it above and below (`edge` beyond the text). */
+static void revise_runs(const int *classes, int *out, Py_ssize_t n, unsigned skip, int edge, bool near_pass)
+{
+    Py_ssize_t start = 0;
+    while (start < n) {
+        if (!(skip >> classes[start] & 1)) {
+            start++;
+            continue;
+        }
+        Py_ssize_t end = start;
+        while (end < n && skip >> classes[end] & 1)
+            end++;
+        int up = start > 0 ? classes[start - 1] : edge, down = end < n ? classes[end] : edge;
+        for (Py_ssize_t i = start; i < end; i++) {
+            if (near_pass && classes[i] == NEAR_BLOCK)
+                out[i] = up == BAD_BLOCK && down == BAD_BLOCK ? BAD_BLOCK : GOOD_BLOCK;
+            else if (!near_pass && up == down)
+                out[i] = up;
+        }
+        start = end;
+    }
+}
+
+static PyObject *revise_classes(PyObject *module, PyObject *args)
+{
+    PyObject *list, *names, *edge_name;
+    if (!PyArg_ParseTuple(args, "O!OO:revise_classes", &PyList_Type, &list, &names, &edge_name) || !block_names(names))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    int *classes = PyMem_Calloc(3 * (n + 1), sizeof(int)), edge;
+    PyObject *result = NULL;
+    if (classes == NULL)
+        return PyErr_NoMemory();
+    PyObject *edge_list = PyList_New(1);
+    if (edge_list != NULL) {
+        PyList_SET_ITEM(edge_list, 0, Py_NewRef(edge_name));
+        if (class_indexes(list, names, classes) == 0 && class_indexes(edge_list, names, &edge) == 0) {
+            int *out = classes + n + 1, *final = out + n + 1;
+            memcpy(out, classes, n * sizeof(int));
+            bool near = false;
+            for (Py_ssize_t i = 0; i < n; i++)
+                near |= classes[i] == NEAR_BLOCK;
+            if (near)
+                revise_runs(classes, out, n, 1u << SHORT_BLOCK | 1u << NEAR_BLOCK, edge, true);
+            memcpy(final, out, n * sizeof(int));
+            revise_runs(out, final, n, 1u << SHORT_BLOCK, edge, false);
+            result = class_list(final, n, names);
+        }
+        Py_DECREF(edge_list);
+    }
+    PyMem_Free(classes);
+    return result;
+}
+
+/* classifier.blocks: runs of hard-wrapped lines. `open_ends`: the characters that end a line going
+   on in the next (page.OPEN_ENDS); `continues`: classifier._continues, called for a next line whose
+   first character is not ASCII (an ASCII one goes on when it is a-z or "("). */
+static int wrapped(PyObject *line, PyObject *after, const Py_ssize_t *offsets, PyObject *open_ends,
+                   PyObject *continues)
+{
+    PyObject *text = *(PyObject **)((char *)line + offsets[1]);
+    PyObject *next = *(PyObject **)((char *)after + offsets[1]);
+    PyObject *sentence_end = *(PyObject **)((char *)line + offsets[6]);
+    if (text == NULL || next == NULL || sentence_end == NULL || !PyUnicode_Check(text) || !PyUnicode_Check(next)) {
+        PyErr_SetString(PyExc_TypeError, "line_blocks: lines with a str text and a sentence_end");
+        return -1;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (n > 0) {
+        Py_ssize_t found = PyUnicode_FindChar(open_ends, PyUnicode_READ_CHAR(text, n - 1), 0,
+                                              PyUnicode_GET_LENGTH(open_ends), 1);
+        if (found != -1)
+            return found == -2 ? -1 : 1;
+    }
+    int ends = PyObject_IsTrue(sentence_end);
+    if (ends != 0)
+        return ends < 0 ? -1 : 0;
+    if (PyUnicode_GET_LENGTH(next) == 0)
+        return 0;
+    Py_UCS4 first = PyUnicode_READ_CHAR(next, 0);
+    if (first < 128)
+        return (first >= 'a' && first <= 'z') || first == '(';
+    PyObject *goes_on = PyObject_CallOneArg(continues, next);
+    int truth = goes_on == NULL ? -1 : PyObject_IsTrue(goes_on);
+    Py_XDECREF(goes_on);
+    return truth;
+}
+
+static PyObject *line_blocks(PyObject *module, PyObject *args)
+{
+    PyObject *lines, *decided, *open_ends, *continues;
+    Py_ssize_t offsets[LINE_FIELDS];
+    if (!PyArg_ParseTuple(args, "O!OUO:line_blocks", &PyList_Type, &lines, &decided, &open_ends, &continues))
+        return NULL;
+    if (!PyAnySet_Check(decided)) {
+        PyErr_SetString(PyExc_TypeError, "line_blocks: decided must be a set");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    PyTypeObject *cls = n > 0 ? Py_TYPE(PyList_GET_ITEM(lines, 0)) : NULL;
+    if (cls != NULL && field_offsets(cls, offsets) < 0)
+        return NULL;
+    PyObject *out = PyList_New(0), *block = NULL;
+    Py_ssize_t above_number = 0;
+    bool above_decided = true;  /* no line above the first */
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        PyObject *number = Py_IS_TYPE(line, cls) ? *(PyObject **)((char *)line + offsets[0]) : NULL;
+        Py_ssize_t value = number == NULL ? -1 : PyLong_AsSsize_t(number);
+        int in_decided = number == NULL || (value == -1 && PyErr_Occurred()) ? -1 : PySet_Contains(decided, number);
+        int joins = in_decided < 0 ? -1 : 0;
+        if (in_decided == 0 && !above_decided && value == above_number + 1)
+            joins = wrapped(PyList_GET_ITEM(lines, i - 1), line, offsets, open_ends, continues);
+        if (joins < 0) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "line_blocks: lines of one LineInfo class, numbered by int");
+            Py_CLEAR(out);
+        }
+        else if (joins) {
+            if (PyList_Append(block, line) < 0)
+                Py_CLEAR(out);
+        }
+        else {
+            block = PyList_New(1);
+            if (block != NULL)
+                PyList_SET_ITEM(block, 0, Py_NewRef(line));
+            if (block == NULL || PyList_Append(out, block) < 0)
+                Py_CLEAR(out);
+            Py_XDECREF(block);  /* `out` holds it */
+        }
+        above_number = value;
+        above_decided = in_decided != 0;
+    }
+    return out;
+}
+
+PyDoc_STRVAR(line_blocks_doc,
+"line_blocks(lines, decided, open_ends, continues) -> blocks\n\n"
+"classifier.blocks of a page's lines (LineInfo objects): lists of lines, a hard-wrapped run in one.\n"
+"open_ends: page.OPEN_ENDS joined; continues: classifier._continues, for a next line's first\n"
+"character that is not ASCII.");
+
+PyDoc_STRVAR(block_classes_doc,
+"block_classes(infos, decided, names, limits) -> (classes, judged) or None\n\n"
+"classifier.detect's first classes of the blocks (LineInfo objects; names: the good, near, short and\n"
+"bad str) and whether each is judged by its place, or None for fewer good blocks than the minimum.\n"
+"limits: the classifier's thresholds as floats, in classifier._LIMITS order.");
+
+PyDoc_STRVAR(revise_classes_doc,
+"revise_classes(classes, names, edge) -> classes\n\n"
+"classifier.revise of the classes (each one of names), the text's edges counting as edge.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_features", plain_features, METH_VARARGS, plain_features_doc},
     {"line_chances", line_chances, METH_VARARGS, line_chances_doc},
     {"plain_lines", plain_lines, METH_VARARGS, plain_lines_doc},
+    {"block_classes", block_classes, METH_VARARGS, block_classes_doc},
+    {"revise_classes", revise_classes, METH_VARARGS, revise_classes_doc},
+    {"line_blocks", line_blocks, METH_VARARGS, line_blocks_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -9,6 +9,7 @@ import shutil
 import sysconfig
 from itertools import product
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -24,9 +25,11 @@ except ImportError:
 
 needs_accelerator = pytest.mark.skipif(_fastpage is None, reason="the C accelerator is not built")
 
-STOPLISTS = {"en": frozenset({"the", "and", "of", "said", "it’s", "it's", "a"}), "fr": frozenset({"le", "et", "a"}),
-             "de": frozenset({"und", "straße", "der"}), "pt": frozenset({"a", "não"})}
+STOPLISTS = {"en": frozenset({"the", "and", "of", "said", "it’s", "it's", "a"}),
+             "fr": frozenset({"le", "et", "a", "à", "où"}), "de": frozenset({"und", "straße", "der", "für", "über"}),
+             "pt": frozenset({"a", "não", "é"})}
 PIECES = ["The", "the", "THE", "and", "said", "It’s", "it's", "Le", "et", "a", "A", "und", "der", "Straße", "café",
+          "à", "À", "Où", "für", "FÜR", "Über", "é", "É", "ÿ", "×", "÷", "µ", "ª", "º", "¿", "§", "\xad",
           "非", "东京", "ﬁle", "İ", "٣", "²", "\u0301", "😀", "x_y", "_x", "-", "--", "'", "’", "‘", "“", "”", "—", "–",
           "…", "•", "·", "«", "»", "›", "‹", "│", "©", "®", "™", "€", "£", "°", "′", "″", "\u00a0", "|", "/", "*",
           "▪", "►", "1.", "2)", "123.", "1234)", "2024", "3rd", ".", "!", "?", ":", ";", ")", "]", '"', "",
@@ -84,12 +87,19 @@ def test_a_page_reads_other_texts_as_the_python_code_does(texts, languages):
         [tuple(getattr(x, f) for f in x.__slots__) for x in expected]
 
 
+def _one_latin1_letter(char: str) -> bool:
+    """A Latin-1 letter past the ASCII and Latin-1 punctuation whose case fold is one Latin-1 letter."""
+    fold = char.casefold()
+    return "\u00c0" <= char <= "\u00ff" and char.isalpha() and len(fold) == 1 and fold <= "\u00ff"
+
+
 @needs_accelerator
-def test_the_accelerator_reads_plain_lines_as_page_plain_does():
-    """Its list of plain punctuation is page._PLAIN_PUNCTUATION, checked on every character of the BMP."""
+def test_the_accelerator_reads_plain_lines_and_latin1_letters():
+    """Its list of plain punctuation is page._PLAIN_PUNCTUATION, and it reads the Latin-1 letters that
+    case-fold to one Latin-1 letter, checked on every character of the BMP."""
     texts = [f"a{chr(c)}b" for c in range(0x10000) if not 0xD800 <= c < 0xE000]
     rows, _ = _fastpage.plain_features(texts, _fastpage.stop_table({}, 0))
-    assert [row is not None for row in rows] == [page.plain(text) for text in texts]
+    assert [row is not None for row in rows] == [page.plain(text) or _one_latin1_letter(text[1]) for text in texts]
 
 
 def test_the_python_path_stays_available(monkeypatch):
@@ -179,6 +189,21 @@ def test_line_scores_are_the_python_floats(text, decided, weights, bias, smooth,
     built = page.build_page(Document(id="d", path="d", text=text), STOPLISTS)
     built.decided = decided
     assert chances(built, weights, bias, smooth, edge_share, True) == chances(built, weights, bias, smooth, edge_share, False)
+
+
+@needs_accelerator
+def test_line_scores_read_other_objects_by_attribute():
+    """Lines are read from the slots of the first line's class; an object of another class by its attributes."""
+    built = page.build_page(Document(id="d", path="d", text="Home\n\nThe cat and the dog.\nNews | Sport"), STOPLISTS)
+    weights = [0.5 - i / 10 for i in range(len(linescore.FEATURES))]
+    mixed = [built.lines[0], SimpleNamespace(**{f: getattr(built.lines[1], f) for f in built.lines[1].__slots__}),
+             built.lines[2]]
+    others = [SimpleNamespace(**{f: getattr(line, f) for f in line.__slots__}) for line in built.lines]
+    expected = _fastpage.line_chances(built.lines, {1}, weights, 0.1, 0.3, 0.2)
+    assert _fastpage.line_chances(mixed, {1}, weights, 0.1, 0.3, 0.2) == expected
+    assert _fastpage.line_chances(others, {1}, weights, 0.1, 0.3, 0.2) == expected
+    with pytest.raises(AttributeError):
+        _fastpage.line_chances([*built.lines, SimpleNamespace(number=9)], set(), weights, 0.1, 0.3, 0.2)
 
 
 @needs_accelerator

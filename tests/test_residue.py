@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from provenance.analyzers import Context, collect_hits, make_finding, residue
 from provenance.document import Document
 from provenance.templates import TemplateCounts, count_templates, template_rule
 
@@ -239,3 +240,20 @@ def test_thresholds_are_read_once_a_rule_and_a_missing_one_still_names_the_rule(
     for _ in range(2):  # a failed read is not kept
         with pytest.raises(KeyError, match=f"{rule.id}: detector 'menu-run' needs params.min_run"):
             broken.once(read)
+
+
+RESIDUE_PIECES = ["Share this article", "Follow us on Twitter", "Read more", "Advertisement", "Home", "\n", "\n\n",
+                  "Sign up for our newsletter", ARTICLE, " ", "Comments", "Copyright 2024", "\u2028", "é"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.sampled_from(RESIDUE_PIECES), max_size=20))
+def test_signature_findings_cover_the_lines_make_finding_finds(rules, parts):
+    """``residue._signature_findings`` takes a hit's lines from the hit; ``make_finding`` finds them
+    from its offsets."""
+    doc = Document(id="d", path="d", text="".join(parts))
+    hits, overruns = collect_hits(doc, rules)
+    ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns)
+    expected = [make_finding(hit.signature, doc, hit.start, hit.end, whole_lines=True)
+                for hit in ctx.hits_for("residue")]
+    assert list(residue._signature_findings(ctx)) == expected

@@ -58,3 +58,11 @@ def test_a_late_match_is_found_from_the_copys_first_match():
     text = "é" * 40 + " Editor: Jane Roe"
     assert screened._first_start(text, text.encode("utf-8")) == text.index("r:")
     assert screened.search(text).span() == regex.search(r"\S\s*[:;,]\s*\S|\p{L}.*\d", text).span()
+
+
+def test_the_screen_answers_with_the_slots_that_matched():
+    """``Screened`` calls google-re2's private ``_set.Match``: a release that changes its answers must fail here."""
+    screen = Screened(r"\S\s*[:;,]\s*\S|\p{L}.*\d")._copy
+    assert screen(b"no match here") == Screened._NOTHING
+    assert screen(b"Editor: Jane Roe") == Screened._COPY_ONLY
+    assert sorted(screen("A \u0378: x".encode())) == [0, 1, 2]  # in no set order

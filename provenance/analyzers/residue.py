@@ -39,8 +39,15 @@ def stoplists(rules: RuleSet) -> dict[str, frozenset[str]]:
 
 
 def _signature_findings(ctx: Context) -> Iterator[Finding]:
+    """Each residue hit as a finding over its whole lines: ``make_finding(hit.signature, doc, hit.start,
+    hit.end, whole_lines=True)``, from the lines the hit knows it lies on rather than two searches
+    for them."""
+    doc = ctx.doc
     for hit in ctx.hits_for("residue"):
-        yield make_finding(hit.signature, ctx.doc, hit.start, hit.end, whole_lines=True)
+        rule = hit.signature
+        start, end = doc.line_span(hit.line, hit.end_line)
+        yield Finding.computed(rule.id, rule.name, rule.dimension, rule.severity, rule.message, hit.line, hit.end_line,
+                               start, end, excerpt_of(doc, start, end), 0.0)
 
 
 def _stage(name: str) -> int:

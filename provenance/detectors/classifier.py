@@ -24,14 +24,17 @@ reported.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 import regex
 
+from provenance.detectors import page as pages
 from provenance.detectors.page import OPEN_ENDS, Decision, LineInfo, Page, Params, Screened
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
+_OPEN_END_CHARS = "".join(OPEN_ENDS)  # each one character (a test checks): the accelerator's form
+_NAMES = (GOOD, NEAR, SHORT, BAD)  # the accelerator's order
 _CONTINUES = regex.compile(r"^[\p{Ll}(]")
 
 
@@ -51,7 +54,10 @@ def _continues(text: str) -> bool:
 def blocks(page: Page) -> list[list[LineInfo]]:
     """Runs of hard-wrapped lines that make one paragraph; every other line is a block alone. No line
     that another rule decided joins a block: a block of several lines holds no decided line. Most
-    lines have a blank line above them: that is checked first."""
+    lines have a blank line above them: that is checked first. The accelerator's ``line_blocks``
+    gives the same blocks."""
+    if pages.fastpage is not None:
+        return pages.fastpage.line_blocks(page.lines, page.decided, _OPEN_END_CHARS, _continues)
     out: list[list[LineInfo]] = []
     block: list[LineInfo] = []
     decided = page.decided
@@ -186,13 +192,16 @@ class _Thresholds:
     headline_words: int
     echo_overlap: float
     edge: str
+    limits: tuple[float, ...] = ()  # those classes_and_places reads, as the accelerator's block_classes takes them
+
+
+_CLASS_KEYS = ("good_chars", "good_stop_share", "sentence_words", "sentence_stop_share", "short_chars",
+               "near_stop_share", "long_chars", "long_min_stop_share")
 
 
 def _thresholds(params: Params) -> _Thresholds:
-    keys = ("good_chars", "good_stop_share", "sentence_words", "sentence_stop_share", "short_chars",
-            "near_stop_share", "long_chars", "long_min_stop_share")
-    return _Thresholds(
-        classes={k: params.float(k) for k in keys},
+    return with_limits(_Thresholds(
+        classes={k: params.float(k) for k in _CLASS_KEYS},
         min_good_blocks=params.int("min_good_blocks"),
         anchors_only=params.bool("anchors_only"),
         entry=params.pattern("list_entry_pattern"),
@@ -208,7 +217,40 @@ def _thresholds(params: Params) -> _Thresholds:
         headline_words=params.int("headline_max_words"),
         echo_overlap=params.float("title_echo_min_overlap"),
         edge=BAD if params.bool("edges_are_residue") else GOOD,
-    )
+    ))
+
+
+def with_limits(t: _Thresholds) -> _Thresholds:
+    """``t`` with its ``limits``: its thresholds in the order of the accelerator's ``block_classes``."""
+    return replace(t, limits=(*(t.classes[k] for k in _CLASS_KEYS), t.min_good_blocks, float(t.anchors_only),
+                              t.title_words, t.title_capitals, *(t.weights[c] for c in _NAMES), t.line_cost,
+                              t.min_score, t.min_char_share, t.edge_min_char_share))
+
+
+def classes_and_places(infos: list[LineInfo], decided: set[int], t: _Thresholds) -> tuple[list[str], list[bool]] | None:
+    """Each block's first class (``anchors_only`` applied) and whether its place judges it (``by_place``
+    outside the runs of text), or None when fewer than ``min_good_blocks`` blocks are good. The
+    accelerator's ``block_classes`` gives the same lists."""
+    if pages.fastpage is not None:
+        return pages.fastpage.block_classes(infos, decided, _NAMES, t.limits)
+    first = [initial_class(i, t.classes, decided) for i in infos]  # a block's number is its first line's
+    if first.count(GOOD) < t.min_good_blocks:
+        return None
+    if t.anchors_only:
+        first = [c if c == GOOD or i.number in decided else (GOOD if c == NEAR else SHORT)
+                 for i, c in zip(infos, first)]
+    sizes = [i.chars for i in infos]
+    region_classes = [SHORT if c == GOOD and title_like(info, t.title_words, t.title_capitals) else c
+                      for c, info in zip(first, infos)]
+    inside = main_regions(region_classes, sizes, t.weights, t.line_cost, t.min_score)
+    return first, by_place(inside, sizes, t.min_char_share, t.edge_min_char_share)
+
+
+def revised(classes: list[str], edge: str) -> list[str]:
+    """``revise``, by the accelerator's ``revise_classes`` when it is there."""
+    if pages.fastpage is not None:
+        return pages.fastpage.revise_classes(classes, _NAMES, edge)
+    return revise(classes, edge)
 
 
 def detect(page: Page, params: Params) -> Iterator[Decision]:
@@ -217,12 +259,10 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     t = params.once(_thresholds)
     units = blocks(page)
     infos = block_infos(units, page)
-    first = [initial_class(i, t.classes, page.decided) for i in infos]  # a block's number is its first line's
-    if first.count(GOOD) < t.min_good_blocks:
+    classified = classes_and_places(infos, page.decided, t)
+    if classified is None:
         return
-    if t.anchors_only:
-        first = [c if c == GOOD or i.number in page.decided else (GOOD if c == NEAR else SHORT)
-                 for i, c in zip(infos, first)]
+    first, judged = classified
     entry, code = t.entry, t.code
 
     def coded(block: list[LineInfo]) -> bool:
@@ -232,16 +272,11 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
         """A list entry or code: never judged by place (searched only where it decides: the patterns are slow)."""
         return info.bullet or bool(entry.search(info.text)) or coded(block)
 
-    sizes = [i.chars for i in infos]
-    region_classes = [SHORT if c == GOOD and title_like(info, t.title_words, t.title_capitals) else c
-                      for c, info in zip(first, infos)]
-    inside = main_regions(region_classes, sizes, t.weights, t.line_cost, t.min_score)
-    judged = by_place(inside, sizes, t.min_char_share, t.edge_min_char_share)
     placed = [judge and c not in (GOOD, BAD) and not listed(info, b)  # a bad block stays bad
               for c, judge, info, b in zip(first, judged, infos, units)]
     first = [BAD if bad else c for c, bad in zip(first, placed)]
     titles = page.title_lines(t.headline_words, t.echo_overlap)
-    final = revise(first, t.edge)
+    final = revised(first, t.edge)
     for block, info, before, after, by_its_place in zip(units, infos, first, final, placed):
         if after != BAD or block[0].number in page.decided or block[0].number in titles:
             continue

@@ -29,17 +29,17 @@ def _thresholds(params: Params) -> tuple[int, float, int, int, int]:
 
 
 def detect(page: Page, params: Params) -> Iterator[Decision]:
+    """Only lines ending in ':' can introduce a list, and no item ends so: the lines are scanned once
+    for them, and an introduction's items never hold the next one."""
     min_words, min_stop_share, max_words, max_chars, min_items = params.once(_thresholds)
-    lines, i = page.lines, 0
-    while i < len(lines):
-        intro = lines[i]
-        i += 1
-        if intro.number in page.decided or not _introduces(intro, min_words, min_stop_share):
+    lines, decided = page.lines, page.decided
+    for index in [i for i, line in enumerate(lines) if line.text.endswith(":")]:
+        intro = lines[index]
+        if intro.number in decided or not _introduces(intro, min_words, min_stop_share):
             continue
-        items = []
-        while i < len(lines) and lines[i].number not in page.decided and _item(lines[i], max_words, max_chars):
-            items.append(lines[i])
-            i += 1
-        if len(items) >= min_items:
-            yield Decision(items[0].number, items[-1].number,
-                           f"{len(items)} list items introduced by line {intro.number}")
+        end = index + 1
+        while end < len(lines) and lines[end].number not in decided and _item(lines[end], max_words, max_chars):
+            end += 1
+        if end - index - 1 >= min_items:
+            yield Decision(lines[index + 1].number, lines[end - 1].number,
+                           f"{end - index - 1} list items introduced by line {intro.number}")

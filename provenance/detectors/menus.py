@@ -17,12 +17,18 @@ import regex
 from provenance.detectors.page import Decision, LineInfo, Page, Params, Screened
 
 
+def _shouting(line: LineInfo) -> bool:
+    """Several words in capitals: a section heading of the text, not a menu item."""
+    return line.words > 1 and line.text.isupper()
+
+
 def _menu_item(line: LineInfo, max_words: int, min_capitals: float, entry: regex.Pattern, link: regex.Pattern) -> bool:
-    if link.search(line.text):
+    """A title-like line that is no list entry, or a link with its count. The link is searched last:
+    most short title-like lines are items without it."""
+    if (0 < line.words <= max_words and not line.sentence_end and line.capital_share >= min_capitals
+            and not line.spaceless and not _shouting(line) and not entry.search(line.text)):
         return True
-    shouting = line.words > 1 and line.text.isupper()  # multi-word capitals: section headings of the text
-    return (0 < line.words <= max_words and not line.sentence_end and not shouting
-            and line.capital_share >= min_capitals and not line.spaceless and not entry.search(line.text))
+    return link.search(line.text) is not None
 
 
 def _thresholds(params: Params) -> tuple[int, int, float, Screened, Screened]:

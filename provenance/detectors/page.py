@@ -50,9 +50,10 @@ def _accelerator():
 fastpage = _accelerator()
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’_-]*")
-# Quote marks, dashes and symbols of English web text that no pattern here reads as a letter, a
-# number or a word character, and that case-fold to themselves (a test checks each).
-_PLAIN_PUNCTUATION = "’‘“”–—…•·«»\u00a0©®™€£°′″›‹│"
+# Quote marks, dashes and symbols of English web text (arrows and triangles of menus, box drawing of
+# tables) that no pattern here reads as a letter, a number or a word character, and that case-fold
+# to themselves (a test checks each).
+_PLAIN_PUNCTUATION = "’‘“”–—…•·«»\u00a0©®™€£°′″›‹│►▶▼→↓§¶─┼"
 _NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{_PLAIN_PUNCTUATION}]")
 # _WORD on plain text, where \p{L} is [A-Za-z] and \p{N} is [0-9]: stdlib re scans it twice as fast.
 _PLAIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’_-]*")
@@ -314,7 +315,9 @@ def _most_hit(hits: list[int]) -> int | None:
 def build_page(doc: Document, stoplists: dict[str, frozenset[str]], templates: TemplateLookup | None = None) -> Page:
     """The non-blank lines with their features; each line's words are found and case-folded once, for
     the language guess (over all the document's words: no word spans a newline) and the stopword share.
-    Plain lines go to the C accelerator when it is there; the others, or all without it, to Python."""
+    Plain lines go to the C accelerator when it is there, and so do lines whose other characters are
+    Latin-1 letters that case-fold to one (``é``, ``Ü``; not ``ß``): their words and keys are read
+    there as ``_WORD`` and ``line_key`` read them. The others, or all without it, go to Python."""
     texts = [(line.number, text) for line in doc.lines if (text := line.text.strip())]
     if _accelerates(stoplists):
         language, stops, lines = _accelerated_lines(texts, stoplists)
@@ -444,7 +447,9 @@ class Screened:
     ``regex`` too. Characters newer than RE2's Unicode tables are in no class there (``regex``'s tables
     are newer): a third pattern of the Set finds them, and a text holding one goes to ``regex`` as
     well. A pattern that opens with ``^`` and has no alternative is tried at the start of a text only,
-    where ``regex`` answers faster than the screen: it has no copy.
+    where ``regex`` answers faster than the screen: it has no copy. The Set is called through
+    google-re2's private ``_set.Match``, as ``prescan.match_start`` calls a regexp: the public
+    wrapper is a Python frame around it, and detectors screen about one text a line.
 
     Where the copy matches (and only it: no character unknown to RE2), ``regex`` searches from where
     the copy's leftmost match begins (``_locator``, one more linear RE2 search): every match of the
@@ -462,7 +467,7 @@ class Screened:
             self.search = self.pattern.search  # nothing to screen: regex's own, without a call around it
 
     @classmethod
-    def _screen(cls, source: str) -> tuple[re2.Set | None, re2._Regexp | None]:
+    def _screen(cls, source: str) -> tuple[Callable[[bytes], list[int]] | None, re2._Regexp | None]:
         if INLINE_FLAGS.search(source) or (source.startswith("^") and "|" not in source):
             return None, None
         try:
@@ -472,7 +477,7 @@ class Screened:
             screen.Add(copy)
             screen.Add(UNKNOWN_TO_RE2)
             screen.Compile()
-            return screen, starts_pattern(copy)
+            return screen._set.Match, starts_pattern(copy)
         except (Untranslatable, re2.error):
             return None, None
 
@@ -483,7 +488,7 @@ class Screened:
             data = text.encode("utf-8")
         except UnicodeEncodeError:
             return self.pattern.search(text)
-        answer = self._copy.Match(data)
+        answer = self._copy(data)
         if answer == self._NOTHING:
             return None
         return self.pattern.search(text, self._first_start(text, data) if answer == self._COPY_ONLY else 0)

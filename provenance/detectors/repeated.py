@@ -37,7 +37,7 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
         key = line.key
         if len(key) < min_chars or line.words > max_words or line.sentence_end or line.bullet:
             continue
-        if _part_of_paragraph(page, index):
+        if (key not in seen and index >= head) or _part_of_paragraph(page, index):  # nothing to do, or a paragraph's
             continue
         if key in seen:
             yield Decision(line.number, line.number, f"repeats line {seen[key]}")

@@ -21,6 +21,8 @@ def _thresholds(params: Params) -> tuple[float, int, float, Screened, Screened]:
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     max_share, max_chars, max_digits, data, price = params.once(_thresholds)
     for line in page.lines:
+        if line.chars > max_chars or line.letter_share > max_share or line.spaceless:
+            continue
         figures = line.digit_share > max_digits and bool(data.search(line.text)) and not price.search(line.text)
-        if line.chars <= max_chars and line.letter_share <= max_share and not figures and not line.spaceless:
+        if not figures:  # the patterns are searched only in the short lines poor in letters
             yield Decision(line.number, line.number, f"{line.letter_share:.0%} letters in {line.chars} characters")

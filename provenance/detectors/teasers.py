@@ -25,10 +25,12 @@ def _thresholds(params: Params) -> tuple[int, int, int]:
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     min_chars, max_words, max_gap = params.once(_thresholds)
     lines = page.lines
-    headline = next((x.key for x in lines if x.number not in page.decided and _title_like(x, min_chars, max_words)), None)
+    titles = [i for i, x in enumerate(lines) if _title_like(x, min_chars, max_words)]
+    headline = next((lines[i].key for i in titles if lines[i].number not in page.decided), None)
     last_seen: dict[str, int] = {}
-    for i, line in enumerate(lines):
-        if not _title_like(line, min_chars, max_words) or line.key == headline:
+    for i in titles:
+        line = lines[i]
+        if line.key == headline:
             continue
         j = last_seen.get(line.key)
         last_seen[line.key] = i
