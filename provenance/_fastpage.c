@@ -823,11 +823,300 @@ PyDoc_STRVAR(plain_lines_doc,
 "the row's features, the share of its words counted in row[column] (column -1: none), and whether\n"
 "page._BULLET matches its text.");
 
+/* ---- attribution: quote-mark pairing of a document's paragraphs (provenance/quotes.py) ----------
+   quotes._paired_paragraphs is the reference and the fallback; tests/test_quotes.py proves that both
+   pair the same marks. The marks and which closes which are quotes.MARKS and quotes.CLOSERS; whether
+   a character beside a mark is a letter or a digit (quotes._IS_WORD) or a lowercase letter
+   (quotes._IS_LOWER) is asked of the Python tables for any but ASCII, so both read Unicode alike. */
+
+#define MAX_QUOTE_DEPTH 4 /* quotes.MAX_DEPTH */
+
+typedef struct {
+    Py_UCS4 mark;
+    Py_ssize_t at;
+} OpenMark;
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t lo, hi;
+    PyObject *word_chars, *lower_chars;
+} QuoteScan;
+
+static Py_ALWAYS_INLINE inline bool is_quote_mark(Py_UCS4 c)
+{
+    if (c != '"' && c < 0xAB)
+        return false;  /* most characters: one comparison */
+    switch (c) {
+    case 0x201C: case 0x201D: case 0x201E: case 0x00AB: case 0x00BB: case 0x2039: case 0x203A:
+    case 0x2018: case 0x2019: case 0x201A: case '"':
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The marks that close a quotation opened by `opener` (quotes.CLOSERS), "" for a mark that opens none. */
+static const char *closers_of(Py_UCS4 opener)
+{
+    switch (opener) {
+    case 0x201C: return "\xe2\x80\x9d\"";                /* “ -> ” " */
+    case 0x201E: return "\xe2\x80\x9c\xe2\x80\x9d";      /* „ -> “ ” */
+    case 0x00AB: return "\xc2\xbb";                      /* « -> » */
+    case 0x2039: return "\xe2\x80\xba";                  /* ‹ -> › */
+    case 0x2018: return "\xe2\x80\x99";                  /* ‘ -> ’ */
+    case 0x201A: return "\xe2\x80\x99\xe2\x80\x98";      /* ‚ -> ’ ‘ */
+    case '"': return "\"\xe2\x80\x9d";                   /* " -> " ” */
+    default: return "";
+    }
+}
+
+static bool opens_quotations(Py_UCS4 mark)
+{
+    return *closers_of(mark) != '\0';
+}
+
+/* Whether `mark` is among the UTF-8 `closers`. */
+static bool closes(Py_UCS4 mark, const char *closers)
+{
+    const unsigned char *p = (const unsigned char *)closers;
+    while (*p) {
+        Py_UCS4 c;
+        if (*p < 0x80) {
+            c = *p++;
+        } else if (*p < 0xE0) {
+            c = ((Py_UCS4)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+            p += 2;
+        } else {
+            c = ((Py_UCS4)(p[0] & 0x0F) << 12) | ((Py_UCS4)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+            p += 3;
+        }
+        if (c == mark)
+            return true;
+    }
+    return false;
+}
+
+/* quotes.CONTINUING: the marks that may leave a quotation open at a paragraph's end. */
+static bool continues_quotation(Py_UCS4 mark)
+{
+    return mark == 0x201C || mark == 0x201E || mark == 0x00AB || mark == '"';
+}
+
+/* `table[c]` as a truth value (a quotes._CharTest), 0 or 1; -1 on an error. */
+static int char_test(PyObject *table, Py_UCS4 c)
+{
+    PyObject *ch = PyUnicode_FromOrdinal(c);
+    if (ch == NULL)
+        return -1;
+    PyObject *answer = PyObject_GetItem(table, ch);
+    Py_DECREF(ch);
+    if (answer == NULL)
+        return -1;
+    int truth = PyObject_IsTrue(answer);
+    Py_DECREF(answer);
+    return truth;
+}
+
+static int is_word_char(const QuoteScan *scan, Py_UCS4 c)
+{
+    if (c < 128)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return char_test(scan->word_chars, c);
+}
+
+/* quotes._plural_possessive: ``sides’ future``, a ’ after an s, then a space and a lowercase letter,
+   with a later ’ in the paragraph to close on. */
+static int plural_possessive(const QuoteScan *scan, Py_ssize_t i, Py_ssize_t last_single)
+{
+    Py_UCS4 before = PyUnicode_READ(scan->kind, scan->data, i - 1);
+    if ((before != 's' && before != 'S') || i + 2 >= scan->hi || i >= last_single
+        || PyUnicode_READ(scan->kind, scan->data, i + 1) != ' ')
+        return 0;
+    Py_UCS4 next = PyUnicode_READ(scan->kind, scan->data, i + 2);
+    return next < 128 ? next >= 'a' && next <= 'z' : char_test(scan->lower_chars, next);
+}
+
+/* quotes._roles: whether the mark at `i` may open (bit 1) and may close (bit 2) a quotation; -1 on an error. */
+static int mark_roles(const QuoteScan *scan, Py_ssize_t i)
+{
+    bool has_before = i > scan->lo, has_after = i + 1 < scan->hi;
+    Py_UCS4 before = has_before ? PyUnicode_READ(scan->kind, scan->data, i - 1) : 0;
+    Py_UCS4 after = has_after ? PyUnicode_READ(scan->kind, scan->data, i + 1) : 0;
+    int word_before = has_before ? is_word_char(scan, before) : 0;
+    int word_after = has_after ? is_word_char(scan, after) : 0;
+    if (word_before < 0 || word_after < 0)
+        return -1;
+    if (word_before && word_after)
+        return 0;
+    bool can_open = !word_before && has_after && !Py_UNICODE_ISSPACE(after);
+    bool can_close = !word_after && has_before && !Py_UNICODE_ISSPACE(before);
+    return (can_open ? 1 : 0) | (can_close ? 2 : 0);
+}
+
+static bool is_ignored(Py_ssize_t at, const Py_ssize_t *ignored, int n_ignored)
+{
+    for (int k = 0; k < n_ignored; k++)
+        if (ignored[k] == at)
+            return true;
+    return false;
+}
+
+/* quotes._scan: the outermost pairs (into `pairs`, two offsets each) and the marks left open
+   (`stack`, `*depth`); -1 on an error, else the number of pairs. */
+static Py_ssize_t scan_quote_marks(const QuoteScan *scan, const Py_ssize_t *marks, Py_ssize_t n_marks,
+                                   const Py_ssize_t *ignored, int n_ignored, Py_ssize_t *pairs,
+                                   OpenMark *stack, int *depth)
+{
+    Py_ssize_t n_pairs = 0, last_single = -1;  /* the paragraph's last ’, a mark itself */
+    for (Py_ssize_t m = n_marks - 1; m >= 0 && last_single < 0; m--)
+        if (PyUnicode_READ(scan->kind, scan->data, marks[m]) == 0x2019)
+            last_single = marks[m];
+    *depth = 0;
+    for (Py_ssize_t m = 0; m < n_marks; m++) {
+        Py_ssize_t i = marks[m];
+        if (is_ignored(i, ignored, n_ignored))
+            continue;
+        Py_UCS4 ch = PyUnicode_READ(scan->kind, scan->data, i);
+        int roles = mark_roles(scan, i);
+        if (roles < 0)
+            return -1;
+        if ((roles & 2) && *depth > 0 && closes(ch, closers_of(stack[*depth - 1].mark))) {
+            int possessive = ch == 0x2019 ? plural_possessive(scan, i, last_single) : 0;
+            if (possessive < 0)
+                return -1;
+            if (!possessive) {
+                OpenMark opener = stack[--*depth];
+                if (*depth == 0) {
+                    pairs[2 * n_pairs] = opener.at;
+                    pairs[2 * n_pairs + 1] = i;
+                    n_pairs++;
+                }
+                continue;
+            }
+        }
+        if ((roles & 1) && opens_quotations(ch) && *depth < MAX_QUOTE_DEPTH)
+            stack[(*depth)++] = (OpenMark){ch, i};
+    }
+    return n_pairs;
+}
+
+/* quotes.pair_paragraph, as (k, pairs, dangling). */
+static PyObject *paired_paragraph(const QuoteScan *scan, Py_ssize_t k, const Py_ssize_t *marks, Py_ssize_t n_marks,
+                                  Py_ssize_t *pairs)
+{
+    OpenMark stack[MAX_QUOTE_DEPTH];
+    Py_ssize_t unclosed_single[MAX_QUOTE_DEPTH];
+    int depth, n_unclosed = 0;
+    Py_ssize_t n_pairs = scan_quote_marks(scan, marks, n_marks, NULL, 0, pairs, stack, &depth);
+    for (int d = 0; n_pairs >= 0 && d < depth; d++)
+        if (!continues_quotation(stack[d].mark))
+            unclosed_single[n_unclosed++] = stack[d].at;
+    if (n_pairs >= 0 && n_unclosed > 0)
+        n_pairs = scan_quote_marks(scan, marks, n_marks, unclosed_single, n_unclosed, pairs, stack, &depth);
+    if (n_pairs < 0)
+        return NULL;
+    PyObject *list = PyList_New(n_pairs);
+    for (Py_ssize_t p = 0; list != NULL && p < n_pairs; p++) {
+        PyObject *pair = Py_BuildValue("(nn)", pairs[2 * p], pairs[2 * p + 1]);
+        if (pair == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, p, pair);
+    }
+    if (list == NULL)
+        return NULL;
+    if (depth > 0 && continues_quotation(stack[0].mark))
+        return Py_BuildValue("(nNn)", k, list, stack[0].at);
+    return Py_BuildValue("(nNO)", k, list, Py_None);
+}
+
+/* The offset of the first mark in [i, hi), hi for none: a loop for each width of character. */
+static Py_ssize_t next_quote_mark(int kind, const void *data, Py_ssize_t i, Py_ssize_t hi)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *chars = data;
+        while (i < hi && !is_quote_mark(chars[i]))
+            i++;
+    } else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *chars = data;
+        while (i < hi && !is_quote_mark(chars[i]))
+            i++;
+    } else {
+        const Py_UCS4 *chars = data;
+        while (i < hi && !is_quote_mark(chars[i]))
+            i++;
+    }
+    return i;
+}
+
+static bool read_bounds(PyObject *bound, Py_ssize_t length, Py_ssize_t *lo, Py_ssize_t *hi)
+{
+    if (!PyTuple_Check(bound) || PyTuple_GET_SIZE(bound) != 2)
+        return false;
+    *lo = PyLong_AsSsize_t(PyTuple_GET_ITEM(bound, 0));
+    *hi = PyLong_AsSsize_t(PyTuple_GET_ITEM(bound, 1));
+    return !PyErr_Occurred() && 0 <= *lo && *lo <= *hi && *hi <= length;
+}
+
+static PyObject *paired_paragraphs(PyObject *module, PyObject *args)
+{
+    PyObject *text, *bounds, *word_chars, *lower_chars;
+    if (!PyArg_ParseTuple(args, "UO!OO:paired_paragraphs", &text, &PyList_Type, &bounds, &word_chars, &lower_chars))
+        return NULL;
+    QuoteScan scan = {PyUnicode_KIND(text), PyUnicode_DATA(text), 0, 0, word_chars, lower_chars};
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), floor = 0;
+    Py_ssize_t *marks = NULL, *pairs = NULL, capacity = 0;
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t k = 0; out != NULL && k < PyList_GET_SIZE(bounds); k++) {
+        if (!read_bounds(PyList_GET_ITEM(bounds, k), length, &scan.lo, &scan.hi) || scan.lo < floor) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "paired_paragraphs: (start, end) offsets in text order, none overlapping");
+            Py_CLEAR(out);
+            break;
+        }
+        floor = scan.hi;
+        Py_ssize_t n_marks = 0;
+        for (Py_ssize_t i = next_quote_mark(scan.kind, scan.data, scan.lo, scan.hi); i < scan.hi;
+             i = next_quote_mark(scan.kind, scan.data, i + 1, scan.hi)) {
+            if (n_marks == capacity) {
+                capacity = capacity ? 2 * capacity : 64;
+                Py_ssize_t *grown_marks = PyMem_Realloc(marks, capacity * sizeof *marks);
+                Py_ssize_t *grown_pairs = grown_marks ? PyMem_Realloc(pairs, capacity * sizeof *pairs) : NULL;
+                marks = grown_marks ? grown_marks : marks;
+                pairs = grown_pairs ? grown_pairs : pairs;
+                if (grown_pairs == NULL) {
+                    PyErr_NoMemory();
+                    Py_CLEAR(out);
+                    break;
+                }
+            }
+            marks[n_marks++] = i;
+        }
+        if (out == NULL || n_marks == 0)
+            continue;
+        PyObject *paragraph = paired_paragraph(&scan, k, marks, n_marks, pairs);
+        if (paragraph == NULL || PyList_Append(out, paragraph) < 0)
+            Py_CLEAR(out);
+        Py_XDECREF(paragraph);
+    }
+    PyMem_Free(marks);
+    PyMem_Free(pairs);
+    return out;
+}
+
+PyDoc_STRVAR(paired_paragraphs_doc,
+"paired_paragraphs(text, bounds, word_chars, lower_chars) -> [(k, pairs, dangling)]\n\n"
+"quotes._paired_paragraphs: for each paragraph (bounds[k], a (start, end) tuple, in text order)\n"
+"holding a quotation mark, its outermost pairs and the mark left open (quotes.pair_paragraph).\n"
+"word_chars and lower_chars answer for characters beyond ASCII (quotes._IS_WORD, quotes._IS_LOWER).");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_features", plain_features, METH_VARARGS, plain_features_doc},
     {"line_chances", line_chances, METH_VARARGS, line_chances_doc},
     {"plain_lines", plain_lines, METH_VARARGS, plain_lines_doc},
+    {"paired_paragraphs", paired_paragraphs, METH_VARARGS, paired_paragraphs_doc},
     {NULL, NULL, 0, NULL},
 };
 
