@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -525,36 +526,44 @@ MENTIONS_BACK = 60  # how many earlier name mentions a short name is checked aga
 
 class NameMentions:
     """Capitalised names of two words or more in a document, to give a short name (Wang, Mr.
-    Lavrov) the fuller form the text used last before it (Wang Wenbin, Sergei Lavrov)."""
+    Lavrov) the fuller form the text used last before it (Wang Wenbin, Sergei Lavrov).
+
+    A mention never runs over a line's end (nor does its look behind reach past the line's start),
+    so each line's mentions are those a scan of the whole text finds there: they are found line by
+    line, from a speaker back to where its fuller name is, never from the text's start."""
 
     def __init__(self, text: str, lex: Lexicons, not_person: WholeWords | None):
         self.lex = lex
         self.text = text
         self.not_person = not_person
-        self.mentions: list[regex.Match] = []
-        self.starts: list[int] = []
-        self._persons: dict[int, tuple[int, int, tuple[str, ...]] | None] = {}
-        self._unread = _NAME_MENTION.finditer(text)
-        self._read_to = -1  # every mention starting before this offset has been read
+        self._lines: dict[int, list[regex.Match]] = {}  # the mentions of each line read, by its start
+        self._persons: dict[int, tuple[int, int, tuple[str, ...]] | None] = {}  # by the mention's start
 
-    def _read_past(self, pos: int) -> None:
-        """Read the mentions up to the first one starting at or after ``pos``: the names a speaker
-        at ``pos`` may take, found only as far as the text's speakers reach."""
-        while self._read_to < pos:
-            m = next(self._unread, None)
-            if m is None:
-                self._read_to = len(self.text) + 1
+    def _line_mentions(self, start: int) -> list[regex.Match]:
+        """The mentions of the line starting at ``start``."""
+        found = self._lines.get(start)
+        if found is None:
+            end = self.text.find("\n", start)
+            found = self._lines[start] = list(_NAME_MENTION.finditer(self.text, start, len(self.text) if end < 0 else end))
+        return found
+
+    def _mentions_back(self, pos: int, floor: int) -> Iterator[regex.Match]:
+        """The mentions starting before ``pos``, the last first, back to the line holding ``floor``."""
+        line = self.text.rfind("\n", 0, pos) + 1
+        while True:
+            for m in reversed(self._line_mentions(line)):
+                if m.start() < pos:
+                    yield m
+            if line <= floor:
                 return
-            self._read_to = m.start() + 1
-            self.mentions.append(m)
-            self.starts.append(m.start())
+            line = self.text.rfind("\n", 0, line - 1) + 1
 
-    def _person_of(self, k: int) -> tuple[int, int, tuple[str, ...]] | None:
-        """The personal name of the ``k``-th mention, judged when first asked: a speaker's fuller
-        name is most often among the last few mentions before it."""
-        if k not in self._persons:
-            self._persons[k] = self._person(self.mentions[k], self.not_person)
-        return self._persons[k]
+    def _person_of(self, m: regex.Match) -> tuple[int, int, tuple[str, ...]] | None:
+        """The personal name of a mention, judged when first asked: a speaker's fuller name is most
+        often among the last few mentions before it."""
+        if m.start() not in self._persons:
+            self._persons[m.start()] = self._person(m, self.not_person)
+        return self._persons[m.start()]
 
     def _person(self, m: regex.Match, not_person: WholeWords | None) -> tuple[int, int, tuple[str, ...]] | None:
         """The personal name at the end of a capitalised run (``Chinese Foreign Minister Wang Yi``
@@ -577,24 +586,38 @@ class NameMentions:
 
     def fuller(self, speaker: Span) -> Span | None:
         """The last fuller name before ``speaker`` that begins or ends with its surname, among the
-        last ``MENTIONS_BACK`` personal names starting before it."""
+        last ``MENTIONS_BACK`` personal names starting before it. Only a mention holding the surname
+        can be it, and none before the surname's first occurrence: the others are judged (most of
+        the cost) only when they may make the count, and the text is read back to that occurrence."""
         words = [w for w in speaker.text.split() if _bare(w).lower() not in self.lex.roles]
         if len(words) != 1:
             return None
         name = _bare(words[0])
-        if self.text.rfind(name, 0, speaker.start) < 0:
+        first = self.text.find(name, 0, speaker.start)
+        if first < 0:
             return None  # a fuller name holds the short one, so the text before must: no names read
-        self._read_past(speaker.start)
-        k, persons = bisect_left(self.starts, speaker.start) - 1, 0
-        while k >= 0 and persons < MENTIONS_BACK:
-            person, k = self._person_of(k), k - 1
-            if person is None or person[0] >= speaker.start:
+        persons, unjudged = 0, []
+        for m in self._mentions_back(speaker.start, first):
+            if persons + len(unjudged) >= MENTIONS_BACK:
+                persons += sum(1 for u in unjudged if self._is_person_before(u, speaker.start))
+                unjudged = []
+                if persons >= MENTIONS_BACK:
+                    return None
+            if name not in m.group():
+                unjudged.append(m)  # never the fuller name: judged only should the count need it
+                continue
+            if not self._is_person_before(m, speaker.start):
                 continue
             persons += 1
-            start, end, tokens = person
+            start, end, tokens = self._person_of(m)
             if end <= speaker.start and (tokens[0] == name or tokens[-1] == name) and len(tokens) > 1:
                 return Span(text=self.text[start:end], start=start, end=end)
         return None
+
+    def _is_person_before(self, m: regex.Match, pos: int) -> bool:
+        """Whether a mention is a personal name starting before ``pos`` (one of the names counted)."""
+        person = self._person_of(m)
+        return person is not None and person[0] < pos
 
 
 def _possessive(word: str) -> bool:

@@ -302,14 +302,14 @@ NAME_PIECES = ["Wang", "Yi", "Wang Yi", "Mr.", "Lavrov", "Sergei", "Minister", "
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(st.tuples(st.sampled_from(NAME_PIECES), st.sampled_from([" ", "  ", "\n", "\t", ", "])), max_size=30),
        picks=st.lists(st.integers(min_value=0, max_value=29), max_size=8))
-def test_names_read_as_far_as_speakers_reach_resolve_as_all_names_read_first(rules, parts, picks):
+def test_names_read_line_by_line_back_from_a_speaker_are_those_of_the_whole_text(rules, parts, picks):
     text = "".join(piece + gap for piece, gap in parts)
     lex, kinds = compile_lexicons(rules), _compile_kinds(rules)
-    words = [m for m in regex.finditer(r"\S+", text)]
-    speakers = [Span(text=words[k].group(), start=words[k].start(), end=words[k].end()) for k in picks if k < len(words)]
-    lazy, whole = NameMentions(text, lex, kinds.not_person), NameMentions(text, lex, kinds.not_person)
-    whole._read_past(len(text) + 1)
-    assert [lazy.fuller(s) for s in speakers] == [whole.fuller(s) for s in speakers]
+    whole = [m.span() for m in _NAME_MENTION.finditer(text)]
+    for pos in [*picks, len(text)]:
+        names = NameMentions(text, lex, kinds.not_person)
+        back = [m.span() for m in names._mentions_back(min(pos, len(text)), 0)]
+        assert back == [span for span in reversed(whole) if span[0] < pos]
 
 
 def fuller_by_definition(text: str, lex, not_person, speaker: Span, back: int) -> Span | None:
