@@ -187,6 +187,10 @@ class _Cues:
     def according_in(self, lo: int, hi: int) -> list[Cue]:
         return self._within(self.according, self._according_bounds, lo, hi)
 
+    def any_in(self, lo: int, hi: int) -> bool:
+        """Whether a speech verb or ``according to`` lies within ``lo..hi``."""
+        return bool(self.verbs_in(lo, hi) or self.according_in(lo, hi))
+
     @staticmethod
     def _within(cues: list[Cue], bounds: tuple[list[int], list[int]], lo: int, hi: int) -> list[Cue]:
         """The cues starting at or after ``lo`` and ending by ``hi``: a slice, as cues never overlap,

@@ -150,22 +150,34 @@ def _locate(found: list[RawQuote], paras: list[tuple[int, int]]) -> list[_Found]
 
 
 def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> None:
-    """Give each quotation the speaker beside it, where there is one."""
+    """Give each quotation the speaker beside it, where there is one. The speaker after, before or
+    in the sentence before a quotation stands beside a speech verb or ``according to`` of its
+    paragraph: in a paragraph without one (that of a third of the quotations) those are not looked for."""
     text = finder.text
+    cued: dict[int, bool] = {}
     for n, q in enumerate(quotes):
-        if q.raw.close is not None:
-            q.speaker, q.how = finder.after(q.raw.start, q.raw.close, q.para.end), "after"
-        if q.speaker is None:
-            quoted = tuple((o.raw.start, o.raw.end) for o in quotes[max(0, n - 4):n] if o.para is q.para)
-            q.speaker, q.how = finder.before(q.raw.open, q.para.start, quoted), "before"
-        if q.speaker is None:
-            q.speaker, q.how = finder.sentence_before(q.raw.open, q.para.start), "previous"
+        if q.para.index not in cued:
+            cued[q.para.index] = finder.cues.any_in(q.para.start, q.para.end)
+        if cued[q.para.index]:
+            _attribute_by_cues(finder, quotes, n)
         if q.speaker is None and q.raw.close is not None:
             q.speaker, q.how = finder.dash_after(q.raw.close, q.para.end), "dash"
         if q.speaker is None and not text[q.para.start:q.raw.open].strip() and q.para.index > 0:
             prior_start, prior_end = paras[q.para.index - 1]
             if text[max(prior_start, prior_end - 8):prior_end].rstrip().endswith(":"):
                 q.speaker, q.how = finder.before(prior_end, prior_start), "colon"
+
+
+def _attribute_by_cues(finder: SpeakerFinder, quotes: list[_Found], n: int) -> None:
+    """The ``n``-th quotation's speaker after it, before it, or in the sentence before it."""
+    q = quotes[n]
+    if q.raw.close is not None:
+        q.speaker, q.how = finder.after(q.raw.start, q.raw.close, q.para.end), "after"
+    if q.speaker is None:
+        quoted = tuple((o.raw.start, o.raw.end) for o in quotes[max(0, n - 4):n] if o.para is q.para)
+        q.speaker, q.how = finder.before(q.raw.open, q.para.start, quoted), "before"
+    if q.speaker is None:
+        q.speaker, q.how = finder.sentence_before(q.raw.open, q.para.start), "previous"
 
 
 def _share_within_groups(quotes: list[_Found]) -> None:
