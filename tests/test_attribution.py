@@ -18,8 +18,8 @@ from provenance.speakers import (
     _ABBREVIATION, _NAME_MENTION, MENTIONS_BACK, NameMentions, WholeWords, _bare, _Cues, _first_words, _possessive,
     _verb_alternation, compile_lexicons,
 )
-from provenance.report import Span
-from provenance.scoring import attribution_score
+from provenance.report import Quote, Span
+from provenance.scoring import QUOTE_KINDS, attribution_score
 
 from conftest import CORPUS
 
@@ -386,3 +386,17 @@ def test_possessive_endings_are_the_possessive_pattern(word):
     possessive = regex.compile(r"[’']s?$")
     assert _possessive(word) == (possessive.search(word) is not None)
     assert _bare(word) == possessive.sub("", word).rstrip(".")
+
+
+SPAN = st.none() | st.builds(Span, text=st.text(max_size=12), start=st.integers(0, 10**6), end=st.integers(0, 10**6))
+
+
+@given(start=st.integers(0, 10**6), end=st.integers(0, 10**6), text=st.text(max_size=30), speaker=SPAN,
+       kind=st.sampled_from(QUOTE_KINDS), resolved=SPAN, line=st.integers(1, 10**5))
+def test_a_computed_quote_is_the_validated_quote(start, end, text, speaker, kind, resolved, line):
+    computed = Quote.computed(start, end, text, speaker, kind, resolved, line)
+    validated = Quote(start=start, end=end, text=text, speaker=speaker, kind=kind, resolved=resolved, line=line)
+    assert computed == validated
+    assert computed.model_fields_set == validated.model_fields_set
+    assert computed.model_dump_json() == validated.model_dump_json()
+    assert repr(computed) == repr(validated)

@@ -341,8 +341,8 @@ def _quotes(doc: Document, found: list[_Found], kinds: _Kinds, names: NameMentio
         elif kind == "pronoun" and last is not None and ordinal - last[1] <= window:
             resolved = last[0]
             last = (resolved, ordinal)
-        yield Quote(start=q.raw.start, end=q.raw.end, text=doc.text[q.raw.start:q.raw.end], speaker=q.speaker,
-                    kind=kind, resolved=resolved, line=doc.line_at(q.raw.start))
+        yield Quote.computed(q.raw.start, q.raw.end, doc.text[q.raw.start:q.raw.end], q.speaker, kind, resolved,
+                             doc.line_at(q.raw.start))
 
 
 def _quote_units(rule: Detector, quotes: list[Quote], prices: AttributionPrices) -> Iterator[tuple[Finding, float, int]]:
