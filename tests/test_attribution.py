@@ -9,7 +9,9 @@ import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from provenance.analyzers.attribution import WHITE_SPACE, RelayFinder, _compile_kinds, _relay_pattern
+from provenance.analyzers.attribution import (
+    WHITE_SPACE, RelayFinder, _according_starts, _compile_kinds, _relay_pattern,
+)
 from provenance.document import Document
 from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
@@ -400,3 +402,8 @@ def test_a_computed_quote_is_the_validated_quote(start, end, text, speaker, kind
     assert computed.model_fields_set == validated.model_fields_set
     assert computed.model_dump_json() == validated.model_dump_json()
     assert repr(computed) == repr(validated)
+
+
+@given(text=st.text(alphabet="Aacording ccAording-", max_size=60))
+def test_according_is_found_where_the_pattern_finds_it(text):
+    assert _according_starts(text) == {m.start() for m in regex.finditer(r"[Aa]ccording", text)}

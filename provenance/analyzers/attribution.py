@@ -242,7 +242,7 @@ def _split_scare(text: str, found: list[_Found], limits: "_ScareLimits | None") 
 def _is_scare(text: str, q: _Found, limits: "_ScareLimits") -> bool:
     """A title (Title Case, a few words) or a short quoted phrase with no speaker: not speech."""
     body = text[q.raw.start:q.raw.end].strip()
-    words = body.split()
+    words = body.split(None, limits.most_words)  # all the words, or more than any limit: never split to the end
     if len(words) <= limits.title_words and _is_title_case(words, limits):
         return True
     if len(words) <= limits.term_words and limits.term_before.search(text, max(0, q.raw.open - 12), q.raw.open):
@@ -267,6 +267,10 @@ class _ScareLimits:
     term_before: regex.Pattern
     minor_words: frozenset[str]
     pronouns: frozenset[str]
+
+    @property
+    def most_words(self) -> int:
+        return max(self.max_words, self.title_words, self.term_words)
 
 
 def _words_before(words: list[str]) -> regex.Pattern:
@@ -430,7 +434,6 @@ class RelayFinder:
     generic: regex.Pattern  # capitalised words ending in a media word
     generic_then_verb: regex.Pattern
     verb_after: regex.Pattern
-    according: regex.Pattern
     verbs: re.Pattern
     verb_starts: re2._Regexp  # the same pattern for RE2, which finds where ``verbs`` can match in one scan
     outlet_words: regex.Pattern
@@ -450,7 +453,6 @@ class RelayFinder:
             outlets=kinds.outlets, according_to=regex.compile(r"\b[Aa]ccording\s+to", regex.V1),
             spaces=regex.compile(r"\s+", regex.V1), generic=regex.compile(generic, regex.V1),
             generic_then_verb=regex.compile(generic + verb, regex.V1), verb_after=regex.compile(verb, regex.V1),
-            according=regex.compile(r"[Aa]ccording"),
             verbs=re.compile(rf"({WHITE_SPACE}+)(?:{stdlib_verbs})"),
             verb_starts=starts_pattern(rf"{WHITE_SPACE}+(?:{stdlib_verbs})"),
             outlet_words=regex.compile(rf"(?r)(?:[\p{{L}}’'.-]+\s+){{1,{MAX_OUTLET_WORDS}}}", regex.V1),
@@ -507,9 +509,8 @@ class RelayFinder:
         return self.outlets.names_at(text, at) if self.outlets is not None else iter(())
 
     def _starts(self, text: str, readable: bytes | None) -> set[int]:
-        """Every position a match can start at (and some where none does). Most texts never write
-        ``ccording``: a substring search spares them the pattern's scan."""
-        starts = {m.start() for m in self.according.finditer(text)} if "ccording" in text else set()
+        """Every position a match can start at (and some where none does)."""
+        starts = _according_starts(text)
         for verb in finditer_where(self.verbs, self.verb_starts, text, readable):
             for end in range(*verb.span(1)):
                 starts.update(self._outlets_ending(text, end))
@@ -527,6 +528,18 @@ class RelayFinder:
                 before = self.outlet_words.match(text, 0, word)
                 if before:
                     yield from (c.start() for c in self.capital.finditer(text, before.start(), word))
+
+
+def _according_starts(text: str) -> set[int]:
+    """Where ``[Aa]ccording`` begins (none overlaps another: ``ccording`` holds no a), found by
+    ``str.find``: ten times faster than the pattern's scan."""
+    starts = set()
+    at = text.find("ccording", 1)
+    while at >= 0:
+        if text[at - 1] in "Aa":
+            starts.add(at - 1)
+        at = text.find("ccording", at + 1)
+    return starts
 
 
 def _lengths_by_ending(words: frozenset[str]) -> dict[str, tuple[int, ...]]:
