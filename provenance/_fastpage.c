@@ -1111,12 +1111,155 @@ PyDoc_STRVAR(paired_paragraphs_doc,
 "holding a quotation mark, its outermost pairs and the mark left open (quotes.pair_paragraph).\n"
 "word_chars and lower_chars answer for characters beyond ASCII (quotes._IS_WORD, quotes._IS_LOWER).");
 
+/* ---- attribution: the words a speaker phrase is read from (provenance/speakers.py) ----------------
+   speakers._tokens_python is the reference and the fallback; tests/test_attribution.py proves that
+   both read the same words. What a character beyond ASCII is (\p{L}, \p{N}, \p{Lu}, \p{Ll}) is asked
+   of the Python table speakers._CHAR_CLASSES, so both read Unicode alike. */
+
+enum { TOKEN_LETTER = 1, TOKEN_NUMBER = 2, TOKEN_UPPER = 4, TOKEN_LOWER = 8 };
+
+/* The classes of a character (TOKEN_* bits), -1 on an error. */
+static int token_classes(PyObject *table, Py_UCS4 c)
+{
+    if (c < 128) {
+        bool upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
+        return (upper || lower ? TOKEN_LETTER : 0) | (c >= '0' && c <= '9' ? TOKEN_NUMBER : 0)
+               | (upper ? TOKEN_UPPER : 0) | (lower ? TOKEN_LOWER : 0);
+    }
+    PyObject *ch = PyUnicode_FromOrdinal(c);
+    PyObject *bits = ch == NULL ? NULL : PyObject_GetItem(table, ch);
+    Py_XDECREF(ch);
+    if (bits == NULL)
+        return -1;
+    long value = PyLong_AsLong(bits);
+    Py_DECREF(bits);
+    return value == -1 && PyErr_Occurred() ? -1 : (int)value;
+}
+
+/* Whether a word's characters, classes[0..n), are speakers._INITIALS in full: (?:\p{L}\.)+ */
+static bool initials(const int *classes, const Py_UCS4 *chars, Py_ssize_t n)
+{
+    if (n == 0 || n % 2)
+        return false;
+    for (Py_ssize_t k = 0; k < n; k += 2)
+        if (!(classes[k] & TOKEN_LETTER) || chars[k + 1] != '.')
+            return false;
+    return true;
+}
+
+/* Whether a word is speakers._SHORT_ABBREVIATION in full: \p{Lu}\p{Ll}{0,3}\. */
+static bool short_abbreviation(const int *classes, const Py_UCS4 *chars, Py_ssize_t n)
+{
+    if (n < 2 || n > 5 || !(classes[0] & TOKEN_UPPER) || chars[n - 1] != '.')
+        return false;
+    for (Py_ssize_t k = 1; k < n - 1; k++)
+        if (!(classes[k] & TOKEN_LOWER))
+            return false;
+    return true;
+}
+
+static bool token_inner_mark(Py_UCS4 c)
+{
+    return c == 0x2019 || c == '\'' || c == '&' || c == '.' || c == '-';
+}
+
+/* A Token (cls, a slots class) of text[start:end], its fields at offsets. */
+static PyObject *new_token(PyTypeObject *cls, const Py_ssize_t *offsets, PyObject *text, Py_ssize_t start,
+                           Py_ssize_t end)
+{
+    PyObject *values[3] = {PyUnicode_Substring(text, start, end), PyLong_FromSsize_t(start), PyLong_FromSsize_t(end)};
+    PyObject *token = values[0] && values[1] && values[2] ? cls->tp_alloc(cls, 0) : NULL;
+    for (int i = 0; i < 3; i++) {
+        if (token != NULL)
+            *(PyObject **)((char *)token + offsets[i]) = values[i];
+        else
+            Py_XDECREF(values[i]);
+    }
+    return token;
+}
+
+static const char *token_field_names[3] = {"text", "start", "end"};
+
+/* Where the objects of cls hold text, start and end: writable object slots, or a TypeError. */
+static int token_offsets(PyTypeObject *cls, Py_ssize_t *offsets)
+{
+    for (int i = 0; i < 3; i++) {
+        PyObject *descr = PyObject_GetAttrString((PyObject *)cls, token_field_names[i]);
+        if (descr == NULL)
+            return -1;
+        bool slot = Py_IS_TYPE(descr, &PyMemberDescr_Type)
+                    && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX
+                    && !(((PyMemberDescrObject *)descr)->d_member->flags & READONLY);
+        offsets[i] = slot ? ((PyMemberDescrObject *)descr)->d_member->offset : 0;
+        Py_DECREF(descr);
+        if (!slot) {
+            PyErr_Format(PyExc_TypeError, "speaker_tokens: %s is not a slot of the token class", token_field_names[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *speaker_tokens(PyObject *module, PyObject *args)
+{
+    PyObject *text, *table;
+    Py_ssize_t lo, hi, offsets[3];
+    PyTypeObject *cls;
+    if (!PyArg_ParseTuple(args, "UnnOO!:speaker_tokens", &text, &lo, &hi, &table, &PyType_Type, &cls)
+        || token_offsets(cls, offsets) < 0)
+        return NULL;
+    if (lo < 0 || hi > PyUnicode_GET_LENGTH(text)) {
+        PyErr_SetString(PyExc_ValueError, "speaker_tokens: a range of the text");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = hi > lo ? hi - lo : 0;
+    Py_UCS4 *chars = PyMem_Malloc((n + 1) * sizeof *chars);
+    int *classes = PyMem_Malloc((n + 1) * sizeof *classes);
+    PyObject *out = chars != NULL && classes != NULL ? PyList_New(0) : PyErr_NoMemory();
+    for (Py_ssize_t k = 0; out != NULL && k < n; k++) {
+        chars[k] = PyUnicode_READ(kind, data, lo + k);
+        if ((classes[k] = token_classes(table, chars[k])) < 0)
+            Py_CLEAR(out);
+    }
+    Py_ssize_t i = 0;
+    while (out != NULL && i < n) {
+        if (!(classes[i] & (TOKEN_LETTER | TOKEN_NUMBER))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        while (j < n && ((classes[j] & (TOKEN_LETTER | TOKEN_NUMBER)) || token_inner_mark(chars[j])))
+            j++;
+        Py_ssize_t end = j;
+        if (chars[j - 1] == '.' && !initials(classes + i, chars + i, j - i)
+            && !short_abbreviation(classes + i, chars + i, j - i))
+            while (chars[end - 1] == '.')
+                end--;
+        PyObject *token = new_token(cls, offsets, text, lo + i, lo + end);
+        if (token == NULL || PyList_Append(out, token) < 0)
+            Py_CLEAR(out);
+        Py_XDECREF(token);
+        i = j;
+    }
+    PyMem_Free(chars);
+    PyMem_Free(classes);
+    return out;
+}
+
+PyDoc_STRVAR(speaker_tokens_doc,
+"speaker_tokens(text, lo, hi, classes, cls) -> [cls]\n\n"
+"speakers._tokens_python: the words of text[lo:hi] (0 <= lo, hi <= len(text)) as cls\n"
+"(speakers.Token) objects; classes gives the TOKEN_* bits of a character beyond ASCII.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_features", plain_features, METH_VARARGS, plain_features_doc},
     {"line_chances", line_chances, METH_VARARGS, line_chances_doc},
     {"plain_lines", plain_lines, METH_VARARGS, plain_lines_doc},
     {"paired_paragraphs", paired_paragraphs, METH_VARARGS, paired_paragraphs_doc},
+    {"speaker_tokens", speaker_tokens, METH_VARARGS, speaker_tokens_doc},
     {NULL, NULL, 0, NULL},
 };
 

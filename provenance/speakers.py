@@ -20,6 +20,7 @@ from functools import cached_property
 import re2
 import regex
 
+from provenance.detectors import page
 from provenance.prescan import finditer_where, starts_pattern
 from provenance.report import Span
 from provenance.rulepack import RuleSet
@@ -141,8 +142,30 @@ class Token:
         return self.text[:1].isupper()
 
 
+class _CharClasses(dict):
+    """What a character is, as the C accelerator's ``speaker_tokens`` asks beyond ASCII: bits for
+    \\p{L}, \\p{N}, \\p{Lu} and \\p{Ll} (``TOKEN_*`` in provenance/_fastpage.c), each character
+    judged by ``regex`` once, so the accelerator reads Unicode as the patterns here do."""
+
+    def __missing__(self, ch: str) -> int:
+        self[ch] = sum(bit for bit, pattern in _CLASS_BITS if pattern.match(ch))
+        return self[ch]
+
+
+_CLASS_BITS = tuple((1 << k, regex.compile(p)) for k, p in enumerate((r"\p{L}", r"\p{N}", r"\p{Lu}", r"\p{Ll}")))
+_CHAR_CLASSES = _CharClasses()
+
+
 def _tokens(text: str, lo: int, hi: int) -> list[Token]:
-    """Words of ``text[lo:hi]``; a sentence's final period is not part of its last word."""
+    """Words of ``text[lo:hi]``; a sentence's final period is not part of its last word. Read by the
+    C accelerator where it is built (``page.fastpage``, looked up on each use: tests switch it off)."""
+    if page.fastpage is not None and 0 <= lo and hi <= len(text):
+        return page.fastpage.speaker_tokens(text, lo, hi, _CHAR_CLASSES, Token)
+    return _tokens_python(text, lo, hi)
+
+
+def _tokens_python(text: str, lo: int, hi: int) -> list[Token]:
+    """``_tokens``, the accelerator's reference."""
     out = []
     for m in _TOKEN.finditer(text, lo, hi):
         word, start = m.group(), m.start()

@@ -16,9 +16,10 @@ from provenance.document import Document
 from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
 from provenance import speakers as speakers_module
+from provenance.detectors import page
 from provenance.speakers import (
-    _ABBREVIATION, _NAME_MENTION, MENTIONS_BACK, NameMentions, WholeWords, _bare, _Cues, _first_words, _possessive,
-    _verb_alternation, compile_lexicons,
+    _ABBREVIATION, _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, _bare, _Cues,
+    _first_words, _possessive, _tokens_python, _verb_alternation, compile_lexicons,
 )
 from provenance.report import Quote, Span
 from provenance.scoring import QUOTE_KINDS, attribution_score
@@ -407,3 +408,19 @@ def test_a_computed_quote_is_the_validated_quote(start, end, text, speaker, kind
 @given(text=st.text(alphabet="Aacording ccAording-", max_size=60))
 def test_according_is_found_where_the_pattern_finds_it(text):
     assert _according_starts(text) == {m.start() for m in regex.finditer(r"[Aa]ccording", text)}
+
+
+# The characters a word is read from and cut at: letters and digits within ASCII and beyond it
+# (upper, lower, neither: ª is lowercase to Python but no \p{Ll}), the marks inside words, periods
+# of initials and abbreviations, and characters of one, two and four bytes.
+TOKEN_TEXT = st.text(alphabet="aAbZ09 .’'&-,—“ÉéßªЖж中٣²\u0301😀\n", max_size=60)
+
+
+@pytest.mark.skipif(page.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1500, deadline=None)
+@given(text=TOKEN_TEXT, lo=st.integers(0, 60), hi=st.integers(0, 60))
+def test_the_accelerator_reads_the_words_the_python_code_reads(text, lo, hi):
+    lo, hi = min(lo, len(text)), min(hi, len(text))
+    fast = page.fastpage.speaker_tokens(text, lo, hi, _CHAR_CLASSES, Token)
+    assert fast == _tokens_python(text, lo, hi)
+    assert all(type(t.start) is int and type(t.end) is int for t in fast)
