@@ -1118,22 +1118,42 @@ PyDoc_STRVAR(paired_paragraphs_doc,
 
 enum { TOKEN_LETTER = 1, TOKEN_NUMBER = 2, TOKEN_UPPER = 4, TOKEN_LOWER = 8 };
 
+/* The classes (TOKEN_* bits) of the characters beyond ASCII a call has met, by their last 8 bits:
+   a text's letters are few, and each is asked of the Python table once a call, not once a time. */
+typedef struct {
+    PyObject *table;
+    Py_UCS4 key[256]; /* 0 (an ASCII character, never kept here) for none */
+    int value[256];
+} ClassCache;
+
+static void start_class_cache(ClassCache *cache, PyObject *table)
+{
+    cache->table = table;
+    memset(cache->key, 0, sizeof cache->key);
+}
+
 /* The classes of a character (TOKEN_* bits), -1 on an error. */
-static int token_classes(PyObject *table, Py_UCS4 c)
+static int char_classes(ClassCache *cache, Py_UCS4 c)
 {
     if (c < 128) {
         bool upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
         return (upper || lower ? TOKEN_LETTER : 0) | (c >= '0' && c <= '9' ? TOKEN_NUMBER : 0)
                | (upper ? TOKEN_UPPER : 0) | (lower ? TOKEN_LOWER : 0);
     }
+    if (cache->key[c & 255] == c)
+        return cache->value[c & 255];
     PyObject *ch = PyUnicode_FromOrdinal(c);
-    PyObject *bits = ch == NULL ? NULL : PyObject_GetItem(table, ch);
+    PyObject *bits = ch == NULL ? NULL : PyObject_GetItem(cache->table, ch);
     Py_XDECREF(ch);
     if (bits == NULL)
         return -1;
     long value = PyLong_AsLong(bits);
     Py_DECREF(bits);
-    return value == -1 && PyErr_Occurred() ? -1 : (int)value;
+    if (value == -1 && PyErr_Occurred())
+        return -1;
+    cache->key[c & 255] = c;
+    cache->value[c & 255] = (int)value;
+    return (int)value;
 }
 
 /* Whether a word's characters, classes[0..n), are speakers._INITIALS in full: (?:\p{L}\.)+ */
@@ -1218,9 +1238,11 @@ static PyObject *speaker_tokens(PyObject *module, PyObject *args)
     Py_UCS4 *chars = PyMem_Malloc((n + 1) * sizeof *chars);
     int *classes = PyMem_Malloc((n + 1) * sizeof *classes);
     PyObject *out = chars != NULL && classes != NULL ? PyList_New(0) : PyErr_NoMemory();
+    ClassCache cache;
+    start_class_cache(&cache, table);
     for (Py_ssize_t k = 0; out != NULL && k < n; k++) {
         chars[k] = PyUnicode_READ(kind, data, lo + k);
-        if ((classes[k] = token_classes(table, chars[k])) < 0)
+        if ((classes[k] = char_classes(&cache, chars[k])) < 0)
             Py_CLEAR(out);
     }
     Py_ssize_t i = 0;
@@ -1253,6 +1275,89 @@ PyDoc_STRVAR(speaker_tokens_doc,
 "speakers._tokens_python: the words of text[lo:hi] (0 <= lo, hi <= len(text)) as cls\n"
 "(speakers.Token) objects; classes gives the TOKEN_* bits of a character beyond ASCII.");
 
+/* A character a name's word holds after its capital (speakers._NAME_MENTION: [\p{L}’'.-]); -1 on an error. */
+static int name_part(ClassCache *cache, Py_UCS4 c)
+{
+    if (c == 0x2019 || c == '\'' || c == '.' || c == '-')
+        return 1;
+    int classes = char_classes(cache, c);
+    return classes < 0 ? -1 : (classes & TOKEN_LETTER) != 0;
+}
+
+/* Where the part of a name's word from `i` on ends (before hi); -1 on an error. */
+static Py_ssize_t name_word_end(ClassCache *cache, int kind, const void *data, Py_ssize_t i, Py_ssize_t hi)
+{
+    int part;
+    while (i < hi && (part = name_part(cache, PyUnicode_READ(kind, data, i))) > 0)
+        i++;
+    return i < hi && part < 0 ? -1 : i;
+}
+
+/* Whether the character at i is \p{Lu}; -1 on an error. */
+static int name_capital(ClassCache *cache, int kind, const void *data, Py_ssize_t i)
+{
+    int classes = char_classes(cache, PyUnicode_READ(kind, data, i));
+    return classes < 0 ? -1 : (classes & TOKEN_UPPER) != 0;
+}
+
+/* The end of speakers._NAME_MENTION's match at i (a capital, no letter, ’, ' or - before it), 0 for
+   none, -1 on an error: the capitalised word, then each further one after spaces or tabs. No way
+   of the pattern's other than the greedy one can match: a shorter word or run of spaces leaves a
+   word's character or a space where the next item needs a space or a capital. */
+static Py_ssize_t name_mention_end(ClassCache *cache, int kind, const void *data, Py_ssize_t i, Py_ssize_t hi)
+{
+    int capital = name_capital(cache, kind, data, i);
+    if (capital <= 0)
+        return capital;
+    if (i > 0) {
+        Py_UCS4 before = PyUnicode_READ(kind, data, i - 1);
+        int part = before == '.' ? 0 : name_part(cache, before);  /* the look behind: [\p{L}’'-] */
+        if (part != 0)
+            return part < 0 ? -1 : 0;
+    }
+    Py_ssize_t end = 0, j = name_word_end(cache, kind, data, i + 1, hi);
+    while (j > 0) {
+        Py_ssize_t k = j;
+        while (k < hi && (PyUnicode_READ(kind, data, k) == ' ' || PyUnicode_READ(kind, data, k) == '\t'))
+            k++;
+        if (k == j || k >= hi || (capital = name_capital(cache, kind, data, k)) <= 0)
+            return capital < 0 ? -1 : end;
+        end = j = name_word_end(cache, kind, data, k + 1, hi);
+    }
+    return j;
+}
+
+static PyObject *name_mentions(PyObject *module, PyObject *args)
+{
+    PyObject *text, *table;
+    Py_ssize_t lo, hi;
+    if (!PyArg_ParseTuple(args, "UnnO:name_mentions", &text, &lo, &hi, &table))
+        return NULL;
+    if (lo < 0 || hi > PyUnicode_GET_LENGTH(text)) {
+        PyErr_SetString(PyExc_ValueError, "name_mentions: a range of the text");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    ClassCache cache;
+    start_class_cache(&cache, table);
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t i = lo; out != NULL && i < hi;) {
+        Py_ssize_t end = name_mention_end(&cache, kind, data, i, hi);
+        PyObject *span = end > 0 ? Py_BuildValue("(nn)", i, end) : NULL;
+        if (end < 0 || (end > 0 && (span == NULL || PyList_Append(out, span) < 0)))
+            Py_CLEAR(out);
+        Py_XDECREF(span);
+        i = end > 0 ? end : i + 1;
+    }
+    return out;
+}
+
+PyDoc_STRVAR(name_mentions_doc,
+"name_mentions(text, lo, hi, classes) -> [(start, end)]\n\n"
+"speakers._mention_spans_python: the spans of speakers._NAME_MENTION's matches in text[lo:hi]\n"
+"(0 <= lo, hi <= len(text)); classes gives the TOKEN_* bits of a character beyond ASCII.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_features", plain_features, METH_VARARGS, plain_features_doc},
@@ -1260,6 +1365,7 @@ static PyMethodDef methods[] = {
     {"plain_lines", plain_lines, METH_VARARGS, plain_lines_doc},
     {"paired_paragraphs", paired_paragraphs, METH_VARARGS, paired_paragraphs_doc},
     {"speaker_tokens", speaker_tokens, METH_VARARGS, speaker_tokens_doc},
+    {"name_mentions", name_mentions, METH_VARARGS, name_mentions_doc},
     {NULL, NULL, 0, NULL},
 };
 

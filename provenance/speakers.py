@@ -563,39 +563,39 @@ class NameMentions:
         self.lex = lex
         self.text = text
         self.not_person = not_person
-        self._lines: dict[int, list[regex.Match]] = {}  # the mentions of each line read, by its start
+        self._lines: dict[int, list[tuple[int, int]]] = {}  # the mentions of each line read, by its start
         self._persons: dict[int, tuple[int, int, tuple[str, ...]] | None] = {}  # by the mention's start
 
-    def _line_mentions(self, start: int) -> list[regex.Match]:
-        """The mentions of the line starting at ``start``."""
+    def _line_mentions(self, start: int) -> list[tuple[int, int]]:
+        """The spans of the mentions of the line starting at ``start``."""
         found = self._lines.get(start)
         if found is None:
             end = self.text.find("\n", start)
-            found = self._lines[start] = list(_NAME_MENTION.finditer(self.text, start, len(self.text) if end < 0 else end))
+            found = self._lines[start] = _mention_spans(self.text, start, len(self.text) if end < 0 else end)
         return found
 
-    def _mentions_back(self, pos: int, floor: int) -> Iterator[regex.Match]:
+    def _mentions_back(self, pos: int, floor: int) -> Iterator[tuple[int, int]]:
         """The mentions starting before ``pos``, the last first, back to the line holding ``floor``."""
         line = self.text.rfind("\n", 0, pos) + 1
         while True:
             for m in reversed(self._line_mentions(line)):
-                if m.start() < pos:
+                if m[0] < pos:
                     yield m
             if line <= floor:
                 return
             line = self.text.rfind("\n", 0, line - 1) + 1
 
-    def _person_of(self, m: regex.Match) -> tuple[int, int, tuple[str, ...]] | None:
+    def _person_of(self, m: tuple[int, int]) -> tuple[int, int, tuple[str, ...]] | None:
         """The personal name of a mention, judged when first asked: a speaker's fuller name is most
         often among the last few mentions before it."""
-        if m.start() not in self._persons:
-            self._persons[m.start()] = self._person(m, self.not_person)
-        return self._persons[m.start()]
+        if m[0] not in self._persons:
+            self._persons[m[0]] = self._person(m, self.not_person)
+        return self._persons[m[0]]
 
-    def _person(self, m: regex.Match, not_person: WholeWords | None) -> tuple[int, int, tuple[str, ...]] | None:
+    def _person(self, m: tuple[int, int], not_person: WholeWords | None) -> tuple[int, int, tuple[str, ...]] | None:
         """The personal name at the end of a capitalised run (``Chinese Foreign Minister Wang Yi``
-        -> ``Wang Yi``); None for places, bodies and possessives (``China’s Foreign Ministry``)."""
-        mention = m.group()
+        -> ``Wang Yi``) spanning ``m``; None for places, bodies and possessives (``China’s Foreign Ministry``)."""
+        mention = self.text[m[0]:m[1]]
         words = mention.split()  # the run's words are apart by spaces and tabs alone
         bare = [_bare(word) for word in words]
         first = 0
@@ -605,9 +605,9 @@ class NameMentions:
                 first = k + 1
         if len(words) - first < 2 or any(_possessive(w) for w in words[first:]):
             return None
-        start = m.end() - len(mention.split(None, first)[-1])  # the name runs from its first word to the end
-        end = m.end() - 1 if mention.endswith(".") else m.end()
-        if not_person is not None and not_person.search(m.string, start, end):
+        start = m[1] - len(mention.split(None, first)[-1])  # the name runs from its first word to the end
+        end = m[1] - 1 if mention.endswith(".") else m[1]
+        if not_person is not None and not_person.search(self.text, start, end):
             return None
         return start, end, tuple(bare[first:])
 
@@ -630,7 +630,7 @@ class NameMentions:
                 unjudged = []
                 if persons >= MENTIONS_BACK:
                     return None
-            if name not in m.group():
+            if self.text.find(name, m[0], m[1]) < 0:
                 unjudged.append(m)  # never the fuller name: judged only should the count need it
                 continue
             if not self._is_person_before(m, speaker.start):
@@ -641,10 +641,23 @@ class NameMentions:
                 return Span(text=self.text[start:end], start=start, end=end)
         return None
 
-    def _is_person_before(self, m: regex.Match, pos: int) -> bool:
+    def _is_person_before(self, m: tuple[int, int], pos: int) -> bool:
         """Whether a mention is a personal name starting before ``pos`` (one of the names counted)."""
         person = self._person_of(m)
         return person is not None and person[0] < pos
+
+
+def _mention_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The spans of ``_NAME_MENTION``'s matches in ``text[lo:hi]``, found by the C accelerator where
+    it is built (``page.fastpage``)."""
+    if page.fastpage is not None and 0 <= lo and hi <= len(text):
+        return page.fastpage.name_mentions(text, lo, hi, _CHAR_CLASSES)
+    return _mention_spans_python(text, lo, hi)
+
+
+def _mention_spans_python(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """``_mention_spans``, the accelerator's reference."""
+    return [m.span() for m in _NAME_MENTION.finditer(text, lo, hi)]
 
 
 def _possessive(word: str) -> bool:

@@ -19,7 +19,7 @@ from provenance import speakers as speakers_module
 from provenance.detectors import page
 from provenance.speakers import (
     _ABBREVIATION, _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, _bare, _Cues,
-    _first_words, _possessive, _tokens_python, _verb_alternation, compile_lexicons,
+    _first_words, _mention_spans_python, _possessive, _tokens_python, _verb_alternation, compile_lexicons,
 )
 from provenance.report import Quote, Span
 from provenance.scoring import QUOTE_KINDS, attribution_score
@@ -311,7 +311,7 @@ def test_names_read_line_by_line_back_from_a_speaker_are_those_of_the_whole_text
     whole = [m.span() for m in _NAME_MENTION.finditer(text)]
     for pos in [*picks, len(text)]:
         names = NameMentions(text, lex, kinds.not_person)
-        back = [m.span() for m in names._mentions_back(min(pos, len(text)), 0)]
+        back = list(names._mentions_back(min(pos, len(text)), 0))
         assert back == [span for span in reversed(whole) if span[0] < pos]
 
 
@@ -319,7 +319,7 @@ def fuller_by_definition(text: str, lex, not_person, speaker: Span, back: int) -
     """``NameMentions.fuller`` as defined: every personal name of the text found first, the last
     ``back`` of those starting before the speaker searched, the last first."""
     mentions = NameMentions(text, lex, not_person)
-    persons = [p for m in _NAME_MENTION.finditer(text) if (p := mentions._person(m, not_person)) is not None]
+    persons = [p for m in _NAME_MENTION.finditer(text) if (p := mentions._person(m.span(), not_person)) is not None]
     words = [w for w in speaker.text.split() if _bare(w).lower() not in lex.roles]
     if len(words) != 1:
         return None
@@ -424,3 +424,16 @@ def test_the_accelerator_reads_the_words_the_python_code_reads(text, lo, hi):
     fast = page.fastpage.speaker_tokens(text, lo, hi, _CHAR_CLASSES, Token)
     assert fast == _tokens_python(text, lo, hi)
     assert all(type(t.start) is int and type(t.end) is int for t in fast)
+
+
+# The characters a name mention is read from: capitals and other letters within ASCII and beyond
+# it, the marks inside names (’ ' . -), spaces and tabs between words, and other separators.
+MENTION_TEXT = st.text(alphabet="AaZz .’'-\t,ÉéЖж中ǅ\n😀", max_size=60)
+
+
+@pytest.mark.skipif(page.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1500, deadline=None)
+@given(text=MENTION_TEXT, lo=st.integers(0, 60), hi=st.integers(0, 60))
+def test_the_accelerator_finds_the_name_mentions_the_pattern_finds(text, lo, hi):
+    lo, hi = min(lo, len(text)), min(hi, len(text))
+    assert page.fastpage.name_mentions(text, lo, hi, _CHAR_CLASSES) == _mention_spans_python(text, lo, hi)
