@@ -208,7 +208,8 @@ class _Cues:
         return self._within(self.verbs, self._verb_bounds, lo, hi)
 
     def according_in(self, lo: int, hi: int) -> list[Cue]:
-        return self._within(self.according, self._according_bounds, lo, hi)
+        """Most texts never write ``according to``: for them, no search."""
+        return self._within(self.according, self._according_bounds, lo, hi) if self.according else []
 
     def any_in(self, lo: int, hi: int) -> bool:
         """Whether a speech verb or ``according to`` lies within ``lo..hi``."""
@@ -404,7 +405,10 @@ class SpeakerFinder:
     # -- positions around a quotation ---------------------------------------------------------
     def after(self, start: int, close: int, para_end: int) -> Span | None:
         """``“…,” Qin said`` / ``“…,” said Wang`` / ``“…,” according to X``, after the quotation
-        whose words run from ``start`` to its closing mark at ``close``."""
+        whose words run from ``start`` to its closing mark at ``close``. Most quotations have no cue
+        after them in their paragraph: their lead-in is never read."""
+        if not self.cues.any_in(close + 1, para_end):
+            return None
         lead = _LEAD_IN.match(self.text, close + 1, para_end).end()
         limit = min(para_end, lead + WINDOW)
         according = [c for c in self.cues.according_in(lead, limit) if c.start == lead]
