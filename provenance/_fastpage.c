@@ -823,11 +823,14 @@ PyDoc_STRVAR(plain_lines_doc,
 "the row's features, the share of its words counted in row[column] (column -1: none), and whether\n"
 "page._BULLET matches its text.");
 
-/* ---- attribution: quote-mark pairing of a document's paragraphs (provenance/quotes.py) ----------
-   quotes._paired_paragraphs is the reference and the fallback; tests/test_quotes.py proves that both
-   pair the same marks. The marks and which closes which are quotes.MARKS and quotes.CLOSERS; whether
-   a character beside a mark is a letter or a digit (quotes._IS_WORD) or a lowercase letter
-   (quotes._IS_LOWER) is asked of the Python tables for any but ASCII, so both read Unicode alike. */
+/* ---- attribution: quotation marks paired, and the words of speakers and names read ---------------
+   provenance/quotes.py and provenance/speakers.py hold the reference of each function, used when this
+   module is missing; tests/test_quotes.py and tests/test_attribution.py prove that both agree.
+
+   Quote-mark pairing of a document's paragraphs (quotes._paired_paragraphs). The marks and which
+   closes which are quotes.MARKS and quotes.CLOSERS; whether a character beside a mark is a letter or
+   a digit (quotes._IS_WORD) or a lowercase letter (quotes._IS_LOWER) is asked of the Python tables
+   for any but ASCII, so both read Unicode alike. */
 
 #define MAX_QUOTE_DEPTH 4 /* quotes.MAX_DEPTH */
 
@@ -856,45 +859,30 @@ static Py_ALWAYS_INLINE inline bool is_quote_mark(Py_UCS4 c)
     }
 }
 
-/* The marks that close a quotation opened by `opener` (quotes.CLOSERS), "" for a mark that opens none. */
-static const char *closers_of(Py_UCS4 opener)
+/* Whether `mark` closes a quotation opened by `opener` (quotes.CLOSERS). */
+static bool closes(Py_UCS4 opener, Py_UCS4 mark)
 {
     switch (opener) {
-    case 0x201C: return "\xe2\x80\x9d\"";                /* “ -> ” " */
-    case 0x201E: return "\xe2\x80\x9c\xe2\x80\x9d";      /* „ -> “ ” */
-    case 0x00AB: return "\xc2\xbb";                      /* « -> » */
-    case 0x2039: return "\xe2\x80\xba";                  /* ‹ -> › */
-    case 0x2018: return "\xe2\x80\x99";                  /* ‘ -> ’ */
-    case 0x201A: return "\xe2\x80\x99\xe2\x80\x98";      /* ‚ -> ’ ‘ */
-    case '"': return "\"\xe2\x80\x9d";                   /* " -> " ” */
-    default: return "";
+    case 0x201C: return mark == 0x201D || mark == '"';    /* “ -> ” " */
+    case 0x201E: return mark == 0x201C || mark == 0x201D; /* „ -> “ ” */
+    case 0x00AB: return mark == 0x00BB;                   /* « -> » */
+    case 0x2039: return mark == 0x203A;                   /* ‹ -> › */
+    case 0x2018: return mark == 0x2019;                   /* ‘ -> ’ */
+    case 0x201A: return mark == 0x2019 || mark == 0x2018; /* ‚ -> ’ ‘ */
+    case '"': return mark == '"' || mark == 0x201D;       /* " -> " ” */
+    default: return false;
     }
 }
 
+/* Whether `mark` opens quotations (a key of quotes.CLOSERS). */
 static bool opens_quotations(Py_UCS4 mark)
 {
-    return *closers_of(mark) != '\0';
-}
-
-/* Whether `mark` is among the UTF-8 `closers`. */
-static bool closes(Py_UCS4 mark, const char *closers)
-{
-    const unsigned char *p = (const unsigned char *)closers;
-    while (*p) {
-        Py_UCS4 c;
-        if (*p < 0x80) {
-            c = *p++;
-        } else if (*p < 0xE0) {
-            c = ((Py_UCS4)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
-            p += 2;
-        } else {
-            c = ((Py_UCS4)(p[0] & 0x0F) << 12) | ((Py_UCS4)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-            p += 3;
-        }
-        if (c == mark)
-            return true;
+    switch (mark) {
+    case 0x201C: case 0x201E: case 0x00AB: case 0x2039: case 0x2018: case 0x201A: case '"':
+        return true;
+    default:
+        return false;
     }
-    return false;
 }
 
 /* quotes.CONTINUING: the marks that may leave a quotation open at a paragraph's end. */
@@ -981,7 +969,7 @@ static Py_ssize_t scan_quote_marks(const QuoteScan *scan, const Py_ssize_t *mark
         int roles = mark_roles(scan, i);
         if (roles < 0)
             return -1;
-        if ((roles & 2) && *depth > 0 && closes(ch, closers_of(stack[*depth - 1].mark))) {
+        if ((roles & 2) && *depth > 0 && closes(stack[*depth - 1].mark, ch)) {
             int possessive = ch == 0x2019 ? plural_possessive(scan, i, last_single) : 0;
             if (possessive < 0)
                 return -1;
@@ -1111,10 +1099,10 @@ PyDoc_STRVAR(paired_paragraphs_doc,
 "holding a quotation mark, its outermost pairs and the mark left open (quotes.pair_paragraph).\n"
 "word_chars and lower_chars answer for characters beyond ASCII (quotes._IS_WORD, quotes._IS_LOWER).");
 
-/* ---- attribution: the words a speaker phrase is read from (provenance/speakers.py) ----------------
-   speakers._tokens_python is the reference and the fallback; tests/test_attribution.py proves that
-   both read the same words. What a character beyond ASCII is (\p{L}, \p{N}, \p{Lu}, \p{Ll}) is asked
-   of the Python table speakers._CHAR_CLASSES, so both read Unicode alike. */
+/* The words a speaker phrase is read from (speakers._tokens_python) and the name mentions a short
+   name is resolved by (speakers._mention_spans_python). What a character beyond ASCII is (\p{L},
+   \p{N}, \p{Lu}, \p{Ll}) is asked of the Python table speakers._CHAR_CLASSES, so both read Unicode
+   alike. */
 
 enum { TOKEN_LETTER = 1, TOKEN_NUMBER = 2, TOKEN_UPPER = 4, TOKEN_LOWER = 8 };
 
