@@ -143,9 +143,9 @@ class Token:
 
 
 class _CharClasses(dict):
-    """What a character is, as the C accelerator's ``speaker_tokens`` asks beyond ASCII: bits for
-    \\p{L}, \\p{N}, \\p{Lu} and \\p{Ll} (``TOKEN_*`` in provenance/_fastpage.c), each character
-    judged by ``regex`` once, so the accelerator reads Unicode as the patterns here do."""
+    r"""What a character is, as the C accelerator's ``speaker_tokens`` and ``name_mentions`` ask
+    beyond ASCII: bits for \p{L}, \p{N}, \p{Lu} and \p{Ll} (``TOKEN_*`` in provenance/_fastpage.c),
+    each character judged by ``regex`` once, so the accelerator reads Unicode as the patterns here do."""
 
     def __missing__(self, ch: str) -> int:
         self[ch] = sum(bit for bit, pattern in _CLASS_BITS if pattern.match(ch))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 import regex
 from hypothesis import given, settings
@@ -142,7 +144,7 @@ LATIN1_PAIRED = st.text(alphabet="aSs1 '\"«».,\n\x1c\xa0éßªµ", max_size=80
 def paragraphs_of(text: str, cuts: list[int], kept: list[bool]) -> list[tuple[int, int]]:
     """Paragraphs between some of the cuts (those left out stand for residue lines)."""
     points = sorted({min(c, len(text)) for c in cuts} | {0, len(text)})
-    return [(lo, hi) for (lo, hi), keep in zip(zip(points, points[1:]), kept) if keep]
+    return [(lo, hi) for (lo, hi), keep in zip(pairwise(points), kept) if keep]
 
 
 @pytest.mark.skipif(page.fastpage is None, reason="the C accelerator is not built")
