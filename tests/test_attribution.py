@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from provenance.analyzers.attribution import (
-    WHITE_SPACE, RelayFinder, _according_starts, _compile_kinds, _relay_pattern,
+    WHITE_SPACE, RelayFinder, _according_starts, _compile_kinds, _is_title_case, _relay_pattern, _scare_limits,
 )
 from provenance.document import Document
 from provenance.outlets import outlet_index
@@ -437,3 +437,21 @@ MENTION_TEXT = st.text(alphabet="AaZz .’'-\t,ÉéЖж中ǅ\n😀", max_size=60
 def test_the_accelerator_finds_the_name_mentions_the_pattern_finds(text, lo, hi):
     lo, hi = min(lo, len(text)), min(hi, len(text))
     assert page.fastpage.name_mentions(text, lo, hi, _CHAR_CLASSES) == _mention_spans_python(text, lo, hi)
+
+
+def title_case_by_definition(words: list[str], limits) -> bool:
+    """``_is_title_case`` as defined: two words or more, every major word capitalised (or not opening
+    with a letter), at least one major word, and no pronoun first."""
+    major = [w for w in words if w.strip(".,!?:;").lower() not in limits.minor_words]
+    return (len(words) >= 2 and bool(major) and all(w[:1].isupper() or not w[:1].isalpha() for w in major)
+            and words[0].lower().strip(".,") not in limits.pronouns)
+
+
+TITLE_WORDS = ["Meet", "the", "The", "Nation", "of", "I", "We", "we", "said", "1990", "“No", "É", "é", "and,", "A.", ""]
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(TITLE_WORDS), max_size=7))
+def test_title_case_is_told_as_defined(rules, words):
+    limits = _scare_limits(rules)
+    assert _is_title_case(words, limits) == title_case_by_definition(words, limits)

@@ -254,9 +254,16 @@ def _is_scare(text: str, q: _Found, limits: "_ScareLimits") -> bool:
 
 def _is_title_case(words: list[str], limits: "_ScareLimits") -> bool:
     """``Meet the Nation``: every word but the minor ones capitalised (a sentence opening with I or We is speech)."""
-    major = [w for w in words if w.strip(".,!?:;").lower() not in limits.minor_words]
-    return (len(words) >= 2 and bool(major) and all(w[:1].isupper() or not w[:1].isalpha() for w in major)
-            and words[0].lower().strip(".,") not in limits.pronouns)
+    if len(words) < 2 or words[0].lower().strip(".,") in limits.pronouns:
+        return False
+    majors = 0
+    for word in words:
+        if word.strip(".,!?:;").lower() in limits.minor_words:
+            continue
+        if word[:1].isalpha() and not word[:1].isupper():
+            return False  # a lowercase word that is not minor: most quotations, told at their first
+        majors += 1
+    return majors > 0
 
 
 @dataclass(frozen=True)
