@@ -1305,6 +1305,529 @@ PyDoc_STRVAR(revise_classes_doc,
 "revise_classes(classes, names, edge) -> classes\n\n"
 "classifier.revise of the classes (each one of names), the text's edges counting as edge.");
 
+/* ---- attribution: quotation marks paired, and the words of speakers and names read ---------------
+   provenance/quotes.py and provenance/speakers.py hold the reference of each function, used when this
+   module is missing; tests/test_quotes.py and tests/test_attribution.py prove that both agree.
+
+   Quote-mark pairing of a document's paragraphs (quotes._paired_paragraphs). The marks and which
+   closes which are quotes.MARKS and quotes.CLOSERS; whether a character beside a mark is a letter or
+   a digit (quotes._IS_WORD) or a lowercase letter (quotes._IS_LOWER) is asked of the Python tables
+   for any but ASCII, so both read Unicode alike. */
+
+#define MAX_QUOTE_DEPTH 4 /* quotes.MAX_DEPTH */
+
+typedef struct {
+    Py_UCS4 mark;
+    Py_ssize_t at;
+} OpenMark;
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t lo, hi;
+    PyObject *word_chars, *lower_chars;
+} QuoteScan;
+
+static Py_ALWAYS_INLINE inline bool is_quote_mark(Py_UCS4 c)
+{
+    if (c != '"' && c < 0xAB)
+        return false;  /* most characters: one comparison */
+    switch (c) {
+    case 0x201C: case 0x201D: case 0x201E: case 0x00AB: case 0x00BB: case 0x2039: case 0x203A:
+    case 0x2018: case 0x2019: case 0x201A: case '"':
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Whether `mark` closes a quotation opened by `opener` (quotes.CLOSERS). */
+static bool closes(Py_UCS4 opener, Py_UCS4 mark)
+{
+    switch (opener) {
+    case 0x201C: return mark == 0x201D || mark == '"';    /* “ -> ” " */
+    case 0x201E: return mark == 0x201C || mark == 0x201D; /* „ -> “ ” */
+    case 0x00AB: return mark == 0x00BB;                   /* « -> » */
+    case 0x2039: return mark == 0x203A;                   /* ‹ -> › */
+    case 0x2018: return mark == 0x2019;                   /* ‘ -> ’ */
+    case 0x201A: return mark == 0x2019 || mark == 0x2018; /* ‚ -> ’ ‘ */
+    case '"': return mark == '"' || mark == 0x201D;       /* " -> " ” */
+    default: return false;
+    }
+}
+
+/* Whether `mark` opens quotations (a key of quotes.CLOSERS). */
+static bool opens_quotations(Py_UCS4 mark)
+{
+    switch (mark) {
+    case 0x201C: case 0x201E: case 0x00AB: case 0x2039: case 0x2018: case 0x201A: case '"':
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* quotes.CONTINUING: the marks that may leave a quotation open at a paragraph's end. */
+static bool continues_quotation(Py_UCS4 mark)
+{
+    return mark == 0x201C || mark == 0x201E || mark == 0x00AB || mark == '"';
+}
+
+/* `table[c]` as a truth value (a quotes._CharTest), 0 or 1; -1 on an error. */
+static int char_test(PyObject *table, Py_UCS4 c)
+{
+    PyObject *ch = PyUnicode_FromOrdinal(c);
+    if (ch == NULL)
+        return -1;
+    PyObject *answer = PyObject_GetItem(table, ch);
+    Py_DECREF(ch);
+    if (answer == NULL)
+        return -1;
+    int truth = PyObject_IsTrue(answer);
+    Py_DECREF(answer);
+    return truth;
+}
+
+static int is_word_char(const QuoteScan *scan, Py_UCS4 c)
+{
+    if (c < 128)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return char_test(scan->word_chars, c);
+}
+
+/* quotes._plural_possessive: ``sides’ future``, a ’ after an s, then a space and a lowercase letter,
+   with a later ’ in the paragraph to close on. */
+static int plural_possessive(const QuoteScan *scan, Py_ssize_t i, Py_ssize_t last_single)
+{
+    Py_UCS4 before = PyUnicode_READ(scan->kind, scan->data, i - 1);
+    if ((before != 's' && before != 'S') || i + 2 >= scan->hi || i >= last_single
+        || PyUnicode_READ(scan->kind, scan->data, i + 1) != ' ')
+        return 0;
+    Py_UCS4 next = PyUnicode_READ(scan->kind, scan->data, i + 2);
+    return next < 128 ? next >= 'a' && next <= 'z' : char_test(scan->lower_chars, next);
+}
+
+/* quotes._roles: whether the mark at `i` may open (bit 1) and may close (bit 2) a quotation; -1 on an error. */
+static int mark_roles(const QuoteScan *scan, Py_ssize_t i)
+{
+    bool has_before = i > scan->lo, has_after = i + 1 < scan->hi;
+    Py_UCS4 before = has_before ? PyUnicode_READ(scan->kind, scan->data, i - 1) : 0;
+    Py_UCS4 after = has_after ? PyUnicode_READ(scan->kind, scan->data, i + 1) : 0;
+    int word_before = has_before ? is_word_char(scan, before) : 0;
+    int word_after = has_after ? is_word_char(scan, after) : 0;
+    if (word_before < 0 || word_after < 0)
+        return -1;
+    if (word_before && word_after)
+        return 0;
+    bool can_open = !word_before && has_after && !Py_UNICODE_ISSPACE(after);
+    bool can_close = !word_after && has_before && !Py_UNICODE_ISSPACE(before);
+    return (can_open ? 1 : 0) | (can_close ? 2 : 0);
+}
+
+static bool is_ignored(Py_ssize_t at, const Py_ssize_t *ignored, int n_ignored)
+{
+    for (int k = 0; k < n_ignored; k++)
+        if (ignored[k] == at)
+            return true;
+    return false;
+}
+
+/* quotes._scan: the outermost pairs (into `pairs`, two offsets each) and the marks left open
+   (`stack`, `*depth`); -1 on an error, else the number of pairs. */
+static Py_ssize_t scan_quote_marks(const QuoteScan *scan, const Py_ssize_t *marks, Py_ssize_t n_marks,
+                                   const Py_ssize_t *ignored, int n_ignored, Py_ssize_t *pairs,
+                                   OpenMark *stack, int *depth)
+{
+    Py_ssize_t n_pairs = 0, last_single = -1;  /* the paragraph's last ’, a mark itself */
+    for (Py_ssize_t m = n_marks - 1; m >= 0 && last_single < 0; m--)
+        if (PyUnicode_READ(scan->kind, scan->data, marks[m]) == 0x2019)
+            last_single = marks[m];
+    *depth = 0;
+    for (Py_ssize_t m = 0; m < n_marks; m++) {
+        Py_ssize_t i = marks[m];
+        if (is_ignored(i, ignored, n_ignored))
+            continue;
+        Py_UCS4 ch = PyUnicode_READ(scan->kind, scan->data, i);
+        int roles = mark_roles(scan, i);
+        if (roles < 0)
+            return -1;
+        if ((roles & 2) && *depth > 0 && closes(stack[*depth - 1].mark, ch)) {
+            int possessive = ch == 0x2019 ? plural_possessive(scan, i, last_single) : 0;
+            if (possessive < 0)
+                return -1;
+            if (!possessive) {
+                OpenMark opener = stack[--*depth];
+                if (*depth == 0) {
+                    pairs[2 * n_pairs] = opener.at;
+                    pairs[2 * n_pairs + 1] = i;
+                    n_pairs++;
+                }
+                continue;
+            }
+        }
+        if ((roles & 1) && opens_quotations(ch) && *depth < MAX_QUOTE_DEPTH)
+            stack[(*depth)++] = (OpenMark){ch, i};
+    }
+    return n_pairs;
+}
+
+/* quotes.pair_paragraph, as (k, pairs, dangling). */
+static PyObject *paired_paragraph(const QuoteScan *scan, Py_ssize_t k, const Py_ssize_t *marks, Py_ssize_t n_marks,
+                                  Py_ssize_t *pairs)
+{
+    OpenMark stack[MAX_QUOTE_DEPTH];
+    Py_ssize_t unclosed_single[MAX_QUOTE_DEPTH];
+    int depth, n_unclosed = 0;
+    Py_ssize_t n_pairs = scan_quote_marks(scan, marks, n_marks, NULL, 0, pairs, stack, &depth);
+    for (int d = 0; n_pairs >= 0 && d < depth; d++)
+        if (!continues_quotation(stack[d].mark))
+            unclosed_single[n_unclosed++] = stack[d].at;
+    if (n_pairs >= 0 && n_unclosed > 0)
+        n_pairs = scan_quote_marks(scan, marks, n_marks, unclosed_single, n_unclosed, pairs, stack, &depth);
+    if (n_pairs < 0)
+        return NULL;
+    PyObject *list = PyList_New(n_pairs);
+    for (Py_ssize_t p = 0; list != NULL && p < n_pairs; p++) {
+        PyObject *pair = Py_BuildValue("(nn)", pairs[2 * p], pairs[2 * p + 1]);
+        if (pair == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, p, pair);
+    }
+    if (list == NULL)
+        return NULL;
+    if (depth > 0 && continues_quotation(stack[0].mark))
+        return Py_BuildValue("(nNn)", k, list, stack[0].at);
+    return Py_BuildValue("(nNO)", k, list, Py_None);
+}
+
+/* The offset of the first mark in [i, hi), hi for none: a loop for each width of character. */
+static Py_ssize_t next_quote_mark(int kind, const void *data, Py_ssize_t i, Py_ssize_t hi)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *chars = data;
+        while (i < hi && !is_quote_mark(chars[i]))
+            i++;
+    } else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *chars = data;
+        while (i < hi && !is_quote_mark(chars[i]))
+            i++;
+    } else {
+        const Py_UCS4 *chars = data;
+        while (i < hi && !is_quote_mark(chars[i]))
+            i++;
+    }
+    return i;
+}
+
+static bool read_bounds(PyObject *bound, Py_ssize_t length, Py_ssize_t *lo, Py_ssize_t *hi)
+{
+    if (!PyTuple_Check(bound) || PyTuple_GET_SIZE(bound) != 2)
+        return false;
+    *lo = PyLong_AsSsize_t(PyTuple_GET_ITEM(bound, 0));
+    *hi = PyLong_AsSsize_t(PyTuple_GET_ITEM(bound, 1));
+    return !PyErr_Occurred() && 0 <= *lo && *lo <= *hi && *hi <= length;
+}
+
+static PyObject *paired_paragraphs(PyObject *module, PyObject *args)
+{
+    PyObject *text, *bounds, *word_chars, *lower_chars;
+    if (!PyArg_ParseTuple(args, "UO!OO:paired_paragraphs", &text, &PyList_Type, &bounds, &word_chars, &lower_chars))
+        return NULL;
+    QuoteScan scan = {PyUnicode_KIND(text), PyUnicode_DATA(text), 0, 0, word_chars, lower_chars};
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), floor = 0;
+    Py_ssize_t *marks = NULL, *pairs = NULL, capacity = 0;
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t k = 0; out != NULL && k < PyList_GET_SIZE(bounds); k++) {
+        if (!read_bounds(PyList_GET_ITEM(bounds, k), length, &scan.lo, &scan.hi) || scan.lo < floor) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "paired_paragraphs: (start, end) offsets in text order, none overlapping");
+            Py_CLEAR(out);
+            break;
+        }
+        floor = scan.hi;
+        Py_ssize_t n_marks = 0;
+        for (Py_ssize_t i = next_quote_mark(scan.kind, scan.data, scan.lo, scan.hi); i < scan.hi;
+             i = next_quote_mark(scan.kind, scan.data, i + 1, scan.hi)) {
+            if (n_marks == capacity) {
+                capacity = capacity ? 2 * capacity : 64;
+                Py_ssize_t *grown_marks = PyMem_Realloc(marks, capacity * sizeof *marks);
+                Py_ssize_t *grown_pairs = grown_marks ? PyMem_Realloc(pairs, capacity * sizeof *pairs) : NULL;
+                marks = grown_marks ? grown_marks : marks;
+                pairs = grown_pairs ? grown_pairs : pairs;
+                if (grown_pairs == NULL) {
+                    PyErr_NoMemory();
+                    Py_CLEAR(out);
+                    break;
+                }
+            }
+            marks[n_marks++] = i;
+        }
+        if (out == NULL || n_marks == 0)
+            continue;
+        PyObject *paragraph = paired_paragraph(&scan, k, marks, n_marks, pairs);
+        if (paragraph == NULL || PyList_Append(out, paragraph) < 0)
+            Py_CLEAR(out);
+        Py_XDECREF(paragraph);
+    }
+    PyMem_Free(marks);
+    PyMem_Free(pairs);
+    return out;
+}
+
+PyDoc_STRVAR(paired_paragraphs_doc,
+"paired_paragraphs(text, bounds, word_chars, lower_chars) -> [(k, pairs, dangling)]\n\n"
+"quotes._paired_paragraphs: for each paragraph (bounds[k], a (start, end) tuple, in text order)\n"
+"holding a quotation mark, its outermost pairs and the mark left open (quotes.pair_paragraph).\n"
+"word_chars and lower_chars answer for characters beyond ASCII (quotes._IS_WORD, quotes._IS_LOWER).");
+
+/* The words a speaker phrase is read from (speakers._tokens_python) and the name mentions a short
+   name is resolved by (speakers._mention_spans_python). What a character beyond ASCII is (\p{L},
+   \p{N}, \p{Lu}, \p{Ll}) is asked of the Python table speakers._CHAR_CLASSES, so both read Unicode
+   alike. */
+
+enum { TOKEN_LETTER = 1, TOKEN_NUMBER = 2, TOKEN_UPPER = 4, TOKEN_LOWER = 8 };
+
+/* The classes (TOKEN_* bits) of the characters beyond ASCII a call has met, by their last 8 bits:
+   a text's letters are few, and each is asked of the Python table once a call, not once a time. */
+typedef struct {
+    PyObject *table;
+    Py_UCS4 key[256]; /* 0 (an ASCII character, never kept here) for none */
+    int value[256];
+} ClassCache;
+
+static void start_class_cache(ClassCache *cache, PyObject *table)
+{
+    cache->table = table;
+    memset(cache->key, 0, sizeof cache->key);
+}
+
+/* The classes of a character (TOKEN_* bits), -1 on an error. */
+static int char_classes(ClassCache *cache, Py_UCS4 c)
+{
+    if (c < 128) {
+        bool upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
+        return (upper || lower ? TOKEN_LETTER : 0) | (c >= '0' && c <= '9' ? TOKEN_NUMBER : 0)
+               | (upper ? TOKEN_UPPER : 0) | (lower ? TOKEN_LOWER : 0);
+    }
+    if (cache->key[c & 255] == c)
+        return cache->value[c & 255];
+    PyObject *ch = PyUnicode_FromOrdinal(c);
+    PyObject *bits = ch == NULL ? NULL : PyObject_GetItem(cache->table, ch);
+    Py_XDECREF(ch);
+    if (bits == NULL)
+        return -1;
+    long value = PyLong_AsLong(bits);
+    Py_DECREF(bits);
+    if (value == -1 && PyErr_Occurred())
+        return -1;
+    cache->key[c & 255] = c;
+    cache->value[c & 255] = (int)value;
+    return (int)value;
+}
+
+/* Whether a word's characters, classes[0..n), are speakers._INITIALS in full: (?:\p{L}\.)+ */
+static bool initials(const int *classes, const Py_UCS4 *chars, Py_ssize_t n)
+{
+    if (n == 0 || n % 2)
+        return false;
+    for (Py_ssize_t k = 0; k < n; k += 2)
+        if (!(classes[k] & TOKEN_LETTER) || chars[k + 1] != '.')
+            return false;
+    return true;
+}
+
+/* Whether a word is speakers._SHORT_ABBREVIATION in full: \p{Lu}\p{Ll}{0,3}\. */
+static bool short_abbreviation(const int *classes, const Py_UCS4 *chars, Py_ssize_t n)
+{
+    if (n < 2 || n > 5 || !(classes[0] & TOKEN_UPPER) || chars[n - 1] != '.')
+        return false;
+    for (Py_ssize_t k = 1; k < n - 1; k++)
+        if (!(classes[k] & TOKEN_LOWER))
+            return false;
+    return true;
+}
+
+static bool token_inner_mark(Py_UCS4 c)
+{
+    return c == 0x2019 || c == '\'' || c == '&' || c == '.' || c == '-';
+}
+
+/* A Token (cls, a slots class) of text[start:end], its fields at offsets. */
+static PyObject *new_token(PyTypeObject *cls, const Py_ssize_t *offsets, PyObject *text, Py_ssize_t start,
+                           Py_ssize_t end)
+{
+    PyObject *values[3] = {PyUnicode_Substring(text, start, end), PyLong_FromSsize_t(start), PyLong_FromSsize_t(end)};
+    PyObject *token = values[0] && values[1] && values[2] ? cls->tp_alloc(cls, 0) : NULL;
+    for (int i = 0; i < 3; i++) {
+        if (token != NULL)
+            *(PyObject **)((char *)token + offsets[i]) = values[i];
+        else
+            Py_XDECREF(values[i]);
+    }
+    return token;
+}
+
+static const char *token_field_names[3] = {"text", "start", "end"};
+
+/* Where the objects of cls hold text, start and end: writable object slots, or a TypeError. */
+static int token_offsets(PyTypeObject *cls, Py_ssize_t *offsets)
+{
+    for (int i = 0; i < 3; i++) {
+        PyObject *descr = PyObject_GetAttrString((PyObject *)cls, token_field_names[i]);
+        if (descr == NULL)
+            return -1;
+        bool slot = Py_IS_TYPE(descr, &PyMemberDescr_Type)
+                    && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX
+                    && !(((PyMemberDescrObject *)descr)->d_member->flags & READONLY);
+        offsets[i] = slot ? ((PyMemberDescrObject *)descr)->d_member->offset : 0;
+        Py_DECREF(descr);
+        if (!slot) {
+            PyErr_Format(PyExc_TypeError, "speaker_tokens: %s is not a slot of the token class", token_field_names[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *speaker_tokens(PyObject *module, PyObject *args)
+{
+    PyObject *text, *table;
+    Py_ssize_t lo, hi, offsets[3];
+    PyTypeObject *cls;
+    if (!PyArg_ParseTuple(args, "UnnOO!:speaker_tokens", &text, &lo, &hi, &table, &PyType_Type, &cls)
+        || token_offsets(cls, offsets) < 0)
+        return NULL;
+    if (lo < 0 || hi > PyUnicode_GET_LENGTH(text)) {
+        PyErr_SetString(PyExc_ValueError, "speaker_tokens: a range of the text");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = hi > lo ? hi - lo : 0;
+    Py_UCS4 *chars = PyMem_Malloc((n + 1) * sizeof *chars);
+    int *classes = PyMem_Malloc((n + 1) * sizeof *classes);
+    PyObject *out = chars != NULL && classes != NULL ? PyList_New(0) : PyErr_NoMemory();
+    ClassCache cache;
+    start_class_cache(&cache, table);
+    for (Py_ssize_t k = 0; out != NULL && k < n; k++) {
+        chars[k] = PyUnicode_READ(kind, data, lo + k);
+        if ((classes[k] = char_classes(&cache, chars[k])) < 0)
+            Py_CLEAR(out);
+    }
+    Py_ssize_t i = 0;
+    while (out != NULL && i < n) {
+        if (!(classes[i] & (TOKEN_LETTER | TOKEN_NUMBER))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        while (j < n && ((classes[j] & (TOKEN_LETTER | TOKEN_NUMBER)) || token_inner_mark(chars[j])))
+            j++;
+        Py_ssize_t end = j;
+        if (chars[j - 1] == '.' && !initials(classes + i, chars + i, j - i)
+            && !short_abbreviation(classes + i, chars + i, j - i))
+            while (chars[end - 1] == '.')
+                end--;
+        PyObject *token = new_token(cls, offsets, text, lo + i, lo + end);
+        if (token == NULL || PyList_Append(out, token) < 0)
+            Py_CLEAR(out);
+        Py_XDECREF(token);
+        i = j;
+    }
+    PyMem_Free(chars);
+    PyMem_Free(classes);
+    return out;
+}
+
+PyDoc_STRVAR(speaker_tokens_doc,
+"speaker_tokens(text, lo, hi, classes, cls) -> [cls]\n\n"
+"speakers._tokens_python: the words of text[lo:hi] (0 <= lo, hi <= len(text)) as cls\n"
+"(speakers.Token) objects; classes gives the TOKEN_* bits of a character beyond ASCII.");
+
+/* A character a name's word holds after its capital (speakers._NAME_MENTION: [\p{L}’'.-]); -1 on an error. */
+static int name_part(ClassCache *cache, Py_UCS4 c)
+{
+    if (c == 0x2019 || c == '\'' || c == '.' || c == '-')
+        return 1;
+    int classes = char_classes(cache, c);
+    return classes < 0 ? -1 : (classes & TOKEN_LETTER) != 0;
+}
+
+/* Where the part of a name's word from `i` on ends (before hi); -1 on an error. */
+static Py_ssize_t name_word_end(ClassCache *cache, int kind, const void *data, Py_ssize_t i, Py_ssize_t hi)
+{
+    int part;
+    while (i < hi && (part = name_part(cache, PyUnicode_READ(kind, data, i))) > 0)
+        i++;
+    return i < hi && part < 0 ? -1 : i;
+}
+
+/* Whether the character at i is \p{Lu}; -1 on an error. */
+static int name_capital(ClassCache *cache, int kind, const void *data, Py_ssize_t i)
+{
+    int classes = char_classes(cache, PyUnicode_READ(kind, data, i));
+    return classes < 0 ? -1 : (classes & TOKEN_UPPER) != 0;
+}
+
+/* The end of speakers._NAME_MENTION's match at i (a capital, no letter, ’, ' or - before it), 0 for
+   none, -1 on an error: the capitalised word, then each further one after spaces or tabs. No way
+   of the pattern's other than the greedy one can match: a shorter word or run of spaces leaves a
+   word's character or a space where the next item needs a space or a capital. */
+static Py_ssize_t name_mention_end(ClassCache *cache, int kind, const void *data, Py_ssize_t i, Py_ssize_t hi)
+{
+    int capital = name_capital(cache, kind, data, i);
+    if (capital <= 0)
+        return capital;
+    if (i > 0) {
+        Py_UCS4 before = PyUnicode_READ(kind, data, i - 1);
+        int part = before == '.' ? 0 : name_part(cache, before);  /* the look behind: [\p{L}’'-] */
+        if (part != 0)
+            return part < 0 ? -1 : 0;
+    }
+    Py_ssize_t end = 0, j = name_word_end(cache, kind, data, i + 1, hi);
+    while (j > 0) {
+        Py_ssize_t k = j;
+        while (k < hi && (PyUnicode_READ(kind, data, k) == ' ' || PyUnicode_READ(kind, data, k) == '\t'))
+            k++;
+        if (k == j || k >= hi || (capital = name_capital(cache, kind, data, k)) <= 0)
+            return capital < 0 ? -1 : end;
+        end = j = name_word_end(cache, kind, data, k + 1, hi);
+    }
+    return j;
+}
+
+static PyObject *name_mentions(PyObject *module, PyObject *args)
+{
+    PyObject *text, *table;
+    Py_ssize_t lo, hi;
+    if (!PyArg_ParseTuple(args, "UnnO:name_mentions", &text, &lo, &hi, &table))
+        return NULL;
+    if (lo < 0 || hi > PyUnicode_GET_LENGTH(text)) {
+        PyErr_SetString(PyExc_ValueError, "name_mentions: a range of the text");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    ClassCache cache;
+    start_class_cache(&cache, table);
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t i = lo; out != NULL && i < hi;) {
+        Py_ssize_t end = name_mention_end(&cache, kind, data, i, hi);
+        PyObject *span = end > 0 ? Py_BuildValue("(nn)", i, end) : NULL;
+        if (end < 0 || (end > 0 && (span == NULL || PyList_Append(out, span) < 0)))
+            Py_CLEAR(out);
+        Py_XDECREF(span);
+        i = end > 0 ? end : i + 1;
+    }
+    return out;
+}
+
+PyDoc_STRVAR(name_mentions_doc,
+"name_mentions(text, lo, hi, classes) -> [(start, end)]\n\n"
+"speakers._mention_spans_python: the spans of speakers._NAME_MENTION's matches in text[lo:hi]\n"
+"(0 <= lo, hi <= len(text)); classes gives the TOKEN_* bits of a character beyond ASCII.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_features", plain_features, METH_VARARGS, plain_features_doc},
@@ -1313,6 +1836,9 @@ static PyMethodDef methods[] = {
     {"block_classes", block_classes, METH_VARARGS, block_classes_doc},
     {"revise_classes", revise_classes, METH_VARARGS, revise_classes_doc},
     {"line_blocks", line_blocks, METH_VARARGS, line_blocks_doc},
+    {"paired_paragraphs", paired_paragraphs, METH_VARARGS, paired_paragraphs_doc},
+    {"speaker_tokens", speaker_tokens, METH_VARARGS, speaker_tokens_doc},
+    {"name_mentions", name_mentions, METH_VARARGS, name_mentions_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import regex
 
+from provenance.detectors import page
+
 # Opening mark -> the closing marks that may end it (scraped text mixes curly and straight double quotes).
 CLOSERS: dict[str, str] = {"“": "”\"", "„": "“”", "«": "»", "‹": "›", "‘": "’", "‚": "’‘", '"': '"”'}
 # Marks that may leave a quotation open at the end of a paragraph (never single quotes: too often apostrophes).
@@ -44,16 +46,21 @@ class RawQuote:
     group: int
 
 
-class _WordChars(dict):
-    """Whether a character (or "", none) is a letter or a digit, each character asked ``_WORD`` once:
+class _CharTest(dict):
+    """Whether a character (or "", none) matches a one-character pattern, each character asked once:
     a mark's neighbours are judged on every mark, and a dictionary answers faster than a match."""
 
+    def __init__(self, pattern: regex.Pattern):
+        super().__init__()
+        self.pattern = pattern
+
     def __missing__(self, ch: str) -> bool:
-        self[ch] = bool(ch) and _WORD.match(ch) is not None
+        self[ch] = bool(ch) and self.pattern.match(ch) is not None
         return self[ch]
 
 
-_IS_WORD = _WordChars()
+_IS_WORD = _CharTest(_WORD)
+_IS_LOWER = _CharTest(regex.compile(r"\p{Ll}"))  # what follows the space of ``_POSSESSIVE_NEXT``
 
 
 def _roles(text: str, i: int, lo: int, hi: int) -> tuple[bool, bool]:
@@ -120,16 +127,14 @@ def _marks(text: str) -> list[int]:
     return marks
 
 
-def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> Iterator[RawQuote]:
-    """Every quotation in the given paragraphs (``(start, end)`` offsets, in text order, none
-    overlapping). The marks of the whole text are found at once, and only the paragraphs holding
-    one are visited, each found from its first mark by binary search: most paragraphs hold none."""
+def _paired_paragraphs(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, list[tuple[int, int]], int | None]]:
+    """Each paragraph holding a mark, by its index in ``bounds``, with its pairs and the mark it leaves
+    open (``pair_paragraph``). The marks of the whole text are found at once, and only the
+    paragraphs holding one are visited, each found from its first mark by binary search: most
+    paragraphs hold none. The reference of the accelerator's ``paired_paragraphs``."""
     marks = _marks(text)
-    bounds = list(paragraphs)
     starts = [lo for lo, _ in bounds]
-    group = 0
-    carrying: str | None = None  # the mark a quotation left open in the paragraph ``last``
-    last = -2
+    paired = []
     i = 0
     while i < len(marks):
         k = bisect_right(starts, marks[i]) - 1  # the paragraph holding the mark, if any holds it
@@ -140,11 +145,31 @@ def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> Iterator[Ra
             continue
         lo, hi = bounds[k]
         j = bisect_left(marks, hi, i + 1)
-        mine, i = marks[i:j], j
+        paired.append((k, *pair_paragraph(text, lo, hi, marks[i:j])))
+        i = j
+    return paired
+
+
+def _paired(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, list[tuple[int, int]], int | None]]:
+    """``_paired_paragraphs``, by the C accelerator where it is built (``page.fastpage``, looked up on
+    each use: tests switch it off), which reads every paragraph in one call."""
+    if page.fastpage is not None:
+        return page.fastpage.paired_paragraphs(text, bounds, _IS_WORD, _IS_LOWER)
+    return _paired_paragraphs(text, bounds)
+
+
+def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> Iterator[RawQuote]:
+    """Every quotation in the given paragraphs (``(start, end)`` offsets, in text order, none
+    overlapping)."""
+    bounds = list(paragraphs)
+    group = 0
+    carrying: str | None = None  # the mark a quotation left open in the paragraph ``last``
+    last = -2
+    for k, pairs, dangling in _paired(text, bounds):
+        lo, hi = bounds[k]
         if k != last + 1:
             carrying = None  # a paragraph without marks came between
         last = k
-        pairs, dangling = pair_paragraph(text, lo, hi, mine)
         first = _LEADING_SPACE.match(text, lo, hi).end()
         continues = carrying is not None and first < hi and text[first] == carrying
         for opened, closed in pairs:

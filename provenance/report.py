@@ -87,6 +87,17 @@ class Quote(_Model):
     resolved: Span | None = Field(None, description="For a pronoun or a short name: the fuller named speaker it refers to")
     line: int = Field(ge=1)
 
+    @classmethod
+    def computed(cls, start: int, end: int, text: str, speaker: Span | None, kind: QuoteKind, resolved: Span | None,
+                 line: int) -> Quote:
+        """A quotation from values the attribution computed (offsets, line and spans from the
+        document, a kind of ``QuoteKind``), built without validating them again, as ``Finding.computed``."""
+        return _unvalidated(cls, {"start": start, "end": end, "text": text, "speaker": speaker, "kind": kind,
+                                  "resolved": resolved, "line": line}, set(_QUOTE_FIELDS))
+
+
+_QUOTE_FIELDS = frozenset(Quote.model_fields)
+
 
 class Reliability(_Model):
     label: str

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 import re2
 import regex
 
+from provenance.detectors import page
 from provenance.prescan import finditer_where, starts_pattern
 from provenance.report import Span
 from provenance.rulepack import RuleSet
@@ -140,8 +142,30 @@ class Token:
         return self.text[:1].isupper()
 
 
+class _CharClasses(dict):
+    r"""What a character is, as the C accelerator's ``speaker_tokens`` and ``name_mentions`` ask
+    beyond ASCII: bits for \p{L}, \p{N}, \p{Lu} and \p{Ll} (``TOKEN_*`` in provenance/_fastpage.c),
+    each character judged by ``regex`` once, so the accelerator reads Unicode as the patterns here do."""
+
+    def __missing__(self, ch: str) -> int:
+        self[ch] = sum(bit for bit, pattern in _CLASS_BITS if pattern.match(ch))
+        return self[ch]
+
+
+_CLASS_BITS = tuple((1 << k, regex.compile(p)) for k, p in enumerate((r"\p{L}", r"\p{N}", r"\p{Lu}", r"\p{Ll}")))
+_CHAR_CLASSES = _CharClasses()
+
+
 def _tokens(text: str, lo: int, hi: int) -> list[Token]:
-    """Words of ``text[lo:hi]``; a sentence's final period is not part of its last word."""
+    """Words of ``text[lo:hi]``; a sentence's final period is not part of its last word. Read by the
+    C accelerator where it is built (``page.fastpage``, looked up on each use: tests switch it off)."""
+    if page.fastpage is not None and 0 <= lo and hi <= len(text):
+        return page.fastpage.speaker_tokens(text, lo, hi, _CHAR_CLASSES, Token)
+    return _tokens_python(text, lo, hi)
+
+
+def _tokens_python(text: str, lo: int, hi: int) -> list[Token]:
+    """``_tokens``, the accelerator's reference."""
     out = []
     for m in _TOKEN.finditer(text, lo, hi):
         word, start = m.group(), m.start()
@@ -184,7 +208,12 @@ class _Cues:
         return self._within(self.verbs, self._verb_bounds, lo, hi)
 
     def according_in(self, lo: int, hi: int) -> list[Cue]:
-        return self._within(self.according, self._according_bounds, lo, hi)
+        """Most texts never write ``according to``: for them, no search."""
+        return self._within(self.according, self._according_bounds, lo, hi) if self.according else []
+
+    def any_in(self, lo: int, hi: int) -> bool:
+        """Whether a speech verb or ``according to`` lies within ``lo..hi``."""
+        return bool(self.verbs_in(lo, hi) or self.according_in(lo, hi))
 
     @staticmethod
     def _within(cues: list[Cue], bounds: tuple[list[int], list[int]], lo: int, hi: int) -> list[Cue]:
@@ -376,7 +405,10 @@ class SpeakerFinder:
     # -- positions around a quotation ---------------------------------------------------------
     def after(self, start: int, close: int, para_end: int) -> Span | None:
         """``“…,” Qin said`` / ``“…,” said Wang`` / ``“…,” according to X``, after the quotation
-        whose words run from ``start`` to its closing mark at ``close``."""
+        whose words run from ``start`` to its closing mark at ``close``. Most quotations have no cue
+        after them in their paragraph: their lead-in is never read."""
+        if not self.cues.any_in(close + 1, para_end):
+            return None
         lead = _LEAD_IN.match(self.text, close + 1, para_end).end()
         limit = min(para_end, lead + WINDOW)
         according = [c for c in self.cues.according_in(lead, limit) if c.start == lead]
@@ -525,41 +557,49 @@ MENTIONS_BACK = 60  # how many earlier name mentions a short name is checked aga
 
 class NameMentions:
     """Capitalised names of two words or more in a document, to give a short name (Wang, Mr.
-    Lavrov) the fuller form the text used last before it (Wang Wenbin, Sergei Lavrov)."""
+    Lavrov) the fuller form the text used last before it (Wang Wenbin, Sergei Lavrov).
+
+    A mention never runs over a line's end (nor does its look behind reach past the line's start),
+    so each line's mentions are those a scan of the whole text finds there: they are found line by
+    line, from a speaker back to where its fuller name is, never from the text's start."""
 
     def __init__(self, text: str, lex: Lexicons, not_person: WholeWords | None):
         self.lex = lex
         self.text = text
         self.not_person = not_person
-        self.mentions: list[regex.Match] = []
-        self.starts: list[int] = []
-        self._persons: dict[int, tuple[int, int, tuple[str, ...]] | None] = {}
-        self._unread = _NAME_MENTION.finditer(text)
-        self._read_to = -1  # every mention starting before this offset has been read
+        self._lines: dict[int, list[tuple[int, int]]] = {}  # the mentions of each line read, by its start
+        self._persons: dict[int, tuple[int, int, tuple[str, ...]] | None] = {}  # by the mention's start
 
-    def _read_past(self, pos: int) -> None:
-        """Read the mentions up to the first one starting at or after ``pos``: the names a speaker
-        at ``pos`` may take, found only as far as the text's speakers reach."""
-        while self._read_to < pos:
-            m = next(self._unread, None)
-            if m is None:
-                self._read_to = len(self.text) + 1
+    def _line_mentions(self, start: int) -> list[tuple[int, int]]:
+        """The spans of the mentions of the line starting at ``start``."""
+        found = self._lines.get(start)
+        if found is None:
+            end = self.text.find("\n", start)
+            found = self._lines[start] = _mention_spans(self.text, start, len(self.text) if end < 0 else end)
+        return found
+
+    def _mentions_back(self, pos: int, floor: int) -> Iterator[tuple[int, int]]:
+        """The mentions starting before ``pos``, the last first, back to the line holding ``floor``."""
+        line = self.text.rfind("\n", 0, pos) + 1
+        while True:
+            for m in reversed(self._line_mentions(line)):
+                if m[0] < pos:
+                    yield m
+            if line <= floor:
                 return
-            self._read_to = m.start() + 1
-            self.mentions.append(m)
-            self.starts.append(m.start())
+            line = self.text.rfind("\n", 0, line - 1) + 1
 
-    def _person_of(self, k: int) -> tuple[int, int, tuple[str, ...]] | None:
-        """The personal name of the ``k``-th mention, judged when first asked: a speaker's fuller
-        name is most often among the last few mentions before it."""
-        if k not in self._persons:
-            self._persons[k] = self._person(self.mentions[k], self.not_person)
-        return self._persons[k]
+    def _person_of(self, m: tuple[int, int]) -> tuple[int, int, tuple[str, ...]] | None:
+        """The personal name of a mention, judged when first asked: a speaker's fuller name is most
+        often among the last few mentions before it."""
+        if m[0] not in self._persons:
+            self._persons[m[0]] = self._person(m, self.not_person)
+        return self._persons[m[0]]
 
-    def _person(self, m: regex.Match, not_person: WholeWords | None) -> tuple[int, int, tuple[str, ...]] | None:
+    def _person(self, m: tuple[int, int], not_person: WholeWords | None) -> tuple[int, int, tuple[str, ...]] | None:
         """The personal name at the end of a capitalised run (``Chinese Foreign Minister Wang Yi``
-        -> ``Wang Yi``); None for places, bodies and possessives (``China’s Foreign Ministry``)."""
-        mention = m.group()
+        -> ``Wang Yi``) spanning ``m``; None for places, bodies and possessives (``China’s Foreign Ministry``)."""
+        mention = self.text[m[0]:m[1]]
         words = mention.split()  # the run's words are apart by spaces and tabs alone
         bare = [_bare(word) for word in words]
         first = 0
@@ -569,32 +609,59 @@ class NameMentions:
                 first = k + 1
         if len(words) - first < 2 or any(_possessive(w) for w in words[first:]):
             return None
-        start = m.end() - len(mention.split(None, first)[-1])  # the name runs from its first word to the end
-        end = m.end() - 1 if mention.endswith(".") else m.end()
-        if not_person is not None and not_person.search(m.string, start, end):
+        start = m[1] - len(mention.split(None, first)[-1])  # the name runs from its first word to the end
+        end = m[1] - 1 if mention.endswith(".") else m[1]
+        if not_person is not None and not_person.search(self.text, start, end):
             return None
         return start, end, tuple(bare[first:])
 
     def fuller(self, speaker: Span) -> Span | None:
         """The last fuller name before ``speaker`` that begins or ends with its surname, among the
-        last ``MENTIONS_BACK`` personal names starting before it."""
+        last ``MENTIONS_BACK`` personal names starting before it. Only a mention holding the surname
+        can be it, and none before the surname's first occurrence: the others are judged (most of
+        the cost) only when they may make the count, and the text is read back to that occurrence."""
         words = [w for w in speaker.text.split() if _bare(w).lower() not in self.lex.roles]
         if len(words) != 1:
             return None
         name = _bare(words[0])
-        if self.text.rfind(name, 0, speaker.start) < 0:
+        first = self.text.find(name, 0, speaker.start)
+        if first < 0:
             return None  # a fuller name holds the short one, so the text before must: no names read
-        self._read_past(speaker.start)
-        k, persons = bisect_left(self.starts, speaker.start) - 1, 0
-        while k >= 0 and persons < MENTIONS_BACK:
-            person, k = self._person_of(k), k - 1
-            if person is None or person[0] >= speaker.start:
+        persons, unjudged = 0, []
+        for m in self._mentions_back(speaker.start, first):
+            if persons + len(unjudged) >= MENTIONS_BACK:
+                persons += sum(1 for u in unjudged if self._is_person_before(u, speaker.start))
+                unjudged = []
+                if persons >= MENTIONS_BACK:
+                    return None
+            if self.text.find(name, m[0], m[1]) < 0:
+                unjudged.append(m)  # never the fuller name: judged only should the count need it
+                continue
+            if not self._is_person_before(m, speaker.start):
                 continue
             persons += 1
-            start, end, tokens = person
+            start, end, tokens = self._person_of(m)
             if end <= speaker.start and (tokens[0] == name or tokens[-1] == name) and len(tokens) > 1:
                 return Span(text=self.text[start:end], start=start, end=end)
         return None
+
+    def _is_person_before(self, m: tuple[int, int], pos: int) -> bool:
+        """Whether a mention is a personal name starting before ``pos`` (one of the names counted)."""
+        person = self._person_of(m)
+        return person is not None and person[0] < pos
+
+
+def _mention_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The spans of ``_NAME_MENTION``'s matches in ``text[lo:hi]``, found by the C accelerator where
+    it is built (``page.fastpage``)."""
+    if page.fastpage is not None and 0 <= lo and hi <= len(text):
+        return page.fastpage.name_mentions(text, lo, hi, _CHAR_CLASSES)
+    return _mention_spans_python(text, lo, hi)
+
+
+def _mention_spans_python(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """``_mention_spans``, the accelerator's reference."""
+    return [m.span() for m in _NAME_MENTION.finditer(text, lo, hi)]
 
 
 def _possessive(word: str) -> bool:

@@ -9,17 +9,20 @@ import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from provenance.analyzers.attribution import WHITE_SPACE, RelayFinder, _compile_kinds, _relay_pattern
+from provenance.analyzers.attribution import (
+    WHITE_SPACE, RelayFinder, _according_starts, _compile_kinds, _is_title_case, _relay_pattern, _scare_limits,
+)
 from provenance.document import Document
 from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
 from provenance import speakers as speakers_module
+from provenance.detectors import page
 from provenance.speakers import (
-    _ABBREVIATION, _NAME_MENTION, MENTIONS_BACK, NameMentions, WholeWords, _bare, _Cues, _first_words, _possessive,
-    _verb_alternation, compile_lexicons,
+    _ABBREVIATION, _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, _bare, _Cues,
+    _first_words, _mention_spans_python, _possessive, _tokens_python, _verb_alternation, compile_lexicons,
 )
-from provenance.report import Span
-from provenance.scoring import attribution_score
+from provenance.report import Quote, Span
+from provenance.scoring import QUOTE_KINDS, attribution_score
 
 from conftest import CORPUS
 
@@ -302,21 +305,21 @@ NAME_PIECES = ["Wang", "Yi", "Wang Yi", "Mr.", "Lavrov", "Sergei", "Minister", "
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(st.tuples(st.sampled_from(NAME_PIECES), st.sampled_from([" ", "  ", "\n", "\t", ", "])), max_size=30),
        picks=st.lists(st.integers(min_value=0, max_value=29), max_size=8))
-def test_names_read_as_far_as_speakers_reach_resolve_as_all_names_read_first(rules, parts, picks):
+def test_names_read_line_by_line_back_from_a_speaker_are_those_of_the_whole_text(rules, parts, picks):
     text = "".join(piece + gap for piece, gap in parts)
     lex, kinds = compile_lexicons(rules), _compile_kinds(rules)
-    words = [m for m in regex.finditer(r"\S+", text)]
-    speakers = [Span(text=words[k].group(), start=words[k].start(), end=words[k].end()) for k in picks if k < len(words)]
-    lazy, whole = NameMentions(text, lex, kinds.not_person), NameMentions(text, lex, kinds.not_person)
-    whole._read_past(len(text) + 1)
-    assert [lazy.fuller(s) for s in speakers] == [whole.fuller(s) for s in speakers]
+    whole = [m.span() for m in _NAME_MENTION.finditer(text)]
+    for pos in [*picks, len(text)]:
+        names = NameMentions(text, lex, kinds.not_person)
+        back = list(names._mentions_back(min(pos, len(text)), 0))
+        assert back == [span for span in reversed(whole) if span[0] < pos]
 
 
 def fuller_by_definition(text: str, lex, not_person, speaker: Span, back: int) -> Span | None:
     """``NameMentions.fuller`` as defined: every personal name of the text found first, the last
     ``back`` of those starting before the speaker searched, the last first."""
     mentions = NameMentions(text, lex, not_person)
-    persons = [p for m in _NAME_MENTION.finditer(text) if (p := mentions._person(m, not_person)) is not None]
+    persons = [p for m in _NAME_MENTION.finditer(text) if (p := mentions._person(m.span(), not_person)) is not None]
     words = [w for w in speaker.text.split() if _bare(w).lower() not in lex.roles]
     if len(words) != 1:
         return None
@@ -386,3 +389,69 @@ def test_possessive_endings_are_the_possessive_pattern(word):
     possessive = regex.compile(r"[’']s?$")
     assert _possessive(word) == (possessive.search(word) is not None)
     assert _bare(word) == possessive.sub("", word).rstrip(".")
+
+
+SPAN = st.none() | st.builds(Span, text=st.text(max_size=12), start=st.integers(0, 10**6), end=st.integers(0, 10**6))
+
+
+@given(start=st.integers(0, 10**6), end=st.integers(0, 10**6), text=st.text(max_size=30), speaker=SPAN,
+       kind=st.sampled_from(QUOTE_KINDS), resolved=SPAN, line=st.integers(1, 10**5))
+def test_a_computed_quote_is_the_validated_quote(start, end, text, speaker, kind, resolved, line):
+    computed = Quote.computed(start, end, text, speaker, kind, resolved, line)
+    validated = Quote(start=start, end=end, text=text, speaker=speaker, kind=kind, resolved=resolved, line=line)
+    assert computed == validated
+    assert computed.model_fields_set == validated.model_fields_set
+    assert computed.model_dump_json() == validated.model_dump_json()
+    assert repr(computed) == repr(validated)
+
+
+@given(text=st.text(alphabet="Aacording ccAording-", max_size=60))
+def test_according_is_found_where_the_pattern_finds_it(text):
+    assert _according_starts(text) == {m.start() for m in regex.finditer(r"[Aa]ccording", text)}
+
+
+# The characters a word is read from and cut at: letters and digits within ASCII and beyond it
+# (upper, lower, neither: ª is lowercase to Python but no \p{Ll}), the marks inside words, periods
+# of initials and abbreviations, and characters of one, two and four bytes.
+TOKEN_TEXT = st.text(alphabet="aAbZ09 .’'&-,—“ÉéßªЖж中٣²\u0301😀\n", max_size=60)
+
+
+@pytest.mark.skipif(page.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1500, deadline=None)
+@given(text=TOKEN_TEXT, lo=st.integers(0, 60), hi=st.integers(0, 60))
+def test_the_accelerator_reads_the_words_the_python_code_reads(text, lo, hi):
+    lo, hi = min(lo, len(text)), min(hi, len(text))
+    fast = page.fastpage.speaker_tokens(text, lo, hi, _CHAR_CLASSES, Token)
+    assert fast == _tokens_python(text, lo, hi)
+    assert all(type(t.start) is int and type(t.end) is int for t in fast)
+
+
+# The characters a name mention is read from: capitals and other letters within ASCII and beyond
+# it, the marks inside names (’ ' . -), spaces and tabs between words, and other separators.
+MENTION_TEXT = st.text(alphabet="AaZz .’'-\t,ÉéЖж中ǅ\n😀", max_size=60)
+
+
+@pytest.mark.skipif(page.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1500, deadline=None)
+@given(text=MENTION_TEXT, lo=st.integers(0, 60), hi=st.integers(0, 60))
+def test_the_accelerator_finds_the_name_mentions_the_pattern_finds(text, lo, hi):
+    lo, hi = min(lo, len(text)), min(hi, len(text))
+    assert page.fastpage.name_mentions(text, lo, hi, _CHAR_CLASSES) == _mention_spans_python(text, lo, hi)
+
+
+def title_case_by_definition(words: list[str], limits) -> bool:
+    """``_is_title_case`` as defined: two words or more, every major word capitalised (or not opening
+    with a letter), at least one major word, and no pronoun first."""
+    major = [w for w in words if w.strip(".,!?:;").lower() not in limits.minor_words]
+    return (len(words) >= 2 and bool(major) and all(w[:1].isupper() or not w[:1].isalpha() for w in major)
+            and words[0].lower().strip(".,") not in limits.pronouns)
+
+
+TITLE_WORDS = ["Meet", "the", "The", "Nation", "of", "I", "We", "we", "said", "1990", "“No", "É", "é", "and,", "A.", ""]
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(TITLE_WORDS), max_size=7))
+def test_title_case_is_told_as_defined(rules, words):
+    limits = _scare_limits(rules)
+    assert _is_title_case(words, limits) == title_case_by_definition(words, limits)

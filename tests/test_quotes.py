@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.quotes import _TRAILING_SPACE, MARKS, RawQuote, _marks, find_quotes, pair_paragraph
+from provenance.detectors import page
+from provenance.quotes import (
+    _IS_LOWER, _IS_WORD, _TRAILING_SPACE, MARKS, RawQuote, _marks, _paired_paragraphs, find_quotes, pair_paragraph,
+)
 
 
 def quoted(text: str) -> list[str]:
@@ -126,3 +132,32 @@ def test_the_trailing_space_read_from_the_end_is_what_a_search_for_it_finds(text
     if lo > hi:
         lo, hi = hi, lo
     assert _TRAILING_SPACE.match(text, lo, hi).start() == regex.compile(r"\s*$").search(text, lo, hi).start()
+
+
+# Marks, and the characters their roles depend on: letters and digits within ASCII and beyond it,
+# s before a ’, lowercase letters (ß) and characters Python calls lowercase that are not \p{Ll} (ª),
+# spaces that are and are not regex's \s (\x1c), and characters of two and four bytes.
+PAIRED = st.text(alphabet="aSs1 ’'‘“”\"«»„‚‹›.,\n\t\x1céßªЖ中٣\u2028😀", max_size=80)
+LATIN1_PAIRED = st.text(alphabet="aSs1 '\"«».,\n\x1c\xa0éßªµ", max_size=80)
+
+
+def paragraphs_of(text: str, cuts: list[int], kept: list[bool]) -> list[tuple[int, int]]:
+    """Paragraphs between some of the cuts (those left out stand for residue lines)."""
+    points = sorted({min(c, len(text)) for c in cuts} | {0, len(text)})
+    return [(lo, hi) for (lo, hi), keep in zip(pairwise(points), kept) if keep]
+
+
+@pytest.mark.skipif(page.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1500, deadline=None)
+@given(text=st.one_of(PAIRED, LATIN1_PAIRED), cuts=st.lists(st.integers(0, 80), max_size=8),
+       kept=st.lists(st.booleans(), min_size=9, max_size=9))
+def test_the_accelerator_pairs_the_marks_the_python_code_pairs(text, cuts, kept):
+    bounds = paragraphs_of(text, cuts, kept)
+    assert page.fastpage.paired_paragraphs(text, bounds, _IS_WORD, _IS_LOWER) == _paired_paragraphs(text, bounds)
+
+
+@pytest.mark.skipif(page.fastpage is None, reason="the C accelerator is not built")
+def test_the_accelerator_takes_paragraphs_in_text_order_only():
+    for bounds in ([(3, 1)], [(0, 4), (2, 5)], [(0, 99)], [[0, 1]], [(0,)]):
+        with pytest.raises((ValueError, TypeError)):
+            page.fastpage.paired_paragraphs("“ab” c", bounds, _IS_WORD, _IS_LOWER)
