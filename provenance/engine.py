@@ -95,6 +95,9 @@ _LOCATOR_MAX_MEM = 16 << 20
 # In a Set's slot map, which names no signature: the sentinel's slot, and ``unfolded_class``'s.
 _SENTINEL_SLOT = -1
 _FOLDS = -2
+# A line-scoped signature's copy in one document, line by line (``PrefilterEngine._lines_for``):
+# where its first match in the line starts (a byte offset; -1: unknown), and whether it is alone.
+LineFirsts = dict[int, tuple[int, bool]]
 
 
 
@@ -515,7 +518,7 @@ class PrefilterEngine(ReferenceEngine):
             return set()
         return {doc.line_at(m.start()) for m in unfolded_characters().finditer(doc.text)}
 
-    def _plan(self, doc: Document) -> tuple[list[tuple[int, set[int] | None, dict[int, int]]], set[int]]:
+    def _plan(self, doc: Document) -> tuple[list[tuple[int, set[int] | None, LineFirsts]], set[int]]:
         """The signatures to confirm, each with the lines to confirm it on (None: all of them) and
         the first starts found there (``_lines_for``); and the lines holding an ``unfolded``
         character (``_fold_lines``), which a Set tells whether to look for.
@@ -539,18 +542,22 @@ class PrefilterEngine(ReferenceEngine):
             chosen |= self.caseless
         return [(i, *self._lines_for(i, doc, fold_lines)) for i in sorted(chosen)], fold_lines
 
-    def _everything(self) -> list[tuple[int, None, dict[int, int]]]:
+    def _everything(self) -> list[tuple[int, None, LineFirsts]]:
         return [(i, None, {}) for i in range(len(self.signatures))]
 
-    def _lines_for(self, index: int, doc: Document, fold_lines: set[int]) -> tuple[set[int] | None, dict[int, int]]:
+    def _lines_for(self, index: int, doc: Document, fold_lines: set[int]) -> tuple[set[int] | None, LineFirsts]:
         """Every line of its region where the RE2 copy matches within the line, found in one pass;
         and, line by line, the byte offset where the first match found there starts when it also
-        ends there: the copy's first match in that line alone starts there too.
+        ends there (the copy's first match in that line alone starts there too), and whether no
+        other match of the copy starts in that line after it.
 
         A match that lies inside a line is a match in the whole text (``(?m)`` anchors mean the same
         there), and the search restarts at the next line after each hit, so a match running on past
         a line end cannot hide a later line's own match. The first match found in a line starts
-        before or where the line's own first match does; lying in the line, it is that one.
+        before or where the line's own first match does; lying in the line, it is that one. The
+        search from just after it answers whether it is alone: when the next match starts in a later
+        line, that match is the later line's first, as a search from that line's start would find,
+        so a line with one match costs no more searches than before.
         """
         locator = self._locators.get(index)
         rule = self.signatures[index].rule
@@ -558,19 +565,26 @@ class PrefilterEngine(ReferenceEngine):
             return None, {}
         starts, data = doc.utf8_line_starts, doc.utf8
         last_end = len(data) - data.endswith(b"\n")  # the last line's end: a final newline ends no line
-        firsts: dict[int, int] = {}
+        firsts: LineFirsts = {}
         pos, end = region_bytes(doc, rule.region, rule.region_lines)
-        while (span := match_span(locator, data, pos, end))[0] >= 0:
+        span = match_span(locator, data, pos, end)
+        while span[0] >= 0:
             number = bisect_right(starts, span[0])
-            line_end = starts[number] - 1 if number < len(starts) else last_end
-            firsts[number] = span[0] if span[1] <= line_end else -1
-            if number >= len(starts):
+            next_line = starts[number] if number < len(starts) else len(data) + 1
+            first = span[0] if span[1] <= min(next_line - 1, last_end) else -1
+            following = match_span(locator, data, span[0] + 1, end) if first >= 0 else (-1, -1)
+            alone = first >= 0 and not span[0] < following[0] < next_line
+            firsts[number] = first, alone
+            if alone:
+                span = following
+            elif number < len(starts):
+                span = match_span(locator, data, next_line, end)
+            else:
                 break
-            pos = starts[number]
         lines = set(firsts)
         return lines | fold_lines if index in self.caseless else lines, firsts
 
-    def _starts(self, index: int, doc: Document, fold_lines: set[int], firsts: dict[int, int]) -> CopyStarts | None:
+    def _starts(self, index: int, doc: Document, fold_lines: set[int], firsts: LineFirsts) -> CopyStarts | None:
         """Where the signature's RE2 copy matches, so ``regex`` is tried only there (None: everywhere,
         as when RE2 cannot read the text, or misses a full case fold in a match that may run over
         the ``fold_lines``)."""
@@ -622,11 +636,11 @@ class CopyStarts:
     """Where a signature's RE2 copy matches in one document, in code-point offsets: RE2 reads the
     UTF-8 bytes, and offsets are converted through the line starts, which both encodings share. A
     match inside a line is a match in the text (``(?m)`` anchors mean the same there), as for
-    ``PrefilterEngine._lines_for``, whose ``firsts`` (line -> byte offset, -1: unknown) answer a
-    line's first search. On the ``fold_lines`` every offset may start a match: RE2 misses the full
-    case folds there, and the signature's matches never leave a line."""
+    ``PrefilterEngine._lines_for``, whose ``firsts`` answer a line's first search, and every search
+    after it in a line where the first match is alone. On the ``fold_lines`` every offset may start
+    a match: RE2 misses the full case folds there, and the signature's matches never leave a line."""
 
-    def __init__(self, locator: re2._Regexp, doc: Document, fold_lines: set[int], firsts: dict[int, int]):
+    def __init__(self, locator: re2._Regexp, doc: Document, fold_lines: set[int], firsts: LineFirsts):
         self.locator, self.doc, self.data, self.fold_lines = locator, doc, doc.utf8, fold_lines
         self.firsts = firsts
         self.ascii = len(self.data) == len(doc.text)  # a byte is a character
@@ -665,9 +679,14 @@ class CopyStarts:
             return None
         locator, data, text = self.locator, self.data, line.text
         base = self.doc.utf8_line_starts[line.number - 1]
-        first = self.firsts.get(line.number, -1)
-        if self.ascii or text.isascii():
-            end, first = base + len(text), first - base if first >= 0 else -1
+        first, alone = self.firsts.get(line.number, (-1, False))
+        ascii = self.ascii or text.isascii()
+        if first >= 0:
+            first = first - base if ascii else len(data[base:first].decode("utf-8", "surrogatepass"))
+        if alone:
+            return lambda pos: first if pos <= first else None
+        if ascii:
+            end = base + len(text)
 
             def next_ascii(pos: int) -> int | None:
                 if pos <= first:
@@ -677,7 +696,6 @@ class CopyStarts:
 
             return next_ascii
         end = base + _utf8_len(text)
-        first = len(data[base:first].decode("utf-8", "surrogatepass")) if first >= 0 else -1
 
         def next_start(pos: int) -> int | None:
             if pos <= first:
