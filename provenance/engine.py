@@ -672,9 +672,9 @@ class CopyStarts:
         k = bisect_right(starts, start) - 1
         return doc.lines[k].start + len(data[starts[k]:start].decode("utf-8", "surrogatepass"))
 
-    def in_line(self, line: Line) -> NextStart | None:
+    def in_line(self, line: Line) -> NextStart | int | None:
         """Searches the line's bytes alone: past its end the regex, which reads the line alone,
-        cannot match. None on a line holding a fold."""
+        cannot match. The offset of a first match found alone; None on a line holding a fold."""
         if line.number in self.fold_lines:
             return None
         locator, data, text = self.locator, self.data, line.text
@@ -684,7 +684,7 @@ class CopyStarts:
         if first >= 0:
             first = first - base if ascii else len(data[base:first].decode("utf-8", "surrogatepass"))
         if alone:
-            return lambda pos: first if pos <= first else None
+            return first
         if ascii:
             end = base + len(text)
 

@@ -134,8 +134,9 @@ class Starts(Protocol):
     def in_text(self, pos: int) -> int | None:
         """In the whole text (document offsets)."""
 
-    def in_line(self, line: Line) -> NextStart | None:
-        """Inside ``line`` alone (offsets in ``line.text``); None where any offset may."""
+    def in_line(self, line: Line) -> NextStart | int | None:
+        """Inside ``line`` alone (offsets in ``line.text``); an offset where a match may start at
+        that offset alone; None where any offset may."""
 
 
 def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = None,
@@ -160,8 +161,12 @@ def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = Non
         if not line.text.strip() or (limit and len(line.text) > limit):
             continue
         next_start = None if starts is None else starts.in_line(line)
-        matches = (sig.regex.finditer(line.text, timeout=_remaining(deadline)) if next_start is None
-                   else _matches_from(sig.regex, line.text, next_start, deadline))
+        if next_start is None:
+            matches = sig.regex.finditer(line.text, timeout=_remaining(deadline))
+        elif isinstance(next_start, int):
+            matches = _matches_at(sig.regex, line.text, next_start, deadline)
+        else:
+            matches = _matches_from(sig.regex, line.text, next_start, deadline)
         for m in matches:
             if m.end() > m.start():
                 yield Hit(sig.rule, line.start + m.start(), line.start + m.end(), line.number, line.number)
@@ -187,6 +192,18 @@ def _matches_from(pattern: regex.Pattern, text: str, next_start: NextStart,
         else:
             yield m
             pos = m.end()
+
+
+def _matches_at(pattern: regex.Pattern, text: str, start: int, deadline: float | None) -> Iterator[regex.Match]:
+    """``_matches_from`` where ``start`` is the only offset a match may start at: the pattern is
+    tried there once, with no search for a next offset after it."""
+    m = pattern.match(text, start, timeout=_remaining(deadline))
+    if m is None:
+        return
+    if m.end() == start:
+        yield from pattern.finditer(text, start, timeout=_remaining(deadline))
+        return
+    yield m
 
 
 def _remaining(deadline: float | None) -> float | None:

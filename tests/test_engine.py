@@ -31,7 +31,7 @@ from provenance.engine import (
     unfolded,
     unfolded_characters,
 )
-from provenance.matcher import compile_signature, signature_source
+from provenance.matcher import _matches_at, _matches_from, compile_signature, signature_source
 from provenance.pipeline import check_document
 from provenance.prescan import UNKNOWN_TO_RE2, match_span, match_start
 from provenance.renderers.jsonout import render_line
@@ -364,6 +364,14 @@ def test_a_lines_first_match_is_where_a_search_of_the_line_alone_finds_one(patte
             assert match_start(locator, data, base, end) == first
         if alone:
             assert first >= 0 and (first == end or match_start(locator, data, first + 1, end) < 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=PATTERN, text=TEXT, cut=st.integers(0, 40))
+def test_matching_at_one_offset_finds_what_a_search_of_that_offset_alone_finds(pattern, text, cut):
+    compiled, start = regex.compile(pattern, regex.VERSION1 | regex.MULTILINE), min(cut, len(text))
+    one = _matches_from(compiled, text, lambda pos: start if pos <= start else None, None)
+    assert [m.span() for m in _matches_at(compiled, text, start, None)] == [m.span() for m in one]
 
 
 @settings(max_examples=300, deadline=None)
