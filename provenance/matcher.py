@@ -37,9 +37,11 @@ class ExampleTimeout(TimeoutError):
     """A rule's own example ran out of time: the rule is broken, not the run."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Hit:
-    """One match of a signature: the match span and the lines it lies on."""
+    """One match of a signature: the match span and the lines it lies on. Never changed, but not
+    frozen (hashed all the same), as ``document.Line``: a frozen dataclass costs six times as much
+    to build, and one is built for every hit."""
 
     signature: Signature
     start: int
