@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.prescan import _readable_utf8, finditer_where, starts_pattern
+from provenance.prescan import _characters, _readable_utf8, finditer_where, starts_pattern
 
 PIECES = ["said", "x", " ", "é", "“", "東京", "\ud800", "\u088f", "Said", "\n"]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
@@ -21,6 +21,12 @@ def test_finditer_where_finds_what_finditer_finds_on_repeated_texts(texts):
     starts = starts_pattern(r"[Ss]aid")
     for text in [*texts, *texts]:
         assert [m.span() for m in finditer_where(pattern, starts, text)] == [m.span() for m in pattern.finditer(text)]
+
+
+@given(text=TEXT.filter(lambda t: "\ud800" not in t), cuts=st.lists(st.integers(0, 40)))
+def test_byte_offsets_become_the_code_point_offsets_they_encode(text, cuts):
+    offsets = sorted(min(cut, len(text)) for cut in cuts)
+    assert _characters(text.encode(), [len(text[:i].encode()) for i in offsets]) == offsets
 
 
 def test_a_text_re2_cannot_read_as_the_stdlib_does_is_unreadable():
