@@ -352,12 +352,16 @@ def test_line_scope_signatures_are_tried_only_where_re2_matches_in_any_encoding(
 @settings(max_examples=300, deadline=None)
 @given(pattern=PATTERN, options=SIGNATURE_OPTIONS, text=TEXT)
 def test_a_lines_first_match_is_where_a_search_of_the_line_alone_finds_one(pattern, options, text):
-    # and a first match said to be alone is the last a search of the line alone finds
+    # and a first match said to be alone is the last a search of the line alone finds, in every
+    # line of the signature's region (the only lines it reads)
     sig = compile_signature(signature(patterns=[pattern], **{**options, "scope": "line"}))
     engine, doc = PrefilterEngine([sig]), Document(id="d", path="d", text=text)
     assume(0 in engine._locators and doc.re2_readable)
     locator, data, starts = engine._locators[0], doc.utf8, doc.utf8_line_starts
+    region = {line.number for line in sig.lines_to_scan(doc)}
     for number, (first, alone) in engine._lines_for(0, doc, set())[1].items():
+        if number not in region:
+            continue
         base = starts[number - 1]
         end = base + len(doc.lines[number - 1].text.encode())
         if first >= 0:
