@@ -231,6 +231,24 @@ def test_full_case_folding_is_not_lost():
         assert ReferenceEngine([sig]).hits(Document(id="d", path="d", text=text))[0]
 
 
+def test_a_caseless_copy_matching_nowhere_is_confirmed_on_the_lines_holding_a_fold_alone():
+    # the Set finds neither copy in the text; the lines holding ß are confirmed all the same, and
+    # no copy is searched for through the rest
+    sigs = [compile_signature(signature(phrases=["STRASSE"], scope=scope)) for scope in ("line", "text")]
+    text = "a line\nStraße and strasse\nanother Straße"
+    same_hits(sigs, text)
+    engine, doc = PrefilterEngine(sigs), Document(id="d", path="d", text=text)
+    assert [(index, lines, found) for index, lines, _, found in engine._plan(doc)[0]] == [(0, {2, 3}, True),
+                                                                                         (1, None, True)]
+    assert len(engine.hits(doc)[0]) == 6
+    text = "a line\nStraße\nanother Straße"
+    same_hits(sigs, text)
+    doc = Document(id="d", path="d", text=text)
+    assert [(index, lines, found) for index, lines, _, found in engine._plan(doc)[0]] == [(0, {2, 3}, False),
+                                                                                         (1, None, False)]
+    assert len(engine.hits(doc)[0]) == 4
+
+
 def test_unfolded_characters_all_lie_in_the_bmp():
     beyond = [c for c in range(0x10000, sys.maxunicode + 1) if unfolded(chr(c))]
     assert not beyond
