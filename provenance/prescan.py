@@ -110,7 +110,18 @@ def _offsets(starts: re2._Regexp | None, text: str, readable: bytes | None = Non
 
 
 def _characters(data: bytes, offsets: list[int]) -> list[int]:
-    """The code-point offsets of ascending byte offsets into the UTF-8 ``data``."""
+    """The code-point offsets of ascending byte offsets, at character boundaries, into the UTF-8
+    ``data``: in C where the accelerator is built (``utf8_offsets``), which counts the bytes that
+    start a character without decoding a slice for each offset."""
+    from provenance.detectors import page  # which imports this module: looked up once it is loaded
+
+    if page.fastpage is not None:
+        return page.fastpage.utf8_offsets(data, offsets)
+    return characters_by_decoding(data, offsets)
+
+
+def characters_by_decoding(data: bytes, offsets: list[int]) -> list[int]:
+    """``_characters`` in Python, the accelerator's reference."""
     out: list[int] = []
     byte = char = 0
     for start in offsets:
