@@ -654,7 +654,7 @@ class CopyStarts:
         self.locator, self.doc, self.data, self.fold_lines = locator, doc, doc.utf8, fold_lines
         self.firsts = firsts
         self.ascii = len(self.data) == len(doc.text)  # a byte is a character
-        folded = [doc.lines[n - 1] for n in sorted(fold_lines)]
+        folded = [doc.lines[n - 1] for n in sorted(fold_lines)] if fold_lines else []
         self._fold_starts, self._fold_ends = [line.start for line in folded], [line.end for line in folded]
 
     def in_text(self, pos: int) -> int | None:
