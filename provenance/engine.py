@@ -527,9 +527,9 @@ class PrefilterEngine(ReferenceEngine):
         A caseless signature is also confirmed on every line holding an ``unfolded`` character, where
         RE2's answer does not count (where its copy matches nowhere, on those lines alone: a text
         holding one such character otherwise had every caseless copy searched through it); a
-        document RE2 cannot read as ``regex`` does
-        (``Document.re2_readable``), or one RE2's DFA gave up on, is checked in full (no line then
-        needs RE2's answer but for ``_starts``, which declines on a text RE2 cannot read).
+        document RE2 cannot read as ``regex`` does (``Document.re2_readable``), or one RE2's DFA
+        gave up on, is checked in full (no line then needs RE2's answer but for ``_starts``, which
+        declines on a text RE2 cannot read).
         """
         if not doc.re2_readable:
             return self._everything(), set()

@@ -137,8 +137,8 @@ class Starts(Protocol):
         """In the whole text (document offsets)."""
 
     def in_line(self, line: Line) -> NextStart | int | None:
-        """Inside ``line`` alone (offsets in ``line.text``); an offset where a match may start at
-        that offset alone; None where any offset may."""
+        """Inside ``line`` alone (offsets in ``line.text``), or the one offset where a match may
+        start in it; None where any offset may."""
 
 
 def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = None,
