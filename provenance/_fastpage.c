@@ -1828,6 +1828,62 @@ PyDoc_STRVAR(name_mentions_doc,
 "speakers._mention_spans_python: the spans of speakers._NAME_MENTION's matches in text[lo:hi]\n"
 "(0 <= lo, hi <= len(text)); classes gives the TOKEN_* bits of a character beyond ASCII.");
 
+/* ---- signature stage: RE2's byte offsets as code-point offsets (provenance/prescan.py) ----------
+ * prescan._characters in C: a UTF-8 character starts at every byte that is not a continuation byte
+ * (10xxxxxx), so the code points before a character boundary are the starting bytes before it. */
+
+/* The bytes of bytes[from:to] that start a character, counted eight at a time where they can be. */
+static Py_ssize_t character_starts(const unsigned char *bytes, Py_ssize_t from, Py_ssize_t to)
+{
+    Py_ssize_t count = 0;
+    for (; from + 8 <= to; from += 8) {
+        uint64_t word;
+        memcpy(&word, bytes + from, 8);
+        uint64_t continuation = (word >> 7) & ~(word >> 6) & 0x0101010101010101ULL;
+        count += 8 - (Py_ssize_t)((continuation * 0x0101010101010101ULL) >> 56);  /* the bytes' sum */
+    }
+    for (; from < to; from++)
+        count += (bytes[from] & 0xC0) != 0x80;
+    return count;
+}
+
+static PyObject *utf8_offsets(PyObject *module, PyObject *args)
+{
+    Py_buffer data;
+    PyObject *offsets;
+    if (!PyArg_ParseTuple(args, "y*O!", &data, &PyList_Type, &offsets))
+        return NULL;
+    const unsigned char *bytes = data.buf;
+    Py_ssize_t count = PyList_GET_SIZE(offsets), byte = 0, chars = 0;
+    PyObject *out = PyList_New(count);
+    for (Py_ssize_t i = 0; out != NULL && i < count; i++) {
+        Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(offsets, i));
+        if (at == -1 && PyErr_Occurred()) {
+            Py_CLEAR(out);
+            break;
+        }
+        if (at < byte || at > data.len) {
+            PyErr_SetString(PyExc_ValueError, "utf8_offsets: the offsets must ascend within the data");
+            Py_CLEAR(out);
+            break;
+        }
+        chars += character_starts(bytes, byte, at);
+        byte = at;
+        PyObject *value = PyLong_FromSsize_t(chars);
+        if (value == NULL)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, i, value);
+    }
+    PyBuffer_Release(&data);
+    return out;
+}
+
+PyDoc_STRVAR(utf8_offsets_doc,
+"utf8_offsets(data, offsets) -> list\n\n"
+"prescan._characters: the code-point offsets of ascending byte offsets, at character boundaries,\n"
+"into the UTF-8 data.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_features", plain_features, METH_VARARGS, plain_features_doc},
@@ -1839,6 +1895,7 @@ static PyMethodDef methods[] = {
     {"paired_paragraphs", paired_paragraphs, METH_VARARGS, paired_paragraphs_doc},
     {"speaker_tokens", speaker_tokens, METH_VARARGS, speaker_tokens_doc},
     {"name_mentions", name_mentions, METH_VARARGS, name_mentions_doc},
+    {"utf8_offsets", utf8_offsets, METH_VARARGS, utf8_offsets_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -95,6 +95,9 @@ _LOCATOR_MAX_MEM = 16 << 20
 # In a Set's slot map, which names no signature: the sentinel's slot, and ``unfolded_class``'s.
 _SENTINEL_SLOT = -1
 _FOLDS = -2
+# A line-scoped signature's copy in one document, line by line (``PrefilterEngine._lines_for``):
+# where its first match in the line starts (a byte offset; -1: unknown), and whether it is alone.
+LineFirsts = dict[int, tuple[int, bool]]
 
 
 
@@ -515,15 +518,18 @@ class PrefilterEngine(ReferenceEngine):
             return set()
         return {doc.line_at(m.start()) for m in unfolded_characters().finditer(doc.text)}
 
-    def _plan(self, doc: Document) -> tuple[list[tuple[int, set[int] | None, dict[int, int]]], set[int]]:
-        """The signatures to confirm, each with the lines to confirm it on (None: all of them) and
-        the first starts found there (``_lines_for``); and the lines holding an ``unfolded``
-        character (``_fold_lines``), which a Set tells whether to look for.
+    def _plan(self, doc: Document) -> tuple[list[tuple[int, set[int] | None, LineFirsts, bool]], set[int]]:
+        """The signatures to confirm, each with the lines to confirm it on (None: all of them), the
+        first starts found there (``_lines_for``) and whether its RE2 copy matches somewhere; and
+        the lines holding an ``unfolded`` character (``_fold_lines``), which a Set tells whether to
+        look for.
 
         A caseless signature is also confirmed on every line holding an ``unfolded`` character, where
-        RE2's answer does not count; a document RE2 cannot read as ``regex`` does
-        (``Document.re2_readable``), or one RE2's DFA gave up on, is checked in full (no line then
-        needs RE2's answer but for ``_starts``, which declines on a text RE2 cannot read).
+        RE2's answer does not count (where its copy matches nowhere, on those lines alone: a text
+        holding one such character otherwise had every caseless copy searched through it); a
+        document RE2 cannot read as ``regex`` does (``Document.re2_readable``), or one RE2's DFA
+        gave up on, is checked in full (no line then needs RE2's answer but for ``_starts``, which
+        declines on a text RE2 cannot read).
         """
         if not doc.re2_readable:
             return self._everything(), set()
@@ -535,64 +541,81 @@ class PrefilterEngine(ReferenceEngine):
             chosen.update(map(slots.__getitem__, matched))
         fold_lines = self._fold_lines(doc) if _FOLDS in chosen or not self._folds_in_set else set()
         chosen.difference_update((_SENTINEL_SLOT, _FOLDS))
-        if fold_lines:
-            chosen |= self.caseless
-        return [(i, *self._lines_for(i, doc, fold_lines)) for i in sorted(chosen)], fold_lines
+        unmatched = self.caseless - chosen if fold_lines else frozenset()
+        return [(i, *self._lines_for(i, doc, fold_lines, i not in unmatched), i not in unmatched)
+                for i in sorted(chosen | unmatched)], fold_lines
 
-    def _everything(self) -> list[tuple[int, None, dict[int, int]]]:
-        return [(i, None, {}) for i in range(len(self.signatures))]
+    def _everything(self) -> list[tuple[int, None, LineFirsts, bool]]:
+        return [(i, None, {}, True) for i in range(len(self.signatures))]
 
-    def _lines_for(self, index: int, doc: Document, fold_lines: set[int]) -> tuple[set[int] | None, dict[int, int]]:
+    def _lines_for(self, index: int, doc: Document, fold_lines: set[int],
+                   found: bool = True) -> tuple[set[int] | None, LineFirsts]:
         """Every line of its region where the RE2 copy matches within the line, found in one pass;
         and, line by line, the byte offset where the first match found there starts when it also
-        ends there: the copy's first match in that line alone starts there too.
+        ends there (the copy's first match in that line alone starts there too), and whether no
+        other match of the copy starts in that line after it.
 
         A match that lies inside a line is a match in the whole text (``(?m)`` anchors mean the same
         there), and the search restarts at the next line after each hit, so a match running on past
         a line end cannot hide a later line's own match. The first match found in a line starts
-        before or where the line's own first match does; lying in the line, it is that one.
+        before or where the line's own first match does; lying in the line, it is that one. The
+        search from just after it answers whether it is alone: when the next match starts in a later
+        line, that match is the later line's first, as a search from that line's start would find,
+        so a line with one match costs no more searches than before. A copy a Set did not
+        ``found`` is not searched for: it matches in no line.
         """
         locator = self._locators.get(index)
         rule = self.signatures[index].rule
         if locator is None or rule.scope != "line":
             return None, {}
+        if not found:
+            return fold_lines if index in self.caseless else set(), {}
         starts, data = doc.utf8_line_starts, doc.utf8
         last_end = len(data) - data.endswith(b"\n")  # the last line's end: a final newline ends no line
-        firsts: dict[int, int] = {}
+        firsts: LineFirsts = {}
         pos, end = region_bytes(doc, rule.region, rule.region_lines)
-        while (span := match_span(locator, data, pos, end))[0] >= 0:
+        span = match_span(locator, data, pos, end)
+        while span[0] >= 0:
             number = bisect_right(starts, span[0])
-            line_end = starts[number] - 1 if number < len(starts) else last_end
-            firsts[number] = span[0] if span[1] <= line_end else -1
-            if number >= len(starts):
+            next_line = starts[number] if number < len(starts) else len(data) + 1
+            first = span[0] if span[1] <= min(next_line - 1, last_end) else -1
+            following = match_span(locator, data, span[0] + 1, end) if first >= 0 else (-1, -1)
+            alone = first >= 0 and not span[0] < following[0] < next_line
+            firsts[number] = first, alone
+            if alone:
+                span = following
+            elif number < len(starts):
+                span = match_span(locator, data, next_line, end)
+            else:
                 break
-            pos = starts[number]
         lines = set(firsts)
         return lines | fold_lines if index in self.caseless else lines, firsts
 
-    def _starts(self, index: int, doc: Document, fold_lines: set[int], firsts: dict[int, int]) -> CopyStarts | None:
+    def _starts(self, index: int, doc: Document, fold_lines: set[int], firsts: LineFirsts,
+                found: bool = True) -> CopyStarts | None:
         """Where the signature's RE2 copy matches, so ``regex`` is tried only there (None: everywhere,
         as when RE2 cannot read the text, or misses a full case fold in a match that may run over
-        the ``fold_lines``)."""
+        the ``fold_lines``); nowhere but on the ``fold_lines`` for a copy a Set did not find."""
         locator = self._locators.get(index)
         if locator is None or not doc.re2_readable:
             return None
         folds = fold_lines if index in self.caseless else set()
         if folds and index not in self._line_bound:
             return None
-        return CopyStarts(locator, doc, folds, firsts)
+        return CopyStarts(locator if found else None, doc, folds, firsts)
 
     def candidates(self, doc: Document) -> list[CompiledSignature]:
-        return [self.signatures[i] for i, _, _ in self._plan(doc)[0]]
+        return [self.signatures[i] for i, _, _, _ in self._plan(doc)[0]]
 
     def hits(self, doc: Document, timeout: float | None = None) -> tuple[list[Hit], list[str]]:
         hits: list[Hit] = []
         overruns: list[str] = []
         plan, fold_lines = self._plan(doc)
-        for index, lines, firsts in plan:
+        for index, lines, firsts, found in plan:
             sig = self.signatures[index]
             try:  # all or nothing, as the reference
-                hits.extend(list(find_hits(sig, doc, timeout, lines, self._starts(index, doc, fold_lines, firsts))))
+                starts = self._starts(index, doc, fold_lines, firsts, found)
+                hits.extend(list(find_hits(sig, doc, timeout, lines, starts)))
             except TimeoutError:
                 overruns.append(sig.rule.id)
         hits.sort(key=lambda h: (h.start, h.signature.id))
@@ -622,15 +645,16 @@ class CopyStarts:
     """Where a signature's RE2 copy matches in one document, in code-point offsets: RE2 reads the
     UTF-8 bytes, and offsets are converted through the line starts, which both encodings share. A
     match inside a line is a match in the text (``(?m)`` anchors mean the same there), as for
-    ``PrefilterEngine._lines_for``, whose ``firsts`` (line -> byte offset, -1: unknown) answer a
-    line's first search. On the ``fold_lines`` every offset may start a match: RE2 misses the full
-    case folds there, and the signature's matches never leave a line."""
+    ``PrefilterEngine._lines_for``, whose ``firsts`` answer a line's first search, and every search
+    after it in a line where the first match is alone. On the ``fold_lines`` every offset may start
+    a match: RE2 misses the full case folds there, and the signature's matches never leave a line.
+    No ``locator``: the copy matches nowhere (a Set said so)."""
 
-    def __init__(self, locator: re2._Regexp, doc: Document, fold_lines: set[int], firsts: dict[int, int]):
+    def __init__(self, locator: re2._Regexp | None, doc: Document, fold_lines: set[int], firsts: LineFirsts):
         self.locator, self.doc, self.data, self.fold_lines = locator, doc, doc.utf8, fold_lines
         self.firsts = firsts
         self.ascii = len(self.data) == len(doc.text)  # a byte is a character
-        folded = [doc.lines[n - 1] for n in sorted(fold_lines)]
+        folded = [doc.lines[n - 1] for n in sorted(fold_lines)] if fold_lines else []
         self._fold_starts, self._fold_ends = [line.start for line in folded], [line.end for line in folded]
 
     def in_text(self, pos: int) -> int | None:
@@ -645,6 +669,8 @@ class CopyStarts:
 
     def _copy_start(self, pos: int) -> int | None:
         doc, data = self.doc, self.data
+        if self.locator is None:
+            return None
         if self.ascii:
             start = match_start(self.locator, data, pos, len(data))
             return None if start < 0 else start
@@ -658,16 +684,23 @@ class CopyStarts:
         k = bisect_right(starts, start) - 1
         return doc.lines[k].start + len(data[starts[k]:start].decode("utf-8", "surrogatepass"))
 
-    def in_line(self, line: Line) -> NextStart | None:
+    def in_line(self, line: Line) -> NextStart | int | None:
         """Searches the line's bytes alone: past its end the regex, which reads the line alone,
-        cannot match. None on a line holding a fold."""
+        cannot match. The offset of a first match found alone; None on a line holding a fold."""
         if line.number in self.fold_lines:
             return None
+        if self.locator is None:
+            return _nowhere
         locator, data, text = self.locator, self.data, line.text
         base = self.doc.utf8_line_starts[line.number - 1]
-        first = self.firsts.get(line.number, -1)
-        if self.ascii or text.isascii():
-            end, first = base + len(text), first - base if first >= 0 else -1
+        first, alone = self.firsts.get(line.number, (-1, False))
+        ascii = self.ascii or text.isascii()
+        if first >= 0:
+            first = first - base if ascii else len(data[base:first].decode("utf-8", "surrogatepass"))
+        if alone:
+            return first
+        if ascii:
+            end = base + len(text)
 
             def next_ascii(pos: int) -> int | None:
                 if pos <= first:
@@ -677,7 +710,6 @@ class CopyStarts:
 
             return next_ascii
         end = base + _utf8_len(text)
-        first = len(data[base:first].decode("utf-8", "surrogatepass")) if first >= 0 else -1
 
         def next_start(pos: int) -> int | None:
             if pos <= first:
@@ -686,6 +718,11 @@ class CopyStarts:
             return None if start < 0 else len(data[base:start].decode("utf-8", "surrogatepass"))
 
         return next_start
+
+
+def _nowhere(pos: int) -> None:
+    """No offset may start a match."""
+    return None
 
 
 def _utf8_len(text: str) -> int:

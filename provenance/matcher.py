@@ -37,9 +37,11 @@ class ExampleTimeout(TimeoutError):
     """A rule's own example ran out of time: the rule is broken, not the run."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Hit:
-    """One match of a signature: the match span and the lines it lies on."""
+    """One match of a signature: the match span and the lines it lies on. Never changed, but not
+    frozen (hashed all the same), as ``document.Line``: a frozen dataclass costs six times as much
+    to build, and one is built for every hit."""
 
     signature: Signature
     start: int
@@ -134,8 +136,9 @@ class Starts(Protocol):
     def in_text(self, pos: int) -> int | None:
         """In the whole text (document offsets)."""
 
-    def in_line(self, line: Line) -> NextStart | None:
-        """Inside ``line`` alone (offsets in ``line.text``); None where any offset may."""
+    def in_line(self, line: Line) -> NextStart | int | None:
+        """Inside ``line`` alone (offsets in ``line.text``), or the one offset where a match may
+        start in it; None where any offset may."""
 
 
 def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = None,
@@ -160,8 +163,12 @@ def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = Non
         if not line.text.strip() or (limit and len(line.text) > limit):
             continue
         next_start = None if starts is None else starts.in_line(line)
-        matches = (sig.regex.finditer(line.text, timeout=_remaining(deadline)) if next_start is None
-                   else _matches_from(sig.regex, line.text, next_start, deadline))
+        if next_start is None:
+            matches = sig.regex.finditer(line.text, timeout=_remaining(deadline))
+        elif isinstance(next_start, int):
+            matches = _matches_at(sig.regex, line.text, next_start, deadline)
+        else:
+            matches = _matches_from(sig.regex, line.text, next_start, deadline)
         for m in matches:
             if m.end() > m.start():
                 yield Hit(sig.rule, line.start + m.start(), line.start + m.end(), line.number, line.number)
@@ -187,6 +194,18 @@ def _matches_from(pattern: regex.Pattern, text: str, next_start: NextStart,
         else:
             yield m
             pos = m.end()
+
+
+def _matches_at(pattern: regex.Pattern, text: str, start: int, deadline: float | None) -> Iterator[regex.Match]:
+    """``_matches_from`` where ``start`` is the only offset a match may start at: the pattern is
+    tried there once, with no search for a next offset after it."""
+    m = pattern.match(text, start, timeout=_remaining(deadline))
+    if m is None:
+        return
+    if m.end() == start:
+        yield from pattern.finditer(text, start, timeout=_remaining(deadline))
+        return
+    yield m
 
 
 def _remaining(deadline: float | None) -> float | None:

@@ -11,7 +11,7 @@ match ``finditer``'s own rules for the next one take over.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 import re2
@@ -91,22 +91,44 @@ def finditer_where(pattern: re.Pattern, starts: re2._Regexp | None, text: str,
         end = m.end()
 
 
-def _offsets(starts: re2._Regexp | None, text: str, readable: bytes | None = None) -> Iterator[int]:
+def _offsets(starts: re2._Regexp | None, text: str, readable: bytes | None = None) -> Iterable[int]:
     """Every offset (code points) where ``starts`` matches in ``text``, overlapping matches too:
     each search begins a byte after the last match's start. No pattern, or a text RE2 cannot read
-    (lone surrogates have no UTF-8) or may read otherwise (``known_to_re2``), gives every offset."""
+    (lone surrogates have no UTF-8) or may read otherwise (``known_to_re2``), gives every offset.
+    All are found before the first is used: ``finditer_where`` reads them to the end but after an
+    empty match, and a list costs less per offset than a generator around ``match_start``."""
     data = None if starts is None else readable if readable is not None else _readable_utf8(text)
     if data is None:
-        yield from range(len(text) + 1)
-        return
-    same_offsets = len(data) == len(text)  # ASCII: a byte is a character
-    pos = byte = char = 0
-    while pos <= len(data) and (start := match_start(starts, data, pos, len(data))) >= 0:
+        return range(len(text) + 1)
+    search, size = starts._regexp.Match, len(data)  # match_start's call, without a call around it
+    found: list[int] = []
+    pos = 0
+    while pos <= size and (start := search(_UNANCHORED, data, pos, size)[0][0]) >= 0:
+        found.append(start)
         pos = start + 1
-        if not same_offsets:
-            char += len(data[byte:start].decode("utf-8"))
-            byte = start
-        yield start if same_offsets else char
+    return found if size == len(text) else _characters(data, found)  # ASCII: a byte is a character
+
+
+def _characters(data: bytes, offsets: list[int]) -> list[int]:
+    """The code-point offsets of ascending byte offsets, at character boundaries, into the UTF-8
+    ``data``: in C where the accelerator is built (``utf8_offsets``), which counts the bytes that
+    start a character without decoding a slice for each offset."""
+    from provenance.detectors import page  # which imports this module: looked up once it is loaded
+
+    if page.fastpage is not None:
+        return page.fastpage.utf8_offsets(data, offsets)
+    return characters_by_decoding(data, offsets)
+
+
+def characters_by_decoding(data: bytes, offsets: list[int]) -> list[int]:
+    """``_characters`` in Python, the accelerator's reference."""
+    out: list[int] = []
+    byte = char = 0
+    for start in offsets:
+        char += len(data[byte:start].decode("utf-8"))
+        byte = start
+        out.append(char)
+    return out
 
 
 def _readable_utf8(text: str) -> bytes | None:

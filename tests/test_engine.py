@@ -31,7 +31,7 @@ from provenance.engine import (
     unfolded,
     unfolded_characters,
 )
-from provenance.matcher import compile_signature, signature_source
+from provenance.matcher import _matches_at, _matches_from, compile_signature, signature_source
 from provenance.pipeline import check_document
 from provenance.prescan import UNKNOWN_TO_RE2, match_span, match_start
 from provenance.renderers.jsonout import render_line
@@ -231,6 +231,24 @@ def test_full_case_folding_is_not_lost():
         assert ReferenceEngine([sig]).hits(Document(id="d", path="d", text=text))[0]
 
 
+def test_a_caseless_copy_matching_nowhere_is_confirmed_on_the_lines_holding_a_fold_alone():
+    # the Set finds neither copy in the text; the lines holding ß are confirmed all the same, and
+    # no copy is searched for through the rest
+    sigs = [compile_signature(signature(phrases=["STRASSE"], scope=scope)) for scope in ("line", "text")]
+    text = "a line\nStraße and strasse\nanother Straße"
+    same_hits(sigs, text)
+    engine, doc = PrefilterEngine(sigs), Document(id="d", path="d", text=text)
+    assert [(index, lines, found) for index, lines, _, found in engine._plan(doc)[0]] == [(0, {2, 3}, True),
+                                                                                         (1, None, True)]
+    assert len(engine.hits(doc)[0]) == 6
+    text = "a line\nStraße\nanother Straße"
+    same_hits(sigs, text)
+    doc = Document(id="d", path="d", text=text)
+    assert [(index, lines, found) for index, lines, _, found in engine._plan(doc)[0]] == [(0, {2, 3}, False),
+                                                                                         (1, None, False)]
+    assert len(engine.hits(doc)[0]) == 4
+
+
 def test_unfolded_characters_all_lie_in_the_bmp():
     beyond = [c for c in range(0x10000, sys.maxunicode + 1) if unfolded(chr(c))]
     assert not beyond
@@ -347,6 +365,35 @@ def test_line_scope_signatures_are_tried_only_where_re2_matches_in_any_encoding(
         sig = compile_signature(signature(patterns=[pattern], scope="line"))
         same_hits([sig], "é😀 bxc\nabc é b😀c bc\n\n  bzzc ß b\nBé Xy bc bc")
         same_hits([sig], "plain bc text\nb-c and bxc\nbc\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=PATTERN, options=SIGNATURE_OPTIONS, text=TEXT)
+def test_a_lines_first_match_is_where_a_search_of_the_line_alone_finds_one(pattern, options, text):
+    # and a first match said to be alone is the last a search of the line alone finds, in every
+    # line of the signature's region (the only lines it reads)
+    sig = compile_signature(signature(patterns=[pattern], **{**options, "scope": "line"}))
+    engine, doc = PrefilterEngine([sig]), Document(id="d", path="d", text=text)
+    assume(0 in engine._locators and doc.re2_readable)
+    locator, data, starts = engine._locators[0], doc.utf8, doc.utf8_line_starts
+    region = {line.number for line in sig.lines_to_scan(doc)}
+    for number, (first, alone) in engine._lines_for(0, doc, set())[1].items():
+        if number not in region:
+            continue
+        base = starts[number - 1]
+        end = base + len(doc.lines[number - 1].text.encode())
+        if first >= 0:
+            assert match_start(locator, data, base, end) == first
+        if alone:
+            assert first >= 0 and (first == end or match_start(locator, data, first + 1, end) < 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=PATTERN, text=TEXT, cut=st.integers(0, 40))
+def test_matching_at_one_offset_finds_what_a_search_of_that_offset_alone_finds(pattern, text, cut):
+    compiled, start = regex.compile(pattern, regex.VERSION1 | regex.MULTILINE), min(cut, len(text))
+    one = _matches_from(compiled, text, lambda pos: start if pos <= start else None, None)
+    assert [m.span() for m in _matches_at(compiled, text, start, None)] == [m.span() for m in one]
 
 
 @settings(max_examples=300, deadline=None)
