@@ -125,7 +125,13 @@ class Document:
 
     def line_at(self, offset: int) -> int:
         """1-based number of the line holding ``offset``."""
-        return max(1, bisect_right(self._line_starts, offset))
+        return bisect_right(self._line_starts, offset) or 1
+
+    def lines_of(self, start: int, end: int) -> tuple[int, int]:
+        """The first and last line of the span ``start``..``end`` (an empty span: the line holding it),
+        as ``line_at`` finds them: every finding asks."""
+        starts = self._line_starts
+        return bisect_right(starts, start) or 1, bisect_right(starts, max(start, end - 1)) or 1
 
     def line_span(self, first: int, last: int) -> tuple[int, int]:
         """Offsets covering lines ``first``..``last`` (1-based, inclusive)."""

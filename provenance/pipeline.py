@@ -61,11 +61,9 @@ def _check(doc: Document, rules: RuleSet, settings: Settings, templates: Templat
     attr = attribution.analyze(ctx)
     findings = [*_reading_findings(ctx), *residue_findings, *prov.findings, *attr.findings]
     scores = score(findings, attr.quotes, residue_score, settings)
-    return DocumentReport(
-        id=doc.id, path=doc.path, sha256=doc.sha256, scores=scores,
-        passed=scores.overall >= settings.threshold and not doc_blocked(findings),
-        outlet=prov.outlet, facts=prov.facts, quotes=attr.quotes, findings=findings,
-        chars=len(doc.text), lines=len(doc.lines),
+    return DocumentReport.computed(
+        doc.id, doc.path, doc.sha256, scores, scores.overall >= settings.threshold and not doc_blocked(findings),
+        prov.outlet, prov.facts, attr.quotes, findings, len(doc.text), len(doc.lines),
     )
 
 

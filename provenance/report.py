@@ -50,10 +50,13 @@ class Finding(_Model):
     def priced(self, points: float) -> Finding:
         """This finding with its ``points`` set: ``model_copy(update={"points": points})`` without
         pydantic's generic copy, as scoring prices every residue finding and attribution unit."""
-        return _unvalidated(Finding, {**self.__dict__, "points": points}, self.__pydantic_fields_set__ | {"points"})
+        fields = self.__dict__.copy()
+        fields["points"] = points
+        return _unvalidated(Finding, fields, self.__pydantic_fields_set__ | _POINTS)
 
 
 _FINDING_FIELDS = frozenset(Finding.model_fields)
+_POINTS = frozenset({"points"})
 # The slots every pydantic model instance has, set directly: ``object.__setattr__`` looks each up by name.
 _SET_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
@@ -126,12 +129,30 @@ class Facts(_Model):
     wire: list[str] = Field(default_factory=list, description="Agencies whose copy this outlet carries")
     relays: list[str] = Field(default_factory=list, description="Outlets whose reporting the text relays")
 
+    @classmethod
+    def blank(cls) -> Facts:
+        """``Facts()``, without validating its defaults: the provenance analyzer starts every document
+        from one and fills it in."""
+        return _unvalidated(cls, {"published": None, "published_text": None, "byline": None, "dateline": None,
+                                  "republished": False, "chain": [], "published_partial": None, "byline_kind": None,
+                                  "dateline_place": None, "dateline_credit": None, "wire": [], "relays": []}, set())
+
 
 class Scores(_Model):
     provenance: float = Field(ge=0, le=100)
     attribution: float | None = Field(ge=0, le=100)
     residue: float = Field(ge=0, le=100)
     overall: float = Field(ge=0, le=100)
+
+    @classmethod
+    def computed(cls, provenance: float, attribution: float | None, residue: float, overall: float) -> Scores:
+        """Scores that scoring computed (each clamped to 0-100 there), built without validating them
+        again, as ``Finding.computed`` builds findings: every document has its scores."""
+        return _unvalidated(cls, {"provenance": provenance, "attribution": attribution, "residue": residue,
+                                  "overall": overall}, set(_SCORES_FIELDS))
+
+
+_SCORES_FIELDS = frozenset(Scores.model_fields)
 
 
 class GateNote(_Model):
@@ -168,6 +189,19 @@ class DocumentReport(_Model):
     lines: int = Field(ge=0)
     gate: list[GateNote] = Field(default_factory=list, description="Why the document failed, and warnings")
     suppressed: list[Suppressed] = Field(default_factory=list, description="Suppressions applied to this document")
+
+    @classmethod
+    def computed(cls, id: str, path: str, sha256: str, scores: Scores, passed: bool, outlet: Outlet | None,
+                 facts: Facts, quotes: list[Quote], findings: list[Finding], chars: int, lines: int) -> DocumentReport:
+        """A report of parts the pipeline built (models themselves, or counts), without validating them
+        again, as ``Finding.computed`` builds findings; the gate and suppressions are left unset."""
+        return _unvalidated(cls, {"id": id, "path": path, "sha256": sha256, "scores": scores, "passed": passed,
+                                  "outlet": outlet, "facts": facts, "quotes": quotes, "findings": findings,
+                                  "chars": chars, "lines": lines, "gate": [], "suppressed": []},
+                            set(_REPORT_COMPUTED_FIELDS))
+
+
+_REPORT_COMPUTED_FIELDS = frozenset(DocumentReport.model_fields) - {"gate", "suppressed"}
 
 
 class ReadError(_Model):

@@ -112,5 +112,6 @@ def score(findings: list[Finding], quotes: list[Quote], residue: float, settings
     """The scores, given the residue score (``residue_points``, which also prices the residue findings)."""
     provenance = provenance_score(findings)
     attribution = attribution_score(quotes, findings)
-    return Scores(provenance=provenance, attribution=attribution, residue=residue,
-                  overall=overall_score(provenance, attribution, residue, settings))
+    overall = overall_score(provenance, attribution, residue, settings)
+    return Scores.computed(float(provenance), None if attribution is None else float(attribution), float(residue),
+                           float(overall))

@@ -10,11 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from provenance.analyzers import Context, collect_hits
 from provenance.config import Settings
 from provenance.document import Document
 from provenance.gate import Policy, judge
 from provenance.renderers.jsonout import render_line
-from provenance.report import Finding, ReadError
+from provenance.pipeline import check_document
+from provenance.report import DocumentReport, Facts, Finding, ReadError, Scores
 from provenance.rulepack import load_rules
 from provenance.runner import Runner
 
@@ -109,3 +111,47 @@ def test_the_parent_warms_signatures_only_while_the_pre_pass_runs(rules, monkeyp
     assert matched == []
     runner._warm_signatures(iter(docs), rules, Settings(), Future())
     assert matched == [d.id for d in docs[:runner.WARM_DOCS]]
+
+
+def test_blank_facts_are_the_validated_defaults():
+    blank, validated = Facts.blank(), Facts()
+    assert blank == validated
+    assert blank.model_fields_set == validated.model_fields_set
+    assert blank.model_dump_json() == validated.model_dump_json()
+    assert repr(blank) == repr(validated)
+    blank.wire.append("Reuters")
+    assert Facts.blank().wire == []  # each has lists of its own
+
+
+SCORE = st.floats(min_value=0, max_value=100, allow_nan=False)
+
+
+@given(provenance=SCORE, attribution=st.none() | SCORE, residue=SCORE, overall=SCORE)
+def test_computed_scores_are_the_validated_scores(provenance, attribution, residue, overall):
+    computed = Scores.computed(provenance, attribution, residue, overall)
+    validated = Scores(provenance=provenance, attribution=attribution, residue=residue, overall=overall)
+    assert computed == validated
+    assert computed.model_fields_set == validated.model_fields_set
+    assert computed.model_dump_json() == validated.model_dump_json()
+    assert repr(computed) == repr(validated)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=DOCUMENT, url=st.sampled_from([None, "https://www.rt.com/news/1", "https://example.org/a"]))
+def test_a_computed_report_is_the_validated_report(rules, text, url):
+    doc = Document(id="d", path="d.txt", text=text, meta={"url": url} if url else {})
+    computed = check_document(doc, rules, Settings())
+    fields = {name: getattr(computed, name) for name in computed.model_fields_set}
+    validated = DocumentReport(**fields)
+    assert computed == validated
+    assert computed.model_fields_set == validated.model_fields_set
+    assert computed.model_dump_json() == validated.model_dump_json()
+    assert repr(computed) == repr(validated)
+
+
+@given(text=DOCUMENT)
+def test_the_hits_of_a_tag_are_those_a_scan_finds(rules, text):
+    doc = Document(id="d", path="d.txt", text=text)
+    ctx = Context(doc=doc, rules=rules, hits=collect_hits(doc, rules)[0])
+    for tag in {t for s in rules.signatures for t in s.rule.tags} | {"no-such-tag"}:
+        assert ctx.hits_tagged(tag) == [h for h in ctx.hits if tag in h.signature.tags]

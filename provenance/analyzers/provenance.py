@@ -488,7 +488,7 @@ def _chain(facts: Facts, outlet: Outlet | None, text_named: Identified | None, r
 
 def analyze(ctx: Context) -> ProvenanceResult:
     index = outlet_index(ctx.rules)
-    facts = Facts()
+    facts = Facts.blank()
     outlet, text_named, findings = _identify_outlet(ctx, index)
     rule = _detector(ctx, "outlet")
     params = rule.params if rule else {}
