@@ -33,8 +33,15 @@ def _reading_findings(ctx: Context) -> Iterator[Finding]:
 
 def _with_residue_points(doc: Document, found: list[Finding], lines: set[int]) -> tuple[float, list[Finding]]:
     value, costs = residue_points(doc, lines)
-    priced = [f.priced(-round(sum(costs.get(n, 0.0) for n in range(f.line, f.end_line + 1)), 3)) for f in found]
-    return value, priced
+    return value, [f.priced(-round(_lines_cost(costs, f.line, f.end_line), 3)) for f in found]
+
+
+def _lines_cost(costs: dict[int, float], first: int, last: int) -> float:
+    """What lines ``first``..``last`` cost (``residue_points``: positive, or absent), summed as ``sum`` adds
+    them; most findings cover one line, which needs no sum."""
+    if first == last:
+        return costs.get(first, 0.0)
+    return sum(costs.get(n, 0.0) for n in range(first, last + 1))
 
 
 def check_document(doc: Document, rules: RuleSet, settings: Settings,

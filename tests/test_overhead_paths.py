@@ -15,7 +15,7 @@ from provenance.config import Settings
 from provenance.document import Document
 from provenance.gate import Policy, judge
 from provenance.renderers.jsonout import render_line
-from provenance.pipeline import check_document
+from provenance.pipeline import _lines_cost, check_document
 from provenance.report import DocumentReport, Facts, Finding, ReadError, Scores
 from provenance.rulepack import load_rules
 from provenance.runner import Runner
@@ -155,3 +155,11 @@ def test_the_hits_of_a_tag_are_those_a_scan_finds(rules, text):
     ctx = Context(doc=doc, rules=rules, hits=collect_hits(doc, rules)[0])
     for tag in {t for s in rules.signatures for t in s.rule.tags} | {"no-such-tag"}:
         assert ctx.hits_tagged(tag) == [h for h in ctx.hits if tag in h.signature.tags]
+
+
+@given(costs=st.dictionaries(st.integers(1, 8), st.floats(min_value=0, max_value=100, exclude_min=True), max_size=8),
+       first=st.integers(1, 8), length=st.integers(0, 3))
+def test_the_cost_of_a_finding_s_lines_is_their_sum(costs, first, length):
+    last = first + length
+    assert _lines_cost(costs, first, last) == sum(costs.get(n, 0.0) for n in range(first, last + 1))
+    assert str(-round(_lines_cost(costs, first, last), 3)) == str(-round(sum(costs.get(n, 0.0) for n in range(first, last + 1)), 3))
