@@ -136,8 +136,8 @@ def _masthead_lines(ctx: Context, index: OutletIndex, params: dict) -> list[Cue]
     found = []
     for number, line in enumerate(ctx.doc.nonblank_lines[: int(params.get("masthead_window", 8))]):
         text = line.text.strip()
-        profile = index.for_name(text)
-        if profile is not None and profile.curated:
+        profile = index.for_curated_name(text)
+        if profile is not None:
             found.append((number, line, text, profile))
     if len({profile.id for *_, profile in found}) != 1:
         return []
