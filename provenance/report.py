@@ -47,6 +47,12 @@ class Finding(_Model):
                                   "message": message, "line": line, "end_line": end_line, "start": start, "end": end,
                                   "excerpt": excerpt, "points": float(points)}, set(_FINDING_FIELDS))
 
+    def again(self) -> Finding:
+        """A copy of this finding, as ``model_copy()`` makes it, without pydantic's generic copy: a
+        document-level finding that is the same on every document is built once per rule set and
+        copied into each report."""
+        return _unvalidated(Finding, self.__dict__.copy(), set(self.__pydantic_fields_set__))
+
     def priced(self, points: float) -> Finding:
         """This finding with its ``points`` set: ``model_copy(update={"points": points})`` without
         pydantic's generic copy, as scoring prices every residue finding and attribution unit."""

@@ -163,3 +163,15 @@ def test_the_cost_of_a_finding_s_lines_is_their_sum(costs, first, length):
     last = first + length
     assert _lines_cost(costs, first, last) == sum(costs.get(n, 0.0) for n in range(first, last + 1))
     assert str(-round(_lines_cost(costs, first, last), 3)) == str(-round(sum(costs.get(n, 0.0) for n in range(first, last + 1)), 3))
+
+
+@given(fields=FINDING)
+def test_a_finding_again_is_the_copy_pydantic_makes(fields):
+    for finding in (Finding.computed(**fields), Finding(**fields)):
+        again, copied = finding.again(), finding.model_copy()
+        assert again == copied and again is not finding
+        assert again.model_fields_set == copied.model_fields_set
+        assert again.model_dump_json() == copied.model_dump_json()
+        assert repr(again) == repr(copied)
+        again.__dict__["message"] = "changed"
+        assert finding.message == fields["message"]  # the copy has fields of its own

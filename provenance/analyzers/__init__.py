@@ -77,10 +77,15 @@ def make_finding(
 ) -> Finding:
     """A finding for ``rule`` over ``start``..``end``; ``whole_lines`` widens it to the lines it touches."""
     if start is None or end is None:
-        return Finding.computed(rule.id, rule.name, rule.dimension, rule.severity, message or rule.message,
-                                None, None, None, None, "", round(points, 3))
+        return document_finding(rule, message=message, points=points)
     line, end_line = doc.lines_of(start, end)
     if whole_lines:
         start, end = doc.line_span(line, end_line)
     return Finding.computed(rule.id, rule.name, rule.dimension, rule.severity, message or rule.message,
                             line, end_line, start, end, excerpt_of(doc, start, end), round(points, 3))
+
+
+def document_finding(rule: Signature | Detector, *, message: str | None = None, points: float = 0.0) -> Finding:
+    """A finding for ``rule`` about the whole document: no lines, no offsets, no excerpt."""
+    return Finding.computed(rule.id, rule.name, rule.dimension, rule.severity, message or rule.message,
+                            None, None, None, None, "", round(points, 3))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import re2
 import regex
 
-from provenance.analyzers import Context, make_finding
+from provenance.analyzers import Context, document_finding, make_finding
 from provenance.document import Document, Line
 from provenance.engine import Untranslatable, prefilter_source
 from provenance.matcher import Hit
@@ -429,14 +429,19 @@ def _dateline_findings(ctx: Context, facts: Facts, head: set[int]) -> Iterator[F
 
 def _republication(ctx: Context, facts: Facts) -> Iterator[Finding]:
     markers = ctx.hits_tagged("republisher")
-    copy_rule, original_rule = _detector(ctx, "republished"), _detector(ctx, "original")
+    copy_rule = _detector(ctx, "republished")
     if markers and copy_rule:
         facts.republished = True
         m = markers[0]
         msg = f"republished copy: {ctx.doc.text[m.start:m.end].strip()!r} marks a republisher"
         yield make_finding(copy_rule, ctx.doc, m.start, m.end, message=msg, points=-copy_rule.weight)
-    elif not markers and original_rule:
-        yield make_finding(original_rule, ctx.doc, None, None, points=original_rule.weight)
+    elif not markers:
+        yield from (f.again() for f in ctx.rules.memo("provenance-original-findings", _original_findings))
+
+
+def _original_findings(rules: RuleSet) -> list[Finding]:
+    """The credit for a copy no republisher marks, the same on every document, built once per rule set."""
+    return [document_finding(rule, points=rule.weight) for rule in rules.detectors_named("original")[:1]]
 
 
 def _wire(ctx: Context, index: OutletIndex, facts: Facts, outlet: Outlet | None) -> Iterator[Finding]:
@@ -464,9 +469,16 @@ def _relays(ctx: Context, index: OutletIndex, own: set[str]) -> Iterator[tuple[H
 def _missing(ctx: Context, facts: Facts, outlet: Outlet | None) -> Iterator[Finding]:
     present = {"date": facts.published_text, "byline": facts.byline, "dateline": facts.dateline,
                "outlet": outlet and (outlet.name or outlet.domain)}
-    for rule in ctx.rules.detectors_named("missing-fact"):
-        if not present.get(str(rule.params.get("fact"))):
-            yield make_finding(rule, ctx.doc, None, None)
+    for fact, finding in ctx.rules.memo("provenance-missing-findings", _missing_findings):
+        if not present.get(fact):
+            yield finding.again()
+
+
+def _missing_findings(rules: RuleSet) -> list[tuple[str, Finding]]:
+    """Each ``missing-fact`` rule's fact and its finding, the same on every document that lacks the
+    fact: built once per rule set."""
+    return [(str(rule.params.get("fact")), document_finding(rule))
+            for rule in rules.detectors_named("missing-fact")]
 
 
 def _chain(facts: Facts, outlet: Outlet | None, text_named: Identified | None, relayed: list[str]) -> list[str]:
