@@ -19,6 +19,7 @@ from provenance.pipeline import _lines_cost, check_document
 from provenance.report import DocumentReport, Facts, Finding, ReadError, Scores
 from provenance.rulepack import load_rules
 from provenance.runner import Runner
+from provenance.scoring import PRIOR_RULE, _dimension_scores, attribution_score, provenance_score
 
 LINES = st.sampled_from(["Cookie policy", "Share this article", "The council met on Tuesday.",
                          "\"We will appeal,\" the mayor said.", "By Jane Doe", "Reuters", "", "Read more"])
@@ -175,3 +176,11 @@ def test_a_finding_again_is_the_copy_pydantic_makes(fields):
         assert repr(again) == repr(copied)
         again.__dict__["message"] = "changed"
         assert finding.message == fields["message"]  # the copy has fields of its own
+
+
+@given(findings=st.lists(FINDING.map(lambda fields: Finding.computed(**fields)) | st.sampled_from(
+    [Finding.computed("AT031", PRIOR_RULE, "attribution", "info", "prior", None, None, None, None, "", 60.0)]),
+    max_size=8))
+def test_the_dimension_scores_of_one_pass_are_the_reference_scores(findings):
+    provenance, attribution = _dimension_scores(findings)
+    assert (repr(provenance), repr(attribution)) == (repr(provenance_score(findings)), repr(attribution_score([], findings)))
