@@ -24,7 +24,7 @@ def _reading_findings(ctx: Context) -> Iterator[Finding]:
         for note in ctx.doc.notes:
             yield make_finding(rule, ctx.doc, None, None, message=f"{rule.message}: {note}")
     for rule in ctx.rules.detectors_named("empty-text"):
-        if not ctx.doc.text.strip():
+        if not ctx.doc.text or ctx.doc.text.isspace():  # what ``not text.strip()`` says, without copying the text
             yield make_finding(rule, ctx.doc, None, None)
     for rule in ctx.rules.detectors_named("rule-timeout"):
         for rule_id in ctx.overruns:
@@ -48,9 +48,10 @@ def check_document(doc: Document, rules: RuleSet, settings: Settings,
                    templates: TemplateCounts | None = None) -> DocumentReport:
     """The report of ``doc``; rules suppressed on its path (settings' ``ignore``) do not run.
     ``templates`` are the corpus pre-pass counts (``provenance.templates``), if any."""
+    if not settings.ignore:
+        return _check(doc, rules, settings, templates)
     check = partial(_check, templates=templates)
-    report = check(doc, rules, settings)
-    return suppress.apply(doc, report, rules, settings, check) if settings.ignore else report
+    return suppress.apply(doc, check(doc, rules, settings), rules, settings, check)
 
 
 def context(doc: Document, rules: RuleSet, settings: Settings, templates: TemplateCounts | None = None) -> Context:

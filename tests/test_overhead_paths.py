@@ -184,3 +184,10 @@ def test_a_finding_again_is_the_copy_pydantic_makes(fields):
 def test_the_dimension_scores_of_one_pass_are_the_reference_scores(findings):
     provenance, attribution = _dimension_scores(findings)
     assert (repr(provenance), repr(attribution)) == (repr(provenance_score(findings)), repr(attribution_score([], findings)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(st.sampled_from(" \t\n\x0b\x0c\x1c\x85\u00a0\u2028\u3000\u200bax"), max_size=6))
+def test_a_text_is_empty_where_stripping_leaves_nothing(rules, text):
+    report = check_document(Document(id="d", path="d.txt", text=text), rules, Settings())
+    assert any(f.name == "empty-text" for f in report.findings) == (not text.strip())
