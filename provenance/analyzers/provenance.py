@@ -61,8 +61,8 @@ class Identified:
 
 
 def _in_regions(doc: Document, head: int, tail: int) -> tuple[set[int], set[int]]:
-    lines = [line.number for line in doc.nonblank_lines]
-    return set(lines[:head]), set(lines[-tail:] if tail else [])
+    lines = doc.nonblank_lines
+    return {line.number for line in lines[:head]}, {line.number for line in (lines[-tail:] if tail else [])}
 
 
 def _detector(ctx: Context, name: str) -> Detector | None:
