@@ -137,11 +137,16 @@ class Facts(_Model):
 
     @classmethod
     def blank(cls) -> Facts:
-        """``Facts()``, without validating its defaults: the provenance analyzer starts every document
-        from one and fills it in."""
-        return _unvalidated(cls, {"published": None, "published_text": None, "byline": None, "dateline": None,
-                                  "republished": False, "chain": [], "published_partial": None, "byline_kind": None,
-                                  "dateline_place": None, "dateline_credit": None, "wire": [], "relays": []}, set())
+        """``Facts()``, without validating its defaults (each factory's list made anew): the provenance
+        analyzer starts every document from one and fills it in."""
+        fields = _BLANK_FACTS.copy()
+        for name, factory in _FACTS_FACTORIES:
+            fields[name] = factory()
+        return _unvalidated(cls, fields, set())
+
+
+_BLANK_FACTS = Facts().__dict__
+_FACTS_FACTORIES = [(name, f.default_factory) for name, f in Facts.model_fields.items() if f.default_factory]
 
 
 class Scores(_Model):
