@@ -1884,6 +1884,99 @@ PyDoc_STRVAR(utf8_offsets_doc,
 "prescan._characters: the code-point offsets of ascending byte offsets, at character boundaries,\n"
 "into the UTF-8 data.");
 
+/* ---- document lines (provenance/document.py) ----
+
+   Document.lines' reference: one Line(number, start, end, text) for each of the document's line texts,
+   numbered from 1, start and end the code-point offsets of its text, each line a newline after the one
+   before. Made as plain_lines makes LineInfo objects: each field set in its slot, without running the
+   dataclass's __init__ once per line of every document. */
+
+#define DOCUMENT_LINE_FIELDS 4 /* document.Line's, in order */
+
+static const char *document_line_field_names[DOCUMENT_LINE_FIELDS] = {"number", "start", "end", "text"};
+
+/* Where the objects of cls hold each of Line's fields: a writable object slot, or a TypeError. The
+   offsets of the last class asked about are kept (with a reference to it): it is always document.Line. */
+static int document_line_offsets(PyTypeObject *cls, Py_ssize_t *offsets)
+{
+    static PyTypeObject *known_cls = NULL;
+    static Py_ssize_t known_offsets[DOCUMENT_LINE_FIELDS];
+    if (cls == known_cls) {
+        memcpy(offsets, known_offsets, sizeof(known_offsets));
+        return 0;
+    }
+    for (int i = 0; i < DOCUMENT_LINE_FIELDS; i++) {
+        PyObject *descr = PyObject_GetAttrString((PyObject *)cls, document_line_field_names[i]);
+        if (descr == NULL)
+            return -1;
+        bool slot = Py_IS_TYPE(descr, &PyMemberDescr_Type)
+                    && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX
+                    && !(((PyMemberDescrObject *)descr)->d_member->flags & READONLY);
+        offsets[i] = slot ? ((PyMemberDescrObject *)descr)->d_member->offset : 0;
+        Py_DECREF(descr);
+        if (!slot) {
+            PyErr_Format(PyExc_TypeError, "document_lines: %s is not a slot of the line class",
+                         document_line_field_names[i]);
+            return -1;
+        }
+    }
+    Py_XSETREF(known_cls, (PyTypeObject *)Py_NewRef(cls));
+    memcpy(known_offsets, offsets, sizeof(known_offsets));
+    return 0;
+}
+
+/* The Line of one text: number, start and end are new references the line takes over. */
+static PyObject *document_line(PyTypeObject *cls, const Py_ssize_t *offsets, Py_ssize_t number, Py_ssize_t start,
+                               PyObject *text)
+{
+    PyObject *values[DOCUMENT_LINE_FIELDS] = {
+        PyLong_FromSsize_t(number), PyLong_FromSsize_t(start),
+        PyLong_FromSsize_t(start + PyUnicode_GET_LENGTH(text)), Py_NewRef(text),
+    };
+    PyObject *line = values[0] && values[1] && values[2] ? cls->tp_alloc(cls, 0) : NULL;
+    if (line == NULL) {
+        for (int i = 0; i < DOCUMENT_LINE_FIELDS; i++)
+            Py_XDECREF(values[i]);
+        return NULL;
+    }
+    for (int i = 0; i < DOCUMENT_LINE_FIELDS; i++)
+        *(PyObject **)((char *)line + offsets[i]) = values[i];
+    return line;
+}
+
+static PyObject *document_lines(PyObject *module, PyObject *args)
+{
+    PyObject *texts;
+    PyTypeObject *cls;
+    Py_ssize_t offsets[DOCUMENT_LINE_FIELDS];
+    if (!PyArg_ParseTuple(args, "O!O!:document_lines", &PyList_Type, &texts, &PyType_Type, &cls)
+        || document_line_offsets(cls, offsets) < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!PyUnicode_Check(PyList_GET_ITEM(texts, i))) {
+            PyErr_SetString(PyExc_TypeError, "document_lines: texts must be a list of str");
+            return NULL;
+        }
+    PyObject *lines = PyList_New(n);
+    Py_ssize_t start = 0;
+    for (Py_ssize_t i = 0; lines != NULL && i < n; i++) {
+        PyObject *text = PyList_GET_ITEM(texts, i);
+        PyObject *line = document_line(cls, offsets, i + 1, start, text);
+        if (line == NULL)
+            Py_CLEAR(lines);
+        else
+            PyList_SET_ITEM(lines, i, line);
+        start += PyUnicode_GET_LENGTH(text) + 1;
+    }
+    return lines;
+}
+
+PyDoc_STRVAR(document_lines_doc,
+"document_lines(texts, cls) -> lines\n\n"
+"Document.lines from its line texts: a cls (document.Line) object for each, with its 1-based number\n"
+"and the code-point offsets of its text, the lines one newline apart.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_features", plain_features, METH_VARARGS, plain_features_doc},
@@ -1896,6 +1989,7 @@ static PyMethodDef methods[] = {
     {"speaker_tokens", speaker_tokens, METH_VARARGS, speaker_tokens_doc},
     {"name_mentions", name_mentions, METH_VARARGS, name_mentions_doc},
     {"utf8_offsets", utf8_offsets, METH_VARARGS, utf8_offsets_doc},
+    {"document_lines", document_lines, METH_VARARGS, document_lines_doc},
     {NULL, NULL, 0, NULL},
 };
 

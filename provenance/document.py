@@ -11,12 +11,26 @@ import hashlib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from provenance.prescan import known_to_re2
 
 META_FIELDS = ("url", "title", "published", "author", "outlet")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _accelerator():
+    """The C accelerator (``provenance/_fastpage.c``) as ``detectors.page`` chose it, or None (not built,
+    or ``PROVENANCE_PURE_PYTHON=1``); asked there on each use, as tests switch it off."""
+    return _page().fastpage
+
+
+@cache
+def _page():
+    """``detectors.page``, imported on first use: it imports this module."""
+    from provenance.detectors import page
+
+    return page
 
 
 def normalise_newlines(text: str) -> str:
@@ -69,6 +83,15 @@ class Document:
 
     @cached_property
     def lines(self) -> list[Line]:
+        """Built by the C accelerator where it is there (``_fastpage.document_lines``), else by
+        ``python_lines``, its reference: every document's every line is one of these."""
+        accelerator = _accelerator()
+        if accelerator is not None:
+            return accelerator.document_lines(self.line_texts, Line)
+        return self.python_lines()
+
+    def python_lines(self) -> list[Line]:
+        """``lines`` in Python: the accelerator's reference."""
         out: list[Line] = []
         pos = 0
         for number, chunk in enumerate(self.line_texts, start=1):
@@ -125,7 +148,13 @@ class Document:
 
     def line_at(self, offset: int) -> int:
         """1-based number of the line holding ``offset``."""
-        return max(1, bisect_right(self._line_starts, offset))
+        return bisect_right(self._line_starts, offset) or 1
+
+    def lines_of(self, start: int, end: int) -> tuple[int, int]:
+        """The first and last line of the span ``start``..``end`` (an empty span: the line holding it),
+        as ``line_at`` finds them: every finding asks."""
+        starts = self._line_starts
+        return bisect_right(starts, start) or 1, bisect_right(starts, max(start, end - 1)) or 1
 
     def line_span(self, first: int, last: int) -> tuple[int, int]:
         """Offsets covering lines ``first``..``last`` (1-based, inclusive)."""

@@ -78,6 +78,8 @@ class OutletIndex:
     by_domain: dict[str, OutletProfile] = field(default_factory=dict)
     by_name: dict[str, OutletProfile] = field(default_factory=dict)
     longest_key: int = 0  # of by_name
+    by_curated_name: dict[str, OutletProfile] = field(default_factory=dict)  # by_name's curated profiles
+    longest_curated_key: int = 0
     by_id: dict[str, OutletProfile] = field(default_factory=dict)
     by_handle: dict[str, OutletProfile] = field(default_factory=dict)
     ratings: dict[str, list[DomainRating]] = field(default_factory=dict)
@@ -96,13 +98,13 @@ class OutletIndex:
         return self.by_domain.get(domain) if domain else None
 
     def for_name(self, name: str) -> OutletProfile | None:
-        """The profile ``name`` names. A long text (often a whole paragraph: a head line is tried as a
-        masthead) is first judged by its opening, whose key is a prefix of the whole text's key: when
-        that is already longer than every name's key, the text names no profile."""
-        opening = name[:2 * self.longest_key]
-        if len(opening) < len(name) and len(name_key(opening)) > self.longest_key:
-            return None
-        return self.by_name.get(name_key(name))
+        """The profile ``name`` names."""
+        return _named(name, self.by_name, self.longest_key)
+
+    def for_curated_name(self, name: str) -> OutletProfile | None:
+        """``for_name``'s profile if it is curated: the curated names' keys are shorter than the longest
+        imported ones, so a long text is turned away sooner."""
+        return _named(name, self.by_curated_name, self.longest_curated_key)
 
     def for_handle(self, handle: str) -> OutletProfile | None:
         """``@universetoday`` -> Universe Today: a social-media handle spelling a curated profile's name
@@ -117,6 +119,17 @@ class OutletIndex:
                 for rating in self.ratings.get(key, []):
                     found.setdefault((rating.source, rating.label), rating)
         return list(found.values())
+
+
+def _named(name: str, by_key: dict[str, OutletProfile], longest: int) -> OutletProfile | None:
+    """The profile of ``name``'s key in ``by_key``, whose keys are at most ``longest`` long. A long text
+    (often a whole paragraph: a head line is tried as a masthead) is first judged by its opening,
+    whose key is a prefix of the whole text's key: when that is already longer than every key, the
+    text names no profile."""
+    opening = name[:2 * longest]
+    if len(opening) < len(name) and len(name_key(opening)) > longest:
+        return None
+    return by_key.get(name_key(name))
 
 
 def _profile_names(profile: OutletProfile) -> list[str]:
@@ -297,6 +310,8 @@ def build_index(rules: RuleSet) -> OutletIndex:
     _hosts(rules.outlets, index)
     index.by_name = _unambiguous_names(rules.outlets)
     index.longest_key = max(map(len, index.by_name), default=0)
+    index.by_curated_name = {key: profile for key, profile in index.by_name.items() if profile.curated}
+    index.longest_curated_key = max(map(len, index.by_curated_name), default=0)
     index.by_handle = _handles(rules.outlets)
     index.relay_names = _relay_names(index.by_name)
     index.names = _name_finder(index.relay_names)

@@ -24,7 +24,7 @@ def _reading_findings(ctx: Context) -> Iterator[Finding]:
         for note in ctx.doc.notes:
             yield make_finding(rule, ctx.doc, None, None, message=f"{rule.message}: {note}")
     for rule in ctx.rules.detectors_named("empty-text"):
-        if not ctx.doc.text.strip():
+        if not ctx.doc.text or ctx.doc.text.isspace():  # what ``not text.strip()`` says, without copying the text
             yield make_finding(rule, ctx.doc, None, None)
     for rule in ctx.rules.detectors_named("rule-timeout"):
         for rule_id in ctx.overruns:
@@ -33,17 +33,25 @@ def _reading_findings(ctx: Context) -> Iterator[Finding]:
 
 def _with_residue_points(doc: Document, found: list[Finding], lines: set[int]) -> tuple[float, list[Finding]]:
     value, costs = residue_points(doc, lines)
-    priced = [f.priced(-round(sum(costs.get(n, 0.0) for n in range(f.line, f.end_line + 1)), 3)) for f in found]
-    return value, priced
+    return value, [f.priced(-round(_lines_cost(costs, f.line, f.end_line), 3)) for f in found]
+
+
+def _lines_cost(costs: dict[int, float], first: int, last: int) -> float:
+    """What lines ``first``..``last`` cost (``residue_points``: positive, or absent), summed as ``sum`` adds
+    them; most findings cover one line, which needs no sum."""
+    if first == last:
+        return costs.get(first, 0.0)
+    return sum(costs.get(n, 0.0) for n in range(first, last + 1))
 
 
 def check_document(doc: Document, rules: RuleSet, settings: Settings,
                    templates: TemplateCounts | None = None) -> DocumentReport:
     """The report of ``doc``; rules suppressed on its path (settings' ``ignore``) do not run.
     ``templates`` are the corpus pre-pass counts (``provenance.templates``), if any."""
+    if not settings.ignore:
+        return _check(doc, rules, settings, templates)
     check = partial(_check, templates=templates)
-    report = check(doc, rules, settings)
-    return suppress.apply(doc, report, rules, settings, check) if settings.ignore else report
+    return suppress.apply(doc, check(doc, rules, settings), rules, settings, check)
 
 
 def context(doc: Document, rules: RuleSet, settings: Settings, templates: TemplateCounts | None = None) -> Context:
@@ -61,11 +69,9 @@ def _check(doc: Document, rules: RuleSet, settings: Settings, templates: Templat
     attr = attribution.analyze(ctx)
     findings = [*_reading_findings(ctx), *residue_findings, *prov.findings, *attr.findings]
     scores = score(findings, attr.quotes, residue_score, settings)
-    return DocumentReport(
-        id=doc.id, path=doc.path, sha256=doc.sha256, scores=scores,
-        passed=scores.overall >= settings.threshold and not doc_blocked(findings),
-        outlet=prov.outlet, facts=prov.facts, quotes=attr.quotes, findings=findings,
-        chars=len(doc.text), lines=len(doc.lines),
+    return DocumentReport.computed(
+        doc.id, doc.path, doc.sha256, scores, scores.overall >= settings.threshold and not doc_blocked(findings),
+        prov.outlet, prov.facts, attr.quotes, findings, len(doc.text), len(doc.lines),
     )
 
 

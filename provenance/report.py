@@ -47,13 +47,22 @@ class Finding(_Model):
                                   "message": message, "line": line, "end_line": end_line, "start": start, "end": end,
                                   "excerpt": excerpt, "points": float(points)}, set(_FINDING_FIELDS))
 
+    def again(self) -> Finding:
+        """A copy of this finding, as ``model_copy()`` makes it, without pydantic's generic copy: a
+        document-level finding that is the same on every document is built once per rule set and
+        copied into each report."""
+        return _unvalidated(Finding, self.__dict__.copy(), set(self.__pydantic_fields_set__))
+
     def priced(self, points: float) -> Finding:
         """This finding with its ``points`` set: ``model_copy(update={"points": points})`` without
         pydantic's generic copy, as scoring prices every residue finding and attribution unit."""
-        return _unvalidated(Finding, {**self.__dict__, "points": points}, self.__pydantic_fields_set__ | {"points"})
+        fields = self.__dict__.copy()
+        fields["points"] = points
+        return _unvalidated(Finding, fields, self.__pydantic_fields_set__ | _POINTS)
 
 
 _FINDING_FIELDS = frozenset(Finding.model_fields)
+_POINTS = frozenset({"points"})
 # The slots every pydantic model instance has, set directly: ``object.__setattr__`` looks each up by name.
 _SET_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
@@ -137,12 +146,35 @@ class Facts(_Model):
     wire: list[str] = Field(default_factory=list, description="Agencies whose copy this outlet carries")
     relays: list[str] = Field(default_factory=list, description="Outlets whose reporting the text relays")
 
+    @classmethod
+    def blank(cls) -> Facts:
+        """``Facts()``, without validating its defaults (each factory's list made anew): the provenance
+        analyzer starts every document from one and fills it in."""
+        fields = _BLANK_FACTS.copy()
+        for name, factory in _FACTS_FACTORIES:
+            fields[name] = factory()
+        return _unvalidated(cls, fields, set())
+
+
+_BLANK_FACTS = Facts().__dict__
+_FACTS_FACTORIES = [(name, f.default_factory) for name, f in Facts.model_fields.items() if f.default_factory]
+
 
 class Scores(_Model):
     provenance: float = Field(ge=0, le=100)
     attribution: float | None = Field(ge=0, le=100)
     residue: float = Field(ge=0, le=100)
     overall: float = Field(ge=0, le=100)
+
+    @classmethod
+    def computed(cls, provenance: float, attribution: float | None, residue: float, overall: float) -> Scores:
+        """Scores that scoring computed (each clamped to 0-100 there), built without validating them
+        again, as ``Finding.computed`` builds findings: every document has its scores."""
+        return _unvalidated(cls, {"provenance": provenance, "attribution": attribution, "residue": residue,
+                                  "overall": overall}, set(_SCORES_FIELDS))
+
+
+_SCORES_FIELDS = frozenset(Scores.model_fields)
 
 
 class GateNote(_Model):
@@ -179,6 +211,19 @@ class DocumentReport(_Model):
     lines: int = Field(ge=0)
     gate: list[GateNote] = Field(default_factory=list, description="Why the document failed, and warnings")
     suppressed: list[Suppressed] = Field(default_factory=list, description="Suppressions applied to this document")
+
+    @classmethod
+    def computed(cls, id: str, path: str, sha256: str, scores: Scores, passed: bool, outlet: Outlet | None,
+                 facts: Facts, quotes: list[Quote], findings: list[Finding], chars: int, lines: int) -> DocumentReport:
+        """A report of parts the pipeline built (models themselves, or counts), without validating them
+        again, as ``Finding.computed`` builds findings; the gate and suppressions are left unset."""
+        return _unvalidated(cls, {"id": id, "path": path, "sha256": sha256, "scores": scores, "passed": passed,
+                                  "outlet": outlet, "facts": facts, "quotes": quotes, "findings": findings,
+                                  "chars": chars, "lines": lines, "gate": [], "suppressed": []},
+                            set(_REPORT_COMPUTED_FIELDS))
+
+
+_REPORT_COMPUTED_FIELDS = frozenset(DocumentReport.model_fields) - {"gate", "suppressed"}
 
 
 class ReadError(_Model):

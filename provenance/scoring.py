@@ -110,7 +110,21 @@ def overall_score(provenance: float, attribution: float | None, residue: float, 
 
 def score(findings: list[Finding], quotes: list[Quote], residue: float, settings: Settings) -> Scores:
     """The scores, given the residue score (``residue_points``, which also prices the residue findings)."""
-    provenance = provenance_score(findings)
-    attribution = attribution_score(quotes, findings)
-    return Scores(provenance=provenance, attribution=attribution, residue=residue,
-                  overall=overall_score(provenance, attribution, residue, settings))
+    provenance, attribution = _dimension_scores(findings)
+    overall = overall_score(provenance, attribution, residue, settings)
+    return Scores.computed(float(provenance), None if attribution is None else float(attribution), float(residue),
+                           float(overall))
+
+
+def _dimension_scores(findings: list[Finding]) -> tuple[float, float | None]:
+    """``provenance_score`` and ``attribution_score`` from one pass over the findings: every document
+    is scored. The points are summed by ``sum``, as there (Python 3.12 sums floats with compensation)."""
+    provenance, attribution = [], []
+    prior = False
+    for f in findings:
+        if f.dimension == "provenance":
+            provenance.append(f.points)
+        elif f.dimension == "attribution":
+            attribution.append(f.points)
+            prior = prior or f.name == PRIOR_RULE
+    return _clamp(sum(provenance)), _clamp(sum(attribution)) if prior else None

@@ -26,3 +26,12 @@ def test_lines_cover_the_text_and_hash_as_their_values(text):
         assert text[line.start:line.end] == line.text
         assert hash(line) == hash(Line(line.number, line.start, line.end, line.text))
     assert {*doc.lines} == {Line(n.number, n.start, n.end, n.text) for n in doc.lines}
+
+
+@given(text=st.lists(PIECES, max_size=12).map("".join), data=st.data())
+def test_a_span_s_lines_are_where_line_at_puts_its_ends(text, data):
+    doc = Document(id="d", path="d", text=text)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text) + 1))
+    assert doc.lines_of(start, end) == (doc.line_at(start), doc.line_at(max(start, end - 1)))
+    assert doc.line_at(start) == max(1, sum(line.start <= start for line in doc.lines))

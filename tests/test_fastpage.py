@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.detectors import linescore, page
-from provenance.document import Document
+from provenance.document import Document, Line
 
 try:
     from provenance import _fastpage
@@ -243,3 +243,34 @@ def test_plain_lines_are_made_only_of_line_rows_and_a_class_with_their_slots():
         _fastpage.plain_lines([1], ["Home"], rows, 9, page.LineInfo)
     [line] = _fastpage.plain_lines([1], ["Home"], rows, -1, page.LineInfo)
     assert line == page.line_info(1, "Home", frozenset())
+
+
+@needs_accelerator
+@settings(max_examples=500, deadline=None)
+@given(text=TEXT)
+def test_accelerated_document_lines_equal_the_python_lines(text):
+    doc = Document(id="d", path="d", text=text)
+    accelerated, reference = _fastpage.document_lines(doc.line_texts, Line), doc.python_lines()
+    assert [type(line) for line in accelerated] == [Line] * len(reference)
+    assert [(n.number, n.start, n.end, n.text) for n in accelerated] == [(n.number, n.start, n.end, n.text)
+                                                                       for n in reference]
+    assert accelerated == reference and [hash(n) for n in accelerated] == [hash(n) for n in reference]
+
+
+def test_a_document_s_lines_come_from_the_accelerator_only_where_it_is_chosen(monkeypatch):
+    monkeypatch.setattr(page, "fastpage", None)
+    assert Document(id="d", path="d", text="a\nb").lines == Document(id="d", path="d", text="a\nb").python_lines()
+
+
+@needs_accelerator
+def test_document_lines_takes_only_a_list_of_str_and_a_slots_class():
+    with pytest.raises(TypeError):
+        _fastpage.document_lines(["a", 1], Line)
+    with pytest.raises(TypeError):
+        _fastpage.document_lines(("a",), Line)
+
+    class Unslotted:
+        number = start = end = text = None
+
+    with pytest.raises(TypeError):
+        _fastpage.document_lines(["a"], Unslotted)

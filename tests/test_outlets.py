@@ -274,3 +274,16 @@ def test_for_name_of_a_long_text_is_the_lookup_of_its_key(index, data):
     name = data.draw(st.sampled_from(sorted(index.by_name)))
     text = name + data.draw(st.text(st.sampled_from(" .,-|…"), max_size=3 * index.longest_key)) + data.draw(_KEY_TEXT)
     assert index.for_name(text) is index.by_name.get(name_key(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_curated_name_is_a_name_naming_a_curated_profile(index, data):
+    names = sorted(index.by_name)
+    pad = st.text(st.sampled_from(" -*|.’é"), max_size=3)
+    name = data.draw(st.one_of(st.text(max_size=120),
+                               st.builds(lambda a, n, b, tail: a + n.upper() + b + tail, pad, st.sampled_from(names), pad,
+                                         st.sampled_from(["", " x" * 30, "." * 90]))))
+    named = index.for_name(name)
+    assert index.for_curated_name(name) == (named if named is not None and named.curated else None)
+    assert named == index.by_name.get(name_key(name))

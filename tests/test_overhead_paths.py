@@ -10,13 +10,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from provenance.analyzers import Context, collect_hits
 from provenance.config import Settings
 from provenance.document import Document
 from provenance.gate import Policy, judge
 from provenance.renderers.jsonout import render_line
-from provenance.report import Finding, ReadError
+from provenance.pipeline import _lines_cost, check_document
+from provenance.report import DocumentReport, Facts, Finding, ReadError, Scores
 from provenance.rulepack import load_rules
 from provenance.runner import Runner
+from provenance.scoring import PRIOR_RULE, _dimension_scores, attribution_score, provenance_score
 
 LINES = st.sampled_from(["Cookie policy", "Share this article", "The council met on Tuesday.",
                          "\"We will appeal,\" the mayor said.", "By Jane Doe", "Reuters", "", "Read more"])
@@ -109,3 +112,82 @@ def test_the_parent_warms_signatures_only_while_the_pre_pass_runs(rules, monkeyp
     assert matched == []
     runner._warm_signatures(iter(docs), rules, Settings(), Future())
     assert matched == [d.id for d in docs[:runner.WARM_DOCS]]
+
+
+def test_blank_facts_are_the_validated_defaults():
+    blank, validated = Facts.blank(), Facts()
+    assert blank == validated
+    assert blank.model_fields_set == validated.model_fields_set
+    assert blank.model_dump_json() == validated.model_dump_json()
+    assert repr(blank) == repr(validated)
+    blank.wire.append("Reuters")
+    assert Facts.blank().wire == []  # each has lists of its own
+
+
+SCORE = st.floats(min_value=0, max_value=100, allow_nan=False)
+
+
+@given(provenance=SCORE, attribution=st.none() | SCORE, residue=SCORE, overall=SCORE)
+def test_computed_scores_are_the_validated_scores(provenance, attribution, residue, overall):
+    computed = Scores.computed(provenance, attribution, residue, overall)
+    validated = Scores(provenance=provenance, attribution=attribution, residue=residue, overall=overall)
+    assert computed == validated
+    assert computed.model_fields_set == validated.model_fields_set
+    assert computed.model_dump_json() == validated.model_dump_json()
+    assert repr(computed) == repr(validated)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=DOCUMENT, url=st.sampled_from([None, "https://www.rt.com/news/1", "https://example.org/a"]))
+def test_a_computed_report_is_the_validated_report(rules, text, url):
+    doc = Document(id="d", path="d.txt", text=text, meta={"url": url} if url else {})
+    computed = check_document(doc, rules, Settings())
+    fields = {name: getattr(computed, name) for name in computed.model_fields_set}
+    validated = DocumentReport(**fields)
+    assert computed == validated
+    assert computed.model_fields_set == validated.model_fields_set
+    assert computed.model_dump_json() == validated.model_dump_json()
+    assert repr(computed) == repr(validated)
+
+
+@given(text=DOCUMENT)
+def test_the_hits_of_a_tag_are_those_a_scan_finds(rules, text):
+    doc = Document(id="d", path="d.txt", text=text)
+    ctx = Context(doc=doc, rules=rules, hits=collect_hits(doc, rules)[0])
+    for tag in {t for s in rules.signatures for t in s.rule.tags} | {"no-such-tag"}:
+        assert ctx.hits_tagged(tag) == [h for h in ctx.hits if tag in h.signature.tags]
+
+
+@given(costs=st.dictionaries(st.integers(1, 8), st.floats(min_value=0, max_value=100, exclude_min=True), max_size=8),
+       first=st.integers(1, 8), length=st.integers(0, 3))
+def test_the_cost_of_a_finding_s_lines_is_their_sum(costs, first, length):
+    last = first + length
+    assert _lines_cost(costs, first, last) == sum(costs.get(n, 0.0) for n in range(first, last + 1))
+    assert str(-round(_lines_cost(costs, first, last), 3)) == str(-round(sum(costs.get(n, 0.0) for n in range(first, last + 1)), 3))
+
+
+@given(fields=FINDING)
+def test_a_finding_again_is_the_copy_pydantic_makes(fields):
+    for finding in (Finding.computed(**fields), Finding(**fields)):
+        again, copied = finding.again(), finding.model_copy()
+        assert again == copied and again is not finding
+        assert again.model_fields_set == copied.model_fields_set
+        assert again.model_dump_json() == copied.model_dump_json()
+        assert repr(again) == repr(copied)
+        again.__dict__["message"] = "changed"
+        assert finding.message == fields["message"]  # the copy has fields of its own
+
+
+@given(findings=st.lists(FINDING.map(lambda fields: Finding.computed(**fields)) | st.sampled_from(
+    [Finding.computed("AT031", PRIOR_RULE, "attribution", "info", "prior", None, None, None, None, "", 60.0)]),
+    max_size=8))
+def test_the_dimension_scores_of_one_pass_are_the_reference_scores(findings):
+    provenance, attribution = _dimension_scores(findings)
+    assert (repr(provenance), repr(attribution)) == (repr(provenance_score(findings)), repr(attribution_score([], findings)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(st.sampled_from(" \t\n\x0b\x0c\x1c\x85\u00a0\u2028\u3000\u200bax"), max_size=6))
+def test_a_text_is_empty_where_stripping_leaves_nothing(rules, text):
+    report = check_document(Document(id="d", path="d.txt", text=text), rules, Settings())
+    assert any(f.name == "empty-text" for f in report.findings) == (not text.strip())

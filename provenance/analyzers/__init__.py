@@ -8,6 +8,7 @@ The pipeline runs them in a fixed order (residue, provenance, attribution) over 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from provenance.document import Document
@@ -35,7 +36,17 @@ class Context:
         return [h for h in self.hits if h.signature.dimension == dimension]
 
     def hits_tagged(self, tag: str) -> list[Hit]:
-        return [h for h in self.hits if tag in h.signature.tags]
+        return list(self._hits_by_tag.get(tag, ()))
+
+    @cached_property
+    def _hits_by_tag(self) -> dict[str, list[Hit]]:
+        """The hits of each tag, in text order: the provenance analyzer asks for nine tags a document,
+        and a scan of every hit for each costs more than sorting them out once."""
+        by_tag: dict[str, list[Hit]] = {}
+        for hit in self.hits:
+            for tag in hit.signature.tags:
+                by_tag.setdefault(tag, []).append(hit)
+        return by_tag
 
 
 def collect_hits(doc: Document, rules: RuleSet, timeout: float | None = None,
@@ -66,10 +77,15 @@ def make_finding(
 ) -> Finding:
     """A finding for ``rule`` over ``start``..``end``; ``whole_lines`` widens it to the lines it touches."""
     if start is None or end is None:
-        return Finding.computed(rule.id, rule.name, rule.dimension, rule.severity, message or rule.message,
-                                None, None, None, None, "", round(points, 3))
-    line, end_line = doc.line_at(start), doc.line_at(max(start, end - 1))
+        return document_finding(rule, message=message, points=points)
+    line, end_line = doc.lines_of(start, end)
     if whole_lines:
         start, end = doc.line_span(line, end_line)
     return Finding.computed(rule.id, rule.name, rule.dimension, rule.severity, message or rule.message,
                             line, end_line, start, end, excerpt_of(doc, start, end), round(points, 3))
+
+
+def document_finding(rule: Signature | Detector, *, message: str | None = None, points: float = 0.0) -> Finding:
+    """A finding for ``rule`` about the whole document: no lines, no offsets, no excerpt."""
+    return Finding.computed(rule.id, rule.name, rule.dimension, rule.severity, message or rule.message,
+                            None, None, None, None, "", round(points, 3))

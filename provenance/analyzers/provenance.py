@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import re2
 import regex
 
-from provenance.analyzers import Context, make_finding
+from provenance.analyzers import Context, document_finding, make_finding
 from provenance.document import Document, Line
 from provenance.engine import Untranslatable, prefilter_source
 from provenance.matcher import Hit
@@ -61,8 +61,8 @@ class Identified:
 
 
 def _in_regions(doc: Document, head: int, tail: int) -> tuple[set[int], set[int]]:
-    lines = [line.number for line in doc.nonblank_lines]
-    return set(lines[:head]), set(lines[-tail:] if tail else [])
+    lines = doc.nonblank_lines
+    return {line.number for line in lines[:head]}, {line.number for line in (lines[-tail:] if tail else [])}
 
 
 def _detector(ctx: Context, name: str) -> Detector | None:
@@ -136,8 +136,8 @@ def _masthead_lines(ctx: Context, index: OutletIndex, params: dict) -> list[Cue]
     found = []
     for number, line in enumerate(ctx.doc.nonblank_lines[: int(params.get("masthead_window", 8))]):
         text = line.text.strip()
-        profile = index.for_name(text)
-        if profile is not None and profile.curated:
+        profile = index.for_curated_name(text)
+        if profile is not None:
             found.append((number, line, text, profile))
     if len({profile.id for *_, profile in found}) != 1:
         return []
@@ -429,14 +429,19 @@ def _dateline_findings(ctx: Context, facts: Facts, head: set[int]) -> Iterator[F
 
 def _republication(ctx: Context, facts: Facts) -> Iterator[Finding]:
     markers = ctx.hits_tagged("republisher")
-    copy_rule, original_rule = _detector(ctx, "republished"), _detector(ctx, "original")
+    copy_rule = _detector(ctx, "republished")
     if markers and copy_rule:
         facts.republished = True
         m = markers[0]
         msg = f"republished copy: {ctx.doc.text[m.start:m.end].strip()!r} marks a republisher"
         yield make_finding(copy_rule, ctx.doc, m.start, m.end, message=msg, points=-copy_rule.weight)
-    elif not markers and original_rule:
-        yield make_finding(original_rule, ctx.doc, None, None, points=original_rule.weight)
+    elif not markers:
+        yield from (f.again() for f in ctx.rules.memo("provenance-original-findings", _original_findings))
+
+
+def _original_findings(rules: RuleSet) -> list[Finding]:
+    """The credit for a copy no republisher marks, the same on every document, built once per rule set."""
+    return [document_finding(rule, points=rule.weight) for rule in rules.detectors_named("original")[:1]]
 
 
 def _wire(ctx: Context, index: OutletIndex, facts: Facts, outlet: Outlet | None) -> Iterator[Finding]:
@@ -464,9 +469,16 @@ def _relays(ctx: Context, index: OutletIndex, own: set[str]) -> Iterator[tuple[H
 def _missing(ctx: Context, facts: Facts, outlet: Outlet | None) -> Iterator[Finding]:
     present = {"date": facts.published_text, "byline": facts.byline, "dateline": facts.dateline,
                "outlet": outlet and (outlet.name or outlet.domain)}
-    for rule in ctx.rules.detectors_named("missing-fact"):
-        if not present.get(str(rule.params.get("fact"))):
-            yield make_finding(rule, ctx.doc, None, None)
+    for fact, finding in ctx.rules.memo("provenance-missing-findings", _missing_findings):
+        if not present.get(fact):
+            yield finding.again()
+
+
+def _missing_findings(rules: RuleSet) -> list[tuple[str, Finding]]:
+    """Each ``missing-fact`` rule's fact and its finding, the same on every document that lacks the
+    fact: built once per rule set."""
+    return [(str(rule.params.get("fact")), document_finding(rule))
+            for rule in rules.detectors_named("missing-fact")]
 
 
 def _chain(facts: Facts, outlet: Outlet | None, text_named: Identified | None, relayed: list[str]) -> list[str]:
@@ -488,7 +500,7 @@ def _chain(facts: Facts, outlet: Outlet | None, text_named: Identified | None, r
 
 def analyze(ctx: Context) -> ProvenanceResult:
     index = outlet_index(ctx.rules)
-    facts = Facts()
+    facts = Facts.blank()
     outlet, text_named, findings = _identify_outlet(ctx, index)
     rule = _detector(ctx, "outlet")
     params = rule.params if rule else {}
