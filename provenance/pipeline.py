@@ -68,7 +68,7 @@ def _check(doc: Document, rules: RuleSet, settings: Settings, templates: Templat
     prov = provenance.analyze(ctx)
     attr = attribution.analyze(ctx)
     findings = [*_reading_findings(ctx), *residue_findings, *prov.findings, *attr.findings]
-    scores = score(findings, attr.quotes, residue_score, settings)
+    scores = score(findings, residue_score, settings)
     return DocumentReport.computed(
         doc.id, doc.path, doc.sha256, scores, scores.overall >= settings.threshold and not doc_blocked(findings),
         prov.outlet, prov.facts, attr.quotes, findings, len(doc.text), len(doc.lines),

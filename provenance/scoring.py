@@ -12,13 +12,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-
 from dataclasses import dataclass
 from typing import get_args
 
 from provenance.config import Settings
 from provenance.document import Document
-from provenance.report import Finding, Quote, QuoteKind, Scores
+from provenance.report import Finding, QuoteKind, Scores
 from provenance.rulemodels import Detector
 from provenance.rulepack import RuleSet
 
@@ -88,7 +87,7 @@ def price_attribution(units: list[tuple[Finding, float, int]], others: list[Find
     return priced + others
 
 
-def attribution_score(quotes: list[Quote], findings: Iterable[Finding]) -> float | None:
+def attribution_score(findings: Iterable[Finding]) -> float | None:
     """The sum of the attribution findings' points; null when nothing in the document is attributed
     (no prior was laid down: no unit, or the ``quote-attribution`` or ``attribution-prior`` rule is off)."""
     mine = [f for f in findings if f.dimension == "attribution"]
@@ -108,7 +107,7 @@ def overall_score(provenance: float, attribution: float | None, residue: float, 
     return _clamp(sum(score * wt for score, wt in parts) / weight)
 
 
-def score(findings: list[Finding], quotes: list[Quote], residue: float, settings: Settings) -> Scores:
+def score(findings: list[Finding], residue: float, settings: Settings) -> Scores:
     """The scores, given the residue score (``residue_points``, which also prices the residue findings)."""
     provenance, attribution = _dimension_scores(findings)
     overall = overall_score(provenance, attribution, residue, settings)

@@ -128,7 +128,7 @@ def test_attribution_score_is_the_sum_of_its_findings_points(check):
     report = check("“Rates will stay,” Ana Lima said. “They may rise,” sources said. It was reported that they fell.")
     points = sum(f.points for f in report.findings if f.dimension == "attribution")
     assert report.scores.attribution == pytest.approx(points, abs=0.05)
-    assert attribution_score(report.quotes, report.findings) == report.scores.attribution
+    assert attribution_score(report.findings) == report.scores.attribution
 
 
 def test_score_shrinks_toward_the_prior_with_few_units(check):

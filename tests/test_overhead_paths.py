@@ -14,12 +14,17 @@ from provenance.analyzers import Context, collect_hits
 from provenance.config import Settings
 from provenance.document import Document
 from provenance.gate import Policy, judge
-from provenance.renderers.jsonout import render_line
 from provenance.pipeline import _lines_cost, check_document
+from provenance.renderers.jsonout import render_line
 from provenance.report import DocumentReport, Facts, Finding, ReadError, Scores
 from provenance.rulepack import load_rules
 from provenance.runner import Runner
-from provenance.scoring import PRIOR_RULE, _dimension_scores, attribution_score, provenance_score
+from provenance.scoring import (
+    PRIOR_RULE,
+    _dimension_scores,
+    attribution_score,
+    provenance_score,
+)
 
 LINES = st.sampled_from(["Cookie policy", "Share this article", "The council met on Tuesday.",
                          "\"We will appeal,\" the mayor said.", "By Jane Doe", "Reuters", "", "Read more"])
@@ -183,7 +188,7 @@ def test_a_finding_again_is_the_copy_pydantic_makes(fields):
     max_size=8))
 def test_the_dimension_scores_of_one_pass_are_the_reference_scores(findings):
     provenance, attribution = _dimension_scores(findings)
-    assert (repr(provenance), repr(attribution)) == (repr(provenance_score(findings)), repr(attribution_score([], findings)))
+    assert (repr(provenance), repr(attribution)) == (repr(provenance_score(findings)), repr(attribution_score(findings)))
 
 
 @settings(max_examples=60, deadline=None)

@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.prescan import _characters, _readable_utf8, characters_by_decoding, finditer_where, starts_pattern
+from provenance.prescan import (
+    _characters,
+    _readable_utf8,
+    characters_by_decoding,
+    finditer_where,
+    starts_pattern,
+)
 
 try:
     from provenance import _fastpage

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from importlib import import_module
+from typing import ClassVar
 
 from provenance.report import CorpusReport
 
@@ -19,7 +20,7 @@ class _Renderers(Mapping[str, Renderer]):
     """Format name -> renderer, whose module is imported when it is first asked for: a JSON Lines
     run, which lists the names as ``--format`` choices, never loads the HTML or SARIF code."""
 
-    _WHERE = {
+    _WHERE: ClassVar[dict[str, tuple[str, str]]] = {
         "json": ("provenance.renderers.jsonout", "render_corpus"),
         "html": ("provenance.renderers.html", "render_html"),
         "sarif": ("provenance.renderers.sarif", "render_corpus"),
