@@ -156,13 +156,6 @@ static Py_ssize_t count_separators(int kind, const void *data, Py_ssize_t n)
     return count;
 }
 
-/* A first character page._BULLET can match: one of -–—•*·▪►» or a digit (on a plain line, [0-9]). */
-static bool may_start_bullet(Py_UCS4 c)
-{
-    return c == '-' || c == 0x2013 || c == 0x2014 || c == 0x2022 || c == '*' || c == 0x00B7 || c == 0x25AA
-           || c == 0x25BA || c == 0x00BB || (c >= '0' && c <= '9');
-}
-
 /* The stop lists as a C hash table (open addressing, linear probing): each case-folded stop word a
    plain word can be (ASCII, plain Latin-1 letters and ’, stored as the byte 0x80), with the bit mask of the lists
    holding it. Built once per set of stop lists (stop_table), so a word is looked up without making
@@ -184,7 +177,7 @@ typedef struct {
     unsigned char *bytes;
 } StopTable;
 
-/* FNV-1a, a byte at a time: plain_features hashes a word as it reads it. */
+/* FNV-1a, a byte at a time: plain_scan hashes a word as it reads it. */
 #define HASH_START 2166136261u
 
 static size_t hash_step(size_t hash, unsigned char byte)
@@ -422,91 +415,154 @@ static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
     return key_str(scan->key, key_len, PyUnicode_IS_ASCII(text));
 }
 
-/* (chars, words, letter_share, digit_share, sentence_end, capital_share, separators,
-    bullet_start, key, hits...): the shares divide as page._features does, int by int, which is
-   exact-to-double then one rounding for counts under 2**53, as in C. */
-static PyObject *line_row(PyObject *text, const Counts *counts, PyObject *key, int languages)
+/* page._BULLET, ^(?:[-–—•*·▪►»]|\d{1,3}[.)])\s, on a plain line: its digits are [0-9], its \s is_space. */
+static bool bullet_matches(PyObject *text)
 {
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), digits = 0;
+    if (n < 2)
+        return false;
+    Py_UCS4 first = PyUnicode_READ(kind, data, 0);
+    if (first != '-' && first != 0x2013 && first != 0x2014 && first != 0x2022 && first != '*' && first != 0x00B7
+        && first != 0x25AA && first != 0x25BA && first != 0x00BB) {
+        while (digits < n && digits <= 3 && PyUnicode_READ(kind, data, digits) >= '0'
+               && PyUnicode_READ(kind, data, digits) <= '9')
+            digits++;
+        if (digits == 0 || digits > 3 || digits + 1 >= n)
+            return false;
+        Py_UCS4 mark = PyUnicode_READ(kind, data, digits);
+        if (mark != '.' && mark != ')')
+            return false;
+        digits++;
+    }
+    else
+        digits = 1;
+    return is_space(PyUnicode_READ(kind, data, digits));
+}
+
+/* What plain_scan keeps of a line for plain_lines: its features, or a NULL key when it is not plain.
+   The shares divide as page._features does, int by int, which is exact-to-double then one rounding
+   for counts under 2**53, as in C. */
+typedef struct {
+    PyObject *key;
+    Py_ssize_t chars, words, separators;
+    double letter_share, digit_share, capital_share;
+    bool sentence_end, bullet;
+} PlainLine;
+
+/* plain_scan's lines, kept in C until plain_lines makes their objects: the stop share needs the
+   page's language, which the lines that are not plain (read in Python) help to pick. */
+#define PLAIN_SCAN "provenance._fastpage.PlainScan"
+
+typedef struct {
+    PyObject *texts;    /* a tuple of the lines scanned */
+    int languages;
+    PlainLine *lines;
+    Py_ssize_t *hits;   /* line i's words in stop list j at hits[i * languages + j] */
+} PlainScan;
+
+static void free_plain_scan(PyObject *capsule)
+{
+    PlainScan *scan = PyCapsule_GetPointer(capsule, PLAIN_SCAN);
+    if (scan == NULL)
+        return;
+    for (Py_ssize_t i = 0; scan->lines != NULL && i < PyTuple_GET_SIZE(scan->texts); i++)
+        Py_XDECREF(scan->lines[i].key);
+    Py_XDECREF(scan->texts);
+    PyMem_Free(scan->lines);
+    PyMem_Free(scan->hits);
+    PyMem_Free(scan);
+}
+
+/* A capsule holding an empty PlainScan of the texts (copied to a tuple), or NULL. */
+static PyObject *new_plain_scan(PyObject *texts, int languages)
+{
+    PlainScan *scan = PyMem_Calloc(1, sizeof(PlainScan));
+    if (scan == NULL)
+        return PyErr_NoMemory();
+    PyObject *capsule = PyCapsule_New(scan, PLAIN_SCAN, free_plain_scan);
+    if (capsule == NULL) {
+        PyMem_Free(scan);
+        return NULL;
+    }
+    scan->texts = PyList_AsTuple(texts);
+    if (scan->texts == NULL) {
+        Py_DECREF(capsule);
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(scan->texts);
+    scan->languages = languages;
+    scan->lines = PyMem_Calloc(n > 0 ? n : 1, sizeof(PlainLine));
+    scan->hits = PyMem_Calloc(n * languages > 0 ? n * languages : 1, sizeof(Py_ssize_t));
+    if (scan->lines == NULL || scan->hits == NULL) {
+        Py_DECREF(capsule);
+        return PyErr_NoMemory();
+    }
+    return capsule;
+}
+
+/* A plain line's features, and its stop-word hits into line_hits and totals. */
+static int scan_plain_line(Scan *scan, PyObject *text, PlainLine *line, Py_ssize_t *line_hits, Py_ssize_t *totals)
+{
+    Counts counts = {0};
+    line->key = scan_line(scan, text, &counts);
+    if (line->key == NULL)
+        return -1;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    PyObject *row = PyTuple_New(9 + languages);
-    if (row == NULL)
-        return NULL;
-    PyObject *items[9] = {
-        PyLong_FromSsize_t(n),
-        PyLong_FromSsize_t(counts->words),
-        PyFloat_FromDouble(n ? (double)counts->letters / (double)n : 0.0),
-        PyFloat_FromDouble(n ? (double)counts->digits / (double)n : 0.0),
-        PyBool_FromLong(ends_sentence(kind, data, n)),
-        PyFloat_FromDouble(counts->initials ? (double)counts->capitals / (double)counts->initials : 0.0),
-        PyLong_FromSsize_t(counts->separator_chars ? count_separators(kind, data, n) : 0),
-        PyBool_FromLong(n > 0 && may_start_bullet(PyUnicode_READ(kind, data, 0))),
-        Py_NewRef(key),
-    };
-    bool failed = false;
-    for (int i = 0; i < 9; i++) {
-        failed |= items[i] == NULL;
-        PyTuple_SET_ITEM(row, i, items[i]);  /* a NULL item is fine for Py_DECREF(row) */
-    }
-    for (int i = 0; i < languages && !failed; i++) {
-        PyObject *hits = PyLong_FromSsize_t(counts->hits[i]);
-        failed |= hits == NULL;
-        PyTuple_SET_ITEM(row, 9 + i, hits);
-    }
-    if (failed) {
-        Py_DECREF(row);
-        return NULL;
-    }
-    return row;
-}
-
-/* The row of one line, or None for a line that is not plain. */
-static PyObject *line_features(Scan *scan, PyObject *text, Py_ssize_t *totals)
-{
-    if (!is_plain(text))
-        Py_RETURN_NONE;
-    Counts counts = {0};
-    PyObject *key = scan_line(scan, text, &counts);
-    if (key == NULL)
-        return NULL;
-    PyObject *row = line_row(text, &counts, key, scan->stops->languages);
-    Py_DECREF(key);
-    for (int i = 0; i < scan->stops->languages; i++)
+    line->chars = n;
+    line->words = counts.words;
+    line->letter_share = n ? (double)counts.letters / (double)n : 0.0;
+    line->digit_share = n ? (double)counts.digits / (double)n : 0.0;
+    line->capital_share = counts.initials ? (double)counts.capitals / (double)counts.initials : 0.0;
+    line->separators = counts.separator_chars ? count_separators(kind, data, n) : 0;
+    line->sentence_end = ends_sentence(kind, data, n);
+    line->bullet = bullet_matches(text);
+    for (int i = 0; i < scan->stops->languages; i++) {
+        line_hits[i] = counts.hits[i];
         totals[i] += counts.hits[i];
-    return row;
+    }
+    return 0;
 }
 
-static PyObject *rows_and_totals(Scan *scan, PyObject *texts)
+static PyObject *count_list(const Py_ssize_t *counts, int n)
 {
-    Py_ssize_t totals[MAX_LANGUAGES] = {0}, n = PyList_GET_SIZE(texts);
-    PyObject *rows = PyList_New(n);
-    if (rows == NULL)
-        return NULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *row = line_features(scan, PyList_GET_ITEM(texts, i), totals);
-        if (row == NULL) {
-            Py_DECREF(rows);
-            return NULL;
-        }
-        PyList_SET_ITEM(rows, i, row);
-    }
-    PyObject *hits = PyList_New(scan->stops->languages);
-    for (int i = 0; hits != NULL && i < scan->stops->languages; i++) {
-        PyObject *total = PyLong_FromSsize_t(totals[i]);
-        if (total == NULL)
-            Py_CLEAR(hits);
+    PyObject *list = PyList_New(n);
+    for (int i = 0; list != NULL && i < n; i++) {
+        PyObject *count = PyLong_FromSsize_t(counts[i]);
+        if (count == NULL)
+            Py_CLEAR(list);
         else
-            PyList_SET_ITEM(hits, i, total);
+            PyList_SET_ITEM(list, i, count);
     }
-    if (hits == NULL) {
-        Py_DECREF(rows);
-        return NULL;
+    return list;
+}
+
+/* (scanned, hits, others): scans every line of the capsule's PlainScan. */
+static PyObject *scan_texts(Scan *scan, PyObject *scanned)
+{
+    PlainScan *result = PyCapsule_GetPointer(scanned, PLAIN_SCAN);
+    Py_ssize_t totals[MAX_LANGUAGES] = {0}, n = PyTuple_GET_SIZE(result->texts);
+    PyObject *others = PyList_New(0);
+    for (Py_ssize_t i = 0; others != NULL && i < n; i++) {
+        PyObject *text = PyTuple_GET_ITEM(result->texts, i);
+        if (is_plain(text)) {
+            if (scan_plain_line(scan, text, &result->lines[i], result->hits + i * result->languages, totals) < 0)
+                Py_CLEAR(others);
+            continue;
+        }
+        PyObject *index = PyLong_FromSsize_t(i);
+        if (index == NULL || PyList_Append(others, index) < 0)
+            Py_CLEAR(others);
+        Py_XDECREF(index);
     }
-    PyObject *result = PyTuple_Pack(2, rows, hits);
-    Py_DECREF(rows);
-    Py_DECREF(hits);
-    return result;
+    PyObject *hits = others == NULL ? NULL : count_list(totals, result->languages);
+    PyObject *out = hits == NULL ? NULL : PyTuple_Pack(3, scanned, hits, others);
+    Py_XDECREF(hits);
+    Py_XDECREF(others);
+    return out;
 }
 
 static bool all_str(PyObject *texts)
@@ -517,36 +573,39 @@ static bool all_str(PyObject *texts)
     return true;
 }
 
-static PyObject *plain_features(PyObject *module, PyObject *args)
+static PyObject *plain_scan(PyObject *module, PyObject *args)
 {
     PyObject *texts, *capsule;
-    if (!PyArg_ParseTuple(args, "O!O:plain_features", &PyList_Type, &texts, &capsule))
+    if (!PyArg_ParseTuple(args, "O!O:plain_scan", &PyList_Type, &texts, &capsule))
         return NULL;
     if (!all_str(texts)) {
-        PyErr_SetString(PyExc_TypeError, "plain_features: texts must be a list of str");
+        PyErr_SetString(PyExc_TypeError, "plain_scan: texts must be a list of str");
         return NULL;
     }
     const StopTable *table = PyCapsule_GetPointer(capsule, STOP_TABLE);  /* TypeError or ValueError if not one */
     if (table == NULL)
         return NULL;
+    PyObject *scanned = new_plain_scan(texts, table->languages);
+    if (scanned == NULL)
+        return NULL;
     Scan scan = {table, PyMem_Malloc(table->longest + 1), NULL, 0};
-    PyObject *result = scan.word == NULL ? PyErr_NoMemory() : rows_and_totals(&scan, texts);
+    PyObject *result = scan.word == NULL ? PyErr_NoMemory() : scan_texts(&scan, scanned);
     PyMem_Free(scan.word);
     PyMem_Free(scan.key);
+    Py_DECREF(scanned);
     return result;
 }
 
 PyDoc_STRVAR(stop_table_doc,
 "stop_table(word_masks, languages) -> table\n\n"
-"The stop lists for plain_features: word_masks maps each case-folded stop word to the bit mask of\n"
+"The stop lists for plain_scan: word_masks maps each case-folded stop word to the bit mask of\n"
 "the lists holding it (bit i: list i, of languages).");
 
-PyDoc_STRVAR(plain_features_doc,
-"plain_features(texts, table) -> (rows, hits)\n\n"
-"For each stripped non-blank line in texts, None if it is not plain, else (chars, words, letter_share,\n"
-"digit_share, sentence_end, capital_share, separators, bullet_start, key, hits_0, ...): hits_i\n"
-"counts the line's words in stop list i of the table (from stop_table). hits: the same counts\n"
-"summed over the plain lines.");
+PyDoc_STRVAR(plain_scan_doc,
+"plain_scan(texts, table) -> (scanned, hits, others)\n\n"
+"Reads the features of each stripped non-blank line in texts that is plain, and counts its words in\n"
+"each stop list of the table (from stop_table). scanned: those lines, for plain_lines; hits: the\n"
+"counts of each list summed over the plain lines; others: the indexes of the lines not plain.");
 
 /* ---- line-score: each line's chance of residue, as provenance/detectors/linescore.py computes it ----
 
@@ -776,15 +835,13 @@ PyDoc_STRVAR(line_chances_doc,
 "linescore's chance of residue for each LineInfo of lines: the logistic of its weighted sum\n"
 "(weights in linescore.FEATURES order) smoothed with its neighbours' by smooth.");
 
-/* ---- build_page's LineInfo objects for plain lines, from plain_features' rows ----
+/* ---- build_page's LineInfo objects for plain lines, from plain_scan's ----
 
-   page._plain_line's reference: a LineInfo of the row's features, its stop share in the column of the
-   page's language, and page._BULLET matched where the row says a bullet may start. The objects are
-   made as the dataclass's __init__ would make them (a slots class: each field is a slot the object
-   holds), without running it once per line. */
+   page._features' reference: a LineInfo of the line's features and its stop share in the page's
+   language. The objects are made as the dataclass's __init__ would make them (a slots class: each
+   field is a slot the object holds), without running it once per line. */
 
 #define LINE_FIELDS 13 /* page.LineInfo's, in order */
-#define ROW_FIELDS 9   /* line_row's items before the stop-list counts */
 
 static const char *line_field_names[LINE_FIELDS] = {
     "number", "text", "chars", "words", "letter_share", "digit_share", "sentence_end", "stop_share",
@@ -806,88 +863,57 @@ static int field_offsets(PyTypeObject *cls, Py_ssize_t *offsets)
     return 0;
 }
 
-/* page._BULLET, ^(?:[-–—•*·▪►»]|\d{1,3}[.)])\s, on a plain line: its digits are [0-9], its \s is_space. */
-static bool bullet_matches(PyObject *text)
-{
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), digits = 0;
-    if (n < 2)
-        return false;
-    Py_UCS4 first = PyUnicode_READ(kind, data, 0);
-    if (first != '-' && first != 0x2013 && first != 0x2014 && first != 0x2022 && first != '*' && first != 0x00B7
-        && first != 0x25AA && first != 0x25BA && first != 0x00BB) {
-        while (digits < n && digits <= 3 && PyUnicode_READ(kind, data, digits) >= '0'
-               && PyUnicode_READ(kind, data, digits) <= '9')
-            digits++;
-        if (digits == 0 || digits > 3 || digits + 1 >= n)
-            return false;
-        Py_UCS4 mark = PyUnicode_READ(kind, data, digits);
-        if (mark != '.' && mark != ')')
-            return false;
-        digits++;
-    }
-    else
-        digits = 1;
-    return is_space(PyUnicode_READ(kind, data, digits));
-}
-
-/* One line's object from its row; column: the row's item counting its words in the page's stop list,
-   or -1 (no language: no stop words). */
+/* One line's object; stops: its words in the page's stop list. */
 static PyObject *plain_line(PyTypeObject *cls, const Py_ssize_t *offsets, PyObject *number, PyObject *text,
-                            PyObject *row, Py_ssize_t column)
+                            const PlainLine *features, Py_ssize_t stops)
 {
-    Py_ssize_t words = PyLong_AsSsize_t(PyTuple_GET_ITEM(row, 1));
-    Py_ssize_t stops = column < 0 ? 0 : PyLong_AsSsize_t(PyTuple_GET_ITEM(row, column));
-    if ((words == -1 || stops == -1) && PyErr_Occurred())
-        return NULL;
-    PyObject *stop_share = PyFloat_FromDouble(words ? (double)stops / (double)words : 0.0);
-    PyObject *line = stop_share == NULL ? NULL : cls->tp_alloc(cls, 0);
-    if (line == NULL) {
-        Py_XDECREF(stop_share);
-        return NULL;
-    }
-    PyObject *bullet = PyTuple_GET_ITEM(row, 7) == Py_True && bullet_matches(text) ? Py_True : Py_False;
     PyObject *values[LINE_FIELDS] = {
-        number, text, PyTuple_GET_ITEM(row, 0), PyTuple_GET_ITEM(row, 1), PyTuple_GET_ITEM(row, 2),
-        PyTuple_GET_ITEM(row, 3), PyTuple_GET_ITEM(row, 4), stop_share, PyTuple_GET_ITEM(row, 5),
-        PyTuple_GET_ITEM(row, 6), bullet, Py_False, PyTuple_GET_ITEM(row, 8),
+        Py_NewRef(number), Py_NewRef(text), PyLong_FromSsize_t(features->chars),
+        PyLong_FromSsize_t(features->words), PyFloat_FromDouble(features->letter_share),
+        PyFloat_FromDouble(features->digit_share), PyBool_FromLong(features->sentence_end),
+        PyFloat_FromDouble(features->words ? (double)stops / (double)features->words : 0.0),
+        PyFloat_FromDouble(features->capital_share), PyLong_FromSsize_t(features->separators),
+        PyBool_FromLong(features->bullet), Py_NewRef(Py_False), Py_NewRef(features->key),
     };
+    bool failed = false;
     for (int i = 0; i < LINE_FIELDS; i++)
-        *(PyObject **)((char *)line + offsets[i]) = i == 7 ? stop_share : Py_NewRef(values[i]);
-    return line;
-}
-
-static bool plain_lines_args(PyObject *numbers, PyObject *texts, PyObject *rows, Py_ssize_t column)
-{
-    Py_ssize_t n = PyList_GET_SIZE(rows);
-    bool ok = PyList_GET_SIZE(numbers) == n && PyList_GET_SIZE(texts) == n && column < ROW_FIELDS + MAX_LANGUAGES;
-    for (Py_ssize_t i = 0; ok && i < n; i++) {
-        PyObject *row = PyList_GET_ITEM(rows, i);
-        ok = PyUnicode_Check(PyList_GET_ITEM(texts, i))
-             && (row == Py_None || (PyTuple_Check(row) && PyTuple_GET_SIZE(row) >= ROW_FIELDS
-                                    && column < PyTuple_GET_SIZE(row)));
+        failed |= values[i] == NULL;
+    PyObject *line = failed ? NULL : cls->tp_alloc(cls, 0);
+    for (int i = 0; i < LINE_FIELDS; i++) {
+        if (line == NULL)
+            Py_XDECREF(values[i]);
+        else
+            *(PyObject **)((char *)line + offsets[i]) = values[i];
     }
-    if (!ok)
-        PyErr_SetString(PyExc_TypeError, "plain_lines: numbers, texts and plain_features rows of the same lines");
-    return ok;
+    return line;
 }
 
 static PyObject *plain_lines(PyObject *module, PyObject *args)
 {
-    PyObject *numbers, *texts, *rows;
-    Py_ssize_t column, offsets[LINE_FIELDS];
+    PyObject *numbers, *scanned;
+    int language;
+    Py_ssize_t offsets[LINE_FIELDS];
     PyTypeObject *cls;
-    if (!PyArg_ParseTuple(args, "O!O!O!nO!:plain_lines", &PyList_Type, &numbers, &PyList_Type, &texts,
-                          &PyList_Type, &rows, &column, &PyType_Type, &cls)
-        || !plain_lines_args(numbers, texts, rows, column) || field_offsets(cls, offsets) < 0)
+    if (!PyArg_ParseTuple(args, "O!OiO!:plain_lines", &PyList_Type, &numbers, &scanned, &language, &PyType_Type, &cls))
         return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(rows);
+    const PlainScan *scan = PyCapsule_GetPointer(scanned, PLAIN_SCAN);  /* TypeError or ValueError if not one */
+    if (scan == NULL)
+        return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(scan->texts);
+    if (PyList_GET_SIZE(numbers) != n || language < -1 || language >= scan->languages) {
+        PyErr_SetString(PyExc_TypeError, "plain_lines: a number for each line scanned, and a language of the scan's "
+                                         "stop table or -1");
+        return NULL;
+    }
+    if (field_offsets(cls, offsets) < 0)
+        return NULL;
     PyObject *lines = PyList_New(n);
     for (Py_ssize_t i = 0; lines != NULL && i < n; i++) {
-        PyObject *row = PyList_GET_ITEM(rows, i);
-        PyObject *line = row == Py_None ? Py_NewRef(Py_None)
-                         : plain_line(cls, offsets, PyList_GET_ITEM(numbers, i), PyList_GET_ITEM(texts, i), row, column);
+        const PlainLine *features = &scan->lines[i];
+        Py_ssize_t stops = language < 0 ? 0 : scan->hits[i * scan->languages + language];
+        PyObject *line = features->key == NULL ? Py_NewRef(Py_None)
+                         : plain_line(cls, offsets, PyList_GET_ITEM(numbers, i), PyTuple_GET_ITEM(scan->texts, i),
+                                      features, stops);
         if (line == NULL)
             Py_CLEAR(lines);
         else
@@ -897,10 +923,9 @@ static PyObject *plain_lines(PyObject *module, PyObject *args)
 }
 
 PyDoc_STRVAR(plain_lines_doc,
-"plain_lines(numbers, texts, rows, column, cls) -> lines\n\n"
-"For each line, None where its plain_features row is None, else its cls (page.LineInfo) object:\n"
-"the row's features, the share of its words counted in row[column] (column -1: none), and whether\n"
-"page._BULLET matches its text.");
+"plain_lines(numbers, scanned, language, cls) -> lines\n\n"
+"For each line of plain_scan's scanned, None if it is not plain, else its cls (page.LineInfo) object,\n"
+"numbered from numbers: its features and the share of its words in stop list language (-1: none).");
 
 /* ---- context-classifier: block classes, runs of text and their revision ----
 
@@ -1979,7 +2004,7 @@ PyDoc_STRVAR(document_lines_doc,
 
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
-    {"plain_features", plain_features, METH_VARARGS, plain_features_doc},
+    {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
     {"line_chances", line_chances, METH_VARARGS, line_chances_doc},
     {"plain_lines", plain_lines, METH_VARARGS, plain_lines_doc},
     {"block_classes", block_classes, METH_VARARGS, block_classes_doc},

@@ -32,8 +32,12 @@ def _reading_findings(ctx: Context) -> Iterator[Finding]:
 
 
 def _with_residue_points(doc: Document, found: list[Finding], lines: set[int]) -> tuple[float, list[Finding]]:
+    """The residue score, and the findings with their points set in place: the residue stage made them
+    for this document alone, and a copy of each (``Finding.priced``) costs four times the assignment."""
     value, costs = residue_points(doc, lines)
-    return value, [f.priced(-round(_lines_cost(costs, f.line, f.end_line), 3)) for f in found]
+    for f in found:
+        f.points = -round(_lines_cost(costs, f.line, f.end_line), 3)
+    return value, found
 
 
 def _lines_cost(costs: dict[int, float], first: int, last: int) -> float:

@@ -98,8 +98,10 @@ def test_the_accelerator_reads_plain_lines_and_latin1_letters():
     """Its list of plain punctuation is page._PLAIN_PUNCTUATION, and it reads the Latin-1 letters that
     case-fold to one Latin-1 letter, checked on every character of the BMP."""
     texts = [f"a{chr(c)}b" for c in range(0x10000) if not 0xD800 <= c < 0xE000]
-    rows, _ = _fastpage.plain_features(texts, _fastpage.stop_table({}, 0))
-    assert [row is not None for row in rows] == [page.plain(text) or _one_latin1_letter(text[1]) for text in texts]
+    _, _, others = _fastpage.plain_scan(texts, _fastpage.stop_table({}, 0))
+    others = set(others)
+    assert [i not in others for i in range(len(texts))] == [page.plain(text) or _one_latin1_letter(text[1])
+                                                          for text in texts]
 
 
 def test_the_python_path_stays_available(monkeypatch):
@@ -139,11 +141,11 @@ def test_a_module_built_from_another_source_is_not_used(monkeypatch):
 def test_the_accelerator_takes_only_lists_of_str_and_its_stop_tables():
     table = _fastpage.stop_table({}, 0)
     with pytest.raises(TypeError):
-        _fastpage.plain_features(["a", b"b"], table)
+        _fastpage.plain_scan(["a", b"b"], table)
     with pytest.raises(TypeError):
-        _fastpage.plain_features(("a",), table)
+        _fastpage.plain_scan(("a",), table)
     with pytest.raises(ValueError):
-        _fastpage.plain_features(["a"], {})
+        _fastpage.plain_scan(["a"], {})
     with pytest.raises(TypeError):
         _fastpage.stop_table([], 0)
     with pytest.raises(TypeError):
@@ -166,8 +168,9 @@ def test_separators_are_counted_as_the_pattern_counts_them():
     """Every string of up to five characters from the ones ``_SEPARATOR`` reads (and some it does not)."""
     alphabet = ["|", "/", "•", "·", "»", "›", " ", "\u00a0", "\t", "\n", "a", "\x1c"]
     texts = ["".join(chars) for size in range(6) for chars in product(alphabet, repeat=size)]
-    rows, _ = _fastpage.plain_features(texts, _fastpage.stop_table({}, 0))
-    assert [row[6] for row in rows] == [len(page._SEPARATOR.findall(text)) for text in texts]
+    scanned, _, _ = _fastpage.plain_scan(texts, _fastpage.stop_table({}, 0))
+    lines = _fastpage.plain_lines(list(range(1, len(texts) + 1)), scanned, -1, page.LineInfo)
+    assert [line.separators for line in lines] == [len(page._SEPARATOR.findall(text)) for text in texts]
 
 
 WEIGHT = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e3, max_value=1e3)
@@ -224,24 +227,27 @@ BULLET_TEXT = st.tuples(BULLET_START, st.sampled_from(["", ".", ")", ":", ".)"])
 def test_plain_lines_start_bullets_where_the_pattern_does(parts):
     text = "".join(parts)
     table = _fastpage.stop_table({}, 0)
-    rows, _ = _fastpage.plain_features([text], table)
-    [line] = _fastpage.plain_lines([1], [text], rows, -1, page.LineInfo)
+    scanned, _, _ = _fastpage.plain_scan([text], table)
+    [line] = _fastpage.plain_lines([1], scanned, -1, page.LineInfo)
     assert line is None or line.bullet == bool(page._BULLET.match(text))
 
 
 @needs_accelerator
-def test_plain_lines_are_made_only_of_line_rows_and_a_class_with_their_slots():
-    table = _fastpage.stop_table({}, 0)
-    rows, _ = _fastpage.plain_features(["Home"], table)
+def test_plain_lines_are_made_only_of_a_scan_and_a_class_with_their_slots():
+    table = _fastpage.stop_table({"home": 1}, 1)
+    scanned, _, _ = _fastpage.plain_scan(["Home"], table)
     with pytest.raises(AttributeError):
-        _fastpage.plain_lines([1], ["Home"], rows, -1, tuple)
+        _fastpage.plain_lines([1], scanned, -1, tuple)
     with pytest.raises(TypeError):  # the fields, but not slots
-        _fastpage.plain_lines([1], ["Home"], rows, -1, type("Line", (), dict.fromkeys(page.LineInfo.__slots__)))
+        _fastpage.plain_lines([1], scanned, -1, type("Line", (), dict.fromkeys(page.LineInfo.__slots__)))
     with pytest.raises(TypeError):
-        _fastpage.plain_lines([1, 2], ["Home"], rows, -1, page.LineInfo)
+        _fastpage.plain_lines([1, 2], scanned, -1, page.LineInfo)
     with pytest.raises(TypeError):
-        _fastpage.plain_lines([1], ["Home"], rows, 9, page.LineInfo)
-    [line] = _fastpage.plain_lines([1], ["Home"], rows, -1, page.LineInfo)
+        _fastpage.plain_lines([1], scanned, 1, page.LineInfo)
+    with pytest.raises(ValueError):
+        _fastpage.plain_lines([1], table, -1, page.LineInfo)
+    assert _fastpage.plain_lines([1], scanned, 0, page.LineInfo)[0].stop_share == 1.0
+    [line] = _fastpage.plain_lines([1], scanned, -1, page.LineInfo)
     assert line == page.line_info(1, "Home", frozenset())
 
 

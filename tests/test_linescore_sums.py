@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.detectors import page
-from provenance.detectors.linescore import AROUND, FEATURES, OWN, feature_row, features, weighted_sums
+from provenance.detectors.linescore import AROUND, FEATURES, OWN, _strongest, feature_row, features, weighted_sums
 from provenance.document import Document
 
 FLOATS = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
@@ -61,3 +61,12 @@ def test_one_row_is_the_row_of_all_rows(text, decided, edge_share):
     built = page.build_page(Document(id="d", path="d", text=text), {"en": frozenset({"the", "and", "said"})})
     built.decided = decided
     assert [feature_row(built, i, edge_share) for i in range(len(built.lines))] == features(built, edge_share)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.tuples(*(st.one_of(st.sampled_from([0.0, -0.0, 1.0, 0.5]), FLOATS) for _ in FEATURES)),
+       weights=st.fixed_dictionaries({k: st.one_of(st.sampled_from([0.0, 1.0, -1.0]), FLOATS) for k in FEATURES}))
+def test_the_strongest_features_are_those_of_the_plain_reading(values, weights):
+    row = dict(zip(FEATURES, values))
+    pushes = sorted(((weights[k] * row[k], k) for k in FEATURES if row[k]), reverse=True)[:3]
+    assert _strongest(values, weights) == ", ".join(f"{k}={row[k]:.2f}" for _, k in pushes)

@@ -257,3 +257,41 @@ def test_signature_findings_cover_the_lines_make_finding_finds(rules, parts):
     expected = [make_finding(hit.signature, doc, hit.start, hit.end, whole_lines=True)
                 for hit in ctx.hits_for("residue")]
     assert list(residue._signature_findings(ctx)) == expected
+
+
+MENU_LINES = ["World", "Business", "Sport", "Culture", "March 2011 (4)", "Sports (245)", "Editor: Jane Roe",
+              "57 The Long Road", "BREAKING NEWS TODAY", "HOME", "What happens next", "东京", "Jobs (1,204)", "",
+              "6. Team - Region", ARTICLE, "The storm reached the coast.", "Madison at Oxford, 7 p.m.", "a (3)"]
+
+
+def _menu_runs_by_line(page, params) -> list[tuple[int, int, str]]:
+    """menu-run as its docstring reads: every line is an item or not, and runs of ``min_run`` items are menus."""
+    from provenance.detectors import menus
+
+    max_words, _, min_capitals, entry, link = params.once(menus._thresholds)
+    min_run = params.int("min_run")
+    out, run = [], []
+    for line, title in zip([*page.lines, None], [*menus._title_like(page.lines, max_words, min_capitals), False]):
+        if line is not None and ((title and not entry.search(line.text)) or link.search(line.text)):
+            run.append(line.number)
+            continue
+        if len(run) >= min_run:
+            out.append((run[0], run[-1], f"{len(run)} short title-like lines in a row"))
+        run = []
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.sampled_from(MENU_LINES), max_size=30))
+def test_menu_runs_search_lists_only_where_a_run_can_be(lines):
+    """menu-run searches the list-entry pattern only in stretches of lines that may be items: it finds
+    the runs of the line-by-line reading."""
+    from provenance.analyzers.residue import stoplists
+    from provenance.detectors import menus
+    from provenance.detectors.page import Params, build_page
+    from provenance.rulepack import load_rules
+
+    rules = load_rules()
+    params = Params(next(r for r in rules.detectors if r.detector == "menu-run"))
+    page = build_page(Document(id="d", path="d", text="\n".join(lines)), rules.memo("residue-stoplists", stoplists))
+    assert [(d.first, d.last, d.reason) for d in menus.detect(page, params)] == _menu_runs_by_line(page, params)

@@ -89,9 +89,9 @@ def chances(page: Page, weights: dict[str, float], bias: float, smooth: float, e
 
 
 def _strongest(values: tuple[float, ...], weights: dict[str, float], n: int = 3) -> str:
-    row = dict(zip(FEATURES, values))
-    pushes = sorted(((weights[k] * row[k], k) for k in FEATURES if row[k]), reverse=True)[:n]
-    return ", ".join(f"{k}={row[k]:.2f}" for _, k in pushes)
+    """The ``n`` features that push hardest (weight times value, ties by name, both descending)."""
+    pushes = sorted([(weights[k] * value, k, value) for k, value in zip(FEATURES, values) if value], reverse=True)
+    return ", ".join([f"{k}={value:.2f}" for _, k, value in pushes[:n]])
 
 
 def weighted_sums(rows: list[tuple[float, ...]], weights: dict[str, float], bias: float) -> list[float]:
@@ -130,9 +130,11 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     t = params.once(_thresholds)
     threshold, max_chars, code = t.threshold, t.max_chars, t.code
     titles = page.title_lines(t.headline_words, t.echo_overlap)
-    for index, (line, chance) in enumerate(zip(page.lines, chances(page, t.weights, t.bias, t.smooth, t.edge_share))):
+    scores = chances(page, t.weights, t.bias, t.smooth, t.edge_share)
+    for index in [i for i, chance in enumerate(scores) if chance >= threshold]:  # few lines: the others not read
+        line, chance = page.lines[index], scores[index]
         if line.number in page.decided or line.chars > max_chars or line.number in titles:
             continue
-        if chance >= threshold and not code.search(line.text):  # the slow search only where it decides
+        if not code.search(line.text):  # the slow search only where it decides
             strongest = _strongest(feature_row(page, index, t.edge_share), t.weights)
             yield Decision(line.number, line.number, f"residue score {chance:.2f}; strongest: {strongest}")

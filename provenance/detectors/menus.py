@@ -10,39 +10,38 @@ a category or archive link with its post count) are menu items whatever their wo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-
-import regex
 
 from provenance.detectors.page import Decision, LineInfo, Page, Params, Screened
 
 
-def _shouting(line: LineInfo) -> bool:
-    """Several words in capitals: a section heading of the text, not a menu item."""
-    return line.words > 1 and line.text.isupper()
+def _title_like(lines: list[LineInfo], max_words: int, min_capitals: float) -> list[bool]:
+    """Which lines have a menu item's shape: short, capitalised, without a sentence end, in a script
+    with spaces, and not several words in capitals (a section heading of the text). One expression
+    over the lines, without a call a line: menu-run reads every line of every document."""
+    return [0 < line.words <= max_words and not line.sentence_end and line.capital_share >= min_capitals
+            and not line.spaceless and not (line.words > 1 and line.text.isupper()) for line in lines]
 
 
-def _menu_item(line: LineInfo, max_words: int, min_capitals: float, entry: regex.Pattern, link: regex.Pattern) -> bool:
-    """A title-like line that is no list entry, or a link with its count. The link is searched last:
-    most short title-like lines are items without it."""
-    if (0 < line.words <= max_words and not line.sentence_end and line.capital_share >= min_capitals
-            and not line.spaceless and not _shouting(line) and not entry.search(line.text)):
-        return True
-    return link.search(line.text) is not None
-
-
-def _thresholds(params: Params) -> tuple[int, int, float, Screened, Screened]:
-    return (params.int("max_words"), params.int("min_run"), params.float("min_capital_share"),
-            params.pattern("list_entry_pattern"), params.pattern("link_item_pattern"))
+def _thresholds(params: Params) -> tuple[int, re.Pattern, float, Screened, Screened]:
+    runs = re.compile(b"\\x01{%d,}" % params.int("min_run"))  # min_run items in a row, of 1 an item
+    return (params.int("max_words"), runs, params.float("min_capital_share"), params.pattern("list_entry_pattern"),
+            params.pattern("link_item_pattern"))
 
 
 def detect(page: Page, params: Params) -> Iterator[Decision]:
-    max_words, min_run, min_capitals, entry, link = params.once(_thresholds)
-    run: list[LineInfo] = []
-    for line in [*page.lines, None]:
-        if line is not None and _menu_item(line, max_words, min_capitals, entry, link):
-            run.append(line)
-            continue
-        if len(run) >= min_run:
-            yield Decision(run[0].number, run[-1].number, f"{len(run)} short title-like lines in a row")
-        run = []
+    """A menu item is a title-like line that is no list entry, or a link with its count. Lines that
+    can be neither break every run, so the list-entry pattern (slow) is searched only in stretches
+    of ``min_run`` lines or more that may be items: title-like lines, or links."""
+    max_words, runs, min_capitals, entry, link = params.once(_thresholds)
+    lines = page.lines
+    titled = _title_like(lines, max_words, min_capitals)
+    possible = bytes([title or link.search(line.text) is not None for title, line in zip(titled, lines)])
+    for stretch in runs.finditer(possible):
+        start, end = stretch.span()
+        items = bytes([not titled[i] or not entry.search(lines[i].text) or link.search(lines[i].text) is not None
+                       for i in range(start, end)])
+        for run in runs.finditer(items):
+            first, last = start + run.start(), start + run.end() - 1
+            yield Decision(lines[first].number, lines[last].number, f"{last - first + 1} short title-like lines in a row")

@@ -166,10 +166,9 @@ class Page:
         if not texts or not _accelerates(self.stoplists):
             return [line_info(number, text, self.stopwords) for number, text in texts]
         index = stop_index(self.stoplists)
-        line_texts = [text for _, text in texts]
-        rows, _ = fastpage.plain_features(line_texts, index.table)
-        column = _ROW_FIELDS + index.languages.index(self.language) if self.language else -1
-        lines = fastpage.plain_lines([number for number, _ in texts], line_texts, rows, column, LineInfo)
+        scanned, _, _ = fastpage.plain_scan([text for _, text in texts], index.table)
+        language = index.languages.index(self.language) if self.language else -1
+        lines = fastpage.plain_lines([number for number, _ in texts], scanned, language, LineInfo)
         return [line if line is not None else line_info(number, text, self.stopwords)
                 for (number, text), line in zip(texts, lines)]
 
@@ -367,25 +366,19 @@ def stop_index(stoplists: dict[str, frozenset[str]]) -> _StopIndex:
     return _last_stop_index[0]
 
 
-# An accelerator row's fields before its stop-list counts (``line_row`` in provenance/_fastpage.c).
-_ROW_FIELDS = 9
-
-
 def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozenset[str]]):
     """``_python_lines`` with the plain lines' features from C; the other lines' words are found and
     counted here, and the language is picked as ``likeliest_language`` does, over all lines."""
     index = stop_index(stoplists)
-    line_texts = [text for _, text in texts]
-    rows, hits = fastpage.plain_features(line_texts, index.table)
-    others = {i: words_of(texts[i][1]) for i, row in enumerate(rows) if row is None}
+    scanned, hits, others_at = fastpage.plain_scan([text for _, text in texts], index.table)
+    others = {i: words_of(texts[i][1]) for i in others_at}
     folded = {i: casefolded(words) for i, words in others.items()}
     if folded:
         hits = [n + extra for n, extra in zip(hits, _stop_hits(folded.values(), stoplists, index.languages))]
     best = _most_hit(hits)
     language = index.languages[best] if best is not None else None
     stops = stoplists[language] if language else frozenset()
-    column = _ROW_FIELDS + best if best is not None else -1
-    lines = fastpage.plain_lines([number for number, _ in texts], line_texts, rows, column, LineInfo)
+    lines = fastpage.plain_lines([number for number, _ in texts], scanned, -1 if best is None else best, LineInfo)
     if others:
         lines = [line if line is not None else _features(number, text, others[i], folded[i], stops)
                  for i, ((number, text), line) in enumerate(zip(texts, lines))]
