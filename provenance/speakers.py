@@ -212,8 +212,16 @@ class _Cues:
         return self._within(self.according, self._according_bounds, lo, hi) if self.according else []
 
     def any_in(self, lo: int, hi: int) -> bool:
-        """Whether a speech verb or ``according to`` lies within ``lo..hi``."""
-        return bool(self.verbs_in(lo, hi) or self.according_in(lo, hi))
+        """Whether a speech verb or ``according to`` lies within ``lo..hi``: asked for every quotation
+        and paragraph, and answered without making the lists ``verbs_in`` and ``according_in`` would."""
+        return self._any_within(self._verb_bounds, lo, hi) or self._any_within(self._according_bounds, lo, hi)
+
+    @staticmethod
+    def _any_within(bounds: tuple[list[int], list[int]], lo: int, hi: int) -> bool:
+        """Whether ``_within`` finds any cue: the first starting at or after ``lo`` has the first end."""
+        starts, ends = bounds
+        i = bisect_left(starts, lo)
+        return i < len(starts) and starts[i] < hi and ends[i] <= hi
 
     @staticmethod
     def _within(cues: list[Cue], bounds: tuple[list[int], list[int]], lo: int, hi: int) -> list[Cue]:
@@ -483,8 +491,9 @@ class SpeakerFinder:
         """``Wang said: “…”`` / ``he said that “…”`` / ``according to X, “…”``, in the same sentence.
         Words inside the earlier quotations of the sentence (``quoted``) are not the writer's. Most
         quotations have no cue before them in their paragraph, so none in their sentence: their
-        sentence is never looked for."""
-        if not (self.cues.verbs_in(floor, open_) or self.cues.according_in(floor, open_)):
+        sentence is never looked for, nor for those whose cues all lie further back than a sentence can
+        begin (``sentence_start``)."""
+        if not self.cues.any_in(max(floor, open_ - WINDOW * 2), open_):
             return None
         lo = self.sentence_start(open_, floor)
         accordings = self.cues.according_in(lo, open_)

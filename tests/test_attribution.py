@@ -296,6 +296,7 @@ def test_cues_within_a_range_are_those_starting_and_ending_in_it(rules, parts, b
     for lo, hi in bounds:
         assert cues.verbs_in(lo, hi) == [c for c in cues.verbs if lo <= c.start < hi and c.end <= hi]
         assert cues.according_in(lo, hi) == [c for c in cues.according if lo <= c.start < hi and c.end <= hi]
+        assert cues.any_in(lo, hi) == bool(cues.verbs_in(lo, hi) or cues.according_in(lo, hi))
 
 
 NAME_PIECES = ["Wang", "Yi", "Wang Yi", "Mr.", "Lavrov", "Sergei", "Minister", "China’s", "Ministry", "the", "said",
