@@ -189,17 +189,22 @@ class Cue:
     text: str
 
 
+def according_cues(text: str, lex: Lexicons) -> list[Cue]:
+    """Every ``according to`` of the text."""
+    return [Cue(m.start(), m.end(), m.group()) for m in lex.according.finditer(text)]
+
+
 class _Cues:
     """Speech verbs and ``according to`` of a whole text, each found in one scan, so looking around
     every quotation costs a binary search rather than a scan of its window. Sentence ends are many
     more (a scan of the whole text for them costs more than the verbs' scan) and only those just
     before a quotation are asked for: they are found in that window alone."""
 
-    def __init__(self, text: str, lex: Lexicons, readable: bytes | None = None):
+    def __init__(self, text: str, lex: Lexicons, readable: bytes | None = None, according: list[Cue] | None = None):
         self.text = text
         self.verbs = [Cue(m.start(), m.end(), m.group())
                       for m in finditer_where(lex.verb, lex.verb_starts, text, readable)]
-        self.according = [Cue(m.start(), m.end(), m.group()) for m in lex.according.finditer(text)]
+        self.according = according_cues(text, lex) if according is None else according
         self._last_ends: dict[tuple[int, int], int | None] = {}
         self._verb_bounds = [c.start for c in self.verbs], [c.end for c in self.verbs]
         self._according_bounds = [c.start for c in self.according], [c.end for c in self.according]
@@ -269,7 +274,13 @@ class SpeakerFinder:
     def cues(self) -> _Cues:
         """Scanned for on the first quotation: a text without quotations (a third of web pages)
         never pays for the scans."""
-        return _Cues(self.text, self.lex, self.readable)
+        return _Cues(self.text, self.lex, self.readable, self.according)
+
+    @cached_property
+    def according(self) -> list[Cue]:
+        """``according to`` in the text (``according_cues``), scanned for once for the quotations'
+        speakers and for the relay detector, which looks for outlets after it."""
+        return according_cues(self.text, self.lex)
 
     # -- phrases ---------------------------------------------------------------------------
     def _is_name_word(self, tok: Token) -> bool:

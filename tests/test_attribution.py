@@ -19,7 +19,7 @@ from provenance import speakers as speakers_module
 from provenance.detectors import page
 from provenance.speakers import (
     _ABBREVIATION, _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, _bare, _Cues,
-    _first_words, _mention_spans_python, _possessive, _tokens_python, _verb_alternation, compile_lexicons,
+    _first_words, _mention_spans_python, _possessive, _tokens_python, _verb_alternation, according_cues, compile_lexicons,
 )
 from provenance.report import Quote, Span
 from provenance.scoring import QUOTE_KINDS, attribution_score
@@ -202,7 +202,8 @@ def test_quote_index_skips_quotes_on_template_lines_as_check_does(tmp_path):
 
 RELAY_PIECES = ["Reuters", "The New York Times", "Xinhua News Agency", "ANSA", "News", "Daily", "Cnn", "Report By",
                 "Mcdonald", "O'Neil", "the", "The", "Ég", "ǅ", "Ⓐ", "x", "said", "says", "reported", "reports",
-                "wrote", "claims", "saidx", "According to", "according to the", "’s", ".", ",", "-"]
+                "wrote", "claims", "saidx", "According to", "according to the", "ACCORDING TO", "xaccording to", "’s",
+                ".", ",", "-"]
 RELAY_GAPS = ["", " ", " ", "  ", "\n", "\t", "\u00a0", "\u2028", "\x1c"]
 RELAY_TEXT = st.lists(st.tuples(st.sampled_from(RELAY_PIECES), st.sampled_from(RELAY_GAPS)), max_size=25).map(
     lambda parts: "".join(piece + gap for piece, gap in parts))
@@ -224,6 +225,13 @@ def relay_pattern(rules) -> regex.Pattern:
 @given(text=RELAY_TEXT)
 def test_relay_finder_finds_what_the_pattern_finds_everywhere(relay_finder, relay_pattern, text):
     assert list(relay_finder.finditer(text)) == [m.span() for m in relay_pattern.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=RELAY_TEXT)
+def test_relay_finder_given_the_speakers_according_to_finds_the_same(rules, relay_finder, text):
+    according = [c.start for c in according_cues(text, rules.memo("attribution-lexicons", compile_lexicons))]
+    assert list(relay_finder.finditer(text, None, according)) == list(relay_finder.finditer(text))
 
 
 # Names that make the pattern backtrack: one opening with a space (after ``according to`` and two

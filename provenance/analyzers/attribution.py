@@ -303,7 +303,8 @@ def analyze(ctx: Context) -> AttributionResult:
     doc = ctx.doc
     paras = _paragraphs(doc, ctx.residue_lines)
     found = _locate(list(find_quotes(doc.text, paras)), paras)
-    _attribute(SpeakerFinder(doc.text, lex, doc.re2_utf8), found, paras)
+    finder = SpeakerFinder(doc.text, lex, doc.re2_utf8)
+    _attribute(finder, found, paras)
     _carry_in_paragraph(doc.text, found)
     _share_within_groups(found)
     _carry_to_next_paragraph(doc.text, found)
@@ -315,7 +316,7 @@ def analyze(ctx: Context) -> AttributionResult:
     quotes = list(_quotes(doc, speech, kinds, NameMentions(doc.text, lex, kinds.not_person), window))
     units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight), 1)
              for h in ctx.hits_for("attribution") if doc.line_at(h.start) not in ctx.residue_lines]
-    units += list(_relay_units(ctx, kinds))
+    units += list(_relay_units(ctx, kinds, [c.start for c in finder.according]))
     others = [u for u in units if u[0].severity == "info"]
     units = [u for u in units if u[0].severity != "info"]
     prices: AttributionPrices | None = ctx.rules.memo("attribution-prices", attribution_prices)
@@ -375,13 +376,14 @@ def _quote_units(rule: Detector, quotes: list[Quote], prices: AttributionPrices)
         yield finding, prices.quality[kind], len(mine)
 
 
-def _relay_units(ctx: Context, kinds: _Kinds) -> Iterator[tuple[Finding, float, int]]:
-    """``Xinhua News Agency reported`` / ``according to The New York Times``: another outlet's word."""
+def _relay_units(ctx: Context, kinds: _Kinds, according: list[int]) -> Iterator[tuple[Finding, float, int]]:
+    """``Xinhua News Agency reported`` / ``according to The New York Times``: another outlet's word.
+    ``according`` holds where the speakers' ``according to`` begin (``SpeakerFinder.according``)."""
     rule = next(iter(ctx.rules.detectors_named("relayed-report")), None)
     if rule is None:
         return
     finder: RelayFinder = ctx.rules.memo("attribution-relay", lambda rules: RelayFinder.build(rules, rule, kinds))
-    for start, end in finder.finditer(ctx.doc.text, ctx.doc.re2_utf8):
+    for start, end in finder.finditer(ctx.doc.text, ctx.doc.re2_utf8, according):
         if ctx.doc.line_at(start) not in ctx.residue_lines:
             yield make_finding(rule, ctx.doc, start, end), max(0.0, 1.0 - rule.weight), 1
 
@@ -467,11 +469,14 @@ class RelayFinder:
             names=names, name_lengths=_lengths_by_ending(names),
             media=media, media_lengths=_lengths_by_ending(media))
 
-    def finditer(self, text: str, readable: bytes | None = None) -> Iterator[tuple[int, int]]:
+    def finditer(self, text: str, readable: bytes | None = None,
+                 according: list[int] | None = None) -> Iterator[tuple[int, int]]:
         """The spans of what ``_relay_pattern(...).finditer(text)`` yields; ``readable`` is the text's
-        UTF-8 where RE2 reads it (``Document.re2_utf8``)."""
+        UTF-8 where RE2 reads it (``Document.re2_utf8``); ``according`` where the caller found
+        ``according to`` (any match of ours starting there ends in a space after ``to``, so has no
+        letter on either side: the speakers' pattern finds it), else found here."""
         end = 0
-        for start in sorted(self._starts(text, readable)):
+        for start in sorted(self._starts(text, readable, according)):
             if start < end:
                 continue
             found = self._match_end(text, start)
@@ -515,9 +520,9 @@ class RelayFinder:
     def _names_at(self, text: str, at: int) -> Iterator[NameMatch]:
         return self.outlets.names_at(text, at) if self.outlets is not None else iter(())
 
-    def _starts(self, text: str, readable: bytes | None) -> set[int]:
+    def _starts(self, text: str, readable: bytes | None, according: list[int] | None) -> set[int]:
         """Every position a match can start at (and some where none does)."""
-        starts = _according_starts(text)
+        starts = _according_starts(text) if according is None else set(according)
         for verb in finditer_where(self.verbs, self.verb_starts, text, readable):
             for end in range(*verb.span(1)):
                 starts.update(self._outlets_ending(text, end))
