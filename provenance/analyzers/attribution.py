@@ -174,10 +174,19 @@ def _attribute_by_cues(finder: SpeakerFinder, quotes: list[_Found], n: int) -> N
     if q.raw.close is not None:
         q.speaker, q.how = finder.after(q.raw.start, q.raw.close, q.para.end), "after"
     if q.speaker is None:
-        quoted = tuple((o.raw.start, o.raw.end) for o in quotes[max(0, n - 4):n] if o.para is q.para)
-        q.speaker, q.how = finder.before(q.raw.open, q.para.start, quoted), "before"
+        q.speaker, q.how = finder.before(q.raw.open, q.para.start, _quoted_before(quotes, n)), "before"
     if q.speaker is None:
         q.speaker, q.how = finder.sentence_before(q.raw.open, q.para.start), "previous"
+
+
+def _quoted_before(quotes: list[_Found], n: int) -> tuple[tuple[int, int], ...]:
+    """The spans of the (up to four) quotations before the ``n``-th in its paragraph. Quotations
+    are in text order: when the one before is in another paragraph, so are all the earlier ones,
+    as for most quotations, which open their paragraph."""
+    q = quotes[n]
+    if n == 0 or quotes[n - 1].para is not q.para:
+        return ()
+    return tuple((o.raw.start, o.raw.end) for o in quotes[max(0, n - 4):n] if o.para is q.para)
 
 
 def _share_within_groups(quotes: list[_Found]) -> None:
