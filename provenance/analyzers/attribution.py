@@ -312,7 +312,9 @@ def analyze(ctx: Context) -> AttributionResult:
     doc = ctx.doc
     paras = _paragraphs(doc, ctx.residue_lines)
     found = _locate(list(find_quotes(doc.text, paras)), paras)
-    shared: WordPlaces | None = ctx.rules.memo("attribution-verb-places", _verb_places)
+    # the speakers' scans serve the relay detector too, where there are quotations to find speakers
+    # for: without, the detector's own scans are narrower
+    shared: WordPlaces | None = ctx.rules.memo("attribution-verb-places", _verb_places) if found else None
     places = shared.find(doc.text, doc.re2_utf8) if shared is not None else None
     finder = SpeakerFinder(doc.text, lex, doc.re2_utf8, places)
     _attribute(finder, found, paras)
@@ -327,7 +329,7 @@ def analyze(ctx: Context) -> AttributionResult:
     quotes = list(_quotes(doc, speech, kinds, NameMentions(doc.text, lex, kinds.not_person), window))
     units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight), 1)
              for h in ctx.hits_for("attribution") if doc.line_at(h.start) not in ctx.residue_lines]
-    units += list(_relay_units(ctx, kinds, [c.start for c in finder.according], places))
+    units += list(_relay_units(ctx, kinds, [c.start for c in finder.according] if found else None, places))
     others = [u for u in units if u[0].severity == "info"]
     units = [u for u in units if u[0].severity != "info"]
     prices: AttributionPrices | None = ctx.rules.memo("attribution-prices", attribution_prices)
@@ -394,11 +396,12 @@ def _verb_places(rules: RuleSet) -> WordPlaces | None:
     return WordPlaces.of(words + ([str(v) for v in relay.params["verbs"]] if relay is not None else []))
 
 
-def _relay_units(ctx: Context, kinds: _Kinds, according: list[int],
+def _relay_units(ctx: Context, kinds: _Kinds, according: list[int] | None,
                  places: list[int] | None) -> Iterator[tuple[Finding, float, int]]:
     """``Xinhua News Agency reported`` / ``according to The New York Times``: another outlet's word.
     ``according`` holds where the speakers' ``according to`` begin (``SpeakerFinder.according``),
-    ``places`` where their verbs' first words and the detector's verbs begin (``_verb_places``)."""
+    ``places`` where their verbs' first words and the detector's verbs begin (``_verb_places``),
+    where the speakers found them."""
     rule = next(iter(ctx.rules.detectors_named("relayed-report")), None)
     if rule is None:
         return
