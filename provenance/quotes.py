@@ -170,7 +170,8 @@ def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> Iterator[Ra
         if k != last + 1:
             carrying = None  # a paragraph without marks came between
         last = k
-        first = _LEADING_SPACE.match(text, lo, hi).end()
+        # where the paragraph's words begin, read only after one that left a quotation open
+        first = _LEADING_SPACE.match(text, lo, hi).end() if carrying is not None else hi
         continues = carrying is not None and first < hi and text[first] == carrying
         for opened, closed in pairs:
             if not (continues and opened == first):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -189,17 +189,61 @@ class Cue:
     text: str
 
 
+_ASCII_WORD = re.compile(r"[0-9A-Za-z_]+")
+
+
+@dataclass(frozen=True)
+class WordPlaces:
+    """Where any of some words begins with no ASCII word character before it, as RE2's ``\\b``
+    finds the verbs' first words (``_first_words``): one RE2 scan serves the speech verbs and the
+    relay detector's verbs alike. Every word is ASCII letters, digits and underscores, so no match
+    holds a place where another begins: the matches' starts are all the places."""
+
+    pattern: re.Pattern
+    starts: re2._Regexp
+
+    @classmethod
+    def of(cls, words: Iterable[str]) -> WordPlaces | None:
+        """None when a word is empty or holds another character: then no scan is shared."""
+        longest_first = sorted(set(words), key=len, reverse=True)
+        if not longest_first or not all(_ASCII_WORD.fullmatch(w) for w in longest_first):
+            return None
+        alternation = "|".join(re.escape(w) for w in longest_first)
+        return cls(re.compile(rf"(?<![0-9A-Za-z_])(?:{alternation})"), starts_pattern(rf"\b(?:{alternation})"))
+
+    def find(self, text: str, readable: bytes | None = None) -> list[int]:
+        return [m.start() for m in finditer_where(self.pattern, self.starts, text, readable)]
+
+
+def _matches_at(pattern: re.Pattern, places: list[int], text: str) -> list[re.Match]:
+    """What ``finditer_where`` yields for a pattern that never matches empty, from places already
+    found (in order, every place a match can start among them)."""
+    found, end = [], 0
+    for start in places:
+        if start >= end and (m := pattern.match(text, start)) is not None:
+            found.append(m)
+            end = m.end()
+    return found
+
+
+def according_cues(text: str, lex: Lexicons) -> list[Cue]:
+    """Every ``according to`` of the text."""
+    return [Cue(m.start(), m.end(), m.group()) for m in lex.according.finditer(text)]
+
+
 class _Cues:
     """Speech verbs and ``according to`` of a whole text, each found in one scan, so looking around
     every quotation costs a binary search rather than a scan of its window. Sentence ends are many
     more (a scan of the whole text for them costs more than the verbs' scan) and only those just
     before a quotation are asked for: they are found in that window alone."""
 
-    def __init__(self, text: str, lex: Lexicons, readable: bytes | None = None):
+    def __init__(self, text: str, lex: Lexicons, readable: bytes | None = None, according: list[Cue] | None = None,
+                 places: list[int] | None = None):
         self.text = text
-        self.verbs = [Cue(m.start(), m.end(), m.group())
-                      for m in finditer_where(lex.verb, lex.verb_starts, text, readable)]
-        self.according = [Cue(m.start(), m.end(), m.group()) for m in lex.according.finditer(text)]
+        verbs = finditer_where(lex.verb, lex.verb_starts, text, readable) if places is None else \
+            _matches_at(lex.verb, places, text)
+        self.verbs = [Cue(m.start(), m.end(), m.group()) for m in verbs]
+        self.according = according_cues(text, lex) if according is None else according
         self._last_ends: dict[tuple[int, int], int | None] = {}
         self._verb_bounds = [c.start for c in self.verbs], [c.end for c in self.verbs]
         self._according_bounds = [c.start for c in self.according], [c.end for c in self.according]
@@ -212,8 +256,16 @@ class _Cues:
         return self._within(self.according, self._according_bounds, lo, hi) if self.according else []
 
     def any_in(self, lo: int, hi: int) -> bool:
-        """Whether a speech verb or ``according to`` lies within ``lo..hi``."""
-        return bool(self.verbs_in(lo, hi) or self.according_in(lo, hi))
+        """Whether a speech verb or ``according to`` lies within ``lo..hi``: asked for every quotation
+        and paragraph, and answered without making the lists ``verbs_in`` and ``according_in`` would."""
+        return self._any_within(self._verb_bounds, lo, hi) or self._any_within(self._according_bounds, lo, hi)
+
+    @staticmethod
+    def _any_within(bounds: tuple[list[int], list[int]], lo: int, hi: int) -> bool:
+        """Whether ``_within`` finds any cue: the first starting at or after ``lo`` has the first end."""
+        starts, ends = bounds
+        i = bisect_left(starts, lo)
+        return i < len(starts) and starts[i] < hi and ends[i] <= hi
 
     @staticmethod
     def _within(cues: list[Cue], bounds: tuple[list[int], list[int]], lo: int, hi: int) -> list[Cue]:
@@ -250,18 +302,26 @@ class _Cues:
 
 class SpeakerFinder:
     """Finds the speaker phrase of a quotation; all methods return a ``Span`` or None. ``readable``
-    is the text's UTF-8 where RE2 reads it (``Document.re2_utf8``), for the scan of its verbs."""
+    is the text's UTF-8 where RE2 reads it (``Document.re2_utf8``), for the scan of its verbs;
+    ``places`` where the caller found the verbs' first words (``WordPlaces``), if it did."""
 
-    def __init__(self, text: str, lex: Lexicons, readable: bytes | None = None):
+    def __init__(self, text: str, lex: Lexicons, readable: bytes | None = None, places: list[int] | None = None):
         self.text = text
         self.lex = lex
         self.readable = readable
+        self.places = places
 
     @cached_property
     def cues(self) -> _Cues:
         """Scanned for on the first quotation: a text without quotations (a third of web pages)
         never pays for the scans."""
-        return _Cues(self.text, self.lex, self.readable)
+        return _Cues(self.text, self.lex, self.readable, self.according, self.places)
+
+    @cached_property
+    def according(self) -> list[Cue]:
+        """``according to`` in the text (``according_cues``), scanned for once for the quotations'
+        speakers and for the relay detector, which looks for outlets after it."""
+        return according_cues(self.text, self.lex)
 
     # -- phrases ---------------------------------------------------------------------------
     def _is_name_word(self, tok: Token) -> bool:
@@ -483,8 +543,9 @@ class SpeakerFinder:
         """``Wang said: “…”`` / ``he said that “…”`` / ``according to X, “…”``, in the same sentence.
         Words inside the earlier quotations of the sentence (``quoted``) are not the writer's. Most
         quotations have no cue before them in their paragraph, so none in their sentence: their
-        sentence is never looked for."""
-        if not (self.cues.verbs_in(floor, open_) or self.cues.according_in(floor, open_)):
+        sentence is never looked for, nor for those whose cues all lie further back than a sentence can
+        begin (``sentence_start``)."""
+        if not self.cues.any_in(max(floor, open_ - WINDOW * 2), open_):
             return None
         lo = self.sentence_start(open_, floor)
         accordings = self.cues.according_in(lo, open_)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from provenance.analyzers.attribution import (
     WHITE_SPACE, RelayFinder, _according_starts, _compile_kinds, _is_title_case, _relay_pattern, _scare_limits,
+    _verb_places,
 )
 from provenance.document import Document
 from provenance.outlets import outlet_index
@@ -18,8 +19,9 @@ from provenance.prescan import finditer_where
 from provenance import speakers as speakers_module
 from provenance.detectors import page
 from provenance.speakers import (
-    _ABBREVIATION, _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, _bare, _Cues,
-    _first_words, _mention_spans_python, _possessive, _tokens_python, _verb_alternation, compile_lexicons,
+    _ABBREVIATION, _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, WordPlaces, _bare,
+    _Cues, _first_words, _mention_spans_python, _possessive, _tokens_python, _verb_alternation, according_cues,
+    compile_lexicons,
 )
 from provenance.report import Quote, Span
 from provenance.scoring import QUOTE_KINDS, attribution_score
@@ -202,7 +204,8 @@ def test_quote_index_skips_quotes_on_template_lines_as_check_does(tmp_path):
 
 RELAY_PIECES = ["Reuters", "The New York Times", "Xinhua News Agency", "ANSA", "News", "Daily", "Cnn", "Report By",
                 "Mcdonald", "O'Neil", "the", "The", "Ég", "ǅ", "Ⓐ", "x", "said", "says", "reported", "reports",
-                "wrote", "claims", "saidx", "According to", "according to the", "’s", ".", ",", "-"]
+                "wrote", "claims", "saidx", "According to", "according to the", "ACCORDING TO", "xaccording to", "’s",
+                ".", ",", "-"]
 RELAY_GAPS = ["", " ", " ", "  ", "\n", "\t", "\u00a0", "\u2028", "\x1c"]
 RELAY_TEXT = st.lists(st.tuples(st.sampled_from(RELAY_PIECES), st.sampled_from(RELAY_GAPS)), max_size=25).map(
     lambda parts: "".join(piece + gap for piece, gap in parts))
@@ -224,6 +227,20 @@ def relay_pattern(rules) -> regex.Pattern:
 @given(text=RELAY_TEXT)
 def test_relay_finder_finds_what_the_pattern_finds_everywhere(relay_finder, relay_pattern, text):
     assert list(relay_finder.finditer(text)) == [m.span() for m in relay_pattern.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=RELAY_TEXT)
+def test_relay_finder_given_the_speakers_according_to_finds_the_same(rules, relay_finder, text):
+    according = [c.start for c in according_cues(text, rules.memo("attribution-lexicons", compile_lexicons))]
+    assert list(relay_finder.finditer(text, None, according)) == list(relay_finder.finditer(text))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=RELAY_TEXT)
+def test_relay_finder_given_the_shared_verb_places_finds_the_same(rules, relay_finder, text):
+    places = _verb_places(rules).find(text)
+    assert list(relay_finder.finditer(text, None, None, places)) == list(relay_finder.finditer(text))
 
 
 # Names that make the pattern backtrack: one opening with a space (after ``according to`` and two
@@ -285,6 +302,37 @@ def test_verbs_found_from_their_first_words_are_what_finditer_finds(verbs, parts
     assert [m.span() for m in finditer_where(pattern, _first_words(verbs), text, readable)] == expected
 
 
+PLACE_WORDS = ["said", "says", "told", "a", "s", "_x", "9", "cited"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.tuples(st.sampled_from([*PLACE_WORDS, "xsaid", "é", "-", "Said", "\ud800"]),
+                                st.sampled_from(["", " ", "_", "é", "1"])), max_size=20))
+def test_word_places_are_where_a_word_begins_after_no_ascii_word_character(parts):
+    text = "".join(piece + gap for piece, gap in parts)
+    heads = re.compile(rf"(?<![0-9A-Za-z_])(?=(?:{'|'.join(PLACE_WORDS)}))")
+    expected = [m.start() for m in heads.finditer(text)]
+    places = WordPlaces.of(PLACE_WORDS)
+    assert places.find(text) == expected
+    readable = Document(id="d", path="d", text=text).re2_utf8
+    assert places.find(text, readable) == expected
+
+
+def test_word_places_are_shared_only_by_ascii_words():
+    assert WordPlaces.of(["said", "dit"]) is not None
+    assert WordPlaces.of(["said", "sagte", "été"]) is None
+    assert WordPlaces.of(["said", ""]) is None
+    assert WordPlaces.of(["went on"]) is None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=RELAY_TEXT)
+def test_cues_from_the_shared_verb_places_are_the_cues(rules, text):
+    lex = rules.memo("attribution-lexicons", compile_lexicons)
+    shared, scanned = _Cues(text, lex, places=_verb_places(rules).find(text)), _Cues(text, lex)
+    assert [(c.start, c.end, c.text) for c in shared.verbs] == [(c.start, c.end, c.text) for c in scanned.verbs]
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(st.tuples(st.sampled_from([*VERBS, "according to", "x", "Said"]), st.sampled_from(RELAY_GAPS)),
                       max_size=20),
@@ -296,6 +344,7 @@ def test_cues_within_a_range_are_those_starting_and_ending_in_it(rules, parts, b
     for lo, hi in bounds:
         assert cues.verbs_in(lo, hi) == [c for c in cues.verbs if lo <= c.start < hi and c.end <= hi]
         assert cues.according_in(lo, hi) == [c for c in cues.according if lo <= c.start < hi and c.end <= hi]
+        assert cues.any_in(lo, hi) == bool(cues.verbs_in(lo, hi) or cues.according_in(lo, hi))
 
 
 NAME_PIECES = ["Wang", "Yi", "Wang Yi", "Mr.", "Lavrov", "Sergei", "Minister", "China’s", "Ministry", "the", "said",

@@ -31,7 +31,7 @@ from provenance.rulepack import RuleSet
 from provenance.scoring import (
     PRIOR_RULE, QUOTE_KINDS, QUOTE_RULE, AttributionPrices, attribution_prices, price_attribution,
 )
-from provenance.speakers import Lexicons, NameMentions, SpeakerFinder, WholeWords, compile_lexicons
+from provenance.speakers import Lexicons, NameMentions, SpeakerFinder, WholeWords, WordPlaces, compile_lexicons
 
 MAX_LISTED = 12  # lines and speakers named in a quote-kind finding's message
 _TERMINAL = regex.compile(r"[.!?,;:…]\s*$")
@@ -174,10 +174,19 @@ def _attribute_by_cues(finder: SpeakerFinder, quotes: list[_Found], n: int) -> N
     if q.raw.close is not None:
         q.speaker, q.how = finder.after(q.raw.start, q.raw.close, q.para.end), "after"
     if q.speaker is None:
-        quoted = tuple((o.raw.start, o.raw.end) for o in quotes[max(0, n - 4):n] if o.para is q.para)
-        q.speaker, q.how = finder.before(q.raw.open, q.para.start, quoted), "before"
+        q.speaker, q.how = finder.before(q.raw.open, q.para.start, _quoted_before(quotes, n)), "before"
     if q.speaker is None:
         q.speaker, q.how = finder.sentence_before(q.raw.open, q.para.start), "previous"
+
+
+def _quoted_before(quotes: list[_Found], n: int) -> tuple[tuple[int, int], ...]:
+    """The spans of the (up to four) quotations before the ``n``-th in its paragraph. Quotations
+    are in text order: when the one before is in another paragraph, so are all the earlier ones,
+    as for most quotations, which open their paragraph."""
+    q = quotes[n]
+    if n == 0 or quotes[n - 1].para is not q.para:
+        return ()
+    return tuple((o.raw.start, o.raw.end) for o in quotes[max(0, n - 4):n] if o.para is q.para)
 
 
 def _share_within_groups(quotes: list[_Found]) -> None:
@@ -303,7 +312,12 @@ def analyze(ctx: Context) -> AttributionResult:
     doc = ctx.doc
     paras = _paragraphs(doc, ctx.residue_lines)
     found = _locate(list(find_quotes(doc.text, paras)), paras)
-    _attribute(SpeakerFinder(doc.text, lex, doc.re2_utf8), found, paras)
+    # the speakers' scans serve the relay detector too, where there are quotations to find speakers
+    # for: without, the detector's own scans are narrower
+    shared: WordPlaces | None = ctx.rules.memo("attribution-verb-places", _verb_places) if found else None
+    places = shared.find(doc.text, doc.re2_utf8) if shared is not None else None
+    finder = SpeakerFinder(doc.text, lex, doc.re2_utf8, places)
+    _attribute(finder, found, paras)
     _carry_in_paragraph(doc.text, found)
     _share_within_groups(found)
     _carry_to_next_paragraph(doc.text, found)
@@ -315,7 +329,7 @@ def analyze(ctx: Context) -> AttributionResult:
     quotes = list(_quotes(doc, speech, kinds, NameMentions(doc.text, lex, kinds.not_person), window))
     units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight), 1)
              for h in ctx.hits_for("attribution") if doc.line_at(h.start) not in ctx.residue_lines]
-    units += list(_relay_units(ctx, kinds))
+    units += list(_relay_units(ctx, kinds, [c.start for c in finder.according] if found else None, places))
     others = [u for u in units if u[0].severity == "info"]
     units = [u for u in units if u[0].severity != "info"]
     prices: AttributionPrices | None = ctx.rules.memo("attribution-prices", attribution_prices)
@@ -375,13 +389,24 @@ def _quote_units(rule: Detector, quotes: list[Quote], prices: AttributionPrices)
         yield finding, prices.quality[kind], len(mine)
 
 
-def _relay_units(ctx: Context, kinds: _Kinds) -> Iterator[tuple[Finding, float, int]]:
-    """``Xinhua News Agency reported`` / ``according to The New York Times``: another outlet's word."""
+def _verb_places(rules: RuleSet) -> WordPlaces | None:
+    """The speech verbs' first words and the relay detector's verbs, found in one scan for both."""
+    words = [next(iter(v.split()), "") for v in rules.lexicon("speech-verbs")]  # an empty verb: none shared
+    relay = next(iter(rules.detectors_named("relayed-report")), None)
+    return WordPlaces.of(words + ([str(v) for v in relay.params["verbs"]] if relay is not None else []))
+
+
+def _relay_units(ctx: Context, kinds: _Kinds, according: list[int] | None,
+                 places: list[int] | None) -> Iterator[tuple[Finding, float, int]]:
+    """``Xinhua News Agency reported`` / ``according to The New York Times``: another outlet's word.
+    ``according`` holds where the speakers' ``according to`` begin (``SpeakerFinder.according``),
+    ``places`` where their verbs' first words and the detector's verbs begin (``_verb_places``),
+    where the speakers found them."""
     rule = next(iter(ctx.rules.detectors_named("relayed-report")), None)
     if rule is None:
         return
     finder: RelayFinder = ctx.rules.memo("attribution-relay", lambda rules: RelayFinder.build(rules, rule, kinds))
-    for start, end in finder.finditer(ctx.doc.text, ctx.doc.re2_utf8):
+    for start, end in finder.finditer(ctx.doc.text, ctx.doc.re2_utf8, according, places):
         if ctx.doc.line_at(start) not in ctx.residue_lines:
             yield make_finding(rule, ctx.doc, start, end), max(0.0, 1.0 - rule.weight), 1
 
@@ -443,6 +468,8 @@ class RelayFinder:
     verb_after: regex.Pattern
     verbs: re.Pattern
     verb_starts: re2._Regexp  # the same pattern for RE2, which finds where ``verbs`` can match in one scan
+    verb_words: tuple[str, ...]
+    space_run: regex.Pattern  # the spaces ending at a position, read backwards
     outlet_words: regex.Pattern
     capital: regex.Pattern
     names: frozenset[str]
@@ -462,16 +489,22 @@ class RelayFinder:
             generic_then_verb=regex.compile(generic + verb, regex.V1), verb_after=regex.compile(verb, regex.V1),
             verbs=re.compile(rf"({WHITE_SPACE}+)(?:{stdlib_verbs})"),
             verb_starts=starts_pattern(rf"{WHITE_SPACE}+(?:{stdlib_verbs})"),
+            verb_words=tuple(str(v) for v in rule.params["verbs"]),
+            space_run=regex.compile(r"\s+", regex.V1 | regex.REVERSE),
             outlet_words=regex.compile(rf"(?r)(?:[\p{{L}}’'.-]+\s+){{1,{MAX_OUTLET_WORDS}}}", regex.V1),
             capital=regex.compile(r"\p{Lu}", regex.V1),
             names=names, name_lengths=_lengths_by_ending(names),
             media=media, media_lengths=_lengths_by_ending(media))
 
-    def finditer(self, text: str, readable: bytes | None = None) -> Iterator[tuple[int, int]]:
+    def finditer(self, text: str, readable: bytes | None = None, according: list[int] | None = None,
+                 places: list[int] | None = None) -> Iterator[tuple[int, int]]:
         """The spans of what ``_relay_pattern(...).finditer(text)`` yields; ``readable`` is the text's
-        UTF-8 where RE2 reads it (``Document.re2_utf8``)."""
+        UTF-8 where RE2 reads it (``Document.re2_utf8``); ``according`` where the caller found
+        ``according to`` (any match of ours starting there ends in a space after ``to``, so has no
+        letter on either side: the speakers' pattern finds it), else found here; ``places`` where
+        the caller found words that include every verb following a space (``_verb_places``)."""
         end = 0
-        for start in sorted(self._starts(text, readable)):
+        for start in sorted(self._starts(text, readable, according, places)):
             if start < end:
                 continue
             found = self._match_end(text, start)
@@ -515,13 +548,25 @@ class RelayFinder:
     def _names_at(self, text: str, at: int) -> Iterator[NameMatch]:
         return self.outlets.names_at(text, at) if self.outlets is not None else iter(())
 
-    def _starts(self, text: str, readable: bytes | None) -> set[int]:
+    def _starts(self, text: str, readable: bytes | None, according: list[int] | None,
+                places: list[int] | None) -> set[int]:
         """Every position a match can start at (and some where none does)."""
-        starts = _according_starts(text)
-        for verb in finditer_where(self.verbs, self.verb_starts, text, readable):
-            for end in range(*verb.span(1)):
+        starts = _according_starts(text) if according is None else set(according)
+        for lo, hi in self._spaces_before_verbs(text, readable, places):
+            for end in range(lo, hi):
                 starts.update(self._outlets_ending(text, end))
         return starts
+
+    def _spaces_before_verbs(self, text: str, readable: bytes | None,
+                             places: list[int] | None) -> Iterator[tuple[int, int]]:
+        """The spaces before each verb (``verbs``' first group), from the places of the verbs where
+        the caller found them: a verb after a space ends the space's run, which opens the match."""
+        if places is None:
+            yield from (verb.span(1) for verb in finditer_where(self.verbs, self.verb_starts, text, readable))
+            return
+        for place in places:
+            if text.startswith(self.verb_words, place) and (run := self.space_run.match(text, 0, place)) is not None:
+                yield run.start(), place
 
     def _outlets_ending(self, text: str, end: int) -> Iterator[int]:
         """Where an outlet name, or a media word with the capitalised words before it, ending at ``end`` starts."""
