@@ -643,12 +643,13 @@ def region_bytes(doc: Document, region: str, size: int) -> tuple[int, int]:
 
 class CopyStarts:
     """Where a signature's RE2 copy matches in one document, in code-point offsets: RE2 reads the
-    UTF-8 bytes, and offsets are converted through the line starts, which both encodings share. A
-    match inside a line is a match in the text (``(?m)`` anchors mean the same there), as for
-    ``PrefilterEngine._lines_for``, whose ``firsts`` answer a line's first search, and every search
-    after it in a line where the first match is alone. On the ``fold_lines`` every offset may start
-    a match: RE2 misses the full case folds there, and the signature's matches never leave a line.
-    No ``locator``: the copy matches nowhere (a Set said so)."""
+    UTF-8 bytes, and offsets are converted from a line's start, which both encodings share, or in
+    the text from the last start found (``_byte_at``). A match inside a line is a match in the text
+    (``(?m)`` anchors mean the same there), as for ``PrefilterEngine._lines_for``, whose ``firsts``
+    answer a line's first search, and every search after it in a line where the first match is
+    alone. On the ``fold_lines`` every offset may start a match: RE2 misses the full case folds
+    there, and the signature's matches never leave a line. No ``locator``: the copy matches nowhere
+    (a Set said so)."""
 
     def __init__(self, locator: re2._Regexp | None, doc: Document, fold_lines: set[int], firsts: LineFirsts):
         self.locator, self.doc, self.data, self.fold_lines = locator, doc, doc.utf8, fold_lines
