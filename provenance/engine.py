@@ -643,17 +643,19 @@ def region_bytes(doc: Document, region: str, size: int) -> tuple[int, int]:
 
 class CopyStarts:
     """Where a signature's RE2 copy matches in one document, in code-point offsets: RE2 reads the
-    UTF-8 bytes, and offsets are converted through the line starts, which both encodings share. A
-    match inside a line is a match in the text (``(?m)`` anchors mean the same there), as for
-    ``PrefilterEngine._lines_for``, whose ``firsts`` answer a line's first search, and every search
-    after it in a line where the first match is alone. On the ``fold_lines`` every offset may start
-    a match: RE2 misses the full case folds there, and the signature's matches never leave a line.
-    No ``locator``: the copy matches nowhere (a Set said so)."""
+    UTF-8 bytes, and offsets are converted from a line's start, which both encodings share, or in
+    the text from the last start found (``_byte_at``). A match inside a line is a match in the text
+    (``(?m)`` anchors mean the same there), as for ``PrefilterEngine._lines_for``, whose ``firsts``
+    answer a line's first search, and every search after it in a line where the first match is
+    alone. On the ``fold_lines`` every offset may start a match: RE2 misses the full case folds
+    there, and the signature's matches never leave a line. No ``locator``: the copy matches nowhere
+    (a Set said so)."""
 
     def __init__(self, locator: re2._Regexp | None, doc: Document, fold_lines: set[int], firsts: LineFirsts):
         self.locator, self.doc, self.data, self.fold_lines = locator, doc, doc.utf8, fold_lines
         self.firsts = firsts
         self.ascii = len(self.data) == len(doc.text)  # a byte is a character
+        self._last = 0, 0  # the last start found, in code points and in bytes
         folded = [doc.lines[n - 1] for n in sorted(fold_lines)] if fold_lines else []
         self._fold_starts, self._fold_ends = [line.start for line in folded], [line.end for line in folded]
 
@@ -668,21 +670,31 @@ class CopyStarts:
         return fold if start is None or fold < start else start
 
     def _copy_start(self, pos: int) -> int | None:
-        doc, data = self.doc, self.data
+        data = self.data
         if self.locator is None:
             return None
         if self.ascii:
             start = match_start(self.locator, data, pos, len(data))
             return None if start < 0 else start
-        starts = doc.utf8_line_starts
-        line = doc.lines[doc.line_at(pos) - 1]
-        # the text, not the line: after a final newline pos lies past the last line's end
-        start = match_start(self.locator, data, starts[line.number - 1] + _utf8_len(doc.text[line.start:pos]),
-                            len(data))
+        byte = self._byte_at(pos)
+        start = match_start(self.locator, data, byte, len(data))
         if start < 0:
             return None
-        k = bisect_right(starts, start) - 1
-        return doc.lines[k].start + len(data[starts[k]:start].decode("utf-8", "surrogatepass"))
+        char = pos + len(data[byte:start].decode("utf-8", "surrogatepass"))
+        self._last = char, start
+        return char
+
+    def _byte_at(self, pos: int) -> int:
+        """The UTF-8 offset of ``pos``, counted on from the last start found: the searches go
+        forward, from just after it or from the end of a match there, so the text between two
+        searches is encoded or decoded once (from the start of its line once more when a line
+        holding a fold took the search back before it)."""
+        char, byte = self._last
+        if pos < char:
+            line = self.doc.lines[self.doc.line_at(pos) - 1]
+            char, byte = line.start, self.doc.utf8_line_starts[line.number - 1]
+        # the text, not the line: after a final newline pos lies past the last line's end
+        return byte + _utf8_len(self.doc.text[char:pos])
 
     def in_line(self, line: Line) -> NextStart | int | None:
         """Searches the line's bytes alone: past its end the regex, which reads the line alone,

@@ -351,6 +351,14 @@ def test_text_scope_signatures_are_tried_only_where_re2_matches_in_any_encoding(
         same_hits([sig], "plain bc text\nb-c and bxc\n")
 
 
+def test_a_text_scope_search_taken_back_by_a_fold_counts_its_offsets_again():
+    # the offsets of a text-scope search are counted on from the last start found; a line holding a
+    # fold before that start takes the search back, and its offsets are counted from its line
+    for pattern in ("ss", r"ss\w", "é"):
+        sig = compile_signature(signature(patterns=[pattern], scope="text"))
+        same_hits([sig], "é Straße é ss\n😀 ss ß é\nSS é ss😀 ß")
+
+
 def test_a_text_scope_search_after_a_final_newline_starts_there():
     # the offset after a final newline lies past the last line: converted through that line's text
     # alone, it fell back onto the newline, which matched again and again without end
