@@ -27,17 +27,23 @@ stage decides), so the translation only ever loosens:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from functools import cache
 
 import re2
 import regex
 
 from provenance.document import Document, Line
-from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, region_lines, signature_source
+from provenance.matcher import (
+    CompiledSignature,
+    Hit,
+    NextStart,
+    find_hits,
+    region_lines,
+    signature_source,
+)
 from provenance.prescan import match_span, match_start, re2_options
 
 # What regex's Unicode \s matches (the White_Space property; not \x1c-\x1f, which ``re`` and
@@ -734,7 +740,7 @@ class CopyStarts:
 
 def _nowhere(pos: int) -> None:
     """No offset may start a match."""
-    return None
+    return
 
 
 def _utf8_len(text: str) -> int:

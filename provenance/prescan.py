@@ -113,7 +113,9 @@ def _characters(data: bytes, offsets: list[int]) -> list[int]:
     """The code-point offsets of ascending byte offsets, at character boundaries, into the UTF-8
     ``data``: in C where the accelerator is built (``utf8_offsets``), which counts the bytes that
     start a character without decoding a slice for each offset."""
-    from provenance.detectors import page  # which imports this module: looked up once it is loaded
+    from provenance.detectors import (
+        page,  # which imports this module: looked up once it is loaded
+    )
 
     if page.fastpage is not None:
         return page.fastpage.utf8_offsets(data, offsets)
