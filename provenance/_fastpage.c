@@ -641,6 +641,23 @@ static Py_ssize_t slot_offset(PyTypeObject *cls, const char *name)
     return offset;
 }
 
+/* Where the objects of cls hold each of the `count` attributes `names`: writable object slots, or a
+   TypeError naming the function `who` asking and the `kind` of object it makes. */
+static int slot_offsets(PyTypeObject *cls, const char *const *names, int count, Py_ssize_t *offsets,
+                        const char *who, const char *kind)
+{
+    for (int i = 0; i < count; i++) {
+        offsets[i] = slot_offset(cls, names[i]);
+        if (offsets[i] < 0)
+            return -1;
+        if (offsets[i] == 0) {
+            PyErr_Format(PyExc_TypeError, "%s: %s is not a slot of the %s class", who, names[i], kind);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* How the score fields of lines are read: from the slots of class `cls` (at `offsets`), or, for an
    object of another class, or when cls is NULL, by attribute. */
 typedef struct {
@@ -851,16 +868,7 @@ static const char *line_field_names[LINE_FIELDS] = {
 /* Where the objects of cls hold each field: a writable object slot of that name, or a TypeError. */
 static int field_offsets(PyTypeObject *cls, Py_ssize_t *offsets)
 {
-    for (int i = 0; i < LINE_FIELDS; i++) {
-        offsets[i] = slot_offset(cls, line_field_names[i]);
-        if (offsets[i] < 0)
-            return -1;
-        if (offsets[i] == 0) {
-            PyErr_Format(PyExc_TypeError, "plain_lines: %s is not a slot of the line class", line_field_names[i]);
-            return -1;
-        }
-    }
-    return 0;
+    return slot_offsets(cls, line_field_names, LINE_FIELDS, offsets, "plain_lines", "line");
 }
 
 /* One line's object; stops: its words in the page's stop list. */
@@ -1698,21 +1706,7 @@ static const char *token_field_names[3] = {"text", "start", "end"};
 /* Where the objects of cls hold text, start and end: writable object slots, or a TypeError. */
 static int token_offsets(PyTypeObject *cls, Py_ssize_t *offsets)
 {
-    for (int i = 0; i < 3; i++) {
-        PyObject *descr = PyObject_GetAttrString((PyObject *)cls, token_field_names[i]);
-        if (descr == NULL)
-            return -1;
-        bool slot = Py_IS_TYPE(descr, &PyMemberDescr_Type)
-                    && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX
-                    && !(((PyMemberDescrObject *)descr)->d_member->flags & READONLY);
-        offsets[i] = slot ? ((PyMemberDescrObject *)descr)->d_member->offset : 0;
-        Py_DECREF(descr);
-        if (!slot) {
-            PyErr_Format(PyExc_TypeError, "speaker_tokens: %s is not a slot of the token class", token_field_names[i]);
-            return -1;
-        }
-    }
-    return 0;
+    return slot_offsets(cls, token_field_names, 3, offsets, "speaker_tokens", "token");
 }
 
 static PyObject *speaker_tokens(PyObject *module, PyObject *args)
@@ -1930,21 +1924,8 @@ static int document_line_offsets(PyTypeObject *cls, Py_ssize_t *offsets)
         memcpy(offsets, known_offsets, sizeof(known_offsets));
         return 0;
     }
-    for (int i = 0; i < DOCUMENT_LINE_FIELDS; i++) {
-        PyObject *descr = PyObject_GetAttrString((PyObject *)cls, document_line_field_names[i]);
-        if (descr == NULL)
-            return -1;
-        bool slot = Py_IS_TYPE(descr, &PyMemberDescr_Type)
-                    && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX
-                    && !(((PyMemberDescrObject *)descr)->d_member->flags & READONLY);
-        offsets[i] = slot ? ((PyMemberDescrObject *)descr)->d_member->offset : 0;
-        Py_DECREF(descr);
-        if (!slot) {
-            PyErr_Format(PyExc_TypeError, "document_lines: %s is not a slot of the line class",
-                         document_line_field_names[i]);
-            return -1;
-        }
-    }
+    if (slot_offsets(cls, document_line_field_names, DOCUMENT_LINE_FIELDS, offsets, "document_lines", "line") < 0)
+        return -1;
     Py_XSETREF(known_cls, (PyTypeObject *)Py_NewRef(cls));
     memcpy(known_offsets, offsets, sizeof(known_offsets));
     return 0;
