@@ -105,13 +105,26 @@ def _bounded(word: str) -> str:
     return rf"\b{re.escape(word)}" if word[0].isascii() and (word[0].isalnum() or word[0] == "_") else re.escape(word)
 
 
+def source_phrase(phrase: str) -> str:
+    """A source phrase (lexicon ``source-phrases``, such as ``according to``) as a pattern: its words
+    apart by any run of spaces."""
+    return r"\s+".join(regex.escape(word) for word in phrase.split())
+
+
+def _source_phrases(phrases: list[str]) -> regex.Pattern:
+    """Any source phrase, in any case, with no letter on either side; with none (the lexicon turned
+    off), a pattern that never matches."""
+    alternation = "|".join(source_phrase(p) for p in sorted(phrases, key=len, reverse=True)) or "(?!)"
+    return regex.compile(rf"(?<!\p{{L}})(?:{alternation})(?!\p{{L}})", regex.IGNORECASE)
+
+
 def compile_lexicons(rules: RuleSet) -> Lexicons:
     verbs = [" ".join(v.split()) for v in rules.lexicon("speech-verbs")]
     return Lexicons(
         # the standard library's engine scans a plain alternation about twice as fast as ``regex``
         verb=re.compile(rf"(?<![\w-])(?:{_verb_alternation(verbs)})(?![\w-])"),
         verb_starts=_first_words(verbs),
-        according=regex.compile(r"(?<!\p{L})according\s+to(?!\p{L})", regex.IGNORECASE),
+        according=_source_phrases(rules.lexicon("source-phrases")),
         pronouns=_words(rules, "pronouns"),
         roles=_words(rules, "role-words"),
         not_names=_words(rules, "not-names"),

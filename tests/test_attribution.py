@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 import regex
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from provenance.analyzers.attribution import (
-    WHITE_SPACE, RelayFinder, _according_starts, _compile_kinds, _is_title_case, _relay_pattern, _scare_limits,
+    WHITE_SPACE, RelayFinder, _lead_starts, _compile_kinds, _is_title_case, _relay_pattern, _scare_limits,
     _verb_places,
 )
 from provenance.document import Document
@@ -243,6 +244,44 @@ def test_relay_finder_given_the_shared_verb_places_finds_the_same(rules, relay_f
     assert list(relay_finder.finditer(text, None, None, places)) == list(relay_finder.finditer(text))
 
 
+def _with_source_phrases(rules, phrases: list[str], article: str):
+    """A copy of the rules whose ``source-phrases`` lexicon and relay article are these (a rule
+    author's own), with the relay detector read from it."""
+    lexicon = rules.lexicons["source-phrases"].model_copy(update={"words": phrases})
+    rule = next(iter(rules.detectors_named("relayed-report")))
+    rule = rule.model_copy(update={"params": {**rule.params, "article": article}})
+    changed = replace(rules, lexicons={**rules.lexicons, "source-phrases": lexicon},
+                      detectors=[rule if d.id == rule.id else d for d in rules.detectors], _memo={})
+    return changed, rule
+
+
+AUTHORED_PHRASES = [(["citing", "according to"], "the"), (["as reported by"], "a"), (["according to"], ""), ([], "the")]
+AUTHORED_TEXT = st.lists(st.tuples(st.sampled_from([*RELAY_PIECES, "citing", "Citing", "as reported by",
+                                                    "As reported by", "a", "A"]), st.sampled_from(RELAY_GAPS)),
+                         max_size=20).map(lambda parts: "".join(piece + gap for piece, gap in parts))
+
+
+@pytest.mark.parametrize(("phrases", "article"), AUTHORED_PHRASES)
+def test_relay_finder_follows_the_rule_authors_source_phrases(rules, phrases, article):
+    changed, rule = _with_source_phrases(rules, phrases, article)
+    kinds = _compile_kinds(changed)
+    finder, pattern = RelayFinder.build(changed, rule, kinds), _relay_pattern(changed, rule, kinds)
+    lexicons = compile_lexicons(changed)
+
+    @settings(max_examples=150, deadline=None)
+    @given(text=AUTHORED_TEXT)
+    def agree(text):
+        found = list(finder.finditer(text))
+        assert found == [m.span() for m in pattern.finditer(text)]
+        assert list(finder.finditer(text, None, [c.start for c in according_cues(text, lexicons)])) == found
+
+    agree()
+    if phrases == ["citing", "according to"]:
+        assert list(finder.finditer("Citing Reuters, officials left.")) == [(0, 14)]
+    if not phrases:
+        assert list(finder.finditer("according to Reuters, the talks ended.")) == []
+
+
 # Names that make the pattern backtrack: one opening with a space (after ``according to`` and two
 # spaces), names that open with ``The`` (after ``according to the``) or extend a shorter name.
 RELAY_NAMES = [" state media", "theguardian.com", "The Associated Press", "The Times", "The Sunday Times",
@@ -454,9 +493,9 @@ def test_a_computed_quote_is_the_validated_quote(start, end, text, speaker, kind
     assert repr(computed) == repr(validated)
 
 
-@given(text=st.text(alphabet="Aacording ccAording-", max_size=60))
-def test_according_is_found_where_the_pattern_finds_it(text):
-    assert _according_starts(text) == {m.start() for m in regex.finditer(r"[Aa]ccording", text)}
+@given(text=st.text(alphabet="Aacording ccAording-Ss", max_size=60))
+def test_source_phrases_first_words_are_found_where_a_pattern_finds_them(text):
+    assert _lead_starts(text, ("according", "s")) == {m.start() for m in regex.finditer(r"[Aa]ccording|[Ss]", text)}
 
 
 # The characters a word is read from and cut at: letters and digits within ASCII and beyond it
