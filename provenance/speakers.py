@@ -44,8 +44,6 @@ _ASIDE = regex.compile(r",[^“”\"‘’«»\n]{1,120},\s*(?:\p{Ll}+\s+){0,2}"
 _APOSTROPHES, _APOSTROPHE_S = ("’", "'"), ("’s", "'s")  # a possessive's endings (China’s, the players')
 _SHORT_ABBREVIATION = regex.compile(r"\p{Lu}\p{Ll}{0,3}\.")
 _CLOSING_SENTENCE = regex.compile(r"(?:\s+[\p{L}.’'-]+){0,6}?\s*[.!?]")
-_LINKS = {"of", "for", "in", "at", "from", "with"}
-_CONNECTORS = {"of", "for", "de", "del", "da", "van", "von", "al", "bin", "la", "le", "du", "and", "the", "on"}
 _OPEN_ENDED = ",!?—–-…:;"
 MAX_VERBS_BACK = 2  # speech verbs tried, nearest first, before a quotation
 WINDOW = 160  # how far from a quotation (characters) its speaker may be
@@ -67,6 +65,8 @@ class Lexicons:
     prepositions: frozenset[str]
     bare_heads: frozenset[str]
     clause_openers: frozenset[str]
+    links: frozenset[str]
+    connectors: frozenset[str]
 
 
 def _words(rules: RuleSet, name: str) -> frozenset[str]:
@@ -134,6 +134,8 @@ def compile_lexicons(rules: RuleSet) -> Lexicons:
         prepositions=_words(rules, "prepositions"),
         bare_heads=_words(rules, "anonymous-sources") | _words(rules, "vague-sources") | _words(rules, "organisation-words"),
         clause_openers=_words(rules, "clause-openers"),
+        links=_words(rules, "phrase-links"),
+        connectors=_words(rules, "name-connectors"),
     )
 
 
@@ -394,7 +396,7 @@ class SpeakerFinder:
         while j >= 0 and _joined(self.text, toks[j], toks[j + 1]) and i - j < 8:
             tok = toks[j]
             if tok.lower in self.lex.determiners:
-                if j >= 2 and toks[j - 1].lower in _LINKS and _joined(self.text, toks[j - 1], tok) \
+                if j >= 2 and toks[j - 1].lower in self.lex.links and _joined(self.text, toks[j - 1], tok) \
                         and self._phrase_word(toks[j - 2]) and _joined(self.text, toks[j - 2], toks[j - 1]):
                     first, j = j - 2, j - 3  # ``Mr. Morgan of the Sierra Club``, ``a narrator in the ad``
                     continue
@@ -402,7 +404,7 @@ class SpeakerFinder:
                 break
             if self._is_name_word(tok) or tok.lower in self.lex.roles:
                 lowercase_run = 0
-            elif tok.lower in _CONNECTORS and j > 0 and toks[j - 1].capitalised:
+            elif tok.lower in self.lex.connectors and j > 0 and toks[j - 1].capitalised:
                 pass
             elif tok.text.islower() and lowercase_run < 2 and tok.lower not in self.lex.stops:
                 lowercase_run += 1
@@ -428,7 +430,7 @@ class SpeakerFinder:
         while words and not (words[0].lower in self.lex.determiners or self._is_name_word(words[0])
                              or words[0].lower in self.lex.roles):
             words = words[1:]
-        while words and words[0].lower in _CONNECTORS and words[0].lower not in self.lex.determiners:
+        while words and words[0].lower in self.lex.connectors and words[0].lower not in self.lex.determiners:
             words = words[1:]
         if not words or (len(words) == 1 and words[0].lower in self.lex.determiners):
             return None
@@ -455,7 +457,7 @@ class SpeakerFinder:
                 continue
             if self._is_name_word(tok) or tok.lower in self.lex.roles:
                 last, lowercase_run = k, 0
-            elif tok.lower in _CONNECTORS and k + 1 < len(toks) and toks[k + 1].capitalised and last >= 0:
+            elif tok.lower in self.lex.connectors and k + 1 < len(toks) and toks[k + 1].capitalised and last >= 0:
                 continue
             elif (tok.text.islower() and lowercase_run < 3 and tok.lower not in self.lex.stops
                   and tok.lower not in self.lex.not_names):

@@ -26,7 +26,6 @@ from provenance.report import Facts, Finding, Outlet, Reliability
 from provenance.rulemodels import Detector, OutletProfile
 from provenance.rulepack import RuleSet
 
-_BYLINE_JOINS = regex.compile(r"\s*(?:,|&|\band\b)\s*")  # between the names of a shared byline
 
 
 @dataclass
@@ -399,11 +398,19 @@ def _byline_findings(ctx: Context, facts: Facts, head: set[int], tail: set[int])
         return
     name = _groups(ctx, hit).get("name", (ctx.doc.text[hit.start:hit.end],))[0].strip(" ,")
     generic = ctx.rules.memo("provenance-generic-bylines", _generic_bylines)
-    parts = [p for p in _BYLINE_JOINS.split(name) if p.strip()]
+    joins = ctx.rules.memo("provenance-byline-joins", _byline_joins)
+    parts = [p for p in joins.split(name) if p.strip()]
     facts.byline = name
     facts.byline_kind = "generic" if parts and all(name_key(p) in generic for p in parts) else "person"
     msg = f"byline ({facts.byline_kind}): {name}"
     yield make_finding(hit.signature, ctx.doc, hit.start, hit.end, message=msg, points=hit.signature.weight)
+
+
+def _byline_joins(rules: RuleSet) -> regex.Pattern:
+    """What splits a shared byline into its names (lexicon ``byline-joins``), with the spaces around:
+    a join that is a word only as a whole word."""
+    joins = [rf"\b{regex.escape(w)}\b" if regex.match(r"\w", w) else regex.escape(w) for w in rules.lexicon("byline-joins")]
+    return regex.compile(rf"\s*(?:{'|'.join(joins) or '(?!)'})\s*")
 
 
 def _generic_bylines(rules: RuleSet) -> frozenset[str]:
