@@ -142,7 +142,7 @@ def measure(name: str, command: list[str], repeat: int, docs: int, size: int,
 
 def accelerated() -> bool:
     """Whether the checker run from ``ROOT`` uses its C accelerator (``provenance/_fastpage.c``)."""
-    probe = "from provenance.detectors import page; print(page.fastpage is not None)"
+    probe = "from provenance import accelerator; print(accelerator.fastpage is not None)"
     return subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True).stdout.strip() == "True"
 
 

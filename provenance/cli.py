@@ -12,11 +12,10 @@ import sys
 import tempfile
 import traceback
 
-from provenance import __version__
+from provenance import __version__, accelerator
 from provenance.atomic import OutputError
 from provenance.commands import check, clean, explain, merge, outlets, quotes, rules_cmd, show
 from provenance.config import ConfigError, UsageError
-from provenance.detectors import page
 from provenance.matcher import ExampleTimeout
 from provenance.rulepack import RuleLoadError
 
@@ -28,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="provenance",
         description="Check scraped news text for provenance clarity, attribution and scraping residue.",
     )
-    speed = "C accelerator" if page.fastpage is not None else "pure Python"  # see provenance/_fastpage.c
+    speed = "C accelerator" if accelerator.fastpage is not None else "pure Python"  # see provenance/_fastpage.c
     parser.add_argument("--version", action="version", version=f"provenance {__version__} ({speed})")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:

@@ -11,26 +11,13 @@ import hashlib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 
+from provenance import accelerator
 from provenance.prescan import known_to_re2
 
 META_FIELDS = ("url", "title", "published", "author", "outlet")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _accelerator():
-    """The C accelerator (``provenance/_fastpage.c``) as ``detectors.page`` chose it, or None (not built,
-    or ``PROVENANCE_PURE_PYTHON=1``); asked there on each use, as tests switch it off."""
-    return _page().fastpage
-
-
-@cache
-def _page():
-    """``detectors.page``, imported on first use: it imports this module."""
-    from provenance.detectors import page
-
-    return page
 
 
 def normalise_newlines(text: str) -> str:
@@ -85,9 +72,8 @@ class Document:
     def lines(self) -> list[Line]:
         """Built by the C accelerator where it is there (``_fastpage.document_lines``), else by
         ``python_lines``, its reference: every document's every line is one of these."""
-        accelerator = _accelerator()
-        if accelerator is not None:
-            return accelerator.document_lines(self.line_texts, Line)
+        if accelerator.fastpage is not None:
+            return accelerator.fastpage.document_lines(self.line_texts, Line)
         return self.python_lines()
 
     def python_lines(self) -> list[Line]:

@@ -16,6 +16,8 @@ from functools import cache
 
 import re2
 
+from provenance import accelerator
+
 
 def re2_options(max_mem: int | None = None) -> re2.Options:
     """RE2 options that never log (a pattern RE2 cannot read is the caller's to handle), with a
@@ -113,12 +115,8 @@ def _characters(data: bytes, offsets: list[int]) -> list[int]:
     """The code-point offsets of ascending byte offsets, at character boundaries, into the UTF-8
     ``data``: in C where the accelerator is built (``utf8_offsets``), which counts the bytes that
     start a character without decoding a slice for each offset."""
-    from provenance.detectors import (
-        page,  # which imports this module: looked up once it is loaded
-    )
-
-    if page.fastpage is not None:
-        return page.fastpage.utf8_offsets(data, offsets)
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.utf8_offsets(data, offsets)
     return characters_by_decoding(data, offsets)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import regex
 
-from provenance.detectors import page
+from provenance import accelerator
 
 # Opening mark -> the closing marks that may end it (scraped text mixes curly and straight double quotes).
 CLOSERS: dict[str, str] = {"“": "”\"", "„": "“”", "«": "»", "‹": "›", "‘": "’", "‚": "’‘", '"': '"”'}
@@ -151,10 +151,10 @@ def _paired_paragraphs(text: str, bounds: list[tuple[int, int]]) -> list[tuple[i
 
 
 def _paired(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, list[tuple[int, int]], int | None]]:
-    """``_paired_paragraphs``, by the C accelerator where it is built (``page.fastpage``, looked up on
+    """``_paired_paragraphs``, by the C accelerator where it is built (``accelerator.fastpage``, looked up on
     each use: tests switch it off), which reads every paragraph in one call."""
-    if page.fastpage is not None:
-        return page.fastpage.paired_paragraphs(text, bounds, _IS_WORD, _IS_LOWER)
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.paired_paragraphs(text, bounds, _IS_WORD, _IS_LOWER)
     return _paired_paragraphs(text, bounds)
 
 

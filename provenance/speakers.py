@@ -20,7 +20,7 @@ from functools import cached_property
 import re2
 import regex
 
-from provenance.detectors import page
+from provenance import accelerator
 from provenance.prescan import finditer_where, starts_pattern
 from provenance.report import Span
 from provenance.rulepack import RuleSet
@@ -173,9 +173,9 @@ _CHAR_CLASSES = _CharClasses()
 
 def _tokens(text: str, lo: int, hi: int) -> list[Token]:
     """Words of ``text[lo:hi]``; a sentence's final period is not part of its last word. Read by the
-    C accelerator where it is built (``page.fastpage``, looked up on each use: tests switch it off)."""
-    if page.fastpage is not None and 0 <= lo and hi <= len(text):
-        return page.fastpage.speaker_tokens(text, lo, hi, _CHAR_CLASSES, Token)
+    C accelerator where it is built (``accelerator.fastpage``, looked up on each use: tests switch it off)."""
+    if accelerator.fastpage is not None and 0 <= lo and hi <= len(text):
+        return accelerator.fastpage.speaker_tokens(text, lo, hi, _CHAR_CLASSES, Token)
     return _tokens_python(text, lo, hi)
 
 
@@ -729,9 +729,9 @@ class NameMentions:
 
 def _mention_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """The spans of ``_NAME_MENTION``'s matches in ``text[lo:hi]``, found by the C accelerator where
-    it is built (``page.fastpage``)."""
-    if page.fastpage is not None and 0 <= lo and hi <= len(text):
-        return page.fastpage.name_mentions(text, lo, hi, _CHAR_CLASSES)
+    it is built (``accelerator.fastpage``)."""
+    if accelerator.fastpage is not None and 0 <= lo and hi <= len(text):
+        return accelerator.fastpage.name_mentions(text, lo, hi, _CHAR_CLASSES)
     return _mention_spans_python(text, lo, hi)
 
 

@@ -18,13 +18,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cache, partial
 
+from provenance import accelerator
 from provenance.config import Settings
-from provenance.detectors import page
 from provenance.detectors.page import _KEY_WORD, line_key
 from provenance.document import Document
 from provenance.outlets import registrable_domain
-from provenance.rulemodels import Detector
 from provenance.report import ReadError
+from provenance.rulemodels import Detector
 from provenance.rulepack import RuleSet
 
 CORPUS_GROUP = "(corpus)"
@@ -50,9 +50,9 @@ class TemplateCounts:
         self.group_docs: Counter[str] = Counter()
 
     def _accelerator(self):
-        """``page.fastpage`` (looked up on each use: tests switch it off), when it takes this sketch's
+        """``accelerator.fastpage`` (looked up on each use: tests switch it off), when it takes this sketch's
         shape: hashlib's BLAKE2b digests are at most 64 bytes, 8 rows."""
-        return page.fastpage if page.fastpage is not None and self.width >= 1 and 1 <= self.depth <= 8 else None
+        return accelerator.fastpage if accelerator.fastpage is not None and self.width >= 1 and 1 <= self.depth <= 8 else None
 
     def _cells(self, group: str, key: str) -> list[int]:
         digest = hashlib.blake2b(_utf8(f"{group}\0{key}"), digest_size=8 * self.depth).digest()

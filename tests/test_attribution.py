@@ -10,6 +10,7 @@ import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from provenance import accelerator
 from provenance.analyzers.attribution import (
     WHITE_SPACE, RelayFinder, _lead_starts, _compile_kinds, _is_title_case, _relay_pattern, _scare_limits,
     _verb_places,
@@ -18,7 +19,6 @@ from provenance.document import Document
 from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
 from provenance import speakers as speakers_module
-from provenance.detectors import page
 from provenance.speakers import (
     _ABBREVIATION, _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, WordPlaces, _bare,
     _Cues, _first_words, _mention_spans_python, _possessive, _tokens_python, _verb_alternation, according_cues,
@@ -504,12 +504,12 @@ def test_source_phrases_first_words_are_found_where_a_pattern_finds_them(text):
 TOKEN_TEXT = st.text(alphabet="aAbZ09 .’'&-,—“ÉéßªЖж中٣²\u0301😀\n", max_size=60)
 
 
-@pytest.mark.skipif(page.fastpage is None, reason="the C accelerator is not built")
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
 @settings(max_examples=1500, deadline=None)
 @given(text=TOKEN_TEXT, lo=st.integers(0, 60), hi=st.integers(0, 60))
 def test_the_accelerator_reads_the_words_the_python_code_reads(text, lo, hi):
     lo, hi = min(lo, len(text)), min(hi, len(text))
-    fast = page.fastpage.speaker_tokens(text, lo, hi, _CHAR_CLASSES, Token)
+    fast = accelerator.fastpage.speaker_tokens(text, lo, hi, _CHAR_CLASSES, Token)
     assert fast == _tokens_python(text, lo, hi)
     assert all(type(t.start) is int and type(t.end) is int for t in fast)
 
@@ -519,12 +519,12 @@ def test_the_accelerator_reads_the_words_the_python_code_reads(text, lo, hi):
 MENTION_TEXT = st.text(alphabet="AaZz .’'-\t,ÉéЖж中ǅ\n😀", max_size=60)
 
 
-@pytest.mark.skipif(page.fastpage is None, reason="the C accelerator is not built")
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
 @settings(max_examples=1500, deadline=None)
 @given(text=MENTION_TEXT, lo=st.integers(0, 60), hi=st.integers(0, 60))
 def test_the_accelerator_finds_the_name_mentions_the_pattern_finds(text, lo, hi):
     lo, hi = min(lo, len(text)), min(hi, len(text))
-    assert page.fastpage.name_mentions(text, lo, hi, _CHAR_CLASSES) == _mention_spans_python(text, lo, hi)
+    assert accelerator.fastpage.name_mentions(text, lo, hi, _CHAR_CLASSES) == _mention_spans_python(text, lo, hi)
 
 
 def title_case_by_definition(words: list[str], limits) -> bool:

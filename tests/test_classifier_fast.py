@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from provenance import accelerator
 from provenance.detectors import classifier, page
 from provenance.detectors.classifier import BAD, GOOD, NEAR, SHORT
 from provenance.detectors.page import LineInfo, Params
@@ -53,7 +54,7 @@ THRESHOLDS = st.builds(
 
 def by_python(call):
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(page, "fastpage", None)
+        patch.setattr(accelerator, "fastpage", None)
         return call()
 
 

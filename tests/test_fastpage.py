@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from provenance import accelerator
 from provenance.detectors import linescore, page
 from provenance.document import Document, Line
 
@@ -44,7 +45,7 @@ TEXT = st.lists(st.tuples(PIECE, GAP), max_size=60).map(lambda parts: "".join(p 
 def built(text: str, stoplists: dict, accelerated: bool) -> tuple:
     with pytest.MonkeyPatch.context() as patch:
         if not accelerated:
-            patch.setattr(page, "fastpage", None)
+            patch.setattr(accelerator, "fastpage", None)
         result = page.build_page(Document(id="d", path="d", text=text), stoplists)
     return result.language, result.stopwords, [tuple(getattr(line, f) for f in line.__slots__) for line in result.lines]
 
@@ -105,14 +106,14 @@ def test_the_accelerator_reads_plain_lines_and_latin1_letters():
 
 
 def test_the_python_path_stays_available(monkeypatch):
-    monkeypatch.setattr(page, "fastpage", None)
+    monkeypatch.setattr(accelerator, "fastpage", None)
     built = page.build_page(Document(id="d", path="d", text="The cat and the dog.\n\nle chat"), STOPLISTS)
     assert built.language == "en" and [line.words for line in built.lines] == [5, 2]
 
 
 def test_pure_python_is_chosen_by_environment(monkeypatch):
     monkeypatch.setenv("PROVENANCE_PURE_PYTHON", "1")
-    assert page._accelerator() is None
+    assert accelerator.load() is None
 
 
 def test_the_accelerator_is_built_where_a_compiler_is():
@@ -127,14 +128,14 @@ def test_the_accelerator_is_built_where_a_compiler_is():
         pytest.skip("PROVENANCE_PURE_PYTHON asks for the pure-Python path")
     assert _fastpage is not None, ("a C compiler is available, but provenance/_fastpage.c was not built: "
                                    "pip install -e . (or python hatch_build.py) builds it")
-    assert page._accelerator() is not None, ("provenance/_fastpage.c changed since its module was built: "
+    assert accelerator.load() is not None, ("provenance/_fastpage.c changed since its module was built: "
                                              "pip install -e . (or python hatch_build.py) rebuilds it")
 
 
 @needs_accelerator
 def test_a_module_built_from_another_source_is_not_used(monkeypatch):
     monkeypatch.setattr(_fastpage, "SOURCE_DIGEST", "0" * 64)
-    assert page._accelerator() is None
+    assert accelerator.load() is None
 
 
 @needs_accelerator
@@ -179,7 +180,7 @@ WEIGHT = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e3, max_va
 def chances(built: page.Page, weights: dict, bias: float, smooth: float, edge_share: float, accelerated: bool):
     with pytest.MonkeyPatch.context() as patch:
         if not accelerated:
-            patch.setattr(page, "fastpage", None)
+            patch.setattr(accelerator, "fastpage", None)
         return linescore.chances(built, weights, bias, smooth, edge_share)
 
 
@@ -264,7 +265,7 @@ def test_accelerated_document_lines_equal_the_python_lines(text):
 
 
 def test_a_document_s_lines_come_from_the_accelerator_only_where_it_is_chosen(monkeypatch):
-    monkeypatch.setattr(page, "fastpage", None)
+    monkeypatch.setattr(accelerator, "fastpage", None)
     assert Document(id="d", path="d", text="a\nb").lines == Document(id="d", path="d", text="a\nb").python_lines()
 
 

@@ -9,7 +9,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.detectors import page
+from provenance import accelerator
 from provenance.quotes import (
     _IS_LOWER, _IS_WORD, _TRAILING_SPACE, MARKS, RawQuote, _marks, _paired_paragraphs, find_quotes, pair_paragraph,
 )
@@ -147,17 +147,17 @@ def paragraphs_of(text: str, cuts: list[int], kept: list[bool]) -> list[tuple[in
     return [(lo, hi) for (lo, hi), keep in zip(pairwise(points), kept) if keep]
 
 
-@pytest.mark.skipif(page.fastpage is None, reason="the C accelerator is not built")
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
 @settings(max_examples=1500, deadline=None)
 @given(text=st.one_of(PAIRED, LATIN1_PAIRED), cuts=st.lists(st.integers(0, 80), max_size=8),
        kept=st.lists(st.booleans(), min_size=9, max_size=9))
 def test_the_accelerator_pairs_the_marks_the_python_code_pairs(text, cuts, kept):
     bounds = paragraphs_of(text, cuts, kept)
-    assert page.fastpage.paired_paragraphs(text, bounds, _IS_WORD, _IS_LOWER) == _paired_paragraphs(text, bounds)
+    assert accelerator.fastpage.paired_paragraphs(text, bounds, _IS_WORD, _IS_LOWER) == _paired_paragraphs(text, bounds)
 
 
-@pytest.mark.skipif(page.fastpage is None, reason="the C accelerator is not built")
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
 def test_the_accelerator_takes_paragraphs_in_text_order_only():
     for bounds in ([(3, 1)], [(0, 4), (2, 5)], [(0, 99)], [[0, 1]], [(0,)]):
         with pytest.raises((ValueError, TypeError)):
-            page.fastpage.paired_paragraphs("“ab” c", bounds, _IS_WORD, _IS_LOWER)
+            accelerator.fastpage.paired_paragraphs("“ab” c", bounds, _IS_WORD, _IS_LOWER)

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from provenance import accelerator
 from provenance.detectors import page
 from provenance.document import Document
 from provenance.templates import TemplateCounts, key_table
@@ -45,7 +46,7 @@ def _document(n: int, text: str, outlet: str | None) -> Document:
 
 def _counted(docs: list[Document], width: int, depth: int, min_chars: int, accelerated: bool) -> TemplateCounts:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(page, "fastpage", _fastpage if accelerated else None)
+        patch.setattr(accelerator, "fastpage", _fastpage if accelerated else None)
         counts = TemplateCounts(width, depth, min_chars)
         for doc in docs:
             counts.add(doc)
@@ -64,9 +65,9 @@ def test_accelerated_tables_equal_the_python_tables(docs, width, depth, min_char
     assert fast.group_docs == slow.group_docs
     with pytest.MonkeyPatch.context() as patch:
         lookups = [(doc, [page.line_key(text) for text in doc.line_texts]) for doc in documents]
-        patch.setattr(page, "fastpage", _fastpage)
+        patch.setattr(accelerator, "fastpage", _fastpage)
         fast_counts = [list(map(fast.lookup_for(doc), keys)) for doc, keys in lookups]
-        patch.setattr(page, "fastpage", None)
+        patch.setattr(accelerator, "fastpage", None)
         assert fast_counts == [list(map(slow.lookup_for(doc), keys)) for doc, keys in lookups]
 
 
@@ -117,7 +118,7 @@ def test_the_accelerator_refuses_what_is_not_a_sketch():
 
 
 def test_the_python_path_stays_available(monkeypatch):
-    monkeypatch.setattr(page, "fastpage", None)
+    monkeypatch.setattr(accelerator, "fastpage", None)
     counts = TemplateCounts(64, 4, 5)
     for n in range(3):
         counts.add(_document(n, f"Story {n}\nShared footer line\n", "Example"))

@@ -29,7 +29,7 @@ from itertools import groupby
 
 import regex
 
-from provenance.detectors import page as pages
+from provenance import accelerator
 from provenance.detectors.page import OPEN_ENDS, Decision, LineInfo, Page, Params, Screened
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
@@ -56,8 +56,8 @@ def blocks(page: Page) -> list[list[LineInfo]]:
     that another rule decided joins a block: a block of several lines holds no decided line. Most
     lines have a blank line above them: that is checked first. The accelerator's ``line_blocks``
     gives the same blocks."""
-    if pages.fastpage is not None:
-        return pages.fastpage.line_blocks(page.lines, page.decided, _OPEN_END_CHARS, _continues)
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.line_blocks(page.lines, page.decided, _OPEN_END_CHARS, _continues)
     out: list[list[LineInfo]] = []
     block: list[LineInfo] = []
     decided = page.decided
@@ -231,8 +231,8 @@ def classes_and_places(infos: list[LineInfo], decided: set[int], t: _Thresholds)
     """Each block's first class (``anchors_only`` applied) and whether its place judges it (``by_place``
     outside the runs of text), or None when fewer than ``min_good_blocks`` blocks are good. The
     accelerator's ``block_classes`` gives the same lists."""
-    if pages.fastpage is not None:
-        return pages.fastpage.block_classes(infos, decided, _NAMES, t.limits)
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.block_classes(infos, decided, _NAMES, t.limits)
     first = [initial_class(i, t.classes, decided) for i in infos]  # a block's number is its first line's
     if first.count(GOOD) < t.min_good_blocks:
         return None
@@ -248,8 +248,8 @@ def classes_and_places(infos: list[LineInfo], decided: set[int], t: _Thresholds)
 
 def revised(classes: list[str], edge: str) -> list[str]:
     """``revise``, by the accelerator's ``revise_classes`` when it is there."""
-    if pages.fastpage is not None:
-        return pages.fastpage.revise_classes(classes, _NAMES, edge)
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.revise_classes(classes, _NAMES, edge)
     return revise(classes, edge)
 
 

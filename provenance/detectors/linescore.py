@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter, mul
 
-from provenance.detectors import page as pages
+from provenance import accelerator
 from provenance.detectors.page import Decision, LineInfo, Page, Params, Screened
 
 OWN = ("log_chars", "stop_share", "sentence_end", "capital_share", "letter_share", "separators", "bullet",
@@ -79,8 +79,8 @@ def chances(page: Page, weights: dict[str, float], bias: float, smooth: float, e
     """Each line's chance of residue: the logistic of its weighted sum smoothed with the mean of its
     neighbours' (the first and last lines are their own outer neighbours). The accelerator's
     ``line_chances`` gives the same floats without a row of features per line."""
-    if pages.fastpage is not None:
-        return pages.fastpage.line_chances(page.lines, page.decided, [weights[k] for k in FEATURES], bias, smooth,
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.line_chances(page.lines, page.decided, [weights[k] for k in FEATURES], bias, smooth,
                                            edge_share)
     raw = weighted_sums(features(page, edge_share), weights, bias)
     own = 1 - smooth

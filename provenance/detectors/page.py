@@ -7,8 +7,6 @@ that the finding's message carries.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -16,38 +14,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
-from pathlib import Path
 from typing import TypeVar
 
 import re2
 import regex
 
+from provenance import accelerator
 from provenance.document import Document
 from provenance.engine import INLINE_FLAGS, Untranslatable, prefilter_source
 from provenance.prescan import UNKNOWN_TO_RE2, match_start, re2_options, starts_pattern
 from provenance.rulemodels import Detector
-
-
-def _accelerator():
-    """The C module that computes plain lines' features (``provenance/_fastpage.c``), or None: not built,
-    built from another version of its source (an editable install not rebuilt since the source
-    changed), or ``PROVENANCE_PURE_PYTHON=1``. The pure-Python code below is its reference, with the
-    same results."""
-    if os.environ.get("PROVENANCE_PURE_PYTHON") == "1":
-        return None
-    try:
-        from provenance import _fastpage
-    except ImportError:
-        return None
-    source = Path(__file__).resolve().parent.parent / "_fastpage.c"
-    built_from = getattr(_fastpage, "SOURCE_DIGEST", None)
-    if source.is_file() and hashlib.sha256(source.read_bytes()).hexdigest() != built_from:
-        return None
-    return _fastpage
-
-
-# Tests set this to None to run the pure-Python path.
-fastpage = _accelerator()
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’_-]*")
 # Quote marks, dashes and symbols of English web text (arrows and triangles of menus, box drawing of
@@ -166,9 +142,9 @@ class Page:
         if not texts or not _accelerates(self.stoplists):
             return [line_info(number, text, self.stopwords) for number, text in texts]
         index = stop_index(self.stoplists)
-        scanned, _, _ = fastpage.plain_scan([text for _, text in texts], index.table)
+        scanned, _, _ = accelerator.fastpage.plain_scan([text for _, text in texts], index.table)
         language = index.languages.index(self.language) if self.language else -1
-        lines = fastpage.plain_lines([number for number, _ in texts], scanned, language, LineInfo)
+        lines = accelerator.fastpage.plain_lines([number for number, _ in texts], scanned, language, LineInfo)
         return [line if line is not None else line_info(number, text, self.stopwords)
                 for (number, text), line in zip(texts, lines)]
 
@@ -327,7 +303,7 @@ def build_page(doc: Document, stoplists: dict[str, frozenset[str]], templates: T
 
 def _accelerates(stoplists: dict[str, frozenset[str]]) -> bool:
     """Whether plain lines go to the accelerator: it is there, and counts that many stop lists."""
-    return fastpage is not None and len(stoplists) <= fastpage.MAX_LANGUAGES
+    return accelerator.fastpage is not None and len(stoplists) <= accelerator.fastpage.MAX_LANGUAGES
 
 
 def _python_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozenset[str]]):
@@ -348,7 +324,7 @@ class _StopIndex:
 
     stoplists: dict[str, frozenset[str]]
     languages: list[str]
-    table: object  # fastpage.stop_table's
+    table: object  # accelerator.fastpage.stop_table's
 
 
 _last_stop_index: list[_StopIndex] = []  # one rule set per process: the last index built is kept
@@ -362,7 +338,7 @@ def stop_index(stoplists: dict[str, frozenset[str]]) -> _StopIndex:
         for bit, language in enumerate(languages):
             for word in stoplists[language]:
                 masks[word] = masks.get(word, 0) | 1 << bit
-        _last_stop_index[:] = [_StopIndex(stoplists, languages, fastpage.stop_table(masks, len(languages)))]
+        _last_stop_index[:] = [_StopIndex(stoplists, languages, accelerator.fastpage.stop_table(masks, len(languages)))]
     return _last_stop_index[0]
 
 
@@ -370,7 +346,7 @@ def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozen
     """``_python_lines`` with the plain lines' features from C; the other lines' words are found and
     counted here, and the language is picked as ``likeliest_language`` does, over all lines."""
     index = stop_index(stoplists)
-    scanned, hits, others_at = fastpage.plain_scan([text for _, text in texts], index.table)
+    scanned, hits, others_at = accelerator.fastpage.plain_scan([text for _, text in texts], index.table)
     others = {i: words_of(texts[i][1]) for i in others_at}
     folded = {i: casefolded(words) for i, words in others.items()}
     if folded:
@@ -378,7 +354,7 @@ def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozen
     best = _most_hit(hits)
     language = index.languages[best] if best is not None else None
     stops = stoplists[language] if language else frozenset()
-    lines = fastpage.plain_lines([number for number, _ in texts], scanned, -1 if best is None else best, LineInfo)
+    lines = accelerator.fastpage.plain_lines([number for number, _ in texts], scanned, -1 if best is None else best, LineInfo)
     if others:
         lines = [line if line is not None else _features(number, text, others[i], folded[i], stops)
                  for i, ((number, text), line) in enumerate(zip(texts, lines))]
