@@ -36,14 +36,7 @@ import re2
 import regex
 
 from provenance.document import Document, Line
-from provenance.matcher import (
-    CompiledSignature,
-    Hit,
-    NextStart,
-    find_hits,
-    region_lines,
-    signature_source,
-)
+from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, region_lines, signature_source
 from provenance.prescan import match_span, match_start, re2_options
 
 # What regex's Unicode \s matches (the White_Space property; not \x1c-\x1f, which ``re`` and

@@ -32,13 +32,7 @@ from provenance.scoring import (
     PRIOR_RULE, QUOTE_KINDS, QUOTE_RULE, AttributionPrices, attribution_prices, price_attribution,
 )
 from provenance.speakers import (
-    Lexicons,
-    NameMentions,
-    SpeakerFinder,
-    WholeWords,
-    WordPlaces,
-    compile_lexicons,
-    source_phrase,
+    Lexicons, NameMentions, SpeakerFinder, WholeWords, WordPlaces, compile_lexicons, source_phrase,
 )
 
 MAX_LISTED = 12  # lines and speakers named in a quote-kind finding's message

@@ -27,7 +27,6 @@ from provenance.rulemodels import Detector, OutletProfile
 from provenance.rulepack import RuleSet
 
 
-
 @dataclass
 class ProvenanceResult:
     findings: list[Finding]
