@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import re2
 import regex
@@ -21,7 +22,7 @@ from provenance.document import Document, Line
 from provenance.engine import Untranslatable, prefilter_source
 from provenance.matcher import Hit
 from provenance.outlets import OutletIndex, compact_key, domain_label, name_key, outlet_index, registrable_domain
-from provenance.prescan import finditer_where, starts_pattern
+from provenance.prescan import finditer_where, known_to_re2, match_start, starts_pattern
 from provenance.report import Facts, Finding, Outlet, Reliability
 from provenance.rulemodels import Detector, OutletProfile
 from provenance.rulepack import RuleSet
@@ -58,14 +59,65 @@ class Identified:
     cues: list[Cue]
 
 
-def _in_regions(doc: Document, head: int, tail: int) -> tuple[set[int], set[int]]:
-    lines = doc.nonblank_lines
-    return {line.number for line in lines[:head]}, {line.number for line in (lines[-tail:] if tail else [])}
+@dataclass(frozen=True)
+class Plan:
+    """What the analyzer reads from the rules on every document, gathered once per rule set: its
+    detectors, the outlet rule's line counts, the title separators, the lexicons it parses with, and
+    the findings that are the same on every document. Looked up anew on each document, they cost
+    more than the rest of the work on a document that states no provenance fact."""
+
+    outlet: Detector | None
+    conflict: Detector | None
+    copy: Detector | None
+    wire: Detector | None
+    split: TitleSplit | None
+    title_lines: int
+    masthead_window: int
+    head_lines: int
+    tail_lines: int
+    months: list[str]
+    generic: frozenset[str]
+    joins: regex.Pattern
+    original: list[Finding]
+    missing: list[tuple[str, Finding]]
+
+    @classmethod
+    def of(cls, rules: RuleSet) -> Plan:
+        outlet = _detector(rules, "outlet")
+        params = outlet.params if outlet else {}
+        return cls(
+            outlet=outlet, conflict=_detector(rules, "outlet-conflict"), copy=_detector(rules, "republished"),
+            wire=_detector(rules, "wire-carriage"), split=_title_split(params) if outlet else None,
+            title_lines=int(params.get("title_lines", 3)), masthead_window=int(params.get("masthead_window", 8)),
+            head_lines=int(params.get("fact_head_lines", 12)), tail_lines=int(params.get("fact_tail_lines", 6)),
+            months=rules.lexicon("month-names"), generic=_generic_bylines(rules), joins=_byline_joins(rules),
+            original=_original_findings(rules), missing=_missing_findings(rules),
+        )
 
 
-def _detector(ctx: Context, name: str) -> Detector | None:
-    found = ctx.rules.detectors_named(name)
+def _plan(ctx: Context) -> Plan:
+    return ctx.rules.memo("provenance-plan", Plan.of)
+
+
+def _detector(rules: RuleSet, name: str) -> Detector | None:
+    found = rules.detectors_named(name)
     return found[0] if found else None
+
+
+class FactRegions:
+    """The numbers of the first and last non-blank lines, where dates, bylines and datelines count;
+    each set made only when a document has a hit to place in it."""
+
+    def __init__(self, doc: Document, head: int, tail: int):
+        self.doc, self.head_lines, self.tail_lines = doc, head, tail
+
+    @cached_property
+    def head(self) -> set[int]:
+        return {line.number for line in self.doc.nonblank_lines[:self.head_lines]}
+
+    @cached_property
+    def tail(self) -> set[int]:
+        return {line.number for line in self.doc.nonblank_lines[-self.tail_lines:]} if self.tail_lines else set()
 
 
 def _compiled(ctx: Context) -> dict[str, tuple[regex.Pattern, tuple[tuple[str, int], ...]]]:
@@ -103,13 +155,33 @@ def _mentioned_domains(ctx: Context) -> dict[str, tuple[int, int]]:
     return found
 
 
-def _title_cues(ctx: Context, index: OutletIndex, params: dict, mentioned: dict[str, tuple[int, int]]) -> Iterator[Cue]:
-    """Site names closing or opening a title line: a profile's name, or the label of a domain the text writes out."""
-    split = ctx.rules.memo("provenance-title-split", lambda rules: _title_split(params))
-    labels = {}
-    for domain in mentioned:
-        labels.setdefault(domain_label(domain), domain)
-    for line in ctx.doc.nonblank_lines[: int(params.get("title_lines", 3))]:
+class Mentioned:
+    """The registrable domains the text writes out, found only when a cue asks for them: most
+    documents have no cue that does, and each domain mention costs a search for its groups."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
+    @cached_property
+    def domains(self) -> dict[str, tuple[int, int]]:
+        return _mentioned_domains(self.ctx)
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """Domain label -> the first domain written with it."""
+        labels: dict[str, str] = {}
+        for domain in self.domains:
+            labels.setdefault(domain_label(domain), domain)
+        return labels
+
+
+def _title_cues(ctx: Context, index: OutletIndex, plan: Plan, mentioned: Mentioned) -> Iterator[Cue]:
+    """Site names closing or opening a title line: a profile's name, or the label of a domain the text
+    writes out. A line with no separator has one part at most, and names nothing."""
+    params, split = plan.outlet.params, plan.split
+    for line in ctx.doc.nonblank_lines[:plan.title_lines]:
+        if not split.may_split(line.text):
+            continue
         bounds = _segments(line, split)
         if len(bounds) < 2:
             continue
@@ -118,32 +190,44 @@ def _title_cues(ctx: Context, index: OutletIndex, params: dict, mentioned: dict[
             profile = index.for_name(segment)
             if profile is not None:
                 yield Cue("masthead", float(params.get("masthead", 0.9)), start, end, profile=profile)
-            elif compact_key(segment) in labels or _domain_shaped(segment):
-                domain = labels.get(compact_key(segment)) or registrable_domain(segment)
+                continue
+            labelled = mentioned.labels.get(compact_key(segment)) if mentioned.labels else None
+            if labelled is not None or _domain_shaped(segment):
+                domain = labelled or registrable_domain(segment)
                 yield Cue("title-site", float(params.get("title_site", 0.85)), start, end,
                           profile=index.for_url(domain), domain=domain)
 
 
-def _masthead_lines(ctx: Context, index: OutletIndex, params: dict) -> list[Cue]:
+def _masthead_lines(ctx: Context, index: OutletIndex, plan: Plan) -> list[Cue]:
     """Head lines that are nothing but a curated profile's name or masthead ("Example Blog" above the headline).
 
     Imported profiles' short aliases ("RSS") are menu words as often as names, so they do not count; and
     when the opening lines name several outlets, one a line, they are a network's menu of sister sites,
-    not the page's masthead, so none counts.
+    not the page's masthead, so none counts. Only a name among the title lines counts, so without
+    one the lines after them are not read.
     """
+    lines = ctx.doc.nonblank_lines[:plan.masthead_window]
+    found = _curated_names(index, lines[:plan.title_lines], 0)
+    if not found:
+        return []
+    found += _curated_names(index, lines[plan.title_lines:], plan.title_lines)
+    if len({profile.id for *_, profile in found}) != 1:
+        return []
+    number, line, text, profile = found[0]
+    start = line.start + line.text.index(text)
+    strength = float(plan.outlet.params.get("masthead_line", 0.8))
+    return [Cue("masthead-line", strength, start, start + len(text), profile=profile)]
+
+
+def _curated_names(index: OutletIndex, lines: list[Line], first: int) -> list[tuple[int, Line, str, OutletProfile]]:
+    """The lines (numbered from ``first``) that are a curated profile's name, with the stripped text and the profile."""
     found = []
-    for number, line in enumerate(ctx.doc.nonblank_lines[: int(params.get("masthead_window", 8))]):
+    for number, line in enumerate(lines, first):
         text = line.text.strip()
         profile = index.for_curated_name(text)
         if profile is not None:
             found.append((number, line, text, profile))
-    if len({profile.id for *_, profile in found}) != 1:
-        return []
-    number, line, text, profile = found[0]
-    if number >= int(params.get("title_lines", 3)):
-        return []
-    start = line.start + line.text.index(text)
-    return [Cue("masthead-line", float(params.get("masthead_line", 0.8)), start, start + len(text), profile=profile)]
+    return found
 
 
 def _domain_shaped(segment: str) -> bool:
@@ -164,6 +248,17 @@ class TitleSplit:
 
     def finditer(self, text: str) -> Iterator[regex.Match]:
         return finditer_where(self.pattern, self.starts, text) if self.starts else self.pattern.finditer(text)
+
+    def may_split(self, text: str) -> bool:
+        """False when ``finditer`` finds nothing in ``text`` because its RE2 copy finds no place where a
+        separator can begin: one search, where most title lines have no separator."""
+        if self.starts is None:
+            return True
+        try:
+            data = text.encode()
+        except UnicodeEncodeError:
+            return True
+        return not known_to_re2(data) or match_start(self.starts, data, 0, len(data)) >= 0
 
 
 def _title_split(params: dict) -> TitleSplit:
@@ -288,39 +383,39 @@ def _from_metadata(ctx: Context, index: OutletIndex, params: dict) -> tuple[Iden
     return None, []
 
 
-def _text_cues(ctx: Context, index: OutletIndex, params: dict) -> list[Cue]:
-    mentioned = _mentioned_domains(ctx)
-    cues = [*_title_cues(ctx, index, params, mentioned), *_masthead_lines(ctx, index, params),
+def _text_cues(ctx: Context, index: OutletIndex, plan: Plan) -> list[Cue]:
+    mentioned, params = Mentioned(ctx), plan.outlet.params
+    cues = [*_title_cues(ctx, index, plan, mentioned), *_masthead_lines(ctx, index, plan),
             *_signature_cues(ctx, index, params),
             *_profile_cues(ctx, index, params)]
     return [_with_written_domain(c, mentioned) for c in cues]
 
 
-def _with_written_domain(cue: Cue, mentioned: dict[str, tuple[int, int]]) -> Cue:
+def _with_written_domain(cue: Cue, mentioned: Mentioned) -> Cue:
     """An outlet with several domains is reported on the one the text writes out, if any (HuffPost's old
     huffingtonpost.com rather than its first-listed huffpost.com)."""
     if cue.domain or cue.profile is None:
         return cue
-    written = [d for d in (registrable_domain(x) for x in cue.profile.domains) if d in mentioned]
+    written = [d for d in (registrable_domain(x) for x in cue.profile.domains) if d in mentioned.domains]
     if written:
         cue.domain = written[0]
     return cue
 
 
-def _identify_outlet(ctx: Context, index: OutletIndex) -> tuple[Outlet | None, Identified | None, list[Finding]]:
+def _identify_outlet(ctx: Context, index: OutletIndex, plan: Plan) -> tuple[Outlet | None, Identified | None, list[Finding]]:
     """The page's outlet (metadata first, then text cues), the outlet the text itself names, and their findings."""
-    rule = _detector(ctx, "outlet")
+    rule = plan.outlet
     if rule is None:
         return None, None, []
     params, doc, findings = rule.params, ctx.doc, []
-    from_text = _resolve(_text_cues(ctx, index, params), params)
+    from_text = _resolve(_text_cues(ctx, index, plan), params)
     from_meta, meta_evidence = _from_metadata(ctx, index, params)
     chosen = from_meta or from_text
     if chosen is None:
         return None, None, []
     evidence = meta_evidence if from_meta else _evidence(doc, chosen.cues)
     outlet = _outlet_model(index, chosen, evidence)
-    conflict = _detector(ctx, "outlet-conflict")
+    conflict = plan.conflict
     if conflict and from_meta and from_text and _differ(from_meta, from_text):
         cue = from_text.cues[0]
         msg = f"metadata says {_label(from_meta)}, the text says {_label(from_text)}"
@@ -349,9 +444,13 @@ def _first_in(hits: list[Hit], lines: set[int]) -> Hit | None:
     return next((h for h in hits if h.line in lines), None)
 
 
-def _fact_hit(ctx: Context, tag: str, head: set[int], tail: set[int]) -> Hit | None:
-    hits = [h for h in ctx.hits_tagged(tag) if h.signature.dimension == "provenance"]
-    return _first_in(hits, head) or _first_in(hits, tail)
+def _fact_hit(ctx: Context, tag: str, regions: FactRegions, tail: bool = True) -> Hit | None:
+    """The first provenance hit of ``tag`` in the head lines, else (if ``tail``) in the tail lines."""
+    hits = ctx.hits_tagged(tag)
+    if not hits:
+        return None
+    hits = [h for h in hits if h.signature.dimension == "provenance"]
+    return _first_in(hits, regions.head) or (_first_in(hits, regions.tail) if tail else None)
 
 
 def _month_number(word: str, months: list[str]) -> int | None:
@@ -373,16 +472,15 @@ def _iso_date(groups: dict[str, tuple[str, int, int]], months: list[str]) -> str
     return f"{year}-{m:02d}-{d:02d}" if year else f"--{m:02d}-{d:02d}"
 
 
-def _date_findings(ctx: Context, facts: Facts, head: set[int], tail: set[int]) -> Iterator[Finding]:
-    months = ctx.rules.lexicon("month-names")
-    hit = _fact_hit(ctx, "date", head, tail)
+def _date_findings(ctx: Context, facts: Facts, regions: FactRegions, months: list[str]) -> Iterator[Finding]:
+    hit = _fact_hit(ctx, "date", regions)
     if hit is not None:
         facts.published_text = ctx.doc.text[hit.start:hit.end].strip()
         facts.published = _iso_date(_groups(ctx, hit), months)
         msg = f"publication date {facts.published or facts.published_text}"
         yield make_finding(hit.signature, ctx.doc, hit.start, hit.end, message=msg, points=hit.signature.weight)
         return
-    partial = _fact_hit(ctx, "partial-date", head, set())
+    partial = _fact_hit(ctx, "partial-date", regions, tail=False)
     if partial is not None:
         facts.published_partial = _iso_date(_groups(ctx, partial), months)
         facts.published_text = ctx.doc.text[partial.start:partial.end].strip()
@@ -391,16 +489,14 @@ def _date_findings(ctx: Context, facts: Facts, head: set[int], tail: set[int]) -
         yield make_finding(rel.signature, ctx.doc, rel.start, rel.end, points=0.0)
 
 
-def _byline_findings(ctx: Context, facts: Facts, head: set[int], tail: set[int]) -> Iterator[Finding]:
-    hit = _fact_hit(ctx, "byline", head, tail)
+def _byline_findings(ctx: Context, facts: Facts, regions: FactRegions, plan: Plan) -> Iterator[Finding]:
+    hit = _fact_hit(ctx, "byline", regions)
     if hit is None:
         return
     name = _groups(ctx, hit).get("name", (ctx.doc.text[hit.start:hit.end],))[0].strip(" ,")
-    generic = ctx.rules.memo("provenance-generic-bylines", _generic_bylines)
-    joins = ctx.rules.memo("provenance-byline-joins", _byline_joins)
-    parts = [p for p in joins.split(name) if p.strip()]
+    parts = [p for p in plan.joins.split(name) if p.strip()]
     facts.byline = name
-    facts.byline_kind = "generic" if parts and all(name_key(p) in generic for p in parts) else "person"
+    facts.byline_kind = "generic" if parts and all(name_key(p) in plan.generic for p in parts) else "person"
     msg = f"byline ({facts.byline_kind}): {name}"
     yield make_finding(hit.signature, ctx.doc, hit.start, hit.end, message=msg, points=hit.signature.weight)
 
@@ -417,8 +513,8 @@ def _generic_bylines(rules: RuleSet) -> frozenset[str]:
     return frozenset(name_key(w) for w in rules.lexicon("generic-bylines"))
 
 
-def _dateline_findings(ctx: Context, facts: Facts, head: set[int]) -> Iterator[Finding]:
-    hit = _fact_hit(ctx, "dateline", head, set())
+def _dateline_findings(ctx: Context, facts: Facts, regions: FactRegions) -> Iterator[Finding]:
+    hit = _fact_hit(ctx, "dateline", regions, tail=False)
     if hit is None:
         return
     groups = _groups(ctx, hit)
@@ -433,16 +529,16 @@ def _dateline_findings(ctx: Context, facts: Facts, head: set[int]) -> Iterator[F
 # --- copies, wire carriage and relays ----------------------------------------------------------
 
 
-def _republication(ctx: Context, facts: Facts) -> Iterator[Finding]:
+def _republication(ctx: Context, facts: Facts, plan: Plan) -> Iterator[Finding]:
     markers = ctx.hits_tagged("republisher")
-    copy_rule = _detector(ctx, "republished")
+    copy_rule = plan.copy
     if markers and copy_rule:
         facts.republished = True
         m = markers[0]
         msg = f"republished copy: {ctx.doc.text[m.start:m.end].strip()!r} marks a republisher"
         yield make_finding(copy_rule, ctx.doc, m.start, m.end, message=msg, points=-copy_rule.weight)
     elif not markers:
-        yield from (f.again() for f in ctx.rules.memo("provenance-original-findings", _original_findings))
+        yield from (f.again() for f in plan.original)
 
 
 def _original_findings(rules: RuleSet) -> list[Finding]:
@@ -450,9 +546,9 @@ def _original_findings(rules: RuleSet) -> list[Finding]:
     return [document_finding(rule, points=rule.weight) for rule in rules.detectors_named("original")[:1]]
 
 
-def _wire(ctx: Context, index: OutletIndex, facts: Facts, outlet: Outlet | None) -> Iterator[Finding]:
+def _wire(ctx: Context, index: OutletIndex, facts: Facts, outlet: Outlet | None, plan: Plan) -> Iterator[Finding]:
     """An agency credited in the dateline of another outlet's page: the page carries the agency's copy."""
-    rule = _detector(ctx, "wire-carriage")
+    rule = plan.wire
     agency = index.for_name(facts.dateline_credit) if facts.dateline_credit else None
     if rule is None or agency is None or outlet is None or outlet.id == agency.id:
         return
@@ -472,10 +568,10 @@ def _relays(ctx: Context, index: OutletIndex, own: set[str]) -> Iterator[tuple[H
                 break
 
 
-def _missing(ctx: Context, facts: Facts, outlet: Outlet | None) -> Iterator[Finding]:
+def _missing(facts: Facts, outlet: Outlet | None, plan: Plan) -> Iterator[Finding]:
     present = {"date": facts.published_text, "byline": facts.byline, "dateline": facts.dateline,
                "outlet": outlet and (outlet.name or outlet.domain)}
-    for fact, finding in ctx.rules.memo("provenance-missing-findings", _missing_findings):
+    for fact, finding in plan.missing:
         if not present.get(fact):
             yield finding.again()
 
@@ -505,17 +601,15 @@ def _chain(facts: Facts, outlet: Outlet | None, text_named: Identified | None, r
 
 
 def analyze(ctx: Context) -> ProvenanceResult:
-    index = outlet_index(ctx.rules)
+    plan, index = _plan(ctx), outlet_index(ctx.rules)
     facts = Facts.blank()
-    outlet, text_named, findings = _identify_outlet(ctx, index)
-    rule = _detector(ctx, "outlet")
-    params = rule.params if rule else {}
-    head, tail = _in_regions(ctx.doc, int(params.get("fact_head_lines", 12)), int(params.get("fact_tail_lines", 6)))
-    findings += list(_date_findings(ctx, facts, head, tail))
-    findings += list(_byline_findings(ctx, facts, head, tail))
-    findings += list(_dateline_findings(ctx, facts, head))
-    findings += list(_republication(ctx, facts))
-    findings += list(_wire(ctx, index, facts, outlet))
+    outlet, text_named, findings = _identify_outlet(ctx, index, plan)
+    regions = FactRegions(ctx.doc, plan.head_lines, plan.tail_lines)
+    findings += list(_date_findings(ctx, facts, regions, plan.months))
+    findings += list(_byline_findings(ctx, facts, regions, plan))
+    findings += list(_dateline_findings(ctx, facts, regions))
+    findings += list(_republication(ctx, facts, plan))
+    findings += list(_wire(ctx, index, facts, outlet, plan))
     own = {p.id for p in (index.by_id.get(outlet.id) if outlet and outlet.id else None,
                           text_named.profile if text_named else None) if p}
     for hit, profile in _relays(ctx, index, own):
@@ -523,7 +617,7 @@ def analyze(ctx: Context) -> ProvenanceResult:
             facts.relays.append(profile.name)
             findings.append(make_finding(hit.signature, ctx.doc, hit.start, hit.end,
                                          message=f"relays {profile.name}", points=0.0))
-    findings += list(_missing(ctx, facts, outlet))
+    findings += list(_missing(facts, outlet, plan))
     facts.chain = _chain(facts, outlet, text_named, facts.relays)
     return ProvenanceResult(sorted(findings, key=_order), outlet, facts)
 
