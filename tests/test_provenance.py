@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from provenance.analyzers import Context, collect_hits
-from provenance.analyzers.provenance import _groups, _title_split
+from provenance.analyzers.provenance import Mentioned, _groups, _title_split
 from provenance.document import Document
 from provenance.scoring import provenance_score
 
@@ -197,3 +197,25 @@ def test_a_hits_groups_read_by_number_are_those_read_by_name(rules):
         for hit in ctx.hits:
             m = patterns[hit.signature.id].search(text, hit.start, hit.end)
             assert _groups(ctx, hit) == {n: (m.group(n), m.start(n), m.end(n)) for n in m.groupdict() if m.group(n)}
+
+
+_HOST_LABEL = st.from_regex(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,6}[A-Za-z0-9])?", fullmatch=True)
+_MENTION = st.builds(
+    "{}{}{}.{}".format,
+    st.sampled_from(["", "http://", "HTTPS://", "www.", "https://WWW."]),
+    st.lists(_HOST_LABEL.map("{}.".format), max_size=2).map("".join),
+    _HOST_LABEL,
+    st.sampled_from(["com", "CO.UK", "org", "de", "com.au", "blogspot.com", "zz", "Info"]),
+)
+
+
+@given(mentions=st.lists(_MENTION, max_size=4), words=st.lists(st.sampled_from(["Said", "the", "e.g.", "é", "news"])),
+       asked=st.lists(_HOST_LABEL, max_size=3))
+def test_a_label_no_mention_writes_names_no_written_domain(rules, mentions, words, asked):
+    """``Mentioned.labelled`` reads the mentions' domains only for a label their texts hold: it finds
+    what a look-up among every mention's label finds."""
+    text = " ".join([*words, *mentions, "end."])
+    doc = Document(id="m", path="m", text=text)
+    mentioned = Mentioned(Context(doc=doc, rules=rules, hits=collect_hits(doc, rules)[0]))
+    for label in [*mentioned.labels, *(a.lower() for a in asked), ""]:
+        assert mentioned.labelled(label) == mentioned.labels.get(label)

@@ -162,6 +162,17 @@ class Mentioned:
     def __init__(self, ctx: Context):
         self.ctx = ctx
 
+    def labelled(self, label: str) -> str | None:
+        """The first domain written with ``label``. A domain's label is part of its mention's text,
+        so a label that no mention's text holds (lower-cased) needs no domain read."""
+        return self.labels.get(label) if label in self.written else None
+
+    @cached_property
+    def written(self) -> str:
+        """The texts of the domain mentions, lower-cased, one a line."""
+        text = self.ctx.doc.text
+        return "\n".join(text[hit.start:hit.end] for hit in self.ctx.hits_tagged("domain-mention")).lower()
+
     @cached_property
     def domains(self) -> dict[str, tuple[int, int]]:
         return _mentioned_domains(self.ctx)
@@ -191,7 +202,7 @@ def _title_cues(ctx: Context, index: OutletIndex, plan: Plan, mentioned: Mention
             if profile is not None:
                 yield Cue("masthead", float(params.get("masthead", 0.9)), start, end, profile=profile)
                 continue
-            labelled = mentioned.labels.get(compact_key(segment)) if mentioned.labels else None
+            labelled = mentioned.labelled(compact_key(segment))
             if labelled is not None or _domain_shaped(segment):
                 domain = labelled or registrable_domain(segment)
                 yield Cue("title-site", float(params.get("title_site", 0.85)), start, end,
