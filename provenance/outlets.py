@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import regex
 
+from provenance import accelerator
 from provenance.detectors.page import line_key
 from provenance.engine import AlternationFilter
 from provenance.rulemodels import DomainRating, OutletProfile
@@ -61,7 +62,10 @@ def domain_label(domain: str) -> str:
 
 def name_key(name: str) -> str:
     """Case, punctuation and spacing do not distinguish names: ``"RT  EN"`` and ``"rt en"`` are one key.
-    That is a line's key (``\\w+`` words of the case-folded text, joined by a space), with its fast paths."""
+    That is a line's key (``\\w+`` words of the case-folded text, joined by a space), with its fast paths;
+    an ASCII name's in C where the accelerator is built (``ascii_key``)."""
+    if accelerator.fastpage is not None and name.isascii():
+        return accelerator.fastpage.ascii_key(name, len(name))
     return line_key(name)
 
 
@@ -125,7 +129,10 @@ def _named(name: str, by_key: dict[str, OutletProfile], longest: int) -> OutletP
     """The profile of ``name``'s key in ``by_key``, whose keys are at most ``longest`` long. A long text
     (often a whole paragraph: a head line is tried as a masthead) is first judged by its opening,
     whose key is a prefix of the whole text's key: when that is already longer than every key, the
-    text names no profile."""
+    text names no profile. (The accelerator reads an ASCII text only until its key grows too long.)"""
+    if accelerator.fastpage is not None and name.isascii():
+        key = accelerator.fastpage.ascii_key(name, longest)
+        return by_key.get(key) if key is not None else None
     opening = name[:2 * longest]
     if len(opening) < len(name) and len(name_key(opening)) > longest:
         return None

@@ -13,7 +13,9 @@ import regex
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from provenance import accelerator
 from provenance.cli import main
+from provenance.detectors.page import line_key
 from provenance.outlets import NameFinder, name_key, outlet_index, registrable_domain, search_profiles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,3 +289,31 @@ def test_a_curated_name_is_a_name_naming_a_curated_profile(index, data):
     named = index.for_name(name)
     assert index.for_curated_name(name) == (named if named is not None and named.curated else None)
     assert named == index.by_name.get(name_key(name))
+
+
+needs_accelerator = pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+
+
+@needs_accelerator
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(st.text(st.characters(max_codepoint=127), max_size=60), st.text(" _-.Ab9zZ", max_size=60)),
+       limit=st.integers(0, 70))
+def test_the_accelerators_ascii_key_is_the_line_key_within_its_limit(text, limit):
+    key = line_key(text)
+    assert accelerator.fastpage.ascii_key(text, limit) == (key if len(key) <= limit else None)
+
+
+@needs_accelerator
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_names_are_looked_up_alike_with_and_without_the_accelerator(index, data):
+    pad = st.text(st.sampled_from(" -*|._’é"), max_size=3)
+    name = data.draw(st.one_of(st.text(max_size=120), st.text(st.characters(max_codepoint=127), max_size=120),
+                               st.builds(lambda a, n, b, tail: a + n + b + tail, pad, st.sampled_from(sorted(index.by_name)),
+                                         pad, st.sampled_from(["", " x" * 30, "." * 90]))))
+    with_c = name_key(name), index.for_name(name), index.for_curated_name(name)
+    saved, accelerator.fastpage = accelerator.fastpage, None
+    try:
+        assert (name_key(name), index.for_name(name), index.for_curated_name(name)) == with_c
+    finally:
+        accelerator.fastpage = saved

@@ -75,7 +75,7 @@ class Plan:
     masthead_window: int
     head_lines: int
     tail_lines: int
-    months: list[str]
+    months: dict[str, int]
     generic: frozenset[str]
     joins: regex.Pattern
     original: list[Finding]
@@ -90,7 +90,7 @@ class Plan:
             wire=_detector(rules, "wire-carriage"), split=_title_split(params) if outlet else None,
             title_lines=int(params.get("title_lines", 3)), masthead_window=int(params.get("masthead_window", 8)),
             head_lines=int(params.get("fact_head_lines", 12)), tail_lines=int(params.get("fact_tail_lines", 6)),
-            months=rules.lexicon("month-names"), generic=_generic_bylines(rules), joins=_byline_joins(rules),
+            months=_month_numbers(rules.lexicon("month-names")), generic=_generic_bylines(rules), joins=_byline_joins(rules),
             original=_original_findings(rules), missing=_missing_findings(rules),
         )
 
@@ -464,12 +464,23 @@ def _fact_hit(ctx: Context, tag: str, regions: FactRegions, tail: bool = True) -
     return _first_in(hits, regions.head) or (_first_in(hits, regions.tail) if tail else None)
 
 
-def _month_number(word: str, months: list[str]) -> int | None:
+def _month_numbers(months: list[str]) -> dict[str, int]:
+    """The first three letters (case-folded) of each month name -> the number of the first month they begin."""
+    numbers: dict[str, int] = {}
+    for number, name in enumerate(months, 1):
+        prefix = name.casefold()[:3]
+        if len(prefix) == 3:
+            numbers.setdefault(prefix, number)
+    return numbers
+
+
+def _month_number(word: str, months: dict[str, int]) -> int | None:
+    """The month a word's first three letters begin the name of (``_month_numbers``)."""
     prefix = word.casefold()[:3]
-    return next((n for n, name in enumerate(months, 1) if name.casefold().startswith(prefix)), None) if len(prefix) == 3 else None
+    return months.get(prefix) if len(prefix) == 3 else None
 
 
-def _iso_date(groups: dict[str, tuple[str, int, int]], months: list[str]) -> str | None:
+def _iso_date(groups: dict[str, tuple[str, int, int]], months: dict[str, int]) -> str | None:
     """``day``/``month``/``year`` groups (month as a number or a name) -> ``YYYY-MM-DD``; None if impossible."""
     day, month, year = (groups.get(k, ("",))[0] for k in ("day", "month", "year"))
     number = int(month) if month.isdigit() else _month_number(month, months)
@@ -483,7 +494,7 @@ def _iso_date(groups: dict[str, tuple[str, int, int]], months: list[str]) -> str
     return f"{year}-{m:02d}-{d:02d}" if year else f"--{m:02d}-{d:02d}"
 
 
-def _date_findings(ctx: Context, facts: Facts, regions: FactRegions, months: list[str]) -> Iterator[Finding]:
+def _date_findings(ctx: Context, facts: Facts, regions: FactRegions, months: dict[str, int]) -> Iterator[Finding]:
     hit = _fact_hit(ctx, "date", regions)
     if hit is not None:
         facts.published_text = ctx.doc.text[hit.start:hit.end].strip()
@@ -616,11 +627,11 @@ def analyze(ctx: Context) -> ProvenanceResult:
     facts = Facts.blank()
     outlet, text_named, findings = _identify_outlet(ctx, index, plan)
     regions = FactRegions(ctx.doc, plan.head_lines, plan.tail_lines)
-    findings += list(_date_findings(ctx, facts, regions, plan.months))
-    findings += list(_byline_findings(ctx, facts, regions, plan))
-    findings += list(_dateline_findings(ctx, facts, regions))
-    findings += list(_republication(ctx, facts, plan))
-    findings += list(_wire(ctx, index, facts, outlet, plan))
+    findings += _date_findings(ctx, facts, regions, plan.months)
+    findings += _byline_findings(ctx, facts, regions, plan)
+    findings += _dateline_findings(ctx, facts, regions)
+    findings += _republication(ctx, facts, plan)
+    findings += _wire(ctx, index, facts, outlet, plan)
     own = {p.id for p in (index.by_id.get(outlet.id) if outlet and outlet.id else None,
                           text_named.profile if text_named else None) if p}
     for hit, profile in _relays(ctx, index, own):
@@ -628,7 +639,7 @@ def analyze(ctx: Context) -> ProvenanceResult:
             facts.relays.append(profile.name)
             findings.append(make_finding(hit.signature, ctx.doc, hit.start, hit.end,
                                          message=f"relays {profile.name}", points=0.0))
-    findings += list(_missing(facts, outlet, plan))
+    findings += _missing(facts, outlet, plan)
     facts.chain = _chain(facts, outlet, text_named, facts.relays)
     return ProvenanceResult(sorted(findings, key=_order), outlet, facts)
 
