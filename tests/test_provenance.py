@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from provenance.analyzers import Context, collect_hits
 from provenance.analyzers.provenance import Mentioned, _groups, _title_split
 from provenance.document import Document
+from provenance.outlets import registrable_domain
 from provenance.scoring import provenance_score
 
 
@@ -211,11 +212,13 @@ _MENTION = st.builds(
 
 @given(mentions=st.lists(_MENTION, max_size=4), words=st.lists(st.sampled_from(["Said", "the", "e.g.", "é", "news"])),
        asked=st.lists(_HOST_LABEL, max_size=3))
-def test_a_label_no_mention_writes_names_no_written_domain(rules, mentions, words, asked):
-    """``Mentioned.labelled`` reads the mentions' domains only for a label their texts hold: it finds
-    what a look-up among every mention's label finds."""
+def test_what_no_mention_writes_names_no_written_domain(rules, mentions, words, asked):
+    """``Mentioned.labelled`` and ``wrote`` read the mentions' domains only for a label or domain their
+    texts hold: they find what a look-up among every mention's label or domain finds."""
     text = " ".join([*words, *mentions, "end."])
     doc = Document(id="m", path="m", text=text)
     mentioned = Mentioned(Context(doc=doc, rules=rules, hits=collect_hits(doc, rules)[0]))
     for label in [*mentioned.labels, *(a.lower() for a in asked), ""]:
         assert mentioned.labelled(label) == mentioned.labels.get(label)
+    for domain in [*mentioned.domains, *(registrable_domain(m) for m in mentions), None]:
+        assert mentioned.wrote(domain) == (domain in mentioned.domains)

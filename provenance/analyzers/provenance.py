@@ -167,6 +167,11 @@ class Mentioned:
         so a label that no mention's text holds (lower-cased) needs no domain read."""
         return self.labels.get(label) if label in self.written else None
 
+    def wrote(self, domain: str | None) -> bool:
+        """Whether the text writes out the registrable ``domain``: as ``labelled``, only a domain
+        that a mention's text holds is looked for among the domains read."""
+        return domain is not None and domain in self.written and domain in self.domains
+
     @cached_property
     def written(self) -> str:
         """The texts of the domain mentions, lower-cased, one a line."""
@@ -407,7 +412,7 @@ def _with_written_domain(cue: Cue, mentioned: Mentioned) -> Cue:
     huffingtonpost.com rather than its first-listed huffpost.com)."""
     if cue.domain or cue.profile is None:
         return cue
-    written = [d for d in (registrable_domain(x) for x in cue.profile.domains) if d in mentioned.domains]
+    written = [d for d in (registrable_domain(x) for x in cue.profile.domains) if mentioned.wrote(d)]
     if written:
         cue.domain = written[0]
     return cue
