@@ -8,16 +8,20 @@ for the names a relay may cite, so a document costs a few lookups whatever the n
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import re2
 import regex
 
 from provenance import accelerator
 from provenance.detectors.page import line_key
-from provenance.engine import AlternationFilter
+from provenance.document import Document
+from provenance.engine import INLINE_FLAGS, AlternationFilter, Untranslatable, prefilter_source
+from provenance.prescan import finditer_where, starts_pattern
 from provenance.rulemodels import DomainRating, OutletProfile
 from provenance.rulepack import RuleSet
 
@@ -91,6 +95,7 @@ class OutletIndex:
     names: NameFinder | None = None
     credits: AlternationFilter | None = None
     credit_owners: dict[str, tuple[OutletProfile, str]] = field(default_factory=dict)
+    credit_starts: dict[str, re2._Regexp | None] = field(default_factory=dict)  # by credits' alternation source
 
     def for_url(self, url: str) -> OutletProfile | None:
         host = host_of(url)
@@ -115,6 +120,21 @@ class OutletIndex:
         or domain label as one word."""
         return self.by_handle.get(handle.removeprefix("@").casefold())
 
+    def credit_matches(self, doc: Document, timeout: float | None) -> list[regex.Match]:
+        """What ``finditer`` finds in ``doc`` of the profiles' dateline and credit regexes (the alternation
+        of those ``credits`` says can match), within ``timeout`` seconds in all, else ``TimeoutError``.
+        The alternation is tried only where its RE2 copy says a match can begin: tried at every offset
+        of a text, it costs several times that scan."""
+        pattern = self.credits.pattern_for(doc) if self.credits is not None else None
+        if pattern is None:
+            return []
+        if pattern.pattern not in self.credit_starts:
+            self.credit_starts[pattern.pattern] = _credit_starts(pattern.pattern)
+        starts = self.credit_starts[pattern.pattern] if doc.re2_readable else None
+        if starts is None:
+            return list(pattern.finditer(doc.text, timeout=timeout))
+        return list(finditer_where(TimedPattern(pattern, timeout), starts, doc.text, doc.re2_utf8))
+
     def ratings_for(self, domains: list[str]) -> list[DomainRating]:
         """Ratings of any of ``domains`` (hosts or registrable domains), each once, in a stable order."""
         found: dict[tuple[str, str], DomainRating] = {}
@@ -137,6 +157,40 @@ def _named(name: str, by_key: dict[str, OutletProfile], longest: int) -> OutletP
     if len(opening) < len(name) and len(name_key(opening)) > longest:
         return None
     return by_key.get(name_key(name))
+
+
+def _credit_starts(source: str) -> re2._Regexp | None:
+    """The RE2 copy of the credits' (multi-line) alternation for ``finditer_where``; None where it has
+    inline flags (in VERSION0 they reach every alternative) or RE2 cannot take it."""
+    if INLINE_FLAGS.search(source):
+        return None
+    try:
+        return starts_pattern(f"(?m)(?:{prefilter_source(source)})")
+    except (Untranslatable, re2.error):
+        return None
+
+
+class TimedPattern:
+    """A ``regex`` pattern whose matches share one time limit, as a ``finditer(timeout=...)`` shares
+    it among the matches it finds: ``finditer_where`` over it stops as that would, with ``TimeoutError``."""
+
+    def __init__(self, pattern: regex.Pattern, timeout: float | None):
+        self.pattern = pattern
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+
+    def match(self, text: str, pos: int) -> regex.Match | None:
+        return self.pattern.match(text, pos, timeout=self._left())
+
+    def finditer(self, text: str, pos: int) -> Iterator[regex.Match]:
+        return self.pattern.finditer(text, pos, timeout=self._left())
+
+    def _left(self) -> float | None:
+        if self.deadline is None:
+            return None
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("regex time limit reached")
+        return left
 
 
 def _profile_names(profile: OutletProfile) -> list[str]:

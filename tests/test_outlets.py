@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from provenance import accelerator
 from provenance.cli import main
 from provenance.detectors.page import line_key
+from provenance.document import Document
 from provenance.outlets import NameFinder, name_key, outlet_index, registrable_domain, search_profiles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -317,3 +318,18 @@ def test_names_are_looked_up_alike_with_and_without_the_accelerator(index, data)
         assert (name_key(name), index.for_name(name), index.for_curated_name(name)) == with_c
     finally:
         accelerator.fastpage = saved
+
+
+_CREDIT_PIECES = ["LONDON (Reuters) - ", "MADRID, Mar 7 (EFE).- ", "BEIJING, Jan. 3 (Xinhua) -- ", "(AP) — ", "(AFP) -",
+                  "Copyright 2021 The Associated Press", "said. EFE", "© 2020 The Washington Post", "The ", "Talks ",
+                  "resume", "NEW YORK", ", ", "(CNN Business) ", "/TASS/. ", "é", "’", "\n", "\n\n", "  ", "\t", "!"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_CREDIT_PIECES), max_size=14))
+def test_credit_matches_are_the_whole_alternations_matches(index, pieces):
+    """Tried only where its RE2 copy says a match can begin, the chosen alternation finds what the
+    alternation of every profile's datelines and credits finds."""
+    doc = Document(id="c", path="c", text="".join(pieces))
+    found = [(m.span(), m.lastgroup) for m in index.credit_matches(doc, None)]
+    assert found == [(m.span(), m.lastgroup) for m in index.credits.whole.finditer(doc.text)]

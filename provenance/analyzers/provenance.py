@@ -325,11 +325,8 @@ def _signature_cues(ctx: Context, index: OutletIndex, params: dict) -> Iterator[
 def _profile_cues(ctx: Context, index: OutletIndex, params: dict) -> list[Cue]:
     """Each profile's own dateline and credit regexes, all tried in one pass, within the rule time
     limit: they are rule data, and a catastrophic one must not hang a run (it is reported as RD002)."""
-    pattern = index.credits.pattern_for(ctx.doc) if index.credits is not None else None
-    if pattern is None:
-        return []
     try:
-        matches = list(pattern.finditer(ctx.doc.text, timeout=ctx.timeout))
+        matches = index.credit_matches(ctx.doc, ctx.timeout)
     except TimeoutError:
         ctx.overruns.append("outlet datelines and credits")
         return []
