@@ -223,26 +223,26 @@ def _masthead_lines(ctx: Context, index: OutletIndex, plan: Plan) -> list[Cue]:
     one the lines after them are not read.
     """
     lines = ctx.doc.nonblank_lines[:plan.masthead_window]
-    found = _curated_names(index, lines[:plan.title_lines], 0)
+    found = _curated_names(index, lines[:plan.title_lines])
     if not found:
         return []
-    found += _curated_names(index, lines[plan.title_lines:], plan.title_lines)
+    found += _curated_names(index, lines[plan.title_lines:])
     if len({profile.id for *_, profile in found}) != 1:
         return []
-    number, line, text, profile = found[0]
+    line, text, profile = found[0]
     start = line.start + line.text.index(text)
     strength = float(plan.outlet.params.get("masthead_line", 0.8))
     return [Cue("masthead-line", strength, start, start + len(text), profile=profile)]
 
 
-def _curated_names(index: OutletIndex, lines: list[Line], first: int) -> list[tuple[int, Line, str, OutletProfile]]:
-    """The lines (numbered from ``first``) that are a curated profile's name, with the stripped text and the profile."""
+def _curated_names(index: OutletIndex, lines: list[Line]) -> list[tuple[Line, str, OutletProfile]]:
+    """The lines that are a curated profile's name, with their stripped text and the profile."""
     found = []
-    for number, line in enumerate(lines, first):
+    for line in lines:
         text = line.text.strip()
         profile = index.for_curated_name(text)
         if profile is not None:
-            found.append((number, line, text, profile))
+            found.append((line, text, profile))
     return found
 
 
