@@ -90,8 +90,8 @@ class Plan:
             wire=_detector(rules, "wire-carriage"), split=_title_split(params) if outlet else None,
             title_lines=int(params.get("title_lines", 3)), masthead_window=int(params.get("masthead_window", 8)),
             head_lines=int(params.get("fact_head_lines", 12)), tail_lines=int(params.get("fact_tail_lines", 6)),
-            months=_month_numbers(rules.lexicon("month-names")), generic=_generic_bylines(rules), joins=_byline_joins(rules),
-            original=_original_findings(rules), missing=_missing_findings(rules),
+            months=_month_numbers(rules.lexicon("month-names")), generic=_generic_bylines(rules),
+            joins=_byline_joins(rules), original=_original_findings(rules), missing=_missing_findings(rules),
         )
 
 
@@ -415,7 +415,8 @@ def _with_written_domain(cue: Cue, mentioned: Mentioned) -> Cue:
     return cue
 
 
-def _identify_outlet(ctx: Context, index: OutletIndex, plan: Plan) -> tuple[Outlet | None, Identified | None, list[Finding]]:
+def _identify_outlet(ctx: Context, index: OutletIndex,
+                     plan: Plan) -> tuple[Outlet | None, Identified | None, list[Finding]]:
     """The page's outlet (metadata first, then text cues), the outlet the text itself names, and their findings."""
     rule = plan.outlet
     if rule is None:
