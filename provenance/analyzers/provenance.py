@@ -11,7 +11,7 @@ copy), so the score is the sum of its findings. Outlet flags and ratings are rep
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import re2
@@ -80,6 +80,7 @@ class Plan:
     joins: regex.Pattern
     original: list[Finding]
     missing: list[tuple[str, Finding]]
+    standings: dict[tuple[str, str | None], tuple[list[dict[str, str]], list[str]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, rules: RuleSet) -> Plan:
@@ -361,21 +362,36 @@ def _default_domain(profile: OutletProfile) -> str | None:
     return registrable_domain(profile.domains[0]) if profile.domains else None
 
 
-def _outlet_model(index: OutletIndex, found: Identified, evidence: list[str]) -> Outlet:
+def _outlet_model(index: OutletIndex, plan: Plan, found: Identified, evidence: list[str]) -> Outlet:
     profile = found.profile
     domain = found.domain or (_default_domain(profile) if profile else None)
-    rated = [d for d in [domain, *(profile.domains if profile else [])] if d]
-    ratings = index.ratings_for(rated)
-    reliability = [Reliability(**r.model_dump()) for r in (profile.reliability if profile else [])]
-    reliability += [Reliability(label=r.label, source=r.source, date=r.date, url=r.url) for r in ratings
-                    if all((x.label, x.source) != (r.label, r.source) for x in reliability)]
-    flags = list(dict.fromkeys([*(profile.flags if profile else []), *(f for r in ratings for f in r.flags)]))
+    if profile is None:
+        reliability, flags = _standing(index, None, domain)
+    else:
+        key = (profile.id, domain)
+        if key not in plan.standings:
+            plan.standings[key] = _standing(index, profile, domain)
+        reliability, flags = plan.standings[key]
     return Outlet(
         id=profile.id if profile else None, name=profile.name if profile else None, domain=domain,
         confidence=round(found.confidence, 3), evidence=evidence, kind=profile.kind if profile else None,
         country=profile.country if profile else None, ownership=profile.ownership if profile else None,
-        flags=flags, reliability=reliability,
+        flags=list(flags), reliability=[Reliability(**fields) for fields in reliability],
     )
+
+
+def _standing(index: OutletIndex, profile: OutletProfile | None,
+              domain: str | None) -> tuple[list[dict[str, str]], list[str]]:
+    """An outlet's reliability ratings (as ``Reliability`` fields) and flags: its profile's, then those its
+    domains are rated with. Kept for each profile and domain in ``Plan.standings``, as the same outlets
+    come back document after document."""
+    rated = [d for d in [domain, *(profile.domains if profile else [])] if d]
+    ratings = index.ratings_for(rated)
+    reliability = [r.model_dump() for r in (profile.reliability if profile else [])]
+    reliability += [{"label": r.label, "source": r.source, "date": r.date, "url": r.url} for r in ratings
+                    if all((x["label"], x["source"]) != (r.label, r.source) for x in reliability)]
+    flags = list(dict.fromkeys([*(profile.flags if profile else []), *(f for r in ratings for f in r.flags)]))
+    return reliability, flags
 
 
 def _evidence(doc: Document, cues: list[Cue]) -> list[str]:
@@ -428,7 +444,7 @@ def _identify_outlet(ctx: Context, index: OutletIndex,
     if chosen is None:
         return None, None, []
     evidence = meta_evidence if from_meta else _evidence(doc, chosen.cues)
-    outlet = _outlet_model(index, chosen, evidence)
+    outlet = _outlet_model(index, plan, chosen, evidence)
     conflict = plan.conflict
     if conflict and from_meta and from_text and _differ(from_meta, from_text):
         cue = from_text.cues[0]
