@@ -233,6 +233,22 @@ def test_a_sets_copy_matches_somewhere_exactly_where_the_locator_does(pattern, f
     assert (found.search(text) is None) == (locator.search(text) is None)
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=st.lists(st.tuples(ALTERNATIVES, SIGNATURE_OPTIONS), min_size=1, max_size=4),
+       text=st.lists(TEXT, max_size=6).map("\n".join))
+def test_sets_of_whole_copies_make_the_same_plan(specs, text, monkeypatch):
+    try:
+        compiled = [compile_signature(signature([pattern], **options).model_copy(update={"id": f"RS{900 + n}"}))
+                    for n, (pattern, options) in enumerate(specs)]
+    except Exception:  # noqa: BLE001 - a generated pattern regex itself rejects is no test
+        assume(False)
+    plan = PrefilterEngine(compiled)._plan(Document(id="d", path="d", text=text))
+    with monkeypatch.context() as patched:
+        patched.setattr("provenance.engine.existence_source", lambda copy: copy)
+        whole = PrefilterEngine(compiled)._plan(Document(id="d", path="d", text=text))
+    assert plan == whole
+
+
 def test_shipped_sets_copies_match_somewhere_exactly_where_their_locators_do(rules):
     examples = [e if isinstance(e, str) else e.text
                 for s in rules.signatures for e in [*s.rule.examples.match, *s.rule.examples.no_match]]
