@@ -24,7 +24,9 @@ from provenance.engine import (
     Untranslatable,
     _LOOSENED,
     _packed,
+    _prefilter_copy,
     case_mapped,
+    existence_source,
     loose_class,
     may_cross_lines,
     prefilter_source,
@@ -199,6 +201,62 @@ def test_shipped_copies_have_no_capturing_groups(rules):
     # match_start asks RE2 for the span of group 0 alone: with other groups it runs a slower engine
     for sig in rules.signatures:
         assert re2.compile(f"(?:{prefilter_source(signature_source(sig.rule))})").groups == 0, sig.rule.id
+
+
+@pytest.mark.parametrize(("copy", "expected"), [
+    (r"(?:x){0,}(?:a|b)?\s*(?:reported|said)(?:)", "(?:reported|said)"),  # a group left alone is read inside
+    (r"(?:)abc(?:)|d*", "abc|d*"),  # an alternative matching empty anywhere stays whole
+    (r"\pL*ab\x41?c\x{42}??", r"ab\x41?c"),
+    (r"[\]a(]?b[^]x|]*", "b"),
+    (r"(?i:(?:a)?b)|^x?", "(?i:b)|^"),
+    (r"a{0,}b{2,}c{,3}d+", "b{2,}c{,3}d+"),  # RE2 reads {,3} as characters
+    (r"(?:^x)?(?:y|z)(?:)", "(?:y|z)"),
+])
+def test_a_sets_copy_drops_what_never_decides_whether_a_match_exists(copy, expected):
+    assert existence_source(copy) == expected
+
+
+OPTIONAL = PATTERN.flatmap(lambda p: st.sampled_from([p, f"(?:{p})?", f"(?:{p})*", f"(?:{p}){{0,3}}", f"(?:{p})??"]))
+SPLICED = st.lists(OPTIONAL, min_size=1, max_size=4).map("".join)
+ALTERNATIVES = st.one_of(st.lists(SPLICED, min_size=1, max_size=3).map("|".join), SPLICED.map("(?:{})x?".format))
+
+
+@settings(max_examples=400, deadline=None)
+@given(pattern=ALTERNATIVES, flags=st.sampled_from(["(?m)", "(?mi)"]), text=TEXT)
+def test_a_sets_copy_matches_somewhere_exactly_where_the_locator_does(pattern, flags, text):
+    try:
+        copy = prefilter_source(pattern)
+        locator = re2.compile(f"{flags}(?:{copy})")
+    except (Untranslatable, re2.error):
+        assume(False)
+    found = re2.compile(f"{flags}(?:{existence_source(copy)})")
+    assert (found.search(text) is None) == (locator.search(text) is None)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=st.lists(st.tuples(ALTERNATIVES, SIGNATURE_OPTIONS), min_size=1, max_size=4),
+       text=st.lists(TEXT, max_size=6).map("\n".join))
+def test_sets_of_whole_copies_make_the_same_plan(specs, text, monkeypatch):
+    try:
+        compiled = [compile_signature(signature([pattern], **options).model_copy(update={"id": f"RS{900 + n}"}))
+                    for n, (pattern, options) in enumerate(specs)]
+    except Exception:  # noqa: BLE001 - a generated pattern regex itself rejects is no test
+        assume(False)
+    plan = PrefilterEngine(compiled)._plan(Document(id="d", path="d", text=text))
+    with monkeypatch.context() as patched:
+        patched.setattr("provenance.engine.existence_source", lambda copy: copy)
+        whole = PrefilterEngine(compiled)._plan(Document(id="d", path="d", text=text))
+    assert plan == whole
+
+
+def test_shipped_sets_copies_match_somewhere_exactly_where_their_locators_do(rules):
+    examples = [e if isinstance(e, str) else e.text
+                for s in rules.signatures for e in [*s.rule.examples.match, *s.rule.examples.no_match]]
+    for sig in rules.signatures:
+        pattern, locator = _prefilter_copy(sig)
+        found = re2.compile(pattern)
+        for text in examples:
+            assert (found.search(text) is None) == (locator.search(text) is None), (sig.rule.id, text)
 
 
 @pytest.fixture(scope="module")
