@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import chain
 from operator import itemgetter
 from typing import TypeVar
@@ -432,6 +432,7 @@ class Screened:
     def __init__(self, source: str):
         self.pattern = regex.compile(source)
         self._copy, self._locator = self._screen(source)
+        self._lines_scan = self._lines_scanner(source)
         if self._copy is None:
             self.search = self.pattern.search  # nothing to screen: regex's own, without a call around it
 
@@ -449,6 +450,60 @@ class Screened:
             return screen._set.Match, starts_pattern(copy)
         except (Untranslatable, re2.error):
             return None, None
+
+    @staticmethod
+    def _lines_scanner(source: str) -> re2._Regexp | None:
+        """``found_in``'s RE2 copy, or None for a pattern without one (inline flags, or RE2 cannot read it)."""
+        if INLINE_FLAGS.search(source):
+            return None
+        try:
+            return starts_pattern(f"(?m)(?:{prefilter_source(source)})")
+        except (Untranslatable, re2.error):
+            return None
+
+    def found_in(self, texts: list[str]) -> list[bool]:
+        """Whether ``search`` finds a match in each of ``texts``, which hold no newline: ``regex``
+        searches only the texts where ``_candidates`` says a match may be, from where it may begin."""
+        candidates = self._candidates(texts)
+        if candidates is None:
+            return [self.search(text) is not None for text in texts]
+        found = [False] * len(texts)
+        search = self.pattern.search
+        for i, start in candidates:
+            found[i] = search(texts[i], start) is not None
+        return found
+
+    def _candidates(self, texts: list[str]) -> list[tuple[int, int]] | None:
+        """The indexes of ``texts`` that may hold a match, each with the offset where its first match
+        may begin, from one RE2 scan of all of them joined by newlines; None when they cannot be
+        scanned so (no copy, no UTF-8, a character unknown to RE2, a text holding a newline).
+
+        A match in a text alone is a match of the copy there, which the copy, with ``(?m)``, also
+        makes in the joined texts: the copy holds no ``\\A`` or ``\\z`` (``prefilter_source`` declines
+        them) and no ``\\b``, and its ``^`` and ``$`` read the newline beside a text as they read the
+        text's edge. So the copy's leftmost match at or after a text's start begins no later than the
+        first match in any text from there on: no text before the one where it begins holds a match,
+        and in that one, none begins before it (as in ``_first_start``). The scan goes on from the
+        next text's start."""
+        if self._lines_scan is None or len(texts) < 2:
+            return None
+        try:
+            data = "\n".join(texts).encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        if data.count(b"\n") != len(texts) - 1 or not _known_to_re2(data):
+            return None
+        out: list[tuple[int, int]] = []
+        index, counted, end = 0, 0, len(data)
+        while (start := match_start(self._lines_scan, data, counted, end)) >= 0:
+            index += data.count(b"\n", counted, start)
+            line_start = data.rfind(b"\n", counted, start) + 1 or counted
+            out.append((index, _characters(texts[index], data, line_start, start)))
+            counted = data.find(b"\n", start) + 1
+            if counted == 0:
+                break
+            index += 1
+        return out
 
     def search(self, text: str) -> regex.Match | None:
         if self._copy is None:
@@ -469,6 +524,21 @@ class Screened:
         if start <= 0:
             return 0
         return start if len(data) == len(text) else len(data[:start].decode("utf-8", "ignore"))
+
+
+def _known_to_re2(data: bytes) -> bool:
+    """``prescan.known_to_re2``, by ``match_start`` rather than the public ``search``."""
+    return data.isascii() or match_start(_unknown_to_re2(), data, 0, len(data)) < 0
+
+
+@cache
+def _unknown_to_re2() -> re2._Regexp:
+    return starts_pattern(UNKNOWN_TO_RE2)
+
+
+def _characters(text: str, data: bytes, begin: int, at: int) -> int:
+    """The offset in ``text``, whose UTF-8 starts at ``data[begin]``, of the character at ``data[at]``."""
+    return at - begin if text.isascii() else len(data[begin:at].decode("utf-8", "ignore"))
 
 
 @lru_cache(maxsize=None)
