@@ -291,8 +291,10 @@ def build_page(doc: Document, stoplists: dict[str, frozenset[str]], templates: T
     """The non-blank lines with their features; each line's words are found and case-folded once, for
     the language guess (over all the document's words: no word spans a newline) and the stopword share.
     Plain lines go to the C accelerator when it is there, and so do lines whose other characters are
-    Latin-1 letters that case-fold to one (``é``, ``Ü``; not ``ß``): their words and keys are read
-    there as ``_WORD`` and ``line_key`` read them. The others, or all without it, go to Python."""
+    Latin-1 letters that case-fold to one (``é``, ``Ü``; not ``ß``), or, when no stop word is left
+    out of its stop table, letters of Central European, Cyrillic and Greek words, Chinese and
+    Japanese characters (``_fastpage.c`` lists them): their words and keys are read there as ``_WORD``
+    and ``line_key`` read them. The others, or all without it, go to Python."""
     texts = [(line.number, text) for line in doc.lines if (text := line.text.strip())]
     if _accelerates(stoplists):
         language, stops, lines = _accelerated_lines(texts, stoplists)
