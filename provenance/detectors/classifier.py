@@ -268,6 +268,8 @@ def _placed(first: list[str], judged: list[bool], infos: list[LineInfo], units: 
     entry or code; and whether each block searched for code holds some. The patterns are slow: the
     entry pattern is searched only in doubtful blocks that are no bullet, code only where no entry is."""
     doubtful = [i for i in compress(range(len(first)), judged) if first[i] in (NEAR, SHORT) and not infos[i].bullet]
+    if not doubtful:
+        return [False] * len(units), {}
     entries = t.entry.found_in([infos[i].text for i in doubtful])
     searched = [i for i, entry in zip(doubtful, entries) if not entry]
     coded = dict(zip(searched, _coded([units[i] for i in searched], t.code)))
@@ -295,7 +297,8 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
            and units[i][0].number not in titles]
     # Code in a technical article has no stopwords but is text; a block bad by its place was not listed: no code.
     unknown = [i for i in bad if not placed[i] and i not in coded]
-    coded.update(zip(unknown, _coded([units[i] for i in unknown], t.code)))
+    if unknown:
+        coded.update(zip(unknown, _coded([units[i] for i in unknown], t.code)))
     for i in bad:
         if placed[i] or not coded[i]:
             block, before = units[i], first[i]

@@ -429,6 +429,7 @@ class Screened:
     ``\\p{L}.*\\d`` would run to the end of the text and back from each letter."""
 
     _NOTHING = [0]  # the Set's answer when only the sentinel matched
+    _SCANNED_FROM = 9  # found_in's texts: fewer are searched one by one, which costs less (measured)
     _COPY_ONLY = [0, 1]  # the copy matched, and the text holds no character unknown to RE2
 
     def __init__(self, source: str):
@@ -464,9 +465,9 @@ class Screened:
             return None
 
     def found_in(self, texts: list[str]) -> list[bool]:
-        """Whether ``search`` finds a match in each of ``texts``, which hold no newline: ``regex``
-        searches only the texts where ``_candidates`` says a match may be, from where it may begin."""
-        candidates = self._candidates(texts)
+        """Whether ``search`` finds a match in each of ``texts``, which hold no newline: in many texts,
+        ``regex`` searches only those where ``_candidates`` says a match may be, from where it may begin."""
+        candidates = self._candidates(texts) if len(texts) >= self._SCANNED_FROM else None
         if candidates is None:
             return [self.search(text) is not None for text in texts]
         found = [False] * len(texts)
@@ -487,7 +488,7 @@ class Screened:
         first match in any text from there on: no text before the one where it begins holds a match,
         and in that one, none begins before it (as in ``_first_start``). The scan goes on from the
         next text's start."""
-        if self._lines_scan is None or len(texts) < 2:
+        if self._lines_scan is None:
             return None
         try:
             data = "\n".join(texts).encode("utf-8")
