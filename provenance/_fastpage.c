@@ -420,53 +420,64 @@ static Py_ALWAYS_INLINE inline void put_key_char(void *key, int kind, Py_ssize_t
    table whose wide_lines allowed it to be read, and makes the word too long to look up. */
 #define PAST_LATIN1(c, f) ((f) >= 256 && (c) != RIGHT_QUOTE)
 
+/* What every character of a line adds to its counts and its key, in scan_chars' locals (the key's
+   part written without branches: its runs are short). */
+#define COUNT_CHAR(cls, folded)                                                                          \
+    do {                                                                                                 \
+        letters += ((cls) & LETTER) != 0;                                                                \
+        digits += ((cls) & DIGIT) != 0;                                                                  \
+        separator_chars |= ((cls) & SEPARATOR) != 0;                                                     \
+        spaceless |= ((cls) & SPACELESS) != 0;                                                           \
+        bool key_part = ((cls) & KEY_PART) != 0;                                                         \
+        put_key_char(key, kind, key_len, ' ');                                                           \
+        key_len += key_part && !in_key && key_len > 0;                                                   \
+        put_key_char(key, kind, key_len, (folded));                                                      \
+        key_len += key_part;                                                                             \
+        in_key = key_part;                                                                               \
+    } while (0)
+
 /* One pass over a plain line's characters: counts, stop-word hits, and its key's characters in
    scan->key (the length returned). One function per kind of str, so that each reads its characters
-   directly; the counts are kept in locals, which the writes through the buffers cannot alias. */
+   directly; the counts are kept in locals, which the writes through the buffers cannot alias. A word
+   is read by a loop of its own, which leaves at its end: a branch per word, not several a character. */
 static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const void *data, Py_ssize_t n,
                                                      Counts *counts)
 {
     Py_ssize_t words = 0, letters = 0, digits = 0, initials = 0, capitals = 0;
-    Py_ssize_t word_len = 0, key_len = 0, longest = scan->stops->longest;
-    size_t hash = HASH_START;  /* hash_bytes of the word's bytes so far */
-    bool in_word = false, in_key = false, separator_chars = false, spaceless = false;
+    Py_ssize_t key_len = 0, longest = scan->stops->longest;
+    bool in_key = false, separator_chars = false, spaceless = false;
     unsigned char *word = scan->word;
     void *key = scan->key;
-    /* One step past the end, as a separator: it ends the last word. */
-    for (Py_ssize_t i = 0; i <= n; i++) {
-        Py_UCS4 c = i < n ? PyUnicode_READ(kind, data, i) : ' ';
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i++);
         int cls = char_class(c);
         Py_UCS4 folded = plain_fold(c);
-        letters += (cls & LETTER) != 0;
-        digits += (cls & DIGIT) != 0;
-        separator_chars |= (cls & SEPARATOR) != 0;
-        spaceless |= (cls & SPACELESS) != 0;
-        bool key_part = (cls & KEY_PART) != 0;  /* written without branches: a key's runs are short */
-        put_key_char(key, kind, key_len, ' ');
-        key_len += key_part && !in_key && key_len > 0;
-        put_key_char(key, kind, key_len, folded);
-        key_len += key_part;
-        in_key = key_part;
-        if (in_word && (cls & WORD_PART)) {
+        COUNT_CHAR(cls, folded);
+        if (!(cls & WORD_START))
+            continue;
+        words++;
+        initials += (cls & LETTER) != 0;
+        capitals += (cls & UPPER) != 0;
+        word[0] = (unsigned char)folded;
+        size_t hash = hash_step(HASH_START, word[0]);  /* hash_bytes of the word's bytes so far */
+        Py_ssize_t word_len = PAST_LATIN1(c, folded) ? longest + 1 : 1;
+        for (; i < n; i++) {
+            c = PyUnicode_READ(kind, data, i);
+            cls = char_class(c);
+            if (!(cls & WORD_PART))
+                break;
+            folded = plain_fold(c);
+            COUNT_CHAR(cls, folded);
             if (word_len < longest + 1) {  /* past `longest`, only the length matters */
                 word[word_len] = c == RIGHT_QUOTE ? QUOTE_BYTE : (unsigned char)folded;
                 hash = hash_step(hash, word[word_len]);
                 word_len = PAST_LATIN1(c, folded) ? longest + 1 : word_len;
             }
             word_len++;
-            continue;
         }
-        if (in_word && word_len <= longest)
+        if (word_len <= longest)
             count_stop_word(scan, word_len, hash, counts);
-        in_word = (cls & WORD_START) != 0;
-        if (in_word) {
-            words++;
-            initials += (cls & LETTER) != 0;
-            capitals += (cls & UPPER) != 0;
-            word[0] = (unsigned char)folded;
-            hash = hash_step(HASH_START, word[0]);
-            word_len = PAST_LATIN1(c, folded) ? longest + 1 : 1;
-        }
     }
     counts->words = words;
     counts->letters = letters;
