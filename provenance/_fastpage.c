@@ -25,7 +25,7 @@
 #ifndef SOURCE_DIGEST
 #define SOURCE_DIGEST ""
 #endif
-#define RIGHT_QUOTE 0x2019 /* ’, the one non-ASCII character a plain word may hold */
+#define RIGHT_QUOTE 0x2019 /* ’, the one mark past ASCII that a plain word may hold */
 
 enum { LETTER = 1, UPPER = 2, DIGIT = 4, WORD_START = 8, WORD_PART = 16, KEY_PART = 32, SEPARATOR = 64, SPACELESS = 128,
        EXTENDED = 256 /* a Latin-1 character a plain line holds only as wide_class's are held */ };
@@ -94,8 +94,9 @@ static bool is_cjk_punctuation(Py_UCS4 c)
 
 /* The classes of a character past Latin-1 that a plain line may hold when its stop table allows
    (wide_lines), or NOT_PLAIN: letters that case-fold to one small letter as they lower-case (Latin
-   Extended-A but İ, ŉ and ſ; Cyrillic's first 96 letters; the Greek letters but ΐ, ΰ and ς), ideographs and kana of the scripts without
-   spaces (page._SPACELESS), the long vowel mark ー (a letter of no script), and is_cjk_punctuation's.
+   Extended-A but İ, ŉ and ſ; Cyrillic's first 96 letters; the Greek letters but ΐ, ΰ and ς),
+   ideographs and kana of the scripts without spaces (page._SPACELESS), the long vowel mark ー (a
+   letter of no script), and is_cjk_punctuation's.
    tests/test_fastpage.py checks each against the Python code. */
 static int wide_class(Py_UCS4 c)
 {

@@ -105,6 +105,7 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
         past = past_barrier(side, decided, barrier, share)
         if past and titles is None:
             titles = page.title_lines(t.headline_words, t.echo_overlap) | shown_again(lines[:span[0]], lines)
-        found = [x for x in past if x.number not in decided and x.number not in titles and not prose(x, p, where == "before")]
+        found = [x for x in past
+                 if x.number not in decided and x.number not in titles and not prose(x, p, where == "before")]
         for first, last in runs(sorted(x.number for x in found)):
             yield Decision(first, last, f"{where} the residue that closes the article, among {share:.0%}+ residue")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import compress, groupby, islice
 
 import regex
@@ -171,8 +172,15 @@ def revise(classes: list[str], edge: str) -> list[str]:
 
 def _why(line: LineInfo, first: str) -> str:
     punct = "ends a sentence" if line.sentence_end else "no sentence end"
-    return (f"{first}: {line.words} words, {line.chars} characters, {line.stop_share:.0%} stopwords, "
-            f"{line.capital_share:.0%} capitalised, {punct}")
+    return (f"{first}: {line.words} words, {line.chars} characters, {_percent(line.stop_share)} stopwords, "
+            f"{_percent(line.capital_share)} capitalised, {punct}")
+
+
+@lru_cache(maxsize=1 << 14)
+def _percent(share: float) -> str:
+    """``f"{share:.0%}"``, kept: shares are ratios of small counts, the same ones on many lines, and
+    formatting one costs more than finding it again (the classifier explains thousands a corpus MB)."""
+    return f"{share:.0%}"
 
 
 @dataclass(frozen=True)
