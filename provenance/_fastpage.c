@@ -1,13 +1,17 @@
 /* build_page's per-line features, in C, for "plain" lines: ASCII but for page._PLAIN_PUNCTUATION and
    the Latin-1 letters that case-fold to one Latin-1 letter (À-Ö, Ø-Þ, à-ö, ø-ÿ but ß: the letters
-   of Western European words, which otherwise send a whole paragraph to the Python code).
+   of Western European words, which otherwise send a whole paragraph to the Python code); and, when
+   the stop table holds every stop word, Latin-1's other characters but µ and U+0085 (EXTENDED) and
+   wide_class's: letters of Central European, Cyrillic and Greek words, Chinese and Japanese text.
 
    provenance/detectors/page.py is the reference and the fallback when this module is missing;
-   tests/test_fastpage.py proves that both give the same pages. On a plain line:
-   - a word is a letter or digit, then letters, digits and '’_- (page._WORD) and case-folds
+   tests/test_fastpage.py proves that both give the same pages, on each of those characters. On a
+   plain line:
+   - a word is a letter or number, then letters, numbers and '’_- (page._WORD) and case-folds
      letter by letter: an upper-case letter to its lower-case one (’ folds to itself);
-   - a letter is [A-Za-z] or one of those Latin-1 letters, a digit [0-9]: no plain punctuation is either;
-   - the key is the line's runs of letters, digits and _, case-folded, joined by one space (page.line_key). */
+   - a letter is str.isalpha, a digit str.isdigit: no plain punctuation is either;
+   - the key is the line's runs of word characters (regex's \w: letters, digits and _; not the
+     superscripts and fractions, which are numbers), case-folded, joined by one space (page.line_key). */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -21,15 +25,37 @@
 #ifndef SOURCE_DIGEST
 #define SOURCE_DIGEST ""
 #endif
-#define RIGHT_QUOTE 0x2019 /* ’, the one non-ASCII character a plain word may hold */
+#define RIGHT_QUOTE 0x2019 /* ’, the one mark past ASCII that a plain word may hold */
 
-enum { LETTER = 1, UPPER = 2, DIGIT = 4, WORD_START = 8, WORD_PART = 16, KEY_PART = 32, SEPARATOR = 64 };
+enum { LETTER = 1, UPPER = 2, DIGIT = 4, WORD_START = 8, WORD_PART = 16, KEY_PART = 32, SEPARATOR = 64, SPACELESS = 128,
+       EXTENDED = 256 /* a Latin-1 character a plain line holds only as wide_class's are held */ };
+#define WIDE_LETTER (LETTER | WORD_START | WORD_PART | KEY_PART)
+#define NOT_PLAIN (-1)
 
 static unsigned char ascii_class[128];
 /* Of each character below U+0100: its classes on a plain line (the ASCII ones', the plain Latin-1
    letters', SEPARATOR for one of is_separator_char's), and its case fold there. */
-static unsigned char plain_class[256];
+static unsigned short plain_class[256];
 static unsigned char plain_folds[256];
+
+/* The classes of the Latin-1 characters past ASCII that are neither letters above nor plain
+   punctuation, as EXTENDED ones: C1 controls and symbols are none of them; ª and º are letters; the
+   superscript digits are digits that start words but are not key characters (regex's \w is not
+   \p{N}); the vulgar fractions start words only. Not µ (it case-folds to μ), nor U+0085 (a space). */
+static int latin1_other_class(int c)
+{
+    if ((c < 0x80 || c >= 0xC0) && c != 0xD7 && c != 0xF7)
+        return 0;
+    if (c == 0x85 || c == 0xB5 || c == 0xA0)
+        return 0;
+    if (c == 0xAA || c == 0xBA)
+        return EXTENDED | LETTER | WORD_START | WORD_PART | KEY_PART;
+    if (c == 0xB2 || c == 0xB3 || c == 0xB9)
+        return EXTENDED | DIGIT | WORD_START | WORD_PART;
+    if (c >= 0xBC && c <= 0xBE)
+        return EXTENDED | WORD_START | WORD_PART;
+    return EXTENDED;
+}
 
 static void fill_ascii_class(void)
 {
@@ -46,7 +72,8 @@ static void fill_ascii_class(void)
         bool upper = (c >= 'A' && c <= 'Z') || (latin1_letter && c < 0xDF);
         bool separator = c == '|' || c == '/' || c == 0xB7 || c == 0xBB;
         plain_class[c] = (c < 128 ? ascii_class[c] : 0) | (separator ? SEPARATOR : 0)
-                         | (latin1_letter ? LETTER | (upper ? UPPER : 0) | WORD_START | WORD_PART | KEY_PART : 0);
+                         | (latin1_letter ? LETTER | (upper ? UPPER : 0) | WORD_START | WORD_PART | KEY_PART : 0)
+                         | latin1_other_class(c);
         plain_folds[c] = (unsigned char)(upper ? c + 0x20 : c);
     }
 }
@@ -57,23 +84,56 @@ static Py_UCS4 ascii_lower(Py_UCS4 c)
     return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 }
 
+/* CJK punctuation that is no letter, digit, word character, space or separator: 、。〃〈〉《》「」『』【】
+   and the full-width ！（），：；？. */
+static bool is_cjk_punctuation(Py_UCS4 c)
+{
+    return (c >= 0x3001 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3011) || c == 0xFF01 || c == 0xFF08 || c == 0xFF09
+           || c == 0xFF0C || c == 0xFF1A || c == 0xFF1B || c == 0xFF1F;
+}
+
+/* The classes of a character past Latin-1 that a plain line may hold when its stop table allows
+   (wide_lines), or NOT_PLAIN: letters that case-fold to one small letter as they lower-case (Latin
+   Extended-A but İ, ŉ and ſ; Cyrillic's first 96 letters; the Greek letters but ΐ, ΰ and ς),
+   ideographs and kana of the scripts without spaces (page._SPACELESS), the long vowel mark ー (a
+   letter of no script), and is_cjk_punctuation's.
+   tests/test_fastpage.py checks each against the Python code. */
+static int wide_class(Py_UCS4 c)
+{
+    if ((c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x149 && c != 0x17F) || (c >= 0x400 && c <= 0x45F)
+        || (c >= 0x386 && c <= 0x3CE && c != 0x387 && c != 0x38B && c != 0x38D && c != 0x390 && c != 0x3A2
+            && c != 0x3B0 && c != 0x3C2))
+        return WIDE_LETTER | (Py_UNICODE_ISUPPER(c) ? UPPER : 0);
+    if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA))
+        return WIDE_LETTER | SPACELESS;
+    if (c == 0x30FC)
+        return WIDE_LETTER;
+    return is_cjk_punctuation(c) ? 0 : NOT_PLAIN;
+}
+
 static int char_class(Py_UCS4 c)
 {
     if (c < 256)
         return plain_class[c];
-    return c == RIGHT_QUOTE ? WORD_PART : c == 0x2022 || c == 0x203A ? SEPARATOR : 0;
+    if (c == RIGHT_QUOTE)
+        return WORD_PART;
+    if (c == 0x2022 || c == 0x203A)
+        return SEPARATOR;
+    int cls = wide_class(c);
+    return cls == NOT_PLAIN ? 0 : cls;
 }
 
-/* Case-folds a word character of a plain line: ASCII and Latin-1 capitals to their small letters. */
+/* Case-folds a word character of a plain line: ASCII and Latin-1 capitals to their small letters,
+   wide_class's letters to their lower case. */
 static Py_UCS4 plain_fold(Py_UCS4 c)
 {
-    return c < 256 ? plain_folds[c] : c;
+    return c < 256 ? plain_folds[c] : c < 0x460 ? Py_UNICODE_TOLOWER(c) : c;
 }
 
 /* A Latin-1 letter of a plain line. */
 static bool plain_latin1_letter(Py_UCS4 c)
 {
-    return c >= 128 && c < 256 && (plain_class[c] & LETTER);
+    return c >= 128 && c < 256 && (plain_class[c] & (LETTER | EXTENDED)) == LETTER;
 }
 
 /* page._PLAIN_PUNCTUATION (a test compares the two on every character of the BMP). */
@@ -91,7 +151,9 @@ static bool is_plain_punctuation(Py_UCS4 c)
     }
 }
 
-static bool is_plain(PyObject *text)
+/* Whether the accelerator reads the line: its characters are ASCII, plain punctuation, plain Latin-1
+   letters, or, with wide, EXTENDED or wide_class's. */
+static bool is_plain(PyObject *text, bool wide)
 {
     if (PyUnicode_IS_ASCII(text))
         return true;
@@ -99,7 +161,8 @@ static bool is_plain(PyObject *text)
     const void *data = PyUnicode_DATA(text);
     for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(text); i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c >= 128 && !is_plain_punctuation(c) && !plain_latin1_letter(c))
+        if (c >= 128 && !is_plain_punctuation(c) && !plain_latin1_letter(c)
+            && !(wide && (c < 256 ? (plain_class[c] & EXTENDED) != 0 : wide_class(c) != NOT_PLAIN)))
             return false;
     }
     return true;
@@ -171,6 +234,7 @@ typedef struct {
 
 typedef struct {
     int languages;
+    bool wide_lines;           /* every stop word is held: lines may hold EXTENDED and wide_class's characters */
     Py_ssize_t longest;        /* the longest word held: a longer word is never looked up */
     size_t slots_mask;         /* slots - 1, slots a power of two */
     StopSlot *slots;
@@ -193,13 +257,24 @@ static size_t hash_bytes(const unsigned char *word, Py_ssize_t len)
     return hash;
 }
 
+/* Whether the len bytes at a and b are the same: stop words are short, and a loop here costs less
+   than a call to memcmp for each word of a text that is one. */
+static Py_ALWAYS_INLINE inline bool same_bytes(const unsigned char *a, const unsigned char *b, Py_ssize_t len)
+{
+    for (Py_ssize_t i = 0; i < len; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 /* The slot holding the word (of that hash_bytes), or the empty slot where it would go. */
-static StopSlot *find_hashed_slot(const StopTable *table, const unsigned char *word, Py_ssize_t len, size_t hash)
+static Py_ALWAYS_INLINE inline StopSlot *find_hashed_slot(const StopTable *table, const unsigned char *word,
+                                                         Py_ssize_t len, size_t hash)
 {
     for (size_t i = hash & table->slots_mask;; i = (i + 1) & table->slots_mask) {
         StopSlot *slot = &table->slots[i];
         if (slot->length < 0
-            || (slot->hash == hash && slot->length == len && memcmp(table->bytes + slot->start, word, len) == 0))
+            || (slot->hash == hash && slot->length == len && same_bytes(table->bytes + slot->start, word, len)))
             return slot;
     }
 }
@@ -257,8 +332,10 @@ static int fill_stop_table(StopTable *table, PyObject *word_masks)
         if (bits == (unsigned long)-1 && PyErr_Occurred())
             return -1;
         Py_ssize_t len = PyUnicode_GET_LENGTH(word);
-        if (!plain_word_bytes(word, table->bytes + used))
+        if (!plain_word_bytes(word, table->bytes + used)) {
+            table->wide_lines = false;
             continue;
+        }
         size_t hash = hash_bytes(table->bytes + used, len);
         StopSlot *slot = find_hashed_slot(table, table->bytes + used, len, hash);  /* the dict holds each word once */
         *slot = (StopSlot){used, len, bits, hash};
@@ -282,6 +359,7 @@ static PyObject *stop_table(PyObject *module, PyObject *args)
     if (table == NULL)
         return PyErr_NoMemory();
     table->languages = languages;
+    table->wide_lines = true;
     PyObject *capsule = PyCapsule_New(table, STOP_TABLE, free_stop_table);
     if (capsule == NULL) {
         PyMem_Free(table);
@@ -296,13 +374,14 @@ static PyObject *stop_table(PyObject *module, PyObject *args)
 typedef struct {
     const StopTable *stops;
     unsigned char *word;    /* the word being read, case-folded (up to `longest` + 1 characters) */
-    char *key;              /* the line key being built */
-    Py_ssize_t key_size;
+    void *key;              /* the line key being built: of one byte a character for a str of one byte a
+                               character, else of two (a plain line holds no character past the BMP) */
+    Py_ssize_t key_size;    /* in bytes */
 } Scan;
 
 typedef struct {
     Py_ssize_t words, letters, digits, initials, capitals;
-    bool separator_chars;
+    bool separator_chars, spaceless;
     Py_ssize_t hits[MAX_LANGUAGES];  /* words in each stop list */
 } Counts;
 
@@ -319,7 +398,7 @@ static int grow_key_buffer(Scan *scan, Py_ssize_t size)
 {
     if (size <= scan->key_size)
         return 0;
-    char *key = PyMem_Realloc(scan->key, size);
+    void *key = PyMem_Realloc(scan->key, size);
     if (key == NULL) {
         PyErr_NoMemory();
         return -1;
@@ -329,50 +408,77 @@ static int grow_key_buffer(Scan *scan, Py_ssize_t size)
     return 0;
 }
 
-/* One pass over a plain line's characters: counts, stop-word hits, and its key's bytes in scan->key
-   (the length returned). One function per kind of str, so that each reads its characters directly;
-   the counts are kept in locals, which the writes through the char buffers cannot alias. */
+/* Writes a character of the key: of one byte for a str of one byte a character, else of two. */
+static Py_ALWAYS_INLINE inline void put_key_char(void *key, int kind, Py_ssize_t at, Py_UCS4 c)
+{
+    if (kind == PyUnicode_1BYTE_KIND)
+        ((Py_UCS1 *)key)[at] = (Py_UCS1)c;
+    else
+        ((Py_UCS2 *)key)[at] = (Py_UCS2)c;
+}
+
+/* A word's byte for the stop table: a folded character past Latin-1 (but ’) is in no stop word of a
+   table whose wide_lines allowed it to be read, and makes the word too long to look up. */
+#define PAST_LATIN1(c, f) ((f) >= 256 && (c) != RIGHT_QUOTE)
+
+/* What every character of a line adds to its counts and its key, in scan_chars' locals (the key's
+   part written without branches: its runs are short). */
+#define COUNT_CHAR(cls, folded)                                                                          \
+    do {                                                                                                 \
+        letters += ((cls) & LETTER) != 0;                                                                \
+        digits += ((cls) & DIGIT) != 0;                                                                  \
+        separator_chars |= ((cls) & SEPARATOR) != 0;                                                     \
+        spaceless |= ((cls) & SPACELESS) != 0;                                                           \
+        bool key_part = ((cls) & KEY_PART) != 0;                                                         \
+        put_key_char(key, kind, key_len, ' ');                                                           \
+        key_len += key_part && !in_key && key_len > 0;                                                   \
+        put_key_char(key, kind, key_len, (folded));                                                      \
+        key_len += key_part;                                                                             \
+        in_key = key_part;                                                                               \
+    } while (0)
+
+/* One pass over a plain line's characters: counts, stop-word hits, and its key's characters in
+   scan->key (the length returned). One function per kind of str, so that each reads its characters
+   directly; the counts are kept in locals, which the writes through the buffers cannot alias. A word
+   is read by a loop of its own, which leaves at its end: a branch per word, not several a character. */
 static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const void *data, Py_ssize_t n,
                                                      Counts *counts)
 {
     Py_ssize_t words = 0, letters = 0, digits = 0, initials = 0, capitals = 0;
-    Py_ssize_t word_len = 0, key_len = 0, longest = scan->stops->longest;
-    size_t hash = HASH_START;  /* hash_bytes of the word's bytes so far */
-    bool in_word = false, in_key = false, separator_chars = false;
+    Py_ssize_t key_len = 0, longest = scan->stops->longest;
+    bool in_key = false, separator_chars = false, spaceless = false;
     unsigned char *word = scan->word;
-    char *key = scan->key;
-    /* One step past the end, as a separator: it ends the last word. */
-    for (Py_ssize_t i = 0; i <= n; i++) {
-        Py_UCS4 c = i < n ? PyUnicode_READ(kind, data, i) : ' ';
+    void *key = scan->key;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i++);
         int cls = char_class(c);
-        letters += (cls & LETTER) != 0;
-        digits += (cls & DIGIT) != 0;
-        separator_chars |= (cls & SEPARATOR) != 0;
-        bool key_part = (cls & KEY_PART) != 0;  /* written without branches: a key's runs are short */
-        key[key_len] = ' ';
-        key_len += key_part && !in_key && key_len > 0;
-        key[key_len] = (char)plain_fold(c);
-        key_len += key_part;
-        in_key = key_part;
-        if (in_word && (cls & WORD_PART)) {
+        Py_UCS4 folded = plain_fold(c);
+        COUNT_CHAR(cls, folded);
+        if (!(cls & WORD_START))
+            continue;
+        words++;
+        initials += (cls & LETTER) != 0;
+        capitals += (cls & UPPER) != 0;
+        word[0] = (unsigned char)folded;
+        size_t hash = hash_step(HASH_START, word[0]);  /* hash_bytes of the word's bytes so far */
+        Py_ssize_t word_len = PAST_LATIN1(c, folded) ? longest + 1 : 1;
+        for (; i < n; i++) {
+            c = PyUnicode_READ(kind, data, i);
+            cls = char_class(c);
+            if (!(cls & WORD_PART))
+                break;
+            folded = plain_fold(c);
+            COUNT_CHAR(cls, folded);
             if (word_len < longest + 1) {  /* past `longest`, only the length matters */
-                word[word_len] = c == RIGHT_QUOTE ? QUOTE_BYTE : (unsigned char)plain_fold(c);
+                word[word_len] = c == RIGHT_QUOTE ? QUOTE_BYTE : (unsigned char)folded;
                 hash = hash_step(hash, word[word_len]);
+                word_len = PAST_LATIN1(c, folded) ? longest + 1 : word_len;
             }
             word_len++;
-            continue;
         }
-        if (in_word && word_len <= longest)
+        if (word_len <= longest)
             count_stop_word(scan, word_len, hash, counts);
-        in_word = (cls & WORD_START) != 0;
-        if (in_word) {
-            words++;
-            initials += (cls & LETTER) != 0;
-            capitals += (cls & UPPER) != 0;
-            word[0] = (unsigned char)plain_fold(c);
-            hash = hash_step(HASH_START, word[0]);
-            word_len = 1;
-        }
     }
     counts->words = words;
     counts->letters = letters;
@@ -380,6 +486,7 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
     counts->initials = initials;
     counts->capitals = capitals;
     counts->separator_chars = separator_chars;
+    counts->spaceless = spaceless;
     return key_len;
 }
 
@@ -400,19 +507,19 @@ static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
 {
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), key_len;
-    if (grow_key_buffer(scan, n + 2) < 0)  /* scan_chars writes up to one byte past the key and its space */
+    if (grow_key_buffer(scan, 2 * (n + 2)) < 0)  /* scan_chars writes up to one past the key and its space */
         return NULL;
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
         key_len = scan_chars(scan, PyUnicode_1BYTE_KIND, data, n, counts);
-        break;
+        return key_str(scan->key, key_len, PyUnicode_IS_ASCII(text));
     case PyUnicode_2BYTE_KIND:
         key_len = scan_chars(scan, PyUnicode_2BYTE_KIND, data, n, counts);
         break;
     default:
         key_len = scan_chars(scan, PyUnicode_4BYTE_KIND, data, n, counts);
     }
-    return key_str(scan->key, key_len, PyUnicode_IS_ASCII(text));
+    return PyUnicode_FromKindAndData(PyUnicode_2BYTE_KIND, scan->key, key_len);
 }
 
 /* page._BULLET, ^(?:[-–—•*·▪►»]|\d{1,3}[.)])\s, on a plain line: its digits are [0-9], its \s is_space. */
@@ -448,7 +555,7 @@ typedef struct {
     PyObject *key;
     Py_ssize_t chars, words, separators;
     double letter_share, digit_share, capital_share;
-    bool sentence_end, bullet;
+    bool sentence_end, bullet, spaceless;
 } PlainLine;
 
 /* plain_scan's lines, kept in C until plain_lines makes their objects: the stop share needs the
@@ -520,6 +627,7 @@ static int scan_plain_line(Scan *scan, PyObject *text, PlainLine *line, Py_ssize
     line->separators = counts.separator_chars ? count_separators(kind, data, n) : 0;
     line->sentence_end = ends_sentence(kind, data, n);
     line->bullet = bullet_matches(text);
+    line->spaceless = counts.spaceless;
     for (int i = 0; i < scan->stops->languages; i++) {
         line_hits[i] = counts.hits[i];
         totals[i] += counts.hits[i];
@@ -548,7 +656,7 @@ static PyObject *scan_texts(Scan *scan, PyObject *scanned)
     PyObject *others = PyList_New(0);
     for (Py_ssize_t i = 0; others != NULL && i < n; i++) {
         PyObject *text = PyTuple_GET_ITEM(result->texts, i);
-        if (is_plain(text)) {
+        if (is_plain(text, scan->stops->wide_lines)) {
             if (scan_plain_line(scan, text, &result->lines[i], result->hits + i * result->languages, totals) < 0)
                 Py_CLEAR(others);
             continue;
@@ -881,7 +989,7 @@ static PyObject *plain_line(PyTypeObject *cls, const Py_ssize_t *offsets, PyObje
         PyFloat_FromDouble(features->digit_share), PyBool_FromLong(features->sentence_end),
         PyFloat_FromDouble(features->words ? (double)stops / (double)features->words : 0.0),
         PyFloat_FromDouble(features->capital_share), PyLong_FromSsize_t(features->separators),
-        PyBool_FromLong(features->bullet), Py_NewRef(Py_False), Py_NewRef(features->key),
+        PyBool_FromLong(features->bullet), PyBool_FromLong(features->spaceless), Py_NewRef(features->key),
     };
     bool failed = false;
     for (int i = 0; i < LINE_FIELDS; i++)

@@ -27,13 +27,16 @@ except ImportError:
 needs_accelerator = pytest.mark.skipif(_fastpage is None, reason="the C accelerator is not built")
 
 STOPLISTS = {"en": frozenset({"the", "and", "of", "said", "it’s", "it's", "a"}),
-             "fr": frozenset({"le", "et", "a", "à", "où"}), "de": frozenset({"und", "straße", "der", "für", "über"}),
-             "pt": frozenset({"a", "não", "é"})}
+             "fr": frozenset({"le", "et", "a", "à", "où", "ÿes"}),
+             "de": frozenset({"und", "straße", "der", "für", "über"}),
+             "pt": frozenset({"a", "não", "é"}), "cs": frozenset({"a", "že", "při"})}
 PIECES = ["The", "the", "THE", "and", "said", "It’s", "it's", "Le", "et", "a", "A", "und", "der", "Straße", "café",
           "à", "À", "Où", "für", "FÜR", "Über", "é", "É", "ÿ", "×", "÷", "µ", "ª", "º", "¿", "§", "\xad",
           "非", "东京", "ﬁle", "İ", "٣", "²", "\u0301", "😀", "x_y", "_x", "-", "--", "'", "’", "‘", "“", "”", "—", "–",
           "…", "•", "·", "«", "»", "›", "‹", "│", "©", "®", "™", "€", "£", "°", "′", "″", "\u00a0", "|", "/", "*",
           "▪", "►", "1.", "2)", "123.", "1234)", "2024", "3rd", ".", "!", "?", ":", ";", ")", "]", '"', "",
+          "Že", "při", "ČESKÝ", "Žluťoučký", "kůň", "Ÿes", "ŉ", "ſ", "ĸ", "ı", "Москва", "ЁЖ", "ひらがな", "カタカナー",
+          "中文。", "（注）", "、", "「引用」", "【】", "！", "？", "ー", "Ελλάδα", "ΟΔΟΣ", "ς", "ΐ", "½", "¹",
           " ", "  ", "\t", "\n", "\n\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\u2028", "\u3000", "。"]
 CHARS = st.one_of(st.characters(max_codepoint=127), st.sampled_from(page._PLAIN_PUNCTUATION),
                   st.characters(max_codepoint=0x3000))
@@ -88,6 +91,16 @@ def test_a_page_reads_other_texts_as_the_python_code_does(texts, languages):
         [tuple(getattr(x, f) for f in x.__slots__) for x in expected]
 
 
+# Characters a plain line may hold when the stop table holds every stop word (the C code's EXTENDED
+# and wide_class): Latin-1's other symbols, controls and numbers, letters whose case fold is their lower
+# case, ideographs and kana, CJK punctuation.
+WIDE = ([c for c in map(chr, range(0x80, 0xC0)) if c not in "\x85\xa0µ" + page._PLAIN_PUNCTUATION] + ["×", "÷"]
+        + [c for c in map(chr, range(0x100, 0x180)) if c not in "İŉſ"] + [*map(chr, range(0x400, 0x460))]
+        + [c for c in map(chr, range(0x386, 0x3CF)) if c not in "\u0387\u038b\u038d\u03a2ΐΰς"]
+        + [*map(chr, range(0x4E00, 0xA000))] + [*map(chr, range(0x3041, 0x3097))] + [*map(chr, range(0x30A1, 0x30FB))]
+        + ["ー", "、", "。", "〃", *map(chr, range(0x3008, 0x3012)), "！", "（", "）", "，", "：", "；", "？"])
+
+
 def _one_latin1_letter(char: str) -> bool:
     """A Latin-1 letter past the ASCII and Latin-1 punctuation whose case fold is one Latin-1 letter."""
     fold = char.casefold()
@@ -99,10 +112,24 @@ def test_the_accelerator_reads_plain_lines_and_latin1_letters():
     """Its list of plain punctuation is page._PLAIN_PUNCTUATION, and it reads the Latin-1 letters that
     case-fold to one Latin-1 letter, checked on every character of the BMP."""
     texts = [f"a{chr(c)}b" for c in range(0x10000) if not 0xD800 <= c < 0xE000]
-    _, _, others = _fastpage.plain_scan(texts, _fastpage.stop_table({}, 0))
-    others = set(others)
-    assert [i not in others for i in range(len(texts))] == [page.plain(text) or _one_latin1_letter(text[1])
-                                                          for text in texts]
+    wide = set(WIDE)
+    for table, wide_lines in ((_fastpage.stop_table({}, 0), True), (_fastpage.stop_table({"že": 1}, 1), False),
+                              (_fastpage.stop_table({"daß": 1}, 1), False)):
+        _, _, others = _fastpage.plain_scan(texts, table)
+        others = set(others)
+        assert [i not in others for i in range(len(texts))] == [
+            page.plain(text) or _one_latin1_letter(text[1]) or (wide_lines and text[1] in wide) for text in texts]
+
+
+@needs_accelerator
+def test_the_accelerator_reads_each_wide_character_as_the_python_code_does():
+    """Every character ``WIDE`` names, alone, first in a word, inside one and beside a plain word."""
+    shapes = ("{c}", "{c}{c}x Ab", "A{c}b {c}", "The {c}. 1) {c}", "| {c} | x")
+    for start in range(0, len(WIDE), 2000):
+        text = "\n".join(shape.format(c=c) for c in WIDE[start:start + 2000] for shape in shapes)
+        assert _fastpage.plain_scan(text.split("\n"), _fastpage.stop_table({"the": 1}, 1))[2] == []
+        for languages in ({}, {"en": STOPLISTS["en"]}, {"fr": STOPLISTS["fr"], "pt": STOPLISTS["pt"]}):
+            assert built(text, languages, True) == built(text, languages, False)
 
 
 def test_the_python_path_stays_available(monkeypatch):

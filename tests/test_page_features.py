@@ -16,6 +16,7 @@ PIECES = ["The", "council", "said", "the", "and", "of", "Home", "|", "•", "/",
 TEXT = st.lists(st.one_of(st.sampled_from(PIECES), st.text(st.characters(max_codepoint=127), max_size=6)),
                max_size=40).map(" ".join)
 SENTENCE_END = regex.compile(r"[.!?…。！？;:][\"'”’»)\]]*$")
+STATEMENT_END = regex.compile(r"[.;:。][\"'”’»)\]]*$")  # what a headline does not end with
 STOPLISTS = {"en": frozenset({"the", "and", "of", "said"}), "de": frozenset({"straße", "und"})}
 
 
@@ -106,6 +107,13 @@ ENDINGS = [".", "!", "?", "…", "。", ";", ":", '"', "'", "”", "’", "»", 
 def test_sentence_ends_equal_the_pattern(text):
     stripped = text.strip()
     assert page.ends_sentence(stripped) == bool(SENTENCE_END.search(stripped))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(ENDINGS + PIECES), max_size=8).map("".join))
+def test_statement_ends_equal_the_pattern(text):
+    stripped = text.strip()
+    assert page.ends_statement(stripped) == bool(STATEMENT_END.search(stripped))
 
 
 @settings(max_examples=300, deadline=None)

@@ -66,3 +66,35 @@ def test_the_screen_answers_with_the_slots_that_matched():
     assert screen(b"no match here") == Screened._NOTHING
     assert screen(b"Editor: Jane Roe") == Screened._COPY_ONLY
     assert sorted(screen("A \u0378: x".encode())) == [0, 1, 2]  # in no set order
+
+
+LINE = TEXT.map(lambda text: text.replace("\n", " "))
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(LINE, max_size=Screened._SCANNED_FROM * 2))
+def test_a_scan_of_texts_finds_what_their_searches_find(texts):
+    """``found_in`` searches only the texts one scan of them all points at: its answers must be the searches'."""
+    for source in SHIPPED + OTHERS:
+        screened = Screened(source)
+        assert screened.found_in(texts) == [screened.search(text) is not None for text in texts], (source, texts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(LINE, min_size=1, max_size=6))
+def test_the_scan_points_at_every_text_with_a_match_no_later_than_it(texts):
+    for source in SHIPPED + OTHERS:
+        screened = Screened(source)
+        candidates = screened._candidates(texts)
+        if candidates is None:
+            continue
+        starts = dict(candidates)
+        for i, text in enumerate(texts):
+            match = screened.pattern.search(text)
+            assert match is None or starts.get(i, len(text) + 1) <= match.start(), (source, texts, i)
+
+
+def test_texts_with_a_newline_are_searched_one_by_one():
+    screened = Screened(r"\S\s*[:;,]\s*\S")
+    assert screened._candidates(["a\nb", "c: d"]) is None
+    assert screened.found_in(["a\nb", "c: d"]) == [False, True]

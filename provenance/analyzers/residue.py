@@ -80,19 +80,26 @@ def _kept_lines(page: Page, steps: list[Step]) -> set[int]:
 
 
 def _detector_findings(page: Page, steps: list[Step]) -> Iterator[Finding]:
-    """Each detector's decisions as findings, without the lines a keeper protected."""
+    """Each detector's decisions as findings, without the lines a keeper protected (most pages have
+    none: their decisions are not split)."""
+    doc, kept = page.doc, page.kept
     for rule, detect, params in steps:
         for decision in detect(page, params):
-            for first, last in _unkept_runs(decision, page.kept):
-                yield _lines_finding(rule, page.doc, first, last, f"{rule.message} ({decision.reason})")
+            message = f"{rule.message} ({decision.reason})"
+            if not kept:
+                yield _lines_finding(rule, doc, decision.first, decision.last, message)
+                continue
+            for first, last in _unkept_runs(decision, kept):
+                yield _lines_finding(rule, doc, first, last, message)
 
 
 def _lines_finding(rule: Detector, doc: Document, first: int, last: int, message: str) -> Finding:
     """``make_finding`` over the whole lines ``first``..``last``, which it would find again from their
     offsets (two searches a finding, and detectors make thousands a corpus MB), but for an empty last
-    line: there, its span ends on the line before."""
-    start, end = doc.line_span(first, last)
-    if doc.lines[last - 1].end == doc.lines[last - 1].start:
+    line: there, its span ends on the line before. (``doc.line_span``, read here from the lines.)"""
+    lines = doc.lines
+    start, end = lines[first - 1].start, lines[last - 1].end
+    if end == lines[last - 1].start:
         return make_finding(rule, doc, start, end, message=message, whole_lines=True)
     return Finding.computed(rule.id, rule.name, rule.dimension, rule.severity, message, first, last, start, end,
                             excerpt_of(doc, start, end), 0.0)
@@ -100,8 +107,8 @@ def _lines_finding(rule: Detector, doc: Document, first: int, last: int, message
 
 def _unkept_runs(decision: Decision, kept: set[int]) -> Iterable[tuple[int, int]]:
     """The runs of the decision's lines that no keeper protected: its whole span, without a run
-    search, when it holds no kept line (most pages have none)."""
-    if not kept or kept.isdisjoint(range(decision.first, decision.last + 1)):
+    search, when it holds no kept line."""
+    if kept.isdisjoint(range(decision.first, decision.last + 1)):
         return ((decision.first, decision.last),)
     return runs(n for n in range(decision.first, decision.last + 1) if n not in kept)
 

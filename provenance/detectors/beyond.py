@@ -68,9 +68,7 @@ def prose(line: LineInfo, p: dict[str, float], sentences: bool) -> bool:
 def shown_again(head: list[LineInfo], lines: list[LineInfo]) -> set[int]:
     """Lines before the article that the page shows again later: the first copy of a repeated
     headline (page title, then h1) is the headline, whatever menu lines come before it."""
-    later: dict[str, int] = {}
-    for line in lines:
-        later[line.key] = line.number
+    later = {line.key: line.number for line in lines}  # each key's last line
     return {x.number for x in head if x.key and later[x.key] != x.number}
 
 
@@ -102,10 +100,12 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     if span is None:
         return
     barrier, share, p = t.barrier, t.share, t.prose
-    titles = page.title_lines(t.headline_words, t.echo_overlap) | shown_again(lines[:span[0]], lines)
-    excluded = decided | titles
+    titles = None  # found only for a page with lines past a barrier (few are)
     for where, side in (("after", lines[span[1] + 1:]), ("before", lines[:span[0]][::-1])):
-        found = [x for x in past_barrier(side, decided, barrier, share)
-                 if x.number not in excluded and not prose(x, p, where == "before")]
+        past = past_barrier(side, decided, barrier, share)
+        if past and titles is None:
+            titles = page.title_lines(t.headline_words, t.echo_overlap) | shown_again(lines[:span[0]], lines)
+        found = [x for x in past
+                 if x.number not in decided and x.number not in titles and not prose(x, p, where == "before")]
         for first, last in runs(sorted(x.number for x in found)):
             yield Decision(first, last, f"{where} the residue that closes the article, among {share:.0%}+ residue")

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from itertools import groupby
+from functools import lru_cache
+from itertools import compress, groupby, islice
 
 import regex
 
@@ -171,8 +172,15 @@ def revise(classes: list[str], edge: str) -> list[str]:
 
 def _why(line: LineInfo, first: str) -> str:
     punct = "ends a sentence" if line.sentence_end else "no sentence end"
-    return (f"{first}: {line.words} words, {line.chars} characters, {line.stop_share:.0%} stopwords, "
-            f"{line.capital_share:.0%} capitalised, {punct}")
+    return (f"{first}: {line.words} words, {line.chars} characters, {_percent(line.stop_share)} stopwords, "
+            f"{_percent(line.capital_share)} capitalised, {punct}")
+
+
+@lru_cache(maxsize=1 << 14)
+def _percent(share: float) -> str:
+    """``f"{share:.0%}"``, kept: shares are ratios of small counts, the same ones on many lines, and
+    formatting one costs more than finding it again (the classifier explains thousands a corpus MB)."""
+    return f"{share:.0%}"
 
 
 @dataclass(frozen=True)
@@ -253,6 +261,32 @@ def revised(classes: list[str], edge: str) -> list[str]:
     return revise(classes, edge)
 
 
+def _coded(blocks: list[list[LineInfo]], code: Screened) -> list[bool]:
+    """Whether each block holds a code line (``code_pattern``), from one scan of all their lines."""
+    found = code.found_in([line.text for block in blocks for line in block])
+    if len(found) == len(blocks):  # blocks of one line each
+        return found
+    lines = iter(found)
+    return [any(list(islice(lines, len(block)))) for block in blocks]
+
+
+def _placed(first: list[str], judged: list[bool], infos: list[LineInfo], units: list[list[LineInfo]],
+            t: _Thresholds) -> tuple[list[bool], dict[int, bool]]:
+    """Which blocks are bad by their place: judged there, doubtful (a bad block stays bad), and no list
+    entry or code; and whether each block searched for code holds some. The patterns are slow: the
+    entry pattern is searched only in doubtful blocks that are no bullet, code only where no entry is."""
+    doubtful = [i for i in compress(range(len(first)), judged) if first[i] in (NEAR, SHORT) and not infos[i].bullet]
+    if not doubtful:
+        return [False] * len(units), {}
+    entries = t.entry.found_in([infos[i].text for i in doubtful])
+    searched = [i for i, entry in zip(doubtful, entries) if not entry]
+    coded = dict(zip(searched, _coded([units[i] for i in searched], t.code)))
+    placed = [False] * len(units)
+    for i, has_code in coded.items():
+        placed[i] = not has_code
+    return placed, coded
+
+
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     if page.language is None:
         return
@@ -263,24 +297,18 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     if classified is None:
         return
     first, judged = classified
-    entry, code = t.entry, t.code
-
-    def coded(block: list[LineInfo]) -> bool:
-        return any(code.search(x.text) for x in block)
-
-    def listed(info: LineInfo, block: list[LineInfo]) -> bool:
-        """A list entry or code: never judged by place (searched only where it decides: the patterns are slow)."""
-        return info.bullet or bool(entry.search(info.text)) or coded(block)
-
-    placed = [judge and c not in (GOOD, BAD) and not listed(info, b)  # a bad block stays bad
-              for c, judge, info, b in zip(first, judged, infos, units)]
+    placed, coded = _placed(first, judged, infos, units, t)
     first = [BAD if bad else c for c, bad in zip(first, placed)]
     titles = page.title_lines(t.headline_words, t.echo_overlap)
     final = revised(first, t.edge)
-    for block, info, before, after, by_its_place in zip(units, infos, first, final, placed):
-        if after != BAD or block[0].number in page.decided or block[0].number in titles:
-            continue
-        # Code in a technical article has no stopwords but is text; a block bad by its place was not listed: no code.
-        if by_its_place or not coded(block):
+    bad = [i for i, after in enumerate(final) if after == BAD and units[i][0].number not in page.decided
+           and units[i][0].number not in titles]
+    # Code in a technical article has no stopwords but is text; a block bad by its place was not listed: no code.
+    unknown = [i for i in bad if not placed[i] and i not in coded]
+    if unknown:
+        coded.update(zip(unknown, _coded([units[i] for i in unknown], t.code)))
+    for i in bad:
+        if placed[i] or not coded[i]:
+            block, before = units[i], first[i]
             label = "low-content line" if before == BAD else f"{before} line among residue"
-            yield Decision(block[0].number, block[-1].number, _why(info, label))
+            yield Decision(block[0].number, block[-1].number, _why(infos[i], label))

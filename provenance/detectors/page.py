@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import chain
 from operator import itemgetter
 from typing import TypeVar
@@ -36,7 +36,7 @@ _PLAIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’_-]*")
 _KEY_WORD = regex.compile(r"\w+")
 # A line ends a sentence in one of these marks, then only closing quotes and brackets.
 _SENTENCE_MARKS, CLOSERS = ".!?…。！？;:", "\"'”’»)]"
-_STATEMENT_END = regex.compile(r"[.;:。][\"'”’»)\]]*$")
+_STATEMENT_MARKS = ".;:。"  # a line ends like a statement in one of these, then only closing marks
 _BULLET = regex.compile(r"^(?:[-–—•*·▪►»]|\d{1,3}[.)])\s")
 # Table cells, menu separators and breadcrumb arrows that join items on one line.
 _SEPARATOR = regex.compile(r"\s[|•·»›/]\s|^\||\|$|\s[|]|[|]\s")
@@ -153,7 +153,7 @@ class Page:
         which context rules never remove (its later copies are repeated-line's). A headline may ask
         or exclaim ('What now?'), but does not end like a statement."""
         first = next((line for line in self.lines if line.number not in self.decided), None)
-        if first is None or first.words > max_words or _STATEMENT_END.search(first.text):
+        if first is None or first.words > max_words or ends_statement(first.text):
             return None
         return first.number
 
@@ -179,8 +179,8 @@ class Page:
         head, echo = self.lines[index], self.lines[index + 1]
         words = set(head.key.split())
         echo_words = echo.key.split()
-        if (echo.number in self.decided or echo.words > max_words or _STATEMENT_END.search(echo.text)
-                or not echo_words or sum(w in words for w in echo_words) < min_overlap * len(echo_words)):
+        if (echo.number in self.decided or echo.words > max_words or ends_statement(echo.text)
+                or not echo_words or sum(map(words.__contains__, echo_words)) < min_overlap * len(echo_words)):
             return {first}
         return {first, echo.number}
 
@@ -200,6 +200,13 @@ def casefolded(words: list[str]) -> list[str]:
     """Each word case-folded, in one ``str.casefold`` call: words hold no space, and no character
     folds to one, so the joined words fold and split back into the same words folded one by one."""
     return " ".join(words).casefold().split(" ") if words else []
+
+
+def ends_statement(text: str) -> bool:
+    """Whether a stripped line ends like a statement (``[.;:。]["'”’»)\\]]*$``), without a regex, as
+    ``ends_sentence``: a headline is looked for on every page, and a regex call costs more."""
+    bare = text.rstrip(CLOSERS)
+    return bare[-1:] in _STATEMENT_MARKS and bare != ""
 
 
 def ends_sentence(text: str) -> bool:
@@ -291,8 +298,10 @@ def build_page(doc: Document, stoplists: dict[str, frozenset[str]], templates: T
     """The non-blank lines with their features; each line's words are found and case-folded once, for
     the language guess (over all the document's words: no word spans a newline) and the stopword share.
     Plain lines go to the C accelerator when it is there, and so do lines whose other characters are
-    Latin-1 letters that case-fold to one (``é``, ``Ü``; not ``ß``): their words and keys are read
-    there as ``_WORD`` and ``line_key`` read them. The others, or all without it, go to Python."""
+    Latin-1 letters that case-fold to one (``é``, ``Ü``; not ``ß``), or, when no stop word is left
+    out of its stop table, letters of Central European, Cyrillic and Greek words, Chinese and
+    Japanese characters (``_fastpage.c`` lists them): their words and keys are read there as ``_WORD``
+    and ``line_key`` read them. The others, or all without it, go to Python."""
     texts = [(line.number, text) for line in doc.lines if (text := line.text.strip())]
     if _accelerates(stoplists):
         language, stops, lines = _accelerated_lines(texts, stoplists)
@@ -427,11 +436,13 @@ class Screened:
     ``\\p{L}.*\\d`` would run to the end of the text and back from each letter."""
 
     _NOTHING = [0]  # the Set's answer when only the sentinel matched
+    _SCANNED_FROM = 9  # found_in's texts: fewer are searched one by one, which costs less (measured)
     _COPY_ONLY = [0, 1]  # the copy matched, and the text holds no character unknown to RE2
 
     def __init__(self, source: str):
         self.pattern = regex.compile(source)
         self._copy, self._locator = self._screen(source)
+        self._lines_scan = self._lines_scanner(source)
         if self._copy is None:
             self.search = self.pattern.search  # nothing to screen: regex's own, without a call around it
 
@@ -449,6 +460,60 @@ class Screened:
             return screen._set.Match, starts_pattern(copy)
         except (Untranslatable, re2.error):
             return None, None
+
+    @staticmethod
+    def _lines_scanner(source: str) -> re2._Regexp | None:
+        """``found_in``'s RE2 copy, or None for a pattern without one (inline flags, or RE2 cannot read it)."""
+        if INLINE_FLAGS.search(source):
+            return None
+        try:
+            return starts_pattern(f"(?m)(?:{prefilter_source(source)})")
+        except (Untranslatable, re2.error):
+            return None
+
+    def found_in(self, texts: list[str]) -> list[bool]:
+        """Whether ``search`` finds a match in each of ``texts``, which hold no newline: in many texts,
+        ``regex`` searches only those where ``_candidates`` says a match may be, from where it may begin."""
+        candidates = self._candidates(texts) if len(texts) >= self._SCANNED_FROM else None
+        if candidates is None:
+            return [self.search(text) is not None for text in texts]
+        found = [False] * len(texts)
+        search = self.pattern.search
+        for i, start in candidates:
+            found[i] = search(texts[i], start) is not None
+        return found
+
+    def _candidates(self, texts: list[str]) -> list[tuple[int, int]] | None:
+        """The indexes of ``texts`` that may hold a match, each with the offset where its first match
+        may begin, from one RE2 scan of all of them joined by newlines; None when they cannot be
+        scanned so (no copy, no UTF-8, a character unknown to RE2, a text holding a newline).
+
+        A match in a text alone is a match of the copy there, which the copy, with ``(?m)``, also
+        makes in the joined texts: the copy holds no ``\\A`` or ``\\z`` (``prefilter_source`` declines
+        them) and no ``\\b``, and its ``^`` and ``$`` read the newline beside a text as they read the
+        text's edge. So the copy's leftmost match at or after a text's start begins no later than the
+        first match in any text from there on: no text before the one where it begins holds a match,
+        and in that one, none begins before it (as in ``_first_start``). The scan goes on from the
+        next text's start."""
+        if self._lines_scan is None:
+            return None
+        try:
+            data = "\n".join(texts).encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        if data.count(b"\n") != len(texts) - 1 or not _known_to_re2(data):
+            return None
+        out: list[tuple[int, int]] = []
+        index, counted, end = 0, 0, len(data)
+        while (start := match_start(self._lines_scan, data, counted, end)) >= 0:
+            index += data.count(b"\n", counted, start)
+            line_start = data.rfind(b"\n", counted, start) + 1 or counted
+            out.append((index, _characters(texts[index], data, line_start, start)))
+            counted = data.find(b"\n", start) + 1
+            if counted == 0:
+                break
+            index += 1
+        return out
 
     def search(self, text: str) -> regex.Match | None:
         if self._copy is None:
@@ -469,6 +534,21 @@ class Screened:
         if start <= 0:
             return 0
         return start if len(data) == len(text) else len(data[:start].decode("utf-8", "ignore"))
+
+
+def _known_to_re2(data: bytes) -> bool:
+    """``prescan.known_to_re2``, by ``match_start`` rather than the public ``search``."""
+    return data.isascii() or match_start(_unknown_to_re2(), data, 0, len(data)) < 0
+
+
+@cache
+def _unknown_to_re2() -> re2._Regexp:
+    return starts_pattern(UNKNOWN_TO_RE2)
+
+
+def _characters(text: str, data: bytes, begin: int, at: int) -> int:
+    """The offset in ``text``, whose UTF-8 starts at ``data[begin]``, of the character at ``data[at]``."""
+    return at - begin if text.isascii() else len(data[begin:at].decode("utf-8", "ignore"))
 
 
 @lru_cache(maxsize=None)
