@@ -2279,6 +2279,72 @@ PyDoc_STRVAR(model_json_doc,
 "(jsonout.json_plan: each model class's fields in order, with what each holds); None where the\n"
 "model holds what the plans do not foresee, for pydantic to write.");
 
+/* ---- report models built without validation (provenance/report.py) ----
+
+   report._unvalidated's fast path: an instance of a pydantic model class as object.__new__ makes it,
+   holding the given dict of fields as its __dict__ and the given set as its fields-set, with neither
+   extra nor private values, each set where it lives rather than through four attribute writes.
+   The three slots are pydantic's BaseModel's, where every model class holds them. */
+
+#define MODEL_SLOTS 3
+
+static const char *model_slot_names[MODEL_SLOTS] = {
+    "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__",
+};
+
+/* The offsets of the three slots in objects of cls: those of the class that defines them, found once,
+   for any class derived from it. */
+static int model_slot_offsets(PyTypeObject *cls, Py_ssize_t *offsets)
+{
+    static PyTypeObject *owner = NULL;
+    static Py_ssize_t known[MODEL_SLOTS];
+    if (owner != NULL && PyType_IsSubtype(cls, owner)) {
+        memcpy(offsets, known, sizeof(known));
+        return 0;
+    }
+    PyObject *descr = PyObject_GetAttrString((PyObject *)cls, model_slot_names[0]);
+    if (descr == NULL)
+        return -1;
+    PyTypeObject *defined_in = Py_IS_TYPE(descr, &PyMemberDescr_Type) ? ((PyDescrObject *)descr)->d_type : NULL;
+    Py_DECREF(descr);
+    if (defined_in == NULL || slot_offsets(defined_in, model_slot_names, MODEL_SLOTS, offsets, "unvalidated_model",
+                                           "model") < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "unvalidated_model: not a pydantic model class");
+        return -1;
+    }
+    Py_XSETREF(owner, (PyTypeObject *)Py_NewRef(defined_in));
+    memcpy(known, offsets, sizeof(known));
+    return 0;
+}
+
+static PyObject *unvalidated_model(PyObject *module, PyObject *args)
+{
+    PyTypeObject *cls;
+    PyObject *fields, *fields_set;
+    Py_ssize_t offsets[MODEL_SLOTS];
+    if (!PyArg_ParseTuple(args, "O!O!O!:unvalidated_model", &PyType_Type, &cls, &PyDict_Type, &fields, &PySet_Type,
+                          &fields_set)
+        || model_slot_offsets(cls, offsets) < 0)
+        return NULL;
+    PyObject *no_args = PyTuple_New(0);
+    PyObject *model = no_args != NULL ? PyBaseObject_Type.tp_new(cls, no_args, NULL) : NULL;
+    Py_XDECREF(no_args);
+    if (model == NULL || PyObject_GenericSetDict(model, fields, NULL) < 0) {
+        Py_XDECREF(model);
+        return NULL;
+    }
+    PyObject *values[MODEL_SLOTS] = {fields_set, Py_None, Py_None};
+    for (int i = 0; i < MODEL_SLOTS; i++)
+        Py_XSETREF(*(PyObject **)((char *)model + offsets[i]), Py_NewRef(values[i]));
+    return model;
+}
+
+PyDoc_STRVAR(unvalidated_model_doc,
+"unvalidated_model(cls, fields, fields_set) -> model\n\n"
+"report._unvalidated: an instance of the pydantic model class cls holding the dict fields as they\n"
+"are and the set fields_set as its fields-set, with no extra or private values.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -2293,6 +2359,7 @@ static PyMethodDef methods[] = {
     {"utf8_offsets", utf8_offsets, METH_VARARGS, utf8_offsets_doc},
     {"document_lines", document_lines, METH_VARARGS, document_lines_doc},
     {"model_json", model_json, METH_VARARGS, model_json_doc},
+    {"unvalidated_model", unvalidated_model, METH_VARARGS, unvalidated_model_doc},
     {NULL, NULL, 0, NULL},
 };
 

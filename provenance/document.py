@@ -22,7 +22,7 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 T = TypeVar("T")
 
 
-class cached_attribute(Generic[T]):  # noqa: N801 - a decorator, named as functools.cached_property
+class cached_attribute(Generic[T]):
     """``functools.cached_property`` without the lock Python 3.11 takes on each first read (two
     thirds of its cost there; 3.12 dropped it): every document computes a dozen of these, once
     each. The value goes into the instance's ``__dict__``, which later reads find first."""

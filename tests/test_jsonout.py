@@ -14,7 +14,17 @@ from provenance.document import Document
 from provenance.gate import Policy, judge
 from provenance.pipeline import check_document
 from provenance.renderers import jsonout
-from provenance.report import DocumentReport, Facts, Finding, GateNote, Outlet, Quote, Reliability, Scores, Span
+from provenance.report import (
+    DocumentReport,
+    Facts,
+    Finding,
+    GateNote,
+    Outlet,
+    Quote,
+    Reliability,
+    Scores,
+    Span,
+)
 from provenance.rulepack import load_rules
 
 try:

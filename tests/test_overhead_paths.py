@@ -10,13 +10,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from provenance import accelerator
 from provenance.analyzers import Context, collect_hits
 from provenance.config import Settings
 from provenance.document import Document
 from provenance.gate import Policy, _rule_notes, _some_rule_acts, judge
 from provenance.pipeline import _lines_cost, check_document
 from provenance.renderers.jsonout import render_line
-from provenance.report import DocumentReport, Facts, Finding, GateNote, ReadError, Scores
+from provenance.report import (
+    DocumentReport,
+    Facts,
+    Finding,
+    GateNote,
+    ReadError,
+    Scores,
+    python_unvalidated,
+)
 from provenance.rulepack import load_rules
 from provenance.runner import Runner
 from provenance.scoring import (
@@ -235,3 +244,18 @@ def test_a_report_no_rule_acts_on_draws_no_rule_note(rules, text, policy, severi
     for known in ([False] * len(findings), [True] * len(findings)):
         if not _some_rule_acts(findings, policy):
             assert list(_rule_notes(report, policy, known)) == []
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@given(fields=FINDING, note=NOTE, unset=st.sets(st.sampled_from(sorted(Finding.model_fields)), max_size=3))
+def test_an_unvalidated_model_of_the_accelerator_is_the_reference_s(fields, note, unset):
+    for cls, values in ((Finding, fields), (GateNote, note), (Scores, {"provenance": 1.0, "attribution": None,
+                                                                        "residue": 2.0, "overall": 3.0})):
+        fields_set = set(values) - unset
+        fast = accelerator.fastpage.unvalidated_model(cls, dict(values), set(fields_set))
+        reference = python_unvalidated(cls, dict(values), set(fields_set))
+        assert type(fast) is cls and fast == reference
+        assert fast.model_fields_set == reference.model_fields_set == fields_set
+        assert (fast.__pydantic_extra__, fast.__pydantic_private__) == (None, None)
+        assert fast.model_dump_json() == reference.model_dump_json() and repr(fast) == repr(reference)
+        assert fast.model_copy(update={"message": "x"}) == reference.model_copy(update={"message": "x"})
