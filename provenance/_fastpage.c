@@ -1983,7 +1983,7 @@ PyDoc_STRVAR(document_lines_doc,
 "Document.lines from its line texts: a cls (document.Line) object for each, with its 1-based number\n"
 "and the code-point offsets of its text, the lines one newline apart.");
 
-/* ---- report JSON (provenance/renderers/jsonout.py) ----
+/* ---- plumbing: report JSON (provenance/renderers/jsonout.py) ----
 
    render_line's fast path: a report's JSON as pydantic's model_dump_json writes it, read from the
    models' own fields in the order of a plan that jsonout.json_plan derives from the model classes:
@@ -2279,7 +2279,7 @@ PyDoc_STRVAR(model_json_doc,
 "(jsonout.json_plan: each model class's fields in order, with what each holds); None where the\n"
 "model holds what the plans do not foresee, for pydantic to write.");
 
-/* ---- report models built without validation (provenance/report.py) ----
+/* ---- plumbing: report models built without validation (provenance/report.py) ----
 
    report._unvalidated's fast path: an instance of a pydantic model class as object.__new__ makes it,
    holding the given dict of fields as its __dict__ and the given set as its fields-set, with neither
