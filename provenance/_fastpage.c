@@ -2154,6 +2154,368 @@ PyDoc_STRVAR(ascii_key_doc,
 "outlets.name_key of an ASCII text (page.line_key: its \\w+ runs, lower-cased, joined by one space),\n"
 "or None when that key is longer than limit characters.");
 
+/* ---- plumbing: report JSON (provenance/renderers/jsonout.py) ----
+
+   render_line's fast path: a report's JSON as pydantic's model_dump_json writes it, read from the
+   models' own fields in the order of a plan that jsonout.json_plan derives from the model classes:
+   keys in field order, no spaces, strings with '"', '\\' and the C0 controls escaped (\b \f \n \r \t,
+   the others as \u00xx) and every other character as UTF-8, floats as repr writes them. What the
+   plan does not foresee (a value of another type, a float that repr writes with an exponent, inf or
+   nan, an int beyond 64 bits, a lone surrogate, a field missing or one too many) makes model_json
+   answer None, and the caller asks pydantic. */
+
+enum { JSON_STR, JSON_INT, JSON_FLOAT, JSON_BOOL, JSON_LIST, JSON_OPTIONAL }; /* jsonout's kinds */
+#define JSON_UNFORESEEN 1 /* a step's answer besides 0 (written) and -1 (a Python error) */
+
+typedef struct {
+    char *data;
+    Py_ssize_t size, capacity;
+} JsonOut;
+
+static int json_reserve(JsonOut *out, Py_ssize_t more)
+{
+    if (out->size + more <= out->capacity)
+        return 0;
+    Py_ssize_t capacity = out->capacity * 2 > out->size + more ? out->capacity * 2 : out->size + more;
+    char *data = PyMem_Realloc(out->data, capacity);
+    if (data == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    out->data = data;
+    out->capacity = capacity;
+    return 0;
+}
+
+static int json_put(JsonOut *out, const char *bytes, Py_ssize_t n)
+{
+    if (json_reserve(out, n) < 0)
+        return -1;
+    memcpy(out->data + out->size, bytes, n);
+    out->size += n;
+    return 0;
+}
+
+/* Where one character below U+0080 goes in a JSON string: as it is (0), or escaped by a backslash
+   and this letter ('u': as \u00xx). */
+static char json_escapes[128];
+
+static void fill_json_escapes(void)
+{
+    for (int c = 0; c < 0x20; c++)
+        json_escapes[c] = 'u';
+    json_escapes['\b'] = 'b';
+    json_escapes['\f'] = 'f';
+    json_escapes['\n'] = 'n';
+    json_escapes['\r'] = 'r';
+    json_escapes['\t'] = 't';
+    json_escapes['"'] = '"';
+    json_escapes['\\'] = '\\';
+}
+
+static char *json_escaped(char *to, Py_UCS4 c)
+{
+    *to++ = '\\';
+    *to++ = json_escapes[c];
+    if (json_escapes[c] == 'u') {
+        memcpy(to, "00", 2);
+        to[2] = "0123456789abcdef"[c >> 4];
+        to[3] = "0123456789abcdef"[c & 15];
+        to += 4;
+    }
+    return to;
+}
+
+/* The UTF-8 of one character from U+0080 on, NULL for a lone surrogate (which UTF-8 cannot hold). */
+static char *json_utf8(char *to, Py_UCS4 c)
+{
+    if (c < 0x800) {
+        *to++ = (char)(0xC0 | (c >> 6));
+    } else if (c >= 0xD800 && c <= 0xDFFF) {
+        return NULL;
+    } else if (c < 0x10000) {
+        *to++ = (char)(0xE0 | (c >> 12));
+        *to++ = (char)(0x80 | ((c >> 6) & 0x3F));
+    } else {
+        *to++ = (char)(0xF0 | (c >> 18));
+        *to++ = (char)(0x80 | ((c >> 12) & 0x3F));
+        *to++ = (char)(0x80 | ((c >> 6) & 0x3F));
+    }
+    *to++ = (char)(0x80 | (c & 0x3F));
+    return to;
+}
+
+/* The characters of one kind of str: runs of plain ASCII copied whole, the others one by one. */
+#define JSON_CHARACTERS(CHAR_TYPE)                                                        \
+    do {                                                                                  \
+        const CHAR_TYPE *from = (const CHAR_TYPE *)PyUnicode_DATA(text);                  \
+        for (Py_ssize_t i = 0; i < n && to != NULL; i++) {                                \
+            Py_UCS4 c = from[i];                                                          \
+            if (c >= 0x80)                                                                \
+                to = json_utf8(to, c);                                                    \
+            else if (json_escapes[c])                                                     \
+                to = json_escaped(to, c);                                                 \
+            else                                                                          \
+                *to++ = (char)c;                                                          \
+        }                                                                                 \
+    } while (0)
+
+static int json_string(JsonOut *out, PyObject *text)
+{
+    if (!PyUnicode_CheckExact(text))
+        return JSON_UNFORESEEN;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (json_reserve(out, 6 * n + 2) < 0) /* \u00xx, the longest a character becomes */
+        return -1;
+    char *to = out->data + out->size;
+    *to++ = '"';
+    if (PyUnicode_IS_ASCII(text)) {
+        const char *from = (const char *)PyUnicode_1BYTE_DATA(text);
+        Py_ssize_t plain = 0;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (json_escapes[(unsigned char)from[i]]) {
+                memcpy(to, from + plain, i - plain);
+                to = json_escaped(to + (i - plain), (unsigned char)from[i]);
+                plain = i + 1;
+            }
+        memcpy(to, from + plain, n - plain);
+        to += n - plain;
+    } else if (PyUnicode_KIND(text) == PyUnicode_1BYTE_KIND) {
+        JSON_CHARACTERS(Py_UCS1);
+    } else if (PyUnicode_KIND(text) == PyUnicode_2BYTE_KIND) {
+        JSON_CHARACTERS(Py_UCS2);
+    } else {
+        JSON_CHARACTERS(Py_UCS4);
+    }
+    if (to == NULL)
+        return JSON_UNFORESEEN; /* a lone surrogate: pydantic raises, and so must the caller */
+    *to++ = '"';
+    out->size = to - out->data;
+    return 0;
+}
+
+/* The decimal digits of a number below 2**63 in magnitude, as Python's str writes them. */
+static int json_integer(JsonOut *out, long long number)
+{
+    char digits[24], *end = digits + sizeof(digits), *at = end;
+    unsigned long long magnitude = number < 0 ? 0ULL - (unsigned long long)number : (unsigned long long)number;
+    do {
+        *--at = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    if (number < 0)
+        *--at = '-';
+    return json_put(out, at, end - at);
+}
+
+static int json_int(JsonOut *out, PyObject *value)
+{
+    if (!PyLong_CheckExact(value))
+        return JSON_UNFORESEEN;
+    int overflow;
+    long long number = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (overflow)
+        return JSON_UNFORESEEN;
+    if (number == -1 && PyErr_Occurred())
+        return -1;
+    return json_integer(out, number);
+}
+
+/* A float as repr writes it, which pydantic does too where repr writes no exponent. A whole number
+   below 1e15 is its digits and ".0" (0.0 and -0.0 keep their sign); any other, repr's own digits. */
+static int json_float(JsonOut *out, PyObject *value)
+{
+    if (!PyFloat_CheckExact(value))
+        return JSON_UNFORESEEN;
+    double number = PyFloat_AS_DOUBLE(value);
+    if (number > -1e15 && number < 1e15 && number == (double)(long long)number && number != 0.0)
+        return json_integer(out, (long long)number) < 0 ? -1 : json_put(out, ".0", 2);
+    char *repr = PyOS_double_to_string(number, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
+    if (repr == NULL)
+        return -1;
+    int done = strpbrk(repr, "eEin") != NULL ? JSON_UNFORESEEN : json_put(out, repr, (Py_ssize_t)strlen(repr));
+    PyMem_Free(repr);
+    return done;
+}
+
+static int json_value(JsonOut *out, PyObject *value, PyObject *kind, PyObject *plans);
+
+/* A model: its class's plan is a tuple of (field name, kind) pairs, its fields the whole of its
+   __dict__. The dict holds them in the plan's order where the model was made by pydantic or by
+   report._unvalidated: each field is read from the next entry while that entry is the field's, looked
+   up by name after a first entry that is not. */
+static int json_model(JsonOut *out, PyObject *model, PyObject *cls, PyObject *plans)
+{
+    if ((PyObject *)Py_TYPE(model) != cls)
+        return JSON_UNFORESEEN;
+    PyObject *plan = PyDict_GetItemWithError(plans, cls);
+    if (plan == NULL || !PyTuple_Check(plan))
+        return PyErr_Occurred() ? -1 : JSON_UNFORESEEN;
+    PyObject *fields = PyObject_GenericGetDict(model, NULL);
+    if (fields == NULL)
+        return -1;
+    Py_ssize_t n = PyTuple_GET_SIZE(plan), next = 0;
+    bool in_order = true;
+    int done = PyDict_GET_SIZE(fields) == n ? json_put(out, "{", 1) : JSON_UNFORESEEN;
+    for (Py_ssize_t i = 0; done == 0 && i < n; i++) {
+        PyObject *step = PyTuple_GET_ITEM(plan, i), *name, *key, *value = NULL;
+        if (!PyTuple_Check(step) || PyTuple_GET_SIZE(step) != 2 || !PyUnicode_Check(PyTuple_GET_ITEM(step, 0))) {
+            done = JSON_UNFORESEEN;
+            break;
+        }
+        name = PyTuple_GET_ITEM(step, 0);
+        in_order = in_order && PyDict_Next(fields, &next, &key, &value)
+                   && (key == name || (PyUnicode_CheckExact(key) && PyUnicode_Compare(key, name) == 0));
+        value = in_order ? value : PyDict_GetItemWithError(fields, name);
+        if (value == NULL) {
+            done = PyErr_Occurred() ? -1 : JSON_UNFORESEEN;
+            break;
+        }
+        Py_ssize_t length;
+        const char *text = PyUnicode_AsUTF8AndSize(name, &length);
+        done = text == NULL ? -1 : json_reserve(out, length + 4);
+        if (done == 0) {
+            char *to = out->data + out->size;
+            if (i)
+                *to++ = ',';
+            *to++ = '"';
+            memcpy(to, text, length);
+            to += length;
+            *to++ = '"';
+            *to++ = ':';
+            out->size = to - out->data;
+            done = json_value(out, value, PyTuple_GET_ITEM(step, 1), plans);
+        }
+    }
+    Py_DECREF(fields);
+    return done ? done : json_put(out, "}", 1);
+}
+
+static int json_list(JsonOut *out, PyObject *list, PyObject *kind, PyObject *plans)
+{
+    if (!PyList_CheckExact(list))
+        return JSON_UNFORESEEN;
+    int done = json_put(out, "[", 1);
+    for (Py_ssize_t i = 0; done == 0 && i < PyList_GET_SIZE(list); i++) {
+        done = i ? json_put(out, ",", 1) : 0;
+        done = done ? done : json_value(out, PyList_GET_ITEM(list, i), kind, plans);
+    }
+    return done ? done : json_put(out, "]", 1);
+}
+
+/* kind: a JSON_ code for a scalar, a (JSON_LIST or JSON_OPTIONAL, kind) pair, or a model class. */
+static int json_value(JsonOut *out, PyObject *value, PyObject *kind, PyObject *plans)
+{
+    if (PyType_Check(kind))
+        return json_model(out, value, kind, plans);
+    if (PyTuple_Check(kind) && PyTuple_GET_SIZE(kind) == 2) {
+        long code = PyLong_AsLong(PyTuple_GET_ITEM(kind, 0));
+        if (code == JSON_OPTIONAL)
+            return value == Py_None ? json_put(out, "null", 4) : json_value(out, value, PyTuple_GET_ITEM(kind, 1), plans);
+        return code == JSON_LIST ? json_list(out, value, PyTuple_GET_ITEM(kind, 1), plans) : JSON_UNFORESEEN;
+    }
+    switch (PyLong_AsLong(kind)) {
+    case JSON_STR:
+        return json_string(out, value);
+    case JSON_INT:
+        return json_int(out, value);
+    case JSON_FLOAT:
+        return json_float(out, value);
+    case JSON_BOOL:
+        return value == Py_True ? json_put(out, "true", 4) : value == Py_False ? json_put(out, "false", 5) : JSON_UNFORESEEN;
+    default:
+        return PyErr_Occurred() ? -1 : JSON_UNFORESEEN;
+    }
+}
+
+static PyObject *model_json(PyObject *module, PyObject *args)
+{
+    PyObject *model, *plans;
+    if (!PyArg_ParseTuple(args, "OO!:model_json", &model, &PyDict_Type, &plans))
+        return NULL;
+    JsonOut out = {NULL, 0, 0};
+    int done = json_reserve(&out, 4096);
+    done = done ? done : json_model(&out, model, (PyObject *)Py_TYPE(model), plans);
+    done = done ? done : json_put(&out, "\n", 1);
+    PyObject *line = done == 0 ? PyUnicode_DecodeUTF8(out.data, out.size, NULL) : NULL;
+    PyMem_Free(out.data);
+    if (done == JSON_UNFORESEEN)
+        Py_RETURN_NONE;
+    return line;
+}
+
+PyDoc_STRVAR(model_json_doc,
+"model_json(model, plans) -> str | None\n\n"
+"jsonout.render_line's line for a model (its model_dump_json() and a newline), read by plans\n"
+"(jsonout.json_plan: each model class's fields in order, with what each holds); None where the\n"
+"model holds what the plans do not foresee, for pydantic to write.");
+
+/* ---- plumbing: report models built without validation (provenance/report.py) ----
+
+   report._unvalidated's fast path: an instance of a pydantic model class as object.__new__ makes it,
+   holding the given dict of fields as its __dict__ and the given set as its fields-set, with neither
+   extra nor private values, each set where it lives rather than through four attribute writes.
+   The three slots are pydantic's BaseModel's, where every model class holds them. */
+
+#define MODEL_SLOTS 3
+
+static const char *model_slot_names[MODEL_SLOTS] = {
+    "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__",
+};
+
+/* The offsets of the three slots in objects of cls: those of the class that defines them, found once,
+   for any class derived from it. */
+static int model_slot_offsets(PyTypeObject *cls, Py_ssize_t *offsets)
+{
+    static PyTypeObject *owner = NULL;
+    static Py_ssize_t known[MODEL_SLOTS];
+    if (owner != NULL && PyType_IsSubtype(cls, owner)) {
+        memcpy(offsets, known, sizeof(known));
+        return 0;
+    }
+    PyObject *descr = PyObject_GetAttrString((PyObject *)cls, model_slot_names[0]);
+    if (descr == NULL)
+        return -1;
+    PyTypeObject *defined_in = Py_IS_TYPE(descr, &PyMemberDescr_Type) ? ((PyDescrObject *)descr)->d_type : NULL;
+    Py_DECREF(descr);
+    if (defined_in == NULL || slot_offsets(defined_in, model_slot_names, MODEL_SLOTS, offsets, "unvalidated_model",
+                                           "model") < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "unvalidated_model: not a pydantic model class");
+        return -1;
+    }
+    Py_XSETREF(owner, (PyTypeObject *)Py_NewRef(defined_in));
+    memcpy(known, offsets, sizeof(known));
+    return 0;
+}
+
+static PyObject *unvalidated_model(PyObject *module, PyObject *args)
+{
+    PyTypeObject *cls;
+    PyObject *fields, *fields_set;
+    Py_ssize_t offsets[MODEL_SLOTS];
+    if (!PyArg_ParseTuple(args, "O!O!O!:unvalidated_model", &PyType_Type, &cls, &PyDict_Type, &fields, &PySet_Type,
+                          &fields_set)
+        || model_slot_offsets(cls, offsets) < 0)
+        return NULL;
+    PyObject *no_args = PyTuple_New(0);
+    PyObject *model = no_args != NULL ? PyBaseObject_Type.tp_new(cls, no_args, NULL) : NULL;
+    Py_XDECREF(no_args);
+    if (model == NULL || PyObject_GenericSetDict(model, fields, NULL) < 0) {
+        Py_XDECREF(model);
+        return NULL;
+    }
+    PyObject *values[MODEL_SLOTS] = {fields_set, Py_None, Py_None};
+    for (int i = 0; i < MODEL_SLOTS; i++)
+        Py_XSETREF(*(PyObject **)((char *)model + offsets[i]), Py_NewRef(values[i]));
+    return model;
+}
+
+PyDoc_STRVAR(unvalidated_model_doc,
+"unvalidated_model(cls, fields, fields_set) -> model\n\n"
+"report._unvalidated: an instance of the pydantic model class cls holding the dict fields as they\n"
+"are and the set fields_set as its fields-set, with no extra or private values.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -2168,6 +2530,8 @@ static PyMethodDef methods[] = {
     {"utf8_offsets", utf8_offsets, METH_VARARGS, utf8_offsets_doc},
     {"document_lines", document_lines, METH_VARARGS, document_lines_doc},
     {"ascii_key", (PyCFunction)(void (*)(void))ascii_key, METH_FASTCALL, ascii_key_doc},
+    {"model_json", model_json, METH_VARARGS, model_json_doc},
+    {"unvalidated_model", unvalidated_model, METH_VARARGS, unvalidated_model_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -2180,6 +2544,7 @@ static int add_template_functions(PyObject *module);  /* the template pre-pass's
 PyMODINIT_FUNC PyInit__fastpage(void)
 {
     fill_ascii_class();
+    fill_json_escapes();
     PyObject *m = PyModule_Create(&module);
     if (m != NULL && (PyModule_AddIntConstant(m, "MAX_LANGUAGES", MAX_LANGUAGES) < 0 || add_template_functions(m) < 0
                       || PyModule_AddStringConstant(m, "SOURCE_DIGEST", SOURCE_DIGEST) < 0))

@@ -10,14 +10,34 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 from provenance import accelerator
 from provenance.prescan import known_to_re2
 
 META_FIELDS = ("url", "title", "published", "author", "outlet")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+T = TypeVar("T")
+
+
+class cached_attribute(Generic[T]):
+    """``functools.cached_property`` without the lock Python 3.11 takes on each first read (two
+    thirds of its cost there; 3.12 dropped it): every document computes a dozen of these, once
+    each. The value goes into the instance's ``__dict__``, which later reads find first."""
+
+    def __init__(self, func: Callable[[Any], T]):
+        self.func, self.name, self.__doc__ = func, func.__name__, func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> T:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 def normalise_newlines(text: str) -> str:
@@ -55,11 +75,11 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    @cached_property
+    @cached_attribute
     def sha256(self) -> str:
         return hashlib.sha256(self.utf8).hexdigest()
 
-    @cached_property
+    @cached_attribute
     def line_texts(self) -> list[str]:
         """The lines' texts alone, for a pass that needs no offsets (the template pre-pass reads
         each document once: building its ``Line`` objects would be wasted)."""
@@ -68,7 +88,7 @@ class Document:
             texts.pop()  # the empty remainder after a final newline is not a line
         return texts
 
-    @cached_property
+    @cached_attribute
     def lines(self) -> list[Line]:
         """Built by the C accelerator where it is there (``_fastpage.document_lines``), else by
         ``python_lines``, its reference: every document's every line is one of these."""
@@ -86,23 +106,23 @@ class Document:
             pos = end + 1
         return out
 
-    @cached_property
+    @cached_attribute
     def nonblank_lines(self) -> list[Line]:
         return [line for line in self.lines if line.text.strip()]
 
-    @cached_property
+    @cached_attribute
     def utf8(self) -> bytes:
         """The text as UTF-8, encoded once for every byte-level matcher (lone surrogates kept)."""
         return self.text.encode("utf-8", "surrogatepass")
 
-    @cached_property
+    @cached_attribute
     def has_lone_surrogates(self) -> bool:
         """Lone surrogates (escaped in JSON) have no UTF-8: byte-level matchers such as RE2 cannot read them.
         In ``utf8`` (surrogates passed through) each begins with the byte 0xED, which a text without
         one seldom holds (only U+D000-U+D7FF lead with it): a byte search spares most texts the scan."""
         return not self.text.isascii() and b"\xed" in self.utf8 and _LONE_SURROGATE.search(self.text) is not None
 
-    @cached_property
+    @cached_attribute
     def re2_readable(self) -> bool:
         """Whether RE2 reads the text as ``regex`` does: it has UTF-8 (no lone surrogates) and RE2's
         Unicode tables hold each of its characters. Where it does not, RE2 copies of patterns cannot
@@ -115,7 +135,7 @@ class Document:
         what ``prescan.finditer_where`` would otherwise encode and check on every whole-text scan."""
         return self.utf8 if self.re2_readable else None
 
-    @cached_property
+    @cached_attribute
     def utf8_line_starts(self) -> list[int]:
         """Byte offset in ``utf8`` where each line starts: item ``n - 1`` is line ``n``."""
         starts = [0]
@@ -124,11 +144,11 @@ class Document:
             starts.append(find(b"\n", starts[-1]) + 1)
         return starts
 
-    @cached_property
+    @cached_attribute
     def lower(self) -> str:
         return self.text.lower()
 
-    @cached_property
+    @cached_attribute
     def _line_starts(self) -> list[int]:
         return [line.start for line in self.lines]
 

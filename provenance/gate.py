@@ -98,11 +98,11 @@ def _is_problem(finding: Finding) -> bool:
 def _score_notes(report: DocumentReport, policy: Policy) -> Iterator[GateNote]:
     scores = report.scores
     if scores.overall < policy.threshold:
-        yield GateNote(action="block", check="overall", message=f"overall {scores.overall:g} is under {policy.threshold:g}")
+        yield GateNote.computed("block", "overall", f"overall {scores.overall:g} is under {policy.threshold:g}")
     for dim, minimum in policy.fail_under.items():
         value = getattr(scores, dim)
         if value is not None and value < minimum:
-            yield GateNote(action="block", check=dim, message=f"{dim} {value:g} is under {minimum:g}")
+            yield GateNote.computed("block", dim, f"{dim} {value:g} is under {minimum:g}")
 
 
 def _rule_action(finding: Finding, policy: Policy, all_known: bool) -> str | None:
@@ -112,6 +112,14 @@ def _rule_action(finding: Finding, policy: Policy, all_known: bool) -> str | Non
     if finding.severity == "error" or finding.rule in policy.block_rules:
         return "baselined" if all_known else "block"
     return None
+
+
+def _some_rule_acts(findings: list[Finding], policy: Policy) -> bool:
+    """Whether any rule can draw a note: ``_rule_action`` acts on a rule's first finding only where
+    its severity is an error or the policy lists its rule, so a report without such a finding
+    (nearly every report) is spared grouping its findings by rule."""
+    listed = policy.warn_rules | policy.block_rules
+    return any(f.severity == "error" or f.rule in listed for f in findings)
 
 
 def _rule_notes(report: DocumentReport, policy: Policy, known: list[bool]) -> Iterator[GateNote]:
@@ -125,8 +133,7 @@ def _rule_notes(report: DocumentReport, policy: Policy, known: list[bool]) -> It
             continue
         count = f"{len(hits)} finding" + ("s" if len(hits) > 1 else "")
         suffix = " (a warning: never blocks)" if action == "warn" else ""
-        yield GateNote(action=action, check="rule", rule=rule, line=first.line,
-                       message=f"rule {rule} ({first.name}): {count}{suffix}")
+        yield GateNote.computed(action, "rule", f"rule {rule} ({first.name}): {count}{suffix}", rule, first.line)
 
 
 def _flag_notes(report: DocumentReport, policy: Policy) -> Iterator[GateNote]:
@@ -135,9 +142,9 @@ def _flag_notes(report: DocumentReport, policy: Policy) -> Iterator[GateNote]:
     name = report.outlet.name or report.outlet.domain or "outlet"
     for flag in report.outlet.flags:
         if flag in policy.warn_flags:
-            yield GateNote(action="warn", check="flag", message=f"outlet {name} is flagged {flag}")
+            yield GateNote.computed("warn", "flag", f"outlet {name} is flagged {flag}")
         elif flag in policy.block_flags:
-            yield GateNote(action="block", check="flag", message=f"outlet {name} is flagged {flag}")
+            yield GateNote.computed("block", "flag", f"outlet {name} is flagged {flag}")
 
 
 def judge(report: DocumentReport, policy: Policy, known: list[bool] | None = None,
@@ -149,9 +156,10 @@ def judge(report: DocumentReport, policy: Policy, known: list[bool] | None = Non
                        and not any(_is_problem(f) and not k for f, k in zip(report.findings, in_baseline)))
     notes = [*_score_notes(report, policy), *_flag_notes(report, policy)]
     if accept_document:
-        notes = [n.model_copy(update={"action": "baselined"}) if n.action == "block" else n for n in notes]
-    notes += _rule_notes(report, policy, in_baseline)
-    return report.model_copy(update={"passed": not any(n.action == "block" for n in notes), "gate": notes})
+        notes = [n.updated(action="baselined") if n.action == "block" else n for n in notes]
+    if _some_rule_acts(report.findings, policy):
+        notes += _rule_notes(report, policy, in_baseline)
+    return report.updated(passed=not any(n.action == "block" for n in notes), gate=notes)
 
 
 class GateRun:

@@ -18,17 +18,19 @@ if TYPE_CHECKING:
     from provenance.templates import TemplateCounts
 
 
-def _reading_findings(ctx: Context) -> Iterator[Finding]:
-    """Problems met while reading or matching that the curator should see, as findings."""
-    for rule in ctx.rules.detectors_named("decoding-fallback"):
-        for note in ctx.doc.notes:
-            yield make_finding(rule, ctx.doc, None, None, message=f"{rule.message}: {note}")
-    for rule in ctx.rules.detectors_named("empty-text"):
-        if not ctx.doc.text or ctx.doc.text.isspace():  # what ``not text.strip()`` says, without copying the text
-            yield make_finding(rule, ctx.doc, None, None)
-    for rule in ctx.rules.detectors_named("rule-timeout"):
-        for rule_id in ctx.overruns:
-            yield make_finding(rule, ctx.doc, None, None, message=f"{rule.message}: {rule_id}")
+def _reading_findings(ctx: Context) -> list[Finding]:
+    """Problems met while reading or matching that the curator should see, as findings. Each kind's
+    rules are looked up only when there is such a problem: nearly every document has none."""
+    doc, found = ctx.doc, []
+    if doc.notes:
+        found += [make_finding(rule, doc, None, None, message=f"{rule.message}: {note}")
+                  for rule in ctx.rules.detectors_named("decoding-fallback") for note in doc.notes]
+    if not doc.text or doc.text.isspace():  # what ``not text.strip()`` says, without copying the text
+        found += [make_finding(rule, doc, None, None) for rule in ctx.rules.detectors_named("empty-text")]
+    if ctx.overruns:
+        found += [make_finding(rule, doc, None, None, message=f"{rule.message}: {rule_id}")
+                  for rule in ctx.rules.detectors_named("rule-timeout") for rule_id in ctx.overruns]
+    return found
 
 
 def _with_residue_points(doc: Document, found: list[Finding], lines: set[int]) -> tuple[float, list[Finding]]:

@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provenance.document import Document, Line
+from provenance.document import Document, Line, cached_attribute
 
 # ASCII, text whose UTF-8 leads with 0xED (U+D000-U+D7FF), lone surrogates and other non-ASCII
 PIECES = st.sampled_from(["a", " ", "\n", "é", "\ud000", "\ud7a3", "한", "\ud800", "\udfff", "\udc00x", "😀", "\ufeff"])
@@ -35,3 +35,21 @@ def test_a_span_s_lines_are_where_line_at_puts_its_ends(text, data):
     end = data.draw(st.integers(start, len(text) + 1))
     assert doc.lines_of(start, end) == (doc.line_at(start), doc.line_at(max(start, end - 1)))
     assert doc.line_at(start) == max(1, sum(line.start <= start for line in doc.lines))
+
+
+def test_a_cached_attribute_is_computed_once_and_kept_on_the_instance():
+    calls = []
+
+    class Holder:
+        @cached_attribute
+        def value(self) -> int:
+            """The doc of the value."""
+            calls.append(self)
+            return len(calls)
+
+    first, second = Holder(), Holder()
+    assert (first.value, first.value, second.value) == (1, 1, 2)
+    assert calls == [first, second] and first.__dict__ == {"value": 1}
+    assert Holder.value.__doc__ == "The doc of the value."
+    first.value = 5  # assignable, as functools.cached_property is
+    assert first.value == 5

@@ -10,13 +10,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from provenance import accelerator
 from provenance.analyzers import Context, collect_hits
 from provenance.config import Settings
 from provenance.document import Document
-from provenance.gate import Policy, judge
+from provenance.gate import Policy, _rule_notes, _some_rule_acts, judge
 from provenance.pipeline import _lines_cost, check_document
 from provenance.renderers.jsonout import render_line
-from provenance.report import DocumentReport, Facts, Finding, ReadError, Scores
+from provenance.report import (
+    DocumentReport,
+    Facts,
+    Finding,
+    GateNote,
+    ReadError,
+    Scores,
+    python_unvalidated,
+)
 from provenance.rulepack import load_rules
 from provenance.runner import Runner
 from provenance.scoring import (
@@ -196,3 +205,57 @@ def test_the_dimension_scores_of_one_pass_are_the_reference_scores(findings):
 def test_a_text_is_empty_where_stripping_leaves_nothing(rules, text):
     report = check_document(Document(id="d", path="d.txt", text=text), rules, Settings())
     assert any(f.name == "empty-text" for f in report.findings) == (not text.strip())
+
+
+NOTE = st.fixed_dictionaries({
+    "action": st.sampled_from(["block", "warn", "baselined"]),
+    "check": st.sampled_from(["overall", "provenance", "attribution", "residue", "rule", "flag"]),
+    "message": st.text(max_size=30), "rule": st.none() | st.text(max_size=8), "line": LINE,
+})
+
+
+@given(fields=NOTE)
+def test_a_computed_gate_note_is_the_validated_note(fields):
+    computed, validated = GateNote.computed(**fields), GateNote(**fields)
+    assert computed == validated
+    assert computed.model_dump_json() == validated.model_dump_json()
+    assert repr(computed) == repr(validated)
+
+
+@given(fields=FINDING, points=st.floats(allow_nan=False, allow_infinity=False), message=st.text(max_size=12))
+def test_an_updated_model_is_the_copy_pydantic_makes(fields, points, message):
+    for finding in (Finding.computed(**fields), Finding(**fields)):
+        before = finding.model_dump()
+        updated, copied = finding.updated(points=points, message=message), \
+            finding.model_copy(update={"points": points, "message": message})
+        assert updated == copied and updated is not finding
+        assert updated.model_fields_set == copied.model_fields_set
+        assert updated.model_dump_json() == copied.model_dump_json()
+        assert repr(updated) == repr(copied)
+        assert finding.model_dump() == before  # the original is left as it was
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=DOCUMENT, policy=POLICY, severities=st.lists(st.sampled_from(["info", "warning", "error"]), max_size=4))
+def test_a_report_no_rule_acts_on_draws_no_rule_note(rules, text, policy, severities):
+    report = check_document(Document(id="d", path="d.txt", text=text), rules, Settings())
+    findings = [f.updated(severity=s) for f, s in zip(report.findings, severities)] + report.findings[len(severities):]
+    report = report.updated(findings=findings)
+    for known in ([False] * len(findings), [True] * len(findings)):
+        if not _some_rule_acts(findings, policy):
+            assert list(_rule_notes(report, policy, known)) == []
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@given(fields=FINDING, note=NOTE, unset=st.sets(st.sampled_from(sorted(Finding.model_fields)), max_size=3))
+def test_an_unvalidated_model_of_the_accelerator_is_the_reference_s(fields, note, unset):
+    for cls, values in ((Finding, fields), (GateNote, note), (Scores, {"provenance": 1.0, "attribution": None,
+                                                                        "residue": 2.0, "overall": 3.0})):
+        fields_set = set(values) - unset
+        fast = accelerator.fastpage.unvalidated_model(cls, dict(values), set(fields_set))
+        reference = python_unvalidated(cls, dict(values), set(fields_set))
+        assert type(fast) is cls and fast == reference
+        assert fast.model_fields_set == reference.model_fields_set == fields_set
+        assert (fast.__pydantic_extra__, fast.__pydantic_private__) == (None, None)
+        assert fast.model_dump_json() == reference.model_dump_json() and repr(fast) == repr(reference)
+        assert fast.model_copy(update={"message": "x"}) == reference.model_copy(update={"message": "x"})

@@ -8,10 +8,9 @@ The pipeline runs them in a fixed order (residue, provenance, attribution) over 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING
 
-from provenance.document import Document
+from provenance.document import Document, cached_attribute
 from provenance.engine import DEFAULT_ENGINE, build_engine
 from provenance.matcher import Hit
 from provenance.report import Finding
@@ -38,7 +37,7 @@ class Context:
     def hits_tagged(self, tag: str) -> list[Hit]:
         return list(self._hits_by_tag.get(tag, ()))
 
-    @cached_property
+    @cached_attribute
     def _hits_by_tag(self) -> dict[str, list[Hit]]:
         """The hits of each tag, in text order: the provenance analyzer asks for nine tags a document,
         and a scan of every hit for each costs more than sorting them out once."""
