@@ -1983,6 +1983,494 @@ PyDoc_STRVAR(document_lines_doc,
 "Document.lines from its line texts: a cls (document.Line) object for each, with its 1-based number\n"
 "and the code-point offsets of its text, the lines one newline apart.");
 
+/* ---- attribution: the speaker phrase beside a speech verb (provenance/speakers.py) -------------
+   SpeakerFinder._phrase_before_python and _phrase_after_python (with _walk_left, _appositive_before,
+   _validated and _ends_phrase) are the reference, used when this module is missing;
+   tests/test_attribution.py proves that both give the same phrases. The words are those of
+   speakers._tokens_python; the word lists are the lexicons' sets (speakers.Lexicons.phrase_words, in
+   the order of PHRASE_* below), asked of each word's lowercase form (str.lower) once a call. */
+
+enum {
+    PHRASE_ADVERB, PHRASE_PRONOUN, PHRASE_DETERMINER, PHRASE_LINK, PHRASE_ROLE, PHRASE_NOT_NAME,
+    PHRASE_PREPOSITION, PHRASE_CONNECTOR, PHRASE_STOP, PHRASE_CLAUSE_OPENER, PHRASE_BARE_HEAD, PHRASE_SETS
+};
+
+typedef struct {
+    Py_ssize_t start, end;
+    int sets;  /* bit k: the word's lowercase form is in word set k; -1 until asked */
+} PhraseWord;
+
+typedef struct {
+    PyObject *text;
+    int kind;
+    const void *data;
+    Py_ssize_t length;
+    PyObject *sets[PHRASE_SETS];
+    ClassCache cache;
+    PhraseWord *words;
+    Py_ssize_t n, capacity;
+} Phrase;
+
+#define PHRASE_CHAR(p, i) PyUnicode_READ((p)->kind, (p)->data, (i))
+
+/* regex's \s (the White_Space property): Python's whitespace but the separators U+001C..U+001F. */
+static bool is_white_space(Py_UCS4 c)
+{
+    return Py_UNICODE_ISSPACE(c) && !(c >= 0x1C && c <= 0x1F);
+}
+
+/* The classes (TOKEN_* bits) of the character at i; an error is left set for the caller to find. */
+static int phrase_classes(Phrase *p, Py_ssize_t i)
+{
+    int classes = char_classes(&p->cache, PHRASE_CHAR(p, i));
+    return classes < 0 ? 0 : classes;
+}
+
+/* speakers._INITIALS in full over text[i:j]: (?:\p{L}\.)+ */
+static bool phrase_initials(Phrase *p, Py_ssize_t i, Py_ssize_t j)
+{
+    if (j == i || (j - i) % 2)
+        return false;
+    for (Py_ssize_t k = i; k < j; k += 2)
+        if (!(phrase_classes(p, k) & TOKEN_LETTER) || PHRASE_CHAR(p, k + 1) != '.')
+            return false;
+    return true;
+}
+
+/* speakers._SHORT_ABBREVIATION in full over text[i:j]: \p{Lu}\p{Ll}{0,3}\. */
+static bool phrase_short_abbreviation(Phrase *p, Py_ssize_t i, Py_ssize_t j)
+{
+    if (j - i < 2 || j - i > 5 || !(phrase_classes(p, i) & TOKEN_UPPER) || PHRASE_CHAR(p, j - 1) != '.')
+        return false;
+    for (Py_ssize_t k = i + 1; k < j - 1; k++)
+        if (!(phrase_classes(p, k) & TOKEN_LOWER))
+            return false;
+    return true;
+}
+
+/* The words of text[lo:hi] (speakers._tokens_python) into p->words; -1 on an error. */
+static int read_phrase_words(Phrase *p, Py_ssize_t lo, Py_ssize_t hi)
+{
+    p->n = 0;
+    for (Py_ssize_t i = lo; i < hi && !PyErr_Occurred();) {
+        if (!(phrase_classes(p, i) & (TOKEN_LETTER | TOKEN_NUMBER))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        while (j < hi && (token_inner_mark(PHRASE_CHAR(p, j)) || (phrase_classes(p, j) & (TOKEN_LETTER | TOKEN_NUMBER))))
+            j++;
+        Py_ssize_t end = j;
+        if (PHRASE_CHAR(p, j - 1) == '.' && !phrase_initials(p, i, j) && !phrase_short_abbreviation(p, i, j))
+            while (PHRASE_CHAR(p, end - 1) == '.')
+                end--;
+        if (p->n == p->capacity) {
+            Py_ssize_t capacity = p->capacity ? 2 * p->capacity : 32;
+            PhraseWord *grown = PyMem_Realloc(p->words, capacity * sizeof *grown);
+            if (grown == NULL) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            p->words = grown;
+            p->capacity = capacity;
+        }
+        p->words[p->n++] = (PhraseWord){i, end, -1};
+        i = j;
+    }
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* A word's lowercase form, as str.lower gives it: in C for ASCII. */
+static PyObject *lowered_word(Phrase *p, const PhraseWord *w)
+{
+    Py_UCS4 widest = 0;
+    for (Py_ssize_t i = w->start; i < w->end; i++)
+        widest |= PHRASE_CHAR(p, i);
+    if (widest < 128) {
+        PyObject *lower = PyUnicode_New(w->end - w->start, 127);
+        if (lower != NULL)
+            for (Py_ssize_t i = w->start; i < w->end; i++)
+                PyUnicode_1BYTE_DATA(lower)[i - w->start] = (Py_UCS1)ascii_lower(PHRASE_CHAR(p, i));
+        return lower;
+    }
+    PyObject *word = PyUnicode_Substring(p->text, w->start, w->end);
+    PyObject *lower = word == NULL ? NULL : PyObject_CallMethod(word, "lower", NULL);
+    Py_XDECREF(word);
+    return lower;
+}
+
+/* Whether word k's lowercase form is in the word set `set`; an error is left set for the caller. */
+static bool in_set(Phrase *p, Py_ssize_t k, int set)
+{
+    PhraseWord *w = &p->words[k];
+    if (w->sets < 0) {
+        PyObject *lower = lowered_word(p, w);
+        w->sets = 0;
+        for (int s = 0; lower != NULL && s < PHRASE_SETS; s++) {
+            int found = PySet_Contains(p->sets[s], lower);
+            if (found > 0)
+                w->sets |= 1 << s;
+        }
+        Py_XDECREF(lower);
+    }
+    return (w->sets >> set) & 1;
+}
+
+/* Token.capitalised: the word's first character is uppercase (str.isupper). */
+static bool capitalised(const Phrase *p, Py_ssize_t k)
+{
+    return Py_UNICODE_ISUPPER(PHRASE_CHAR(p, p->words[k].start));
+}
+
+/* str.islower of the word: a cased character, and none uppercase or titlecase. */
+static bool all_lowercase(const Phrase *p, Py_ssize_t k)
+{
+    bool cased = false;
+    for (Py_ssize_t i = p->words[k].start; i < p->words[k].end; i++) {
+        Py_UCS4 c = PHRASE_CHAR(p, i);
+        if (Py_UNICODE_ISUPPER(c) || Py_UNICODE_ISTITLE(c))
+            return false;
+        cased = cased || Py_UNICODE_ISLOWER(c);
+    }
+    return cased;
+}
+
+/* speakers._possessive: the word ends in ’s, 's, ’ or '. */
+static bool possessive_word(const Phrase *p, Py_ssize_t k)
+{
+    Py_ssize_t start = p->words[k].start, end = p->words[k].end;
+    Py_UCS4 last = PHRASE_CHAR(p, end - 1);
+    if (last == 's' && end - start >= 2)
+        last = PHRASE_CHAR(p, end - 2);
+    return last == 0x2019 || last == '\'';
+}
+
+/* Whether only spaces, tabs and no-break spaces (one at least) lie between text[from:to]. */
+static bool spaces_only(const Phrase *p, Py_ssize_t from, Py_ssize_t to)
+{
+    if (from >= to)
+        return false;
+    for (Py_ssize_t i = from; i < to; i++) {
+        Py_UCS4 c = PHRASE_CHAR(p, i);
+        if (c != ' ' && c != '\t' && c != 0xA0)
+            return false;
+    }
+    return true;
+}
+
+/* speakers._joined: only spaces between words a and b. */
+static bool joined_words(const Phrase *p, Py_ssize_t a, Py_ssize_t b)
+{
+    return spaces_only(p, p->words[a].end, p->words[b].start);
+}
+
+static bool name_word(Phrase *p, Py_ssize_t k)
+{
+    return capitalised(p, k) && !in_set(p, k, PHRASE_NOT_NAME) && !in_set(p, k, PHRASE_PREPOSITION);
+}
+
+static bool phrase_word(Phrase *p, Py_ssize_t k)
+{
+    return name_word(p, k) || (all_lowercase(p, k) && !in_set(p, k, PHRASE_NOT_NAME) && !in_set(p, k, PHRASE_STOP)
+                               && !in_set(p, k, PHRASE_DETERMINER));
+}
+
+/* The span of words a..b into *span. */
+static bool phrase_span(const Phrase *p, Py_ssize_t a, Py_ssize_t b, Py_ssize_t *span)
+{
+    span[0] = p->words[a].start;
+    span[1] = p->words[b].end;
+    return true;
+}
+
+/* SpeakerFinder._validated of words a..b (none when b < a). */
+static bool validated_phrase(Phrase *p, Py_ssize_t a, Py_ssize_t b, Py_ssize_t *span)
+{
+    if (b >= a && in_set(p, b, PHRASE_BARE_HEAD)) {
+        Py_ssize_t k = a;
+        while (k <= b && all_lowercase(p, k))
+            k++;
+        if (k > b)
+            return phrase_span(p, a, b, span);
+    }
+    while (a <= b && !(in_set(p, a, PHRASE_DETERMINER) || name_word(p, a) || in_set(p, a, PHRASE_ROLE)))
+        a++;
+    while (a <= b && in_set(p, a, PHRASE_CONNECTOR) && !in_set(p, a, PHRASE_DETERMINER))
+        a++;
+    if (a > b || (a == b && in_set(p, a, PHRASE_DETERMINER)))
+        return false;
+    bool determined = in_set(p, a, PHRASE_DETERMINER);
+    if (!determined && all_lowercase(p, b) && !in_set(p, b, PHRASE_ROLE) && !in_set(p, b, PHRASE_BARE_HEAD))
+        return false;
+    if (determined && !capitalised(p, b) && a == b)
+        return false;
+    return phrase_span(p, a, b, span);
+}
+
+/* SpeakerFinder._walk_left from word i. */
+static bool walk_left(Phrase *p, Py_ssize_t i, bool participle, Py_ssize_t *span)
+{
+    if (!phrase_word(p, i) || possessive_word(p, i))
+        return false;
+    Py_ssize_t first = i, j = i - 1;
+    int lowercase_run = 0;
+    while (j >= 0 && joined_words(p, j, j + 1) && i - j < 8) {
+        if (in_set(p, j, PHRASE_DETERMINER)) {
+            if (j >= 2 && in_set(p, j - 1, PHRASE_LINK) && joined_words(p, j - 1, j) && phrase_word(p, j - 2)
+                && joined_words(p, j - 2, j - 1)) {
+                first = j - 2;
+                j -= 3;
+                continue;
+            }
+            first = j;
+            break;
+        }
+        if (name_word(p, j) || in_set(p, j, PHRASE_ROLE))
+            lowercase_run = 0;
+        else if (in_set(p, j, PHRASE_CONNECTOR) && j > 0 && capitalised(p, j - 1))
+            ;
+        else if (all_lowercase(p, j) && lowercase_run < 2 && !in_set(p, j, PHRASE_STOP))
+            lowercase_run++;
+        else
+            break;
+        first = j--;
+    }
+    if (first > 0 && joined_words(p, first - 1, first)) {
+        if (in_set(p, first - 1, PHRASE_PREPOSITION) || (participle && !in_set(p, first - 1, PHRASE_CLAUSE_OPENER)))
+            return false;
+    }
+    return validated_phrase(p, first, i, span);
+}
+
+/* Whether text[from:to] with Python's whitespace stripped is empty (want == 0) or the one character want. */
+static bool stripped_is(const Phrase *p, Py_ssize_t from, Py_ssize_t to, Py_UCS4 want)
+{
+    while (from < to && Py_UNICODE_ISSPACE(PHRASE_CHAR(p, from)))
+        from++;
+    while (to > from && Py_UNICODE_ISSPACE(PHRASE_CHAR(p, to - 1)))
+        to--;
+    return want == 0 ? from == to : to - from == 1 && PHRASE_CHAR(p, from) == want;
+}
+
+/* speakers._ASIDE_OPENER at the start of word k: \p{Ll}|\p{N}|[RDI]-\p{Lu} */
+static bool opens_aside(Phrase *p, Py_ssize_t k)
+{
+    Py_ssize_t start = p->words[k].start, end = p->words[k].end;
+    if (phrase_classes(p, start) & (TOKEN_LOWER | TOKEN_NUMBER))
+        return true;
+    Py_UCS4 first = PHRASE_CHAR(p, start);
+    return (first == 'R' || first == 'D' || first == 'I') && start + 2 < end && PHRASE_CHAR(p, start + 1) == '-'
+           && (phrase_classes(p, start + 2) & TOKEN_UPPER);
+}
+
+static bool aside_breaker(Py_UCS4 c)
+{
+    return c == 0x201C || c == 0x201D || c == '"' || c == 0x2018 || c == 0x2019 || c == 0x00AB || c == 0x00BB
+           || c == '.';
+}
+
+/* The last ',' in text[lo:hi], -1 for none (str.rfind). */
+static Py_ssize_t last_comma(const Phrase *p, Py_ssize_t lo, Py_ssize_t hi)
+{
+    for (Py_ssize_t i = hi - 1; i >= lo; i--)
+        if (PHRASE_CHAR(p, i) == ',')
+            return i;
+    return -1;
+}
+
+/* SpeakerFinder._appositive_before over the words read. */
+static bool appositive_before(Phrase *p, Py_ssize_t pos, Py_ssize_t floor, Py_ssize_t *span)
+{
+    if (p->n == 0 || !stripped_is(p, p->words[p->n - 1].end, pos, ','))
+        return false;
+    Py_ssize_t lo = Py_MAX(floor, pos - 100);
+    for (Py_ssize_t comma = last_comma(p, lo, p->words[p->n - 1].start); comma >= 0;
+         comma = last_comma(p, lo, comma)) {
+        for (Py_ssize_t i = comma; i < pos; i++)
+            if (aside_breaker(PHRASE_CHAR(p, i)))
+                return false;
+        Py_ssize_t inner = 0, following = 0;
+        while (inner < p->n && p->words[inner].end <= comma)
+            inner++;
+        while (following < p->n && p->words[following].start <= comma)
+            following++;
+        bool aside = following < p->n && (opens_aside(p, following) || possessive_word(p, following));
+        if (inner > 0 && aside && stripped_is(p, p->words[inner - 1].end, comma, 0))
+            return walk_left(p, inner - 1, false, span) && name_word(p, inner - 1);
+    }
+    return false;
+}
+
+/* speakers._TRAILING_PARENTHESIS searched for in text[lo:pos]: where its match starts, pos for none.
+   The match ends in a ')' with only spaces after it, the '(' the last before it. */
+static Py_ssize_t before_parenthesis(const Phrase *p, Py_ssize_t lo, Py_ssize_t pos)
+{
+    Py_ssize_t close = pos;
+    while (close > lo && is_white_space(PHRASE_CHAR(p, close - 1)))
+        close--;
+    if (--close < lo || PHRASE_CHAR(p, close) != ')')
+        return pos;
+    Py_ssize_t open = close - 1;
+    for (Py_UCS4 c; open >= lo && close - open <= 31; open--)
+        if ((c = PHRASE_CHAR(p, open)) == '(' || c == ')' || c == 0x201C || c == 0x201D || c == '"')
+            break;
+    if (open < lo || close - open > 31 || close - open < 2 || PHRASE_CHAR(p, open) != '(')
+        return pos;
+    while (open > lo && is_white_space(PHRASE_CHAR(p, open - 1)))
+        open--;
+    return open;
+}
+
+/* speakers._LEAD_IN in full over text[from:to], with no comma: [\s;:—–-]* */
+static bool lead_in_without_comma(const Phrase *p, Py_ssize_t from, Py_ssize_t to)
+{
+    for (Py_ssize_t i = from; i < to; i++) {
+        Py_UCS4 c = PHRASE_CHAR(p, i);
+        if (!(is_white_space(c) || c == ';' || c == ':' || c == 0x2014 || c == 0x2013 || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* SpeakerFinder._phrase_before_python. */
+static bool phrase_before_words(Phrase *p, Py_ssize_t pos, Py_ssize_t floor, bool participle, Py_ssize_t *span)
+{
+    pos = before_parenthesis(p, Py_MAX(floor, pos - 40), pos);
+    if (read_phrase_words(p, Py_MAX(floor, pos - 120), pos) < 0)
+        return false;
+    if (p->n == 0 || !lead_in_without_comma(p, p->words[p->n - 1].end, pos))
+        return appositive_before(p, pos, floor, span);
+    Py_ssize_t i = p->n - 1;
+    for (int skipped = 0; i >= 0 && in_set(p, i, PHRASE_ADVERB) && skipped < 3; i--, skipped++)
+        if (i == 0 || !joined_words(p, i - 1, i))
+            return false;
+    if (i < 0)
+        return false;
+    if (in_set(p, i, PHRASE_PRONOUN))
+        return phrase_span(p, i, i, span);
+    return walk_left(p, i, participle, span);
+}
+
+/* SpeakerFinder._ends_phrase: punctuation, the limit or a stop word after word k - 1. */
+static bool ends_phrase(Phrase *p, Py_ssize_t k, Py_ssize_t limit)
+{
+    Py_ssize_t i = p->words[k - 1].end, hi = Py_MIN(limit, i + 2);
+    while (i < hi && PHRASE_CHAR(p, i) == ' ')
+        i++;
+    if (i >= hi)
+        return true;
+    switch (PHRASE_CHAR(p, i)) {
+    case '.': case ',': case ';': case ':': case '!': case '?': case 0x2014: case 0x2013: case ')': case '(':
+    case '\n': case 0x201C: case 0x201D: case '"': case 0x2018: case 0x2019:
+        return true;
+    default:
+        return k < p->n && in_set(p, k, PHRASE_STOP);
+    }
+}
+
+/* SpeakerFinder._phrase_after_python. */
+static bool phrase_after_words(Phrase *p, Py_ssize_t pos, Py_ssize_t limit, Py_ssize_t *span)
+{
+    if (read_phrase_words(p, pos, Py_MIN(limit, pos + 120)) < 0 || p->n == 0
+        || !spaces_only(p, pos, p->words[0].start))
+        return false;
+    if (in_set(p, 0, PHRASE_PRONOUN))
+        return ends_phrase(p, 1, limit) && phrase_span(p, 0, 0, span);
+    Py_ssize_t last = -1;
+    int lowercase_run = 0;
+    for (Py_ssize_t k = 0; k < p->n; k++) {
+        if (k && !joined_words(p, k - 1, k))
+            break;
+        if (k == 0 && in_set(p, k, PHRASE_DETERMINER))
+            continue;
+        if (name_word(p, k) || in_set(p, k, PHRASE_ROLE)) {
+            last = k;
+            lowercase_run = 0;
+        } else if (in_set(p, k, PHRASE_CONNECTOR) && k + 1 < p->n && capitalised(p, k + 1) && last >= 0) {
+            continue;
+        } else if (all_lowercase(p, k) && lowercase_run < 3 && !in_set(p, k, PHRASE_STOP)
+                   && !in_set(p, k, PHRASE_NOT_NAME)) {
+            lowercase_run++;
+            last = k;
+        } else {
+            break;
+        }
+    }
+    return last >= 0 && ends_phrase(p, last + 1, limit) && validated_phrase(p, 0, last, span);
+}
+
+/* The arguments common to both readers: the text, the word sets and the character table. */
+static bool open_phrase(Phrase *p, PyObject *text, PyObject *sets, PyObject *table)
+{
+    if (!PyTuple_Check(sets) || PyTuple_GET_SIZE(sets) != PHRASE_SETS) {
+        PyErr_SetString(PyExc_TypeError, "speaker phrase: a tuple of the lexicons' word sets");
+        return false;
+    }
+    for (int s = 0; s < PHRASE_SETS; s++)
+        if (!PyAnySet_Check(p->sets[s] = PyTuple_GET_ITEM(sets, s))) {
+            PyErr_SetString(PyExc_TypeError, "speaker phrase: word sets");
+            return false;
+        }
+    p->text = text;
+    p->kind = PyUnicode_KIND(text);
+    p->data = PyUnicode_DATA(text);
+    p->length = PyUnicode_GET_LENGTH(text);
+    start_class_cache(&p->cache, table);
+    p->words = NULL;
+    p->n = p->capacity = 0;
+    return true;
+}
+
+/* The span found as (start, end), None for none, NULL on an error. */
+static PyObject *phrase_result(Phrase *p, bool found, const Py_ssize_t *span)
+{
+    PyMem_Free(p->words);
+    if (PyErr_Occurred())
+        return NULL;
+    return found ? Py_BuildValue("(nn)", span[0], span[1]) : Py_NewRef(Py_None);
+}
+
+static PyObject *speaker_before(PyObject *module, PyObject *args)
+{
+    PyObject *text, *sets, *table;
+    Py_ssize_t pos, floor, span[2];
+    int participle;
+    Phrase p;
+    if (!PyArg_ParseTuple(args, "UnnpOO:speaker_before", &text, &pos, &floor, &participle, &sets, &table)
+        || !open_phrase(&p, text, sets, table))
+        return NULL;
+    if (floor < 0 || pos < 0 || pos > p.length) {
+        PyErr_SetString(PyExc_ValueError, "speaker_before: positions in the text");
+        return NULL;
+    }
+    return phrase_result(&p, phrase_before_words(&p, pos, floor, participle, span), span);
+}
+
+PyDoc_STRVAR(speaker_before_doc,
+"speaker_before(text, pos, floor, participle, sets, classes) -> (start, end) | None\n\n"
+"SpeakerFinder._phrase_before_python: the speaker phrase ending before pos (0 <= floor, pos <= len(text));\n"
+"sets are speakers.Lexicons.phrase_words, classes the TOKEN_* bits of a character beyond ASCII.");
+
+static PyObject *speaker_after(PyObject *module, PyObject *args)
+{
+    PyObject *text, *sets, *table;
+    Py_ssize_t pos, limit, span[2];
+    Phrase p;
+    if (!PyArg_ParseTuple(args, "UnnOO:speaker_after", &text, &pos, &limit, &sets, &table)
+        || !open_phrase(&p, text, sets, table))
+        return NULL;
+    if (pos < 0 || pos > p.length) {
+        PyErr_SetString(PyExc_ValueError, "speaker_after: a position in the text");
+        return NULL;
+    }
+    return phrase_result(&p, phrase_after_words(&p, pos, Py_MIN(limit, p.length), span), span);
+}
+
+PyDoc_STRVAR(speaker_after_doc,
+"speaker_after(text, pos, limit, sets, classes) -> (start, end) | None\n\n"
+"SpeakerFinder._phrase_after_python: the speaker phrase starting after pos (0 <= pos <= len(text)),\n"
+"read up to limit; sets and classes as for speaker_before.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -1996,6 +2484,8 @@ static PyMethodDef methods[] = {
     {"name_mentions", name_mentions, METH_VARARGS, name_mentions_doc},
     {"utf8_offsets", utf8_offsets, METH_VARARGS, utf8_offsets_doc},
     {"document_lines", document_lines, METH_VARARGS, document_lines_doc},
+    {"speaker_before", speaker_before, METH_VARARGS, speaker_before_doc},
+    {"speaker_after", speaker_after, METH_VARARGS, speaker_after_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -67,6 +67,7 @@ class Lexicons:
     clause_openers: frozenset[str]
     links: frozenset[str]
     connectors: frozenset[str]
+    phrase_words: tuple[frozenset[str], ...]  # the sets the accelerator's phrase reader asks (``_phrase_words``)
 
 
 def _words(rules: RuleSet, name: str) -> frozenset[str]:
@@ -120,23 +121,33 @@ def _source_phrases(phrases: list[str]) -> regex.Pattern:
 
 def compile_lexicons(rules: RuleSet) -> Lexicons:
     verbs = [" ".join(v.split()) for v in rules.lexicon("speech-verbs")]
+    words = {
+        "pronouns": _words(rules, "pronouns"),
+        "roles": _words(rules, "role-words"),
+        "not_names": _words(rules, "not-names"),
+        "adverbs": frozenset(w for w in _words(rules, "speech-adverbs") if " " not in w),
+        "determiners": _words(rules, "determiners"),
+        "stops": _words(rules, "phrase-stops"),
+        "prepositions": _words(rules, "prepositions"),
+        "bare_heads": _words(rules, "anonymous-sources") | _words(rules, "vague-sources") | _words(rules, "organisation-words"),
+        "clause_openers": _words(rules, "clause-openers"),
+        "links": _words(rules, "phrase-links"),
+        "connectors": _words(rules, "name-connectors"),
+    }
     return Lexicons(
         # the standard library's engine scans a plain alternation about twice as fast as ``regex``
         verb=re.compile(rf"(?<![\w-])(?:{_verb_alternation(verbs)})(?![\w-])"),
         verb_starts=_first_words(verbs),
         according=_source_phrases(rules.lexicon("source-phrases")),
-        pronouns=_words(rules, "pronouns"),
-        roles=_words(rules, "role-words"),
-        not_names=_words(rules, "not-names"),
-        adverbs=frozenset(w for w in _words(rules, "speech-adverbs") if " " not in w),
-        determiners=_words(rules, "determiners"),
-        stops=_words(rules, "phrase-stops"),
-        prepositions=_words(rules, "prepositions"),
-        bare_heads=_words(rules, "anonymous-sources") | _words(rules, "vague-sources") | _words(rules, "organisation-words"),
-        clause_openers=_words(rules, "clause-openers"),
-        links=_words(rules, "phrase-links"),
-        connectors=_words(rules, "name-connectors"),
+        phrase_words=tuple(words[name] for name in _PHRASE_WORDS),
+        **words,
     )
+
+
+# The word sets of ``Lexicons.phrase_words``, in the order the accelerator reads them (``PHRASE_*``
+# in provenance/_fastpage.c).
+_PHRASE_WORDS = ("adverbs", "pronouns", "determiners", "links", "roles", "not_names", "prepositions", "connectors",
+                 "stops", "clause_openers", "bare_heads")
 
 
 @dataclass(slots=True)
@@ -345,9 +356,20 @@ class SpeakerFinder:
     def _span(self, first: Token, last: Token) -> Span:
         return Span(text=self.text[first.start:last.end], start=first.start, end=last.end)
 
+    def _found(self, span: tuple[int, int] | None) -> Span | None:
+        return None if span is None else Span(text=self.text[span[0]:span[1]], start=span[0], end=span[1])
+
     def phrase_before(self, pos: int, floor: int, participle: bool = False) -> Span | None:
-        """The speaker phrase that ends just before ``pos`` (the speech verb), read leftwards. The
-        subject of a participle (saying, calling) must open its clause."""
+        """The speaker phrase that ends just before ``pos`` (the speech verb), read leftwards: by the
+        C accelerator where it is built (``accelerator.fastpage``, looked up on each use)."""
+        if accelerator.fastpage is not None and 0 <= floor and 0 <= pos <= len(self.text):
+            return self._found(accelerator.fastpage.speaker_before(self.text, pos, floor, participle,
+                                                                   self.lex.phrase_words, _CHAR_CLASSES))
+        return self._phrase_before_python(pos, floor, participle)
+
+    def _phrase_before_python(self, pos: int, floor: int, participle: bool = False) -> Span | None:
+        """``phrase_before``, the accelerator's reference. The subject of a participle (saying,
+        calling) must open its clause."""
         aside = _TRAILING_PARENTHESIS.search(self.text, max(floor, pos - 40), pos)
         if aside is not None:
             pos = aside.start()  # ``Harry Reid (D-Nev.) said``: the name before the parenthesis
@@ -442,7 +464,15 @@ class SpeakerFinder:
         return self._span(words[0], words[-1])
 
     def phrase_after(self, pos: int, limit: int) -> Span | None:
-        """The speaker phrase that starts just after ``pos`` (after the verb), read rightwards."""
+        """The speaker phrase that starts just after ``pos`` (after the verb), read rightwards: by the
+        C accelerator where it is built."""
+        if accelerator.fastpage is not None and 0 <= pos <= len(self.text):
+            return self._found(accelerator.fastpage.speaker_after(self.text, pos, limit, self.lex.phrase_words,
+                                                                  _CHAR_CLASSES))
+        return self._phrase_after_python(pos, limit)
+
+    def _phrase_after_python(self, pos: int, limit: int) -> Span | None:
+        """``phrase_after``, the accelerator's reference."""
         toks = _tokens(self.text, pos, min(limit, pos + 120))
         if not toks or _SPACE_ONLY.fullmatch(self.text, pos, toks[0].start) is None:
             return None

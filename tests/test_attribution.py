@@ -543,3 +543,32 @@ TITLE_WORDS = ["Meet", "the", "The", "Nation", "of", "I", "We", "we", "said", "1
 def test_title_case_is_told_as_defined(rules, words):
     limits = _scare_limits(rules)
     assert _is_title_case(words, limits) == title_case_by_definition(words, limits)
+
+
+# The pieces a speaker phrase is read from: words of every lexicon the reader asks (in either case),
+# names, initials and abbreviations, possessives, words beyond ASCII (İ lowercases to two
+# characters; ǅ is titlecase), and the marks and spaces it stops or goes on at, regex's \s and
+# Python's whitespace apart (U+001C).
+PHRASE_PIECES = [
+    "said", "Wang", "Yi", "Mr.", "U.S.", "J.", "Sen.", "Harry", "Reid", "(D-Nev.)", "(R-Ore.)", "D-Nev", "I-Vt",
+    "the", "The", "a", "his", "of", "Sierra", "Club", "in", "ad", "told", "Wired", "to", "and", "And", "but",
+    "he", "He", "she", "they", "also", "again", "officials", "police", "spokesperson", "minister", "Minister",
+    "foreign", "Foreign", "former", "secretary", "state", "Clinton", "Ohio", "Columbus", "China’s", "players'",
+    "its", "30", "who", "was", "polled", "al", "bin", "de", "Élise", "ǅemal", "жена", "İstanbul", "Straße", "ª",
+    ",", ".", ":", ";", "—", "–", "-", "(", ")", "“", "”", "\"", "‘", "’", "'", "«", "!", "?", "\n",
+]
+PHRASE_SEPARATORS = st.sampled_from([" ", " ", " ", "", "  ", "\t", "\xa0", "\n", "\x1c", "\u2003", ", "])
+PHRASE_TEXT = st.lists(st.tuples(st.sampled_from(PHRASE_PIECES), PHRASE_SEPARATORS), max_size=30).map(
+    lambda pieces: "".join(piece + separator for piece, separator in pieces))
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=PHRASE_TEXT, floor=st.integers(0, 40))
+def test_the_accelerator_reads_the_speaker_phrases_the_python_code_reads(rules, text, floor):
+    finder = speakers_module.SpeakerFinder(text, compile_lexicons(rules))
+    floor = min(floor, len(text))
+    for pos in range(len(text) + 1):
+        for participle in (False, True):
+            assert finder.phrase_before(pos, floor, participle) == finder._phrase_before_python(pos, floor, participle)
+        assert finder.phrase_after(pos, len(text) - floor) == finder._phrase_after_python(pos, len(text) - floor)
