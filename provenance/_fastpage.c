@@ -2080,20 +2080,20 @@ static int read_phrase_words(Phrase *p, Py_ssize_t lo, Py_ssize_t hi)
     return PyErr_Occurred() ? -1 : 0;
 }
 
-/* A word's lowercase form, as str.lower gives it: in C for ASCII. */
-static PyObject *lowered_word(Phrase *p, const PhraseWord *w)
+/* str.lower of text[start:end]: in C for ASCII. */
+static PyObject *lowered_text(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
 {
     Py_UCS4 widest = 0;
-    for (Py_ssize_t i = w->start; i < w->end; i++)
-        widest |= PHRASE_CHAR(p, i);
+    for (Py_ssize_t i = start; i < end; i++)
+        widest |= PyUnicode_READ(kind, data, i);
     if (widest < 128) {
-        PyObject *lower = PyUnicode_New(w->end - w->start, 127);
+        PyObject *lower = PyUnicode_New(end - start, 127);
         if (lower != NULL)
-            for (Py_ssize_t i = w->start; i < w->end; i++)
-                PyUnicode_1BYTE_DATA(lower)[i - w->start] = (Py_UCS1)ascii_lower(PHRASE_CHAR(p, i));
+            for (Py_ssize_t i = start; i < end; i++)
+                PyUnicode_1BYTE_DATA(lower)[i - start] = (Py_UCS1)ascii_lower(PyUnicode_READ(kind, data, i));
         return lower;
     }
-    PyObject *word = PyUnicode_Substring(p->text, w->start, w->end);
+    PyObject *word = PyUnicode_Substring(text, start, end);
     PyObject *lower = word == NULL ? NULL : PyObject_CallMethod(word, "lower", NULL);
     Py_XDECREF(word);
     return lower;
@@ -2104,7 +2104,7 @@ static bool in_set(Phrase *p, Py_ssize_t k, int set)
 {
     PhraseWord *w = &p->words[k];
     if (w->sets < 0) {
-        PyObject *lower = lowered_word(p, w);
+        PyObject *lower = lowered_text(p->text, p->kind, p->data, w->start, w->end);
         w->sets = 0;
         for (int s = 0; lower != NULL && s < PHRASE_SETS; s++) {
             int found = PySet_Contains(p->sets[s], lower);
@@ -2471,6 +2471,275 @@ PyDoc_STRVAR(speaker_after_doc,
 "SpeakerFinder._phrase_after_python: the speaker phrase starting after pos (0 <= pos <= len(text)),\n"
 "read up to limit; sets and classes as for speaker_before.");
 
+/* ---- attribution: a short name's fuller name (provenance/speakers.py) --------------------------
+   NameMentions._fuller_by_mentions (with _mentions_back, _line_mentions and _person) is the reference,
+   used when this module is missing; tests/test_attribution.py proves that both give the same names.
+   Both fill the same caches of a document's NameMentions: its lines' mentions, by the line's start,
+   and each mention's personal name (start, end, its words bare) or None, by the mention's start. */
+
+typedef struct {
+    PyObject *text;
+    int kind;
+    const void *data;
+    Py_ssize_t length;
+    PyObject *lines, *persons, *roles, *not_names, *not_person;
+    ClassCache cache;
+} Mentions;
+
+#define MENTION_CHAR(ms, i) PyUnicode_READ((ms)->kind, (ms)->data, (i))
+
+/* NameMentions._line_mentions: the mentions of the line starting at `start`, a borrowed list. */
+static PyObject *line_mentions(Mentions *ms, Py_ssize_t start)
+{
+    PyObject *key = PyLong_FromSsize_t(start);
+    PyObject *found = key == NULL ? NULL : PyDict_GetItemWithError(ms->lines, key);
+    if (found != NULL || key == NULL || PyErr_Occurred()) {
+        Py_XDECREF(key);
+        return found;
+    }
+    Py_ssize_t end = PyUnicode_FindChar(ms->text, '\n', start, ms->length, 1);
+    end = end < 0 ? ms->length : end;
+    PyObject *spans = PyList_New(0);
+    for (Py_ssize_t i = start; spans != NULL && i < end;) {
+        Py_UCS4 c = MENTION_CHAR(ms, i);
+        if (c < 128 && (c < 'A' || c > 'Z')) {
+            i++;  /* most characters: no capital, no mention */
+            continue;
+        }
+        Py_ssize_t mention = name_mention_end(&ms->cache, ms->kind, ms->data, i, end);
+        PyObject *span = mention > 0 ? Py_BuildValue("(nn)", i, mention) : NULL;
+        if (mention < 0 || (mention > 0 && (span == NULL || PyList_Append(spans, span) < 0)))
+            Py_CLEAR(spans);
+        Py_XDECREF(span);
+        i = mention > 0 ? mention : i + 1;
+    }
+    int stored = spans == NULL ? -1 : PyDict_SetItem(ms->lines, key, spans);
+    Py_DECREF(key);
+    Py_XDECREF(spans);  /* the dictionary holds it */
+    return stored < 0 ? NULL : spans;
+}
+
+/* speakers._bare: where a word (text[start:end]) ends without a possessive ending or final periods. */
+static Py_ssize_t bare_end(const Mentions *ms, Py_ssize_t start, Py_ssize_t end)
+{
+    Py_UCS4 last = MENTION_CHAR(ms, end - 1);
+    if (end - start >= 2 && last == 's' && (MENTION_CHAR(ms, end - 2) == 0x2019 || MENTION_CHAR(ms, end - 2) == '\''))
+        end -= 2;
+    else if (last == 0x2019 || last == '\'')
+        end -= 1;
+    while (end > start && MENTION_CHAR(ms, end - 1) == '.')
+        end--;
+    return end;
+}
+
+/* speakers._possessive of text[start:end]. */
+static bool possessive_at(const Mentions *ms, Py_ssize_t start, Py_ssize_t end)
+{
+    Py_UCS4 last = MENTION_CHAR(ms, end - 1);
+    if (last == 's' && end - start >= 2)
+        last = MENTION_CHAR(ms, end - 2);
+    return last == 0x2019 || last == '\'';
+}
+
+/* Whether str.lower of text[start:end] is a role or a word that is never a name; -1 on an error. */
+static int role_or_not_name(const Mentions *ms, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *lower = lowered_text(ms->text, ms->kind, ms->data, start, end);
+    if (lower == NULL)
+        return -1;
+    int found = PySet_Contains(ms->roles, lower);
+    if (found == 0)
+        found = PySet_Contains(ms->not_names, lower);
+    Py_DECREF(lower);
+    return found;
+}
+
+/* Where the word of a mention starting at i ends (at a space or a tab, or m1). */
+static Py_ssize_t mention_word_end(const Mentions *ms, Py_ssize_t i, Py_ssize_t m1)
+{
+    while (i < m1 && MENTION_CHAR(ms, i) != ' ' && MENTION_CHAR(ms, i) != '\t')
+        i++;
+    return i;
+}
+
+/* Where the next word of a mention begins after a word ending at j. */
+static Py_ssize_t next_mention_word(const Mentions *ms, Py_ssize_t j, Py_ssize_t m1)
+{
+    while (j < m1 && (MENTION_CHAR(ms, j) == ' ' || MENTION_CHAR(ms, j) == '\t'))
+        j++;
+    return j;
+}
+
+/* NameMentions._person of the mention text[m0:m1]: a new reference, None or NULL on an error. Its
+   words are apart by spaces and tabs alone; the name runs from the word after the last role or
+   word never a name. */
+static PyObject *mention_person(Mentions *ms, Py_ssize_t m0, Py_ssize_t m1)
+{
+    Py_ssize_t n = 0, first = 0;
+    for (Py_ssize_t i = m0, j; i < m1; i = next_mention_word(ms, j, m1), n++) {
+        j = mention_word_end(ms, i, m1);
+        int found = role_or_not_name(ms, i, bare_end(ms, i, j));
+        if (found < 0)
+            return NULL;
+        if (found)
+            first = n + 1;
+    }
+    if (n - first < 2)
+        Py_RETURN_NONE;
+    Py_ssize_t start = m0;
+    for (Py_ssize_t k = 0; k < first; k++)
+        start = next_mention_word(ms, mention_word_end(ms, start, m1), m1);
+    for (Py_ssize_t i = start, j; i < m1; i = next_mention_word(ms, j, m1))
+        if (possessive_at(ms, i, j = mention_word_end(ms, i, m1)))
+            Py_RETURN_NONE;
+    Py_ssize_t end = MENTION_CHAR(ms, m1 - 1) == '.' ? m1 - 1 : m1;
+    if (ms->not_person != Py_None) {
+        PyObject *found = PyObject_CallFunction(ms->not_person, "Onn", ms->text, start, end);
+        int truth = found == NULL ? -1 : PyObject_IsTrue(found);
+        Py_XDECREF(found);
+        if (truth < 0)
+            return NULL;
+        if (truth)
+            Py_RETURN_NONE;
+    }
+    PyObject *words = PyTuple_New(n - first);
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = start, j; words != NULL && i < m1; i = next_mention_word(ms, j, m1), k++) {
+        j = mention_word_end(ms, i, m1);
+        PyObject *bare = PyUnicode_Substring(ms->text, i, bare_end(ms, i, j));
+        if (bare == NULL)
+            Py_CLEAR(words);
+        else
+            PyTuple_SET_ITEM(words, k, bare);
+    }
+    return words == NULL ? NULL : Py_BuildValue("(nnN)", start, end, words);
+}
+
+/* NameMentions._person_of: the cached personal name of the mention starting at m0, borrowed. */
+static PyObject *person_of(Mentions *ms, Py_ssize_t m0, Py_ssize_t m1)
+{
+    PyObject *key = PyLong_FromSsize_t(m0);
+    PyObject *found = key == NULL ? NULL : PyDict_GetItemWithError(ms->persons, key);
+    if (found == NULL && key != NULL && !PyErr_Occurred()) {
+        PyObject *person = mention_person(ms, m0, m1);
+        if (person != NULL && PyDict_SetItem(ms->persons, key, person) == 0)
+            found = person;  /* the dictionary holds it */
+        Py_XDECREF(person);
+    }
+    Py_XDECREF(key);
+    return found;
+}
+
+/* NameMentions._is_person_before: a personal name starting before pos; -1 on an error. */
+static int person_before(Mentions *ms, Py_ssize_t m0, Py_ssize_t m1, Py_ssize_t pos)
+{
+    PyObject *person = person_of(ms, m0, m1);
+    if (person == NULL)
+        return -1;
+    return person != Py_None && PyLong_AsSsize_t(PyTuple_GET_ITEM(person, 0)) < pos;
+}
+
+/* The personal name of a mention holding the name, if it is the fuller name: a new reference to the
+   text's span as (start, end), None when it is not, NULL on an error. */
+static PyObject *fuller_of(Mentions *ms, Py_ssize_t m0, Py_ssize_t m1, Py_ssize_t pos, PyObject *name)
+{
+    PyObject *person = person_of(ms, m0, m1);
+    if (person == NULL)
+        return NULL;
+    Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(person, 0)), end = PyLong_AsSsize_t(PyTuple_GET_ITEM(person, 1));
+    PyObject *words = PyTuple_GET_ITEM(person, 2);
+    Py_ssize_t n = PyTuple_GET_SIZE(words);
+    if (end > pos || n < 2)
+        Py_RETURN_NONE;
+    int same = PyUnicode_Compare(PyTuple_GET_ITEM(words, 0), name) == 0
+               || PyUnicode_Compare(PyTuple_GET_ITEM(words, n - 1), name) == 0;
+    if (PyErr_Occurred())
+        return NULL;
+    return same ? Py_BuildValue("(nn)", start, end) : Py_NewRef(Py_None);
+}
+
+static PyObject *fuller_name(PyObject *module, PyObject *args)
+{
+    Mentions ms;
+    PyObject *name, *table;
+    Py_ssize_t pos, floor, most;
+    if (!PyArg_ParseTuple(args, "UnnUO!O!O!O!OOn:fuller_name", &ms.text, &pos, &floor, &name, &PyDict_Type, &ms.lines,
+                          &PyDict_Type, &ms.persons, &PyFrozenSet_Type, &ms.roles, &PyFrozenSet_Type, &ms.not_names,
+                          &ms.not_person, &table, &most))
+        return NULL;
+    ms.kind = PyUnicode_KIND(ms.text);
+    ms.data = PyUnicode_DATA(ms.text);
+    ms.length = PyUnicode_GET_LENGTH(ms.text);
+    if (pos < 0 || pos > ms.length || floor < 0 || most < 1) {
+        PyErr_SetString(PyExc_ValueError, "fuller_name: positions in the text");
+        return NULL;
+    }
+    start_class_cache(&ms.cache, table);
+    Py_ssize_t *unjudged = PyMem_Malloc(2 * most * sizeof *unjudged), n_unjudged = 0, persons = 0;
+    if (unjudged == NULL)
+        return PyErr_NoMemory();
+    PyObject *result = NULL;
+    Py_ssize_t line = PyUnicode_FindChar(ms.text, '\n', 0, pos, -1) + 1;
+    for (bool failed = false; result == NULL && !failed;) {
+        PyObject *spans = line_mentions(&ms, line);
+        failed = spans == NULL;
+        for (Py_ssize_t k = failed ? -1 : PyList_GET_SIZE(spans) - 1; k >= 0 && result == NULL && !failed; k--) {
+            PyObject *span = PyList_GET_ITEM(spans, k);
+            Py_ssize_t m0 = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0)), m1 = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+            if (m0 >= pos)
+                continue;
+            if (persons + n_unjudged >= most) {
+                for (Py_ssize_t u = 0; u < n_unjudged && !failed; u++) {
+                    int person = person_before(&ms, unjudged[2 * u], unjudged[2 * u + 1], pos);
+                    failed = person < 0;
+                    persons += person > 0;
+                }
+                n_unjudged = 0;
+                if (persons >= most)
+                    result = Py_NewRef(Py_None);
+                if (failed || result != NULL)
+                    break;
+            }
+            Py_ssize_t holds = PyUnicode_Find(ms.text, name, m0, m1, 1);
+            if (holds == -2)
+                failed = true;
+            else if (holds < 0) {
+                unjudged[2 * n_unjudged] = m0;
+                unjudged[2 * n_unjudged++ + 1] = m1;
+            } else {
+                int person = person_before(&ms, m0, m1, pos);
+                failed = person < 0;
+                if (person > 0) {
+                    persons++;
+                    PyObject *found = fuller_of(&ms, m0, m1, pos, name);
+                    failed = found == NULL;
+                    if (found == Py_None)
+                        Py_DECREF(found);
+                    else
+                        result = found;
+                }
+            }
+        }
+        if (result != NULL || failed || line <= floor)
+            break;
+        line = PyUnicode_FindChar(ms.text, '\n', 0, line - 1, -1) + 1;
+    }
+    PyMem_Free(unjudged);
+    if (PyErr_Occurred()) {
+        Py_XDECREF(result);
+        return NULL;
+    }
+    return result != NULL ? result : Py_NewRef(Py_None);
+}
+
+PyDoc_STRVAR(fuller_name_doc,
+"fuller_name(text, pos, floor, name, lines, persons, roles, not_names, not_person, classes, most) -> (start, end) | None\n\n"
+"NameMentions._fuller_by_mentions: the last fuller name holding name (a personal name of two words or\n"
+"more, beginning or ending with it) among the last `most` personal names starting before pos, read\n"
+"back to the line holding floor. lines and persons are the NameMentions caches, filled as it fills\n"
+"them; roles and not_names the lexicons' sets; not_person(text, start, end) whether a name is no\n"
+"person's (None: every name is); classes the TOKEN_* bits of a character beyond ASCII.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -2486,6 +2755,7 @@ static PyMethodDef methods[] = {
     {"document_lines", document_lines, METH_VARARGS, document_lines_doc},
     {"speaker_before", speaker_before, METH_VARARGS, speaker_before_doc},
     {"speaker_after", speaker_after, METH_VARARGS, speaker_after_doc},
+    {"fuller_name", fuller_name, METH_VARARGS, fuller_name_doc},
     {NULL, NULL, 0, NULL},
 };
 

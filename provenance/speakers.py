@@ -723,9 +723,8 @@ class NameMentions:
 
     def fuller(self, speaker: Span) -> Span | None:
         """The last fuller name before ``speaker`` that begins or ends with its surname, among the
-        last ``MENTIONS_BACK`` personal names starting before it. Only a mention holding the surname
-        can be it, and none before the surname's first occurrence: the others are judged (most of
-        the cost) only when they may make the count, and the text is read back to that occurrence."""
+        last ``MENTIONS_BACK`` personal names starting before it: by the C accelerator where it is
+        built (``accelerator.fastpage``, looked up on each use)."""
         words = [w for w in speaker.text.split() if _bare(w).lower() not in self.lex.roles]
         if len(words) != 1:
             return None
@@ -733,22 +732,35 @@ class NameMentions:
         first = self.text.find(name, 0, speaker.start)
         if first < 0:
             return None  # a fuller name holds the short one, so the text before must: no names read
+        if accelerator.fastpage is not None and speaker.start <= len(self.text):
+            search = self.not_person.search if self.not_person is not None else None
+            found = accelerator.fastpage.fuller_name(self.text, speaker.start, first, name, self._lines, self._persons,
+                                                     self.lex.roles, self.lex.not_names, search, _CHAR_CLASSES,
+                                                     MENTIONS_BACK)
+        else:
+            found = self._fuller_by_mentions(speaker.start, first, name)
+        return None if found is None else Span(text=self.text[found[0]:found[1]], start=found[0], end=found[1])
+
+    def _fuller_by_mentions(self, pos: int, first: int, name: str) -> tuple[int, int] | None:
+        """``fuller``'s search of the mentions before ``pos``, back to the line holding ``first``,
+        the name's first occurrence: the accelerator's reference. Only a mention holding the name can
+        be the fuller name: the others are judged (most of the cost) only when they may make the count."""
         persons, unjudged = 0, []
-        for m in self._mentions_back(speaker.start, first):
+        for m in self._mentions_back(pos, first):
             if persons + len(unjudged) >= MENTIONS_BACK:
-                persons += sum(1 for u in unjudged if self._is_person_before(u, speaker.start))
+                persons += sum(1 for u in unjudged if self._is_person_before(u, pos))
                 unjudged = []
                 if persons >= MENTIONS_BACK:
                     return None
             if self.text.find(name, m[0], m[1]) < 0:
                 unjudged.append(m)  # never the fuller name: judged only should the count need it
                 continue
-            if not self._is_person_before(m, speaker.start):
+            if not self._is_person_before(m, pos):
                 continue
             persons += 1
             start, end, tokens = self._person_of(m)
-            if end <= speaker.start and (tokens[0] == name or tokens[-1] == name) and len(tokens) > 1:
-                return Span(text=self.text[start:end], start=start, end=end)
+            if end <= pos and (tokens[0] == name or tokens[-1] == name) and len(tokens) > 1:
+                return start, end
         return None
 
     def _is_person_before(self, m: tuple[int, int], pos: int) -> bool:

@@ -434,6 +434,31 @@ def test_names_judged_from_the_speaker_backwards_resolve_as_defined(rules, parts
                                                        for s in speakers]
 
 
+
+# Names beyond ASCII (İ lowercases to two characters), possessives, initials, roles and words never
+# a name, and separators a mention does not run over.
+FULLER_PIECES = [*NAME_PIECES, "Élise", "Dupont", "İlker", "President", "April", "The", "players'", "Berg’s", "J.",
+                 "Ana", "Lima", "Times", "News Agency", "—", "\u00a0", "Dr.", "Yi’"]
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.tuples(st.sampled_from(FULLER_PIECES), st.sampled_from([" ", "  ", "\n", "\t", ", "])),
+                      max_size=40),
+       picks=st.lists(st.integers(min_value=0, max_value=39), max_size=8), back=st.sampled_from([1, 2, 3, MENTIONS_BACK]))
+def test_the_accelerator_resolves_the_names_the_python_code_resolves(rules, parts, picks, back):
+    text = "".join(piece + gap for piece, gap in parts)
+    lex, kinds = compile_lexicons(rules), _compile_kinds(rules)
+    words = [m for m in regex.finditer(r"\S+", text)]
+    speakers = [Span(text=words[k].group(), start=words[k].start(), end=words[k].end()) for k in picks if k < len(words)]
+    fast, python = NameMentions(text, lex, kinds.not_person), NameMentions(text, lex, kinds.not_person)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(speakers_module, "MENTIONS_BACK", back)
+        found = [fast.fuller(s) for s in speakers]
+        patch.setattr(accelerator, "fastpage", None)
+        assert [python.fuller(s) for s in speakers] == found
+    assert (fast._lines, fast._persons) == (python._lines, python._persons)  # the same names judged alike
+
 WORD_PIECES = ["ministry", "Ministry", "MINISTRY", "foreign ministry", "Foreign  Ministry", "times", "Times", "un", "UN",
                "union", "x", "é", "É", "ſ", "K", "1", "’", "-", " ", "\t"]
 
