@@ -2740,6 +2740,153 @@ PyDoc_STRVAR(fuller_name_doc,
 "them; roles and not_names the lexicons' sets; not_person(text, start, end) whether a name is no\n"
 "person's (None: every name is); classes the TOKEN_* bits of a character beyond ASCII.");
 
+/* ---- attribution: scare quotes and titles (provenance/analyzers/attribution.py) ------------------
+   attribution._is_scare (with _is_title_case) is the reference, used when this module is missing;
+   tests/test_attribution.py proves that both judge alike. The limits and word lists are the
+   scare-quote detector's parameters (attribution._ScareLimits). */
+
+typedef struct {
+    PyObject *text;
+    int kind;
+    const void *data;
+    Py_ssize_t max_words, title_words, term_words;
+    PyObject *term_before, *minor_words, *pronouns;
+} ScareLimits;
+
+#define SCARE_CHAR(l, i) PyUnicode_READ((l)->kind, (l)->data, (i))
+
+static bool strips_as_title(Py_UCS4 c, bool first)
+{
+    return c == '.' || c == ',' || (!first && (c == '!' || c == '?' || c == ':' || c == ';'));
+}
+
+/* Whether str.lower of a word (text[start:end]) without the marks strips_as_title strips from its
+   ends is in `words`; -1 on an error. */
+static int stripped_word_in(const ScareLimits *l, Py_ssize_t start, Py_ssize_t end, bool first, PyObject *words)
+{
+    while (start < end && strips_as_title(SCARE_CHAR(l, start), first))
+        start++;
+    while (end > start && strips_as_title(SCARE_CHAR(l, end - 1), first))
+        end--;
+    PyObject *lower = lowered_text(l->text, l->kind, l->data, start, end);
+    if (lower == NULL)
+        return -1;
+    int found = PySet_Contains(words, lower);
+    Py_DECREF(lower);
+    return found;
+}
+
+/* attribution._is_title_case of the n words at starts/ends; -1 on an error. */
+static int title_case(const ScareLimits *l, const Py_ssize_t *starts, const Py_ssize_t *ends, Py_ssize_t n)
+{
+    if (n < 2)
+        return 0;
+    int pronoun = stripped_word_in(l, starts[0], ends[0], true, l->pronouns);
+    if (pronoun != 0)
+        return pronoun < 0 ? -1 : 0;
+    Py_ssize_t majors = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int minor = stripped_word_in(l, starts[k], ends[k], false, l->minor_words);
+        if (minor < 0)
+            return -1;
+        if (minor)
+            continue;
+        Py_UCS4 c = SCARE_CHAR(l, starts[k]);
+        if (Py_UNICODE_ISALPHA(c) && !Py_UNICODE_ISUPPER(c))
+            return 0;
+        majors++;
+    }
+    return majors > 0;
+}
+
+static bool terminal_mark(Py_UCS4 c)
+{
+    return c == '.' || c == '!' || c == '?' || c == ',' || c == ';' || c == ':' || c == 0x2026;
+}
+
+/* attribution._is_scare of the quotation whose words are text[start:end], its opening mark at open;
+   -1 on an error. Its words are counted to one more than any limit (`most`), the first kept. */
+static int is_scare(const ScareLimits *l, Py_ssize_t start, Py_ssize_t end, Py_ssize_t open, bool has_speaker,
+                    Py_ssize_t most, Py_ssize_t *starts, Py_ssize_t *ends)
+{
+    Py_ssize_t n = 0, last = -1;
+    for (Py_ssize_t i = start; i < end;) {
+        if (Py_UNICODE_ISSPACE(SCARE_CHAR(l, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i;
+        while (j < end && !Py_UNICODE_ISSPACE(SCARE_CHAR(l, j)))
+            j++;
+        if (n <= most) {
+            starts[n] = i;
+            ends[n] = j;
+        }
+        n++;
+        last = j - 1;
+        i = j;
+    }
+    n = Py_MIN(n, most + 1);
+    if (n <= l->title_words) {
+        int title = title_case(l, starts, ends, n);
+        if (title != 0)
+            return title;
+    }
+    if (n <= l->term_words) {
+        PyObject *found = PyObject_CallFunction(l->term_before, "Onn", l->text, Py_MAX(0, open - 12), open);
+        if (found == NULL)
+            return -1;
+        Py_DECREF(found);
+        if (found != Py_None)
+            return 1;
+    }
+    if (has_speaker)
+        return 0;
+    return n <= l->max_words && !(last >= 0 && terminal_mark(SCARE_CHAR(l, last)));
+}
+
+static PyObject *scare_quotes(PyObject *module, PyObject *args)
+{
+    ScareLimits l;
+    PyObject *quotes;
+    if (!PyArg_ParseTuple(args, "UO!nnnOO!O!:scare_quotes", &l.text, &PyList_Type, &quotes, &l.max_words, &l.title_words,
+                          &l.term_words, &l.term_before, &PyFrozenSet_Type, &l.minor_words, &PyFrozenSet_Type, &l.pronouns))
+        return NULL;
+    l.kind = PyUnicode_KIND(l.text);
+    l.data = PyUnicode_DATA(l.text);
+    Py_ssize_t most = Py_MAX(l.max_words, Py_MAX(l.title_words, l.term_words)), length = PyUnicode_GET_LENGTH(l.text);
+    if (most < 0 || most > 1000) {
+        PyErr_SetString(PyExc_ValueError, "scare_quotes: word limits from 0 to 1000");
+        return NULL;
+    }
+    Py_ssize_t *words = PyMem_Malloc(2 * (most + 1) * sizeof *words);
+    PyObject *out = words == NULL ? PyErr_NoMemory() : PyList_New(PyList_GET_SIZE(quotes));
+    for (Py_ssize_t k = 0; out != NULL && k < PyList_GET_SIZE(quotes); k++) {
+        Py_ssize_t start, end, open;
+        int has_speaker;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(quotes, k), "nnnp", &start, &end, &open, &has_speaker)
+            || start < 0 || end > length || open < 0 || open > length) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "scare_quotes: (start, end, open, has_speaker) in the text");
+            Py_CLEAR(out);
+            break;
+        }
+        int scare = is_scare(&l, start, end, open, has_speaker, most, words, words + most + 1);
+        if (scare < 0)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, k, Py_NewRef(scare ? Py_True : Py_False));
+    }
+    PyMem_Free(words);
+    return out;
+}
+
+PyDoc_STRVAR(scare_quotes_doc,
+"scare_quotes(text, quotes, max_words, title_words, term_words, term_before, minor_words, pronouns) -> [bool]\n\n"
+"attribution._is_scare of each quotation, given as (start, end, open, has_speaker): its words' offsets,\n"
+"its opening mark's and whether it has a speaker; the rest are attribution._ScareLimits' fields, with\n"
+"term_before(text, pos, endpos) the search of its term_before pattern.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -2756,6 +2903,7 @@ static PyMethodDef methods[] = {
     {"speaker_before", speaker_before, METH_VARARGS, speaker_before_doc},
     {"speaker_after", speaker_after, METH_VARARGS, speaker_after_doc},
     {"fuller_name", fuller_name, METH_VARARGS, fuller_name_doc},
+    {"scare_quotes", scare_quotes, METH_VARARGS, scare_quotes_doc},
     {NULL, NULL, 0, NULL},
 };
 

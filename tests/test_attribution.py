@@ -12,12 +12,13 @@ from hypothesis import strategies as st
 
 from provenance import accelerator
 from provenance.analyzers.attribution import (
-    WHITE_SPACE, RelayFinder, _lead_starts, _compile_kinds, _is_title_case, _relay_pattern, _scare_limits,
-    _verb_places,
+    WHITE_SPACE, RelayFinder, _Found, _Paragraph, _lead_starts, _compile_kinds, _is_scare, _is_title_case,
+    _relay_pattern, _scare_flags, _scare_limits, _verb_places,
 )
 from provenance.document import Document
 from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
+from provenance.quotes import RawQuote
 from provenance import speakers as speakers_module
 from provenance.speakers import (
     _ABBREVIATION, _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, WordPlaces, _bare,
@@ -597,3 +598,26 @@ def test_the_accelerator_reads_the_speaker_phrases_the_python_code_reads(rules, 
         for participle in (False, True):
             assert finder.phrase_before(pos, floor, participle) == finder._phrase_before_python(pos, floor, participle)
         assert finder.phrase_after(pos, len(text) - floor) == finder._phrase_after_python(pos, len(text) - floor)
+
+
+# Words of titles and terms (minor words, pronouns, the term openers in either case, ſ folding to s
+# as regex's case-insensitive match folds it), marks a quotation may end on, and separators, regex's
+# \s and Python's whitespace apart (U+001C).
+SCARE_PIECES = [*TITLE_WORDS, "so-called", "So-Called", "ſo-called", "xthe", "-the", "Éthe", "…", "!", "?", "İ", "ǅ", "é."]
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.tuples(st.sampled_from(SCARE_PIECES), st.sampled_from([" ", "", "\n", "\u2003", "\x1c"])),
+                       max_size=12),
+       quotes=st.lists(st.tuples(st.integers(0, 80), st.integers(0, 80), st.booleans()), max_size=6),
+       words=st.tuples(st.integers(0, 4), st.integers(0, 7), st.integers(0, 4)))
+def test_the_accelerator_judges_scare_quotes_as_the_python_code_does(rules, pieces, quotes, words):
+    text = "".join(piece + gap for piece, gap in pieces)
+    limits = replace(_scare_limits(rules), max_words=words[0], title_words=words[1], term_words=words[2])
+    found = []
+    for a, b, spoken in quotes:
+        opened, end = sorted((min(a, len(text)), min(b, len(text))))
+        raw = RawQuote(min(opened + 1, end), end, opened, end, 1)
+        found.append(_Found(raw, _Paragraph(0, 0, len(text)), Span(text="x", start=0, end=1) if spoken else None))
+    assert _scare_flags(text, found, limits) == [_is_scare(text, q, limits) for q in found]
