@@ -2471,6 +2471,211 @@ PyDoc_STRVAR(speaker_after_doc,
 "SpeakerFinder._phrase_after_python: the speaker phrase starting after pos (0 <= pos <= len(text)),\n"
 "read up to limit; sets and classes as for speaker_before.");
 
+/* ---- the speaker after a quotation (SpeakerFinder._after_python, with _open_ended,
+   _closes_sentence and _name_before_aside): the cues are the document's speech verbs and source
+   phrases, as the lists of their starts and ends (_Cues.bounds), never overlapping. */
+
+typedef struct {
+    PyObject *verb_starts, *verb_ends, *according_starts, *according_ends;
+} CueBounds;
+
+static Py_ssize_t bound_at(PyObject *list, Py_ssize_t k)
+{
+    return PyLong_AsSsize_t(PyList_GET_ITEM(list, k));
+}
+
+/* The first cue starting at or after lo and ending by hi (_Cues._within's first), -1 for none. */
+static Py_ssize_t first_cue(PyObject *starts, PyObject *ends, Py_ssize_t lo, Py_ssize_t hi)
+{
+    Py_ssize_t a = 0, b = PyList_GET_SIZE(starts);
+    while (a < b) {
+        Py_ssize_t mid = a + (b - a) / 2;
+        if (bound_at(starts, mid) < lo)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return a < PyList_GET_SIZE(starts) && bound_at(starts, a) < hi && bound_at(ends, a) <= hi ? a : -1;
+}
+
+/* _Cues.any_in */
+static bool any_cue(const CueBounds *cues, Py_ssize_t lo, Py_ssize_t hi)
+{
+    return first_cue(cues->verb_starts, cues->verb_ends, lo, hi) >= 0
+           || first_cue(cues->according_starts, cues->according_ends, lo, hi) >= 0;
+}
+
+/* A character of speakers._LEAD_IN: [\s,;:—–-] */
+static bool lead_in_char(Py_UCS4 c)
+{
+    return is_white_space(c) || c == ',' || c == ';' || c == ':' || c == 0x2014 || c == 0x2013 || c == '-';
+}
+
+/* SpeakerFinder._open_ended: the quotation's words (text[start:close]) end, closing marks aside, on a
+   mark that leaves its sentence open (speakers._OPEN_ENDED; or on nothing), or a comma or a dash
+   (or nothing) follows its closing mark. */
+static bool open_ended(const Phrase *p, Py_ssize_t start, Py_ssize_t close)
+{
+    Py_ssize_t end = close;
+    for (Py_UCS4 c; end > start && ((c = PHRASE_CHAR(p, end - 1)) == ' ' || c == '\'' || c == '"' || c == 0x2019
+                                    || c == 0x201D);)
+        end--;
+    if (end <= start)
+        return true;
+    switch (PHRASE_CHAR(p, end - 1)) {
+    case ',': case '!': case '?': case 0x2014: case 0x2013: case '-': case 0x2026: case ':': case ';':
+        return true;
+    }
+    if (close + 1 >= p->length)
+        return true;
+    Py_UCS4 next = PHRASE_CHAR(p, close + 1);
+    return next == ',' || next == 0x2014 || next == 0x2013;
+}
+
+/* A character of a word of speakers._CLOSING_SENTENCE: [\p{L}.’'-] */
+static bool closing_word_char(Phrase *p, Py_ssize_t i)
+{
+    Py_UCS4 c = PHRASE_CHAR(p, i);
+    return c == '.' || c == 0x2019 || c == '\'' || c == '-' || (phrase_classes(p, i) & TOKEN_LETTER);
+}
+
+#define CLOSING_REACH 60  /* the characters after the verb SpeakerFinder._closes_sentence reads */
+
+/* SpeakerFinder._closes_sentence: speakers._CLOSING_SENTENCE matches at pos, in the next 60
+   characters of the paragraph. Every way of its words is followed: `reach` holds where up to k
+   words can end. */
+static bool closes_sentence(Phrase *p, Py_ssize_t pos, Py_ssize_t para_end)
+{
+    Py_ssize_t n = Py_MIN(para_end, pos + CLOSING_REACH) - pos;
+    bool reach[CLOSING_REACH + 1] = {true}, next[CLOSING_REACH + 1];
+    for (int k = 0; k <= 6 && n > 0; k++) {
+        bool any = false;
+        memset(next, 0, sizeof next);
+        for (Py_ssize_t q = 0; q <= n; q++) {
+            if (!reach[q])
+                continue;
+            Py_ssize_t r = q;
+            while (r < n && is_white_space(PHRASE_CHAR(p, pos + r)))
+                r++;
+            Py_UCS4 c = r < n ? PHRASE_CHAR(p, pos + r) : 0;
+            if (c == '.' || c == '!' || c == '?')
+                return true;
+            for (Py_ssize_t w = r; r > q && w < n && closing_word_char(p, pos + w); w++)
+                any = next[w + 1] = true;
+        }
+        if (!any)
+            return false;
+        memcpy(reach, next, sizeof reach);
+    }
+    return false;
+}
+
+/* speakers._ASIDE after the comma at `comma`, in full to `to`: a comma, one to 120 characters but
+   quotation marks and newlines, a comma, spaces, then up to two lowercase words each followed by spaces. */
+static bool aside_to(Phrase *p, Py_ssize_t comma, Py_ssize_t to)
+{
+    for (Py_ssize_t second = comma + 2; second < to && second - comma - 1 <= 120; second++) {
+        Py_UCS4 c = PHRASE_CHAR(p, second - 1);
+        if (c == 0x201C || c == 0x201D || c == '"' || c == 0x2018 || c == 0x2019 || c == 0x00AB || c == 0x00BB
+            || c == '\n')
+            return false;
+        if (PHRASE_CHAR(p, second) != ',')
+            continue;
+        Py_ssize_t i = second + 1;
+        while (i < to && is_white_space(PHRASE_CHAR(p, i)))
+            i++;
+        for (int word = 0; word < 2 && i < to; word++) {
+            Py_ssize_t j = i;
+            while (j < to && (phrase_classes(p, j) & TOKEN_LOWER))
+                j++;
+            Py_ssize_t k = j;
+            while (k < to && is_white_space(PHRASE_CHAR(p, k)))
+                k++;
+            if (j == i || k == j)
+                break;
+            i = k;
+        }
+        if (i == to)
+            return true;
+    }
+    return false;
+}
+
+/* SpeakerFinder._name_before_aside: a name from lead to a comma opening an aside that runs to the verb. */
+static bool name_before_aside(Phrase *p, Py_ssize_t lead, Py_ssize_t verb, Py_ssize_t *span)
+{
+    Py_ssize_t comma = lead;
+    while (comma < verb && PHRASE_CHAR(p, comma) != ',')
+        comma++;
+    if (comma >= verb || !aside_to(p, comma, verb) || read_phrase_words(p, lead, comma) < 0 || p->n == 0
+        || p->words[0].start != lead)
+        return false;
+    for (Py_ssize_t k = 0; k < p->n; k++)
+        if (!(name_word(p, k) || in_set(p, k, PHRASE_ROLE)) || (k > 0 && !joined_words(p, k - 1, k)))
+            return false;
+    return name_word(p, p->n - 1) && phrase_span(p, 0, p->n - 1, span);
+}
+
+/* Whether the cue text[start:end] ends in "ing" (a participle: saying, adding). */
+static bool participle_at(const Phrase *p, Py_ssize_t start, Py_ssize_t end)
+{
+    return end - start >= 3 && PHRASE_CHAR(p, end - 3) == 'i' && PHRASE_CHAR(p, end - 2) == 'n'
+           && PHRASE_CHAR(p, end - 1) == 'g';
+}
+
+/* SpeakerFinder._after_python */
+static bool after_quotation(Phrase *p, const CueBounds *cues, Py_ssize_t start, Py_ssize_t close, Py_ssize_t para_end,
+                            Py_ssize_t window, Py_ssize_t *span)
+{
+    if (!any_cue(cues, close + 1, para_end))
+        return false;
+    Py_ssize_t lead = close + 1;
+    while (lead < para_end && lead_in_char(PHRASE_CHAR(p, lead)))
+        lead++;
+    Py_ssize_t limit = Py_MIN(para_end, lead + window);
+    Py_ssize_t according = first_cue(cues->according_starts, cues->according_ends, lead, limit);
+    if (according >= 0 && bound_at(cues->according_starts, according) == lead)
+        return phrase_after_words(p, bound_at(cues->according_ends, according), para_end, span);
+    Py_ssize_t verb = first_cue(cues->verb_starts, cues->verb_ends, lead, limit);
+    if (verb < 0)
+        return false;
+    Py_ssize_t verb_start = bound_at(cues->verb_starts, verb), verb_end = bound_at(cues->verb_ends, verb);
+    if (!open_ended(p, start, close) && !closes_sentence(p, verb_end, para_end))
+        return false;
+    if (verb_start == lead)  /* ``said Wang``; never ``, saying they…`` (the subject of what follows) */
+        return !participle_at(p, verb_start, verb_end) && phrase_after_words(p, verb_end, para_end, span);
+    if (phrase_before_words(p, verb_start, lead, false, span) && span[0] == lead)
+        return true;
+    return name_before_aside(p, lead, verb_start, span);
+}
+
+static PyObject *speaker_after_quotation(PyObject *module, PyObject *args)
+{
+    PyObject *text, *sets, *table;
+    CueBounds cues;
+    Py_ssize_t start, close, para_end, window, span[2];
+    Phrase p;
+    if (!PyArg_ParseTuple(args, "UnnnO!O!O!O!nOO:speaker_after_quotation", &text, &start, &close, &para_end,
+                          &PyList_Type, &cues.verb_starts, &PyList_Type, &cues.verb_ends, &PyList_Type,
+                          &cues.according_starts, &PyList_Type, &cues.according_ends, &window, &sets, &table)
+        || !open_phrase(&p, text, sets, table))
+        return NULL;
+    if (!(0 <= start && start <= close && close < para_end && para_end <= p.length)
+        || PyList_GET_SIZE(cues.verb_starts) != PyList_GET_SIZE(cues.verb_ends)
+        || PyList_GET_SIZE(cues.according_starts) != PyList_GET_SIZE(cues.according_ends)) {
+        PyErr_SetString(PyExc_ValueError, "speaker_after_quotation: a quotation in the text, cues' starts and ends");
+        return NULL;
+    }
+    return phrase_result(&p, after_quotation(&p, &cues, start, close, para_end, window, span), span);
+}
+
+PyDoc_STRVAR(speaker_after_quotation_doc,
+"speaker_after_quotation(text, start, close, para_end, verb_starts, verb_ends, according_starts,\n"
+"                        according_ends, window, sets, classes) -> (start, end) | None\n\n"
+"SpeakerFinder._after_python: the speaker after the quotation whose words run from start to its closing\n"
+"mark at close (0 <= start <= close < para_end <= len(text)), its paragraph ending at para_end; the\n"
+"cues' starts and ends are _Cues.bounds, window speakers.WINDOW; sets and classes as for speaker_before.");
+
 /* ---- attribution: a short name's fuller name (provenance/speakers.py) --------------------------
    NameMentions._fuller_by_mentions (with _mentions_back, _line_mentions and _person) is the reference,
    used when this module is missing; tests/test_attribution.py proves that both give the same names.
@@ -2902,6 +3107,7 @@ static PyMethodDef methods[] = {
     {"document_lines", document_lines, METH_VARARGS, document_lines_doc},
     {"speaker_before", speaker_before, METH_VARARGS, speaker_before_doc},
     {"speaker_after", speaker_after, METH_VARARGS, speaker_after_doc},
+    {"speaker_after_quotation", speaker_after_quotation, METH_VARARGS, speaker_after_quotation_doc},
     {"fuller_name", fuller_name, METH_VARARGS, fuller_name_doc},
     {"scare_quotes", scare_quotes, METH_VARARGS, scare_quotes_doc},
     {NULL, NULL, 0, NULL},

@@ -274,6 +274,11 @@ class _Cues:
         self._verb_bounds = [c.start for c in self.verbs], [c.end for c in self.verbs]
         self._according_bounds = [c.start for c in self.according], [c.end for c in self.according]
 
+    @property
+    def bounds(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        """The starts and ends of the verbs, then of the ``according to``, as the accelerator reads them."""
+        return (*self._verb_bounds, *self._according_bounds)
+
     def verbs_in(self, lo: int, hi: int) -> list[Cue]:
         return self._within(self.verbs, self._verb_bounds, lo, hi)
 
@@ -510,8 +515,16 @@ class SpeakerFinder:
     # -- positions around a quotation ---------------------------------------------------------
     def after(self, start: int, close: int, para_end: int) -> Span | None:
         """``“…,” Qin said`` / ``“…,” said Wang`` / ``“…,” according to X``, after the quotation
-        whose words run from ``start`` to its closing mark at ``close``. Most quotations have no cue
-        after them in their paragraph: their lead-in is never read."""
+        whose words run from ``start`` to its closing mark at ``close``: by the C accelerator where
+        it is built."""
+        if accelerator.fastpage is not None and 0 <= start <= close < para_end <= len(self.text):
+            return self._found(accelerator.fastpage.speaker_after_quotation(
+                self.text, start, close, para_end, *self.cues.bounds, WINDOW, self.lex.phrase_words, _CHAR_CLASSES))
+        return self._after_python(start, close, para_end)
+
+    def _after_python(self, start: int, close: int, para_end: int) -> Span | None:
+        """``after``, the accelerator's reference. Most quotations have no cue after them in their
+        paragraph: their lead-in is never read."""
         if not self.cues.any_in(close + 1, para_end):
             return None
         lead = _LEAD_IN.match(self.text, close + 1, para_end).end()

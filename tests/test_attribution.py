@@ -435,7 +435,6 @@ def test_names_judged_from_the_speaker_backwards_resolve_as_defined(rules, parts
                                                        for s in speakers]
 
 
-
 # Names beyond ASCII (İ lowercases to two characters), possessives, initials, roles and words never
 # a name, and separators a mention does not run over.
 FULLER_PIECES = [*NAME_PIECES, "Élise", "Dupont", "İlker", "President", "April", "The", "players'", "Berg’s", "J.",
@@ -598,6 +597,28 @@ def test_the_accelerator_reads_the_speaker_phrases_the_python_code_reads(rules, 
         for participle in (False, True):
             assert finder.phrase_before(pos, floor, participle) == finder._phrase_before_python(pos, floor, participle)
         assert finder.phrase_after(pos, len(text) - floor) == finder._phrase_after_python(pos, len(text) - floor)
+
+
+# What follows a quotation: its closing marks, the marks that leave it open or close its sentence,
+# speech verbs (a participle too) and ``according to`` before or after the speaker, asides between
+# commas, and the speaker phrases' own pieces.
+AFTER_PIECES = [*PHRASE_PIECES, "”", "”", ",”", ".”", "?”", "’", "said", "says", "saying", "added", "according to",
+                "According to", ", 30, of Raleigh, who was polled,", ", who was polled, also", "Bond", "…", "—",
+                ",” Wang said.", "” said Tom Berg,", ",” the foreign minister said", "” according to Wang Yi",
+                ",” Harry Bond, 30, of Raleigh, who was polled, said.", "?” he said", "” Berg said, adding"]
+AFTER_TEXT = st.lists(st.tuples(st.sampled_from(AFTER_PIECES), PHRASE_SEPARATORS), max_size=30).map(
+    lambda pieces: "".join(piece + separator for piece, separator in pieces))
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=AFTER_TEXT, start=st.integers(0, 200), end=st.integers(0, 40))
+def test_the_accelerator_finds_the_speaker_after_a_quotation_the_python_code_finds(rules, text, start, end):
+    finder = speakers_module.SpeakerFinder(text, rules.memo("attribution-lexicons", compile_lexicons))
+    para_end = max(0, len(text) - end)
+    for close in range(min(start, para_end), para_end):
+        assert finder.after(start if start <= close else close, close, para_end) == finder._after_python(
+            start if start <= close else close, close, para_end)
 
 
 # Words of titles and terms (minor words, pronouns, the term openers in either case, ſ folding to s
