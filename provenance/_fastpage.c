@@ -2676,6 +2676,139 @@ PyDoc_STRVAR(speaker_after_quotation_doc,
 "mark at close (0 <= start <= close < para_end <= len(text)), its paragraph ending at para_end; the\n"
 "cues' starts and ends are _Cues.bounds, window speakers.WINDOW; sets and classes as for speaker_before.");
 
+/* ---- the speaker before a quotation, in its sentence (SpeakerFinder._before_python, with
+   subject_of_sentence); where the sentence starts is asked of SpeakerFinder.sentence_start. */
+
+/* Where the cues starting at or after lo and ending by hi lie: [*first, return) (_Cues._within). */
+static Py_ssize_t cues_within(PyObject *starts, PyObject *ends, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t *first)
+{
+    Py_ssize_t n = PyList_GET_SIZE(starts), a = 0, b = n, c = 0, d = n, e = 0, f = n;
+    while (a < b) {  /* bisect_left(starts, lo) */
+        Py_ssize_t mid = a + (b - a) / 2;
+        if (bound_at(starts, mid) < lo) a = mid + 1; else b = mid;
+    }
+    while (c < d) {  /* bisect_left(starts, hi) */
+        Py_ssize_t mid = c + (d - c) / 2;
+        if (bound_at(starts, mid) < hi) c = mid + 1; else d = mid;
+    }
+    while (e < f) {  /* bisect_right(ends, hi) */
+        Py_ssize_t mid = e + (f - e) / 2;
+        if (bound_at(ends, mid) <= hi) e = mid + 1; else f = mid;
+    }
+    *first = a;
+    return Py_MIN(c, e);
+}
+
+static Py_ssize_t bound_at_tuple(PyObject *tuple, Py_ssize_t k)
+{
+    return PyLong_AsSsize_t(PyTuple_GET_ITEM(tuple, k));
+}
+
+/* Whether a verb starting at `at` lies inside one of the quotations (a, b) of `quoted`. */
+static bool inside_quoted(PyObject *quoted, Py_ssize_t at)
+{
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(quoted); k++) {
+        PyObject *pair = PyTuple_GET_ITEM(quoted, k);
+        if (bound_at_tuple(pair, 0) <= at && at < bound_at_tuple(pair, 1))
+            return true;
+    }
+    return false;
+}
+
+/* SpeakerFinder.subject_of_sentence: a name or pronoun opening the sentence (from lo, after a short
+   opening phrase) before its own verb, the subject of a participle at `verb`. */
+static bool subject_of_sentence(Phrase *p, Py_ssize_t lo, Py_ssize_t verb, Py_ssize_t *span)
+{
+    Py_ssize_t comma = lo, reach = Py_MIN(verb, lo + 40);
+    while (comma < reach && PHRASE_CHAR(p, comma) != ',')
+        comma++;
+    Py_ssize_t start = comma < reach ? comma + 1 : lo;
+    while (start < verb && lead_in_char(PHRASE_CHAR(p, start)))
+        start++;
+    if (read_phrase_words(p, start, verb) < 0 || p->n == 0 || p->words[0].start != start)
+        return false;
+    if (in_set(p, 0, PHRASE_PRONOUN))
+        return p->n > 1 && all_lowercase(p, 1) && phrase_span(p, 0, 0, span);
+    Py_ssize_t k = 0;
+    while (k < p->n && (name_word(p, k) || in_set(p, k, PHRASE_ROLE)) && (k == 0 || joined_words(p, k - 1, k)))
+        k++;
+    if (k == 0 || k >= p->n || !name_word(p, k - 1) || !all_lowercase(p, k))
+        return false;
+    if (!joined_words(p, k - 1, k) || in_set(p, k, PHRASE_STOP))
+        return false;
+    return phrase_span(p, 0, k - 1, span);
+}
+
+/* SpeakerFinder._before_python */
+static bool before_quotation(Phrase *p, const CueBounds *cues, Py_ssize_t open, Py_ssize_t floor, PyObject *quoted,
+                             PyObject *sentence_start, Py_ssize_t window, Py_ssize_t verbs_back, Py_ssize_t *span)
+{
+    if (!any_cue(cues, Py_MAX(floor, open - window * 2), open))
+        return false;
+    PyObject *start = PyObject_CallFunction(sentence_start, "nn", open, floor);
+    Py_ssize_t lo = start == NULL ? -1 : PyLong_AsSsize_t(start);
+    Py_XDECREF(start);
+    if (PyErr_Occurred())
+        return false;
+    Py_ssize_t first_according, end_according = cues_within(cues->according_starts, cues->according_ends, lo, open,
+                                                           &first_according);
+    Py_ssize_t first_verb, verb = cues_within(cues->verb_starts, cues->verb_ends, lo, open, &first_verb);
+    Py_ssize_t picked[8], n_picked = 0;  /* the last verbs outside the quotations, the last first */
+    while (--verb >= first_verb && n_picked < Py_MIN(verbs_back, 8))
+        if (!inside_quoted(quoted, bound_at(cues->verb_starts, verb)))
+            picked[n_picked++] = verb;
+    if (end_according > first_according) {
+        Py_ssize_t according = end_according - 1;
+        if (n_picked == 0 || bound_at(cues->according_starts, according) > bound_at(cues->verb_starts, picked[0]))
+            return phrase_after_words(p, bound_at(cues->according_ends, according), open, span);
+    }
+    for (Py_ssize_t k = 0; k < n_picked; k++) {
+        Py_ssize_t verb_start = bound_at(cues->verb_starts, picked[k]), verb_end = bound_at(cues->verb_ends, picked[k]);
+        bool participle = participle_at(p, verb_start, verb_end);
+        if (phrase_before_words(p, verb_start, lo, participle, span)
+            || (verb_start == lo && phrase_after_words(p, verb_end, open, span))
+            || (participle && subject_of_sentence(p, lo, verb_start, span)))
+            return true;
+    }
+    return false;
+}
+
+static PyObject *speaker_before_quotation(PyObject *module, PyObject *args)
+{
+    PyObject *text, *quoted, *sentence_start, *sets, *table;
+    CueBounds cues;
+    Py_ssize_t open, floor, window, verbs_back, span[2];
+    Phrase p;
+    if (!PyArg_ParseTuple(args, "UnnO!O!O!O!O!OnnOO:speaker_before_quotation", &text, &open, &floor, &PyTuple_Type,
+                          &quoted, &PyList_Type, &cues.verb_starts, &PyList_Type, &cues.verb_ends, &PyList_Type,
+                          &cues.according_starts, &PyList_Type, &cues.according_ends, &sentence_start, &window,
+                          &verbs_back, &sets, &table)
+        || !open_phrase(&p, text, sets, table))
+        return NULL;
+    bool pairs = true;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(quoted); k++) {
+        PyObject *pair = PyTuple_GET_ITEM(quoted, k);
+        pairs = pairs && PyTuple_Check(pair) && PyTuple_GET_SIZE(pair) == 2;
+    }
+    if (!(0 <= floor && 0 <= open && open <= p.length) || !pairs || verbs_back < 1 || verbs_back > 8
+        || PyList_GET_SIZE(cues.verb_starts) != PyList_GET_SIZE(cues.verb_ends)
+        || PyList_GET_SIZE(cues.according_starts) != PyList_GET_SIZE(cues.according_ends)) {
+        PyErr_SetString(PyExc_ValueError,
+                        "speaker_before_quotation: positions in the text, (start, end) pairs, 1 to 8 verbs back, cues");
+        return NULL;
+    }
+    return phrase_result(&p, before_quotation(&p, &cues, open, floor, quoted, sentence_start, window, verbs_back, span),
+                         span);
+}
+
+PyDoc_STRVAR(speaker_before_quotation_doc,
+"speaker_before_quotation(text, open, floor, quoted, verb_starts, verb_ends, according_starts, according_ends,\n"
+"                         sentence_start, window, verbs_back, sets, classes) -> (start, end) | None\n\n"
+"SpeakerFinder._before_python: the speaker before the quotation opening at open, in its sentence (from\n"
+"sentence_start(open, floor)), the paragraph starting at floor; quoted the (start, end) spans of the\n"
+"earlier quotations of the paragraph; verbs_back speakers.MAX_VERBS_BACK (1 to 8); the rest as for\n"
+"speaker_after_quotation.");
+
 /* ---- attribution: a short name's fuller name (provenance/speakers.py) --------------------------
    NameMentions._fuller_by_mentions (with _mentions_back, _line_mentions and _person) is the reference,
    used when this module is missing; tests/test_attribution.py proves that both give the same names.
@@ -3108,6 +3241,7 @@ static PyMethodDef methods[] = {
     {"speaker_before", speaker_before, METH_VARARGS, speaker_before_doc},
     {"speaker_after", speaker_after, METH_VARARGS, speaker_after_doc},
     {"speaker_after_quotation", speaker_after_quotation, METH_VARARGS, speaker_after_quotation_doc},
+    {"speaker_before_quotation", speaker_before_quotation, METH_VARARGS, speaker_before_quotation_doc},
     {"fuller_name", fuller_name, METH_VARARGS, fuller_name_doc},
     {"scare_quotes", scare_quotes, METH_VARARGS, scare_quotes_doc},
     {NULL, NULL, 0, NULL},

@@ -602,7 +602,15 @@ class SpeakerFinder:
         Words inside the earlier quotations of the sentence (``quoted``) are not the writer's. Most
         quotations have no cue before them in their paragraph, so none in their sentence: their
         sentence is never looked for, nor for those whose cues all lie further back than a sentence can
-        begin (``sentence_start``)."""
+        begin (``sentence_start``). By the C accelerator where it is built."""
+        if accelerator.fastpage is not None and 0 <= floor and 0 <= open_ <= len(self.text):
+            return self._found(accelerator.fastpage.speaker_before_quotation(
+                self.text, open_, floor, quoted, *self.cues.bounds, self.sentence_start, WINDOW, MAX_VERBS_BACK,
+                self.lex.phrase_words, _CHAR_CLASSES))
+        return self._before_python(open_, floor, quoted)
+
+    def _before_python(self, open_: int, floor: int, quoted: tuple[tuple[int, int], ...] = ()) -> Span | None:
+        """``before``, the accelerator's reference."""
         if not self.cues.any_in(max(floor, open_ - WINDOW * 2), open_):
             return None
         lo = self.sentence_start(open_, floor)

@@ -621,6 +621,27 @@ def test_the_accelerator_finds_the_speaker_after_a_quotation_the_python_code_fin
             start if start <= close else close, close, para_end)
 
 
+
+# What comes before a quotation: sentences ending (or not, after an abbreviation), speech verbs with
+# their speakers before or after them, participles after a sentence's subject, ``according to``, and
+# earlier quotations in the sentence whose verbs are not the writer's.
+BEFORE_PIECES = [*AFTER_PIECES, "“", "“", "Wang said: “", "he said that “", "According to Tom Berg, “", "Mr.", "U.S.",
+                 "On Saturday, Trump issued a statement saying", "Trump issued", "Schiff said. “", "told reporters",
+                 "“I said no,” she said. “"]
+BEFORE_TEXT = st.lists(st.tuples(st.sampled_from(BEFORE_PIECES), PHRASE_SEPARATORS), max_size=30).map(
+    lambda pieces: "".join(piece + separator for piece, separator in pieces))
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=BEFORE_TEXT, floor=st.integers(0, 60),
+       quoted=st.lists(st.tuples(st.integers(0, 200), st.integers(0, 200)), max_size=3).map(tuple))
+def test_the_accelerator_finds_the_speaker_before_a_quotation_the_python_code_finds(rules, text, floor, quoted):
+    finder = speakers_module.SpeakerFinder(text, rules.memo("attribution-lexicons", compile_lexicons))
+    for opened in range(len(text) + 1):
+        assert finder.before(opened, floor, quoted) == finder._before_python(opened, floor, quoted)
+
+
 # Words of titles and terms (minor words, pronouns, the term openers in either case, ſ folding to s
 # as regex's case-insensitive match folds it), marks a quotation may end on, and separators, regex's
 # \s and Python's whitespace apart (U+001C).
