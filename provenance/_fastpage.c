@@ -2699,19 +2699,12 @@ static Py_ssize_t cues_within(PyObject *starts, PyObject *ends, Py_ssize_t lo, P
     return Py_MIN(c, e);
 }
 
-static Py_ssize_t bound_at_tuple(PyObject *tuple, Py_ssize_t k)
+/* Whether a verb starting at `at` lies inside one of the n quotations (start, end pairs) of `quoted`. */
+static bool inside_quoted(const Py_ssize_t *quoted, Py_ssize_t n, Py_ssize_t at)
 {
-    return PyLong_AsSsize_t(PyTuple_GET_ITEM(tuple, k));
-}
-
-/* Whether a verb starting at `at` lies inside one of the quotations (a, b) of `quoted`. */
-static bool inside_quoted(PyObject *quoted, Py_ssize_t at)
-{
-    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(quoted); k++) {
-        PyObject *pair = PyTuple_GET_ITEM(quoted, k);
-        if (bound_at_tuple(pair, 0) <= at && at < bound_at_tuple(pair, 1))
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (quoted[2 * k] <= at && at < quoted[2 * k + 1])
             return true;
-    }
     return false;
 }
 
@@ -2740,8 +2733,9 @@ static bool subject_of_sentence(Phrase *p, Py_ssize_t lo, Py_ssize_t verb, Py_ss
 }
 
 /* SpeakerFinder._before_python */
-static bool before_quotation(Phrase *p, const CueBounds *cues, Py_ssize_t open, Py_ssize_t floor, PyObject *quoted,
-                             PyObject *sentence_start, Py_ssize_t window, Py_ssize_t verbs_back, Py_ssize_t *span)
+static bool before_quotation(Phrase *p, const CueBounds *cues, Py_ssize_t open, Py_ssize_t floor, const Py_ssize_t *quoted,
+                             Py_ssize_t n_quoted, PyObject *sentence_start, Py_ssize_t window, Py_ssize_t verbs_back,
+                             Py_ssize_t *span)
 {
     if (!any_cue(cues, Py_MAX(floor, open - window * 2), open))
         return false;
@@ -2755,7 +2749,7 @@ static bool before_quotation(Phrase *p, const CueBounds *cues, Py_ssize_t open, 
     Py_ssize_t first_verb, verb = cues_within(cues->verb_starts, cues->verb_ends, lo, open, &first_verb);
     Py_ssize_t picked[8], n_picked = 0;  /* the last verbs outside the quotations, the last first */
     while (--verb >= first_verb && n_picked < Py_MIN(verbs_back, 8))
-        if (!inside_quoted(quoted, bound_at(cues->verb_starts, verb)))
+        if (!inside_quoted(quoted, n_quoted, bound_at(cues->verb_starts, verb)))
             picked[n_picked++] = verb;
     if (end_according > first_according) {
         Py_ssize_t according = end_according - 1;
@@ -2785,20 +2779,27 @@ static PyObject *speaker_before_quotation(PyObject *module, PyObject *args)
                           &verbs_back, &sets, &table)
         || !open_phrase(&p, text, sets, table))
         return NULL;
+    Py_ssize_t n_quoted = PyTuple_GET_SIZE(quoted), *spans = PyMem_Malloc((2 * n_quoted + 1) * sizeof *spans);
+    if (spans == NULL)
+        return PyErr_NoMemory();
     bool pairs = true;
-    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(quoted); k++) {
+    for (Py_ssize_t k = 0; pairs && k < n_quoted; k++) {
         PyObject *pair = PyTuple_GET_ITEM(quoted, k);
-        pairs = pairs && PyTuple_Check(pair) && PyTuple_GET_SIZE(pair) == 2;
+        pairs = PyTuple_Check(pair) && PyTuple_GET_SIZE(pair) == 2
+                && PyArg_ParseTuple(pair, "nn", &spans[2 * k], &spans[2 * k + 1]);
     }
     if (!(0 <= floor && 0 <= open && open <= p.length) || !pairs || verbs_back < 1 || verbs_back > 8
         || PyList_GET_SIZE(cues.verb_starts) != PyList_GET_SIZE(cues.verb_ends)
         || PyList_GET_SIZE(cues.according_starts) != PyList_GET_SIZE(cues.according_ends)) {
+        PyErr_Clear();
         PyErr_SetString(PyExc_ValueError,
                         "speaker_before_quotation: positions in the text, (start, end) pairs, 1 to 8 verbs back, cues");
+        PyMem_Free(spans);
         return NULL;
     }
-    return phrase_result(&p, before_quotation(&p, &cues, open, floor, quoted, sentence_start, window, verbs_back, span),
-                         span);
+    bool found = before_quotation(&p, &cues, open, floor, spans, n_quoted, sentence_start, window, verbs_back, span);
+    PyMem_Free(spans);
+    return phrase_result(&p, found, span);
 }
 
 PyDoc_STRVAR(speaker_before_quotation_doc,
@@ -2808,6 +2809,195 @@ PyDoc_STRVAR(speaker_before_quotation_doc,
 "sentence_start(open, floor)), the paragraph starting at floor; quoted the (start, end) spans of the\n"
 "earlier quotations of the paragraph; verbs_back speakers.MAX_VERBS_BACK (1 to 8); the rest as for\n"
 "speaker_after_quotation.");
+
+/* ---- a document's quotations given the speakers beside them (attribution._attribute_python, with
+   _attribute_by_cues, _quoted_before and SpeakerFinder.sentence_before and dash_after). */
+
+/* SpeakerFinder.sentence_before: ``…, Schiff said. “…”``, the quotation opening a sentence right
+   after one ending on its attribution. */
+static bool sentence_before(Phrase *p, const CueBounds *cues, Py_ssize_t open, Py_ssize_t floor,
+                            PyObject *sentence_start, Py_ssize_t *span)
+{
+    Py_ssize_t tail_end = open - 1, from = Py_MAX(floor, open - 4);
+    while (tail_end >= from && PHRASE_CHAR(p, tail_end) != '.')
+        tail_end--;
+    if (tail_end < from)
+        return false;
+    Py_ssize_t first, verb = cues_within(cues->verb_starts, cues->verb_ends, Py_MAX(floor, tail_end - 60), tail_end,
+                                         &first) - 1;
+    if (verb < first)
+        return false;
+    PyObject *start = PyObject_CallFunction(sentence_start, "nn", open, floor);
+    Py_ssize_t lo = start == NULL ? -1 : PyLong_AsSsize_t(start);
+    Py_XDECREF(start);
+    if (lo != open)
+        return false;
+    Py_ssize_t verb_start = bound_at(cues->verb_starts, verb), verb_end = bound_at(cues->verb_ends, verb);
+    Py_ssize_t trailing = tail_end;  /* where speakers._TRAILING_WORDS finds the spaces before the period */
+    while (trailing > verb_end && is_white_space(PHRASE_CHAR(p, trailing - 1)))
+        trailing--;
+    if (!(phrase_after_words(p, verb_end, tail_end + 1, span) && span[1] == trailing)
+        && !(trailing == verb_end && phrase_before_words(p, verb_start, Py_MAX(floor, tail_end - 80), false, span)))
+        return false;
+    Py_ssize_t before = Py_MAX(floor, span[0] - 2);
+    return before < span[0] && PHRASE_CHAR(p, before) == ',';
+}
+
+/* SpeakerFinder.dash_after: ``”― Pamela Padilla``, one to four capitalised words after a dash, alone
+   to the paragraph's end (speakers._DASH_SIGNATURE). */
+static bool dash_after(Phrase *p, Py_ssize_t close, Py_ssize_t para_end, Py_ssize_t *span)
+{
+    Py_ssize_t i = close + 1;
+    while (i < para_end && is_white_space(PHRASE_CHAR(p, i)))
+        i++;
+    Py_UCS4 dash = i < para_end ? PHRASE_CHAR(p, i) : 0;
+    if (dash != 0x2015 && dash != 0x2014 && dash != 0x2013)
+        return false;
+    for (i++; i < para_end && is_white_space(PHRASE_CHAR(p, i));)
+        i++;
+    Py_ssize_t first = i, last = i;
+    for (int words = 0; i < para_end; words++) {
+        if (words == 4 || !(phrase_classes(p, i) & TOKEN_UPPER))
+            return false;
+        for (i++; i < para_end && closing_word_char(p, i);)
+            i++;
+        last = i;
+        if (i < para_end && !is_white_space(PHRASE_CHAR(p, i)))
+            return false;
+        while (i < para_end && is_white_space(PHRASE_CHAR(p, i)))
+            i++;
+    }
+    if (last == first)
+        return false;
+    span[0] = first;
+    span[1] = last;
+    return true;
+}
+
+/* A quotation as attribution._attribute reads it: its words, marks and paragraph, and the paragraph before. */
+typedef struct {
+    Py_ssize_t start, end, open, close;  /* close -1: left open at the paragraph's end */
+    Py_ssize_t para, para_start, para_end, prior_start, prior_end;
+} Quotation;
+
+enum { HOW_NONE, HOW_AFTER, HOW_BEFORE, HOW_PREVIOUS, HOW_DASH, HOW_COLON };
+static const char *const how_names[] = {"", "after", "before", "previous", "dash", "colon"};
+
+/* Whether the paragraph before ends on a colon (in its last 8 characters, spaces aside). */
+static bool prior_ends_in_colon(const Phrase *p, const Quotation *q)
+{
+    Py_ssize_t end = q->prior_end, from = Py_MAX(q->prior_start, q->prior_end - 8);
+    while (end > from && Py_UNICODE_ISSPACE(PHRASE_CHAR(p, end - 1)))
+        end--;
+    return end > from && PHRASE_CHAR(p, end - 1) == ':';
+}
+
+/* The speaker of quotation n (into span) and how it was found, the last way tried if none was. */
+static int attribute_quotation(Phrase *p, const CueBounds *cues, const Quotation *quotes, Py_ssize_t n, bool cued,
+                               PyObject *sentence_start, Py_ssize_t window, Py_ssize_t verbs_back, Py_ssize_t *span,
+                               bool *found)
+{
+    const Quotation *q = &quotes[n];
+    int how = HOW_NONE;
+    *found = false;
+    if (cued) {
+        if (q->close >= 0) {
+            how = HOW_AFTER;
+            *found = after_quotation(p, cues, q->start, q->close, q->para_end, window, span);
+        }
+        if (!*found) {
+            Py_ssize_t quoted[8], n_quoted = 0;  /* _quoted_before: the (up to four) quotations before in the paragraph */
+            for (Py_ssize_t k = Py_MAX(0, n - 4); k < n; k++)
+                if (quotes[k].para == q->para) {
+                    quoted[2 * n_quoted] = quotes[k].start;
+                    quoted[2 * n_quoted++ + 1] = quotes[k].end;
+                }
+            how = HOW_BEFORE;
+            *found = before_quotation(p, cues, q->open, q->para_start, quoted, n_quoted, sentence_start, window,
+                                      verbs_back, span);
+        }
+        if (!*found && !PyErr_Occurred()) {
+            how = HOW_PREVIOUS;
+            *found = sentence_before(p, cues, q->open, q->para_start, sentence_start, span);
+        }
+    }
+    if (!*found && q->close >= 0) {
+        how = HOW_DASH;
+        *found = dash_after(p, q->close, q->para_end, span);
+    }
+    if (!*found && q->para > 0 && stripped_is(p, q->para_start, q->open, 0) && prior_ends_in_colon(p, q)) {
+        how = HOW_COLON;
+        *found = before_quotation(p, cues, q->prior_end, q->prior_start, NULL, 0, sentence_start, window, verbs_back,
+                                  span);
+    }
+    return how;
+}
+
+static bool read_quotation(PyObject *item, Py_ssize_t length, Quotation *q)
+{
+    return PyArg_ParseTuple(item, "nnnnnnnnn", &q->start, &q->end, &q->open, &q->close, &q->para, &q->para_start,
+                            &q->para_end, &q->prior_start, &q->prior_end)
+           && 0 <= q->para_start && q->para_start <= q->open && q->open < q->start && q->start <= q->end
+           && q->end <= q->para_end && q->para_end <= length && (q->close < 0 || (q->end == q->close && q->close < q->para_end))
+           && (q->para == 0 || (0 <= q->prior_start && q->prior_start <= q->prior_end && q->prior_end <= q->para_start));
+}
+
+static PyObject *attribute_quotations(PyObject *module, PyObject *args)
+{
+    PyObject *text, *items, *sentence_start, *sets, *table;
+    CueBounds cues;
+    Py_ssize_t window, verbs_back, span[2];
+    Phrase p;
+    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!OnnOO:attribute_quotations", &text, &PyList_Type, &items, &PyList_Type,
+                          &cues.verb_starts, &PyList_Type, &cues.verb_ends, &PyList_Type, &cues.according_starts,
+                          &PyList_Type, &cues.according_ends, &sentence_start, &window, &verbs_back, &sets, &table)
+        || !open_phrase(&p, text, sets, table))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(items);
+    Quotation *quotes = PyMem_Malloc((n + 1) * sizeof *quotes);
+    if (quotes == NULL)
+        return PyErr_NoMemory();
+    bool valid = verbs_back >= 1 && verbs_back <= 8 && PyList_GET_SIZE(cues.verb_starts) == PyList_GET_SIZE(cues.verb_ends)
+                 && PyList_GET_SIZE(cues.according_starts) == PyList_GET_SIZE(cues.according_ends);
+    for (Py_ssize_t k = 0; valid && k < n; k++)
+        valid = read_quotation(PyList_GET_ITEM(items, k), p.length, &quotes[k])
+                && (k == 0 || quotes[k].para >= quotes[k - 1].para);
+    PyObject *out = valid ? PyList_New(n) : NULL;
+    if (!valid) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError, "attribute_quotations: quotations in text order, each inside its paragraph");
+    }
+    Py_ssize_t cued_para = -1;
+    bool cued = false;
+    for (Py_ssize_t k = 0; out != NULL && k < n; k++) {
+        if (quotes[k].para != cued_para) {  /* _attribute's `cued`: asked once a paragraph */
+            cued_para = quotes[k].para;
+            cued = any_cue(&cues, quotes[k].para_start, quotes[k].para_end);
+        }
+        bool found;
+        int how = attribute_quotation(&p, &cues, quotes, k, cued, sentence_start, window, verbs_back, span, &found);
+        PyObject *item = PyErr_Occurred() ? NULL
+                         : found ? Py_BuildValue("(s(nn))", how_names[how], span[0], span[1])
+                                 : Py_BuildValue("(sO)", how_names[how], Py_None);
+        if (item == NULL)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, k, item);
+    }
+    PyMem_Free(quotes);
+    PyMem_Free(p.words);
+    if (PyErr_Occurred())
+        Py_CLEAR(out);
+    return out;
+}
+
+PyDoc_STRVAR(attribute_quotations_doc,
+"attribute_quotations(text, quotations, verb_starts, verb_ends, according_starts, according_ends,\n"
+"                     sentence_start, window, verbs_back, sets, classes) -> [(how, (start, end) | None)]\n\n"
+"attribution._attribute_python: each quotation's speaker and how it was found (the last way tried when\n"
+"none was). A quotation is (start, end, open, close, para, para_start, para_end, prior_start, prior_end):\n"
+"its words, its marks (close -1 when its paragraph ends first), its paragraph's index and offsets and\n"
+"the paragraph before's; in text order. The rest as for speaker_before_quotation.");
 
 /* ---- attribution: a short name's fuller name (provenance/speakers.py) --------------------------
    NameMentions._fuller_by_mentions (with _mentions_back, _line_mentions and _person) is the reference,
@@ -3242,6 +3432,7 @@ static PyMethodDef methods[] = {
     {"speaker_after", speaker_after, METH_VARARGS, speaker_after_doc},
     {"speaker_after_quotation", speaker_after_quotation, METH_VARARGS, speaker_after_quotation_doc},
     {"speaker_before_quotation", speaker_before_quotation, METH_VARARGS, speaker_before_quotation_doc},
+    {"attribute_quotations", attribute_quotations, METH_VARARGS, attribute_quotations_doc},
     {"fuller_name", fuller_name, METH_VARARGS, fuller_name_doc},
     {"scare_quotes", scare_quotes, METH_VARARGS, scare_quotes_doc},
     {NULL, NULL, 0, NULL},

@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 from provenance import accelerator
 from provenance.analyzers.attribution import (
-    WHITE_SPACE, RelayFinder, _Found, _Paragraph, _lead_starts, _compile_kinds, _is_scare, _is_title_case,
-    _relay_pattern, _scare_flags, _scare_limits, _verb_places,
+    WHITE_SPACE, RelayFinder, _Found, _Paragraph, _attribute, _attribute_python, _lead_starts, _compile_kinds,
+    _is_scare, _is_title_case, _locate, _relay_pattern, _scare_flags, _scare_limits, _verb_places,
 )
 from provenance.document import Document
 from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
-from provenance.quotes import RawQuote
+from provenance.quotes import RawQuote, find_quotes
 from provenance import speakers as speakers_module
 from provenance.speakers import (
     _ABBREVIATION, _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, WordPlaces, _bare,
@@ -640,6 +640,40 @@ def test_the_accelerator_finds_the_speaker_before_a_quotation_the_python_code_fi
     finder = speakers_module.SpeakerFinder(text, rules.memo("attribution-lexicons", compile_lexicons))
     for opened in range(len(text) + 1):
         assert finder.before(opened, floor, quoted) == finder._before_python(opened, floor, quoted)
+
+
+# Paragraphs of quotations with speakers before, after and between them, signatures after a dash,
+# quotations left open, and paragraphs ending on a colon before a quotation.
+QUOTATION_LEADS = ["", "", "Wang said: ", "he said that ", "According to Tom Berg, ", "Schiff said. ", "Mr. Berg said: ",
+                   "On Saturday, Trump issued a statement saying ", "the minister, who was polled, said ", "“No,” she said. ",
+                   "The plan failed, Schiff said. ", "It will pass, said Tom Berg. "]
+QUOTATION_WORDS = ["The bridge will open in May", "no", "Meet the Nation", "we will win", "I said", "It is over."]
+QUOTATION_ENDS = ["”", ",”", ".”", "?”", "", "” "]
+QUOTATION_TAILS = ["", "", " Wang said.", " said Tom Berg, the city engineer.", " ― Pamela Padilla", "— Tom Berg Jr",
+                   " according to Wang Yi.", " he said. “More words”", ", Harry Bond, 30, of Raleigh, who was polled, said.",
+                   " Berg said, adding", " the foreign minister told reporters"]
+PARAGRAPH = st.one_of(
+    st.tuples(*(st.sampled_from(pieces) for pieces in (QUOTATION_LEADS, QUOTATION_WORDS, QUOTATION_ENDS, QUOTATION_TAILS)))
+    .map(lambda parts: f"{parts[0]}“{''.join(parts[1:])}"),
+    st.sampled_from(["Tom Berg, the city engineer, told the council:", "Officials said:", "No quotation here."]))
+DOCUMENT_TEXT = st.lists(st.tuples(PARAGRAPH, st.sampled_from(["\n", "\n\n", " "])), max_size=8).map(
+    lambda paragraphs: "".join(paragraph + separator for paragraph, separator in paragraphs))
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=DOCUMENT_TEXT)
+def test_the_accelerator_gives_a_documents_quotations_the_speakers_the_python_code_gives(rules, text):
+    lex = rules.memo("attribution-lexicons", compile_lexicons)
+    paras, start = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            paras.append((start, start + len(line)))
+        start += len(line) + 1
+    fast, python = (_locate(list(find_quotes(text, paras)), paras) for _ in range(2))
+    _attribute(speakers_module.SpeakerFinder(text, lex), fast, paras)
+    _attribute_python(speakers_module.SpeakerFinder(text, lex), python, paras)
+    assert [(q.speaker, q.how) for q in fast] == [(q.speaker, q.how) for q in python]
 
 
 # Words of titles and terms (minor words, pronouns, the term openers in either case, ſ folding to s
