@@ -1619,7 +1619,7 @@ PyDoc_STRVAR(paired_paragraphs_doc,
    \p{N}, \p{Lu}, \p{Ll}) is asked of the Python table speakers._CHAR_CLASSES, so both read Unicode
    alike. */
 
-enum { TOKEN_LETTER = 1, TOKEN_NUMBER = 2, TOKEN_UPPER = 4, TOKEN_LOWER = 8 };
+enum { TOKEN_LETTER = 1, TOKEN_NUMBER = 2, TOKEN_UPPER = 4, TOKEN_LOWER = 8, TOKEN_WORD = 16 };
 
 /* The classes (TOKEN_* bits) of the characters beyond ASCII a call has met, by their last 8 bits:
    a text's letters are few, and each is asked of the Python table once a call, not once a time. */
@@ -1641,7 +1641,8 @@ static int char_classes(ClassCache *cache, Py_UCS4 c)
     if (c < 128) {
         bool upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
         return (upper || lower ? TOKEN_LETTER : 0) | (c >= '0' && c <= '9' ? TOKEN_NUMBER : 0)
-               | (upper ? TOKEN_UPPER : 0) | (lower ? TOKEN_LOWER : 0);
+               | (upper ? TOKEN_UPPER : 0) | (lower ? TOKEN_LOWER : 0)
+               | (upper || lower || (c >= '0' && c <= '9') || c == '_' ? TOKEN_WORD : 0);
     }
     if (cache->key[c & 255] == c)
         return cache->value[c & 255];
@@ -2676,8 +2677,125 @@ PyDoc_STRVAR(speaker_after_quotation_doc,
 "mark at close (0 <= start <= close < para_end <= len(text)), its paragraph ending at para_end; the\n"
 "cues' starts and ends are _Cues.bounds, window speakers.WINDOW; sets and classes as for speaker_before.");
 
+/* ---- where a sentence ends (_Cues._last_end_python, with SpeakerFinder.sentence_start): a period
+   ending no abbreviation (speakers._ABBREVIATIONS, or a capital alone), ! ? or …, then closing
+   marks and spaces before a capital or a digit (speakers._SENTENCE_END). */
+
+static bool sentence_closer(Py_UCS4 c)
+{
+    return c == 0x201D || c == 0x2019 || c == '"' || c == '\'' || c == ')' || c == ']';
+}
+
+static bool sentence_opener(Py_UCS4 c)
+{
+    return c == 0x201C || c == 0x2018 || c == '"' || c == '\'' || c == '(' || c == '[';
+}
+
+/* regex's \b before the word character at i: none before it, or one that is not \w. */
+static bool word_boundary_before(Phrase *p, Py_ssize_t i)
+{
+    return i == 0 || !(phrase_classes(p, i - 1) & TOKEN_WORD);
+}
+
+/* Whether the period at `mark` ends an abbreviation: a capital alone, or one of `abbreviations`
+   (str, each opening with a letter), as whole words. */
+static bool ends_abbreviation(Phrase *p, Py_ssize_t mark, PyObject *abbreviations)
+{
+    if (mark >= 1 && (phrase_classes(p, mark - 1) & TOKEN_UPPER) && word_boundary_before(p, mark - 1))
+        return true;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(abbreviations); k++) {
+        PyObject *word = PyTuple_GET_ITEM(abbreviations, k);
+        Py_ssize_t start = mark - PyUnicode_GET_LENGTH(word);
+        if (start >= 0 && PyUnicode_Tailmatch(p->text, word, start, mark, 1) == 1 && word_boundary_before(p, start))
+            return true;
+    }
+    return false;
+}
+
+/* The end of speakers._SENTENCE_END's match at `mark`, reading no further than stop; -1 for none. */
+static Py_ssize_t sentence_end_at(Phrase *p, Py_ssize_t mark, Py_ssize_t stop, PyObject *abbreviations)
+{
+    Py_UCS4 c = PHRASE_CHAR(p, mark);
+    if (c == '.' ? ends_abbreviation(p, mark, abbreviations) : c != '!' && c != '?' && c != 0x2026)
+        return -1;
+    Py_ssize_t i = mark + 1;
+    while (i < stop && sentence_closer(PHRASE_CHAR(p, i)))
+        i++;
+    Py_ssize_t spaces = i;
+    while (i < stop && is_white_space(PHRASE_CHAR(p, i)))
+        i++;
+    if (i == spaces || i >= stop)
+        return -1;
+    Py_ssize_t next = sentence_opener(PHRASE_CHAR(p, i)) ? i + 1 : i;
+    return next < stop && (phrase_classes(p, next) & (TOKEN_UPPER | TOKEN_NUMBER)) ? i : -1;
+}
+
+/* _Cues._last_end_python: where the last sentence ending in lo..pos ends, -1 for none. */
+static Py_ssize_t last_sentence_end(Phrase *p, Py_ssize_t lo, Py_ssize_t pos, PyObject *abbreviations)
+{
+    Py_ssize_t stop = Py_MIN(pos + 2, p->length), run = lo;
+    while (run > 0 && (sentence_closer(PHRASE_CHAR(p, run - 1)) || is_white_space(PHRASE_CHAR(p, run - 1))))
+        run--;
+    for (Py_ssize_t mark = stop - 1; mark >= Py_MAX(0, run - 1); mark--) {
+        Py_UCS4 c = PHRASE_CHAR(p, mark);
+        if (c != '.' && c != '!' && c != '?' && c != 0x2026)
+            continue;
+        Py_ssize_t end = sentence_end_at(p, mark, stop, abbreviations);
+        if (end >= 0 && end <= pos)
+            return end >= lo ? end : -1;
+    }
+    return -1;
+}
+
+/* SpeakerFinder.sentence_start: the start of the sentence holding pos, no further back than floor
+   or twice the window. */
+static Py_ssize_t sentence_start(Phrase *p, Py_ssize_t pos, Py_ssize_t floor, Py_ssize_t window,
+                                 PyObject *abbreviations)
+{
+    Py_ssize_t lo = Py_MAX(floor, pos - window * 2), end = last_sentence_end(p, lo, pos, abbreviations);
+    return end < 0 ? lo : end;
+}
+
+static bool read_abbreviations(PyObject *abbreviations)
+{
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(abbreviations); k++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(abbreviations, k))) {
+            PyErr_SetString(PyExc_TypeError, "abbreviations: a tuple of str");
+            return false;
+        }
+    return true;
+}
+
+static PyObject *sentence_end(PyObject *module, PyObject *args)
+{
+    PyObject *text, *abbreviations, *table;
+    Py_ssize_t lo, pos;
+    Phrase p;
+    if (!PyArg_ParseTuple(args, "UnnO!O:sentence_end", &text, &lo, &pos, &PyTuple_Type, &abbreviations, &table)
+        || !read_abbreviations(abbreviations))
+        return NULL;
+    if (lo < 0 || pos < 0 || lo > PyUnicode_GET_LENGTH(text) || pos > PyUnicode_GET_LENGTH(text)) {
+        PyErr_SetString(PyExc_ValueError, "sentence_end: positions in the text");
+        return NULL;
+    }
+    p.text = text;
+    p.kind = PyUnicode_KIND(text);
+    p.data = PyUnicode_DATA(text);
+    p.length = PyUnicode_GET_LENGTH(text);
+    start_class_cache(&p.cache, table);
+    Py_ssize_t end = last_sentence_end(&p, lo, pos, abbreviations);
+    if (PyErr_Occurred())
+        return NULL;
+    return end < 0 ? Py_NewRef(Py_None) : PyLong_FromSsize_t(end);
+}
+
+PyDoc_STRVAR(sentence_end_doc,
+"sentence_end(text, lo, pos, abbreviations, classes) -> int | None\n\n"
+"_Cues._last_end_python: where the last sentence ending in lo..pos ends (0 <= lo, pos <= len(text));\n"
+"abbreviations is speakers._ABBREVIATIONS, classes the TOKEN_* bits of a character beyond ASCII.");
+
 /* ---- the speaker before a quotation, in its sentence (SpeakerFinder._before_python, with
-   subject_of_sentence); where the sentence starts is asked of SpeakerFinder.sentence_start. */
+   subject_of_sentence). */
 
 /* Where the cues starting at or after lo and ending by hi lie: [*first, return) (_Cues._within). */
 static Py_ssize_t cues_within(PyObject *starts, PyObject *ends, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t *first)
@@ -2734,16 +2852,12 @@ static bool subject_of_sentence(Phrase *p, Py_ssize_t lo, Py_ssize_t verb, Py_ss
 
 /* SpeakerFinder._before_python */
 static bool before_quotation(Phrase *p, const CueBounds *cues, Py_ssize_t open, Py_ssize_t floor, const Py_ssize_t *quoted,
-                             Py_ssize_t n_quoted, PyObject *sentence_start, Py_ssize_t window, Py_ssize_t verbs_back,
+                             Py_ssize_t n_quoted, PyObject *abbreviations, Py_ssize_t window, Py_ssize_t verbs_back,
                              Py_ssize_t *span)
 {
     if (!any_cue(cues, Py_MAX(floor, open - window * 2), open))
         return false;
-    PyObject *start = PyObject_CallFunction(sentence_start, "nn", open, floor);
-    Py_ssize_t lo = start == NULL ? -1 : PyLong_AsSsize_t(start);
-    Py_XDECREF(start);
-    if (PyErr_Occurred())
-        return false;
+    Py_ssize_t lo = sentence_start(p, open, floor, window, abbreviations);
     Py_ssize_t first_according, end_according = cues_within(cues->according_starts, cues->according_ends, lo, open,
                                                            &first_according);
     Py_ssize_t first_verb, verb = cues_within(cues->verb_starts, cues->verb_ends, lo, open, &first_verb);
@@ -2769,15 +2883,15 @@ static bool before_quotation(Phrase *p, const CueBounds *cues, Py_ssize_t open, 
 
 static PyObject *speaker_before_quotation(PyObject *module, PyObject *args)
 {
-    PyObject *text, *quoted, *sentence_start, *sets, *table;
+    PyObject *text, *quoted, *abbreviations, *sets, *table;
     CueBounds cues;
     Py_ssize_t open, floor, window, verbs_back, span[2];
     Phrase p;
-    if (!PyArg_ParseTuple(args, "UnnO!O!O!O!O!OnnOO:speaker_before_quotation", &text, &open, &floor, &PyTuple_Type,
+    if (!PyArg_ParseTuple(args, "UnnO!O!O!O!O!O!nnOO:speaker_before_quotation", &text, &open, &floor, &PyTuple_Type,
                           &quoted, &PyList_Type, &cues.verb_starts, &PyList_Type, &cues.verb_ends, &PyList_Type,
-                          &cues.according_starts, &PyList_Type, &cues.according_ends, &sentence_start, &window,
-                          &verbs_back, &sets, &table)
-        || !open_phrase(&p, text, sets, table))
+                          &cues.according_starts, &PyList_Type, &cues.according_ends, &PyTuple_Type, &abbreviations,
+                          &window, &verbs_back, &sets, &table)
+        || !read_abbreviations(abbreviations) || !open_phrase(&p, text, sets, table))
         return NULL;
     Py_ssize_t n_quoted = PyTuple_GET_SIZE(quoted), *spans = PyMem_Malloc((2 * n_quoted + 1) * sizeof *spans);
     if (spans == NULL)
@@ -2797,18 +2911,18 @@ static PyObject *speaker_before_quotation(PyObject *module, PyObject *args)
         PyMem_Free(spans);
         return NULL;
     }
-    bool found = before_quotation(&p, &cues, open, floor, spans, n_quoted, sentence_start, window, verbs_back, span);
+    bool found = before_quotation(&p, &cues, open, floor, spans, n_quoted, abbreviations, window, verbs_back, span);
     PyMem_Free(spans);
     return phrase_result(&p, found, span);
 }
 
 PyDoc_STRVAR(speaker_before_quotation_doc,
 "speaker_before_quotation(text, open, floor, quoted, verb_starts, verb_ends, according_starts, according_ends,\n"
-"                         sentence_start, window, verbs_back, sets, classes) -> (start, end) | None\n\n"
+"                         abbreviations, window, verbs_back, sets, classes) -> (start, end) | None\n\n"
 "SpeakerFinder._before_python: the speaker before the quotation opening at open, in its sentence (from\n"
-"sentence_start(open, floor)), the paragraph starting at floor; quoted the (start, end) spans of the\n"
-"earlier quotations of the paragraph; verbs_back speakers.MAX_VERBS_BACK (1 to 8); the rest as for\n"
-"speaker_after_quotation.");
+"SpeakerFinder.sentence_start), the paragraph starting at floor; quoted the (start, end) spans of the\n"
+"earlier quotations of the paragraph; abbreviations speakers._ABBREVIATIONS; verbs_back\n"
+"speakers.MAX_VERBS_BACK (1 to 8); the rest as for speaker_after_quotation.");
 
 /* ---- a document's quotations given the speakers beside them (attribution._attribute_python, with
    _attribute_by_cues, _quoted_before and SpeakerFinder.sentence_before and dash_after). */
@@ -2816,7 +2930,7 @@ PyDoc_STRVAR(speaker_before_quotation_doc,
 /* SpeakerFinder.sentence_before: ``…, Schiff said. “…”``, the quotation opening a sentence right
    after one ending on its attribution. */
 static bool sentence_before(Phrase *p, const CueBounds *cues, Py_ssize_t open, Py_ssize_t floor,
-                            PyObject *sentence_start, Py_ssize_t *span)
+                            PyObject *abbreviations, Py_ssize_t window, Py_ssize_t *span)
 {
     Py_ssize_t tail_end = open - 1, from = Py_MAX(floor, open - 4);
     while (tail_end >= from && PHRASE_CHAR(p, tail_end) != '.')
@@ -2827,10 +2941,7 @@ static bool sentence_before(Phrase *p, const CueBounds *cues, Py_ssize_t open, P
                                          &first) - 1;
     if (verb < first)
         return false;
-    PyObject *start = PyObject_CallFunction(sentence_start, "nn", open, floor);
-    Py_ssize_t lo = start == NULL ? -1 : PyLong_AsSsize_t(start);
-    Py_XDECREF(start);
-    if (lo != open)
+    if (sentence_start(p, open, floor, window, abbreviations) != open)
         return false;
     Py_ssize_t verb_start = bound_at(cues->verb_starts, verb), verb_end = bound_at(cues->verb_ends, verb);
     Py_ssize_t trailing = tail_end;  /* where speakers._TRAILING_WORDS finds the spaces before the period */
@@ -2894,7 +3005,7 @@ static bool prior_ends_in_colon(const Phrase *p, const Quotation *q)
 
 /* The speaker of quotation n (into span) and how it was found, the last way tried if none was. */
 static int attribute_quotation(Phrase *p, const CueBounds *cues, const Quotation *quotes, Py_ssize_t n, bool cued,
-                               PyObject *sentence_start, Py_ssize_t window, Py_ssize_t verbs_back, Py_ssize_t *span,
+                               PyObject *abbreviations, Py_ssize_t window, Py_ssize_t verbs_back, Py_ssize_t *span,
                                bool *found)
 {
     const Quotation *q = &quotes[n];
@@ -2913,12 +3024,12 @@ static int attribute_quotation(Phrase *p, const CueBounds *cues, const Quotation
                     quoted[2 * n_quoted++ + 1] = quotes[k].end;
                 }
             how = HOW_BEFORE;
-            *found = before_quotation(p, cues, q->open, q->para_start, quoted, n_quoted, sentence_start, window,
+            *found = before_quotation(p, cues, q->open, q->para_start, quoted, n_quoted, abbreviations, window,
                                       verbs_back, span);
         }
         if (!*found && !PyErr_Occurred()) {
             how = HOW_PREVIOUS;
-            *found = sentence_before(p, cues, q->open, q->para_start, sentence_start, span);
+            *found = sentence_before(p, cues, q->open, q->para_start, abbreviations, window, span);
         }
     }
     if (!*found && q->close >= 0) {
@@ -2927,7 +3038,7 @@ static int attribute_quotation(Phrase *p, const CueBounds *cues, const Quotation
     }
     if (!*found && q->para > 0 && stripped_is(p, q->para_start, q->open, 0) && prior_ends_in_colon(p, q)) {
         how = HOW_COLON;
-        *found = before_quotation(p, cues, q->prior_end, q->prior_start, NULL, 0, sentence_start, window, verbs_back,
+        *found = before_quotation(p, cues, q->prior_end, q->prior_start, NULL, 0, abbreviations, window, verbs_back,
                                   span);
     }
     return how;
@@ -2944,14 +3055,15 @@ static bool read_quotation(PyObject *item, Py_ssize_t length, Quotation *q)
 
 static PyObject *attribute_quotations(PyObject *module, PyObject *args)
 {
-    PyObject *text, *items, *sentence_start, *sets, *table;
+    PyObject *text, *items, *abbreviations, *sets, *table;
     CueBounds cues;
     Py_ssize_t window, verbs_back, span[2];
     Phrase p;
-    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!OnnOO:attribute_quotations", &text, &PyList_Type, &items, &PyList_Type,
+    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!nnOO:attribute_quotations", &text, &PyList_Type, &items, &PyList_Type,
                           &cues.verb_starts, &PyList_Type, &cues.verb_ends, &PyList_Type, &cues.according_starts,
-                          &PyList_Type, &cues.according_ends, &sentence_start, &window, &verbs_back, &sets, &table)
-        || !open_phrase(&p, text, sets, table))
+                          &PyList_Type, &cues.according_ends, &PyTuple_Type, &abbreviations, &window, &verbs_back, &sets,
+                          &table)
+        || !read_abbreviations(abbreviations) || !open_phrase(&p, text, sets, table))
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(items);
     Quotation *quotes = PyMem_Malloc((n + 1) * sizeof *quotes);
@@ -2975,7 +3087,7 @@ static PyObject *attribute_quotations(PyObject *module, PyObject *args)
             cued = any_cue(&cues, quotes[k].para_start, quotes[k].para_end);
         }
         bool found;
-        int how = attribute_quotation(&p, &cues, quotes, k, cued, sentence_start, window, verbs_back, span, &found);
+        int how = attribute_quotation(&p, &cues, quotes, k, cued, abbreviations, window, verbs_back, span, &found);
         PyObject *item = PyErr_Occurred() ? NULL
                          : found ? Py_BuildValue("(s(nn))", how_names[how], span[0], span[1])
                                  : Py_BuildValue("(sO)", how_names[how], Py_None);
@@ -2993,7 +3105,7 @@ static PyObject *attribute_quotations(PyObject *module, PyObject *args)
 
 PyDoc_STRVAR(attribute_quotations_doc,
 "attribute_quotations(text, quotations, verb_starts, verb_ends, according_starts, according_ends,\n"
-"                     sentence_start, window, verbs_back, sets, classes) -> [(how, (start, end) | None)]\n\n"
+"                     abbreviations, window, verbs_back, sets, classes) -> [(how, (start, end) | None)]\n\n"
 "attribution._attribute_python: each quotation's speaker and how it was found (the last way tried when\n"
 "none was). A quotation is (start, end, open, close, para, para_start, para_end, prior_start, prior_end):\n"
 "its words, its marks (close -1 when its paragraph ends first), its paragraph's index and offsets and\n"
@@ -3433,6 +3545,7 @@ static PyMethodDef methods[] = {
     {"speaker_after_quotation", speaker_after_quotation, METH_VARARGS, speaker_after_quotation_doc},
     {"speaker_before_quotation", speaker_before_quotation, METH_VARARGS, speaker_before_quotation_doc},
     {"attribute_quotations", attribute_quotations, METH_VARARGS, attribute_quotations_doc},
+    {"sentence_end", sentence_end, METH_VARARGS, sentence_end_doc},
     {"fuller_name", fuller_name, METH_VARARGS, fuller_name_doc},
     {"scare_quotes", scare_quotes, METH_VARARGS, scare_quotes_doc},
     {NULL, NULL, 0, NULL},

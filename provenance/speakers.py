@@ -29,7 +29,9 @@ _TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'&.-]*")
 _INITIALS = regex.compile(r"(?:\p{L}\.)+")
 _SPACE_ONLY = regex.compile(r"[ \t\u00a0]+")
 _LEAD_IN = regex.compile(r"[\s,;:—–-]*")
-_ABBREVIATION = r"\b\p{Lu}|\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev|St|Jr|Sr|No|vs|U\.S|U\.K|U\.N)"
+_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt", "Prof", "Rev", "St",
+                  "Jr", "Sr", "No", "vs", "U.S", "U.K", "U.N")
+_ABBREVIATION = rf"\b\p{{Lu}}|\b(?:{'|'.join(re.escape(a) for a in _ABBREVIATIONS)})"
 # A sentence ends at ! ? … or a period that does not end an abbreviation (J., Mr., U.S.), then
 # closing marks and space before a capital or a digit. One pattern, the abbreviation a lookbehind:
 # a search for it after every match cost as much again as the scan.
@@ -169,8 +171,8 @@ class Token:
 
 
 class _CharClasses(dict):
-    r"""What a character is, as the C accelerator's ``speaker_tokens`` and ``name_mentions`` ask
-    beyond ASCII: bits for \p{L}, \p{N}, \p{Lu} and \p{Ll} (``TOKEN_*`` in provenance/_fastpage.c),
+    r"""What a character is, as the C accelerator's readers of words, names and sentences ask beyond
+    ASCII: bits for \p{L}, \p{N}, \p{Lu}, \p{Ll} and \w (``TOKEN_*`` in provenance/_fastpage.c),
     each character judged by ``regex`` once, so the accelerator reads Unicode as the patterns here do."""
 
     def __missing__(self, ch: str) -> int:
@@ -178,7 +180,7 @@ class _CharClasses(dict):
         return self[ch]
 
 
-_CLASS_BITS = tuple((1 << k, regex.compile(p)) for k, p in enumerate((r"\p{L}", r"\p{N}", r"\p{Lu}", r"\p{Ll}")))
+_CLASS_BITS = tuple((1 << k, regex.compile(p)) for k, p in enumerate((r"\p{L}", r"\p{N}", r"\p{Lu}", r"\p{Ll}", r"\w")))
 _CHAR_CLASSES = _CharClasses()
 
 
@@ -312,7 +314,13 @@ class _Cues:
         return self._last_ends[lo, pos]
 
     def _last_end(self, lo: int, pos: int) -> int | None:
-        """The sentence ends tried from ``pos`` backwards, each where its first mark is, the last one
+        """By the C accelerator where it is built (``accelerator.fastpage``, looked up on each use)."""
+        if accelerator.fastpage is not None and 0 <= lo <= len(self.text) and 0 <= pos <= len(self.text):
+            return accelerator.fastpage.sentence_end(self.text, lo, pos, _ABBREVIATIONS, _CHAR_CLASSES)
+        return self._last_end_python(lo, pos)
+
+    def _last_end_python(self, lo: int, pos: int) -> int | None:
+        """``_last_end``, the accelerator's reference. The sentence ends tried from ``pos`` backwards, each where its first mark is, the last one
         first: the first found ending at or before ``pos`` is the last, and most quotations follow one.
 
         A sentence end is told by its own characters alone, and after its first mark holds only
@@ -356,9 +364,9 @@ class SpeakerFinder:
 
     def fast_arguments(self) -> tuple:
         """What the accelerator's reader of a document's speakers (``attribute_quotations``) takes
-        after its quotations: the cues' bounds, where a sentence starts, how far the speaker may be,
+        after its quotations: the cues' bounds, the abbreviations a sentence never ends at, how far the speaker may be,
         the verbs tried back, the word sets and the character table."""
-        return (*self.cues.bounds, self.sentence_start, WINDOW, MAX_VERBS_BACK, self.lex.phrase_words, _CHAR_CLASSES)
+        return (*self.cues.bounds, _ABBREVIATIONS, WINDOW, MAX_VERBS_BACK, self.lex.phrase_words, _CHAR_CLASSES)
 
     # -- phrases ---------------------------------------------------------------------------
     def _is_name_word(self, tok: Token) -> bool:
@@ -611,7 +619,7 @@ class SpeakerFinder:
         begin (``sentence_start``). By the C accelerator where it is built."""
         if accelerator.fastpage is not None and 0 <= floor and 0 <= open_ <= len(self.text):
             return self._found(accelerator.fastpage.speaker_before_quotation(
-                self.text, open_, floor, quoted, *self.cues.bounds, self.sentence_start, WINDOW, MAX_VERBS_BACK,
+                self.text, open_, floor, quoted, *self.cues.bounds, _ABBREVIATIONS, WINDOW, MAX_VERBS_BACK,
                 self.lex.phrase_words, _CHAR_CLASSES))
         return self._before_python(open_, floor, quoted)
 

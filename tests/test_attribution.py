@@ -497,6 +497,24 @@ def test_sentence_ends_found_near_a_position_are_those_of_the_whole_text(rules, 
             assert cues.last_sentence_end(floor, pos) == (before[-1] if before else None)
 
 
+# Abbreviations after a word character or not (\b: _, a digit, a letter beyond ASCII, ², which is
+# no \w), capitals and digits beyond ASCII after a sentence's end.
+SENTENCE_EDGES = [*SENTENCE_PIECES, "_Mr.", "xMr.", "ÉU.S.", "²Mr.", "²J.", "_J.", "İ.", "ǅ.", "Ж", "٣", "Vs.", "vs.", "St"]
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.tuples(st.sampled_from(SENTENCE_EDGES), st.sampled_from(["", " ", "\n", "\u00a0", "\x1c"])),
+                      max_size=25),
+       lo=st.integers(min_value=0, max_value=150))
+def test_the_accelerator_finds_the_sentence_ends_the_python_code_finds(rules, parts, lo):
+    text = "".join(piece + gap for piece, gap in parts)
+    cues = _Cues(text, rules.memo("attribution-lexicons", compile_lexicons))
+    lo = min(lo, len(text))
+    for pos in range(len(text) + 1):
+        assert cues._last_end(lo, pos) == cues._last_end_python(lo, pos)
+
+
 @given(word=st.text(alphabet="aS’'s.", max_size=6))  # a word: never a space in it
 def test_possessive_endings_are_the_possessive_pattern(word):
     possessive = regex.compile(r"[’']s?$")
