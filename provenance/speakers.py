@@ -270,11 +270,16 @@ class _Cues:
         self.text = text
         verbs = finditer_where(lex.verb, lex.verb_starts, text, readable) if places is None else \
             _matches_at(lex.verb, places, text)
-        self.verbs = [Cue(m.start(), m.end(), m.group()) for m in verbs]
+        self._verb_matches = list(verbs)
         self.according = according_cues(text, lex) if according is None else according
         self._last_ends: dict[tuple[int, int], int | None] = {}
-        self._verb_bounds = [c.start for c in self.verbs], [c.end for c in self.verbs]
+        self._verb_bounds = [m.start() for m in self._verb_matches], [m.end() for m in self._verb_matches]
         self._according_bounds = [c.start for c in self.according], [c.end for c in self.according]
+
+    @cached_property
+    def verbs(self) -> list[Cue]:
+        """Made when first asked, by the Python readers: the accelerator reads the bounds alone."""
+        return [Cue(m.start(), m.end(), m.group()) for m in self._verb_matches]
 
     @property
     def bounds(self) -> tuple[list[int], list[int], list[int], list[int]]:

@@ -245,12 +245,12 @@ def _carry_to_next_paragraph(text: str, quotes: list[_Found]) -> None:
         by_para.setdefault(q.para.index, []).append(q)
     for index, mine in sorted(by_para.items()):
         before = by_para.get(index - 1)
-        if not before or any(q.speaker is not None for q in mine) or not _only_quotes(text, mine):
+        if not before or any(q.speaker is not None for q in mine):
             continue
         last = before[-1]
-        if (last.speaker is None or last.how != "after"
-                or last.raw.close is None or len(text[last.raw.close:last.para.end]) > 60):
-            continue
+        if (last.speaker is None or last.how != "after" or last.raw.close is None
+                or last.para.end - last.raw.close > 60 or not _only_quotes(text, mine)):
+            continue  # the paragraph's own words read last: most paragraphs before fail first
         for q in mine:
             q.speaker, q.how = last.speaker, "next"
 
