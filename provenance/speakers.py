@@ -21,7 +21,7 @@ import re2
 import regex
 
 from provenance import accelerator
-from provenance.prescan import finditer_where, starts_pattern
+from provenance.prescan import finditer_where, match_offsets, starts_pattern
 from provenance.report import Span
 from provenance.rulepack import RuleSet
 
@@ -240,7 +240,10 @@ class WordPlaces:
         return cls(re.compile(rf"(?<![0-9A-Za-z_])(?:{alternation})"), starts_pattern(rf"\b(?:{alternation})"))
 
     def find(self, text: str, readable: bytes | None = None) -> list[int]:
-        return [m.start() for m in finditer_where(self.pattern, self.starts, text, readable)]
+        """RE2's matches where it reads the text: there its ``\\b`` is the pattern's look-behind, and
+        the pattern is tried only where it cannot."""
+        places = match_offsets(self.starts, text, readable)
+        return places if places is not None else [m.start() for m in self.pattern.finditer(text)]
 
 
 def _matches_at(pattern: re.Pattern, places: list[int], text: str) -> list[re.Match]:
