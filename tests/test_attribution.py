@@ -635,8 +635,7 @@ def test_the_accelerator_finds_the_speaker_after_a_quotation_the_python_code_fin
     finder = speakers_module.SpeakerFinder(text, rules.memo("attribution-lexicons", compile_lexicons))
     para_end = max(0, len(text) - end)
     for close in range(min(start, para_end), para_end):
-        assert finder.after(start if start <= close else close, close, para_end) == finder._after_python(
-            start if start <= close else close, close, para_end)
+        assert finder.after(min(start, close), close, para_end) == finder._after_python(min(start, close), close, para_end)
 
 
 

@@ -14,8 +14,9 @@ explained quotation by quotation; the sourcing signatures and the relay detector
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache, partial
 
 import re2
 import regex
@@ -98,14 +99,27 @@ def _compile_kinds(rules: RuleSet) -> _Kinds:
 
 def speaker_kind(speaker: Span | None, kinds: _Kinds) -> QuoteKind:
     """The kind of a speaker phrase: who stands behind the words, and can a reader check them."""
-    if speaker is None:
-        return "unattributed"
-    words = speaker.text.split()
+    return "unattributed" if speaker is None else _kind_of_words(speaker.text, kinds)
+
+
+KINDS_KEPT = 4096  # speakers' kinds kept from one document to the next
+
+
+def _kind_reader(rules: RuleSet) -> Callable[[str], QuoteKind]:
+    """``_kind_of_words`` of the rule set's kinds, each speaker's words judged once while they are among
+    the last ``KINDS_KEPT`` asked: a kind depends on the words alone, and a corpus quotes the same
+    speakers again and again (the outlet names' search is slow)."""
+    kinds: _Kinds = rules.memo("attribution-kinds", _compile_kinds)
+    return lru_cache(maxsize=KINDS_KEPT)(partial(_kind_of_words, kinds=kinds))
+
+
+def _kind_of_words(text: str, kinds: _Kinds) -> QuoteKind:
+    words = text.split()
     first, head = words[0].lower(), words[-1].strip(".,’'").lower()
     if len(words) == 1 and first in kinds.pronouns:
         return "pronoun"
-    if (kinds.outlets is not None and kinds.outlets.search(speaker.text)) or (kinds.media and kinds.media.search(speaker.text)
-                                                                            and not _ends_in_person(words, kinds)):
+    if (kinds.outlets is not None and kinds.outlets.search(text)) or (kinds.media and kinds.media.search(text)
+                                                                    and not _ends_in_person(words, kinds)):
         return "relayed"
     if _ends_in_person(words, kinds) or (head in kinds.roles and _qualified(words, kinds)):
         return "named"  # ``Wang Yi``; ``China’s foreign minister`` names one person by office
@@ -113,7 +127,7 @@ def speaker_kind(speaker: Span | None, kinds: _Kinds) -> QuoteKind:
         return "anonymous"
     if head in kinds.vague or first in kinds.vague:
         return "vague"
-    if kinds.organisation is not None and kinds.organisation.search(speaker.text):
+    if kinds.organisation is not None and kinds.organisation.search(text):
         return "organisation"
     if first in kinds.determiners and head in kinds.roles:
         return "pronoun"  # a definite description (the senator) refers back like a pronoun
@@ -364,7 +378,8 @@ def analyze(ctx: Context) -> AttributionResult:
     scare, speech = _split_scare(doc.text, found, limits)
     quote_rule = next(iter(ctx.rules.detectors_named(QUOTE_RULE)), None)
     window = int(quote_rule.params.get("pronoun_paragraphs", 2)) if quote_rule else 2
-    quotes = list(_quotes(doc, speech, kinds, NameMentions(doc.text, lex, kinds.not_person), window))
+    kind_of = ctx.rules.memo("attribution-kind-reader", _kind_reader)
+    quotes = list(_quotes(doc, speech, kind_of, NameMentions(doc.text, lex, kinds.not_person), window))
     units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight), 1)
              for h in ctx.hits_for("attribution") if doc.line_at(h.start) not in ctx.residue_lines]
     units += list(_relay_units(ctx, kinds, [c.start for c in finder.according] if found else None, places))
@@ -382,21 +397,17 @@ def analyze(ctx: Context) -> AttributionResult:
                              quotes)
 
 
-def _quotes(doc: Document, found: list[_Found], kinds: _Kinds, names: NameMentions, window: int) -> Iterator[Quote]:
-    """Quotes with their kinds. A short name resolves to the fuller name the text used last; a
-    pronoun to the last named speaker, if that speaker was named or referred to within ``window``
-    paragraphs that hold quotations. A speaker's kind depends on its words alone and a document
-    names the same speakers again and again: each is judged once (the outlet names' search is slow)."""
+def _quotes(doc: Document, found: list[_Found], kind_of: Callable[[str], QuoteKind], names: NameMentions,
+            window: int) -> Iterator[Quote]:
+    """Quotes with their kinds (``kind_of`` a speaker's words, ``_kind_reader``). A short name resolves
+    to the fuller name the text used last; a pronoun to the last named speaker, if that speaker was
+    named or referred to within ``window`` paragraphs that hold quotations."""
     last: tuple[Span, int] | None = None
     ordinal, para = 0, -1
-    kind_of: dict[str | None, QuoteKind] = {}
     for q in found:
         if q.para.index != para:
             ordinal, para = ordinal + 1, q.para.index
-        words = q.speaker.text if q.speaker is not None else None
-        if words not in kind_of:
-            kind_of[words] = speaker_kind(q.speaker, kinds)
-        kind = kind_of[words]
+        kind = kind_of(q.speaker.text) if q.speaker is not None else "unattributed"
         resolved = None
         if kind == "named":
             resolved = names.fuller(q.speaker)
