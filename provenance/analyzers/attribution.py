@@ -97,11 +97,6 @@ def _compile_kinds(rules: RuleSet) -> _Kinds:
     )
 
 
-def speaker_kind(speaker: Span | None, kinds: _Kinds) -> QuoteKind:
-    """The kind of a speaker phrase: who stands behind the words, and can a reader check them."""
-    return "unattributed" if speaker is None else _kind_of_words(speaker.text, kinds)
-
-
 KINDS_KEPT = 4096  # speakers' kinds kept from one document to the next
 
 
@@ -114,6 +109,7 @@ def _kind_reader(rules: RuleSet) -> Callable[[str], QuoteKind]:
 
 
 def _kind_of_words(text: str, kinds: _Kinds) -> QuoteKind:
+    """The kind of a speaker phrase: who stands behind the words, and can a reader check them."""
     words = text.split()
     first, head = words[0].lower(), words[-1].strip(".,’'").lower()
     if len(words) == 1 and first in kinds.pronouns:
