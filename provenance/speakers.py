@@ -69,7 +69,7 @@ class Lexicons:
     clause_openers: frozenset[str]
     links: frozenset[str]
     connectors: frozenset[str]
-    phrase_words: tuple[frozenset[str], ...]  # the sets the accelerator's phrase reader asks (``_phrase_words``)
+    phrase_words: tuple[frozenset[str], ...]  # the sets the accelerator's phrase reader asks (``_PHRASE_WORDS``)
 
 
 def _words(rules: RuleSet, name: str) -> frozenset[str]:
@@ -322,14 +322,16 @@ class _Cues:
         return self._last_ends[lo, pos]
 
     def _last_end(self, lo: int, pos: int) -> int | None:
-        """By the C accelerator where it is built (``accelerator.fastpage``, looked up on each use)."""
+        """Where the last sentence ending in ``lo..pos`` ends: by the C accelerator where it is built
+        (``accelerator.fastpage``, looked up on each use)."""
         if accelerator.fastpage is not None and 0 <= lo <= len(self.text) and 0 <= pos <= len(self.text):
             return accelerator.fastpage.sentence_end(self.text, lo, pos, _ABBREVIATIONS, _CHAR_CLASSES)
         return self._last_end_python(lo, pos)
 
     def _last_end_python(self, lo: int, pos: int) -> int | None:
-        """``_last_end``, the accelerator's reference. The sentence ends tried from ``pos`` backwards, each where its first mark is, the last one
-        first: the first found ending at or before ``pos`` is the last, and most quotations follow one.
+        """``_last_end``, the accelerator's reference. The sentence ends tried from ``pos`` backwards,
+        each where its first mark is, the last one first: the first found ending at or before ``pos``
+        is the last, and most quotations follow one.
 
         A sentence end is told by its own characters alone, and after its first mark holds only
         closing marks and space, so none starts inside another: each mark is a match where
