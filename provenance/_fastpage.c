@@ -1727,7 +1727,7 @@ PyDoc_STRVAR(paired_paragraphs_doc,
    \p{N}, \p{Lu}, \p{Ll}) is asked of the Python table speakers._CHAR_CLASSES, so both read Unicode
    alike. */
 
-enum { TOKEN_LETTER = 1, TOKEN_NUMBER = 2, TOKEN_UPPER = 4, TOKEN_LOWER = 8 };
+enum { TOKEN_LETTER = 1, TOKEN_NUMBER = 2, TOKEN_UPPER = 4, TOKEN_LOWER = 8, TOKEN_WORD = 16 };
 
 /* The classes (TOKEN_* bits) of the characters beyond ASCII a call has met, by their last 8 bits:
    a text's letters are few, and each is asked of the Python table once a call, not once a time. */
@@ -1749,7 +1749,8 @@ static int char_classes(ClassCache *cache, Py_UCS4 c)
     if (c < 128) {
         bool upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
         return (upper || lower ? TOKEN_LETTER : 0) | (c >= '0' && c <= '9' ? TOKEN_NUMBER : 0)
-               | (upper ? TOKEN_UPPER : 0) | (lower ? TOKEN_LOWER : 0);
+               | (upper ? TOKEN_UPPER : 0) | (lower ? TOKEN_LOWER : 0)
+               | (upper || lower || (c >= '0' && c <= '9') || c == '_' ? TOKEN_WORD : 0);
     }
     if (cache->key[c & 255] == c)
         return cache->value[c & 255];
@@ -2516,6 +2517,1549 @@ PyDoc_STRVAR(unvalidated_model_doc,
 "report._unvalidated: an instance of the pydantic model class cls holding the dict fields as they\n"
 "are and the set fields_set as its fields-set, with no extra or private values.");
 
+/* ---- attribution: the speaker phrase beside a speech verb (provenance/speakers.py) -------------
+   SpeakerFinder._phrase_before_python and _phrase_after_python (with _walk_left, _appositive_before,
+   _validated and _ends_phrase) are the reference, used when this module is missing;
+   tests/test_attribution.py proves that both give the same phrases. The words are those of
+   speakers._tokens_python; the word lists are the lexicons' sets (speakers.Lexicons.phrase_words, in
+   the order of PHRASE_* below), asked of each word's lowercase form (str.lower) once a call. */
+
+enum {
+    PHRASE_ADVERB, PHRASE_PRONOUN, PHRASE_DETERMINER, PHRASE_LINK, PHRASE_ROLE, PHRASE_NOT_NAME,
+    PHRASE_PREPOSITION, PHRASE_CONNECTOR, PHRASE_STOP, PHRASE_CLAUSE_OPENER, PHRASE_BARE_HEAD, PHRASE_SETS
+};
+
+typedef struct {
+    Py_ssize_t start, end;
+    int sets;  /* bit k: the word's lowercase form is in word set k; -1 until asked */
+} PhraseWord;
+
+typedef struct {
+    PyObject *text;
+    int kind;
+    const void *data;
+    Py_ssize_t length;
+    PyObject *sets[PHRASE_SETS];
+    ClassCache cache;
+    PhraseWord *words;
+    Py_ssize_t n, capacity;
+} Phrase;
+
+#define PHRASE_CHAR(p, i) PyUnicode_READ((p)->kind, (p)->data, (i))
+
+/* regex's \s (the White_Space property): Python's whitespace but the separators U+001C..U+001F. */
+static bool is_white_space(Py_UCS4 c)
+{
+    return Py_UNICODE_ISSPACE(c) && !(c >= 0x1C && c <= 0x1F);
+}
+
+/* The classes (TOKEN_* bits) of the character at i; an error is left set for the caller to find. */
+static int phrase_classes(Phrase *p, Py_ssize_t i)
+{
+    int classes = char_classes(&p->cache, PHRASE_CHAR(p, i));
+    return classes < 0 ? 0 : classes;
+}
+
+/* speakers._INITIALS in full over text[i:j]: (?:\p{L}\.)+ */
+static bool phrase_initials(Phrase *p, Py_ssize_t i, Py_ssize_t j)
+{
+    if (j == i || (j - i) % 2)
+        return false;
+    for (Py_ssize_t k = i; k < j; k += 2)
+        if (!(phrase_classes(p, k) & TOKEN_LETTER) || PHRASE_CHAR(p, k + 1) != '.')
+            return false;
+    return true;
+}
+
+/* speakers._SHORT_ABBREVIATION in full over text[i:j]: \p{Lu}\p{Ll}{0,3}\. */
+static bool phrase_short_abbreviation(Phrase *p, Py_ssize_t i, Py_ssize_t j)
+{
+    if (j - i < 2 || j - i > 5 || !(phrase_classes(p, i) & TOKEN_UPPER) || PHRASE_CHAR(p, j - 1) != '.')
+        return false;
+    for (Py_ssize_t k = i + 1; k < j - 1; k++)
+        if (!(phrase_classes(p, k) & TOKEN_LOWER))
+            return false;
+    return true;
+}
+
+/* The words of text[lo:hi] (speakers._tokens_python) into p->words; -1 on an error. */
+static int read_phrase_words(Phrase *p, Py_ssize_t lo, Py_ssize_t hi)
+{
+    p->n = 0;
+    for (Py_ssize_t i = lo; i < hi && !PyErr_Occurred();) {
+        if (!(phrase_classes(p, i) & (TOKEN_LETTER | TOKEN_NUMBER))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        while (j < hi && (token_inner_mark(PHRASE_CHAR(p, j)) || (phrase_classes(p, j) & (TOKEN_LETTER | TOKEN_NUMBER))))
+            j++;
+        Py_ssize_t end = j;
+        if (PHRASE_CHAR(p, j - 1) == '.' && !phrase_initials(p, i, j) && !phrase_short_abbreviation(p, i, j))
+            while (PHRASE_CHAR(p, end - 1) == '.')
+                end--;
+        if (p->n == p->capacity) {
+            Py_ssize_t capacity = p->capacity ? 2 * p->capacity : 32;
+            PhraseWord *grown = PyMem_Realloc(p->words, capacity * sizeof *grown);
+            if (grown == NULL) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            p->words = grown;
+            p->capacity = capacity;
+        }
+        p->words[p->n++] = (PhraseWord){i, end, -1};
+        i = j;
+    }
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* str.lower of text[start:end]: in C for ASCII. */
+static PyObject *lowered_text(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
+{
+    Py_UCS4 widest = 0;
+    for (Py_ssize_t i = start; i < end; i++)
+        widest |= PyUnicode_READ(kind, data, i);
+    if (widest < 128) {
+        PyObject *lower = PyUnicode_New(end - start, 127);
+        if (lower != NULL)
+            for (Py_ssize_t i = start; i < end; i++)
+                PyUnicode_1BYTE_DATA(lower)[i - start] = (Py_UCS1)ascii_lower(PyUnicode_READ(kind, data, i));
+        return lower;
+    }
+    PyObject *word = PyUnicode_Substring(text, start, end);
+    PyObject *lower = word == NULL ? NULL : PyObject_CallMethod(word, "lower", NULL);
+    Py_XDECREF(word);
+    return lower;
+}
+
+/* Whether word k's lowercase form is in the word set `set`; an error is left set for the caller. */
+static bool in_set(Phrase *p, Py_ssize_t k, int set)
+{
+    PhraseWord *w = &p->words[k];
+    if (w->sets < 0) {
+        PyObject *lower = lowered_text(p->text, p->kind, p->data, w->start, w->end);
+        w->sets = 0;
+        for (int s = 0; lower != NULL && s < PHRASE_SETS; s++) {
+            int found = PySet_Contains(p->sets[s], lower);
+            if (found > 0)
+                w->sets |= 1 << s;
+        }
+        Py_XDECREF(lower);
+    }
+    return (w->sets >> set) & 1;
+}
+
+/* Token.capitalised: the word's first character is uppercase (str.isupper). */
+static bool capitalised(const Phrase *p, Py_ssize_t k)
+{
+    return Py_UNICODE_ISUPPER(PHRASE_CHAR(p, p->words[k].start));
+}
+
+/* str.islower of the word: a cased character, and none uppercase or titlecase. */
+static bool all_lowercase(const Phrase *p, Py_ssize_t k)
+{
+    bool cased = false;
+    for (Py_ssize_t i = p->words[k].start; i < p->words[k].end; i++) {
+        Py_UCS4 c = PHRASE_CHAR(p, i);
+        if (Py_UNICODE_ISUPPER(c) || Py_UNICODE_ISTITLE(c))
+            return false;
+        cased = cased || Py_UNICODE_ISLOWER(c);
+    }
+    return cased;
+}
+
+/* speakers._possessive: the word ends in ’s, 's, ’ or '. */
+static bool possessive_word(const Phrase *p, Py_ssize_t k)
+{
+    Py_ssize_t start = p->words[k].start, end = p->words[k].end;
+    Py_UCS4 last = PHRASE_CHAR(p, end - 1);
+    if (last == 's' && end - start >= 2)
+        last = PHRASE_CHAR(p, end - 2);
+    return last == 0x2019 || last == '\'';
+}
+
+/* Whether only spaces, tabs and no-break spaces (one at least) lie between text[from:to]. */
+static bool spaces_only(const Phrase *p, Py_ssize_t from, Py_ssize_t to)
+{
+    if (from >= to)
+        return false;
+    for (Py_ssize_t i = from; i < to; i++) {
+        Py_UCS4 c = PHRASE_CHAR(p, i);
+        if (c != ' ' && c != '\t' && c != 0xA0)
+            return false;
+    }
+    return true;
+}
+
+/* speakers._joined: only spaces between words a and b. */
+static bool joined_words(const Phrase *p, Py_ssize_t a, Py_ssize_t b)
+{
+    return spaces_only(p, p->words[a].end, p->words[b].start);
+}
+
+static bool name_word(Phrase *p, Py_ssize_t k)
+{
+    return capitalised(p, k) && !in_set(p, k, PHRASE_NOT_NAME) && !in_set(p, k, PHRASE_PREPOSITION);
+}
+
+static bool phrase_word(Phrase *p, Py_ssize_t k)
+{
+    return name_word(p, k) || (all_lowercase(p, k) && !in_set(p, k, PHRASE_NOT_NAME) && !in_set(p, k, PHRASE_STOP)
+                               && !in_set(p, k, PHRASE_DETERMINER));
+}
+
+/* The span of words a..b into *span. */
+static bool phrase_span(const Phrase *p, Py_ssize_t a, Py_ssize_t b, Py_ssize_t *span)
+{
+    span[0] = p->words[a].start;
+    span[1] = p->words[b].end;
+    return true;
+}
+
+/* SpeakerFinder._validated of words a..b (none when b < a). */
+static bool validated_phrase(Phrase *p, Py_ssize_t a, Py_ssize_t b, Py_ssize_t *span)
+{
+    if (b >= a && in_set(p, b, PHRASE_BARE_HEAD)) {
+        Py_ssize_t k = a;
+        while (k <= b && all_lowercase(p, k))
+            k++;
+        if (k > b)
+            return phrase_span(p, a, b, span);
+    }
+    while (a <= b && !(in_set(p, a, PHRASE_DETERMINER) || name_word(p, a) || in_set(p, a, PHRASE_ROLE)))
+        a++;
+    while (a <= b && in_set(p, a, PHRASE_CONNECTOR) && !in_set(p, a, PHRASE_DETERMINER))
+        a++;
+    if (a > b || (a == b && in_set(p, a, PHRASE_DETERMINER)))
+        return false;
+    bool determined = in_set(p, a, PHRASE_DETERMINER);
+    if (!determined && all_lowercase(p, b) && !in_set(p, b, PHRASE_ROLE) && !in_set(p, b, PHRASE_BARE_HEAD))
+        return false;
+    if (determined && !capitalised(p, b) && a == b)
+        return false;
+    return phrase_span(p, a, b, span);
+}
+
+/* SpeakerFinder._walk_left from word i. */
+static bool walk_left(Phrase *p, Py_ssize_t i, bool participle, Py_ssize_t *span)
+{
+    if (!phrase_word(p, i) || possessive_word(p, i))
+        return false;
+    Py_ssize_t first = i, j = i - 1;
+    int lowercase_run = 0;
+    while (j >= 0 && joined_words(p, j, j + 1) && i - j < 8) {
+        if (in_set(p, j, PHRASE_DETERMINER)) {
+            if (j >= 2 && in_set(p, j - 1, PHRASE_LINK) && joined_words(p, j - 1, j) && phrase_word(p, j - 2)
+                && joined_words(p, j - 2, j - 1)) {
+                first = j - 2;
+                j -= 3;
+                continue;
+            }
+            first = j;
+            break;
+        }
+        if (name_word(p, j) || in_set(p, j, PHRASE_ROLE))
+            lowercase_run = 0;
+        else if (in_set(p, j, PHRASE_CONNECTOR) && j > 0 && capitalised(p, j - 1))
+            ;
+        else if (all_lowercase(p, j) && lowercase_run < 2 && !in_set(p, j, PHRASE_STOP))
+            lowercase_run++;
+        else
+            break;
+        first = j--;
+    }
+    if (first > 0 && joined_words(p, first - 1, first)) {
+        if (in_set(p, first - 1, PHRASE_PREPOSITION) || (participle && !in_set(p, first - 1, PHRASE_CLAUSE_OPENER)))
+            return false;
+    }
+    return validated_phrase(p, first, i, span);
+}
+
+/* Whether text[from:to] with Python's whitespace stripped is empty (want == 0) or the one character want. */
+static bool stripped_is(const Phrase *p, Py_ssize_t from, Py_ssize_t to, Py_UCS4 want)
+{
+    while (from < to && Py_UNICODE_ISSPACE(PHRASE_CHAR(p, from)))
+        from++;
+    while (to > from && Py_UNICODE_ISSPACE(PHRASE_CHAR(p, to - 1)))
+        to--;
+    return want == 0 ? from == to : to - from == 1 && PHRASE_CHAR(p, from) == want;
+}
+
+/* speakers._ASIDE_OPENER at the start of word k: \p{Ll}|\p{N}|[RDI]-\p{Lu} */
+static bool opens_aside(Phrase *p, Py_ssize_t k)
+{
+    Py_ssize_t start = p->words[k].start, end = p->words[k].end;
+    if (phrase_classes(p, start) & (TOKEN_LOWER | TOKEN_NUMBER))
+        return true;
+    Py_UCS4 first = PHRASE_CHAR(p, start);
+    return (first == 'R' || first == 'D' || first == 'I') && start + 2 < end && PHRASE_CHAR(p, start + 1) == '-'
+           && (phrase_classes(p, start + 2) & TOKEN_UPPER);
+}
+
+static bool aside_breaker(Py_UCS4 c)
+{
+    return c == 0x201C || c == 0x201D || c == '"' || c == 0x2018 || c == 0x2019 || c == 0x00AB || c == 0x00BB
+           || c == '.';
+}
+
+/* The last ',' in text[lo:hi], -1 for none (str.rfind). */
+static Py_ssize_t last_comma(const Phrase *p, Py_ssize_t lo, Py_ssize_t hi)
+{
+    for (Py_ssize_t i = hi - 1; i >= lo; i--)
+        if (PHRASE_CHAR(p, i) == ',')
+            return i;
+    return -1;
+}
+
+/* SpeakerFinder._appositive_before over the words read. */
+static bool appositive_before(Phrase *p, Py_ssize_t pos, Py_ssize_t floor, Py_ssize_t *span)
+{
+    if (p->n == 0 || !stripped_is(p, p->words[p->n - 1].end, pos, ','))
+        return false;
+    Py_ssize_t lo = Py_MAX(floor, pos - 100);
+    for (Py_ssize_t comma = last_comma(p, lo, p->words[p->n - 1].start); comma >= 0;
+         comma = last_comma(p, lo, comma)) {
+        for (Py_ssize_t i = comma; i < pos; i++)
+            if (aside_breaker(PHRASE_CHAR(p, i)))
+                return false;
+        Py_ssize_t inner = 0, following = 0;
+        while (inner < p->n && p->words[inner].end <= comma)
+            inner++;
+        while (following < p->n && p->words[following].start <= comma)
+            following++;
+        bool aside = following < p->n && (opens_aside(p, following) || possessive_word(p, following));
+        if (inner > 0 && aside && stripped_is(p, p->words[inner - 1].end, comma, 0))
+            return walk_left(p, inner - 1, false, span) && name_word(p, inner - 1);
+    }
+    return false;
+}
+
+/* speakers._TRAILING_PARENTHESIS searched for in text[lo:pos]: where its match starts, pos for none.
+   The match ends in a ')' with only spaces after it, the '(' the last before it. */
+static Py_ssize_t before_parenthesis(const Phrase *p, Py_ssize_t lo, Py_ssize_t pos)
+{
+    Py_ssize_t close = pos;
+    while (close > lo && is_white_space(PHRASE_CHAR(p, close - 1)))
+        close--;
+    if (--close < lo || PHRASE_CHAR(p, close) != ')')
+        return pos;
+    Py_ssize_t open = close - 1;
+    for (Py_UCS4 c; open >= lo && close - open <= 31; open--)
+        if ((c = PHRASE_CHAR(p, open)) == '(' || c == ')' || c == 0x201C || c == 0x201D || c == '"')
+            break;
+    if (open < lo || close - open > 31 || close - open < 2 || PHRASE_CHAR(p, open) != '(')
+        return pos;
+    while (open > lo && is_white_space(PHRASE_CHAR(p, open - 1)))
+        open--;
+    return open;
+}
+
+/* speakers._LEAD_IN in full over text[from:to], with no comma: [\s;:—–-]* */
+static bool lead_in_without_comma(const Phrase *p, Py_ssize_t from, Py_ssize_t to)
+{
+    for (Py_ssize_t i = from; i < to; i++) {
+        Py_UCS4 c = PHRASE_CHAR(p, i);
+        if (!(is_white_space(c) || c == ';' || c == ':' || c == 0x2014 || c == 0x2013 || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* SpeakerFinder._phrase_before_python. */
+static bool phrase_before_words(Phrase *p, Py_ssize_t pos, Py_ssize_t floor, bool participle, Py_ssize_t *span)
+{
+    pos = before_parenthesis(p, Py_MAX(floor, pos - 40), pos);
+    if (read_phrase_words(p, Py_MAX(floor, pos - 120), pos) < 0)
+        return false;
+    if (p->n == 0 || !lead_in_without_comma(p, p->words[p->n - 1].end, pos))
+        return appositive_before(p, pos, floor, span);
+    Py_ssize_t i = p->n - 1;
+    for (int skipped = 0; i >= 0 && in_set(p, i, PHRASE_ADVERB) && skipped < 3; i--, skipped++)
+        if (i == 0 || !joined_words(p, i - 1, i))
+            return false;
+    if (i < 0)
+        return false;
+    if (in_set(p, i, PHRASE_PRONOUN))
+        return phrase_span(p, i, i, span);
+    return walk_left(p, i, participle, span);
+}
+
+/* SpeakerFinder._ends_phrase: punctuation, the limit or a stop word after word k - 1. */
+static bool ends_phrase(Phrase *p, Py_ssize_t k, Py_ssize_t limit)
+{
+    Py_ssize_t i = p->words[k - 1].end, hi = Py_MIN(limit, i + 2);
+    while (i < hi && PHRASE_CHAR(p, i) == ' ')
+        i++;
+    if (i >= hi)
+        return true;
+    switch (PHRASE_CHAR(p, i)) {
+    case '.': case ',': case ';': case ':': case '!': case '?': case 0x2014: case 0x2013: case ')': case '(':
+    case '\n': case 0x201C: case 0x201D: case '"': case 0x2018: case 0x2019:
+        return true;
+    default:
+        return k < p->n && in_set(p, k, PHRASE_STOP);
+    }
+}
+
+/* SpeakerFinder._phrase_after_python. */
+static bool phrase_after_words(Phrase *p, Py_ssize_t pos, Py_ssize_t limit, Py_ssize_t *span)
+{
+    if (read_phrase_words(p, pos, Py_MIN(limit, pos + 120)) < 0 || p->n == 0
+        || !spaces_only(p, pos, p->words[0].start))
+        return false;
+    if (in_set(p, 0, PHRASE_PRONOUN))
+        return ends_phrase(p, 1, limit) && phrase_span(p, 0, 0, span);
+    Py_ssize_t last = -1;
+    int lowercase_run = 0;
+    for (Py_ssize_t k = 0; k < p->n; k++) {
+        if (k && !joined_words(p, k - 1, k))
+            break;
+        if (k == 0 && in_set(p, k, PHRASE_DETERMINER))
+            continue;
+        if (name_word(p, k) || in_set(p, k, PHRASE_ROLE)) {
+            last = k;
+            lowercase_run = 0;
+        } else if (in_set(p, k, PHRASE_CONNECTOR) && k + 1 < p->n && capitalised(p, k + 1) && last >= 0) {
+            continue;
+        } else if (all_lowercase(p, k) && lowercase_run < 3 && !in_set(p, k, PHRASE_STOP)
+                   && !in_set(p, k, PHRASE_NOT_NAME)) {
+            lowercase_run++;
+            last = k;
+        } else {
+            break;
+        }
+    }
+    return last >= 0 && ends_phrase(p, last + 1, limit) && validated_phrase(p, 0, last, span);
+}
+
+/* The arguments common to both readers: the text, the word sets and the character table. */
+static bool open_phrase(Phrase *p, PyObject *text, PyObject *sets, PyObject *table)
+{
+    if (!PyTuple_Check(sets) || PyTuple_GET_SIZE(sets) != PHRASE_SETS) {
+        PyErr_SetString(PyExc_TypeError, "speaker phrase: a tuple of the lexicons' word sets");
+        return false;
+    }
+    for (int s = 0; s < PHRASE_SETS; s++)
+        if (!PyAnySet_Check(p->sets[s] = PyTuple_GET_ITEM(sets, s))) {
+            PyErr_SetString(PyExc_TypeError, "speaker phrase: word sets");
+            return false;
+        }
+    p->text = text;
+    p->kind = PyUnicode_KIND(text);
+    p->data = PyUnicode_DATA(text);
+    p->length = PyUnicode_GET_LENGTH(text);
+    start_class_cache(&p->cache, table);
+    p->words = NULL;
+    p->n = p->capacity = 0;
+    return true;
+}
+
+/* The span found as (start, end), None for none, NULL on an error. */
+static PyObject *phrase_result(Phrase *p, bool found, const Py_ssize_t *span)
+{
+    PyMem_Free(p->words);
+    if (PyErr_Occurred())
+        return NULL;
+    return found ? Py_BuildValue("(nn)", span[0], span[1]) : Py_NewRef(Py_None);
+}
+
+static PyObject *speaker_before(PyObject *module, PyObject *args)
+{
+    PyObject *text, *sets, *table;
+    Py_ssize_t pos, floor, span[2];
+    int participle;
+    Phrase p;
+    if (!PyArg_ParseTuple(args, "UnnpOO:speaker_before", &text, &pos, &floor, &participle, &sets, &table)
+        || !open_phrase(&p, text, sets, table))
+        return NULL;
+    if (floor < 0 || pos < 0 || pos > p.length) {
+        PyErr_SetString(PyExc_ValueError, "speaker_before: positions in the text");
+        return NULL;
+    }
+    return phrase_result(&p, phrase_before_words(&p, pos, floor, participle, span), span);
+}
+
+PyDoc_STRVAR(speaker_before_doc,
+"speaker_before(text, pos, floor, participle, sets, classes) -> (start, end) | None\n\n"
+"SpeakerFinder._phrase_before_python: the speaker phrase ending before pos (0 <= floor, pos <= len(text));\n"
+"sets are speakers.Lexicons.phrase_words, classes the TOKEN_* bits of a character beyond ASCII.");
+
+static PyObject *speaker_after(PyObject *module, PyObject *args)
+{
+    PyObject *text, *sets, *table;
+    Py_ssize_t pos, limit, span[2];
+    Phrase p;
+    if (!PyArg_ParseTuple(args, "UnnOO:speaker_after", &text, &pos, &limit, &sets, &table)
+        || !open_phrase(&p, text, sets, table))
+        return NULL;
+    if (pos < 0 || pos > p.length) {
+        PyErr_SetString(PyExc_ValueError, "speaker_after: a position in the text");
+        return NULL;
+    }
+    return phrase_result(&p, phrase_after_words(&p, pos, Py_MIN(limit, p.length), span), span);
+}
+
+PyDoc_STRVAR(speaker_after_doc,
+"speaker_after(text, pos, limit, sets, classes) -> (start, end) | None\n\n"
+"SpeakerFinder._phrase_after_python: the speaker phrase starting after pos (0 <= pos <= len(text)),\n"
+"read up to limit; sets and classes as for speaker_before.");
+
+/* ---- the speaker after a quotation (SpeakerFinder._after_python, with _open_ended,
+   _closes_sentence and _name_before_aside): the cues are the document's speech verbs and source
+   phrases, as the lists of their starts and ends (_Cues.bounds), never overlapping. */
+
+typedef struct {
+    PyObject *verb_starts, *verb_ends, *according_starts, *according_ends;
+} CueBounds;
+
+static Py_ssize_t bound_at(PyObject *list, Py_ssize_t k)
+{
+    return PyLong_AsSsize_t(PyList_GET_ITEM(list, k));
+}
+
+/* The first cue starting at or after lo and ending by hi (_Cues._within's first), -1 for none. */
+static Py_ssize_t first_cue(PyObject *starts, PyObject *ends, Py_ssize_t lo, Py_ssize_t hi)
+{
+    Py_ssize_t a = 0, b = PyList_GET_SIZE(starts);
+    while (a < b) {
+        Py_ssize_t mid = a + (b - a) / 2;
+        if (bound_at(starts, mid) < lo)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return a < PyList_GET_SIZE(starts) && bound_at(starts, a) < hi && bound_at(ends, a) <= hi ? a : -1;
+}
+
+/* _Cues.any_in */
+static bool any_cue(const CueBounds *cues, Py_ssize_t lo, Py_ssize_t hi)
+{
+    return first_cue(cues->verb_starts, cues->verb_ends, lo, hi) >= 0
+           || first_cue(cues->according_starts, cues->according_ends, lo, hi) >= 0;
+}
+
+/* A character of speakers._LEAD_IN: [\s,;:—–-] */
+static bool lead_in_char(Py_UCS4 c)
+{
+    return is_white_space(c) || c == ',' || c == ';' || c == ':' || c == 0x2014 || c == 0x2013 || c == '-';
+}
+
+/* SpeakerFinder._open_ended: the quotation's words (text[start:close]) end, closing marks aside, on a
+   mark that leaves its sentence open (speakers._OPEN_ENDED; or on nothing), or a comma or a dash
+   (or nothing) follows its closing mark. */
+static bool open_ended(const Phrase *p, Py_ssize_t start, Py_ssize_t close)
+{
+    Py_ssize_t end = close;
+    for (Py_UCS4 c; end > start && ((c = PHRASE_CHAR(p, end - 1)) == ' ' || c == '\'' || c == '"' || c == 0x2019
+                                    || c == 0x201D);)
+        end--;
+    if (end <= start)
+        return true;
+    switch (PHRASE_CHAR(p, end - 1)) {
+    case ',': case '!': case '?': case 0x2014: case 0x2013: case '-': case 0x2026: case ':': case ';':
+        return true;
+    }
+    if (close + 1 >= p->length)
+        return true;
+    Py_UCS4 next = PHRASE_CHAR(p, close + 1);
+    return next == ',' || next == 0x2014 || next == 0x2013;
+}
+
+/* A character of a word of speakers._CLOSING_SENTENCE: [\p{L}.’'-] */
+static bool closing_word_char(Phrase *p, Py_ssize_t i)
+{
+    Py_UCS4 c = PHRASE_CHAR(p, i);
+    return c == '.' || c == 0x2019 || c == '\'' || c == '-' || (phrase_classes(p, i) & TOKEN_LETTER);
+}
+
+#define CLOSING_REACH 60  /* the characters after the verb SpeakerFinder._closes_sentence reads */
+
+/* SpeakerFinder._closes_sentence: speakers._CLOSING_SENTENCE matches at pos, in the next 60
+   characters of the paragraph. Every way of its words is followed: `reach` holds where up to k
+   words can end. */
+static bool closes_sentence(Phrase *p, Py_ssize_t pos, Py_ssize_t para_end)
+{
+    Py_ssize_t n = Py_MIN(para_end, pos + CLOSING_REACH) - pos;
+    bool reach[CLOSING_REACH + 1] = {true}, next[CLOSING_REACH + 1];
+    for (int k = 0; k <= 6 && n > 0; k++) {
+        bool any = false;
+        memset(next, 0, sizeof next);
+        for (Py_ssize_t q = 0; q <= n; q++) {
+            if (!reach[q])
+                continue;
+            Py_ssize_t r = q;
+            while (r < n && is_white_space(PHRASE_CHAR(p, pos + r)))
+                r++;
+            Py_UCS4 c = r < n ? PHRASE_CHAR(p, pos + r) : 0;
+            if (c == '.' || c == '!' || c == '?')
+                return true;
+            for (Py_ssize_t w = r; r > q && w < n && closing_word_char(p, pos + w); w++)
+                any = next[w + 1] = true;
+        }
+        if (!any)
+            return false;
+        memcpy(reach, next, sizeof reach);
+    }
+    return false;
+}
+
+/* speakers._ASIDE after the comma at `comma`, in full to `to`: a comma, one to 120 characters but
+   quotation marks and newlines, a comma, spaces, then up to two lowercase words each followed by spaces. */
+static bool aside_to(Phrase *p, Py_ssize_t comma, Py_ssize_t to)
+{
+    for (Py_ssize_t second = comma + 2; second < to && second - comma - 1 <= 120; second++) {
+        Py_UCS4 c = PHRASE_CHAR(p, second - 1);
+        if (c == 0x201C || c == 0x201D || c == '"' || c == 0x2018 || c == 0x2019 || c == 0x00AB || c == 0x00BB
+            || c == '\n')
+            return false;
+        if (PHRASE_CHAR(p, second) != ',')
+            continue;
+        Py_ssize_t i = second + 1;
+        while (i < to && is_white_space(PHRASE_CHAR(p, i)))
+            i++;
+        for (int word = 0; word < 2 && i < to; word++) {
+            Py_ssize_t j = i;
+            while (j < to && (phrase_classes(p, j) & TOKEN_LOWER))
+                j++;
+            Py_ssize_t k = j;
+            while (k < to && is_white_space(PHRASE_CHAR(p, k)))
+                k++;
+            if (j == i || k == j)
+                break;
+            i = k;
+        }
+        if (i == to)
+            return true;
+    }
+    return false;
+}
+
+/* SpeakerFinder._name_before_aside: a name from lead to a comma opening an aside that runs to the verb. */
+static bool name_before_aside(Phrase *p, Py_ssize_t lead, Py_ssize_t verb, Py_ssize_t *span)
+{
+    Py_ssize_t comma = lead;
+    while (comma < verb && PHRASE_CHAR(p, comma) != ',')
+        comma++;
+    if (comma >= verb || !aside_to(p, comma, verb) || read_phrase_words(p, lead, comma) < 0 || p->n == 0
+        || p->words[0].start != lead)
+        return false;
+    for (Py_ssize_t k = 0; k < p->n; k++)
+        if (!(name_word(p, k) || in_set(p, k, PHRASE_ROLE)) || (k > 0 && !joined_words(p, k - 1, k)))
+            return false;
+    return name_word(p, p->n - 1) && phrase_span(p, 0, p->n - 1, span);
+}
+
+/* Whether the cue text[start:end] ends in "ing" (a participle: saying, adding). */
+static bool participle_at(const Phrase *p, Py_ssize_t start, Py_ssize_t end)
+{
+    return end - start >= 3 && PHRASE_CHAR(p, end - 3) == 'i' && PHRASE_CHAR(p, end - 2) == 'n'
+           && PHRASE_CHAR(p, end - 1) == 'g';
+}
+
+/* SpeakerFinder._after_python */
+static bool after_quotation(Phrase *p, const CueBounds *cues, Py_ssize_t start, Py_ssize_t close, Py_ssize_t para_end,
+                            Py_ssize_t window, Py_ssize_t *span)
+{
+    if (!any_cue(cues, close + 1, para_end))
+        return false;
+    Py_ssize_t lead = close + 1;
+    while (lead < para_end && lead_in_char(PHRASE_CHAR(p, lead)))
+        lead++;
+    Py_ssize_t limit = Py_MIN(para_end, lead + window);
+    Py_ssize_t according = first_cue(cues->according_starts, cues->according_ends, lead, limit);
+    if (according >= 0 && bound_at(cues->according_starts, according) == lead)
+        return phrase_after_words(p, bound_at(cues->according_ends, according), para_end, span);
+    Py_ssize_t verb = first_cue(cues->verb_starts, cues->verb_ends, lead, limit);
+    if (verb < 0)
+        return false;
+    Py_ssize_t verb_start = bound_at(cues->verb_starts, verb), verb_end = bound_at(cues->verb_ends, verb);
+    if (!open_ended(p, start, close) && !closes_sentence(p, verb_end, para_end))
+        return false;
+    if (verb_start == lead)  /* ``said Wang``; never ``, saying they…`` (the subject of what follows) */
+        return !participle_at(p, verb_start, verb_end) && phrase_after_words(p, verb_end, para_end, span);
+    if (phrase_before_words(p, verb_start, lead, false, span) && span[0] == lead)
+        return true;
+    return name_before_aside(p, lead, verb_start, span);
+}
+
+static PyObject *speaker_after_quotation(PyObject *module, PyObject *args)
+{
+    PyObject *text, *sets, *table;
+    CueBounds cues;
+    Py_ssize_t start, close, para_end, window, span[2];
+    Phrase p;
+    if (!PyArg_ParseTuple(args, "UnnnO!O!O!O!nOO:speaker_after_quotation", &text, &start, &close, &para_end,
+                          &PyList_Type, &cues.verb_starts, &PyList_Type, &cues.verb_ends, &PyList_Type,
+                          &cues.according_starts, &PyList_Type, &cues.according_ends, &window, &sets, &table)
+        || !open_phrase(&p, text, sets, table))
+        return NULL;
+    if (!(0 <= start && start <= close && close < para_end && para_end <= p.length)
+        || PyList_GET_SIZE(cues.verb_starts) != PyList_GET_SIZE(cues.verb_ends)
+        || PyList_GET_SIZE(cues.according_starts) != PyList_GET_SIZE(cues.according_ends)) {
+        PyErr_SetString(PyExc_ValueError, "speaker_after_quotation: a quotation in the text, cues' starts and ends");
+        return NULL;
+    }
+    return phrase_result(&p, after_quotation(&p, &cues, start, close, para_end, window, span), span);
+}
+
+PyDoc_STRVAR(speaker_after_quotation_doc,
+"speaker_after_quotation(text, start, close, para_end, verb_starts, verb_ends, according_starts,\n"
+"                        according_ends, window, sets, classes) -> (start, end) | None\n\n"
+"SpeakerFinder._after_python: the speaker after the quotation whose words run from start to its closing\n"
+"mark at close (0 <= start <= close < para_end <= len(text)), its paragraph ending at para_end; the\n"
+"cues' starts and ends are _Cues.bounds, window speakers.WINDOW; sets and classes as for speaker_before.");
+
+/* ---- where a sentence ends (_Cues._last_end_python, with SpeakerFinder.sentence_start): a period
+   ending no abbreviation (speakers._ABBREVIATIONS, or a capital alone), ! ? or …, then closing
+   marks and spaces before a capital or a digit (speakers._SENTENCE_END). */
+
+static bool sentence_closer(Py_UCS4 c)
+{
+    return c == 0x201D || c == 0x2019 || c == '"' || c == '\'' || c == ')' || c == ']';
+}
+
+static bool sentence_opener(Py_UCS4 c)
+{
+    return c == 0x201C || c == 0x2018 || c == '"' || c == '\'' || c == '(' || c == '[';
+}
+
+/* regex's \b before the word character at i: none before it, or one that is not \w. */
+static bool word_boundary_before(Phrase *p, Py_ssize_t i)
+{
+    return i == 0 || !(phrase_classes(p, i - 1) & TOKEN_WORD);
+}
+
+/* Whether the period at `mark` ends an abbreviation: a capital alone, or one of `abbreviations`
+   (str, each opening with a letter), as whole words. */
+static bool ends_abbreviation(Phrase *p, Py_ssize_t mark, PyObject *abbreviations)
+{
+    if (mark >= 1 && (phrase_classes(p, mark - 1) & TOKEN_UPPER) && word_boundary_before(p, mark - 1))
+        return true;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(abbreviations); k++) {
+        PyObject *word = PyTuple_GET_ITEM(abbreviations, k);
+        Py_ssize_t start = mark - PyUnicode_GET_LENGTH(word);
+        if (start >= 0 && PyUnicode_Tailmatch(p->text, word, start, mark, 1) == 1 && word_boundary_before(p, start))
+            return true;
+    }
+    return false;
+}
+
+/* The end of speakers._SENTENCE_END's match at `mark`, reading no further than stop; -1 for none. */
+static Py_ssize_t sentence_end_at(Phrase *p, Py_ssize_t mark, Py_ssize_t stop, PyObject *abbreviations)
+{
+    Py_UCS4 c = PHRASE_CHAR(p, mark);
+    if (c == '.' ? ends_abbreviation(p, mark, abbreviations) : c != '!' && c != '?' && c != 0x2026)
+        return -1;
+    Py_ssize_t i = mark + 1;
+    while (i < stop && sentence_closer(PHRASE_CHAR(p, i)))
+        i++;
+    Py_ssize_t spaces = i;
+    while (i < stop && is_white_space(PHRASE_CHAR(p, i)))
+        i++;
+    if (i == spaces || i >= stop)
+        return -1;
+    Py_ssize_t next = sentence_opener(PHRASE_CHAR(p, i)) ? i + 1 : i;
+    return next < stop && (phrase_classes(p, next) & (TOKEN_UPPER | TOKEN_NUMBER)) ? i : -1;
+}
+
+/* _Cues._last_end_python: where the last sentence ending in lo..pos ends, -1 for none. */
+static Py_ssize_t last_sentence_end(Phrase *p, Py_ssize_t lo, Py_ssize_t pos, PyObject *abbreviations)
+{
+    Py_ssize_t stop = Py_MIN(pos + 2, p->length), run = lo;
+    while (run > 0 && (sentence_closer(PHRASE_CHAR(p, run - 1)) || is_white_space(PHRASE_CHAR(p, run - 1))))
+        run--;
+    for (Py_ssize_t mark = stop - 1; mark >= Py_MAX(0, run - 1); mark--) {
+        Py_UCS4 c = PHRASE_CHAR(p, mark);
+        if (c != '.' && c != '!' && c != '?' && c != 0x2026)
+            continue;
+        Py_ssize_t end = sentence_end_at(p, mark, stop, abbreviations);
+        if (end >= 0 && end <= pos)
+            return end >= lo ? end : -1;
+    }
+    return -1;
+}
+
+/* SpeakerFinder.sentence_start: the start of the sentence holding pos, no further back than floor
+   or twice the window. */
+static Py_ssize_t sentence_start(Phrase *p, Py_ssize_t pos, Py_ssize_t floor, Py_ssize_t window,
+                                 PyObject *abbreviations)
+{
+    Py_ssize_t lo = Py_MAX(floor, pos - window * 2), end = last_sentence_end(p, lo, pos, abbreviations);
+    return end < 0 ? lo : end;
+}
+
+static bool read_abbreviations(PyObject *abbreviations)
+{
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(abbreviations); k++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(abbreviations, k))) {
+            PyErr_SetString(PyExc_TypeError, "abbreviations: a tuple of str");
+            return false;
+        }
+    return true;
+}
+
+static PyObject *sentence_end(PyObject *module, PyObject *args)
+{
+    PyObject *text, *abbreviations, *table;
+    Py_ssize_t lo, pos;
+    Phrase p;
+    if (!PyArg_ParseTuple(args, "UnnO!O:sentence_end", &text, &lo, &pos, &PyTuple_Type, &abbreviations, &table)
+        || !read_abbreviations(abbreviations))
+        return NULL;
+    if (lo < 0 || pos < 0 || lo > PyUnicode_GET_LENGTH(text) || pos > PyUnicode_GET_LENGTH(text)) {
+        PyErr_SetString(PyExc_ValueError, "sentence_end: positions in the text");
+        return NULL;
+    }
+    p.text = text;
+    p.kind = PyUnicode_KIND(text);
+    p.data = PyUnicode_DATA(text);
+    p.length = PyUnicode_GET_LENGTH(text);
+    start_class_cache(&p.cache, table);
+    Py_ssize_t end = last_sentence_end(&p, lo, pos, abbreviations);
+    if (PyErr_Occurred())
+        return NULL;
+    return end < 0 ? Py_NewRef(Py_None) : PyLong_FromSsize_t(end);
+}
+
+PyDoc_STRVAR(sentence_end_doc,
+"sentence_end(text, lo, pos, abbreviations, classes) -> int | None\n\n"
+"_Cues._last_end_python: where the last sentence ending in lo..pos ends (0 <= lo, pos <= len(text));\n"
+"abbreviations is speakers._ABBREVIATIONS, classes the TOKEN_* bits of a character beyond ASCII.");
+
+/* ---- the speaker before a quotation, in its sentence (SpeakerFinder._before_python, with
+   subject_of_sentence). */
+
+/* Where the cues starting at or after lo and ending by hi lie: [*first, return) (_Cues._within). */
+static Py_ssize_t cues_within(PyObject *starts, PyObject *ends, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t *first)
+{
+    Py_ssize_t n = PyList_GET_SIZE(starts), a = 0, b = n, c = 0, d = n, e = 0, f = n;
+    while (a < b) {  /* bisect_left(starts, lo) */
+        Py_ssize_t mid = a + (b - a) / 2;
+        if (bound_at(starts, mid) < lo) a = mid + 1; else b = mid;
+    }
+    while (c < d) {  /* bisect_left(starts, hi) */
+        Py_ssize_t mid = c + (d - c) / 2;
+        if (bound_at(starts, mid) < hi) c = mid + 1; else d = mid;
+    }
+    while (e < f) {  /* bisect_right(ends, hi) */
+        Py_ssize_t mid = e + (f - e) / 2;
+        if (bound_at(ends, mid) <= hi) e = mid + 1; else f = mid;
+    }
+    *first = a;
+    return Py_MIN(c, e);
+}
+
+/* Whether a verb starting at `at` lies inside one of the n quotations (start, end pairs) of `quoted`. */
+static bool inside_quoted(const Py_ssize_t *quoted, Py_ssize_t n, Py_ssize_t at)
+{
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (quoted[2 * k] <= at && at < quoted[2 * k + 1])
+            return true;
+    return false;
+}
+
+/* SpeakerFinder.subject_of_sentence: a name or pronoun opening the sentence (from lo, after a short
+   opening phrase) before its own verb, the subject of a participle at `verb`. */
+static bool subject_of_sentence(Phrase *p, Py_ssize_t lo, Py_ssize_t verb, Py_ssize_t *span)
+{
+    Py_ssize_t comma = lo, reach = Py_MIN(verb, lo + 40);
+    while (comma < reach && PHRASE_CHAR(p, comma) != ',')
+        comma++;
+    Py_ssize_t start = comma < reach ? comma + 1 : lo;
+    while (start < verb && lead_in_char(PHRASE_CHAR(p, start)))
+        start++;
+    if (read_phrase_words(p, start, verb) < 0 || p->n == 0 || p->words[0].start != start)
+        return false;
+    if (in_set(p, 0, PHRASE_PRONOUN))
+        return p->n > 1 && all_lowercase(p, 1) && phrase_span(p, 0, 0, span);
+    Py_ssize_t k = 0;
+    while (k < p->n && (name_word(p, k) || in_set(p, k, PHRASE_ROLE)) && (k == 0 || joined_words(p, k - 1, k)))
+        k++;
+    if (k == 0 || k >= p->n || !name_word(p, k - 1) || !all_lowercase(p, k))
+        return false;
+    if (!joined_words(p, k - 1, k) || in_set(p, k, PHRASE_STOP))
+        return false;
+    return phrase_span(p, 0, k - 1, span);
+}
+
+/* SpeakerFinder._before_python */
+static bool before_quotation(Phrase *p, const CueBounds *cues, Py_ssize_t open, Py_ssize_t floor, const Py_ssize_t *quoted,
+                             Py_ssize_t n_quoted, PyObject *abbreviations, Py_ssize_t window, Py_ssize_t verbs_back,
+                             Py_ssize_t *span)
+{
+    if (!any_cue(cues, Py_MAX(floor, open - window * 2), open))
+        return false;
+    Py_ssize_t lo = sentence_start(p, open, floor, window, abbreviations);
+    Py_ssize_t first_according, end_according = cues_within(cues->according_starts, cues->according_ends, lo, open,
+                                                           &first_according);
+    Py_ssize_t first_verb, verb = cues_within(cues->verb_starts, cues->verb_ends, lo, open, &first_verb);
+    Py_ssize_t picked[8], n_picked = 0;  /* the last verbs outside the quotations, the last first */
+    while (--verb >= first_verb && n_picked < Py_MIN(verbs_back, 8))
+        if (!inside_quoted(quoted, n_quoted, bound_at(cues->verb_starts, verb)))
+            picked[n_picked++] = verb;
+    if (end_according > first_according) {
+        Py_ssize_t according = end_according - 1;
+        if (n_picked == 0 || bound_at(cues->according_starts, according) > bound_at(cues->verb_starts, picked[0]))
+            return phrase_after_words(p, bound_at(cues->according_ends, according), open, span);
+    }
+    for (Py_ssize_t k = 0; k < n_picked; k++) {
+        Py_ssize_t verb_start = bound_at(cues->verb_starts, picked[k]), verb_end = bound_at(cues->verb_ends, picked[k]);
+        bool participle = participle_at(p, verb_start, verb_end);
+        if (phrase_before_words(p, verb_start, lo, participle, span)
+            || (verb_start == lo && phrase_after_words(p, verb_end, open, span))
+            || (participle && subject_of_sentence(p, lo, verb_start, span)))
+            return true;
+    }
+    return false;
+}
+
+static PyObject *speaker_before_quotation(PyObject *module, PyObject *args)
+{
+    PyObject *text, *quoted, *abbreviations, *sets, *table;
+    CueBounds cues;
+    Py_ssize_t open, floor, window, verbs_back, span[2];
+    Phrase p;
+    if (!PyArg_ParseTuple(args, "UnnO!O!O!O!O!O!nnOO:speaker_before_quotation", &text, &open, &floor, &PyTuple_Type,
+                          &quoted, &PyList_Type, &cues.verb_starts, &PyList_Type, &cues.verb_ends, &PyList_Type,
+                          &cues.according_starts, &PyList_Type, &cues.according_ends, &PyTuple_Type, &abbreviations,
+                          &window, &verbs_back, &sets, &table)
+        || !read_abbreviations(abbreviations) || !open_phrase(&p, text, sets, table))
+        return NULL;
+    Py_ssize_t n_quoted = PyTuple_GET_SIZE(quoted), *spans = PyMem_Malloc((2 * n_quoted + 1) * sizeof *spans);
+    if (spans == NULL)
+        return PyErr_NoMemory();
+    bool pairs = true;
+    for (Py_ssize_t k = 0; pairs && k < n_quoted; k++) {
+        PyObject *pair = PyTuple_GET_ITEM(quoted, k);
+        pairs = PyTuple_Check(pair) && PyTuple_GET_SIZE(pair) == 2
+                && PyArg_ParseTuple(pair, "nn", &spans[2 * k], &spans[2 * k + 1]);
+    }
+    if (!(0 <= floor && 0 <= open && open <= p.length) || !pairs || verbs_back < 1 || verbs_back > 8
+        || PyList_GET_SIZE(cues.verb_starts) != PyList_GET_SIZE(cues.verb_ends)
+        || PyList_GET_SIZE(cues.according_starts) != PyList_GET_SIZE(cues.according_ends)) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError,
+                        "speaker_before_quotation: positions in the text, (start, end) pairs, 1 to 8 verbs back, cues");
+        PyMem_Free(spans);
+        return NULL;
+    }
+    bool found = before_quotation(&p, &cues, open, floor, spans, n_quoted, abbreviations, window, verbs_back, span);
+    PyMem_Free(spans);
+    return phrase_result(&p, found, span);
+}
+
+PyDoc_STRVAR(speaker_before_quotation_doc,
+"speaker_before_quotation(text, open, floor, quoted, verb_starts, verb_ends, according_starts, according_ends,\n"
+"                         abbreviations, window, verbs_back, sets, classes) -> (start, end) | None\n\n"
+"SpeakerFinder._before_python: the speaker before the quotation opening at open, in its sentence (from\n"
+"SpeakerFinder.sentence_start), the paragraph starting at floor; quoted the (start, end) spans of the\n"
+"earlier quotations of the paragraph; abbreviations speakers._ABBREVIATIONS; verbs_back\n"
+"speakers.MAX_VERBS_BACK (1 to 8); the rest as for speaker_after_quotation.");
+
+/* ---- a document's quotations given the speakers beside them (attribution._attribute_python, with
+   _attribute_by_cues, _quoted_before and SpeakerFinder.sentence_before and dash_after). */
+
+/* SpeakerFinder.sentence_before: ``…, Schiff said. “…”``, the quotation opening a sentence right
+   after one ending on its attribution. */
+static bool sentence_before(Phrase *p, const CueBounds *cues, Py_ssize_t open, Py_ssize_t floor,
+                            PyObject *abbreviations, Py_ssize_t window, Py_ssize_t *span)
+{
+    Py_ssize_t tail_end = open - 1, from = Py_MAX(floor, open - 4);
+    while (tail_end >= from && PHRASE_CHAR(p, tail_end) != '.')
+        tail_end--;
+    if (tail_end < from)
+        return false;
+    Py_ssize_t first, verb = cues_within(cues->verb_starts, cues->verb_ends, Py_MAX(floor, tail_end - 60), tail_end,
+                                         &first) - 1;
+    if (verb < first)
+        return false;
+    if (sentence_start(p, open, floor, window, abbreviations) != open)
+        return false;
+    Py_ssize_t verb_start = bound_at(cues->verb_starts, verb), verb_end = bound_at(cues->verb_ends, verb);
+    Py_ssize_t trailing = tail_end;  /* where speakers._TRAILING_WORDS finds the spaces before the period */
+    while (trailing > verb_end && is_white_space(PHRASE_CHAR(p, trailing - 1)))
+        trailing--;
+    if (!(phrase_after_words(p, verb_end, tail_end + 1, span) && span[1] == trailing)
+        && !(trailing == verb_end && phrase_before_words(p, verb_start, Py_MAX(floor, tail_end - 80), false, span)))
+        return false;
+    Py_ssize_t before = Py_MAX(floor, span[0] - 2);
+    return before < span[0] && PHRASE_CHAR(p, before) == ',';
+}
+
+/* SpeakerFinder.dash_after: ``”― Pamela Padilla``, one to four capitalised words after a dash, alone
+   to the paragraph's end (speakers._DASH_SIGNATURE). */
+static bool dash_after(Phrase *p, Py_ssize_t close, Py_ssize_t para_end, Py_ssize_t *span)
+{
+    Py_ssize_t i = close + 1;
+    while (i < para_end && is_white_space(PHRASE_CHAR(p, i)))
+        i++;
+    Py_UCS4 dash = i < para_end ? PHRASE_CHAR(p, i) : 0;
+    if (dash != 0x2015 && dash != 0x2014 && dash != 0x2013)
+        return false;
+    for (i++; i < para_end && is_white_space(PHRASE_CHAR(p, i));)
+        i++;
+    Py_ssize_t first = i, last = i;
+    for (int words = 0; i < para_end; words++) {
+        if (words == 4 || !(phrase_classes(p, i) & TOKEN_UPPER))
+            return false;
+        for (i++; i < para_end && closing_word_char(p, i);)
+            i++;
+        last = i;
+        if (i < para_end && !is_white_space(PHRASE_CHAR(p, i)))
+            return false;
+        while (i < para_end && is_white_space(PHRASE_CHAR(p, i)))
+            i++;
+    }
+    if (last == first)
+        return false;
+    span[0] = first;
+    span[1] = last;
+    return true;
+}
+
+/* A quotation as attribution._attribute reads it: its words, marks and paragraph, and the paragraph before. */
+typedef struct {
+    Py_ssize_t start, end, open, close;  /* close -1: left open at the paragraph's end */
+    Py_ssize_t para, para_start, para_end, prior_start, prior_end;
+} Quotation;
+
+enum { HOW_NONE, HOW_AFTER, HOW_BEFORE, HOW_PREVIOUS, HOW_DASH, HOW_COLON };
+static const char *const how_names[] = {"", "after", "before", "previous", "dash", "colon"};
+
+/* Whether the paragraph before ends on a colon (in its last 8 characters, spaces aside). */
+static bool prior_ends_in_colon(const Phrase *p, const Quotation *q)
+{
+    Py_ssize_t end = q->prior_end, from = Py_MAX(q->prior_start, q->prior_end - 8);
+    while (end > from && Py_UNICODE_ISSPACE(PHRASE_CHAR(p, end - 1)))
+        end--;
+    return end > from && PHRASE_CHAR(p, end - 1) == ':';
+}
+
+/* The speaker of quotation n (into span) and how it was found, the last way tried if none was. */
+static int attribute_quotation(Phrase *p, const CueBounds *cues, const Quotation *quotes, Py_ssize_t n, bool cued,
+                               PyObject *abbreviations, Py_ssize_t window, Py_ssize_t verbs_back, Py_ssize_t *span,
+                               bool *found)
+{
+    const Quotation *q = &quotes[n];
+    int how = HOW_NONE;
+    *found = false;
+    if (cued) {
+        if (q->close >= 0) {
+            how = HOW_AFTER;
+            *found = after_quotation(p, cues, q->start, q->close, q->para_end, window, span);
+        }
+        if (!*found) {
+            Py_ssize_t quoted[8], n_quoted = 0;  /* _quoted_before: the (up to four) quotations before in the paragraph */
+            for (Py_ssize_t k = Py_MAX(0, n - 4); k < n; k++)
+                if (quotes[k].para == q->para) {
+                    quoted[2 * n_quoted] = quotes[k].start;
+                    quoted[2 * n_quoted++ + 1] = quotes[k].end;
+                }
+            how = HOW_BEFORE;
+            *found = before_quotation(p, cues, q->open, q->para_start, quoted, n_quoted, abbreviations, window,
+                                      verbs_back, span);
+        }
+        if (!*found && !PyErr_Occurred()) {
+            how = HOW_PREVIOUS;
+            *found = sentence_before(p, cues, q->open, q->para_start, abbreviations, window, span);
+        }
+    }
+    if (!*found && q->close >= 0) {
+        how = HOW_DASH;
+        *found = dash_after(p, q->close, q->para_end, span);
+    }
+    if (!*found && q->para > 0 && stripped_is(p, q->para_start, q->open, 0) && prior_ends_in_colon(p, q)) {
+        how = HOW_COLON;
+        *found = before_quotation(p, cues, q->prior_end, q->prior_start, NULL, 0, abbreviations, window, verbs_back,
+                                  span);
+    }
+    return how;
+}
+
+static bool read_quotation(PyObject *item, Py_ssize_t length, Quotation *q)
+{
+    return PyArg_ParseTuple(item, "nnnnnnnnn", &q->start, &q->end, &q->open, &q->close, &q->para, &q->para_start,
+                            &q->para_end, &q->prior_start, &q->prior_end)
+           && 0 <= q->para_start && q->para_start <= q->open && q->open < q->start && q->start <= q->end
+           && q->end <= q->para_end && q->para_end <= length && (q->close < 0 || (q->end == q->close && q->close < q->para_end))
+           && (q->para == 0 || (0 <= q->prior_start && q->prior_start <= q->prior_end && q->prior_end <= q->para_start));
+}
+
+static PyObject *attribute_quotations(PyObject *module, PyObject *args)
+{
+    PyObject *text, *items, *abbreviations, *sets, *table;
+    CueBounds cues;
+    Py_ssize_t window, verbs_back, span[2];
+    Phrase p;
+    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!nnOO:attribute_quotations", &text, &PyList_Type, &items, &PyList_Type,
+                          &cues.verb_starts, &PyList_Type, &cues.verb_ends, &PyList_Type, &cues.according_starts,
+                          &PyList_Type, &cues.according_ends, &PyTuple_Type, &abbreviations, &window, &verbs_back, &sets,
+                          &table)
+        || !read_abbreviations(abbreviations) || !open_phrase(&p, text, sets, table))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(items);
+    Quotation *quotes = PyMem_Malloc((n + 1) * sizeof *quotes);
+    if (quotes == NULL)
+        return PyErr_NoMemory();
+    bool valid = verbs_back >= 1 && verbs_back <= 8 && PyList_GET_SIZE(cues.verb_starts) == PyList_GET_SIZE(cues.verb_ends)
+                 && PyList_GET_SIZE(cues.according_starts) == PyList_GET_SIZE(cues.according_ends);
+    for (Py_ssize_t k = 0; valid && k < n; k++)
+        valid = read_quotation(PyList_GET_ITEM(items, k), p.length, &quotes[k])
+                && (k == 0 || quotes[k].para >= quotes[k - 1].para);
+    PyObject *out = valid ? PyList_New(n) : NULL;
+    if (!valid) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError, "attribute_quotations: quotations in text order, each inside its paragraph");
+    }
+    Py_ssize_t cued_para = -1;
+    bool cued = false;
+    for (Py_ssize_t k = 0; out != NULL && k < n; k++) {
+        if (quotes[k].para != cued_para) {  /* _attribute's `cued`: asked once a paragraph */
+            cued_para = quotes[k].para;
+            cued = any_cue(&cues, quotes[k].para_start, quotes[k].para_end);
+        }
+        bool found;
+        int how = attribute_quotation(&p, &cues, quotes, k, cued, abbreviations, window, verbs_back, span, &found);
+        PyObject *item = PyErr_Occurred() ? NULL
+                         : found ? Py_BuildValue("(s(nn))", how_names[how], span[0], span[1])
+                                 : Py_BuildValue("(sO)", how_names[how], Py_None);
+        if (item == NULL)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, k, item);
+    }
+    PyMem_Free(quotes);
+    PyMem_Free(p.words);
+    if (PyErr_Occurred())
+        Py_CLEAR(out);
+    return out;
+}
+
+PyDoc_STRVAR(attribute_quotations_doc,
+"attribute_quotations(text, quotations, verb_starts, verb_ends, according_starts, according_ends,\n"
+"                     abbreviations, window, verbs_back, sets, classes) -> [(how, (start, end) | None)]\n\n"
+"attribution._attribute_python: each quotation's speaker and how it was found (the last way tried when\n"
+"none was). A quotation is (start, end, open, close, para, para_start, para_end, prior_start, prior_end):\n"
+"its words, its marks (close -1 when its paragraph ends first), its paragraph's index and offsets and\n"
+"the paragraph before's; in text order. The rest as for speaker_before_quotation.");
+
+/* ---- attribution: a short name's fuller name (provenance/speakers.py) --------------------------
+   NameMentions._fuller_by_mentions (with _mentions_back, _line_mentions and _person) is the reference,
+   used when this module is missing; tests/test_attribution.py proves that both give the same names.
+   Both fill the same caches of a document's NameMentions: its lines' mentions, by the line's start,
+   and each mention's personal name (start, end, its words bare) or None, by the mention's start. */
+
+typedef struct {
+    PyObject *text;
+    int kind;
+    const void *data;
+    Py_ssize_t length;
+    PyObject *lines, *persons, *roles, *not_names, *not_person;
+    ClassCache cache;
+} Mentions;
+
+#define MENTION_CHAR(ms, i) PyUnicode_READ((ms)->kind, (ms)->data, (i))
+
+/* NameMentions._line_mentions: the mentions of the line starting at `start`, a borrowed list. */
+static PyObject *line_mentions(Mentions *ms, Py_ssize_t start)
+{
+    PyObject *key = PyLong_FromSsize_t(start);
+    PyObject *found = key == NULL ? NULL : PyDict_GetItemWithError(ms->lines, key);
+    if (found != NULL || key == NULL || PyErr_Occurred()) {
+        Py_XDECREF(key);
+        return found;
+    }
+    Py_ssize_t end = PyUnicode_FindChar(ms->text, '\n', start, ms->length, 1);
+    end = end < 0 ? ms->length : end;
+    PyObject *spans = PyList_New(0);
+    for (Py_ssize_t i = start; spans != NULL && i < end;) {
+        Py_UCS4 c = MENTION_CHAR(ms, i);
+        if (c < 128 && (c < 'A' || c > 'Z')) {
+            i++;  /* most characters: no capital, no mention */
+            continue;
+        }
+        Py_ssize_t mention = name_mention_end(&ms->cache, ms->kind, ms->data, i, end);
+        PyObject *span = mention > 0 ? Py_BuildValue("(nn)", i, mention) : NULL;
+        if (mention < 0 || (mention > 0 && (span == NULL || PyList_Append(spans, span) < 0)))
+            Py_CLEAR(spans);
+        Py_XDECREF(span);
+        i = mention > 0 ? mention : i + 1;
+    }
+    int stored = spans == NULL ? -1 : PyDict_SetItem(ms->lines, key, spans);
+    Py_DECREF(key);
+    Py_XDECREF(spans);  /* the dictionary holds it */
+    return stored < 0 ? NULL : spans;
+}
+
+/* speakers._bare: where a word (text[start:end]) ends without a possessive ending or final periods. */
+static Py_ssize_t bare_end(const Mentions *ms, Py_ssize_t start, Py_ssize_t end)
+{
+    Py_UCS4 last = MENTION_CHAR(ms, end - 1);
+    if (end - start >= 2 && last == 's' && (MENTION_CHAR(ms, end - 2) == 0x2019 || MENTION_CHAR(ms, end - 2) == '\''))
+        end -= 2;
+    else if (last == 0x2019 || last == '\'')
+        end -= 1;
+    while (end > start && MENTION_CHAR(ms, end - 1) == '.')
+        end--;
+    return end;
+}
+
+/* speakers._possessive of text[start:end]. */
+static bool possessive_at(const Mentions *ms, Py_ssize_t start, Py_ssize_t end)
+{
+    Py_UCS4 last = MENTION_CHAR(ms, end - 1);
+    if (last == 's' && end - start >= 2)
+        last = MENTION_CHAR(ms, end - 2);
+    return last == 0x2019 || last == '\'';
+}
+
+/* Whether str.lower of text[start:end] is a role or a word that is never a name; -1 on an error. */
+static int role_or_not_name(const Mentions *ms, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *lower = lowered_text(ms->text, ms->kind, ms->data, start, end);
+    if (lower == NULL)
+        return -1;
+    int found = PySet_Contains(ms->roles, lower);
+    if (found == 0)
+        found = PySet_Contains(ms->not_names, lower);
+    Py_DECREF(lower);
+    return found;
+}
+
+/* Where the word of a mention starting at i ends (at a space or a tab, or m1). */
+static Py_ssize_t mention_word_end(const Mentions *ms, Py_ssize_t i, Py_ssize_t m1)
+{
+    while (i < m1 && MENTION_CHAR(ms, i) != ' ' && MENTION_CHAR(ms, i) != '\t')
+        i++;
+    return i;
+}
+
+/* Where the next word of a mention begins after a word ending at j. */
+static Py_ssize_t next_mention_word(const Mentions *ms, Py_ssize_t j, Py_ssize_t m1)
+{
+    while (j < m1 && (MENTION_CHAR(ms, j) == ' ' || MENTION_CHAR(ms, j) == '\t'))
+        j++;
+    return j;
+}
+
+/* NameMentions._person of the mention text[m0:m1]: a new reference, None or NULL on an error. Its
+   words are apart by spaces and tabs alone; the name runs from the word after the last role or
+   word never a name. */
+static PyObject *mention_person(Mentions *ms, Py_ssize_t m0, Py_ssize_t m1)
+{
+    Py_ssize_t n = 0, first = 0;
+    for (Py_ssize_t i = m0, j; i < m1; i = next_mention_word(ms, j, m1), n++) {
+        j = mention_word_end(ms, i, m1);
+        int found = role_or_not_name(ms, i, bare_end(ms, i, j));
+        if (found < 0)
+            return NULL;
+        if (found)
+            first = n + 1;
+    }
+    if (n - first < 2)
+        Py_RETURN_NONE;
+    Py_ssize_t start = m0;
+    for (Py_ssize_t k = 0; k < first; k++)
+        start = next_mention_word(ms, mention_word_end(ms, start, m1), m1);
+    for (Py_ssize_t i = start, j; i < m1; i = next_mention_word(ms, j, m1))
+        if (possessive_at(ms, i, j = mention_word_end(ms, i, m1)))
+            Py_RETURN_NONE;
+    Py_ssize_t end = MENTION_CHAR(ms, m1 - 1) == '.' ? m1 - 1 : m1;
+    if (ms->not_person != Py_None) {
+        PyObject *found = PyObject_CallFunction(ms->not_person, "Onn", ms->text, start, end);
+        int truth = found == NULL ? -1 : PyObject_IsTrue(found);
+        Py_XDECREF(found);
+        if (truth < 0)
+            return NULL;
+        if (truth)
+            Py_RETURN_NONE;
+    }
+    PyObject *words = PyTuple_New(n - first);
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = start, j; words != NULL && i < m1; i = next_mention_word(ms, j, m1), k++) {
+        j = mention_word_end(ms, i, m1);
+        PyObject *bare = PyUnicode_Substring(ms->text, i, bare_end(ms, i, j));
+        if (bare == NULL)
+            Py_CLEAR(words);
+        else
+            PyTuple_SET_ITEM(words, k, bare);
+    }
+    return words == NULL ? NULL : Py_BuildValue("(nnN)", start, end, words);
+}
+
+/* NameMentions._person_of: the cached personal name of the mention starting at m0, borrowed. */
+static PyObject *person_of(Mentions *ms, Py_ssize_t m0, Py_ssize_t m1)
+{
+    PyObject *key = PyLong_FromSsize_t(m0);
+    PyObject *found = key == NULL ? NULL : PyDict_GetItemWithError(ms->persons, key);
+    if (found == NULL && key != NULL && !PyErr_Occurred()) {
+        PyObject *person = mention_person(ms, m0, m1);
+        if (person != NULL && PyDict_SetItem(ms->persons, key, person) == 0)
+            found = person;  /* the dictionary holds it */
+        Py_XDECREF(person);
+    }
+    Py_XDECREF(key);
+    return found;
+}
+
+/* NameMentions._is_person_before: a personal name starting before pos; -1 on an error. */
+static int person_before(Mentions *ms, Py_ssize_t m0, Py_ssize_t m1, Py_ssize_t pos)
+{
+    PyObject *person = person_of(ms, m0, m1);
+    if (person == NULL)
+        return -1;
+    return person != Py_None && PyLong_AsSsize_t(PyTuple_GET_ITEM(person, 0)) < pos;
+}
+
+/* The personal name of a mention holding the name, if it is the fuller name: a new reference to the
+   text's span as (start, end), None when it is not, NULL on an error. */
+static PyObject *fuller_of(Mentions *ms, Py_ssize_t m0, Py_ssize_t m1, Py_ssize_t pos, PyObject *name)
+{
+    PyObject *person = person_of(ms, m0, m1);
+    if (person == NULL)
+        return NULL;
+    Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(person, 0)), end = PyLong_AsSsize_t(PyTuple_GET_ITEM(person, 1));
+    PyObject *words = PyTuple_GET_ITEM(person, 2);
+    Py_ssize_t n = PyTuple_GET_SIZE(words);
+    if (end > pos || n < 2)
+        Py_RETURN_NONE;
+    int same = PyUnicode_Compare(PyTuple_GET_ITEM(words, 0), name) == 0
+               || PyUnicode_Compare(PyTuple_GET_ITEM(words, n - 1), name) == 0;
+    if (PyErr_Occurred())
+        return NULL;
+    return same ? Py_BuildValue("(nn)", start, end) : Py_NewRef(Py_None);
+}
+
+static PyObject *fuller_name(PyObject *module, PyObject *args)
+{
+    Mentions ms;
+    PyObject *name, *table;
+    Py_ssize_t pos, floor, most;
+    if (!PyArg_ParseTuple(args, "UnnUO!O!O!O!OOn:fuller_name", &ms.text, &pos, &floor, &name, &PyDict_Type, &ms.lines,
+                          &PyDict_Type, &ms.persons, &PyFrozenSet_Type, &ms.roles, &PyFrozenSet_Type, &ms.not_names,
+                          &ms.not_person, &table, &most))
+        return NULL;
+    ms.kind = PyUnicode_KIND(ms.text);
+    ms.data = PyUnicode_DATA(ms.text);
+    ms.length = PyUnicode_GET_LENGTH(ms.text);
+    if (pos < 0 || pos > ms.length || floor < 0 || most < 1) {
+        PyErr_SetString(PyExc_ValueError, "fuller_name: positions in the text");
+        return NULL;
+    }
+    start_class_cache(&ms.cache, table);
+    Py_ssize_t *unjudged = PyMem_Malloc(2 * most * sizeof *unjudged), n_unjudged = 0, persons = 0;
+    if (unjudged == NULL)
+        return PyErr_NoMemory();
+    PyObject *result = NULL;
+    Py_ssize_t line = PyUnicode_FindChar(ms.text, '\n', 0, pos, -1) + 1;
+    for (bool failed = false; result == NULL && !failed;) {
+        PyObject *spans = line_mentions(&ms, line);
+        failed = spans == NULL;
+        for (Py_ssize_t k = failed ? -1 : PyList_GET_SIZE(spans) - 1; k >= 0 && result == NULL && !failed; k--) {
+            PyObject *span = PyList_GET_ITEM(spans, k);
+            Py_ssize_t m0 = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0)), m1 = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+            if (m0 >= pos)
+                continue;
+            if (persons + n_unjudged >= most) {
+                for (Py_ssize_t u = 0; u < n_unjudged && !failed; u++) {
+                    int person = person_before(&ms, unjudged[2 * u], unjudged[2 * u + 1], pos);
+                    failed = person < 0;
+                    persons += person > 0;
+                }
+                n_unjudged = 0;
+                if (persons >= most)
+                    result = Py_NewRef(Py_None);
+                if (failed || result != NULL)
+                    break;
+            }
+            Py_ssize_t holds = PyUnicode_Find(ms.text, name, m0, m1, 1);
+            if (holds == -2)
+                failed = true;
+            else if (holds < 0) {
+                unjudged[2 * n_unjudged] = m0;
+                unjudged[2 * n_unjudged++ + 1] = m1;
+            } else {
+                int person = person_before(&ms, m0, m1, pos);
+                failed = person < 0;
+                if (person > 0) {
+                    persons++;
+                    PyObject *found = fuller_of(&ms, m0, m1, pos, name);
+                    failed = found == NULL;
+                    if (found == Py_None)
+                        Py_DECREF(found);
+                    else
+                        result = found;
+                }
+            }
+        }
+        if (result != NULL || failed || line <= floor)
+            break;
+        line = PyUnicode_FindChar(ms.text, '\n', 0, line - 1, -1) + 1;
+    }
+    PyMem_Free(unjudged);
+    if (PyErr_Occurred()) {
+        Py_XDECREF(result);
+        return NULL;
+    }
+    return result != NULL ? result : Py_NewRef(Py_None);
+}
+
+PyDoc_STRVAR(fuller_name_doc,
+"fuller_name(text, pos, floor, name, lines, persons, roles, not_names, not_person, classes, most) -> (start, end) | None\n\n"
+"NameMentions._fuller_by_mentions: the last fuller name holding name (a personal name of two words or\n"
+"more, beginning or ending with it) among the last `most` personal names starting before pos, read\n"
+"back to the line holding floor. lines and persons are the NameMentions caches, filled as it fills\n"
+"them; roles and not_names the lexicons' sets; not_person(text, start, end) whether a name is no\n"
+"person's (None: every name is); classes the TOKEN_* bits of a character beyond ASCII.");
+
+/* ---- attribution: scare quotes and titles (provenance/analyzers/attribution.py) ------------------
+   attribution._is_scare (with _is_title_case) is the reference, used when this module is missing;
+   tests/test_attribution.py proves that both judge alike. The limits and word lists are the
+   scare-quote detector's parameters (attribution._ScareLimits). */
+
+typedef struct {
+    PyObject *text;
+    int kind;
+    const void *data;
+    Py_ssize_t max_words, title_words, term_words;
+    PyObject *term_before, *minor_words, *pronouns;
+} ScareLimits;
+
+#define SCARE_CHAR(l, i) PyUnicode_READ((l)->kind, (l)->data, (i))
+
+static bool strips_as_title(Py_UCS4 c, bool first)
+{
+    return c == '.' || c == ',' || (!first && (c == '!' || c == '?' || c == ':' || c == ';'));
+}
+
+/* Whether str.lower of a word (text[start:end]) without the marks strips_as_title strips from its
+   ends is in `words`; -1 on an error. */
+static int stripped_word_in(const ScareLimits *l, Py_ssize_t start, Py_ssize_t end, bool first, PyObject *words)
+{
+    while (start < end && strips_as_title(SCARE_CHAR(l, start), first))
+        start++;
+    while (end > start && strips_as_title(SCARE_CHAR(l, end - 1), first))
+        end--;
+    PyObject *lower = lowered_text(l->text, l->kind, l->data, start, end);
+    if (lower == NULL)
+        return -1;
+    int found = PySet_Contains(words, lower);
+    Py_DECREF(lower);
+    return found;
+}
+
+/* attribution._is_title_case of the n words at starts/ends; -1 on an error. */
+static int title_case(const ScareLimits *l, const Py_ssize_t *starts, const Py_ssize_t *ends, Py_ssize_t n)
+{
+    if (n < 2)
+        return 0;
+    int pronoun = stripped_word_in(l, starts[0], ends[0], true, l->pronouns);
+    if (pronoun != 0)
+        return pronoun < 0 ? -1 : 0;
+    Py_ssize_t majors = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int minor = stripped_word_in(l, starts[k], ends[k], false, l->minor_words);
+        if (minor < 0)
+            return -1;
+        if (minor)
+            continue;
+        Py_UCS4 c = SCARE_CHAR(l, starts[k]);
+        if (Py_UNICODE_ISALPHA(c) && !Py_UNICODE_ISUPPER(c))
+            return 0;
+        majors++;
+    }
+    return majors > 0;
+}
+
+static bool terminal_mark(Py_UCS4 c)
+{
+    return c == '.' || c == '!' || c == '?' || c == ',' || c == ';' || c == ':' || c == 0x2026;
+}
+
+/* attribution._is_scare of the quotation whose words are text[start:end], its opening mark at open;
+   -1 on an error. Its words are counted to one more than any limit (`most`), the first kept. */
+static int is_scare(const ScareLimits *l, Py_ssize_t start, Py_ssize_t end, Py_ssize_t open, bool has_speaker,
+                    Py_ssize_t most, Py_ssize_t *starts, Py_ssize_t *ends)
+{
+    Py_ssize_t n = 0, last = -1;
+    for (Py_ssize_t i = start; i < end;) {
+        if (Py_UNICODE_ISSPACE(SCARE_CHAR(l, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i;
+        while (j < end && !Py_UNICODE_ISSPACE(SCARE_CHAR(l, j)))
+            j++;
+        if (n <= most) {
+            starts[n] = i;
+            ends[n] = j;
+        }
+        n++;
+        last = j - 1;
+        i = j;
+    }
+    n = Py_MIN(n, most + 1);
+    if (n <= l->title_words) {
+        int title = title_case(l, starts, ends, n);
+        if (title != 0)
+            return title;
+    }
+    if (n <= l->term_words) {
+        PyObject *found = PyObject_CallFunction(l->term_before, "Onn", l->text, Py_MAX(0, open - 12), open);
+        if (found == NULL)
+            return -1;
+        Py_DECREF(found);
+        if (found != Py_None)
+            return 1;
+    }
+    if (has_speaker)
+        return 0;
+    return n <= l->max_words && !(last >= 0 && terminal_mark(SCARE_CHAR(l, last)));
+}
+
+static PyObject *scare_quotes(PyObject *module, PyObject *args)
+{
+    ScareLimits l;
+    PyObject *quotes;
+    if (!PyArg_ParseTuple(args, "UO!nnnOO!O!:scare_quotes", &l.text, &PyList_Type, &quotes, &l.max_words, &l.title_words,
+                          &l.term_words, &l.term_before, &PyFrozenSet_Type, &l.minor_words, &PyFrozenSet_Type, &l.pronouns))
+        return NULL;
+    l.kind = PyUnicode_KIND(l.text);
+    l.data = PyUnicode_DATA(l.text);
+    Py_ssize_t most = Py_MAX(l.max_words, Py_MAX(l.title_words, l.term_words)), length = PyUnicode_GET_LENGTH(l.text);
+    if (most < 0 || most > 1000) {
+        PyErr_SetString(PyExc_ValueError, "scare_quotes: word limits from 0 to 1000");
+        return NULL;
+    }
+    Py_ssize_t *words = PyMem_Malloc(2 * (most + 1) * sizeof *words);
+    PyObject *out = words == NULL ? PyErr_NoMemory() : PyList_New(PyList_GET_SIZE(quotes));
+    for (Py_ssize_t k = 0; out != NULL && k < PyList_GET_SIZE(quotes); k++) {
+        Py_ssize_t start, end, open;
+        int has_speaker;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(quotes, k), "nnnp", &start, &end, &open, &has_speaker)
+            || start < 0 || end > length || open < 0 || open > length) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "scare_quotes: (start, end, open, has_speaker) in the text");
+            Py_CLEAR(out);
+            break;
+        }
+        int scare = is_scare(&l, start, end, open, has_speaker, most, words, words + most + 1);
+        if (scare < 0)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, k, Py_NewRef(scare ? Py_True : Py_False));
+    }
+    PyMem_Free(words);
+    return out;
+}
+
+PyDoc_STRVAR(scare_quotes_doc,
+"scare_quotes(text, quotes, max_words, title_words, term_words, term_before, minor_words, pronouns) -> [bool]\n\n"
+"attribution._is_scare of each quotation, given as (start, end, open, has_speaker): its words' offsets,\n"
+"its opening mark's and whether it has a speaker; the rest are attribution._ScareLimits' fields, with\n"
+"term_before(text, pos, endpos) the search of its term_before pattern.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -2532,6 +4076,14 @@ static PyMethodDef methods[] = {
     {"ascii_key", (PyCFunction)(void (*)(void))ascii_key, METH_FASTCALL, ascii_key_doc},
     {"model_json", model_json, METH_VARARGS, model_json_doc},
     {"unvalidated_model", unvalidated_model, METH_VARARGS, unvalidated_model_doc},
+    {"speaker_before", speaker_before, METH_VARARGS, speaker_before_doc},
+    {"speaker_after", speaker_after, METH_VARARGS, speaker_after_doc},
+    {"speaker_after_quotation", speaker_after_quotation, METH_VARARGS, speaker_after_quotation_doc},
+    {"speaker_before_quotation", speaker_before_quotation, METH_VARARGS, speaker_before_quotation_doc},
+    {"attribute_quotations", attribute_quotations, METH_VARARGS, attribute_quotations_doc},
+    {"sentence_end", sentence_end, METH_VARARGS, sentence_end_doc},
+    {"fuller_name", fuller_name, METH_VARARGS, fuller_name_doc},
+    {"scare_quotes", scare_quotes, METH_VARARGS, scare_quotes_doc},
     {NULL, NULL, 0, NULL},
 };
 

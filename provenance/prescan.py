@@ -93,6 +93,14 @@ def finditer_where(pattern: re.Pattern, starts: re2._Regexp | None, text: str,
         end = m.end()
 
 
+def match_offsets(starts: re2._Regexp, text: str, readable: bytes | None = None) -> list[int] | None:
+    """Every offset (code points) where ``starts`` matches in ``text``, overlapping matches too, as
+    ``finditer_where`` tries them; None for a text RE2 cannot read. For a caller whose stdlib pattern
+    matches wherever the RE2 one does: it need not be tried there."""
+    offsets = _offsets(starts, text, readable)
+    return None if isinstance(offsets, range) else offsets
+
+
 def _offsets(starts: re2._Regexp | None, text: str, readable: bytes | None = None) -> Iterable[int]:
     """Every offset (code points) where ``starts`` matches in ``text``, overlapping matches too:
     each search begins a byte after the last match's start. No pattern, or a text RE2 cannot read

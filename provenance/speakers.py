@@ -21,7 +21,7 @@ import re2
 import regex
 
 from provenance import accelerator
-from provenance.prescan import finditer_where, starts_pattern
+from provenance.prescan import finditer_where, match_offsets, starts_pattern
 from provenance.report import Span
 from provenance.rulepack import RuleSet
 
@@ -29,7 +29,9 @@ _TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'&.-]*")
 _INITIALS = regex.compile(r"(?:\p{L}\.)+")
 _SPACE_ONLY = regex.compile(r"[ \t\u00a0]+")
 _LEAD_IN = regex.compile(r"[\s,;:—–-]*")
-_ABBREVIATION = r"\b\p{Lu}|\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev|St|Jr|Sr|No|vs|U\.S|U\.K|U\.N)"
+_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt", "Prof", "Rev", "St",
+                  "Jr", "Sr", "No", "vs", "U.S", "U.K", "U.N")
+_ABBREVIATION = rf"\b\p{{Lu}}|\b(?:{'|'.join(re.escape(a) for a in _ABBREVIATIONS)})"
 # A sentence ends at ! ? … or a period that does not end an abbreviation (J., Mr., U.S.), then
 # closing marks and space before a capital or a digit. One pattern, the abbreviation a lookbehind:
 # a search for it after every match cost as much again as the scan.
@@ -67,6 +69,7 @@ class Lexicons:
     clause_openers: frozenset[str]
     links: frozenset[str]
     connectors: frozenset[str]
+    phrase_words: tuple[frozenset[str], ...]  # the sets the accelerator's phrase reader asks (``_PHRASE_WORDS``)
 
 
 def _words(rules: RuleSet, name: str) -> frozenset[str]:
@@ -120,23 +123,33 @@ def _source_phrases(phrases: list[str]) -> regex.Pattern:
 
 def compile_lexicons(rules: RuleSet) -> Lexicons:
     verbs = [" ".join(v.split()) for v in rules.lexicon("speech-verbs")]
+    words = {
+        "pronouns": _words(rules, "pronouns"),
+        "roles": _words(rules, "role-words"),
+        "not_names": _words(rules, "not-names"),
+        "adverbs": frozenset(w for w in _words(rules, "speech-adverbs") if " " not in w),
+        "determiners": _words(rules, "determiners"),
+        "stops": _words(rules, "phrase-stops"),
+        "prepositions": _words(rules, "prepositions"),
+        "bare_heads": _words(rules, "anonymous-sources") | _words(rules, "vague-sources") | _words(rules, "organisation-words"),
+        "clause_openers": _words(rules, "clause-openers"),
+        "links": _words(rules, "phrase-links"),
+        "connectors": _words(rules, "name-connectors"),
+    }
     return Lexicons(
         # the standard library's engine scans a plain alternation about twice as fast as ``regex``
         verb=re.compile(rf"(?<![\w-])(?:{_verb_alternation(verbs)})(?![\w-])"),
         verb_starts=_first_words(verbs),
         according=_source_phrases(rules.lexicon("source-phrases")),
-        pronouns=_words(rules, "pronouns"),
-        roles=_words(rules, "role-words"),
-        not_names=_words(rules, "not-names"),
-        adverbs=frozenset(w for w in _words(rules, "speech-adverbs") if " " not in w),
-        determiners=_words(rules, "determiners"),
-        stops=_words(rules, "phrase-stops"),
-        prepositions=_words(rules, "prepositions"),
-        bare_heads=_words(rules, "anonymous-sources") | _words(rules, "vague-sources") | _words(rules, "organisation-words"),
-        clause_openers=_words(rules, "clause-openers"),
-        links=_words(rules, "phrase-links"),
-        connectors=_words(rules, "name-connectors"),
+        phrase_words=tuple(words[name] for name in _PHRASE_WORDS),
+        **words,
     )
+
+
+# The word sets of ``Lexicons.phrase_words``, in the order the accelerator reads them (``PHRASE_*``
+# in provenance/_fastpage.c).
+_PHRASE_WORDS = ("adverbs", "pronouns", "determiners", "links", "roles", "not_names", "prepositions", "connectors",
+                 "stops", "clause_openers", "bare_heads")
 
 
 @dataclass(slots=True)
@@ -158,8 +171,8 @@ class Token:
 
 
 class _CharClasses(dict):
-    r"""What a character is, as the C accelerator's ``speaker_tokens`` and ``name_mentions`` ask
-    beyond ASCII: bits for \p{L}, \p{N}, \p{Lu} and \p{Ll} (``TOKEN_*`` in provenance/_fastpage.c),
+    r"""What a character is, as the C accelerator's readers of words, names and sentences ask beyond
+    ASCII: bits for \p{L}, \p{N}, \p{Lu}, \p{Ll} and \w (``TOKEN_*`` in provenance/_fastpage.c),
     each character judged by ``regex`` once, so the accelerator reads Unicode as the patterns here do."""
 
     def __missing__(self, ch: str) -> int:
@@ -167,7 +180,7 @@ class _CharClasses(dict):
         return self[ch]
 
 
-_CLASS_BITS = tuple((1 << k, regex.compile(p)) for k, p in enumerate((r"\p{L}", r"\p{N}", r"\p{Lu}", r"\p{Ll}")))
+_CLASS_BITS = tuple((1 << k, regex.compile(p)) for k, p in enumerate((r"\p{L}", r"\p{N}", r"\p{Lu}", r"\p{Ll}", r"\w")))
 _CHAR_CLASSES = _CharClasses()
 
 
@@ -227,7 +240,10 @@ class WordPlaces:
         return cls(re.compile(rf"(?<![0-9A-Za-z_])(?:{alternation})"), starts_pattern(rf"\b(?:{alternation})"))
 
     def find(self, text: str, readable: bytes | None = None) -> list[int]:
-        return [m.start() for m in finditer_where(self.pattern, self.starts, text, readable)]
+        """RE2's matches where it reads the text: there its ``\\b`` is the pattern's look-behind, and
+        the pattern is tried only where it cannot."""
+        places = match_offsets(self.starts, text, readable)
+        return places if places is not None else [m.start() for m in self.pattern.finditer(text)]
 
 
 def _matches_at(pattern: re.Pattern, places: list[int], text: str) -> list[re.Match]:
@@ -257,11 +273,21 @@ class _Cues:
         self.text = text
         verbs = finditer_where(lex.verb, lex.verb_starts, text, readable) if places is None else \
             _matches_at(lex.verb, places, text)
-        self.verbs = [Cue(m.start(), m.end(), m.group()) for m in verbs]
+        self._verb_matches = list(verbs)
         self.according = according_cues(text, lex) if according is None else according
         self._last_ends: dict[tuple[int, int], int | None] = {}
-        self._verb_bounds = [c.start for c in self.verbs], [c.end for c in self.verbs]
+        self._verb_bounds = [m.start() for m in self._verb_matches], [m.end() for m in self._verb_matches]
         self._according_bounds = [c.start for c in self.according], [c.end for c in self.according]
+
+    @cached_property
+    def verbs(self) -> list[Cue]:
+        """Made when first asked, by the Python readers: the accelerator reads the bounds alone."""
+        return [Cue(m.start(), m.end(), m.group()) for m in self._verb_matches]
+
+    @property
+    def bounds(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        """The starts and ends of the verbs, then of the ``according to``, as the accelerator reads them."""
+        return (*self._verb_bounds, *self._according_bounds)
 
     def verbs_in(self, lo: int, hi: int) -> list[Cue]:
         return self._within(self.verbs, self._verb_bounds, lo, hi)
@@ -296,8 +322,16 @@ class _Cues:
         return self._last_ends[lo, pos]
 
     def _last_end(self, lo: int, pos: int) -> int | None:
-        """The sentence ends tried from ``pos`` backwards, each where its first mark is, the last one
-        first: the first found ending at or before ``pos`` is the last, and most quotations follow one.
+        """Where the last sentence ending in ``lo..pos`` ends: by the C accelerator where it is built
+        (``accelerator.fastpage``, looked up on each use)."""
+        if accelerator.fastpage is not None and 0 <= lo <= len(self.text) and 0 <= pos <= len(self.text):
+            return accelerator.fastpage.sentence_end(self.text, lo, pos, _ABBREVIATIONS, _CHAR_CLASSES)
+        return self._last_end_python(lo, pos)
+
+    def _last_end_python(self, lo: int, pos: int) -> int | None:
+        """``_last_end``, the accelerator's reference. The sentence ends tried from ``pos`` backwards,
+        each where its first mark is, the last one first: the first found ending at or before ``pos``
+        is the last, and most quotations follow one.
 
         A sentence end is told by its own characters alone, and after its first mark holds only
         closing marks and space, so none starts inside another: each mark is a match where
@@ -338,6 +372,12 @@ class SpeakerFinder:
         speakers and for the relay detector, which looks for outlets after it."""
         return according_cues(self.text, self.lex)
 
+    def fast_arguments(self) -> tuple:
+        """What the accelerator's reader of a document's speakers (``attribute_quotations``) takes
+        after its quotations: the cues' bounds, the abbreviations a sentence never ends at, how far the speaker may be,
+        the verbs tried back, the word sets and the character table."""
+        return (*self.cues.bounds, _ABBREVIATIONS, WINDOW, MAX_VERBS_BACK, self.lex.phrase_words, _CHAR_CLASSES)
+
     # -- phrases ---------------------------------------------------------------------------
     def _is_name_word(self, tok: Token) -> bool:
         return tok.capitalised and tok.lower not in self.lex.not_names and tok.lower not in self.lex.prepositions
@@ -345,9 +385,20 @@ class SpeakerFinder:
     def _span(self, first: Token, last: Token) -> Span:
         return Span(text=self.text[first.start:last.end], start=first.start, end=last.end)
 
+    def _found(self, span: tuple[int, int] | None) -> Span | None:
+        return None if span is None else Span(text=self.text[span[0]:span[1]], start=span[0], end=span[1])
+
     def phrase_before(self, pos: int, floor: int, participle: bool = False) -> Span | None:
-        """The speaker phrase that ends just before ``pos`` (the speech verb), read leftwards. The
-        subject of a participle (saying, calling) must open its clause."""
+        """The speaker phrase that ends just before ``pos`` (the speech verb), read leftwards: by the
+        C accelerator where it is built (``accelerator.fastpage``, looked up on each use)."""
+        if accelerator.fastpage is not None and 0 <= floor and 0 <= pos <= len(self.text):
+            return self._found(accelerator.fastpage.speaker_before(self.text, pos, floor, participle,
+                                                                   self.lex.phrase_words, _CHAR_CLASSES))
+        return self._phrase_before_python(pos, floor, participle)
+
+    def _phrase_before_python(self, pos: int, floor: int, participle: bool = False) -> Span | None:
+        """``phrase_before``, the accelerator's reference. The subject of a participle (saying,
+        calling) must open its clause."""
         aside = _TRAILING_PARENTHESIS.search(self.text, max(floor, pos - 40), pos)
         if aside is not None:
             pos = aside.start()  # ``Harry Reid (D-Nev.) said``: the name before the parenthesis
@@ -442,7 +493,15 @@ class SpeakerFinder:
         return self._span(words[0], words[-1])
 
     def phrase_after(self, pos: int, limit: int) -> Span | None:
-        """The speaker phrase that starts just after ``pos`` (after the verb), read rightwards."""
+        """The speaker phrase that starts just after ``pos`` (after the verb), read rightwards: by the
+        C accelerator where it is built."""
+        if accelerator.fastpage is not None and 0 <= pos <= len(self.text):
+            return self._found(accelerator.fastpage.speaker_after(self.text, pos, limit, self.lex.phrase_words,
+                                                                  _CHAR_CLASSES))
+        return self._phrase_after_python(pos, limit)
+
+    def _phrase_after_python(self, pos: int, limit: int) -> Span | None:
+        """``phrase_after``, the accelerator's reference."""
         toks = _tokens(self.text, pos, min(limit, pos + 120))
         if not toks or _SPACE_ONLY.fullmatch(self.text, pos, toks[0].start) is None:
             return None
@@ -480,8 +539,16 @@ class SpeakerFinder:
     # -- positions around a quotation ---------------------------------------------------------
     def after(self, start: int, close: int, para_end: int) -> Span | None:
         """``“…,” Qin said`` / ``“…,” said Wang`` / ``“…,” according to X``, after the quotation
-        whose words run from ``start`` to its closing mark at ``close``. Most quotations have no cue
-        after them in their paragraph: their lead-in is never read."""
+        whose words run from ``start`` to its closing mark at ``close``: by the C accelerator where
+        it is built."""
+        if accelerator.fastpage is not None and 0 <= start <= close < para_end <= len(self.text):
+            return self._found(accelerator.fastpage.speaker_after_quotation(
+                self.text, start, close, para_end, *self.cues.bounds, WINDOW, self.lex.phrase_words, _CHAR_CLASSES))
+        return self._after_python(start, close, para_end)
+
+    def _after_python(self, start: int, close: int, para_end: int) -> Span | None:
+        """``after``, the accelerator's reference. Most quotations have no cue after them in their
+        paragraph: their lead-in is never read."""
         if not self.cues.any_in(close + 1, para_end):
             return None
         lead = _LEAD_IN.match(self.text, close + 1, para_end).end()
@@ -559,7 +626,15 @@ class SpeakerFinder:
         Words inside the earlier quotations of the sentence (``quoted``) are not the writer's. Most
         quotations have no cue before them in their paragraph, so none in their sentence: their
         sentence is never looked for, nor for those whose cues all lie further back than a sentence can
-        begin (``sentence_start``)."""
+        begin (``sentence_start``). By the C accelerator where it is built."""
+        if accelerator.fastpage is not None and 0 <= floor and 0 <= open_ <= len(self.text):
+            return self._found(accelerator.fastpage.speaker_before_quotation(
+                self.text, open_, floor, quoted, *self.cues.bounds, _ABBREVIATIONS, WINDOW, MAX_VERBS_BACK,
+                self.lex.phrase_words, _CHAR_CLASSES))
+        return self._before_python(open_, floor, quoted)
+
+    def _before_python(self, open_: int, floor: int, quoted: tuple[tuple[int, int], ...] = ()) -> Span | None:
+        """``before``, the accelerator's reference."""
         if not self.cues.any_in(max(floor, open_ - WINDOW * 2), open_):
             return None
         lo = self.sentence_start(open_, floor)
@@ -693,9 +768,8 @@ class NameMentions:
 
     def fuller(self, speaker: Span) -> Span | None:
         """The last fuller name before ``speaker`` that begins or ends with its surname, among the
-        last ``MENTIONS_BACK`` personal names starting before it. Only a mention holding the surname
-        can be it, and none before the surname's first occurrence: the others are judged (most of
-        the cost) only when they may make the count, and the text is read back to that occurrence."""
+        last ``MENTIONS_BACK`` personal names starting before it: by the C accelerator where it is
+        built (``accelerator.fastpage``, looked up on each use)."""
         words = [w for w in speaker.text.split() if _bare(w).lower() not in self.lex.roles]
         if len(words) != 1:
             return None
@@ -703,22 +777,35 @@ class NameMentions:
         first = self.text.find(name, 0, speaker.start)
         if first < 0:
             return None  # a fuller name holds the short one, so the text before must: no names read
+        if accelerator.fastpage is not None and speaker.start <= len(self.text):
+            search = self.not_person.search if self.not_person is not None else None
+            found = accelerator.fastpage.fuller_name(self.text, speaker.start, first, name, self._lines, self._persons,
+                                                     self.lex.roles, self.lex.not_names, search, _CHAR_CLASSES,
+                                                     MENTIONS_BACK)
+        else:
+            found = self._fuller_by_mentions(speaker.start, first, name)
+        return None if found is None else Span(text=self.text[found[0]:found[1]], start=found[0], end=found[1])
+
+    def _fuller_by_mentions(self, pos: int, first: int, name: str) -> tuple[int, int] | None:
+        """``fuller``'s search of the mentions before ``pos``, back to the line holding ``first``,
+        the name's first occurrence: the accelerator's reference. Only a mention holding the name can
+        be the fuller name: the others are judged (most of the cost) only when they may make the count."""
         persons, unjudged = 0, []
-        for m in self._mentions_back(speaker.start, first):
+        for m in self._mentions_back(pos, first):
             if persons + len(unjudged) >= MENTIONS_BACK:
-                persons += sum(1 for u in unjudged if self._is_person_before(u, speaker.start))
+                persons += sum(1 for u in unjudged if self._is_person_before(u, pos))
                 unjudged = []
                 if persons >= MENTIONS_BACK:
                     return None
             if self.text.find(name, m[0], m[1]) < 0:
                 unjudged.append(m)  # never the fuller name: judged only should the count need it
                 continue
-            if not self._is_person_before(m, speaker.start):
+            if not self._is_person_before(m, pos):
                 continue
             persons += 1
             start, end, tokens = self._person_of(m)
-            if end <= speaker.start and (tokens[0] == name or tokens[-1] == name) and len(tokens) > 1:
-                return Span(text=self.text[start:end], start=start, end=end)
+            if end <= pos and (tokens[0] == name or tokens[-1] == name) and len(tokens) > 1:
+                return start, end
         return None
 
     def _is_person_before(self, m: tuple[int, int], pos: int) -> bool:

@@ -12,12 +12,13 @@ from hypothesis import strategies as st
 
 from provenance import accelerator
 from provenance.analyzers.attribution import (
-    WHITE_SPACE, RelayFinder, _lead_starts, _compile_kinds, _is_title_case, _relay_pattern, _scare_limits,
-    _verb_places,
+    WHITE_SPACE, RelayFinder, _Found, _Paragraph, _attribute, _attribute_python, _lead_starts, _compile_kinds,
+    _is_scare, _is_title_case, _locate, _relay_pattern, _scare_flags, _scare_limits, _verb_places,
 )
 from provenance.document import Document
 from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
+from provenance.quotes import RawQuote, find_quotes
 from provenance import speakers as speakers_module
 from provenance.speakers import (
     _ABBREVIATION, _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, WordPlaces, _bare,
@@ -434,6 +435,30 @@ def test_names_judged_from_the_speaker_backwards_resolve_as_defined(rules, parts
                                                        for s in speakers]
 
 
+# Names beyond ASCII (İ lowercases to two characters), possessives, initials, roles and words never
+# a name, and separators a mention does not run over.
+FULLER_PIECES = [*NAME_PIECES, "Élise", "Dupont", "İlker", "President", "April", "The", "players'", "Berg’s", "J.",
+                 "Ana", "Lima", "Times", "News Agency", "—", "\u00a0", "Dr.", "Yi’"]
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.tuples(st.sampled_from(FULLER_PIECES), st.sampled_from([" ", "  ", "\n", "\t", ", "])),
+                      max_size=40),
+       picks=st.lists(st.integers(min_value=0, max_value=39), max_size=8), back=st.sampled_from([1, 2, 3, MENTIONS_BACK]))
+def test_the_accelerator_resolves_the_names_the_python_code_resolves(rules, parts, picks, back):
+    text = "".join(piece + gap for piece, gap in parts)
+    lex, kinds = compile_lexicons(rules), _compile_kinds(rules)
+    words = [m for m in regex.finditer(r"\S+", text)]
+    speakers = [Span(text=words[k].group(), start=words[k].start(), end=words[k].end()) for k in picks if k < len(words)]
+    fast, python = NameMentions(text, lex, kinds.not_person), NameMentions(text, lex, kinds.not_person)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(speakers_module, "MENTIONS_BACK", back)
+        found = [fast.fuller(s) for s in speakers]
+        patch.setattr(accelerator, "fastpage", None)
+        assert [python.fuller(s) for s in speakers] == found
+    assert (fast._lines, fast._persons) == (python._lines, python._persons)  # the same names judged alike
+
 WORD_PIECES = ["ministry", "Ministry", "MINISTRY", "foreign ministry", "Foreign  Ministry", "times", "Times", "un", "UN",
                "union", "x", "é", "É", "ſ", "K", "1", "’", "-", " ", "\t"]
 
@@ -470,6 +495,24 @@ def test_sentence_ends_found_near_a_position_are_those_of_the_whole_text(rules, 
         for pos in range(min(floor, len(text)), len(text) + 1):
             before = [e for e in ends if floor <= e <= pos]
             assert cues.last_sentence_end(floor, pos) == (before[-1] if before else None)
+
+
+# Abbreviations after a word character or not (\b: _, a digit, a letter beyond ASCII, ², which is
+# no \w), capitals and digits beyond ASCII after a sentence's end.
+SENTENCE_EDGES = [*SENTENCE_PIECES, "_Mr.", "xMr.", "ÉU.S.", "²Mr.", "²J.", "_J.", "İ.", "ǅ.", "Ж", "٣", "Vs.", "vs.", "St"]
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.tuples(st.sampled_from(SENTENCE_EDGES), st.sampled_from(["", " ", "\n", "\u00a0", "\x1c"])),
+                      max_size=25),
+       lo=st.integers(min_value=0, max_value=150))
+def test_the_accelerator_finds_the_sentence_ends_the_python_code_finds(rules, parts, lo):
+    text = "".join(piece + gap for piece, gap in parts)
+    cues = _Cues(text, rules.memo("attribution-lexicons", compile_lexicons))
+    lo = min(lo, len(text))
+    for pos in range(len(text) + 1):
+        assert cues._last_end(lo, pos) == cues._last_end_python(lo, pos)
 
 
 @given(word=st.text(alphabet="aS’'s.", max_size=6))  # a word: never a space in it
@@ -543,3 +586,131 @@ TITLE_WORDS = ["Meet", "the", "The", "Nation", "of", "I", "We", "we", "said", "1
 def test_title_case_is_told_as_defined(rules, words):
     limits = _scare_limits(rules)
     assert _is_title_case(words, limits) == title_case_by_definition(words, limits)
+
+
+# The pieces a speaker phrase is read from: words of every lexicon the reader asks (in either case),
+# names, initials and abbreviations, possessives, words beyond ASCII (İ lowercases to two
+# characters; ǅ is titlecase), and the marks and spaces it stops or goes on at, regex's \s and
+# Python's whitespace apart (U+001C).
+PHRASE_PIECES = [
+    "said", "Wang", "Yi", "Mr.", "U.S.", "J.", "Sen.", "Harry", "Reid", "(D-Nev.)", "(R-Ore.)", "D-Nev", "I-Vt",
+    "the", "The", "a", "his", "of", "Sierra", "Club", "in", "ad", "told", "Wired", "to", "and", "And", "but",
+    "he", "He", "she", "they", "also", "again", "officials", "police", "spokesperson", "minister", "Minister",
+    "foreign", "Foreign", "former", "secretary", "state", "Clinton", "Ohio", "Columbus", "China’s", "players'",
+    "its", "30", "who", "was", "polled", "al", "bin", "de", "Élise", "ǅemal", "жена", "İstanbul", "Straße", "ª",
+    ",", ".", ":", ";", "—", "–", "-", "(", ")", "“", "”", "\"", "‘", "’", "'", "«", "!", "?", "\n",
+]
+PHRASE_SEPARATORS = st.sampled_from([" ", " ", " ", "", "  ", "\t", "\xa0", "\n", "\x1c", "\u2003", ", "])
+PHRASE_TEXT = st.lists(st.tuples(st.sampled_from(PHRASE_PIECES), PHRASE_SEPARATORS), max_size=30).map(
+    lambda pieces: "".join(piece + separator for piece, separator in pieces))
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=PHRASE_TEXT, floor=st.integers(0, 40))
+def test_the_accelerator_reads_the_speaker_phrases_the_python_code_reads(rules, text, floor):
+    finder = speakers_module.SpeakerFinder(text, compile_lexicons(rules))
+    floor = min(floor, len(text))
+    for pos in range(len(text) + 1):
+        for participle in (False, True):
+            assert finder.phrase_before(pos, floor, participle) == finder._phrase_before_python(pos, floor, participle)
+        assert finder.phrase_after(pos, len(text) - floor) == finder._phrase_after_python(pos, len(text) - floor)
+
+
+# What follows a quotation: its closing marks, the marks that leave it open or close its sentence,
+# speech verbs (a participle too) and ``according to`` before or after the speaker, asides between
+# commas, and the speaker phrases' own pieces.
+AFTER_PIECES = [*PHRASE_PIECES, "”", "”", ",”", ".”", "?”", "’", "said", "says", "saying", "added", "according to",
+                "According to", ", 30, of Raleigh, who was polled,", ", who was polled, also", "Bond", "…", "—",
+                ",” Wang said.", "” said Tom Berg,", ",” the foreign minister said", "” according to Wang Yi",
+                ",” Harry Bond, 30, of Raleigh, who was polled, said.", "?” he said", "” Berg said, adding"]
+AFTER_TEXT = st.lists(st.tuples(st.sampled_from(AFTER_PIECES), PHRASE_SEPARATORS), max_size=30).map(
+    lambda pieces: "".join(piece + separator for piece, separator in pieces))
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=AFTER_TEXT, start=st.integers(0, 200), end=st.integers(0, 40))
+def test_the_accelerator_finds_the_speaker_after_a_quotation_the_python_code_finds(rules, text, start, end):
+    finder = speakers_module.SpeakerFinder(text, rules.memo("attribution-lexicons", compile_lexicons))
+    para_end = max(0, len(text) - end)
+    for close in range(min(start, para_end), para_end):
+        assert finder.after(min(start, close), close, para_end) == finder._after_python(min(start, close), close, para_end)
+
+
+
+# What comes before a quotation: sentences ending (or not, after an abbreviation), speech verbs with
+# their speakers before or after them, participles after a sentence's subject, ``according to``, and
+# earlier quotations in the sentence whose verbs are not the writer's.
+BEFORE_PIECES = [*AFTER_PIECES, "“", "“", "Wang said: “", "he said that “", "According to Tom Berg, “", "Mr.", "U.S.",
+                 "On Saturday, Trump issued a statement saying", "Trump issued", "Schiff said. “", "told reporters",
+                 "“I said no,” she said. “"]
+BEFORE_TEXT = st.lists(st.tuples(st.sampled_from(BEFORE_PIECES), PHRASE_SEPARATORS), max_size=30).map(
+    lambda pieces: "".join(piece + separator for piece, separator in pieces))
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=BEFORE_TEXT, floor=st.integers(0, 60),
+       quoted=st.lists(st.tuples(st.integers(0, 200), st.integers(0, 200)), max_size=3).map(tuple))
+def test_the_accelerator_finds_the_speaker_before_a_quotation_the_python_code_finds(rules, text, floor, quoted):
+    finder = speakers_module.SpeakerFinder(text, rules.memo("attribution-lexicons", compile_lexicons))
+    for opened in range(len(text) + 1):
+        assert finder.before(opened, floor, quoted) == finder._before_python(opened, floor, quoted)
+
+
+# Paragraphs of quotations with speakers before, after and between them, signatures after a dash,
+# quotations left open, and paragraphs ending on a colon before a quotation.
+QUOTATION_LEADS = ["", "", "Wang said: ", "he said that ", "According to Tom Berg, ", "Schiff said. ", "Mr. Berg said: ",
+                   "On Saturday, Trump issued a statement saying ", "the minister, who was polled, said ", "“No,” she said. ",
+                   "The plan failed, Schiff said. ", "It will pass, said Tom Berg. "]
+QUOTATION_WORDS = ["The bridge will open in May", "no", "Meet the Nation", "we will win", "I said", "It is over."]
+QUOTATION_ENDS = ["”", ",”", ".”", "?”", "", "” "]
+QUOTATION_TAILS = ["", "", " Wang said.", " said Tom Berg, the city engineer.", " ― Pamela Padilla", "— Tom Berg Jr",
+                   " according to Wang Yi.", " he said. “More words”", ", Harry Bond, 30, of Raleigh, who was polled, said.",
+                   " Berg said, adding", " the foreign minister told reporters"]
+PARAGRAPH = st.one_of(
+    st.tuples(*(st.sampled_from(pieces) for pieces in (QUOTATION_LEADS, QUOTATION_WORDS, QUOTATION_ENDS, QUOTATION_TAILS)))
+    .map(lambda parts: f"{parts[0]}“{''.join(parts[1:])}"),
+    st.sampled_from(["Tom Berg, the city engineer, told the council:", "Officials said:", "No quotation here."]))
+DOCUMENT_TEXT = st.lists(st.tuples(PARAGRAPH, st.sampled_from(["\n", "\n\n", " "])), max_size=8).map(
+    lambda paragraphs: "".join(paragraph + separator for paragraph, separator in paragraphs))
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=DOCUMENT_TEXT)
+def test_the_accelerator_gives_a_documents_quotations_the_speakers_the_python_code_gives(rules, text):
+    lex = rules.memo("attribution-lexicons", compile_lexicons)
+    paras, start = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            paras.append((start, start + len(line)))
+        start += len(line) + 1
+    fast, python = (_locate(list(find_quotes(text, paras)), paras) for _ in range(2))
+    _attribute(speakers_module.SpeakerFinder(text, lex), fast, paras)
+    _attribute_python(speakers_module.SpeakerFinder(text, lex), python, paras)
+    assert [(q.speaker, q.how) for q in fast] == [(q.speaker, q.how) for q in python]
+
+
+# Words of titles and terms (minor words, pronouns, the term openers in either case, ſ folding to s
+# as regex's case-insensitive match folds it), marks a quotation may end on, and separators, regex's
+# \s and Python's whitespace apart (U+001C).
+SCARE_PIECES = [*TITLE_WORDS, "so-called", "So-Called", "ſo-called", "xthe", "-the", "Éthe", "…", "!", "?", "İ", "ǅ", "é."]
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.tuples(st.sampled_from(SCARE_PIECES), st.sampled_from([" ", "", "\n", "\u2003", "\x1c"])),
+                       max_size=12),
+       quotes=st.lists(st.tuples(st.integers(0, 80), st.integers(0, 80), st.booleans()), max_size=6),
+       words=st.tuples(st.integers(0, 4), st.integers(0, 7), st.integers(0, 4)))
+def test_the_accelerator_judges_scare_quotes_as_the_python_code_does(rules, pieces, quotes, words):
+    text = "".join(piece + gap for piece, gap in pieces)
+    limits = replace(_scare_limits(rules), max_words=words[0], title_words=words[1], term_words=words[2])
+    found = []
+    for a, b, spoken in quotes:
+        opened, end = sorted((min(a, len(text)), min(b, len(text))))
+        raw = RawQuote(min(opened + 1, end), end, opened, end, 1)
+        found.append(_Found(raw, _Paragraph(0, 0, len(text)), Span(text="x", start=0, end=1) if spoken else None))
+    assert _scare_flags(text, found, limits) == [_is_scare(text, q, limits) for q in found]

@@ -14,12 +14,14 @@ explained quotation by quotation; the sourcing signatures and the relay detector
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache, partial
 
 import re2
 import regex
 
+from provenance import accelerator
 from provenance.analyzers import Context, make_finding
 from provenance.document import Document
 from provenance.outlets import NameFinder, NameMatch, outlet_index
@@ -95,16 +97,25 @@ def _compile_kinds(rules: RuleSet) -> _Kinds:
     )
 
 
-def speaker_kind(speaker: Span | None, kinds: _Kinds) -> QuoteKind:
+KINDS_KEPT = 4096  # speakers' kinds kept from one document to the next
+
+
+def _kind_reader(rules: RuleSet) -> Callable[[str], QuoteKind]:
+    """``_kind_of_words`` of the rule set's kinds, each speaker's words judged once while they are among
+    the last ``KINDS_KEPT`` asked: a kind depends on the words alone, and a corpus quotes the same
+    speakers again and again (the outlet names' search is slow)."""
+    kinds: _Kinds = rules.memo("attribution-kinds", _compile_kinds)
+    return lru_cache(maxsize=KINDS_KEPT)(partial(_kind_of_words, kinds=kinds))
+
+
+def _kind_of_words(text: str, kinds: _Kinds) -> QuoteKind:
     """The kind of a speaker phrase: who stands behind the words, and can a reader check them."""
-    if speaker is None:
-        return "unattributed"
-    words = speaker.text.split()
+    words = text.split()
     first, head = words[0].lower(), words[-1].strip(".,’'").lower()
     if len(words) == 1 and first in kinds.pronouns:
         return "pronoun"
-    if (kinds.outlets is not None and kinds.outlets.search(speaker.text)) or (kinds.media and kinds.media.search(speaker.text)
-                                                                            and not _ends_in_person(words, kinds)):
+    if (kinds.outlets is not None and kinds.outlets.search(text)) or (kinds.media and kinds.media.search(text)
+                                                                    and not _ends_in_person(words, kinds)):
         return "relayed"
     if _ends_in_person(words, kinds) or (head in kinds.roles and _qualified(words, kinds)):
         return "named"  # ``Wang Yi``; ``China’s foreign minister`` names one person by office
@@ -112,7 +123,7 @@ def speaker_kind(speaker: Span | None, kinds: _Kinds) -> QuoteKind:
         return "anonymous"
     if head in kinds.vague or first in kinds.vague:
         return "vague"
-    if kinds.organisation is not None and kinds.organisation.search(speaker.text):
+    if kinds.organisation is not None and kinds.organisation.search(text):
         return "organisation"
     if first in kinds.determiners and head in kinds.roles:
         return "pronoun"  # a definite description (the senator) refers back like a pronoun
@@ -152,7 +163,30 @@ def _locate(found: list[RawQuote], paras: list[tuple[int, int]]) -> list[_Found]
 
 
 def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> None:
-    """Give each quotation the speaker beside it, where there is one. The speaker after, before or
+    """Give each quotation the speaker beside it, where there is one: by the C accelerator where it
+    is built (``accelerator.fastpage``, looked up on each use), which reads a document's quotations
+    in one call."""
+    if accelerator.fastpage is None or not quotes:
+        _attribute_python(finder, quotes, paras)
+        return
+    found = accelerator.fastpage.attribute_quotations(finder.text, [_quotation(q, paras) for q in quotes],
+                                                      *finder.fast_arguments())
+    for q, (how, span) in zip(quotes, found):
+        q.how = how
+        if span is not None:
+            q.speaker = Span(text=finder.text[span[0]:span[1]], start=span[0], end=span[1])
+
+
+def _quotation(q: _Found, paras: list[tuple[int, int]]) -> tuple[int, ...]:
+    """A quotation as the accelerator's ``attribute_quotations`` reads it."""
+    raw, para = q.raw, q.para
+    prior = paras[para.index - 1] if para.index > 0 else (0, 0)
+    return (raw.start, raw.end, raw.open, -1 if raw.close is None else raw.close, para.index, para.start, para.end,
+            *prior)
+
+
+def _attribute_python(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> None:
+    """``_attribute``, the accelerator's reference. The speaker after, before or
     in the sentence before a quotation stands beside a speech verb or ``according to`` of its
     paragraph: in a paragraph without one (that of a third of the quotations) those are not looked for."""
     text = finder.text
@@ -221,12 +255,12 @@ def _carry_to_next_paragraph(text: str, quotes: list[_Found]) -> None:
         by_para.setdefault(q.para.index, []).append(q)
     for index, mine in sorted(by_para.items()):
         before = by_para.get(index - 1)
-        if not before or any(q.speaker is not None for q in mine) or not _only_quotes(text, mine):
+        if not before or any(q.speaker is not None for q in mine):
             continue
         last = before[-1]
-        if (last.speaker is None or last.how != "after"
-                or last.raw.close is None or len(text[last.raw.close:last.para.end]) > 60):
-            continue
+        if (last.speaker is None or last.how != "after" or last.raw.close is None
+                or last.para.end - last.raw.close > 60 or not _only_quotes(text, mine)):
+            continue  # the paragraph's own words read last: most paragraphs before fail first
         for q in mine:
             q.speaker, q.how = last.speaker, "next"
 
@@ -243,11 +277,23 @@ def _only_quotes(text: str, mine: list[_Found]) -> bool:
 
 def _split_scare(text: str, found: list[_Found], limits: "_ScareLimits | None") -> tuple[list[_Found], list[_Found]]:
     """The scare quotes and titles, and the speech: each quotation judged once."""
+    if limits is None:
+        return [], list(found)
     scare: list[_Found] = []
     speech: list[_Found] = []
-    for q in found:
-        (scare if limits is not None and _is_scare(text, q, limits) else speech).append(q)
+    for q, is_scare in zip(found, _scare_flags(text, found, limits)):
+        (scare if is_scare else speech).append(q)
     return scare, speech
+
+
+def _scare_flags(text: str, found: list[_Found], limits: "_ScareLimits") -> list[bool]:
+    """``_is_scare`` of each quotation: by the C accelerator where it is built (``accelerator.fastpage``,
+    looked up on each use), which judges a document's quotations in one call."""
+    if accelerator.fastpage is not None:
+        quotes = [(q.raw.start, q.raw.end, q.raw.open, q.speaker is not None) for q in found]
+        return accelerator.fastpage.scare_quotes(text, quotes, limits.max_words, limits.title_words, limits.term_words,
+                                                 limits.term_before.search, limits.minor_words, limits.pronouns)
+    return [_is_scare(text, q, limits) for q in found]
 
 
 def _is_scare(text: str, q: _Found, limits: "_ScareLimits") -> bool:
@@ -328,7 +374,8 @@ def analyze(ctx: Context) -> AttributionResult:
     scare, speech = _split_scare(doc.text, found, limits)
     quote_rule = next(iter(ctx.rules.detectors_named(QUOTE_RULE)), None)
     window = int(quote_rule.params.get("pronoun_paragraphs", 2)) if quote_rule else 2
-    quotes = list(_quotes(doc, speech, kinds, NameMentions(doc.text, lex, kinds.not_person), window))
+    kind_of = ctx.rules.memo("attribution-kind-reader", _kind_reader)
+    quotes = list(_quotes(doc, speech, kind_of, NameMentions(doc.text, lex, kinds.not_person), window))
     units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight), 1)
              for h in ctx.hits_for("attribution") if doc.line_at(h.start) not in ctx.residue_lines]
     units += list(_relay_units(ctx, kinds, [c.start for c in finder.according] if found else None, places))
@@ -346,21 +393,17 @@ def analyze(ctx: Context) -> AttributionResult:
                              quotes)
 
 
-def _quotes(doc: Document, found: list[_Found], kinds: _Kinds, names: NameMentions, window: int) -> Iterator[Quote]:
-    """Quotes with their kinds. A short name resolves to the fuller name the text used last; a
-    pronoun to the last named speaker, if that speaker was named or referred to within ``window``
-    paragraphs that hold quotations. A speaker's kind depends on its words alone and a document
-    names the same speakers again and again: each is judged once (the outlet names' search is slow)."""
+def _quotes(doc: Document, found: list[_Found], kind_of: Callable[[str], QuoteKind], names: NameMentions,
+            window: int) -> Iterator[Quote]:
+    """Quotes with their kinds (``kind_of`` a speaker's words, ``_kind_reader``). A short name resolves
+    to the fuller name the text used last; a pronoun to the last named speaker, if that speaker was
+    named or referred to within ``window`` paragraphs that hold quotations."""
     last: tuple[Span, int] | None = None
     ordinal, para = 0, -1
-    kind_of: dict[str | None, QuoteKind] = {}
     for q in found:
         if q.para.index != para:
             ordinal, para = ordinal + 1, q.para.index
-        words = q.speaker.text if q.speaker is not None else None
-        if words not in kind_of:
-            kind_of[words] = speaker_kind(q.speaker, kinds)
-        kind = kind_of[words]
+        kind = kind_of(q.speaker.text) if q.speaker is not None else "unattributed"
         resolved = None
         if kind == "named":
             resolved = names.fuller(q.speaker)
