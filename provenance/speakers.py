@@ -29,14 +29,6 @@ _TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'&.-]*")
 _INITIALS = regex.compile(r"(?:\p{L}\.)+")
 _SPACE_ONLY = regex.compile(r"[ \t\u00a0]+")
 _LEAD_IN = regex.compile(r"[\s,;:—–-]*")
-_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt", "Prof", "Rev", "St",
-                  "Jr", "Sr", "No", "vs", "U.S", "U.K", "U.N")
-_ABBREVIATION = rf"\b\p{{Lu}}|\b(?:{'|'.join(re.escape(a) for a in _ABBREVIATIONS)})"
-# A sentence ends at ! ? … or a period that does not end an abbreviation (J., Mr., U.S.), then
-# closing marks and space before a capital or a digit. One pattern, the abbreviation a lookbehind:
-# a search for it after every match cost as much again as the scan.
-_SENTENCE_END = regex.compile(
-    rf"(?:\.(?<!(?:{_ABBREVIATION})\.)|[!?…])[”’\"')\]]*\s+(?=[“‘\"'(\[]?[\p{{Lu}}\p{{N}}])", regex.V1)
 _SENTENCE_TAIL = regex.compile(r"[”’\"')\]\s]*", regex.REVERSE)  # what follows a sentence's last mark
 _TRAILING_PARENTHESIS = regex.compile(r"\s*\([^()“”\"]{1,30}\)\s*$")
 _ASIDE_OPENER = regex.compile(r"\p{Ll}|\p{N}|[RDI]-\p{Lu}")
@@ -70,6 +62,8 @@ class Lexicons:
     links: frozenset[str]
     connectors: frozenset[str]
     phrase_words: tuple[frozenset[str], ...]  # the sets the accelerator's phrase reader asks (``_PHRASE_WORDS``)
+    abbreviations: tuple[str, ...]  # a period after one ends no sentence (lexicon ``sentence-abbreviations``)
+    sentence_end: regex.Pattern  # ``_sentence_end`` of the abbreviations
 
 
 def _words(rules: RuleSet, name: str) -> frozenset[str]:
@@ -121,8 +115,19 @@ def _source_phrases(phrases: list[str]) -> regex.Pattern:
     return regex.compile(rf"(?<!\p{{L}})(?:{alternation})(?!\p{{L}})", regex.IGNORECASE)
 
 
+def _sentence_end(abbreviations: tuple[str, ...]) -> regex.Pattern:
+    """A sentence ends at ! ? … or a period that does not end a single capital (J.) or one of the
+    ``abbreviations`` (Mr., U.S.), then closing marks and space before a capital or a digit. One
+    pattern, the abbreviation a lookbehind: a search for it after every match cost as much again as
+    the scan."""
+    written = "".join(f"|\\b{regex.escape(a)}" for a in abbreviations)
+    return regex.compile(
+        rf"(?:\.(?<!(?:\b\p{{Lu}}{written})\.)|[!?…])[”’\"')\]]*\s+(?=[“‘\"'(\[]?[\p{{Lu}}\p{{N}}])", regex.V1)
+
+
 def compile_lexicons(rules: RuleSet) -> Lexicons:
     verbs = [" ".join(v.split()) for v in rules.lexicon("speech-verbs")]
+    abbreviations = tuple(rules.lexicon("sentence-abbreviations"))
     words = {
         "pronouns": _words(rules, "pronouns"),
         "roles": _words(rules, "role-words"),
@@ -142,6 +147,8 @@ def compile_lexicons(rules: RuleSet) -> Lexicons:
         verb_starts=_first_words(verbs),
         according=_source_phrases(rules.lexicon("source-phrases")),
         phrase_words=tuple(words[name] for name in _PHRASE_WORDS),
+        abbreviations=abbreviations,
+        sentence_end=_sentence_end(abbreviations),
         **words,
     )
 
@@ -270,7 +277,7 @@ class _Cues:
 
     def __init__(self, text: str, lex: Lexicons, readable: bytes | None = None, according: list[Cue] | None = None,
                  places: list[int] | None = None):
-        self.text = text
+        self.text, self.lex = text, lex
         verbs = finditer_where(lex.verb, lex.verb_starts, text, readable) if places is None else \
             _matches_at(lex.verb, places, text)
         self._verb_matches = list(verbs)
@@ -325,7 +332,7 @@ class _Cues:
         """Where the last sentence ending in ``lo..pos`` ends: by the C accelerator where it is built
         (``accelerator.fastpage``, looked up on each use)."""
         if accelerator.fastpage is not None and 0 <= lo <= len(self.text) and 0 <= pos <= len(self.text):
-            return accelerator.fastpage.sentence_end(self.text, lo, pos, _ABBREVIATIONS, _CHAR_CLASSES)
+            return accelerator.fastpage.sentence_end(self.text, lo, pos, self.lex.abbreviations, _CHAR_CLASSES)
         return self._last_end_python(lo, pos)
 
     def _last_end_python(self, lo: int, pos: int) -> int | None:
@@ -335,7 +342,7 @@ class _Cues:
 
         A sentence end is told by its own characters alone, and after its first mark holds only
         closing marks and space, so none starts inside another: each mark is a match where
-        ``_SENTENCE_END`` matches at it, as in a scan of the whole text. One that can reach ``lo``
+        ``Lexicons.sentence_end`` matches at it, as in a scan of the whole text. One that can reach ``lo``
         starts at most one character before the closing marks and spaces that end there; the look at
         the next sentence's start reaches two characters past ``pos``."""
         text, stop = self.text, pos + 2
@@ -343,7 +350,7 @@ class _Cues:
         mark = stop
         while (mark := max(text.rfind(".", floor, mark), text.rfind("!", floor, mark),
                            text.rfind("?", floor, mark), text.rfind("…", floor, mark))) >= 0:
-            found = _SENTENCE_END.match(text, mark, stop)
+            found = self.lex.sentence_end.match(text, mark, stop)
             if found is not None and found.end() <= pos:
                 return found.end() if found.end() >= lo else None
         return None
@@ -376,7 +383,7 @@ class SpeakerFinder:
         """What the accelerator's reader of a document's speakers (``attribute_quotations``) takes
         after its quotations: the cues' bounds, the abbreviations a sentence never ends at, how far the speaker may be,
         the verbs tried back, the word sets and the character table."""
-        return (*self.cues.bounds, _ABBREVIATIONS, WINDOW, MAX_VERBS_BACK, self.lex.phrase_words, _CHAR_CLASSES)
+        return (*self.cues.bounds, self.lex.abbreviations, WINDOW, MAX_VERBS_BACK, self.lex.phrase_words, _CHAR_CLASSES)
 
     # -- phrases ---------------------------------------------------------------------------
     def _is_name_word(self, tok: Token) -> bool:
@@ -629,7 +636,7 @@ class SpeakerFinder:
         begin (``sentence_start``). By the C accelerator where it is built."""
         if accelerator.fastpage is not None and 0 <= floor and 0 <= open_ <= len(self.text):
             return self._found(accelerator.fastpage.speaker_before_quotation(
-                self.text, open_, floor, quoted, *self.cues.bounds, _ABBREVIATIONS, WINDOW, MAX_VERBS_BACK,
+                self.text, open_, floor, quoted, *self.cues.bounds, self.lex.abbreviations, WINDOW, MAX_VERBS_BACK,
                 self.lex.phrase_words, _CHAR_CLASSES))
         return self._before_python(open_, floor, quoted)
 

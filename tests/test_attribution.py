@@ -21,7 +21,7 @@ from provenance.prescan import finditer_where
 from provenance.quotes import RawQuote, find_quotes
 from provenance import speakers as speakers_module
 from provenance.speakers import (
-    _ABBREVIATION, _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, WordPlaces, _bare,
+    _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, WordPlaces, _bare,
     _Cues, _first_words, _mention_spans_python, _possessive, _tokens_python, _verb_alternation, according_cues,
     compile_lexicons,
 )
@@ -488,7 +488,8 @@ SENTENCE_PIECES = ["Mr.", "U.S.", "J.", "No.", "end.", "Yes!", "why?", "so…", 
 def test_sentence_ends_found_near_a_position_are_those_of_the_whole_text(rules, parts, floors):
     text = "".join(piece + gap for piece, gap in parts)
     plain = regex.compile(r"[.!?…][”’\"')\]]*\s+(?=[“‘\"'(\[]?[\p{Lu}\p{N}])", regex.V1)
-    abbreviation = regex.compile(rf"(?:{_ABBREVIATION})\.$")
+    written = "|".join(regex.escape(word) for word in rules.lexicon("sentence-abbreviations"))
+    abbreviation = regex.compile(rf"(?:\b\p{{Lu}}|\b(?:{written}))\.$")
     ends = [m.end() for m in plain.finditer(text) if not abbreviation.search(text, max(0, m.start() - 6), m.start() + 1)]
     cues = _Cues(text, compile_lexicons(rules))
     for floor in floors:
@@ -513,6 +514,33 @@ def test_the_accelerator_finds_the_sentence_ends_the_python_code_finds(rules, pa
     lo = min(lo, len(text))
     for pos in range(len(text) + 1):
         assert cues._last_end(lo, pos) == cues._last_end_python(lo, pos)
+
+
+def _with_abbreviations(rules, words: list[str]):
+    """A copy of the rules whose ``sentence-abbreviations`` lexicon is these words (a rule author's own)."""
+    lexicon = rules.lexicons["sentence-abbreviations"].model_copy(update={"words": words})
+    return replace(rules, lexicons={**rules.lexicons, "sentence-abbreviations": lexicon}, _memo={})
+
+
+def test_a_sentence_ends_after_an_abbreviation_the_lexicon_leaves_out(rules):
+    text = "Mr. Smith spoke. Sen. Warren said"
+    for lexicons in (compile_lexicons(rules), compile_lexicons(_with_abbreviations(rules, ["Sen"]))):
+        assert _Cues(text, lexicons).last_sentence_end(0, text.index("Warren")) == text.index("Sen")
+    assert _Cues(text, compile_lexicons(_with_abbreviations(rules, ["Dr"]))).last_sentence_end(
+        0, text.index("Warren")) == text.index("Warren")
+    assert _Cues(text, compile_lexicons(_with_abbreviations(rules, ["Sen"]))).last_sentence_end(
+        0, text.index("spoke")) == text.index("Smith")
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.tuples(st.sampled_from(SENTENCE_EDGES), st.sampled_from(["", " ", "\n"])), max_size=20),
+       words=st.lists(st.sampled_from(["Mr", "Vs", "St", "U.S", "É", "x"]), min_size=1, max_size=3, unique=True))
+def test_the_accelerator_reads_an_authored_abbreviation_list_as_the_python_code(rules, parts, words):
+    text = "".join(piece + gap for piece, gap in parts)
+    cues = _Cues(text, compile_lexicons(_with_abbreviations(rules, words)))
+    for pos in range(len(text) + 1):
+        assert cues._last_end(0, pos) == cues._last_end_python(0, pos)
 
 
 @given(word=st.text(alphabet="aS’'s.", max_size=6))  # a word: never a space in it
