@@ -41,7 +41,7 @@ import regex
 
 from provenance.document import Document, Line
 from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, region_lines, signature_source
-from provenance.prescan import match_span, match_start, re2_options
+from provenance.prescan import match_span, match_start, re2_options, starts_pattern
 
 # What regex's Unicode \s matches (the White_Space property; not \x1c-\x1f, which ``re`` and
 # ``str.isspace`` count as space).
@@ -149,6 +149,18 @@ def unfolded_class() -> str:
 
 class Untranslatable(ValueError):
     """A pattern whose RE2 copy could reject a text the original accepts."""
+
+
+def starts_copy(source: str) -> re2._Regexp | None:
+    """The RE2 copy of a multi-line ``regex`` pattern, which tells ``finditer_where`` where its matches
+    may start; None where it has inline flags (in VERSION0 they reach every alternative) or RE2
+    cannot take it."""
+    if INLINE_FLAGS.search(source):
+        return None
+    try:
+        return starts_pattern(f"(?m)(?:{prefilter_source(source)})")
+    except (Untranslatable, re2.error):
+        return None
 
 
 def prefilter_source(source: str) -> str:

@@ -20,8 +20,8 @@ import regex
 from provenance import accelerator
 from provenance.detectors.page import line_key
 from provenance.document import Document
-from provenance.engine import INLINE_FLAGS, AlternationFilter, Untranslatable, prefilter_source
-from provenance.prescan import finditer_where, starts_pattern
+from provenance.engine import AlternationFilter, starts_copy
+from provenance.prescan import finditer_where
 from provenance.rulemodels import DomainRating, OutletProfile
 from provenance.rulepack import RuleSet
 
@@ -129,7 +129,7 @@ class OutletIndex:
         if pattern is None:
             return []
         if pattern.pattern not in self.credit_starts:
-            self.credit_starts[pattern.pattern] = _credit_starts(pattern.pattern)
+            self.credit_starts[pattern.pattern] = starts_copy(pattern.pattern)
         starts = self.credit_starts[pattern.pattern] if doc.re2_readable else None
         if starts is None:
             return list(pattern.finditer(doc.text, timeout=timeout))
@@ -157,17 +157,6 @@ def _named(name: str, by_key: dict[str, OutletProfile], longest: int) -> OutletP
     if len(opening) < len(name) and len(name_key(opening)) > longest:
         return None
     return by_key.get(name_key(name))
-
-
-def _credit_starts(source: str) -> re2._Regexp | None:
-    """The RE2 copy of the credits' (multi-line) alternation for ``finditer_where``; None where it has
-    inline flags (in VERSION0 they reach every alternative) or RE2 cannot take it."""
-    if INLINE_FLAGS.search(source):
-        return None
-    try:
-        return starts_pattern(f"(?m)(?:{prefilter_source(source)})")
-    except (Untranslatable, re2.error):
-        return None
 
 
 class TimedPattern:

@@ -21,7 +21,7 @@ import regex
 
 from provenance import accelerator
 from provenance.document import Document
-from provenance.engine import INLINE_FLAGS, Untranslatable, prefilter_source
+from provenance.engine import INLINE_FLAGS, Untranslatable, prefilter_source, starts_copy
 from provenance.prescan import UNKNOWN_TO_RE2, match_start, re2_options, starts_pattern
 from provenance.rulemodels import Detector
 
@@ -442,7 +442,7 @@ class Screened:
     def __init__(self, source: str):
         self.pattern = regex.compile(source)
         self._copy, self._locator = self._screen(source)
-        self._lines_scan = self._lines_scanner(source)
+        self._lines_scan = starts_copy(source)  # found_in's
         if self._copy is None:
             self.search = self.pattern.search  # nothing to screen: regex's own, without a call around it
 
@@ -460,16 +460,6 @@ class Screened:
             return screen._set.Match, starts_pattern(copy)
         except (Untranslatable, re2.error):
             return None, None
-
-    @staticmethod
-    def _lines_scanner(source: str) -> re2._Regexp | None:
-        """``found_in``'s RE2 copy, or None for a pattern without one (inline flags, or RE2 cannot read it)."""
-        if INLINE_FLAGS.search(source):
-            return None
-        try:
-            return starts_pattern(f"(?m)(?:{prefilter_source(source)})")
-        except (Untranslatable, re2.error):
-            return None
 
     def found_in(self, texts: list[str]) -> list[bool]:
         """Whether ``search`` finds a match in each of ``texts``, which hold no newline: in many texts,
