@@ -114,7 +114,14 @@ def _unkept_runs(decision: Decision, kept: set[int]) -> Iterable[tuple[int, int]
 
 
 def _covered(findings: list[Finding]) -> set[int]:
-    return {n for f in findings for n in range(f.line, f.end_line + 1)}
+    """The lines the findings cover; most cover one line, added without a range."""
+    lines: set[int] = set()
+    for f in findings:
+        if f.line == f.end_line:
+            lines.add(f.line)
+        else:
+            lines.update(range(f.line, f.end_line + 1))
+    return lines
 
 
 def _part(f: Finding, doc: Document, first: int, last: int) -> Finding:
