@@ -2154,6 +2154,122 @@ PyDoc_STRVAR(ascii_key_doc,
 "outlets.name_key of an ASCII text (page.line_key: its \\w+ runs, lower-cased, joined by one space),\n"
 "or None when that key is longer than limit characters.");
 
+/* ---- residue (res2): line-score's message for a reported line ----
+   linescore._strongest(linescore.feature_row(...)) is the reference and the fallback; tests/test_fastpage.py
+   proves that both give the same text. A line's row is made as line_chances makes it, from its own features
+   and its neighbours'; its pushes sorted as Python sorts (push, name) pairs, largest first. */
+
+#define STRONGEST_MAX SCORE_FEATURES
+
+typedef struct {
+    double push, value;
+    PyObject *name;
+} Push;
+
+/* Whether push a comes after push b in sorted(..., reverse=True): a smaller push, or an equal one with a
+   smaller name (the names are distinct). -1 and an exception: the names could not be compared. */
+static int pushed_less(const Push *a, const Push *b)
+{
+    if (a->push != b->push)
+        return a->push < b->push;
+    return PyObject_RichCompareBool(a->name, b->name, Py_LT);
+}
+
+/* The row of line `index` of `lines` (n of them), made from the line and its neighbours alone. */
+static int reported_row(PyObject *lines, Py_ssize_t index, PyObject *decided, double edge_share, double *row)
+{
+    Py_ssize_t n = PyList_GET_SIZE(lines), first = index > 0 ? index - 1 : 0, last = index + 1 < n ? index + 1 : index;
+    double own[3 * SCORE_OWN];
+    ScoreSlots slots;
+    find_score_slots(lines, &slots);
+    for (Py_ssize_t i = first; i <= last; i++)
+        if (own_features(PyList_GET_ITEM(lines, i), &slots, decided, own + (i - first) * SCORE_OWN) < 0)
+            return -1;
+    feature_row(own, index - first, last - first + 1, edge_share, row);
+    Py_ssize_t end = n - 1 > 1 ? n - 1 : 1;
+    double at = (double)index / (double)end;
+    row[SCORE_FEATURES - 3] = at;
+    row[SCORE_FEATURES - 2] = at < edge_share ? 1.0 : 0.0;
+    row[SCORE_FEATURES - 1] = at > 1 - edge_share ? 1.0 : 0.0;
+    return 0;
+}
+
+/* The `count` largest pushes of a row's nonzero values, sorted largest first (insertion: rows are short). */
+static int sorted_pushes(const double *row, const double *weights, PyObject *names, Push *pushes, int *count)
+{
+    int held = 0;
+    for (int k = 0; k < SCORE_FEATURES; k++) {
+        if (row[k] == 0.0)
+            continue;
+        Push p = {weights[k] * row[k], row[k], PyTuple_GET_ITEM(names, k)};
+        int at = held;
+        while (at > 0) {
+            int less = pushed_less(&pushes[at - 1], &p);
+            if (less < 0)
+                return -1;
+            if (!less)
+                break;
+            pushes[at] = pushes[at - 1];
+            at--;
+        }
+        pushes[at] = p;
+        held++;
+    }
+    *count = held < *count ? held : *count;
+    return 0;
+}
+
+/* "name=value, ..." of the pushes, each value as f"{value:.2f}" writes it. */
+static PyObject *pushes_text(const Push *pushes, int count)
+{
+    PyObject *parts = PyList_New(count);
+    for (int i = 0; parts != NULL && i < count; i++) {
+        char *digits = PyOS_double_to_string(pushes[i].value, 'f', 2, 0, NULL);
+        PyObject *part = digits == NULL ? NULL : PyUnicode_FromFormat("%U=%s", pushes[i].name, digits);
+        PyMem_Free(digits);
+        if (part == NULL)
+            Py_CLEAR(parts);
+        else
+            PyList_SET_ITEM(parts, i, part);
+    }
+    if (parts == NULL)
+        return NULL;
+    PyObject *comma = PyUnicode_FromString(", ");
+    PyObject *text = comma == NULL ? NULL : PyUnicode_Join(comma, parts);
+    Py_XDECREF(comma);
+    Py_DECREF(parts);
+    return text;
+}
+
+static PyObject *strongest_features(PyObject *module, PyObject *args)
+{
+    PyObject *lines, *decided, *weight_list, *names;
+    Py_ssize_t index;
+    double edge_share, weights[SCORE_FEATURES], row[SCORE_FEATURES];
+    int count;
+    Push pushes[STRONGEST_MAX];
+    if (score_attributes[SCORE_OWN] == NULL && intern_score_attributes() < 0)
+        return NULL;
+    if (!PyArg_ParseTuple(args, "O!OO!O!dni:strongest_features", &PyList_Type, &lines, &decided, &PyList_Type,
+                          &weight_list, &PyTuple_Type, &names, &edge_share, &index, &count)
+        || read_weights(weight_list, weights) < 0)
+        return NULL;
+    if (PyTuple_GET_SIZE(names) != SCORE_FEATURES || index < 0 || index >= PyList_GET_SIZE(lines) || count < 0) {
+        PyErr_SetString(PyExc_ValueError, "strongest_features: a name a feature, and a line of lines");
+        return NULL;
+    }
+    count = count < STRONGEST_MAX ? count : STRONGEST_MAX;
+    if (reported_row(lines, index, decided, edge_share, row) < 0
+        || sorted_pushes(row, weights, names, pushes, &count) < 0)
+        return NULL;
+    return pushes_text(pushes, count);
+}
+
+PyDoc_STRVAR(strongest_features_doc,
+"strongest_features(lines, decided, weights, names, edge_share, index, count) -> str\n\n"
+"linescore._strongest of line index's feature row (linescore.feature_row): its count largest\n"
+"pushes (weight times value, weights and names in linescore.FEATURES order) as 'name=value, ...'.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -2168,6 +2284,7 @@ static PyMethodDef methods[] = {
     {"utf8_offsets", utf8_offsets, METH_VARARGS, utf8_offsets_doc},
     {"document_lines", document_lines, METH_VARARGS, document_lines_doc},
     {"ascii_key", (PyCFunction)(void (*)(void))ascii_key, METH_FASTCALL, ascii_key_doc},
+    {"strongest_features", strongest_features, METH_VARARGS, strongest_features_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -244,6 +244,41 @@ def test_line_scores_take_one_weight_a_feature():
         _fastpage.line_chances(built.lines, set(), [1.0], 0.0, 0.3, 0.1)
 
 
+def strongest(built: page.Page, index: int, weights: dict, edge_share: float, accelerated: bool) -> str:
+    with pytest.MonkeyPatch.context() as patch:
+        if not accelerated:
+            patch.setattr(accelerator, "fastpage", None)
+        return linescore.strongest(built, index, weights, [weights[k] for k in linescore.FEATURES], edge_share)
+
+
+PUSH_WEIGHT = st.one_of(WEIGHT, st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5]))  # ties between features
+
+
+@needs_accelerator
+@settings(max_examples=500, deadline=None)
+@given(text=TEXT, decided=st.sets(st.integers(1, 40)), weights=st.fixed_dictionaries({k: PUSH_WEIGHT for k in linescore.FEATURES}),
+       edge_share=st.floats(0, 1), data=st.data())
+def test_strongest_features_are_the_python_text(text, decided, weights, edge_share, data):
+    """``strongest_features`` names the features ``_strongest`` names, in its order, with its digits."""
+    built = page.build_page(Document(id="d", path="d", text=text), STOPLISTS)
+    if not built.lines:
+        return
+    built.decided = decided
+    index = data.draw(st.integers(0, len(built.lines) - 1))
+    assert strongest(built, index, weights, edge_share, True) == strongest(built, index, weights, edge_share, False)
+
+
+@needs_accelerator
+def test_strongest_features_take_a_line_of_the_page():
+    built = page.build_page(Document(id="d", path="d", text="Home\nNews"), STOPLISTS)
+    weights = [1.0] * len(linescore.FEATURES)
+    assert _fastpage.strongest_features(built.lines, set(), weights, linescore.FEATURES, 0.1, 1, 2).count("=") == 2
+    with pytest.raises(ValueError):
+        _fastpage.strongest_features(built.lines, set(), weights, linescore.FEATURES, 0.1, 2, 3)
+    with pytest.raises(TypeError):
+        _fastpage.strongest_features(built.lines, set(), [1.0], linescore.FEATURES, 0.1, 0, 3)
+
+
 BULLET_START = st.sampled_from(["-", "–", "—", "•", "*", "·", "»", "›", "1", "12", "123", "1234", "0", "a", ""])
 BULLET_TEXT = st.tuples(BULLET_START, st.sampled_from(["", ".", ")", ":", ".)"]),
                         st.sampled_from(["", " ", "\u00a0", "\t", "\x0b", "\x1c", "x"]), st.sampled_from(["", "x", " y"]))
