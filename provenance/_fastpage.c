@@ -338,7 +338,7 @@ static int fill_stop_table(StopTable *table, PyObject *word_masks)
         }
         size_t hash = hash_bytes(table->bytes + used, len);
         StopSlot *slot = find_hashed_slot(table, table->bytes + used, len, hash);  /* the dict holds each word once */
-        *slot = (StopSlot){used, len, bits, hash};
+        *slot = (StopSlot){used, len, bits & ((1UL << table->languages) - 1), hash};  /* the table's lists only */
         used += len;
         table->longest = len > table->longest ? len : table->longest;
     }
@@ -385,13 +385,13 @@ typedef struct {
     Py_ssize_t hits[MAX_LANGUAGES];  /* words in each stop list */
 } Counts;
 
-/* Adds one to the hits of each stop list that holds the word (of that hash_bytes). */
-static void count_stop_word(const Scan *scan, Py_ssize_t len, size_t hash, Counts *counts)
+/* Adds one to the hits of each stop list that holds the word (of that hash_bytes): one step a list
+   that does (a mask holds only bits of the table's lists). */
+static Py_ALWAYS_INLINE inline void count_stop_word(const Scan *scan, Py_ssize_t len, size_t hash, Counts *counts)
 {
     const StopSlot *slot = find_hashed_slot(scan->stops, scan->word, len, hash);
-    unsigned long bits = slot->length < 0 ? 0 : slot->mask;
-    for (int i = 0; bits != 0 && i < scan->stops->languages; i++, bits >>= 1)
-        counts->hits[i] += bits & 1;
+    for (unsigned long bits = slot->length < 0 ? 0 : slot->mask; bits != 0; bits &= bits - 1)
+        counts->hits[__builtin_ctzl(bits)]++;
 }
 
 static int grow_key_buffer(Scan *scan, Py_ssize_t size)
