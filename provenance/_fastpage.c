@@ -2154,10 +2154,11 @@ PyDoc_STRVAR(ascii_key_doc,
 "outlets.name_key of an ASCII text (page.line_key: its \\w+ runs, lower-cased, joined by one space),\n"
 "or None when that key is longer than limit characters.");
 
-/* ---- residue (res2): line-score's message for a reported line ----
-   linescore._strongest(linescore.feature_row(...)) is the reference and the fallback; tests/test_fastpage.py
-   proves that both give the same text. A line's row is made as line_chances makes it, from its own features
-   and its neighbours'; its pushes sorted as Python sorts (push, name) pairs, largest first. */
+/* ---- residue (res2): line-score's message for a reported line, beyond-article's anchor ----
+   linescore._strongest(linescore.feature_row(...)) and beyond.anchor are the references and the fallbacks;
+   tests/test_fastpage.py proves that both paths give the same answers. A line's row is made as line_chances
+   makes it, from its own features and its neighbours'; its pushes sorted as Python sorts (push, name) pairs,
+   largest first. */
 
 #define STRONGEST_MAX SCORE_FEATURES
 
@@ -2270,6 +2271,53 @@ PyDoc_STRVAR(strongest_features_doc,
 "linescore._strongest of line index's feature row (linescore.feature_row): its count largest\n"
 "pushes (weight times value, weights and names in linescore.FEATURES order) as 'name=value, ...'.");
 
+/* beyond.anchor: the indexes of the first and last line of the densest run of undecided long lines
+   (a maximum subsequence: undecided lines of min_chars or more add their characters, decided lines
+   subtract theirs), or None when its score is below min_score. */
+static PyObject *article_anchor(PyObject *module, PyObject *args)
+{
+    PyObject *lines, *decided;
+    Py_ssize_t min_chars, min_score;
+    if (score_attributes[SCORE_OWN] == NULL && intern_score_attributes() < 0)
+        return NULL;
+    if (!PyArg_ParseTuple(args, "O!Onn:article_anchor", &PyList_Type, &lines, &decided, &min_chars, &min_score))
+        return NULL;
+    ScoreSlots slots;
+    find_score_slots(lines, &slots);
+    Py_ssize_t total = 0, start = 0, best = 0, first = -1, last = -1;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (total <= 0) {
+            total = 0;
+            start = i;
+        }
+        PyObject *number = score_field(line, &slots, SCORE_OWN), *chars = score_field(line, &slots, 0);
+        int in = number == NULL || chars == NULL ? -1 : PySequence_Contains(decided, number);
+        Py_ssize_t size = in < 0 ? -1 : PyLong_AsSsize_t(chars);
+        Py_XDECREF(number);
+        Py_XDECREF(chars);
+        if (in < 0 || (size == -1 && PyErr_Occurred()))
+            return NULL;
+        if (in)
+            total -= size;
+        else if (size >= min_chars)
+            total += size;
+        if (total > best) {
+            best = total;
+            first = start;
+            last = i;
+        }
+    }
+    if (first < 0 || best < min_score)
+        Py_RETURN_NONE;
+    return Py_BuildValue("(nn)", first, last);
+}
+
+PyDoc_STRVAR(article_anchor_doc,
+"article_anchor(lines, decided, min_chars, min_score) -> (first, last) | None\n\n"
+"beyond.anchor: the indexes of the first and last LineInfo of lines in the densest run of undecided\n"
+"lines of min_chars or more (decided lines count against it), when its score reaches min_score.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -2285,6 +2333,7 @@ static PyMethodDef methods[] = {
     {"document_lines", document_lines, METH_VARARGS, document_lines_doc},
     {"ascii_key", (PyCFunction)(void (*)(void))ascii_key, METH_FASTCALL, ascii_key_doc},
     {"strongest_features", strongest_features, METH_VARARGS, strongest_features_doc},
+    {"article_anchor", article_anchor, METH_VARARGS, article_anchor_doc},
     {NULL, NULL, 0, NULL},
 };
 
