@@ -256,8 +256,9 @@ PUSH_WEIGHT = st.one_of(WEIGHT, st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5]))  #
 
 @needs_accelerator
 @settings(max_examples=500, deadline=None)
-@given(text=TEXT, decided=st.sets(st.integers(1, 40)), weights=st.fixed_dictionaries({k: PUSH_WEIGHT for k in linescore.FEATURES}),
-       edge_share=st.floats(0, 1), data=st.data())
+@given(text=TEXT, decided=st.sets(st.integers(1, 40)),
+       weights=st.fixed_dictionaries({k: PUSH_WEIGHT for k in linescore.FEATURES}), edge_share=st.floats(0, 1),
+       data=st.data())
 def test_strongest_features_are_the_python_text(text, decided, weights, edge_share, data):
     """``strongest_features`` names the features ``_strongest`` names, in its order, with its digits."""
     built = page.build_page(Document(id="d", path="d", text=text), STOPLISTS)
