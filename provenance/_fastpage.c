@@ -338,7 +338,7 @@ static int fill_stop_table(StopTable *table, PyObject *word_masks)
         }
         size_t hash = hash_bytes(table->bytes + used, len);
         StopSlot *slot = find_hashed_slot(table, table->bytes + used, len, hash);  /* the dict holds each word once */
-        *slot = (StopSlot){used, len, bits, hash};
+        *slot = (StopSlot){used, len, bits & ((1UL << table->languages) - 1), hash};  /* the table's lists only */
         used += len;
         table->longest = len > table->longest ? len : table->longest;
     }
@@ -385,13 +385,13 @@ typedef struct {
     Py_ssize_t hits[MAX_LANGUAGES];  /* words in each stop list */
 } Counts;
 
-/* Adds one to the hits of each stop list that holds the word (of that hash_bytes). */
-static void count_stop_word(const Scan *scan, Py_ssize_t len, size_t hash, Counts *counts)
+/* Adds one to the hits of each stop list that holds the word (of that hash_bytes): one step a list
+   that does (a mask holds only bits of the table's lists). */
+static Py_ALWAYS_INLINE inline void count_stop_word(const Scan *scan, Py_ssize_t len, size_t hash, Counts *counts)
 {
     const StopSlot *slot = find_hashed_slot(scan->stops, scan->word, len, hash);
-    unsigned long bits = slot->length < 0 ? 0 : slot->mask;
-    for (int i = 0; bits != 0 && i < scan->stops->languages; i++, bits >>= 1)
-        counts->hits[i] += bits & 1;
+    for (unsigned long bits = slot->length < 0 ? 0 : slot->mask; bits != 0; bits &= bits - 1)
+        counts->hits[__builtin_ctzl(bits)]++;
 }
 
 static int grow_key_buffer(Scan *scan, Py_ssize_t size)
@@ -4060,6 +4060,170 @@ PyDoc_STRVAR(scare_quotes_doc,
 "its opening mark's and whether it has a speaker; the rest are attribution._ScareLimits' fields, with\n"
 "term_before(text, pos, endpos) the search of its term_before pattern.");
 
+/* ---- residue (res2): line-score's message for a reported line, beyond-article's anchor ----
+   linescore._strongest(linescore.feature_row(...)) and beyond.anchor are the references and the fallbacks;
+   tests/test_fastpage.py proves that both paths give the same answers. A line's row is made as line_chances
+   makes it, from its own features and its neighbours'; its pushes sorted as Python sorts (push, name) pairs,
+   largest first. */
+
+#define STRONGEST_MAX SCORE_FEATURES
+
+typedef struct {
+    double push, value;
+    PyObject *name;
+} Push;
+
+/* Whether push a comes after push b in sorted(..., reverse=True): a smaller push, or an equal one with a
+   smaller name (the names are distinct). -1 and an exception: the names could not be compared. */
+static int pushed_less(const Push *a, const Push *b)
+{
+    if (a->push != b->push)
+        return a->push < b->push;
+    return PyObject_RichCompareBool(a->name, b->name, Py_LT);
+}
+
+/* The row of line `index` of `lines` (n of them), made from the line and its neighbours alone. */
+static int reported_row(PyObject *lines, Py_ssize_t index, PyObject *decided, double edge_share, double *row)
+{
+    Py_ssize_t n = PyList_GET_SIZE(lines), first = index > 0 ? index - 1 : 0, last = index + 1 < n ? index + 1 : index;
+    double own[3 * SCORE_OWN];
+    ScoreSlots slots;
+    find_score_slots(lines, &slots);
+    for (Py_ssize_t i = first; i <= last; i++)
+        if (own_features(PyList_GET_ITEM(lines, i), &slots, decided, own + (i - first) * SCORE_OWN) < 0)
+            return -1;
+    feature_row(own, index - first, last - first + 1, edge_share, row);
+    Py_ssize_t end = n - 1 > 1 ? n - 1 : 1;
+    double at = (double)index / (double)end;
+    row[SCORE_FEATURES - 3] = at;
+    row[SCORE_FEATURES - 2] = at < edge_share ? 1.0 : 0.0;
+    row[SCORE_FEATURES - 1] = at > 1 - edge_share ? 1.0 : 0.0;
+    return 0;
+}
+
+/* The `count` largest pushes of a row's nonzero values, sorted largest first (insertion: rows are short). */
+static int sorted_pushes(const double *row, const double *weights, PyObject *names, Push *pushes, int *count)
+{
+    int held = 0;
+    for (int k = 0; k < SCORE_FEATURES; k++) {
+        if (row[k] == 0.0)
+            continue;
+        Push p = {weights[k] * row[k], row[k], PyTuple_GET_ITEM(names, k)};
+        int at = held;
+        while (at > 0) {
+            int less = pushed_less(&pushes[at - 1], &p);
+            if (less < 0)
+                return -1;
+            if (!less)
+                break;
+            pushes[at] = pushes[at - 1];
+            at--;
+        }
+        pushes[at] = p;
+        held++;
+    }
+    *count = held < *count ? held : *count;
+    return 0;
+}
+
+/* "name=value, ..." of the pushes, each value as f"{value:.2f}" writes it. */
+static PyObject *pushes_text(const Push *pushes, int count)
+{
+    PyObject *parts = PyList_New(count);
+    for (int i = 0; parts != NULL && i < count; i++) {
+        char *digits = PyOS_double_to_string(pushes[i].value, 'f', 2, 0, NULL);
+        PyObject *part = digits == NULL ? NULL : PyUnicode_FromFormat("%U=%s", pushes[i].name, digits);
+        PyMem_Free(digits);
+        if (part == NULL)
+            Py_CLEAR(parts);
+        else
+            PyList_SET_ITEM(parts, i, part);
+    }
+    if (parts == NULL)
+        return NULL;
+    PyObject *comma = PyUnicode_FromString(", ");
+    PyObject *text = comma == NULL ? NULL : PyUnicode_Join(comma, parts);
+    Py_XDECREF(comma);
+    Py_DECREF(parts);
+    return text;
+}
+
+static PyObject *strongest_features(PyObject *module, PyObject *args)
+{
+    PyObject *lines, *decided, *weight_list, *names;
+    Py_ssize_t index;
+    double edge_share, weights[SCORE_FEATURES], row[SCORE_FEATURES];
+    int count;
+    Push pushes[STRONGEST_MAX];
+    if (score_attributes[SCORE_OWN] == NULL && intern_score_attributes() < 0)
+        return NULL;
+    if (!PyArg_ParseTuple(args, "O!OO!O!dni:strongest_features", &PyList_Type, &lines, &decided, &PyList_Type,
+                          &weight_list, &PyTuple_Type, &names, &edge_share, &index, &count)
+        || read_weights(weight_list, weights) < 0)
+        return NULL;
+    if (PyTuple_GET_SIZE(names) != SCORE_FEATURES || index < 0 || index >= PyList_GET_SIZE(lines) || count < 0) {
+        PyErr_SetString(PyExc_ValueError, "strongest_features: a name a feature, and a line of lines");
+        return NULL;
+    }
+    count = count < STRONGEST_MAX ? count : STRONGEST_MAX;
+    if (reported_row(lines, index, decided, edge_share, row) < 0
+        || sorted_pushes(row, weights, names, pushes, &count) < 0)
+        return NULL;
+    return pushes_text(pushes, count);
+}
+
+PyDoc_STRVAR(strongest_features_doc,
+"strongest_features(lines, decided, weights, names, edge_share, index, count) -> str\n\n"
+"linescore._strongest of line index's feature row (linescore.feature_row): its count largest\n"
+"pushes (weight times value, weights and names in linescore.FEATURES order) as 'name=value, ...'.");
+
+/* beyond.anchor: the indexes of the first and last line of the densest run of undecided long lines
+   (a maximum subsequence: undecided lines of min_chars or more add their characters, decided lines
+   subtract theirs), or None when its score is below min_score. */
+static PyObject *article_anchor(PyObject *module, PyObject *args)
+{
+    PyObject *lines, *decided;
+    Py_ssize_t min_chars, min_score;
+    if (score_attributes[SCORE_OWN] == NULL && intern_score_attributes() < 0)
+        return NULL;
+    if (!PyArg_ParseTuple(args, "O!Onn:article_anchor", &PyList_Type, &lines, &decided, &min_chars, &min_score))
+        return NULL;
+    ScoreSlots slots;
+    find_score_slots(lines, &slots);
+    Py_ssize_t total = 0, start = 0, best = 0, first = -1, last = -1;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (total <= 0) {
+            total = 0;
+            start = i;
+        }
+        PyObject *number = score_field(line, &slots, SCORE_OWN), *chars = score_field(line, &slots, 0);
+        int in = number == NULL || chars == NULL ? -1 : PySequence_Contains(decided, number);
+        Py_ssize_t size = in < 0 ? -1 : PyLong_AsSsize_t(chars);
+        Py_XDECREF(number);
+        Py_XDECREF(chars);
+        if (in < 0 || (size == -1 && PyErr_Occurred()))
+            return NULL;
+        if (in)
+            total -= size;
+        else if (size >= min_chars)
+            total += size;
+        if (total > best) {
+            best = total;
+            first = start;
+            last = i;
+        }
+    }
+    if (first < 0 || best < min_score)
+        Py_RETURN_NONE;
+    return Py_BuildValue("(nn)", first, last);
+}
+
+PyDoc_STRVAR(article_anchor_doc,
+"article_anchor(lines, decided, min_chars, min_score) -> (first, last) | None\n\n"
+"beyond.anchor: the indexes of the first and last LineInfo of lines in the densest run of undecided\n"
+"lines of min_chars or more (decided lines count against it), when its score reaches min_score.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -4084,6 +4248,8 @@ static PyMethodDef methods[] = {
     {"sentence_end", sentence_end, METH_VARARGS, sentence_end_doc},
     {"fuller_name", fuller_name, METH_VARARGS, fuller_name_doc},
     {"scare_quotes", scare_quotes, METH_VARARGS, scare_quotes_doc},
+    {"strongest_features", strongest_features, METH_VARARGS, strongest_features_doc},
+    {"article_anchor", article_anchor, METH_VARARGS, article_anchor_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance import accelerator
-from provenance.detectors import linescore, page
+from provenance.detectors import beyond, linescore, page
 from provenance.document import Document, Line
 
 try:
@@ -242,6 +242,69 @@ def test_line_scores_take_one_weight_a_feature():
     built = page.build_page(Document(id="d", path="d", text="Home\nNews"), STOPLISTS)
     with pytest.raises(TypeError):
         _fastpage.line_chances(built.lines, set(), [1.0], 0.0, 0.3, 0.1)
+
+
+def strongest(built: page.Page, index: int, weights: dict, edge_share: float, accelerated: bool) -> str:
+    with pytest.MonkeyPatch.context() as patch:
+        if not accelerated:
+            patch.setattr(accelerator, "fastpage", None)
+        return linescore.strongest(built, index, weights, [weights[k] for k in linescore.FEATURES], edge_share)
+
+
+PUSH_WEIGHT = st.one_of(WEIGHT, st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5]))  # ties between features
+
+
+@needs_accelerator
+@settings(max_examples=500, deadline=None)
+@given(text=TEXT, decided=st.sets(st.integers(1, 40)),
+       weights=st.fixed_dictionaries({k: PUSH_WEIGHT for k in linescore.FEATURES}), edge_share=st.floats(0, 1),
+       data=st.data())
+def test_strongest_features_are_the_python_text(text, decided, weights, edge_share, data):
+    """``strongest_features`` names the features ``_strongest`` names, in its order, with its digits."""
+    built = page.build_page(Document(id="d", path="d", text=text), STOPLISTS)
+    if not built.lines:
+        return
+    built.decided = decided
+    index = data.draw(st.integers(0, len(built.lines) - 1))
+    assert strongest(built, index, weights, edge_share, True) == strongest(built, index, weights, edge_share, False)
+
+
+@needs_accelerator
+def test_strongest_features_take_a_line_of_the_page():
+    built = page.build_page(Document(id="d", path="d", text="Home\nNews"), STOPLISTS)
+    weights = [1.0] * len(linescore.FEATURES)
+    assert _fastpage.strongest_features(built.lines, set(), weights, linescore.FEATURES, 0.1, 1, 2).count("=") == 2
+    with pytest.raises(ValueError):
+        _fastpage.strongest_features(built.lines, set(), weights, linescore.FEATURES, 0.1, 2, 3)
+    with pytest.raises(TypeError):
+        _fastpage.strongest_features(built.lines, set(), [1.0], linescore.FEATURES, 0.1, 0, 3)
+
+
+LINE_SIZES = st.lists(st.tuples(st.integers(0, 120), st.booleans()), max_size=40)
+
+
+@needs_accelerator
+@settings(max_examples=500, deadline=None)
+@given(sizes=LINE_SIZES, min_chars=st.integers(-5, 100), min_score=st.integers(-50, 400))
+def test_the_article_anchor_is_the_python_one(sizes, min_chars, min_score):
+    """``article_anchor`` finds the run ``beyond.anchor`` finds, on lines of any size, decided or not."""
+    lines = [SimpleNamespace(number=2 * i + 1, chars=chars) for i, (chars, _) in enumerate(sizes)]
+    decided = {line.number for line, (_, is_decided) in zip(lines, sizes) if is_decided}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accelerator, "fastpage", None)
+        expected = beyond.anchor(lines, decided, min_chars, min_score)
+    assert _fastpage.article_anchor(lines, decided, min_chars, min_score) == expected
+
+
+@needs_accelerator
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT, decided=st.sets(st.integers(1, 40)), min_chars=st.integers(0, 40), min_score=st.integers(0, 80))
+def test_the_article_anchor_reads_a_page_as_python_does(text, decided, min_chars, min_score):
+    built = page.build_page(Document(id="d", path="d", text=text), STOPLISTS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accelerator, "fastpage", None)
+        expected = beyond.anchor(built.lines, decided, min_chars, min_score)
+    assert _fastpage.article_anchor(built.lines, decided, min_chars, min_score) == expected
 
 
 BULLET_START = st.sampled_from(["-", "–", "—", "•", "*", "·", "»", "›", "1", "12", "123", "1234", "0", "a", ""])

@@ -223,6 +223,20 @@ def test_a_detector_finding_is_the_whole_lines_finding_of_make_finding(rules, te
     assert _lines_finding(rule, doc, first, last, "m (why)").model_dump() == expected.model_dump()
 
 
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.sampled_from("ab \n"), max_size=30), data=st.data())
+def test_the_lines_of_the_kept_findings_are_the_lines_they_cover(rules, text, data):
+    """``_first_decision_per_line`` gives the lines its kept findings cover without reading them again."""
+    from provenance.analyzers.residue import _covered, _first_decision_per_line, _lines_finding
+
+    doc = Document(id="d", path="d", text=text)
+    spans = data.draw(st.lists(st.tuples(st.integers(1, len(doc.lines)), st.integers(0, 4)), max_size=8))
+    rule = rules.detectors[0]
+    findings = [_lines_finding(rule, doc, first, min(first + more, len(doc.lines)), "m") for first, more in spans]
+    kept, lines = _first_decision_per_line(findings, doc)
+    assert lines == _covered(kept)
+
+
 def test_thresholds_are_read_once_a_rule_and_a_missing_one_still_names_the_rule():
     from provenance.detectors.page import Params
     from provenance.rulepack import load_rules

@@ -114,7 +114,14 @@ def _unkept_runs(decision: Decision, kept: set[int]) -> Iterable[tuple[int, int]
 
 
 def _covered(findings: list[Finding]) -> set[int]:
-    return {n for f in findings for n in range(f.line, f.end_line + 1)}
+    """The lines the findings cover; most cover one line, added without a range."""
+    lines: set[int] = set()
+    for f in findings:
+        if f.line == f.end_line:
+            lines.add(f.line)
+        else:
+            lines.update(range(f.line, f.end_line + 1))
+    return lines
 
 
 def _part(f: Finding, doc: Document, first: int, last: int) -> Finding:
@@ -124,12 +131,14 @@ def _part(f: Finding, doc: Document, first: int, last: int) -> Finding:
                                 "excerpt": excerpt_of(doc, start, end)})
 
 
-def _first_decision_per_line(findings: list[Finding], doc: Document) -> list[Finding]:
+def _first_decision_per_line(findings: list[Finding], doc: Document) -> tuple[list[Finding], set[int]]:
     """One finding per line: signatures first (they are the most specific), then detectors in id order.
     A run that a more specific rule already covers in part keeps the lines left over (a menu run
-    with a 'Home' line inside it is still a menu on its other lines)."""
+    with a 'Home' line inside it is still a menu on its other lines). Also the lines the kept findings
+    cover: every line read but the blank ones a part left out, without reading the kept ones again."""
     kept: list[Finding] = []
     covered: set[int] = set()
+    left_out: set[int] = set()
     for f in findings:
         if f.line == f.end_line and f.line not in covered:  # most findings: one line, not covered yet
             kept.append(f)
@@ -139,10 +148,13 @@ def _first_decision_per_line(findings: list[Finding], doc: Document) -> list[Fin
         if covered.isdisjoint(span):
             kept.append(f)
         else:
-            free = [n for n in span if n not in covered and doc.lines[n - 1].text.strip()]
+            new = [n for n in span if n not in covered]
+            free = [n for n in new if doc.lines[n - 1].text.strip()]
             kept += [_part(f, doc, first, last) for first, last in runs(free)]
+            left_out.update(new)
+            left_out.difference_update(free)
         covered.update(span)
-    return sorted(kept, key=_LINE_AND_RULE)
+    return sorted(kept, key=_LINE_AND_RULE), covered - left_out if left_out else covered
 
 
 def analyze(ctx: Context) -> ResidueResult:
@@ -156,7 +168,6 @@ def analyze(ctx: Context) -> ResidueResult:
         stage = list(_detector_findings(page, steps))
         found += stage
         page.decided = page.decided | _covered(stage)
-    kept = _first_decision_per_line(found, ctx.doc)
-    lines = _covered(kept)
+    kept, lines = _first_decision_per_line(found, ctx.doc)
     ctx.residue_lines |= lines
     return ResidueResult(kept, lines, page.kept)

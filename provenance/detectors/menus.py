@@ -33,14 +33,16 @@ def _thresholds(params: Params) -> tuple[int, re.Pattern, float, Screened, Scree
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     """A menu item is a title-like line that is no list entry, or a link with its count. Lines that
     can be neither break every run, so the list-entry pattern (slow) is searched only in stretches
-    of ``min_run`` lines or more that may be items: title-like lines, or links."""
+    of ``min_run`` lines or more that may be items: title-like lines, or links; a stretch's title-like
+    lines all at once (``found_in``)."""
     max_words, runs, min_capitals, entry, link = params.once(_thresholds)
     lines = page.lines
     titled = _title_like(lines, max_words, min_capitals)
     possible = bytes([title or link.search(line.text) is not None for title, line in zip(titled, lines)])
     for stretch in runs.finditer(possible):
         start, end = stretch.span()
-        items = bytes([not titled[i] or not entry.search(lines[i].text) or link.search(lines[i].text) is not None
+        entries = iter(entry.found_in([lines[i].text for i in range(start, end) if titled[i]]))
+        items = bytes([not titled[i] or not next(entries) or link.search(lines[i].text) is not None
                        for i in range(start, end)])
         for run in runs.finditer(items):
             first, last = start + run.start(), start + run.end() - 1
