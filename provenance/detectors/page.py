@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
 from typing import TypeVar
@@ -22,7 +22,7 @@ import regex
 from provenance import accelerator
 from provenance.document import Document
 from provenance.engine import INLINE_FLAGS, Untranslatable, prefilter_source, starts_copy
-from provenance.prescan import UNKNOWN_TO_RE2, match_start, re2_options, starts_pattern
+from provenance.prescan import UNKNOWN_TO_RE2, known_to_re2, match_start, re2_options, starts_pattern
 from provenance.rulemodels import Detector
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’_-]*")
@@ -491,7 +491,7 @@ class Screened:
             data = "\n".join(texts).encode("utf-8")
         except UnicodeEncodeError:
             return None
-        if data.count(b"\n") != len(texts) - 1 or not _known_to_re2(data):
+        if data.count(b"\n") != len(texts) - 1 or not known_to_re2(data):
             return None
         out: list[tuple[int, int]] = []
         index, counted, end = 0, 0, len(data)
@@ -524,16 +524,6 @@ class Screened:
         if start <= 0:
             return 0
         return start if len(data) == len(text) else len(data[:start].decode("utf-8", "ignore"))
-
-
-def _known_to_re2(data: bytes) -> bool:
-    """``prescan.known_to_re2``, by ``match_start`` rather than the public ``search``."""
-    return data.isascii() or match_start(_unknown_to_re2(), data, 0, len(data)) < 0
-
-
-@cache
-def _unknown_to_re2() -> re2._Regexp:
-    return starts_pattern(UNKNOWN_TO_RE2)
 
 
 def _characters(text: str, data: bytes, begin: int, at: int) -> int:
