@@ -84,13 +84,11 @@ _RE2_MAX_MEM = 128 << 20
 _SENTINEL = r"\A"
 # A Set's patterns: at most this many, and at most this many RE2 instructions in all (but for a
 # single pattern over it). Each Set is one pass over the text, so fewer Sets scan faster once warm;
-# a Set over many heavy patterns (Unicode classes, unbounded repetitions) grows DFA states without
-# end on fresh text. Packing the patterns smallest first by instruction count keeps the light ones
-# together and the heavy ones apart: on the shipped rules 10 Sets where rule order in fours made
-# 20, scanning dev-B 1.8 times faster warm and 1.1 times fresh, in about the same memory. With the
-# Unicode properties loosened (``loose_class``) every shipped copy is under 6,000 instructions and
-# the count decides: 12 a Set (9 Sets) scans dev-A fresh in 0.30 s where 16 (8 Sets) took 0.42.
-_SET_SIZE = 12
+# a Set over patterns that keep many partial matches alive at once grows DFA states without end on
+# fresh text, as many as the products of theirs. Which patterns share a Set is decided first
+# (``PrefilterEngine._set_kind``); within a kind they are packed smallest first by instruction count.
+# On the shipped rules every kind fits one Set.
+_SET_SIZE = 48
 _SET_INSTRUCTIONS = 30000
 # A line locator is one RE2 object per signature: a small DFA budget keeps dozens of them from
 # holding a hundred megabytes; past it RE2 finishes the search with its NFA, slower but exact.
@@ -358,6 +356,29 @@ def existence_source(copy: str) -> str:
     return _existence(copy, 0, len(copy), bars[_TOP], ends, bars)
 
 
+def line_anchored(copy: str) -> bool:
+    """Whether every match of the RE2 ``copy`` (searched with ``(?m)``) begins at a line start: each
+    alternative begins with ``^``, or with a plain group whose alternatives all do."""
+    ends, bars = _structure(copy)
+    return _anchored(copy, 0, len(copy), bars[_TOP], ends, bars)
+
+
+def _anchored(copy: str, start: int, stop: int, own_bars: list[int], ends: dict[int, int],
+              bars: dict[int, list[int]]) -> bool:
+    """``line_anchored`` of ``copy[start:stop]``, whose top-level bars are ``own_bars``."""
+    for first, last in zip([start, *(bar + 1 for bar in own_bars)], [*own_bars, stop]):
+        elements = _elements(copy, first, last, ends)
+        if not elements or elements[0].end != elements[0].atom_end:
+            return False
+        head = elements[0]
+        if copy[head.start:head.end] == "^":
+            continue
+        opening = _PLAIN_GROUP.match(copy, head.start, head.end)
+        if not opening or not _anchored(copy, opening.end(), head.end - 1, bars[head.start], ends, bars):
+            return False
+    return True
+
+
 def _structure(copy: str) -> tuple[dict[int, int], dict[int, list[int]]]:
     """Where each group of an RE2 copy ends, and the bars between the alternatives of each group and
     of the top level, by the offset of the group's opening parenthesis (``_TOP``)."""
@@ -456,10 +477,11 @@ def may_cross_lines(source: str) -> bool:
     return False
 
 
-def _prefilter_copy(sig: CompiledSignature) -> tuple[str, re2._Regexp] | None:
-    """The RE2 pattern for one signature's Set (``existence_source``) and its compiled copy, or None
-    when it must always be confirmed. The copy is compiled once, on the line locator's budget: that
-    compile is both the test that RE2 reads the pattern and the locator itself."""
+def _prefilter_copy(sig: CompiledSignature) -> tuple[str, re2._Regexp, bool] | None:
+    """The RE2 pattern for one signature's Set (``existence_source``), its compiled copy and whether
+    that pattern is ``line_anchored``, or None when it must always be confirmed. The copy is compiled
+    once, on the line locator's budget: that compile is both the test that RE2 reads the pattern and
+    the locator itself."""
     source = signature_source(sig.rule)
     if is_caseless(sig) and unfolded_characters().search(source):
         return None
@@ -467,7 +489,8 @@ def _prefilter_copy(sig: CompiledSignature) -> tuple[str, re2._Regexp] | None:
         translated = prefilter_source(source)
         flags = "(?m)" if sig.rule.case_sensitive else "(?mi)"
         locator = re2.compile(f"{flags}(?:{translated})", re2_options(_LOCATOR_MAX_MEM))
-        return f"{flags}(?:{existence_source(translated)})", locator
+        existence = existence_source(translated)
+        return f"{flags}(?:{existence})", locator, line_anchored(existence)
     except (Untranslatable, re2.error):
         return None
 
@@ -579,14 +602,14 @@ class PrefilterEngine(ReferenceEngine):
         self._locators: dict[int, re2._Regexp] = {}  # signature index -> its RE2 copy, for line scope
         always: list[int] = []
         caseless: list[int] = []
-        patterns: list[tuple[int, str, int]] = []
+        patterns: list[tuple[int, str, int, bool]] = []
         for index, sig in enumerate(self.signatures):
             copy = _prefilter_copy(sig)
             if copy is None:
                 always.append(index)
                 continue
-            pattern, locator = copy
-            patterns.append((index, pattern, locator.programsize))
+            pattern, locator, anchored = copy
+            patterns.append((index, pattern, locator.programsize, anchored))
             if sig.rule.scope == "line" or sig.rule.region == "any":
                 self._locators[index] = locator
             if is_caseless(sig):
@@ -599,25 +622,40 @@ class PrefilterEngine(ReferenceEngine):
         self._line_bound = frozenset(i for i in caseless if self.signatures[i].by_line
                                      or not may_cross_lines(signature_source(self.signatures[i].rule)))
 
-    def _region_sets(self, patterns: list[tuple[int, str, int]]) -> tuple[list[tuple[re2.Set, list[int], str, int]], bool]:
-        """Sets packed apart for each region, each with the region it reads and its size: a
+    def _region_sets(self, patterns: list[tuple[int, str, int, bool]]) -> tuple[list[tuple[re2.Set, list[int], str, int]], bool]:
+        """Sets packed by kind (``_set_kind``), each with the region it reads and its size: a
         signature of the first or last lines alone needs no pass over the rest of the text. The
         first Set over the whole text also holds ``unfolded_class`` when a signature is caseless (and
-        the flag says so): few texts hold an unfolded character, and that Set tells which do.
-
-        Caseless and case-sensitive signatures are packed apart too: in one Set more, their DFAs
-        build their states faster on fresh text (``_plan``'s first pass over dev-A 0.60 -> 0.50 s)
-        and scan as fast once warm."""
-        by_kind: dict[tuple[str, bool], list[tuple[int, str, int]]] = {}
-        for pattern in patterns:
-            kind = self.signatures[pattern[0]].rule.region, pattern[0] in self.caseless
-            by_kind.setdefault(kind, []).append(pattern)
-        groups = [(region, group) for (region, _), members in by_kind.items() for group in _packed(members)]
+        the flag says so): few texts hold an unfolded character, and that Set tells which do."""
+        by_kind: dict[tuple[str, ...], list[tuple[int, str, int]]] = {}
+        for index, pattern, size, anchored in patterns:
+            by_kind.setdefault(self._set_kind(index, anchored), []).append((index, pattern, size))
+        groups = [(kind[0], group) for kind, members in by_kind.items() for group in _packed(members)]
         folds_in_set = bool(self.caseless) and any(region == "any" for region, _ in groups)
         if folds_in_set:
             next(group for region, group in groups if region == "any").append((_FOLDS, unfolded_class()))
         return [(*_compiled_set(group), region, max(self.signatures[i].rule.region_lines for i, _ in group if i >= 0))
                 for region, group in groups], folds_in_set
+
+    def _set_kind(self, index: int, anchored: bool) -> tuple[str, ...]:
+        """Which signatures' copies a signature's copy shares its Sets with: its region's, the
+        region first. A region's Sets read a few lines of each document, where a pass more costs
+        more than the DFA states it would save. Over the whole text, a Set's DFA holds about the
+        product of its patterns' partial matches alive at once, so those that keep many (the rules
+        say which: ``Signature.prefilter``) are packed apart from the rest; the rest split into copies
+        anchored at a line start (``line_anchored``), whose partial matches die within a line's first
+        bytes, and the others, caseless and case-sensitive apart (more states build when they meet).
+        On the shipped rules 5 Sets where 7 by case and instruction count took 55.7 ms warm on dev-B
+        (first pass 131 ms) and 84.5 on dev-A (216): 43.6 (115) and 66.3 (185)."""
+        rule = self.signatures[index].rule
+        case = "caseless" if index in self.caseless else "cased"
+        if rule.region != "any":
+            return (rule.region,)
+        if rule.prefilter == "apart":
+            return rule.region, rule.prefilter, case
+        if anchored:
+            return rule.region, "anchored"
+        return rule.region, "open", case
 
     def _fold_lines(self, doc: Document) -> set[int]:
         """The lines holding an ``unfolded`` character, where a caseless signature's RE2 copy does

@@ -63,6 +63,9 @@ class Signature(_Rule):
     region: Literal["any", "head", "tail"] = Field("any", description="Only in the first or last lines")
     region_lines: int = Field(8, ge=1, description="How many non-blank lines make the head or tail")
     max_line_chars: int | None = Field(None, ge=1, description="Skip lines longer than this")
+    prefilter: Literal["shared", "apart"] = Field(
+        "shared", description="How the RE2 prefilter packs it: 'apart' only with other 'apart' signatures, for a "
+        "pattern with many partial matches on ordinary text (common words, runs of capitalised words, unbounded runs)")
 
 
 ParamValue = float | int | bool | str | list[str]

@@ -27,6 +27,7 @@ from provenance.engine import (
     _prefilter_copy,
     case_mapped,
     existence_source,
+    line_anchored,
     loose_class,
     may_cross_lines,
     prefilter_source,
@@ -70,6 +71,7 @@ SIGNATURE_OPTIONS = st.fixed_dictionaries({
     "region": st.sampled_from(["any", "any", "head", "tail"]),
     "region_lines": st.integers(1, 3),
     "max_line_chars": st.sampled_from([None, None, 12]),
+    "prefilter": st.sampled_from(["shared", "shared", "apart"]),
 })
 
 
@@ -249,11 +251,54 @@ def test_sets_of_whole_copies_make_the_same_plan(specs, text, monkeypatch):
     assert plan == whole
 
 
+@pytest.mark.parametrize(("copy", "anchored"), [
+    ("^a|^b", True),
+    ("(?:^a|(?i:^b))c|^", True),
+    ("(?:(?:^a)|^b)", True),
+    ("a|^b", False),
+    ("(?:^a)?b", False),
+    ("(?:^a|b)c", False),
+    ("^*a", False),
+    (r"\^a|[\^]b|[^^]", False),
+    ("(?m)^a", False),  # flags alone are a group of their own: never taken for an anchor
+])
+def test_a_copy_is_line_anchored_when_every_alternative_begins_at_a_line_start(copy, anchored):
+    assert line_anchored(copy) == anchored
+
+
+ANCHORED = st.lists(st.tuples(st.booleans(), SPLICED), min_size=1, max_size=3).map(
+    lambda alternatives: "|".join(("^" if anchor else "") + part for anchor, part in alternatives))
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=st.one_of(ANCHORED, ANCHORED.map("(?:{})x?".format)), flags=st.sampled_from(["(?m)", "(?mi)"]),
+       text=st.lists(TEXT, max_size=4).map("\n".join))
+def test_a_line_anchored_copy_matches_only_at_line_starts(pattern, flags, text):
+    try:
+        copy = existence_source(prefilter_source(pattern))
+        found = re2.compile(f"{flags}(?:{copy})")
+    except (Untranslatable, re2.error):
+        assume(False)
+    assume(line_anchored(copy))
+    data = text.encode("utf-8", "surrogatepass")
+    starts = {match_start(found, data, pos, len(data)) for pos in range(len(data) + 1)} - {-1}
+    assert all(start == 0 or data[start - 1:start] == b"\n" for start in starts)
+
+
+def test_signatures_kept_apart_share_sets_only_with_each_other(rules):
+    engine = PrefilterEngine(rules.signatures)
+    apart = {i for i, sig in enumerate(engine.signatures) if sig.rule.prefilter == "apart"}
+    assert apart
+    for _, slots, _, _ in engine._sets:
+        members = {i for i in slots if i >= 0}
+        assert members <= apart or not members & apart
+
+
 def test_shipped_sets_copies_match_somewhere_exactly_where_their_locators_do(rules):
     examples = [e if isinstance(e, str) else e.text
                 for s in rules.signatures for e in [*s.rule.examples.match, *s.rule.examples.no_match]]
     for sig in rules.signatures:
-        pattern, locator = _prefilter_copy(sig)
+        pattern, locator, _ = _prefilter_copy(sig)
         found = re2.compile(pattern)
         for text in examples:
             assert (found.search(text) is None) == (locator.search(text) is None), (sig.rule.id, text)
