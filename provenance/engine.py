@@ -352,31 +352,15 @@ def existence_source(copy: str) -> str:
     every such run, multiplying the states of the patterns beside it, which take time to build on
     new text and room in the processor's caches on any (the Sets' first pass over dev-A 335 -> 268
     ms CPU, dev-B 200 -> 166; the engine's hits once warm, dev-A 533 -> 485, dev-B 177 -> 169)."""
+    return existence_and_anchoring(copy)[0]
+
+
+def existence_and_anchoring(copy: str) -> tuple[str, bool]:
+    """``existence_source``, and whether every match of it (searched with ``(?m)``) begins at a line
+    start: each of its alternatives begins with ``^``, or is one plain group whose alternatives all
+    do. Read in the same pass: reading the copy's structure again cost more than the rest of it."""
     ends, bars = _structure(copy)
     return _existence(copy, 0, len(copy), bars[_TOP], ends, bars)
-
-
-def line_anchored(copy: str) -> bool:
-    """Whether every match of the RE2 ``copy`` (searched with ``(?m)``) begins at a line start: each
-    alternative begins with ``^``, or with a plain group whose alternatives all do."""
-    ends, bars = _structure(copy)
-    return _anchored(copy, 0, len(copy), bars[_TOP], ends, bars)
-
-
-def _anchored(copy: str, start: int, stop: int, own_bars: list[int], ends: dict[int, int],
-              bars: dict[int, list[int]]) -> bool:
-    """``line_anchored`` of ``copy[start:stop]``, whose top-level bars are ``own_bars``."""
-    for first, last in zip([start, *(bar + 1 for bar in own_bars)], [*own_bars, stop]):
-        elements = _elements(copy, first, last, ends)
-        if not elements or elements[0].end != elements[0].atom_end:
-            return False
-        head = elements[0]
-        if copy[head.start:head.end] == "^":
-            continue
-        opening = _PLAIN_GROUP.match(copy, head.start, head.end)
-        if not opening or not _anchored(copy, opening.end(), head.end - 1, bars[head.start], ends, bars):
-            return False
-    return True
 
 
 def _structure(copy: str) -> tuple[dict[int, int], dict[int, list[int]]]:
@@ -400,9 +384,10 @@ def _structure(copy: str) -> tuple[dict[int, int], dict[int, list[int]]]:
 
 
 def _existence(copy: str, start: int, stop: int, own_bars: list[int], ends: dict[int, int],
-               bars: dict[int, list[int]]) -> str:
-    """``existence_source`` of ``copy[start:stop]``, whose top-level bars are ``own_bars``."""
+               bars: dict[int, list[int]]) -> tuple[str, bool]:
+    """``existence_and_anchoring`` of ``copy[start:stop]``, whose top-level bars are ``own_bars``."""
     out: list[str] = []
+    anchored = True
     for first, last in zip([start, *(bar + 1 for bar in own_bars)], [*own_bars, stop]):
         kept = _elements(copy, first, last, ends)
         while kept and kept[0].optional:
@@ -411,13 +396,16 @@ def _existence(copy: str, start: int, stop: int, own_bars: list[int], ends: dict
             kept.pop()
         if not kept:
             out.append(copy[first:last])  # it matches empty anywhere, and so does the whole
+            anchored = False
         elif len(kept) == 1 and kept[0].atom_end == kept[0].end and (
                 opening := _PLAIN_GROUP.match(copy, kept[0].start, kept[0].end)):
-            inner = _existence(copy, opening.end(), kept[0].end - 1, bars[kept[0].start], ends, bars)
+            inner, inner_anchored = _existence(copy, opening.end(), kept[0].end - 1, bars[kept[0].start], ends, bars)
             out.append(f"{opening.group()}{inner})")
+            anchored = anchored and inner_anchored
         else:
             out.append(copy[kept[0].start:kept[-1].end])
-    return "|".join(out)
+            anchored = anchored and copy[kept[0].start:kept[0].end] == "^"
+    return "|".join(out), anchored
 
 
 def _elements(copy: str, start: int, stop: int, ends: dict[int, int]) -> list[_Element]:
@@ -479,7 +467,8 @@ def may_cross_lines(source: str) -> bool:
 
 def _prefilter_copy(sig: CompiledSignature) -> tuple[str, re2._Regexp, bool] | None:
     """The RE2 pattern for one signature's Set (``existence_source``), its compiled copy and whether
-    that pattern is ``line_anchored``, or None when it must always be confirmed. The copy is compiled
+    every match of that pattern begins at a line start (``existence_and_anchoring``), or None when it
+    must always be confirmed. The copy is compiled
     once, on the line locator's budget: that compile is both the test that RE2 reads the pattern and
     the locator itself."""
     source = signature_source(sig.rule)
@@ -489,8 +478,8 @@ def _prefilter_copy(sig: CompiledSignature) -> tuple[str, re2._Regexp, bool] | N
         translated = prefilter_source(source)
         flags = "(?m)" if sig.rule.case_sensitive else "(?mi)"
         locator = re2.compile(f"{flags}(?:{translated})", re2_options(_LOCATOR_MAX_MEM))
-        existence = existence_source(translated)
-        return f"{flags}(?:{existence})", locator, line_anchored(existence)
+        existence, anchored = existence_and_anchoring(translated)
+        return f"{flags}(?:{existence})", locator, anchored
     except (Untranslatable, re2.error):
         return None
 
@@ -643,7 +632,7 @@ class PrefilterEngine(ReferenceEngine):
         more than the DFA states it would save. Over the whole text, a Set's DFA holds about the
         product of its patterns' partial matches alive at once, so those that keep many (the rules
         say which: ``Signature.prefilter``) are packed apart from the rest; the rest split into copies
-        anchored at a line start (``line_anchored``), whose partial matches die within a line's first
+        anchored at a line start (``existence_and_anchoring``), whose partial matches die within a line's first
         bytes, and the others, caseless and case-sensitive apart (more states build when they meet).
         On the shipped rules 5 Sets where 7 by case and instruction count took 55.7 ms warm on dev-B
         (first pass 131 ms) and 84.5 on dev-A (216): 43.6 (115) and 66.3 (185)."""
