@@ -468,9 +468,8 @@ def may_cross_lines(source: str) -> bool:
 def _prefilter_copy(sig: CompiledSignature) -> tuple[str, re2._Regexp, bool] | None:
     """The RE2 pattern for one signature's Set (``existence_source``), its compiled copy and whether
     every match of that pattern begins at a line start (``existence_and_anchoring``), or None when it
-    must always be confirmed. The copy is compiled
-    once, on the line locator's budget: that compile is both the test that RE2 reads the pattern and
-    the locator itself."""
+    must always be confirmed. The copy is compiled once, on the line locator's budget: that compile
+    is both the test that RE2 reads the pattern and the locator itself."""
     source = signature_source(sig.rule)
     if is_caseless(sig) and unfolded_characters().search(source):
         return None
@@ -611,7 +610,8 @@ class PrefilterEngine(ReferenceEngine):
         self._line_bound = frozenset(i for i in caseless if self.signatures[i].by_line
                                      or not may_cross_lines(signature_source(self.signatures[i].rule)))
 
-    def _region_sets(self, patterns: list[tuple[int, str, int, bool]]) -> tuple[list[tuple[re2.Set, list[int], str, int]], bool]:
+    def _region_sets(self, patterns: list[tuple[int, str, int, bool]]
+                     ) -> tuple[list[tuple[re2.Set, list[int], str, int]], bool]:
         """Sets packed by kind (``_set_kind``), each with the region it reads and its size: a
         signature of the first or last lines alone needs no pass over the rest of the text. The
         first Set over the whole text also holds ``unfolded_class`` when a signature is caseless (and
@@ -629,13 +629,15 @@ class PrefilterEngine(ReferenceEngine):
     def _set_kind(self, index: int, anchored: bool) -> tuple[str, ...]:
         """Which signatures' copies a signature's copy shares its Sets with: its region's, the
         region first. A region's Sets read a few lines of each document, where a pass more costs
-        more than the DFA states it would save. Over the whole text, a Set's DFA holds about the
+        more than the DFA states it would save. Over the whole text a Set's DFA holds about the
         product of its patterns' partial matches alive at once, so those that keep many (the rules
-        say which: ``Signature.prefilter``) are packed apart from the rest; the rest split into copies
-        anchored at a line start (``existence_and_anchoring``), whose partial matches die within a line's first
-        bytes, and the others, caseless and case-sensitive apart (more states build when they meet).
-        On the shipped rules 5 Sets where 7 by case and instruction count took 55.7 ms warm on dev-B
-        (first pass 131 ms) and 84.5 on dev-A (216): 43.6 (115) and 66.3 (185)."""
+        say which: ``Signature.prefilter``) are packed apart from the rest; the rest split into
+        copies anchored at a line start (``existence_and_anchoring``), whose partial matches die
+        within a line's first bytes, and the others, caseless and case-sensitive apart (more states
+        build where they meet). On the shipped rules 5 Sets over the whole text where 7 packed by
+        case and instruction count: all the Sets' passes over dev-B 55.7 -> 43.6 ms warm, 131 -> 115
+        on the first pass; dev-A 84.5 -> 66.3 and 216 -> 185. Which rules to mark is measured: taking
+        each pattern out of its Set in turn and timing the Set's first pass shows its weight there."""
         rule = self.signatures[index].rule
         case = "caseless" if index in self.caseless else "cased"
         if rule.region != "any":
