@@ -4019,12 +4019,13 @@ static bool terminal_mark(Py_UCS4 c)
 }
 
 /* attribution._is_scare of the quotation whose words are text[start:end], its opening mark at open;
-   -1 on an error. Its words are counted to one more than any limit (`most`), the first kept. */
+   -1 on an error. Its words are counted to one more than any limit (`most`), no further: past every
+   limit, neither the words nor the last character decide. */
 static int is_scare(const ScareLimits *l, Py_ssize_t start, Py_ssize_t end, Py_ssize_t open, bool has_speaker,
                     Py_ssize_t most, Py_ssize_t *starts, Py_ssize_t *ends)
 {
     Py_ssize_t n = 0, last = -1;
-    for (Py_ssize_t i = start; i < end;) {
+    for (Py_ssize_t i = start; i < end && n <= most;) {
         if (Py_UNICODE_ISSPACE(SCARE_CHAR(l, i))) {
             i++;
             continue;
@@ -4032,15 +4033,12 @@ static int is_scare(const ScareLimits *l, Py_ssize_t start, Py_ssize_t end, Py_s
         Py_ssize_t j = i;
         while (j < end && !Py_UNICODE_ISSPACE(SCARE_CHAR(l, j)))
             j++;
-        if (n <= most) {
-            starts[n] = i;
-            ends[n] = j;
-        }
+        starts[n] = i;
+        ends[n] = j;
         n++;
         last = j - 1;
         i = j;
     }
-    n = Py_MIN(n, most + 1);
     if (n <= l->title_words) {
         int title = title_case(l, starts, ends, n);
         if (title != 0)
