@@ -360,10 +360,10 @@ def analyze(ctx: Context) -> AttributionResult:
     doc = ctx.doc
     paras = _paragraphs(doc, ctx.residue_lines)
     found = _locate(list(find_quotes(doc.text, paras)), paras)
-    # the speakers' scans serve the relay detector too, where there are quotations to find speakers
-    # for: without, the detector's own scans are narrower
-    shared: WordPlaces | None = ctx.rules.memo("attribution-verb-places", _verb_places) if found else None
-    places = shared.find(doc.text, doc.re2_utf8) if shared is not None else None
+    # the speakers' scan serves the relay detector too, where there are quotations to find speakers
+    # for or the accelerator scans: else the detector's own RE2 scan is narrower
+    shared: WordPlaces | None = ctx.rules.memo("attribution-verb-places", _verb_places)
+    places = shared.find(doc.text, doc.re2_utf8) if shared is not None and (found or shared.by_accelerator) else None
     finder = SpeakerFinder(doc.text, lex, doc.re2_utf8, places)
     _attribute(finder, found, paras)
     _carry_in_paragraph(doc.text, found)
