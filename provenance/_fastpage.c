@@ -1642,42 +1642,12 @@ static PyObject *paired_paragraph(const QuoteScan *scan, Py_ssize_t k, const Py_
     return Py_BuildValue("(nNO)", k, list, Py_None);
 }
 
-/* The offset of the first mark in [i, hi), hi for none: a loop for each width of character. */
-/* Where the first block of chars[i:hi] begins that may hold a quotation mark (a straight double quote,
-   or past U+00AA as every other mark is): sixteen one-byte or eight two-byte characters compared at
-   once. Most text holds few marks, so most of it is skipped here; without SSE2, i itself. */
-#ifdef __SSE2__
-#include <emmintrin.h>
+/* The first block of chars[i:hi] that may hold a quotation mark (in the attribution (round 11) block). */
+static Py_ssize_t mark_block_1(const Py_UCS1 *chars, Py_ssize_t i, Py_ssize_t hi);
+static Py_ssize_t mark_block_2(const Py_UCS2 *chars, Py_ssize_t i, Py_ssize_t hi);
 
-static Py_ssize_t mark_block_1(const Py_UCS1 *chars, Py_ssize_t i, Py_ssize_t hi)
-{
-    const __m128i quote = _mm_set1_epi8('"'), last_plain = _mm_set1_epi8((char)0xAA), zero = _mm_setzero_si128();
-    for (; i + 16 <= hi; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(chars + i));
-        __m128i plain = _mm_cmpeq_epi8(_mm_subs_epu8(v, last_plain), zero);  /* at most U+00AA */
-        if ((_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) | (_mm_movemask_epi8(plain) ^ 0xFFFF)) != 0)
-            return i;
-    }
-    return i;
-}
-
-static Py_ssize_t mark_block_2(const Py_UCS2 *chars, Py_ssize_t i, Py_ssize_t hi)
-{
-    const __m128i quote = _mm_set1_epi16('"'), last_plain = _mm_set1_epi16(0xAA), zero = _mm_setzero_si128();
-    for (; i + 8 <= hi; i += 8) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(chars + i));
-        __m128i plain = _mm_cmpeq_epi16(_mm_subs_epu16(v, last_plain), zero);
-        if ((_mm_movemask_epi8(_mm_cmpeq_epi16(v, quote)) | (_mm_movemask_epi8(plain) ^ 0xFFFF)) != 0)
-            return i;
-    }
-    return i;
-}
-#else
-#define mark_block_1(chars, i, hi) (i)
-#define mark_block_2(chars, i, hi) (i)
-#endif
-
-/* The first quotation mark of chars[i:hi], or hi: the blocks that may hold one read one by one. */
+/* The offset of the first mark in [i, hi), hi for none: the blocks that may hold one read one by
+   one, for each width of character. */
 #define NEXT_MARK_IN(TYPE, BLOCK, WIDTH)                                                  \
     for (;;) {                                                                            \
         i = BLOCK((const TYPE *)data, i, hi);                                             \
@@ -4264,7 +4234,8 @@ PyDoc_STRVAR(article_anchor_doc,
 "lines of min_chars or more (decided lines count against it), when its score reaches min_score.");
 
 /* ---- attribution (round 11) ----
-   WordPlaces.find (provenance/speakers.py) in C: where any of some words of ASCII letters, digits
+   The quotation marks' search (next_quote_mark) skipping the blocks of text that cannot hold one,
+   and WordPlaces.find (provenance/speakers.py) in C: where any of some words of ASCII letters, digits
    and underscores, three characters or more, begins with no such character before it (RE2's \b).
    speakers.place_table builds the table, numbering each character by its place in
    speakers.WORD_UNITS (word_unit_code): the ranges of the words' first and of their second
@@ -4276,6 +4247,47 @@ PyDoc_STRVAR(article_anchor_doc,
    two characters within the ranges); only those whose three characters open a word are compared
    with the words. WordPlaces._find_python is the reference; tests/test_attribution.py proves that
    both find the same places. */
+
+/* Where the first block of chars[i:hi] begins that may hold a quotation mark (a straight double quote,
+   or past U+00AA as every other mark is): sixteen one-byte or eight two-byte characters compared at
+   once. Most text holds few marks, so most of it is skipped here; without SSE2, i itself. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+static Py_ssize_t mark_block_1(const Py_UCS1 *chars, Py_ssize_t i, Py_ssize_t hi)
+{
+    const __m128i quote = _mm_set1_epi8('"'), last_plain = _mm_set1_epi8((char)0xAA), zero = _mm_setzero_si128();
+    for (; i + 16 <= hi; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(chars + i));
+        __m128i plain = _mm_cmpeq_epi8(_mm_subs_epu8(v, last_plain), zero);  /* at most U+00AA */
+        if ((_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) | (_mm_movemask_epi8(plain) ^ 0xFFFF)) != 0)
+            return i;
+    }
+    return i;
+}
+
+static Py_ssize_t mark_block_2(const Py_UCS2 *chars, Py_ssize_t i, Py_ssize_t hi)
+{
+    const __m128i quote = _mm_set1_epi16('"'), last_plain = _mm_set1_epi16(0xAA), zero = _mm_setzero_si128();
+    for (; i + 8 <= hi; i += 8) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(chars + i));
+        __m128i plain = _mm_cmpeq_epi16(_mm_subs_epu16(v, last_plain), zero);
+        if ((_mm_movemask_epi8(_mm_cmpeq_epi16(v, quote)) | (_mm_movemask_epi8(plain) ^ 0xFFFF)) != 0)
+            return i;
+    }
+    return i;
+}
+#else
+static Py_ssize_t mark_block_1(const Py_UCS1 *chars, Py_ssize_t i, Py_ssize_t hi)
+{
+    return i;
+}
+
+static Py_ssize_t mark_block_2(const Py_UCS2 *chars, Py_ssize_t i, Py_ssize_t hi)
+{
+    return i;
+}
+#endif
 
 #define PLACE_RANGES 4
 #define PLACE_TRIPLES (PLACE_RANGES)
