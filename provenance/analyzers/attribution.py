@@ -162,6 +162,14 @@ def _locate(found: list[RawQuote], paras: list[tuple[int, int]]) -> list[_Found]
     return out
 
 
+def _give_speakers(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> None:
+    """Each quotation's speaker: the one beside it, else one carried from a quotation before it."""
+    _attribute(finder, quotes, paras)
+    _carry_in_paragraph(finder.text, quotes)
+    _share_within_groups(quotes)
+    _carry_to_next_paragraph(finder.text, quotes)
+
+
 def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> None:
     """Give each quotation the speaker beside it, where there is one: by the C accelerator where it
     is built (``accelerator.fastpage``, looked up on each use), which reads a document's quotations
@@ -384,10 +392,8 @@ def analyze(ctx: Context) -> AttributionResult:
     shared: WordPlaces | None = ctx.rules.memo("attribution-verb-places", _verb_places)
     places = shared.find(doc.text, doc.re2_utf8) if shared is not None and (found or shared.by_accelerator) else None
     finder = SpeakerFinder(doc.text, lex, doc.re2_utf8, places)
-    _attribute(finder, found, paras)
-    _carry_in_paragraph(doc.text, found)
-    _share_within_groups(found)
-    _carry_to_next_paragraph(doc.text, found)
+    if found:
+        _give_speakers(finder, found, paras)
     detectors: _Detectors = ctx.rules.memo("attribution-detectors", _detectors)
     limits = ctx.rules.memo("attribution-scare", _scare_limits)
     scare, speech = _split_scare(doc.text, found, limits) if found else ([], [])
