@@ -1642,22 +1642,33 @@ static PyObject *paired_paragraph(const QuoteScan *scan, Py_ssize_t k, const Py_
     return Py_BuildValue("(nNO)", k, list, Py_None);
 }
 
-/* The offset of the first mark in [i, hi), hi for none: a loop for each width of character. */
+/* The first block of chars[i:hi] that may hold a quotation mark (in the attribution (round 11) block). */
+static Py_ssize_t mark_block_1(const Py_UCS1 *chars, Py_ssize_t i, Py_ssize_t hi);
+static Py_ssize_t mark_block_2(const Py_UCS2 *chars, Py_ssize_t i, Py_ssize_t hi);
+
+/* The offset of the first mark in [i, hi), hi for none: the blocks that may hold one read one by
+   one, for each width of character. */
+#define NEXT_MARK_IN(TYPE, BLOCK, WIDTH)                                                  \
+    for (;;) {                                                                            \
+        i = BLOCK((const TYPE *)data, i, hi);                                             \
+        Py_ssize_t stop = hi - i > WIDTH ? i + WIDTH : hi;                                \
+        for (; i < stop; i++)                                                             \
+            if (is_quote_mark(((const TYPE *)data)[i]))                                   \
+                return i;                                                                 \
+        if (i >= hi)                                                                      \
+            return hi;                                                                    \
+    }
+
 static Py_ssize_t next_quote_mark(int kind, const void *data, Py_ssize_t i, Py_ssize_t hi)
 {
     if (kind == PyUnicode_1BYTE_KIND) {
-        const Py_UCS1 *chars = data;
-        while (i < hi && !is_quote_mark(chars[i]))
-            i++;
+        NEXT_MARK_IN(Py_UCS1, mark_block_1, 16)
     } else if (kind == PyUnicode_2BYTE_KIND) {
-        const Py_UCS2 *chars = data;
-        while (i < hi && !is_quote_mark(chars[i]))
-            i++;
-    } else {
-        const Py_UCS4 *chars = data;
-        while (i < hi && !is_quote_mark(chars[i]))
-            i++;
+        NEXT_MARK_IN(Py_UCS2, mark_block_2, 8)
     }
+    const Py_UCS4 *chars = data;
+    while (i < hi && !is_quote_mark(chars[i]))
+        i++;
     return i;
 }
 
@@ -3978,12 +3989,13 @@ static bool terminal_mark(Py_UCS4 c)
 }
 
 /* attribution._is_scare of the quotation whose words are text[start:end], its opening mark at open;
-   -1 on an error. Its words are counted to one more than any limit (`most`), the first kept. */
+   -1 on an error. Its words are counted to one more than any limit (`most`), no further: past every
+   limit, neither the words nor the last character decide. */
 static int is_scare(const ScareLimits *l, Py_ssize_t start, Py_ssize_t end, Py_ssize_t open, bool has_speaker,
                     Py_ssize_t most, Py_ssize_t *starts, Py_ssize_t *ends)
 {
     Py_ssize_t n = 0, last = -1;
-    for (Py_ssize_t i = start; i < end;) {
+    for (Py_ssize_t i = start; i < end && n <= most;) {
         if (Py_UNICODE_ISSPACE(SCARE_CHAR(l, i))) {
             i++;
             continue;
@@ -3991,15 +4003,12 @@ static int is_scare(const ScareLimits *l, Py_ssize_t start, Py_ssize_t end, Py_s
         Py_ssize_t j = i;
         while (j < end && !Py_UNICODE_ISSPACE(SCARE_CHAR(l, j)))
             j++;
-        if (n <= most) {
-            starts[n] = i;
-            ends[n] = j;
-        }
+        starts[n] = i;
+        ends[n] = j;
         n++;
         last = j - 1;
         i = j;
     }
-    n = Py_MIN(n, most + 1);
     if (n <= l->title_words) {
         int title = title_case(l, starts, ends, n);
         if (title != 0)
@@ -4224,6 +4233,240 @@ PyDoc_STRVAR(article_anchor_doc,
 "beyond.anchor: the indexes of the first and last LineInfo of lines in the densest run of undecided\n"
 "lines of min_chars or more (decided lines count against it), when its score reaches min_score.");
 
+/* ---- attribution (round 11) ----
+   The quotation marks' search (next_quote_mark) skipping the blocks of text that cannot hold one,
+   and WordPlaces.find (provenance/speakers.py) in C: where any of some words of ASCII letters, digits
+   and underscores, three characters or more, begins with no such character before it (RE2's \b).
+   speakers.place_table builds the table, numbering each character by its place in
+   speakers.WORD_UNITS (word_unit_code): the ranges of the words' first and of their second
+   characters (four bytes: lowest, highest, lowest, highest), a bitmap of the words' first three
+   characters, then for each pair of first characters the offsets starts[k]..starts[k + 1] (uint16)
+   of its words in the words' blob, in ascending order, each followed by a NUL. The text is read in
+   its own code units, so every offset is a code point's. The places that may open a word are found
+   sixteen one-byte or eight two-byte characters at once (SSE2: no word character before, the first
+   two characters within the ranges); only those whose three characters open a word are compared
+   with the words. WordPlaces._find_python is the reference; tests/test_attribution.py proves that
+   both find the same places. */
+
+/* Where the first block of chars[i:hi] begins that may hold a quotation mark (a straight double quote,
+   or past U+00AA as every other mark is): sixteen one-byte or eight two-byte characters compared at
+   once. Most text holds few marks, so most of it is skipped here; without SSE2, i itself. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+static Py_ssize_t mark_block_1(const Py_UCS1 *chars, Py_ssize_t i, Py_ssize_t hi)
+{
+    const __m128i quote = _mm_set1_epi8('"'), last_plain = _mm_set1_epi8((char)0xAA), zero = _mm_setzero_si128();
+    for (; i + 16 <= hi; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(chars + i));
+        __m128i plain = _mm_cmpeq_epi8(_mm_subs_epu8(v, last_plain), zero);  /* at most U+00AA */
+        if ((_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) | (_mm_movemask_epi8(plain) ^ 0xFFFF)) != 0)
+            return i;
+    }
+    return i;
+}
+
+static Py_ssize_t mark_block_2(const Py_UCS2 *chars, Py_ssize_t i, Py_ssize_t hi)
+{
+    const __m128i quote = _mm_set1_epi16('"'), last_plain = _mm_set1_epi16(0xAA), zero = _mm_setzero_si128();
+    for (; i + 8 <= hi; i += 8) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(chars + i));
+        __m128i plain = _mm_cmpeq_epi16(_mm_subs_epu16(v, last_plain), zero);
+        if ((_mm_movemask_epi8(_mm_cmpeq_epi16(v, quote)) | (_mm_movemask_epi8(plain) ^ 0xFFFF)) != 0)
+            return i;
+    }
+    return i;
+}
+#else
+static Py_ssize_t mark_block_1(const Py_UCS1 *chars, Py_ssize_t i, Py_ssize_t hi)
+{
+    return i;
+}
+
+static Py_ssize_t mark_block_2(const Py_UCS2 *chars, Py_ssize_t i, Py_ssize_t hi)
+{
+    return i;
+}
+#endif
+
+#define PLACE_RANGES 4
+#define PLACE_TRIPLES (PLACE_RANGES)
+#define PLACE_TRIPLES_BYTES (64 * 64 * 64 / 8)
+#define PLACE_PAIRS (64 * 64)
+#define PLACE_STARTS (PLACE_TRIPLES + PLACE_TRIPLES_BYTES)
+#define PLACE_HEADER (PLACE_STARTS + (PLACE_PAIRS + 1) * 2)
+
+static signed char word_unit_codes[128];
+
+/* speakers.WORD_UNITS: 0-9, A-Z, a-z, _ numbered from 0; -1 for any other character. */
+static void fill_word_unit_codes(void)
+{
+    memset(word_unit_codes, -1, sizeof word_unit_codes);
+    for (int c = '0'; c <= '9'; c++)
+        word_unit_codes[c] = (signed char)(c - '0');
+    for (int c = 'A'; c <= 'Z'; c++)
+        word_unit_codes[c] = (signed char)(c - 'A' + 10);
+    for (int c = 'a'; c <= 'z'; c++)
+        word_unit_codes[c] = (signed char)(c - 'a' + 36);
+    word_unit_codes['_'] = 62;
+}
+
+static Py_ALWAYS_INLINE inline int word_unit_code(Py_UCS4 c)
+{
+    return c < 128 ? word_unit_codes[c] : -1;
+}
+
+/* Whether one of the table's words begins at s[i], a word start: its first three characters open
+   one, then the words of its first pair are compared, none past the first greater than the text. */
+#define PLACE_AT(TYPE)                                                                                   \
+    static Py_ALWAYS_INLINE inline bool place_at_##TYPE(const TYPE *s, Py_ssize_t n, Py_ssize_t i,            \
+                                                       const unsigned char *table)                       \
+    {                                                                                                    \
+        if (i + 2 >= n)                                                                                  \
+            return false;                                                                                \
+        int c0 = word_unit_code(s[i]), c1 = word_unit_code(s[i + 1]), c2 = word_unit_code(s[i + 2]);     \
+        if ((c0 | c1 | c2) < 0)                                                                          \
+            return false;                                                                                \
+        unsigned triple = (unsigned)(c0 << 12 | c1 << 6 | c2), pair = (unsigned)(c0 << 6 | c1);          \
+        if (!((table[PLACE_TRIPLES + (triple >> 3)] >> (triple & 7)) & 1))                               \
+            return false;                                                                                \
+        const uint16_t *starts = (const uint16_t *)(table + PLACE_STARTS);                               \
+        const unsigned char *blob = table + PLACE_HEADER;                                                \
+        for (unsigned w = starts[pair]; w < starts[pair + 1];) {                                         \
+            Py_ssize_t j = 0;                                                                            \
+            while (blob[w + j] != 0 && i + j < n && s[i + j] == blob[w + j])                             \
+                j++;                                                                                     \
+            if (blob[w + j] == 0)                                                                        \
+                return true;                                                                             \
+            if (i + j >= n || s[i + j] < blob[w + j])                                                    \
+                return false;                                                                            \
+            while (blob[w + j] != 0)                                                                     \
+                j++;                                                                                     \
+            w += (unsigned)j + 1;                                                                        \
+        }                                                                                                \
+        return false;                                                                                    \
+    }
+
+PLACE_AT(Py_UCS1)
+PLACE_AT(Py_UCS2)
+PLACE_AT(Py_UCS4)
+
+static int append_place(PyObject *out, Py_ssize_t at)
+{
+    PyObject *value = PyLong_FromSsize_t(at);
+    int failed = value == NULL || PyList_Append(out, value) < 0;
+    Py_XDECREF(value);
+    return failed ? -1 : 0;
+}
+
+#ifdef __SSE2__
+/* All ones where x's bytes (or two-byte units) lie within lo..lo + span. */
+#define IN_RANGE8(x, lo, span) \
+    _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8(x, _mm_set1_epi8(lo)), _mm_set1_epi8(span)), _mm_setzero_si128())
+#define IN_RANGE16(x, lo, span) \
+    _mm_cmpeq_epi16(_mm_subs_epu16(_mm_sub_epi16(x, _mm_set1_epi16(lo)), _mm_set1_epi16(span)), _mm_setzero_si128())
+
+static Py_ALWAYS_INLINE inline __m128i word_units_8(__m128i x)
+{
+    return _mm_or_si128(_mm_or_si128(IN_RANGE8(x, '0', 9), IN_RANGE8(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 25)),
+                        _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
+}
+
+static Py_ALWAYS_INLINE inline __m128i word_units_16(__m128i x)
+{
+    return _mm_or_si128(_mm_or_si128(IN_RANGE16(x, '0', 9), IN_RANGE16(_mm_or_si128(x, _mm_set1_epi16(0x20)), 'a', 25)),
+                        _mm_cmpeq_epi16(x, _mm_set1_epi16('_')));
+}
+
+/* The places of s[i:i + 16] (one-byte units) or s[i:i + 8] (two-byte units), i >= 1, that may open a
+   word, as bits: no word character before, the character there and the next within the ranges of
+   the words' first and second characters (ranges[0..1], ranges[2..3]). */
+static Py_ALWAYS_INLINE inline unsigned word_starts_1(const Py_UCS1 *s, Py_ssize_t i, const unsigned char *ranges)
+{
+    __m128i first = IN_RANGE8(_mm_loadu_si128((const __m128i *)(s + i)), (char)ranges[0],
+                              (char)(ranges[1] - ranges[0]));
+    __m128i second = IN_RANGE8(_mm_loadu_si128((const __m128i *)(s + i + 1)), (char)ranges[2],
+                               (char)(ranges[3] - ranges[2]));
+    __m128i before = word_units_8(_mm_loadu_si128((const __m128i *)(s + i - 1)));
+    return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(before, _mm_and_si128(first, second)));
+}
+
+static Py_ALWAYS_INLINE inline unsigned word_starts_2(const Py_UCS2 *s, Py_ssize_t i, const unsigned char *ranges)
+{
+    __m128i first = IN_RANGE16(_mm_loadu_si128((const __m128i *)(s + i)), ranges[0], ranges[1] - ranges[0]);
+    __m128i second = IN_RANGE16(_mm_loadu_si128((const __m128i *)(s + i + 1)), ranges[2], ranges[3] - ranges[2]);
+    __m128i before = word_units_16(_mm_loadu_si128((const __m128i *)(s + i - 1)));
+    __m128i starts = _mm_andnot_si128(before, _mm_and_si128(first, second));
+    return (unsigned)_mm_movemask_epi8(_mm_packs_epi16(starts, starts)) & 0xFF;
+}
+#define PLACE_BLOCK_1 16
+#define PLACE_BLOCK_2 8
+#else
+#define PLACE_BLOCK_1 0
+#define PLACE_BLOCK_2 0
+#define word_starts_1(s, i, ranges) 0u
+#define word_starts_2(s, i, ranges) 0u
+#endif
+#define PLACE_BLOCK_4 0
+#define word_starts_4(s, i, ranges) 0u
+
+/* The scan: whole blocks by their word-start bits, the rest one character at a time. */
+#define PLACE_SCAN(TYPE, WIDTH)                                                                          \
+    static int place_scan_##TYPE(const TYPE *s, Py_ssize_t n, const unsigned char *table, PyObject *out) \
+    {                                                                                                    \
+        if (n > 0 && place_at_##TYPE(s, n, 0, table) && append_place(out, 0) < 0)                       \
+            return -1;                                                                                   \
+        Py_ssize_t i = 1;                                                                                \
+        for (; PLACE_BLOCK_##WIDTH > 0 && i + PLACE_BLOCK_##WIDTH < n; i += PLACE_BLOCK_##WIDTH) {       \
+            for (unsigned bits = word_starts_##WIDTH(s, i, table); bits != 0; bits &= bits - 1) {       \
+                Py_ssize_t at = i + __builtin_ctz(bits);                                                 \
+                if (place_at_##TYPE(s, n, at, table) && append_place(out, at) < 0)                      \
+                    return -1;                                                                           \
+            }                                                                                            \
+        }                                                                                                \
+        for (; i < n; i++)                                                                               \
+            if (word_unit_code(s[i - 1]) < 0 && place_at_##TYPE(s, n, i, table) && append_place(out, i) < 0) \
+                return -1;                                                                               \
+        return 0;                                                                                        \
+    }
+
+PLACE_SCAN(Py_UCS1, 1)
+PLACE_SCAN(Py_UCS2, 2)
+PLACE_SCAN(Py_UCS4, 4)
+
+static PyObject *word_places(PyObject *module, PyObject *args)
+{
+    PyObject *text;
+    Py_buffer table;
+    if (!PyArg_ParseTuple(args, "Uy*", &text, &table))
+        return NULL;
+    const unsigned char *bytes = table.buf;
+    if (table.len <= PLACE_HEADER || bytes[table.len - 1] != 0
+        || ((const uint16_t *)(bytes + PLACE_STARTS))[PLACE_PAIRS] != table.len - PLACE_HEADER) {
+        PyBuffer_Release(&table);
+        PyErr_SetString(PyExc_ValueError, "word_places: not a table of speakers.place_table");
+        return NULL;
+    }
+    if (word_unit_codes['a'] == 0)
+        fill_word_unit_codes();
+    PyObject *out = PyList_New(0);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const void *data = PyUnicode_DATA(text);
+    int failed = out == NULL ? -1
+        : PyUnicode_KIND(text) == PyUnicode_1BYTE_KIND ? place_scan_Py_UCS1(data, n, bytes, out)
+        : PyUnicode_KIND(text) == PyUnicode_2BYTE_KIND ? place_scan_Py_UCS2(data, n, bytes, out)
+        : place_scan_Py_UCS4(data, n, bytes, out);
+    PyBuffer_Release(&table);
+    if (failed)
+        Py_CLEAR(out);
+    return out;
+}
+
+PyDoc_STRVAR(word_places_doc,
+"word_places(text, table) -> list\n\n"
+"WordPlaces.find: the offsets where one of the table's words (speakers.place_table) begins in text\n"
+"with no ASCII letter, digit or underscore before it, in order.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -4250,6 +4493,7 @@ static PyMethodDef methods[] = {
     {"scare_quotes", scare_quotes, METH_VARARGS, scare_quotes_doc},
     {"strongest_features", strongest_features, METH_VARARGS, strongest_features_doc},
     {"article_anchor", article_anchor, METH_VARARGS, article_anchor_doc},
+    {"word_places", word_places, METH_VARARGS, word_places_doc},
     {NULL, NULL, 0, NULL},
 };
 

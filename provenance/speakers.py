@@ -12,6 +12,8 @@ quotation do not fit these shapes no speaker is given: a wrong speaker is worse 
 from __future__ import annotations
 
 import re
+import string
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -236,6 +238,7 @@ class WordPlaces:
 
     pattern: re.Pattern
     starts: re2._Regexp
+    table: bytes | None  # the accelerator's (``place_table``), if it can read the words
 
     @classmethod
     def of(cls, words: Iterable[str]) -> WordPlaces | None:
@@ -244,13 +247,61 @@ class WordPlaces:
         if not longest_first or not all(_ASCII_WORD.fullmatch(w) for w in longest_first):
             return None
         alternation = "|".join(re.escape(w) for w in longest_first)
-        return cls(re.compile(rf"(?<![0-9A-Za-z_])(?:{alternation})"), starts_pattern(rf"\b(?:{alternation})"))
+        return cls(re.compile(rf"(?<![0-9A-Za-z_])(?:{alternation})"), starts_pattern(rf"\b(?:{alternation})"),
+                   place_table(longest_first))
+
+    @property
+    def by_accelerator(self) -> bool:
+        """Whether ``find`` is the C accelerator's (``accelerator.fastpage``, looked up on each use):
+        its pass over the text's own characters costs less than RE2's scan of the UTF-8 (devb: 12.2
+        -> 9.9 ms), and less than a narrower RE2 scan for fewer words."""
+        return accelerator.fastpage is not None and self.table is not None
 
     def find(self, text: str, readable: bytes | None = None) -> list[int]:
+        """By the C accelerator where it is built, else by ``_find_python``, its reference."""
+        if self.by_accelerator:
+            return accelerator.fastpage.word_places(text, self.table)
+        return self._find_python(text, readable)
+
+    def _find_python(self, text: str, readable: bytes | None = None) -> list[int]:
         """RE2's matches where it reads the text: there its ``\\b`` is the pattern's look-behind, and
         the pattern is tried only where it cannot."""
         places = match_offsets(self.starts, text, readable)
         return places if places is not None else [m.start() for m in self.pattern.finditer(text)]
+
+
+# The characters of the words ``WordPlaces`` scans for in C, in the order the accelerator numbers them
+# (``word_unit_code`` in provenance/_fastpage.c).
+WORD_UNITS = string.digits + string.ascii_uppercase + string.ascii_lowercase + "_"
+
+
+def place_table(words: list[str]) -> bytes | None:
+    """What the accelerator's ``word_places`` reads for some words of ``WORD_UNITS``, each character
+    numbered by its place there: the lowest and highest of the words' first characters, then of
+    their second ones; a bitmap of the words' first three characters (bit ``4096 * first + 64 *
+    second + third``); where the words opening with each pair of characters (``64 * first +
+    second``) begin in the blob (4097 native 16-bit offsets); the blob, each pair's words in
+    ascending order and each ended by a NUL. None when a word is shorter than three characters
+    (its places are left to RE2) or the blob is too large."""
+    if any(len(w) < 3 for w in words):
+        return None
+    code = {ch: n for n, ch in enumerate(WORD_UNITS)}
+    by_pair: dict[int, list[str]] = {}
+    triples = bytearray(64 ** 3 // 8)
+    for word in words:
+        by_pair.setdefault(64 * code[word[0]] + code[word[1]], []).append(word)
+        triple = 4096 * code[word[0]] + 64 * code[word[1]] + code[word[2]]
+        triples[triple // 8] |= 1 << triple % 8
+    starts, blob = array("H"), bytearray()
+    for pair in range(64 * 64):
+        starts.append(len(blob))
+        for word in sorted(by_pair.get(pair, ())):
+            blob += word.encode("ascii") + b"\0"
+    if len(blob) >= 1 << 16:
+        return None
+    starts.append(len(blob))
+    ranges = bytes(ord(limit(w[k] for w in words)) for k in (0, 1) for limit in (min, max))
+    return ranges + bytes(triples) + starts.tobytes() + bytes(blob)
 
 
 def _matches_at(pattern: re.Pattern, places: list[int], text: str) -> list[re.Match]:

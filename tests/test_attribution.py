@@ -358,6 +358,30 @@ def test_word_places_are_where_a_word_begins_after_no_ascii_word_character(parts
     assert places.find(text, readable) == expected
 
 
+# Words of three characters or more sharing their first two or three (the accelerator's table groups
+# them so), pieces that hold one inside a word or after a character beyond ASCII, and gaps of one,
+# two and four bytes a character; up to 40 parts make texts long enough to be read a block at a time.
+ACCELERATED_WORDS = ["said", "sai", "says", "saying", "told", "tol", "Zed", "_x9", "999", "cited", "citez", "cit_"]
+PLACE_PIECES = [*ACCELERATED_WORDS, "xsaid", "Said", "sa", "ci", "é", "-", "\ud800", "ſaid", "saidé"]
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=500, deadline=None)
+@given(parts=st.lists(st.tuples(st.sampled_from(PLACE_PIECES),
+                                st.sampled_from(["", " ", "_", "é", "1", "\u2019", "😀", "\n", "a b c d e f g h"])),
+                      max_size=40))
+def test_the_accelerator_finds_the_word_places_the_python_code_finds(parts):
+    text = "".join(piece + gap for piece, gap in parts)
+    places = WordPlaces.of(ACCELERATED_WORDS)
+    assert places.by_accelerator
+    assert places.find(text) == places._find_python(text)
+
+
+def test_the_accelerator_reads_words_of_three_characters_or_more():
+    assert WordPlaces.of(["said", "tol"]).table is not None
+    assert WordPlaces.of(["said", "to"]).table is None
+
+
 def test_word_places_are_shared_only_by_ascii_words():
     assert WordPlaces.of(["said", "dit"]) is not None
     assert WordPlaces.of(["said", "sagte", "été"]) is None

@@ -156,6 +156,22 @@ def test_the_accelerator_pairs_the_marks_the_python_code_pairs(text, cuts, kept)
     assert accelerator.fastpage.paired_paragraphs(text, bounds, _IS_WORD, _IS_LOWER) == _paired_paragraphs(text, bounds)
 
 
+# Long runs without a mark between marks, of characters on either side of U+00AA (the last below every
+# mark but the straight double quote), in texts of one, two and four bytes a character: the
+# accelerator skips such runs a block at a time.
+RUNS = st.lists(st.tuples(st.text(alphabet="ab ,\x22\xa9\xaa\xab\xbb", max_size=40),
+                          st.sampled_from(["", "“", "”", "’", "\u2014", "Ж", "😀", "«"])), max_size=12)
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=500, deadline=None)
+@given(runs=RUNS, cuts=st.lists(st.integers(0, 400), max_size=8), kept=st.lists(st.booleans(), min_size=9, max_size=9))
+def test_the_accelerator_finds_the_marks_after_long_runs_without_one(runs, cuts, kept):
+    text = "".join(run + mark for run, mark in runs)
+    bounds = paragraphs_of(text, cuts, kept)
+    assert accelerator.fastpage.paired_paragraphs(text, bounds, _IS_WORD, _IS_LOWER) == _paired_paragraphs(text, bounds)
+
+
 @pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
 def test_the_accelerator_takes_paragraphs_in_text_order_only():
     for bounds in ([(3, 1)], [(0, 4), (2, 5)], [(0, 99)], [[0, 1]], [(0,)]):

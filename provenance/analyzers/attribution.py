@@ -162,6 +162,14 @@ def _locate(found: list[RawQuote], paras: list[tuple[int, int]]) -> list[_Found]
     return out
 
 
+def _give_speakers(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> None:
+    """Each quotation's speaker: the one beside it, else one carried from a quotation before it."""
+    _attribute(finder, quotes, paras)
+    _carry_in_paragraph(finder.text, quotes)
+    _share_within_groups(quotes)
+    _carry_to_next_paragraph(finder.text, quotes)
+
+
 def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> None:
     """Give each quotation the speaker beside it, where there is one: by the C accelerator where it
     is built (``accelerator.fastpage``, looked up on each use), which reads a document's quotations
@@ -354,41 +362,57 @@ def _scare_limits(rules: RuleSet) -> _ScareLimits | None:
                         frozenset(w.lower() for w in rules.lexicon("pronouns")))
 
 
+@dataclass(frozen=True)
+class _Detectors:
+    """The rules of the attribution detectors (None where a rule set leaves one out), and how many
+    paragraphs back a pronoun finds its speaker: looked up once per rule set, not on every document."""
+
+    scare: Detector | None
+    quote: Detector | None
+    prior: Detector | None
+    relay: Detector | None
+    window: int
+
+
+def _detectors(rules: RuleSet) -> _Detectors:
+    first = lambda name: next(iter(rules.detectors_named(name)), None)  # noqa: E731
+    quote = first(QUOTE_RULE)
+    window = int(quote.params.get("pronoun_paragraphs", 2)) if quote else 2
+    return _Detectors(first("scare-quote"), quote, first(PRIOR_RULE), first("relayed-report"), window)
+
+
 def analyze(ctx: Context) -> AttributionResult:
     lex: Lexicons = ctx.rules.memo("attribution-lexicons", compile_lexicons)
     kinds: _Kinds = ctx.rules.memo("attribution-kinds", _compile_kinds)
     doc = ctx.doc
     paras = _paragraphs(doc, ctx.residue_lines)
     found = _locate(list(find_quotes(doc.text, paras)), paras)
-    # the speakers' scans serve the relay detector too, where there are quotations to find speakers
-    # for: without, the detector's own scans are narrower
-    shared: WordPlaces | None = ctx.rules.memo("attribution-verb-places", _verb_places) if found else None
-    places = shared.find(doc.text, doc.re2_utf8) if shared is not None else None
+    # the speakers' scan serves the relay detector too, where there are quotations to find speakers
+    # for or the accelerator scans: else the detector's own RE2 scan is narrower
+    shared: WordPlaces | None = ctx.rules.memo("attribution-verb-places", _verb_places)
+    places = shared.find(doc.text, doc.re2_utf8) if shared is not None and (found or shared.by_accelerator) else None
     finder = SpeakerFinder(doc.text, lex, doc.re2_utf8, places)
-    _attribute(finder, found, paras)
-    _carry_in_paragraph(doc.text, found)
-    _share_within_groups(found)
-    _carry_to_next_paragraph(doc.text, found)
-    scare_rule = next(iter(ctx.rules.detectors_named("scare-quote")), None)
+    if found:
+        _give_speakers(finder, found, paras)
+    detectors: _Detectors = ctx.rules.memo("attribution-detectors", _detectors)
     limits = ctx.rules.memo("attribution-scare", _scare_limits)
-    scare, speech = _split_scare(doc.text, found, limits)
-    quote_rule = next(iter(ctx.rules.detectors_named(QUOTE_RULE)), None)
-    window = int(quote_rule.params.get("pronoun_paragraphs", 2)) if quote_rule else 2
+    scare, speech = _split_scare(doc.text, found, limits) if found else ([], [])
     kind_of = ctx.rules.memo("attribution-kind-reader", _kind_reader)
-    quotes = list(_quotes(doc, speech, kind_of, NameMentions(doc.text, lex, kinds.not_person), window))
+    quotes = list(_quotes(doc, speech, kind_of, NameMentions(doc.text, lex, kinds.not_person),
+                          detectors.window)) if speech else []
     units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight), 1)
              for h in ctx.hits_for("attribution") if doc.line_at(h.start) not in ctx.residue_lines]
-    units += list(_relay_units(ctx, kinds, [c.start for c in finder.according] if found else None, places))
+    units += list(_relay_units(ctx, detectors.relay, kinds, [c.start for c in finder.according] if found else None,
+                               places))
     others = [u for u in units if u[0].severity == "info"]
     units = [u for u in units if u[0].severity != "info"]
     prices: AttributionPrices | None = ctx.rules.memo("attribution-prices", attribution_prices)
-    if quote_rule is not None and prices is not None:
-        units += list(_quote_units(quote_rule, quotes, prices))
+    if detectors.quote is not None and prices is not None:
+        units += list(_quote_units(detectors.quote, quotes, prices))
     informative = [f for f, _, _ in others]
-    if scare_rule is not None:
-        informative += [make_finding(scare_rule, doc, q.raw.start, q.raw.end) for q in scare]
-    prior_rule = next(iter(ctx.rules.detectors_named(PRIOR_RULE)), None)
-    findings = price_attribution(units, informative, prices, prior_rule)
+    if detectors.scare is not None:
+        informative += [make_finding(detectors.scare, doc, q.raw.start, q.raw.end) for q in scare]
+    findings = price_attribution(units, informative, prices, detectors.prior)
     return AttributionResult(sorted(findings, key=lambda f: (f.start if f.start is not None else -1, f.rule, f.end or 0)),
                              quotes)
 
@@ -441,13 +465,12 @@ def _verb_places(rules: RuleSet) -> WordPlaces | None:
     return WordPlaces.of(words + ([str(v) for v in relay.params["verbs"]] if relay is not None else []))
 
 
-def _relay_units(ctx: Context, kinds: _Kinds, according: list[int] | None,
+def _relay_units(ctx: Context, rule: Detector | None, kinds: _Kinds, according: list[int] | None,
                  places: list[int] | None) -> Iterator[tuple[Finding, float, int]]:
-    """``Xinhua News Agency reported`` / ``according to The New York Times``: another outlet's word.
-    ``according`` holds where the speakers' ``according to`` begin (``SpeakerFinder.according``),
-    ``places`` where their verbs' first words and the detector's verbs begin (``_verb_places``),
-    where the speakers found them."""
-    rule = next(iter(ctx.rules.detectors_named("relayed-report")), None)
+    """``Xinhua News Agency reported`` / ``according to The New York Times``: another outlet's word,
+    by the relay detector's ``rule``. ``according`` holds where the speakers' ``according to`` begin
+    (``SpeakerFinder.according``), ``places`` where their verbs' first words and the detector's verbs
+    begin (``_verb_places``), where the speakers found them."""
     if rule is None:
         return
     finder: RelayFinder = ctx.rules.memo("attribution-relay", lambda rules: RelayFinder.build(rules, rule, kinds))
