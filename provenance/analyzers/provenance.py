@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import re2
 import regex
 
 from provenance.analyzers import Context, document_finding, make_finding
-from provenance.document import Document, Line
+from provenance.document import Document, Line, cached_attribute
 from provenance.engine import Untranslatable, prefilter_source
 from provenance.matcher import Hit
 from provenance.outlets import OutletIndex, compact_key, domain_label, name_key, outlet_index, registrable_domain
@@ -112,11 +111,11 @@ class FactRegions:
     def __init__(self, doc: Document, head: int, tail: int):
         self.doc, self.head_lines, self.tail_lines = doc, head, tail
 
-    @cached_property
+    @cached_attribute
     def head(self) -> set[int]:
         return {line.number for line in self.doc.nonblank_lines[:self.head_lines]}
 
-    @cached_property
+    @cached_attribute
     def tail(self) -> set[int]:
         return {line.number for line in self.doc.nonblank_lines[-self.tail_lines:]} if self.tail_lines else set()
 
@@ -163,9 +162,13 @@ class Mentioned:
     def __init__(self, ctx: Context):
         self.ctx = ctx
 
-    def labelled(self, label: str) -> str | None:
-        """The first domain written with ``label``. A domain's label is part of its mention's text,
-        so a label that no mention's text holds (lower-cased) needs no domain read."""
+    def labelled(self, name: str) -> str | None:
+        """The first domain written with ``name`` as its label, spelled as a label (``compact_key``).
+        A domain's label is part of its mention's text, so a label that no mention's text holds
+        (lower-cased) needs no domain read; and a text without mentions needs no label spelled."""
+        if not self.written:
+            return None
+        label = compact_key(name)
         return self.labels.get(label) if label in self.written else None
 
     def wrote(self, domain: str | None) -> bool:
@@ -173,17 +176,17 @@ class Mentioned:
         that a mention's text holds is looked for among the domains read."""
         return domain is not None and domain in self.written and domain in self.domains
 
-    @cached_property
+    @cached_attribute
     def written(self) -> str:
         """The texts of the domain mentions, lower-cased, one a line."""
         text = self.ctx.doc.text
         return "\n".join(text[hit.start:hit.end] for hit in self.ctx.hits_tagged("domain-mention")).lower()
 
-    @cached_property
+    @cached_attribute
     def domains(self) -> dict[str, tuple[int, int]]:
         return _mentioned_domains(self.ctx)
 
-    @cached_property
+    @cached_attribute
     def labels(self) -> dict[str, str]:
         """Domain label -> the first domain written with it."""
         labels: dict[str, str] = {}
@@ -208,7 +211,7 @@ def _title_cues(ctx: Context, index: OutletIndex, plan: Plan, mentioned: Mention
             if profile is not None:
                 yield Cue("masthead", float(params.get("masthead", 0.9)), start, end, profile=profile)
                 continue
-            labelled = mentioned.labelled(compact_key(segment))
+            labelled = mentioned.labelled(segment)
             if labelled is not None or _domain_shaped(segment):
                 domain = labelled or registrable_domain(segment)
                 yield Cue("title-site", float(params.get("title_site", 0.85)), start, end,
