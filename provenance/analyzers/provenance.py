@@ -199,9 +199,7 @@ def _title_cues(ctx: Context, index: OutletIndex, plan: Plan, mentioned: Mention
     """Site names closing or opening a title line: a profile's name, or the label of a domain the text
     writes out. A line with no separator has one part at most, and names nothing."""
     params, split = plan.outlet.params, plan.split
-    for line in ctx.doc.nonblank_lines[:plan.title_lines]:
-        if not split.may_split(line.text):
-            continue
+    for line in split.splittable(ctx.doc, ctx.doc.nonblank_lines[:plan.title_lines]):
         bounds = _segments(line, split)
         if len(bounds) < 2:
             continue
@@ -261,13 +259,37 @@ class TitleSplit:
     """The title separators, and where RE2 says one can begin (None when RE2 cannot copy the pattern).
 
     The opening lines are often whole paragraphs, where ``regex`` would try the pattern at every
-    offset; tried only where its RE2 copy matches, it finds the same separators in half the time."""
+    offset; tried only where its RE2 copy matches, it finds the same separators in half the time.
+    ``run`` is that copy in multi-line mode, to search the title lines at once in the document's
+    UTF-8 (None where the copy anchors at the text's start or end, which a line's own search sees
+    and the run's does not)."""
 
     pattern: regex.Pattern
     starts: re2._Regexp | None
+    run: re2._Regexp | None = None
 
     def finditer(self, text: str) -> Iterator[regex.Match]:
         return finditer_where(self.pattern, self.starts, text) if self.starts else self.pattern.finditer(text)
+
+    def splittable(self, doc: Document, lines: list[Line]) -> list[Line]:
+        """The ``lines`` where a separator may begin (``may_split``), found by searching their run in
+        the document's UTF-8: a line's own search finds nothing sooner than the run's from that line
+        on, so the lines before the place found have no separator, and the search goes on from the
+        line after the one that holds it. Most documents' title lines have no separator, and one
+        search replaces their three; where RE2 cannot read the text, each line is asked on its own."""
+        data = doc.re2_utf8
+        if self.run is None or data is None:
+            return [line for line in lines if self.may_split(line.text)]
+        starts, found, i = doc.utf8_line_starts, [], 0
+        while i < len(lines):
+            first = match_start(self.run, data, starts[lines[i].number - 1], _line_end(starts, data, lines[-1]))
+            if first < 0:
+                break
+            while _line_end(starts, data, lines[i]) < first:
+                i += 1
+            found.append(lines[i])
+            i += 1
+        return found
 
     def may_split(self, text: str) -> bool:
         """False when ``finditer`` finds nothing in ``text`` because its RE2 copy finds no place where a
@@ -281,13 +303,20 @@ class TitleSplit:
         return not known_to_re2(data) or match_start(self.starts, data, 0, len(data)) >= 0
 
 
+def _line_end(starts: list[int], data: bytes, line: Line) -> int:
+    """The byte offset in ``data`` where ``line`` ends (before its newline)."""
+    return starts[line.number] - 1 if line.number < len(starts) else len(data)
+
+
 def _title_split(params: dict) -> TitleSplit:
     source = str(params.get("title_split", r"\s+\|\s+"))
     try:
-        starts = starts_pattern(prefilter_source(source))
+        copy = prefilter_source(source)
+        starts = starts_pattern(copy)
     except (Untranslatable, re2.error):
-        starts = None
-    return TitleSplit(regex.compile(source), starts)
+        return TitleSplit(regex.compile(source), None)
+    run = None if "\\A" in copy or "\\z" in copy else starts_pattern(f"(?m)(?:{copy})")
+    return TitleSplit(regex.compile(source), starts, run)
 
 
 def _segments(line: Line, split: TitleSplit) -> list[tuple[int, int]]:
