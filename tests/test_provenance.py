@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from provenance.analyzers import Context, collect_hits
 from provenance.analyzers.provenance import Mentioned, _groups, _title_split
 from provenance.document import Document
-from provenance.outlets import registrable_domain
+from provenance.outlets import compact_key, registrable_domain
 from provenance.scoring import provenance_score
 
 
@@ -186,6 +186,20 @@ def test_title_separators_found_where_re2_allows_are_all_the_separators(title_sp
     assert found == [m.span() for m in title_split.pattern.finditer(text)]
 
 
+@given(lines=st.lists(st.text(st.sampled_from("ab :|»·-—–~\t\u00a0\u2003é"), max_size=12), max_size=6),
+       title_lines=st.integers(0, 4))
+def test_title_lines_searched_as_a_run_keep_every_line_with_a_separator(title_split, lines, title_lines):
+    """``splittable`` searches the title lines' run at once: it keeps some of them, in order, and
+    among them every line that has a separator."""
+    doc = Document(id="t", path="t", text="\n".join(lines))
+    heads = doc.nonblank_lines[:title_lines]
+    kept = title_split.splittable(doc, heads)
+    assert title_split.run is not None and doc.re2_utf8 is not None
+    assert [line.number for line in kept] == [line.number for line in heads if line in kept]
+    assert [line for line in heads if title_split.pattern.search(line.text)] == \
+        [line for line in kept if title_split.pattern.search(line.text)]
+
+
 def test_a_hits_groups_read_by_number_are_those_read_by_name(rules):
     """``_groups`` reads each named group by its number; ``regex`` asked by name gives the same."""
     patterns = {s.rule.id: s.regex for s in rules.signatures}
@@ -214,11 +228,12 @@ _MENTION = st.builds(
        asked=st.lists(_HOST_LABEL, max_size=3))
 def test_what_no_mention_writes_names_no_written_domain(rules, mentions, words, asked):
     """``Mentioned.labelled`` and ``wrote`` read the mentions' domains only for a label or domain their
-    texts hold: they find what a look-up among every mention's label or domain finds."""
+    texts hold (and spell no label where there is no mention): they find what a look-up among every
+    mention's label or domain finds."""
     text = " ".join([*words, *mentions, "end."])
     doc = Document(id="m", path="m", text=text)
     mentioned = Mentioned(Context(doc=doc, rules=rules, hits=collect_hits(doc, rules)[0]))
     for label in [*mentioned.labels, *(a.lower() for a in asked), ""]:
-        assert mentioned.labelled(label) == mentioned.labels.get(label)
+        assert mentioned.labelled(label) == mentioned.labels.get(compact_key(label))
     for domain in [*mentioned.domains, *(registrable_domain(m) for m in mentions), None]:
         assert mentioned.wrote(domain) == (domain in mentioned.domains)

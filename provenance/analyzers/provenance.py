@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import re2
 import regex
 
 from provenance.analyzers import Context, document_finding, make_finding
-from provenance.document import Document, Line
+from provenance.document import Document, Line, cached_attribute
 from provenance.engine import Untranslatable, prefilter_source
 from provenance.matcher import Hit
 from provenance.outlets import OutletIndex, compact_key, domain_label, name_key, outlet_index, registrable_domain
@@ -112,11 +111,11 @@ class FactRegions:
     def __init__(self, doc: Document, head: int, tail: int):
         self.doc, self.head_lines, self.tail_lines = doc, head, tail
 
-    @cached_property
+    @cached_attribute
     def head(self) -> set[int]:
         return {line.number for line in self.doc.nonblank_lines[:self.head_lines]}
 
-    @cached_property
+    @cached_attribute
     def tail(self) -> set[int]:
         return {line.number for line in self.doc.nonblank_lines[-self.tail_lines:]} if self.tail_lines else set()
 
@@ -163,9 +162,13 @@ class Mentioned:
     def __init__(self, ctx: Context):
         self.ctx = ctx
 
-    def labelled(self, label: str) -> str | None:
-        """The first domain written with ``label``. A domain's label is part of its mention's text,
-        so a label that no mention's text holds (lower-cased) needs no domain read."""
+    def labelled(self, name: str) -> str | None:
+        """The first domain written with ``name`` as its label, spelled as a label (``compact_key``).
+        A domain's label is part of its mention's text, so a label that no mention's text holds
+        (lower-cased) needs no domain read; and a text without mentions needs no label spelled."""
+        if not self.written:
+            return None
+        label = compact_key(name)
         return self.labels.get(label) if label in self.written else None
 
     def wrote(self, domain: str | None) -> bool:
@@ -173,17 +176,17 @@ class Mentioned:
         that a mention's text holds is looked for among the domains read."""
         return domain is not None and domain in self.written and domain in self.domains
 
-    @cached_property
+    @cached_attribute
     def written(self) -> str:
         """The texts of the domain mentions, lower-cased, one a line."""
         text = self.ctx.doc.text
         return "\n".join(text[hit.start:hit.end] for hit in self.ctx.hits_tagged("domain-mention")).lower()
 
-    @cached_property
+    @cached_attribute
     def domains(self) -> dict[str, tuple[int, int]]:
         return _mentioned_domains(self.ctx)
 
-    @cached_property
+    @cached_attribute
     def labels(self) -> dict[str, str]:
         """Domain label -> the first domain written with it."""
         labels: dict[str, str] = {}
@@ -196,9 +199,7 @@ def _title_cues(ctx: Context, index: OutletIndex, plan: Plan, mentioned: Mention
     """Site names closing or opening a title line: a profile's name, or the label of a domain the text
     writes out. A line with no separator has one part at most, and names nothing."""
     params, split = plan.outlet.params, plan.split
-    for line in ctx.doc.nonblank_lines[:plan.title_lines]:
-        if not split.may_split(line.text):
-            continue
+    for line in split.splittable(ctx.doc, ctx.doc.nonblank_lines[:plan.title_lines]):
         bounds = _segments(line, split)
         if len(bounds) < 2:
             continue
@@ -208,7 +209,7 @@ def _title_cues(ctx: Context, index: OutletIndex, plan: Plan, mentioned: Mention
             if profile is not None:
                 yield Cue("masthead", float(params.get("masthead", 0.9)), start, end, profile=profile)
                 continue
-            labelled = mentioned.labelled(compact_key(segment))
+            labelled = mentioned.labelled(segment)
             if labelled is not None or _domain_shaped(segment):
                 domain = labelled or registrable_domain(segment)
                 yield Cue("title-site", float(params.get("title_site", 0.85)), start, end,
@@ -258,13 +259,37 @@ class TitleSplit:
     """The title separators, and where RE2 says one can begin (None when RE2 cannot copy the pattern).
 
     The opening lines are often whole paragraphs, where ``regex`` would try the pattern at every
-    offset; tried only where its RE2 copy matches, it finds the same separators in half the time."""
+    offset; tried only where its RE2 copy matches, it finds the same separators in half the time.
+    ``run`` is that copy in multi-line mode, to search the title lines at once in the document's
+    UTF-8 (None where the copy anchors at the text's start or end, which a line's own search sees
+    and the run's does not)."""
 
     pattern: regex.Pattern
     starts: re2._Regexp | None
+    run: re2._Regexp | None = None
 
     def finditer(self, text: str) -> Iterator[regex.Match]:
         return finditer_where(self.pattern, self.starts, text) if self.starts else self.pattern.finditer(text)
+
+    def splittable(self, doc: Document, lines: list[Line]) -> list[Line]:
+        """The ``lines`` where a separator may begin (``may_split``), found by searching their run in
+        the document's UTF-8: a line's own search finds nothing sooner than the run's from that line
+        on, so the lines before the place found have no separator, and the search goes on from the
+        line after the one that holds it. Most documents' title lines have no separator, and one
+        search replaces their three; where RE2 cannot read the text, each line is asked on its own."""
+        data = doc.re2_utf8
+        if self.run is None or data is None:
+            return [line for line in lines if self.may_split(line.text)]
+        starts, found, i = doc.utf8_line_starts, [], 0
+        while i < len(lines):
+            first = match_start(self.run, data, starts[lines[i].number - 1], _line_end(starts, data, lines[-1]))
+            if first < 0:
+                break
+            while _line_end(starts, data, lines[i]) < first:
+                i += 1
+            found.append(lines[i])
+            i += 1
+        return found
 
     def may_split(self, text: str) -> bool:
         """False when ``finditer`` finds nothing in ``text`` because its RE2 copy finds no place where a
@@ -278,13 +303,20 @@ class TitleSplit:
         return not known_to_re2(data) or match_start(self.starts, data, 0, len(data)) >= 0
 
 
+def _line_end(starts: list[int], data: bytes, line: Line) -> int:
+    """The byte offset in ``data`` where ``line`` ends (before its newline)."""
+    return starts[line.number] - 1 if line.number < len(starts) else len(data)
+
+
 def _title_split(params: dict) -> TitleSplit:
     source = str(params.get("title_split", r"\s+\|\s+"))
     try:
-        starts = starts_pattern(prefilter_source(source))
+        copy = prefilter_source(source)
+        starts = starts_pattern(copy)
     except (Untranslatable, re2.error):
-        starts = None
-    return TitleSplit(regex.compile(source), starts)
+        return TitleSplit(regex.compile(source), None)
+    run = None if "\\A" in copy or "\\z" in copy else starts_pattern(f"(?m)(?:{copy})")
+    return TitleSplit(regex.compile(source), starts, run)
 
 
 def _segments(line: Line, split: TitleSplit) -> list[tuple[int, int]]:
