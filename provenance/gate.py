@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 
 from provenance import baseline as baselines
@@ -28,6 +29,7 @@ from provenance.report import DocumentReport, Finding, GateNote, ReadError
 from provenance.rulepack import RuleSet
 
 DIMENSIONS = ("provenance", "attribution", "residue")
+_SEVERITY, _RULE = attrgetter("severity"), attrgetter("rule")
 
 
 @dataclass(frozen=True)
@@ -117,9 +119,10 @@ def _rule_action(finding: Finding, policy: Policy, all_known: bool) -> str | Non
 def _some_rule_acts(findings: list[Finding], policy: Policy) -> bool:
     """Whether any rule can draw a note: ``_rule_action`` acts on a rule's first finding only where
     its severity is an error or the policy lists its rule, so a report without such a finding
-    (nearly every report) is spared grouping its findings by rule."""
+    (nearly every report) is spared grouping its findings by rule. Severities and rules are read by
+    ``attrgetter`` and looked for by ``in`` and ``isdisjoint``, without a generator's step per finding."""
     listed = policy.warn_rules | policy.block_rules
-    return any(f.severity == "error" or f.rule in listed for f in findings)
+    return "error" in map(_SEVERITY, findings) or (bool(listed) and not listed.isdisjoint(map(_RULE, findings)))
 
 
 def _rule_notes(report: DocumentReport, policy: Policy, known: list[bool]) -> Iterator[GateNote]:

@@ -26,7 +26,11 @@ QUOTE_RULE = "quote-attribution"  # the detector whose findings are the quotatio
 PRIOR_RULE = "attribution-prior"  # the detector whose finding carries the neutral prior
 
 def _clamp(value: float) -> float:
-    return round(min(100.0, max(0.0, value)), 1)
+    """``round(min(100.0, max(0.0, value)), 1)``, with the comparisons ``max`` and ``min`` make (each keeps
+    its first argument unless the second compares greater, or less), without their calls: every
+    document clamps five scores."""
+    value = value if value > 0.0 else 0.0
+    return round(value if value < 100.0 else 100.0, 1)
 
 
 def residue_points(doc: Document, residue_lines: set[int]) -> tuple[float, dict[int, float]]:
@@ -36,8 +40,8 @@ def residue_points(doc: Document, residue_lines: set[int]) -> tuple[float, dict[
     total = sum(map(len, map(str.strip, texts)))
     if total == 0:
         return 100.0, {}
-    sizes = {n: len(texts[n - 1].strip()) for n in residue_lines if 1 <= n <= len(texts)}
-    costs = {n: 100.0 * size / total for n, size in sizes.items() if size}
+    count = len(texts)
+    costs = {n: 100.0 * size / total for n in residue_lines if 1 <= n <= count and (size := len(texts[n - 1].strip()))}
     return _clamp(100.0 - sum(costs.values())), costs
 
 

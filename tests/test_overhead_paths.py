@@ -15,7 +15,7 @@ from provenance.analyzers import Context, collect_hits
 from provenance.config import Settings
 from provenance.document import Document
 from provenance.gate import Policy, _rule_notes, _some_rule_acts, judge
-from provenance.pipeline import _lines_cost, check_document
+from provenance.pipeline import _lines_cost, _with_residue_points, check_document, doc_blocked
 from provenance.renderers.jsonout import render_line
 from provenance.report import (
     DocumentReport,
@@ -30,9 +30,11 @@ from provenance.rulepack import load_rules
 from provenance.runner import Runner
 from provenance.scoring import (
     PRIOR_RULE,
+    _clamp,
     _dimension_scores,
     attribution_score,
     provenance_score,
+    residue_points,
 )
 
 LINES = st.sampled_from(["Cookie policy", "Share this article", "The council met on Tuesday.",
@@ -259,3 +261,36 @@ def test_an_unvalidated_model_of_the_accelerator_is_the_reference_s(fields, note
         assert (fast.__pydantic_extra__, fast.__pydantic_private__) == (None, None)
         assert fast.model_dump_json() == reference.model_dump_json() and repr(fast) == repr(reference)
         assert fast.model_copy(update={"message": "x"}) == reference.model_copy(update={"message": "x"})
+
+
+@given(value=st.floats() | st.integers(-1000, 1000))
+def test_a_clamped_score_is_the_one_min_and_max_give(value):
+    expected = round(min(100.0, max(0.0, value)), 1)
+    assert repr(_clamp(value)) == repr(expected) and type(_clamp(value)) is type(expected)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=DOCUMENT, policy=POLICY, severities=st.lists(st.sampled_from(["info", "warning", "error"]), max_size=4))
+def test_which_findings_block_or_draw_notes_is_read_as_a_loop_reads_it(rules, text, policy, severities):
+    report = check_document(Document(id="d", path="d.txt", text=text), rules, Settings())
+    findings = [f.updated(severity=s) for f, s in zip(report.findings, severities)] + report.findings[len(severities):]
+    listed = policy.warn_rules | policy.block_rules
+    assert doc_blocked(findings) == any(f.severity == "error" for f in findings)
+    assert _some_rule_acts(findings, policy) == any(f.severity == "error" or f.rule in listed for f in findings)
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=DOCUMENT)
+def test_residue_points_set_in_place_are_those_assignment_sets(text):
+    doc = Document(id="d", path="d.txt", text=text)
+    lines = set(range(1, len(doc.line_texts) + 1, 2))
+    made = [Finding.computed("RS101", "menu", "residue", "info", "m", n, min(n + 1, len(doc.line_texts)), 0, 1, "", 0.0)
+            for n in sorted(lines)]
+    assigned = [f.again() for f in made]
+    costs = residue_points(doc, lines)[1]
+    found = _with_residue_points(doc, made, lines)[1]
+    for f in assigned:
+        f.points = -round(_lines_cost(costs, f.line, f.end_line), 3)
+    assert found is made
+    assert [(f.model_dump_json(), f.model_fields_set) for f in found] == \
+        [(f.model_dump_json(), f.model_fields_set) for f in assigned]
