@@ -4224,6 +4224,42 @@ PyDoc_STRVAR(article_anchor_doc,
 "beyond.anchor: the indexes of the first and last LineInfo of lines in the densest run of undecided\n"
 "lines of min_chars or more (decided lines count against it), when its score reaches min_score.");
 
+/* ---- plumbing (round 11) ---- */
+
+/* ---- Document.utf8_line_starts (provenance/document.py) ----
+
+   Its reference's steps, with memchr: the first line starts at byte 0, each other one byte after the
+   first newline at or after the start of the line before (0 where there is none, as bytes.find's -1
+   and one). Every document's signature stage asks for them. */
+
+static PyObject *utf8_line_starts(PyObject *module, PyObject *args)
+{
+    Py_buffer data;
+    Py_ssize_t count;
+    if (!PyArg_ParseTuple(args, "y*n:utf8_line_starts", &data, &count))
+        return NULL;
+    PyObject *starts = PyList_New(count > 0 ? count : 1);
+    const char *bytes = data.buf;
+    Py_ssize_t start = 0;
+    for (Py_ssize_t i = 0; starts != NULL && i < PyList_GET_SIZE(starts); i++) {
+        PyObject *number = PyLong_FromSsize_t(start);
+        if (number == NULL) {
+            Py_CLEAR(starts);
+            break;
+        }
+        PyList_SET_ITEM(starts, i, number);
+        const char *newline = memchr(bytes + start, '\n', data.len - start);
+        start = newline != NULL ? newline - bytes + 1 : 0;
+    }
+    PyBuffer_Release(&data);
+    return starts;
+}
+
+PyDoc_STRVAR(utf8_line_starts_doc,
+"utf8_line_starts(utf8, count) -> starts\n\n"
+"Document.utf8_line_starts: the byte offset in utf8 where each of its first count lines starts\n"
+"(at least one: the first, at 0), each one past the first newline after the start before it.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -4250,6 +4286,8 @@ static PyMethodDef methods[] = {
     {"scare_quotes", scare_quotes, METH_VARARGS, scare_quotes_doc},
     {"strongest_features", strongest_features, METH_VARARGS, strongest_features_doc},
     {"article_anchor", article_anchor, METH_VARARGS, article_anchor_doc},
+    /* plumbing (round 11) */
+    {"utf8_line_starts", utf8_line_starts, METH_VARARGS, utf8_line_starts_doc},
     {NULL, NULL, 0, NULL},
 };
 
