@@ -40,8 +40,8 @@ def residue_points(doc: Document, residue_lines: set[int]) -> tuple[float, dict[
     total = sum(map(len, map(str.strip, texts)))
     if total == 0:
         return 100.0, {}
-    count = len(texts)
-    costs = {n: 100.0 * size / total for n in residue_lines if 1 <= n <= count and (size := len(texts[n - 1].strip()))}
+    sizes = {n: len(texts[n - 1].strip()) for n in residue_lines if 1 <= n <= len(texts)}
+    costs = {n: 100.0 * size / total for n, size in sizes.items() if size}
     return _clamp(100.0 - sum(costs.values())), costs
 
 

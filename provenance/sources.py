@@ -31,6 +31,10 @@ TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 SIDECAR_SUFFIX = ".meta.json"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+# The read buffer of a JSONL file. A record is often longer than the default buffer (the file system's
+# block, 4 KB), and each line read then takes several system calls: with 1 MB, one per hundred records
+# (reading dev-B's 4 MB line by line: 2.3 ms -> 0.7 ms, done twice by a run with the template pre-pass).
+JSONL_BUFFER_BYTES = 1 << 20
 
 UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -257,7 +261,7 @@ def read_jsonl_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
     where = shown(path)
     try:
         _regular_file(path)
-        with open(path, "rb") as raw_handle:
+        with open(path, "rb", buffering=JSONL_BUFFER_BYTES) as raw_handle:
             handle = gzip.GzipFile(fileobj=raw_handle) if compressed else raw_handle
             for number, raw in _numbered_lines(handle, max_bytes):
                 if raw is None:
