@@ -101,14 +101,16 @@ def attribution_score(findings: Iterable[Finding]) -> float | None:
 
 
 def overall_score(provenance: float, attribution: float | None, residue: float, settings: Settings) -> float:
+    """The weighted mean of the scores there are. Weights and weighted scores are added as ``sum``
+    would add them, but for its start at 0, which turns a first -0.0 into 0.0: a sign that the
+    weight's test against 0 and ``_clamp`` make no matter. Every document has one."""
     w = settings.weights
-    parts = [(provenance, w.provenance), (residue, w.residue)]
+    weight, weighted = w.provenance + w.residue, provenance * w.provenance + residue * w.residue
     if attribution is not None:
-        parts.append((attribution, w.attribution))
-    weight = sum(p[1] for p in parts)
+        weight, weighted = weight + w.attribution, weighted + attribution * w.attribution
     if weight == 0:
         return 0.0
-    return _clamp(sum(score * wt for score, wt in parts) / weight)
+    return _clamp(weighted / weight)
 
 
 def score(findings: list[Finding], residue: float, settings: Settings) -> Scores:

@@ -33,6 +33,7 @@ from provenance.scoring import (
     _clamp,
     _dimension_scores,
     attribution_score,
+    overall_score,
     provenance_score,
     residue_points,
 )
@@ -294,3 +295,27 @@ def test_residue_points_set_in_place_are_those_assignment_sets(text):
     assert found is made
     assert [(f.model_dump_json(), f.model_fields_set) for f in found] == \
         [(f.model_dump_json(), f.model_fields_set) for f in assigned]
+
+
+def _overall_score_with_sums(provenance, attribution, residue, settings):
+    """What ``overall_score`` gave when it added its parts by ``sum``."""
+    w = settings.weights
+    parts = [(provenance, w.provenance), (residue, w.residue)]
+    if attribution is not None:
+        parts.append((attribution, w.attribution))
+    weight = sum(p[1] for p in parts)
+    if weight == 0:
+        return 0.0
+    return _clamp(sum(score * wt for score, wt in parts) / weight)
+
+
+SCORE_VALUE = st.sampled_from([0.0, -0.0, 100.0, 0.1]) | st.floats(0, 100)
+WEIGHT = st.sampled_from([0.0, -0.0, 1.0, float("inf")]) | st.floats(0, 10)
+
+
+@given(provenance=SCORE_VALUE, attribution=st.none() | SCORE_VALUE, residue=SCORE_VALUE,
+       weights=st.tuples(WEIGHT, WEIGHT, WEIGHT))
+def test_the_overall_score_is_the_one_sums_give(provenance, attribution, residue, weights):
+    chosen = Settings(weights=dict(zip(("provenance", "attribution", "residue"), weights)))
+    assert repr(overall_score(provenance, attribution, residue, chosen)) == \
+        repr(_overall_score_with_sums(provenance, attribution, residue, chosen))
