@@ -115,12 +115,6 @@ class Document:
         """The text as UTF-8, encoded once for every byte-level matcher (lone surrogates kept)."""
         return self.text.encode("utf-8", "surrogatepass")
 
-    def with_utf8(self, utf8: bytes) -> Document:
-        """This document, holding ``utf8`` as its ``utf8``: the UTF-8 of its text, which the reader made
-        already (to find that the text has no lone surrogate) and need not be made again."""
-        self.__dict__["utf8"] = utf8
-        return self
-
     @cached_attribute
     def has_lone_surrogates(self) -> bool:
         """Lone surrogates (escaped in JSON) have no UTF-8: byte-level matchers such as RE2 cannot read them.

@@ -176,23 +176,20 @@ def _utf16_without_bom(data: bytes) -> tuple[str, list[str]]:
 
 def without_surrogates(text: str) -> tuple[str, int]:
     """Lone surrogates (which JSON can escape but UTF-8 cannot hold) become U+FFFD, one for one."""
-    if _utf8_or_none(text) is not None:
+    if _utf8_encodable(text):
         return text, 0
-    return _surrogates_replaced(text)
-
-
-def _surrogates_replaced(text: str) -> tuple[str, int]:
     count = len(_SURROGATE.findall(text))
     return (_SURROGATE.sub("\ufffd", text), count) if count else (text, 0)
 
 
-def _utf8_or_none(text: str) -> bytes | None:
-    """The UTF-8 of ``text``, None where it holds a lone surrogate (which UTF-8 cannot encode). Four
-    times faster than looking for them, and nearly every text has none."""
+def _utf8_encodable(text: str) -> bool:
+    """Whether ``text`` holds no lone surrogate: the ones UTF-8 cannot encode. Four times faster than
+    looking for them, and nearly every text has none."""
     try:
-        return text.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
-        return None
+        return False
+    return True
 
 
 def read_sidecar(path: Path) -> tuple[dict[str, str], ReadError | None]:
@@ -304,14 +301,11 @@ def _record(raw: bytes, path: str, doc_id: str, number: int) -> Item:
         return ReadError(**where, message="record has no `text`")
     if not isinstance(record["text"], str):
         return ReadError(**where, message=f"record `text` must be a string, not {type(record['text']).__name__}")
-    text = record["text"]
-    utf8 = _utf8_or_none(text)
-    text, replaced = (text, 0) if utf8 is not None else _surrogates_replaced(text)
+    text, replaced = without_surrogates(record["text"])
     notes = [f"{replaced} lone surrogate code point(s) escaped in the JSON record replaced with U+FFFD"] if replaced else []
     rid = record.get("id")
     ident = without_surrogates(str(rid))[0] if rid not in (None, "") else f"{doc_id}#{number}"
-    doc = Document(id=ident, path=path, text=normalise_newlines(text), meta=_meta(record), notes=notes)
-    return doc.with_utf8(utf8) if utf8 is not None and doc.text is text else doc
+    return Document(id=ident, path=path, text=normalise_newlines(text), meta=_meta(record), notes=notes)
 
 
 def read_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:

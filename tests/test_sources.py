@@ -6,10 +6,9 @@ import gzip
 import json
 
 import regex
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from provenance.document import Document
 from provenance.report import ReadError
 from provenance.sources import read_documents, without_surrogates
 
@@ -51,12 +50,3 @@ def test_order_is_stable_and_recursive(tmp_path):
 def test_every_lone_surrogate_and_nothing_else_is_replaced(text):
     expected = regex.sub(r"\p{Cs}", "\ufffd", text)
     assert without_surrogates(text) == (expected, len(regex.findall(r"\p{Cs}", text)))
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.text(st.sampled_from("a é\ud800\udfff\U0001f600\n\r"), max_size=12), min_size=1, max_size=4))
-def test_a_record_s_utf8_kept_from_reading_is_its_text_s(tmp_path_factory, texts):
-    path = tmp_path_factory.mktemp("utf8") / "set.jsonl"
-    path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
-    for doc in read_documents([path]):
-        assert doc.utf8 == Document(id=doc.id, path=doc.path, text=doc.text).utf8
