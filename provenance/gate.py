@@ -29,7 +29,7 @@ from provenance.report import DocumentReport, Finding, GateNote, ReadError
 from provenance.rulepack import RuleSet
 
 DIMENSIONS = ("provenance", "attribution", "residue")
-_SEVERITY, _RULE = attrgetter("severity"), attrgetter("rule")
+_SEVERITY, _RULE, _ACTION = attrgetter("severity"), attrgetter("rule"), attrgetter("action")
 
 
 @dataclass(frozen=True)
@@ -153,16 +153,17 @@ def _flag_notes(report: DocumentReport, policy: Policy) -> Iterator[GateNote]:
 def judge(report: DocumentReport, policy: Policy, known: list[bool] | None = None,
           known_document: bool = False) -> DocumentReport:
     """``report`` with ``passed`` and ``gate`` set by ``policy``. ``known`` says, per finding, whether a
-    baseline holds it (None: no baseline); ``known_document``, whether it holds the document's text."""
-    in_baseline = known if known is not None else [False] * len(report.findings)
+    baseline holds it (None: no baseline); ``known_document``, whether it holds the document's text.
+    Every report of a run is judged: a list saying no finding is known is made only for rule notes,
+    and the notes' actions are read by ``attrgetter`` and ``in``."""
     accept_document = (known is not None and known_document
-                       and not any(_is_problem(f) and not k for f, k in zip(report.findings, in_baseline)))
+                       and not any(_is_problem(f) and not k for f, k in zip(report.findings, known)))
     notes = [*_score_notes(report, policy), *_flag_notes(report, policy)]
     if accept_document:
         notes = [n.updated(action="baselined") if n.action == "block" else n for n in notes]
     if _some_rule_acts(report.findings, policy):
-        notes += _rule_notes(report, policy, in_baseline)
-    return report.updated(passed=not any(n.action == "block" for n in notes), gate=notes)
+        notes += _rule_notes(report, policy, known if known is not None else [False] * len(report.findings))
+    return report.updated(passed="block" not in map(_ACTION, notes), gate=notes)
 
 
 class GateRun:
