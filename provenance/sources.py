@@ -24,6 +24,7 @@ from typing import BinaryIO
 
 import regex
 
+from provenance import accelerator
 from provenance.document import META_FIELDS, Document, normalise_newlines
 from provenance.report import ReadError
 
@@ -183,8 +184,18 @@ def without_surrogates(text: str) -> tuple[str, int]:
 
 
 def _utf8_encodable(text: str) -> bool:
-    """Whether ``text`` holds no lone surrogate: the ones UTF-8 cannot encode. Four times faster than
-    looking for them, and nearly every text has none."""
+    """Whether ``text`` holds no lone surrogate: the ones UTF-8 cannot encode. Asked of the C accelerator
+    where it is there (``_fastpage.utf8_encodable`` reads the code points: none for a text of one-byte
+    characters, ten times faster than encoding the others), else of ``python_utf8_encodable``, its
+    reference: every record is asked, twice in a run with the template pre-pass."""
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.utf8_encodable(text)
+    return python_utf8_encodable(text)
+
+
+def python_utf8_encodable(text: str) -> bool:
+    """``_utf8_encodable`` by encoding the text: four times faster than looking for surrogates with a
+    pattern, and nearly every text has none."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
