@@ -4467,6 +4467,73 @@ PyDoc_STRVAR(word_places_doc,
 "WordPlaces.find: the offsets where one of the table's words (speakers.place_table) begins in text\n"
 "with no ASCII letter, digit or underscore before it, in order.");
 
+/* ---- plumbing (round 11) ---- */
+
+/* ---- Document.utf8_line_starts (provenance/document.py) ----
+
+   Its reference's steps, with memchr: the first line starts at byte 0, each other one byte after the
+   first newline at or after the start of the line before (0 where there is none, as bytes.find's -1
+   and one). Every document's signature stage asks for them. */
+
+static PyObject *utf8_line_starts(PyObject *module, PyObject *args)
+{
+    Py_buffer data;
+    Py_ssize_t count;
+    if (!PyArg_ParseTuple(args, "y*n:utf8_line_starts", &data, &count))
+        return NULL;
+    PyObject *starts = PyList_New(count > 0 ? count : 1);
+    const char *bytes = data.buf;
+    Py_ssize_t start = 0;
+    for (Py_ssize_t i = 0; starts != NULL && i < PyList_GET_SIZE(starts); i++) {
+        PyObject *number = PyLong_FromSsize_t(start);
+        if (number == NULL) {
+            Py_CLEAR(starts);
+            break;
+        }
+        PyList_SET_ITEM(starts, i, number);
+        const char *newline = memchr(bytes + start, '\n', data.len - start);
+        start = newline != NULL ? newline - bytes + 1 : 0;
+    }
+    PyBuffer_Release(&data);
+    return starts;
+}
+
+PyDoc_STRVAR(utf8_line_starts_doc,
+"utf8_line_starts(utf8, count) -> starts\n\n"
+"Document.utf8_line_starts: the byte offset in utf8 where each of its first count lines starts\n"
+"(at least one: the first, at 0), each one past the first newline after the start before it.");
+
+/* ---- a text's surrogates (provenance/sources.py) ----
+
+   sources._utf8_encodable's fast path: whether a str holds no surrogate code point (U+D800-U+DFFF),
+   the only ones UTF-8 cannot encode, read from its code points rather than by encoding it: a str of
+   one-byte characters holds none, the others are scanned. Every record read is asked, twice in a
+   run with the template pre-pass. */
+
+static PyObject *utf8_encodable(PyObject *module, PyObject *args)
+{
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U:utf8_encodable", &text))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    bool surrogate = false;
+    if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *chars = PyUnicode_2BYTE_DATA(text);
+        for (Py_ssize_t i = 0; i < n; i++)
+            surrogate |= (chars[i] & 0xF800) == 0xD800;
+    } else if (kind == PyUnicode_4BYTE_KIND) {
+        const Py_UCS4 *chars = PyUnicode_4BYTE_DATA(text);
+        for (Py_ssize_t i = 0; i < n; i++)
+            surrogate |= (chars[i] & 0xFFFFF800) == 0xD800;
+    }
+    return PyBool_FromLong(!surrogate);
+}
+
+PyDoc_STRVAR(utf8_encodable_doc,
+"utf8_encodable(text) -> bool\n\n"
+"sources._utf8_encodable: whether text holds no surrogate code point, which UTF-8 cannot encode.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -4494,6 +4561,9 @@ static PyMethodDef methods[] = {
     {"strongest_features", strongest_features, METH_VARARGS, strongest_features_doc},
     {"article_anchor", article_anchor, METH_VARARGS, article_anchor_doc},
     {"word_places", word_places, METH_VARARGS, word_places_doc},
+    /* plumbing (round 11) */
+    {"utf8_line_starts", utf8_line_starts, METH_VARARGS, utf8_line_starts_doc},
+    {"utf8_encodable", utf8_encodable, METH_VARARGS, utf8_encodable_doc},
     {NULL, NULL, 0, NULL},
 };
 

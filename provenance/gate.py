@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 
 from provenance import baseline as baselines
@@ -28,6 +29,7 @@ from provenance.report import DocumentReport, Finding, GateNote, ReadError
 from provenance.rulepack import RuleSet
 
 DIMENSIONS = ("provenance", "attribution", "residue")
+_SEVERITY, _RULE, _ACTION = attrgetter("severity"), attrgetter("rule"), attrgetter("action")
 
 
 @dataclass(frozen=True)
@@ -117,9 +119,10 @@ def _rule_action(finding: Finding, policy: Policy, all_known: bool) -> str | Non
 def _some_rule_acts(findings: list[Finding], policy: Policy) -> bool:
     """Whether any rule can draw a note: ``_rule_action`` acts on a rule's first finding only where
     its severity is an error or the policy lists its rule, so a report without such a finding
-    (nearly every report) is spared grouping its findings by rule."""
+    (nearly every report) is spared grouping its findings by rule. Severities and rules are read by
+    ``attrgetter`` and looked for by ``in`` and ``isdisjoint``, without a generator's step per finding."""
     listed = policy.warn_rules | policy.block_rules
-    return any(f.severity == "error" or f.rule in listed for f in findings)
+    return "error" in map(_SEVERITY, findings) or (bool(listed) and not listed.isdisjoint(map(_RULE, findings)))
 
 
 def _rule_notes(report: DocumentReport, policy: Policy, known: list[bool]) -> Iterator[GateNote]:
@@ -150,16 +153,17 @@ def _flag_notes(report: DocumentReport, policy: Policy) -> Iterator[GateNote]:
 def judge(report: DocumentReport, policy: Policy, known: list[bool] | None = None,
           known_document: bool = False) -> DocumentReport:
     """``report`` with ``passed`` and ``gate`` set by ``policy``. ``known`` says, per finding, whether a
-    baseline holds it (None: no baseline); ``known_document``, whether it holds the document's text."""
-    in_baseline = known if known is not None else [False] * len(report.findings)
+    baseline holds it (None: no baseline); ``known_document``, whether it holds the document's text.
+    Every report of a run is judged: a list saying no finding is known is made only for rule notes,
+    and the notes' actions are read by ``attrgetter`` and ``in``."""
     accept_document = (known is not None and known_document
-                       and not any(_is_problem(f) and not k for f, k in zip(report.findings, in_baseline)))
+                       and not any(_is_problem(f) and not k for f, k in zip(report.findings, known)))
     notes = [*_score_notes(report, policy), *_flag_notes(report, policy)]
     if accept_document:
         notes = [n.updated(action="baselined") if n.action == "block" else n for n in notes]
     if _some_rule_acts(report.findings, policy):
-        notes += _rule_notes(report, policy, in_baseline)
-    return report.updated(passed=not any(n.action == "block" for n in notes), gate=notes)
+        notes += _rule_notes(report, policy, known if known is not None else [False] * len(report.findings))
+    return report.updated(passed="block" not in map(_ACTION, notes), gate=notes)
 
 
 class GateRun:

@@ -175,13 +175,16 @@ class Outcome:
 def check_item(item: Item, rules: RuleSet, settings: Settings, templates=None,
                judge: ReportJudge | None = None) -> Outcome:
     """``item``'s outcome; ``judge``, when given, is the gate's verdict laid on the report here, where
-    it is checked, so that a pool's parent only writes the lines its workers render."""
+    it is checked, so that a pool's parent only writes the lines its workers render. A judged report
+    is rendered at once, while its models are still in the processor's caches: its line is all that
+    such a run writes, and rendered after the rest of its chunk, it is read back from memory."""
     if isinstance(item, ReadError):
         return Outcome(None, False, item)
     report = pipeline.check_document(item, rules, settings, templates)
-    if judge is not None:
-        report = judge(report)
-    return Outcome(None, report.passed, report)
+    if judge is None:
+        return Outcome(None, report.passed, report)
+    report = judge(report)
+    return Outcome(render_line(report), report.passed, report)
 
 
 _WORKER: dict[str, tuple[Settings, RuleSet]] = {}

@@ -360,6 +360,24 @@ def test_a_document_s_lines_come_from_the_accelerator_only_where_it_is_chosen(mo
 
 
 @needs_accelerator
+@settings(max_examples=500, deadline=None)
+@given(text=TEXT | st.text(st.sampled_from("a\u00e9\u20ac\U0001f600\n\r "), max_size=20))
+def test_accelerated_utf8_line_starts_equal_the_python_starts(text):
+    doc = Document(id="d", path="d", text=text)
+    assert doc.utf8_line_starts == doc.python_utf8_line_starts()
+    for count in range(4):  # the line count asked need not be the text's own
+        reference = Document(id="d", path="d", text=text)
+        reference.__dict__["lines"] = [None] * count
+        assert _fastpage.utf8_line_starts(doc.utf8, count) == reference.python_utf8_line_starts()
+
+
+def test_a_document_s_utf8_line_starts_come_from_the_accelerator_only_where_it_is_chosen(monkeypatch):
+    monkeypatch.setattr(accelerator, "fastpage", None)
+    doc = Document(id="d", path="d", text="\u00e9\nb\n")
+    assert doc.utf8_line_starts == doc.python_utf8_line_starts() == [0, 3]
+
+
+@needs_accelerator
 def test_document_lines_takes_only_a_list_of_str_and_a_slots_class():
     with pytest.raises(TypeError):
         _fastpage.document_lines(["a", 1], Line)

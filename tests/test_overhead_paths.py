@@ -15,7 +15,7 @@ from provenance.analyzers import Context, collect_hits
 from provenance.config import Settings
 from provenance.document import Document
 from provenance.gate import Policy, _rule_notes, _some_rule_acts, judge
-from provenance.pipeline import _lines_cost, check_document
+from provenance.pipeline import _lines_cost, _with_residue_points, check_document, doc_blocked
 from provenance.renderers.jsonout import render_line
 from provenance.report import (
     DocumentReport,
@@ -30,9 +30,12 @@ from provenance.rulepack import load_rules
 from provenance.runner import Runner
 from provenance.scoring import (
     PRIOR_RULE,
+    _clamp,
     _dimension_scores,
     attribution_score,
+    overall_score,
     provenance_score,
+    residue_points,
 )
 
 LINES = st.sampled_from(["Cookie policy", "Share this article", "The council met on Tuesday.",
@@ -259,3 +262,78 @@ def test_an_unvalidated_model_of_the_accelerator_is_the_reference_s(fields, note
         assert (fast.__pydantic_extra__, fast.__pydantic_private__) == (None, None)
         assert fast.model_dump_json() == reference.model_dump_json() and repr(fast) == repr(reference)
         assert fast.model_copy(update={"message": "x"}) == reference.model_copy(update={"message": "x"})
+
+
+@given(value=st.floats() | st.integers(-1000, 1000))
+def test_a_clamped_score_is_the_one_min_and_max_give(value):
+    expected = round(min(100.0, max(0.0, value)), 1)
+    assert repr(_clamp(value)) == repr(expected) and type(_clamp(value)) is type(expected)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=DOCUMENT, policy=POLICY, severities=st.lists(st.sampled_from(["info", "warning", "error"]), max_size=4))
+def test_which_findings_block_or_draw_notes_is_read_as_a_loop_reads_it(rules, text, policy, severities):
+    report = check_document(Document(id="d", path="d.txt", text=text), rules, Settings())
+    findings = [f.updated(severity=s) for f, s in zip(report.findings, severities)] + report.findings[len(severities):]
+    listed = policy.warn_rules | policy.block_rules
+    assert doc_blocked(findings) == any(f.severity == "error" for f in findings)
+    assert _some_rule_acts(findings, policy) == any(f.severity == "error" or f.rule in listed for f in findings)
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=DOCUMENT)
+def test_residue_points_set_in_place_are_those_assignment_sets(text):
+    doc = Document(id="d", path="d.txt", text=text)
+    lines = set(range(1, len(doc.line_texts) + 1, 2))
+    made = [Finding.computed("RS101", "menu", "residue", "info", "m", n, min(n + 1, len(doc.line_texts)), 0, 1, "", 0.0)
+            for n in sorted(lines)]
+    assigned = [f.again() for f in made]
+    costs = residue_points(doc, lines)[1]
+    found = _with_residue_points(doc, made, lines)[1]
+    for f in assigned:
+        f.points = -round(_lines_cost(costs, f.line, f.end_line), 3)
+    assert found is made
+    assert [(f.model_dump_json(), f.model_fields_set) for f in found] == \
+        [(f.model_dump_json(), f.model_fields_set) for f in assigned]
+
+
+def _overall_score_with_sums(provenance, attribution, residue, settings):
+    """What ``overall_score`` gave when it added its parts by ``sum``."""
+    w = settings.weights
+    parts = [(provenance, w.provenance), (residue, w.residue)]
+    if attribution is not None:
+        parts.append((attribution, w.attribution))
+    weight = sum(p[1] for p in parts)
+    if weight == 0:
+        return 0.0
+    return _clamp(sum(score * wt for score, wt in parts) / weight)
+
+
+SCORE_VALUE = st.sampled_from([0.0, -0.0, 100.0, 0.1]) | st.floats(0, 100)
+WEIGHT = st.sampled_from([0.0, -0.0, 1.0, float("inf")]) | st.floats(0, 10)
+
+
+@given(provenance=SCORE_VALUE, attribution=st.none() | SCORE_VALUE, residue=SCORE_VALUE,
+       weights=st.tuples(WEIGHT, WEIGHT, WEIGHT))
+def test_the_overall_score_is_the_one_sums_give(provenance, attribution, residue, weights):
+    chosen = Settings(weights=dict(zip(("provenance", "attribution", "residue"), weights)))
+    assert repr(overall_score(provenance, attribution, residue, chosen)) == \
+        repr(_overall_score_with_sums(provenance, attribution, residue, chosen))
+
+
+def _residue_points_reading_every_line(doc, residue_lines):
+    """What ``residue_points`` gave when it summed the lines of every document."""
+    texts = doc.line_texts
+    total = sum(map(len, map(str.strip, texts)))
+    if total == 0:
+        return 100.0, {}
+    sizes = {n: len(texts[n - 1].strip()) for n in residue_lines if 1 <= n <= len(texts)}
+    costs = {n: 100.0 * size / total for n, size in sizes.items() if size}
+    return _clamp(100.0 - sum(costs.values())), costs
+
+
+@given(text=DOCUMENT | st.text(st.sampled_from(" \t\nab"), max_size=8), lines=st.sets(st.integers(0, 14), max_size=6))
+def test_residue_points_are_those_every_line_s_total_gives(text, lines):
+    doc = Document(id="d", path="d.txt", text=text)
+    for chosen in (lines, set()):
+        assert repr(residue_points(doc, chosen)) == repr(_residue_points_reading_every_line(doc, chosen))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import gzip
 import json
 
+import pytest
 import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
+from provenance import accelerator
 from provenance.report import ReadError
-from provenance.sources import read_documents, without_surrogates
+from provenance.sources import python_utf8_encodable, read_documents, without_surrogates
 
 
 def test_crlf_and_bom_give_the_same_text_and_hash(tmp_path):
@@ -50,3 +52,14 @@ def test_order_is_stable_and_recursive(tmp_path):
 def test_every_lone_surrogate_and_nothing_else_is_replaced(text):
     expected = regex.sub(r"\p{Cs}", "\ufffd", text)
     assert without_surrogates(text) == (expected, len(regex.findall(r"\p{Cs}", text)))
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@given(st.text(st.sampled_from("a é\u2019\ud7ff\ud800\udbff\udc00\udfff\ue000\U0001f600\n"), max_size=12))
+def test_the_accelerator_finds_a_text_utf8_encodable_where_encoding_does(text):
+    assert accelerator.fastpage.utf8_encodable(text) is python_utf8_encodable(text)
+
+
+def test_a_text_is_found_utf8_encodable_by_encoding_without_the_accelerator(monkeypatch):
+    monkeypatch.setattr(accelerator, "fastpage", None)
+    assert without_surrogates("a\ud800b") == ("a\ufffdb", 1) and without_surrogates("a\u2019b") == ("a\u2019b", 0)
