@@ -734,9 +734,38 @@ static const char *score_attribute_names[SCORE_OWN + 1] = {
     "digit_share", NULL, "number",
 };
 
+/* slot_offset's answers, by class and name (one of this file's string constants): the functions that
+   read slots ask for a dozen on every call, and a look-up by name makes a str and walks the MRO.
+   A class is held while its answers are, so no other class can take its address. */
+#define SLOT_CACHE 256
+
+typedef struct {
+    PyTypeObject *cls;
+    const char *name;
+    Py_ssize_t offset;
+} KnownSlot;
+
+static KnownSlot known_slots[SLOT_CACHE];
+
+static Py_ssize_t find_slot_offset(PyTypeObject *cls, const char *name);
+
 /* Where the objects of cls hold the attribute `name`: the offset of a writable object slot of that
    name, or 0 (-1 and an exception: no such attribute). */
 static Py_ssize_t slot_offset(PyTypeObject *cls, const char *name)
+{
+    KnownSlot *known = &known_slots[(((uintptr_t)cls >> 4) ^ ((uintptr_t)name >> 2) * 31u) % SLOT_CACHE];
+    if (known->cls == cls && known->name == name)
+        return known->offset;
+    Py_ssize_t offset = find_slot_offset(cls, name);
+    if (offset >= 0) {
+        Py_XSETREF(known->cls, (PyTypeObject *)Py_NewRef(cls));
+        known->name = name;
+        known->offset = offset;
+    }
+    return offset;
+}
+
+static Py_ssize_t find_slot_offset(PyTypeObject *cls, const char *name)
 {
     PyObject *descr = PyObject_GetAttrString((PyObject *)cls, name);
     if (descr == NULL)
