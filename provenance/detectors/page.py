@@ -149,15 +149,6 @@ class Page:
         return [line if line is not None else line_info(number, text, self.stopwords)
                 for (number, text), line in zip(texts, lines)]
 
-    def headline(self, max_words: int) -> int | None:
-        """The first line no other rule called residue, when it is title-like: the article's headline,
-        which context rules never remove (its later copies are repeated-line's). A headline may ask
-        or exclaim ('What now?'), but does not end like a statement."""
-        first = next((line for line in self.lines if line.number not in self.decided), None)
-        if first is None or first.words > max_words or ends_statement(first.text):
-            return None
-        return first.number
-
     def title_lines(self, max_words: int, min_overlap: float) -> frozenset[int]:
         """The headline and, right after it, its echo: the page title is often followed by the
         article's own heading, a shorter or longer form of it ('Site: Storm hits coast', then 'Storm
@@ -171,19 +162,27 @@ class Page:
         return last[2]
 
     def _title_lines(self, max_words: int, min_overlap: float) -> set[int]:
-        first = self.headline(max_words)
-        if first is None:
+        """The headline is the first line no other rule called residue, when it is title-like: the
+        article's headline, which context rules never remove (its later copies are repeated-line's).
+        A headline may ask or exclaim ('What now?'), but does not end like a statement. The keys are
+        split only for an echo that is title-like: the line after a headline is mostly a paragraph."""
+        decided = self.decided
+        index = next((i for i, line in enumerate(self.lines) if line.number not in decided), None)
+        if index is None:
             return set()
-        index = next(i for i, line in enumerate(self.lines) if line.number == first)
+        head = self.lines[index]
+        if head.words > max_words or ends_statement(head.text):
+            return set()
         if index + 1 >= len(self.lines):
-            return {first}
-        head, echo = self.lines[index], self.lines[index + 1]
+            return {head.number}
+        echo = self.lines[index + 1]
+        if echo.number in decided or echo.words > max_words or ends_statement(echo.text):
+            return {head.number}
         words = set(head.key.split())
         echo_words = echo.key.split()
-        if (echo.number in self.decided or echo.words > max_words or ends_statement(echo.text)
-                or not echo_words or sum(map(words.__contains__, echo_words)) < min_overlap * len(echo_words)):
-            return {first}
-        return {first, echo.number}
+        if not echo_words or sum(map(words.__contains__, echo_words)) < min_overlap * len(echo_words):
+            return {head.number}
+        return {head.number, echo.number}
 
 
 def line_info(number: int, raw: str, stopwords: frozenset[str]) -> LineInfo:
