@@ -422,7 +422,8 @@ static Py_ALWAYS_INLINE inline void put_key_char(void *key, int kind, Py_ssize_t
 #define PAST_LATIN1(c, f) ((f) >= 256 && (c) != RIGHT_QUOTE)
 
 /* What every character of a line adds to its counts and its key, in scan_chars' locals (the key's
-   part written without branches: its runs are short). */
+   part written without branches, its runs are short: a key character, or a space that the next one
+   keeps after a run and overwrites elsewhere). */
 #define COUNT_CHAR(cls, folded)                                                                          \
     do {                                                                                                 \
         letters += ((cls) & LETTER) != 0;                                                                \
@@ -430,10 +431,8 @@ static Py_ALWAYS_INLINE inline void put_key_char(void *key, int kind, Py_ssize_t
         separator_chars |= ((cls) & SEPARATOR) != 0;                                                     \
         spaceless |= ((cls) & SPACELESS) != 0;                                                           \
         bool key_part = ((cls) & KEY_PART) != 0;                                                         \
-        put_key_char(key, kind, key_len, ' ');                                                           \
-        key_len += key_part && !in_key && key_len > 0;                                                   \
-        put_key_char(key, kind, key_len, (folded));                                                      \
-        key_len += key_part;                                                                             \
+        put_key_char(key, kind, key_len, key_part ? (folded) : ' ');                                     \
+        key_len += key_part | in_key;                                                                    \
         in_key = key_part;                                                                               \
     } while (0)
 
@@ -487,7 +486,7 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
     counts->capitals = capitals;
     counts->separator_chars = separator_chars;
     counts->spaceless = spaceless;
-    return key_len;
+    return key_len - (key_len > 0 && !in_key);  /* the space after the last run */
 }
 
 /* The key's bytes as a str: of one byte a character, ASCII when all are. */
