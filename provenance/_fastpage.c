@@ -4252,6 +4252,73 @@ PyDoc_STRVAR(article_anchor_doc,
 "beyond.anchor: the indexes of the first and last LineInfo of lines in the densest run of undecided\n"
 "lines of min_chars or more (decided lines count against it), when its score reaches min_score.");
 
+/* ---- residue (round 11) ---- */
+
+/* ---- build_page's stripped non-blank lines (page.nonblank_texts, its reference) ----
+   Each document.Line's text as str.strip() leaves it (Py_UNICODE_ISSPACE at both ends), the same
+   object when nothing is stripped, and the line's number, for the lines left non-blank. */
+
+static const char *text_line_field_names[2] = {"number", "text"};
+
+/* The stripped text of a str (a new reference), or NULL. */
+static PyObject *stripped_text(PyObject *text)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t start = 0, end = PyUnicode_GET_LENGTH(text);
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start)))
+        start++;
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1)))
+        end--;
+    return PyUnicode_Substring(text, start, end);
+}
+
+/* Appends the line's number and stripped text to the lists when the text is not blank. */
+static int add_nonblank(PyObject *line, const Py_ssize_t *offsets, PyObject *numbers, PyObject *texts)
+{
+    PyObject *number = *(PyObject **)((char *)line + offsets[0]), *text = *(PyObject **)((char *)line + offsets[1]);
+    if (number == NULL || text == NULL || !PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "nonblank_texts: each line needs a number and a str text");
+        return -1;
+    }
+    PyObject *stripped = stripped_text(text);
+    if (stripped == NULL)
+        return -1;
+    int failed = PyUnicode_GET_LENGTH(stripped) > 0
+                 && (PyList_Append(numbers, number) < 0 || PyList_Append(texts, stripped) < 0);
+    Py_DECREF(stripped);
+    return failed ? -1 : 0;
+}
+
+static PyObject *nonblank_texts(PyObject *module, PyObject *args)
+{
+    PyObject *lines;
+    PyTypeObject *cls;
+    Py_ssize_t offsets[2];
+    if (!PyArg_ParseTuple(args, "O!O!:nonblank_texts", &PyList_Type, &lines, &PyType_Type, &cls)
+        || slot_offsets(cls, text_line_field_names, 2, offsets, "nonblank_texts", "line") < 0)
+        return NULL;
+    PyObject *numbers = PyList_New(0), *texts = PyList_New(0);
+    for (Py_ssize_t i = 0; numbers != NULL && texts != NULL && i < PyList_GET_SIZE(lines); i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!Py_IS_TYPE(line, cls)) {
+            PyErr_SetString(PyExc_TypeError, "nonblank_texts: every line must be of the class given");
+            Py_CLEAR(numbers);
+        }
+        else if (add_nonblank(line, offsets, numbers, texts) < 0)
+            Py_CLEAR(numbers);
+    }
+    PyObject *out = numbers != NULL && texts != NULL ? PyTuple_Pack(2, numbers, texts) : NULL;
+    Py_XDECREF(numbers);
+    Py_XDECREF(texts);
+    return out;
+}
+
+PyDoc_STRVAR(nonblank_texts_doc,
+"nonblank_texts(lines, cls) -> (numbers, texts)\n\n"
+"The numbers and stripped texts of the lines (document.Line objects, of class cls) whose text\n"
+"str.strip() leaves non-blank.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -4278,6 +4345,7 @@ static PyMethodDef methods[] = {
     {"scare_quotes", scare_quotes, METH_VARARGS, scare_quotes_doc},
     {"strongest_features", strongest_features, METH_VARARGS, strongest_features_doc},
     {"article_anchor", article_anchor, METH_VARARGS, article_anchor_doc},
+    {"nonblank_texts", nonblank_texts, METH_VARARGS, nonblank_texts_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -21,7 +21,7 @@ import regex
 
 from provenance import accelerator
 from provenance.detectors.needs import needs
-from provenance.document import Document
+from provenance.document import Document, Line
 from provenance.engine import INLINE_FLAGS, Untranslatable, prefilter_source, starts_copy
 from provenance.prescan import UNKNOWN_TO_RE2, known_to_re2, match_start, re2_options, starts_pattern
 from provenance.rulemodels import Detector
@@ -302,12 +302,26 @@ def build_page(doc: Document, stoplists: dict[str, frozenset[str]], templates: T
     out of its stop table, letters of Central European, Cyrillic and Greek words, Chinese and
     Japanese characters (``_fastpage.c`` lists them): their words and keys are read there as ``_WORD``
     and ``line_key`` read them. The others, or all without it, go to Python."""
-    texts = [(line.number, text) for line in doc.lines if (text := line.text.strip())]
+    numbers, texts = nonblank_texts(doc)
     if _accelerates(stoplists):
-        language, stops, lines = _accelerated_lines(texts, stoplists)
+        language, stops, lines = _accelerated_lines(numbers, texts, stoplists)
     else:
-        language, stops, lines = _python_lines(texts, stoplists)
+        language, stops, lines = _python_lines(numbers, texts, stoplists)
     return Page(doc=doc, lines=lines, language=language, stopwords=stops, templates=templates, stoplists=stoplists)
+
+
+def nonblank_texts(doc: Document) -> tuple[list[int], list[str]]:
+    """The numbers and stripped texts of the document's non-blank lines: by the accelerator's
+    ``nonblank_texts`` where it is there (every line of every document is read), else by
+    ``python_nonblank_texts``, its reference."""
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.nonblank_texts(doc.lines, Line)
+    return python_nonblank_texts(doc)
+
+
+def python_nonblank_texts(doc: Document) -> tuple[list[int], list[str]]:
+    texts = [(line.number, text) for line in doc.lines if (text := line.text.strip())]
+    return [number for number, _ in texts], [text for _, text in texts]
 
 
 def _accelerates(stoplists: dict[str, frozenset[str]]) -> bool:
@@ -315,13 +329,13 @@ def _accelerates(stoplists: dict[str, frozenset[str]]) -> bool:
     return accelerator.fastpage is not None and len(stoplists) <= accelerator.fastpage.MAX_LANGUAGES
 
 
-def _python_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozenset[str]]):
-    words = [words_of(text) for _, text in texts]
+def _python_lines(numbers: list[int], texts: list[str], stoplists: dict[str, frozenset[str]]):
+    words = [words_of(text) for text in texts]
     folded = [casefolded(line_words) for line_words in words]
     language = likeliest_language(folded, stoplists)
     stops = stoplists.get(language, frozenset()) if language else frozenset()
     lines = [_features(number, text, line_words, line_folded, stops)
-             for (number, text), line_words, line_folded in zip(texts, words, folded)]
+             for number, text, line_words, line_folded in zip(numbers, texts, words, folded)]
     return language, stops, lines
 
 
@@ -351,22 +365,22 @@ def stop_index(stoplists: dict[str, frozenset[str]]) -> _StopIndex:
     return _last_stop_index[0]
 
 
-def _accelerated_lines(texts: list[tuple[int, str]], stoplists: dict[str, frozenset[str]]):
+def _accelerated_lines(numbers: list[int], texts: list[str], stoplists: dict[str, frozenset[str]]):
     """``_python_lines`` with the plain lines' features from C; the other lines' words are found and
     counted here, and the language is picked as ``likeliest_language`` does, over all lines."""
     index = stop_index(stoplists)
-    scanned, hits, others_at = accelerator.fastpage.plain_scan([text for _, text in texts], index.table)
-    others = {i: words_of(texts[i][1]) for i in others_at}
+    scanned, hits, others_at = accelerator.fastpage.plain_scan(texts, index.table)
+    others = {i: words_of(texts[i]) for i in others_at}
     folded = {i: casefolded(words) for i, words in others.items()}
     if folded:
         hits = [n + extra for n, extra in zip(hits, _stop_hits(folded.values(), stoplists, index.languages))]
     best = _most_hit(hits)
     language = index.languages[best] if best is not None else None
     stops = stoplists[language] if language else frozenset()
-    lines = accelerator.fastpage.plain_lines([number for number, _ in texts], scanned, -1 if best is None else best, LineInfo)
+    lines = accelerator.fastpage.plain_lines(numbers, scanned, -1 if best is None else best, LineInfo)
     if others:
         lines = [line if line is not None else _features(number, text, others[i], folded[i], stops)
-                 for i, ((number, text), line) in enumerate(zip(texts, lines))]
+                 for i, (number, text, line) in enumerate(zip(numbers, texts, lines))]
     return language, stops, lines
 
 
