@@ -4319,6 +4319,201 @@ PyDoc_STRVAR(nonblank_texts_doc,
 "The numbers and stripped texts of the lines (document.Line objects, of class cls) whose text\n"
 "str.strip() leaves non-blank.");
 
+/* ---- residue findings: a detector's decisions as report.Finding objects over their whole lines ----
+   residue._decision_findings' reference is its Python loop (residue._lines_finding): the fields in the
+   order Finding.computed writes them, the message "<rule's message> (<reason>)", the span of the
+   lines' text and its excerpt (excerpt_of: cut to 157 characters and "..." past 160), and the model
+   made as unvalidated_model makes it. A decision whose last line is empty is left to Python (its
+   span ends on the line before: make_finding's), and named in the second list returned. */
+
+#define FINDING_FIELDS 11
+
+static const char *finding_field_names[FINDING_FIELDS] = {
+    "rule", "name", "dimension", "severity", "message", "line", "end_line", "start", "end", "excerpt", "points",
+};
+static PyObject *finding_keys[FINDING_FIELDS];
+static PyObject *cut_mark, *no_points;  /* "..." and 0.0 */
+static const char *decision_field_names[3] = {"first", "last", "reason"};
+static const char *span_field_names[2] = {"start", "end"};
+
+static int intern_finding_keys(void)
+{
+    for (int i = 0; i < FINDING_FIELDS; i++)
+        if ((finding_keys[i] = PyUnicode_InternFromString(finding_field_names[i])) == NULL)
+            return -1;
+    cut_mark = PyUnicode_FromString("...");
+    no_points = PyFloat_FromDouble(0.0);
+    return cut_mark == NULL || no_points == NULL ? -1 : 0;
+}
+
+/* excerpt_of: text[start:end], cut to 157 characters and "..." when longer than 160. */
+static PyObject *excerpt_text(PyObject *text, Py_ssize_t start, Py_ssize_t end)
+{
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    end = end < length ? end : length;
+    if (end - start <= 160)
+        return PyUnicode_Substring(text, start, end);
+    PyObject *head = PyUnicode_Substring(text, start, start + 157);
+    PyObject *excerpt = head == NULL ? NULL : PyUnicode_Concat(head, cut_mark);
+    Py_XDECREF(head);
+    return excerpt;
+}
+
+/* "<message> (<reason>)", written once into a str of the widest kind of the two (each is canonical,
+   so the result is). */
+static PyObject *joined_text(PyObject *message, PyObject *reason)
+{
+    Py_ssize_t m = PyUnicode_GET_LENGTH(message), r = PyUnicode_GET_LENGTH(reason);
+    Py_UCS4 widest = PyUnicode_MAX_CHAR_VALUE(message) > PyUnicode_MAX_CHAR_VALUE(reason)
+                     ? PyUnicode_MAX_CHAR_VALUE(message) : PyUnicode_MAX_CHAR_VALUE(reason);
+    PyObject *text = PyUnicode_New(m + r + 3, widest);
+    if (text == NULL)
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    void *data = PyUnicode_DATA(text);
+    PyUnicode_CopyCharacters(text, 0, message, 0, m);
+    PyUnicode_WRITE(kind, data, m, ' ');
+    PyUnicode_WRITE(kind, data, m + 1, '(');
+    PyUnicode_CopyCharacters(text, m + 2, reason, 0, r);
+    PyUnicode_WRITE(kind, data, m + r + 2, ')');
+    return text;
+}
+
+/* A model of class cls holding `values` under finding_keys, its fields-set a new set of `fields`. */
+static PyObject *finding_model(PyTypeObject *cls, const Py_ssize_t *model_offsets, PyObject *fields,
+                               PyObject *const *values)
+{
+    PyObject *dict = _PyDict_NewPresized(FINDING_FIELDS), *fields_set = PySet_New(fields), *no_args = PyTuple_New(0);
+    PyObject *model = NULL;
+    bool filled = dict != NULL;
+    for (int i = 0; filled && i < FINDING_FIELDS; i++)
+        filled = PyDict_SetItem(dict, finding_keys[i], values[i]) == 0;
+    if (filled && fields_set != NULL && no_args != NULL)
+        model = PyBaseObject_Type.tp_new(cls, no_args, NULL);
+    if (model != NULL && PyObject_GenericSetDict(model, dict, NULL) < 0)
+        Py_CLEAR(model);
+    if (model != NULL) {
+        PyObject *slot_values[MODEL_SLOTS] = {fields_set, Py_None, Py_None};
+        for (int i = 0; i < MODEL_SLOTS; i++)
+            Py_XSETREF(*(PyObject **)((char *)model + model_offsets[i]), Py_NewRef(slot_values[i]));
+    }
+    Py_XDECREF(dict);
+    Py_XDECREF(fields_set);
+    Py_XDECREF(no_args);
+    return model;
+}
+
+/* A line's start and end offsets, read from its slots. */
+static int line_span(PyObject *lines, Py_ssize_t number, const Py_ssize_t *offsets, PyObject **start, PyObject **end)
+{
+    if (number < 1 || number > PyList_GET_SIZE(lines)) {
+        PyErr_SetString(PyExc_IndexError, "decision_findings: a line number past the document");
+        return -1;
+    }
+    PyObject *line = PyList_GET_ITEM(lines, number - 1);
+    *start = *(PyObject **)((char *)line + offsets[0]);
+    *end = *(PyObject **)((char *)line + offsets[1]);
+    if (*start == NULL || *end == NULL || !PyLong_Check(*start) || !PyLong_Check(*end)) {
+        PyErr_SetString(PyExc_TypeError, "decision_findings: lines with int start and end");
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    PyObject *lines, *text, *rule, *fields;  /* rule: (id, name, dimension, severity, message) */
+    PyTypeObject *finding;
+    Py_ssize_t decision_offsets[3], span_offsets[2], model_offsets[MODEL_SLOTS];
+} FindingPlan;
+
+/* The finding of one decision, Py_None when its last line is empty, or NULL. */
+static PyObject *decision_finding(const FindingPlan *plan, PyObject *decision)
+{
+    PyObject *first = *(PyObject **)((char *)decision + plan->decision_offsets[0]);
+    PyObject *last = *(PyObject **)((char *)decision + plan->decision_offsets[1]);
+    PyObject *reason = *(PyObject **)((char *)decision + plan->decision_offsets[2]);
+    if (first == NULL || last == NULL || reason == NULL || !PyLong_Check(first) || !PyLong_Check(last)
+        || !PyUnicode_Check(reason)) {
+        PyErr_SetString(PyExc_TypeError, "decision_findings: decisions with int first and last and a str reason");
+        return NULL;
+    }
+    PyObject *start, *ignored, *last_start, *end;
+    if (line_span(plan->lines, PyLong_AsSsize_t(first), plan->span_offsets, &start, &ignored) < 0
+        || line_span(plan->lines, PyLong_AsSsize_t(last), plan->span_offsets, &last_start, &end) < 0)
+        return NULL;
+    Py_ssize_t from = PyLong_AsSsize_t(start), to = PyLong_AsSsize_t(end);
+    if (to == PyLong_AsSsize_t(last_start))
+        Py_RETURN_NONE;
+    PyObject *message = joined_text(PyTuple_GET_ITEM(plan->rule, 4), reason);
+    PyObject *excerpt = message == NULL ? NULL : excerpt_text(plan->text, from, to);
+    PyObject *finding = NULL;
+    if (excerpt != NULL) {
+        PyObject *values[FINDING_FIELDS] = {
+            PyTuple_GET_ITEM(plan->rule, 0), PyTuple_GET_ITEM(plan->rule, 1), PyTuple_GET_ITEM(plan->rule, 2),
+            PyTuple_GET_ITEM(plan->rule, 3), message, first, last, start, end, excerpt, no_points,
+        };
+        finding = finding_model(plan->finding, plan->model_offsets, plan->fields, values);
+    }
+    Py_XDECREF(message);
+    Py_XDECREF(excerpt);
+    return finding;
+}
+
+static int finding_plan(FindingPlan *plan, PyTypeObject *decision_cls, PyTypeObject *line_cls)
+{
+    if (finding_keys[FINDING_FIELDS - 1] == NULL && intern_finding_keys() < 0)
+        return -1;
+    if (PyTuple_GET_SIZE(plan->rule) != 5 || !PyUnicode_Check(PyTuple_GET_ITEM(plan->rule, 4))) {
+        PyErr_SetString(PyExc_TypeError, "decision_findings: the rule's id, name, dimension, severity and message");
+        return -1;
+    }
+    if (slot_offsets(decision_cls, decision_field_names, 3, plan->decision_offsets, "decision_findings", "decision") < 0
+        || slot_offsets(line_cls, span_field_names, 2, plan->span_offsets, "decision_findings", "line") < 0
+        || model_slot_offsets(plan->finding, plan->model_offsets) < 0)
+        return -1;
+    return 0;
+}
+
+static PyObject *decision_findings(PyObject *module, PyObject *args)
+{
+    PyObject *decisions;
+    PyTypeObject *decision_cls, *line_cls;
+    FindingPlan plan;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!UO!O!O!:decision_findings", &PyList_Type, &decisions, &PyType_Type,
+                          &decision_cls, &PyList_Type, &plan.lines, &PyType_Type, &line_cls, &plan.text, &PyTuple_Type,
+                          &plan.rule, &PyType_Type, &plan.finding, &PyFrozenSet_Type, &plan.fields)
+        || finding_plan(&plan, decision_cls, line_cls) < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(decisions);
+    PyObject *findings = PyList_New(n), *left = PyList_New(0);
+    for (Py_ssize_t i = 0; findings != NULL && left != NULL && i < n; i++) {
+        PyObject *decision = PyList_GET_ITEM(decisions, i);
+        PyObject *finding = Py_IS_TYPE(decision, decision_cls) ? decision_finding(&plan, decision) : NULL;
+        if (finding == NULL && !PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "decision_findings: every decision of the class given");
+        PyObject *index = finding == Py_None ? PyLong_FromSsize_t(i) : NULL;
+        if (finding == NULL || (finding == Py_None && (index == NULL || PyList_Append(left, index) < 0))) {
+            Py_XDECREF(finding);
+            Py_CLEAR(findings);
+        }
+        else
+            PyList_SET_ITEM(findings, i, finding);
+        Py_XDECREF(index);
+    }
+    PyObject *out = findings != NULL && left != NULL ? PyTuple_Pack(2, findings, left) : NULL;
+    Py_XDECREF(findings);
+    Py_XDECREF(left);
+    return out;
+}
+
+PyDoc_STRVAR(decision_findings_doc,
+"decision_findings(decisions, decision_cls, lines, line_cls, text, rule, finding_cls, fields)\n"
+"    -> (findings, left)\n\n"
+"residue's findings of a detector's decisions over their whole lines (document.Line objects of\n"
+"the document's text): rule is (id, name, dimension, severity, message), fields the set of field\n"
+"names each finding's fields-set copies. Where a decision's last line is empty, its item is None\n"
+"and its index is in left.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -4346,6 +4541,7 @@ static PyMethodDef methods[] = {
     {"strongest_features", strongest_features, METH_VARARGS, strongest_features_doc},
     {"article_anchor", article_anchor, METH_VARARGS, article_anchor_doc},
     {"nonblank_texts", nonblank_texts, METH_VARARGS, nonblank_texts_doc},
+    {"decision_findings", decision_findings, METH_VARARGS, decision_findings_doc},
     {NULL, NULL, 0, NULL},
 };
 
