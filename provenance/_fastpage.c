@@ -4514,6 +4514,199 @@ PyDoc_STRVAR(decision_findings_doc,
 "names each finding's fields-set copies. Where a decision's last line is empty, its item is None\n"
 "and its index is in left.");
 
+/* ---- residue: one finding per line (residue._first_decision_per_line's loop, its reference) ----
+   Walks the findings in order: one not yet covered is kept whole; one that overlaps covered lines
+   keeps its runs of uncovered non-blank lines, as parts (made by Python: model copies); then sorts
+   what is kept by (line, rule) as Python's stable sort does, and gives the covered lines but the
+   blank ones a part left out. Line numbers are read from each finding's __dict__. */
+
+typedef struct {
+    Py_ssize_t line, end_line, order;  /* a part's line and end_line are its run's */
+    PyObject *rule, *finding;          /* borrowed */
+    bool part;
+} KeptItem;
+
+static PyObject *key_line, *key_end_line, *key_rule;
+
+static int kept_before(const void *a, const void *b)
+{
+    const KeptItem *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    int order = PyUnicode_Compare(x->rule, y->rule);  /* str ids: no error */
+    if (order != 0)
+        return order;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* A finding's line, end_line and rule, from its __dict__. */
+static int finding_lines(PyObject *finding, Py_ssize_t *line, Py_ssize_t *end_line, PyObject **rule)
+{
+    PyObject **dict = _PyObject_GetDictPtr(finding);
+    PyObject *first = dict && *dict ? PyDict_GetItemWithError(*dict, key_line) : NULL;
+    PyObject *last = first ? PyDict_GetItemWithError(*dict, key_end_line) : NULL;
+    *rule = last ? PyDict_GetItemWithError(*dict, key_rule) : NULL;
+    if (*rule == NULL || !PyLong_Check(first) || !PyLong_Check(last) || !PyUnicode_Check(*rule)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "first_per_line: findings with int lines and a str rule");
+        return -1;
+    }
+    *line = PyLong_AsSsize_t(first);
+    *end_line = PyLong_AsSsize_t(last);
+    return *line == -1 || *end_line == -1 ? (PyErr_Occurred() ? -1 : 0) : 0;
+}
+
+/* Whether document line `number` (1-based, of `lines`) is blank once stripped. */
+static int blank_line(PyObject *lines, Py_ssize_t number, Py_ssize_t text_offset)
+{
+    if (number < 1 || number > PyList_GET_SIZE(lines)) {
+        PyErr_SetString(PyExc_IndexError, "first_per_line: a line number past the document");
+        return -1;
+    }
+    PyObject *text = *(PyObject **)((char *)PyList_GET_ITEM(lines, number - 1) + text_offset);
+    if (text == NULL || !PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "first_per_line: lines with a str text");
+        return -1;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(text); i < n; i++)
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
+            return 0;
+    return 1;
+}
+
+typedef struct {
+    unsigned char *covered, *left_out;  /* by line number */
+    KeptItem *kept;
+    Py_ssize_t count;
+} FirstPass;
+
+static void keep_item(FirstPass *pass, PyObject *finding, PyObject *rule, Py_ssize_t line, Py_ssize_t end_line,
+                      bool part)
+{
+    pass->kept[pass->count] = (KeptItem){line, end_line, pass->count, rule, finding, part};
+    pass->count++;
+}
+
+/* The runs of the span's uncovered non-blank lines as parts; its uncovered blank lines left out. */
+static int keep_parts(FirstPass *pass, PyObject *finding, PyObject *rule, Py_ssize_t line, Py_ssize_t end_line,
+                      PyObject *lines, Py_ssize_t text_offset)
+{
+    Py_ssize_t run = -1;
+    for (Py_ssize_t n = line; n <= end_line + 1; n++) {
+        int free = 0;
+        if (n <= end_line && !pass->covered[n]) {
+            int blank = blank_line(lines, n, text_offset);
+            if (blank < 0)
+                return -1;
+            pass->left_out[n] = (unsigned char)blank;
+            free = !blank;
+        }
+        if (free && run < 0)
+            run = n;
+        if (!free && run >= 0) {
+            keep_item(pass, finding, rule, run, n - 1, true);
+            run = -1;
+        }
+    }
+    return 0;
+}
+
+static int walk_findings(FirstPass *pass, PyObject *findings, PyObject *lines, Py_ssize_t text_offset)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(findings); i++) {
+        PyObject *finding = PyList_GET_ITEM(findings, i), *rule;
+        Py_ssize_t line, end_line;
+        if (finding_lines(finding, &line, &end_line, &rule) < 0)
+            return -1;
+        bool disjoint = true;
+        for (Py_ssize_t n = line; disjoint && n <= end_line; n++)
+            disjoint = !pass->covered[n];
+        if (disjoint)
+            keep_item(pass, finding, rule, line, end_line, false);
+        else if (keep_parts(pass, finding, rule, line, end_line, lines, text_offset) < 0)
+            return -1;
+        for (Py_ssize_t n = line; n <= end_line; n++)
+            pass->covered[n] = 1;
+    }
+    return 0;
+}
+
+/* (kept, parts, covered): kept sorted, a part's place holding its finding, and parts listing
+   (place, finding, first, last) for each. */
+static PyObject *first_pass_result(FirstPass *pass, Py_ssize_t top)
+{
+    qsort(pass->kept, pass->count, sizeof(KeptItem), kept_before);
+    PyObject *kept = PyList_New(pass->count), *parts = PyList_New(0), *covered = PySet_New(NULL);
+    for (Py_ssize_t i = 0; kept != NULL && parts != NULL && covered != NULL && i < pass->count; i++) {
+        KeptItem *item = &pass->kept[i];
+        PyList_SET_ITEM(kept, i, Py_NewRef(item->finding));
+        PyObject *part = item->part ? Py_BuildValue("(nOnn)", i, item->finding, item->line, item->end_line) : NULL;
+        if (item->part && (part == NULL || PyList_Append(parts, part) < 0))
+            Py_CLEAR(kept);
+        Py_XDECREF(part);
+    }
+    for (Py_ssize_t n = 1; kept != NULL && parts != NULL && covered != NULL && n <= top; n++) {
+        if (!pass->covered[n] || pass->left_out[n])
+            continue;
+        PyObject *number = PyLong_FromSsize_t(n);
+        if (number == NULL || PySet_Add(covered, number) < 0)
+            Py_CLEAR(covered);
+        Py_XDECREF(number);
+    }
+    PyObject *out = kept && parts && covered ? PyTuple_Pack(3, kept, parts, covered) : NULL;
+    Py_XDECREF(kept);
+    Py_XDECREF(parts);
+    Py_XDECREF(covered);
+    return out;
+}
+
+static PyObject *first_per_line(PyObject *module, PyObject *args)
+{
+    PyObject *findings, *lines;
+    PyTypeObject *line_cls;
+    static const char *text_name[1] = {"text"};
+    Py_ssize_t text_offset, top = 0;
+    if (!PyArg_ParseTuple(args, "O!O!O!:first_per_line", &PyList_Type, &findings, &PyList_Type, &lines, &PyType_Type,
+                          &line_cls)
+        || slot_offsets(line_cls, text_name, 1, &text_offset, "first_per_line", "line") < 0)
+        return NULL;
+    if (key_rule == NULL && ((key_line = PyUnicode_InternFromString("line")) == NULL
+                             || (key_end_line = PyUnicode_InternFromString("end_line")) == NULL
+                             || (key_rule = PyUnicode_InternFromString("rule")) == NULL))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(findings), slots = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *rule;
+        Py_ssize_t line, end_line;
+        if (finding_lines(PyList_GET_ITEM(findings, i), &line, &end_line, &rule) < 0)
+            return NULL;
+        if (line < 1 || end_line > PyList_GET_SIZE(lines)) {
+            PyErr_SetString(PyExc_IndexError, "first_per_line: a finding's lines past the document");
+            return NULL;
+        }
+        top = end_line > top ? end_line : top;
+        slots += end_line >= line ? end_line - line + 1 : 1;  /* a finding keeps at most a part a line */
+    }
+    FirstPass pass = {PyMem_Calloc(top + 2, 1), PyMem_Calloc(top + 2, 1), PyMem_Malloc((slots + 1) * sizeof(KeptItem)), 0};
+    PyObject *out = NULL;
+    if (pass.covered == NULL || pass.left_out == NULL || pass.kept == NULL)
+        PyErr_NoMemory();
+    else if (walk_findings(&pass, findings, lines, text_offset) == 0)
+        out = first_pass_result(&pass, top);
+    PyMem_Free(pass.covered);
+    PyMem_Free(pass.left_out);
+    PyMem_Free(pass.kept);
+    return out;
+}
+
+PyDoc_STRVAR(first_per_line_doc,
+"first_per_line(findings, lines, line_cls) -> (kept, parts, covered)\n\n"
+"residue._first_decision_per_line's choice over findings on the document's lines (document.Line\n"
+"objects of class line_cls): kept sorted by (line, rule), each part's place holding the finding it\n"
+"narrows, listed in parts as (place, finding, first, last); covered: the lines the kept cover.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -4542,6 +4735,7 @@ static PyMethodDef methods[] = {
     {"article_anchor", article_anchor, METH_VARARGS, article_anchor_doc},
     {"nonblank_texts", nonblank_texts, METH_VARARGS, nonblank_texts_doc},
     {"decision_findings", decision_findings, METH_VARARGS, decision_findings_doc},
+    {"first_per_line", first_per_line, METH_VARARGS, first_per_line_doc},
     {NULL, NULL, 0, NULL},
 };
 
