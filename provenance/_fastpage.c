@@ -4528,6 +4528,14 @@ typedef struct {
 
 static PyObject *key_line, *key_end_line, *key_rule;
 
+static int intern_line_keys(void)
+{
+    return (key_line = PyUnicode_InternFromString("line")) == NULL
+                   || (key_end_line = PyUnicode_InternFromString("end_line")) == NULL
+                   || (key_rule = PyUnicode_InternFromString("rule")) == NULL
+               ? -1 : 0;
+}
+
 static int kept_before(const void *a, const void *b)
 {
     const KeptItem *x = a, *y = b;
@@ -4672,9 +4680,7 @@ static PyObject *first_per_line(PyObject *module, PyObject *args)
                           &line_cls)
         || slot_offsets(line_cls, text_name, 1, &text_offset, "first_per_line", "line") < 0)
         return NULL;
-    if (key_rule == NULL && ((key_line = PyUnicode_InternFromString("line")) == NULL
-                             || (key_end_line = PyUnicode_InternFromString("end_line")) == NULL
-                             || (key_rule = PyUnicode_InternFromString("rule")) == NULL))
+    if (key_rule == NULL && intern_line_keys() < 0)
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(findings), slots = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -4700,6 +4706,34 @@ static PyObject *first_per_line(PyObject *module, PyObject *args)
     PyMem_Free(pass.kept);
     return out;
 }
+
+/* residue._covered: the lines the findings cover, read from their __dict__s. */
+static PyObject *covered_lines(PyObject *module, PyObject *args)
+{
+    PyObject *findings;
+    if (!PyArg_ParseTuple(args, "O!:covered_lines", &PyList_Type, &findings))
+        return NULL;
+    if (key_rule == NULL && intern_line_keys() < 0)
+        return NULL;
+    PyObject *covered = PySet_New(NULL);
+    for (Py_ssize_t i = 0; covered != NULL && i < PyList_GET_SIZE(findings); i++) {
+        PyObject *rule;
+        Py_ssize_t line, end_line;
+        if (finding_lines(PyList_GET_ITEM(findings, i), &line, &end_line, &rule) < 0)
+            Py_CLEAR(covered);
+        for (Py_ssize_t n = line; covered != NULL && n <= end_line; n++) {
+            PyObject *number = PyLong_FromSsize_t(n);
+            if (number == NULL || PySet_Add(covered, number) < 0)
+                Py_CLEAR(covered);
+            Py_XDECREF(number);
+        }
+    }
+    return covered;
+}
+
+PyDoc_STRVAR(covered_lines_doc,
+"covered_lines(findings) -> set\n\n"
+"residue._covered: the line numbers the findings cover, line to end_line.");
 
 PyDoc_STRVAR(first_per_line_doc,
 "first_per_line(findings, lines, line_cls) -> (kept, parts, covered)\n\n"
@@ -4736,6 +4770,7 @@ static PyMethodDef methods[] = {
     {"nonblank_texts", nonblank_texts, METH_VARARGS, nonblank_texts_doc},
     {"decision_findings", decision_findings, METH_VARARGS, decision_findings_doc},
     {"first_per_line", first_per_line, METH_VARARGS, first_per_line_doc},
+    {"covered_lines", covered_lines, METH_VARARGS, covered_lines_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,6 +1,7 @@
-"""residue keeps one finding per line through the accelerator's ``first_per_line``;
-``python_first_decision_per_line`` stays the reference: the same findings kept, in the same order,
-the same parts, and the same lines covered, for findings that overlap on lines of any kind."""
+"""residue keeps one finding per line through the accelerator's ``first_per_line``, and reads the lines
+findings cover through its ``covered_lines``; ``python_first_decision_per_line`` and ``python_covered``
+stay the references: the same findings kept, in the same order, the same parts, and the same lines
+covered, for findings that overlap on lines of any kind."""
 
 from __future__ import annotations
 
@@ -36,3 +37,11 @@ def test_the_accelerator_keeps_what_the_reference_keeps(data, lines):
     assert [list(f.__dict__.items()) for f in kept] == [list(f.__dict__.items()) for f in expected]
     assert [f.__pydantic_fields_set__ for f in kept] == [f.__pydantic_fields_set__ for f in expected]
     assert covered == expected_covered
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), lines=st.integers(1, 20))
+def test_the_accelerator_covers_the_reference_lines(data, lines):
+    findings = data.draw(_findings(lines))
+    assert residue._covered(findings) == residue.python_covered(findings)

@@ -144,7 +144,15 @@ def _unkept_runs(decision: Decision, kept: set[int]) -> Iterable[tuple[int, int]
 
 
 def _covered(findings: list[Finding]) -> set[int]:
-    """The lines the findings cover; most cover one line, added without a range."""
+    """The lines the findings cover: by the accelerator's ``covered_lines`` where it is there, else by
+    ``python_covered``, its reference."""
+    if accelerator.fastpage is None:
+        return python_covered(findings)
+    return accelerator.fastpage.covered_lines(findings)
+
+
+def python_covered(findings: list[Finding]) -> set[int]:
+    """Most findings cover one line, added without a range."""
     lines: set[int] = set()
     for f in findings:
         if f.line == f.end_line:
