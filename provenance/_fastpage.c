@@ -4695,7 +4695,8 @@ static PyObject *first_per_line(PyObject *module, PyObject *args)
         top = end_line > top ? end_line : top;
         slots += end_line >= line ? end_line - line + 1 : 1;  /* a finding keeps at most a part a line */
     }
-    FirstPass pass = {PyMem_Calloc(top + 2, 1), PyMem_Calloc(top + 2, 1), PyMem_Malloc((slots + 1) * sizeof(KeptItem)), 0};
+    FirstPass pass = {PyMem_Calloc(top + 2, 1), PyMem_Calloc(top + 2, 1),
+                      PyMem_Malloc((slots + 1) * sizeof(KeptItem)), 0};
     PyObject *out = NULL;
     if (pass.covered == NULL || pass.left_out == NULL || pass.kept == NULL)
         PyErr_NoMemory();

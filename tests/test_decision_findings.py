@@ -16,7 +16,8 @@ from provenance.rulepack import load_rules
 
 RULE = next(r for r in load_rules().detectors if r.dimension == "residue")
 FIELDS = (RULE.id, RULE.name, RULE.dimension, RULE.severity, RULE.message)
-LINE = st.one_of(st.just(""), st.text(alphabet="ab é非😀\t", max_size=12), st.text(alphabet="xy ", min_size=150, max_size=200))
+LINE = st.one_of(st.just(""), st.text(alphabet="ab é非😀\t", max_size=12),
+                 st.text(alphabet="xy ", min_size=150, max_size=200))  # long lines: excerpts cut
 REASON = st.text(alphabet="ab (1)é非", max_size=8)
 
 

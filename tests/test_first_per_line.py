@@ -23,7 +23,8 @@ def _findings(lines: int) -> st.SearchStrategy[list[Finding]]:
         first, length, rule = spec
         last = min(lines, first + length)
         return Finding.computed(rule, rule, "residue", "warning", f"{rule} {first}", first, last, 0, 0, "", 0.0)
-    return st.lists(st.tuples(st.integers(1, lines), st.integers(0, 4), st.sampled_from(RULES)).map(finding), max_size=12)
+    spec = st.tuples(st.integers(1, lines), st.integers(0, 4), st.sampled_from(RULES))
+    return st.lists(spec.map(finding), max_size=12)
 
 
 @pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")

@@ -31,7 +31,8 @@ def _patterns(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 PATTERN = st.recursive(st.sampled_from(LITERALS), _patterns, max_leaves=8)
 # Alternatives that end in a literal character or class, then the text's end: patterns with a tail.
 SIMPLE = st.sampled_from(["", ".*", "a", r"\(", "a?", r"[^)]*", r"\s?"])
-ENDED = st.tuples(st.one_of(SIMPLE, SIMPLE, SIMPLE, PATTERN), st.sampled_from(LITERALS + CLASSES[:7]), st.sampled_from(["", "+", "{2}", "?"]),
+ENDED = st.tuples(st.one_of(SIMPLE, SIMPLE, SIMPLE, PATTERN), st.sampled_from(LITERALS + CLASSES[:7]),
+                  st.sampled_from(["", "+", "{2}", "?"]),
                   st.sampled_from(["$", r"\Z"])).map("".join)
 TAILED = st.lists(ENDED, min_size=1, max_size=3).map("|".join)
 TEXT = st.one_of(st.text(alphabet=ALPHABET, max_size=12),
@@ -76,7 +77,8 @@ def test_letters_digits_and_spaces_make_no_clause():
 
 
 def test_what_is_not_read_gives_nothing():
-    for source in (r"x(?=\))", r"(?i)\)", r"(a)\1\)", r"[[:alpha:]]\)", r"\N{LEFT PARENTHESIS}", r"a{x}\)", r"\)(?<=\))"):
+    for source in (r"x(?=\))", r"(?i)\)", r"(a)\1\)", r"[[:alpha:]]\)", r"\N{LEFT PARENTHESIS}", r"a{x}\)",
+                   r"\)(?<=\))"):
         assert needs(source) == ([], ""), source
 
 

@@ -15,8 +15,8 @@ try:
 except ImportError:
     _fastpage = None
 
-PIECES = ["The council", "x", "é", "非", "😀", "\ud800", " ", "  ", "\t", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\u00a0",
-          "\u2028", "\u3000", "\u200b", "\ufeff", "\n", "\n\n", ""]
+PIECES = ["The council", "x", "é", "非", "😀", "\ud800", " ", "  ", "\t", "\x0b", "\x0c", "\x1c", "\x1f", "\x85",
+          "\u00a0", "\u2028", "\u3000", "\u200b", "\ufeff", "\n", "\n\n", ""]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=16).map("".join)
 
 

@@ -6,7 +6,9 @@ before any regex engine is called. ``needs`` reads the pattern's source: each cl
 a set of characters of which every match holds one. A literal character or a class of literal
 characters that a sequence cannot skip (no ``?``, ``*`` or ``{0,n}`` after it) gives a clause; a
 group gives one when each of its alternatives does (the union of one clause of each), and so does
-the whole pattern. Only clauses without letters, digits or spaces are kept: nearly every line holds
+the whole pattern. When every alternative ends in such a character then ``$``, a text with a match
+ends in one of them too (its ``tail``: ``)`` for the link pattern), which ``str.endswith`` tells at
+once. Only clauses and tails without letters, digits or spaces are kept: nearly every line holds
 those, and such a test would cost its call and turn no line away.
 
 The reading is conservative: a construct it does not know (lookarounds and other ``(?`` groups,
@@ -22,7 +24,7 @@ import re
 # Escapes that match one character of a class (\d) or none (\b): no clause, and nothing more to read.
 _CLASS_ESCAPES = frozenset("dDsSwW")
 _EMPTY_ESCAPES = frozenset("bBAZ")
-_QUANTIFIER = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
+_QUANTIFIER = re.compile(r"\{(\d*)(?:,\d*)?\}")  # its least count
 _PROPERTY = re.compile(r"[pP](?:\{[^}]*\}|[A-Za-z])")
 
 Clauses = list[frozenset[str]]

@@ -499,7 +499,9 @@ class Screened:
         """The indexes of ``texts`` that end as the pattern's matches need and hold a character of each
         of its clauses (``needs``)."""
         ends = self._ends
-        holding: Iterable[int] = [i for i, text in enumerate(texts) if text.endswith(ends)] if ends else range(len(texts))
+        holding: Iterable[int] = range(len(texts))
+        if ends:
+            holding = [i for i, text in enumerate(texts) if text.endswith(ends)]
         for clause, holds in self._needs:
             if holds is None:
                 holding = [i for i in holding if clause in texts[i]]
@@ -508,7 +510,8 @@ class Screened:
         return list(holding)
 
     def _holds_needs(self, text: str) -> bool:
-        return (not self._ends or text.endswith(self._ends)) and all(clause in text if holds is None else holds(text) is not None for clause, holds in self._needs)
+        return (not self._ends or text.endswith(self._ends)) and all(
+            clause in text if holds is None else holds(text) is not None for clause, holds in self._needs)
 
     def _found_in(self, texts: list[str]) -> list[bool]:
         candidates = self._candidates(texts) if len(texts) >= self._SCANNED_FROM else None
