@@ -4254,7 +4254,7 @@ PyDoc_STRVAR(article_anchor_doc,
 
 /* ---- residue (round 11) ---- */
 
-/* ---- build_page's stripped non-blank lines (page.nonblank_texts, its reference) ----
+/* build_page's stripped non-blank lines (page.nonblank_texts, its reference).
    Each document.Line's text as str.strip() leaves it (Py_UNICODE_ISSPACE at both ends), the same
    object when nothing is stripped, and the line's number, for the lines left non-blank. */
 
@@ -4319,7 +4319,7 @@ PyDoc_STRVAR(nonblank_texts_doc,
 "The numbers and stripped texts of the lines (document.Line objects, of class cls) whose text\n"
 "str.strip() leaves non-blank.");
 
-/* ---- residue findings: a detector's decisions as report.Finding objects over their whole lines ----
+/* A detector's decisions as report.Finding objects over their whole lines.
    residue._decision_findings' reference is its Python loop (residue._lines_finding): the fields in the
    order Finding.computed writes them, the message "<rule's message> (<reason>)", the span of the
    lines' text and its excerpt (excerpt_of: cut to 157 characters and "..." past 160), and the model
@@ -4514,7 +4514,7 @@ PyDoc_STRVAR(decision_findings_doc,
 "names each finding's fields-set copies. Where a decision's last line is empty, its item is None\n"
 "and its index is in left.");
 
-/* ---- residue: one finding per line (residue._first_decision_per_line's loop, its reference) ----
+/* One finding per line (residue._first_decision_per_line's loop, its reference).
    Walks the findings in order: one not yet covered is kept whole; one that overlaps covered lines
    keeps its runs of uncovered non-blank lines, as parts (made by Python: model copies); then sorts
    what is kept by (line, rule) as Python's stable sort does, and gives the covered lines but the
