@@ -422,7 +422,8 @@ static Py_ALWAYS_INLINE inline void put_key_char(void *key, int kind, Py_ssize_t
 #define PAST_LATIN1(c, f) ((f) >= 256 && (c) != RIGHT_QUOTE)
 
 /* What every character of a line adds to its counts and its key, in scan_chars' locals (the key's
-   part written without branches: its runs are short). */
+   part written without branches, its runs are short: a key character, or a space that the next one
+   keeps after a run and overwrites elsewhere). */
 #define COUNT_CHAR(cls, folded)                                                                          \
     do {                                                                                                 \
         letters += ((cls) & LETTER) != 0;                                                                \
@@ -430,10 +431,8 @@ static Py_ALWAYS_INLINE inline void put_key_char(void *key, int kind, Py_ssize_t
         separator_chars |= ((cls) & SEPARATOR) != 0;                                                     \
         spaceless |= ((cls) & SPACELESS) != 0;                                                           \
         bool key_part = ((cls) & KEY_PART) != 0;                                                         \
-        put_key_char(key, kind, key_len, ' ');                                                           \
-        key_len += key_part && !in_key && key_len > 0;                                                   \
-        put_key_char(key, kind, key_len, (folded));                                                      \
-        key_len += key_part;                                                                             \
+        put_key_char(key, kind, key_len, key_part ? (folded) : ' ');                                     \
+        key_len += key_part | in_key;                                                                    \
         in_key = key_part;                                                                               \
     } while (0)
 
@@ -487,7 +486,7 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
     counts->capitals = capitals;
     counts->separator_chars = separator_chars;
     counts->spaceless = spaceless;
-    return key_len;
+    return key_len - (key_len > 0 && !in_key);  /* the space after the last run */
 }
 
 /* The key's bytes as a str: of one byte a character, ASCII when all are. */
@@ -734,9 +733,38 @@ static const char *score_attribute_names[SCORE_OWN + 1] = {
     "digit_share", NULL, "number",
 };
 
+/* slot_offset's answers, by class and name (one of this file's string constants): the functions that
+   read slots ask for a dozen on every call, and a look-up by name makes a str and walks the MRO.
+   A class is held while its answers are, so no other class can take its address. */
+#define SLOT_CACHE 256
+
+typedef struct {
+    PyTypeObject *cls;
+    const char *name;
+    Py_ssize_t offset;
+} KnownSlot;
+
+static KnownSlot known_slots[SLOT_CACHE];
+
+static Py_ssize_t find_slot_offset(PyTypeObject *cls, const char *name);
+
 /* Where the objects of cls hold the attribute `name`: the offset of a writable object slot of that
    name, or 0 (-1 and an exception: no such attribute). */
 static Py_ssize_t slot_offset(PyTypeObject *cls, const char *name)
+{
+    KnownSlot *known = &known_slots[(((uintptr_t)cls >> 4) ^ ((uintptr_t)name >> 2) * 31u) % SLOT_CACHE];
+    if (known->cls == cls && known->name == name)
+        return known->offset;
+    Py_ssize_t offset = find_slot_offset(cls, name);
+    if (offset >= 0) {
+        Py_XSETREF(known->cls, (PyTypeObject *)Py_NewRef(cls));
+        known->name = name;
+        known->offset = offset;
+    }
+    return offset;
+}
+
+static Py_ssize_t find_slot_offset(PyTypeObject *cls, const char *name)
 {
     PyObject *descr = PyObject_GetAttrString((PyObject *)cls, name);
     if (descr == NULL)
@@ -4534,6 +4562,496 @@ PyDoc_STRVAR(utf8_encodable_doc,
 "utf8_encodable(text) -> bool\n\n"
 "sources._utf8_encodable: whether text holds no surrogate code point, which UTF-8 cannot encode.");
 
+/* ---- residue (round 11) ---- */
+
+/* build_page's stripped non-blank lines (page.nonblank_texts, its reference).
+   Each document.Line's text as str.strip() leaves it (Py_UNICODE_ISSPACE at both ends), the same
+   object when nothing is stripped, and the line's number, for the lines left non-blank. */
+
+static const char *text_line_field_names[2] = {"number", "text"};
+
+/* The stripped text of a str (a new reference), or NULL. */
+static PyObject *stripped_text(PyObject *text)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t start = 0, end = PyUnicode_GET_LENGTH(text);
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start)))
+        start++;
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1)))
+        end--;
+    return PyUnicode_Substring(text, start, end);
+}
+
+/* Appends the line's number and stripped text to the lists when the text is not blank. */
+static int add_nonblank(PyObject *line, const Py_ssize_t *offsets, PyObject *numbers, PyObject *texts)
+{
+    PyObject *number = *(PyObject **)((char *)line + offsets[0]), *text = *(PyObject **)((char *)line + offsets[1]);
+    if (number == NULL || text == NULL || !PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "nonblank_texts: each line needs a number and a str text");
+        return -1;
+    }
+    PyObject *stripped = stripped_text(text);
+    if (stripped == NULL)
+        return -1;
+    int failed = PyUnicode_GET_LENGTH(stripped) > 0
+                 && (PyList_Append(numbers, number) < 0 || PyList_Append(texts, stripped) < 0);
+    Py_DECREF(stripped);
+    return failed ? -1 : 0;
+}
+
+static PyObject *nonblank_texts(PyObject *module, PyObject *args)
+{
+    PyObject *lines;
+    PyTypeObject *cls;
+    Py_ssize_t offsets[2];
+    if (!PyArg_ParseTuple(args, "O!O!:nonblank_texts", &PyList_Type, &lines, &PyType_Type, &cls)
+        || slot_offsets(cls, text_line_field_names, 2, offsets, "nonblank_texts", "line") < 0)
+        return NULL;
+    PyObject *numbers = PyList_New(0), *texts = PyList_New(0);
+    for (Py_ssize_t i = 0; numbers != NULL && texts != NULL && i < PyList_GET_SIZE(lines); i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!Py_IS_TYPE(line, cls)) {
+            PyErr_SetString(PyExc_TypeError, "nonblank_texts: every line must be of the class given");
+            Py_CLEAR(numbers);
+        }
+        else if (add_nonblank(line, offsets, numbers, texts) < 0)
+            Py_CLEAR(numbers);
+    }
+    PyObject *out = numbers != NULL && texts != NULL ? PyTuple_Pack(2, numbers, texts) : NULL;
+    Py_XDECREF(numbers);
+    Py_XDECREF(texts);
+    return out;
+}
+
+PyDoc_STRVAR(nonblank_texts_doc,
+"nonblank_texts(lines, cls) -> (numbers, texts)\n\n"
+"The numbers and stripped texts of the lines (document.Line objects, of class cls) whose text\n"
+"str.strip() leaves non-blank.");
+
+/* A detector's decisions as report.Finding objects over their whole lines.
+   residue._decision_findings' reference is its Python loop (residue._lines_finding): the fields in the
+   order Finding.computed writes them, the message "<rule's message> (<reason>)", the span of the
+   lines' text and its excerpt (excerpt_of: cut to 157 characters and "..." past 160), and the model
+   made as unvalidated_model makes it. A decision whose last line is empty is left to Python (its
+   span ends on the line before: make_finding's), and named in the second list returned. */
+
+#define FINDING_FIELDS 11
+
+static const char *finding_field_names[FINDING_FIELDS] = {
+    "rule", "name", "dimension", "severity", "message", "line", "end_line", "start", "end", "excerpt", "points",
+};
+static PyObject *finding_keys[FINDING_FIELDS];
+static PyObject *cut_mark, *no_points;  /* "..." and 0.0 */
+static const char *decision_field_names[3] = {"first", "last", "reason"};
+static const char *span_field_names[2] = {"start", "end"};
+
+static int intern_finding_keys(void)
+{
+    for (int i = 0; i < FINDING_FIELDS; i++)
+        if ((finding_keys[i] = PyUnicode_InternFromString(finding_field_names[i])) == NULL)
+            return -1;
+    cut_mark = PyUnicode_FromString("...");
+    no_points = PyFloat_FromDouble(0.0);
+    return cut_mark == NULL || no_points == NULL ? -1 : 0;
+}
+
+/* excerpt_of: text[start:end], cut to 157 characters and "..." when longer than 160. */
+static PyObject *excerpt_text(PyObject *text, Py_ssize_t start, Py_ssize_t end)
+{
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    end = end < length ? end : length;
+    if (end - start <= 160)
+        return PyUnicode_Substring(text, start, end);
+    PyObject *head = PyUnicode_Substring(text, start, start + 157);
+    PyObject *excerpt = head == NULL ? NULL : PyUnicode_Concat(head, cut_mark);
+    Py_XDECREF(head);
+    return excerpt;
+}
+
+/* "<message> (<reason>)", written once into a str of the widest kind of the two (each is canonical,
+   so the result is). */
+static PyObject *joined_text(PyObject *message, PyObject *reason)
+{
+    Py_ssize_t m = PyUnicode_GET_LENGTH(message), r = PyUnicode_GET_LENGTH(reason);
+    Py_UCS4 widest = PyUnicode_MAX_CHAR_VALUE(message) > PyUnicode_MAX_CHAR_VALUE(reason)
+                     ? PyUnicode_MAX_CHAR_VALUE(message) : PyUnicode_MAX_CHAR_VALUE(reason);
+    PyObject *text = PyUnicode_New(m + r + 3, widest);
+    if (text == NULL)
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    void *data = PyUnicode_DATA(text);
+    PyUnicode_CopyCharacters(text, 0, message, 0, m);
+    PyUnicode_WRITE(kind, data, m, ' ');
+    PyUnicode_WRITE(kind, data, m + 1, '(');
+    PyUnicode_CopyCharacters(text, m + 2, reason, 0, r);
+    PyUnicode_WRITE(kind, data, m + r + 2, ')');
+    return text;
+}
+
+/* A model of class cls holding `values` under finding_keys, its fields-set a new set of `fields`. */
+static PyObject *finding_model(PyTypeObject *cls, const Py_ssize_t *model_offsets, PyObject *fields,
+                               PyObject *const *values)
+{
+    PyObject *dict = _PyDict_NewPresized(FINDING_FIELDS), *fields_set = PySet_New(fields), *no_args = PyTuple_New(0);
+    PyObject *model = NULL;
+    bool filled = dict != NULL;
+    for (int i = 0; filled && i < FINDING_FIELDS; i++)
+        filled = PyDict_SetItem(dict, finding_keys[i], values[i]) == 0;
+    if (filled && fields_set != NULL && no_args != NULL)
+        model = PyBaseObject_Type.tp_new(cls, no_args, NULL);
+    if (model != NULL && PyObject_GenericSetDict(model, dict, NULL) < 0)
+        Py_CLEAR(model);
+    if (model != NULL) {
+        PyObject *slot_values[MODEL_SLOTS] = {fields_set, Py_None, Py_None};
+        for (int i = 0; i < MODEL_SLOTS; i++)
+            Py_XSETREF(*(PyObject **)((char *)model + model_offsets[i]), Py_NewRef(slot_values[i]));
+    }
+    Py_XDECREF(dict);
+    Py_XDECREF(fields_set);
+    Py_XDECREF(no_args);
+    return model;
+}
+
+/* A line's start and end offsets, read from its slots. */
+static int line_span(PyObject *lines, Py_ssize_t number, const Py_ssize_t *offsets, PyObject **start, PyObject **end)
+{
+    if (number < 1 || number > PyList_GET_SIZE(lines)) {
+        PyErr_SetString(PyExc_IndexError, "decision_findings: a line number past the document");
+        return -1;
+    }
+    PyObject *line = PyList_GET_ITEM(lines, number - 1);
+    *start = *(PyObject **)((char *)line + offsets[0]);
+    *end = *(PyObject **)((char *)line + offsets[1]);
+    if (*start == NULL || *end == NULL || !PyLong_Check(*start) || !PyLong_Check(*end)) {
+        PyErr_SetString(PyExc_TypeError, "decision_findings: lines with int start and end");
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    PyObject *lines, *text, *rule, *fields;  /* rule: (id, name, dimension, severity, message) */
+    PyTypeObject *finding;
+    Py_ssize_t decision_offsets[3], span_offsets[2], model_offsets[MODEL_SLOTS];
+} FindingPlan;
+
+/* The finding of one decision, Py_None when its last line is empty, or NULL. */
+static PyObject *decision_finding(const FindingPlan *plan, PyObject *decision)
+{
+    PyObject *first = *(PyObject **)((char *)decision + plan->decision_offsets[0]);
+    PyObject *last = *(PyObject **)((char *)decision + plan->decision_offsets[1]);
+    PyObject *reason = *(PyObject **)((char *)decision + plan->decision_offsets[2]);
+    if (first == NULL || last == NULL || reason == NULL || !PyLong_Check(first) || !PyLong_Check(last)
+        || !PyUnicode_Check(reason)) {
+        PyErr_SetString(PyExc_TypeError, "decision_findings: decisions with int first and last and a str reason");
+        return NULL;
+    }
+    PyObject *start, *ignored, *last_start, *end;
+    if (line_span(plan->lines, PyLong_AsSsize_t(first), plan->span_offsets, &start, &ignored) < 0
+        || line_span(plan->lines, PyLong_AsSsize_t(last), plan->span_offsets, &last_start, &end) < 0)
+        return NULL;
+    Py_ssize_t from = PyLong_AsSsize_t(start), to = PyLong_AsSsize_t(end);
+    if (to == PyLong_AsSsize_t(last_start))
+        Py_RETURN_NONE;
+    PyObject *message = joined_text(PyTuple_GET_ITEM(plan->rule, 4), reason);
+    PyObject *excerpt = message == NULL ? NULL : excerpt_text(plan->text, from, to);
+    PyObject *finding = NULL;
+    if (excerpt != NULL) {
+        PyObject *values[FINDING_FIELDS] = {
+            PyTuple_GET_ITEM(plan->rule, 0), PyTuple_GET_ITEM(plan->rule, 1), PyTuple_GET_ITEM(plan->rule, 2),
+            PyTuple_GET_ITEM(plan->rule, 3), message, first, last, start, end, excerpt, no_points,
+        };
+        finding = finding_model(plan->finding, plan->model_offsets, plan->fields, values);
+    }
+    Py_XDECREF(message);
+    Py_XDECREF(excerpt);
+    return finding;
+}
+
+static int finding_plan(FindingPlan *plan, PyTypeObject *decision_cls, PyTypeObject *line_cls)
+{
+    if (finding_keys[FINDING_FIELDS - 1] == NULL && intern_finding_keys() < 0)
+        return -1;
+    if (PyTuple_GET_SIZE(plan->rule) != 5 || !PyUnicode_Check(PyTuple_GET_ITEM(plan->rule, 4))) {
+        PyErr_SetString(PyExc_TypeError, "decision_findings: the rule's id, name, dimension, severity and message");
+        return -1;
+    }
+    if (slot_offsets(decision_cls, decision_field_names, 3, plan->decision_offsets, "decision_findings", "decision") < 0
+        || slot_offsets(line_cls, span_field_names, 2, plan->span_offsets, "decision_findings", "line") < 0
+        || model_slot_offsets(plan->finding, plan->model_offsets) < 0)
+        return -1;
+    return 0;
+}
+
+static PyObject *decision_findings(PyObject *module, PyObject *args)
+{
+    PyObject *decisions;
+    PyTypeObject *decision_cls, *line_cls;
+    FindingPlan plan;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!UO!O!O!:decision_findings", &PyList_Type, &decisions, &PyType_Type,
+                          &decision_cls, &PyList_Type, &plan.lines, &PyType_Type, &line_cls, &plan.text, &PyTuple_Type,
+                          &plan.rule, &PyType_Type, &plan.finding, &PyFrozenSet_Type, &plan.fields)
+        || finding_plan(&plan, decision_cls, line_cls) < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(decisions);
+    PyObject *findings = PyList_New(n), *left = PyList_New(0);
+    for (Py_ssize_t i = 0; findings != NULL && left != NULL && i < n; i++) {
+        PyObject *decision = PyList_GET_ITEM(decisions, i);
+        PyObject *finding = Py_IS_TYPE(decision, decision_cls) ? decision_finding(&plan, decision) : NULL;
+        if (finding == NULL && !PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "decision_findings: every decision of the class given");
+        PyObject *index = finding == Py_None ? PyLong_FromSsize_t(i) : NULL;
+        if (finding == NULL || (finding == Py_None && (index == NULL || PyList_Append(left, index) < 0))) {
+            Py_XDECREF(finding);
+            Py_CLEAR(findings);
+        }
+        else
+            PyList_SET_ITEM(findings, i, finding);
+        Py_XDECREF(index);
+    }
+    PyObject *out = findings != NULL && left != NULL ? PyTuple_Pack(2, findings, left) : NULL;
+    Py_XDECREF(findings);
+    Py_XDECREF(left);
+    return out;
+}
+
+PyDoc_STRVAR(decision_findings_doc,
+"decision_findings(decisions, decision_cls, lines, line_cls, text, rule, finding_cls, fields)\n"
+"    -> (findings, left)\n\n"
+"residue's findings of a detector's decisions over their whole lines (document.Line objects of\n"
+"the document's text): rule is (id, name, dimension, severity, message), fields the set of field\n"
+"names each finding's fields-set copies. Where a decision's last line is empty, its item is None\n"
+"and its index is in left.");
+
+/* One finding per line (residue._first_decision_per_line's loop, its reference).
+   Walks the findings in order: one not yet covered is kept whole; one that overlaps covered lines
+   keeps its runs of uncovered non-blank lines, as parts (made by Python: model copies); then sorts
+   what is kept by (line, rule) as Python's stable sort does, and gives the covered lines but the
+   blank ones a part left out. Line numbers are read from each finding's __dict__. */
+
+typedef struct {
+    Py_ssize_t line, end_line, order;  /* a part's line and end_line are its run's */
+    PyObject *rule, *finding;          /* borrowed */
+    bool part;
+} KeptItem;
+
+static PyObject *key_line, *key_end_line, *key_rule;
+
+static int intern_line_keys(void)
+{
+    return (key_line = PyUnicode_InternFromString("line")) == NULL
+                   || (key_end_line = PyUnicode_InternFromString("end_line")) == NULL
+                   || (key_rule = PyUnicode_InternFromString("rule")) == NULL
+               ? -1 : 0;
+}
+
+static int kept_before(const void *a, const void *b)
+{
+    const KeptItem *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    int order = PyUnicode_Compare(x->rule, y->rule);  /* str ids: no error */
+    if (order != 0)
+        return order;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* A finding's line, end_line and rule, from its __dict__. */
+static int finding_lines(PyObject *finding, Py_ssize_t *line, Py_ssize_t *end_line, PyObject **rule)
+{
+    PyObject **dict = _PyObject_GetDictPtr(finding);
+    PyObject *first = dict && *dict ? PyDict_GetItemWithError(*dict, key_line) : NULL;
+    PyObject *last = first ? PyDict_GetItemWithError(*dict, key_end_line) : NULL;
+    *rule = last ? PyDict_GetItemWithError(*dict, key_rule) : NULL;
+    if (*rule == NULL || !PyLong_Check(first) || !PyLong_Check(last) || !PyUnicode_Check(*rule)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "first_per_line: findings with int lines and a str rule");
+        return -1;
+    }
+    *line = PyLong_AsSsize_t(first);
+    *end_line = PyLong_AsSsize_t(last);
+    return *line == -1 || *end_line == -1 ? (PyErr_Occurred() ? -1 : 0) : 0;
+}
+
+/* Whether document line `number` (1-based, of `lines`) is blank once stripped. */
+static int blank_line(PyObject *lines, Py_ssize_t number, Py_ssize_t text_offset)
+{
+    if (number < 1 || number > PyList_GET_SIZE(lines)) {
+        PyErr_SetString(PyExc_IndexError, "first_per_line: a line number past the document");
+        return -1;
+    }
+    PyObject *text = *(PyObject **)((char *)PyList_GET_ITEM(lines, number - 1) + text_offset);
+    if (text == NULL || !PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "first_per_line: lines with a str text");
+        return -1;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(text); i < n; i++)
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
+            return 0;
+    return 1;
+}
+
+typedef struct {
+    unsigned char *covered, *left_out;  /* by line number */
+    KeptItem *kept;
+    Py_ssize_t count;
+} FirstPass;
+
+static void keep_item(FirstPass *pass, PyObject *finding, PyObject *rule, Py_ssize_t line, Py_ssize_t end_line,
+                      bool part)
+{
+    pass->kept[pass->count] = (KeptItem){line, end_line, pass->count, rule, finding, part};
+    pass->count++;
+}
+
+/* The runs of the span's uncovered non-blank lines as parts; its uncovered blank lines left out. */
+static int keep_parts(FirstPass *pass, PyObject *finding, PyObject *rule, Py_ssize_t line, Py_ssize_t end_line,
+                      PyObject *lines, Py_ssize_t text_offset)
+{
+    Py_ssize_t run = -1;
+    for (Py_ssize_t n = line; n <= end_line + 1; n++) {
+        int free = 0;
+        if (n <= end_line && !pass->covered[n]) {
+            int blank = blank_line(lines, n, text_offset);
+            if (blank < 0)
+                return -1;
+            pass->left_out[n] = (unsigned char)blank;
+            free = !blank;
+        }
+        if (free && run < 0)
+            run = n;
+        if (!free && run >= 0) {
+            keep_item(pass, finding, rule, run, n - 1, true);
+            run = -1;
+        }
+    }
+    return 0;
+}
+
+static int walk_findings(FirstPass *pass, PyObject *findings, PyObject *lines, Py_ssize_t text_offset)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(findings); i++) {
+        PyObject *finding = PyList_GET_ITEM(findings, i), *rule;
+        Py_ssize_t line, end_line;
+        if (finding_lines(finding, &line, &end_line, &rule) < 0)
+            return -1;
+        bool disjoint = true;
+        for (Py_ssize_t n = line; disjoint && n <= end_line; n++)
+            disjoint = !pass->covered[n];
+        if (disjoint)
+            keep_item(pass, finding, rule, line, end_line, false);
+        else if (keep_parts(pass, finding, rule, line, end_line, lines, text_offset) < 0)
+            return -1;
+        for (Py_ssize_t n = line; n <= end_line; n++)
+            pass->covered[n] = 1;
+    }
+    return 0;
+}
+
+/* (kept, parts, covered): kept sorted, a part's place holding its finding, and parts listing
+   (place, finding, first, last) for each. */
+static PyObject *first_pass_result(FirstPass *pass, Py_ssize_t top)
+{
+    qsort(pass->kept, pass->count, sizeof(KeptItem), kept_before);
+    PyObject *kept = PyList_New(pass->count), *parts = PyList_New(0), *covered = PySet_New(NULL);
+    for (Py_ssize_t i = 0; kept != NULL && parts != NULL && covered != NULL && i < pass->count; i++) {
+        KeptItem *item = &pass->kept[i];
+        PyList_SET_ITEM(kept, i, Py_NewRef(item->finding));
+        PyObject *part = item->part ? Py_BuildValue("(nOnn)", i, item->finding, item->line, item->end_line) : NULL;
+        if (item->part && (part == NULL || PyList_Append(parts, part) < 0))
+            Py_CLEAR(kept);
+        Py_XDECREF(part);
+    }
+    for (Py_ssize_t n = 1; kept != NULL && parts != NULL && covered != NULL && n <= top; n++) {
+        if (!pass->covered[n] || pass->left_out[n])
+            continue;
+        PyObject *number = PyLong_FromSsize_t(n);
+        if (number == NULL || PySet_Add(covered, number) < 0)
+            Py_CLEAR(covered);
+        Py_XDECREF(number);
+    }
+    PyObject *out = kept && parts && covered ? PyTuple_Pack(3, kept, parts, covered) : NULL;
+    Py_XDECREF(kept);
+    Py_XDECREF(parts);
+    Py_XDECREF(covered);
+    return out;
+}
+
+static PyObject *first_per_line(PyObject *module, PyObject *args)
+{
+    PyObject *findings, *lines;
+    PyTypeObject *line_cls;
+    static const char *text_name[1] = {"text"};
+    Py_ssize_t text_offset, top = 0;
+    if (!PyArg_ParseTuple(args, "O!O!O!:first_per_line", &PyList_Type, &findings, &PyList_Type, &lines, &PyType_Type,
+                          &line_cls)
+        || slot_offsets(line_cls, text_name, 1, &text_offset, "first_per_line", "line") < 0)
+        return NULL;
+    if (key_rule == NULL && intern_line_keys() < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(findings), slots = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *rule;
+        Py_ssize_t line, end_line;
+        if (finding_lines(PyList_GET_ITEM(findings, i), &line, &end_line, &rule) < 0)
+            return NULL;
+        if (line < 1 || end_line > PyList_GET_SIZE(lines)) {
+            PyErr_SetString(PyExc_IndexError, "first_per_line: a finding's lines past the document");
+            return NULL;
+        }
+        top = end_line > top ? end_line : top;
+        slots += end_line >= line ? end_line - line + 1 : 1;  /* a finding keeps at most a part a line */
+    }
+    FirstPass pass = {PyMem_Calloc(top + 2, 1), PyMem_Calloc(top + 2, 1),
+                      PyMem_Malloc((slots + 1) * sizeof(KeptItem)), 0};
+    PyObject *out = NULL;
+    if (pass.covered == NULL || pass.left_out == NULL || pass.kept == NULL)
+        PyErr_NoMemory();
+    else if (walk_findings(&pass, findings, lines, text_offset) == 0)
+        out = first_pass_result(&pass, top);
+    PyMem_Free(pass.covered);
+    PyMem_Free(pass.left_out);
+    PyMem_Free(pass.kept);
+    return out;
+}
+
+/* residue._covered: the lines the findings cover, read from their __dict__s. */
+static PyObject *covered_lines(PyObject *module, PyObject *args)
+{
+    PyObject *findings;
+    if (!PyArg_ParseTuple(args, "O!:covered_lines", &PyList_Type, &findings))
+        return NULL;
+    if (key_rule == NULL && intern_line_keys() < 0)
+        return NULL;
+    PyObject *covered = PySet_New(NULL);
+    for (Py_ssize_t i = 0; covered != NULL && i < PyList_GET_SIZE(findings); i++) {
+        PyObject *rule;
+        Py_ssize_t line, end_line;
+        if (finding_lines(PyList_GET_ITEM(findings, i), &line, &end_line, &rule) < 0)
+            Py_CLEAR(covered);
+        for (Py_ssize_t n = line; covered != NULL && n <= end_line; n++) {
+            PyObject *number = PyLong_FromSsize_t(n);
+            if (number == NULL || PySet_Add(covered, number) < 0)
+                Py_CLEAR(covered);
+            Py_XDECREF(number);
+        }
+    }
+    return covered;
+}
+
+PyDoc_STRVAR(covered_lines_doc,
+"covered_lines(findings) -> set\n\n"
+"residue._covered: the line numbers the findings cover, line to end_line.");
+
+PyDoc_STRVAR(first_per_line_doc,
+"first_per_line(findings, lines, line_cls) -> (kept, parts, covered)\n\n"
+"residue._first_decision_per_line's choice over findings on the document's lines (document.Line\n"
+"objects of class line_cls): kept sorted by (line, rule), each part's place holding the finding it\n"
+"narrows, listed in parts as (place, finding, first, last); covered: the lines the kept cover.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -4564,6 +5082,10 @@ static PyMethodDef methods[] = {
     /* plumbing (round 11) */
     {"utf8_line_starts", utf8_line_starts, METH_VARARGS, utf8_line_starts_doc},
     {"utf8_encodable", utf8_encodable, METH_VARARGS, utf8_encodable_doc},
+    {"nonblank_texts", nonblank_texts, METH_VARARGS, nonblank_texts_doc},
+    {"decision_findings", decision_findings, METH_VARARGS, decision_findings_doc},
+    {"first_per_line", first_per_line, METH_VARARGS, first_per_line_doc},
+    {"covered_lines", covered_lines, METH_VARARGS, covered_lines_doc},
     {NULL, NULL, 0, NULL},
 };
 

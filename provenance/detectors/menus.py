@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from operator import or_
 
 from provenance.detectors.page import Decision, LineInfo, Page, Params, Screened
 
@@ -34,16 +35,17 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     """A menu item is a title-like line that is no list entry, or a link with its count. Lines that
     can be neither break every run, so the list-entry pattern (slow) is searched only in stretches
     of ``min_run`` lines or more that may be items: title-like lines, or links; a stretch's title-like
-    lines all at once (``found_in``)."""
+    lines all at once (``found_in``). Links are looked for in all lines at once: few hold the
+    characters a link needs (``found_in`` searches no other)."""
     max_words, runs, min_capitals, entry, link = params.once(_thresholds)
     lines = page.lines
     titled = _title_like(lines, max_words, min_capitals)
-    possible = bytes([title or link.search(line.text) is not None for title, line in zip(titled, lines)])
+    linked = link.found_in([line.text for line in lines])
+    possible = bytes(map(or_, titled, linked))
     for stretch in runs.finditer(possible):
         start, end = stretch.span()
         entries = iter(entry.found_in([lines[i].text for i in range(start, end) if titled[i]]))
-        items = bytes([not titled[i] or not next(entries) or link.search(lines[i].text) is not None
-                       for i in range(start, end)])
+        items = bytes([not titled[i] or not next(entries) or linked[i] for i in range(start, end)])
         for run in runs.finditer(items):
             first, last = start + run.start(), start + run.end() - 1
             yield Decision(lines[first].number, lines[last].number, f"{last - first + 1} short title-like lines in a row")
