@@ -1225,6 +1225,16 @@ static bool block_names(PyObject *names)
 }
 
 /* The classes (first) and the places judged, or None for too few good blocks. */
+/* The pair (a, b), taking both references (NULL when either is NULL): the end of a function that
+   builds two lists and hands both back. */
+static PyObject *pair_taken(PyObject *a, PyObject *b)
+{
+    PyObject *pair = a != NULL && b != NULL ? PyTuple_Pack(2, a, b) : NULL;
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    return pair;
+}
+
 static PyObject *classes_and_places(const Block *blocks, Py_ssize_t n, const double *limits, PyObject *names,
                                     int *classes, int *regions, bool *inside, bool *judged)
 {
@@ -1246,10 +1256,7 @@ static PyObject *classes_and_places(const Block *blocks, Py_ssize_t n, const dou
     PyObject *first = class_list(classes, n, names), *places = PyList_New(n);
     for (Py_ssize_t i = 0; places != NULL && i < n; i++)
         PyList_SET_ITEM(places, i, PyBool_FromLong(judged[i]));
-    PyObject *result = first != NULL && places != NULL ? PyTuple_Pack(2, first, places) : NULL;
-    Py_XDECREF(first);
-    Py_XDECREF(places);
-    return result;
+    return pair_taken(first, places);
 }
 
 static PyObject *block_classes(PyObject *module, PyObject *args)
@@ -4618,10 +4625,7 @@ static PyObject *nonblank_texts(PyObject *module, PyObject *args)
         else if (add_nonblank(line, offsets, numbers, texts) < 0)
             Py_CLEAR(numbers);
     }
-    PyObject *out = numbers != NULL && texts != NULL ? PyTuple_Pack(2, numbers, texts) : NULL;
-    Py_XDECREF(numbers);
-    Py_XDECREF(texts);
-    return out;
+    return pair_taken(numbers, texts);
 }
 
 PyDoc_STRVAR(nonblank_texts_doc,
@@ -4810,10 +4814,7 @@ static PyObject *decision_findings(PyObject *module, PyObject *args)
             PyList_SET_ITEM(findings, i, finding);
         Py_XDECREF(index);
     }
-    PyObject *out = findings != NULL && left != NULL ? PyTuple_Pack(2, findings, left) : NULL;
-    Py_XDECREF(findings);
-    Py_XDECREF(left);
-    return out;
+    return pair_taken(findings, left);
 }
 
 PyDoc_STRVAR(decision_findings_doc,

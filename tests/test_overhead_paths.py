@@ -321,19 +321,15 @@ def test_the_overall_score_is_the_one_sums_give(provenance, attribution, residue
         repr(_overall_score_with_sums(provenance, attribution, residue, chosen))
 
 
-def _residue_points_reading_every_line(doc, residue_lines):
-    """What ``residue_points`` gave when it summed the lines of every document."""
-    texts = doc.line_texts
-    total = sum(map(len, map(str.strip, texts)))
-    if total == 0:
-        return 100.0, {}
-    sizes = {n: len(texts[n - 1].strip()) for n in residue_lines if 1 <= n <= len(texts)}
-    costs = {n: 100.0 * size / total for n, size in sizes.items() if size}
-    return _clamp(100.0 - sum(costs.values())), costs
-
-
 @given(text=DOCUMENT | st.text(st.sampled_from(" \t\nab"), max_size=8), lines=st.sets(st.integers(0, 14), max_size=6))
-def test_residue_points_are_those_every_line_s_total_gives(text, lines):
+def test_residue_points_cost_each_residue_line_its_share_of_the_text(text, lines):
+    """A residue line costs its share of the document's stripped characters, and a document without
+    residue lines scores 100."""
     doc = Document(id="d", path="d.txt", text=text)
-    for chosen in (lines, set()):
-        assert repr(residue_points(doc, chosen)) == repr(_residue_points_reading_every_line(doc, chosen))
+    assert residue_points(doc, set()) == (100.0, {})
+    score, costs = residue_points(doc, lines)
+    texts = doc.line_texts
+    total = sum(len(line.strip()) for line in texts)
+    assert costs == {n: 100.0 * len(texts[n - 1].strip()) / total
+                     for n in lines if 1 <= n <= len(texts) and texts[n - 1].strip()}
+    assert score == round(min(100.0, max(0.0, 100.0 - sum(costs.values()))), 1)
