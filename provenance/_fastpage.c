@@ -4636,7 +4636,7 @@ PyDoc_STRVAR(nonblank_texts_doc,
 /* A detector's decisions as report.Finding objects over their whole lines.
    residue._decision_findings' reference is its Python loop (residue._lines_finding): the fields in the
    order Finding.computed writes them, the message "<rule's message> (<reason>)", the span of the
-   lines' text and its excerpt (excerpt_of: cut to 157 characters and "..." past 160), and the model
+   lines' text and its excerpt (as excerpt_of cuts it, by the limit and mark it passes), and the model
    made as unvalidated_model makes it. A decision whose last line is empty is left to Python (its
    span ends on the line before: make_finding's), and named in the second list returned. */
 
@@ -4646,7 +4646,7 @@ static const char *finding_field_names[FINDING_FIELDS] = {
     "rule", "name", "dimension", "severity", "message", "line", "end_line", "start", "end", "excerpt", "points",
 };
 static PyObject *finding_keys[FINDING_FIELDS];
-static PyObject *cut_mark, *no_points;  /* "..." and 0.0 */
+static PyObject *no_points;  /* 0.0 */
 static const char *decision_field_names[3] = {"first", "last", "reason"};
 static const char *span_field_names[2] = {"start", "end"};
 
@@ -4655,20 +4655,19 @@ static int intern_finding_keys(void)
     for (int i = 0; i < FINDING_FIELDS; i++)
         if ((finding_keys[i] = PyUnicode_InternFromString(finding_field_names[i])) == NULL)
             return -1;
-    cut_mark = PyUnicode_FromString("...");
     no_points = PyFloat_FromDouble(0.0);
-    return cut_mark == NULL || no_points == NULL ? -1 : 0;
+    return no_points == NULL ? -1 : 0;
 }
 
-/* excerpt_of: text[start:end], cut to 157 characters and "..." when longer than 160. */
-static PyObject *excerpt_text(PyObject *text, Py_ssize_t start, Py_ssize_t end)
+/* excerpt_of: text[start:end], and when longer than limit its head and the mark, limit long. */
+static PyObject *excerpt_text(PyObject *text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t limit, PyObject *mark)
 {
     Py_ssize_t length = PyUnicode_GET_LENGTH(text);
     end = end < length ? end : length;
-    if (end - start <= 160)
+    if (end - start <= limit)
         return PyUnicode_Substring(text, start, end);
-    PyObject *head = PyUnicode_Substring(text, start, start + 157);
-    PyObject *excerpt = head == NULL ? NULL : PyUnicode_Concat(head, cut_mark);
+    PyObject *head = PyUnicode_Substring(text, start, start + limit - PyUnicode_GET_LENGTH(mark));
+    PyObject *excerpt = head == NULL ? NULL : PyUnicode_Concat(head, mark);
     Py_XDECREF(head);
     return excerpt;
 }
@@ -4736,6 +4735,8 @@ static int line_span(PyObject *lines, Py_ssize_t number, const Py_ssize_t *offse
 
 typedef struct {
     PyObject *lines, *text, *rule, *fields;  /* rule: (id, name, dimension, severity, message) */
+    PyObject *cut_mark;  /* excerpt_of's, and its limit: */
+    Py_ssize_t excerpt_limit;
     PyTypeObject *finding;
     Py_ssize_t decision_offsets[3], span_offsets[2], model_offsets[MODEL_SLOTS];
 } FindingPlan;
@@ -4759,7 +4760,7 @@ static PyObject *decision_finding(const FindingPlan *plan, PyObject *decision)
     if (to == PyLong_AsSsize_t(last_start))
         Py_RETURN_NONE;
     PyObject *message = joined_text(PyTuple_GET_ITEM(plan->rule, 4), reason);
-    PyObject *excerpt = message == NULL ? NULL : excerpt_text(plan->text, from, to);
+    PyObject *excerpt = message == NULL ? NULL : excerpt_text(plan->text, from, to, plan->excerpt_limit, plan->cut_mark);
     PyObject *finding = NULL;
     if (excerpt != NULL) {
         PyObject *values[FINDING_FIELDS] = {
@@ -4793,9 +4794,10 @@ static PyObject *decision_findings(PyObject *module, PyObject *args)
     PyObject *decisions;
     PyTypeObject *decision_cls, *line_cls;
     FindingPlan plan;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!UO!O!O!:decision_findings", &PyList_Type, &decisions, &PyType_Type,
+    if (!PyArg_ParseTuple(args, "O!O!O!O!UO!O!O!(nU):decision_findings", &PyList_Type, &decisions, &PyType_Type,
                           &decision_cls, &PyList_Type, &plan.lines, &PyType_Type, &line_cls, &plan.text, &PyTuple_Type,
-                          &plan.rule, &PyType_Type, &plan.finding, &PyFrozenSet_Type, &plan.fields)
+                          &plan.rule, &PyType_Type, &plan.finding, &PyFrozenSet_Type, &plan.fields,
+                          &plan.excerpt_limit, &plan.cut_mark)
         || finding_plan(&plan, decision_cls, line_cls) < 0)
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(decisions);
@@ -4818,12 +4820,12 @@ static PyObject *decision_findings(PyObject *module, PyObject *args)
 }
 
 PyDoc_STRVAR(decision_findings_doc,
-"decision_findings(decisions, decision_cls, lines, line_cls, text, rule, finding_cls, fields)\n"
-"    -> (findings, left)\n\n"
+"decision_findings(decisions, decision_cls, lines, line_cls, text, rule, finding_cls, fields,\n"
+"                  (excerpt_limit, cut_mark)) -> (findings, left)\n\n"
 "residue's findings of a detector's decisions over their whole lines (document.Line objects of\n"
 "the document's text): rule is (id, name, dimension, severity, message), fields the set of field\n"
-"names each finding's fields-set copies. Where a decision's last line is empty, its item is None\n"
-"and its index is in left.");
+"names each finding's fields-set copies, excerpt_limit and cut_mark excerpt_of's. Where a\n"
+"decision's last line is empty, its item is None and its index is in left.");
 
 /* One finding per line (residue._first_decision_per_line's loop, its reference).
    Walks the findings in order: one not yet covered is kept whole; one that overlaps covered lines

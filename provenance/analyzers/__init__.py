@@ -58,10 +58,15 @@ def collect_hits(doc: Document, rules: RuleSet, timeout: float | None = None,
     return matcher.hits(doc, timeout)
 
 
+# A finding's excerpt: at most this many characters, its cut marked at the end.
+EXCERPT_LIMIT = 160
+CUT_MARK = "..."
+
+
 def excerpt_of(doc: Document, start: int, end: int) -> str:
-    """The text a finding points at, cut to 160 characters."""
+    """The text a finding points at, cut to ``EXCERPT_LIMIT`` characters."""
     excerpt = doc.text[start:end]
-    return excerpt[:157] + "..." if len(excerpt) > 160 else excerpt
+    return excerpt[:EXCERPT_LIMIT - len(CUT_MARK)] + CUT_MARK if len(excerpt) > EXCERPT_LIMIT else excerpt
 
 
 def make_finding(

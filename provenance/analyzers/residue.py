@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from provenance import accelerator
-from provenance.analyzers import Context, excerpt_of, make_finding
+from provenance.analyzers import CUT_MARK, EXCERPT_LIMIT, Context, excerpt_of, make_finding
 from provenance.detectors import AFTER_ALL, AFTER_EVIDENCE, DETECTORS, KEEPERS, DetectorFunction
 from provenance.detectors.page import Decision, Page, Params, build_page, runs
 from provenance.document import Document, Line
@@ -112,7 +112,7 @@ def _decision_findings(rule: Detector, doc: Document, decisions: list[Decision],
     if accelerator.fastpage is None:
         return python_decision_findings(rule, doc, decisions)
     findings, left = accelerator.fastpage.decision_findings(decisions, Decision, doc.lines, Line, doc.text, fields,
-                                                            Finding, _FINDING_FIELDS)
+                                                            Finding, _FINDING_FIELDS, (EXCERPT_LIMIT, CUT_MARK))
     for i in left:
         decision = decisions[i]
         findings[i] = _lines_finding(rule, doc, decision.first, decision.last, f"{rule.message} ({decision.reason})")
