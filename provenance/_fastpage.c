@@ -1224,7 +1224,6 @@ static bool block_names(PyObject *names)
     return ok;
 }
 
-/* The classes (first) and the places judged, or None for too few good blocks. */
 /* The pair (a, b), taking both references (NULL when either is NULL): the end of a function that
    builds two lists and hands both back. */
 static PyObject *pair_taken(PyObject *a, PyObject *b)
@@ -1235,6 +1234,7 @@ static PyObject *pair_taken(PyObject *a, PyObject *b)
     return pair;
 }
 
+/* The classes (first) and the places judged, or None for too few good blocks. */
 static PyObject *classes_and_places(const Block *blocks, Py_ssize_t n, const double *limits, PyObject *names,
                                     int *classes, int *regions, bool *inside, bool *judged)
 {
@@ -1677,7 +1677,7 @@ static PyObject *paired_paragraph(const QuoteScan *scan, Py_ssize_t k, const Py_
     return Py_BuildValue("(nNO)", k, list, Py_None);
 }
 
-/* The first block of chars[i:hi] that may hold a quotation mark (in the attribution (round 11) block). */
+/* The first block of chars[i:hi] that may hold a quotation mark (in the block of quotation marks and verb places below). */
 static Py_ssize_t mark_block_1(const Py_UCS1 *chars, Py_ssize_t i, Py_ssize_t hi);
 static Py_ssize_t mark_block_2(const Py_UCS2 *chars, Py_ssize_t i, Py_ssize_t hi);
 
@@ -2536,15 +2536,11 @@ static int model_slot_offsets(PyTypeObject *cls, Py_ssize_t *offsets)
     return 0;
 }
 
-static PyObject *unvalidated_model(PyObject *module, PyObject *args)
+/* A model of class cls with the dict `fields` and the fields-set `fields_set`, its other pydantic
+   slots None, as unvalidated_model makes it (a new reference, or NULL). */
+static PyObject *model_from_fields(PyTypeObject *cls, const Py_ssize_t *offsets, PyObject *fields,
+                                   PyObject *fields_set)
 {
-    PyTypeObject *cls;
-    PyObject *fields, *fields_set;
-    Py_ssize_t offsets[MODEL_SLOTS];
-    if (!PyArg_ParseTuple(args, "O!O!O!:unvalidated_model", &PyType_Type, &cls, &PyDict_Type, &fields, &PySet_Type,
-                          &fields_set)
-        || model_slot_offsets(cls, offsets) < 0)
-        return NULL;
     PyObject *no_args = PyTuple_New(0);
     PyObject *model = no_args != NULL ? PyBaseObject_Type.tp_new(cls, no_args, NULL) : NULL;
     Py_XDECREF(no_args);
@@ -2556,6 +2552,18 @@ static PyObject *unvalidated_model(PyObject *module, PyObject *args)
     for (int i = 0; i < MODEL_SLOTS; i++)
         Py_XSETREF(*(PyObject **)((char *)model + offsets[i]), Py_NewRef(values[i]));
     return model;
+}
+
+static PyObject *unvalidated_model(PyObject *module, PyObject *args)
+{
+    PyTypeObject *cls;
+    PyObject *fields, *fields_set;
+    Py_ssize_t offsets[MODEL_SLOTS];
+    if (!PyArg_ParseTuple(args, "O!O!O!:unvalidated_model", &PyType_Type, &cls, &PyDict_Type, &fields, &PySet_Type,
+                          &fields_set)
+        || model_slot_offsets(cls, offsets) < 0)
+        return NULL;
+    return model_from_fields(cls, offsets, fields, fields_set);
 }
 
 PyDoc_STRVAR(unvalidated_model_doc,
@@ -4104,7 +4112,7 @@ PyDoc_STRVAR(scare_quotes_doc,
 "its opening mark's and whether it has a speaker; the rest are attribution._ScareLimits' fields, with\n"
 "term_before(text, pos, endpos) the search of its term_before pattern.");
 
-/* ---- residue (res2): line-score's message for a reported line, beyond-article's anchor ----
+/* ---- residue: line-score's message for a reported line, beyond-article's anchor ----
    linescore._strongest(linescore.feature_row(...)) and beyond.anchor are the references and the fallbacks;
    tests/test_fastpage.py proves that both paths give the same answers. A line's row is made as line_chances
    makes it, from its own features and its neighbours'; its pushes sorted as Python sorts (push, name) pairs,
@@ -4268,7 +4276,7 @@ PyDoc_STRVAR(article_anchor_doc,
 "beyond.anchor: the indexes of the first and last LineInfo of lines in the densest run of undecided\n"
 "lines of min_chars or more (decided lines count against it), when its score reaches min_score.");
 
-/* ---- attribution (round 11) ----
+/* ---- attribution: quotation marks and speech verbs' places, a block of text at a time ----
    The quotation marks' search (next_quote_mark) skipping the blocks of text that cannot hold one,
    and WordPlaces.find (provenance/speakers.py) in C: where any of some words of ASCII letters, digits
    and underscores, three characters or more, begins with no such character before it (RE2's \b).
@@ -4473,7 +4481,7 @@ static PyObject *word_places(PyObject *module, PyObject *args)
 {
     PyObject *text;
     Py_buffer table;
-    if (!PyArg_ParseTuple(args, "Uy*", &text, &table))
+    if (!PyArg_ParseTuple(args, "Uy*:word_places", &text, &table))
         return NULL;
     const unsigned char *bytes = table.buf;
     if (table.len <= PLACE_HEADER || bytes[table.len - 1] != 0
@@ -4501,8 +4509,6 @@ PyDoc_STRVAR(word_places_doc,
 "word_places(text, table) -> list\n\n"
 "WordPlaces.find: the offsets where one of the table's words (speakers.place_table) begins in text\n"
 "with no ASCII letter, digit or underscore before it, in order.");
-
-/* ---- plumbing (round 11) ---- */
 
 /* ---- Document.utf8_line_starts (provenance/document.py) ----
 
@@ -4569,7 +4575,7 @@ PyDoc_STRVAR(utf8_encodable_doc,
 "utf8_encodable(text) -> bool\n\n"
 "sources._utf8_encodable: whether text holds no surrogate code point, which UTF-8 cannot encode.");
 
-/* ---- residue (round 11) ---- */
+/* ---- residue: a page's non-blank lines, its decisions made findings, one finding a line ---- */
 
 /* build_page's stripped non-blank lines (page.nonblank_texts, its reference).
    Each document.Line's text as str.strip() leaves it (Py_UNICODE_ISSPACE at both ends), the same
@@ -4652,10 +4658,12 @@ static const char *span_field_names[2] = {"start", "end"};
 
 static int intern_finding_keys(void)
 {
-    for (int i = 0; i < FINDING_FIELDS; i++)
-        if ((finding_keys[i] = PyUnicode_InternFromString(finding_field_names[i])) == NULL)
+    for (int i = 0; i < FINDING_FIELDS; i++) {
+        Py_XSETREF(finding_keys[i], PyUnicode_InternFromString(finding_field_names[i]));
+        if (finding_keys[i] == NULL)
             return -1;
-    no_points = PyFloat_FromDouble(0.0);
+    }
+    no_points = PyFloat_FromDouble(0.0);  /* last: it tells the keys are all there */
     return no_points == NULL ? -1 : 0;
 }
 
@@ -4696,23 +4704,13 @@ static PyObject *joined_text(PyObject *message, PyObject *reason)
 static PyObject *finding_model(PyTypeObject *cls, const Py_ssize_t *model_offsets, PyObject *fields,
                                PyObject *const *values)
 {
-    PyObject *dict = _PyDict_NewPresized(FINDING_FIELDS), *fields_set = PySet_New(fields), *no_args = PyTuple_New(0);
-    PyObject *model = NULL;
-    bool filled = dict != NULL;
+    PyObject *dict = _PyDict_NewPresized(FINDING_FIELDS), *fields_set = PySet_New(fields);
+    bool filled = dict != NULL && fields_set != NULL;
     for (int i = 0; filled && i < FINDING_FIELDS; i++)
         filled = PyDict_SetItem(dict, finding_keys[i], values[i]) == 0;
-    if (filled && fields_set != NULL && no_args != NULL)
-        model = PyBaseObject_Type.tp_new(cls, no_args, NULL);
-    if (model != NULL && PyObject_GenericSetDict(model, dict, NULL) < 0)
-        Py_CLEAR(model);
-    if (model != NULL) {
-        PyObject *slot_values[MODEL_SLOTS] = {fields_set, Py_None, Py_None};
-        for (int i = 0; i < MODEL_SLOTS; i++)
-            Py_XSETREF(*(PyObject **)((char *)model + model_offsets[i]), Py_NewRef(slot_values[i]));
-    }
+    PyObject *model = filled ? model_from_fields(cls, model_offsets, dict, fields_set) : NULL;
     Py_XDECREF(dict);
     Py_XDECREF(fields_set);
-    Py_XDECREF(no_args);
     return model;
 }
 
@@ -4776,7 +4774,7 @@ static PyObject *decision_finding(const FindingPlan *plan, PyObject *decision)
 
 static int finding_plan(FindingPlan *plan, PyTypeObject *decision_cls, PyTypeObject *line_cls)
 {
-    if (finding_keys[FINDING_FIELDS - 1] == NULL && intern_finding_keys() < 0)
+    if (no_points == NULL && intern_finding_keys() < 0)
         return -1;
     if (PyTuple_GET_SIZE(plan->rule) != 5 || !PyUnicode_Check(PyTuple_GET_ITEM(plan->rule, 4))) {
         PyErr_SetString(PyExc_TypeError, "decision_findings: the rule's id, name, dimension, severity and message");
@@ -5082,7 +5080,6 @@ static PyMethodDef methods[] = {
     {"strongest_features", strongest_features, METH_VARARGS, strongest_features_doc},
     {"article_anchor", article_anchor, METH_VARARGS, article_anchor_doc},
     {"word_places", word_places, METH_VARARGS, word_places_doc},
-    /* plumbing (round 11) */
     {"utf8_line_starts", utf8_line_starts, METH_VARARGS, utf8_line_starts_doc},
     {"utf8_encodable", utf8_encodable, METH_VARARGS, utf8_encodable_doc},
     {"nonblank_texts", nonblank_texts, METH_VARARGS, nonblank_texts_doc},

@@ -281,8 +281,9 @@ class TitleSplit:
         if self.run is None or data is None:
             return [line for line in lines if self.may_split(line.text)]
         starts, found, i = doc.utf8_line_starts, [], 0
+        run_end = _line_end(starts, data, lines[-1]) if lines else 0
         while i < len(lines):
-            first = match_start(self.run, data, starts[lines[i].number - 1], _line_end(starts, data, lines[-1]))
+            first = match_start(self.run, data, starts[lines[i].number - 1], run_end)
             if first < 0:
                 break
             while _line_end(starts, data, lines[i]) < first:
