@@ -25,11 +25,11 @@ from pathlib import Path
 from provenance import baseline as baselines
 from provenance import suppress
 from provenance.config import ConfigError, Settings, UsageError
-from provenance.report import DocumentReport, Finding, GateNote, ReadError
+from provenance.report import DocumentReport, Finding, GateNote, ReadError, doc_blocked
 from provenance.rulepack import RuleSet
 
 DIMENSIONS = ("provenance", "attribution", "residue")
-_SEVERITY, _RULE, _ACTION = attrgetter("severity"), attrgetter("rule"), attrgetter("action")
+_RULE, _ACTION = attrgetter("rule"), attrgetter("action")
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def _some_rule_acts(findings: list[Finding], policy: Policy) -> bool:
     (nearly every report) is spared grouping its findings by rule. Severities and rules are read by
     ``attrgetter`` and looked for by ``in`` and ``isdisjoint``, without a generator's step per finding."""
     listed = policy.warn_rules | policy.block_rules
-    return "error" in map(_SEVERITY, findings) or (bool(listed) and not listed.isdisjoint(map(_RULE, findings)))
+    return doc_blocked(findings) or (bool(listed) and not listed.isdisjoint(map(_RULE, findings)))
 
 
 def _rule_notes(report: DocumentReport, policy: Policy, known: list[bool]) -> Iterator[GateNote]:

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import partial
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from provenance import suppress
 from provenance.analyzers import Context, attribution, collect_hits, make_finding, provenance, residue
 from provenance.config import Settings
 from provenance.document import Document
-from provenance.report import DocumentReport, Finding, ReadError
+from provenance.report import DocumentReport, Finding, ReadError, doc_blocked
 from provenance.rulepack import RuleSet
 from provenance.scoring import residue_points, score
 
 if TYPE_CHECKING:
     from provenance.templates import TemplateCounts
-
-_SEVERITY = attrgetter("severity")
 
 
 def _reading_findings(ctx: Context) -> list[Finding]:
@@ -92,12 +89,6 @@ def prepare(rules: RuleSet, settings: Settings) -> None:
     lexicons: ``RuleSet.memo``) by checking a one-word document, so that processes forked afterwards
     share those structures instead of each building its own copy."""
     check_document(Document(id="prepare", path="prepare", text="prepare"), rules, settings)
-
-
-def doc_blocked(findings: list[Finding]) -> bool:
-    """A finding of severity ``error`` blocks the document whatever its score. The severities are read
-    by ``attrgetter`` and compared by ``in``, without a generator's step per finding."""
-    return "error" in map(_SEVERITY, findings)
 
 
 def check_all(items: Iterable[Document | ReadError], rules: RuleSet, settings: Settings,

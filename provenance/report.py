@@ -6,6 +6,7 @@ The JSON Schemas in ``schemas/`` are generated from these models (``python -m pr
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -73,6 +74,13 @@ class Finding(_Model):
 
 
 _FINDING_FIELDS = frozenset(Finding.model_fields)
+_SEVERITY = attrgetter("severity")
+
+
+def doc_blocked(findings: list[Finding]) -> bool:
+    """A finding of severity ``error`` blocks the document whatever its score. The severities are read
+    by ``attrgetter`` and compared by ``in``, without a generator's step per finding."""
+    return "error" in map(_SEVERITY, findings)
 _POINTS = frozenset({"points"})
 # The slots every pydantic model instance has, set directly: ``object.__setattr__`` looks each up by name.
 _SET_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"].__set__

@@ -15,7 +15,7 @@ from provenance.analyzers import Context, collect_hits
 from provenance.config import Settings
 from provenance.document import Document
 from provenance.gate import Policy, _rule_notes, _some_rule_acts, judge
-from provenance.pipeline import _lines_cost, _with_residue_points, check_document, doc_blocked
+from provenance.pipeline import _lines_cost, _with_residue_points, check_document
 from provenance.renderers.jsonout import render_line
 from provenance.report import (
     DocumentReport,
@@ -24,6 +24,7 @@ from provenance.report import (
     GateNote,
     ReadError,
     Scores,
+    doc_blocked,
     python_unvalidated,
 )
 from provenance.rulepack import load_rules
