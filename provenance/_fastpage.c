@@ -5156,6 +5156,72 @@ PyDoc_STRVAR(verbs_at_doc,
 "speakers._matches_at of Lexicons.verb at places (ascending offsets): the bounds of the verbs found,\n"
 "groups the verbs by first character, each tuple in the order the pattern tries them.");
 
+/* RelayFinder._spaces_before_places: the runs of white space (regex's \s: str.isspace but for
+   U+001C..U+001F) ending at each place where one of the relay detector's verbs begins. */
+
+static bool regex_white_space(Py_UCS4 c)
+{
+    return Py_UNICODE_ISSPACE(c) && (c < 0x1C || c > 0x1F);
+}
+
+/* Whether one of `words` (a tuple of str) begins at text[at:], as str.startswith(words, at), each
+   compared only where its first character is text[at]'s (at is within the text); -1 on an error. */
+static int starts_with_any(PyObject *text, Py_ssize_t at, PyObject *words)
+{
+    Py_UCS4 first = at < PyUnicode_GET_LENGTH(text) ? PyUnicode_READ_CHAR(text, at) : 0;
+    for (Py_ssize_t w = 0; w < PyTuple_GET_SIZE(words); w++) {
+        PyObject *word = PyTuple_GET_ITEM(words, w);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "verb_spaces: a verb is not a str");
+            return -1;
+        }
+        if (PyUnicode_GET_LENGTH(word) > 0 && (at == PyUnicode_GET_LENGTH(text) || PyUnicode_READ_CHAR(word, 0) != first))
+            continue;
+        Py_ssize_t found = PyUnicode_Tailmatch(text, word, at, PY_SSIZE_T_MAX, -1);
+        if (found != 0)
+            return found < 0 ? -1 : 1;
+    }
+    return 0;
+}
+
+static PyObject *verb_spaces(PyObject *module, PyObject *args)
+{
+    PyObject *text, *places, *words;
+    if (!PyArg_ParseTuple(args, "UO!O!:verb_spaces", &text, &PyList_Type, &places, &PyTuple_Type, &words))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    PyObject *runs = PyList_New(0);
+    for (Py_ssize_t k = 0; runs != NULL && k < PyList_GET_SIZE(places); k++) {
+        Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(places, k)), lo = at;
+        if (at == -1 && PyErr_Occurred()) {
+            Py_CLEAR(runs);
+            break;
+        }
+        if (at < 0 || at > length) {
+            PyErr_SetString(PyExc_ValueError, "verb_spaces: a place outside the text");
+            Py_CLEAR(runs);
+            break;
+        }
+        while (lo > 0 && regex_white_space(PyUnicode_READ(kind, data, lo - 1)))
+            lo--;
+        if (lo == at)
+            continue;
+        int verb = starts_with_any(text, at, words);
+        PyObject *run = verb > 0 ? Py_BuildValue("(nn)", lo, at) : NULL;
+        if (verb < 0 || (verb > 0 && (run == NULL || PyList_Append(runs, run) < 0)))
+            Py_CLEAR(runs);
+        Py_XDECREF(run);
+    }
+    return runs;
+}
+
+PyDoc_STRVAR(verb_spaces_doc,
+"verb_spaces(text, places, words) -> [(start, end)]\n\n"
+"attribution.RelayFinder._spaces_before_places: at each place (an offset) where one of words begins,\n"
+"the run of white space ending there, if there is one.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -5192,6 +5258,7 @@ static PyMethodDef methods[] = {
     {"covered_lines", covered_lines, METH_VARARGS, covered_lines_doc},
     /* attribution (round 12) */
     {"verbs_at", verbs_at, METH_VARARGS, verbs_at_doc},
+    {"verb_spaces", verb_spaces, METH_VARARGS, verb_spaces_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -245,6 +245,26 @@ def test_relay_finder_given_the_shared_verb_places_finds_the_same(rules, relay_f
     assert list(relay_finder.finditer(text, None, None, places)) == list(relay_finder.finditer(text))
 
 
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=RELAY_TEXT, data=st.data())
+def test_the_accelerator_finds_the_spaces_before_the_verbs_the_python_code_finds(relay_finder, text, data):
+    places = sorted(data.draw(st.sets(st.integers(min_value=0, max_value=len(text)))))
+    assert accelerator.fastpage.verb_spaces(text, places, relay_finder.verb_words) == list(
+        relay_finder._spaces_before_places(text, places))
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+def test_the_accelerator_reads_white_space_as_the_relay_pattern_does(relay_finder):
+    """Every character, before a verb: the accelerator's white space is regex's ``\\s``."""
+    verb = relay_finder.verb_words[0]
+    text = verb.join(chr(c) for c in range(0x110000))
+    places = [1 + k * (len(verb) + 1) for k in range(0x110000 - 1)]  # each after chr(k)
+    found = accelerator.fastpage.verb_spaces(text, places, relay_finder.verb_words)
+    assert found == list(relay_finder._spaces_before_places(text, places))
+    assert len(found) == len(regex.findall(r"\s", "".join(chr(c) for c in range(0x110000)), regex.V1))
+
+
 def _with_source_phrases(rules, phrases: list[str], article: str):
     """A copy of the rules whose ``source-phrases`` lexicon and relay article are these (a rule
     author's own), with the relay detector read from it."""
