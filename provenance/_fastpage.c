@@ -5168,14 +5168,15 @@ static bool regex_white_space(Py_UCS4 c)
    compared only where its first character is text[at]'s (at is within the text); -1 on an error. */
 static int starts_with_any(PyObject *text, Py_ssize_t at, PyObject *words)
 {
-    Py_UCS4 first = at < PyUnicode_GET_LENGTH(text) ? PyUnicode_READ_CHAR(text, at) : 0;
+    bool inside = at < PyUnicode_GET_LENGTH(text);
+    Py_UCS4 first = inside ? PyUnicode_READ_CHAR(text, at) : 0;
     for (Py_ssize_t w = 0; w < PyTuple_GET_SIZE(words); w++) {
         PyObject *word = PyTuple_GET_ITEM(words, w);
         if (!PyUnicode_Check(word)) {
             PyErr_SetString(PyExc_TypeError, "verb_spaces: a verb is not a str");
             return -1;
         }
-        if (PyUnicode_GET_LENGTH(word) > 0 && (at == PyUnicode_GET_LENGTH(text) || PyUnicode_READ_CHAR(word, 0) != first))
+        if (PyUnicode_GET_LENGTH(word) > 0 && (!inside || PyUnicode_READ_CHAR(word, 0) != first))
             continue;
         Py_ssize_t found = PyUnicode_Tailmatch(text, word, at, PY_SSIZE_T_MAX, -1);
         if (found != 0)
