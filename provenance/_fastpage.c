@@ -5053,6 +5053,177 @@ PyDoc_STRVAR(first_per_line_doc,
 "objects of class line_cls): kept sorted by (line, rule), each part's place holding the finding it\n"
 "narrows, listed in parts as (place, finding, first, last); covered: the lines the kept cover.");
 
+/* ---- attribution (round 12) ----
+   _Cues' speech verbs at the places WordPlaces found (speakers.verb_bounds): Lexicons.verb, no word
+   character (str.isalnum or _) nor hyphen before or after, each space of a verb a run of white space
+   (str.isspace), tried at each place as the pattern tries it: only the verbs of the place's first
+   character can match, longest first (Lexicons.verb_groups), and a match skips the places it covers.
+   These are the standard library's classes (\w, \s) of a str pattern. speakers._matches_at is the
+   reference; tests/test_attribution.py proves that both find the same verbs. */
+
+static bool verb_word_char(Py_UCS4 c)
+{
+    return c == '_' || c == '-' || Py_UNICODE_ISALNUM(c);
+}
+
+/* Where `verb` matched at text[i:] ends, followed by no word character or hyphen; -1 for no match. */
+static Py_ssize_t verb_end_at(int kind, const void *data, Py_ssize_t length, Py_ssize_t i, PyObject *verb)
+{
+    int verb_kind = PyUnicode_KIND(verb);
+    const void *verb_data = PyUnicode_DATA(verb);
+    for (Py_ssize_t k = 0, n = PyUnicode_GET_LENGTH(verb); k < n; k++) {
+        Py_UCS4 v = PyUnicode_READ(verb_kind, verb_data, k);
+        if (v == ' ') {
+            Py_ssize_t run = i;
+            while (i < length && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
+                i++;
+            if (i == run)
+                return -1;
+        } else if (i < length && PyUnicode_READ(kind, data, i) == v)
+            i++;
+        else
+            return -1;
+    }
+    return i < length && verb_word_char(PyUnicode_READ(kind, data, i)) ? -1 : i;
+}
+
+/* The verb of `group` (a tuple of str) matching at text[at:], as (at, end) appended to the bounds;
+   0 for none, -1 on an error. */
+static int verb_at(PyObject *text, Py_ssize_t at, PyObject *group, PyObject *starts, PyObject *ends,
+                   Py_ssize_t *end)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t v = 0; v < PyTuple_GET_SIZE(group); v++) {
+        PyObject *verb = PyTuple_GET_ITEM(group, v);
+        if (!PyUnicode_Check(verb)) {
+            PyErr_SetString(PyExc_TypeError, "verbs_at: a verb is not a str");
+            return -1;
+        }
+        Py_ssize_t found = verb_end_at(kind, data, length, at, verb);
+        if (found < 0)
+            continue;
+        PyObject *first = PyLong_FromSsize_t(at), *last = PyLong_FromSsize_t(found);
+        int failed = first == NULL || last == NULL || PyList_Append(starts, first) < 0 || PyList_Append(ends, last) < 0;
+        Py_XDECREF(first);
+        Py_XDECREF(last);
+        *end = found;
+        return failed ? -1 : 1;
+    }
+    return 0;
+}
+
+static PyObject *verbs_at(PyObject *module, PyObject *args)
+{
+    PyObject *text, *places, *groups;
+    if (!PyArg_ParseTuple(args, "UO!O!:verbs_at", &text, &PyList_Type, &places, &PyDict_Type, &groups))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text), end = 0;
+    PyObject *starts = PyList_New(0), *ends = PyList_New(0);
+    int failed = starts == NULL || ends == NULL;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(places) && !failed; k++) {
+        Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(places, k));
+        if (at == -1 && PyErr_Occurred())
+            failed = true;
+        else if (at < 0 || at > length) {
+            PyErr_SetString(PyExc_ValueError, "verbs_at: a place outside the text");
+            failed = true;
+        } else if (at < end || at == length || (at > 0 && verb_word_char(PyUnicode_READ(kind, data, at - 1))))
+            continue;
+        else {
+            PyObject *first = PyUnicode_FromOrdinal(PyUnicode_READ(kind, data, at));
+            PyObject *group = first == NULL ? NULL : PyDict_GetItemWithError(groups, first);
+            Py_XDECREF(first);
+            if (group == NULL)
+                failed = first == NULL || PyErr_Occurred();
+            else if (!PyTuple_Check(group)) {
+                PyErr_SetString(PyExc_TypeError, "verbs_at: a group of verbs is not a tuple");
+                failed = true;
+            } else
+                failed = verb_at(text, at, group, starts, ends, &end) < 0;
+        }
+    }
+    PyObject *out = failed ? NULL : PyTuple_Pack(2, starts, ends);
+    Py_XDECREF(starts);
+    Py_XDECREF(ends);
+    return out;
+}
+
+PyDoc_STRVAR(verbs_at_doc,
+"verbs_at(text, places, groups) -> (starts, ends)\n\n"
+"speakers._matches_at of Lexicons.verb at places (ascending offsets): the bounds of the verbs found,\n"
+"groups the verbs by first character, each tuple in the order the pattern tries them.");
+
+/* RelayFinder._spaces_before_places: the runs of white space (regex's \s: str.isspace but for
+   U+001C..U+001F) ending at each place where one of the relay detector's verbs begins. */
+
+static bool regex_white_space(Py_UCS4 c)
+{
+    return Py_UNICODE_ISSPACE(c) && (c < 0x1C || c > 0x1F);
+}
+
+/* Whether one of `words` (a tuple of str) begins at text[at:], as str.startswith(words, at), each
+   compared only where its first character is text[at]'s (at is within the text); -1 on an error. */
+static int starts_with_any(PyObject *text, Py_ssize_t at, PyObject *words)
+{
+    bool inside = at < PyUnicode_GET_LENGTH(text);
+    Py_UCS4 first = inside ? PyUnicode_READ_CHAR(text, at) : 0;
+    for (Py_ssize_t w = 0; w < PyTuple_GET_SIZE(words); w++) {
+        PyObject *word = PyTuple_GET_ITEM(words, w);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "verb_spaces: a verb is not a str");
+            return -1;
+        }
+        if (PyUnicode_GET_LENGTH(word) > 0 && (!inside || PyUnicode_READ_CHAR(word, 0) != first))
+            continue;
+        Py_ssize_t found = PyUnicode_Tailmatch(text, word, at, PY_SSIZE_T_MAX, -1);
+        if (found != 0)
+            return found < 0 ? -1 : 1;
+    }
+    return 0;
+}
+
+static PyObject *verb_spaces(PyObject *module, PyObject *args)
+{
+    PyObject *text, *places, *words;
+    if (!PyArg_ParseTuple(args, "UO!O!:verb_spaces", &text, &PyList_Type, &places, &PyTuple_Type, &words))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    PyObject *runs = PyList_New(0);
+    for (Py_ssize_t k = 0; runs != NULL && k < PyList_GET_SIZE(places); k++) {
+        Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(places, k)), lo = at;
+        if (at == -1 && PyErr_Occurred()) {
+            Py_CLEAR(runs);
+            break;
+        }
+        if (at < 0 || at > length) {
+            PyErr_SetString(PyExc_ValueError, "verb_spaces: a place outside the text");
+            Py_CLEAR(runs);
+            break;
+        }
+        while (lo > 0 && regex_white_space(PyUnicode_READ(kind, data, lo - 1)))
+            lo--;
+        if (lo == at)
+            continue;
+        int verb = starts_with_any(text, at, words);
+        PyObject *run = verb > 0 ? Py_BuildValue("(nn)", lo, at) : NULL;
+        if (verb < 0 || (verb > 0 && (run == NULL || PyList_Append(runs, run) < 0)))
+            Py_CLEAR(runs);
+        Py_XDECREF(run);
+    }
+    return runs;
+}
+
+PyDoc_STRVAR(verb_spaces_doc,
+"verb_spaces(text, places, words) -> [(start, end)]\n\n"
+"attribution.RelayFinder._spaces_before_places: at each place (an offset) where one of words begins,\n"
+"the run of white space ending there, if there is one.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -5086,6 +5257,9 @@ static PyMethodDef methods[] = {
     {"decision_findings", decision_findings, METH_VARARGS, decision_findings_doc},
     {"first_per_line", first_per_line, METH_VARARGS, first_per_line_doc},
     {"covered_lines", covered_lines, METH_VARARGS, covered_lines_doc},
+    /* attribution (round 12) */
+    {"verbs_at", verbs_at, METH_VARARGS, verbs_at_doc},
+    {"verb_spaces", verb_spaces, METH_VARARGS, verb_spaces_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -22,8 +22,8 @@ from provenance.quotes import RawQuote, find_quotes
 from provenance import speakers as speakers_module
 from provenance.speakers import (
     _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, WordPlaces, _bare,
-    _Cues, _first_words, _mention_spans_python, _possessive, _tokens_python, _verb_alternation, according_cues,
-    compile_lexicons,
+    _Cues, _first_words, _matches_at, _mention_spans_python, _possessive, _tokens_python, _verb_alternation,
+    _verb_groups, according_cues, compile_lexicons, verb_bounds,
 )
 from provenance.report import Quote, Span
 from provenance.scoring import QUOTE_KINDS, attribution_score
@@ -245,6 +245,26 @@ def test_relay_finder_given_the_shared_verb_places_finds_the_same(rules, relay_f
     assert list(relay_finder.finditer(text, None, None, places)) == list(relay_finder.finditer(text))
 
 
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=RELAY_TEXT, data=st.data())
+def test_the_accelerator_finds_the_spaces_before_the_verbs_the_python_code_finds(relay_finder, text, data):
+    places = sorted(data.draw(st.sets(st.integers(min_value=0, max_value=len(text)))))
+    assert accelerator.fastpage.verb_spaces(text, places, relay_finder.verb_words) == list(
+        relay_finder._spaces_before_places(text, places))
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+def test_the_accelerator_reads_white_space_as_the_relay_pattern_does(relay_finder):
+    """Every character, before a verb: the accelerator's white space is regex's ``\\s``."""
+    verb = relay_finder.verb_words[0]
+    text = verb.join(chr(c) for c in range(0x110000))
+    places = [1 + k * (len(verb) + 1) for k in range(0x110000 - 1)]  # each after chr(k)
+    found = accelerator.fastpage.verb_spaces(text, places, relay_finder.verb_words)
+    assert found == list(relay_finder._spaces_before_places(text, places))
+    assert len(found) == len(regex.findall(r"\s", "".join(chr(c) for c in range(0x110000)), regex.V1))
+
+
 def _with_source_phrases(rules, phrases: list[str], article: str):
     """A copy of the rules whose ``source-phrases`` lexicon and relay article are these (a rule
     author's own), with the relay detector read from it."""
@@ -340,6 +360,37 @@ def test_verbs_found_from_their_first_words_are_what_finditer_finds(verbs, parts
     assert [m.span() for m in finditer_where(pattern, _first_words(verbs), text)] == expected
     readable = Document(id="d", path="d", text=text).re2_utf8  # the bytes a document hands over, checked once
     assert [m.span() for m in finditer_where(pattern, _first_words(verbs), text, readable)] == expected
+
+
+# Verbs sharing first characters and words, one of several words, one beyond ASCII; pieces around
+# them that are word characters to the standard library's \w (digits, numerals) or not (a combining
+# accent, a zero-width space), and gaps of its white space (\x1c is, to it).
+AT_VERBS = [*VERBS, "told them", "заявил", "Said", "said-so"]
+AT_PIECES = [*AT_VERBS, "x", "-", "_", "é", "²", "Ⅻ", "\u0301", "\u200b", "“", "\ud800", "told  them"]
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=500, deadline=None)
+@given(verbs=st.lists(st.sampled_from(AT_VERBS), min_size=1, max_size=8, unique=True),
+       parts=st.lists(st.tuples(st.sampled_from(AT_PIECES), st.sampled_from([*RELAY_GAPS, "\u3000", "\x85"])),
+                      max_size=20),
+       data=st.data())
+def test_the_accelerator_finds_the_verbs_at_places_the_pattern_finds(verbs, parts, data):
+    text = "".join(piece + gap for piece, gap in parts)
+    places = sorted(data.draw(st.sets(st.integers(min_value=0, max_value=len(text)))))
+    pattern = re.compile(rf"(?<![\w-])(?:{_verb_alternation(verbs)})(?![\w-])")
+    found = _matches_at(pattern, places, text)
+    assert accelerator.fastpage.verbs_at(text, places, _verb_groups(verbs)) == (
+        [m.start() for m in found], [m.end() for m in found])
+
+
+def test_verb_bounds_are_the_verbs_pattern_finds(rules):
+    lex = rules.memo("attribution-lexicons", compile_lexicons)
+    text = "“We will,” she said. Officials told  reporters, and he asked-not; he added\u2028that"
+    places = list(range(len(text) + 1))
+    found = _matches_at(lex.verb, places, text)
+    assert verb_bounds(lex, places, text) == ([m.start() for m in found], [m.end() for m in found])
+    assert len(found) == 3
 
 
 PLACE_WORDS = ["said", "says", "told", "a", "s", "_x", "9", "cited"]

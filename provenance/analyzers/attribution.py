@@ -656,7 +656,14 @@ class RelayFinder:
         the caller found them: a verb after a space ends the space's run, which opens the match."""
         if places is None:
             yield from (verb.span(1) for verb in finditer_where(self.verbs, self.verb_starts, text, readable))
-            return
+        elif accelerator.fastpage is not None:
+            yield from accelerator.fastpage.verb_spaces(text, places, self.verb_words)
+        else:
+            yield from self._spaces_before_places(text, places)
+
+    def _spaces_before_places(self, text: str, places: list[int]) -> Iterator[tuple[int, int]]:
+        """The spaces ending at each place where a verb begins: the reference of the accelerator's
+        ``verb_spaces`` (devb: 2.3 -> 0.9 ms, most of it reading the text at the places)."""
         for place in places:
             if text.startswith(self.verb_words, place) and (run := self.space_run.match(text, 0, place)) is not None:
                 yield run.start(), place
