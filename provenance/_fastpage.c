@@ -5052,6 +5052,68 @@ PyDoc_STRVAR(first_per_line_doc,
 "objects of class line_cls): kept sorted by (line, rule), each part's place holding the finding it\n"
 "narrows, listed in parts as (place, finding, first, last); covered: the lines the kept cover.");
 
+/* ---- residue (round 12) ---- */
+
+/* page.ending_with (page.python_ending_with, its reference): the indexes of the texts that end in
+   one of `endings` once the characters of `strip` are taken off their end, as
+   text.rstrip(strip).endswith(endings) tells. One call for every line of a page, where Python pays a
+   method call or two a line, and nearly every line fails. */
+
+/* The length of text once the characters of strip are taken off its end. */
+static Py_ssize_t stripped_end(PyObject *text, PyObject *strip)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t end = PyUnicode_GET_LENGTH(text), strip_length = PyUnicode_GET_LENGTH(strip);
+    while (end > 0 && strip_length > 0
+           && PyUnicode_FindChar(strip, PyUnicode_READ(kind, data, end - 1), 0, strip_length, 1) >= 0)
+        end--;
+    return end;
+}
+
+/* 1 if text[:end] ends in one of endings, 0 if not, -1 on an error. */
+static int ends_in(PyObject *text, Py_ssize_t end, PyObject *endings)
+{
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(endings); k++) {
+        Py_ssize_t found = PyUnicode_Tailmatch(text, PyTuple_GET_ITEM(endings, k), 0, end, 1);
+        if (found != 0)
+            return (int)found;
+    }
+    return 0;
+}
+
+static PyObject *ending_with(PyObject *module, PyObject *args)
+{
+    PyObject *texts, *strip, *endings;
+    if (!PyArg_ParseTuple(args, "O!UO!:ending_with", &PyList_Type, &texts, &strip, &PyTuple_Type, &endings))
+        return NULL;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(endings); k++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(endings, k))) {
+            PyErr_SetString(PyExc_TypeError, "ending_with: endings must be a tuple of str");
+            return NULL;
+        }
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t i = 0; out != NULL && i < PyList_GET_SIZE(texts); i++) {
+        PyObject *text = PyList_GET_ITEM(texts, i);
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "ending_with: texts must be a list of str");
+            Py_CLEAR(out);
+            break;
+        }
+        int found = ends_in(text, stripped_end(text, strip), endings);
+        PyObject *index = found == 1 ? PyLong_FromSsize_t(i) : NULL;
+        if (found < 0 || (found == 1 && (index == NULL || PyList_Append(out, index) < 0)))
+            Py_CLEAR(out);
+        Py_XDECREF(index);
+    }
+    return out;
+}
+
+PyDoc_STRVAR(ending_with_doc,
+"ending_with(texts, strip, endings) -> indexes\n\n"
+"The indexes of the texts (a list of str) for which text.rstrip(strip).endswith(endings) holds\n"
+"(endings: a tuple of str).");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -5086,6 +5148,8 @@ static PyMethodDef methods[] = {
     {"decision_findings", decision_findings, METH_VARARGS, decision_findings_doc},
     {"first_per_line", first_per_line, METH_VARARGS, first_per_line_doc},
     {"covered_lines", covered_lines, METH_VARARGS, covered_lines_doc},
+    /* residue (round 12) */
+    {"ending_with", ending_with, METH_VARARGS, ending_with_doc},
     {NULL, NULL, 0, NULL},
 };
 
