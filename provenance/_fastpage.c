@@ -5059,23 +5059,41 @@ PyDoc_STRVAR(first_per_line_doc,
    text.rstrip(strip).endswith(endings) tells. One call for every line of a page, where Python pays a
    method call or two a line, and nearly every line fails. */
 
+/* Whether strip holds the character c: a short string, read in place. */
+static bool holds_char(PyObject *strip, Py_UCS4 c)
+{
+    int kind = PyUnicode_KIND(strip);
+    const void *data = PyUnicode_DATA(strip);
+    for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(strip); k++)
+        if (PyUnicode_READ(kind, data, k) == c)
+            return true;
+    return false;
+}
+
 /* The length of text once the characters of strip are taken off its end. */
 static Py_ssize_t stripped_end(PyObject *text, PyObject *strip)
 {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    Py_ssize_t end = PyUnicode_GET_LENGTH(text), strip_length = PyUnicode_GET_LENGTH(strip);
-    while (end > 0 && strip_length > 0
-           && PyUnicode_FindChar(strip, PyUnicode_READ(kind, data, end - 1), 0, strip_length, 1) >= 0)
+    Py_ssize_t end = PyUnicode_GET_LENGTH(text);
+    while (end > 0 && holds_char(strip, PyUnicode_READ(kind, data, end - 1)))
         end--;
     return end;
 }
 
-/* 1 if text[:end] ends in one of endings, 0 if not, -1 on an error. */
+/* 1 if text[:end] ends in one of endings, 0 if not, -1 on an error. An ending whose last character
+   is not the text's is passed over without a call: nearly every text ends in none. */
 static int ends_in(PyObject *text, Py_ssize_t end, PyObject *endings)
 {
+    Py_UCS4 last = end > 0 ? PyUnicode_READ_CHAR(text, end - 1) : 0;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(endings); k++) {
-        Py_ssize_t found = PyUnicode_Tailmatch(text, PyTuple_GET_ITEM(endings, k), 0, end, 1);
+        PyObject *ending = PyTuple_GET_ITEM(endings, k);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(ending);
+        if (length == 0)
+            return 1;
+        if (length > end || PyUnicode_READ_CHAR(ending, length - 1) != last)
+            continue;
+        Py_ssize_t found = PyUnicode_Tailmatch(text, ending, 0, end, 1);
         if (found != 0)
             return (int)found;
     }
