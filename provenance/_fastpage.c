@@ -5132,6 +5132,63 @@ PyDoc_STRVAR(ending_with_doc,
 "The indexes of the texts (a list of str) for which text.rstrip(strip).endswith(endings) holds\n"
 "(endings: a tuple of str).");
 
+/* page.titled_lines (page.python_titled_lines, its reference): the indexes of the LineInfo objects
+   (of class cls, read from its slots) whose key is at least min_chars long, that have at most
+   max_words words and do not end a sentence: teaser-block and repeated-line ask it of every line. */
+
+static const char *title_field_names[3] = {"key", "words", "sentence_end"};
+
+/* 1 if the line, whose slots are at offsets, is title-like, 0 if not, -1 on an error. */
+static int titled_line(PyObject *line, const Py_ssize_t *offsets, Py_ssize_t min_chars, Py_ssize_t max_words)
+{
+    PyObject *key = *(PyObject **)((char *)line + offsets[0]), *words = *(PyObject **)((char *)line + offsets[1]),
+             *sentence_end = *(PyObject **)((char *)line + offsets[2]);
+    if (key == NULL || words == NULL || sentence_end == NULL || !PyUnicode_Check(key) || !PyLong_Check(words)) {
+        PyErr_SetString(PyExc_TypeError, "titled_lines: a line without a str key or an int words");
+        return -1;
+    }
+    if (PyUnicode_GET_LENGTH(key) < min_chars)
+        return 0;
+    int overflow;
+    long long count = PyLong_AsLongLongAndOverflow(words, &overflow);
+    if (count == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow > 0 || (overflow == 0 && count > max_words))
+        return 0;
+    int ends = PyObject_IsTrue(sentence_end);
+    return ends < 0 ? -1 : !ends;
+}
+
+static PyObject *titled_lines(PyObject *module, PyObject *args)
+{
+    PyObject *lines;
+    PyTypeObject *cls;
+    Py_ssize_t min_chars, max_words, offsets[3];
+    if (!PyArg_ParseTuple(args, "O!O!nn:titled_lines", &PyList_Type, &lines, &PyType_Type, &cls, &min_chars, &max_words)
+        || slot_offsets(cls, title_field_names, 3, offsets, "titled_lines", "line") < 0)
+        return NULL;
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t i = 0; out != NULL && i < PyList_GET_SIZE(lines); i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!Py_IS_TYPE(line, cls)) {
+            PyErr_SetString(PyExc_TypeError, "titled_lines: lines of another class");
+            Py_CLEAR(out);
+            break;
+        }
+        int titled = titled_line(line, offsets, min_chars, max_words);
+        PyObject *index = titled == 1 ? PyLong_FromSsize_t(i) : NULL;
+        if (titled < 0 || (titled == 1 && (index == NULL || PyList_Append(out, index) < 0)))
+            Py_CLEAR(out);
+        Py_XDECREF(index);
+    }
+    return out;
+}
+
+PyDoc_STRVAR(titled_lines_doc,
+"titled_lines(lines, cls, min_chars, max_words) -> indexes\n\n"
+"The indexes of the LineInfo objects of class cls whose key has at least min_chars characters, with\n"
+"at most max_words words and no sentence end.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -5168,6 +5225,7 @@ static PyMethodDef methods[] = {
     {"covered_lines", covered_lines, METH_VARARGS, covered_lines_doc},
     /* residue (round 12) */
     {"ending_with", ending_with, METH_VARARGS, ending_with_doc},
+    {"titled_lines", titled_lines, METH_VARARGS, titled_lines_doc},
     {NULL, NULL, 0, NULL},
 };
 

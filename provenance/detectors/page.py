@@ -339,6 +339,19 @@ def python_ending_with(texts: list[str], strip: str, endings: tuple[str, ...]) -
     return [i for i, text in enumerate(texts) if text.rstrip(strip).endswith(endings)]
 
 
+def titled_lines(lines: list[LineInfo], min_chars: int, max_words: int) -> list[int]:
+    """The indexes of the lines that may be titles: a key of at least ``min_chars`` characters, at
+    most ``max_words`` words, no sentence end. By the accelerator's ``titled_lines`` where it is there
+    (teaser-block and repeated-line ask it of every line), else by ``python_titled_lines``, its reference."""
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.titled_lines(lines, LineInfo, min_chars, max_words)
+    return python_titled_lines(lines, min_chars, max_words)
+
+
+def python_titled_lines(lines: list[LineInfo], min_chars: int, max_words: int) -> list[int]:
+    return [i for i, x in enumerate(lines) if len(x.key) >= min_chars and x.words <= max_words and not x.sentence_end]
+
+
 def _accelerates(stoplists: dict[str, frozenset[str]]) -> bool:
     """Whether plain lines go to the accelerator: it is there, and counts that many stop lists."""
     return accelerator.fastpage is not None and len(stoplists) <= accelerator.fastpage.MAX_LANGUAGES
