@@ -5224,6 +5224,143 @@ PyDoc_STRVAR(verb_spaces_doc,
 "attribution.RelayFinder._spaces_before_places: at each place (an offset) where one of words begins,\n"
 "the run of white space ending there, if there is one.");
 
+/* ---- residue (round 12) ---- */
+
+/* page.ending_with (page.python_ending_with, its reference): the indexes of the texts that end in
+   one of `endings` once the characters of `strip` are taken off their end, as
+   text.rstrip(strip).endswith(endings) tells. One call for every line of a page, where Python pays a
+   method call or two a line, and nearly every line fails. */
+
+/* Whether strip holds the character c: a short string, read in place. */
+static bool holds_char(PyObject *strip, Py_UCS4 c)
+{
+    int kind = PyUnicode_KIND(strip);
+    const void *data = PyUnicode_DATA(strip);
+    for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(strip); k++)
+        if (PyUnicode_READ(kind, data, k) == c)
+            return true;
+    return false;
+}
+
+/* The length of text once the characters of strip are taken off its end. */
+static Py_ssize_t stripped_end(PyObject *text, PyObject *strip)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t end = PyUnicode_GET_LENGTH(text);
+    while (end > 0 && holds_char(strip, PyUnicode_READ(kind, data, end - 1)))
+        end--;
+    return end;
+}
+
+/* 1 if text[:end] ends in one of endings, 0 if not, -1 on an error. An ending whose last character
+   is not the text's is passed over without a call: nearly every text ends in none. */
+static int ends_in(PyObject *text, Py_ssize_t end, PyObject *endings)
+{
+    Py_UCS4 last = end > 0 ? PyUnicode_READ_CHAR(text, end - 1) : 0;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(endings); k++) {
+        PyObject *ending = PyTuple_GET_ITEM(endings, k);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(ending);
+        if (length == 0)
+            return 1;
+        if (length > end || PyUnicode_READ_CHAR(ending, length - 1) != last)
+            continue;
+        Py_ssize_t found = PyUnicode_Tailmatch(text, ending, 0, end, 1);
+        if (found != 0)
+            return (int)found;
+    }
+    return 0;
+}
+
+static PyObject *ending_with(PyObject *module, PyObject *args)
+{
+    PyObject *texts, *strip, *endings;
+    if (!PyArg_ParseTuple(args, "O!UO!:ending_with", &PyList_Type, &texts, &strip, &PyTuple_Type, &endings))
+        return NULL;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(endings); k++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(endings, k))) {
+            PyErr_SetString(PyExc_TypeError, "ending_with: endings must be a tuple of str");
+            return NULL;
+        }
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t i = 0; out != NULL && i < PyList_GET_SIZE(texts); i++) {
+        PyObject *text = PyList_GET_ITEM(texts, i);
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "ending_with: texts must be a list of str");
+            Py_CLEAR(out);
+            break;
+        }
+        int found = ends_in(text, stripped_end(text, strip), endings);
+        PyObject *index = found == 1 ? PyLong_FromSsize_t(i) : NULL;
+        if (found < 0 || (found == 1 && (index == NULL || PyList_Append(out, index) < 0)))
+            Py_CLEAR(out);
+        Py_XDECREF(index);
+    }
+    return out;
+}
+
+PyDoc_STRVAR(ending_with_doc,
+"ending_with(texts, strip, endings) -> indexes\n\n"
+"The indexes of the texts (a list of str) for which text.rstrip(strip).endswith(endings) holds\n"
+"(endings: a tuple of str).");
+
+/* page.titled_lines (page.python_titled_lines, its reference): the indexes of the LineInfo objects
+   (of class cls, read from its slots) whose key is at least min_chars long, that have at most
+   max_words words and do not end a sentence: teaser-block and repeated-line ask it of every line. */
+
+static const char *title_field_names[3] = {"key", "words", "sentence_end"};
+
+/* 1 if the line, whose slots are at offsets, is title-like, 0 if not, -1 on an error. */
+static int titled_line(PyObject *line, const Py_ssize_t *offsets, Py_ssize_t min_chars, Py_ssize_t max_words)
+{
+    PyObject *key = *(PyObject **)((char *)line + offsets[0]), *words = *(PyObject **)((char *)line + offsets[1]),
+             *sentence_end = *(PyObject **)((char *)line + offsets[2]);
+    if (key == NULL || words == NULL || sentence_end == NULL || !PyUnicode_Check(key) || !PyLong_Check(words)) {
+        PyErr_SetString(PyExc_TypeError, "titled_lines: a line without a str key or an int words");
+        return -1;
+    }
+    if (PyUnicode_GET_LENGTH(key) < min_chars)
+        return 0;
+    int overflow;
+    long long count = PyLong_AsLongLongAndOverflow(words, &overflow);
+    if (count == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow > 0 || (overflow == 0 && count > max_words))
+        return 0;
+    int ends = PyObject_IsTrue(sentence_end);
+    return ends < 0 ? -1 : !ends;
+}
+
+static PyObject *titled_lines(PyObject *module, PyObject *args)
+{
+    PyObject *lines;
+    PyTypeObject *cls;
+    Py_ssize_t min_chars, max_words, offsets[3];
+    if (!PyArg_ParseTuple(args, "O!O!nn:titled_lines", &PyList_Type, &lines, &PyType_Type, &cls, &min_chars, &max_words)
+        || slot_offsets(cls, title_field_names, 3, offsets, "titled_lines", "line") < 0)
+        return NULL;
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t i = 0; out != NULL && i < PyList_GET_SIZE(lines); i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!Py_IS_TYPE(line, cls)) {
+            PyErr_SetString(PyExc_TypeError, "titled_lines: lines of another class");
+            Py_CLEAR(out);
+            break;
+        }
+        int titled = titled_line(line, offsets, min_chars, max_words);
+        PyObject *index = titled == 1 ? PyLong_FromSsize_t(i) : NULL;
+        if (titled < 0 || (titled == 1 && (index == NULL || PyList_Append(out, index) < 0)))
+            Py_CLEAR(out);
+        Py_XDECREF(index);
+    }
+    return out;
+}
+
+PyDoc_STRVAR(titled_lines_doc,
+"titled_lines(lines, cls, min_chars, max_words) -> indexes\n\n"
+"The indexes of the LineInfo objects of class cls whose key has at least min_chars characters, with\n"
+"at most max_words words and no sentence end.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -5260,6 +5397,10 @@ static PyMethodDef methods[] = {
     /* attribution (round 12) */
     {"verbs_at", verbs_at, METH_VARARGS, verbs_at_doc},
     {"verb_spaces", verb_spaces, METH_VARARGS, verb_spaces_doc},
+    /* plumbing (round 11) */
+    /* residue (round 12) */
+    {"ending_with", ending_with, METH_VARARGS, ending_with_doc},
+    {"titled_lines", titled_lines, METH_VARARGS, titled_lines_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -55,7 +55,7 @@ class ParamsOf:
         return read(self)
 
 
-WORDS = ["The", "council", "met", "the", "...", "…", " ", "x", "é"]
+WORDS = ["The", "council", "met", "the", "...", "…", " ", "x", "é", '"', "”)", "\t"]
 LINES = st.lists(st.sampled_from(WORDS), max_size=6).map(" ".join)
 
 

@@ -40,7 +40,7 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     max_words, runs, min_capitals, entry, link = params.once(_thresholds)
     lines = page.lines
     titled = _title_like(lines, max_words, min_capitals)
-    linked = link.found_in([line.text for line in lines])
+    linked = link.found_in(page.texts)
     possible = bytes(map(or_, titled, linked))
     for stretch in runs.finditer(possible):
         start, end = stretch.span()

@@ -134,6 +134,7 @@ class Page:
     kept: set[int] = field(default_factory=set)  # the text's own lines, whatever a detector says (keepers)
     templates: TemplateLookup | None = None
     stoplists: dict[str, frozenset[str]] = field(default_factory=dict)  # every language's, for ``infos``
+    texts: list[str] = field(default_factory=list)  # each line's text, in order: for passes over all of them
     _titles: tuple = field(default=(), init=False, repr=False)  # title_lines' last: (decided, thresholds, lines)
 
     def infos(self, texts: list[tuple[int, str]]) -> list[LineInfo]:
@@ -307,7 +308,8 @@ def build_page(doc: Document, stoplists: dict[str, frozenset[str]], templates: T
         language, stops, lines = _accelerated_lines(numbers, texts, stoplists)
     else:
         language, stops, lines = _python_lines(numbers, texts, stoplists)
-    return Page(doc=doc, lines=lines, language=language, stopwords=stops, templates=templates, stoplists=stoplists)
+    return Page(doc=doc, lines=lines, language=language, stopwords=stops, templates=templates, stoplists=stoplists,
+                texts=texts)
 
 
 def nonblank_texts(doc: Document) -> tuple[list[int], list[str]]:
@@ -322,6 +324,32 @@ def nonblank_texts(doc: Document) -> tuple[list[int], list[str]]:
 def python_nonblank_texts(doc: Document) -> tuple[list[int], list[str]]:
     texts = [(line.number, text) for line in doc.lines if (text := line.text.strip())]
     return [number for number, _ in texts], [text for _, text in texts]
+
+
+def ending_with(texts: list[str], strip: str, endings: tuple[str, ...]) -> list[int]:
+    """The indexes of the texts that end in one of ``endings`` once ``strip``'s characters are taken
+    off their end: by the accelerator's ``ending_with`` where it is there (detectors ask it of every
+    line, and nearly every line fails), else by ``python_ending_with``, its reference."""
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.ending_with(texts, strip, endings)
+    return python_ending_with(texts, strip, endings)
+
+
+def python_ending_with(texts: list[str], strip: str, endings: tuple[str, ...]) -> list[int]:
+    return [i for i, text in enumerate(texts) if text.rstrip(strip).endswith(endings)]
+
+
+def titled_lines(lines: list[LineInfo], min_chars: int, max_words: int) -> list[int]:
+    """The indexes of the lines that may be titles: a key of at least ``min_chars`` characters, at
+    most ``max_words`` words, no sentence end. By the accelerator's ``titled_lines`` where it is there
+    (teaser-block and repeated-line ask it of every line), else by ``python_titled_lines``, its reference."""
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.titled_lines(lines, LineInfo, min_chars, max_words)
+    return python_titled_lines(lines, min_chars, max_words)
+
+
+def python_titled_lines(lines: list[LineInfo], min_chars: int, max_words: int) -> list[int]:
+    return [i for i, x in enumerate(lines) if len(x.key) >= min_chars and x.words <= max_words and not x.sentence_end]
 
 
 def _accelerates(stoplists: dict[str, frozenset[str]]) -> bool:
@@ -501,7 +529,7 @@ class Screened:
         ends = self._ends
         holding: Iterable[int] = range(len(texts))
         if ends:
-            holding = [i for i, text in enumerate(texts) if text.endswith(ends)]
+            holding = ending_with(texts, "", ends)
         for clause, holds in self._needs:
             if holds is None:
                 holding = [i for i in holding if clause in texts[i]]

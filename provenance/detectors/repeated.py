@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import regex
 
-from provenance.detectors.page import OPEN_ENDS, Decision, Page, Params
+from provenance.detectors.page import OPEN_ENDS, Decision, Page, Params, titled_lines
 
 _CONTINUES = regex.compile(r"^(?:\p{Ll}+[\s,;:.]|\()")  # a lower-case word goes on (not 'folder_open', an icon name)
 
@@ -33,9 +33,10 @@ def _thresholds(params: Params) -> tuple[int, int, int]:
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     min_chars, max_words, head = params.once(_thresholds)
     seen: dict[str, int] = {}
-    for index, line in enumerate(page.lines):
+    for index in titled_lines(page.lines, min_chars, max_words):
+        line = page.lines[index]
         key = line.key
-        if len(key) < min_chars or line.words > max_words or line.sentence_end or line.bullet:
+        if line.bullet:
             continue
         if (key not in seen and index >= head) or _part_of_paragraph(page, index):  # nothing to do, or a paragraph's
             continue

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import regex
 
-from provenance.detectors.page import CLOSERS, Decision, LineInfo, Page, Params, line_key
+from provenance.detectors.page import CLOSERS, Decision, LineInfo, Page, Params, ending_with, line_key
 
 _ELLIPSES = ("…", "...")
 _CUT = regex.compile(r"\s*(?:…|\.{3})[\"'”’»)\]]*$")  # its closing class is CLOSERS
@@ -47,8 +47,9 @@ def _min_chars(params: Params) -> int:
 
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     min_chars = params.once(_min_chars)
-    cuts = [(line, prefix) for line in page.lines  # _cut_prefix's first test inline: few lines pass it
-            if line.text.rstrip(CLOSERS).endswith(_ELLIPSES) and (prefix := _cut_prefix(line, min_chars)) is not None]
+    lines = page.lines  # _cut_prefix's first test, over all lines at once: few pass it
+    cuts = [(line, prefix) for i in ending_with(page.texts, CLOSERS, _ELLIPSES)
+            if (prefix := _cut_prefix(line := lines[i], min_chars)) is not None]
     if not cuts:
         return
     size = max(0, min_chars)

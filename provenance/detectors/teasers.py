@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from provenance.detectors.page import Decision, Page, Params
+from provenance.detectors.page import Decision, Page, Params, titled_lines
 
 
 def _thresholds(params: Params) -> tuple[int, int, int]:
@@ -21,8 +21,7 @@ def _thresholds(params: Params) -> tuple[int, int, int]:
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     min_chars, max_words, max_gap = params.once(_thresholds)
     lines = page.lines
-    # Title-like lines, read in one comprehension without a call a line: teaser-block reads every line.
-    titles = [i for i, x in enumerate(lines) if len(x.key) >= min_chars and x.words <= max_words and not x.sentence_end]
+    titles = titled_lines(lines, min_chars, max_words)
     headline = next((lines[i].key for i in titles if lines[i].number not in page.decided), None)
     last_seen: dict[str, int] = {}
     for i in titles:
