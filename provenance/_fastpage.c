@@ -5052,6 +5052,31 @@ PyDoc_STRVAR(first_per_line_doc,
 "objects of class line_cls): kept sorted by (line, rule), each part's place holding the finding it\n"
 "narrows, listed in parts as (place, finding, first, last); covered: the lines the kept cover.");
 
+/* ---- io (round 12) ---- */
+
+/* jsonout.render_line_bytes's fast path: model_json's line as the UTF-8 it is built in, for a run
+   that writes only lines (the writer would otherwise encode again the str that model_json decodes). */
+
+static PyObject *model_json_bytes(PyObject *module, PyObject *args)
+{
+    PyObject *model, *plans;
+    if (!PyArg_ParseTuple(args, "OO!:model_json_bytes", &model, &PyDict_Type, &plans))
+        return NULL;
+    JsonOut out = {NULL, 0, 0};
+    int done = json_reserve(&out, 4096);
+    done = done ? done : json_model(&out, model, (PyObject *)Py_TYPE(model), plans);
+    done = done ? done : json_put(&out, "\n", 1);
+    PyObject *line = done == 0 ? PyBytes_FromStringAndSize(out.data, out.size) : NULL;
+    PyMem_Free(out.data);
+    if (done == JSON_UNFORESEEN)
+        Py_RETURN_NONE;
+    return line;
+}
+
+PyDoc_STRVAR(model_json_bytes_doc,
+"model_json_bytes(model, plans) -> bytes | None\n\n"
+"model_json's line encoded as UTF-8 (built as such, never made a str); None where model_json's is.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -5086,6 +5111,8 @@ static PyMethodDef methods[] = {
     {"decision_findings", decision_findings, METH_VARARGS, decision_findings_doc},
     {"first_per_line", first_per_line, METH_VARARGS, first_per_line_doc},
     {"covered_lines", covered_lines, METH_VARARGS, covered_lines_doc},
+    /* io (round 12) */
+    {"model_json_bytes", model_json_bytes, METH_VARARGS, model_json_bytes_doc},
     {NULL, NULL, 0, NULL},
 };
 
