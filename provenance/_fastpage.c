@@ -2475,21 +2475,44 @@ static int json_value(JsonOut *out, PyObject *value, PyObject *kind, PyObject *p
     }
 }
 
-static PyObject *model_json(PyObject *module, PyObject *args)
+static PyObject *utf8_str(const char *data, Py_ssize_t size)
+{
+    return PyUnicode_DecodeUTF8(data, size, NULL);
+}
+
+/* A model's JSON line, as made from its UTF-8 by `made` (a str or bytes), or None where the plan
+   does not foresee a value. */
+static PyObject *json_line(PyObject *args, const char *format, PyObject *(*made)(const char *, Py_ssize_t))
 {
     PyObject *model, *plans;
-    if (!PyArg_ParseTuple(args, "OO!:model_json", &model, &PyDict_Type, &plans))
+    if (!PyArg_ParseTuple(args, format, &model, &PyDict_Type, &plans))
         return NULL;
     JsonOut out = {NULL, 0, 0};
     int done = json_reserve(&out, 4096);
     done = done ? done : json_model(&out, model, (PyObject *)Py_TYPE(model), plans);
     done = done ? done : json_put(&out, "\n", 1);
-    PyObject *line = done == 0 ? PyUnicode_DecodeUTF8(out.data, out.size, NULL) : NULL;
+    PyObject *line = done == 0 ? made(out.data, out.size) : NULL;
     PyMem_Free(out.data);
     if (done == JSON_UNFORESEEN)
         Py_RETURN_NONE;
     return line;
 }
+
+static PyObject *model_json(PyObject *module, PyObject *args)
+{
+    return json_line(args, "OO!:model_json", utf8_str);
+}
+
+/* jsonout.render_line_bytes's fast path: the line as the UTF-8 it is built in, for a run that writes
+   only lines (the writer would otherwise encode again the str that model_json decodes). */
+static PyObject *model_json_bytes(PyObject *module, PyObject *args)
+{
+    return json_line(args, "OO!:model_json_bytes", PyBytes_FromStringAndSize);
+}
+
+PyDoc_STRVAR(model_json_bytes_doc,
+"model_json_bytes(model, plans) -> bytes | None\n\n"
+"model_json's line encoded as UTF-8 (built as such, never made a str); None where model_json's is.");
 
 PyDoc_STRVAR(model_json_doc,
 "model_json(model, plans) -> str | None\n\n"
@@ -5376,6 +5399,7 @@ static PyMethodDef methods[] = {
     {"document_lines", document_lines, METH_VARARGS, document_lines_doc},
     {"ascii_key", (PyCFunction)(void (*)(void))ascii_key, METH_FASTCALL, ascii_key_doc},
     {"model_json", model_json, METH_VARARGS, model_json_doc},
+    {"model_json_bytes", model_json_bytes, METH_VARARGS, model_json_bytes_doc},
     {"unvalidated_model", unvalidated_model, METH_VARARGS, unvalidated_model_doc},
     {"speaker_before", speaker_before, METH_VARARGS, speaker_before_doc},
     {"speaker_after", speaker_after, METH_VARARGS, speaker_after_doc},
@@ -5397,7 +5421,6 @@ static PyMethodDef methods[] = {
     /* attribution (round 12) */
     {"verbs_at", verbs_at, METH_VARARGS, verbs_at_doc},
     {"verb_spaces", verb_spaces, METH_VARARGS, verb_spaces_doc},
-    /* plumbing (round 11) */
     /* residue (round 12) */
     {"ending_with", ending_with, METH_VARARGS, ending_with_doc},
     {"titled_lines", titled_lines, METH_VARARGS, titled_lines_doc},

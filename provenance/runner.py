@@ -36,7 +36,7 @@ from provenance.document import Document
 from provenance.engine import DEFAULT_ENGINE, ENGINES
 from provenance.gitscope import select_documents
 from provenance import pipeline
-from provenance.renderers.jsonout import render_line
+from provenance.renderers.jsonout import render_line, render_line_bytes
 from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules
 from provenance.rulemodels import Detector
@@ -58,7 +58,7 @@ CHUNK_DOCS = 64
 WARM_DOCS = 256  # documents a pool's parent matches signatures over while the pre-pass runs
 CHUNK_CHARS = 1 << 20
 MARKER_SUFFIX = ".done"
-ERROR_LINE_START = '{"error":'  # ErrorRecord's first key; a report line starts with {"id":
+ERROR_LINE_START = b'{"error":'  # ErrorRecord's first key; a report line starts with {"id":
 NO_CACHE_ENV = "PROVENANCE_NO_CACHE"  # set (non-empty): no cache unless --cache-dir names one
 
 
@@ -146,18 +146,20 @@ def read_unit(unit: Unit, max_bytes: int) -> Iterator[Item]:
 
 @dataclass(slots=True)
 class Outcome:
-    """One document's (or read error's) result: its JSONL line, whether it passed, and the report
-    itself when it is at hand. Either is made from the other on demand: a run in this process without
-    a cache writes the (gated) report and never needs the line of the report as checked."""
+    """One document's (or read error's) result: its JSONL line (UTF-8, as it is written and as it
+    crosses from a worker: a str would be encoded to pickle, decoded to unpickle and encoded again to
+    write), whether it passed, and the report itself when it is at hand. Either is made from the other
+    on demand: a run in this process without a cache writes the (gated) report and never needs the
+    line of the report as checked."""
 
-    rendered: str | None
+    rendered: bytes | None
     passed: bool
     report: DocumentReport | ReadError | None = None
 
     @property
-    def line(self) -> str:
+    def line(self) -> bytes:
         if self.rendered is None:
-            self.rendered = render_line(self.report)
+            self.rendered = render_line_bytes(self.report)
         return self.rendered
 
     def item(self) -> DocumentReport | ReadError:
@@ -184,7 +186,7 @@ def check_item(item: Item, rules: RuleSet, settings: Settings, templates=None,
     if judge is None:
         return Outcome(None, report.passed, report)
     report = judge(report)
-    return Outcome(render_line(report), report.passed, report)
+    return Outcome(render_line_bytes(report), report.passed, report)
 
 
 _WORKER: dict[str, tuple[Settings, RuleSet]] = {}
@@ -206,13 +208,13 @@ def _init_worker(settings: Settings, templates) -> None:
     _TEMPLATES[0] = templates
 
 
-def _check_chunk(settings: Settings, items: list[Item], judge: ReportJudge | None = None) -> list[tuple[str, bool]]:
+def _check_chunk(settings: Settings, items: list[Item], judge: ReportJudge | None = None) -> list[tuple[bytes, bool]]:
     rules = rules_for(settings)
     return [(o.line, o.passed) for o in (check_item(i, rules, settings, _TEMPLATES[0], judge) for i in items)]
 
 
 def check_unit(unit: Unit, settings: Settings, templates=None,
-               judge: ReportJudge | None = None) -> list[tuple[str, bool]]:
+               judge: ReportJudge | None = None) -> list[tuple[bytes, bool]]:
     """The shard function: every report of one input unit (what a Ray task runs)."""
     _TEMPLATES[0] = templates
     return _check_chunk(settings, list(read_unit(unit, settings.max_bytes)), judge)
@@ -319,7 +321,7 @@ class Runner:
                 if isinstance(item, Document):
                     keys[n] = self.cache.key(item)
             found = self.cache.get_many([k for k in keys if k])
-            cached = {n: Outcome(*found[k]) for n, k in enumerate(keys) if k in found}
+            cached = {n: Outcome(found[k][0].encode(), found[k][1]) for n, k in enumerate(keys) if k in found}
         todo = [n for n in range(len(chunk)) if n not in cached]
         future = executor.submit(_check_chunk, self.settings, [chunk[n] for n in todo], self.judge) if todo else None
         return _Pending(chunk, cached, todo, keys, future)
@@ -328,7 +330,7 @@ class Runner:
         done = job.future.result() if job.future is not None else []
         fresh = {n: r if isinstance(r, Outcome) else Outcome(*r) for n, r in zip(job.todo, done)}
         if self.cache is not None:
-            self.cache.put_many([(job.keys[n], o.line, o.passed) for n, o in fresh.items() if job.keys[n]])
+            self.cache.put_many([(job.keys[n], o.line.decode(), o.passed) for n, o in fresh.items() if job.keys[n]])
         for n in range(len(job.items)):
             yield job.cached.get(n) or fresh[n]
 

@@ -102,6 +102,15 @@ def test_the_c_writer_writes_every_report_of_plain_strings_and_numbers(report):
 
 
 @needs_accelerator
+@settings(max_examples=300, deadline=None)
+@given(report=reports(TEXT, FLOAT))
+def test_the_c_writer_s_bytes_are_its_line_in_utf8(report):
+    line = _fastpage.model_json(report, jsonout._REPORT_PLANS)
+    data = _fastpage.model_json_bytes(report, jsonout._REPORT_PLANS)
+    assert (data is None and line is None) or data == line.encode()
+
+
+@needs_accelerator
 @given(points=st.integers(-5, 5) | st.booleans(), line=st.booleans() | st.just(2**64) | st.floats(1, 9),
        text=st.sampled_from([b"bytes", 5, None]))
 def test_a_value_the_plan_does_not_foresee_is_left_to_pydantic(points, line, text):
@@ -134,10 +143,11 @@ def test_a_checked_report_s_line_is_pydantic_s(rules, lines, url, threshold):
     doc = Document(id="d", path="d.txt", text="\n".join(lines), meta={"url": url} if url else {})
     report = judge(check_document(doc, rules, Settings()), Policy(threshold=threshold, fail_under={},
                                                                    block_flags=frozenset({"state-controlled"})))
-    fast = jsonout.render_line(report)
+    fast, fast_bytes = jsonout.render_line(report), jsonout.render_line_bytes(report)
     saved, accelerator.fastpage = accelerator.fastpage, None
     try:
         assert fast == jsonout.render_line(report) == report.model_dump_json() + "\n"
+        assert fast_bytes == jsonout.render_line_bytes(report) == fast.encode()
     finally:
         accelerator.fastpage = saved
 

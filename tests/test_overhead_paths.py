@@ -65,7 +65,7 @@ def test_judging_where_checked_writes_the_lines_the_parent_would(rules, texts, p
     where_checked = list(Runner(Settings(), rules, judge=verdict).outcomes(items))
     in_parent = [o.item() for o in Runner(Settings(), rules).outcomes(items)]
     expected = [r if isinstance(r, ReadError) else verdict(r) for r in in_parent]
-    assert [o.line for o in where_checked] == [render_line(r) for r in expected]
+    assert [o.line for o in where_checked] == [render_line(r).encode() for r in expected]
     assert [o.passed for o in where_checked] == [not isinstance(r, ReadError) and r.passed for r in expected]
 
 

@@ -137,3 +137,38 @@ def test_a_run_collects_young_garbage_less_often_and_restores_the_collector():
     with few_collections():
         assert gc.get_threshold() == (YOUNG_COLLECTION_THRESHOLD, *before[1:])
     assert gc.get_threshold() == before
+
+
+class _Pipe:
+    """A stdout whose byte stream records what a reader at the other end would have got, and when."""
+
+    def __init__(self):
+        self.events: list[tuple[str, bytes]] = []
+        self.buffer = self
+
+    def write(self, data: bytes) -> None:
+        self.events.append(("write", data))
+
+    def flush(self) -> None:
+        self.events.append(("flush", b""))
+
+
+def test_jsonl_on_stdout_reaches_a_reader_one_line_at_a_time(monkeypatch):
+    import io
+
+    from provenance.commands import check
+    from provenance.report import ReadError
+    from provenance.runner import Outcome
+
+    errors = [ReadError(path=f"{n}.jsonl", line=n, message="malformed JSON") for n in range(3)]
+    pipe = _Pipe()
+    monkeypatch.setattr(sys, "stdout", pipe)
+    assert check._stream_to_stdout(Outcome(None, False, e) for e in errors) == 1
+    writes = [data for kind, data in pipe.events if kind == "write"]
+    assert len(writes) == 3 and all(b'"error":"malformed JSON"' in w for w in writes)
+    assert [kind for kind, _ in pipe.events] == ["flush", *["write", "flush"] * 3]
+    text = io.StringIO()  # a stdout without a byte stream beneath gets the same text
+    monkeypatch.setattr(sys, "stdout", text)
+    check._stream_to_stdout(Outcome(None, False, e) for e in errors)
+    assert text.getvalue().encode() == b"".join(writes)
+

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from provenance import runner
-from provenance.atomic import atomic_writer
+from provenance.atomic import open_atomic
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
                                         add_threshold_option, settings_and_rules, write_console, write_text)
 from provenance.config import UsageError
@@ -64,17 +64,29 @@ def _write_jsonl(results, output: Path | None) -> int:
 
 def _write_lines(outcomes: Iterable[runner.Outcome], output: Path | None) -> int:
     if output is None:
-        return _stream_lines(outcomes, sys.stdout)
-    with atomic_writer(output) as handle:
-        return _stream_lines(outcomes, handle)
+        return _stream_to_stdout(outcomes)
+    with open_atomic(output, binary=True) as handle:  # nobody sees the file before it is whole: no flushes
+        return _stream_lines(outcomes, handle.write)
 
 
-def _stream_lines(outcomes: Iterable[runner.Outcome], handle) -> int:
+def _stream_to_stdout(outcomes: Iterable[runner.Outcome]) -> int:
+    """Each line is flushed as it is written: a program reading the pipe (``jq``, a dashboard, ``head``)
+    gets every report as soon as it is checked, not a buffer-full at a time. The lines go to the
+    byte stream beneath ``sys.stdout`` where there is one (they are UTF-8 already)."""
+    sys.stdout.flush()
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:
+        return _stream_lines(outcomes, lambda line: sys.stdout.write(line.decode()), sys.stdout.flush)
+    return _stream_lines(outcomes, stream.write, stream.flush)
+
+
+def _stream_lines(outcomes: Iterable[runner.Outcome], write: Callable[[bytes], object],
+                  flush: Callable[[], object] = lambda: None) -> int:
     failed = False
     for outcome in outcomes:
         failed |= not outcome.passed
-        handle.write(outcome.line)
-        handle.flush()
+        write(outcome.line)
+        flush()
     return 1 if failed else 0
 
 

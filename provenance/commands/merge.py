@@ -122,7 +122,7 @@ def _write_lines(lines: Iterator[str], output: Path | None) -> None:
 def _summary_text(shards: list[tuple[dict, Path]], first: dict) -> str:
     builder = SummaryBuilder(first.get("threshold", 50.0))
     for line in merged_lines(shards):
-        builder.add(Outcome(line, False).item())
+        builder.add(Outcome(line.encode(), False).item())
     data = {"schema_version": SCHEMA_VERSION,
             "tool": Tool(version=first["version"], rules_digest=first["rules_digest"]).model_dump(),
             "summary": builder.summary().model_dump()}
@@ -130,7 +130,7 @@ def _summary_text(shards: list[tuple[dict, Path]], first: dict) -> str:
 
 
 def _render_corpus(args: argparse.Namespace, shards: list[tuple[dict, Path]], first: dict) -> None:
-    items = [Outcome(line, False).item() for line in merged_lines(shards)]
+    items = [Outcome(line.encode(), False).item() for line in merged_lines(shards)]
     report = corpus_report(items, first.get("threshold", 50.0), first["rules_digest"])
     if first["version"] != __version__:
         report.tool.version = first["version"]

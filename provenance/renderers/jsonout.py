@@ -32,6 +32,16 @@ def render_line(item: DocumentReport | ReadError) -> str:
     return item.model_dump_json() + "\n"
 
 
+def render_line_bytes(item: DocumentReport | ReadError) -> bytes:
+    """``render_line``'s line encoded as UTF-8, the form it is written in: the C writer builds it so,
+    and a run that only writes lines then never makes the str (a decode and an encode a line saved)."""
+    if not isinstance(item, ReadError) and accelerator.fastpage is not None and _REPORT_PLANS is not None:
+        line = accelerator.fastpage.model_json_bytes(item, _REPORT_PLANS)
+        if line is not None:
+            return line
+    return render_line(item).encode()
+
+
 def json_plan(model: type[BaseModel]) -> Plans | None:
     """Each model class reachable from ``model``, with its fields in order and what each holds: the
     C writer's reading of the models, which stay the one definition of the reports. None where a
