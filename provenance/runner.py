@@ -148,9 +148,9 @@ def read_unit(unit: Unit, max_bytes: int) -> Iterator[Item]:
 class Outcome:
     """One document's (or read error's) result: its JSONL line (UTF-8, as it is written and as it
     crosses from a worker: a str would be encoded to pickle, decoded to unpickle and encoded again to
-    write), whether it passed, and the report itself when it is at hand. Either is made from the other
-    on demand: a run in this process without a cache writes the (gated) report and never needs the
-    line of the report as checked."""
+    write), whether it passed, and the report itself when it is at hand. A judged report comes with its
+    line (``check_item``); otherwise either is made from the other on demand: the line when it is
+    written or cached, the report when the parent of a pool needs it."""
 
     rendered: bytes | None
     passed: bool

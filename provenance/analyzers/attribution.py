@@ -374,11 +374,15 @@ class _Detectors:
     window: int
 
 
+def _first_named(rules: RuleSet, name: str) -> Detector | None:
+    return next(iter(rules.detectors_named(name)), None)
+
+
 def _detectors(rules: RuleSet) -> _Detectors:
-    first = lambda name: next(iter(rules.detectors_named(name)), None)  # noqa: E731
-    quote = first(QUOTE_RULE)
+    quote = _first_named(rules, QUOTE_RULE)
     window = int(quote.params.get("pronoun_paragraphs", 2)) if quote else 2
-    return _Detectors(first("scare-quote"), quote, first(PRIOR_RULE), first("relayed-report"), window)
+    return _Detectors(_first_named(rules, "scare-quote"), quote, _first_named(rules, PRIOR_RULE),
+                      _first_named(rules, "relayed-report"), window)
 
 
 def analyze(ctx: Context) -> AttributionResult:

@@ -544,7 +544,7 @@ class Screened:
     def _found_in(self, texts: list[str]) -> list[bool]:
         candidates = self._candidates(texts) if len(texts) >= self._SCANNED_FROM else None
         if candidates is None:
-            return [self.search(text) is not None for text in texts]
+            return [self._searched(text) is not None for text in texts]
         found = [False] * len(texts)
         search = self.pattern.search
         for i, start in candidates:
@@ -586,6 +586,11 @@ class Screened:
     def search(self, text: str) -> regex.Match | None:
         if (self._needs or self._ends) and not self._holds_needs(text):
             return None
+        return self._searched(text)
+
+    def _searched(self, text: str) -> regex.Match | None:
+        """``search`` in a text that holds what every match needs (``found_in`` screens its texts
+        all at once, and ``search`` one by one)."""
         if self._copy is None:
             return self.pattern.search(text)
         try:
