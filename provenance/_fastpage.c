@@ -5076,7 +5076,7 @@ PyDoc_STRVAR(first_per_line_doc,
 "objects of class line_cls): kept sorted by (line, rule), each part's place holding the finding it\n"
 "narrows, listed in parts as (place, finding, first, last); covered: the lines the kept cover.");
 
-/* ---- attribution (round 12) ----
+/* ---- attribution: the speech verbs at their places, and the white space before relay verbs ----
    _Cues' speech verbs at the places WordPlaces found (speakers.verb_bounds): Lexicons.verb, no word
    character (str.isalnum or _) nor hyphen before or after, each space of a verb a run of white space
    (str.isspace), tried at each place as the pattern tries it: only the verbs of the place's first
@@ -5247,7 +5247,7 @@ PyDoc_STRVAR(verb_spaces_doc,
 "attribution.RelayFinder._spaces_before_places: at each place (an offset) where one of words begins,\n"
 "the run of white space ending there, if there is one.");
 
-/* ---- residue (round 12) ---- */
+/* ---- residue: lines ending in given strings, title-like lines ---- */
 
 /* page.ending_with (page.python_ending_with, its reference): the indexes of the texts that end in
    one of `endings` once the characters of `strip` are taken off their end, as
@@ -5418,10 +5418,8 @@ static PyMethodDef methods[] = {
     {"decision_findings", decision_findings, METH_VARARGS, decision_findings_doc},
     {"first_per_line", first_per_line, METH_VARARGS, first_per_line_doc},
     {"covered_lines", covered_lines, METH_VARARGS, covered_lines_doc},
-    /* attribution (round 12) */
     {"verbs_at", verbs_at, METH_VARARGS, verbs_at_doc},
     {"verb_spaces", verb_spaces, METH_VARARGS, verb_spaces_doc},
-    /* residue (round 12) */
     {"ending_with", ending_with, METH_VARARGS, ending_with_doc},
     {"titled_lines", titled_lines, METH_VARARGS, titled_lines_doc},
     {NULL, NULL, 0, NULL},
