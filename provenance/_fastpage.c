@@ -5169,10 +5169,9 @@ static PyObject *verbs_at(PyObject *module, PyObject *args)
                 failed = verb_at(text, at, group, starts, ends, &end) < 0;
         }
     }
-    PyObject *out = failed ? NULL : PyTuple_Pack(2, starts, ends);
-    Py_XDECREF(starts);
-    Py_XDECREF(ends);
-    return out;
+    if (failed)
+        Py_CLEAR(starts);
+    return pair_taken(starts, ends);
 }
 
 PyDoc_STRVAR(verbs_at_doc,
