@@ -568,15 +568,37 @@ class ReferenceEngine:
 
     def hits(self, doc: Document, timeout: float | None = None) -> tuple[list[Hit], list[str]]:
         """Every hit in text order, and the ids of signatures that ran out of time."""
-        hits: list[Hit] = []
-        overruns: list[str] = []
-        for sig in self.candidates(doc):
-            try:
-                hits.extend(list(find_hits(sig, doc, timeout)))  # all or nothing: partial hits would depend on speed
-            except TimeoutError:
-                overruns.append(sig.rule.id)
-        hits.sort(key=lambda h: (h.start, h.signature.id))
-        return hits, overruns
+        return self.hits_of([doc], timeout)[0]
+
+    def hits_of(self, docs: list[Document], timeout: float | None = None) -> list[tuple[list[Hit], list[str]]]:
+        """``hits`` of each document."""
+        found = [_Found() for _ in docs]
+        for doc, into in zip(docs, found):
+            for sig in self.candidates(doc):
+                into.add(sig, doc, timeout)
+        return [into.sorted() for into in found]
+
+
+class _Found:
+    """One document's hits and overruns, as signatures are tried on it."""
+
+    __slots__ = ("hits", "overruns")
+
+    def __init__(self) -> None:
+        self.hits: list[Hit] = []
+        self.overruns: list[str] = []
+
+    def add(self, sig: CompiledSignature, doc: Document, timeout: float | None,
+            lines: set[int] | None = None, starts: CopyStarts | None = None) -> None:
+        """``sig``'s hits, all or nothing: partial hits would depend on speed."""
+        try:
+            self.hits.extend(list(find_hits(sig, doc, timeout, lines, starts)))
+        except TimeoutError:
+            self.overruns.append(sig.rule.id)
+
+    def sorted(self) -> tuple[list[Hit], list[str]]:
+        self.hits.sort(key=lambda h: (h.start, h.signature.id))
+        return self.hits, self.overruns
 
 
 class PrefilterEngine(ReferenceEngine):
@@ -656,10 +678,18 @@ class PrefilterEngine(ReferenceEngine):
         return {doc.line_at(m.start()) for m in unfolded_characters().finditer(doc.text)}
 
     def _plan(self, doc: Document) -> tuple[list[tuple[int, set[int] | None, LineFirsts, bool]], set[int]]:
-        """The signatures to confirm, each with the lines to confirm it on (None: all of them), the
-        first starts found there (``_lines_for``) and whether its RE2 copy matches somewhere; and
-        the lines holding an ``unfolded`` character (``_fold_lines``), which a Set tells whether to
-        look for.
+        """The signatures to confirm on ``doc`` (``_choices``), each with the lines to confirm it on
+        and the first starts found there (``_lines_for``; None and none when it is checked in full),
+        and whether its RE2 copy matches somewhere; and the document's ``fold_lines``."""
+        choice = self._choices([doc])[0]
+        return [(i, *self._confirm_lines(i, doc, choice, found), found) for i, found in choice.chosen], choice.fold_lines
+
+    def _choices(self, docs: list[Document]) -> list[_Choice]:
+        """The signatures to confirm on each document, and whether each one's RE2 copy matches
+        somewhere; and the lines holding an ``unfolded`` character (``_fold_lines``), which a Set
+        tells whether to look for. Each Set reads every document before the next Set starts: read
+        one document after another, between the rest of the check, a Set's DFA falls out of the
+        processor's caches and its passes cost twice as much.
 
         A caseless signature is also confirmed on every line holding an ``unfolded`` character, where
         RE2's answer does not count (where its copy matches nowhere, on those lines alone: a text
@@ -668,22 +698,30 @@ class PrefilterEngine(ReferenceEngine):
         gave up on, is checked in full (no line then needs RE2's answer but for ``_starts``, which
         declines on a text RE2 cannot read).
         """
-        if not doc.re2_readable:
-            return self._everything(), set()
-        chosen = set(self.always)
+        matches: list[list[int] | None] = [[] if doc.re2_readable else None for doc in docs]
         for found, slots, region, size in self._sets:
-            matched = found.Match(doc.utf8 if region == "any" else _region_data(doc, region, size))
-            if not matched or 0 not in matched:
-                return self._everything(), self._fold_lines(doc)
-            chosen.update(map(slots.__getitem__, matched))
+            for n, doc in enumerate(docs):
+                if matches[n] is not None:
+                    matched = found.Match(doc.utf8 if region == "any" else _region_data(doc, region, size))
+                    matches[n] = matches[n] + list(map(slots.__getitem__, matched)) if matched and 0 in matched else None
+        return [self._choice(doc, chosen) for doc, chosen in zip(docs, matches)]
+
+    def _choice(self, doc: Document, matched: list[int] | None) -> _Choice:
+        """``_choices``' answer for one document, from the slots its Sets matched (None: check it in full)."""
+        if matched is None:
+            return _Choice([(i, True) for i in range(len(self.signatures))], self._fold_lines(doc) if doc.re2_readable
+                           else set(), True)
+        chosen = set(self.always)
+        chosen.update(matched)
         fold_lines = self._fold_lines(doc) if _FOLDS in chosen or not self._folds_in_set else set()
         chosen.difference_update((_SENTINEL_SLOT, _FOLDS))
         unmatched = self.caseless - chosen if fold_lines else frozenset()
-        return [(i, *self._lines_for(i, doc, fold_lines, i not in unmatched), i not in unmatched)
-                for i in sorted(chosen | unmatched)], fold_lines
+        return _Choice([(i, i not in unmatched) for i in sorted(chosen | unmatched)], fold_lines, False)
 
-    def _everything(self) -> list[tuple[int, None, LineFirsts, bool]]:
-        return [(i, None, {}, True) for i in range(len(self.signatures))]
+    def _confirm_lines(self, index: int, doc: Document, choice: _Choice, found: bool) -> tuple[set[int] | None, LineFirsts]:
+        if choice.in_full:
+            return None, {}
+        return self._lines_for(index, doc, choice.fold_lines, found)
 
     def _lines_for(self, index: int, doc: Document, fold_lines: set[int],
                    found: bool = True) -> tuple[set[int] | None, LineFirsts]:
@@ -742,21 +780,33 @@ class PrefilterEngine(ReferenceEngine):
         return CopyStarts(locator if found else None, doc, folds, firsts)
 
     def candidates(self, doc: Document) -> list[CompiledSignature]:
-        return [self.signatures[i] for i, _, _, _ in self._plan(doc)[0]]
+        return [self.signatures[i] for i, _ in self._choices([doc])[0].chosen]
 
-    def hits(self, doc: Document, timeout: float | None = None) -> tuple[list[Hit], list[str]]:
-        hits: list[Hit] = []
-        overruns: list[str] = []
-        plan, fold_lines = self._plan(doc)
-        for index, lines, firsts, found in plan:
+    def hits_of(self, docs: list[Document], timeout: float | None = None) -> list[tuple[list[Hit], list[str]]]:
+        """Each signature is confirmed on every document that needs it before the next one is, for
+        the reason ``_choices`` gives: its RE2 copy's DFA and its ``regex`` program stay in the
+        caches. Each document's hits and overruns come out as ``hits`` finds them alone."""
+        choices = self._choices(docs)
+        takers: dict[int, list[tuple[int, bool]]] = {}
+        for n, choice in enumerate(choices):
+            for index, found in choice.chosen:
+                takers.setdefault(index, []).append((n, found))
+        results = [_Found() for _ in docs]
+        for index in sorted(takers):
             sig = self.signatures[index]
-            try:  # all or nothing, as the reference
-                starts = self._starts(index, doc, fold_lines, firsts, found)
-                hits.extend(list(find_hits(sig, doc, timeout, lines, starts)))
-            except TimeoutError:
-                overruns.append(sig.rule.id)
-        hits.sort(key=lambda h: (h.start, h.signature.id))
-        return hits, overruns
+            for n, found in takers[index]:
+                doc, choice = docs[n], choices[n]
+                lines, firsts = self._confirm_lines(index, doc, choice, found)
+                results[n].add(sig, doc, timeout, lines, self._starts(index, doc, choice.fold_lines, firsts, found))
+        return [found.sorted() for found in results]
+
+
+class _Choice(NamedTuple):
+    """``PrefilterEngine._choices``' answer for one document."""
+
+    chosen: list[tuple[int, bool]]  # signature index, and whether its RE2 copy matches somewhere
+    fold_lines: set[int]
+    in_full: bool  # checked in full: RE2 cannot read the text, or its DFA gave up
 
 
 def _region_data(doc: Document, region: str, size: int) -> bytes | memoryview:

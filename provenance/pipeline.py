@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from provenance import suppress
-from provenance.analyzers import Context, attribution, collect_hits, make_finding, provenance, residue
+from provenance.analyzers import Context, attribution, collect_hits_of, make_finding, provenance, residue
 from provenance.config import Settings
 from provenance.document import Document
 from provenance.report import DocumentReport, Finding, ReadError, doc_blocked
@@ -57,25 +57,56 @@ def check_document(doc: Document, rules: RuleSet, settings: Settings,
                    templates: TemplateCounts | None = None) -> DocumentReport:
     """The report of ``doc``; rules suppressed on its path (settings' ``ignore``) do not run.
     ``templates`` are the corpus pre-pass counts (``provenance.templates``), if any."""
+    return check_documents([doc], rules, settings, templates)[0]
+
+
+def check_documents(docs: list[Document], rules: RuleSet, settings: Settings,
+                    templates: TemplateCounts | None = None) -> list[DocumentReport]:
+    """``check_document`` of each document. The documents go through each stage together, one stage
+    after another: a stage's automata, programs and tables then stay in the processor's caches from
+    one document to the next, where checking each document through every stage in turn evicts them."""
+    reports = _check(docs, rules, settings, templates)
     if not settings.ignore:
-        return _check(doc, rules, settings, templates)
-    check = partial(_check, templates=templates)
-    return suppress.apply(doc, check(doc, rules, settings), rules, settings, check)
+        return reports
+    check = partial(_check_one, templates=templates)
+    return [suppress.apply(doc, report, rules, settings, check) for doc, report in zip(docs, reports)]
 
 
 def context(doc: Document, rules: RuleSet, settings: Settings, templates: TemplateCounts | None = None) -> Context:
     """What every analyzer reads: the document, the rules and the signature hits, found once."""
-    hits, overruns = collect_hits(doc, rules, settings.regex_timeout, settings.engine)
-    return Context(doc=doc, rules=rules, hits=hits, overruns=overruns, templates=templates,
-                   timeout=settings.regex_timeout)
+    return contexts([doc], rules, settings, templates)[0]
 
 
-def _check(doc: Document, rules: RuleSet, settings: Settings, templates: TemplateCounts | None = None) -> DocumentReport:
-    ctx = context(doc, rules, settings, templates)
+def contexts(docs: list[Document], rules: RuleSet, settings: Settings,
+             templates: TemplateCounts | None = None) -> list[Context]:
+    """``context`` of each document."""
+    found = collect_hits_of(docs, rules, settings.regex_timeout, settings.engine)
+    return [Context(doc=doc, rules=rules, hits=hits, overruns=overruns, templates=templates,
+                    timeout=settings.regex_timeout) for doc, (hits, overruns) in zip(docs, found)]
+
+
+def _check_one(doc: Document, rules: RuleSet, settings: Settings,
+               templates: TemplateCounts | None = None) -> DocumentReport:
+    return _check([doc], rules, settings, templates)[0]
+
+
+def _check(docs: list[Document], rules: RuleSet, settings: Settings,
+           templates: TemplateCounts | None = None) -> list[DocumentReport]:
+    ctxs = contexts(docs, rules, settings, templates)
+    residues = [_with_residue_points(ctx.doc, *_residue(ctx)) for ctx in ctxs]
+    provs = [provenance.analyze(ctx) for ctx in ctxs]
+    attrs = [attribution.analyze(ctx) for ctx in ctxs]
+    return [_report(ctx, *res, prov, attr, settings) for ctx, res, prov, attr in zip(ctxs, residues, provs, attrs)]
+
+
+def _residue(ctx: Context) -> tuple[list[Finding], set[int]]:
     res = residue.analyze(ctx)
-    residue_score, residue_findings = _with_residue_points(doc, res.findings, res.lines)
-    prov = provenance.analyze(ctx)
-    attr = attribution.analyze(ctx)
+    return res.findings, res.lines
+
+
+def _report(ctx: Context, residue_score: float, residue_findings: list[Finding], prov: provenance.ProvenanceResult,
+            attr: attribution.AttributionResult, settings: Settings) -> DocumentReport:
+    doc = ctx.doc
     findings = [*_reading_findings(ctx), *residue_findings, *prov.findings, *attr.findings]
     scores = score(findings, residue_score, settings)
     return DocumentReport.computed(

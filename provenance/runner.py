@@ -149,7 +149,7 @@ class Outcome:
     """One document's (or read error's) result: its JSONL line (UTF-8, as it is written and as it
     crosses from a worker: a str would be encoded to pickle, decoded to unpickle and encoded again to
     write), whether it passed, and the report itself when it is at hand. A judged report comes with its
-    line (``check_item``); otherwise either is made from the other on demand: the line when it is
+    line (``check_items``); otherwise either is made from the other on demand: the line when it is
     written or cached, the report when the parent of a pool needs it."""
 
     rendered: bytes | None
@@ -174,15 +174,18 @@ class Outcome:
         return self.report
 
 
-def check_item(item: Item, rules: RuleSet, settings: Settings, templates=None,
-               judge: ReportJudge | None = None) -> Outcome:
-    """``item``'s outcome; ``judge``, when given, is the gate's verdict laid on the report here, where
-    it is checked, so that a pool's parent only writes the lines its workers render. A judged report
-    is rendered at once, while its models are still in the processor's caches: its line is all that
-    such a run writes, and rendered after the rest of its chunk, it is read back from memory."""
-    if isinstance(item, ReadError):
-        return Outcome(None, False, item)
-    report = pipeline.check_document(item, rules, settings, templates)
+def check_items(items: list[Item], rules: RuleSet, settings: Settings, templates=None,
+                judge: ReportJudge | None = None) -> list[Outcome]:
+    """Each item's outcome, the documents checked together (``pipeline.check_documents``); ``judge``,
+    when given, is the gate's verdict laid on each report here, where it is checked, so that a pool's
+    parent only writes the lines its workers render."""
+    documents = [item for item in items if not isinstance(item, ReadError)]
+    reports = iter(pipeline.check_documents(documents, rules, settings, templates) if documents else ())
+    return [Outcome(None, False, item) if isinstance(item, ReadError) else _outcome(next(reports), judge)
+            for item in items]
+
+
+def _outcome(report: DocumentReport, judge: ReportJudge | None) -> Outcome:
     if judge is None:
         return Outcome(None, report.passed, report)
     report = judge(report)
@@ -209,8 +212,7 @@ def _init_worker(settings: Settings, templates) -> None:
 
 
 def _check_chunk(settings: Settings, items: list[Item], judge: ReportJudge | None = None) -> list[tuple[bytes, bool]]:
-    rules = rules_for(settings)
-    return [(o.line, o.passed) for o in (check_item(i, rules, settings, _TEMPLATES[0], judge) for i in items)]
+    return [(o.line, o.passed) for o in check_items(items, rules_for(settings), settings, _TEMPLATES[0], judge)]
 
 
 def check_unit(unit: Unit, settings: Settings, templates=None,
@@ -256,7 +258,7 @@ class _Inline(Executor):
 
     def submit(self, fn, settings, items, judge=None):  # noqa: D102 - same contract as Executor.submit
         future: Future = Future()
-        future.set_result([check_item(i, self.rules, settings, self.templates, judge) for i in items])
+        future.set_result(check_items(items, self.rules, settings, self.templates, judge))
         return future
 
 
@@ -271,7 +273,7 @@ class _Pending:
 
 class Runner:
     """Checks a stream of items in order, with an optional cache and process pool. ``judge`` (see
-    ``check_item``) cannot go with a cache, which keeps reports as checked, not as judged."""
+    ``check_items``) cannot go with a cache, which keeps reports as checked, not as judged."""
 
     def __init__(self, settings: Settings, rules: RuleSet, jobs: int = 1, cache: ResultCache | None = None,
                  templates=None, judge: ReportJudge | None = None):

@@ -35,7 +35,7 @@ from provenance.engine import (
     unfolded_characters,
 )
 from provenance.matcher import _matches_at, _matches_from, compile_signature, signature_source
-from provenance.pipeline import check_document
+from provenance.pipeline import check_document, check_documents
 from provenance.prescan import UNKNOWN_TO_RE2, match_span, match_start
 from provenance.renderers.jsonout import render_line
 from provenance.rulemodels import Signature
@@ -141,6 +141,21 @@ def test_shipped_rules_give_the_same_hits(rules, parts):
     same_hits(rules.signatures, text)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.lists(st.one_of(TEXT, st.sampled_from(["example"])), max_size=5), max_size=5))
+def test_documents_checked_together_get_the_hits_each_gets_alone(rules, texts):
+    """Sets and signatures go over a chunk's documents together (``hits_of``): no document's hits
+    depend on the others beside it, and they are the reference's."""
+    examples = [e if isinstance(e, str) else e.text
+                for s in rules.signatures for e in [*s.rule.examples.match, *s.rule.examples.no_match]]
+    docs = [Document(id=str(n), path="d", text="\n".join(examples[hash(p) % len(examples)] if p == "example" else p
+                                                         for p in parts)) for n, parts in enumerate(texts)]
+    engine = PrefilterEngine(rules.signatures)
+    together = engine.hits_of(docs)
+    assert together == [engine.hits(doc) for doc in docs]
+    assert together == ReferenceEngine(rules.signatures).hits_of(docs)
+
+
 def test_every_rule_example_gives_the_same_hits(rules):
     for sig in rules.signatures:
         for example in [*sig.rule.examples.match, *sig.rule.examples.no_match]:
@@ -152,6 +167,12 @@ def test_seed_reports_are_identical_byte_for_byte(rules):
         fast = render_line(check_document(doc, rules, Settings(engine="prefilter")))
         again = Document(id=doc.id, path=doc.path, text=doc.text, meta=doc.meta, notes=doc.notes)
         assert fast == render_line(check_document(again, rules, Settings(engine="reference")))
+
+
+def test_a_chunk_of_documents_gets_the_reports_each_gets_alone(rules):
+    docs = list(read_documents([CORPUS]))
+    together = [render_line(r) for r in check_documents(docs, rules, Settings())]
+    assert together == [render_line(check_document(doc, rules, Settings())) for doc in docs]
 
 
 def test_prefilter_skips_signatures_that_cannot_match(rules):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from provenance import atomic, pipeline
+from provenance import atomic, pipeline, runner
 from provenance.atomic import OutputError, atomic_writer, write_atomic
 from provenance.cli import main
 
@@ -97,15 +97,16 @@ def test_a_run_that_breaks_halfway_leaves_the_previous_jsonl_report(corpus, tmp_
     assert main(["check", str(corpus), "--format", "jsonl", "--output", str(output)]) in (0, 1)
     before = output.read_bytes()
     calls = []
-    real_check = pipeline.check_document
+    real_check = pipeline.check_documents
 
-    def break_on_second(doc, rules, settings, *templates):
-        calls.append(doc.id)
+    def break_on_second(docs, rules, settings, *templates):
+        calls.append([doc.id for doc in docs])
         if len(calls) == 2:
             raise RuntimeError("analyzer exploded")
-        return real_check(doc, rules, settings, *templates)
+        return real_check(docs, rules, settings, *templates)
 
-    monkeypatch.setattr(pipeline, "check_document", break_on_second)
+    monkeypatch.setattr(runner, "CHUNK_DOCS", 1)  # the first document's line is written before the break
+    monkeypatch.setattr(pipeline, "check_documents", break_on_second)
     assert main(["check", str(corpus), "--format", "jsonl", "--output", str(output)]) == 3
     assert output.read_bytes() == before and leftovers(tmp_path) == []
     assert "analyzer exploded" in capsys.readouterr().err
@@ -120,10 +121,10 @@ def test_an_output_that_cannot_be_written_is_one_line_and_exit_2(corpus, tmp_pat
 
 
 def test_an_internal_error_is_one_line_naming_the_full_report(corpus, monkeypatch, capsys):
-    def explode(doc, rules, settings, *templates):
+    def explode(docs, rules, settings, *templates):
         raise KeyError("an analyzer bug")
 
-    monkeypatch.setattr(pipeline, "check_document", explode)
+    monkeypatch.setattr(pipeline, "check_documents", explode)
     assert main(["check", str(corpus), "--format", "json"]) == 3
     captured = capsys.readouterr()
     assert captured.err.count("\n") == 1 and "Traceback" not in captured.err

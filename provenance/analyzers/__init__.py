@@ -50,12 +50,18 @@ class Context:
 
 def collect_hits(doc: Document, rules: RuleSet, timeout: float | None = None,
                  engine: str = DEFAULT_ENGINE) -> tuple[list[Hit], list[str]]:
-    """Every signature hit in text order, and the ids of rules that ran out of time.
+    """Every signature hit in text order, and the ids of rules that ran out of time."""
+    return collect_hits_of([doc], rules, timeout, engine)[0]
+
+
+def collect_hits_of(docs: list[Document], rules: RuleSet, timeout: float | None = None,
+                    engine: str = DEFAULT_ENGINE) -> list[tuple[list[Hit], list[str]]]:
+    """``collect_hits`` of each document, found together (the engine reads them stage by stage).
 
     The engine is built once per rule set (see ``provenance/engine.py``); every engine gives the same hits.
     """
     matcher = rules.memo(f"engine:{engine}", lambda r: build_engine(r.signatures, engine))
-    return matcher.hits(doc, timeout)
+    return matcher.hits_of(docs, timeout)
 
 
 # A finding's excerpt: at most this many characters, its cut marked at the end.
