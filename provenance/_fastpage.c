@@ -226,17 +226,25 @@ static Py_ssize_t count_separators(int kind, const void *data, Py_ssize_t n)
 #define STOP_TABLE "provenance._fastpage.StopTable"
 #define QUOTE_BYTE 0x80
 
-typedef struct {
-    Py_ssize_t start, length;  /* the word's bytes in `bytes`; length -1: an empty slot */
-    unsigned long mask;
-    size_t hash;               /* hash_bytes of the word: most slots probed are told apart without memcmp */
+typedef struct {  /* 16 bytes: the slots probed stay in the CPU's first cache */
+    uint32_t hash;             /* hash_bytes of the word: most slots probed are told apart without memcmp */
+    uint32_t start;            /* the word's bytes in `bytes` */
+    uint32_t mask;
+    int32_t length;            /* -1: an empty slot */
 } StopSlot;
+
+/* One bit for each value of a hash's top SCREEN_BITS bits, set for the stop words': most words of a
+   text are no stop word, and one bit of a table of 1 KB tells most of them so, where a probe of the
+   slots would read a cache line of its own. */
+#define SCREEN_BITS 13
+#define SCREEN_WORDS ((1 << SCREEN_BITS) / 64)
 
 typedef struct {
     int languages;
     bool wide_lines;           /* every stop word is held: lines may hold EXTENDED and wide_class's characters */
     Py_ssize_t longest;        /* the longest word held: a longer word is never looked up */
     size_t slots_mask;         /* slots - 1, slots a power of two */
+    uint64_t screen[SCREEN_WORDS];
     StopSlot *slots;
     unsigned char *bytes;
 } StopTable;
@@ -244,14 +252,14 @@ typedef struct {
 /* FNV-1a, a byte at a time: plain_scan hashes a word as it reads it. */
 #define HASH_START 2166136261u
 
-static size_t hash_step(size_t hash, unsigned char byte)
+static uint32_t hash_step(uint32_t hash, unsigned char byte)
 {
     return (hash ^ byte) * 16777619u;
 }
 
-static size_t hash_bytes(const unsigned char *word, Py_ssize_t len)
+static uint32_t hash_bytes(const unsigned char *word, Py_ssize_t len)
 {
-    size_t hash = HASH_START;
+    uint32_t hash = HASH_START;
     for (Py_ssize_t i = 0; i < len; i++)
         hash = hash_step(hash, word[i]);
     return hash;
@@ -269,7 +277,7 @@ static Py_ALWAYS_INLINE inline bool same_bytes(const unsigned char *a, const uns
 
 /* The slot holding the word (of that hash_bytes), or the empty slot where it would go. */
 static Py_ALWAYS_INLINE inline StopSlot *find_hashed_slot(const StopTable *table, const unsigned char *word,
-                                                         Py_ssize_t len, size_t hash)
+                                                         Py_ssize_t len, uint32_t hash)
 {
     for (size_t i = hash & table->slots_mask;; i = (i + 1) & table->slots_mask) {
         StopSlot *slot = &table->slots[i];
@@ -278,6 +286,10 @@ static Py_ALWAYS_INLINE inline StopSlot *find_hashed_slot(const StopTable *table
             return slot;
     }
 }
+
+/* The screen's word and bit for a hash. */
+#define SCREEN_WORD(hash) ((hash) >> (32 - SCREEN_BITS) >> 6)
+#define SCREEN_BIT(hash) (1ULL << ((hash) >> (32 - SCREEN_BITS) & 63))
 
 static void free_stop_table(PyObject *capsule)
 {
@@ -336,9 +348,10 @@ static int fill_stop_table(StopTable *table, PyObject *word_masks)
             table->wide_lines = false;
             continue;
         }
-        size_t hash = hash_bytes(table->bytes + used, len);
+        uint32_t hash = hash_bytes(table->bytes + used, len);
         StopSlot *slot = find_hashed_slot(table, table->bytes + used, len, hash);  /* the dict holds each word once */
-        *slot = (StopSlot){used, len, bits & ((1UL << table->languages) - 1), hash};  /* the table's lists only */
+        *slot = (StopSlot){hash, (uint32_t)used, (uint32_t)(bits & ((1UL << table->languages) - 1)), (int32_t)len};
+        table->screen[SCREEN_WORD(hash)] |= SCREEN_BIT(hash);
         used += len;
         table->longest = len > table->longest ? len : table->longest;
     }
@@ -387,11 +400,13 @@ typedef struct {
 
 /* Adds one to the hits of each stop list that holds the word (of that hash_bytes): one step a list
    that does (a mask holds only bits of the table's lists). */
-static Py_ALWAYS_INLINE inline void count_stop_word(const Scan *scan, Py_ssize_t len, size_t hash, Counts *counts)
+static Py_ALWAYS_INLINE inline void count_stop_word(const Scan *scan, Py_ssize_t len, uint32_t hash, Counts *counts)
 {
+    if (!(scan->stops->screen[SCREEN_WORD(hash)] & SCREEN_BIT(hash)))
+        return;
     const StopSlot *slot = find_hashed_slot(scan->stops, scan->word, len, hash);
-    for (unsigned long bits = slot->length < 0 ? 0 : slot->mask; bits != 0; bits &= bits - 1)
-        counts->hits[__builtin_ctzl(bits)]++;
+    for (uint32_t bits = slot->length < 0 ? 0 : slot->mask; bits != 0; bits &= bits - 1)
+        counts->hits[__builtin_ctz(bits)]++;
 }
 
 static int grow_key_buffer(Scan *scan, Py_ssize_t size)
@@ -460,7 +475,7 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
         initials += (cls & LETTER) != 0;
         capitals += (cls & UPPER) != 0;
         word[0] = (unsigned char)folded;
-        size_t hash = hash_step(HASH_START, word[0]);  /* hash_bytes of the word's bytes so far */
+        uint32_t hash = hash_step(HASH_START, word[0]);  /* hash_bytes of the word's bytes so far */
         Py_ssize_t word_len = PAST_LATIN1(c, folded) ? longest + 1 : 1;
         for (; i < n; i++) {
             c = PyUnicode_READ(kind, data, i);
