@@ -3,12 +3,16 @@ counts in C); they must equal the plain per-line definitions written out here.""
 
 from __future__ import annotations
 
+import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from provenance import accelerator
+from provenance.analyzers.residue import stoplists
 from provenance.detectors import page
 from provenance.document import Document
+from provenance.rulepack import load_rules
 
 PIECES = ["The", "council", "said", "the", "and", "of", "Home", "|", "•", "/", "»", "·", "-", "1.", "2)", "2024",
           "café", "Straße", "ﬁle", "İ", "東京", "ไทย", "٣", "²", "’s", "it's", "...", ".", "!", ":", "“", "”", "_x",
@@ -121,3 +125,27 @@ def test_statement_ends_equal_the_pattern(text):
 def test_open_ends_equal_the_pattern(text):
     stripped = text.strip()
     assert stripped.endswith(page.OPEN_ENDS) == bool(regex.search(r"[,\-–(]$", stripped))
+
+
+SHIPPED_STOPLISTS = stoplists(load_rules())
+SHIPPED_STOP_WORDS = sorted(set().union(*SHIPPED_STOPLISTS.values()))
+# Stop words as a text writes them (any case, glued to more letters, cut short) and other words: the
+# accelerator's table of the shipped lists has hundreds of words, whose lookups (a screen of their
+# hashes, then the slots) meet neighbours, near misses and words the screen lets through.
+STOP_WORD_FORMS = st.sampled_from(SHIPPED_STOP_WORDS).flatmap(lambda word: st.sampled_from(
+    [word, word.upper(), word.title(), word + "s", "x" + word, word[:-1] or "a", word + "’", word + "-" + word]))
+STOP_WORD_TEXT = st.lists(st.tuples(st.one_of(STOP_WORD_FORMS, st.text(st.characters(max_codepoint=0xFF), max_size=12)),
+                                    st.sampled_from([" ", " ", ", ", ". ", "\n", "'", "_"])),
+                          max_size=80).map(lambda parts: "".join(w + gap for w, gap in parts))
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=300, deadline=None)
+@given(text=STOP_WORD_TEXT)
+def test_the_shipped_stop_lists_are_counted_by_the_accelerator_as_by_python(text):
+    document = Document(id="d", path="d", text=text)
+    fast = page.build_page(document, SHIPPED_STOPLISTS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accelerator, "fastpage", None)
+        slow = page.build_page(document, SHIPPED_STOPLISTS)
+    assert (fast.language, [x.stop_share for x in fast.lines]) == (slow.language, [x.stop_share for x in slow.lines])
