@@ -851,9 +851,18 @@ def _region_data(doc: Document, region: str, size: int) -> bytes | memoryview:
 def region_bytes(doc: Document, region: str, size: int) -> tuple[int, int]:
     """The range of ``doc.utf8`` holding a region's lines (``matcher.region_lines``), from the
     first one's start to the last one's end. Searched alone, the range's edges are line edges, as
-    ``(?m)`` anchors read them; a match inside one of its lines is a match in the range."""
+    ``(?m)`` anchors read them; a match inside one of its lines is a match in the range. Found once
+    for each region and size (``Document.region_ranges``)."""
     if region == "any":
         return 0, len(doc.utf8)
+    ranges = doc.region_ranges
+    if (region, size) not in ranges:
+        ranges[region, size] = _region_range(doc, region, size)
+    return ranges[region, size]
+
+
+def _region_range(doc: Document, region: str, size: int) -> tuple[int, int]:
+    """``region_bytes`` of a head or tail region."""
     lines = region_lines(doc, region, size)
     if not lines:
         return 0, 0
