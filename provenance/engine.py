@@ -437,8 +437,9 @@ def leading_lookbehind(sig: CompiledSignature) -> regex.Pattern | None:
     The run is matched with regard to case, one character at a time: a character the class accepts
     so is accepted without regard to case too (a class, not negated, accepts a character when it
     accepts the character itself or another case of it), and the lookbehind sees it. Declined on
-    inline flags, set operations, an alternative beside the lookbehind's, and a source RE2 cannot
-    copy (``prefilter_source`` rejects nested classes, which would misread the structure)."""
+    a negated class (without regard to case it accepts fewer characters), inline flags, set
+    operations, an alternative beside the lookbehind's, and a source RE2 cannot copy
+    (``prefilter_source`` rejects nested classes, which would misread the structure)."""
     source = signature_source(sig.rule)
     opening = _LEADING_LOOKBEHIND.match(source)
     if opening is None or INLINE_FLAGS.search(source) or any(op in opening.group(1) for op in ("&&", "--", "||", "~~")):
