@@ -136,6 +136,12 @@ class Document:
         return self.utf8 if self.re2_readable else None
 
     @cached_attribute
+    def region_ranges(self) -> dict[tuple[str, int], tuple[int, int]]:
+        """The byte ranges of the text's head and tail regions by region and size, each found once
+        (``engine.region_bytes``): every Set of a region and every signature of it asks."""
+        return {}
+
+    @cached_attribute
     def utf8_line_starts(self) -> list[int]:
         """Byte offset in ``utf8`` where each line starts: item ``n - 1`` is line ``n``. Found by the C
         accelerator where it is there (``_fastpage.utf8_line_starts``, a memchr per line), else by

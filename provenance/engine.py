@@ -423,6 +423,37 @@ def _elements(copy: str, start: int, stop: int, ends: dict[int, int]) -> list[_E
     return out
 
 
+# A pattern opening with a negative lookbehind of one plain class (``(?<![\w@.-])``), read inside the
+# group ``signature_source`` wraps a single pattern in.
+_LEADING_LOOKBEHIND = re.compile(r"\(\?:\(\?<!(\[(?!\^)(?:[^\[\]\\]|\\.)*\])\)")
+
+
+def leading_lookbehind(sig: CompiledSignature) -> regex.Pattern | None:
+    """A pattern matching a run of characters of the class in a negative lookbehind that every match
+    of ``sig`` begins with, or None. No match starts just after such a character, and so none at any
+    offset inside or just after the run (``CopyStarts``' screen): RE2's copy drops the lookbehind and
+    names every one of those offsets, each of which ``regex`` would otherwise be tried at.
+
+    The run is matched with regard to case, one character at a time: a character the class accepts
+    so is accepted without regard to case too (a class, not negated, accepts a character when it
+    accepts the character itself or another case of it), and the lookbehind sees it. Declined on
+    a negated class (without regard to case it accepts fewer characters), inline flags, set
+    operations, an alternative beside the lookbehind's, and a source RE2 cannot copy
+    (``prefilter_source`` rejects nested classes, which would misread the structure)."""
+    source = signature_source(sig.rule)
+    opening = _LEADING_LOOKBEHIND.match(source)
+    if opening is None or INLINE_FLAGS.search(source) or any(op in opening.group(1) for op in ("&&", "--", "||", "~~")):
+        return None
+    try:
+        prefilter_source(source)
+    except Untranslatable:
+        return None
+    ends, bars = _structure(source)
+    if ends.get(0) != len(source) or bars[_TOP] or bars[0]:
+        return None
+    return regex.compile(f"{opening.group(1)}+", sig.regex.flags & ~(regex.IGNORECASE | regex.FULLCASE))
+
+
 def is_caseless(sig: CompiledSignature) -> bool:
     """Whether any part of the signature matches without regard to case (flag or inline ``(?i)``)."""
     return not sig.rule.case_sensitive or _INLINE_CASELESS.search(signature_source(sig.rule)) is not None
@@ -610,6 +641,7 @@ class PrefilterEngine(ReferenceEngine):
     def __init__(self, signatures: Iterable[CompiledSignature]):
         super().__init__(signatures)
         self._locators: dict[int, re2._Regexp] = {}  # signature index -> its RE2 copy, for line scope
+        self._behind: dict[int, regex.Pattern] = {}  # signature index -> its ``leading_lookbehind``
         always: list[int] = []
         caseless: list[int] = []
         patterns: list[tuple[int, str, int, bool]] = []
@@ -622,6 +654,8 @@ class PrefilterEngine(ReferenceEngine):
             patterns.append((index, pattern, locator.programsize, anchored))
             if sig.rule.scope == "line" or sig.rule.region == "any":
                 self._locators[index] = locator
+                if (behind := leading_lookbehind(sig)) is not None:
+                    self._behind[index] = behind
             if is_caseless(sig):
                 caseless.append(index)
         self.always = frozenset(always)
@@ -777,7 +811,7 @@ class PrefilterEngine(ReferenceEngine):
         folds = fold_lines if index in self.caseless else set()
         if folds and index not in self._line_bound:
             return None
-        return CopyStarts(locator if found else None, doc, folds, firsts)
+        return CopyStarts(locator if found else None, doc, folds, firsts, self._behind.get(index))
 
     def candidates(self, doc: Document) -> list[CompiledSignature]:
         return [self.signatures[i] for i, _ in self._choices([doc])[0].chosen]
@@ -818,9 +852,18 @@ def _region_data(doc: Document, region: str, size: int) -> bytes | memoryview:
 def region_bytes(doc: Document, region: str, size: int) -> tuple[int, int]:
     """The range of ``doc.utf8`` holding a region's lines (``matcher.region_lines``), from the
     first one's start to the last one's end. Searched alone, the range's edges are line edges, as
-    ``(?m)`` anchors read them; a match inside one of its lines is a match in the range."""
+    ``(?m)`` anchors read them; a match inside one of its lines is a match in the range. Found once
+    for each region and size (``Document.region_ranges``)."""
     if region == "any":
         return 0, len(doc.utf8)
+    ranges = doc.region_ranges
+    if (region, size) not in ranges:
+        ranges[region, size] = _region_range(doc, region, size)
+    return ranges[region, size]
+
+
+def _region_range(doc: Document, region: str, size: int) -> tuple[int, int]:
+    """``region_bytes`` of a head or tail region."""
     lines = region_lines(doc, region, size)
     if not lines:
         return 0, 0
@@ -836,17 +879,25 @@ class CopyStarts:
     answer a line's first search, and every search after it in a line where the first match is
     alone. On the ``fold_lines`` every offset may start a match: RE2 misses the full case folds
     there, and the signature's matches never leave a line. No ``locator``: the copy matches nowhere
-    (a Set said so)."""
+    (a Set said so). ``behind``: the signature's ``leading_lookbehind``, whose runs no match starts
+    in or just after; the offsets there are passed over without trying ``regex``."""
 
-    def __init__(self, locator: re2._Regexp | None, doc: Document, fold_lines: set[int], firsts: LineFirsts):
+    def __init__(self, locator: re2._Regexp | None, doc: Document, fold_lines: set[int], firsts: LineFirsts,
+                 behind: regex.Pattern | None = None):
         self.locator, self.doc, self.data, self.fold_lines = locator, doc, doc.utf8, fold_lines
-        self.firsts = firsts
+        self.firsts, self.behind = firsts, behind
         self.ascii = len(self.data) == len(doc.text)  # a byte is a character
         self._last = 0, 0  # the last start found, in code points and in bytes
         folded = [doc.lines[n - 1] for n in sorted(fold_lines)] if fold_lines else []
         self._fold_starts, self._fold_ends = [line.start for line in folded], [line.end for line in folded]
 
     def in_text(self, pos: int) -> int | None:
+        start = self._in_text(pos)
+        while start and self.behind and (run := self.behind.match(self.doc.text, start - 1)):
+            start = self._in_text(run.end() + 1)
+        return start
+
+    def _in_text(self, pos: int) -> int | None:
         if pos > len(self.doc.text):
             return None
         start = self._copy_start(pos)
@@ -884,6 +935,23 @@ class CopyStarts:
         return byte + _utf8_len(self.doc.text[char:pos])
 
     def in_line(self, line: Line) -> NextStart | int | None:
+        """``_in_line``, with the offsets the ``behind`` screen rejects passed over."""
+        next_start = self._in_line(line)
+        if self.behind is None or next_start is None:
+            return next_start
+        behind, text = self.behind, line.text
+        if isinstance(next_start, int):
+            return _nowhere if next_start and behind.match(text, next_start - 1) else next_start
+
+        def screened(pos: int) -> int | None:
+            start = next_start(pos)
+            while start and (run := behind.match(text, start - 1)):
+                start = next_start(run.end() + 1)
+            return start
+
+        return screened
+
+    def _in_line(self, line: Line) -> NextStart | int | None:
         """Searches the line's bytes alone: past its end the regex, which reads the line alone,
         cannot match. The offset of a first match found alone; None on a line holding a fold."""
         if line.number in self.fold_lines:

@@ -8,7 +8,7 @@ engine must agree with.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -196,16 +196,16 @@ def _matches_from(pattern: regex.Pattern, text: str, next_start: NextStart,
             pos = m.end()
 
 
-def _matches_at(pattern: regex.Pattern, text: str, start: int, deadline: float | None) -> Iterator[regex.Match]:
+def _matches_at(pattern: regex.Pattern, text: str, start: int, deadline: float | None) -> Iterable[regex.Match]:
     """``_matches_from`` where ``start`` is the only offset a match may start at: the pattern is
-    tried there once, with no search for a next offset after it."""
+    tried there once, with no search for a next offset after it. Not a generator: it is called for
+    most lines a signature is confirmed on, and its answer is most often one match or none."""
     m = pattern.match(text, start, timeout=_remaining(deadline))
     if m is None:
-        return
+        return ()
     if m.end() == start:
-        yield from pattern.finditer(text, start, timeout=_remaining(deadline))
-        return
-    yield m
+        return pattern.finditer(text, start, timeout=_remaining(deadline))
+    return (m,)
 
 
 def _remaining(deadline: float | None) -> float | None:

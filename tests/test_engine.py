@@ -28,6 +28,7 @@ from provenance.engine import (
     case_mapped,
     existence_and_anchoring,
     existence_source,
+    leading_lookbehind,
     loose_class,
     may_cross_lines,
     prefilter_source,
@@ -492,6 +493,32 @@ def test_a_text_scope_search_after_a_final_newline_starts_there():
     text = "\nStraße“\n"
     fast = PrefilterEngine([sig]).hits(Document(id="d", path="d", text=text), timeout=2.0)
     assert fast == ReferenceEngine([sig]).hits(Document(id="d", path="d", text=text), timeout=2.0)
+
+
+BEHIND = st.sampled_from([r"(?<![\w@.-])", r"(?<![a-z])", r"(?<![ßs])", r"(?<![\s\d])", r"(?<![é\p{Lu}])"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(behind=BEHIND, pattern=PATTERN, options=SIGNATURE_OPTIONS, text=TEXT)
+def test_offsets_a_leading_lookbehind_rejects_are_passed_over_exactly(behind, pattern, options, text):
+    try:
+        compiled = compile_signature(signature([behind + pattern], **options))
+    except Exception:  # noqa: BLE001 - a generated pattern regex itself rejects is no test
+        assume(False)
+    same_hits([compiled], text)
+
+
+@pytest.mark.parametrize(("pattern", "screened"), [
+    (r"(?<![\w@.-])(?:www\.)?\w+\.com", True),
+    (r"(?<![^a])b", False),  # negated: without regard to case it accepts fewer characters
+    (r"(?<![a-z])b|c", False),  # an alternative without the lookbehind
+    (r"(?<![a-z])b(?i)", False),
+    (r"(?<![a--z])b", False),
+    (r"(?<!a)b", False),
+])
+def test_a_leading_lookbehind_screens_only_where_every_match_begins_with_it(pattern, screened):
+    sig = compile_signature(signature([pattern], case_sensitive=False))
+    assert (leading_lookbehind(sig) is not None) == screened
 
 
 def test_line_scope_signatures_are_tried_only_where_re2_matches_in_any_encoding():
