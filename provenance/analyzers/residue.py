@@ -76,25 +76,27 @@ def _plan(rules: RuleSet) -> _Plan:
     return _Plan(keepers, tuple([s for s in steps if _stage(s[0].detector) == stage] for stage in range(3)))
 
 
-def _kept_lines(page: Page, steps: list[Step]) -> set[int]:
-    return {n for _, detect, params in steps for decision in detect(page, params)
-            for n in range(decision.first, decision.last + 1)}
+def _kept_lines(page: Page, step: Step) -> set[int]:
+    _, detect, params = step
+    return {n for decision in detect(page, params) for n in range(decision.first, decision.last + 1)}
 
 
-def _detector_findings(page: Page, steps: list[Step]) -> Iterator[Finding]:
-    """Each detector's decisions as findings, without the lines a keeper protected (most pages have
-    none: their decisions are not split, and are made findings all at once)."""
-    doc, kept = page.doc, page.kept
-    for rule, detect, params in steps:
+def _detector_findings(pages: list[Page], step: Step, stage: list[list[Finding]]) -> None:
+    """The detector's decisions on each page added to the page's ``stage`` findings, without the
+    lines a keeper protected (most pages have none: their decisions are not split, and are made
+    findings all at once)."""
+    rule, detect, params = step
+    fields = params.once(_finding_fields)
+    for page, found in zip(pages, stage):
+        doc, kept = page.doc, page.kept
         if not kept:
             decisions = list(detect(page, params))
             if decisions:
-                yield from _decision_findings(rule, doc, decisions, params.once(_finding_fields))
+                found += _decision_findings(rule, doc, decisions, fields)
             continue
         for decision in detect(page, params):
             message = f"{rule.message} ({decision.reason})"
-            for first, last in _unkept_runs(decision, kept):
-                yield _lines_finding(rule, doc, first, last, message)
+            found += [_lines_finding(rule, doc, first, last, message) for first, last in _unkept_runs(decision, kept)]
 
 
 def _finding_fields(params: Params) -> tuple[str, str, str, str, str]:
@@ -206,16 +208,46 @@ def python_first_decision_per_line(findings: list[Finding], doc: Document) -> tu
 
 
 def analyze(ctx: Context) -> ResidueResult:
-    lookup = ctx.templates.lookup_for(ctx.doc) if ctx.templates is not None else None
-    page = build_page(ctx.doc, ctx.rules.memo("residue-stoplists", stoplists), lookup)
-    plan = ctx.rules.memo("residue-plan", _plan)
-    found = list(_signature_findings(ctx))
-    page.decided = _covered(found)
-    page.kept = _kept_lines(page, plan.keepers)
+    return analyze_chunk([ctx])[0]
+
+
+def analyze_chunk(ctxs: list[Context]) -> list[ResidueResult]:
+    """``analyze`` of each context, stage by stage as on one page, but each detector going over all
+    the chunk's pages before the next starts (its patterns and tables stay in the CPU caches, as the
+    signatures' do). A detector reads only what the keepers and the earlier stages decided on its
+    page, and the findings of a page keep the order of its own run."""
+    if not ctxs:
+        return []
+    rules = ctxs[0].rules
+    stops, plan = rules.memo("residue-stoplists", stoplists), rules.memo("residue-plan", _plan)
+    pages = [build_page(ctx.doc, stops, _lookup(ctx)) for ctx in ctxs]
+    found = [list(_signature_findings(ctx)) for ctx in ctxs]
+    for page, page_found in zip(pages, found):
+        page.decided = _covered(page_found)
+        page.kept = set()
+    for step in plan.keepers:
+        for page in pages:
+            page.kept |= _kept_lines(page, step)
     for steps in plan.stages:
-        stage = list(_detector_findings(page, steps))
-        found += stage
-        page.decided = page.decided | _covered(stage)
+        _run_stage(pages, found, steps)
+    return [_result(ctx, page, page_found) for ctx, page, page_found in zip(ctxs, pages, found)]
+
+
+def _lookup(ctx: Context):
+    return ctx.templates.lookup_for(ctx.doc) if ctx.templates is not None else None
+
+
+def _run_stage(pages: list[Page], found: list[list[Finding]], steps: list[Step]) -> None:
+    """The stage's findings added to each page's, and the lines they cover to its ``decided``."""
+    stage: list[list[Finding]] = [[] for _ in pages]
+    for step in steps:
+        _detector_findings(pages, step, stage)
+    for page, page_found, page_stage in zip(pages, found, stage):
+        page_found += page_stage
+        page.decided = page.decided | _covered(page_stage)
+
+
+def _result(ctx: Context, page: Page, found: list[Finding]) -> ResidueResult:
     kept, lines = _first_decision_per_line(found, ctx.doc)
     ctx.residue_lines |= lines
     return ResidueResult(kept, lines, page.kept)
