@@ -285,7 +285,7 @@ def _menu_runs_by_line(page, params) -> list[tuple[int, int, str]]:
     max_words, _, min_capitals, entry, link = params.once(menus._thresholds)
     min_run = params.int("min_run")
     out, run = [], []
-    for line, title in zip([*page.lines, None], [*menus._title_like(page.lines, max_words, min_capitals), False]):
+    for line, title in zip([*page.lines, None], [*menus.menu_shaped(page.lines, max_words, min_capitals), False]):
         if line is not None and ((title and not entry.search(line.text)) or link.search(line.text)):
             run.append(line.number)
             continue
