@@ -316,14 +316,20 @@ CHUNK_LINES = [*RESIDUE_PIECES, *MENU_LINES, "Here is what the committee asked t
 
 
 @settings(max_examples=100, deadline=None)
-@given(texts=st.lists(st.lists(st.sampled_from(CHUNK_LINES), max_size=25).map("\n".join), max_size=5))
-def test_a_chunk_gives_each_document_the_residue_it_gives_alone(rules, texts):
-    """``analyze_chunk`` runs each detector over all the chunk's pages before the next: each page
-    still reads only what was decided on it."""
+@given(texts=st.lists(st.lists(st.sampled_from(CHUNK_LINES), max_size=25).map("\n".join), max_size=5),
+       group_chars=st.sampled_from([1, 200, residue.GROUP_CHARS]))
+def test_a_chunk_gives_each_document_the_residue_it_gives_alone(rules, texts, group_chars):
+    """``analyze_chunk`` runs each detector over all the pages of a group before the next: each page
+    still reads only what was decided on it, whatever the groups."""
     def contexts() -> list[Context]:
         docs = [Document(id=str(i), path="d", text=text) for i, text in enumerate(texts)]
         return [Context(doc=doc, rules=rules, hits=collect_hits(doc, rules)[0]) for doc in docs]
 
     alone = [(residue.analyze(ctx), ctx.residue_lines) for ctx in contexts()]
     chunk = contexts()
-    assert list(zip(residue.analyze_chunk(chunk), [ctx.residue_lines for ctx in chunk])) == alone
+    shipped, residue.GROUP_CHARS = residue.GROUP_CHARS, group_chars
+    try:
+        results = residue.analyze_chunk(chunk)
+    finally:
+        residue.GROUP_CHARS = shipped
+    assert list(zip(results, [ctx.residue_lines for ctx in chunk])) == alone
