@@ -18,7 +18,8 @@ except ImportError:
 
 pytestmark = pytest.mark.skipif(_fastpage is None, reason="the C accelerator is not built")
 
-PIECES = ["World", "BUSINESS", "sport", "Ǆ", "ǅ", "ß", "É", "非", "東京", "😀", "1", " ", ".", "?", ":", "- ", "\n", "\n\n"]
+PIECES = ["World", "BUSINESS", "sport", "Ǆ", "ǅ", "ß", "É", "非", "東京", "😀", "1", " ", ".", "?", ":", "- ",
+          "\n", "\n\n"]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 
 

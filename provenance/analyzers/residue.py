@@ -16,7 +16,7 @@ from operator import attrgetter
 from provenance import accelerator
 from provenance.analyzers import CUT_MARK, EXCERPT_LIMIT, Context, excerpt_of, make_finding
 from provenance.detectors import AFTER_ALL, AFTER_EVIDENCE, DETECTORS, KEEPERS, DetectorFunction
-from provenance.detectors.page import Decision, Page, Params, build_page, runs
+from provenance.detectors.page import Decision, Page, Params, TemplateLookup, build_page, runs
 from provenance.document import Document, Line
 from provenance.report import Finding
 from provenance.rulemodels import Detector
@@ -209,6 +209,7 @@ def python_first_decision_per_line(findings: list[Finding], doc: Document) -> tu
 
 
 def analyze(ctx: Context) -> ResidueResult:
+    """The residue of one document: ``analyze_chunk`` of a chunk of one."""
     return analyze_chunk([ctx])[0]
 
 
@@ -253,7 +254,7 @@ def _analyze_group(ctxs: list[Context]) -> list[ResidueResult]:
     return [_result(ctx, page, page_found) for ctx, page, page_found in zip(ctxs, pages, found)]
 
 
-def _lookup(ctx: Context):
+def _lookup(ctx: Context) -> TemplateLookup | None:
     return ctx.templates.lookup_for(ctx.doc) if ctx.templates is not None else None
 
 
