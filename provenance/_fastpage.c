@@ -5398,6 +5398,91 @@ PyDoc_STRVAR(titled_lines_doc,
 "The indexes of the LineInfo objects of class cls whose key has at least min_chars characters, with\n"
 "at most max_words words and no sentence end.");
 
+/* ---- residue: menu-run's title-like lines (provenance/detectors/menus.py) ---- */
+
+/* menus.menu_shaped (menus.python_menu_shaped, its reference): whether each LineInfo object (of class
+   cls, read from its slots) has a menu item's shape: 0 < words <= max_words, no sentence end,
+   capital_share >= min_capitals, not spaceless, and not several words with text.isupper(). menu-run
+   asks it of every line of every page, where Python pays five attribute reads a line. */
+
+static const char *menu_field_names[5] = {"words", "sentence_end", "capital_share", "spaceless", "text"};
+
+/* str.isupper: some cased character, and no lower-case or title-case one. */
+static bool all_upper(PyObject *text)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    bool cased = false;
+    for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(text); k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, k);
+        if (Py_UNICODE_ISLOWER(c) || Py_UNICODE_ISTITLE(c))
+            return false;
+        cased = cased || Py_UNICODE_ISUPPER(c);
+    }
+    return cased;
+}
+
+/* 1 if the line, whose slots are at offsets, has a menu item's shape, 0 if not, -1 on an error. */
+static int menu_shaped(PyObject *line, const Py_ssize_t *offsets, long long max_words, double min_capitals)
+{
+    PyObject *field[5];
+    for (int k = 0; k < 5; k++)
+        field[k] = *(PyObject **)((char *)line + offsets[k]);
+    if (field[0] == NULL || field[1] == NULL || field[2] == NULL || field[3] == NULL || field[4] == NULL
+        || !PyLong_Check(field[0]) || !PyFloat_Check(field[2]) || !PyUnicode_Check(field[4])) {
+        PyErr_SetString(PyExc_TypeError, "menu_shaped_lines: a line without an int words, a float capital_share or a str text");
+        return -1;
+    }
+    int overflow;
+    long long words = PyLong_AsLongLongAndOverflow(field[0], &overflow);
+    if (words == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow != 0 || words <= 0 || words > max_words)
+        return 0;
+    int ends = PyObject_IsTrue(field[1]);
+    if (ends != 0)
+        return ends < 0 ? -1 : 0;
+    if (!(PyFloat_AS_DOUBLE(field[2]) >= min_capitals))
+        return 0;
+    int spaceless = PyObject_IsTrue(field[3]);
+    if (spaceless != 0)
+        return spaceless < 0 ? -1 : 0;
+    return !(words > 1 && all_upper(field[4]));
+}
+
+static PyObject *menu_shaped_lines(PyObject *module, PyObject *args)
+{
+    PyObject *lines;
+    PyTypeObject *cls;
+    long long max_words;
+    double min_capitals;
+    Py_ssize_t offsets[5];
+    if (!PyArg_ParseTuple(args, "O!O!Ld:menu_shaped_lines", &PyList_Type, &lines, &PyType_Type, &cls, &max_words,
+                          &min_capitals)
+        || slot_offsets(cls, menu_field_names, 5, offsets, "menu_shaped_lines", "line") < 0)
+        return NULL;
+    PyObject *out = PyList_New(PyList_GET_SIZE(lines));
+    for (Py_ssize_t i = 0; out != NULL && i < PyList_GET_SIZE(lines); i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!Py_IS_TYPE(line, cls)) {
+            PyErr_SetString(PyExc_TypeError, "menu_shaped_lines: lines of another class");
+            Py_CLEAR(out);
+            break;
+        }
+        int shaped = menu_shaped(line, offsets, max_words, min_capitals);
+        if (shaped < 0)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, i, Py_NewRef(shaped ? Py_True : Py_False));
+    }
+    return out;
+}
+
+PyDoc_STRVAR(menu_shaped_lines_doc,
+"menu_shaped_lines(lines, cls, max_words, min_capitals) -> list of bool\n\n"
+"Whether each LineInfo object of class cls has a menu item's shape: 0 < words <= max_words, no\n"
+"sentence end, capital_share >= min_capitals, not spaceless, and not several words all in capitals.");
+
 static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
@@ -5436,6 +5521,7 @@ static PyMethodDef methods[] = {
     {"verb_spaces", verb_spaces, METH_VARARGS, verb_spaces_doc},
     {"ending_with", ending_with, METH_VARARGS, ending_with_doc},
     {"titled_lines", titled_lines, METH_VARARGS, titled_lines_doc},
+    {"menu_shaped_lines", menu_shaped_lines, METH_VARARGS, menu_shaped_lines_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -93,15 +93,11 @@ def _check_one(doc: Document, rules: RuleSet, settings: Settings,
 def _check(docs: list[Document], rules: RuleSet, settings: Settings,
            templates: TemplateCounts | None = None) -> list[DocumentReport]:
     ctxs = contexts(docs, rules, settings, templates)
-    residues = [_with_residue_points(ctx.doc, *_residue(ctx)) for ctx in ctxs]
+    residues = [_with_residue_points(ctx.doc, res.findings, res.lines)
+                for ctx, res in zip(ctxs, residue.analyze_chunk(ctxs))]
     provs = [provenance.analyze(ctx) for ctx in ctxs]
     attrs = [attribution.analyze(ctx) for ctx in ctxs]
     return [_report(ctx, *res, prov, attr, settings) for ctx, res, prov, attr in zip(ctxs, residues, provs, attrs)]
-
-
-def _residue(ctx: Context) -> tuple[list[Finding], set[int]]:
-    res = residue.analyze(ctx)
-    return res.findings, res.lines
 
 
 def _report(ctx: Context, residue_score: float, residue_findings: list[Finding], prov: provenance.ProvenanceResult,

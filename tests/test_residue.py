@@ -285,7 +285,7 @@ def _menu_runs_by_line(page, params) -> list[tuple[int, int, str]]:
     max_words, _, min_capitals, entry, link = params.once(menus._thresholds)
     min_run = params.int("min_run")
     out, run = [], []
-    for line, title in zip([*page.lines, None], [*menus._title_like(page.lines, max_words, min_capitals), False]):
+    for line, title in zip([*page.lines, None], [*menus.menu_shaped(page.lines, max_words, min_capitals), False]):
         if line is not None and ((title and not entry.search(line.text)) or link.search(line.text)):
             run.append(line.number)
             continue
@@ -309,3 +309,27 @@ def test_menu_runs_search_lists_only_where_a_run_can_be(lines):
     params = Params(next(r for r in rules.detectors if r.detector == "menu-run"))
     page = build_page(Document(id="d", path="d", text="\n".join(lines)), rules.memo("residue-stoplists", stoplists))
     assert [(d.first, d.last, d.reason) for d in menus.detect(page, params)] == _menu_runs_by_line(page, params)
+
+
+CHUNK_LINES = [*RESIDUE_PIECES, *MENU_LINES, "Here is what the committee asked the minister for:", "More teachers",
+               "Smaller classes", "| | |", "Home | News | Sport | Contact", "Talks resume in Geneva", "2 hours ago"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts=st.lists(st.lists(st.sampled_from(CHUNK_LINES), max_size=25).map("\n".join), max_size=5),
+       group_chars=st.sampled_from([1, 200, residue.GROUP_CHARS]))
+def test_a_chunk_gives_each_document_the_residue_it_gives_alone(rules, texts, group_chars):
+    """``analyze_chunk`` runs each detector over all the pages of a group before the next: each page
+    still reads only what was decided on it, whatever the groups."""
+    def contexts() -> list[Context]:
+        docs = [Document(id=str(i), path="d", text=text) for i, text in enumerate(texts)]
+        return [Context(doc=doc, rules=rules, hits=collect_hits(doc, rules)[0]) for doc in docs]
+
+    alone = [(residue.analyze(ctx), ctx.residue_lines) for ctx in contexts()]
+    chunk = contexts()
+    shipped, residue.GROUP_CHARS = residue.GROUP_CHARS, group_chars
+    try:
+        results = residue.analyze_chunk(chunk)
+    finally:
+        residue.GROUP_CHARS = shipped
+    assert list(zip(results, [ctx.residue_lines for ctx in chunk])) == alone

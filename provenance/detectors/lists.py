@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from provenance.detectors.page import Decision, LineInfo, Page, Params
+from provenance.detectors.page import Decision, LineInfo, Page, Params, ending_with
 
 
 def _introduces(line: LineInfo, min_words: int, min_stop_share: float) -> bool:
@@ -30,10 +30,10 @@ def _thresholds(params: Params) -> tuple[int, float, int, int, int]:
 
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     """Only lines ending in ':' can introduce a list, and no item ends so: the lines are scanned once
-    for them, and an introduction's items never hold the next one."""
+    for them (``ending_with``: few end so), and an introduction's items never hold the next one."""
     min_words, min_stop_share, max_words, max_chars, min_items = params.once(_thresholds)
     lines, decided = page.lines, page.decided
-    for index in [i for i, line in enumerate(lines) if line.text.endswith(":")]:
+    for index in ending_with(page.texts, "", (":",)):
         intro = lines[index]
         if intro.number in decided or not _introduces(intro, min_words, min_stop_share):
             continue

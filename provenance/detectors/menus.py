@@ -14,13 +14,21 @@ import re
 from collections.abc import Iterator
 from operator import or_
 
+from provenance import accelerator
 from provenance.detectors.page import Decision, LineInfo, Page, Params, Screened
 
 
-def _title_like(lines: list[LineInfo], max_words: int, min_capitals: float) -> list[bool]:
-    """Which lines have a menu item's shape: short, capitalised, without a sentence end, in a script
-    with spaces, and not several words in capitals (a section heading of the text). One expression
-    over the lines, without a call a line: menu-run reads every line of every document."""
+def menu_shaped(lines: list[LineInfo], max_words: int, min_capitals: float) -> list[bool]:
+    """Which lines have a menu item's shape: by the accelerator's ``menu_shaped_lines`` where it is
+    there (menu-run reads every line of every document), else by ``python_menu_shaped``, its reference."""
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.menu_shaped_lines(lines, LineInfo, max_words, min_capitals)
+    return python_menu_shaped(lines, max_words, min_capitals)
+
+
+def python_menu_shaped(lines: list[LineInfo], max_words: int, min_capitals: float) -> list[bool]:
+    """Short, capitalised, without a sentence end, in a script with spaces, and not several words in
+    capitals (a section heading of the text)."""
     return [0 < line.words <= max_words and not line.sentence_end and line.capital_share >= min_capitals
             and not line.spaceless and not (line.words > 1 and line.text.isupper()) for line in lines]
 
@@ -39,7 +47,7 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     characters a link needs (``found_in`` searches no other)."""
     max_words, runs, min_capitals, entry, link = params.once(_thresholds)
     lines = page.lines
-    titled = _title_like(lines, max_words, min_capitals)
+    titled = menu_shaped(lines, max_words, min_capitals)
     linked = link.found_in(page.texts)
     possible = bytes(map(or_, titled, linked))
     for stretch in runs.finditer(possible):

@@ -34,7 +34,8 @@ def _cut_prefix(line: LineInfo, min_chars: int) -> str | None:
 
 def _by_opening(lines: list[LineInfo], size: int) -> dict[str, list[LineInfo]]:
     """The lines, in order, by the first ``size`` characters of their keys: a key that opens with a
-    prefix at least that long is among the lines filed under the prefix's opening."""
+    prefix at least that long is among the lines filed under the prefix's opening. ``detect`` files
+    only the lines whose keys open with one of its prefixes: the others are no copy's whole."""
     out: dict[str, list[LineInfo]] = defaultdict(list)
     for line in lines:
         out[line.key[:size]].append(line)
@@ -53,7 +54,8 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     if not cuts:
         return
     size = max(0, min_chars)
-    openings = _by_opening(page.lines, size)
+    prefixes = tuple(prefix for _, prefix in cuts)
+    openings = _by_opening([other for other in lines if other.key.startswith(prefixes)], size)
     for line, prefix in cuts:
         whole = next((other for other in openings[prefix[:size]]
                       if other.number != line.number and len(other.key) > len(prefix) and other.key.startswith(prefix)),
