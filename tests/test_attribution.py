@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 
 from provenance import accelerator
 from provenance.analyzers.attribution import (
-    WHITE_SPACE, RelayFinder, _Found, _Paragraph, _attribute, _attribute_python, _lead_starts, _compile_kinds,
+    WHITE_SPACE, RelayFinder, _Found, analyze, analyze_chunk, _Paragraph, _attribute, _attribute_python, _lead_starts, _compile_kinds,
     _is_scare, _is_title_case, _locate, _relay_pattern, _scare_flags, _scare_limits, _verb_places,
 )
+from provenance import pipeline
+from provenance.config import Settings
 from provenance.document import Document
 from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
@@ -817,3 +819,12 @@ def test_the_accelerator_judges_scare_quotes_as_the_python_code_does(rules, piec
         raw = RawQuote(min(opened + 1, end), end, opened, end, 1)
         found.append(_Found(raw, _Paragraph(0, 0, len(text)), Span(text="x", start=0, end=1) if spoken else None))
     assert _scare_flags(text, found, limits) == [_is_scare(text, q, limits) for q in found]
+
+
+def test_a_chunk_is_analyzed_as_each_of_its_documents_alone(rules):
+    """``analyze_chunk`` reads the rule set once for the chunk: each result is ``analyze``'s."""
+    texts = ["“The bridge will open in May,” Mayor Ana Lima said.", "No quotation here.",
+             "Xinhua News Agency reported the ‘Ukraine situation’. “It is late,” he said. “Very late.”", ""]
+    settings = Settings()
+    ctxs = [pipeline.context(Document(id=str(n), path=str(n), text=t), rules, settings) for n, t in enumerate(texts)]
+    assert analyze_chunk(ctxs) == [analyze(ctx) for ctx in ctxs]

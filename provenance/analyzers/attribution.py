@@ -385,24 +385,53 @@ def _detectors(rules: RuleSet) -> _Detectors:
                       _first_named(rules, "relayed-report"), window)
 
 
+@dataclass(frozen=True)
+class _Tools:
+    """Everything the analyzer derives from a rule set, gathered by one look-up per chunk of
+    documents rather than eight per document (``RuleSet.memo``)."""
+
+    lex: Lexicons
+    kinds: _Kinds
+    shared: WordPlaces | None  # ``_verb_places``
+    detectors: _Detectors
+    limits: _ScareLimits | None
+    kind_of: Callable[[str], QuoteKind]  # ``_kind_reader``
+    prices: AttributionPrices | None
+
+
+def _tools(rules: RuleSet) -> _Tools:
+    return _Tools(rules.memo("attribution-lexicons", compile_lexicons), rules.memo("attribution-kinds", _compile_kinds),
+                  rules.memo("attribution-verb-places", _verb_places), rules.memo("attribution-detectors", _detectors),
+                  rules.memo("attribution-scare", _scare_limits), rules.memo("attribution-kind-reader", _kind_reader),
+                  rules.memo("attribution-prices", attribution_prices))
+
+
 def analyze(ctx: Context) -> AttributionResult:
-    lex: Lexicons = ctx.rules.memo("attribution-lexicons", compile_lexicons)
-    kinds: _Kinds = ctx.rules.memo("attribution-kinds", _compile_kinds)
+    return _analyze(ctx, ctx.rules.memo("attribution-tools", _tools))
+
+
+def analyze_chunk(ctxs: list[Context]) -> list[AttributionResult]:
+    """``analyze`` of each document of a chunk, which shares one rule set."""
+    if not ctxs:
+        return []
+    tools: _Tools = ctxs[0].rules.memo("attribution-tools", _tools)
+    return [_analyze(ctx, tools) for ctx in ctxs]
+
+
+def _analyze(ctx: Context, tools: _Tools) -> AttributionResult:
+    lex, kinds, detectors, prices = tools.lex, tools.kinds, tools.detectors, tools.prices
     doc = ctx.doc
     paras = _paragraphs(doc, ctx.residue_lines)
     found = _locate(list(find_quotes(doc.text, paras)), paras)
     # the speakers' scan serves the relay detector too, where there are quotations to find speakers
     # for or the accelerator scans: else the detector's own RE2 scan is narrower
-    shared: WordPlaces | None = ctx.rules.memo("attribution-verb-places", _verb_places)
+    shared = tools.shared
     places = shared.find(doc.text, doc.re2_utf8) if shared is not None and (found or shared.by_accelerator) else None
     finder = SpeakerFinder(doc.text, lex, doc.re2_utf8, places)
     if found:
         _give_speakers(finder, found, paras)
-    detectors: _Detectors = ctx.rules.memo("attribution-detectors", _detectors)
-    limits = ctx.rules.memo("attribution-scare", _scare_limits)
-    scare, speech = _split_scare(doc.text, found, limits) if found else ([], [])
-    kind_of = ctx.rules.memo("attribution-kind-reader", _kind_reader)
-    quotes = list(_quotes(doc, speech, kind_of, NameMentions(doc.text, lex, kinds.not_person),
+    scare, speech = _split_scare(doc.text, found, tools.limits) if found else ([], [])
+    quotes = list(_quotes(doc, speech, tools.kind_of, NameMentions(doc.text, lex, kinds.not_person),
                           detectors.window)) if speech else []
     units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight), 1)
              for h in ctx.hits_for("attribution") if doc.line_at(h.start) not in ctx.residue_lines]
@@ -410,7 +439,6 @@ def analyze(ctx: Context) -> AttributionResult:
                                places))
     others = [u for u in units if u[0].severity == "info"]
     units = [u for u in units if u[0].severity != "info"]
-    prices: AttributionPrices | None = ctx.rules.memo("attribution-prices", attribution_prices)
     if detectors.quote is not None and prices is not None:
         units += list(_quote_units(detectors.quote, quotes, prices))
     informative = [f for f, _, _ in others]
