@@ -597,9 +597,9 @@ class RelayFinder:
     outlet_words: regex.Pattern
     capital: regex.Pattern
     names: frozenset[str]
-    name_lengths: dict[str, tuple[int, ...]]  # by their last two characters
     media: frozenset[str]
-    media_lengths: dict[str, tuple[int, ...]]  # by their last two characters
+    lengths: dict[str, tuple[int, ...]]  # of the names and media words, by their last two characters
+    lengths_of_one: bool  # whether a name or media word is a single character (``_lengths_ending``)
 
     @classmethod
     def build(cls, rules: RuleSet, rule: Detector, kinds: _Kinds) -> RelayFinder:
@@ -618,8 +618,8 @@ class RelayFinder:
             space_run=regex.compile(r"\s+", regex.V1 | regex.REVERSE),
             outlet_words=regex.compile(rf"(?r)(?:[\p{{L}}’'.-]+\s+){{1,{MAX_OUTLET_WORDS}}}", regex.V1),
             capital=regex.compile(r"\p{Lu}", regex.V1),
-            names=names, name_lengths=_lengths_by_ending(names),
-            media=media, media_lengths=_lengths_by_ending(media))
+            names=names, media=media, lengths=_lengths_by_ending(names | media),
+            lengths_of_one=any(len(word) == 1 for word in names | media))
 
     def finditer(self, text: str, readable: bytes | None = None, according: list[int] | None = None,
                  places: list[int] | None = None) -> Iterator[tuple[int, int]]:
@@ -701,17 +701,19 @@ class RelayFinder:
                 yield run.start(), place
 
     def _outlets_ending(self, text: str, end: int) -> Iterator[int]:
-        """Where an outlet name, or a media word with the capitalised words before it, ending at ``end`` starts."""
-        for length in _lengths_ending(self.name_lengths, text, end):
-            if length <= end and text[end - length:end] in self.names:
+        """Where an outlet name, or a media word with the capitalised words before it, ending at ``end``
+        starts (the lengths of both tried at once: the caller gathers the starts in a set)."""
+        for length in _lengths_ending(self.lengths, text, end, self.lengths_of_one):
+            if length > end:
+                continue
+            word = text[end - length:end]
+            if word in self.names:
                 yield end - length
-        for length in _lengths_ending(self.media_lengths, text, end):
-            if length <= end and text[end - length:end] in self.media:
-                word = end - length
-                yield word
-                before = self.outlet_words.match(text, 0, word)
+            if word in self.media:
+                yield end - length
+                before = self.outlet_words.match(text, 0, end - length)
                 if before:
-                    yield from (c.start() for c in self.capital.finditer(text, before.start(), word))
+                    yield from (c.start() for c in self.capital.finditer(text, before.start(), end - length))
 
 
 def _lead_starts(text: str, words: tuple[str, ...]) -> set[int]:
@@ -742,6 +744,8 @@ def _lengths_by_ending(words: frozenset[str]) -> dict[str, tuple[int, ...]]:
     return {ending: tuple(sorted(found)) for ending, found in lengths.items()}
 
 
-def _lengths_ending(lengths: dict[str, tuple[int, ...]], text: str, end: int) -> tuple[int, ...]:
-    """The lengths of the words (``_lengths_by_ending``) that may end at ``end`` in ``text``."""
-    return (lengths.get(text[end - 2:end], ()) if end >= 2 else ()) + lengths.get(text[end - 1:end], ())
+def _lengths_ending(lengths: dict[str, tuple[int, ...]], text: str, end: int, of_one: bool = True) -> tuple[int, ...]:
+    """The lengths of the words (``_lengths_by_ending``) that may end at ``end`` in ``text``; the
+    words of one character are looked for only where ``of_one`` says there are any."""
+    found = lengths.get(text[end - 2:end], ()) if end >= 2 else ()
+    return found + lengths.get(text[end - 1:end], ()) if of_one else found
