@@ -20,7 +20,7 @@ from provenance.config import Settings
 from provenance.document import Document
 from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
-from provenance.quotes import RawQuote, find_quotes
+from provenance.quotes import RawQuote, paragraph_quotes
 from provenance import speakers as speakers_module
 from provenance.speakers import (
     _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, WordPlaces, _bare,
@@ -792,7 +792,7 @@ def test_the_accelerator_gives_a_documents_quotations_the_speakers_the_python_co
         if line.strip():
             paras.append((start, start + len(line)))
         start += len(line) + 1
-    fast, python = (_locate(list(find_quotes(text, paras)), paras) for _ in range(2))
+    fast, python = (_locate(paragraph_quotes(text, paras), paras) for _ in range(2))
     _attribute(speakers_module.SpeakerFinder(text, lex), fast, paras)
     _attribute_python(speakers_module.SpeakerFinder(text, lex), python, paras)
     assert [(q.speaker, q.how) for q in fast] == [(q.speaker, q.how) for q in python]

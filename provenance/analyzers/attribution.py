@@ -14,7 +14,7 @@ explained quotation by quotation; the sourcing signatures and the relay detector
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
@@ -26,7 +26,7 @@ from provenance.analyzers import Context, make_finding
 from provenance.document import Document
 from provenance.outlets import NameFinder, NameMatch, outlet_index
 from provenance.prescan import finditer_where, starts_pattern
-from provenance.quotes import RawQuote, find_quotes
+from provenance.quotes import RawQuote, paragraph_quotes
 from provenance.report import Finding, Quote, QuoteKind, Span
 from provenance.rulemodels import Detector
 from provenance.rulepack import RuleSet
@@ -49,14 +49,14 @@ class AttributionResult:
     quotes: list[Quote]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Paragraph:
     index: int
     start: int
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Found:
     raw: RawQuote
     para: _Paragraph
@@ -150,12 +150,11 @@ def _paragraphs(doc: Document, skip: set[int]) -> list[tuple[int, int]]:
     return [(ln.start, ln.end) for ln in doc.nonblank_lines if ln.number not in skip]
 
 
-def _locate(found: list[RawQuote], paras: list[tuple[int, int]]) -> list[_Found]:
-    out, k = [], 0
+def _locate(found: Iterable[tuple[int, RawQuote]], paras: list[tuple[int, int]]) -> list[_Found]:
+    """The quotations (``paragraph_quotes``), each with its paragraph, one made for the quotations it holds."""
+    out = []
     para: _Paragraph | None = None
-    for raw in found:
-        while paras[k][1] < raw.open:
-            k += 1
+    for k, raw in found:
         if para is None or para.index != k:
             para = _Paragraph(k, *paras[k])
         out.append(_Found(raw, para))
@@ -422,7 +421,7 @@ def _analyze(ctx: Context, tools: _Tools) -> AttributionResult:
     lex, kinds, detectors, prices = tools.lex, tools.kinds, tools.detectors, tools.prices
     doc = ctx.doc
     paras = _paragraphs(doc, ctx.residue_lines)
-    found = _locate(list(find_quotes(doc.text, paras)), paras)
+    found = _locate(paragraph_quotes(doc.text, paras), paras)
     # the speakers' scan serves the relay detector too, where there are quotations to find speakers
     # for or the accelerator scans: else the detector's own RE2 scan is narrower
     shared = tools.shared
