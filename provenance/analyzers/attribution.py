@@ -406,26 +406,39 @@ def _tools(rules: RuleSet) -> _Tools:
 
 
 def analyze(ctx: Context) -> AttributionResult:
-    return _analyze(ctx, ctx.rules.memo("attribution-tools", _tools))
+    return analyze_chunk([ctx])[0]
 
 
 def analyze_chunk(ctxs: list[Context]) -> list[AttributionResult]:
-    """``analyze`` of each document of a chunk, which shares one rule set."""
+    """``analyze`` of each document of a chunk, which shares one rule set. The quotations of every
+    document are found first, then the words' places, then the rest: each pass keeps its tables in
+    the processor's caches from one document to the next."""
     if not ctxs:
         return []
     tools: _Tools = ctxs[0].rules.memo("attribution-tools", _tools)
-    return [_analyze(ctx, tools) for ctx in ctxs]
+    located = [_quotations(ctx) for ctx in ctxs]
+    places = [_places(tools, ctx.doc, found) for ctx, (_, found) in zip(ctxs, located)]
+    return [_analyze(ctx, tools, paras, found, where) for ctx, (paras, found), where in zip(ctxs, located, places)]
 
 
-def _analyze(ctx: Context, tools: _Tools) -> AttributionResult:
+def _quotations(ctx: Context) -> tuple[list[tuple[int, int]], list[_Found]]:
+    """A document's paragraphs and the quotations in them."""
+    paras = _paragraphs(ctx.doc, ctx.residue_lines)
+    return paras, _locate(paragraph_quotes(ctx.doc.text, paras), paras)
+
+
+def _places(tools: _Tools, doc: Document, found: list[_Found]) -> list[int] | None:
+    """Where the speech verbs' first words and the relay verbs begin (``_verb_places``): the speakers'
+    scan serves the relay detector too, where there are quotations to find speakers for or the
+    accelerator scans; else the detector's own RE2 scan is narrower."""
+    shared = tools.shared
+    return shared.find(doc.text, doc.re2_utf8) if shared is not None and (found or shared.by_accelerator) else None
+
+
+def _analyze(ctx: Context, tools: _Tools, paras: list[tuple[int, int]], found: list[_Found],
+             places: list[int] | None) -> AttributionResult:
     lex, kinds, detectors, prices = tools.lex, tools.kinds, tools.detectors, tools.prices
     doc = ctx.doc
-    paras = _paragraphs(doc, ctx.residue_lines)
-    found = _locate(paragraph_quotes(doc.text, paras), paras)
-    # the speakers' scan serves the relay detector too, where there are quotations to find speakers
-    # for or the accelerator scans: else the detector's own RE2 scan is narrower
-    shared = tools.shared
-    places = shared.find(doc.text, doc.re2_utf8) if shared is not None and (found or shared.by_accelerator) else None
     finder = SpeakerFinder(doc.text, lex, doc.re2_utf8, places)
     if found:
         _give_speakers(finder, found, paras)
