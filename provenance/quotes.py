@@ -161,7 +161,12 @@ def _paired(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, list[tu
 def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> Iterator[RawQuote]:
     """Every quotation in the given paragraphs (``(start, end)`` offsets, in text order, none
     overlapping)."""
-    bounds = list(paragraphs)
+    return (quote for _, quote in paragraph_quotes(text, list(paragraphs)))
+
+
+def paragraph_quotes(text: str, bounds: list[tuple[int, int]]) -> Iterator[tuple[int, RawQuote]]:
+    """``find_quotes``, each quotation with the index in ``bounds`` of the paragraph it opens in:
+    known here, where the attribution would search for it."""
     group = 0
     carrying: str | None = None  # the mark a quotation left open in the paragraph ``last``
     last = -2
@@ -178,12 +183,12 @@ def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> Iterator[Ra
                 group += 1
             continues = False
             if closed > opened + 1:
-                yield RawQuote(opened + 1, closed, opened, closed, group)
+                yield k, RawQuote(opened + 1, closed, opened, closed, group)
         carrying = None
         if dangling is not None:
             if not (continues and dangling == first):
                 group += 1
             end = _TRAILING_SPACE.match(text, dangling + 1, hi).start()
             if end > dangling + 1:
-                yield RawQuote(dangling + 1, end, dangling, None, group)
+                yield k, RawQuote(dangling + 1, end, dangling, None, group)
             carrying = text[dangling]

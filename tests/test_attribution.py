@@ -12,13 +12,15 @@ from hypothesis import strategies as st
 
 from provenance import accelerator
 from provenance.analyzers.attribution import (
-    WHITE_SPACE, RelayFinder, _Found, _Paragraph, _attribute, _attribute_python, _lead_starts, _compile_kinds,
+    WHITE_SPACE, RelayFinder, _Found, analyze, analyze_chunk, _Paragraph, _attribute, _attribute_python, _lead_starts, _compile_kinds,
     _is_scare, _is_title_case, _locate, _relay_pattern, _scare_flags, _scare_limits, _verb_places,
 )
+from provenance import pipeline
+from provenance.config import Settings
 from provenance.document import Document
 from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
-from provenance.quotes import RawQuote, find_quotes
+from provenance.quotes import RawQuote, paragraph_quotes
 from provenance import speakers as speakers_module
 from provenance.speakers import (
     _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, WordPlaces, _bare,
@@ -790,7 +792,7 @@ def test_the_accelerator_gives_a_documents_quotations_the_speakers_the_python_co
         if line.strip():
             paras.append((start, start + len(line)))
         start += len(line) + 1
-    fast, python = (_locate(list(find_quotes(text, paras)), paras) for _ in range(2))
+    fast, python = (_locate(paragraph_quotes(text, paras), paras) for _ in range(2))
     _attribute(speakers_module.SpeakerFinder(text, lex), fast, paras)
     _attribute_python(speakers_module.SpeakerFinder(text, lex), python, paras)
     assert [(q.speaker, q.how) for q in fast] == [(q.speaker, q.how) for q in python]
@@ -817,3 +819,12 @@ def test_the_accelerator_judges_scare_quotes_as_the_python_code_does(rules, piec
         raw = RawQuote(min(opened + 1, end), end, opened, end, 1)
         found.append(_Found(raw, _Paragraph(0, 0, len(text)), Span(text="x", start=0, end=1) if spoken else None))
     assert _scare_flags(text, found, limits) == [_is_scare(text, q, limits) for q in found]
+
+
+def test_a_chunk_is_analyzed_as_each_of_its_documents_alone(rules):
+    """``analyze_chunk`` reads the rule set once for the chunk: each result is ``analyze``'s."""
+    texts = ["“The bridge will open in May,” Mayor Ana Lima said.", "No quotation here.",
+             "Xinhua News Agency reported the ‘Ukraine situation’. “It is late,” he said. “Very late.”", ""]
+    settings = Settings()
+    ctxs = [pipeline.context(Document(id=str(n), path=str(n), text=t), rules, settings) for n, t in enumerate(texts)]
+    assert analyze_chunk(ctxs) == [analyze(ctx) for ctx in ctxs]

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from provenance import accelerator
 from provenance.quotes import (
     _IS_LOWER, _IS_WORD, _TRAILING_SPACE, MARKS, RawQuote, _marks, _paired_paragraphs, find_quotes, pair_paragraph,
+    paragraph_quotes,
 )
 
 
@@ -120,6 +121,19 @@ def test_visiting_only_the_paragraphs_with_marks_finds_what_visiting_all_finds(l
             paragraphs.append((pos, pos + len(line)))
         pos += len(line) + 1
     assert list(find_quotes(text, paragraphs)) == every_paragraph(text, paragraphs)
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines=st.lists(st.tuples(st.sampled_from(LINES), st.booleans()), max_size=10))
+def test_each_quotation_comes_with_the_paragraph_it_opens_in(lines):
+    text, paragraphs, pos = "\n".join(line for line, _ in lines), [], 0
+    for line, kept in lines:
+        if kept:
+            paragraphs.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    located = list(paragraph_quotes(text, paragraphs))
+    assert [q for _, q in located] == list(find_quotes(text, paragraphs))
+    assert all(paragraphs[k][0] <= q.open < paragraphs[k][1] for k, q in located)
 
 
 SPACED = st.text(alphabet="a \t\n\r\x0b\x1c\x85\xa0\u2028\u3000", max_size=30)

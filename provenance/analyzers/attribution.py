@@ -14,7 +14,7 @@ explained quotation by quotation; the sourcing signatures and the relay detector
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
@@ -26,7 +26,7 @@ from provenance.analyzers import Context, make_finding
 from provenance.document import Document
 from provenance.outlets import NameFinder, NameMatch, outlet_index
 from provenance.prescan import finditer_where, starts_pattern
-from provenance.quotes import RawQuote, find_quotes
+from provenance.quotes import RawQuote, paragraph_quotes
 from provenance.report import Finding, Quote, QuoteKind, Span
 from provenance.rulemodels import Detector
 from provenance.rulepack import RuleSet
@@ -49,14 +49,14 @@ class AttributionResult:
     quotes: list[Quote]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Paragraph:
     index: int
     start: int
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Found:
     raw: RawQuote
     para: _Paragraph
@@ -150,12 +150,11 @@ def _paragraphs(doc: Document, skip: set[int]) -> list[tuple[int, int]]:
     return [(ln.start, ln.end) for ln in doc.nonblank_lines if ln.number not in skip]
 
 
-def _locate(found: list[RawQuote], paras: list[tuple[int, int]]) -> list[_Found]:
-    out, k = [], 0
+def _locate(found: Iterable[tuple[int, RawQuote]], paras: list[tuple[int, int]]) -> list[_Found]:
+    """The quotations (``paragraph_quotes``), each with its paragraph, one made for the quotations it holds."""
+    out = []
     para: _Paragraph | None = None
-    for raw in found:
-        while paras[k][1] < raw.open:
-            k += 1
+    for k, raw in found:
         if para is None or para.index != k:
             para = _Paragraph(k, *paras[k])
         out.append(_Found(raw, para))
@@ -385,24 +384,66 @@ def _detectors(rules: RuleSet) -> _Detectors:
                       _first_named(rules, "relayed-report"), window)
 
 
+@dataclass(frozen=True)
+class _Tools:
+    """Everything the analyzer derives from a rule set, gathered by one look-up per chunk of
+    documents rather than eight per document (``RuleSet.memo``)."""
+
+    lex: Lexicons
+    kinds: _Kinds
+    shared: WordPlaces | None  # ``_verb_places``
+    detectors: _Detectors
+    limits: _ScareLimits | None
+    kind_of: Callable[[str], QuoteKind]  # ``_kind_reader``
+    prices: AttributionPrices | None
+
+
+def _tools(rules: RuleSet) -> _Tools:
+    return _Tools(rules.memo("attribution-lexicons", compile_lexicons), rules.memo("attribution-kinds", _compile_kinds),
+                  rules.memo("attribution-verb-places", _verb_places), rules.memo("attribution-detectors", _detectors),
+                  rules.memo("attribution-scare", _scare_limits), rules.memo("attribution-kind-reader", _kind_reader),
+                  rules.memo("attribution-prices", attribution_prices))
+
+
 def analyze(ctx: Context) -> AttributionResult:
-    lex: Lexicons = ctx.rules.memo("attribution-lexicons", compile_lexicons)
-    kinds: _Kinds = ctx.rules.memo("attribution-kinds", _compile_kinds)
+    return analyze_chunk([ctx])[0]
+
+
+def analyze_chunk(ctxs: list[Context]) -> list[AttributionResult]:
+    """``analyze`` of each document of a chunk, which shares one rule set. The quotations of every
+    document are found first, then the words' places, then the rest: each pass keeps its tables in
+    the processor's caches from one document to the next."""
+    if not ctxs:
+        return []
+    tools: _Tools = ctxs[0].rules.memo("attribution-tools", _tools)
+    located = [_quotations(ctx) for ctx in ctxs]
+    places = [_places(tools, ctx.doc, found) for ctx, (_, found) in zip(ctxs, located)]
+    return [_analyze(ctx, tools, paras, found, where) for ctx, (paras, found), where in zip(ctxs, located, places)]
+
+
+def _quotations(ctx: Context) -> tuple[list[tuple[int, int]], list[_Found]]:
+    """A document's paragraphs and the quotations in them."""
+    paras = _paragraphs(ctx.doc, ctx.residue_lines)
+    return paras, _locate(paragraph_quotes(ctx.doc.text, paras), paras)
+
+
+def _places(tools: _Tools, doc: Document, found: list[_Found]) -> list[int] | None:
+    """Where the speech verbs' first words and the relay verbs begin (``_verb_places``): the speakers'
+    scan serves the relay detector too, where there are quotations to find speakers for or the
+    accelerator scans; else the detector's own RE2 scan is narrower."""
+    shared = tools.shared
+    return shared.find(doc.text, doc.re2_utf8) if shared is not None and (found or shared.by_accelerator) else None
+
+
+def _analyze(ctx: Context, tools: _Tools, paras: list[tuple[int, int]], found: list[_Found],
+             places: list[int] | None) -> AttributionResult:
+    lex, kinds, detectors, prices = tools.lex, tools.kinds, tools.detectors, tools.prices
     doc = ctx.doc
-    paras = _paragraphs(doc, ctx.residue_lines)
-    found = _locate(list(find_quotes(doc.text, paras)), paras)
-    # the speakers' scan serves the relay detector too, where there are quotations to find speakers
-    # for or the accelerator scans: else the detector's own RE2 scan is narrower
-    shared: WordPlaces | None = ctx.rules.memo("attribution-verb-places", _verb_places)
-    places = shared.find(doc.text, doc.re2_utf8) if shared is not None and (found or shared.by_accelerator) else None
     finder = SpeakerFinder(doc.text, lex, doc.re2_utf8, places)
     if found:
         _give_speakers(finder, found, paras)
-    detectors: _Detectors = ctx.rules.memo("attribution-detectors", _detectors)
-    limits = ctx.rules.memo("attribution-scare", _scare_limits)
-    scare, speech = _split_scare(doc.text, found, limits) if found else ([], [])
-    kind_of = ctx.rules.memo("attribution-kind-reader", _kind_reader)
-    quotes = list(_quotes(doc, speech, kind_of, NameMentions(doc.text, lex, kinds.not_person),
+    scare, speech = _split_scare(doc.text, found, tools.limits) if found else ([], [])
+    quotes = list(_quotes(doc, speech, tools.kind_of, NameMentions(doc.text, lex, kinds.not_person),
                           detectors.window)) if speech else []
     units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight), 1)
              for h in ctx.hits_for("attribution") if doc.line_at(h.start) not in ctx.residue_lines]
@@ -410,7 +451,6 @@ def analyze(ctx: Context) -> AttributionResult:
                                places))
     others = [u for u in units if u[0].severity == "info"]
     units = [u for u in units if u[0].severity != "info"]
-    prices: AttributionPrices | None = ctx.rules.memo("attribution-prices", attribution_prices)
     if detectors.quote is not None and prices is not None:
         units += list(_quote_units(detectors.quote, quotes, prices))
     informative = [f for f, _, _ in others]
@@ -569,9 +609,9 @@ class RelayFinder:
     outlet_words: regex.Pattern
     capital: regex.Pattern
     names: frozenset[str]
-    name_lengths: dict[str, tuple[int, ...]]  # by their last two characters
     media: frozenset[str]
-    media_lengths: dict[str, tuple[int, ...]]  # by their last two characters
+    lengths: dict[str, tuple[int, ...]]  # of the names and media words, by their last two characters
+    lengths_of_one: bool  # whether a name or media word is a single character (``_lengths_ending``)
 
     @classmethod
     def build(cls, rules: RuleSet, rule: Detector, kinds: _Kinds) -> RelayFinder:
@@ -590,8 +630,8 @@ class RelayFinder:
             space_run=regex.compile(r"\s+", regex.V1 | regex.REVERSE),
             outlet_words=regex.compile(rf"(?r)(?:[\p{{L}}’'.-]+\s+){{1,{MAX_OUTLET_WORDS}}}", regex.V1),
             capital=regex.compile(r"\p{Lu}", regex.V1),
-            names=names, name_lengths=_lengths_by_ending(names),
-            media=media, media_lengths=_lengths_by_ending(media))
+            names=names, media=media, lengths=_lengths_by_ending(names | media),
+            lengths_of_one=any(len(word) == 1 for word in names | media))
 
     def finditer(self, text: str, readable: bytes | None = None, according: list[int] | None = None,
                  places: list[int] | None = None) -> Iterator[tuple[int, int]]:
@@ -673,17 +713,19 @@ class RelayFinder:
                 yield run.start(), place
 
     def _outlets_ending(self, text: str, end: int) -> Iterator[int]:
-        """Where an outlet name, or a media word with the capitalised words before it, ending at ``end`` starts."""
-        for length in _lengths_ending(self.name_lengths, text, end):
-            if length <= end and text[end - length:end] in self.names:
+        """Where an outlet name, or a media word with the capitalised words before it, ending at ``end``
+        starts (the lengths of both tried at once: the caller gathers the starts in a set)."""
+        for length in _lengths_ending(self.lengths, text, end, self.lengths_of_one):
+            if length > end:
+                continue
+            word = text[end - length:end]
+            if word in self.names:
                 yield end - length
-        for length in _lengths_ending(self.media_lengths, text, end):
-            if length <= end and text[end - length:end] in self.media:
-                word = end - length
-                yield word
-                before = self.outlet_words.match(text, 0, word)
+            if word in self.media:
+                yield end - length
+                before = self.outlet_words.match(text, 0, end - length)
                 if before:
-                    yield from (c.start() for c in self.capital.finditer(text, before.start(), word))
+                    yield from (c.start() for c in self.capital.finditer(text, before.start(), end - length))
 
 
 def _lead_starts(text: str, words: tuple[str, ...]) -> set[int]:
@@ -714,6 +756,8 @@ def _lengths_by_ending(words: frozenset[str]) -> dict[str, tuple[int, ...]]:
     return {ending: tuple(sorted(found)) for ending, found in lengths.items()}
 
 
-def _lengths_ending(lengths: dict[str, tuple[int, ...]], text: str, end: int) -> tuple[int, ...]:
-    """The lengths of the words (``_lengths_by_ending``) that may end at ``end`` in ``text``."""
-    return (lengths.get(text[end - 2:end], ()) if end >= 2 else ()) + lengths.get(text[end - 1:end], ())
+def _lengths_ending(lengths: dict[str, tuple[int, ...]], text: str, end: int, of_one: bool = True) -> tuple[int, ...]:
+    """The lengths of the words (``_lengths_by_ending``) that may end at ``end`` in ``text``; the
+    words of one character are looked for only where ``of_one`` says there are any."""
+    found = lengths.get(text[end - 2:end], ()) if end >= 2 else ()
+    return found + lengths.get(text[end - 1:end], ()) if of_one else found
