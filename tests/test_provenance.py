@@ -11,6 +11,7 @@ from provenance.analyzers import Context, collect_hits
 from provenance.analyzers.provenance import Mentioned, _groups, _title_split
 from provenance.document import Document
 from provenance.outlets import compact_key, registrable_domain
+from provenance.prescan import finditer_where
 from provenance.scoring import provenance_score
 
 
@@ -179,11 +180,15 @@ def title_split(rules):
     return _title_split(rules.detectors_named("outlet")[0].params)
 
 
-@given(text=st.text(st.sampled_from("ab :|»·-—–~\t\u00a0\u2003é"), max_size=30))
-def test_title_separators_found_where_re2_allows_are_all_the_separators(title_split, text):
+@given(text=st.text(st.sampled_from("ab :|»·-—–~\t\u00a0\u2003é"), max_size=30), repeat=st.sampled_from([1, 3, 12]))
+def test_title_separators_found_where_re2_allows_are_all_the_separators(title_split, text, repeat):
+    """Short lines are searched by ``regex`` alone, long ones where the RE2 copy allows: both find
+    every separator."""
+    text *= repeat
     assert title_split.starts is not None
-    found = [m.span() for m in title_split.finditer(text)]
-    assert found == [m.span() for m in title_split.pattern.finditer(text)]
+    expected = [m.span() for m in title_split.pattern.finditer(text)]
+    assert [m.span() for m in title_split.finditer(text)] == expected
+    assert [m.span() for m in finditer_where(title_split.pattern, title_split.starts, text)] == expected
 
 
 @given(lines=st.lists(st.text(st.sampled_from("ab :|»·-—–~\t\u00a0\u2003é"), max_size=12), max_size=6),
@@ -225,7 +230,7 @@ _MENTION = st.builds(
 
 
 @given(mentions=st.lists(_MENTION, max_size=4), words=st.lists(st.sampled_from(["Said", "the", "e.g.", "é", "news"])),
-       asked=st.lists(_HOST_LABEL, max_size=3))
+       asked=st.lists(st.one_of(_HOST_LABEL, st.text(" .aZé", max_size=40)), max_size=3))
 def test_what_no_mention_writes_names_no_written_domain(rules, mentions, words, asked):
     """``Mentioned.labelled`` and ``wrote`` read the mentions' domains only for a label or domain their
     texts hold (and spell no label where there is no mention): they find what a look-up among every
