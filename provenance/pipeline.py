@@ -94,7 +94,7 @@ def _check(docs: list[Document], rules: RuleSet, settings: Settings,
            templates: TemplateCounts | None = None) -> list[DocumentReport]:
     ctxs = contexts(docs, rules, settings, templates)
     residues = [_with_residue_points(ctx.doc, *_residue(ctx)) for ctx in ctxs]
-    provs = [provenance.analyze(ctx) for ctx in ctxs]
+    provs = provenance.analyze_chunk(ctxs)
     attrs = [attribution.analyze(ctx) for ctx in ctxs]
     return [_report(ctx, *res, prov, attr, settings) for ctx, res, prov, attr in zip(ctxs, residues, provs, attrs)]
 

@@ -464,12 +464,22 @@ def _from_metadata(ctx: Context, index: OutletIndex, params: dict) -> tuple[Iden
     return None, []
 
 
-def _text_cues(ctx: Context, index: OutletIndex, plan: Plan) -> list[Cue]:
-    """The cues the text gives; where it writes out no domain, none is reported on a written one."""
-    mentioned, params = Mentioned(ctx), plan.outlet.params
-    cues = [*_title_cues(ctx, index, plan, mentioned), *_masthead_lines(ctx, index, plan),
-            *_signature_cues(ctx, index, params),
-            *_profile_cues(ctx, index, params)]
+def _text_cues(ctxs: list[Context], index: OutletIndex, plan: Plan) -> list[list[Cue]]:
+    """The cues each document's text gives (none without an outlet rule), read stage by stage over
+    the chunk: a stage's patterns, Set and tables then stay in the caches from one document to the
+    next. Where a text writes out no domain, no cue is reported on a written one."""
+    if plan.outlet is None:
+        return [[] for _ in ctxs]
+    mentioned, params = [Mentioned(ctx) for ctx in ctxs], plan.outlet.params
+    titles = [[*_title_cues(ctx, index, plan, m)] for ctx, m in zip(ctxs, mentioned)]
+    mastheads = [_masthead_lines(ctx, index, plan) for ctx in ctxs]
+    signatures = [[*_signature_cues(ctx, index, params)] for ctx in ctxs]
+    profiles = [_profile_cues(ctx, index, params) for ctx in ctxs]
+    return [_on_written_domains([*title, *masthead, *signature, *profile], m, plan)
+            for title, masthead, signature, profile, m in zip(titles, mastheads, signatures, profiles, mentioned)]
+
+
+def _on_written_domains(cues: list[Cue], mentioned: Mentioned, plan: Plan) -> list[Cue]:
     if not mentioned.written:
         return cues
     return [_with_written_domain(c, mentioned, plan) for c in cues]
@@ -486,14 +496,15 @@ def _with_written_domain(cue: Cue, mentioned: Mentioned, plan: Plan) -> Cue:
     return cue
 
 
-def _identify_outlet(ctx: Context, index: OutletIndex,
-                     plan: Plan) -> tuple[Outlet | None, Identified | None, list[Finding]]:
-    """The page's outlet (metadata first, then text cues), the outlet the text itself names, and their findings."""
+def _identify_outlet(ctx: Context, index: OutletIndex, plan: Plan,
+                     cues: list[Cue]) -> tuple[Outlet | None, Identified | None, list[Finding]]:
+    """The page's outlet (metadata first, then the text's ``cues``), the outlet the text itself names,
+    and their findings."""
     rule = plan.outlet
     if rule is None:
         return None, None, []
     params, doc, findings = rule.params, ctx.doc, []
-    from_text = _resolve(_text_cues(ctx, index, plan), params)
+    from_text = _resolve(cues, params)
     from_meta, meta_evidence = _from_metadata(ctx, index, params)
     chosen = from_meta or from_text
     if chosen is None:
@@ -697,9 +708,22 @@ def _chain(facts: Facts, outlet: Outlet | None, text_named: Identified | None, r
 
 
 def analyze(ctx: Context) -> ProvenanceResult:
-    plan, index = _plan(ctx), outlet_index(ctx.rules)
+    return analyze_chunk([ctx])[0]
+
+
+def analyze_chunk(ctxs: list[Context]) -> list[ProvenanceResult]:
+    """``analyze`` of each of a chunk's documents, all checked with the same rules: the outlet cues
+    are read over the whole chunk one kind after another (``_text_cues``), the rest document by
+    document."""
+    if not ctxs:
+        return []
+    plan, index = _plan(ctxs[0]), outlet_index(ctxs[0].rules)
+    return [_analyzed(ctx, plan, index, cues) for ctx, cues in zip(ctxs, _text_cues(ctxs, index, plan))]
+
+
+def _analyzed(ctx: Context, plan: Plan, index: OutletIndex, cues: list[Cue]) -> ProvenanceResult:
     facts = Facts.blank()
-    outlet, text_named, findings = _identify_outlet(ctx, index, plan)
+    outlet, text_named, findings = _identify_outlet(ctx, index, plan, cues)
     regions = FactRegions(ctx.doc, plan.head_lines, plan.tail_lines)
     findings += _date_findings(ctx, facts, regions, plan.months)
     findings += _byline_findings(ctx, facts, regions, plan)
