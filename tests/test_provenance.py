@@ -7,12 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import CORPUS
 from provenance.analyzers import Context, collect_hits
-from provenance.analyzers.provenance import Mentioned, _groups, _title_split
+from provenance.analyzers.provenance import Mentioned, _groups, _title_split, analyze, analyze_chunk
 from provenance.document import Document
 from provenance.outlets import compact_key, registrable_domain
 from provenance.prescan import finditer_where
 from provenance.scoring import provenance_score
+from provenance.sources import read_documents
 
 
 def rules_fired(report) -> set[str]:
@@ -242,3 +244,26 @@ def test_what_no_mention_writes_names_no_written_domain(rules, mentions, words, 
         assert mentioned.labelled(label) == mentioned.labels.get(compact_key(label))
     for domain in [*mentioned.domains, *(registrable_domain(m) for m in mentions), None]:
         assert mentioned.wrote(domain) == (domain in mentioned.domains)
+
+
+_CHUNK_TEXTS = [
+    "Fed holds rates | Reuters\n\nWASHINGTON (Reuters) - The Fed held rates, officials said.",
+    "Example Blog\nA post about bread\nBy Jane Doe\nIt rose. Visit example.com for more.",
+    "Talks resume - Example.com\n\nSee example.com and news.example.co.uk.\n(c) 2021 Example.com",
+    "BEIJING, Mar 7 (EFE).- Talks resumed.\n\n\"We are ready,\" he said. EFE",
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def chunk_contexts(rules):
+    docs = [*read_documents([CORPUS]), *(Document(id=f"c{i}", path="c", text=t) for i, t in enumerate(_CHUNK_TEXTS))]
+    return [Context(doc=doc, rules=rules, hits=collect_hits(doc, rules)[0]) for doc in docs]
+
+
+@given(data=st.data())
+def test_a_chunk_is_analyzed_as_its_documents_one_by_one(chunk_contexts, data):
+    """``analyze_chunk`` reads the outlet cues stage by stage over the chunk: each document's result
+    is what ``analyze`` gives it alone, whatever the chunk's other documents and their order."""
+    chunk = data.draw(st.lists(st.sampled_from(chunk_contexts), max_size=8))
+    assert analyze_chunk(chunk) == [analyze(ctx) for ctx in chunk]
