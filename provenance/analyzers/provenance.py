@@ -712,22 +712,33 @@ def analyze(ctx: Context) -> ProvenanceResult:
 
 
 def analyze_chunk(ctxs: list[Context]) -> list[ProvenanceResult]:
-    """``analyze`` of each of a chunk's documents, all checked with the same rules: the outlet cues
-    are read over the whole chunk one kind after another (``_text_cues``), the rest document by
-    document."""
+    """``analyze`` of each of a chunk's documents, all checked with the same rules. The outlet cues
+    (``_text_cues``) and the stated facts (``_stated_facts``) are read over the whole chunk one kind
+    after another, each kind's patterns and tables then staying in the caches from one document to
+    the next; the outlets they make and the copies are judged document by document."""
     if not ctxs:
         return []
     plan, index = _plan(ctxs[0]), outlet_index(ctxs[0].rules)
-    return [_analyzed(ctx, plan, index, cues) for ctx, cues in zip(ctxs, _text_cues(ctxs, index, plan))]
+    identified = [_identify_outlet(ctx, index, plan, cues) for ctx, cues in zip(ctxs, _text_cues(ctxs, index, plan))]
+    return [_analyzed(ctx, plan, index, *outlet, *stated)
+            for ctx, outlet, stated in zip(ctxs, identified, _stated_facts(ctxs, plan))]
 
 
-def _analyzed(ctx: Context, plan: Plan, index: OutletIndex, cues: list[Cue]) -> ProvenanceResult:
-    facts = Facts.blank()
-    outlet, text_named, findings = _identify_outlet(ctx, index, plan, cues)
-    regions = FactRegions(ctx.doc, plan.head_lines, plan.tail_lines)
-    findings += _date_findings(ctx, facts, regions, plan.months)
-    findings += _byline_findings(ctx, facts, regions, plan)
-    findings += _dateline_findings(ctx, facts, regions)
+def _stated_facts(ctxs: list[Context], plan: Plan) -> list[tuple[Facts, list[Finding]]]:
+    """Each document's facts as its date, byline and dateline state them, with their findings."""
+    facts = [Facts.blank() for _ in ctxs]
+    regions = [FactRegions(ctx.doc, plan.head_lines, plan.tail_lines) for ctx in ctxs]
+    dates = [[*_date_findings(ctx, f, r, plan.months)] for ctx, f, r in zip(ctxs, facts, regions)]
+    bylines = [[*_byline_findings(ctx, f, r, plan)] for ctx, f, r in zip(ctxs, facts, regions)]
+    datelines = [[*_dateline_findings(ctx, f, r)] for ctx, f, r in zip(ctxs, facts, regions)]
+    return [(f, [*d, *b, *line]) for f, d, b, line in zip(facts, dates, bylines, datelines)]
+
+
+def _analyzed(ctx: Context, plan: Plan, index: OutletIndex, outlet: Outlet | None, text_named: Identified | None,
+              findings: list[Finding], facts: Facts, stated: list[Finding]) -> ProvenanceResult:
+    """A document's result from its outlet, the outlet its text names, their findings and the facts
+    it states: the copies, wire carriage and relays it shows, and the facts it lacks."""
+    findings += stated
     findings += _republication(ctx, facts, plan)
     findings += _wire(ctx, index, facts, outlet, plan)
     own = {p.id for p in (index.by_id.get(outlet.id) if outlet and outlet.id else None,
