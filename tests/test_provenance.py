@@ -13,6 +13,7 @@ from provenance.analyzers.provenance import Mentioned, _groups, _title_split, an
 from provenance.document import Document
 from provenance.outlets import compact_key, registrable_domain
 from provenance.prescan import finditer_where
+from provenance.report import Outlet, Reliability
 from provenance.scoring import provenance_score
 from provenance.sources import read_documents
 
@@ -267,3 +268,15 @@ def test_a_chunk_is_analyzed_as_its_documents_one_by_one(chunk_contexts, data):
     is what ``analyze`` gives it alone, whatever the chunk's other documents and their order."""
     chunk = data.draw(st.lists(st.sampled_from(chunk_contexts), max_size=8))
     assert analyze_chunk(chunk) == [analyze(ctx) for ctx in chunk]
+
+
+def test_an_outlet_built_unvalidated_is_the_outlet_pydantic_validates(chunk_contexts):
+    """``Outlet.computed`` skips validation: each outlet the analyzer reports is what validating its
+    fields gives, with the same fields set."""
+    outlets = [result.outlet for result in analyze_chunk(chunk_contexts) if result.outlet is not None]
+    assert any(outlet.reliability for outlet in outlets)
+    for outlet in outlets:
+        validated = Outlet(**{name: getattr(outlet, name) for name in Outlet.model_fields})
+        assert outlet == validated and outlet.model_dump_json() == validated.model_dump_json()
+        assert outlet.model_fields_set == validated.model_fields_set
+        assert all(r.model_fields_set == Reliability(**r.model_dump()).model_fields_set for r in outlet.reliability)

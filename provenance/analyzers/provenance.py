@@ -424,11 +424,11 @@ def _outlet_model(index: OutletIndex, plan: Plan, found: Identified, evidence: l
         if key not in plan.standings:
             plan.standings[key] = _standing(index, profile, domain)
         reliability, flags = plan.standings[key]
-    return Outlet(
+    return Outlet.computed(
         id=profile.id if profile else None, name=profile.name if profile else None, domain=domain,
         confidence=round(found.confidence, 3), evidence=evidence, kind=profile.kind if profile else None,
         country=profile.country if profile else None, ownership=profile.ownership if profile else None,
-        flags=list(flags), reliability=[Reliability(**fields) for fields in reliability],
+        flags=list(flags), reliability=[Reliability.computed(**fields) for fields in reliability],
     )
 
 
