@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import CORPUS
 from provenance.analyzers import Context, collect_hits
 from provenance.analyzers.provenance import Mentioned, _groups, _title_split, analyze, analyze_chunk
 from provenance.document import Document
@@ -16,6 +15,8 @@ from provenance.prescan import finditer_where
 from provenance.report import Outlet, Reliability
 from provenance.scoring import provenance_score
 from provenance.sources import read_documents
+
+from conftest import CORPUS
 
 
 def rules_fired(report) -> set[str]:

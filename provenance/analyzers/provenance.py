@@ -480,7 +480,8 @@ def _text_cues(ctxs: list[Context], index: OutletIndex, plan: Plan) -> list[list
 
 
 def _on_written_domains(cues: list[Cue], mentioned: Mentioned, plan: Plan) -> list[Cue]:
-    if not mentioned.written:
+    """``cues``, each on the domain the text writes out (``_with_written_domain``)."""
+    if not cues or not mentioned.written:
         return cues
     return [_with_written_domain(c, mentioned, plan) for c in cues]
 
@@ -731,7 +732,7 @@ def _stated_facts(ctxs: list[Context], plan: Plan) -> list[tuple[Facts, list[Fin
     dates = [[*_date_findings(ctx, f, r, plan.months)] for ctx, f, r in zip(ctxs, facts, regions)]
     bylines = [[*_byline_findings(ctx, f, r, plan)] for ctx, f, r in zip(ctxs, facts, regions)]
     datelines = [[*_dateline_findings(ctx, f, r)] for ctx, f, r in zip(ctxs, facts, regions)]
-    return [(f, [*d, *b, *line]) for f, d, b, line in zip(facts, dates, bylines, datelines)]
+    return [(f, [*date, *byline, *dateline]) for f, date, byline, dateline in zip(facts, dates, bylines, datelines)]
 
 
 def _analyzed(ctx: Context, plan: Plan, index: OutletIndex, outlet: Outlet | None, text_named: Identified | None,
