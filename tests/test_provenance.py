@@ -184,7 +184,8 @@ def title_split(rules):
     return _title_split(rules.detectors_named("outlet")[0].params)
 
 
-@given(text=st.text(st.sampled_from("ab :|»·-—–~\t\u00a0\u2003é"), max_size=30), repeat=st.sampled_from([1, 3, 12]))
+@given(text=st.text(st.sampled_from("ab :|»·-—–~\t\u00a0\u2003é"), max_size=30),
+       repeat=st.sampled_from([1, 3, 12]))
 def test_title_separators_found_where_re2_allows_are_all_the_separators(title_split, text, repeat):
     """Short lines are searched by ``regex`` alone, long ones where the RE2 copy allows: both find
     every separator."""
