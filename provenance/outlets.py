@@ -80,6 +80,20 @@ def compact_key(name: str) -> str:
     return key.replace(" ", "")
 
 
+def compact_key_within(name: str, longest: int) -> str | None:
+    """``compact_key``, or None where that is longer than ``longest``: a long text, often a
+    paragraph, is not spelled out whole. A compact key is the key without its leading ``the `` and
+    the spaces between its words, each a character at least, so a key longer than ``2 * longest + 5``
+    has a compact key longer than ``longest``; the accelerator stops an ASCII text's key there."""
+    if accelerator.fastpage is None or not name.isascii():
+        return compact_key(name)
+    key = accelerator.fastpage.ascii_key(name, 2 * longest + 5)
+    if key is None:
+        return None
+    key = key.removeprefix("the ") if key.startswith("the ") else key
+    return key.replace(" ", "")
+
+
 @dataclass
 class OutletIndex:
     by_host: dict[str, OutletProfile] = field(default_factory=dict)

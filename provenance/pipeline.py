@@ -95,7 +95,7 @@ def _check(docs: list[Document], rules: RuleSet, settings: Settings,
     ctxs = contexts(docs, rules, settings, templates)
     residues = [_with_residue_points(ctx.doc, res.findings, res.lines)
                 for ctx, res in zip(ctxs, residue.analyze_chunk(ctxs))]
-    provs = [provenance.analyze(ctx) for ctx in ctxs]
+    provs = provenance.analyze_chunk(ctxs)
     attrs = attribution.analyze_chunk(ctxs)
     return [_report(ctx, *res, prov, attr, settings) for ctx, res, prov, attr in zip(ctxs, residues, provs, attrs)]
 

@@ -142,6 +142,16 @@ class Reliability(_Model):
     date: str = ""
     url: str = ""
 
+    @classmethod
+    def computed(cls, label: str, source: str, date: str, url: str) -> Reliability:
+        """A rating read from the validated rules, built without validating it again, as
+        ``Outlet.computed`` builds the outlet that carries it."""
+        return _unvalidated(cls, {"label": label, "source": source, "date": date, "url": url},
+                            set(_RELIABILITY_FIELDS))
+
+
+_RELIABILITY_FIELDS = frozenset(Reliability.model_fields)
+
 
 class Outlet(_Model):
     """The outlet a document is attributed to. ``id`` and ``name`` are null when only a domain is known."""
@@ -156,6 +166,19 @@ class Outlet(_Model):
     ownership: str | None = None
     flags: list[str] = Field(default_factory=list)
     reliability: list[Reliability] = Field(default_factory=list)
+
+    @classmethod
+    def computed(cls, id: str | None, name: str | None, domain: str | None, confidence: float, evidence: list[str],
+                 kind: str | None, country: str | None, ownership: str | None, flags: list[str],
+                 reliability: list[Reliability]) -> Outlet:
+        """An outlet the provenance analyzer computed from a validated profile (a confidence between 0
+        and 1, fresh lists), built without validating it again: validation is most of its cost."""
+        return _unvalidated(cls, {"id": id, "name": name, "domain": domain, "confidence": confidence,
+                                  "evidence": evidence, "kind": kind, "country": country, "ownership": ownership,
+                                  "flags": flags, "reliability": reliability}, set(_OUTLET_FIELDS))
+
+
+_OUTLET_FIELDS = frozenset(Outlet.model_fields)
 
 
 class Facts(_Model):

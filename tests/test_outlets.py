@@ -17,7 +17,8 @@ from provenance import accelerator
 from provenance.cli import main
 from provenance.detectors.page import line_key
 from provenance.document import Document
-from provenance.outlets import NameFinder, name_key, outlet_index, registrable_domain, search_profiles
+from provenance.outlets import (NameFinder, compact_key, compact_key_within, name_key, outlet_index, registrable_domain,
+                               search_profiles)
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOL = ROOT / "tools" / "import_outlets.py"
@@ -290,6 +291,27 @@ def test_a_curated_name_is_a_name_naming_a_curated_profile(index, data):
     named = index.for_name(name)
     assert index.for_curated_name(name) == (named if named is not None and named.curated else None)
     assert named == index.by_name.get(name_key(name))
+
+
+@given(data=st.data())
+def test_a_name_is_looked_up_alike_with_the_white_space_around_it(index, data):
+    """The masthead lines are looked up unstripped: a key has no white space at either end."""
+    space = st.text(st.sampled_from(" \t\u00a0\u2003\x1c\n"), max_size=4)
+    name = data.draw(st.one_of(st.sampled_from(sorted(index.by_name)), st.text(max_size=40)))
+    padded = data.draw(space) + name + data.draw(space)
+    assert index.for_curated_name(padded) == index.for_curated_name(padded.strip())
+    assert index.for_name(padded) == index.for_name(padded.strip())
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.one_of(st.text(max_size=60), st.text(" _-.Ab9zZé", max_size=60),
+                      st.builds("the {}".format, st.text(" .aZ", max_size=30))),
+       longest=st.integers(0, 40))
+def test_a_compact_key_within_a_length_is_the_compact_key_or_a_longer_one(name, longest):
+    """``compact_key_within`` spells a label out in full unless it is longer than asked: then it may
+    stop (None), and a label that ``longest`` characters hold is never missed."""
+    whole, within = compact_key(name), compact_key_within(name, longest)
+    assert within == whole or (within is None and len(whole) > longest)
 
 
 needs_accelerator = pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")

@@ -8,10 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from provenance.analyzers import Context, collect_hits
-from provenance.analyzers.provenance import Mentioned, _groups, _title_split
+from provenance.analyzers.provenance import Mentioned, _groups, _title_split, analyze, analyze_chunk
 from provenance.document import Document
 from provenance.outlets import compact_key, registrable_domain
+from provenance.prescan import finditer_where
+from provenance.report import Outlet, Reliability
 from provenance.scoring import provenance_score
+from provenance.sources import read_documents
+
+from conftest import CORPUS
 
 
 def rules_fired(report) -> set[str]:
@@ -179,11 +184,16 @@ def title_split(rules):
     return _title_split(rules.detectors_named("outlet")[0].params)
 
 
-@given(text=st.text(st.sampled_from("ab :|»·-—–~\t\u00a0\u2003é"), max_size=30))
-def test_title_separators_found_where_re2_allows_are_all_the_separators(title_split, text):
+@given(text=st.text(st.sampled_from("ab :|»·-—–~\t\u00a0\u2003é"), max_size=30),
+       repeat=st.sampled_from([1, 3, 12]))
+def test_title_separators_found_where_re2_allows_are_all_the_separators(title_split, text, repeat):
+    """Short lines are searched by ``regex`` alone, long ones where the RE2 copy allows: both find
+    every separator."""
+    text *= repeat
     assert title_split.starts is not None
-    found = [m.span() for m in title_split.finditer(text)]
-    assert found == [m.span() for m in title_split.pattern.finditer(text)]
+    expected = [m.span() for m in title_split.pattern.finditer(text)]
+    assert [m.span() for m in title_split.finditer(text)] == expected
+    assert [m.span() for m in finditer_where(title_split.pattern, title_split.starts, text)] == expected
 
 
 @given(lines=st.lists(st.text(st.sampled_from("ab :|»·-—–~\t\u00a0\u2003é"), max_size=12), max_size=6),
@@ -225,7 +235,7 @@ _MENTION = st.builds(
 
 
 @given(mentions=st.lists(_MENTION, max_size=4), words=st.lists(st.sampled_from(["Said", "the", "e.g.", "é", "news"])),
-       asked=st.lists(_HOST_LABEL, max_size=3))
+       asked=st.lists(st.one_of(_HOST_LABEL, st.text(" .aZé", max_size=40)), max_size=3))
 def test_what_no_mention_writes_names_no_written_domain(rules, mentions, words, asked):
     """``Mentioned.labelled`` and ``wrote`` read the mentions' domains only for a label or domain their
     texts hold (and spell no label where there is no mention): they find what a look-up among every
@@ -237,3 +247,38 @@ def test_what_no_mention_writes_names_no_written_domain(rules, mentions, words, 
         assert mentioned.labelled(label) == mentioned.labels.get(compact_key(label))
     for domain in [*mentioned.domains, *(registrable_domain(m) for m in mentions), None]:
         assert mentioned.wrote(domain) == (domain in mentioned.domains)
+
+
+_CHUNK_TEXTS = [
+    "Fed holds rates | Reuters\n\nWASHINGTON (Reuters) - The Fed held rates, officials said.",
+    "Example Blog\nA post about bread\nBy Jane Doe\nIt rose. Visit example.com for more.",
+    "Talks resume - Example.com\n\nSee example.com and news.example.co.uk.\n(c) 2021 Example.com",
+    "BEIJING, Mar 7 (EFE).- Talks resumed.\n\n\"We are ready,\" he said. EFE",
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def chunk_contexts(rules):
+    docs = [*read_documents([CORPUS]), *(Document(id=f"c{i}", path="c", text=t) for i, t in enumerate(_CHUNK_TEXTS))]
+    return [Context(doc=doc, rules=rules, hits=collect_hits(doc, rules)[0]) for doc in docs]
+
+
+@given(data=st.data())
+def test_a_chunk_is_analyzed_as_its_documents_one_by_one(chunk_contexts, data):
+    """``analyze_chunk`` reads the outlet cues stage by stage over the chunk: each document's result
+    is what ``analyze`` gives it alone, whatever the chunk's other documents and their order."""
+    chunk = data.draw(st.lists(st.sampled_from(chunk_contexts), max_size=8))
+    assert analyze_chunk(chunk) == [analyze(ctx) for ctx in chunk]
+
+
+def test_an_outlet_built_unvalidated_is_the_outlet_pydantic_validates(chunk_contexts):
+    """``Outlet.computed`` skips validation: each outlet the analyzer reports is what validating its
+    fields gives, with the same fields set."""
+    outlets = [result.outlet for result in analyze_chunk(chunk_contexts) if result.outlet is not None]
+    assert any(outlet.reliability for outlet in outlets)
+    for outlet in outlets:
+        validated = Outlet(**{name: getattr(outlet, name) for name in Outlet.model_fields})
+        assert outlet == validated and outlet.model_dump_json() == validated.model_dump_json()
+        assert outlet.model_fields_set == validated.model_fields_set
+        assert all(r.model_fields_set == Reliability(**r.model_dump()).model_fields_set for r in outlet.reliability)
