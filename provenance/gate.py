@@ -21,12 +21,15 @@ from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from provenance import baseline as baselines
 from provenance import suppress
 from provenance.config import ConfigError, Settings, UsageError
 from provenance.report import DocumentReport, Finding, GateNote, ReadError, doc_blocked
 from provenance.rulepack import RuleSet
+
+if TYPE_CHECKING:  # imported where a run has a baseline: most runs never need its models
+    from provenance import baseline as baselines
 
 DIMENSIONS = ("provenance", "attribution", "residue")
 _RULE, _ACTION = attrgetter("rule"), attrgetter("action")
@@ -209,10 +212,27 @@ class GateRun:
             if stale:
                 print(f"provenance: baseline: {len(stale)} stale entries no longer found "
                       "(refresh with --write-baseline):", file=err)
-                for line in baselines.describe(stale):
+                for line in _described(stale):
                     print(f"  {line}", file=err)
         for line in self.usage.unused(self.complete):
             print(f"provenance: unused suppression {line}", file=err)
+
+
+def _baseline_check(path: Path | None, recording: bool) -> baselines.BaselineCheck:
+    """A new baseline to record, or the one at ``path``. The baseline module is imported here, as in
+    ``_described``: its models cost a run without a baseline (nearly every run) 2 ms of start-up."""
+    from provenance import baseline as baselines
+
+    if recording:
+        return baselines.BaselineCheck(baselines.empty(), recording=True)
+    return baselines.BaselineCheck(baselines.read_baseline(path))
+
+
+def _described(stale) -> list[str]:
+    """The stale entries, a line each (imported here for the reason ``_baseline_check`` gives)."""
+    from provenance import baseline as baselines
+
+    return baselines.describe(stale)
 
 
 def gate_run(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> GateRun:
@@ -223,11 +243,8 @@ def gate_run(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> Ga
     since = getattr(args, "since", None)
     if write_to is not None and since is not None:
         raise UsageError("--write-baseline records every document: do not combine it with --since")
-    if write_to is not None:
-        check = baselines.BaselineCheck(baselines.empty(), recording=True)
-    else:
-        path = getattr(args, "baseline", None) or (Path(settings.baseline) if settings.baseline else None)
-        check = baselines.BaselineCheck(baselines.read_baseline(path)) if path is not None else None
+    path = getattr(args, "baseline", None) or (Path(settings.baseline) if settings.baseline else None)
+    check = _baseline_check(path, write_to is not None) if write_to is not None or path is not None else None
     # Only a run over whole folders, not narrowed by --since, can tell a vanished finding or an
     # unmatched suppression from one that was simply not looked at.
     complete = since is None and all(Path(p).is_dir() for p in getattr(args, "paths", []))

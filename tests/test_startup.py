@@ -1,6 +1,6 @@
 """Start-up: a JSON Lines check imports only what it uses (rich is for console output, tldextract
 for documents the result cache cannot answer, sqlite3 for the cache, the corpus renderers for their
-formats), and the reports are the same either way."""
+formats, the baseline models for a run with a baseline), and the reports are the same either way."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ PROBE = """
 import sys
 from provenance.cli import main
 code = main(sys.argv[1:])
-LAZY = {'rich', 'tldextract', 'requests', 'sqlite3', 'provenance.renderers.html', 'provenance.renderers.sarif'}
+LAZY = {'rich', 'tldextract', 'requests', 'sqlite3', 'provenance.renderers.html', 'provenance.renderers.sarif',
+        'provenance.baseline'}
 print(sorted({n for name in sys.modules for n in (name, name.split('.')[0])} & LAZY), file=sys.stderr)
 """
 
@@ -48,3 +49,10 @@ def test_a_warm_run_imports_neither_rich_nor_tldextract(tmp_path):
 def test_the_console_report_still_imports_rich_when_it_needs_it(tmp_path):
     out, modules = imported("check", "corpus", "--no-cache")
     assert "rich" in modules and "overall" in out.lower()
+
+
+def test_only_a_run_with_a_baseline_loads_the_baseline_models(tmp_path):
+    baseline = tmp_path / "baseline.json"
+    _, recording = imported("check", "corpus", "--format", "jsonl", "--no-cache", "--write-baseline", str(baseline))
+    _, comparing = imported("check", "corpus", "--format", "jsonl", "--no-cache", "--baseline", str(baseline))
+    assert "provenance.baseline" in recording and "provenance.baseline" in comparing
