@@ -149,44 +149,64 @@ def accelerated() -> bool:
 # --- where the time goes ----------------------------------------------------------------------------
 
 def breakdown(path: Path, megabytes: float) -> None:
+    """Each stage timed as the check runs it: over a chunk of documents at a time, one stage after
+    another (``pipeline.check_documents``), on documents read afresh (their lines, UTF-8 and offsets
+    not yet worked out), after a warm-up pass that builds RE2's DFA states as a long run would."""
     sys.path.insert(0, str(ROOT))
-    from provenance import pipeline
-    from provenance.analyzers import Context, attribution, collect_hits, provenance, residue
+    from provenance import pipeline, runner
+    from provenance.analyzers import attribution, collect_hits_of, provenance, residue
     from provenance.config import Settings
-    from provenance.renderers.jsonout import render_line
+    from provenance.renderers.jsonout import render_line_bytes
     from provenance.rulepack import load_rules
-    from provenance.sources import read_documents
 
     rules, settings = load_rules(), Settings()
     clock = time.process_time
-    docs, size = [], 0
-    for doc in read_documents([path]):
-        docs.append(doc)
-        size += len(doc.text.encode("utf-8"))
-        if size > megabytes * 1e6:
-            break
+    chunks, size = first_chunks(path, megabytes)
     stages: dict[str, float] = dict.fromkeys(
         ("document lines", "signatures (prefilter)", "signatures (reference)", "residue", "provenance",
-         "attribution", "whole check_document", "serialise (model_dump_json)"), 0.0)
-    for doc in docs:  # one warm-up pass builds RE2's DFA states, as a long run would
-        collect_hits(doc, rules, None, "prefilter")
-    for doc in docs:
-        t = clock(); _ = doc.lines, doc.utf8_line_starts; stages["document lines"] += clock() - t
-        t = clock(); hits, overruns = collect_hits(doc, rules, settings.regex_timeout, "prefilter")
-        stages["signatures (prefilter)"] += clock() - t
-        t = clock(); collect_hits(doc, rules, settings.regex_timeout, "reference")
-        stages["signatures (reference)"] += clock() - t
-        ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns)
-        for name, analyzer in (("residue", residue), ("provenance", provenance), ("attribution", attribution)):
-            t = clock(); analyzer.analyze(ctx); stages[name] += clock() - t
-        t = clock(); report = pipeline.check_document(doc, rules, settings); stages["whole check_document"] += clock() - t
-        t = clock(); render_line(report); stages["serialise (model_dump_json)"] += clock() - t
-    whole = stages["whole check_document"]
-    print(f"\nWhere one core's time goes ({len(docs)} documents, {size / 1e6:.1f} MB, CPU seconds):")
+         "attribution", "whole check", "serialise (C writer)"), 0.0)
+
+    def timed(name: str, work):
+        t = clock(); result = work(); stages[name] += clock() - t
+        return result
+
+    with runner.few_collections():
+        for chunk in chunks():
+            pipeline.check_documents(chunk, rules, settings)
+        for chunk in chunks():
+            timed("document lines", lambda: [(doc.lines, doc.utf8_line_starts) for doc in chunk])
+            ctxs = timed("signatures (prefilter)", lambda: pipeline.contexts(chunk, rules, settings))
+            for name, analyzer in (("residue", residue), ("provenance", provenance), ("attribution", attribution)):
+                timed(name, lambda: analyzer.analyze_chunk(ctxs))
+        for chunk in chunks():
+            reports = timed("whole check", lambda: pipeline.check_documents(chunk, rules, settings))
+            timed("serialise (C writer)", lambda: [render_line_bytes(report) for report in reports])
+        for chunk in chunks():
+            timed("signatures (reference)", lambda: collect_hits_of(chunk, rules, settings.regex_timeout, "reference"))
+    whole = stages["whole check"]
+    documents = sum(len(chunk) for chunk in chunks())
+    print(f"\nWhere one core's time goes ({documents} documents, {size / 1e6:.1f} MB, CPU seconds):")
     for name, seconds in stages.items():
-        share = f"{100 * seconds / whole:5.1f}% of check" if name not in ("signatures (reference)",
-                                                                           "whole check_document") else " " * 16
+        share = f"{100 * seconds / whole:5.1f}% of check" if name not in ("signatures (reference)", "whole check") else " " * 16
         print(f"  {name:30s} {seconds:7.2f} s  {size / 1e6 / seconds if seconds else 0:8.1f} MB/s  {share}")
+
+
+def first_chunks(path: Path, megabytes: float):
+    """A function giving, on each call, the first ``megabytes`` of documents read afresh, in the
+    chunks the runner makes; and their size in bytes of text."""
+    from provenance import runner
+    from provenance.sources import read_documents
+
+    def documents():
+        size = 0
+        for doc in read_documents([path]):
+            yield doc
+            size += len(doc.text.encode("utf-8"))
+            if size > megabytes * 1e6:
+                return
+
+    size = sum(len(doc.text.encode("utf-8")) for doc in documents())
+    return (lambda: list(runner.chunks_of(documents()))), size
 
 
 def main() -> None:

@@ -222,7 +222,9 @@ def check_unit(unit: Unit, settings: Settings, templates=None,
     return _check_chunk(settings, list(read_unit(unit, settings.max_bytes)), judge)
 
 
-def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
+def chunks_of(items: Iterable[Item]) -> Iterator[list[Item]]:
+    """The items in the chunks a run checks together: at most ``CHUNK_DOCS`` items or ``CHUNK_CHARS``
+    characters of text each."""
     chunk: list[Item] = []
     size = 0
     for item in items:
@@ -283,7 +285,7 @@ class Runner:
         self.templates, self.judge = templates, judge
 
     def outcomes(self, items: Iterable[Item]) -> Iterator[Outcome]:
-        chunks = _chunks(items)
+        chunks = chunks_of(items)
         first = next(chunks, None)
         if first is None:
             return
