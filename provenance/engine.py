@@ -23,7 +23,10 @@ stage decides), so the translation only ever loosens:
   operations, fuzzy matching, ``\\A``/``\\Z``, unknown escapes) sends the signature straight to confirm.
 
 A Set, which says no more than whether a copy matches somewhere, reads each copy without the
-optional pieces at its ends (``existence_source``); the line locators read it whole.
+optional pieces at its ends (``existence_source``); the line locators read it whole. Where a pattern
+opens with a negative lookbehind of one class, the offsets it rejects are passed over before
+``regex`` is tried (``leading_lookbehind``). A chunk of documents is read Set by Set, then signature
+by signature (``PrefilterEngine.hits_of``), which keeps each automaton in the processor's caches.
 
 ``ReferenceEngine`` is the plain loop; tests prove with hypothesis that both engines give the same hits.
 """
@@ -424,8 +427,12 @@ def _elements(copy: str, start: int, stop: int, ends: dict[int, int]) -> list[_E
 
 
 # A pattern opening with a negative lookbehind of one plain class (``(?<![\w@.-])``), read inside the
-# group ``signature_source`` wraps a single pattern in.
-_LEADING_LOOKBEHIND = re.compile(r"\(\?:\(\?<!(\[(?!\^)(?:[^\[\]\\]|\\.)*\])\)")
+# group ``signature_source`` wraps a single pattern in; not a quantified one (``(?<![a-z])?``), which
+# a match need not pass.
+_LEADING_LOOKBEHIND = re.compile(r"\(\?:\(\?<!(\[(?!\^)(?:[^\[\]\\]|\\.)*\])\)(?![?*+{])")
+# A negated member of a class (``\P{Lu}``, ``\p{^Lu}``, ``\W``, ``[:^alpha:]``): without regard to case
+# ``regex`` may accept fewer characters for it than with regard to case.
+_NEGATED_MEMBER = re.compile(r"\\[A-Z]|\\p\{\^|\[:\^")
 
 
 def leading_lookbehind(sig: CompiledSignature) -> regex.Pattern | None:
@@ -437,12 +444,15 @@ def leading_lookbehind(sig: CompiledSignature) -> regex.Pattern | None:
     The run is matched with regard to case, one character at a time: a character the class accepts
     so is accepted without regard to case too (a class, not negated, accepts a character when it
     accepts the character itself or another case of it), and the lookbehind sees it. Declined on
-    a negated class (without regard to case it accepts fewer characters), inline flags, set
-    operations, an alternative beside the lookbehind's, and a source RE2 cannot copy
-    (``prefilter_source`` rejects nested classes, which would misread the structure)."""
+    a negated class, or one holding a negated member in a caseless pattern (without regard to case
+    ``regex`` accepts fewer characters for those: ``\\P{Lu}`` neither ``a`` nor ``A``), a quantified
+    lookbehind, inline flags, set operations, an alternative beside the lookbehind's, and a source
+    RE2 cannot copy (``prefilter_source`` rejects nested classes, which would misread the structure)."""
     source = signature_source(sig.rule)
     opening = _LEADING_LOOKBEHIND.match(source)
     if opening is None or INLINE_FLAGS.search(source) or any(op in opening.group(1) for op in ("&&", "--", "||", "~~")):
+        return None
+    if sig.regex.flags & regex.IGNORECASE and _NEGATED_MEMBER.search(opening.group(1)):
         return None
     try:
         prefilter_source(source)
@@ -608,14 +618,14 @@ class ReferenceEngine:
 
     def hits_of(self, docs: list[Document], timeout: float | None = None) -> list[tuple[list[Hit], list[str]]]:
         """``hits`` of each document."""
-        found = [_Found() for _ in docs]
+        found = [_DocumentHits() for _ in docs]
         for doc, into in zip(docs, found):
             for sig in self.candidates(doc):
                 into.add(sig, doc, timeout)
-        return [into.sorted() for into in found]
+        return [into.result() for into in found]
 
 
-class _Found:
+class _DocumentHits:
     """One document's hits and overruns, as signatures are tried on it."""
 
     __slots__ = ("hits", "overruns")
@@ -632,7 +642,8 @@ class _Found:
         except TimeoutError:
             self.overruns.append(sig.rule.id)
 
-    def sorted(self) -> tuple[list[Hit], list[str]]:
+    def result(self) -> tuple[list[Hit], list[str]]:
+        """The hits in text order, and the overruns."""
         self.hits.sort(key=lambda h: (h.start, h.signature.id))
         return self.hits, self.overruns
 
@@ -715,13 +726,6 @@ class PrefilterEngine(ReferenceEngine):
         if not self.caseless or doc.text.isascii():
             return set()
         return {doc.line_at(m.start()) for m in unfolded_characters().finditer(doc.text)}
-
-    def _plan(self, doc: Document) -> tuple[list[tuple[int, set[int] | None, LineFirsts, bool]], set[int]]:
-        """The signatures to confirm on ``doc`` (``_choices``), each with the lines to confirm it on
-        and the first starts found there (``_lines_for``; None and none when it is checked in full),
-        and whether its RE2 copy matches somewhere; and the document's ``fold_lines``."""
-        choice = self._choices([doc])[0]
-        return [(i, *self._confirm_lines(i, doc, choice, found), found) for i, found in choice.chosen], choice.fold_lines
 
     def _choices(self, docs: list[Document]) -> list[_Choice]:
         """The signatures to confirm on each document, and whether each one's RE2 copy matches
@@ -830,14 +834,14 @@ class PrefilterEngine(ReferenceEngine):
         for n, choice in enumerate(choices):
             for index, found in choice.chosen:
                 takers.setdefault(index, []).append((n, found))
-        results = [_Found() for _ in docs]
+        results = [_DocumentHits() for _ in docs]
         for index in sorted(takers):
             sig = self.signatures[index]
             for n, found in takers[index]:
                 doc, choice = docs[n], choices[n]
                 lines, firsts = self._confirm_lines(index, doc, choice, found)
                 results[n].add(sig, doc, timeout, lines, self._starts(index, doc, choice.fold_lines, firsts, found))
-        return [found.sorted() for found in results]
+        return [hits.result() for hits in results]
 
 
 class _Choice(NamedTuple):

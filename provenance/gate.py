@@ -212,27 +212,25 @@ class GateRun:
             if stale:
                 print(f"provenance: baseline: {len(stale)} stale entries no longer found "
                       "(refresh with --write-baseline):", file=err)
-                for line in _described(stale):
+                for line in _baselines().describe(stale):
                     print(f"  {line}", file=err)
         for line in self.usage.unused(self.complete):
             print(f"provenance: unused suppression {line}", file=err)
 
 
-def _baseline_check(path: Path | None, recording: bool) -> baselines.BaselineCheck:
-    """A new baseline to record, or the one at ``path``. The baseline module is imported here, as in
-    ``_described``: its models cost a run without a baseline (nearly every run) 2 ms of start-up."""
-    from provenance import baseline as baselines
+def _baselines():
+    """The baseline module, imported where a run has a baseline: its models cost every other run
+    (nearly all) 2 ms of start-up."""
+    from provenance import baseline
 
+    return baseline
+
+
+def _baseline_check(path: Path | None, recording: bool) -> baselines.BaselineCheck | None:
+    """A new baseline to record, the one at ``path``, or None for a run without one."""
     if recording:
-        return baselines.BaselineCheck(baselines.empty(), recording=True)
-    return baselines.BaselineCheck(baselines.read_baseline(path))
-
-
-def _described(stale) -> list[str]:
-    """The stale entries, a line each (imported here for the reason ``_baseline_check`` gives)."""
-    from provenance import baseline as baselines
-
-    return baselines.describe(stale)
+        return _baselines().BaselineCheck(_baselines().empty(), recording=True)
+    return None if path is None else _baselines().BaselineCheck(_baselines().read_baseline(path))
 
 
 def gate_run(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> GateRun:
@@ -244,7 +242,7 @@ def gate_run(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> Ga
     if write_to is not None and since is not None:
         raise UsageError("--write-baseline records every document: do not combine it with --since")
     path = getattr(args, "baseline", None) or (Path(settings.baseline) if settings.baseline else None)
-    check = _baseline_check(path, write_to is not None) if write_to is not None or path is not None else None
+    check = _baseline_check(path, recording=write_to is not None)
     # Only a run over whole folders, not narrowed by --since, can tell a vanished finding or an
     # unmatched suppression from one that was simply not looked at.
     complete = since is None and all(Path(p).is_dir() for p in getattr(args, "paths", []))

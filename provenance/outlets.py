@@ -75,9 +75,11 @@ def name_key(name: str) -> str:
 
 def compact_key(name: str) -> str:
     """A site name as a domain label would spell it: ``"The Everywhereist"`` -> ``everywhereist``."""
-    key = name_key(name)
-    key = key.removeprefix("the ") if key.startswith("the ") else key
-    return key.replace(" ", "")
+    return _compacted(name_key(name))
+
+
+def _compacted(key: str) -> str:
+    return key.removeprefix("the ").replace(" ", "")
 
 
 def compact_key_within(name: str, longest: int) -> str | None:
@@ -88,10 +90,7 @@ def compact_key_within(name: str, longest: int) -> str | None:
     if accelerator.fastpage is None or not name.isascii():
         return compact_key(name)
     key = accelerator.fastpage.ascii_key(name, 2 * longest + 5)
-    if key is None:
-        return None
-    key = key.removeprefix("the ") if key.startswith("the ") else key
-    return key.replace(" ", "")
+    return None if key is None else _compacted(key)
 
 
 @dataclass

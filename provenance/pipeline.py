@@ -1,4 +1,5 @@
-"""The pipeline: a document goes through the three analyzers, then scoring, into its report."""
+"""The pipeline: documents go through the signature stage, the three analyzers, then scoring, into
+their reports; a chunk of documents goes through each stage together before the next stage starts."""
 
 from __future__ import annotations
 

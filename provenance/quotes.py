@@ -12,7 +12,7 @@ with the same mark, continues there (the convention for quotations over several 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import regex
@@ -158,15 +158,10 @@ def _paired(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, list[tu
     return _paired_paragraphs(text, bounds)
 
 
-def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> Iterator[RawQuote]:
-    """Every quotation in the given paragraphs (``(start, end)`` offsets, in text order, none
-    overlapping)."""
-    return (quote for _, quote in paragraph_quotes(text, list(paragraphs)))
-
-
 def paragraph_quotes(text: str, bounds: list[tuple[int, int]]) -> Iterator[tuple[int, RawQuote]]:
-    """``find_quotes``, each quotation with the index in ``bounds`` of the paragraph it opens in:
-    known here, where the attribution would search for it."""
+    """Every quotation in the given paragraphs (``(start, end)`` offsets, in text order, none
+    overlapping), each with the index in ``bounds`` of the paragraph it opens in: known here, where
+    the attribution would search for it."""
     group = 0
     carrying: str | None = None  # the mark a quotation left open in the paragraph ``last``
     last = -2

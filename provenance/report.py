@@ -28,7 +28,7 @@ _VALIDATED = ConfigDict(defer_build=False)
 class _Model(BaseModel):
     # Validators and serializers are built on first use: a JSON Lines check builds reports without
     # validating them (``_unvalidated``) and writes them through the C writer, so it never needs
-    # most of them (4 ms of start-up). ``_VALIDATED`` marks those the analyzers validate on every run.
+    # most of them (4 ms of start-up). ``_VALIDATED`` marks those the analyzers validate on every run (``Span``).
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     def updated(self, **changes) -> Self:
@@ -145,8 +145,6 @@ _QUOTE_FIELDS = frozenset(Quote.model_fields)
 
 
 class Reliability(_Model):
-    model_config = _VALIDATED
-
     label: str
     source: str
     date: str = ""
@@ -165,8 +163,6 @@ _RELIABILITY_FIELDS = frozenset(Reliability.model_fields)
 
 class Outlet(_Model):
     """The outlet a document is attributed to. ``id`` and ``name`` are null when only a domain is known."""
-
-    model_config = _VALIDATED
 
     id: str | None
     name: str | None

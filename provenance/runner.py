@@ -180,7 +180,7 @@ def check_items(items: list[Item], rules: RuleSet, settings: Settings, templates
     when given, is the gate's verdict laid on each report here, where it is checked, so that a pool's
     parent only writes the lines its workers render."""
     documents = [item for item in items if not isinstance(item, ReadError)]
-    reports = iter(pipeline.check_documents(documents, rules, settings, templates) if documents else ())
+    reports = iter(pipeline.check_documents(documents, rules, settings, templates))
     return [Outcome(None, False, item) if isinstance(item, ReadError) else _outcome(next(reports), judge)
             for item in items]
 
@@ -219,7 +219,8 @@ def check_unit(unit: Unit, settings: Settings, templates=None,
                judge: ReportJudge | None = None) -> list[tuple[bytes, bool]]:
     """The shard function: every report of one input unit (what a Ray task runs)."""
     _TEMPLATES[0] = templates
-    return _check_chunk(settings, list(read_unit(unit, settings.max_bytes)), judge)
+    chunks = chunks_of(read_unit(unit, settings.max_bytes))
+    return [pair for chunk in chunks for pair in _check_chunk(settings, chunk, judge)]
 
 
 def chunks_of(items: Iterable[Item]) -> Iterator[list[Item]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import pytest
 import re2
@@ -13,7 +14,7 @@ import regex
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from provenance.config import Settings
+from provenance.config import Settings, Suppression
 from provenance.document import Document
 from provenance.engine import (
     _SET_INSTRUCTIONS,
@@ -76,6 +77,14 @@ SIGNATURE_OPTIONS = st.fixed_dictionaries({
 })
 
 
+def plan_of(engine: PrefilterEngine, doc: Document) -> tuple[list, set[int]]:
+    """The signatures the engine confirms on ``doc``, each with the lines it confirms it on, the
+    first starts found there and whether its RE2 copy matches somewhere; and the ``fold_lines``."""
+    choice = engine._choices([doc])[0]
+    return ([(i, *engine._confirm_lines(i, doc, choice, found), found) for i, found in choice.chosen],
+            choice.fold_lines)
+
+
 def same_hits(sigs, text: str) -> None:
     doc = Document(id="d", path="d", text=text)
     reference = ReferenceEngine(sigs).hits(doc)
@@ -120,7 +129,7 @@ def test_the_set_holding_the_unfolded_class_finds_the_lines_a_scan_finds(regions
             for n, region in enumerate(regions)]
     engine = PrefilterEngine(sigs)
     doc = Document(id="d", path="d", text=text)
-    assert engine._plan(doc)[1] == (engine._fold_lines(doc) if doc.re2_readable else set())
+    assert plan_of(engine, doc)[1] == (engine._fold_lines(doc) if doc.re2_readable else set())
 
 
 @pytest.mark.parametrize("region", ["head", "tail"])
@@ -143,13 +152,13 @@ def test_shipped_rules_give_the_same_hits(rules, parts):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(texts=st.lists(st.lists(st.one_of(TEXT, st.sampled_from(["example"])), max_size=5), max_size=5))
+@given(texts=st.lists(st.lists(st.one_of(TEXT, st.integers(0, 10**6)), max_size=5), max_size=5))
 def test_documents_checked_together_get_the_hits_each_gets_alone(rules, texts):
     """Sets and signatures go over a chunk's documents together (``hits_of``): no document's hits
-    depend on the others beside it, and they are the reference's."""
+    depend on the others beside it, and they are the reference's. (A number stands for a rule's example.)"""
     examples = [e if isinstance(e, str) else e.text
                 for s in rules.signatures for e in [*s.rule.examples.match, *s.rule.examples.no_match]]
-    docs = [Document(id=str(n), path="d", text="\n".join(examples[hash(p) % len(examples)] if p == "example" else p
+    docs = [Document(id=str(n), path="d", text="\n".join(examples[p % len(examples)] if isinstance(p, int) else p
                                                          for p in parts)) for n, parts in enumerate(texts)]
     engine = PrefilterEngine(rules.signatures)
     together = engine.hits_of(docs)
@@ -170,10 +179,22 @@ def test_seed_reports_are_identical_byte_for_byte(rules):
         assert fast == render_line(check_document(again, rules, Settings(engine="reference")))
 
 
-def test_a_chunk_of_documents_gets_the_reports_each_gets_alone(rules):
+@pytest.mark.parametrize("suppressing", [False, True])
+def test_a_chunk_of_documents_gets_the_reports_each_gets_alone(rules, suppressing):
+    """In any order, repeated or not, with suppressions that remove findings or without."""
     docs = list(read_documents([CORPUS]))
-    together = [render_line(r) for r in check_documents(docs, rules, Settings())]
-    assert together == [render_line(check_document(doc, rules, Settings())) for doc in docs]
+    config = Settings()
+    if suppressing:
+        fired = [f.rule for doc in docs for f in check_document(doc, rules, config).findings]
+        source = CORPUS.resolve().parent / "provenance.toml"
+        first = Path(docs[0].path).resolve().relative_to(source.parent).as_posix()
+        config = Settings(source=str(source), ignore=[Suppression(path="**", rules=fired[:2], reason="r"),
+                                                        Suppression(path=first, rules=fired[2:4], reason="r")])
+    alone = [render_line(check_document(doc, rules, config)) for doc in docs]
+    order = [3, 0, 4, 1, 2, 0, 3]
+    fresh = [Document(id=docs[i].id, path=docs[i].path, text=docs[i].text, meta=docs[i].meta) for i in order]
+    assert [render_line(r) for r in check_documents(fresh, rules, config)] == [alone[i] for i in order]
+    assert not suppressing or any('"suppressed":[{' in line for line in alone)
 
 
 def test_prefilter_skips_signatures_that_cannot_match(rules):
@@ -266,10 +287,10 @@ def test_sets_of_whole_copies_make_the_same_plan(specs, text, monkeypatch):
                     for n, (pattern, options) in enumerate(specs)]
     except Exception:  # noqa: BLE001 - a generated pattern regex itself rejects is no test
         assume(False)
-    plan = PrefilterEngine(compiled)._plan(Document(id="d", path="d", text=text))
+    plan = plan_of(PrefilterEngine(compiled), Document(id="d", path="d", text=text))
     with monkeypatch.context() as patched:
         patched.setattr("provenance.engine.existence_and_anchoring", lambda copy: (copy, False))
-        whole = PrefilterEngine(compiled)._plan(Document(id="d", path="d", text=text))
+        whole = plan_of(PrefilterEngine(compiled), Document(id="d", path="d", text=text))
     assert plan == whole
 
 
@@ -365,13 +386,13 @@ def test_a_caseless_copy_matching_nowhere_is_confirmed_on_the_lines_holding_a_fo
     text = "a line\nStraße and strasse\nanother Straße"
     same_hits(sigs, text)
     engine, doc = PrefilterEngine(sigs), Document(id="d", path="d", text=text)
-    assert [(index, lines, found) for index, lines, _, found in engine._plan(doc)[0]] == [(0, {2, 3}, True),
+    assert [(index, lines, found) for index, lines, _, found in plan_of(engine, doc)[0]] == [(0, {2, 3}, True),
                                                                                          (1, None, True)]
     assert len(engine.hits(doc)[0]) == 6
     text = "a line\nStraße\nanother Straße"
     same_hits(sigs, text)
     doc = Document(id="d", path="d", text=text)
-    assert [(index, lines, found) for index, lines, _, found in engine._plan(doc)[0]] == [(0, {2, 3}, False),
+    assert [(index, lines, found) for index, lines, _, found in plan_of(engine, doc)[0]] == [(0, {2, 3}, False),
                                                                                          (1, None, False)]
     assert len(engine.hits(doc)[0]) == 4
 
@@ -495,7 +516,8 @@ def test_a_text_scope_search_after_a_final_newline_starts_there():
     assert fast == ReferenceEngine([sig]).hits(Document(id="d", path="d", text=text), timeout=2.0)
 
 
-BEHIND = st.sampled_from([r"(?<![\w@.-])", r"(?<![a-z])", r"(?<![ßs])", r"(?<![\s\d])", r"(?<![é\p{Lu}])"])
+BEHIND = st.sampled_from([r"(?<![\w@.-])", r"(?<![a-z])", r"(?<![ßs])", r"(?<![\s\d])", r"(?<![é\p{Lu}])",
+                          r"(?<![\P{Lu}])", r"(?<![\p{^Ll}\d])", r"(?<![a-z])?", r"(?<![a-z])*", r"(?<![a-z]){0}"])
 
 
 @settings(max_examples=300, deadline=None)
@@ -511,6 +533,8 @@ def test_offsets_a_leading_lookbehind_rejects_are_passed_over_exactly(behind, pa
 @pytest.mark.parametrize(("pattern", "screened"), [
     (r"(?<![\w@.-])(?:www\.)?\w+\.com", True),
     (r"(?<![^a])b", False),  # negated: without regard to case it accepts fewer characters
+    (r"(?<![\P{Lu}])b", False),  # a negated member: likewise
+    (r"(?<![a-z])?b", False),  # quantified: a match need not pass it
     (r"(?<![a-z])b|c", False),  # an alternative without the lookbehind
     (r"(?<![a-z])b(?i)", False),
     (r"(?<![a--z])b", False),

@@ -11,9 +11,14 @@ from hypothesis import strategies as st
 
 from provenance import accelerator
 from provenance.quotes import (
-    _IS_LOWER, _IS_WORD, _TRAILING_SPACE, MARKS, RawQuote, _marks, _paired_paragraphs, find_quotes, pair_paragraph,
+    _IS_LOWER, _IS_WORD, _TRAILING_SPACE, MARKS, RawQuote, _marks, _paired_paragraphs, pair_paragraph,
     paragraph_quotes,
 )
+
+
+def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[RawQuote]:
+    """The quotations ``paragraph_quotes`` finds, without their paragraphs."""
+    return [quote for _, quote in paragraph_quotes(text, list(paragraphs))]
 
 
 def quoted(text: str) -> list[str]:
@@ -132,7 +137,7 @@ def test_each_quotation_comes_with_the_paragraph_it_opens_in(lines):
             paragraphs.append((pos, pos + len(line)))
         pos += len(line) + 1
     located = list(paragraph_quotes(text, paragraphs))
-    assert [q for _, q in located] == list(find_quotes(text, paragraphs))
+    assert [q for _, q in located] == every_paragraph(text, paragraphs)
     assert all(paragraphs[k][0] <= q.open < paragraphs[k][1] for k, q in located)
 
 

@@ -1,8 +1,10 @@
 """Analyzers read a document and the compiled rules and yield findings; they never format output.
 
 The pipeline runs them in a fixed order (residue, provenance, attribution) over one shared
-``Context``: signature hits are computed once, and later analyzers may read what earlier ones found
-(attribution skips residue lines; provenance reads republisher markers among residue hits).
+``Context`` per document: signature hits are computed once, and later analyzers may read what earlier
+ones found (attribution skips residue lines; provenance reads republisher markers among residue hits).
+Each analyzer's ``analyze_chunk`` reads a chunk of documents at once, so that its tables stay in the
+processor's caches; its ``analyze`` is that for one document.
 """
 
 from __future__ import annotations

@@ -756,7 +756,7 @@ def _lengths_by_ending(words: frozenset[str]) -> dict[str, tuple[int, ...]]:
     return {ending: tuple(sorted(found)) for ending, found in lengths.items()}
 
 
-def _lengths_ending(lengths: dict[str, tuple[int, ...]], text: str, end: int, of_one: bool = True) -> tuple[int, ...]:
+def _lengths_ending(lengths: dict[str, tuple[int, ...]], text: str, end: int, of_one: bool) -> tuple[int, ...]:
     """The lengths of the words (``_lengths_by_ending``) that may end at ``end`` in ``text``; the
     words of one character are looked for only where ``of_one`` says there are any."""
     found = lengths.get(text[end - 2:end], ()) if end >= 2 else ()

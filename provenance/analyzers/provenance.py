@@ -424,9 +424,13 @@ def _outlet_model(index: OutletIndex, plan: Plan, found: Identified, evidence: l
         if key not in plan.standings:
             plan.standings[key] = _standing(index, profile, domain)
         reliability, flags = plan.standings[key]
-    return Outlet.computed(
+    confidence = round(found.confidence, 3)
+    # Strengths outside 0..1 in a rule's params are the only way to a confidence outside them: the
+    # validating constructor then refuses it, as it did before ``computed``.
+    build = Outlet.computed if 0.0 <= confidence <= 1.0 else Outlet
+    return build(
         id=profile.id if profile else None, name=profile.name if profile else None, domain=domain,
-        confidence=round(found.confidence, 3), evidence=evidence, kind=profile.kind if profile else None,
+        confidence=confidence, evidence=evidence, kind=profile.kind if profile else None,
         country=profile.country if profile else None, ownership=profile.ownership if profile else None,
         flags=list(flags), reliability=[Reliability.computed(**fields) for fields in reliability],
     )
