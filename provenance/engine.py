@@ -810,7 +810,7 @@ class PrefilterEngine(ReferenceEngine):
         return lines | fold_lines if index in self.caseless else lines, firsts
 
     def _starts(self, index: int, doc: Document, fold_lines: set[int], firsts: LineFirsts,
-                found: bool = True) -> CopyStarts | None:
+                found: bool) -> CopyStarts | None:
         """Where the signature's RE2 copy matches, so ``regex`` is tried only there (None: everywhere,
         as when RE2 cannot read the text, or misses a full case fold in a match that may run over
         the ``fold_lines``); nowhere but on the ``fold_lines`` for a copy a Set did not find."""
@@ -895,16 +895,15 @@ class CopyStarts:
                  behind: regex.Pattern | None = None):
         self.locator, self.doc, self.data, self.fold_lines = locator, doc, doc.utf8, fold_lines
         self.firsts, self.behind = firsts, behind
+        self._next_in_text = self._in_text if behind is None else _past_rejected(self._in_text, behind, doc.text)
         self.ascii = len(self.data) == len(doc.text)  # a byte is a character
         self._last = 0, 0  # the last start found, in code points and in bytes
         folded = [doc.lines[n - 1] for n in sorted(fold_lines)] if fold_lines else []
         self._fold_starts, self._fold_ends = [line.start for line in folded], [line.end for line in folded]
 
     def in_text(self, pos: int) -> int | None:
-        start = self._in_text(pos)
-        while start and self.behind and (run := self.behind.match(self.doc.text, start - 1)):
-            start = self._in_text(run.end() + 1)
-        return start
+        """``_in_text``, with the offsets the ``behind`` screen rejects passed over."""
+        return self._next_in_text(pos)
 
     def _in_text(self, pos: int) -> int | None:
         if pos > len(self.doc.text):
@@ -948,17 +947,9 @@ class CopyStarts:
         next_start = self._in_line(line)
         if self.behind is None or next_start is None:
             return next_start
-        behind, text = self.behind, line.text
         if isinstance(next_start, int):
-            return _nowhere if next_start and behind.match(text, next_start - 1) else next_start
-
-        def screened(pos: int) -> int | None:
-            start = next_start(pos)
-            while start and (run := behind.match(text, start - 1)):
-                start = next_start(run.end() + 1)
-            return start
-
-        return screened
+            return _nowhere if next_start and self.behind.match(line.text, next_start - 1) else next_start
+        return _past_rejected(next_start, self.behind, line.text)
 
     def _in_line(self, line: Line) -> NextStart | int | None:
         """Searches the line's bytes alone: past its end the regex, which reads the line alone,
@@ -994,6 +985,18 @@ class CopyStarts:
             return None if start < 0 else len(data[base:start].decode("utf-8", "surrogatepass"))
 
         return next_start
+
+
+def _past_rejected(next_start: NextStart, behind: regex.Pattern, text: str) -> NextStart:
+    """``next_start`` passing over the offsets inside or just after a run of ``behind`` in ``text``,
+    where a leading lookbehind rejects every match (``leading_lookbehind``)."""
+    def screened(pos: int) -> int | None:
+        start = next_start(pos)
+        while start and (run := behind.match(text, start - 1)):
+            start = next_start(run.end() + 1)
+        return start
+
+    return screened
 
 
 def _nowhere(pos: int) -> None:
