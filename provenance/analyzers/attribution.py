@@ -718,14 +718,15 @@ class RelayFinder:
         for length in _lengths_ending(self.lengths, text, end, self.lengths_of_one):
             if length > end:
                 continue
-            word = text[end - length:end]
+            start = end - length
+            word = text[start:end]
             if word in self.names:
-                yield end - length
+                yield start
             if word in self.media:
-                yield end - length
-                before = self.outlet_words.match(text, 0, end - length)
+                yield start
+                before = self.outlet_words.match(text, 0, start)
                 if before:
-                    yield from (c.start() for c in self.capital.finditer(text, before.start(), end - length))
+                    yield from (c.start() for c in self.capital.finditer(text, before.start(), start))
 
 
 def _lead_starts(text: str, words: tuple[str, ...]) -> set[int]:
