@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from typing import NamedTuple
 
 import re2
@@ -895,7 +895,6 @@ class CopyStarts:
                  behind: regex.Pattern | None = None):
         self.locator, self.doc, self.data, self.fold_lines = locator, doc, doc.utf8, fold_lines
         self.firsts, self.behind = firsts, behind
-        self._next_in_text = self._in_text if behind is None else _past_rejected(self._in_text, behind, doc.text)
         self.ascii = len(self.data) == len(doc.text)  # a byte is a character
         self._last = 0, 0  # the last start found, in code points and in bytes
         folded = [doc.lines[n - 1] for n in sorted(fold_lines)] if fold_lines else []
@@ -903,7 +902,9 @@ class CopyStarts:
 
     def in_text(self, pos: int) -> int | None:
         """``_in_text``, with the offsets the ``behind`` screen rejects passed over."""
-        return self._next_in_text(pos)
+        if self.behind is None:
+            return self._in_text(pos)
+        return _first_unrejected(self._in_text, self.behind, self.doc.text, pos)
 
     def _in_text(self, pos: int) -> int | None:
         if pos > len(self.doc.text):
@@ -949,7 +950,7 @@ class CopyStarts:
             return next_start
         if isinstance(next_start, int):
             return _nowhere if next_start and self.behind.match(line.text, next_start - 1) else next_start
-        return _past_rejected(next_start, self.behind, line.text)
+        return partial(_first_unrejected, next_start, self.behind, line.text)
 
     def _in_line(self, line: Line) -> NextStart | int | None:
         """Searches the line's bytes alone: past its end the regex, which reads the line alone,
@@ -987,16 +988,15 @@ class CopyStarts:
         return next_start
 
 
-def _past_rejected(next_start: NextStart, behind: regex.Pattern, text: str) -> NextStart:
-    """``next_start`` passing over the offsets inside or just after a run of ``behind`` in ``text``,
-    where a leading lookbehind rejects every match (``leading_lookbehind``)."""
-    def screened(pos: int) -> int | None:
-        start = next_start(pos)
-        while start and (run := behind.match(text, start - 1)):
-            start = next_start(run.end() + 1)
-        return start
-
-    return screened
+def _first_unrejected(next_start: NextStart, behind: regex.Pattern, text: str, pos: int) -> int | None:
+    """``next_start(pos)`` passing over the offsets inside or just after a run of ``behind`` in
+    ``text``, where a leading lookbehind rejects every match (``leading_lookbehind``). A function of
+    its own, not a closure kept on ``CopyStarts``: one holding its bound method would make a cycle,
+    and a cycle keeps its document (text, UTF-8, lines) alive until the collector runs."""
+    start = next_start(pos)
+    while start and (run := behind.match(text, start - 1)):
+        start = next_start(run.end() + 1)
+    return start
 
 
 def _nowhere(pos: int) -> None:

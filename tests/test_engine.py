@@ -4,8 +4,10 @@ classes, full case folding, lookarounds, anchors, line scope)."""
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -195,6 +197,23 @@ def test_a_chunk_of_documents_gets_the_reports_each_gets_alone(rules, suppressin
     fresh = [Document(id=docs[i].id, path=docs[i].path, text=docs[i].text, meta=docs[i].meta) for i in order]
     assert [render_line(r) for r in check_documents(fresh, rules, config)] == [alone[i] for i in order]
     assert not suppressing or any('"suppressed":[{' in line for line in alone)
+
+
+def test_checked_documents_are_freed_without_the_collector(rules):
+    """No cycle keeps a checked document (its text, UTF-8 and lines) alive until the collector runs:
+    one did, through a screen kept on ``CopyStarts`` that held its bound method, and the run's
+    documents then lingered in memory and made every collection longer."""
+    docs = [Document(id=d.id, path=d.path, text=d.text, meta=d.meta) for d in read_documents([CORPUS])]
+    docs.append(Document(id="u", path="u", text="Ünïcode «quoted» text, said the Agency.\nRelated posts:\n"))
+    alive = [weakref.ref(doc) for doc in docs]
+    gc.collect()
+    gc.disable()
+    try:
+        reports = check_documents(docs, rules, Settings())
+        del docs
+        assert reports and not any(ref() for ref in alive)
+    finally:
+        gc.enable()
 
 
 def test_prefilter_skips_signatures_that_cannot_match(rules):
