@@ -11,6 +11,7 @@ a document whose ``notes`` say so; the pipeline turns them into RD001 findings.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import os
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import regex
+from pydantic_core import from_json
 
 from provenance import accelerator
 from provenance.document import META_FIELDS, Document, normalise_newlines
@@ -301,7 +303,7 @@ def _record(raw: bytes, path: str, doc_id: str, number: int) -> Item:
     """The document on line ``number`` of the JSONL file shown as ``path``, or why there is none."""
     where = {"path": path, "line": number}
     try:
-        record = json.loads(raw.decode("utf-8-sig"))
+        record = _parsed(raw)
     except UnicodeDecodeError as exc:
         return ReadError(**where, message=f"not valid UTF-8 (byte {exc.start} of the line)")
     except json.JSONDecodeError as exc:
@@ -317,6 +319,17 @@ def _record(raw: bytes, path: str, doc_id: str, number: int) -> Item:
     rid = record.get("id")
     ident = without_surrogates(str(rid))[0] if rid not in (None, "") else f"{doc_id}#{number}"
     return Document(id=ident, path=path, text=normalise_newlines(text), meta=_meta(record), notes=notes)
+
+
+def _parsed(raw: bytes) -> object:
+    """A JSONL line's value: by pydantic's JSON parser (a third faster than ``json.loads``, and a run
+    with the template pre-pass parses every record twice), or, where it refuses the line, by
+    ``json.loads``, whose value or error is the answer: it reads a byte-order mark and lone surrogates
+    (escaped in JSON), which pydantic's parser refuses, and its errors are the ones reported."""
+    if not raw.startswith(codecs.BOM_UTF8):
+        with suppress(ValueError):
+            return from_json(raw)
+    return json.loads(raw.decode("utf-8-sig"))
 
 
 def read_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from provenance import accelerator
 from provenance.report import ReadError
-from provenance.sources import python_utf8_encodable, read_documents, without_surrogates
+from provenance.sources import _parsed, python_utf8_encodable, read_documents, without_surrogates
 
 
 def test_crlf_and_bom_give_the_same_text_and_hash(tmp_path):
@@ -63,3 +64,35 @@ def test_the_accelerator_finds_a_text_utf8_encodable_where_encoding_does(text):
 def test_a_text_is_found_utf8_encodable_by_encoding_without_the_accelerator(monkeypatch):
     monkeypatch.setattr(accelerator, "fastpage", None)
     assert without_surrogates("a\ud800b") == ("a\ufffdb", 1) and without_surrogates("a\u2019b") == ("a\u2019b", 0)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12)
+
+
+@given(_JSON_VALUES, st.booleans(), st.booleans())
+def test_a_jsonl_line_parses_as_json_loads_parses_it(value, ascii_only, bom):
+    """Pydantic's parser reads most lines and ``json.loads`` the rest (a byte-order mark, lone
+    surrogates): either way the value is ``json.loads``' own."""
+    raw = json.dumps(value, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+    raw = codecs.BOM_UTF8 + raw if bom else raw
+    try:
+        expected = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:  # a lone surrogate written raw is not UTF-8: the reader reports it
+        with pytest.raises(UnicodeDecodeError):
+            _parsed(raw)
+        return
+    assert repr(_parsed(raw)) == repr(expected)
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    (b'{"text": "a"} x', "malformed JSON: Extra data (column 15)"),
+    (b'{"text": "\xff"}', "not valid UTF-8 (byte 10 of the line)"),
+    (b'{"text": ', "malformed JSON: Expecting value (column 1)"),  # the newline ends the line: column 1 of the next
+])
+def test_a_malformed_line_is_reported_as_json_loads_reports_it(tmp_path, raw, message):
+    (tmp_path / "bad.jsonl").write_bytes(b'{"text": "fine", "id": "a\\ud800"}\n' + raw + b"\n")
+    good, bad = read_documents([tmp_path])
+    assert good.id == "a\ufffd" and isinstance(bad, ReadError) and bad.line == 2 and bad.message == message
