@@ -96,3 +96,19 @@ def test_a_malformed_line_is_reported_as_json_loads_reports_it(tmp_path, raw, me
     (tmp_path / "bad.jsonl").write_bytes(b'{"text": "fine", "id": "a\\ud800"}\n' + raw + b"\n")
     good, bad = read_documents([tmp_path])
     assert good.id == "a\ufffd" and isinstance(bad, ReadError) and bad.line == 2 and bad.message == message
+
+
+def test_a_record_nested_too_deep_is_an_error_and_the_next_is_read(tmp_path):
+    """``json.loads`` raises ``RecursionError``, not a ``JSONDecodeError``, past its depth: once a
+    crash of the whole run."""
+    deep = b"[" * 100_000 + b"]" * 100_000
+    (tmp_path / "deep.jsonl").write_bytes(deep + b'\n{"text": "fine"}\n')
+    (tmp_path / "doc.txt").write_text("Text", encoding="utf-8")
+    (tmp_path / "doc.meta.json").write_bytes(b'{"url": ' + deep + b"}")
+    items = list(read_documents([tmp_path]))
+    errors = [(i.path.rsplit("/", 1)[-1], i.line, i.message) for i in items if isinstance(i, ReadError)]
+    assert errors == [
+        ("deep.jsonl", 1, "malformed JSON: nested deeper than Python's parser can read"),
+        ("doc.meta.json", None, "sidecar is not valid JSON (nested deeper than Python's parser can read); metadata ignored"),
+    ]
+    assert [d.text for d in items if not isinstance(d, ReadError)] == ["fine", "Text"]
