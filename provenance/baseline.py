@@ -21,6 +21,7 @@ from provenance import __version__
 from provenance.atomic import write_atomic
 from provenance.config import UsageError
 from provenance.report import DocumentReport, Finding
+from provenance.sources import TOO_DEEP
 
 BASELINE_VERSION = "1.0"
 
@@ -132,6 +133,8 @@ def read_baseline(path: Path) -> Baseline:
         raise UsageError(f"{path}: baseline file not found (create it with --write-baseline {path})") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UsageError(f"{path}: cannot read baseline: {exc}") from None
+    except RecursionError:
+        raise UsageError(f"{path}: cannot read baseline: {TOO_DEEP}") from None
     try:
         return Baseline.model_validate(data)
     except ValidationError as exc:

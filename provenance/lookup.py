@@ -74,7 +74,7 @@ def _record_on_line(path: Path, number: int) -> tuple[set[str], str] | None:
             return None
     try:
         record = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return None

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from provenance.matcher import CompiledSignature, PatternError, compile_signature, pattern_problem
 from provenance.paths import schemas_dir, shipped_rules_dir
 from provenance.rulemodels import Detector, DomainRating, Lexicon, OutletProfile, RulePack, Signature
+from provenance.sources import TOO_DEEP
 
 if TYPE_CHECKING:  # imported where a pack breaks the models: a run with sound packs never needs it
     import jsonschema
@@ -129,6 +130,8 @@ def read_pack(path: Path) -> tuple[RulePack | None, list[str]]:
         return None, [f"{path}: malformed TOML: {exc}"]
     except json.JSONDecodeError as exc:
         return None, [f"{path}: malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"]
+    except RecursionError:
+        return None, [f"{path}: malformed {'JSON' if path.suffix == '.json' else 'TOML'}: {TOO_DEEP}"]
     if not isinstance(data, dict):
         return None, [f"{path}: malformed JSON: a pack is one object, with the tables as its keys"]
     try:  # a pack that passes the models strictly passes the schema generated from them: skip the slow check

@@ -521,6 +521,6 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
 def read_marker(path: Path) -> dict | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+    except (OSError, json.JSONDecodeError, RecursionError):
         return None
     return data if isinstance(data, dict) else None

@@ -38,7 +38,7 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 # block, 4 KB), and each line read then takes several system calls: with 1 MB, one per hundred records
 # (reading dev-B's 4 MB line by line: 2.3 ms -> 0.7 ms, done twice by a run with the template pre-pass).
 JSONL_BUFFER_BYTES = 1 << 20
-_TOO_DEEP = "nested deeper than Python's parser can read"
+TOO_DEEP = "nested deeper than Python's parser can read"  # json.loads' and tomllib's RecursionError
 
 UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -222,7 +222,7 @@ def read_sidecar(path: Path) -> tuple[dict[str, str], ReadError | None]:
     except json.JSONDecodeError as exc:
         return {}, ReadError(path=where, line=exc.lineno, message=f"sidecar is not valid JSON ({exc.msg}); metadata ignored")
     except RecursionError:
-        return {}, ReadError(path=where, message=f"sidecar is not valid JSON ({_TOO_DEEP}); metadata ignored")
+        return {}, ReadError(path=where, message=f"sidecar is not valid JSON ({TOO_DEEP}); metadata ignored")
     if not isinstance(data, dict):
         return {}, ReadError(path=where, message="sidecar must hold a JSON object; metadata ignored")
     return _meta(data), None
@@ -312,7 +312,7 @@ def _record(raw: bytes, path: str, doc_id: str, number: int) -> Item:
     except json.JSONDecodeError as exc:
         return ReadError(**where, message=f"malformed JSON: {exc.msg} (column {exc.colno})")
     except RecursionError:
-        return ReadError(**where, message=f"malformed JSON: {_TOO_DEEP}")
+        return ReadError(**where, message=f"malformed JSON: {TOO_DEEP}")
     if not isinstance(record, dict):
         return ReadError(**where, message="a record must be a JSON object")
     if "text" not in record:

@@ -83,6 +83,16 @@ def test_clean_jsonl_keeps_other_fields(tmp_path):
     assert [(d["id"], d["record"]) for d in clean_map["documents"]] == [("a", 1), ("b", 2), ("a", 1)]
 
 
+def test_clean_copies_a_record_nested_too_deep_unchanged_and_says_so(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    deep = "[" * 100_000 + "]" * 100_000 + "\n"
+    (src / "part.jsonl").write_text(deep + json.dumps({"id": "b", "text": ARTICLE}) + "\n", encoding="utf-8")
+    result = run("clean", str(src), "--out", str(out))
+    assert "part.jsonl:1: malformed JSON: nested deeper than Python's parser can read; copied unchanged" in result.stderr
+    assert (out / "part.jsonl").read_text(encoding="utf-8").splitlines()[0] == deep.strip()
+
+
 def test_clean_refuses_to_write_into_the_corpus(tmp_path):
     result = run("clean", str(CORPUS), "--out", str(CORPUS / "cleaned"))
     assert result.returncode == 2

@@ -63,6 +63,15 @@ def test_a_json_pack_must_be_one_object(tmp_path):
     assert problems(folder) == [f"{folder / 'a.json'}: malformed JSON: a pack is one object, with the tables as its keys"]
 
 
+@pytest.mark.parametrize(("name", "text", "kind"), [
+    ("a.json", "[" * 100_000 + "]" * 100_000, "JSON"),
+    ("a.toml", "a = " + "[" * 50_000 + "]" * 50_000, "TOML"),
+])
+def test_a_pack_nested_too_deep_is_a_rule_error_not_a_crash(tmp_path, name, text, kind):
+    folder = rule_folder(tmp_path, **{name: text})
+    assert problems(folder) == [f"{folder / name}: malformed {kind}: nested deeper than Python's parser can read"]
+
+
 def test_a_json_pack_is_checked_and_reported_as_a_toml_one_is(tmp_path):
     rule = {"id": "ZZ001", "name": "user-rule", "dimension": "residue", "message": "m", "severity": "fatal",
             "phrases": ["Read more"], "examples": {"match": ["Read more"], "no_match": ["Read on."]}}

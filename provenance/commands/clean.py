@@ -26,7 +26,7 @@ from provenance.config import Settings, UsageError
 from provenance.document import Document, normalise_newlines
 from provenance.report import ReadError, Tool
 from provenance.rulepack import RuleSet
-from provenance.sources import JSONL_SUFFIXES, SIDECAR_SUFFIX, discover, read_documents, read_text_file
+from provenance.sources import JSONL_SUFFIXES, SIDECAR_SUFFIX, TOO_DEEP, discover, read_documents, read_text_file
 from provenance.templates import TemplateCounts, corpus_templates
 
 if TYPE_CHECKING:
@@ -106,8 +106,9 @@ class _Cleaner:
                 continue
             try:
                 record = json.loads(raw.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                self.errors.append(ReadError(path=str(path), line=number, message=f"malformed JSON: {exc}; copied unchanged"))
+            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+                problem = TOO_DEEP if isinstance(exc, RecursionError) else exc
+                self.errors.append(ReadError(path=str(path), line=number, message=f"malformed JSON: {problem}; copied unchanged"))
                 yield raw
                 continue
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
