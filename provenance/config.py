@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from provenance.sources import DEFAULT_MAX_BYTES
+from provenance.sources import DEFAULT_MAX_BYTES, TOO_DEEP
 
 
 class ConfigError(Exception):
@@ -90,6 +90,10 @@ def load_settings(start: Path, explicit: Path | None = None) -> Settings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read settings: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read settings: not valid UTF-8 (byte {exc.start})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: cannot read settings: {TOO_DEEP}") from None
     if nested:
         data = data.get("tool", {}).get("provenance", {})
     try:

@@ -32,6 +32,17 @@ def test_bad_setting_names_file_and_key(tmp_path):
         load_settings(tmp_path)
 
 
+@pytest.mark.parametrize(("data", "problem"), [
+    (b"threshold = 5\xff\n", "not valid UTF-8 (byte 13)"),
+    (b"x = " + b"[" * 50_000 + b"]" * 50_000, "nested deeper than Python's parser can read"),
+])
+def test_an_unreadable_settings_file_is_a_settings_error_naming_it(tmp_path, data, problem):
+    (tmp_path / "provenance.toml").write_bytes(data)
+    with pytest.raises(ConfigError, match="cannot read settings") as exc:
+        load_settings(tmp_path)
+    assert str(exc.value) == f"{tmp_path / 'provenance.toml'}: cannot read settings: {problem}"
+
+
 def test_user_rule_replaces_shipped_rule_with_same_id(tmp_path):
     (tmp_path / "mine.toml").write_text(
         '[pack]\nname = "mine"\ndescription = "d"\n[[signature]]\nid = "RS010"\nname = "back-to-top-strict"\n'
