@@ -5544,7 +5544,7 @@ PyMODINIT_FUNC PyInit__fastpage(void)
 
 /* ---- The template pre-pass (provenance/templates.py) -------------------------------------------
 
-   TemplateCounts.add and documents_with, in C: a document's line keys (page.line_key), each distinct
+   TemplateCounts.add and counts, in C: a document's line keys (page.line_key), each distinct
    key of at least min_chars characters once, in the order of its first line, hashed as
    hashlib.blake2b(group + b"\0" + key, digest_size=8 * depth) and counted in the count-min sketch
    (conservative update). templates.py is the reference; tests/test_templates_fast.py proves that both
@@ -6043,29 +6043,67 @@ static PyObject *template_add(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
-static PyObject *template_count(PyObject *module, PyObject *args)
+/* A key's UTF-8 (lone surrogates passed through, as templates.py encodes them): an ASCII str's own
+   characters, else a bytes object set in *encoded, for the caller to release. */
+static const char *key_utf8(PyObject *key, Py_ssize_t *length, PyObject **encoded)
 {
-    PyObject *table, *key;
+    *encoded = NULL;
+    if (PyUnicode_IS_ASCII(key)) {
+        *length = PyUnicode_GET_LENGTH(key);
+        return (const char *)PyUnicode_DATA(key);
+    }
+    if ((*encoded = PyUnicode_AsEncodedString(key, "utf-8", "surrogatepass")) == NULL)
+        return NULL;
+    *length = PyBytes_GET_SIZE(*encoded);
+    return PyBytes_AS_STRING(*encoded);
+}
+
+/* Each key's counters, all hashed (and fetched ahead) before any is read, as count_keys does. */
+static int keys_cells(Sketch *sketch, PyObject *keys, uint32_t **cells)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
+        PyObject *key = PyList_GET_ITEM(keys, i), *encoded;
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "template_counts: the keys must be str");
+            return -1;
+        }
+        Py_ssize_t length;
+        const char *bytes = key_utf8(key, &length, &encoded);
+        int status = bytes == NULL
+                     ? -1 : key_cells(sketch, (const unsigned char *)bytes, length, cells + i * sketch->depth);
+        Py_XDECREF(encoded);
+        if (status < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static PyObject *template_counts(PyObject *module, PyObject *args)
+{
+    PyObject *table, *keys;
     Py_ssize_t width, group_length;
     int depth;
     const char *group;
-    if (!PyArg_ParseTuple(args, "Oniy#U:template_count", &table, &width, &depth, &group, &group_length, &key))
-        return NULL;
-    PyObject *encoded = PyUnicode_AsEncodedString(key, "utf-8", "surrogatepass");
-    if (encoded == NULL)
+    if (!PyArg_ParseTuple(args, "Oniy#O!:template_counts", &table, &width, &depth, &group, &group_length,
+                          &PyList_Type, &keys))
         return NULL;
     Sketch sketch;
     Py_buffer view;
-    Py_ssize_t length = PyBytes_GET_SIZE(encoded);
-    uint32_t *cells[MAX_DEPTH], count = 0;
-    int status = open_sketch(&sketch, &view, table, width, depth, group, group_length);
-    if (status == 0) {
-        if ((status = key_cells(&sketch, (const unsigned char *)PyBytes_AS_STRING(encoded), length, cells)) == 0)
-            count = smallest(cells, depth);
-        close_sketch(&sketch, &view);
+    if (open_sketch(&sketch, &view, table, width, depth, group, group_length) < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(keys);
+    uint32_t **cells = PyMem_Malloc((n * depth + 1) * sizeof(uint32_t *));
+    PyObject *counts = cells == NULL ? PyErr_NoMemory() : keys_cells(&sketch, keys, cells) < 0 ? NULL : PyList_New(n);
+    for (Py_ssize_t i = 0; counts != NULL && i < n; i++) {
+        PyObject *count = PyLong_FromUnsignedLong(smallest(cells + i * depth, depth));
+        if (count == NULL)
+            Py_CLEAR(counts);
+        else
+            PyList_SET_ITEM(counts, i, count);
     }
-    Py_DECREF(encoded);
-    return status < 0 ? NULL : PyLong_FromUnsignedLong(count);
+    PyMem_Free(cells);
+    close_sketch(&sketch, &view);
+    return counts;
 }
 
 static PyObject *blake2b_digest(PyObject *module, PyObject *args)
@@ -6094,9 +6132,10 @@ static PyMethodDef template_methods[] = {
                "characters) counted once in table, an array('I') of width * depth counters, for group (UTF-8\n"
                "bytes). Characters below KEY_TABLE_CHARS are keyed by key_table (KEY_SLOT bytes each); a line\n"
                "with another character that is not plain, by key_of(line).")},
-    {"template_count", template_count, METH_VARARGS,
-     PyDoc_STR("template_count(table, width, depth, group, key) -> int\n\n"
-               "TemplateCounts.documents_with: the smallest of the key's counters (group: UTF-8 bytes).")},
+    {"template_counts", template_counts, METH_VARARGS,
+     PyDoc_STR("template_counts(table, width, depth, group, keys) -> list of int\n\n"
+               "TemplateCounts.counts: for each key of the list, the smallest of its counters (group: UTF-8\n"
+               "bytes).")},
     {"blake2b", blake2b_digest, METH_VARARGS,
      PyDoc_STR("blake2b(data, digest_size) -> bytes\n\n"
                "hashlib.blake2b(data, digest_size=digest_size).digest(), as template_add hashes.")},
