@@ -5544,7 +5544,7 @@ PyMODINIT_FUNC PyInit__fastpage(void)
 
 /* ---- The template pre-pass (provenance/templates.py) -------------------------------------------
 
-   TemplateCounts.add and documents_with, in C: a document's line keys (page.line_key), each distinct
+   TemplateCounts.add and counts, in C: a document's line keys (page.line_key), each distinct
    key of at least min_chars characters once, in the order of its first line, hashed as
    hashlib.blake2b(group + b"\0" + key, digest_size=8 * depth) and counted in the count-min sketch
    (conservative update). templates.py is the reference; tests/test_templates_fast.py proves that both
@@ -5589,6 +5589,21 @@ static const uint8_t blake2b_sigma[12][16] = {
         v[b] = ROTR64(v[b] ^ v[c], 63);  \
     } while (0)
 
+/* One round, written out for each of the twelve: with the round's number a constant, the message
+   words it reads are known where it is compiled (a loop over the rounds read them through
+   blake2b_sigma, in a quarter more instructions). */
+#define B2B_ROUND(r)                                                      \
+    do {                                                                  \
+        B2B_G(0, 4, 8, 12, m[blake2b_sigma[r][0]], m[blake2b_sigma[r][1]]);   \
+        B2B_G(1, 5, 9, 13, m[blake2b_sigma[r][2]], m[blake2b_sigma[r][3]]);   \
+        B2B_G(2, 6, 10, 14, m[blake2b_sigma[r][4]], m[blake2b_sigma[r][5]]);  \
+        B2B_G(3, 7, 11, 15, m[blake2b_sigma[r][6]], m[blake2b_sigma[r][7]]);  \
+        B2B_G(0, 5, 10, 15, m[blake2b_sigma[r][8]], m[blake2b_sigma[r][9]]);  \
+        B2B_G(1, 6, 11, 12, m[blake2b_sigma[r][10]], m[blake2b_sigma[r][11]]); \
+        B2B_G(2, 7, 8, 13, m[blake2b_sigma[r][12]], m[blake2b_sigma[r][13]]);  \
+        B2B_G(3, 4, 9, 14, m[blake2b_sigma[r][14]], m[blake2b_sigma[r][15]]);  \
+    } while (0)
+
 static uint64_t load64_le(const unsigned char *p)
 {
     return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24
@@ -5608,17 +5623,18 @@ static void blake2b_compress(uint64_t h[8], const unsigned char *block, uint64_t
         v[14] = ~v[14];
     for (int i = 0; i < 16; i++)
         m[i] = load64_le(block + 8 * i);
-    for (int i = 0; i < 12; i++) {
-        const uint8_t *s = blake2b_sigma[i];
-        B2B_G(0, 4, 8, 12, m[s[0]], m[s[1]]);
-        B2B_G(1, 5, 9, 13, m[s[2]], m[s[3]]);
-        B2B_G(2, 6, 10, 14, m[s[4]], m[s[5]]);
-        B2B_G(3, 7, 11, 15, m[s[6]], m[s[7]]);
-        B2B_G(0, 5, 10, 15, m[s[8]], m[s[9]]);
-        B2B_G(1, 6, 11, 12, m[s[10]], m[s[11]]);
-        B2B_G(2, 7, 8, 13, m[s[12]], m[s[13]]);
-        B2B_G(3, 4, 9, 14, m[s[14]], m[s[15]]);
-    }
+    B2B_ROUND(0);
+    B2B_ROUND(1);
+    B2B_ROUND(2);
+    B2B_ROUND(3);
+    B2B_ROUND(4);
+    B2B_ROUND(5);
+    B2B_ROUND(6);
+    B2B_ROUND(7);
+    B2B_ROUND(8);
+    B2B_ROUND(9);
+    B2B_ROUND(10);
+    B2B_ROUND(11);
     for (int i = 0; i < 8; i++)
         h[i] ^= v[i] ^ v[i + 8];
 }
@@ -5802,13 +5818,13 @@ static Py_ALWAYS_INLINE inline Py_ssize_t line_end(int kind, const void *data, P
     return start;
 }
 
-/* A key character (KEY_PART) lower-cased, 0 for any other ASCII character. */
+/* A key character (KEY_PART) lower-cased, a space for any other ASCII character. */
 static unsigned char key_byte[128];
 
 static void fill_key_byte(void)
 {
     for (int c = 0; c < 128; c++)
-        key_byte[c] = ascii_class[c] & KEY_PART ? (unsigned char)ascii_lower(c) : 0;
+        key_byte[c] = ascii_class[c] & KEY_PART ? (unsigned char)ascii_lower(c) : ' ';
 }
 
 /* The key table (templates.key_table): for each character below KEY_TABLE_CHARS, a slot of
@@ -5819,18 +5835,16 @@ static void fill_key_byte(void)
 #define KEY_SLOT 8
 #define SEPARATOR_BYTE 0xFF  /* never a byte of UTF-8 */
 
-/* What a character adds to the key being built (out, *length), by its table slot. */
-static void add_table_char(unsigned char *out, Py_ssize_t *length, bool *in_key, const unsigned char *slot)
+/* What a character adds to the key being built (out, *length), by its table slot: as line_key_bytes
+   adds an ASCII character, a space after a key run when a separator ends it. */
+static Py_ALWAYS_INLINE inline void add_table_char(unsigned char *out, Py_ssize_t *length, bool *in_key,
+                                                   const unsigned char *slot)
 {
     for (int i = 1; i <= slot[0]; i++) {
-        if (slot[i] == SEPARATOR_BYTE) {
-            *in_key = false;
-            continue;
-        }
-        if (!*in_key && *length > 0)
-            out[(*length)++] = ' ';
-        out[(*length)++] = slot[i];
-        *in_key = true;
+        bool is_key = slot[i] != SEPARATOR_BYTE;
+        out[*length] = is_key ? slot[i] : ' ';
+        *length += is_key | *in_key;
+        *in_key = is_key;
     }
 }
 
@@ -5847,15 +5861,15 @@ static Py_ssize_t utf8_chars(const unsigned char *bytes, Py_ssize_t length)
    word character, and case-folds to itself, so a line that is not plain reads it so too), other
    characters by the key table. Its length in characters in *chars; -1: a character is left to key_of.
    ASCII characters go without a branch on whether they are key characters (a word's end would be
-   mispredicted), and `seen` says whether a key character went before: with length > 0 instead, each
-   character's step would wait for the last one's. */
+   mispredicted): a key run is written with the space after it, which the separator that ends it
+   writes, and the line's last such space is taken back at its end. */
 static Py_ALWAYS_INLINE inline Py_ssize_t line_key_bytes(KeySet *keys, const unsigned char *table, int kind,
                                                          const void *data, Py_ssize_t start, Py_ssize_t n,
                                                          Py_ssize_t *end, Py_ssize_t *chars)
 {
     unsigned char *out = keys->bytes + keys->used;
     Py_ssize_t length = 0, i = start;
-    bool in_key = false, multibyte = false, seen = false;
+    bool in_key = false, multibyte = false;
     for (; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         if (c >= 128) {
@@ -5866,7 +5880,6 @@ static Py_ALWAYS_INLINE inline Py_ssize_t line_key_bytes(KeySet *keys, const uns
                 out = keys->bytes + keys->used;
                 add_table_char(out, &length, &in_key, table + c * KEY_SLOT);
                 multibyte = true;
-                seen = length > 0;
                 continue;
             }
             if (!is_plain_punctuation(c)) {
@@ -5878,15 +5891,13 @@ static Py_ALWAYS_INLINE inline Py_ssize_t line_key_bytes(KeySet *keys, const uns
         else if (c == '\n')
             break;
         unsigned char k = key_byte[c];
-        bool is_key = k != 0;
-        out[length] = ' ';  /* the space before a key run, kept when one went before */
-        length += is_key & !in_key & seen;
+        bool is_key = k != ' ';
         out[length] = k;
-        length += is_key;
+        length += is_key | in_key;
         in_key = is_key;
-        seen |= is_key;
     }
     *end = i;
+    length -= length > 0 && !in_key;
     *chars = multibyte ? utf8_chars(out, length) : length;
     return length;
 }
@@ -5958,6 +5969,14 @@ static int document_keys(KeySet *keys, PyObject *text, Py_ssize_t min_chars, PyO
     }
 }
 
+/* A digest word % width: by a mask when the width is a power of two (the rules' is), as the division
+   takes tens of cycles, four times a key. */
+static Py_ALWAYS_INLINE inline uint64_t column(uint64_t word, Py_ssize_t width)
+{
+    uint64_t w = (uint64_t)width;
+    return (w & (w - 1)) == 0 ? word & (w - 1) : word % w;
+}
+
 /* The counters of one key, one per row: row * width + (the row's digest word) % width. They are
    fetched into the cache ahead of their use: a document's keys are hashed first, then counted, so
    that the reads of the table (16 MB, at random places) overlap. */
@@ -5969,7 +5988,7 @@ static int key_cells(Sketch *sketch, const unsigned char *key, Py_ssize_t length
     memcpy(sketch->message + sketch->prefix, key, length);
     blake2b_words(sketch->message, sketch->prefix + length, 8 * sketch->depth, h);
     for (int row = 0; row < sketch->depth; row++) {
-        cells[row] = sketch->cells + row * sketch->width + (Py_ssize_t)(h[row] % (uint64_t)sketch->width);
+        cells[row] = sketch->cells + row * sketch->width + (Py_ssize_t)column(h[row], sketch->width);
 #if defined(__GNUC__)
         __builtin_prefetch(cells[row], 1);
 #endif
@@ -6043,29 +6062,67 @@ static PyObject *template_add(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
-static PyObject *template_count(PyObject *module, PyObject *args)
+/* A key's UTF-8 (lone surrogates passed through, as templates.py encodes them): an ASCII str's own
+   characters, else a bytes object set in *encoded, for the caller to release. */
+static const char *key_utf8(PyObject *key, Py_ssize_t *length, PyObject **encoded)
 {
-    PyObject *table, *key;
+    *encoded = NULL;
+    if (PyUnicode_IS_ASCII(key)) {
+        *length = PyUnicode_GET_LENGTH(key);
+        return (const char *)PyUnicode_DATA(key);
+    }
+    if ((*encoded = PyUnicode_AsEncodedString(key, "utf-8", "surrogatepass")) == NULL)
+        return NULL;
+    *length = PyBytes_GET_SIZE(*encoded);
+    return PyBytes_AS_STRING(*encoded);
+}
+
+/* Each key's counters, all hashed (and fetched ahead) before any is read, as count_keys does. */
+static int keys_cells(Sketch *sketch, PyObject *keys, uint32_t **cells)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
+        PyObject *key = PyList_GET_ITEM(keys, i), *encoded;
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "template_counts: the keys must be str");
+            return -1;
+        }
+        Py_ssize_t length;
+        const char *bytes = key_utf8(key, &length, &encoded);
+        int status = bytes == NULL
+                     ? -1 : key_cells(sketch, (const unsigned char *)bytes, length, cells + i * sketch->depth);
+        Py_XDECREF(encoded);
+        if (status < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static PyObject *template_counts(PyObject *module, PyObject *args)
+{
+    PyObject *table, *keys;
     Py_ssize_t width, group_length;
     int depth;
     const char *group;
-    if (!PyArg_ParseTuple(args, "Oniy#U:template_count", &table, &width, &depth, &group, &group_length, &key))
-        return NULL;
-    PyObject *encoded = PyUnicode_AsEncodedString(key, "utf-8", "surrogatepass");
-    if (encoded == NULL)
+    if (!PyArg_ParseTuple(args, "Oniy#O!:template_counts", &table, &width, &depth, &group, &group_length,
+                          &PyList_Type, &keys))
         return NULL;
     Sketch sketch;
     Py_buffer view;
-    Py_ssize_t length = PyBytes_GET_SIZE(encoded);
-    uint32_t *cells[MAX_DEPTH], count = 0;
-    int status = open_sketch(&sketch, &view, table, width, depth, group, group_length);
-    if (status == 0) {
-        if ((status = key_cells(&sketch, (const unsigned char *)PyBytes_AS_STRING(encoded), length, cells)) == 0)
-            count = smallest(cells, depth);
-        close_sketch(&sketch, &view);
+    if (open_sketch(&sketch, &view, table, width, depth, group, group_length) < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(keys);
+    uint32_t **cells = PyMem_Malloc((n * depth + 1) * sizeof(uint32_t *));
+    PyObject *counts = cells == NULL ? PyErr_NoMemory() : keys_cells(&sketch, keys, cells) < 0 ? NULL : PyList_New(n);
+    for (Py_ssize_t i = 0; counts != NULL && i < n; i++) {
+        PyObject *count = PyLong_FromUnsignedLong(smallest(cells + i * depth, depth));
+        if (count == NULL)
+            Py_CLEAR(counts);
+        else
+            PyList_SET_ITEM(counts, i, count);
     }
-    Py_DECREF(encoded);
-    return status < 0 ? NULL : PyLong_FromUnsignedLong(count);
+    PyMem_Free(cells);
+    close_sketch(&sketch, &view);
+    return counts;
 }
 
 static PyObject *blake2b_digest(PyObject *module, PyObject *args)
@@ -6094,9 +6151,10 @@ static PyMethodDef template_methods[] = {
                "characters) counted once in table, an array('I') of width * depth counters, for group (UTF-8\n"
                "bytes). Characters below KEY_TABLE_CHARS are keyed by key_table (KEY_SLOT bytes each); a line\n"
                "with another character that is not plain, by key_of(line).")},
-    {"template_count", template_count, METH_VARARGS,
-     PyDoc_STR("template_count(table, width, depth, group, key) -> int\n\n"
-               "TemplateCounts.documents_with: the smallest of the key's counters (group: UTF-8 bytes).")},
+    {"template_counts", template_counts, METH_VARARGS,
+     PyDoc_STR("template_counts(table, width, depth, group, keys) -> list of int\n\n"
+               "TemplateCounts.counts: for each key of the list, the smallest of its counters (group: UTF-8\n"
+               "bytes).")},
     {"blake2b", blake2b_digest, METH_VARARGS,
      PyDoc_STR("blake2b(data, digest_size) -> bytes\n\n"
                "hashlib.blake2b(data, digest_size=digest_size).digest(), as template_add hashes.")},

@@ -15,12 +15,12 @@ import hashlib
 import struct
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
-from functools import cache, partial
+from collections.abc import Iterable
+from functools import cache
 
 from provenance import accelerator
 from provenance.config import Settings
-from provenance.detectors.page import _KEY_WORD, line_key
+from provenance.detectors.page import _KEY_WORD, TemplateLookup, line_key
 from provenance.document import Document
 from provenance.outlets import registrable_domain
 from provenance.report import ReadError
@@ -41,7 +41,7 @@ def document_group(doc: Document) -> str:
 class TemplateCounts:
     """Documents per group, and a count-min sketch of documents per (group, line).
 
-    The C accelerator (``_fastpage.template_add``, ``template_count``), when it is there, keys, hashes
+    The C accelerator (``_fastpage.template_add``, ``template_counts``), when it is there, keys, hashes
     and counts as the Python code here does, which stays the reference: the tables are the same."""
 
     def __init__(self, width: int, depth: int, min_chars: int):
@@ -83,21 +83,23 @@ class TemplateCounts:
                 if value < floor:
                     table[c] = floor
 
-    def counter(self, group: str) -> Callable[[str], int]:
-        """Line key -> the documents of ``group`` holding the line (an estimate never too low)."""
+    def counts(self, group: str, keys: list[str]) -> list[int]:
+        """For each line key, the documents of ``group`` holding the line (an estimate never too low):
+        a document's keys at once, in one call of the accelerator."""
         fast = self._accelerator()
         if fast is not None:
-            return partial(fast.template_count, self.table, self.width, self.depth, _utf8(group))
-        return lambda key: min(self.table[c] for c in self._cells(group, key))
+            return fast.template_counts(self.table, self.width, self.depth, _utf8(group), keys)
+        table = self.table
+        return [min(table[c] for c in self._cells(group, key)) for key in keys]
 
     def documents_with(self, group: str, key: str) -> int:
-        return self.counter(group)(key)
+        return self.counts(group, [key])[0]
 
-    def lookup_for(self, doc: Document) -> Callable[[str], tuple[int, int]]:
-        """For one document: line key -> (documents of its group holding the line, documents in the group)."""
+    def lookup_for(self, doc: Document) -> TemplateLookup:
+        """For one document: its line keys -> (documents of its group holding each line, documents in the group)."""
         group = document_group(doc)
-        count, total = self.counter(group), self.group_docs[group]
-        return lambda key: (count(key), total)
+        total = self.group_docs[group]
+        return lambda keys: (self.counts(group, keys), total)
 
 
 @cache

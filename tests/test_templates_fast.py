@@ -1,4 +1,4 @@
-"""The C accelerator of the template pre-pass (``template_add``, ``template_count`` and ``blake2b`` in
+"""The C accelerator of the template pre-pass (``template_add``, ``template_counts`` and ``blake2b`` in
 ``provenance/_fastpage.c``) fills the count-min sketch exactly as the pure-Python ``TemplateCounts``
 does, which stays the reference: same hash, same counters, same values."""
 
@@ -66,9 +66,9 @@ def test_accelerated_tables_equal_the_python_tables(docs, width, depth, min_char
     with pytest.MonkeyPatch.context() as patch:
         lookups = [(doc, [page.line_key(text) for text in doc.line_texts]) for doc in documents]
         patch.setattr(accelerator, "fastpage", _fastpage)
-        fast_counts = [list(map(fast.lookup_for(doc), keys)) for doc, keys in lookups]
+        fast_counts = [fast.lookup_for(doc)(keys) for doc, keys in lookups]
         patch.setattr(accelerator, "fastpage", None)
-        assert fast_counts == [list(map(slow.lookup_for(doc), keys)) for doc, keys in lookups]
+        assert fast_counts == [slow.lookup_for(doc)(keys) for doc, keys in lookups]
 
 
 @needs_accelerator
@@ -107,7 +107,9 @@ def test_the_accelerator_refuses_what_is_not_a_sketch():
     with pytest.raises(ValueError):
         _fastpage.template_add(table, 4, 2, 1, b"g", "text", page.line_key, keys[:-1])
     with pytest.raises(ValueError):
-        _fastpage.template_count(table, 1, 9, b"g", "text")
+        _fastpage.template_counts(table, 1, 9, b"g", ["text"])
+    with pytest.raises(TypeError):
+        _fastpage.template_counts(table, 4, 2, b"g", ["text", b"text"])
     with pytest.raises(TypeError):
         _fastpage.template_add(table, 4, 2, 1, "g", "text", page.line_key, keys)
     with pytest.raises(TypeError):

@@ -117,7 +117,8 @@ def runs(numbers: Iterable[int]) -> Iterator[tuple[int, int]]:
         yield start, prev
 
 
-TemplateLookup = Callable[[str], tuple[int, int]]
+# A document's line keys -> (documents of its group holding each line, documents in the group): templates.py.
+TemplateLookup = Callable[[list[str]], tuple[list[int], int]]
 T = TypeVar("T")
 _UNREAD = object()
 

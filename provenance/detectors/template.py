@@ -17,13 +17,15 @@ def _thresholds(params: Params) -> tuple[int, int, float, int]:
 
 
 def detect(page: Page, params: Params) -> Iterator[Decision]:
+    """The lines short enough to be a template are looked up at once: one call for the document."""
     if page.templates is None:
         return
     min_chars, min_docs, min_share, max_words = params.once(_thresholds)
-    for line in page.lines:
-        key = line.key
-        if len(key) < min_chars or line.words > max_words:
-            continue
-        holding, total = page.templates(key)
-        if holding >= min_docs and holding >= min_share * total:
+    lines = [line for line in page.lines if len(line.key) >= min_chars and line.words <= max_words]
+    if not lines:
+        return
+    holdings, total = page.templates([line.key for line in lines])
+    share = min_share * total
+    for line, holding in zip(lines, holdings):
+        if holding >= min_docs and holding >= share:
             yield Decision(line.number, line.number, f"in about {holding} of {total} documents of the same source")
