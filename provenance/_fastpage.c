@@ -37,6 +37,12 @@ static unsigned char ascii_class[128];
    letters', SEPARATOR for one of is_separator_char's), and its case fold there. */
 static unsigned short plain_class[256];
 static unsigned char plain_folds[256];
+/* char_class and plain_fold of each character below LOW_CHARS (Latin-1 and the letters wide_class
+   allows of Latin Extended-A, Greek and Cyrillic), read by scan_chars from these tables rather than
+   worked out anew for each character of a line of two bytes a character. */
+#define LOW_CHARS 0x460
+static unsigned short low_class[LOW_CHARS];
+static unsigned short low_folds[LOW_CHARS];
 
 /* The classes of the Latin-1 characters past ASCII that are neither letters above nor plain
    punctuation, as EXTENDED ones: C1 controls and symbols are none of them; ª and º are letters; the
@@ -128,6 +134,14 @@ static int char_class(Py_UCS4 c)
 static Py_UCS4 plain_fold(Py_UCS4 c)
 {
     return c < 256 ? plain_folds[c] : c < 0x460 ? Py_UNICODE_TOLOWER(c) : c;
+}
+
+static void fill_low_tables(void)
+{
+    for (Py_UCS4 c = 0; c < LOW_CHARS; c++) {
+        low_class[c] = (unsigned short)char_class(c);
+        low_folds[c] = (unsigned short)plain_fold(c);
+    }
 }
 
 /* A Latin-1 letter of a plain line. */
@@ -436,15 +450,37 @@ static Py_ALWAYS_INLINE inline void put_key_char(void *key, int kind, Py_ssize_t
    table whose wide_lines allowed it to be read, and makes the word too long to look up. */
 #define PAST_LATIN1(c, f) ((f) >= 256 && (c) != RIGHT_QUOTE)
 
+/* A character's char_class and plain_fold, from the tables where they hold them: every character of
+   a str of one byte a character, and nearly every one of the others. */
+#define READ_CLASS(kind, c, cls, folded)                                                                 \
+    do {                                                                                                 \
+        if ((kind) == PyUnicode_1BYTE_KIND) {                                                            \
+            (cls) = plain_class[c];                                                                      \
+            (folded) = plain_folds[c];                                                                   \
+        }                                                                                                \
+        else if ((c) < LOW_CHARS) {                                                                      \
+            (cls) = low_class[c];                                                                        \
+            (folded) = low_folds[c];                                                                     \
+        }                                                                                                \
+        else {                                                                                           \
+            (cls) = char_class(c);                                                                       \
+            (folded) = (c);  /* plain_fold past LOW_CHARS */                                             \
+        }                                                                                                \
+    } while (0)
+
+/* A character's letters and digits, counted in one word: letters in the low half, digits in the high
+   one (scan_texts reads no line of 2**32 characters or more here). */
+static const uint64_t letter_digit_steps[(LETTER | DIGIT) + 1] = {
+    [LETTER] = 1, [DIGIT] = (uint64_t)1 << 32, [LETTER | DIGIT] = ((uint64_t)1 << 32) + 1};
+
 /* What every character of a line adds to its counts and its key, in scan_chars' locals (the key's
    part written without branches, its runs are short: a key character, or a space that the next one
-   keeps after a run and overwrites elsewhere). */
+   keeps after a run and overwrites elsewhere; the classes of the flags gathered in `seen`, read once
+   the line is done). */
 #define COUNT_CHAR(cls, folded)                                                                          \
     do {                                                                                                 \
-        letters += ((cls) & LETTER) != 0;                                                                \
-        digits += ((cls) & DIGIT) != 0;                                                                  \
-        separator_chars |= ((cls) & SEPARATOR) != 0;                                                     \
-        spaceless |= ((cls) & SPACELESS) != 0;                                                           \
+        letters_digits += letter_digit_steps[(cls) & (LETTER | DIGIT)];                                  \
+        seen |= (cls);                                                                                   \
         bool key_part = ((cls) & KEY_PART) != 0;                                                         \
         put_key_char(key, kind, key_len, key_part ? (folded) : ' ');                                     \
         key_len += key_part | in_key;                                                                    \
@@ -458,16 +494,18 @@ static Py_ALWAYS_INLINE inline void put_key_char(void *key, int kind, Py_ssize_t
 static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const void *data, Py_ssize_t n,
                                                      Counts *counts)
 {
-    Py_ssize_t words = 0, letters = 0, digits = 0, initials = 0, capitals = 0;
+    Py_ssize_t words = 0, initials = 0, capitals = 0;
     Py_ssize_t key_len = 0, longest = scan->stops->longest;
-    bool in_key = false, separator_chars = false, spaceless = false;
+    uint64_t letters_digits = 0;
+    bool in_key = false;
+    int seen = 0;
     unsigned char *word = scan->word;
     void *key = scan->key;
     Py_ssize_t i = 0;
     while (i < n) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i++);
-        int cls = char_class(c);
-        Py_UCS4 folded = plain_fold(c);
+        Py_UCS4 c = PyUnicode_READ(kind, data, i++), folded;
+        int cls;
+        READ_CLASS(kind, c, cls, folded);
         COUNT_CHAR(cls, folded);
         if (!(cls & WORD_START))
             continue;
@@ -479,10 +517,9 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
         Py_ssize_t word_len = PAST_LATIN1(c, folded) ? longest + 1 : 1;
         for (; i < n; i++) {
             c = PyUnicode_READ(kind, data, i);
-            cls = char_class(c);
+            READ_CLASS(kind, c, cls, folded);
             if (!(cls & WORD_PART))
                 break;
-            folded = plain_fold(c);
             COUNT_CHAR(cls, folded);
             if (word_len < longest + 1) {  /* past `longest`, only the length matters */
                 word[word_len] = c == RIGHT_QUOTE ? QUOTE_BYTE : (unsigned char)folded;
@@ -495,12 +532,12 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
             count_stop_word(scan, word_len, hash, counts);
     }
     counts->words = words;
-    counts->letters = letters;
-    counts->digits = digits;
+    counts->letters = (Py_ssize_t)(letters_digits & UINT32_MAX);
+    counts->digits = (Py_ssize_t)(letters_digits >> 32);
     counts->initials = initials;
     counts->capitals = capitals;
-    counts->separator_chars = separator_chars;
-    counts->spaceless = spaceless;
+    counts->separator_chars = (seen & SEPARATOR) != 0;
+    counts->spaceless = (seen & SPACELESS) != 0;
     return key_len - (key_len > 0 && !in_key);  /* the space after the last run */
 }
 
@@ -670,7 +707,7 @@ static PyObject *scan_texts(Scan *scan, PyObject *scanned)
     PyObject *others = PyList_New(0);
     for (Py_ssize_t i = 0; others != NULL && i < n; i++) {
         PyObject *text = PyTuple_GET_ITEM(result->texts, i);
-        if (is_plain(text, scan->stops->wide_lines)) {
+        if (PyUnicode_GET_LENGTH(text) <= UINT32_MAX && is_plain(text, scan->stops->wide_lines)) {
             if (scan_plain_line(scan, text, &result->lines[i], result->hits + i * result->languages, totals) < 0)
                 Py_CLEAR(others);
             continue;
@@ -5534,6 +5571,7 @@ static int add_template_functions(PyObject *module);  /* the template pre-pass's
 PyMODINIT_FUNC PyInit__fastpage(void)
 {
     fill_ascii_class();
+    fill_low_tables();
     fill_json_escapes();
     PyObject *m = PyModule_Create(&module);
     if (m != NULL && (PyModule_AddIntConstant(m, "MAX_LANGUAGES", MAX_LANGUAGES) < 0 || add_template_functions(m) < 0
