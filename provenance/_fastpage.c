@@ -884,13 +884,21 @@ static double python_log1p(double x)
     return x == 0.0 ? x : log1p(x);
 }
 
-/* A field as float() reads it: a bool is 0.0 or 1.0. */
+/* A field as float() reads it: a bool is 0.0 or 1.0. The fields of a LineInfo are floats, ints and
+   bools, read here without the number protocol's calls (float(int) is PyLong_AsDouble). */
 static int read_double(PyObject *line, const ScoreSlots *slots, int field, double *out)
 {
     PyObject *value = score_field(line, slots, field);
     if (value == NULL)
         return -1;
-    *out = PyFloat_AsDouble(value);
+    if (PyFloat_CheckExact(value))
+        *out = PyFloat_AS_DOUBLE(value);
+    else if (PyBool_Check(value))
+        *out = value == Py_True ? 1.0 : 0.0;
+    else if (PyLong_CheckExact(value))
+        *out = PyLong_AsDouble(value);
+    else
+        *out = PyFloat_AsDouble(value);
     Py_DECREF(value);
     return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
 }
