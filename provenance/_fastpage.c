@@ -986,25 +986,48 @@ static int read_weights(PyObject *list, double *weights)
     return 0;
 }
 
-/* The chances of lines with `own` features; raw: room for their scores. */
-static PyObject *chances_of(const double *own, double *raw, Py_ssize_t n, const double *weights, double bias,
-                            double smooth, double edge_share)
+/* The chances of lines with `own` features into `chances`; raw: room for their scores. */
+static void chances_of(const double *own, double *raw, Py_ssize_t n, const double *weights, double bias,
+                       double smooth, double edge_share, double *chances)
 {
     double row[SCORE_FEATURES];
     for (Py_ssize_t i = 0; i < n; i++) {
         feature_row(own, i, n, edge_share, row);
         raw[i] = weighted_sum(weights, row, bias);
     }
-    PyObject *chances = PyList_New(n);
-    for (Py_ssize_t i = 0; chances != NULL && i < n; i++) {
+    for (Py_ssize_t i = 0; i < n; i++) {
         double up = raw[i > 0 ? i - 1 : 0], down = raw[i + 1 < n ? i + 1 : n - 1];
-        PyObject *chance = PyFloat_FromDouble(smoothed_chance(raw[i], up, down, smooth));
-        if (chance == NULL)
-            Py_CLEAR(chances);
-        else
-            PyList_SET_ITEM(chances, i, chance);
+        chances[i] = smoothed_chance(raw[i], up, down, smooth);
     }
-    return chances;
+}
+
+/* Each chance as a float (no threshold). */
+static PyObject *all_chances(const double *chances, Py_ssize_t n, double threshold)
+{
+    PyObject *list = PyList_New(n);
+    for (Py_ssize_t i = 0; list != NULL && i < n; i++) {
+        PyObject *chance = PyFloat_FromDouble(chances[i]);
+        if (chance == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, i, chance);
+    }
+    return list;
+}
+
+/* (index, chance) of each chance that reaches threshold. */
+static PyObject *likely_list(const double *chances, Py_ssize_t n, double threshold)
+{
+    PyObject *list = PyList_New(0);
+    for (Py_ssize_t i = 0; list != NULL && i < n; i++) {
+        if (!(chances[i] >= threshold))
+            continue;
+        PyObject *pair = Py_BuildValue("(nd)", i, chances[i]);
+        if (pair == NULL || PyList_Append(list, pair) < 0)
+            Py_CLEAR(list);
+        Py_XDECREF(pair);
+    }
+    return list;
 }
 
 /* The field names, made once, on the first call (`number`, the last one made, says they are). */
@@ -1017,36 +1040,57 @@ static int intern_score_attributes(void)
     return 0;
 }
 
-static PyObject *line_chances(PyObject *module, PyObject *args)
+/* The chances of the lines, as line_chances and likely_lines read them from their arguments (the
+   format of likely_lines' reads a threshold after them), made into a list by `made`. */
+static PyObject *read_chances(PyObject *args, const char *format,
+                              PyObject *(*made)(const double *, Py_ssize_t, double))
 {
     PyObject *lines, *decided, *weight_list;
-    double bias, smooth, edge_share, weights[SCORE_FEATURES];
+    double bias, smooth, edge_share, weights[SCORE_FEATURES], limit = 0.0;
     if (score_attributes[SCORE_OWN] == NULL && intern_score_attributes() < 0)
         return NULL;
-    if (!PyArg_ParseTuple(args, "O!OO!ddd:line_chances", &PyList_Type, &lines, &decided, &PyList_Type,
-                          &weight_list, &bias, &smooth, &edge_share)
+    if (!PyArg_ParseTuple(args, format, &PyList_Type, &lines, &decided, &PyList_Type, &weight_list, &bias, &smooth,
+                          &edge_share, &limit)
         || read_weights(weight_list, weights) < 0)
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(lines);
-    double *own = PyMem_Malloc((n * SCORE_OWN + n + 1) * sizeof(double));
+    double *own = PyMem_Malloc((n * SCORE_OWN + 2 * n + 1) * sizeof(double));
     if (own == NULL)
         return PyErr_NoMemory();
-    PyObject *chances = NULL;
+    PyObject *out = NULL;
     Py_ssize_t i = 0;
     ScoreSlots slots;
     find_score_slots(lines, &slots);
     while (i < n && own_features(PyList_GET_ITEM(lines, i), &slots, decided, own + i * SCORE_OWN) == 0)
         i++;
-    if (i == n)
-        chances = chances_of(own, own + n * SCORE_OWN, n, weights, bias, smooth, edge_share);
+    if (i == n) {
+        double *chances = own + n * SCORE_OWN + n;
+        chances_of(own, own + n * SCORE_OWN, n, weights, bias, smooth, edge_share, chances);
+        out = made(chances, n, limit);
+    }
     PyMem_Free(own);
-    return chances;
+    return out;
+}
+
+static PyObject *line_chances(PyObject *module, PyObject *args)
+{
+    return read_chances(args, "O!OO!ddd:line_chances", all_chances);
+}
+
+static PyObject *likely_lines(PyObject *module, PyObject *args)
+{
+    return read_chances(args, "O!OO!dddd:likely_lines", likely_list);
 }
 
 PyDoc_STRVAR(line_chances_doc,
 "line_chances(lines, decided, weights, bias, smooth, edge_share) -> chances\n\n"
 "linescore's chance of residue for each LineInfo of lines: the logistic of its weighted sum\n"
 "(weights in linescore.FEATURES order) smoothed with its neighbours' by smooth.");
+
+PyDoc_STRVAR(likely_lines_doc,
+"likely_lines(lines, decided, weights, bias, smooth, edge_share, threshold) -> [(index, chance)]\n\n"
+"linescore.python_likely_lines: line_chances' chances that reach threshold, each with its line's\n"
+"index, without a float for the others.");
 
 /* ---- build_page's LineInfo objects for plain lines, from plain_scan's ----
 
@@ -5532,6 +5576,7 @@ static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
     {"line_chances", line_chances, METH_VARARGS, line_chances_doc},
+    {"likely_lines", likely_lines, METH_VARARGS, likely_lines_doc},
     {"plain_lines", plain_lines, METH_VARARGS, plain_lines_doc},
     {"block_classes", block_classes, METH_VARARGS, block_classes_doc},
     {"revise_classes", revise_classes, METH_VARARGS, revise_classes_doc},
