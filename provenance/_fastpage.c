@@ -473,18 +473,22 @@ static Py_ALWAYS_INLINE inline void put_key_char(void *key, int kind, Py_ssize_t
 static const uint64_t letter_digit_steps[(LETTER | DIGIT) + 1] = {
     [LETTER] = 1, [DIGIT] = (uint64_t)1 << 32, [LETTER | DIGIT] = ((uint64_t)1 << 32) + 1};
 
-/* What every character of a line adds to its counts and its key, in scan_chars' locals (the key's
-   part written without branches, its runs are short: a key character, or a space that the next one
-   keeps after a run and overwrites elsewhere; the classes of the flags gathered in `seen`, read once
-   the line is done). */
+/* What every character of a line adds to its counts and its key, in scan_chars' locals: the classes
+   of the flags gathered in `seen`, read once the line is done; a key character written, or after
+   one, a space, which the next key character keeps (a branch on that costs less than writes without
+   one: the characters of a word are nearly all key characters, and a run of others is short). */
 #define COUNT_CHAR(cls, folded)                                                                          \
     do {                                                                                                 \
         letters_digits += letter_digit_steps[(cls) & (LETTER | DIGIT)];                                  \
         seen |= (cls);                                                                                   \
-        bool key_part = ((cls) & KEY_PART) != 0;                                                         \
-        put_key_char(key, kind, key_len, key_part ? (folded) : ' ');                                     \
-        key_len += key_part | in_key;                                                                    \
-        in_key = key_part;                                                                               \
+        if ((cls) & KEY_PART) {                                                                          \
+            put_key_char(key, kind, key_len++, folded);                                                  \
+            in_key = true;                                                                               \
+        }                                                                                                \
+        else if (in_key) {                                                                               \
+            put_key_char(key, kind, key_len++, ' ');                                                     \
+            in_key = false;                                                                              \
+        }                                                                                                \
     } while (0)
 
 /* One pass over a plain line's characters: counts, stop-word hits, and its key's characters in
