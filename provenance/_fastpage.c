@@ -28,7 +28,9 @@
 #define RIGHT_QUOTE 0x2019 /* ’, the one mark past ASCII that a plain word may hold */
 
 enum { LETTER = 1, UPPER = 2, DIGIT = 4, WORD_START = 8, WORD_PART = 16, KEY_PART = 32, SEPARATOR = 64, SPACELESS = 128,
-       EXTENDED = 256 /* a Latin-1 character a plain line holds only as wide_class's are held */ };
+       EXTENDED = 256 /* a Latin-1 character a plain line holds only as wide_class's are held */,
+       WIDE_ONLY = 512 /* plainness: a plain line holds it only when its stop table allows (wide_lines) */,
+       NEVER_PLAIN = 1024 /* plainness: no plain line holds it */ };
 #define WIDE_LETTER (LETTER | WORD_START | WORD_PART | KEY_PART)
 #define NOT_PLAIN (-1)
 
@@ -136,14 +138,6 @@ static Py_UCS4 plain_fold(Py_UCS4 c)
     return c < 256 ? plain_folds[c] : c < 0x460 ? Py_UNICODE_TOLOWER(c) : c;
 }
 
-static void fill_low_tables(void)
-{
-    for (Py_UCS4 c = 0; c < LOW_CHARS; c++) {
-        low_class[c] = (unsigned short)char_class(c);
-        low_folds[c] = (unsigned short)plain_fold(c);
-    }
-}
-
 /* A Latin-1 letter of a plain line. */
 static bool plain_latin1_letter(Py_UCS4 c)
 {
@@ -165,21 +159,29 @@ static bool is_plain_punctuation(Py_UCS4 c)
     }
 }
 
-/* Whether the accelerator reads the line: its characters are ASCII, plain punctuation, plain Latin-1
-   letters, or, with wide, EXTENDED or wide_class's. */
-static bool is_plain(PyObject *text, bool wide)
+/* Which lines may hold the character, read by the accelerator: any (ASCII, plain punctuation, plain
+   Latin-1 letters), those whose stop table allows wide_lines (EXTENDED or wide_class's), or none. */
+static int plainness(Py_UCS4 c)
 {
-    if (PyUnicode_IS_ASCII(text))
-        return true;
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(text); i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c >= 128 && !is_plain_punctuation(c) && !plain_latin1_letter(c)
-            && !(wide && (c < 256 ? (plain_class[c] & EXTENDED) != 0 : wide_class(c) != NOT_PLAIN)))
-            return false;
+    if (c < 128 || is_plain_punctuation(c) || plain_latin1_letter(c))
+        return 0;
+    return (c < 256 ? (plain_class[c] & EXTENDED) != 0 : wide_class(c) != NOT_PLAIN) ? WIDE_ONLY : NEVER_PLAIN;
+}
+
+/* char_class with the character's plainness: scan_chars reads both from one class. */
+static int scan_class(Py_UCS4 c)
+{
+    return char_class(c) | (c < 256 ? 0 : plainness(c));  /* plain_class holds the Latin-1 characters' */
+}
+
+static void fill_low_tables(void)
+{
+    for (Py_UCS4 c = 0; c < 256; c++)
+        plain_class[c] |= (unsigned short)plainness(c);
+    for (Py_UCS4 c = 0; c < LOW_CHARS; c++) {
+        low_class[c] = (unsigned short)scan_class(c);
+        low_folds[c] = (unsigned short)plain_fold(c);
     }
-    return true;
 }
 
 /* page.ends_sentence: after the closing marks "'”’»)] come off, one of .!?…。！？;: is last. */
@@ -409,6 +411,7 @@ typedef struct {
 typedef struct {
     Py_ssize_t words, letters, digits, initials, capitals;
     bool separator_chars, spaceless;
+    bool plain;  /* each character is one a plain line holds (plainness): else the rest is not read */
     Py_ssize_t hits[MAX_LANGUAGES];  /* words in each stop list */
 } Counts;
 
@@ -463,7 +466,7 @@ static Py_ALWAYS_INLINE inline void put_key_char(void *key, int kind, Py_ssize_t
             (folded) = low_folds[c];                                                                     \
         }                                                                                                \
         else {                                                                                           \
-            (cls) = char_class(c);                                                                       \
+            (cls) = scan_class(c);                                                                       \
             (folded) = (c);  /* plain_fold past LOW_CHARS */                                             \
         }                                                                                                \
     } while (0)
@@ -542,6 +545,7 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
     counts->capitals = capitals;
     counts->separator_chars = (seen & SEPARATOR) != 0;
     counts->spaceless = (seen & SPACELESS) != 0;
+    counts->plain = !(seen & NEVER_PLAIN) && (scan->stops->wide_lines || !(seen & WIDE_ONLY));
     return key_len - (key_len > 0 && !in_key);  /* the space after the last run */
 }
 
@@ -664,13 +668,18 @@ static PyObject *new_plain_scan(PyObject *texts, int languages)
     return capsule;
 }
 
-/* A plain line's features, and its stop-word hits into line_hits and totals. */
+/* A plain line's features, and its stop-word hits into line_hits and totals: 1; 0, with a NULL key,
+   for a line that is not plain; -1 on an error. */
 static int scan_plain_line(Scan *scan, PyObject *text, PlainLine *line, Py_ssize_t *line_hits, Py_ssize_t *totals)
 {
     Counts counts = {0};
     line->key = scan_line(scan, text, &counts);
     if (line->key == NULL)
         return -1;
+    if (!counts.plain) {
+        Py_CLEAR(line->key);
+        return 0;
+    }
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -687,7 +696,7 @@ static int scan_plain_line(Scan *scan, PyObject *text, PlainLine *line, Py_ssize
         line_hits[i] = counts.hits[i];
         totals[i] += counts.hits[i];
     }
-    return 0;
+    return 1;
 }
 
 static PyObject *count_list(const Py_ssize_t *counts, int n)
@@ -711,8 +720,11 @@ static PyObject *scan_texts(Scan *scan, PyObject *scanned)
     PyObject *others = PyList_New(0);
     for (Py_ssize_t i = 0; others != NULL && i < n; i++) {
         PyObject *text = PyTuple_GET_ITEM(result->texts, i);
-        if (PyUnicode_GET_LENGTH(text) <= UINT32_MAX && is_plain(text, scan->stops->wide_lines)) {
-            if (scan_plain_line(scan, text, &result->lines[i], result->hits + i * result->languages, totals) < 0)
+        int plain = 0;  /* a str of four bytes a character holds one past the BMP: it is not */
+        if (PyUnicode_GET_LENGTH(text) <= UINT32_MAX && PyUnicode_KIND(text) != PyUnicode_4BYTE_KIND)
+            plain = scan_plain_line(scan, text, &result->lines[i], result->hits + i * result->languages, totals);
+        if (plain != 0) {
+            if (plain < 0)
                 Py_CLEAR(others);
             continue;
         }
