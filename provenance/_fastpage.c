@@ -5384,22 +5384,71 @@ static bool holds_char(PyObject *strip, Py_UCS4 c)
     return false;
 }
 
+/* What ending_with reads of its strip and endings once a call: each ending's last character (a text
+   that ends in none of them, nearly every text, is passed over without a call), and which characters
+   below 256 strip holds. */
+#define MAX_LAST_CHARS 8
+
+typedef struct {
+    PyObject *strip;
+    uint64_t stripped[4];  /* bit c: strip holds character c (< 256) */
+    Py_UCS4 lasts[MAX_LAST_CHARS];
+    Py_ssize_t n_lasts;    /* -1: too many endings, or an empty one: each text is matched */
+} EndingPlan;
+
+static void plan_endings(EndingPlan *plan, PyObject *strip, PyObject *endings)
+{
+    plan->strip = strip;
+    memset(plan->stripped, 0, sizeof plan->stripped);
+    for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(strip); k++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(strip, k);
+        if (c < 256)
+            plan->stripped[c >> 6] |= (uint64_t)1 << (c & 63);
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(endings);
+    plan->n_lasts = n <= MAX_LAST_CHARS ? n : -1;
+    for (Py_ssize_t k = 0; plan->n_lasts >= 0 && k < n; k++) {
+        PyObject *ending = PyTuple_GET_ITEM(endings, k);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(ending);
+        if (length == 0)
+            plan->n_lasts = -1;
+        else
+            plan->lasts[k] = PyUnicode_READ_CHAR(ending, length - 1);
+    }
+}
+
+static bool plan_strips(const EndingPlan *plan, Py_UCS4 c)
+{
+    return c < 256 ? (plan->stripped[c >> 6] >> (c & 63)) & 1 : holds_char(plan->strip, c);
+}
+
 /* The length of text once the characters of strip are taken off its end. */
-static Py_ssize_t stripped_end(PyObject *text, PyObject *strip)
+static Py_ssize_t stripped_end(PyObject *text, const EndingPlan *plan)
 {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t end = PyUnicode_GET_LENGTH(text);
-    while (end > 0 && holds_char(strip, PyUnicode_READ(kind, data, end - 1)))
+    while (end > 0 && plan_strips(plan, PyUnicode_READ(kind, data, end - 1)))
         end--;
     return end;
 }
 
+/* Whether some ending's last character is c (or the plan does not know). */
+static bool may_end(const EndingPlan *plan, Py_UCS4 c)
+{
+    for (Py_ssize_t k = 0; k < plan->n_lasts; k++)
+        if (plan->lasts[k] == c)
+            return true;
+    return plan->n_lasts < 0;
+}
+
 /* 1 if text[:end] ends in one of endings, 0 if not, -1 on an error. An ending whose last character
    is not the text's is passed over without a call: nearly every text ends in none. */
-static int ends_in(PyObject *text, Py_ssize_t end, PyObject *endings)
+static int ends_in(PyObject *text, Py_ssize_t end, PyObject *endings, const EndingPlan *plan)
 {
     Py_UCS4 last = end > 0 ? PyUnicode_READ_CHAR(text, end - 1) : 0;
+    if (end > 0 && !may_end(plan, last))
+        return 0;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(endings); k++) {
         PyObject *ending = PyTuple_GET_ITEM(endings, k);
         Py_ssize_t length = PyUnicode_GET_LENGTH(ending);
@@ -5424,6 +5473,8 @@ static PyObject *ending_with(PyObject *module, PyObject *args)
             PyErr_SetString(PyExc_TypeError, "ending_with: endings must be a tuple of str");
             return NULL;
         }
+    EndingPlan plan;
+    plan_endings(&plan, strip, endings);
     PyObject *out = PyList_New(0);
     for (Py_ssize_t i = 0; out != NULL && i < PyList_GET_SIZE(texts); i++) {
         PyObject *text = PyList_GET_ITEM(texts, i);
@@ -5432,7 +5483,7 @@ static PyObject *ending_with(PyObject *module, PyObject *args)
             Py_CLEAR(out);
             break;
         }
-        int found = ends_in(text, stripped_end(text, strip), endings);
+        int found = ends_in(text, stripped_end(text, &plan), endings, &plan);
         PyObject *index = found == 1 ? PyLong_FromSsize_t(i) : NULL;
         if (found < 0 || (found == 1 && (index == NULL || PyList_Append(out, index) < 0)))
             Py_CLEAR(out);
