@@ -28,7 +28,9 @@
 #define RIGHT_QUOTE 0x2019 /* ’, the one mark past ASCII that a plain word may hold */
 
 enum { LETTER = 1, UPPER = 2, DIGIT = 4, WORD_START = 8, WORD_PART = 16, KEY_PART = 32, SEPARATOR = 64, SPACELESS = 128,
-       EXTENDED = 256 /* a Latin-1 character a plain line holds only as wide_class's are held */ };
+       EXTENDED = 256 /* a Latin-1 character a plain line holds only as wide_class's are held */,
+       WIDE_ONLY = 512 /* plainness: a plain line holds it only when its stop table allows (wide_lines) */,
+       NEVER_PLAIN = 1024 /* plainness: no plain line holds it */ };
 #define WIDE_LETTER (LETTER | WORD_START | WORD_PART | KEY_PART)
 #define NOT_PLAIN (-1)
 
@@ -37,6 +39,12 @@ static unsigned char ascii_class[128];
    letters', SEPARATOR for one of is_separator_char's), and its case fold there. */
 static unsigned short plain_class[256];
 static unsigned char plain_folds[256];
+/* char_class and plain_fold of each character below LOW_CHARS (Latin-1 and the letters wide_class
+   allows of Latin Extended-A, Greek and Cyrillic), read by scan_chars from these tables rather than
+   worked out anew for each character of a line of two bytes a character. */
+#define LOW_CHARS 0x460
+static unsigned short low_class[LOW_CHARS];
+static unsigned short low_folds[LOW_CHARS];
 
 /* The classes of the Latin-1 characters past ASCII that are neither letters above nor plain
    punctuation, as EXTENDED ones: C1 controls and symbols are none of them; ª and º are letters; the
@@ -151,21 +159,29 @@ static bool is_plain_punctuation(Py_UCS4 c)
     }
 }
 
-/* Whether the accelerator reads the line: its characters are ASCII, plain punctuation, plain Latin-1
-   letters, or, with wide, EXTENDED or wide_class's. */
-static bool is_plain(PyObject *text, bool wide)
+/* Which lines may hold the character, read by the accelerator: any (ASCII, plain punctuation, plain
+   Latin-1 letters), those whose stop table allows wide_lines (EXTENDED or wide_class's), or none. */
+static int plainness(Py_UCS4 c)
 {
-    if (PyUnicode_IS_ASCII(text))
-        return true;
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(text); i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c >= 128 && !is_plain_punctuation(c) && !plain_latin1_letter(c)
-            && !(wide && (c < 256 ? (plain_class[c] & EXTENDED) != 0 : wide_class(c) != NOT_PLAIN)))
-            return false;
+    if (c < 128 || is_plain_punctuation(c) || plain_latin1_letter(c))
+        return 0;
+    return (c < 256 ? (plain_class[c] & EXTENDED) != 0 : wide_class(c) != NOT_PLAIN) ? WIDE_ONLY : NEVER_PLAIN;
+}
+
+/* char_class with the character's plainness: scan_chars reads both from one class. */
+static int scan_class(Py_UCS4 c)
+{
+    return char_class(c) | (c < 256 ? 0 : plainness(c));  /* plain_class holds the Latin-1 characters' */
+}
+
+static void fill_low_tables(void)
+{
+    for (Py_UCS4 c = 0; c < 256; c++)
+        plain_class[c] |= (unsigned short)plainness(c);
+    for (Py_UCS4 c = 0; c < LOW_CHARS; c++) {
+        low_class[c] = (unsigned short)scan_class(c);
+        low_folds[c] = (unsigned short)plain_fold(c);
     }
-    return true;
 }
 
 /* page.ends_sentence: after the closing marks "'”’»)] come off, one of .!?…。！？;: is last. */
@@ -395,6 +411,7 @@ typedef struct {
 typedef struct {
     Py_ssize_t words, letters, digits, initials, capitals;
     bool separator_chars, spaceless;
+    bool plain;  /* each character is one a plain line holds (plainness): else the rest is not read */
     Py_ssize_t hits[MAX_LANGUAGES];  /* words in each stop list */
 } Counts;
 
@@ -436,19 +453,45 @@ static Py_ALWAYS_INLINE inline void put_key_char(void *key, int kind, Py_ssize_t
    table whose wide_lines allowed it to be read, and makes the word too long to look up. */
 #define PAST_LATIN1(c, f) ((f) >= 256 && (c) != RIGHT_QUOTE)
 
-/* What every character of a line adds to its counts and its key, in scan_chars' locals (the key's
-   part written without branches, its runs are short: a key character, or a space that the next one
-   keeps after a run and overwrites elsewhere). */
+/* A character's char_class and plain_fold, from the tables where they hold them: every character of
+   a str of one byte a character, and nearly every one of the others. */
+#define READ_CLASS(kind, c, cls, folded)                                                                 \
+    do {                                                                                                 \
+        if ((kind) == PyUnicode_1BYTE_KIND) {                                                            \
+            (cls) = plain_class[c];                                                                      \
+            (folded) = plain_folds[c];                                                                   \
+        }                                                                                                \
+        else if ((c) < LOW_CHARS) {                                                                      \
+            (cls) = low_class[c];                                                                        \
+            (folded) = low_folds[c];                                                                     \
+        }                                                                                                \
+        else {                                                                                           \
+            (cls) = scan_class(c);                                                                       \
+            (folded) = (c);  /* plain_fold past LOW_CHARS */                                             \
+        }                                                                                                \
+    } while (0)
+
+/* A character's letters and digits, counted in one word: letters in the low half, digits in the high
+   one (scan_texts reads no line of 2**32 characters or more here). */
+static const uint64_t letter_digit_steps[(LETTER | DIGIT) + 1] = {
+    [LETTER] = 1, [DIGIT] = (uint64_t)1 << 32, [LETTER | DIGIT] = ((uint64_t)1 << 32) + 1};
+
+/* What every character of a line adds to its counts and its key, in scan_chars' locals: the classes
+   of the flags gathered in `seen`, read once the line is done; a key character written, or after
+   one, a space, which the next key character keeps (a branch on that costs less than writes without
+   one: the characters of a word are nearly all key characters, and a run of others is short). */
 #define COUNT_CHAR(cls, folded)                                                                          \
     do {                                                                                                 \
-        letters += ((cls) & LETTER) != 0;                                                                \
-        digits += ((cls) & DIGIT) != 0;                                                                  \
-        separator_chars |= ((cls) & SEPARATOR) != 0;                                                     \
-        spaceless |= ((cls) & SPACELESS) != 0;                                                           \
-        bool key_part = ((cls) & KEY_PART) != 0;                                                         \
-        put_key_char(key, kind, key_len, key_part ? (folded) : ' ');                                     \
-        key_len += key_part | in_key;                                                                    \
-        in_key = key_part;                                                                               \
+        letters_digits += letter_digit_steps[(cls) & (LETTER | DIGIT)];                                  \
+        seen |= (cls);                                                                                   \
+        if ((cls) & KEY_PART) {                                                                          \
+            put_key_char(key, kind, key_len++, folded);                                                  \
+            in_key = true;                                                                               \
+        }                                                                                                \
+        else if (in_key) {                                                                               \
+            put_key_char(key, kind, key_len++, ' ');                                                     \
+            in_key = false;                                                                              \
+        }                                                                                                \
     } while (0)
 
 /* One pass over a plain line's characters: counts, stop-word hits, and its key's characters in
@@ -458,16 +501,18 @@ static Py_ALWAYS_INLINE inline void put_key_char(void *key, int kind, Py_ssize_t
 static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const void *data, Py_ssize_t n,
                                                      Counts *counts)
 {
-    Py_ssize_t words = 0, letters = 0, digits = 0, initials = 0, capitals = 0;
+    Py_ssize_t words = 0, initials = 0, capitals = 0;
     Py_ssize_t key_len = 0, longest = scan->stops->longest;
-    bool in_key = false, separator_chars = false, spaceless = false;
+    uint64_t letters_digits = 0;
+    bool in_key = false;
+    int seen = 0;
     unsigned char *word = scan->word;
     void *key = scan->key;
     Py_ssize_t i = 0;
     while (i < n) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i++);
-        int cls = char_class(c);
-        Py_UCS4 folded = plain_fold(c);
+        Py_UCS4 c = PyUnicode_READ(kind, data, i++), folded;
+        int cls;
+        READ_CLASS(kind, c, cls, folded);
         COUNT_CHAR(cls, folded);
         if (!(cls & WORD_START))
             continue;
@@ -479,10 +524,9 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
         Py_ssize_t word_len = PAST_LATIN1(c, folded) ? longest + 1 : 1;
         for (; i < n; i++) {
             c = PyUnicode_READ(kind, data, i);
-            cls = char_class(c);
+            READ_CLASS(kind, c, cls, folded);
             if (!(cls & WORD_PART))
                 break;
-            folded = plain_fold(c);
             COUNT_CHAR(cls, folded);
             if (word_len < longest + 1) {  /* past `longest`, only the length matters */
                 word[word_len] = c == RIGHT_QUOTE ? QUOTE_BYTE : (unsigned char)folded;
@@ -495,12 +539,13 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
             count_stop_word(scan, word_len, hash, counts);
     }
     counts->words = words;
-    counts->letters = letters;
-    counts->digits = digits;
+    counts->letters = (Py_ssize_t)(letters_digits & UINT32_MAX);
+    counts->digits = (Py_ssize_t)(letters_digits >> 32);
     counts->initials = initials;
     counts->capitals = capitals;
-    counts->separator_chars = separator_chars;
-    counts->spaceless = spaceless;
+    counts->separator_chars = (seen & SEPARATOR) != 0;
+    counts->spaceless = (seen & SPACELESS) != 0;
+    counts->plain = !(seen & NEVER_PLAIN) && (scan->stops->wide_lines || !(seen & WIDE_ONLY));
     return key_len - (key_len > 0 && !in_key);  /* the space after the last run */
 }
 
@@ -623,13 +668,18 @@ static PyObject *new_plain_scan(PyObject *texts, int languages)
     return capsule;
 }
 
-/* A plain line's features, and its stop-word hits into line_hits and totals. */
+/* A plain line's features, and its stop-word hits into line_hits and totals: 1; 0, with a NULL key,
+   for a line that is not plain; -1 on an error. */
 static int scan_plain_line(Scan *scan, PyObject *text, PlainLine *line, Py_ssize_t *line_hits, Py_ssize_t *totals)
 {
     Counts counts = {0};
     line->key = scan_line(scan, text, &counts);
     if (line->key == NULL)
         return -1;
+    if (!counts.plain) {
+        Py_CLEAR(line->key);
+        return 0;
+    }
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -646,7 +696,7 @@ static int scan_plain_line(Scan *scan, PyObject *text, PlainLine *line, Py_ssize
         line_hits[i] = counts.hits[i];
         totals[i] += counts.hits[i];
     }
-    return 0;
+    return 1;
 }
 
 static PyObject *count_list(const Py_ssize_t *counts, int n)
@@ -670,8 +720,11 @@ static PyObject *scan_texts(Scan *scan, PyObject *scanned)
     PyObject *others = PyList_New(0);
     for (Py_ssize_t i = 0; others != NULL && i < n; i++) {
         PyObject *text = PyTuple_GET_ITEM(result->texts, i);
-        if (is_plain(text, scan->stops->wide_lines)) {
-            if (scan_plain_line(scan, text, &result->lines[i], result->hits + i * result->languages, totals) < 0)
+        int plain = 0;  /* a str of four bytes a character holds one past the BMP: it is not */
+        if (PyUnicode_GET_LENGTH(text) <= UINT32_MAX && PyUnicode_KIND(text) != PyUnicode_4BYTE_KIND)
+            plain = scan_plain_line(scan, text, &result->lines[i], result->hits + i * result->languages, totals);
+        if (plain != 0) {
+            if (plain < 0)
                 Py_CLEAR(others);
             continue;
         }
@@ -847,13 +900,21 @@ static double python_log1p(double x)
     return x == 0.0 ? x : log1p(x);
 }
 
-/* A field as float() reads it: a bool is 0.0 or 1.0. */
+/* A field as float() reads it: a bool is 0.0 or 1.0. The fields of a LineInfo are floats, ints and
+   bools, read here without the number protocol's calls (float(int) is PyLong_AsDouble). */
 static int read_double(PyObject *line, const ScoreSlots *slots, int field, double *out)
 {
     PyObject *value = score_field(line, slots, field);
     if (value == NULL)
         return -1;
-    *out = PyFloat_AsDouble(value);
+    if (PyFloat_CheckExact(value))
+        *out = PyFloat_AS_DOUBLE(value);
+    else if (PyBool_Check(value))
+        *out = value == Py_True ? 1.0 : 0.0;
+    else if (PyLong_CheckExact(value))
+        *out = PyLong_AsDouble(value);
+    else
+        *out = PyFloat_AsDouble(value);
     Py_DECREF(value);
     return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
 }
@@ -941,25 +1002,48 @@ static int read_weights(PyObject *list, double *weights)
     return 0;
 }
 
-/* The chances of lines with `own` features; raw: room for their scores. */
-static PyObject *chances_of(const double *own, double *raw, Py_ssize_t n, const double *weights, double bias,
-                            double smooth, double edge_share)
+/* The chances of lines with `own` features into `chances`; raw: room for their scores. */
+static void chances_of(const double *own, double *raw, Py_ssize_t n, const double *weights, double bias,
+                       double smooth, double edge_share, double *chances)
 {
     double row[SCORE_FEATURES];
     for (Py_ssize_t i = 0; i < n; i++) {
         feature_row(own, i, n, edge_share, row);
         raw[i] = weighted_sum(weights, row, bias);
     }
-    PyObject *chances = PyList_New(n);
-    for (Py_ssize_t i = 0; chances != NULL && i < n; i++) {
+    for (Py_ssize_t i = 0; i < n; i++) {
         double up = raw[i > 0 ? i - 1 : 0], down = raw[i + 1 < n ? i + 1 : n - 1];
-        PyObject *chance = PyFloat_FromDouble(smoothed_chance(raw[i], up, down, smooth));
-        if (chance == NULL)
-            Py_CLEAR(chances);
-        else
-            PyList_SET_ITEM(chances, i, chance);
+        chances[i] = smoothed_chance(raw[i], up, down, smooth);
     }
-    return chances;
+}
+
+/* Each chance as a float (no threshold). */
+static PyObject *all_chances(const double *chances, Py_ssize_t n, double threshold)
+{
+    PyObject *list = PyList_New(n);
+    for (Py_ssize_t i = 0; list != NULL && i < n; i++) {
+        PyObject *chance = PyFloat_FromDouble(chances[i]);
+        if (chance == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, i, chance);
+    }
+    return list;
+}
+
+/* (index, chance) of each chance that reaches threshold. */
+static PyObject *likely_list(const double *chances, Py_ssize_t n, double threshold)
+{
+    PyObject *list = PyList_New(0);
+    for (Py_ssize_t i = 0; list != NULL && i < n; i++) {
+        if (!(chances[i] >= threshold))
+            continue;
+        PyObject *pair = Py_BuildValue("(nd)", i, chances[i]);
+        if (pair == NULL || PyList_Append(list, pair) < 0)
+            Py_CLEAR(list);
+        Py_XDECREF(pair);
+    }
+    return list;
 }
 
 /* The field names, made once, on the first call (`number`, the last one made, says they are). */
@@ -972,36 +1056,57 @@ static int intern_score_attributes(void)
     return 0;
 }
 
-static PyObject *line_chances(PyObject *module, PyObject *args)
+/* The chances of the lines, as line_chances and likely_lines read them from their arguments (the
+   format of likely_lines' reads a threshold after them), made into a list by `made`. */
+static PyObject *read_chances(PyObject *args, const char *format,
+                              PyObject *(*made)(const double *, Py_ssize_t, double))
 {
     PyObject *lines, *decided, *weight_list;
-    double bias, smooth, edge_share, weights[SCORE_FEATURES];
+    double bias, smooth, edge_share, weights[SCORE_FEATURES], limit = 0.0;
     if (score_attributes[SCORE_OWN] == NULL && intern_score_attributes() < 0)
         return NULL;
-    if (!PyArg_ParseTuple(args, "O!OO!ddd:line_chances", &PyList_Type, &lines, &decided, &PyList_Type,
-                          &weight_list, &bias, &smooth, &edge_share)
+    if (!PyArg_ParseTuple(args, format, &PyList_Type, &lines, &decided, &PyList_Type, &weight_list, &bias, &smooth,
+                          &edge_share, &limit)
         || read_weights(weight_list, weights) < 0)
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(lines);
-    double *own = PyMem_Malloc((n * SCORE_OWN + n + 1) * sizeof(double));
+    double *own = PyMem_Malloc((n * SCORE_OWN + 2 * n + 1) * sizeof(double));
     if (own == NULL)
         return PyErr_NoMemory();
-    PyObject *chances = NULL;
+    PyObject *out = NULL;
     Py_ssize_t i = 0;
     ScoreSlots slots;
     find_score_slots(lines, &slots);
     while (i < n && own_features(PyList_GET_ITEM(lines, i), &slots, decided, own + i * SCORE_OWN) == 0)
         i++;
-    if (i == n)
-        chances = chances_of(own, own + n * SCORE_OWN, n, weights, bias, smooth, edge_share);
+    if (i == n) {
+        double *chances = own + n * SCORE_OWN + n;
+        chances_of(own, own + n * SCORE_OWN, n, weights, bias, smooth, edge_share, chances);
+        out = made(chances, n, limit);
+    }
     PyMem_Free(own);
-    return chances;
+    return out;
+}
+
+static PyObject *line_chances(PyObject *module, PyObject *args)
+{
+    return read_chances(args, "O!OO!ddd:line_chances", all_chances);
+}
+
+static PyObject *likely_lines(PyObject *module, PyObject *args)
+{
+    return read_chances(args, "O!OO!dddd:likely_lines", likely_list);
 }
 
 PyDoc_STRVAR(line_chances_doc,
 "line_chances(lines, decided, weights, bias, smooth, edge_share) -> chances\n\n"
 "linescore's chance of residue for each LineInfo of lines: the logistic of its weighted sum\n"
 "(weights in linescore.FEATURES order) smoothed with its neighbours' by smooth.");
+
+PyDoc_STRVAR(likely_lines_doc,
+"likely_lines(lines, decided, weights, bias, smooth, edge_share, threshold) -> [(index, chance)]\n\n"
+"linescore.python_likely_lines: line_chances' chances that reach threshold, each with its line's\n"
+"index, without a float for the others.");
 
 /* ---- build_page's LineInfo objects for plain lines, from plain_scan's ----
 
@@ -5279,22 +5384,71 @@ static bool holds_char(PyObject *strip, Py_UCS4 c)
     return false;
 }
 
+/* What ending_with reads of its strip and endings once a call: each ending's last character (a text
+   that ends in none of them, nearly every text, is passed over without a call), and which characters
+   below 256 strip holds. */
+#define MAX_LAST_CHARS 8
+
+typedef struct {
+    PyObject *strip;
+    uint64_t stripped[4];  /* bit c: strip holds character c (< 256) */
+    Py_UCS4 lasts[MAX_LAST_CHARS];
+    Py_ssize_t n_lasts;    /* -1: too many endings, or an empty one: each text is matched */
+} EndingPlan;
+
+static void plan_endings(EndingPlan *plan, PyObject *strip, PyObject *endings)
+{
+    plan->strip = strip;
+    memset(plan->stripped, 0, sizeof plan->stripped);
+    for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(strip); k++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(strip, k);
+        if (c < 256)
+            plan->stripped[c >> 6] |= (uint64_t)1 << (c & 63);
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(endings);
+    plan->n_lasts = n <= MAX_LAST_CHARS ? n : -1;
+    for (Py_ssize_t k = 0; plan->n_lasts >= 0 && k < n; k++) {
+        PyObject *ending = PyTuple_GET_ITEM(endings, k);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(ending);
+        if (length == 0)
+            plan->n_lasts = -1;
+        else
+            plan->lasts[k] = PyUnicode_READ_CHAR(ending, length - 1);
+    }
+}
+
+static bool plan_strips(const EndingPlan *plan, Py_UCS4 c)
+{
+    return c < 256 ? (plan->stripped[c >> 6] >> (c & 63)) & 1 : holds_char(plan->strip, c);
+}
+
 /* The length of text once the characters of strip are taken off its end. */
-static Py_ssize_t stripped_end(PyObject *text, PyObject *strip)
+static Py_ssize_t stripped_end(PyObject *text, const EndingPlan *plan)
 {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t end = PyUnicode_GET_LENGTH(text);
-    while (end > 0 && holds_char(strip, PyUnicode_READ(kind, data, end - 1)))
+    while (end > 0 && plan_strips(plan, PyUnicode_READ(kind, data, end - 1)))
         end--;
     return end;
 }
 
+/* Whether some ending's last character is c (or the plan does not know). */
+static bool may_end(const EndingPlan *plan, Py_UCS4 c)
+{
+    for (Py_ssize_t k = 0; k < plan->n_lasts; k++)
+        if (plan->lasts[k] == c)
+            return true;
+    return plan->n_lasts < 0;
+}
+
 /* 1 if text[:end] ends in one of endings, 0 if not, -1 on an error. An ending whose last character
    is not the text's is passed over without a call: nearly every text ends in none. */
-static int ends_in(PyObject *text, Py_ssize_t end, PyObject *endings)
+static int ends_in(PyObject *text, Py_ssize_t end, PyObject *endings, const EndingPlan *plan)
 {
     Py_UCS4 last = end > 0 ? PyUnicode_READ_CHAR(text, end - 1) : 0;
+    if (end > 0 && !may_end(plan, last))
+        return 0;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(endings); k++) {
         PyObject *ending = PyTuple_GET_ITEM(endings, k);
         Py_ssize_t length = PyUnicode_GET_LENGTH(ending);
@@ -5319,6 +5473,8 @@ static PyObject *ending_with(PyObject *module, PyObject *args)
             PyErr_SetString(PyExc_TypeError, "ending_with: endings must be a tuple of str");
             return NULL;
         }
+    EndingPlan plan;
+    plan_endings(&plan, strip, endings);
     PyObject *out = PyList_New(0);
     for (Py_ssize_t i = 0; out != NULL && i < PyList_GET_SIZE(texts); i++) {
         PyObject *text = PyList_GET_ITEM(texts, i);
@@ -5327,7 +5483,7 @@ static PyObject *ending_with(PyObject *module, PyObject *args)
             Py_CLEAR(out);
             break;
         }
-        int found = ends_in(text, stripped_end(text, strip), endings);
+        int found = ends_in(text, stripped_end(text, &plan), endings, &plan);
         PyObject *index = found == 1 ? PyLong_FromSsize_t(i) : NULL;
         if (found < 0 || (found == 1 && (index == NULL || PyList_Append(out, index) < 0)))
             Py_CLEAR(out);
@@ -5487,6 +5643,7 @@ static PyMethodDef methods[] = {
     {"stop_table", stop_table, METH_VARARGS, stop_table_doc},
     {"plain_scan", plain_scan, METH_VARARGS, plain_scan_doc},
     {"line_chances", line_chances, METH_VARARGS, line_chances_doc},
+    {"likely_lines", likely_lines, METH_VARARGS, likely_lines_doc},
     {"plain_lines", plain_lines, METH_VARARGS, plain_lines_doc},
     {"block_classes", block_classes, METH_VARARGS, block_classes_doc},
     {"revise_classes", revise_classes, METH_VARARGS, revise_classes_doc},
@@ -5534,6 +5691,7 @@ static int add_template_functions(PyObject *module);  /* the template pre-pass's
 PyMODINIT_FUNC PyInit__fastpage(void)
 {
     fill_ascii_class();
+    fill_low_tables();
     fill_json_escapes();
     PyObject *m = PyModule_Create(&module);
     if (m != NULL && (PyModule_AddIntConstant(m, "MAX_LANGUAGES", MAX_LANGUAGES) < 0 || add_template_functions(m) < 0

@@ -36,6 +36,13 @@ def test_any_texts_give_the_same_indexes(texts, strip, endings):
     assert _fastpage.ending_with(texts, strip, endings) == page.python_ending_with(texts, strip, endings)
 
 
+@settings(max_examples=200, deadline=None)
+@given(texts=TEXTS, strip=STRIP, endings=st.lists(st.sampled_from(PIECES), min_size=7, max_size=12).map(tuple))
+def test_many_endings_give_the_same_indexes(texts, strip, endings):
+    """More endings than the accelerator keeps last characters of: each text is matched."""
+    assert _fastpage.ending_with(texts, strip, endings) == page.python_ending_with(texts, strip, endings)
+
+
 @pytest.mark.parametrize("args", [([1], "", ("a",)), (["a"], "", (1,)), (("a",), "", ("a",))])
 def test_other_types_are_refused(args):
     with pytest.raises(TypeError):

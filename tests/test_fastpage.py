@@ -222,6 +222,29 @@ def test_line_scores_are_the_python_floats(text, decided, weights, bias, smooth,
     assert chances(built, weights, bias, smooth, edge_share, True) == chances(built, weights, bias, smooth, edge_share, False)
 
 
+def likely(built: page.Page, weights: dict, bias: float, smooth: float, edge_share: float, threshold: float,
+           accelerated: bool):
+    with pytest.MonkeyPatch.context() as patch:
+        if not accelerated:
+            patch.setattr(accelerator, "fastpage", None)
+        return linescore.likely_lines(built, weights, bias, smooth, edge_share, threshold)
+
+
+@needs_accelerator
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT, decided=st.sets(st.integers(1, 40)), weights=st.fixed_dictionaries({k: WEIGHT for k in linescore.FEATURES}),
+       bias=WEIGHT, smooth=st.floats(0, 1), edge_share=st.floats(0, 1),
+       threshold=st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.5, 1.0, float("nan")])))
+def test_likely_lines_are_the_python_lines(text, decided, weights, bias, smooth, edge_share, threshold):
+    """``likely_lines`` keeps the chances, and only those, that the Python comparison keeps."""
+    built = page.build_page(Document(id="d", path="d", text=text), STOPLISTS)
+    built.decided = decided
+    expected = likely(built, weights, bias, smooth, edge_share, threshold, False)
+    assert likely(built, weights, bias, smooth, edge_share, threshold, True) == expected
+    assert expected == [(i, c) for i, c in enumerate(chances(built, weights, bias, smooth, edge_share, False))
+                        if c >= threshold]
+
+
 @needs_accelerator
 def test_line_scores_read_other_objects_by_attribute():
     """Lines are read from the slots of the first line's class; an object of another class by its attributes."""

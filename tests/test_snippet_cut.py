@@ -1,8 +1,9 @@
-"""snippet-copy passes over lines without a closing ellipsis before its slow search; the cut-off
-prefixes must be those of the search alone."""
+"""snippet-copy passes over lines without a closing ellipsis, and reads the cut back from the
+ellipsis; the cut-off prefixes must be those of a search of the whole line alone."""
 
 from __future__ import annotations
 
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,11 +12,12 @@ from provenance.detectors.page import build_page, line_info, line_key
 from provenance.document import Document
 
 PIECES = ["The", "council", "met", " ", "  ", "\u00a0", ".", "..", "...", "…", "....", '"', "'", "”", "’", "»", ")", "]",
-          "(", "x", "é", "\t"]
+          "(", "x", "é", "\t", "\u2003", "\u3000", "\x85", "\x1c", "\u200b", "\n"]
+CUT = regex.compile(r"\s*(?:…|\.{3})[\"'”’»)\]]*$")  # the cut, found by a search of the whole line
 
 
 def plain_cut_prefix(text: str, min_chars: int) -> str | None:
-    cut = snippets._CUT.search(text)
+    cut = CUT.search(text)
     if cut is None:
         return None
     key = line_key(text[:cut.start()])

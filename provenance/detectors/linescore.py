@@ -88,6 +88,23 @@ def chances(page: Page, weights: dict[str, float], bias: float, smooth: float, e
     return [_logistic(own * score + smooth * ((up + down) / 2)) for score, up, down in zip(raw, ups, downs)]
 
 
+def likely_lines(page: Page, weights: dict[str, float], bias: float, smooth: float, edge_share: float,
+                 threshold: float) -> list[tuple[int, float]]:
+    """The index of each line whose chance of residue (``chances``) reaches ``threshold``, with the
+    chance: few lines' do. By the accelerator's ``likely_lines`` where it is there, which makes no
+    float of the others, else by ``python_likely_lines``, its reference."""
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.likely_lines(page.lines, page.decided, [weights[k] for k in FEATURES], bias,
+                                                 smooth, edge_share, threshold)
+    return python_likely_lines(page, weights, bias, smooth, edge_share, threshold)
+
+
+def python_likely_lines(page: Page, weights: dict[str, float], bias: float, smooth: float, edge_share: float,
+                        threshold: float) -> list[tuple[int, float]]:
+    return [(i, chance) for i, chance in enumerate(chances(page, weights, bias, smooth, edge_share))
+            if chance >= threshold]
+
+
 def _strongest(values: tuple[float, ...], weights: dict[str, float], n: int = 3) -> str:
     """The ``n`` features that push hardest (weight times value, ties by name, both descending)."""
     pushes = sorted([(weights[k] * value, k, value) for k, value in zip(FEATURES, values) if value], reverse=True)
@@ -140,9 +157,8 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     t = params.once(_thresholds)
     threshold, max_chars, code = t.threshold, t.max_chars, t.code
     titles = page.title_lines(t.headline_words, t.echo_overlap)
-    scores = chances(page, t.weights, t.bias, t.smooth, t.edge_share)
-    for index in [i for i, chance in enumerate(scores) if chance >= threshold]:  # few lines: the others not read
-        line, chance = page.lines[index], scores[index]
+    for index, chance in likely_lines(page, t.weights, t.bias, t.smooth, t.edge_share, threshold):
+        line = page.lines[index]
         if line.number in page.decided or line.chars > max_chars or line.number in titles:
             continue
         if not code.search(line.text):  # the slow search only where it decides

@@ -396,7 +396,9 @@ def stop_index(stoplists: dict[str, frozenset[str]]) -> _StopIndex:
 
 def _accelerated_lines(numbers: list[int], texts: list[str], stoplists: dict[str, frozenset[str]]):
     """``_python_lines`` with the plain lines' features from C; the other lines' words are found and
-    counted here, and the language is picked as ``likeliest_language`` does, over all lines."""
+    counted here, and the language is picked as ``likeliest_language`` does, over all lines. The
+    other lines' features take their places (``plain_lines``' None) in the list, without a pass over
+    all the lines."""
     index = stop_index(stoplists)
     scanned, hits, others_at = accelerator.fastpage.plain_scan(texts, index.table)
     others = {i: words_of(texts[i]) for i in others_at}
@@ -407,9 +409,8 @@ def _accelerated_lines(numbers: list[int], texts: list[str], stoplists: dict[str
     language = index.languages[best] if best is not None else None
     stops = stoplists[language] if language else frozenset()
     lines = accelerator.fastpage.plain_lines(numbers, scanned, -1 if best is None else best, LineInfo)
-    if others:
-        lines = [line if line is not None else _features(number, text, others[i], folded[i], stops)
-                 for i, (number, text, line) in enumerate(zip(numbers, texts, lines))]
+    for i, words in others.items():
+        lines[i] = _features(numbers[i], texts[i], words, folded[i], stops)
     return language, stops, lines
 
 

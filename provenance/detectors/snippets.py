@@ -17,18 +17,22 @@ import regex
 from provenance.detectors.page import CLOSERS, Decision, LineInfo, Page, Params, ending_with, line_key
 
 _ELLIPSES = ("…", "...")
-_CUT = regex.compile(r"\s*(?:…|\.{3})[\"'”’»)\]]*$")  # its closing class is CLOSERS
+_SPACE = regex.compile(r"\s")
 
 
 def _cut_prefix(line: LineInfo, min_chars: int) -> str | None:
-    """The key of what comes before a closing ellipsis, when it is at least ``min_chars`` long. A
-    line that does not end in one, but for closing marks, is passed over before the slow search."""
-    if not line.text.rstrip(CLOSERS).endswith(_ELLIPSES):
+    """The key of what comes before a closing ellipsis (the leftmost match of
+    ``\\s*(?:…|\\.{3})["'”’»)\\]]*$``, whose closing class is ``CLOSERS``), when it is at least
+    ``min_chars`` long. No closing mark is a dot, so the ellipsis ends where the closing marks at the
+    end of the line begin, and the cut begins at the white space before it: read back from there,
+    not searched for from every offset of the line."""
+    bare = line.text.rstrip(CLOSERS)
+    if not bare.endswith(_ELLIPSES):
         return None
-    cut = _CUT.search(line.text)
-    if cut is None:
-        return None
-    key = line_key(line.text[:cut.start()])
+    end = len(bare) - (1 if bare.endswith("…") else 3)
+    while end and _SPACE.match(bare, end - 1):
+        end -= 1
+    key = line_key(bare[:end])
     return key if len(key) >= min_chars else None
 
 
