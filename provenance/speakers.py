@@ -460,10 +460,10 @@ class SpeakerFinder:
         return tok.capitalised and tok.lower not in self.lex.not_names and tok.lower not in self.lex.prepositions
 
     def _span(self, first: Token, last: Token) -> Span:
-        return Span(text=self.text[first.start:last.end], start=first.start, end=last.end)
+        return Span.computed(self.text[first.start:last.end], first.start, last.end)
 
     def _found(self, span: tuple[int, int] | None) -> Span | None:
-        return None if span is None else Span(text=self.text[span[0]:span[1]], start=span[0], end=span[1])
+        return None if span is None else Span.computed(self.text[span[0]:span[1]], span[0], span[1])
 
     def phrase_before(self, pos: int, floor: int, participle: bool = False) -> Span | None:
         """The speaker phrase that ends just before ``pos`` (the speech verb), read leftwards: by the
@@ -690,7 +690,7 @@ class SpeakerFinder:
         m = _DASH_SIGNATURE.match(self.text, close + 1, para_end)
         if m is None:
             return None
-        return Span(text=m.group("name"), start=m.start("name"), end=m.end("name"))
+        return Span.computed(m.group("name"), m.start("name"), m.end("name"))
 
     def _closes_sentence(self, pos: int, para_end: int) -> bool:
         """After a quotation that ends its sentence, ``Trump said.`` must be the whole next sentence."""
@@ -870,7 +870,7 @@ class NameMentions:
                                                      MENTIONS_BACK)
         else:
             found = self._fuller_by_mentions(speaker.start, first, name)
-        return None if found is None else Span(text=self.text[found[0]:found[1]], start=found[0], end=found[1])
+        return None if found is None else Span.computed(self.text[found[0]:found[1]], found[0], found[1])
 
     def _fuller_by_mentions(self, pos: int, first: int, name: str) -> tuple[int, int] | None:
         """``fuller``'s search of the mentions before ``pos``, back to the line holding ``first``,

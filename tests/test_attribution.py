@@ -641,6 +641,15 @@ def test_a_computed_quote_is_the_validated_quote(start, end, text, speaker, kind
     assert repr(computed) == repr(validated)
 
 
+@given(text=st.text(max_size=30), start=st.integers(0, 10**6), end=st.integers(0, 10**6))
+def test_a_computed_span_is_the_validated_span(text, start, end):
+    computed, validated = Span.computed(text, start, end), Span(text=text, start=start, end=end)
+    assert computed == validated
+    assert computed.model_fields_set == validated.model_fields_set
+    assert computed.model_dump_json() == validated.model_dump_json()
+    assert repr(computed) == repr(validated)
+
+
 @given(text=st.text(alphabet="Aacording ccAording-Ss", max_size=60))
 def test_source_phrases_first_words_are_found_where_a_pattern_finds_them(text):
     assert _lead_starts(text, ("according", "s")) == {m.start() for m in regex.finditer(r"[Aa]ccording|[Ss]", text)}

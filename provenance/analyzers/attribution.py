@@ -181,7 +181,7 @@ def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[in
     for q, (how, span) in zip(quotes, found):
         q.how = how
         if span is not None:
-            q.speaker = Span(text=finder.text[span[0]:span[1]], start=span[0], end=span[1])
+            q.speaker = Span.computed(finder.text[span[0]:span[1]], span[0], span[1])
 
 
 def _quotation(q: _Found, paras: list[tuple[int, int]]) -> tuple[int, ...]:
