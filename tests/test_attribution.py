@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from provenance import accelerator
 from provenance.analyzers.attribution import (
-    WHITE_SPACE, RelayFinder, _Found, analyze, analyze_chunk, _Paragraph, _attribute, _attribute_python, _lead_starts, _compile_kinds,
+    ENDING, WHITE_SPACE, RelayFinder, _Found, analyze, analyze_chunk, _Paragraph, _attribute, _attribute_python, _lead_starts,
+    _lengths_by_ending, _compile_kinds,
     _is_scare, _is_title_case, _locate, _relay_pattern, _scare_flags, _scare_limits, _verb_places,
 )
 from provenance import pipeline
@@ -245,6 +246,18 @@ def test_relay_finder_given_the_speakers_according_to_finds_the_same(rules, rela
 def test_relay_finder_given_the_shared_verb_places_finds_the_same(rules, relay_finder, text):
     places = _verb_places(rules).find(text)
     assert list(relay_finder.finditer(text, None, None, places)) == list(relay_finder.finditer(text))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.frozensets(st.text(alphabet="abAB ", min_size=1, max_size=7), min_size=1, max_size=12),
+       text=st.text(alphabet="abAB ", max_size=40))
+def test_relay_finder_tries_every_name_ending_at_a_position(relay_finder, names, text):
+    """Names of every length, as short as one character: each found by its ending wherever it ends."""
+    finder = replace(relay_finder, names=names, media=frozenset(), lengths=_lengths_by_ending(names),
+                     ending_sizes=tuple(sorted({len(name[-ENDING:]) for name in names})))
+    for end in range(len(text) + 1):
+        expected = {end - len(name) for name in names if len(name) <= end and text.startswith(name, end - len(name))}
+        assert set(finder._outlets_ending(text, end)) == expected
 
 
 @pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")

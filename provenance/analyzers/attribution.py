@@ -575,6 +575,7 @@ def _media_titles(rules: RuleSet) -> list[str]:
 
 
 MAX_OUTLET_WORDS = 4  # capitalised words before a media word in an outlet's name
+ENDING = 4  # the characters an outlet name or media word is looked up by (``_lengths_by_ending``)
 # regex's \s (the White_Space property) as a class for the standard library's engine, which scans
 # the relay's verbs twice as fast; a test checks it against regex over every code point.
 WHITE_SPACE = "[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
@@ -610,8 +611,8 @@ class RelayFinder:
     capital: regex.Pattern
     names: frozenset[str]
     media: frozenset[str]
-    lengths: dict[str, tuple[int, ...]]  # of the names and media words, by their last two characters
-    lengths_of_one: bool  # whether a name or media word is a single character (``_lengths_ending``)
+    lengths: dict[str, tuple[int, ...]]  # of the names and media words, by their endings (``_lengths_by_ending``)
+    ending_sizes: tuple[int, ...]  # the sizes of those endings
 
     @classmethod
     def build(cls, rules: RuleSet, rule: Detector, kinds: _Kinds) -> RelayFinder:
@@ -631,7 +632,7 @@ class RelayFinder:
             outlet_words=regex.compile(rf"(?r)(?:[\p{{L}}’'.-]+\s+){{1,{MAX_OUTLET_WORDS}}}", regex.V1),
             capital=regex.compile(r"\p{Lu}", regex.V1),
             names=names, media=media, lengths=_lengths_by_ending(names | media),
-            lengths_of_one=any(len(word) == 1 for word in names | media))
+            ending_sizes=tuple(sorted({len(word[-ENDING:]) for word in names | media})))
 
     def finditer(self, text: str, readable: bytes | None = None, according: list[int] | None = None,
                  places: list[int] | None = None) -> Iterator[tuple[int, int]]:
@@ -714,19 +715,22 @@ class RelayFinder:
 
     def _outlets_ending(self, text: str, end: int) -> Iterator[int]:
         """Where an outlet name, or a media word with the capitalised words before it, ending at ``end``
-        starts (the lengths of both tried at once: the caller gathers the starts in a set)."""
-        for length in _lengths_ending(self.lengths, text, end, self.lengths_of_one):
-            if length > end:
-                continue
-            start = end - length
-            word = text[start:end]
-            if word in self.names:
-                yield start
-            if word in self.media:
-                yield start
-                before = self.outlet_words.match(text, 0, start)
-                if before:
-                    yield from (c.start() for c in self.capital.finditer(text, before.start(), start))
+        starts (the lengths of both tried at once: the caller gathers the starts in a set). Only the
+        lengths of the words ending as the text does there are tried (``_lengths_by_ending``): a word
+        ends with its ending."""
+        for size in self.ending_sizes:
+            for length in self.lengths.get(text[end - size:end], ()) if size <= end else ():
+                if length > end:
+                    continue
+                start = end - length
+                word = text[start:end]
+                if word in self.names:
+                    yield start
+                if word in self.media:
+                    yield start
+                    before = self.outlet_words.match(text, 0, start)
+                    if before:
+                        yield from (c.start() for c in self.capital.finditer(text, before.start(), start))
 
 
 def _lead_starts(text: str, words: tuple[str, ...]) -> set[int]:
@@ -748,17 +752,11 @@ def _lead_starts(text: str, words: tuple[str, ...]) -> set[int]:
 
 
 def _lengths_by_ending(words: frozenset[str]) -> dict[str, tuple[int, ...]]:
-    """The lengths of the words, by their last two characters (a word of one: by itself): only words
-    ending as the text does before a position can end there, so only their lengths need trying there
-    (a few of them, where the last character alone leaves a third of them all)."""
+    """The lengths of the words, by their last ``ENDING`` characters (a shorter word: by itself):
+    only words ending as the text does before a position can end there, so only their lengths need
+    trying there (one or two of them, where the last two characters leave three, and up to 25)."""
     lengths: dict[str, set[int]] = {}
     for word in words:
-        lengths.setdefault(word[-2:], set()).add(len(word))
+        lengths.setdefault(word[-ENDING:], set()).add(len(word))
     return {ending: tuple(sorted(found)) for ending, found in lengths.items()}
 
-
-def _lengths_ending(lengths: dict[str, tuple[int, ...]], text: str, end: int, of_one: bool) -> tuple[int, ...]:
-    """The lengths of the words (``_lengths_by_ending``) that may end at ``end`` in ``text``; the
-    words of one character are looked for only where ``of_one`` says there are any."""
-    found = lengths.get(text[end - 2:end], ()) if end >= 2 else ()
-    return found + lengths.get(text[end - 1:end], ()) if of_one else found
