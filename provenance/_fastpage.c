@@ -4863,6 +4863,100 @@ PyDoc_STRVAR(decision_findings_doc,
 "names each finding's fields-set copies, excerpt_limit and cut_mark excerpt_of's. Where a\n"
 "decision's last line is empty, its item is None and its index is in left.");
 
+/* ---- analyzers.make_findings (provenance/analyzers/__init__.py) ----
+
+   make_finding of each span, its reference being python_make_findings' loop: the lines by
+   Document.lines_of's two binary searches of the line starts, the excerpt by excerpt_of, the model
+   as finding_model makes decision_findings'. */
+
+/* bisect_right of an int in a list of ints in order, as Document.line_at reads it (0 as 1). */
+static int line_holding(PyObject *starts, Py_ssize_t offset, PyObject **line)
+{
+    Py_ssize_t lo = 0, hi = PyList_GET_SIZE(starts);
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        Py_ssize_t start = PyLong_AsSsize_t(PyList_GET_ITEM(starts, mid));
+        if (start == -1 && PyErr_Occurred())
+            return -1;
+        if (offset < start)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    *line = PyLong_FromSsize_t(lo > 0 ? lo : 1);
+    return *line == NULL ? -1 : 0;
+}
+
+/* The finding over text[start:end] (0 <= start, 0 <= end), or NULL. */
+static PyObject *span_finding(const FindingPlan *plan, PyObject *starts, PyObject *start, PyObject *end)
+{
+    Py_ssize_t from = PyLong_AsSsize_t(start), to = PyLong_AsSsize_t(end);
+    if ((from == -1 || to == -1) && PyErr_Occurred())
+        return NULL;
+    if (from < 0 || to < 0) {
+        PyErr_SetString(PyExc_ValueError, "span_findings: negative offsets");
+        return NULL;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(plan->text);
+    Py_ssize_t cut_from = from < length ? from : length, cut_to = to < length ? to : length;
+    PyObject *line = NULL, *end_line = NULL, *excerpt = NULL, *finding = NULL;
+    if (line_holding(starts, from, &line) == 0 && line_holding(starts, from > to - 1 ? from : to - 1, &end_line) == 0)
+        excerpt = excerpt_text(plan->text, cut_from, cut_to > cut_from ? cut_to : cut_from, plan->excerpt_limit,
+                               plan->cut_mark);
+    if (excerpt != NULL) {
+        PyObject *values[FINDING_FIELDS] = {
+            PyTuple_GET_ITEM(plan->rule, 0), PyTuple_GET_ITEM(plan->rule, 1), PyTuple_GET_ITEM(plan->rule, 2),
+            PyTuple_GET_ITEM(plan->rule, 3), PyTuple_GET_ITEM(plan->rule, 4), line, end_line, start, end, excerpt,
+            no_points,
+        };
+        finding = finding_model(plan->finding, plan->model_offsets, plan->fields, values);
+    }
+    Py_XDECREF(line);
+    Py_XDECREF(end_line);
+    Py_XDECREF(excerpt);
+    return finding;
+}
+
+static PyObject *span_findings(PyObject *module, PyObject *args)
+{
+    PyObject *spans, *starts;
+    FindingPlan plan;
+    if (!PyArg_ParseTuple(args, "O!O!UO!O!O!(nU):span_findings", &PyList_Type, &spans, &PyList_Type, &starts,
+                          &plan.text, &PyTuple_Type, &plan.rule, &PyType_Type, &plan.finding, &PyFrozenSet_Type,
+                          &plan.fields, &plan.excerpt_limit, &plan.cut_mark))
+        return NULL;
+    if (no_points == NULL && intern_finding_keys() < 0)
+        return NULL;
+    if (PyTuple_GET_SIZE(plan.rule) != 5) {
+        PyErr_SetString(PyExc_TypeError, "span_findings: the rule's id, name, dimension, severity and message");
+        return NULL;
+    }
+    if (model_slot_offsets(plan.finding, plan.model_offsets) < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(spans);
+    PyObject *findings = PyList_New(n);
+    for (Py_ssize_t i = 0; findings != NULL && i < n; i++) {
+        PyObject *span = PyList_GET_ITEM(spans, i), *finding = NULL;
+        if (!PyTuple_Check(span) || PyTuple_GET_SIZE(span) != 2 || !PyLong_Check(PyTuple_GET_ITEM(span, 0))
+            || !PyLong_Check(PyTuple_GET_ITEM(span, 1)))
+            PyErr_SetString(PyExc_TypeError, "span_findings: spans of two ints");
+        else
+            finding = span_finding(&plan, starts, PyTuple_GET_ITEM(span, 0), PyTuple_GET_ITEM(span, 1));
+        if (finding == NULL)
+            Py_CLEAR(findings);
+        else
+            PyList_SET_ITEM(findings, i, finding);
+    }
+    return findings;
+}
+
+PyDoc_STRVAR(span_findings_doc,
+"span_findings(spans, line_starts, text, rule, finding_cls, fields, (excerpt_limit, cut_mark)) -> list\n\n"
+"analyzers.make_findings: make_finding's finding of rule over each (start, end) of spans (ints, none\n"
+"negative) in a document's text, whose lines start at line_starts (Document._line_starts): rule is\n"
+"(id, name, dimension, severity, message), fields the set of field names each finding's fields-set\n"
+"copies, excerpt_limit and cut_mark excerpt_of's.");
+
 /* One finding per line (residue._first_decision_per_line's loop, its reference).
    Walks the findings in order: one not yet covered is kept whole; one that overlaps covered lines
    keeps its runs of uncovered non-blank lines, as parts (made by Python: model copies); then sorts
@@ -5515,6 +5609,7 @@ static PyMethodDef methods[] = {
     {"utf8_encodable", utf8_encodable, METH_VARARGS, utf8_encodable_doc},
     {"nonblank_texts", nonblank_texts, METH_VARARGS, nonblank_texts_doc},
     {"decision_findings", decision_findings, METH_VARARGS, decision_findings_doc},
+    {"span_findings", span_findings, METH_VARARGS, span_findings_doc},
     {"first_per_line", first_per_line, METH_VARARGS, first_per_line_doc},
     {"covered_lines", covered_lines, METH_VARARGS, covered_lines_doc},
     {"verbs_at", verbs_at, METH_VARARGS, verbs_at_doc},

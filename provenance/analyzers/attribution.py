@@ -22,7 +22,7 @@ import re2
 import regex
 
 from provenance import accelerator
-from provenance.analyzers import Context, make_finding
+from provenance.analyzers import Context, make_finding, make_findings
 from provenance.document import Document
 from provenance.outlets import NameFinder, NameMatch, outlet_index
 from provenance.prescan import finditer_where, starts_pattern
@@ -455,7 +455,7 @@ def _analyze(ctx: Context, tools: _Tools, paras: list[tuple[int, int]], found: l
         units += list(_quote_units(detectors.quote, quotes, prices))
     informative = [f for f, _, _ in others]
     if detectors.scare is not None:
-        informative += [make_finding(detectors.scare, doc, q.raw.start, q.raw.end) for q in scare]
+        informative += make_findings(detectors.scare, doc, [(q.raw.start, q.raw.end) for q in scare])
     findings = price_attribution(units, informative, prices, detectors.prior)
     return AttributionResult(sorted(findings, key=lambda f: (f.start if f.start is not None else -1, f.rule, f.end or 0)),
                              quotes)
@@ -692,7 +692,7 @@ class RelayFinder:
         starts = _lead_starts(text, self.lead_words) if according is None else set(according)
         for lo, hi in self._spaces_before_verbs(text, readable, places):
             for end in range(lo, hi):
-                starts.update(self._outlets_ending(text, end))
+                self._add_outlets_ending(text, end, starts)
         return starts
 
     def _spaces_before_verbs(self, text: str, readable: bytes | None,
@@ -713,11 +713,10 @@ class RelayFinder:
             if text.startswith(self.verb_words, place) and (run := self.space_run.match(text, 0, place)) is not None:
                 yield run.start(), place
 
-    def _outlets_ending(self, text: str, end: int) -> Iterator[int]:
-        """Where an outlet name, or a media word with the capitalised words before it, ending at ``end``
-        starts (the lengths of both tried at once: the caller gathers the starts in a set). Only the
-        lengths of the words ending as the text does there are tried (``_lengths_by_ending``): a word
-        ends with its ending."""
+    def _add_outlets_ending(self, text: str, end: int, starts: set[int]) -> None:
+        """Add to ``starts`` where an outlet name, or a media word with the capitalised words before it,
+        ending at ``end`` starts (the lengths of both tried at once). Only the lengths of the words
+        ending as the text does there are tried (``_lengths_by_ending``): a word ends with its ending."""
         for size in self.ending_sizes:
             for length in self.lengths.get(text[end - size:end], ()) if size <= end else ():
                 if length > end:
@@ -725,12 +724,12 @@ class RelayFinder:
                 start = end - length
                 word = text[start:end]
                 if word in self.names:
-                    yield start
+                    starts.add(start)
                 if word in self.media:
-                    yield start
+                    starts.add(start)
                     before = self.outlet_words.match(text, 0, start)
                     if before:
-                        yield from (c.start() for c in self.capital.finditer(text, before.start(), start))
+                        starts.update(c.start() for c in self.capital.finditer(text, before.start(), start))
 
 
 def _lead_starts(text: str, words: tuple[str, ...]) -> set[int]:
