@@ -768,15 +768,25 @@ class WholeWords:
         longest_first = sorted(words, key=len, reverse=True)
         alternation = "|".join(regex.escape(w) for w in longest_first)
         self.pattern = regex.compile(rf"(?<!\p{{L}})(?:{alternation})(?!\p{{L}})", regex.IGNORECASE)
-        stdlib = "|".join(re.escape(w) for w in longest_first)
-        self.ascii = (re.compile(rf"(?<![A-Za-z])(?:{stdlib})(?![A-Za-z])", re.IGNORECASE | re.ASCII)
-                      if all(w.isascii() for w in words) else None)
+        self.ascii = (re.compile(rf"(?<![A-Za-z])(?:{_by_first_letter(longest_first)})(?![A-Za-z])",
+                                 re.IGNORECASE | re.ASCII) if all(w.isascii() for w in words) else None)
 
     def search(self, text: str, start: int = 0, end: int | None = None) -> bool:
         end = len(text) if end is None else end
         if self.ascii is not None and text[max(0, start - 1):end].isascii():
             return self.ascii.search(text, start, end) is not None
         return self.pattern.search(text, start, end) is not None
+
+
+def _by_first_letter(words: list[str]) -> str:
+    """ASCII words as an alternation grouped by their first letter in lower case (``m(?:inistry|emo)|a(?:gency)``),
+    for a pattern that ignores ASCII case: the same matches, and at each position the engine tries
+    a letter a group rather than every word (half the time of a search through a name)."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[:1].lower(), []).append(word[1:])
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(re.escape(rest) for rest in group)})"
+                    for first, group in groups.items())
 
 
 _NAME_MENTION = regex.compile(r"(?<![\p{L}’'-])\p{Lu}[\p{L}’'.-]*(?:[ \t]+\p{Lu}[\p{L}’'.-]*)+")
