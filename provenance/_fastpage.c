@@ -1840,15 +1840,26 @@ static void start_class_cache(ClassCache *cache, PyObject *table)
     memset(cache->key, 0, sizeof cache->key);
 }
 
+#define ASCII_LETTER(c) ((c) >= 'A' && (c) <= 'Z' ? TOKEN_LETTER | TOKEN_UPPER | TOKEN_WORD             \
+                         : (c) >= 'a' && (c) <= 'z' ? TOKEN_LETTER | TOKEN_LOWER | TOKEN_WORD          \
+                         : (c) >= '0' && (c) <= '9' ? TOKEN_NUMBER | TOKEN_WORD : (c) == '_' ? TOKEN_WORD : 0)
+#define ASCII_CLASSES_8(c) ASCII_LETTER(c), ASCII_LETTER(c + 1), ASCII_LETTER(c + 2), ASCII_LETTER(c + 3), \
+                           ASCII_LETTER(c + 4), ASCII_LETTER(c + 5), ASCII_LETTER(c + 6), ASCII_LETTER(c + 7)
+/* The classes of the ASCII characters, looked up: every character of a speaker's words is asked. */
+static const unsigned char ascii_classes[128] = {
+    ASCII_CLASSES_8(0), ASCII_CLASSES_8(8), ASCII_CLASSES_8(16), ASCII_CLASSES_8(24),
+    ASCII_CLASSES_8(32), ASCII_CLASSES_8(40), ASCII_CLASSES_8(48), ASCII_CLASSES_8(56),
+    ASCII_CLASSES_8(64), ASCII_CLASSES_8(72), ASCII_CLASSES_8(80), ASCII_CLASSES_8(88),
+    ASCII_CLASSES_8(96), ASCII_CLASSES_8(104), ASCII_CLASSES_8(112), ASCII_CLASSES_8(120),
+};
+#undef ASCII_CLASSES_8
+#undef ASCII_LETTER
+
 /* The classes of a character (TOKEN_* bits), -1 on an error. */
 static int char_classes(ClassCache *cache, Py_UCS4 c)
 {
-    if (c < 128) {
-        bool upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
-        return (upper || lower ? TOKEN_LETTER : 0) | (c >= '0' && c <= '9' ? TOKEN_NUMBER : 0)
-               | (upper ? TOKEN_UPPER : 0) | (lower ? TOKEN_LOWER : 0)
-               | (upper || lower || (c >= '0' && c <= '9') || c == '_' ? TOKEN_WORD : 0);
-    }
+    if (c < 128)
+        return ascii_classes[c];
     if (cache->key[c & 255] == c)
         return cache->value[c & 255];
     PyObject *ch = PyUnicode_FromOrdinal(c);
