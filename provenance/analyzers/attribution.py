@@ -443,8 +443,8 @@ def _analyze(ctx: Context, tools: _Tools, paras: list[tuple[int, int]], found: l
     if found:
         _give_speakers(finder, found, paras)
     scare, speech = _split_scare(doc.text, found, tools.limits) if found else ([], [])
-    quotes = list(_quotes(doc, speech, tools.kind_of, NameMentions(doc.text, lex, kinds.not_person),
-                          detectors.window)) if speech else []
+    quotes, said = _quotes(doc, speech, tools.kind_of, NameMentions(doc.text, lex, kinds.not_person),
+                           detectors.window) if speech else ([], [])
     units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight), 1)
              for h in ctx.hits_for("attribution") if doc.line_at(h.start) not in ctx.residue_lines]
     units += list(_relay_units(ctx, detectors.relay, kinds, [c.start for c in finder.according] if found else None,
@@ -452,7 +452,7 @@ def _analyze(ctx: Context, tools: _Tools, paras: list[tuple[int, int]], found: l
     others = [u for u in units if u[0].severity == "info"]
     units = [u for u in units if u[0].severity != "info"]
     if detectors.quote is not None and prices is not None:
-        units += list(_quote_units(detectors.quote, quotes, prices))
+        units += list(_quote_units(detectors.quote, said, prices))
     informative = [f for f, _, _ in others]
     if detectors.scare is not None:
         informative += make_findings(detectors.scare, doc, [(q.raw.start, q.raw.end) for q in scare])
@@ -462,10 +462,13 @@ def _analyze(ctx: Context, tools: _Tools, paras: list[tuple[int, int]], found: l
 
 
 def _quotes(doc: Document, found: list[_Found], kind_of: Callable[[str], QuoteKind], names: NameMentions,
-            window: int) -> Iterator[Quote]:
-    """Quotes with their kinds (``kind_of`` a speaker's words, ``_kind_reader``). A short name resolves
-    to the fuller name the text used last; a pronoun to the last named speaker, if that speaker was
-    named or referred to within ``window`` paragraphs that hold quotations."""
+            window: int) -> tuple[list[Quote], list[_Said]]:
+    """Quotes with their kinds (``kind_of`` a speaker's words, ``_kind_reader``), and what the quote
+    units say of each (``_Said``). A short name resolves to the fuller name the text used last; a
+    pronoun to the last named speaker, if that speaker was named or referred to within ``window``
+    paragraphs that hold quotations."""
+    quotes: list[Quote] = []
+    said: list[_Said] = []
     last: tuple[Span, int] | None = None
     ordinal, para = 0, -1
     for q in found:
@@ -479,21 +482,29 @@ def _quotes(doc: Document, found: list[_Found], kind_of: Callable[[str], QuoteKi
         elif kind == "pronoun" and last is not None and ordinal - last[1] <= window:
             resolved = last[0]
             last = (resolved, ordinal)
-        yield Quote.computed(q.raw.start, q.raw.end, doc.text[q.raw.start:q.raw.end], q.speaker, kind, resolved,
-                             doc.line_at(q.raw.start))
+        line = doc.line_at(q.raw.start)
+        quotes.append(Quote.computed(q.raw.start, q.raw.end, doc.text[q.raw.start:q.raw.end], q.speaker, kind, resolved,
+                                     line))
+        said.append((kind, line, None if q.speaker is None else (resolved or q.speaker).text))
+    return quotes, said
 
 
-def _quote_units(rule: Detector, quotes: list[Quote], prices: AttributionPrices) -> Iterator[tuple[Finding, float, int]]:
+# A quotation as its kind's unit lists it: its kind, its line and its speaker's (resolved) words, if any,
+# read where the quote is made rather than from it (a model's fields are slower to read).
+_Said = tuple[str, int, str | None]
+
+
+def _quote_units(rule: Detector, said: list[_Said], prices: AttributionPrices) -> Iterator[tuple[Finding, float, int]]:
     """One finding per kind of quotation in the document: how many, where, who, and their quality."""
-    by_kind: dict[str, list[Quote]] = {}
-    for q in quotes:
-        by_kind.setdefault(q.kind, []).append(q)
+    by_kind: dict[str, list[_Said]] = {}
+    for q in said:
+        by_kind.setdefault(q[0], []).append(q)
     for kind in QUOTE_KINDS:
         mine = by_kind.get(kind)
         if not mine:
             continue
-        lines = ", ".join(str(q.line) for q in mine[:MAX_LISTED]) + (", ..." if len(mine) > MAX_LISTED else "")
-        names = sorted({(q.resolved or q.speaker).text for q in mine if q.speaker is not None})
+        lines = ", ".join(str(line) for _, line, _ in mine[:MAX_LISTED]) + (", ..." if len(mine) > MAX_LISTED else "")
+        names = sorted({who for _, _, who in mine if who is not None})
         who = f"; {', '.join(names[:MAX_LISTED])}" + (", ..." if len(names) > MAX_LISTED else "") if names else ""
         plural = "quotation" if len(mine) == 1 else "quotations"
         message = f"{len(mine)} {kind} {plural} (quality {prices.quality[kind]:g} each; lines {lines}{who})"
