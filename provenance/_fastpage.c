@@ -3728,12 +3728,62 @@ static PyObject *attributed(int how, bool found, const Py_ssize_t *span)
     return item;
 }
 
-static bool read_quotation(PyObject *item, Py_ssize_t length, Quotation *q)
+/* How attribution._Found objects are read: their classes (_Found, quotes.RawQuote, _Paragraph) and
+   the offsets of the slots read, and the paragraphs' offsets (for the one before each). */
+typedef struct {
+    PyTypeObject *found, *raw, *para;
+    Py_ssize_t found_at[2], raw_at[4], para_at[3];
+    PyObject *paras;
+} FoundSlots;
+
+static const char *const found_slot_names[2] = {"raw", "para"};
+static const char *const raw_slot_names[4] = {"start", "end", "open", "close"};
+static const char *const para_slot_names[3] = {"index", "start", "end"};
+
+static int found_slots(FoundSlots *s)
 {
-    Py_ssize_t v[9];
-    if (!read_ssizes(item, 9, v, 9))
+    bool read = slot_offsets(s->found, found_slot_names, 2, s->found_at, "attribute_quotations", "found") == 0
+                && slot_offsets(s->raw, raw_slot_names, 4, s->raw_at, "attribute_quotations", "raw quote") == 0
+                && slot_offsets(s->para, para_slot_names, 3, s->para_at, "attribute_quotations", "paragraph") == 0;
+    return read ? 0 : -1;
+}
+
+/* The int in an object's slot at offset into *out: false, with an error set, for anything else. */
+static bool read_slot_ssize(PyObject *obj, Py_ssize_t offset, Py_ssize_t *out)
+{
+    PyObject *value = *(PyObject **)((char *)obj + offset);
+    if (value == NULL || !PyLong_Check(value)) {
+        PyErr_SetString(PyExc_TypeError, "attribute_quotations: a quotation's offsets are ints");
         return false;
-    *q = (Quotation){v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
+    }
+    *out = PyLong_AsSsize_t(value);
+    return !(*out == -1 && PyErr_Occurred());
+}
+
+/* A quotation as attribution._quotation makes it of a _Found (its words, marks, paragraph and the
+   paragraph before), read from the slots, in the text of the given length. */
+static bool read_quotation(const FoundSlots *s, PyObject *item, Py_ssize_t length, Quotation *q)
+{
+    PyObject *raw = Py_IS_TYPE(item, s->found) ? *(PyObject **)((char *)item + s->found_at[0]) : NULL;
+    PyObject *para = raw != NULL ? *(PyObject **)((char *)item + s->found_at[1]) : NULL;
+    if (raw == NULL || para == NULL || !Py_IS_TYPE(raw, s->raw) || !Py_IS_TYPE(para, s->para)) {
+        PyErr_SetString(PyExc_TypeError, "attribute_quotations: quotations of the classes given");
+        return false;
+    }
+    PyObject *close = *(PyObject **)((char *)raw + s->raw_at[3]);
+    q->close = -1;
+    if (!read_slot_ssize(raw, s->raw_at[0], &q->start) || !read_slot_ssize(raw, s->raw_at[1], &q->end)
+        || !read_slot_ssize(raw, s->raw_at[2], &q->open) || close == NULL
+        || (close != Py_None && !read_slot_ssize(raw, s->raw_at[3], &q->close))
+        || !read_slot_ssize(para, s->para_at[0], &q->para) || !read_slot_ssize(para, s->para_at[1], &q->para_start)
+        || !read_slot_ssize(para, s->para_at[2], &q->para_end))
+        return false;
+    Py_ssize_t prior[2] = {0, 0};
+    if (q->para > 0 && (q->para > PyList_GET_SIZE(s->paras)
+                        || !read_ssizes(PyList_GET_ITEM(s->paras, q->para - 1), 2, prior, 2)))
+        return false;
+    q->prior_start = prior[0];
+    q->prior_end = prior[1];
     return 0 <= q->para_start && q->para_start <= q->open && q->open < q->start && q->start <= q->end
            && q->end <= q->para_end && q->para_end <= length && (q->close < 0 || (q->end == q->close && q->close < q->para_end))
            && (q->para == 0 || (0 <= q->prior_start && q->prior_start <= q->prior_end && q->prior_end <= q->para_start));
@@ -3742,14 +3792,16 @@ static bool read_quotation(PyObject *item, Py_ssize_t length, Quotation *q)
 static PyObject *attribute_quotations(PyObject *module, PyObject *args)
 {
     PyObject *text, *items, *abbreviations, *sets, *table;
+    FoundSlots slots;
     CueBounds cues;
     Py_ssize_t window, verbs_back, span[2];
     Phrase p;
-    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!nnOO:attribute_quotations", &text, &PyList_Type, &items, &PyList_Type,
-                          &cues.verb_starts, &PyList_Type, &cues.verb_ends, &PyList_Type, &cues.according_starts,
-                          &PyList_Type, &cues.according_ends, &PyTuple_Type, &abbreviations, &window, &verbs_back, &sets,
-                          &table)
-        || !read_abbreviations(abbreviations) || !open_phrase(&p, text, sets, table))
+    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!O!O!O!O!nnOO:attribute_quotations", &text, &PyList_Type, &items,
+                          &PyType_Type, &slots.found, &PyType_Type, &slots.raw, &PyType_Type, &slots.para, &PyList_Type,
+                          &slots.paras, &PyList_Type, &cues.verb_starts, &PyList_Type, &cues.verb_ends, &PyList_Type,
+                          &cues.according_starts, &PyList_Type, &cues.according_ends, &PyTuple_Type, &abbreviations,
+                          &window, &verbs_back, &sets, &table)
+        || found_slots(&slots) < 0 || !read_abbreviations(abbreviations) || !open_phrase(&p, text, sets, table))
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(items);
     Quotation *quotes = PyMem_Malloc((n + 1) * sizeof *quotes);
@@ -3758,7 +3810,7 @@ static PyObject *attribute_quotations(PyObject *module, PyObject *args)
     bool valid = verbs_back >= 1 && verbs_back <= 8 && PyList_GET_SIZE(cues.verb_starts) == PyList_GET_SIZE(cues.verb_ends)
                  && PyList_GET_SIZE(cues.according_starts) == PyList_GET_SIZE(cues.according_ends);
     for (Py_ssize_t k = 0; valid && k < n; k++)
-        valid = read_quotation(PyList_GET_ITEM(items, k), p.length, &quotes[k])
+        valid = read_quotation(&slots, PyList_GET_ITEM(items, k), p.length, &quotes[k])
                 && (k == 0 || quotes[k].para >= quotes[k - 1].para);
     PyObject *out = valid ? PyList_New(n) : NULL;
     if (!valid) {
@@ -3788,12 +3840,14 @@ static PyObject *attribute_quotations(PyObject *module, PyObject *args)
 }
 
 PyDoc_STRVAR(attribute_quotations_doc,
-"attribute_quotations(text, quotations, verb_starts, verb_ends, according_starts, according_ends,\n"
-"                     abbreviations, window, verbs_back, sets, classes) -> [(how, (start, end) | None)]\n\n"
+"attribute_quotations(text, quotations, found_cls, raw_cls, paragraph_cls, paragraphs, verb_starts, verb_ends,\n"
+"                     according_starts, according_ends, abbreviations, window, verbs_back, sets, classes)\n"
+"                     -> [(how, (start, end) | None)]\n\n"
 "attribution._attribute_python: each quotation's speaker and how it was found (the last way tried when\n"
-"none was). A quotation is (start, end, open, close, para, para_start, para_end, prior_start, prior_end):\n"
-"its words, its marks (close -1 when its paragraph ends first), its paragraph's index and offsets and\n"
-"the paragraph before's; in text order. The rest as for speaker_before_quotation.");
+"none was). The quotations are attribution._Found objects (of found_cls, their raw quotes of raw_cls and\n"
+"paragraphs of paragraph_cls), in text order, whose slots are read: the words, the marks (close None\n"
+"when the paragraph ends first), the paragraph's index and offsets, and through paragraphs (the\n"
+"(start, end) of each) the paragraph before's. The rest as for speaker_before_quotation.");
 
 /* ---- attribution: a short name's fuller name (provenance/speakers.py) --------------------------
    NameMentions._fuller_by_mentions (with _mentions_back, _line_mentions and _person) is the reference,

@@ -172,24 +172,16 @@ def _give_speakers(finder: SpeakerFinder, quotes: list[_Found], paras: list[tupl
 def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> None:
     """Give each quotation the speaker beside it, where there is one: by the C accelerator where it
     is built (``accelerator.fastpage``, looked up on each use), which reads a document's quotations
-    in one call."""
+    (their slots) in one call."""
     if accelerator.fastpage is None or not quotes:
         _attribute_python(finder, quotes, paras)
         return
-    found = accelerator.fastpage.attribute_quotations(finder.text, [_quotation(q, paras) for q in quotes],
+    found = accelerator.fastpage.attribute_quotations(finder.text, quotes, _Found, RawQuote, _Paragraph, paras,
                                                       *finder.fast_arguments())
     for q, (how, span) in zip(quotes, found):
         q.how = how
         if span is not None:
             q.speaker = Span.computed(finder.text[span[0]:span[1]], span[0], span[1])
-
-
-def _quotation(q: _Found, paras: list[tuple[int, int]]) -> tuple[int, ...]:
-    """A quotation as the accelerator's ``attribute_quotations`` reads it."""
-    raw, para = q.raw, q.para
-    prior = paras[para.index - 1] if para.index > 0 else (0, 0)
-    return (raw.start, raw.end, raw.open, -1 if raw.close is None else raw.close, para.index, para.start, para.end,
-            *prior)
 
 
 def _attribute_python(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> None:
