@@ -3739,6 +3739,7 @@ typedef struct {
 static const char *const found_slot_names[2] = {"raw", "para"};
 static const char *const raw_slot_names[4] = {"start", "end", "open", "close"};
 static const char *const para_slot_names[3] = {"index", "start", "end"};
+static const char *const scare_found_slot_names[2] = {"raw", "speaker"};
 
 static int found_slots(FoundSlots *s)
 {
@@ -3753,7 +3754,7 @@ static bool read_slot_ssize(PyObject *obj, Py_ssize_t offset, Py_ssize_t *out)
 {
     PyObject *value = *(PyObject **)((char *)obj + offset);
     if (value == NULL || !PyLong_Check(value)) {
-        PyErr_SetString(PyExc_TypeError, "attribute_quotations: a quotation's offsets are ints");
+        PyErr_SetString(PyExc_TypeError, "a quotation's offsets are ints");
         return false;
     }
     *out = PyLong_AsSsize_t(value);
@@ -4225,8 +4226,13 @@ static PyObject *scare_quotes(PyObject *module, PyObject *args)
 {
     ScareLimits l;
     PyObject *quotes;
-    if (!PyArg_ParseTuple(args, "UO!nnnOO!O!:scare_quotes", &l.text, &PyList_Type, &quotes, &l.max_words, &l.title_words,
-                          &l.term_words, &l.term_before, &PyFrozenSet_Type, &l.minor_words, &PyFrozenSet_Type, &l.pronouns))
+    PyTypeObject *found_cls, *raw_cls;
+    Py_ssize_t found_at[2], raw_at[3];
+    if (!PyArg_ParseTuple(args, "UO!O!O!nnnOO!O!:scare_quotes", &l.text, &PyList_Type, &quotes, &PyType_Type, &found_cls,
+                          &PyType_Type, &raw_cls, &l.max_words, &l.title_words, &l.term_words, &l.term_before,
+                          &PyFrozenSet_Type, &l.minor_words, &PyFrozenSet_Type, &l.pronouns)
+        || slot_offsets(found_cls, scare_found_slot_names, 2, found_at, "scare_quotes", "found") < 0
+        || slot_offsets(raw_cls, raw_slot_names, 3, raw_at, "scare_quotes", "raw quote") < 0)
         return NULL;
     l.kind = PyUnicode_KIND(l.text);
     l.data = PyUnicode_DATA(l.text);
@@ -4239,13 +4245,16 @@ static PyObject *scare_quotes(PyObject *module, PyObject *args)
     PyObject *out = words == NULL ? PyErr_NoMemory() : PyList_New(PyList_GET_SIZE(quotes));
     for (Py_ssize_t k = 0; out != NULL && k < PyList_GET_SIZE(quotes); k++) {
         PyObject *quote = PyList_GET_ITEM(quotes, k);
-        Py_ssize_t v[3] = {0, 0, 0};
-        int has_speaker = read_ssizes(quote, 4, v, 3) ? PyObject_IsTrue(PyTuple_GET_ITEM(quote, 3)) : -1;
-        Py_ssize_t start = v[0], end = v[1], open = v[2];
-        if (has_speaker < 0
+        PyObject *raw = Py_IS_TYPE(quote, found_cls) ? *(PyObject **)((char *)quote + found_at[0]) : NULL;
+        PyObject *speaker = raw != NULL ? *(PyObject **)((char *)quote + found_at[1]) : NULL;
+        Py_ssize_t start = 0, end = 0, open = 0;
+        bool read = speaker != NULL && Py_IS_TYPE(raw, raw_cls) && read_slot_ssize(raw, raw_at[0], &start)
+                    && read_slot_ssize(raw, raw_at[1], &end) && read_slot_ssize(raw, raw_at[2], &open);
+        int has_speaker = speaker != Py_None;
+        if (!read
             || start < 0 || end > length || open < 0 || open > length) {
             if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_ValueError, "scare_quotes: (start, end, open, has_speaker) in the text");
+                PyErr_SetString(PyExc_ValueError, "scare_quotes: quotations of the classes given, in the text");
             Py_CLEAR(out);
             break;
         }
@@ -4260,10 +4269,12 @@ static PyObject *scare_quotes(PyObject *module, PyObject *args)
 }
 
 PyDoc_STRVAR(scare_quotes_doc,
-"scare_quotes(text, quotes, max_words, title_words, term_words, term_before, minor_words, pronouns) -> [bool]\n\n"
-"attribution._is_scare of each quotation, given as (start, end, open, has_speaker): its words' offsets,\n"
-"its opening mark's and whether it has a speaker; the rest are attribution._ScareLimits' fields, with\n"
-"term_before(text, pos, endpos) the search of its term_before pattern.");
+"scare_quotes(text, quotes, found_cls, raw_cls, max_words, title_words, term_words, term_before, minor_words,\n"
+"             pronouns) -> [bool]\n\n"
+"attribution._is_scare of each quotation, an attribution._Found (of found_cls, its raw quote of raw_cls)\n"
+"whose slots are read: its words' offsets, its opening mark's and whether it has a speaker; the rest\n"
+"are attribution._ScareLimits' fields, with term_before(text, pos, endpos) the search of its\n"
+"term_before pattern.");
 
 /* ---- residue: line-score's message for a reported line, beyond-article's anchor ----
    linescore._strongest(linescore.feature_row(...)) and beyond.anchor are the references and the fallbacks;

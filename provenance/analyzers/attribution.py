@@ -287,11 +287,11 @@ def _split_scare(text: str, found: list[_Found], limits: "_ScareLimits | None") 
 
 def _scare_flags(text: str, found: list[_Found], limits: "_ScareLimits") -> list[bool]:
     """``_is_scare`` of each quotation: by the C accelerator where it is built (``accelerator.fastpage``,
-    looked up on each use), which judges a document's quotations in one call."""
+    looked up on each use), which judges a document's quotations (their slots) in one call."""
     if accelerator.fastpage is not None:
-        quotes = [(q.raw.start, q.raw.end, q.raw.open, q.speaker is not None) for q in found]
-        return accelerator.fastpage.scare_quotes(text, quotes, limits.max_words, limits.title_words, limits.term_words,
-                                                 limits.term_before.search, limits.minor_words, limits.pronouns)
+        return accelerator.fastpage.scare_quotes(text, found, _Found, RawQuote, limits.max_words, limits.title_words,
+                                                 limits.term_words, limits.term_before.search, limits.minor_words,
+                                                 limits.pronouns)
     return [_is_scare(text, q, limits) for q in found]
 
 
