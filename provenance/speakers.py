@@ -17,12 +17,12 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
 
 import re2
 import regex
 
 from provenance import accelerator
+from provenance.document import cached_attribute
 from provenance.prescan import finditer_where, match_offsets, starts_pattern
 from provenance.report import Span
 from provenance.rulepack import RuleSet
@@ -356,7 +356,7 @@ class _Cues:
         self._last_ends: dict[tuple[int, int], int | None] = {}
         self._according_bounds = [c.start for c in self.according], [c.end for c in self.according]
 
-    @cached_property
+    @cached_attribute
     def verbs(self) -> list[Cue]:
         """Made when first asked, by the Python readers: the accelerator reads the bounds alone."""
         return [Cue(start, end, self.text[start:end]) for start, end in zip(*self._verb_bounds)]
@@ -437,13 +437,13 @@ class SpeakerFinder:
         self.readable = readable
         self.places = places
 
-    @cached_property
+    @cached_attribute
     def cues(self) -> _Cues:
         """Scanned for on the first quotation: a text without quotations (a third of web pages)
         never pays for the scans."""
         return _Cues(self.text, self.lex, self.readable, self.according, self.places)
 
-    @cached_property
+    @cached_attribute
     def according(self) -> list[Cue]:
         """``according to`` in the text (``according_cues``), scanned for once for the quotations'
         speakers and for the relay detector, which looks for outlets after it."""
