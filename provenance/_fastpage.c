@@ -1720,7 +1720,8 @@ static PyObject *paired_paragraph(const QuoteScan *scan, Py_ssize_t k, const Py_
     if (list == NULL)
         return NULL;
     bool dangles = depth > 0 && continues_quotation(stack[0].mark);
-    PyObject *index = PyLong_FromSsize_t(k), *dangling = dangles ? PyLong_FromSsize_t(stack[0].at) : Py_NewRef(Py_None);
+    PyObject *index = PyLong_FromSsize_t(k);
+    PyObject *dangling = dangles ? PyLong_FromSsize_t(stack[0].at) : Py_NewRef(Py_None);
     PyObject *paired = index != NULL && dangling != NULL ? PyTuple_Pack(3, index, list, dangling) : NULL;
     Py_XDECREF(index);
     Py_XDECREF(dangling);

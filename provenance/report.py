@@ -21,6 +21,7 @@ QuoteKind = Literal["named", "pronoun", "organisation", "relayed", "anonymous", 
 GateAction = Literal["block", "warn", "baselined"]
 GateCheck = Literal["overall", "provenance", "attribution", "residue", "rule", "flag"]
 
+
 class _Model(BaseModel):
     # Validators and serializers are built on first use: a JSON Lines check builds reports without
     # validating them (``_unvalidated``) and writes them through the C writer, so it never needs
