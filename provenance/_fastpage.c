@@ -1354,6 +1354,38 @@ static PyObject *pair_taken(PyObject *a, PyObject *b)
     return pair;
 }
 
+/* The tuple (a, b) of two ints: what Py_BuildValue("(nn)", a, b) makes, without reading a format
+   (a tenth of its cost), for the spans the readers of quotations and speakers hand back by the thousand. */
+static PyObject *ssize_pair(Py_ssize_t a, Py_ssize_t b)
+{
+    PyObject *first = PyLong_FromSsize_t(a), *second = first == NULL ? NULL : PyLong_FromSsize_t(b);
+    PyObject *pair = second == NULL ? NULL : PyTuple_New(2);
+    if (pair == NULL) {
+        Py_XDECREF(first);
+        Py_XDECREF(second);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(pair, 0, first);
+    PyTuple_SET_ITEM(pair, 1, second);
+    return pair;
+}
+
+/* The first n items of a tuple of size items, ints, into out, as PyArg_ParseTuple's "n" reads each
+   (by __index__), without reading a format: false, with an error set, for anything else. */
+static bool read_ssizes(PyObject *item, Py_ssize_t size, Py_ssize_t *out, Py_ssize_t n)
+{
+    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != size) {
+        PyErr_Format(PyExc_TypeError, "a tuple of %zd items", size);
+        return false;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        out[i] = PyNumber_AsSsize_t(PyTuple_GET_ITEM(item, i), PyExc_OverflowError);
+        if (out[i] == -1 && PyErr_Occurred())
+            return false;
+    }
+    return true;
+}
+
 /* The classes (first) and the places judged, or None for too few good blocks. */
 static PyObject *classes_and_places(const Block *blocks, Py_ssize_t n, const double *limits, PyObject *names,
                                     int *classes, int *regions, bool *inside, bool *judged)
@@ -1784,7 +1816,7 @@ static PyObject *paired_paragraph(const QuoteScan *scan, Py_ssize_t k, const Py_
         return NULL;
     PyObject *list = PyList_New(n_pairs);
     for (Py_ssize_t p = 0; list != NULL && p < n_pairs; p++) {
-        PyObject *pair = Py_BuildValue("(nn)", pairs[2 * p], pairs[2 * p + 1]);
+        PyObject *pair = ssize_pair(pairs[2 * p], pairs[2 * p + 1]);
         if (pair == NULL)
             Py_CLEAR(list);
         else
@@ -1792,9 +1824,14 @@ static PyObject *paired_paragraph(const QuoteScan *scan, Py_ssize_t k, const Py_
     }
     if (list == NULL)
         return NULL;
-    if (depth > 0 && continues_quotation(stack[0].mark))
-        return Py_BuildValue("(nNn)", k, list, stack[0].at);
-    return Py_BuildValue("(nNO)", k, list, Py_None);
+    bool dangles = depth > 0 && continues_quotation(stack[0].mark);
+    PyObject *index = PyLong_FromSsize_t(k);
+    PyObject *dangling = dangles ? PyLong_FromSsize_t(stack[0].at) : Py_NewRef(Py_None);
+    PyObject *paired = index != NULL && dangling != NULL ? PyTuple_Pack(3, index, list, dangling) : NULL;
+    Py_XDECREF(index);
+    Py_XDECREF(dangling);
+    Py_DECREF(list);
+    return paired;
 }
 
 /* The first block of chars[i:hi] that may hold a quotation mark (in the block of quotation marks and verb places below). */
@@ -1909,15 +1946,26 @@ static void start_class_cache(ClassCache *cache, PyObject *table)
     memset(cache->key, 0, sizeof cache->key);
 }
 
+#define ASCII_LETTER(c) ((c) >= 'A' && (c) <= 'Z' ? TOKEN_LETTER | TOKEN_UPPER | TOKEN_WORD             \
+                         : (c) >= 'a' && (c) <= 'z' ? TOKEN_LETTER | TOKEN_LOWER | TOKEN_WORD          \
+                         : (c) >= '0' && (c) <= '9' ? TOKEN_NUMBER | TOKEN_WORD : (c) == '_' ? TOKEN_WORD : 0)
+#define ASCII_CLASSES_8(c) ASCII_LETTER(c), ASCII_LETTER(c + 1), ASCII_LETTER(c + 2), ASCII_LETTER(c + 3), \
+                           ASCII_LETTER(c + 4), ASCII_LETTER(c + 5), ASCII_LETTER(c + 6), ASCII_LETTER(c + 7)
+/* The classes of the ASCII characters, looked up: every character of a speaker's words is asked. */
+static const unsigned char ascii_classes[128] = {
+    ASCII_CLASSES_8(0), ASCII_CLASSES_8(8), ASCII_CLASSES_8(16), ASCII_CLASSES_8(24),
+    ASCII_CLASSES_8(32), ASCII_CLASSES_8(40), ASCII_CLASSES_8(48), ASCII_CLASSES_8(56),
+    ASCII_CLASSES_8(64), ASCII_CLASSES_8(72), ASCII_CLASSES_8(80), ASCII_CLASSES_8(88),
+    ASCII_CLASSES_8(96), ASCII_CLASSES_8(104), ASCII_CLASSES_8(112), ASCII_CLASSES_8(120),
+};
+#undef ASCII_CLASSES_8
+#undef ASCII_LETTER
+
 /* The classes of a character (TOKEN_* bits), -1 on an error. */
 static int char_classes(ClassCache *cache, Py_UCS4 c)
 {
-    if (c < 128) {
-        bool upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
-        return (upper || lower ? TOKEN_LETTER : 0) | (c >= '0' && c <= '9' ? TOKEN_NUMBER : 0)
-               | (upper ? TOKEN_UPPER : 0) | (lower ? TOKEN_LOWER : 0)
-               | (upper || lower || (c >= '0' && c <= '9') || c == '_' ? TOKEN_WORD : 0);
-    }
+    if (c < 128)
+        return ascii_classes[c];
     if (cache->key[c & 255] == c)
         return cache->value[c & 255];
     PyObject *ch = PyUnicode_FromOrdinal(c);
@@ -2108,7 +2156,7 @@ static PyObject *name_mentions(PyObject *module, PyObject *args)
     PyObject *out = PyList_New(0);
     for (Py_ssize_t i = lo; out != NULL && i < hi;) {
         Py_ssize_t end = name_mention_end(&cache, kind, data, i, hi);
-        PyObject *span = end > 0 ? Py_BuildValue("(nn)", i, end) : NULL;
+        PyObject *span = end > 0 ? ssize_pair(i, end) : NULL;
         if (end < 0 || (end > 0 && (span == NULL || PyList_Append(out, span) < 0)))
             Py_CLEAR(out);
         Py_XDECREF(span);
@@ -3158,7 +3206,7 @@ static PyObject *phrase_result(Phrase *p, bool found, const Py_ssize_t *span)
     PyMem_Free(p->words);
     if (PyErr_Occurred())
         return NULL;
-    return found ? Py_BuildValue("(nn)", span[0], span[1]) : Py_NewRef(Py_None);
+    return found ? ssize_pair(span[0], span[1]) : Py_NewRef(Py_None);
 }
 
 static PyObject *speaker_before(PyObject *module, PyObject *args)
@@ -3774,11 +3822,76 @@ static int attribute_quotation(Phrase *p, const CueBounds *cues, const Quotation
     return how;
 }
 
-static bool read_quotation(PyObject *item, Py_ssize_t length, Quotation *q)
+/* (how, (start, end)) for a speaker found, else (how, None): how's name made once. */
+static PyObject *attributed(int how, bool found, const Py_ssize_t *span)
 {
-    return PyArg_ParseTuple(item, "nnnnnnnnn", &q->start, &q->end, &q->open, &q->close, &q->para, &q->para_start,
-                            &q->para_end, &q->prior_start, &q->prior_end)
-           && 0 <= q->para_start && q->para_start <= q->open && q->open < q->start && q->start <= q->end
+    static PyObject *how_strings[sizeof how_names / sizeof *how_names];
+    if (how_strings[how] == NULL && (how_strings[how] = PyUnicode_InternFromString(how_names[how])) == NULL)
+        return NULL;
+    PyObject *where = found ? ssize_pair(span[0], span[1]) : Py_NewRef(Py_None);
+    PyObject *item = where == NULL ? NULL : PyTuple_Pack(2, how_strings[how], where);
+    Py_XDECREF(where);
+    return item;
+}
+
+/* How attribution._Found objects are read: their classes (_Found, quotes.RawQuote, _Paragraph) and
+   the offsets of the slots read, and the paragraphs' offsets (for the one before each). */
+typedef struct {
+    PyTypeObject *found, *raw, *para;
+    Py_ssize_t found_at[2], raw_at[4], para_at[3];
+    PyObject *paras;
+} FoundSlots;
+
+static const char *const found_slot_names[2] = {"raw", "para"};
+static const char *const raw_slot_names[4] = {"start", "end", "open", "close"};
+static const char *const para_slot_names[3] = {"index", "start", "end"};
+static const char *const scare_found_slot_names[2] = {"raw", "speaker"};
+
+static int found_slots(FoundSlots *s)
+{
+    bool read = slot_offsets(s->found, found_slot_names, 2, s->found_at, "attribute_quotations", "found") == 0
+                && slot_offsets(s->raw, raw_slot_names, 4, s->raw_at, "attribute_quotations", "raw quote") == 0
+                && slot_offsets(s->para, para_slot_names, 3, s->para_at, "attribute_quotations", "paragraph") == 0;
+    return read ? 0 : -1;
+}
+
+/* The int in an object's slot at offset into *out: false, with an error set, for anything else. */
+static bool read_slot_ssize(PyObject *obj, Py_ssize_t offset, Py_ssize_t *out)
+{
+    PyObject *value = *(PyObject **)((char *)obj + offset);
+    if (value == NULL || !PyLong_Check(value)) {
+        PyErr_SetString(PyExc_TypeError, "a quotation's offsets are ints");
+        return false;
+    }
+    *out = PyLong_AsSsize_t(value);
+    return !(*out == -1 && PyErr_Occurred());
+}
+
+/* A quotation as attribution._quotation makes it of a _Found (its words, marks, paragraph and the
+   paragraph before), read from the slots, in the text of the given length. */
+static bool read_quotation(const FoundSlots *s, PyObject *item, Py_ssize_t length, Quotation *q)
+{
+    PyObject *raw = Py_IS_TYPE(item, s->found) ? *(PyObject **)((char *)item + s->found_at[0]) : NULL;
+    PyObject *para = raw != NULL ? *(PyObject **)((char *)item + s->found_at[1]) : NULL;
+    if (raw == NULL || para == NULL || !Py_IS_TYPE(raw, s->raw) || !Py_IS_TYPE(para, s->para)) {
+        PyErr_SetString(PyExc_TypeError, "attribute_quotations: quotations of the classes given");
+        return false;
+    }
+    PyObject *close = *(PyObject **)((char *)raw + s->raw_at[3]);
+    q->close = -1;
+    if (!read_slot_ssize(raw, s->raw_at[0], &q->start) || !read_slot_ssize(raw, s->raw_at[1], &q->end)
+        || !read_slot_ssize(raw, s->raw_at[2], &q->open) || close == NULL
+        || (close != Py_None && !read_slot_ssize(raw, s->raw_at[3], &q->close))
+        || !read_slot_ssize(para, s->para_at[0], &q->para) || !read_slot_ssize(para, s->para_at[1], &q->para_start)
+        || !read_slot_ssize(para, s->para_at[2], &q->para_end))
+        return false;
+    Py_ssize_t prior[2] = {0, 0};
+    if (q->para > 0 && (q->para > PyList_GET_SIZE(s->paras)
+                        || !read_ssizes(PyList_GET_ITEM(s->paras, q->para - 1), 2, prior, 2)))
+        return false;
+    q->prior_start = prior[0];
+    q->prior_end = prior[1];
+    return 0 <= q->para_start && q->para_start <= q->open && q->open < q->start && q->start <= q->end
            && q->end <= q->para_end && q->para_end <= length && (q->close < 0 || (q->end == q->close && q->close < q->para_end))
            && (q->para == 0 || (0 <= q->prior_start && q->prior_start <= q->prior_end && q->prior_end <= q->para_start));
 }
@@ -3786,14 +3899,16 @@ static bool read_quotation(PyObject *item, Py_ssize_t length, Quotation *q)
 static PyObject *attribute_quotations(PyObject *module, PyObject *args)
 {
     PyObject *text, *items, *abbreviations, *sets, *table;
+    FoundSlots slots;
     CueBounds cues;
     Py_ssize_t window, verbs_back, span[2];
     Phrase p;
-    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!nnOO:attribute_quotations", &text, &PyList_Type, &items, &PyList_Type,
-                          &cues.verb_starts, &PyList_Type, &cues.verb_ends, &PyList_Type, &cues.according_starts,
-                          &PyList_Type, &cues.according_ends, &PyTuple_Type, &abbreviations, &window, &verbs_back, &sets,
-                          &table)
-        || !read_abbreviations(abbreviations) || !open_phrase(&p, text, sets, table))
+    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!O!O!O!O!nnOO:attribute_quotations", &text, &PyList_Type, &items,
+                          &PyType_Type, &slots.found, &PyType_Type, &slots.raw, &PyType_Type, &slots.para, &PyList_Type,
+                          &slots.paras, &PyList_Type, &cues.verb_starts, &PyList_Type, &cues.verb_ends, &PyList_Type,
+                          &cues.according_starts, &PyList_Type, &cues.according_ends, &PyTuple_Type, &abbreviations,
+                          &window, &verbs_back, &sets, &table)
+        || found_slots(&slots) < 0 || !read_abbreviations(abbreviations) || !open_phrase(&p, text, sets, table))
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(items);
     Quotation *quotes = PyMem_Malloc((n + 1) * sizeof *quotes);
@@ -3802,7 +3917,7 @@ static PyObject *attribute_quotations(PyObject *module, PyObject *args)
     bool valid = verbs_back >= 1 && verbs_back <= 8 && PyList_GET_SIZE(cues.verb_starts) == PyList_GET_SIZE(cues.verb_ends)
                  && PyList_GET_SIZE(cues.according_starts) == PyList_GET_SIZE(cues.according_ends);
     for (Py_ssize_t k = 0; valid && k < n; k++)
-        valid = read_quotation(PyList_GET_ITEM(items, k), p.length, &quotes[k])
+        valid = read_quotation(&slots, PyList_GET_ITEM(items, k), p.length, &quotes[k])
                 && (k == 0 || quotes[k].para >= quotes[k - 1].para);
     PyObject *out = valid ? PyList_New(n) : NULL;
     if (!valid) {
@@ -3818,9 +3933,7 @@ static PyObject *attribute_quotations(PyObject *module, PyObject *args)
         }
         bool found;
         int how = attribute_quotation(&p, &cues, quotes, k, cued, abbreviations, window, verbs_back, span, &found);
-        PyObject *item = PyErr_Occurred() ? NULL
-                         : found ? Py_BuildValue("(s(nn))", how_names[how], span[0], span[1])
-                                 : Py_BuildValue("(sO)", how_names[how], Py_None);
+        PyObject *item = PyErr_Occurred() ? NULL : attributed(how, found, span);
         if (item == NULL)
             Py_CLEAR(out);
         else
@@ -3834,12 +3947,14 @@ static PyObject *attribute_quotations(PyObject *module, PyObject *args)
 }
 
 PyDoc_STRVAR(attribute_quotations_doc,
-"attribute_quotations(text, quotations, verb_starts, verb_ends, according_starts, according_ends,\n"
-"                     abbreviations, window, verbs_back, sets, classes) -> [(how, (start, end) | None)]\n\n"
+"attribute_quotations(text, quotations, found_cls, raw_cls, paragraph_cls, paragraphs, verb_starts, verb_ends,\n"
+"                     according_starts, according_ends, abbreviations, window, verbs_back, sets, classes)\n"
+"                     -> [(how, (start, end) | None)]\n\n"
 "attribution._attribute_python: each quotation's speaker and how it was found (the last way tried when\n"
-"none was). A quotation is (start, end, open, close, para, para_start, para_end, prior_start, prior_end):\n"
-"its words, its marks (close -1 when its paragraph ends first), its paragraph's index and offsets and\n"
-"the paragraph before's; in text order. The rest as for speaker_before_quotation.");
+"none was). The quotations are attribution._Found objects (of found_cls, their raw quotes of raw_cls and\n"
+"paragraphs of paragraph_cls), in text order, whose slots are read: the words, the marks (close None\n"
+"when the paragraph ends first), the paragraph's index and offsets, and through paragraphs (the\n"
+"(start, end) of each) the paragraph before's. The rest as for speaker_before_quotation.");
 
 /* ---- attribution: a short name's fuller name (provenance/speakers.py) --------------------------
    NameMentions._fuller_by_mentions (with _mentions_back, _line_mentions and _person) is the reference,
@@ -3877,7 +3992,7 @@ static PyObject *line_mentions(Mentions *ms, Py_ssize_t start)
             continue;
         }
         Py_ssize_t mention = name_mention_end(&ms->cache, ms->kind, ms->data, i, end);
-        PyObject *span = mention > 0 ? Py_BuildValue("(nn)", i, mention) : NULL;
+        PyObject *span = mention > 0 ? ssize_pair(i, mention) : NULL;
         if (mention < 0 || (mention > 0 && (span == NULL || PyList_Append(spans, span) < 0)))
             Py_CLEAR(spans);
         Py_XDECREF(span);
@@ -4025,7 +4140,7 @@ static PyObject *fuller_of(Mentions *ms, Py_ssize_t m0, Py_ssize_t m1, Py_ssize_
                || PyUnicode_Compare(PyTuple_GET_ITEM(words, n - 1), name) == 0;
     if (PyErr_Occurred())
         return NULL;
-    return same ? Py_BuildValue("(nn)", start, end) : Py_NewRef(Py_None);
+    return same ? ssize_pair(start, end) : Py_NewRef(Py_None);
 }
 
 static PyObject *fuller_name(PyObject *module, PyObject *args)
@@ -4217,8 +4332,13 @@ static PyObject *scare_quotes(PyObject *module, PyObject *args)
 {
     ScareLimits l;
     PyObject *quotes;
-    if (!PyArg_ParseTuple(args, "UO!nnnOO!O!:scare_quotes", &l.text, &PyList_Type, &quotes, &l.max_words, &l.title_words,
-                          &l.term_words, &l.term_before, &PyFrozenSet_Type, &l.minor_words, &PyFrozenSet_Type, &l.pronouns))
+    PyTypeObject *found_cls, *raw_cls;
+    Py_ssize_t found_at[2], raw_at[3];
+    if (!PyArg_ParseTuple(args, "UO!O!O!nnnOO!O!:scare_quotes", &l.text, &PyList_Type, &quotes, &PyType_Type, &found_cls,
+                          &PyType_Type, &raw_cls, &l.max_words, &l.title_words, &l.term_words, &l.term_before,
+                          &PyFrozenSet_Type, &l.minor_words, &PyFrozenSet_Type, &l.pronouns)
+        || slot_offsets(found_cls, scare_found_slot_names, 2, found_at, "scare_quotes", "found") < 0
+        || slot_offsets(raw_cls, raw_slot_names, 3, raw_at, "scare_quotes", "raw quote") < 0)
         return NULL;
     l.kind = PyUnicode_KIND(l.text);
     l.data = PyUnicode_DATA(l.text);
@@ -4230,12 +4350,17 @@ static PyObject *scare_quotes(PyObject *module, PyObject *args)
     Py_ssize_t *words = PyMem_Malloc(2 * (most + 1) * sizeof *words);
     PyObject *out = words == NULL ? PyErr_NoMemory() : PyList_New(PyList_GET_SIZE(quotes));
     for (Py_ssize_t k = 0; out != NULL && k < PyList_GET_SIZE(quotes); k++) {
-        Py_ssize_t start, end, open;
-        int has_speaker;
-        if (!PyArg_ParseTuple(PyList_GET_ITEM(quotes, k), "nnnp", &start, &end, &open, &has_speaker)
+        PyObject *quote = PyList_GET_ITEM(quotes, k);
+        PyObject *raw = Py_IS_TYPE(quote, found_cls) ? *(PyObject **)((char *)quote + found_at[0]) : NULL;
+        PyObject *speaker = raw != NULL ? *(PyObject **)((char *)quote + found_at[1]) : NULL;
+        Py_ssize_t start = 0, end = 0, open = 0;
+        bool read = speaker != NULL && Py_IS_TYPE(raw, raw_cls) && read_slot_ssize(raw, raw_at[0], &start)
+                    && read_slot_ssize(raw, raw_at[1], &end) && read_slot_ssize(raw, raw_at[2], &open);
+        int has_speaker = speaker != Py_None;
+        if (!read
             || start < 0 || end > length || open < 0 || open > length) {
             if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_ValueError, "scare_quotes: (start, end, open, has_speaker) in the text");
+                PyErr_SetString(PyExc_ValueError, "scare_quotes: quotations of the classes given, in the text");
             Py_CLEAR(out);
             break;
         }
@@ -4250,10 +4375,12 @@ static PyObject *scare_quotes(PyObject *module, PyObject *args)
 }
 
 PyDoc_STRVAR(scare_quotes_doc,
-"scare_quotes(text, quotes, max_words, title_words, term_words, term_before, minor_words, pronouns) -> [bool]\n\n"
-"attribution._is_scare of each quotation, given as (start, end, open, has_speaker): its words' offsets,\n"
-"its opening mark's and whether it has a speaker; the rest are attribution._ScareLimits' fields, with\n"
-"term_before(text, pos, endpos) the search of its term_before pattern.");
+"scare_quotes(text, quotes, found_cls, raw_cls, max_words, title_words, term_words, term_before, minor_words,\n"
+"             pronouns) -> [bool]\n\n"
+"attribution._is_scare of each quotation, an attribution._Found (of found_cls, its raw quote of raw_cls)\n"
+"whose slots are read: its words' offsets, its opening mark's and whether it has a speaker; the rest\n"
+"are attribution._ScareLimits' fields, with term_before(text, pos, endpos) the search of its\n"
+"term_before pattern.");
 
 /* ---- residue: line-score's message for a reported line, beyond-article's anchor ----
    linescore._strongest(linescore.feature_row(...)) and beyond.anchor are the references and the fallbacks;
@@ -4968,6 +5095,100 @@ PyDoc_STRVAR(decision_findings_doc,
 "names each finding's fields-set copies, excerpt_limit and cut_mark excerpt_of's. Where a\n"
 "decision's last line is empty, its item is None and its index is in left.");
 
+/* ---- analyzers.make_findings (provenance/analyzers/__init__.py) ----
+
+   make_finding of each span, its reference being python_make_findings' loop: the lines by
+   Document.lines_of's two binary searches of the line starts, the excerpt by excerpt_of, the model
+   as finding_model makes decision_findings'. */
+
+/* bisect_right of an int in a list of ints in order, as Document.line_at reads it (0 as 1). */
+static int line_holding(PyObject *starts, Py_ssize_t offset, PyObject **line)
+{
+    Py_ssize_t lo = 0, hi = PyList_GET_SIZE(starts);
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        Py_ssize_t start = PyLong_AsSsize_t(PyList_GET_ITEM(starts, mid));
+        if (start == -1 && PyErr_Occurred())
+            return -1;
+        if (offset < start)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    *line = PyLong_FromSsize_t(lo > 0 ? lo : 1);
+    return *line == NULL ? -1 : 0;
+}
+
+/* The finding over text[start:end] (0 <= start, 0 <= end), or NULL. */
+static PyObject *span_finding(const FindingPlan *plan, PyObject *starts, PyObject *start, PyObject *end)
+{
+    Py_ssize_t from = PyLong_AsSsize_t(start), to = PyLong_AsSsize_t(end);
+    if ((from == -1 || to == -1) && PyErr_Occurred())
+        return NULL;
+    if (from < 0 || to < 0) {
+        PyErr_SetString(PyExc_ValueError, "span_findings: negative offsets");
+        return NULL;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(plan->text);
+    Py_ssize_t cut_from = from < length ? from : length, cut_to = to < length ? to : length;
+    PyObject *line = NULL, *end_line = NULL, *excerpt = NULL, *finding = NULL;
+    if (line_holding(starts, from, &line) == 0 && line_holding(starts, from > to - 1 ? from : to - 1, &end_line) == 0)
+        excerpt = excerpt_text(plan->text, cut_from, cut_to > cut_from ? cut_to : cut_from, plan->excerpt_limit,
+                               plan->cut_mark);
+    if (excerpt != NULL) {
+        PyObject *values[FINDING_FIELDS] = {
+            PyTuple_GET_ITEM(plan->rule, 0), PyTuple_GET_ITEM(plan->rule, 1), PyTuple_GET_ITEM(plan->rule, 2),
+            PyTuple_GET_ITEM(plan->rule, 3), PyTuple_GET_ITEM(plan->rule, 4), line, end_line, start, end, excerpt,
+            no_points,
+        };
+        finding = finding_model(plan->finding, plan->model_offsets, plan->fields, values);
+    }
+    Py_XDECREF(line);
+    Py_XDECREF(end_line);
+    Py_XDECREF(excerpt);
+    return finding;
+}
+
+static PyObject *span_findings(PyObject *module, PyObject *args)
+{
+    PyObject *spans, *starts;
+    FindingPlan plan;
+    if (!PyArg_ParseTuple(args, "O!O!UO!O!O!(nU):span_findings", &PyList_Type, &spans, &PyList_Type, &starts,
+                          &plan.text, &PyTuple_Type, &plan.rule, &PyType_Type, &plan.finding, &PyFrozenSet_Type,
+                          &plan.fields, &plan.excerpt_limit, &plan.cut_mark))
+        return NULL;
+    if (no_points == NULL && intern_finding_keys() < 0)
+        return NULL;
+    if (PyTuple_GET_SIZE(plan.rule) != 5) {
+        PyErr_SetString(PyExc_TypeError, "span_findings: the rule's id, name, dimension, severity and message");
+        return NULL;
+    }
+    if (model_slot_offsets(plan.finding, plan.model_offsets) < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(spans);
+    PyObject *findings = PyList_New(n);
+    for (Py_ssize_t i = 0; findings != NULL && i < n; i++) {
+        PyObject *span = PyList_GET_ITEM(spans, i), *finding = NULL;
+        if (!PyTuple_Check(span) || PyTuple_GET_SIZE(span) != 2 || !PyLong_Check(PyTuple_GET_ITEM(span, 0))
+            || !PyLong_Check(PyTuple_GET_ITEM(span, 1)))
+            PyErr_SetString(PyExc_TypeError, "span_findings: spans of two ints");
+        else
+            finding = span_finding(&plan, starts, PyTuple_GET_ITEM(span, 0), PyTuple_GET_ITEM(span, 1));
+        if (finding == NULL)
+            Py_CLEAR(findings);
+        else
+            PyList_SET_ITEM(findings, i, finding);
+    }
+    return findings;
+}
+
+PyDoc_STRVAR(span_findings_doc,
+"span_findings(spans, line_starts, text, rule, finding_cls, fields, (excerpt_limit, cut_mark)) -> list\n\n"
+"analyzers.make_findings: make_finding's finding of rule over each (start, end) of spans (ints, none\n"
+"negative) in a document's text, whose lines start at line_starts (Document._line_starts): rule is\n"
+"(id, name, dimension, severity, message), fields the set of field names each finding's fields-set\n"
+"copies, excerpt_limit and cut_mark excerpt_of's.");
+
 /* One finding per line (residue._first_decision_per_line's loop, its reference).
    Walks the findings in order: one not yet covered is kept whole; one that overlaps covered lines
    keeps its runs of uncovered non-blank lines, as parts (made by Python: model copies); then sorts
@@ -5353,7 +5574,7 @@ static PyObject *verb_spaces(PyObject *module, PyObject *args)
         if (lo == at)
             continue;
         int verb = starts_with_any(text, at, words);
-        PyObject *run = verb > 0 ? Py_BuildValue("(nn)", lo, at) : NULL;
+        PyObject *run = verb > 0 ? ssize_pair(lo, at) : NULL;
         if (verb < 0 || (verb > 0 && (run == NULL || PyList_Append(runs, run) < 0)))
             Py_CLEAR(runs);
         Py_XDECREF(run);
@@ -5672,6 +5893,7 @@ static PyMethodDef methods[] = {
     {"utf8_encodable", utf8_encodable, METH_VARARGS, utf8_encodable_doc},
     {"nonblank_texts", nonblank_texts, METH_VARARGS, nonblank_texts_doc},
     {"decision_findings", decision_findings, METH_VARARGS, decision_findings_doc},
+    {"span_findings", span_findings, METH_VARARGS, span_findings_doc},
     {"first_per_line", first_per_line, METH_VARARGS, first_per_line_doc},
     {"covered_lines", covered_lines, METH_VARARGS, covered_lines_doc},
     {"verbs_at", verbs_at, METH_VARARGS, verbs_at_doc},

@@ -21,14 +21,11 @@ QuoteKind = Literal["named", "pronoun", "organisation", "relayed", "anonymous", 
 GateAction = Literal["block", "warn", "baselined"]
 GateCheck = Literal["overall", "provenance", "attribution", "residue", "rule", "flag"]
 
-# Built with the class, so that a pool's workers inherit them rather than each building its own.
-_VALIDATED = ConfigDict(defer_build=False)
-
 
 class _Model(BaseModel):
     # Validators and serializers are built on first use: a JSON Lines check builds reports without
     # validating them (``_unvalidated``) and writes them through the C writer, so it never needs
-    # most of them (4 ms of start-up). ``_VALIDATED`` marks those the analyzers validate on every run (``Span``).
+    # most of them (4 ms of start-up).
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     def updated(self, **changes) -> Self:
@@ -114,11 +111,18 @@ def python_unvalidated(cls: type[_Model], fields: dict, fields_set: set[str]) ->
 
 
 class Span(_Model):
-    model_config = _VALIDATED
-
     text: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
+
+    @classmethod
+    def computed(cls, text: str, start: int, end: int) -> Span:
+        """A span of a document's text at offsets the analyzers found, built without validating them
+        again, as ``Finding.computed``: the attribution makes one for every speaker."""
+        return _unvalidated(cls, {"text": text, "start": start, "end": end}, set(_SPAN_FIELDS))
+
+
+_SPAN_FIELDS = frozenset(Span.model_fields)
 
 
 class Quote(_Model):

@@ -17,12 +17,12 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
 
 import re2
 import regex
 
 from provenance import accelerator
+from provenance.document import cached_attribute
 from provenance.prescan import finditer_where, match_offsets, starts_pattern
 from provenance.report import Span
 from provenance.rulepack import RuleSet
@@ -356,7 +356,7 @@ class _Cues:
         self._last_ends: dict[tuple[int, int], int | None] = {}
         self._according_bounds = [c.start for c in self.according], [c.end for c in self.according]
 
-    @cached_property
+    @cached_attribute
     def verbs(self) -> list[Cue]:
         """Made when first asked, by the Python readers: the accelerator reads the bounds alone."""
         return [Cue(start, end, self.text[start:end]) for start, end in zip(*self._verb_bounds)]
@@ -437,13 +437,13 @@ class SpeakerFinder:
         self.readable = readable
         self.places = places
 
-    @cached_property
+    @cached_attribute
     def cues(self) -> _Cues:
         """Scanned for on the first quotation: a text without quotations (a third of web pages)
         never pays for the scans."""
         return _Cues(self.text, self.lex, self.readable, self.according, self.places)
 
-    @cached_property
+    @cached_attribute
     def according(self) -> list[Cue]:
         """``according to`` in the text (``according_cues``), scanned for once for the quotations'
         speakers and for the relay detector, which looks for outlets after it."""
@@ -460,10 +460,10 @@ class SpeakerFinder:
         return tok.capitalised and tok.lower not in self.lex.not_names and tok.lower not in self.lex.prepositions
 
     def _span(self, first: Token, last: Token) -> Span:
-        return Span(text=self.text[first.start:last.end], start=first.start, end=last.end)
+        return Span.computed(self.text[first.start:last.end], first.start, last.end)
 
     def _found(self, span: tuple[int, int] | None) -> Span | None:
-        return None if span is None else Span(text=self.text[span[0]:span[1]], start=span[0], end=span[1])
+        return None if span is None else Span.computed(self.text[span[0]:span[1]], span[0], span[1])
 
     def phrase_before(self, pos: int, floor: int, participle: bool = False) -> Span | None:
         """The speaker phrase that ends just before ``pos`` (the speech verb), read leftwards: by the
@@ -690,7 +690,7 @@ class SpeakerFinder:
         m = _DASH_SIGNATURE.match(self.text, close + 1, para_end)
         if m is None:
             return None
-        return Span(text=m.group("name"), start=m.start("name"), end=m.end("name"))
+        return Span.computed(m.group("name"), m.start("name"), m.end("name"))
 
     def _closes_sentence(self, pos: int, para_end: int) -> bool:
         """After a quotation that ends its sentence, ``Trump said.`` must be the whole next sentence."""
@@ -768,15 +768,25 @@ class WholeWords:
         longest_first = sorted(words, key=len, reverse=True)
         alternation = "|".join(regex.escape(w) for w in longest_first)
         self.pattern = regex.compile(rf"(?<!\p{{L}})(?:{alternation})(?!\p{{L}})", regex.IGNORECASE)
-        stdlib = "|".join(re.escape(w) for w in longest_first)
-        self.ascii = (re.compile(rf"(?<![A-Za-z])(?:{stdlib})(?![A-Za-z])", re.IGNORECASE | re.ASCII)
-                      if all(w.isascii() for w in words) else None)
+        self.ascii = (re.compile(rf"(?<![A-Za-z])(?:{_by_first_letter(longest_first)})(?![A-Za-z])",
+                                 re.IGNORECASE | re.ASCII) if all(w.isascii() for w in words) else None)
 
     def search(self, text: str, start: int = 0, end: int | None = None) -> bool:
         end = len(text) if end is None else end
         if self.ascii is not None and text[max(0, start - 1):end].isascii():
             return self.ascii.search(text, start, end) is not None
         return self.pattern.search(text, start, end) is not None
+
+
+def _by_first_letter(words: list[str]) -> str:
+    """ASCII words as an alternation grouped by their first letter in lower case (``m(?:inistry|emo)|a(?:gency)``),
+    for a pattern that ignores ASCII case: the same matches, and at each position the engine tries
+    a letter a group rather than every word (half the time of a search through a name)."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[:1].lower(), []).append(word[1:])
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(re.escape(rest) for rest in group)})"
+                    for first, group in groups.items())
 
 
 _NAME_MENTION = regex.compile(r"(?<![\p{L}’'-])\p{Lu}[\p{L}’'.-]*(?:[ \t]+\p{Lu}[\p{L}’'.-]*)+")
@@ -870,7 +880,7 @@ class NameMentions:
                                                      MENTIONS_BACK)
         else:
             found = self._fuller_by_mentions(speaker.start, first, name)
-        return None if found is None else Span(text=self.text[found[0]:found[1]], start=found[0], end=found[1])
+        return None if found is None else Span.computed(self.text[found[0]:found[1]], found[0], found[1])
 
     def _fuller_by_mentions(self, pos: int, first: int, name: str) -> tuple[int, int] | None:
         """``fuller``'s search of the mentions before ``pos``, back to the line holding ``first``,

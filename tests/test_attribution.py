@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from provenance import accelerator
 from provenance.analyzers.attribution import (
-    WHITE_SPACE, RelayFinder, _Found, analyze, analyze_chunk, _Paragraph, _attribute, _attribute_python, _lead_starts, _compile_kinds,
+    ENDING, WHITE_SPACE, RelayFinder, _Found, analyze, analyze_chunk, _Paragraph, _attribute, _attribute_python, _lead_starts,
+    _lengths_by_ending, _compile_kinds,
     _is_scare, _is_title_case, _locate, _relay_pattern, _scare_flags, _scare_limits, _verb_places,
 )
 from provenance import pipeline
@@ -245,6 +246,20 @@ def test_relay_finder_given_the_speakers_according_to_finds_the_same(rules, rela
 def test_relay_finder_given_the_shared_verb_places_finds_the_same(rules, relay_finder, text):
     places = _verb_places(rules).find(text)
     assert list(relay_finder.finditer(text, None, None, places)) == list(relay_finder.finditer(text))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.frozensets(st.text(alphabet="abAB ", min_size=1, max_size=7), min_size=1, max_size=12),
+       text=st.text(alphabet="abAB ", max_size=40))
+def test_relay_finder_tries_every_name_ending_at_a_position(relay_finder, names, text):
+    """Names of every length, as short as one character: each found by its ending wherever it ends."""
+    finder = replace(relay_finder, names=names, media=frozenset(), lengths=_lengths_by_ending(names),
+                     ending_sizes=tuple(sorted({len(name[-ENDING:]) for name in names})))
+    for end in range(len(text) + 1):
+        expected = {end - len(name) for name in names if len(name) <= end and text.startswith(name, end - len(name))}
+        found: set[int] = set()
+        finder._add_outlets_ending(text, end, found)
+        assert found == expected
 
 
 @pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
@@ -542,7 +557,7 @@ WORD_PIECES = ["ministry", "Ministry", "MINISTRY", "foreign ministry", "Foreign 
 
 @settings(max_examples=500, deadline=None)
 @given(words=st.lists(st.sampled_from(["ministry", "foreign ministry", "times", "un", "union", "ad", "state media",
-                                       "café"]), min_size=1, max_size=4, unique=True),
+                                       "café", "Memo", "Unit", "AD"]), min_size=1, max_size=5, unique=True),
        pieces=st.lists(st.sampled_from(WORD_PIECES), max_size=12), start=st.integers(min_value=0, max_value=60),
        length=st.one_of(st.none(), st.integers(min_value=0, max_value=60)))
 @example(words=["un"], pieces=["é", "un"], start=1, length=None)  # a letter, not ASCII, just before the span
@@ -635,6 +650,15 @@ SPAN = st.none() | st.builds(Span, text=st.text(max_size=12), start=st.integers(
 def test_a_computed_quote_is_the_validated_quote(start, end, text, speaker, kind, resolved, line):
     computed = Quote.computed(start, end, text, speaker, kind, resolved, line)
     validated = Quote(start=start, end=end, text=text, speaker=speaker, kind=kind, resolved=resolved, line=line)
+    assert computed == validated
+    assert computed.model_fields_set == validated.model_fields_set
+    assert computed.model_dump_json() == validated.model_dump_json()
+    assert repr(computed) == repr(validated)
+
+
+@given(text=st.text(max_size=30), start=st.integers(0, 10**6), end=st.integers(0, 10**6))
+def test_a_computed_span_is_the_validated_span(text, start, end):
+    computed, validated = Span.computed(text, start, end), Span(text=text, start=start, end=end)
     assert computed == validated
     assert computed.model_fields_set == validated.model_fields_set
     assert computed.model_dump_json() == validated.model_dump_json()

@@ -22,7 +22,7 @@ import re2
 import regex
 
 from provenance import accelerator
-from provenance.analyzers import Context, make_finding
+from provenance.analyzers import Context, make_finding, make_findings
 from provenance.document import Document
 from provenance.outlets import NameFinder, NameMatch, outlet_index
 from provenance.prescan import finditer_where, starts_pattern
@@ -172,24 +172,16 @@ def _give_speakers(finder: SpeakerFinder, quotes: list[_Found], paras: list[tupl
 def _attribute(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> None:
     """Give each quotation the speaker beside it, where there is one: by the C accelerator where it
     is built (``accelerator.fastpage``, looked up on each use), which reads a document's quotations
-    in one call."""
+    (their slots) in one call."""
     if accelerator.fastpage is None or not quotes:
         _attribute_python(finder, quotes, paras)
         return
-    found = accelerator.fastpage.attribute_quotations(finder.text, [_quotation(q, paras) for q in quotes],
+    found = accelerator.fastpage.attribute_quotations(finder.text, quotes, _Found, RawQuote, _Paragraph, paras,
                                                       *finder.fast_arguments())
     for q, (how, span) in zip(quotes, found):
         q.how = how
         if span is not None:
-            q.speaker = Span(text=finder.text[span[0]:span[1]], start=span[0], end=span[1])
-
-
-def _quotation(q: _Found, paras: list[tuple[int, int]]) -> tuple[int, ...]:
-    """A quotation as the accelerator's ``attribute_quotations`` reads it."""
-    raw, para = q.raw, q.para
-    prior = paras[para.index - 1] if para.index > 0 else (0, 0)
-    return (raw.start, raw.end, raw.open, -1 if raw.close is None else raw.close, para.index, para.start, para.end,
-            *prior)
+            q.speaker = Span.computed(finder.text[span[0]:span[1]], span[0], span[1])
 
 
 def _attribute_python(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> None:
@@ -295,11 +287,11 @@ def _split_scare(text: str, found: list[_Found], limits: "_ScareLimits | None") 
 
 def _scare_flags(text: str, found: list[_Found], limits: "_ScareLimits") -> list[bool]:
     """``_is_scare`` of each quotation: by the C accelerator where it is built (``accelerator.fastpage``,
-    looked up on each use), which judges a document's quotations in one call."""
+    looked up on each use), which judges a document's quotations (their slots) in one call."""
     if accelerator.fastpage is not None:
-        quotes = [(q.raw.start, q.raw.end, q.raw.open, q.speaker is not None) for q in found]
-        return accelerator.fastpage.scare_quotes(text, quotes, limits.max_words, limits.title_words, limits.term_words,
-                                                 limits.term_before.search, limits.minor_words, limits.pronouns)
+        return accelerator.fastpage.scare_quotes(text, found, _Found, RawQuote, limits.max_words, limits.title_words,
+                                                 limits.term_words, limits.term_before.search, limits.minor_words,
+                                                 limits.pronouns)
     return [_is_scare(text, q, limits) for q in found]
 
 
@@ -443,8 +435,8 @@ def _analyze(ctx: Context, tools: _Tools, paras: list[tuple[int, int]], found: l
     if found:
         _give_speakers(finder, found, paras)
     scare, speech = _split_scare(doc.text, found, tools.limits) if found else ([], [])
-    quotes = list(_quotes(doc, speech, tools.kind_of, NameMentions(doc.text, lex, kinds.not_person),
-                          detectors.window)) if speech else []
+    quotes, said = _quotes(doc, speech, tools.kind_of, NameMentions(doc.text, lex, kinds.not_person),
+                           detectors.window) if speech else ([], [])
     units = [(make_finding(h.signature, doc, h.start, h.end), max(0.0, 1.0 - h.signature.weight), 1)
              for h in ctx.hits_for("attribution") if doc.line_at(h.start) not in ctx.residue_lines]
     units += list(_relay_units(ctx, detectors.relay, kinds, [c.start for c in finder.according] if found else None,
@@ -452,20 +444,23 @@ def _analyze(ctx: Context, tools: _Tools, paras: list[tuple[int, int]], found: l
     others = [u for u in units if u[0].severity == "info"]
     units = [u for u in units if u[0].severity != "info"]
     if detectors.quote is not None and prices is not None:
-        units += list(_quote_units(detectors.quote, quotes, prices))
+        units += list(_quote_units(detectors.quote, said, prices))
     informative = [f for f, _, _ in others]
     if detectors.scare is not None:
-        informative += [make_finding(detectors.scare, doc, q.raw.start, q.raw.end) for q in scare]
+        informative += make_findings(detectors.scare, doc, [(q.raw.start, q.raw.end) for q in scare])
     findings = price_attribution(units, informative, prices, detectors.prior)
     return AttributionResult(sorted(findings, key=lambda f: (f.start if f.start is not None else -1, f.rule, f.end or 0)),
                              quotes)
 
 
 def _quotes(doc: Document, found: list[_Found], kind_of: Callable[[str], QuoteKind], names: NameMentions,
-            window: int) -> Iterator[Quote]:
-    """Quotes with their kinds (``kind_of`` a speaker's words, ``_kind_reader``). A short name resolves
-    to the fuller name the text used last; a pronoun to the last named speaker, if that speaker was
-    named or referred to within ``window`` paragraphs that hold quotations."""
+            window: int) -> tuple[list[Quote], list[_Said]]:
+    """Quotes with their kinds (``kind_of`` a speaker's words, ``_kind_reader``), and what the quote
+    units say of each (``_Said``). A short name resolves to the fuller name the text used last; a
+    pronoun to the last named speaker, if that speaker was named or referred to within ``window``
+    paragraphs that hold quotations."""
+    quotes: list[Quote] = []
+    said: list[_Said] = []
     last: tuple[Span, int] | None = None
     ordinal, para = 0, -1
     for q in found:
@@ -479,21 +474,29 @@ def _quotes(doc: Document, found: list[_Found], kind_of: Callable[[str], QuoteKi
         elif kind == "pronoun" and last is not None and ordinal - last[1] <= window:
             resolved = last[0]
             last = (resolved, ordinal)
-        yield Quote.computed(q.raw.start, q.raw.end, doc.text[q.raw.start:q.raw.end], q.speaker, kind, resolved,
-                             doc.line_at(q.raw.start))
+        line = doc.line_at(q.raw.start)
+        quotes.append(Quote.computed(q.raw.start, q.raw.end, doc.text[q.raw.start:q.raw.end], q.speaker, kind, resolved,
+                                     line))
+        said.append((kind, line, None if q.speaker is None else (resolved or q.speaker).text))
+    return quotes, said
 
 
-def _quote_units(rule: Detector, quotes: list[Quote], prices: AttributionPrices) -> Iterator[tuple[Finding, float, int]]:
+# A quotation as its kind's unit lists it: its kind, its line and its speaker's (resolved) words, if any,
+# read where the quote is made rather than from it (a model's fields are slower to read).
+_Said = tuple[str, int, str | None]
+
+
+def _quote_units(rule: Detector, said: list[_Said], prices: AttributionPrices) -> Iterator[tuple[Finding, float, int]]:
     """One finding per kind of quotation in the document: how many, where, who, and their quality."""
-    by_kind: dict[str, list[Quote]] = {}
-    for q in quotes:
-        by_kind.setdefault(q.kind, []).append(q)
+    by_kind: dict[str, list[_Said]] = {}
+    for q in said:
+        by_kind.setdefault(q[0], []).append(q)
     for kind in QUOTE_KINDS:
         mine = by_kind.get(kind)
         if not mine:
             continue
-        lines = ", ".join(str(q.line) for q in mine[:MAX_LISTED]) + (", ..." if len(mine) > MAX_LISTED else "")
-        names = sorted({(q.resolved or q.speaker).text for q in mine if q.speaker is not None})
+        lines = ", ".join(str(line) for _, line, _ in mine[:MAX_LISTED]) + (", ..." if len(mine) > MAX_LISTED else "")
+        names = sorted({who for _, _, who in mine if who is not None})
         who = f"; {', '.join(names[:MAX_LISTED])}" + (", ..." if len(names) > MAX_LISTED else "") if names else ""
         plural = "quotation" if len(mine) == 1 else "quotations"
         message = f"{len(mine)} {kind} {plural} (quality {prices.quality[kind]:g} each; lines {lines}{who})"
@@ -575,6 +578,7 @@ def _media_titles(rules: RuleSet) -> list[str]:
 
 
 MAX_OUTLET_WORDS = 4  # capitalised words before a media word in an outlet's name
+ENDING = 4  # the characters an outlet name or media word is looked up by (``_lengths_by_ending``)
 # regex's \s (the White_Space property) as a class for the standard library's engine, which scans
 # the relay's verbs twice as fast; a test checks it against regex over every code point.
 WHITE_SPACE = "[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
@@ -610,8 +614,8 @@ class RelayFinder:
     capital: regex.Pattern
     names: frozenset[str]
     media: frozenset[str]
-    lengths: dict[str, tuple[int, ...]]  # of the names and media words, by their last two characters
-    lengths_of_one: bool  # whether a name or media word is a single character (``_lengths_ending``)
+    lengths: dict[str, tuple[int, ...]]  # of the names and media words, by their endings (``_lengths_by_ending``)
+    ending_sizes: tuple[int, ...]  # the sizes of those endings
 
     @classmethod
     def build(cls, rules: RuleSet, rule: Detector, kinds: _Kinds) -> RelayFinder:
@@ -631,7 +635,7 @@ class RelayFinder:
             outlet_words=regex.compile(rf"(?r)(?:[\p{{L}}’'.-]+\s+){{1,{MAX_OUTLET_WORDS}}}", regex.V1),
             capital=regex.compile(r"\p{Lu}", regex.V1),
             names=names, media=media, lengths=_lengths_by_ending(names | media),
-            lengths_of_one=any(len(word) == 1 for word in names | media))
+            ending_sizes=tuple(sorted({len(word[-ENDING:]) for word in names | media})))
 
     def finditer(self, text: str, readable: bytes | None = None, according: list[int] | None = None,
                  places: list[int] | None = None) -> Iterator[tuple[int, int]]:
@@ -691,7 +695,7 @@ class RelayFinder:
         starts = _lead_starts(text, self.lead_words) if according is None else set(according)
         for lo, hi in self._spaces_before_verbs(text, readable, places):
             for end in range(lo, hi):
-                starts.update(self._outlets_ending(text, end))
+                self._add_outlets_ending(text, end, starts)
         return starts
 
     def _spaces_before_verbs(self, text: str, readable: bytes | None,
@@ -712,21 +716,23 @@ class RelayFinder:
             if text.startswith(self.verb_words, place) and (run := self.space_run.match(text, 0, place)) is not None:
                 yield run.start(), place
 
-    def _outlets_ending(self, text: str, end: int) -> Iterator[int]:
-        """Where an outlet name, or a media word with the capitalised words before it, ending at ``end``
-        starts (the lengths of both tried at once: the caller gathers the starts in a set)."""
-        for length in _lengths_ending(self.lengths, text, end, self.lengths_of_one):
-            if length > end:
-                continue
-            start = end - length
-            word = text[start:end]
-            if word in self.names:
-                yield start
-            if word in self.media:
-                yield start
-                before = self.outlet_words.match(text, 0, start)
-                if before:
-                    yield from (c.start() for c in self.capital.finditer(text, before.start(), start))
+    def _add_outlets_ending(self, text: str, end: int, starts: set[int]) -> None:
+        """Add to ``starts`` where an outlet name, or a media word with the capitalised words before it,
+        ending at ``end`` starts (the lengths of both tried at once). Only the lengths of the words
+        ending as the text does there are tried (``_lengths_by_ending``): a word ends with its ending."""
+        for size in self.ending_sizes:
+            for length in self.lengths.get(text[end - size:end], ()) if size <= end else ():
+                if length > end:
+                    continue
+                start = end - length
+                word = text[start:end]
+                if word in self.names:
+                    starts.add(start)
+                if word in self.media:
+                    starts.add(start)
+                    before = self.outlet_words.match(text, 0, start)
+                    if before:
+                        starts.update(c.start() for c in self.capital.finditer(text, before.start(), start))
 
 
 def _lead_starts(text: str, words: tuple[str, ...]) -> set[int]:
@@ -748,17 +754,11 @@ def _lead_starts(text: str, words: tuple[str, ...]) -> set[int]:
 
 
 def _lengths_by_ending(words: frozenset[str]) -> dict[str, tuple[int, ...]]:
-    """The lengths of the words, by their last two characters (a word of one: by itself): only words
-    ending as the text does before a position can end there, so only their lengths need trying there
-    (a few of them, where the last character alone leaves a third of them all)."""
+    """The lengths of the words, by their last ``ENDING`` characters (a shorter word: by itself):
+    only words ending as the text does before a position can end there, so only their lengths need
+    trying there (one or two of them, where the last two characters leave three, and up to 25)."""
     lengths: dict[str, set[int]] = {}
     for word in words:
-        lengths.setdefault(word[-2:], set()).add(len(word))
+        lengths.setdefault(word[-ENDING:], set()).add(len(word))
     return {ending: tuple(sorted(found)) for ending, found in lengths.items()}
 
-
-def _lengths_ending(lengths: dict[str, tuple[int, ...]], text: str, end: int, of_one: bool) -> tuple[int, ...]:
-    """The lengths of the words (``_lengths_by_ending``) that may end at ``end`` in ``text``; the
-    words of one character are looked for only where ``of_one`` says there are any."""
-    found = lengths.get(text[end - 2:end], ()) if end >= 2 else ()
-    return found + lengths.get(text[end - 1:end], ()) if of_one else found
