@@ -464,6 +464,31 @@ def test_characters_re2_reads_otherwise_fall_back_to_the_reference(pattern, text
     same_hits([sig], text)
 
 
+@settings(max_examples=150, deadline=None)
+@given(text=st.lists(TEXT, max_size=6).map("\n".join), lone=st.booleans(),
+       regions=st.lists(st.sampled_from(["any", "head", "tail"]), min_size=1, max_size=3))
+def test_the_sets_tell_whether_re2_reads_a_text_as_its_own_search_does(text, lone, regions):
+    text += "\ud800" if lone else ""  # a lone surrogate has no UTF-8
+    sigs = [compile_signature(signature(["source"], region=region).model_copy(update={"id": f"RS{900 + n}"}))
+            for n, region in enumerate(regions)]
+    doc = Document(id="d", path="d", text=text)
+    PrefilterEngine(sigs)._choices([doc])
+    assert "re2_readable" in doc.__dict__
+    assert doc.re2_readable == Document(id="d", path="d", text=text).re2_readable
+
+
+def test_a_text_the_first_set_read_is_not_searched_again_for_characters_unknown_to_re2(monkeypatch):
+    engine = PrefilterEngine([compile_signature(signature(["source"]))])
+    docs = [Document(id="d", path="d", text=text) for text in ("café source", "a \u088f b", "x a\ud800b y")]
+
+    def searched(data):
+        raise AssertionError("searched again")
+
+    monkeypatch.setattr("provenance.document.known_to_re2", searched)
+    engine._choices(docs)
+    assert [doc.re2_readable for doc in docs] == [True, False, False]
+
+
 def test_a_line_scoped_pattern_turning_multiline_mode_off_is_confirmed_on_every_line():
     """``^`` in ``(?-m:^foo)`` starts the text, but a line-scoped signature reads each line alone."""
     sig = compile_signature(signature(patterns=[r"(?-m:^foo)"], scope="line"))
