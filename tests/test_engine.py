@@ -134,6 +134,14 @@ def test_the_set_holding_the_unfolded_class_finds_the_lines_a_scan_finds(regions
     assert plan_of(engine, doc)[1] == (engine._fold_lines(doc) if doc.re2_readable else set())
 
 
+@settings(max_examples=200, deadline=None)
+@given(text=st.lists(TEXT, max_size=8).map("\n".join))
+def test_the_lines_holding_a_fold_are_those_the_stdlib_class_finds(text):
+    engine = PrefilterEngine([compile_signature(signature(["source"]))])
+    doc = Document(id="d", path="d", text=text)
+    assert engine._fold_lines(doc) == {doc.line_at(m.start()) for m in unfolded_characters().finditer(text)}
+
+
 @pytest.mark.parametrize("region", ["head", "tail"])
 def test_a_set_reads_the_largest_region_among_its_signatures(region):
     near, far = (compile_signature(signature([pattern], region=region, region_lines=size).model_copy(update={"id": rid}))
