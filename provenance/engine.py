@@ -153,8 +153,8 @@ def unfolded_class() -> str:
 @cache
 def unfolded_locator() -> re2._Regexp:
     """``unfolded_class`` compiled alone, to find the lines holding one in a text's UTF-8: the
-    stdlib class reads a text three times as slowly (its code points are all given, so RE2's
-    Unicode tables do not count)."""
+    stdlib class reads a text three times as slowly (0.48 against 0.16 ms on a text of 170,000
+    characters). Its code points are all given, so RE2's Unicode tables do not count."""
     return re2.compile(unfolded_class(), re2_options())
 
 
@@ -697,17 +697,19 @@ class PrefilterEngine(ReferenceEngine):
     def _region_sets(self, patterns: list[tuple[int, str, int, bool]]) -> list[tuple[re2.Set, list[int], str, int]]:
         """Sets packed by kind (``_set_kind``), each with the region it reads and its size: a
         signature of the first or last lines alone needs no pass over the rest of the text. The
-        first Set over the whole text also holds ``unfolded_class`` when a signature is caseless (and the flag says so): few texts hold an unfolded character, and that
-        Set tells which do; and ``UNKNOWN_TO_RE2``, which tells whether RE2 reads the text
-        (``Document.re2_readable``) in the same pass, where a search of its own read every text
-        that is not ASCII once more (4% of the signature stage on dev-B)."""
+        first Set over the whole text also holds ``unfolded_class`` when a signature is caseless (and
+        the flag says so): few texts hold an unfolded character, and that Set tells which do; and
+        ``UNKNOWN_TO_RE2``, which tells whether RE2 reads the text (``Document.re2_readable``) in
+        the same pass, where a search of its own read every text that is not ASCII once more (5% of
+        the signature stage on dev-B)."""
         by_kind: dict[tuple[str, ...], list[tuple[int, str, int]]] = {}
         for index, pattern, size, anchored in patterns:
             by_kind.setdefault(self._set_kind(index, anchored), []).append((index, pattern, size))
         groups = [(kind[0], group) for kind, members in by_kind.items() for group in _packed(members)]
         whole = next((group for region, group in groups if region == "any"), None)
         if whole is not None:
-            whole.extend([(_FOLDS, unfolded_class())] if self.caseless else [])
+            if self.caseless:
+                whole.append((_FOLDS, unfolded_class()))
             whole.append((_UNKNOWN, UNKNOWN_TO_RE2))
         return [(*_compiled_set(group), region, max(self.signatures[i].rule.region_lines for i, _ in group if i >= 0))
                 for region, group in groups]
