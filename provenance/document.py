@@ -129,6 +129,13 @@ class Document:
         screen the text."""
         return self.text.isascii() or (not self.has_lone_surrogates and known_to_re2(self.utf8))
 
+    def found_known_to_re2(self, known: bool) -> None:
+        """Sets ``re2_readable`` from a search for ``prescan.UNKNOWN_TO_RE2`` through all of ``utf8``
+        made elsewhere (``known``: none found), where it is not known yet: the signature engine's
+        first Set holds that search, and the text is then not read once more for it."""
+        if "re2_readable" not in self.__dict__:
+            self.__dict__["re2_readable"] = self.text.isascii() or (not self.has_lone_surrogates and known)
+
     @property
     def re2_utf8(self) -> bytes | None:
         """The UTF-8 that RE2 copies of patterns may screen (``re2_readable``), None where they cannot:

@@ -44,7 +44,7 @@ import regex
 
 from provenance.document import Document, Line
 from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, region_lines, signature_source
-from provenance.prescan import match_span, match_start, re2_options, starts_pattern
+from provenance.prescan import UNKNOWN_TO_RE2, match_span, match_start, re2_options, starts_pattern
 
 # What regex's Unicode \s matches (the White_Space property; not \x1c-\x1f, which ``re`` and
 # ``str.isspace`` count as space).
@@ -96,9 +96,11 @@ _SET_INSTRUCTIONS = 30000
 # A line locator is one RE2 object per signature: a small DFA budget keeps dozens of them from
 # holding a hundred megabytes; past it RE2 finishes the search with its NFA, slower but exact.
 _LOCATOR_MAX_MEM = 16 << 20
-# In a Set's slot map, which names no signature: the sentinel's slot, and ``unfolded_class``'s.
+# In a Set's slot map, which names no signature: the sentinel's slot, ``unfolded_class``'s, and
+# ``UNKNOWN_TO_RE2``'s (``PrefilterEngine._region_sets``).
 _SENTINEL_SLOT = -1
 _FOLDS = -2
+_UNKNOWN = -3
 # A line-scoped signature's copy in one document, line by line (``PrefilterEngine._lines_for``):
 # where its first match in the line starts (a byte offset; -1: unknown), and whether it is alone.
 LineFirsts = dict[int, tuple[int, bool]]
@@ -146,6 +148,14 @@ def unfolded_characters() -> re.Pattern:
 def unfolded_class() -> str:
     """The RE2 class of every ``unfolded`` character."""
     return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _unfolded()) + "]"
+
+
+@cache
+def unfolded_locator() -> re2._Regexp:
+    """``unfolded_class`` compiled alone, to find the lines holding one in a text's UTF-8: the
+    stdlib class reads a text three times as slowly (0.48 against 0.16 ms on a text of 170,000
+    characters). Its code points are all given, so RE2's Unicode tables do not count."""
+    return re2.compile(unfolded_class(), re2_options())
 
 
 class Untranslatable(ValueError):
@@ -676,27 +686,33 @@ class PrefilterEngine(ReferenceEngine):
                 caseless.append(index)
         self.always = frozenset(always)
         self.caseless = frozenset(caseless)
-        self._sets, self._folds_in_set = self._region_sets(patterns)
+        self._sets = self._region_sets(patterns)
+        self._folds_in_set = any(_FOLDS in slots for _, slots, _, _ in self._sets)
+        self._reads_known = any(_UNKNOWN in slots for _, slots, _, _ in self._sets)
         # Caseless signatures whose matches never hold a newline: on the lines without an unfolded
         # character their RE2 copy still tells where a match may start.
         self._line_bound = frozenset(i for i in caseless if self.signatures[i].by_line
                                      or not may_cross_lines(signature_source(self.signatures[i].rule)))
 
-    def _region_sets(self, patterns: list[tuple[int, str, int, bool]]
-                     ) -> tuple[list[tuple[re2.Set, list[int], str, int]], bool]:
+    def _region_sets(self, patterns: list[tuple[int, str, int, bool]]) -> list[tuple[re2.Set, list[int], str, int]]:
         """Sets packed by kind (``_set_kind``), each with the region it reads and its size: a
         signature of the first or last lines alone needs no pass over the rest of the text. The
         first Set over the whole text also holds ``unfolded_class`` when a signature is caseless (and
-        the flag says so): few texts hold an unfolded character, and that Set tells which do."""
+        the flag says so): few texts hold an unfolded character, and that Set tells which do; and
+        ``UNKNOWN_TO_RE2``, which tells whether RE2 reads the text (``Document.re2_readable``) in
+        the same pass, where a search of its own read every text that is not ASCII once more (5% of
+        the signature stage on dev-B)."""
         by_kind: dict[tuple[str, ...], list[tuple[int, str, int]]] = {}
         for index, pattern, size, anchored in patterns:
             by_kind.setdefault(self._set_kind(index, anchored), []).append((index, pattern, size))
         groups = [(kind[0], group) for kind, members in by_kind.items() for group in _packed(members)]
-        folds_in_set = bool(self.caseless) and any(region == "any" for region, _ in groups)
-        if folds_in_set:
-            next(group for region, group in groups if region == "any").append((_FOLDS, unfolded_class()))
+        whole = next((group for region, group in groups if region == "any"), None)
+        if whole is not None:
+            if self.caseless:
+                whole.append((_FOLDS, unfolded_class()))
+            whole.append((_UNKNOWN, UNKNOWN_TO_RE2))
         return [(*_compiled_set(group), region, max(self.signatures[i].rule.region_lines for i, _ in group if i >= 0))
-                for region, group in groups], folds_in_set
+                for region, group in groups]
 
     def _set_kind(self, index: int, anchored: bool) -> tuple[str, ...]:
         """Which signatures' copies a signature's copy shares its Sets with: its region's, the
@@ -722,10 +738,17 @@ class PrefilterEngine(ReferenceEngine):
 
     def _fold_lines(self, doc: Document) -> set[int]:
         """The lines holding an ``unfolded`` character, where a caseless signature's RE2 copy does
-        not count."""
+        not count; asked of a text with UTF-8 alone (``re2_readable``). After each one found the
+        search goes on from the next line."""
         if not self.caseless or doc.text.isascii():
             return set()
-        return {doc.line_at(m.start()) for m in unfolded_characters().finditer(doc.text)}
+        locator, data, starts = unfolded_locator(), doc.utf8, doc.utf8_line_starts
+        lines: set[int] = set()
+        found = match_start(locator, data, 0, len(data))
+        while found >= 0:
+            lines.add(number := bisect_right(starts, found))
+            found = match_start(locator, data, starts[number], len(data)) if number < len(starts) else -1
+        return lines
 
     def _choices(self, docs: list[Document]) -> list[_Choice]:
         """The signatures to confirm on each document, and whether each one's RE2 copy matches
@@ -739,15 +762,24 @@ class PrefilterEngine(ReferenceEngine):
         holding one such character otherwise had every caseless copy searched through it); a
         document RE2 cannot read as ``regex`` does (``Document.re2_readable``), or one RE2's DFA
         gave up on, is checked in full (no line then needs RE2's answer but for ``_starts``, which
-        declines on a text RE2 cannot read).
+        declines on a text RE2 cannot read). Whether RE2 reads it the first Set over the whole text
+        tells where it holds ``UNKNOWN_TO_RE2``: until then a text with UTF-8 is read by every Set.
         """
-        matches: list[list[int] | None] = [[] if doc.re2_readable else None for doc in docs]
+        matches: list[list[int] | None] = [[] if self._may_read(doc) else None for doc in docs]
         for found, slots, region, size in self._sets:
             for n, doc in enumerate(docs):
                 if matches[n] is not None:
                     matched = found.Match(doc.utf8 if region == "any" else _region_data(doc, region, size))
                     matches[n] = matches[n] + list(map(slots.__getitem__, matched)) if matched and 0 in matched else None
-        return [self._choice(doc, chosen) for doc, chosen in zip(docs, matches)]
+        if self._reads_known:
+            for doc, matched in zip(docs, matches):
+                if matched is not None:
+                    doc.found_known_to_re2(_UNKNOWN not in matched)
+        return [self._choice(doc, chosen if doc.re2_readable else None) for doc, chosen in zip(docs, matches)]
+
+    def _may_read(self, doc: Document) -> bool:
+        """Whether the Sets read ``doc``: where one of them tells ``re2_readable``, each text with UTF-8."""
+        return not doc.has_lone_surrogates if self._reads_known else doc.re2_readable
 
     def _choice(self, doc: Document, matched: list[int] | None) -> _Choice:
         """``_choices``' answer for one document, from the slots its Sets matched (None: check it in full)."""
@@ -757,7 +789,7 @@ class PrefilterEngine(ReferenceEngine):
         chosen = set(self.always)
         chosen.update(matched)
         fold_lines = self._fold_lines(doc) if _FOLDS in chosen or not self._folds_in_set else set()
-        chosen.difference_update((_SENTINEL_SLOT, _FOLDS))
+        chosen.difference_update((_SENTINEL_SLOT, _FOLDS, _UNKNOWN))
         unmatched = self.caseless - chosen if fold_lines else frozenset()
         return _Choice([(i, i not in unmatched) for i in sorted(chosen | unmatched)], fold_lines, False)
 

@@ -134,6 +134,14 @@ def test_the_set_holding_the_unfolded_class_finds_the_lines_a_scan_finds(regions
     assert plan_of(engine, doc)[1] == (engine._fold_lines(doc) if doc.re2_readable else set())
 
 
+@settings(max_examples=200, deadline=None)
+@given(text=st.lists(TEXT, max_size=8).map("\n".join))
+def test_the_lines_holding_a_fold_are_those_the_stdlib_class_finds(text):
+    engine = PrefilterEngine([compile_signature(signature(["source"]))])
+    doc = Document(id="d", path="d", text=text)
+    assert engine._fold_lines(doc) == {doc.line_at(m.start()) for m in unfolded_characters().finditer(text)}
+
+
 @pytest.mark.parametrize("region", ["head", "tail"])
 def test_a_set_reads_the_largest_region_among_its_signatures(region):
     near, far = (compile_signature(signature([pattern], region=region, region_lines=size).model_copy(update={"id": rid}))
@@ -462,6 +470,31 @@ def test_characters_re2_reads_otherwise_fall_back_to_the_reference(pattern, text
     sig = compile_signature(signature(patterns=[pattern], scope="line"))
     assert ReferenceEngine([sig]).hits(Document(id="d", path="d", text=text))[0]
     same_hits([sig], text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.lists(TEXT, max_size=6).map("\n".join), lone=st.booleans(),
+       regions=st.lists(st.sampled_from(["any", "head", "tail"]), min_size=1, max_size=3))
+def test_the_sets_tell_whether_re2_reads_a_text_as_its_own_search_does(text, lone, regions):
+    text += "\ud800" if lone else ""  # a lone surrogate has no UTF-8
+    sigs = [compile_signature(signature(["source"], region=region).model_copy(update={"id": f"RS{900 + n}"}))
+            for n, region in enumerate(regions)]
+    doc = Document(id="d", path="d", text=text)
+    PrefilterEngine(sigs)._choices([doc])
+    assert "re2_readable" in doc.__dict__
+    assert doc.re2_readable == Document(id="d", path="d", text=text).re2_readable
+
+
+def test_a_text_the_first_set_read_is_not_searched_again_for_characters_unknown_to_re2(monkeypatch):
+    engine = PrefilterEngine([compile_signature(signature(["source"]))])
+    docs = [Document(id="d", path="d", text=text) for text in ("café source", "a \u088f b", "x a\ud800b y")]
+
+    def searched(data):
+        raise AssertionError("searched again")
+
+    monkeypatch.setattr("provenance.document.known_to_re2", searched)
+    engine._choices(docs)
+    assert [doc.re2_readable for doc in docs] == [True, False, False]
 
 
 def test_a_line_scoped_pattern_turning_multiline_mode_off_is_confirmed_on_every_line():
