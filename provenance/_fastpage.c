@@ -36,7 +36,8 @@ enum { LETTER = 1, UPPER = 2, DIGIT = 4, WORD_START = 8, WORD_PART = 16, KEY_PAR
 
 static unsigned char ascii_class[128];
 /* Of each character below U+0100: its classes on a plain line (the ASCII ones', the plain Latin-1
-   letters', SEPARATOR for one of is_separator_char's), and its case fold there. */
+   letters', SEPARATOR for one of is_separator_char's, and the plainness bits WIDE_ONLY and NEVER_PLAIN
+   that fill_low_tables adds), and its case fold there. */
 static unsigned short plain_class[256];
 static unsigned char plain_folds[256];
 /* char_class and plain_fold of each character below LOW_CHARS (Latin-1 and the letters wide_class
@@ -411,7 +412,8 @@ typedef struct {
 typedef struct {
     Py_ssize_t words, letters, digits, initials, capitals;
     bool separator_chars, spaceless;
-    bool plain;  /* each character is one a plain line holds (plainness): else the rest is not read */
+    bool plain;  /* each character is one a plain line holds (plainness): else the line's counts and key
+                    are thrown away, and Python reads it */
     Py_ssize_t hits[MAX_LANGUAGES];  /* words in each stop list */
 } Counts;
 
@@ -572,11 +574,8 @@ static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
     case PyUnicode_1BYTE_KIND:
         key_len = scan_chars(scan, PyUnicode_1BYTE_KIND, data, n, counts);
         return key_str(scan->key, key_len, PyUnicode_IS_ASCII(text));
-    case PyUnicode_2BYTE_KIND:
+    default:  /* two bytes a character: scan_texts never hands this a str of four */
         key_len = scan_chars(scan, PyUnicode_2BYTE_KIND, data, n, counts);
-        break;
-    default:
-        key_len = scan_chars(scan, PyUnicode_4BYTE_KIND, data, n, counts);
     }
     return PyUnicode_FromKindAndData(PyUnicode_2BYTE_KIND, scan->key, key_len);
 }
@@ -721,7 +720,7 @@ static PyObject *scan_texts(Scan *scan, PyObject *scanned)
     for (Py_ssize_t i = 0; others != NULL && i < n; i++) {
         PyObject *text = PyTuple_GET_ITEM(result->texts, i);
         int plain = 0;  /* a str of four bytes a character holds one past the BMP: it is not */
-        if (PyUnicode_GET_LENGTH(text) <= UINT32_MAX && PyUnicode_KIND(text) != PyUnicode_4BYTE_KIND)
+        if ((uint64_t)PyUnicode_GET_LENGTH(text) <= UINT32_MAX && PyUnicode_KIND(text) != PyUnicode_4BYTE_KIND)
             plain = scan_plain_line(scan, text, &result->lines[i], result->hits + i * result->languages, totals);
         if (plain != 0) {
             if (plain < 0)
@@ -3920,10 +3919,8 @@ static PyObject *attribute_quotations(PyObject *module, PyObject *args)
         valid = read_quotation(&slots, PyList_GET_ITEM(items, k), p.length, &quotes[k])
                 && (k == 0 || quotes[k].para >= quotes[k - 1].para);
     PyObject *out = valid ? PyList_New(n) : NULL;
-    if (!valid) {
-        PyErr_Clear();
+    if (!valid && !PyErr_Occurred())
         PyErr_SetString(PyExc_ValueError, "attribute_quotations: quotations in text order, each inside its paragraph");
-    }
     Py_ssize_t cued_para = -1;
     bool cued = false;
     for (Py_ssize_t k = 0; out != NULL && k < n; k++) {

@@ -92,9 +92,6 @@ class TemplateCounts:
         table = self.table
         return [min(table[c] for c in self._cells(group, key)) for key in keys]
 
-    def documents_with(self, group: str, key: str) -> int:
-        return self.counts(group, [key])[0]
-
     def lookup_for(self, doc: Document) -> TemplateLookup:
         """For one document: its line keys -> (documents of its group holding each line, documents in the group)."""
         group = document_group(doc)

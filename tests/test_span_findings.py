@@ -38,8 +38,8 @@ def test_the_accelerator_makes_the_reference_findings(data, lines, final_newline
     assert [f.model_dump_json() for f in made] == [f.model_dump_json() for f in expected]
 
 
-@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
-def test_the_accelerator_refuses_negative_offsets():
+@pytest.mark.parametrize("make", [make_findings, python_make_findings])
+def test_both_paths_refuse_negative_offsets(make):
     doc = Document(id="t", path="t", text="abc")
-    with pytest.raises(ValueError):
-        make_findings(RULE, doc, [(-1, 2)])
+    with pytest.raises(ValueError, match="negative offsets"):
+        make(RULE, doc, [(0, 1), (-1, 2)])

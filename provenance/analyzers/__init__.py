@@ -111,6 +111,8 @@ def make_findings(rule: Signature | Detector, doc: Document, spans: list[tuple[i
 
 
 def python_make_findings(rule: Signature | Detector, doc: Document, spans: list[tuple[int, int]]) -> list[Finding]:
+    if any(start < 0 or end < 0 for start, end in spans):  # refused as ``span_findings`` refuses them
+        raise ValueError("make_findings: negative offsets")
     return [make_finding(rule, doc, start, end) for start, end in spans]
 
 
