@@ -250,13 +250,20 @@ def test_relay_finder_given_the_shared_verb_places_finds_the_same(rules, relay_f
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(names=st.frozensets(st.text(alphabet="abAB ", min_size=1, max_size=7), min_size=1, max_size=12),
+       media=st.frozensets(st.text(alphabet="abAB ", min_size=1, max_size=7), max_size=6),
        text=st.text(alphabet="abAB ", max_size=40))
-def test_relay_finder_tries_every_name_ending_at_a_position(relay_finder, names, text):
-    """Names of every length, as short as one character: each found by its ending wherever it ends."""
-    finder = replace(relay_finder, names=names, media=frozenset(), lengths=_lengths_by_ending(names),
-                     ending_sizes=tuple(sorted({len(name[-ENDING:]) for name in names})))
+def test_relay_finder_tries_every_name_ending_at_a_position(relay_finder, names, media, text):
+    """Names and media words of every length, as short as one character: each found by its ending
+    wherever it ends, a media word with the capitalised words before it."""
+    words = names | media
+    finder = replace(relay_finder, names=names, media=media, lengths=_lengths_by_ending(words),
+                     ending_sizes=tuple(sorted({len(word[-ENDING:]) for word in words})))
     for end in range(len(text) + 1):
-        expected = {end - len(name) for name in names if len(name) <= end and text.startswith(name, end - len(name))}
+        ending = [end - len(word) for word in words if len(word) <= end and text.startswith(word, end - len(word))]
+        expected = set(ending)
+        for start in ending:
+            if text[start:end] in media and (before := relay_finder.outlet_words.match(text, 0, start)):
+                expected.update(c.start() for c in relay_finder.capital.finditer(text, before.start(), start))
         found: set[int] = set()
         finder._add_outlets_ending(text, end, found)
         assert found == expected
