@@ -44,7 +44,7 @@ import regex
 
 from provenance.document import Document, Line
 from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, region_lines, signature_source
-from provenance.prescan import UNKNOWN_TO_RE2, match_span, match_start, re2_options, starts_pattern
+from provenance.prescan import UNKNOWN_TO_RE2, match_start, re2_options, span_search, starts_pattern
 
 # What regex's Unicode \s matches (the White_Space property; not \x1c-\x1f, which ``re`` and
 # ``str.isspace`` count as space).
@@ -824,20 +824,23 @@ class PrefilterEngine(ReferenceEngine):
         last_end = len(data) - data.endswith(b"\n")  # the last line's end: a final newline ends no line
         firsts: LineFirsts = {}
         pos, end = region_bytes(doc, rule.region, rule.region_lines)
-        span = match_span(locator, data, pos, end)
-        while span[0] >= 0:
-            number = bisect_right(starts, span[0])
+        search = span_search(locator)
+        start, stop = search(data, pos, end)[0]
+        while start >= 0:
+            number = bisect_right(starts, start)
             next_line = starts[number] if number < len(starts) else len(data) + 1
-            first = span[0] if span[1] <= min(next_line - 1, last_end) else -1
-            following = match_span(locator, data, span[0] + 1, end) if first >= 0 else (-1, -1)
-            alone = first >= 0 and not span[0] < following[0] < next_line
-            firsts[number] = first, alone
-            if alone:
-                span = following
-            elif number < len(starts):
-                span = match_span(locator, data, next_line, end)
+            if stop <= next_line - 1 and stop <= last_end:
+                following, following_stop = search(data, start + 1, end)[0]
+                alone = not start < following < next_line
+                firsts[number] = start, alone
+                if alone:
+                    start, stop = following, following_stop
+                    continue
             else:
+                firsts[number] = -1, False
+            if number == len(starts):
                 break
+            start, stop = search(data, next_line, end)[0]
         lines = set(firsts)
         return lines | fold_lines if index in self.caseless else lines, firsts
 

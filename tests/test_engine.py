@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import re
 import sys
+import time
 import weakref
 from pathlib import Path
 
@@ -40,7 +41,7 @@ from provenance.engine import (
 )
 from provenance.matcher import _matches_at, _matches_from, compile_signature, signature_source
 from provenance.pipeline import check_document, check_documents
-from provenance.prescan import UNKNOWN_TO_RE2, match_span, match_start
+from provenance.prescan import UNKNOWN_TO_RE2, match_span, match_start, span_search
 from provenance.renderers.jsonout import render_line
 from provenance.rulemodels import Signature
 from provenance.sources import read_documents
@@ -642,6 +643,16 @@ def test_matching_at_one_offset_finds_what_a_search_of_that_offset_alone_finds(p
     assert [m.span() for m in _matches_at(compiled, text, start, None)] == [m.span() for m in one]
 
 
+def test_one_offset_is_tried_with_regex_s_arguments_by_position_as_their_names_give_them():
+    # _matches_at and _matches_from pass pos, endpos, concurrent, partial and timeout by position:
+    # a regex release that reorders them would find partial matches or lose the time limit
+    compiled = regex.compile(r"abc|(a+)+$", regex.VERSION1)
+    assert _matches_at(compiled, "xab", 1, None) == ()
+    assert [m.span() for m in _matches_from(compiled, "xabc", lambda pos: 1 if pos <= 1 else None, None)] == [(1, 4)]
+    with pytest.raises(TimeoutError):
+        _matches_at(compiled, "a" * 20_000 + "!", 0, time.monotonic() + 0.05)
+
+
 @settings(max_examples=300, deadline=None)
 @given(pattern=PATTERN, group=st.sampled_from(["{}", "({})", "(?P<g>{})x?"]), text=TEXT,
        cut=st.tuples(st.integers(0, 80), st.integers(0, 80)))
@@ -656,6 +667,7 @@ def test_match_start_is_where_the_public_search_begins(pattern, group, text, cut
     found = locator.search(data, pos, endpos)
     assert match_start(locator, data, pos, endpos) == (-1 if found is None else found.start())
     assert match_span(locator, data, pos, endpos) == ((-1, -1) if found is None else found.span())
+    assert span_search(locator)(data, pos, endpos)[0] == match_span(locator, data, pos, endpos)
 
 
 @pytest.mark.parametrize(("source", "crosses"), [
