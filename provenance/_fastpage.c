@@ -6054,8 +6054,8 @@ static int grow_bytes(unsigned char **buffer, Py_ssize_t *size, Py_ssize_t neede
     return 0;
 }
 
-/* The table (an array('I') of width * depth counters) and the group, as a Sketch; -1 with an error
-   set, the buffer released. */
+/* The table (width * depth unsigned 32-bit counters, one after the other: an array('I'), or a view
+   cast to 'I') and the group, as a Sketch; -1 with an error set, the buffer released. */
 static int open_sketch(Sketch *sketch, Py_buffer *view, PyObject *table, Py_ssize_t width, int depth,
                        const char *group, Py_ssize_t group_length)
 {
@@ -6063,11 +6063,11 @@ static int open_sketch(Sketch *sketch, Py_buffer *view, PyObject *table, Py_ssiz
         PyErr_Format(PyExc_ValueError, "the sketch needs a width of at least 1 and a depth of 1 to %d", MAX_DEPTH);
         return -1;
     }
-    if (PyObject_GetBuffer(table, view, PyBUF_WRITABLE | PyBUF_FORMAT) < 0)
+    if (PyObject_GetBuffer(table, view, PyBUF_WRITABLE | PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0)
         return -1;
     if (view->itemsize != 4 || strcmp(view->format, "I") != 0 || view->len / 4 / width < depth) {
         PyBuffer_Release(view);
-        PyErr_SetString(PyExc_ValueError, "the table must be an array('I') of width * depth counters");
+        PyErr_SetString(PyExc_ValueError, "the table must hold width * depth counters of format 'I'");
         return -1;
     }
     *sketch = (Sketch){view->buf, width, depth, NULL, group_length + 1, 0};
