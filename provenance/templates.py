@@ -112,8 +112,8 @@ class TemplateCounts:
 def zeroed_counters(count: int) -> memoryview:
     """``count`` unsigned 32-bit counters at zero, in anonymous memory, whose pages the system zeroes
     as they are first written: an ``array`` of zeros was written whole before the first document (the
-    shipped sketch's 16 MB: 8 ms and 64 M instructions of a one-document run), though a small run
-    writes few of them. A private mapping, as an array's memory is: a forked process's counts stay its own."""
+    shipped sketch's 16 MB: 8 ms of a one-document run, in page faults and memory traffic more than in
+    instructions), though a small run writes few of them. A private mapping, as an array's memory is: a forked process's counts stay its own."""
     private = {"flags": mmap.MAP_PRIVATE} if hasattr(mmap, "MAP_PRIVATE") else {}  # Windows': private already
     return memoryview(mmap.mmap(-1, 4 * max(count, 1), **private)).cast("I")[:count]
 
