@@ -56,6 +56,12 @@ class CompiledSignature:
     regex: regex.Pattern
 
     @property
+    def source(self) -> str:
+        """``signature_source(rule)``, as compiled: kept by the pattern, where building it again would
+        escape and test every phrase again (the engine asks three times a signature as it is built)."""
+        return self.regex.pattern
+
+    @property
     def by_line(self) -> bool:
         """Whether its matches are looked for line by line: a line scope, or a region of lines."""
         return self.rule.scope == "line" or self.rule.region != "any"

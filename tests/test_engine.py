@@ -28,10 +28,12 @@ from provenance.engine import (
     Untranslatable,
     _LOOSENED,
     _packed,
+    _plane,
     _prefilter_copy,
     case_mapped,
     existence_and_anchoring,
     existence_source,
+    folds_alike,
     leading_lookbehind,
     loose_class,
     may_cross_lines,
@@ -44,6 +46,7 @@ from provenance.pipeline import check_document, check_documents
 from provenance.prescan import UNKNOWN_TO_RE2, match_span, match_start, span_search
 from provenance.renderers.jsonout import render_line
 from provenance.rulemodels import Signature
+from provenance.rulepack import load_rules
 from provenance.sources import read_documents
 
 from conftest import CORPUS
@@ -445,6 +448,27 @@ def test_unfolded_characters_are_every_unfolded_character_of_the_plane():
     """The chunked scan finds what testing every character of the plane one by one finds."""
     plane = (chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
     assert unfolded_characters().pattern == "[" + re.escape("".join(c for c in plane if unfolded(c))) + "]"
+
+
+@given(st.lists(st.one_of(st.sampled_from(TRICKY + ["Σ", "ǅ", "ǆ", "Ǆ", "ŉ", "ΐ", "ᾳ", "µ", "ς", "ẞ", "K"]),
+                          st.characters(max_codepoint=0xFFFF, exclude_categories=("Cs",))), max_size=8).map("".join))
+def test_a_string_folds_alike_only_when_no_character_is_unfolded(chars):
+    """A chunk the scan passes over as folding alike holds no ``unfolded`` character."""
+    assert not (folds_alike(chars) and any(unfolded(c) for c in chars))
+
+
+def test_folding_alike_is_told_from_the_whole_string():
+    assert folds_alike("Abc Σ déjà ПРИВЕТ") and folds_alike("")
+    assert not any(folds_alike(f"ab{c}") for c in "ßﬁı")
+
+
+def test_the_plane_is_every_character_below_u10000_but_the_surrogates():
+    assert _plane() == "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
+
+
+def test_a_compiled_signature_keeps_its_source():
+    for sig in load_rules().signatures:
+        assert sig.source == signature_source(sig.rule)
 
 
 @given(st.lists(st.one_of(st.sampled_from(TRICKY + ["Σ", "ǅ", "ǆ", "Ǆ", "ŉ", "ΐ", "ᾳ", "µ"]),

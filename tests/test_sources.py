@@ -61,6 +61,20 @@ def test_the_accelerator_finds_a_text_utf8_encodable_where_encoding_does(text):
     assert accelerator.fastpage.utf8_encodable(text) is python_utf8_encodable(text)
 
 
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@pytest.mark.parametrize("wide", ["\u2019", "\U0001f600"])
+def test_the_accelerator_finds_a_surrogate_anywhere_in_a_long_text(wide):
+    """The code points are read in blocks of 64 and a tail: a surrogate in any block or the tail, or none."""
+    for length in (63, 64, 65, 130, 200):
+        base = ("é" * length)[:-1] + wide
+        assert accelerator.fastpage.utf8_encodable(base)
+        for at in range(length):
+            for surrogate in "\ud800\udfff":
+                text = base[:at] + surrogate + base[at + 1:]
+                assert accelerator.fastpage.utf8_encodable(text) is python_utf8_encodable(text) is False
+        assert accelerator.fastpage.utf8_encodable(base.replace(wide, "\ud7ff\ue000"))
+
+
 def test_a_text_is_found_utf8_encodable_by_encoding_without_the_accelerator(monkeypatch):
     monkeypatch.setattr(accelerator, "fastpage", None)
     assert without_surrogates("a\ud800b") == ("a\ufffdb", 1) and without_surrogates("a\u2019b") == ("a\u2019b", 0)

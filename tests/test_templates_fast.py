@@ -5,6 +5,7 @@ does, which stays the reference: same hash, same counters, same values."""
 from __future__ import annotations
 
 import hashlib
+import pickle
 from array import array
 
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from provenance import accelerator
 from provenance.detectors import page
 from provenance.document import Document
-from provenance.templates import TemplateCounts, key_table
+from provenance.templates import TemplateCounts, key_table, zeroed_counters
 
 try:
     from provenance import _fastpage
@@ -125,3 +126,21 @@ def test_the_python_path_stays_available(monkeypatch):
     for n in range(3):
         counts.add(_document(n, f"Story {n}\nShared footer line\n", "Example"))
     assert counts.counts("outlet:example", ["shared footer line"])[0] == 3
+
+
+def test_counts_pickle_with_their_table_and_groups():
+    """A pool's spawned workers, Ray's tasks and the result cache's key take the counts pickled: the
+    table, a view of anonymous memory, goes as bytes and comes back a table the accelerator counts in."""
+    counts = TemplateCounts(64, 4, 5)
+    for n in range(3):
+        counts.add(_document(n, f"Story {n}\nShared footer line\n", "Example"))
+    copy = pickle.loads(pickle.dumps(counts))
+    assert copy.table == counts.table and copy.table.format == "I" and copy.group_docs == counts.group_docs
+    copy.add(_document(3, "Shared footer line\n", "Example"))
+    assert copy.counts("outlet:example", ["shared footer line"]) == [4]
+    assert counts.counts("outlet:example", ["shared footer line"]) == [3]
+
+
+def test_a_new_table_is_zeros_of_its_size():
+    assert zeroed_counters(5).tolist() == [0] * 5 and len(zeroed_counters(0)) == 0
+    assert len(TemplateCounts(1 << 20, 4, 5).table) == 1 << 22
