@@ -1568,6 +1568,15 @@ static int wrapped(PyObject *line, PyObject *after, const Py_ssize_t *offsets, P
     return truth;
 }
 
+/* (block index, first line index, end line index) of a block of several lines, into `several`. */
+static int add_several(PyObject *several, Py_ssize_t at, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *item = Py_BuildValue("(nnn)", at, start, end);
+    int added = item == NULL ? -1 : PyList_Append(several, item);
+    Py_XDECREF(item);
+    return added;
+}
+
 static PyObject *line_blocks(PyObject *module, PyObject *args)
 {
     PyObject *lines, *decided, *open_ends, *continues;
@@ -1582,10 +1591,10 @@ static PyObject *line_blocks(PyObject *module, PyObject *args)
     PyTypeObject *cls = n > 0 ? Py_TYPE(PyList_GET_ITEM(lines, 0)) : NULL;
     if (cls != NULL && field_offsets(cls, offsets) < 0)
         return NULL;
-    PyObject *out = PyList_New(0), *block = NULL;
-    Py_ssize_t above_number = 0;
-    bool above_decided = true;  /* no line above the first */
-    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+    PyObject *firsts = PyList_New(0), *several = PyList_New(0);
+    Py_ssize_t above_number = 0, start = 0;
+    bool above_decided = true, ok = firsts != NULL && several != NULL;  /* no line above the first */
+    for (Py_ssize_t i = 0; ok && i < n; i++) {
         PyObject *line = PyList_GET_ITEM(lines, i);
         PyObject *number = Py_IS_TYPE(line, cls) ? *(PyObject **)((char *)line + offsets[0]) : NULL;
         Py_ssize_t value = number == NULL ? -1 : PyLong_AsSsize_t(number);
@@ -1596,29 +1605,29 @@ static PyObject *line_blocks(PyObject *module, PyObject *args)
         if (joins < 0) {
             if (!PyErr_Occurred())
                 PyErr_SetString(PyExc_TypeError, "line_blocks: lines of one LineInfo class, numbered by int");
-            Py_CLEAR(out);
+            ok = false;
         }
-        else if (joins) {
-            if (PyList_Append(block, line) < 0)
-                Py_CLEAR(out);
-        }
-        else {
-            block = PyList_New(1);
-            if (block != NULL)
-                PyList_SET_ITEM(block, 0, Py_NewRef(line));
-            if (block == NULL || PyList_Append(out, block) < 0)
-                Py_CLEAR(out);
-            Py_XDECREF(block);  /* `out` holds it */
+        else if (!joins) {
+            if (i - start > 1 && add_several(several, PyList_GET_SIZE(firsts) - 1, start, i) < 0)
+                ok = false;
+            start = i;
+            ok = ok && PyList_Append(firsts, line) == 0;
         }
         above_number = value;
         above_decided = in_decided != 0;
     }
+    if (ok && n - start > 1 && add_several(several, PyList_GET_SIZE(firsts) - 1, start, n) < 0)
+        ok = false;
+    PyObject *out = ok ? PyTuple_Pack(2, firsts, several) : NULL;
+    Py_XDECREF(firsts);
+    Py_XDECREF(several);
     return out;
 }
 
 PyDoc_STRVAR(line_blocks_doc,
-"line_blocks(lines, decided, open_ends, continues) -> blocks\n\n"
-"classifier.blocks of a page's lines (LineInfo objects): lists of lines, a hard-wrapped run in one.\n"
+"line_blocks(lines, decided, open_ends, continues) -> (firsts, several)\n\n"
+"classifier.python_blocks of a page's lines (LineInfo objects): each block's first line, and\n"
+"(block index, first line index, end line index) of each hard-wrapped run of several lines.\n"
 "open_ends: page.OPEN_ENDS joined; continues: classifier._continues, for a next line's first\n"
 "character that is not ASCII.");
 
