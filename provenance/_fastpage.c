@@ -1568,6 +1568,15 @@ static int wrapped(PyObject *line, PyObject *after, const Py_ssize_t *offsets, P
     return truth;
 }
 
+/* (block index, first line index, end line index) of a block of several lines, into `several`. */
+static int add_several(PyObject *several, Py_ssize_t at, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *item = Py_BuildValue("(nnn)", at, start, end);
+    int added = item == NULL ? -1 : PyList_Append(several, item);
+    Py_XDECREF(item);
+    return added;
+}
+
 static PyObject *line_blocks(PyObject *module, PyObject *args)
 {
     PyObject *lines, *decided, *open_ends, *continues;
@@ -1582,10 +1591,10 @@ static PyObject *line_blocks(PyObject *module, PyObject *args)
     PyTypeObject *cls = n > 0 ? Py_TYPE(PyList_GET_ITEM(lines, 0)) : NULL;
     if (cls != NULL && field_offsets(cls, offsets) < 0)
         return NULL;
-    PyObject *out = PyList_New(0), *block = NULL;
-    Py_ssize_t above_number = 0;
-    bool above_decided = true;  /* no line above the first */
-    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+    PyObject *firsts = PyList_New(0), *several = PyList_New(0);
+    Py_ssize_t above_number = 0, start = 0;
+    bool above_decided = true, ok = firsts != NULL && several != NULL;  /* no line above the first */
+    for (Py_ssize_t i = 0; ok && i < n; i++) {
         PyObject *line = PyList_GET_ITEM(lines, i);
         PyObject *number = Py_IS_TYPE(line, cls) ? *(PyObject **)((char *)line + offsets[0]) : NULL;
         Py_ssize_t value = number == NULL ? -1 : PyLong_AsSsize_t(number);
@@ -1596,29 +1605,29 @@ static PyObject *line_blocks(PyObject *module, PyObject *args)
         if (joins < 0) {
             if (!PyErr_Occurred())
                 PyErr_SetString(PyExc_TypeError, "line_blocks: lines of one LineInfo class, numbered by int");
-            Py_CLEAR(out);
+            ok = false;
         }
-        else if (joins) {
-            if (PyList_Append(block, line) < 0)
-                Py_CLEAR(out);
-        }
-        else {
-            block = PyList_New(1);
-            if (block != NULL)
-                PyList_SET_ITEM(block, 0, Py_NewRef(line));
-            if (block == NULL || PyList_Append(out, block) < 0)
-                Py_CLEAR(out);
-            Py_XDECREF(block);  /* `out` holds it */
+        else if (!joins) {
+            if (i - start > 1 && add_several(several, PyList_GET_SIZE(firsts) - 1, start, i) < 0)
+                ok = false;
+            start = i;
+            ok = ok && PyList_Append(firsts, line) == 0;
         }
         above_number = value;
         above_decided = in_decided != 0;
     }
+    if (ok && n - start > 1 && add_several(several, PyList_GET_SIZE(firsts) - 1, start, n) < 0)
+        ok = false;
+    PyObject *out = ok ? PyTuple_Pack(2, firsts, several) : NULL;
+    Py_XDECREF(firsts);
+    Py_XDECREF(several);
     return out;
 }
 
 PyDoc_STRVAR(line_blocks_doc,
-"line_blocks(lines, decided, open_ends, continues) -> blocks\n\n"
-"classifier.blocks of a page's lines (LineInfo objects): lists of lines, a hard-wrapped run in one.\n"
+"line_blocks(lines, decided, open_ends, continues) -> (firsts, several)\n\n"
+"classifier.python_blocks of a page's lines (LineInfo objects): each block's first line, and\n"
+"(block index, first line index, end line index) of each hard-wrapped run of several lines.\n"
 "open_ends: page.OPEN_ENDS joined; continues: classifier._continues, for a next line's first\n"
 "character that is not ASCII.");
 
@@ -5215,6 +5224,135 @@ PyDoc_STRVAR(span_findings_doc,
 "(id, name, dimension, severity, message), fields the set of field names each finding's fields-set\n"
 "copies, excerpt_limit and cut_mark excerpt_of's.");
 
+/* ---- residue._signature_findings: a dimension's hits as findings over their whole lines ----
+
+   python_signature_findings' reference: each hit (matcher.Hit) whose signature's dimension is the one
+   asked for, as Finding.computed makes it from the signature's id, name, dimension, severity and
+   message, the hit's line and end_line, the span of those lines (Document.line_span) and its excerpt
+   (excerpt_of). The signature's fields are read by attribute, once for a run of hits of one signature. */
+
+static const char *hit_field_names[3] = {"signature", "line", "end_line"};
+static const char *rule_field_names[5] = {"id", "name", "dimension", "severity", "message"};
+static PyObject *rule_keys[5];
+
+typedef struct {
+    PyObject *signature;  /* borrowed: a hit of the list holds it */
+    PyObject *values[5];  /* its rule_keys' values */
+} RuleFields;
+
+static void clear_rule(RuleFields *rule)
+{
+    rule->signature = NULL;
+    for (int i = 0; i < 5; i++)
+        Py_CLEAR(rule->values[i]);
+}
+
+static int read_rule(PyObject *signature, RuleFields *rule)
+{
+    if (signature == rule->signature)
+        return 0;
+    clear_rule(rule);
+    for (int i = 0; i < 5; i++)
+        if ((rule->values[i] = PyObject_GetAttr(signature, rule_keys[i])) == NULL)
+            return -1;
+    rule->signature = signature;
+    return 0;
+}
+
+/* The finding of a hit over lines first..last of the plan's, or NULL. */
+static PyObject *hit_finding(const FindingPlan *plan, const RuleFields *rule, PyObject *first, PyObject *last)
+{
+    PyObject *start, *ignored, *last_start, *end;
+    if (!PyLong_Check(first) || !PyLong_Check(last)) {
+        PyErr_SetString(PyExc_TypeError, "hit_findings: hits with int line and end_line");
+        return NULL;
+    }
+    if (line_span(plan->lines, PyLong_AsSsize_t(first), plan->span_offsets, &start, &ignored) < 0
+        || line_span(plan->lines, PyLong_AsSsize_t(last), plan->span_offsets, &last_start, &end) < 0)
+        return NULL;
+    PyObject *excerpt = excerpt_text(plan->text, PyLong_AsSsize_t(start), PyLong_AsSsize_t(end), plan->excerpt_limit,
+                                     plan->cut_mark);
+    if (excerpt == NULL)
+        return NULL;
+    PyObject *values[FINDING_FIELDS] = {
+        rule->values[0], rule->values[1], rule->values[2], rule->values[3], rule->values[4], first, last, start, end,
+        excerpt, no_points,
+    };
+    PyObject *finding = finding_model(plan->finding, plan->model_offsets, plan->fields, values);
+    Py_DECREF(excerpt);
+    return finding;
+}
+
+/* The findings of the hits of the dimension into `findings`: 0, or -1 on an error. */
+static int add_hit_findings(const FindingPlan *plan, PyObject *hits, PyTypeObject *hit_cls, const Py_ssize_t *offsets,
+                            PyObject *dimension, PyObject *findings)
+{
+    RuleFields rule = {NULL, {NULL}};
+    int status = 0;
+    for (Py_ssize_t i = 0; status == 0 && i < PyList_GET_SIZE(hits); i++) {
+        PyObject *hit = PyList_GET_ITEM(hits, i), *values[3];
+        if (!Py_IS_TYPE(hit, hit_cls)) {
+            PyErr_SetString(PyExc_TypeError, "hit_findings: every hit of the class given");
+            status = -1;
+            break;
+        }
+        for (int k = 0; k < 3; k++)
+            values[k] = *(PyObject **)((char *)hit + offsets[k]);
+        if (values[0] == NULL || values[1] == NULL || values[2] == NULL) {
+            PyErr_SetString(PyExc_AttributeError, "hit_findings: a hit without its signature or lines");
+            status = -1;
+            break;
+        }
+        if (read_rule(values[0], &rule) < 0) {
+            status = -1;
+            break;
+        }
+        int wanted = PyObject_RichCompareBool(rule.values[2], dimension, Py_EQ);
+        if (wanted <= 0) {
+            status = wanted;
+            continue;
+        }
+        PyObject *finding = hit_finding(plan, &rule, values[1], values[2]);
+        status = finding == NULL ? -1 : PyList_Append(findings, finding);
+        Py_XDECREF(finding);
+    }
+    clear_rule(&rule);
+    return status;
+}
+
+static PyObject *hit_findings(PyObject *module, PyObject *args)
+{
+    PyObject *hits, *dimension;
+    PyTypeObject *hit_cls, *line_cls;
+    Py_ssize_t hit_offsets[3];
+    FindingPlan plan;
+    if (!PyArg_ParseTuple(args, "O!O!UO!O!UO!O!(nU):hit_findings", &PyList_Type, &hits, &PyType_Type, &hit_cls,
+                          &dimension, &PyList_Type, &plan.lines, &PyType_Type, &line_cls, &plan.text, &PyType_Type,
+                          &plan.finding, &PyFrozenSet_Type, &plan.fields, &plan.excerpt_limit, &plan.cut_mark))
+        return NULL;
+    if (no_points == NULL && intern_finding_keys() < 0)
+        return NULL;
+    for (int i = 0; rule_keys[4] == NULL && i < 5; i++)
+        if ((rule_keys[i] = PyUnicode_InternFromString(rule_field_names[i])) == NULL)
+            return NULL;
+    if (slot_offsets(hit_cls, hit_field_names, 3, hit_offsets, "hit_findings", "hit") < 0
+        || slot_offsets(line_cls, span_field_names, 2, plan.span_offsets, "hit_findings", "line") < 0
+        || model_slot_offsets(plan.finding, plan.model_offsets) < 0)
+        return NULL;
+    PyObject *findings = PyList_New(0);
+    if (findings != NULL && add_hit_findings(&plan, hits, hit_cls, hit_offsets, dimension, findings) < 0)
+        Py_CLEAR(findings);
+    return findings;
+}
+
+PyDoc_STRVAR(hit_findings_doc,
+"hit_findings(hits, hit_cls, dimension, lines, line_cls, text, finding_cls, fields,\n"
+"             (excerpt_limit, cut_mark)) -> list\n\n"
+"residue.python_signature_findings: the finding of each hit (of hit_cls) whose signature is of the\n"
+"dimension, over the whole lines (document.Line objects of the document's text) from its line to its\n"
+"end_line, fields the set of field names each finding's fields-set copies, excerpt_limit and\n"
+"cut_mark excerpt_of's.");
+
 /* One finding per line (residue._first_decision_per_line's loop, its reference).
    Walks the findings in order: one not yet covered is kept whole; one that overlaps covered lines
    keeps its runs of uncovered non-blank lines, as parts (made by Python: model copies); then sorts
@@ -5920,6 +6058,7 @@ static PyMethodDef methods[] = {
     {"nonblank_texts", nonblank_texts, METH_VARARGS, nonblank_texts_doc},
     {"decision_findings", decision_findings, METH_VARARGS, decision_findings_doc},
     {"span_findings", span_findings, METH_VARARGS, span_findings_doc},
+    {"hit_findings", hit_findings, METH_VARARGS, hit_findings_doc},
     {"first_per_line", first_per_line, METH_VARARGS, first_per_line_doc},
     {"covered_lines", covered_lines, METH_VARARGS, covered_lines_doc},
     {"verbs_at", verbs_at, METH_VARARGS, verbs_at_doc},

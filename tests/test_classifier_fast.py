@@ -115,6 +115,16 @@ def test_line_blocks_are_the_python_blocks(text, decided):
     assert classifier.blocks(built) == by_python(lambda: classifier.blocks(built))
 
 
+def test_blocks_name_each_first_line_and_the_runs_of_several():
+    text = "A headline\n\nThe council met on Monday,\nand approved the budget\nafter a debate.\nAlone.\n\nEnd"
+    built = page.build_page(Document(id="d", path="d", text=text), {"en": frozenset({"the", "and"})})
+    for firsts, several in (classifier.blocks(built), by_python(lambda: classifier.blocks(built))):
+        assert [line.number for line in firsts] == [1, 3, 6, 8]
+        assert several == [(1, 1, 4)]
+    infos = classifier.block_infos(*classifier.blocks(built), built)
+    assert infos[1].text == "The council met on Monday, and approved the budget after a debate."
+
+
 def test_open_ends_are_single_characters():
     """What lets the accelerator read them as a string of characters."""
     assert all(len(end) == 1 for end in page.OPEN_ENDS)

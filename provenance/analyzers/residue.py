@@ -18,6 +18,7 @@ from provenance.analyzers import CUT_MARK, EXCERPT_LIMIT, Context, excerpt_of, m
 from provenance.detectors import AFTER_ALL, AFTER_EVIDENCE, DETECTORS, KEEPERS, DetectorFunction
 from provenance.detectors.page import Decision, Page, Params, TemplateLookup, build_page, runs
 from provenance.document import Document, Line
+from provenance.matcher import Hit
 from provenance.report import Finding
 from provenance.rulemodels import Detector
 from provenance.rulepack import RuleSet
@@ -41,16 +42,28 @@ def stoplists(rules: RuleSet) -> dict[str, frozenset[str]]:
             for name, lex in rules.lexicons.items() if name.startswith(STOPWORDS_PREFIX)}
 
 
-def _signature_findings(ctx: Context) -> Iterator[Finding]:
+def _signature_findings(ctx: Context) -> list[Finding]:
     """Each residue hit as a finding over its whole lines: ``make_finding(hit.signature, doc, hit.start,
     hit.end, whole_lines=True)``, from the lines the hit knows it lies on rather than two searches
-    for them."""
+    for them. By the accelerator's ``hit_findings`` where it is there (one call a document, which also
+    picks the residue hits out of all of them), else by ``python_signature_findings``, its reference."""
     doc = ctx.doc
-    for hit in ctx.hits_for("residue"):
+    if accelerator.fastpage is None:
+        return python_signature_findings(ctx.hits, doc)
+    return accelerator.fastpage.hit_findings(ctx.hits, Hit, "residue", doc.lines, Line, doc.text, Finding,
+                                             _FINDING_FIELDS, (EXCERPT_LIMIT, CUT_MARK))
+
+
+def python_signature_findings(hits: list[Hit], doc: Document) -> list[Finding]:
+    findings = []
+    for hit in hits:
         rule = hit.signature
+        if rule.dimension != "residue":
+            continue
         start, end = doc.line_span(hit.line, hit.end_line)
-        yield Finding.computed(rule.id, rule.name, rule.dimension, rule.severity, rule.message, hit.line, hit.end_line,
-                               start, end, excerpt_of(doc, start, end), 0.0)
+        findings.append(Finding.computed(rule.id, rule.name, rule.dimension, rule.severity, rule.message, hit.line,
+                                         hit.end_line, start, end, excerpt_of(doc, start, end), 0.0))
+    return findings
 
 
 def _stage(name: str) -> int:
@@ -242,7 +255,7 @@ def _analyze_group(ctxs: list[Context]) -> list[ResidueResult]:
     rules = ctxs[0].rules
     stops, plan = rules.memo("residue-stoplists", stoplists), rules.memo("residue-plan", _plan)
     pages = [build_page(ctx.doc, stops, _lookup(ctx)) for ctx in ctxs]
-    found = [list(_signature_findings(ctx)) for ctx in ctxs]
+    found = [_signature_findings(ctx) for ctx in ctxs]
     for page, page_found in zip(pages, found):
         page.decided = _covered(page_found)
         page.kept = set()

@@ -52,33 +52,49 @@ def _continues(text: str) -> bool:
     return bool(_CONTINUES.match(text))
 
 
-def blocks(page: Page) -> list[list[LineInfo]]:
-    """Runs of hard-wrapped lines that make one paragraph; every other line is a block alone. No line
-    that another rule decided joins a block: a block of several lines holds no decided line. Most
-    lines have a blank line above them: that is checked first. The accelerator's ``line_blocks``
-    gives the same blocks."""
+def blocks(page: Page) -> tuple[list[LineInfo], list[tuple[int, int, int]]]:
+    """Runs of hard-wrapped lines that make one paragraph; every other line is a block alone: each
+    block's first line, and for each block of several lines its index with the indexes in
+    ``page.lines`` of its first line and past its last (most blocks are one line: no list is made
+    for each). No line that another rule decided joins a block: a block of several lines holds no
+    decided line. By the accelerator's ``line_blocks`` where it is there, else by ``python_blocks``,
+    its reference."""
     if accelerator.fastpage is not None:
         return accelerator.fastpage.line_blocks(page.lines, page.decided, _OPEN_END_CHARS, _continues)
-    out: list[list[LineInfo]] = []
-    block: list[LineInfo] = []
+    return python_blocks(page)
+
+
+def python_blocks(page: Page) -> tuple[list[LineInfo], list[tuple[int, int, int]]]:
+    """Most lines have a blank line above them: that is checked first."""
+    firsts: list[LineInfo] = []
+    several: list[tuple[int, int, int]] = []
     decided = page.decided
     above = None
-    for line in page.lines:
+    start = 0
+    for i, line in enumerate(page.lines):
         if (above is not None and line.number == above.number + 1 and line.number not in decided
                 and above.number not in decided and _wrapped(above, line)):
-            block.append(line)
+            if several and several[-1][1] == start:
+                several[-1] = (len(firsts) - 1, start, i + 1)
+            else:
+                several.append((len(firsts) - 1, start, i + 1))
         else:
-            block = [line]
-            out.append(block)
+            firsts.append(line)
+            start = i
         above = line
-    return out
+    return firsts, several
 
 
-def block_infos(units: list[list[LineInfo]], page: Page) -> list[LineInfo]:
-    """Each block's features: a block of one line has its line's; the lines of the others are
-    joined by spaces, and their features found together."""
-    joined = iter(page.infos([(b[0].number, " ".join(line.text for line in b)) for b in units if len(b) > 1]))
-    return [b[0] if len(b) == 1 else next(joined) for b in units]
+def block_infos(firsts: list[LineInfo], several: list[tuple[int, int, int]], page: Page) -> list[LineInfo]:
+    """Each block's features (``firsts`` made them, in place): a block of one line has its line's; the
+    lines of the others are joined by spaces, and their features found together."""
+    if several:
+        lines = page.lines
+        joined = page.infos([(firsts[at].number, " ".join(line.text for line in lines[start:end]))
+                             for at, start, end in several])
+        for (at, _, _), info in zip(several, joined):
+            firsts[at] = info
+    return firsts
 
 
 def initial_class(line: LineInfo, p: dict[str, float], decided: set[int]) -> str:
@@ -270,45 +286,62 @@ def _coded(blocks: list[list[LineInfo]], code: Screened) -> list[bool]:
     return [any(list(islice(lines, len(block)))) for block in blocks]
 
 
-def _placed(first: list[str], judged: list[bool], infos: list[LineInfo], units: list[list[LineInfo]],
-            t: _Thresholds) -> tuple[list[bool], dict[int, bool]]:
+def _placed(first: list[str], judged: list[bool], infos: list[LineInfo], units: _Units,
+            t: _Thresholds) -> tuple[set[int], dict[int, bool]]:
     """Which blocks are bad by their place: judged there, doubtful (a bad block stays bad), and no list
     entry or code; and whether each block searched for code holds some. The patterns are slow: the
     entry pattern is searched only in doubtful blocks that are no bullet, code only where no entry is."""
     doubtful = [i for i in compress(range(len(first)), judged) if first[i] in (NEAR, SHORT) and not infos[i].bullet]
     if not doubtful:
-        return [False] * len(units), {}
+        return set(), {}
     entries = t.entry.found_in([infos[i].text for i in doubtful])
     searched = [i for i, entry in zip(doubtful, entries) if not entry]
-    coded = dict(zip(searched, _coded([units[i] for i in searched], t.code)))
-    placed = [False] * len(units)
-    for i, has_code in coded.items():
-        placed[i] = not has_code
-    return placed, coded
+    coded = dict(zip(searched, _coded([units.lines(i) for i in searched], t.code)))
+    return {i for i, has_code in coded.items() if not has_code}, coded
+
+
+class _Units:
+    """The lines of each block, from ``blocks``' answer: a block of several lines is a slice of the
+    page's lines, any other its first line alone."""
+
+    def __init__(self, lines: list[LineInfo], infos: list[LineInfo], several: list[tuple[int, int, int]]):
+        self._lines, self._infos = lines, infos
+        self._spans = {at: (start, end) for at, start, end in several}
+
+    def lines(self, i: int) -> list[LineInfo]:
+        span = self._spans.get(i)
+        return [self._infos[i]] if span is None else self._lines[span[0]:span[1]]
+
+    def last_number(self, i: int) -> int:
+        span = self._spans.get(i)
+        return self._infos[i].number if span is None else self._lines[span[1] - 1].number
 
 
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     if page.language is None:
         return
     t = params.once(_thresholds)
-    units = blocks(page)
-    infos = block_infos(units, page)
+    firsts, several = blocks(page)
+    infos = block_infos(firsts, several, page)  # a block's number is its first line's
     classified = classes_and_places(infos, page.decided, t)
     if classified is None:
         return
     first, judged = classified
+    units = _Units(page.lines, infos, several)
     placed, coded = _placed(first, judged, infos, units, t)
-    first = [BAD if bad else c for c, bad in zip(first, placed)]
+    for i in placed:
+        first[i] = BAD
     titles = page.title_lines(t.headline_words, t.echo_overlap)
     final = revised(first, t.edge)
-    bad = [i for i, after in enumerate(final) if after == BAD and units[i][0].number not in page.decided
-           and units[i][0].number not in titles]
+    decided = page.decided
+    bad = [i for i, after in enumerate(final) if after == BAD and (number := infos[i].number) not in decided
+           and number not in titles]
     # Code in a technical article has no stopwords but is text; a block bad by its place was not listed: no code.
-    unknown = [i for i in bad if not placed[i] and i not in coded]
+    unknown = [i for i in bad if i not in placed and i not in coded]
     if unknown:
-        coded.update(zip(unknown, _coded([units[i] for i in unknown], t.code)))
+        coded.update(zip(unknown, _coded([units.lines(i) for i in unknown], t.code)))
     for i in bad:
-        if placed[i] or not coded[i]:
-            block, before = units[i], first[i]
+        if i in placed or not coded[i]:
+            before = first[i]
             label = "low-content line" if before == BAD else f"{before} line among residue"
-            yield Decision(block[0].number, block[-1].number, _why(infos[i], label))
+            yield Decision(infos[i].number, units.last_number(i), _why(infos[i], label))

@@ -12,28 +12,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-import regex
-
-from provenance.detectors.page import CLOSERS, Decision, LineInfo, Page, Params, ending_with, line_key
+from provenance.detectors.page import CLOSERS, Decision, LineInfo, Page, Params, ending_with
 
 _ELLIPSES = ("…", "...")
-_SPACE = regex.compile(r"\s")
 
 
 def _cut_prefix(line: LineInfo, min_chars: int) -> str | None:
     """The key of what comes before a closing ellipsis (the leftmost match of
     ``\\s*(?:…|\\.{3})["'”’»)\\]]*$``, whose closing class is ``CLOSERS``), when it is at least
-    ``min_chars`` long. No closing mark is a dot, so the ellipsis ends where the closing marks at the
-    end of the line begin, and the cut begins at the white space before it: read back from there,
-    not searched for from every offset of the line."""
-    bare = line.text.rstrip(CLOSERS)
-    if not bare.endswith(_ELLIPSES):
+    ``min_chars`` long: the line's own key. The cut holds white space, dots or ``…`` and closing
+    marks, none of them a word character, and a key is the line's runs of word characters: the words
+    before the cut are all the line's (so no key is made again for each cut line)."""
+    if not line.text.rstrip(CLOSERS).endswith(_ELLIPSES):
         return None
-    end = len(bare) - (1 if bare.endswith("…") else 3)
-    while end and _SPACE.match(bare, end - 1):
-        end -= 1
-    key = line_key(bare[:end])
-    return key if len(key) >= min_chars else None
+    return line.key if len(line.key) >= min_chars else None
 
 
 def _by_opening(lines: list[LineInfo], size: int) -> dict[str, list[LineInfo]]:
