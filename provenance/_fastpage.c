@@ -4551,10 +4551,10 @@ PyDoc_STRVAR(article_anchor_doc,
    speakers.WORD_UNITS (word_unit_code): the ranges of the words' first and of their second
    characters (four bytes: lowest, highest, lowest, highest), a bitmap of the words' first three
    characters, then for each pair of first characters the offsets starts[k]..starts[k + 1] (uint16)
-   of its words in the words' blob, in ascending order, each followed by a NUL. The text is read in
+   of its words in the words' blob, in ascending order, each after its length and followed by a NUL. The text is read in
    its own code units, so every offset is a code point's. The places that may open a word are found
-   sixteen one-byte or eight two-byte characters at once (SSE2: no word character before, the first
-   two characters within the ranges); only those whose three characters open a word are compared
+   sixteen one-byte or two-byte characters at once (SSE2: no word character before, the first two
+   characters within the ranges; two-byte units narrowed to bytes first); only those whose three characters open a word are compared
    with the words. WordPlaces._find_python is the reference; tests/test_attribution.py proves that
    both find the same places. */
 
@@ -4627,7 +4627,8 @@ static Py_ALWAYS_INLINE inline int word_unit_code(Py_UCS4 c)
 }
 
 /* Whether one of the table's words begins at s[i], a word start: its first three characters open
-   one, then the words of its first pair are compared, none past the first greater than the text. */
+   one, then the words of its first pair are compared from their third character (each word's
+   length before it), none past the first greater than the text. */
 #define PLACE_AT(TYPE)                                                                                   \
     static Py_ALWAYS_INLINE inline bool place_at_##TYPE(const TYPE *s, Py_ssize_t n, Py_ssize_t i,            \
                                                        const unsigned char *table)                       \
@@ -4642,17 +4643,15 @@ static Py_ALWAYS_INLINE inline int word_unit_code(Py_UCS4 c)
             return false;                                                                                \
         const uint16_t *starts = (const uint16_t *)(table + PLACE_STARTS);                               \
         const unsigned char *blob = table + PLACE_HEADER;                                                \
-        for (unsigned w = starts[pair]; w < starts[pair + 1];) {                                         \
-            Py_ssize_t j = 0;                                                                            \
-            while (blob[w + j] != 0 && i + j < n && s[i + j] == blob[w + j])                             \
+        for (unsigned w = starts[pair]; w < starts[pair + 1]; w += blob[w] + 2u) {                       \
+            const unsigned char *word = blob + w + 1;                                                    \
+            Py_ssize_t length = blob[w], j = 2;                                                          \
+            while (j < length && i + j < n && s[i + j] == word[j])                                       \
                 j++;                                                                                     \
-            if (blob[w + j] == 0)                                                                        \
+            if (j == length)                                                                             \
                 return true;                                                                             \
-            if (i + j >= n || s[i + j] < blob[w + j])                                                    \
+            if (i + j >= n || s[i + j] < word[j])                                                        \
                 return false;                                                                            \
-            while (blob[w + j] != 0)                                                                     \
-                j++;                                                                                     \
-            w += (unsigned)j + 1;                                                                        \
         }                                                                                                \
         return false;                                                                                    \
     }
@@ -4670,11 +4669,9 @@ static int append_place(PyObject *out, Py_ssize_t at)
 }
 
 #ifdef __SSE2__
-/* All ones where x's bytes (or two-byte units) lie within lo..lo + span. */
+/* All ones where x's bytes lie within lo..lo + span. */
 #define IN_RANGE8(x, lo, span) \
     _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8(x, _mm_set1_epi8(lo)), _mm_set1_epi8(span)), _mm_setzero_si128())
-#define IN_RANGE16(x, lo, span) \
-    _mm_cmpeq_epi16(_mm_subs_epu16(_mm_sub_epi16(x, _mm_set1_epi16(lo)), _mm_set1_epi16(span)), _mm_setzero_si128())
 
 static Py_ALWAYS_INLINE inline __m128i word_units_8(__m128i x)
 {
@@ -4682,15 +4679,9 @@ static Py_ALWAYS_INLINE inline __m128i word_units_8(__m128i x)
                         _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
 }
 
-static Py_ALWAYS_INLINE inline __m128i word_units_16(__m128i x)
-{
-    return _mm_or_si128(_mm_or_si128(IN_RANGE16(x, '0', 9), IN_RANGE16(_mm_or_si128(x, _mm_set1_epi16(0x20)), 'a', 25)),
-                        _mm_cmpeq_epi16(x, _mm_set1_epi16('_')));
-}
-
-/* The places of s[i:i + 16] (one-byte units) or s[i:i + 8] (two-byte units), i >= 1, that may open a
-   word, as bits: no word character before, the character there and the next within the ranges of
-   the words' first and second characters (ranges[0..1], ranges[2..3]). */
+/* The places of s[i:i + 16], i >= 1, that may open a word, as bits: no word character before, the
+   character there and the next within the ranges of the words' first and second characters
+   (ranges[0..1], ranges[2..3]). */
 static Py_ALWAYS_INLINE inline unsigned word_starts_1(const Py_UCS1 *s, Py_ssize_t i, const unsigned char *ranges)
 {
     __m128i first = IN_RANGE8(_mm_loadu_si128((const __m128i *)(s + i)), (char)ranges[0],
@@ -4701,16 +4692,22 @@ static Py_ALWAYS_INLINE inline unsigned word_starts_1(const Py_UCS1 *s, Py_ssize
     return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(before, _mm_and_si128(first, second)));
 }
 
+/* Sixteen two-byte units from s[i] as bytes: a unit past U+00FF becomes 0 or 0xFF (the signed
+   saturation of _mm_packus_epi16), neither a word character nor within any range of them. */
+static Py_ALWAYS_INLINE inline __m128i narrowed_16(const Py_UCS2 *s, Py_ssize_t i)
+{
+    return _mm_packus_epi16(_mm_loadu_si128((const __m128i *)(s + i)), _mm_loadu_si128((const __m128i *)(s + i + 8)));
+}
+
 static Py_ALWAYS_INLINE inline unsigned word_starts_2(const Py_UCS2 *s, Py_ssize_t i, const unsigned char *ranges)
 {
-    __m128i first = IN_RANGE16(_mm_loadu_si128((const __m128i *)(s + i)), ranges[0], ranges[1] - ranges[0]);
-    __m128i second = IN_RANGE16(_mm_loadu_si128((const __m128i *)(s + i + 1)), ranges[2], ranges[3] - ranges[2]);
-    __m128i before = word_units_16(_mm_loadu_si128((const __m128i *)(s + i - 1)));
-    __m128i starts = _mm_andnot_si128(before, _mm_and_si128(first, second));
-    return (unsigned)_mm_movemask_epi8(_mm_packs_epi16(starts, starts)) & 0xFF;
+    __m128i first = IN_RANGE8(narrowed_16(s, i), (char)ranges[0], (char)(ranges[1] - ranges[0]));
+    __m128i second = IN_RANGE8(narrowed_16(s, i + 1), (char)ranges[2], (char)(ranges[3] - ranges[2]));
+    __m128i before = word_units_8(narrowed_16(s, i - 1));
+    return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(before, _mm_and_si128(first, second)));
 }
 #define PLACE_BLOCK_1 16
-#define PLACE_BLOCK_2 8
+#define PLACE_BLOCK_2 16
 #else
 #define PLACE_BLOCK_1 0
 #define PLACE_BLOCK_2 0

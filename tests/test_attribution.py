@@ -434,10 +434,13 @@ def test_word_places_are_where_a_word_begins_after_no_ascii_word_character(parts
 
 
 # Words of three characters or more sharing their first two or three (the accelerator's table groups
-# them so), pieces that hold one inside a word or after a character beyond ASCII, and gaps of one,
-# two and four bytes a character; up to 40 parts make texts long enough to be read a block at a time.
+# them so), pieces that hold one inside a word or after a character beyond ASCII (some whose low
+# byte is a word's letter: two-byte units are narrowed to bytes, ``\u0173`` ending in ``s``), and gaps
+# of one, two and four bytes a character; up to 40 parts make texts long enough to be read a block
+# at a time.
 ACCELERATED_WORDS = ["said", "sai", "says", "saying", "told", "tol", "Zed", "_x9", "999", "cited", "citez", "cit_"]
-PLACE_PIECES = [*ACCELERATED_WORDS, "xsaid", "Said", "sa", "ci", "é", "-", "\ud800", "ſaid", "saidé"]
+PLACE_PIECES = [*ACCELERATED_WORDS, "xsaid", "Said", "sa", "ci", "é", "-", "\ud800", "ſaid", "saidé", "\u0173aid",
+                "s\u0161id", "\u8073aid"]
 
 
 @pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
