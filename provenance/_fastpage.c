@@ -1798,7 +1798,7 @@ static Py_ssize_t scan_quote_marks(const QuoteScan *scan, const Py_ssize_t *mark
     return n_pairs;
 }
 
-/* quotes.pair_paragraph, as (k, pairs, dangling). */
+/* quotes.pair_paragraph, as (k, pairs, dangling); None for a paragraph with neither. */
 static PyObject *paired_paragraph(const QuoteScan *scan, Py_ssize_t k, const Py_ssize_t *marks, Py_ssize_t n_marks,
                                   Py_ssize_t *pairs)
 {
@@ -1813,6 +1813,9 @@ static PyObject *paired_paragraph(const QuoteScan *scan, Py_ssize_t k, const Py_
         n_pairs = scan_quote_marks(scan, marks, n_marks, unclosed_single, n_unclosed, pairs, stack, &depth);
     if (n_pairs < 0)
         return NULL;
+    bool dangles = depth > 0 && continues_quotation(stack[0].mark);
+    if (n_pairs == 0 && !dangles)
+        return Py_NewRef(Py_None);
     PyObject *list = PyList_New(n_pairs);
     for (Py_ssize_t p = 0; list != NULL && p < n_pairs; p++) {
         PyObject *pair = ssize_pair(pairs[2 * p], pairs[2 * p + 1]);
@@ -1823,7 +1826,6 @@ static PyObject *paired_paragraph(const QuoteScan *scan, Py_ssize_t k, const Py_
     }
     if (list == NULL)
         return NULL;
-    bool dangles = depth > 0 && continues_quotation(stack[0].mark);
     PyObject *index = PyLong_FromSsize_t(k);
     PyObject *dangling = dangles ? PyLong_FromSsize_t(stack[0].at) : Py_NewRef(Py_None);
     PyObject *paired = index != NULL && dangling != NULL ? PyTuple_Pack(3, index, list, dangling) : NULL;
@@ -1909,7 +1911,7 @@ static PyObject *paired_paragraphs(PyObject *module, PyObject *args)
         if (out == NULL || n_marks == 0)
             continue;
         PyObject *paragraph = paired_paragraph(&scan, k, marks, n_marks, pairs);
-        if (paragraph == NULL || PyList_Append(out, paragraph) < 0)
+        if (paragraph == NULL || (paragraph != Py_None && PyList_Append(out, paragraph) < 0))
             Py_CLEAR(out);
         Py_XDECREF(paragraph);
     }
@@ -1921,7 +1923,8 @@ static PyObject *paired_paragraphs(PyObject *module, PyObject *args)
 PyDoc_STRVAR(paired_paragraphs_doc,
 "paired_paragraphs(text, bounds, word_chars, lower_chars) -> [(k, pairs, dangling)]\n\n"
 "quotes._paired_paragraphs: for each paragraph (bounds[k], a (start, end) tuple, in text order)\n"
-"holding a quotation mark, its outermost pairs and the mark left open (quotes.pair_paragraph).\n"
+"with a pair of quotation marks or a mark left open, its outermost pairs and that mark\n"
+"(quotes.pair_paragraph).\n"
 "word_chars and lower_chars answer for characters beyond ASCII (quotes._IS_WORD, quotes._IS_LOWER).");
 
 /* The words a speaker phrase is read from (speakers._tokens_python) and the name mentions a short
@@ -3953,6 +3956,50 @@ PyDoc_STRVAR(attribute_quotations_doc,
 "when the paragraph ends first), the paragraph's index and offsets, and through paragraphs (the\n"
 "(start, end) of each) the paragraph before's. The rest as for speaker_before_quotation.");
 
+/* ---- attribution: a document's paragraphs (provenance/analyzers/attribution.py) -----------------
+   attribution._paragraphs_python is the reference; tests/test_attribution.py proves that both give
+   the same paragraphs. */
+
+static const char *const line_bound_names[3] = {"number", "start", "end"};
+
+static PyObject *paragraph_bounds(PyObject *module, PyObject *args)
+{
+    PyObject *lines, *skip;
+    PyTypeObject *cls;
+    Py_ssize_t at[3];
+    if (!PyArg_ParseTuple(args, "O!O!O:paragraph_bounds", &PyList_Type, &lines, &PyType_Type, &cls, &skip)
+        || slot_offsets(cls, line_bound_names, 3, at, "paragraph_bounds", "line") < 0)
+        return NULL;
+    if (!PyAnySet_Check(skip)) {
+        PyErr_SetString(PyExc_TypeError, "paragraph_bounds: the line numbers skipped are a set");
+        return NULL;
+    }
+    bool skipping = PySet_GET_SIZE(skip) > 0;
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t k = 0; out != NULL && k < PyList_GET_SIZE(lines); k++) {
+        PyObject *line = PyList_GET_ITEM(lines, k);
+        PyObject *number = Py_IS_TYPE(line, cls) ? *(PyObject **)((char *)line + at[0]) : NULL;
+        PyObject *start = number != NULL ? *(PyObject **)((char *)line + at[1]) : NULL;
+        PyObject *end = start != NULL ? *(PyObject **)((char *)line + at[2]) : NULL;
+        if (end == NULL) {
+            PyErr_SetString(PyExc_TypeError, "paragraph_bounds: lines of the class given, their slots set");
+            Py_CLEAR(out);
+            break;
+        }
+        int skipped = skipping ? PySet_Contains(skip, number) : 0;
+        PyObject *bound = skipped == 0 ? PyTuple_Pack(2, start, end) : NULL;
+        if (skipped < 0 || (skipped == 0 && (bound == NULL || PyList_Append(out, bound) < 0)))
+            Py_CLEAR(out);
+        Py_XDECREF(bound);
+    }
+    return out;
+}
+
+PyDoc_STRVAR(paragraph_bounds_doc,
+"paragraph_bounds(lines, line_cls, skip) -> [(start, end)]\n\n"
+"attribution._paragraphs_python: the (start, end) of each of lines (of line_cls, whose slots number,\n"
+"start and end are read) whose number is not in the set skip, in order.");
+
 /* ---- attribution: a short name's fuller name (provenance/speakers.py) --------------------------
    NameMentions._fuller_by_mentions (with _mentions_back, _line_mentions and _person) is the reference,
    used when this module is missing; tests/test_attribution.py proves that both give the same names.
@@ -5877,6 +5924,7 @@ static PyMethodDef methods[] = {
     {"speaker_after_quotation", speaker_after_quotation, METH_VARARGS, speaker_after_quotation_doc},
     {"speaker_before_quotation", speaker_before_quotation, METH_VARARGS, speaker_before_quotation_doc},
     {"attribute_quotations", attribute_quotations, METH_VARARGS, attribute_quotations_doc},
+    {"paragraph_bounds", paragraph_bounds, METH_VARARGS, paragraph_bounds_doc},
     {"sentence_end", sentence_end, METH_VARARGS, sentence_end_doc},
     {"fuller_name", fuller_name, METH_VARARGS, fuller_name_doc},
     {"scare_quotes", scare_quotes, METH_VARARGS, scare_quotes_doc},

@@ -14,11 +14,12 @@ from provenance import accelerator
 from provenance.analyzers.attribution import (
     ENDING, WHITE_SPACE, RelayFinder, _Found, analyze, analyze_chunk, _Paragraph, _attribute, _attribute_python, _lead_starts,
     _lengths_by_ending, _compile_kinds,
-    _is_scare, _is_title_case, _locate, _relay_pattern, _scare_flags, _scare_limits, _verb_places,
+    _is_scare, _is_title_case, _locate, _paragraphs, _paragraphs_python, _relay_pattern, _scare_flags, _scare_limits,
+    _verb_places,
 )
 from provenance import pipeline
 from provenance.config import Settings
-from provenance.document import Document
+from provenance.document import Document, Line
 from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
 from provenance.quotes import RawQuote, paragraph_quotes
@@ -830,6 +831,25 @@ def test_the_accelerator_gives_a_documents_quotations_the_speakers_the_python_co
     _attribute(speakers_module.SpeakerFinder(text, lex), fast, paras)
     _attribute_python(speakers_module.SpeakerFinder(text, lex), python, paras)
     assert [(q.speaker, q.how) for q in fast] == [(q.speaker, q.how) for q in python]
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.sampled_from(["", " ", "a", "“b”", "\t c ", "Ж"]), max_size=12),
+       skip=st.sets(st.integers(0, 14)))
+def test_the_accelerator_reads_the_paragraphs_the_python_code_reads(lines, skip):
+    doc = Document(id="d", path="d", text="\n".join(lines))
+    assert _paragraphs(doc, skip) == _paragraphs_python(doc, skip)
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+def test_the_accelerator_reads_only_lines_and_a_set_of_their_numbers():
+    lines = [Line(1, 0, 1, "a")]
+    assert accelerator.fastpage.paragraph_bounds(lines, Line, {2}) == [(0, 1)]
+    assert accelerator.fastpage.paragraph_bounds(lines, Line, frozenset({1})) == []
+    for bad in (([(0, 1)], Line, set()), (lines, Line, [1]), (lines, Token, set())):
+        with pytest.raises((TypeError, AttributeError)):
+            accelerator.fastpage.paragraph_bounds(*bad)
 
 
 # Words of titles and terms (minor words, pronouns, the term openers in either case, ſ folding to s
