@@ -4000,6 +4000,78 @@ PyDoc_STRVAR(paragraph_bounds_doc,
 "attribution._paragraphs_python: the (start, end) of each of lines (of line_cls, whose slots number,\n"
 "start and end are read) whose number is not in the set skip, in order.");
 
+/* attribution._locate_python: each quotation of paragraph_quotes (k, raw) as a _Found of found_cls
+   (slots raw, para, speaker, how) with its paragraph, a _Paragraph of para_cls (slots index, start,
+   end) made once for the quotations it holds; none speaks yet (speaker None, how ""). */
+
+static const char *const located_found_names[4] = {"raw", "para", "speaker", "how"};
+
+static PyObject *new_paragraph(PyTypeObject *cls, const Py_ssize_t *at, PyObject *index, PyObject *paras)
+{
+    Py_ssize_t k = PyLong_AsSsize_t(index);
+    PyObject *bound = k >= 0 && k < PyList_GET_SIZE(paras) ? PyList_GET_ITEM(paras, k) : NULL;
+    if (bound == NULL || !PyTuple_Check(bound) || PyTuple_GET_SIZE(bound) != 2) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "located_quotations: a paragraph's index among the (start, end) given");
+        return NULL;
+    }
+    PyObject *para = cls->tp_alloc(cls, 0);
+    if (para == NULL)
+        return NULL;
+    *(PyObject **)((char *)para + at[0]) = Py_NewRef(index);
+    *(PyObject **)((char *)para + at[1]) = Py_NewRef(PyTuple_GET_ITEM(bound, 0));
+    *(PyObject **)((char *)para + at[2]) = Py_NewRef(PyTuple_GET_ITEM(bound, 1));
+    return para;
+}
+
+static PyObject *located_quotations(PyObject *module, PyObject *args)
+{
+    PyObject *found, *paras;
+    PyTypeObject *found_cls, *para_cls;
+    Py_ssize_t found_at[4], para_at[3];
+    if (!PyArg_ParseTuple(args, "O!O!O!O!:located_quotations", &PyList_Type, &found, &PyList_Type, &paras, &PyType_Type,
+                          &found_cls, &PyType_Type, &para_cls)
+        || slot_offsets(found_cls, located_found_names, 4, found_at, "located_quotations", "found") < 0
+        || slot_offsets(para_cls, para_slot_names, 3, para_at, "located_quotations", "paragraph") < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(found), para_k = -1;
+    PyObject *out = PyList_New(n), *para = NULL, *none_said = PyUnicode_New(0, 0);
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *item = PyList_GET_ITEM(found, i);
+        PyObject *index = PyTuple_Check(item) && PyTuple_GET_SIZE(item) == 2 ? PyTuple_GET_ITEM(item, 0) : NULL;
+        Py_ssize_t k = index != NULL && PyLong_Check(index) ? PyLong_AsSsize_t(index) : -1;
+        if (k < 0) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "located_quotations: (paragraph index, raw quote) pairs");
+            Py_CLEAR(out);
+            break;
+        }
+        if (para == NULL || k != para_k) {
+            Py_XSETREF(para, new_paragraph(para_cls, para_at, index, paras));
+            para_k = k;
+        }
+        PyObject *quotation = para != NULL && none_said != NULL ? found_cls->tp_alloc(found_cls, 0) : NULL;
+        if (quotation == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        *(PyObject **)((char *)quotation + found_at[0]) = Py_NewRef(PyTuple_GET_ITEM(item, 1));
+        *(PyObject **)((char *)quotation + found_at[1]) = Py_NewRef(para);
+        *(PyObject **)((char *)quotation + found_at[2]) = Py_NewRef(Py_None);
+        *(PyObject **)((char *)quotation + found_at[3]) = Py_NewRef(none_said);
+        PyList_SET_ITEM(out, i, quotation);
+    }
+    Py_XDECREF(para);
+    Py_XDECREF(none_said);
+    return out;
+}
+
+PyDoc_STRVAR(located_quotations_doc,
+"located_quotations(found, paragraphs, found_cls, paragraph_cls) -> [found_cls]\n\n"
+"attribution._locate_python: each (k, raw quote) of found (quotes.paragraph_quotes, in text order) as\n"
+"an object of found_cls (raw, para, speaker None, how \"\") with its paragraph, an object of\n"
+"paragraph_cls (k and paragraphs[k], a (start, end) tuple) made once for the quotations it holds.");
+
 /* ---- attribution: a short name's fuller name (provenance/speakers.py) --------------------------
    NameMentions._fuller_by_mentions (with _mentions_back, _line_mentions and _person) is the reference,
    used when this module is missing; tests/test_attribution.py proves that both give the same names.
@@ -5925,6 +5997,7 @@ static PyMethodDef methods[] = {
     {"speaker_before_quotation", speaker_before_quotation, METH_VARARGS, speaker_before_quotation_doc},
     {"attribute_quotations", attribute_quotations, METH_VARARGS, attribute_quotations_doc},
     {"paragraph_bounds", paragraph_bounds, METH_VARARGS, paragraph_bounds_doc},
+    {"located_quotations", located_quotations, METH_VARARGS, located_quotations_doc},
     {"sentence_end", sentence_end, METH_VARARGS, sentence_end_doc},
     {"fuller_name", fuller_name, METH_VARARGS, fuller_name_doc},
     {"scare_quotes", scare_quotes, METH_VARARGS, scare_quotes_doc},

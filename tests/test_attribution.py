@@ -14,7 +14,7 @@ from provenance import accelerator
 from provenance.analyzers.attribution import (
     ENDING, WHITE_SPACE, RelayFinder, _Found, analyze, analyze_chunk, _Paragraph, _attribute, _attribute_python, _lead_starts,
     _lengths_by_ending, _compile_kinds,
-    _is_scare, _is_title_case, _locate, _paragraphs, _paragraphs_python, _relay_pattern, _scare_flags, _scare_limits,
+    _is_scare, _is_title_case, _locate, _locate_python, _paragraphs, _paragraphs_python, _relay_pattern, _scare_flags, _scare_limits,
     _verb_places,
 )
 from provenance import pipeline
@@ -827,7 +827,7 @@ def test_the_accelerator_gives_a_documents_quotations_the_speakers_the_python_co
         if line.strip():
             paras.append((start, start + len(line)))
         start += len(line) + 1
-    fast, python = (_locate(paragraph_quotes(text, paras), paras) for _ in range(2))
+    fast, python = (_locate(list(paragraph_quotes(text, paras)), paras) for _ in range(2))
     _attribute(speakers_module.SpeakerFinder(text, lex), fast, paras)
     _attribute_python(speakers_module.SpeakerFinder(text, lex), python, paras)
     assert [(q.speaker, q.how) for q in fast] == [(q.speaker, q.how) for q in python]
@@ -850,6 +850,33 @@ def test_the_accelerator_reads_only_lines_and_a_set_of_their_numbers():
     for bad in (([(0, 1)], Line, set()), (lines, Line, [1]), (lines, Token, set())):
         with pytest.raises((TypeError, AttributeError)):
             accelerator.fastpage.paragraph_bounds(*bad)
+
+
+def _located(found: list[_Found]) -> list[tuple]:
+    """What a located quotation holds, its paragraph told by the first quotation sharing the object."""
+    firsts = {id(q.para): n for n, q in reversed(list(enumerate(found)))}
+    return [(q.raw, q.para.index, q.para.start, q.para.end, firsts[id(q.para)], q.speaker, q.how) for q in found]
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=500, deadline=None)
+@given(text=DOCUMENT_TEXT)
+def test_the_accelerator_locates_the_quotations_as_the_python_code_does(text):
+    paras, start = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            paras.append((start, start + len(line)))
+        start += len(line) + 1
+    found = list(paragraph_quotes(text, paras))
+    assert _located(_locate(found, paras)) == _located(_locate_python(found, paras))
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+def test_the_accelerator_locates_only_quotations_of_the_paragraphs_given():
+    raw = RawQuote(1, 2, 0, 2, 1)
+    for found in ([(1, raw)], [(-1, raw)], [raw], [("0", raw)]):
+        with pytest.raises((ValueError, TypeError)):
+            accelerator.fastpage.located_quotations(found, [(0, 3)], _Found, _Paragraph)
 
 
 # Words of titles and terms (minor words, pronouns, the term openers in either case, ſ folding to s

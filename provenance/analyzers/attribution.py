@@ -14,7 +14,7 @@ explained quotation by quotation; the sourcing signatures and the relay detector
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
@@ -160,8 +160,17 @@ def _paragraphs_python(doc: Document, skip: set[int]) -> list[tuple[int, int]]:
     return [(ln.start, ln.end) for ln in doc.nonblank_lines if ln.number not in skip]
 
 
-def _locate(found: Iterable[tuple[int, RawQuote]], paras: list[tuple[int, int]]) -> list[_Found]:
-    """The quotations (``paragraph_quotes``), each with its paragraph, one made for the quotations it holds."""
+def _locate(found: list[tuple[int, RawQuote]], paras: list[tuple[int, int]]) -> list[_Found]:
+    """The quotations (``paragraph_quotes``), each with its paragraph, one made for the quotations it
+    holds: by the C accelerator where it is built (``accelerator.fastpage``, looked up on each use),
+    which fills the objects' slots, where a dataclass's ``__init__`` cost more than finding them."""
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.located_quotations(found, paras, _Found, _Paragraph)
+    return _locate_python(found, paras)
+
+
+def _locate_python(found: list[tuple[int, RawQuote]], paras: list[tuple[int, int]]) -> list[_Found]:
+    """``_locate``, the accelerator's reference."""
     out = []
     para: _Paragraph | None = None
     for k, raw in found:
@@ -426,7 +435,7 @@ def analyze_chunk(ctxs: list[Context]) -> list[AttributionResult]:
 def _quotations(ctx: Context) -> tuple[list[tuple[int, int]], list[_Found]]:
     """A document's paragraphs and the quotations in them."""
     paras = _paragraphs(ctx.doc, ctx.residue_lines)
-    return paras, _locate(paragraph_quotes(ctx.doc.text, paras), paras)
+    return paras, _locate(list(paragraph_quotes(ctx.doc.text, paras)), paras)
 
 
 def _places(tools: _Tools, doc: Document, found: list[_Found]) -> list[int] | None:
