@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from provenance import accelerator
 from provenance.analyzers.attribution import (
     ENDING, WHITE_SPACE, RelayFinder, _Found, analyze, analyze_chunk, _Paragraph, _attribute, _attribute_python, _lead_starts,
+    _give_speakers,
     _lengths_by_ending, _compile_kinds,
     _is_scare, _is_title_case, _locate, _locate_python, _paragraphs, _paragraphs_python, _relay_pattern, _scare_flags, _scare_limits,
     _verb_places,
@@ -877,6 +878,23 @@ def test_the_accelerator_locates_only_quotations_of_the_paragraphs_given():
     for found in ([(1, raw)], [(-1, raw)], [raw], [("0", raw)]):
         with pytest.raises((ValueError, TypeError)):
             accelerator.fastpage.located_quotations(found, [(0, 3)], _Found, _Paragraph)
+
+
+@pytest.mark.parametrize("between, carried", [("", True), ("The talks went on.\n", False)])
+def test_a_paragraph_of_quotations_alone_goes_on_in_the_voice_that_closed_the_paragraph_before(rules, between,
+                                                                                                carried):
+    lex = rules.memo("attribution-lexicons", compile_lexicons)
+    text = f"“We will not yield,” Qin said.\n{between}“Nor will we bend.” “Never.”\n“Later.”"
+    paras, start = [], 0
+    for line in text.split("\n"):
+        paras.append((start, start + len(line)))
+        start += len(line) + 1
+    found = _locate(list(paragraph_quotes(text, paras)), paras)
+    _give_speakers(speakers_module.SpeakerFinder(text, lex), found, paras)
+    hows = [(q.speaker.text if q.speaker else None, q.how) for q in found]
+    assert hows[0] == ("Qin", "after")
+    assert hows[1:3] == [("Qin", "next")] * 2 if carried else [who for who, _ in hows[1:3]] == [None, None]
+    assert hows[3][0] is None  # the voice goes on one paragraph only, from a quotation attributed after it
 
 
 # Words of titles and terms (minor words, pronouns, the term openers in either case, ſ folding to s

@@ -268,19 +268,19 @@ def _carry_in_paragraph(text: str, quotes: list[_Found]) -> None:
 def _carry_to_next_paragraph(text: str, quotes: list[_Found]) -> None:
     """``“…,” Qin said.`` then a paragraph that is nothing but a quotation: the same voice goes on.
     Only when the paragraph before ends on a quotation attributed right after it (“…,” Qin said.)."""
-    by_para: dict[int, list[_Found]] = {}
-    for q in quotes:
-        by_para.setdefault(q.para.index, []).append(q)
-    for index, mine in sorted(by_para.items()):
-        before = by_para.get(index - 1)
-        if not before or any(q.speaker is not None for q in mine):
-            continue
-        last = before[-1]
-        if (last.speaker is None or last.how != "after" or last.raw.close is None
-                or last.para.end - last.raw.close > 60 or not _only_quotes(text, mine)):
-            continue  # the paragraph's own words read last: most paragraphs before fail first
-        for q in mine:
-            q.speaker, q.how = last.speaker, "next"
+    start, last = 0, None  # where a paragraph's quotations begin; the last quotation before them
+    while start < len(quotes):
+        index = quotes[start].para.index
+        end = start + 1
+        while end < len(quotes) and quotes[end].para.index == index:
+            end += 1
+        mine = quotes[start:end]
+        if (last is not None and last.para.index == index - 1 and last.speaker is not None and last.how == "after"
+                and last.raw.close is not None and last.para.end - last.raw.close <= 60
+                and all(q.speaker is None for q in mine) and _only_quotes(text, mine)):
+            for q in mine:  # the paragraph's own words read last: most paragraphs before fail first
+                q.speaker, q.how = last.speaker, "next"
+        start, last = end, quotes[end - 1]
 
 
 def _only_quotes(text: str, mine: list[_Found]) -> bool:
