@@ -4673,8 +4673,8 @@ PyDoc_STRVAR(article_anchor_doc,
    of its words in the words' blob, in ascending order, each after its length and followed by a NUL. The text is read in
    its own code units, so every offset is a code point's. The places that may open a word are found
    sixteen one-byte or two-byte characters at once (SSE2: no word character before, the first two
-   characters within the ranges; two-byte units narrowed to bytes first); only those whose three characters open a word are compared
-   with the words. WordPlaces._find_python is the reference; tests/test_attribution.py proves that
+   characters within the ranges; two-byte units narrowed to bytes first); only those whose three
+   characters open a word are compared with the words. WordPlaces._find_python is the reference; tests/test_attribution.py proves that
    both find the same places. */
 
 /* Where the first block of chars[i:hi] begins that may hold a quotation mark (a straight double quote,

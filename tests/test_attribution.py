@@ -15,8 +15,8 @@ from provenance.analyzers.attribution import (
     ENDING, WHITE_SPACE, RelayFinder, _Found, analyze, analyze_chunk, _Paragraph, _attribute, _attribute_python, _lead_starts,
     _give_speakers,
     _lengths_by_ending, _compile_kinds,
-    _is_scare, _is_title_case, _locate, _locate_python, _paragraphs, _paragraphs_python, _relay_pattern, _scare_flags, _scare_limits,
-    _verb_places,
+    _is_scare, _is_title_case, _locate, _locate_python, _paragraphs, _paragraphs_python, _relay_pattern, _scare_flags,
+    _scare_limits, _verb_places,
 )
 from provenance import pipeline
 from provenance.config import Settings
