@@ -1807,7 +1807,7 @@ static Py_ssize_t scan_quote_marks(const QuoteScan *scan, const Py_ssize_t *mark
     return n_pairs;
 }
 
-/* quotes.pair_paragraph, as (k, pairs, dangling). */
+/* quotes.pair_paragraph, as (k, pairs, dangling); None for a paragraph with neither. */
 static PyObject *paired_paragraph(const QuoteScan *scan, Py_ssize_t k, const Py_ssize_t *marks, Py_ssize_t n_marks,
                                   Py_ssize_t *pairs)
 {
@@ -1822,6 +1822,9 @@ static PyObject *paired_paragraph(const QuoteScan *scan, Py_ssize_t k, const Py_
         n_pairs = scan_quote_marks(scan, marks, n_marks, unclosed_single, n_unclosed, pairs, stack, &depth);
     if (n_pairs < 0)
         return NULL;
+    bool dangles = depth > 0 && continues_quotation(stack[0].mark);
+    if (n_pairs == 0 && !dangles)
+        return Py_NewRef(Py_None);
     PyObject *list = PyList_New(n_pairs);
     for (Py_ssize_t p = 0; list != NULL && p < n_pairs; p++) {
         PyObject *pair = ssize_pair(pairs[2 * p], pairs[2 * p + 1]);
@@ -1832,7 +1835,6 @@ static PyObject *paired_paragraph(const QuoteScan *scan, Py_ssize_t k, const Py_
     }
     if (list == NULL)
         return NULL;
-    bool dangles = depth > 0 && continues_quotation(stack[0].mark);
     PyObject *index = PyLong_FromSsize_t(k);
     PyObject *dangling = dangles ? PyLong_FromSsize_t(stack[0].at) : Py_NewRef(Py_None);
     PyObject *paired = index != NULL && dangling != NULL ? PyTuple_Pack(3, index, list, dangling) : NULL;
@@ -1918,7 +1920,7 @@ static PyObject *paired_paragraphs(PyObject *module, PyObject *args)
         if (out == NULL || n_marks == 0)
             continue;
         PyObject *paragraph = paired_paragraph(&scan, k, marks, n_marks, pairs);
-        if (paragraph == NULL || PyList_Append(out, paragraph) < 0)
+        if (paragraph == NULL || (paragraph != Py_None && PyList_Append(out, paragraph) < 0))
             Py_CLEAR(out);
         Py_XDECREF(paragraph);
     }
@@ -1930,7 +1932,8 @@ static PyObject *paired_paragraphs(PyObject *module, PyObject *args)
 PyDoc_STRVAR(paired_paragraphs_doc,
 "paired_paragraphs(text, bounds, word_chars, lower_chars) -> [(k, pairs, dangling)]\n\n"
 "quotes._paired_paragraphs: for each paragraph (bounds[k], a (start, end) tuple, in text order)\n"
-"holding a quotation mark, its outermost pairs and the mark left open (quotes.pair_paragraph).\n"
+"with a pair of quotation marks or a mark left open, its outermost pairs and that mark\n"
+"(quotes.pair_paragraph).\n"
 "word_chars and lower_chars answer for characters beyond ASCII (quotes._IS_WORD, quotes._IS_LOWER).");
 
 /* The words a speaker phrase is read from (speakers._tokens_python) and the name mentions a short
@@ -3962,6 +3965,122 @@ PyDoc_STRVAR(attribute_quotations_doc,
 "when the paragraph ends first), the paragraph's index and offsets, and through paragraphs (the\n"
 "(start, end) of each) the paragraph before's. The rest as for speaker_before_quotation.");
 
+/* ---- attribution: a document's paragraphs (provenance/analyzers/attribution.py) -----------------
+   attribution._paragraphs_python is the reference; tests/test_attribution.py proves that both give
+   the same paragraphs. */
+
+static const char *const line_bound_names[3] = {"number", "start", "end"};
+
+static PyObject *paragraph_bounds(PyObject *module, PyObject *args)
+{
+    PyObject *lines, *skip;
+    PyTypeObject *cls;
+    Py_ssize_t at[3];
+    if (!PyArg_ParseTuple(args, "O!O!O:paragraph_bounds", &PyList_Type, &lines, &PyType_Type, &cls, &skip)
+        || slot_offsets(cls, line_bound_names, 3, at, "paragraph_bounds", "line") < 0)
+        return NULL;
+    if (!PyAnySet_Check(skip)) {
+        PyErr_SetString(PyExc_TypeError, "paragraph_bounds: the line numbers skipped are a set");
+        return NULL;
+    }
+    bool skipping = PySet_GET_SIZE(skip) > 0;
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t k = 0; out != NULL && k < PyList_GET_SIZE(lines); k++) {
+        PyObject *line = PyList_GET_ITEM(lines, k);
+        PyObject *number = Py_IS_TYPE(line, cls) ? *(PyObject **)((char *)line + at[0]) : NULL;
+        PyObject *start = number != NULL ? *(PyObject **)((char *)line + at[1]) : NULL;
+        PyObject *end = start != NULL ? *(PyObject **)((char *)line + at[2]) : NULL;
+        if (end == NULL) {
+            PyErr_SetString(PyExc_TypeError, "paragraph_bounds: lines of the class given, their slots set");
+            Py_CLEAR(out);
+            break;
+        }
+        int skipped = skipping ? PySet_Contains(skip, number) : 0;
+        PyObject *bound = skipped == 0 ? PyTuple_Pack(2, start, end) : NULL;
+        if (skipped < 0 || (skipped == 0 && (bound == NULL || PyList_Append(out, bound) < 0)))
+            Py_CLEAR(out);
+        Py_XDECREF(bound);
+    }
+    return out;
+}
+
+PyDoc_STRVAR(paragraph_bounds_doc,
+"paragraph_bounds(lines, line_cls, skip) -> [(start, end)]\n\n"
+"attribution._paragraphs_python: the (start, end) of each of lines (of line_cls, whose slots number,\n"
+"start and end are read) whose number is not in the set skip, in order.");
+
+/* attribution._locate_python: each quotation of paragraph_quotes (k, raw) as a _Found of found_cls
+   (slots raw, para, speaker, how) with its paragraph, a _Paragraph of para_cls (slots index, start,
+   end) made once for the quotations it holds; none speaks yet (speaker None, how ""). */
+
+static const char *const located_found_names[4] = {"raw", "para", "speaker", "how"};
+
+static PyObject *new_paragraph(PyTypeObject *cls, const Py_ssize_t *at, PyObject *index, PyObject *paras)
+{
+    Py_ssize_t k = PyLong_AsSsize_t(index);
+    PyObject *bound = k >= 0 && k < PyList_GET_SIZE(paras) ? PyList_GET_ITEM(paras, k) : NULL;
+    if (bound == NULL || !PyTuple_Check(bound) || PyTuple_GET_SIZE(bound) != 2) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "located_quotations: a paragraph's index among the (start, end) given");
+        return NULL;
+    }
+    PyObject *para = cls->tp_alloc(cls, 0);
+    if (para == NULL)
+        return NULL;
+    *(PyObject **)((char *)para + at[0]) = Py_NewRef(index);
+    *(PyObject **)((char *)para + at[1]) = Py_NewRef(PyTuple_GET_ITEM(bound, 0));
+    *(PyObject **)((char *)para + at[2]) = Py_NewRef(PyTuple_GET_ITEM(bound, 1));
+    return para;
+}
+
+static PyObject *located_quotations(PyObject *module, PyObject *args)
+{
+    PyObject *found, *paras;
+    PyTypeObject *found_cls, *para_cls;
+    Py_ssize_t found_at[4], para_at[3];
+    if (!PyArg_ParseTuple(args, "O!O!O!O!:located_quotations", &PyList_Type, &found, &PyList_Type, &paras, &PyType_Type,
+                          &found_cls, &PyType_Type, &para_cls)
+        || slot_offsets(found_cls, located_found_names, 4, found_at, "located_quotations", "found") < 0
+        || slot_offsets(para_cls, para_slot_names, 3, para_at, "located_quotations", "paragraph") < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(found), para_k = -1;
+    PyObject *out = PyList_New(n), *para = NULL, *none_said = PyUnicode_New(0, 0);
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *item = PyList_GET_ITEM(found, i);
+        PyObject *index = PyTuple_Check(item) && PyTuple_GET_SIZE(item) == 2 ? PyTuple_GET_ITEM(item, 0) : NULL;
+        Py_ssize_t k = index != NULL && PyLong_Check(index) ? PyLong_AsSsize_t(index) : -1;
+        if (k < 0) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "located_quotations: (paragraph index, raw quote) pairs");
+            Py_CLEAR(out);
+            break;
+        }
+        if (para == NULL || k != para_k) {
+            Py_XSETREF(para, new_paragraph(para_cls, para_at, index, paras));
+            para_k = k;
+        }
+        PyObject *quotation = para != NULL && none_said != NULL ? found_cls->tp_alloc(found_cls, 0) : NULL;
+        if (quotation == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        *(PyObject **)((char *)quotation + found_at[0]) = Py_NewRef(PyTuple_GET_ITEM(item, 1));
+        *(PyObject **)((char *)quotation + found_at[1]) = Py_NewRef(para);
+        *(PyObject **)((char *)quotation + found_at[2]) = Py_NewRef(Py_None);
+        *(PyObject **)((char *)quotation + found_at[3]) = Py_NewRef(none_said);
+        PyList_SET_ITEM(out, i, quotation);
+    }
+    Py_XDECREF(para);
+    Py_XDECREF(none_said);
+    return out;
+}
+
+PyDoc_STRVAR(located_quotations_doc,
+"located_quotations(found, paragraphs, found_cls, paragraph_cls) -> [found_cls]\n\n"
+"attribution._locate_python: each (k, raw quote) of found (quotes.paragraph_quotes, in text order) as\n"
+"an object of found_cls (raw, para, speaker None, how \"\") with its paragraph, an object of\n"
+"paragraph_cls (k and paragraphs[k], a (start, end) tuple) made once for the quotations it holds.");
+
 /* ---- attribution: a short name's fuller name (provenance/speakers.py) --------------------------
    NameMentions._fuller_by_mentions (with _mentions_back, _line_mentions and _person) is the reference,
    used when this module is missing; tests/test_attribution.py proves that both give the same names.
@@ -4560,11 +4679,11 @@ PyDoc_STRVAR(article_anchor_doc,
    speakers.WORD_UNITS (word_unit_code): the ranges of the words' first and of their second
    characters (four bytes: lowest, highest, lowest, highest), a bitmap of the words' first three
    characters, then for each pair of first characters the offsets starts[k]..starts[k + 1] (uint16)
-   of its words in the words' blob, in ascending order, each followed by a NUL. The text is read in
+   of its words in the words' blob, in ascending order, each after its length and followed by a NUL. The text is read in
    its own code units, so every offset is a code point's. The places that may open a word are found
-   sixteen one-byte or eight two-byte characters at once (SSE2: no word character before, the first
-   two characters within the ranges); only those whose three characters open a word are compared
-   with the words. WordPlaces._find_python is the reference; tests/test_attribution.py proves that
+   sixteen one-byte or two-byte characters at once (SSE2: no word character before, the first two
+   characters within the ranges; two-byte units narrowed to bytes first); only those whose three
+   characters open a word are compared with the words. WordPlaces._find_python is the reference; tests/test_attribution.py proves that
    both find the same places. */
 
 /* Where the first block of chars[i:hi] begins that may hold a quotation mark (a straight double quote,
@@ -4636,7 +4755,8 @@ static Py_ALWAYS_INLINE inline int word_unit_code(Py_UCS4 c)
 }
 
 /* Whether one of the table's words begins at s[i], a word start: its first three characters open
-   one, then the words of its first pair are compared, none past the first greater than the text. */
+   one, then the words of its first pair are compared from their third character (each word's
+   length before it), none past the first greater than the text. */
 #define PLACE_AT(TYPE)                                                                                   \
     static Py_ALWAYS_INLINE inline bool place_at_##TYPE(const TYPE *s, Py_ssize_t n, Py_ssize_t i,            \
                                                        const unsigned char *table)                       \
@@ -4651,17 +4771,15 @@ static Py_ALWAYS_INLINE inline int word_unit_code(Py_UCS4 c)
             return false;                                                                                \
         const uint16_t *starts = (const uint16_t *)(table + PLACE_STARTS);                               \
         const unsigned char *blob = table + PLACE_HEADER;                                                \
-        for (unsigned w = starts[pair]; w < starts[pair + 1];) {                                         \
-            Py_ssize_t j = 0;                                                                            \
-            while (blob[w + j] != 0 && i + j < n && s[i + j] == blob[w + j])                             \
+        for (unsigned w = starts[pair]; w < starts[pair + 1]; w += blob[w] + 2u) {                       \
+            const unsigned char *word = blob + w + 1;                                                    \
+            Py_ssize_t length = blob[w], j = 2;                                                          \
+            while (j < length && i + j < n && s[i + j] == word[j])                                       \
                 j++;                                                                                     \
-            if (blob[w + j] == 0)                                                                        \
+            if (j == length)                                                                             \
                 return true;                                                                             \
-            if (i + j >= n || s[i + j] < blob[w + j])                                                    \
+            if (i + j >= n || s[i + j] < word[j])                                                        \
                 return false;                                                                            \
-            while (blob[w + j] != 0)                                                                     \
-                j++;                                                                                     \
-            w += (unsigned)j + 1;                                                                        \
         }                                                                                                \
         return false;                                                                                    \
     }
@@ -4679,11 +4797,9 @@ static int append_place(PyObject *out, Py_ssize_t at)
 }
 
 #ifdef __SSE2__
-/* All ones where x's bytes (or two-byte units) lie within lo..lo + span. */
+/* All ones where x's bytes lie within lo..lo + span. */
 #define IN_RANGE8(x, lo, span) \
     _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8(x, _mm_set1_epi8(lo)), _mm_set1_epi8(span)), _mm_setzero_si128())
-#define IN_RANGE16(x, lo, span) \
-    _mm_cmpeq_epi16(_mm_subs_epu16(_mm_sub_epi16(x, _mm_set1_epi16(lo)), _mm_set1_epi16(span)), _mm_setzero_si128())
 
 static Py_ALWAYS_INLINE inline __m128i word_units_8(__m128i x)
 {
@@ -4691,15 +4807,9 @@ static Py_ALWAYS_INLINE inline __m128i word_units_8(__m128i x)
                         _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
 }
 
-static Py_ALWAYS_INLINE inline __m128i word_units_16(__m128i x)
-{
-    return _mm_or_si128(_mm_or_si128(IN_RANGE16(x, '0', 9), IN_RANGE16(_mm_or_si128(x, _mm_set1_epi16(0x20)), 'a', 25)),
-                        _mm_cmpeq_epi16(x, _mm_set1_epi16('_')));
-}
-
-/* The places of s[i:i + 16] (one-byte units) or s[i:i + 8] (two-byte units), i >= 1, that may open a
-   word, as bits: no word character before, the character there and the next within the ranges of
-   the words' first and second characters (ranges[0..1], ranges[2..3]). */
+/* The places of s[i:i + 16], i >= 1, that may open a word, as bits: no word character before, the
+   character there and the next within the ranges of the words' first and second characters
+   (ranges[0..1], ranges[2..3]). */
 static Py_ALWAYS_INLINE inline unsigned word_starts_1(const Py_UCS1 *s, Py_ssize_t i, const unsigned char *ranges)
 {
     __m128i first = IN_RANGE8(_mm_loadu_si128((const __m128i *)(s + i)), (char)ranges[0],
@@ -4710,16 +4820,22 @@ static Py_ALWAYS_INLINE inline unsigned word_starts_1(const Py_UCS1 *s, Py_ssize
     return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(before, _mm_and_si128(first, second)));
 }
 
+/* Sixteen two-byte units from s[i] as bytes: a unit past U+00FF becomes 0 or 0xFF (the signed
+   saturation of _mm_packus_epi16), neither a word character nor within any range of them. */
+static Py_ALWAYS_INLINE inline __m128i narrowed_16(const Py_UCS2 *s, Py_ssize_t i)
+{
+    return _mm_packus_epi16(_mm_loadu_si128((const __m128i *)(s + i)), _mm_loadu_si128((const __m128i *)(s + i + 8)));
+}
+
 static Py_ALWAYS_INLINE inline unsigned word_starts_2(const Py_UCS2 *s, Py_ssize_t i, const unsigned char *ranges)
 {
-    __m128i first = IN_RANGE16(_mm_loadu_si128((const __m128i *)(s + i)), ranges[0], ranges[1] - ranges[0]);
-    __m128i second = IN_RANGE16(_mm_loadu_si128((const __m128i *)(s + i + 1)), ranges[2], ranges[3] - ranges[2]);
-    __m128i before = word_units_16(_mm_loadu_si128((const __m128i *)(s + i - 1)));
-    __m128i starts = _mm_andnot_si128(before, _mm_and_si128(first, second));
-    return (unsigned)_mm_movemask_epi8(_mm_packs_epi16(starts, starts)) & 0xFF;
+    __m128i first = IN_RANGE8(narrowed_16(s, i), (char)ranges[0], (char)(ranges[1] - ranges[0]));
+    __m128i second = IN_RANGE8(narrowed_16(s, i + 1), (char)ranges[2], (char)(ranges[3] - ranges[2]));
+    __m128i before = word_units_8(narrowed_16(s, i - 1));
+    return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(before, _mm_and_si128(first, second)));
 }
 #define PLACE_BLOCK_1 16
-#define PLACE_BLOCK_2 8
+#define PLACE_BLOCK_2 16
 #else
 #define PLACE_BLOCK_1 0
 #define PLACE_BLOCK_2 0
@@ -6047,6 +6163,8 @@ static PyMethodDef methods[] = {
     {"speaker_after_quotation", speaker_after_quotation, METH_VARARGS, speaker_after_quotation_doc},
     {"speaker_before_quotation", speaker_before_quotation, METH_VARARGS, speaker_before_quotation_doc},
     {"attribute_quotations", attribute_quotations, METH_VARARGS, attribute_quotations_doc},
+    {"paragraph_bounds", paragraph_bounds, METH_VARARGS, paragraph_bounds_doc},
+    {"located_quotations", located_quotations, METH_VARARGS, located_quotations_doc},
     {"sentence_end", sentence_end, METH_VARARGS, sentence_end_doc},
     {"fuller_name", fuller_name, METH_VARARGS, fuller_name_doc},
     {"scare_quotes", scare_quotes, METH_VARARGS, scare_quotes_doc},

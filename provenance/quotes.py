@@ -128,10 +128,12 @@ def _marks(text: str) -> list[int]:
 
 
 def _paired_paragraphs(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, list[tuple[int, int]], int | None]]:
-    """Each paragraph holding a mark, by its index in ``bounds``, with its pairs and the mark it leaves
-    open (``pair_paragraph``). The marks of the whole text are found at once, and only the
-    paragraphs holding one are visited, each found from its first mark by binary search: most
-    paragraphs hold none. The reference of the accelerator's ``paired_paragraphs``."""
+    """Each paragraph with a pair of marks or a mark left open, by its index in ``bounds``, with its
+    pairs and the mark it leaves open (``pair_paragraph``). The marks of the whole text are found at
+    once, and only the paragraphs holding one are visited, each found from its first mark by binary
+    search: most paragraphs hold none. Of those that do, over half hold apostrophes alone and are
+    left out: for ``paragraph_quotes`` such a paragraph, which ends no quotation left open before
+    it, is one without marks. The reference of the accelerator's ``paired_paragraphs``."""
     marks = _marks(text)
     starts = [lo for lo, _ in bounds]
     paired = []
@@ -145,7 +147,9 @@ def _paired_paragraphs(text: str, bounds: list[tuple[int, int]]) -> list[tuple[i
             continue
         lo, hi = bounds[k]
         j = bisect_left(marks, hi, i + 1)
-        paired.append((k, *pair_paragraph(text, lo, hi, marks[i:j])))
+        pairs, dangling = pair_paragraph(text, lo, hi, marks[i:j])
+        if pairs or dangling is not None:
+            paired.append((k, pairs, dangling))
         i = j
     return paired
 
@@ -168,7 +172,7 @@ def paragraph_quotes(text: str, bounds: list[tuple[int, int]]) -> Iterator[tuple
     for k, pairs, dangling in _paired(text, bounds):
         lo, hi = bounds[k]
         if k != last + 1:
-            carrying = None  # a paragraph without marks came between
+            carrying = None  # a paragraph without quotations came between
         last = k
         # where the paragraph's words begin, read only after one that left a quotation open
         first = _LEADING_SPACE.match(text, lo, hi).end() if carrying is not None else hi

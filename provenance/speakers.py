@@ -288,9 +288,11 @@ def place_table(words: list[str]) -> bytes | None:
     their second ones; a bitmap of the words' first three characters (bit ``4096 * first + 64 *
     second + third``); where the words opening with each pair of characters (``64 * first +
     second``) begin in the blob (4097 native 16-bit offsets); the blob, each pair's words in
-    ascending order and each ended by a NUL. None when a word is shorter than three characters
-    (its places are left to RE2) or the blob is too large."""
-    if any(len(w) < 3 for w in words):
+    ascending order, each after a byte of its length (the accelerator passes over a word that
+    differs from the text without reading it to its end) and ended by a NUL. None when a word is
+    shorter than three characters (its places are left to RE2) or longer than 255, or the blob is
+    too large."""
+    if any(not 3 <= len(w) <= 255 for w in words):
         return None
     code = {ch: n for n, ch in enumerate(WORD_UNITS)}
     by_pair: dict[int, list[str]] = {}
@@ -303,7 +305,7 @@ def place_table(words: list[str]) -> bytes | None:
     for pair in range(64 * 64):
         starts.append(len(blob))
         for word in sorted(by_pair.get(pair, ())):
-            blob += word.encode("ascii") + b"\0"
+            blob += bytes([len(word)]) + word.encode("ascii") + b"\0"
     if len(blob) >= 1 << 16:
         return None
     starts.append(len(blob))

@@ -13,12 +13,14 @@ from hypothesis import strategies as st
 from provenance import accelerator
 from provenance.analyzers.attribution import (
     ENDING, WHITE_SPACE, RelayFinder, _Found, analyze, analyze_chunk, _Paragraph, _attribute, _attribute_python, _lead_starts,
+    _give_speakers,
     _lengths_by_ending, _compile_kinds,
-    _is_scare, _is_title_case, _locate, _relay_pattern, _scare_flags, _scare_limits, _verb_places,
+    _is_scare, _is_title_case, _locate, _locate_python, _paragraphs, _paragraphs_python, _relay_pattern, _scare_flags,
+    _scare_limits, _verb_places,
 )
 from provenance import pipeline
 from provenance.config import Settings
-from provenance.document import Document
+from provenance.document import Document, Line
 from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
 from provenance.quotes import RawQuote, paragraph_quotes
@@ -434,10 +436,13 @@ def test_word_places_are_where_a_word_begins_after_no_ascii_word_character(parts
 
 
 # Words of three characters or more sharing their first two or three (the accelerator's table groups
-# them so), pieces that hold one inside a word or after a character beyond ASCII, and gaps of one,
-# two and four bytes a character; up to 40 parts make texts long enough to be read a block at a time.
+# them so), pieces that hold one inside a word or after a character beyond ASCII (some whose low
+# byte is a word's letter: two-byte units are narrowed to bytes, ``\u0173`` ending in ``s``), and gaps
+# of one, two and four bytes a character; up to 40 parts make texts long enough to be read a block
+# at a time.
 ACCELERATED_WORDS = ["said", "sai", "says", "saying", "told", "tol", "Zed", "_x9", "999", "cited", "citez", "cit_"]
-PLACE_PIECES = [*ACCELERATED_WORDS, "xsaid", "Said", "sa", "ci", "é", "-", "\ud800", "ſaid", "saidé"]
+PLACE_PIECES = [*ACCELERATED_WORDS, "xsaid", "Said", "sa", "ci", "é", "-", "\ud800", "ſaid", "saidé", "\u0173aid",
+                "s\u0161id", "\u8073aid"]
 
 
 @pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
@@ -823,10 +828,73 @@ def test_the_accelerator_gives_a_documents_quotations_the_speakers_the_python_co
         if line.strip():
             paras.append((start, start + len(line)))
         start += len(line) + 1
-    fast, python = (_locate(paragraph_quotes(text, paras), paras) for _ in range(2))
+    fast, python = (_locate(list(paragraph_quotes(text, paras)), paras) for _ in range(2))
     _attribute(speakers_module.SpeakerFinder(text, lex), fast, paras)
     _attribute_python(speakers_module.SpeakerFinder(text, lex), python, paras)
     assert [(q.speaker, q.how) for q in fast] == [(q.speaker, q.how) for q in python]
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.sampled_from(["", " ", "a", "“b”", "\t c ", "Ж"]), max_size=12),
+       skip=st.sets(st.integers(0, 14)))
+def test_the_accelerator_reads_the_paragraphs_the_python_code_reads(lines, skip):
+    doc = Document(id="d", path="d", text="\n".join(lines))
+    assert _paragraphs(doc, skip) == _paragraphs_python(doc, skip)
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+def test_the_accelerator_reads_only_lines_and_a_set_of_their_numbers():
+    lines = [Line(1, 0, 1, "a")]
+    assert accelerator.fastpage.paragraph_bounds(lines, Line, {2}) == [(0, 1)]
+    assert accelerator.fastpage.paragraph_bounds(lines, Line, frozenset({1})) == []
+    for bad in (([(0, 1)], Line, set()), (lines, Line, [1]), (lines, Token, set())):
+        with pytest.raises((TypeError, AttributeError)):
+            accelerator.fastpage.paragraph_bounds(*bad)
+
+
+def _located(found: list[_Found]) -> list[tuple]:
+    """What a located quotation holds, its paragraph told by the first quotation sharing the object."""
+    firsts = {id(q.para): n for n, q in reversed(list(enumerate(found)))}
+    return [(q.raw, q.para.index, q.para.start, q.para.end, firsts[id(q.para)], q.speaker, q.how) for q in found]
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=500, deadline=None)
+@given(text=DOCUMENT_TEXT)
+def test_the_accelerator_locates_the_quotations_as_the_python_code_does(text):
+    paras, start = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            paras.append((start, start + len(line)))
+        start += len(line) + 1
+    found = list(paragraph_quotes(text, paras))
+    assert _located(_locate(found, paras)) == _located(_locate_python(found, paras))
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+def test_the_accelerator_locates_only_quotations_of_the_paragraphs_given():
+    raw = RawQuote(1, 2, 0, 2, 1)
+    for found in ([(1, raw)], [(-1, raw)], [raw], [("0", raw)]):
+        with pytest.raises((ValueError, TypeError)):
+            accelerator.fastpage.located_quotations(found, [(0, 3)], _Found, _Paragraph)
+
+
+@pytest.mark.parametrize("between, carried", [("", True), ("The talks went on.\n", False)])
+def test_a_paragraph_of_quotations_alone_goes_on_in_the_voice_that_closed_the_paragraph_before(rules, between,
+                                                                                                carried):
+    lex = rules.memo("attribution-lexicons", compile_lexicons)
+    text = f"“We will not yield,” Qin said.\n{between}“Nor will we bend.” “Never.”\n“Later.”"
+    paras, start = [], 0
+    for line in text.split("\n"):
+        paras.append((start, start + len(line)))
+        start += len(line) + 1
+    found = _locate(list(paragraph_quotes(text, paras)), paras)
+    _give_speakers(speakers_module.SpeakerFinder(text, lex), found, paras)
+    hows = [(q.speaker.text if q.speaker else None, q.how) for q in found]
+    assert hows[0] == ("Qin", "after")
+    assert hows[1:3] == [("Qin", "next")] * 2 if carried else [who for who, _ in hows[1:3]] == [None, None]
+    assert hows[3][0] is None  # the voice goes on one paragraph only, from a quotation attributed after it
 
 
 # Words of titles and terms (minor words, pronouns, the term openers in either case, ſ folding to s

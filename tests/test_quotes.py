@@ -191,6 +191,15 @@ def test_the_accelerator_finds_the_marks_after_long_runs_without_one(runs, cuts,
     assert accelerator.fastpage.paired_paragraphs(text, bounds, _IS_WORD, _IS_LOWER) == _paired_paragraphs(text, bounds)
 
 
+def test_a_paragraph_of_apostrophes_alone_is_left_out_of_the_paired_ones():
+    text = "China’s “talks”\nthe players’ union\n“Open"
+    bounds = [(0, 15), (16, 34), (35, 40)]
+    assert _paired_paragraphs(text, bounds) == [(0, [(8, 14)], None), (2, [], 35)]
+    if accelerator.fastpage is not None:
+        fast = accelerator.fastpage.paired_paragraphs(text, bounds, _IS_WORD, _IS_LOWER)
+        assert fast == _paired_paragraphs(text, bounds)
+
+
 @pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
 def test_the_accelerator_takes_paragraphs_in_text_order_only():
     for bounds in ([(3, 1)], [(0, 4), (2, 5)], [(0, 99)], [[0, 1]], [(0,)]):

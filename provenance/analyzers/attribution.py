@@ -14,7 +14,7 @@ explained quotation by quotation; the sourcing signatures and the relay detector
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
@@ -23,7 +23,7 @@ import regex
 
 from provenance import accelerator
 from provenance.analyzers import Context, make_finding, make_findings
-from provenance.document import Document
+from provenance.document import Document, Line
 from provenance.outlets import NameFinder, NameMatch, outlet_index
 from provenance.prescan import finditer_where, starts_pattern
 from provenance.quotes import RawQuote, paragraph_quotes
@@ -146,12 +146,31 @@ def _ends_in_person(words: list[str], kinds: _Kinds) -> bool:
 
 
 def _paragraphs(doc: Document, skip: set[int]) -> list[tuple[int, int]]:
-    """The paragraphs' offsets; a ``_Paragraph`` is made only for those holding a quotation (``_locate``)."""
+    """The paragraphs' offsets; a ``_Paragraph`` is made only for those holding a quotation (``_locate``).
+    By the C accelerator where it is built (``accelerator.fastpage``, looked up on each use), which
+    reads the lines' slots: a Python loop over every line of every document cost more than pairing
+    the quotation marks of those holding one."""
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.paragraph_bounds(doc.nonblank_lines, Line, skip)
+    return _paragraphs_python(doc, skip)
+
+
+def _paragraphs_python(doc: Document, skip: set[int]) -> list[tuple[int, int]]:
+    """``_paragraphs``, the accelerator's reference."""
     return [(ln.start, ln.end) for ln in doc.nonblank_lines if ln.number not in skip]
 
 
-def _locate(found: Iterable[tuple[int, RawQuote]], paras: list[tuple[int, int]]) -> list[_Found]:
-    """The quotations (``paragraph_quotes``), each with its paragraph, one made for the quotations it holds."""
+def _locate(found: list[tuple[int, RawQuote]], paras: list[tuple[int, int]]) -> list[_Found]:
+    """The quotations (``paragraph_quotes``), each with its paragraph, one made for the quotations it
+    holds: by the C accelerator where it is built (``accelerator.fastpage``, looked up on each use),
+    which fills the objects' slots, where a dataclass's ``__init__`` cost more than finding them."""
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.located_quotations(found, paras, _Found, _Paragraph)
+    return _locate_python(found, paras)
+
+
+def _locate_python(found: list[tuple[int, RawQuote]], paras: list[tuple[int, int]]) -> list[_Found]:
+    """``_locate``, the accelerator's reference."""
     out = []
     para: _Paragraph | None = None
     for k, raw in found:
@@ -249,19 +268,19 @@ def _carry_in_paragraph(text: str, quotes: list[_Found]) -> None:
 def _carry_to_next_paragraph(text: str, quotes: list[_Found]) -> None:
     """``“…,” Qin said.`` then a paragraph that is nothing but a quotation: the same voice goes on.
     Only when the paragraph before ends on a quotation attributed right after it (“…,” Qin said.)."""
-    by_para: dict[int, list[_Found]] = {}
-    for q in quotes:
-        by_para.setdefault(q.para.index, []).append(q)
-    for index, mine in sorted(by_para.items()):
-        before = by_para.get(index - 1)
-        if not before or any(q.speaker is not None for q in mine):
-            continue
-        last = before[-1]
-        if (last.speaker is None or last.how != "after" or last.raw.close is None
-                or last.para.end - last.raw.close > 60 or not _only_quotes(text, mine)):
-            continue  # the paragraph's own words read last: most paragraphs before fail first
-        for q in mine:
-            q.speaker, q.how = last.speaker, "next"
+    start, last = 0, None  # where a paragraph's quotations begin; the last quotation before them
+    while start < len(quotes):
+        index = quotes[start].para.index
+        end = start + 1
+        while end < len(quotes) and quotes[end].para.index == index:
+            end += 1
+        mine = quotes[start:end]
+        if (last is not None and last.para.index == index - 1 and last.speaker is not None and last.how == "after"
+                and last.raw.close is not None and last.para.end - last.raw.close <= 60
+                and all(q.speaker is None for q in mine) and _only_quotes(text, mine)):
+            for q in mine:  # the paragraph's own words read last: most paragraphs before fail first
+                q.speaker, q.how = last.speaker, "next"
+        start, last = end, quotes[end - 1]
 
 
 def _only_quotes(text: str, mine: list[_Found]) -> bool:
@@ -416,7 +435,7 @@ def analyze_chunk(ctxs: list[Context]) -> list[AttributionResult]:
 def _quotations(ctx: Context) -> tuple[list[tuple[int, int]], list[_Found]]:
     """A document's paragraphs and the quotations in them."""
     paras = _paragraphs(ctx.doc, ctx.residue_lines)
-    return paras, _locate(paragraph_quotes(ctx.doc.text, paras), paras)
+    return paras, _locate(list(paragraph_quotes(ctx.doc.text, paras)), paras)
 
 
 def _places(tools: _Tools, doc: Document, found: list[_Found]) -> list[int] | None:
