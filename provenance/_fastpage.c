@@ -4948,37 +4948,26 @@ PyDoc_STRVAR(utf8_line_starts_doc,
    whole text took, which it leaves scalar). */
 #define SURROGATE_BLOCK 64
 
-static bool ucs2_surrogate(const Py_UCS2 *chars, Py_ssize_t n)
-{
-    Py_ssize_t i = 0;
-    for (; i + SURROGATE_BLOCK <= n; i += SURROGATE_BLOCK) {
-        unsigned int found = 0;
-        for (int j = 0; j < SURROGATE_BLOCK; j++)
-            found |= (chars[i + j] & 0xF800) == 0xD800;
-        if (found)
-            return true;
+/* One scan per code unit width: a surrogate is any unit whose bits above the low 11 read 0xD800. */
+#define SURROGATE_SCAN(name, unit, high)                                    \
+    static bool name(const unit *chars, Py_ssize_t n)                       \
+    {                                                                       \
+        Py_ssize_t i = 0;                                                   \
+        for (; i + SURROGATE_BLOCK <= n; i += SURROGATE_BLOCK) {            \
+            unsigned int found = 0;                                         \
+            for (int j = 0; j < SURROGATE_BLOCK; j++)                       \
+                found |= (chars[i + j] & (high)) == 0xD800;                 \
+            if (found)                                                      \
+                return true;                                                \
+        }                                                                   \
+        for (; i < n; i++)                                                  \
+            if ((chars[i] & (high)) == 0xD800)                              \
+                return true;                                                \
+        return false;                                                       \
     }
-    for (; i < n; i++)
-        if ((chars[i] & 0xF800) == 0xD800)
-            return true;
-    return false;
-}
 
-static bool ucs4_surrogate(const Py_UCS4 *chars, Py_ssize_t n)
-{
-    Py_ssize_t i = 0;
-    for (; i + SURROGATE_BLOCK <= n; i += SURROGATE_BLOCK) {
-        unsigned int found = 0;
-        for (int j = 0; j < SURROGATE_BLOCK; j++)
-            found |= (chars[i + j] & 0xFFFFF800) == 0xD800;
-        if (found)
-            return true;
-    }
-    for (; i < n; i++)
-        if ((chars[i] & 0xFFFFF800) == 0xD800)
-            return true;
-    return false;
-}
+SURROGATE_SCAN(ucs2_surrogate, Py_UCS2, 0xF800)
+SURROGATE_SCAN(ucs4_surrogate, Py_UCS4, 0xFFFFF800)
 
 static PyObject *utf8_encodable(PyObject *module, PyObject *args)
 {
