@@ -63,15 +63,10 @@ def match_start(locator: re2._Regexp, data: bytes, pos: int, endpos: int) -> int
     return locator._regexp.Match(_UNANCHORED, data, pos, endpos)[0][0]
 
 
-def match_span(locator: re2._Regexp, data: bytes, pos: int, endpos: int) -> tuple[int, int]:
-    """Where the first match of ``locator`` in ``data[pos:endpos]`` begins and ends, ``(-1, -1)``
-    for none: ``match_start`` with the end too, the same as ``locator.search(...).span()``."""
-    return locator._regexp.Match(_UNANCHORED, data, pos, endpos)[0]
-
-
 def span_search(locator: re2._Regexp) -> Callable[[bytes, int, int], list[tuple[int, int]]]:
-    """``match_span`` for a loop of searches with one locator: RE2's private ``Match`` with the
-    anchor bound, whose answer's first item is the span (the loop saves a call around each)."""
+    """A loop's search with one locator: RE2's private ``Match`` with the anchor bound, whose answer's
+    first item is where the first match in ``data[pos:endpos]`` begins and ends, ``(-1, -1)`` for none
+    (the same as ``locator.search(...).span()``; the loop saves a Python call around each search)."""
     return partial(locator._regexp.Match, _UNANCHORED)
 
 

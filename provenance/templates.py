@@ -12,8 +12,8 @@ the whole corpus.
 from __future__ import annotations
 
 import hashlib
-import mmap
 import struct
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
@@ -26,6 +26,11 @@ from provenance.outlets import registrable_domain
 from provenance.report import ReadError
 from provenance.rulemodels import Detector
 from provenance.rulepack import RuleSet
+
+try:
+    import mmap
+except ImportError:  # CPython's WebAssembly builds have no mmap
+    mmap = None
 
 CORPUS_GROUP = "(corpus)"
 DETECTOR = "template-line"
@@ -113,7 +118,10 @@ def zeroed_counters(count: int) -> memoryview:
     """``count`` unsigned 32-bit counters at zero, in anonymous memory, whose pages the system zeroes
     as they are first written: an ``array`` of zeros was written whole before the first document (the
     shipped sketch's 16 MB: 8 ms of a one-document run, in page faults and memory traffic more than in
-    instructions), though a small run writes few of them. A private mapping, as an array's memory is: a forked process's counts stay its own."""
+    instructions), though a small run writes few of them. A private mapping, as an array's memory is:
+    a forked process's counts stay its own. Without ``mmap``, that array."""
+    if mmap is None:
+        return memoryview(array("I", [0]) * count)
     private = {"flags": mmap.MAP_PRIVATE} if hasattr(mmap, "MAP_PRIVATE") else {}  # Windows': private already
     return memoryview(mmap.mmap(-1, 4 * max(count, 1), **private)).cast("I")[:count]
 

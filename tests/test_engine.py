@@ -43,7 +43,7 @@ from provenance.engine import (
 )
 from provenance.matcher import _matches_at, _matches_from, compile_signature, signature_source
 from provenance.pipeline import check_document, check_documents
-from provenance.prescan import UNKNOWN_TO_RE2, match_span, match_start, span_search
+from provenance.prescan import UNKNOWN_TO_RE2, match_start, span_search
 from provenance.renderers.jsonout import render_line
 from provenance.rulemodels import Signature
 from provenance.rulepack import load_rules
@@ -690,8 +690,7 @@ def test_match_start_is_where_the_public_search_begins(pattern, group, text, cut
     pos, endpos = sorted(min(c, len(data)) for c in cut)
     found = locator.search(data, pos, endpos)
     assert match_start(locator, data, pos, endpos) == (-1 if found is None else found.start())
-    assert match_span(locator, data, pos, endpos) == ((-1, -1) if found is None else found.span())
-    assert span_search(locator)(data, pos, endpos)[0] == match_span(locator, data, pos, endpos)
+    assert span_search(locator)(data, pos, endpos)[0] == ((-1, -1) if found is None else found.span())
 
 
 @pytest.mark.parametrize(("source", "crosses"), [

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from provenance import accelerator
 from provenance.detectors import page
 from provenance.document import Document
+from provenance import templates
 from provenance.templates import TemplateCounts, key_table, zeroed_counters
 
 try:
@@ -141,6 +142,12 @@ def test_counts_pickle_with_their_table_and_groups():
     assert counts.counts("outlet:example", ["shared footer line"]) == [3]
 
 
-def test_a_new_table_is_zeros_of_its_size():
+@pytest.mark.parametrize("mapped", [True, False])
+def test_a_new_table_is_zeros_of_its_size(monkeypatch, mapped):
+    if not mapped:  # a Python without mmap: an array's memory
+        monkeypatch.setattr(templates, "mmap", None)
     assert zeroed_counters(5).tolist() == [0] * 5 and len(zeroed_counters(0)) == 0
+    table = zeroed_counters(3)
+    table[1] = 7
+    assert table.format == "I" and table.tolist() == [0, 7, 0]
     assert len(TemplateCounts(1 << 20, 4, 5).table) == 1 << 22
