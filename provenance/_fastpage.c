@@ -548,16 +548,27 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
             in_key = false;
             continue;
         }
-        READ_CLASS(kind, c, cls, folded);
-        COUNT_CHAR(cls, folded);
-        if (!(cls & WORD_START))
-            continue;
+        Py_ssize_t word_len = 1;
+        if (IS_ASCII_LETTER(c)) {  /* most words' start: COUNT_CHAR and a word's counts, its class known */
+            folded = c | 0x20;
+            letters_digits++;
+            put_key_char(key, kind, key_len++, folded);
+            in_key = true;
+            initials++;
+            capitals += c < 'a';
+        }
+        else {
+            READ_CLASS(kind, c, cls, folded);
+            COUNT_CHAR(cls, folded);
+            if (!(cls & WORD_START))
+                continue;
+            initials += (cls & LETTER) != 0;
+            capitals += (cls & UPPER) != 0;
+            word_len = PAST_LATIN1(c, folded) ? longest + 1 : 1;
+        }
         words++;
-        initials += (cls & LETTER) != 0;
-        capitals += (cls & UPPER) != 0;
         word[0] = (unsigned char)folded;
         uint32_t hash = hash_step(HASH_START, word[0]);  /* hash_bytes of the word's bytes so far */
-        Py_ssize_t word_len = PAST_LATIN1(c, folded) ? longest + 1 : 1;
         for (;;) {
             Py_ssize_t end = ascii_letters(kind, data, i, n, key, key_len, word, word_len, &hash);
             if (end > i) {
