@@ -403,7 +403,8 @@ static PyObject *stop_table(PyObject *module, PyObject *args)
 /* What one call shares across its lines: the stop table and two buffers. */
 typedef struct {
     const StopTable *stops;
-    unsigned char *word;    /* the word being read, case-folded (up to `longest` + 1 characters) */
+    void *word;             /* the word being read, case-folded, of bytes (room for a line and `longest` + 1 more) */
+    Py_ssize_t word_size;
     void *key;              /* the line key being built: of one byte a character for a str of one byte a
                                character, else of two (a plain line holds no character past the BMP) */
     Py_ssize_t key_size;    /* in bytes */
@@ -428,17 +429,18 @@ static Py_ALWAYS_INLINE inline void count_stop_word(const Scan *scan, Py_ssize_t
         counts->hits[__builtin_ctz(bits)]++;
 }
 
-static int grow_key_buffer(Scan *scan, Py_ssize_t size)
+/* Makes *buffer hold at least size bytes: scan_line's buffers, grown to the longest line. */
+static int grow_buffer(void **buffer, Py_ssize_t *buffer_size, Py_ssize_t size)
 {
-    if (size <= scan->key_size)
+    if (size <= *buffer_size)
         return 0;
-    void *key = PyMem_Realloc(scan->key, size);
-    if (key == NULL) {
+    void *grown = PyMem_Realloc(*buffer, size);
+    if (grown == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    scan->key = key;
-    scan->key_size = size;
+    *buffer = grown;
+    *buffer_size = size;
     return 0;
 }
 
@@ -478,6 +480,32 @@ static Py_ALWAYS_INLINE inline void put_key_char(void *key, int kind, Py_ssize_t
 static const uint64_t letter_digit_steps[(LETTER | DIGIT) + 1] = {
     [LETTER] = 1, [DIGIT] = (uint64_t)1 << 32, [LETTER | DIGIT] = ((uint64_t)1 << 32) + 1};
 
+/* An ASCII letter, of any kind of str: its fold is c | 0x20, its classes LETTER, WORD_PART and KEY_PART. */
+#define IS_ASCII_LETTER(c) ((Py_UCS4)(((c) | 0x20) - 'a') < 26)
+
+/* The end of the run of ASCII letters from i, in a word: what the word loop makes of each, their
+   class and fold known (COUNT_CHAR's letter, key character c | 0x20, and the word's byte, hashed into
+   *hash), written by a loop of few steps a letter. The word's bytes are written and hashed past
+   `longest` too, where a branch on its length would cost more (scan_line makes room for a whole
+   line's). */
+static Py_ALWAYS_INLINE inline Py_ssize_t ascii_letters(int kind, const void *data, Py_ssize_t i, Py_ssize_t n,
+                                                        void *key, Py_ssize_t key_len, unsigned char *word,
+                                                        Py_ssize_t word_len, uint32_t *hash)
+{
+    Py_ssize_t to_key = key_len - i, to_word = word_len - i;
+    uint32_t h = *hash;
+    for (; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!IS_ASCII_LETTER(c))
+            break;
+        put_key_char(key, kind, to_key + i, c | 0x20);
+        word[to_word + i] = (unsigned char)(c | 0x20);
+        h = hash_step(h, (unsigned char)(c | 0x20));
+    }
+    *hash = h;
+    return i;
+}
+
 /* What every character of a line adds to its counts and its key, in scan_chars' locals: the classes
    of the flags gathered in `seen`, read once the line is done; a key character written, or after
    one, a space, which the next key character keeps (a branch on that costs less than writes without
@@ -514,17 +542,44 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
     while (i < n) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i++), folded;
         int cls;
-        READ_CLASS(kind, c, cls, folded);
-        COUNT_CHAR(cls, folded);
-        if (!(cls & WORD_START))
+        if (c == ' ') {  /* COUNT_CHAR of a space, of no class */
+            if (in_key)
+                put_key_char(key, kind, key_len++, ' ');
+            in_key = false;
             continue;
+        }
+        Py_ssize_t word_len = 1;
+        if (IS_ASCII_LETTER(c)) {  /* most words' start: COUNT_CHAR and a word's counts, its class known */
+            folded = c | 0x20;
+            letters_digits++;
+            put_key_char(key, kind, key_len++, folded);
+            in_key = true;
+            initials++;
+            capitals += c < 'a';
+        }
+        else {
+            READ_CLASS(kind, c, cls, folded);
+            COUNT_CHAR(cls, folded);
+            if (!(cls & WORD_START))
+                continue;
+            initials += (cls & LETTER) != 0;
+            capitals += (cls & UPPER) != 0;
+            word_len = PAST_LATIN1(c, folded) ? longest + 1 : 1;
+        }
         words++;
-        initials += (cls & LETTER) != 0;
-        capitals += (cls & UPPER) != 0;
         word[0] = (unsigned char)folded;
         uint32_t hash = hash_step(HASH_START, word[0]);  /* hash_bytes of the word's bytes so far */
-        Py_ssize_t word_len = PAST_LATIN1(c, folded) ? longest + 1 : 1;
-        for (; i < n; i++) {
+        for (;;) {
+            Py_ssize_t end = ascii_letters(kind, data, i, n, key, key_len, word, word_len, &hash);
+            if (end > i) {
+                letters_digits += end - i;
+                key_len += end - i;
+                word_len += end - i;
+                in_key = true;
+                i = end;
+            }
+            if (i == n)
+                break;
             c = PyUnicode_READ(kind, data, i);
             READ_CLASS(kind, c, cls, folded);
             if (!(cls & WORD_PART))
@@ -536,6 +591,7 @@ static Py_ALWAYS_INLINE inline Py_ssize_t scan_chars(Scan *scan, int kind, const
                 word_len = PAST_LATIN1(c, folded) ? longest + 1 : word_len;
             }
             word_len++;
+            i++;
         }
         if (word_len <= longest)
             count_stop_word(scan, word_len, hash, counts);
@@ -568,7 +624,8 @@ static PyObject *scan_line(Scan *scan, PyObject *text, Counts *counts)
 {
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), key_len;
-    if (grow_key_buffer(scan, 2 * (n + 2)) < 0)  /* scan_chars writes up to one past the key and its space */
+    if (grow_buffer(&scan->key, &scan->key_size, 2 * (n + 2)) < 0  /* scan_chars writes up to one past the key and its space */
+        || grow_buffer(&scan->word, &scan->word_size, n + scan->stops->longest + 2) < 0)
         return NULL;
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
@@ -762,8 +819,8 @@ static PyObject *plain_scan(PyObject *module, PyObject *args)
     PyObject *scanned = new_plain_scan(texts, table->languages);
     if (scanned == NULL)
         return NULL;
-    Scan scan = {table, PyMem_Malloc(table->longest + 1), NULL, 0};
-    PyObject *result = scan.word == NULL ? PyErr_NoMemory() : scan_texts(&scan, scanned);
+    Scan scan = {table, NULL, 0, NULL, 0};
+    PyObject *result = scan_texts(&scan, scanned);
     PyMem_Free(scan.word);
     PyMem_Free(scan.key);
     Py_DECREF(scanned);

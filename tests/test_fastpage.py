@@ -91,6 +91,26 @@ def test_a_page_reads_other_texts_as_the_python_code_does(texts, languages):
         [tuple(getattr(x, f) for f in x.__slots__) for x in expected]
 
 
+ASCII_RUN = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"), max_size=40)
+RUN_BREAK = st.sampled_from(["", " ", "  ", "\n", "\n\n", "é", "É", "ß", "ÿ", "’", "'", "-", "_", "1", "²", ".", "Ж",
+                             "ŉ", "非", "×", "\u00a0", "😀"])
+STOP_WORD = st.sampled_from(sorted(set().union(*STOPLISTS.values()))).flatmap(
+    lambda word: st.sampled_from([word, word.upper(), word.title()]))
+RUNS_TEXT = st.lists(st.tuples(st.one_of(ASCII_RUN, STOP_WORD), RUN_BREAK), max_size=30).map(
+    lambda parts: "".join(run + gap for run, gap in parts))
+
+
+@needs_accelerator
+@settings(max_examples=800, deadline=None)
+@given(text=RUNS_TEXT, languages=st.sets(st.sampled_from(sorted(STOPLISTS))))
+def test_runs_of_ascii_letters_are_read_as_the_python_code_reads_them(text, languages):
+    """scan_chars reads a word's run of ASCII letters by a loop of its own (ascii_letters): runs longer
+    than any stop word, stop words in any case, runs broken by a letter past ASCII, ’, ' or -, in lines
+    of one byte a character and of two, and empty lines."""
+    stoplists = {language: STOPLISTS[language] for language in languages}
+    assert built(text, stoplists, True) == built(text, stoplists, False)
+
+
 # Characters a plain line may hold when the stop table holds every stop word (the C code's EXTENDED
 # and wide_class): Latin-1's other symbols, controls and numbers, letters whose case fold is their lower
 # case, ideographs and kana, CJK punctuation.
