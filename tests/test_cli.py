@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import subprocess
 import sys
 
@@ -77,3 +78,60 @@ def test_python_dash_m_runs_the_script():
                             capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == main(["check", str(CORPUS), "--format", "jsonl", "--no-cache"]) == 1
     assert len(result.stdout.splitlines()) == len(list(CORPUS.glob("*.txt")))
+
+
+class _Stream:
+    def __init__(self, terminal: bool):
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+
+@pytest.mark.parametrize(("format_", "output", "stdout_terminal", "stderr_terminal", "shown"), [
+    ("jsonl", "out.jsonl", True, True, True),  # lines into a file: the count on the terminal
+    ("jsonl", None, False, True, True),  # lines into a pipe
+    ("jsonl", None, True, True, False),  # lines onto the terminal: the count would be drawn over them
+    ("console", None, True, True, True),  # the report drawn once the count is gone
+    ("sarif", None, True, True, True),
+    ("jsonl", "out.jsonl", True, False, False),  # no terminal to count on (CI, a log file)
+    ("console", None, True, False, False),
+])
+def test_a_run_counts_its_documents_where_a_terminal_shows_it(monkeypatch, format_, output, stdout_terminal,
+                                                              stderr_terminal, shown):
+    from provenance.commands.check import _shows_progress
+
+    monkeypatch.setattr(sys, "stdout", _Stream(stdout_terminal))
+    monkeypatch.setattr(sys, "stderr", _Stream(stderr_terminal))
+    args = cli.build_parser().parse_args(["check", str(CORPUS), "--format", format_,
+                                          *(["--output", output] if output else [])])
+    assert _shows_progress(args) is shown
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_a_run_into_a_file_counts_its_documents_on_the_terminal_and_writes_the_same_lines(tmp_path):
+    """The count goes to the terminal alone: the file holds what a run without one writes."""
+    import pty
+
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "provenance", "check", str(CORPUS), "--format", "jsonl", "--no-cache"]
+    with subprocess.Popen([*command, "--output", str(tmp_path / "terminal.jsonl")], cwd=ROOT,
+                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower,
+                          env={**os.environ, "TERM": "xterm", "COLUMNS": "100"}) as proc:
+        os.close(follower)
+        shown = b""
+        while chunk := _read_terminal(leader):
+            shown += chunk
+    os.close(leader)
+    assert proc.returncode in (0, 1)
+    assert b"checked 5 documents" in shown
+    plain = run(*command[3:], "--output", str(tmp_path / "plain.jsonl"))
+    assert plain.returncode == proc.returncode and plain.stderr == ""
+    assert (tmp_path / "terminal.jsonl").read_bytes() == (tmp_path / "plain.jsonl").read_bytes()
+
+
+def _read_terminal(leader: int) -> bytes:
+    try:
+        return os.read(leader, 4096)
+    except OSError:  # the terminal's far end closed (Linux)
+        return b""

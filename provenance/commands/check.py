@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,18 +41,53 @@ def add_parser(subparsers) -> None:
     p.set_defaults(run=run)
 
 
+def _shows_progress(args: argparse.Namespace) -> bool:
+    """Whether a run counts its documents on the terminal: where standard error is one, unless report
+    lines stream to the same terminal as they are checked (the count would be written over them)."""
+    streams_to_terminal = args.format == "jsonl" and args.output is None and sys.stdout.isatty()
+    return sys.stderr.isatty() and not streams_to_terminal
+
+
 @contextmanager
-def _progress(enabled: bool) -> Iterator[callable]:
+def _progress(enabled: bool) -> Iterator[Callable[[], None]]:
+    """A count of the documents checked, their rate and the time taken, on standard error, gone when
+    the run ends: a long run (a million documents take minutes) shows it is moving."""
     if not enabled:
         yield lambda: None
         return
-    from rich.console import Console  # only for the terminal: a JSON run never imports rich
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.console import Console  # only for the terminal: a run without one never imports rich
+    from rich.progress import Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
-    columns = (SpinnerColumn(), TextColumn("checked {task.completed} documents"), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+    class RateColumn(ProgressColumn):
+        """Documents a second since the run began, worked out as the display refreshes: reports come
+        a chunk at a time, which a rate over the last few seconds would read as bursts."""
+
+        def render(self, task) -> Text:
+            return Text(f"{task.completed / task.elapsed:,.0f} a second" if task.completed and task.elapsed else "")
+
+    columns = (SpinnerColumn(), TextColumn("checked {task.completed:,.0f} documents"), RateColumn(),
+               TimeElapsedColumn())
+    # Drawn from the checking thread, a tenth of a second apart at most: no drawing thread runs while
+    # the pool's workers fork.
+    with Progress(*columns, console=Console(stderr=True), transient=True, auto_refresh=False,
+                  redirect_stdout=False, redirect_stderr=False) as progress:
         task = progress.add_task("check", total=None)
-        yield lambda: progress.advance(task)
+        drawn = [time.monotonic()]
+
+        def tick() -> None:
+            progress.advance(task)
+            if time.monotonic() - drawn[0] >= 0.1:
+                progress.refresh()
+                drawn[0] = time.monotonic()
+
+        yield tick
+
+
+def _ticked(items: Iterable, tick: Callable[[], None]) -> Iterator:
+    for item in items:
+        tick()
+        yield item
 
 
 def _exit_code(items: Iterable[DocumentReport | ReadError]) -> int:
@@ -115,24 +151,26 @@ def _run(args: argparse.Namespace) -> int:
     extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet)
     documents = select_documents(args.paths, args.since, settings.max_bytes)
     judge = gate.detached() if args.format == "jsonl" and not args.output_formats and cache is None else None
-    if judge is not None:  # nothing but the lines is needed: they are judged and rendered where checked
-        code = _write_lines(runner.outcomes(args, settings, rules, documents, None, templates, judge), args.output)
-    else:
-        results = extras.collect(gate.judge_all(runner.reports(args, settings, rules, documents, cache, templates)))
-        code = _report(args, results, settings, rules)
+    with _progress(_shows_progress(args)) as tick:
+        if judge is not None:  # nothing but the lines is needed: they are judged and rendered where checked
+            outcomes = runner.outcomes(args, settings, rules, documents, None, templates, judge)
+            code = _write_lines(_ticked(outcomes, tick), args.output)
+        else:
+            checked = _ticked(runner.reports(args, settings, rules, documents, cache, templates), tick)
+            results = extras.collect(gate.judge_all(checked))
+            if args.format == "jsonl":
+                code = _write_jsonl(results, args.output)
+            else:
+                items = list(results)  # the count leaves the terminal before the report is drawn there
+    if args.format != "jsonl":
+        code = _report(args, items, settings, rules)
     extras.write()
     gate.finish()
     return code
 
 
-def _report(args: argparse.Namespace, results, settings, rules) -> int:
-    if args.format == "jsonl":
-        return _write_jsonl(results, args.output)
-    with _progress(args.format == "console" and sys.stderr.isatty()) as tick:
-        items = []
-        for item in results:
-            items.append(item)
-            tick()
+def _report(args: argparse.Namespace, items: list[DocumentReport | ReadError], settings, rules) -> int:
+    """The whole corpus's report in a format that needs every document first (console, JSON, HTML, ...)."""
     report = corpus_report(items, settings.threshold, rules.digest)
     if args.format in CORPUS_RENDERERS:
         write_text(args.output, render_corpus(args.format, report, rules))
