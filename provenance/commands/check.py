@@ -73,13 +73,14 @@ def _progress(enabled: bool) -> Iterator[Callable[[], None]]:
     with Progress(*columns, console=Console(stderr=True), transient=True, auto_refresh=False,
                   redirect_stdout=False, redirect_stderr=False) as progress:
         task = progress.add_task("check", total=None)
-        drawn = [time.monotonic()]
+        drawn = time.monotonic()
 
         def tick() -> None:
+            nonlocal drawn
             progress.advance(task)
-            if time.monotonic() - drawn[0] >= 0.1:
+            if time.monotonic() - drawn >= 0.1:
                 progress.refresh()
-                drawn[0] = time.monotonic()
+                drawn = time.monotonic()
 
         yield tick
 
@@ -151,6 +152,7 @@ def _run(args: argparse.Namespace) -> int:
     extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet)
     documents = select_documents(args.paths, args.since, settings.max_bytes)
     judge = gate.detached() if args.format == "jsonl" and not args.output_formats and cache is None else None
+    items: list[DocumentReport | ReadError] = []  # for a report of the whole corpus, drawn once the count is gone
     with _progress(_shows_progress(args)) as tick:
         if judge is not None:  # nothing but the lines is needed: they are judged and rendered where checked
             outcomes = runner.outcomes(args, settings, rules, documents, None, templates, judge)
@@ -161,7 +163,7 @@ def _run(args: argparse.Namespace) -> int:
             if args.format == "jsonl":
                 code = _write_jsonl(results, args.output)
             else:
-                items = list(results)  # the count leaves the terminal before the report is drawn there
+                items = list(results)
     if args.format != "jsonl":
         code = _report(args, items, settings, rules)
     extras.write()
