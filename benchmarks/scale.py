@@ -17,24 +17,23 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-from speed import accelerated, measure, source_texts
+from speed import accelerated, measure, record_line, source_texts
 
 HEAD_MB = 50.0
 
 
 def write_documents(path: Path, first: int, count: int, texts: list[str], compressed: bool) -> int:
-    """Documents ``first`` to ``first + count - 1`` as JSONL (each the text ``n % len(texts)``); returns bytes."""
+    """Documents ``first`` to ``first + count - 1`` as JSONL (``record_line``); returns bytes."""
     size = 0
     with (gzip.open(path, "wt", encoding="utf-8", compresslevel=1) if compressed
           else path.open("w", encoding="utf-8")) as out:
         for n in range(first, first + count):
-            line = json.dumps({"id": f"doc-{n}", "text": texts[n % len(texts)]}, ensure_ascii=False) + "\n"
+            line = record_line(n, texts)
             out.write(line)
             size += len(line.encode("utf-8"))
     return size
@@ -57,8 +56,7 @@ def head_documents(texts: list[str]) -> int:
     """How many of the corpus's first documents make about ``HEAD_MB`` MB of JSONL."""
     size, n = 0, 0
     while size < HEAD_MB * 1e6:
-        size += len((json.dumps({"id": f"doc-{n}", "text": texts[n % len(texts)]}, ensure_ascii=False) + "\n")
-                    .encode("utf-8"))
+        size += len(record_line(n, texts).encode("utf-8"))
         n += 1
     return n
 

@@ -43,13 +43,18 @@ def source_texts() -> list[str]:
     return texts
 
 
+def record_line(n: int, texts: list[str]) -> str:
+    """The corpus's document ``n``: a JSONL record of the text ``n % len(texts)``."""
+    return json.dumps({"id": f"doc-{n}", "text": texts[n % len(texts)]}, ensure_ascii=False) + "\n"
+
+
 def build_corpus(path: Path, megabytes: float) -> tuple[int, int]:
     """Write about ``megabytes`` MB of JSONL; returns (documents, bytes)."""
     texts = source_texts()
     target, size, n = int(megabytes * 1e6), 0, 0
     with path.open("w", encoding="utf-8") as out:
         while size < target:
-            line = json.dumps({"id": f"doc-{n}", "text": texts[n % len(texts)]}, ensure_ascii=False) + "\n"
+            line = record_line(n, texts)
             out.write(line)
             size += len(line.encode("utf-8"))
             n += 1
