@@ -9,13 +9,16 @@ returns the exact JSONL line the check would write.
 The cache is one SQLite file (standard library, safe for several processes on one machine), by
 default ``$PROVENANCE_CACHE_DIR``, else ``$XDG_CACHE_HOME/provenance``, else ``~/.cache/provenance``.
 It never lives inside a checked folder: there it is turned off, with a note. Delete the folder to
-clear it.
+clear it. Its pages in use stay under a limit (1 GiB unless ``--cache-max-size`` says otherwise): a
+corpus of a million documents would otherwise leave gigabytes of reports behind in a home folder.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
+import math
 import os
 from collections.abc import Iterable
 from functools import lru_cache
@@ -26,6 +29,9 @@ from provenance.config import Settings
 from provenance.document import Document
 
 CACHE_FILE = "results.sqlite3"
+LAYOUT_VERSION = 2  # the file's ``user_version``: its table's layout
+DEFAULT_MAX_SIZE = 1 << 30
+_UNITS = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -64,42 +70,114 @@ def inside(folder: Path, roots: Iterable[Path]) -> bool:
 
 
 class ResultCache:
-    """Report lines keyed by document and run; reads and writes in batches."""
+    """Report lines keyed by document and run; reads and writes in batches, and keeps the file's
+    pages in use under ``max_size`` by dropping the lines least recently used.
 
-    def __init__(self, folder: Path, space: str):
+    A line of several kilobytes is stored in a table with row ids: a table keyed by the line's own
+    key without them (as before) stores each row in its key's B-tree and took three times as long to
+    write. A file written by another layout is emptied: none of its keys could match."""
+
+    def __init__(self, folder: Path, space: str, max_size: int = DEFAULT_MAX_SIZE):
         import sqlite3  # here, where a cache is opened: a run without one never loads it
 
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / CACHE_FILE
         self.space = space
+        self.max_size = max_size
         self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, line TEXT NOT NULL, "
-                         "passed INTEGER NOT NULL) WITHOUT ROWID")
+        self._lay_out()
+        self._page_size = self._db.execute("PRAGMA page_size").fetchone()[0]
 
-    def key(self, doc: Document) -> str:
+    def _lay_out(self) -> None:
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            if self._db.execute("PRAGMA user_version").fetchone()[0] == LAYOUT_VERSION:
+                return
+            self._db.execute("DROP TABLE IF EXISTS results")
+            self._db.execute("CREATE TABLE results (key BLOB NOT NULL UNIQUE, line BLOB NOT NULL, "
+                             "passed INTEGER NOT NULL, used INTEGER NOT NULL)")
+            self._db.execute("CREATE INDEX results_by_use ON results (used)")
+            self._db.execute(f"PRAGMA user_version = {LAYOUT_VERSION}")
+
+    def key(self, doc: Document) -> bytes:
         meta = json.dumps(doc.meta, sort_keys=True, ensure_ascii=False)
         notes = json.dumps(doc.notes, ensure_ascii=False)
         who = f"{self.space}\0{doc.sha256}\0{doc.id}\0{doc.path}\0{meta}\0{notes}"
-        return hashlib.sha256(who.encode("utf-8", "surrogatepass")).hexdigest()
+        return hashlib.sha256(who.encode("utf-8", "surrogatepass")).digest()
 
-    def get_many(self, keys: list[str]) -> dict[str, tuple[str, bool]]:
-        found: dict[str, tuple[str, bool]] = {}
+    def get_many(self, keys: list[bytes]) -> dict[bytes, tuple[bytes, bool]]:
+        """The stored lines of ``keys`` (those found), each marked as used now."""
+        found: dict[bytes, tuple[bytes, bool]] = {}
         for start in range(0, len(keys), 500):
             part = keys[start:start + 500]
             marks = ",".join("?" * len(part))
             rows = self._db.execute(f"SELECT key, line, passed FROM results WHERE key IN ({marks})", part)
             found.update((k, (line, bool(passed))) for k, line, passed in rows)
+        if found:
+            self._mark_used(list(found))
         return found
 
-    def put_many(self, entries: list[tuple[str, str, bool]]) -> None:
+    def put_many(self, entries: list[tuple[bytes, bytes, bool]]) -> None:
         if not entries:
             return
         with self._db:
             self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
-                                 [(k, line, int(ok)) for k, line, ok in entries])
+            now = self._now()
+            self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
+                                 [(k, line, int(ok), now) for k, line, ok in entries])
+        self._keep_under_limit()
+
+    def _now(self) -> int:
+        """The use mark of this write: one more than any before (inside the write's transaction)."""
+        return self._db.execute("SELECT COALESCE(MAX(used), 0) + 1 FROM results").fetchone()[0]
+
+    def _mark_used(self, keys: list[bytes]) -> None:
+        with self._db:
+            self._db.execute("BEGIN")
+            now = self._now()
+            for start in range(0, len(keys), 500):
+                part = keys[start:start + 500]
+                self._db.execute(f"UPDATE results SET used = ? WHERE key IN ({','.join('?' * len(part))})",
+                                 [now, *part])
+
+    def size_in_use(self) -> int:
+        """Bytes of the file's pages holding data (freed pages are reused by later writes)."""
+        pages = self._db.execute("PRAGMA page_count").fetchone()[0]
+        free = self._db.execute("PRAGMA freelist_count").fetchone()[0]
+        return (pages - free) * self._page_size
+
+    def _keep_under_limit(self) -> None:
+        """Past ``max_size``, drop the least recently used lines down to nine tenths of it, so a
+        long run writing new lines deletes in a few large steps rather than after every write. The
+        pages a deletion frees are told from the rows' share of the file, which the tables' inner
+        pages make inexact: it deletes again until the file is under the limit or empty."""
+        used = self.size_in_use()
+        while used > self.max_size:
+            with self._db:
+                self._db.execute("BEGIN")
+                rows = self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+                if not rows:
+                    return
+                drop = math.ceil(rows * (used - 0.9 * self.max_size) / used)
+                self._db.execute("DELETE FROM results WHERE rowid IN "
+                                 "(SELECT rowid FROM results ORDER BY used LIMIT ?)", (drop,))
+            used = self.size_in_use()
 
     def close(self) -> None:
         self._db.close()
+
+
+def parse_size(text: str) -> int:
+    """``--cache-max-size``'s value: bytes, or a number with K, M or G (binary: 1K = 1024)."""
+    number, unit = text.strip().upper().removesuffix("B"), 1
+    if number[-1:] in _UNITS:
+        number, unit = number[:-1], _UNITS[number[-1]]
+    try:
+        size = int(float(number) * unit)
+    except ValueError:
+        size = 0
+    if size <= 0:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (write e.g. 500M or 2G)")
+    return size

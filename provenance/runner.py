@@ -30,7 +30,7 @@ from pathlib import Path
 from provenance import __version__
 from provenance.analyzers import collect_hits
 from provenance.atomic import atomic_writer, write_atomic
-from provenance.cache import ResultCache, default_cache_dir, inside, namespace
+from provenance.cache import DEFAULT_MAX_SIZE, ResultCache, default_cache_dir, inside, namespace, parse_size
 from provenance.config import ConfigError, Settings
 from provenance.document import Document
 from provenance.engine import DEFAULT_ENGINE, ENGINES
@@ -103,6 +103,9 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                        help="check every document again, ignoring the result cache (also: PROVENANCE_NO_CACHE=1)")
     group.add_argument("--cache-dir", type=Path, metavar="DIR",
                        help=f"result cache folder (default: {default_cache_dir()})")
+    group.add_argument("--cache-max-size", type=parse_size, default=DEFAULT_MAX_SIZE, metavar="SIZE",
+                       help="largest size of the result cache, e.g. 500M or 4G (default 1G); "
+                            "the reports least recently used go first")
     group.add_argument("--engine", choices=tuple(ENGINES), default=None,
                        help=f"signature matcher (default {DEFAULT_ENGINE}; both give the same findings)")
 
@@ -270,7 +273,7 @@ class _Pending:
     items: list[Item]
     cached: dict[int, Outcome]
     todo: list[int]
-    keys: list[str | None]
+    keys: list[bytes | None]
     future: Future | None
 
 
@@ -319,14 +322,14 @@ class Runner:
             yield from self._collect(pending.popleft())
 
     def _submit(self, executor: Executor, chunk: list[Item]) -> _Pending:
-        keys: list[str | None] = [None] * len(chunk)
+        keys: list[bytes | None] = [None] * len(chunk)
         cached: dict[int, Outcome] = {}
         if self.cache is not None:
             for n, item in enumerate(chunk):
                 if isinstance(item, Document):
                     keys[n] = self.cache.key(item)
             found = self.cache.get_many([k for k in keys if k])
-            cached = {n: Outcome(found[k][0].encode(), found[k][1]) for n, k in enumerate(keys) if k in found}
+            cached = {n: Outcome(*found[k]) for n, k in enumerate(keys) if k in found}
         todo = [n for n in range(len(chunk)) if n not in cached]
         future = executor.submit(_check_chunk, self.settings, [chunk[n] for n in todo], self.judge) if todo else None
         return _Pending(chunk, cached, todo, keys, future)
@@ -335,7 +338,7 @@ class Runner:
         done = job.future.result() if job.future is not None else []
         fresh = {n: r if isinstance(r, Outcome) else Outcome(*r) for n, r in zip(job.todo, done)}
         if self.cache is not None:
-            self.cache.put_many([(job.keys[n], o.line.decode(), o.passed) for n, o in fresh.items() if job.keys[n]])
+            self.cache.put_many([(job.keys[n], o.line, o.passed) for n, o in fresh.items() if job.keys[n]])
         for n in range(len(job.items)):
             yield job.cached.get(n) or fresh[n]
 
@@ -443,7 +446,7 @@ def open_cache(args: argparse.Namespace, settings: Settings, rules: RuleSet, tem
         space = namespace(rules.digest, settings)
         if templates is not None:  # the corpus pre-pass changes reports: its counts are part of the key
             space = hashlib.sha256(space.encode() + pickle.dumps(templates)).hexdigest()
-        return ResultCache(folder, space)
+        return ResultCache(folder, space, args.cache_max_size)
     except OSError as exc:
         print(f"provenance: note: cannot use the cache folder {folder} ({exc}); running without it", file=sys.stderr)
         return None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import sqlite3
 
 import pytest
 
-from provenance.cache import CACHE_FILE, default_cache_dir
+from provenance.cache import CACHE_FILE, ResultCache, default_cache_dir, parse_size
 
 from test_runner import make_corpus, run
 
@@ -24,7 +25,7 @@ def rows(cache_dir):
 def tamper(cache_dir):
     """Mark every cached line, so a test can tell an answer from the cache from a fresh check."""
     with sqlite3.connect(cache_dir / CACHE_FILE) as db:
-        db.execute("""UPDATE results SET line = '{"id":"cached:' || substr(line, 8)""")
+        db.execute("""UPDATE results SET line = CAST('{"id":"cached:' || substr(CAST(line AS TEXT), 8) AS BLOB)""")
 
 
 def check(corpus, cache_dir, *extra):
@@ -79,3 +80,56 @@ def test_default_location(monkeypatch, tmp_path):
     assert default_cache_dir() == tmp_path / "provenance"
     monkeypatch.setenv("PROVENANCE_CACHE_DIR", str(tmp_path / "here"))
     assert default_cache_dir() == tmp_path / "here"
+
+
+def test_a_small_limit_keeps_the_cache_under_it_and_the_reports_unchanged(corpus, tmp_path):
+    cache_dir = tmp_path / "cache"
+    uncached = check(corpus, cache_dir, "--no-cache").stdout
+    for _ in range(2):
+        assert check(corpus, cache_dir, "--cache-max-size", "64K").stdout == uncached
+        assert 0 < len(rows(cache_dir)) < 25
+        assert ResultCache(cache_dir, "any", 64 << 10).size_in_use() <= 64 << 10
+
+
+def test_the_lines_least_recently_used_go_first(tmp_path):
+    cache = ResultCache(tmp_path, "space", max_size=160 << 10)
+    line = b"x" * (20 << 10)
+    cache.put_many([(b"old", line, True), (b"kept", line, True)])
+    for n in range(4):
+        cache.put_many([(f"new{n}".encode(), line, True)])
+    assert set(cache.get_many([b"kept"])) == {b"kept"}  # still there, and now used
+    for n in range(4, 8):
+        cache.put_many([(f"new{n}".encode(), line, False)])
+    left = cache.get_many([b"old", b"kept", b"new0", b"new7"])
+    assert b"kept" in left and b"new7" in left and b"old" not in left and b"new0" not in left
+    assert left[b"new7"] == (line, False)
+    assert cache.size_in_use() <= 160 << 10
+
+
+def test_a_file_of_the_earlier_layout_is_emptied_and_used(corpus, tmp_path):
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    with sqlite3.connect(cache_dir / CACHE_FILE) as db:
+        db.execute("CREATE TABLE results (key TEXT PRIMARY KEY, line TEXT NOT NULL, passed INTEGER NOT NULL) "
+                   "WITHOUT ROWID")
+        db.execute("INSERT INTO results VALUES ('k', 'line', 1)")
+    first = check(corpus, cache_dir)
+    assert first.returncode == 1 and len(rows(cache_dir)) == 25
+    assert check(corpus, cache_dir).stdout == first.stdout
+
+
+@pytest.mark.parametrize("text, size", [("500M", 500 << 20), ("2G", 2 << 30), ("1.5g", 3 << 29), ("4096", 4096),
+                                        ("64KB", 64 << 10)])
+def test_sizes_are_read_with_binary_units(text, size):
+    assert parse_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["", "big", "0", "-1M", "1T"])
+def test_a_bad_size_is_refused(text):
+    with pytest.raises(argparse.ArgumentTypeError):
+        parse_size(text)
+
+
+def test_a_bad_size_on_the_command_line_is_one_line_naming_the_option(corpus, tmp_path):
+    result = check(corpus, tmp_path / "cache", "--cache-max-size", "lots")
+    assert result.returncode == 2 and "--cache-max-size" in result.stderr and "Traceback" not in result.stderr
