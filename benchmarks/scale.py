@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from speed import accelerated, measure, record_line, source_texts
+from speed import accelerated, compile_bytecode, measure, record_line, source_texts
 
 HEAD_MB = 50.0
 
@@ -69,6 +69,7 @@ def main() -> None:
     parser.add_argument("--jobs", default="1,2", help="the --jobs values to run, comma-separated (default 1,2)")
     parser.add_argument("--dir", type=Path, default=None, help="where to build the corpus (default: the system's temporary folder)")
     args = parser.parse_args()
+    compile_bytecode()
     texts = source_texts()
     head_docs = min(head_documents(texts), args.docs)
     with tempfile.TemporaryDirectory(prefix="provenance-scale-", dir=args.dir) as tmp:

@@ -15,6 +15,7 @@ size of the run's whole process tree (the checker and its workers together), sam
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import re
@@ -152,6 +153,13 @@ def empty_result_cache(folder: Path) -> None:
         path.unlink()
 
 
+def compile_bytecode() -> None:
+    """Write the package's bytecode, as ``pip install`` does: in a checkout run with
+    ``PYTHONDONTWRITEBYTECODE`` set, or whose sources are newer than their bytecode, every timed
+    process would compile them again (a tenth of a second of CPU, measured on one document)."""
+    compileall.compile_dir(ROOT / "provenance", quiet=1)
+
+
 def accelerated() -> bool:
     """Whether the checker run from ``ROOT`` uses its C accelerator (``provenance/_fastpage.c``)."""
     probe = "from provenance import accelerator; print(accelerator.fastpage is not None)"
@@ -231,6 +239,7 @@ def main() -> None:
     if args.c4_filter:
         c4_filter(*args.c4_filter)
         return
+    compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="provenance-speed-") as tmp:
         corpus, out, cache = Path(tmp) / "corpus.jsonl", Path(tmp) / "out.jsonl", Path(tmp) / "cache"
         docs, size = build_corpus(corpus, args.mb)
