@@ -37,13 +37,14 @@ import re
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache, cached_property, partial
 from typing import NamedTuple
 
 import re2
 import regex
 
+from provenance import accelerator
 from provenance.document import Document, Line
 from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, region_lines
 from provenance.prescan import UNKNOWN_TO_RE2, characters_between, match_start, re2_options, span_search, starts_pattern
@@ -841,27 +842,8 @@ class PrefilterEngine(ReferenceEngine):
             return None, {}
         if not found:
             return fold_lines if index in self.caseless else set(), {}
-        starts, data = doc.utf8_line_starts, doc.utf8
-        last_end = len(data) - data.endswith(b"\n")  # the last line's end: a final newline ends no line
-        firsts: LineFirsts = {}
         pos, end = region_bytes(doc, rule.region, rule.region_lines)
-        search = span_search(locator)
-        start, stop = search(data, pos, end)[0]
-        while start >= 0:
-            number = bisect_right(starts, start)
-            next_line = starts[number] if number < len(starts) else len(data) + 1
-            if stop <= next_line - 1 and stop <= last_end:
-                following, following_stop = search(data, start + 1, end)[0]
-                alone = not start < following < next_line
-                firsts[number] = start, alone
-                if alone:
-                    start, stop = following, following_stop
-                    continue
-            else:
-                firsts[number] = -1, False
-            if number == len(starts):
-                break
-            start, stop = search(data, next_line, end)[0]
+        firsts = line_firsts(span_search(locator), doc.utf8, doc.utf8_line_starts, pos, end)
         lines = set(firsts)
         return lines | fold_lines if index in self.caseless else lines, firsts
 
@@ -898,6 +880,41 @@ class PrefilterEngine(ReferenceEngine):
                 lines, firsts = self._confirm_lines(index, doc, choice, found)
                 results[n].add(sig, doc, timeout, lines, self._starts(index, doc, choice.fold_lines, firsts, found))
         return [hits.result() for hits in results]
+
+
+def line_firsts(search: Callable[[bytes, int, int], list[tuple[int, int]]], data: bytes, starts: list[int],
+                pos: int, end: int) -> LineFirsts:
+    """``PrefilterEngine._lines_for``'s search loop over ``data[pos:end]``, ``search`` a locator's
+    ``span_search`` and ``starts`` the lines' byte offsets: in C where the accelerator is built
+    (``line_firsts``), which calls the same searches without the Python around each of them (a
+    document's line-scoped signatures make thousands a MB)."""
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.line_firsts(search, data, starts, pos, end)
+    return python_line_firsts(search, data, starts, pos, end)
+
+
+def python_line_firsts(search: Callable[[bytes, int, int], list[tuple[int, int]]], data: bytes, starts: list[int],
+                       pos: int, end: int) -> LineFirsts:
+    """``line_firsts`` in Python: the accelerator's reference."""
+    last_end = len(data) - data.endswith(b"\n")  # the last line's end: a final newline ends no line
+    firsts: LineFirsts = {}
+    start, stop = search(data, pos, end)[0]
+    while start >= 0:
+        number = bisect_right(starts, start)
+        next_line = starts[number] if number < len(starts) else len(data) + 1
+        if stop <= next_line - 1 and stop <= last_end:
+            following, following_stop = search(data, start + 1, end)[0]
+            alone = not start < following < next_line
+            firsts[number] = start, alone
+            if alone:
+                start, stop = following, following_stop
+                continue
+        else:
+            firsts[number] = -1, False
+        if number == len(starts):
+            break
+        start, stop = search(data, next_line, end)[0]
+    return firsts
 
 
 class _Choice(NamedTuple):
