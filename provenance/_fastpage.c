@@ -2392,10 +2392,15 @@ static PyObject *line_firsts(PyObject *module, PyObject *args)
         Py_XDECREF(firsts);
         return NULL;
     }
+    const unsigned char *bytes = (const unsigned char *)PyBytes_AS_STRING(data);
     Py_ssize_t start, stop, number, next_line;
     int failed = located_span(search, data, pos, end_object, &start, &stop) < 0;
     while (!failed && start >= 0) {
         failed = line_of(starts, start, &number) < 0;
+        if (!failed && (number == 0 || start > size)) {
+            PyErr_SetString(PyExc_ValueError, "line_firsts: a match starts before the first line or past the data");
+            failed = 1;
+        }
         if (failed)
             break;
         next_line = number < lines ? PyLong_AsSsize_t(PyList_GET_ITEM(starts, number)) : size + 1;
@@ -2409,7 +2414,9 @@ static PyObject *line_firsts(PyObject *module, PyObject *args)
             if (failed)
                 break;
             int alone = !(start < following && following < next_line);
-            failed = put_first(firsts, number, start, alone) < 0;
+            Py_ssize_t base = PyLong_AsSsize_t(PyList_GET_ITEM(starts, number - 1));
+            failed = (base == -1 && PyErr_Occurred())
+                     || put_first(firsts, number, character_starts(bytes, base, start), alone) < 0;
             if (alone) {
                 start = following;
                 stop = following_stop;
@@ -2431,8 +2438,9 @@ static PyObject *line_firsts(PyObject *module, PyObject *args)
 PyDoc_STRVAR(line_firsts_doc,
 "line_firsts(search, data, starts, pos, end) -> dict\n\n"
 "engine.python_line_firsts: by line number, where a line locator's first match found in the line\n"
-"starts (-1: unknown) and whether it is alone there, its searches made through search over\n"
-"data[pos:end] as that loop makes them; starts: the lines' byte offsets.");
+"starts (code points from the line's start; -1: unknown) and whether it is alone there, its searches\n"
+"made through search over data[pos:end] as that loop makes them; starts: the lines' byte offsets,\n"
+"the first 0.");
 
 /* ---- document lines (provenance/document.py) ----
 

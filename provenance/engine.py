@@ -105,7 +105,8 @@ _SENTINEL_SLOT = -1
 _FOLDS = -2
 _UNKNOWN = -3
 # A line-scoped signature's copy in one document, line by line (``PrefilterEngine._lines_for``):
-# where its first match in the line starts (a byte offset; -1: unknown), and whether it is alone.
+# where its first match in the line starts (code points from the line's start; -1: unknown), and
+# whether it is alone.
 LineFirsts = dict[int, tuple[int, bool]]
 
 
@@ -823,9 +824,10 @@ class PrefilterEngine(ReferenceEngine):
     def _lines_for(self, index: int, doc: Document, fold_lines: set[int],
                    found: bool = True) -> tuple[set[int] | None, LineFirsts]:
         """Every line of its region where the RE2 copy matches within the line, found in one pass;
-        and, line by line, the byte offset where the first match found there starts when it also
-        ends there (the copy's first match in that line alone starts there too), and whether no
-        other match of the copy starts in that line after it.
+        and, line by line, where the first match found there starts (code points from the line's
+        start, as ``CopyStarts`` reads them) when it also ends there (the copy's first match in that
+        line alone starts there too), and whether no other match of the copy starts in that line
+        after it.
 
         A match that lies inside a line is a match in the whole text (``(?m)`` anchors mean the same
         there), and the search restarts at the next line after each hit, so a match running on past
@@ -905,7 +907,7 @@ def python_line_firsts(search: Callable[[bytes, int, int], list[tuple[int, int]]
         if stop <= next_line - 1 and stop <= last_end:
             following, following_stop = search(data, start + 1, end)[0]
             alone = not start < following < next_line
-            firsts[number] = start, alone
+            firsts[number] = len(data[starts[number - 1]:start].decode("utf-8", "surrogatepass")), alone
             if alone:
                 start, stop = following, following_stop
                 continue
@@ -1032,15 +1034,12 @@ class CopyStarts:
             return None
         if self.locator is None:
             return _nowhere
-        locator, data, text = self.locator, self.data, line.text
-        base = self.doc.utf8_line_starts[line.number - 1]
         first, alone = self.firsts.get(line.number, (-1, False))
-        ascii = self.ascii or text.isascii()
-        if first >= 0:
-            first = first - base if ascii else len(data[base:first].decode("utf-8", "surrogatepass"))
         if alone:
             return first
-        if ascii:
+        locator, data, text = self.locator, self.data, line.text
+        base = self.doc.utf8_line_starts[line.number - 1]
+        if self.ascii or text.isascii():
             end = base + len(text)
 
             def next_ascii(pos: int) -> int | None:

@@ -655,12 +655,12 @@ def test_a_lines_first_match_is_where_a_search_of_the_line_alone_finds_one(patte
     for number, (first, alone) in engine._lines_for(0, doc, set())[1].items():
         if number not in region:
             continue
-        base = starts[number - 1]
-        end = base + len(doc.lines[number - 1].text.encode())
+        base, text = starts[number - 1], doc.lines[number - 1].text
+        end, at = base + len(text.encode()), base + len(text[:first].encode())  # first: code points in the line
         if first >= 0:
-            assert match_start(locator, data, base, end) == first
+            assert match_start(locator, data, base, end) == at
         if alone:
-            assert first >= 0 and (first == end or match_start(locator, data, first + 1, end) < 0)
+            assert first >= 0 and (at == end or match_start(locator, data, at + 1, end) < 0)
 
 
 @settings(max_examples=300, deadline=None)
