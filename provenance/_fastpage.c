@@ -2294,27 +2294,6 @@ PyDoc_STRVAR(utf8_offsets_doc,
 "prescan._characters: the code-point offsets of ascending byte offsets, at character boundaries,\n"
 "into the UTF-8 data.");
 
-static PyObject *utf8_characters(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 3 || !PyBytes_Check(args[0]) || !PyLong_Check(args[1]) || !PyLong_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "utf8_characters(data, start, end): bytes and two ints");
-        return NULL;
-    }
-    Py_ssize_t start = PyLong_AsSsize_t(args[1]), end = PyLong_AsSsize_t(args[2]);
-    if ((start == -1 || end == -1) && PyErr_Occurred())
-        return NULL;
-    if (start < 0 || start > end || end > PyBytes_GET_SIZE(args[0])) {
-        PyErr_SetString(PyExc_ValueError, "utf8_characters: start and end must ascend within the data");
-        return NULL;
-    }
-    return PyLong_FromSsize_t(character_starts((const unsigned char *)PyBytes_AS_STRING(args[0]), start, end));
-}
-
-PyDoc_STRVAR(utf8_characters_doc,
-"utf8_characters(data, start, end) -> int\n\n"
-"prescan.characters_between: the code points of data[start:end], both at character boundaries of\n"
-"the UTF-8 data, counted without decoding the slice.");
-
 /* ---- signature stage: a line locator's matches line by line (provenance/engine.py) ----------
  * PrefilterEngine._lines_for's search loop, engine.python_line_firsts its reference: the locator's
  * search (prescan.span_search) is called as that loop calls it, and its answers read the same way. */
@@ -6348,7 +6327,6 @@ static PyMethodDef methods[] = {
     {"name_mentions", name_mentions, METH_VARARGS, name_mentions_doc},
     {"utf8_offsets", utf8_offsets, METH_VARARGS, utf8_offsets_doc},
     {"line_firsts", line_firsts, METH_VARARGS, line_firsts_doc},
-    {"utf8_characters", (PyCFunction)(void (*)(void))utf8_characters, METH_FASTCALL, utf8_characters_doc},
     {"document_lines", document_lines, METH_VARARGS, document_lines_doc},
     {"ascii_key", (PyCFunction)(void (*)(void))ascii_key, METH_FASTCALL, ascii_key_doc},
     {"model_json", model_json, METH_VARARGS, model_json_doc},

@@ -47,7 +47,7 @@ import regex
 from provenance import accelerator
 from provenance.document import Document, Line
 from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, region_lines
-from provenance.prescan import UNKNOWN_TO_RE2, characters_between, match_start, re2_options, span_search, starts_pattern
+from provenance.prescan import UNKNOWN_TO_RE2, match_start, re2_options, span_search, starts_pattern
 
 # What regex's Unicode \s matches (the White_Space property; not \x1c-\x1f, which ``re`` and
 # ``str.isspace`` count as space).
@@ -1002,7 +1002,7 @@ class CopyStarts:
         start = match_start(self.locator, data, byte, len(data))
         if start < 0:
             return None
-        char = pos + characters_between(data, byte, start)
+        char = pos + len(data[byte:start].decode("utf-8", "surrogatepass"))
         self._last = char, start
         return char
 

@@ -130,16 +130,6 @@ def _characters(data: bytes, offsets: list[int]) -> list[int]:
     return characters_by_decoding(data, offsets)
 
 
-def characters_between(data: bytes, start: int, end: int) -> int:
-    """The code points of ``data[start:end]``, both offsets at character boundaries of the UTF-8
-    ``data``: in C where the accelerator is built (``utf8_characters``), which counts the bytes that
-    start a character where decoding made a slice and a string of it (the signature stage converts
-    every match of a whole-text copy this way)."""
-    if accelerator.fastpage is not None:
-        return accelerator.fastpage.utf8_characters(data, start, end)
-    return len(data[start:end].decode("utf-8", "surrogatepass"))
-
-
 def characters_by_decoding(data: bytes, offsets: list[int]) -> list[int]:
     """``_characters`` in Python, the accelerator's reference."""
     out: list[int] = []

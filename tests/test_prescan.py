@@ -9,11 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance import accelerator
 from provenance.prescan import (
     _characters,
     _readable_utf8,
-    characters_between,
     characters_by_decoding,
     finditer_where,
     starts_pattern,
@@ -55,23 +53,6 @@ def test_byte_offsets_become_the_code_point_offsets_they_encode(text, cuts):
 def test_the_accelerator_converts_byte_offsets_as_python_does(text, cuts):
     data, starts, offsets = boundaries(text.encode("utf-8", "replace").decode(), cuts)  # no lone surrogate
     assert _fastpage.utf8_offsets(data, starts) == characters_by_decoding(data, starts) == offsets
-
-
-@settings(max_examples=300, deadline=None)
-@given(text=st.text(max_size=30), cuts=st.tuples(st.integers(0, 40), st.integers(0, 40)))
-def test_the_code_points_between_two_byte_offsets_are_counted_as_decoding_counts_them(text, cuts):
-    data, (start, end), (first, last) = boundaries(text.encode("utf-8", "replace").decode(), list(cuts))
-    assert characters_between(data, start, end) == last - first
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accelerator, "fastpage", None)
-        assert characters_between(data, start, end) == last - first
-
-
-@pytest.mark.skipif(_fastpage is None, reason="the C accelerator is not built")
-def test_the_accelerator_refuses_offsets_that_do_not_ascend_within_the_data():
-    for start, end in ((2, 1), (-1, 1), (0, 4)):
-        with pytest.raises(ValueError, match="ascend"):
-            _fastpage.utf8_characters(b"abc", start, end)
 
 
 def test_a_text_re2_cannot_read_as_the_stdlib_does_is_unreadable():
