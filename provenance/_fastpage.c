@@ -2294,6 +2294,133 @@ PyDoc_STRVAR(utf8_offsets_doc,
 "prescan._characters: the code-point offsets of ascending byte offsets, at character boundaries,\n"
 "into the UTF-8 data.");
 
+/* ---- signature stage: a line locator's matches line by line (provenance/engine.py) ----------
+ * PrefilterEngine._lines_for's search loop, engine.python_line_firsts its reference: the locator's
+ * search (prescan.span_search) is called as that loop calls it, and its answers read the same way. */
+
+/* The first span search(data, pos, end) answers: its answer's first item, a pair of ints. */
+static int located_span(PyObject *search, PyObject *data, Py_ssize_t pos, PyObject *end,
+                        Py_ssize_t *start, Py_ssize_t *stop)
+{
+    PyObject *at = PyLong_FromSsize_t(pos);
+    if (at == NULL)
+        return -1;
+    PyObject *args[3] = {data, at, end};
+    PyObject *answer = PyObject_Vectorcall(search, args, 3, NULL);
+    Py_DECREF(at);
+    if (answer == NULL)
+        return -1;
+    PyObject *span = PyList_Check(answer) && PyList_GET_SIZE(answer) > 0 ? PyList_GET_ITEM(answer, 0) : NULL;
+    int ok = span != NULL && PyTuple_Check(span) && PyTuple_GET_SIZE(span) == 2;
+    if (ok) {
+        *start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
+        *stop = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+        ok = !PyErr_Occurred();
+    } else {
+        PyErr_SetString(PyExc_TypeError, "line_firsts: a search answers a list whose first item is a pair of ints");
+    }
+    Py_DECREF(answer);
+    return ok ? 0 : -1;
+}
+
+/* bisect_right(starts, offset): the number of the line holding offset. */
+static int line_of(PyObject *starts, Py_ssize_t offset, Py_ssize_t *number)
+{
+    Py_ssize_t low = 0, high = PyList_GET_SIZE(starts);
+    while (low < high) {
+        Py_ssize_t middle = low + (high - low) / 2;
+        Py_ssize_t value = PyLong_AsSsize_t(PyList_GET_ITEM(starts, middle));
+        if (value == -1 && PyErr_Occurred())
+            return -1;
+        if (offset < value)
+            high = middle;
+        else
+            low = middle + 1;
+    }
+    *number = low;
+    return 0;
+}
+
+static int put_first(PyObject *firsts, Py_ssize_t number, Py_ssize_t start, int alone)
+{
+    PyObject *key = PyLong_FromSsize_t(number), *value = PyTuple_New(2), *at = PyLong_FromSsize_t(start);
+    int failed = key == NULL || value == NULL || at == NULL;
+    if (!failed) {
+        PyTuple_SET_ITEM(value, 0, at);
+        PyTuple_SET_ITEM(value, 1, Py_NewRef(alone ? Py_True : Py_False));
+        at = NULL;
+        failed = PyDict_SetItem(firsts, key, value) < 0;
+    }
+    Py_XDECREF(key);
+    Py_XDECREF(value);
+    Py_XDECREF(at);
+    return failed ? -1 : 0;
+}
+
+static PyObject *line_firsts(PyObject *module, PyObject *args)
+{
+    PyObject *search, *data, *starts, *end_object;
+    Py_ssize_t pos, end;
+    if (!PyArg_ParseTuple(args, "OO!O!nn", &search, &PyBytes_Type, &data, &PyList_Type, &starts, &pos, &end))
+        return NULL;
+    Py_ssize_t size = PyBytes_GET_SIZE(data), lines = PyList_GET_SIZE(starts);
+    Py_ssize_t last_end = size - (size > 0 && PyBytes_AS_STRING(data)[size - 1] == '\n');
+    PyObject *firsts = PyDict_New();
+    end_object = firsts == NULL ? NULL : PyLong_FromSsize_t(end);
+    if (end_object == NULL) {
+        Py_XDECREF(firsts);
+        return NULL;
+    }
+    const unsigned char *bytes = (const unsigned char *)PyBytes_AS_STRING(data);
+    Py_ssize_t start, stop, number, next_line;
+    int failed = located_span(search, data, pos, end_object, &start, &stop) < 0;
+    while (!failed && start >= 0) {
+        failed = line_of(starts, start, &number) < 0;
+        if (!failed && (number == 0 || start > size)) {
+            PyErr_SetString(PyExc_ValueError, "line_firsts: a match starts before the first line or past the data");
+            failed = 1;
+        }
+        if (failed)
+            break;
+        next_line = number < lines ? PyLong_AsSsize_t(PyList_GET_ITEM(starts, number)) : size + 1;
+        if (next_line == -1 && PyErr_Occurred()) {
+            failed = 1;
+            break;
+        }
+        if (stop <= next_line - 1 && stop <= last_end) {
+            Py_ssize_t following, following_stop;
+            failed = located_span(search, data, start + 1, end_object, &following, &following_stop) < 0;
+            if (failed)
+                break;
+            int alone = !(start < following && following < next_line);
+            Py_ssize_t base = PyLong_AsSsize_t(PyList_GET_ITEM(starts, number - 1));
+            failed = (base == -1 && PyErr_Occurred())
+                     || put_first(firsts, number, character_starts(bytes, base, start), alone) < 0;
+            if (alone) {
+                start = following;
+                stop = following_stop;
+                continue;
+            }
+        } else {
+            failed = put_first(firsts, number, -1, 0) < 0;
+        }
+        if (failed || number == lines)
+            break;
+        failed = located_span(search, data, next_line, end_object, &start, &stop) < 0;
+    }
+    Py_DECREF(end_object);
+    if (failed)
+        Py_CLEAR(firsts);
+    return firsts;
+}
+
+PyDoc_STRVAR(line_firsts_doc,
+"line_firsts(search, data, starts, pos, end) -> dict\n\n"
+"engine.python_line_firsts: by line number, where a line locator's first match found in the line\n"
+"starts (code points from the line's start; -1: unknown) and whether it is alone there, its searches\n"
+"made through search over data[pos:end] as that loop makes them; starts: the lines' byte offsets,\n"
+"the first 0.");
+
 /* ---- document lines (provenance/document.py) ----
 
    Document.lines' reference: one Line(number, start, end, text) for each of the document's line texts,
@@ -6199,6 +6326,7 @@ static PyMethodDef methods[] = {
     {"speaker_tokens", speaker_tokens, METH_VARARGS, speaker_tokens_doc},
     {"name_mentions", name_mentions, METH_VARARGS, name_mentions_doc},
     {"utf8_offsets", utf8_offsets, METH_VARARGS, utf8_offsets_doc},
+    {"line_firsts", line_firsts, METH_VARARGS, line_firsts_doc},
     {"document_lines", document_lines, METH_VARARGS, document_lines_doc},
     {"ascii_key", (PyCFunction)(void (*)(void))ascii_key, METH_FASTCALL, ascii_key_doc},
     {"model_json", model_json, METH_VARARGS, model_json_doc},

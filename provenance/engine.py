@@ -37,13 +37,14 @@ import re
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache, cached_property, partial
 from typing import NamedTuple
 
 import re2
 import regex
 
+from provenance import accelerator
 from provenance.document import Document, Line
 from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, region_lines
 from provenance.prescan import UNKNOWN_TO_RE2, match_start, re2_options, span_search, starts_pattern
@@ -104,7 +105,8 @@ _SENTINEL_SLOT = -1
 _FOLDS = -2
 _UNKNOWN = -3
 # A line-scoped signature's copy in one document, line by line (``PrefilterEngine._lines_for``):
-# where its first match in the line starts (a byte offset; -1: unknown), and whether it is alone.
+# where its first match in the line starts (code points from the line's start; -1: unknown), and
+# whether it is alone.
 LineFirsts = dict[int, tuple[int, bool]]
 
 
@@ -822,9 +824,10 @@ class PrefilterEngine(ReferenceEngine):
     def _lines_for(self, index: int, doc: Document, fold_lines: set[int],
                    found: bool = True) -> tuple[set[int] | None, LineFirsts]:
         """Every line of its region where the RE2 copy matches within the line, found in one pass;
-        and, line by line, the byte offset where the first match found there starts when it also
-        ends there (the copy's first match in that line alone starts there too), and whether no
-        other match of the copy starts in that line after it.
+        and, line by line, where the first match found there starts (code points from the line's
+        start, as ``CopyStarts`` reads them) when it also ends there (the copy's first match in that
+        line alone starts there too), and whether no other match of the copy starts in that line
+        after it.
 
         A match that lies inside a line is a match in the whole text (``(?m)`` anchors mean the same
         there), and the search restarts at the next line after each hit, so a match running on past
@@ -841,27 +844,8 @@ class PrefilterEngine(ReferenceEngine):
             return None, {}
         if not found:
             return fold_lines if index in self.caseless else set(), {}
-        starts, data = doc.utf8_line_starts, doc.utf8
-        last_end = len(data) - data.endswith(b"\n")  # the last line's end: a final newline ends no line
-        firsts: LineFirsts = {}
         pos, end = region_bytes(doc, rule.region, rule.region_lines)
-        search = span_search(locator)
-        start, stop = search(data, pos, end)[0]
-        while start >= 0:
-            number = bisect_right(starts, start)
-            next_line = starts[number] if number < len(starts) else len(data) + 1
-            if stop <= next_line - 1 and stop <= last_end:
-                following, following_stop = search(data, start + 1, end)[0]
-                alone = not start < following < next_line
-                firsts[number] = start, alone
-                if alone:
-                    start, stop = following, following_stop
-                    continue
-            else:
-                firsts[number] = -1, False
-            if number == len(starts):
-                break
-            start, stop = search(data, next_line, end)[0]
+        firsts = line_firsts(span_search(locator), doc.utf8, doc.utf8_line_starts, pos, end)
         lines = set(firsts)
         return lines | fold_lines if index in self.caseless else lines, firsts
 
@@ -898,6 +882,41 @@ class PrefilterEngine(ReferenceEngine):
                 lines, firsts = self._confirm_lines(index, doc, choice, found)
                 results[n].add(sig, doc, timeout, lines, self._starts(index, doc, choice.fold_lines, firsts, found))
         return [hits.result() for hits in results]
+
+
+def line_firsts(search: Callable[[bytes, int, int], list[tuple[int, int]]], data: bytes, starts: list[int],
+                pos: int, end: int) -> LineFirsts:
+    """``PrefilterEngine._lines_for``'s search loop over ``data[pos:end]``, ``search`` a locator's
+    ``span_search`` and ``starts`` the lines' byte offsets: in C where the accelerator is built
+    (``line_firsts``), which calls the same searches without the Python around each of them (a
+    document's line-scoped signatures make thousands a MB)."""
+    if accelerator.fastpage is not None:
+        return accelerator.fastpage.line_firsts(search, data, starts, pos, end)
+    return python_line_firsts(search, data, starts, pos, end)
+
+
+def python_line_firsts(search: Callable[[bytes, int, int], list[tuple[int, int]]], data: bytes, starts: list[int],
+                       pos: int, end: int) -> LineFirsts:
+    """``line_firsts`` in Python: the accelerator's reference."""
+    last_end = len(data) - data.endswith(b"\n")  # the last line's end: a final newline ends no line
+    firsts: LineFirsts = {}
+    start, stop = search(data, pos, end)[0]
+    while start >= 0:
+        number = bisect_right(starts, start)
+        next_line = starts[number] if number < len(starts) else len(data) + 1
+        if stop <= next_line - 1 and stop <= last_end:
+            following, following_stop = search(data, start + 1, end)[0]
+            alone = not start < following < next_line
+            firsts[number] = len(data[starts[number - 1]:start].decode("utf-8", "surrogatepass")), alone
+            if alone:
+                start, stop = following, following_stop
+                continue
+        else:
+            firsts[number] = -1, False
+        if number == len(starts):
+            break
+        start, stop = search(data, next_line, end)[0]
+    return firsts
 
 
 class _Choice(NamedTuple):
@@ -1015,15 +1034,12 @@ class CopyStarts:
             return None
         if self.locator is None:
             return _nowhere
-        locator, data, text = self.locator, self.data, line.text
-        base = self.doc.utf8_line_starts[line.number - 1]
         first, alone = self.firsts.get(line.number, (-1, False))
-        ascii = self.ascii or text.isascii()
-        if first >= 0:
-            first = first - base if ascii else len(data[base:first].decode("utf-8", "surrogatepass"))
         if alone:
             return first
-        if ascii:
+        locator, data, text = self.locator, self.data, line.text
+        base = self.doc.utf8_line_starts[line.number - 1]
+        if self.ascii or text.isascii():
             end = base + len(text)
 
             def next_ascii(pos: int) -> int | None:

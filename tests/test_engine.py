@@ -17,6 +17,7 @@ import regex
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from provenance import accelerator
 from provenance.config import Settings, Suppression
 from provenance.document import Document
 from provenance.engine import (
@@ -35,9 +36,12 @@ from provenance.engine import (
     existence_source,
     folds_alike,
     leading_lookbehind,
+    line_firsts,
     loose_class,
     may_cross_lines,
     prefilter_source,
+    python_line_firsts,
+    region_bytes,
     unfolded,
     unfolded_characters,
 )
@@ -651,12 +655,35 @@ def test_a_lines_first_match_is_where_a_search_of_the_line_alone_finds_one(patte
     for number, (first, alone) in engine._lines_for(0, doc, set())[1].items():
         if number not in region:
             continue
-        base = starts[number - 1]
-        end = base + len(doc.lines[number - 1].text.encode())
+        base, text = starts[number - 1], doc.lines[number - 1].text
+        end, at = base + len(text.encode()), base + len(text[:first].encode())  # first: code points in the line
         if first >= 0:
-            assert match_start(locator, data, base, end) == first
+            assert match_start(locator, data, base, end) == at
         if alone:
-            assert first >= 0 and (first == end or match_start(locator, data, first + 1, end) < 0)
+            assert first >= 0 and (at == end or match_start(locator, data, at + 1, end) < 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=PATTERN, options=SIGNATURE_OPTIONS, text=TEXT)
+def test_the_accelerator_finds_a_locator_s_line_firsts_as_python_does(pattern, options, text):
+    sig = compile_signature(signature(patterns=[pattern], **{**options, "scope": "line"}))
+    engine, doc = PrefilterEngine([sig]), Document(id="d", path="d", text=text)
+    assume(0 in engine._locators and not doc.has_lone_surrogates)
+    search, pos, end = span_search(engine._locators[0]), *region_bytes(doc, sig.rule.region, sig.rule.region_lines)
+    found = line_firsts(search, doc.utf8, doc.utf8_line_starts, pos, end)
+    assert found == python_line_firsts(search, doc.utf8, doc.utf8_line_starts, pos, end)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accelerator, "fastpage", None)
+        assert line_firsts(search, doc.utf8, doc.utf8_line_starts, pos, end) == found
+
+
+def test_line_firsts_refuses_a_search_answering_otherwise():
+    if accelerator.fastpage is None:
+        pytest.skip("the C accelerator is not built")
+    with pytest.raises(TypeError, match="pair of ints"):
+        accelerator.fastpage.line_firsts(lambda data, pos, end: [], b"ab", [0], 0, 2)
+    with pytest.raises(ZeroDivisionError):
+        accelerator.fastpage.line_firsts(lambda data, pos, end: 1 / 0, b"ab", [0], 0, 2)
 
 
 @settings(max_examples=300, deadline=None)
