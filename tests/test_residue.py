@@ -333,3 +333,43 @@ def test_a_chunk_gives_each_document_the_residue_it_gives_alone(rules, texts, gr
     finally:
         residue.GROUP_CHARS = shipped
     assert list(zip(results, [ctx.residue_lines for ctx in chunk])) == alone
+
+
+def _beyond_by_side(page, params) -> list[tuple[int, int, str]]:
+    """beyond-article as its docstring reads: every side past a barrier, every line there judged."""
+    from provenance.detectors import beyond
+    from provenance.detectors.page import runs
+
+    t, lines, decided = params.once(beyond._thresholds), page.lines, page.decided
+    span = beyond.anchor(lines, decided, t.anchor_chars, t.anchor_score)
+    if span is None:
+        return []
+    titles = page.title_lines(t.headline_words, t.echo_overlap) | beyond.shown_again(lines[:span[0]], lines)
+    out = []
+    for where, side in (("after", lines[span[1] + 1:]), ("before", lines[:span[0]][::-1])):
+        past = beyond.past_barrier(side, decided, t.barrier, t.share)
+        found = [x.number for x in past if x.number not in decided and x.number not in titles
+                 and not beyond.prose(x, t.prose, where == "before")]
+        out += [(first, last, where) for first, last in runs(sorted(found))]
+    return out
+
+
+BEYOND_LINES = [ARTICLE, SECOND, "Leave a Reply", "Privacy Policy", "Bridge reopens after two years of repairs",
+                "Storm hits coast", "Terms of Use", "I was there that night and the wind was stronger than anything."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(BEYOND_LINES), st.booleans()), max_size=20))
+def test_beyond_article_passes_over_only_pages_it_cannot_fire_on(rules, rows):
+    """beyond-article passes over a page with fewer decided lines than a barrier, and finds the
+    headline and the lines shown again only where lines are left to judge: it decides what it decides
+    reading every page whole."""
+    from provenance.detectors import beyond
+    from provenance.detectors.page import Params, build_page
+
+    text = "\n".join(line for line, _ in rows)
+    page = build_page(Document(id="d", path="d", text=text), rules.memo("residue-stoplists", residue.stoplists))
+    page.decided = {n for n, (_, decided) in enumerate(rows, 1) if decided}
+    params = Params(next(r for r in rules.detectors if r.detector == "beyond-article"))
+    got = [(d.first, d.last, d.reason.split(" ")[0]) for d in beyond.detect(page, params)]
+    assert got == _beyond_by_side(page, params)
