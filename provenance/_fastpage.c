@@ -4282,6 +4282,29 @@ typedef struct {
 
 #define MENTION_CHAR(ms, i) PyUnicode_READ((ms)->kind, (ms)->data, (i))
 
+/* The first i of lo..hi-1 holding an ASCII capital or a character beyond ASCII (where a mention can
+   begin), else hi: most characters are neither, passed over by a loop over the text's own units
+   rather than a read of each through PyUnicode_READ's switch on the kind. */
+#define CAPITAL_OR_WIDE_LOOP(type)                                                          \
+    do {                                                                                    \
+        const type *units = (const type *)data;                                             \
+        while (lo < hi && units[lo] < 128 && (units[lo] < 'A' || units[lo] > 'Z'))          \
+            lo++;                                                                           \
+    } while (0)
+
+static Py_ssize_t next_capital_or_wide(int kind, const void *data, Py_ssize_t lo, Py_ssize_t hi)
+{
+    if (kind == PyUnicode_1BYTE_KIND)
+        CAPITAL_OR_WIDE_LOOP(Py_UCS1);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        CAPITAL_OR_WIDE_LOOP(Py_UCS2);
+    else
+        CAPITAL_OR_WIDE_LOOP(Py_UCS4);
+    return lo;
+}
+
+#undef CAPITAL_OR_WIDE_LOOP
+
 /* NameMentions._line_mentions: the mentions of the line starting at `start`, a borrowed list. */
 static PyObject *line_mentions(Mentions *ms, Py_ssize_t start)
 {
@@ -4294,12 +4317,7 @@ static PyObject *line_mentions(Mentions *ms, Py_ssize_t start)
     Py_ssize_t end = PyUnicode_FindChar(ms->text, '\n', start, ms->length, 1);
     end = end < 0 ? ms->length : end;
     PyObject *spans = PyList_New(0);
-    for (Py_ssize_t i = start; spans != NULL && i < end;) {
-        Py_UCS4 c = MENTION_CHAR(ms, i);
-        if (c < 128 && (c < 'A' || c > 'Z')) {
-            i++;  /* most characters: no capital, no mention */
-            continue;
-        }
+    for (Py_ssize_t i = start; spans != NULL && (i = next_capital_or_wide(ms->kind, ms->data, i, end)) < end;) {
         Py_ssize_t mention = name_mention_end(&ms->cache, ms->kind, ms->data, i, end);
         PyObject *span = mention > 0 ? ssize_pair(i, mention) : NULL;
         if (mention < 0 || (mention > 0 && (span == NULL || PyList_Append(spans, span) < 0)))
