@@ -5443,21 +5443,13 @@ PyDoc_STRVAR(decision_findings_doc,
    Document.lines_of's two binary searches of the line starts, the excerpt by excerpt_of, the model
    as finding_model makes decision_findings'. */
 
-/* bisect_right of an int in a list of ints in order, as Document.line_at reads it (0 as 1). */
+/* line_of as Document.line_at reads it (0 as 1), as a Python int. */
 static int line_holding(PyObject *starts, Py_ssize_t offset, PyObject **line)
 {
-    Py_ssize_t lo = 0, hi = PyList_GET_SIZE(starts);
-    while (lo < hi) {
-        Py_ssize_t mid = lo + (hi - lo) / 2;
-        Py_ssize_t start = PyLong_AsSsize_t(PyList_GET_ITEM(starts, mid));
-        if (start == -1 && PyErr_Occurred())
-            return -1;
-        if (offset < start)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    *line = PyLong_FromSsize_t(lo > 0 ? lo : 1);
+    Py_ssize_t number;
+    if (line_of(starts, offset, &number) < 0)
+        return -1;
+    *line = PyLong_FromSsize_t(number > 0 ? number : 1);
     return *line == NULL ? -1 : 0;
 }
 
