@@ -20,7 +20,7 @@ import hashlib
 import json
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -84,11 +84,14 @@ class ResultCache:
         self.path = folder / CACHE_FILE
         self.space = space
         self.max_size = max_size
-        self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._lay_out()
-        self._page_size = self._db.execute("PRAGMA page_size").fetchone()[0]
+        try:
+            self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._lay_out()
+            self._page_size = self._db.execute("PRAGMA page_size").fetchone()[0]
+        except sqlite3.Error as exc:  # a damaged or locked file: the caller runs without a cache
+            raise OSError(f"{self.path}: {exc}") from exc
 
     def _lay_out(self) -> None:
         with self._db:
@@ -110,9 +113,7 @@ class ResultCache:
     def get_many(self, keys: list[bytes]) -> dict[bytes, tuple[bytes, bool]]:
         """The stored lines of ``keys`` (those found), each marked as used now."""
         found: dict[bytes, tuple[bytes, bool]] = {}
-        for start in range(0, len(keys), 500):
-            part = keys[start:start + 500]
-            marks = ",".join("?" * len(part))
+        for part, marks in _batches(keys):
             rows = self._db.execute(f"SELECT key, line, passed FROM results WHERE key IN ({marks})", part)
             found.update((k, (line, bool(passed))) for k, line, passed in rows)
         if found:
@@ -137,10 +138,8 @@ class ResultCache:
         with self._db:
             self._db.execute("BEGIN")
             now = self._now()
-            for start in range(0, len(keys), 500):
-                part = keys[start:start + 500]
-                self._db.execute(f"UPDATE results SET used = ? WHERE key IN ({','.join('?' * len(part))})",
-                                 [now, *part])
+            for part, marks in _batches(keys):
+                self._db.execute(f"UPDATE results SET used = ? WHERE key IN ({marks})", [now, *part])
 
     def size_in_use(self) -> int:
         """Bytes of the file's pages holding data (freed pages are reused by later writes)."""
@@ -167,6 +166,14 @@ class ResultCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _batches(keys: list[bytes]) -> Iterator[tuple[list[bytes], str]]:
+    """``keys`` in parts of 500, each with its statement's placeholders (SQLite bounds a statement's
+    parameters)."""
+    for start in range(0, len(keys), 500):
+        part = keys[start:start + 500]
+        yield part, ",".join("?" * len(part))
 
 
 def parse_size(text: str) -> int:

@@ -133,3 +133,12 @@ def test_a_bad_size_is_refused(text):
 def test_a_bad_size_on_the_command_line_is_one_line_naming_the_option(corpus, tmp_path):
     result = check(corpus, tmp_path / "cache", "--cache-max-size", "lots")
     assert result.returncode == 2 and "--cache-max-size" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_damaged_cache_file_is_a_note_and_the_run_goes_on(corpus, tmp_path):
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    (cache_dir / CACHE_FILE).write_bytes(b"not a database, whatever its name says" * 100)
+    result = check(corpus, cache_dir)
+    assert result.stdout == check(corpus, cache_dir, "--no-cache").stdout
+    assert "cannot use the cache folder" in result.stderr and "Traceback" not in result.stderr
