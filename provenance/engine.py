@@ -899,6 +899,7 @@ def python_line_firsts(search: Callable[[bytes, int, int], list[tuple[int, int]]
                        pos: int, end: int) -> LineFirsts:
     """``line_firsts`` in Python: the accelerator's reference."""
     last_end = len(data) - data.endswith(b"\n")  # the last line's end: a final newline ends no line
+    ascii = data.isascii()  # then a byte offset is a code-point offset, with no slice to decode
     firsts: LineFirsts = {}
     start, stop = search(data, pos, end)[0]
     while start >= 0:
@@ -907,7 +908,8 @@ def python_line_firsts(search: Callable[[bytes, int, int], list[tuple[int, int]]
         if stop <= next_line - 1 and stop <= last_end:
             following, following_stop = search(data, start + 1, end)[0]
             alone = not start < following < next_line
-            firsts[number] = len(data[starts[number - 1]:start].decode("utf-8", "surrogatepass")), alone
+            base = starts[number - 1]
+            firsts[number] = start - base if ascii else len(data[base:start].decode("utf-8", "surrogatepass")), alone
             if alone:
                 start, stop = following, following_stop
                 continue
