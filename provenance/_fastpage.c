@@ -6780,15 +6780,42 @@ static Py_ssize_t called_line_key(KeySet *keys, PyObject *key_of, PyObject *text
     return length;
 }
 
+/* Whether the line from `start` has more than `most` words for certain (templates.over_words): more
+   than `most` ASCII letters or digits open the line or follow an ASCII space, tab, vertical tab, form
+   feed or carriage return, and each of those opens a word of page._WORD. *end is then the line's end. */
+static Py_ALWAYS_INLINE inline bool over_words(int kind, const void *data, Py_ssize_t start, Py_ssize_t n,
+                                               Py_ssize_t most, Py_ssize_t *end)
+{
+    Py_ssize_t opened = 0;
+    bool after_space = true;
+    for (Py_ssize_t i = start; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '\n')
+            return false;
+        if (after_space && c < 128 && (ascii_class[c] & WORD_START) && ++opened > most) {
+            *end = line_end(kind, data, i, n);
+            return true;
+        }
+        after_space = c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+    }
+    return false;
+}
+
 /* Every line's key, kept when it has at least min_chars characters; the lines as
    Document.line_texts has them: text.split("\n"), but for the empty remainder after a final newline.
+   A line with more than max_words words for certain (over_words; max_words < 0: no limit) has no key.
    One function per kind of str, so that each reads its characters directly. */
 static Py_ALWAYS_INLINE inline int kind_keys(KeySet *keys, PyObject *text, int kind, Py_ssize_t min_chars,
-                                             PyObject *key_of, const unsigned char *table)
+                                             Py_ssize_t max_words, PyObject *key_of, const unsigned char *table)
 {
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     for (Py_ssize_t start = 0, end;; start = end + 1) {
+        if (max_words >= 0 && over_words(kind, data, start, n, max_words, &end)) {
+            if (end + 1 >= n)
+                return 0;
+            continue;
+        }
         if (keyset_reserve(keys, n - start + 1) < 0)  /* an ASCII character adds at most one byte to a key */
             return -1;
         Py_ssize_t chars, length = line_key_bytes(keys, table, kind, data, start, n, &end, &chars);
@@ -6803,16 +6830,16 @@ static Py_ALWAYS_INLINE inline int kind_keys(KeySet *keys, PyObject *text, int k
     }
 }
 
-static int document_keys(KeySet *keys, PyObject *text, Py_ssize_t min_chars, PyObject *key_of,
-                         const unsigned char *table)
+static int document_keys(KeySet *keys, PyObject *text, Py_ssize_t min_chars, Py_ssize_t max_words,
+                         PyObject *key_of, const unsigned char *table)
 {
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
-        return kind_keys(keys, text, PyUnicode_1BYTE_KIND, min_chars, key_of, table);
+        return kind_keys(keys, text, PyUnicode_1BYTE_KIND, min_chars, max_words, key_of, table);
     case PyUnicode_2BYTE_KIND:
-        return kind_keys(keys, text, PyUnicode_2BYTE_KIND, min_chars, key_of, table);
+        return kind_keys(keys, text, PyUnicode_2BYTE_KIND, min_chars, max_words, key_of, table);
     default:
-        return kind_keys(keys, text, PyUnicode_4BYTE_KIND, min_chars, key_of, table);
+        return kind_keys(keys, text, PyUnicode_4BYTE_KIND, min_chars, max_words, key_of, table);
     }
 }
 
@@ -6884,11 +6911,11 @@ static int count_keys(Sketch *sketch, const KeySet *keys)
 static PyObject *template_add(PyObject *module, PyObject *args)
 {
     PyObject *table, *text, *key_of;
-    Py_ssize_t width, min_chars, group_length, key_table_length;
+    Py_ssize_t width, min_chars, max_words, group_length, key_table_length;
     int depth;
     const char *group, *key_table;
-    if (!PyArg_ParseTuple(args, "Onin" "y#UOy#:template_add", &table, &width, &depth, &min_chars, &group,
-                          &group_length, &text, &key_of, &key_table, &key_table_length))
+    if (!PyArg_ParseTuple(args, "Oninn" "y#UOy#:template_add", &table, &width, &depth, &min_chars, &max_words,
+                          &group, &group_length, &text, &key_of, &key_table, &key_table_length))
         return NULL;
     if (key_table_length != KEY_TABLE_CHARS * KEY_SLOT) {
         PyErr_Format(PyExc_ValueError, "template_add: the key table has %d slots of %d bytes", KEY_TABLE_CHARS,
@@ -6900,7 +6927,7 @@ static PyObject *template_add(PyObject *module, PyObject *args)
     if (open_sketch(&sketch, &view, table, width, depth, group, group_length) < 0)
         return NULL;
     KeySet keys = {0};
-    int status = document_keys(&keys, text, min_chars, key_of, (const unsigned char *)key_table) < 0
+    int status = document_keys(&keys, text, min_chars, max_words, key_of, (const unsigned char *)key_table) < 0
                  ? -1 : count_keys(&sketch, &keys);
     keyset_free(&keys);
     close_sketch(&sketch, &view);
@@ -6993,9 +7020,9 @@ static PyObject *blake2b_digest(PyObject *module, PyObject *args)
 
 static PyMethodDef template_methods[] = {
     {"template_add", template_add, METH_VARARGS,
-     PyDoc_STR("template_add(table, width, depth, min_chars, group, text, key_of, key_table)\n\n"
+     PyDoc_STR("template_add(table, width, depth, min_chars, max_words, group, text, key_of, key_table)\n\n"
                "TemplateCounts.add for one document: each distinct line key of text (of at least min_chars\n"
-               "characters) counted once in table, a C-contiguous buffer of width * depth counters of format 'I'\n"
+               "characters, of a line not over max_words words: templates.over_words; -1: any) counted once in table, a C-contiguous buffer of width * depth counters of format 'I'\n"
                "(TemplateCounts.table), for group (UTF-8\n"
                "bytes). Characters below KEY_TABLE_CHARS are keyed by key_table (KEY_SLOT bytes each); a line\n"
                "with another character that is not plain, by key_of(line).")},

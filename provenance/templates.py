@@ -1,8 +1,8 @@
 """The corpus-level template signal: a line that recurs across many documents of one outlet is the
 outlet's template (menus, footers, sign-up prompts), whatever its wording.
 
-A pre-pass over the inputs counts, for every (group, line) pair, how many documents hold the line,
-in a count-min sketch of fixed size (``width`` x ``depth`` counters, conservative update), so memory
+A pre-pass over the inputs counts, for every (group, line) pair, how many documents hold the line
+(of the lines the detector may look up: not those over its ``max_words``), in a count-min sketch of fixed size (``width`` x ``depth`` counters, conservative update), so memory
 does not grow with the corpus. Counts can only be overestimated, by collisions; the detector's
 thresholds (``rules/residue/structure.toml``, the ``template-line`` detector) keep that from
 mattering. A document's group is its ``outlet``, else the registrable domain of its ``url``, else
@@ -12,6 +12,7 @@ the whole corpus.
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 from array import array
 from collections import Counter
@@ -33,6 +34,7 @@ except ImportError:  # CPython's WebAssembly builds have no mmap
     mmap = None
 
 CORPUS_GROUP = "(corpus)"
+_WORD_OPENING = re.compile(r"(?:^|(?<=[ \t\v\f\r]))[A-Za-z0-9]")
 DETECTOR = "template-line"
 
 
@@ -49,8 +51,8 @@ class TemplateCounts:
     The C accelerator (``_fastpage.template_add``, ``template_counts``), when it is there, keys, hashes
     and counts as the Python code here does, which stays the reference: the tables are the same."""
 
-    def __init__(self, width: int, depth: int, min_chars: int):
-        self.width, self.depth, self.min_chars = width, depth, min_chars
+    def __init__(self, width: int, depth: int, min_chars: int, max_words: int | None = None):
+        self.width, self.depth, self.min_chars, self.max_words = width, depth, min_chars, max_words
         self.table = zeroed_counters(width * depth)
         self.group_docs: Counter[str] = Counter()
 
@@ -78,7 +80,8 @@ class TemplateCounts:
         """The document's distinct keys, in the order of their first line: where two keys share a
         counter, the conservative update's result depends on their order, and a set's order would
         change with ``PYTHONHASHSEED``."""
-        keys = (line_key(text) for text in doc.line_texts)
+        most = self.max_words
+        keys = (line_key(text) for text in doc.line_texts if most is None or not over_words(text, most))
         return list(dict.fromkeys(k for k in keys if len(k) >= self.min_chars))
 
     def add(self, doc: Document) -> None:
@@ -86,7 +89,8 @@ class TemplateCounts:
         self.group_docs[group] += 1
         fast = self._accelerator()
         if fast is not None:
-            fast.template_add(self.table, self.width, self.depth, self.min_chars, _utf8(group), doc.text, line_key,
+            fast.template_add(self.table, self.width, self.depth, self.min_chars,
+                              -1 if self.max_words is None else self.max_words, _utf8(group), doc.text, line_key,
                               key_table(fast.KEY_TABLE_CHARS, fast.KEY_SLOT))
             return
         table = self.table
@@ -112,6 +116,16 @@ class TemplateCounts:
         group = document_group(doc)
         total = self.group_docs[group]
         return lambda keys: (self.counts(group, keys), total)
+
+
+def over_words(line: str, most: int) -> bool:
+    """Whether ``line`` has more than ``most`` words for certain, by a count that never exceeds the
+    template detector's (``page._WORD`` on the stripped line): an ASCII letter or digit opening the
+    line or following an ASCII space, tab, vertical tab, form feed or carriage return opens a word. A
+    line over the detector's ``max_words`` is never looked up, so the pre-pass leaves it out of the
+    sketch: most of a text's bytes are in such lines (paragraphs), which cost the most to hash, and
+    each key fewer in the sketch is a collision fewer for the keys looked up."""
+    return len(_WORD_OPENING.findall(line)) > most
 
 
 def zeroed_counters(count: int) -> memoryview:
@@ -154,7 +168,9 @@ def template_rule(rules: RuleSet) -> Detector | None:
 def count_templates(documents: Iterable[Document], rule: Detector) -> TemplateCounts:
     """The pre-pass: one streaming read of every document, sized by the rule's params."""
     params = rule.params
-    counts = TemplateCounts(int(params["sketch_width"]), int(params["sketch_depth"]), int(params["min_chars"]))
+    most = params.get("max_words")
+    counts = TemplateCounts(int(params["sketch_width"]), int(params["sketch_depth"]), int(params["min_chars"]),
+                            None if most is None else int(most))
     for doc in documents:
         counts.add(doc)
     return counts

@@ -46,10 +46,11 @@ def _document(n: int, text: str, outlet: str | None) -> Document:
     return Document(id=f"d{n}", path=f"d{n}", text=text, meta={"outlet": outlet} if outlet else {})
 
 
-def _counted(docs: list[Document], width: int, depth: int, min_chars: int, accelerated: bool) -> TemplateCounts:
+def _counted(docs: list[Document], width: int, depth: int, min_chars: int, accelerated: bool,
+             max_words: int | None = None) -> TemplateCounts:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(accelerator, "fastpage", _fastpage if accelerated else None)
-        counts = TemplateCounts(width, depth, min_chars)
+        counts = TemplateCounts(width, depth, min_chars, max_words)
         for doc in docs:
             counts.add(doc)
     return counts
@@ -58,11 +59,11 @@ def _counted(docs: list[Document], width: int, depth: int, min_chars: int, accel
 @needs_accelerator
 @settings(max_examples=200, deadline=None)
 @given(docs=DOCS, width=st.one_of(st.integers(1, 8), st.integers(1, 5000)), depth=st.integers(1, 8),
-       min_chars=st.integers(0, 16))
-def test_accelerated_tables_equal_the_python_tables(docs, width, depth, min_chars):
+       min_chars=st.integers(0, 16), max_words=st.one_of(st.none(), st.integers(0, 6)))
+def test_accelerated_tables_equal_the_python_tables(docs, width, depth, min_chars, max_words):
     documents = [_document(n, text, outlet) for n, (text, outlet) in enumerate(docs)]
-    fast = _counted(documents, width, depth, min_chars, True)
-    slow = _counted(documents, width, depth, min_chars, False)
+    fast = _counted(documents, width, depth, min_chars, True, max_words)
+    slow = _counted(documents, width, depth, min_chars, False, max_words)
     assert fast.table == slow.table
     assert fast.group_docs == slow.group_docs
     with pytest.MonkeyPatch.context() as patch:
@@ -103,22 +104,46 @@ def test_a_document_counts_each_line_once_whatever_its_wording():
 def test_the_accelerator_refuses_what_is_not_a_sketch():
     table, keys = array("I", [0]) * 8, key_table(_fastpage.KEY_TABLE_CHARS, _fastpage.KEY_SLOT)
     with pytest.raises(ValueError):
-        _fastpage.template_add(table, 4, 3, 1, b"g", "text", page.line_key, keys)  # 12 counters in a table of 8
+        _fastpage.template_add(table, 4, 3, 1, -1, b"g", "text", page.line_key, keys)  # 12 counters in a table of 8
     with pytest.raises(ValueError):
-        _fastpage.template_add(array("H", [0]) * 8, 4, 2, 1, b"g", "text", page.line_key, keys)
+        _fastpage.template_add(array("H", [0]) * 8, 4, 2, 1, -1, b"g", "text", page.line_key, keys)
     with pytest.raises(ValueError):
-        _fastpage.template_add(table, 4, 2, 1, b"g", "text", page.line_key, keys[:-1])
+        _fastpage.template_add(table, 4, 2, 1, -1, b"g", "text", page.line_key, keys[:-1])
     with pytest.raises(ValueError):
         _fastpage.template_counts(table, 1, 9, b"g", ["text"])
     with pytest.raises(TypeError):
         _fastpage.template_counts(table, 4, 2, b"g", ["text", b"text"])
     with pytest.raises(TypeError):
-        _fastpage.template_add(table, 4, 2, 1, "g", "text", page.line_key, keys)
+        _fastpage.template_add(table, 4, 2, 1, -1, "g", "text", page.line_key, keys)
     with pytest.raises(TypeError):
-        _fastpage.template_add(table, 4, 2, 1, b"g", "caf\u00e9 \u5b57", lambda line: None, keys)
+        _fastpage.template_add(table, 4, 2, 1, -1, b"g", "caf\u00e9 \u5b57", lambda line: None, keys)
     with pytest.raises(ValueError):
         _fastpage.blake2b(b"", 65)
     assert table == array("I", [0]) * 8
+
+
+@settings(max_examples=500, deadline=None)
+@given(line=LINE, most=st.integers(0, 8))
+def test_a_line_over_the_word_limit_has_more_words_for_the_detector(line, most):
+    """The pre-pass leaves out a line ``over_words`` says is over the limit: the template detector,
+    which looks up only lines of at most ``max_words`` words (``page.words_of`` on the stripped line),
+    never asks for it."""
+    if templates.over_words(line, most):
+        assert len(page.words_of(line.strip())) > most
+
+
+@pytest.mark.parametrize("accelerated", [False, True] if _fastpage is not None else [False])
+def test_a_line_over_the_word_limit_is_not_counted(accelerated):
+    """A paragraph shared by five documents is counted with no limit and left out with one; a
+    line of as many words as the limit is counted either way: the letters after an apostrophe, a
+    hyphen or a non-ASCII letter open no word, so "it's well-known café" is 3 words, as for the detector."""
+    docs = [_document(n, f"Story {n}\none two three four five six\nit's well-known café\n", "Example")
+            for n in range(5)]
+    keys = ["one two three four five six", "it s well known café"]
+    assert _counted(docs, 64, 4, 5, accelerated).counts("outlet:example", keys) == [5, 5]
+    assert _counted(docs, 64, 4, 5, accelerated, max_words=5).counts("outlet:example", keys)[0] == 0
+    assert _counted(docs, 64, 4, 5, accelerated, max_words=3).counts("outlet:example", keys)[1] == 5
+    assert _counted(docs, 64, 4, 5, accelerated, max_words=2).counts("outlet:example", keys)[1] == 0
 
 
 def test_the_python_path_stays_available(monkeypatch):
