@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from provenance.cache import CACHE_FILE, ResultCache, default_cache_dir, parse_size
+from provenance.cache import CACHE_FILE, PAGE_SIZE, ResultCache, default_cache_dir, parse_size
 
 from test_runner import make_corpus, run
 
@@ -86,13 +86,13 @@ def test_a_small_limit_keeps_the_cache_under_it_and_the_reports_unchanged(corpus
     cache_dir = tmp_path / "cache"
     uncached = check(corpus, cache_dir, "--no-cache").stdout
     for _ in range(2):
-        assert check(corpus, cache_dir, "--cache-max-size", "64K").stdout == uncached
+        assert check(corpus, cache_dir, "--cache-max-size", "128K").stdout == uncached
         assert 0 < len(rows(cache_dir)) < 25
-        assert ResultCache(cache_dir, "any", 64 << 10).size_in_use() <= 64 << 10
+        assert ResultCache(cache_dir, "any", 128 << 10).size_in_use() <= 128 << 10
 
 
 def test_the_lines_least_recently_used_go_first(tmp_path):
-    cache = ResultCache(tmp_path, "space", max_size=160 << 10)
+    cache = ResultCache(tmp_path, "space", max_size=256 << 10)  # room for about eight of these lines
     line = b"x" * (20 << 10)
     cache.put_many([(b"old", line, True), (b"kept", line, True)])
     for n in range(4):
@@ -103,7 +103,26 @@ def test_the_lines_least_recently_used_go_first(tmp_path):
     left = cache.get_many([b"old", b"kept", b"new0", b"new7"])
     assert b"kept" in left and b"new7" in left and b"old" not in left and b"new0" not in left
     assert left[b"new7"] == (line, False)
-    assert cache.size_in_use() <= 160 << 10
+    assert cache.size_in_use() <= 256 << 10
+
+
+def test_a_new_file_has_large_pages_and_one_written_before_keeps_its_own(tmp_path):
+    """A report line of several kilobytes fits a 16 KiB page; a file of 4 KiB pages from an earlier
+    version still works (SQLite cannot change a page size in WAL mode), only more slowly."""
+    def page_size(folder):
+        with sqlite3.connect(folder / CACHE_FILE) as db:
+            return db.execute("PRAGMA page_size").fetchone()[0]
+
+    ResultCache(tmp_path / "new", "space").close()
+    assert page_size(tmp_path / "new") == PAGE_SIZE
+    with sqlite3.connect(tmp_path / CACHE_FILE) as db:
+        db.execute("PRAGMA page_size = 4096")
+        db.execute("CREATE TABLE earlier (x)")
+    cache = ResultCache(tmp_path, "space")
+    cache.put_many([(b"k", b"x" * 10_000, True)])
+    assert cache.get_many([b"k"]) == {b"k": (b"x" * 10_000, True)}
+    cache.close()
+    assert page_size(tmp_path) == 4096
 
 
 def test_a_file_of_the_earlier_layout_is_emptied_and_used(corpus, tmp_path):
