@@ -2501,6 +2501,224 @@ PyDoc_STRVAR(document_lines_doc,
 "Document.lines from its line texts: a cls (document.Line) object for each, with its 1-based number\n"
 "and the code-point offsets of its text, the lines one newline apart.");
 
+/* ---- signature stage: a signature's hits on the lines whose first locator match is alone ----
+ * CopyStarts.line_hits (provenance/engine.py), engine.python_line_hits its reference: each line read
+ * (not blank, within the limit) whose first match is alone and holds no fold is tried at that offset
+ * by the signature's regex match, called as python_line_hits calls it; every other line, and one whose
+ * try gives an empty match, is each_line's. Hits are made as Hit.__init__ makes them, slot by slot. */
+
+#define HIT_FIELDS 5 /* matcher.Hit's, in order */
+
+static const char *made_hit_field_names[HIT_FIELDS] = {"signature", "start", "end", "line", "end_line"};
+
+/* A field of a Line (document_line_offsets' order): a borrowed reference, or NULL and an exception. */
+static PyObject *line_field(PyObject *line, const Py_ssize_t *offsets, int field)
+{
+    PyObject *value = *(PyObject **)((char *)line + offsets[field]);
+    if (value == NULL)
+        PyErr_Format(PyExc_AttributeError, "line_hits: a line without its %s", document_line_field_names[field]);
+    return value;
+}
+
+/* matcher.in_scope: the text is not blank and no longer than limit (0: any length). */
+static bool in_scope(PyObject *text, Py_ssize_t limit)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (limit > 0 && n > limit)
+        return false;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
+            return true;
+    return false;
+}
+
+/* matcher.time_left: the seconds left before deadline (Py_None: no deadline, and None is given), or
+   NULL and a TimeoutError once it has passed. */
+static PyObject *time_left(PyObject *deadline)
+{
+    if (deadline == Py_None)
+        return Py_NewRef(Py_None);
+    double end = PyFloat_AsDouble(deadline);
+    if (end == -1.0 && PyErr_Occurred())
+        return NULL;
+    double left = end - _PyTime_AsSecondsDouble(_PyTime_GetMonotonicClock());
+    if (left <= 0) {
+        PyErr_SetString(PyExc_TimeoutError, "regex time limit reached");
+        return NULL;
+    }
+    return PyFloat_FromDouble(left);
+}
+
+/* A line's first match alone, from firsts: 1 and its offset, 0 (not alone, not there), -1 (error). */
+static int alone_first(PyObject *firsts, PyObject *number, PyObject **first)
+{
+    PyObject *got = PyDict_GetItemWithError(firsts, number);
+    if (got == NULL)
+        return PyErr_Occurred() ? -1 : 0;
+    if (!PyTuple_Check(got) || PyTuple_GET_SIZE(got) != 2) {
+        PyErr_SetString(PyExc_TypeError, "line_hits: firsts holds (offset, alone) pairs");
+        return -1;
+    }
+    *first = PyTuple_GET_ITEM(got, 0);
+    return PyObject_IsTrue(PyTuple_GET_ITEM(got, 1));
+}
+
+/* Where behind (a leading lookbehind's match, or None) rejects the offset first: 1 rejected, 0 not, -1. */
+static int behind_rejects(PyObject *behind, PyObject *text, Py_ssize_t first)
+{
+    if (behind == Py_None || first == 0)
+        return 0;
+    PyObject *before = PyLong_FromSsize_t(first - 1);
+    if (before == NULL)
+        return -1;
+    PyObject *args[2] = {text, before};
+    PyObject *run = PyObject_Vectorcall(behind, args, 2, NULL);
+    Py_DECREF(before);
+    if (run == NULL)
+        return -1;
+    int rejects = run != Py_None;
+    Py_DECREF(run);
+    return rejects;
+}
+
+/* match(text, first, None, None, False, time_left(deadline)): the match's span into *start, *end;
+   1 matched, 0 not, -1 error. */
+static int match_at(PyObject *match, PyObject *text, PyObject *first, PyObject *deadline, Py_ssize_t *start,
+                    Py_ssize_t *end)
+{
+    PyObject *left = time_left(deadline);
+    if (left == NULL)
+        return -1;
+    PyObject *args[6] = {text, first, Py_None, Py_None, Py_False, left};
+    PyObject *m = PyObject_Vectorcall(match, args, 6, NULL);
+    Py_DECREF(left);
+    if (m == NULL || m == Py_None) {
+        Py_XDECREF(m);
+        return m == NULL ? -1 : 0;
+    }
+    static PyObject *span_name = NULL;
+    if (span_name == NULL && (span_name = PyUnicode_InternFromString("span")) == NULL) {
+        Py_DECREF(m);
+        return -1;
+    }
+    PyObject *span = PyObject_VectorcallMethod(span_name, &m, 1, NULL);
+    Py_DECREF(m);
+    if (span == NULL)
+        return -1;
+    int ok = PyTuple_Check(span) && PyTuple_GET_SIZE(span) == 2;
+    if (ok) {
+        *start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
+        *end = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+        ok = !PyErr_Occurred();
+    } else {
+        PyErr_SetString(PyExc_TypeError, "line_hits: a match's span is a pair of ints");
+    }
+    Py_DECREF(span);
+    return ok ? 1 : -1;
+}
+
+/* Hit(rule, start, end, number, number), appended to hits. */
+static int add_hit(PyObject *hits, PyTypeObject *cls, const Py_ssize_t *offsets, PyObject *rule, Py_ssize_t start,
+                   Py_ssize_t end, PyObject *number)
+{
+    PyObject *values[HIT_FIELDS] = {
+        Py_NewRef(rule), PyLong_FromSsize_t(start), PyLong_FromSsize_t(end), Py_NewRef(number), Py_NewRef(number),
+    };
+    PyObject *hit = values[1] && values[2] ? cls->tp_alloc(cls, 0) : NULL;
+    if (hit == NULL) {
+        for (int i = 0; i < HIT_FIELDS; i++)
+            Py_XDECREF(values[i]);
+        return -1;
+    }
+    for (int i = 0; i < HIT_FIELDS; i++)
+        *(PyObject **)((char *)hit + offsets[i]) = values[i];
+    int failed = PyList_Append(hits, hit);
+    Py_DECREF(hit);
+    return failed;
+}
+
+/* each_line(line)'s hits, appended to hits. */
+static int add_line_hits(PyObject *hits, PyObject *each_line, PyObject *line)
+{
+    PyObject *found = PyObject_CallOneArg(each_line, line);
+    if (found == NULL)
+        return -1;
+    PyObject *all = PySequence_Fast(found, "line_hits: each_line gives a list of hits");
+    Py_DECREF(found);
+    if (all == NULL)
+        return -1;
+    int failed = 0;
+    for (Py_ssize_t i = 0; !failed && i < PySequence_Fast_GET_SIZE(all); i++)
+        failed = PyList_Append(hits, PySequence_Fast_ITEMS(all)[i]);
+    Py_DECREF(all);
+    return failed;
+}
+
+/* One line of line_hits: 0 done, -1 error. */
+static int one_line_hits(PyObject *hits, PyObject *line, const Py_ssize_t *line_offsets, PyObject **context,
+                         PyTypeObject *hit_cls, const Py_ssize_t *hit_offsets, Py_ssize_t limit)
+{
+    PyObject *match = context[0], *behind = context[1], *rule = context[2], *firsts = context[3],
+             *fold_lines = context[4], *deadline = context[5], *each_line = context[6];
+    PyObject *number = line_field(line, line_offsets, 0), *at = line_field(line, line_offsets, 1),
+             *text = line_field(line, line_offsets, 3);
+    if (number == NULL || at == NULL || text == NULL)
+        return -1;
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "line_hits: a line's text is a str");
+        return -1;
+    }
+    if (!in_scope(text, limit))
+        return 0;
+    PyObject *first_object = NULL;
+    int alone = alone_first(firsts, number, &first_object);
+    int folded = alone > 0 ? PySet_Contains(fold_lines, number) : 0;
+    if (alone < 0 || folded < 0)
+        return -1;
+    if (!alone || folded)
+        return add_line_hits(hits, each_line, line);
+    Py_ssize_t first = PyLong_AsSsize_t(first_object), line_start = PyLong_AsSsize_t(at), start, end;
+    if ((first == -1 || line_start == -1) && PyErr_Occurred())
+        return -1;
+    int rejected = behind_rejects(behind, text, first);
+    if (rejected != 0)
+        return rejected < 0 ? -1 : 0;
+    int matched = match_at(match, text, first_object, deadline, &start, &end);
+    if (matched <= 0)
+        return matched;
+    if (end == first)
+        return add_line_hits(hits, each_line, line);
+    return end > start ? add_hit(hits, hit_cls, hit_offsets, rule, line_start + start, line_start + end, number) : 0;
+}
+
+static PyObject *line_hits(PyObject *module, PyObject *args)
+{
+    PyTypeObject *hit_cls;
+    PyObject *match, *behind, *rule, *lines, *firsts, *fold_lines, *deadline, *each_line;
+    Py_ssize_t limit, hit_offsets[HIT_FIELDS], line_offsets[DOCUMENT_LINE_FIELDS];
+    if (!PyArg_ParseTuple(args, "O!OOOO!O!O!nOO:line_hits", &PyType_Type, &hit_cls, &match, &behind, &rule,
+                          &PyList_Type, &lines, &PyDict_Type, &firsts, &PySet_Type, &fold_lines, &limit, &deadline,
+                          &each_line)
+        || slot_offsets(hit_cls, made_hit_field_names, HIT_FIELDS, hit_offsets, "line_hits", "hit") < 0)
+        return NULL;
+    PyObject *context[7] = {match, behind, rule, firsts, fold_lines, deadline, each_line};
+    PyObject *hits = PyList_New(0);
+    for (Py_ssize_t i = 0; hits != NULL && i < PyList_GET_SIZE(lines); i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (document_line_offsets(Py_TYPE(line), line_offsets) < 0
+            || one_line_hits(hits, line, line_offsets, context, hit_cls, hit_offsets, limit) < 0)
+            Py_CLEAR(hits);
+    }
+    return hits;
+}
+
+PyDoc_STRVAR(line_hits_doc,
+"line_hits(hit_cls, match, behind, rule, lines, firsts, fold_lines, limit, deadline, each_line) -> list\n\n"
+"engine.python_line_hits: a line-scoped signature's hits (hit_cls objects) in lines, a line whose\n"
+"first locator match is alone (firsts) tried there by match, the others given by each_line.");
+
 /* ---- outlet names (provenance/outlets.py) ----
 
    outlets.name_key of an ASCII text: its runs of letters, digits and _ (page.line_key's \w+ there),
@@ -6338,6 +6556,7 @@ static PyMethodDef methods[] = {
     {"utf8_offsets", utf8_offsets, METH_VARARGS, utf8_offsets_doc},
     {"line_firsts", line_firsts, METH_VARARGS, line_firsts_doc},
     {"document_lines", document_lines, METH_VARARGS, document_lines_doc},
+    {"line_hits", line_hits, METH_VARARGS, line_hits_doc},
     {"ascii_key", (PyCFunction)(void (*)(void))ascii_key, METH_FASTCALL, ascii_key_doc},
     {"model_json", model_json, METH_VARARGS, model_json_doc},
     {"model_json_bytes", model_json_bytes, METH_VARARGS, model_json_bytes_doc},

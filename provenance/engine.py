@@ -46,7 +46,8 @@ import regex
 
 from provenance import accelerator
 from provenance.document import Document, Line
-from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, region_lines
+from provenance.rulemodels import Signature
+from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, in_scope, region_lines, time_left
 from provenance.prescan import UNKNOWN_TO_RE2, match_start, re2_options, span_search, starts_pattern
 
 # What regex's Unicode \s matches (the White_Space property; not \x1c-\x1f, which ``re`` and
@@ -1029,6 +1030,19 @@ class CopyStarts:
             return _nowhere if next_start and self.behind.match(line.text, next_start - 1) else next_start
         return partial(_first_unrejected, next_start, self.behind, line.text)
 
+    def line_hits(self, sig: CompiledSignature, lines: list[Line], deadline: float | None,
+                  each_line: Callable[[Line], list[Hit]]) -> list[Hit]:
+        """``Starts.line_hits``: a line whose first match is alone (``firsts``; most lines confirmed)
+        is tried at that offset alone, as ``in_line`` answers it, by ``line_hits`` (in C where the
+        accelerator is built, without a Python call, a generator and a ``Hit.__init__`` around each
+        match); the others by ``each_line``."""
+        behind = None if self.behind is None else self.behind.match
+        args = (sig.regex.match, behind, sig.rule, lines, self.firsts, self.fold_lines, sig.rule.max_line_chars or 0,
+                deadline, each_line)
+        if accelerator.fastpage is not None:
+            return accelerator.fastpage.line_hits(Hit, *args)
+        return python_line_hits(*args)
+
     def _in_line(self, line: Line) -> NextStart | int | None:
         """Searches the line's bytes alone: past its end the regex, which reads the line alone,
         cannot match. The offset of a first match found alone; None on a line holding a fold."""
@@ -1060,6 +1074,32 @@ class CopyStarts:
             return None if start < 0 else len(data[base:start].decode("utf-8", "surrogatepass"))
 
         return next_start
+
+
+def python_line_hits(match: Callable[..., regex.Match | None], behind: Callable[[str, int], regex.Match | None] | None,
+                     rule: Signature, lines: list[Line], firsts: LineFirsts, fold_lines: set[int], limit: int,
+                     deadline: float | None, each_line: Callable[[Line], list[Hit]]) -> list[Hit]:
+    """``CopyStarts.line_hits`` in Python: the accelerator's reference. ``match`` is the signature's
+    ``regex`` match, ``behind`` its ``leading_lookbehind``'s, and an empty match at the first offset
+    leaves the line to ``each_line``, which takes ``finditer``'s rules after it."""
+    hits: list[Hit] = []
+    for line in lines:
+        if not in_scope(line, limit):
+            continue
+        first, alone = firsts.get(line.number, (-1, False))
+        if alone and line.number not in fold_lines:
+            if first and behind is not None and behind(line.text, first - 1):
+                continue
+            m = match(line.text, first, None, None, False, time_left(deadline))
+            if m is None:
+                continue
+            start, end = m.span()
+            if end != first:
+                if end > start:
+                    hits.append(Hit(rule, line.start + start, line.start + end, line.number, line.number))
+                continue
+        hits.extend(each_line(line))
+    return hits
 
 
 def _first_unrejected(next_start: NextStart, behind: regex.Pattern, text: str, pos: int) -> int | None:

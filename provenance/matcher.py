@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 import regex
@@ -146,6 +147,11 @@ class Starts(Protocol):
         """Inside ``line`` alone (offsets in ``line.text``), or the one offset where a match may
         start in it; None where any offset may."""
 
+    def line_hits(self, sig: CompiledSignature, lines: list[Line], deadline: float | None,
+                  each_line: Callable[[Line], list[Hit]]) -> list[Hit]:
+        """The hits of ``sig`` in the ``lines`` it reads (``in_scope``), in line order: those of a
+        line these starts do not answer at once by ``each_line``."""
+
 
 def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = None,
               only_lines: set[int] | None = None, starts: Starts | None = None) -> Iterator[Hit]:
@@ -158,29 +164,50 @@ def find_hits(sig: CompiledSignature, doc: Document, timeout: float | None = Non
     """
     deadline = None if timeout is None else time.monotonic() + timeout
     if not sig.by_line:
-        matches = (sig.regex.finditer(doc.text, timeout=_remaining(deadline)) if starts is None
+        matches = (sig.regex.finditer(doc.text, timeout=time_left(deadline)) if starts is None
                    else _matches_from(sig.regex, doc.text, starts.in_text, deadline))
         for m in matches:
             if m.end() > m.start():
                 yield Hit(sig.rule, m.start(), m.end(), doc.line_at(m.start()), doc.line_at(max(m.start(), m.end() - 1)))
         return
-    pattern, rule = sig.regex, sig.rule
-    limit, in_line = rule.max_line_chars, None if starts is None else starts.in_line
-    for line in sig.lines_to_scan(doc, only_lines):
-        text = line.text
-        if not text.strip() or (limit and len(text) > limit):
-            continue
-        next_start = None if in_line is None else in_line(line)
-        if next_start is None:
-            matches = pattern.finditer(text, timeout=_remaining(deadline))
-        elif isinstance(next_start, int):
-            matches = _matches_at(pattern, text, next_start, deadline)
-        else:
-            matches = _matches_from(pattern, text, next_start, deadline)
-        for m in matches:
-            start, end = m.span()
-            if end > start:
-                yield Hit(rule, line.start + start, line.start + end, line.number, line.number)
+    lines = sig.lines_to_scan(doc, only_lines)
+    if starts is not None:
+        yield from starts.line_hits(sig, lines, deadline, partial(hits_where_starts_say, sig, starts.in_line, deadline))
+        return
+    limit = sig.rule.max_line_chars
+    for line in lines:
+        if in_scope(line, limit):
+            yield from _line_hits(sig.rule, line, sig.regex.finditer(line.text, timeout=time_left(deadline)))
+
+
+def in_scope(line: Line, limit: int | None) -> bool:
+    """Whether a line-scoped signature reads ``line``: one not blank, within ``limit`` characters
+    (None or 0: any length)."""
+    text = line.text
+    return bool(text.strip()) and not (limit and len(text) > limit)
+
+
+def hits_where_starts_say(sig: CompiledSignature, in_line: Callable[[Line], NextStart | int | None],
+                          deadline: float | None, line: Line) -> list[Hit]:
+    """The hits of ``sig`` in one line it reads, tried only where ``in_line`` (``Starts.in_line``)
+    says a match may start."""
+    pattern, text = sig.regex, line.text
+    next_start = in_line(line)
+    if next_start is None:
+        matches = pattern.finditer(text, timeout=time_left(deadline))
+    elif isinstance(next_start, int):
+        matches = _matches_at(pattern, text, next_start, deadline)
+    else:
+        matches = _matches_from(pattern, text, next_start, deadline)
+    return list(_line_hits(sig.rule, line, matches))
+
+
+def _line_hits(rule: Signature, line: Line, matches: Iterable[regex.Match]) -> Iterator[Hit]:
+    """The hits of a line's matches (offsets in ``line.text``), empty matches left out."""
+    for m in matches:
+        start, end = m.span()
+        if end > start:
+            yield Hit(rule, line.start + start, line.start + end, line.number, line.number)
 
 
 def _matches_from(pattern: regex.Pattern, text: str, next_start: NextStart,
@@ -194,11 +221,11 @@ def _matches_from(pattern: regex.Pattern, text: str, next_start: NextStart,
     """
     pos = 0
     while (start := next_start(pos)) is not None:
-        m = pattern.match(text, start, None, None, False, _remaining(deadline))  # positional: ``_matches_at``
+        m = pattern.match(text, start, None, None, False, time_left(deadline))  # positional: ``_matches_at``
         if m is None:
             pos = start + 1
         elif m.end() == start:
-            yield from pattern.finditer(text, start, timeout=_remaining(deadline))
+            yield from pattern.finditer(text, start, timeout=time_left(deadline))
             return
         else:
             yield m
@@ -212,15 +239,15 @@ def _matches_at(pattern: regex.Pattern, text: str, start: int, deadline: float |
     arguments are given by position (string, pos, endpos, concurrent, partial, timeout): ``regex``
     reading a keyword costs a fifth of a short match (0.2 of 1.1 us on dev-B's lines; a test holds
     the order)."""
-    m = pattern.match(text, start, None, None, False, _remaining(deadline))
+    m = pattern.match(text, start, None, None, False, time_left(deadline))
     if m is None:
         return ()
     if m.end() == start:
-        return pattern.finditer(text, start, timeout=_remaining(deadline))
+        return pattern.finditer(text, start, timeout=time_left(deadline))
     return (m,)
 
 
-def _remaining(deadline: float | None) -> float | None:
+def time_left(deadline: float | None) -> float | None:
     """Seconds left before ``deadline``; raises ``TimeoutError`` once it has passed."""
     if deadline is None:
         return None

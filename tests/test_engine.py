@@ -9,6 +9,7 @@ import re
 import sys
 import time
 import weakref
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -41,11 +42,20 @@ from provenance.engine import (
     may_cross_lines,
     prefilter_source,
     python_line_firsts,
+    python_line_hits,
     region_bytes,
     unfolded,
     unfolded_characters,
 )
-from provenance.matcher import _matches_at, _matches_from, compile_signature, signature_source
+from provenance.matcher import (
+    Hit,
+    _matches_at,
+    _matches_from,
+    compile_signature,
+    find_hits,
+    hits_where_starts_say,
+    signature_source,
+)
 from provenance.pipeline import check_document, check_documents
 from provenance.prescan import UNKNOWN_TO_RE2, match_start, span_search
 from provenance.renderers.jsonout import render_line
@@ -675,6 +685,42 @@ def test_the_accelerator_finds_a_locator_s_line_firsts_as_python_does(pattern, o
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(accelerator, "fastpage", None)
         assert line_firsts(search, doc.utf8, doc.utf8_line_starts, pos, end) == found
+
+
+@settings(max_examples=300, deadline=None)
+@given(behind=st.one_of(st.just(""), BEHIND), pattern=PATTERN, options=SIGNATURE_OPTIONS,
+       text=TEXT)
+def test_the_accelerator_finds_a_signature_s_line_hits_as_python_does(behind, pattern, options, text):
+    try:
+        sig = compile_signature(signature([behind + pattern], **{**options, "scope": "line"}))
+    except Exception:  # noqa: BLE001 - a generated pattern regex itself rejects is no test
+        assume(False)
+    engine, doc = PrefilterEngine([sig]), Document(id="d", path="d", text=text)
+    choice = engine._choices([doc])[0]
+    assume(choice.chosen and not choice.in_full)
+    found = choice.chosen[0][1]
+    lines, firsts = engine._confirm_lines(0, doc, choice, found)
+    starts = engine._starts(0, doc, choice.fold_lines, firsts, found)
+    assume(starts is not None)
+    each_line = partial(hits_where_starts_say, sig, starts.in_line, None)
+    args = (sig.regex.match, None if starts.behind is None else starts.behind.match, sig.rule,
+            sig.lines_to_scan(doc, lines), starts.firsts, starts.fold_lines, sig.rule.max_line_chars or 0, None,
+            each_line)
+    python = python_line_hits(*args)
+    assert python == list(find_hits(sig, doc, None, lines, starts))
+    if accelerator.fastpage is not None:
+        assert accelerator.fastpage.line_hits(Hit, *args) == python
+
+
+def test_line_hits_keeps_regex_s_timeout():
+    sig = compile_signature(signature([r"(a|aa)+!"], scope="line"))
+    line = Document(id="d", path="d", text="a" * 30 + "b").lines[0]
+    args = (sig.regex.match, None, sig.rule, [line], {1: (0, True)}, set(), 0)
+    for line_hits in [python_line_hits, *([partial(accelerator.fastpage.line_hits, Hit)] if accelerator.fastpage else [])]:
+        with pytest.raises(TimeoutError):
+            line_hits(*args, time.monotonic() - 1, lambda line: [])
+        with pytest.raises(TimeoutError):
+            line_hits(*args, time.monotonic() + 0.05, lambda line: [])
 
 
 def test_line_firsts_refuses_a_search_answering_otherwise():
