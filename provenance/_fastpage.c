@@ -2534,16 +2534,31 @@ static bool in_scope(PyObject *text, Py_ssize_t limit)
     return false;
 }
 
+/* time.monotonic(), the clock the deadlines are read from: by the public API from Python 3.13, which
+   dropped the private one of 3.11 and 3.12. */
+static int monotonic_seconds(double *now)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    PyTime_t ticks;
+    if (PyTime_Monotonic(&ticks) < 0)
+        return -1;
+    *now = PyTime_AsSecondsDouble(ticks);
+#else
+    *now = _PyTime_AsSecondsDouble(_PyTime_GetMonotonicClock());
+#endif
+    return 0;
+}
+
 /* matcher.time_left: the seconds left before deadline (Py_None: no deadline, and None is given), or
    NULL and a TimeoutError once it has passed. */
 static PyObject *time_left(PyObject *deadline)
 {
     if (deadline == Py_None)
         return Py_NewRef(Py_None);
-    double end = PyFloat_AsDouble(deadline);
-    if (end == -1.0 && PyErr_Occurred())
+    double end = PyFloat_AsDouble(deadline), now;
+    if ((end == -1.0 && PyErr_Occurred()) || monotonic_seconds(&now) < 0)
         return NULL;
-    double left = end - _PyTime_AsSecondsDouble(_PyTime_GetMonotonicClock());
+    double left = end - now;
     if (left <= 0) {
         PyErr_SetString(PyExc_TimeoutError, "regex time limit reached");
         return NULL;
