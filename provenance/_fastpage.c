@@ -2298,6 +2298,19 @@ PyDoc_STRVAR(utf8_offsets_doc,
  * PrefilterEngine._lines_for's search loop, engine.python_line_firsts its reference: the locator's
  * search (prescan.span_search) is called as that loop calls it, and its answers read the same way. */
 
+/* A (start, end) pair of ints (span, which may be NULL) into *start and *end: 0, or -1 and a TypeError
+   saying `error` when it is no such pair. */
+static int span_pair(PyObject *span, Py_ssize_t *start, Py_ssize_t *end, const char *error)
+{
+    if (span == NULL || !PyTuple_Check(span) || PyTuple_GET_SIZE(span) != 2) {
+        PyErr_SetString(PyExc_TypeError, error);
+        return -1;
+    }
+    *start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
+    *end = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+    return PyErr_Occurred() ? -1 : 0;
+}
+
 /* The first span search(data, pos, end) answers: its answer's first item, a pair of ints. */
 static int located_span(PyObject *search, PyObject *data, Py_ssize_t pos, PyObject *end,
                         Py_ssize_t *start, Py_ssize_t *stop)
@@ -2311,16 +2324,10 @@ static int located_span(PyObject *search, PyObject *data, Py_ssize_t pos, PyObje
     if (answer == NULL)
         return -1;
     PyObject *span = PyList_Check(answer) && PyList_GET_SIZE(answer) > 0 ? PyList_GET_ITEM(answer, 0) : NULL;
-    int ok = span != NULL && PyTuple_Check(span) && PyTuple_GET_SIZE(span) == 2;
-    if (ok) {
-        *start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
-        *stop = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
-        ok = !PyErr_Occurred();
-    } else {
-        PyErr_SetString(PyExc_TypeError, "line_firsts: a search answers a list whose first item is a pair of ints");
-    }
+    int status = span_pair(span, start, stop,
+                           "line_firsts: a search answers a list whose first item is a pair of ints");
     Py_DECREF(answer);
-    return ok ? 0 : -1;
+    return status;
 }
 
 /* bisect_right(starts, offset): the number of the line holding offset. */
@@ -2622,16 +2629,9 @@ static int match_at(PyObject *match, PyObject *text, PyObject *first, PyObject *
     Py_DECREF(m);
     if (span == NULL)
         return -1;
-    int ok = PyTuple_Check(span) && PyTuple_GET_SIZE(span) == 2;
-    if (ok) {
-        *start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
-        *end = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
-        ok = !PyErr_Occurred();
-    } else {
-        PyErr_SetString(PyExc_TypeError, "line_hits: a match's span is a pair of ints");
-    }
+    int status = span_pair(span, start, end, "line_hits: a match's span is a pair of ints");
     Py_DECREF(span);
-    return ok ? 1 : -1;
+    return status < 0 ? -1 : 1;
 }
 
 /* Hit(rule, start, end, number, number), appended to hits. */
