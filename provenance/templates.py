@@ -2,8 +2,9 @@
 outlet's template (menus, footers, sign-up prompts), whatever its wording.
 
 A pre-pass over the inputs counts, for every (group, line) pair, how many documents hold the line
-(of the lines the detector may look up: not those over its ``max_words``), in a count-min sketch of fixed size (``width`` x ``depth`` counters, conservative update), so memory
-does not grow with the corpus. Counts can only be overestimated, by collisions; the detector's
+(of the lines the detector may look up: not those over its ``max_words``), in a count-min sketch of
+fixed size (``width`` x ``depth`` counters, conservative update), so memory does not grow with the
+corpus. Counts can only be overestimated, by collisions; the detector's
 thresholds (``rules/residue/structure.toml``, the ``template-line`` detector) keep that from
 mattering. A document's group is its ``outlet``, else the registrable domain of its ``url``, else
 the whole corpus.
