@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from speed import accelerated, compile_bytecode, measure, record_line, source_texts
+from speed import Command, accelerated, compile_bytecode, measure_interleaved, record_line, source_texts
 
 HEAD_MB = 50.0
 
@@ -85,8 +85,8 @@ def main() -> None:
             for name, folder, docs, nbytes in (("head", head, head_docs, head_size), ("whole", corpus, args.docs, size)):
                 command = [sys.executable, "-m", "provenance", "check", str(folder), "--format", "jsonl",
                            "--jobs", str(jobs), "--no-cache", "--output", str(out)]
-                runs[name] = measure(f"{jobs} core{'s' if jobs > 1 else ''}, {name} ({docs:,} documents)",
-                                     command, 1, docs, nbytes)
+                label = f"{jobs} core{'s' if jobs > 1 else ''}, {name} ({docs:,} documents)"
+                runs[name] = measure_interleaved([Command(label, command, 1)], docs, nbytes)[0]
                 out.unlink(missing_ok=True)
             whole, first = runs["whole"], runs["head"]
             print(f"  whole / head on {jobs} core{'s' if jobs > 1 else ''}: throughput {whole['mb_s'] / first['mb_s']:.2f}x, "

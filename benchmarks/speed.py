@@ -3,8 +3,10 @@
 The corpus is built at run time in a temporary folder (never committed): the texts of
 ``../shared/eval/data/residue-dev-B.jsonl`` (read from the shared folder, for measuring only) and the
 seed corpus, repeated to about ``--mb`` megabytes of JSONL. Each command runs ``--repeat`` times as a
-child process; the figures are medians (wall time) and the peak memory is the largest proportional set
-size of the run's whole process tree (the checker and its workers together), sampled from ``/proc``.
+child process, in rounds that run every command once (``measure_interleaved``); the figures are
+medians (wall time) and the peak memory is the largest proportional set size of the run's whole
+process tree (the checker and its workers together), sampled from ``/proc``. The header names the
+interpreter: the figures depend on its build (``README.md``, Figures).
 
     python benchmarks/speed.py                      # 50 MB, 3 runs of each command
     python benchmarks/speed.py --mb 10 --repeat 5 --breakdown
@@ -18,6 +20,7 @@ import argparse
 import compileall
 import json
 import os
+import platform
 import re
 import statistics
 import subprocess
@@ -25,6 +28,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,14 +139,41 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
     return wall, cpu, peak[0]
 
 
-def measure(name: str, command: list[str], repeat: int, docs: int, size: int,
-            env: dict[str, str] | None = None, before=lambda: None) -> dict:
-    runs = [before() or timed(command, env) for _ in range(repeat)]
+@dataclass
+class Command:
+    """One row of the table: a command, how many times it runs, and what it needs before each run."""
+
+    name: str
+    argv: list[str]
+    repeat: int
+    env: dict[str, str] | None = None
+    before: Callable[[], None] = lambda: None
+    runs: list[tuple[float, float, int]] = field(default_factory=list)
+
+
+def measure_interleaved(commands: list[Command], docs: int, size: int) -> list[dict]:
+    """Every command's runs, in rounds: each round runs every command that has runs left, in the
+    table's order. This shared machine's speed drifts by a fifth within the hour; command after
+    command, each row would be timed on a different machine state, and the ratios between rows
+    would measure the drift. A round's runs lie minutes apart at most."""
+    rounds = max(c.repeat for c in commands)
+    for round_ in range(rounds):
+        for command in commands:
+            if round_ < command.repeat:
+                command.before()
+                command.runs.append(timed(command.argv, command.env))
+        if rounds > 1:
+            print(f"round {round_ + 1} of {rounds} done", file=sys.stderr, flush=True)
+    return [row_of(command, docs, size) for command in commands]
+
+
+def row_of(command: Command, docs: int, size: int) -> dict:
+    runs = command.runs
     wall = statistics.median(r[0] for r in runs)
     cpu = statistics.median(r[1] for r in runs)
-    row = {"name": name, "wall_s": wall, "cpu_s": cpu, "mb_s": size / 1e6 / wall, "docs_s": docs / wall,
+    row = {"name": command.name, "wall_s": wall, "cpu_s": cpu, "mb_s": size / 1e6 / wall, "docs_s": docs / wall,
            "cpu_mb_s": size / 1e6 / cpu, "peak_mb": max(r[2] for r in runs) / 1e6, "runs": [r[0] for r in runs]}
-    print(f"{name:44s} {row['mb_s']:7.2f} MB/s {row['docs_s']:8.0f} docs/s  wall {wall:6.1f} s  "
+    print(f"{command.name:44s} {row['mb_s']:7.2f} MB/s {row['docs_s']:8.0f} docs/s  wall {wall:6.1f} s  "
           f"cpu {cpu:6.1f} s ({row['cpu_mb_s']:.2f} MB/s of CPU)  peak {row['peak_mb']:5.0f} MB", flush=True)
     return row
 
@@ -245,23 +277,24 @@ def main() -> None:
         docs, size = build_corpus(corpus, args.mb)
         print(f"corpus: {docs} documents, {size / 1e6:.1f} MB of JSONL "
               f"({'residue-dev-B + seeds' if DEV_B.is_file() else 'seeds only'}); {os.cpu_count()} cores; "
-              f"load average {os.getloadavg()[0]:.1f}; medians of {args.repeat} runs; C accelerator "
-              f"{'in use' if accelerated() else 'not built (every row runs pure Python)'}\n", flush=True)
+              f"load average {os.getloadavg()[0]:.1f}; medians of {args.repeat} interleaved runs; C accelerator "
+              f"{'in use' if accelerated() else 'not built (every row runs pure Python)'}; Python "
+              f"{platform.python_version()} ({os.path.realpath(sys.executable)})\n", flush=True)
         check = [sys.executable, "-m", "provenance", "check", str(corpus), "--format", "jsonl", "--output", str(out)]
-        rows = [
-            measure("C4-style line filter (1 core)", [sys.executable, __file__, "--c4-filter", str(corpus), str(out)],
-                    args.repeat, docs, size),
-            measure("provenance check, 1 core", [*check, "--jobs", "1", "--no-cache"], args.repeat, docs, size),
-            measure("provenance check, 2 cores", [*check, "--jobs", "2", "--no-cache"], args.repeat, docs, size),
-            measure("provenance check, 1 core, pure Python", [*check, "--jobs", "1", "--no-cache"], args.repeat,
-                    docs, size, env={**os.environ, "PROVENANCE_PURE_PYTHON": "1"}),
-            measure("provenance check, 1 core, reference engine",
-                    [*check, "--jobs", "1", "--no-cache", "--engine", "reference"], 1, docs, size),
-        ]
-        rows.append(measure("provenance check, 1 core, new corpus", [*check, "--jobs", "1", "--cache-dir", str(cache)],
-                            args.repeat, docs, size, before=lambda: empty_result_cache(cache)))
-        rows.append(measure("provenance check, warm cache", [*check, "--jobs", "1", "--cache-dir", str(cache)],
-                            args.repeat, docs, size))
+        pure_env = {**os.environ, "PROVENANCE_PURE_PYTHON": "1"}
+        rows = measure_interleaved([
+            Command("C4-style line filter (1 core)", [sys.executable, __file__, "--c4-filter", str(corpus), str(out)],
+                    args.repeat),
+            Command("provenance check, 1 core", [*check, "--jobs", "1", "--no-cache"], args.repeat),
+            Command("provenance check, 2 cores", [*check, "--jobs", "2", "--no-cache"], args.repeat),
+            Command("provenance check, 1 core, pure Python", [*check, "--jobs", "1", "--no-cache"], args.repeat,
+                    env=pure_env),
+            Command("provenance check, 1 core, reference engine",
+                    [*check, "--jobs", "1", "--no-cache", "--engine", "reference"], 1),
+            Command("provenance check, 1 core, new corpus", [*check, "--jobs", "1", "--cache-dir", str(cache)],
+                    args.repeat, before=lambda: empty_result_cache(cache)),
+            Command("provenance check, warm cache", [*check, "--jobs", "1", "--cache-dir", str(cache)], args.repeat),
+        ], docs, size)
         c4, one, two, pure, reference = rows[:5]
         print(f"\n2 cores / 1 core: {two['mb_s'] / one['mb_s']:.2f}x; C4 filter / check on 1 core: "
               f"{c4['mb_s'] / one['mb_s']:.1f}x; accelerator / pure Python: "
