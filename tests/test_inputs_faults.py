@@ -3,9 +3,11 @@ that cannot be written, and an internal error that reaches the user as one line,
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -110,6 +112,41 @@ def test_a_run_that_breaks_halfway_leaves_the_previous_jsonl_report(corpus, tmp_
     assert main(["check", str(corpus), "--format", "jsonl", "--output", str(output)]) == 3
     assert output.read_bytes() == before and leftovers(tmp_path) == []
     assert "analyzer exploded" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "sarif"])
+def test_an_output_named_gz_is_gzipped_the_same_bytes_on_every_run(corpus, tmp_path, fmt):
+    plain, packed = tmp_path / f"report.{fmt}", tmp_path / f"report.{fmt}.gz"
+    assert main(["check", str(corpus), "--format", fmt, "--output", str(plain)]) in (0, 1)
+    assert main(["check", str(corpus), "--format", fmt, "--output", str(packed)]) in (0, 1)
+    first = packed.read_bytes()
+    assert gzip.decompress(first) == plain.read_bytes()
+    # a later run, through another temporary file: neither the time nor a name is in the gzip header
+    assert main(["check", str(corpus), "--format", fmt, "--output", str(packed)]) in (0, 1)
+    assert packed.read_bytes() == first and leftovers(tmp_path) == []
+
+
+def test_a_gz_run_that_breaks_halfway_leaves_the_previous_file(corpus, tmp_path, monkeypatch, capsys):
+    output = tmp_path / "report.jsonl.GZ"
+    assert main(["check", str(corpus), "--format", "jsonl", "--output", str(output)]) in (0, 1)
+    before = output.read_bytes()
+    assert gzip.decompress(before).count(b"\n") == 3
+    monkeypatch.setattr(pipeline, "check_documents", lambda *args: (_ for _ in ()).throw(RuntimeError("boom")))
+    assert main(["check", str(corpus), "--format", "jsonl", "--output", str(output)]) == 3
+    assert output.read_bytes() == before and leftovers(tmp_path) == []
+    assert "boom" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_gz_named_pipe_gets_a_whole_gzip_stream(tmp_path):
+    pipe = tmp_path / "reports.jsonl.gz"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    write_atomic(pipe, "{}\n")
+    reader.join(timeout=10)
+    assert gzip.decompress(received[0]) == b"{}\n" and pipe.exists()
 
 
 def test_an_output_that_cannot_be_written_is_one_line_and_exit_2(corpus, tmp_path, capsys):

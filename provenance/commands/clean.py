@@ -89,13 +89,10 @@ class _Cleaner:
         target = self.out / rel
         gz = path.name.lower().endswith(".gz")
         opener = gzip.open if gz else open
-        try:
-            with opener(path, "rb") as handle, open_atomic(target, binary=True) as raw:
-                sink = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if gz else raw
+        try:  # a target ending in .gz is written gzipped (open_atomic)
+            with opener(path, "rb") as handle, open_atomic(target, binary=True) as sink:
                 for line in self._records(handle, path, rel, target):
                     sink.write(line)
-                if gz:
-                    sink.close()
         except (OSError, EOFError) as exc:
             self.errors.append(ReadError(path=str(path), message=f"cannot read: {exc}"))
 
