@@ -96,6 +96,8 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                        help=f"worker processes (default: the cores available, here {available_cores()})")
     group.add_argument("--shard", type=parse_shard, metavar="I/N",
                        help="check only input files I, I+N, I+2N... and write them to --output DIR (see `provenance merge`)")
+    group.add_argument("--gzip", action="store_true",
+                       help="with --shard: write the shard's reports gzipped (shard-I-of-N.jsonl.gz)")
     group.add_argument("--executor", choices=("local", "ray"), default="local",
                        help="where to run: this machine, or a Ray cluster (pip install 'provenance[ray]')")
     group.add_argument("--address", metavar="ADDR", help="Ray cluster address (default: start a local Ray)")
@@ -498,6 +500,7 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
         raise ConfigError("--shard needs --output DIR (a folder for the shard's reports)")
     if getattr(args, "since", None) or args.executor == "ray":
         raise ConfigError("--shard runs on this machine over all its inputs: drop --since and --executor ray")
+    reports_name = f"{shard.stem}.jsonl" + (".gz" if args.gzip else "")
     marker_path = folder / f"{shard.stem}{MARKER_SUFFIX}"
     expected = {"rules_digest": rules.digest, "settings": namespace(rules.digest, settings), "version": __version__}
     previous = read_marker(marker_path)
@@ -513,10 +516,9 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
                 counts[-1] += 1
                 yield item
 
-    exit_code = write_jsonl(judge(reports(args, settings, rules, items(), cache, templates)),
-                            folder / f"{shard.stem}.jsonl")
+    exit_code = write_jsonl(judge(reports(args, settings, rules, items(), cache, templates)), folder / reports_name)
     marker = {**expected, "shard": [shard.index, shard.count], "threshold": settings.threshold,
-              "inputs": [str(p) for p in args.paths], "units": counts, "exit": exit_code}
+              "inputs": [str(p) for p in args.paths], "units": counts, "exit": exit_code, "reports": reports_name}
     write_atomic(marker_path, json.dumps(marker, indent=1) + "\n")
     return exit_code
 

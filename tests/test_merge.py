@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -66,3 +67,47 @@ def test_shards_of_other_rules_are_refused(corpus, shards, tmp_path):
 def test_not_a_folder(tmp_path):
     result = run("merge", str(tmp_path / "nothing"))
     assert result.returncode == 2 and "not a folder" in result.stderr
+
+
+def test_gzipped_shards_merge_to_the_same_reports(corpus, shards, tmp_path):
+    packed = tmp_path / "packed"
+    for index in (0, 2):  # gzipped and plain shards mix: each marker names its own reports file
+        result = run("check", str(corpus), "--shard", f"{index}/3", "--output", str(packed), "--no-cache",
+                     "--jobs", "1", "--gzip")
+        assert result.returncode in (0, 1), result.stderr
+        stem = f"shard-{index:05d}-of-00003"
+        assert gzip.decompress((packed / f"{stem}.jsonl.gz").read_bytes()) == (shards / f"{stem}.jsonl").read_bytes()
+        assert json.loads((packed / f"{stem}.done").read_text())["reports"] == f"{stem}.jsonl.gz"
+    for ext in (".jsonl", ".done"):
+        (packed / f"shard-00001-of-00003{ext}").write_bytes((shards / f"shard-00001-of-00003{ext}").read_bytes())
+    assert run("merge", str(packed), "--format", "jsonl").stdout == run("merge", str(shards), "--format", "jsonl").stdout
+
+
+def test_a_broken_gzipped_shard_is_one_line(corpus, tmp_path):
+    out = tmp_path / "broken"
+    for index in range(2):
+        result = run("check", str(corpus), "--shard", f"{index}/2", "--output", str(out), "--no-cache", "--gzip")
+        assert result.returncode in (0, 1), result.stderr
+    reports = out / "shard-00001-of-00002.jsonl.gz"
+    reports.write_bytes(reports.read_bytes()[:200])
+    result = run("merge", str(out), "--format", "jsonl")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{reports}: cannot read" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["../elsewhere.jsonl", "/etc/passwd", "shard.txt", 7])
+def test_a_marker_naming_another_file_is_refused(shards, tmp_path, name):
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for path in shards.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+    marker_path = copy / "shard-00000-of-00003.done"
+    marker = json.loads(marker_path.read_text())
+    marker_path.write_text(json.dumps({**marker, "reports": name}))
+    result = run("merge", str(copy))
+    assert result.returncode == 2 and "not a shard's reports file name" in result.stderr
+
+
+def test_gzip_without_shard_is_a_usage_error(corpus, tmp_path):
+    result = run("check", str(corpus), "--gzip", "--output", str(tmp_path / "r.jsonl"), "--no-cache")
+    assert result.returncode == 2 and "--gzip is for --shard runs" in result.stderr

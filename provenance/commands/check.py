@@ -141,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.gzip and args.shard is None:
+        raise UsageError("--gzip is for --shard runs; elsewhere an --output name ending in .gz is gzipped")
     _refuse_writing_into_the_corpus(args)
     settings, rules = settings_and_rules(args, args.paths[0], runner.cache_folder(args))
     settings = runner.settings_for_run(args, settings)

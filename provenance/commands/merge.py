@@ -1,6 +1,6 @@
 """``provenance merge DIR...``: put the outputs of ``check --shard I/N`` back together.
 
-Each shard leaves ``shard-I-of-N.jsonl`` and a completion marker ``shard-I-of-N.done`` saying which
+Each shard leaves ``shard-I-of-N.jsonl`` (``.jsonl.gz`` with ``--gzip``) and a completion marker ``shard-I-of-N.done`` saying which
 rules and settings it ran under and how many reports each of its input files gave. Merge refuses
 shards that are missing, unfinished or made under other rules, then restores the input order (input
 file ``k`` went to shard ``k mod N``), so the merged reports are byte for byte those of one run.
@@ -9,11 +9,15 @@ file ``k`` went to shard ``k mod N``), so the merged reports are byte for byte t
 from __future__ import annotations
 
 import argparse
+import gzip
+import io
 import json
 import sys
+import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TextIO
 
 from provenance import __version__
 from provenance.atomic import atomic_writer
@@ -52,7 +56,7 @@ def find_shards(folders: list[Path]) -> list[tuple[dict, Path]]:
             marker = read_marker(marker_path)
             if marker is None or not all(k in marker for k in (*AGREEING_KEYS, "shard", "units", "exit")):
                 raise MergeError(f"{marker_path}: not a shard completion marker")
-            reports = marker_path.with_suffix(".jsonl")
+            reports = _reports_of(marker_path, marker)
             if not reports.is_file():
                 raise MergeError(f"{marker_path}: its reports file {reports.name} is missing")
             index = marker["shard"][0]
@@ -62,6 +66,15 @@ def find_shards(folders: list[Path]) -> list[tuple[dict, Path]]:
     if not found:
         raise MergeError(f"{', '.join(map(str, folders))}: no shard markers (shard-*{MARKER_SUFFIX}) found")
     return _complete(found)
+
+
+def _reports_of(marker_path: Path, marker: dict) -> Path:
+    """The shard's reports file, which its marker names (``shard-I-of-N.jsonl``, or ``.jsonl.gz`` for a
+    ``--gzip`` shard; a marker older than the key names none, and meant the first), beside the marker."""
+    name = marker.get("reports", marker_path.with_suffix(".jsonl").name)
+    if not isinstance(name, str) or Path(name).name != name or not name.endswith((".jsonl", ".jsonl.gz")):
+        raise MergeError(f"{marker_path}: reports: not a shard's reports file name: {name!r}")
+    return marker_path.with_name(name)
 
 
 def _complete(found: dict[int, tuple[dict, Path]]) -> list[tuple[dict, Path]]:
@@ -84,14 +97,26 @@ def merged_lines(shards: list[tuple[dict, Path]]) -> Iterator[str]:
     count = len(shards)
     total = sum(len(marker["units"]) for marker, _ in shards)
     with ExitStack() as stack:
-        handles = [stack.enter_context(open(path, encoding="utf-8")) for _, path in shards]
+        handles = [stack.enter_context(_opened(path)) for _, path in shards]
         for k in range(total):
             shard = k % count
             for _ in range(shards[shard][0]["units"][k // count]):
-                line = handles[shard].readline()
+                line = _read_line(handles[shard], shards[shard][1])
                 if not line:
                     raise MergeError(f"{shards[shard][1]}: fewer reports than its marker says")
                 yield line
+
+
+def _opened(path: Path) -> TextIO:
+    binary = gzip.open(path) if path.name.endswith(".gz") else open(path, "rb")
+    return io.TextIOWrapper(binary, encoding="utf-8")
+
+
+def _read_line(handle: TextIO, path: Path) -> str:
+    try:
+        return handle.readline()
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        raise MergeError(f"{path}: cannot read: {exc}") from None
 
 
 def run(args: argparse.Namespace) -> int:
