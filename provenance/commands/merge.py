@@ -1,9 +1,10 @@
 """``provenance merge DIR...``: put the outputs of ``check --shard I/N`` back together.
 
-Each shard leaves ``shard-I-of-N.jsonl`` (``.jsonl.gz`` with ``--gzip``) and a completion marker ``shard-I-of-N.done`` saying which
-rules and settings it ran under and how many reports each of its input files gave. Merge refuses
-shards that are missing, unfinished or made under other rules, then restores the input order (input
-file ``k`` went to shard ``k mod N``), so the merged reports are byte for byte those of one run.
+Each shard leaves ``shard-I-of-N.jsonl`` (``.jsonl.gz`` with ``--gzip``) and a completion marker
+``shard-I-of-N.done`` saying which rules and settings it ran under, which file holds its reports and
+how many reports each of its input files gave. Merge refuses shards that are missing, unfinished or
+made under other rules, then restores the input order (input file ``k`` went to shard ``k mod N``),
+so the merged reports are byte for byte those of one run.
 """
 
 from __future__ import annotations
@@ -108,7 +109,10 @@ def merged_lines(shards: list[tuple[dict, Path]]) -> Iterator[str]:
 
 
 def _opened(path: Path) -> TextIO:
-    binary = gzip.open(path) if path.name.endswith(".gz") else open(path, "rb")
+    try:
+        binary = gzip.open(path) if path.name.endswith(".gz") else open(path, "rb")
+    except OSError as exc:
+        raise MergeError(f"{path}: cannot read: {exc.strerror or exc}") from None
     return io.TextIOWrapper(binary, encoding="utf-8")
 
 
