@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from provenance.config import UsageError
-from provenance.sources import JSONL_SUFFIXES, SIDECAR_SUFFIX, Item, discover, read_documents, read_jsonl_file, read_text_file
+from provenance.sources import SIDECAR_SUFFIX, Item, discover, read_documents, read_path
 
 
 def _git(args: list[str], cwd: Path) -> str:
@@ -63,11 +63,6 @@ def _sidecar(path: Path) -> Path:
     return path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
 
 
-def _read(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
-    reader = read_jsonl_file if path.name.lower().endswith(JSONL_SUFFIXES) else read_text_file
-    yield from reader(path, doc_id, max_bytes)
-
-
 def documents_since(paths: list[Path], rev: str, max_bytes: int) -> Iterator[Item]:
     """The documents under ``paths`` that changed since ``rev``, with the ids a full run gives them.
     Git is asked at once, so a bad revision is reported before any output."""
@@ -81,7 +76,7 @@ def _changed_documents(paths: list[Path], changed: set[Path], max_bytes: int) ->
             continue
         path, doc_id = found
         if path.resolve() in changed or _sidecar(path).resolve() in changed:
-            yield from _read(path, doc_id, max_bytes)
+            yield from read_path(path, doc_id, max_bytes)
 
 
 def select_documents(paths: list[Path], since: str | None, max_bytes: int) -> Iterator[Item]:

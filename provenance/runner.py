@@ -40,7 +40,7 @@ from provenance.renderers.jsonout import render_line, render_line_bytes
 from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules
 from provenance.rulemodels import Detector
-from provenance.sources import JSONL_SUFFIXES, discover, read_jsonl_file, read_text_file
+from provenance.sources import discover, read_path
 from provenance.templates import TemplateCounts, corpus_templates, count_templates, template_rule
 
 Unit = tuple[str, str] | ReadError  # (file path, id prefix) or a path that could not be used
@@ -142,9 +142,7 @@ def read_unit(unit: Unit, max_bytes: int) -> Iterator[Item]:
     if isinstance(unit, ReadError):
         yield unit
         return
-    path, doc_id = Path(unit[0]), unit[1]
-    reader = read_jsonl_file if path.name.lower().endswith(JSONL_SUFFIXES) else read_text_file
-    yield from reader(path, doc_id, max_bytes)
+    yield from read_path(Path(unit[0]), unit[1], max_bytes)
 
 
 # --- checking --------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Sources: turn paths into a stream of documents (or read errors), in a stable order.
 
 ``.txt`` and ``.md`` files are one document each, with an optional ``NAME.meta.json`` sidecar;
-``.jsonl`` and ``.jsonl.gz`` files hold one record a line. Nothing here ever writes to the corpus.
+``.jsonl`` and ``.jsonl.gz`` files hold one record a line, as does standard input, named ``-``.
+Nothing here ever writes to the corpus.
 
 A scraped corpus holds every kind of broken file, so reading never stops at one: whatever cannot be
 read comes out as a ``ReadError`` naming the file (and line) and why, and the stream goes on.
@@ -15,11 +16,13 @@ import codecs
 import gzip
 import json
 import os
+import shutil
 import stat
 import sys
+import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,6 +36,8 @@ from provenance.report import ReadError
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 SIDECAR_SUFFIX = ".meta.json"
+STDIN = Path("-")  # the PATH of JSONL records (gzipped or not) on standard input
+GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 # The read buffer of a JSONL file. A record is often longer than the default buffer (the file system's
 # block, 4 KB), and each line read then takes several system calls: with 1 MB, one per hundred records
@@ -69,7 +74,7 @@ def corpus_root_holding(target: Path, roots: Iterable[Path]) -> Path | None:
     if not target.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES + (SIDECAR_SUFFIX,)):
         return None
     real = target.resolve()
-    for root in roots:
+    for root in (r for r in roots if r != STDIN):
         if real == root.resolve() or root.resolve() in real.parents:
             return root
     return None
@@ -81,10 +86,37 @@ def shown(path: Path | str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+_stdin_copy: list[Path] = []  # where ``stdin_spooled`` copied standard input for the run, if it did
+
+
+@contextmanager
+def stdin_spooled(paths: Iterable[Path]) -> Iterator[None]:
+    """Standard input, where a PATH is ``-``, copied to a temporary file for the block: a run reads its
+    corpus more than once (the template pre-pass, then the check), and a pipe can be read only once.
+    The copy is made in constant memory, left compressed if it came so, and removed after the block.
+    A forked process (the pre-pass's, a pool's workers) reads the same copy."""
+    if STDIN not in paths:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="provenance-stdin-") as folder:
+        copy = Path(folder) / "stdin"
+        with open(copy, "wb") as out:
+            shutil.copyfileobj(sys.stdin.buffer, out, JSONL_BUFFER_BYTES)
+        _stdin_copy.append(copy)
+        try:
+            yield
+        finally:
+            _stdin_copy.clear()
+
+
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, str] | ReadError]:
-    """(file, id-prefix) pairs for every document file under ``paths``, sorted within each folder."""
+    """(file, id-prefix) pairs for every document file under ``paths``, sorted within each folder;
+    ``-`` stands for standard input where it was spooled (``stdin_spooled``)."""
     for root in paths:
-        if not root.exists() and not root.is_symlink():
+        if root == STDIN:
+            yield (root, shown(root)) if _stdin_copy else ReadError(
+                path=shown(root), message="standard input is read by `check` and `quotes` alone")
+        elif not root.exists() and not root.is_symlink():
             yield ReadError(path=shown(root), message="no such file or folder")
         elif root.is_dir():
             yield from _walk(root)
@@ -269,12 +301,15 @@ def _reason(exc: Exception) -> str:
 
 
 def read_jsonl_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
-    compressed = path.name.lower().endswith(".gz")
+    """The records of a JSONL file (gzipped where its name ends in ``.gz``) or of standard input's
+    copy (gzipped where its first bytes say so)."""
+    source = _stdin_copy[0] if path == STDIN and _stdin_copy else path
     number = 0
     where = shown(path)
     try:
-        _regular_file(path)
-        with open(path, "rb", buffering=JSONL_BUFFER_BYTES) as raw_handle:
+        _regular_file(source)
+        with open(source, "rb", buffering=JSONL_BUFFER_BYTES) as raw_handle:
+            compressed = raw_handle.peek(2)[:2] == GZIP_MAGIC if path == STDIN else path.name.lower().endswith(".gz")
             handle = gzip.GzipFile(fileobj=raw_handle) if compressed else raw_handle
             for number, raw in _numbered_lines(handle, max_bytes):
                 if raw is None:
@@ -343,7 +378,11 @@ def read_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) ->
         if isinstance(found, ReadError):
             yield found
             continue
-        path, doc_id = found
-        name = path.name.lower()
-        reader = read_jsonl_file if name.endswith(JSONL_SUFFIXES) else read_text_file
-        yield from reader(path, doc_id, max_bytes)
+        yield from read_path(*found, max_bytes)
+
+
+def read_path(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
+    """The documents of one file ``discover`` found: a JSONL file's records (standard input's too),
+    else the text file's one document."""
+    jsonl = path == STDIN or path.name.lower().endswith(JSONL_SUFFIXES)
+    return (read_jsonl_file if jsonl else read_text_file)(path, doc_id, max_bytes)

@@ -20,7 +20,7 @@ from provenance.gitscope import select_documents
 from provenance.outputs import ExtraOutputs, add_output_options, render_corpus
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import DocumentReport, ReadError
-from provenance.sources import corpus_root_holding
+from provenance.sources import STDIN, corpus_root_holding, stdin_spooled
 
 FORMATS = ("console", "jsonl", *CORPUS_RENDERERS)
 
@@ -127,6 +127,18 @@ def _stream_lines(outcomes: Iterable[runner.Outcome], write: Callable[[bytes], o
     return 1 if failed else 0
 
 
+def _refuse_stdin_where_it_cannot_go(args: argparse.Namespace) -> None:
+    """Standard input (``-``) is read once, on this machine, and is no git work tree."""
+    if STDIN not in args.paths:
+        return
+    if args.paths.count(STDIN) > 1:
+        raise UsageError("standard input (-) can be named once")
+    if args.executor == "ray":
+        raise UsageError("--executor ray reads the inputs on its workers: standard input (-) cannot reach them")
+    if args.since:
+        raise UsageError("--since asks git what changed: standard input (-) is not in a work tree")
+
+
 def _refuse_writing_into_the_corpus(args: argparse.Namespace) -> None:
     targets = [args.output, getattr(args, "write_baseline", None), *(path for _, path in args.output_formats)]
     for target in filter(None, targets):
@@ -143,7 +155,13 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.gzip and args.shard is None:
         raise UsageError("--gzip is for --shard runs; elsewhere an --output name ending in .gz is gzipped")
+    _refuse_stdin_where_it_cannot_go(args)
     _refuse_writing_into_the_corpus(args)
+    with stdin_spooled(args.paths):
+        return _check(args)
+
+
+def _check(args: argparse.Namespace) -> int:
     settings, rules = settings_and_rules(args, args.paths[0], runner.cache_folder(args))
     settings = runner.settings_for_run(args, settings)
     gate = gate_run(args, settings, rules)

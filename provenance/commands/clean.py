@@ -26,7 +26,7 @@ from provenance.config import Settings, UsageError
 from provenance.document import Document, normalise_newlines
 from provenance.report import ReadError, Tool
 from provenance.rulepack import RuleSet
-from provenance.sources import JSONL_SUFFIXES, SIDECAR_SUFFIX, TOO_DEEP, discover, read_documents, read_text_file
+from provenance.sources import JSONL_SUFFIXES, SIDECAR_SUFFIX, STDIN, TOO_DEEP, discover, read_documents, read_text_file
 from provenance.templates import TemplateCounts, corpus_templates
 
 if TYPE_CHECKING:
@@ -52,6 +52,8 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def check_out_dir(out: Path, inputs: list[Path]) -> None:
+    if STDIN in inputs:
+        raise UsageError("clean names each copy after its input: save standard input (-) to a .jsonl file first")
     target = out.resolve()
     for path in inputs:
         source = path.resolve()

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # rich is imported where a console report is written: a JSON 
 
 def add_paths_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                        help="files or folders (.txt, .md, .jsonl, .jsonl.gz)")
+                        help="files or folders (.txt, .md, .jsonl, .jsonl.gz); - reads JSONL records on standard input")
 
 
 def add_rule_options(parser: argparse.ArgumentParser) -> None:

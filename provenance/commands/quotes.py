@@ -11,7 +11,7 @@ from pathlib import Path
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
                                         settings_and_rules, write_console, write_text)
 from provenance.pipeline import check_all
-from provenance.sources import read_documents
+from provenance.sources import read_documents, stdin_spooled
 from provenance.templates import corpus_templates
 
 FORMATS = ("console", "json")
@@ -34,9 +34,10 @@ def run(args: argparse.Namespace) -> int:
 
     settings, rules = settings_and_rules(args, args.paths[0])
     builder = QuoteIndexBuilder(rules_digest=rules.digest)
-    templates = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
-    for item in check_all(read_documents(args.paths, settings.max_bytes), rules, settings, templates):
-        builder.add(item)
+    with stdin_spooled(args.paths):
+        templates = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
+        for item in check_all(read_documents(args.paths, settings.max_bytes), rules, settings, templates):
+            builder.add(item)
     index = builder.build()
     from provenance.renderers import quotes as quotes_renderer  # rich: imported when a command prints with it
 
