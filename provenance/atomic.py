@@ -96,6 +96,14 @@ def _opened(path: Path, binary: bool) -> Iterator[IO]:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
+def read_written(path: Path) -> str:
+    """A file the tool writes, read back as text (a baseline): gunzipped where its name ends in ``.gz``,
+    as it was written (``gzip.BadGzipFile`` is an ``OSError``)."""
+    path = Path(path)
+    data = gzip.decompress(path.read_bytes()) if path.name.lower().endswith(".gz") else path.read_bytes()
+    return data.decode("utf-8")
+
+
 @contextmanager
 def _encoded(raw: BinaryIO, path: Path, binary: bool) -> Iterator[IO]:
     """The handle that writes ``path``'s content into ``raw``: gzipped where the name ends in ``.gz``

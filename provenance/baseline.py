@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from provenance import __version__
-from provenance.atomic import write_atomic
+from provenance.atomic import read_written, write_atomic
 from provenance.config import UsageError
 from provenance.report import DocumentReport, Finding
 from provenance.sources import TOO_DEEP
@@ -128,10 +129,10 @@ def empty() -> Baseline:
 def read_baseline(path: Path) -> Baseline:
     """The baseline in ``path``; a missing or malformed file is a usage error naming it."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_written(path))
     except FileNotFoundError:
         raise UsageError(f"{path}: baseline file not found (create it with --write-baseline {path})") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UsageError(f"{path}: cannot read baseline: {exc}") from None
     except RecursionError:
         raise UsageError(f"{path}: cannot read baseline: {TOO_DEEP}") from None

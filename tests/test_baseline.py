@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -95,6 +96,16 @@ def test_bad_baseline_is_a_usage_error(repo, capsys, monkeypatch, content, probl
     (repo / "broken.json").write_text(content, encoding="utf-8")
     code, _, err = check(repo, "corpus", "--baseline", "broken.json", capsys=capsys, monkeypatch=monkeypatch)
     assert code == 2 and problem in err and "broken.json" in err and "Traceback" not in err
+
+
+def test_a_gzipped_baseline_is_read_back(repo, capsys, monkeypatch):
+    check(repo, "corpus", "--write-baseline", "baseline.json.gz", "--quiet", capsys=capsys, monkeypatch=monkeypatch)
+    assert gzip.decompress((repo / "baseline.json.gz").read_bytes()) == (repo / "baseline.json").read_bytes()
+    code, _, err = check(repo, "corpus", "--baseline", "baseline.json.gz", capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0, err
+    (repo / "cut.json.gz").write_bytes((repo / "baseline.json.gz").read_bytes()[:40])
+    code, _, err = check(repo, "corpus", "--baseline", "cut.json.gz", capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 2 and "cut.json.gz: cannot read baseline" in err and "Traceback" not in err
 
 
 def test_missing_baseline_says_how_to_make_one(repo, capsys, monkeypatch):
