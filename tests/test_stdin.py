@@ -65,6 +65,7 @@ def test_a_line_that_is_not_json_is_a_read_error_naming_stdin():
     (["check", "-", "--executor", "ray"], "standard input (-) cannot reach them"),
     (["check", "-", "--since", "HEAD"], "standard input (-) is not in a work tree"),
     (["clean", "-", "--out", "elsewhere"], "save standard input (-) to a .jsonl file first"),
+    (["quotes", "-", "-"], "standard input (-) can be named once"),
 ])
 def test_where_stdin_cannot_go_is_a_usage_error(args, message):
     result = run_with_input(b'{"text": "x"}\n', *args)
@@ -77,3 +78,10 @@ def test_quotes_reads_stdin_too(crawl):
     from_stdin = run_with_input(crawl.read_bytes(), "quotes", "-", "--format", "json")
     speakers = json.loads(from_stdin.stdout)["speakers"]
     assert speakers and speakers == json.loads(from_file.stdout)["speakers"]
+
+
+@pytest.mark.parametrize("command", ["check", "quotes"])
+def test_a_closed_stdin_is_a_usage_error(command):
+    shell = f'exec "{sys.executable}" -m provenance {command} - <&-'
+    result = subprocess.run(["sh", "-c", shell], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2 and "standard input (-) is closed" in result.stderr

@@ -12,7 +12,8 @@ from pathlib import Path
 from provenance import runner
 from provenance.atomic import open_atomic
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
-                                        add_threshold_option, settings_and_rules, write_console, write_text)
+                                        add_threshold_option, refuse_unreadable_stdin, settings_and_rules,
+                                        write_console, write_text)
 from provenance.config import UsageError
 from provenance.corpus import corpus_report
 from provenance.gate import add_gate_options, gate_run
@@ -131,8 +132,7 @@ def _refuse_stdin_where_it_cannot_go(args: argparse.Namespace) -> None:
     """Standard input (``-``) is read once, on this machine, and is no git work tree."""
     if STDIN not in args.paths:
         return
-    if args.paths.count(STDIN) > 1:
-        raise UsageError("standard input (-) can be named once")
+    refuse_unreadable_stdin(args.paths)
     if args.executor == "ray":
         raise UsageError("--executor ray reads the inputs on its workers: standard input (-) cannot reach them")
     if args.since:

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from provenance.atomic import write_atomic
 
-from provenance.config import Settings, load_settings
+from provenance.config import Settings, UsageError, load_settings
 from provenance.rulecache import load_rules_cached
 from provenance.rulepack import RuleSet
+from provenance.sources import STDIN
 
 if TYPE_CHECKING:  # rich is imported where a console report is written: a JSON run never needs it
     from rich.console import Console
@@ -22,6 +23,14 @@ if TYPE_CHECKING:  # rich is imported where a console report is written: a JSON 
 def add_paths_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                         help="files or folders (.txt, .md, .jsonl, .jsonl.gz); - reads JSONL records on standard input")
+
+
+def refuse_unreadable_stdin(paths: list[Path]) -> None:
+    """Standard input (``-``) can be read once, and only where there is one."""
+    if paths.count(STDIN) > 1:
+        raise UsageError("standard input (-) can be named once")
+    if STDIN in paths and sys.stdin is None:
+        raise UsageError("standard input (-) is closed")
 
 
 def add_rule_options(parser: argparse.ArgumentParser) -> None:
