@@ -41,7 +41,7 @@ from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules
 from provenance.rulemodels import Detector
 from provenance.sources import discover, read_path
-from provenance.templates import TemplateCounts, corpus_templates, count_templates, template_rule
+from provenance.templates import TemplateCounts, corpus_templates, count_templates, prepass_runs, template_rule
 
 Unit = tuple[str, str] | ReadError  # (file path, id prefix) or a path that could not be used
 Item = Document | ReadError
@@ -390,9 +390,8 @@ def run_templates(args: argparse.Namespace, settings: Settings, rules: RuleSet) 
     warm run then never builds them, which saves more than the overlap would."""
     since, rule = getattr(args, "since", None), template_rule(rules)
     jobs = args.jobs if args.jobs is not None else available_cores()
-    if rule is None or not (settings.templates if args.templates is None else args.templates) \
-            or jobs == 1 or args.executor != "local" or not _can_fork() \
-            or cache_folder(args) is not None:
+    if not prepass_runs(settings, rules, args.templates) or jobs == 1 or args.executor != "local" \
+            or not _can_fork() or cache_folder(args) is not None:
         return corpus_templates(select_documents(args.paths, since, settings.max_bytes), settings, rules, args.templates)
     with _process_pool(1, "fork") as side:
         counts = side.submit(_count_selected, args.paths, since, settings.max_bytes, rule)

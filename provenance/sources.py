@@ -22,7 +22,7 @@ import sys
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
@@ -86,35 +86,59 @@ def shown(path: Path | str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-_stdin_copy: list[Path] = []  # where ``stdin_spooled`` copied standard input for the run, if it did
+_stdin: list[Path | BinaryIO] = []  # standard input for the run (``stdin_opened``): its copy, or the stream
+_READ = Path("standard input, already read")
 
 
 @contextmanager
-def stdin_spooled(paths: Iterable[Path]) -> Iterator[None]:
-    """Standard input, where a PATH is ``-``, copied to a temporary file for the block: a run reads its
-    corpus more than once (the template pre-pass, then the check), and a pipe can be read only once.
-    The copy is made in constant memory, left compressed if it came so, and removed after the block.
-    A forked process (the pre-pass's, a pool's workers) reads the same copy."""
+def stdin_opened(paths: Iterable[Path], spool: bool) -> Iterator[None]:
+    """Standard input, where a PATH is ``-``, made readable for the block. Where the run reads its
+    corpus more than once (``spool``: the template pre-pass, then the check) it is first copied to a
+    temporary file, since a pipe can be read only once; otherwise it is read as it comes, and
+    reports stream out as records stream in."""
     if STDIN not in paths:
         yield
         return
-    with tempfile.TemporaryDirectory(prefix="provenance-stdin-") as folder:
-        copy = Path(folder) / "stdin"
-        with open(copy, "wb") as out:
-            shutil.copyfileobj(sys.stdin.buffer, out, JSONL_BUFFER_BYTES)
-        _stdin_copy.append(copy)
+    with ExitStack() as stack:
+        _stdin.append(_spooled_stdin(stack) if spool else sys.stdin.buffer)
         try:
             yield
         finally:
-            _stdin_copy.clear()
+            _stdin.clear()
+
+
+def _spooled_stdin(stack: ExitStack) -> Path:
+    """Standard input copied in constant memory (left compressed if it came so) into a temporary
+    folder that ``stack`` removes; a forked process (the pre-pass's, a worker) reads the same copy."""
+    folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="provenance-stdin-"))
+    copy = Path(folder) / "stdin"
+    with open(copy, "wb") as out:
+        shutil.copyfileobj(sys.stdin.buffer, out, JSONL_BUFFER_BYTES)
+    return copy
+
+
+@contextmanager
+def _jsonl_handle(path: Path) -> Iterator[BinaryIO]:
+    """The bytes of a JSONL file, or of standard input (``stdin_opened``). A stream read as it comes is
+    taken once: a second read would be a bug, not an empty input."""
+    source = _stdin[0] if path == STDIN and _stdin else path
+    if source is _READ:
+        raise RuntimeError("standard input was read twice, where the run meant to read it once")
+    if not isinstance(source, Path):
+        _stdin[0] = _READ
+        yield source
+        return
+    _regular_file(source)
+    with open(source, "rb", buffering=JSONL_BUFFER_BYTES) as handle:
+        yield handle
 
 
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, str] | ReadError]:
     """(file, id-prefix) pairs for every document file under ``paths``, sorted within each folder;
-    ``-`` stands for standard input where it was spooled (``stdin_spooled``)."""
+    ``-`` stands for standard input where a command made it readable (``stdin_opened``)."""
     for root in paths:
         if root == STDIN:
-            yield (root, shown(root)) if _stdin_copy else ReadError(
+            yield (root, shown(root)) if _stdin else ReadError(
                 path=shown(root), message="standard input is read by `check` and `quotes` alone")
         elif not root.exists() and not root.is_symlink():
             yield ReadError(path=shown(root), message="no such file or folder")
@@ -301,14 +325,12 @@ def _reason(exc: Exception) -> str:
 
 
 def read_jsonl_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
-    """The records of a JSONL file (gzipped where its name ends in ``.gz``) or of standard input's
-    copy (gzipped where its first bytes say so)."""
-    source = _stdin_copy[0] if path == STDIN and _stdin_copy else path
+    """The records of a JSONL file (gzipped where its name ends in ``.gz``) or of standard input
+    (gzipped where its first bytes say so)."""
     number = 0
     where = shown(path)
     try:
-        _regular_file(source)
-        with open(source, "rb", buffering=JSONL_BUFFER_BYTES) as raw_handle:
+        with _jsonl_handle(path) as raw_handle:
             compressed = raw_handle.peek(2)[:2] == GZIP_MAGIC if path == STDIN else path.name.lower().endswith(".gz")
             handle = gzip.GzipFile(fileobj=raw_handle) if compressed else raw_handle
             for number, raw in _numbered_lines(handle, max_bytes):

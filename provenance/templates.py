@@ -181,7 +181,12 @@ def corpus_templates(items: Iterable[Document | ReadError], settings: Settings, 
                      flag: bool | None = None) -> TemplateCounts | None:
     """Counts from a pre-pass over the inputs (a fresh stream of what the run will check), or None
     when the setting, the ``--no-templates`` flag or the rules turn it off."""
-    rule = template_rule(rules)
-    if rule is None or not (settings.templates if flag is None else flag):
+    if not prepass_runs(settings, rules, flag):
         return None
-    return count_templates((d for d in items if isinstance(d, Document)), rule)
+    return count_templates((d for d in items if isinstance(d, Document)), template_rule(rules))
+
+
+def prepass_runs(settings: Settings, rules: RuleSet, flag: bool | None = None) -> bool:
+    """Whether a run counts templates before checking: a template rule is on, and neither the
+    setting nor the ``--no-templates`` flag turns the pre-pass off. Such a run reads its corpus twice."""
+    return template_rule(rules) is not None and (settings.templates if flag is None else flag)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import select
 import subprocess
 import sys
 
 import pytest
 
 from conftest import ROOT
+from provenance import runner
 from test_runner import make_corpus, run
 
 
@@ -85,3 +87,23 @@ def test_a_closed_stdin_is_a_usage_error(command):
     shell = f'exec "{sys.executable}" -m provenance {command} - <&-'
     result = subprocess.run(["sh", "-c", shell], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 2 and "standard input (-) is closed" in result.stderr
+
+
+def test_without_a_pre_pass_stdin_streams(crawl):
+    """With no template pre-pass the run reads standard input once, as it comes: a run starts on its
+    first two chunks (``Runner.outcomes``), and their reports are out while the input is still open."""
+    texts = [json.loads(line)["text"] for line in crawl.read_text(encoding="utf-8").splitlines()]
+    records = [json.dumps({"id": f"s{n}", "text": texts[n % len(texts)]}).encode() + b"\n" for n in range(150)]
+    proc = subprocess.Popen([sys.executable, "-m", "provenance", "check", "-", "--format", "jsonl", "--no-cache",
+                             "--jobs", "1", "--no-templates"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=ROOT)
+    try:
+        proc.stdin.write(b"".join(records[:2 * runner.CHUNK_DOCS + 1]))
+        proc.stdin.flush()
+        assert select.select([proc.stdout], [], [], 60)[0], "no report while the input is still open"
+        first = proc.stdout.readline()
+        assert json.loads(first)["id"] == "s0"
+        rest, _ = proc.communicate(b"".join(records[2 * runner.CHUNK_DOCS + 1:]), timeout=120)
+        assert len(rest.splitlines()) == len(records) - 1 and proc.returncode in (0, 1)
+    finally:
+        proc.kill()

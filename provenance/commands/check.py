@@ -14,14 +14,16 @@ from provenance.atomic import open_atomic
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
                                         add_threshold_option, refuse_unreadable_stdin, settings_and_rules,
                                         write_console, write_text)
-from provenance.config import UsageError
+from provenance.config import Settings, UsageError
 from provenance.corpus import corpus_report
 from provenance.gate import add_gate_options, gate_run
 from provenance.gitscope import select_documents
 from provenance.outputs import ExtraOutputs, add_output_options, render_corpus
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import DocumentReport, ReadError
-from provenance.sources import STDIN, corpus_root_holding, stdin_spooled
+from provenance.rulepack import RuleSet
+from provenance.sources import STDIN, corpus_root_holding, stdin_opened
+from provenance.templates import prepass_runs
 
 FORMATS = ("console", "jsonl", *CORPUS_RENDERERS)
 
@@ -157,13 +159,13 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError("--gzip is for --shard runs; elsewhere an --output name ending in .gz is gzipped")
     _refuse_stdin_where_it_cannot_go(args)
     _refuse_writing_into_the_corpus(args)
-    with stdin_spooled(args.paths):
-        return _check(args)
-
-
-def _check(args: argparse.Namespace) -> int:
     settings, rules = settings_and_rules(args, args.paths[0], runner.cache_folder(args))
     settings = runner.settings_for_run(args, settings)
+    with stdin_opened(args.paths, spool=prepass_runs(settings, rules, args.templates)):
+        return _check(args, settings, rules)
+
+
+def _check(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> int:
     gate = gate_run(args, settings, rules)
     templates = runner.run_templates(args, settings, rules)
     cache = runner.open_cache(args, settings, rules, templates)

@@ -11,8 +11,8 @@ from pathlib import Path
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
                                         refuse_unreadable_stdin, settings_and_rules, write_console, write_text)
 from provenance.pipeline import check_all
-from provenance.sources import read_documents, stdin_spooled
-from provenance.templates import corpus_templates
+from provenance.sources import read_documents, stdin_opened
+from provenance.templates import corpus_templates, prepass_runs
 
 FORMATS = ("console", "json")
 
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     refuse_unreadable_stdin(args.paths)
     settings, rules = settings_and_rules(args, args.paths[0])
     builder = QuoteIndexBuilder(rules_digest=rules.digest)
-    with stdin_spooled(args.paths):
+    with stdin_opened(args.paths, spool=prepass_runs(settings, rules, args.templates)):
         templates = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
         for item in check_all(read_documents(args.paths, settings.max_bytes), rules, settings, templates):
             builder.add(item)
