@@ -1,6 +1,7 @@
 """Output files are written to a temporary file beside the target and renamed into place, so a
 reader (a CI job, a dashboard) never sees half a report, and a run that fails leaves the previous
-report as it was. A name ending in ``.gz`` (any case, as inputs are read) is written gzipped, as it is streamed."""
+report as it was. A name ending in ``.gz`` (any case, as inputs are read) is written gzipped, as
+it is streamed."""
 
 from __future__ import annotations
 
@@ -100,8 +101,12 @@ def read_written(path: Path) -> str:
     """A file the tool writes, read back as text (a baseline): gunzipped where its name ends in ``.gz``,
     as it was written (``gzip.BadGzipFile`` is an ``OSError``)."""
     path = Path(path)
-    data = gzip.decompress(path.read_bytes()) if path.name.lower().endswith(".gz") else path.read_bytes()
+    data = gzip.decompress(path.read_bytes()) if _gzipped(path) else path.read_bytes()
     return data.decode("utf-8")
+
+
+def _gzipped(path: Path) -> bool:
+    return path.name.lower().endswith(".gz")
 
 
 @contextmanager
@@ -111,7 +116,7 @@ def _encoded(raw: BinaryIO, path: Path, binary: bool) -> Iterator[IO]:
     as UTF-8 with ``\n`` line ends unless ``binary``. The gzip trailer is written when the block
     ends; ``raw`` stays open for its owner to sync and close."""
     stream: BinaryIO = raw
-    if path.name.lower().endswith(".gz"):
+    if _gzipped(path):
         stream = gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=GZIP_LEVEL, mtime=0)
     text = None if binary else io.TextIOWrapper(stream, encoding="utf-8", newline="\n")
     try:
