@@ -16,7 +16,6 @@ import codecs
 import gzip
 import json
 import os
-import shutil
 import stat
 import sys
 import tempfile
@@ -113,7 +112,10 @@ def _spooled_stdin(stack: ExitStack) -> Path:
     folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="provenance-stdin-"))
     copy = Path(folder) / "stdin"
     with open(copy, "wb") as out:
-        shutil.copyfileobj(sys.stdin.buffer, out, JSONL_BUFFER_BYTES)
+        # read1, one read at a time: a terminal's end of input (Ctrl-D) answers one read only, which
+        # a buffered read(n) would take as a pause and read on past (shutil.copyfileobj does)
+        while chunk := sys.stdin.buffer.read1(JSONL_BUFFER_BYTES):
+            out.write(chunk)
     return copy
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import select
 import subprocess
 import sys
@@ -107,3 +108,18 @@ def test_without_a_pre_pass_stdin_streams(crawl):
         assert len(rest.splitlines()) == len(records) - 1 and proc.returncode in (0, 1)
     finally:
         proc.kill()
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="no terminals here")
+def test_reading_a_terminal_says_what_it_waits_for():
+    leader, follower = os.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "provenance", "check", "-", "--format", "jsonl", "--no-cache"],
+                                stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+        os.write(leader, b'{"text": "One short document."}\n\x04')  # Ctrl-D ends the input
+        out, err = proc.communicate(timeout=60)
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert b"reading JSONL records from standard input (end with Ctrl-D)" in err
+    assert json.loads(out)["id"] == "-#1"

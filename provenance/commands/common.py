@@ -26,11 +26,16 @@ def add_paths_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def refuse_unreadable_stdin(paths: list[Path]) -> None:
-    """Standard input (``-``) can be read once, and only where there is one."""
+    """Standard input (``-``) can be read once, and only where there is one. Read from a terminal,
+    a line on standard error says what the run waits for."""
+    if STDIN not in paths:
+        return
     if paths.count(STDIN) > 1:
         raise UsageError("standard input (-) can be named once")
-    if STDIN in paths and sys.stdin is None:
+    if sys.stdin is None:
         raise UsageError("standard input (-) is closed")
+    if sys.stdin.isatty():
+        print("provenance: reading JSONL records from standard input (end with Ctrl-D)", file=sys.stderr)
 
 
 def add_rule_options(parser: argparse.ArgumentParser) -> None:
