@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, BinaryIO, TextIO
 
+from provenance.sources import open_bytes
+
 # zlib's fastest level: about 190 MB/s of reports where the default (6) manages 58, for files a
 # quarter larger (5.3 and 6.8 times smaller than the reports of benchmarks/speed.py's corpus). The
 # checker's own output should never be its slow step; `gzip -9` recompresses for an archive.
@@ -100,13 +102,8 @@ def _opened(path: Path, binary: bool) -> Iterator[IO]:
 def read_written(path: Path) -> str:
     """A file the tool writes, read back as text (a baseline): gunzipped where its name ends in ``.gz``,
     as it was written (``gzip.BadGzipFile`` is an ``OSError``)."""
-    path = Path(path)
-    data = gzip.decompress(path.read_bytes()) if _gzipped(path) else path.read_bytes()
-    return data.decode("utf-8")
-
-
-def _gzipped(path: Path) -> bool:
-    return path.name.lower().endswith(".gz")
+    with open_bytes(Path(path)) as handle:
+        return handle.read().decode("utf-8")
 
 
 @contextmanager
@@ -116,7 +113,7 @@ def _encoded(raw: BinaryIO, path: Path, binary: bool) -> Iterator[IO]:
     as UTF-8 with ``\n`` line ends unless ``binary``. The gzip trailer is written when the block
     ends; ``raw`` stays open for its owner to sync and close."""
     stream: BinaryIO = raw
-    if _gzipped(path):
+    if path.name.lower().endswith(".gz"):  # as ``sources.open_bytes`` reads it back
         stream = gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=GZIP_LEVEL, mtime=0)
     text = None if binary else io.TextIOWrapper(stream, encoding="utf-8", newline="\n")
     try:

@@ -7,14 +7,13 @@ said to be missing rather than shown with offsets that no longer fit.
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from provenance.document import Document, normalise_newlines
 from provenance.report import DocumentReport
-from provenance.sources import JSONL_SUFFIXES, read_documents
+from provenance.sources import JSONL_SUFFIXES, open_bytes, read_documents
 
 
 class DocumentNotFound(Exception):
@@ -65,8 +64,7 @@ def _record(path: Path, key: str, max_bytes: int) -> Document:
 
 def _record_on_line(path: Path, number: int) -> tuple[set[str], str] | None:
     """The ids the record on line ``number`` may carry, and its text; None if that line is no record."""
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rb") as handle:
+    with open_bytes(path) as handle:
         for current, raw in enumerate(handle, start=1):
             if current == number:
                 break

@@ -405,6 +405,12 @@ def read_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) ->
         yield from read_path(*found, max_bytes)
 
 
+def open_bytes(path: Path) -> BinaryIO:
+    """A file's bytes, gunzipped where its name ends in ``.gz`` (any case): a JSONL file, a shard's
+    reports, a gzipped output read back. ``gzip.BadGzipFile`` shows on reading, as an ``OSError``."""
+    return gzip.open(path) if path.name.lower().endswith(".gz") else open(path, "rb")
+
+
 def read_path(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
     """The documents of one file ``discover`` found: a JSONL file's records (standard input's too),
     else the text file's one document."""

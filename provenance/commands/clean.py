@@ -11,7 +11,6 @@ The cleaner and the map's models are imported when the command runs: every other
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import shutil
 import sys
@@ -26,7 +25,8 @@ from provenance.config import Settings, UsageError
 from provenance.document import Document, normalise_newlines
 from provenance.report import ReadError, Tool
 from provenance.rulepack import RuleSet
-from provenance.sources import JSONL_SUFFIXES, SIDECAR_SUFFIX, STDIN, TOO_DEEP, discover, read_documents, read_text_file
+from provenance.sources import (JSONL_SUFFIXES, SIDECAR_SUFFIX, STDIN, TOO_DEEP, discover, open_bytes, read_documents,
+                                read_text_file)
 from provenance.templates import TemplateCounts, corpus_templates
 
 if TYPE_CHECKING:
@@ -89,10 +89,8 @@ class _Cleaner:
 
     def jsonl_file(self, path: Path, rel: str) -> None:
         target = self.out / rel
-        gz = path.name.lower().endswith(".gz")
-        opener = gzip.open if gz else open
         try:  # a target ending in .gz is written gzipped (open_atomic)
-            with opener(path, "rb") as handle, open_atomic(target, binary=True) as sink:
+            with open_bytes(path) as handle, open_atomic(target, binary=True) as sink:
                 for line in self._records(handle, path, rel, target):
                     sink.write(line)
         except (OSError, EOFError) as exc:

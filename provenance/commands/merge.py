@@ -10,7 +10,6 @@ so the merged reports are byte for byte those of one run.
 from __future__ import annotations
 
 import argparse
-import gzip
 import io
 import json
 import sys
@@ -27,6 +26,7 @@ from provenance.corpus import SummaryBuilder, corpus_report
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import SCHEMA_VERSION, Tool
 from provenance.runner import MARKER_SUFFIX, Outcome, read_marker
+from provenance.sources import open_bytes
 
 FORMATS = ("summary", "jsonl", "console", *CORPUS_RENDERERS)
 AGREEING_KEYS = ("rules_digest", "settings", "version")
@@ -110,7 +110,7 @@ def merged_lines(shards: list[tuple[dict, Path]]) -> Iterator[str]:
 
 def _opened(path: Path) -> TextIO:
     try:
-        binary = gzip.open(path) if path.name.endswith(".gz") else open(path, "rb")
+        binary = open_bytes(path)
     except OSError as exc:
         raise MergeError(f"{path}: cannot read: {exc.strerror or exc}") from None
     return io.TextIOWrapper(binary, encoding="utf-8")
