@@ -19,7 +19,7 @@ import json
 import os
 import pickle
 import sys
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
@@ -41,7 +41,8 @@ from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules
 from provenance.rulemodels import Detector
 from provenance.sources import discover, read_path
-from provenance.templates import TemplateCounts, corpus_templates, count_templates, prepass_runs, template_rule
+from provenance.templates import (TemplateCounts, corpus_templates, count_templates, empty_counts, prepass_runs,
+                                  template_rule)
 
 Unit = tuple[str, str] | ReadError  # (file path, id prefix) or a path that could not be used
 Item = Document | ReadError
@@ -393,11 +394,13 @@ def run_templates(args: argparse.Namespace, settings: Settings, rules: RuleSet) 
     if not prepass_runs(settings, rules, args.templates) or jobs == 1 or args.executor != "local" \
             or not _can_fork() or cache_folder(args) is not None:
         return corpus_templates(select_documents(args.paths, since, settings.max_bytes), settings, rules, args.templates)
-    with _process_pool(1, "fork") as side:
-        counts = side.submit(_count_selected, args.paths, since, settings.max_bytes, rule)
+    counts = empty_counts(rule, shared=True)
+    with _process_pool(1, "fork", initializer=_count_into, initargs=(counts,)) as side:
+        groups = side.submit(_count_selected, args.paths, since, settings.max_bytes, rule)
         pipeline.prepare(rules, settings)
-        _warm_signatures(select_documents(args.paths, since, settings.max_bytes), rules, settings, counts)
-        return counts.result()
+        _warm_signatures(select_documents(args.paths, since, settings.max_bytes), rules, settings, groups)
+        counts.group_docs = groups.result()
+    return counts
 
 
 def _warm_signatures(items: Iterable[Item], rules: RuleSet, settings: Settings, until: Future) -> None:
@@ -414,9 +417,21 @@ def _warm_signatures(items: Iterable[Item], rules: RuleSet, settings: Settings, 
             collect_hits(item, rules, settings.regex_timeout, settings.engine)
 
 
-def _count_selected(paths: list[Path], since: str | None, max_bytes: int, rule: Detector) -> TemplateCounts:
+_SHARED_COUNTS: list[TemplateCounts | None] = [None]  # the pre-pass process's counts, in its parent's memory
+
+
+def _count_into(counts: TemplateCounts) -> None:
+    """The pre-pass process's initializer: forked, it holds its parent's ``counts`` (not a copy, as
+    the arguments of a forked process are never pickled), whose table is shared memory."""
+    _SHARED_COUNTS[0] = counts
+
+
+def _count_selected(paths: list[Path], since: str | None, max_bytes: int, rule: Detector) -> Counter[str]:
+    """The pre-pass into the shared counts; what goes back through the pipe is the documents per
+    group alone, where the whole sketch (16 MB as shipped) was pickled, sent and copied on the path
+    to the first chunk."""
     documents = select_documents(paths, since, max_bytes)
-    return count_templates((d for d in documents if isinstance(d, Document)), rule)
+    return count_templates((d for d in documents if isinstance(d, Document)), rule, _SHARED_COUNTS[0]).group_docs
 
 
 def _chosen_cache_folder(args: argparse.Namespace) -> Path | None:

@@ -52,9 +52,9 @@ class TemplateCounts:
     The C accelerator (``_fastpage.template_add``, ``template_counts``), when it is there, keys, hashes
     and counts as the Python code here does, which stays the reference: the tables are the same."""
 
-    def __init__(self, width: int, depth: int, min_chars: int, max_words: int | None = None):
+    def __init__(self, width: int, depth: int, min_chars: int, max_words: int | None = None, shared: bool = False):
         self.width, self.depth, self.min_chars, self.max_words = width, depth, min_chars, max_words
-        self.table = zeroed_counters(width * depth)
+        self.table = zeroed_counters(width * depth, shared)
         self.group_docs: Counter[str] = Counter()
 
     def __getstate__(self) -> dict:
@@ -129,16 +129,19 @@ def over_words(line: str, most: int) -> bool:
     return len(_WORD_OPENING.findall(line)) > most
 
 
-def zeroed_counters(count: int) -> memoryview:
+def zeroed_counters(count: int, shared: bool = False) -> memoryview:
     """``count`` unsigned 32-bit counters at zero, in anonymous memory, whose pages the system zeroes
     as they are first written: an ``array`` of zeros was written whole before the first document (the
     shipped sketch's 16 MB: 8 ms of a one-document run, in page faults and memory traffic more than in
     instructions), though a small run writes few of them. A private mapping, as an array's memory is:
-    a forked process's counts stay its own. Without ``mmap``, that array."""
+    a forked process's counts stay its own; ``shared``, a process forked afterwards counts into this
+    one's memory (``runner.run_templates``: the pre-pass's table then never crosses a pipe). Without
+    ``mmap``, that array; where the system has no ``MAP_SHARED``, private."""
     if mmap is None:
         return memoryview(array("I", [0]) * count)
-    private = {"flags": mmap.MAP_PRIVATE} if hasattr(mmap, "MAP_PRIVATE") else {}  # Windows': private already
-    return memoryview(mmap.mmap(-1, 4 * max(count, 1), **private)).cast("I")[:count]
+    flag = "MAP_SHARED" if shared else "MAP_PRIVATE"
+    flags = {"flags": getattr(mmap, flag)} if hasattr(mmap, flag) else {}  # Windows': private already
+    return memoryview(mmap.mmap(-1, 4 * max(count, 1), **flags)).cast("I")[:count]
 
 
 @cache
@@ -166,12 +169,19 @@ def template_rule(rules: RuleSet) -> Detector | None:
     return found[0] if found else None
 
 
-def count_templates(documents: Iterable[Document], rule: Detector) -> TemplateCounts:
-    """The pre-pass: one streaming read of every document, sized by the rule's params."""
+def empty_counts(rule: Detector, shared: bool = False) -> TemplateCounts:
+    """The pre-pass's counts before any document, sized by the rule's params (``shared``: see
+    ``zeroed_counters``)."""
     params = rule.params
     most = params.get("max_words")
-    counts = TemplateCounts(int(params["sketch_width"]), int(params["sketch_depth"]), int(params["min_chars"]),
-                            None if most is None else int(most))
+    return TemplateCounts(int(params["sketch_width"]), int(params["sketch_depth"]), int(params["min_chars"]),
+                          None if most is None else int(most), shared)
+
+
+def count_templates(documents: Iterable[Document], rule: Detector,
+                    counts: TemplateCounts | None = None) -> TemplateCounts:
+    """The pre-pass: one streaming read of every document, into ``counts`` (new ones when None)."""
+    counts = empty_counts(rule) if counts is None else counts
     for doc in documents:
         counts.add(doc)
     return counts

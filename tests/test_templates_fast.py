@@ -5,6 +5,8 @@ does, which stays the reference: same hash, same counters, same values."""
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import pickle
 from array import array
 
@@ -176,3 +178,38 @@ def test_a_new_table_is_zeros_of_its_size(monkeypatch, mapped):
     table[1] = 7
     assert table.format == "I" and table.tolist() == [0, 7, 0]
     assert len(TemplateCounts(1 << 20, 4, 5).table) == 1 << 22
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or templates.mmap is None, reason="needs fork and mmap")
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_forked_process_counts_into_a_shared_table_alone(shared):
+    table = zeroed_counters(4, shared)
+    child = os.fork()
+    if child == 0:  # the child writes and leaves at once, whatever happens
+        try:
+            table[2] = 9
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    assert table.tolist() == ([0, 0, 9, 0] if shared else [0, 0, 0, 0])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the pre-pass forks only where the system can")
+def test_the_forked_pre_pass_gives_the_counts_of_the_inline_one(tmp_path):
+    """Two jobs without a cache run the pre-pass in a forked process, into shared memory; its table
+    and group totals are those the pre-pass run inline counts."""
+    from provenance.cli import build_parser
+    from provenance.config import Settings
+    from provenance.rulepack import load_rules
+    from provenance.runner import run_templates
+
+    lines = [json.dumps({"id": str(n), "text": f"Story {n} here.\nShare this article\nRelated posts:\n",
+                         "outlet": "Example" if n % 2 else ""}) for n in range(40)]
+    (tmp_path / "crawl.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rules, settings = load_rules(), Settings()
+    counted = {}
+    for jobs in ("1", "2"):
+        args = build_parser().parse_args(["check", str(tmp_path), "--jobs", jobs, "--no-cache"])
+        counted[jobs] = run_templates(args, settings, rules)
+    assert bytes(counted["2"].table) == bytes(counted["1"].table) and any(counted["1"].table)
+    assert counted["2"].group_docs == counted["1"].group_docs == {"outlet:example": 20, "(corpus)": 20}
