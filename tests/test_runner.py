@@ -172,3 +172,48 @@ def test_jsonl_on_stdout_reaches_a_reader_one_line_at_a_time(monkeypatch):
     check._stream_to_stdout(Outcome(None, False, e) for e in errors)
     assert text.getvalue().encode() == b"".join(writes)
 
+
+
+def _pools_started(monkeypatch) -> list[int]:
+    """Records each process pool a runner starts (its jobs), the pool itself left as it is."""
+    from provenance import runner
+
+    started: list[int] = []
+    real = runner._process_pool
+
+    def recording(jobs, method, **options):
+        started.append(jobs)
+        return real(jobs, method, **options)
+
+    monkeypatch.setattr(runner, "_process_pool", recording)
+    return started
+
+
+def test_a_pool_starts_only_once_documents_need_checking(monkeypatch, tmp_path):
+    """With a result cache, a run on two jobs checks the first few documents the cache cannot answer
+    itself and starts the pool once ``POOL_AFTER_DOCS`` needed checking; a run the cache answers whole
+    starts none. Every run gives the lines a run on one job gives."""
+    from provenance.cache import ResultCache
+    from provenance.config import Settings
+    from provenance.document import Document
+    from provenance.rulepack import load_rules
+    from provenance.runner import CHUNK_DOCS, POOL_AFTER_DOCS, Runner
+
+    rules, settings = load_rules(), Settings()
+    docs = [Document(id=str(n), path=f"{n}.txt", text=f"Share this\nThe council met on day {n}.\n")
+            for n in range(3 * CHUNK_DOCS)]
+    expected = [o.line for o in Runner(settings, rules, jobs=1).outcomes(docs)]
+    cache = ResultCache(tmp_path, "space")
+    first = [o.line for o in Runner(settings, rules, jobs=1, cache=cache).outcomes(docs[:CHUNK_DOCS])]
+    assert first == expected[:CHUNK_DOCS]
+    started = _pools_started(monkeypatch)
+
+    def lines(items, cache):
+        return [o.line for o in Runner(settings, rules, jobs=2, cache=cache).outcomes(items)]
+
+    assert POOL_AFTER_DOCS > 2
+    assert lines(docs[:CHUNK_DOCS + 2], cache) == expected[:CHUNK_DOCS + 2] and started == [], \
+        "two documents to check: checked in the parent"
+    assert lines(docs, cache) == expected and started == [2]
+    assert lines(docs, cache) == expected and started == [2], "answered by the cache: no pool"
+    assert lines(docs, None) == expected and started == [2, 2], "without a cache: a pool at once"
