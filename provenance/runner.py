@@ -17,7 +17,6 @@ import gc
 import hashlib
 import json
 import os
-import pickle
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -492,7 +491,7 @@ def open_cache(args: argparse.Namespace, settings: Settings, rules: RuleSet, tem
     try:
         space = namespace(rules.digest, settings)
         if templates is not None:  # the corpus pre-pass changes reports: its counts are part of the key
-            space = hashlib.sha256(space.encode() + pickle.dumps(templates)).hexdigest()
+            space = hashlib.sha256(f"{space}\0{templates.digest()}".encode()).hexdigest()
         return ResultCache(folder, space, args.cache_max_size)
     except OSError as exc:
         print(f"provenance: note: cannot use the cache folder {folder} ({exc}); running without it", file=sys.stderr)

@@ -67,6 +67,15 @@ class TemplateCounts:
         self.table = zeroed_counters(len(state["table"]) // 4)
         self.table[:] = memoryview(state["table"]).cast("I")
 
+    def digest(self) -> str:
+        """What the counts are, for the result cache's key: the sketch's shape, the documents per group
+        and the table, hashed where it lies (pickled first, the shipped 16 MB sketch took 30 to 55 ms
+        a cached run where this takes 13)."""
+        shape = (self.width, self.depth, self.min_chars, self.max_words, sorted(self.group_docs.items()))
+        hasher = hashlib.sha256(repr(shape).encode("utf-8", "surrogatepass"))
+        hasher.update(self.table)
+        return hasher.hexdigest()
+
     def _accelerator(self):
         """``accelerator.fastpage`` (looked up on each use: tests switch it off), when it takes this sketch's
         shape: hashlib's BLAKE2b digests are at most 64 bytes, 8 rows."""

@@ -213,3 +213,19 @@ def test_the_forked_pre_pass_gives_the_counts_of_the_inline_one(tmp_path):
         counted[jobs] = run_templates(args, settings, rules)
     assert bytes(counted["2"].table) == bytes(counted["1"].table) and any(counted["1"].table)
     assert counted["2"].group_docs == counted["1"].group_docs == {"outlet:example": 20, "(corpus)": 20}
+
+
+def test_the_digest_tells_counts_apart_and_only_them():
+    """The result cache's key holds the counts' digest: equal counts give one digest whatever order
+    their groups came in; a counter, a group's total or the shape changes it."""
+    def counts(groups, cell=0, width=64):
+        made = TemplateCounts(width, 4, 5)
+        made.group_docs.update(groups)
+        made.table[cell] = 1
+        return made
+
+    base = counts({"(corpus)": 3, "outlet:x": 2}).digest()
+    assert counts({"outlet:x": 2, "(corpus)": 3}).digest() == base
+    assert counts({"(corpus)": 3, "outlet:x": 2}, cell=1).digest() != base
+    assert counts({"(corpus)": 3, "outlet:x": 1}).digest() != base
+    assert counts({"(corpus)": 3, "outlet:x": 2}, width=65).digest() != base
