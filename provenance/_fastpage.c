@@ -6996,7 +6996,7 @@ static Py_ssize_t called_line_key(KeySet *keys, PyObject *key_of, PyObject *text
         return -1;
     if (!PyUnicode_Check(key)) {
         Py_DECREF(key);
-        PyErr_SetString(PyExc_TypeError, "template_add: key_of must return a str");
+        PyErr_SetString(PyExc_TypeError, "key_of must return a str");
         return -1;
     }
     *chars = PyUnicode_GET_LENGTH(key);
@@ -7142,18 +7142,47 @@ static int count_keys(Sketch *sketch, const KeySet *keys)
     return 0;
 }
 
-static PyObject *template_add(PyObject *module, PyObject *args)
+/* The document's keys' smallest counters, in their order (what TemplateCounts.counts reads of them),
+   all hashed before any is read, as count_keys does. */
+static PyObject *key_holdings(Sketch *sketch, const KeySet *keys)
+{
+    uint32_t **cells = PyMem_Malloc((keys->count * sketch->depth + 1) * sizeof(uint32_t *));
+    if (cells == NULL)
+        return PyErr_NoMemory();
+    PyObject *holdings = NULL;
+    for (Py_ssize_t i = 0; i < keys->count; i++) {
+        const KeyEntry *entry = &keys->entries[i];
+        if (key_cells(sketch, keys->bytes + entry->start, entry->length, cells + i * sketch->depth) < 0)
+            goto done;
+    }
+    if ((holdings = PyList_New(keys->count)) == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < keys->count; i++) {
+        PyObject *holding = PyLong_FromUnsignedLong(smallest(cells + i * sketch->depth, sketch->depth));
+        if (holding == NULL) {
+            Py_CLEAR(holdings);
+            goto done;
+        }
+        PyList_SET_ITEM(holdings, i, holding);
+    }
+done:
+    PyMem_Free(cells);
+    return holdings;
+}
+
+/* template_add and template_holdings: the document's keys into the sketch (count) or, read only,
+   their holdings (a list). */
+static PyObject *document_in_sketch(PyObject *args, const char *format, bool count)
 {
     PyObject *table, *text, *key_of;
     Py_ssize_t width, min_chars, max_words, group_length, key_table_length;
     int depth;
     const char *group, *key_table;
-    if (!PyArg_ParseTuple(args, "Oninn" "y#UOy#:template_add", &table, &width, &depth, &min_chars, &max_words,
-                          &group, &group_length, &text, &key_of, &key_table, &key_table_length))
+    if (!PyArg_ParseTuple(args, format, &table, &width, &depth, &min_chars, &max_words, &group, &group_length,
+                          &text, &key_of, &key_table, &key_table_length))
         return NULL;
     if (key_table_length != KEY_TABLE_CHARS * KEY_SLOT) {
-        PyErr_Format(PyExc_ValueError, "template_add: the key table has %d slots of %d bytes", KEY_TABLE_CHARS,
-                     KEY_SLOT);
+        PyErr_Format(PyExc_ValueError, "the key table has %d slots of %d bytes", KEY_TABLE_CHARS, KEY_SLOT);
         return NULL;
     }
     Sketch sketch;
@@ -7161,13 +7190,26 @@ static PyObject *template_add(PyObject *module, PyObject *args)
     if (open_sketch(&sketch, &view, table, width, depth, group, group_length) < 0)
         return NULL;
     KeySet keys = {0};
-    int status = document_keys(&keys, text, min_chars, max_words, key_of, (const unsigned char *)key_table) < 0
-                 ? -1 : count_keys(&sketch, &keys);
+    PyObject *result = NULL;
+    if (document_keys(&keys, text, min_chars, max_words, key_of, (const unsigned char *)key_table) == 0) {
+        if (!count)
+            result = key_holdings(&sketch, &keys);
+        else if (count_keys(&sketch, &keys) == 0)
+            result = Py_NewRef(Py_None);
+    }
     keyset_free(&keys);
     close_sketch(&sketch, &view);
-    if (status < 0)
-        return NULL;
-    Py_RETURN_NONE;
+    return result;
+}
+
+static PyObject *template_add(PyObject *module, PyObject *args)
+{
+    return document_in_sketch(args, "Oninn" "y#UOy#:template_add", true);
+}
+
+static PyObject *template_holdings(PyObject *module, PyObject *args)
+{
+    return document_in_sketch(args, "Oninn" "y#UOy#:template_holdings", false);
 }
 
 /* A key's UTF-8 (lone surrogates passed through, as templates.py encodes them): an ASCII str's own
@@ -7260,6 +7302,11 @@ static PyMethodDef template_methods[] = {
                "(TemplateCounts.table), for group (UTF-8\n"
                "bytes). Characters below KEY_TABLE_CHARS are keyed by key_table (KEY_SLOT bytes each); a line\n"
                "with another character that is not plain, by key_of(line).")},
+    {"template_holdings", template_holdings, METH_VARARGS,
+     PyDoc_STR("template_holdings(table, width, depth, min_chars, max_words, group, text, key_of, key_table)\n"
+               "-> list of int\n\n"
+               "TemplateCounts.holdings_of: the smallest counters of each key template_add would count for\n"
+               "text, in the same order, the table only read.")},
     {"template_counts", template_counts, METH_VARARGS,
      PyDoc_STR("template_counts(table, width, depth, group, keys) -> list of int\n\n"
                "TemplateCounts.counts: for each key of the list, the smallest of its counters (group: UTF-8\n"

@@ -1,10 +1,11 @@
 """The result cache: a CI run re-checks only the documents that changed.
 
-A report depends on the document (its text, id, path and metadata), the rules, the settings and the
-code that checks it, so the key holds all of them: the document's sha256 with its id, path and
-metadata, and a namespace made of the rule-set digest, the settings, the tool version and a digest of
-the package's own source files (an edited analyzer must never be answered from the cache). A hit
-returns the exact JSONL line the check would write.
+A report depends on the document (its text, id, path and metadata), the rules, the settings, the
+code that checks it and, through the corpus template pre-pass, what the other documents tell about its
+lines, so the key holds all of them: the document's sha256 with its id, path and metadata, a namespace
+made of the rule-set digest, the settings, the tool version and a digest of the package's own source
+files (an edited analyzer must never be answered from the cache), and the document's template answers
+(``vary``: ``templates.answers_for``). A hit returns the exact JSONL line the check would write.
 
 The cache is one SQLite file (standard library, safe for several processes on one machine), by
 default ``$PROVENANCE_CACHE_DIR``, else ``$XDG_CACHE_HOME/provenance``, else ``~/.cache/provenance``.
@@ -20,7 +21,7 @@ import hashlib
 import json
 import math
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -83,12 +84,13 @@ class ResultCache:
     key without them (as before) stores each row in its key's B-tree and took three times as long to
     write. A file written by another layout is emptied: none of its keys could match."""
 
-    def __init__(self, folder: Path, space: str, max_size: int = DEFAULT_MAX_SIZE):
+    def __init__(self, folder: Path, space: str, max_size: int = DEFAULT_MAX_SIZE,
+                 vary: Callable[[Document], str] | None = None):
         import sqlite3  # here, where a cache is opened: a run without one never loads it
 
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / CACHE_FILE
-        self.space = space
+        self.space, self.vary = space, vary
         self.max_size = max_size
         try:
             self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
@@ -115,7 +117,8 @@ class ResultCache:
     def key(self, doc: Document) -> bytes:
         meta = json.dumps(doc.meta, sort_keys=True, ensure_ascii=False)
         notes = json.dumps(doc.notes, ensure_ascii=False)
-        who = f"{self.space}\0{doc.sha256}\0{doc.id}\0{doc.path}\0{meta}\0{notes}"
+        varies = self.vary(doc) if self.vary is not None else ""
+        who = f"{self.space}\0{doc.sha256}\0{doc.id}\0{doc.path}\0{meta}\0{notes}\0{varies}"
         return hashlib.sha256(who.encode("utf-8", "surrogatepass")).digest()
 
     def get_many(self, keys: list[bytes]) -> dict[bytes, tuple[bytes, bool]]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import hashlib
 import json
 import os
 import sys
@@ -40,8 +39,8 @@ from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules
 from provenance.rulemodels import Detector
 from provenance.sources import discover, read_path
-from provenance.templates import (TemplateCounts, corpus_templates, count_templates, empty_counts, prepass_runs,
-                                  template_rule)
+from provenance.templates import (TemplateCounts, answers_for, corpus_templates, count_templates, empty_counts,
+                                  prepass_runs, template_rule)
 
 Unit = tuple[str, str] | ReadError  # (file path, id prefix) or a path that could not be used
 Item = Document | ReadError
@@ -488,11 +487,10 @@ def open_cache(args: argparse.Namespace, settings: Settings, rules: RuleSet, tem
         print(f"provenance: note: the cache folder {folder} lies inside a checked folder; running without it",
               file=sys.stderr)
         return None
+    # The corpus pre-pass changes reports: what its counts tell about each document is in its key.
+    vary = answers_for(templates, template_rule(rules)) if templates is not None else None
     try:
-        space = namespace(rules.digest, settings)
-        if templates is not None:  # the corpus pre-pass changes reports: its counts are part of the key
-            space = hashlib.sha256(f"{space}\0{templates.digest()}".encode()).hexdigest()
-        return ResultCache(folder, space, args.cache_max_size)
+        return ResultCache(folder, namespace(rules.digest, settings), args.cache_max_size, vary)
     except OSError as exc:
         print(f"provenance: note: cannot use the cache folder {folder} ({exc}); running without it", file=sys.stderr)
         return None

@@ -17,12 +17,13 @@ import re
 import struct
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 from provenance import accelerator
 from provenance.config import Settings
-from provenance.detectors.page import _KEY_WORD, TemplateLookup, line_key
+from provenance.detectors.page import _KEY_WORD, Params, TemplateLookup, line_key
+from provenance.detectors.template import templated, thresholds
 from provenance.document import Document
 from provenance.outlets import registrable_domain
 from provenance.report import ReadError
@@ -58,23 +59,14 @@ class TemplateCounts:
         self.group_docs: Counter[str] = Counter()
 
     def __getstate__(self) -> dict:
-        """The table as bytes: a view of anonymous memory does not pickle (a pool's spawned workers,
-        Ray's tasks and the result cache's key take the counts pickled)."""
+        """The table as bytes: a view of anonymous memory does not pickle (a pool's spawned workers
+        and Ray's tasks take the counts pickled)."""
         return {**self.__dict__, "table": self.table.tobytes()}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self.table = zeroed_counters(len(state["table"]) // 4)
         self.table[:] = memoryview(state["table"]).cast("I")
-
-    def digest(self) -> str:
-        """What the counts are, for the result cache's key: the sketch's shape, the documents per group
-        and the table, hashed where it lies (pickled first, the shipped 16 MB sketch took 30 to 55 ms
-        a cached run where this takes 13)."""
-        shape = (self.width, self.depth, self.min_chars, self.max_words, sorted(self.group_docs.items()))
-        hasher = hashlib.sha256(repr(shape).encode("utf-8", "surrogatepass"))
-        hasher.update(self.table)
-        return hasher.hexdigest()
 
     def _accelerator(self):
         """``accelerator.fastpage`` (looked up on each use: tests switch it off), when it takes this sketch's
@@ -111,6 +103,16 @@ class TemplateCounts:
             for c, value in zip(cells, values):  # conservative update: raise only the cells below the new estimate
                 if value < floor:
                     table[c] = floor
+
+    def holdings_of(self, doc: Document) -> list[int]:
+        """The counts of the keys ``add`` counts for ``doc``, in their order (the table only read):
+        by the accelerator's ``template_holdings`` where it is there, else by ``counts``."""
+        fast = self._accelerator()
+        if fast is not None:
+            return fast.template_holdings(self.table, self.width, self.depth, self.min_chars,
+                                          -1 if self.max_words is None else self.max_words, _utf8(document_group(doc)),
+                                          doc.text, line_key, key_table(fast.KEY_TABLE_CHARS, fast.KEY_SLOT))
+        return self.counts(document_group(doc), self._keys(doc))
 
     def counts(self, group: str, keys: list[str]) -> list[int]:
         """For each line key, the documents of ``group`` holding the line (an estimate never too low):
@@ -203,6 +205,25 @@ def corpus_templates(items: Iterable[Document | ReadError], settings: Settings, 
     if not prepass_runs(settings, rules, flag):
         return None
     return count_templates((d for d in items if isinstance(d, Document)), template_rule(rules))
+
+
+def answers_for(counts: TemplateCounts, rule: Detector) -> Callable[[Document], str]:
+    """For a document, what the corpus's counts tell the template detector (``rule``) about it: which
+    of its lines are templates, each with the documents holding it, and the documents of its group;
+    empty when none is. A report depends on the rest of the corpus through this alone, so the result
+    cache keys a document by it (``runner.open_cache``): a change elsewhere in the corpus leaves a
+    document's report cached unless it changes which of the document's lines are templates or, where
+    it has some, their counts. The keys are the pre-pass's for the document, which hold every key the
+    detector looks up (``over_words`` never leaves out a line the detector would read)."""
+    _, min_docs, min_share, _ = Params(rule).once(thresholds)
+
+    def answers(doc: Document) -> str:
+        holdings = counts.holdings_of(doc)
+        total = counts.group_docs[document_group(doc)]
+        held = templated(holdings, total, min_docs, min_share)
+        return repr((total, [(i, holdings[i]) for i in held])) if held else ""
+
+    return answers
 
 
 def prepass_runs(settings: Settings, rules: RuleSet, flag: bool | None = None) -> bool:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sqlite3
 
 import pytest
 
 from provenance.cache import CACHE_FILE, PAGE_SIZE, ResultCache, default_cache_dir, parse_size
 
+from conftest import CORPUS
 from test_runner import make_corpus, run
 
 
@@ -49,8 +51,8 @@ def test_only_changed_documents_are_checked_again(corpus, tmp_path):
     tamper(cache_dir)
     seed = sorted(corpus.glob("*.txt"))[0]
     seed.write_text(seed.read_text(encoding="utf-8") + "\nShare this article\n", encoding="utf-8")
-    lines = check(corpus, cache_dir).stdout.splitlines()  # the template pre-pass saw a change: all again
-    assert not any('{"id":"cached:' in line for line in lines)
+    lines = check(corpus, cache_dir).stdout.splitlines()  # no other document's template lines moved
+    assert '"id":"cached:' not in lines[0] and all('"id":"cached:' in line for line in lines[1:25])
     check(corpus, cache_dir, "--no-templates")
     tamper(cache_dir)
     seed.write_text(seed.read_text(encoding="utf-8") + "\nMore text.\n", encoding="utf-8")
@@ -161,3 +163,30 @@ def test_a_damaged_cache_file_is_a_note_and_the_run_goes_on(corpus, tmp_path):
     result = check(corpus, cache_dir)
     assert result.stdout == check(corpus, cache_dir, "--no-cache").stdout
     assert "cannot use the cache folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_grown_corpus_gives_the_reports_of_a_run_without_the_cache(tmp_path):
+    """Six documents of one outlet share a footer, a template line. A seventh moves its counts, so
+    the six are checked again; the seeds' reports, whose template answers did not move, come from
+    the cache. Every line is the one a run without the cache writes."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    crawl = corpus / "crawl.jsonl"
+    seeds = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))]
+
+    def outlet_story(n):
+        text = f"Story number {n} of the day, told at some length.\nGet our free morning briefing in your inbox\n"
+        return json.dumps({"id": f"o{n}", "outlet": "Example Daily", "text": text}) + "\n"
+
+    crawl.write_text("".join(outlet_story(n) for n in range(6))
+                     + "".join(json.dumps({"id": f"s{n}", "text": text}) + "\n" for n, text in enumerate(seeds)),
+                     encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    assert "in about 6 of 6 documents" in check(corpus, cache_dir).stdout
+    crawl.write_text(crawl.read_text(encoding="utf-8") + outlet_story(6), encoding="utf-8")
+    tamper(cache_dir)
+    cached = check(corpus, cache_dir).stdout.splitlines()
+    fresh = check(corpus, cache_dir, "--no-cache").stdout.splitlines()
+    assert [n for n, line in enumerate(cached) if line.startswith('{"id":"cached:')] == list(range(6, 6 + len(seeds)))
+    assert [line.replace('{"id":"cached:', '{"id":"', 1) for line in cached] == fresh
+    assert "in about 7 of 7 documents" in fresh[0]

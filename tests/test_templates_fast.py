@@ -157,8 +157,8 @@ def test_the_python_path_stays_available(monkeypatch):
 
 
 def test_counts_pickle_with_their_table_and_groups():
-    """A pool's spawned workers, Ray's tasks and the result cache's key take the counts pickled: the
-    table, a view of anonymous memory, goes as bytes and comes back a table the accelerator counts in."""
+    """A pool's spawned workers and Ray's tasks take the counts pickled: the table, a view of
+    anonymous memory, goes as bytes and comes back a table the accelerator counts in."""
     counts = TemplateCounts(64, 4, 5)
     for n in range(3):
         counts.add(_document(n, f"Story {n}\nShared footer line\n", "Example"))
@@ -215,17 +215,28 @@ def test_the_forked_pre_pass_gives_the_counts_of_the_inline_one(tmp_path):
     assert counted["2"].group_docs == counted["1"].group_docs == {"outlet:example": 20, "(corpus)": 20}
 
 
-def test_the_digest_tells_counts_apart_and_only_them():
-    """The result cache's key holds the counts' digest: equal counts give one digest whatever order
-    their groups came in; a counter, a group's total or the shape changes it."""
-    def counts(groups, cell=0, width=64):
-        made = TemplateCounts(width, 4, 5)
-        made.group_docs.update(groups)
-        made.table[cell] = 1
-        return made
 
-    base = counts({"(corpus)": 3, "outlet:x": 2}).digest()
-    assert counts({"outlet:x": 2, "(corpus)": 3}).digest() == base
-    assert counts({"(corpus)": 3, "outlet:x": 2}, cell=1).digest() != base
-    assert counts({"(corpus)": 3, "outlet:x": 1}).digest() != base
-    assert counts({"(corpus)": 3, "outlet:x": 2}, width=65).digest() != base
+@needs_accelerator
+@settings(max_examples=200, deadline=None)
+@given(docs=DOCS, width=st.one_of(st.integers(1, 8), st.integers(1, 5000)), depth=st.integers(1, 8),
+       min_chars=st.integers(0, 16), max_words=st.one_of(st.none(), st.integers(0, 6)))
+def test_accelerated_holdings_equal_the_python_holdings(docs, width, depth, min_chars, max_words):
+    """``holdings_of`` reads the keys ``add`` counts, in their order, in C as in Python."""
+    documents = [_document(n, text, outlet) for n, (text, outlet) in enumerate(docs)]
+    counts = _counted(documents, width, depth, min_chars, True, max_words)
+    with pytest.MonkeyPatch.context() as patch:
+        fast = [counts.holdings_of(doc) for doc in documents]
+        patch.setattr(accelerator, "fastpage", None)
+        assert fast == [counts.holdings_of(doc) for doc in documents]
+        assert fast == [counts.counts(templates.document_group(doc), counts._keys(doc)) for doc in documents]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT, max_words=st.integers(0, 30), min_chars=st.integers(0, 16))
+def test_every_key_the_detector_looks_up_is_one_the_pre_pass_counts(text, max_words, min_chars):
+    """The result cache keys a document by the counts of the pre-pass's keys of it
+    (``templates.answers_for``): the template detector must never look up a key outside them."""
+    doc = _document(0, text, None)
+    looked_up = {line.key for line in page.build_page(doc, {}, None).lines
+                 if len(line.key) >= min_chars and line.words <= max_words}
+    assert looked_up <= set(TemplateCounts(8, 1, min_chars, max_words)._keys(doc))

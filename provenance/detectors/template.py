@@ -12,20 +12,28 @@ from collections.abc import Iterator
 from provenance.detectors.page import Decision, Page, Params
 
 
-def _thresholds(params: Params) -> tuple[int, int, float, int]:
+def thresholds(params: Params) -> tuple[int, int, float, int]:
+    """The rule's ``min_chars``, ``min_docs``, ``min_share`` and ``max_words``."""
     return params.int("min_chars"), params.int("min_docs"), params.float("min_share"), params.int("max_words")
+
+
+def templated(holdings: list[int], total: int, min_docs: int, min_share: float) -> list[int]:
+    """The indexes of the holdings (documents of the group holding a line) that make their line a
+    template, of ``total`` documents in the group. Also what the result cache keys a document by
+    (``templates.template_answers``)."""
+    share = min_share * total
+    return [i for i, holding in enumerate(holdings) if holding >= min_docs and holding >= share]
 
 
 def detect(page: Page, params: Params) -> Iterator[Decision]:
     """The lines short enough to be a template are looked up at once: one call for the document."""
     if page.templates is None:
         return
-    min_chars, min_docs, min_share, max_words = params.once(_thresholds)
+    min_chars, min_docs, min_share, max_words = params.once(thresholds)
     lines = [line for line in page.lines if len(line.key) >= min_chars and line.words <= max_words]
     if not lines:
         return
     holdings, total = page.templates([line.key for line in lines])
-    share = min_share * total
-    for line, holding in zip(lines, holdings):
-        if holding >= min_docs and holding >= share:
-            yield Decision(line.number, line.number, f"in about {holding} of {total} documents of the same source")
+    for i in templated(holdings, total, min_docs, min_share):
+        number = lines[i].number
+        yield Decision(number, number, f"in about {holdings[i]} of {total} documents of the same source")
