@@ -63,6 +63,8 @@ def _counted(docs: list[Document], width: int, depth: int, min_chars: int, accel
 @given(docs=DOCS, width=st.one_of(st.integers(1, 8), st.integers(1, 5000)), depth=st.integers(1, 8),
        min_chars=st.integers(0, 16), max_words=st.one_of(st.none(), st.integers(0, 6)))
 def test_accelerated_tables_equal_the_python_tables(docs, width, depth, min_chars, max_words):
+    """The tables, the lookups, and ``holdings_of`` (the keys ``add`` counts, in their order) are the
+    same in C as in Python."""
     documents = [_document(n, text, outlet) for n, (text, outlet) in enumerate(docs)]
     fast = _counted(documents, width, depth, min_chars, True, max_words)
     slow = _counted(documents, width, depth, min_chars, False, max_words)
@@ -74,6 +76,11 @@ def test_accelerated_tables_equal_the_python_tables(docs, width, depth, min_char
         fast_counts = [fast.lookup_for(doc)(keys) for doc, keys in lookups]
         patch.setattr(accelerator, "fastpage", None)
         assert fast_counts == [slow.lookup_for(doc)(keys) for doc, keys in lookups]
+        patch.setattr(accelerator, "fastpage", _fastpage)
+        fast_holdings = [fast.holdings_of(doc) for doc in documents]
+        patch.setattr(accelerator, "fastpage", None)
+        assert fast_holdings == [slow.holdings_of(doc) for doc in documents]
+        assert fast_holdings == [slow.counts(templates.document_group(doc), slow._keys(doc)) for doc in documents]
 
 
 @needs_accelerator
@@ -213,22 +220,6 @@ def test_the_forked_pre_pass_gives_the_counts_of_the_inline_one(tmp_path):
         counted[jobs] = run_templates(args, settings, rules)
     assert bytes(counted["2"].table) == bytes(counted["1"].table) and any(counted["1"].table)
     assert counted["2"].group_docs == counted["1"].group_docs == {"outlet:example": 20, "(corpus)": 20}
-
-
-
-@needs_accelerator
-@settings(max_examples=200, deadline=None)
-@given(docs=DOCS, width=st.one_of(st.integers(1, 8), st.integers(1, 5000)), depth=st.integers(1, 8),
-       min_chars=st.integers(0, 16), max_words=st.one_of(st.none(), st.integers(0, 6)))
-def test_accelerated_holdings_equal_the_python_holdings(docs, width, depth, min_chars, max_words):
-    """``holdings_of`` reads the keys ``add`` counts, in their order, in C as in Python."""
-    documents = [_document(n, text, outlet) for n, (text, outlet) in enumerate(docs)]
-    counts = _counted(documents, width, depth, min_chars, True, max_words)
-    with pytest.MonkeyPatch.context() as patch:
-        fast = [counts.holdings_of(doc) for doc in documents]
-        patch.setattr(accelerator, "fastpage", None)
-        assert fast == [counts.holdings_of(doc) for doc in documents]
-        assert fast == [counts.counts(templates.document_group(doc), counts._keys(doc)) for doc in documents]
 
 
 @settings(max_examples=300, deadline=None)
