@@ -7121,51 +7121,58 @@ static void raise_cells(uint32_t *const *cells, int depth)
             *cells[row] = floor;
 }
 
-/* The document's keys into the sketch, in their order: all hashed, then all counted. */
-static int count_keys(Sketch *sketch, const KeySet *keys)
+/* The counters of each of the document's keys, in their order, all hashed (and fetched ahead) before
+   any is read; NULL with an exception set. For the caller to release with PyMem_Free. */
+static uint32_t **keyset_cells(Sketch *sketch, const KeySet *keys)
 {
     uint32_t **cells = PyMem_Malloc((keys->count * sketch->depth + 1) * sizeof(uint32_t *));
     if (cells == NULL) {
         PyErr_NoMemory();
-        return -1;
+        return NULL;
     }
     for (Py_ssize_t i = 0; i < keys->count; i++) {
         const KeyEntry *entry = &keys->entries[i];
         if (key_cells(sketch, keys->bytes + entry->start, entry->length, cells + i * sketch->depth) < 0) {
             PyMem_Free(cells);
-            return -1;
+            return NULL;
         }
     }
+    return cells;
+}
+
+/* The document's keys into the sketch, in their order: all hashed, then all counted. */
+static int count_keys(Sketch *sketch, const KeySet *keys)
+{
+    uint32_t **cells = keyset_cells(sketch, keys);
+    if (cells == NULL)
+        return -1;
     for (Py_ssize_t i = 0; i < keys->count; i++)
         raise_cells(cells + i * sketch->depth, sketch->depth);
     PyMem_Free(cells);
     return 0;
 }
 
-/* The document's keys' smallest counters, in their order (what TemplateCounts.counts reads of them),
-   all hashed before any is read, as count_keys does. */
+/* The smallest counter of each of n keys' cells, as a list. */
+static PyObject *smallest_list(uint32_t *const *cells, Py_ssize_t n, int depth)
+{
+    PyObject *list = PyList_New(n);
+    for (Py_ssize_t i = 0; list != NULL && i < n; i++) {
+        PyObject *count = PyLong_FromUnsignedLong(smallest(cells + i * depth, depth));
+        if (count == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, i, count);
+    }
+    return list;
+}
+
+/* The document's keys' smallest counters, in their order (what TemplateCounts.counts reads of them). */
 static PyObject *key_holdings(Sketch *sketch, const KeySet *keys)
 {
-    uint32_t **cells = PyMem_Malloc((keys->count * sketch->depth + 1) * sizeof(uint32_t *));
+    uint32_t **cells = keyset_cells(sketch, keys);
     if (cells == NULL)
-        return PyErr_NoMemory();
-    PyObject *holdings = NULL;
-    for (Py_ssize_t i = 0; i < keys->count; i++) {
-        const KeyEntry *entry = &keys->entries[i];
-        if (key_cells(sketch, keys->bytes + entry->start, entry->length, cells + i * sketch->depth) < 0)
-            goto done;
-    }
-    if ((holdings = PyList_New(keys->count)) == NULL)
-        goto done;
-    for (Py_ssize_t i = 0; i < keys->count; i++) {
-        PyObject *holding = PyLong_FromUnsignedLong(smallest(cells + i * sketch->depth, sketch->depth));
-        if (holding == NULL) {
-            Py_CLEAR(holdings);
-            goto done;
-        }
-        PyList_SET_ITEM(holdings, i, holding);
-    }
-done:
+        return NULL;
+    PyObject *holdings = smallest_list(cells, keys->count, sketch->depth);
     PyMem_Free(cells);
     return holdings;
 }
@@ -7262,14 +7269,8 @@ static PyObject *template_counts(PyObject *module, PyObject *args)
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(keys);
     uint32_t **cells = PyMem_Malloc((n * depth + 1) * sizeof(uint32_t *));
-    PyObject *counts = cells == NULL ? PyErr_NoMemory() : keys_cells(&sketch, keys, cells) < 0 ? NULL : PyList_New(n);
-    for (Py_ssize_t i = 0; counts != NULL && i < n; i++) {
-        PyObject *count = PyLong_FromUnsignedLong(smallest(cells + i * depth, depth));
-        if (count == NULL)
-            Py_CLEAR(counts);
-        else
-            PyList_SET_ITEM(counts, i, count);
-    }
+    PyObject *counts = cells == NULL ? PyErr_NoMemory() : keys_cells(&sketch, keys, cells) < 0 ? NULL
+                       : smallest_list(cells, n, depth);
     PyMem_Free(cells);
     close_sketch(&sketch, &view);
     return counts;

@@ -20,7 +20,7 @@ def thresholds(params: Params) -> tuple[int, int, float, int]:
 def templated(holdings: list[int], total: int, min_docs: int, min_share: float) -> list[int]:
     """The indexes of the holdings (documents of the group holding a line) that make their line a
     template, of ``total`` documents in the group. Also what the result cache keys a document by
-    (``templates.template_answers``)."""
+    (``templates.answers_for``)."""
     share = min_share * total
     return [i for i, holding in enumerate(holdings) if holding >= min_docs and holding >= share]
 
