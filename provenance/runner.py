@@ -40,7 +40,7 @@ from provenance.rulepack import RuleSet, load_rules
 from provenance.rulemodels import Detector
 from provenance.sources import discover, read_path
 from provenance.templates import (TemplateCounts, answers_for, corpus_templates, count_templates, empty_counts,
-                                  prepass_runs, template_rule)
+                                  prepass_runs, template_rule, template_rules)
 
 Unit = tuple[str, str] | ReadError  # (file path, id prefix) or a path that could not be used
 Item = Document | ReadError
@@ -488,7 +488,7 @@ def open_cache(args: argparse.Namespace, settings: Settings, rules: RuleSet, tem
               file=sys.stderr)
         return None
     # The corpus pre-pass changes reports: what its counts tell about each document is in its key.
-    vary = answers_for(templates, template_rule(rules)) if templates is not None else None
+    vary = answers_for(templates, template_rules(rules)) if templates is not None else None
     try:
         return ResultCache(folder, namespace(rules.digest, settings), args.cache_max_size, vary)
     except OSError as exc:

@@ -78,13 +78,12 @@ class TemplateCounts:
         width = self.width  # one little-endian 64-bit hash per row picks the row's counter
         return [row * width + h % width for row, h in enumerate(struct.unpack(f"<{self.depth}Q", digest))]
 
-    def _keys(self, doc: Document) -> list[str]:
-        """The document's distinct keys, in the order of their first line: where two keys share a
-        counter, the conservative update's result depends on their order, and a set's order would
-        change with ``PYTHONHASHSEED``."""
-        most = self.max_words
+    def _keys(self, doc: Document, min_chars: int, most: int | None) -> list[str]:
+        """The document's distinct keys (of ``min_chars`` characters or more, of lines not over ``most``
+        words), in the order of their first line: where two keys share a counter, the conservative
+        update's result depends on their order, and a set's order would change with ``PYTHONHASHSEED``."""
         keys = (line_key(text) for text in doc.line_texts if most is None or not over_words(text, most))
-        return list(dict.fromkeys(k for k in keys if len(k) >= self.min_chars))
+        return list(dict.fromkeys(k for k in keys if len(k) >= min_chars))
 
     def add(self, doc: Document) -> None:
         group = document_group(doc)
@@ -96,7 +95,7 @@ class TemplateCounts:
                               key_table(fast.KEY_TABLE_CHARS, fast.KEY_SLOT))
             return
         table = self.table
-        for key in self._keys(doc):
+        for key in self._keys(doc, self.min_chars, self.max_words):
             cells = self._cells(group, key)
             values = [table[c] for c in cells]
             floor = min(values) + 1
@@ -104,15 +103,17 @@ class TemplateCounts:
                 if value < floor:
                     table[c] = floor
 
-    def holdings_of(self, doc: Document) -> list[int]:
-        """The counts of the keys ``add`` counts for ``doc``, in their order (the table only read):
-        by the accelerator's ``template_holdings`` where it is there, else by ``counts``."""
+    def holdings_of(self, doc: Document, min_chars: int, max_words: int | None) -> list[int]:
+        """The counts of ``doc``'s distinct line keys of ``min_chars`` characters or more, of lines not
+        over ``max_words`` words (``add``'s keys under its own limits), in the order of their first
+        lines (the table only read): by the accelerator's ``template_holdings`` where it is there,
+        else by ``counts``."""
         fast = self._accelerator()
         if fast is not None:
-            return fast.template_holdings(self.table, self.width, self.depth, self.min_chars,
-                                          -1 if self.max_words is None else self.max_words, _utf8(document_group(doc)),
+            return fast.template_holdings(self.table, self.width, self.depth, min_chars,
+                                          -1 if max_words is None else max_words, _utf8(document_group(doc)),
                                           doc.text, line_key, key_table(fast.KEY_TABLE_CHARS, fast.KEY_SLOT))
-        return self.counts(document_group(doc), self._keys(doc))
+        return self.counts(document_group(doc), self._keys(doc, min_chars, max_words))
 
     def counts(self, group: str, keys: list[str]) -> list[int]:
         """For each line key, the documents of ``group`` holding the line (an estimate never too low):
@@ -175,8 +176,13 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+def template_rules(rules: RuleSet) -> list[Detector]:
+    """The residue rules of the template detector: the first one sizes the pre-pass (``template_rule``)."""
+    return [d for d in rules.detectors_named(DETECTOR) if d.dimension == "residue"]
+
+
 def template_rule(rules: RuleSet) -> Detector | None:
-    found = [d for d in rules.detectors_named(DETECTOR) if d.dimension == "residue"]
+    found = template_rules(rules)
     return found[0] if found else None
 
 
@@ -207,21 +213,23 @@ def corpus_templates(items: Iterable[Document | ReadError], settings: Settings, 
     return count_templates((d for d in items if isinstance(d, Document)), template_rule(rules))
 
 
-def answers_for(counts: TemplateCounts, rule: Detector) -> Callable[[Document], str]:
-    """For a document, what the corpus's counts tell the template detector (``rule``) about it: which
-    of its lines are templates, each with the documents holding it, and the documents of its group;
-    empty when none is. A report depends on the rest of the corpus through this alone, so the result
-    cache keys a document by it (``runner.open_cache``): a change elsewhere in the corpus leaves a
-    document's report cached unless it changes which of the document's lines are templates or, where
-    it has some, their counts. The keys are the pre-pass's for the document, which hold every key the
-    detector looks up (``over_words`` never leaves out a line the detector would read)."""
-    _, min_docs, min_share, _ = Params(rule).once(thresholds)
+def answers_for(counts: TemplateCounts, rules: list[Detector]) -> Callable[[Document], str]:
+    """For a document, what the corpus's counts tell the template detector's ``rules`` about it: for
+    each rule, which of the document's lines are templates, each with the documents holding it; and
+    the documents of its group; empty when no line is. A report depends on the rest of the corpus
+    through this alone, so the result cache keys a document by it (``runner.open_cache``): a change
+    elsewhere in the corpus leaves a document's report cached unless it changes which of the
+    document's lines are templates or, where it has some, their counts. The keys read are those of
+    the lines the widest of the rules' limits passes, which hold every key a rule looks up
+    (``over_words`` never leaves out a line the detector would read)."""
+    limits = [Params(rule).once(thresholds) for rule in rules]
+    min_chars, max_words = min(limit[0] for limit in limits), max(limit[3] for limit in limits)
 
     def answers(doc: Document) -> str:
-        holdings = counts.holdings_of(doc)
+        holdings = counts.holdings_of(doc, min_chars, max_words)
         total = counts.group_docs[document_group(doc)]
-        held = templated(holdings, total, min_docs, min_share)
-        return repr((total, [(i, holdings[i]) for i in held])) if held else ""
+        held = [templated(holdings, total, min_docs, min_share) for _, min_docs, min_share, _ in limits]
+        return repr((total, [[(i, holdings[i]) for i in rule_held] for rule_held in held])) if any(held) else ""
 
     return answers
 

@@ -165,6 +165,13 @@ def test_a_damaged_cache_file_is_a_note_and_the_run_goes_on(corpus, tmp_path):
     assert "cannot use the cache folder" in result.stderr and "Traceback" not in result.stderr
 
 
+def outlet_story(n: int) -> str:
+    """A JSONL record of one outlet's story ``n``, with the outlet's footer: a template line once it
+    is in enough of the outlet's documents."""
+    text = f"Story number {n} of the day, told at some length.\nGet our free morning briefing in your inbox\n"
+    return json.dumps({"id": f"o{n}", "outlet": "Example Daily", "text": text}) + "\n"
+
+
 def test_a_grown_corpus_gives_the_reports_of_a_run_without_the_cache(tmp_path):
     """Six documents of one outlet share a footer, a template line. A seventh moves its counts, so
     the six are checked again; the seeds' reports, whose template answers did not move, come from
@@ -173,11 +180,6 @@ def test_a_grown_corpus_gives_the_reports_of_a_run_without_the_cache(tmp_path):
     corpus.mkdir()
     crawl = corpus / "crawl.jsonl"
     seeds = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))]
-
-    def outlet_story(n):
-        text = f"Story number {n} of the day, told at some length.\nGet our free morning briefing in your inbox\n"
-        return json.dumps({"id": f"o{n}", "outlet": "Example Daily", "text": text}) + "\n"
-
     crawl.write_text("".join(outlet_story(n) for n in range(6))
                      + "".join(json.dumps({"id": f"s{n}", "text": text}) + "\n" for n, text in enumerate(seeds)),
                      encoding="utf-8")
@@ -190,3 +192,44 @@ def test_a_grown_corpus_gives_the_reports_of_a_run_without_the_cache(tmp_path):
     assert [n for n, line in enumerate(cached) if line.startswith('{"id":"cached:')] == list(range(6, 6 + len(seeds)))
     assert [line.replace('{"id":"cached:', '{"id":"', 1) for line in cached] == fresh
     assert "in about 7 of 7 documents" in fresh[0]
+
+
+LOOSE_TEMPLATE_RULE = """[pack]
+name = "loose-templates"
+description = "a second template-line rule, looser than the shipped one"
+
+[[detector]]
+id = "ZZ120"
+name = "loose-template-line"
+dimension = "residue"
+message = "line recurs in a few documents of the same outlet"
+detector = "template-line"
+tags = ["not-text-testable"]
+params.min_chars = 12
+params.max_words = 25
+params.min_docs = 2
+params.min_share = 0.1
+params.sketch_width = 1024
+params.sketch_depth = 4
+examples.match = ["(fires only with the corpus pre-pass)"]
+examples.no_match = ["A single document has no template lines."]
+"""
+
+
+def test_every_template_rule_s_answers_are_in_the_key(tmp_path):
+    """A second, looser template rule finds the footer of three documents where the shipped one
+    (five documents at least) finds nothing; a fourth moves its count, so the three are checked
+    again, though the shipped rule's answers did not move."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "loose.toml").write_text(LOOSE_TEMPLATE_RULE, encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    crawl = corpus / "crawl.jsonl"
+    crawl.write_text("".join(outlet_story(n) for n in range(3)), encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    assert "in about 3 of 3 documents" in check(corpus, cache_dir, "--rules", str(rules)).stdout
+    crawl.write_text(crawl.read_text(encoding="utf-8") + outlet_story(3), encoding="utf-8")
+    cached = check(corpus, cache_dir, "--rules", str(rules)).stdout
+    assert cached == check(corpus, cache_dir, "--rules", str(rules), "--no-cache").stdout
+    assert "in about 3 of 3" not in cached and cached.count("in about 4 of 4 documents") == 4

@@ -77,10 +77,11 @@ def test_accelerated_tables_equal_the_python_tables(docs, width, depth, min_char
         patch.setattr(accelerator, "fastpage", None)
         assert fast_counts == [slow.lookup_for(doc)(keys) for doc, keys in lookups]
         patch.setattr(accelerator, "fastpage", _fastpage)
-        fast_holdings = [fast.holdings_of(doc) for doc in documents]
+        fast_holdings = [fast.holdings_of(doc, min_chars, max_words) for doc in documents]
         patch.setattr(accelerator, "fastpage", None)
-        assert fast_holdings == [slow.holdings_of(doc) for doc in documents]
-        assert fast_holdings == [slow.counts(templates.document_group(doc), slow._keys(doc)) for doc in documents]
+        assert fast_holdings == [slow.holdings_of(doc, min_chars, max_words) for doc in documents]
+        assert fast_holdings == [slow.counts(templates.document_group(doc), slow._keys(doc, min_chars, max_words))
+                                 for doc in documents]
 
 
 @needs_accelerator
@@ -230,4 +231,4 @@ def test_every_key_the_detector_looks_up_is_one_the_pre_pass_counts(text, max_wo
     doc = _document(0, text, None)
     looked_up = {line.key for line in page.build_page(doc, {}, None).lines
                  if len(line.key) >= min_chars and line.words <= max_words}
-    assert looked_up <= set(TemplateCounts(8, 1, min_chars, max_words)._keys(doc))
+    assert looked_up <= set(TemplateCounts(8, 1, min_chars, max_words)._keys(doc, min_chars, max_words))
