@@ -105,9 +105,9 @@ class TemplateCounts:
 
     def holdings_of(self, doc: Document, min_chars: int, max_words: int | None) -> list[int]:
         """The counts of ``doc``'s distinct line keys of ``min_chars`` characters or more, of lines not
-        over ``max_words`` words (``add``'s keys under its own limits), in the order of their first
-        lines (the table only read): by the accelerator's ``template_holdings`` where it is there,
-        else by ``counts``."""
+        over ``max_words`` words (under the sketch's own limits, the keys ``add`` counts), in the order
+        of their first lines, the table only read: by the accelerator's ``template_holdings`` where it
+        is there, else by ``counts``."""
         fast = self._accelerator()
         if fast is not None:
             return fast.template_holdings(self.table, self.width, self.depth, min_chars,
