@@ -43,6 +43,13 @@ def test_partial_date_is_partial_not_published(check):
     assert "PV013" in rules_fired(report) and "PV010" not in rules_fired(report)
 
 
+@pytest.mark.parametrize("head", ["The city was marking 40 years of rule.", "Fans, maybe 3 of every 4, stayed.",
+                                  "Prices passed the 29 mark again."])
+def test_words_a_month_begins_are_no_partial_date(check, head):
+    report = check(f"Council votes\n{head}\n\nThe council voted on the budget.")
+    assert report.facts.published_partial is None and "PV013" not in rules_fired(report)
+
+
 @pytest.mark.parametrize("relative", ["access_time 2 hours ago", "Today", "Monday"])
 def test_relative_dates_do_not_count(check, relative):
     report = check(f"Council votes\n{relative}\n\nThe council voted on the budget.")
@@ -60,6 +67,8 @@ def test_body_dates_are_not_publication_dates(check):
     ("By Staff, Agencies", "generic", "Staff, Agencies"),
     ("By Jane Doe", "person", "Jane Doe"),
     ("By Staff", "generic", "Staff"),
+    ("Posted on March 3, 2019 by Jane Roe Here’s what the council decided.", "person", "Jane Roe"),
+    ("Posted on March 3, 2019 by Jane Roe\nThe council met at nine.", "person", "Jane Roe"),
 ])
 def test_bylines_named_or_generic(check, line, kind, name):
     report = check(f"Council votes\n\n{line}\n\nThe council voted on the budget.")
