@@ -80,6 +80,27 @@ def test_dateline_place_and_credit(check):
     assert report.facts.dateline_place == "Beijing" and report.facts.dateline_credit == "EFE"
 
 
+def test_dateline_place_ends_before_the_credit(check):
+    report = check("Roads cleared\n\nMILL CREEK, W.Va. (AP) - Residents cleared the roads.")
+    assert report.facts.dateline_place == "MILL CREEK, W.Va." and report.facts.dateline_credit == "AP"
+
+
+@pytest.mark.parametrize("head", ["ROUND THREE – SATURDAY", "PART ONE -- THE VOTE"])
+def test_a_line_in_capitals_is_no_dateline(check, head):
+    report = check(f"Golf diary\n\n{head}\nThe home side won by a goal.")
+    assert report.facts.dateline is None and "PV012" not in rules_fired(report)
+
+
+@pytest.mark.parametrize("head,dateline,place", [
+    ("HOUSTON — NASA said on Monday that the launch would wait.", "HOUSTON —", "HOUSTON"),
+    ("ROME -- I was there when the vote came.", "ROME --", "ROME"),
+    ("OSLO—The minister resigned on Monday.", "OSLO—", "OSLO"),
+])
+def test_a_dateline_ends_at_its_dash(check, head, dateline, place):
+    report = check(f"News of the day\n\n{head}")
+    assert report.facts.dateline == dateline and report.facts.dateline_place == place
+
+
 def test_agency_dateline_names_the_agency_from_text(check):
     report = check("Rates held\n\nLONDON (Reuters) - The bank held rates on Thursday.")
     assert report.outlet.id == "reuters" and report.outlet.domain == "reuters.com"

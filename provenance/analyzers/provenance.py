@@ -630,7 +630,9 @@ def _dateline_findings(ctx: Context, facts: Facts, regions: FactRegions) -> Iter
     if hit is None:
         return
     groups = _groups(ctx, hit)
-    facts.dateline = ctx.doc.text[hit.start:hit.end].strip()
+    # A pattern that reads past the dateline to tell it from a heading in capitals says in its
+    # ``dateline`` group where the dateline itself ends.
+    facts.dateline = groups.get("dateline", (ctx.doc.text[hit.start:hit.end],))[0].strip()
     facts.dateline_place = groups.get("place", (None,))[0]
     facts.dateline_credit = groups.get("credit", (None,))[0]
     where = facts.dateline_place or facts.dateline
