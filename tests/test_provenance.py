@@ -183,6 +183,17 @@ def test_republished_copy_chain_starts_with_the_republisher(check):
     assert report.facts.chain == ["copies-example.net", "RT", "Xinhua News Agency"]
 
 
+@pytest.mark.parametrize("line,copy", [
+    ("Originally published at sample-herald.com on May 3, 2011.", True),
+    ("Originally published by The Example Review.", True),
+    ("Quote:\nOriginally posted by forum_user42:", False),
+    ("First published in 1987 by a small press in Leeds.", False),
+])
+def test_only_a_notice_naming_another_venue_makes_a_copy(check, line, copy):
+    report = check(f"A tale of two towns\n\nThe towns grew apart over the years, the author writes.\n\n{line}")
+    assert report.facts.republished is copy
+
+
 @pytest.mark.parametrize("text,outlet", [
     ("TED Blog\nA new talk on memory\n\nThe speaker said memory is a habit.", "ted"),
     ("A new synthesizer\n\nI will review it every week here on Mashable, with video.", "mashable"),
