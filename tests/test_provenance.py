@@ -36,6 +36,18 @@ def test_absolute_dates_are_normalised(check, head, iso):
     assert "PV010" in rules_fired(report)
 
 
+@pytest.mark.parametrize("head,iso", [
+    ("The plant was opened on April 2, 1961 by the mayor.", None),
+    ("Prices have risen since March 1, 2016, the report says.", None),
+    ("by janedoe on June 9, 2014", "2014-06-09"),
+    ("Last updated on Feb 8, 2020.", "2020-02-08"),
+    ("9:05 am on May 14, 2015 | Permalink", "2015-05-14"),
+])
+def test_a_date_running_text_leads_up_to_is_an_events(check, head, iso):
+    report = check(f"Council votes\n{head}\n\nThe council voted on the budget.")
+    assert report.facts.published == iso
+
+
 def test_partial_date_is_partial_not_published(check):
     report = check("Talks go on\n\nLisbon, Jun 4 (EFE).- The talks went on.")
     assert report.facts.published is None
