@@ -48,6 +48,18 @@ def test_a_date_running_text_leads_up_to_is_an_events(check, head, iso):
     assert report.facts.published == iso
 
 
+@pytest.mark.parametrize("last,iso", [
+    ("Last updated: 3 May 2021", "2021-05-03"),
+    ("Page last modified: 14-02-2011 09:40", "2011-02-14"),
+    ("Posted by: jane | March 2, 2016 at 08:15 PM", None),
+    ("By Jane Roe June 3, 2017", None),
+])
+def test_a_date_in_the_last_lines_counts_where_its_line_says_what_it_dates(check, last, iso):
+    body = "\n".join(["A paragraph of the story that goes on."] * 15)
+    report = check(f"Council votes\n\n{body}\n{last}")
+    assert report.facts.published == iso
+
+
 def test_partial_date_is_partial_not_published(check):
     report = check("Talks go on\n\nLisbon, Jun 4 (EFE).- The talks went on.")
     assert report.facts.published is None

@@ -25,6 +25,7 @@ from provenance.prescan import finditer_where, known_to_re2, match_start, starts
 from provenance.report import Facts, Finding, Outlet, Reliability
 from provenance.rulemodels import Detector, OutletProfile
 from provenance.rulepack import RuleSet
+from provenance.speakers import WholeWords
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Plan:
     head_lines: int
     tail_lines: int
     months: dict[str, int]
+    tail_date_cues: WholeWords | None
     generic: frozenset[str]
     joins: regex.Pattern
     original: list[Finding]
@@ -98,7 +100,9 @@ class Plan:
             wire=_detector(rules, "wire-carriage"), split=_title_split(params) if outlet else None,
             title_lines=int(params.get("title_lines", 3)), masthead_window=int(params.get("masthead_window", 8)),
             head_lines=int(params.get("fact_head_lines", 12)), tail_lines=int(params.get("fact_tail_lines", 6)),
-            months=_month_numbers(rules.lexicon("month-names")), generic=_generic_bylines(rules),
+            months=_month_numbers(rules.lexicon("month-names")),
+            tail_date_cues=WholeWords(cues) if (cues := rules.lexicon("tail-date-cues")) else None,
+            generic=_generic_bylines(rules),
             joins=_byline_joins(rules), original=_original_findings(rules), missing=_missing_findings(rules),
         )
 
@@ -584,17 +588,27 @@ def _iso_date(groups: dict[str, tuple[str, int, int]], months: dict[str, int]) -
     return f"{year}-{m:02d}-{d:02d}" if year else f"--{m:02d}-{d:02d}"
 
 
-def _date_findings(ctx: Context, facts: Facts, regions: FactRegions, months: dict[str, int]) -> Iterator[Finding]:
-    hit = _fact_hit(ctx, "date", regions)
+def _tail_date_hit(ctx: Context, regions: FactRegions, cues: WholeWords | None) -> Hit | None:
+    """The first date in the tail lines on a line that says what it dates (lexicon ``tail-date-cues``:
+    'Last updated', 'modified'): a bare date there is as often a comment's or a related article's."""
+    if cues is None:
+        return None
+    lines = ctx.doc.lines
+    return next((h for h in ctx.hits_tagged("date") if h.signature.dimension == "provenance" and h.line in regions.tail
+                 and cues.search(ctx.doc.text, lines[h.line - 1].start, lines[h.line - 1].end)), None)
+
+
+def _date_findings(ctx: Context, facts: Facts, regions: FactRegions, plan: Plan) -> Iterator[Finding]:
+    hit = _fact_hit(ctx, "date", regions, tail=False) or _tail_date_hit(ctx, regions, plan.tail_date_cues)
     if hit is not None:
         facts.published_text = ctx.doc.text[hit.start:hit.end].strip()
-        facts.published = _iso_date(_groups(ctx, hit), months)
+        facts.published = _iso_date(_groups(ctx, hit), plan.months)
         msg = f"publication date {facts.published or facts.published_text}"
         yield make_finding(hit.signature, ctx.doc, hit.start, hit.end, message=msg, points=hit.signature.weight)
         return
     partial = _fact_hit(ctx, "partial-date", regions, tail=False)
     if partial is not None:
-        facts.published_partial = _iso_date(_groups(ctx, partial), months)
+        facts.published_partial = _iso_date(_groups(ctx, partial), plan.months)
         facts.published_text = ctx.doc.text[partial.start:partial.end].strip()
         yield make_finding(partial.signature, ctx.doc, partial.start, partial.end, points=partial.signature.weight)
     for rel in ctx.hits_tagged("relative-date")[:1]:
@@ -735,7 +749,7 @@ def _stated_facts(ctxs: list[Context], plan: Plan) -> list[tuple[Facts, list[Fin
     """Each document's facts as its date, byline and dateline state them, with their findings."""
     facts = [Facts.blank() for _ in ctxs]
     regions = [FactRegions(ctx.doc, plan.head_lines, plan.tail_lines) for ctx in ctxs]
-    dates = [[*_date_findings(ctx, f, r, plan.months)] for ctx, f, r in zip(ctxs, facts, regions)]
+    dates = [[*_date_findings(ctx, f, r, plan)] for ctx, f, r in zip(ctxs, facts, regions)]
     bylines = [[*_byline_findings(ctx, f, r, plan)] for ctx, f, r in zip(ctxs, facts, regions)]
     datelines = [[*_dateline_findings(ctx, f, r)] for ctx, f, r in zip(ctxs, facts, regions)]
     return [(f, [*date, *byline, *dateline]) for f, date, byline, dateline in zip(facts, dates, bylines, datelines)]
