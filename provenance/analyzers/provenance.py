@@ -593,9 +593,11 @@ def _tail_date_hit(ctx: Context, regions: FactRegions, cues: WholeWords | None) 
     'Last updated', 'modified'): a bare date there is as often a comment's or a related article's."""
     if cues is None:
         return None
-    lines = ctx.doc.lines
-    return next((h for h in ctx.hits_tagged("date") if h.signature.dimension == "provenance" and h.line in regions.tail
-                 and cues.search(ctx.doc.text, lines[h.line - 1].start, lines[h.line - 1].end)), None)
+    for hit in ctx.hits_tagged("date"):
+        line = ctx.doc.lines[hit.line - 1]
+        if hit.signature.dimension == "provenance" and hit.line in regions.tail and cues.search(ctx.doc.text, line.start, line.end):
+            return hit
+    return None
 
 
 def _date_findings(ctx: Context, facts: Facts, regions: FactRegions, plan: Plan) -> Iterator[Finding]:
