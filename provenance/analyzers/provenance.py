@@ -549,12 +549,15 @@ def _first_in(hits: list[Hit], lines: set[int]) -> Hit | None:
     return next((h for h in hits if h.line in lines), None)
 
 
+def _provenance_hits(ctx: Context, tag: str) -> list[Hit]:
+    return [h for h in ctx.hits_tagged(tag) if h.signature.dimension == "provenance"]
+
+
 def _fact_hit(ctx: Context, tag: str, regions: FactRegions, tail: bool = True) -> Hit | None:
     """The first provenance hit of ``tag`` in the head lines, else (if ``tail``) in the tail lines."""
-    hits = ctx.hits_tagged(tag)
-    if not hits:
+    hits = _provenance_hits(ctx, tag)
+    if not hits:  # no regions worked out
         return None
-    hits = [h for h in hits if h.signature.dimension == "provenance"]
     return _first_in(hits, regions.head) or (_first_in(hits, regions.tail) if tail else None)
 
 
@@ -593,9 +596,8 @@ def _tail_date_hit(ctx: Context, regions: FactRegions, cues: WholeWords | None) 
     'Last updated', 'modified'): a bare date there is as often a comment's or a related article's."""
     if cues is None:
         return None
-    for hit in ctx.hits_tagged("date"):
-        line = ctx.doc.lines[hit.line - 1]
-        if hit.signature.dimension == "provenance" and hit.line in regions.tail and cues.search(ctx.doc.text, line.start, line.end):
+    for hit in _provenance_hits(ctx, "date"):
+        if hit.line in regions.tail and cues.search(ctx.doc.lines[hit.line - 1].text):
             return hit
     return None
 
