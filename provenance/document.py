@@ -143,9 +143,9 @@ class Document:
         return self.utf8 if self.re2_readable else None
 
     @cached_attribute
-    def region_ranges(self) -> dict[tuple[str, int], tuple[int, int]]:
-        """The byte ranges of the text's head and tail regions by region and size, each found once
-        (``engine.region_bytes``): every Set of a region and every signature of it asks."""
+    def region_ranges(self) -> dict[tuple[str, int], tuple[tuple[int, int], ...]]:
+        """The byte ranges of the text's head, tail and ends regions by region and size, each found
+        once (``engine.region_spans``): every Set of a region and every signature of it asks."""
         return {}
 
     @cached_attribute

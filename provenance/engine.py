@@ -845,8 +845,9 @@ class PrefilterEngine(ReferenceEngine):
             return None, {}
         if not found:
             return fold_lines if index in self.caseless else set(), {}
-        pos, end = region_bytes(doc, rule.region, rule.region_lines)
-        firsts = line_firsts(span_search(locator), doc.utf8, doc.utf8_line_starts, pos, end)
+        firsts: LineFirsts = {}
+        for pos, end in region_spans(doc, rule.region, rule.region_lines):
+            firsts.update(line_firsts(span_search(locator), doc.utf8, doc.utf8_line_starts, pos, end))
         lines = set(firsts)
         return lines | fold_lines if index in self.caseless else lines, firsts
 
@@ -931,27 +932,42 @@ class _Choice(NamedTuple):
 
 
 def _region_data(doc: Document, region: str, size: int) -> bytes | memoryview:
-    """The bytes of a region's lines (``region_bytes``): all of them in a short text."""
-    start, end = region_bytes(doc, region, size)
+    """The bytes of a region's lines (``region_spans``): all of them in a short text; for ``ends``
+    whose head and tail lie apart, the two joined by a newline, so that each line keeps its edges."""
+    spans = region_spans(doc, region, size)
+    if len(spans) > 1:
+        return b"\n".join(doc.utf8[start:end] for start, end in spans)
+    start, end = spans[0]
     return doc.utf8 if start == 0 and end == len(doc.utf8) else memoryview(doc.utf8)[start:end]
 
 
-def region_bytes(doc: Document, region: str, size: int) -> tuple[int, int]:
-    """The range of ``doc.utf8`` holding a region's lines (``matcher.region_lines``), from the
-    first one's start to the last one's end. Searched alone, the range's edges are line edges, as
-    ``(?m)`` anchors read them; a match inside one of its lines is a match in the range. Found once
-    for each region and size (``Document.region_ranges``)."""
+def region_spans(doc: Document, region: str, size: int) -> tuple[tuple[int, int], ...]:
+    """The ranges of ``doc.utf8`` holding a region's lines (``matcher.region_lines``), each from a
+    line's start to a line's end: one, but for ``ends`` whose head and tail lines are not next to
+    each other, one each. Searched alone, a range's edges are line edges, as ``(?m)`` anchors read
+    them; a match inside one of its lines is a match in the range. Found once for each region and
+    size (``Document.region_ranges``)."""
     if region == "any":
-        return 0, len(doc.utf8)
+        return ((0, len(doc.utf8)),)
     ranges = doc.region_ranges
     if (region, size) not in ranges:
-        ranges[region, size] = _region_range(doc, region, size)
+        ranges[region, size] = _region_spans(doc, region, size)
     return ranges[region, size]
 
 
-def _region_range(doc: Document, region: str, size: int) -> tuple[int, int]:
-    """``region_bytes`` of a head or tail region."""
-    lines = region_lines(doc, region, size)
+def _region_spans(doc: Document, region: str, size: int) -> tuple[tuple[int, int], ...]:
+    """``region_spans`` of a head, tail or ends region."""
+    if region != "ends":
+        return (_lines_span(doc, region_lines(doc, region, size)),)
+    nonblank = doc.nonblank_lines
+    head, tail = nonblank[:size], nonblank[size:][-size:]
+    if not tail or tail[0] is nonblank[size]:
+        return (_lines_span(doc, head + tail),)
+    return _lines_span(doc, head), _lines_span(doc, tail)
+
+
+def _lines_span(doc: Document, lines: list[Line]) -> tuple[int, int]:
+    """The range of ``doc.utf8`` from the first of ``lines``' start to the last one's end."""
     if not lines:
         return 0, 0
     starts, last = doc.utf8_line_starts, lines[-1].number

@@ -78,10 +78,12 @@ class CompiledSignature:
 
 def region_lines(doc: Document, region: str, size: int) -> list[Line]:
     """The lines of a region: every line (``any``), or the first (``head``) or last (``tail``)
-    ``size`` non-blank ones."""
+    ``size`` non-blank ones, or both (``ends``: each line once, in order)."""
     if region == "any":
         return doc.lines
     nonblank = doc.nonblank_lines
+    if region == "ends":
+        return nonblank[:size] + nonblank[size:][-size:]
     return nonblank[:size] if region == "head" else nonblank[-size:]
 
 

@@ -62,8 +62,9 @@ class Signature(_Rule):
     scope: Literal["line", "text"] = Field("line", description="Match within one line, or over the text")
     whole_line: bool = Field(False, description="The line must be the match alone (spaces and punctuation aside)")
     case_sensitive: bool = False
-    region: Literal["any", "head", "tail"] = Field("any", description="Only in the first or last lines")
-    region_lines: int = Field(8, ge=1, description="How many non-blank lines make the head or tail")
+    region: Literal["any", "head", "tail", "ends"] = Field(
+        "any", description="Only in the first lines (head), the last (tail), or both (ends)")
+    region_lines: int = Field(8, ge=1, description="How many non-blank lines make the head or tail (each, for ends)")
     max_line_chars: int | None = Field(None, ge=1, description="Skip lines longer than this")
     prefilter: Literal["shared", "apart"] = Field(
         "shared", description="How the RE2 prefilter packs it: 'apart' only with other 'apart' signatures, for a "

@@ -226,10 +226,19 @@ def load_rules(
             ratings.extend(pack.rating)
     rules = _build(chosen, outlets, set(disabled), set(enabled_only))
     rules.ratings = ratings
+    problems.extend(_cross_rule_problems(rules))
     if problems:
         raise RuleLoadError(problems)
     rules.digest = hasher.hexdigest()[:16]
     return rules
+
+
+def _cross_rule_problems(rules: RuleSet) -> list[str]:
+    """What one rule asks of others: the fact signatures reading the lines the outlet rule counts
+    facts in (imported here: the analyzer imports this module)."""
+    from provenance.analyzers.provenance import fact_region_problems
+
+    return fact_region_problems(rules)
 
 
 @lru_cache(maxsize=1)

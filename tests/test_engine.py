@@ -43,7 +43,7 @@ from provenance.engine import (
     prefilter_source,
     python_line_firsts,
     python_line_hits,
-    region_bytes,
+    region_spans,
     unfolded,
     unfolded_characters,
 )
@@ -90,7 +90,7 @@ SIGNATURE_OPTIONS = st.fixed_dictionaries({
     "scope": st.sampled_from(["line", "text"]),
     "whole_line": st.booleans(),
     "case_sensitive": st.booleans(),
-    "region": st.sampled_from(["any", "any", "head", "tail"]),
+    "region": st.sampled_from(["any", "any", "head", "tail", "ends"]),
     "region_lines": st.integers(1, 3),
     "max_line_chars": st.sampled_from([None, None, 12]),
     "prefilter": st.sampled_from(["shared", "shared", "apart"]),
@@ -148,7 +148,7 @@ def test_generated_signatures_sharing_sets_give_the_same_hits(specs, text):
 
 
 @settings(max_examples=100, deadline=None)
-@given(regions=st.lists(st.sampled_from(["any", "head", "tail"]), min_size=1, max_size=3),
+@given(regions=st.lists(st.sampled_from(["any", "head", "tail", "ends"]), min_size=1, max_size=3),
        text=st.lists(TEXT, max_size=6).map("\n".join))
 def test_the_set_holding_the_unfolded_class_finds_the_lines_a_scan_finds(regions, text):
     """Lines with an unfolded character are looked for only where a Set saw one (or no Set reads
@@ -522,7 +522,7 @@ def test_characters_re2_reads_otherwise_fall_back_to_the_reference(pattern, text
 
 @settings(max_examples=150, deadline=None)
 @given(text=st.lists(TEXT, max_size=6).map("\n".join), lone=st.booleans(),
-       regions=st.lists(st.sampled_from(["any", "head", "tail"]), min_size=1, max_size=3))
+       regions=st.lists(st.sampled_from(["any", "head", "tail", "ends"]), min_size=1, max_size=3))
 def test_the_sets_tell_whether_re2_reads_a_text_as_its_own_search_does(text, lone, regions):
     text += "\ud800" if lone else ""  # a lone surrogate has no UTF-8
     sigs = [compile_signature(signature(["source"], region=region).model_copy(update={"id": f"RS{900 + n}"}))
@@ -652,6 +652,23 @@ def test_line_scope_signatures_are_tried_only_where_re2_matches_in_any_encoding(
         same_hits([sig], "plain bc text\nb-c and bxc\nbc\n")
 
 
+@pytest.mark.parametrize("lines,found", [
+    # the first and last two non-blank lines; the lines between them are not read
+    (["x", "", "hit", "hit", "hit", "y", "hit"], [3, 7]),
+    # head and tail next to each other, or one over the other: each line read once
+    (["hit", "", "hit", "hit"], [1, 3, 4]),
+    (["hit", "y"], [1]),
+    # the head's and the tail's bytes read by one Set, joined: no match across the join
+    (["a", "b", "hi", "t", "c", "d"], []),
+])
+def test_an_ends_signature_reads_the_head_and_tail_lines_alone(lines, found):
+    sig = compile_signature(signature(["^hit$", "^hi\\nt$"], region="ends", region_lines=2, scope="text"))
+    text = "\n".join(lines)
+    hits, _ = PrefilterEngine([sig]).hits(Document(id="d", path="d", text=text))
+    assert [h.line for h in hits] == found
+    same_hits([sig], text)
+
+
 @settings(max_examples=300, deadline=None)
 @given(pattern=PATTERN, options=SIGNATURE_OPTIONS, text=TEXT)
 def test_a_lines_first_match_is_where_a_search_of_the_line_alone_finds_one(pattern, options, text):
@@ -679,12 +696,13 @@ def test_the_accelerator_finds_a_locator_s_line_firsts_as_python_does(pattern, o
     sig = compile_signature(signature(patterns=[pattern], **{**options, "scope": "line"}))
     engine, doc = PrefilterEngine([sig]), Document(id="d", path="d", text=text)
     assume(0 in engine._locators and not doc.has_lone_surrogates)
-    search, pos, end = span_search(engine._locators[0]), *region_bytes(doc, sig.rule.region, sig.rule.region_lines)
-    found = line_firsts(search, doc.utf8, doc.utf8_line_starts, pos, end)
-    assert found == python_line_firsts(search, doc.utf8, doc.utf8_line_starts, pos, end)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accelerator, "fastpage", None)
-        assert line_firsts(search, doc.utf8, doc.utf8_line_starts, pos, end) == found
+    search = span_search(engine._locators[0])
+    for pos, end in region_spans(doc, sig.rule.region, sig.rule.region_lines):
+        found = line_firsts(search, doc.utf8, doc.utf8_line_starts, pos, end)
+        assert found == python_line_firsts(search, doc.utf8, doc.utf8_line_starts, pos, end)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(accelerator, "fastpage", None)
+            assert line_firsts(search, doc.utf8, doc.utf8_line_starts, pos, end) == found
 
 
 @settings(max_examples=300, deadline=None)

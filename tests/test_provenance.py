@@ -86,6 +86,31 @@ def test_body_dates_are_not_publication_dates(check):
     assert report.facts.published is None
 
 
+@pytest.mark.parametrize("fact,line,read", [
+    (lambda facts: facts.published, "Published 8 March 2022", "2022-03-08"),
+    (lambda facts: facts.published_partial, "Lisbon, Jun 4 (EFE).- The talks went on.", "--06-04"),
+    (lambda facts: facts.byline, "By Jane Roe", "Jane Roe"),
+    (lambda facts: facts.dateline_place, "OSLO (AP) — The minister resigned.", "OSLO"),
+])
+@pytest.mark.parametrize("place,counted", [(12, True), (13, False), (-7, False)])
+def test_facts_count_up_to_the_twelfth_line(check, fact, line, read, place, counted):
+    # fact_head_lines 12 and fact_tail_lines 6 (the first 12 and last 6 non-blank lines), which the
+    # facts' signatures read whole: a region of theirs smaller than these would miss the edge lines
+    lines = [f"Paragraph {n} of the story goes on." for n in range(30)]
+    lines[place - 1 if place > 0 else place] = line
+    assert fact(check("\n\n".join(lines)).facts) == (read if counted else None)
+
+
+@pytest.mark.parametrize("fact,line,read", [
+    (lambda facts: facts.published, "Last updated 8 March 2022", "2022-03-08"),
+    (lambda facts: facts.byline, "By Jane Roe", "Jane Roe"),
+])
+def test_a_cued_date_and_a_byline_count_in_the_last_six_lines(check, fact, line, read):
+    lines = [f"Paragraph {n} of the story goes on." for n in range(30)]
+    lines[-6] = line
+    assert fact(check("\n".join(lines)).facts) == read
+
+
 @pytest.mark.parametrize("line,kind,name", [
     ("By Staff, Agencies", "generic", "Staff, Agencies"),
     ("By Jane Doe", "person", "Jane Doe"),

@@ -46,6 +46,17 @@ def problems(folder: Path) -> list[str]:
     return exc.value.problems
 
 
+def test_a_fact_signature_reading_fewer_lines_than_facts_count_in_is_a_rule_error(tmp_path):
+    # the outlet rule counts dates in the first 12 and last 6 non-blank lines: a date signature
+    # reading the first 5 alone would miss the others' dates without a word
+    folder = rule_folder(tmp_path, **{"a.toml": PACK + signature(
+        "PV010", dimension='"provenance"', tags='["date"]', region='"head"', region_lines="5")})
+    head, tail = problems(folder)
+    assert head.startswith(f"{folder / 'a.toml'}: signature (PV010).region: reads head 5, but a date counts in "
+                           "the head's 12 non-blank lines (params.fact_head_lines of PV001 in ")
+    assert "but a date counts in the tail's 6 non-blank lines (params.fact_tail_lines of PV001" in tail
+
+
 def test_malformed_toml_names_the_file_and_where(tmp_path):
     folder = rule_folder(tmp_path, **{"a.toml": PACK + '\n[[signature]]\nid = "ZZ001\n'})
     [line] = problems(folder)

@@ -23,7 +23,7 @@ from provenance.matcher import Hit
 from provenance.outlets import OutletIndex, compact_key_within, domain_label, name_key, outlet_index, registrable_domain
 from provenance.prescan import finditer_where, known_to_re2, match_start, starts_pattern
 from provenance.report import Facts, Finding, Outlet, Reliability
-from provenance.rulemodels import Detector, OutletProfile
+from provenance.rulemodels import Detector, OutletProfile, Signature
 from provenance.rulepack import RuleSet
 from provenance.speakers import WholeWords
 
@@ -105,6 +105,44 @@ class Plan:
             generic=_generic_bylines(rules),
             joins=_byline_joins(rules), original=_original_findings(rules), missing=_missing_findings(rules),
         )
+
+
+# The tags of the facts counted in the head lines, and of those counted in the tail lines too.
+_HEAD_FACTS = frozenset({"date", "partial-date", "byline", "dateline"})
+_TAIL_FACTS = frozenset({"date", "byline"})
+
+
+def fact_region_problems(rules: RuleSet) -> list[str]:
+    """A provenance signature of a fact that does not read every line the fact counts in (the outlet
+    rule's ``fact_head_lines`` and ``fact_tail_lines``), whose facts there would be missed without a
+    word: a rule error (``rulepack.load_rules``)."""
+    outlet = _detector(rules, "outlet")
+    params = outlet.params if outlet else {}
+    counted = {"head": int(params.get("fact_head_lines", 12)), "tail": int(params.get("fact_tail_lines", 6))}
+    problems = []
+    for sig in rules.signatures:
+        rule = sig.rule
+        for tag in sorted(_HEAD_FACTS.intersection(rule.tags) if rule.dimension == "provenance" else ()):
+            for part in ("head", "tail") if tag in _TAIL_FACTS else ("head",):
+                if counted[part] and not _reads(rule, part, counted[part]):
+                    problems.append(f"{rules.origins[rule.id]}: signature ({rule.id}).region: reads "
+                                    f"{_region_name(rule)}, but a {tag} counts in the {part}'s {counted[part]} "
+                                    f"non-blank lines ({_counted_where(rules, outlet, part)})")
+    return problems
+
+
+def _reads(rule: Signature, part: str, lines: int) -> bool:
+    return rule.region == "any" or (rule.region in (part, "ends") and rule.region_lines >= lines)
+
+
+def _region_name(rule: Signature) -> str:
+    return "every line" if rule.region == "any" else f"{rule.region} {rule.region_lines}"
+
+
+def _counted_where(rules: RuleSet, outlet: Detector | None, part: str) -> str:
+    if outlet is None:
+        return f"the default fact_{part}_lines: no outlet rule"
+    return f"params.fact_{part}_lines of {outlet.id} in {rules.origins[outlet.id]}"
 
 
 def _plan(ctx: Context) -> Plan:
