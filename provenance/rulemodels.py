@@ -132,7 +132,8 @@ class OutletProfile(_Model):
     ownership: str | None = Field(None, description="Ownership typology, e.g. SC (state-controlled)")
     flags: list[str] = Field(default_factory=list, description="e.g. state-controlled, deprecated")
     reliability: list[ReliabilityLabel] = Field(default_factory=list)
-    datelines: list[str] = Field(default_factory=list, description="Regexes for this outlet's dateline credit")
+    datelines: list[str] = Field(default_factory=list, description="Regexes for this outlet's dateline credit, "
+                                 "counted in the head lines (the outlet rule's fact_head_lines) alone")
     credits: list[str] = Field(default_factory=list, description="Regexes for credits and sign-offs")
     signatures: list[str] = Field(default_factory=list, description="Ids of boilerplate signatures it is known for")
     source: str = Field(description="Where the profile's facts come from")

@@ -144,6 +144,21 @@ def test_agency_dateline_names_the_agency_from_text(check):
     assert report.outlet.id == "reuters" and report.outlet.domain == "reuters.com"
 
 
+def test_an_agency_dateline_quoted_in_the_body_names_no_outlet(check):
+    body = "\n".join(f"Paragraph {n} of the column on the night's corrections goes on." for n in range(14))
+    report = check(f"Corrections of the night\n\n{body}\nThe wire service later sent this note:\n"
+                   "DENVER (AP) — A recount changed the result.\nThe column goes on.")
+    assert report.outlet is None
+
+
+def test_an_agency_dateline_after_the_pages_menus_still_names_the_agency(check):
+    menu = "\n".join(["Home", "World", "Business", "Markets", "Tech", "Sport", "Culture", "Video",
+                      "Opinion", "Podcasts", "Weather", "Newsletters", "Search"])
+    report = check(f"{menu}\n\nRates held\n\nLONDON (Reuters) - The bank held rates on Thursday.\n"
+                   "The decision was expected by most economists.")
+    assert report.outlet.id == "reuters"
+
+
 def test_agency_credit_on_another_outlets_page_is_wire_carriage(check):
     report = check("Rates held\n\nLONDON (Reuters) - The bank held rates on Thursday.",
                    url="https://www.theguardian.com/business/1")

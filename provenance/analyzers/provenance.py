@@ -417,9 +417,11 @@ def _signature_cues(ctx: Context, index: OutletIndex, params: dict) -> Iterator[
                 yield Cue(hit.signature.name, strength, start, end, profile=index.for_url(domain), domain=domain)
 
 
-def _profile_cues(ctx: Context, index: OutletIndex, params: dict) -> list[Cue]:
+def _profile_cues(ctx: Context, index: OutletIndex, params: dict, head_lines: int) -> list[Cue]:
     """Each profile's own dateline and credit regexes, all tried in one pass, within the rule time
-    limit: they are rule data, and a catastrophic one must not hang a run (it is reported as RD002)."""
+    limit: they are rule data, and a catastrophic one must not hang a run (it is reported as RD002).
+    A dateline counts in the ``head_lines`` alone, where a story's own stands, as for the dateline
+    fact: one further down is quoted (a column citing an agency's alert)."""
     try:
         matches = index.credit_matches(ctx.doc, ctx.timeout)
     except TimeoutError:
@@ -428,8 +430,15 @@ def _profile_cues(ctx: Context, index: OutletIndex, params: dict) -> list[Cue]:
     cues = []
     for m in matches:
         profile, kind = index.credit_owners[m.lastgroup]
-        cues.append(Cue(kind, float(params.get(kind, 0.8)), m.start(), m.end(), profile=profile))
+        if kind != "dateline" or m.start() < _head_end(ctx, head_lines):
+            cues.append(Cue(kind, float(params.get(kind, 0.8)), m.start(), m.end(), profile=profile))
     return cues
+
+
+def _head_end(ctx: Context, head_lines: int) -> int:
+    """Where the first ``head_lines`` non-blank lines of the text, residue aside, end (0 with none)."""
+    head = [line for line in ctx.doc.nonblank_lines if line.number not in ctx.residue_lines][:head_lines]
+    return head[-1].end if head else 0
 
 
 def _resolve(cues: list[Cue], params: dict) -> Identified | None:
@@ -520,7 +529,7 @@ def _text_cues(ctxs: list[Context], index: OutletIndex, plan: Plan) -> list[list
     titles = [[*_title_cues(ctx, index, plan, m)] for ctx, m in zip(ctxs, mentioned)]
     mastheads = [_masthead_lines(ctx, index, plan) for ctx in ctxs]
     signatures = [[*_signature_cues(ctx, index, params)] for ctx in ctxs]
-    profiles = [_profile_cues(ctx, index, params) for ctx in ctxs]
+    profiles = [_profile_cues(ctx, index, params, plan.head_lines) for ctx in ctxs]
     return [_on_written_domains([*title, *masthead, *signature, *profile], m, plan)
             for title, masthead, signature, profile, m in zip(titles, mastheads, signatures, profiles, mentioned)]
 
