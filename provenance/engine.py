@@ -956,14 +956,12 @@ def region_spans(doc: Document, region: str, size: int) -> tuple[tuple[int, int]
 
 
 def _region_spans(doc: Document, region: str, size: int) -> tuple[tuple[int, int], ...]:
-    """``region_spans`` of a head, tail or ends region."""
-    if region != "ends":
-        return (_lines_span(doc, region_lines(doc, region, size)),)
-    nonblank = doc.nonblank_lines
-    head, tail = nonblank[:size], nonblank[size:][-size:]
-    if not tail or tail[0] is nonblank[size]:
-        return (_lines_span(doc, head + tail),)
-    return _lines_span(doc, head), _lines_span(doc, tail)
+    """``region_spans`` of a head, tail or ends region (whose head and tail lie apart when the text
+    has more than twice ``size`` non-blank lines)."""
+    lines = region_lines(doc, region, size)
+    if region == "ends" and len(doc.nonblank_lines) > 2 * size:
+        return _lines_span(doc, lines[:size]), _lines_span(doc, lines[size:])
+    return (_lines_span(doc, lines),)
 
 
 def _lines_span(doc: Document, lines: list[Line]) -> tuple[int, int]:

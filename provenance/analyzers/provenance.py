@@ -99,7 +99,7 @@ class Plan:
             outlet=outlet, conflict=_detector(rules, "outlet-conflict"), copy=_detector(rules, "republished"),
             wire=_detector(rules, "wire-carriage"), split=_title_split(params) if outlet else None,
             title_lines=int(params.get("title_lines", 3)), masthead_window=int(params.get("masthead_window", 8)),
-            head_lines=int(params.get("fact_head_lines", 12)), tail_lines=int(params.get("fact_tail_lines", 6)),
+            head_lines=_fact_lines(params, "head"), tail_lines=_fact_lines(params, "tail"),
             months=_month_numbers(rules.lexicon("month-names")),
             tail_date_cues=WholeWords(cues) if (cues := rules.lexicon("tail-date-cues")) else None,
             generic=_generic_bylines(rules),
@@ -117,8 +117,7 @@ def fact_region_problems(rules: RuleSet) -> list[str]:
     rule's ``fact_head_lines`` and ``fact_tail_lines``), whose facts there would be missed without a
     word: a rule error (``rulepack.load_rules``)."""
     outlet = _detector(rules, "outlet")
-    params = outlet.params if outlet else {}
-    counted = {"head": int(params.get("fact_head_lines", 12)), "tail": int(params.get("fact_tail_lines", 6))}
+    counted = {part: _fact_lines(outlet.params if outlet else {}, part) for part in ("head", "tail")}
     problems = []
     for sig in rules.signatures:
         rule = sig.rule
@@ -129,6 +128,11 @@ def fact_region_problems(rules: RuleSet) -> list[str]:
                                     f"{_region_name(rule)}, but a {tag} counts in the {part}'s {counted[part]} "
                                     f"non-blank lines ({_counted_where(rules, outlet, part)})")
     return problems
+
+
+def _fact_lines(params: dict, part: str) -> int:
+    """How many of the first (``head``) or last (``tail``) non-blank lines facts count in."""
+    return int(params.get(f"fact_{part}_lines", 12 if part == "head" else 6))
 
 
 def _reads(rule: Signature, part: str, lines: int) -> bool:
@@ -427,12 +431,10 @@ def _profile_cues(ctx: Context, index: OutletIndex, params: dict, head_lines: in
     except TimeoutError:
         ctx.overruns.append("outlet datelines and credits")
         return []
-    cues = []
-    for m in matches:
-        profile, kind = index.credit_owners[m.lastgroup]
-        if kind != "dateline" or m.start() < _head_end(ctx, head_lines):
-            cues.append(Cue(kind, float(params.get(kind, 0.8)), m.start(), m.end(), profile=profile))
-    return cues
+    owned = [(m, *index.credit_owners[m.lastgroup]) for m in matches]
+    head_end = _head_end(ctx, head_lines) if any(kind == "dateline" for _, _, kind in owned) else 0
+    return [Cue(kind, float(params.get(kind, 0.8)), m.start(), m.end(), profile=profile)
+            for m, profile, kind in owned if kind != "dateline" or m.start() < head_end]
 
 
 def _head_end(ctx: Context, head_lines: int) -> int:
