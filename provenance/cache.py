@@ -36,7 +36,10 @@ LAYOUT_VERSION = 2  # the file's ``user_version``: its table's layout
 # against 0.127 on 16 KiB pages (scratch script, medians of two, file closed). Larger pages save no
 # more, and the file's smallest size (four pages: schema, table, two indexes) is the limit's floor.
 PAGE_SIZE = 16 << 10
-WAL_CHECKPOINT_BYTES = 4 << 20  # SQLite's default: 1,000 pages of 4 KiB
+# The write-ahead log's size at which it is copied into the file. Each copy syncs both files: at
+# SQLite's default (1,000 pages of 4 KiB) a 50 MB run synced 51 times and waited 0.36 s for the
+# disk, at 64 MB 10 times and 0.08 s. Closing the cache copies the rest and removes the log.
+WAL_CHECKPOINT_BYTES = 64 << 20
 DEFAULT_MAX_SIZE = 1 << 30
 _UNITS = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 _PACKAGE = Path(__file__).resolve().parent

@@ -6,24 +6,25 @@ import argparse
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager, nullcontext
 from pathlib import Path
 
 from provenance import runner
 from provenance.atomic import open_atomic
+from provenance.cache import ResultCache
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
                                         add_threshold_option, refuse_unreadable_stdin, settings_and_rules,
                                         write_console, write_text)
 from provenance.config import Settings, UsageError
 from provenance.corpus import corpus_report
-from provenance.gate import add_gate_options, gate_run
+from provenance.gate import GateRun, add_gate_options, gate_run
 from provenance.gitscope import select_documents
 from provenance.outputs import ExtraOutputs, add_output_options, render_corpus
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import DocumentReport, ReadError
 from provenance.rulepack import RuleSet
 from provenance.sources import STDIN, corpus_root_holding, stdin_opened
-from provenance.templates import prepass_runs
+from provenance.templates import TemplateCounts, prepass_runs
 
 FORMATS = ("console", "jsonl", *CORPUS_RENDERERS)
 
@@ -169,6 +170,12 @@ def _check(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> int:
     gate = gate_run(args, settings, rules)
     templates = runner.run_templates(args, settings, rules)
     cache = runner.open_cache(args, settings, rules, templates)
+    with closing(cache) if cache is not None else nullcontext():  # closed, its log is copied in and removed
+        return _checked(args, settings, rules, gate, templates, cache)
+
+
+def _checked(args: argparse.Namespace, settings: Settings, rules: RuleSet, gate: GateRun,
+             templates: TemplateCounts | None, cache: ResultCache | None) -> int:
     if args.shard is not None:
         return runner.run_shard(args, settings, rules, cache, gate.judge_all, templates)
     extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet)
