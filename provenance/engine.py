@@ -678,8 +678,13 @@ class _DocumentHits:
 
     def result(self) -> tuple[list[Hit], list[str]]:
         """The hits in text order, and the overruns."""
-        self.hits.sort(key=lambda h: (h.start, h.signature.id))
+        self.hits.sort(key=hit_order)
         return self.hits, self.overruns
+
+
+def hit_order(hit: Hit) -> tuple[int, str]:
+    """The order of a document's hits: in the text, then by rule id."""
+    return hit.start, hit.signature.id
 
 
 class PrefilterEngine(ReferenceEngine):

@@ -8,7 +8,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from provenance import suppress
-from provenance.analyzers import Context, attribution, collect_hits_of, make_finding, provenance, residue
+from provenance.analyzers import (Context, attribution, collect_hits_of, make_finding, on_demand_engine, provenance,
+                                  residue)
 from provenance.config import Settings
 from provenance.document import Document
 from provenance.report import DocumentReport, Finding, ReadError, doc_blocked
@@ -83,7 +84,7 @@ def contexts(docs: list[Document], rules: RuleSet, settings: Settings,
     """``context`` of each document."""
     found = collect_hits_of(docs, rules, settings.regex_timeout, settings.engine)
     return [Context(doc=doc, rules=rules, hits=hits, overruns=overruns, templates=templates,
-                    timeout=settings.regex_timeout) for doc, (hits, overruns) in zip(docs, found)]
+                    timeout=settings.regex_timeout, engine=settings.engine) for doc, (hits, overruns) in zip(docs, found)]
 
 
 def _check_one(doc: Document, rules: RuleSet, settings: Settings,
@@ -115,8 +116,10 @@ def _report(ctx: Context, residue_score: float, residue_findings: list[Finding],
 def prepare(rules: RuleSet, settings: Settings) -> None:
     """Build everything the analyzers derive from the rules (the signature engine, outlet index,
     lexicons: ``RuleSet.memo``) by checking a one-word document, so that processes forked afterwards
-    share those structures instead of each building its own copy."""
+    share those structures instead of each building its own copy (the on-demand signatures' engine
+    too, which that document never asks for)."""
     check_document(Document(id="prepare", path="prepare", text="prepare"), rules, settings)
+    on_demand_engine(rules, settings.engine)
 
 
 def check_all(items: Iterable[Document | ReadError], rules: RuleSet, settings: Settings,

@@ -69,6 +69,9 @@ class Signature(_Rule):
     prefilter: Literal["shared", "apart"] = Field(
         "shared", description="How the RE2 prefilter packs it: 'apart' only with other 'apart' signatures, for a "
         "pattern with many partial matches on ordinary text (common words, runs of capitalised words, unbounded runs)")
+    on_demand: bool = Field(
+        False, description="Found only in a document whose analysis asks for its tags, not in the pass over every "
+        "document: for a provenance signature (the analyzer reads those by tag) that is costly and needed by few")
 
 
 ParamValue = float | int | bool | str | list[str]

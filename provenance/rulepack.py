@@ -220,6 +220,7 @@ def load_rules(
                         problems.extend(_outlet_pattern_problems(where, rule))
                         outlets[rule.id] = (path, rule)
                     elif kind == "signature":
+                        problems.extend(_on_demand_problems(where, rule))
                         chosen[rule.id] = (path, _compile(where, rule, problems))
                     else:
                         chosen[rule.id] = (path, rule)
@@ -270,6 +271,15 @@ def _param_pattern_problems(where: str, rule: Detector) -> list[str]:
                 if problem:
                     found.append(f"{where}.params.{key}: {problem}")
     return found
+
+
+def _on_demand_problems(where: str, rule: Signature) -> list[str]:
+    """A signature found on demand is found only when an analyzer asks for one of its tags, which
+    only the provenance analyzer does: anywhere else its hits would silently never be looked for."""
+    if not rule.on_demand or (rule.dimension == "provenance" and rule.tags):
+        return []
+    return [f"{where}.on_demand: only a provenance signature with tags can be found on demand (its hits are "
+            f"read by tag)"]
 
 
 def _hash_file(hasher, path: Path) -> None:

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from provenance import accelerator
+from provenance.analyzers import Context, collect_hits, on_demand_tags
 from provenance.config import Settings, Suppression
 from provenance.document import Document
 from provenance.engine import (
@@ -201,6 +202,30 @@ def test_documents_checked_together_get_the_hits_each_gets_alone(rules, texts):
     together = engine.hits_of(docs)
     assert together == [engine.hits(doc) for doc in docs]
     assert together == ReferenceEngine(rules.signatures).hits_of(docs)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.one_of(TEXT, st.sampled_from(["example"])), max_size=6))
+def test_on_demand_signatures_give_each_tag_the_hits_a_pass_over_every_signature_finds(rules, parts):
+    """A signature found on demand (rule field ``on_demand``: the domain mentions) is left out of the
+    pass over every document and found when one of its tags is asked for: each tag's hits, in order,
+    and the overruns are those of one engine over every signature."""
+    examples = [e if isinstance(e, str) else e.text
+                for s in rules.signatures for e in [*s.rule.examples.match, *s.rule.examples.no_match]]
+    doc = Document(id="d", path="d", text="\n".join(examples[hash(p) % len(examples)] if p == "example" else p
+                                                    for p in parts))
+    hits, overruns = collect_hits(doc, rules)
+    assert not any(hit.signature.on_demand for hit in hits)
+    ctx = Context(doc=doc, rules=rules, hits=hits, overruns=overruns)
+    every, every_overruns = PrefilterEngine(rules.signatures).hits(doc)
+    for tag in sorted({tag for sig in rules.signatures for tag in sig.rule.tags}):
+        assert ctx.hits_tagged(tag) == [hit for hit in every if tag in hit.signature.tags]
+    assert sorted(ctx.overruns) == sorted(every_overruns)
+
+
+def test_the_shipped_rules_find_the_domain_mentions_on_demand(rules):
+    assert [s.rule.id for s in rules.signatures if s.rule.on_demand] == ["PV046"]
+    assert on_demand_tags(rules) == {"domain-mention"}
 
 
 def test_every_rule_example_gives_the_same_hits(rules):

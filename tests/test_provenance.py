@@ -7,9 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provenance.analyzers import Context, collect_hits
+from provenance.analyzers import Context, collect_hits, on_demand_engine
 from provenance.analyzers.provenance import Mentioned, _groups, _title_split, analyze, analyze_chunk
+from provenance.config import Settings
 from provenance.document import Document
+from provenance.pipeline import check_document
 from provenance.outlets import compact_key, registrable_domain
 from provenance.prescan import finditer_where
 from provenance.report import Outlet, Reliability
@@ -209,6 +211,25 @@ def test_weak_evidence_names_no_outlet(check, text):
     assert check(text).outlet is None
 
 
+def test_domain_mentions_are_found_only_where_the_text_may_write_what_a_cue_asks_for(rules, monkeypatch):
+    """The domain mentions (PV046, found on demand) are looked for only in a text that holds a title
+    site name's label followed by a dot, or a cue's domain: most title lines name a site the text
+    never writes as a domain, and then no mention is searched for."""
+    engine = on_demand_engine(rules)
+    asked: list[str] = []
+
+    def counted(docs, timeout=None, found=engine.hits_of):
+        asked.extend(doc.id for doc in docs)
+        return found(docs, timeout)
+
+    monkeypatch.setattr(engine, "hits_of", counted)
+    title = "Ten garden tips | The Greenpatch Diary\n\nTips follow."
+    assert check_document(Document(id="never", path="n", text=title), rules, Settings()).outlet is None
+    written = check_document(Document(id="written", path="w", text=title + " Visit GreenpatchDiary.net."),
+                             rules, Settings())
+    assert asked == ["written"] and written.outlet.domain == "greenpatchdiary.net"
+
+
 def test_domain_is_reported_for_any_url(check):
     outlet = check("A story\n\nText.", url="https://blog.unprofiled-example.org/a").outlet
     assert outlet.domain == "unprofiled-example.org" and outlet.id is None and outlet.name is None
@@ -328,7 +349,8 @@ _MENTION = st.builds(
 )
 
 
-@given(mentions=st.lists(_MENTION, max_size=4), words=st.lists(st.sampled_from(["Said", "the", "e.g.", "é", "news"])),
+@given(mentions=st.lists(_MENTION, max_size=4),
+       words=st.lists(st.sampled_from(["Said", "the", "e.g.", "é", "news", "\u212aite.com", "\u0130n.", "NEWS."])),
        asked=st.lists(st.one_of(_HOST_LABEL, st.text(" .aZé", max_size=40)), max_size=3))
 def test_what_no_mention_writes_names_no_written_domain(rules, mentions, words, asked):
     """``Mentioned.labelled`` and ``wrote`` read the mentions' domains only for a label or domain their

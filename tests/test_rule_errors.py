@@ -57,6 +57,16 @@ def test_a_fact_signature_reading_fewer_lines_than_facts_count_in_is_a_rule_erro
     assert "but a date counts in the tail's 6 non-blank lines (params.fact_tail_lines of PV001" in tail
 
 
+@pytest.mark.parametrize("keys", [{}, {"dimension": '"provenance"'}, {"tags": '["menu"]'}],
+                         ids=["residue", "untagged", "residue-tagged"])
+def test_a_signature_found_on_demand_must_be_a_provenance_one_read_by_its_tags(tmp_path, keys):
+    """Only the provenance analyzer asks for hits by tag: a residue signature, or one without tags,
+    found on demand would silently never be found."""
+    folder = rule_folder(tmp_path, **{"a.toml": PACK + signature(on_demand="true", **keys)})
+    assert problems(folder) == [f"{folder / 'a.toml'}: signature[0] (ZZ001).on_demand: only a provenance signature "
+                                "with tags can be found on demand (its hits are read by tag)"]
+
+
 def test_malformed_toml_names_the_file_and_where(tmp_path):
     folder = rule_folder(tmp_path, **{"a.toml": PACK + '\n[[signature]]\nid = "ZZ001\n'})
     [line] = problems(folder)

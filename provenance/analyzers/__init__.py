@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from provenance import accelerator
 from provenance.document import Document, cached_attribute
-from provenance.engine import DEFAULT_ENGINE, build_engine
-from provenance.matcher import Hit
+from provenance.engine import DEFAULT_ENGINE, ReferenceEngine, build_engine, hit_order
+from provenance.matcher import CompiledSignature, Hit
 from provenance.report import Finding
 from provenance.rulemodels import Detector, Signature
 from provenance.rulepack import RuleSet
@@ -28,32 +28,50 @@ if TYPE_CHECKING:
 class Context:
     doc: Document
     rules: RuleSet
-    hits: list[Hit]
+    hits: list[Hit]  # every signature's but the on-demand ones' (``hits_tagged`` finds theirs when asked)
     residue_lines: set[int] = field(default_factory=set)
     overruns: list[str] = field(default_factory=list)
     templates: TemplateCounts | None = None  # lines recurring across the corpus (provenance.templates)
     timeout: float | None = None  # seconds one rule pattern may spend on this document
+    engine: str = DEFAULT_ENGINE  # the signature engine that finds the on-demand signatures' hits
 
     def hits_for(self, dimension: str) -> list[Hit]:
         return [h for h in self.hits if h.signature.dimension == dimension]
 
     def hits_tagged(self, tag: str) -> list[Hit]:
+        """The hits of the signatures with ``tag``, in text order, the on-demand ones' among them (found
+        the first time one of their tags is asked for)."""
+        if tag in on_demand_tags(self.rules):
+            return list(self._tagged_with_on_demand.get(tag, ()))
         return list(self._hits_by_tag.get(tag, ()))
 
     @cached_attribute
     def _hits_by_tag(self) -> dict[str, list[Hit]]:
         """The hits of each tag, in text order: the provenance analyzer asks for nine tags a document,
         and a scan of every hit for each costs more than sorting them out once."""
-        by_tag: dict[str, list[Hit]] = {}
-        for hit in self.hits:
-            for tag in hit.signature.tags:
-                by_tag.setdefault(tag, []).append(hit)
-        return by_tag
+        return _by_tag(self.hits)
+
+    @cached_attribute
+    def _tagged_with_on_demand(self) -> dict[str, list[Hit]]:
+        """``_hits_by_tag`` with the on-demand signatures' hits merged in, in the engines' order; their
+        overruns join the document's."""
+        hits, overruns = on_demand_engine(self.rules, self.engine).hits_of([self.doc], self.timeout)[0]
+        self.overruns += overruns
+        return _by_tag(sorted([*self.hits, *hits], key=hit_order))
+
+
+def _by_tag(hits: list[Hit]) -> dict[str, list[Hit]]:
+    by_tag: dict[str, list[Hit]] = {}
+    for hit in hits:
+        for tag in hit.signature.tags:
+            by_tag.setdefault(tag, []).append(hit)
+    return by_tag
 
 
 def collect_hits(doc: Document, rules: RuleSet, timeout: float | None = None,
                  engine: str = DEFAULT_ENGINE) -> tuple[list[Hit], list[str]]:
-    """Every signature hit in text order, and the ids of rules that ran out of time."""
+    """Every signature hit in text order, and the ids of rules that ran out of time; but for the
+    on-demand signatures' (rule field ``on_demand``), which ``Context.hits_tagged`` finds when asked."""
     return collect_hits_of([doc], rules, timeout, engine)[0]
 
 
@@ -63,8 +81,23 @@ def collect_hits_of(docs: list[Document], rules: RuleSet, timeout: float | None 
 
     The engine is built once per rule set (see ``provenance/engine.py``); every engine gives the same hits.
     """
-    matcher = rules.memo(f"engine:{engine}", lambda r: build_engine(r.signatures, engine))
+    matcher = rules.memo(f"engine:{engine}", lambda r: build_engine(_signatures(r, on_demand=False), engine))
     return matcher.hits_of(docs, timeout)
+
+
+def on_demand_engine(rules: RuleSet, engine: str = DEFAULT_ENGINE) -> ReferenceEngine:
+    """The engine over the on-demand signatures alone, built once per rule set."""
+    return rules.memo(f"on-demand-engine:{engine}", lambda r: build_engine(_signatures(r, on_demand=True), engine))
+
+
+def on_demand_tags(rules: RuleSet) -> frozenset[str]:
+    """The tags whose hits ``Context.hits_tagged`` asks the on-demand engine for."""
+    return rules.memo("on-demand-tags", lambda r: frozenset(t for s in _signatures(r, on_demand=True)
+                                                            for t in s.rule.tags))
+
+
+def _signatures(rules: RuleSet, on_demand: bool) -> list[CompiledSignature]:
+    return [s for s in rules.signatures if s.rule.on_demand is on_demand]
 
 
 _FINDING_FIELDS = frozenset(Finding.model_fields)  # each finding's fields-set, as Finding.computed sets it

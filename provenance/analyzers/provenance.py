@@ -210,26 +210,40 @@ def _mentioned_domains(ctx: Context) -> dict[str, tuple[int, int]]:
 
 
 class Mentioned:
-    """The registrable domains the text writes out, found only when a cue asks for them: most
-    documents have no cue that does, and each domain mention costs a search for its groups."""
+    """The registrable domains the text writes out, found only when a cue asks for them and the text
+    may hold what it asks for: most documents have no cue that does, and the mentions are found on
+    demand (their signature's rule field ``on_demand``), each costing a search for its groups."""
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
 
     def labelled(self, name: str) -> str | None:
         """The first domain written with ``name`` as its label, spelled as a label (``compact_key``).
-        A domain's label is part of its mention's text, so a label that no mention's text holds
-        (lower-cased) needs no domain read; a text without mentions needs no label spelled, and a
-        name whose label is longer than their texts needs it spelled no further than that."""
-        if not self.written:
+        A domain's label, and the dot after it, are part of its mention's text, so a label that no
+        mention's text holds (lower-cased) needs no domain read, nor one the text does not hold
+        (``_may_write``). A name whose label is longer than the text is spelled no further than that."""
+        label = compact_key_within(name, len(self.ctx.doc.text))
+        if label is None or not self._may_write(label + ".") or label not in self.written:
             return None
-        label = compact_key_within(name, len(self.written))
-        return self.labels.get(label) if label is not None and label in self.written else None
+        return self.labels.get(label)
 
     def wrote(self, domain: str | None) -> bool:
         """Whether the text writes out the registrable ``domain``: as ``labelled``, only a domain
         that a mention's text holds is looked for among the domains read."""
-        return domain is not None and domain in self.written and domain in self.domains
+        return domain is not None and self._may_write(domain) and domain in self.written and domain in self.domains
+
+    def _may_write(self, part: str) -> bool:
+        """Whether the text holds ``part`` of a domain (lower-case) in ASCII letters of either case: a
+        mention's text is ASCII and a substring of the text, so a part that the text does not hold, no
+        mention's text holds either, and the mentions need not be found (they are found on demand,
+        rule field ``on_demand``: most title lines name a site the text never writes as a domain)."""
+        return part.encode() in self._ascii_lowered
+
+    @cached_attribute
+    def _ascii_lowered(self) -> bytes:
+        """The text's UTF-8 with its ASCII letters lower-cased: a tenth of what lower-casing the text
+        costs where it holds other characters (most texts)."""
+        return self.ctx.doc.utf8.lower()
 
     @cached_attribute
     def written(self) -> str:
@@ -538,8 +552,6 @@ def _text_cues(ctxs: list[Context], index: OutletIndex, plan: Plan) -> list[list
 
 def _on_written_domains(cues: list[Cue], mentioned: Mentioned, plan: Plan) -> list[Cue]:
     """``cues``, each on the domain the text writes out (``_with_written_domain``)."""
-    if not cues or not mentioned.written:
-        return cues
     return [_with_written_domain(c, mentioned, plan) for c in cues]
 
 
