@@ -8,8 +8,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from provenance import suppress
-from provenance.analyzers import (Context, attribution, collect_hits_of, make_finding, on_demand_engine, provenance,
-                                  residue)
+from provenance.analyzers import (Context, attribution, collect_hits_of, make_finding, on_demand_engine, on_demand_tags,
+                                  provenance, residue)
 from provenance.config import Settings
 from provenance.document import Document
 from provenance.report import DocumentReport, Finding, ReadError, doc_blocked
@@ -119,7 +119,8 @@ def prepare(rules: RuleSet, settings: Settings) -> None:
     share those structures instead of each building its own copy (the on-demand signatures' engine
     too, which that document never asks for)."""
     check_document(Document(id="prepare", path="prepare", text="prepare"), rules, settings)
-    on_demand_engine(rules, settings.engine)
+    for tag in on_demand_tags(rules):
+        on_demand_engine(rules, tag, settings.engine)
 
 
 def check_all(items: Iterable[Document | ReadError], rules: RuleSet, settings: Settings,

@@ -70,8 +70,9 @@ class Signature(_Rule):
         "shared", description="How the RE2 prefilter packs it: 'apart' only with other 'apart' signatures, for a "
         "pattern with many partial matches on ordinary text (common words, runs of capitalised words, unbounded runs)")
     on_demand: bool = Field(
-        False, description="Found only in a document whose analysis asks for its tags, not in the pass over every "
-        "document: for a provenance signature (the analyzer reads those by tag) that is costly and needed by few")
+        False, description="Found only in a document whose analysis asks for one of its tags, not in the pass over "
+        "every document: for a provenance signature (the analyzer reads those by tag) that is costly and needed by "
+        "few documents (one needed by most costs more found a document at a time)")
 
 
 ParamValue = float | int | bool | str | list[str]

@@ -215,7 +215,7 @@ def test_domain_mentions_are_found_only_where_the_text_may_write_what_a_cue_asks
     """The domain mentions (PV046, found on demand) are looked for only in a text that holds a title
     site name's label followed by a dot, or a cue's domain: most title lines name a site the text
     never writes as a domain, and then no mention is searched for."""
-    engine = on_demand_engine(rules)
+    engine = on_demand_engine(rules, "domain-mention")
     asked: list[str] = []
 
     def counted(docs, timeout=None, found=engine.hits_of):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from provenance import matcher
-from provenance.analyzers import collect_hits
+from provenance.analyzers import Context, collect_hits, on_demand_engine
 from provenance.cli import main
 from provenance.config import Settings
 from provenance.document import Document
@@ -278,6 +278,24 @@ def test_the_time_limit_holds_for_the_whole_document_not_each_line(hostile_rules
     doc = Document(id="d", path="d", text=("a" * 200 + "!\n") * 60)
     with pytest.raises(TimeoutError):
         list(find_hits(hostile_rules.signatures[0], doc, timeout=0.3))
+
+
+def test_an_on_demand_signature_is_found_for_its_own_tags_alone_and_overruns_once(tmp_path, monkeypatch):
+    """Each tag asked for finds its own on-demand signatures and no others'; a signature of two tags,
+    found for each, that runs out of time is one overrun."""
+    hostile = signature("ZZ902", dimension='"provenance"', tags='["slow", "slower"]', on_demand="true",
+                        phrases=None, patterns="['(a+)+$']", **{"examples.match": '["aaa"]',
+                                                                  "examples.no_match": '["b"]'})
+    rules = load_rules(extra_dirs=[rule_folder(tmp_path, **{"a.toml": PACK + hostile})])
+    doc = Document(id="d", path="d", text="Read more at example-site.com\n" + "a" * 20_000 + "!\n")
+    ctx = Context(doc=doc, rules=rules, hits=collect_hits(doc, rules, timeout=0.3, engine="reference")[0],
+                  timeout=0.3, engine="reference")
+    slow = on_demand_engine(rules, "slow", "reference")
+    monkeypatch.setattr(slow, "hits_of", lambda *_: pytest.fail("found for another tag"))
+    assert [doc.text[hit.start:hit.end] for hit in ctx.hits_tagged("domain-mention")] == ["example-site.com"]
+    monkeypatch.undo()
+    assert ctx.hits_tagged("slow") == [] and ctx.hits_tagged("slower") == []
+    assert ctx.overruns == ["ZZ902"]
 
 
 def test_an_overrun_rule_keeps_none_of_its_hits(hostile_rules):

@@ -34,38 +34,37 @@ class Context:
     templates: TemplateCounts | None = None  # lines recurring across the corpus (provenance.templates)
     timeout: float | None = None  # seconds one rule pattern may spend on this document
     engine: str = DEFAULT_ENGINE  # the signature engine that finds the on-demand signatures' hits
+    _on_demand: dict[str, list[Hit]] = field(default_factory=dict, init=False, repr=False)  # by tag, once asked
 
     def hits_for(self, dimension: str) -> list[Hit]:
         return [h for h in self.hits if h.signature.dimension == dimension]
 
     def hits_tagged(self, tag: str) -> list[Hit]:
         """The hits of the signatures with ``tag``, in text order, the on-demand ones' among them (found
-        the first time one of their tags is asked for)."""
-        if tag in on_demand_tags(self.rules):
-            return list(self._tagged_with_on_demand.get(tag, ()))
-        return list(self._hits_by_tag.get(tag, ()))
+        the first time the tag is asked for)."""
+        if tag not in on_demand_tags(self.rules):
+            return list(self._hits_by_tag.get(tag, ()))
+        if tag not in self._on_demand:
+            self._on_demand[tag] = self._with_on_demand(tag)
+        return list(self._on_demand[tag])
 
     @cached_attribute
     def _hits_by_tag(self) -> dict[str, list[Hit]]:
         """The hits of each tag, in text order: the provenance analyzer asks for nine tags a document,
         and a scan of every hit for each costs more than sorting them out once."""
-        return _by_tag(self.hits)
+        by_tag: dict[str, list[Hit]] = {}
+        for hit in self.hits:
+            for tag in hit.signature.tags:
+                by_tag.setdefault(tag, []).append(hit)
+        return by_tag
 
-    @cached_attribute
-    def _tagged_with_on_demand(self) -> dict[str, list[Hit]]:
-        """``_hits_by_tag`` with the on-demand signatures' hits merged in, in the engines' order; their
-        overruns join the document's."""
-        hits, overruns = on_demand_engine(self.rules, self.engine).hits_of([self.doc], self.timeout)[0]
-        self.overruns += overruns
-        return _by_tag(sorted([*self.hits, *hits], key=hit_order))
-
-
-def _by_tag(hits: list[Hit]) -> dict[str, list[Hit]]:
-    by_tag: dict[str, list[Hit]] = {}
-    for hit in hits:
-        for tag in hit.signature.tags:
-            by_tag.setdefault(tag, []).append(hit)
-    return by_tag
+    def _with_on_demand(self, tag: str) -> list[Hit]:
+        """The tag's hits, those of its on-demand signatures found now and merged in the engines'
+        order; their overruns join the document's (once, a signature of two tags being found twice)."""
+        hits, overruns = on_demand_engine(self.rules, tag, self.engine).hits_of([self.doc], self.timeout)[0]
+        self.overruns += [rule_id for rule_id in overruns if rule_id not in self.overruns]
+        found = [hit for hit in hits if tag in hit.signature.tags]
+        return sorted([*self._hits_by_tag.get(tag, ()), *found], key=hit_order)
 
 
 def collect_hits(doc: Document, rules: RuleSet, timeout: float | None = None,
@@ -85,13 +84,15 @@ def collect_hits_of(docs: list[Document], rules: RuleSet, timeout: float | None 
     return matcher.hits_of(docs, timeout)
 
 
-def on_demand_engine(rules: RuleSet, engine: str = DEFAULT_ENGINE) -> ReferenceEngine:
-    """The engine over the on-demand signatures alone, built once per rule set."""
-    return rules.memo(f"on-demand-engine:{engine}", lambda r: build_engine(_signatures(r, on_demand=True), engine))
+def on_demand_engine(rules: RuleSet, tag: str, engine: str = DEFAULT_ENGINE) -> ReferenceEngine:
+    """The engine over the on-demand signatures with ``tag``, built once per rule set: a tag asked for
+    finds its own signatures alone."""
+    return rules.memo(f"on-demand-engine:{tag}:{engine}", lambda r: build_engine(
+        [s for s in _signatures(r, on_demand=True) if tag in s.rule.tags], engine))
 
 
 def on_demand_tags(rules: RuleSet) -> frozenset[str]:
-    """The tags whose hits ``Context.hits_tagged`` asks the on-demand engine for."""
+    """The tags whose hits ``Context.hits_tagged`` asks an on-demand engine for."""
     return rules.memo("on-demand-tags", lambda r: frozenset(t for s in _signatures(r, on_demand=True)
                                                             for t in s.rule.tags))
 
