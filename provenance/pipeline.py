@@ -116,7 +116,7 @@ def _report(ctx: Context, residue_score: float, residue_findings: list[Finding],
 def prepare(rules: RuleSet, settings: Settings) -> None:
     """Build everything the analyzers derive from the rules (the signature engine, outlet index,
     lexicons: ``RuleSet.memo``) by checking a one-word document, so that processes forked afterwards
-    share those structures instead of each building its own copy (the on-demand signatures' engine
+    share those structures instead of each building its own copy (the on-demand signatures' engines
     too, which that document never asks for)."""
     check_document(Document(id="prepare", path="prepare", text="prepare"), rules, settings)
     for tag in on_demand_tags(rules):

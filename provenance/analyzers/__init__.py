@@ -63,8 +63,7 @@ class Context:
         order; their overruns join the document's (once, a signature of two tags being found twice)."""
         hits, overruns = on_demand_engine(self.rules, tag, self.engine).hits_of([self.doc], self.timeout)[0]
         self.overruns += [rule_id for rule_id in overruns if rule_id not in self.overruns]
-        found = [hit for hit in hits if tag in hit.signature.tags]
-        return sorted([*self._hits_by_tag.get(tag, ()), *found], key=hit_order)
+        return sorted([*self._hits_by_tag.get(tag, ()), *hits], key=hit_order)
 
 
 def collect_hits(doc: Document, rules: RuleSet, timeout: float | None = None,
