@@ -185,6 +185,13 @@ def row_of(command: Command, docs: int, size: int) -> dict:
     return row
 
 
+def round_spread(slower: dict, faster: dict) -> str:
+    """The lowest and highest of the speed ratios of ``faster`` to ``slower`` within each round (their
+    runs minutes apart at most): how far the machine's drift moves a ratio of medians."""
+    ratios = [a / b for a, b in zip(slower["runs"], faster["runs"])]
+    return f" (per round {min(ratios):.2f} to {max(ratios):.2f})" if len(ratios) > 1 else ""
+
+
 def empty_result_cache(folder: Path) -> None:
     """The default run on a corpus not checked before: the result cache is written from empty, and
     the rules cache is the one an earlier run left (the first of these runs writes it)."""
@@ -303,8 +310,8 @@ def main() -> None:
             Command("provenance check, warm cache", [*check, "--jobs", "1", "--cache-dir", str(cache)], args.repeat),
         ], docs, size)
         c4, one, two, pure, reference = rows[:5]
-        print(f"\n2 cores / 1 core: {two['mb_s'] / one['mb_s']:.2f}x; C4 filter / check on 1 core: "
-              f"{c4['mb_s'] / one['mb_s']:.1f}x; accelerator / pure Python: "
+        print(f"\n2 cores / 1 core: {two['mb_s'] / one['mb_s']:.2f}x{round_spread(one, two)}; C4 filter / check on "
+              f"1 core: {c4['mb_s'] / one['mb_s']:.1f}x{round_spread(one, c4)}; accelerator / pure Python: "
               f"{one['mb_s'] / pure['mb_s']:.2f}x; prefilter / reference engine: {one['mb_s'] / reference['mb_s']:.1f}x")
         avg = size / docs
         for label, row in (("1 core", one), ("2 cores", two)):
