@@ -186,10 +186,13 @@ def row_of(command: Command, docs: int, size: int) -> dict:
 
 
 def round_spread(slower: dict, faster: dict) -> str:
-    """The lowest and highest of the speed ratios of ``faster`` to ``slower`` within each round (their
-    runs minutes apart at most): how far the machine's drift moves a ratio of medians."""
+    """The speed ratios of ``faster`` to ``slower`` within each round (their runs minutes apart at
+    most): their median, which the machine's drift from one round to the next does not move, and
+    their lowest and highest, how far the drift within a round moves them."""
     ratios = [a / b for a, b in zip(slower["runs"], faster["runs"])]
-    return f" (per round {min(ratios):.2f} to {max(ratios):.2f})" if len(ratios) > 1 else ""
+    if len(ratios) < 2:
+        return ""
+    return f" (per round: median {statistics.median(ratios):.2f}, {min(ratios):.2f} to {max(ratios):.2f})"
 
 
 def empty_result_cache(folder: Path) -> None:

@@ -48,7 +48,7 @@ from provenance import accelerator
 from provenance.document import Document, Line
 from provenance.rulemodels import Signature
 from provenance.matcher import CompiledSignature, Hit, NextStart, find_hits, in_scope, region_lines, time_left
-from provenance.prescan import UNKNOWN_TO_RE2, match_start, re2_options, span_search, starts_pattern
+from provenance.prescan import UNKNOWN_TO_RE2, PatternSet, match_start, re2_options, span_search, starts_pattern
 
 # What regex's Unicode \s matches (the White_Space property; not \x1c-\x1f, which ``re`` and
 # ``str.isspace`` count as space).
@@ -558,13 +558,9 @@ def _prefilter_copy(sig: CompiledSignature) -> tuple[str, re2._Regexp, bool] | N
         return None
 
 
-def _compiled_set(patterns: list[tuple[int, str]]) -> tuple[re2.Set, list[int]]:
+def _compiled_set(patterns: list[tuple[int, str]]) -> tuple[PatternSet, list[int]]:
     """An RE2 Set of ``patterns`` after the sentinel, and its slot -> signature index map."""
-    found = re2.Set.SearchSet(re2_options(_RE2_MAX_MEM))
-    found.Add(_SENTINEL)
-    for _, pattern in patterns:
-        found.Add(pattern)
-    found.Compile()
+    found = PatternSet([_SENTINEL, *(pattern for _, pattern in patterns)], re2_options(_RE2_MAX_MEM))
     return found, [_SENTINEL_SLOT, *(index for index, _ in patterns)]
 
 
@@ -600,7 +596,7 @@ class AlternationFilter:
     def __init__(self, alternatives: list[str], flags: int):
         self.alternatives, self.flags = alternatives, flags
         self._subsets: dict[tuple[int, ...], regex.Pattern] = {}
-        self._set: tuple[re2.Set, list[int]] | None = None
+        self._set: tuple[PatternSet, list[int]] | None = None
         if flags & ~self._SAFE_FLAGS:
             return
         try:  # one copy RE2 cannot take fails the Set, and the filter stands aside
@@ -723,7 +719,7 @@ class PrefilterEngine(ReferenceEngine):
         self._line_bound = frozenset(i for i in caseless if self.signatures[i].by_line
                                      or not may_cross_lines(self.signatures[i].source))
 
-    def _region_sets(self, patterns: list[tuple[int, str, int, bool]]) -> list[tuple[re2.Set, list[int], str, int]]:
+    def _region_sets(self, patterns: list[tuple[int, str, int, bool]]) -> list[tuple[PatternSet, list[int], str, int]]:
         """Sets packed by kind (``_set_kind``), each with the region it reads and its size: a
         signature of the first or last lines alone needs no pass over the rest of the text. The
         first Set over the whole text also holds ``unfolded_class`` when a signature is caseless (and

@@ -387,7 +387,7 @@ def build_index(rules: RuleSet) -> OutletIndex:
 
 
 def outlet_index(rules: RuleSet) -> OutletIndex:
-    return rules.memo("outlet-index", build_index)
+    return rules.memo("outlet-index", build_index, kept=True)
 
 
 def profile_ratings(index: OutletIndex, profile: OutletProfile) -> list[DomainRating]:

@@ -18,6 +18,8 @@ import re2
 
 from provenance import accelerator
 
+_UNANCHORED = re2._Anchor.UNANCHORED
+
 
 def re2_options(max_mem: int | None = None) -> re2.Options:
     """RE2 options that never log (a pattern RE2 cannot read is the caller's to handle), with a
@@ -27,6 +29,55 @@ def re2_options(max_mem: int | None = None) -> re2.Options:
         options.max_mem = max_mem
     options.log_errors = False
     return options
+
+
+# --- RE2 objects that pickle -------------------------------------------------------------------------
+# google-re2's objects do not pickle; the rules cache keeps structures holding them (``rulecache``),
+# so it writes each as what compiles it again: its pattern(s) and the values of its options.
+
+_OPTION_FIELDS = ("max_mem", "encoding", "posix_syntax", "longest_match", "log_errors", "literal", "never_nl",
+                  "dot_nl", "never_capture", "case_sensitive", "perl_classes", "word_boundary", "one_line")
+
+
+def option_values(options: re2.Options) -> tuple:
+    return tuple(getattr(options, name) for name in _OPTION_FIELDS)
+
+
+def _options_of(values: tuple) -> re2.Options:
+    options = re2.Options()
+    for name, value in zip(_OPTION_FIELDS, values):
+        setattr(options, name, value)
+    return options
+
+
+def regexp_again(pattern: str, values: tuple) -> re2._Regexp:
+    return re2.compile(pattern, _options_of(values))
+
+
+def regexp_reduction(regexp: re2._Regexp) -> tuple:
+    """What a pickler writes for an RE2 regexp (``pickle.Pickler.reducer_override``'s answer)."""
+    return regexp_again, (regexp.pattern, option_values(regexp.options))
+
+
+class PatternSet(re2.Set):
+    """An unanchored RE2 Set of ``patterns``, compiled; pickled as its patterns and options. A
+    pattern RE2 cannot read raises ``re2.error``, as ``Add`` does."""
+
+    __slots__ = ("patterns", "values")
+
+    def __init__(self, patterns: Iterable[str], options: re2.Options):
+        super().__init__(_UNANCHORED, options)
+        self.patterns, self.values = tuple(patterns), option_values(options)
+        for pattern in self.patterns:
+            self.Add(pattern)
+        self.Compile()
+
+    def __reduce__(self) -> tuple:
+        return _set_again, (self.patterns, self.values)
+
+
+def _set_again(patterns: tuple[str, ...], values: tuple) -> PatternSet:
+    return PatternSet(patterns, _options_of(values))
 
 
 # A character in none of RE2's general categories: unassigned in its Unicode tables, as characters
@@ -45,8 +96,6 @@ def known_to_re2(data: bytes) -> bool:
 def _unknown() -> re2._Regexp:
     return re2.compile(UNKNOWN_TO_RE2, re2_options())
 
-
-_UNANCHORED = re2._Anchor.UNANCHORED
 
 
 def match_start(locator: re2._Regexp, data: bytes, pos: int, endpos: int) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # imported where a pack breaks the models: a run with sound p
     import jsonschema
 
 RULE_PACK_SCHEMA = "rule-pack.schema.json"
+_PROCESS_ONLY = ("_memo", "_kept", "_restore", "_detectors_by_name")
 PACK_SUFFIXES = (".toml", ".json")
 
 
@@ -51,12 +52,41 @@ class RuleSet:
     origins: dict[str, str] = field(default_factory=dict)
     digest: str = ""
     _memo: dict[str, object] = field(default_factory=dict, repr=False)
+    _kept: set[str] = field(default_factory=set, repr=False)  # memo keys the rules cache keeps
+    _restore: Callable[[], dict[str, object]] | None = field(default=None, repr=False)
 
-    def memo(self, key: str, build):
-        """Structures an analyzer derives from the rules, built once per rule set."""
+    def memo(self, key: str, build, kept: bool = False):
+        """Structures an analyzer derives from the rules, built once per rule set. A ``kept`` one is
+        a function of the rules alone, whatever the process (the accelerator, the environment): the
+        rules cache keeps it with them (``rulecache``), and a rule set read from the cache takes
+        those it kept the first time one is asked for, instead of building them."""
         if key not in self._memo:
+            if self._restore is not None:
+                restored, self._restore = self._restore(), None
+                self._memo.update(restored)
+                self._kept.update(restored)
+                if key in self._memo:
+                    return self._memo[key]
             self._memo[key] = build(self)
+            if kept:
+                self._kept.add(key)
         return self._memo[key]
+
+    def kept_structures(self) -> dict[str, object]:
+        """The kept structures built so far (``memo``), by key."""
+        return {key: self._memo[key] for key in sorted(self._kept)}
+
+    def restore_with(self, restore: Callable[[], dict[str, object]]) -> None:
+        """``restore`` gives the kept structures when the first structure is asked for (``memo``)."""
+        self._restore = restore
+
+    def __getstate__(self) -> dict:
+        """The rules without what a process derives from them: the structures go into the rules
+        cache apart (``rulecache``), and some of them do not pickle."""
+        return {k: v for k, v in self.__dict__.items() if k not in _PROCESS_ONLY}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _memo={}, _kept=set(), _restore=None)
 
     def signatures_for(self, dimension: str) -> list[CompiledSignature]:
         return [s for s in self.signatures if s.rule.dimension == dimension]

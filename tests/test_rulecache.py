@@ -7,11 +7,21 @@ import pickle
 from types import SimpleNamespace
 
 import pytest
+import re2
+from hypothesis import given
+from hypothesis import strategies as st
 
-from provenance import rulecache
-from provenance.rulecache import RULES_CACHE_FILE, load_rules_cached
+from provenance import outlets, pipeline, rulecache
+from provenance.analyzers import on_demand_tags
 from provenance.cli import main
+from provenance.config import Settings
+from provenance.document import Document
+from provenance.engine import DEFAULT_ENGINE
+from provenance.prescan import PatternSet, match_start, option_values, re2_options, regexp_reduction
+from provenance.renderers.jsonout import render_line
+from provenance.rulecache import RULES_CACHE_FILE, load_rules_cached
 from provenance.rulepack import RuleLoadError, RuleSet, load_rules
+from provenance.sources import read_documents
 
 from conftest import ROOT
 from test_rule_errors import PACK, rule_folder, signature
@@ -94,6 +104,17 @@ def test_a_cache_written_under_another_version_of_a_pickled_library_is_not_answe
     assert len(spy) == 2
 
 
+@pytest.mark.parametrize("library", rulecache.KEYED_DISTRIBUTIONS)
+def test_a_cache_written_under_another_version_of_a_library_shaping_the_structures_is_not_answered(
+        tmp_path, spy, monkeypatch, library):
+    cache = tmp_path / "cache"
+    load_rules_cached(cache)
+    installed = rulecache.metadata.version
+    monkeypatch.setattr(rulecache.metadata, "version", lambda name: "0" if name == library else installed(name))
+    load_rules_cached(cache)
+    assert len(spy) == 2
+
+
 def test_rule_errors_are_reported_and_never_cached(tmp_path):
     folder = rule_folder(tmp_path, **{"bad.toml": PACK + signature(patterns='["("]', phrases=None)})
     with pytest.raises(RuleLoadError) as raised:
@@ -137,7 +158,90 @@ def test_a_warm_run_builds_no_rule_structures(tmp_path, monkeypatch, capsys):
     main(args)
     cold = capsys.readouterr().out
     built = []
-    monkeypatch.setattr(RuleSet, "memo", lambda self, key, build: built.append(key) or build(self))
+    monkeypatch.setattr(RuleSet, "memo", lambda self, key, build, kept=False: built.append(key) or build(self))
     main(args)
     assert capsys.readouterr().out == cold
     assert built == []
+
+
+# --- the structures kept with the rules ---------------------------------------------------------------
+
+TEXTS = [
+    "Garden tips for a dry summer\nBy Ann Example | The Example Gazette\nMarch 3, 2021\n\n"
+    '"Water early," said the gardener, according to Example News.\nSource link\nViews: 0',
+    "LONDON (Example Wire) - Officials said on Tuesday the bridge would reopen.\n© 2021 Example Wire\n"
+    "Read more on exampleblog.com\nShare this:\nTwitter\nFacebook",
+]
+
+
+def _prepared(rules: RuleSet) -> None:
+    pipeline.prepare(rules, Settings())
+
+
+def _fail(_rules):
+    raise AssertionError("built again, not restored from the rules cache")
+
+
+def test_a_check_keeps_the_outlet_index_and_engines_with_the_rules(tmp_path, monkeypatch):
+    """Read from the cache, a rule set takes the structures stored with it the first time one is asked
+    for, holding its own rule objects (not copies), instead of building them."""
+    cache = tmp_path / "cache"
+    load_rules_cached(cache, derive=_prepared)
+    rules = load_rules_cached(cache)
+    assert rules._memo == {}  # nothing is read before a document needs it
+    monkeypatch.setattr(outlets, "build_index", _fail)
+    index = outlets.outlet_index(rules)
+    engine = rules.memo(f"engine:{DEFAULT_ENGINE}", _fail)
+    assert all(index.by_id[p.id] is p for p in rules.outlets)
+    assert all(a is b for a, b in zip(engine.signatures, [s for s in rules.signatures if not s.rule.on_demand],
+                                        strict=True))
+    for tag in on_demand_tags(rules):
+        assert rules.memo(f"on-demand-engine:{tag}:{DEFAULT_ENGINE}", _fail).signatures
+
+
+def test_reports_with_kept_structures_are_those_without_them(tmp_path):
+    cache = tmp_path / "cache"
+    load_rules_cached(cache, derive=_prepared)
+    restored, fresh = load_rules_cached(cache), load_rules()
+    docs = [Document(id=f"t{n}", path="t", text=text) for n, text in enumerate(TEXTS)]
+    docs += [d for d in read_documents([CORPUS]) if isinstance(d, Document)]
+    settings = Settings()
+    assert ([render_line(r) for r in pipeline.check_documents(docs, restored, settings)]
+            == [render_line(r) for r in pipeline.check_documents(docs, fresh, settings)])
+
+
+def test_damaged_structures_are_built_again(tmp_path):
+    cache = tmp_path / "cache"
+    load_rules_cached(cache, derive=_prepared)
+    file = cache / RULES_CACHE_FILE
+    key, rules, structures = pickle.loads(file.read_bytes())
+    file.write_bytes(pickle.dumps((key, rules, structures[: len(structures) // 2])))
+    damaged = load_rules_cached(cache)
+    assert outlets.outlet_index(damaged).by_id.keys() == {p.id for p in damaged.outlets}
+
+
+def test_a_structure_that_does_not_pickle_leaves_the_rules_cached(tmp_path, spy):
+    cache = tmp_path / "cache"
+    load_rules_cached(cache, derive=lambda rules: rules.memo("unpicklable", lambda r: (lambda: None), kept=True))
+    key, rules, structures = pickle.loads((cache / RULES_CACHE_FILE).read_bytes())
+    assert structures is None and isinstance(rules, RuleSet)
+    load_rules_cached(cache)
+    assert len(spy) == 1
+
+
+PATTERNS = [r"\bsource link\b", r"(?i)views:\s*\d+", r"^[A-Z][a-z]+ \d{4}$", "é+", r"\A"]
+
+
+@given(st.text(alphabet="SsourceLinkVIEWS: 0123é\nAbc", max_size=60))
+def test_re2_objects_pickle_as_what_compiles_them_again(text):
+    data = text.encode()
+    found = PatternSet(PATTERNS, re2_options(1 << 20))
+    again = pickle.loads(pickle.dumps(found))
+    assert (again.patterns, again.values) == (found.patterns, found.values)
+    assert again.Match(data) == found.Match(data)
+    for pattern in PATTERNS:
+        regexp = re2.compile(pattern, re2_options(1 << 20))
+        rebuild, args = regexp_reduction(regexp)
+        copy = rebuild(*args)
+        assert (copy.pattern, option_values(copy.options)) == (regexp.pattern, option_values(regexp.options))
+        assert match_start(copy, data, 0, len(data)) == match_start(regexp, data, 0, len(data))

@@ -56,3 +56,17 @@ def test_only_a_run_with_a_baseline_loads_the_baseline_models(tmp_path):
     _, recording = imported("check", "corpus", "--format", "jsonl", "--no-cache", "--write-baseline", str(baseline))
     _, comparing = imported("check", "corpus", "--format", "jsonl", "--no-cache", "--baseline", str(baseline))
     assert "provenance.baseline" in recording and "provenance.baseline" in comparing
+
+
+def test_a_new_document_checked_with_the_rules_cache_warm_builds_no_outlet_index(tmp_path):
+    """The rules cache keeps the outlet index and the engines: a document the result cache cannot
+    answer is checked without building them, and without tldextract where it names no site."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    doc = folder / "note.txt"
+    args = ("check", str(folder), "--format", "jsonl", "--cache-dir", str(tmp_path / "cache"))
+    doc.write_text("Garden tips for a dry summer\n\nWater early, the gardener said.\n", encoding="utf-8")
+    imported(*args)
+    doc.write_text("Garden tips for a wet spring\n\nDig late, the gardener said.\n", encoding="utf-8")
+    out, modules = imported(*args)
+    assert modules == "['sqlite3']" and '"id"' in out

@@ -79,7 +79,7 @@ def collect_hits_of(docs: list[Document], rules: RuleSet, timeout: float | None 
 
     The engine is built once per rule set (see ``provenance/engine.py``); every engine gives the same hits.
     """
-    matcher = rules.memo(f"engine:{engine}", lambda r: build_engine(_signatures(r, on_demand=False), engine))
+    matcher = rules.memo(f"engine:{engine}", lambda r: build_engine(_signatures(r, on_demand=False), engine), kept=True)
     return matcher.hits_of(docs, timeout)
 
 
@@ -87,7 +87,7 @@ def on_demand_engine(rules: RuleSet, tag: str, engine: str = DEFAULT_ENGINE) -> 
     """The engine over the on-demand signatures with ``tag``, built once per rule set: a tag asked for
     finds its own signatures alone."""
     return rules.memo(f"on-demand-engine:{tag}:{engine}", lambda r: build_engine(
-        [s for s in _signatures(r, on_demand=True) if tag in s.rule.tags], engine))
+        [s for s in _signatures(r, on_demand=True) if tag in s.rule.tags], engine), kept=True)
 
 
 def on_demand_tags(rules: RuleSet) -> frozenset[str]:

@@ -6,6 +6,7 @@ import argparse
 import io
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,8 +75,15 @@ def settings_and_rules(args: argparse.Namespace, start: Path,
         updates["threshold"] = args.threshold
     settings = settings.model_copy(update=updates)
     rules = load_rules_cached(cache, extra_dirs=[Path(r) for r in settings.rules], disabled=settings.disable,
-                              enabled_only=settings.enable)
+                              enabled_only=settings.enable, derive=partial(_prepare, settings=settings))
     return settings, rules
+
+
+def _prepare(rules: RuleSet, settings: Settings) -> None:
+    """The structures a check derives from the rules, built for the rules cache to keep."""
+    from provenance import pipeline  # the analyzers: imported by the commands that check
+
+    pipeline.prepare(rules, settings)
 
 
 def write_text(output: Path | None, text: str) -> None:
