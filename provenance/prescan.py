@@ -97,7 +97,6 @@ def _unknown() -> re2._Regexp:
     return re2.compile(UNKNOWN_TO_RE2, re2_options())
 
 
-
 def match_start(locator: re2._Regexp, data: bytes, pos: int, endpos: int) -> int:
     """Where the first match of ``locator`` in ``data[pos:endpos]`` begins, -1 for none; the bytes
     around that range are its context (``^`` and ``$`` read them), as for ``search``.

@@ -28,8 +28,8 @@ if TYPE_CHECKING:  # imported where a pack breaks the models: a run with sound p
     import jsonschema
 
 RULE_PACK_SCHEMA = "rule-pack.schema.json"
-_PROCESS_ONLY = ("_memo", "_kept", "_restore", "_detectors_by_name")
 PACK_SUFFIXES = (".toml", ".json")
+_PROCESS_ONLY = ("_memo", "_kept", "_restore", "_detectors_by_name")  # a RuleSet's own, never pickled
 
 
 class RuleLoadError(Exception):
