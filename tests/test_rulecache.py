@@ -11,7 +11,7 @@ import re2
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provenance import outlets, pipeline, rulecache
+from provenance import accelerator, outlets, pipeline, rulecache
 from provenance.analyzers import on_demand_tags
 from provenance.cli import main
 from provenance.config import Settings
@@ -208,6 +208,19 @@ def test_reports_with_kept_structures_are_those_without_them(tmp_path):
     settings = Settings()
     assert ([render_line(r) for r in pipeline.check_documents(docs, restored, settings)]
             == [render_line(r) for r in pipeline.check_documents(docs, fresh, settings)])
+
+
+def test_the_kept_structures_are_the_same_whatever_the_process(monkeypatch):
+    """``kept`` means a function of the rules alone: built with the C accelerator or without it, the
+    structures pickle to the same bytes, so a cache written by one run serves any other."""
+    with_accelerator = load_rules()
+    _prepared(with_accelerator)
+    monkeypatch.setattr(accelerator, "fastpage", None)
+    without = load_rules()
+    _prepared(without)
+    assert with_accelerator.kept_structures().keys() == without.kept_structures().keys()
+    data = rulecache._pickled_structures(with_accelerator)
+    assert data is not None and data == rulecache._pickled_structures(without)
 
 
 def test_damaged_structures_are_built_again(tmp_path):
