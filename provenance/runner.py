@@ -153,11 +153,17 @@ class Outcome:
     crosses from a worker: a str would be encoded to pickle, decoded to unpickle and encoded again to
     write), whether it passed, and the report itself when it is at hand. A judged report comes with its
     line (``check_items``); otherwise either is made from the other on demand: the line when it is
-    written or cached, the report when the parent of a pool needs it."""
+    written or cached, the report when the parent of a pool needs it. ``checked`` is the line and
+    verdict before the gate's judge, where a run keeps them in the result cache."""
 
     rendered: bytes | None
     passed: bool
     report: DocumentReport | ReadError | None = None
+    checked: tuple[bytes, bool] | None = None
+
+    def as_checked(self) -> tuple[bytes, bool]:
+        """The line and verdict as checked, before any judge: what the result cache keeps."""
+        return self.checked if self.checked is not None else (self.line, self.passed)
 
     @property
     def line(self) -> bytes:
@@ -167,7 +173,9 @@ class Outcome:
 
     def item(self) -> DocumentReport | ReadError:
         """The report, parsed from its line by pydantic's own JSON parser (three times faster than
-        ``json.loads`` and ``model_validate``: the parent of a pool parses every report)."""
+        ``json.loads`` and ``model_validate``): the parent of a pool parses the reports the cache
+        answers, and every report of a run that judges them there (a baseline, suppressions to count,
+        formats beside JSON Lines)."""
         if self.report is None:
             if self.line.startswith(ERROR_LINE_START):
                 error = ErrorRecord.model_validate_json(self.line)
@@ -178,21 +186,23 @@ class Outcome:
 
 
 def check_items(items: list[Item], rules: RuleSet, settings: Settings, templates=None,
-                judge: ReportJudge | None = None) -> list[Outcome]:
+                judge: ReportJudge | None = None, keep_checked: bool = False) -> list[Outcome]:
     """Each item's outcome, the documents checked together (``pipeline.check_documents``); ``judge``,
     when given, is the gate's verdict laid on each report here, where it is checked, so that a pool's
-    parent only writes the lines its workers render."""
+    parent only writes the lines its workers render (and, with ``keep_checked``, caches the lines as
+    checked, rendered here too, where it parsed every report back to judge it)."""
     documents = [item for item in items if not isinstance(item, ReadError)]
     reports = iter(pipeline.check_documents(documents, rules, settings, templates))
-    return [Outcome(None, False, item) if isinstance(item, ReadError) else _outcome(next(reports), judge)
+    return [Outcome(None, False, item) if isinstance(item, ReadError) else _outcome(next(reports), judge, keep_checked)
             for item in items]
 
 
-def _outcome(report: DocumentReport, judge: ReportJudge | None) -> Outcome:
+def _outcome(report: DocumentReport, judge: ReportJudge | None, keep_checked: bool = False) -> Outcome:
     if judge is None:
         return Outcome(None, report.passed, report)
-    report = judge(report)
-    return Outcome(render_line_bytes(report), report.passed, report)
+    judged = judge(report)
+    checked = (render_line_bytes(report), report.passed) if keep_checked else None
+    return Outcome(render_line_bytes(judged), judged.passed, judged, checked)
 
 
 _WORKER: dict[str, tuple[Settings, RuleSet]] = {}
@@ -214,16 +224,20 @@ def _init_worker(settings: Settings, templates) -> None:
     _TEMPLATES[0] = templates
 
 
-def _check_chunk(settings: Settings, items: list[Item], judge: ReportJudge | None = None) -> list[tuple[bytes, bool]]:
-    return [(o.line, o.passed) for o in check_items(items, rules_for(settings), settings, _TEMPLATES[0], judge)]
+def _check_chunk(settings: Settings, items: list[Item], judge: ReportJudge | None = None,
+                 keep_checked: bool = False) -> list[tuple]:
+    """What a worker sends back for each item: its line, its verdict and, with ``keep_checked``, both
+    as checked (``Outcome``'s fields)."""
+    outcomes = check_items(items, rules_for(settings), settings, _TEMPLATES[0], judge, keep_checked)
+    return [(o.line, o.passed, None, o.checked) for o in outcomes]
 
 
-def check_unit(unit: Unit, settings: Settings, templates=None,
-               judge: ReportJudge | None = None) -> list[tuple[bytes, bool]]:
-    """The shard function: every report of one input unit (what a Ray task runs)."""
+def check_unit(unit: Unit, settings: Settings, templates=None, judge: ReportJudge | None = None) -> list[tuple]:
+    """The shard function: every report of one input unit (what a Ray task runs), as ``_check_chunk``
+    sends them."""
     _TEMPLATES[0] = templates
     chunks = chunks_of(read_unit(unit, settings.max_bytes))
-    return [pair for chunk in chunks for pair in _check_chunk(settings, chunk, judge)]
+    return [row for chunk in chunks for row in _check_chunk(settings, chunk, judge)]
 
 
 def chunks_of(items: Iterable[Item]) -> Iterator[list[Item]]:
@@ -262,9 +276,9 @@ class _Inline(Executor):
     def __init__(self, rules: RuleSet, templates=None):
         self.rules, self.templates = rules, templates
 
-    def submit(self, fn, settings, items, judge=None):  # noqa: D102 - same contract as Executor.submit
+    def submit(self, fn, settings, items, judge=None, keep_checked=False):  # noqa: D102 - Executor.submit's contract
         future: Future = Future()
-        future.set_result(check_items(items, self.rules, settings, self.templates, judge))
+        future.set_result(check_items(items, self.rules, settings, self.templates, judge, keep_checked))
         return future
 
 
@@ -280,13 +294,13 @@ class _PoolWhenNeeded(Executor):
         self.inline = _Inline(runner.rules, runner.templates)
         self.pool: Executor | None = None
 
-    def submit(self, fn, settings, items, judge=None):  # noqa: D102 - same contract as Executor.submit
+    def submit(self, fn, settings, items, judge=None, keep_checked=False):  # noqa: D102 - Executor.submit's contract
         if self.pool is None:
             self.after -= len(items)
             if self.after > 0:
-                return self.inline.submit(fn, settings, items, judge)
+                return self.inline.submit(fn, settings, items, judge, keep_checked)
             self.pool = self.runner.start_pool()
-        return self.pool.submit(fn, settings, items, judge)
+        return self.pool.submit(fn, settings, items, judge, keep_checked)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self.pool is not None:
@@ -306,13 +320,13 @@ class _Pending:
 
 
 class Runner:
-    """Checks a stream of items in order, with an optional cache and process pool. ``judge`` (see
-    ``check_items``) cannot go with a cache, which keeps reports as checked, not as judged."""
+    """Checks a stream of items in order, with an optional cache and process pool. With a ``judge``
+    (see ``check_items``) every outcome comes out judged; the cache keeps reports as checked, not as
+    judged, so a document checked now brings its line as checked too, and one the cache answers is
+    judged here."""
 
     def __init__(self, settings: Settings, rules: RuleSet, jobs: int = 1, cache: ResultCache | None = None,
                  templates=None, judge: ReportJudge | None = None):
-        if judge is not None and cache is not None:
-            raise ValueError("a run that judges where it checks cannot use the result cache")
         self.settings, self.rules, self.jobs, self.cache = settings, rules, max(1, jobs), cache
         self.templates, self.judge = templates, judge
 
@@ -363,16 +377,25 @@ class Runner:
             found = self.cache.get_many([k for k in keys if k])
             cached = {n: Outcome(*found[k]) for n, k in enumerate(keys) if k in found}
         todo = [n for n in range(len(chunk)) if n not in cached]
-        future = executor.submit(_check_chunk, self.settings, [chunk[n] for n in todo], self.judge) if todo else None
+        keep_checked = self.cache is not None and self.judge is not None
+        future = (executor.submit(_check_chunk, self.settings, [chunk[n] for n in todo], self.judge, keep_checked)
+                  if todo else None)
         return _Pending(chunk, cached, todo, keys, future)
 
     def _collect(self, job: _Pending) -> Iterator[Outcome]:
         done = job.future.result() if job.future is not None else []
         fresh = {n: r if isinstance(r, Outcome) else Outcome(*r) for n, r in zip(job.todo, done)}
         if self.cache is not None:
-            self.cache.put_many([(job.keys[n], o.line, o.passed) for n, o in fresh.items() if job.keys[n]])
+            self.cache.put_many([(job.keys[n], *o.as_checked()) for n, o in fresh.items() if job.keys[n]])
         for n in range(len(job.items)):
-            yield job.cached.get(n) or fresh[n]
+            yield self._judged(job.cached[n]) if n in job.cached else fresh[n]
+
+    def _judged(self, cached: Outcome) -> Outcome:
+        """A cached outcome (as checked) with the judge's verdict, where there is a judge."""
+        if self.judge is None:
+            return cached
+        report = self.judge(cached.item())
+        return Outcome(render_line_bytes(report), report.passed, report)
 
 
 def _prepend(first, second, rest):

@@ -8,7 +8,9 @@ import sqlite3
 
 import pytest
 
+from provenance import runner
 from provenance.cache import CACHE_FILE, PAGE_SIZE, ResultCache, default_cache_dir, parse_size
+from provenance.cli import main
 
 from conftest import CORPUS
 from test_runner import make_corpus, run
@@ -242,3 +244,34 @@ def test_every_template_rule_s_answers_are_in_the_key(tmp_path):
     cached = check(corpus, cache_dir, "--rules", str(rules)).stdout
     assert cached == check(corpus, cache_dir, "--rules", str(rules), "--no-cache").stdout
     assert "in about 3 of 3" not in cached and cached.count("in about 4 of 4 documents") == 4
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_judged_lines_with_the_cache_are_those_without_it(tmp_path, jobs):
+    """The gate's verdict is laid where a document is checked, on one core or in a pool's workers,
+    and on the cache's answers in the run that reads them: the lines and the exit code are those of a
+    run without the cache, cold and warm (a threshold most seeds pass and some fail)."""
+    corpus = make_corpus(tmp_path / "corpus", records=150)
+    args = ("--jobs", jobs, "--threshold", "65")
+    reference = check(corpus, tmp_path / "unused", "--no-cache", *args)
+    cold, warm = check(corpus, tmp_path / "cache", *args), check(corpus, tmp_path / "cache", *args)
+    assert '"passed":true' in reference.stdout and '"passed":false' in reference.stdout
+    assert cold.stdout == warm.stdout == reference.stdout
+    assert cold.returncode == warm.returncode == reference.returncode == 1
+    assert len(rows(tmp_path / "cache")) == 155
+
+
+def test_a_pool_s_parent_parses_only_the_reports_the_cache_answers(tmp_path, monkeypatch, capsys):
+    """The workers render both lines of a document they check, the judged one and the one the cache
+    keeps: the parent never parses a fresh report back to judge it (1.4 CPU s over 50 MB, in the one
+    process every worker waits on), only the ones it reads from the cache."""
+    corpus = make_corpus(tmp_path / "corpus", records=150)
+    parsed = []
+    real = runner.Outcome.item
+    monkeypatch.setattr(runner.Outcome, "item", lambda self: parsed.append(1) or real(self))
+    args = ["check", str(corpus), "--format", "jsonl", "--jobs", "2", "--cache-dir", str(tmp_path / "cache")]
+    main(args)
+    cold = capsys.readouterr().out
+    assert parsed == []
+    main(args)
+    assert capsys.readouterr().out == cold and len(parsed) == 155

@@ -4,7 +4,9 @@ finding validation builds, and the detector index answers as a scan."""
 
 from __future__ import annotations
 
+import tempfile
 from functools import partial
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -69,11 +71,27 @@ def test_judging_where_checked_writes_the_lines_the_parent_would(rules, texts, p
     assert [o.passed for o in where_checked] == [not isinstance(r, ReadError) and r.passed for r in expected]
 
 
-def test_a_judging_runner_refuses_a_cache(rules, tmp_path):
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(DOCUMENT, min_size=1, max_size=4), policy=POLICY)
+def test_a_judging_runner_with_a_cache_writes_the_lines_and_keeps_them_as_checked(rules, texts, policy):
+    """Cold, each document's judged line is rendered where it is checked and the cache keeps its line as
+    checked; warm, the cache's line is judged in the parent: the same lines both times."""
     from provenance.cache import ResultCache
 
-    with pytest.raises(ValueError):
-        Runner(Settings(), rules, cache=ResultCache(tmp_path, "space"), judge=lambda report: report)
+    items = [Document(id=str(n), path=f"{n}.txt", text=t) for n, t in enumerate(texts)]
+    verdict = partial(judge, policy=policy)
+    checked = [o.item() for o in Runner(Settings(), rules).outcomes(items)]
+    expected = [render_line(verdict(r)).encode() for r in checked]
+    with tempfile.TemporaryDirectory() as folder:
+        cache = ResultCache(Path(folder), "space")
+        try:
+            for _ in ("cold", "warm"):
+                outcomes = list(Runner(Settings(), rules, cache=cache, judge=verdict).outcomes(items))
+                assert [o.line for o in outcomes] == expected
+            kept = cache.get_many([cache.key(d) for d in items])
+        finally:
+            cache.close()
+    assert sorted(line for line, _ in kept.values()) == sorted(render_line(r).encode() for r in checked)
 
 
 @given(name=st.text(max_size=12))

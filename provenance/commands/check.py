@@ -180,11 +180,11 @@ def _checked(args: argparse.Namespace, settings: Settings, rules: RuleSet, gate:
         return runner.run_shard(args, settings, rules, cache, gate.judge_all, templates)
     extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet)
     documents = select_documents(args.paths, args.since, settings.max_bytes)
-    judge = gate.detached() if args.format == "jsonl" and not args.output_formats and cache is None else None
+    judge = gate.detached() if args.format == "jsonl" and not args.output_formats else None
     items: list[DocumentReport | ReadError] = []  # for a report of the whole corpus, drawn once the count is gone
     with _progress(_shows_progress(args)) as tick:
         if judge is not None:  # nothing but the lines is needed: they are judged and rendered where checked
-            outcomes = runner.outcomes(args, settings, rules, documents, None, templates, judge)
+            outcomes = runner.outcomes(args, settings, rules, documents, cache, templates, judge)
             code = _write_lines(_ticked(outcomes, tick), args.output)
         else:
             checked = _ticked(runner.reports(args, settings, rules, documents, cache, templates), tick)
