@@ -189,8 +189,9 @@ def check_items(items: list[Item], rules: RuleSet, settings: Settings, templates
                 judge: ReportJudge | None = None, keep_checked: bool = False) -> list[Outcome]:
     """Each item's outcome, the documents checked together (``pipeline.check_documents``); ``judge``,
     when given, is the gate's verdict laid on each report here, where it is checked, so that a pool's
-    parent only writes the lines its workers render (and, with ``keep_checked``, caches the lines as
-    checked, rendered here too, where it parsed every report back to judge it)."""
+    parent only writes the lines its workers render; with ``keep_checked`` each outcome also carries
+    its line as checked, for the result cache, rendered here too (the parent would otherwise parse
+    every report back to judge it)."""
     documents = [item for item in items if not isinstance(item, ReadError)]
     reports = iter(pipeline.check_documents(documents, rules, settings, templates))
     return [Outcome(None, False, item) if isinstance(item, ReadError) else _outcome(next(reports), judge, keep_checked)
