@@ -393,10 +393,7 @@ class Runner:
 
     def _judged(self, cached: Outcome) -> Outcome:
         """A cached outcome (as checked) with the judge's verdict, where there is a judge."""
-        if self.judge is None:
-            return cached
-        report = self.judge(cached.item())
-        return Outcome(render_line_bytes(report), report.passed, report)
+        return cached if self.judge is None else _outcome(cached.item(), self.judge)
 
 
 def _prepend(first, second, rest):
