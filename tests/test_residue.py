@@ -297,15 +297,13 @@ def _menu_runs_by_line(page, params) -> list[tuple[int, int, str]]:
 
 @settings(max_examples=300, deadline=None)
 @given(lines=st.lists(st.sampled_from(MENU_LINES), max_size=30))
-def test_menu_runs_search_lists_only_where_a_run_can_be(lines):
+def test_menu_runs_search_lists_only_where_a_run_can_be(rules, lines):
     """menu-run searches the list-entry pattern only in stretches of lines that may be items: it finds
     the runs of the line-by-line reading."""
     from provenance.analyzers.residue import stoplists
     from provenance.detectors import menus
     from provenance.detectors.page import Params, build_page
-    from provenance.rulepack import load_rules
 
-    rules = load_rules()
     params = Params(next(r for r in rules.detectors if r.detector == "menu-run"))
     page = build_page(Document(id="d", path="d", text="\n".join(lines)), rules.memo("residue-stoplists", stoplists))
     assert [(d.first, d.last, d.reason) for d in menus.detect(page, params)] == _menu_runs_by_line(page, params)
