@@ -54,6 +54,26 @@ def record_line(n: int, texts: list[str]) -> str:
     return json.dumps({"id": f"doc-{n}", "text": texts[n % len(texts)]}, ensure_ascii=False) + "\n"
 
 
+def split_in_halves(corpus: Path, first: Path, second: Path) -> None:
+    """The corpus's first half of documents into ``first``, the rest into ``second``."""
+    lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)
+    first.write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
+    second.write_text("".join(lines[len(lines) // 2:]), encoding="utf-8")
+
+
+def check_command(corpus: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "provenance", "check", str(corpus), "--format", "jsonl", "--output", str(out)]
+
+
+def side_by_side(commands: list[list[str]]) -> None:
+    """Run ``commands`` at once and wait for them all: what two cores give two independent processes
+    at this moment, each with its own start-up and no pool, parent or pipe between them; the pool's
+    two-core row is read against it, as the machine's speed-up for two processes moves with the host."""
+    procs = [subprocess.Popen(c, cwd=ROOT, stdout=subprocess.DEVNULL) for c in commands]
+    if any(p.wait() not in (0, 1) for p in procs):
+        raise SystemExit("a side-by-side check failed")
+
+
 def build_corpus(path: Path, megabytes: float) -> tuple[int, int]:
     """Write about ``megabytes`` MB of JSONL; returns (documents, bytes)."""
     texts = source_texts()
@@ -284,26 +304,36 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each command (default 3)")
     parser.add_argument("--breakdown", action="store_true", help="also show where one core's time goes")
     parser.add_argument("--c4-filter", nargs=2, type=Path, metavar=("IN", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--side-by-side", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.c4_filter:
         c4_filter(*args.c4_filter)
+        return
+    if args.side_by_side:
+        side_by_side([json.loads(c) for c in args.side_by_side])
         return
     compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="provenance-speed-") as tmp:
         corpus, out, cache = Path(tmp) / "corpus.jsonl", Path(tmp) / "out.jsonl", Path(tmp) / "cache"
         docs, size = build_corpus(corpus, args.mb)
+        halves = [Path(tmp) / "first-half.jsonl", Path(tmp) / "second-half.jsonl"]
+        split_in_halves(corpus, *halves)
         print(f"corpus: {docs} documents, {size / 1e6:.1f} MB of JSONL "
               f"({'residue-dev-B + seeds' if DEV_B.is_file() else 'seeds only'}); {os.cpu_count()} cores; "
               f"load average {os.getloadavg()[0]:.1f}; medians of {args.repeat} interleaved runs; C accelerator "
               f"{'in use' if accelerated() else 'not built (every row runs pure Python)'}; Python "
               f"{platform.python_version()} ({os.path.realpath(sys.executable)})\n", flush=True)
-        check = [sys.executable, "-m", "provenance", "check", str(corpus), "--format", "jsonl", "--output", str(out)]
+        check = check_command(corpus, out)
         pure_env = {**os.environ, "PROVENANCE_PURE_PYTHON": "1"}
         rows = measure_interleaved([
             Command("C4-style line filter (1 core)", [sys.executable, __file__, "--c4-filter", str(corpus), str(out)],
                     args.repeat),
             Command("provenance check, 1 core", [*check, "--jobs", "1", "--no-cache"], args.repeat),
             Command("provenance check, 2 cores", [*check, "--jobs", "2", "--no-cache"], args.repeat),
+            Command("1 core on each half, side by side", [
+                sys.executable, __file__, "--side-by-side",
+                *(json.dumps([*check_command(half, half.with_suffix(".out")), "--jobs", "1", "--no-cache"])
+                  for half in halves)], args.repeat),
             Command("provenance check, 1 core, pure Python", [*check, "--jobs", "1", "--no-cache"], args.repeat,
                     env=pure_env),
             Command("provenance check, 1 core, reference engine",
@@ -314,8 +344,10 @@ def main() -> None:
                     args.repeat, before=lambda: empty_result_cache(cache)),
             Command("provenance check, warm cache", [*check, "--jobs", "1", "--cache-dir", str(cache)], args.repeat),
         ], docs, size)
-        c4, one, two, pure, reference, new_one, new_two = rows[:7]
-        print(f"\n2 cores / 1 core: {two['mb_s'] / one['mb_s']:.2f}x{round_spread(one, two)}; the same for the "
+        c4, one, two, halves_row, pure, reference, new_one, new_two = rows[:8]
+        print(f"\n2 cores / 1 core: {two['mb_s'] / one['mb_s']:.2f}x{round_spread(one, two)}; two one-core checks of "
+              f"the halves side by side / 1 core: {halves_row['mb_s'] / one['mb_s']:.2f}x"
+              f"{round_spread(one, halves_row)}; the same for the "
               f"default command on a new corpus: {new_two['mb_s'] / new_one['mb_s']:.2f}x"
               f"{round_spread(new_one, new_two)}; C4 filter / check on 1 core: {c4['mb_s'] / one['mb_s']:.1f}x"
               f"{round_spread(one, c4)}; accelerator / pure Python: {one['mb_s'] / pure['mb_s']:.2f}x; "
