@@ -70,8 +70,9 @@ def side_by_side(commands: list[list[str]]) -> None:
     at this moment, each with its own start-up and no pool, parent or pipe between them; the pool's
     two-core row is read against it, as the machine's speed-up for two processes moves with the host."""
     procs = [subprocess.Popen(c, cwd=ROOT, stdout=subprocess.DEVNULL) for c in commands]
-    if any(p.wait() not in (0, 1) for p in procs):
-        raise SystemExit("a side-by-side check failed")
+    codes = [p.wait() for p in procs]  # every one waited for, so that none outlives a failed one
+    if any(code not in (0, 1) for code in codes):
+        raise SystemExit(f"a side-by-side check failed: exit codes {codes}")
 
 
 def build_corpus(path: Path, megabytes: float) -> tuple[int, int]:
