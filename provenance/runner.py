@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import os
 import sys
 from collections import Counter, deque
@@ -83,11 +84,50 @@ def parse_shard(text: str) -> Shard:
     return Shard(index, count)
 
 
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
 def available_cores() -> int:
+    """The cores this process may use: those its CPU affinity allows, and no more than its
+    container's CPU quota gives it (``cgroup_cpu_quota``). In a Kubernetes pod limited to two CPUs
+    on a large node, the affinity still names every core of the node: a worker a core would be
+    throttled, and their memory could pass the pod's limit."""
+    cores, quota = _affinity_cores(), cgroup_cpu_quota(CGROUP_ROOT)
+    return cores if quota is None else min(cores, quota)
+
+
+def _affinity_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:
         return os.cpu_count() or 1
+
+
+def cgroup_cpu_quota(root: Path) -> int | None:
+    """The CPUs a cgroup's quota allows, rounded up (at least one): cgroup v2's ``cpu.max``
+    (``QUOTA PERIOD``, or ``max PERIOD`` for none), else v1's ``cpu.cfs_quota_us`` (-1 for none) and
+    ``cpu.cfs_period_us``, as a container sees them under ``root``; None where no quota is set or
+    none can be read (not Linux, no cgroup file system)."""
+    try:
+        quota, period = (root / "cpu.max").read_text().split()
+    except (OSError, ValueError):
+        quota, period = _cgroup_v1_quota(root)
+    if quota in (None, "max", "-1"):
+        return None
+    try:
+        return max(1, math.ceil(int(quota) / int(period)))
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def _cgroup_v1_quota(root: Path) -> tuple[str | None, str | None]:
+    for controller in ("cpu", "cpu,cpuacct"):
+        try:
+            return ((root / controller / "cpu.cfs_quota_us").read_text().strip(),
+                    (root / controller / "cpu.cfs_period_us").read_text().strip())
+        except OSError:
+            continue
+    return None, None
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:

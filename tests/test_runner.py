@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import CORPUS, ROOT
 
@@ -217,3 +219,51 @@ def test_a_pool_starts_only_once_documents_need_checking(monkeypatch, tmp_path):
     assert lines(docs, cache) == expected and started == [2]
     assert lines(docs, cache) == expected and started == [2], "answered by the cache: no pool"
     assert lines(docs, None) == expected and started == [2, 2], "without a cache: a pool at once"
+
+
+def _cgroup_files(root, files: dict[str, str]):
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+@pytest.mark.parametrize(("files", "cpus"), [
+    ({}, None),
+    ({"cpu.max": "max 100000\n"}, None),
+    ({"cpu.max": "200000 100000\n"}, 2),
+    ({"cpu.max": "150000 100000\n"}, 2),
+    ({"cpu.max": "20000 100000\n"}, 1),
+    ({"cpu.max": "garbled\n"}, None),
+    ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+    ({"cpu,cpuacct/cpu.cfs_quota_us": "300000\n", "cpu,cpuacct/cpu.cfs_period_us": "100000\n"}, 3),
+    ({"cpu/cpu.cfs_quota_us": "300000\n"}, None),
+])
+def test_a_cgroup_quota_is_read_as_the_cpus_it_allows(tmp_path, files, cpus):
+    from provenance.runner import cgroup_cpu_quota
+
+    assert cgroup_cpu_quota(_cgroup_files(tmp_path, files)) == cpus
+
+
+@given(quota=st.integers(1, 10**9), period=st.integers(1, 10**7))
+def test_a_quota_allows_its_share_of_a_period_rounded_up(tmp_path_factory, quota, period):
+    from provenance.runner import cgroup_cpu_quota
+
+    root = _cgroup_files(tmp_path_factory.mktemp("cgroup"), {"cpu.max": f"{quota} {period}\n"})
+    cpus = cgroup_cpu_quota(root)
+    assert cpus >= 1 and cpus - 1 < max(1, quota / period) <= cpus
+
+
+def test_the_default_jobs_keep_to_the_container_s_cpu_quota(tmp_path, monkeypatch):
+    """In a container limited to one CPU, the default is one worker, however many cores the affinity
+    names; a quota above the affinity leaves the affinity's count."""
+    from provenance import runner
+
+    monkeypatch.setattr(runner, "_affinity_cores", lambda: 8)
+    monkeypatch.setattr(runner, "CGROUP_ROOT", _cgroup_files(tmp_path / "one", {"cpu.max": "100000 100000\n"}))
+    assert runner.available_cores() == 1
+    monkeypatch.setattr(runner, "CGROUP_ROOT", _cgroup_files(tmp_path / "many", {"cpu.max": "max 100000\n"}))
+    assert runner.available_cores() == 8
+    monkeypatch.setattr(runner, "CGROUP_ROOT", _cgroup_files(tmp_path / "more", {"cpu.max": "1600000 100000\n"}))
+    assert runner.available_cores() == 8
