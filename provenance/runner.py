@@ -90,8 +90,8 @@ CGROUP_ROOT = Path("/sys/fs/cgroup")
 def available_cores() -> int:
     """The cores this process may use: those its CPU affinity allows, and no more than its
     container's CPU quota gives it (``cgroup_cpu_quota``). In a Kubernetes pod limited to two CPUs
-    on a large node, the affinity still names every core of the node: a worker a core would be
-    throttled, and their memory could pass the pod's limit."""
+    on a large node, the affinity still names every core of the node: one worker per node core would
+    be throttled, and together they could pass the pod's memory limit."""
     cores, quota = _affinity_cores(), cgroup_cpu_quota(CGROUP_ROOT)
     return cores if quota is None else min(cores, quota)
 
@@ -112,12 +112,11 @@ def cgroup_cpu_quota(root: Path) -> int | None:
         quota, period = (root / "cpu.max").read_text().split()
     except (OSError, ValueError):
         quota, period = _cgroup_v1_quota(root)
-    if quota in (None, "max", "-1"):
-        return None
     try:
-        return max(1, math.ceil(int(quota) / int(period)))
-    except (ValueError, ZeroDivisionError):
+        quota_us, period_us = int(quota), int(period)
+    except (TypeError, ValueError):  # none read, or v2's "max"
         return None
+    return max(1, math.ceil(quota_us / period_us)) if quota_us > 0 and period_us > 0 else None
 
 
 def _cgroup_v1_quota(root: Path) -> tuple[str | None, str | None]:
