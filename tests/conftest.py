@@ -29,6 +29,16 @@ hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, prin
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto`` (pyproject's ``addopts``): one test process per core this run may use, counted as
+    ``provenance check`` counts them (``runner.available_cores``: the CPU affinity and a container's
+    CPU quota), where xdist would count every core of a CI runner's host."""
+    from provenance.runner import available_cores
+
+    return available_cores()
+
+
 @pytest.fixture(scope="session")
 def rules():
     return load_rules()
