@@ -30,7 +30,7 @@ from provenance.config import Settings
 from provenance.document import Document
 
 CACHE_FILE = "results.sqlite3"
-LAYOUT_VERSION = 2  # the file's ``user_version``: its table's layout
+LAYOUT_VERSION = 3  # the file's ``user_version``: its table's layout
 # A new file's page size. A report line is several kilobytes: on SQLite's default 4 KiB pages most
 # lines run over into overflow pages, and writing dev-B's 6,703 lines twelve times over took 0.156 s
 # against 0.127 on 16 KiB pages (scratch script, medians of two, file closed). Larger pages save no
@@ -81,7 +81,9 @@ def inside(folder: Path, roots: Iterable[Path]) -> bool:
 
 class ResultCache:
     """Report lines keyed by document and run; reads and writes in batches, and keeps the file's
-    pages in use under ``max_size`` by dropping the lines least recently used.
+    pages in use under ``max_size`` by dropping the lines least recently used. Each line is kept with
+    its verdict and the digest of the gate policy that judged it (``gate.PolicyJudge``), empty for a
+    line as checked: a run judging by the same policy writes the line as it is, without parsing it.
 
     A line of several kilobytes is stored in a table with row ids: a table keyed by the line's own
     key without them (as before) stores each row in its key's B-tree and took three times as long to
@@ -113,7 +115,7 @@ class ResultCache:
                 return
             self._db.execute("DROP TABLE IF EXISTS results")
             self._db.execute("CREATE TABLE results (key BLOB NOT NULL UNIQUE, line BLOB NOT NULL, "
-                             "passed INTEGER NOT NULL, used INTEGER NOT NULL)")
+                             "passed INTEGER NOT NULL, judged_by BLOB NOT NULL, used INTEGER NOT NULL)")
             self._db.execute("CREATE INDEX results_by_use ON results (used)")
             self._db.execute(f"PRAGMA user_version = {LAYOUT_VERSION}")
 
@@ -124,24 +126,25 @@ class ResultCache:
         who = f"{self.space}\0{doc.sha256}\0{doc.id}\0{doc.path}\0{meta}\0{notes}\0{varies}"
         return hashlib.sha256(who.encode("utf-8", "surrogatepass")).digest()
 
-    def get_many(self, keys: list[bytes]) -> dict[bytes, tuple[bytes, bool]]:
-        """The stored lines of ``keys`` (those found), each marked as used now."""
-        found: dict[bytes, tuple[bytes, bool]] = {}
+    def get_many(self, keys: list[bytes]) -> dict[bytes, tuple[bytes, bool, bytes]]:
+        """The stored line, verdict and judging policy's digest of ``keys`` (those found), each marked as used now."""
+        found: dict[bytes, tuple[bytes, bool, bytes]] = {}
         for part, marks in _batches(keys):
-            rows = self._db.execute(f"SELECT key, line, passed FROM results WHERE key IN ({marks})", part)
-            found.update((k, (line, bool(passed))) for k, line, passed in rows)
+            rows = self._db.execute(f"SELECT key, line, passed, judged_by FROM results WHERE key IN ({marks})", part)
+            found.update((k, (line, bool(passed), judged_by)) for k, line, passed, judged_by in rows)
         if found:
             self._mark_used(list(found))
         return found
 
-    def put_many(self, entries: list[tuple[bytes, bytes, bool]]) -> None:
+    def put_many(self, entries: list[tuple[bytes, bytes, bool, bytes]]) -> None:
+        """Store each (key, line, verdict, judging policy's digest), replacing what the key held."""
         if not entries:
             return
         with self._db:
             self._db.execute("BEGIN")
             now = self._now()
-            self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
-                                 [(k, line, int(ok), now) for k, line, ok in entries])
+            self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
+                                 [(k, line, int(ok), judged_by, now) for k, line, ok, judged_by in entries])
         self._keep_under_limit()
 
     def _now(self) -> int:

@@ -15,10 +15,11 @@ the document's text is known and it has no new problem finding. Each report's ``
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from functools import partial
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +44,29 @@ class Policy:
     block_flags: frozenset[str] = frozenset()
     warn_rules: frozenset[str] = frozenset()
     warn_flags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class PolicyJudge:
+    """The gate's verdict under one policy, as a function of one report alone (``GateRun.detached``):
+    picklable, for the workers that lay it where they check, and named by ``digest`` in the result
+    cache, which keeps each line as the policy of the run that wrote it judged it."""
+
+    policy: Policy
+    digest: bytes = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "digest", _policy_digest(self.policy))
+
+    def __call__(self, report: DocumentReport) -> DocumentReport:
+        return judge(report, self.policy)
+
+
+def _policy_digest(policy: Policy) -> bytes:
+    """Names ``policy``: equal policies, equal digests (sets and mappings in sorted order)."""
+    fields = [policy.threshold, sorted(policy.fail_under.items()),
+              *(sorted(rules) for rules in (policy.block_rules, policy.block_flags, policy.warn_rules, policy.warn_flags))]
+    return hashlib.sha256(json.dumps(fields).encode()).digest()
 
 
 def add_gate_options(parser: argparse.ArgumentParser) -> None:
@@ -181,13 +205,13 @@ class GateRun:
         self.complete = complete
         self.usage = suppress.UsageTracker(settings)
 
-    def detached(self) -> Callable[[DocumentReport], DocumentReport] | None:
+    def detached(self) -> PolicyJudge | None:
         """The verdict as a function of one report alone, which a worker process can apply where it
         checks: there is one when this run keeps no record of what it judges (no baseline to compare
         or write, no suppression to count); otherwise None."""
         if self.baseline is not None or self.usage.entries:
             return None
-        return partial(judge, policy=self.policy)
+        return PolicyJudge(self.policy)
 
     def judge_all(self, results: Iterable[DocumentReport | ReadError]) -> Iterator[DocumentReport | ReadError]:
         for item in results:

@@ -12,7 +12,7 @@ from provenance.analyzers import (Context, attribution, collect_hits_of, make_fi
                                   provenance, residue)
 from provenance.config import Settings
 from provenance.document import Document
-from provenance.report import DocumentReport, Finding, ReadError, doc_blocked
+from provenance.report import DocumentReport, Finding, ReadError, Scores, doc_blocked
 from provenance.rulepack import RuleSet
 from provenance.scoring import residue_points, score
 
@@ -108,9 +108,20 @@ def _report(ctx: Context, residue_score: float, residue_findings: list[Finding],
     findings = [*_reading_findings(ctx), *residue_findings, *prov.findings, *attr.findings]
     scores = score(findings, residue_score, settings)
     return DocumentReport.computed(
-        doc.id, doc.path, doc.sha256, scores, scores.overall >= settings.threshold and not doc_blocked(findings),
+        doc.id, doc.path, doc.sha256, scores, checked_verdict(scores, findings, settings),
         prov.outlet, prov.facts, attr.quotes, findings, len(doc.text), len(doc.lines),
     )
+
+
+def checked_verdict(scores: Scores, findings: list[Finding], settings: Settings) -> bool:
+    """A report's ``passed`` as checked, before any gate judges it."""
+    return scores.overall >= settings.threshold and not doc_blocked(findings)
+
+
+def as_checked(report: DocumentReport, settings: Settings) -> DocumentReport:
+    """``report`` as checked, from the report a gate judged: the gate sets its ``passed`` and ``gate``
+    alone (``gate.judge``)."""
+    return report.updated(passed=checked_verdict(report.scores, report.findings, settings), gate=[])
 
 
 def prepare(rules: RuleSet, settings: Settings) -> None:

@@ -33,6 +33,7 @@ from provenance.cache import DEFAULT_MAX_SIZE, ResultCache, default_cache_dir, i
 from provenance.config import ConfigError, Settings
 from provenance.document import Document
 from provenance.engine import DEFAULT_ENGINE, ENGINES
+from provenance.gate import PolicyJudge
 from provenance.gitscope import select_documents
 from provenance import pipeline
 from provenance.renderers.jsonout import render_line, render_line_bytes
@@ -45,7 +46,6 @@ from provenance.templates import (TemplateCounts, answers_for, corpus_templates,
 
 Unit = tuple[str, str] | ReadError  # (file path, id prefix) or a path that could not be used
 Item = Document | ReadError
-ReportJudge = Callable[[DocumentReport], DocumentReport]  # the gate's verdict on one report
 
 # The young-generation threshold of the cyclic collector during a run: checking a document makes
 # tens of thousands of short-lived containers, and at Python's default (700) a young collection
@@ -192,17 +192,13 @@ class Outcome:
     crosses from a worker: a str would be encoded to pickle, decoded to unpickle and encoded again to
     write), whether it passed, and the report itself when it is at hand. A judged report comes with its
     line (``check_items``); otherwise either is made from the other on demand: the line when it is
-    written or cached, the report when the parent of a pool needs it. ``checked`` is the line and
-    verdict before the gate's judge, where a run keeps them in the result cache."""
+    written or cached, the report when the parent of a pool needs it. ``judged_by`` is the digest of
+    the gate policy that judged it (``gate.PolicyJudge``), empty as checked."""
 
     rendered: bytes | None
     passed: bool
     report: DocumentReport | ReadError | None = None
-    checked: tuple[bytes, bool] | None = None
-
-    def as_checked(self) -> tuple[bytes, bool]:
-        """The line and verdict as checked, before any judge: what the result cache keeps."""
-        return self.checked if self.checked is not None else (self.line, self.passed)
+    judged_by: bytes = b""
 
     @property
     def line(self) -> bytes:
@@ -213,8 +209,8 @@ class Outcome:
     def item(self) -> DocumentReport | ReadError:
         """The report, parsed from its line by pydantic's own JSON parser (three times faster than
         ``json.loads`` and ``model_validate``): the parent of a pool parses the reports the cache
-        answers, and every report of a run that judges them there (a baseline, suppressions to count,
-        formats beside JSON Lines)."""
+        answers as another policy judged them, and every report of a run that judges them there (a
+        baseline, suppressions to count, formats beside JSON Lines)."""
         if self.report is None:
             if self.line.startswith(ERROR_LINE_START):
                 error = ErrorRecord.model_validate_json(self.line)
@@ -225,33 +221,21 @@ class Outcome:
 
 
 def check_items(items: list[Item], rules: RuleSet, settings: Settings, templates=None,
-                judge: ReportJudge | None = None, keep_checked: bool = False) -> list[Outcome]:
+                judge: PolicyJudge | None = None) -> list[Outcome]:
     """Each item's outcome, the documents checked together (``pipeline.check_documents``); ``judge``,
     when given, is the gate's verdict laid on each report here, where it is checked, so that a pool's
-    parent only writes the lines its workers render; with ``keep_checked`` each outcome also carries
-    its line as checked, for the result cache, rendered here too (the parent would otherwise parse
-    every report back to judge it)."""
+    parent only writes (and caches) the lines its workers render."""
     documents = [item for item in items if not isinstance(item, ReadError)]
     reports = iter(pipeline.check_documents(documents, rules, settings, templates))
-    return [Outcome(None, False, item) if isinstance(item, ReadError) else _outcome(next(reports), judge, keep_checked)
+    return [Outcome(None, False, item) if isinstance(item, ReadError) else _outcome(next(reports), judge)
             for item in items]
 
 
-def _outcome(report: DocumentReport, judge: ReportJudge | None, keep_checked: bool = False) -> Outcome:
+def _outcome(report: DocumentReport, judge: PolicyJudge | None) -> Outcome:
     if judge is None:
         return Outcome(None, report.passed, report)
     judged = judge(report)
-    line = render_line_bytes(judged)
-    checked = (_checked_line(report, judged, line), report.passed) if keep_checked else None
-    return Outcome(line, judged.passed, judged, checked)
-
-
-def _checked_line(report: DocumentReport, judged: DocumentReport, judged_line: bytes) -> bytes:
-    """``report``'s line: the judged one where the judge changed neither of the fields it sets (no
-    gate note, the same verdict), which renders the same bytes (about half the reports of a corpus);
-    else rendered again."""
-    same = judged.passed == report.passed and judged.gate == report.gate
-    return judged_line if same else render_line_bytes(report)
+    return Outcome(render_line_bytes(judged), judged.passed, judged, judge.digest)
 
 
 _WORKER: dict[str, tuple[Settings, RuleSet]] = {}
@@ -273,15 +257,13 @@ def _init_worker(settings: Settings, templates) -> None:
     _TEMPLATES[0] = templates
 
 
-def _check_chunk(settings: Settings, items: list[Item], judge: ReportJudge | None = None,
-                 keep_checked: bool = False) -> list[tuple]:
-    """What a worker sends back for each item: its line, its verdict and, with ``keep_checked``, both
-    as checked (``Outcome``'s fields)."""
-    outcomes = check_items(items, rules_for(settings), settings, _TEMPLATES[0], judge, keep_checked)
-    return [(o.line, o.passed, None, o.checked) for o in outcomes]
+def _check_chunk(settings: Settings, items: list[Item], judge: PolicyJudge | None = None) -> list[tuple]:
+    """What a worker sends back for each item: its line, its verdict and its judge's digest (``Outcome``'s fields)."""
+    outcomes = check_items(items, rules_for(settings), settings, _TEMPLATES[0], judge)
+    return [(o.line, o.passed, None, o.judged_by) for o in outcomes]
 
 
-def check_unit(unit: Unit, settings: Settings, templates=None, judge: ReportJudge | None = None) -> list[tuple]:
+def check_unit(unit: Unit, settings: Settings, templates=None, judge: PolicyJudge | None = None) -> list[tuple]:
     """The shard function: every report of one input unit (what a Ray task runs), as ``_check_chunk``
     sends them."""
     _TEMPLATES[0] = templates
@@ -325,9 +307,9 @@ class _Inline(Executor):
     def __init__(self, rules: RuleSet, templates=None):
         self.rules, self.templates = rules, templates
 
-    def submit(self, fn, settings, items, judge=None, keep_checked=False):  # noqa: D102 - Executor.submit's contract
+    def submit(self, fn, settings, items, judge=None):  # noqa: D102 - Executor.submit's contract
         future: Future = Future()
-        future.set_result(check_items(items, self.rules, settings, self.templates, judge, keep_checked))
+        future.set_result(check_items(items, self.rules, settings, self.templates, judge))
         return future
 
 
@@ -343,13 +325,13 @@ class _PoolWhenNeeded(Executor):
         self.inline = _Inline(runner.rules, runner.templates)
         self.pool: Executor | None = None
 
-    def submit(self, fn, settings, items, judge=None, keep_checked=False):  # noqa: D102 - Executor.submit's contract
+    def submit(self, fn, settings, items, judge=None):  # noqa: D102 - Executor.submit's contract
         if self.pool is None:
             self.after -= len(items)
             if self.after > 0:
-                return self.inline.submit(fn, settings, items, judge, keep_checked)
+                return self.inline.submit(fn, settings, items, judge)
             self.pool = self.runner.start_pool()
-        return self.pool.submit(fn, settings, items, judge, keep_checked)
+        return self.pool.submit(fn, settings, items, judge)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self.pool is not None:
@@ -370,14 +352,15 @@ class _Pending:
 
 class Runner:
     """Checks a stream of items in order, with an optional cache and process pool. With a ``judge``
-    (see ``check_items``) every outcome comes out judged; the cache keeps reports as checked, not as
-    judged, so a document checked now brings its line as checked too, and one the cache answers is
-    judged here."""
+    (see ``check_items``) every outcome comes out judged, without one as checked. The cache keeps
+    each line as the run that wrote it had it: one the cache answers as this run wants it is written
+    as it is; any other is parsed, judged again (or brought back to as checked) and kept anew."""
 
     def __init__(self, settings: Settings, rules: RuleSet, jobs: int = 1, cache: ResultCache | None = None,
-                 templates=None, judge: ReportJudge | None = None):
+                 templates=None, judge: PolicyJudge | None = None):
         self.settings, self.rules, self.jobs, self.cache = settings, rules, max(1, jobs), cache
         self.templates, self.judge = templates, judge
+        self.judged_by = judge.digest if judge is not None else b""
 
     def outcomes(self, items: Iterable[Item]) -> Iterator[Outcome]:
         chunks = chunks_of(items)
@@ -424,24 +407,29 @@ class Runner:
                 if isinstance(item, Document):
                     keys[n] = self.cache.key(item)
             found = self.cache.get_many([k for k in keys if k])
-            cached = {n: Outcome(*found[k]) for n, k in enumerate(keys) if k in found}
+            hits = {n: found[k] for n, k in enumerate(keys) if k in found}
+            cached = {n: Outcome(line, passed, judged_by=judged_by) for n, (line, passed, judged_by) in hits.items()}
         todo = [n for n in range(len(chunk)) if n not in cached]
-        keep_checked = self.cache is not None and self.judge is not None
-        future = (executor.submit(_check_chunk, self.settings, [chunk[n] for n in todo], self.judge, keep_checked)
-                  if todo else None)
+        future = executor.submit(_check_chunk, self.settings, [chunk[n] for n in todo], self.judge) if todo else None
         return _Pending(chunk, cached, todo, keys, future)
 
     def _collect(self, job: _Pending) -> Iterator[Outcome]:
         done = job.future.result() if job.future is not None else []
         fresh = {n: r if isinstance(r, Outcome) else Outcome(*r) for n, r in zip(job.todo, done)}
+        fresh.update((n, self._judged_again(o)) for n, o in job.cached.items() if o.judged_by != self.judged_by)
         if self.cache is not None:
-            self.cache.put_many([(job.keys[n], *o.as_checked()) for n, o in fresh.items() if job.keys[n]])
+            self.cache.put_many([(job.keys[n], o.line, o.passed, o.judged_by) for n, o in fresh.items() if job.keys[n]])
         for n in range(len(job.items)):
-            yield self._judged(job.cached[n]) if n in job.cached else fresh[n]
+            yield fresh[n] if n in fresh else job.cached[n]
 
-    def _judged(self, cached: Outcome) -> Outcome:
-        """A cached outcome (as checked) with the judge's verdict, where there is a judge."""
-        return cached if self.judge is None else _outcome(cached.item(), self.judge)
+    def _judged_again(self, cached: Outcome) -> Outcome:
+        """A cached outcome another policy judged, or none did, as this run wants it: judged by its
+        judge (which sets a report's verdict and notes afresh), or as checked where it has none."""
+        report = cached.item()
+        if self.judge is None:
+            checked = pipeline.as_checked(report, self.settings)
+            return Outcome(None, checked.passed, checked)
+        return _outcome(report, self.judge)
 
 
 def _prepend(first, second, rest):
@@ -457,7 +445,7 @@ RAY_RETRIES = 3
 
 
 def ray_outcomes(unit_list: Iterable[Unit], settings: Settings, address: str | None, templates=None,
-                 judge: ReportJudge | None = None) -> Iterator[Outcome]:
+                 judge: PolicyJudge | None = None) -> Iterator[Outcome]:
     """One Ray task per unit, each retried on failure; results come back in input order."""
     try:
         import ray
@@ -569,7 +557,7 @@ Judge = Callable[[Iterable[DocumentReport | ReadError]], Iterable[DocumentReport
 
 
 def outcomes(args: argparse.Namespace, settings: Settings, rules: RuleSet, documents: Iterable[Item],
-             cache: ResultCache | None = None, templates=None, judge: ReportJudge | None = None) -> Iterator[Outcome]:
+             cache: ResultCache | None = None, templates=None, judge: PolicyJudge | None = None) -> Iterator[Outcome]:
     """The outcome of every document, in input order: on this machine, or on Ray (which reads the
     input files on its workers, so it takes ``args.paths`` rather than ``documents``)."""
     if args.executor == "ray":

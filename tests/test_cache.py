@@ -107,15 +107,15 @@ def test_a_small_limit_keeps_the_cache_under_it_and_the_reports_unchanged(corpus
 def test_the_lines_least_recently_used_go_first(tmp_path):
     cache = ResultCache(tmp_path, "space", max_size=256 << 10)  # room for about eight of these lines
     line = b"x" * (20 << 10)
-    cache.put_many([(b"old", line, True), (b"kept", line, True)])
+    cache.put_many([(b"old", line, True, b""), (b"kept", line, True, b"")])
     for n in range(4):
-        cache.put_many([(f"new{n}".encode(), line, True)])
+        cache.put_many([(f"new{n}".encode(), line, True, b"")])
     assert set(cache.get_many([b"kept"])) == {b"kept"}  # still there, and now used
     for n in range(4, 8):
-        cache.put_many([(f"new{n}".encode(), line, False)])
+        cache.put_many([(f"new{n}".encode(), line, False, b"")])
     left = cache.get_many([b"old", b"kept", b"new0", b"new7"])
     assert b"kept" in left and b"new7" in left and b"old" not in left and b"new0" not in left
-    assert left[b"new7"] == (line, False)
+    assert left[b"new7"] == (line, False, b"")
     assert cache.size_in_use() <= 256 << 10
 
 
@@ -132,8 +132,8 @@ def test_a_new_file_has_large_pages_and_one_written_before_keeps_its_own(tmp_pat
         db.execute("PRAGMA page_size = 4096")
         db.execute("CREATE TABLE earlier (x)")
     cache = ResultCache(tmp_path, "space")
-    cache.put_many([(b"k", b"x" * 10_000, True)])
-    assert cache.get_many([b"k"]) == {b"k": (b"x" * 10_000, True)}
+    cache.put_many([(b"k", b"x" * 10_000, True, b"policy")])
+    assert cache.get_many([b"k"]) == {b"k": (b"x" * 10_000, True, b"policy")}
     cache.close()
     assert page_size(tmp_path) == 4096
 
@@ -261,10 +261,11 @@ def test_judged_lines_with_the_cache_are_those_without_it(tmp_path, jobs):
     assert len(rows(tmp_path / "cache")) == 155
 
 
-def test_a_pool_s_parent_parses_only_the_reports_the_cache_answers(tmp_path, monkeypatch, capsys):
-    """The workers render both lines of a document they check, the judged one and the one the cache
-    keeps: the parent never parses a fresh report back to judge it (1.4 CPU s over 50 MB, in the one
-    process every worker waits on), only the ones it reads from the cache."""
+def test_a_pool_s_parent_parses_only_the_reports_another_policy_judged(tmp_path, monkeypatch, capsys):
+    """The workers judge and render each document they check, and the cache keeps that line: the
+    parent never parses a fresh report back to judge it (1.4 CPU s over 50 MB, in the one process
+    every worker waits on), nor one the cache answers as the same policy judged it; a line another
+    policy judged is parsed and judged again, once."""
     corpus = make_corpus(tmp_path / "corpus", records=150)
     parsed = []
     real = runner.Outcome.item
@@ -274,4 +275,9 @@ def test_a_pool_s_parent_parses_only_the_reports_the_cache_answers(tmp_path, mon
     cold = capsys.readouterr().out
     assert parsed == []
     main(args)
-    assert capsys.readouterr().out == cold and len(parsed) == 155
+    assert capsys.readouterr().out == cold and parsed == []
+    main([*args, "--fail-under-residue", "90"])
+    stricter = capsys.readouterr().out
+    assert len(parsed) == 155 and stricter != cold
+    main([*args, "--fail-under-residue", "90"])
+    assert capsys.readouterr().out == stricter and len(parsed) == 155

@@ -4,8 +4,8 @@ finding validation builds, and the detector index answers as a scan."""
 
 from __future__ import annotations
 
+import pickle
 import tempfile
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,8 @@ from provenance import accelerator
 from provenance.analyzers import Context, collect_hits
 from provenance.config import Settings
 from provenance.document import Document
-from provenance.gate import Policy, _rule_notes, _some_rule_acts, judge
-from provenance.pipeline import _lines_cost, _with_residue_points, check_document
+from provenance.gate import Policy, PolicyJudge, _rule_notes, _some_rule_acts, judge
+from provenance.pipeline import _lines_cost, _with_residue_points, as_checked, check_document
 from provenance.renderers.jsonout import render_line
 from provenance.report import (
     DocumentReport,
@@ -63,7 +63,7 @@ def rules():
 def test_judging_where_checked_writes_the_lines_the_parent_would(rules, texts, policy):
     items = [Document(id=str(n), path=f"{n}.txt", text=t) for n, t in enumerate(texts)]
     items.append(ReadError(path="broken.jsonl", line=3, message="malformed JSON"))
-    verdict = partial(judge, policy=policy)
+    verdict = PolicyJudge(policy)
     where_checked = list(Runner(Settings(), rules, judge=verdict).outcomes(items))
     in_parent = [o.item() for o in Runner(Settings(), rules).outcomes(items)]
     expected = [r if isinstance(r, ReadError) else verdict(r) for r in in_parent]
@@ -72,26 +72,49 @@ def test_judging_where_checked_writes_the_lines_the_parent_would(rules, texts, p
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(texts=st.lists(DOCUMENT, min_size=1, max_size=4), policy=POLICY)
-def test_a_judging_runner_with_a_cache_writes_the_lines_and_keeps_them_as_checked(rules, texts, policy):
-    """Cold, each document's judged line is rendered where it is checked and the cache keeps its line as
-    checked; warm, the cache's line is judged in the parent: the same lines both times."""
+@given(texts=st.lists(DOCUMENT, min_size=1, max_size=4), policy=POLICY, other=POLICY)
+def test_a_runner_with_a_cache_gives_each_run_its_own_lines_whatever_wrote_them(rules, texts, policy, other):
+    """Whichever policy judged the cached lines, or none, a runner gives the lines a run without the
+    cache gives: judged by its own policy, or as checked without one; and the cache keeps them as the
+    last run had them."""
     from provenance.cache import ResultCache
 
     items = [Document(id=str(n), path=f"{n}.txt", text=t) for n, t in enumerate(texts)]
-    verdict = partial(judge, policy=policy)
     checked = [o.item() for o in Runner(Settings(), rules).outcomes(items)]
-    expected = [render_line(verdict(r)).encode() for r in checked]
+    as_checked = [render_line(r).encode() for r in checked]
     with tempfile.TemporaryDirectory() as folder:
         cache = ResultCache(Path(folder), "space")
         try:
-            for _ in ("cold", "warm"):
+            for verdict in (PolicyJudge(policy), PolicyJudge(policy), None, PolicyJudge(other), None, None):
+                expected = as_checked if verdict is None else [render_line(verdict(r)).encode() for r in checked]
                 outcomes = list(Runner(Settings(), rules, cache=cache, judge=verdict).outcomes(items))
                 assert [o.line for o in outcomes] == expected
-            kept = cache.get_many([cache.key(d) for d in items])
+                assert [o.passed for o in outcomes] == [r.passed for r in (checked if verdict is None else map(verdict, checked))]
+                kept = cache.get_many([cache.key(d) for d in items])
+                digest = b"" if verdict is None else verdict.digest
+                assert sorted(kept.values()) == sorted(zip(expected, (o.passed for o in outcomes), [digest] * len(items)))
         finally:
             cache.close()
-    assert sorted(line for line, _ in kept.values()) == sorted(render_line(r).encode() for r in checked)
+
+
+@given(policy=POLICY)
+def test_equal_policies_have_equal_digests_and_a_judge_pickles(policy):
+    same = Policy(policy.threshold, dict(reversed(policy.fail_under.items())), *(frozenset(sorted(s, reverse=True))
+                  for s in (policy.block_rules, policy.block_flags, policy.warn_rules, policy.warn_flags)))
+    assert PolicyJudge(same).digest == PolicyJudge(policy).digest
+    assert pickle.loads(pickle.dumps(PolicyJudge(policy))) == PolicyJudge(policy)
+    stricter = Policy(policy.threshold + 1, policy.fail_under, policy.block_rules)
+    assert PolicyJudge(stricter).digest != PolicyJudge(policy).digest
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(DOCUMENT, min_size=1, max_size=3), policy=POLICY)
+def test_a_judged_report_brought_back_to_as_checked_is_the_checked_report(rules, texts, policy):
+    """What the gate sets is all a judged line differs by: parsed and brought back, it renders as checked."""
+    for r in (o.item() for o in Runner(Settings(), rules).outcomes(
+            [Document(id=str(n), path=f"{n}.txt", text=t) for n, t in enumerate(texts)])):
+        judged = DocumentReport.model_validate_json(render_line(judge(r, policy)))
+        assert render_line(as_checked(judged, Settings())) == render_line(r)
 
 
 @given(name=st.text(max_size=12))
