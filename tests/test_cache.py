@@ -119,6 +119,20 @@ def test_the_lines_least_recently_used_go_first(tmp_path):
     assert cache.size_in_use() <= 256 << 10
 
 
+def test_reading_lines_marks_them_used_without_writing_them_again(tmp_path):
+    """Marking a line used writes to a small table of its own, not the line's page: a warm run over a
+    corpus would otherwise write its cache again into the log."""
+    cache = ResultCache(tmp_path, "space")
+    lines = {f"k{n}".encode(): f"{n:08d}".encode() * 1_000 for n in range(200)}  # 1.6 MB of lines
+    cache.put_many([(k, line, True, b"") for k, line in lines.items()])
+    cache.close()  # the log is copied into the file and removed
+    cache = ResultCache(tmp_path, "space")
+    assert cache.get_many(list(lines)) == {k: (line, True, b"") for k, line in lines.items()}
+    log = tmp_path / f"{CACHE_FILE}-wal"
+    assert log.stat().st_size < 200 * 1_000
+    cache.close()
+
+
 def test_a_new_file_has_large_pages_and_one_written_before_keeps_its_own(tmp_path):
     """A report line of several kilobytes fits a 16 KiB page; a file of 4 KiB pages from an earlier
     version still works (SQLite cannot change a page size in WAL mode), only more slowly."""
