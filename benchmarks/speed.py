@@ -345,13 +345,14 @@ def main() -> None:
                     args.repeat, before=lambda: empty_result_cache(cache)),
             Command("provenance check, warm cache", [*check, "--jobs", "1", "--cache-dir", str(cache)], args.repeat),
         ], docs, size)
-        c4, one, two, halves_row, pure, reference, new_one, new_two = rows[:8]
+        c4, one, two, halves_row, pure, reference, new_one, new_two, warm = rows
         print(f"\n2 cores / 1 core: {two['mb_s'] / one['mb_s']:.2f}x{round_spread(one, two)}; two one-core checks of "
               f"the halves side by side / 1 core: {halves_row['mb_s'] / one['mb_s']:.2f}x"
               f"{round_spread(one, halves_row)}; the same for the "
               f"default command on a new corpus: {new_two['mb_s'] / new_one['mb_s']:.2f}x"
               f"{round_spread(new_one, new_two)}; C4 filter / check on 1 core: {c4['mb_s'] / one['mb_s']:.1f}x"
-              f"{round_spread(one, c4)}; accelerator / pure Python: {one['mb_s'] / pure['mb_s']:.2f}x; "
+              f"{round_spread(one, c4)}; warm cache / C4 filter: {warm['mb_s'] / c4['mb_s']:.2f}x"
+              f"{round_spread(c4, warm)}; accelerator / pure Python: {one['mb_s'] / pure['mb_s']:.2f}x; "
               f"prefilter / reference engine: {one['mb_s'] / reference['mb_s']:.1f}x")
         avg = size / docs
         for label, row in (("1 core", one), ("2 cores", two)):
