@@ -416,15 +416,19 @@ class Runner:
     def _collect(self, job: _Pending) -> Iterator[Outcome]:
         done = job.future.result() if job.future is not None else []
         fresh = {n: r if isinstance(r, Outcome) else Outcome(*r) for n, r in zip(job.todo, done)}
-        fresh.update((n, self._judged_again(o)) for n, o in job.cached.items() if o.judged_by != self.judged_by)
+        again = {n: self._judged_again(o) for n, o in job.cached.items() if o.judged_by != self.judged_by}
         if self.cache is not None:
-            self.cache.put_many([(job.keys[n], o.line, o.passed, o.judged_by) for n, o in fresh.items() if job.keys[n]])
+            kept = {**fresh, **again} if self.judge is not None else fresh
+            self.cache.put_many([(job.keys[n], o.line, o.passed, o.judged_by) for n, o in kept.items() if job.keys[n]])
+        answered = {**job.cached, **again}
         for n in range(len(job.items)):
-            yield fresh[n] if n in fresh else job.cached[n]
+            yield fresh[n] if n in fresh else answered[n]
 
     def _judged_again(self, cached: Outcome) -> Outcome:
         """A cached outcome another policy judged, or none did, as this run wants it: judged by its
-        judge (which sets a report's verdict and notes afresh), or as checked where it has none."""
+        judge (which sets a report's verdict and notes afresh), and kept so; or, where the run judges
+        in the parent, as checked, and the cache left as it was (a run of another format between two
+        gated runs would otherwise write every line twice)."""
         report = cached.item()
         if self.judge is None:
             checked = pipeline.as_checked(report, self.settings)

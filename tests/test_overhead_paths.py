@@ -73,26 +73,28 @@ def test_judging_where_checked_writes_the_lines_the_parent_would(rules, texts, p
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(DOCUMENT, min_size=1, max_size=4), policy=POLICY, other=POLICY)
-def test_a_runner_with_a_cache_gives_each_run_its_own_lines_whatever_wrote_them(rules, texts, policy, other):
+@pytest.mark.parametrize("order", [(0, 0, None, 1, None, 0), (None, None, 0, None, 1, 1)])
+def test_a_runner_with_a_cache_gives_each_run_its_own_lines_whatever_wrote_them(rules, texts, policy, other, order):
     """Whichever policy judged the cached lines, or none, a runner gives the lines a run without the
-    cache gives: judged by its own policy, or as checked without one; and the cache keeps them as the
-    last run had them."""
+    cache gives: judged by its own policy, or as checked without one (``None`` in ``order``). The cache
+    keeps the lines of the last run with a policy; a run without one only adds those it checks."""
     from provenance.cache import ResultCache
 
     items = [Document(id=str(n), path=f"{n}.txt", text=t) for n, t in enumerate(texts)]
     checked = [o.item() for o in Runner(Settings(), rules).outcomes(items)]
-    as_checked = [render_line(r).encode() for r in checked]
+    kept_as = None
     with tempfile.TemporaryDirectory() as folder:
         cache = ResultCache(Path(folder), "space")
         try:
-            for verdict in (PolicyJudge(policy), PolicyJudge(policy), None, PolicyJudge(other), None, None):
-                expected = as_checked if verdict is None else [render_line(verdict(r)).encode() for r in checked]
+            for verdict in (None if n is None else PolicyJudge((policy, other)[n]) for n in order):
+                reports = checked if verdict is None else [verdict(r) for r in checked]
                 outcomes = list(Runner(Settings(), rules, cache=cache, judge=verdict).outcomes(items))
-                assert [o.line for o in outcomes] == expected
-                assert [o.passed for o in outcomes] == [r.passed for r in (checked if verdict is None else map(verdict, checked))]
-                kept = cache.get_many([cache.key(d) for d in items])
-                digest = b"" if verdict is None else verdict.digest
-                assert sorted(kept.values()) == sorted(zip(expected, (o.passed for o in outcomes), [digest] * len(items)))
+                assert [o.line for o in outcomes] == [render_line(r).encode() for r in reports]
+                assert [o.passed for o in outcomes] == [r.passed for r in reports]
+                if verdict is not None or kept_as is None:
+                    kept_as = sorted((render_line(r).encode(), r.passed, b"" if verdict is None else verdict.digest)
+                                     for r in reports)
+                assert sorted(cache.get_many([cache.key(d) for d in items]).values()) == kept_as
         finally:
             cache.close()
 
@@ -103,8 +105,9 @@ def test_equal_policies_have_equal_digests_and_a_judge_pickles(policy):
                   for s in (policy.block_rules, policy.block_flags, policy.warn_rules, policy.warn_flags)))
     assert PolicyJudge(same).digest == PolicyJudge(policy).digest
     assert pickle.loads(pickle.dumps(PolicyJudge(policy))) == PolicyJudge(policy)
-    stricter = Policy(policy.threshold + 1, policy.fail_under, policy.block_rules)
-    assert PolicyJudge(stricter).digest != PolicyJudge(policy).digest
+    higher = Policy(policy.threshold + 1, policy.fail_under, policy.block_rules, policy.block_flags,
+                    policy.warn_rules, policy.warn_flags)
+    assert PolicyJudge(higher).digest != PolicyJudge(policy).digest
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
