@@ -64,8 +64,8 @@ class PolicyJudge:
 
 def _policy_digest(policy: Policy) -> bytes:
     """Names ``policy``: equal policies, equal digests (sets and mappings in sorted order)."""
-    fields = [policy.threshold, sorted(policy.fail_under.items()),
-              *(sorted(rules) for rules in (policy.block_rules, policy.block_flags, policy.warn_rules, policy.warn_flags))]
+    listed = (policy.block_rules, policy.block_flags, policy.warn_rules, policy.warn_flags)
+    fields = [policy.threshold, sorted(policy.fail_under.items()), *(sorted(names) for names in listed)]
     return hashlib.sha256(json.dumps(fields).encode()).digest()
 
 
