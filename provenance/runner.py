@@ -19,7 +19,7 @@ import math
 import os
 import sys
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,15 +28,15 @@ from pathlib import Path
 
 from provenance import __version__
 from provenance.analyzers import collect_hits
-from provenance.atomic import atomic_writer, write_atomic
+from provenance.atomic import open_atomic, write_atomic
 from provenance.cache import DEFAULT_MAX_SIZE, ResultCache, default_cache_dir, inside, namespace, parse_size
 from provenance.config import ConfigError, Settings
 from provenance.document import Document
 from provenance.engine import DEFAULT_ENGINE, ENGINES
-from provenance.gate import PolicyJudge
+from provenance.gate import GateRun, PolicyJudge
 from provenance.gitscope import select_documents
 from provenance import pipeline
-from provenance.renderers.jsonout import render_line, render_line_bytes
+from provenance.renderers.jsonout import render_line_bytes
 from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules
 from provenance.rulemodels import Detector
@@ -557,9 +557,6 @@ def open_cache(args: argparse.Namespace, settings: Settings, rules: RuleSet, tem
         return None
 
 
-Judge = Callable[[Iterable[DocumentReport | ReadError]], Iterable[DocumentReport | ReadError]]
-
-
 def outcomes(args: argparse.Namespace, settings: Settings, rules: RuleSet, documents: Iterable[Item],
              cache: ResultCache | None = None, templates=None, judge: PolicyJudge | None = None) -> Iterator[Outcome]:
     """The outcome of every document, in input order: on this machine, or on Ray (which reads the
@@ -578,26 +575,26 @@ def reports(args: argparse.Namespace, settings: Settings, rules: RuleSet, docume
     return (o.item() for o in outcomes(args, settings, rules, documents, cache, templates))
 
 
-def write_jsonl(results: Iterable[DocumentReport | ReadError], output: Path | None) -> int:
-    """Stream report lines to stdout or, through a temporary file and a rename, to ``output``."""
+def as_outcomes(results: Iterable[DocumentReport | ReadError]) -> Iterator[Outcome]:
+    """Reports (and read errors) as outcomes, to write as lines: a read error fails."""
+    return (Outcome(None, isinstance(item, DocumentReport) and item.passed, item) for item in results)
+
+
+def write_lines(outcomes: Iterable[Outcome], output: Path) -> int:
+    """Each outcome's line, through a temporary file and a rename, to ``output``; 1 where one failed."""
     failed = False
-    if output is None:
-        for item in results:
-            failed |= not (isinstance(item, DocumentReport) and item.passed)
-            sys.stdout.write(render_line(item))
-        sys.stdout.flush()
-        return 1 if failed else 0
-    with atomic_writer(output) as handle:
-        for item in results:
-            failed |= not (isinstance(item, DocumentReport) and item.passed)
-            handle.write(render_line(item))
+    with open_atomic(output, binary=True) as handle:  # nobody sees the file before it is whole: no flushes
+        for outcome in outcomes:
+            failed |= not outcome.passed
+            handle.write(outcome.line)
     return 1 if failed else 0
 
 
 def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cache: ResultCache | None,
-              judge: Judge = lambda items: items, templates=None) -> int:
+              gate: GateRun, templates=None) -> int:
     """Check one shard into ``--output DIR``; a shard already done under the same digests is skipped.
-    ``judge`` is the CI gate's verdict on each report, as in an unsharded run."""
+    ``gate`` is the CI gate's verdict on each report, as in an unsharded run: laid where each report is
+    checked when it needs no record of the run (``GateRun.detached``), as the lines are all a shard writes."""
     shard, folder = args.shard, args.output
     if folder is None or (folder.exists() and not folder.is_dir()):
         raise ConfigError("--shard needs --output DIR (a folder for the shard's reports)")
@@ -619,7 +616,10 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
                 counts[-1] += 1
                 yield item
 
-    exit_code = write_jsonl(judge(reports(args, settings, rules, items(), cache, templates)), folder / reports_name)
+    detached = gate.detached()
+    lines = (outcomes(args, settings, rules, items(), cache, templates, detached) if detached is not None
+             else as_outcomes(gate.judge_all(reports(args, settings, rules, items(), cache, templates))))
+    exit_code = write_lines(lines, folder / reports_name)
     marker = {**expected, "shard": [shard.index, shard.count], "threshold": settings.threshold,
               "inputs": [str(p) for p in args.paths], "units": counts, "exit": exit_code, "reports": reports_name}
     write_atomic(marker_path, json.dumps(marker, indent=1) + "\n")

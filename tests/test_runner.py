@@ -267,3 +267,22 @@ def test_the_default_jobs_keep_to_the_container_s_cpu_quota(tmp_path, monkeypatc
     assert runner.available_cores() == 8
     monkeypatch.setattr(runner, "CGROUP_ROOT", _cgroup_files(tmp_path / "more", {"cpu.max": "1600000 100000\n"}))
     assert runner.available_cores() == 8
+
+
+def test_a_gated_shard_writes_the_lines_its_workers_judged(corpus, tmp_path, monkeypatch, capsys):
+    """A shard's lines are all it writes: with a gate that keeps no record of the run, the gate's
+    verdict is laid in the workers and the parent parses no report back; the lines are those of an
+    unsharded run under the same gate, and the exit code says the same."""
+    from provenance import runner
+    from provenance.cli import main
+
+    gate = ["--no-cache", "--fail-under-residue", "90", "--jobs", "2"]
+    unsharded = main(["check", str(corpus), "--format", "jsonl", *gate])
+    expected = capsys.readouterr().out.splitlines()
+    parsed = []
+    real = runner.Outcome.item
+    monkeypatch.setattr(runner.Outcome, "item", lambda self: parsed.append(1) or real(self))
+    out = tmp_path / "shards"
+    code = main(["check", str(corpus), "--shard", "0/1", "--output", str(out), *gate])
+    assert parsed == [] and code == unsharded == 1
+    assert (out / "shard-00000-of-00001.jsonl").read_text(encoding="utf-8").splitlines() == expected

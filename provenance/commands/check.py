@@ -10,7 +10,6 @@ from contextlib import closing, contextmanager, nullcontext
 from pathlib import Path
 
 from provenance import runner
-from provenance.atomic import open_atomic
 from provenance.cache import ResultCache
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
                                         add_threshold_option, refuse_unreadable_stdin, settings_and_rules,
@@ -100,14 +99,11 @@ def _exit_code(items: Iterable[DocumentReport | ReadError]) -> int:
 
 
 def _write_jsonl(results, output: Path | None) -> int:
-    return _write_lines((runner.Outcome(None, isinstance(i, DocumentReport) and i.passed, i) for i in results), output)
+    return _write_lines(runner.as_outcomes(results), output)
 
 
 def _write_lines(outcomes: Iterable[runner.Outcome], output: Path | None) -> int:
-    if output is None:
-        return _stream_to_stdout(outcomes)
-    with open_atomic(output, binary=True) as handle:  # nobody sees the file before it is whole: no flushes
-        return _stream_lines(outcomes, handle.write)
+    return _stream_to_stdout(outcomes) if output is None else runner.write_lines(outcomes, output)
 
 
 def _stream_to_stdout(outcomes: Iterable[runner.Outcome]) -> int:
@@ -177,7 +173,7 @@ def _check(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> int:
 def _checked(args: argparse.Namespace, settings: Settings, rules: RuleSet, gate: GateRun,
              templates: TemplateCounts | None, cache: ResultCache | None) -> int:
     if args.shard is not None:
-        return runner.run_shard(args, settings, rules, cache, gate.judge_all, templates)
+        return runner.run_shard(args, settings, rules, cache, gate, templates)
     extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet)
     documents = select_documents(args.paths, args.since, settings.max_bytes)
     judge = gate.detached() if args.format == "jsonl" and not args.output_formats else None
