@@ -19,7 +19,7 @@ import math
 import os
 import sys
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -581,12 +581,19 @@ def as_outcomes(results: Iterable[DocumentReport | ReadError]) -> Iterator[Outco
 
 
 def write_lines(outcomes: Iterable[Outcome], output: Path) -> int:
-    """Each outcome's line, through a temporary file and a rename, to ``output``; 1 where one failed."""
-    failed = False
+    """Each outcome's line, through a temporary file and a rename, to ``output`` (``stream_lines``)."""
     with open_atomic(output, binary=True) as handle:  # nobody sees the file before it is whole: no flushes
-        for outcome in outcomes:
-            failed |= not outcome.passed
-            handle.write(outcome.line)
+        return stream_lines(outcomes, handle.write)
+
+
+def stream_lines(outcomes: Iterable[Outcome], write: Callable[[bytes], object],
+                 flush: Callable[[], object] = lambda: None) -> int:
+    """Each outcome's line to ``write``, ``flush`` after each; 1 where one failed, else 0."""
+    failed = False
+    for outcome in outcomes:
+        failed |= not outcome.passed
+        write(outcome.line)
+        flush()
     return 1 if failed else 0
 
 

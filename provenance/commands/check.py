@@ -113,18 +113,8 @@ def _stream_to_stdout(outcomes: Iterable[runner.Outcome]) -> int:
     sys.stdout.flush()
     stream = getattr(sys.stdout, "buffer", None)
     if stream is None:
-        return _stream_lines(outcomes, lambda line: sys.stdout.write(line.decode()), sys.stdout.flush)
-    return _stream_lines(outcomes, stream.write, stream.flush)
-
-
-def _stream_lines(outcomes: Iterable[runner.Outcome], write: Callable[[bytes], object],
-                  flush: Callable[[], object] = lambda: None) -> int:
-    failed = False
-    for outcome in outcomes:
-        failed |= not outcome.passed
-        write(outcome.line)
-        flush()
-    return 1 if failed else 0
+        return runner.stream_lines(outcomes, lambda line: sys.stdout.write(line.decode()), sys.stdout.flush)
+    return runner.stream_lines(outcomes, stream.write, stream.flush)
 
 
 def _refuse_stdin_where_it_cannot_go(args: argparse.Namespace) -> None:
