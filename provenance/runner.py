@@ -354,7 +354,8 @@ class Runner:
     """Checks a stream of items in order, with an optional cache and process pool. With a ``judge``
     (see ``check_items``) every outcome comes out judged, without one as checked. The cache keeps
     each line as the run that wrote it had it: one the cache answers as this run wants it is written
-    as it is; any other is parsed, judged again (or brought back to as checked) and kept anew."""
+    as it is; any other is parsed and judged again, and kept so, or, in a run that judges in the
+    parent, brought back to as checked (``_judged_again``)."""
 
     def __init__(self, settings: Settings, rules: RuleSet, jobs: int = 1, cache: ResultCache | None = None,
                  templates=None, judge: PolicyJudge | None = None):
