@@ -84,6 +84,18 @@ def parse_shard(text: str) -> Shard:
     return Shard(index, count)
 
 
+def parse_jobs(text: str) -> int:
+    """``--jobs``' value: a count of worker processes, 1 or more (0 would read as "every core" to some
+    and as "none" to others: neither is guessed)."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"--jobs {text!r}: expected a number of processes, 1 or more")
+    return jobs
+
+
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
 
@@ -131,7 +143,7 @@ def _cgroup_v1_quota(root: Path) -> tuple[str | None, str | None]:
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("speed and scale")
-    group.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+    group.add_argument("--jobs", "-j", type=parse_jobs, default=None, metavar="N",
                        help=f"worker processes (default: the cores available, here {available_cores()})")
     group.add_argument("--shard", type=parse_shard, metavar="I/N",
                        help="check only input files I, I+N, I+2N... and write them to --output DIR (see `provenance merge`)")

@@ -112,6 +112,15 @@ def test_bad_shard_is_a_usage_error(corpus, bad):
     assert "--shard" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("bad", ["0", "-2", "two"])
+def test_a_job_count_under_one_is_a_usage_error(corpus, bad):
+    """``--jobs 0`` ran one process without a word, where a user may have meant every core."""
+    result = run("check", str(corpus), f"--jobs={bad}", "--no-cache")
+    assert result.returncode == 2
+    assert f"--jobs {bad!r}: expected a number of processes, 1 or more" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_shard_needs_an_output_folder(corpus):
     result = run("check", str(corpus), "--shard", "0/2", "--no-cache")
     assert result.returncode == 2 and "--output DIR" in result.stderr
