@@ -4,7 +4,9 @@ outlet's template (menus, footers, sign-up prompts), whatever its wording.
 A pre-pass over the inputs counts, for every (group, line) pair, how many documents hold the line
 (of the lines the detector may look up: not those over its ``max_words``), in a count-min sketch of
 fixed size (``width`` x ``depth`` counters, conservative update), so memory does not grow with the
-corpus. Counts can only be overestimated, by collisions; the detector's
+corpus. A text met again in its group (the same page scraped twice, a mirror) counts once: copies
+of one article are not many pages sharing a template, and counted, they made the article's own
+headline and paragraphs template lines wherever it was copied often enough. Counts can only be overestimated, by collisions; the detector's
 thresholds (``rules/residue/structure.toml``, the ``template-line`` detector) keep that from
 mattering. A document's group is its ``outlet``, else the registrable domain of its ``url``, else
 the whole corpus.
@@ -45,6 +47,11 @@ def document_group(doc: Document) -> str:
         return "outlet:" + doc.meta["outlet"].casefold()
     domain = registrable_domain(doc.meta["url"]) if doc.meta.get("url") else None
     return "domain:" + domain if domain else CORPUS_GROUP
+
+
+def group_kind(group: str) -> str:
+    """What ``document_group`` grouped by: "outlet", "domain" or "corpus"."""
+    return "corpus" if group == CORPUS_GROUP else group.partition(":")[0]
 
 
 class TemplateCounts:
@@ -125,10 +132,11 @@ class TemplateCounts:
         return [min(table[c] for c in self._cells(group, key)) for key in keys]
 
     def lookup_for(self, doc: Document) -> TemplateLookup:
-        """For one document: its line keys -> (documents of its group holding each line, documents in the group)."""
+        """For one document: its line keys -> (documents of its group holding each line, documents in
+        the group, what the group is)."""
         group = document_group(doc)
-        total = self.group_docs[group]
-        return lambda keys: (self.counts(group, keys), total)
+        total, kind = self.group_docs[group], group_kind(group)
+        return lambda keys: (self.counts(group, keys), total, kind)
 
 
 def over_words(line: str, most: int) -> bool:
@@ -197,11 +205,37 @@ def empty_counts(rule: Detector, shared: bool = False) -> TemplateCounts:
 
 def count_templates(documents: Iterable[Document], rule: Detector,
                     counts: TemplateCounts | None = None) -> TemplateCounts:
-    """The pre-pass: one streaming read of every document, into ``counts`` (new ones when None)."""
+    """The pre-pass: one streaming read of every document, into ``counts`` (new ones when None), each
+    text once in its group (``CopyFilter``)."""
     counts = empty_counts(rule) if counts is None else counts
+    copies = CopyFilter(Params(rule).int("copy_filter_bits"))
     for doc in documents:
-        counts.add(doc)
+        if copies.first(document_group(doc), doc.text):
+            counts.add(doc)
     return counts
+
+
+class CopyFilter:
+    """Which (group, text) pairs the pre-pass has met, in a Bloom filter of fixed size (``bits``, four
+    bits a text), so memory does not grow with the corpus. A text it wrongly takes for one met before
+    is not counted, so its lines' counts are too low by one: a template line may then be missed, never
+    a line of one article made one."""
+
+    def __init__(self, bits: int):
+        self.bits = max(8, bits)
+        self.table = bytearray((self.bits + 7) // 8)
+
+    def first(self, group: str, text: str) -> bool:
+        """Whether ``text`` is met in ``group`` for the first time (then it is marked as met)."""
+        hashed = hashlib.sha1(_utf8(group) + b"\0", usedforsecurity=False)  # the fastest here: 0.1 us a kB
+        hashed.update(_utf8(text))
+        new = False
+        for (h,) in struct.iter_unpack("<I", hashed.digest()[:16]):
+            byte, bit = divmod(h % self.bits, 8)
+            if not self.table[byte] >> bit & 1:
+                self.table[byte] |= 1 << bit
+                new = True
+        return new
 
 
 def corpus_templates(items: Iterable[Document | ReadError], settings: Settings, rules: RuleSet,

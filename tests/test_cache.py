@@ -236,6 +236,7 @@ params.min_docs = 2
 params.min_share = 0.1
 params.sketch_width = 1024
 params.sketch_depth = 4
+params.copy_filter_bits = 33554432
 examples.match = ["(fires only with the corpus pre-pass)"]
 examples.no_match = ["A single document has no template lines."]
 """

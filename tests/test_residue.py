@@ -371,3 +371,33 @@ def test_beyond_article_passes_over_only_pages_it_cannot_fire_on(rules, rows):
     params = Params(next(r for r in rules.detectors if r.detector == "beyond-article"))
     got = [(d.first, d.last, d.reason.split(" ")[0]) for d in beyond.detect(page, params)]
     assert got == _beyond_by_side(page, params)
+
+
+def test_copies_of_one_article_do_not_make_its_lines_templates(rules, rule):
+    """Six copies of one article (the same page scraped again) are one text: its headline and
+    paragraphs stay the article's own. Three other stories of the outlet with the same footer make
+    the footer a template of the outlet's four distinct texts."""
+    footer = "Get the morning briefing from Example Daily in your inbox"
+    article = _doc(0, "example", f"Harbour wall plan approved\n{ARTICLE}\n{footer}\n")
+    others = [_doc(n, "example", f"Story number {n} about the market\n{SECOND.replace('the', f'the {n}', 1)}\n{footer}\n")
+              for n in range(1, 5)]
+    copies = [Document(id=f"copy{n}", path=f"copy{n}", text=article.text, meta=article.meta) for n in range(5)]
+    counts = count_templates([article, *copies, *others], rule)
+    from provenance.config import Settings
+    from provenance.pipeline import check_document
+    found = residue_rules(check_document(article, rules, Settings(), counts))
+    assert found.get(3) == "RS120"
+    assert 1 not in found and 2 not in found
+    assert counts.group_docs["outlet:example"] == 5
+
+
+def test_a_template_of_a_corpus_without_metadata_says_so(rules, rule):
+    footer = "Get the morning briefing from Example Daily in your inbox"
+    docs = [Document(id=f"d{n}", path=f"d{n}", text=f"Story number {n}\n{ARTICLE.replace('Monday', f'day {n}')}\n{footer}\n")
+            for n in range(6)]
+    from provenance.config import Settings
+    from provenance.pipeline import check_document
+    report = check_document(docs[0], rules, Settings(), count_templates(docs, rule))
+    assert [f.message for f in report.findings if f.rule == "RS120"] == [
+        "line recurs across many documents of the same outlet, domain or corpus (template) "
+        "(in about 6 of 6 documents of the corpus)"]

@@ -117,8 +117,9 @@ def runs(numbers: Iterable[int]) -> Iterator[tuple[int, int]]:
         yield start, prev
 
 
-# A document's line keys -> (documents of its group holding each line, documents in the group): templates.py.
-TemplateLookup = Callable[[list[str]], tuple[list[int], int]]
+# A document's line keys -> (documents of its group holding each line, documents in the group, what
+# the group is: "outlet", "domain" or "corpus"): templates.py.
+TemplateLookup = Callable[[list[str]], tuple[list[int], int, str]]
 T = TypeVar("T")
 _UNREAD = object()
 

@@ -1,4 +1,5 @@
-"""template-line: lines that recur across many documents of the same outlet or domain.
+"""template-line: lines that recur across many documents of the same outlet or domain (or, where no
+document names either, of the corpus).
 
 PASS: a line that only this article has. FAIL: 'Get our free morning briefing in your inbox' in
 most documents of one outlet. Needs the corpus pre-pass (``provenance.templates``); without it
@@ -33,7 +34,8 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     lines = [line for line in page.lines if len(line.key) >= min_chars and line.words <= max_words]
     if not lines:
         return
-    holdings, total = page.templates([line.key for line in lines])
+    holdings, total, group = page.templates([line.key for line in lines])
+    where = "of the corpus" if group == "corpus" else f"of the same {group}"
     for i in templated(holdings, total, min_docs, min_share):
         number = lines[i].number
-        yield Decision(number, number, f"in about {holdings[i]} of {total} documents of the same source")
+        yield Decision(number, number, f"in about {holdings[i]} of {total} documents {where}")
