@@ -194,7 +194,8 @@ _OUTLET_FIELDS = frozenset(Outlet.model_fields)
 
 
 class Facts(_Model):
-    """What the document says about its own provenance."""
+    """What the document says about its own provenance: its text, else (for the date and byline) its
+    metadata, which a finding then names (PV015, PV016)."""
 
     published: str | None = None
     published_text: str | None = None

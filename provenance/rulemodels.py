@@ -83,7 +83,7 @@ DetectorName = Literal[
     "repeated-line", "snippet-copy", "symbol-line", "separator-row", "menu-run", "template-line", "teaser-block",
     "context-classifier", "line-score", "beyond-article", "introduced-list",
     # provenance facts (provenance/analyzers/provenance.py)
-    "outlet", "outlet-conflict", "wire-carriage", "republished", "original", "missing-fact",
+    "outlet", "outlet-conflict", "wire-carriage", "republished", "original", "missing-fact", "metadata-fact",
     # attribution (provenance/analyzers/attribution.py, scoring.py)
     "quote-attribution", "attribution-prior", "scare-quote", "relayed-report",
     # reading the input (provenance/pipeline.py)

@@ -283,11 +283,24 @@ def read_sidecar(path: Path) -> tuple[dict[str, str], ReadError | None]:
         return {}, ReadError(path=where, message=f"sidecar is not valid JSON ({TOO_DEEP}); metadata ignored")
     if not isinstance(data, dict):
         return {}, ReadError(path=where, message="sidecar must hold a JSON object; metadata ignored")
+    if misfit := _misfit_field(data):
+        return {}, ReadError(path=where, message=f"sidecar {misfit}; metadata ignored")
     return _meta(data), None
 
 
 def _meta(record: dict) -> dict[str, str]:
     return {k: without_surrogates(str(record[k]))[0] for k in META_FIELDS if record.get(k) not in (None, "")}
+
+
+def _misfit_field(record: dict) -> str | None:
+    """The first metadata field holding neither a string nor a number (a list, an object, true), as
+    ``'`outlet` must be a string, not list'``: turned into a string it would name an outlet or a date
+    no page gave."""
+    for k in META_FIELDS:
+        value = record.get(k)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
+            return f"`{k}` must be a string, not {type(value).__name__}"
+    return None
 
 
 def read_text_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
@@ -378,6 +391,8 @@ def _record(raw: bytes, path: str, doc_id: str, number: int) -> Item:
         return ReadError(**where, message="record has no `text`")
     if not isinstance(record["text"], str):
         return ReadError(**where, message=f"record `text` must be a string, not {type(record['text']).__name__}")
+    if misfit := _misfit_field(record):
+        return ReadError(**where, message=f"record {misfit}")
     text, replaced = without_surrogates(record["text"])
     notes = [f"{replaced} lone surrogate code point(s) escaped in the JSON record replaced with U+FFFD"] if replaced else []
     rid = record.get("id")

@@ -165,6 +165,8 @@ def test_max_bytes_comes_from_settings(tmp_path):
     (b'{"text": 42}', "must be a string, not int"),
     (b'{"text": null}', "must be a string, not NoneType"),
     (b'{"text": "caf\xe9"}', "not valid UTF-8"),
+    (b'{"text": "fine", "outlet": ["RT"]}', "record `outlet` must be a string, not list"),
+    (b'{"text": "fine", "published": true}', "record `published` must be a string, not bool"),
 ])
 def test_a_bad_jsonl_line_is_an_error_with_its_number_and_the_rest_is_read(tmp_path, line, reason):
     good = json.dumps({"text": "fine"}).encode()
@@ -193,6 +195,11 @@ def test_a_gzip_cut_short_keeps_the_records_before_the_cut(tmp_path):
     assert len(items) == 3
 
 
+def test_numbers_in_metadata_fields_are_read_as_text(tmp_path):
+    doc = only_document(read(tmp_path, "a.jsonl", b'{"text": "fine", "id": 7, "published": 2022}\n'))
+    assert doc.id == "7" and doc.meta == {"published": "2022"}
+
+
 def test_a_file_named_gz_that_is_not_gzip(tmp_path):
     err = only_error(read(tmp_path, "a.jsonl.gz", b'{"text": "plain"}\n'))
     assert "gzip" in err.message and err.line == 1
@@ -204,6 +211,7 @@ def test_a_file_named_gz_that_is_not_gzip(tmp_path):
     (b'{"url": ', "not valid JSON"),
     (b'["https://example.org"]', "must hold a JSON object"),
     (b'{"url": "caf\xe9"}', "not valid UTF-8"),
+    (b'{"url": "https://www.rt.com/a", "outlet": {"name": "RT"}}', "sidecar `outlet` must be a string, not dict"),
 ])
 def test_a_broken_sidecar_is_an_error_and_the_document_is_still_read(tmp_path, sidecar, reason):
     (tmp_path / "a.meta.json").write_bytes(sidecar)

@@ -398,3 +398,53 @@ def test_an_outlet_built_unvalidated_is_the_outlet_pydantic_validates(chunk_cont
         assert outlet == validated and outlet.model_dump_json() == validated.model_dump_json()
         assert outlet.model_fields_set == validated.model_fields_set
         assert all(r.model_fields_set == Reliability(**r.model_dump()).model_fields_set for r in outlet.reliability)
+
+
+_UNDATED = ("The council met and approved the new budget after a long debate, members said, and the vote "
+            "was close.\n")
+
+
+@pytest.mark.parametrize("published,iso", [
+    ("2022-03-07", "2022-03-07"),
+    ("2022-03-07T10:15:00Z", "2022-03-07"),
+    ("Mon, 07 Mar 2022 10:15:00 GMT", "2022-03-07"),
+    ("March 7, 2022", "2022-03-07"),
+])
+def test_metadata_dates_a_text_that_states_no_date(rules, published, iso):
+    report = check_document(Document(id="d", path="d", text=_UNDATED, meta={"published": published}), rules, Settings())
+    assert report.facts.published == iso and report.facts.published_text == published
+    dated = [f for f in report.findings if f.rule == "PV015"]
+    assert [(f.message, f.points, f.line) for f in dated] == [(f"publication date from metadata: {iso}", 20.0, None)]
+    assert "PV091" not in rules_fired(report)
+
+
+def test_a_metadata_date_no_date_signature_reads_gives_nothing(rules):
+    report = check_document(Document(id="d", path="d", text=_UNDATED, meta={"published": "last week"}), rules, Settings())
+    assert report.facts.published is None
+    assert {"PV015"} & rules_fired(report) == set() and "PV091" in rules_fired(report)
+
+
+def test_the_text_s_own_date_and_byline_win_over_metadata(rules):
+    text = "By Jane Doe\nDecember 25, 2022\n" + _UNDATED
+    report = check_document(Document(id="d", path="d", text=text,
+                                     meta={"published": "2021-01-01", "author": "John Roe"}), rules, Settings())
+    assert (report.facts.published, report.facts.byline) == ("2022-12-25", "Jane Doe")
+    assert not {"PV015", "PV016"} & rules_fired(report)
+
+
+def test_metadata_names_the_author_of_a_text_without_byline(rules):
+    plain = check_document(Document(id="d", path="d", text=_UNDATED), rules, Settings())
+    report = check_document(Document(id="d", path="d", text=_UNDATED, meta={"author": "Staff, Agencies "}),
+                            rules, Settings())
+    assert (report.facts.byline, report.facts.byline_kind) == ("Staff, Agencies", "generic")
+    assert "PV092" in rules_fired(plain) and "PV092" not in rules_fired(report)
+    assert report.scores.provenance == plain.scores.provenance + 15
+
+
+def test_a_sidecar_s_published_and_author_reach_the_report(tmp_path):
+    (tmp_path / "a.txt").write_text(_UNDATED, encoding="utf-8")
+    (tmp_path / "a.meta.json").write_text('{"published": "2022-03-07", "author": "Jane Doe"}', encoding="utf-8")
+    (doc,) = read_documents([tmp_path])
+    from provenance.rulepack import load_rules
+    report = check_document(doc, load_rules(), Settings())
+    assert (report.facts.published, report.facts.byline) == ("2022-03-07", "Jane Doe")

@@ -81,6 +81,8 @@ class Plan:
     joins: regex.Pattern
     original: list[Finding]
     missing: list[tuple[str, Finding]]
+    metadata: dict[str, tuple[str, Detector]]  # a fact -> the metadata field giving it, and its rule
+    date_signatures: list[str]  # the ids of the signatures that read an absolute date
     standings: dict[tuple[str, str | None], tuple[list[dict[str, str]], list[str]]] = field(default_factory=dict)
     registered: dict[str, list[str | None]] = field(default_factory=dict)
 
@@ -104,6 +106,9 @@ class Plan:
             tail_date_cues=WholeWords(cues) if (cues := rules.lexicon("tail-date-cues")) else None,
             generic=_generic_bylines(rules),
             joins=_byline_joins(rules), original=_original_findings(rules), missing=_missing_findings(rules),
+            metadata=_metadata_rules(rules),
+            date_signatures=[s.rule.id for s in rules.signatures
+                             if s.rule.dimension == "provenance" and "date" in s.rule.tags],
         )
 
 
@@ -685,11 +690,56 @@ def _byline_findings(ctx: Context, facts: Facts, regions: FactRegions, plan: Pla
     if hit is None:
         return
     name = _groups(ctx, hit).get("name", (ctx.doc.text[hit.start:hit.end],))[0].strip(" ,")
-    parts = [p for p in plan.joins.split(name) if p.strip()]
-    facts.byline = name
-    facts.byline_kind = "generic" if parts and all(name_key(p) in plan.generic for p in parts) else "person"
+    facts.byline, facts.byline_kind = name, _byline_kind(name, plan)
     msg = f"byline ({facts.byline_kind}): {name}"
     yield make_finding(hit.signature, ctx.doc, hit.start, hit.end, message=msg, points=hit.signature.weight)
+
+
+def _metadata_findings(ctx: Context, facts: Facts, plan: Plan) -> Iterator[Finding]:
+    """The date and byline the document's metadata gives (a sidecar's or a record's fields, as the
+    ``metadata-fact`` rules name them) where its text states none: the scraper read them from the
+    page, as it read the outlet. A date counts when one of the date signatures reads it."""
+    meta = ctx.doc.meta
+    date_rule = plan.metadata.get("date")
+    if date_rule and not facts.published_text and (value := meta.get(date_rule[0], "").strip()):
+        published = _metadata_date(ctx, value, plan)
+        if published is not None:
+            facts.published, facts.published_text = published, value
+            rule = date_rule[1]
+            yield document_finding(rule, message=f"{rule.message}: {published}", points=rule.weight)
+    byline_rule = plan.metadata.get("byline")
+    if byline_rule and not facts.byline and (name := meta.get(byline_rule[0], "").strip(" ,")):
+        facts.byline, facts.byline_kind = name, _byline_kind(name, plan)
+        rule = byline_rule[1]
+        yield document_finding(rule, message=f"{rule.message} ({facts.byline_kind}): {name}", points=rule.weight)
+
+
+def _metadata_date(ctx: Context, value: str, plan: Plan) -> str | None:
+    """``value`` as ``YYYY-MM-DD``, read by the first date signature that finds a whole date in it."""
+    compiled = _compiled(ctx)
+    for sig_id in plan.date_signatures:
+        pattern, named = compiled[sig_id]
+        m = pattern.search(value)
+        if m is not None:
+            groups = {name: (m.group(number), *m.span(number)) for name, number in named if m.group(number)}
+            if (iso := _iso_date(groups, plan.months)) is not None and not iso.startswith("--"):
+                return iso
+    return None
+
+
+def _metadata_rules(rules: RuleSet) -> dict[str, tuple[str, Detector]]:
+    """Each ``metadata-fact`` rule by the fact it gives (``date`` or ``byline``), with the metadata field
+    it reads; the first rule of a fact wins."""
+    found: dict[str, tuple[str, Detector]] = {}
+    for rule in rules.detectors_named("metadata-fact"):
+        found.setdefault(str(rule.params.get("fact")), (str(rule.params.get("field")), rule))
+    return found
+
+
+def _byline_kind(name: str, plan: Plan) -> str:
+    """A byline's kind: ``generic`` when every name it joins is a generic credit ('Staff', 'Agencies')."""
+    parts = [p for p in plan.joins.split(name) if p.strip()]
+    return "generic" if parts and all(name_key(p) in plan.generic for p in parts) else "person"
 
 
 def _byline_joins(rules: RuleSet) -> regex.Pattern:
@@ -817,7 +867,9 @@ def _stated_facts(ctxs: list[Context], plan: Plan) -> list[tuple[Facts, list[Fin
     dates = [[*_date_findings(ctx, f, r, plan)] for ctx, f, r in zip(ctxs, facts, regions)]
     bylines = [[*_byline_findings(ctx, f, r, plan)] for ctx, f, r in zip(ctxs, facts, regions)]
     datelines = [[*_dateline_findings(ctx, f, r)] for ctx, f, r in zip(ctxs, facts, regions)]
-    return [(f, [*date, *byline, *dateline]) for f, date, byline, dateline in zip(facts, dates, bylines, datelines)]
+    metadata = [[*_metadata_findings(ctx, f, plan)] if ctx.doc.meta else [] for ctx, f in zip(ctxs, facts)]
+    return [(f, [*date, *byline, *dateline, *meta])
+            for f, date, byline, dateline, meta in zip(facts, dates, bylines, datelines, metadata)]
 
 
 def _analyzed(ctx: Context, plan: Plan, index: OutletIndex, outlet: Outlet | None, text_named: Identified | None,
