@@ -448,3 +448,8 @@ def test_a_sidecar_s_published_and_author_reach_the_report(tmp_path):
     from provenance.rulepack import load_rules
     report = check_document(doc, load_rules(), Settings())
     assert (report.facts.published, report.facts.byline) == ("2022-03-07", "Jane Doe")
+
+
+def test_a_byline_s_no_break_spaces_are_not_part_of_its_name(rules):
+    report = check_document(Document(id="d", path="d", text="By Staff,\u00a0Agencies\u00a0\n" + _UNDATED), rules, Settings())
+    assert (report.facts.byline, report.facts.byline_kind) == ("Staff, Agencies", "generic")

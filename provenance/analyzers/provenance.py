@@ -689,7 +689,7 @@ def _byline_findings(ctx: Context, facts: Facts, regions: FactRegions, plan: Pla
     hit = _fact_hit(ctx, "byline", regions)
     if hit is None:
         return
-    name = _groups(ctx, hit).get("name", (ctx.doc.text[hit.start:hit.end],))[0].strip(" ,")
+    name = _tidy_name(_groups(ctx, hit).get("name", (ctx.doc.text[hit.start:hit.end],))[0])
     facts.byline, facts.byline_kind = name, _byline_kind(name, plan)
     msg = f"byline ({facts.byline_kind}): {name}"
     yield make_finding(hit.signature, ctx.doc, hit.start, hit.end, message=msg, points=hit.signature.weight)
@@ -708,7 +708,7 @@ def _metadata_findings(ctx: Context, facts: Facts, plan: Plan) -> Iterator[Findi
             rule = date_rule[1]
             yield document_finding(rule, message=f"{rule.message}: {published}", points=rule.weight)
     byline_rule = plan.metadata.get("byline")
-    if byline_rule and not facts.byline and (name := meta.get(byline_rule[0], "").strip(" ,")):
+    if byline_rule and not facts.byline and (name := _tidy_name(meta.get(byline_rule[0], ""))):
         facts.byline, facts.byline_kind = name, _byline_kind(name, plan)
         rule = byline_rule[1]
         yield document_finding(rule, message=f"{rule.message} ({facts.byline_kind}): {name}", points=rule.weight)
@@ -734,6 +734,12 @@ def _metadata_rules(rules: RuleSet) -> dict[str, tuple[str, Detector]]:
     for rule in rules.detectors_named("metadata-fact"):
         found.setdefault(str(rule.params.get("fact")), (str(rule.params.get("field")), rule))
     return found
+
+
+def _tidy_name(name: str) -> str:
+    """A byline's name with its runs of whitespace (no-break spaces too, which pages put after a
+    credit) made one space, and no comma or space at either end."""
+    return " ".join(name.split()).strip(" ,")
 
 
 def _byline_kind(name: str, plan: Plan) -> str:
