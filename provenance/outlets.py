@@ -398,11 +398,13 @@ def profile_ratings(index: OutletIndex, profile: OutletProfile) -> list[DomainRa
 def search_profiles(rules: RuleSet, query: str | None) -> list[OutletProfile]:
     """Every profile when there is no query; for a URL or domain, the profiles on that registrable domain
     (never a substring: ``rt.com`` does not find ``support.com``); otherwise the profiles whose id, name,
-    alias or masthead contains ``query`` (case-insensitive)."""
+    alias or masthead contains ``query`` (case-insensitive), those it names exactly first: ``rt``
+    finds RT before the 168 profiles holding the letters."""
     if not query:
         return list(rules.outlets)
     domain = registrable_domain(query) if "." in query and " " not in query.strip() else None
     if domain:
         return [p for p in rules.outlets if any(registrable_domain(d) == domain for d in p.domains)]
     needle = query.casefold().strip()
-    return [p for p in rules.outlets if any(needle in text.casefold() for text in [p.id, *_profile_names(p)])]
+    found = [p for p in rules.outlets if any(needle in text.casefold() for text in [p.id, *_profile_names(p)])]
+    return sorted(found, key=lambda p: not any(needle == text.casefold() for text in [p.id, *_profile_names(p)]))

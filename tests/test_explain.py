@@ -40,7 +40,8 @@ def test_explain_detector_shows_its_params(capsys):
 
 def test_explain_outlet_profile(capsys):
     code, out, _ = run("explain", "rt", capsys=capsys)
-    assert code == 0 and "flags: state-controlled" in out and "domains: rt.com" in out
+    assert code == 0 and "flags: state-controlled, unreliable" in out and "domains: rt.com" in out
+    assert "rated 'generally unreliable or deprecated' by Wikipedia" in out  # keyed by domain, as reports show
 
 
 @pytest.mark.parametrize("target", ["ZZ999", "no-such-thing.txt"])

@@ -150,6 +150,12 @@ def test_search_by_name(rules):
     assert "xinhua" in [p.id for p in search_profiles(rules, "xinhua")]
 
 
+def test_search_puts_the_profiles_a_query_names_exactly_first(rules):
+    found = [p.id for p in search_profiles(rules, "RT")]
+    assert found[0] == "rt" and len(found) > 100  # every profile holding the letters follows
+    assert found[1:] == [p.id for p in rules.outlets if p.id in set(found[1:])]  # in the rules' order
+
+
 @pytest.mark.skipif(not (ROOT.parent / "shared").is_dir() and not (ROOT.parent.parent / "shared").is_dir(),
                     reason="the reference data lives outside the project")
 def test_import_script_reproduces_the_committed_files(tmp_path):

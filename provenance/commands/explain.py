@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from provenance.commands.common import add_rule_options, add_threshold_option, settings_and_rules
+from provenance.commands.outlets import profile_record
 from provenance.config import Settings, UsageError
 from provenance.document import Document
 from provenance.gate import judge, policy_from
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(explain_document(doc, report, settings, attribution_prices(rules))))
         return 0 if report.passed else 1
     subject = _subject(target, rules)
-    print("\n".join(explain_outlet(subject) if isinstance(subject, OutletProfile) else explain_rule(subject, rules)))
+    print("\n".join(explain_outlet(subject, rules) if isinstance(subject, OutletProfile) else explain_rule(subject, rules)))
     return 0
 
 
@@ -102,16 +103,20 @@ def explain_rule(rule: Signature | Detector | Lexicon, rules: RuleSet) -> list[s
     return out
 
 
-def explain_outlet(profile: OutletProfile) -> list[str]:
+def explain_outlet(profile: OutletProfile, rules: RuleSet) -> list[str]:
+    """The profile with every rating and flag a report gives its outlet: its own and those of the
+    rating lists keyed by its domains (``profile_record``, as ``provenance outlets`` shows them)."""
+    record = profile_record(rules, profile)
     out = [f"{profile.id}: outlet profile {profile.name!r} ({profile.kind}"
            + (f", {profile.country}" if profile.country else "") + ")"]
     for label, values in (("aliases", profile.aliases), ("mastheads", profile.mastheads),
-                          ("domains", profile.domains), ("flags", profile.flags)):
+                          ("domains", profile.domains), ("flags", record["flags"])):
         if values:
             out.append(f"  {label}: {', '.join(values)}")
     if profile.ownership:
         out.append(f"  ownership: {profile.ownership}")
-    out += [f"  rated {r.label!r} by {r.source}" + (f" ({r.date})" if r.date else "") for r in profile.reliability]
+    out += [f"  rated {r['label']!r} by {r['source']}" + (f" ({r['date']})" if r["date"] else "")
+            for r in record["reliability"]]
     out.append(f"  facts from: {profile.source}")
     return out
 
