@@ -13,6 +13,7 @@ from rich.console import Console
 from provenance.config import Settings
 from provenance.corpus import corpus_report
 from provenance.gate import judge, policy_from
+from provenance.renderers import whole
 from provenance.renderers import console as console_renderer
 
 from conftest import CORPUS, ROOT
@@ -44,7 +45,7 @@ def test_report_shows_every_document_score_and_the_corpus_panels(seed_corpus):
     out = rendered(seed_corpus, 132)
     for doc in seed_corpus.documents:
         assert doc.id in out
-        assert f"{doc.scores.overall:.0f}" in out
+        assert whole(doc.scores.overall) in out
     assert "Overall scores" in out and "Most frequent rules" in out and "Outlets" in out
     top_rule = max(seed_corpus.summary.rules.items(), key=lambda kv: kv[1])[0]
     name = next(f.name for d in seed_corpus.documents for f in d.findings if f.rule == top_rule)
@@ -92,3 +93,8 @@ def test_score_bands_floor_scores_so_a_failing_score_is_never_in_a_passing_band(
     bands = {label: count for label, _, count in score_bands(corpus_report(docs, 50, "d"))}
     assert bands["40–49"] == 1 and bands["50–59"] == 1 and bands["90–100"] == 1 and bands["0–9"] == 1
     assert sum(bands.values()) == 4
+
+
+@pytest.mark.parametrize("score,shown", [(86.5, "87"), (87.5, "88"), (54.4, "54"), (0.0, "0"), (99.5, "100")])
+def test_scores_show_as_whole_numbers_with_halves_rounded_up(score, shown):
+    assert whole(score) == shown

@@ -11,7 +11,7 @@ import sys
 import pytest
 from rich.console import Console
 
-from provenance.renderers import document_view
+from provenance.renderers import document_view, whole
 from provenance.report import Quote, Span
 
 from conftest import CORPUS, ROOT
@@ -37,7 +37,7 @@ def test_facts_scores_and_exit_code(seed_view, seed_reports):
     for flag in report.outlet.flags:
         assert flag in out
     assert report.facts.byline.strip() in out
-    assert f"overall {report.scores.overall:.0f}" in out
+    assert f"overall {whole(report.scores.overall)}" in out
 
 
 def test_residue_lines_are_labelled_with_their_rule(seed_view, seed_reports):

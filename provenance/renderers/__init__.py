@@ -7,6 +7,7 @@ text; the console renderer writes to a rich Console instead, and JSON Lines stre
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping
 from importlib import import_module
 from typing import ClassVar
@@ -14,6 +15,12 @@ from typing import ClassVar
 from provenance.report import CorpusReport
 
 Renderer = Callable[[CorpusReport], str]
+
+
+def whole(score: float) -> str:
+    """A score (kept to one decimal) as a whole number, halves rounded up as a reader rounds them:
+    ``f"{score:.0f}"`` rounds them to even, so 86.5 showed as 86 and 87.5 as 88."""
+    return str(math.floor(score + 0.5))
 
 
 class _Renderers(Mapping[str, Renderer]):

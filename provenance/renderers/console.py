@@ -13,6 +13,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from provenance.renderers import whole
 from provenance.renderers.digest import rule_names, score_bands
 from provenance.renderers.marks import place, printable
 from provenance.report import CorpusReport, DocumentReport, Finding
@@ -34,7 +35,7 @@ def score_text(value: float | None, threshold: float = 60) -> Text:
     if value is None:
         return Text("–", style="dim")
     style = "red" if value < threshold else "yellow" if value < threshold + 15 else "green"
-    return Text(f"{value:.0f}", style=style)
+    return Text(whole(value), style=style)
 
 
 def verdict_text(doc: DocumentReport) -> Text:
@@ -117,7 +118,7 @@ def _failure_reason(doc: DocumentReport, threshold: float) -> str:
     blocks = [n.message for n in doc.gate if n.action == "block"]
     if blocks:
         return "; ".join(blocks)
-    return f"overall {doc.scores.overall:.0f} < {threshold:g}" if doc.scores.overall < threshold else "blocked by an error"
+    return f"overall {doc.scores.overall:g} < {threshold:g}" if doc.scores.overall < threshold else "blocked by an error"
 
 
 def failing_document(doc: DocumentReport, threshold: float) -> Group:
@@ -142,7 +143,7 @@ def summary_line(report: CorpusReport) -> Text:
     text.append(f"{s.failed} failed", style="bold red" if s.failed else "green")
     text.append(f", {s.errors} unreadable", style="bold red" if s.errors else "")
     text.append(f" · threshold {s.threshold:g}")
-    means = " · ".join(f"{k} {v:.0f}" for k, v in s.mean_scores.items() if v is not None)
+    means = " · ".join(f"{k} {whole(v)}" for k, v in s.mean_scores.items() if v is not None)
     if means:
         text.append(f" · mean {means}", style="dim")
     return text

@@ -14,6 +14,7 @@ import html
 import sys
 
 from provenance.lookup import texts_of
+from provenance.renderers import whole
 from provenance.renderers.digest import rule_names, score_bands
 from provenance.renderers.marks import MarkedLine, Piece, marked_lines, place, printable, speaker_label
 from provenance.report import CorpusReport, DocumentReport, Finding, Outlet, ReadError, Reliability
@@ -73,7 +74,7 @@ def _score_class(value: float | None, threshold: float) -> str:
 
 
 def _score(value: float | None, threshold: float) -> str:
-    shown = "–" if value is None else f"{value:.0f}"
+    shown = "–" if value is None else whole(value)
     title = "nothing to attribute" if value is None else f"{value:g}"
     return f'<span class="score {_score_class(value, threshold)}" title="{esc(title)}">{shown}</span>'
 
