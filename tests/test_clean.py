@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from provenance.clean import clean_document
+from provenance.cli import main
 from provenance.config import Settings
 from provenance.document import Document
 
@@ -102,3 +104,90 @@ def test_clean_refuses_to_write_into_the_corpus(tmp_path):
 
 def test_clean_help_is_listed():
     assert "clean" in run("--help", cwd=ROOT).stdout
+
+
+def _cut_gzip_of(records: list[dict]) -> bytes:
+    """A gzip of ``records`` cut short in the middle: the first ones can be read, then it breaks."""
+    noise = "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(200))
+    lines = [json.dumps(r) for r in records] + [json.dumps({"id": "long", "text": noise})]
+    whole = gzip.compress(("\n".join(lines) + "\n").encode(), mtime=0)
+    return whole[: len(whole) - 2000]
+
+
+def _corrupt_gzip() -> bytes:
+    """A gzip whose header is fine but whose compressed data is not deflate data."""
+    whole = gzip.compress(json.dumps({"id": "a", "text": ARTICLE}).encode() + b"\n", mtime=0)
+    return whole[:10] + b"\xff" * 16 + whole[26:]
+
+
+def _folder_with(tmp_path, name: str, data: bytes):
+    """A folder holding ``name`` (with ``data``) beside a good text file and a good JSONL file."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / name).write_bytes(data)
+    (src / "ok.txt").write_text(f"{ARTICLE}\n", encoding="utf-8")
+    (src / "ok.jsonl").write_text(json.dumps({"id": "ok", "text": ARTICLE}) + "\n", encoding="utf-8")
+    return src
+
+
+def _error_lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("provenance: ")]
+
+
+def test_clean_copies_a_record_with_lone_surrogates_as_check_reads_it(tmp_path, capsys):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    line = r'{"id": "s\ud800", "text": "Hello \ud800 world.", "title": "T \udc00", "extra": {"k\udfff": ["\ud800x"]}}'
+    (src / "s.jsonl").write_text(line + "\n", encoding="ascii")
+    assert main(["clean", str(src), "--out", str(out)]) == 0, capsys.readouterr().err
+    copy = json.loads((out / "s.jsonl").read_bytes().decode("utf-8"))
+    assert copy == {"id": "s\ufffd", "text": "Hello \ufffd world.", "title": "T \ufffd", "extra": {"k\ufffd": ["\ufffdx"]}}
+    clean_map = json.loads((out / "clean-map.json").read_bytes().decode("utf-8"))
+    assert [d["id"] for d in clean_map["documents"]] == ["s\ufffd"]
+
+
+def test_clean_names_a_corrupt_gzip_in_one_line_and_cleans_the_rest(tmp_path, capsys):
+    src, out = _folder_with(tmp_path, "bad.jsonl.gz", _corrupt_gzip()), tmp_path / "out"
+    assert main(["clean", str(src), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert _error_lines(err) == [f"provenance: {src / 'bad.jsonl.gz'}:1: gzip data cut short or corrupt: "
+                                 "Error -3 while decompressing data: invalid block type"]
+    assert sorted(p.name for p in out.iterdir()) == ["clean-map.json", "ok.jsonl", "ok.txt"]
+
+
+def test_clean_names_a_jsonl_gz_that_is_no_gzip_as_an_input_error(tmp_path, capsys):
+    data = (json.dumps({"id": "a", "text": ARTICLE}) + "\n").encode()
+    src, out = _folder_with(tmp_path, "notgz.jsonl.gz", data), tmp_path / "out"
+    assert main(["clean", str(src), "--out", str(out)]) == 1
+    (error,) = _error_lines(capsys.readouterr().err)
+    assert error.startswith(f"provenance: {src / 'notgz.jsonl.gz'}:1: gzip data cut short or corrupt: Not a gzipped file")
+    assert sorted(p.name for p in out.iterdir()) == ["clean-map.json", "ok.jsonl", "ok.txt"]
+
+
+def test_clean_writes_the_records_before_a_cut_and_names_its_line_as_check_does(tmp_path, capsys):
+    records = [{"id": f"r{n}", "text": f"{ARTICLE}\nLeave a Reply\n"} for n in range(3)]
+    src, out = _folder_with(tmp_path, "cut.jsonl.gz", _cut_gzip_of(records)), tmp_path / "out"
+    assert main(["check", str(src), "--format", "json", "--output", str(tmp_path / "report.json")]) == 1
+    checked = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert main(["clean", str(src), "--out", str(out)]) == 1
+    clean_map = json.loads((out / "clean-map.json").read_text(encoding="utf-8"))
+    assert clean_map["errors"] == checked["errors"] and checked["errors"][0]["line"] == 4
+    with gzip.open(out / "cut.jsonl.gz", "rt", encoding="utf-8") as handle:
+        copy = [json.loads(line) for line in handle]
+    assert copy == [{"id": r["id"], "text": f"{ARTICLE}\n"} for r in records]
+    cut = [d for d in clean_map["documents"] if d["source"].endswith("cut.jsonl.gz")]
+    assert [(d["id"], d["record"], d["output"]) for d in cut] == [(r["id"], n, str(out / "cut.jsonl.gz"))
+                                                                   for n, r in enumerate(records, start=1)]
+    assert "cut.jsonl.gz:4: gzip data cut short" in capsys.readouterr().err
+
+
+def test_clean_leaves_a_record_over_max_bytes_out_of_the_copy_and_says_so(tmp_path, capsys):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "provenance.toml").write_text("max_bytes = 1000\n", encoding="utf-8")
+    records = [{"id": "a", "text": ARTICLE}, {"id": "big", "text": "word " * 400}, {"id": "c", "text": ARTICLE}]
+    (src / "part.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert main(["clean", str(src), "--out", str(out)]) == 1
+    assert _error_lines(capsys.readouterr().err) == [
+        f"provenance: {src / 'part.jsonl'}:2: record is over the max_bytes limit of 1000 bytes; left out of the copy"]
+    assert [json.loads(line)["id"] for line in (out / "part.jsonl").read_text(encoding="utf-8").splitlines()] == ["a", "c"]

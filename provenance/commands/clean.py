@@ -14,7 +14,8 @@ import argparse
 import json
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,11 +23,12 @@ from provenance import __version__
 from provenance.atomic import open_atomic, write_atomic
 from provenance.commands.common import add_paths_argument, add_rule_options, add_templates_option, settings_and_rules
 from provenance.config import Settings, UsageError
-from provenance.document import Document, normalise_newlines
+from provenance.document import Document
 from provenance.report import ReadError, Tool
 from provenance.rulepack import RuleSet
-from provenance.sources import (JSONL_SUFFIXES, SIDECAR_SUFFIX, STDIN, TOO_DEEP, discover, open_bytes, read_documents,
-                                read_text_file)
+from provenance.sources import (JSONL_SUFFIXES, SIDECAR_SUFFIX, STDIN, NotARecord, discover, jsonl_lines,
+                                over_max_bytes, parse_record, read_documents, read_text_file, record_document, shown,
+                                without_surrogates)
 from provenance.templates import TemplateCounts, corpus_templates
 
 if TYPE_CHECKING:
@@ -88,36 +90,50 @@ class _Cleaner:
                 shutil.copyfile(sidecar, target.with_name(sidecar.name))
 
     def jsonl_file(self, path: Path, rel: str) -> None:
+        """The copy holds the file's lines up to where it breaks, if it does (cut short, corrupt): the
+        records before the break are cleaned, as ``check`` reads them. A file that breaks before its
+        first line (no gzip at all, unreadable) gets no copy, as an unreadable text file gets none."""
+        lines = jsonl_lines(path, self.settings.max_bytes)
+        first = next(lines, None)
+        if isinstance(first, ReadError):
+            self.errors.append(first)
+            return
         target = self.out / rel
-        try:  # a target ending in .gz is written gzipped (open_atomic)
-            with open_bytes(path) as handle, open_atomic(target, binary=True) as sink:
-                for line in self._records(handle, path, rel, target):
-                    sink.write(line)
-        except (OSError, EOFError) as exc:
-            self.errors.append(ReadError(path=str(path), message=f"cannot read: {exc}"))
+        with open_atomic(target, binary=True) as sink:  # a target ending in .gz is written gzipped
+            for line in self._records(lines if first is None else chain([first], lines), path, rel, target):
+                sink.write(line)
 
-    def _records(self, handle, path: Path, rel: str, target: Path) -> Iterator[bytes]:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                yield raw
+    def _records(self, lines: Iterable[tuple[int, bytes | None] | ReadError], path: Path, rel: str,
+                 target: Path) -> Iterator[bytes]:
+        for line in lines:
+            if isinstance(line, ReadError):
+                self.errors.append(line)
                 continue
-            try:
-                record = json.loads(raw.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-                problem = TOO_DEEP if isinstance(exc, RecursionError) else exc
-                self.errors.append(ReadError(path=str(path), line=number, message=f"malformed JSON: {problem}; copied unchanged"))
+            number, raw = line
+            if raw is None:
+                self.errors.append(ReadError(path=shown(path), line=number, message=over_max_bytes(
+                    self.settings.max_bytes, "left out of the copy")))
+            elif not raw.strip():
                 yield raw
-                continue
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                self.errors.append(ReadError(path=str(path), line=number, message="record has no string `text`; copied unchanged"))
-                yield raw
-                continue
-            rid = record.get("id")
-            ident = str(rid) if rid not in (None, "") else f"{rel}#{number}"
-            meta = {k: str(record[k]) for k in ("url", "title", "published", "author", "outlet") if record.get(k) not in (None, "")}
-            doc = Document(id=ident, path=str(path), text=normalise_newlines(record["text"]), meta=meta)
-            record["text"] = self._entry(doc, path, target, number)
-            yield (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+            else:
+                yield self._record(raw, number, path, rel, target)
+
+    def _record(self, raw: bytes, number: int, path: Path, rel: str, target: Path) -> bytes:
+        """The record on line ``number`` with its text cleaned, or the line unchanged where it holds none."""
+        where = shown(path)
+        try:
+            record = parse_record(raw)
+        except NotARecord as problem:
+            self.errors.append(ReadError(path=where, line=number, message=f"{problem}; copied unchanged"))
+            return raw
+        record["text"] = self._entry(record_document(record, where, rel, number), path, target, number)
+        return _json_line(record)
+
+
+def _json_line(record: dict) -> bytes:
+    """A record as a line of UTF-8: lone surrogates (JSON can escape them, UTF-8 cannot hold them)
+    become U+FFFD in every field, as ``check`` reads them in ``text`` and the metadata."""
+    return (without_surrogates(json.dumps(record, ensure_ascii=False))[0] + "\n").encode("utf-8")
 
 
 def run(args: argparse.Namespace) -> int:
