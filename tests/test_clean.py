@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -191,3 +192,10 @@ def test_clean_leaves_a_record_over_max_bytes_out_of_the_copy_and_says_so(tmp_pa
     assert _error_lines(capsys.readouterr().err) == [
         f"provenance: {src / 'part.jsonl'}:2: record is over the max_bytes limit of 1000 bytes; left out of the copy"]
     assert [json.loads(line)["id"] for line in (out / "part.jsonl").read_text(encoding="utf-8").splitlines()] == ["a", "c"]
+
+
+def test_clean_help_does_not_offer_standard_input(capsys):
+    with pytest.raises(SystemExit):
+        main(["clean", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "standard input" not in help_text and "files or folders (.txt, .md, .jsonl, .jsonl.gz)" in help_text

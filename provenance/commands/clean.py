@@ -40,7 +40,7 @@ MAP_NAME = "clean-map.json"
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("clean", help="write copies of the documents without residue lines",
                               description="Write cleaned copies of PATH... under DIR, and a JSON map of what was removed and why.")
-    add_paths_argument(p)
+    add_paths_argument(p, stdin=False)
     p.add_argument("--out", "--output", dest="out", required=True, type=Path, metavar="DIR",
                    help="folder for the cleaned copies (not inside an input)")
     p.add_argument("--map", type=Path, metavar="FILE", help=f"where to write the map (default: DIR/{MAP_NAME})")

@@ -21,9 +21,11 @@ if TYPE_CHECKING:  # rich is imported where a console report is written: a JSON 
     from rich.console import Console
 
 
-def add_paths_argument(parser: argparse.ArgumentParser) -> None:
+def add_paths_argument(parser: argparse.ArgumentParser, stdin: bool = True) -> None:
+    """``PATH...``; ``stdin``: whether the command reads ``-`` (``clean`` names its copies after their inputs)."""
+    kinds = "files or folders (.txt, .md, .jsonl, .jsonl.gz)"
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                        help="files or folders (.txt, .md, .jsonl, .jsonl.gz); - reads JSONL records on standard input")
+                        help=f"{kinds}; - reads JSONL records on standard input" if stdin else kinds)
 
 
 def refuse_unreadable_stdin(paths: list[Path]) -> None:
