@@ -199,3 +199,30 @@ def test_clean_help_does_not_offer_standard_input(capsys):
         main(["clean", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
     assert "standard input" not in help_text and "files or folders (.txt, .md, .jsonl, .jsonl.gz)" in help_text
+
+
+def _crawl(tmp_path):
+    """in1/crawl.jsonl: one record with a residue line."""
+    folder = tmp_path / "in1"
+    folder.mkdir()
+    (folder / "crawl.jsonl").write_text(json.dumps({"id": "a", "text": f"{ARTICLE}\nLeave a Reply\n"}) + "\n",
+                                        encoding="utf-8")
+    return folder / "crawl.jsonl"
+
+
+def test_clean_may_write_beside_an_input_file(tmp_path, capsys):
+    crawl = _crawl(tmp_path)
+    before = crawl.read_bytes()
+    assert main(["clean", str(crawl), "--out", str(crawl.parent / "sub")]) == 0, capsys.readouterr().err
+    assert json.loads((crawl.parent / "sub" / "crawl.jsonl").read_text(encoding="utf-8"))["text"] == f"{ARTICLE}\n"
+    assert crawl.read_bytes() == before
+
+
+@pytest.mark.parametrize("out", [".", "crawl.jsonl", "crawl.jsonl/sub", ".."])
+def test_clean_refuses_an_out_that_holds_an_input_file_or_is_one(tmp_path, capsys, out):
+    crawl = _crawl(tmp_path)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    assert main(["clean", str(crawl), "--out", str(crawl.parent / out)]) == 2
+    assert _error_lines(capsys.readouterr().err) == [
+        f"provenance: --out {crawl.parent / out} overlaps the input {crawl}; choose a folder outside the corpus"]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before

@@ -54,12 +54,14 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def check_out_dir(out: Path, inputs: list[Path]) -> None:
+    """``out`` may not lie inside an input folder (the copies would be read as documents next time) nor
+    hold an input (a copy would replace it); beside an input file, copies land in no input."""
     if STDIN in inputs:
         raise UsageError("clean names each copy after its input: save standard input (-) to a .jsonl file first")
     target = out.resolve()
     for path in inputs:
         source = path.resolve()
-        if _inside(target, source if source.is_dir() else source.parent) or _inside(source, target):
+        if _inside(target, source) or _inside(source, target):
             raise UsageError(f"--out {out} overlaps the input {path}; choose a folder outside the corpus")
 
 
