@@ -226,3 +226,15 @@ def test_clean_refuses_an_out_that_holds_an_input_file_or_is_one(tmp_path, capsy
     assert _error_lines(capsys.readouterr().err) == [
         f"provenance: --out {crawl.parent / out} overlaps the input {crawl}; choose a folder outside the corpus"]
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize("target", ["removed.jsonl", "a.txt", "sub/notes.md", "a.meta.json"])
+def test_clean_never_writes_its_map_into_the_corpus(tmp_path, capsys, target):
+    corpus = tmp_path / "cc2"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(f"{ARTICLE}\nLeave a Reply\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in corpus.rglob("*")}
+    assert main(["clean", str(corpus), "--out", str(tmp_path / "out"), "--map", str(corpus / target)]) == 2
+    assert _error_lines(capsys.readouterr().err) == [
+        f"provenance: {corpus / target}: would be written into the corpus being cleaned ({corpus}); name a file outside it"]
+    assert {p: p.read_bytes() for p in corpus.rglob("*")} == before and not (tmp_path / "out").exists()

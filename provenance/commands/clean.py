@@ -2,7 +2,8 @@
 
 Outputs keep the inputs' relative names under DIR (a folder's files relative to it, a file by its
 name); ``.jsonl`` records keep every field but ``text``. Nothing is ever written into an input: DIR
-may not lie inside one, nor hold one. Every file, and the map, is written atomically.
+may not lie inside an input folder, nor hold an input, and the map may not be a document in one.
+Every file, and the map, is written atomically.
 
 The cleaner and the map's models are imported when the command runs: every other command's start-up
 (``check`` above all) would otherwise pay for them.
@@ -21,7 +22,8 @@ from typing import TYPE_CHECKING
 
 from provenance import __version__
 from provenance.atomic import open_atomic, write_atomic
-from provenance.commands.common import add_paths_argument, add_rule_options, add_templates_option, settings_and_rules
+from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
+                                        refuse_writing_into_the_corpus, settings_and_rules)
 from provenance.config import Settings, UsageError
 from provenance.document import Document
 from provenance.report import ReadError, Tool
@@ -143,6 +145,7 @@ def run(args: argparse.Namespace) -> int:
     from provenance.schemas import render_model
 
     check_out_dir(args.out, args.paths)
+    refuse_writing_into_the_corpus([args.map], args.paths, "cleaned")
     settings, rules = settings_and_rules(args, args.paths[0])
     templates = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
     cleaner = _Cleaner(args.out, settings, rules, templates)
