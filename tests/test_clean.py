@@ -238,3 +238,36 @@ def test_clean_never_writes_its_map_into_the_corpus(tmp_path, capsys, target):
     assert _error_lines(capsys.readouterr().err) == [
         f"provenance: {corpus / target}: would be written into the corpus being cleaned ({corpus}); name a file outside it"]
     assert {p: p.read_bytes() for p in corpus.rglob("*")} == before and not (tmp_path / "out").exists()
+
+
+def _dup(tmp_path):
+    """dup/a/x.txt and dup/b/x.txt: two documents of one name, with different texts."""
+    for name, extra in (("a", ""), ("b", "Leave a Reply\n")):
+        (tmp_path / "dup" / name).mkdir(parents=True)
+        (tmp_path / "dup" / name / "x.txt").write_text(f"{ARTICLE}\n{extra}", encoding="utf-8")
+    return tmp_path / "dup"
+
+
+@pytest.mark.parametrize("inputs", [["a", "b"], ["a/x.txt", "b/x.txt"], ["a", "b/x.txt"]])
+def test_clean_refuses_two_inputs_whose_copies_would_share_a_name(tmp_path, capsys, inputs):
+    dup, out = _dup(tmp_path), tmp_path / "out"
+    assert main(["clean", *(str(dup / i) for i in inputs), "--out", str(out)]) == 2
+    assert _error_lines(capsys.readouterr().err) == [
+        f"provenance: {dup / 'a/x.txt'} and {dup / 'b/x.txt'} would both be cleaned into {out / 'x.txt'}; "
+        "clean them into separate --out folders"]
+    assert not out.exists()
+
+
+def test_clean_takes_one_file_named_twice_as_one_input(tmp_path, capsys):
+    dup, out = _dup(tmp_path), tmp_path / "out"
+    assert main(["clean", str(dup / "a"), str(dup / "a/x.txt"), "--out", str(out)]) == 0, capsys.readouterr().err
+    assert (out / "x.txt").read_text(encoding="utf-8") == f"{ARTICLE}\n"
+
+
+@pytest.mark.parametrize("name", ["x.txt", "removed.jsonl", "x.meta.json"])
+def test_clean_refuses_a_map_named_like_a_document_among_the_copies(tmp_path, capsys, name):
+    dup, out = _dup(tmp_path), tmp_path / "out"
+    assert main(["clean", str(dup / "a"), "--out", str(out), "--map", str(out / name)]) == 2
+    assert _error_lines(capsys.readouterr().err) == [
+        f"provenance: {out / name}: would be read as a document among the copies in {out}; name a file outside it"]
+    assert not out.exists()

@@ -1,9 +1,10 @@
 """``provenance clean PATH... --out DIR``: cleaned copies of the inputs, and a map of what was removed.
 
 Outputs keep the inputs' relative names under DIR (a folder's files relative to it, a file by its
-name); ``.jsonl`` records keep every field but ``text``. Nothing is ever written into an input: DIR
-may not lie inside an input folder, nor hold an input, and the map may not be a document in one.
-Every file, and the map, is written atomically.
+name), and two inputs whose copies would share a name are refused; ``.jsonl`` records keep every
+field but ``text``. Nothing is ever written into an input: DIR may not lie inside an input folder,
+nor hold an input, and the map may not be a document in one. Every file, and the map, is written
+atomically.
 
 The cleaner and the map's models are imported when the command runs: every other command's start-up
 (``check`` above all) would otherwise pay for them.
@@ -28,9 +29,9 @@ from provenance.config import Settings, UsageError
 from provenance.document import Document
 from provenance.report import ReadError, Tool
 from provenance.rulepack import RuleSet
-from provenance.sources import (JSONL_SUFFIXES, SIDECAR_SUFFIX, STDIN, NotARecord, discover, jsonl_lines,
-                                over_max_bytes, parse_record, read_documents, read_text_file, record_document, shown,
-                                without_surrogates)
+from provenance.sources import (JSONL_SUFFIXES, SIDECAR_SUFFIX, STDIN, NotARecord, corpus_root_holding, discover,
+                                jsonl_lines, over_max_bytes, parse_record, read_documents, read_text_file,
+                                record_document, shown, without_surrogates)
 from provenance.templates import TemplateCounts, corpus_templates
 
 if TYPE_CHECKING:
@@ -65,6 +66,37 @@ def check_out_dir(out: Path, inputs: list[Path]) -> None:
         source = path.resolve()
         if _inside(target, source) or _inside(source, target):
             raise UsageError(f"--out {out} overlaps the input {path}; choose a folder outside the corpus")
+
+
+def _refuse_map_among_copies(map_path: Path | None, out: Path) -> None:
+    """A map named like a document among the copies would be read as one when they are checked."""
+    if map_path is not None and corpus_root_holding(map_path, [out]) is not None:
+        raise UsageError(f"{map_path}: would be read as a document among the copies in {out}; name a file outside it")
+
+
+def _refuse_clashing_copies(inputs: list[Path], out: Path) -> None:
+    """Copies are named after their inputs relative to the PATH that found them, so two PATHs can give
+    two copies one name (``x.txt`` from folders ``a`` and ``b``), where one would silently replace the
+    other: refused before anything is written. One PATH's names never clash; a file found twice is one."""
+    if len(inputs) < 2:
+        return
+    sources: dict[str, Path] = {}
+    for found in discover(inputs):
+        if isinstance(found, ReadError):
+            continue
+        path, rel = found
+        first = sources.setdefault(rel, path)
+        if first != path and first.resolve() != path.resolve():
+            raise UsageError(f"{shown(first)} and {shown(path)} would both be cleaned into {shown(out / rel)}; "
+                             "clean them into separate --out folders")
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Every output path is checked before anything is read or written."""
+    check_out_dir(args.out, args.paths)
+    refuse_writing_into_the_corpus([args.map], args.paths, "cleaned")
+    _refuse_map_among_copies(args.map, args.out)
+    _refuse_clashing_copies(args.paths, args.out)
 
 
 class _Cleaner:
@@ -144,8 +176,7 @@ def run(args: argparse.Namespace) -> int:
     from provenance.clean import CleanMap
     from provenance.schemas import render_model
 
-    check_out_dir(args.out, args.paths)
-    refuse_writing_into_the_corpus([args.map], args.paths, "cleaned")
+    check_outputs(args)
     settings, rules = settings_and_rules(args, args.paths[0])
     templates = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
     cleaner = _Cleaner(args.out, settings, rules, templates)
