@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -271,3 +273,24 @@ def test_clean_refuses_a_map_named_like_a_document_among_the_copies(tmp_path, ca
     assert _error_lines(capsys.readouterr().err) == [
         f"provenance: {out / name}: would be read as a document among the copies in {out}; name a file outside it"]
     assert not out.exists()
+
+
+def test_clean_copies_a_readable_sidecar_and_reports_an_unreadable_one_once(tmp_path, capsys, monkeypatch):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for name in ("a", "b"):
+        (src / f"{name}.txt").write_text(f"{ARTICLE}\n", encoding="utf-8")
+        (src / f"{name}.meta.json").write_text('{"url": "https://example.org/%s"}' % name, encoding="utf-8")
+    read_bytes = Path.read_bytes
+
+    def locked_b(path: Path) -> bytes:  # as chmod 000 would, for root too
+        if path.name == "b.meta.json":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", locked_b)
+    assert main(["clean", str(src), "--out", str(out), "--no-templates"]) == 1
+    assert _error_lines(capsys.readouterr().err) == [
+        f"provenance: {src / 'b.meta.json'}: cannot read sidecar: Permission denied"]
+    assert (out / "a.meta.json").read_bytes() == (src / "a.meta.json").read_bytes()
+    assert sorted(p.name for p in out.iterdir()) == ["a.meta.json", "a.txt", "b.txt", "clean-map.json"]

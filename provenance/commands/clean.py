@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 from collections.abc import Iterable, Iterator
 from itertools import chain
@@ -121,9 +120,7 @@ class _Cleaner:
                 self.errors.append(item)
                 continue
             write_atomic(target, self._entry(item, path, target, None))
-            sidecar = path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
-            if sidecar.is_file():
-                shutil.copyfile(sidecar, target.with_name(sidecar.name))
+            _copy_sidecar(path, target)
 
     def jsonl_file(self, path: Path, rel: str) -> None:
         """The copy holds the file's lines up to where it breaks, if it does (cut short, corrupt): the
@@ -164,6 +161,20 @@ class _Cleaner:
             return raw
         record["text"] = self._entry(record_document(record, where, rel, number), path, target, number)
         return _json_line(record)
+
+
+def _copy_sidecar(path: Path, target: Path) -> None:
+    """The sidecar beside ``target``, as it is (atomically, as every output); one that cannot be read
+    is not copied, and ``read_text_file`` has reported it already."""
+    sidecar = path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
+    if not sidecar.is_file():
+        return
+    try:
+        data = sidecar.read_bytes()
+    except OSError:
+        return
+    with open_atomic(target.with_name(sidecar.name), binary=True) as sink:
+        sink.write(data)
 
 
 def _json_line(record: dict) -> bytes:
