@@ -6,6 +6,7 @@ import errno
 import gzip
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -294,3 +295,13 @@ def test_clean_copies_a_readable_sidecar_and_reports_an_unreadable_one_once(tmp_
         f"provenance: {src / 'b.meta.json'}: cannot read sidecar: Permission denied"]
     assert (out / "a.meta.json").read_bytes() == (src / "a.meta.json").read_bytes()
     assert sorted(p.name for p in out.iterdir()) == ["a.meta.json", "a.txt", "b.txt", "clean-map.json"]
+
+
+def test_clean_maps_a_file_name_that_is_not_utf8_as_check_shows_it(tmp_path, capsys):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / os.fsdecode(b"caf\xe9.txt")).write_text(f"{ARTICLE}\n", encoding="utf-8")
+    assert main(["clean", str(src), "--out", str(out)]) == 0, capsys.readouterr().err
+    (entry,) = json.loads((out / "clean-map.json").read_text(encoding="utf-8"))["documents"]
+    assert entry["source"] == f"{src}/caf\\xe9.txt" and entry["id"] == "caf\\xe9.txt"
+    assert Path(entry["output"]).read_text(encoding="utf-8") == f"{ARTICLE}\n"

@@ -109,7 +109,7 @@ class _Cleaner:
 
         cleaned = clean_document(doc, self.rules, self.settings, self.templates)
         self.documents.append(CleanedDocument(
-            id=doc.id, source=str(source), record=record, output=str(target), removed=cleaned.removed,
+            id=doc.id, source=shown(source), record=record, output=shown(target), removed=cleaned.removed,
             chars_before=len(doc.text), chars_after=len(cleaned.text)))
         return cleaned.text
 
