@@ -90,8 +90,9 @@ def _refuse_clashing_copies(inputs: list[Path], out: Path) -> None:
                              "clean them into separate --out folders")
 
 
-def check_outputs(args: argparse.Namespace) -> None:
-    """Every output path is checked before anything is read or written."""
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Every output path is checked before anything is written: a run refused halfway would leave
+    some copies written and no map."""
     check_out_dir(args.out, args.paths)
     refuse_writing_into_the_corpus([args.map], args.paths, "cleaned")
     _refuse_map_among_copies(args.map, args.out)
@@ -187,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
     from provenance.clean import CleanMap
     from provenance.schemas import render_model
 
-    check_outputs(args)
+    _check_outputs(args)
     settings, rules = settings_and_rules(args, args.paths[0])
     templates = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
     cleaner = _Cleaner(args.out, settings, rules, templates)
