@@ -342,22 +342,37 @@ def _reason(exc: Exception) -> str:
 def read_jsonl_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
     """The records of a JSONL file (gzipped where its name ends in ``.gz``) or of standard input
     (gzipped where its first bytes say so)."""
-    number = 0
     where = shown(path)
+    for line in jsonl_lines(path, max_bytes):
+        if isinstance(line, ReadError):
+            yield line
+            continue
+        number, raw = line
+        if raw is None:
+            yield ReadError(path=where, line=number, message=over_max_bytes(max_bytes, "skipped"))
+        elif raw.strip():
+            yield _record(raw, where, doc_id, number)
+
+
+def jsonl_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes | None] | ReadError]:
+    """The numbered lines of a JSONL file or of standard input, as ``read_jsonl_file`` reads them (a
+    line over ``max_bytes`` comes out as None); where the file breaks (cut short, corrupt, unreadable)
+    a last ``ReadError`` names the line it broke at. ``clean`` reads its copies' lines here too."""
+    number = 0
     try:
         with _jsonl_handle(path) as raw_handle:
             compressed = raw_handle.peek(2)[:2] == GZIP_MAGIC if path == STDIN else path.name.lower().endswith(".gz")
             handle = gzip.GzipFile(fileobj=raw_handle) if compressed else raw_handle
             for number, raw in _numbered_lines(handle, max_bytes):
-                if raw is None:
-                    yield ReadError(path=where, line=number,
-                                    message=f"record is over the max_bytes limit of {max_bytes} bytes; skipped")
-                elif raw.strip():
-                    yield _record(raw, where, doc_id, number)
+                yield number, raw
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         yield ReadError(path=shown(path), line=number + 1, message=f"gzip data cut short or corrupt: {exc}")
     except (OSError, Unreadable) as exc:
         yield ReadError(path=shown(path), line=number + 1 if number else None, message=_reason(exc))
+
+
+def over_max_bytes(max_bytes: int, fate: str) -> str:
+    return f"record is over the max_bytes limit of {max_bytes} bytes; {fate}"
 
 
 def _numbered_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
@@ -374,25 +389,44 @@ def _numbered_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[int, bytes |
             yield number, raw
 
 
+class NotARecord(ValueError):
+    """A JSONL line that holds no record: not JSON, not an object, without a string ``text``, or with
+    a metadata field of the wrong type."""
+
+
 def _record(raw: bytes, path: str, doc_id: str, number: int) -> Item:
     """The document on line ``number`` of the JSONL file shown as ``path``, or why there is none."""
-    where = {"path": path, "line": number}
+    try:
+        record = parse_record(raw)
+    except NotARecord as exc:
+        return ReadError(path=path, line=number, message=str(exc))
+    return record_document(record, path, doc_id, number)
+
+
+def parse_record(raw: bytes) -> dict:
+    """A JSONL line's record: a JSON object with a string ``text`` (``NotARecord`` says why it is none)."""
     try:
         record = _parsed(raw)
     except UnicodeDecodeError as exc:
-        return ReadError(**where, message=f"not valid UTF-8 (byte {exc.start} of the line)")
+        raise NotARecord(f"not valid UTF-8 (byte {exc.start} of the line)") from None
     except json.JSONDecodeError as exc:
-        return ReadError(**where, message=f"malformed JSON: {exc.msg} (column {exc.colno})")
+        raise NotARecord(f"malformed JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
-        return ReadError(**where, message=f"malformed JSON: {TOO_DEEP}")
+        raise NotARecord(f"malformed JSON: {TOO_DEEP}") from None
     if not isinstance(record, dict):
-        return ReadError(**where, message="a record must be a JSON object")
+        raise NotARecord("a record must be a JSON object")
     if "text" not in record:
-        return ReadError(**where, message="record has no `text`")
+        raise NotARecord("record has no `text`")
     if not isinstance(record["text"], str):
-        return ReadError(**where, message=f"record `text` must be a string, not {type(record['text']).__name__}")
+        raise NotARecord(f"record `text` must be a string, not {type(record['text']).__name__}")
     if misfit := _misfit_field(record):
-        return ReadError(**where, message=f"record {misfit}")
+        raise NotARecord(f"record {misfit}")
+    return record
+
+
+def record_document(record: dict, path: str, doc_id: str, number: int) -> Document:
+    """The document a record (``parse_record``) on line ``number`` holds: ``check`` and ``clean`` read
+    it alike, so a cleaned record is the one checked. Lone surrogates become U+FFFD, noted."""
     text, replaced = without_surrogates(record["text"])
     notes = [f"{replaced} lone surrogate code point(s) escaped in the JSON record replaced with U+FFFD"] if replaced else []
     rid = record.get("id")

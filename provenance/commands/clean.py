@@ -1,8 +1,10 @@
 """``provenance clean PATH... --out DIR``: cleaned copies of the inputs, and a map of what was removed.
 
 Outputs keep the inputs' relative names under DIR (a folder's files relative to it, a file by its
-name); ``.jsonl`` records keep every field but ``text``. Nothing is ever written into an input: DIR
-may not lie inside one, nor hold one. Every file, and the map, is written atomically.
+name), and two inputs whose copies would share a name are refused; ``.jsonl`` records keep every
+field but ``text``. Nothing is ever written into an input: DIR may not lie inside an input folder,
+nor hold an input, and the map may not be a document in one. Every file, and the map, is written
+atomically.
 
 The cleaner and the map's models are imported when the command runs: every other command's start-up
 (``check`` above all) would otherwise pay for them.
@@ -12,21 +14,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from provenance import __version__
 from provenance.atomic import open_atomic, write_atomic
-from provenance.commands.common import add_paths_argument, add_rule_options, add_templates_option, settings_and_rules
+from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
+                                        refuse_writing_into_the_corpus, settings_and_rules)
 from provenance.config import Settings, UsageError
-from provenance.document import Document, normalise_newlines
+from provenance.document import Document
 from provenance.report import ReadError, Tool
 from provenance.rulepack import RuleSet
-from provenance.sources import (JSONL_SUFFIXES, SIDECAR_SUFFIX, STDIN, TOO_DEEP, discover, open_bytes, read_documents,
-                                read_text_file)
+from provenance.sources import (JSONL_SUFFIXES, SIDECAR_SUFFIX, STDIN, NotARecord, corpus_root_holding, discover,
+                                jsonl_lines, over_max_bytes, parse_record, read_documents, read_text_file,
+                                record_document, shown, without_surrogates)
 from provenance.templates import TemplateCounts, corpus_templates
 
 if TYPE_CHECKING:
@@ -38,7 +42,7 @@ MAP_NAME = "clean-map.json"
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("clean", help="write copies of the documents without residue lines",
                               description="Write cleaned copies of PATH... under DIR, and a JSON map of what was removed and why.")
-    add_paths_argument(p)
+    add_paths_argument(p, stdin=False)
     p.add_argument("--out", "--output", dest="out", required=True, type=Path, metavar="DIR",
                    help="folder for the cleaned copies (not inside an input)")
     p.add_argument("--map", type=Path, metavar="FILE", help=f"where to write the map (default: DIR/{MAP_NAME})")
@@ -52,13 +56,47 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def check_out_dir(out: Path, inputs: list[Path]) -> None:
+    """``out`` may not lie inside an input folder (the copies would be read as documents next time) nor
+    hold an input (a copy would replace it); beside an input file, copies land in no input."""
     if STDIN in inputs:
         raise UsageError("clean names each copy after its input: save standard input (-) to a .jsonl file first")
     target = out.resolve()
     for path in inputs:
         source = path.resolve()
-        if _inside(target, source if source.is_dir() else source.parent) or _inside(source, target):
+        if _inside(target, source) or _inside(source, target):
             raise UsageError(f"--out {out} overlaps the input {path}; choose a folder outside the corpus")
+
+
+def _refuse_map_among_copies(map_path: Path | None, out: Path) -> None:
+    """A map named like a document among the copies would be read as one when they are checked."""
+    if map_path is not None and corpus_root_holding(map_path, [out]) is not None:
+        raise UsageError(f"{map_path}: would be read as a document among the copies in {out}; name a file outside it")
+
+
+def _refuse_clashing_copies(inputs: list[Path], out: Path) -> None:
+    """Copies are named after their inputs relative to the PATH that found them, so two PATHs can give
+    two copies one name (``x.txt`` from folders ``a`` and ``b``), where one would silently replace the
+    other: refused before anything is written. One PATH's names never clash; a file found twice is one."""
+    if len(inputs) < 2:
+        return
+    sources: dict[str, Path] = {}
+    for found in discover(inputs):
+        if isinstance(found, ReadError):
+            continue
+        path, rel = found
+        first = sources.setdefault(rel, path)
+        if first != path and first.resolve() != path.resolve():
+            raise UsageError(f"{shown(first)} and {shown(path)} would both be cleaned into {shown(out / rel)}; "
+                             "clean them into separate --out folders")
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Every output path is checked before anything is written: a run refused halfway would leave
+    some copies written and no map."""
+    check_out_dir(args.out, args.paths)
+    refuse_writing_into_the_corpus([args.map], args.paths, "cleaned")
+    _refuse_map_among_copies(args.map, args.out)
+    _refuse_clashing_copies(args.paths, args.out)
 
 
 class _Cleaner:
@@ -72,7 +110,7 @@ class _Cleaner:
 
         cleaned = clean_document(doc, self.rules, self.settings, self.templates)
         self.documents.append(CleanedDocument(
-            id=doc.id, source=str(source), record=record, output=str(target), removed=cleaned.removed,
+            id=doc.id, source=shown(source), record=record, output=shown(target), removed=cleaned.removed,
             chars_before=len(doc.text), chars_after=len(cleaned.text)))
         return cleaned.text
 
@@ -83,48 +121,74 @@ class _Cleaner:
                 self.errors.append(item)
                 continue
             write_atomic(target, self._entry(item, path, target, None))
-            sidecar = path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
-            if sidecar.is_file():
-                shutil.copyfile(sidecar, target.with_name(sidecar.name))
+            _copy_sidecar(path, target)
 
     def jsonl_file(self, path: Path, rel: str) -> None:
+        """The copy holds the file's lines up to where it breaks, if it does (cut short, corrupt): the
+        records before the break are cleaned, as ``check`` reads them. A file that breaks before its
+        first line (no gzip at all, unreadable) gets no copy, as an unreadable text file gets none."""
+        lines = jsonl_lines(path, self.settings.max_bytes)
+        first = next(lines, None)
+        if isinstance(first, ReadError):
+            self.errors.append(first)
+            return
         target = self.out / rel
-        try:  # a target ending in .gz is written gzipped (open_atomic)
-            with open_bytes(path) as handle, open_atomic(target, binary=True) as sink:
-                for line in self._records(handle, path, rel, target):
-                    sink.write(line)
-        except (OSError, EOFError) as exc:
-            self.errors.append(ReadError(path=str(path), message=f"cannot read: {exc}"))
+        with open_atomic(target, binary=True) as sink:  # a target ending in .gz is written gzipped
+            for line in self._records(lines if first is None else chain([first], lines), path, rel, target):
+                sink.write(line)
 
-    def _records(self, handle, path: Path, rel: str, target: Path) -> Iterator[bytes]:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                yield raw
+    def _records(self, lines: Iterable[tuple[int, bytes | None] | ReadError], path: Path, rel: str,
+                 target: Path) -> Iterator[bytes]:
+        for line in lines:
+            if isinstance(line, ReadError):
+                self.errors.append(line)
                 continue
-            try:
-                record = json.loads(raw.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-                problem = TOO_DEEP if isinstance(exc, RecursionError) else exc
-                self.errors.append(ReadError(path=str(path), line=number, message=f"malformed JSON: {problem}; copied unchanged"))
+            number, raw = line
+            if raw is None:
+                self.errors.append(ReadError(path=shown(path), line=number, message=over_max_bytes(
+                    self.settings.max_bytes, "left out of the copy")))
+            elif not raw.strip():
                 yield raw
-                continue
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                self.errors.append(ReadError(path=str(path), line=number, message="record has no string `text`; copied unchanged"))
-                yield raw
-                continue
-            rid = record.get("id")
-            ident = str(rid) if rid not in (None, "") else f"{rel}#{number}"
-            meta = {k: str(record[k]) for k in ("url", "title", "published", "author", "outlet") if record.get(k) not in (None, "")}
-            doc = Document(id=ident, path=str(path), text=normalise_newlines(record["text"]), meta=meta)
-            record["text"] = self._entry(doc, path, target, number)
-            yield (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+            else:
+                yield self._record(raw, number, path, rel, target)
+
+    def _record(self, raw: bytes, number: int, path: Path, rel: str, target: Path) -> bytes:
+        """The record on line ``number`` with its text cleaned, or the line unchanged where it holds none."""
+        where = shown(path)
+        try:
+            record = parse_record(raw)
+        except NotARecord as problem:
+            self.errors.append(ReadError(path=where, line=number, message=f"{problem}; copied unchanged"))
+            return raw
+        record["text"] = self._entry(record_document(record, where, rel, number), path, target, number)
+        return _json_line(record)
+
+
+def _copy_sidecar(path: Path, target: Path) -> None:
+    """The sidecar beside ``target``, as it is (atomically, as every output); one that cannot be read
+    is not copied, and ``read_text_file`` has reported it already."""
+    sidecar = path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
+    if not sidecar.is_file():
+        return
+    try:
+        data = sidecar.read_bytes()
+    except OSError:
+        return
+    with open_atomic(target.with_name(sidecar.name), binary=True) as sink:
+        sink.write(data)
+
+
+def _json_line(record: dict) -> bytes:
+    """A record as a line of UTF-8: lone surrogates (JSON can escape them, UTF-8 cannot hold them)
+    become U+FFFD in every field, as ``check`` reads them in ``text`` and the metadata."""
+    return (without_surrogates(json.dumps(record, ensure_ascii=False))[0] + "\n").encode("utf-8")
 
 
 def run(args: argparse.Namespace) -> int:
     from provenance.clean import CleanMap
     from provenance.schemas import render_model
 
-    check_out_dir(args.out, args.paths)
+    _check_outputs(args)
     settings, rules = settings_and_rules(args, args.paths[0])
     templates = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
     cleaner = _Cleaner(args.out, settings, rules, templates)
