@@ -7,13 +7,13 @@ said to be missing rather than shown with offsets that no longer fit.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from provenance.document import Document, normalise_newlines
-from provenance.report import DocumentReport
-from provenance.sources import JSONL_SUFFIXES, open_bytes, read_documents
+from provenance.document import Document
+from provenance.report import DocumentReport, ReadError
+from provenance.sources import (JSONL_SUFFIXES, NotARecord, jsonl_lines, over_max_bytes, parse_record, read_documents,
+                                record_document, shown)
 
 
 class DocumentNotFound(Exception):
@@ -33,6 +33,8 @@ def find_document(spec: str, max_bytes: int) -> Document:
     path = Path(spec)
     if path.is_file():
         return _only_document(path, max_bytes)
+    if path.is_dir():
+        raise DocumentNotFound(f"{spec}: is a folder; name one of its documents (show reads one)")
     base, sep, key = spec.rpartition("#")
     if not sep or not Path(base).is_file():
         raise DocumentNotFound(f"{spec}: no such file (name a file, or PATH#N / PATH#ID for a JSONL record)")
@@ -42,43 +44,41 @@ def find_document(spec: str, max_bytes: int) -> Document:
 
 
 def _only_document(path: Path, max_bytes: int) -> Document:
-    docs = _documents(path, max_bytes)
+    items = list(read_documents([path], max_bytes))
+    docs = [d for d in items if isinstance(d, Document)]
     if len(docs) == 1:
         return docs[0]
     if not docs:
-        raise DocumentNotFound(f"{path}: holds no readable document")
+        reasons = [f"{e.message}" + (f" (line {e.line})" if e.line else "") for e in items if isinstance(e, ReadError)]
+        raise DocumentNotFound(f"{path}: holds no readable document" + (f": {reasons[0]}" if reasons else ""))
     raise DocumentNotFound(f"{path}: holds {len(docs)} records; name one as {path}#N (line) or {path}#ID")
 
 
 def _record(path: Path, key: str, max_bytes: int) -> Document:
-    docs = _documents(path, max_bytes)
     if key.isdigit():
-        wanted = _record_on_line(path, int(key))
-        docs = [d for d in docs if wanted is not None and d.id in wanted[0] and d.text == wanted[1]]
-    else:
-        docs = [d for d in docs if d.id == key]
+        return _record_on_line(path, int(key), max_bytes)
+    docs = [d for d in _documents(path, max_bytes) if d.id == key]
     if not docs:
-        raise DocumentNotFound(f"{path}#{key}: no readable record with that line number or id")
+        raise DocumentNotFound(f"{path}#{key}: no readable record with that id")
     return docs[0]
 
 
-def _record_on_line(path: Path, number: int) -> tuple[set[str], str] | None:
-    """The ids the record on line ``number`` may carry, and its text; None if that line is no record."""
-    with open_bytes(path) as handle:
-        for current, raw in enumerate(handle, start=1):
-            if current == number:
-                break
-        else:
-            return None
-    try:
-        record = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return None
-    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-        return None
-    own_id = record.get("id")
-    ids = {str(own_id)} if own_id not in (None, "") else {f"{path.name}#{number}"}
-    return ids, normalise_newlines(record["text"])
+def _record_on_line(path: Path, number: int, max_bytes: int) -> Document:
+    """The record on line ``number``, read as ``check`` reads it; else why that line holds none."""
+    for line in jsonl_lines(path, max_bytes):
+        if isinstance(line, ReadError):
+            raise DocumentNotFound(f"{path}#{number}: {line.message} (line {line.line})")
+        current, raw = line
+        if current == number:
+            if raw is None:
+                raise DocumentNotFound(f"{path}#{number}: {over_max_bytes(max_bytes, 'not shown')}")
+            if not raw.strip():
+                raise DocumentNotFound(f"{path}#{number}: the line is blank")
+            try:
+                return record_document(parse_record(raw), shown(path), shown(path.name), number)
+            except NotARecord as exc:
+                raise DocumentNotFound(f"{path}#{number}: {exc}") from None
+    raise DocumentNotFound(f"{path}#{number}: the file has fewer lines")
 
 
 def texts_of(reports: Iterable[DocumentReport], max_bytes: int) -> dict[str, str]:

@@ -98,6 +98,22 @@ def test_unknown_document_is_one_clear_line(spec):
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+def test_a_line_that_holds_no_record_says_why(tmp_path):
+    shard = tmp_path / "shard.jsonl"
+    shard.write_text('{"text": "First record."}\n{"text": bad\n\n{"text": "Lone \\ud800 here."}\n', encoding="utf-8")
+    assert "malformed JSON" in show(f"{shard}#2").stderr
+    assert "the line is blank" in show(f"{shard}#3").stderr
+    assert "fewer lines" in show(f"{shard}#9").stderr
+    lone = show(f"{shard}#4")
+    assert lone.returncode in (0, 1) and "Lone \ufffd here." in lone.stdout  # read as check reads it
+
+
+def test_a_folder_or_a_binary_file_is_named_with_the_reason(tmp_path):
+    (tmp_path / "bin.txt").write_bytes(b"a\0b")
+    assert "is a folder" in show(tmp_path).stderr
+    assert "binary file (contains NUL bytes)" in show(tmp_path / "bin.txt").stderr
+
+
 def test_rule_options_are_those_of_check(seed_view):
     without = show(CORPUS / SEED, "--disable", "RS011")
     assert "RS011 menu-word" in seed_view.stdout
