@@ -225,10 +225,14 @@ def load_rules(
     hasher = hashlib.sha256()
     for directory in dirs:
         if not directory.is_dir():
-            problems.append(f"{directory}: rule folder not found")
+            problems.append(f"{directory}: " + ("a file, not a rule folder (--rules names the folder holding packs)"
+                                                 if directory.exists() else "rule folder not found"))
             continue
+        files = pack_files(directory)
+        if not files:
+            problems.append(f"{directory}: rule folder holds no rule pack ({', '.join(sorted(PACK_SUFFIXES))} files)")
         seen_here: dict[str, Path] = {}
-        for path in pack_files(directory):
+        for path in files:
             _hash_file(hasher, path)
             pack, found = read_pack(path)
             problems.extend(found)

@@ -226,6 +226,14 @@ def test_a_missing_rule_folder(tmp_path):
     assert problems(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}: rule folder not found"]
 
 
+def test_a_rule_file_named_as_the_folder_and_an_empty_folder_are_errors(tmp_path):
+    (tmp_path / "pack.toml").write_text(PACK, encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    assert problems(tmp_path / "pack.toml") == [
+        f"{tmp_path / 'pack.toml'}: a file, not a rule folder (--rules names the folder holding packs)"]
+    assert problems(tmp_path / "empty") == [f"{tmp_path / 'empty'}: rule folder holds no rule pack (.json, .toml files)"]
+
+
 def test_the_command_line_exits_2_with_one_line_per_problem(tmp_path, capsys):
     folder = rule_folder(tmp_path, **{"a.toml": PACK + signature(patterns="['(']") + signature("ZZ002", weight="-1")})
     (tmp_path / "doc.txt").write_text("Text.\n", encoding="utf-8")
