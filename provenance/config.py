@@ -13,7 +13,11 @@ from provenance.sources import DEFAULT_MAX_BYTES, TOO_DEEP
 
 
 class ConfigError(Exception):
-    """A settings file that cannot be used."""
+    """Settings that cannot be used (from a file or a flag); ``problems`` holds one line per problem."""
+
+    def __init__(self, *problems: str):
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
 
 
 class UsageError(Exception):
@@ -64,6 +68,11 @@ class Settings(BaseModel):
     ignore: list[Suppression] = Field(default_factory=list, description="Per-path suppressions, each with a reason")
     baseline: str | None = Field(None, description="Baseline file, relative to the settings file (--baseline)")
     source: str | None = Field(None, description="The settings file these came from")
+
+
+def file_key(settings: Settings, key: str) -> str:
+    """``key`` as a problem with its value names it: after the settings file, so the line says where to fix it."""
+    return f"{settings.source}: {key}" if settings.source else key
 
 
 def find_settings_file(start: Path) -> tuple[Path, bool] | None:
