@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from provenance import suppress
-from provenance.config import ConfigError, Settings, UsageError, file_key
+from provenance.config import ConfigError, Settings, UsageError, file_key, parse_score
 from provenance.report import DocumentReport, Finding, GateNote, ReadError, doc_blocked
 from provenance.rulepack import RuleSet
 
@@ -72,7 +72,7 @@ def _policy_digest(policy: Policy) -> bytes:
 def add_gate_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("gate (flags override settings)")
     for dim in DIMENSIONS:
-        group.add_argument(f"--fail-under-{dim}", type=float, metavar="N", dest=f"fail_under_{dim}",
+        group.add_argument(f"--fail-under-{dim}", type=parse_score, metavar="N", dest=f"fail_under_{dim}",
                            help=f"{dim} score a document needs to pass")
     group.add_argument("--block-rule", action="append", default=[], metavar="RULE",
                        help="a finding of this rule fails its document (repeatable)")

@@ -100,3 +100,39 @@ def test_a_rule_of_a_user_folder_can_be_enabled(tmp_path, capsys):
     code, _, err = check_errors("--rules", str(tmp_path), "--enable", "MY001", "--threshold", "0", capsys=capsys)
     assert code == 0 and err == []
 
+
+
+@pytest.mark.parametrize(("data", "key"), [
+    ("threshold = 150\n", "threshold"),
+    ("threshold = -1\n", "threshold"),
+    ("fail_under = { residue = -5 }\n", "fail_under.residue"),
+    ("fail_under = { provenance = 101 }\n", "fail_under.provenance"),
+])
+def test_a_score_setting_outside_0_to_100_names_the_file_and_key(tmp_path, data, key):
+    (tmp_path / "provenance.toml").write_text(data, encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"^{tmp_path / 'provenance.toml'}: {key}: Input should be"):
+        load_settings(tmp_path)
+
+
+@pytest.mark.parametrize(("args", "flag"), [
+    (["check", "--threshold", "150"], "--threshold/--fail-under"),
+    (["check", "--fail-under", "-0.5"], "--threshold/--fail-under"),
+    (["check", "--fail-under-residue", "-5"], "--fail-under-residue"),
+    (["check", "--fail-under-provenance", "100.5"], "--fail-under-provenance"),
+    (["check", "--fail-under-attribution", "nan"], "--fail-under-attribution"),
+    (["show", "--threshold", "inf"], "--threshold/--fail-under"),
+])
+def test_a_score_flag_outside_0_to_100_is_a_usage_error_naming_the_flag(args, flag, capsys):
+    from provenance.cli import main
+    with pytest.raises(SystemExit) as exc:
+        main([args[0], str(CORPUS), *args[1:]])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"provenance {args[0]}: error: argument {flag}: {args[-1]!r} is not a score (0 to 100)")
+
+
+@pytest.mark.parametrize("value", ["0", "100", "62.5"])
+def test_a_score_flag_takes_0_to_100(value, tmp_path):
+    from provenance.cli import main
+    assert main(["check", str(CORPUS), "--threshold", value, "--fail-under-residue", value,
+                 "--format", "json", "--output", str(tmp_path / "r.json")]) in (0, 1)

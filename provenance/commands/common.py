@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from provenance.atomic import write_atomic
 
-from provenance.config import ConfigError, Settings, UsageError, file_key, load_settings
+from provenance.config import ConfigError, Settings, UsageError, file_key, load_settings, parse_score
 from provenance.rulecache import load_rules_cached
 from provenance.rulepack import RuleSet
 from provenance.sources import STDIN
@@ -57,7 +57,7 @@ def add_templates_option(parser: argparse.ArgumentParser) -> None:
 
 def add_threshold_option(parser: argparse.ArgumentParser) -> None:
     default = Settings.model_fields["threshold"].default
-    parser.add_argument("--threshold", "--fail-under", type=float, metavar="N", dest="threshold",
+    parser.add_argument("--threshold", "--fail-under", type=parse_score, metavar="N", dest="threshold",
                         help=f"overall score a document needs to pass (default {default:g})")
 
 
