@@ -161,11 +161,13 @@ def render(report: CorpusReport, console: Console, quiet: bool = False) -> None:
     if notes:
         console.print(Text(""))
         console.print(notes)
+    # The error lines and the summary are never wrapped, whatever the width: scripts and CI logs grep
+    # them as one line each (`error: PATH:LINE: MESSAGE`).
     for err in report.errors:
         place = f"{err.path}:{err.line}" if err.line else err.path
-        console.print(plain(f"error: {place}: {err.message}", "bold red"))
+        console.print(plain(f"error: {place}: {err.message}", "bold red"), soft_wrap=True)
     console.print(Text(""))
-    console.print(summary_line(report))
+    console.print(summary_line(report), soft_wrap=True)
 
 
 def gate_notes(report: CorpusReport) -> Table | None:
