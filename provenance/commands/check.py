@@ -164,7 +164,7 @@ def _checked(args: argparse.Namespace, settings: Settings, rules: RuleSet, gate:
              templates: TemplateCounts | None, cache: ResultCache | None) -> int:
     if args.shard is not None:
         return runner.run_shard(args, settings, rules, cache, gate, templates)
-    extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet)
+    extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet, args.since)
     documents = select_documents(args.paths, args.since, settings.max_bytes)
     judge = gate.detached() if args.format == "jsonl" and not args.output_formats else None
     items: list[DocumentReport | ReadError] = []  # for a report of the whole corpus, drawn once the count is gone
@@ -194,5 +194,5 @@ def _report(args: argparse.Namespace, items: list[DocumentReport | ReadError], s
     else:
         from provenance.renderers import console as console_renderer  # rich: only for this format
 
-        write_console(args.output, lambda console: console_renderer.render(report, console, args.quiet))
+        write_console(args.output, lambda console: console_renderer.render(report, console, args.quiet, args.since))
     return _exit_code(items)
