@@ -10,6 +10,7 @@ from contextlib import closing, contextmanager, nullcontext
 from pathlib import Path
 
 from provenance import runner
+from provenance.atomic import check_writable
 from provenance.cache import ResultCache
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
                                         add_threshold_option, refuse_unreadable_stdin, settings_and_rules,
@@ -136,6 +137,15 @@ def _refuse_writing_into_the_corpus(args: argparse.Namespace) -> None:
             raise UsageError(f"{target}: would be written into the corpus being checked ({root}); name a file outside it")
 
 
+def _refuse_unwritable_outputs(args: argparse.Namespace) -> None:
+    """Every file the run writes as it ends is tried before it begins (``atomic.check_writable``)."""
+    targets = [getattr(args, "write_baseline", None), *(path for _, path in args.output_formats)]
+    if args.shard is None:  # a shard's --output is its folder, which ``runner.run_shard`` checks
+        targets.append(args.output)
+    for target in filter(None, targets):
+        check_writable(target)
+
+
 def run(args: argparse.Namespace) -> int:
     with runner.few_collections():
         return _run(args)
@@ -146,6 +156,7 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError("--gzip is for --shard runs; elsewhere an --output name ending in .gz is gzipped")
     _refuse_stdin_where_it_cannot_go(args)
     _refuse_writing_into_the_corpus(args)
+    _refuse_unwritable_outputs(args)
     settings, rules = settings_and_rules(args, args.paths[0], runner.cache_folder(args))
     settings = runner.settings_for_run(args, settings)
     with stdin_opened(args.paths, spool=prepass_runs(settings, rules, args.templates)):
