@@ -71,8 +71,10 @@ def test_a_redirected_run_writes_each_error_on_one_line(tmp_path):
                           cwd=ROOT, env={**os.environ, "COLUMNS": "80"})
     errors = [line for line in done.stdout.splitlines() if line.startswith("error: ")]
     assert done.returncode == 1 and len(errors) == 1
-    assert errors[0].startswith(f"error: {bad}/corrupt.jsonl.gz:") and errors[0].endswith("end-of-stream marker was reached")
-    assert re.fullmatch(r"\d+ documents?: .* 1 unreadable · threshold 60 · mean .* overall \d+", done.stdout.splitlines()[-1])
+    assert errors[0].startswith(f"error: {bad}/corrupt.jsonl.gz:")
+    assert errors[0].endswith("end-of-stream marker was reached")
+    summary = done.stdout.splitlines()[-1]
+    assert re.fullmatch(r"\d+ documents?: .* 1 unreadable · threshold 60 · mean .* overall \d+", summary)
 
 
 def test_report_shows_every_document_score_and_the_corpus_panels(seed_corpus):

@@ -23,7 +23,8 @@ def add_parser(subparsers) -> None:
     add_paths_argument(p)
     p.add_argument("--format", choices=FORMATS, default="console", help="index format (default: console)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the index here (atomically) instead of stdout")
-    p.add_argument("--limit", type=parse_limit, default=20, metavar="N", help="console: speakers shown (default 20, 0 for all)")
+    p.add_argument("--limit", type=parse_limit, default=20, metavar="N",
+                   help="console: speakers shown (default 20, 0 for all)")
     add_templates_option(p)
     add_rule_options(p)
     p.set_defaults(run=run)
