@@ -6,6 +6,7 @@ it is streamed."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import io
 import os
@@ -79,6 +80,30 @@ def open_atomic(path: Path, binary: bool = False) -> Iterator[IO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_writable(path: Path) -> None:
+    """Raise ``OutputError`` now if ``path`` could not be written later. Outputs are written as a run
+    ends: tried first, a file that cannot be written costs no run, and no report claims what the
+    lost file would have held (a baseline taken). A probe file is made and removed in the folder
+    ``open_atomic`` would write into, or the nearest one that exists (which it would create it in)."""
+    path = Path(path)
+    if _special(path):
+        return
+    if path.is_dir():
+        raise OutputError(f"{path}: cannot write: {os.strerror(errno.EISDIR)}")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=_nearest_existing(path.parent))
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def _nearest_existing(folder: Path) -> Path:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 def _special(path: Path) -> bool:

@@ -47,8 +47,7 @@ def _crash_report() -> str:
 
 
 # Expected problems, each one line on standard error and exit code 2, by the label it carries.
-_EXPECTED = {ExampleTimeout: "rule error: ", OutputError: "output error: ", ConfigError: "settings error: ",
-             UsageError: ""}
+_EXPECTED = {ExampleTimeout: "rule error: ", OutputError: "output error: ", UsageError: ""}
 
 
 def _usage_problem(lines: list[str]) -> int:
@@ -63,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except RuleLoadError as exc:
         return _usage_problem([f"rule error: {problem}" for problem in exc.problems])
+    except ConfigError as exc:
+        return _usage_problem([f"settings error: {problem}" for problem in exc.problems])
     except tuple(_EXPECTED) as exc:
         prefix = next(label for kind, label in _EXPECTED.items() if isinstance(exc, kind))
         return _usage_problem([f"{prefix}{exc}"])

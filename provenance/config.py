@@ -3,6 +3,8 @@ from the first checked path; command-line flags override them."""
 
 from __future__ import annotations
 
+import argparse
+import math
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -13,7 +15,11 @@ from provenance.sources import DEFAULT_MAX_BYTES, TOO_DEEP
 
 
 class ConfigError(Exception):
-    """A settings file that cannot be used."""
+    """Settings that cannot be used (from a file or a flag); ``problems`` holds one line per problem."""
+
+    def __init__(self, *problems: str):
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
 
 
 class UsageError(Exception):
@@ -64,6 +70,24 @@ class Settings(BaseModel):
     ignore: list[Suppression] = Field(default_factory=list, description="Per-path suppressions, each with a reason")
     baseline: str | None = Field(None, description="Baseline file, relative to the settings file (--baseline)")
     source: str | None = Field(None, description="The settings file these came from")
+
+
+def file_key(settings: Settings, key: str) -> str:
+    """``key`` as a problem with its value names it: after the settings file, so the line says where to fix it."""
+    return f"{settings.source}: {key}" if settings.source else key
+
+
+def parse_score(text: str) -> float:
+    """A score flag's value (``--threshold``, ``--fail-under-residue``, ...): 0 to 100, as in a settings
+    file. Scores never leave that range, so a minimum above it would fail every document and one
+    below it none, whatever they hold."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a score (0 to 100)")
+    return value
 
 
 def find_settings_file(start: Path) -> tuple[Path, bool] | None:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from provenance import suppress
-from provenance.config import ConfigError, Settings, UsageError
+from provenance.config import ConfigError, Settings, UsageError, file_key, parse_score
 from provenance.report import DocumentReport, Finding, GateNote, ReadError, doc_blocked
 from provenance.rulepack import RuleSet
 
@@ -72,7 +72,7 @@ def _policy_digest(policy: Policy) -> bytes:
 def add_gate_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("gate (flags override settings)")
     for dim in DIMENSIONS:
-        group.add_argument(f"--fail-under-{dim}", type=float, metavar="N", dest=f"fail_under_{dim}",
+        group.add_argument(f"--fail-under-{dim}", type=parse_score, metavar="N", dest=f"fail_under_{dim}",
                            help=f"{dim} score a document needs to pass")
     group.add_argument("--block-rule", action="append", default=[], metavar="RULE",
                        help="a finding of this rule fails its document (repeatable)")
@@ -99,25 +99,37 @@ def policy_from(settings: Settings, args: argparse.Namespace | None = None) -> P
     for dim in DIMENSIONS:
         if getattr(args, f"fail_under_{dim}", None) is not None:
             fail_under[dim] = getattr(args, f"fail_under_{dim}")
-    def listed(name: str) -> frozenset[str]:
-        return frozenset([*getattr(settings, name), *(getattr(args, name.removesuffix("s"), None) or [])])
+    def listed(key: str) -> frozenset[str]:
+        return frozenset([*getattr(settings, key), *_flagged(args, key)])
     return Policy(threshold=settings.threshold, fail_under=fail_under,
                   block_rules=listed("block_rules"), block_flags=listed("block_flags"),
                   warn_rules=listed("warn_rules"), warn_flags=listed("warn_flags"))
 
 
-def check_names(policy: Policy, settings: Settings, rules: RuleSet) -> None:
-    """Rule ids and flags the gate names must exist, so a typo cannot switch a check off unseen."""
-    known_rules = set(rules.origins)
-    known_flags = {flag for profile in rules.outlets for flag in profile.flags}
-    problems = [f"{name}: unknown rule {rule}" for name in ("block_rules", "warn_rules")
-                for rule in sorted(getattr(policy, name)) if rule not in known_rules]
-    problems += [f"{name}: no outlet profile has the flag {flag!r}" for name in ("block_flags", "warn_flags")
-                 for flag in sorted(getattr(policy, name)) if flag not in known_flags]
-    problems += suppress.unknown_rules(settings, known_rules)
+# The gate's lists of names, by settings key, and what each names; a flag adds to each (``--block-rule``).
+_NAME_LISTS = {"block_rules": "rule", "warn_rules": "rule", "block_flags": "flag", "warn_flags": "flag"}
+
+
+def _flagged(args: argparse.Namespace | None, key: str) -> list[str]:
+    """The names the flag of a settings list (``--block-rule`` for ``block_rules``) gave on the command line."""
+    return getattr(args, key.removesuffix("s"), None) or []
+
+
+def check_names(settings: Settings, args: argparse.Namespace | None, rules: RuleSet) -> None:
+    """Rule ids and flags the gate names must exist, so a typo cannot switch a check off unseen. Each
+    problem names where the name came from (the settings file and key, or the flag), to be fixed there."""
+    known = {"rule": set(rules.origins), "flag": {flag for profile in rules.outlets for flag in profile.flags}}
+    problems = [f"{file_key(settings, key)}: {_unknown(kind, name)}" for key, kind in _NAME_LISTS.items()
+                for name in getattr(settings, key) if name not in known[kind]]
+    problems += [file_key(settings, problem) for problem in suppress.unknown_rules(settings, known["rule"])]
+    problems += [f"--{key.removesuffix('s').replace('_', '-')}: {_unknown(kind, name)}"
+                 for key, kind in _NAME_LISTS.items() for name in _flagged(args, key) if name not in known[kind]]
     if problems:
-        where = f"{settings.source}: " if settings.source else ""
-        raise ConfigError(where + "; ".join(problems))
+        raise ConfigError(*problems)
+
+
+def _unknown(kind: str, name: str) -> str:
+    return f"unknown rule {name}" if kind == "rule" else f"no outlet profile has the flag {name!r}"
 
 
 def _is_problem(finding: Finding) -> bool:
@@ -260,7 +272,7 @@ def _baseline_check(path: Path | None, recording: bool) -> baselines.BaselineChe
 def gate_run(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> GateRun:
     """The gate for ``provenance check`` from its flags and settings; usage errors raised before any check."""
     policy = policy_from(settings, args)
-    check_names(policy, settings, rules)
+    check_names(settings, args, rules)
     write_to = getattr(args, "write_baseline", None)
     since = getattr(args, "since", None)
     if write_to is not None and since is not None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from provenance.config import UsageError
-from provenance.sources import SIDECAR_SUFFIX, Item, discover, read_documents, read_path
+from provenance.sources import SIDECAR_SUFFIX, Item, discover, read_documents_naming_empty_paths, read_path
 
 
 def _git(args: list[str], cwd: Path) -> str:
@@ -80,7 +80,8 @@ def _changed_documents(paths: list[Path], changed: set[Path], max_bytes: int) ->
 
 
 def select_documents(paths: list[Path], since: str | None, max_bytes: int) -> Iterator[Item]:
-    """Every document under ``paths``, or with ``since`` only those changed since that revision."""
+    """Every document under ``paths``, a PATH holding none being an error; or with ``since`` only those
+    changed since that revision, where finding none is the ordinary outcome of a change elsewhere."""
     if since is None:
-        return read_documents(paths, max_bytes)
+        return read_documents_naming_empty_paths(paths, max_bytes)
     return documents_since(paths, since, max_bytes)

@@ -47,25 +47,27 @@ def render_corpus(fmt: str, report: CorpusReport, rules: RuleSet | None = None) 
     return renderer(report)
 
 
-def render_console(report: CorpusReport, quiet: bool = False) -> str:
+def render_console(report: CorpusReport, quiet: bool = False, since: str | None = None) -> str:
     """Imports rich here: a run without a console output never needs it."""
     from rich.console import Console
 
     from provenance.renderers import console as console_renderer
 
     buffer = io.StringIO()
-    console_renderer.render(report, Console(file=buffer, width=120, color_system=None), quiet)
+    console_renderer.render(report, Console(file=buffer, width=120, color_system=None), quiet, since)
     return buffer.getvalue()
 
 
 class ExtraOutputs:
     """Collects the items of a run as they stream past when extra outputs are asked for, then writes them."""
 
-    def __init__(self, specs: list[tuple[str, Path]], rules: RuleSet, threshold: float, quiet: bool = False):
+    def __init__(self, specs: list[tuple[str, Path]], rules: RuleSet, threshold: float, quiet: bool = False,
+                 since: str | None = None):
         self.specs = specs
         self.rules = rules
         self.threshold = threshold
         self.quiet = quiet
+        self.since = since
         self.items: list[Item] = []
 
     def collect(self, results: Iterable[Item]) -> Iterator[Item]:
@@ -85,5 +87,5 @@ class ExtraOutputs:
         if fmt == "jsonl":
             return "".join(render_line(item) for item in self.items)
         if fmt == "console":
-            return render_console(report, self.quiet)
+            return render_console(report, self.quiet, self.since)
         return render_corpus(fmt, report, self.rules)

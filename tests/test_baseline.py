@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
+import tempfile
 
 import pytest
 
@@ -139,3 +141,36 @@ def test_removed_document_leaves_stale_entries_in_a_full_run(repo, capsys, monke
     removed = sum(e["document"] == "000_b80e25abf9b4de4d.txt" for e in entries)
     code, _, err = check(repo, "corpus", "--baseline", "baseline.json", capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0 and f"{removed} stale entries" in err and "  000_b80e25abf9b4de4d.txt: " in err
+
+
+def _denied(*args, **kwargs):
+    raise PermissionError(errno.EACCES, "Permission denied")
+
+
+def test_a_baseline_that_cannot_be_written_is_refused_before_any_report(repo, capsys, monkeypatch):
+    """Not a report saying 'baselined' and every document passed, then the error."""
+    monkeypatch.setattr(tempfile, "mkstemp", _denied)
+    code, out, err = check(repo, "corpus", "--write-baseline", "new.json", capsys=capsys, monkeypatch=monkeypatch)
+    assert (code, out) == (2, "")
+    assert err == "provenance: output error: new.json: cannot write: Permission denied\n"
+
+
+@pytest.mark.parametrize("option", ["--write-baseline", "--output", "--output-format"])
+@pytest.mark.parametrize(("target", "reason"), [("a-file/out.json", "Not a directory"),
+                                                 ("a-folder", "Is a directory")])
+def test_an_output_that_cannot_be_written_is_refused_before_the_run(repo, capsys, monkeypatch, option, target, reason):
+    (repo / "a-file").write_text("", encoding="utf-8")
+    (repo / "a-folder").mkdir()
+    value = f"sarif:{target}" if option == "--output-format" else target
+    code, out, err = check(repo, "corpus", option, value, capsys=capsys, monkeypatch=monkeypatch)
+    assert (code, out) == (2, "")
+    assert err == f"provenance: output error: {target}: cannot write: {reason}\n"
+
+
+def test_trying_an_output_first_leaves_nothing_behind(repo, capsys, monkeypatch):
+    before = sorted(p.name for p in repo.iterdir())
+    code, _, err = check(repo, "corpus", "--write-baseline", "new/dir/baseline.json", "--quiet",
+                         capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert sorted(p.name for p in repo.iterdir()) == sorted([*before, "new"])
+    assert [p.name for p in (repo / "new" / "dir").iterdir()] == ["baseline.json"]

@@ -135,3 +135,12 @@ def _read_terminal(leader: int) -> bytes:
         return os.read(leader, 4096)
     except OSError:  # the terminal's far end closed (Linux)
         return b""
+
+
+@pytest.mark.parametrize("value", ["-1", "two"])
+def test_a_quotes_limit_that_is_no_count_of_speakers_is_a_usage_error(value, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["quotes", str(CORPUS), "--limit", value])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"provenance quotes: error: argument --limit: {value!r} is not a number of speakers (0 for all)")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import io
+import json
+import os
+import re
 import subprocess
 import sys
 
@@ -15,6 +19,7 @@ from provenance.corpus import corpus_report
 from provenance.gate import judge, policy_from
 from provenance.renderers import whole
 from provenance.renderers import console as console_renderer
+from provenance.report import ReadError
 
 from conftest import CORPUS, ROOT
 
@@ -36,9 +41,41 @@ def rendered(report, width: int, colour: bool = False, quiet: bool = False) -> s
 
 
 @pytest.mark.parametrize("width", [60, 80, 132])
-def test_report_fits_the_width(seed_corpus, width):
+def test_report_fits_the_width_but_for_the_summary_line(seed_corpus, width):
     lines = rendered(seed_corpus, width).splitlines()
-    assert max(cell_len(line) for line in lines) <= width
+    assert lines[-1] == console_renderer.summary_line(seed_corpus).plain  # whole, however long
+    assert max(cell_len(line) for line in lines[:-1]) <= width
+
+
+@pytest.mark.parametrize("width", [60, 80, 132])
+@pytest.mark.parametrize("quiet", [False, True])
+def test_error_lines_and_the_summary_line_never_wrap(seed_corpus, width, quiet):
+    errors = [ReadError(path="bad/corrupt.jsonl.gz", line=1, message="gzip data cut short or corrupt: Error -3 while "
+                        "decompressing data: invalid block type"),
+              ReadError(path="bad/" + "long-name-" * 12 + ".txt", message="binary file (contains NUL bytes)")]
+    report = seed_corpus.model_copy(update={"errors": errors,
+                                            "summary": seed_corpus.summary.model_copy(update={"errors": 2})})
+    lines = rendered(report, width, quiet=quiet).splitlines()
+    assert lines[-1] == console_renderer.summary_line(report).plain
+    if not quiet:
+        assert lines[-len(errors) - 2:-2] == [f"error: {e.path}{f':{e.line}' if e.line else ''}: {e.message}"
+                                              for e in errors]
+
+
+def test_a_redirected_run_writes_each_error_on_one_line(tmp_path):
+    bad = tmp_path / ("a-folder-with-a-long-name-" * 3)
+    bad.mkdir()
+    texts = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))]
+    packed = gzip.compress("".join(json.dumps({"text": text}) + "\n" for text in texts).encode())
+    (bad / "corrupt.jsonl.gz").write_bytes(packed[: len(packed) * 3 // 4])
+    done = subprocess.run([sys.executable, "-m", "provenance", "check", str(bad)], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, "COLUMNS": "80"})
+    errors = [line for line in done.stdout.splitlines() if line.startswith("error: ")]
+    assert done.returncode == 1 and len(errors) == 1
+    assert errors[0].startswith(f"error: {bad}/corrupt.jsonl.gz:")
+    assert errors[0].endswith("end-of-stream marker was reached")
+    summary = done.stdout.splitlines()[-1]
+    assert re.fullmatch(r"\d+ documents?: .* 1 unreadable · threshold 60 · mean .* overall \d+", summary)
 
 
 def test_report_shows_every_document_score_and_the_corpus_panels(seed_corpus):

@@ -4,6 +4,7 @@ never block; ``passed`` in every report is the gate's verdict."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -125,14 +126,43 @@ def test_jsonl_lines_carry_the_gate(capsys, schema):
     assert not next(line for line in lines if line["id"] == EFE)["passed"]
 
 
-@pytest.mark.parametrize("args,problem", [
-    (["--block-rule", "ZZ999"], "block_rules: unknown rule ZZ999"),
-    (["--warn-flag", "state-controled"], "no outlet profile has the flag 'state-controled'"),
-])
+UNKNOWN_NAMES = [
+    (["--block-rule", "ZZ999"], "--block-rule: unknown rule ZZ999"),
+    (["--warn-rule", "ZZ999"], "--warn-rule: unknown rule ZZ999"),
+    (["--block-flag", "state-controled"], "--block-flag: no outlet profile has the flag 'state-controled'"),
+    (["--warn-flag", "state-controled"], "--warn-flag: no outlet profile has the flag 'state-controled'"),
+]
+
+
+@pytest.mark.parametrize("args,problem", UNKNOWN_NAMES)
 def test_unknown_names_are_settings_errors(args, problem, capsys):
     capsys.readouterr()
     assert main(["check", str(CORPUS), *args]) == 2
-    assert problem in capsys.readouterr().err
+    assert capsys.readouterr().err == f"provenance: settings error: {problem}\n"
+
+
+@pytest.mark.parametrize("args,problem", UNKNOWN_NAMES)
+def test_an_unknown_name_from_a_flag_is_not_blamed_on_the_settings_file(tmp_path, args, problem, capsys):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "pyproject.toml").write_text("[tool.provenance]\nthreshold = 60\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(corpus), *args]) == 2
+    assert capsys.readouterr().err == f"provenance: settings error: {problem}\n"
+
+
+def test_unknown_names_in_the_settings_file_name_the_file_and_key_one_line_each(tmp_path, capsys):
+    settings = tmp_path / "provenance.toml"
+    settings.write_text('block_rules = ["ZZ999"]\nwarn_flags = ["state-controled"]\n'
+                        '[[ignore]]\npath = "x"\nrules = ["ZZ998"]\nreason = "r"\n', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(CORPUS), "--config", str(settings), "--block-flag", "nope"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"provenance: settings error: {settings}: block_rules: unknown rule ZZ999",
+        f"provenance: settings error: {settings}: warn_flags: no outlet profile has the flag 'state-controled'",
+        f"provenance: settings error: {settings}: ignore[0].rules: unknown rule ZZ998",
+        "provenance: settings error: --block-flag: no outlet profile has the flag 'nope'",
+    ]
 
 
 def test_residue_heavy_document_fails_the_default_gate(check):

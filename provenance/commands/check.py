@@ -10,6 +10,7 @@ from contextlib import closing, contextmanager, nullcontext
 from pathlib import Path
 
 from provenance import runner
+from provenance.atomic import check_writable
 from provenance.cache import ResultCache
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
                                         add_threshold_option, refuse_unreadable_stdin, refuse_writing_into_the_corpus,
@@ -133,6 +134,15 @@ def _refuse_writing_into_the_corpus(args: argparse.Namespace) -> None:
     refuse_writing_into_the_corpus(targets, args.paths, "checked")
 
 
+def _refuse_unwritable_outputs(args: argparse.Namespace) -> None:
+    """Every file the run writes as it ends is tried before it begins (``atomic.check_writable``)."""
+    targets = [getattr(args, "write_baseline", None), *(path for _, path in args.output_formats)]
+    if args.shard is None:  # a shard's --output is its folder, which ``runner.run_shard`` checks
+        targets.append(args.output)
+    for target in filter(None, targets):
+        check_writable(target)
+
+
 def run(args: argparse.Namespace) -> int:
     with runner.few_collections():
         return _run(args)
@@ -143,6 +153,7 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError("--gzip is for --shard runs; elsewhere an --output name ending in .gz is gzipped")
     _refuse_stdin_where_it_cannot_go(args)
     _refuse_writing_into_the_corpus(args)
+    _refuse_unwritable_outputs(args)
     settings, rules = settings_and_rules(args, args.paths[0], runner.cache_folder(args))
     settings = runner.settings_for_run(args, settings)
     with stdin_opened(args.paths, spool=prepass_runs(settings, rules, args.templates)):
@@ -161,7 +172,7 @@ def _checked(args: argparse.Namespace, settings: Settings, rules: RuleSet, gate:
              templates: TemplateCounts | None, cache: ResultCache | None) -> int:
     if args.shard is not None:
         return runner.run_shard(args, settings, rules, cache, gate, templates)
-    extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet)
+    extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet, args.since)
     documents = select_documents(args.paths, args.since, settings.max_bytes)
     judge = gate.detached() if args.format == "jsonl" and not args.output_formats else None
     items: list[DocumentReport | ReadError] = []  # for a report of the whole corpus, drawn once the count is gone
@@ -191,5 +202,5 @@ def _report(args: argparse.Namespace, items: list[DocumentReport | ReadError], s
     else:
         from provenance.renderers import console as console_renderer  # rich: only for this format
 
-        write_console(args.output, lambda console: console_renderer.render(report, console, args.quiet))
+        write_console(args.output, lambda console: console_renderer.render(report, console, args.quiet, args.since))
     return _exit_code(items)

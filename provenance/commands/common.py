@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from provenance.atomic import write_atomic
 
-from provenance.config import Settings, UsageError, load_settings
+from provenance.config import ConfigError, Settings, UsageError, file_key, load_settings, parse_score
 from provenance.rulecache import load_rules_cached
 from provenance.rulepack import RuleSet
 from provenance.sources import STDIN, corpus_root_holding
@@ -68,7 +68,7 @@ def add_templates_option(parser: argparse.ArgumentParser) -> None:
 
 def add_threshold_option(parser: argparse.ArgumentParser) -> None:
     default = Settings.model_fields["threshold"].default
-    parser.add_argument("--threshold", "--fail-under", type=float, metavar="N", dest="threshold",
+    parser.add_argument("--threshold", "--fail-under", type=parse_score, metavar="N", dest="threshold",
                         help=f"overall score a document needs to pass (default {default:g})")
 
 
@@ -76,18 +76,31 @@ def settings_and_rules(args: argparse.Namespace, start: Path,
                        cache: Path | None = None) -> tuple[Settings, RuleSet]:
     """Settings found from ``start`` with flags applied, and the rule set they name (from the rules
     cache in the folder ``cache``, when given and the rules have not changed)."""
-    settings = load_settings(start, args.config)
+    from_file = load_settings(start, args.config)
     updates = {
-        "rules": settings.rules + [str(Path(r).resolve()) for r in args.rules],
-        "enable": settings.enable + args.enable,
-        "disable": settings.disable + args.disable,
+        "rules": from_file.rules + [str(Path(r).resolve()) for r in args.rules],
+        "enable": from_file.enable + args.enable,
+        "disable": from_file.disable + args.disable,
     }
     if getattr(args, "threshold", None) is not None:
         updates["threshold"] = args.threshold
-    settings = settings.model_copy(update=updates)
+    settings = from_file.model_copy(update=updates)
     rules = load_rules_cached(cache, extra_dirs=[Path(r) for r in settings.rules], disabled=settings.disable,
                               enabled_only=settings.enable, derive=partial(_prepare, settings=settings))
+    _check_rule_ids(from_file, args, rules)
     return settings, rules
+
+
+def _check_rule_ids(from_file: Settings, args: argparse.Namespace, rules: RuleSet) -> None:
+    """``enable`` and ``disable`` take whole rule ids of the loaded rules: a typo would otherwise run
+    no rule at all, or leave on the rule meant to be off. Each problem names the settings file and
+    key or the flag the id came from."""
+    problems = [f"{file_key(from_file, key)}: unknown rule {rule}" for key in ("enable", "disable")
+                for rule in getattr(from_file, key) if rule not in rules.origins]
+    problems += [f"--{key}: unknown rule {rule}" for key in ("enable", "disable")
+                 for rule in getattr(args, key) if rule not in rules.origins]
+    if problems:
+        raise ConfigError(*problems)
 
 
 def _prepare(rules: RuleSet, settings: Settings) -> None:

@@ -23,10 +23,22 @@ def add_parser(subparsers) -> None:
     add_paths_argument(p)
     p.add_argument("--format", choices=FORMATS, default="console", help="index format (default: console)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the index here (atomically) instead of stdout")
-    p.add_argument("--limit", type=int, default=20, metavar="N", help="console: speakers shown (default 20, 0 for all)")
+    p.add_argument("--limit", type=parse_limit, default=20, metavar="N",
+                   help="console: speakers shown (default 20, 0 for all)")
     add_templates_option(p)
     add_rule_options(p)
     p.set_defaults(run=run)
+
+
+def parse_limit(text: str) -> int:
+    """``--limit``'s value: a count of speakers to show, where 0 (not a negative count) means all."""
+    try:
+        limit = int(text)
+    except ValueError:
+        limit = -1
+    if limit < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of speakers (0 for all)")
+    return limit
 
 
 def run(args: argparse.Namespace) -> int:

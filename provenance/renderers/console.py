@@ -135,8 +135,11 @@ def failing_document(doc: DocumentReport, threshold: float) -> Group:
     return Group(Text(""), head, table)
 
 
-def summary_line(report: CorpusReport) -> Text:
+def summary_line(report: CorpusReport, since: str | None = None) -> Text:
+    """The counts and means in one line; for a ``--since REV`` run that found nothing changed, that alone."""
     s = report.summary
+    if since is not None and s.documents == s.errors == 0:
+        return Text(f"no documents changed since {since}", style="bold") + Text(f" · threshold {s.threshold:g}")
     text = Text(f"{s.documents} document{'' if s.documents == 1 else 's'}: ", style="bold")
     text.append(f"{s.passed} passed", style="green")
     text.append(", ")
@@ -149,12 +152,14 @@ def summary_line(report: CorpusReport) -> Text:
     return text
 
 
-def render(report: CorpusReport, console: Console, quiet: bool = False) -> None:
+def render(report: CorpusReport, console: Console, quiet: bool = False, since: str | None = None) -> None:
+    """The report; ``since`` is the revision a ``--since`` run checked the changes from."""
     if quiet:
-        console.print(summary_line(report), soft_wrap=True)
+        console.print(summary_line(report, since), soft_wrap=True)
         return
-    console.print(documents_table(report))
-    console.print(Columns([histogram(report), rules_table(report), outlets_table(report)], padding=(0, 3)))
+    if report.documents:  # with none, empty tables would only push the errors and the summary away
+        console.print(documents_table(report))
+        console.print(Columns([histogram(report), rules_table(report), outlets_table(report)], padding=(0, 3)))
     for doc in report.documents:
         if not doc.passed:
             console.print(failing_document(doc, report.summary.threshold))
@@ -162,11 +167,14 @@ def render(report: CorpusReport, console: Console, quiet: bool = False) -> None:
     if notes:
         console.print(Text(""))
         console.print(notes)
+    # The error lines and the summary are never wrapped, whatever the width: scripts and CI logs grep
+    # them as one line each (`error: PATH:LINE: MESSAGE`).
     for err in report.errors:
         place = f"{err.path}:{err.line}" if err.line else err.path
-        console.print(plain(f"error: {place}: {err.message}", "bold red"))
-    console.print(Text(""))
-    console.print(summary_line(report))
+        console.print(plain(f"error: {place}: {err.message}", "bold red"), soft_wrap=True)
+    if report.documents or report.errors:
+        console.print(Text(""))
+    console.print(summary_line(report, since), soft_wrap=True)
 
 
 def gate_notes(report: CorpusReport) -> Table | None:
