@@ -453,3 +453,9 @@ def test_a_sidecar_s_published_and_author_reach_the_report(tmp_path):
 def test_a_byline_s_no_break_spaces_are_not_part_of_its_name(rules):
     report = check_document(Document(id="d", path="d", text="By Staff,\u00a0Agencies\u00a0\n" + _UNDATED), rules, Settings())
     assert (report.facts.byline, report.facts.byline_kind) == ("Staff, Agencies", "generic")
+
+
+@pytest.mark.parametrize("text", ["", " \n\t\n"])
+def test_an_empty_text_gets_no_credit_as_an_original(rules, text):
+    report = check_document(Document(id="d", path="d", text=text), rules, Settings())
+    assert "PV021" not in rules_fired(report) and report.scores.provenance == 0 and not report.passed
