@@ -111,3 +111,75 @@ def test_a_marker_naming_another_file_is_refused(shards, tmp_path, name):
 def test_gzip_without_shard_is_a_usage_error(corpus, tmp_path):
     result = run("check", str(corpus), "--gzip", "--output", str(tmp_path / "r.jsonl"), "--no-cache")
     assert result.returncode == 2 and "--gzip is for --shard runs" in result.stderr
+
+
+def _copy_of(shards, folder):
+    folder.mkdir()
+    for path in shards.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
+@pytest.mark.parametrize("damage, reason", [
+    (lambda line: line[:200] + b"\n", "Invalid JSON: EOF while parsing"),
+    (lambda line: b"\0" * len(line), "Invalid JSON: expected value at column 1"),
+    (lambda line: b"not json\n", "Invalid JSON: expected ident at column 2"),
+    (lambda line: b"[1, 2]\n", "Input should be an object"),
+    (lambda line: b'{"id": "x"}\n', "path: Field required; 9 more"),
+    (lambda line: line.replace(b'"id":"', b'"id":"\xff', 1), "Invalid JSON: invalid unicode code point"),
+])
+@pytest.mark.parametrize("fmt", ["summary", "jsonl"])
+def test_a_damaged_report_line_is_named_in_one_line(shards, tmp_path, damage, reason, fmt):
+    """A shard's reports file cut short or overwritten (a copy that stopped, a crash that left
+    zeroed blocks) was a multi-line pydantic traceback, exit 3, or (JSON Lines) passed on as it was."""
+    copy = _copy_of(shards, tmp_path / "copy")
+    reports = copy / "shard-00000-of-00003.jsonl"
+    lines = reports.read_bytes().splitlines(keepends=True)
+    reports.write_bytes(b"".join([*lines[:2], damage(lines[2]), *lines[3:]]))
+    result = run("merge", str(copy), "--format", fmt)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"provenance: merge: {reports}:3: not a report ({reason}")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_file_cut_short_is_named_with_its_line(shards, tmp_path):
+    copy = _copy_of(shards, tmp_path / "copy")
+    reports = copy / "shard-00000-of-00003.jsonl"
+    lines = reports.read_bytes().splitlines(keepends=True)
+    reports.write_bytes(b"".join(lines)[:len(lines[0]) + len(lines[1]) + 500])
+    result = run("merge", str(copy))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"provenance: merge: {reports}:3: not a report (Invalid JSON: EOF while parsing")
+    assert result.stderr.count("\n") == 1
+    reports.write_bytes(b"".join(lines[:3])[:-1])  # the third line whole but for its line end
+    result = run("merge", str(copy), "--format", "jsonl")
+    assert result.returncode == 2
+    assert result.stderr == f"provenance: merge: {reports}:3: not a report (no line end: the file is cut short)\n"
+    reports.write_bytes(b"".join(lines[:3]))
+    result = run("merge", str(copy))
+    assert result.returncode == 2
+    assert result.stderr == f"provenance: merge: {reports}: fewer reports than its marker says\n"
+
+
+def test_more_reports_than_the_marker_says_are_refused(shards, tmp_path):
+    copy = _copy_of(shards, tmp_path / "copy")
+    reports = copy / "shard-00002-of-00003.jsonl"
+    lines = reports.read_bytes().splitlines(keepends=True)
+    reports.write_bytes(b"".join([*lines, lines[-1]]))
+    result = run("merge", str(copy))
+    assert result.returncode == 2
+    assert result.stderr == f"provenance: merge: {reports}:{len(lines) + 1}: more reports than its marker says\n"
+
+
+def test_a_damaged_line_of_a_gzipped_shard_is_named(corpus, tmp_path):
+    out = tmp_path / "packed"
+    for index in range(2):
+        result = run("check", str(corpus), "--shard", f"{index}/2", "--output", str(out), "--no-cache", "--gzip")
+        assert result.returncode in (0, 1), result.stderr
+    reports = out / "shard-00000-of-00002.jsonl.gz"
+    lines = gzip.decompress(reports.read_bytes()).splitlines(keepends=True)
+    reports.write_bytes(gzip.compress(b"".join([*lines[:3], b"\0\0\0\n", *lines[4:]])))
+    result = run("merge", str(out), "--format", "jsonl")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"provenance: merge: {reports}:4: not a report (Invalid JSON")
+    assert result.stderr.count("\n") == 1

@@ -3,28 +3,29 @@
 Each shard leaves ``shard-I-of-N.jsonl`` (``.jsonl.gz`` with ``--gzip``) and a completion marker
 ``shard-I-of-N.done`` saying which rules and settings it ran under, which file holds its reports and
 how many reports each of its input files gave. Merge refuses shards that are missing, unfinished or
-made under other rules, then restores the input order (input file ``k`` went to shard ``k mod N``),
+made under other rules, and reports files cut short or damaged, then restores the input order (input file ``k`` went to shard ``k mod N``),
 so the merged reports are byte for byte those of one run.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 import zlib
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
+
+from pydantic import ValidationError
 
 from provenance import __version__
 from provenance.atomic import atomic_writer
 from provenance.commands.common import write_console, write_text
 from provenance.corpus import SummaryBuilder, corpus_report
 from provenance.renderers import CORPUS_RENDERERS
-from provenance.report import SCHEMA_VERSION, Tool
+from provenance.report import SCHEMA_VERSION, DocumentReport, Tool
 from provenance.runner import MARKER_SUFFIX, Outcome, read_marker
 from provenance.sources import open_bytes
 
@@ -93,34 +94,77 @@ def _complete(found: dict[int, tuple[dict, Path]]) -> list[tuple[dict, Path]]:
     return [found[i] for i in range(count)]
 
 
-def merged_lines(shards: list[tuple[dict, Path]]) -> Iterator[str]:
-    """Every report line in input order: input file k is shard k mod N's (k div N)-th file."""
+def merged_reports(shards: list[tuple[dict, Path]]) -> Iterator[Outcome]:
+    """Every report in input order (input file k is shard k mod N's (k div N)-th file), each line
+    checked to be a whole report: a shard's file cut short or damaged is refused, never passed on."""
     count = len(shards)
     total = sum(len(marker["units"]) for marker, _ in shards)
     with ExitStack() as stack:
-        handles = [stack.enter_context(_opened(path)) for _, path in shards]
+        files = [stack.enter_context(_ReportsFile.opened(path)) for _, path in shards]
         for k in range(total):
             shard = k % count
             for _ in range(shards[shard][0]["units"][k // count]):
-                line = _read_line(handles[shard], shards[shard][1])
-                if not line:
-                    raise MergeError(f"{shards[shard][1]}: fewer reports than its marker says")
-                yield line
+                yield files[shard].next_report()
+        for reports in files:
+            reports.check_ended()
 
 
-def _opened(path: Path) -> TextIO:
+class _ReportsFile:
+    """A shard's reports file read a line at a time, counting its lines so that a problem names one."""
+
+    def __init__(self, path: Path, handle: BinaryIO):
+        self.path, self.handle, self.number = path, handle, 0
+
+    @classmethod
+    @contextmanager
+    def opened(cls, path: Path) -> Iterator[_ReportsFile]:
+        try:
+            handle = open_bytes(path)
+        except OSError as exc:
+            raise MergeError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        with handle:
+            yield cls(path, handle)
+
+    def next_report(self) -> Outcome:
+        line = self._read_line()
+        if not line:
+            raise MergeError(f"{self.path}: fewer reports than its marker says")
+        return _report_from(line, f"{self.path}:{self.number}")
+
+    def check_ended(self) -> None:
+        if self._read_line():
+            raise MergeError(f"{self.path}:{self.number}: more reports than its marker says")
+
+    def _read_line(self) -> bytes:
+        try:
+            line = self.handle.readline()
+        except (OSError, EOFError, zlib.error) as exc:
+            raise MergeError(f"{self.path}: cannot read: {exc}") from None
+        self.number += 1
+        return line
+
+
+def _report_from(line: bytes, where: str) -> Outcome:
+    """The report (or read error) a shard's line holds, as ``check`` wrote it: JSON of a report's
+    shape, ending its line (a last line without one is a file cut short)."""
+    ended = line.endswith(b"\n")
     try:
-        binary = open_bytes(path)
-    except OSError as exc:
-        raise MergeError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return io.TextIOWrapper(binary, encoding="utf-8")
+        report = Outcome(line[:-1] if ended else line, False).item()
+    except ValidationError as exc:
+        raise MergeError(f"{where}: not a report ({_first_problem(exc)})") from None
+    if not ended:
+        raise MergeError(f"{where}: not a report (no line end: the file is cut short)")
+    return Outcome(line, isinstance(report, DocumentReport) and report.passed, report)
 
 
-def _read_line(handle: TextIO, path: Path) -> str:
-    try:
-        return handle.readline()
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
-        raise MergeError(f"{path}: cannot read: {exc}") from None
+def _first_problem(exc: ValidationError) -> str:
+    """Pydantic's first complaint in a few words: where in the report, and what (a report is one line
+    of JSON, so only the column of a JSON error says anything)."""
+    error = exc.errors()[0]
+    where = ".".join(map(str, error["loc"]))
+    problem = error["msg"].replace(" at line 1 column ", " at column ")
+    more = f"; {exc.error_count() - 1} more" if exc.error_count() > 1 else ""
+    return f"{where + ': ' if where else ''}{problem}{more}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -129,7 +173,7 @@ def run(args: argparse.Namespace) -> int:
         exit_code = max(marker["exit"] for marker, _ in shards)
         first = shards[0][0]
         if args.format == "jsonl":
-            _write_lines(merged_lines(shards), args.output)
+            _write_lines((outcome.line.decode("utf-8") for outcome in merged_reports(shards)), args.output)
         elif args.format == "summary":
             write_text(args.output, _summary_text(shards, first))
         else:
@@ -150,8 +194,8 @@ def _write_lines(lines: Iterator[str], output: Path | None) -> None:
 
 def _summary_text(shards: list[tuple[dict, Path]], first: dict) -> str:
     builder = SummaryBuilder(first.get("threshold", 50.0))
-    for line in merged_lines(shards):
-        builder.add(Outcome(line.encode(), False).item())
+    for outcome in merged_reports(shards):
+        builder.add(outcome.item())
     data = {"schema_version": SCHEMA_VERSION,
             "tool": Tool(version=first["version"], rules_digest=first["rules_digest"]).model_dump(),
             "summary": builder.summary().model_dump()}
@@ -159,7 +203,7 @@ def _summary_text(shards: list[tuple[dict, Path]], first: dict) -> str:
 
 
 def _render_corpus(args: argparse.Namespace, shards: list[tuple[dict, Path]], first: dict) -> None:
-    items = [Outcome(line.encode(), False).item() for line in merged_lines(shards)]
+    items = [outcome.item() for outcome in merged_reports(shards)]
     report = corpus_report(items, first.get("threshold", 50.0), first["rules_digest"])
     if first["version"] != __version__:
         report.tool.version = first["version"]
