@@ -24,6 +24,13 @@ def shards(corpus, tmp_path_factory):
     return out
 
 
+def _copy_of(shards, folder):
+    folder.mkdir()
+    for path in shards.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
 def test_merged_reports_are_those_of_one_run(corpus, shards):
     whole = run("check", str(corpus), "--format", "jsonl", "--no-cache", "--jobs", "1")
     merged = run("merge", str(shards), "--format", "jsonl")
@@ -56,12 +63,39 @@ def test_shards_of_other_rules_are_refused(corpus, shards, tmp_path):
     result = run("check", str(corpus), "--shard", "0/3", "--output", str(mixed), "--no-cache", "--disable", "RS011")
     assert result.returncode in (0, 1)
     result = run("merge", str(shards), str(mixed))
-    assert result.returncode == 2 and "appears twice" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr == (f"provenance: merge: {mixed}/shard-00000-of-00003.done: shard 0 appears twice "
+                             f"(also {shards}/shard-00000-of-00003.done)\n")
     for name in ("shard-00001-of-00003", "shard-00002-of-00003"):
         for ext in (".jsonl", ".done"):
             (mixed / (name + ext)).write_bytes((shards / (name + ext)).read_bytes())
     result = run("merge", str(mixed))
-    assert result.returncode == 2 and "other rules or settings" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr == (f"provenance: merge: {mixed}/shard-00000-of-00003.done: settings differs from "
+                             f"{mixed}/shard-00001-of-00003.done's (shards checked under other rules or settings)\n")
+
+
+@pytest.mark.parametrize("index", [0, 2])
+def test_a_changed_digest_is_named_in_its_own_marker(shards, tmp_path, index):
+    """A digest changed in shard 0's marker was reported against shard 1's reports file."""
+    copy = _copy_of(shards, tmp_path / "copy")
+    marker_path = copy / f"shard-{index:05d}-of-00003.done"
+    marker_path.write_text(json.dumps({**json.loads(marker_path.read_text()), "rules_digest": "0" * 16}))
+    result = run("merge", str(copy))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"provenance: merge: {marker_path}: rules_digest differs from {copy}/shard-")
+    assert f"{marker_path}'s" not in result.stderr
+
+
+def test_shards_of_different_counts_are_refused_as_such(corpus, shards, tmp_path):
+    """A shard of another split among them was reported as a shard appearing twice, naming another's reports."""
+    copy = _copy_of(shards, tmp_path / "copy")
+    result = run("check", str(corpus), "--shard", "1/2", "--output", str(copy), "--no-cache", "--jobs", "1")
+    assert result.returncode in (0, 1), result.stderr
+    result = run("merge", str(copy))
+    assert result.returncode == 2
+    assert result.stderr == (f"provenance: merge: shards of different counts: {copy}/shard-00001-of-00002.done "
+                             f"(one of 2) and {copy}/shard-00000-of-00003.done (one of 3)\n")
 
 
 def test_not_a_folder(tmp_path):
@@ -111,13 +145,6 @@ def test_a_marker_naming_another_file_is_refused(shards, tmp_path, name):
 def test_gzip_without_shard_is_a_usage_error(corpus, tmp_path):
     result = run("check", str(corpus), "--gzip", "--output", str(tmp_path / "r.jsonl"), "--no-cache")
     assert result.returncode == 2 and "--gzip is for --shard runs" in result.stderr
-
-
-def _copy_of(shards, folder):
-    folder.mkdir()
-    for path in shards.iterdir():
-        (folder / path.name).write_bytes(path.read_bytes())
-    return folder
 
 
 @pytest.mark.parametrize("damage, reason", [

@@ -13,10 +13,11 @@ import argparse
 import json
 import sys
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from pydantic import ValidationError
 
@@ -48,26 +49,44 @@ def add_parser(subparsers) -> None:
     p.set_defaults(run=run)
 
 
-def find_shards(folders: list[Path]) -> list[tuple[dict, Path]]:
-    """(marker, reports file) for shards 0..N-1, checked complete and consistent."""
-    found: dict[int, tuple[dict, Path]] = {}
-    for folder in folders:
-        if not folder.is_dir():
-            raise MergeError(f"{folder}: not a folder")
-        for marker_path in sorted(folder.glob(f"shard-*{MARKER_SUFFIX}")):
-            marker = read_marker(marker_path)
-            if marker is None or not all(k in marker for k in (*AGREEING_KEYS, "shard", "units", "exit")):
-                raise MergeError(f"{marker_path}: not a shard completion marker")
-            reports = _reports_of(marker_path, marker)
-            if not reports.is_file():
-                raise MergeError(f"{marker_path}: its reports file {reports.name} is missing")
-            index = marker["shard"][0]
-            if index in found:
-                raise MergeError(f"{marker_path}: shard {index} appears twice (also {found[index][1]})")
-            found[index] = (marker, reports)
-    if not found:
+class ShardFiles(NamedTuple):
+    """A finished shard: its completion marker as read, the marker's file, and the reports file it names."""
+
+    marker: dict
+    marker_path: Path
+    reports: Path
+
+    @property
+    def index(self) -> int:
+        return self.marker["shard"][0]
+
+    @property
+    def count(self) -> int:
+        return self.marker["shard"][1]
+
+
+def find_shards(folders: list[Path]) -> list[ShardFiles]:
+    """Shards 0..N-1, checked complete and consistent."""
+    shards = [_shard_at(marker_path) for folder in folders for marker_path in _marker_paths(folder)]
+    if not shards:
         raise MergeError(f"{', '.join(map(str, folders))}: no shard markers (shard-*{MARKER_SUFFIX}) found")
-    return _complete(found)
+    return _in_order(shards)
+
+
+def _marker_paths(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise MergeError(f"{folder}: not a folder")
+    return sorted(folder.glob(f"shard-*{MARKER_SUFFIX}"))
+
+
+def _shard_at(marker_path: Path) -> ShardFiles:
+    marker = read_marker(marker_path)
+    if marker is None or not all(k in marker for k in (*AGREEING_KEYS, "shard", "units", "exit")):
+        raise MergeError(f"{marker_path}: not a shard completion marker")
+    reports = _reports_of(marker_path, marker)
+    if not reports.is_file():
+        raise MergeError(f"{marker_path}: its reports file {reports.name} is missing")
+    return ShardFiles(marker, marker_path, reports)
 
 
 def _reports_of(marker_path: Path, marker: dict) -> Path:
@@ -79,31 +98,61 @@ def _reports_of(marker_path: Path, marker: dict) -> Path:
     return marker_path.with_name(name)
 
 
-def _complete(found: dict[int, tuple[dict, Path]]) -> list[tuple[dict, Path]]:
-    first, where = found[min(found)]
-    count = first["shard"][1]
-    for marker, reports in found.values():
-        if marker["shard"][1] != count:
-            raise MergeError(f"{reports}: made for {marker['shard'][1]} shards, others for {count}")
-        for key in AGREEING_KEYS:
-            if marker[key] != first[key]:
-                raise MergeError(f"{reports}: {key} differs from {where} (shards checked under other rules or settings)")
+def _in_order(shards: list[ShardFiles]) -> list[ShardFiles]:
+    """The shards by index, once each, of one split, made under the same rules and settings, none
+    missing. Every refusal names the marker at fault: the count of shards first, as shards of two
+    splits share indexes."""
+    _refuse_counts_that_differ(shards)
+    found = _by_index(shards)
+    _refuse_markers_that_disagree([found[i] for i in sorted(found)])
+    count = shards[0].count
     missing = sorted(set(range(count)) - set(found))
     if missing:
         raise MergeError(f"shards not done yet: {', '.join(map(str, missing))} of {count}")
     return [found[i] for i in range(count)]
 
 
-def merged_reports(shards: list[tuple[dict, Path]]) -> Iterator[Outcome]:
+def _refuse_counts_that_differ(shards: list[ShardFiles]) -> None:
+    first_of: dict[int, ShardFiles] = {}
+    for shard in shards:
+        first_of.setdefault(shard.count, shard)
+    if len(first_of) > 1:
+        one, other = (first_of[count] for count in sorted(first_of)[:2])
+        raise MergeError(f"shards of different counts: {one.marker_path} (one of {one.count}) "
+                         f"and {other.marker_path} (one of {other.count})")
+
+
+def _by_index(shards: list[ShardFiles]) -> dict[int, ShardFiles]:
+    found: dict[int, ShardFiles] = {}
+    for shard in shards:
+        if shard.index in found:
+            raise MergeError(f"{shard.marker_path}: shard {shard.index} appears twice (also {found[shard.index].marker_path})")
+        found[shard.index] = shard
+    return found
+
+
+def _refuse_markers_that_disagree(shards: list[ShardFiles]) -> None:
+    """The odd one out is at fault: a marker whose digest or version differs from what most markers
+    hold (on a tie, from what the lowest shard holds), named beside one that holds it."""
+    for key in AGREEING_KEYS:
+        values = [json.dumps(shard.marker[key], sort_keys=True) for shard in shards]
+        usual = Counter(values).most_common(1)[0][0]
+        odd = next((n for n, value in enumerate(values) if value != usual), None)
+        if odd is not None:
+            raise MergeError(f"{shards[odd].marker_path}: {key} differs from {shards[values.index(usual)].marker_path}'s "
+                             "(shards checked under other rules or settings)")
+
+
+def merged_reports(shards: list[ShardFiles]) -> Iterator[Outcome]:
     """Every report in input order (input file k is shard k mod N's (k div N)-th file), each line
     checked to be a whole report: a shard's file cut short or damaged is refused, never passed on."""
     count = len(shards)
-    total = sum(len(marker["units"]) for marker, _ in shards)
+    total = sum(len(shard.marker["units"]) for shard in shards)
     with ExitStack() as stack:
-        files = [stack.enter_context(_ReportsFile.opened(path)) for _, path in shards]
+        files = [stack.enter_context(_ReportsFile.opened(shard.reports)) for shard in shards]
         for k in range(total):
             shard = k % count
-            for _ in range(shards[shard][0]["units"][k // count]):
+            for _ in range(shards[shard].marker["units"][k // count]):
                 yield files[shard].next_report()
         for reports in files:
             reports.check_ended()
@@ -170,8 +219,8 @@ def _first_problem(exc: ValidationError) -> str:
 def run(args: argparse.Namespace) -> int:
     try:
         shards = find_shards(args.folders)
-        exit_code = max(marker["exit"] for marker, _ in shards)
-        first = shards[0][0]
+        exit_code = max(shard.marker["exit"] for shard in shards)
+        first = shards[0].marker
         if args.format == "jsonl":
             _write_lines((outcome.line.decode("utf-8") for outcome in merged_reports(shards)), args.output)
         elif args.format == "summary":
@@ -192,7 +241,7 @@ def _write_lines(lines: Iterator[str], output: Path | None) -> None:
         handle.writelines(lines)
 
 
-def _summary_text(shards: list[tuple[dict, Path]], first: dict) -> str:
+def _summary_text(shards: list[ShardFiles], first: dict) -> str:
     builder = SummaryBuilder(first.get("threshold", 50.0))
     for outcome in merged_reports(shards):
         builder.add(outcome.item())
@@ -202,7 +251,7 @@ def _summary_text(shards: list[tuple[dict, Path]], first: dict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _render_corpus(args: argparse.Namespace, shards: list[tuple[dict, Path]], first: dict) -> None:
+def _render_corpus(args: argparse.Namespace, shards: list[ShardFiles], first: dict) -> None:
     items = [outcome.item() for outcome in merged_reports(shards)]
     report = corpus_report(items, first.get("threshold", 50.0), first["rules_digest"])
     if first["version"] != __version__:
