@@ -210,3 +210,26 @@ def test_a_damaged_line_of_a_gzipped_shard_is_named(corpus, tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith(f"provenance: merge: {reports}:4: not a report (Invalid JSON")
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("change", [{"shard": 5}, {"shard": [3, 3]}, {"shard": ["0", "3"]}, {"shard": [True, 3]},
+                                    {"units": "many"}, {"units": [1, -1]}, {"exit": "1"}])
+def test_a_marker_of_the_wrong_shape_is_refused_in_one_line(shards, tmp_path, change):
+    copy = _copy_of(shards, tmp_path / "copy")
+    marker_path = copy / "shard-00001-of-00003.done"
+    marker_path.write_text(json.dumps({**json.loads(marker_path.read_text()), **change}))
+    result = run("merge", str(copy))
+    assert result.returncode == 2
+    assert result.stderr == f"provenance: merge: {marker_path}: not a shard completion marker\n"
+
+
+@pytest.mark.parametrize("index, units", [(0, [1]), (1, [1, 1, 1, 1])])
+def test_markers_over_other_inputs_are_refused(shards, tmp_path, index, units):
+    """Counts of input files that do not fit one list made merge read past the end of one (exit 3)."""
+    copy = _copy_of(shards, tmp_path / "copy")
+    marker_path = copy / f"shard-{index:05d}-of-00003.done"
+    marker_path.write_text(json.dumps({**json.loads(marker_path.read_text()), "units": units}))
+    result = run("merge", str(copy))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"provenance: merge: {marker_path}: units: {len(units)} input files do not fit")
+    assert result.stderr.count("\n") == 1

@@ -81,12 +81,27 @@ def _marker_paths(folder: Path) -> list[Path]:
 
 def _shard_at(marker_path: Path) -> ShardFiles:
     marker = read_marker(marker_path)
-    if marker is None or not all(k in marker for k in (*AGREEING_KEYS, "shard", "units", "exit")):
+    if not _is_marker(marker):
         raise MergeError(f"{marker_path}: not a shard completion marker")
     reports = _reports_of(marker_path, marker)
     if not reports.is_file():
         raise MergeError(f"{marker_path}: its reports file {reports.name} is missing")
     return ShardFiles(marker, marker_path, reports)
+
+
+def _is_marker(marker: dict | None) -> bool:
+    """Whether a marker holds what merge reads: its shard ``[I, N]`` (0 <= I < N), the reports of
+    each input file and an exit code (a marker edited by hand would otherwise fail merge midway)."""
+    if marker is None or not all(k in marker for k in (*AGREEING_KEYS, "shard", "units", "exit")):
+        return False
+    shard, units = marker["shard"], marker["units"]
+    return (_counts(shard) and len(shard) == 2 and shard[0] < shard[1] and _counts(units)
+            and type(marker["exit"]) is int)
+
+
+def _counts(value: object) -> bool:
+    """A list of whole numbers, 0 or more (``true`` is no count)."""
+    return isinstance(value, list) and all(type(n) is int and n >= 0 for n in value)
 
 
 def _reports_of(marker_path: Path, marker: dict) -> Path:
@@ -109,7 +124,9 @@ def _in_order(shards: list[ShardFiles]) -> list[ShardFiles]:
     missing = sorted(set(range(count)) - set(found))
     if missing:
         raise MergeError(f"shards not done yet: {', '.join(map(str, missing))} of {count}")
-    return [found[i] for i in range(count)]
+    ordered = [found[i] for i in range(count)]
+    _refuse_inputs_that_differ(ordered)
+    return ordered
 
 
 def _refuse_counts_that_differ(shards: list[ShardFiles]) -> None:
@@ -141,6 +158,17 @@ def _refuse_markers_that_disagree(shards: list[ShardFiles]) -> None:
         if odd is not None:
             raise MergeError(f"{shards[odd].marker_path}: {key} differs from {shards[values.index(usual)].marker_path}'s "
                              "(shards checked under other rules or settings)")
+
+
+def _refuse_inputs_that_differ(shards: list[ShardFiles]) -> None:
+    """Shard I holds input files I, I+N, I+2N... of one list: the markers' counts of input files must
+    fit it (merge would otherwise read past the end of one marker's list)."""
+    total = sum(len(shard.marker["units"]) for shard in shards)
+    for shard in shards:
+        held = len(shard.marker["units"])
+        if held != len(range(shard.index, total, shard.count)):
+            raise MergeError(f"{shard.marker_path}: units: {held} input files do not fit the other shards' "
+                             f"{total - held} (shards checked over other inputs)")
 
 
 def merged_reports(shards: list[ShardFiles]) -> Iterator[Outcome]:
