@@ -148,7 +148,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--shard", type=parse_shard, metavar="I/N",
                        help="check only input files I, I+N, I+2N... and write them to --output DIR (see `provenance merge`)")
     group.add_argument("--gzip", action="store_true",
-                       help="with --shard: write the shard's reports gzipped (shard-I-of-N.jsonl.gz)")
+                       help="with --shard: write the shard's reports gzipped (shard-00000-of-00008.jsonl.gz)")
     group.add_argument("--executor", choices=("local", "ray"), default="local",
                        help="where to run: this machine, or a Ray cluster (pip install 'provenance[ray]')")
     group.add_argument("--address", metavar="ADDR", help="Ray cluster address (default: start a local Ray)")

@@ -105,6 +105,17 @@ def test_shards_split_the_input_files_and_repeat_safely(corpus, one_core, tmp_pa
         f"shard-{i:05d}-of-00003.{ext}" for i in range(3) for ext in ("jsonl", "done"))
 
 
+def test_the_readme_names_shard_files_as_they_are_written(corpus, tmp_path):
+    out = tmp_path / "shards"
+    result = run("check", str(corpus), "--shard", "3/64", "--output", str(out), "--no-cache", "--jobs", "1")
+    assert result.returncode in (0, 1), result.stderr
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["shard-00003-of-00064.done", "shard-00003-of-00064.jsonl"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in readme for name in written)
+    assert "shard-I-of-N" not in readme
+
+
 @pytest.mark.parametrize("bad", ["3/3", "-1/2", "a/b", "1"])
 def test_bad_shard_is_a_usage_error(corpus, bad):
     result = run("check", str(corpus), f"--shard={bad}", "--output", "x")

@@ -1,9 +1,10 @@
 """``provenance merge DIR...``: put the outputs of ``check --shard I/N`` back together.
 
-Each shard leaves ``shard-I-of-N.jsonl`` (``.jsonl.gz`` with ``--gzip``) and a completion marker
-``shard-I-of-N.done`` saying which rules and settings it ran under, which file holds its reports and
-how many reports each of its input files gave. Merge refuses shards that are missing, unfinished or
-made under other rules, and reports files cut short or damaged, then restores the input order (input file ``k`` went to shard ``k mod N``),
+Each shard leaves ``shard-IIIII-of-NNNNN.jsonl`` (I and N zero-padded to five digits; ``.jsonl.gz``
+with ``--gzip``) and a completion marker ``shard-IIIII-of-NNNNN.done`` saying which rules and
+settings it ran under, which file holds its reports and how many reports each of its input files
+gave. Merge refuses shards that are missing, unfinished or made under other rules, and reports files
+cut short or damaged, then restores the input order (input file ``k`` went to shard ``k mod N``),
 so the merged reports are byte for byte those of one run.
 """
 
@@ -105,7 +106,7 @@ def _counts(value: object) -> bool:
 
 
 def _reports_of(marker_path: Path, marker: dict) -> Path:
-    """The shard's reports file, which its marker names (``shard-I-of-N.jsonl``, or ``.jsonl.gz`` for a
+    """The shard's reports file, which its marker names (``shard-IIIII-of-NNNNN.jsonl``, or ``.jsonl.gz`` for a
     ``--gzip`` shard; a marker older than the key names none, and meant the first), beside the marker."""
     name = marker.get("reports", marker_path.with_suffix(".jsonl").name)
     if not isinstance(name, str) or Path(name).name != name or not name.endswith((".jsonl", ".jsonl.gz")):
