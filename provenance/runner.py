@@ -79,6 +79,8 @@ def parse_shard(text: str) -> Shard:
         index, count = (int(part) for part in text.split("/"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"--shard {text!r}: expected I/N, e.g. 0/8") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"--shard {text!r}: N must be 1 or more")
     if not 0 <= index < count:
         raise argparse.ArgumentTypeError(f"--shard {text!r}: I must be between 0 and N-1")
     return Shard(index, count)

@@ -123,6 +123,18 @@ def test_bad_shard_is_a_usage_error(corpus, bad):
     assert "--shard" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("options, problem", [
+    (["--shard", "0/0"], "--shard '0/0': N must be 1 or more"),
+    (["--shard=-1/2"], "--shard '-1/2': I must be between 0 and N-1"),
+    (["--shard", "-1/2"], "--shard '-1/2': I must be between 0 and N-1"),  # argparse took -1/2 for an option
+    (["--shard", "2/2"], "--shard '2/2': I must be between 0 and N-1"),
+])
+def test_a_bad_shard_says_what_is_wrong_with_it(corpus, options, problem):
+    result = run("check", str(corpus), *options, "--output", "x")
+    assert result.returncode == 2
+    assert result.stderr.endswith(f"error: argument --shard: {problem}\n")
+
+
 @pytest.mark.parametrize("bad", ["0", "-2", "two"])
 def test_a_job_count_under_one_is_a_usage_error(corpus, bad):
     """``--jobs 0`` ran one process without a word, where a user may have meant every core."""
