@@ -135,6 +135,36 @@ def test_a_bad_shard_says_what_is_wrong_with_it(corpus, options, problem):
     assert result.stderr.endswith(f"error: argument --shard: {problem}\n")
 
 
+@pytest.mark.parametrize("options, problem", [
+    (["--format", "json"], "--shard writes JSON Lines only: drop --format json, and ask "
+                           "`provenance merge DIR --format json` for it"),
+    (["--format", "console"], "--shard writes JSON Lines only: drop --format console"),
+    (["--output-format", "json:extra.json"], "--shard writes JSON Lines only: drop --output-format"),
+])
+def test_a_shard_refuses_the_formats_it_would_not_write(corpus, tmp_path, options, problem):
+    """``--shard 0/2 --format json`` wrote JSON Lines without a word."""
+    result = run("check", str(corpus), "--shard", "0/2", "--output", str(tmp_path / "out"), *options, "--no-cache",
+                 cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"provenance: {problem}") and result.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_shard_takes_format_jsonl_as_what_it_writes(corpus, tmp_path):
+    for out, options in ((tmp_path / "plain", []), (tmp_path / "named", ["--format", "jsonl"])):
+        result = run("check", str(corpus), "--shard", "1/2", "--output", str(out), *options, "--no-cache", "--jobs", "1")
+        assert result.returncode in (0, 1), result.stderr
+    assert (tmp_path / "named" / "shard-00001-of-00002.jsonl").read_bytes() == \
+        (tmp_path / "plain" / "shard-00001-of-00002.jsonl").read_bytes()
+
+
+def test_address_without_ray_is_a_usage_error(corpus):
+    """``--address`` was ignored without ``--executor ray``, where ``--gzip`` without ``--shard`` is refused."""
+    result = run("check", str(corpus), "--address", "auto", "--no-cache")
+    assert result.returncode == 2
+    assert result.stderr == "provenance: --address names a Ray cluster: it is for --executor ray\n"
+
+
 @pytest.mark.parametrize("bad", ["0", "-2", "two"])
 def test_a_job_count_under_one_is_a_usage_error(corpus, bad):
     """``--jobs 0`` ran one process without a word, where a user may have meant every core."""
