@@ -72,6 +72,9 @@ class Shard:
     def stem(self) -> str:
         return f"shard-{self.index:05d}-of-{self.count:05d}"
 
+    def reports_name(self, gzip: bool) -> str:
+        return f"{self.stem}.jsonl" + (".gz" if gzip else "")
+
 
 def parse_shard(text: str) -> Shard:
     """``I/N`` with 0 <= I < N."""
@@ -622,7 +625,7 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
         raise ConfigError("--shard needs --output DIR (a folder for the shard's reports)")
     if getattr(args, "since", None) or args.executor == "ray":
         raise ConfigError("--shard runs on this machine over all its inputs: drop --since and --executor ray")
-    reports_name = f"{shard.stem}.jsonl" + (".gz" if args.gzip else "")
+    reports_name = shard.reports_name(args.gzip)
     marker_path = folder / f"{shard.stem}{MARKER_SUFFIX}"
     expected = {"rules_digest": rules.digest, "settings": namespace(rules.digest, settings), "version": __version__}
     previous = read_marker(marker_path)

@@ -12,8 +12,8 @@ from pathlib import Path
 from provenance import runner
 from provenance.cache import ResultCache
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
-                                        add_threshold_option, refuse_unreadable_stdin, settings_and_rules,
-                                        write_console, write_text)
+                                        add_threshold_option, refuse_unreadable_stdin, refuse_writing_into_the_corpus,
+                                        settings_and_rules, write_console, write_text)
 from provenance.config import Settings, UsageError
 from provenance.corpus import corpus_report
 from provenance.gate import GateRun, add_gate_options, gate_run
@@ -22,7 +22,7 @@ from provenance.outputs import ExtraOutputs, add_output_options, render_corpus
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import DocumentReport, ReadError
 from provenance.rulepack import RuleSet
-from provenance.sources import STDIN, corpus_root_holding, stdin_opened
+from provenance.sources import STDIN, stdin_opened
 from provenance.templates import TemplateCounts, prepass_runs
 
 FORMATS = ("console", "jsonl", *CORPUS_RENDERERS)
@@ -129,11 +129,12 @@ def _refuse_stdin_where_it_cannot_go(args: argparse.Namespace) -> None:
 
 
 def _refuse_writing_into_the_corpus(args: argparse.Namespace) -> None:
-    targets = [args.output, getattr(args, "write_baseline", None), *(path for _, path in args.output_formats)]
-    for target in filter(None, targets):
-        root = corpus_root_holding(target, args.paths)
-        if root is not None:
-            raise UsageError(f"{target}: would be written into the corpus being checked ({root}); name a file outside it")
+    """A shard's ``--output`` names a folder: what lands in the corpus is the reports file written there."""
+    reports = args.output
+    if args.shard is not None and args.output is not None:
+        reports = args.output / args.shard.reports_name(args.gzip)
+    refuse_writing_into_the_corpus([reports, getattr(args, "write_baseline", None),
+                                    *(path for _, path in args.output_formats)], args.paths)
 
 
 def run(args: argparse.Namespace) -> int:

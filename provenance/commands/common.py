@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +15,7 @@ from provenance.atomic import write_atomic
 from provenance.config import Settings, UsageError, load_settings
 from provenance.rulecache import load_rules_cached
 from provenance.rulepack import RuleSet
-from provenance.sources import STDIN
+from provenance.sources import STDIN, corpus_root_holding
 
 if TYPE_CHECKING:  # rich is imported where a console report is written: a JSON run never needs it
     from rich.console import Console
@@ -37,6 +37,15 @@ def refuse_unreadable_stdin(paths: list[Path]) -> None:
         raise UsageError("standard input (-) is closed")
     if sys.stdin.isatty():
         print("provenance: reading JSONL records from standard input (end with Ctrl-D)", file=sys.stderr)
+
+
+def refuse_writing_into_the_corpus(targets: Iterable[Path | None], paths: list[Path]) -> None:
+    """Output files never land in the corpus read (``corpus_root_holding``): the next run would read a
+    report as a broken document."""
+    for target in filter(None, targets):
+        root = corpus_root_holding(target, paths)
+        if root is not None:
+            raise UsageError(f"{target}: would be written into the corpus being checked ({root}); name a file outside it")
 
 
 def add_rule_options(parser: argparse.ArgumentParser) -> None:
