@@ -32,7 +32,8 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser("check", help="score documents for provenance, attribution and residue",
                               description="Score every document under PATH... and report.")
     add_paths_argument(p)
-    p.add_argument("--format", choices=FORMATS, help="report format (default: console; jsonl with --shard, the only one it takes)")
+    p.add_argument("--format", choices=FORMATS,
+                   help="report format (default: console; with --shard, jsonl, the only one it takes)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the report here (atomically) instead of stdout")
     add_threshold_option(p)
     p.add_argument("--quiet", action="store_true", help="console: a one-line summary only")

@@ -106,8 +106,8 @@ def _counts(value: object) -> bool:
 
 
 def _reports_of(marker_path: Path, marker: dict) -> Path:
-    """The shard's reports file, which its marker names (``shard-IIIII-of-NNNNN.jsonl``, or ``.jsonl.gz`` for a
-    ``--gzip`` shard; a marker older than the key names none, and meant the first), beside the marker."""
+    """The shard's reports file, which its marker names (``shard-IIIII-of-NNNNN.jsonl``, or ``.jsonl.gz``
+    for a ``--gzip`` shard; a marker older than the key names none, and meant the first), beside the marker."""
     name = marker.get("reports", marker_path.with_suffix(".jsonl").name)
     if not isinstance(name, str) or Path(name).name != name or not name.endswith((".jsonl", ".jsonl.gz")):
         raise MergeError(f"{marker_path}: reports: not a shard's reports file name: {name!r}")
@@ -144,7 +144,8 @@ def _by_index(shards: list[ShardFiles]) -> dict[int, ShardFiles]:
     found: dict[int, ShardFiles] = {}
     for shard in shards:
         if shard.index in found:
-            raise MergeError(f"{shard.marker_path}: shard {shard.index} appears twice (also {found[shard.index].marker_path})")
+            also = found[shard.index].marker_path
+            raise MergeError(f"{shard.marker_path}: shard {shard.index} appears twice (also {also})")
         found[shard.index] = shard
     return found
 
@@ -157,7 +158,8 @@ def _refuse_markers_that_disagree(shards: list[ShardFiles]) -> None:
         usual = Counter(values).most_common(1)[0][0]
         odd = next((n for n, value in enumerate(values) if value != usual), None)
         if odd is not None:
-            raise MergeError(f"{shards[odd].marker_path}: {key} differs from {shards[values.index(usual)].marker_path}'s "
+            holder = shards[values.index(usual)].marker_path
+            raise MergeError(f"{shards[odd].marker_path}: {key} differs from {holder}'s "
                              "(shards checked under other rules or settings)")
 
 
