@@ -56,8 +56,22 @@ def _usage_problem(lines: list[str]) -> int:
     return 2
 
 
+def _shard_values_attached(argv: list[str]) -> list[str]:
+    """``--shard -1/2`` read as ``--shard=-1/2``: argparse before Python 3.13 takes a value that starts
+    with a dash and is no plain number for an option, and says only "expected one argument"; attached,
+    the value reaches ``parse_shard``, which says what is wrong with it. Nothing after ``--`` is touched."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    attached: list[str] = []
+    for arg in argv[:end]:
+        if attached and attached[-1] == "--shard" and arg[:1] == "-" and arg[1:2].isdigit():
+            attached[-1] = f"--shard={arg}"
+        else:
+            attached.append(arg)
+    return attached + argv[end:]
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_shard_values_attached(sys.argv[1:] if argv is None else argv))
     try:
         return args.run(args)
     except RuleLoadError as exc:

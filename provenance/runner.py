@@ -72,6 +72,9 @@ class Shard:
     def stem(self) -> str:
         return f"shard-{self.index:05d}-of-{self.count:05d}"
 
+    def reports_name(self, gzip: bool) -> str:
+        return f"{self.stem}.jsonl" + (".gz" if gzip else "")
+
 
 def parse_shard(text: str) -> Shard:
     """``I/N`` with 0 <= I < N."""
@@ -79,6 +82,8 @@ def parse_shard(text: str) -> Shard:
         index, count = (int(part) for part in text.split("/"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"--shard {text!r}: expected I/N, e.g. 0/8") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"--shard {text!r}: N must be 1 or more")
     if not 0 <= index < count:
         raise argparse.ArgumentTypeError(f"--shard {text!r}: I must be between 0 and N-1")
     return Shard(index, count)
@@ -148,7 +153,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--shard", type=parse_shard, metavar="I/N",
                        help="check only input files I, I+N, I+2N... and write them to --output DIR (see `provenance merge`)")
     group.add_argument("--gzip", action="store_true",
-                       help="with --shard: write the shard's reports gzipped (shard-I-of-N.jsonl.gz)")
+                       help="with --shard: write the shard's reports gzipped (shard-00000-of-00008.jsonl.gz)")
     group.add_argument("--executor", choices=("local", "ray"), default="local",
                        help="where to run: this machine, or a Ray cluster (pip install 'provenance[ray]')")
     group.add_argument("--address", metavar="ADDR", help="Ray cluster address (default: start a local Ray)")
@@ -620,7 +625,7 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
         raise ConfigError("--shard needs --output DIR (a folder for the shard's reports)")
     if getattr(args, "since", None) or args.executor == "ray":
         raise ConfigError("--shard runs on this machine over all its inputs: drop --since and --executor ray")
-    reports_name = f"{shard.stem}.jsonl" + (".gz" if args.gzip else "")
+    reports_name = shard.reports_name(args.gzip)
     marker_path = folder / f"{shard.stem}{MARKER_SUFFIX}"
     expected = {"rules_digest": rules.digest, "settings": namespace(rules.digest, settings), "version": __version__}
     previous = read_marker(marker_path)

@@ -193,6 +193,26 @@ def test_a_report_is_never_written_into_the_corpus(corpus, capsys, target):
     assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
 
 
+@pytest.mark.parametrize("target", ["q.jsonl", "sub/q.txt"])
+def test_a_quote_index_is_never_written_into_the_corpus(corpus, capsys, target):
+    """``quotes --output DIR/q.jsonl`` wrote into the corpus, which the next check read as a broken document."""
+    before = sorted(corpus.rglob("*"))
+    assert main(["quotes", str(corpus), "--format", "json", "--output", str(corpus / target)]) == 2
+    assert capsys.readouterr().err == (f"provenance: {corpus / target}: would be written into the corpus being "
+                                       f"indexed ({corpus}); name a file outside it\n")
+    assert sorted(corpus.rglob("*")) == before
+
+
+@pytest.mark.parametrize("gzip_option", [[], ["--gzip"]])
+def test_a_shard_is_never_written_into_the_corpus(corpus, capsys, gzip_option):
+    """A shard's ``--output`` is a folder: inside the corpus, its reports file was read as a document next time."""
+    before = sorted(corpus.rglob("*"))
+    assert main(["check", str(corpus), "--shard", "0/1", "--output", str(corpus / "shards"), *gzip_option]) == 2
+    reports = corpus / "shards" / ("shard-00000-of-00001.jsonl" + (".gz" if gzip_option else ""))
+    assert capsys.readouterr().err.startswith(f"provenance: {reports}: would be written into the corpus being checked")
+    assert sorted(corpus.rglob("*")) == before
+
+
 def test_a_report_beside_the_documents_that_is_not_one_is_allowed(corpus):
     assert main(["check", str(corpus), "--format", "json", "--output", str(corpus / "report.json")]) in (0, 1)
     assert json.loads((corpus / "report.json").read_text(encoding="utf-8"))["documents"]

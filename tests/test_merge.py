@@ -24,6 +24,13 @@ def shards(corpus, tmp_path_factory):
     return out
 
 
+def _copy_of(shards, folder):
+    folder.mkdir()
+    for path in shards.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
 def test_merged_reports_are_those_of_one_run(corpus, shards):
     whole = run("check", str(corpus), "--format", "jsonl", "--no-cache", "--jobs", "1")
     merged = run("merge", str(shards), "--format", "jsonl")
@@ -56,12 +63,39 @@ def test_shards_of_other_rules_are_refused(corpus, shards, tmp_path):
     result = run("check", str(corpus), "--shard", "0/3", "--output", str(mixed), "--no-cache", "--disable", "RS011")
     assert result.returncode in (0, 1)
     result = run("merge", str(shards), str(mixed))
-    assert result.returncode == 2 and "appears twice" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr == (f"provenance: merge: {mixed}/shard-00000-of-00003.done: shard 0 appears twice "
+                             f"(also {shards}/shard-00000-of-00003.done)\n")
     for name in ("shard-00001-of-00003", "shard-00002-of-00003"):
         for ext in (".jsonl", ".done"):
             (mixed / (name + ext)).write_bytes((shards / (name + ext)).read_bytes())
     result = run("merge", str(mixed))
-    assert result.returncode == 2 and "other rules or settings" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr == (f"provenance: merge: {mixed}/shard-00000-of-00003.done: settings differs from "
+                             f"{mixed}/shard-00001-of-00003.done's (shards checked under other rules or settings)\n")
+
+
+@pytest.mark.parametrize("index", [0, 2])
+def test_a_changed_digest_is_named_in_its_own_marker(shards, tmp_path, index):
+    """A digest changed in shard 0's marker was reported against shard 1's reports file."""
+    copy = _copy_of(shards, tmp_path / "copy")
+    marker_path = copy / f"shard-{index:05d}-of-00003.done"
+    marker_path.write_text(json.dumps({**json.loads(marker_path.read_text()), "rules_digest": "0" * 16}))
+    result = run("merge", str(copy))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"provenance: merge: {marker_path}: rules_digest differs from {copy}/shard-")
+    assert f"{marker_path}'s" not in result.stderr
+
+
+def test_shards_of_different_counts_are_refused_as_such(corpus, shards, tmp_path):
+    """A shard of another split among them was reported as a shard appearing twice, naming another's reports."""
+    copy = _copy_of(shards, tmp_path / "copy")
+    result = run("check", str(corpus), "--shard", "1/2", "--output", str(copy), "--no-cache", "--jobs", "1")
+    assert result.returncode in (0, 1), result.stderr
+    result = run("merge", str(copy))
+    assert result.returncode == 2
+    assert result.stderr == (f"provenance: merge: shards of different counts: {copy}/shard-00001-of-00002.done "
+                             f"(one of 2) and {copy}/shard-00000-of-00003.done (one of 3)\n")
 
 
 def test_not_a_folder(tmp_path):
@@ -111,3 +145,91 @@ def test_a_marker_naming_another_file_is_refused(shards, tmp_path, name):
 def test_gzip_without_shard_is_a_usage_error(corpus, tmp_path):
     result = run("check", str(corpus), "--gzip", "--output", str(tmp_path / "r.jsonl"), "--no-cache")
     assert result.returncode == 2 and "--gzip is for --shard runs" in result.stderr
+
+
+@pytest.mark.parametrize("damage, reason", [
+    (lambda line: line[:200] + b"\n", "Invalid JSON: EOF while parsing"),
+    (lambda line: b"\0" * len(line), "Invalid JSON: expected value at column 1"),
+    (lambda line: b"not json\n", "Invalid JSON: expected ident at column 2"),
+    (lambda line: b"[1, 2]\n", "Input should be an object"),
+    (lambda line: b'{"id": "x"}\n', "path: Field required; 9 more"),
+    (lambda line: line.replace(b'"id":"', b'"id":"\xff', 1), "Invalid JSON: invalid unicode code point"),
+])
+@pytest.mark.parametrize("fmt", ["summary", "jsonl"])
+def test_a_damaged_report_line_is_named_in_one_line(shards, tmp_path, damage, reason, fmt):
+    """A shard's reports file cut short or overwritten (a copy that stopped, a crash that left
+    zeroed blocks) was a multi-line pydantic traceback, exit 3, or (JSON Lines) passed on as it was."""
+    copy = _copy_of(shards, tmp_path / "copy")
+    reports = copy / "shard-00000-of-00003.jsonl"
+    lines = reports.read_bytes().splitlines(keepends=True)
+    reports.write_bytes(b"".join([*lines[:2], damage(lines[2]), *lines[3:]]))
+    result = run("merge", str(copy), "--format", fmt)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"provenance: merge: {reports}:3: not a report ({reason}")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_file_cut_short_is_named_with_its_line(shards, tmp_path):
+    copy = _copy_of(shards, tmp_path / "copy")
+    reports = copy / "shard-00000-of-00003.jsonl"
+    lines = reports.read_bytes().splitlines(keepends=True)
+    reports.write_bytes(b"".join(lines)[:len(lines[0]) + len(lines[1]) + 500])
+    result = run("merge", str(copy))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"provenance: merge: {reports}:3: not a report (Invalid JSON: EOF while parsing")
+    assert result.stderr.count("\n") == 1
+    reports.write_bytes(b"".join(lines[:3])[:-1])  # the third line whole but for its line end
+    result = run("merge", str(copy), "--format", "jsonl")
+    assert result.returncode == 2
+    assert result.stderr == f"provenance: merge: {reports}:3: not a report (no line end: the file is cut short)\n"
+    reports.write_bytes(b"".join(lines[:3]))
+    result = run("merge", str(copy))
+    assert result.returncode == 2
+    assert result.stderr == f"provenance: merge: {reports}: fewer reports than its marker says\n"
+
+
+def test_more_reports_than_the_marker_says_are_refused(shards, tmp_path):
+    copy = _copy_of(shards, tmp_path / "copy")
+    reports = copy / "shard-00002-of-00003.jsonl"
+    lines = reports.read_bytes().splitlines(keepends=True)
+    reports.write_bytes(b"".join([*lines, lines[-1]]))
+    result = run("merge", str(copy))
+    assert result.returncode == 2
+    assert result.stderr == f"provenance: merge: {reports}:{len(lines) + 1}: more reports than its marker says\n"
+
+
+def test_a_damaged_line_of_a_gzipped_shard_is_named(corpus, tmp_path):
+    out = tmp_path / "packed"
+    for index in range(2):
+        result = run("check", str(corpus), "--shard", f"{index}/2", "--output", str(out), "--no-cache", "--gzip")
+        assert result.returncode in (0, 1), result.stderr
+    reports = out / "shard-00000-of-00002.jsonl.gz"
+    lines = gzip.decompress(reports.read_bytes()).splitlines(keepends=True)
+    reports.write_bytes(gzip.compress(b"".join([*lines[:3], b"\0\0\0\n", *lines[4:]])))
+    result = run("merge", str(out), "--format", "jsonl")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"provenance: merge: {reports}:4: not a report (Invalid JSON")
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("change", [{"shard": 5}, {"shard": [3, 3]}, {"shard": ["0", "3"]}, {"shard": [True, 3]},
+                                    {"units": "many"}, {"units": [1, -1]}, {"exit": "1"}])
+def test_a_marker_of_the_wrong_shape_is_refused_in_one_line(shards, tmp_path, change):
+    copy = _copy_of(shards, tmp_path / "copy")
+    marker_path = copy / "shard-00001-of-00003.done"
+    marker_path.write_text(json.dumps({**json.loads(marker_path.read_text()), **change}))
+    result = run("merge", str(copy))
+    assert result.returncode == 2
+    assert result.stderr == f"provenance: merge: {marker_path}: not a shard completion marker\n"
+
+
+@pytest.mark.parametrize("index, units", [(0, [1]), (1, [1, 1, 1, 1])])
+def test_markers_over_other_inputs_are_refused(shards, tmp_path, index, units):
+    """Counts of input files that do not fit one list made merge read past the end of one (exit 3)."""
+    copy = _copy_of(shards, tmp_path / "copy")
+    marker_path = copy / f"shard-{index:05d}-of-00003.done"
+    marker_path.write_text(json.dumps({**json.loads(marker_path.read_text()), "units": units}))
+    result = run("merge", str(copy))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"provenance: merge: {marker_path}: units: {len(units)} input files do not fit")
+    assert result.stderr.count("\n") == 1

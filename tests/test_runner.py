@@ -105,11 +105,64 @@ def test_shards_split_the_input_files_and_repeat_safely(corpus, one_core, tmp_pa
         f"shard-{i:05d}-of-00003.{ext}" for i in range(3) for ext in ("jsonl", "done"))
 
 
+def test_the_readme_names_shard_files_as_they_are_written(corpus, tmp_path):
+    out = tmp_path / "shards"
+    result = run("check", str(corpus), "--shard", "3/64", "--output", str(out), "--no-cache", "--jobs", "1")
+    assert result.returncode in (0, 1), result.stderr
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["shard-00003-of-00064.done", "shard-00003-of-00064.jsonl"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in readme for name in written)
+    assert "shard-I-of-N" not in readme
+
+
 @pytest.mark.parametrize("bad", ["3/3", "-1/2", "a/b", "1"])
 def test_bad_shard_is_a_usage_error(corpus, bad):
     result = run("check", str(corpus), f"--shard={bad}", "--output", "x")
     assert result.returncode == 2
     assert "--shard" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("options, problem", [
+    (["--shard", "0/0"], "--shard '0/0': N must be 1 or more"),
+    (["--shard=-1/2"], "--shard '-1/2': I must be between 0 and N-1"),
+    (["--shard", "-1/2"], "--shard '-1/2': I must be between 0 and N-1"),  # argparse took -1/2 for an option
+    (["--shard", "2/2"], "--shard '2/2': I must be between 0 and N-1"),
+])
+def test_a_bad_shard_says_what_is_wrong_with_it(corpus, options, problem):
+    result = run("check", str(corpus), *options, "--output", "x")
+    assert result.returncode == 2
+    assert result.stderr.endswith(f"error: argument --shard: {problem}\n")
+
+
+@pytest.mark.parametrize("options, problem", [
+    (["--format", "json"], "--shard writes JSON Lines only: drop --format json, and ask "
+                           "`provenance merge DIR --format json` for it"),
+    (["--format", "console"], "--shard writes JSON Lines only: drop --format console"),
+    (["--output-format", "json:extra.json"], "--shard writes JSON Lines only: drop --output-format"),
+])
+def test_a_shard_refuses_the_formats_it_would_not_write(corpus, tmp_path, options, problem):
+    """``--shard 0/2 --format json`` wrote JSON Lines without a word."""
+    result = run("check", str(corpus), "--shard", "0/2", "--output", str(tmp_path / "out"), *options, "--no-cache",
+                 cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"provenance: {problem}") and result.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_shard_takes_format_jsonl_as_what_it_writes(corpus, tmp_path):
+    for out, options in ((tmp_path / "plain", []), (tmp_path / "named", ["--format", "jsonl"])):
+        result = run("check", str(corpus), "--shard", "1/2", "--output", str(out), *options, "--no-cache", "--jobs", "1")
+        assert result.returncode in (0, 1), result.stderr
+    assert (tmp_path / "named" / "shard-00001-of-00002.jsonl").read_bytes() == \
+        (tmp_path / "plain" / "shard-00001-of-00002.jsonl").read_bytes()
+
+
+def test_address_without_ray_is_a_usage_error(corpus):
+    """``--address`` was ignored without ``--executor ray``, where ``--gzip`` without ``--shard`` is refused."""
+    result = run("check", str(corpus), "--address", "auto", "--no-cache")
+    assert result.returncode == 2
+    assert result.stderr == "provenance: --address names a Ray cluster: it is for --executor ray\n"
 
 
 @pytest.mark.parametrize("bad", ["0", "-2", "two"])

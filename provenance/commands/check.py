@@ -33,7 +33,8 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser("check", help="score documents for provenance, attribution and residue",
                               description="Score every document under PATH... and report.")
     add_paths_argument(p)
-    p.add_argument("--format", choices=FORMATS, default="console", help="report format (default: console)")
+    p.add_argument("--format", choices=FORMATS,
+                   help="report format (default: console; with --shard, jsonl, the only one it takes)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the report here (atomically) instead of stdout")
     add_threshold_option(p)
     p.add_argument("--quiet", action="store_true", help="console: a one-line summary only")
@@ -130,8 +131,12 @@ def _refuse_stdin_where_it_cannot_go(args: argparse.Namespace) -> None:
 
 
 def _refuse_writing_into_the_corpus(args: argparse.Namespace) -> None:
-    targets = [args.output, getattr(args, "write_baseline", None), *(path for _, path in args.output_formats)]
-    refuse_writing_into_the_corpus(targets, args.paths, "checked")
+    """A shard's ``--output`` names a folder: what lands in the corpus is the reports file written there."""
+    reports = args.output
+    if args.shard is not None and args.output is not None:
+        reports = args.output / args.shard.reports_name(args.gzip)
+    refuse_writing_into_the_corpus([reports, getattr(args, "write_baseline", None),
+                                    *(path for _, path in args.output_formats)], args.paths, "checked")
 
 
 def _refuse_unwritable_outputs(args: argparse.Namespace) -> None:
@@ -148,9 +153,23 @@ def run(args: argparse.Namespace) -> int:
         return _run(args)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _refuse_options_that_would_do_nothing(args: argparse.Namespace) -> None:
+    """An option the run would ignore is refused: a user who gave it expects what it says."""
     if args.gzip and args.shard is None:
         raise UsageError("--gzip is for --shard runs; elsewhere an --output name ending in .gz is gzipped")
+    if args.address is not None and args.executor != "ray":
+        raise UsageError("--address names a Ray cluster: it is for --executor ray")
+    if args.shard is not None and args.format not in (None, "jsonl"):
+        raise UsageError(f"--shard writes JSON Lines only: drop --format {args.format}, "
+                         f"and ask `provenance merge DIR --format {args.format}` for it")
+    if args.shard is not None and args.output_formats:
+        raise UsageError("--shard writes JSON Lines only: drop --output-format, "
+                         "and ask `provenance merge DIR --format FORMAT` for the others")
+
+
+def _run(args: argparse.Namespace) -> int:
+    _refuse_options_that_would_do_nothing(args)
+    args.format = args.format or ("jsonl" if args.shard is not None else "console")
     _refuse_stdin_where_it_cannot_go(args)
     _refuse_writing_into_the_corpus(args)
     _refuse_unwritable_outputs(args)

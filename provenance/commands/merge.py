@@ -1,30 +1,33 @@
 """``provenance merge DIR...``: put the outputs of ``check --shard I/N`` back together.
 
-Each shard leaves ``shard-I-of-N.jsonl`` (``.jsonl.gz`` with ``--gzip``) and a completion marker
-``shard-I-of-N.done`` saying which rules and settings it ran under, which file holds its reports and
-how many reports each of its input files gave. Merge refuses shards that are missing, unfinished or
-made under other rules, then restores the input order (input file ``k`` went to shard ``k mod N``),
+Each shard leaves ``shard-IIIII-of-NNNNN.jsonl`` (I and N zero-padded to five digits; ``.jsonl.gz``
+with ``--gzip``) and a completion marker ``shard-IIIII-of-NNNNN.done`` saying which rules and
+settings it ran under, which file holds its reports and how many reports each of its input files
+gave. Merge refuses shards that are missing, unfinished or made under other rules, and reports files
+cut short or damaged, then restores the input order (input file ``k`` went to shard ``k mod N``),
 so the merged reports are byte for byte those of one run.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 import zlib
+from collections import Counter
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, NamedTuple
+
+from pydantic import ValidationError
 
 from provenance import __version__
 from provenance.atomic import atomic_writer
 from provenance.commands.common import write_console, write_text
 from provenance.corpus import SummaryBuilder, corpus_report
 from provenance.renderers import CORPUS_RENDERERS
-from provenance.report import SCHEMA_VERSION, Tool
+from provenance.report import SCHEMA_VERSION, DocumentReport, Tool
 from provenance.runner import MARKER_SUFFIX, Outcome, read_marker
 from provenance.sources import open_bytes
 
@@ -47,89 +50,210 @@ def add_parser(subparsers) -> None:
     p.set_defaults(run=run)
 
 
-def find_shards(folders: list[Path]) -> list[tuple[dict, Path]]:
-    """(marker, reports file) for shards 0..N-1, checked complete and consistent."""
-    found: dict[int, tuple[dict, Path]] = {}
-    for folder in folders:
-        if not folder.is_dir():
-            raise MergeError(f"{folder}: not a folder")
-        for marker_path in sorted(folder.glob(f"shard-*{MARKER_SUFFIX}")):
-            marker = read_marker(marker_path)
-            if marker is None or not all(k in marker for k in (*AGREEING_KEYS, "shard", "units", "exit")):
-                raise MergeError(f"{marker_path}: not a shard completion marker")
-            reports = _reports_of(marker_path, marker)
-            if not reports.is_file():
-                raise MergeError(f"{marker_path}: its reports file {reports.name} is missing")
-            index = marker["shard"][0]
-            if index in found:
-                raise MergeError(f"{marker_path}: shard {index} appears twice (also {found[index][1]})")
-            found[index] = (marker, reports)
-    if not found:
+class ShardFiles(NamedTuple):
+    """A finished shard: its completion marker as read, the marker's file, and the reports file it names."""
+
+    marker: dict
+    marker_path: Path
+    reports: Path
+
+    @property
+    def index(self) -> int:
+        return self.marker["shard"][0]
+
+    @property
+    def count(self) -> int:
+        return self.marker["shard"][1]
+
+
+def find_shards(folders: list[Path]) -> list[ShardFiles]:
+    """Shards 0..N-1, checked complete and consistent."""
+    shards = [_shard_at(marker_path) for folder in folders for marker_path in _marker_paths(folder)]
+    if not shards:
         raise MergeError(f"{', '.join(map(str, folders))}: no shard markers (shard-*{MARKER_SUFFIX}) found")
-    return _complete(found)
+    return _in_order(shards)
+
+
+def _marker_paths(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise MergeError(f"{folder}: not a folder")
+    return sorted(folder.glob(f"shard-*{MARKER_SUFFIX}"))
+
+
+def _shard_at(marker_path: Path) -> ShardFiles:
+    marker = read_marker(marker_path)
+    if not _is_marker(marker):
+        raise MergeError(f"{marker_path}: not a shard completion marker")
+    reports = _reports_of(marker_path, marker)
+    if not reports.is_file():
+        raise MergeError(f"{marker_path}: its reports file {reports.name} is missing")
+    return ShardFiles(marker, marker_path, reports)
+
+
+def _is_marker(marker: dict | None) -> bool:
+    """Whether a marker holds what merge reads: its shard ``[I, N]`` (0 <= I < N), the reports of
+    each input file and an exit code (a marker edited by hand would otherwise fail merge midway)."""
+    if marker is None or not all(k in marker for k in (*AGREEING_KEYS, "shard", "units", "exit")):
+        return False
+    shard, units = marker["shard"], marker["units"]
+    return (_counts(shard) and len(shard) == 2 and shard[0] < shard[1] and _counts(units)
+            and type(marker["exit"]) is int)
+
+
+def _counts(value: object) -> bool:
+    """A list of whole numbers, 0 or more (``true`` is no count)."""
+    return isinstance(value, list) and all(type(n) is int and n >= 0 for n in value)
 
 
 def _reports_of(marker_path: Path, marker: dict) -> Path:
-    """The shard's reports file, which its marker names (``shard-I-of-N.jsonl``, or ``.jsonl.gz`` for a
-    ``--gzip`` shard; a marker older than the key names none, and meant the first), beside the marker."""
+    """The shard's reports file, which its marker names (``shard-IIIII-of-NNNNN.jsonl``, or ``.jsonl.gz``
+    for a ``--gzip`` shard; a marker older than the key names none, and meant the first), beside the marker."""
     name = marker.get("reports", marker_path.with_suffix(".jsonl").name)
     if not isinstance(name, str) or Path(name).name != name or not name.endswith((".jsonl", ".jsonl.gz")):
         raise MergeError(f"{marker_path}: reports: not a shard's reports file name: {name!r}")
     return marker_path.with_name(name)
 
 
-def _complete(found: dict[int, tuple[dict, Path]]) -> list[tuple[dict, Path]]:
-    first, where = found[min(found)]
-    count = first["shard"][1]
-    for marker, reports in found.values():
-        if marker["shard"][1] != count:
-            raise MergeError(f"{reports}: made for {marker['shard'][1]} shards, others for {count}")
-        for key in AGREEING_KEYS:
-            if marker[key] != first[key]:
-                raise MergeError(f"{reports}: {key} differs from {where} (shards checked under other rules or settings)")
+def _in_order(shards: list[ShardFiles]) -> list[ShardFiles]:
+    """The shards by index, once each, of one split, made under the same rules and settings, none
+    missing. Every refusal names the marker at fault: the count of shards first, as shards of two
+    splits share indexes."""
+    _refuse_counts_that_differ(shards)
+    found = _by_index(shards)
+    _refuse_markers_that_disagree([found[i] for i in sorted(found)])
+    count = shards[0].count
     missing = sorted(set(range(count)) - set(found))
     if missing:
         raise MergeError(f"shards not done yet: {', '.join(map(str, missing))} of {count}")
-    return [found[i] for i in range(count)]
+    ordered = [found[i] for i in range(count)]
+    _refuse_inputs_that_differ(ordered)
+    return ordered
 
 
-def merged_lines(shards: list[tuple[dict, Path]]) -> Iterator[str]:
-    """Every report line in input order: input file k is shard k mod N's (k div N)-th file."""
+def _refuse_counts_that_differ(shards: list[ShardFiles]) -> None:
+    first_of: dict[int, ShardFiles] = {}
+    for shard in shards:
+        first_of.setdefault(shard.count, shard)
+    if len(first_of) > 1:
+        one, other = (first_of[count] for count in sorted(first_of)[:2])
+        raise MergeError(f"shards of different counts: {one.marker_path} (one of {one.count}) "
+                         f"and {other.marker_path} (one of {other.count})")
+
+
+def _by_index(shards: list[ShardFiles]) -> dict[int, ShardFiles]:
+    found: dict[int, ShardFiles] = {}
+    for shard in shards:
+        if shard.index in found:
+            also = found[shard.index].marker_path
+            raise MergeError(f"{shard.marker_path}: shard {shard.index} appears twice (also {also})")
+        found[shard.index] = shard
+    return found
+
+
+def _refuse_markers_that_disagree(shards: list[ShardFiles]) -> None:
+    """The odd one out is at fault: a marker whose digest or version differs from what most markers
+    hold (on a tie, from what the lowest shard holds), named beside one that holds it."""
+    for key in AGREEING_KEYS:
+        values = [json.dumps(shard.marker[key], sort_keys=True) for shard in shards]
+        usual = Counter(values).most_common(1)[0][0]
+        odd = next((n for n, value in enumerate(values) if value != usual), None)
+        if odd is not None:
+            holder = shards[values.index(usual)].marker_path
+            raise MergeError(f"{shards[odd].marker_path}: {key} differs from {holder}'s "
+                             "(shards checked under other rules or settings)")
+
+
+def _refuse_inputs_that_differ(shards: list[ShardFiles]) -> None:
+    """Shard I holds input files I, I+N, I+2N... of one list: the markers' counts of input files must
+    fit it (merge would otherwise read past the end of one marker's list)."""
+    total = sum(len(shard.marker["units"]) for shard in shards)
+    for shard in shards:
+        held = len(shard.marker["units"])
+        if held != len(range(shard.index, total, shard.count)):
+            raise MergeError(f"{shard.marker_path}: units: {held} input files do not fit the other shards' "
+                             f"{total - held} (shards checked over other inputs)")
+
+
+def merged_reports(shards: list[ShardFiles]) -> Iterator[Outcome]:
+    """Every report in input order (input file k is shard k mod N's (k div N)-th file), each line
+    checked to be a whole report: a shard's file cut short or damaged is refused, never passed on."""
     count = len(shards)
-    total = sum(len(marker["units"]) for marker, _ in shards)
+    total = sum(len(shard.marker["units"]) for shard in shards)
     with ExitStack() as stack:
-        handles = [stack.enter_context(_opened(path)) for _, path in shards]
+        files = [stack.enter_context(_ReportsFile.opened(shard.reports)) for shard in shards]
         for k in range(total):
             shard = k % count
-            for _ in range(shards[shard][0]["units"][k // count]):
-                line = _read_line(handles[shard], shards[shard][1])
-                if not line:
-                    raise MergeError(f"{shards[shard][1]}: fewer reports than its marker says")
-                yield line
+            for _ in range(shards[shard].marker["units"][k // count]):
+                yield files[shard].next_report()
+        for reports in files:
+            reports.check_ended()
 
 
-def _opened(path: Path) -> TextIO:
+class _ReportsFile:
+    """A shard's reports file read a line at a time, counting its lines so that a problem names one."""
+
+    def __init__(self, path: Path, handle: BinaryIO):
+        self.path, self.handle, self.number = path, handle, 0
+
+    @classmethod
+    @contextmanager
+    def opened(cls, path: Path) -> Iterator[_ReportsFile]:
+        try:
+            handle = open_bytes(path)
+        except OSError as exc:
+            raise MergeError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        with handle:
+            yield cls(path, handle)
+
+    def next_report(self) -> Outcome:
+        line = self._read_line()
+        if not line:
+            raise MergeError(f"{self.path}: fewer reports than its marker says")
+        return _report_from(line, f"{self.path}:{self.number}")
+
+    def check_ended(self) -> None:
+        if self._read_line():
+            raise MergeError(f"{self.path}:{self.number}: more reports than its marker says")
+
+    def _read_line(self) -> bytes:
+        try:
+            line = self.handle.readline()
+        except (OSError, EOFError, zlib.error) as exc:
+            raise MergeError(f"{self.path}: cannot read: {exc}") from None
+        self.number += 1
+        return line
+
+
+def _report_from(line: bytes, where: str) -> Outcome:
+    """The report (or read error) a shard's line holds, as ``check`` wrote it: JSON of a report's
+    shape, ending its line (a last line without one is a file cut short)."""
+    ended = line.endswith(b"\n")
     try:
-        binary = open_bytes(path)
-    except OSError as exc:
-        raise MergeError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return io.TextIOWrapper(binary, encoding="utf-8")
+        report = Outcome(line[:-1] if ended else line, False).item()
+    except ValidationError as exc:
+        raise MergeError(f"{where}: not a report ({_first_problem(exc)})") from None
+    if not ended:
+        raise MergeError(f"{where}: not a report (no line end: the file is cut short)")
+    return Outcome(line, isinstance(report, DocumentReport) and report.passed, report)
 
 
-def _read_line(handle: TextIO, path: Path) -> str:
-    try:
-        return handle.readline()
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
-        raise MergeError(f"{path}: cannot read: {exc}") from None
+def _first_problem(exc: ValidationError) -> str:
+    """Pydantic's first complaint in a few words: where in the report, and what (a report is one line
+    of JSON, so only the column of a JSON error says anything)."""
+    error = exc.errors()[0]
+    where = ".".join(map(str, error["loc"]))
+    problem = error["msg"].replace(" at line 1 column ", " at column ")
+    more = f"; {exc.error_count() - 1} more" if exc.error_count() > 1 else ""
+    return f"{where + ': ' if where else ''}{problem}{more}"
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         shards = find_shards(args.folders)
-        exit_code = max(marker["exit"] for marker, _ in shards)
-        first = shards[0][0]
+        exit_code = max(shard.marker["exit"] for shard in shards)
+        first = shards[0].marker
         if args.format == "jsonl":
-            _write_lines(merged_lines(shards), args.output)
+            _write_lines((outcome.line.decode("utf-8") for outcome in merged_reports(shards)), args.output)
         elif args.format == "summary":
             write_text(args.output, _summary_text(shards, first))
         else:
@@ -148,18 +272,18 @@ def _write_lines(lines: Iterator[str], output: Path | None) -> None:
         handle.writelines(lines)
 
 
-def _summary_text(shards: list[tuple[dict, Path]], first: dict) -> str:
+def _summary_text(shards: list[ShardFiles], first: dict) -> str:
     builder = SummaryBuilder(first.get("threshold", 50.0))
-    for line in merged_lines(shards):
-        builder.add(Outcome(line.encode(), False).item())
+    for outcome in merged_reports(shards):
+        builder.add(outcome.item())
     data = {"schema_version": SCHEMA_VERSION,
             "tool": Tool(version=first["version"], rules_digest=first["rules_digest"]).model_dump(),
             "summary": builder.summary().model_dump()}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _render_corpus(args: argparse.Namespace, shards: list[tuple[dict, Path]], first: dict) -> None:
-    items = [Outcome(line.encode(), False).item() for line in merged_lines(shards)]
+def _render_corpus(args: argparse.Namespace, shards: list[ShardFiles], first: dict) -> None:
+    items = [outcome.item() for outcome in merged_reports(shards)]
     report = corpus_report(items, first.get("threshold", 50.0), first["rules_digest"])
     if first["version"] != __version__:
         report.tool.version = first["version"]

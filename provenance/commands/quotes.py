@@ -9,7 +9,8 @@ import argparse
 from pathlib import Path
 
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
-                                        refuse_unreadable_stdin, settings_and_rules, write_console, write_text)
+                                        refuse_unreadable_stdin, refuse_writing_into_the_corpus, settings_and_rules,
+                                        write_console, write_text)
 from provenance.pipeline import check_all
 from provenance.sources import read_documents, stdin_opened
 from provenance.templates import corpus_templates, prepass_runs
@@ -44,6 +45,7 @@ def parse_limit(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from provenance.quoteindex import QuoteIndexBuilder
 
+    refuse_writing_into_the_corpus([args.output], args.paths, "indexed")
     refuse_unreadable_stdin(args.paths)
     settings, rules = settings_and_rules(args, args.paths[0])
     builder = QuoteIndexBuilder(rules_digest=rules.digest)
