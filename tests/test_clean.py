@@ -305,3 +305,17 @@ def test_clean_maps_a_file_name_that_is_not_utf8_as_check_shows_it(tmp_path, cap
     (entry,) = json.loads((out / "clean-map.json").read_text(encoding="utf-8"))["documents"]
     assert entry["source"] == f"{src}/caf\\xe9.txt" and entry["id"] == "caf\\xe9.txt"
     assert Path(entry["output"]).read_text(encoding="utf-8") == f"{ARTICLE}\n"
+
+
+def test_clean_names_a_folder_holding_no_document_as_check_does(tmp_path, capsys):
+    """An empty folder, or one of other files, was cleaned into an empty map with exit 0: a run
+    pointed at the wrong folder passed."""
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "scan.pdf").write_bytes(b"%PDF")
+    assert main(["clean", str(tmp_path / "empty"), str(tmp_path / "other"), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    for folder in ("empty", "other"):
+        assert f"provenance: {tmp_path / folder}: no documents found (.txt, .md, .jsonl, .jsonl.gz)" in err
+    assert [e["path"] for e in json.loads((tmp_path / "out" / "clean-map.json").read_text())["errors"]] == [
+        str(tmp_path / "empty"), str(tmp_path / "other")]

@@ -205,3 +205,10 @@ def test_the_accelerator_takes_paragraphs_in_text_order_only():
     for bounds in ([(3, 1)], [(0, 4), (2, 5)], [(0, 99)], [[0, 1]], [(0,)]):
         with pytest.raises((ValueError, TypeError)):
             accelerator.fastpage.paired_paragraphs("“ab” c", bounds, _IS_WORD, _IS_LOWER)
+
+
+def test_quotes_names_a_folder_holding_no_document(tmp_path, capsys):
+    from provenance.cli import main
+    (tmp_path / "empty").mkdir()
+    assert main(["quotes", str(tmp_path / "empty"), "--format", "json"]) == 1
+    assert "no documents found" in capsys.readouterr().out
