@@ -140,6 +140,7 @@ def test_a_bad_shard_says_what_is_wrong_with_it(corpus, options, problem):
                            "`provenance merge DIR --format json` for it"),
     (["--format", "console"], "--shard writes JSON Lines only: drop --format console"),
     (["--output-format", "json:extra.json"], "--shard writes JSON Lines only: drop --output-format"),
+    (["--write-baseline", "base.json"], "--write-baseline records the findings of a whole corpus"),
 ])
 def test_a_shard_refuses_the_formats_it_would_not_write(corpus, tmp_path, options, problem):
     """``--shard 0/2 --format json`` wrote JSON Lines without a word."""

@@ -165,6 +165,9 @@ def _refuse_options_that_would_do_nothing(args: argparse.Namespace) -> None:
     if args.shard is not None and args.output_formats:
         raise UsageError("--shard writes JSON Lines only: drop --output-format, "
                          "and ask `provenance merge DIR --format FORMAT` for the others")
+    if args.shard is not None and getattr(args, "write_baseline", None) is not None:
+        raise UsageError("--write-baseline records the findings of a whole corpus, which one shard does not "
+                         "see: write it from a run without --shard")
 
 
 def _run(args: argparse.Namespace) -> int:
