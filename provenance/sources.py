@@ -468,6 +468,12 @@ def read_documents_naming_empty_paths(paths: Iterable[Path], max_bytes: int = DE
             yield ReadError(path=shown(root), message=NO_DOCUMENTS)
 
 
+def names_records(path: str) -> bool:
+    """Whether a report's ``path`` names JSON Lines records (a ``.jsonl`` file, standard input), whose
+    lines are not the file's: a renderer then points at the file, never at a line of it."""
+    return path == shown(STDIN) or path.lower().endswith(JSONL_SUFFIXES)
+
+
 def open_bytes(path: Path) -> BinaryIO:
     """A file's bytes, gunzipped where its name ends in ``.gz`` (any case): a JSONL file, a shard's
     reports, a gzipped output read back. ``gzip.BadGzipFile`` shows on reading, as an ``OSError``."""

@@ -4,6 +4,8 @@ several outputs from one run."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import jsonschema
 import pytest
@@ -93,6 +95,24 @@ def test_jsonl_records_are_located_at_their_file(tmp_path, sarif_validator, caps
     location = sarif["runs"][0]["results"][0]["locations"][0]
     assert location["physicalLocation"] == {"artifactLocation": {"uri": "batch.jsonl", "uriBaseId": "%SRCROOT%"}}
     assert location["logicalLocations"][0]["name"] == "r1"
+
+
+def test_a_file_outside_the_working_directory_has_an_absolute_uri_and_no_base(tmp_path, capsys, monkeypatch):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(RESIDUE_HEAVY, encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    _, out, _ = run(str(tmp_path / "corpus"), "--format", "sarif", capsys=capsys, monkeypatch=monkeypatch,
+                    cwd=tmp_path / "elsewhere")
+    artifact = json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": (tmp_path / "corpus" / "a.txt").resolve().as_uri()}  # a base would prefix it
+
+
+def test_standard_input_s_records_are_located_as_records(tmp_path):
+    record = json.dumps({"id": "r1", "text": RESIDUE_HEAVY}) + "\n"
+    done = subprocess.run([sys.executable, "-m", "provenance", "check", "-", "--format", "sarif", "--no-cache"],
+                          input=record, capture_output=True, text=True, cwd=tmp_path)
+    location = json.loads(done.stdout)["runs"][0]["results"][0]["locations"][0]
+    assert "region" not in location["physicalLocation"] and location["logicalLocations"][0]["name"] == "r1"
 
 
 def test_github_annotations_point_at_failing_lines(seed_json, capsys, monkeypatch):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from provenance.renderers.sarif import relative_path
 from provenance.report import CorpusReport, DocumentReport, Finding
-from provenance.sources import JSONL_SUFFIXES
+from provenance.sources import names_records
 
 MAX_PER_LEVEL = 10
 
@@ -34,7 +34,7 @@ def _file(doc: DocumentReport) -> str:
 
 
 def _has_lines(doc: DocumentReport) -> bool:
-    return not doc.path.lower().endswith(JSONL_SUFFIXES)
+    return not names_records(doc.path)
 
 
 def _problems(doc: DocumentReport) -> list[Finding]:

@@ -18,7 +18,7 @@ from provenance.baseline import fingerprints
 from provenance.report import CorpusReport, DocumentReport, Finding
 from provenance.rulemodels import Detector, Signature
 from provenance.rulepack import RuleSet
-from provenance.sources import JSONL_SUFFIXES
+from provenance.sources import names_records
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -81,10 +81,17 @@ def _rules(report: CorpusReport, rules: RuleSet | None) -> list[dict]:
     return out
 
 
+def _artifact(path: str) -> dict:
+    """The artifact's location: relative to the source root (``%SRCROOT%``) inside the working
+    directory, an absolute file URI, which no base may prefix, outside it."""
+    uri = artifact_uri(path)
+    return {"uri": uri, "uriBaseId": "%SRCROOT%"} if relative_path(path) is not None else {"uri": uri}
+
+
 def _location(doc: DocumentReport, finding: Finding) -> dict:
-    physical: dict = {"artifactLocation": {"uri": artifact_uri(doc.path), "uriBaseId": "%SRCROOT%"}}
+    physical: dict = {"artifactLocation": _artifact(doc.path)}
     location: dict = {"physicalLocation": physical}
-    if doc.path.lower().endswith(JSONL_SUFFIXES):
+    if names_records(doc.path):
         location["logicalLocations"] = [{"name": doc.id, "kind": "record"}]
     elif finding.line is not None:
         region = {"startLine": finding.line, "endLine": finding.end_line or finding.line}
