@@ -200,6 +200,15 @@ def test_outlets_command_without_match_exits_1(capsys):
     assert _outlets_cli(capsys, "no-such-outlet-anywhere")[0] == 1
 
 
+def test_a_kind_or_flag_no_profile_has_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["outlets", "--kind", "wire-service"])
+    assert exit_.value.code == 2 and "invalid choice: 'wire-service'" in capsys.readouterr().err
+    assert main(["outlets", "--flag", "state-controled"]) == 2
+    assert "no outlet profile has the flag 'state-controled'" in capsys.readouterr().err
+    assert _outlets_cli(capsys, "--flag", "unreliable", "--format", "json")[0] == 0  # a rating list's flag
+
+
 def test_outlets_command_console_lists_profiles(capsys):
     code, out = _outlets_cli(capsys, "--kind", "wire-agency", "--format", "json")
     assert code == 0 and {"reuters", "ap", "xinhua", "efe"} <= {o["id"] for o in json.loads(out)["outlets"]}

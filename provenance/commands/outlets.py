@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 from provenance.commands.common import add_rule_options, settings_and_rules
 from provenance.outlets import outlet_index, profile_ratings, search_profiles
-from provenance.rulemodels import OutletProfile
+from provenance.config import UsageError
+from provenance.rulemodels import OutletKind, OutletProfile
 from provenance.rulepack import RuleSet
 
 if TYPE_CHECKING:  # rich is imported by the commands that print with it, not at start-up
@@ -23,7 +24,8 @@ def add_parser(subparsers) -> None:
                                           "(a name, alias, masthead, domain or URL).")
     p.add_argument("query", nargs="?", help="text to look for in names, aliases, mastheads and domains, or a URL")
     p.add_argument("--format", choices=("console", "json"), default="console", help="output format (default: console)")
-    p.add_argument("--kind", help="only profiles of this kind (wire-agency, broadcaster, newspaper, ...)")
+    p.add_argument("--kind", choices=get_args(OutletKind), metavar="KIND",
+                   help=f"only profiles of this kind ({', '.join(get_args(OutletKind))})")
     p.add_argument("--flag", help="only profiles carrying this flag (state-controlled, deprecated, ...)")
     add_rule_options(p)
     p.set_defaults(run=run)
@@ -39,6 +41,9 @@ def profile_record(rules: RuleSet, profile: OutletProfile) -> dict:
 
 
 def _selected(rules: RuleSet, args: argparse.Namespace) -> list[dict]:
+    known_flags = {f for p in rules.outlets for f in p.flags} | {f for r in rules.ratings for f in r.flags}
+    if args.flag and args.flag not in known_flags:
+        raise UsageError(f"--flag: no outlet profile has the flag {args.flag!r}")
     records = [profile_record(rules, p) for p in search_profiles(rules, args.query)]
     if args.kind:
         records = [r for r in records if r["kind"] == args.kind]
