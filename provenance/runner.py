@@ -40,7 +40,7 @@ from provenance.renderers.jsonout import render_line_bytes
 from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules
 from provenance.rulemodels import Detector
-from provenance.sources import discover, read_path
+from provenance.sources import discover, read_documents, read_path
 from provenance.templates import (TemplateCounts, answers_for, corpus_templates, count_templates, empty_counts,
                                   prepass_runs, template_rule, template_rules)
 
@@ -498,15 +498,19 @@ def run_templates(args: argparse.Namespace, settings: Settings, rules: RuleSet) 
     this one builds the rule structures the workers will share: both are serial work ahead of the
     first chunk, and on two cores the pre-pass then costs no wall time of its own. With a result
     cache the structures are left to be built when a document the cache cannot answer needs them: a
-    warm run then never builds them, which saves more than the overlap would."""
+    warm run then never builds them, which saves more than the overlap would.
+
+    The pre-pass reads every document under the paths, also where ``--since`` checks the changed ones
+    alone: a line is a template of the corpus, and counted over the changes it was none, so a pull
+    request's check passed a document that the full check of its merge failed."""
     since, rule = getattr(args, "since", None), template_rule(rules)
     jobs = args.jobs if args.jobs is not None else available_cores()
     if not prepass_runs(settings, rules, args.templates) or jobs == 1 or args.executor != "local" \
             or not _can_fork() or cache_folder(args) is not None:
-        return corpus_templates(select_documents(args.paths, since, settings.max_bytes), settings, rules, args.templates)
+        return corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
     counts = empty_counts(rule, shared=True)
     with _process_pool(1, "fork", initializer=_count_into, initargs=(counts,)) as side:
-        groups = side.submit(_count_selected, args.paths, since, settings.max_bytes, rule)
+        groups = side.submit(_count_corpus, args.paths, settings.max_bytes, rule)
         pipeline.prepare(rules, settings)
         _warm_signatures(select_documents(args.paths, since, settings.max_bytes), rules, settings, groups)
         counts.group_docs = groups.result()
@@ -536,11 +540,11 @@ def _count_into(counts: TemplateCounts) -> None:
     _SHARED_COUNTS[0] = counts
 
 
-def _count_selected(paths: list[Path], since: str | None, max_bytes: int, rule: Detector) -> Counter[str]:
+def _count_corpus(paths: list[Path], max_bytes: int, rule: Detector) -> Counter[str]:
     """The pre-pass into the shared counts; what goes back through the pipe is the documents per
     group alone, where the whole sketch (16 MB as shipped) was pickled, sent and copied on the path
     to the first chunk."""
-    documents = select_documents(paths, since, max_bytes)
+    documents = read_documents(paths, max_bytes)
     return count_templates((d for d in documents if isinstance(d, Document)), rule, _SHARED_COUNTS[0]).group_docs
 
 

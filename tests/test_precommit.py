@@ -74,7 +74,9 @@ def test_hook_passes_on_a_staged_seed_and_fails_on_a_residue_heavy_page(tmp_path
     repo, rev, home = hook_source
     curation = _curator_repo(tmp_path, repo, rev)
     shutil.copy2(CORPUS / SEED, curation / "corpus" / SEED)
-    git(curation, "add", f"corpus/{SEED}")
+    (curation / "corpus" / ".gitkeep").write_text("", encoding="utf-8")  # not a document: never handed to check
+    (curation / "corpus" / "index.csv").write_text("id,title\n", encoding="utf-8")
+    git(curation, "add", f"corpus/{SEED}", "corpus/.gitkeep", "corpus/index.csv")
     passed = _pre_commit(curation, home)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "provenance check" in passed.stdout and "Passed" in passed.stdout

@@ -76,6 +76,28 @@ def test_ids_match_a_full_run(repo, capsys, monkeypatch):
     assert since["documents"] == [d for d in full["documents"] if d["id"] == "sub/bridge.txt"]
 
 
+def test_a_template_of_the_corpus_counts_as_in_a_full_run(repo, capsys, monkeypatch):
+    """The pre-pass counted the changed documents alone: the footer every page of the site carries was
+    a template in the full run and none in the pull request's, which passed what the merge failed."""
+    corpus = repo / "corpus" / "site"
+    corpus.mkdir()
+    for n in range(6):
+        body = CLEAN.replace("Monday", f"day {n}").replace("harbour bridge", f"bridge number {n}")
+        (corpus / f"story{n}.txt").write_text(f"{body}\nGet the Harbour Weekly newsletter every morning\n",
+                                              encoding="utf-8")
+        (corpus / f"story{n}.meta.json").write_text(json.dumps({"url": f"https://harbourweekly.example/{n}"}),
+                                                    encoding="utf-8")
+    git(repo, "add", "corpus")
+    git(repo, "commit", "-q", "-m", "the site's stories")
+    with (corpus / "story0.txt").open("a", encoding="utf-8") as handle:
+        handle.write("A correction was added at the foot of the story.\n")
+    for jobs in ("1", "2"):
+        _, since = check_json(repo, "corpus", "--since", "HEAD", "--jobs", jobs, capsys=capsys, monkeypatch=monkeypatch)
+        _, full = check_json(repo, "corpus", "--jobs", jobs, capsys=capsys, monkeypatch=monkeypatch)
+        assert since["documents"] == [d for d in full["documents"] if d["id"] == "site/story0.txt"]
+        assert "RS120" in {f["rule"] for f in since["documents"][0]["findings"]}
+
+
 def test_changed_files_are_resolved_paths(repo):
     (repo / "corpus" / "new.txt").write_text("x", encoding="utf-8")
     assert changed_files([repo / "corpus"], "HEAD") == {(repo / "corpus" / "new.txt").resolve()}
