@@ -137,6 +137,17 @@ def test_github_warnings_and_cap(tmp_path, capsys, monkeypatch):
     assert any("outlet RT is flagged state-controlled" in line for line in lines)
 
 
+def test_github_names_every_failing_document_before_any_finding(tmp_path, capsys, monkeypatch):
+    """The ten errors GitHub shows went to the first failing document's findings: a second one was
+    never named."""
+    for name in ("a_first.txt", "b_second.txt"):
+        (tmp_path / name).write_text(RESIDUE_HEAVY, encoding="utf-8")
+    _, out, _ = run(str(tmp_path), "--format", "github", capsys=capsys, monkeypatch=monkeypatch, cwd=tmp_path)
+    errors = [line for line in out.splitlines() if line.startswith("::error")]
+    assert ["fails:" in line for line in errors[:2]] == [True, True]
+    assert "a_first.txt" in errors[0] and "b_second.txt" in errors[1] and len(errors) == MAX_PER_LEVEL
+
+
 def test_github_command_escapes_values():
     assert command("error", "50% done\nnext", "a,b:c.txt", 3, 4, "T: x") == \
         "::error file=a%2Cb%3Ac.txt,line=3,endLine=4,title=T%3A x::50%25 done%0Anext"

@@ -2,7 +2,8 @@
 failing document on its lines in the pull request.
 
 GitHub shows at most ten error and ten warning annotations per step, so this writes at most that
-many, the worst first, and ends with a plain summary that counts what was left out.
+many: what could not be read, then each failing document's verdict, then its findings, the worst
+first; and it ends with a plain summary that counts what was left out.
 """
 
 from __future__ import annotations
@@ -47,36 +48,41 @@ def _verdict(doc: DocumentReport) -> str:
     return reasons or f"overall {doc.scores.overall:g}"
 
 
-def _document_lines(doc: DocumentReport) -> tuple[list[str], list[str]]:
-    """(error annotations, warning annotations) for one document."""
-    lines = _has_lines(doc)
-    file = _file(doc)
-    errors, warnings = [], []
-    if not doc.passed:
-        problems = _problems(doc)
-        first = next((f.line for f in problems if f.line), None) if lines else None
-        errors.append(command("error", f"{doc.id} fails: {_verdict(doc)}", file, first, title="provenance"))
-        for f in problems:
-            excerpt = f" “{' '.join(f.excerpt.split())[:100]}”" if f.excerpt else ""
-            errors.append(command("error", f"{f.message}{excerpt}", file, f.line if lines else None,
-                                  f.end_line if lines else None, title=f"{f.rule} {f.name}"))
-    for note in doc.gate:
-        if note.action == "warn":
-            warnings.append(command("warning", note.message, file, note.line if lines else None,
-                                    title=f"provenance {note.check}"))
-    return errors, warnings
+class _Annotations:
+    """The run's annotations by kind: GitHub shows ten errors a step, so each failing document's
+    verdict comes before any finding's, and a second failing document is never left unnamed behind
+    the first one's findings."""
+
+    def __init__(self):
+        self.verdicts: list[str] = []
+        self.findings: list[str] = []
+        self.warnings: list[str] = []
+
+    def add(self, doc: DocumentReport) -> None:
+        lines = _has_lines(doc)
+        file = _file(doc)
+        if not doc.passed:
+            problems = _problems(doc)
+            first = next((f.line for f in problems if f.line), None) if lines else None
+            self.verdicts.append(command("error", f"{doc.id} fails: {_verdict(doc)}", file, first, title="provenance"))
+            for f in problems:
+                excerpt = f" “{' '.join(f.excerpt.split())[:100]}”" if f.excerpt else ""
+                self.findings.append(command("error", f"{f.message}{excerpt}", file, f.line if lines else None,
+                                             f.end_line if lines else None, title=f"{f.rule} {f.name}"))
+        for note in doc.gate:
+            if note.action == "warn":
+                self.warnings.append(command("warning", note.message, file, note.line if lines else None,
+                                             title=f"provenance {note.check}"))
 
 
 def render_corpus(report: CorpusReport) -> str:
-    errors: list[str] = []
-    warnings: list[str] = []
-    for err in report.errors:
-        errors.append(command("error", f"cannot read: {err.message}", relative_path(err.path) or err.path, err.line,
-                              title="provenance"))
+    unread = [command("error", f"cannot read: {err.message}", relative_path(err.path) or err.path, err.line,
+                      title="provenance") for err in report.errors]
+    annotations = _Annotations()
     for doc in report.documents:
-        doc_errors, doc_warnings = _document_lines(doc)
-        errors.extend(doc_errors)
-        warnings.extend(doc_warnings)
+        annotations.add(doc)
+    errors = [*unread, *annotations.verdicts, *annotations.findings]
+    warnings = annotations.warnings
     shown = errors[:MAX_PER_LEVEL] + warnings[:MAX_PER_LEVEL]
     left = max(0, len(errors) - MAX_PER_LEVEL) + max(0, len(warnings) - MAX_PER_LEVEL)
     s = report.summary
