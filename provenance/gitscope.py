@@ -8,6 +8,7 @@ the ids they have in a full run, because the folders are still walked from the g
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -50,13 +51,24 @@ def changed_files(paths: Iterable[Path], rev: str) -> set[Path]:
     """Resolved paths of the files added or changed since ``rev`` in the repositories holding ``paths``."""
     changed: set[Path] = set()
     for root in {repository_root(p) for p in paths}:
-        try:
-            _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root)
-        except UsageError:
-            raise UsageError(f"--since: {rev!r} is not a commit in {root}") from None
-        changed |= _paths(_git(["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", rev, "--"], root), root)
+        base = _base(rev, root)
+        changed |= _paths(_git(["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--"], root), root)
         changed |= _paths(_git(["ls-files", "--others", "--exclude-standard", "-z"], root), root)
     return changed
+
+
+def _base(rev: str, root: Path) -> str:
+    """What to compare the work tree with: the commit ``rev`` names; or, for the all-zero id (GitHub's
+    ``before`` on a branch's first push) and the empty tree's id, the empty tree, before which every
+    document is new (a repository's first commit has no parent to name)."""
+    empty = _git(["hash-object", "-t", "tree", os.devnull], root).strip()
+    if rev == empty or (len(rev) == len(empty) and set(rev) == {"0"}):
+        return empty
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root)
+    except UsageError:
+        raise UsageError(f"--since: {rev!r} is not a commit in {root}") from None
+    return rev
 
 
 def _sidecar(path: Path) -> Path:

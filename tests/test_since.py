@@ -103,7 +103,16 @@ def test_changed_files_are_resolved_paths(repo):
     assert changed_files([repo / "corpus"], "HEAD") == {(repo / "corpus" / "new.txt").resolve()}
 
 
-@pytest.mark.parametrize("rev", ["no-such-branch", "HEAD~5"])
+@pytest.mark.parametrize("rev", ["0" * 40, "4b825dc642cb6eb9a060e54bf8d69288fbee4904"])
+def test_the_all_zero_id_and_the_empty_tree_make_every_document_new(repo, capsys, monkeypatch, rev):
+    """A branch's first push gives GitHub's ``before`` as forty zeros, and a first commit has no parent:
+    both were refused as no commit, where every document is new."""
+    _, since = check_json(repo, "corpus", "--since", rev, capsys=capsys, monkeypatch=monkeypatch)
+    _, full = check_json(repo, "corpus", capsys=capsys, monkeypatch=monkeypatch)
+    assert since["documents"] == full["documents"] and since["documents"]
+
+
+@pytest.mark.parametrize("rev", ["no-such-branch", "HEAD~5", "0" * 12])
 def test_unknown_revision_is_a_usage_error(repo, capsys, monkeypatch, rev):
     code, _, err = check(repo, "corpus", "--since", rev, capsys=capsys, monkeypatch=monkeypatch)
     assert code == 2 and rev in err and "not a commit" in err
