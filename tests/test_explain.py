@@ -144,3 +144,12 @@ def test_explain_help(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["explain", "--help"])
     assert exc.value.code == 0 and "RULE|DOC" in capsys.readouterr().out
+
+
+def test_explain_counts_template_lines_over_the_corpus_given(tmp_path, capsys):
+    from test_show import _site
+    site = _site(tmp_path / "site")
+    code, out, err = run("explain", str(site / "d0.txt"), "--corpus", str(site), capsys=capsys)
+    assert "RS120" in out and "note" not in err
+    code, out, err = run("explain", str(site / "d0.txt"), capsys=capsys)
+    assert "RS120" not in out and "template lines (RS120) are not counted" in err

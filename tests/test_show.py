@@ -125,3 +125,29 @@ def test_hostile_text_is_shown_literally(tmp_path):
     doc.write_text("[bold red]not markup[/] \x1b[2J cleared?\n", encoding="utf-8")
     out = show(doc).stdout
     assert "[bold red]not markup[/]" in out and "\x1b[2J" not in out
+
+
+def _site(folder):
+    """Six pages of one site sharing a footer, a template line of the corpus (RS120)."""
+    folder.mkdir()
+    for n in range(6):
+        (folder / f"d{n}.txt").write_text(
+            f"Headline number {n} about the harbour\n\nThe harbour authority said on Monday that ship number {n} "
+            "had docked after a long voyage across the sea, carrying grain.\n\nGet the Harbour Weekly newsletter "
+            "every single morning\n", encoding="utf-8")
+        (folder / f"d{n}.meta.json").write_text(json.dumps({"url": f"https://harbourweekly.example/{n}"}),
+                                                encoding="utf-8")
+    return folder
+
+
+def test_show_judges_a_document_as_check_did_given_its_corpus(tmp_path):
+    """``show`` read one document alone: its template lines, lines of the corpus, were not counted, and it
+    passed a document ``check`` failed."""
+    site = _site(tmp_path / "site")
+    checked = subprocess.run([sys.executable, "-m", "provenance", "check", str(site), "--format", "jsonl"],
+                             capture_output=True, text=True, cwd=ROOT)
+    first = json.loads(checked.stdout.splitlines()[0])
+    alone, within = show(site / "d0.txt"), show(site / "d0.txt", "--corpus", site)
+    assert "RS120" in within.stdout and f"overall {whole(first['scores']['overall'])}" in within.stdout
+    assert within.returncode == (0 if first["passed"] else 1) and "note" not in within.stderr
+    assert "RS120" not in alone.stdout and "--corpus" in alone.stderr

@@ -66,6 +66,27 @@ def add_templates_option(parser: argparse.ArgumentParser) -> None:
                         help="skip the corpus pre-pass that finds lines recurring across an outlet's documents")
 
 
+def add_corpus_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", action="append", default=[], type=Path, metavar="PATH",
+                        help="the files or folders `check` read (repeatable): template lines (RS120) are "
+                             "counted over them, so the document is judged as in that run")
+
+
+def corpus_counts(args: argparse.Namespace, settings: Settings, rules: RuleSet):
+    """The template counts over ``--corpus``: a document's template lines are lines of a corpus, which
+    one document alone does not show, so without them ``show`` and ``explain`` judged a document
+    ``check`` failed as passing. Without ``--corpus``, a note says what is left out."""
+    from provenance.templates import corpus_templates, prepass_runs
+    from provenance.sources import read_documents
+
+    if not args.corpus:
+        if prepass_runs(settings, rules):
+            print("provenance: note: template lines (RS120) are not counted: give --corpus PATH, the files or "
+                  "folders `check` read, to judge the document as it did", file=sys.stderr)
+        return None
+    return corpus_templates(read_documents(args.corpus, settings.max_bytes), settings, rules)
+
+
 def add_threshold_option(parser: argparse.ArgumentParser) -> None:
     default = Settings.model_fields["threshold"].default
     parser.add_argument("--threshold", "--fail-under", type=parse_score, metavar="N", dest="threshold",

@@ -12,7 +12,7 @@ import argparse
 import re
 from pathlib import Path
 
-from provenance.commands.common import add_rule_options, add_threshold_option, settings_and_rules
+from provenance.commands.common import add_corpus_option, add_rule_options, add_threshold_option, corpus_counts, settings_and_rules
 from provenance.commands.outlets import profile_record
 from provenance.config import Settings, UsageError
 from provenance.document import Document
@@ -34,6 +34,7 @@ def add_parser(subparsers) -> None:
                                           "the scores of a document (DOC) were reached.")
     p.add_argument("target", metavar="RULE|DOC",
                    help="a rule id, an outlet id, a document file, or PATH#N (the record on line N) / PATH#ID of a .jsonl file")
+    add_corpus_option(p)
     add_threshold_option(p)
     add_rule_options(p)
     p.set_defaults(run=run)
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     base = Path(target.rpartition("#")[0] if "#" in target and not Path(target).exists() else target)
     settings, rules = settings_and_rules(args, base if is_document else Path.cwd())
     if is_document:
-        doc, report = _checked(target, rules, settings)
+        doc, report = _checked(target, rules, settings, args)
         print("\n".join(explain_document(doc, report, settings, attribution_prices(rules))))
         return 0 if report.passed else 1
     subject = _subject(target, rules)
@@ -123,12 +124,14 @@ def explain_outlet(profile: OutletProfile, rules: RuleSet) -> list[str]:
 
 # --- documents ---------------------------------------------------------------------------------
 
-def _checked(target: str, rules: RuleSet, settings: Settings) -> tuple[Document, DocumentReport]:
+def _checked(target: str, rules: RuleSet, settings: Settings,
+             args: argparse.Namespace) -> tuple[Document, DocumentReport]:
     try:
         doc = find_document(target, settings.max_bytes)
     except DocumentNotFound as exc:
         raise UsageError(str(exc)) from None
-    return doc, judge(check_document(doc, rules, settings), policy_from(settings))
+    report = check_document(doc, rules, settings, corpus_counts(args, settings, rules))
+    return doc, judge(report, policy_from(settings))
 
 
 def _where(f: Finding) -> str:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from provenance.commands.common import add_rule_options, add_threshold_option, settings_and_rules
+from provenance.commands.common import add_corpus_option, add_rule_options, add_threshold_option, corpus_counts, settings_and_rules
 from provenance.lookup import DocumentNotFound, find_document
 from provenance.pipeline import check_document
 
@@ -17,6 +17,7 @@ def add_parser(subparsers) -> None:
         description="Show one document with residue lines labelled, quotations and their speakers highlighted, "
                     "its provenance facts and how each finding moved its scores.")
     p.add_argument("doc", metavar="DOC", help="a file, or PATH#N (the record on line N) / PATH#ID of a .jsonl file")
+    add_corpus_option(p)
     add_threshold_option(p)
     add_rule_options(p)
     p.set_defaults(run=run)
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     except DocumentNotFound as exc:
         print(f"provenance: {exc}", file=sys.stderr)
         return 1
-    report = check_document(doc, rules, settings)
+    report = check_document(doc, rules, settings, corpus_counts(args, settings, rules))
     from rich.console import Console  # rich is imported by the commands that print with it, not at start-up
 
     from provenance.renderers import document_view
