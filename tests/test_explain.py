@@ -153,3 +153,14 @@ def test_explain_counts_template_lines_over_the_corpus_given(tmp_path, capsys):
     assert "RS120" in out and "note" not in err
     code, out, err = run("explain", str(site / "d0.txt"), capsys=capsys)
     assert "RS120" not in out and "template lines (RS120) are not counted" in err
+
+
+def test_rules_list_as_json_holds_every_rule_whole(capsys):
+    """Piped, the table wrapped its cells at 80 columns, where grep and scripts could not read them."""
+    from provenance.rulepack import load_rules
+    code, out, _ = run("rules", "list", "--format", "json", capsys=capsys)
+    listed = json.loads(out)
+    assert code == 0 and [r["id"] for r in listed["rules"]] == [r.id for r in load_rules().all_rules()]
+    assert next(r for r in listed["rules"] if r["id"] == "RS120") == {
+        "id": "RS120", "name": "template-line", "dimension": "residue", "kind": "detector", "severity": "warning",
+        "weight": 1.0, "file": "rules/residue/structure.toml"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from provenance.commands.common import add_rule_options, settings_and_rules
@@ -16,6 +17,8 @@ def add_parser(subparsers) -> None:
                               description="List the rules in force, or run every rule's examples.")
     sub = p.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     lister = sub.add_parser("list", help="list the rules in force", description="List the rules in force.")
+    lister.add_argument("--format", choices=("console", "json"), default="console",
+                        help="a table, or one JSON object a rule for scripts (default: console)")
     add_rule_options(lister)
     lister.set_defaults(run=run_list)
     tester = sub.add_parser("test", help="run every rule's match / no_match examples",
@@ -34,20 +37,30 @@ def _shown_path(origin: str) -> str:
     return origin
 
 
+_COLUMNS = ("id", "name", "dimension", "kind", "severity", "weight", "file")
+
+
+def _rows(rules) -> list[dict]:
+    return [dict(zip(_COLUMNS, (rule.id, rule.name, rule.dimension, type(rule).__name__.lower(),
+                                getattr(rule, "severity", None), getattr(rule, "weight", 0),
+                                _shown_path(rules.origins.get(rule.id, "")))))
+            for rule in rules.all_rules()]
+
+
 def run_list(args: argparse.Namespace) -> int:
+    _, rules = settings_and_rules(args, Path.cwd())
+    rows = _rows(rules)
+    if args.format == "json":  # a table piped wraps its cells at 80 columns, past what grep can read
+        print(json.dumps({"digest": rules.digest, "outlets": len(rules.outlets), "rules": rows}, indent=1))
+        return 0
     from rich.console import Console  # rich is imported by the commands that print with it, not at start-up
     from rich.table import Table
 
-    _, rules = settings_and_rules(args, Path.cwd())
-    table = Table(title=f"{len(rules.all_rules())} rules, {len(rules.outlets)} outlet profiles (digest {rules.digest})")
-    for column in ("id", "name"):
-        table.add_column(column, no_wrap=True)
-    for column in ("dimension", "kind", "severity", "weight", "file"):
-        table.add_column(column, overflow="fold")
-    for rule in rules.all_rules():
-        kind = type(rule).__name__.lower()
-        table.add_row(rule.id, rule.name, rule.dimension, kind, getattr(rule, "severity", "-"),
-                      f"{getattr(rule, 'weight', 0):g}", _shown_path(rules.origins.get(rule.id, "")))
+    table = Table(title=f"{len(rows)} rules, {len(rules.outlets)} outlet profiles (digest {rules.digest})")
+    for column in _COLUMNS:
+        table.add_column(column, **({"no_wrap": True} if column in ("id", "name") else {"overflow": "fold"}))
+    for row in rows:
+        table.add_row(*(f"{row[c]:g}" if c == "weight" else str(row[c] or "-") for c in _COLUMNS))
     Console().print(table)
     return 0
 
