@@ -41,6 +41,8 @@ _APOSTROPHES, _APOSTROPHE_S = ("’", "'"), ("’s", "'s")  # a possessive's end
 _SHORT_ABBREVIATION = regex.compile(r"\p{Lu}\p{Ll}{0,3}\.")
 _CLOSING_SENTENCE = regex.compile(r"(?:\s+[\p{L}.’'-]+){0,6}?\s*[.!?]")
 _OPEN_ENDED = ",!?—–-…:;"
+_TAIL_BREAK = regex.compile(r"[;:()—–“”\"‘«»]")  # what never follows a trailing attribution (but commas, apostrophes)
+_SENTENCE_CLOSE = regex.compile(r"\.[”’\"')\]]*\s*$")  # a paragraph's last sentence ending on a full stop
 MAX_VERBS_BACK = 2  # speech verbs tried, nearest first, before a quotation
 WINDOW = 160  # how far from a quotation (characters) its speaker may be
 
@@ -64,6 +66,7 @@ class Lexicons:
     clause_openers: frozenset[str]
     links: frozenset[str]
     connectors: frozenset[str]
+    tails: frozenset[str]  # what may follow an attribution closing its sentence (lexicon ``attribution-tails``)
     phrase_words: tuple[frozenset[str], ...]  # the sets the accelerator's phrase reader asks (``_PHRASE_WORDS``)
     abbreviations: tuple[str, ...]  # a period after one ends no sentence (lexicon ``sentence-abbreviations``)
     sentence_end: regex.Pattern  # ``_sentence_end`` of the abbreviations
@@ -148,6 +151,7 @@ def compile_lexicons(rules: RuleSet) -> Lexicons:
         "clause_openers": _words(rules, "clause-openers"),
         "links": _words(rules, "phrase-links"),
         "connectors": _words(rules, "name-connectors"),
+        "tails": _words(rules, "attribution-tails"),
     }
     return Lexicons(
         # the standard library's engine scans a plain alternation about twice as fast as ``regex``
@@ -687,6 +691,81 @@ class SpeakerFinder:
             return None
         return span
 
+    def trailing(self, open_: int, close: int, para_end: int, floor: int) -> Span | None:
+        """``… “rock-solid” and will not change, Wang said on Sunday.``: the attribution that closes
+        the quotation's sentence, a comma then the speaker and the verb (or the verb and the speaker),
+        then at most a short tail (``tail_after``) before the full stop. Asked only for quotations the
+        other positions left without a speaker. Precision first: not when the sentence before the
+        quotation holds a cue (its speaker was looked for there, and another voice may be inside), nor
+        for a participle (``, saying …`` opens what follows)."""
+        stop = self._sentence_stop(close, para_end)
+        verbs = self.cues.verbs_in(close + 1, stop) if stop is not None else []
+        if not verbs or verbs[-1].text.endswith("ing"):
+            return None
+        if self.cues.any_in(self.sentence_start(open_, floor), open_):
+            return None
+        verb = verbs[-1]
+        lead = self._clause_lead(open_, close, verb.start)
+        if lead is None:
+            return None
+        if lead == verb.start:  # ``, said Wang Yi on Sunday.``
+            span = self.phrase_after(verb.end, stop + 1)
+            ok = span is not None and (self.tail_after(span.end, stop) or self._aside_after(span, stop))
+            return span if ok else None
+        span = self.phrase_before(verb.start, lead)
+        return span if span is not None and span.start == lead and self.tail_after(verb.end, stop) else None
+
+    def _sentence_stop(self, close: int, para_end: int) -> int | None:
+        """The full stop ending the sentence a quotation closing at ``close`` stands in, if it goes on
+        past the quotation and ends (within ``WINDOW * 2``) on a full stop: the sentence ends as
+        ``Lexicons.sentence_end`` finds it (its abbreviations), or at the paragraph's end."""
+        hi = min(para_end, close + WINDOW * 2)
+        found = self.lex.sentence_end.search(self.text, max(close - 1, 0), hi)
+        if found is not None:
+            return found.start() if found.start() > close and self.text[found.start()] == "." else None
+        last = _SENTENCE_CLOSE.search(self.text, close + 1, hi) if hi == para_end else None
+        return last.start() if last is not None else None
+
+    def _clause_lead(self, open_: int, close: int, verb: int) -> int | None:
+        """Where the sentence's last clause, holding the attribution, begins: after the last comma
+        between the quotation and the verb, else right after a quotation whose words end on a comma
+        (``“…,” Wang said during his address at …``)."""
+        comma = self.text.rfind(",", close + 1, verb)
+        if comma < 0 and not self.text[open_ + 1:close].rstrip(" '\"’”").endswith(","):
+            return None
+        return _LEAD_IN.match(self.text, (comma if comma >= 0 else close) + 1, verb).end()
+
+    def _aside_after(self, speaker: Span, stop: int) -> bool:
+        """``, said Ana Lima, the port's director.``: after a name that follows its verb, an aside
+        describing it may run to the full stop, as long as it opens no clause of its own (``, and
+        …``, lexicon ``clause-openers``) and holds no break (``_TAIL_BREAK``) but commas."""
+        lead = _LEAD_IN.match(self.text, speaker.end, stop).end()
+        toks = _tokens(self.text, lead, stop)
+        name = _tokens(self.text, speaker.start, speaker.end)
+        return (self.text[speaker.end:lead].strip() == "," and bool(toks) and toks[0].start == lead
+                and bool(name) and self._is_name_word(name[-1]) and toks[0].lower not in self.lex.clause_openers
+                and stop - lead <= WINDOW and _TAIL_BREAK.search(self.text, lead, stop) is None)
+
+    def tail_after(self, pos: int, stop: int) -> bool:
+        """Whether the words from ``pos`` to the sentence's full stop at ``stop`` may follow an
+        attribution: none, or at most ``WINDOW`` characters in pieces apart by commas (``on Sunday,
+        without giving details``), each opening with a word of lexicon ``attribution-tails`` and none
+        holding a dash, a colon or a quotation mark."""
+        if not self.text[pos:stop].strip():
+            return True
+        if stop - pos > WINDOW or _TAIL_BREAK.search(self.text, pos, stop) is not None:
+            return False
+        pieces = _pieces(self.text, pos, stop)
+        if not self.text[pieces[0][0]:pieces[0][1]].strip():
+            pieces = pieces[1:]  # ``, Wang said, without giving details.``: no words before the first comma
+        return all(self._tail_piece(lo, hi) for lo, hi in pieces)
+
+    def _tail_piece(self, lo: int, hi: int) -> bool:
+        """A piece of a tail: space, then a word of lexicon ``attribution-tails`` opening it."""
+        toks = _tokens(self.text, lo, hi)
+        return bool(toks) and _SPACE_ONLY.fullmatch(self.text, lo, toks[0].start) is not None \
+            and toks[0].lower in self.lex.tails
+
     def dash_after(self, close: int, para_end: int) -> Span | None:
         """``”― Pamela Padilla``: a signature after a dash, alone to the end of the paragraph."""
         m = _DASH_SIGNATURE.match(self.text, close + 1, para_end)
@@ -758,6 +837,12 @@ class SpeakerFinder:
         lo = max(floor, pos - WINDOW * 2)
         start = self.cues.last_sentence_end(lo, pos)
         return lo if start is None else start
+
+
+def _pieces(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The spans of ``text[lo:hi]`` apart by commas, each starting after its comma."""
+    bounds = [lo - 1, *(k for k in range(lo, hi) if text[k] == ","), hi]
+    return [(a + 1, b) for a, b in zip(bounds, bounds[1:])]
 
 
 class WholeWords:

@@ -63,6 +63,67 @@ def test_speaker_on_the_paragraph_before_a_colon(check):
     assert speakers(report) == [("Tom Berg", "named")]
 
 
+@pytest.mark.parametrize("text,speaker", [
+    ("The ferry service will resume ‘within a fortnight’ once the pier is repaired, Lima said.", "Lima"),
+    ("Ties between the two ports are “steady and deep” and will stay so, Harbour Commissioner Ana Lima said on Friday.",
+     "Harbour Commissioner Ana Lima"),
+    ("The new pier is “sturdier and safer” than the old one, Berg stated during his visit to the Dock Street works.",
+     "Berg"),
+    ("Repairs are “well ahead of schedule” this spring, said Tom Berg, the city’s chief engineer.", "Tom Berg"),
+    ("The ferry will run “as soon as the weather allows” across the bay, Lima said, without naming a date.", "Lima"),
+])
+def test_an_attribution_closing_the_quotations_sentence_names_its_speaker(check, text, speaker):
+    """``… “partial quote” …, Wang said.``, the commonest attribution in news writing: a short quoted
+    phrase so attributed is speech, not a scare quote (AT020)."""
+    report = check(text)
+    assert speakers(report)[0][0] == speaker
+    assert not [f for f in report.findings if f.rule == "AT020"]
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+def test_a_trailing_attribution_is_found_alike_with_and_without_the_accelerator(rules):
+    """The pass runs after ``_attribute`` on either side, reading phrases through their C or Python readers."""
+    lex = rules.memo("attribution-lexicons", compile_lexicons)
+    text = ("Ties are “steady and deep” and will stay so, Harbour Commissioner Ana Lima said on Friday. "
+            "“The piers have served each other well” over the season, she added.\n"
+            "Repairs are “well ahead of schedule” this spring, said Tom Berg, the city’s chief engineer.")
+    paras = [(0, text.index("\n")), (text.index("\n") + 1, len(text))]
+
+    def given() -> list[tuple]:
+        found = _locate(list(paragraph_quotes(text, paras)), paras)
+        _give_speakers(speakers_module.SpeakerFinder(text, lex), found, paras)
+        return [(q.speaker, q.how) for q in found]
+
+    fast = given()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accelerator, "fastpage", None)
+        assert given() == fast
+    assert [(span.text, how) for span, how in fast] == [("Harbour Commissioner Ana Lima", "trailing"),
+                                                         ("she", "trailing"), ("Tom Berg", "trailing")]
+
+
+def test_a_trailing_attribution_carries_a_pronoun_to_the_speaker_before(check):
+    """``“…” during the period, he added.``: the pronoun resolves as any other speaker's does."""
+    text = ("The harbour has become “busier and calmer” this year, Ana Lima said at the council.\n\n"
+            "“The two piers have served each other well” over the season, she added.\n")
+    quotes = check(text).quotes
+    assert [(q.speaker.text, q.kind) for q in quotes] == [("Ana Lima", "named"), ("she", "pronoun")]
+    assert quotes[1].resolved is not None and quotes[1].resolved.text == "Ana Lima"
+
+
+@pytest.mark.parametrize("text", [
+    "The film “Meet the Harbour” drew record crowds last summer, the report said.",  # a title, said by nobody
+    "The pier is “close to collapse” after the storm, he said he feared.",  # a clause of its own after the verb
+    "The pier is “close to collapse” after the storm, he said, but the council disagreed.",  # not the last clause
+    "The pier is “close to collapse” after the storm. The ferry still sails daily, Lima said.",  # another sentence
+    "The pier is “close to collapse” after the storm, Lima said, adding that repairs would start soon.",  # a participle
+])
+def test_no_speaker_from_a_clause_that_is_not_the_quotations_trailing_attribution(check, text):
+    """Precision first: a wrong speaker costs more than a miss, so only the sentence's own last clause
+    counts, with nothing after the speaker and verb but a short tail."""
+    assert all(who is None for who, _ in speakers(check(text)))
+
+
 def test_split_quote_keeps_its_speaker(check):
     report = check("“The bridge will open in May,” Tom Berg said. “The road follows in June.”")
     assert speakers(report) == [("Tom Berg", "named"), ("Tom Berg", "named")]
