@@ -6,9 +6,9 @@ A pre-pass over the inputs counts, for every (group, line) pair, how many docume
 fixed size (``width`` x ``depth`` counters, conservative update), so memory does not grow with the
 corpus. A text met again in its group (the same page scraped twice, a mirror) counts once: copies
 of one article are not many pages sharing a template, and counted, they made the article's own
-headline and paragraphs template lines wherever it was copied often enough. Counts can only be overestimated, by collisions; the detector's
-thresholds (``rules/residue/structure.toml``, the ``template-line`` detector) keep that from
-mattering. A document's group is its ``outlet``, else the registrable domain of its ``url``, else
+headline and paragraphs template lines wherever it was copied often enough. Counts can only be
+overestimated, by collisions; the detector's thresholds (``rules/residue/structure.toml``, the
+``template-line`` detector) keep that from mattering. A document's group is its ``outlet``, else the registrable domain of its ``url``, else
 the whole corpus.
 """
 

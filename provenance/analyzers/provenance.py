@@ -786,7 +786,7 @@ def _republication(ctx: Context, facts: Facts, plan: Plan) -> Iterator[Finding]:
         m = markers[0]
         msg = f"republished copy: {ctx.doc.text[m.start:m.end].strip()!r} marks a republisher"
         yield make_finding(copy_rule, ctx.doc, m.start, m.end, message=msg, points=-copy_rule.weight)
-    elif not markers and not ctx.doc.text.isspace() and ctx.doc.text:  # an empty text looks like no original
+    elif not markers and ctx.doc.text and not ctx.doc.text.isspace():  # a blank text is no one's original
         yield from (f.again() for f in plan.original)
 
 
