@@ -15,13 +15,17 @@ def corpus(tmp_path_factory):
     return make_corpus(tmp_path_factory.mktemp("merge") / "corpus", records=40)
 
 
-@pytest.fixture(scope="module")
-def shards(corpus, tmp_path_factory):
-    out = tmp_path_factory.mktemp("shards")
-    for index in range(3):
-        result = run("check", str(corpus), "--shard", f"{index}/3", "--output", str(out), "--no-cache", "--jobs", "1")
+def _sharded(corpus, out, count: int, *options: str):
+    """``corpus`` checked in ``count`` shards into ``out``, each run asserted to have finished."""
+    for index in range(count):
+        result = run("check", str(corpus), "--shard", f"{index}/{count}", "--output", str(out), "--no-cache", *options)
         assert result.returncode in (0, 1), result.stderr
     return out
+
+
+@pytest.fixture(scope="module")
+def shards(corpus, tmp_path_factory):
+    return _sharded(corpus, tmp_path_factory.mktemp("shards"), 3, "--jobs", "1")
 
 
 def _copy_of(shards, folder):
@@ -119,9 +123,7 @@ def test_gzipped_shards_merge_to_the_same_reports(corpus, shards, tmp_path):
 
 def test_a_broken_gzipped_shard_is_one_line(corpus, tmp_path):
     out = tmp_path / "broken"
-    for index in range(2):
-        result = run("check", str(corpus), "--shard", f"{index}/2", "--output", str(out), "--no-cache", "--gzip")
-        assert result.returncode in (0, 1), result.stderr
+    _sharded(corpus, out, 2, "--gzip")
     reports = out / "shard-00001-of-00002.jsonl.gz"
     reports.write_bytes(reports.read_bytes()[:200])
     result = run("merge", str(out), "--format", "jsonl")
@@ -200,9 +202,7 @@ def test_more_reports_than_the_marker_says_are_refused(shards, tmp_path):
 
 def test_a_damaged_line_of_a_gzipped_shard_is_named(corpus, tmp_path):
     out = tmp_path / "packed"
-    for index in range(2):
-        result = run("check", str(corpus), "--shard", f"{index}/2", "--output", str(out), "--no-cache", "--gzip")
-        assert result.returncode in (0, 1), result.stderr
+    _sharded(corpus, out, 2, "--gzip")
     reports = out / "shard-00000-of-00002.jsonl.gz"
     lines = gzip.decompress(reports.read_bytes()).splitlines(keepends=True)
     reports.write_bytes(gzip.compress(b"".join([*lines[:3], b"\0\0\0\n", *lines[4:]])))
