@@ -86,3 +86,16 @@ def check(repo: Path, *args: str, capsys, monkeypatch) -> tuple[int, str, str]:
 def check_json(repo: Path, *args: str, capsys, monkeypatch) -> tuple[int, dict]:
     code, out, _ = check(repo, *args, "--format", "json", capsys=capsys, monkeypatch=monkeypatch)
     return code, json.loads(out)
+
+
+def site_sharing_a_footer(folder: Path) -> Path:
+    """Six pages of one site sharing a footer, a template line of the corpus (RS120)."""
+    folder.mkdir()
+    for n in range(6):
+        (folder / f"d{n}.txt").write_text(
+            f"Headline number {n} about the harbour\n\nThe harbour authority said on Monday that ship number {n} "
+            "had docked after a long voyage across the sea, carrying grain.\n\nGet the Harbour Weekly newsletter "
+            "every single morning\n", encoding="utf-8")
+        (folder / f"d{n}.meta.json").write_text(json.dumps({"url": f"https://harbourweekly.example/{n}"}),
+                                                encoding="utf-8")
+    return folder

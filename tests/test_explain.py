@@ -147,8 +147,8 @@ def test_explain_help(capsys):
 
 
 def test_explain_counts_template_lines_over_the_corpus_given(tmp_path, capsys):
-    from test_show import _site
-    site = _site(tmp_path / "site")
+    from corpus_repo import site_sharing_a_footer
+    site = site_sharing_a_footer(tmp_path / "site")
     code, out, err = run("explain", str(site / "d0.txt"), "--corpus", str(site), capsys=capsys)
     assert "RS120" in out and "note" not in err
     code, out, err = run("explain", str(site / "d0.txt"), capsys=capsys)

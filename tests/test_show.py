@@ -15,6 +15,7 @@ from provenance.renderers import document_view, whole
 from provenance.report import Quote, Span
 
 from conftest import CORPUS, ROOT
+from corpus_repo import site_sharing_a_footer
 
 SEED = "004_ce2b9602adbcc576.txt"
 
@@ -127,23 +128,10 @@ def test_hostile_text_is_shown_literally(tmp_path):
     assert "[bold red]not markup[/]" in out and "\x1b[2J" not in out
 
 
-def _site(folder):
-    """Six pages of one site sharing a footer, a template line of the corpus (RS120)."""
-    folder.mkdir()
-    for n in range(6):
-        (folder / f"d{n}.txt").write_text(
-            f"Headline number {n} about the harbour\n\nThe harbour authority said on Monday that ship number {n} "
-            "had docked after a long voyage across the sea, carrying grain.\n\nGet the Harbour Weekly newsletter "
-            "every single morning\n", encoding="utf-8")
-        (folder / f"d{n}.meta.json").write_text(json.dumps({"url": f"https://harbourweekly.example/{n}"}),
-                                                encoding="utf-8")
-    return folder
-
-
 def test_show_judges_a_document_as_check_did_given_its_corpus(tmp_path):
     """``show`` read one document alone: its template lines, lines of the corpus, were not counted, and it
     passed a document ``check`` failed."""
-    site = _site(tmp_path / "site")
+    site = site_sharing_a_footer(tmp_path / "site")
     checked = subprocess.run([sys.executable, "-m", "provenance", "check", str(site), "--format", "jsonl"],
                              capture_output=True, text=True, cwd=ROOT)
     first = json.loads(checked.stdout.splitlines()[0])

@@ -28,9 +28,9 @@ from provenance.config import Settings, UsageError
 from provenance.document import Document
 from provenance.report import ReadError, Tool
 from provenance.rulepack import RuleSet
-from provenance.sources import (JSONL_SUFFIXES, NO_DOCUMENTS, SIDECAR_SUFFIX, STDIN, NotARecord, corpus_root_holding,
-                                discover, jsonl_lines, over_max_bytes, parse_record, read_documents, read_text_file,
-                                record_document, shown, without_surrogates)
+from provenance.sources import (JSONL_SUFFIXES, SIDECAR_SUFFIX, STDIN, NotARecord, corpus_root_holding, discover,
+                                discover_naming_empty_paths, jsonl_lines, over_max_bytes, parse_record,
+                                read_documents, read_text_file, record_document, shown, without_surrogates)
 from provenance.templates import TemplateCounts, corpus_templates
 
 if TYPE_CHECKING:
@@ -104,20 +104,6 @@ class _Cleaner:
         self.out, self.settings, self.rules, self.templates = out, settings, rules, templates
         self.documents: list[CleanedDocument] = []
         self.errors: list[ReadError] = []
-
-    def path(self, root: Path) -> None:
-        """Every document file under ``root`` cleaned; a ``root`` holding none is an error, as ``check``
-        makes it: a run pointed at the wrong folder would otherwise write an empty map and pass."""
-        found_any = False
-        for found in discover([root]):
-            found_any = True
-            if isinstance(found, ReadError):
-                self.errors.append(found)
-                continue
-            path, rel = found
-            (self.jsonl_file if path.name.lower().endswith(JSONL_SUFFIXES) else self.text_file)(path, rel)
-        if not found_any:
-            self.errors.append(ReadError(path=shown(root), message=NO_DOCUMENTS))
 
     def _entry(self, doc: Document, source: Path, target: Path, record: int | None) -> str:
         from provenance.clean import CleanedDocument, clean_document
@@ -206,8 +192,12 @@ def run(args: argparse.Namespace) -> int:
     settings, rules = settings_and_rules(args, args.paths[0])
     templates = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
     cleaner = _Cleaner(args.out, settings, rules, templates)
-    for root in args.paths:
-        cleaner.path(root)
+    for found in discover_naming_empty_paths(args.paths):
+        if isinstance(found, ReadError):
+            cleaner.errors.append(found)
+            continue
+        path, rel = found
+        (cleaner.jsonl_file if path.name.lower().endswith(JSONL_SUFFIXES) else cleaner.text_file)(path, rel)
     clean_map = CleanMap(tool=Tool(version=__version__, rules_digest=rules.digest),
                          documents=cleaner.documents, errors=cleaner.errors)
     write_atomic(args.map or args.out / MAP_NAME, render_model(clean_map))
