@@ -164,3 +164,13 @@ def test_rules_list_as_json_holds_every_rule_whole(capsys):
     assert next(r for r in listed["rules"] if r["id"] == "RS120") == {
         "id": "RS120", "name": "template-line", "dimension": "residue", "kind": "detector", "severity": "warning",
         "weight": 1.0, "file": "rules/residue/structure.toml"}
+
+
+def test_explain_lists_every_attribution_finding_even_at_no_points(capsys, seed_reports):
+    """A scare quote or a loaded verb moves no point, and ``explain`` left them out, where ``show`` and
+    the report list them: the steps now name every attribution finding."""
+    report = seed_reports["002_b963d35d37b4f98e.txt"]
+    code, out, _ = run("explain", str(CORPUS / "002_b963d35d37b4f98e.txt"), capsys=capsys)
+    for f in report.findings:
+        if f.dimension == "attribution":
+            assert f"{f.points:+7.2f}  {f.rule}" in out

@@ -23,7 +23,7 @@ from provenance.report import DocumentReport, Finding
 from provenance.rulemodels import RULE_ID, Detector, Lexicon, OutletProfile, Signature
 from provenance.rulepack import RuleSet
 from provenance.ruletest import rule_examples
-from provenance.scoring import AttributionPrices, attribution_prices, is_attribution_unit, residue_points
+from provenance.scoring import AttributionPrices, attribution_prices, residue_points
 
 MAX_WORDS = 30
 
@@ -173,8 +173,7 @@ def _attribution_steps(report: DocumentReport, prices: AttributionPrices | None)
     for q in report.quotes:
         speaker = f" (speaker “{q.speaker.text}”)" if q.speaker else ""
         out.append(f"  {prices.quality[q.kind]:4.2f}  quote at line {q.line}, {q.kind}{speaker}: “{q.text[:50]}”")
-    out += [f"  {f.points:+7.2f}  {_evidence(f)}" for f in report.findings
-            if f.dimension == "attribution" and (f.points or is_attribution_unit(f))]
+    out += [f"  {f.points:+7.2f}  {_evidence(f)}" for f in report.findings if f.dimension == "attribution"]
     out.append(f"  sum of the points -> {report.scores.attribution:g}")
     return out
 
