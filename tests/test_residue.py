@@ -401,3 +401,10 @@ def test_a_template_of_a_corpus_without_metadata_says_so(rules, rule):
     assert [f.message for f in report.findings if f.rule == "RS120"] == [
         "line recurs across many documents of the same outlet, domain or corpus (template) "
         "(in about 6 of 6 documents of the corpus)"]
+
+
+def test_a_one_line_text_is_not_scored_as_residue_by_its_edges(check):
+    """A text's edges count as residue neighbours in the line score (RS110): a text of one line was
+    all edges, and a sentence with its quotation was judged residue whole."""
+    report = check('The ferry ran late again. "We waited an hour," said Ann Lee.\n')
+    assert residue_rules(report) == {} and report.scores.residue == 100 and report.quotes

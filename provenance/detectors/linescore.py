@@ -138,6 +138,7 @@ class _Thresholds:
     headline_words: int
     echo_overlap: float
     code: Screened
+    min_lines: int
 
 
 def _thresholds(params: Params) -> _Thresholds:
@@ -147,7 +148,7 @@ def _thresholds(params: Params) -> _Thresholds:
         bias=params.float("bias"), smooth=params.float("neighbour_weight"), threshold=params.float("threshold"),
         max_chars=params.int("max_chars"), edge_share=params.float("edge_share"),
         headline_words=params.int("headline_max_words"), echo_overlap=params.float("title_echo_min_overlap"),
-        code=params.pattern("code_pattern"),
+        code=params.pattern("code_pattern"), min_lines=params.int("min_lines"),
     )
 
 
@@ -155,6 +156,8 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     if page.language is None or not page.lines:
         return
     t = params.once(_thresholds)
+    if len(page.lines) < t.min_lines:  # no page around the lines: the text's edges alone would decide
+        return
     threshold, max_chars, code = t.threshold, t.max_chars, t.code
     titles = page.title_lines(t.headline_words, t.echo_overlap)
     for index, chance in likely_lines(page, t.weights, t.bias, t.smooth, t.edge_share, threshold):
