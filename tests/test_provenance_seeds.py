@@ -39,3 +39,11 @@ def test_alahed_facts(seed_reports):
 def test_tabloid_copy_is_strictly_lowest(seed_reports):
     tabloid = seed_reports[TABLOID].scores.provenance
     assert all(tabloid < r.scores.provenance for name, r in seed_reports.items() if name != TABLOID)
+
+
+def test_a_relayed_outlet_never_stands_in_the_unnamed_original_s_place(seed_reports):
+    """The tabloid copy reports on a New York Times article: its chain read ``unknown republisher ->
+    The New York Times``, as if the Times were the page copied."""
+    facts = seed_reports["003_2fe322bd87738eb3.txt"].facts
+    assert facts.chain == ["unknown republisher", "unknown original", "The New York Times"]
+    assert facts.relays == ["The New York Times"]

@@ -832,17 +832,23 @@ def _missing_findings(rules: RuleSet) -> list[tuple[str, Finding]]:
             for rule in rules.detectors_named("missing-fact")]
 
 
+UNKNOWN_REPUBLISHER, UNKNOWN_ORIGINAL = "unknown republisher", "unknown original"  # a chain's unnamed links
+
+
 def _chain(facts: Facts, outlet: Outlet | None, text_named: Identified | None, relayed: list[str]) -> list[str]:
-    """Who copied whom, outermost first: republisher -> original outlet -> agencies and relayed outlets."""
+    """Who copied whom, outermost first: republisher -> original outlet -> agencies and relayed outlets;
+    ``unknown original`` holds the original's place where nothing names it and a relayed outlet follows."""
     page = (outlet.name or outlet.domain) if outlet else None
     original = _label(text_named) if text_named else page
     chain: list[str] = []
     if facts.republished:
-        chain.append(page if page and page != original else "unknown republisher")
+        chain.append(page if page and page != original else UNKNOWN_REPUBLISHER)
     elif page and original and page != original:
         chain.append(page)
     if original:
         chain.append(original)
+    elif facts.wire or relayed:  # a relayed outlet alone after the page read as the page's original
+        chain.append(UNKNOWN_ORIGINAL)
     for name in [*facts.wire, *relayed]:
         if name not in chain:
             chain.append(name)
