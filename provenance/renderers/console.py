@@ -153,8 +153,11 @@ def summary_line(report: CorpusReport, since: str | None = None) -> Text:
 
 
 def render(report: CorpusReport, console: Console, quiet: bool = False, since: str | None = None) -> None:
-    """The report; ``since`` is the revision a ``--since`` run checked the changes from."""
+    """The report; ``since`` is the revision a ``--since`` run checked the changes from. ``quiet``:
+    the error lines and the summary alone (an input that could not be read is named even then: the
+    summary's count would say that one was, never which)."""
     if quiet:
+        _error_lines(report, console)
         console.print(summary_line(report, since), soft_wrap=True)
         return
     if report.documents:  # with none, empty tables would only push the errors and the summary away
@@ -167,14 +170,18 @@ def render(report: CorpusReport, console: Console, quiet: bool = False, since: s
     if notes:
         console.print(Text(""))
         console.print(notes)
-    # The error lines and the summary are never wrapped, whatever the width: scripts and CI logs grep
-    # them as one line each (`error: PATH:LINE: MESSAGE`).
-    for err in report.errors:
-        place = f"{err.path}:{err.line}" if err.line else err.path
-        console.print(plain(f"error: {place}: {err.message}", "bold red"), soft_wrap=True)
+    _error_lines(report, console)
     if report.documents or report.errors:
         console.print(Text(""))
     console.print(summary_line(report, since), soft_wrap=True)
+
+
+def _error_lines(report: CorpusReport, console: Console) -> None:
+    """One line an input that could not be read, never wrapped, whatever the width: scripts and CI logs
+    grep them as one line each (``error: PATH:LINE: MESSAGE``), as they do the summary."""
+    for err in report.errors:
+        place = f"{err.path}:{err.line}" if err.line else err.path
+        console.print(plain(f"error: {place}: {err.message}", "bold red"), soft_wrap=True)
 
 
 def gate_notes(report: CorpusReport) -> Table | None:
