@@ -37,7 +37,8 @@ def add_parser(subparsers) -> None:
                    help="report format (default: console; with --shard, jsonl, the only one it takes)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the report here (atomically) instead of stdout")
     add_threshold_option(p)
-    p.add_argument("--quiet", action="store_true", help="console: the one-line summary alone (and an error line for each input that could not be read)")
+    p.add_argument("--quiet", action="store_true",
+                   help="console: the one-line summary alone (and an error line for each input that could not be read)")
     add_templates_option(p)
     add_output_options(p)
     add_gate_options(p)
