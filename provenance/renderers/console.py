@@ -118,7 +118,9 @@ def _failure_reason(doc: DocumentReport, threshold: float) -> str:
     blocks = [n.message for n in doc.gate if n.action == "block"]
     if blocks:
         return "; ".join(blocks)
-    return f"overall {doc.scores.overall:g} < {threshold:g}" if doc.scores.overall < threshold else "blocked by an error"
+    if doc.scores.overall < threshold:
+        return f"overall {doc.scores.overall:g} < {threshold:g}"
+    return "blocked by an error"
 
 
 def failing_document(doc: DocumentReport, threshold: float) -> Group:
