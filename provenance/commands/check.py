@@ -131,21 +131,21 @@ def _refuse_stdin_where_it_cannot_go(args: argparse.Namespace) -> None:
         raise UsageError("--since asks git what changed: standard input (-) is not in a work tree")
 
 
-def _refuse_writing_into_the_corpus(args: argparse.Namespace) -> None:
-    """A shard's ``--output`` names a folder: what lands in the corpus is the reports file written there."""
-    reports = args.output
-    if args.shard is not None and args.output is not None:
-        reports = args.output / args.shard.reports_name(args.gzip)
-    refuse_writing_into_the_corpus([reports, getattr(args, "write_baseline", None),
-                                    *(path for _, path in args.output_formats)], args.paths, "checked")
+def _files_written(args: argparse.Namespace) -> list[Path]:
+    """Every file the run writes: a shard's ``--output`` names a folder, and its file is the reports
+    file written there."""
+    output = args.output
+    if args.shard is not None and output is not None:
+        output = output / args.shard.reports_name(args.gzip)
+    return [f for f in (output, getattr(args, "write_baseline", None), *(p for _, p in args.output_formats)) if f]
 
 
-def _refuse_unwritable_outputs(args: argparse.Namespace) -> None:
-    """Every file the run writes as it ends is tried before it begins (``atomic.check_writable``)."""
-    targets = [getattr(args, "write_baseline", None), *(path for _, path in args.output_formats)]
-    if args.shard is None:  # a shard's --output is its folder, which ``runner.run_shard`` checks
-        targets.append(args.output)
-    for target in filter(None, targets):
+def _refuse_outputs_that_cannot_go(args: argparse.Namespace) -> None:
+    """No file the run writes may land in the corpus, and each is tried before the run begins
+    (``atomic.check_writable``): written as it ends, one that cannot be would cost the whole run."""
+    written = _files_written(args)
+    refuse_writing_into_the_corpus(written, args.paths, "checked")
+    for target in written:
         check_writable(target)
 
 
@@ -175,8 +175,7 @@ def _run(args: argparse.Namespace) -> int:
     _refuse_options_that_would_do_nothing(args)
     args.format = args.format or ("jsonl" if args.shard is not None else "console")
     _refuse_stdin_where_it_cannot_go(args)
-    _refuse_writing_into_the_corpus(args)
-    _refuse_unwritable_outputs(args)
+    _refuse_outputs_that_cannot_go(args)
     settings, rules = settings_and_rules(args, args.paths[0], runner.cache_folder(args))
     settings = runner.settings_for_run(args, settings)
     with stdin_opened(args.paths, spool=prepass_runs(settings, rules, args.templates)):
