@@ -204,6 +204,25 @@ def test_a_run_collects_young_garbage_less_often_and_restores_the_collector():
     assert gc.get_threshold() == before
 
 
+def test_a_one_core_run_freezes_the_rule_structures_while_it_checks_and_thaws_them_after():
+    import gc
+
+    from provenance.config import Settings
+    from provenance.document import Document
+    from provenance.rulepack import load_rules
+    from provenance.runner import CHUNK_DOCS, Runner
+
+    rules, settings = load_rules(), Settings()
+    docs = [Document(id=str(n), path=f"{n}.txt", text=f"The council met on day {n}.\n") for n in range(CHUNK_DOCS * 2)]
+    frozen_while_checking = []
+    for n, outcome in enumerate(Runner(settings, rules, jobs=1).outcomes(docs)):
+        assert outcome.line
+        if n == CHUNK_DOCS:  # the second chunk: the first one built the structures the check needs
+            frozen_while_checking.append(gc.get_freeze_count())
+    assert frozen_while_checking[0] > 0
+    assert gc.get_freeze_count() == 0
+
+
 class _Pipe:
     """A stdout whose byte stream records what a reader at the other end would have got, and when."""
 
