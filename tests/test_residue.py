@@ -214,6 +214,20 @@ def test_helpfulness_votes_archive_months_and_sidebar_headers_are_residue(check)
     assert 1 not in found and 2 not in found
 
 
+
+def test_breadcrumbs_form_labels_and_player_notices_are_residue(check):
+    lines = ["You are here: Home > Local > Roads", ARTICLE, SECOND, "This video is no longer available.",
+             "Your Information", "Name *", "Email Address"]
+    found = residue_rules(check("\n".join(lines) + "\n"))
+    assert [found.get(n) for n in (1, 4, 5, 6, 7)] == ["RS018", "RS012", "RS020", "RS020", "RS020"]
+    assert 2 not in found and 3 not in found
+
+
+def test_menu_paths_in_instructions_are_not_breadcrumbs(check):
+    lines = [ARTICLE, "To turn it off, open the phone's settings and follow this path:", "- Tap Settings > Privacy > Location",
+             SECOND]
+    assert residue_rules(check("\n".join(lines) + "\n")) == {}
+
 def test_prose_about_comments_votes_and_dates_is_not_residue(check):
     lines = [ARTICLE, "No comments yet from the ministry, which was asked about the closure on Friday.",
              "- March 2008: the plant closed and 300 jobs went", SECOND,
