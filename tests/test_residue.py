@@ -195,6 +195,45 @@ def test_shop_tiles_and_forum_index_lines_are_residue(check):
     assert 1 not in found and 2 not in found
 
 
+
+def test_comment_system_notices_and_stamps_are_residue(check):
+    lines = [ARTICLE, SECOND, "{ 4 comments… read them below or add one }", "(May 2, 2011 -- 09:14 PM EDT // link)",
+             "Comment number 3.", "Report this comment (Comment number 3)", "Your comment could not be posted. Error type:",
+             "You can follow this conversation by subscribing to the comment feed for this post.",
+             "No comments yet... Be the first to leave a reply!"]
+    found = residue_rules(check("\n".join(lines) + "\n"))
+    assert [found.get(n) for n in range(3, 10)] == ["RS035", "RS034", "RS035", "RS035", "RS035", "RS035", "RS035"]
+    assert 1 not in found and 2 not in found
+
+
+def test_helpfulness_votes_archive_months_and_sidebar_headers_are_residue(check):
+    lines = [ARTICLE, SECOND, "- 41 of 47 people found this review helpful", "Recent Comments", "Most Read Stories",
+             "- June 2009", "- May 2009", "· April 6, 2009", "Posted in Local news, Roads | Leave a Comment »"]
+    found = residue_rules(check("\n".join(lines) + "\n"))
+    assert [found.get(n) for n in range(3, 10)] == ["RS036", "RS021", "RS021", "RS037", "RS037", "RS037", "RS031"]
+    assert 1 not in found and 2 not in found
+
+
+
+def test_breadcrumbs_form_labels_and_player_notices_are_residue(check):
+    lines = ["You are here: Home > Local > Roads", ARTICLE, SECOND, "This video is no longer available.",
+             "Your Information", "Name *", "Email Address"]
+    found = residue_rules(check("\n".join(lines) + "\n"))
+    assert [found.get(n) for n in (1, 4, 5, 6, 7)] == ["RS018", "RS012", "RS020", "RS020", "RS020"]
+    assert 2 not in found and 3 not in found
+
+
+def test_menu_paths_in_instructions_are_not_breadcrumbs(check):
+    lines = [ARTICLE, "To turn it off, open the phone's settings and follow this path:", "- Tap Settings > Privacy > Location",
+             SECOND]
+    assert residue_rules(check("\n".join(lines) + "\n")) == {}
+
+def test_prose_about_comments_votes_and_dates_is_not_residue(check):
+    lines = [ARTICLE, "No comments yet from the ministry, which was asked about the closure on Friday.",
+             "- March 2008: the plant closed and 300 jobs went", SECOND,
+             "Nine of ten people found this approach helpful, the survey of carers showed."]
+    assert residue_rules(check("\n".join(lines) + "\n")) == {}
+
 def test_a_ranked_list_with_counts_is_not_a_menu(check):
     ranks = [f"{votes} {road}" for votes, road in zip((57, 55, 47, 46, 45), ROADS)]
     found = residue_rules(check("\n".join([ARTICLE, SECOND, *ranks, ARTICLE.replace("Monday", "Friday")]) + "\n"))
