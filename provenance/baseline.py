@@ -110,9 +110,20 @@ class BaselineCheck:
     def stale(self, complete: bool) -> list[BaselineEntry]:
         """Entries no finding of this run matched: of every document when the run checked everything
         (``complete``), else only of the documents it checked (by id or by content)."""
-        docs = {d.id: d.sha256 for d in self.baseline.documents}
+        shas: dict[str, list[str]] = {}
+        for d in self.baseline.documents:
+            shas.setdefault(d.id, []).append(d.sha256)
         return [e for e in self._entries.values() if e.fingerprint not in self._seen
-                and (complete or e.document in self._checked_ids or docs.get(e.document) in self._checked)]
+                and (complete or self._was_checked(e.document, shas.get(e.document, [])))]
+
+    def _was_checked(self, doc_id: str, shas: list[str]) -> bool:
+        """Whether this run checked the document an entry was recorded on (its id and the hashes the
+        baseline has under that id): by id (an edited document), or by content (a renamed one). An id the
+        baseline gives several documents (JSON Lines records sharing one) does not say which: every
+        one of them must have been checked, else an entry of one left unchecked would be called stale."""
+        if len(shas) > 1:
+            return all(sha in self._checked for sha in shas)
+        return doc_id in self._checked_ids or bool(shas) and shas[0] in self._checked
 
     def write(self, path: Path) -> None:
         baseline = self.baseline.model_copy(update={

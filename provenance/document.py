@@ -74,6 +74,7 @@ class Document:
     text: str
     meta: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    line: int | None = None  # a JSON Lines record's line: names it where another document has its id
 
     @cached_attribute
     def sha256(self) -> str:

@@ -60,6 +60,9 @@ def _record(path: Path, key: str, max_bytes: int) -> Document:
     docs = [d for d in _documents(path, max_bytes) if d.id == key]
     if not docs:
         raise DocumentNotFound(f"{path}#{key}: no readable record with that id")
+    if len(docs) > 1:  # which one was meant is not for show to guess
+        lines = ", ".join(str(d.line) for d in docs)
+        raise DocumentNotFound(f"{path}#{key}: {len(docs)} records have that id (lines {lines}); name one as {path}#N")
     return docs[0]
 
 

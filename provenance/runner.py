@@ -40,7 +40,7 @@ from provenance.renderers.jsonout import render_line_bytes
 from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules
 from provenance.rulemodels import Detector
-from provenance.sources import discover, read_documents, read_path
+from provenance.sources import discover, read_documents, read_path, warning_of_shared_ids
 from provenance.templates import (TemplateCounts, answers_for, corpus_templates, count_templates, empty_counts,
                                   prepass_runs, template_rule, template_rules)
 
@@ -665,8 +665,9 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
                 yield item
 
     detached = gate.detached()
-    lines = (outcomes(args, settings, rules, items(), cache, templates, detached) if detached is not None
-             else as_outcomes(gate.judge_all(reports(args, settings, rules, items(), cache, templates))))
+    documents = warning_of_shared_ids(items())  # of this shard's inputs: `merge` names those shards share
+    lines = (outcomes(args, settings, rules, documents, cache, templates, detached) if detached is not None
+             else as_outcomes(gate.judge_all(reports(args, settings, rules, documents, cache, templates))))
     exit_code = write_lines(lines, folder / reports_name)
     marker = {**expected, "shard": [shard.index, shard.count], "threshold": settings.threshold,
               "inputs": [str(p) for p in args.paths], "units": counts, "exit": exit_code, "reports": reports_name}

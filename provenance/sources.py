@@ -58,6 +58,7 @@ UTF16_MIN_ZERO_HIGH_BYTES = 0.2
 UTF16_MAX_ZERO_LOW_BYTES = 0.05
 
 Item = Document | ReadError
+Found = tuple[Path, str] | ReadError  # a document file and its id, or why a PATH gives none
 
 
 class Unreadable(ValueError):
@@ -137,24 +138,72 @@ def _jsonl_handle(path: Path) -> Iterator[BinaryIO]:
         yield handle
 
 
-def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, str] | ReadError]:
-    """(file, id-prefix) pairs for every document file under ``paths``, sorted within each folder;
-    ``-`` stands for standard input where a command made it readable (``stdin_opened``)."""
+def discover(paths: Iterable[Path]) -> Iterator[Found]:
+    """(file, id) pairs for every document file under ``paths``, sorted within each folder (``-``
+    stands for standard input where a command made it readable: ``stdin_opened``); a file named again
+    (``check a a/x.txt``) comes out once, where it was first found."""
+    for _, found in _discovered(list(paths)):
+        yield from (f for f in found if f is not None)
+
+
+def _discovered(paths: list[Path]) -> Iterator[tuple[Path, Iterator[Found | None]]]:
+    """Each PATH with what was found under it, None standing for a file found already. Ids are paths
+    relative to the folder the PATHs share (``id_base``), so under several PATHs no two files share
+    one, and a file's id says whether it was found already."""
+    base, given = id_base(paths), set()
+
+    def first_time(found: Iterator[Found]) -> Iterator[Found | None]:
+        for item in found:
+            if isinstance(item, tuple) and item[1] in given:
+                yield None
+                continue
+            if isinstance(item, tuple):
+                given.add(item[1])
+            yield item
+
     for root in paths:
-        if root == STDIN:
-            yield (root, shown(root)) if _stdin else ReadError(
-                path=shown(root), message="standard input is read by `check` and `quotes` alone")
-        elif not root.exists() and not root.is_symlink():
-            yield ReadError(path=shown(root), message="no such file or folder")
-        elif root.is_dir():
-            yield from _walk(root)
-        elif is_document_file(root):
-            yield root, shown(root.name)
-        else:
-            yield ReadError(path=shown(root), message="not a .txt, .md, .jsonl or .jsonl.gz file")
+        yield root, first_time(_found_under(root, _id_prefix(root, base)))
 
 
-def _walk(root: Path) -> Iterator[tuple[Path, str] | ReadError]:
+def id_base(paths: Iterable[Path]) -> str:
+    """The folder every document id is relative to: the deepest folder holding every PATH (a PATH
+    that is no folder counts as the folder holding it). One folder PATH is its own base and one
+    file's id is its name, as they always were; several PATHs (``check a b``, or the staged files
+    ``corpus/x/1.txt corpus/y/1.txt`` a pre-commit hook passes) are told apart by the folders under
+    the one they share (``a/x.txt``, ``b/x.txt``), never by position, which a reordered command changes."""
+    folders = [_folder_of(p) for p in paths if p != STDIN]
+    return os.path.commonpath(folders) if folders else os.curdir
+
+
+def _folder_of(path: Path) -> str:
+    absolute = os.path.abspath(path)
+    return absolute if path.is_dir() else os.path.dirname(absolute)
+
+
+def _id_prefix(root: Path, base: str) -> str:
+    """What goes before the ids of the files under ``root``, relative to it, so they are relative to ``base``."""
+    if root == STDIN:
+        return ""
+    where = os.path.relpath(_folder_of(root), base)
+    return "" if where == os.curdir else Path(where).as_posix() + "/"
+
+
+def _found_under(root: Path, prefix: str) -> Iterator[Found]:
+    """The document files under one PATH, their ids after ``prefix``, or why it gives none."""
+    if root == STDIN:
+        yield (root, shown(root)) if _stdin else ReadError(
+            path=shown(root), message="standard input is read by `check` and `quotes` alone")
+    elif not root.exists() and not root.is_symlink():
+        yield ReadError(path=shown(root), message="no such file or folder")
+    elif root.is_dir():
+        yield from _walk(root, prefix)
+    elif is_document_file(root):
+        yield root, shown(prefix + root.name)
+    else:
+        yield ReadError(path=shown(root), message="not a .txt, .md, .jsonl or .jsonl.gz file")
+
+
+def _walk(root: Path, prefix: str) -> Iterator[Found]:
     seen: set[str] = set()
     found: list[Path] = []
     problems: list[ReadError] = []
@@ -174,7 +223,7 @@ def _walk(root: Path) -> Iterator[tuple[Path, str] | ReadError]:
         found.extend(Path(folder, f) for f in files if is_document_file(Path(f)))
     yield from _drain(problems)
     for path in sorted(found, key=lambda p: p.relative_to(root).as_posix()):
-        yield path, shown(path.relative_to(root).as_posix())
+        yield path, shown(prefix + path.relative_to(root).as_posix())
 
 
 def _drain(problems: list[ReadError]) -> Iterator[ReadError]:
@@ -433,7 +482,7 @@ def record_document(record: dict, path: str, doc_id: str, number: int) -> Docume
     notes = [f"{replaced} lone surrogate code point(s) escaped in the JSON record replaced with U+FFFD"] if replaced else []
     rid = record.get("id")
     ident = without_surrogates(str(rid))[0] if rid not in (None, "") else f"{doc_id}#{number}"
-    return Document(id=ident, path=path, text=normalise_newlines(text), meta=_meta(record), notes=notes)
+    return Document(id=ident, path=path, text=normalise_newlines(text), meta=_meta(record), notes=notes, line=number)
 
 
 def _parsed(raw: bytes) -> object:
@@ -460,23 +509,73 @@ def read_documents_naming_empty_paths(paths: Iterable[Path], max_bytes: int = DE
     """``read_documents``, with a ``ReadError`` for each PATH under which nothing at all was found (no
     document, no file that could not be read; an empty standard input): a run pointed at the wrong
     folder, or fed nothing, would otherwise pass without checking anything."""
-    return _naming_empty_paths(paths, lambda roots: read_documents(roots, max_bytes))
+    return _naming_empty_paths(paths, lambda found: read_path(*found, max_bytes))
 
 
-def discover_naming_empty_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, str] | ReadError]:
+def discover_naming_empty_paths(paths: Iterable[Path]) -> Iterator[Found]:
     """``discover``, with a ``ReadError`` for each PATH holding no document file (``clean``'s reading)."""
-    return _naming_empty_paths(paths, discover)
+    return _naming_empty_paths(paths, lambda found: [found])
 
 
-def _naming_empty_paths(paths: Iterable[Path], items_of: Callable[[list[Path]], Iterable[T]]) -> Iterator[T | ReadError]:
-    """``items_of`` each PATH in turn, and a ``ReadError`` after each that gave nothing."""
-    for root in paths:
-        found = False
-        for item in items_of([root]):
-            found = True
-            yield item
-        if not found:
+def _naming_empty_paths(paths: Iterable[Path], items_of: Callable[[tuple[Path, str]], Iterable[T]]) -> Iterator[T | ReadError]:
+    """``items_of`` each file found, PATH by PATH, and a ``ReadError`` after each PATH that gave nothing;
+    a PATH whose files were all found under an earlier one (``check a a``) gave them there."""
+    for root, found in _discovered(list(paths)):
+        gave = False
+        for item in found:
+            if item is None:
+                gave = True
+                continue
+            for out in [item] if isinstance(item, ReadError) else items_of(item):
+                gave = True
+                yield out
+        if not gave:
             yield ReadError(path=shown(root), message=NO_DOCUMENTS)
+
+
+SHARED_ID_WARNINGS = 10  # warnings a run prints for documents whose id was seen before; the rest are counted
+
+
+class SharedIds:
+    """The ids of a run's documents, each with where it was first seen. Files' ids never repeat
+    (``discover``), but a JSON Lines record carries the id it was given, and two may share one:
+    both are checked and reported as they are, since a report's id is the record's own key, and
+    each later one is named on standard error beside the first, as baselines, ``show FILE#ID``,
+    SARIF's logical locations and the quote index cannot tell them apart. Each id is remembered with
+    its source (about 200 bytes a document: the run's one cost that grows with the corpus)."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, tuple[str, int | None]] = {}
+        self.shared = 0
+
+    def see(self, doc_id: str, path: str, line: int | None = None) -> None:
+        first = self.first.get(doc_id)
+        if first is None:
+            self.first[doc_id] = (path, line)
+            return
+        self.shared += 1
+        if self.shared <= SHARED_ID_WARNINGS:
+            print(f"provenance: warning: {_where(path, line)}: id {doc_id!r} is also the id of {_where(*first)} "
+                  "(both are checked; give each record an id of its own)", file=sys.stderr)
+
+    def finish(self) -> None:
+        if self.shared > SHARED_ID_WARNINGS:
+            print(f"provenance: warning: {self.shared - SHARED_ID_WARNINGS} more documents have an id an earlier one has",
+                  file=sys.stderr)
+
+
+def _where(path: str, line: int | None) -> str:
+    return f"{path}:{line}" if line else path
+
+
+def warning_of_shared_ids(items: Iterable[Item]) -> Iterator[Item]:
+    """``items`` as they come, each document whose id an earlier one has named on standard error (``SharedIds``)."""
+    ids = SharedIds()
+    for item in items:
+        if isinstance(item, Document):
+            ids.see(item.id, item.path, item.line)
+        yield item
+    ids.finish()
 
 
 def names_records(path: str) -> bool:

@@ -174,3 +174,26 @@ def test_trying_an_output_first_leaves_nothing_behind(repo, capsys, monkeypatch)
     assert code == 0, err
     assert sorted(p.name for p in repo.iterdir()) == sorted([*before, "new"])
     assert [p.name for p in (repo / "new" / "dir").iterdir()] == ["baseline.json"]
+
+
+def test_records_sharing_an_id_keep_their_entries_apart_in_a_partial_run(repo, capsys, monkeypatch):
+    for name, text in (("a.jsonl", RESIDUE_HEAVY), ("b.jsonl", RESIDUE_HEAVY + "\nShare this article\n")):
+        (repo / "corpus" / name).write_text(json.dumps({"id": "r1", "text": text}) + "\n", encoding="utf-8")
+    code, _, err = check(repo, "corpus", "--write-baseline", "shared.json", "--quiet", capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0 and "provenance: warning: corpus/b.jsonl:1: id 'r1' is also the id of corpus/a.jsonl:1" in err
+    entries = json.loads((repo / "shared.json").read_text(encoding="utf-8"))["findings"]
+    assert sum(e["document"] == "r1" for e in entries) >= 2
+    code, _, err = check(repo, "corpus/b.jsonl", "--baseline", "shared.json", "--quiet", capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0 and "stale" not in err, "a.jsonl's record was not checked: its entries are not stale"
+
+
+def test_a_baseline_written_over_the_corpus_reads_the_same_over_two_of_its_folders(repo, capsys, monkeypatch):
+    for folder in ("x", "y"):
+        (repo / "corpus" / folder).mkdir()
+        (repo / "corpus" / folder / "menu.txt").write_text(RESIDUE_HEAVY + f"\nSection {folder}\n", encoding="utf-8")
+    check(repo, "corpus", "--write-baseline", "nested.json", "--quiet", capsys=capsys, monkeypatch=monkeypatch)
+    documents = {d["id"] for d in json.loads((repo / "nested.json").read_text(encoding="utf-8"))["documents"]}
+    code, report = check_json(repo, "corpus/x/menu.txt", "corpus/y/menu.txt", "--baseline", "nested.json",
+                              capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0 and [d["id"] for d in report["documents"]] == ["x/menu.txt", "y/menu.txt"]
+    assert {"x/menu.txt", "y/menu.txt"} <= documents

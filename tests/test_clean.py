@@ -252,13 +252,13 @@ def _dup(tmp_path):
 
 
 @pytest.mark.parametrize("inputs", [["a", "b"], ["a/x.txt", "b/x.txt"], ["a", "b/x.txt"]])
-def test_clean_refuses_two_inputs_whose_copies_would_share_a_name(tmp_path, capsys, inputs):
+def test_clean_names_the_copies_of_two_inputs_by_the_folders_under_the_one_they_share(tmp_path, capsys, inputs):
     dup, out = _dup(tmp_path), tmp_path / "out"
-    assert main(["clean", *(str(dup / i) for i in inputs), "--out", str(out)]) == 2
-    assert _error_lines(capsys.readouterr().err) == [
-        f"provenance: {dup / 'a/x.txt'} and {dup / 'b/x.txt'} would both be cleaned into {out / 'x.txt'}; "
-        "clean them into separate --out folders"]
-    assert not out.exists()
+    assert main(["clean", *(str(dup / i) for i in inputs), "--out", str(out)]) == 0, capsys.readouterr().err
+    assert (out / "a/x.txt").read_text(encoding="utf-8") == f"{ARTICLE}\n"
+    assert (out / "b/x.txt").read_text(encoding="utf-8") == f"{ARTICLE}\n"
+    cleaned = json.loads((out / "clean-map.json").read_text(encoding="utf-8"))["documents"]
+    assert [d["id"] for d in cleaned] == ["a/x.txt", "b/x.txt"]
 
 
 def test_clean_takes_one_file_named_twice_as_one_input(tmp_path, capsys):

@@ -144,3 +144,27 @@ def test_a_quotes_limit_that_is_no_count_of_speakers_is_a_usage_error(value, cap
     assert exc.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
         f"provenance quotes: error: argument --limit: {value!r} is not a number of speakers (0 for all)")
+
+
+def test_check_tells_files_of_one_name_in_two_folders_apart(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(f"A page kept in folder {folder}.\n", encoding="utf-8")
+    a, b = tmp_path / "a", tmp_path / "b"
+    two = run("check", str(a), str(b), "--format", "jsonl", "--no-cache")
+    reports = [json.loads(line) for line in two.stdout.splitlines()]
+    assert [(r["id"], r["path"]) for r in reports] == [("a/x.txt", str(a / "x.txt")), ("b/x.txt", str(b / "x.txt"))]
+    assert two.returncode in (0, 1) and two.stderr == ""
+    again = run("check", str(a), str(a / "x.txt"), str(b / "x.txt"), "--format", "jsonl", "--no-cache")
+    assert again.stdout == two.stdout, "a file named twice is checked once"
+
+
+def test_check_names_records_sharing_an_id_and_checks_them_all(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "r1", "text": "One page."}\n{"id": "r1", "text": "Another page."}\n', encoding="utf-8")
+    result = run("check", str(feed), "--format", "json", "--no-cache")
+    assert result.returncode in (0, 1)
+    assert [d["id"] for d in json.loads(result.stdout)["documents"]] == ["r1", "r1"]
+    assert result.stderr.splitlines() == [
+        f"provenance: warning: {feed}:2: id 'r1' is also the id of {feed}:1 "
+        "(both are checked; give each record an id of its own)"]

@@ -233,3 +233,24 @@ def test_markers_over_other_inputs_are_refused(shards, tmp_path, index, units):
     assert result.returncode == 2
     assert result.stderr.startswith(f"provenance: merge: {marker_path}: units: {len(units)} input files do not fit")
     assert result.stderr.count("\n") == 1
+
+
+def test_merge_names_the_ids_that_shards_share_as_one_run_does(tmp_path):
+    corpus = tmp_path / "two"
+    for folder in ("a", "b"):
+        (corpus / folder).mkdir(parents=True)
+        (corpus / folder / "x.txt").write_text(f"Page of {folder}.\n", encoding="utf-8")
+        (corpus / folder / "feed.jsonl").write_text(json.dumps({"id": "r1", "text": f"Record of {folder}."}) + "\n",
+                                                    encoding="utf-8")
+    out = tmp_path / "out"
+    for index in range(2):
+        assert run("check", str(corpus / "a"), str(corpus / "b"), "--shard", f"{index}/2", "--output", str(out),
+                   "--no-cache").returncode in (0, 1)
+    merged = run("merge", str(out), "--format", "jsonl")
+    whole = run("check", str(corpus / "a"), str(corpus / "b"), "--format", "jsonl", "--no-cache")
+    assert merged.stdout == whole.stdout
+    assert [json.loads(line)["id"] for line in merged.stdout.splitlines()] == ["r1", "a/x.txt", "r1", "b/x.txt"]
+    assert merged.stderr.splitlines() == [
+        f"provenance: warning: {corpus / 'b/feed.jsonl'}: id 'r1' is also the id of {corpus / 'a/feed.jsonl'} "
+        "(both are checked; give each record an id of its own)"]
+    assert f"{corpus / 'b/feed.jsonl'}:1: id 'r1' is also the id of {corpus / 'a/feed.jsonl'}:1" in whole.stderr

@@ -92,6 +92,15 @@ def test_jsonl_records_by_line_and_by_id(tmp_path):
     assert several.returncode == 1 and "2 records" in several.stderr
 
 
+def test_an_id_two_records_share_asks_for_the_line(tmp_path):
+    shard = tmp_path / "shard.jsonl"
+    shard.write_text('{"id": "r1", "text": "One."}\n{"text": "Two."}\n{"id": "r1", "text": "Three."}\n', encoding="utf-8")
+    shared = show(f"{shard}#r1")
+    assert shared.returncode == 1
+    assert shared.stderr == f"provenance: {shard}#r1: 2 records have that id (lines 1, 3); name one as {shard}#N\n"
+    assert "Three." in show(f"{shard}#3").stdout
+
+
 @pytest.mark.parametrize("spec", ["missing.txt", "corpus/nothing.jsonl#3"])
 def test_unknown_document_is_one_clear_line(spec):
     result = show(spec)

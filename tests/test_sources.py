@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from provenance import accelerator
 from provenance.report import ReadError
-from provenance.sources import _parsed, python_utf8_encodable, read_documents, without_surrogates
+from provenance.sources import (_parsed, python_utf8_encodable, read_documents, read_documents_naming_empty_paths,
+                                warning_of_shared_ids, without_surrogates)
 
 
 def test_crlf_and_bom_give_the_same_text_and_hash(tmp_path):
@@ -126,3 +127,66 @@ def test_a_record_nested_too_deep_is_an_error_and_the_next_is_read(tmp_path):
         ("doc.meta.json", None, "sidecar is not valid JSON (nested deeper than Python's parser can read); metadata ignored"),
     ]
     assert [d.text for d in items if not isinstance(d, ReadError)] == ["fine", "Text"]
+
+
+def _two_folders(tmp_path):
+    """a/x.txt, b/x.txt (one name, two texts) and b/sub/r.jsonl, in the folder ``tmp_path/c``."""
+    for name, text in (("a/x.txt", "First page."), ("b/x.txt", "Second page."), ("b/sub/r.jsonl", '{"text": "A record."}\n')):
+        (tmp_path / "c" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "c" / name).write_text(text, encoding="utf-8")
+    return tmp_path / "c"
+
+
+def _ids(paths):
+    return [(d.id, d.path) for d in read_documents(paths)]
+
+
+def test_one_folder_or_one_file_keeps_its_ids(tmp_path):
+    c = _two_folders(tmp_path)
+    assert [i for i, _ in _ids([c / "b"])] == ["sub/r.jsonl#1", "x.txt"]
+    assert [i for i, _ in _ids([c / "b" / "x.txt"])] == ["x.txt"]
+
+
+@pytest.mark.parametrize("given", [["a", "b"], ["a/x.txt", "b/x.txt"], ["a", "b/x.txt", "b/sub"], ["b", "a"]])
+def test_several_paths_give_ids_relative_to_the_folder_they_share(tmp_path, given):
+    c = _two_folders(tmp_path)
+    whole = dict((p, i) for i, p in _ids([c]))
+    found = _ids([c / g for g in given])
+    assert len({i for i, _ in found}) == len(found) >= 2
+    assert all(whole[p] == i for i, p in found), "the ids a run over the shared folder gives"
+
+
+def test_staged_files_of_two_subfolders_get_the_ids_of_the_corpus_run(tmp_path):
+    c = _two_folders(tmp_path)
+    assert [i for i, _ in _ids([c / "a/x.txt", c / "b/sub/r.jsonl"])] == ["a/x.txt", "b/sub/r.jsonl#1"]
+
+
+@pytest.mark.parametrize("given", [["a", "a/x.txt"], ["a/x.txt", "a"], ["a", "a"], ["a/x.txt", "a/../a/x.txt"]])
+def test_a_file_named_twice_is_read_once_and_no_path_is_called_empty(tmp_path, given):
+    c = _two_folders(tmp_path)
+    items = list(read_documents_naming_empty_paths([c / g for g in given]))
+    assert [(type(i).__name__, i.id) for i in items] == [("Document", "x.txt")]
+
+
+def test_records_sharing_an_id_are_all_read_and_each_later_one_named_beside_the_first(tmp_path, capsys):
+    c = _two_folders(tmp_path)
+    (c / "a" / "r.jsonl").write_text('{"id": "r1", "text": "One."}\n{"id": "r1", "text": "Two."}\n', encoding="utf-8")
+    (c / "b" / "sub" / "r.jsonl").write_text('\n{"id": "r1", "text": "Three."}\n{"id": "a/x.txt", "text": "Four."}\n',
+                                             encoding="utf-8")
+    docs = list(warning_of_shared_ids(read_documents([c / "a", c / "b"])))
+    assert [d.id for d in docs] == ["r1", "r1", "a/x.txt", "r1", "a/x.txt", "b/x.txt"]
+    a, b = c / "a", c / "b" / "sub"
+    assert capsys.readouterr().err.splitlines() == [
+        f"provenance: warning: {a / 'r.jsonl'}:2: id 'r1' is also the id of {a / 'r.jsonl'}:1 "
+        "(both are checked; give each record an id of its own)",
+        f"provenance: warning: {b / 'r.jsonl'}:2: id 'r1' is also the id of {a / 'r.jsonl'}:1 "
+        "(both are checked; give each record an id of its own)",
+        f"provenance: warning: {b / 'r.jsonl'}:3: id 'a/x.txt' is also the id of {a / 'x.txt'} "
+        "(both are checked; give each record an id of its own)"]
+
+
+def test_past_ten_shared_ids_the_rest_are_counted(tmp_path, capsys):
+    (tmp_path / "r.jsonl").write_text('{"id": "same", "text": "x"}\n' * 14, encoding="utf-8")
+    assert len(list(warning_of_shared_ids(read_documents([tmp_path])))) == 14
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 11 and err[-1] == "provenance: warning: 3 more documents have an id an earlier one has"

@@ -23,7 +23,7 @@ from provenance.outputs import ExtraOutputs, add_output_options, render_corpus
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import DocumentReport, ReadError
 from provenance.rulepack import RuleSet
-from provenance.sources import STDIN, stdin_opened
+from provenance.sources import STDIN, stdin_opened, warning_of_shared_ids
 from provenance.templates import TemplateCounts, prepass_runs
 
 FORMATS = ("console", "jsonl", *CORPUS_RENDERERS)
@@ -195,7 +195,7 @@ def _checked(args: argparse.Namespace, settings: Settings, rules: RuleSet, gate:
     if args.shard is not None:
         return runner.run_shard(args, settings, rules, cache, gate, templates)
     extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet, args.since)
-    documents = select_documents(args.paths, args.since, settings.max_bytes)
+    documents = warning_of_shared_ids(select_documents(args.paths, args.since, settings.max_bytes))
     judge = gate.detached() if args.format == "jsonl" and not args.output_formats else None
     items: list[DocumentReport | ReadError] = []  # for a report of the whole corpus, drawn once the count is gone
     with _progress(_shows_progress(args)) as tick:

@@ -1,7 +1,7 @@
 """``provenance clean PATH... --out DIR``: cleaned copies of the inputs, and a map of what was removed.
 
-Outputs keep the inputs' relative names under DIR (a folder's files relative to it, a file by its
-name), and two inputs whose copies would share a name are refused; ``.jsonl`` records keep every
+Outputs keep the inputs' ids as names under DIR (a folder's files relative to it, a file by its name;
+under several PATHs, relative to the folder they share, so no two copies share a name); ``.jsonl`` records keep every
 field but ``text``. Nothing is ever written into an input: DIR may not lie inside an input folder,
 nor hold an input, and the map may not be a document in one. Every file, and the map, is written
 atomically.
@@ -28,7 +28,7 @@ from provenance.config import Settings, UsageError
 from provenance.document import Document
 from provenance.report import ReadError, Tool
 from provenance.rulepack import RuleSet
-from provenance.sources import (JSONL_SUFFIXES, SIDECAR_SUFFIX, STDIN, NotARecord, corpus_root_holding, discover,
+from provenance.sources import (JSONL_SUFFIXES, SIDECAR_SUFFIX, STDIN, NotARecord, corpus_root_holding,
                                 discover_naming_empty_paths, jsonl_lines, over_max_bytes, parse_record,
                                 read_documents, read_text_file, record_document, shown, without_surrogates)
 from provenance.templates import TemplateCounts, corpus_templates
@@ -73,30 +73,12 @@ def _refuse_map_among_copies(map_path: Path | None, out: Path) -> None:
         raise UsageError(f"{map_path}: would be read as a document among the copies in {out}; name a file outside it")
 
 
-def _refuse_clashing_copies(inputs: list[Path], out: Path) -> None:
-    """Copies are named after their inputs relative to the PATH that found them, so two PATHs can give
-    two copies one name (``x.txt`` from folders ``a`` and ``b``), where one would silently replace the
-    other: refused before anything is written. One PATH's names never clash; a file found twice is one."""
-    if len(inputs) < 2:
-        return
-    sources: dict[str, Path] = {}
-    for found in discover(inputs):
-        if isinstance(found, ReadError):
-            continue
-        path, rel = found
-        first = sources.setdefault(rel, path)
-        if first != path and first.resolve() != path.resolve():
-            raise UsageError(f"{shown(first)} and {shown(path)} would both be cleaned into {shown(out / rel)}; "
-                             "clean them into separate --out folders")
-
-
 def _check_outputs(args: argparse.Namespace) -> None:
     """Every output path is checked before anything is written: a run refused halfway would leave
     some copies written and no map."""
     check_out_dir(args.out, args.paths)
     refuse_writing_into_the_corpus([args.map], args.paths, "cleaned")
     _refuse_map_among_copies(args.map, args.out)
-    _refuse_clashing_copies(args.paths, args.out)
 
 
 class _Cleaner:

@@ -29,7 +29,7 @@ from provenance.corpus import SummaryBuilder, corpus_report
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import SCHEMA_VERSION, DocumentReport, Tool
 from provenance.runner import MARKER_SUFFIX, Outcome, read_marker
-from provenance.sources import open_bytes
+from provenance.sources import SharedIds, open_bytes
 
 FORMATS = ("summary", "jsonl", "console", *CORPUS_RENDERERS)
 AGREEING_KEYS = ("rules_digest", "settings", "version")
@@ -176,17 +176,24 @@ def _refuse_inputs_that_differ(shards: list[ShardFiles]) -> None:
 
 def merged_reports(shards: list[ShardFiles]) -> Iterator[Outcome]:
     """Every report in input order (input file k is shard k mod N's (k div N)-th file), each line
-    checked to be a whole report: a shard's file cut short or damaged is refused, never passed on."""
+    checked to be a whole report: a shard's file cut short or damaged is refused, never passed on.
+    Reports whose id an earlier one has are named on standard error, as one run names them: a shard
+    saw only its own inputs."""
     count = len(shards)
     total = sum(len(shard.marker["units"]) for shard in shards)
+    ids = SharedIds()
     with ExitStack() as stack:
         files = [stack.enter_context(_ReportsFile.opened(shard.reports)) for shard in shards]
         for k in range(total):
             shard = k % count
             for _ in range(shards[shard].marker["units"][k // count]):
-                yield files[shard].next_report()
+                outcome = files[shard].next_report()
+                if isinstance(outcome.report, DocumentReport):
+                    ids.see(outcome.report.id, outcome.report.path)
+                yield outcome
         for reports in files:
             reports.check_ended()
+    ids.finish()
 
 
 class _ReportsFile:

@@ -12,7 +12,7 @@ from provenance.commands.common import (add_paths_argument, add_rule_options, ad
                                         refuse_unreadable_stdin, refuse_writing_into_the_corpus, settings_and_rules,
                                         write_console, write_text)
 from provenance.pipeline import check_all
-from provenance.sources import read_documents, read_documents_naming_empty_paths, stdin_opened
+from provenance.sources import read_documents, read_documents_naming_empty_paths, stdin_opened, warning_of_shared_ids
 from provenance.templates import corpus_templates, prepass_runs
 
 FORMATS = ("console", "json")
@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     builder = QuoteIndexBuilder(rules_digest=rules.digest)
     with stdin_opened(args.paths, spool=prepass_runs(settings, rules, args.templates)):
         templates = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
-        for item in check_all(read_documents_naming_empty_paths(args.paths, settings.max_bytes), rules, settings, templates):
+        documents = warning_of_shared_ids(read_documents_naming_empty_paths(args.paths, settings.max_bytes))
+        for item in check_all(documents, rules, settings, templates):
             builder.add(item)
     index = builder.build()
     from provenance.renderers import quotes as quotes_renderer  # rich: imported when a command prints with it
