@@ -534,6 +534,9 @@ def _naming_empty_paths(paths: Iterable[Path], items_of: Callable[[tuple[Path, s
 
 
 SHARED_ID_WARNINGS = 10  # warnings a run prints for documents whose id was seen before; the rest are counted
+# Ids a run remembers (about 200 bytes each, with where each came from): a repeat of one of the first
+# this many is always named, and memory stays flat however large the corpus (a million would hold 200 MB).
+SHARED_ID_MEMORY = 100_000
 
 
 class SharedIds:
@@ -541,17 +544,18 @@ class SharedIds:
     (``discover``), but a JSON Lines record carries the id it was given, and two may share one:
     both are checked and reported as they are, since a report's id is the record's own key, and
     each later one is named on standard error beside the first, as baselines, ``show FILE#ID``,
-    SARIF's logical locations and the quote index cannot tell them apart. Each id is remembered with
-    its source (about 200 bytes a document: the run's one cost that grows with the corpus)."""
+    SARIF's logical locations and the quote index cannot tell them apart. The first ``limit`` ids are
+    remembered with their sources; later ones are compared with those alone, so memory stays flat."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = SHARED_ID_MEMORY) -> None:
         self.first: dict[str, tuple[str, int | None]] = {}
-        self.shared = 0
+        self.shared, self.limit = 0, limit
 
     def see(self, doc_id: str, path: str, line: int | None = None) -> None:
         first = self.first.get(doc_id)
         if first is None:
-            self.first[doc_id] = (path, line)
+            if len(self.first) < self.limit:
+                self.first[doc_id] = (path, line)
             return
         self.shared += 1
         if self.shared <= SHARED_ID_WARNINGS:

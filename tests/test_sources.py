@@ -190,3 +190,17 @@ def test_past_ten_shared_ids_the_rest_are_counted(tmp_path, capsys):
     assert len(list(warning_of_shared_ids(read_documents([tmp_path])))) == 14
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 11 and err[-1] == "provenance: warning: 3 more documents have an id an earlier one has"
+
+
+def test_a_run_remembers_a_bounded_number_of_ids_and_still_names_repeats_of_them(capsys):
+    from provenance.sources import SharedIds
+
+    ids = SharedIds(limit=3)
+    for n in range(10):
+        ids.see(f"r{n}", "a.jsonl", n + 1)
+    ids.see("r1", "b.jsonl", 1)  # a repeat of a remembered id is named
+    ids.see("r7", "b.jsonl", 2)  # one past the limit was never remembered
+    assert len(ids.first) == 3
+    assert capsys.readouterr().err.splitlines() == [
+        "provenance: warning: b.jsonl:1: id 'r1' is also the id of a.jsonl:2 "
+        "(both are checked; give each record an id of its own)"]
