@@ -184,6 +184,7 @@ def _give_speakers(finder: SpeakerFinder, quotes: list[_Found], paras: list[tupl
     """Each quotation's speaker: the one beside it, else one carried from a quotation before it."""
     _attribute(finder, quotes, paras)
     _attribute_trailing(finder, quotes)
+    _attribute_following(finder, quotes)
     _carry_in_paragraph(finder.text, quotes)
     _share_within_groups(quotes)
     _carry_to_next_paragraph(finder.text, quotes)
@@ -244,6 +245,18 @@ def _attribute_trailing(finder: SpeakerFinder, quotes: list[_Found]) -> None:
             span = finder.trailing(q.raw.open, q.raw.close, q.para.end, q.para.start)
             if span is not None:
                 q.speaker, q.how = span, "trailing"
+
+
+def _attribute_following(finder: SpeakerFinder, quotes: list[_Found]) -> None:
+    """``“…,” former state senator Ana Lima said``: the speaker right after a quotation in the shapes
+    the reading beside it leaves out (``SpeakerFinder.following``), for the quotations still without
+    one. In Python after ``_attribute``, as ``_attribute_trailing``, so the accelerator and its
+    reference agree; only quotations with a cue after them in their paragraph are read."""
+    for q in quotes:
+        if q.speaker is None and q.raw.close is not None and finder.cues.any_in(q.raw.close + 1, q.para.end):
+            span = finder.following(q.raw.open, q.raw.close, q.para.end, q.para.start)
+            if span is not None:
+                q.speaker, q.how = span, "following"
 
 
 def _quoted_before(quotes: list[_Found], n: int) -> tuple[tuple[int, int], ...]:
