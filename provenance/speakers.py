@@ -37,6 +37,9 @@ _ASIDE_OPENER = regex.compile(r"\p{Ll}|\p{N}|[RDI]-\p{Lu}")
 _TRAILING_WORDS = regex.compile(r"\s*$")
 _DASH_SIGNATURE = regex.compile(r"\s*[―—–]\s*(?P<name>\p{Lu}[\p{L}.’'-]*(?:\s+\p{Lu}[\p{L}.’'-]*){0,3})\s*$")
 _ASIDE = regex.compile(r",[^“”\"‘’«»\n]{1,120},\s*(?:\p{Ll}+\s+){0,2}")
+# ``_ASIDE`` where an apostrophe after a letter is a possessive's (the port’s director, Sanders’ aide)
+_POSSESSIVE_ASIDE = regex.compile(r",(?:[^“”\"‘’«»\n]|(?<=\p{L})’){1,120},\s*(?:\p{Ll}+\s+){0,2}")
+_APPOSITION = regex.compile(r",[ \t]*([^,“”\"‘«»\n]{1,60}),[ \t]*$")  # ``, Ana Lima,`` before the verb
 _APOSTROPHES, _APOSTROPHE_S = ("’", "'"), ("’s", "'s")  # a possessive's endings (China’s, the players')
 _SHORT_ABBREVIATION = regex.compile(r"\p{Lu}\p{Ll}{0,3}\.")
 _CLOSING_SENTENCE = regex.compile(r"(?:\s+[\p{L}.’'-]+){0,6}?\s*[.!?]")
@@ -44,6 +47,8 @@ _OPEN_ENDED = ",!?—–-…:;"
 _TAIL_BREAK = regex.compile(r"[;:()—–“”\"‘«»]")  # what never follows a trailing attribution (but commas, apostrophes)
 _SENTENCE_CLOSE = regex.compile(r"\.[”’\"')\]]*\s*$")  # a paragraph's last sentence ending on a full stop
 MAX_VERBS_BACK = 2  # speech verbs tried, nearest first, before a quotation
+MAX_OBJECT = 4  # words of the object after a verb naming who was spoken to (told the harbour council)
+MAX_DESCRIBING = 3  # lowercase words describing a speaker before the phrase its reader keeps (former senator)
 WINDOW = 160  # how far from a quotation (characters) its speaker may be
 
 
@@ -67,6 +72,7 @@ class Lexicons:
     links: frozenset[str]
     connectors: frozenset[str]
     tails: frozenset[str]  # what may follow an attribution closing its sentence (lexicon ``attribution-tails``)
+    addressee_verbs: frozenset[str]  # verbs whose object names who was spoken to (lexicon ``addressee-verbs``)
     phrase_words: tuple[frozenset[str], ...]  # the sets the accelerator's phrase reader asks (``_PHRASE_WORDS``)
     abbreviations: tuple[str, ...]  # a period after one ends no sentence (lexicon ``sentence-abbreviations``)
     sentence_end: regex.Pattern  # ``_sentence_end`` of the abbreviations
@@ -152,6 +158,7 @@ def compile_lexicons(rules: RuleSet) -> Lexicons:
         "links": _words(rules, "phrase-links"),
         "connectors": _words(rules, "name-connectors"),
         "tails": _words(rules, "attribution-tails"),
+        "addressee_verbs": _words(rules, "addressee-verbs"),
     }
     return Lexicons(
         # the standard library's engine scans a plain alternation about twice as fast as ``regex``
@@ -657,11 +664,11 @@ class SpeakerFinder:
         open (a comma, a dash, a question), or a comma or a dash follows its closing mark."""
         return self.text[start:close].rstrip(" '\"’”")[-1:] in _OPEN_ENDED or self.text[close + 1:close + 2] in ",—–"
 
-    def _name_before_aside(self, lead: int, verb: int) -> Span | None:
+    def _name_before_aside(self, lead: int, verb: int, aside: regex.Pattern = _ASIDE) -> Span | None:
         """``“…,” Harry Bond, 30, of Raleigh, who was polled, said``: a name right after the
-        quotation, then an aside between commas, then the verb."""
+        quotation, then an aside between commas (``aside``), then the verb."""
         comma = self.text.find(",", lead, verb)
-        if comma < 0 or not _ASIDE.fullmatch(self.text, comma, verb):
+        if comma < 0 or not aside.fullmatch(self.text, comma, verb):
             return None
         toks = _tokens(self.text, lead, comma)
         if not toks or toks[0].start != lead or not all(self._is_name_word(t) or t.lower in self.lex.roles for t in toks):
@@ -669,6 +676,91 @@ class SpeakerFinder:
         if any(not _joined(self.text, a, b) for a, b in zip(toks, toks[1:])) or not self._is_name_word(toks[-1]):
             return None
         return self._span(toks[0], toks[-1])
+
+    def following(self, open_: int, close: int, para_end: int, floor: int) -> Span | None:
+        """The speaker right after a quotation in shapes ``after`` leaves out, for the quotations no
+        position gave one: its phrase opening with lowercase words that describe the speaker
+        (``“…,” former state senator Ana Lima said``), an aside holding a possessive (``“…,” Ana
+        Lima, the port’s director, said``), or the name in apposition to a role (``“…,” the port’s
+        director, Ana Lima, said``), under ``after``'s conditions: the first verb after the
+        quotation, not a participle, and the quotation's sentence going on past it or the verb's
+        closing it. Else, after a quotation that ends its sentence, the speaker and the verb then a
+        long tail (``_long_tail``), unless the quotation's own sentence holds a cue before it (its
+        speaker was looked for there: ``“….” The aide declined to say more about …`` is no attribution)."""
+        lead = _LEAD_IN.match(self.text, close + 1, para_end).end()
+        verbs = self.cues.verbs_in(lead, min(para_end, lead + WINDOW))
+        if not verbs or verbs[0].start == lead or verbs[0].text.endswith("ing"):
+            return None
+        verb = verbs[0]
+        if self._open_ended(open_ + 1, close) or self._closes_sentence(verb.end, para_end):
+            return (self._described(lead, verb.start) or self._name_before_aside(lead, verb.start, _POSSESSIVE_ASIDE)
+                    or self._apposition(lead, verb.start))
+        if self._long_tail(verb, para_end) and not self.cues.any_in(self.sentence_start(open_, floor), open_):
+            span = self.phrase_before(verb.start, lead)
+            return span if span is not None and span.start == lead else None
+        return None
+
+    def _long_tail(self, verb: Cue, para_end: int) -> bool:
+        """``“….” Lima said in a statement released by her office on Monday.``: the words after the
+        verb run to the sentence's full stop as a tail (``tail_after``), after the object of a verb
+        naming who was spoken to (lexicon ``addressee-verbs``: ``told the harbour council during …``).
+        The sentence's full stop is found as for a quotation closing where the verb ends."""
+        stop = self._sentence_stop(verb.end - 1, para_end)
+        if stop is None:
+            return False
+        if verb.text in self.lex.addressee_verbs:
+            return self.tail_after(self._object_end(verb.end, stop), stop)
+        return self.tail_after(verb.end, stop)
+
+    def _object_end(self, pos: int, stop: int) -> int:
+        """Where the object after a verb (``the harbour council``, ``reporters``, ``him``) ends: at most
+        ``MAX_OBJECT`` words apart by spaces alone, up to a word opening a tail; none a pronoun
+        that opens a clause of its own (``told them she would go``) or a stop. ``pos`` if there is none."""
+        toks = _tokens(self.text, pos, stop)
+        end, k = pos, 0
+        while k < len(toks) and k < MAX_OBJECT and toks[k].lower not in self.lex.tails \
+                and toks[k].lower not in self.lex.pronouns and toks[k].lower not in self.lex.stops \
+                and _SPACE_ONLY.fullmatch(self.text, end, toks[k].start) is not None:
+            end, k = toks[k].end, k + 1
+        return end
+
+    def _described(self, lead: int, verb: int) -> Span | None:
+        """``former presidential candidate Ana Lima said``: the phrase the reader keeps before the verb
+        (``candidate Ana Lima``) with the lowercase words before it, up to ``MAX_DESCRIBING``, apart by
+        spaces alone from ``lead`` on, none a stop, a preposition, a pronoun or a word never in a name;
+        a determiner may open them."""
+        span = self.phrase_before(verb, lead)
+        if span is None or span.start <= lead:
+            return None
+        words = _tokens(self.text, lead, span.start)
+        if not words or len(words) > MAX_DESCRIBING or words[0].start != lead or not _joined_to(self.text, words, span):
+            return None
+        if not all(self._describing(w, k == 0) for k, w in enumerate(words)):
+            return None
+        return Span.computed(self.text[lead:span.end], lead, span.end)
+
+    def _describing(self, tok: Token, first: bool) -> bool:
+        """Whether a word may describe the speaker before the name (``former``, ``campaign``): a
+        lowercase word that neither ends a phrase nor opens a clause or an object; a determiner first."""
+        lower = tok.lower
+        if first and lower in self.lex.determiners:
+            return True
+        return tok.text.islower() and not any(lower in words for words in (
+            self.lex.stops, self.lex.prepositions, self.lex.pronouns, self.lex.not_names, self.lex.determiners))
+
+    def _apposition(self, lead: int, verb: int) -> Span | None:
+        """``the port’s director, Ana Lima, said``: a description ending in a role word from ``lead``
+        to a comma, then a name alone between that comma and one right before the verb."""
+        found = _APPOSITION.search(self.text, lead, verb)
+        if found is None:
+            return None
+        role = _tokens(self.text, lead, found.start())
+        name = _tokens(self.text, found.start(1), found.end(1))
+        if not role or role[0].start != lead or role[-1].lower not in self.lex.roles or not name:
+            return None
+        if not all(self._is_name_word(t) for t in name) or any(not _joined(self.text, a, b) for a, b in zip(name, name[1:])):
+            return None
+        return self._span(name[0], name[-1])
 
     def sentence_before(self, open_: int, floor: int) -> Span | None:
         """``…, Schiff said. “…”``: a quotation opening a sentence right after one that ends on its
@@ -837,6 +929,13 @@ class SpeakerFinder:
         lo = max(floor, pos - WINDOW * 2)
         start = self.cues.last_sentence_end(lo, pos)
         return lo if start is None else start
+
+
+def _joined_to(text: str, words: list[Token], span: Span) -> bool:
+    """Whether only spaces lie between the words, and between the last and the span."""
+    ends = [w.end for w in words]
+    starts = [w.start for w in words[1:]] + [span.start]
+    return all(_SPACE_ONLY.fullmatch(text, end, begin) is not None for end, begin in zip(ends, starts))
 
 
 def _pieces(text: str, lo: int, hi: int) -> list[tuple[int, int]]:

@@ -124,6 +124,64 @@ def test_no_speaker_from_a_clause_that_is_not_the_quotations_trailing_attributio
     assert all(who is None for who, _ in speakers(check(text)))
 
 
+@pytest.mark.parametrize("text,speaker", [
+    ("“The pier will reopen in May,” former harbour commissioner Ana Lima said.", "former harbour commissioner Ana Lima"),
+    ("“The pier will reopen in May,” harbour safety expert Tom Berg said on Friday.", "harbour safety expert Tom Berg"),
+    ("“The pier will reopen in May,” Tom Berg, the port’s chief engineer, said on Friday.", "Tom Berg"),
+    ("“The pier will reopen in May,” the port’s director, Tom Berg, said.", "Tom Berg"),
+    ("“The pier will reopen in May.” Ana Lima told the harbour council on Monday during a long session at the town hall.",
+     "Ana Lima"),
+    ("“The pier will reopen in May.” Ana Lima said in a statement released by her office late on Monday night.",
+     "Ana Lima"),
+    ("“The pier will reopen in May,” Lima fumed.", "Lima"),
+    ("“The pier will reopen in May,” Berg points out.", "Berg"),
+])
+def test_the_speaker_right_after_a_quotation_in_the_shapes_beside_it(check, text, speaker):
+    """``SpeakerFinder.following``: words describing the speaker before the name, a possessive in an
+    aside, a name in apposition to a role, and a long tail after a quotation that ends its sentence."""
+    assert speakers(check(text)) == [(speaker, "named")]
+
+
+@pytest.mark.parametrize("text", [
+    "“The pier will reopen in May,” and the mayor of Oslo said nothing about the repairs.",  # another clause
+    "“The pier will reopen in May,” the harbour board, Tom Berg, said.",  # a body, not a role, before the name
+    "“The pier will reopen in May,” the harbour board and Tom Berg said.",  # two speakers
+    "“The pier will reopen in May.” Ana Lima told the council she would resign at the end of the summer season.",
+    "“The pier will reopen in May.” Ana Lima said the council would vote on the plan again at its next meeting.",
+    "Berg said on Monday: “The pier will reopen in May.” Lima told the council on Monday during a long session at the "
+    "town hall.",  # the quotation's own sentence names its speaker first
+])
+def test_no_speaker_from_the_words_after_a_quotation_that_are_not_its_attribution(check, text):
+    """Precision first: the words after the quotation name its speaker only in an attribution's own
+    shape; what opens a clause of its own (a stop, a pronoun subject, words past a tail) names nobody."""
+    found = speakers(check(text))
+    assert found[0][0] in (None, "Berg")
+    assert all(who not in ("Ana Lima", "Lima", "the mayor of Oslo", "Tom Berg") for who, _ in found)
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+def test_the_speaker_after_a_quotation_in_its_other_shapes_is_found_alike_with_and_without_the_accelerator(rules):
+    """The pass runs after ``_attribute`` on either side, reading phrases through their C or Python readers."""
+    lex = rules.memo("attribution-lexicons", compile_lexicons)
+    text = ("“The pier will reopen in May,” former harbour commissioner Ana Lima said.\n"
+            "“The road follows in June,” Tom Berg, the port’s chief engineer, said.\n"
+            "“The rail comes last.” Ana Lima told the harbour council on Monday during a long session at the town hall.")
+    starts = [0, text.index("\n") + 1, text.rindex("\n") + 1]
+    paras = list(zip(starts, [k - 1 for k in starts[1:]] + [len(text)]))
+
+    def given() -> list[tuple]:
+        found = _locate(list(paragraph_quotes(text, paras)), paras)
+        _give_speakers(speakers_module.SpeakerFinder(text, lex), found, paras)
+        return [(q.speaker, q.how) for q in found]
+
+    fast = given()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accelerator, "fastpage", None)
+        assert given() == fast
+    assert [(span.text, how) for span, how in fast] == [("former harbour commissioner Ana Lima", "following"),
+                                                         ("Tom Berg", "following"), ("Ana Lima", "following")]
+
+
 def test_split_quote_keeps_its_speaker(check):
     report = check("“The bridge will open in May,” Tom Berg said. “The road follows in June.”")
     assert speakers(report) == [("Tom Berg", "named"), ("Tom Berg", "named")]

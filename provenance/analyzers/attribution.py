@@ -183,7 +183,7 @@ def _locate_python(found: list[tuple[int, RawQuote]], paras: list[tuple[int, int
 def _give_speakers(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> None:
     """Each quotation's speaker: the one beside it, else one carried from a quotation before it."""
     _attribute(finder, quotes, paras)
-    _attribute_trailing(finder, quotes)
+    _attribute_left_over(finder, quotes)
     _carry_in_paragraph(finder.text, quotes)
     _share_within_groups(quotes)
     _carry_to_next_paragraph(finder.text, quotes)
@@ -234,16 +234,22 @@ def _attribute_by_cues(finder: SpeakerFinder, quotes: list[_Found], n: int) -> N
         q.speaker, q.how = finder.sentence_before(q.raw.open, q.para.start), "previous"
 
 
-def _attribute_trailing(finder: SpeakerFinder, quotes: list[_Found]) -> None:
-    """``… “rock-solid” and will not change, Wang said.``: the attribution closing a quotation's
-    sentence (``SpeakerFinder.trailing``), the commonest in news writing, for the quotations the
-    positions beside them left without a speaker. In Python after ``_attribute``, whether the
-    accelerator or its reference gave those, so the two agree; only paragraphs holding a cue are read."""
+def _attribute_left_over(finder: SpeakerFinder, quotes: list[_Found]) -> None:
+    """The quotations the positions beside them left without a speaker, read in one pass: ``… “rock-solid”
+    and will not change, Wang said.``, the attribution closing a quotation's sentence
+    (``SpeakerFinder.trailing``), the commonest in news writing; else ``“…,” former state senator Ana
+    Lima said``, the speaker right after it in the shapes the reading beside it leaves out
+    (``SpeakerFinder.following``). In Python after ``_attribute``, whether the accelerator or its
+    reference gave those, so the two agree; only quotations with a cue after them in their paragraph are read."""
     for q in quotes:
         if q.speaker is None and q.raw.close is not None and finder.cues.any_in(q.raw.close + 1, q.para.end):
             span = finder.trailing(q.raw.open, q.raw.close, q.para.end, q.para.start)
             if span is not None:
                 q.speaker, q.how = span, "trailing"
+                continue
+            span = finder.following(q.raw.open, q.raw.close, q.para.end, q.para.start)
+            if span is not None:
+                q.speaker, q.how = span, "following"
 
 
 def _quoted_before(quotes: list[_Found], n: int) -> tuple[tuple[int, int], ...]:
