@@ -81,14 +81,26 @@ def test_an_attribution_closing_the_quotations_sentence_names_its_speaker(check,
 
 
 @pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
-def test_a_trailing_attribution_is_found_alike_with_and_without_the_accelerator(rules):
-    """The pass runs after ``_attribute`` on either side, reading phrases through their C or Python readers."""
-    lex = rules.memo("attribution-lexicons", compile_lexicons)
-    text = ("Ties are “steady and deep” and will stay so, Harbour Commissioner Ana Lima said on Friday. "
-            "“The piers have served each other well” over the season, she added.\n"
-            "Repairs are “well ahead of schedule” this spring, said Tom Berg, the city’s chief engineer.")
-    paras = [(0, text.index("\n")), (text.index("\n") + 1, len(text))]
+@pytest.mark.parametrize("text, expected", [
+    ("Ties are “steady and deep” and will stay so, Harbour Commissioner Ana Lima said on Friday. "
+     "“The piers have served each other well” over the season, she added.\n"
+     "Repairs are “well ahead of schedule” this spring, said Tom Berg, the city’s chief engineer.",
+     [("Harbour Commissioner Ana Lima", "trailing"), ("she", "trailing"), ("Tom Berg", "trailing")]),
+    ("“The pier will reopen in May,” former harbour commissioner Ana Lima said.\n"
+     "“The road follows in June,” Tom Berg, the port’s chief engineer, said.\n"
+     "“The rail comes last.” Ana Lima told the harbour council on Monday during a long session at the town hall.",
+     [("former harbour commissioner Ana Lima", "following"), ("Tom Berg", "following"), ("Ana Lima", "following")]),
+])
+def test_the_speakers_found_after_the_first_reading_are_alike_with_and_without_the_accelerator(rules, text, expected):
+    """The passes run after ``_attribute`` on either side, reading phrases through their C or Python readers."""
+    starts = [0, *(k + 1 for k, c in enumerate(text) if c == "\n")]
+    paras = list(zip(starts, [k - 1 for k in starts[1:]] + [len(text)]))
+    assert _speakers_both_ways(text, rules.memo("attribution-lexicons", compile_lexicons), paras) == expected
 
+
+def _speakers_both_ways(text: str, lex, paras: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    """Each quotation's speaker and how it was found, with the accelerator, checked to be what the
+    pure-Python readers give."""
     def given() -> list[tuple]:
         found = _locate(list(paragraph_quotes(text, paras)), paras)
         _give_speakers(speakers_module.SpeakerFinder(text, lex), found, paras)
@@ -98,8 +110,7 @@ def test_a_trailing_attribution_is_found_alike_with_and_without_the_accelerator(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(accelerator, "fastpage", None)
         assert given() == fast
-    assert [(span.text, how) for span, how in fast] == [("Harbour Commissioner Ana Lima", "trailing"),
-                                                         ("she", "trailing"), ("Tom Berg", "trailing")]
+    return [(span.text, how) for span, how in fast]
 
 
 def test_a_trailing_attribution_carries_a_pronoun_to_the_speaker_before(check):
@@ -157,29 +168,6 @@ def test_no_speaker_from_the_words_after_a_quotation_that_are_not_its_attributio
     found = speakers(check(text))
     assert found[0][0] in (None, "Berg")
     assert all(who not in ("Ana Lima", "Lima", "the mayor of Oslo", "Tom Berg") for who, _ in found)
-
-
-@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
-def test_the_speaker_after_a_quotation_in_its_other_shapes_is_found_alike_with_and_without_the_accelerator(rules):
-    """The pass runs after ``_attribute`` on either side, reading phrases through their C or Python readers."""
-    lex = rules.memo("attribution-lexicons", compile_lexicons)
-    text = ("“The pier will reopen in May,” former harbour commissioner Ana Lima said.\n"
-            "“The road follows in June,” Tom Berg, the port’s chief engineer, said.\n"
-            "“The rail comes last.” Ana Lima told the harbour council on Monday during a long session at the town hall.")
-    starts = [0, text.index("\n") + 1, text.rindex("\n") + 1]
-    paras = list(zip(starts, [k - 1 for k in starts[1:]] + [len(text)]))
-
-    def given() -> list[tuple]:
-        found = _locate(list(paragraph_quotes(text, paras)), paras)
-        _give_speakers(speakers_module.SpeakerFinder(text, lex), found, paras)
-        return [(q.speaker, q.how) for q in found]
-
-    fast = given()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accelerator, "fastpage", None)
-        assert given() == fast
-    assert [(span.text, how) for span, how in fast] == [("former harbour commissioner Ana Lima", "following"),
-                                                         ("Tom Berg", "following"), ("Ana Lima", "following")]
 
 
 def test_split_quote_keeps_its_speaker(check):
