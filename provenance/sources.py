@@ -149,7 +149,8 @@ def discover(paths: Iterable[Path]) -> Iterator[Found]:
 def _discovered(paths: list[Path]) -> Iterator[tuple[Path, Iterator[Found | None]]]:
     """Each PATH with what was found under it, None standing for a file found already. Ids are paths
     relative to the folder the PATHs share (``id_base``), so under several PATHs no two files share
-    one, and a file's id says whether it was found already."""
+    one, and a file's id says whether it was found already; one PATH finds each file once, and its
+    ids are not kept (a folder of a million files would hold them all)."""
     base, given = id_base(paths), set()
 
     def first_time(found: Iterator[Found]) -> Iterator[Found | None]:
@@ -162,7 +163,8 @@ def _discovered(paths: list[Path]) -> Iterator[tuple[Path, Iterator[Found | None
             yield item
 
     for root in paths:
-        yield root, first_time(_found_under(root, _id_prefix(root, base)))
+        found = _found_under(root, _id_prefix(root, base))
+        yield root, found if len(paths) == 1 else first_time(found)
 
 
 def id_base(paths: Iterable[Path]) -> str:
