@@ -323,8 +323,9 @@ class _Inline(Executor):
 
     After the first chunk, what is then alive (the rules, and the structures the check built from
     them on first use) is frozen out of the cyclic collector until shutdown, as before a pool's
-    fork: the collections that a check's allocations start would otherwise walk those 85,000 objects
-    again and again, about 5% of a one-core run's instructions past start-up."""
+    fork: the collections that a check's allocations start would otherwise walk those objects until
+    they reach the oldest generation, 0.52 G instructions of every one-core run (callgrind, over 2
+    and 10 MB alike: a fixed cost, about 0.2 s)."""
 
     def __init__(self, rules: RuleSet, templates=None):
         self.rules, self.templates = rules, templates
