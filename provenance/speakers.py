@@ -230,7 +230,7 @@ def _tokens_python(text: str, lo: int, hi: int) -> list[Token]:
     return out
 
 
-def _joined(text: str, left: Token, right: Token) -> bool:
+def _joined(text: str, left: Token, right: Token | Span) -> bool:
     """Whether only spaces lie between two tokens (no comma, dash or quote mark)."""
     return _SPACE_ONLY.fullmatch(text, left.end, right.start) is not None
 
@@ -932,10 +932,8 @@ class SpeakerFinder:
 
 
 def _joined_to(text: str, words: list[Token], span: Span) -> bool:
-    """Whether only spaces lie between the words, and between the last and the span."""
-    ends = [w.end for w in words]
-    starts = [w.start for w in words[1:]] + [span.start]
-    return all(_SPACE_ONLY.fullmatch(text, end, begin) is not None for end, begin in zip(ends, starts))
+    """Whether only spaces lie between the words, and between the last and the span (``_joined``)."""
+    return all(_joined(text, a, b) for a, b in zip(words, [*words[1:], span]))
 
 
 def _pieces(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
