@@ -195,7 +195,6 @@ def test_shop_tiles_and_forum_index_lines_are_residue(check):
     assert 1 not in found and 2 not in found
 
 
-
 def test_comment_system_notices_and_stamps_are_residue(check):
     lines = [ARTICLE, SECOND, "{ 4 comments… read them below or add one }", "(May 2, 2011 -- 09:14 PM EDT // link)",
              "Comment number 3.", "Report this comment (Comment number 3)", "Your comment could not be posted. Error type:",
@@ -214,7 +213,6 @@ def test_helpfulness_votes_archive_months_and_sidebar_headers_are_residue(check)
     assert 1 not in found and 2 not in found
 
 
-
 def test_breadcrumbs_form_labels_and_player_notices_are_residue(check):
     lines = ["You are here: Home > Local > Roads", ARTICLE, SECOND, "This video is no longer available.",
              "Your Information", "Name *", "Email Address"]
@@ -228,11 +226,13 @@ def test_menu_paths_in_instructions_are_not_breadcrumbs(check):
              SECOND]
     assert residue_rules(check("\n".join(lines) + "\n")) == {}
 
+
 def test_prose_about_comments_votes_and_dates_is_not_residue(check):
     lines = [ARTICLE, "No comments yet from the ministry, which was asked about the closure on Friday.",
              "- March 2008: the plant closed and 300 jobs went", SECOND,
              "Nine of ten people found this approach helpful, the survey of carers showed."]
     assert residue_rules(check("\n".join(lines) + "\n")) == {}
+
 
 def test_a_ranked_list_with_counts_is_not_a_menu(check):
     ranks = [f"{votes} {road}" for votes, road in zip((57, 55, 47, 46, 45), ROADS)]
