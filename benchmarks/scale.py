@@ -67,8 +67,11 @@ def main() -> None:
     parser.add_argument("--shards", type=int, default=10, help="JSONL files the corpus is split into (default 10)")
     parser.add_argument("--gzip", action="store_true", help="gzip the shards (.jsonl.gz)")
     parser.add_argument("--jobs", default="1,2", help="the --jobs values to run, comma-separated (default 1,2)")
-    parser.add_argument("--dir", type=Path, default=None, help="where to build the corpus (default: the system's temporary folder)")
+    parser.add_argument("--dir", type=Path, default=None,
+                        help="where to build the corpus, made if missing (default: the system's temporary folder)")
     args = parser.parse_args()
+    if args.dir is not None:
+        args.dir.mkdir(parents=True, exist_ok=True)
     compile_bytecode()
     texts = source_texts()
     head_docs = min(head_documents(texts), args.docs)
