@@ -536,8 +536,8 @@ def _naming_empty_paths(paths: Iterable[Path], items_of: Callable[[tuple[Path, s
 
 
 SHARED_ID_WARNINGS = 10  # warnings a run prints for documents whose id was seen before; the rest are counted
-# Ids a run remembers (about 200 bytes each, with where each came from): a repeat of one of the first
-# this many is always named, and memory stays flat however large the corpus (a million would hold 200 MB).
+# Ids a run remembers (about 250 bytes each, with where each came from): a repeat of one of the first
+# this many is always named, and memory stays flat however large the corpus (a million would hold 250 MB).
 SHARED_ID_MEMORY = 100_000
 
 
