@@ -111,7 +111,6 @@ _UNKNOWN = -3
 LineFirsts = dict[int, tuple[int, bool]]
 
 
-
 def unfolded(char: str) -> bool:
     """Whether ``regex`` may match ``char`` case-insensitively where RE2's simple case folding cannot:
     its full case fold is more than one character (``ß`` = ``ss``, ``ﬁ`` = ``fi``), or it has a

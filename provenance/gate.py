@@ -99,6 +99,7 @@ def policy_from(settings: Settings, args: argparse.Namespace | None = None) -> P
     for dim in DIMENSIONS:
         if getattr(args, f"fail_under_{dim}", None) is not None:
             fail_under[dim] = getattr(args, f"fail_under_{dim}")
+
     def listed(key: str) -> frozenset[str]:
         return frozenset([*getattr(settings, key), *_flagged(args, key)])
     return Policy(threshold=settings.threshold, fail_under=fail_under,

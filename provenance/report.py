@@ -84,6 +84,8 @@ def doc_blocked(findings: list[Finding]) -> bool:
     """A finding of severity ``error`` blocks the document whatever its score. The severities are read
     by ``attrgetter`` and compared by ``in``, without a generator's step per finding."""
     return "error" in map(_SEVERITY, findings)
+
+
 _POINTS = frozenset({"points"})
 # The slots every pydantic model instance has, set directly: ``object.__setattr__`` looks each up by name.
 _SET_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"].__set__

@@ -25,6 +25,7 @@ QUOTE_KINDS = get_args(QuoteKind)
 QUOTE_RULE = "quote-attribution"  # the detector whose findings are the quotations
 PRIOR_RULE = "attribution-prior"  # the detector whose finding carries the neutral prior
 
+
 def _clamp(value: float) -> float:
     """``round(min(100.0, max(0.0, value)), 1)``, with the comparisons ``max`` and ``min`` make (each keeps
     its first argument unless the second compares greater, or less), without their calls: every

@@ -670,6 +670,7 @@ def test_the_accelerator_resolves_the_names_the_python_code_resolves(rules, part
         assert [python.fuller(s) for s in speakers] == found
     assert (fast._lines, fast._persons) == (python._lines, python._persons)  # the same names judged alike
 
+
 WORD_PIECES = ["ministry", "Ministry", "MINISTRY", "foreign ministry", "Foreign  Ministry", "times", "Times", "un", "UN",
                "union", "x", "é", "É", "ſ", "K", "1", "’", "-", " ", "\t"]
 
@@ -884,7 +885,6 @@ def test_the_accelerator_finds_the_speaker_after_a_quotation_the_python_code_fin
     para_end = max(0, len(text) - end)
     for close in range(min(start, para_end), para_end):
         assert finder.after(min(start, close), close, para_end) == finder._after_python(min(start, close), close, para_end)
-
 
 
 # What comes before a quotation: sentences ending (or not, after an abbreviation), speech verbs with

@@ -101,7 +101,6 @@ def test_a_rule_of_a_user_folder_can_be_enabled(tmp_path, capsys):
     assert code == 0 and err == []
 
 
-
 @pytest.mark.parametrize(("data", "key"), [
     ("threshold = 150\n", "threshold"),
     ("threshold = -1\n", "threshold"),

@@ -257,7 +257,6 @@ def test_jsonl_on_stdout_reaches_a_reader_one_line_at_a_time(monkeypatch):
     assert text.getvalue().encode() == b"".join(writes)
 
 
-
 def _pools_started(monkeypatch) -> list[int]:
     """Records each process pool a runner starts (its jobs), the pool itself left as it is."""
     from provenance import runner
