@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from provenance.config import UsageError
-from provenance.sources import SIDECAR_SUFFIX, Item, discover, read_documents_naming_empty_paths, read_path
+from provenance.sources import Item, discover, read_documents_naming_empty_paths, read_path, sidecar_of
 
 
 def _git(args: list[str], cwd: Path) -> str:
@@ -71,9 +71,6 @@ def _base(rev: str, root: Path) -> str:
     return rev
 
 
-def _sidecar(path: Path) -> Path:
-    return path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
-
 
 def documents_since(paths: list[Path], rev: str, max_bytes: int) -> Iterator[Item]:
     """The documents under ``paths`` that changed since ``rev``, with the ids a full run gives them.
@@ -87,7 +84,7 @@ def _changed_documents(paths: list[Path], changed: set[Path], max_bytes: int) ->
             yield found
             continue
         path, doc_id = found
-        if path.resolve() in changed or _sidecar(path).resolve() in changed:
+        if path.resolve() in changed or sidecar_of(path).resolve() in changed:
             yield from read_path(path, doc_id, max_bytes)
 
 

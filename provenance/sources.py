@@ -317,8 +317,13 @@ def python_utf8_encodable(text: str) -> bool:
     return True
 
 
+def sidecar_of(path: Path) -> Path:
+    """The sidecar metadata file of the text file ``path``: ``a.txt`` -> ``a.meta.json``."""
+    return path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
+
+
 def read_sidecar(path: Path) -> tuple[dict[str, str], ReadError | None]:
-    sidecar = path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
+    sidecar = sidecar_of(path)
     if not sidecar.is_file():
         return {}, None
     where = shown(sidecar)

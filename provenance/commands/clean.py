@@ -28,9 +28,9 @@ from provenance.config import Settings, UsageError
 from provenance.document import Document
 from provenance.report import ReadError, Tool
 from provenance.rulepack import RuleSet
-from provenance.sources import (JSONL_SUFFIXES, SIDECAR_SUFFIX, STDIN, NotARecord, corpus_root_holding,
-                                discover_naming_empty_paths, jsonl_lines, over_max_bytes, parse_record,
-                                read_documents, read_text_file, record_document, shown, without_surrogates)
+from provenance.sources import (JSONL_SUFFIXES, STDIN, NotARecord, corpus_root_holding, discover_naming_empty_paths,
+                                jsonl_lines, over_max_bytes, parse_record, read_documents, read_text_file,
+                                record_document, shown, sidecar_of, without_surrogates)
 from provenance.templates import TemplateCounts, corpus_templates
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ class _Cleaner:
 def _copy_sidecar(path: Path, target: Path) -> None:
     """The sidecar beside ``target``, as it is (atomically, as every output); one that cannot be read
     is not copied, and ``read_text_file`` has reported it already."""
-    sidecar = path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
+    sidecar = sidecar_of(path)
     if not sidecar.is_file():
         return
     try:
