@@ -121,9 +121,28 @@ def test_github_annotations_point_at_failing_lines(seed_json, capsys, monkeypatc
     assert code == 1
     assert lines[0].startswith(f"::error file=corpus/{TABLOID},line=")
     assert f"fails: overall {seed_json[TABLOID].scores.overall:g} is under 60" in lines[0]
-    assert any(line.startswith(f"::error file=corpus/{TABLOID},line=42,endLine=42,title=RS021") for line in lines)
-    assert sum(line.startswith("::error") for line in lines) <= MAX_PER_LEVEL
+    assert any(line.startswith(f"::warning file=corpus/{TABLOID},line=42,endLine=42,title=RS021") for line in lines)
+    assert all(sum(line.startswith(f"::{level}") for line in lines) <= MAX_PER_LEVEL
+               for level in ("error", "warning", "notice"))
     assert lines[-1].startswith("provenance: 5 documents, 4 passed, 1 failed") and "more annotations not shown" in lines[-1]
+
+
+def test_github_annotates_each_finding_at_its_severity(seed_json, capsys, monkeypatch):
+    """A failing document's verdict is its one error; its findings keep the levels the SARIF report
+    gives them, so a residue line is not shown as a reason to fail of its own."""
+    _, out, _ = run("corpus", "--format", "github", "--threshold", "60", capsys=capsys, monkeypatch=monkeypatch)
+    levels = {line.split("title=")[1].split()[0]: line.split()[0].lstrip(":")
+              for line in out.splitlines() if "title=" in line and "title=provenance" not in line}
+    findings = {f.rule: f.severity for f in seed_json[TABLOID].findings}
+    assert levels and all(level == {"error": "error", "warning": "warning", "info": "notice"}[findings[rule]]
+                          for rule, level in levels.items())
+    assert sum(line.startswith("::error") for line in out.splitlines()) == 1
+
+
+def test_github_shows_a_blocked_rule_s_findings_as_errors(capsys, monkeypatch):
+    _, out, _ = run("corpus", "--format", "github", "--block-rule", "RS021", capsys=capsys, monkeypatch=monkeypatch)
+    rs021 = [line for line in out.splitlines() if "title=RS021" in line]
+    assert rs021 and all(line.startswith("::error") for line in rs021)
 
 
 def test_github_warnings_and_cap(tmp_path, capsys, monkeypatch):
@@ -132,9 +151,9 @@ def test_github_warnings_and_cap(tmp_path, capsys, monkeypatch):
     _, out, _ = run(str(tmp_path), str(CORPUS), "--format", "github", "--warn-flag", "state-controlled",
                     capsys=capsys, monkeypatch=monkeypatch)
     lines = out.splitlines()
-    assert sum(line.startswith("::error") for line in lines) == MAX_PER_LEVEL
-    assert sum(line.startswith("::warning") for line in lines) == 2
-    assert any("outlet RT is flagged state-controlled" in line for line in lines)
+    warnings = [line for line in lines if line.startswith("::warning")]
+    assert len(warnings) == MAX_PER_LEVEL and "more annotations not shown" in lines[-1]
+    assert ["outlet RT is flagged state-controlled" in line for line in warnings[:3]] == [True, True, False]
 
 
 def test_github_names_every_failing_document_before_any_finding(tmp_path, capsys, monkeypatch):
@@ -145,7 +164,7 @@ def test_github_names_every_failing_document_before_any_finding(tmp_path, capsys
     _, out, _ = run(str(tmp_path), "--format", "github", capsys=capsys, monkeypatch=monkeypatch, cwd=tmp_path)
     errors = [line for line in out.splitlines() if line.startswith("::error")]
     assert ["fails:" in line for line in errors[:2]] == [True, True]
-    assert "a_first.txt" in errors[0] and "b_second.txt" in errors[1] and len(errors) == MAX_PER_LEVEL
+    assert "a_first.txt" in errors[0] and "b_second.txt" in errors[1]
 
 
 def test_github_command_escapes_values():

@@ -1,18 +1,25 @@
 """GitHub Actions annotations (``--format github``): workflow commands that put each problem of a
 failing document on its lines in the pull request.
 
-GitHub shows at most ten error and ten warning annotations per step, so this writes at most that
-many: what could not be read, then each failing document's verdict, then its findings, the worst
-first; and it ends with a plain summary that counts what was left out.
+Each finding is annotated at its own level, as the SARIF report gives it: a blocking finding (severity
+``error``, or a rule the gate blocks on) as an error, a ``warning`` as a warning, an ``info`` that costs points as a notice. What
+fails is the document, and its verdict is the error; a residue line marked as an error would read as
+one more reason to fail where it is one of the points the verdict sums.
+
+GitHub shows at most ten annotations of each level per step, so this writes at most that many: the
+errors are what could not be read, then each failing document's verdict, then its blocking findings;
+the warnings are the gate's, then the findings'; each document's findings come the worst first. It
+ends with a plain summary that counts what was left out.
 """
 
 from __future__ import annotations
 
-from provenance.renderers.sarif import relative_path
+from provenance.renderers.sarif import blocking_rules, relative_path
 from provenance.report import CorpusReport, DocumentReport, Finding
 from provenance.sources import names_records
 
 MAX_PER_LEVEL = 10
+LEVELS = {"error": "error", "warning": "warning", "info": "notice"}  # a finding's severity: its annotation
 
 
 def _data(text: str) -> str:
@@ -49,14 +56,15 @@ def _verdict(doc: DocumentReport) -> str:
 
 
 class _Annotations:
-    """The run's annotations by kind: GitHub shows ten errors a step, so each failing document's
+    """The run's annotations by level: GitHub shows ten of a level a step, so each failing document's
     verdict comes before any finding's, and a second failing document is never left unnamed behind
-    the first one's findings."""
+    the first one's findings; the gate's warnings, which passing documents get too, come before the
+    findings' warnings."""
 
     def __init__(self):
         self.verdicts: list[str] = []
-        self.findings: list[str] = []
-        self.warnings: list[str] = []
+        self.gate_warnings: list[str] = []
+        self.findings: dict[str, list[str]] = {level: [] for level in LEVELS.values()}
 
     def add(self, doc: DocumentReport) -> None:
         lines = _has_lines(doc)
@@ -64,15 +72,17 @@ class _Annotations:
         if not doc.passed:
             problems = _problems(doc)
             first = next((f.line for f in problems if f.line), None) if lines else None
+            blocking = blocking_rules(doc)
             self.verdicts.append(command("error", f"{doc.id} fails: {_verdict(doc)}", file, first, title="provenance"))
             for f in problems:
                 excerpt = f" “{' '.join(f.excerpt.split())[:100]}”" if f.excerpt else ""
-                self.findings.append(command("error", f"{f.message}{excerpt}", file, f.line if lines else None,
-                                             f.end_line if lines else None, title=f"{f.rule} {f.name}"))
+                level = "error" if f.rule in blocking else LEVELS[f.severity]
+                self.findings[level].append(command(level, f"{f.message}{excerpt}", file, f.line if lines else None,
+                                                    f.end_line if lines else None, title=f"{f.rule} {f.name}"))
         for note in doc.gate:
             if note.action == "warn":
-                self.warnings.append(command("warning", note.message, file, note.line if lines else None,
-                                             title=f"provenance {note.check}"))
+                self.gate_warnings.append(command("warning", note.message, file, note.line if lines else None,
+                                                  title=f"provenance {note.check}"))
 
 
 def render_corpus(report: CorpusReport) -> str:
@@ -81,10 +91,11 @@ def render_corpus(report: CorpusReport) -> str:
     annotations = _Annotations()
     for doc in report.documents:
         annotations.add(doc)
-    errors = [*unread, *annotations.verdicts, *annotations.findings]
-    warnings = annotations.warnings
-    shown = errors[:MAX_PER_LEVEL] + warnings[:MAX_PER_LEVEL]
-    left = max(0, len(errors) - MAX_PER_LEVEL) + max(0, len(warnings) - MAX_PER_LEVEL)
+    found = annotations.findings
+    levels = [[*unread, *annotations.verdicts, *found["error"]], [*annotations.gate_warnings, *found["warning"]],
+              found["notice"]]
+    shown = [line for level in levels for line in level[:MAX_PER_LEVEL]]
+    left = sum(max(0, len(level) - MAX_PER_LEVEL) for level in levels)
     s = report.summary
     summary = f"provenance: {s.documents} documents, {s.passed} passed, {s.failed} failed, {s.errors} unreadable"
     if left:

@@ -101,7 +101,7 @@ def _location(doc: DocumentReport, finding: Finding) -> dict:
     return location
 
 
-def _blocking_rules(doc: DocumentReport) -> set[str]:
+def blocking_rules(doc: DocumentReport) -> set[str]:
     return {n.rule for n in doc.gate if n.check == "rule" and n.action == "block"}
 
 
@@ -112,7 +112,7 @@ def _message(doc: DocumentReport, finding: Finding) -> str:
 
 
 def _results(doc: DocumentReport, index: dict[str, int]) -> list[dict]:
-    blocking = _blocking_rules(doc)
+    blocking = blocking_rules(doc)
     out = []
     for finding, fingerprint in zip(doc.findings, fingerprints(doc)):
         out.append({
