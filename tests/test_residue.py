@@ -447,3 +447,19 @@ def test_a_one_line_text_is_not_scored_as_residue_by_its_edges(check):
     all edges, and a sentence with its quotation was judged residue whole."""
     report = check('The ferry ran late again. "We waited an hour," said Ann Lee.\n')
     assert residue_rules(report) == {} and report.scores.residue == 100 and report.quotes
+
+
+def test_a_short_sentence_between_residue_is_not_scored_as_residue(check):
+    """The line score (RS110) reads a short line among share bars and comment forms as furniture; a
+    sentence with stopwords there is prose, as the context classifier reads it, and is kept."""
+    report = check(f"Council passes budget\n{ARTICLE}\n{SECOND}\nTags: council, budget\n"
+                   "The vote is now set for the first week of May.\nLeave a Reply\n")
+    assert 5 not in residue_rules(report)
+
+
+@pytest.mark.parametrize("opening", ["totals AS (", "hosts: ["])
+def test_a_code_line_left_open_by_a_bracket_is_not_residue(check, opening):
+    """A line ending in an opening bracket goes on below it (a query's or a list's first line):
+    code, which the context rules leave alone, however few stopwords it has."""
+    report = check(f"Counting requests\n{ARTICLE}\n{SECOND}\nTags: council, budget\n{opening}\nLeave a Reply\n")
+    assert 5 not in residue_rules(report)

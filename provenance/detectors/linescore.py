@@ -8,9 +8,11 @@ below (the text's edges count as residue); its relative position and whether it 
 last ``edge_share`` of the lines. The logistic of the weighted sum is the chance that the line is
 residue. Lines that look like code (``code_pattern``: shell prompts, braces, calls, SQL) are never
 judged here: code in a technical article has no stopwords but is text. Lines longer than
-``max_chars`` are never judged here either: a long line wrongly removed costs
-the most, and long residue has phrases other rules know. The message names the features that
-pushed the line hardest.
+``max_chars`` are never judged here either: a long line wrongly removed costs the most, and long
+residue has phrases other rules know. Nor are sentences (``sentence_words`` words or more,
+``sentence_stop_share`` of them stopwords, a sentence end): the score reads a short line among share
+bars and comment forms as furniture, but a short paragraph there is still prose. The message names
+the features that pushed the line hardest.
 
 The weights shipped were fitted by logistic regression on a training split of human line labels
 (TurkuNLP English web text) and rounded; they are data, so a curator can refit or adjust them.
@@ -139,6 +141,8 @@ class _Thresholds:
     echo_overlap: float
     code: Screened
     min_lines: int
+    sentence_words: int
+    sentence_stop_share: float
 
 
 def _thresholds(params: Params) -> _Thresholds:
@@ -149,7 +153,13 @@ def _thresholds(params: Params) -> _Thresholds:
         max_chars=params.int("max_chars"), edge_share=params.float("edge_share"),
         headline_words=params.int("headline_max_words"), echo_overlap=params.float("title_echo_min_overlap"),
         code=params.pattern("code_pattern"), min_lines=params.int("min_lines"),
+        sentence_words=params.int("sentence_words"), sentence_stop_share=params.float("sentence_stop_share"),
     )
+
+
+def is_sentence(line: LineInfo, t: _Thresholds) -> bool:
+    """Whether the line reads as a sentence of prose: long enough, with a sentence end and stopwords."""
+    return line.sentence_end and line.words >= t.sentence_words and line.stop_share >= t.sentence_stop_share
 
 
 def detect(page: Page, params: Params) -> Iterator[Decision]:
@@ -162,7 +172,7 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     titles = page.title_lines(t.headline_words, t.echo_overlap)
     for index, chance in likely_lines(page, t.weights, t.bias, t.smooth, t.edge_share, threshold):
         line = page.lines[index]
-        if line.number in page.decided or line.chars > max_chars or line.number in titles:
+        if line.number in page.decided or line.chars > max_chars or line.number in titles or is_sentence(line, t):
             continue
         if not code.search(line.text):  # the slow search only where it decides
             pushes = strongest(page, index, t.weights, t.vector, t.edge_share)
