@@ -49,6 +49,7 @@ _SENTENCE_CLOSE = regex.compile(r"\.[”’\"')\]]*\s*$")  # a paragraph's last 
 MAX_VERBS_BACK = 2  # speech verbs tried, nearest first, before a quotation
 MAX_OBJECT = 4  # words of the object after a verb naming who was spoken to (told the harbour council)
 MAX_DESCRIBING = 3  # lowercase words describing a speaker before the phrase its reader keeps (former senator)
+MAX_SUBJECT = 8  # words of a would-be speaker between a quotation and its verb (the father of two replied)
 WINDOW = 160  # how far from a quotation (characters) its speaker may be
 
 
@@ -699,6 +700,53 @@ class SpeakerFinder:
             span = self.phrase_before(verb.start, lead)
             return span if span is not None and span.start == lead else None
         return None
+
+    def attribution_after(self, start: int, close: int, para_end: int) -> bool:
+        """Whether the quotation whose words run from ``start`` to its closing mark at ``close`` leaves
+        its sentence open (``_open_ended``) on an attribution of its own, read or not: after the
+        lead-in, a speech verb that is not a participle, right there (``“…,” said the mother of
+        three``), or after a would-be speaker (``_subject_words``) and then ending the clause
+        (``_verb_ends_clause``: ``“…,” the 52-year-old father of two replied.``). That attribution
+        names who said the quotation: where the reader cannot, a speaker from a verb before the
+        quotation would be another voice's (``Lima said the pier was safe, but “it is not,” the …``)."""
+        if not self._open_ended(start, close):
+            return False
+        lead = _LEAD_IN.match(self.text, close + 1, para_end).end()
+        verbs = self.cues.verbs_in(lead, min(para_end, lead + WINDOW))
+        if not verbs or verbs[0].text.endswith("ing"):
+            return False
+        verb = verbs[0]
+        if verb.start == lead:
+            return True
+        return self._subject_words(lead, verb) and self._verb_ends_clause(verb, para_end)
+
+    def _subject_words(self, lead: int, verb: Cue) -> bool:
+        """Whether the words from ``lead`` to the verb may be its subject: one to ``MAX_SUBJECT`` words
+        apart by spaces alone, none a pronoun, nor a stop or a preposition but those joining a
+        speaker to a body or a place (lexicon ``phrase-links``: the father of two, residents in the
+        town); the first not a word never in a name (``though``, ``then``) unless a determiner."""
+        words = _tokens(self.text, lead, verb.start)
+        if not words or words[0].start != lead or len(words) > MAX_SUBJECT or not _joined_to(self.text, words, verb):
+            return False
+        first = words[0].lower
+        if first in self.lex.not_names and first not in self.lex.determiners:
+            return False
+        return not any(w.lower in self.lex.pronouns or (w.lower not in self.lex.links and (
+            w.lower in self.lex.stops or w.lower in self.lex.prepositions)) for w in words)
+
+    def _verb_ends_clause(self, verb: Cue, para_end: int) -> bool:
+        """Whether the clause ends with the verb (``replied.``, ``said,``), its object if it names who
+        was spoken to (lexicon ``addressee-verbs``), or a word opening a tail (lexicon
+        ``attribution-tails``: ``said on Friday``): then no clause of its own follows it (``said the
+        two cases differ``)."""
+        end = self._object_end(verb.end, min(para_end, verb.end + WINDOW)) if verb.text in self.lex.addressee_verbs \
+            else verb.end
+        rest = _SPACE_ONLY.match(self.text, end, para_end)
+        at = rest.end() if rest is not None else end
+        if at >= para_end or self.text[at] in ".,;:!?—–":
+            return True
+        toks = _tokens(self.text, at, min(para_end, at + 40))
+        return bool(toks) and toks[0].start == at and toks[0].lower in self.lex.tails
 
     def _long_tail(self, verb: Cue, para_end: int) -> bool:
         """``“….” Lima said in a statement released by her office on Monday.``: the words after the

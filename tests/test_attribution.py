@@ -90,6 +90,10 @@ def test_an_attribution_closing_the_quotations_sentence_names_its_speaker(check,
      "“The road follows in June,” Tom Berg, the port’s chief engineer, said.\n"
      "“The rail comes last.” Ana Lima told the harbour council on Monday during a long session at the town hall.",
      [("former harbour commissioner Ana Lima", "following"), ("Tom Berg", "following"), ("Ana Lima", "following")]),
+    ("Berg said the pier was safe, but “it is not,” the 52-year-old father of two replied.\n"
+     "“The pier is safe,” Berg said. “It is not,” the father of two replied on Friday.\n"
+     "Berg told the council that “it is not safe,” harbour pilot Ana Lima said.",
+     [(None, "unread"), ("Berg", "after"), (None, "unread"), ("harbour pilot Ana Lima", "following")]),
 ])
 def test_the_speakers_found_after_the_first_reading_are_alike_with_and_without_the_accelerator(rules, text, expected):
     """The passes run after ``_attribute`` on either side, reading phrases through their C or Python readers."""
@@ -110,7 +114,7 @@ def _speakers_both_ways(text: str, lex, paras: list[tuple[int, int]]) -> list[tu
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(accelerator, "fastpage", None)
         assert given() == fast
-    return [(span.text, how) for span, how in fast]
+    return [(span.text if span is not None else None, how) for span, how in fast]
 
 
 def test_a_trailing_attribution_carries_a_pronoun_to_the_speaker_before(check):
@@ -168,6 +172,32 @@ def test_no_speaker_from_the_words_after_a_quotation_that_are_not_its_attributio
     found = speakers(check(text))
     assert found[0][0] in (None, "Berg")
     assert all(who not in ("Ana Lima", "Lima", "the mayor of Oslo", "Tom Berg") for who, _ in found)
+
+
+@pytest.mark.parametrize("text", [
+    "Berg said the pier was safe, but “it is not,” the 52-year-old father of two replied.",  # before
+    "“The pier is safe,” Berg said. “It is not,” the father of two replied on Friday.",  # carried
+    "“The pier is safe,” Berg said, “and the road,” the father of two replied.",  # before, past a quotation
+    "Tom Berg, the city engineer, told the council:\n\n“It is not,” the father of two replied.\n",  # colon
+])
+def test_no_speaker_reached_back_past_an_attribution_after_the_quotation_that_cannot_be_read(check, text):
+    """Precision first: ``“…,” the father of two replied`` names who spoke even where the reader
+    cannot read it; a voice before the quotation is then another's, and nobody is named."""
+    assert speakers(check(text))[-1] == (None, "unattributed")
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("Berg said he hoped the plan would be “the best of all,” giving states more power.", "Berg"),
+    ("Even as Berg claimed that “the pier is safe,” one of the port’s engineers said the two cases differ.", "Berg"),
+    ("Berg said the pier “is safe,” though he said more tests would follow.", "Berg"),
+    ("Berg said the pier “is safe,” which residents said was untrue.", "Berg"),
+    ("Berg told the council on Monday that “it is not safe,” harbour pilot Ana Lima said.", "harbour pilot Ana Lima"),
+])
+def test_a_speaker_before_the_quotation_stays_when_no_attribution_of_its_own_follows(check, text, speaker):
+    """Words after the quotation that open a clause of their own (a participle, a stop, a pronoun, a
+    verb with its own object) are no attribution: the speaker before it stands; one the reader can
+    name after it is named."""
+    assert speakers(check(text))[0][0] == speaker
 
 
 def test_split_quote_keeps_its_speaker(check):
