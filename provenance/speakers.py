@@ -776,9 +776,10 @@ class SpeakerFinder:
         """``former presidential candidate Ana Lima said``: the phrase the reader keeps before the verb
         (``candidate Ana Lima``) with the lowercase words before it, up to ``MAX_DESCRIBING``, apart by
         spaces alone from ``lead`` on, none a stop, a preposition, a pronoun or a word never in a name;
-        a determiner may open them."""
+        a determiner may open them. Never a pronoun so described: words before one are no description
+        (``“…,” including provisions he said would …``)."""
         span = self.phrase_before(verb, lead)
-        if span is None or span.start <= lead:
+        if span is None or span.start <= lead or span.text.lower() in self.lex.pronouns:
             return None
         words = _tokens(self.text, lead, span.start)
         if not words or len(words) > MAX_DESCRIBING or words[0].start != lead or not _joined_to(self.text, words, span):

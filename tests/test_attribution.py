@@ -200,6 +200,12 @@ def test_a_speaker_before_the_quotation_stays_when_no_attribution_of_its_own_fol
     assert speakers(check(text))[0][0] == speaker
 
 
+def test_words_before_a_pronoun_never_describe_it_as_a_speaker(check):
+    """``SpeakerFinder.following`` reads lowercase words before a name as its description, never before a pronoun."""
+    text = "The plan holds “some unneeded parts of the old law,” including provisions he said would hurt towns."
+    assert speakers(check(text)) == [(None, "unattributed")]
+
+
 def test_split_quote_keeps_its_speaker(check):
     report = check("“The bridge will open in May,” Tom Berg said. “The road follows in June.”")
     assert speakers(report) == [("Tom Berg", "named"), ("Tom Berg", "named")]
