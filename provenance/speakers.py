@@ -49,6 +49,8 @@ _SENTENCE_CLOSE = regex.compile(r"\.[”’\"')\]]*\s*$")  # a paragraph's last 
 MAX_VERBS_BACK = 2  # speech verbs tried, nearest first, before a quotation
 MAX_OBJECT = 4  # words of the object after a verb naming who was spoken to (told the harbour council)
 MAX_DESCRIBING = 3  # lowercase words describing a speaker before the phrase its reader keeps (former senator)
+MAX_LOWERCASE_AFTER = 3  # lowercase words in a row in a speaker phrase after its verb (said a senior party official)
+MAX_HEADED_AFTER = 5  # as many, when a role or an unnamed source closes them (said a former senior harbour police official)
 MAX_SUBJECT = 8  # words of a would-be speaker between a quotation and its verb (the father of two replied)
 WINDOW = 160  # how far from a quotation (characters) its speaker may be
 
@@ -74,6 +76,7 @@ class Lexicons:
     connectors: frozenset[str]
     tails: frozenset[str]  # what may follow an attribution closing its sentence (lexicon ``attribution-tails``)
     addressee_verbs: frozenset[str]  # verbs whose object names who was spoken to (lexicon ``addressee-verbs``)
+    ordinals: frozenset[str]  # what may describe a speaker after a determiner (lexicon ``speaker-ordinals``)
     phrase_words: tuple[frozenset[str], ...]  # the sets the accelerator's phrase reader asks (``_PHRASE_WORDS``)
     abbreviations: tuple[str, ...]  # a period after one ends no sentence (lexicon ``sentence-abbreviations``)
     sentence_end: regex.Pattern  # ``_sentence_end`` of the abbreviations
@@ -160,6 +163,7 @@ def compile_lexicons(rules: RuleSet) -> Lexicons:
         "connectors": _words(rules, "name-connectors"),
         "tails": _words(rules, "attribution-tails"),
         "addressee_verbs": _words(rules, "addressee-verbs"),
+        "ordinals": _words(rules, "speaker-ordinals"),
     }
     return Lexicons(
         # the standard library's engine scans a plain alternation about twice as fast as ``regex``
@@ -177,7 +181,7 @@ def compile_lexicons(rules: RuleSet) -> Lexicons:
 # The word sets of ``Lexicons.phrase_words``, in the order the accelerator reads them (``PHRASE_*``
 # in provenance/_fastpage.c).
 _PHRASE_WORDS = ("adverbs", "pronouns", "determiners", "links", "roles", "not_names", "prepositions", "connectors",
-                 "stops", "clause_openers", "bare_heads")
+                 "stops", "clause_openers", "bare_heads", "ordinals")
 
 
 @dataclass(slots=True)
@@ -600,24 +604,36 @@ class SpeakerFinder:
             return self._span(toks[0], toks[0]) if self._ends_phrase(toks, 1, limit) else None
         last = -1
         lowercase_run = 0
+        unheaded = False  # words read that a role, an unnamed source or a name must close
         for k, tok in enumerate(toks):
             if k and not _joined(self.text, toks[k - 1], tok):
                 break
             if k == 0 and tok.lower in self.lex.determiners:
                 continue
             if self._is_name_word(tok) or tok.lower in self.lex.roles:
-                last, lowercase_run = k, 0
+                last, lowercase_run, unheaded = k, 0, False
             elif tok.lower in self.lex.connectors and k + 1 < len(toks) and toks[k + 1].capitalised and last >= 0:
                 continue
-            elif (tok.text.islower() and lowercase_run < 3 and tok.lower not in self.lex.stops
+            elif k == 1 and toks[0].lower in self.lex.determiners and self._ordinal(tok):
+                last, unheaded = k, True
+            elif (tok.text.islower() and lowercase_run < MAX_HEADED_AFTER and tok.lower not in self.lex.stops
                   and tok.lower not in self.lex.not_names):
                 lowercase_run += 1
                 last = k
+                unheaded = unheaded or lowercase_run > MAX_LOWERCASE_AFTER
             else:
                 break
         if last < 0 or not self._ends_phrase(toks, last + 1, limit):
             return None
+        if unheaded and toks[last].lower not in self.lex.roles and toks[last].lower not in self.lex.bare_heads:
+            return None
         return self._validated(toks[:last + 1])
+
+    def _ordinal(self, tok: Token) -> bool:
+        """``second`` (lexicon ``speaker-ordinals``) or a number (``2019``, not ``52-year-old``, a
+        lowercase word): either may describe a speaker after a determiner (the second aide, a
+        2019 council candidate), but says who only with a role, an unnamed source or a name after it."""
+        return tok.lower in self.lex.ordinals or (tok.text[:1].isdigit() and not tok.text.islower())
 
     def _ends_phrase(self, toks: list[Token], k: int, limit: int) -> bool:
         """A phrase after its verb must be followed by punctuation, the paragraph's end or a stop word."""

@@ -94,6 +94,12 @@ def test_an_attribution_closing_the_quotations_sentence_names_its_speaker(check,
      "“The pier is safe,” Berg said. “It is not,” the father of two replied on Friday.\n"
      "Berg told the council that “it is not safe,” harbour pilot Ana Lima said.",
      [(None, "unread"), ("Berg", "after"), (None, "unread"), ("harbour pilot Ana Lima", "following")]),
+    ("“The pier will reopen in May,” said a former senior harbour safety official.\n"
+     "“The road follows in June,” said the second aide.\n"
+     "“The rail comes last,” said a 2019 council candidate.\n"
+     "“Not soon,” said the first time.",
+     [("a former senior harbour safety official", "after"), ("the second aide", "after"),
+      ("a 2019 council candidate", "after"), (None, "unread")]),
 ])
 def test_the_speakers_found_after_the_first_reading_are_alike_with_and_without_the_accelerator(rules, text, expected):
     """The passes run after ``_attribute`` on either side, reading phrases through their C or Python readers."""
@@ -198,6 +204,33 @@ def test_a_speaker_before_the_quotation_stays_when_no_attribution_of_its_own_fol
     verb with its own object) are no attribution: the speaker before it stands; one the reader can
     name after it is named."""
     assert speakers(check(text))[0][0] == speaker
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("“The pier will reopen in May,” said a former senior harbour safety official.",
+     "a former senior harbour safety official"),
+    ("“The pier will reopen in May,” said two former senior harbour safety officials on Friday.",
+     "two former senior harbour safety officials"),
+    ("“The pier will reopen in May,” said the second aide.", "the second aide"),
+    ("“The pier will reopen in May,” said a third witness, who asked not to be named.", "a third witness"),
+    ("“The pier will reopen in May,” said a 2019 council candidate.", "a 2019 council candidate"),
+])
+def test_a_speaker_after_its_verb_described_at_length_or_by_an_ordinal(check, text, speaker):
+    """``SpeakerFinder.phrase_after``: up to ``MAX_HEADED_AFTER`` lowercase words, or an ordinal or a
+    number after the determiner, when a role or an unnamed source closes them."""
+    assert speakers(check(text))[0][0] == speaker
+
+
+@pytest.mark.parametrize("text", [
+    "“The pier will reopen in May,” read the second line of the notice.",
+    "“The pier will reopen in May,” said the first time.",
+    "“The pier will reopen in May,” said a former senior harbour works engineer.",  # no role closes the run
+    "“The pier will reopen in May,” said a 2019 survey of the harbour.",
+])
+def test_no_speaker_after_its_verb_from_words_no_role_closes(check, text):
+    """Precision first: a long lowercase run, an ordinal or a number says who spoke only with a role
+    or an unnamed source after it."""
+    assert speakers(check(text)) == [(None, "unattributed")]
 
 
 def test_words_before_a_pronoun_never_describe_it_as_a_speaker(check):
@@ -874,7 +907,8 @@ def test_title_case_is_told_as_defined(rules, words):
 
 
 # The pieces a speaker phrase is read from: words of every lexicon the reader asks (in either case),
-# names, initials and abbreviations, possessives, words beyond ASCII (İ lowercases to two
+# ordinals and numbers, lowercase runs long enough to need a role closing them, names, initials and
+# abbreviations, possessives, words beyond ASCII (İ lowercases to two
 # characters; ǅ is titlecase), and the marks and spaces it stops or goes on at, regex's \s and
 # Python's whitespace apart (U+001C).
 PHRASE_PIECES = [
@@ -883,6 +917,7 @@ PHRASE_PIECES = [
     "he", "He", "she", "they", "also", "again", "officials", "police", "spokesperson", "minister", "Minister",
     "foreign", "Foreign", "former", "secretary", "state", "Clinton", "Ohio", "Columbus", "China’s", "players'",
     "its", "30", "who", "was", "polled", "al", "bin", "de", "Élise", "ǅemal", "жена", "İstanbul", "Straße", "ª",
+    "second", "First", "third", "2019", "52-year-old", "²", "senior", "harbour", "police", "safety", "works", "time",
     ",", ".", ":", ";", "—", "–", "-", "(", ")", "“", "”", "\"", "‘", "’", "'", "«", "!", "?", "\n",
 ]
 PHRASE_SEPARATORS = st.sampled_from([" ", " ", " ", "", "  ", "\t", "\xa0", "\n", "\x1c", "\u2003", ", "])
