@@ -30,6 +30,7 @@ from provenance.rulepack import RuleSet
 _TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'&.-]*")
 _INITIALS = regex.compile(r"(?:\p{L}\.)+")
 _SPACE_ONLY = regex.compile(r"[ \t\u00a0]+")
+_SUBJECT_GAP = regex.compile(r"[ \t\u00a0]+|/")  # between the words of a would-be speaker (the 24/7 ferry pilot)
 _LEAD_IN = regex.compile(r"[\s,;:—–-]*")
 _SENTENCE_TAIL = regex.compile(r"[”’\"')\]\s]*", regex.REVERSE)  # what follows a sentence's last mark
 _TRAILING_PARENTHESIS = regex.compile(r"\s*\([^()“”\"]{1,30}\)\s*$")
@@ -738,11 +739,14 @@ class SpeakerFinder:
 
     def _subject_words(self, lead: int, verb: Cue) -> bool:
         """Whether the words from ``lead`` to the verb may be its subject: one to ``MAX_SUBJECT`` words
-        apart by spaces alone, none a pronoun, nor a stop or a preposition but those joining a
-        speaker to a body or a place (lexicon ``phrase-links``: the father of two, residents in the
-        town); the first not a word never in a name (``though``, ``then``) unless a determiner."""
+        apart by spaces or a slash (``_SUBJECT_GAP``: a 24/7 ferry pilot), none a pronoun, nor a stop or a
+        preposition but those joining a speaker to a body or a place (lexicon ``phrase-links``: the
+        father of two, residents in the town); the first not a word never in a name (``though``,
+        ``then``) unless a determiner."""
         words = _tokens(self.text, lead, verb.start)
-        if not words or words[0].start != lead or len(words) > MAX_SUBJECT or not _joined_to(self.text, words, verb):
+        if not words or words[0].start != lead or len(words) > MAX_SUBJECT:
+            return False
+        if not all(_SUBJECT_GAP.fullmatch(self.text, a.end, b.start) for a, b in zip(words, [*words[1:], verb])):
             return False
         first = words[0].lower
         if first in self.lex.not_names and first not in self.lex.determiners:

@@ -184,6 +184,7 @@ def test_no_speaker_from_the_words_after_a_quotation_that_are_not_its_attributio
     "Berg said the pier was safe, but “it is not,” the 52-year-old father of two replied.",  # before
     "“The pier is safe,” Berg said. “It is not,” the father of two replied on Friday.",  # carried
     "“The pier is safe,” Berg said, “and the road,” the father of two replied.",  # before, past a quotation
+    "“The pier is safe,” Berg said. “It is not,” 24/7 ferry pilot Ana Lima said.",  # carried; a number read as a word
     "Tom Berg, the city engineer, told the council:\n\n“It is not,” the father of two replied.\n",  # colon
 ])
 def test_no_speaker_reached_back_past_an_attribution_after_the_quotation_that_cannot_be_read(check, text):
