@@ -37,6 +37,9 @@ _TRAILING_PARENTHESIS = regex.compile(r"\s*\([^()“”\"]{1,30}\)\s*$")
 _ASIDE_OPENER = regex.compile(r"\p{Ll}|\p{N}|[RDI]-\p{Lu}")
 _TRAILING_WORDS = regex.compile(r"\s*$")
 _DASH_SIGNATURE = regex.compile(r"\s*[―—–]\s*(?P<name>\p{Lu}[\p{L}.’'-]*(?:\s+\p{Lu}[\p{L}.’'-]*){0,3})\s*$")
+# ``_DASH_SIGNATURE`` after a plain hyphen, spaces after it, the name on one line and maybe a full stop after it
+_HYPHEN_SIGNATURE = regex.compile(r"[ \t\u00a0]*-[ \t\u00a0]+(?P<name>\p{Lu}[\p{L}.’'-]*(?:[ \t\u00a0]+\p{Lu}[\p{L}.’'-]*){0,3})\s*$")
+_SENTENCE_MARK = regex.compile(r"[.!?…][\s'\"’”]*$")  # a quotation's words ending a sentence
 _ASIDE = regex.compile(r",[^“”\"‘’«»\n]{1,120},\s*(?:\p{Ll}+\s+){0,2}")
 # ``_ASIDE`` where an apostrophe after a letter is a possessive's (the port’s director, Sanders’ aide)
 _POSSESSIVE_ASIDE = regex.compile(r",(?:[^“”\"‘’«»\n]|(?<=\p{L})’){1,120},\s*(?:\p{Ll}+\s+){0,2}")
@@ -933,6 +936,19 @@ class SpeakerFinder:
         if m is None:
             return None
         return Span.computed(m.group("name"), m.start("name"), m.end("name"))
+
+    def hyphen_after(self, para_start: int, open_: int, close: int, para_end: int) -> Span | None:
+        """``“We will rebuild the pier.” - Ana Lima``: a signature after a plain hyphen (``_HYPHEN_SIGNATURE``),
+        only where it cannot be anything else: the quotation opens its paragraph and ends a sentence
+        (never a title: ``“Meet the Harbour” - Channel 4``), and the signature, alone to the
+        paragraph's end, is one to four name words apart by spaces (a full stop after it left out)."""
+        m = _HYPHEN_SIGNATURE.match(self.text, close + 1, para_end)
+        if m is None or self.text[para_start:open_].strip() or not _SENTENCE_MARK.search(self.text, open_ + 1, close):
+            return None
+        words = _tokens(self.text, m.start("name"), m.end("name"))
+        if not words or not all(self._is_name_word(w) for w in words):
+            return None
+        return self._span(words[0], words[-1])
 
     def _closes_sentence(self, pos: int, para_end: int) -> bool:
         """After a quotation that ends its sentence, ``Trump said.`` must be the whole next sentence."""

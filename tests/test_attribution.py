@@ -100,6 +100,8 @@ def test_an_attribution_closing_the_quotations_sentence_names_its_speaker(check,
      "“Not soon,” said the first time.",
      [("a former senior harbour safety official", "after"), ("the second aide", "after"),
       ("a 2019 council candidate", "after"), (None, "unread")]),
+    ("“We will rebuild the pier.” - Ana Lima\n“Meet the Harbour” - Channel Four",
+     [("Ana Lima", "dash"), (None, "dash")]),
 ])
 def test_the_speakers_found_after_the_first_reading_are_alike_with_and_without_the_accelerator(rules, text, expected):
     """The passes run after ``_attribute`` on either side, reading phrases through their C or Python readers."""
@@ -232,6 +234,22 @@ def test_no_speaker_after_its_verb_from_words_no_role_closes(check, text):
     """Precision first: a long lowercase run, an ordinal or a number says who spoke only with a role
     or an unnamed source after it."""
     assert speakers(check(text)) == [(None, "unattributed")]
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("“We will rebuild the pier.” - Ana Lima\n", "Ana Lima"),
+    ("“We will rebuild the pier!” - Sanderson.\n", "Sanderson"),
+    ("“We will rebuild the pier.” - J. Lima\n", "J. Lima"),
+    ("“Meet the Harbour” - Channel Four\n", None),  # a title, not a saying
+    ("The mayor called it “a fine day.” - Ana Lima\n", "The mayor"),  # the quotation does not open its paragraph
+    ("“We will rebuild the pier.” - and then the rain came\n", None),
+    ("“We will rebuild the pier.” - The End\n", None),
+])
+def test_a_signature_after_a_plain_hyphen_only_where_it_is_one(check, text, speaker):
+    """``SpeakerFinder.hyphen_after``: a plain hyphen is a signature only after a saying that opens its
+    paragraph, with name words alone to its end (a title is no quotation at all)."""
+    found = speakers(check(text))
+    assert (found[0][0] if found else None) == speaker
 
 
 def test_words_before_a_pronoun_never_describe_it_as_a_speaker(check):

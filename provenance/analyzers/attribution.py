@@ -257,8 +257,10 @@ def _attribute_left_over(finder: SpeakerFinder, quotes: list[_Found]) -> None:
     and will not change, Wang said.``, the attribution closing a quotation's sentence
     (``SpeakerFinder.trailing``), the commonest in news writing; else ``“…,” former state senator Ana
     Lima said``, the speaker right after it in the shapes the reading beside it leaves out
-    (``SpeakerFinder.following``). In Python after ``_attribute``, whether the accelerator or its
-    reference gave those, so the two agree; only quotations with a cue after them in their paragraph are read."""
+    (``SpeakerFinder.following``); else ``“….” - Ana Lima``, a signature after a plain hyphen
+    (``SpeakerFinder.hyphen_after``). In Python after ``_attribute``, whether the accelerator or its
+    reference gave those, so the two agree; only quotations with a cue after them in their paragraph
+    are read for the first two."""
     for q in quotes:
         if q.speaker is None and q.raw.close is not None and finder.cues.any_in(q.raw.close + 1, q.para.end):
             span = finder.trailing(q.raw.open, q.raw.close, q.para.end, q.para.start)
@@ -268,6 +270,10 @@ def _attribute_left_over(finder: SpeakerFinder, quotes: list[_Found]) -> None:
             span = finder.following(q.raw.open, q.raw.close, q.para.end, q.para.start)
             if span is not None:
                 q.speaker, q.how = span, "following"
+        if q.speaker is None and q.raw.close is not None:
+            span = finder.hyphen_after(q.para.start, q.raw.open, q.raw.close, q.para.end)
+            if span is not None:
+                q.speaker, q.how = span, "dash"
 
 
 def _quoted_before(quotes: list[_Found], n: int) -> tuple[tuple[int, int], ...]:
