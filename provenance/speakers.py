@@ -37,8 +37,9 @@ _TRAILING_PARENTHESIS = regex.compile(r"\s*\([^()“”\"]{1,30}\)\s*$")
 _ASIDE_OPENER = regex.compile(r"\p{Ll}|\p{N}|[RDI]-\p{Lu}")
 _TRAILING_WORDS = regex.compile(r"\s*$")
 _DASH_SIGNATURE = regex.compile(r"\s*[―—–]\s*(?P<name>\p{Lu}[\p{L}.’'-]*(?:\s+\p{Lu}[\p{L}.’'-]*){0,3})\s*$")
-# ``_DASH_SIGNATURE`` after a plain hyphen, spaces after it, the name on one line and maybe a full stop after it
-_HYPHEN_SIGNATURE = regex.compile(r"[ \t\u00a0]*-[ \t\u00a0]+(?P<name>\p{Lu}[\p{L}.’'-]*(?:[ \t\u00a0]+\p{Lu}[\p{L}.’'-]*){0,3})\s*$")
+# ``_DASH_SIGNATURE`` after a plain hyphen with spaces after it, the name on one line
+_HYPHEN_SIGNATURE = regex.compile(
+    r"[ \t\u00a0]*-[ \t\u00a0]+(?P<name>\p{Lu}[\p{L}.’'-]*(?:[ \t\u00a0]+\p{Lu}[\p{L}.’'-]*){0,3})\s*$")
 _SENTENCE_MARK = regex.compile(r"[.!?…][\s'\"’”]*$")  # a quotation's words ending a sentence
 _ASIDE = regex.compile(r",[^“”\"‘’«»\n]{1,120},\s*(?:\p{Ll}+\s+){0,2}")
 # ``_ASIDE`` where an apostrophe after a letter is a possessive's (the port’s director, Sanders’ aide)
@@ -54,7 +55,7 @@ MAX_VERBS_BACK = 2  # speech verbs tried, nearest first, before a quotation
 MAX_OBJECT = 4  # words of the object after a verb naming who was spoken to (told the harbour council)
 MAX_DESCRIBING = 3  # lowercase words describing a speaker before the phrase its reader keeps (former senator)
 MAX_LOWERCASE_AFTER = 3  # lowercase words in a row in a speaker phrase after its verb (said a senior party official)
-MAX_HEADED_AFTER = 5  # as many, when a role or an unnamed source closes them (said a former senior harbour police official)
+MAX_HEADED_AFTER = 5  # as many, when a role or an unnamed source closes them (said a former senior police official)
 MAX_SUBJECT = 8  # words of a would-be speaker between a quotation and its verb (the father of two replied)
 WINDOW = 160  # how far from a quotation (characters) its speaker may be
 
