@@ -3199,8 +3199,12 @@ PyDoc_STRVAR(unvalidated_model_doc,
 
 enum {
     PHRASE_ADVERB, PHRASE_PRONOUN, PHRASE_DETERMINER, PHRASE_LINK, PHRASE_ROLE, PHRASE_NOT_NAME,
-    PHRASE_PREPOSITION, PHRASE_CONNECTOR, PHRASE_STOP, PHRASE_CLAUSE_OPENER, PHRASE_BARE_HEAD, PHRASE_SETS
+    PHRASE_PREPOSITION, PHRASE_CONNECTOR, PHRASE_STOP, PHRASE_CLAUSE_OPENER, PHRASE_BARE_HEAD, PHRASE_ORDINAL,
+    PHRASE_SETS
 };
+
+/* speakers.MAX_LOWERCASE_AFTER and MAX_HEADED_AFTER */
+enum { MAX_LOWERCASE_AFTER = 3, MAX_HEADED_AFTER = 5 };
 
 typedef struct {
     Py_ssize_t start, end;
@@ -3575,6 +3579,13 @@ static bool ends_phrase(Phrase *p, Py_ssize_t k, Py_ssize_t limit)
     }
 }
 
+/* SpeakerFinder._ordinal: a word of the ordinals, or one opening with a digit that is not lowercase. */
+static bool ordinal_word(Phrase *p, Py_ssize_t k)
+{
+    return in_set(p, k, PHRASE_ORDINAL)
+           || (Py_UNICODE_ISDIGIT(PHRASE_CHAR(p, p->words[k].start)) && !all_lowercase(p, k));
+}
+
 /* SpeakerFinder._phrase_after_python. */
 static bool phrase_after_words(Phrase *p, Py_ssize_t pos, Py_ssize_t limit, Py_ssize_t *span)
 {
@@ -3585,6 +3596,7 @@ static bool phrase_after_words(Phrase *p, Py_ssize_t pos, Py_ssize_t limit, Py_s
         return ends_phrase(p, 1, limit) && phrase_span(p, 0, 0, span);
     Py_ssize_t last = -1;
     int lowercase_run = 0;
+    bool unheaded = false;  /* words read that a role, an unnamed source or a name must close */
     for (Py_ssize_t k = 0; k < p->n; k++) {
         if (k && !joined_words(p, k - 1, k))
             break;
@@ -3593,17 +3605,26 @@ static bool phrase_after_words(Phrase *p, Py_ssize_t pos, Py_ssize_t limit, Py_s
         if (name_word(p, k) || in_set(p, k, PHRASE_ROLE)) {
             last = k;
             lowercase_run = 0;
+            unheaded = false;
         } else if (in_set(p, k, PHRASE_CONNECTOR) && k + 1 < p->n && capitalised(p, k + 1) && last >= 0) {
             continue;
-        } else if (all_lowercase(p, k) && lowercase_run < 3 && !in_set(p, k, PHRASE_STOP)
+        } else if (k == 1 && in_set(p, 0, PHRASE_DETERMINER) && ordinal_word(p, k)) {
+            last = k;
+            unheaded = true;
+        } else if (all_lowercase(p, k) && lowercase_run < MAX_HEADED_AFTER && !in_set(p, k, PHRASE_STOP)
                    && !in_set(p, k, PHRASE_NOT_NAME)) {
             lowercase_run++;
             last = k;
+            unheaded = unheaded || lowercase_run > MAX_LOWERCASE_AFTER;
         } else {
             break;
         }
     }
-    return last >= 0 && ends_phrase(p, last + 1, limit) && validated_phrase(p, 0, last, span);
+    if (last < 0 || !ends_phrase(p, last + 1, limit))
+        return false;
+    if (unheaded && !in_set(p, last, PHRASE_ROLE) && !in_set(p, last, PHRASE_BARE_HEAD))
+        return false;
+    return validated_phrase(p, 0, last, span);
 }
 
 /* The arguments common to both readers: the text, the word sets and the character table. */

@@ -30,12 +30,17 @@ from provenance.rulepack import RuleSet
 _TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'&.-]*")
 _INITIALS = regex.compile(r"(?:\p{L}\.)+")
 _SPACE_ONLY = regex.compile(r"[ \t\u00a0]+")
+_SUBJECT_GAP = regex.compile(r"[ \t\u00a0]+|/")  # between the words of a would-be speaker (the 24/7 ferry pilot)
 _LEAD_IN = regex.compile(r"[\s,;:—–-]*")
 _SENTENCE_TAIL = regex.compile(r"[”’\"')\]\s]*", regex.REVERSE)  # what follows a sentence's last mark
 _TRAILING_PARENTHESIS = regex.compile(r"\s*\([^()“”\"]{1,30}\)\s*$")
 _ASIDE_OPENER = regex.compile(r"\p{Ll}|\p{N}|[RDI]-\p{Lu}")
 _TRAILING_WORDS = regex.compile(r"\s*$")
 _DASH_SIGNATURE = regex.compile(r"\s*[―—–]\s*(?P<name>\p{Lu}[\p{L}.’'-]*(?:\s+\p{Lu}[\p{L}.’'-]*){0,3})\s*$")
+# ``_DASH_SIGNATURE`` after a plain hyphen with spaces after it, the name on one line
+_HYPHEN_SIGNATURE = regex.compile(
+    r"[ \t\u00a0]*-[ \t\u00a0]+(?P<name>\p{Lu}[\p{L}.’'-]*(?:[ \t\u00a0]+\p{Lu}[\p{L}.’'-]*){0,3})\s*$")
+_SENTENCE_MARK = regex.compile(r"[.!?…][\s'\"’”]*$")  # a quotation's words ending a sentence
 _ASIDE = regex.compile(r",[^“”\"‘’«»\n]{1,120},\s*(?:\p{Ll}+\s+){0,2}")
 # ``_ASIDE`` where an apostrophe after a letter is a possessive's (the port’s director, Sanders’ aide)
 _POSSESSIVE_ASIDE = regex.compile(r",(?:[^“”\"‘’«»\n]|(?<=\p{L})’){1,120},\s*(?:\p{Ll}+\s+){0,2}")
@@ -49,6 +54,9 @@ _SENTENCE_CLOSE = regex.compile(r"\.[”’\"')\]]*\s*$")  # a paragraph's last 
 MAX_VERBS_BACK = 2  # speech verbs tried, nearest first, before a quotation
 MAX_OBJECT = 4  # words of the object after a verb naming who was spoken to (told the harbour council)
 MAX_DESCRIBING = 3  # lowercase words describing a speaker before the phrase its reader keeps (former senator)
+MAX_LOWERCASE_AFTER = 3  # lowercase words in a row in a speaker phrase after its verb (said a senior party official)
+MAX_HEADED_AFTER = 5  # as many, when a role or an unnamed source closes them (said a former senior police official)
+MAX_SUBJECT = 8  # words of a would-be speaker between a quotation and its verb (the father of two replied)
 WINDOW = 160  # how far from a quotation (characters) its speaker may be
 
 
@@ -73,6 +81,7 @@ class Lexicons:
     connectors: frozenset[str]
     tails: frozenset[str]  # what may follow an attribution closing its sentence (lexicon ``attribution-tails``)
     addressee_verbs: frozenset[str]  # verbs whose object names who was spoken to (lexicon ``addressee-verbs``)
+    ordinals: frozenset[str]  # what may describe a speaker after a determiner (lexicon ``speaker-ordinals``)
     phrase_words: tuple[frozenset[str], ...]  # the sets the accelerator's phrase reader asks (``_PHRASE_WORDS``)
     abbreviations: tuple[str, ...]  # a period after one ends no sentence (lexicon ``sentence-abbreviations``)
     sentence_end: regex.Pattern  # ``_sentence_end`` of the abbreviations
@@ -159,6 +168,7 @@ def compile_lexicons(rules: RuleSet) -> Lexicons:
         "connectors": _words(rules, "name-connectors"),
         "tails": _words(rules, "attribution-tails"),
         "addressee_verbs": _words(rules, "addressee-verbs"),
+        "ordinals": _words(rules, "speaker-ordinals"),
     }
     return Lexicons(
         # the standard library's engine scans a plain alternation about twice as fast as ``regex``
@@ -176,7 +186,7 @@ def compile_lexicons(rules: RuleSet) -> Lexicons:
 # The word sets of ``Lexicons.phrase_words``, in the order the accelerator reads them (``PHRASE_*``
 # in provenance/_fastpage.c).
 _PHRASE_WORDS = ("adverbs", "pronouns", "determiners", "links", "roles", "not_names", "prepositions", "connectors",
-                 "stops", "clause_openers", "bare_heads")
+                 "stops", "clause_openers", "bare_heads", "ordinals")
 
 
 @dataclass(slots=True)
@@ -599,24 +609,36 @@ class SpeakerFinder:
             return self._span(toks[0], toks[0]) if self._ends_phrase(toks, 1, limit) else None
         last = -1
         lowercase_run = 0
+        unheaded = False  # words read that a role, an unnamed source or a name must close
         for k, tok in enumerate(toks):
             if k and not _joined(self.text, toks[k - 1], tok):
                 break
             if k == 0 and tok.lower in self.lex.determiners:
                 continue
             if self._is_name_word(tok) or tok.lower in self.lex.roles:
-                last, lowercase_run = k, 0
+                last, lowercase_run, unheaded = k, 0, False
             elif tok.lower in self.lex.connectors and k + 1 < len(toks) and toks[k + 1].capitalised and last >= 0:
                 continue
-            elif (tok.text.islower() and lowercase_run < 3 and tok.lower not in self.lex.stops
+            elif k == 1 and toks[0].lower in self.lex.determiners and self._ordinal(tok):
+                last, unheaded = k, True
+            elif (tok.text.islower() and lowercase_run < MAX_HEADED_AFTER and tok.lower not in self.lex.stops
                   and tok.lower not in self.lex.not_names):
                 lowercase_run += 1
                 last = k
+                unheaded = unheaded or lowercase_run > MAX_LOWERCASE_AFTER
             else:
                 break
         if last < 0 or not self._ends_phrase(toks, last + 1, limit):
             return None
+        if unheaded and toks[last].lower not in self.lex.roles and toks[last].lower not in self.lex.bare_heads:
+            return None
         return self._validated(toks[:last + 1])
+
+    def _ordinal(self, tok: Token) -> bool:
+        """``second`` (lexicon ``speaker-ordinals``) or a number (``2019``, not ``52-year-old``, a
+        lowercase word): either may describe a speaker after a determiner (the second aide, a
+        2019 council candidate), but says who only with a role, an unnamed source or a name after it."""
+        return tok.lower in self.lex.ordinals or (tok.text[:1].isdigit() and not tok.text.islower())
 
     def _ends_phrase(self, toks: list[Token], k: int, limit: int) -> bool:
         """A phrase after its verb must be followed by punctuation, the paragraph's end or a stop word."""
@@ -700,6 +722,56 @@ class SpeakerFinder:
             return span if span is not None and span.start == lead else None
         return None
 
+    def attribution_after(self, start: int, close: int, para_end: int) -> bool:
+        """Whether the quotation whose words run from ``start`` to its closing mark at ``close`` leaves
+        its sentence open (``_open_ended``) on an attribution of its own, read or not: after the
+        lead-in, a speech verb that is not a participle, right there (``“…,” said the mother of
+        three``), or after a would-be speaker (``_subject_words``) and then ending the clause
+        (``_verb_ends_clause``: ``“…,” the 52-year-old father of two replied.``). That attribution
+        names who said the quotation: where the reader cannot, a speaker from a verb before the
+        quotation would be another voice's (``Lima said the pier was safe, but “it is not,” the …``)."""
+        if not self._open_ended(start, close):
+            return False
+        lead = _LEAD_IN.match(self.text, close + 1, para_end).end()
+        verbs = self.cues.verbs_in(lead, min(para_end, lead + WINDOW))
+        if not verbs or verbs[0].text.endswith("ing"):
+            return False
+        verb = verbs[0]
+        if verb.start == lead:
+            return True
+        return self._subject_words(lead, verb) and self._verb_ends_clause(verb, para_end)
+
+    def _subject_words(self, lead: int, verb: Cue) -> bool:
+        """Whether the words from ``lead`` to the verb may be its subject: one to ``MAX_SUBJECT`` words
+        apart by spaces or a slash (``_SUBJECT_GAP``: a 24/7 ferry pilot), none a pronoun, nor a stop or a
+        preposition but those joining a speaker to a body or a place (lexicon ``phrase-links``: the
+        father of two, residents in the town); the first not a word never in a name (``though``,
+        ``then``) unless a determiner."""
+        words = _tokens(self.text, lead, verb.start)
+        if not words or words[0].start != lead or len(words) > MAX_SUBJECT:
+            return False
+        if not all(_SUBJECT_GAP.fullmatch(self.text, a.end, b.start) for a, b in zip(words, [*words[1:], verb])):
+            return False
+        first = words[0].lower
+        if first in self.lex.not_names and first not in self.lex.determiners:
+            return False
+        return not any(w.lower in self.lex.pronouns or (w.lower not in self.lex.links and (
+            w.lower in self.lex.stops or w.lower in self.lex.prepositions)) for w in words)
+
+    def _verb_ends_clause(self, verb: Cue, para_end: int) -> bool:
+        """Whether the clause ends with the verb (``replied.``, ``said,``), its object if it names who
+        was spoken to (lexicon ``addressee-verbs``), or a word opening a tail (lexicon
+        ``attribution-tails``: ``said on Friday``): then no clause of its own follows it (``said the
+        two cases differ``)."""
+        end = self._object_end(verb.end, min(para_end, verb.end + WINDOW)) if verb.text in self.lex.addressee_verbs \
+            else verb.end
+        rest = _SPACE_ONLY.match(self.text, end, para_end)
+        at = rest.end() if rest is not None else end
+        if at >= para_end or self.text[at] in ".,;:!?—–":
+            return True
+        toks = _tokens(self.text, at, min(para_end, at + 40))
+        return bool(toks) and toks[0].start == at and toks[0].lower in self.lex.tails
+
     def _long_tail(self, verb: Cue, para_end: int) -> bool:
         """``“….” Lima said in a statement released by her office on Monday.``: the words after the
         verb run to the sentence's full stop as a tail (``tail_after``), after the object of a verb
@@ -728,9 +800,10 @@ class SpeakerFinder:
         """``former presidential candidate Ana Lima said``: the phrase the reader keeps before the verb
         (``candidate Ana Lima``) with the lowercase words before it, up to ``MAX_DESCRIBING``, apart by
         spaces alone from ``lead`` on, none a stop, a preposition, a pronoun or a word never in a name;
-        a determiner may open them."""
+        a determiner may open them. Never a pronoun so described: words before one are no description
+        (``“…,” including provisions he said would …``)."""
         span = self.phrase_before(verb, lead)
-        if span is None or span.start <= lead:
+        if span is None or span.start <= lead or span.text.lower() in self.lex.pronouns:
             return None
         words = _tokens(self.text, lead, span.start)
         if not words or len(words) > MAX_DESCRIBING or words[0].start != lead or not _joined_to(self.text, words, span):
@@ -864,6 +937,19 @@ class SpeakerFinder:
         if m is None:
             return None
         return Span.computed(m.group("name"), m.start("name"), m.end("name"))
+
+    def hyphen_after(self, para_start: int, open_: int, close: int, para_end: int) -> Span | None:
+        """``“We will rebuild the pier.” - Ana Lima``: a signature after a plain hyphen (``_HYPHEN_SIGNATURE``),
+        only where it cannot be anything else: the quotation opens its paragraph and ends a sentence
+        (never a title: ``“Meet the Harbour” - Channel 4``), and the signature, alone to the
+        paragraph's end, is one to four name words apart by spaces (a full stop after it left out)."""
+        m = _HYPHEN_SIGNATURE.match(self.text, close + 1, para_end)
+        if m is None or self.text[para_start:open_].strip() or not _SENTENCE_MARK.search(self.text, open_ + 1, close):
+            return None
+        words = _tokens(self.text, m.start("name"), m.end("name"))
+        if not words or not all(self._is_name_word(w) for w in words):
+            return None
+        return self._span(words[0], words[-1])
 
     def _closes_sentence(self, pos: int, para_end: int) -> bool:
         """After a quotation that ends its sentence, ``Trump said.`` must be the whole next sentence."""

@@ -90,6 +90,18 @@ def test_an_attribution_closing_the_quotations_sentence_names_its_speaker(check,
      "“The road follows in June,” Tom Berg, the port’s chief engineer, said.\n"
      "“The rail comes last.” Ana Lima told the harbour council on Monday during a long session at the town hall.",
      [("former harbour commissioner Ana Lima", "following"), ("Tom Berg", "following"), ("Ana Lima", "following")]),
+    ("Berg said the pier was safe, but “it is not,” the 52-year-old father of two replied.\n"
+     "“The pier is safe,” Berg said. “It is not,” the father of two replied on Friday.\n"
+     "Berg told the council that “it is not safe,” harbour pilot Ana Lima said.",
+     [(None, "unread"), ("Berg", "after"), (None, "unread"), ("harbour pilot Ana Lima", "following")]),
+    ("“The pier will reopen in May,” said a former senior harbour safety official.\n"
+     "“The road follows in June,” said the second aide.\n"
+     "“The rail comes last,” said a 2019 council candidate.\n"
+     "“Not soon,” said the first time.",
+     [("a former senior harbour safety official", "after"), ("the second aide", "after"),
+      ("a 2019 council candidate", "after"), (None, "unread")]),
+    ("“We will rebuild the pier.” - Ana Lima\n“Meet the Harbour” - Channel Four",
+     [("Ana Lima", "dash"), (None, "dash")]),
 ])
 def test_the_speakers_found_after_the_first_reading_are_alike_with_and_without_the_accelerator(rules, text, expected):
     """The passes run after ``_attribute`` on either side, reading phrases through their C or Python readers."""
@@ -110,7 +122,7 @@ def _speakers_both_ways(text: str, lex, paras: list[tuple[int, int]]) -> list[tu
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(accelerator, "fastpage", None)
         assert given() == fast
-    return [(span.text, how) for span, how in fast]
+    return [(span.text if span is not None else None, how) for span, how in fast]
 
 
 def test_a_trailing_attribution_carries_a_pronoun_to_the_speaker_before(check):
@@ -168,6 +180,82 @@ def test_no_speaker_from_the_words_after_a_quotation_that_are_not_its_attributio
     found = speakers(check(text))
     assert found[0][0] in (None, "Berg")
     assert all(who not in ("Ana Lima", "Lima", "the mayor of Oslo", "Tom Berg") for who, _ in found)
+
+
+@pytest.mark.parametrize("text", [
+    "Berg said the pier was safe, but “it is not,” the 52-year-old father of two replied.",  # before
+    "“The pier is safe,” Berg said. “It is not,” the father of two replied on Friday.",  # carried
+    "“The pier is safe,” Berg said, “and the road,” the father of two replied.",  # before, past a quotation
+    "“The pier is safe,” Berg said. “It is not,” 24/7 ferry pilot Ana Lima said.",  # carried; a number read as a word
+    "Tom Berg, the city engineer, told the council:\n\n“It is not,” the father of two replied.\n",  # colon
+])
+def test_no_speaker_reached_back_past_an_attribution_after_the_quotation_that_cannot_be_read(check, text):
+    """Precision first: ``“…,” the father of two replied`` names who spoke even where the reader
+    cannot read it; a voice before the quotation is then another's, and nobody is named."""
+    assert speakers(check(text))[-1] == (None, "unattributed")
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("Berg said he hoped the plan would be “the best of all,” giving states more power.", "Berg"),
+    ("Even as Berg claimed that “the pier is safe,” one of the port’s engineers said the two cases differ.", "Berg"),
+    ("Berg said the pier “is safe,” though he said more tests would follow.", "Berg"),
+    ("Berg said the pier “is safe,” which residents said was untrue.", "Berg"),
+    ("Berg told the council on Monday that “it is not safe,” harbour pilot Ana Lima said.", "harbour pilot Ana Lima"),
+])
+def test_a_speaker_before_the_quotation_stays_when_no_attribution_of_its_own_follows(check, text, speaker):
+    """Words after the quotation that open a clause of their own (a participle, a stop, a pronoun, a
+    verb with its own object) are no attribution: the speaker before it stands; one the reader can
+    name after it is named."""
+    assert speakers(check(text))[0][0] == speaker
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("“The pier will reopen in May,” said a former senior harbour safety official.",
+     "a former senior harbour safety official"),
+    ("“The pier will reopen in May,” said two former senior harbour safety officials on Friday.",
+     "two former senior harbour safety officials"),
+    ("“The pier will reopen in May,” said the second aide.", "the second aide"),
+    ("“The pier will reopen in May,” said a third witness, who asked not to be named.", "a third witness"),
+    ("“The pier will reopen in May,” said a 2019 council candidate.", "a 2019 council candidate"),
+])
+def test_a_speaker_after_its_verb_described_at_length_or_by_an_ordinal(check, text, speaker):
+    """``SpeakerFinder.phrase_after``: up to ``MAX_HEADED_AFTER`` lowercase words, or an ordinal or a
+    number after the determiner, when a role or an unnamed source closes them."""
+    assert speakers(check(text))[0][0] == speaker
+
+
+@pytest.mark.parametrize("text", [
+    "“The pier will reopen in May,” read the second line of the notice.",
+    "“The pier will reopen in May,” said the first time.",
+    "“The pier will reopen in May,” said a former senior harbour works engineer.",  # no role closes the run
+    "“The pier will reopen in May,” said a 2019 survey of the harbour.",
+])
+def test_no_speaker_after_its_verb_from_words_no_role_closes(check, text):
+    """Precision first: a long lowercase run, an ordinal or a number says who spoke only with a role
+    or an unnamed source after it."""
+    assert speakers(check(text)) == [(None, "unattributed")]
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("“We will rebuild the pier.” - Ana Lima\n", "Ana Lima"),
+    ("“We will rebuild the pier!” - Sanderson.\n", "Sanderson"),
+    ("“We will rebuild the pier.” - J. Lima\n", "J. Lima"),
+    ("“Meet the Harbour” - Channel Four\n", None),  # a title, not a saying
+    ("The mayor called it “a fine day.” - Ana Lima\n", "The mayor"),  # the quotation does not open its paragraph
+    ("“We will rebuild the pier.” - and then the rain came\n", None),
+    ("“We will rebuild the pier.” - The End\n", None),
+])
+def test_a_signature_after_a_plain_hyphen_only_where_it_is_one(check, text, speaker):
+    """``SpeakerFinder.hyphen_after``: a plain hyphen is a signature only after a saying that opens its
+    paragraph, with name words alone to its end (a title is no quotation at all)."""
+    found = speakers(check(text))
+    assert (found[0][0] if found else None) == speaker
+
+
+def test_words_before_a_pronoun_never_describe_it_as_a_speaker(check):
+    """``SpeakerFinder.following`` reads lowercase words before a name as its description, never before a pronoun."""
+    text = "The plan holds “some unneeded parts of the old law,” including provisions he said would hurt towns."
+    assert speakers(check(text)) == [(None, "unattributed")]
 
 
 def test_split_quote_keeps_its_speaker(check):
@@ -838,7 +926,8 @@ def test_title_case_is_told_as_defined(rules, words):
 
 
 # The pieces a speaker phrase is read from: words of every lexicon the reader asks (in either case),
-# names, initials and abbreviations, possessives, words beyond ASCII (İ lowercases to two
+# ordinals and numbers, lowercase runs long enough to need a role closing them, names, initials and
+# abbreviations, possessives, words beyond ASCII (İ lowercases to two
 # characters; ǅ is titlecase), and the marks and spaces it stops or goes on at, regex's \s and
 # Python's whitespace apart (U+001C).
 PHRASE_PIECES = [
@@ -847,6 +936,7 @@ PHRASE_PIECES = [
     "he", "He", "she", "they", "also", "again", "officials", "police", "spokesperson", "minister", "Minister",
     "foreign", "Foreign", "former", "secretary", "state", "Clinton", "Ohio", "Columbus", "China’s", "players'",
     "its", "30", "who", "was", "polled", "al", "bin", "de", "Élise", "ǅemal", "жена", "İstanbul", "Straße", "ª",
+    "second", "First", "third", "2019", "52-year-old", "²", "senior", "harbour", "police", "safety", "works", "time",
     ",", ".", ":", ";", "—", "–", "-", "(", ")", "“", "”", "\"", "‘", "’", "'", "«", "!", "?", "\n",
 ]
 PHRASE_SEPARATORS = st.sampled_from([" ", " ", " ", "", "  ", "\t", "\xa0", "\n", "\x1c", "\u2003", ", "])

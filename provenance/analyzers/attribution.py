@@ -183,6 +183,7 @@ def _locate_python(found: list[tuple[int, RawQuote]], paras: list[tuple[int, int
 def _give_speakers(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> None:
     """Each quotation's speaker: the one beside it, else one carried from a quotation before it."""
     _attribute(finder, quotes, paras)
+    _unreached_back(finder, quotes)
     _attribute_left_over(finder, quotes)
     _carry_in_paragraph(finder.text, quotes)
     _share_within_groups(quotes)
@@ -234,13 +235,32 @@ def _attribute_by_cues(finder: SpeakerFinder, quotes: list[_Found], n: int) -> N
         q.speaker, q.how = finder.sentence_before(q.raw.open, q.para.start), "previous"
 
 
+REACHED_BACK = ("before", "previous", "colon")  # how a speaker found before its quotation was found (``_attribute``)
+
+
+def _unreached_back(finder: SpeakerFinder, quotes: list[_Found]) -> None:
+    """Mark ``unread`` a quotation left without a speaker, or given one from before it, that goes on to
+    an attribution of its own the reader could not name (``SpeakerFinder.attribution_after``: ``Lima
+    said the pier was safe, but “it is not,” the 52-year-old father of two replied``): that
+    attribution says who spoke, so a voice before the quotation is another's. Its speaker is taken
+    back and none is carried to it (``_carry_in_paragraph``); the passes reading the words after it
+    may still name one. In Python after ``_attribute``, whether the accelerator or its reference gave
+    those, so the two agree."""
+    for q in quotes:
+        if (q.speaker is None or q.how in REACHED_BACK) and q.raw.close is not None \
+                and finder.attribution_after(q.raw.start, q.raw.close, q.para.end):
+            q.speaker, q.how = None, "unread"
+
+
 def _attribute_left_over(finder: SpeakerFinder, quotes: list[_Found]) -> None:
     """The quotations the positions beside them left without a speaker, read in one pass: ``… “rock-solid”
     and will not change, Wang said.``, the attribution closing a quotation's sentence
     (``SpeakerFinder.trailing``), the commonest in news writing; else ``“…,” former state senator Ana
     Lima said``, the speaker right after it in the shapes the reading beside it leaves out
-    (``SpeakerFinder.following``). In Python after ``_attribute``, whether the accelerator or its
-    reference gave those, so the two agree; only quotations with a cue after them in their paragraph are read."""
+    (``SpeakerFinder.following``); else ``“….” - Ana Lima``, a signature after a plain hyphen
+    (``SpeakerFinder.hyphen_after``). In Python after ``_attribute``, whether the accelerator or its
+    reference gave those, so the two agree; only quotations with a cue after them in their paragraph
+    are read for the first two."""
     for q in quotes:
         if q.speaker is None and q.raw.close is not None and finder.cues.any_in(q.raw.close + 1, q.para.end):
             span = finder.trailing(q.raw.open, q.raw.close, q.para.end, q.para.start)
@@ -250,6 +270,10 @@ def _attribute_left_over(finder: SpeakerFinder, quotes: list[_Found]) -> None:
             span = finder.following(q.raw.open, q.raw.close, q.para.end, q.para.start)
             if span is not None:
                 q.speaker, q.how = span, "following"
+        if q.speaker is None and q.raw.close is not None:
+            span = finder.hyphen_after(q.para.start, q.raw.open, q.raw.close, q.para.end)
+            if span is not None:
+                q.speaker, q.how = span, "dash"
 
 
 def _quoted_before(quotes: list[_Found], n: int) -> tuple[tuple[int, int], ...]:
@@ -277,7 +301,8 @@ def _carry_in_paragraph(text: str, quotes: list[_Found]) -> None:
     """``“…,” he said. “…”``: a quotation with nothing but its speaker's words before it keeps that speaker."""
     for n in range(1, len(quotes)):
         q, prev = quotes[n], quotes[n - 1]
-        if q.speaker is not None or prev.speaker is None or prev.para is not q.para or prev.raw.close is None:
+        if q.speaker is not None or q.how == "unread" or prev.speaker is None or prev.para is not q.para \
+                or prev.raw.close is None:
             continue
         between = text[prev.raw.close + 1:q.raw.open]
         if prev.speaker.start > prev.raw.close and prev.speaker.end <= q.raw.open and _CARRIED_GAP.fullmatch(between):
