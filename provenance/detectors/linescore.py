@@ -157,7 +157,7 @@ def _thresholds(params: Params) -> _Thresholds:
     )
 
 
-def is_sentence(line: LineInfo, t: _Thresholds) -> bool:
+def _is_sentence(line: LineInfo, t: _Thresholds) -> bool:
     """Whether the line reads as a sentence of prose: long enough, with a sentence end and stopwords."""
     return line.sentence_end and line.words >= t.sentence_words and line.stop_share >= t.sentence_stop_share
 
@@ -172,7 +172,7 @@ def detect(page: Page, params: Params) -> Iterator[Decision]:
     titles = page.title_lines(t.headline_words, t.echo_overlap)
     for index, chance in likely_lines(page, t.weights, t.bias, t.smooth, t.edge_share, threshold):
         line = page.lines[index]
-        if line.number in page.decided or line.chars > max_chars or line.number in titles or is_sentence(line, t):
+        if line.number in page.decided or line.chars > max_chars or line.number in titles or _is_sentence(line, t):
             continue
         if not code.search(line.text):  # the slow search only where it decides
             pushes = strongest(page, index, t.weights, t.vector, t.edge_share)
