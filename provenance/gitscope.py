@@ -71,7 +71,6 @@ def _base(rev: str, root: Path) -> str:
     return rev
 
 
-
 def documents_since(paths: list[Path], rev: str, max_bytes: int) -> Iterator[Item]:
     """The documents under ``paths`` that changed since ``rev``, with the ids a full run gives them.
     Git is asked at once, so a bad revision is reported before any output."""

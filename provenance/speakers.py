@@ -709,11 +709,9 @@ class SpeakerFinder:
         closing it. Else, after a quotation that ends its sentence, the speaker and the verb then a
         long tail (``_long_tail``), unless the quotation's own sentence holds a cue before it (its
         speaker was looked for there: ``“….” The aide declined to say more about …`` is no attribution)."""
-        lead = _LEAD_IN.match(self.text, close + 1, para_end).end()
-        verbs = self.cues.verbs_in(lead, min(para_end, lead + WINDOW))
-        if not verbs or verbs[0].start == lead or verbs[0].text.endswith("ing"):
+        lead, verb = self._verb_after(close, para_end)
+        if verb is None or verb.start == lead:
             return None
-        verb = verbs[0]
         if self._open_ended(open_ + 1, close) or self._closes_sentence(verb.end, para_end):
             return (self._described(lead, verb.start) or self._name_before_aside(lead, verb.start, _POSSESSIVE_ASIDE)
                     or self._apposition(lead, verb.start))
@@ -732,14 +730,20 @@ class SpeakerFinder:
         quotation would be another voice's (``Lima said the pier was safe, but “it is not,” the …``)."""
         if not self._open_ended(start, close):
             return False
+        lead, verb = self._verb_after(close, para_end)
+        if verb is None:
+            return False
+        return verb.start == lead or self._subject_words(lead, verb) and self._verb_ends_clause(verb, para_end)
+
+    def _verb_after(self, close: int, para_end: int) -> tuple[int, Cue | None]:
+        """Where the words after a quotation's closing mark at ``close`` start (past its lead-in), and the
+        first speech verb within reach of them, None where there is none or it is a participle (``,
+        saying …`` opens what follows, never an attribution)."""
         lead = _LEAD_IN.match(self.text, close + 1, para_end).end()
         verbs = self.cues.verbs_in(lead, min(para_end, lead + WINDOW))
         if not verbs or verbs[0].text.endswith("ing"):
-            return False
-        verb = verbs[0]
-        if verb.start == lead:
-            return True
-        return self._subject_words(lead, verb) and self._verb_ends_clause(verb, para_end)
+            return lead, None
+        return lead, verbs[0]
 
     def _subject_words(self, lead: int, verb: Cue) -> bool:
         """Whether the words from ``lead`` to the verb may be its subject: one to ``MAX_SUBJECT`` words

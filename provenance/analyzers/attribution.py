@@ -824,4 +824,3 @@ def _lengths_by_ending(words: frozenset[str]) -> dict[str, tuple[int, ...]]:
     for word in words:
         lengths.setdefault(word[-ENDING:], set()).add(len(word))
     return {ending: tuple(sorted(found)) for ending, found in lengths.items()}
-
