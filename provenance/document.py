@@ -11,7 +11,7 @@ import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Generic, TypeVar
 
 from provenance import accelerator
@@ -75,6 +75,16 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     line: int | None = None  # a JSON Lines record's line: names it where another document has its id
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a pool's worker receives: the fields, and the text's digest where this process found
+        it (the result cache's key), but none of the larger values derived from the text here. The
+        key's UTF-8 and line texts, pickled beside the text, tripled the bytes sent to the workers,
+        which derive them again as they check."""
+        state = {name: self.__dict__[name] for name in _FIELDS}
+        if "sha256" in self.__dict__:
+            state["sha256"] = self.__dict__["sha256"]
+        return state
 
     @cached_attribute
     def sha256(self) -> str:
@@ -187,3 +197,6 @@ class Document:
     def line_span(self, first: int, last: int) -> tuple[int, int]:
         """Offsets covering lines ``first``..``last`` (1-based, inclusive)."""
         return self.lines[first - 1].start, self.lines[last - 1].end
+
+
+_FIELDS = tuple(f.name for f in fields(Document))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 
 from hypothesis import given
@@ -53,3 +54,13 @@ def test_a_cached_attribute_is_computed_once_and_kept_on_the_instance():
     assert Holder.value.__doc__ == "The doc of the value."
     first.value = 5  # assignable, as functools.cached_property is
     assert first.value == 5
+
+
+def test_a_pickled_document_carries_its_fields_and_digest_not_what_was_derived_from_its_text():
+    doc = Document(id="d", path="p.jsonl", text="one\ntwo\n", meta={"url": "https://example.org/a"}, notes=["n"], line=4)
+    digest, _ = doc.sha256, doc.lines  # what a pool's parent finds for the result cache, and more
+    received = pickle.loads(pickle.dumps(doc))
+    assert received == doc
+    assert set(received.__dict__) == {"id", "path", "text", "meta", "notes", "line", "sha256"}
+    assert received.sha256 == digest
+    assert received.lines == doc.lines  # derived again where it is asked for
