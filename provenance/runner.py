@@ -40,7 +40,7 @@ from provenance.renderers.jsonout import render_line_bytes
 from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules
 from provenance.rulemodels import Detector
-from provenance.sources import discover, read_documents, read_path, warning_of_shared_ids
+from provenance.sources import SharedIds, discover, read_documents, read_path, warning_of_shared_ids
 from provenance.templates import (TemplateCounts, answers_for, corpus_templates, count_templates, empty_counts,
                                   prepass_runs, template_rule, template_rules)
 
@@ -280,12 +280,24 @@ def _check_chunk(settings: Settings, items: list[Item], judge: PolicyJudge | Non
     return [(o.line, o.passed, None, o.judged_by) for o in outcomes]
 
 
-def check_unit(unit: Unit, settings: Settings, templates=None, judge: PolicyJudge | None = None) -> list[tuple]:
+Sighting = tuple[str, str, int | None]  # a document's id, path and record line, for ``SharedIds``
+
+
+def check_unit(unit: Unit, settings: Settings, templates=None,
+               judge: PolicyJudge | None = None) -> tuple[list[tuple], list[Sighting]]:
     """The shard function: every report of one input unit (what a Ray task runs), as ``_check_chunk``
-    sends them."""
+    sends them, and where each of its documents was read, for the run to name the ids they share."""
     _TEMPLATES[0] = templates
-    chunks = chunks_of(read_unit(unit, settings.max_bytes))
-    return [row for chunk in chunks for row in _check_chunk(settings, chunk, judge)]
+    sightings: list[Sighting] = []
+
+    def sighted(items: Iterable[Item]) -> Iterator[Item]:
+        for item in items:
+            if isinstance(item, Document):
+                sightings.append((item.id, item.path, item.line))
+            yield item
+
+    chunks = chunks_of(sighted(read_unit(unit, settings.max_bytes)))
+    return [row for chunk in chunks for row in _check_chunk(settings, chunk, judge)], sightings
 
 
 def chunks_of(items: Iterable[Item]) -> Iterator[list[Item]]:
@@ -488,7 +500,9 @@ RAY_RETRIES = 3
 
 def ray_outcomes(unit_list: Iterable[Unit], settings: Settings, address: str | None, templates=None,
                  judge: PolicyJudge | None = None) -> Iterator[Outcome]:
-    """One Ray task per unit, each retried on failure; results come back in input order."""
+    """One Ray task per unit, each retried on failure; results come back in input order. The
+    workers read the inputs, so the ids their documents share are named here, as each unit's
+    results come back (``SharedIds``), in the words and order of a local run."""
     try:
         import ray
     except ImportError:
@@ -500,15 +514,25 @@ def ray_outcomes(unit_list: Iterable[Unit], settings: Settings, address: str | N
         remote = ray.remote(max_retries=RAY_RETRIES, retry_exceptions=True)(check_unit)
         window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
         pending: deque = deque()
+        ids = SharedIds()
         for unit in unit_list:
             pending.append(remote.remote(unit, settings, templates, judge))
             if len(pending) >= window:
-                yield from (Outcome(*r) for r in ray.get(pending.popleft()))
+                yield from _unit_outcomes(ray.get(pending.popleft()), ids)
         while pending:
-            yield from (Outcome(*r) for r in ray.get(pending.popleft()))
+            yield from _unit_outcomes(ray.get(pending.popleft()), ids)
+        ids.finish()
     finally:
         if started:
             ray.shutdown()
+
+
+def _unit_outcomes(result: tuple[list[tuple], list[Sighting]], ids: SharedIds) -> list[Outcome]:
+    """A unit's outcomes (``check_unit``), its documents' ids seen first."""
+    rows, sightings = result
+    for sighting in sightings:
+        ids.see(*sighting)
+    return [Outcome(*row) for row in rows]
 
 
 # --- a whole run -----------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from test_runner import make_corpus, run
@@ -15,3 +17,18 @@ def test_ray_run_matches_local_run(tmp_path):
     remote = run("check", str(corpus), "--format", "jsonl", "--executor", "ray")
     assert remote.returncode == local.returncode, remote.stderr[-2000:]
     assert remote.stdout == local.stdout
+
+
+def test_ray_run_names_the_ids_records_share_as_a_local_run_does(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    record = {"text": "A council met on Monday.\nIt approved the budget."}
+    for name in ("a", "b"):  # ids shared within a file and across files
+        lines = [json.dumps({"id": rid, **record}) for rid in ("r1", "r2", "r1")]
+        (corpus / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    local = run("check", str(corpus), "--format", "jsonl", "--no-cache", "--jobs", "1")
+    remote = run("check", str(corpus), "--format", "jsonl", "--executor", "ray")
+    assert remote.stdout == local.stdout
+    warnings = [line for line in local.stderr.splitlines() if "is also the id of" in line]
+    assert len(warnings) == 4
+    assert [line for line in remote.stderr.splitlines() if "is also the id of" in line] == warnings
