@@ -57,7 +57,8 @@ def test_a_cached_attribute_is_computed_once_and_kept_on_the_instance():
 
 
 def test_a_pickled_document_carries_its_fields_and_digest_not_what_was_derived_from_its_text():
-    doc = Document(id="d", path="p.jsonl", text="one\ntwo\n", meta={"url": "https://example.org/a"}, notes=["n"], line=4)
+    doc = Document(id="d", path="p.jsonl", text="one\ntwo\n", meta={"url": "https://example.org/a"}, notes=["n"],
+                   line=4)
     digest, _ = doc.sha256, doc.lines  # what a pool's parent finds for the result cache, and more
     received = pickle.loads(pickle.dumps(doc))
     assert received == doc
