@@ -186,7 +186,8 @@ def test_no_speaker_from_the_words_after_a_quotation_that_are_not_its_attributio
     "Berg said the pier was safe, but “it is not,” the 52-year-old father of two replied.",  # before
     "“The pier is safe,” Berg said. “It is not,” the father of two replied on Friday.",  # carried
     "“The pier is safe,” Berg said, “and the road,” the father of two replied.",  # before, past a quotation
-    "“The pier is safe,” Berg said. “It is not,” 24/7 ferry pilot Ana Lima said.",  # carried; a number read as a word
+    # carried; a number read as a word
+    "“The pier is safe,” Berg said. “It is not,” 24/7 ferry pilot Ana Lima said.",
     "Tom Berg, the city engineer, told the council:\n\n“It is not,” the father of two replied.\n",  # colon
 ])
 def test_no_speaker_reached_back_past_an_attribution_after_the_quotation_that_cannot_be_read(check, text):
@@ -197,10 +198,12 @@ def test_no_speaker_reached_back_past_an_attribution_after_the_quotation_that_ca
 
 @pytest.mark.parametrize("text,speaker", [
     ("Berg said he hoped the plan would be “the best of all,” giving states more power.", "Berg"),
-    ("Even as Berg claimed that “the pier is safe,” one of the port’s engineers said the two cases differ.", "Berg"),
+    ("Even as Berg claimed that “the pier is safe,” one of the port’s engineers said the two cases differ.",
+     "Berg"),
     ("Berg said the pier “is safe,” though he said more tests would follow.", "Berg"),
     ("Berg said the pier “is safe,” which residents said was untrue.", "Berg"),
-    ("Berg told the council on Monday that “it is not safe,” harbour pilot Ana Lima said.", "harbour pilot Ana Lima"),
+    ("Berg told the council on Monday that “it is not safe,” harbour pilot Ana Lima said.",
+     "harbour pilot Ana Lima"),
 ])
 def test_a_speaker_before_the_quotation_stays_when_no_attribution_of_its_own_follows(check, text, speaker):
     """Words after the quotation that open a clause of their own (a participle, a stop, a pronoun, a

@@ -2,9 +2,9 @@
 failing document on its lines in the pull request.
 
 Each finding is annotated at its own level, as the SARIF report gives it: a blocking finding (severity
-``error``, or a rule the gate blocks on) as an error, a ``warning`` as a warning, an ``info`` that costs points as a notice. What
-fails is the document, and its verdict is the error; a residue line marked as an error would read as
-one more reason to fail where it is one of the points the verdict sums.
+``error``, or a rule the gate blocks on) as an error, a ``warning`` as a warning, an ``info`` that
+costs points as a notice. What fails is the document, and its verdict is the error; a residue line
+marked as an error would read as one more reason to fail where it is one of the points the verdict sums.
 
 GitHub shows at most ten annotations of each level per step, so this writes at most that many: the
 errors are what could not be read, then each failing document's verdict, then its blocking findings;
