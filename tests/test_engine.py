@@ -139,7 +139,7 @@ def test_generated_signatures_give_the_same_hits(patterns, phrases, options, tex
 @given(specs=st.lists(st.tuples(PATTERN, SIGNATURE_OPTIONS), min_size=2, max_size=4),
        text=st.lists(TEXT, max_size=6).map("\n".join))
 def test_generated_signatures_sharing_sets_give_the_same_hits(specs, text):
-    # the Sets of one region read that region's lines for the largest size among their signatures
+    # the Sets of the first and last lines read both ends for the largest size among their signatures
     try:
         compiled = [compile_signature(signature([pattern], **options).model_copy(update={"id": f"RS{900 + n}"}))
                     for n, (pattern, options) in enumerate(specs)]
@@ -692,6 +692,18 @@ def test_an_ends_signature_reads_the_head_and_tail_lines_alone(lines, found):
     hits, _ = PrefilterEngine([sig]).hits(Document(id="d", path="d", text=text))
     assert [h.line for h in hits] == found
     same_hits([sig], text)
+
+
+def test_head_and_tail_signatures_share_one_set_over_both_ends_and_hit_only_in_their_own_region():
+    """A head signature's copy the ends' Set finds in the tail lines is confirmed there on no line."""
+    head = compile_signature(signature(["source link"], region="head", region_lines=2).model_copy(update={"id": "RS901"}))
+    tail = compile_signature(signature(["read more"], region="tail", region_lines=2).model_copy(update={"id": "RS902"}))
+    engine = PrefilterEngine([head, tail])
+    assert [region for _, _, region, _ in engine._sets] == ["ends"]
+    text = "Title\nread more\nBody one.\nBody two.\nBody three.\nsource link\nread more"
+    hits, _ = engine.hits(Document(id="d", path="d", text=text))
+    assert [(h.signature.id, h.line) for h in hits] == [("RS902", 7)]
+    same_hits([head, tail], text)
 
 
 @settings(max_examples=300, deadline=None)
