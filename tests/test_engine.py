@@ -418,6 +418,15 @@ def test_signatures_kept_apart_share_sets_only_with_each_other(rules):
         assert members <= apart or not members & apart
 
 
+def test_signatures_kept_apart_share_one_set_whatever_their_case():
+    sigs = [compile_signature(signature([pattern], prefilter="apart", case_sensitive=cased)
+                              .model_copy(update={"id": f"RS{900 + n}"}))
+            for n, (pattern, cased) in enumerate([(r"(?:\p{Lu}\w+ ){2,}said", True), (r"\w+ of the \w+", False)])]
+    engine = PrefilterEngine(sigs)
+    assert [sorted(i for i in slots if i >= 0) for _, slots, region, _ in engine._sets if region == "any"] == [[0, 1]]
+    same_hits(sigs, "Jane Roe Smith said the head of the office\nleft.")
+
+
 def test_shipped_sets_copies_match_somewhere_exactly_where_their_locators_do(rules):
     examples = [e if isinstance(e, str) else e.text
                 for s in rules.signatures for e in [*s.rule.examples.match, *s.rule.examples.no_match]]
