@@ -705,8 +705,8 @@ def test_an_ends_signature_reads_the_head_and_tail_lines_alone(lines, found):
 
 def test_head_and_tail_signatures_share_one_set_over_both_ends_and_hit_only_in_their_own_region():
     """A head signature's copy the ends' Set finds in the tail lines is confirmed there on no line."""
-    head = compile_signature(signature(["source link"], region="head", region_lines=2).model_copy(update={"id": "RS901"}))
-    tail = compile_signature(signature(["read more"], region="tail", region_lines=2).model_copy(update={"id": "RS902"}))
+    head, tail = (compile_signature(signature([phrase], region=region, region_lines=2).model_copy(update={"id": rule}))
+                  for phrase, region, rule in (("source link", "head", "RS901"), ("read more", "tail", "RS902")))
     engine = PrefilterEngine([head, tail])
     assert [region for _, _, region, _ in engine._sets] == ["ends"]
     text = "Title\nread more\nBody one.\nBody two.\nBody three.\nsource link\nread more"
