@@ -765,14 +765,13 @@ class PrefilterEngine(ReferenceEngine):
         first. One Set for the open copies of both cases too would take 825 and 1,197 M, but 3,047 M
         read first: not done."""
         rule = self.signatures[index].rule
-        case = "caseless" if index in self.caseless else "cased"
         if rule.region != "any":
             return ("ends",)
         if rule.prefilter == "apart":
             return rule.region, rule.prefilter
         if anchored:
             return rule.region, "anchored"
-        return rule.region, "open", case
+        return rule.region, "open", "caseless" if index in self.caseless else "cased"
 
     def _fold_lines(self, doc: Document) -> set[int]:
         """The lines holding an ``unfolded`` character, where a caseless signature's RE2 copy does

@@ -704,7 +704,8 @@ def test_an_ends_signature_reads_the_head_and_tail_lines_alone(lines, found):
 
 
 def test_head_and_tail_signatures_share_one_set_over_both_ends_and_hit_only_in_their_own_region():
-    """A head signature's copy the ends' Set finds in the tail lines is confirmed there on no line."""
+    """A copy the ends' Set finds at the other end (a tail phrase in the head lines, a head phrase in
+    the tail lines) is confirmed there on no line."""
     head, tail = (compile_signature(signature([phrase], region=region, region_lines=2).model_copy(update={"id": rule}))
                   for phrase, region, rule in (("source link", "head", "RS901"), ("read more", "tail", "RS902")))
     engine = PrefilterEngine([head, tail])
