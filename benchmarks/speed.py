@@ -143,11 +143,11 @@ def _tree_rss(pid: int) -> int:
 SAMPLE_SECONDS = 0.25
 
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
+def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds of the process tree, peak tree RSS in bytes) of one run."""
     before = os.times()
     start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak = [0]
 
     def sample() -> None:
@@ -223,17 +223,17 @@ def empty_result_cache(folder: Path) -> None:
         path.unlink()
 
 
-def compile_bytecode() -> None:
+def compile_bytecode(tree: Path = ROOT) -> None:
     """Write the package's bytecode, as ``pip install`` does: in a checkout run with
     ``PYTHONDONTWRITEBYTECODE`` set, or whose sources are newer than their bytecode, every timed
     process would compile them again (a tenth of a second of CPU, measured on one document)."""
-    compileall.compile_dir(ROOT / "provenance", quiet=1)
+    compileall.compile_dir(tree / "provenance", quiet=1)
 
 
-def accelerated() -> bool:
-    """Whether the checker run from ``ROOT`` uses its C accelerator (``provenance/_fastpage.c``)."""
+def accelerated(tree: Path = ROOT) -> bool:
+    """Whether the checker run from ``tree`` uses its C accelerator (``provenance/_fastpage.c``)."""
     probe = "from provenance import accelerator; print(accelerator.fastpage is not None)"
-    return subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True).stdout.strip() == "True"
+    return subprocess.run([sys.executable, "-c", probe], cwd=tree, capture_output=True, text=True).stdout.strip() == "True"
 
 
 # --- where the time goes ----------------------------------------------------------------------------
