@@ -8,14 +8,15 @@
 BASE (any git revision) is checked out beside this one (``git worktree``, removed at the end) and its
 C accelerator built there; the work tree runs as it is, uncommitted changes included (its accelerator
 as last built: the header says whether each version runs it), or ``--head`` names a second revision,
-checked out the same way. Both check the
-same corpus (``speed.build_corpus``: built at run time, never committed) with ``provenance check
---format jsonl --no-cache``, each as a child process from its own folder, in rounds that run each
-once, the order alternating from round to round. This machine's speed drifts by a fifth within the
-hour, so a change of a few percent shows only in the ratio of runs minutes apart: the summary gives
-the medians and the median of the rounds' own ratios. ``--instructions`` adds each version's
-instruction count under callgrind (one core, ``PYTHONHASHSEED=0``), which the drift does not move.
-The summary also says whether the two wrote the same reports, byte for byte.
+checked out the same way. Both check the same corpus (``speed.build_corpus``: built at run time, never
+committed) with ``provenance check --format jsonl --no-cache``, or with ``--cache`` the default command
+on a corpus not checked before (its result cache emptied before each run, its rules cache warm), each
+as a child process from its own folder, in rounds that run each once, the order alternating from
+round to round. This machine's speed drifts by a fifth within the hour, so a change of a few percent
+shows only in the ratio of runs minutes apart: the summary gives the medians and the median of the
+rounds' own ratios. ``--instructions`` adds each version's instruction count under callgrind (one
+core, ``PYTHONHASHSEED=0``), which the drift does not move. The summary also says whether the two
+wrote the same reports, byte for byte.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from speed import ROOT, accelerated, build_corpus, compile_bytecode, timed  # noqa: E402
+from speed import ROOT, accelerated, build_corpus, compile_bytecode, empty_result_cache, timed  # noqa: E402
 
 
 def git(*args: str) -> str:
@@ -55,9 +56,11 @@ def work_tree_name() -> str:
     return f"work tree ({head}{', with uncommitted changes' if git('status', '--porcelain') else ''})"
 
 
-def check_argv(corpus: Path, out: Path, jobs: int) -> list[str]:
+def check_argv(corpus: Path, out: Path, jobs: int, cache: Path | None) -> list[str]:
+    """The check timed: without caches, or with ``cache`` as its cache folder."""
+    caching = ["--no-cache"] if cache is None else ["--cache-dir", str(cache)]
     return [sys.executable, "-m", "provenance", "check", str(corpus), "--format", "jsonl", "--jobs", str(jobs),
-            "--no-cache", "--output", str(out)]
+            *caching, "--output", str(out)]
 
 
 def round_orders(rounds: int) -> list[tuple[int, int]]:
@@ -106,6 +109,8 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=10.0, help="corpus size in MB of JSONL (default 10)")
     parser.add_argument("--rounds", type=int, default=6, help="runs of each version (default 6)")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes of each check (default 1)")
+    parser.add_argument("--cache", action="store_true",
+                        help="time the default command on a new corpus (result cache empty, rules cache warm)")
     parser.add_argument("--instructions", action="store_true", help="also count instructions with callgrind")
     args = parser.parse_args()
     if args.instructions and shutil.which("valgrind") is None:
@@ -132,19 +137,29 @@ def compare(args: argparse.Namespace, tmp: Path, trees: list[Path], names: list[
     corpus = tmp / "corpus.jsonl"
     docs, size = build_corpus(corpus, args.mb)
     outs = [tmp / "base.jsonl", tmp / "head.jsonl"]
-    for tree, name in zip(trees, names):
+    caches = [tmp / "base-cache", tmp / "head-cache"] if args.cache else [None, None]
+    argvs = [check_argv(corpus, out, args.jobs, cache) for out, cache in zip(outs, caches)]
+    for tree, name, argv in zip(trees, names, argvs):
         compile_bytecode(tree)
+        if args.cache:
+            subprocess.run(argv, cwd=tree, capture_output=True)  # writes the rules cache the runs read
         print(f"{name}: {'C accelerator in use' if accelerated(tree) else 'pure Python (accelerator not built)'}")
-    print(f"corpus: {docs} documents, {size / 1e6:.1f} MB; {args.rounds} rounds, --jobs {args.jobs}", flush=True)
+    print(f"corpus: {docs} documents, {size / 1e6:.1f} MB; {args.rounds} rounds, --jobs {args.jobs}, "
+          f"{'the default command on a new corpus' if args.cache else '--no-cache'}", flush=True)
     runs: list[list[tuple[float, float, int]]] = [[], []]
     for number, order in enumerate(round_orders(args.rounds), start=1):
         for i in order:
-            runs[i].append(timed(check_argv(corpus, outs[i], args.jobs), cwd=trees[i]))
+            if caches[i] is not None:
+                empty_result_cache(caches[i])
+            runs[i].append(timed(argvs[i], cwd=trees[i]))
         print(f"round {number}: {names[0]} {runs[0][-1][0]:.2f} s, {names[1]} {runs[1][-1][0]:.2f} s", flush=True)
     print("\n".join(summary(names, runs, size)))
     print(same_lines(*outs))
     if args.instructions:
-        counts = [instructions(check_argv(corpus, outs[i], 1), trees[i]) for i in (0, 1)]
+        for cache in caches:
+            if cache is not None:
+                empty_result_cache(cache)
+        counts = [instructions(check_argv(corpus, outs[i], 1, caches[i]), trees[i]) for i in (0, 1)]
         print(f"instructions, one core: {names[0]} {counts[0] / 1e9:.2f} G, {names[1]} {counts[1] / 1e9:.2f} G "
               f"({counts[1] / counts[0]:.4f})")
 
