@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from speed import ROOT, accelerated, build_corpus, compile_bytecode, empty_result_cache, timed  # noqa: E402
+from speed import ROOT, accelerated, build_corpus, check_command, compile_bytecode, empty_result_cache, timed  # noqa: E402
 
 
 def git(*args: str) -> str:
@@ -57,10 +57,9 @@ def work_tree_name() -> str:
 
 
 def check_argv(corpus: Path, out: Path, jobs: int, cache: Path | None) -> list[str]:
-    """The check timed: without caches, or with ``cache`` as its cache folder."""
+    """The check ``speed.py`` times, on ``jobs`` processes: without caches, or with ``cache`` as its cache folder."""
     caching = ["--no-cache"] if cache is None else ["--cache-dir", str(cache)]
-    return [sys.executable, "-m", "provenance", "check", str(corpus), "--format", "jsonl", "--jobs", str(jobs),
-            *caching, "--output", str(out)]
+    return [*check_command(corpus, out), "--jobs", str(jobs), *caching]
 
 
 def round_orders(rounds: int) -> list[tuple[int, int]]:
