@@ -124,8 +124,9 @@ class ResultCache:
             self._db.execute(f"PRAGMA user_version = {LAYOUT_VERSION}")
 
     def key(self, doc: Document) -> bytes:
-        meta = json.dumps(doc.meta, sort_keys=True, ensure_ascii=False)
-        notes = json.dumps(doc.notes, ensure_ascii=False)
+        # Most documents carry neither: ``json.dumps`` with options builds an encoder on every call.
+        meta = json.dumps(doc.meta, sort_keys=True, ensure_ascii=False) if doc.meta else "{}"
+        notes = json.dumps(doc.notes, ensure_ascii=False) if doc.notes else "[]"
         varies = self.vary(doc) if self.vary is not None else ""
         who = f"{self.space}\0{doc.sha256}\0{doc.id}\0{doc.path}\0{meta}\0{notes}\0{varies}"
         return hashlib.sha256(who.encode("utf-8", "surrogatepass")).digest()
