@@ -4403,6 +4403,99 @@ PyDoc_STRVAR(attribute_quotations_doc,
 "when the paragraph ends first), the paragraph's index and offsets, and through paragraphs (the\n"
 "(start, end) of each) the paragraph before's. The rest as for speaker_before_quotation.");
 
+/* ---- attribution: which passes after _attribute may give a quotation a speaker ------------------
+   attribution._unreached_back and _attribute_left_over ask SpeakerFinder of every quotation left
+   without a speaker, and nearly every one fails on its first look: its words close their sentence,
+   no speech verb follows, no hyphen. Those first looks are made here for a document's quotations in
+   one call; a bit left clear says the method gives nothing, so it is not asked. The methods stay the
+   only reading of the words: tests/test_attribution.py proves that none gives a speaker (or an
+   attribution) where its bit is clear. */
+
+enum { SCREEN_AFTER = 1, SCREEN_TRAILING = 2, SCREEN_FOLLOWING = 4, SCREEN_HYPHEN = 8 };
+
+/* A character of the runs of spaces in speakers._HYPHEN_SIGNATURE: [ \t\u00a0] */
+static bool hyphen_space(Py_UCS4 c)
+{
+    return c == ' ' || c == '\t' || c == 0x00A0;
+}
+
+/* speakers._HYPHEN_SIGNATURE may match at i: spaces, a hyphen, then a space, before para_end. */
+static bool hyphen_may_follow(const Phrase *p, Py_ssize_t i, Py_ssize_t para_end)
+{
+    while (i < para_end && hyphen_space(PHRASE_CHAR(p, i)))
+        i++;
+    return i + 1 < para_end && PHRASE_CHAR(p, i) == '-' && hyphen_space(PHRASE_CHAR(p, i + 1));
+}
+
+/* The screen of one quotation with a closing mark: SpeakerFinder._verb_after's verb (the first
+   after the lead-in, within window, not a participle) is what attribution_after and following
+   need; trailing needs a verb before the sentence's full stop, which lies within twice window. */
+static int quotation_screen(const Phrase *p, const CueBounds *cues, const Quotation *q, Py_ssize_t window)
+{
+    int screen = 0;
+    Py_ssize_t lead = q->close + 1;
+    while (lead < q->para_end && lead_in_char(PHRASE_CHAR(p, lead)))
+        lead++;
+    Py_ssize_t verb = first_cue(cues->verb_starts, cues->verb_ends, lead, Py_MIN(q->para_end, lead + window));
+    if (verb >= 0) {
+        Py_ssize_t verb_start = bound_at(cues->verb_starts, verb), verb_end = bound_at(cues->verb_ends, verb);
+        if (!participle_at(p, verb_start, verb_end)) {
+            if (open_ended(p, q->start, q->close))
+                screen |= SCREEN_AFTER;
+            if (verb_start != lead)
+                screen |= SCREEN_FOLLOWING;
+        }
+    }
+    if (first_cue(cues->verb_starts, cues->verb_ends, q->close + 1, Py_MIN(q->para_end, q->close + 2 * window)) >= 0)
+        screen |= SCREEN_TRAILING;
+    if (hyphen_may_follow(p, q->close + 1, q->para_end))
+        screen |= SCREEN_HYPHEN;
+    return screen;
+}
+
+static PyObject *quotation_screens(PyObject *module, PyObject *args)
+{
+    PyObject *text, *items;
+    FoundSlots slots;
+    CueBounds cues = {NULL, NULL, NULL, NULL};
+    Py_ssize_t window;
+    if (!PyArg_ParseTuple(args, "UO!O!O!O!O!O!O!n:quotation_screens", &text, &PyList_Type, &items, &PyType_Type,
+                          &slots.found, &PyType_Type, &slots.raw, &PyType_Type, &slots.para, &PyList_Type, &slots.paras,
+                          &PyList_Type, &cues.verb_starts, &PyList_Type, &cues.verb_ends, &window)
+        || found_slots(&slots) < 0)
+        return NULL;
+    if (PyList_GET_SIZE(cues.verb_starts) != PyList_GET_SIZE(cues.verb_ends) || window < 0) {
+        PyErr_SetString(PyExc_ValueError, "quotation_screens: as many verb starts as ends, a window of 0 or more");
+        return NULL;
+    }
+    Phrase p = {.text = text, .kind = PyUnicode_KIND(text), .data = PyUnicode_DATA(text),
+                .length = PyUnicode_GET_LENGTH(text)};
+    Py_ssize_t n = PyList_GET_SIZE(items);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n);
+    char *screens = out == NULL ? NULL : PyBytes_AS_STRING(out);
+    for (Py_ssize_t k = 0; screens != NULL && k < n; k++) {
+        Quotation q;
+        if (!read_quotation(&slots, PyList_GET_ITEM(items, k), p.length, &q)) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "quotation_screens: quotations inside their paragraphs");
+            break;
+        }
+        screens[k] = (char)(q.close >= 0 ? quotation_screen(&p, &cues, &q, window) : 0);
+        if (PyErr_Occurred())
+            break;
+    }
+    if (PyErr_Occurred())
+        Py_CLEAR(out);
+    return out;
+}
+
+PyDoc_STRVAR(quotation_screens_doc,
+"quotation_screens(text, quotations, found_cls, raw_cls, paragraph_cls, paragraphs, verb_starts, verb_ends,\n"
+"                  window) -> bytes\n\n"
+"For each quotation (as attribute_quotations reads them), a byte of the SpeakerFinder methods that may\n"
+"give it something: 1 attribution_after, 2 trailing, 4 following, 8 hyphen_after. A bit left clear\n"
+"says the method gives None (False); a quotation left open at its paragraph's end has none set.");
+
 /* ---- attribution: a document's paragraphs (provenance/analyzers/attribution.py) -----------------
    attribution._paragraphs_python is the reference; tests/test_attribution.py proves that both give
    the same paragraphs. */
@@ -6602,6 +6695,7 @@ static PyMethodDef methods[] = {
     {"speaker_after_quotation", speaker_after_quotation, METH_VARARGS, speaker_after_quotation_doc},
     {"speaker_before_quotation", speaker_before_quotation, METH_VARARGS, speaker_before_quotation_doc},
     {"attribute_quotations", attribute_quotations, METH_VARARGS, attribute_quotations_doc},
+    {"quotation_screens", quotation_screens, METH_VARARGS, quotation_screens_doc},
     {"paragraph_bounds", paragraph_bounds, METH_VARARGS, paragraph_bounds_doc},
     {"located_quotations", located_quotations, METH_VARARGS, located_quotations_doc},
     {"sentence_end", sentence_end, METH_VARARGS, sentence_end_doc},

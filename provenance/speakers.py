@@ -392,6 +392,21 @@ class _Cues:
     def verbs_in(self, lo: int, hi: int) -> list[Cue]:
         return self._within(self.verbs, self._verb_bounds, lo, hi)
 
+    def first_verb_in(self, lo: int, hi: int) -> Cue | None:
+        """``verbs_in(lo, hi)[0]``, if any: made alone, where ``verbs_in`` makes every verb of the
+        text once (the accelerated readers never ask for the list)."""
+        first, past = self._range_within(self._verb_bounds, lo, hi)
+        return self._verb(first) if first < past else None
+
+    def last_verb_in(self, lo: int, hi: int) -> Cue | None:
+        """``verbs_in(lo, hi)[-1]``, if any, made alone as ``first_verb_in``'s."""
+        first, past = self._range_within(self._verb_bounds, lo, hi)
+        return self._verb(past - 1) if first < past else None
+
+    def _verb(self, i: int) -> Cue:
+        start, end = self._verb_bounds[0][i], self._verb_bounds[1][i]
+        return Cue(start, end, self.text[start:end])
+
     def according_in(self, lo: int, hi: int) -> list[Cue]:
         """Most texts never write ``according to``: for them, no search."""
         return self._within(self.according, self._according_bounds, lo, hi) if self.according else []
@@ -412,8 +427,13 @@ class _Cues:
     def _within(cues: list[Cue], bounds: tuple[list[int], list[int]], lo: int, hi: int) -> list[Cue]:
         """The cues starting at or after ``lo`` and ending by ``hi``: a slice, as cues never overlap,
         so their ends are in the order of their starts."""
+        return cues[slice(*_Cues._range_within(bounds, lo, hi))]
+
+    @staticmethod
+    def _range_within(bounds: tuple[list[int], list[int]], lo: int, hi: int) -> tuple[int, int]:
+        """The indexes of ``_within``'s slice: its first, and past its last."""
         starts, ends = bounds
-        return cues[bisect_left(starts, lo):min(bisect_left(starts, hi), bisect_right(ends, hi))]
+        return bisect_left(starts, lo), min(bisect_left(starts, hi), bisect_right(ends, hi))
 
     def last_sentence_end(self, lo: int, pos: int) -> int | None:
         """Where the last sentence ending in ``lo..pos`` ends (asked twice for most quotations)."""
@@ -740,10 +760,10 @@ class SpeakerFinder:
         first speech verb within reach of them, None where there is none or it is a participle (``,
         saying …`` opens what follows, never an attribution)."""
         lead = _LEAD_IN.match(self.text, close + 1, para_end).end()
-        verbs = self.cues.verbs_in(lead, min(para_end, lead + WINDOW))
-        if not verbs or verbs[0].text.endswith("ing"):
+        verb = self.cues.first_verb_in(lead, min(para_end, lead + WINDOW))
+        if verb is None or verb.text.endswith("ing"):
             return lead, None
-        return lead, verbs[0]
+        return lead, verb
 
     def _subject_words(self, lead: int, verb: Cue) -> bool:
         """Whether the words from ``lead`` to the verb may be its subject: one to ``MAX_SUBJECT`` words
@@ -868,12 +888,11 @@ class SpeakerFinder:
         quotation holds a cue (its speaker was looked for there, and another voice may be inside), nor
         for a participle (``, saying …`` opens what follows)."""
         stop = self._sentence_stop(close, para_end)
-        verbs = self.cues.verbs_in(close + 1, stop) if stop is not None else []
-        if not verbs or verbs[-1].text.endswith("ing"):
+        verb = self.cues.last_verb_in(close + 1, stop) if stop is not None else None
+        if verb is None or verb.text.endswith("ing"):
             return None
         if self.cues.any_in(self.sentence_start(open_, floor), open_):
             return None
-        verb = verbs[-1]
         lead = self._clause_lead(open_, close, verb.start)
         if lead is None:
             return None

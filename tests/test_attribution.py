@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from provenance import accelerator
 from provenance.analyzers.attribution import (
-    ENDING, WHITE_SPACE, RelayFinder, _Found, analyze, analyze_chunk, _Paragraph, _attribute, _attribute_python, _lead_starts,
-    _give_speakers,
+    ENDING, SCREEN_AFTER, SCREEN_FOLLOWING, SCREEN_HYPHEN, SCREEN_TRAILING, WHITE_SPACE, RelayFinder, _Found, _UNSCREENED,
+    analyze, analyze_chunk, _Paragraph, _attribute, _attribute_python, _lead_starts, _give_speakers, _screens,
     _lengths_by_ending, _compile_kinds,
     _is_scare, _is_title_case, _locate, _locate_python, _paragraphs, _paragraphs_python, _relay_pattern, _scare_flags,
     _scare_limits, _verb_places,
@@ -24,6 +24,7 @@ from provenance.document import Document, Line
 from provenance.outlets import outlet_index
 from provenance.prescan import finditer_where
 from provenance.quotes import RawQuote, paragraph_quotes
+from provenance.sources import read_documents
 from provenance import speakers as speakers_module
 from provenance.speakers import (
     _CHAR_CLASSES, _NAME_MENTION, MENTIONS_BACK, NameMentions, Token, WholeWords, WordPlaces, _bare,
@@ -1009,7 +1010,10 @@ QUOTATION_WORDS = ["The bridge will open in May", "no", "Meet the Nation", "we w
 QUOTATION_ENDS = ["”", ",”", ".”", "?”", "", "” "]
 QUOTATION_TAILS = ["", "", " Wang said.", " said Tom Berg, the city engineer.", " ― Pamela Padilla", "— Tom Berg Jr",
                    " according to Wang Yi.", " he said. “More words”", ", Harry Bond, 30, of Raleigh, who was polled, said.",
-                   " Berg said, adding", " the foreign minister told reporters"]
+                   " Berg said, adding", " the foreign minister told reporters", " - Ana Lima", " -Ana Lima", "\u00a0- Tom",
+                   " and will not change, Wang said on Sunday.", " former state senator Ana Lima said.",
+                   " the port’s director, Ana Lima, said.", " the 52-year-old father of two replied.",
+                   " Lima said in a statement released by her office on Monday."]
 PARAGRAPH = st.one_of(
     st.tuples(*(st.sampled_from(pieces) for pieces in (QUOTATION_LEADS, QUOTATION_WORDS, QUOTATION_ENDS, QUOTATION_TAILS)))
     .map(lambda parts: f"{parts[0]}“{''.join(parts[1:])}"),
@@ -1032,6 +1036,82 @@ def test_the_accelerator_gives_a_documents_quotations_the_speakers_the_python_co
     _attribute(speakers_module.SpeakerFinder(text, lex), fast, paras)
     _attribute_python(speakers_module.SpeakerFinder(text, lex), python, paras)
     assert [(q.speaker, q.how) for q in fast] == [(q.speaker, q.how) for q in python]
+
+
+def _screened_out(finder, q, screen: int) -> list[str]:
+    """The methods a quotation's screen passes over (its bit clear) that would give it something."""
+    asked = {
+        SCREEN_AFTER: lambda: finder.attribution_after(q.raw.start, q.raw.close, q.para.end),
+        SCREEN_TRAILING: lambda: finder.trailing(q.raw.open, q.raw.close, q.para.end, q.para.start),
+        SCREEN_FOLLOWING: lambda: finder.following(q.raw.open, q.raw.close, q.para.end, q.para.start),
+        SCREEN_HYPHEN: lambda: finder.hyphen_after(q.para.start, q.raw.open, q.raw.close, q.para.end),
+    }
+    return [name for bit, name in ((SCREEN_AFTER, "attribution_after"), (SCREEN_TRAILING, "trailing"),
+                                   (SCREEN_FOLLOWING, "following"), (SCREEN_HYPHEN, "hyphen_after"))
+            if not screen & bit and asked[bit]() not in (None, False)]
+
+
+def _assert_screens_hold(text: str, lex, paras: list[tuple[int, int]]) -> list[int]:
+    """Every quotation's screen (``_screens``) passes over no method that would answer; the screens."""
+    found = _locate(list(paragraph_quotes(text, paras)), paras)
+    finder = speakers_module.SpeakerFinder(text, lex)
+    screens = list(_screens(finder, found, paras))
+    for q, screen in zip(found, screens):
+        if q.raw.close is None:
+            assert screen == 0
+        else:
+            assert _screened_out(finder, q, screen) == [], text[q.para.start:q.para.end]
+    return screens
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=DOCUMENT_TEXT)
+def test_a_quotations_screen_passes_over_only_the_methods_that_find_nothing(rules, text):
+    paras, start = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            paras.append((start, start + len(line)))
+        start += len(line) + 1
+    _assert_screens_hold(text, rules.memo("attribution-lexicons", compile_lexicons), paras)
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+def test_the_screens_pass_over_no_speaker_in_the_corpus(rules):
+    lex = rules.memo("attribution-lexicons", compile_lexicons)
+    screened = 0
+    for doc in read_documents([CORPUS]):
+        screens = _assert_screens_hold(doc.text, lex, _paragraphs(doc, set()))
+        screened += sum(screen != _UNSCREENED for screen in screens)
+    assert screened > 0  # the screens spare the seeds' quotations some methods
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+def test_the_screens_name_the_methods_that_may_answer(rules):
+    lex = rules.memo("attribution-lexicons", compile_lexicons)
+    text = "“The pier is safe,” Lima said.\n“It is over.” - Ana Lima\n“Done.” Nothing more.\n“Left open"
+    starts = [0, *(k + 1 for k, c in enumerate(text) if c == "\n")]
+    paras = list(zip(starts, [k - 1 for k in starts[1:]] + [len(text)]))
+    said, hyphen, closed, left_open = _assert_screens_hold(text, lex, paras)
+    assert said == SCREEN_AFTER | SCREEN_TRAILING | SCREEN_FOLLOWING
+    assert (hyphen, closed, left_open) == (SCREEN_HYPHEN, 0, 0)
+
+
+@pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")
+def test_the_screens_read_only_quotations_of_the_classes_given_and_paired_verb_bounds(rules):
+    text = "“a,” he said"
+    paras = [(0, len(text))]
+    found = _locate(list(paragraph_quotes(text, paras)), paras)
+    screens = accelerator.fastpage.quotation_screens
+    said = screens(text, found, _Found, RawQuote, _Paragraph, paras, [8], [12], 160)
+    assert said == bytes([SCREEN_AFTER | SCREEN_TRAILING | SCREEN_FOLLOWING])
+    assert screens(text, found, _Found, RawQuote, _Paragraph, paras, [], [], 160) == bytes([0])
+    for bad in ((text, found, Token, RawQuote, _Paragraph, paras, [], [], 160),
+                (text, [("x",)], _Found, RawQuote, _Paragraph, paras, [], [], 160),
+                (text, found, _Found, RawQuote, _Paragraph, paras, [8], [], 160),
+                (text, found, _Found, RawQuote, _Paragraph, paras, [], [], -1)):
+        with pytest.raises((TypeError, ValueError, AttributeError)):
+            screens(*bad)
 
 
 @pytest.mark.skipif(accelerator.fastpage is None, reason="the C accelerator is not built")

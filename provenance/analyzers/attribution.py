@@ -34,7 +34,7 @@ from provenance.scoring import (
     PRIOR_RULE, QUOTE_KINDS, QUOTE_RULE, AttributionPrices, attribution_prices, price_attribution,
 )
 from provenance.speakers import (
-    Lexicons, NameMentions, SpeakerFinder, WholeWords, WordPlaces, compile_lexicons, source_phrase,
+    WINDOW, Lexicons, NameMentions, SpeakerFinder, WholeWords, WordPlaces, compile_lexicons, source_phrase,
 )
 
 MAX_LISTED = 12  # lines and speakers named in a quote-kind finding's message
@@ -183,8 +183,9 @@ def _locate_python(found: list[tuple[int, RawQuote]], paras: list[tuple[int, int
 def _give_speakers(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> None:
     """Each quotation's speaker: the one beside it, else one carried from a quotation before it."""
     _attribute(finder, quotes, paras)
-    _unreached_back(finder, quotes)
-    _attribute_left_over(finder, quotes)
+    screens = _screens(finder, quotes, paras)
+    _unreached_back(finder, quotes, screens)
+    _attribute_left_over(finder, quotes, screens)
     _carry_in_paragraph(finder.text, quotes)
     _share_within_groups(quotes)
     _carry_to_next_paragraph(finder.text, quotes)
@@ -235,42 +236,63 @@ def _attribute_by_cues(finder: SpeakerFinder, quotes: list[_Found], n: int) -> N
         q.speaker, q.how = finder.sentence_before(q.raw.open, q.para.start), "previous"
 
 
+# The ``SpeakerFinder`` methods that may give a quotation something after ``_attribute``, a bit each
+# (``_screens``).
+SCREEN_AFTER, SCREEN_TRAILING, SCREEN_FOLLOWING, SCREEN_HYPHEN = 1, 2, 4, 8
+_UNSCREENED = SCREEN_AFTER | SCREEN_TRAILING | SCREEN_FOLLOWING | SCREEN_HYPHEN
+
+
+def _screens(finder: SpeakerFinder, quotes: list[_Found], paras: list[tuple[int, int]]) -> bytes:
+    """For each quotation, the methods that ``_unreached_back`` and ``_attribute_left_over`` may find
+    something with, from their first looks (the words close their sentence, no verb or hyphen follows),
+    which fail for nearly every quotation: taken by the accelerator's ``quotation_screens`` for a
+    document in one call where it is built; else every method is asked, and answers alone. None is
+    asked of a quotation left open at its paragraph's end."""
+    if accelerator.fastpage is None or not quotes:
+        return bytes(_UNSCREENED if q.raw.close is not None else 0 for q in quotes)
+    return accelerator.fastpage.quotation_screens(finder.text, quotes, _Found, RawQuote, _Paragraph, paras,
+                                                   *finder.cues.bounds[:2], WINDOW)
+
+
 REACHED_BACK = ("before", "previous", "colon")  # how a speaker found before its quotation was found (``_attribute``)
 
 
-def _unreached_back(finder: SpeakerFinder, quotes: list[_Found]) -> None:
+def _unreached_back(finder: SpeakerFinder, quotes: list[_Found], screens: bytes) -> None:
     """Mark ``unread`` a quotation left without a speaker, or given one from before it, that goes on to
     an attribution of its own the reader could not name (``SpeakerFinder.attribution_after``: ``Lima
     said the pier was safe, but “it is not,” the 52-year-old father of two replied``): that
     attribution says who spoke, so a voice before the quotation is another's. Its speaker is taken
     back and none is carried to it (``_carry_in_paragraph``); the passes reading the words after it
     may still name one. In Python after ``_attribute``, whether the accelerator or its reference gave
-    those, so the two agree."""
-    for q in quotes:
-        if (q.speaker is None or q.how in REACHED_BACK) and q.raw.close is not None \
+    those, so the two agree; asked only where ``screens`` say it may answer."""
+    for q, screen in zip(quotes, screens):
+        if screen & SCREEN_AFTER and (q.speaker is None or q.how in REACHED_BACK) \
                 and finder.attribution_after(q.raw.start, q.raw.close, q.para.end):
             q.speaker, q.how = None, "unread"
 
 
-def _attribute_left_over(finder: SpeakerFinder, quotes: list[_Found]) -> None:
+def _attribute_left_over(finder: SpeakerFinder, quotes: list[_Found], screens: bytes) -> None:
     """The quotations the positions beside them left without a speaker, read in one pass: ``… “rock-solid”
     and will not change, Wang said.``, the attribution closing a quotation's sentence
     (``SpeakerFinder.trailing``), the commonest in news writing; else ``“…,” former state senator Ana
     Lima said``, the speaker right after it in the shapes the reading beside it leaves out
     (``SpeakerFinder.following``); else ``“….” - Ana Lima``, a signature after a plain hyphen
     (``SpeakerFinder.hyphen_after``). In Python after ``_attribute``, whether the accelerator or its
-    reference gave those, so the two agree; only quotations with a cue after them in their paragraph
-    are read for the first two."""
-    for q in quotes:
-        if q.speaker is None and q.raw.close is not None and finder.cues.any_in(q.raw.close + 1, q.para.end):
-            span = finder.trailing(q.raw.open, q.raw.close, q.para.end, q.para.start)
+    reference gave those, so the two agree; each method is asked only where ``screens`` say it may
+    answer (a quotation left open at its paragraph's end has no bit set)."""
+    for q, screen in zip(quotes, screens):
+        if q.speaker is None and screen & (SCREEN_TRAILING | SCREEN_FOLLOWING) \
+                and finder.cues.any_in(q.raw.close + 1, q.para.end):
+            span = finder.trailing(q.raw.open, q.raw.close, q.para.end, q.para.start) if screen & SCREEN_TRAILING \
+                else None
             if span is not None:
                 q.speaker, q.how = span, "trailing"
                 continue
-            span = finder.following(q.raw.open, q.raw.close, q.para.end, q.para.start)
+            span = finder.following(q.raw.open, q.raw.close, q.para.end, q.para.start) \
+                if screen & SCREEN_FOLLOWING else None
             if span is not None:
                 q.speaker, q.how = span, "following"
-        if q.speaker is None and q.raw.close is not None:
+        if q.speaker is None and screen & SCREEN_HYPHEN:
             span = finder.hyphen_after(q.para.start, q.raw.open, q.raw.close, q.para.end)
             if span is not None:
                 q.speaker, q.how = span, "dash"
