@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import re2
 import regex
@@ -24,6 +25,9 @@ from provenance.engine import AlternationFilter, starts_copy
 from provenance.prescan import finditer_where
 from provenance.rulemodels import DomainRating, OutletProfile
 from provenance.rulepack import RuleSet
+
+if TYPE_CHECKING:  # imported by _extractor, where a run needs it
+    import tldextract
 
 # Names shorter than this are too ambiguous to look for in running text ("AP", "CBC" are used
 # only where a profile lists them as a masthead or in a dateline credit).

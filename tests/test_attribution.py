@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from provenance import accelerator
 from provenance.analyzers.attribution import (
-    ENDING, SCREEN_AFTER, SCREEN_FOLLOWING, SCREEN_HYPHEN, SCREEN_TRAILING, WHITE_SPACE, RelayFinder, _Found, _UNSCREENED,
-    analyze, analyze_chunk, _Paragraph, _attribute, _attribute_python, _lead_starts, _give_speakers, _screens,
+    ENDING, SCREEN_AFTER, SCREEN_FOLLOWING, SCREEN_HYPHEN, SCREEN_TRAILING, WHITE_SPACE, RelayFinder, _Found,
+    _UNSCREENED, analyze, analyze_chunk, _Paragraph, _attribute, _attribute_python, _lead_starts, _give_speakers,
+    _screens,
     _lengths_by_ending, _compile_kinds,
     _is_scare, _is_title_case, _locate, _locate_python, _paragraphs, _paragraphs_python, _relay_pattern, _scare_flags,
     _scare_limits, _verb_places,
@@ -1010,7 +1011,8 @@ QUOTATION_WORDS = ["The bridge will open in May", "no", "Meet the Nation", "we w
 QUOTATION_ENDS = ["”", ",”", ".”", "?”", "", "” "]
 QUOTATION_TAILS = ["", "", " Wang said.", " said Tom Berg, the city engineer.", " ― Pamela Padilla", "— Tom Berg Jr",
                    " according to Wang Yi.", " he said. “More words”", ", Harry Bond, 30, of Raleigh, who was polled, said.",
-                   " Berg said, adding", " the foreign minister told reporters", " - Ana Lima", " -Ana Lima", "\u00a0- Tom",
+                   " Berg said, adding", " the foreign minister told reporters", " - Ana Lima", " -Ana Lima",
+                   "\u00a0- Tom",
                    " and will not change, Wang said on Sunday.", " former state senator Ana Lima said.",
                    " the port’s director, Ana Lima, said.", " the 52-year-old father of two replied.",
                    " Lima said in a statement released by her office on Monday."]
