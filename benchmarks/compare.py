@@ -3,6 +3,7 @@
     python benchmarks/compare.py BASE                   # 10 MB, 6 rounds, one core
     python benchmarks/compare.py main~3 --mb 50 --rounds 8 --jobs 2
     python benchmarks/compare.py BASE --instructions    # also count instructions (valgrind)
+    python benchmarks/compare.py BASE --cache --jobs 2  # the default command on a new corpus (--warm: checked before)
     python benchmarks/compare.py BASE --head OTHER      # two commits, neither the work tree
 
 BASE (any git revision) is checked out beside this one (``git worktree``, removed at the end) and its
@@ -10,7 +11,8 @@ C accelerator built there; the work tree runs as it is, uncommitted changes incl
 as last built: the header says whether each version runs it), or ``--head`` names a second revision,
 checked out the same way. Both check the same corpus (``speed.build_corpus``: built at run time, never
 committed) with ``provenance check --format jsonl --no-cache``, or with ``--cache`` the default command
-on a corpus not checked before (its result cache emptied before each run, its rules cache warm), each
+on a corpus not checked before (its result cache emptied before each run, its rules cache warm), or
+with ``--warm`` the default command on a corpus checked before (both caches filled by one run first), each
 as a child process from its own folder, in rounds that run each once, the order alternating from
 round to round. This machine's speed drifts by a fifth within the hour, so a change of a few percent
 shows only in the ratio of runs minutes apart: the summary gives the medians and the median of the
@@ -62,6 +64,12 @@ def check_argv(corpus: Path, out: Path, jobs: int, cache: Path | None) -> list[s
     return [*check_command(corpus, out), "--jobs", str(jobs), *caching]
 
 
+def run_kind(args: argparse.Namespace) -> str:
+    if args.warm:
+        return "the default command on a corpus checked before"
+    return "the default command on a new corpus" if args.cache else "--no-cache"
+
+
 def round_orders(rounds: int) -> list[tuple[int, int]]:
     """Which version runs first in each round: base first, then head first, and so on, so that neither
     always runs on the state the other left (the disk cache, the machine's drift within a round)."""
@@ -110,8 +118,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1, help="worker processes of each check (default 1)")
     parser.add_argument("--cache", action="store_true",
                         help="time the default command on a new corpus (result cache empty, rules cache warm)")
+    parser.add_argument("--warm", action="store_true",
+                        help="time the default command on a corpus checked before (both caches warm)")
     parser.add_argument("--instructions", action="store_true", help="also count instructions with callgrind")
     args = parser.parse_args()
+    args.cache = args.cache or args.warm
     if args.instructions and shutil.which("valgrind") is None:
         raise SystemExit("compare.py: --instructions needs valgrind on the PATH")
     with tempfile.TemporaryDirectory(prefix="provenance-compare-") as tmp:
@@ -141,14 +152,14 @@ def compare(args: argparse.Namespace, tmp: Path, trees: list[Path], names: list[
     for tree, name, argv in zip(trees, names, argvs):
         compile_bytecode(tree)
         if args.cache:
-            subprocess.run(argv, cwd=tree, capture_output=True)  # writes the rules cache the runs read
+            subprocess.run(argv, cwd=tree, capture_output=True)  # writes the caches the runs read
         print(f"{name}: {'C accelerator in use' if accelerated(tree) else 'pure Python (accelerator not built)'}")
     print(f"corpus: {docs} documents, {size / 1e6:.1f} MB; {args.rounds} rounds, --jobs {args.jobs}, "
-          f"{'the default command on a new corpus' if args.cache else '--no-cache'}", flush=True)
+          f"{run_kind(args)}", flush=True)
     runs: list[list[tuple[float, float, int]]] = [[], []]
     for number, order in enumerate(round_orders(args.rounds), start=1):
         for i in order:
-            if caches[i] is not None:
+            if caches[i] is not None and not args.warm:
                 empty_result_cache(caches[i])
             runs[i].append(timed(argvs[i], cwd=trees[i]))
         print(f"round {number}: {names[0]} {runs[0][-1][0]:.2f} s, {names[1]} {runs[1][-1][0]:.2f} s", flush=True)
@@ -156,7 +167,7 @@ def compare(args: argparse.Namespace, tmp: Path, trees: list[Path], names: list[
     print(same_lines(*outs))
     if args.instructions:
         for cache in caches:
-            if cache is not None:
+            if cache is not None and not args.warm:
                 empty_result_cache(cache)
         counts = [instructions(check_argv(corpus, outs[i], 1, caches[i]), trees[i]) for i in (0, 1)]
         print(f"instructions, one core: {names[0]} {counts[0] / 1e9:.2f} G, {names[1]} {counts[1] / 1e9:.2f} G "
