@@ -109,7 +109,8 @@ def summary(names: list[str], runs: list[list[tuple[float, float, int]]], size: 
     return lines
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The options; ``--warm`` is the default command too (``args.cache``), on caches it leaves filled."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("base", help="the git revision to compare the work tree with")
     parser.add_argument("--head", help="a git revision to time instead of the work tree")
@@ -121,8 +122,13 @@ def main() -> None:
     parser.add_argument("--warm", action="store_true",
                         help="time the default command on a corpus checked before (both caches warm)")
     parser.add_argument("--instructions", action="store_true", help="also count instructions with callgrind")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     args.cache = args.cache or args.warm
+    return args
+
+
+def main() -> None:
+    args = parse_args()
     if args.instructions and shutil.which("valgrind") is None:
         raise SystemExit("compare.py: --instructions needs valgrind on the PATH")
     with tempfile.TemporaryDirectory(prefix="provenance-compare-") as tmp:

@@ -57,3 +57,25 @@ def test_a_revision_that_does_not_exist_is_one_line_naming_it():
     assert done.returncode == 1
     assert done.stderr.strip().startswith("compare.py: git rev-parse")
     assert "no-such-revision" in done.stderr and "Traceback" not in done.stderr
+
+
+def _emptied_caches(tmp_path, monkeypatch, *options: str) -> list[Path]:
+    """``compare.compare`` with nothing timed or run: the caches it emptied, one each time."""
+    emptied: list[Path] = []
+    monkeypatch.setattr(compare, "build_corpus", lambda path, mb: (1, 100))
+    monkeypatch.setattr(compare, "compile_bytecode", lambda tree: None)
+    monkeypatch.setattr(compare, "accelerated", lambda tree: True)
+    monkeypatch.setattr(compare.subprocess, "run", lambda *a, **k: None)
+    monkeypatch.setattr(compare, "timed", lambda argv, cwd: (1.0, 1.0, 1))
+    monkeypatch.setattr(compare, "empty_result_cache", emptied.append)
+    monkeypatch.setattr(compare, "same_lines", lambda a, b: "the same reports, byte for byte")
+    compare.compare(compare.parse_args(["HEAD", "--rounds", "2", *options]), tmp_path, [tmp_path, tmp_path],
+                    ["base", "head"])
+    return emptied
+
+
+def test_a_new_corpus_empties_each_result_cache_before_every_run_and_a_warm_one_never(tmp_path, monkeypatch, capsys):
+    assert len(_emptied_caches(tmp_path, monkeypatch, "--cache")) == 4  # two rounds of two runs
+    assert "the default command on a new corpus" in capsys.readouterr().out
+    assert _emptied_caches(tmp_path, monkeypatch, "--warm") == []
+    assert "the default command on a corpus checked before" in capsys.readouterr().out
