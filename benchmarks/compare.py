@@ -70,6 +70,12 @@ def run_kind(args: argparse.Namespace) -> str:
     return "the default command on a new corpus" if args.cache else "--no-cache"
 
 
+def empty_if_new_corpus(args: argparse.Namespace, cache: Path | None) -> None:
+    """Before a run on a corpus not checked before (``--cache``), its result cache is emptied."""
+    if cache is not None and not args.warm:
+        empty_result_cache(cache)
+
+
 def round_orders(rounds: int) -> list[tuple[int, int]]:
     """Which version runs first in each round: base first, then head first, and so on, so that neither
     always runs on the state the other left (the disk cache, the machine's drift within a round)."""
@@ -160,21 +166,19 @@ def compare(args: argparse.Namespace, tmp: Path, trees: list[Path], names: list[
         if args.cache:
             subprocess.run(argv, cwd=tree, capture_output=True)  # writes the caches the runs read
         print(f"{name}: {'C accelerator in use' if accelerated(tree) else 'pure Python (accelerator not built)'}")
-    print(f"corpus: {docs} documents, {size / 1e6:.1f} MB; {args.rounds} rounds, --jobs {args.jobs}, "
-          f"{run_kind(args)}", flush=True)
+    print(f"corpus: {docs} documents, {size / 1e6:.1f} MB; {args.rounds} rounds, --jobs {args.jobs}, {run_kind(args)}",
+          flush=True)
     runs: list[list[tuple[float, float, int]]] = [[], []]
     for number, order in enumerate(round_orders(args.rounds), start=1):
         for i in order:
-            if caches[i] is not None and not args.warm:
-                empty_result_cache(caches[i])
+            empty_if_new_corpus(args, caches[i])
             runs[i].append(timed(argvs[i], cwd=trees[i]))
         print(f"round {number}: {names[0]} {runs[0][-1][0]:.2f} s, {names[1]} {runs[1][-1][0]:.2f} s", flush=True)
     print("\n".join(summary(names, runs, size)))
     print(same_lines(*outs))
     if args.instructions:
         for cache in caches:
-            if cache is not None and not args.warm:
-                empty_result_cache(cache)
+            empty_if_new_corpus(args, cache)
         counts = [instructions(check_argv(corpus, outs[i], 1, caches[i]), trees[i]) for i in (0, 1)]
         print(f"instructions, one core: {names[0]} {counts[0] / 1e9:.2f} G, {names[1]} {counts[1] / 1e9:.2f} G "
               f"({counts[1] / counts[0]:.4f})")
