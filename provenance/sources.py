@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import BinaryIO, NamedTuple, TypeVar
 
 import regex
 from pydantic_core import from_json
@@ -397,11 +397,11 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def read_jsonl_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
+def read_jsonl_file(path: Path, doc_id: str, max_bytes: int, part: ByteRange | None = None) -> Iterator[Item]:
     """The records of a JSONL file (gzipped where its name ends in ``.gz``) or of standard input
-    (gzipped where its first bytes say so)."""
+    (gzipped where its first bytes say so); of a plain file's ``part`` alone where one is given."""
     where = shown(path)
-    for line in jsonl_lines(path, max_bytes):
+    for line in jsonl_lines(path, max_bytes, part):
         if isinstance(line, ReadError):
             yield line
             continue
@@ -412,13 +412,20 @@ def read_jsonl_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
             yield _record(raw, where, doc_id, number)
 
 
-def jsonl_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes | None] | ReadError]:
+def jsonl_lines(path: Path, max_bytes: int, part: ByteRange | None = None) -> Iterator[tuple[int, bytes | None] | ReadError]:
     """The numbered lines of a JSONL file or of standard input, as ``read_jsonl_file`` reads them (a
     line over ``max_bytes`` comes out as None); where the file breaks (cut short, corrupt, unreadable)
-    a last ``ReadError`` names the line it broke at. ``clean`` reads its copies' lines here too."""
+    a last ``ReadError`` names the line it broke at. ``clean`` reads its copies' lines here too.
+    With a ``part`` of a plain file (``parts_of``), the lines that start inside it, numbered as in
+    the whole file."""
     number = 0
     try:
         with _jsonl_handle(path) as raw_handle:
+            if part is not None:
+                number, position = _skip_to(raw_handle, part.start)
+                for number, raw in _numbered_lines(raw_handle, max_bytes, number, part.end - position):
+                    yield number, raw
+                return
             compressed = raw_handle.peek(2)[:2] == GZIP_MAGIC if path == STDIN else path.name.lower().endswith(".gz")
             handle = gzip.GzipFile(fileobj=raw_handle) if compressed else raw_handle
             for number, raw in _numbered_lines(handle, max_bytes):
@@ -433,18 +440,48 @@ def over_max_bytes(max_bytes: int, fate: str) -> str:
     return f"record is over the max_bytes limit of {max_bytes} bytes; {fate}"
 
 
-def _numbered_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
-    """Numbered lines; one longer than ``limit`` comes out as None, skipped over without being held."""
-    number = 0
+def _numbered_lines(handle: BinaryIO, limit: int, number: int = 0, span: int | None = None) -> Iterator[tuple[int, bytes | None]]:
+    """Numbered lines, the first numbered ``number + 1``; one longer than ``limit`` comes out as None,
+    skipped over without being held. With a ``span``, only the lines that start within that many
+    bytes of where the handle stands."""
     limit = min(limit, sys.maxsize - 1)  # "no limit" may be given as sys.maxsize
-    while raw := handle.readline(limit + 1):
+    left = sys.maxsize if span is None else span
+    while left > 0 and (raw := handle.readline(limit + 1)):
         number += 1
+        left -= len(raw)
         if len(raw) > limit and not raw.endswith(b"\n"):
             while raw and not raw.endswith(b"\n"):
                 raw = handle.readline(1 << 20)
+                left -= len(raw)
             yield number, None
         else:
             yield number, raw
+
+
+class ByteRange(NamedTuple):
+    """A part of a plain JSONL file: the records whose lines start at a byte in ``[start, end)``."""
+
+    start: int
+    end: int
+
+
+def parts_of(size: int, part_bytes: int) -> list[ByteRange]:
+    """A file of ``size`` bytes cut into parts of ``part_bytes`` (the last one shorter); every line
+    starts in exactly one of them."""
+    return [ByteRange(start, min(start + part_bytes, size)) for start in range(0, size, part_bytes)] or [ByteRange(0, 0)]
+
+
+def _skip_to(handle: BinaryIO, start: int) -> tuple[int, int]:
+    """Moves ``handle`` (at the file's start) to the first line that starts at byte ``start`` or
+    after it; answers how many lines lie before that one (those ending before byte ``start - 1``,
+    counted a block at a time, and the line holding it) and the byte it starts at."""
+    if start == 0:
+        return 0, 0
+    before, position = 0, 0
+    while position < start - 1 and (block := handle.read(min(start - 1 - position, JSONL_BUFFER_BYTES))):
+        before += block.count(b"\n")
+        position += len(block)
+    return before + 1, position + len(handle.readline())
 
 
 class NotARecord(ValueError):
@@ -601,8 +638,16 @@ def open_bytes(path: Path) -> BinaryIO:
     return gzip.open(path) if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
-def read_path(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:
-    """The documents of one file ``discover`` found: a JSONL file's records (standard input's too),
-    else the text file's one document."""
+def read_path(path: Path, doc_id: str, max_bytes: int, part: ByteRange | None = None) -> Iterator[Item]:
+    """The documents of one file ``discover`` found: a JSONL file's records (standard input's too;
+    those of its ``part`` alone where one is given), else the text file's one document."""
+    if part is not None:
+        return read_jsonl_file(path, doc_id, max_bytes, part)
     jsonl = path == STDIN or path.name.lower().endswith(JSONL_SUFFIXES)
     return (read_jsonl_file if jsonl else read_text_file)(path, doc_id, max_bytes)
+
+
+def splits_into_parts(path: Path) -> bool:
+    """Whether a file can be read in byte ranges (``ByteRange``): a plain JSONL file, not gzipped
+    (a gzip stream is read from its start) nor standard input."""
+    return path != STDIN and path.name.lower().endswith(".jsonl")

@@ -231,7 +231,7 @@ def test_markers_over_other_inputs_are_refused(shards, tmp_path, index, units):
     marker_path.write_text(json.dumps({**json.loads(marker_path.read_text()), "units": units}))
     result = run("merge", str(copy))
     assert result.returncode == 2
-    assert result.stderr.startswith(f"provenance: merge: {marker_path}: units: {len(units)} input files do not fit")
+    assert result.stderr.startswith(f"provenance: merge: {marker_path}: units: {len(units)} input units do not fit")
     assert result.stderr.count("\n") == 1
 
 

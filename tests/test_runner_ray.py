@@ -32,3 +32,14 @@ def test_ray_run_names_the_ids_records_share_as_a_local_run_does(tmp_path):
     warnings = [line for line in local.stderr.splitlines() if "is also the id of" in line]
     assert len(warnings) == 4
     assert [line for line in remote.stderr.splitlines() if "is also the id of" in line] == warnings
+
+
+def test_ray_checks_a_large_file_in_parts_with_the_reports_of_a_local_run(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", records=30)
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / "crawl.jsonl").write_bytes((corpus / "crawl-a.jsonl").read_bytes() + (corpus / "crawl-b.jsonl").read_bytes())
+    local = run("check", str(one), "--format", "jsonl", "--no-cache", "--jobs", "1")
+    remote = run("check", str(one), "--format", "jsonl", "--executor", "ray", "--part-size", "16K")
+    assert remote.returncode == local.returncode, remote.stderr[-2000:]
+    assert remote.stdout == local.stdout

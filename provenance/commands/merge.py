@@ -2,10 +2,11 @@
 
 Each shard leaves ``shard-IIIII-of-NNNNN.jsonl`` (I and N zero-padded to five digits; ``.jsonl.gz``
 with ``--gzip``) and a completion marker ``shard-IIIII-of-NNNNN.done`` saying which rules and
-settings it ran under, which file holds its reports and how many reports each of its input files
-gave. Merge refuses shards that are missing, unfinished or made under other rules, and reports files
-cut short or damaged, then restores the input order (input file ``k`` went to shard ``k mod N``),
-so the merged reports are byte for byte those of one run.
+settings it ran under, which file holds its reports and how many reports each of its input units
+gave (a unit is an input file, or a part of a plain JSONL file over ``--part-size``). Merge refuses
+shards that are missing, unfinished or made under other rules, and reports files cut short or
+damaged, then restores the input order (input unit ``k`` went to shard ``k mod N``), so the merged
+reports are byte for byte those of one run.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from provenance.runner import MARKER_SUFFIX, Outcome, read_marker
 from provenance.sources import SharedIds, open_bytes
 
 FORMATS = ("summary", "jsonl", "console", *CORPUS_RENDERERS)
-AGREEING_KEYS = ("rules_digest", "settings", "version")
+REQUIRED_KEYS = ("rules_digest", "settings", "version")
+AGREEING_KEYS = (*REQUIRED_KEYS, "part_bytes")  # a marker older than part_bytes holds none: whole files
 
 
 class MergeError(Exception):
@@ -93,7 +95,7 @@ def _shard_at(marker_path: Path) -> ShardFiles:
 def _is_marker(marker: dict | None) -> bool:
     """Whether a marker holds what merge reads: its shard ``[I, N]`` (0 <= I < N), the reports of
     each input file and an exit code (a marker edited by hand would otherwise fail merge midway)."""
-    if marker is None or not all(k in marker for k in (*AGREEING_KEYS, "shard", "units", "exit")):
+    if marker is None or not all(k in marker for k in (*REQUIRED_KEYS, "shard", "units", "exit")):
         return False
     shard, units = marker["shard"], marker["units"]
     return (_counts(shard) and len(shard) == 2 and shard[0] < shard[1] and _counts(units)
@@ -154,7 +156,7 @@ def _refuse_markers_that_disagree(shards: list[ShardFiles]) -> None:
     """The odd one out is at fault: a marker whose digest or version differs from what most markers
     hold (on a tie, from what the lowest shard holds), named beside one that holds it."""
     for key in AGREEING_KEYS:
-        values = [json.dumps(shard.marker[key], sort_keys=True) for shard in shards]
+        values = [json.dumps(shard.marker.get(key), sort_keys=True) for shard in shards]
         usual = Counter(values).most_common(1)[0][0]
         odd = next((n for n, value in enumerate(values) if value != usual), None)
         if odd is not None:
@@ -164,18 +166,18 @@ def _refuse_markers_that_disagree(shards: list[ShardFiles]) -> None:
 
 
 def _refuse_inputs_that_differ(shards: list[ShardFiles]) -> None:
-    """Shard I holds input files I, I+N, I+2N... of one list: the markers' counts of input files must
-    fit it (merge would otherwise read past the end of one marker's list)."""
+    """Shard I holds input units I, I+N, I+2N... of one list: the markers' counts of units must fit
+    it (merge would otherwise read past the end of one marker's list)."""
     total = sum(len(shard.marker["units"]) for shard in shards)
     for shard in shards:
         held = len(shard.marker["units"])
         if held != len(range(shard.index, total, shard.count)):
-            raise MergeError(f"{shard.marker_path}: units: {held} input files do not fit the other shards' "
+            raise MergeError(f"{shard.marker_path}: units: {held} input units do not fit the other shards' "
                              f"{total - held} (shards checked over other inputs)")
 
 
 def merged_reports(shards: list[ShardFiles]) -> Iterator[Outcome]:
-    """Every report in input order (input file k is shard k mod N's (k div N)-th file), each line
+    """Every report in input order (input unit k is shard k mod N's (k div N)-th unit), each line
     checked to be a whole report: a shard's file cut short or damaged is refused, never passed on.
     Reports whose id an earlier one has are named on standard error, as one run names them: a shard
     saw only its own inputs."""
