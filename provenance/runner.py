@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import math
 import os
 import sys
@@ -28,7 +27,7 @@ from pathlib import Path
 
 from provenance import __version__
 from provenance.analyzers import collect_hits
-from provenance.atomic import open_atomic, write_atomic
+from provenance.atomic import open_atomic
 from provenance.cache import DEFAULT_MAX_SIZE, ResultCache, default_cache_dir, inside, namespace, parse_size
 from provenance.config import ConfigError, Settings
 from provenance.document import Document
@@ -40,6 +39,7 @@ from provenance.renderers.jsonout import render_line_bytes
 from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules
 from provenance.rulemodels import Detector
+from provenance.shardmarker import ShardMarker, read_marker, write_marker
 from provenance.sources import (ByteRange, Found, SharedIds, discover, parts_of, read_documents, read_path,
                                 splits_into_parts, warning_of_shared_ids)
 from provenance.templates import (TemplateCounts, answers_for, corpus_templates, count_templates, empty_counts,
@@ -710,9 +710,9 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
     expected = {"rules_digest": rules.digest, "settings": namespace(rules.digest, settings), "version": __version__,
                 "part_bytes": args.part_size}
     previous = read_marker(marker_path)
-    if previous and all(previous.get(k) == v for k, v in expected.items()):
+    if previous and all(getattr(previous, k) == v for k, v in expected.items()):
         print(f"provenance: {shard.stem} already done ({marker_path}); skipped", file=sys.stderr)
-        return previous["exit"]
+        return previous.exit
     counts: list[int] = []  # reports per unit, for `provenance merge` to restore input order
 
     def items() -> Iterator[Item]:
@@ -727,15 +727,7 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
     lines = (outcomes(args, settings, rules, documents, cache, templates, detached) if detached is not None
              else as_outcomes(gate.judge_all(reports(args, settings, rules, documents, cache, templates))))
     exit_code = write_lines(lines, folder / reports_name)
-    marker = {**expected, "shard": [shard.index, shard.count], "threshold": settings.threshold,
-              "inputs": [str(p) for p in args.paths], "units": counts, "exit": exit_code, "reports": reports_name}
-    write_atomic(marker_path, json.dumps(marker, indent=1) + "\n")
+    write_marker(marker_path, ShardMarker(**expected, shard=(shard.index, shard.count), threshold=settings.threshold,
+                                          inputs=[str(p) for p in args.paths], units=counts, exit=exit_code,
+                                          reports=reports_name))
     return exit_code
-
-
-def read_marker(path: Path) -> dict | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError, RecursionError):
-        return None
-    return data if isinstance(data, dict) else None

@@ -17,6 +17,7 @@ from provenance.clean import CleanMap
 from provenance.quoteindex import QuoteIndex
 from provenance.report import CorpusReport, DocumentReport, ErrorRecord
 from provenance.rulemodels import RulePack
+from provenance.shardmarker import ShardMarker
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -35,6 +36,7 @@ def generated() -> dict[str, dict]:
         "quote-index.schema.json": QuoteIndex,
         "baseline.schema.json": Baseline,
         "clean-map.schema.json": CleanMap,
+        "shard-marker.schema.json": ShardMarker,
     }
     out = {name: _schema(model.__name__, model.model_json_schema()) for name, model in models.items()}
     out["report-line.schema.json"] = _schema("ReportLine", line)

@@ -131,7 +131,7 @@ def test_a_broken_gzipped_shard_is_one_line(corpus, tmp_path):
     assert f"{reports}: cannot read" in result.stderr
 
 
-@pytest.mark.parametrize("name", ["../elsewhere.jsonl", "/etc/passwd", "shard.txt", 7])
+@pytest.mark.parametrize("name", ["../elsewhere.jsonl", "/etc/passwd", "shard.txt"])
 def test_a_marker_naming_another_file_is_refused(shards, tmp_path, name):
     copy = tmp_path / "copy"
     copy.mkdir()
@@ -213,7 +213,8 @@ def test_a_damaged_line_of_a_gzipped_shard_is_named(corpus, tmp_path):
 
 
 @pytest.mark.parametrize("change", [{"shard": 5}, {"shard": [3, 3]}, {"shard": ["0", "3"]}, {"shard": [True, 3]},
-                                    {"units": "many"}, {"units": [1, -1]}, {"exit": "1"}])
+                                    {"units": "many"}, {"units": [1, -1]}, {"exit": "1"}, {"reports": 7},
+                                    {"part_bytes": 0}, {"unknown": 1}])
 def test_a_marker_of_the_wrong_shape_is_refused_in_one_line(shards, tmp_path, change):
     copy = _copy_of(shards, tmp_path / "copy")
     marker_path = copy / "shard-00001-of-00003.done"
@@ -254,3 +255,11 @@ def test_merge_names_the_ids_that_shards_share_as_one_run_does(tmp_path):
         f"provenance: warning: {corpus / 'b/feed.jsonl'}: id 'r1' is also the id of {corpus / 'a/feed.jsonl'} "
         "(both are checked; give each record an id of its own)"]
     assert f"{corpus / 'b/feed.jsonl'}:1: id 'r1' is also the id of {corpus / 'a/feed.jsonl'}:1" in whole.stderr
+
+
+def test_every_marker_a_shard_writes_validates_against_its_schema(shards, schema):
+    validator = schema("shard-marker.schema.json")
+    markers = sorted(shards.glob("shard-*.done"))
+    assert len(markers) == 3
+    for path in markers:
+        validator.validate(json.loads(path.read_text(encoding="utf-8")))

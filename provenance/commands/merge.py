@@ -29,12 +29,12 @@ from provenance.commands.common import write_console, write_text
 from provenance.corpus import SummaryBuilder, corpus_report
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import SCHEMA_VERSION, DocumentReport, Tool
-from provenance.runner import MARKER_SUFFIX, Outcome, read_marker
+from provenance.runner import MARKER_SUFFIX, Outcome
+from provenance.shardmarker import ShardMarker, read_marker
 from provenance.sources import SharedIds, open_bytes
 
 FORMATS = ("summary", "jsonl", "console", *CORPUS_RENDERERS)
-REQUIRED_KEYS = ("rules_digest", "settings", "version")
-AGREEING_KEYS = (*REQUIRED_KEYS, "part_bytes")  # a marker older than part_bytes holds none: whole files
+AGREEING_KEYS = ("rules_digest", "settings", "version", "part_bytes")
 
 
 class MergeError(Exception):
@@ -55,17 +55,17 @@ def add_parser(subparsers) -> None:
 class ShardFiles(NamedTuple):
     """A finished shard: its completion marker as read, the marker's file, and the reports file it names."""
 
-    marker: dict
+    marker: ShardMarker
     marker_path: Path
     reports: Path
 
     @property
     def index(self) -> int:
-        return self.marker["shard"][0]
+        return self.marker.shard[0]
 
     @property
     def count(self) -> int:
-        return self.marker["shard"][1]
+        return self.marker.shard[1]
 
 
 def find_shards(folders: list[Path]) -> list[ShardFiles]:
@@ -84,7 +84,7 @@ def _marker_paths(folder: Path) -> list[Path]:
 
 def _shard_at(marker_path: Path) -> ShardFiles:
     marker = read_marker(marker_path)
-    if not _is_marker(marker):
+    if marker is None:
         raise MergeError(f"{marker_path}: not a shard completion marker")
     reports = _reports_of(marker_path, marker)
     if not reports.is_file():
@@ -92,26 +92,11 @@ def _shard_at(marker_path: Path) -> ShardFiles:
     return ShardFiles(marker, marker_path, reports)
 
 
-def _is_marker(marker: dict | None) -> bool:
-    """Whether a marker holds what merge reads: its shard ``[I, N]`` (0 <= I < N), the reports of
-    each input file and an exit code (a marker edited by hand would otherwise fail merge midway)."""
-    if marker is None or not all(k in marker for k in (*REQUIRED_KEYS, "shard", "units", "exit")):
-        return False
-    shard, units = marker["shard"], marker["units"]
-    return (_counts(shard) and len(shard) == 2 and shard[0] < shard[1] and _counts(units)
-            and type(marker["exit"]) is int)
-
-
-def _counts(value: object) -> bool:
-    """A list of whole numbers, 0 or more (``true`` is no count)."""
-    return isinstance(value, list) and all(type(n) is int and n >= 0 for n in value)
-
-
-def _reports_of(marker_path: Path, marker: dict) -> Path:
+def _reports_of(marker_path: Path, marker: ShardMarker) -> Path:
     """The shard's reports file, which its marker names (``shard-IIIII-of-NNNNN.jsonl``, or ``.jsonl.gz``
     for a ``--gzip`` shard; a marker older than the key names none, and meant the first), beside the marker."""
-    name = marker.get("reports", marker_path.with_suffix(".jsonl").name)
-    if not isinstance(name, str) or Path(name).name != name or not name.endswith((".jsonl", ".jsonl.gz")):
+    name = marker.reports or marker_path.with_suffix(".jsonl").name
+    if Path(name).name != name or not name.endswith((".jsonl", ".jsonl.gz")):
         raise MergeError(f"{marker_path}: reports: not a shard's reports file name: {name!r}")
     return marker_path.with_name(name)
 
@@ -156,7 +141,7 @@ def _refuse_markers_that_disagree(shards: list[ShardFiles]) -> None:
     """The odd one out is at fault: a marker whose digest or version differs from what most markers
     hold (on a tie, from what the lowest shard holds), named beside one that holds it."""
     for key in AGREEING_KEYS:
-        values = [json.dumps(shard.marker.get(key), sort_keys=True) for shard in shards]
+        values = [json.dumps(getattr(shard.marker, key)) for shard in shards]
         usual = Counter(values).most_common(1)[0][0]
         odd = next((n for n, value in enumerate(values) if value != usual), None)
         if odd is not None:
@@ -168,9 +153,9 @@ def _refuse_markers_that_disagree(shards: list[ShardFiles]) -> None:
 def _refuse_inputs_that_differ(shards: list[ShardFiles]) -> None:
     """Shard I holds input units I, I+N, I+2N... of one list: the markers' counts of units must fit
     it (merge would otherwise read past the end of one marker's list)."""
-    total = sum(len(shard.marker["units"]) for shard in shards)
+    total = sum(len(shard.marker.units) for shard in shards)
     for shard in shards:
-        held = len(shard.marker["units"])
+        held = len(shard.marker.units)
         if held != len(range(shard.index, total, shard.count)):
             raise MergeError(f"{shard.marker_path}: units: {held} input units do not fit the other shards' "
                              f"{total - held} (shards checked over other inputs)")
@@ -182,13 +167,13 @@ def merged_reports(shards: list[ShardFiles]) -> Iterator[Outcome]:
     Reports whose id an earlier one has are named on standard error, as one run names them: a shard
     saw only its own inputs."""
     count = len(shards)
-    total = sum(len(shard.marker["units"]) for shard in shards)
+    total = sum(len(shard.marker.units) for shard in shards)
     ids = SharedIds()
     with ExitStack() as stack:
         files = [stack.enter_context(_ReportsFile.opened(shard.reports)) for shard in shards]
         for k in range(total):
             shard = k % count
-            for _ in range(shards[shard].marker["units"][k // count]):
+            for _ in range(shards[shard].marker.units[k // count]):
                 outcome = files[shard].next_report()
                 if isinstance(outcome.report, DocumentReport):
                     ids.see(outcome.report.id, outcome.report.path)
@@ -259,7 +244,7 @@ def _first_problem(exc: ValidationError) -> str:
 def run(args: argparse.Namespace) -> int:
     try:
         shards = find_shards(args.folders)
-        exit_code = max(shard.marker["exit"] for shard in shards)
+        exit_code = max(shard.marker.exit for shard in shards)
         first = shards[0].marker
         if args.format == "jsonl":
             _write_lines((outcome.line.decode("utf-8") for outcome in merged_reports(shards)), args.output)
@@ -281,21 +266,21 @@ def _write_lines(lines: Iterator[str], output: Path | None) -> None:
         handle.writelines(lines)
 
 
-def _summary_text(shards: list[ShardFiles], first: dict) -> str:
-    builder = SummaryBuilder(first.get("threshold", 50.0))
+def _summary_text(shards: list[ShardFiles], first: ShardMarker) -> str:
+    builder = SummaryBuilder(first.threshold)
     for outcome in merged_reports(shards):
         builder.add(outcome.item())
     data = {"schema_version": SCHEMA_VERSION,
-            "tool": Tool(version=first["version"], rules_digest=first["rules_digest"]).model_dump(),
+            "tool": Tool(version=first.version, rules_digest=first.rules_digest).model_dump(),
             "summary": builder.summary().model_dump()}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _render_corpus(args: argparse.Namespace, shards: list[ShardFiles], first: dict) -> None:
+def _render_corpus(args: argparse.Namespace, shards: list[ShardFiles], first: ShardMarker) -> None:
     items = [outcome.item() for outcome in merged_reports(shards)]
-    report = corpus_report(items, first.get("threshold", 50.0), first["rules_digest"])
-    if first["version"] != __version__:
-        report.tool.version = first["version"]
+    report = corpus_report(items, first.threshold, first.rules_digest)
+    if first.version != __version__:
+        report.tool.version = first.version
     if args.format in CORPUS_RENDERERS:
         write_text(args.output, CORPUS_RENDERERS[args.format](report))
         return
