@@ -12,15 +12,22 @@ with the one run's. Figures are medians over ``--repeat`` rounds.
 
     python benchmarks/split.py                       # 50 MB, 4 shards, parts of 4M, 3 rounds
     python benchmarks/split.py --shards 8 --part-size 2M
+    python benchmarks/split.py --unique              # no two documents alike, as in most crawls
+
+The speed corpus repeats each text about twelve times, and the template pre-pass counts a text met
+again in its outlet once; ``--unique`` ends every text with a line of its own, so that the pre-pass,
+which every shard runs over the whole corpus, costs what it costs on a crawl without copies.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from speed import accelerated, build_corpus, compile_bytecode, timed
@@ -41,47 +48,86 @@ def merged_same(out: Path, whole: Path, merged: Path) -> tuple[float, bool]:
     return wall, merged.read_bytes() == whole.read_bytes()
 
 
+def make_unique(path: Path) -> int:
+    """Ends every record's text with a line naming the record; returns the file's new size in bytes."""
+    unique = path.with_suffix(".unique")
+    with path.open(encoding="utf-8") as records, unique.open("w", encoding="utf-8") as out:
+        for line in records:
+            record = json.loads(line)
+            record["text"] += f"\nRecord {record['id']} of the crawl."
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    unique.replace(path)
+    return path.stat().st_size
+
+
+@dataclass
+class Rounds:
+    """Each round's wall times: the one run, each shard with parts and with whole files, the merge,
+    and a shard of an empty folder (start-up alone, with no pre-pass to run)."""
+
+    one: list[float] = field(default_factory=list)
+    split: list[list[float]] = field(default_factory=list)
+    unsplit: list[list[float]] = field(default_factory=list)
+    merge: list[float] = field(default_factory=list)
+    start_up: list[float] = field(default_factory=list)
+    same: bool = True
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=50.0, help="size of the one JSONL file (default 50)")
     parser.add_argument("--shards", type=int, default=4, help="shards, as machines of a Slurm array (default 4)")
     parser.add_argument("--part-size", default="4M", help="--part-size of the split shards (default 4M)")
     parser.add_argument("--repeat", type=int, default=3, help="rounds (default 3)")
+    parser.add_argument("--unique", action="store_true", help="end each text with a line of its own: no copies")
     args = parser.parse_args()
     compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="provenance-split-") as tmp:
         folder = Path(tmp)
         corpus = folder / "crawl.jsonl"
         docs, size = build_corpus(corpus, args.mb)
+        if args.unique:
+            size = make_unique(corpus)
         print(f"python {sys.version.split()[0]}, accelerator {'on' if accelerated() else 'off'}; one file of "
-              f"{docs} documents, {size / 1e6:.1f} MB; {args.shards} shards", flush=True)
-        whole_out, merged_out = folder / "whole.jsonl", folder / "merged.jsonl"
-        one, split, unsplit, merges, same = [], [], [], [], True
+              f"{docs} {'unique ' if args.unique else ''}documents, {size / 1e6:.1f} MB; {args.shards} shards",
+              flush=True)
+        rounds = Rounds()
         for round_ in range(args.repeat):
-            one.append(timed([*CHECK, str(corpus), "--format", "jsonl", "--output", str(whole_out), "--jobs", "1",
-                              "--no-cache"])[0])
-            split.append(shard_times(corpus, folder / "split", args.shards, args.part_size))
-            wall, agrees = merged_same(folder / "split", whole_out, merged_out)
-            merges.append(wall)
-            same &= agrees
-            unsplit.append(shard_times(corpus, folder / "unsplit", args.shards, f"{2 * size}"))
+            measure_round(rounds, folder, corpus, size, args)
             print(f"round {round_ + 1} of {args.repeat} done", file=sys.stderr, flush=True)
-    report(size, one, split, unsplit, merges, same, args)
+    report(size, rounds, args)
 
 
-def report(size: int, one: list[float], split: list[list[float]], unsplit: list[list[float]], merges: list[float],
-           same: bool, args: argparse.Namespace) -> None:
-    whole = statistics.median(one)
-    slowest, slowest_whole = statistics.median(map(max, split)), statistics.median(map(max, unsplit))
+def measure_round(rounds: Rounds, folder: Path, corpus: Path, size: int, args: argparse.Namespace) -> None:
+    whole_out = folder / "whole.jsonl"
+    rounds.one.append(timed([*CHECK, str(corpus), "--format", "jsonl", "--output", str(whole_out), "--jobs", "1",
+                             "--no-cache"])[0])
+    rounds.split.append(shard_times(corpus, folder / "split", args.shards, args.part_size))
+    wall, agrees = merged_same(folder / "split", whole_out, folder / "merged.jsonl")
+    rounds.merge.append(wall)
+    rounds.same &= agrees
+    rounds.unsplit.append(shard_times(corpus, folder / "unsplit", args.shards, f"{2 * size}"))
+    empty = folder / "empty"
+    empty.mkdir(exist_ok=True)
+    rounds.start_up.append(shard_times(empty, folder / "nothing", 1, args.part_size)[0])
+
+
+def report(size: int, rounds: Rounds, args: argparse.Namespace) -> None:
+    whole = statistics.median(rounds.one)
     print(f"one run, 1 core:                       {whole:6.2f} s  {size / 1e6 / whole:6.2f} MB/s")
-    for name, runs, longest in ((f"parts of {args.part_size}", split, slowest), ("whole files", unsplit, slowest_whole)):
+    for name, runs in ((f"parts of {args.part_size}", rounds.split), ("whole files", rounds.unsplit)):
+        longest = statistics.median(map(max, runs))
         per_shard = ", ".join(f"{statistics.median(r[i] for r in runs):.2f}" for i in range(args.shards))
         print(f"{args.shards} shards, {name + ':':20s} slowest {longest:6.2f} s  {size / 1e6 / longest:6.2f} MB/s  "
               f"{whole / longest:4.2f}x one run  (each shard: {per_shard} s; all together "
               f"{statistics.median(map(sum, runs)):.2f} s)")
-    print(f"merge --format jsonl: {statistics.median(merges):.2f} s; merged reports "
-          f"{'the same as' if same else 'DIFFERENT from'} the one run's, byte for byte")
-    if not same:
+    idle = statistics.median(min(r) for r in rounds.unsplit)
+    start_up = statistics.median(rounds.start_up)
+    print(f"a shard with nothing to check: {idle:.2f} s; one of an empty folder (start-up alone) {start_up:.2f} s: "
+          f"the pre-pass over the corpus {idle - start_up:.2f} s")
+    print(f"merge --format jsonl: {statistics.median(rounds.merge):.2f} s; merged reports "
+          f"{'the same as' if rounds.same else 'DIFFERENT from'} the one run's, byte for byte")
+    if not rounds.same:
         raise SystemExit(1)
 
 

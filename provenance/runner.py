@@ -545,10 +545,11 @@ def ray_outcomes(unit_list: Iterable[Unit], settings: Settings, address: str | N
     try:
         remote = ray.remote(max_retries=RAY_RETRIES, retry_exceptions=True)(check_unit)
         window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
+        shared = ray.put(templates)  # the counts (16 MB as shipped) stored once, not pickled again for every task
         pending: deque = deque()
         ids = SharedIds()
         for unit in unit_list:
-            pending.append(remote.remote(unit, settings, templates, judge))
+            pending.append(remote.remote(unit, settings, shared, judge))
             if len(pending) >= window:
                 yield from _unit_outcomes(ray.get(pending.popleft()), ids)
         while pending:
