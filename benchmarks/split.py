@@ -5,8 +5,8 @@ The corpus is the one ``speed.py`` builds (the texts of residue-dev-B, read from
 and the seeds), written as one file of ``--mb`` MB in a temporary folder. Each round runs, one after
 another on this machine as ``N`` machines would run them at once: one ``--jobs 1`` check of the
 whole file; its ``N`` shards with parts of ``--part-size``; and the same ``N`` shards with whole
-files (parts larger than the file), where shard 0 checks everything and the others nothing. A shard
-run's wall time on a machine of its own is its time here, so the slowest shard is what ``N``
+files (parts larger than the file), where shard 0 checks everything and the others nothing; and
+``provenance templates`` once, then the shards with parts reading its counts. A shard run's wall time on a machine of its own is its time here, so the slowest shard is what ``N``
 machines take; the merge after them is timed too, and its reports are compared, byte for byte,
 with the one run's. Figures are medians over ``--repeat`` rounds.
 
@@ -35,11 +35,11 @@ from speed import accelerated, build_corpus, compile_bytecode, timed
 CHECK = [sys.executable, "-m", "provenance", "check"]
 
 
-def shard_times(corpus: Path, out: Path, shards: int, part_size: str) -> list[float]:
+def shard_times(corpus: Path, out: Path, shards: int, part_size: str, *options: str) -> list[float]:
     """Each shard's wall time, run one after another into an emptied ``out``."""
     shutil.rmtree(out, ignore_errors=True)
     return [timed([*CHECK, str(corpus), "--shard", f"{index}/{shards}", "--output", str(out), "--jobs", "1",
-                   "--no-cache", "--part-size", part_size])[0] for index in range(shards)]
+                   "--no-cache", "--part-size", part_size, *options])[0] for index in range(shards)]
 
 
 def merged_same(out: Path, whole: Path, merged: Path) -> tuple[float, bool]:
@@ -63,10 +63,13 @@ def make_unique(path: Path) -> int:
 @dataclass
 class Rounds:
     """Each round's wall times: the one run, each shard with parts and with whole files, the merge,
-    and a shard of an empty folder (start-up alone, with no pre-pass to run)."""
+    a shard of an empty folder (start-up alone, with no pre-pass to run), and ``provenance
+    templates`` then each shard with parts reading its counts (``--templates-from``)."""
 
     one: list[float] = field(default_factory=list)
     split: list[list[float]] = field(default_factory=list)
+    counting: list[float] = field(default_factory=list)
+    counted: list[list[float]] = field(default_factory=list)
     unsplit: list[list[float]] = field(default_factory=list)
     merge: list[float] = field(default_factory=list)
     start_up: list[float] = field(default_factory=list)
@@ -107,6 +110,12 @@ def measure_round(rounds: Rounds, folder: Path, corpus: Path, size: int, args: a
     rounds.merge.append(wall)
     rounds.same &= agrees
     rounds.unsplit.append(shard_times(corpus, folder / "unsplit", args.shards, f"{2 * size}"))
+    counts = folder / "crawl.counts"
+    rounds.counting.append(timed([sys.executable, "-m", "provenance", "templates", str(corpus), "--output",
+                                  str(counts)])[0])
+    rounds.counted.append(shard_times(corpus, folder / "counted", args.shards, args.part_size, "--templates-from",
+                                      str(counts)))
+    rounds.same &= merged_same(folder / "counted", whole_out, folder / "merged.jsonl")[1]
     empty = folder / "empty"
     empty.mkdir(exist_ok=True)
     rounds.start_up.append(shard_times(empty, folder / "nothing", 1, args.part_size)[0])
@@ -121,12 +130,17 @@ def report(size: int, rounds: Rounds, args: argparse.Namespace) -> None:
         print(f"{args.shards} shards, {name + ':':20s} slowest {longest:6.2f} s  {size / 1e6 / longest:6.2f} MB/s  "
               f"{whole / longest:4.2f}x one run  (each shard: {per_shard} s; all together "
               f"{statistics.median(map(sum, runs)):.2f} s)")
+    counting = statistics.median(rounds.counting)
+    counted = statistics.median(map(max, rounds.counted))
+    print(f"provenance templates, once: {counting:.2f} s; then {args.shards} shards with parts, --templates-from: "
+          f"slowest {counted:.2f} s (all together {statistics.median(map(sum, rounds.counted)):.2f} s), "
+          f"{counting + counted:.2f} s in all")
     idle = statistics.median(min(r) for r in rounds.unsplit)
     start_up = statistics.median(rounds.start_up)
     print(f"a shard with nothing to check: {idle:.2f} s; one of an empty folder (start-up alone) {start_up:.2f} s: "
           f"the pre-pass over the corpus {idle - start_up:.2f} s")
-    print(f"merge --format jsonl: {statistics.median(rounds.merge):.2f} s; merged reports "
-          f"{'the same as' if rounds.same else 'DIFFERENT from'} the one run's, byte for byte")
+    print(f"merge --format jsonl: {statistics.median(rounds.merge):.2f} s; merged reports, with and without the "
+          f"counts file, {'the same as' if rounds.same else 'DIFFERENT from'} the one run's, byte for byte")
     if not rounds.same:
         raise SystemExit(1)
 

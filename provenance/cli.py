@@ -14,13 +14,13 @@ import traceback
 
 from provenance import __version__, accelerator
 from provenance.atomic import OutputError
-from provenance.commands import check, clean, explain, merge, outlets, quotes, rules_cmd, show
+from provenance.commands import check, clean, explain, merge, outlets, quotes, rules_cmd, show, templates_cmd
 from provenance.config import ConfigError, UsageError
 from provenance.matcher import ExampleTimeout
 from provenance.rulepack import RuleLoadError
 from provenance.runner import few_collections
 
-COMMANDS = (check, rules_cmd, show, explain, quotes, outlets, clean, merge)
+COMMANDS = (check, rules_cmd, show, explain, quotes, outlets, clean, merge, templates_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

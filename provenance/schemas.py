@@ -14,6 +14,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from provenance.baseline import Baseline
 from provenance.clean import CleanMap
+from provenance.countsfile import CountsHeader
 from provenance.quoteindex import QuoteIndex
 from provenance.report import CorpusReport, DocumentReport, ErrorRecord
 from provenance.rulemodels import RulePack
@@ -37,6 +38,7 @@ def generated() -> dict[str, dict]:
         "baseline.schema.json": Baseline,
         "clean-map.schema.json": CleanMap,
         "shard-marker.schema.json": ShardMarker,
+        "template-counts-header.schema.json": CountsHeader,
     }
     out = {name: _schema(model.__name__, model.model_json_schema()) for name, model in models.items()}
     out["report-line.schema.json"] = _schema("ReportLine", line)

@@ -15,6 +15,7 @@ from provenance.cache import ResultCache
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
                                         add_threshold_option, refuse_unreadable_stdin, refuse_writing_into_the_corpus,
                                         settings_and_rules, write_console, write_text)
+from provenance.commands.templates_cmd import counts_from
 from provenance.config import Settings, UsageError
 from provenance.corpus import corpus_report
 from provenance.gate import GateRun, add_gate_options, gate_run
@@ -40,6 +41,9 @@ def add_parser(subparsers) -> None:
     p.add_argument("--quiet", action="store_true",
                    help="console: the one-line summary alone (and an error line for each input that could not be read)")
     add_templates_option(p)
+    p.add_argument("--templates-from", type=Path, metavar="FILE",
+                   help="the pre-pass's counts from FILE (`provenance templates PATH... --output FILE`, over "
+                        "the same PATHs) instead of counting the corpus again: for the shards of a run")
     add_output_options(p)
     add_gate_options(p)
     add_rule_options(p)
@@ -166,6 +170,8 @@ def _refuse_options_that_would_do_nothing(args: argparse.Namespace) -> None:
     if args.shard is not None and args.output_formats:
         raise UsageError("--shard writes JSON Lines only: drop --output-format, "
                          "and ask `provenance merge DIR --format FORMAT` for the others")
+    if args.templates_from is not None and args.templates is False:
+        raise UsageError("--templates-from gives the template pre-pass's counts: drop --no-templates")
     if args.shard is not None and getattr(args, "write_baseline", None) is not None:
         raise UsageError("--write-baseline records the findings of a whole corpus, which one shard does not "
                          "see: write it from a run without --shard")
@@ -184,7 +190,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace, settings: Settings, rules: RuleSet) -> int:
     gate = gate_run(args, settings, rules)
-    templates = runner.run_templates(args, settings, rules)
+    templates = (counts_from(args.templates_from, args.paths, settings, rules) if args.templates_from is not None
+                 else runner.run_templates(args, settings, rules))
     cache = runner.open_cache(args, settings, rules, templates)
     with closing(cache) if cache is not None else nullcontext():  # closed, its log is copied in and removed
         return _checked(args, settings, rules, gate, templates, cache)

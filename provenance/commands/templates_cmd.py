@@ -1,0 +1,56 @@
+"""``provenance templates PATH... --output FILE``: the corpus pre-pass alone, its counts written to a
+file that the shards of a run read (``check --shard I/N --templates-from FILE``) instead of each
+counting the whole corpus again."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from provenance.commands.common import add_paths_argument, add_rule_options, settings_and_rules
+from provenance.config import Settings, UsageError
+from provenance.countsfile import corpus_identity, read_counts, refuse_stdin, write_counts
+from provenance.document import Document
+from provenance.rulepack import RuleSet
+from provenance.sources import read_documents
+from provenance.templates import TemplateCounts, count_templates, prepass_runs, template_rule
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "templates", help="count the corpus's template lines once, for the shards of a run (--templates-from)",
+        description="Run the corpus pre-pass alone and write its counts to FILE, for `check --templates-from "
+                    "FILE` over the same PATHs: the shards of a run then read the counts instead of each "
+                    "reading the whole corpus again.")
+    add_paths_argument(p, stdin=False)
+    p.add_argument("--output", type=Path, required=True, metavar="FILE", help="the counts file to write (atomically)")
+    add_rule_options(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    refuse_stdin(args.paths, "templates")
+    settings, rules = settings_and_rules(args, args.paths[0])
+    rule = counted_rule(settings, rules, "templates")
+    corpus = corpus_identity(args.paths)
+    counts = count_templates((d for d in read_documents(args.paths, settings.max_bytes) if isinstance(d, Document)),
+                             rule)
+    write_counts(args.output, counts, rule, corpus)
+    print(f"provenance: counted the template lines of {sum(counts.group_docs.values())} documents in "
+          f"{len(counts.group_docs)} groups, over {corpus.files} files: {args.output}", file=sys.stderr)
+    return 0
+
+
+def counted_rule(settings: Settings, rules: RuleSet, option: str):
+    """The template rule that sizes the pre-pass; a ``UsageError`` where these rules and settings run none."""
+    if not prepass_runs(settings, rules, None):
+        raise UsageError(f"{option}: these rules and settings run no template pre-pass (no template-line rule, "
+                         "or templates turned off)")
+    return template_rule(rules)
+
+
+def counts_from(path: Path, paths: list[Path], settings: Settings, rules: RuleSet) -> TemplateCounts:
+    """``check --templates-from``: the counts in ``path``, refused unless made over ``paths`` under these rules."""
+    refuse_stdin(paths, "--templates-from")
+    return read_counts(path, counted_rule(settings, rules, "--templates-from"), corpus_identity(paths))
