@@ -43,3 +43,13 @@ def test_ray_checks_a_large_file_in_parts_with_the_reports_of_a_local_run(tmp_pa
     remote = run("check", str(one), "--format", "jsonl", "--executor", "ray", "--part-size", "16K")
     assert remote.returncode == local.returncode, remote.stderr[-2000:]
     assert remote.stdout == local.stdout
+
+
+def test_ray_takes_the_counts_of_provenance_templates(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", records=12)
+    counts = tmp_path / "corpus.counts"
+    assert run("templates", str(corpus), "--output", str(counts)).returncode == 0
+    local = run("check", str(corpus), "--format", "jsonl", "--no-cache", "--jobs", "1")
+    remote = run("check", str(corpus), "--format", "jsonl", "--executor", "ray", "--templates-from", str(counts))
+    assert remote.returncode == local.returncode, remote.stderr[-2000:]
+    assert remote.stdout == local.stdout
