@@ -53,6 +53,7 @@ class CountsHeader(BaseModel):
 
     code: str = Field(description="the digest of the checker's code that counted (cache.code_digest)")
     rule: str = Field(description="the template rule's params as JSON, keys sorted")
+    max_bytes: NonNegativeInt = Field(description="the max_bytes setting: longer records were not read")
     corpus: CorpusIdentity
     group_docs: dict[str, NonNegativeInt] = Field(description="documents counted in each group")
     cells: NonNegativeInt = Field(description="the sketch's counters (width x depth)")
@@ -85,23 +86,26 @@ def rule_key(rule: Detector) -> str:
     return json.dumps(rule.params, sort_keys=True)
 
 
-def write_counts(path: Path, counts: TemplateCounts, rule: Detector, corpus: CorpusIdentity) -> None:
-    header = CountsHeader(code=code_digest(), rule=rule_key(rule), corpus=corpus, group_docs=dict(counts.group_docs),
-                          cells=len(counts.table))
+def write_counts(path: Path, counts: TemplateCounts, rule: Detector, corpus: CorpusIdentity, max_bytes: int) -> None:
+    header = CountsHeader(code=code_digest(), rule=rule_key(rule), max_bytes=max_bytes, corpus=corpus,
+                          group_docs=dict(counts.group_docs), cells=len(counts.table))
     with open_atomic(path, binary=True) as handle:
         handle.write(MAGIC)
         handle.write(header.model_dump_json().encode("utf-8") + b"\n")
         handle.write(zlib.compress(_little_endian(counts.table), 1))
 
 
-def read_counts(path: Path, rule: Detector, corpus: CorpusIdentity) -> TemplateCounts:
-    """The counts in ``path``, if made by this code under ``rule`` over ``corpus``; else a
-    ``UsageError`` naming the file and what differs."""
+def read_counts(path: Path, rule: Detector, corpus: CorpusIdentity, max_bytes: int) -> TemplateCounts:
+    """The counts in ``path``, if made by this code under ``rule`` over ``corpus``, reading records
+    of up to ``max_bytes``; else a ``UsageError`` naming the file and what differs."""
     header, table = _read(path)
     if header.code != code_digest():
         raise UsageError(f"{path}: counted by another version of provenance; count again with this one")
     if header.rule != rule_key(rule):
         raise UsageError(f"{path}: counted under other template rule params; count again under these rules")
+    if header.max_bytes != max_bytes:
+        raise UsageError(f"{path}: counted with max_bytes {header.max_bytes}, where this run reads records of up to "
+                         f"{max_bytes} bytes; count again with the same settings")
     if header.corpus != corpus:
         raise UsageError(f"{path}: counts another corpus ({_corpus_change(header.corpus, corpus)}); count again")
     counts = empty_counts(rule)

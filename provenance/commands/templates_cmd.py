@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     corpus = corpus_identity(args.paths)
     counts = count_templates((d for d in read_documents(args.paths, settings.max_bytes) if isinstance(d, Document)),
                              rule)
-    write_counts(args.output, counts, rule, corpus)
+    write_counts(args.output, counts, rule, corpus, settings.max_bytes)
     print(f"provenance: counted the template lines of {sum(counts.group_docs.values())} documents in "
           f"{len(counts.group_docs)} groups, over {corpus.files} files: {args.output}", file=sys.stderr)
     return 0
@@ -53,4 +53,4 @@ def counted_rule(settings: Settings, rules: RuleSet, option: str):
 def counts_from(path: Path, paths: list[Path], settings: Settings, rules: RuleSet) -> TemplateCounts:
     """``check --templates-from``: the counts in ``path``, refused unless made over ``paths`` under these rules."""
     refuse_stdin(paths, "--templates-from")
-    return read_counts(path, counted_rule(settings, rules, "--templates-from"), corpus_identity(paths))
+    return read_counts(path, counted_rule(settings, rules, "--templates-from"), corpus_identity(paths), settings.max_bytes)
