@@ -136,3 +136,18 @@ def test_counts_read_with_another_max_bytes_are_refused(outlet, tmp_path):
     assert result.returncode == 2
     assert result.stderr == (f"provenance: {counts}: counted with max_bytes 100, where this run reads records of up "
                              f"to {Settings().max_bytes} bytes; count again with the same settings\n")
+
+
+@pytest.mark.parametrize("command", ["show", "explain"])
+def test_show_and_explain_judge_a_document_with_the_counts_of_its_corpus(outlet, tmp_path, command):
+    counts = tmp_path / "corpus.counts"
+    assert run("templates", str(outlet), "--output", str(counts)).returncode == 0
+    doc = f"{outlet / 'site.jsonl'}#p0"
+    counted = run(command, doc, "--corpus", str(outlet))
+    from_file = run(command, doc, "--corpus", str(outlet), "--templates-from", str(counts))
+    assert from_file.returncode == counted.returncode and from_file.stdout == counted.stdout
+    assert "RS120" in from_file.stdout
+    alone = run(command, doc, "--templates-from", str(counts))
+    assert alone.returncode == 2
+    assert alone.stderr == ("provenance: --templates-from needs --corpus PATH: the files or folders its counts "
+                            "were made over\n")

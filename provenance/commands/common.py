@@ -70,6 +70,9 @@ def add_corpus_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", action="append", default=[], type=Path, metavar="PATH",
                         help="the files or folders `check` read (repeatable): template lines (RS120) are "
                              "counted over them, so the document is judged as in that run")
+    parser.add_argument("--templates-from", type=Path, metavar="FILE",
+                        help="with --corpus: the counts `provenance templates` wrote over those PATHs, "
+                             "instead of counting them again")
 
 
 def corpus_counts(args: argparse.Namespace, settings: Settings, rules: RuleSet):
@@ -79,6 +82,11 @@ def corpus_counts(args: argparse.Namespace, settings: Settings, rules: RuleSet):
     from provenance.templates import corpus_templates, prepass_runs
     from provenance.sources import read_documents
 
+    if args.templates_from is not None:
+        if not args.corpus:
+            raise UsageError("--templates-from needs --corpus PATH: the files or folders its counts were made over")
+        from provenance.commands.templates_cmd import counts_from
+        return counts_from(args.templates_from, args.corpus, settings, rules)
     if not args.corpus:
         if prepass_runs(settings, rules):
             print("provenance: note: template lines (RS120) are not counted: give --corpus PATH, the files or "
