@@ -92,7 +92,7 @@ def write_counts(path: Path, counts: TemplateCounts, rule: Detector, corpus: Cor
     with open_atomic(path, binary=True) as handle:
         handle.write(MAGIC)
         handle.write(header.model_dump_json().encode("utf-8") + b"\n")
-        handle.write(zlib.compress(_little_endian(counts.table), 1))
+        handle.write(zlib.compress(_byte_order_swapped(counts.table.tobytes()), 1))
 
 
 def read_counts(path: Path, rule: Detector, corpus: CorpusIdentity, max_bytes: int) -> TemplateCounts:
@@ -111,7 +111,7 @@ def read_counts(path: Path, rule: Detector, corpus: CorpusIdentity, max_bytes: i
     counts = empty_counts(rule)
     if len(table) != 4 * len(counts.table) or header.cells != len(counts.table):
         raise UsageError(f"{path}: damaged: its counters do not fill the sketch")
-    counts.table[:] = memoryview(_native(table)).cast("I")
+    counts.table[:] = memoryview(_byte_order_swapped(table)).cast("I")
     counts.group_docs = Counter(header.group_docs)
     return counts
 
@@ -136,15 +136,9 @@ def _read(path: Path) -> tuple[CountsHeader, bytes]:
         raise UsageError(f"{path}: damaged: its header or counters cannot be read") from None
 
 
-def _little_endian(table: memoryview) -> bytes:
-    if sys.byteorder == "little":
-        return table.tobytes()
-    swapped = array("I", table.tobytes())
-    swapped.byteswap()
-    return swapped.tobytes()
-
-
-def _native(data: bytes) -> bytes:
+def _byte_order_swapped(data: bytes) -> bytes:
+    """Counters between this machine's byte order and the file's (little-endian): the same swap both
+    ways, and none on a little-endian machine."""
     if sys.byteorder == "little":
         return data
     swapped = array("I", data)
