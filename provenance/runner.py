@@ -1,7 +1,8 @@
 """The run loop: documents stream in, reports stream out, in input order and constant memory.
 
 Inputs are *units*: the files found under the checked paths (and the paths that could not be found),
-in the stable order of ``sources.discover``. A run checks them on one core, on a pool of ``--jobs``
+in the stable order of ``sources.discover``; where a run is spread over machines (``--shard``, Ray), a
+plain JSONL file over ``--part-size`` is several units, each the records starting in one byte range. A run checks them on one core, on a pool of ``--jobs``
 processes (rules compiled once per worker, a bounded window of chunks in flight), or on a Ray cluster
 (one task per unit, retried). ``--shard I/N`` keeps units ``I, I+N, I+2N, ...``: a deterministic split
 that needs no coordinator, so a Slurm array or a Kubernetes job can run one shard per machine; each
@@ -158,7 +159,8 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--jobs", "-j", type=parse_jobs, default=None, metavar="N",
                        help=f"worker processes (default: the cores available, here {available_cores()})")
     group.add_argument("--shard", type=parse_shard, metavar="I/N",
-                       help="check only input files I, I+N, I+2N... and write them to --output DIR (see `provenance merge`)")
+                       help="check only input units I, I+N, I+2N... (files, or parts of a .jsonl over --part-size) "
+                            "and write them to --output DIR (see `provenance merge`)")
     group.add_argument("--part-size", type=parse_size, default=DEFAULT_PART_BYTES, metavar="SIZE",
                        help="with --shard or --executor ray: check a plain .jsonl file larger than SIZE in parts "
                             "of SIZE, each a unit of its own (default 64M; every shard of a run must use the same)")
