@@ -161,7 +161,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--shard", type=parse_shard, metavar="I/N",
                        help="check only input units I, I+N, I+2N... (files, or parts of a .jsonl over --part-size) "
                             "and write them to --output DIR (see `provenance merge`)")
-    group.add_argument("--part-size", type=parse_size, default=DEFAULT_PART_BYTES, metavar="SIZE",
+    group.add_argument("--part-size", type=parse_size, metavar="SIZE",
                        help="with --shard or --executor ray: check a plain .jsonl file larger than SIZE in parts "
                             "of SIZE, each a unit of its own (default 64M; every shard of a run must use the same)")
     group.add_argument("--gzip", action="store_true",
@@ -207,6 +207,11 @@ def units(paths: Iterable[Path], shard: Shard | None = None, part_bytes: int | N
     for k, unit in enumerate(every):
         if shard is None or k % shard.count == shard.index:
             yield unit
+
+
+def part_size_of(args: argparse.Namespace) -> int:
+    """``--part-size``, or its default where none was given."""
+    return args.part_size or DEFAULT_PART_BYTES
 
 
 def _units_of(found: Found, part_bytes: int | None) -> list[Unit]:
@@ -665,7 +670,7 @@ def outcomes(args: argparse.Namespace, settings: Settings, rules: RuleSet, docum
     if args.executor == "ray":
         if getattr(args, "since", None):
             raise ConfigError("--since cannot be used with --executor ray")
-        return ray_outcomes(units(args.paths, part_bytes=args.part_size), settings, args.address, templates, judge)
+        return ray_outcomes(units(args.paths, part_bytes=part_size_of(args)), settings, args.address, templates, judge)
     jobs = args.jobs if args.jobs is not None else available_cores()
     return Runner(settings, rules, jobs, cache, templates, judge).outcomes(documents)
 
@@ -711,7 +716,7 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
     reports_name = shard.reports_name(args.gzip)
     marker_path = folder / f"{shard.stem}{MARKER_SUFFIX}"
     expected = {"rules_digest": rules.digest, "settings": namespace(rules.digest, settings), "version": __version__,
-                "part_bytes": args.part_size}
+                "part_bytes": part_size_of(args)}
     previous = read_marker(marker_path)
     if previous and all(getattr(previous, k) == v for k, v in expected.items()):
         print(f"provenance: {shard.stem} already done ({marker_path}); skipped", file=sys.stderr)
@@ -719,7 +724,7 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
     counts: list[int] = []  # reports per unit, for `provenance merge` to restore input order
 
     def items() -> Iterator[Item]:
-        for unit in units(args.paths, shard, args.part_size):
+        for unit in units(args.paths, shard, part_size_of(args)):
             counts.append(0)
             for item in read_unit(unit, settings.max_bytes):
                 counts[-1] += 1

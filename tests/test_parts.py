@@ -106,3 +106,10 @@ def test_a_part_size_that_is_no_size_is_a_usage_error(tmp_path):
     result = run("check", str(tmp_path), "--shard", "0/2", "--output", str(tmp_path / "out"), "--part-size", "0")
     assert result.returncode == 2
     assert "not a size: '0'" in result.stderr.splitlines()[-1]
+
+
+def test_a_part_size_where_nothing_is_split_is_refused(tmp_path):
+    result = run("check", str(_jsonl(tmp_path / "a.jsonl", 3)), "--part-size", "1M")
+    assert result.returncode == 2
+    assert result.stderr == ("provenance: --part-size is for --shard and --executor ray, which spread a run's units "
+                             "over machines; a run on this machine reads every file whole\n")

@@ -162,6 +162,9 @@ def _refuse_options_that_would_do_nothing(args: argparse.Namespace) -> None:
     """An option the run would ignore is refused: a user who gave it expects what it says."""
     if args.gzip and args.shard is None:
         raise UsageError("--gzip is for --shard runs; elsewhere an --output name ending in .gz is gzipped")
+    if args.part_size is not None and args.shard is None and args.executor != "ray":
+        raise UsageError("--part-size is for --shard and --executor ray, which spread a run's units over machines; "
+                         "a run on this machine reads every file whole")
     if args.address is not None and args.executor != "ray":
         raise UsageError("--address names a Ray cluster: it is for --executor ray")
     if args.shard is not None and args.format not in (None, "jsonl"):
