@@ -37,9 +37,13 @@ def run(args: argparse.Namespace) -> int:
     counts = count_templates((d for d in read_documents(args.paths, settings.max_bytes) if isinstance(d, Document)),
                              rule)
     write_counts(args.output, counts, rule, corpus, settings.max_bytes)
-    print(f"provenance: counted the template lines of {sum(counts.group_docs.values())} documents in "
-          f"{len(counts.group_docs)} groups, over {corpus.files} files: {args.output}", file=sys.stderr)
+    print(f"provenance: counted the template lines of {_many(sum(counts.group_docs.values()), 'document')} in "
+          f"{_many(len(counts.group_docs), 'group')}, over {_many(corpus.files, 'file')}: {args.output}", file=sys.stderr)
     return 0
+
+
+def _many(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def counted_rule(settings: Settings, rules: RuleSet, option: str):
