@@ -111,6 +111,9 @@ def test_options_that_contradict_the_counts_file_are_usage_errors(outlet, tmp_pa
     stdin = run("templates", "-", "--output", str(tmp_path / "x.counts"))
     assert stdin.returncode == 2
     assert stdin.stderr == "provenance: templates: standard input (-) cannot be told apart from another; name the files\n"
+    inside = run("templates", str(outlet), "--output", str(outlet / "counts.jsonl"))
+    assert inside.returncode == 2 and "would be written into the corpus being counted" in inside.stderr
+    assert not (outlet / "counts.jsonl").exists()
     off = run("templates", str(outlet), "--output", str(tmp_path / "x.counts"), "--disable", "RS120")
     assert off.returncode == 2 and "run no template pre-pass" in off.stderr
     assert not (tmp_path / "x.counts").exists()

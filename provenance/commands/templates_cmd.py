@@ -8,7 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from provenance.commands.common import add_paths_argument, add_rule_options, settings_and_rules
+from provenance.commands.common import (add_paths_argument, add_rule_options, refuse_writing_into_the_corpus,
+                                        settings_and_rules)
 from provenance.config import Settings, UsageError
 from provenance.countsfile import corpus_identity, read_counts, refuse_stdin, write_counts
 from provenance.document import Document
@@ -31,6 +32,7 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     refuse_stdin(args.paths, "templates")
+    refuse_writing_into_the_corpus([args.output], args.paths, "counted")
     settings, rules = settings_and_rules(args, args.paths[0])
     rule = counted_rule(settings, rules, "templates")
     corpus = corpus_identity(args.paths)
