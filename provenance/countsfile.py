@@ -30,7 +30,7 @@ from provenance.cache import code_digest
 from provenance.config import UsageError
 from provenance.report import ReadError
 from provenance.rulemodels import Detector
-from provenance.sources import STDIN, discover
+from provenance.sources import discover
 from provenance.templates import TemplateCounts, empty_counts
 
 MAGIC = b"provenance template counts 1\n"
@@ -75,11 +75,6 @@ def corpus_identity(paths: Iterable[Path]) -> CorpusIdentity:
         hasher.update(f"{doc_id}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogatepass"))
         files, size = files + 1, size + stat.st_size
     return CorpusIdentity(files=files, bytes=size, digest=hasher.hexdigest())
-
-
-def refuse_stdin(paths: list[Path], option: str) -> None:
-    if STDIN in paths:
-        raise UsageError(f"{option}: standard input (-) cannot be told apart from another; name the files")
 
 
 def rule_key(rule: Detector) -> str:

@@ -468,7 +468,7 @@ class ByteRange(NamedTuple):
 def parts_of(size: int, part_bytes: int) -> list[ByteRange]:
     """A file of ``size`` bytes cut into parts of ``part_bytes`` (the last one shorter); every line
     starts in exactly one of them."""
-    return [ByteRange(start, min(start + part_bytes, size)) for start in range(0, size, part_bytes)] or [ByteRange(0, 0)]
+    return [ByteRange(start, min(start + part_bytes, size)) for start in range(0, size, part_bytes)]
 
 
 def _skip_to(handle: BinaryIO, start: int) -> tuple[int, int]:

@@ -11,11 +11,11 @@ from pathlib import Path
 from provenance.commands.common import (add_paths_argument, add_rule_options, refuse_writing_into_the_corpus,
                                         settings_and_rules)
 from provenance.config import Settings, UsageError
-from provenance.countsfile import corpus_identity, read_counts, refuse_stdin, write_counts
-from provenance.document import Document
+from provenance.countsfile import corpus_identity, read_counts, write_counts
+from provenance.rulemodels import Detector
 from provenance.rulepack import RuleSet
-from provenance.sources import read_documents
-from provenance.templates import TemplateCounts, count_templates, prepass_runs, template_rule
+from provenance.sources import STDIN, read_documents
+from provenance.templates import TemplateCounts, corpus_templates, prepass_runs, template_rule
 
 
 def add_parser(subparsers) -> None:
@@ -36,8 +36,7 @@ def run(args: argparse.Namespace) -> int:
     settings, rules = settings_and_rules(args, args.paths[0])
     rule = counted_rule(settings, rules, "templates")
     corpus = corpus_identity(args.paths)
-    counts = count_templates((d for d in read_documents(args.paths, settings.max_bytes) if isinstance(d, Document)),
-                             rule)
+    counts = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules)
     write_counts(args.output, counts, rule, corpus, settings.max_bytes)
     print(f"provenance: counted the template lines of {_many(sum(counts.group_docs.values()), 'document')} in "
           f"{_many(len(counts.group_docs), 'group')}, over {_many(corpus.files, 'file')}: {args.output}", file=sys.stderr)
@@ -48,12 +47,17 @@ def _many(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-def counted_rule(settings: Settings, rules: RuleSet, option: str):
+def counted_rule(settings: Settings, rules: RuleSet, option: str) -> Detector:
     """The template rule that sizes the pre-pass; a ``UsageError`` where these rules and settings run none."""
     if not prepass_runs(settings, rules, None):
         raise UsageError(f"{option}: these rules and settings run no template pre-pass (no template-line rule, "
                          "or templates turned off)")
     return template_rule(rules)
+
+
+def refuse_stdin(paths: list[Path], option: str) -> None:
+    if STDIN in paths:
+        raise UsageError(f"{option}: standard input (-) cannot be told apart from another; name the files")
 
 
 def counts_from(path: Path, paths: list[Path], settings: Settings, rules: RuleSet) -> TemplateCounts:
