@@ -1,13 +1,12 @@
 """Output files are written to a temporary file beside the target and renamed into place, so a
 reader (a CI job, a dashboard) never sees half a report, and a run that fails leaves the previous
-report as it was. A name ending in ``.gz`` (any case, as inputs are read) is written gzipped, as
-it is streamed."""
+report as it was. A name ending in ``.gz`` or ``.zst`` (any case, as inputs are read) is written
+compressed, as it is streamed."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import gzip
 import io
 import os
 import stat
@@ -17,13 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, BinaryIO, TextIO
 
+from provenance.compression import codec_of_name, compressing, require_codec
 from provenance.sources import open_bytes
-
-# zlib's fastest level: about 190 MB/s of reports where the default (6) manages 58, for files a
-# quarter larger (5.3 and 6.8 times smaller than the reports of benchmarks/speed.py's corpus). The
-# checker's own output should never be its slow step; `gzip -9` recompresses for an archive.
-GZIP_LEVEL = 1
-
 
 class OutputError(Exception):
     """An output file that cannot be written (missing permission, full disk, a folder in the way)."""
@@ -93,6 +87,7 @@ def check_writable(path: Path) -> None:
     if path.is_dir():
         raise OutputError(f"{path}: cannot write: {os.strerror(errno.EISDIR)}")
     try:
+        require_codec(codec_of_name(path.name))
         fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=_nearest_existing(path.parent))
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
@@ -125,21 +120,20 @@ def _opened(path: Path, binary: bool) -> Iterator[IO]:
 
 
 def read_written(path: Path) -> str:
-    """A file the tool writes, read back as text (a baseline): gunzipped where its name ends in ``.gz``,
-    as it was written (``gzip.BadGzipFile`` is an ``OSError``)."""
+    """A file the tool writes, read back as text (a baseline): decompressed where its name ends in
+    ``.gz`` or ``.zst``, as it was written (raising one of ``compression.DATA_ERRORS`` where it is
+    corrupt)."""
     with open_bytes(Path(path)) as handle:
         return handle.read().decode("utf-8")
 
 
 @contextmanager
 def _encoded(raw: BinaryIO, path: Path, binary: bool) -> Iterator[IO]:
-    """The handle that writes ``path``'s content into ``raw``: gzipped where the name ends in ``.gz``
-    (with no time or file name in the header, so the same content gives the same bytes), and text
-    as UTF-8 with ``\n`` line ends unless ``binary``. The gzip trailer is written when the block
+    """The handle that writes ``path``'s content into ``raw``: compressed where the name ends in
+    ``.gz`` or ``.zst`` (``compression.compressing``: the same content gives the same bytes), and text
+    as UTF-8 with ``\n`` line ends unless ``binary``. The stream's end is written when the block
     ends; ``raw`` stays open for its owner to sync and close."""
-    stream: BinaryIO = raw
-    if path.name.lower().endswith(".gz"):  # as ``sources.open_bytes`` reads it back
-        stream = gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=GZIP_LEVEL, mtime=0)
+    stream: BinaryIO = compressing(raw, codec_of_name(path.name))  # as ``sources.open_bytes`` reads it back
     text = None if binary else io.TextIOWrapper(stream, encoding="utf-8", newline="\n")
     try:
         yield stream if text is None else text

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from provenance import __version__
 from provenance.atomic import read_written, write_atomic
+from provenance.compression import DATA_ERRORS
 from provenance.config import UsageError
 from provenance.report import DocumentReport, Finding
 from provenance.sources import TOO_DEEP
@@ -143,7 +143,7 @@ def read_baseline(path: Path) -> Baseline:
         data = json.loads(read_written(path))
     except FileNotFoundError:
         raise UsageError(f"{path}: baseline file not found (create it with --write-baseline {path})") from None
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, *DATA_ERRORS, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UsageError(f"{path}: cannot read baseline: {exc}") from None
     except RecursionError:
         raise UsageError(f"{path}: cannot read baseline: {TOO_DEEP}") from None

@@ -1,7 +1,9 @@
 """Sources: turn paths into a stream of documents (or read errors), in a stable order.
 
 ``.txt`` and ``.md`` files are one document each, with an optional ``NAME.meta.json`` sidecar;
-``.jsonl`` and ``.jsonl.gz`` files hold one record a line, as does standard input, named ``-``.
+JSON Lines files (``.jsonl``, ``.ndjson``; gzipped or Zstandard-compressed, ``.gz`` or ``.zst``, and
+``.json.gz`` or ``.json.zst`` as C4 and Dolma name theirs) hold one record a line, as does standard
+input, named ``-``.
 Nothing here ever writes to the corpus.
 
 A scraped corpus holds every kind of broken file, so reading never stops at one: whatever cannot be
@@ -13,13 +15,11 @@ a document whose ``notes`` say so; the pipeline turns them into RD001 findings.
 from __future__ import annotations
 
 import codecs
-import gzip
 import json
 import os
 import stat
 import sys
 import tempfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
@@ -29,14 +29,19 @@ import regex
 from pydantic_core import from_json
 
 from provenance import accelerator
+from provenance.compression import DATA_ERRORS, MissingCodec, codec_of_name, codec_of_start, decompressing, open_decompressed
 from provenance.document import META_FIELDS, Document, normalise_newlines
 from provenance.report import ReadError
 
 TEXT_SUFFIXES = (".txt", ".md")
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+PLAIN_JSONL_SUFFIXES = (".jsonl", ".ndjson")
+# A plain ``.json`` is no JSON Lines file: it is a sidecar's suffix, and one JSON document's. Compressed,
+# it is how C4 and Dolma name their JSON Lines shards.
+JSONL_SUFFIXES = (*PLAIN_JSONL_SUFFIXES, *(name + codec for codec in (".gz", ".zst")
+                                          for name in (*PLAIN_JSONL_SUFFIXES, ".json")))
+DOCUMENT_KINDS = ".txt, .md, .jsonl, .ndjson; JSON Lines also as .gz, .zst, .json.gz, .json.zst"
 SIDECAR_SUFFIX = ".meta.json"
-STDIN = Path("-")  # the PATH of JSONL records (gzipped or not) on standard input
-GZIP_MAGIC = b"\x1f\x8b"
+STDIN = Path("-")  # the PATH of JSONL records (plain or compressed) on standard input
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 # The read buffer of a JSONL file. A record is often longer than the default buffer (the file system's
 # block, 4 KB), and each line read then takes several system calls: with 1 MB, one per hundred records
@@ -44,7 +49,7 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 JSONL_BUFFER_BYTES = 1 << 20
 TOO_DEEP = "nested deeper than Python's parser can read"  # json.loads' and tomllib's RecursionError
 T = TypeVar("T")
-NO_DOCUMENTS = f"no documents found ({', '.join(TEXT_SUFFIXES + JSONL_SUFFIXES)})"
+NO_DOCUMENTS = f"no documents found ({DOCUMENT_KINDS})"
 
 UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -202,7 +207,7 @@ def _found_under(root: Path, prefix: str) -> Iterator[Found]:
     elif is_document_file(root):
         yield root, shown(prefix + root.name)
     else:
-        yield ReadError(path=shown(root), message="not a .txt, .md, .jsonl or .jsonl.gz file")
+        yield ReadError(path=shown(root), message=f"not a document file ({DOCUMENT_KINDS})")
 
 
 def _walk(root: Path, prefix: str) -> Iterator[Found]:
@@ -398,8 +403,8 @@ def _reason(exc: Exception) -> str:
 
 
 def read_jsonl_file(path: Path, doc_id: str, max_bytes: int, part: ByteRange | None = None) -> Iterator[Item]:
-    """The records of a JSONL file (gzipped where its name ends in ``.gz``) or of standard input
-    (gzipped where its first bytes say so); of a plain file's ``part`` alone where one is given."""
+    """The records of a JSONL file (decompressed where its name ends in ``.gz`` or ``.zst``) or of
+    standard input (where its first bytes say so); of a plain file's ``part`` alone where one is given."""
     where = shown(path)
     for line in jsonl_lines(path, max_bytes, part):
         if isinstance(line, ReadError):
@@ -418,7 +423,7 @@ def jsonl_lines(path: Path, max_bytes: int, part: ByteRange | None = None) -> It
     a last ``ReadError`` names the line it broke at. ``clean`` reads its copies' lines here too.
     With a ``part`` of a plain file (``parts_of``), the lines that start inside it, numbered as in
     the whole file."""
-    number = 0
+    number, codec = 0, None
     try:
         with _jsonl_handle(path) as raw_handle:
             if part is not None:
@@ -426,12 +431,13 @@ def jsonl_lines(path: Path, max_bytes: int, part: ByteRange | None = None) -> It
                 for number, raw in _numbered_lines(raw_handle, max_bytes, number, part.end - position):
                     yield number, raw
                 return
-            compressed = raw_handle.peek(2)[:2] == GZIP_MAGIC if path == STDIN else path.name.lower().endswith(".gz")
-            handle = gzip.GzipFile(fileobj=raw_handle) if compressed else raw_handle
-            for number, raw in _numbered_lines(handle, max_bytes):
+            codec = codec_of_start(raw_handle.peek(4)) if path == STDIN else codec_of_name(path.name)
+            for number, raw in _numbered_lines(decompressing(raw_handle, codec), max_bytes):
                 yield number, raw
-    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-        yield ReadError(path=shown(path), line=number + 1, message=f"gzip data cut short or corrupt: {exc}")
+    except DATA_ERRORS as exc:
+        yield ReadError(path=shown(path), line=number + 1, message=f"{codec} data cut short or corrupt: {exc}")
+    except MissingCodec as exc:
+        yield ReadError(path=shown(path), message=str(exc))
     except (OSError, Unreadable) as exc:
         yield ReadError(path=shown(path), line=number + 1 if number else None, message=_reason(exc))
 
@@ -633,9 +639,10 @@ def names_records(path: str) -> bool:
 
 
 def open_bytes(path: Path) -> BinaryIO:
-    """A file's bytes, gunzipped where its name ends in ``.gz`` (any case): a JSONL file, a shard's
-    reports, a gzipped output read back. ``gzip.BadGzipFile`` shows on reading, as an ``OSError``."""
-    return gzip.open(path) if path.name.lower().endswith(".gz") else open(path, "rb")
+    """A file's bytes, decompressed where its name ends in ``.gz`` or ``.zst`` (any case): a JSONL file,
+    a shard's reports, a compressed output read back. A corrupt stream shows on reading, as one of
+    ``compression.DATA_ERRORS``."""
+    return open_decompressed(path, codec_of_name(path.name))
 
 
 def read_path(path: Path, doc_id: str, max_bytes: int, part: ByteRange | None = None) -> Iterator[Item]:
@@ -648,6 +655,6 @@ def read_path(path: Path, doc_id: str, max_bytes: int, part: ByteRange | None = 
 
 
 def splits_into_parts(path: Path) -> bool:
-    """Whether a file can be read in byte ranges (``ByteRange``): a plain JSONL file, not gzipped
-    (a gzip stream is read from its start) nor standard input."""
-    return path != STDIN and path.name.lower().endswith(".jsonl")
+    """Whether a file can be read in byte ranges (``ByteRange``): a plain JSONL file, not compressed
+    (a compressed stream is read from its start) nor standard input."""
+    return path != STDIN and path.name.lower().endswith(PLAIN_JSONL_SUFFIXES)

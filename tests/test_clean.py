@@ -201,7 +201,7 @@ def test_clean_help_does_not_offer_standard_input(capsys):
     with pytest.raises(SystemExit):
         main(["clean", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
-    assert "standard input" not in help_text and "files or folders (.txt, .md, .jsonl, .jsonl.gz)" in help_text
+    assert "standard input" not in help_text and "files or folders (.txt, .md, .jsonl, .ndjson; JSON" in help_text
 
 
 def _crawl(tmp_path):
@@ -316,6 +316,6 @@ def test_clean_names_a_folder_holding_no_document_as_check_does(tmp_path, capsys
     assert main(["clean", str(tmp_path / "empty"), str(tmp_path / "other"), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     for folder in ("empty", "other"):
-        assert f"provenance: {tmp_path / folder}: no documents found (.txt, .md, .jsonl, .jsonl.gz)" in err
+        assert f"provenance: {tmp_path / folder}: no documents found (.txt, .md, .jsonl, .ndjson; JSON Lines also as .gz, .zst, .json.gz, .json.zst)" in err
     assert [e["path"] for e in json.loads((tmp_path / "out" / "clean-map.json").read_text())["errors"]] == [
         str(tmp_path / "empty"), str(tmp_path / "other")]

@@ -301,7 +301,7 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path, rules):
 def test_paths_that_do_not_exist_or_are_not_documents(tmp_path):
     (tmp_path / "notes.csv").write_text("a,b", encoding="utf-8")
     errors = list(read_documents([tmp_path / "missing", tmp_path / "notes.csv"]))
-    assert [e.message for e in errors] == ["no such file or folder", "not a .txt, .md, .jsonl or .jsonl.gz file"]
+    assert [e.message for e in errors] == ["no such file or folder", "not a document file (.txt, .md, .jsonl, .ndjson; JSON Lines also as .gz, .zst, .json.gz, .json.zst)"]
 
 
 def test_no_limit_at_all_is_a_limit_too(tmp_path):

@@ -16,7 +16,7 @@ from provenance.cli import main
 from conftest import CORPUS, ROOT
 from corpus_repo import check, make_repo
 
-NO_DOCUMENTS = "no documents found (.txt, .md, .jsonl, .jsonl.gz)"
+NO_DOCUMENTS = "no documents found (.txt, .md, .jsonl, .ndjson; JSON Lines also as .gz, .zst, .json.gz, .json.zst)"
 
 
 def run_check(*args: str, capsys) -> tuple[int, str, str]:

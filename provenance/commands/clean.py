@@ -108,14 +108,14 @@ class _Cleaner:
     def jsonl_file(self, path: Path, rel: str) -> None:
         """The copy holds the file's lines up to where it breaks, if it does (cut short, corrupt): the
         records before the break are cleaned, as ``check`` reads them. A file that breaks before its
-        first line (no gzip at all, unreadable) gets no copy, as an unreadable text file gets none."""
+        first line (not of its codec at all, unreadable) gets no copy, as an unreadable text file gets none."""
         lines = jsonl_lines(path, self.settings.max_bytes)
         first = next(lines, None)
         if isinstance(first, ReadError):
             self.errors.append(first)
             return
         target = self.out / rel
-        with open_atomic(target, binary=True) as sink:  # a target ending in .gz is written gzipped
+        with open_atomic(target, binary=True) as sink:  # a target ending in .gz or .zst is written so
             for line in self._records(lines if first is None else chain([first], lines), path, rel, target):
                 sink.write(line)
 

@@ -15,7 +15,7 @@ from provenance.atomic import write_atomic
 from provenance.config import ConfigError, Settings, UsageError, file_key, load_settings, parse_score
 from provenance.rulecache import load_rules_cached
 from provenance.rulepack import RuleSet
-from provenance.sources import STDIN, corpus_root_holding
+from provenance.sources import DOCUMENT_KINDS, STDIN, corpus_root_holding
 
 if TYPE_CHECKING:  # rich is imported where a console report is written: a JSON run never needs it
     from rich.console import Console
@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # rich is imported where a console report is written: a JSON 
 
 def add_paths_argument(parser: argparse.ArgumentParser, stdin: bool = True) -> None:
     """``PATH...``; ``stdin``: whether the command reads ``-`` (``clean`` names its copies after their inputs)."""
-    kinds = "files or folders (.txt, .md, .jsonl, .jsonl.gz)"
+    kinds = f"files or folders ({DOCUMENT_KINDS})"
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                         help=f"{kinds}; - reads JSONL records on standard input" if stdin else kinds)
 

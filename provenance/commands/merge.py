@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -26,6 +25,7 @@ from pydantic import ValidationError
 from provenance import __version__
 from provenance.atomic import atomic_writer
 from provenance.commands.common import write_console, write_text
+from provenance.compression import DATA_ERRORS
 from provenance.corpus import SummaryBuilder, corpus_report
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import SCHEMA_VERSION, DocumentReport, Tool
@@ -212,7 +212,7 @@ class _ReportsFile:
     def _read_line(self) -> bytes:
         try:
             line = self.handle.readline()
-        except (OSError, EOFError, zlib.error) as exc:
+        except (OSError, *DATA_ERRORS) as exc:
             raise MergeError(f"{self.path}: cannot read: {exc}") from None
         self.number += 1
         return line

@@ -1,0 +1,210 @@
+"""Compressed streams, read and written in constant memory: gzip by the standard library, Zstandard by
+the optional ``zstandard`` package (``pip install 'provenance[zstd]'``).
+
+A file's codec is told by its name's last suffix (``.gz``, ``.zst``), standard input's by its first
+bytes. Web-crawl dumps come both ways: C4 and Dolma as gzip, the Pile, SlimPajama and OSCAR as
+Zstandard, sometimes in several frames (``pzstd`` writes one per block of input), all of which are
+read. A stream cut short is an error, never a quiet end: a truncated download would otherwise pass
+as a smaller corpus.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from pathlib import Path
+from typing import BinaryIO
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+GZIP, ZSTD = "gzip", "zstd"
+SUFFIXES = {".gz": GZIP, ".zst": ZSTD}
+# zlib's fastest level: about 190 MB/s of reports where the default (6) manages 58, for files a
+# quarter larger (5.3 and 6.8 times smaller than the reports of benchmarks/speed.py's corpus). The
+# checker's own output should never be its slow step; `gzip -9` recompresses for an archive.
+GZIP_LEVEL = 1
+# The zstd tool's own default: on those reports 354 MB/s and 7.5 times smaller (gzip -1: 166, 5.4).
+ZSTD_LEVEL = 3
+READ_BYTES = 1 << 20  # compressed bytes taken from the file at a time, and the decompressed buffer
+
+
+class CorruptData(ValueError):
+    """A Zstandard stream cut short or corrupt (the message says which)."""
+
+
+# What reading a compressed stream raises where it is cut short or corrupt (gzip's own errors: an
+# ``EOFError`` where the data stops inside its stream).
+DATA_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error, CorruptData)
+
+
+class MissingCodec(OSError):
+    """Zstandard data to read or write where the ``zstandard`` package is not installed: an
+    ``OSError``, as a file that cannot be read or written is."""
+
+
+def codec_of_name(name: str) -> str | None:
+    """The codec a file name's last suffix says (any case), or None for a plain file."""
+    lowered = name.lower()
+    return next((codec for suffix, codec in SUFFIXES.items() if lowered.endswith(suffix)), None)
+
+
+def codec_of_start(first: bytes) -> str | None:
+    """The codec a stream's first bytes say (standard input has no name), or None for plain bytes."""
+    if first.startswith(GZIP_MAGIC):
+        return GZIP
+    return ZSTD if first.startswith(ZSTD_MAGIC) else None
+
+
+def decompressing(raw: BinaryIO, codec: str | None) -> BinaryIO:
+    """What ``raw`` holds, decompressed as it is read; ``raw`` itself for no codec. Reading raises one
+    of ``DATA_ERRORS`` where the stream is cut short or corrupt."""
+    if codec == GZIP:
+        return gzip.GzipFile(fileobj=raw, mode="rb")
+    if codec == ZSTD:
+        return io.BufferedReader(_ZstdReader(raw, _zstandard()), READ_BYTES)
+    return raw
+
+
+def open_decompressed(path: Path, codec: str | None) -> BinaryIO:
+    """A file's bytes, decompressed by ``codec``: ``decompressing``, the handle owning the file."""
+    if codec == GZIP:
+        return gzip.open(path, "rb")
+    raw = open(path, "rb")
+    if codec == ZSTD:
+        try:
+            return io.BufferedReader(_ZstdReader(raw, _zstandard(), owns_raw=True), READ_BYTES)
+        except MissingCodec:
+            raw.close()
+            raise
+    return raw
+
+
+def compressing(raw: BinaryIO, codec: str | None) -> BinaryIO:
+    """A handle that writes ``raw`` compressed, the same bytes for the same content (gzip's header
+    holds no time nor file name); closing it ends the stream and leaves ``raw`` open."""
+    if codec == GZIP:
+        return gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=GZIP_LEVEL, mtime=0)
+    if codec == ZSTD:
+        return _zstandard().ZstdCompressor(level=ZSTD_LEVEL).stream_writer(raw, closefd=False)
+    return raw
+
+
+def require_codec(codec: str | None) -> None:
+    """Raise ``MissingCodec`` now where ``codec`` needs a package that is not installed."""
+    if codec == ZSTD:
+        _zstandard()
+
+
+def _zstandard():
+    try:
+        import zstandard
+    except ImportError:
+        raise MissingCodec("reading or writing Zstandard (.zst) needs the zstandard package: pip install 'provenance[zstd]'") from None
+    return zstandard
+
+
+class _ZstdReader(io.RawIOBase):
+    """Zstandard frames one after another, decompressed by ``zstandard``'s stream reader (which holds
+    no more than a read's worth of output, however far the data expands), raising ``CorruptData``
+    where the data is no Zstandard or ends inside a frame: there the stream reader stops quietly, as
+    if the file ended, so ``_FrameWalk`` follows the compressed bytes as they pass."""
+
+    def __init__(self, raw: BinaryIO, zstandard, owns_raw: bool = False):
+        self._raw, self._zstd, self._owns_raw = raw, zstandard, owns_raw
+        self._walk = _FrameWalk()
+        self._reader = zstandard.ZstdDecompressor().stream_reader(_Walked(raw, self._walk), READ_BYTES,
+                                                                  read_across_frames=True)
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if self._owns_raw:
+            self._raw.close()
+        super().close()
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self._reader.read1(len(buffer))
+        except self._zstd.ZstdError as exc:
+            raise CorruptData(str(exc)) from None
+        if not data and not self._walk.between_frames:
+            raise CorruptData("the data ends inside a frame")
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class _Walked:
+    """A compressed stream whose bytes ``walk`` sees as they are read."""
+
+    def __init__(self, raw: BinaryIO, walk: _FrameWalk):
+        self._raw, self._walk = raw, walk
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._walk.feed(data)
+        return data
+
+
+class _FrameWalk:
+    """Follows Zstandard's frame format (RFC 8878) over the compressed bytes without decompressing
+    them, reading only the headers and skipping each block by the size its header gives: whether the
+    bytes seen so far end between two frames (or at the start), where a whole file must end."""
+
+    def __init__(self) -> None:
+        self._held = b""  # the part read so far of the header being read
+        self._skip = 0  # bytes still to pass: a block's content, a skippable frame's
+        self._header = (4, self._magic)  # the next header's size, and what reads it
+        self._checksum = False  # whether the frame being read ends in a 4-byte checksum
+        self._ends_frame = False  # whether the frame ends once ``_skip`` is passed
+        self.between_frames = True
+
+    def feed(self, data: bytes) -> None:
+        pos = 0
+        while pos < len(data):
+            if self._skip:
+                step = min(self._skip, len(data) - pos)
+                self._skip, pos = self._skip - step, pos + step
+                self.between_frames = self._skip == 0 and self._ends_frame
+                continue
+            size, read_header = self._header
+            take = min(size - len(self._held), len(data) - pos)
+            self._held, pos = self._held + data[pos: pos + take], pos + take
+            self.between_frames = False
+            if len(self._held) == size:
+                header, self._held = self._held, b""
+                read_header(header)
+
+    def _then(self, size: int, read_header, skip: int = 0, ends_frame: bool = False) -> None:
+        self._header, self._skip, self._ends_frame = (size, read_header), skip, ends_frame
+        self.between_frames = ends_frame and not skip
+
+    def _magic(self, header: bytes) -> None:
+        if header == ZSTD_MAGIC:
+            self._then(1, self._descriptor)
+        elif header[1:] == b"\x2a\x4d\x18" and header[0] & 0xF0 == 0x50:  # a skippable frame
+            self._then(4, self._skippable)
+        else:
+            self._then(4, self._magic)  # the stream reader names what it is not
+
+    def _skippable(self, header: bytes) -> None:
+        self._then(4, self._magic, skip=int.from_bytes(header, "little"), ends_frame=True)
+
+    def _descriptor(self, header: bytes) -> None:
+        flags = header[0]
+        single_segment = flags >> 5 & 1
+        self._checksum = bool(flags >> 2 & 1)
+        size = (1 - single_segment) + (0, 1, 2, 4)[flags & 3] + (single_segment, 2, 4, 8)[flags >> 6]
+        self._then(size, lambda _: self._then(3, self._block))  # at least a window or content size
+
+    def _block(self, header: bytes) -> None:
+        fields = int.from_bytes(header, "little")
+        last, kind, size = fields & 1, fields >> 1 & 3, fields >> 3
+        content = 1 if kind == 1 else size  # an RLE block holds one byte, repeated ``size`` times
+        if not last:
+            self._then(3, self._block, skip=content)
+        elif self._checksum:
+            self._then(4, lambda _: self._then(4, self._magic, ends_frame=True), skip=content)
+        else:
+            self._then(4, self._magic, skip=content, ends_frame=True)
