@@ -46,8 +46,16 @@ def check_argv(path: Path, out: Path) -> list[str]:
             "--output", str(out)]
 
 
-def without_paths(reports: Path, name: str) -> bytes:
-    return reports.read_bytes().replace(f'"path":"{name}"'.encode(), b'"path":""')
+def reports_of(folder: Path, suffix: str) -> Path:
+    """Where the check of one form writes its reports: plain JSON Lines whatever the input's form."""
+    return folder / f"reports-of{suffix.replace('.', '-')}.jsonl"
+
+
+def without_paths(reports: Path, path: Path) -> bytes:
+    """The reports with the input's path, which each form names, left out."""
+    named = reports.read_bytes().replace(f'"path":"{path}"'.encode(), b'"path":""')
+    assert named.count(b'"path":""') == named.count(b"\n"), f"{reports} names another path"
+    return named
 
 
 def main() -> int:
@@ -68,11 +76,11 @@ def main() -> int:
         for round_ in range(args.repeat):
             for suffix, path in paths.items():
                 reads[suffix].append(timed([sys.executable, "-c", READ_ONLY, str(path)])[0])
-                checks[suffix].append(timed(check_argv(path, folder / f"out{suffix}"))[0])
+                checks[suffix].append(timed(check_argv(path, reports_of(folder, suffix)))[0])
             print(f"round {round_ + 1} of {args.repeat} done", file=sys.stderr, flush=True)
-        plain = without_paths(folder / "out.jsonl", paths[".jsonl"].name)
+        plain = without_paths(reports_of(folder, ".jsonl"), paths[".jsonl"])
         for suffix, path in paths.items():
-            same = without_paths(folder / f"out{suffix}", path.name) == plain
+            same = without_paths(reports_of(folder, suffix), path) == plain
             read, check = statistics.median(reads[suffix]), statistics.median(checks[suffix])
             ratio = [c / p for c, p in zip(checks[suffix], checks[".jsonl"])]
             print(f"{suffix:11s} {FORMS[suffix] or 'plain':8s}  read alone {read:5.2f} s ({size / 1e6 / read:6.1f} MB/s)  "
