@@ -100,7 +100,8 @@ def _zstandard():
     try:
         import zstandard
     except ImportError:
-        raise MissingCodec("reading or writing Zstandard (.zst) needs the zstandard package: pip install 'provenance[zstd]'") from None
+        raise MissingCodec("reading or writing Zstandard (.zst) needs the zstandard package: "
+                           "pip install 'provenance[zstd]'") from None
     return zstandard
 
 

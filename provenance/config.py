@@ -9,9 +9,9 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from provenance.sources import DEFAULT_MAX_BYTES, TOO_DEEP
+from provenance.sources import DEFAULT_MAX_BYTES, TOO_DEEP, Reading, RecordShape
 
 
 class ConfigError(Exception):
@@ -49,6 +49,28 @@ class Suppression(BaseModel):
     reason: str = Field(min_length=1, description="Why these findings are accepted there")
 
 
+class RecordFields(BaseModel):
+    """Where a JSON Lines record keeps each field, for crawls that name them otherwise (OSCAR's
+    ``content``, RedPajama's ``raw_content``, news-please's ``maintext``); a dotted key reaches into a
+    nested object (``metadata.url``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field("text", description="The document's text (required in every record)")
+    id: str = Field("id", description="The document's id (else FILE#LINE)")
+    url: str = Field("url", description="The page's URL")
+    title: str = Field("title", description="The page's title")
+    published: str = Field("published", description="The publication date, where the text states none")
+    author: str = Field("author", description="The byline, where the text states none")
+    outlet: str = Field("outlet", description="The outlet's name")
+
+    @field_validator("*")
+    @classmethod
+    def _a_key_or_a_dotted_path(cls, key: str) -> str:
+        if not key or "" in key.split("."):
+            raise ValueError("a key, or keys joined by single dots (metadata.url)")
+        return key
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     threshold: float = Field(60.0, ge=0, le=100, description="Overall score a document needs to pass")
@@ -57,6 +79,8 @@ class Settings(BaseModel):
     enable: list[str] = Field(default_factory=list, description="If set, only these rule ids run")
     disable: list[str] = Field(default_factory=list, description="Rule ids that never run")
     max_bytes: int = Field(DEFAULT_MAX_BYTES, ge=1, description="Files or records larger than this are skipped")
+    record_fields: RecordFields = Field(default_factory=RecordFields,
+                                        description="Where JSON Lines records keep their fields (--record-field)")
     regex_timeout: float = Field(2.0, gt=0, description="Seconds one pattern may spend on one document")
     engine: Literal["prefilter", "reference"] = Field(
         "prefilter", description="Signature matcher: RE2 prefilter then regex confirm, or regex alone (same findings)")
@@ -70,6 +94,11 @@ class Settings(BaseModel):
     ignore: list[Suppression] = Field(default_factory=list, description="Per-path suppressions, each with a reason")
     baseline: str | None = Field(None, description="Baseline file, relative to the settings file (--baseline)")
     source: str | None = Field(None, description="The settings file these came from")
+
+
+def reading_of(settings: Settings) -> Reading:
+    """How the documents are read under ``settings``: the size cap and the records' fields."""
+    return Reading(settings.max_bytes, RecordShape(settings.record_fields.model_dump()))
 
 
 def file_key(settings: Settings, key: str) -> str:

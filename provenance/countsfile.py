@@ -30,7 +30,7 @@ from provenance.cache import code_digest
 from provenance.config import UsageError
 from provenance.report import ReadError
 from provenance.rulemodels import Detector
-from provenance.sources import discover
+from provenance.sources import Reading, discover
 from provenance.templates import TemplateCounts, empty_counts
 
 MAGIC = b"provenance template counts 1\n"
@@ -54,6 +54,7 @@ class CountsHeader(BaseModel):
     code: str = Field(description="the digest of the checker's code that counted (cache.code_digest)")
     rule: str = Field(description="the template rule's params as JSON, keys sorted")
     max_bytes: NonNegativeInt = Field(description="the max_bytes setting: longer records were not read")
+    record_fields: dict[str, str] = Field(description="where the records counted keep each field (record_fields)")
     corpus: CorpusIdentity
     group_docs: dict[str, NonNegativeInt] = Field(description="documents counted in each group")
     cells: NonNegativeInt = Field(description="the sketch's counters (width x depth)")
@@ -81,8 +82,9 @@ def rule_key(rule: Detector) -> str:
     return json.dumps(rule.params, sort_keys=True)
 
 
-def write_counts(path: Path, counts: TemplateCounts, rule: Detector, corpus: CorpusIdentity, max_bytes: int) -> None:
-    header = CountsHeader(code=code_digest(), rule=rule_key(rule), max_bytes=max_bytes, corpus=corpus,
+def write_counts(path: Path, counts: TemplateCounts, rule: Detector, corpus: CorpusIdentity, reading: Reading) -> None:
+    header = CountsHeader(code=code_digest(), rule=rule_key(rule), max_bytes=reading.max_bytes,
+                          record_fields=reading.shape.keys, corpus=corpus,
                           group_docs=dict(counts.group_docs), cells=len(counts.table))
     with open_atomic(path, binary=True) as handle:
         handle.write(MAGIC)
@@ -90,17 +92,21 @@ def write_counts(path: Path, counts: TemplateCounts, rule: Detector, corpus: Cor
         handle.write(zlib.compress(_byte_order_swapped(counts.table.tobytes()), 1))
 
 
-def read_counts(path: Path, rule: Detector, corpus: CorpusIdentity, max_bytes: int) -> TemplateCounts:
+def read_counts(path: Path, rule: Detector, corpus: CorpusIdentity, reading: Reading) -> TemplateCounts:
     """The counts in ``path``, if made by this code under ``rule`` over ``corpus``, reading records
-    of up to ``max_bytes``; else a ``UsageError`` naming the file and what differs."""
+    as ``reading`` does; else a ``UsageError`` naming the file and what differs."""
     header, table = _read(path)
     if header.code != code_digest():
         raise UsageError(f"{path}: counted by another version of provenance; count again with this one")
     if header.rule != rule_key(rule):
         raise UsageError(f"{path}: counted under other template rule params; count again under these rules")
-    if header.max_bytes != max_bytes:
+    if header.max_bytes != reading.max_bytes:
         raise UsageError(f"{path}: counted with max_bytes {header.max_bytes}, where this run reads records of up to "
-                         f"{max_bytes} bytes; count again with the same settings")
+                         f"{reading.max_bytes} bytes; count again with the same settings")
+    if header.record_fields != reading.shape.keys:
+        changed = sorted(k for k, v in reading.shape.keys.items() if header.record_fields.get(k) != v)
+        raise UsageError(f"{path}: counted reading the records' {', '.join(changed)} from other keys; count again "
+                         "with the same record_fields")
     if header.corpus != corpus:
         raise UsageError(f"{path}: counts another corpus ({_corpus_change(header.corpus, corpus)}); count again")
     counts = empty_counts(rule)

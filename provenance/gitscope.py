@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from provenance.config import UsageError
-from provenance.sources import Item, discover, read_documents_naming_empty_paths, read_path, sidecar_of
+from provenance.sources import Item, Reading, discover, read_documents_naming_empty_paths, read_path, sidecar_of
 
 
 def _git(args: list[str], cwd: Path) -> str:
@@ -71,25 +71,25 @@ def _base(rev: str, root: Path) -> str:
     return rev
 
 
-def documents_since(paths: list[Path], rev: str, max_bytes: int) -> Iterator[Item]:
+def documents_since(paths: list[Path], rev: str, reading: Reading) -> Iterator[Item]:
     """The documents under ``paths`` that changed since ``rev``, with the ids a full run gives them.
     Git is asked at once, so a bad revision is reported before any output."""
-    return _changed_documents(paths, changed_files(paths, rev), max_bytes)
+    return _changed_documents(paths, changed_files(paths, rev), reading)
 
 
-def _changed_documents(paths: list[Path], changed: set[Path], max_bytes: int) -> Iterator[Item]:
+def _changed_documents(paths: list[Path], changed: set[Path], reading: Reading) -> Iterator[Item]:
     for found in discover(paths):
         if not isinstance(found, tuple):
             yield found
             continue
         path, doc_id = found
         if path.resolve() in changed or sidecar_of(path).resolve() in changed:
-            yield from read_path(path, doc_id, max_bytes)
+            yield from read_path(path, doc_id, reading)
 
 
-def select_documents(paths: list[Path], since: str | None, max_bytes: int) -> Iterator[Item]:
+def select_documents(paths: list[Path], since: str | None, reading: Reading) -> Iterator[Item]:
     """Every document under ``paths``, a PATH holding none being an error; or with ``since`` only those
     changed since that revision, where finding none is the ordinary outcome of a change elsewhere."""
     if since is None:
-        return read_documents_naming_empty_paths(paths, max_bytes)
-    return documents_since(paths, since, max_bytes)
+        return read_documents_naming_empty_paths(paths, reading)
+    return documents_since(paths, since, reading)

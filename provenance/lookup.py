@@ -12,27 +12,27 @@ from pathlib import Path
 
 from provenance.document import Document
 from provenance.report import DocumentReport, ReadError
-from provenance.sources import (JSONL_SUFFIXES, NotARecord, jsonl_lines, over_max_bytes, parse_record, read_documents,
-                                record_document, shown)
+from provenance.sources import (JSONL_SUFFIXES, NotARecord, Reading, jsonl_lines, over_max_bytes, parse_record,
+                                read_documents, record_document, shown)
 
 
 class DocumentNotFound(Exception):
     """A document spec that names no readable document; the message is one line for the user."""
 
 
-def _documents(path: Path, max_bytes: int) -> list[Document]:
-    return [d for d in read_documents([path], max_bytes) if isinstance(d, Document)]
+def _documents(path: Path, reading: Reading) -> list[Document]:
+    return [d for d in read_documents([path], reading) if isinstance(d, Document)]
 
 
 def _is_jsonl(path: Path) -> bool:
     return path.name.lower().endswith(JSONL_SUFFIXES)
 
 
-def find_document(spec: str, max_bytes: int) -> Document:
+def find_document(spec: str, reading: Reading) -> Document:
     """The document ``spec`` names: a file, ``PATH#N`` (the record on line N) or ``PATH#ID`` (a record id)."""
     path = Path(spec)
     if path.is_file():
-        return _only_document(path, max_bytes)
+        return _only_document(path, reading)
     if path.is_dir():
         raise DocumentNotFound(f"{spec}: is a folder; name one of its documents (show reads one)")
     base, sep, key = spec.rpartition("#")
@@ -40,11 +40,11 @@ def find_document(spec: str, max_bytes: int) -> Document:
         raise DocumentNotFound(f"{spec}: no such file (name a file, or PATH#N / PATH#ID for a JSONL record)")
     if not _is_jsonl(Path(base)):
         raise DocumentNotFound(f"{base}: #N and #ID name records of .jsonl files only")
-    return _record(Path(base), key, max_bytes)
+    return _record(Path(base), key, reading)
 
 
-def _only_document(path: Path, max_bytes: int) -> Document:
-    items = list(read_documents([path], max_bytes))
+def _only_document(path: Path, reading: Reading) -> Document:
+    items = list(read_documents([path], reading))
     docs = [d for d in items if isinstance(d, Document)]
     if len(docs) == 1:
         return docs[0]
@@ -54,10 +54,10 @@ def _only_document(path: Path, max_bytes: int) -> Document:
     raise DocumentNotFound(f"{path}: holds {len(docs)} records; name one as {path}#N (line) or {path}#ID")
 
 
-def _record(path: Path, key: str, max_bytes: int) -> Document:
+def _record(path: Path, key: str, reading: Reading) -> Document:
     if key.isdigit():
-        return _record_on_line(path, int(key), max_bytes)
-    docs = [d for d in _documents(path, max_bytes) if d.id == key]
+        return _record_on_line(path, int(key), reading)
+    docs = [d for d in _documents(path, reading) if d.id == key]
     if not docs:
         raise DocumentNotFound(f"{path}#{key}: no readable record with that id")
     if len(docs) > 1:  # which one was meant is not for show to guess
@@ -66,25 +66,26 @@ def _record(path: Path, key: str, max_bytes: int) -> Document:
     return docs[0]
 
 
-def _record_on_line(path: Path, number: int, max_bytes: int) -> Document:
+def _record_on_line(path: Path, number: int, reading: Reading) -> Document:
     """The record on line ``number``, read as ``check`` reads it; else why that line holds none."""
-    for line in jsonl_lines(path, max_bytes):
+    for line in jsonl_lines(path, reading.max_bytes):
         if isinstance(line, ReadError):
             raise DocumentNotFound(f"{path}#{number}: {line.message} (line {line.line})")
         current, raw = line
         if current == number:
             if raw is None:
-                raise DocumentNotFound(f"{path}#{number}: {over_max_bytes(max_bytes, 'not shown')}")
+                raise DocumentNotFound(f"{path}#{number}: {over_max_bytes(reading.max_bytes, 'not shown')}")
             if not raw.strip():
                 raise DocumentNotFound(f"{path}#{number}: the line is blank")
             try:
-                return record_document(parse_record(raw), shown(path), shown(path.name), number)
+                record = parse_record(raw, reading.shape)
+                return record_document(record, shown(path), shown(path.name), number, reading.shape)
             except NotARecord as exc:
                 raise DocumentNotFound(f"{path}#{number}: {exc}") from None
     raise DocumentNotFound(f"{path}#{number}: the file has fewer lines")
 
 
-def texts_of(reports: Iterable[DocumentReport], max_bytes: int) -> dict[str, str]:
+def texts_of(reports: Iterable[DocumentReport], reading: Reading) -> dict[str, str]:
     """Text by sha256 for every report whose source still holds the text it was checked on."""
     wanted: dict[str, set[str]] = {}
     for report in reports:
@@ -92,5 +93,5 @@ def texts_of(reports: Iterable[DocumentReport], max_bytes: int) -> dict[str, str
     texts: dict[str, str] = {}
     for path, hashes in wanted.items():
         if Path(path).is_file():
-            texts.update((d.sha256, d.text) for d in _documents(Path(path), max_bytes) if d.sha256 in hashes)
+            texts.update((d.sha256, d.text) for d in _documents(Path(path), reading) if d.sha256 in hashes)
     return texts

@@ -15,6 +15,7 @@ from provenance.renderers import CORPUS_RENDERERS
 from provenance.renderers.jsonout import render_line
 from provenance.report import CorpusReport, DocumentReport, ReadError
 from provenance.rulepack import RuleSet
+from provenance.sources import Reading
 
 Item = DocumentReport | ReadError
 
@@ -39,12 +40,14 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
                         help="also write the report in FORMAT to FILE (repeatable), e.g. sarif:results.sarif")
 
 
-def render_corpus(fmt: str, report: CorpusReport, rules: RuleSet | None = None) -> str:
-    """``report`` as text in a corpus format; renderers that describe rules are given the rule set."""
+def render_corpus(fmt: str, report: CorpusReport, rules: RuleSet | None = None, reading: Reading | None = None) -> str:
+    """``report`` as text in a corpus format; renderers that describe rules are given the rule set,
+    and those that show the texts how to read them again."""
     renderer = CORPUS_RENDERERS[fmt]
-    if rules is not None and "rules" in inspect.signature(renderer).parameters:
-        return renderer(report, rules=rules)
-    return renderer(report)
+    wanted = inspect.signature(renderer).parameters
+    given = {name: value for name, value in (("rules", rules), ("reading", reading))
+             if value is not None and name in wanted}
+    return renderer(report, **given)
 
 
 def render_console(report: CorpusReport, quiet: bool = False, since: str | None = None) -> str:
@@ -62,9 +65,10 @@ class ExtraOutputs:
     """Collects the items of a run as they stream past when extra outputs are asked for, then writes them."""
 
     def __init__(self, specs: list[tuple[str, Path]], rules: RuleSet, threshold: float, quiet: bool = False,
-                 since: str | None = None):
+                 since: str | None = None, reading: Reading | None = None):
         self.specs = specs
         self.rules = rules
+        self.reading = reading
         self.threshold = threshold
         self.quiet = quiet
         self.since = since
@@ -88,4 +92,4 @@ class ExtraOutputs:
             return "".join(render_line(item) for item in self.items)
         if fmt == "console":
             return render_console(report, self.quiet, self.since)
-        return render_corpus(fmt, report, self.rules)
+        return render_corpus(fmt, report, self.rules, self.reading)

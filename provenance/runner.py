@@ -30,7 +30,7 @@ from provenance import __version__
 from provenance.analyzers import collect_hits
 from provenance.atomic import open_atomic
 from provenance.cache import DEFAULT_MAX_SIZE, ResultCache, default_cache_dir, inside, namespace, parse_size
-from provenance.config import ConfigError, Settings
+from provenance.config import ConfigError, Settings, reading_of
 from provenance.document import Document
 from provenance.engine import DEFAULT_ENGINE, ENGINES
 from provenance.gate import GateRun, PolicyJudge
@@ -41,7 +41,7 @@ from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules
 from provenance.rulemodels import Detector
 from provenance.shardmarker import ShardMarker, read_marker, write_marker
-from provenance.sources import (ByteRange, Found, SharedIds, discover, parts_of, read_documents, read_path,
+from provenance.sources import (ByteRange, Found, Reading, SharedIds, discover, parts_of, read_documents, read_path,
                                 splits_into_parts, warning_of_shared_ids)
 from provenance.templates import (TemplateCounts, answers_for, corpus_templates, count_templates, empty_counts,
                                   prepass_runs, template_rule, template_rules)
@@ -232,12 +232,12 @@ def _size_of(path: Path) -> int | None:
         return None
 
 
-def read_unit(unit: Unit, max_bytes: int) -> Iterator[Item]:
+def read_unit(unit: Unit, reading: Reading) -> Iterator[Item]:
     if isinstance(unit, ReadError):
         yield unit
         return
     path, prefix, part = unit
-    yield from read_path(Path(path), prefix, max_bytes, part)
+    yield from read_path(Path(path), prefix, reading, part)
 
 
 # --- checking --------------------------------------------------------------------------------------
@@ -335,7 +335,7 @@ def check_unit(unit: Unit, settings: Settings, templates=None,
                 sightings.append((item.id, item.path, item.line))
             yield item
 
-    chunks = chunks_of(sighted(read_unit(unit, settings.max_bytes)))
+    chunks = chunks_of(sighted(read_unit(unit, reading_of(settings))))
     return [row for chunk in chunks for row in _check_chunk(settings, chunk, judge)], sightings
 
 
@@ -591,12 +591,12 @@ def run_templates(args: argparse.Namespace, settings: Settings, rules: RuleSet) 
     jobs = args.jobs if args.jobs is not None else available_cores()
     if not prepass_runs(settings, rules, args.templates) or jobs == 1 or args.executor != "local" \
             or not _can_fork() or cache_folder(args) is not None:
-        return corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
+        return corpus_templates(read_documents(args.paths, reading_of(settings)), settings, rules, args.templates)
     counts = empty_counts(rule, shared=True)
     with _process_pool(1, "fork", initializer=_count_into, initargs=(counts,)) as side:
-        groups = side.submit(_count_corpus, args.paths, settings.max_bytes, rule)
+        groups = side.submit(_count_corpus, args.paths, reading_of(settings), rule)
         pipeline.prepare(rules, settings)
-        _warm_signatures(select_documents(args.paths, since, settings.max_bytes), rules, settings, groups)
+        _warm_signatures(select_documents(args.paths, since, reading_of(settings)), rules, settings, groups)
         counts.group_docs = groups.result()
     return counts
 
@@ -624,11 +624,11 @@ def _count_into(counts: TemplateCounts) -> None:
     _SHARED_COUNTS[0] = counts
 
 
-def _count_corpus(paths: list[Path], max_bytes: int, rule: Detector) -> Counter[str]:
+def _count_corpus(paths: list[Path], reading: Reading, rule: Detector) -> Counter[str]:
     """The pre-pass into the shared counts; what goes back through the pipe is the documents per
     group alone, where the whole sketch (16 MB as shipped) was pickled, sent and copied on the path
     to the first chunk."""
-    documents = read_documents(paths, max_bytes)
+    documents = read_documents(paths, reading)
     return count_templates((d for d in documents if isinstance(d, Document)), rule, _SHARED_COUNTS[0]).group_docs
 
 
@@ -726,7 +726,7 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
     def items() -> Iterator[Item]:
         for unit in units(args.paths, shard, part_size_of(args)):
             counts.append(0)
-            for item in read_unit(unit, settings.max_bytes):
+            for item in read_unit(unit, reading_of(settings)):
                 counts[-1] += 1
                 yield item
 
@@ -737,5 +737,5 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
     exit_code = write_lines(lines, folder / reports_name)
     write_marker(marker_path, ShardMarker(**expected, shard=(shard.index, shard.count), threshold=settings.threshold,
                                           inputs=[str(p) for p in args.paths], units=counts, exit=exit_code,
-                                          reports=reports_name))
+                                          reports=reports_name, record_fields=reading_of(settings).shape.keys))
     return exit_code

@@ -32,6 +32,9 @@ class ShardMarker(BaseModel):
     exit: int = Field(description="the shard run's exit code")
     reports: str | None = Field(None, description="the reports file beside the marker (none in older markers: "
                                                   "shard-IIIII-of-NNNNN.jsonl)")
+    record_fields: dict[str, str] = Field(
+        default_factory=dict, description="where the records keep their fields (record_fields), for merge's HTML "
+                                          "report to read the texts again; empty: under their own names")
 
     @model_validator(mode="after")
     def _index_within_count(self) -> ShardMarker:

@@ -20,7 +20,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO, NamedTuple, TypeVar
@@ -29,16 +29,17 @@ import regex
 from pydantic_core import from_json
 
 from provenance import accelerator
-from provenance.compression import DATA_ERRORS, MissingCodec, codec_of_name, codec_of_start, decompressing, open_decompressed
-from provenance.document import META_FIELDS, Document, normalise_newlines
+from provenance.compression import (DATA_ERRORS, MissingCodec, codec_of_name, codec_of_start, decompressing,
+                                    open_decompressed)
+from provenance.document import META_FIELDS, RECORD_FIELDS, Document, normalise_newlines
 from provenance.report import ReadError
 
 TEXT_SUFFIXES = (".txt", ".md")
 PLAIN_JSONL_SUFFIXES = (".jsonl", ".ndjson")
 # A plain ``.json`` is no JSON Lines file: it is a sidecar's suffix, and one JSON document's. Compressed,
 # it is how C4 and Dolma name their JSON Lines shards.
-JSONL_SUFFIXES = (*PLAIN_JSONL_SUFFIXES, *(name + codec for codec in (".gz", ".zst")
-                                          for name in (*PLAIN_JSONL_SUFFIXES, ".json")))
+JSONL_SUFFIXES = (*PLAIN_JSONL_SUFFIXES,
+                  *(name + codec for codec in (".gz", ".zst") for name in (*PLAIN_JSONL_SUFFIXES, ".json")))
 DOCUMENT_KINDS = ".txt, .md, .jsonl, .ndjson; JSON Lines also as .gz, .zst, .json.gz, .json.zst"
 SIDECAR_SUFFIX = ".meta.json"
 STDIN = Path("-")  # the PATH of JSONL records (plain or compressed) on standard input
@@ -351,18 +352,74 @@ def read_sidecar(path: Path) -> tuple[dict[str, str], ReadError | None]:
     return _meta(data), None
 
 
-def _meta(record: dict) -> dict[str, str]:
-    return {k: without_surrogates(str(record[k]))[0] for k in META_FIELDS if record.get(k) not in (None, "")}
+class RecordShape:
+    """Where a JSON Lines record keeps its text, id and metadata fields: under their own names (the
+    default, and always in a sidecar), or under the keys a crawl gives them (OSCAR's ``content``,
+    news-please's ``maintext`` and ``date_publish``), a dotted key reaching into nested objects
+    (``meta.url``). Settings name them (``config.RecordFields``)."""
+
+    __slots__ = ("keys", "_paths")
+
+    def __init__(self, keys: Mapping[str, str] | None = None):
+        self.keys = {name: (keys or {}).get(name, name) for name in RECORD_FIELDS}
+        self._paths = {name: tuple(key.split(".")) for name, key in self.keys.items()}
+
+    def get(self, record: dict, name: str, missing: object = None) -> object:
+        """The value of the field ``name`` in ``record``, ``missing`` where the record has none."""
+        path = self._paths[name]
+        if len(path) == 1:
+            return record.get(path[0], missing)
+        value: object = record
+        for step in path:
+            if not isinstance(value, dict) or step not in value:
+                return missing
+            value = value[step]
+        return value
+
+    def put(self, record: dict, name: str, value: object) -> None:
+        """Sets the field ``name`` of a record that has it (``clean`` writing a cleaned text back)."""
+        *parents, last = self._paths[name]
+        for step in parents:
+            record = record[step]
+        record[last] = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RecordShape) and other.keys == self.keys
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.keys.items()))
+
+    def __getstate__(self) -> dict[str, str]:
+        return self.keys
+
+    def __setstate__(self, keys: dict[str, str]) -> None:
+        self.__init__(keys)
 
 
-def _misfit_field(record: dict) -> str | None:
+PLAIN_RECORDS = RecordShape()
+_MISSING = object()
+
+
+class Reading(NamedTuple):
+    """How documents are read: the largest file or record read, and where a record keeps its fields."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    shape: RecordShape = PLAIN_RECORDS
+
+
+def _meta(record: dict, shape: RecordShape = PLAIN_RECORDS) -> dict[str, str]:
+    values = ((k, shape.get(record, k)) for k in META_FIELDS)
+    return {k: without_surrogates(str(v))[0] for k, v in values if v not in (None, "")}
+
+
+def _misfit_field(record: dict, shape: RecordShape = PLAIN_RECORDS) -> str | None:
     """The first metadata field holding neither a string nor a number (a list, an object, true), as
     ``'`outlet` must be a string, not list'``: turned into a string it would name an outlet or a date
     no page gave."""
     for k in META_FIELDS:
-        value = record.get(k)
+        value = shape.get(record, k)
         if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
-            return f"`{k}` must be a string, not {type(value).__name__}"
+            return f"`{shape.keys[k]}` must be a string, not {type(value).__name__}"
     return None
 
 
@@ -402,19 +459,19 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def read_jsonl_file(path: Path, doc_id: str, max_bytes: int, part: ByteRange | None = None) -> Iterator[Item]:
+def read_jsonl_file(path: Path, doc_id: str, reading: Reading, part: ByteRange | None = None) -> Iterator[Item]:
     """The records of a JSONL file (decompressed where its name ends in ``.gz`` or ``.zst``) or of
     standard input (where its first bytes say so); of a plain file's ``part`` alone where one is given."""
     where = shown(path)
-    for line in jsonl_lines(path, max_bytes, part):
+    for line in jsonl_lines(path, reading.max_bytes, part):
         if isinstance(line, ReadError):
             yield line
             continue
         number, raw = line
         if raw is None:
-            yield ReadError(path=where, line=number, message=over_max_bytes(max_bytes, "skipped"))
+            yield ReadError(path=where, line=number, message=over_max_bytes(reading.max_bytes, "skipped"))
         elif raw.strip():
-            yield _record(raw, where, doc_id, number)
+            yield _record(raw, where, doc_id, number, reading.shape)
 
 
 def jsonl_lines(path: Path, max_bytes: int, part: ByteRange | None = None) -> Iterator[tuple[int, bytes | None] | ReadError]:
@@ -495,17 +552,18 @@ class NotARecord(ValueError):
     a metadata field of the wrong type."""
 
 
-def _record(raw: bytes, path: str, doc_id: str, number: int) -> Item:
+def _record(raw: bytes, path: str, doc_id: str, number: int, shape: RecordShape) -> Item:
     """The document on line ``number`` of the JSONL file shown as ``path``, or why there is none."""
     try:
-        record = parse_record(raw)
+        record = parse_record(raw, shape)
     except NotARecord as exc:
         return ReadError(path=path, line=number, message=str(exc))
-    return record_document(record, path, doc_id, number)
+    return record_document(record, path, doc_id, number, shape)
 
 
-def parse_record(raw: bytes) -> dict:
-    """A JSONL line's record: a JSON object with a string ``text`` (``NotARecord`` says why it is none)."""
+def parse_record(raw: bytes, shape: RecordShape = PLAIN_RECORDS) -> dict:
+    """A JSONL line's record: a JSON object with a string text where ``shape`` says (``NotARecord``
+    says why it is none)."""
     try:
         record = _parsed(raw)
     except UnicodeDecodeError as exc:
@@ -516,23 +574,32 @@ def parse_record(raw: bytes) -> dict:
         raise NotARecord(f"malformed JSON: {TOO_DEEP}") from None
     if not isinstance(record, dict):
         raise NotARecord("a record must be a JSON object")
-    if "text" not in record:
-        raise NotARecord("record has no `text`")
-    if not isinstance(record["text"], str):
-        raise NotARecord(f"record `text` must be a string, not {type(record['text']).__name__}")
-    if misfit := _misfit_field(record):
+    text = shape.get(record, "text", _MISSING)
+    if text is _MISSING:
+        raise NotARecord(f"record has no `{shape.keys['text']}` ({_keys_hint(record)}; --record-field text=KEY names "
+                         "the text's key)")
+    if not isinstance(text, str):
+        raise NotARecord(f"record `{shape.keys['text']}` must be a string, not {type(text).__name__}")
+    if misfit := _misfit_field(record, shape):
         raise NotARecord(f"record {misfit}")
     return record
 
 
-def record_document(record: dict, path: str, doc_id: str, number: int) -> Document:
+def _keys_hint(record: dict, shown_keys: int = 6) -> str:
+    """The record's first keys, for a record whose text is not where the run looks for it."""
+    keys = [f"`{k}`" for k in list(record)[:shown_keys]] + (["..."] if len(record) > shown_keys else [])
+    return f"its keys: {', '.join(keys)}" if keys else "it is empty"
+
+
+def record_document(record: dict, path: str, doc_id: str, number: int, shape: RecordShape = PLAIN_RECORDS) -> Document:
     """The document a record (``parse_record``) on line ``number`` holds: ``check`` and ``clean`` read
     it alike, so a cleaned record is the one checked. Lone surrogates become U+FFFD, noted."""
-    text, replaced = without_surrogates(record["text"])
+    text, replaced = without_surrogates(shape.get(record, "text"))
     notes = [f"{replaced} lone surrogate code point(s) escaped in the JSON record replaced with U+FFFD"] if replaced else []
-    rid = record.get("id")
+    rid = shape.get(record, "id")
     ident = without_surrogates(str(rid))[0] if rid not in (None, "") else f"{doc_id}#{number}"
-    return Document(id=ident, path=path, text=normalise_newlines(text), meta=_meta(record), notes=notes, line=number)
+    return Document(id=ident, path=path, text=normalise_newlines(text), meta=_meta(record, shape), notes=notes,
+                    line=number)
 
 
 def _parsed(raw: bytes) -> object:
@@ -546,20 +613,20 @@ def _parsed(raw: bytes) -> object:
     return json.loads(raw.decode("utf-8-sig"))
 
 
-def read_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
+def read_documents(paths: Iterable[Path], reading: Reading = Reading()) -> Iterator[Item]:
     """Every document under ``paths``, streamed; unreadable ones come out as ``ReadError``."""
     for found in discover(paths):
         if isinstance(found, ReadError):
             yield found
             continue
-        yield from read_path(*found, max_bytes)
+        yield from read_path(*found, reading)
 
 
-def read_documents_naming_empty_paths(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
+def read_documents_naming_empty_paths(paths: Iterable[Path], reading: Reading = Reading()) -> Iterator[Item]:
     """``read_documents``, with a ``ReadError`` for each PATH under which nothing at all was found (no
     document, no file that could not be read; an empty standard input): a run pointed at the wrong
     folder, or fed nothing, would otherwise pass without checking anything."""
-    return _naming_empty_paths(paths, lambda found: read_path(*found, max_bytes))
+    return _naming_empty_paths(paths, lambda found: read_path(*found, reading))
 
 
 def discover_naming_empty_paths(paths: Iterable[Path]) -> Iterator[Found]:
@@ -645,13 +712,14 @@ def open_bytes(path: Path) -> BinaryIO:
     return open_decompressed(path, codec_of_name(path.name))
 
 
-def read_path(path: Path, doc_id: str, max_bytes: int, part: ByteRange | None = None) -> Iterator[Item]:
+def read_path(path: Path, doc_id: str, reading: Reading, part: ByteRange | None = None) -> Iterator[Item]:
     """The documents of one file ``discover`` found: a JSONL file's records (standard input's too;
     those of its ``part`` alone where one is given), else the text file's one document."""
     if part is not None:
-        return read_jsonl_file(path, doc_id, max_bytes, part)
-    jsonl = path == STDIN or path.name.lower().endswith(JSONL_SUFFIXES)
-    return (read_jsonl_file if jsonl else read_text_file)(path, doc_id, max_bytes)
+        return read_jsonl_file(path, doc_id, reading, part)
+    if path == STDIN or path.name.lower().endswith(JSONL_SUFFIXES):
+        return read_jsonl_file(path, doc_id, reading)
+    return read_text_file(path, doc_id, reading.max_bytes)
 
 
 def splits_into_parts(path: Path) -> bool:

@@ -151,8 +151,8 @@ def test_a_record_expanding_a_thousandfold_is_skipped_in_little_memory(tmp_path)
     path = tmp_path / "bomb.jsonl.zst"
     path.write_bytes(zstd_frames(b'{"text": "' + b"x" * (200 << 20) + b'"}\n{"text": "after"}\n'))
     # VmHWM, the process's own peak: ru_maxrss would carry this test process's peak over the exec
-    script = ("import sys; from pathlib import Path; from provenance.sources import read_documents; "
-              "items = list(read_documents([Path(sys.argv[1])], 1 << 20)); "
+    script = ("import sys; from pathlib import Path; from provenance.sources import Reading, read_documents; "
+              "items = list(read_documents([Path(sys.argv[1])], Reading(1 << 20))); "
               "peak = next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]; "
               "print(len(items), items[-1].text, int(peak) >> 10)")
     done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, cwd=ROOT)

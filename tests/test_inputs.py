@@ -18,7 +18,7 @@ from provenance.document import Document
 from provenance.pipeline import check_document
 from provenance.report import ReadError
 from provenance.ruletest import UNTESTABLE, run_examples
-from provenance.sources import read_documents
+from provenance.sources import Reading, read_documents
 
 TWIN = "Hello world.\nA second line, with “quotes” and café.\n"
 AS_ROOT = os.geteuid() == 0
@@ -26,7 +26,7 @@ AS_ROOT = os.geteuid() == 0
 
 def read(tmp_path: Path, name: str, data: bytes, max_bytes: int = sources.DEFAULT_MAX_BYTES) -> list:
     (tmp_path / name).write_bytes(data)
-    return list(read_documents([tmp_path / name], max_bytes))
+    return list(read_documents([tmp_path / name], Reading(max_bytes)))
 
 
 def only_error(items: list) -> ReadError:
@@ -308,4 +308,4 @@ def test_no_limit_at_all_is_a_limit_too(tmp_path):
     """Views that must find a document whatever its size pass ``sys.maxsize``."""
     (tmp_path / "a.txt").write_bytes(b"Text.\n")
     (tmp_path / "b.jsonl").write_bytes(b'{"text": "Record."}\n')
-    assert [d.text for d in read_documents([tmp_path], sys.maxsize)] == ["Text.\n", "Record."]
+    assert [d.text for d in read_documents([tmp_path], Reading(sys.maxsize))] == ["Text.\n", "Record."]

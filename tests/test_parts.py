@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from provenance.report import ReadError
 from provenance.runner import Shard, read_unit, units
-from provenance.sources import parts_of, read_jsonl_file
+from provenance.sources import Reading, parts_of, read_jsonl_file
 from test_runner import make_corpus, run
 
 # A line of a scraped JSONL file: a record (with or without an id), a blank line, or one that holds none.
@@ -36,9 +36,9 @@ def test_the_parts_of_a_file_read_each_record_once_as_the_whole_file_does(tmp_pa
                                                                           part_bytes, max_bytes):
     path = tmp_path_factory.mktemp("parts") / "crawl.jsonl"
     path.write_text("\n".join(lines) + ("\n" if final_newline and lines else ""), encoding="utf-8")
-    whole = _seen(read_jsonl_file(path, "crawl.jsonl", max_bytes))
+    whole = _seen(read_jsonl_file(path, "crawl.jsonl", Reading(max_bytes)))
     by_parts = [seen for part in parts_of(path.stat().st_size, part_bytes)
-                for seen in _seen(read_jsonl_file(path, "crawl.jsonl", max_bytes, part))]
+                for seen in _seen(read_jsonl_file(path, "crawl.jsonl", Reading(max_bytes), part))]
     assert by_parts == whole
 
 
@@ -65,7 +65,7 @@ def test_only_a_plain_jsonl_file_over_the_part_size_is_split(tmp_path):
     assert [(Path(path).name, part) for path, _, part in found] == [
         *(("big.jsonl", part) for part in parts_of(size, 1000)),
         ("page.txt", None), ("small.jsonl", None), ("zipped.jsonl.gz", None)]
-    assert [item.line for unit in found[:-3] for item in read_unit(unit, 1 << 20)] == list(range(1, 101))
+    assert [item.line for unit in found[:-3] for item in read_unit(unit, Reading(1 << 20))] == list(range(1, 101))
 
 
 def test_a_shard_takes_every_nth_unit_of_the_parts_in_input_order(tmp_path):

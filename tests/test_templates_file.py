@@ -13,7 +13,7 @@ import pytest
 from provenance.countsfile import MAGIC, corpus_identity, read_counts, write_counts
 from provenance.config import Settings
 from provenance.rulepack import load_rules
-from provenance.sources import read_documents
+from provenance.sources import Reading, read_documents
 from provenance.templates import count_templates, empty_counts, template_rule
 from test_runner import run
 
@@ -98,8 +98,8 @@ def test_the_counts_read_back_are_those_written(outlet, tmp_path):
     rule = template_rule(load_rules())
     counts = count_templates((d for d in read_documents([outlet])), rule)
     path = tmp_path / "corpus.counts"
-    write_counts(path, counts, rule, corpus_identity([outlet]), 1000)
-    back = read_counts(path, rule, corpus_identity([outlet]), 1000)
+    write_counts(path, counts, rule, corpus_identity([outlet]), Reading(1000))
+    back = read_counts(path, rule, corpus_identity([outlet]), Reading(1000))
     assert back.table.tobytes() == counts.table.tobytes() and any(counts.table)
     assert back.group_docs == counts.group_docs
 
@@ -124,7 +124,7 @@ def test_check_takes_its_counts_from_the_file_not_from_a_pre_pass_of_its_own(out
     the footer unflagged: the run read them instead of counting."""
     rule = template_rule(load_rules())
     empty = tmp_path / "empty.counts"
-    write_counts(empty, empty_counts(rule), rule, corpus_identity([outlet]), Settings().max_bytes)
+    write_counts(empty, empty_counts(rule), rule, corpus_identity([outlet]), Reading())
     result = run("check", str(outlet), "--format", "jsonl", "--no-cache", "--templates-from", str(empty))
     assert result.returncode in (0, 1), result.stderr
     assert '"rule":"RS120"' not in result.stdout

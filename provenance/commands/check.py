@@ -16,7 +16,7 @@ from provenance.commands.common import (add_paths_argument, add_rule_options, ad
                                         add_threshold_option, refuse_unreadable_stdin, refuse_writing_into_the_corpus,
                                         settings_and_rules, write_console, write_text)
 from provenance.commands.templates_cmd import counts_from
-from provenance.config import Settings, UsageError
+from provenance.config import Settings, UsageError, reading_of
 from provenance.corpus import corpus_report
 from provenance.gate import GateRun, add_gate_options, gate_run
 from provenance.gitscope import select_documents
@@ -204,8 +204,8 @@ def _checked(args: argparse.Namespace, settings: Settings, rules: RuleSet, gate:
              templates: TemplateCounts | None, cache: ResultCache | None) -> int:
     if args.shard is not None:
         return runner.run_shard(args, settings, rules, cache, gate, templates)
-    extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet, args.since)
-    documents = warning_of_shared_ids(select_documents(args.paths, args.since, settings.max_bytes))
+    extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet, args.since, reading_of(settings))
+    documents = warning_of_shared_ids(select_documents(args.paths, args.since, reading_of(settings)))
     judge = gate.detached() if args.format == "jsonl" and not args.output_formats else None
     items: list[DocumentReport | ReadError] = []  # for a report of the whole corpus, drawn once the count is gone
     with _progress(_shows_progress(args)) as tick:
@@ -230,7 +230,7 @@ def _report(args: argparse.Namespace, items: list[DocumentReport | ReadError], s
     """The whole corpus's report in a format that needs every document first (console, JSON, HTML, ...)."""
     report = corpus_report(items, settings.threshold, rules.digest)
     if args.format in CORPUS_RENDERERS:
-        write_text(args.output, render_corpus(args.format, report, rules))
+        write_text(args.output, render_corpus(args.format, report, rules, reading_of(settings)))
     else:
         from provenance.renderers import console as console_renderer  # rich: only for this format
 

@@ -24,7 +24,7 @@ from provenance import __version__
 from provenance.atomic import open_atomic, write_atomic
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
                                         refuse_writing_into_the_corpus, settings_and_rules)
-from provenance.config import Settings, UsageError
+from provenance.config import Settings, UsageError, reading_of
 from provenance.document import Document
 from provenance.report import ReadError, Tool
 from provenance.rulepack import RuleSet
@@ -84,6 +84,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
 class _Cleaner:
     def __init__(self, out: Path, settings: Settings, rules: RuleSet, templates: TemplateCounts | None):
         self.out, self.settings, self.rules, self.templates = out, settings, rules, templates
+        self.shape = reading_of(settings).shape
         self.documents: list[CleanedDocument] = []
         self.errors: list[ReadError] = []
 
@@ -138,11 +139,12 @@ class _Cleaner:
         """The record on line ``number`` with its text cleaned, or the line unchanged where it holds none."""
         where = shown(path)
         try:
-            record = parse_record(raw)
+            record = parse_record(raw, self.shape)
         except NotARecord as problem:
             self.errors.append(ReadError(path=where, line=number, message=f"{problem}; copied unchanged"))
             return raw
-        record["text"] = self._entry(record_document(record, where, rel, number), path, target, number)
+        cleaned = self._entry(record_document(record, where, rel, number, self.shape), path, target, number)
+        self.shape.put(record, "text", cleaned)
         return _json_line(record)
 
 
@@ -172,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
 
     _check_outputs(args)
     settings, rules = settings_and_rules(args, args.paths[0])
-    templates = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
+    templates = corpus_templates(read_documents(args.paths, reading_of(settings)), settings, rules, args.templates)
     cleaner = _Cleaner(args.out, settings, rules, templates)
     for found in discover_naming_empty_paths(args.paths):
         if isinstance(found, ReadError):

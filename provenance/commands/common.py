@@ -10,9 +10,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from provenance.atomic import write_atomic
+from pydantic import ValidationError
 
-from provenance.config import ConfigError, Settings, UsageError, file_key, load_settings, parse_score
+from provenance.atomic import write_atomic
+from provenance.config import (ConfigError, RecordFields, Settings, UsageError, file_key, load_settings, parse_score,
+                               reading_of)
+from provenance.document import RECORD_FIELDS
 from provenance.rulecache import load_rules_cached
 from provenance.rulepack import RuleSet
 from provenance.sources import DOCUMENT_KINDS, STDIN, corpus_root_holding
@@ -50,7 +53,8 @@ def refuse_writing_into_the_corpus(targets: Iterable[Path | None], paths: list[P
             raise UsageError(f"{target}: would be written into the corpus being {doing} ({root}); name a file outside it")
 
 
-def add_rule_options(parser: argparse.ArgumentParser) -> None:
+def add_rule_options(parser: argparse.ArgumentParser, records: bool = True) -> None:
+    """The rule and settings options; ``records``: the command reads documents (``--record-field``)."""
     group = parser.add_argument_group("rules and settings")
     group.add_argument("--rules", action="append", default=[], metavar="DIR",
                        help="extra rule folder (repeatable); a rule with a shipped id replaces it")
@@ -58,6 +62,19 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
                        help="settings file (default: provenance.toml or [tool.provenance] found upward)")
     group.add_argument("--enable", action="append", default=[], metavar="RULE", help="run only these rule ids")
     group.add_argument("--disable", action="append", default=[], metavar="RULE", help="never run these rule ids")
+    if records:
+        group.add_argument("--record-field", action="append", default=[], type=record_field, metavar="NAME=KEY",
+                           dest="record_fields",
+                           help="where JSON Lines records keep a field (repeatable): text=content, url=metadata.url; "
+                                f"NAME is one of {', '.join(RECORD_FIELDS)}")
+
+
+def record_field(value: str) -> tuple[str, str]:
+    """``NAME=KEY`` for argparse: a field's name and the key (or dotted path) records keep it under."""
+    name, sep, key = value.partition("=")
+    if not sep or name not in RECORD_FIELDS:
+        raise argparse.ArgumentTypeError(f"{value!r}: expected NAME=KEY, NAME one of {', '.join(RECORD_FIELDS)}")
+    return name, key
 
 
 def add_templates_option(parser: argparse.ArgumentParser) -> None:
@@ -92,7 +109,7 @@ def corpus_counts(args: argparse.Namespace, settings: Settings, rules: RuleSet):
             print("provenance: note: template lines (RS120) are not counted: give --corpus PATH, the files or "
                   "folders `check` read, to judge the document as it did", file=sys.stderr)
         return None
-    return corpus_templates(read_documents(args.corpus, settings.max_bytes), settings, rules)
+    return corpus_templates(read_documents(args.corpus, reading_of(settings)), settings, rules)
 
 
 def add_threshold_option(parser: argparse.ArgumentParser) -> None:
@@ -113,11 +130,22 @@ def settings_and_rules(args: argparse.Namespace, start: Path,
     }
     if getattr(args, "threshold", None) is not None:
         updates["threshold"] = args.threshold
+    if getattr(args, "record_fields", None):
+        updates["record_fields"] = _record_fields(from_file, args.record_fields)
     settings = from_file.model_copy(update=updates)
     rules = load_rules_cached(cache, extra_dirs=[Path(r) for r in settings.rules], disabled=settings.disable,
                               enabled_only=settings.enable, derive=partial(_prepare, settings=settings))
     _check_rule_ids(from_file, args, rules)
     return settings, rules
+
+
+def _record_fields(from_file: Settings, flags: list[tuple[str, str]]) -> RecordFields:
+    """The settings file's ``record_fields`` with each ``--record-field`` laid over them."""
+    try:
+        return RecordFields.model_validate({**from_file.record_fields.model_dump(), **dict(flags)})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"--record-field {first['loc'][0]}={first['input']!r}: {first['msg']}") from None
 
 
 def _check_rule_ids(from_file: Settings, args: argparse.Namespace, rules: RuleSet) -> None:

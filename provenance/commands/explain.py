@@ -14,7 +14,7 @@ from pathlib import Path
 
 from provenance.commands.common import add_corpus_option, add_rule_options, add_threshold_option, corpus_counts, settings_and_rules
 from provenance.commands.outlets import profile_record
-from provenance.config import Settings, UsageError
+from provenance.config import Settings, UsageError, reading_of
 from provenance.document import Document
 from provenance.gate import judge, policy_from
 from provenance.lookup import DocumentNotFound, find_document
@@ -127,7 +127,7 @@ def explain_outlet(profile: OutletProfile, rules: RuleSet) -> list[str]:
 def _checked(target: str, rules: RuleSet, settings: Settings,
              args: argparse.Namespace) -> tuple[Document, DocumentReport]:
     try:
-        doc = find_document(target, settings.max_bytes)
+        doc = find_document(target, reading_of(settings))
     except DocumentNotFound as exc:
         raise UsageError(str(exc)) from None
     report = check_document(doc, rules, settings, corpus_counts(args, settings, rules))

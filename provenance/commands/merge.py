@@ -27,11 +27,12 @@ from provenance.atomic import atomic_writer
 from provenance.commands.common import write_console, write_text
 from provenance.compression import DATA_ERRORS
 from provenance.corpus import SummaryBuilder, corpus_report
+from provenance.outputs import render_corpus
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import SCHEMA_VERSION, DocumentReport, Tool
 from provenance.runner import MARKER_SUFFIX, Outcome
 from provenance.shardmarker import ShardMarker, read_marker
-from provenance.sources import SharedIds, open_bytes
+from provenance.sources import Reading, RecordShape, SharedIds, open_bytes
 
 FORMATS = ("summary", "jsonl", "console", *CORPUS_RENDERERS)
 AGREEING_KEYS = ("rules_digest", "settings", "version", "part_bytes")
@@ -282,7 +283,8 @@ def _render_corpus(args: argparse.Namespace, shards: list[ShardFiles], first: Sh
     if first.version != __version__:
         report.tool.version = first.version
     if args.format in CORPUS_RENDERERS:
-        write_text(args.output, CORPUS_RENDERERS[args.format](report))
+        reading = Reading(shape=RecordShape(first.record_fields))  # the HTML page reads the texts again
+        write_text(args.output, render_corpus(args.format, report, reading=reading))
         return
     from provenance.renderers import console as console_renderer  # rich: only for the console format
 

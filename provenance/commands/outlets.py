@@ -27,7 +27,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--kind", choices=get_args(OutletKind), metavar="KIND",
                    help=f"only profiles of this kind ({', '.join(get_args(OutletKind))})")
     p.add_argument("--flag", help="only profiles carrying this flag (state-controlled, deprecated, ...)")
-    add_rule_options(p)
+    add_rule_options(p, records=False)
     p.set_defaults(run=run)
 
 

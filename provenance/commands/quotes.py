@@ -11,6 +11,7 @@ from pathlib import Path
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
                                         refuse_unreadable_stdin, refuse_writing_into_the_corpus, settings_and_rules,
                                         write_console, write_text)
+from provenance.config import reading_of
 from provenance.pipeline import check_all
 from provenance.sources import read_documents, read_documents_naming_empty_paths, stdin_opened, warning_of_shared_ids
 from provenance.templates import corpus_templates, prepass_runs
@@ -50,8 +51,8 @@ def run(args: argparse.Namespace) -> int:
     settings, rules = settings_and_rules(args, args.paths[0])
     builder = QuoteIndexBuilder(rules_digest=rules.digest)
     with stdin_opened(args.paths, spool=prepass_runs(settings, rules, args.templates)):
-        templates = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules, args.templates)
-        documents = warning_of_shared_ids(read_documents_naming_empty_paths(args.paths, settings.max_bytes))
+        templates = corpus_templates(read_documents(args.paths, reading_of(settings)), settings, rules, args.templates)
+        documents = warning_of_shared_ids(read_documents_naming_empty_paths(args.paths, reading_of(settings)))
         for item in check_all(documents, rules, settings, templates):
             builder.add(item)
     index = builder.build()

@@ -19,12 +19,12 @@ def add_parser(subparsers) -> None:
     lister = sub.add_parser("list", help="list the rules in force", description="List the rules in force.")
     lister.add_argument("--format", choices=("console", "json"), default="console",
                         help="a table, or one JSON object a rule for scripts (default: console)")
-    add_rule_options(lister)
+    add_rule_options(lister, records=False)
     lister.set_defaults(run=run_list)
     tester = sub.add_parser("test", help="run every rule's match / no_match examples",
                             description="Run every rule's examples; a failing example exits 1.")
     tester.add_argument("dir", nargs="?", type=Path, help="a rule folder to test beside the shipped rules")
-    add_rule_options(tester)
+    add_rule_options(tester, records=False)
     tester.set_defaults(run=run_test)
 
 

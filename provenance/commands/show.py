@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from provenance.commands.common import add_corpus_option, add_rule_options, add_threshold_option, corpus_counts, settings_and_rules
+from provenance.config import reading_of
 from provenance.lookup import DocumentNotFound, find_document
 from provenance.pipeline import check_document
 
@@ -27,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     base = args.doc.rpartition("#")[0] if "#" in args.doc and not Path(args.doc).exists() else args.doc
     settings, rules = settings_and_rules(args, Path(base))
     try:
-        doc = find_document(args.doc, settings.max_bytes)
+        doc = find_document(args.doc, reading_of(settings))
     except DocumentNotFound as exc:
         print(f"provenance: {exc}", file=sys.stderr)
         return 1

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from provenance.commands.common import (add_paths_argument, add_rule_options, refuse_writing_into_the_corpus,
                                         settings_and_rules)
-from provenance.config import Settings, UsageError
+from provenance.config import Settings, UsageError, reading_of
 from provenance.countsfile import corpus_identity, read_counts, write_counts
 from provenance.rulemodels import Detector
 from provenance.rulepack import RuleSet
@@ -36,8 +36,8 @@ def run(args: argparse.Namespace) -> int:
     settings, rules = settings_and_rules(args, args.paths[0])
     rule = counted_rule(settings, rules, "templates")
     corpus = corpus_identity(args.paths)
-    counts = corpus_templates(read_documents(args.paths, settings.max_bytes), settings, rules)
-    write_counts(args.output, counts, rule, corpus, settings.max_bytes)
+    counts = corpus_templates(read_documents(args.paths, reading_of(settings)), settings, rules)
+    write_counts(args.output, counts, rule, corpus, reading_of(settings))
     print(f"provenance: counted the template lines of {_many(sum(counts.group_docs.values()), 'document')} in "
           f"{_many(len(counts.group_docs), 'group')}, over {_many(corpus.files, 'file')}: {args.output}", file=sys.stderr)
     return 0
@@ -63,4 +63,5 @@ def refuse_stdin(paths: list[Path], option: str) -> None:
 def counts_from(path: Path, paths: list[Path], settings: Settings, rules: RuleSet) -> TemplateCounts:
     """``check --templates-from``: the counts in ``path``, refused unless made over ``paths`` under these rules."""
     refuse_stdin(paths, "--templates-from")
-    return read_counts(path, counted_rule(settings, rules, "--templates-from"), corpus_identity(paths), settings.max_bytes)
+    rule = counted_rule(settings, rules, "--templates-from")
+    return read_counts(path, rule, corpus_identity(paths), reading_of(settings))

@@ -18,14 +18,14 @@ from provenance.renderers import whole
 from provenance.renderers.digest import rule_names, score_bands
 from provenance.renderers.marks import MarkedLine, Piece, marked_lines, place, printable, speaker_label
 from provenance.report import CorpusReport, DocumentReport, Finding, Outlet, ReadError, Reliability
+from provenance.sources import Reading
 
 DIMENSIONS = ("provenance", "attribution", "residue")
 COLUMNS = (("document", "text"), ("outlet", "text"), ("provenance", "num"), ("attribution", "num"),
            ("residue", "num"), ("overall", "num"), ("result", "text"))
 TOP_RULES = 10
 TOP_OUTLETS = 10
-ALL_BYTES = sys.maxsize
-"""Texts are read back whatever their size: check has accepted them already."""
+
 
 
 def esc(value: object) -> str:
@@ -33,8 +33,10 @@ def esc(value: object) -> str:
     return html.escape(printable(str(value)), quote=True)
 
 
-def render_html(report: CorpusReport) -> str:
-    return render_page(report, texts_of(report.documents, ALL_BYTES))
+def render_html(report: CorpusReport, reading: Reading = Reading()) -> str:
+    """The page, the texts read again as the run read them (``reading``'s record fields), whatever
+    their size: check has accepted them already."""
+    return render_page(report, texts_of(report.documents, reading._replace(max_bytes=sys.maxsize)))
 
 
 def render_page(report: CorpusReport, texts: dict[str, str]) -> str:
