@@ -383,18 +383,6 @@ class RecordShape:
             record = record[step]
         record[last] = value
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, RecordShape) and other.keys == self.keys
-
-    def __hash__(self) -> int:
-        return hash(tuple(self.keys.items()))
-
-    def __getstate__(self) -> dict[str, str]:
-        return self.keys
-
-    def __setstate__(self, keys: dict[str, str]) -> None:
-        self.__init__(keys)
-
 
 PLAIN_RECORDS = RecordShape()
 _MISSING = object()
