@@ -70,14 +70,10 @@ def open_decompressed(path: Path, codec: str | None) -> BinaryIO:
     """A file's bytes, decompressed by ``codec``: ``decompressing``, the handle owning the file."""
     if codec == GZIP:
         return gzip.open(path, "rb")
-    raw = open(path, "rb")
     if codec == ZSTD:
-        try:
-            return io.BufferedReader(_ZstdReader(raw, _zstandard(), owns_raw=True), READ_BYTES)
-        except MissingCodec:
-            raw.close()
-            raise
-    return raw
+        zstandard = _zstandard()  # before the file is opened: a missing package leaves nothing open
+        return io.BufferedReader(_ZstdReader(open(path, "rb"), zstandard, owns_raw=True), READ_BYTES)
+    return open(path, "rb")
 
 
 def compressing(raw: BinaryIO, codec: str | None) -> BinaryIO:

@@ -39,7 +39,7 @@ def find_document(spec: str, reading: Reading) -> Document:
     if not sep or not Path(base).is_file():
         raise DocumentNotFound(f"{spec}: no such file (name a file, or PATH#N / PATH#ID for a JSONL record)")
     if not _is_jsonl(Path(base)):
-        raise DocumentNotFound(f"{base}: #N and #ID name records of .jsonl files only")
+        raise DocumentNotFound(f"{base}: #N and #ID name records of JSON Lines files only")
     return _record(Path(base), key, reading)
 
 

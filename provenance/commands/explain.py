@@ -33,7 +33,7 @@ def add_parser(subparsers) -> None:
                               description="Explain a rule (RULE: its id, e.g. RS021; or an outlet id) or how "
                                           "the scores of a document (DOC) were reached.")
     p.add_argument("target", metavar="RULE|DOC",
-                   help="a rule id, an outlet id, a document file, or PATH#N (the record on line N) / PATH#ID of a .jsonl file")
+                   help="a rule id, an outlet id, a document file, or PATH#N (the record on line N) / PATH#ID of a JSON Lines file")
     add_corpus_option(p)
     add_threshold_option(p)
     add_rule_options(p)

@@ -17,7 +17,7 @@ def add_parser(subparsers) -> None:
         "show", help="show one document: its text marked up, its provenance facts and its score breakdown",
         description="Show one document with residue lines labelled, quotations and their speakers highlighted, "
                     "its provenance facts and how each finding moved its scores.")
-    p.add_argument("doc", metavar="DOC", help="a file, or PATH#N (the record on line N) / PATH#ID of a .jsonl file")
+    p.add_argument("doc", metavar="DOC", help="a file, or PATH#N (the record on line N) / PATH#ID of a JSON Lines file")
     add_corpus_option(p)
     add_threshold_option(p)
     add_rule_options(p)
