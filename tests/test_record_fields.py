@@ -166,3 +166,10 @@ def test_shards_read_under_record_fields_merge_to_one_runs_reports_and_page(corp
     merged = run("merge", str(out), "--format", "html", cwd=corpora / "crawl")
     assert merged.returncode in (0, 1), merged.stderr
     assert merged.stdout == one.stdout
+
+
+def test_the_quote_index_reads_them_too(corpora):
+    crawl = run("quotes", "part.jsonl", "--format", "json", *FLAGS, cwd=corpora / "crawl")
+    plain = run("quotes", "part.jsonl", "--format", "json", cwd=corpora / "plain")
+    assert crawl.returncode == 0, crawl.stderr
+    assert crawl.stdout == plain.stdout and json.loads(crawl.stdout)["speakers"]

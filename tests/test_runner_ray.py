@@ -53,3 +53,22 @@ def test_ray_takes_the_counts_of_provenance_templates(tmp_path):
     remote = run("check", str(corpus), "--format", "jsonl", "--executor", "ray", "--templates-from", str(counts))
     assert remote.returncode == local.returncode, remote.stderr[-2000:]
     assert remote.stdout == local.stdout
+
+
+def test_ray_reads_records_under_their_own_keys_and_compressed_files(tmp_path):
+    import zstandard
+
+    corpus = make_corpus(tmp_path / "corpus", records=12)
+    shaped = tmp_path / "shaped"
+    shaped.mkdir()
+    for source in sorted(corpus.glob("*.jsonl")):
+        records = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line != "not json"]
+        data = "".join(json.dumps({"body": r.pop("text"), "meta": r}) + "\n" for r in records).encode()
+        (shaped / f"{source.stem}.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(data))
+    plain = run("check", str(corpus), "--format", "jsonl", "--no-cache", "--jobs", "1", "--no-templates")
+    remote = run("check", str(shaped), "--format", "jsonl", "--executor", "ray", "--no-templates",
+                 "--record-field", "text=body", "--record-field", "id=meta.id")
+    assert remote.returncode in (0, 1), remote.stderr[-2000:]
+    ours = [r for r in map(json.loads, plain.stdout.splitlines()) if r["path"].endswith(".jsonl") and "id" in r]
+    theirs = list(map(json.loads, remote.stdout.splitlines()))
+    assert [{**r, "path": ""} for r in theirs] == [{**r, "path": ""} for r in ours]
