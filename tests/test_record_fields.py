@@ -173,3 +173,11 @@ def test_the_quote_index_reads_them_too(corpora):
     plain = run("quotes", "part.jsonl", "--format", "json", cwd=corpora / "plain")
     assert crawl.returncode == 0, crawl.stderr
     assert crawl.stdout == plain.stdout and json.loads(crawl.stdout)["speakers"]
+
+
+def test_the_settings_model_names_every_field_a_record_may_hold():
+    from provenance.config import RecordFields
+    from provenance.document import RECORD_FIELDS
+
+    assert tuple(RecordFields.model_fields) == RECORD_FIELDS
+    assert RecordShape().keys == RecordFields().model_dump()
