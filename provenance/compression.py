@@ -122,18 +122,23 @@ class _ZstdReader(io.RawIOBase):
         super().close()
 
     def readinto(self, buffer) -> int:
-        try:
-            data = self._reader.read1(len(buffer))
-        except self._zstd.ZstdError as exc:
-            raise CorruptData(str(exc)) from None
+        data = self._read1(len(buffer))
+        while not data and not self._walk.ended:  # a read may give nothing short of the stream's end
+            data = self._read1(len(buffer))
         if not data and not self._walk.between_frames:
             raise CorruptData("the data ends inside a frame")
         buffer[: len(data)] = data
         return len(data)
 
+    def _read1(self, size: int) -> bytes:
+        try:
+            return self._reader.read1(size)
+        except self._zstd.ZstdError as exc:
+            raise CorruptData(str(exc)) from None
+
 
 class _Walked:
-    """A compressed stream whose bytes ``walk`` sees as they are read."""
+    """A compressed stream whose bytes ``walk`` sees as they are read, and where it ends."""
 
     def __init__(self, raw: BinaryIO, walk: _FrameWalk):
         self._raw, self._walk = raw, walk
@@ -141,6 +146,7 @@ class _Walked:
     def read(self, size: int = -1) -> bytes:
         data = self._raw.read(size)
         self._walk.feed(data)
+        self._walk.ended = not data
         return data
 
 
@@ -156,6 +162,7 @@ class _FrameWalk:
         self._checksum = False  # whether the frame being read ends in a 4-byte checksum
         self._ends_frame = False  # whether the frame ends once ``_skip`` is passed
         self.between_frames = True
+        self.ended = False  # whether the compressed stream has been read to its end
 
     def feed(self, data: bytes) -> None:
         pos = 0
