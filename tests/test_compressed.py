@@ -146,8 +146,8 @@ def test_a_cut_between_frames_reads_the_frames_before_it_and_any_other_cut_is_an
 
 
 def test_a_record_expanding_a_thousandfold_is_skipped_in_little_memory(tmp_path):
-    """Zstandard's own ``decompressobj`` returns all of a chunk's output at once: 13 KB of this file
-    would become 400 MB in memory. The stream reader holds a read's worth."""
+    """Zstandard's own ``decompressobj`` returns all of a chunk's output at once: the 6 KB of this
+    file would become 200 MB in memory. The stream reader holds a read's worth."""
     path = tmp_path / "bomb.jsonl.zst"
     path.write_bytes(zstd_frames(b'{"text": "' + b"x" * (200 << 20) + b'"}\n{"text": "after"}\n'))
     # VmHWM, the process's own peak: ru_maxrss would carry this test process's peak over the exec
