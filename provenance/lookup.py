@@ -12,7 +12,7 @@ from pathlib import Path
 
 from provenance.document import Document
 from provenance.report import DocumentReport, ReadError
-from provenance.sources import (JSONL_SUFFIXES, NotARecord, Reading, jsonl_lines, over_max_bytes, parse_record,
+from provenance.sources import (NotARecord, Reading, is_jsonl_file, jsonl_lines, over_max_bytes, parse_record,
                                 read_documents, record_document, shown)
 
 
@@ -22,10 +22,6 @@ class DocumentNotFound(Exception):
 
 def _documents(path: Path, reading: Reading) -> list[Document]:
     return [d for d in read_documents([path], reading) if isinstance(d, Document)]
-
-
-def _is_jsonl(path: Path) -> bool:
-    return path.name.lower().endswith(JSONL_SUFFIXES)
 
 
 def find_document(spec: str, reading: Reading) -> Document:
@@ -38,7 +34,7 @@ def find_document(spec: str, reading: Reading) -> Document:
     base, sep, key = spec.rpartition("#")
     if not sep or not Path(base).is_file():
         raise DocumentNotFound(f"{spec}: no such file (name a file, or PATH#N / PATH#ID for a JSONL record)")
-    if not _is_jsonl(Path(base)):
+    if not is_jsonl_file(Path(base)):
         raise DocumentNotFound(f"{base}: #N and #ID name records of JSON Lines files only")
     return _record(Path(base), key, reading)
 

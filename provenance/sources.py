@@ -693,6 +693,12 @@ def names_records(path: str) -> bool:
     return path == shown(STDIN) or path.lower().endswith(JSONL_SUFFIXES)
 
 
+def is_jsonl_file(path: Path) -> bool:
+    """Whether ``path`` is read as JSON Lines records (by its name, or standard input), as ``names_records``
+    tells of a report's path."""
+    return names_records(shown(path))
+
+
 def open_bytes(path: Path) -> BinaryIO:
     """A file's bytes, decompressed where its name ends in ``.gz`` or ``.zst`` (any case): a JSONL file,
     a shard's reports, a compressed output read back. A corrupt stream shows on reading, as one of
@@ -705,7 +711,7 @@ def read_path(path: Path, doc_id: str, reading: Reading, part: ByteRange | None 
     those of its ``part`` alone where one is given), else the text file's one document."""
     if part is not None:
         return read_jsonl_file(path, doc_id, reading, part)
-    if path == STDIN or path.name.lower().endswith(JSONL_SUFFIXES):
+    if is_jsonl_file(path):
         return read_jsonl_file(path, doc_id, reading)
     return read_text_file(path, doc_id, reading.max_bytes)
 

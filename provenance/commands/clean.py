@@ -28,7 +28,7 @@ from provenance.config import Settings, UsageError, reading_of
 from provenance.document import Document
 from provenance.report import ReadError, Tool
 from provenance.rulepack import RuleSet
-from provenance.sources import (JSONL_SUFFIXES, STDIN, NotARecord, corpus_root_holding, discover_naming_empty_paths,
+from provenance.sources import (STDIN, NotARecord, corpus_root_holding, discover_naming_empty_paths, is_jsonl_file,
                                 jsonl_lines, over_max_bytes, parse_record, read_documents, read_text_file,
                                 record_document, shown, sidecar_of, without_surrogates)
 from provenance.templates import TemplateCounts, corpus_templates
@@ -181,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
             cleaner.errors.append(found)
             continue
         path, rel = found
-        (cleaner.jsonl_file if path.name.lower().endswith(JSONL_SUFFIXES) else cleaner.text_file)(path, rel)
+        (cleaner.jsonl_file if is_jsonl_file(path) else cleaner.text_file)(path, rel)
     clean_map = CleanMap(tool=Tool(version=__version__, rules_digest=rules.digest),
                          documents=cleaner.documents, errors=cleaner.errors)
     write_atomic(args.map or args.out / MAP_NAME, render_model(clean_map))
