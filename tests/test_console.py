@@ -15,8 +15,8 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from provenance.config import Settings
-from provenance.corpus import corpus_report
 from provenance.gate import judge, policy_from
+from provenance.overview import overview_of, score_bands
 from provenance.renderers import whole
 from provenance.renderers import console as console_renderer
 from provenance.report import ReadError
@@ -30,7 +30,7 @@ ANSI_ESCAPE = "\x1b["
 def seed_corpus(seed_reports):
     """The seeds judged at a threshold of 60, which the republished tabloid copy fails."""
     policy = policy_from(Settings(threshold=60))
-    return corpus_report([judge(r, policy) for r in seed_reports.values()], 60, "digest")
+    return overview_of([judge(r, policy) for r in seed_reports.values()], 60)
 
 
 def rendered(report, width: int, colour: bool = False, quiet: bool = False) -> str:
@@ -53,8 +53,7 @@ def test_error_lines_and_the_summary_line_never_wrap(seed_corpus, width, quiet):
     errors = [ReadError(path="bad/corrupt.jsonl.gz", line=1, message="gzip data cut short or corrupt: Error -3 while "
                         "decompressing data: invalid block type"),
               ReadError(path="bad/" + "long-name-" * 12 + ".txt", message="binary file (contains NUL bytes)")]
-    report = seed_corpus.model_copy(update={"errors": errors,
-                                            "summary": seed_corpus.summary.model_copy(update={"errors": 2})})
+    report = overview_of([*seed_corpus.documents, *errors], 60)
     lines = rendered(report, width, quiet=quiet).splitlines()
     assert lines[-1] == console_renderer.summary_line(report).plain
     shown = [f"error: {e.path}{f':{e.line}' if e.line else ''}: {e.message}" for e in errors]
@@ -116,19 +115,18 @@ def test_piped_output_is_plain_and_a_terminal_gets_colour(seed_corpus):
 def test_document_text_is_never_markup_nor_terminal_control(check):
     report = check("[bold]Menu[/] \x1b[2J\nThe minister said the plan would work.\n")
     hostile = report.model_copy(update={"id": "[red]doc[/red] \x1b]0;title\x07"})
-    out = rendered(corpus_report([hostile], 50, "d"), 120, colour=True)
+    out = rendered(overview_of([hostile], 50), 120, colour=True)
     assert "[red]doc[/red]" in out
     assert "\x1b]0;" not in out and "\x07" not in out
 
 
 def test_score_bands_floor_scores_so_a_failing_score_is_never_in_a_passing_band(seed_reports):
-    from provenance.renderers.digest import score_bands
-
     doc = next(iter(seed_reports.values()))
     docs = [doc.model_copy(update={"scores": doc.scores.model_copy(update={"overall": v})}) for v in (49.6, 100, 0, 50)]
-    bands = {label: count for label, _, count in score_bands(corpus_report(docs, 50, "d"))}
-    assert bands["40–49"] == 1 and bands["50–59"] == 1 and bands["90–100"] == 1 and bands["0–9"] == 1
-    assert sum(bands.values()) == 4
+    for found in (score_bands(docs), overview_of(docs, 50).bands):  # the HTML page's and the console's
+        bands = {label: count for label, _, count in found}
+        assert bands["40–49"] == 1 and bands["50–59"] == 1 and bands["90–100"] == 1 and bands["0–9"] == 1
+        assert sum(bands.values()) == 4
 
 
 @pytest.mark.parametrize("score,shown", [(86.5, "87"), (87.5, "88"), (54.4, "54"), (0.0, "0"), (99.5, "100")])

@@ -20,7 +20,8 @@ from provenance.config import Settings, UsageError, reading_of
 from provenance.corpus import corpus_report
 from provenance.gate import GateRun, add_gate_options, gate_run
 from provenance.gitscope import select_documents
-from provenance.outputs import ExtraOutputs, add_output_options, render_corpus
+from provenance.outputs import ExtraOutputs, add_output_options, add_rows_option, render_corpus
+from provenance.overview import Overview, OverviewBuilder
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import DocumentReport, ReadError
 from provenance.rulepack import RuleSet
@@ -40,6 +41,7 @@ def add_parser(subparsers) -> None:
     add_threshold_option(p)
     p.add_argument("--quiet", action="store_true",
                    help="console: the one-line summary alone (and an error line for each input that could not be read)")
+    add_rows_option(p)
     add_templates_option(p)
     p.add_argument("--templates-from", type=Path, metavar="FILE",
                    help="the pre-pass's counts from FILE (`provenance templates PATH... --output FILE`, over "
@@ -204,10 +206,11 @@ def _checked(args: argparse.Namespace, settings: Settings, rules: RuleSet, gate:
              templates: TemplateCounts | None, cache: ResultCache | None) -> int:
     if args.shard is not None:
         return runner.run_shard(args, settings, rules, cache, gate, templates)
-    extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet, args.since, reading_of(settings))
+    extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet, args.since,
+                          reading_of(settings), args.rows)
     documents = warning_of_shared_ids(select_documents(args.paths, args.since, reading_of(settings)))
     judge = gate.detached() if args.format == "jsonl" and not args.output_formats else None
-    items: list[DocumentReport | ReadError] = []  # for a report of the whole corpus, drawn once the count is gone
+    draw: Callable[[], int] | None = None
     with _progress(_shows_progress(args)) as tick:
         if judge is not None:  # nothing but the lines is needed: they are judged and rendered where checked
             outcomes = runner.outcomes(args, settings, rules, documents, cache, templates, judge)
@@ -218,21 +221,35 @@ def _checked(args: argparse.Namespace, settings: Settings, rules: RuleSet, gate:
             if args.format == "jsonl":
                 code = _write_jsonl(results, args.output)
             else:
-                items = list(results)
-    if args.format != "jsonl":
-        code = _report(args, items, settings, rules)
+                draw = _gathered(args, results, settings, rules)
+    if draw is not None:  # drawn once the progress display is gone
+        code = draw()
     extras.write()
     gate.finish()
     return code
 
 
-def _report(args: argparse.Namespace, items: list[DocumentReport | ReadError], settings, rules) -> int:
-    """The whole corpus's report in a format that needs every document first (console, JSON, HTML, ...)."""
-    report = corpus_report(items, settings.threshold, rules.digest)
-    if args.format in CORPUS_RENDERERS:
-        write_text(args.output, render_corpus(args.format, report, rules, reading_of(settings)))
-    else:
-        from provenance.renderers import console as console_renderer  # rich: only for this format
+def _gathered(args: argparse.Namespace, results: Iterable[DocumentReport | ReadError], settings: Settings,
+              rules: RuleSet) -> Callable[[], int]:
+    """The whole corpus's report gathered from ``results``, and what draws it and returns the exit code:
+    the console's ``Overview`` holds a page's worth of reports however large the corpus; the other
+    formats (JSON, HTML, SARIF, ...) hold every report, as each writes them all."""
+    if args.format == "console":
+        view = OverviewBuilder(settings.threshold, args.rows).add_all(results).overview()
+        return lambda: _draw_console(args, view)
+    items = list(results)
+    return lambda: _draw_corpus(args, items, settings, rules)
 
-        write_console(args.output, lambda console: console_renderer.render(report, console, args.quiet, args.since))
+
+def _draw_console(args: argparse.Namespace, view: Overview) -> int:
+    from provenance.renderers import console as console_renderer  # rich: only for this format
+
+    write_console(args.output, lambda console: console_renderer.render(view, console, args.quiet, args.since))
+    return view.exit_code
+
+
+def _draw_corpus(args: argparse.Namespace, items: list[DocumentReport | ReadError], settings: Settings,
+                 rules: RuleSet) -> int:
+    report = corpus_report(items, settings.threshold, rules.digest)
+    write_text(args.output, render_corpus(args.format, report, rules, reading_of(settings)))
     return _exit_code(items)

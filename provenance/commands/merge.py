@@ -27,7 +27,8 @@ from provenance.atomic import atomic_writer
 from provenance.commands.common import write_console, write_text
 from provenance.compression import DATA_ERRORS
 from provenance.corpus import SummaryBuilder, corpus_report
-from provenance.outputs import render_corpus
+from provenance.outputs import add_rows_option, render_corpus
+from provenance.overview import OverviewBuilder
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import SCHEMA_VERSION, DocumentReport, Tool
 from provenance.runner import MARKER_SUFFIX, Outcome
@@ -50,6 +51,7 @@ def add_parser(subparsers) -> None:
                    help="summary: the corpus summary as JSON (default); jsonl: every report; json: the corpus report")
     p.add_argument("--output", type=Path, metavar="FILE", help="write here (atomically) instead of stdout")
     p.add_argument("--quiet", action="store_true", help="console: a one-line summary only")
+    add_rows_option(p)
     p.set_defaults(run=run)
 
 
@@ -278,14 +280,20 @@ def _summary_text(shards: list[ShardFiles], first: ShardMarker) -> str:
 
 
 def _render_corpus(args: argparse.Namespace, shards: list[ShardFiles], first: ShardMarker) -> None:
+    if args.format == "console":
+        _render_console(args, shards, first)
+        return
     items = [outcome.item() for outcome in merged_reports(shards)]
     report = corpus_report(items, first.threshold, first.rules_digest)
     if first.version != __version__:
         report.tool.version = first.version
-    if args.format in CORPUS_RENDERERS:
-        reading = Reading(shape=RecordShape(first.record_fields))  # the HTML page reads the texts again
-        write_text(args.output, render_corpus(args.format, report, reading=reading))
-        return
+    reading = Reading(shape=RecordShape(first.record_fields))  # the HTML page reads the texts again
+    write_text(args.output, render_corpus(args.format, report, reading=reading))
+
+
+def _render_console(args: argparse.Namespace, shards: list[ShardFiles], first: ShardMarker) -> None:
+    """The console's overview, gathered as the shards' reports stream past (a page's worth of them held)."""
     from provenance.renderers import console as console_renderer  # rich: only for the console format
 
-    write_console(args.output, lambda console: console_renderer.render(report, console, args.quiet))
+    view = OverviewBuilder(first.threshold, args.rows).add_all(outcome.item() for outcome in merged_reports(shards))
+    write_console(args.output, lambda console: console_renderer.render(view.overview(), console, args.quiet))

@@ -2,7 +2,9 @@
 rules and the outlets side by side, then the main findings of each failing document.
 
 Colour on a colour terminal, plain text when piped (rich decides from the console it is given); the
-table shrinks to the terminal's width. Corpus-level numbers come from the report's summary.
+table shrinks to the terminal's width. It draws an ``Overview``: corpus-level numbers from its
+summary, and the documents, notes and errors it kept (all of them in a small corpus; the worst ones,
+and how many more there are, in a large one).
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from provenance.overview import Overview
 from provenance.renderers import whole
-from provenance.renderers.digest import rule_names, score_bands
 from provenance.renderers.marks import place, printable
-from provenance.report import CorpusReport, DocumentReport, Finding
+from provenance.report import DocumentReport, Finding
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 MAX_FINDINGS = 6
@@ -52,16 +54,17 @@ def outlet_text(doc: DocumentReport) -> Text:
     return text
 
 
-def documents_table(report: CorpusReport) -> Table:
-    threshold = report.summary.threshold
-    table = Table(title="Documents", box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False,
+def documents_table(view: Overview) -> Table:
+    threshold = view.summary.threshold
+    table = Table(title=_documents_title(view), box=box.SIMPLE_HEAD, header_style="bold", show_edge=False,
+                  pad_edge=False,
                   padding=(0, 1, 0, 0))
     table.add_column("document", overflow="fold")
     table.add_column("outlet", overflow="fold")
     for name in ("prov", "attr", "resid", "overall"):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
-    for doc in report.documents:
+    for doc in view.documents:
         s = doc.scores
         table.add_row(plain(doc.id), outlet_text(doc), score_text(s.provenance, threshold),
                       score_text(s.attribution, threshold), score_text(s.residue, threshold),
@@ -69,37 +72,44 @@ def documents_table(report: CorpusReport) -> Table:
     return table
 
 
-def histogram(report: CorpusReport) -> Table:
+def _documents_title(view: Overview) -> str:
+    if not view.worst_only:
+        return "Documents"
+    shown, whole = len(view.documents), view.summary.documents
+    return f"Documents: the {shown:,} worst of {whole:,} (failing first, then lowest overall)"
+
+
+def histogram(view: Overview) -> Table:
     """How many documents fall in each band of ten overall points; bands under the threshold in red."""
-    bands = score_bands(report)
+    bands = view.bands
     most = max((count for _, _, count in bands), default=0) or 1
     table = Table(title="Overall scores", box=None, show_header=False, pad_edge=False)
     table.add_column(justify="right", style="dim")
     table.add_column(no_wrap=True)
     for label, high, count in bands:
-        style = "red" if high < report.summary.threshold else "green"
+        style = "red" if high < view.summary.threshold else "green"
         bar = Text("█" * round(BAR_WIDTH * count / most), style=style) if count else Text("·", style="dim")
         table.add_row(label, bar + Text(f" {count}" if count else ""))
     return table
 
 
-def rules_table(report: CorpusReport) -> Table:
-    names = rule_names(report)
+def rules_table(view: Overview) -> Table:
+    names = view.rule_names
     table = Table(title="Most frequent rules", box=None, header_style="bold", pad_edge=False)
     table.add_column("rule", no_wrap=True)
     table.add_column("name", overflow="fold")
     table.add_column("hits", justify="right")
-    ranked = sorted(report.summary.rules.items(), key=lambda kv: (-kv[1], kv[0]))
+    ranked = sorted(view.summary.rules.items(), key=lambda kv: (-kv[1], kv[0]))
     for rule, count in ranked[:TOP_RULES]:
         table.add_row(plain(rule), plain(names.get(rule, "")), str(count))
     return table
 
 
-def outlets_table(report: CorpusReport) -> Table:
+def outlets_table(view: Overview) -> Table:
     table = Table(title="Outlets", box=None, header_style="bold", pad_edge=False)
     table.add_column("outlet", overflow="fold")
     table.add_column("docs", justify="right")
-    ranked = sorted(report.summary.outlets.items(), key=lambda kv: (-kv[1], kv[0]))
+    ranked = sorted(view.summary.outlets.items(), key=lambda kv: (-kv[1], kv[0]))
     for outlet, count in ranked[:TOP_OUTLETS]:
         table.add_row(plain(outlet), str(count))
     if len(ranked) > TOP_OUTLETS:
@@ -137,9 +147,9 @@ def failing_document(doc: DocumentReport, threshold: float) -> Group:
     return Group(Text(""), head, table)
 
 
-def summary_line(report: CorpusReport, since: str | None = None) -> Text:
+def summary_line(view: Overview, since: str | None = None) -> Text:
     """The counts and means in one line; for a ``--since REV`` run that found nothing changed, that alone."""
-    s = report.summary
+    s = view.summary
     if since is not None and s.documents == s.errors == 0:
         return Text(f"no documents changed since {since}", style="bold") + Text(f" · threshold {s.threshold:g}")
     text = Text(f"{s.documents} document{'' if s.documents == 1 else 's'}: ", style="bold")
@@ -154,49 +164,61 @@ def summary_line(report: CorpusReport, since: str | None = None) -> Text:
     return text
 
 
-def render(report: CorpusReport, console: Console, quiet: bool = False, since: str | None = None) -> None:
+def render(view: Overview, console: Console, quiet: bool = False, since: str | None = None) -> None:
     """The report; ``since`` is the revision a ``--since`` run checked the changes from. ``quiet``:
     the error lines and the summary alone (an input that could not be read is named even then: the
     summary's count would say that one was, never which)."""
     if quiet:
-        _error_lines(report, console)
-        console.print(summary_line(report, since), soft_wrap=True)
+        _error_lines(view, console)
+        console.print(summary_line(view, since), soft_wrap=True)
         return
-    if report.documents:  # with none, empty tables would only push the errors and the summary away
-        console.print(documents_table(report))
-        console.print(Columns([histogram(report), rules_table(report), outlets_table(report)], padding=(0, 3)))
-    for doc in report.documents:
+    if view.documents:  # with none, empty tables would only push the errors and the summary away
+        console.print(documents_table(view))
+        _more(console, view.more_documents, "more documents", "writes every report")
+        console.print(Columns([histogram(view), rules_table(view), outlets_table(view)], padding=(0, 3)))
+    for doc in view.documents:
         if not doc.passed:
-            console.print(failing_document(doc, report.summary.threshold))
-    notes = gate_notes(report)
+            console.print(failing_document(doc, view.summary.threshold))
+    if view.failing_not_shown:
+        console.print(Text(""))
+        _more(console, view.failing_not_shown, "more failing documents", "writes each one's findings")
+    notes = gate_notes(view)
     if notes:
         console.print(Text(""))
         console.print(notes)
-    _error_lines(report, console)
-    if report.documents or report.errors:
+        _more(console, view.more_gate_notes, "more gate notes", "writes each report's `gate`")
+    _error_lines(view, console)
+    if view.documents or view.errors:
         console.print(Text(""))
-    console.print(summary_line(report, since), soft_wrap=True)
+    console.print(summary_line(view, since), soft_wrap=True)
 
 
-def _error_lines(report: CorpusReport, console: Console) -> None:
+def _more(console: Console, count: int, what: str, jsonl_gives: str) -> None:
+    """Where a list stopped at ``--rows``: how many it left out, and where to find them."""
+    if count:
+        console.print(Text(f"… {count:,} {what}: --rows 0 lists every one; --format jsonl {jsonl_gives}",
+                           style="dim"), soft_wrap=True)
+
+
+def _error_lines(view: Overview, console: Console) -> None:
     """One line an input that could not be read, never wrapped, whatever the width: scripts and CI logs
     grep them as one line each (``error: PATH:LINE: MESSAGE``), as they do the summary."""
-    for err in report.errors:
+    for err in view.errors:
         place = f"{err.path}:{err.line}" if err.line else err.path
         console.print(plain(f"error: {place}: {err.message}", "bold red"), soft_wrap=True)
+    _more(console, view.more_errors, "more inputs could not be read", "writes an error line for each")
 
 
-def gate_notes(report: CorpusReport) -> Table | None:
+def gate_notes(view: Overview) -> Table | None:
     """The gate's warnings (which never block) and the failures a baseline accepted, per document."""
     styles = {"warn": ("warning", "yellow"), "baselined": ("baselined", "dim")}
-    rows = [(doc.id, note) for doc in report.documents for note in doc.gate if note.action in styles]
-    if not rows:
+    if not view.gate_notes:
         return None
     table = Table(title="Gate", box=None, show_header=False, pad_edge=False)
     table.add_column(overflow="fold")
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
-    for doc_id, note in rows:
+    for doc_id, note in view.gate_notes:
         label, style = styles[note.action]
         table.add_row(plain(doc_id), Text(label, style=style), plain(note.message))
     return table

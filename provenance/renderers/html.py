@@ -14,8 +14,8 @@ import html
 import sys
 
 from provenance.lookup import texts_of
+from provenance.overview import rule_names, score_bands
 from provenance.renderers import whole
-from provenance.renderers.digest import rule_names, score_bands
 from provenance.renderers.marks import MarkedLine, Piece, marked_lines, place, printable, speaker_label
 from provenance.report import CorpusReport, DocumentReport, Finding, Outlet, ReadError, Reliability
 from provenance.sources import Reading
@@ -97,7 +97,7 @@ def _overview(report: CorpusReport) -> str:
 
 
 def _histogram(report: CorpusReport) -> str:
-    bands = score_bands(report)
+    bands = score_bands(report.documents)
     most = max((count for _, _, count in bands), default=0) or 1
     rows = []
     for label, high, count in bands:
@@ -108,7 +108,7 @@ def _histogram(report: CorpusReport) -> str:
 
 
 def _rules(report: CorpusReport) -> str:
-    names = rule_names(report)
+    names = rule_names(report.documents)
     ranked = sorted(report.summary.rules.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_RULES]
     rows = "".join(f'<tr><td class="rule">{esc(r)}</td><td>{esc(names.get(r, ""))}</td><td class="n">{n}</td></tr>'
                    for r, n in ranked)
