@@ -60,7 +60,7 @@ class RecordFields(BaseModel):
     url: str = Field("url", description="The page's URL")
     title: str = Field("title", description="The page's title")
     published: str = Field("published", description="The publication date, where the text states none")
-    author: str = Field("author", description="The byline, where the text states none")
+    author: str = Field("author", description="The byline, where the text states none (a string, or a list of names)")
     outlet: str = Field("outlet", description="The outlet's name")
 
     @field_validator("*")

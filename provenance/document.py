@@ -18,6 +18,7 @@ from provenance import accelerator
 from provenance.prescan import known_to_re2
 
 META_FIELDS = ("url", "title", "published", "author", "outlet")
+NAME_LISTS = frozenset({"author"})  # may hold a list of names, as news-please's ``authors``: joined by commas
 RECORD_FIELDS = ("text", "id", *META_FIELDS)  # what a JSON Lines record may hold (``sources.RecordShape``)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 T = TypeVar("T")

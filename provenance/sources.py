@@ -31,7 +31,7 @@ from pydantic_core import from_json
 from provenance import accelerator
 from provenance.compression import (DATA_ERRORS, MissingCodec, codec_of_name, codec_of_start, decompressing,
                                     open_decompressed)
-from provenance.document import META_FIELDS, RECORD_FIELDS, Document, normalise_newlines
+from provenance.document import META_FIELDS, NAME_LISTS, RECORD_FIELDS, Document, normalise_newlines
 from provenance.report import ReadError
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -396,19 +396,39 @@ class Reading(NamedTuple):
 
 
 def _meta(record: dict, shape: RecordShape = PLAIN_RECORDS) -> dict[str, str]:
-    values = ((k, shape.get(record, k)) for k in META_FIELDS)
-    return {k: without_surrogates(str(v))[0] for k, v in values if v not in (None, "")}
+    texts = ((k, _field_text(shape.get(record, k))) for k in META_FIELDS)
+    return {k: without_surrogates(text)[0] for k, text in texts if text}
+
+
+def _field_text(value: object) -> str:
+    """A metadata value as text: a list of names (``_misfit_field`` lets one through where
+    ``NAME_LISTS`` says) joined by commas, the blank ones left out; nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(name.strip() for name in value if name.strip())
+    return str(value)
 
 
 def _misfit_field(record: dict, shape: RecordShape = PLAIN_RECORDS) -> str | None:
     """The first metadata field holding neither a string nor a number (a list, an object, true), as
     ``'`outlet` must be a string, not list'``: turned into a string it would name an outlet or a date
-    no page gave."""
+    no page gave. A byline may be a list of strings (``NAME_LISTS``)."""
     for k in META_FIELDS:
         value = shape.get(record, k)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
-            return f"`{shape.keys[k]}` must be a string, not {type(value).__name__}"
+        if value is None or _is_scalar(value) or (k in NAME_LISTS and _is_names(value)):
+            continue
+        expected = "a string or a list of strings" if k in NAME_LISTS else "a string"
+        return f"`{shape.keys[k]}` must be {expected}, not {type(value).__name__}"
     return None
+
+
+def _is_scalar(value: object) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _is_names(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(name, str) for name in value)
 
 
 def read_text_file(path: Path, doc_id: str, max_bytes: int) -> Iterator[Item]:

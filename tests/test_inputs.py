@@ -212,6 +212,7 @@ def test_a_file_named_gz_that_is_not_gzip(tmp_path):
     (b'["https://example.org"]', "must hold a JSON object"),
     (b'{"url": "caf\xe9"}', "not valid UTF-8"),
     (b'{"url": "https://www.rt.com/a", "outlet": {"name": "RT"}}', "sidecar `outlet` must be a string, not dict"),
+    (b'{"author": ["Jane Doe", null]}', "sidecar `author` must be a string or a list of strings, not list"),
 ])
 def test_a_broken_sidecar_is_an_error_and_the_document_is_still_read(tmp_path, sidecar, reason):
     (tmp_path / "a.meta.json").write_bytes(sidecar)

@@ -450,6 +450,13 @@ def test_a_sidecar_s_published_and_author_reach_the_report(tmp_path):
     assert (report.facts.published, report.facts.byline) == ("2022-03-07", "Jane Doe")
 
 
+def test_a_sidecar_s_list_of_authors_is_one_byline(tmp_path, rules):
+    (tmp_path / "a.txt").write_text(_UNDATED, encoding="utf-8")
+    (tmp_path / "a.meta.json").write_text('{"author": ["Jane Doe", "John Roe"]}', encoding="utf-8")
+    (doc,) = read_documents([tmp_path])
+    assert check_document(doc, rules, Settings()).facts.byline == "Jane Doe, John Roe"
+
+
 def test_a_byline_s_no_break_spaces_are_not_part_of_its_name(rules):
     report = check_document(Document(id="d", path="d", text="By Staff,\u00a0Agencies\u00a0\n" + _UNDATED), rules, Settings())
     assert (report.facts.byline, report.facts.byline_kind) == ("Staff, Agencies", "generic")

@@ -12,6 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import ROOT
+from provenance.config import Settings
+from provenance.pipeline import check_document
 from provenance.sources import RecordShape, parse_record, record_document
 from test_runner import run
 
@@ -93,9 +95,35 @@ def test_a_bad_record_field_flag_is_one_line():
 
 
 def test_a_metadata_value_of_the_wrong_type_names_the_records_own_key():
-    shape = RecordShape({"author": "meta.authors"})
-    with pytest.raises(ValueError, match=r"record `meta.authors` must be a string, not list"):
-        parse_record(b'{"text": "t", "meta": {"authors": ["A", "B"]}}', shape)
+    shape = RecordShape({"url": "meta.urls", "author": "meta.authors"})
+    with pytest.raises(ValueError, match=r"record `meta.urls` must be a string, not list"):
+        parse_record(b'{"text": "t", "meta": {"urls": ["https://a.example/"]}}', shape)
+    with pytest.raises(ValueError, match=r"record `meta.authors` must be a string or a list of strings, not dict"):
+        parse_record(b'{"text": "t", "meta": {"authors": {"name": "A"}}}', shape)
+    with pytest.raises(ValueError, match=r"record `meta.authors` must be a string or a list of strings, not list"):
+        parse_record(b'{"text": "t", "meta": {"authors": ["A", 2]}}', shape)
+
+
+@pytest.mark.parametrize(("authors", "meta"), [
+    (["Ann Smith", "Bob Jones"], {"author": "Ann Smith, Bob Jones"}),
+    ([" Ann Smith ", "", "  "], {"author": "Ann Smith"}),
+    ([], {}),
+    ("Ann Smith", {"author": "Ann Smith"}),
+])
+def test_a_list_of_authors_is_one_byline(authors, meta):
+    """news-please keeps its bylines as a list (``authors``): the names are joined, blank ones left out."""
+    shape = RecordShape({"author": "authors"})
+    raw = json.dumps({"text": "t", "authors": authors}).encode()
+    assert record_document(parse_record(raw, shape), "p", "p", 1, shape).meta == meta
+
+
+def test_a_news_please_record_gets_its_byline_from_its_authors(rules):
+    record = {"maintext": "Moscow said on Monday it would respond.", "authors": ["Ann Smith", "Bob Jones"],
+              "date_publish": "2024-01-02 10:00:00", "title": "Moscow responds", "url": "https://www.rt.com/news/1-x/"}
+    shape = RecordShape({"text": "maintext", "author": "authors", "published": "date_publish"})
+    doc = record_document(parse_record(json.dumps(record).encode(), shape), "p", "p", 1, shape)
+    report = check_document(doc, rules, Settings())
+    assert report.facts.byline == "Ann Smith, Bob Jones" and report.outlet.domain == "rt.com"
 
 
 def test_a_path_through_a_missing_or_non_object_value_is_no_field():
