@@ -42,6 +42,11 @@ class SummaryBuilder:
         self.rules.update(f.rule for f in item.findings)
         self.outlets[outlet_key(item)] += 1
 
+    @property
+    def exit_code(self) -> int:
+        """0 when every input was read and every document passed, 1 otherwise: every format's."""
+        return 0 if self.passed == self.documents and not self.errors else 1
+
     def summary(self) -> Summary:
         means = {d: (round(self.sums[d] / self.counts[d], 1) if self.counts[d] else None) for d in DIMENSIONS}
         return Summary(

@@ -1,20 +1,26 @@
-"""Several outputs from one run: ``--output-format FORMAT:FILE`` (repeatable) writes more reports of
-the same run beside the main one, e.g. a SARIF file for code scanning and the console for people."""
+"""The reports of a whole corpus, format by format (``Output``), gathered as the items stream past
+and written once they have all come; and several of them from one run: ``--output-format
+FORMAT:FILE`` (repeatable) writes more reports of the same run beside the main one, e.g. a SARIF
+file for code scanning and the console for people."""
 
 from __future__ import annotations
 
 import argparse
 import inspect
-import io
-from collections.abc import Iterable, Iterator
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol, TextIO
 
-from provenance.atomic import write_atomic
-from provenance.corpus import corpus_report
-from provenance.overview import DEFAULT_ROWS, Overview, OverviewBuilder
+from provenance.atomic import atomic_writer
+from provenance.corpus import SummaryBuilder
+from provenance.overview import DEFAULT_ROWS, OverviewBuilder
 from provenance.renderers import CORPUS_RENDERERS
-from provenance.renderers.jsonout import render_line
-from provenance.report import CorpusReport, DocumentReport, ReadError
+from provenance.renderers.jsonout import corpus_frame, document_entry, documents_close, render_line
+from provenance.report import CorpusReport, DocumentReport, ReadError, Tool
 from provenance.rulepack import RuleSet
 from provenance.sources import Reading
 
@@ -68,52 +74,143 @@ def _rows(value: str) -> int:
     return rows
 
 
-def render_console(view: Overview, quiet: bool = False, since: str | None = None) -> str:
-    """Imports rich here: a run without a console output never needs it."""
-    from rich.console import Console
+class Output(Protocol):
+    """A report of the whole corpus in one format, gathered as the items stream past, then written."""
 
-    from provenance.renderers import console as console_renderer
+    summary: SummaryBuilder
 
-    buffer = io.StringIO()
-    console_renderer.render(view, Console(file=buffer, width=120, color_system=None), quiet, since)
-    return buffer.getvalue()
+    def add(self, item: Item) -> None: ...
+
+    def write(self, output: Path | None) -> None:
+        """To ``output``, atomically, or to standard output."""
+
+
+def output_for(fmt: str, threshold: float, tool: Tool, rules: RuleSet | None = None, reading: Reading | None = None,
+               rows: int = DEFAULT_ROWS, quiet: bool = False, since: str | None = None) -> Output:
+    """The gatherer of a format: the console's and JSON's hold what they will write, not every report."""
+    if fmt == "console":
+        return ConsoleOutput(threshold, rows, quiet, since)
+    if fmt == "json":
+        return JsonOutput(threshold, tool)
+    if fmt == "jsonl":
+        return JsonlOutput(threshold)
+    return PageOutput(fmt, threshold, tool, rules, reading)
+
+
+@contextmanager
+def _opened(output: Path | None) -> Iterator[TextIO]:
+    if output is None:
+        yield sys.stdout
+        return
+    with atomic_writer(output) as handle:
+        yield handle
+
+
+class ConsoleOutput:
+    """The console report: an ``Overview``, drawn on the terminal, or in 120 columns into a file."""
+
+    def __init__(self, threshold: float, rows: int, quiet: bool, since: str | None):
+        self.builder = OverviewBuilder(threshold, rows)
+        self.summary = self.builder.summary
+        self.quiet, self.since = quiet, since
+
+    def add(self, item: Item) -> None:
+        self.builder.add(item)
+
+    def write(self, output: Path | None) -> None:
+        from rich.console import Console  # rich: only for this format
+
+        from provenance.renderers import console as console_renderer
+
+        view = self.builder.overview()
+        with _opened(output) as handle:
+            console = Console() if output is None else Console(file=handle, width=120, color_system=None)
+            console_renderer.render(view, console, self.quiet, self.since)
+
+
+class _Spooled:
+    """Text written to a temporary file as the items come, and copied out once they have all come:
+    a run over millions of documents holds none of them."""
+
+    def __init__(self, threshold: float):
+        self.summary = SummaryBuilder(threshold)
+        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+
+    def _copy_spool(self, handle: TextIO) -> None:
+        self.spool.seek(0)
+        shutil.copyfileobj(self.spool, handle)
+        self.spool.close()
+
+
+class JsonOutput(_Spooled):
+    """``--format json``: the corpus report, its documents spooled (its summary, which comes before
+    them, is known only once they have all been read), its unreadable inputs held."""
+
+    def __init__(self, threshold: float, tool: Tool):
+        super().__init__(threshold)
+        self.tool = tool
+        self.errors: list[ReadError] = []
+
+    def add(self, item: Item) -> None:
+        self.summary.add(item)
+        if isinstance(item, ReadError):
+            self.errors.append(item)
+        else:
+            self.spool.write(document_entry(item, first=self.summary.documents == 1))
+
+    def write(self, output: Path | None) -> None:
+        head, tail = corpus_frame(self.tool, self.summary.summary(), self.errors)
+        with _opened(output) as handle:
+            handle.write(head)
+            self._copy_spool(handle)
+            handle.write(documents_close(self.summary.documents > 0) + tail)
+
+
+class JsonlOutput(_Spooled):
+    """JSON Lines as an extra output (``--output-format jsonl:FILE``): each item's line, spooled."""
+
+    def add(self, item: Item) -> None:
+        self.summary.add(item)
+        self.spool.write(render_line(item))
+
+    def write(self, output: Path | None) -> None:
+        with _opened(output) as handle:
+            self._copy_spool(handle)
+
+
+class PageOutput:
+    """A format drawn from the whole corpus report (HTML, SARIF, GitHub annotations): every report held."""
+
+    def __init__(self, fmt: str, threshold: float, tool: Tool, rules: RuleSet | None, reading: Reading | None):
+        self.fmt, self.tool, self.rules, self.reading = fmt, tool, rules, reading
+        self.summary = SummaryBuilder(threshold)
+        self.items: list[Item] = []
+
+    def add(self, item: Item) -> None:
+        self.summary.add(item)
+        self.items.append(item)
+
+    def write(self, output: Path | None) -> None:
+        report = CorpusReport(tool=self.tool, summary=self.summary.summary(),
+                              documents=[i for i in self.items if isinstance(i, DocumentReport)],
+                              errors=[i for i in self.items if isinstance(i, ReadError)])
+        text = render_corpus(self.fmt, report, self.rules, self.reading)
+        with _opened(output) as handle:
+            handle.write(text)
 
 
 class ExtraOutputs:
-    """Collects the items of a run as they stream past when extra outputs are asked for, then writes them:
-    every item where a format writes them all, the console's ``Overview`` alone where it is the only one."""
+    """The ``--output-format FORMAT:FILE`` outputs, each gathering the items as they stream past."""
 
-    def __init__(self, specs: list[tuple[str, Path]], rules: RuleSet, threshold: float, quiet: bool = False,
-                 since: str | None = None, reading: Reading | None = None, rows: int = DEFAULT_ROWS):
-        self.specs = specs
-        self.rules = rules
-        self.reading = reading
-        self.threshold = threshold
-        self.quiet = quiet
-        self.since = since
-        self.overview = OverviewBuilder(threshold, rows)
-        self.keeps_items = any(fmt != "console" for fmt, _ in specs)
-        self.draws_console = any(fmt == "console" for fmt, _ in specs)
-        self.items: list[Item] = []
+    def __init__(self, specs: list[tuple[str, Path]], make: Callable[[str], Output]):
+        self.outputs = [(make(fmt), path) for fmt, path in specs]
 
     def collect(self, results: Iterable[Item]) -> Iterator[Item]:
         for item in results:
-            if self.keeps_items:
-                self.items.append(item)
-            if self.draws_console:
-                self.overview.add(item)
+            for output, _ in self.outputs:
+                output.add(item)
             yield item
 
     def write(self) -> None:
-        if not self.specs:
-            return
-        report = corpus_report(self.items, self.threshold, self.rules.digest) if self.keeps_items else None
-        for fmt, path in self.specs:
-            write_atomic(path, self._text(fmt, report))
-
-    def _text(self, fmt: str, report: CorpusReport | None) -> str:
-        if fmt == "console":
-            return render_console(self.overview.overview(), self.quiet, self.since)
-        if fmt == "jsonl":
-            return "".join(render_line(item) for item in self.items)
-        return render_corpus(fmt, report, self.rules, self.reading)
+        for output, path in self.outputs:
+            output.write(path)

@@ -64,11 +64,6 @@ class Overview:
     def failing_not_shown(self) -> int:
         return self.summary.failed - sum(not doc.passed for doc in self.documents)
 
-    @property
-    def exit_code(self) -> int:
-        """0 when every input was read and every document passed, as for every other format."""
-        return 0 if self.summary.failed == self.summary.errors == 0 else 1
-
 
 @dataclass
 class OverviewBuilder:

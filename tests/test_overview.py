@@ -57,7 +57,8 @@ def test_the_kept_documents_are_all_in_order_or_the_worst_first(base, verdicts, 
              for n, (overall, passed, readable) in enumerate(verdicts)]
     docs = [(item, n) for n, item in enumerate(items) if not isinstance(item, ReadError)]
     errors = [item for item in items if isinstance(item, ReadError)]
-    view = overview_of(items, THRESHOLD, rows)
+    builder = OverviewBuilder(THRESHOLD, rows).add_all(items)
+    view = builder.overview()
     assert view.summary == corpus_report(items, THRESHOLD, "d").summary  # the counts are the whole corpus's
     if not rows or len(docs) <= rows:
         assert view.documents == [doc for doc, _ in docs] and not view.worst_only and view.more_documents == 0
@@ -67,7 +68,7 @@ def test_the_kept_documents_are_all_in_order_or_the_worst_first(base, verdicts, 
     shown_errors = errors if not rows else errors[:rows]
     assert view.errors == shown_errors and view.more_errors == len(errors) - len(shown_errors)
     assert view.failing_not_shown == sum(not d.passed for d, _ in docs) - sum(not d.passed for d in view.documents)
-    assert view.exit_code == (0 if all(d.passed for d, _ in docs) and not errors else 1)
+    assert builder.summary.exit_code == (0 if all(d.passed for d, _ in docs) and not errors else 1)
 
 
 def test_the_builder_holds_no_more_reports_than_rows(base):

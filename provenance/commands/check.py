@@ -5,25 +5,24 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from functools import partial
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager, nullcontext
 from pathlib import Path
 
-from provenance import runner
+from provenance import __version__, runner
 from provenance.atomic import check_writable
 from provenance.cache import ResultCache
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
                                         add_threshold_option, refuse_unreadable_stdin, refuse_writing_into_the_corpus,
-                                        settings_and_rules, write_console, write_text)
+                                        settings_and_rules)
 from provenance.commands.templates_cmd import counts_from
 from provenance.config import Settings, UsageError, reading_of
-from provenance.corpus import corpus_report
 from provenance.gate import GateRun, add_gate_options, gate_run
 from provenance.gitscope import select_documents
-from provenance.outputs import ExtraOutputs, add_output_options, add_rows_option, render_corpus
-from provenance.overview import Overview, OverviewBuilder
+from provenance.outputs import ExtraOutputs, add_output_options, add_rows_option, output_for
 from provenance.renderers import CORPUS_RENDERERS
-from provenance.report import DocumentReport, ReadError
+from provenance.report import Tool
 from provenance.rulepack import RuleSet
 from provenance.sources import STDIN, stdin_opened, warning_of_shared_ids
 from provenance.templates import TemplateCounts, prepass_runs
@@ -101,10 +100,6 @@ def _ticked(items: Iterable, tick: Callable[[], None]) -> Iterator:
     for item in items:
         tick()
         yield item
-
-
-def _exit_code(items: Iterable[DocumentReport | ReadError]) -> int:
-    return 0 if all(isinstance(i, DocumentReport) and i.passed for i in items) else 1
 
 
 def _write_jsonl(results, output: Path | None) -> int:
@@ -206,11 +201,12 @@ def _checked(args: argparse.Namespace, settings: Settings, rules: RuleSet, gate:
              templates: TemplateCounts | None, cache: ResultCache | None) -> int:
     if args.shard is not None:
         return runner.run_shard(args, settings, rules, cache, gate, templates)
-    extras = ExtraOutputs(args.output_formats, rules, settings.threshold, args.quiet, args.since,
-                          reading_of(settings), args.rows)
+    make = partial(output_for, threshold=settings.threshold, tool=Tool(version=__version__, rules_digest=rules.digest),
+                   rules=rules, reading=reading_of(settings), rows=args.rows, quiet=args.quiet, since=args.since)
+    extras = ExtraOutputs(args.output_formats, make)
     documents = warning_of_shared_ids(select_documents(args.paths, args.since, reading_of(settings)))
     judge = gate.detached() if args.format == "jsonl" and not args.output_formats else None
-    draw: Callable[[], int] | None = None
+    whole = None if args.format == "jsonl" else make(args.format)  # a report of the whole corpus
     with _progress(_shows_progress(args)) as tick:
         if judge is not None:  # nothing but the lines is needed: they are judged and rendered where checked
             outcomes = runner.outcomes(args, settings, rules, documents, cache, templates, judge)
@@ -218,38 +214,14 @@ def _checked(args: argparse.Namespace, settings: Settings, rules: RuleSet, gate:
         else:
             checked = _ticked(runner.reports(args, settings, rules, documents, cache, templates), tick)
             results = extras.collect(gate.judge_all(checked))
-            if args.format == "jsonl":
+            if whole is None:
                 code = _write_jsonl(results, args.output)
             else:
-                draw = _gathered(args, results, settings, rules)
-    if draw is not None:  # drawn once the progress display is gone
-        code = draw()
+                for item in results:
+                    whole.add(item)
+    if whole is not None:  # written once the progress display is gone
+        whole.write(args.output)
+        code = whole.summary.exit_code
     extras.write()
     gate.finish()
     return code
-
-
-def _gathered(args: argparse.Namespace, results: Iterable[DocumentReport | ReadError], settings: Settings,
-              rules: RuleSet) -> Callable[[], int]:
-    """The whole corpus's report gathered from ``results``, and what draws it and returns the exit code:
-    the console's ``Overview`` holds a page's worth of reports however large the corpus; the other
-    formats (JSON, HTML, SARIF, ...) hold every report, as each writes them all."""
-    if args.format == "console":
-        view = OverviewBuilder(settings.threshold, args.rows).add_all(results).overview()
-        return lambda: _draw_console(args, view)
-    items = list(results)
-    return lambda: _draw_corpus(args, items, settings, rules)
-
-
-def _draw_console(args: argparse.Namespace, view: Overview) -> int:
-    from provenance.renderers import console as console_renderer  # rich: only for this format
-
-    write_console(args.output, lambda console: console_renderer.render(view, console, args.quiet, args.since))
-    return view.exit_code
-
-
-def _draw_corpus(args: argparse.Namespace, items: list[DocumentReport | ReadError], settings: Settings,
-                 rules: RuleSet) -> int:
-    report = corpus_report(items, settings.threshold, rules.digest)
-    write_text(args.output, render_corpus(args.format, report, rules, reading_of(settings)))
-    return _exit_code(items)

@@ -22,13 +22,11 @@ from typing import BinaryIO, NamedTuple
 
 from pydantic import ValidationError
 
-from provenance import __version__
 from provenance.atomic import atomic_writer
-from provenance.commands.common import write_console, write_text
+from provenance.commands.common import write_text
 from provenance.compression import DATA_ERRORS
-from provenance.corpus import SummaryBuilder, corpus_report
-from provenance.outputs import add_rows_option, render_corpus
-from provenance.overview import OverviewBuilder
+from provenance.corpus import SummaryBuilder
+from provenance.outputs import add_rows_option, output_for
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import SCHEMA_VERSION, DocumentReport, Tool
 from provenance.runner import MARKER_SUFFIX, Outcome
@@ -280,20 +278,10 @@ def _summary_text(shards: list[ShardFiles], first: ShardMarker) -> str:
 
 
 def _render_corpus(args: argparse.Namespace, shards: list[ShardFiles], first: ShardMarker) -> None:
-    if args.format == "console":
-        _render_console(args, shards, first)
-        return
-    items = [outcome.item() for outcome in merged_reports(shards)]
-    report = corpus_report(items, first.threshold, first.rules_digest)
-    if first.version != __version__:
-        report.tool.version = first.version
-    reading = Reading(shape=RecordShape(first.record_fields))  # the HTML page reads the texts again
-    write_text(args.output, render_corpus(args.format, report, reading=reading))
-
-
-def _render_console(args: argparse.Namespace, shards: list[ShardFiles], first: ShardMarker) -> None:
-    """The console's overview, gathered as the shards' reports stream past (a page's worth of them held)."""
-    from provenance.renderers import console as console_renderer  # rich: only for the console format
-
-    view = OverviewBuilder(first.threshold, args.rows).add_all(outcome.item() for outcome in merged_reports(shards))
-    write_console(args.output, lambda console: console_renderer.render(view.overview(), console, args.quiet))
+    """The merged reports in a format of the whole corpus, gathered as they stream past (the console
+    and JSON hold what they write, not every report); the HTML page reads the texts again."""
+    output = output_for(args.format, first.threshold, Tool(version=first.version, rules_digest=first.rules_digest),
+                        reading=Reading(shape=RecordShape(first.record_fields)), rows=args.rows, quiet=args.quiet)
+    for outcome in merged_reports(shards):
+        output.add(outcome.item())
+    output.write(args.output)

@@ -8,7 +8,7 @@ from typing import Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from provenance import accelerator
-from provenance.report import CorpusReport, DocumentReport, ErrorRecord, ReadError
+from provenance.report import CorpusReport, DocumentReport, ErrorRecord, ReadError, Summary, Tool
 
 # What a field holds, for the C writer (``_fastpage.model_json``, whose JSON_ codes these are): a
 # scalar's code, a (LIST or OPTIONAL, kind) pair, or a model class.
@@ -18,6 +18,30 @@ Plans = dict[type[BaseModel], tuple[tuple[str, object], ...]]
 
 def render_corpus(report: CorpusReport) -> str:
     return report.model_dump_json(indent=2) + "\n"
+
+
+def corpus_frame(tool: Tool, summary: Summary, errors: list[ReadError]) -> tuple[str, str]:
+    """``render_corpus``'s text before its first document and after its last: the documents can then
+    be written one at a time between them (``document_entry``), never all held at once. Any key
+    nested in the report is indented further, so the top-level ``documents`` key is found once."""
+    skeleton = CorpusReport(tool=tool, summary=summary, documents=[], errors=errors).model_dump_json(indent=2)
+    head, tail = skeleton.split(_NO_DOCUMENTS, 1)
+    return head + _NO_DOCUMENTS[:-1], "]" + tail + "\n"
+
+
+def document_entry(doc: DocumentReport, first: bool) -> str:
+    """``doc`` as ``render_corpus`` writes it in the list, after a comma but for the first (a string's
+    own newlines are escaped in JSON, so every newline here is the layout's)."""
+    return (_FIRST if first else _NEXT) + doc.model_dump_json(indent=2).replace("\n", _FIRST)
+
+
+def documents_close(any_document: bool) -> str:
+    """What ends the list before ``corpus_frame``'s tail: the indented line its ``]`` stands on."""
+    return "\n  " if any_document else ""
+
+
+_NO_DOCUMENTS = '\n  "documents": []'
+_FIRST, _NEXT = "\n    ", ",\n    "
 
 
 def render_line(item: DocumentReport | ReadError) -> str:
