@@ -5,7 +5,7 @@
     python benchmarks/compare.py BASE --instructions    # also count instructions (valgrind)
     python benchmarks/compare.py BASE --cache --jobs 2  # the default command on a new corpus (--warm: checked before)
     python benchmarks/compare.py BASE --head OTHER      # two commits, neither the work tree
-    python benchmarks/compare.py BASE --console         # the console report (to a file) instead of JSON Lines
+    python benchmarks/compare.py BASE --format console  # the console report (to a file) instead of JSON Lines
 
 BASE (any git revision) is checked out beside this one (``git worktree``, removed at the end) and its
 C accelerator built there; the work tree runs as it is, uncommitted changes included (its accelerator
@@ -15,11 +15,12 @@ committed) with ``provenance check --format jsonl --no-cache``, or with ``--cach
 on a corpus not checked before (its result cache emptied before each run, its rules cache warm), or
 with ``--warm`` the default command on a corpus checked before (both caches filled by one run first), each
 as a child process from its own folder, in rounds that run each once, the order alternating from
-round to round; ``--console`` times the console report instead (``check PATH --output FILE``, 120
-columns), whose run holds what it draws. This machine's speed drifts by a fifth within the hour, so a
-change of a few percent shows only in the ratio of runs minutes apart: the summary gives the medians
-and the median of the rounds' own ratios. ``--instructions`` adds each version's instruction count under callgrind (one
-core, ``PYTHONHASHSEED=0``), which the drift does not move. The summary also says whether the two
+round to round; ``--format FORMAT`` times a report of the whole corpus instead (``check PATH --format
+FORMAT --output FILE``; the console's in 120 columns), whose run holds what that format writes. This
+machine's speed drifts by a fifth within the hour, so a change of a few percent shows only in the
+ratio of runs minutes apart: the summary gives the medians and the median of the rounds' own ratios.
+``--instructions`` adds each version's instruction count under callgrind (one core,
+``PYTHONHASHSEED=0``), which the drift does not move. The summary also says whether the two
 wrote the same reports, byte for byte.
 """
 
@@ -60,12 +61,11 @@ def work_tree_name() -> str:
     return f"work tree ({head}{', with uncommitted changes' if git('status', '--porcelain') else ''})"
 
 
-def check_argv(corpus: Path, out: Path, jobs: int, cache: Path | None, console: bool = False) -> list[str]:
+def check_argv(corpus: Path, out: Path, jobs: int, cache: Path | None, fmt: str = "jsonl") -> list[str]:
     """The check ``speed.py`` times, on ``jobs`` processes: without caches, or with ``cache`` as its cache
-    folder; with ``console``, the console report written to ``out`` in its place."""
+    folder; the report in ``fmt`` written to ``out``."""
     caching = ["--no-cache"] if cache is None else ["--cache-dir", str(cache)]
-    command = [sys.executable, "-m", "provenance", "check", str(corpus), "--output", str(out)] if console \
-        else check_command(corpus, out)
+    command = [arg if arg != "jsonl" else fmt for arg in check_command(corpus, out)]
     return [*command, "--jobs", str(jobs), *caching]
 
 
@@ -133,7 +133,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warm", action="store_true",
                         help="time the default command on a corpus checked before (both caches warm)")
     parser.add_argument("--instructions", action="store_true", help="also count instructions with callgrind")
-    parser.add_argument("--console", action="store_true", help="time the console report instead of JSON Lines")
+    parser.add_argument("--format", default="jsonl", help="the report's format (default jsonl)")
     args = parser.parse_args(argv)
     args.cache = args.cache or args.warm
     return args
@@ -166,14 +166,14 @@ def compare(args: argparse.Namespace, tmp: Path, trees: list[Path], names: list[
     docs, size = build_corpus(corpus, args.mb)
     outs = [tmp / "base.jsonl", tmp / "head.jsonl"]
     caches = [tmp / "base-cache", tmp / "head-cache"] if args.cache else [None, None]
-    argvs = [check_argv(corpus, out, args.jobs, cache, args.console) for out, cache in zip(outs, caches)]
+    argvs = [check_argv(corpus, out, args.jobs, cache, args.format) for out, cache in zip(outs, caches)]
     for tree, name, argv in zip(trees, names, argvs):
         compile_bytecode(tree)
         if args.cache:
             subprocess.run(argv, cwd=tree, capture_output=True)  # writes the caches the runs read
         print(f"{name}: {'C accelerator in use' if accelerated(tree) else 'pure Python (accelerator not built)'}")
     print(f"corpus: {docs} documents, {size / 1e6:.1f} MB; {args.rounds} rounds, --jobs {args.jobs}, {run_kind(args)}"
-          f"{', the console report' if args.console else ''}",
+          f", --format {args.format}",
           flush=True)
     runs: list[list[tuple[float, float, int]]] = [[], []]
     for number, order in enumerate(round_orders(args.rounds), start=1):
@@ -186,7 +186,7 @@ def compare(args: argparse.Namespace, tmp: Path, trees: list[Path], names: list[
     if args.instructions:
         for cache in caches:
             empty_if_new_corpus(args, cache)
-        counts = [instructions(check_argv(corpus, outs[i], 1, caches[i], args.console), trees[i]) for i in (0, 1)]
+        counts = [instructions(check_argv(corpus, outs[i], 1, caches[i], args.format), trees[i]) for i in (0, 1)]
         print(f"instructions, one core: {names[0]} {counts[0] / 1e9:.2f} G, {names[1]} {counts[1] / 1e9:.2f} G "
               f"({counts[1] / counts[0]:.4f})")
 

@@ -88,6 +88,7 @@ def texts_of(reports: Iterable[DocumentReport], reading: Reading) -> dict[str, s
         wanted.setdefault(report.path, set()).add(report.sha256)
     texts: dict[str, str] = {}
     for path, hashes in wanted.items():
-        if Path(path).is_file():
-            texts.update((d.sha256, d.text) for d in _documents(Path(path), reading) if d.sha256 in hashes)
+        if Path(path).is_file():  # read a document at a time: a crawl's file may hold millions
+            texts.update((d.sha256, d.text) for d in read_documents([Path(path)], reading)
+                         if isinstance(d, Document) and d.sha256 in hashes)
     return texts

@@ -47,20 +47,10 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
                         help="also write the report in FORMAT to FILE (repeatable), e.g. sarif:results.sarif")
 
 
-def render_corpus(fmt: str, report: CorpusReport, rules: RuleSet | None = None, reading: Reading | None = None) -> str:
-    """``report`` as text in a corpus format; renderers that describe rules are given the rule set,
-    and those that show the texts how to read them again."""
-    renderer = CORPUS_RENDERERS[fmt]
-    wanted = inspect.signature(renderer).parameters
-    given = {name: value for name, value in (("rules", rules), ("reading", reading))
-             if value is not None and name in wanted}
-    return renderer(report, **given)
-
-
 def add_rows_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rows", type=_rows, default=DEFAULT_ROWS, metavar="N",
-                        help=f"console: list at most N documents, failing documents' findings, gate notes and "
-                             f"unreadable inputs, the worst documents first once there are more "
+                        help=f"console and html: list at most N documents (the worst first once there are "
+                             f"more), failing documents' findings, gate notes and unreadable inputs "
                              f"(default {DEFAULT_ROWS}; 0: every one)")
 
 
@@ -87,14 +77,17 @@ class Output(Protocol):
 
 def output_for(fmt: str, threshold: float, tool: Tool, rules: RuleSet | None = None, reading: Reading | None = None,
                rows: int = DEFAULT_ROWS, quiet: bool = False, since: str | None = None) -> Output:
-    """The gatherer of a format: the console's and JSON's hold what they will write, not every report."""
+    """The gatherer of a format: the console's, the HTML page's and JSON's hold what they will write,
+    not every report."""
     if fmt == "console":
         return ConsoleOutput(threshold, rows, quiet, since)
     if fmt == "json":
         return JsonOutput(threshold, tool)
     if fmt == "jsonl":
         return JsonlOutput(threshold)
-    return PageOutput(fmt, threshold, tool, rules, reading)
+    if fmt == "html":
+        return HtmlOutput(threshold, rows, tool, reading)
+    return PageOutput(fmt, threshold, tool, rules)
 
 
 @contextmanager
@@ -126,6 +119,23 @@ class ConsoleOutput:
         with _opened(output) as handle:
             console = Console() if output is None else Console(file=handle, width=120, color_system=None)
             console_renderer.render(view, console, self.quiet, self.since)
+
+
+class HtmlOutput:
+    """The HTML page: an ``Overview``'s documents, their texts read again."""
+
+    def __init__(self, threshold: float, rows: int, tool: Tool, reading: Reading | None):
+        self.builder = OverviewBuilder(threshold, rows)
+        self.summary = self.builder.summary
+        self.tool, self.reading = tool, reading or Reading()
+
+    def add(self, item: Item) -> None:
+        self.builder.add(item)
+
+    def write(self, output: Path | None) -> None:
+        text = CORPUS_RENDERERS["html"](self.builder.overview(), self.tool, self.reading)
+        with _opened(output) as handle:
+            handle.write(text)
 
 
 class _Spooled:
@@ -179,10 +189,10 @@ class JsonlOutput(_Spooled):
 
 
 class PageOutput:
-    """A format drawn from the whole corpus report (HTML, SARIF, GitHub annotations): every report held."""
+    """A format drawn from the whole corpus report (SARIF, GitHub annotations): every report held."""
 
-    def __init__(self, fmt: str, threshold: float, tool: Tool, rules: RuleSet | None, reading: Reading | None):
-        self.fmt, self.tool, self.rules, self.reading = fmt, tool, rules, reading
+    def __init__(self, fmt: str, threshold: float, tool: Tool, rules: RuleSet | None):
+        self.fmt, self.tool, self.rules = fmt, tool, rules
         self.summary = SummaryBuilder(threshold)
         self.items: list[Item] = []
 
@@ -194,9 +204,16 @@ class PageOutput:
         report = CorpusReport(tool=self.tool, summary=self.summary.summary(),
                               documents=[i for i in self.items if isinstance(i, DocumentReport)],
                               errors=[i for i in self.items if isinstance(i, ReadError)])
-        text = render_corpus(self.fmt, report, self.rules, self.reading)
+        text = self._render(report)
         with _opened(output) as handle:
             handle.write(text)
+
+
+    def _render(self, report: CorpusReport) -> str:
+        """The renderer given the rule set where it describes the rules (SARIF's rule descriptors)."""
+        renderer = CORPUS_RENDERERS[self.fmt]
+        wants_rules = self.rules is not None and "rules" in inspect.signature(renderer).parameters
+        return renderer(report, rules=self.rules) if wants_rules else renderer(report)
 
 
 class ExtraOutputs:

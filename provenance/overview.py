@@ -31,17 +31,6 @@ def labelled_bands(counts: list[int]) -> list[tuple[str, int, int]]:
     return [(f"{low}–{high}", high, count) for (low, high), count in zip(BANDS, counts)]
 
 
-def score_bands(documents: Iterable[DocumentReport]) -> list[tuple[str, int, int]]:
-    counts = [0] * len(BANDS)
-    for doc in documents:
-        counts[band_of(doc.scores.overall)] += 1
-    return labelled_bands(counts)
-
-
-def rule_names(documents: Iterable[DocumentReport]) -> dict[str, str]:
-    return {f.rule: f.name for doc in documents for f in doc.findings}
-
-
 @dataclass
 class Overview:
     """The console's view of a corpus; ``more_*``: how many of each were left out past ``rows``."""

@@ -8,12 +8,16 @@ import sys
 
 import pytest
 
-from provenance.corpus import corpus_report
+from provenance import __version__
+from provenance.overview import overview_of
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.renderers.html import render_page
+from provenance.report import Tool
 
 from conftest import CORPUS, ROOT
 from test_show import QUOTED, with_named_speaker
+
+TOOL = Tool(version=__version__, rules_digest="d")
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +60,9 @@ def test_residue_lines_and_quotes_are_marked(page, seed_reports):
 
 
 def test_deterministic(page, seed_reports):
-    report = corpus_report(list(seed_reports.values()), 50, "d")
+    view = overview_of(list(seed_reports.values()), 50)
     texts = {d.sha256: (CORPUS / d.id).read_text(encoding="utf-8") for d in seed_reports.values()}
-    assert render_page(report, texts) == render_page(report, dict(reversed(texts.items())))
+    assert render_page(view, TOOL, texts) == render_page(view, TOOL, dict(reversed(texts.items())))
 
 
 HOSTILE = ('<script>alert(1)</script>\n'
@@ -69,7 +73,7 @@ HOSTILE = ('<script>alert(1)</script>\n'
 def test_hostile_text_is_escaped(check):
     doc = check(HOSTILE)
     doc = doc.model_copy(update={"id": '"><script>alert(4)</script>'})
-    page = render_page(corpus_report([doc], 50, "d"), {doc.sha256: HOSTILE})
+    page = render_page(overview_of([doc], 50), TOOL, {doc.sha256: HOSTILE})
     assert page.count("<script>") == 1 and page.count("<style>") == 1
     assert "<img" not in page and "<b " not in page and "\x1b" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -79,13 +83,13 @@ def test_hostile_text_is_escaped(check):
 
 def test_text_that_changed_since_the_check_is_said_missing(seed_reports):
     doc = next(iter(seed_reports.values()))
-    page = render_page(corpus_report([doc], 50, "d"), {})
+    page = render_page(overview_of([doc], 50), TOOL, {})
     assert "not available" in page
 
 
 def test_quotes_carry_their_speaker_in_a_tooltip_and_a_label(check):
     doc = with_named_speaker(check(QUOTED), QUOTED)
-    page = render_page(corpus_report([doc], 50, "d"), {doc.sha256: QUOTED})
+    page = render_page(overview_of([doc], 50), TOOL, {doc.sha256: QUOTED})
     assert '<mark class="quote named" title="speaker: Jane Smith (named)">We will not give up,</mark>' in page
     assert '<span class="who named">Jane Smith (named)</span>' in page
     assert '<span class="speaker" title="speaker of the quotation on line 3">Jane Smith</span>' in page

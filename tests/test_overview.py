@@ -159,3 +159,15 @@ def test_rows_is_a_whole_number(many_records, value):
     done = run("check", str(many_records), "--rows", value)
     assert done.returncode == 2 and "--rows" in done.stderr and "expected a whole number" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_html_page_shows_the_same_page_of_documents(many_records, tmp_path):
+    paged, whole = tmp_path / "paged.html", tmp_path / "whole.html"
+    assert run("check", str(many_records), "--format", "html", "--rows", "7", "--output", str(paged)).returncode == 1
+    assert run("check", str(many_records), "--format", "html", "--rows", "0", "--output", str(whole)).returncode == 1
+    page, every = paged.read_text(encoding="utf-8"), whole.read_text(encoding="utf-8")
+    assert "Documents: the 7 worst of 60" in page and "… 53 more documents: --rows 0 lists every one" in page
+    assert page.count('<article class="doc"') == 7 and every.count('<article class="doc"') == 60
+    failing_ids = [f">r{n}</a>" for n in range(3, 60, 5)][:7]  # the failing copies, worst first, in input order
+    assert all(page.count(doc_id) == 2 for doc_id in failing_ids)  # its row and its article
+    assert "<h2>Documents</h2>" in every and "more documents" not in every

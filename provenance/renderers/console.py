@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from provenance.overview import Overview
-from provenance.renderers import whole
+from provenance.renderers import documents_title, more_text, whole
 from provenance.renderers.marks import place, printable
 from provenance.report import DocumentReport, Finding
 
@@ -56,7 +56,7 @@ def outlet_text(doc: DocumentReport) -> Text:
 
 def documents_table(view: Overview) -> Table:
     threshold = view.summary.threshold
-    table = Table(title=_documents_title(view), box=box.SIMPLE_HEAD, header_style="bold", show_edge=False,
+    table = Table(title=documents_title(view), box=box.SIMPLE_HEAD, header_style="bold", show_edge=False,
                   pad_edge=False,
                   padding=(0, 1, 0, 0))
     table.add_column("document", overflow="fold")
@@ -70,13 +70,6 @@ def documents_table(view: Overview) -> Table:
                       score_text(s.attribution, threshold), score_text(s.residue, threshold),
                       score_text(s.overall, threshold), verdict_text(doc))
     return table
-
-
-def _documents_title(view: Overview) -> str:
-    if not view.worst_only:
-        return "Documents"
-    shown, whole = len(view.documents), view.summary.documents
-    return f"Documents: the {shown:,} worst of {whole:,} (failing first, then lowest overall)"
 
 
 def histogram(view: Overview) -> Table:
@@ -194,10 +187,8 @@ def render(view: Overview, console: Console, quiet: bool = False, since: str | N
 
 
 def _more(console: Console, count: int, what: str, jsonl_gives: str) -> None:
-    """Where a list stopped at ``--rows``: how many it left out, and where to find them."""
     if count:
-        console.print(Text(f"… {count:,} {what}: --rows 0 lists every one; --format jsonl {jsonl_gives}",
-                           style="dim"), soft_wrap=True)
+        console.print(Text(more_text(count, what, jsonl_gives), style="dim"), soft_wrap=True)
 
 
 def _error_lines(view: Overview, console: Console) -> None:

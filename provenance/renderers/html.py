@@ -1,10 +1,11 @@
 """`--format html`: one self-contained page a reviewer opens from a file.
 
 The corpus table (sortable by any column, also from the address: ``page.html#sort=overall:desc``), the
-distribution of overall scores, the most frequent rules and the outlets, then every document: its
-facts, its findings and its text with residue lines marked and quotations highlighted with their
-speakers. Nothing is fetched: the styles and the small sorting script are inline, and the page's
-Content-Security-Policy forbids any request. Every string from a report or a document is escaped.
+distribution of overall scores, the most frequent rules and the outlets, then every document (past
+``--rows``, the worst ones: the ``Overview``'s): its facts, its findings and its text with residue
+lines marked and quotations highlighted with their speakers. Nothing is fetched: the styles and the
+small sorting script are inline, and the page's Content-Security-Policy forbids any request. Every
+string from a report or a document is escaped.
 The page holds nothing that the report does not (no timestamp), so the same report gives the same page.
 """
 
@@ -14,10 +15,10 @@ import html
 import sys
 
 from provenance.lookup import texts_of
-from provenance.overview import rule_names, score_bands
-from provenance.renderers import whole
+from provenance.overview import Overview
+from provenance.renderers import documents_title, more_text, whole
 from provenance.renderers.marks import MarkedLine, Piece, marked_lines, place, printable, speaker_label
-from provenance.report import CorpusReport, DocumentReport, Finding, Outlet, ReadError, Reliability
+from provenance.report import DocumentReport, Finding, Outlet, Reliability, Summary, Tool
 from provenance.sources import Reading
 
 DIMENSIONS = ("provenance", "attribution", "residue")
@@ -33,19 +34,20 @@ def esc(value: object) -> str:
     return html.escape(printable(str(value)), quote=True)
 
 
-def render_html(report: CorpusReport, reading: Reading = Reading()) -> str:
-    """The page, the texts read again as the run read them (``reading``'s record fields), whatever
-    their size: check has accepted them already."""
-    return render_page(report, texts_of(report.documents, reading._replace(max_bytes=sys.maxsize)))
+def render_html(view: Overview, tool: Tool, reading: Reading = Reading()) -> str:
+    """The page of the documents the overview kept (every one, or the ``--rows`` worst), their texts
+    read again as the run read them (``reading``'s record fields), whatever their size: check has
+    accepted them already."""
+    return render_page(view, tool, texts_of(view.documents, reading._replace(max_bytes=sys.maxsize)))
 
 
-def render_page(report: CorpusReport, texts: dict[str, str]) -> str:
+def render_page(view: Overview, tool: Tool, texts: dict[str, str]) -> str:
     """The page, given the documents' texts by sha256 (a document without its text is shown without it)."""
-    s = report.summary
+    s = view.summary
     body = [
-        "<header>", "<h1>provenance report</h1>", _summary(report), "</header>",
-        "<main>", _overview(report), _corpus_table(report), _errors(report.errors),
-        *(_document(n, doc, texts.get(doc.sha256), s.threshold) for n, doc in enumerate(report.documents, 1)),
+        "<header>", "<h1>provenance report</h1>", _summary(s, tool), "</header>",
+        "<main>", _overview(view), _corpus_table(view), _errors(view),
+        *(_document(n, doc, texts.get(doc.sha256), s.threshold) for n, doc in enumerate(view.documents, 1)),
         "</main>",
     ]
     title = f"provenance report · {s.documents} checked, {s.failed} failed"
@@ -59,14 +61,13 @@ def render_page(report: CorpusReport, texts: dict[str, str]) -> str:
     ])
 
 
-def _summary(report: CorpusReport) -> str:
-    s = report.summary
+def _summary(s: Summary, tool: Tool) -> str:
     failed = f'<span class="fail">{s.failed} failed</span>' if s.failed else "0 failed"
     errors = f'<span class="fail">{s.errors} unreadable</span>' if s.errors else "0 unreadable"
     documents = f'{s.documents} document{"" if s.documents == 1 else "s"}'
     return (f'<p class="summary"><strong>{documents}</strong>: {s.passed} passed, {failed}, {errors}'
-            f" · threshold {s.threshold:g} · {esc(report.tool.name)} {esc(report.tool.version)}"
-            f" · rules {esc(report.tool.rules_digest)}</p>")
+            f" · threshold {s.threshold:g} · {esc(tool.name)} {esc(tool.version)}"
+            f" · rules {esc(tool.rules_digest)}</p>")
 
 
 def _score_class(value: float | None, threshold: float) -> str:
@@ -85,38 +86,38 @@ def _labelled_score(label: str, value: float | None, threshold: float) -> str:
     return f'<div class="mean"><span class="label">{esc(label)}</span>{_score(value, threshold)}</div>'
 
 
-def _overview(report: CorpusReport) -> str:
-    s = report.summary
+def _overview(view: Overview) -> str:
+    s = view.summary
     means = "".join(_labelled_score(k, v, s.threshold) for k, v in s.mean_scores.items())
     return ('<section class="overview">'
             f'<div class="card"><h2>Mean scores</h2><div class="means">{means}</div></div>'
-            f'<div class="card"><h2>Overall scores</h2>{_histogram(report)}</div>'
-            f'<div class="card"><h2>Most frequent rules</h2>{_rules(report)}</div>'
-            f'<div class="card"><h2>Outlets</h2>{_outlets(report)}</div>'
+            f'<div class="card"><h2>Overall scores</h2>{_histogram(view)}</div>'
+            f'<div class="card"><h2>Most frequent rules</h2>{_rules(view)}</div>'
+            f'<div class="card"><h2>Outlets</h2>{_outlets(view.summary)}</div>'
             "</section>")
 
 
-def _histogram(report: CorpusReport) -> str:
-    bands = score_bands(report.documents)
+def _histogram(view: Overview) -> str:
+    bands = view.bands
     most = max((count for _, _, count in bands), default=0) or 1
     rows = []
     for label, high, count in bands:
-        side = "under" if high < report.summary.threshold else "over"
+        side = "under" if high < view.summary.threshold else "over"
         rows.append(f'<tr><th>{label}</th><td><span class="bar {side}" '
                     f'style="width:{100 * count / most:.0f}%"></span></td><td class="n">{count or ""}</td></tr>')
     return f'<table class="histogram">{"".join(rows)}</table>'
 
 
-def _rules(report: CorpusReport) -> str:
-    names = rule_names(report.documents)
-    ranked = sorted(report.summary.rules.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_RULES]
+def _rules(view: Overview) -> str:
+    names = view.rule_names
+    ranked = sorted(view.summary.rules.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_RULES]
     rows = "".join(f'<tr><td class="rule">{esc(r)}</td><td>{esc(names.get(r, ""))}</td><td class="n">{n}</td></tr>'
                    for r, n in ranked)
     return f'<table class="small">{rows}</table>' if rows else "<p>none</p>"
 
 
-def _outlets(report: CorpusReport) -> str:
-    ranked = sorted(report.summary.outlets.items(), key=lambda kv: (-kv[1], kv[0]))
+def _outlets(s: Summary) -> str:
+    ranked = sorted(s.outlets.items(), key=lambda kv: (-kv[1], kv[0]))
     rows = "".join(f'<tr><td>{esc(o)}</td><td class="n">{n}</td></tr>' for o, n in ranked[:TOP_OUTLETS])
     hidden = len(ranked) - TOP_OUTLETS
     more = f'<tr><td colspan="2" class="dim">{hidden} more</td></tr>' if hidden > 0 else ""
@@ -132,12 +133,12 @@ def _outlet_cell(outlet: Outlet | None) -> tuple[str, str]:
     return name, f"{esc(name)}{flags}"
 
 
-def _corpus_table(report: CorpusReport) -> str:
-    threshold = report.summary.threshold
+def _corpus_table(view: Overview) -> str:
+    threshold = view.summary.threshold
     head = "".join(f'<th data-key="{key}" data-type="{kind}" aria-sort="none">'
                    f'<button type="button">{key}</button></th>' for key, kind in COLUMNS)
     rows = []
-    for n, doc in enumerate(report.documents, 1):
+    for n, doc in enumerate(view.documents, 1):
         outlet_key, outlet_html = _outlet_cell(doc.outlet)
         scores = "".join(f'<td data-value="{"" if v is None else f"{v:g}"}" class="num">{_score(v, threshold)}</td>'
                          for v in (doc.scores.provenance, doc.scores.attribution, doc.scores.residue,
@@ -146,16 +147,22 @@ def _corpus_table(report: CorpusReport) -> str:
         rows.append(f'<tr data-order="{n}"><td data-value="{esc(doc.id)}"><a href="#doc-{n}">{esc(doc.id)}</a></td>'
                     f'<td data-value="{esc(outlet_key)}">{outlet_html}</td>{scores}'
                     f'<td data-value="{verdict}"><span class="verdict {verdict.lower()}">{verdict}</span></td></tr>')
-    return (f'<section><h2>Documents</h2><table id="corpus"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></section>')
+    return (f'<section><h2>{esc(documents_title(view))}</h2><table id="corpus"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>'
+            f'{_more(view.more_documents, "more documents", "writes every report")}</section>')
 
 
-def _errors(errors: list[ReadError]) -> str:
-    if not errors:
+def _more(count: int, what: str, jsonl_gives: str) -> str:
+    return f'<p class="dim">{esc(more_text(count, what, jsonl_gives))}</p>' if count else ""
+
+
+def _errors(view: Overview) -> str:
+    if not view.errors:
         return ""
     items = "".join(f"<li><code>{esc(e.path)}{f':{e.line}' if e.line else ''}</code>: {esc(e.message)}</li>"
-                    for e in errors)
-    return f'<section class="errors"><h2>Unreadable</h2><ul>{items}</ul></section>'
+                    for e in view.errors)
+    more = _more(view.more_errors, "more inputs could not be read", "writes an error line for each")
+    return f'<section class="errors"><h2>Unreadable</h2><ul>{items}</ul>{more}</section>'
 
 
 def _document(n: int, doc: DocumentReport, text: str | None, threshold: float) -> str:
