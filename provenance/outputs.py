@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from provenance.atomic import atomic_writer
+from provenance.atomic import OutputError, atomic_writer
 from provenance.corpus import SummaryBuilder
 from provenance.overview import DEFAULT_ROWS, OverviewBuilder
 from provenance.renderers import CORPUS_RENDERERS
@@ -99,16 +99,23 @@ def _opened(output: Path | None) -> Iterator[TextIO]:
         yield handle
 
 
-class ConsoleOutput:
-    """The console report: an ``Overview``, drawn on the terminal, or in 120 columns into a file."""
+class _Paged:
+    """A format that shows a page of the corpus: an ``Overview``, which holds the documents it lists."""
 
-    def __init__(self, threshold: float, rows: int, quiet: bool, since: str | None):
+    def __init__(self, threshold: float, rows: int):
         self.builder = OverviewBuilder(threshold, rows)
         self.summary = self.builder.summary
-        self.quiet, self.since = quiet, since
 
     def add(self, item: Item) -> None:
         self.builder.add(item)
+
+
+class ConsoleOutput(_Paged):
+    """The console report, drawn on the terminal, or in 120 columns into a file."""
+
+    def __init__(self, threshold: float, rows: int, quiet: bool, since: str | None):
+        super().__init__(threshold, rows)
+        self.quiet, self.since = quiet, since
 
     def write(self, output: Path | None) -> None:
         from rich.console import Console  # rich: only for this format
@@ -121,16 +128,12 @@ class ConsoleOutput:
             console_renderer.render(view, console, self.quiet, self.since)
 
 
-class HtmlOutput:
-    """The HTML page: an ``Overview``'s documents, their texts read again."""
+class HtmlOutput(_Paged):
+    """The HTML page, the texts of its documents read again."""
 
     def __init__(self, threshold: float, rows: int, tool: Tool, reading: Reading | None):
-        self.builder = OverviewBuilder(threshold, rows)
-        self.summary = self.builder.summary
+        super().__init__(threshold, rows)
         self.tool, self.reading = tool, reading or Reading()
-
-    def add(self, item: Item) -> None:
-        self.builder.add(item)
 
     def write(self, output: Path | None) -> None:
         text = CORPUS_RENDERERS["html"](self.builder.overview(), self.tool, self.reading)
@@ -139,17 +142,33 @@ class HtmlOutput:
 
 
 class _Spooled:
-    """Text written to a temporary file as the items come, and copied out once they have all come:
-    a run over millions of documents holds none of them."""
+    """Text written to a temporary file (in ``$TMPDIR``) as the items come, and copied out once they
+    have all come: a run over millions of documents holds none of them. A temporary file that cannot
+    be written (a full disk) is an output error, as the output itself would be."""
 
     def __init__(self, threshold: float):
         self.summary = SummaryBuilder(threshold)
-        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+        with _spool_errors():
+            self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+
+    def _spool(self, text: str) -> None:
+        with _spool_errors():
+            self.spool.write(text)
 
     def _copy_spool(self, handle: TextIO) -> None:
-        self.spool.seek(0)
+        with _spool_errors():
+            self.spool.seek(0)
         shutil.copyfileobj(self.spool, handle)
         self.spool.close()
+
+
+@contextmanager
+def _spool_errors() -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(f"{tempfile.gettempdir()}: cannot write a temporary file of the report: "
+                          f"{exc.strerror or exc}") from None
 
 
 class JsonOutput(_Spooled):
@@ -166,7 +185,7 @@ class JsonOutput(_Spooled):
         if isinstance(item, ReadError):
             self.errors.append(item)
         else:
-            self.spool.write(document_entry(item, first=self.summary.documents == 1))
+            self._spool(document_entry(item, first=self.summary.documents == 1))
 
     def write(self, output: Path | None) -> None:
         head, tail = corpus_frame(self.tool, self.summary.summary(), self.errors)
@@ -181,7 +200,7 @@ class JsonlOutput(_Spooled):
 
     def add(self, item: Item) -> None:
         self.summary.add(item)
-        self.spool.write(render_line(item))
+        self._spool(render_line(item))
 
     def write(self, output: Path | None) -> None:
         with _opened(output) as handle:

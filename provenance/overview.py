@@ -1,10 +1,10 @@
-"""What the console report shows of a corpus, gathered as the reports stream past: the summary, the
-spread of overall scores, the rules' names, and at most ``rows`` documents, gate notes and errors.
-A run over millions of documents then holds a few dozen reports, not every one of them, and the
-console draws a page a reviewer can read, not a table of a million rows.
+"""What the console report and the HTML page show of a corpus, gathered as the reports stream past:
+the summary, the spread of overall scores, the rules' names, and at most ``rows`` documents, gate
+notes and errors. A run over millions of documents then holds a few dozen reports, not every one of
+them, and a reviewer gets a page to read, not a table of a million rows.
 
-Up to ``rows`` documents the console lists them all, in input order, as a small corpus always was;
-past that, the ``rows`` worst: the failing ones first, then by overall score, ties in input order.
+Up to ``rows`` documents they list them all, in input order, as a small corpus always was; past
+that, the ``rows`` worst: the failing ones first, then by overall score, ties in input order.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from provenance.report import DocumentReport, GateNote, ReadError, Summary
 
 BANDS = [(low, low + 9) for low in range(0, 90, 10)] + [(90, 100)]
 DEFAULT_ROWS = 50
-SHOWN_NOTES = ("warn", "baselined")  # the gate's notes the console lists (a block is the failure itself)
+SHOWN_NOTES = ("warn", "baselined")  # the gate's notes a page lists (a block is the failure itself)
 
 
 def band_of(overall: float) -> int:
@@ -33,7 +33,7 @@ def labelled_bands(counts: list[int]) -> list[tuple[str, int, int]]:
 
 @dataclass
 class Overview:
-    """The console's view of a corpus; ``more_*``: how many of each were left out past ``rows``."""
+    """A page's view of a corpus; ``more_*``: how many of each were left out past ``rows``."""
 
     summary: Summary
     bands: list[tuple[str, int, int]]

@@ -3,15 +3,18 @@ corpus report ``render_corpus`` writes, byte for byte; every format's exit code 
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import subprocess
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance import __version__
+from provenance.cli import main
 from provenance.corpus import corpus_report
 from provenance.outputs import output_for
 from provenance.renderers.jsonout import render_corpus
@@ -67,3 +70,33 @@ def test_every_extra_output_is_the_main_output_of_its_format(tmp_path):
         assert (tmp_path / f"extra.{fmt}").read_bytes() == (tmp_path / f"main.{fmt}").read_bytes(), fmt
     report = json.loads((tmp_path / "main.json").read_text(encoding="utf-8"))
     assert report["summary"]["documents"] == 5 and len(report["documents"]) == 5
+
+
+class _FullDisk:
+    """A temporary file on a disk that fills up after ``room`` writes."""
+
+    def __init__(self, room: int):
+        self.room = room
+
+    def write(self, text: str) -> int:
+        self.room -= 1
+        if self.room < 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return len(text)
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("room", [None, 0, 2])
+def test_a_spool_that_cannot_be_written_is_one_output_error(monkeypatch, capsys, tmp_path, room):
+    def temporary_file(*args, **kwargs):
+        if room is None:
+            raise OSError(errno.ENOENT, "No such file or directory")
+        return _FullDisk(room)
+
+    monkeypatch.setattr("provenance.outputs.tempfile.TemporaryFile", temporary_file)
+    code = main(["check", str(CORPUS), "--format", "json", "--output", str(tmp_path / "r.json"), "--no-cache"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2 and len(err) == 1 and not (tmp_path / "r.json").exists()
+    assert err[0].startswith("provenance: output error: ") and "cannot write a temporary file of the report" in err[0]
