@@ -20,10 +20,6 @@ class DocumentNotFound(Exception):
     """A document spec that names no readable document; the message is one line for the user."""
 
 
-def _documents(path: Path, reading: Reading) -> list[Document]:
-    return [d for d in read_documents([path], reading) if isinstance(d, Document)]
-
-
 def find_document(spec: str, reading: Reading) -> Document:
     """The document ``spec`` names: a file, ``PATH#N`` (the record on line N) or ``PATH#ID`` (a record id)."""
     path = Path(spec)
@@ -40,20 +36,27 @@ def find_document(spec: str, reading: Reading) -> Document:
 
 
 def _only_document(path: Path, reading: Reading) -> Document:
-    items = list(read_documents([path], reading))
-    docs = [d for d in items if isinstance(d, Document)]
-    if len(docs) == 1:
-        return docs[0]
-    if not docs:
-        reasons = [f"{e.message}" + (f" (line {e.line})" if e.line else "") for e in items if isinstance(e, ReadError)]
-        raise DocumentNotFound(f"{path}: holds no readable document" + (f": {reasons[0]}" if reasons else ""))
-    raise DocumentNotFound(f"{path}: holds {len(docs)} records; name one as {path}#N (line) or {path}#ID")
+    """The one document of ``path``, read a document at a time: a crawl's file named without ``#``
+    is counted, never held."""
+    first: Document | None = None
+    count, reason = 0, None
+    for item in read_documents([path], reading):
+        if isinstance(item, Document):
+            first = item if first is None else first
+            count += 1
+        elif reason is None:
+            reason = item.message + (f" (line {item.line})" if item.line else "")
+    if count == 1:
+        return first
+    if not count:
+        raise DocumentNotFound(f"{path}: holds no readable document" + (f": {reason}" if reason else ""))
+    raise DocumentNotFound(f"{path}: holds {count} records; name one as {path}#N (line) or {path}#ID")
 
 
 def _record(path: Path, key: str, reading: Reading) -> Document:
     if key.isdigit():
         return _record_on_line(path, int(key), reading)
-    docs = [d for d in _documents(path, reading) if d.id == key]
+    docs = [d for d in read_documents([path], reading) if isinstance(d, Document) and d.id == key]
     if not docs:
         raise DocumentNotFound(f"{path}#{key}: no readable record with that id")
     if len(docs) > 1:  # which one was meant is not for show to guess

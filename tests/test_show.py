@@ -148,3 +148,28 @@ def test_show_judges_a_document_as_check_did_given_its_corpus(tmp_path):
     assert "RS120" in within.stdout and f"overall {whole(first['scores']['overall'])}" in within.stdout
     assert within.returncode == (0 if first["passed"] else 1) and "note" not in within.stderr
     assert "RS120" not in alone.stdout and "--corpus" in alone.stderr
+
+
+@pytest.mark.parametrize("key", ["r1999", None])
+def test_a_large_file_is_read_a_record_at_a_time(tmp_path, key):
+    """``show crawl.jsonl#ID`` (and a file named without ``#``) reads 20 MB of records holding one or
+    two of them, not every one."""
+    import tracemalloc
+
+    from provenance.lookup import DocumentNotFound, find_document
+    from provenance.sources import Reading
+
+    shard = tmp_path / "crawl.jsonl"
+    body = "A line of the article about the harbour. " * 250
+    shard.write_text("".join(json.dumps({"id": f"r{n}", "text": body}) + "\n" for n in range(2000)), encoding="utf-8")
+    tracemalloc.start()
+    try:
+        if key is None:
+            with pytest.raises(DocumentNotFound, match="holds 2000 records"):
+                find_document(str(shard), Reading())
+        else:
+            assert find_document(f"{shard}#{key}", Reading()).id == key
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8_000_000  # every record held: over 40 MB
