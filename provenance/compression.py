@@ -49,6 +49,40 @@ def codec_of_name(name: str) -> str | None:
     return next((codec for suffix, codec in SUFFIXES.items() if lowered.endswith(suffix)), None)
 
 
+MAGIC_BYTES = max(len(GZIP_MAGIC), len(ZSTD_MAGIC))
+
+
+def sniffed(stream: BinaryIO) -> tuple[BinaryIO, str | None]:
+    """A stream (standard input, which has no name) and the codec its first bytes say. ``peek``
+    answers from one read, and a pipe may bring fewer bytes than a codec's magic at first: then the
+    first bytes are read until there are enough or the input ends, and put back before the rest."""
+    peeked = stream.peek(MAGIC_BYTES)[:MAGIC_BYTES]
+    if len(peeked) == MAGIC_BYTES:
+        return stream, codec_of_start(peeked)
+    first = b""
+    while len(first) < MAGIC_BYTES and (more := stream.read1(MAGIC_BYTES - len(first))):
+        first += more
+    return io.BufferedReader(_Prefixed(first, stream), READ_BYTES), codec_of_start(first)
+
+
+class _Prefixed(io.RawIOBase):
+    """``prefix``, then what ``stream`` holds after it, read a read at a time."""
+
+    def __init__(self, prefix: bytes, stream: BinaryIO):
+        self.prefix, self.stream = prefix, stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.prefix:
+            data, self.prefix = self.prefix[:len(buffer)], self.prefix[len(buffer):]
+        else:
+            data = self.stream.read1(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
 def codec_of_start(first: bytes) -> str | None:
     """The codec a stream's first bytes say (standard input has no name), or None for plain bytes."""
     if first.startswith(GZIP_MAGIC):

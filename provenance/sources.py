@@ -29,8 +29,8 @@ import regex
 from pydantic_core import from_json
 
 from provenance import accelerator
-from provenance.compression import (DATA_ERRORS, MissingCodec, codec_of_name, codec_of_start, decompressing,
-                                    open_decompressed)
+from provenance.compression import (DATA_ERRORS, MissingCodec, codec_of_name, decompressing, open_decompressed,
+                                    sniffed)
 from provenance.document import META_FIELDS, NAME_LISTS, RECORD_FIELDS, Document, normalise_newlines
 from provenance.report import ReadError
 
@@ -496,7 +496,7 @@ def jsonl_lines(path: Path, max_bytes: int, part: ByteRange | None = None) -> It
                 for number, raw in _numbered_lines(raw_handle, max_bytes, number, part.end - position):
                     yield number, raw
                 return
-            codec = codec_of_start(raw_handle.peek(4)) if path == STDIN else codec_of_name(path.name)
+            raw_handle, codec = sniffed(raw_handle) if path == STDIN else (raw_handle, codec_of_name(path.name))
             for number, raw in _numbered_lines(decompressing(raw_handle, codec), max_bytes):
                 yield number, raw
     except DATA_ERRORS as exc:

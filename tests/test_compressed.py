@@ -170,6 +170,37 @@ def test_compressed_records_on_stdin_are_told_by_their_first_bytes(codec):
     assert piped.stdout == plain.stdout and len(piped.stdout.splitlines()) == len(SEEDS)
 
 
+class _Trickle(io.RawIOBase):
+    """A pipe that brings ``step`` bytes a read, as a slow writer's may."""
+
+    def __init__(self, data: bytes, step: int):
+        self.data, self.step = data, step
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        part, self.data = self.data[:min(self.step, len(buffer))], self.data[min(self.step, len(buffer)):]
+        buffer[:len(part)] = part
+        return len(part)
+
+
+@pytest.mark.parametrize("codec", [None, "gzip", "zstd"])
+@pytest.mark.parametrize("step", [1, 2, 3, 4, 64])
+def test_standard_input_is_told_by_its_first_bytes_however_few_each_read_brings(codec, step):
+    data = records_of_seeds()
+    piped = {None: data, "gzip": gzip.compress(data), "zstd": zstd_frames(data)}[codec]
+    stream, found = compression.sniffed(io.BufferedReader(_Trickle(piped, step)))
+    assert found == codec
+    assert compression.decompressing(stream, found).read() == data
+
+
+def test_a_stream_shorter_than_a_magic_is_read_as_it_is():
+    for data in (b"", b"{", b"\x1f", b"\x28\xb5\x2f"):
+        stream, found = compression.sniffed(io.BufferedReader(_Trickle(data, 1)))
+        assert found is None and stream.read() == data
+
+
 def test_a_report_named_zst_is_written_compressed_the_same_bytes_each_run(tmp_path):
     (tmp_path / "crawl.jsonl").write_bytes(records_of_seeds())
     outs = [tmp_path / "one.jsonl.zst", tmp_path / "two.jsonl.zst"]
