@@ -203,3 +203,24 @@ def test_bad_output_format_is_a_usage_error(spec, capsys):
 def test_sarif_is_deterministic(capsys, monkeypatch):
     first = run("corpus", "--format", "sarif", capsys=capsys, monkeypatch=monkeypatch)[1]
     assert run("corpus", "--format", "sarif", capsys=capsys, monkeypatch=monkeypatch)[1] == first
+
+
+def test_past_code_scanning_s_limit_the_least_severe_results_are_left_out(sarif_validator, capsys, monkeypatch):
+    """GitHub rejects a run of more than 25,000 results: a large corpus keeps its most severe ones."""
+    from provenance.renderers import sarif as sarif_renderer
+
+    _, out, _ = run("corpus", "--format", "sarif", "--threshold", "60", capsys=capsys, monkeypatch=monkeypatch)
+    every = json.loads(out)["runs"][0]["results"]
+    levels = [r["level"] for r in every]
+    severe = sum(level in ("error", "warning") for level in levels)
+    assert 0 < severe < len(every) and "note" in levels
+    monkeypatch.setattr(sarif_renderer, "MAX_RESULTS", severe + 1)
+    _, out, _ = run("corpus", "--format", "sarif", "--threshold", "60", capsys=capsys, monkeypatch=monkeypatch)
+    sarif = json.loads(out)
+    kept = sarif["runs"][0]["results"]
+    first_note = next(r for r in every if r["level"] == "note")
+    assert kept == [r for r in every if r["level"] != "note" or r is first_note]  # report order kept
+    notice = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][-1]
+    assert notice["level"] == "warning"
+    assert notice["message"]["text"].startswith(f"{len(every) - severe - 1:,} results of the least severe left out")
+    assert not list(sarif_validator.iter_errors(sarif))

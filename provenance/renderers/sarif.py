@@ -1,5 +1,6 @@
 """SARIF 2.1.0 (``--format sarif``) for code scanning: one result per finding, at its file, lines and
-character offsets, with every rule in force described in ``tool.driver.rules``.
+character offsets, with every rule in force described in ``tool.driver.rules``; at most the 25,000
+most severe, as many as code scanning takes.
 
 File URIs are relative to the working directory (run from the repository root in CI, as code scanning
 expects); offsets count code points of the text after newline normalisation, as in the JSON report
@@ -22,6 +23,10 @@ from provenance.sources import names_records
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+# GitHub code scanning rejects a run of more results than this (and stores the 5,000 most severe):
+# past it the least severe are left out, and a notification of the run says how many.
+MAX_RESULTS = 25_000
+_SEVERITY_RANK = {"error": 0, "warning": 1, "note": 2}
 
 
 def relative_path(path: str) -> str | None:
@@ -128,20 +133,39 @@ def _results(doc: DocumentReport, index: dict[str, int]) -> list[dict]:
     return out
 
 
+def _most_severe(results: list[dict]) -> tuple[list[dict], int]:
+    """At most ``MAX_RESULTS`` results, the most severe first chosen (ties in report order), kept in
+    report order; and how many were left out."""
+    if len(results) <= MAX_RESULTS:
+        return results, 0
+    chosen = sorted(range(len(results)), key=lambda i: (_SEVERITY_RANK[results[i]["level"]], i))[:MAX_RESULTS]
+    return [results[i] for i in sorted(chosen)], len(results) - MAX_RESULTS
+
+
+def _left_out_notice(count: int) -> list[dict]:
+    if not count:
+        return []
+    text = (f"{count:,} results of the least severe left out: code scanning takes at most {MAX_RESULTS:,} "
+            "a run (--format jsonl lists every finding)")
+    return [{"level": "warning", "message": {"text": text}}]
+
+
 def render_corpus(report: CorpusReport, rules: RuleSet | None = None) -> str:
     descriptors = _rules(report, rules)
     index = {d["id"]: i for i, d in enumerate(descriptors)}
+    results, left_out = _most_severe([r for doc in report.documents for r in _results(doc, index)])
     run = {
         "tool": {"driver": {"name": "provenance", "version": __version__, "semanticVersion": __version__,
                             "rules": descriptors}},
         "columnKind": "unicodeCodePoints",
-        "results": [r for doc in report.documents for r in _results(doc, index)],
+        "results": results,
         "invocations": [{
             "executionSuccessful": True,
             "exitCode": 0 if report.summary.failed == 0 and report.summary.errors == 0 else 1,
             "toolExecutionNotifications": [
-                {"level": "error", "message": {"text": f"{e.path}{f':{e.line}' if e.line else ''}: {e.message}"}}
-                for e in report.errors
+                *({"level": "error", "message": {"text": f"{e.path}{f':{e.line}' if e.line else ''}: {e.message}"}}
+                  for e in report.errors),
+                *_left_out_notice(left_out),
             ],
         }],
         "properties": {"summary": report.summary.model_dump(mode="json"), "rulesDigest": report.tool.rules_digest},
