@@ -47,23 +47,6 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
                         help="also write the report in FORMAT to FILE (repeatable), e.g. sarif:results.sarif")
 
 
-def add_rows_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--rows", type=_rows, default=DEFAULT_ROWS, metavar="N",
-                        help=f"console and html: list at most N documents (the worst first once there are "
-                             f"more), failing documents' findings, gate notes and unreadable inputs "
-                             f"(default {DEFAULT_ROWS}; 0: every one)")
-
-
-def _rows(value: str) -> int:
-    try:
-        rows = int(value)
-    except ValueError:
-        rows = -1
-    if rows < 0:
-        raise argparse.ArgumentTypeError(f"{value!r}: expected a whole number, 0 or more")
-    return rows
-
-
 class Output(Protocol):
     """A report of the whole corpus in one format, gathered as the items stream past, then written."""
 

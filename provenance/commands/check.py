@@ -13,14 +13,14 @@ from pathlib import Path
 from provenance import __version__, runner
 from provenance.atomic import check_writable
 from provenance.cache import ResultCache
-from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
+from provenance.commands.common import (add_paths_argument, add_rows_option, add_rule_options, add_templates_option,
                                         add_threshold_option, refuse_unreadable_stdin, refuse_writing_into_the_corpus,
                                         settings_and_rules)
 from provenance.commands.templates_cmd import counts_from
 from provenance.config import Settings, UsageError, reading_of
 from provenance.gate import GateRun, add_gate_options, gate_run
 from provenance.gitscope import select_documents
-from provenance.outputs import ExtraOutputs, add_output_options, add_rows_option, output_for
+from provenance.outputs import ExtraOutputs, add_output_options, output_for
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import Tool
 from provenance.rulepack import RuleSet

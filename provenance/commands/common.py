@@ -16,6 +16,7 @@ from provenance.atomic import write_atomic
 from provenance.config import (ConfigError, RecordFields, Settings, UsageError, file_key, load_settings, parse_score,
                                reading_of)
 from provenance.document import RECORD_FIELDS
+from provenance.overview import DEFAULT_ROWS
 from provenance.rulecache import load_rules_cached
 from provenance.rulepack import RuleSet
 from provenance.sources import DOCUMENT_KINDS, STDIN, corpus_root_holding
@@ -110,6 +111,27 @@ def corpus_counts(args: argparse.Namespace, settings: Settings, rules: RuleSet):
                   "folders `check` read, to judge the document as it did", file=sys.stderr)
         return None
     return corpus_templates(read_documents(args.corpus, reading_of(settings)), settings, rules)
+
+
+def count_of(meaning: str) -> Callable[[str], int]:
+    """An argparse type for a count, 0 or more, where 0 means every one: a value that is none is
+    ``'x' is not MEANING``."""
+    def parse(text: str) -> int:
+        try:
+            count = int(text)
+        except ValueError:
+            count = -1
+        if count < 0:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {meaning}")
+        return count
+    return parse
+
+
+def add_rows_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rows", type=count_of("a number of rows (0 for all)"), default=DEFAULT_ROWS, metavar="N",
+                        help=f"console and html: list at most N documents (the worst first once there are "
+                             f"more), failing documents' findings, gate notes and unreadable inputs "
+                             f"(default {DEFAULT_ROWS}; 0: every one)")
 
 
 def add_threshold_option(parser: argparse.ArgumentParser) -> None:

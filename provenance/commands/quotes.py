@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
+from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option, count_of,
                                         refuse_unreadable_stdin, refuse_writing_into_the_corpus, settings_and_rules,
                                         write_console, write_text)
 from provenance.config import reading_of
@@ -25,22 +25,11 @@ def add_parser(subparsers) -> None:
     add_paths_argument(p)
     p.add_argument("--format", choices=FORMATS, default="console", help="index format (default: console)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the index here (atomically) instead of stdout")
-    p.add_argument("--limit", type=parse_limit, default=20, metavar="N",
+    p.add_argument("--limit", type=count_of("a number of speakers (0 for all)"), default=20, metavar="N",
                    help="console: speakers shown (default 20, 0 for all)")
     add_templates_option(p)
     add_rule_options(p)
     p.set_defaults(run=run)
-
-
-def parse_limit(text: str) -> int:
-    """``--limit``'s value: a count of speakers to show, where 0 (not a negative count) means all."""
-    try:
-        limit = int(text)
-    except ValueError:
-        limit = -1
-    if limit < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of speakers (0 for all)")
-    return limit
 
 
 def run(args: argparse.Namespace) -> int:
