@@ -210,7 +210,6 @@ class PageOutput:
         with _opened(output) as handle:
             handle.write(text)
 
-
     def _render(self, report: CorpusReport) -> str:
         """The renderer given the rule set where it describes the rules (SARIF's rule descriptors)."""
         renderer = CORPUS_RENDERERS[self.fmt]

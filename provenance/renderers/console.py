@@ -57,8 +57,7 @@ def outlet_text(doc: DocumentReport) -> Text:
 def documents_table(view: Overview) -> Table:
     threshold = view.summary.threshold
     table = Table(title=documents_title(view), box=box.SIMPLE_HEAD, header_style="bold", show_edge=False,
-                  pad_edge=False,
-                  padding=(0, 1, 0, 0))
+                  pad_edge=False, padding=(0, 1, 0, 0))
     table.add_column("document", overflow="fold")
     table.add_column("outlet", overflow="fold")
     for name in ("prov", "attr", "resid", "overall"):
