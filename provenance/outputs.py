@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from provenance.atomic import OutputError, atomic_writer
 from provenance.corpus import SummaryBuilder
@@ -23,6 +23,9 @@ from provenance.renderers.jsonout import corpus_frame, document_entry, documents
 from provenance.report import CorpusReport, DocumentReport, ReadError, Tool
 from provenance.rulepack import RuleSet
 from provenance.sources import Reading
+
+if TYPE_CHECKING:  # rich is imported where a console report is written: a JSON run never needs it
+    from rich.console import Console
 
 Item = DocumentReport | ReadError
 
@@ -82,6 +85,20 @@ def _opened(output: Path | None) -> Iterator[TextIO]:
         yield handle
 
 
+def write_text(output: Path | None, text: str) -> None:
+    """``text`` to ``output`` (atomically) or to standard output."""
+    with _opened(output) as handle:
+        handle.write(text)
+
+
+def write_console(output: Path | None, render: Callable[[Console], None]) -> None:
+    """A rich rendering to ``output`` (atomically, 120 columns, no colour) or to the terminal."""
+    from rich.console import Console  # rich: only where a console report is written
+
+    with _opened(output) as handle:
+        render(Console() if output is None else Console(file=handle, width=120, color_system=None))
+
+
 class _Paged:
     """A format that shows a page of the corpus: an ``Overview``, which holds the documents it lists."""
 
@@ -101,14 +118,10 @@ class ConsoleOutput(_Paged):
         self.quiet, self.since = quiet, since
 
     def write(self, output: Path | None) -> None:
-        from rich.console import Console  # rich: only for this format
-
-        from provenance.renderers import console as console_renderer
+        from provenance.renderers import console as console_renderer  # rich: only for this format
 
         view = self.builder.overview()
-        with _opened(output) as handle:
-            console = Console() if output is None else Console(file=handle, width=120, color_system=None)
-            console_renderer.render(view, console, self.quiet, self.since)
+        write_console(output, lambda console: console_renderer.render(view, console, self.quiet, self.since))
 
 
 class HtmlOutput(_Paged):
@@ -119,9 +132,7 @@ class HtmlOutput(_Paged):
         self.tool, self.reading = tool, reading or Reading()
 
     def write(self, output: Path | None) -> None:
-        text = CORPUS_RENDERERS["html"](self.builder.overview(), self.tool, self.reading)
-        with _opened(output) as handle:
-            handle.write(text)
+        write_text(output, CORPUS_RENDERERS["html"](self.builder.overview(), self.tool, self.reading))
 
 
 class _Spooled:
@@ -206,9 +217,7 @@ class PageOutput:
         report = CorpusReport(tool=self.tool, summary=self.summary.summary(),
                               documents=[i for i in self.items if isinstance(i, DocumentReport)],
                               errors=[i for i in self.items if isinstance(i, ReadError)])
-        text = self._render(report)
-        with _opened(output) as handle:
-            handle.write(text)
+        write_text(output, self._render(report))
 
     def _render(self, report: CorpusReport) -> str:
         """The renderer given the rule set where it describes the rules (SARIF's rule descriptors)."""

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from provenance.atomic import write_atomic
 from provenance.config import (ConfigError, RecordFields, Settings, UsageError, file_key, load_settings, parse_score,
                                reading_of)
 from provenance.document import RECORD_FIELDS
@@ -20,9 +17,6 @@ from provenance.overview import DEFAULT_ROWS
 from provenance.rulecache import load_rules_cached
 from provenance.rulepack import RuleSet
 from provenance.sources import DOCUMENT_KINDS, STDIN, corpus_root_holding
-
-if TYPE_CHECKING:  # rich is imported where a console report is written: a JSON run never needs it
-    from rich.console import Console
 
 
 def add_paths_argument(parser: argparse.ArgumentParser, stdin: bool = True) -> None:
@@ -187,23 +181,3 @@ def _prepare(rules: RuleSet, settings: Settings) -> None:
     from provenance import pipeline  # the analyzers: imported by the commands that check
 
     pipeline.prepare(rules, settings)
-
-
-def write_text(output: Path | None, text: str) -> None:
-    """``text`` to ``output`` (atomically) or to standard output."""
-    if output:
-        write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
-
-
-def write_console(output: Path | None, render: Callable[[Console], None]) -> None:
-    """A rich rendering to ``output`` (atomically, 120 columns, no colour) or to the terminal."""
-    from rich.console import Console
-
-    if output is None:
-        render(Console())
-        return
-    buffer = io.StringIO()
-    render(Console(file=buffer, width=120))
-    write_atomic(output, buffer.getvalue())

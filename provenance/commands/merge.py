@@ -23,10 +23,10 @@ from typing import BinaryIO, NamedTuple
 from pydantic import ValidationError
 
 from provenance.atomic import atomic_writer
-from provenance.commands.common import add_rows_option, write_text
+from provenance.commands.common import add_rows_option
 from provenance.compression import DATA_ERRORS
 from provenance.corpus import SummaryBuilder
-from provenance.outputs import output_for
+from provenance.outputs import output_for, write_text
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import SCHEMA_VERSION, DocumentReport, Tool
 from provenance.runner import MARKER_SUFFIX, Outcome

@@ -9,9 +9,9 @@ import argparse
 from pathlib import Path
 
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option, count_of,
-                                        refuse_unreadable_stdin, refuse_writing_into_the_corpus, settings_and_rules,
-                                        write_console, write_text)
+                                        refuse_unreadable_stdin, refuse_writing_into_the_corpus, settings_and_rules)
 from provenance.config import reading_of
+from provenance.outputs import write_console, write_text
 from provenance.pipeline import check_all
 from provenance.sources import read_documents, read_documents_naming_empty_paths, stdin_opened, warning_of_shared_ids
 from provenance.templates import corpus_templates, prepass_runs
