@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+MAGIC_BYTES = max(len(GZIP_MAGIC), len(ZSTD_MAGIC))
 GZIP, ZSTD = "gzip", "zstd"
 SUFFIXES = {".gz": GZIP, ".zst": ZSTD}
 # zlib's fastest level: about 190 MB/s of reports where the default (6) manages 58, for files a
@@ -47,9 +48,6 @@ def codec_of_name(name: str) -> str | None:
     """The codec a file name's last suffix says (any case), or None for a plain file."""
     lowered = name.lower()
     return next((codec for suffix, codec in SUFFIXES.items() if lowered.endswith(suffix)), None)
-
-
-MAGIC_BYTES = max(len(GZIP_MAGIC), len(ZSTD_MAGIC))
 
 
 def sniffed(stream: BinaryIO) -> tuple[BinaryIO, str | None]:

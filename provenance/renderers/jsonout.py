@@ -13,6 +13,9 @@ from provenance.report import CorpusReport, DocumentReport, ErrorRecord, ReadErr
 # What a field holds, for the C writer (``_fastpage.model_json``, whose JSON_ codes these are): a
 # scalar's code, a (LIST or OPTIONAL, kind) pair, or a model class.
 STR, INT, FLOAT, BOOL, LIST, OPTIONAL = range(6)
+# How the corpus report lays out its list of documents (``corpus_frame``, ``document_entry``).
+_NO_DOCUMENTS = '\n  "documents": []'
+_FIRST, _NEXT = "\n    ", ",\n    "
 Plans = dict[type[BaseModel], tuple[tuple[str, object], ...]]
 
 
@@ -39,9 +42,6 @@ def documents_close(any_document: bool) -> str:
     """What ends the list before ``corpus_frame``'s tail: the indented line its ``]`` stands on."""
     return "\n  " if any_document else ""
 
-
-_NO_DOCUMENTS = '\n  "documents": []'
-_FIRST, _NEXT = "\n    ", ",\n    "
 
 
 def render_line(item: DocumentReport | ReadError) -> str:
