@@ -6,12 +6,12 @@ file for code scanning and the console for people."""
 from __future__ import annotations
 
 import argparse
-import inspect
 import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
@@ -20,7 +20,7 @@ from provenance.corpus import SummaryBuilder
 from provenance.overview import DEFAULT_ROWS, OverviewBuilder
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.renderers.jsonout import corpus_frame, document_entry, documents_close, render_line
-from provenance.report import CorpusReport, DocumentReport, ReadError, Tool
+from provenance.report import DocumentReport, ReadError, Summary, Tool
 from provenance.rulepack import RuleSet
 from provenance.sources import Reading
 
@@ -50,6 +50,15 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
                         help="also write the report in FORMAT to FILE (repeatable), e.g. sarif:results.sarif")
 
 
+class Run(Protocol):
+    """A renderer's gathering of one format's report, which keeps only what the report will show."""
+
+    def add(self, item: Item) -> None: ...
+
+    def chunks(self, summary: Summary, tool: Tool) -> Iterable[str]:
+        """The report's text, in pieces to write as they come."""
+
+
 class Output(Protocol):
     """A report of the whole corpus in one format, gathered as the items stream past, then written."""
 
@@ -63,8 +72,8 @@ class Output(Protocol):
 
 def output_for(fmt: str, threshold: float, tool: Tool, rules: RuleSet | None = None, reading: Reading | None = None,
                rows: int = DEFAULT_ROWS, quiet: bool = False, since: str | None = None) -> Output:
-    """The gatherer of a format: the console's, the HTML page's and JSON's hold what they will write,
-    not every report."""
+    """The gatherer of a format, which holds what it will write, not every report: JSON spools the
+    reports to a temporary file; the others keep a page of them, or of their findings."""
     if fmt == "console":
         return ConsoleOutput(threshold, rows, quiet, since)
     if fmt == "json":
@@ -73,7 +82,11 @@ def output_for(fmt: str, threshold: float, tool: Tool, rules: RuleSet | None = N
         return JsonlOutput(threshold)
     if fmt == "html":
         return HtmlOutput(threshold, rows, tool, reading)
-    return PageOutput(fmt, threshold, tool, rules)
+    if fmt == "sarif":
+        from provenance.renderers.sarif import SarifRun
+        return RunOutput(SarifRun(rules), threshold, tool)
+    from provenance.renderers.github import Annotations
+    return RunOutput(Annotations(), threshold, tool)
 
 
 @contextmanager
@@ -201,29 +214,30 @@ class JsonlOutput(_Spooled):
             self._copy_spool(handle)
 
 
-class PageOutput:
-    """A format drawn from the whole corpus report (SARIF, GitHub annotations): every report held."""
+class RunOutput:
+    """SARIF and GitHub annotations: the renderer's run (``SarifRun``, ``Annotations``) keeps what it
+    will write (code scanning's 25,000 most severe results, GitHub's ten annotations a level), not
+    every report."""
 
-    def __init__(self, fmt: str, threshold: float, tool: Tool, rules: RuleSet | None):
-        self.fmt, self.tool, self.rules = fmt, tool, rules
+    def __init__(self, run: Run, threshold: float, tool: Tool):
+        self.run, self.tool = run, tool
         self.summary = SummaryBuilder(threshold)
-        self.items: list[Item] = []
 
     def add(self, item: Item) -> None:
         self.summary.add(item)
-        self.items.append(item)
+        self.run.add(item)
 
     def write(self, output: Path | None) -> None:
-        report = CorpusReport(tool=self.tool, summary=self.summary.summary(),
-                              documents=[i for i in self.items if isinstance(i, DocumentReport)],
-                              errors=[i for i in self.items if isinstance(i, ReadError)])
-        write_text(output, self._render(report))
+        with _opened(output) as handle:
+            handle.writelines(_joined(self.run.chunks(self.summary.summary(), self.tool)))
 
-    def _render(self, report: CorpusReport) -> str:
-        """The renderer given the rule set where it describes the rules (SARIF's rule descriptors)."""
-        renderer = CORPUS_RENDERERS[self.fmt]
-        wants_rules = self.rules is not None and "rules" in inspect.signature(renderer).parameters
-        return renderer(report, rules=self.rules) if wants_rules else renderer(report)
+
+def _joined(chunks: Iterable[str], count: int = 4096) -> Iterator[str]:
+    """The chunks ``count`` at a time, joined: a JSON encoder's pieces are a few characters each, and
+    writing one to a text file costs more than joining it."""
+    pieces = iter(chunks)
+    while batch := list(islice(pieces, count)):
+        yield "".join(batch)
 
 
 class ExtraOutputs:

@@ -9,9 +9,12 @@ import sys
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from provenance.cli import main
 from provenance.renderers.github import MAX_PER_LEVEL, command
+from provenance.report import ReadError
 
 from conftest import CORPUS, ROOT
 from corpus_repo import RESIDUE_HEAVY
@@ -224,3 +227,55 @@ def test_past_code_scanning_s_limit_the_least_severe_results_are_left_out(sarif_
     assert notice["level"] == "warning"
     assert notice["message"]["text"].startswith(f"{len(every) - severe - 1:,} results of the least severe left out")
     assert not list(sarif_validator.iter_errors(sarif))
+
+
+def _run_of(items, limit: int):
+    from provenance.renderers.sarif import SarifRun
+    run = SarifRun()
+    run.limit = limit
+    for item in items:
+        run.add(item)
+    return run
+
+
+def _log(run, items) -> dict:
+    from provenance.corpus import corpus_report
+    report = corpus_report(items, 60, "digest")
+    return json.loads("".join(run.chunks(report.summary, report.tool)))["runs"][0]
+
+
+_RANK = {"error": 0, "warning": 1, "note": 2}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 6), max_size=10), st.integers(1, 40))
+def test_a_run_keeps_the_most_severe_results_in_report_order_and_no_more(seed_reports, picks, limit):
+    """Gathered a document at a time, the run holds at most ``limit`` results, and they are the ones
+    sorting every result by severity (ties in report order) would choose, in report order."""
+    reports = list(seed_reports.values())
+    items = [reports[n] if n < len(reports) else ReadError(path="bad.jsonl", line=n, message="broken") for n in picks]
+    every = _log(_run_of(items, 10**9), items)
+    run = _run_of(items, limit)
+    assert len(run.kept) <= limit
+    capped = _log(run, items)
+    chosen = sorted(range(len(every["results"])), key=lambda i: (_RANK[every["results"][i]["level"]], i))[:limit]
+    assert capped["results"] == [every["results"][i] for i in sorted(chosen)]
+    assert capped["tool"] == every["tool"]  # every rule a finding names is described, kept or not
+    notes = capped["invocations"][0]["toolExecutionNotifications"]
+    errors = [n for n in notes if n["level"] == "error"]
+    assert errors == every["invocations"][0]["toolExecutionNotifications"]
+    assert len(errors) == sum(isinstance(i, ReadError) for i in items)
+    left = len(every["results"]) - len(chosen)
+    assert (notes[len(errors):] != []) == (left > 0)
+
+
+def test_github_annotations_hold_ten_of_a_kind_however_many_fail(seed_reports):
+    from provenance.renderers.github import Annotations
+    failing = next(r for r in seed_reports.values() if not r.passed)
+    annotations = Annotations()
+    for n in range(200):
+        annotations.add(failing.model_copy(update={"id": f"copy-{n}"}))
+        annotations.add(ReadError(path="bad.jsonl", line=n + 1, message="broken"))
+    kinds = [annotations.unread, annotations.verdicts, annotations.gate_warnings, *annotations.findings.values()]
+    assert all(len(kind.lines) <= MAX_PER_LEVEL for kind in kinds)
+    assert annotations.verdicts.count == 200 and annotations.unread.count == 200

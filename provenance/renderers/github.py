@@ -15,7 +15,7 @@ ends with a plain summary that counts what was left out.
 from __future__ import annotations
 
 from provenance.renderers.sarif import blocking_rules, relative_path
-from provenance.report import CorpusReport, DocumentReport, Finding
+from provenance.report import CorpusReport, DocumentReport, Finding, ReadError, Summary, Tool
 from provenance.sources import names_records
 
 MAX_PER_LEVEL = 10
@@ -55,49 +55,78 @@ def _verdict(doc: DocumentReport) -> str:
     return reasons or f"overall {doc.scores.overall:g}"
 
 
-class _Annotations:
-    """The run's annotations by level: GitHub shows ten of a level a step, so each failing document's
-    verdict comes before any finding's, and a second failing document is never left unnamed behind
-    the first one's findings; the gate's warnings, which passing documents get too, come before the
-    findings' warnings."""
+class _Shown:
+    """The first ``MAX_PER_LEVEL`` annotations of one kind, and how many there were: no more of a
+    kind can show, however large the corpus."""
 
     def __init__(self):
-        self.verdicts: list[str] = []
-        self.gate_warnings: list[str] = []
-        self.findings: dict[str, list[str]] = {level: [] for level in LEVELS.values()}
+        self.lines: list[str] = []
+        self.count = 0
 
-    def add(self, doc: DocumentReport) -> None:
+    def add(self, level: str, message: str, file: str | None = None, line: int | None = None,
+            end_line: int | None = None, title: str | None = None) -> None:
+        """``command``'s annotation, written only while it may still show."""
+        if self.count < MAX_PER_LEVEL:
+            self.lines.append(command(level, message, file, line, end_line, title))
+        self.count += 1
+
+
+def _level(kinds: list[_Shown]) -> tuple[list[str], int]:
+    """A level's annotations that show, its kinds in turn, and how many it leaves out."""
+    shown = [line for kind in kinds for line in kind.lines][:MAX_PER_LEVEL]
+    return shown, max(0, sum(kind.count for kind in kinds) - MAX_PER_LEVEL)
+
+
+class Annotations:
+    """The run's annotations by level, gathered a document at a time: GitHub shows ten of a level a
+    step, so what cannot be read comes first, then each failing document's verdict before any
+    finding's, and a second failing document is never left unnamed behind the first one's findings;
+    the gate's warnings, which passing documents get too, come before the findings' warnings."""
+
+    def __init__(self):
+        self.unread, self.verdicts, self.gate_warnings = _Shown(), _Shown(), _Shown()
+        self.findings = {level: _Shown() for level in LEVELS.values()}
+
+    def add(self, item: DocumentReport | ReadError) -> None:
+        if isinstance(item, ReadError):
+            self.unread.add("error", f"cannot read: {item.message}", relative_path(item.path) or item.path, item.line,
+                            title="provenance")
+        else:
+            self._add_document(item)
+
+    def _add_document(self, doc: DocumentReport) -> None:
         lines = _has_lines(doc)
         file = _file(doc)
         if not doc.passed:
             problems = _problems(doc)
             first = next((f.line for f in problems if f.line), None) if lines else None
             blocking = blocking_rules(doc)
-            self.verdicts.append(command("error", f"{doc.id} fails: {_verdict(doc)}", file, first, title="provenance"))
+            self.verdicts.add("error", f"{doc.id} fails: {_verdict(doc)}", file, first, title="provenance")
             for f in problems:
                 excerpt = f" “{' '.join(f.excerpt.split())[:100]}”" if f.excerpt else ""
                 level = "error" if f.rule in blocking else LEVELS[f.severity]
-                self.findings[level].append(command(level, f"{f.message}{excerpt}", file, f.line if lines else None,
-                                                    f.end_line if lines else None, title=f"{f.rule} {f.name}"))
+                self.findings[level].add(level, f"{f.message}{excerpt}", file, f.line if lines else None,
+                                         f.end_line if lines else None, title=f"{f.rule} {f.name}")
         for note in doc.gate:
             if note.action == "warn":
-                self.gate_warnings.append(command("warning", note.message, file, note.line if lines else None,
-                                                  title=f"provenance {note.check}"))
+                self.gate_warnings.add("warning", note.message, file, note.line if lines else None,
+                                       title=f"provenance {note.check}")
+
+    def chunks(self, summary: Summary, tool: Tool) -> list[str]:
+        """The annotations that show, then a plain line that sums up the run and counts the rest."""
+        found = self.findings
+        levels = [_level([self.unread, self.verdicts, found["error"]]), _level([self.gate_warnings, found["warning"]]),
+                  _level([found["notice"]])]
+        left = sum(more for _, more in levels)
+        line = (f"provenance: {summary.documents} documents, {summary.passed} passed, {summary.failed} failed, "
+                f"{summary.errors} unreadable")
+        if left:
+            line += f"; {left} more annotations not shown (see the JSON or SARIF report)"
+        return [f"{shown}\n" for lines, _ in levels for shown in lines] + [f"{line}\n"]
 
 
 def render_corpus(report: CorpusReport) -> str:
-    unread = [command("error", f"cannot read: {err.message}", relative_path(err.path) or err.path, err.line,
-                      title="provenance") for err in report.errors]
-    annotations = _Annotations()
-    for doc in report.documents:
-        annotations.add(doc)
-    found = annotations.findings
-    levels = [[*unread, *annotations.verdicts, *found["error"]], [*annotations.gate_warnings, *found["warning"]],
-              found["notice"]]
-    shown = [line for level in levels for line in level[:MAX_PER_LEVEL]]
-    left = sum(max(0, len(level) - MAX_PER_LEVEL) for level in levels)
-    s = report.summary
-    summary = f"provenance: {s.documents} documents, {s.passed} passed, {s.failed} failed, {s.errors} unreadable"
-    if left:
-        summary += f"; {left} more annotations not shown (see the JSON or SARIF report)"
-    return "\n".join([*shown, summary]) + "\n"
+    annotations = Annotations()
+    for item in [*report.errors, *report.documents]:
+        annotations.add(item)
+    return "".join(annotations.chunks(report.summary, report.tool))

@@ -10,13 +10,15 @@ location, because its lines are not the file's lines.
 
 from __future__ import annotations
 
+import heapq
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 from provenance import __version__
 from provenance.baseline import fingerprints
-from provenance.report import CorpusReport, DocumentReport, Finding
+from provenance.report import CorpusReport, DocumentReport, Finding, ReadError, Summary, Tool
 from provenance.rulemodels import Detector, Signature
 from provenance.rulepack import RuleSet
 from provenance.sources import names_records
@@ -73,19 +75,6 @@ def _descriptor_from_finding(finding: Finding) -> dict:
     }
 
 
-def _rules(report: CorpusReport, rules: RuleSet | None) -> list[dict]:
-    """Every signature and detector in force, then any rule a finding names that the set lacks."""
-    in_force = [r for r in (rules.all_rules() if rules else []) if isinstance(r, (Signature, Detector))]
-    out = [_descriptor(r) for r in in_force]
-    known = {d["id"] for d in out}
-    for doc in report.documents:
-        for finding in doc.findings:
-            if finding.rule not in known:
-                known.add(finding.rule)
-                out.append(_descriptor_from_finding(finding))
-    return out
-
-
 def _artifact(path: str) -> dict:
     """The artifact's location: relative to the source root (``%SRCROOT%``) inside the working
     directory, an absolute file URI, which no base may prefix, outside it."""
@@ -93,10 +82,10 @@ def _artifact(path: str) -> dict:
     return {"uri": uri, "uriBaseId": "%SRCROOT%"} if relative_path(path) is not None else {"uri": uri}
 
 
-def _location(doc: DocumentReport, finding: Finding) -> dict:
-    physical: dict = {"artifactLocation": _artifact(doc.path)}
+def _location(artifact: dict, doc: DocumentReport, records: bool, finding: Finding) -> dict:
+    physical: dict = {"artifactLocation": artifact}
     location: dict = {"physicalLocation": physical}
-    if names_records(doc.path):
+    if records:
         location["logicalLocations"] = [{"name": doc.id, "kind": "record"}]
     elif finding.line is not None:
         region = {"startLine": finding.line, "endLine": finding.end_line or finding.line}
@@ -116,59 +105,97 @@ def _message(doc: DocumentReport, finding: Finding) -> str:
     return f"{finding.message}{excerpt} ({doc.id} {verdict}: overall {doc.scores.overall:g})"
 
 
-def _results(doc: DocumentReport, index: dict[str, int]) -> list[dict]:
-    blocking = blocking_rules(doc)
-    out = []
-    for finding, fingerprint in zip(doc.findings, fingerprints(doc)):
-        out.append({
-            "ruleId": finding.rule,
-            "ruleIndex": index[finding.rule],
-            "level": "error" if finding.rule in blocking else LEVELS[finding.severity],
-            "message": {"text": _message(doc, finding)},
-            "locations": [_location(doc, finding)],
-            "partialFingerprints": {"provenanceFinding/v1": fingerprint},
-            "properties": {"document": doc.id, "dimension": finding.dimension, "points": finding.points,
-                           "documentPassed": doc.passed},
-        })
-    return out
+class SarifRun:
+    """A SARIF run gathered a document at a time, holding no more than it writes: the rules in force
+    (then any rule a finding names that the set lacks, as met), the unreadable inputs, and of the
+    results the ``limit`` most severe so far (``MAX_RESULTS``; ties: the earliest), in a heap whose
+    root is the one to leave out next. A result that would be left out at once is never built."""
 
+    def __init__(self, rules: RuleSet | None = None):
+        in_force = [r for r in (rules.all_rules() if rules else []) if isinstance(r, (Signature, Detector))]
+        self.descriptors = [_descriptor(r) for r in in_force]
+        self.index = {d["id"]: i for i, d in enumerate(self.descriptors)}
+        self.unreadable: list[dict] = []
+        self.kept: list[tuple[int, int, dict]] = []  # (-rank, -order, result): heapq's root is the least severe, latest
+        self.results = 0
+        self.limit = MAX_RESULTS
+        self._last_artifact: tuple[str, dict] = ("", {})  # the last path and its location: records share a file
 
-def _most_severe(results: list[dict]) -> tuple[list[dict], int]:
-    """At most ``MAX_RESULTS`` results, the most severe first chosen (ties in report order), kept in
-    report order; and how many were left out."""
-    if len(results) <= MAX_RESULTS:
-        return results, 0
-    chosen = sorted(range(len(results)), key=lambda i: (_SEVERITY_RANK[results[i]["level"]], i))[:MAX_RESULTS]
-    return [results[i] for i in sorted(chosen)], len(results) - MAX_RESULTS
+    def add(self, item: DocumentReport | ReadError) -> None:
+        if isinstance(item, ReadError):
+            where = f"{item.path}{f':{item.line}' if item.line else ''}"
+            self.unreadable.append({"level": "error", "message": {"text": f"{where}: {item.message}"}})
+        else:
+            self._add_document(item)
 
+    def _add_document(self, doc: DocumentReport) -> None:
+        self._describe(doc.findings)
+        blocking, artifact, records = blocking_rules(doc), self._artifact_of(doc.path), names_records(doc.path)
+        for finding, fingerprint in zip(doc.findings, fingerprints(doc)):
+            level = "error" if finding.rule in blocking else LEVELS[finding.severity]
+            rank = _SEVERITY_RANK[level]
+            self.results += 1
+            if len(self.kept) < self.limit or rank < -self.kept[0][0]:  # else later and no more severe than the root
+                self._keep(rank, {
+                    "ruleId": finding.rule,
+                    "ruleIndex": self.index[finding.rule],
+                    "level": level,
+                    "message": {"text": _message(doc, finding)},
+                    "locations": [_location(artifact, doc, records, finding)],
+                    "partialFingerprints": {"provenanceFinding/v1": fingerprint},
+                    "properties": {"document": doc.id, "dimension": finding.dimension, "points": finding.points,
+                                   "documentPassed": doc.passed},
+                })
 
-def _left_out_notice(count: int) -> list[dict]:
-    if not count:
-        return []
-    text = (f"{count:,} results of the least severe left out: code scanning takes at most {MAX_RESULTS:,} "
-            "a run (--format jsonl lists every finding)")
-    return [{"level": "warning", "message": {"text": text}}]
+    def _artifact_of(self, path: str) -> dict:
+        if self._last_artifact[0] != path:
+            self._last_artifact = (path, _artifact(path))
+        return self._last_artifact[1]
+
+    def _describe(self, findings: list[Finding]) -> None:
+        """A descriptor for each rule the findings name that is not yet described."""
+        for finding in findings:
+            if finding.rule not in self.index:
+                self.index[finding.rule] = len(self.descriptors)
+                self.descriptors.append(_descriptor_from_finding(finding))
+
+    def _keep(self, rank: int, result: dict) -> None:
+        entry = (-rank, -self.results, result)
+        if len(self.kept) < self.limit:
+            heapq.heappush(self.kept, entry)
+        else:
+            heapq.heapreplace(self.kept, entry)
+
+    def _left_out_notice(self, kept: int) -> list[dict]:
+        if kept == self.results:
+            return []
+        text = (f"{self.results - kept:,} results of the least severe left out: code scanning takes at most "
+                f"{self.limit:,} a run (--format jsonl lists every finding)")
+        return [{"level": "warning", "message": {"text": text}}]
+
+    def chunks(self, summary: Summary, tool: Tool) -> Iterator[str]:
+        """The SARIF log of the run, its results in report order, in the pieces the JSON encoder
+        makes: written as they come, the text of 25,000 results is never whole in memory."""
+        results = [result for _, _, result in sorted(self.kept, key=lambda entry: -entry[1])]
+        run = {
+            "tool": {"driver": {"name": "provenance", "version": __version__, "semanticVersion": __version__,
+                                "rules": self.descriptors}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+            "invocations": [{
+                "executionSuccessful": True,
+                "exitCode": 0 if summary.failed == 0 and summary.errors == 0 else 1,
+                "toolExecutionNotifications": [*self.unreadable, *self._left_out_notice(len(results))],
+            }],
+            "properties": {"summary": summary.model_dump(mode="json"), "rulesDigest": tool.rules_digest},
+        }
+        sarif = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+        yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(sarif)
+        yield "\n"
 
 
 def render_corpus(report: CorpusReport, rules: RuleSet | None = None) -> str:
-    descriptors = _rules(report, rules)
-    index = {d["id"]: i for i, d in enumerate(descriptors)}
-    results, left_out = _most_severe([r for doc in report.documents for r in _results(doc, index)])
-    run = {
-        "tool": {"driver": {"name": "provenance", "version": __version__, "semanticVersion": __version__,
-                            "rules": descriptors}},
-        "columnKind": "unicodeCodePoints",
-        "results": results,
-        "invocations": [{
-            "executionSuccessful": True,
-            "exitCode": 0 if report.summary.failed == 0 and report.summary.errors == 0 else 1,
-            "toolExecutionNotifications": [
-                *({"level": "error", "message": {"text": f"{e.path}{f':{e.line}' if e.line else ''}: {e.message}"}}
-                  for e in report.errors),
-                *_left_out_notice(left_out),
-            ],
-        }],
-        "properties": {"summary": report.summary.model_dump(mode="json"), "rulesDigest": report.tool.rules_digest},
-    }
-    sarif = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+    run = SarifRun(rules)
+    for item in [*report.documents, *report.errors]:
+        run.add(item)
+    return "".join(run.chunks(report.summary, report.tool))
