@@ -120,6 +120,11 @@ class RuleSet:
         return sorted(rules, key=lambda r: r.id)
 
 
+def rules_in_force(rules: RuleSet) -> list[str]:
+    """The ids of the rules a run with ``rules`` runs, in order."""
+    return [rule.id for rule in rules.all_rules()]
+
+
 @lru_cache(maxsize=1)
 def _pack_validator() -> jsonschema.Draft202012Validator:
     import jsonschema

@@ -38,7 +38,7 @@ from provenance.gitscope import select_documents
 from provenance import pipeline
 from provenance.renderers.jsonout import render_line_bytes
 from provenance.report import DocumentReport, ErrorRecord, ReadError
-from provenance.rulepack import RuleSet, load_rules
+from provenance.rulepack import RuleSet, load_rules, rules_in_force
 from provenance.rulemodels import Detector
 from provenance.shardmarker import ShardMarker, read_marker, write_marker
 from provenance.sources import (ByteRange, Found, Reading, SharedIds, discover, parts_of, read_documents, read_path,
@@ -737,5 +737,6 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
     exit_code = write_lines(lines, folder / reports_name)
     write_marker(marker_path, ShardMarker(**expected, shard=(shard.index, shard.count), threshold=settings.threshold,
                                           inputs=[str(p) for p in args.paths], units=counts, exit=exit_code,
-                                          reports=reports_name, record_fields=reading_of(settings).shape.keys))
+                                          reports=reports_name, record_fields=reading_of(settings).shape.keys,
+                                          rules_in_force=rules_in_force(rules)))
     return exit_code

@@ -20,6 +20,9 @@ class ShardMarker(BaseModel):
 
     rules_digest: str = Field(description="the digest of the rule set the shard was checked with")
     settings: str = Field(description="the digest of the settings that change reports")
+    rules_in_force: list[str] | None = Field(
+        None, description="the ids of the rules the shard ran (none in older markers), so that merge's SARIF "
+                          "describes them only when the rules it finds are these")
     version: str = Field(description="the provenance version that checked the shard")
     part_bytes: PositiveInt | None = Field(
         None, description="--part-size: plain JSONL files larger than this were read in parts of it "

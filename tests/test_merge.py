@@ -263,3 +263,19 @@ def test_every_marker_a_shard_writes_validates_against_its_schema(shards, schema
     assert len(markers) == 3
     for path in markers:
         validator.validate(json.loads(path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "github"])
+def test_merged_sarif_and_annotations_are_those_of_one_run(corpus, shards, fmt):
+    whole = run("check", str(corpus), "--format", fmt, "--no-cache", "--jobs", "1")
+    merged = run("merge", str(shards), "--format", fmt)
+    assert merged.stdout == whole.stdout
+    assert merged.returncode == whole.returncode
+
+
+def test_merged_sarif_under_other_rules_describes_what_its_findings_name(shards):
+    merged = run("merge", str(shards), "--format", "sarif", "--disable", "RS021")
+    assert merged.returncode in (0, 1) and "not the rules the shards ran (other rules in force)" in merged.stderr
+    sarif = json.loads(merged.stdout)["runs"][0]
+    described = {rule["id"] for rule in sarif["tool"]["driver"]["rules"]}
+    assert described == {result["ruleId"] for result in sarif["results"]}

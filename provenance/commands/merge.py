@@ -23,12 +23,14 @@ from typing import BinaryIO, NamedTuple
 from pydantic import ValidationError
 
 from provenance.atomic import atomic_writer
-from provenance.commands.common import add_rows_option
+from provenance.commands.common import add_rows_option, add_rule_options, settings_and_rules
 from provenance.compression import DATA_ERRORS
+from provenance.config import ConfigError
 from provenance.corpus import SummaryBuilder
 from provenance.outputs import output_for, write_text
 from provenance.renderers import CORPUS_RENDERERS
 from provenance.report import SCHEMA_VERSION, DocumentReport, Tool
+from provenance.rulepack import RuleLoadError, RuleSet, rules_in_force
 from provenance.runner import MARKER_SUFFIX, Outcome
 from provenance.shardmarker import ShardMarker, read_marker
 from provenance.sources import Reading, RecordShape, SharedIds, open_bytes
@@ -50,6 +52,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--output", type=Path, metavar="FILE", help="write here (atomically) instead of stdout")
     p.add_argument("--quiet", action="store_true", help="console: a one-line summary only")
     add_rows_option(p)
+    add_rule_options(p, records=False)
     p.set_defaults(run=run)
 
 
@@ -277,11 +280,38 @@ def _summary_text(shards: list[ShardFiles], first: ShardMarker) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def _rules_of_shards(args: argparse.Namespace, first: ShardMarker) -> RuleSet | None:
+    """The rule set the shards ran, for SARIF to describe every rule in force as one run's does: the
+    rules found from here (the settings file, ``--rules``, ``--enable``, ``--disable``, as ``check``
+    finds them) when their files' digest and their ids are the shards'. Else None, after a note:
+    SARIF then describes the rules its findings name."""
+    try:
+        _, rules = settings_and_rules(args, Path.cwd())
+    except (ConfigError, RuleLoadError) as exc:
+        problem = "; ".join(exc.problems)
+    else:
+        problem = _rules_differ(rules, first)
+        if problem is None:
+            return rules
+    print(f"provenance: merge: note: not the rules the shards ran ({problem}): the SARIF describes the rules its "
+          "findings name (pass the shards' --rules, --config, --enable and --disable)", file=sys.stderr)
+    return None
+
+
+def _rules_differ(rules: RuleSet, first: ShardMarker) -> str | None:
+    if rules.digest != first.rules_digest:
+        return "other rule files"
+    if first.rules_in_force is None:
+        return "the shards' markers do not name theirs"
+    return None if rules_in_force(rules) == first.rules_in_force else "other rules in force"
+
+
 def _render_corpus(args: argparse.Namespace, shards: list[ShardFiles], first: ShardMarker) -> None:
     """The merged reports in a format of the whole corpus, gathered as they stream past (the console
     and JSON hold what they write, not every report); the HTML page reads the texts again."""
+    rules = _rules_of_shards(args, first) if args.format == "sarif" else None
     output = output_for(args.format, first.threshold, Tool(version=first.version, rules_digest=first.rules_digest),
-                        reading=Reading(shape=RecordShape(first.record_fields)), rows=args.rows, quiet=args.quiet)
+                        rules, Reading(shape=RecordShape(first.record_fields)), rows=args.rows, quiet=args.quiet)
     for outcome in merged_reports(shards):
         output.add(outcome.item())
     output.write(args.output)
