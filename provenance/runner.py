@@ -154,10 +154,29 @@ def _cgroup_v1_quota(root: Path) -> tuple[str | None, str | None]:
     return None, None
 
 
-def add_run_options(parser: argparse.ArgumentParser) -> None:
+def add_run_options(parser: argparse.ArgumentParser, scale_out: bool = True) -> None:
+    """The options of a run's speed: worker processes, the result cache, the matcher; and, with
+    ``scale_out``, those that spread it over machines (shards, Ray), which a command making one
+    index of the whole corpus (``quotes``) has no use for."""
     group = parser.add_argument_group("speed and scale")
     group.add_argument("--jobs", "-j", type=parse_jobs, default=None, metavar="N",
                        help=f"worker processes (default: the cores available, here {available_cores()})")
+    if scale_out:
+        _add_scale_out_options(group)
+    else:
+        parser.set_defaults(shard=None, part_size=None, gzip=False, executor="local", address=None)
+    group.add_argument("--no-cache", action="store_true",
+                       help="check every document again, ignoring the result cache (also: PROVENANCE_NO_CACHE=1)")
+    group.add_argument("--cache-dir", type=Path, metavar="DIR",
+                       help=f"result cache folder (default: {default_cache_dir()})")
+    group.add_argument("--cache-max-size", type=parse_size, default=DEFAULT_MAX_SIZE, metavar="SIZE",
+                       help="largest size of the result cache, e.g. 500M or 4G (default 1G); "
+                            "the reports least recently used go first")
+    group.add_argument("--engine", choices=tuple(ENGINES), default=None,
+                       help=f"signature matcher (default {DEFAULT_ENGINE}; both give the same findings)")
+
+
+def _add_scale_out_options(group) -> None:
     group.add_argument("--shard", type=parse_shard, metavar="I/N",
                        help="check only input units I, I+N, I+2N... (files, or parts of a .jsonl over --part-size) "
                             "and write them to --output DIR (see `provenance merge`)")
@@ -169,15 +188,6 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--executor", choices=("local", "ray"), default="local",
                        help="where to run: this machine, or a Ray cluster (pip install 'provenance[ray]')")
     group.add_argument("--address", metavar="ADDR", help="Ray cluster address (default: start a local Ray)")
-    group.add_argument("--no-cache", action="store_true",
-                       help="check every document again, ignoring the result cache (also: PROVENANCE_NO_CACHE=1)")
-    group.add_argument("--cache-dir", type=Path, metavar="DIR",
-                       help=f"result cache folder (default: {default_cache_dir()})")
-    group.add_argument("--cache-max-size", type=parse_size, default=DEFAULT_MAX_SIZE, metavar="SIZE",
-                       help="largest size of the result cache, e.g. 500M or 4G (default 1G); "
-                            "the reports least recently used go first")
-    group.add_argument("--engine", choices=tuple(ENGINES), default=None,
-                       help=f"signature matcher (default {DEFAULT_ENGINE}; both give the same findings)")
 
 
 def settings_for_run(args: argparse.Namespace, settings: Settings) -> Settings:

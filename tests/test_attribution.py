@@ -409,6 +409,20 @@ def test_quote_index_skips_quotes_on_template_lines_as_check_does(tmp_path):
     assert without["quotations"] == 16
 
 
+
+def test_quote_index_on_two_cores_and_from_the_result_cache_is_one_core_s(tmp_path):
+    """`quotes` checks through the runner, as `check` does: a pool of workers, and the result cache,
+    from which a corpus checked before is indexed without checking it again."""
+    from test_runner import make_corpus, run
+    corpus, cache = make_corpus(tmp_path / "corpus", records=150), tmp_path / "cache"
+    runs = [run("quotes", str(corpus), "--format", "json", *flags)
+            for flags in (["--jobs", "1", "--no-cache"], ["--jobs", "2", "--no-cache"],
+                          ["--jobs", "2", "--cache-dir", str(cache)], ["--jobs", "1", "--cache-dir", str(cache)])]
+    assert all(done.returncode == 1 for done in runs), runs[0].stderr  # the JSONL file's last line is no record
+    assert len({done.stdout for done in runs}) == 1 and '"quotations": ' in runs[0].stdout
+    assert "--shard" in run("quotes", str(corpus), "--shard", "0/2").stderr  # one index: no shards
+
+
 RELAY_PIECES = ["Reuters", "The New York Times", "Xinhua News Agency", "ANSA", "News", "Daily", "Cnn", "Report By",
                 "Mcdonald", "O'Neil", "the", "The", "Ég", "ǅ", "Ⓐ", "x", "said", "says", "reported", "reports",
                 "wrote", "claims", "saidx", "According to", "according to the", "ACCORDING TO", "xaccording to", "’s",

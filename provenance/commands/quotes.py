@@ -6,15 +6,16 @@ pay for them."""
 from __future__ import annotations
 
 import argparse
+from contextlib import closing, nullcontext
 from pathlib import Path
 
+from provenance import runner
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option, count_of,
                                         refuse_unreadable_stdin, refuse_writing_into_the_corpus, settings_and_rules)
 from provenance.config import reading_of
 from provenance.outputs import write_console, write_text
-from provenance.pipeline import check_all
-from provenance.sources import read_documents, read_documents_naming_empty_paths, stdin_opened, warning_of_shared_ids
-from provenance.templates import corpus_templates, prepass_runs
+from provenance.sources import read_documents_naming_empty_paths, stdin_opened, warning_of_shared_ids
+from provenance.templates import prepass_runs
 
 FORMATS = ("console", "json")
 
@@ -29,6 +30,7 @@ def add_parser(subparsers) -> None:
                    help="console: speakers shown (default 20, 0 for all)")
     add_templates_option(p)
     add_rule_options(p)
+    runner.add_run_options(p, scale_out=False)
     p.set_defaults(run=run)
 
 
@@ -37,13 +39,16 @@ def run(args: argparse.Namespace) -> int:
 
     refuse_writing_into_the_corpus([args.output], args.paths, "indexed")
     refuse_unreadable_stdin(args.paths)
-    settings, rules = settings_and_rules(args, args.paths[0])
+    settings, rules = settings_and_rules(args, args.paths[0], runner.cache_folder(args))
+    settings = runner.settings_for_run(args, settings)
     builder = QuoteIndexBuilder(rules_digest=rules.digest)
-    with stdin_opened(args.paths, spool=prepass_runs(settings, rules, args.templates)):
-        templates = corpus_templates(read_documents(args.paths, reading_of(settings)), settings, rules, args.templates)
-        documents = warning_of_shared_ids(read_documents_naming_empty_paths(args.paths, reading_of(settings)))
-        for item in check_all(documents, rules, settings, templates):
-            builder.add(item)
+    with runner.few_collections(), stdin_opened(args.paths, spool=prepass_runs(settings, rules, args.templates)):
+        templates = runner.run_templates(args, settings, rules)
+        cache = runner.open_cache(args, settings, rules, templates)
+        with closing(cache) if cache is not None else nullcontext():
+            documents = warning_of_shared_ids(read_documents_naming_empty_paths(args.paths, reading_of(settings)))
+            for item in runner.reports(args, settings, rules, documents, cache, templates):
+                builder.add(item)
     index = builder.build()
     from provenance.renderers import quotes as quotes_renderer  # rich: imported when a command prints with it
 
