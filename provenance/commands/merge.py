@@ -307,8 +307,8 @@ def _rules_differ(rules: RuleSet, first: ShardMarker) -> str | None:
 
 
 def _render_corpus(args: argparse.Namespace, shards: list[ShardFiles], first: ShardMarker) -> None:
-    """The merged reports in a format of the whole corpus, gathered as they stream past (the console
-    and JSON hold what they write, not every report); the HTML page reads the texts again."""
+    """The merged reports in a format of the whole corpus, gathered as they stream past (each format
+    holds what it writes, not every report); the HTML page reads the texts again."""
     rules = _rules_of_shards(args, first) if args.format == "sarif" else None
     output = output_for(args.format, first.threshold, Tool(version=first.version, rules_digest=first.rules_digest),
                         rules, Reading(shape=RecordShape(first.record_fields)), rows=args.rows, quiet=args.quiet)
