@@ -8,10 +8,15 @@ left, and cleaning it again changes nothing. Line numbers in the map are those o
 
 from __future__ import annotations
 
+import gc
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from provenance import runner
 from provenance.analyzers import Context, collect_hits, residue
 from provenance.config import Settings
 from provenance.document import Document
@@ -84,3 +89,30 @@ def clean_document(doc: Document, rules: RuleSet, settings: Settings,
         text = "\n".join(line.text for line in kept) + ("\n" if current.text.endswith("\n") and kept else "")
         current = Document(id=doc.id, path=doc.path, text=text, meta=doc.meta)
     return Cleaned(current.text, sorted(removed, key=lambda r: r.line))
+
+
+def cleaned_in_order(docs: Iterable[Document], rules: RuleSet, settings: Settings, templates: TemplateCounts | None,
+                     jobs: int) -> Iterator[tuple[str, Cleaned]]:
+    """Each document's id and ``clean_document``, in input order: on ``jobs`` worker processes (the
+    runner's, sharing the rules), which clean the next few chunks while the caller writes, else here."""
+    if jobs == 1:
+        yield from ((doc.id, clean_document(doc, rules, settings, templates)) for doc in docs)
+        return
+    pool = runner.worker_pool(settings, rules, templates, jobs)
+    try:
+        pending: deque[Future] = deque()
+        for chunk in runner.chunks_of(docs):
+            pending.append(pool.submit(clean_chunk, settings, chunk))
+            if len(pending) >= 2 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+        gc.unfreeze()
+
+
+def clean_chunk(settings: Settings, docs: list[Document]) -> list[tuple[str, Cleaned]]:
+    """A worker's ``clean_document`` of each document, with its id."""
+    rules, templates = runner.rules_for(settings), runner.worker_templates()
+    return [(doc.id, clean_document(doc, rules, settings, templates)) for doc in docs]

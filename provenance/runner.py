@@ -159,8 +159,7 @@ def add_run_options(parser: argparse.ArgumentParser, scale_out: bool = True) -> 
     ``scale_out``, those that spread it over machines (shards, Ray), which a command making one
     index of the whole corpus (``quotes``) has no use for."""
     group = parser.add_argument_group("speed and scale")
-    group.add_argument("--jobs", "-j", type=parse_jobs, default=None, metavar="N",
-                       help=f"worker processes (default: the cores available, here {available_cores()})")
+    add_jobs_option(group)
     if scale_out:
         _add_scale_out_options(group)
     else:
@@ -174,6 +173,16 @@ def add_run_options(parser: argparse.ArgumentParser, scale_out: bool = True) -> 
                             "the reports least recently used go first")
     group.add_argument("--engine", choices=tuple(ENGINES), default=None,
                        help=f"signature matcher (default {DEFAULT_ENGINE}; both give the same findings)")
+
+
+def add_jobs_option(group) -> None:
+    group.add_argument("--jobs", "-j", type=parse_jobs, default=None, metavar="N",
+                       help=f"worker processes (default: the cores available, here {available_cores()})")
+
+
+def jobs_of(args: argparse.Namespace) -> int:
+    """``--jobs``, else the cores available."""
+    return args.jobs if args.jobs is not None else available_cores()
 
 
 def _add_scale_out_options(group) -> None:
@@ -321,6 +330,26 @@ def rules_for(settings: Settings) -> RuleSet:
 def _init_worker(settings: Settings, templates) -> None:
     rules_for(settings)
     _TEMPLATES[0] = templates
+
+
+def worker_pool(settings: Settings, rules: RuleSet, templates, jobs: int) -> Executor:
+    """A process pool whose workers are forked from this process with the rule structures built
+    (``rules_for``, ``worker_templates``); the caller unfreezes the collector once it is shut down."""
+    _WORKER.clear()
+    _WORKER[settings.model_dump_json()] = (settings, rules)  # forked workers inherit it
+    _TEMPLATES[0] = templates
+    pipeline.prepare(rules, settings)
+    # The collector would otherwise touch, and so copy, every shared object in each worker. No
+    # collection first: loading and preparing leave a handful of cyclic garbage objects, and one
+    # would walk all 85,000 live ones (0.04 s before the first worker starts).
+    gc.freeze()
+    return _process_pool(jobs, "fork" if _can_fork() else "spawn", initializer=_init_worker,
+                         initargs=(settings, templates))
+
+
+def worker_templates():
+    """The corpus pre-pass counts this process checks with (a worker's, set as it starts)."""
+    return _TEMPLATES[0]
 
 
 def _check_chunk(settings: Settings, items: list[Item], judge: PolicyJudge | None = None) -> list[tuple]:
@@ -477,17 +506,7 @@ class Runner:
             pool.shutdown()
 
     def start_pool(self) -> Executor:
-        """The process pool, its workers forked from this process with the rule structures built."""
-        _WORKER.clear()
-        _WORKER[self.settings.model_dump_json()] = (self.settings, self.rules)  # forked workers inherit it
-        _TEMPLATES[0] = self.templates
-        pipeline.prepare(self.rules, self.settings)
-        # The collector would otherwise touch, and so copy, every shared object in each worker. No
-        # collection first: loading and preparing leave a handful of cyclic garbage objects, and one
-        # would walk all 85,000 live ones (0.04 s before the first worker starts). Thawed at shutdown.
-        gc.freeze()
-        return _process_pool(self.jobs, "fork" if _can_fork() else "spawn", initializer=_init_worker,
-                             initargs=(self.settings, self.templates))
+        return worker_pool(self.settings, self.rules, self.templates, self.jobs)
 
     def _run(self, executor: Executor, chunks: Iterable[list[Item]], window: int) -> Iterator[Outcome]:
         pending: deque[_Pending] = deque()
@@ -598,7 +617,7 @@ def run_templates(args: argparse.Namespace, settings: Settings, rules: RuleSet) 
     alone: a line is a template of the corpus, and counted over the changes it was none, so a pull
     request's check passed a document that the full check of its merge failed."""
     since, rule = getattr(args, "since", None), template_rule(rules)
-    jobs = args.jobs if args.jobs is not None else available_cores()
+    jobs = jobs_of(args)
     if not prepass_runs(settings, rules, args.templates) or jobs == 1 or args.executor != "local" \
             or not _can_fork() or cache_folder(args) is not None:
         return corpus_templates(read_documents(args.paths, reading_of(settings)), settings, rules, args.templates)
@@ -681,7 +700,7 @@ def outcomes(args: argparse.Namespace, settings: Settings, rules: RuleSet, docum
         if getattr(args, "since", None):
             raise ConfigError("--since cannot be used with --executor ray")
         return ray_outcomes(units(args.paths, part_bytes=part_size_of(args)), settings, args.address, templates, judge)
-    jobs = args.jobs if args.jobs is not None else available_cores()
+    jobs = jobs_of(args)
     return Runner(settings, rules, jobs, cache, templates, judge).outcomes(documents)
 
 

@@ -319,3 +319,63 @@ def test_clean_names_a_folder_holding_no_document_as_check_does(tmp_path, capsys
         assert f"provenance: {tmp_path / folder}: no documents found (.txt, .md, .jsonl, .ndjson; JSON Lines also as .gz, .zst, .json.gz, .json.zst)" in err
     assert [e["path"] for e in json.loads((tmp_path / "out" / "clean-map.json").read_text())["errors"]] == [
         str(tmp_path / "empty"), str(tmp_path / "other")]
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by its relative name, the map's copy paths made relative too."""
+    files = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {name: data.replace(str(folder).encode(), b"OUT") for name, data in files.items()}
+
+
+def test_clean_on_two_cores_writes_what_one_core_writes(tmp_path):
+    """The documents are cleaned on worker processes, several chunks of them (a .jsonl file of 150
+    records, a broken last line, the seeds as text files); the copies and the map are one core's."""
+    from test_runner import make_corpus
+    corpus = make_corpus(tmp_path / "corpus", records=150)
+    outs = {}
+    for jobs in ("1", "2"):
+        done = run("clean", str(corpus), "--out", str(tmp_path / f"out{jobs}"), "--jobs", jobs)
+        assert done.returncode == 1, done.stderr  # the broken line is an error
+        outs[jobs] = _tree(tmp_path / f"out{jobs}")
+    assert outs["1"] == outs["2"] and len(outs["1"]) == 8
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.text(max_size=20), st.integers(0, 3)), max_size=6),
+       st.lists(st.text(min_size=1, max_size=20), max_size=3))
+def test_the_map_written_entry_by_entry_is_the_whole_map_s_json(tmp_path, entries, problems):
+    import io
+
+    from provenance import __version__
+    from provenance.clean import CleanedDocument, CleanMap, RemovedLine
+    from provenance.commands.clean import _MapWriter
+    from provenance.report import ReadError, Tool
+    from provenance.schemas import render_model
+
+    tool = Tool(version=__version__, rules_digest="d")
+    documents = [CleanedDocument(id=text or "x", source="s.txt", output="o.txt", chars_before=n, chars_after=0,
+                                 removed=[RemovedLine(line=i + 1, text=text, rule="RS020", message="m")
+                                          for i in range(n)]) for text, n in entries]
+    errors = [ReadError(path=p, message=p) for p in problems]
+    handle = io.StringIO()
+    writer = _MapWriter(handle, tool)
+    for document in documents:
+        writer.add(document)
+    writer.close(errors)
+    assert handle.getvalue() == render_model(CleanMap(tool=tool, documents=documents, errors=errors))
+
+
+def test_clean_says_so_in_one_line_when_an_input_changes_under_it(tmp_path, capsys, monkeypatch):
+    """The copies are written on a second reading of the inputs: a document that is not the one the
+    first reading cleaned means the input changed meanwhile."""
+    from provenance import clean as cleaning
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Some text here.\n", encoding="utf-8")
+    real = cleaning.cleaned_in_order
+    monkeypatch.setattr(cleaning, "cleaned_in_order",
+                        lambda docs, *rest: ((f"other-{i}", c) for i, (_, c) in enumerate(real(docs, *rest))))
+    assert main(["clean", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "changed while it was being cleaned" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out" / "clean-map.json").exists()

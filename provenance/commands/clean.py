@@ -18,23 +18,24 @@ import sys
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
+from contextlib import closing
+from typing import TYPE_CHECKING, TextIO
 
-from provenance import __version__
+from provenance import __version__, runner
 from provenance.atomic import open_atomic, write_atomic
 from provenance.commands.common import (add_paths_argument, add_rule_options, add_templates_option,
                                         refuse_writing_into_the_corpus, settings_and_rules)
 from provenance.config import Settings, UsageError, reading_of
 from provenance.document import Document
+from provenance.renderers.jsonout import document_entry, documents_close, documents_frame
 from provenance.report import ReadError, Tool
-from provenance.rulepack import RuleSet
 from provenance.sources import (STDIN, NotARecord, corpus_root_holding, discover_naming_empty_paths, is_jsonl_file,
                                 jsonl_lines, over_max_bytes, parse_record, read_documents, read_text_file,
                                 record_document, shown, sidecar_of, without_surrogates)
-from provenance.templates import TemplateCounts, corpus_templates
+from provenance.templates import corpus_templates
 
 if TYPE_CHECKING:
-    from provenance.clean import CleanedDocument
+    from provenance.clean import Cleaned, CleanedDocument
 
 MAP_NAME = "clean-map.json"
 
@@ -48,6 +49,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--map", type=Path, metavar="FILE", help=f"where to write the map (default: DIR/{MAP_NAME})")
     add_templates_option(p)
     add_rule_options(p)
+    runner.add_jobs_option(p.add_argument_group("speed"))
     p.set_defaults(run=run)
 
 
@@ -81,18 +83,44 @@ def _check_outputs(args: argparse.Namespace) -> None:
     _refuse_map_among_copies(args.map, args.out)
 
 
+class _MapWriter:
+    """The map, written as the documents are cleaned: its ``documents`` entries one at a time between
+    the text before and after them (``jsonout.documents_frame``), so a crawl's map is never held
+    whole; the unreadable inputs, which come after the list, are held until the end."""
+
+    def __init__(self, handle: TextIO, tool: Tool):
+        from provenance.clean import CleanMap
+
+        self.handle, self.tool, self.entries = handle, tool, 0
+        self.handle.write(documents_frame(CleanMap(tool=tool))[0])
+
+    def add(self, entry: CleanedDocument) -> None:
+        self.handle.write(document_entry(entry, first=self.entries == 0))
+        self.entries += 1
+
+    def close(self, errors: list[ReadError]) -> None:
+        from provenance.clean import CleanMap
+
+        self.handle.write(documents_close(self.entries > 0) + documents_frame(CleanMap(tool=self.tool, errors=errors))[1])
+
+
 class _Cleaner:
-    def __init__(self, out: Path, settings: Settings, rules: RuleSet, templates: TemplateCounts | None):
-        self.out, self.settings, self.rules, self.templates = out, settings, rules, templates
+    """Writes each input's copy as the documents' cleaned texts come (``cleaned``: the documents of
+    a second reading of the inputs, cleaned in order, on the worker processes), and their map entries."""
+
+    def __init__(self, out: Path, settings: Settings, cleaned: Iterator[tuple[str, Cleaned]], clean_map: _MapWriter):
+        self.out, self.settings, self.cleaned, self.clean_map = out, settings, cleaned, clean_map
         self.shape = reading_of(settings).shape
-        self.documents: list[CleanedDocument] = []
         self.errors: list[ReadError] = []
 
     def _entry(self, doc: Document, source: Path, target: Path, record: int | None) -> str:
-        from provenance.clean import CleanedDocument, clean_document
+        from provenance.clean import CleanedDocument
 
-        cleaned = clean_document(doc, self.rules, self.settings, self.templates)
-        self.documents.append(CleanedDocument(
+        doc_id, cleaned = next(self.cleaned, ("", None))
+        if doc_id != doc.id or cleaned is None:
+            raise UsageError(f"{shown(source)}: changed while it was being cleaned ({doc.id} is not the document read "
+                             "there before); clean it again once nothing writes to it")
+        self.clean_map.add(CleanedDocument(
             id=doc.id, source=shown(source), record=record, output=shown(target), removed=cleaned.removed,
             chars_before=len(doc.text), chars_after=len(cleaned.text)))
         return cleaned.text
@@ -169,22 +197,24 @@ def _json_line(record: dict) -> bytes:
 
 
 def run(args: argparse.Namespace) -> int:
-    from provenance.clean import CleanMap
-    from provenance.schemas import render_model
+    from provenance.clean import cleaned_in_order
 
     _check_outputs(args)
     settings, rules = settings_and_rules(args, args.paths[0])
-    templates = corpus_templates(read_documents(args.paths, reading_of(settings)), settings, rules, args.templates)
-    cleaner = _Cleaner(args.out, settings, rules, templates)
-    for found in discover_naming_empty_paths(args.paths):
-        if isinstance(found, ReadError):
-            cleaner.errors.append(found)
-            continue
-        path, rel = found
-        (cleaner.jsonl_file if is_jsonl_file(path) else cleaner.text_file)(path, rel)
-    clean_map = CleanMap(tool=Tool(version=__version__, rules_digest=rules.digest),
-                         documents=cleaner.documents, errors=cleaner.errors)
-    write_atomic(args.map or args.out / MAP_NAME, render_model(clean_map))
+    reading = reading_of(settings)
+    templates = corpus_templates(read_documents(args.paths, reading), settings, rules, args.templates)
+    documents = (item for item in read_documents(args.paths, reading) if isinstance(item, Document))
+    cleaned = cleaned_in_order(documents, rules, settings, templates, runner.jobs_of(args))
+    with runner.few_collections(), closing(cleaned), open_atomic(args.map or args.out / MAP_NAME) as handle:
+        clean_map = _MapWriter(handle, Tool(version=__version__, rules_digest=rules.digest))
+        cleaner = _Cleaner(args.out, settings, cleaned, clean_map)
+        for found in discover_naming_empty_paths(args.paths):
+            if isinstance(found, ReadError):
+                cleaner.errors.append(found)
+                continue
+            path, rel = found
+            (cleaner.jsonl_file if is_jsonl_file(path) else cleaner.text_file)(path, rel)
+        clean_map.close(cleaner.errors)
     for error in cleaner.errors:
         where = f"{error.path}:{error.line}" if error.line else error.path
         print(f"provenance: {where}: {error.message}", file=sys.stderr)

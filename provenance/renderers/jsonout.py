@@ -25,16 +25,21 @@ def render_corpus(report: CorpusReport) -> str:
 
 def corpus_frame(tool: Tool, summary: Summary, errors: list[ReadError]) -> tuple[str, str]:
     """``render_corpus``'s text before its first document and after its last: the documents can then
-    be written one at a time between them (``document_entry``), never all held at once. Any key
-    nested in the report is indented further, so the top-level ``documents`` key is found once."""
-    skeleton = CorpusReport(tool=tool, summary=summary, documents=[], errors=errors).model_dump_json(indent=2)
-    head, tail = skeleton.split(_NO_DOCUMENTS, 1)
+    be written one at a time between them (``document_entry``), never all held at once."""
+    return documents_frame(CorpusReport(tool=tool, summary=summary, documents=[], errors=errors))
+
+
+def documents_frame(skeleton: BaseModel) -> tuple[str, str]:
+    """The indented JSON of a model whose top-level ``documents`` list is empty (a corpus report,
+    ``clean``'s map), cut where the list's entries go. Any key nested in the model is indented
+    further, so the top-level ``documents`` key is found once."""
+    head, tail = skeleton.model_dump_json(indent=2).split(_NO_DOCUMENTS, 1)
     return head + _NO_DOCUMENTS[:-1], "]" + tail + "\n"
 
 
-def document_entry(doc: DocumentReport, first: bool) -> str:
-    """``doc`` as ``render_corpus`` writes it in the list, after a comma but for the first (a string's
-    own newlines are escaped in JSON, so every newline here is the layout's)."""
+def document_entry(doc: BaseModel, first: bool) -> str:
+    """``doc`` as its model's indented JSON writes it in the ``documents`` list, after a comma but for
+    the first (a string's own newlines are escaped in JSON, so every newline here is the layout's)."""
     return (_FIRST if first else _NEXT) + doc.model_dump_json(indent=2).replace("\n", _FIRST)
 
 
