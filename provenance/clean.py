@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
+from itertools import chain, islice
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -94,14 +95,18 @@ def clean_document(doc: Document, rules: RuleSet, settings: Settings,
 def cleaned_in_order(docs: Iterable[Document], rules: RuleSet, settings: Settings, templates: TemplateCounts | None,
                      jobs: int) -> Iterator[tuple[str, Cleaned]]:
     """Each document's id and ``clean_document``, in input order: on ``jobs`` worker processes (the
-    runner's, sharing the rules), which clean the next few chunks while the caller writes, else here."""
-    if jobs == 1:
-        yield from ((doc.id, clean_document(doc, rules, settings, templates)) for doc in docs)
+    runner's, sharing the rules), which clean the next few chunks while the caller writes; here where
+    there is one job or one chunk (a pool would start slower than one chunk is cleaned)."""
+    chunks = runner.chunks_of(docs)
+    head = list(islice(chunks, 2))
+    if jobs == 1 or len(head) < 2:
+        yield from ((doc.id, clean_document(doc, rules, settings, templates)) for chunk in chain(head, chunks)
+                    for doc in chunk)
         return
     pool = runner.worker_pool(settings, rules, templates, jobs)
     try:
         pending: deque[Future] = deque()
-        for chunk in runner.chunks_of(docs):
+        for chunk in chain(head, chunks):
             pending.append(pool.submit(clean_chunk, settings, chunk))
             if len(pending) >= 2 * jobs:
                 yield from pending.popleft().result()
