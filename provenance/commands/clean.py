@@ -16,9 +16,9 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from itertools import chain
 from pathlib import Path
-from contextlib import closing
 from typing import TYPE_CHECKING, TextIO
 
 from provenance import __version__, runner
@@ -101,7 +101,8 @@ class _MapWriter:
     def close(self, errors: list[ReadError]) -> None:
         from provenance.clean import CleanMap
 
-        self.handle.write(documents_close(self.entries > 0) + documents_frame(CleanMap(tool=self.tool, errors=errors))[1])
+        tail = documents_frame(CleanMap(tool=self.tool, errors=errors))[1]
+        self.handle.write(documents_close(self.entries > 0) + tail)
 
 
 class _Cleaner:
