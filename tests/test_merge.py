@@ -279,3 +279,17 @@ def test_merged_sarif_under_other_rules_describes_what_its_findings_name(shards)
     sarif = json.loads(merged.stdout)["runs"][0]
     described = {rule["id"] for rule in sarif["tool"]["driver"]["rules"]}
     assert described == {result["ruleId"] for result in sarif["results"]}
+
+
+def test_merged_sarif_finds_the_settings_file_the_shards_found(tmp_path):
+    """The shards found a settings file upward from their input; merge, run elsewhere, finds it there too."""
+    from test_runner import make_corpus
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "provenance.toml").write_text('disable = ["RS021"]\n', encoding="utf-8")
+    corpus = make_corpus(project / "corpus", records=20)
+    shards = _sharded(corpus, tmp_path / "shards", 2, "--jobs", "1")
+    whole = run("check", str(corpus), "--format", "sarif", "--no-cache", "--jobs", "1")
+    merged = run("merge", str(shards), "--format", "sarif")
+    assert "RS021" not in {rule["id"] for rule in json.loads(whole.stdout)["runs"][0]["tool"]["driver"]["rules"]}
+    assert merged.stdout == whole.stdout and merged.stderr == ""

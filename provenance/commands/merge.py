@@ -282,11 +282,13 @@ def _summary_text(shards: list[ShardFiles], first: ShardMarker) -> str:
 
 def _rules_of_shards(args: argparse.Namespace, first: ShardMarker) -> RuleSet | None:
     """The rule set the shards ran, for SARIF to describe every rule in force as one run's does: the
-    rules found from here (the settings file, ``--rules``, ``--enable``, ``--disable``, as ``check``
-    finds them) when their files' digest and their ids are the shards'. Else None, after a note:
-    SARIF then describes the rules its findings name."""
+    rules found as ``check`` found them (the settings file upward from the shards' first input where
+    it is there, else from here; ``--rules``, ``--enable``, ``--disable``) when their files' digest
+    and their ids are the shards'. Else None, after a note: SARIF then describes the rules its
+    findings name."""
+    start = next((Path(p) for p in first.inputs[:1] if Path(p).exists()), Path.cwd())
     try:
-        _, rules = settings_and_rules(args, Path.cwd())
+        _, rules = settings_and_rules(args, start)
     except (ConfigError, RuleLoadError) as exc:
         problem = "; ".join(exc.problems)
     else:
