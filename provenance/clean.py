@@ -8,7 +8,6 @@ left, and cleaning it again changes nothing. Line numbers in the map are those o
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
@@ -113,8 +112,7 @@ def cleaned_in_order(docs: Iterable[Document], rules: RuleSet, settings: Setting
         while pending:
             yield from pending.popleft().result()
     finally:
-        pool.shutdown(cancel_futures=True)
-        gc.unfreeze()
+        runner.stop_pool(pool, cancel_futures=True)
 
 
 def clean_chunk(settings: Settings, docs: list[Document]) -> list[tuple[str, Cleaned]]:

@@ -334,7 +334,7 @@ def _init_worker(settings: Settings, templates) -> None:
 
 def worker_pool(settings: Settings, rules: RuleSet, templates, jobs: int) -> Executor:
     """A process pool whose workers are forked from this process with the rule structures built
-    (``rules_for``, ``worker_templates``); the caller unfreezes the collector once it is shut down."""
+    (``rules_for``, ``worker_templates``); ``stop_pool`` shuts it down."""
     _WORKER.clear()
     _WORKER[settings.model_dump_json()] = (settings, rules)  # forked workers inherit it
     _TEMPLATES[0] = templates
@@ -347,6 +347,14 @@ def worker_pool(settings: Settings, rules: RuleSet, templates, jobs: int) -> Exe
                          initargs=(settings, templates))
 
 
+def stop_pool(pool: Executor, wait: bool = True, cancel_futures: bool = False) -> None:
+    """Shuts down a ``worker_pool``, then lets the collector walk what was frozen for its fork."""
+    try:
+        pool.shutdown(wait, cancel_futures=cancel_futures)
+    finally:
+        gc.unfreeze()
+
+
 def worker_templates():
     """The corpus pre-pass counts this process checks with (a worker's, set as it starts)."""
     return _TEMPLATES[0]
@@ -354,7 +362,7 @@ def worker_templates():
 
 def _check_chunk(settings: Settings, items: list[Item], judge: PolicyJudge | None = None) -> list[tuple]:
     """What a worker sends back for each item: its line, its verdict and its judge's digest (``Outcome``'s fields)."""
-    outcomes = check_items(items, rules_for(settings), settings, _TEMPLATES[0], judge)
+    outcomes = check_items(items, rules_for(settings), settings, worker_templates(), judge)
     return [(o.line, o.passed, None, o.judged_by) for o in outcomes]
 
 
@@ -452,16 +460,14 @@ class _PoolWhenNeeded(Executor):
             self.after -= len(items)
             if self.after > 0:
                 return self.inline.submit(fn, settings, items, judge)
-            self.pool = self.runner.start_pool()
+            runner = self.runner
+            self.pool = worker_pool(runner.settings, runner.rules, runner.templates, runner.jobs)
         return self.pool.submit(fn, settings, items, judge)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.inline.shutdown()
         if self.pool is not None:
-            try:
-                self.pool.shutdown(wait, cancel_futures=cancel_futures)
-            finally:
-                gc.unfreeze()
+            stop_pool(self.pool, wait, cancel_futures)
 
 
 @dataclass
@@ -504,9 +510,6 @@ class Runner:
             yield from self._run(pool, _prepend(first, second, chunks), window=2 * self.jobs)
         finally:
             pool.shutdown()
-
-    def start_pool(self) -> Executor:
-        return worker_pool(self.settings, self.rules, self.templates, self.jobs)
 
     def _run(self, executor: Executor, chunks: Iterable[list[Item]], window: int) -> Iterator[Outcome]:
         pending: deque[_Pending] = deque()
