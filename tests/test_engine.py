@@ -109,16 +109,18 @@ def plan_of(engine: PrefilterEngine, doc: Document) -> tuple[list, set[int]]:
 SAME_HITS_TIMEOUT = 5.0
 
 
-def same_hits(sigs, text: str) -> None:
-    """Both engines give the same hits. Each pattern gets ``SAME_HITS_TIMEOUT`` seconds, as a run
-    gives ``regex_timeout``: with none, a random draw once kept this test busy for over five minutes
-    (a drawn pattern can backtrack far on a drawn text); where the reference overruns, the draw
-    tells nothing and is dropped."""
+def same_hits(sigs, text: str, engines: tuple[ReferenceEngine, PrefilterEngine] | None = None) -> None:
+    """Both engines (built over ``sigs``, or the ``engines`` given, as a run reuses them from one
+    document to the next) give the same hits. Each pattern gets ``SAME_HITS_TIMEOUT`` seconds, as a
+    run gives ``regex_timeout``: with none, a random draw once kept this test busy for over five
+    minutes (a drawn pattern can backtrack far on a drawn text); where the reference overruns, the
+    draw tells nothing and is dropped."""
+    reference_engine, prefilter_engine = engines or (ReferenceEngine(sigs), PrefilterEngine(sigs))
     doc = Document(id="d", path="d", text=text)
-    reference = ReferenceEngine(sigs).hits(doc, timeout=SAME_HITS_TIMEOUT)
+    reference = reference_engine.hits(doc, timeout=SAME_HITS_TIMEOUT)
     if reference[1]:
         assume(False)
-    fast = PrefilterEngine(sigs).hits(Document(id="d", path="d", text=text), timeout=SAME_HITS_TIMEOUT)
+    fast = prefilter_engine.hits(Document(id="d", path="d", text=text), timeout=SAME_HITS_TIMEOUT)
     assert [(h.signature.id, h.start, h.end, h.line, h.end_line) for h in fast[0]] == \
         [(h.signature.id, h.start, h.end, h.line, h.end_line) for h in reference[0]]
     assert fast[1] == reference[1]
@@ -180,13 +182,18 @@ def test_a_set_reads_the_largest_region_among_its_signatures(region):
     same_hits([near, far], "\n".join(lines))
 
 
+@pytest.fixture(scope="module")
+def shipped_engines(rules) -> tuple[ReferenceEngine, PrefilterEngine]:
+    return ReferenceEngine(rules.signatures), PrefilterEngine(rules.signatures)
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(st.one_of(TEXT, st.sampled_from(["example"])), max_size=6))
-def test_shipped_rules_give_the_same_hits(rules, parts):
+def test_shipped_rules_give_the_same_hits(rules, shipped_engines, parts):
     examples = [e if isinstance(e, str) else e.text
                 for s in rules.signatures for e in [*s.rule.examples.match, *s.rule.examples.no_match]]
     text = "\n".join(examples[hash(p) % len(examples)] if p == "example" else p for p in parts)
-    same_hits(rules.signatures, text)
+    same_hits(rules.signatures, text, shipped_engines)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -228,10 +235,10 @@ def test_the_shipped_rules_find_the_domain_mentions_on_demand(rules):
     assert on_demand_tags(rules) == {"domain-mention"}
 
 
-def test_every_rule_example_gives_the_same_hits(rules):
+def test_every_rule_example_gives_the_same_hits(rules, shipped_engines):
     for sig in rules.signatures:
         for example in [*sig.rule.examples.match, *sig.rule.examples.no_match]:
-            same_hits(rules.signatures, example if isinstance(example, str) else example.text)
+            same_hits(rules.signatures, example if isinstance(example, str) else example.text, shipped_engines)
 
 
 def test_seed_reports_are_identical_byte_for_byte(rules):
