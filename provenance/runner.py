@@ -2,8 +2,9 @@
 
 Inputs are *units*: the files found under the checked paths (and the paths that could not be found),
 in the stable order of ``sources.discover``; where a run is spread over machines (``--shard``, Ray), a
-plain JSONL file over ``--part-size`` is several units, each the records starting in one byte range. A run checks them on one core, on a pool of ``--jobs``
-processes (rules compiled once per worker, a bounded window of chunks in flight), or on a Ray cluster
+JSONL file over ``--part-size`` is several units, each the records starting in one range of its bytes
+as stored (``parts``: a compressed file's parts are ranges of its compressed bytes). A run checks them
+on one core, on a pool of ``--jobs`` processes (rules compiled once per worker, a bounded window of chunks in flight), or on a Ray cluster
 (one task per unit, retried). ``--shard I/N`` keeps units ``I, I+N, I+2N, ...``: a deterministic split
 that needs no coordinator, so a Slurm array or a Kubernetes job can run one shard per machine; each
 shard writes its reports to a temporary file, renames it into place, then leaves a completion marker
@@ -39,9 +40,10 @@ from provenance import pipeline
 from provenance.renderers.jsonout import render_line_bytes
 from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules, rules_in_force
+from provenance.parts import ByteRange, PartReaders, parts_of
 from provenance.rulemodels import Detector
 from provenance.shardmarker import ShardMarker, read_marker, write_marker
-from provenance.sources import (ByteRange, Found, Reading, SharedIds, discover, parts_of, read_documents, read_path,
+from provenance.sources import (Found, Reading, SharedIds, discover, read_documents, read_path,
                                 splits_into_parts, warning_of_shared_ids)
 from provenance.templates import (TemplateCounts, answers_for, corpus_templates, count_templates, empty_counts,
                                   prepass_runs, template_rule, template_rules)
@@ -62,9 +64,9 @@ CHUNK_DOCS = 64
 WARM_DOCS = 256  # documents a pool's parent matches signatures over while the pre-pass runs
 POOL_AFTER_DOCS = 64  # with a result cache, documents checked in the parent before a pool starts
 CHUNK_CHARS = 1 << 20
-# A plain JSONL file larger than this is checked in parts of this size by a shard or a Ray task,
-# so that one file of a crawl spreads over the machines (about 8,500 records of the 7.5 kB of the
-# speed corpus, a minute or less of a core's work).
+# A JSONL file larger than this is checked in parts of this size by a shard or a Ray task, so that one
+# file of a crawl spreads over the machines (plain, about 8,500 records of the 7.5 kB of the speed
+# corpus, a minute or less of a core's work; gzipped, about five times as many).
 DEFAULT_PART_BYTES = 64 << 20
 MARKER_SUFFIX = ".done"
 ERROR_LINE_START = b'{"error":'  # ErrorRecord's first key; a report line starts with {"id":
@@ -187,11 +189,12 @@ def jobs_of(args: argparse.Namespace) -> int:
 
 def _add_scale_out_options(group) -> None:
     group.add_argument("--shard", type=parse_shard, metavar="I/N",
-                       help="check only input units I, I+N, I+2N... (files, or parts of a .jsonl over --part-size) "
+                       help="check only input units I, I+N, I+2N... (files, or parts of a JSONL file over --part-size) "
                             "and write them to --output DIR (see `provenance merge`)")
     group.add_argument("--part-size", type=parse_size, metavar="SIZE",
-                       help="with --shard or --executor ray: check a plain .jsonl file larger than SIZE in parts "
-                            "of SIZE, each a unit of its own (default 64M; every shard of a run must use the same)")
+                       help="with --shard or --executor ray: check a JSONL file larger than SIZE in parts of SIZE "
+                            "(of its compressed bytes if compressed), each a unit of its own (default 64M; every "
+                            "shard of a run must use the same)")
     group.add_argument("--gzip", action="store_true",
                        help="with --shard: write the shard's reports gzipped (shard-00000-of-00008.jsonl.gz)")
     group.add_argument("--executor", choices=("local", "ray"), default="local",
@@ -220,8 +223,8 @@ def few_collections() -> Iterator[None]:
 # --- reading ---------------------------------------------------------------------------------------
 
 def units(paths: Iterable[Path], shard: Shard | None = None, part_bytes: int | None = None) -> Iterator[Unit]:
-    """The units of work under ``paths``, in input order: each file, or each part of a plain JSONL
-    file over ``part_bytes`` (``sources.parts_of``); of a ``shard``, units ``I, I+N, I+2N...``."""
+    """The units of work under ``paths``, in input order: each file, or each part of a JSONL file over
+    ``part_bytes`` (``parts.parts_of``); of a ``shard``, units ``I, I+N, I+2N...``."""
     every = (unit for found in discover(paths) for unit in _units_of(found, part_bytes))
     for k, unit in enumerate(every):
         if shard is None or k % shard.count == shard.index:
@@ -251,12 +254,13 @@ def _size_of(path: Path) -> int | None:
         return None
 
 
-def read_unit(unit: Unit, reading: Reading) -> Iterator[Item]:
+def read_unit(unit: Unit, reading: Reading, readers: PartReaders | None = None) -> Iterator[Item]:
+    """A unit's items; ``readers`` keeps a compressed file open from one of its parts to the next."""
     if isinstance(unit, ReadError):
         yield unit
         return
     path, prefix, part = unit
-    yield from read_path(Path(path), prefix, reading, part)
+    yield from read_path(Path(path), prefix, reading, part, readers)
 
 
 # --- checking --------------------------------------------------------------------------------------
@@ -756,11 +760,12 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
     counts: list[int] = []  # reports per unit, for `provenance merge` to restore input order
 
     def items() -> Iterator[Item]:
-        for unit in units(args.paths, shard, part_size_of(args)):
-            counts.append(0)
-            for item in read_unit(unit, reading_of(settings)):
-                counts[-1] += 1
-                yield item
+        with PartReaders() as readers:
+            for unit in units(args.paths, shard, part_size_of(args)):
+                counts.append(0)
+                for item in read_unit(unit, reading_of(settings), readers):
+                    counts[-1] += 1
+                    yield item
 
     detached = gate.detached()
     documents = warning_of_shared_ids(items())  # of this shard's inputs: `merge` names those shards share

@@ -32,6 +32,7 @@ from provenance import accelerator
 from provenance.compression import (DATA_ERRORS, MissingCodec, codec_of_name, decompressing, open_decompressed,
                                     sniffed)
 from provenance.document import META_FIELDS, NAME_LISTS, RECORD_FIELDS, Document, normalise_newlines
+from provenance.parts import ByteRange, CompressedParts, PartReaders, numbered_lines, plain_part_lines
 from provenance.report import ReadError
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -467,11 +468,13 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def read_jsonl_file(path: Path, doc_id: str, reading: Reading, part: ByteRange | None = None) -> Iterator[Item]:
+def read_jsonl_file(path: Path, doc_id: str, reading: Reading, part: ByteRange | None = None,
+                    readers: PartReaders | None = None) -> Iterator[Item]:
     """The records of a JSONL file (decompressed where its name ends in ``.gz`` or ``.zst``) or of
-    standard input (where its first bytes say so); of a plain file's ``part`` alone where one is given."""
+    standard input (where its first bytes say so); of a file's ``part`` alone where one is given
+    (``jsonl_lines``)."""
     where = shown(path)
-    for line in jsonl_lines(path, reading.max_bytes, part):
+    for line in jsonl_lines(path, reading.max_bytes, part, readers):
         if isinstance(line, ReadError):
             yield line
             continue
@@ -482,77 +485,51 @@ def read_jsonl_file(path: Path, doc_id: str, reading: Reading, part: ByteRange |
             yield _record(raw, where, doc_id, number, reading.shape)
 
 
-def jsonl_lines(path: Path, max_bytes: int, part: ByteRange | None = None) -> Iterator[tuple[int, bytes | None] | ReadError]:
+def jsonl_lines(path: Path, max_bytes: int, part: ByteRange | None = None,
+                readers: PartReaders | None = None) -> Iterator[tuple[int, bytes | None] | ReadError]:
     """The numbered lines of a JSONL file or of standard input, as ``read_jsonl_file`` reads them (a
     line over ``max_bytes`` comes out as None); where the file breaks (cut short, corrupt, unreadable)
     a last ``ReadError`` names the line it broke at. ``clean`` reads its copies' lines here too.
-    With a ``part`` of a plain file (``parts_of``), the lines that start inside it, numbered as in
-    the whole file."""
-    number, codec = 0, None
+    With a ``part`` (``parts.parts_of``), the lines that start inside it, numbered as in the whole
+    file; a compressed file's parts are read on from one to the next where ``readers`` keeps it open."""
+    number, codec, compressed = 0, None, None
     try:
+        codec = None if path == STDIN else codec_of_name(path.name)
+        if part is not None and codec is not None:
+            compressed = readers.of(str(path), lambda: _opened(path), codec) if readers else \
+                CompressedParts(lambda: _opened(path), codec)
+            try:
+                for number, raw in compressed.lines(part, max_bytes):
+                    yield number, raw
+            finally:
+                if readers is None:
+                    compressed.close()
+            return
         with _jsonl_handle(path) as raw_handle:
             if part is not None:
-                number, position = _skip_to(raw_handle, part.start)
-                for number, raw in _numbered_lines(raw_handle, max_bytes, number, part.end - position):
+                for number, raw in plain_part_lines(raw_handle, max_bytes, part):
                     yield number, raw
                 return
-            raw_handle, codec = sniffed(raw_handle) if path == STDIN else (raw_handle, codec_of_name(path.name))
-            for number, raw in _numbered_lines(decompressing(raw_handle, codec), max_bytes):
+            if path == STDIN:
+                raw_handle, codec = sniffed(raw_handle)
+            for number, raw in numbered_lines(decompressing(raw_handle, codec), max_bytes):
                 yield number, raw
     except DATA_ERRORS as exc:
-        yield ReadError(path=shown(path), line=number + 1, message=f"{codec} data cut short or corrupt: {exc}")
+        broke_at = (compressed.ended if compressed else number) + 1
+        yield ReadError(path=shown(path), line=broke_at, message=f"{codec} data cut short or corrupt: {exc}")
     except MissingCodec as exc:
         yield ReadError(path=shown(path), message=str(exc))
     except (OSError, Unreadable) as exc:
         yield ReadError(path=shown(path), line=number + 1 if number else None, message=_reason(exc))
 
 
+def _opened(path: Path) -> BinaryIO:
+    _regular_file(path)
+    return open(path, "rb", buffering=JSONL_BUFFER_BYTES)
+
+
 def over_max_bytes(max_bytes: int, fate: str) -> str:
     return f"record is over the max_bytes limit of {max_bytes} bytes; {fate}"
-
-
-def _numbered_lines(handle: BinaryIO, limit: int, number: int = 0, span: int | None = None) -> Iterator[tuple[int, bytes | None]]:
-    """Numbered lines, the first numbered ``number + 1``; one longer than ``limit`` comes out as None,
-    skipped over without being held. With a ``span``, only the lines that start within that many
-    bytes of where the handle stands."""
-    limit = min(limit, sys.maxsize - 1)  # "no limit" may be given as sys.maxsize
-    left = sys.maxsize if span is None else span
-    while left > 0 and (raw := handle.readline(limit + 1)):
-        number += 1
-        left -= len(raw)
-        if len(raw) > limit and not raw.endswith(b"\n"):
-            while raw and not raw.endswith(b"\n"):
-                raw = handle.readline(1 << 20)
-                left -= len(raw)
-            yield number, None
-        else:
-            yield number, raw
-
-
-class ByteRange(NamedTuple):
-    """A part of a plain JSONL file: the records whose lines start at a byte in ``[start, end)``."""
-
-    start: int
-    end: int
-
-
-def parts_of(size: int, part_bytes: int) -> list[ByteRange]:
-    """A file of ``size`` bytes cut into parts of ``part_bytes`` (the last one shorter); every line
-    starts in exactly one of them."""
-    return [ByteRange(start, min(start + part_bytes, size)) for start in range(0, size, part_bytes)]
-
-
-def _skip_to(handle: BinaryIO, start: int) -> tuple[int, int]:
-    """Moves ``handle`` (at the file's start) to the first line that starts at byte ``start`` or
-    after it; answers how many lines lie before that one (those ending before byte ``start - 1``,
-    counted a block at a time, and the line holding it) and the byte it starts at."""
-    if start == 0:
-        return 0, 0
-    before, position = 0, 0
-    while position < start - 1 and (block := handle.read(min(start - 1 - position, JSONL_BUFFER_BYTES))):
-        before += block.count(b"\n")
-        position += len(block)
-    return before + 1, position + len(handle.readline())
 
 
 class NotARecord(ValueError):
@@ -726,17 +703,18 @@ def open_bytes(path: Path) -> BinaryIO:
     return open_decompressed(path, codec_of_name(path.name))
 
 
-def read_path(path: Path, doc_id: str, reading: Reading, part: ByteRange | None = None) -> Iterator[Item]:
+def read_path(path: Path, doc_id: str, reading: Reading, part: ByteRange | None = None,
+              readers: PartReaders | None = None) -> Iterator[Item]:
     """The documents of one file ``discover`` found: a JSONL file's records (standard input's too;
     those of its ``part`` alone where one is given), else the text file's one document."""
     if part is not None:
-        return read_jsonl_file(path, doc_id, reading, part)
+        return read_jsonl_file(path, doc_id, reading, part, readers)
     if is_jsonl_file(path):
         return read_jsonl_file(path, doc_id, reading)
     return read_text_file(path, doc_id, reading.max_bytes)
 
 
 def splits_into_parts(path: Path) -> bool:
-    """Whether a file can be read in byte ranges (``ByteRange``): a plain JSONL file, not compressed
-    (a compressed stream is read from its start) nor standard input."""
-    return path != STDIN and path.name.lower().endswith(PLAIN_JSONL_SUFFIXES)
+    """Whether a file can be read in parts (``parts.ByteRange``): a JSONL file, plain or compressed,
+    not standard input."""
+    return path != STDIN and path.name.lower().endswith(JSONL_SUFFIXES)

@@ -251,10 +251,10 @@ def test_without_the_package_a_zst_output_is_refused_before_the_run(tmp_path, wi
         check_writable(tmp_path / "one.jsonl.zst")
 
 
-def test_only_plain_json_lines_split_into_parts():
+def test_json_lines_plain_or_compressed_split_into_parts():
     assert sources.splits_into_parts(ROOT / "a.ndjson") and sources.splits_into_parts(ROOT / "a.JSONL")
-    assert not any(sources.splits_into_parts(ROOT / f"a{suffix}") for suffix in JSONL_SUFFIXES
-                   if compression.codec_of_name(suffix))
+    assert all(sources.splits_into_parts(ROOT / f"a{suffix}") for suffix in JSONL_SUFFIXES)
+    assert not any(sources.splits_into_parts(path) for path in (ROOT / "a.txt", ROOT / "a.json", sources.STDIN))
 
 
 @pytest.mark.parametrize("name", [f"a{suffix}" for suffix in (*sources.TEXT_SUFFIXES, *JSONL_SUFFIXES)]

@@ -1,19 +1,27 @@
-"""A large plain JSONL file split into byte ranges (``--part-size``), so that its records spread over
-the shards of a run or the tasks of a Ray cluster: every record is read by exactly one part, under
-the line number it has in the whole file, and the merged reports are those of one run."""
+"""A large JSONL file split into byte ranges (``--part-size``), of its bytes or, compressed, of its
+compressed bytes, so that its records spread over the shards of a run or the tasks of a Ray cluster:
+every record is read by exactly one part, under the line number it has in the whole file, and the
+merged reports are those of one run."""
 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from pathlib import Path
+from unittest import mock
 
+import pytest
+import zstandard
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from provenance import compression
+from provenance.cli import main
+from provenance.parts import PartReaders, parts_of
 from provenance.report import ReadError
 from provenance.runner import Shard, read_unit, units
-from provenance.sources import Reading, parts_of, read_jsonl_file
+from provenance.sources import Reading, read_jsonl_file
 from test_runner import make_corpus, run
 
 # A line of a scraped JSONL file: a record (with or without an id), a blank line, or one that holds none.
@@ -42,6 +50,83 @@ def test_the_parts_of_a_file_read_each_record_once_as_the_whole_file_does(tmp_pa
     assert by_parts == whole
 
 
+def _compressed(data: bytes, codec: str, cuts: list[int]) -> bytes:
+    """``data`` compressed as gzip members or Zstandard frames, a new one at each of ``cuts``, as
+    pigz, bgzip or pzstd write them; for gzip, the zero bytes some writers pad between members too."""
+    bounds = [0, *sorted({min(c, len(data)) for c in cuts}), len(data)]
+    pieces = [data[a:b] for a, b in zip(bounds, bounds[1:])]
+    if codec == "gzip":
+        return b"\0\0".join(gzip.compress(piece, compresslevel=1, mtime=0) for piece in pieces)
+    return b"".join(zstandard.ZstdCompressor(level=1).compress(piece) for piece in pieces)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(LINES, max_size=40), final_newline=st.booleans(), codec=st.sampled_from(["gzip", "zstd"]),
+       cuts=st.lists(st.integers(0, 2_000), max_size=2), part_bytes=st.integers(1, 300),
+       read_bytes=st.sampled_from([1, 7, 64]), max_bytes=st.sampled_from([1 << 20, 25]), kept_open=st.booleans(),
+       cut_short=st.integers(0, 3))
+def test_the_parts_of_a_compressed_file_read_each_record_once_as_the_whole_file_does(
+        tmp_path_factory, lines, final_newline, codec, cuts, part_bytes, read_bytes, max_bytes, kept_open, cut_short):
+    """Parts of its compressed bytes, read each from the file's start or, kept open, one after another
+    (as a shard reads them), over compressed bytes taken a few at a time; a file cut short is named
+    once, by the part holding its end, at the line the whole file names."""
+    text = ("\n".join(lines) + ("\n" if final_newline and lines else "")).encode()
+    data = _compressed(text, codec, cuts)
+    data = data[:len(data) - cut_short] if len(data) > cut_short else data
+    path = tmp_path_factory.mktemp("parts") / f"crawl.jsonl.{'gz' if codec == 'gzip' else 'zst'}"
+    path.write_bytes(data)
+    whole = _seen(read_jsonl_file(path, "crawl", Reading(max_bytes)))
+    with mock.patch.object(compression, "PART_READ_BYTES", read_bytes), PartReaders() as readers:
+        by_parts = [seen for part in parts_of(len(data), part_bytes)
+                    for seen in _seen(read_jsonl_file(path, "crawl", Reading(max_bytes), part,
+                                                      readers if kept_open else None))]
+    assert by_parts == whole
+
+
+def test_a_file_corrupt_midway_is_named_once_however_many_parts_read_it(tmp_path):
+    data = bytearray(gzip.compress(_jsonl(tmp_path / "a.jsonl", 400).read_bytes(), mtime=0))
+    data[len(data) // 2: len(data) // 2 + 40] = bytes(40)
+    path = tmp_path / "a.jsonl.gz"
+    path.write_bytes(bytes(data))
+    whole = _seen(read_jsonl_file(path, "a", Reading()))
+    with mock.patch.object(compression, "PART_READ_BYTES", 64):
+        by_parts = [seen for part in parts_of(len(data), 100) for seen in _seen(read_jsonl_file(path, "a", Reading(), part))]
+    assert by_parts == whole
+    assert [seen[2] for seen in whole if seen[0] == "error" and seen[2].startswith("gzip")] == [
+        "gzip data cut short or corrupt: CRC check failed 0xc2089752 != 0x49a4c1f2"]
+
+
+def test_gzip_members_read_in_pieces_are_what_the_gzip_module_reads(tmp_path):
+    data = _jsonl(tmp_path / "a.jsonl", 30000).read_bytes()
+    packed = _compressed(data, "gzip", [len(data) // 3])
+    with open(tmp_path / "a.jsonl.gz", "wb") as out, gzip.GzipFile(fileobj=out, mode="wb", filename="a.jsonl",
+                                                                    mtime=1) as named:  # FNAME set
+        named.write(data)
+    long_line = b"a" * (5 << 20) + b"\n"  # a piece at most READ_BYTES, however far the data expands
+    for packed, text in ((packed, data), ((tmp_path / "a.jsonl.gz").read_bytes(), data),
+                         (gzip.compress(long_line), long_line)):
+        pieces = list(compression.tagged_pieces(io.BytesIO(packed), "gzip"))
+        assert b"".join(piece for _, piece in pieces) == gzip.decompress(packed) == text
+        assert [tag for tag, _ in pieces] == sorted(tag for tag, _ in pieces) and pieces[-1][0] == len(packed)
+        assert max(len(piece) for _, piece in pieces) <= compression.READ_BYTES
+
+
+@pytest.mark.parametrize("broken, message", [
+    (lambda packed: b"x" + packed, "Not a gzipped file (b'x\\x1f')"),
+    (lambda packed: packed[:3] + b"\x07" + packed[4:], None),
+    (lambda packed: packed[:-8] + bytes(8), "CRC check failed 0x0 != "),
+    (lambda packed: packed[:5], "Compressed file ended before the end-of-stream marker was reached"),
+    (lambda packed: packed + b"\0\0\x1f", "Compressed file ended before the end-of-stream marker was reached"),
+])
+def test_a_broken_gzip_stream_raises_what_the_gzip_module_raises(broken, message):
+    packed = broken(gzip.compress(b'{"text": "a"}\n' * 100, mtime=0))
+    with pytest.raises(compression.DATA_ERRORS) as ours:
+        list(compression.tagged_pieces(io.BytesIO(packed), "gzip"))
+    with pytest.raises(compression.DATA_ERRORS) as theirs:
+        gzip.decompress(packed)
+    assert str(ours.value) == str(theirs.value) or message and str(ours.value).startswith(message)
+
+
 @given(size=st.integers(0, 10_000), part_bytes=st.integers(1, 2_000))
 def test_parts_cover_a_file_end_to_end_without_overlap(size, part_bytes):
     parts = parts_of(size, part_bytes)
@@ -55,17 +140,21 @@ def _jsonl(path: Path, records: int) -> Path:
     return path
 
 
-def test_only_a_plain_jsonl_file_over_the_part_size_is_split(tmp_path):
+def test_only_a_jsonl_file_over_the_part_size_is_split(tmp_path):
     big = _jsonl(tmp_path / "big.jsonl", 100)
     _jsonl(tmp_path / "small.jsonl", 2)
-    (tmp_path / "zipped.jsonl.gz").write_bytes(gzip.compress(big.read_bytes()))
+    (tmp_path / "small.jsonl.gz").write_bytes(gzip.compress(big.read_bytes()))
+    zipped = _compressed(_jsonl(tmp_path / "many.jsonl", 3000).read_bytes(), "gzip", [])
+    (tmp_path / "many.jsonl").unlink()
+    (tmp_path / "zipped.jsonl.gz").write_bytes(zipped)
     (tmp_path / "page.txt").write_text("A page.\n" * 200, encoding="utf-8")
     found = list(units([tmp_path], part_bytes=1000))
-    size = big.stat().st_size
     assert [(Path(path).name, part) for path, _, part in found] == [
-        *(("big.jsonl", part) for part in parts_of(size, 1000)),
-        ("page.txt", None), ("small.jsonl", None), ("zipped.jsonl.gz", None)]
-    assert [item.line for unit in found[:-3] for item in read_unit(unit, Reading(1 << 20))] == list(range(1, 101))
+        *(("big.jsonl", part) for part in parts_of(big.stat().st_size, 1000)),
+        ("page.txt", None), ("small.jsonl", None), ("small.jsonl.gz", None),
+        *(("zipped.jsonl.gz", part) for part in parts_of(len(zipped), 1000))]
+    assert [item.line for unit in found[:-len(parts_of(len(zipped), 1000)) - 3]
+            for item in read_unit(unit, Reading(1 << 20))] == list(range(1, 101))
 
 
 def test_a_shard_takes_every_nth_unit_of_the_parts_in_input_order(tmp_path):
@@ -99,6 +188,27 @@ def test_a_single_file_checked_in_parts_by_shards_merges_to_the_reports_of_one_r
     assert refused.returncode == 2
     assert refused.stderr == (f"provenance: merge: {out / 'shard-00000-of-00003.done'}: part_bytes differs from "
                               f"{out / 'shard-00001-of-00003.done'}'s (shards checked under other rules or settings)\n")
+
+
+def test_a_gzipped_file_checked_in_parts_by_shards_merges_to_the_reports_of_one_run(tmp_path, capsys):
+    """In process, its compressed bytes taken a kilobyte at a time: the parts of a small file then
+    hold its records as those of a crawl's hold theirs."""
+    corpus = make_corpus(tmp_path / "corpus", records=40)
+    crawl = tmp_path / "one" / "crawl.jsonl.gz"
+    crawl.parent.mkdir()
+    text = (corpus / "crawl-a.jsonl").read_bytes() + (corpus / "crawl-b.jsonl").read_bytes()
+    crawl.write_bytes(_compressed(text, "gzip", [len(text) // 2]))
+    out = tmp_path / "out"
+    with mock.patch.object(compression, "PART_READ_BYTES", 1024):
+        for index in range(3):
+            assert main(["check", str(crawl.parent), "--shard", f"{index}/3", "--output", str(out), "--no-cache",
+                         "--jobs", "1", "--part-size", "4K"]) in (0, 1)
+    markers = [json.loads((out / f"shard-{index:05d}-of-00003.done").read_text()) for index in range(3)]
+    assert sum(len(marker["units"]) for marker in markers) == len(parts_of(crawl.stat().st_size, 4096)) > 3
+    assert sum(count > 0 for marker in markers for count in marker["units"]) > 3
+    whole = run("check", str(crawl.parent), "--format", "jsonl", "--no-cache", "--jobs", "1")
+    merged = run("merge", str(out), "--format", "jsonl")
+    assert merged.stdout == whole.stdout and merged.returncode == whole.returncode
 
 
 def test_a_part_size_that_is_no_size_is_a_usage_error(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -35,10 +36,13 @@ def test_ray_run_names_the_ids_records_share_as_a_local_run_does(tmp_path):
 
 
 def test_ray_checks_a_large_file_in_parts_with_the_reports_of_a_local_run(tmp_path):
+    """A plain file, and a gzipped one stored without compression (its parts then hold records)."""
     corpus = make_corpus(tmp_path / "corpus", records=30)
     one = tmp_path / "one"
     one.mkdir()
-    (one / "crawl.jsonl").write_bytes((corpus / "crawl-a.jsonl").read_bytes() + (corpus / "crawl-b.jsonl").read_bytes())
+    text = (corpus / "crawl-a.jsonl").read_bytes() + (corpus / "crawl-b.jsonl").read_bytes()
+    (one / "crawl.jsonl").write_bytes(text)
+    (one / "stored.jsonl.gz").write_bytes(gzip.compress(text * 2, compresslevel=0, mtime=0))
     local = run("check", str(one), "--format", "jsonl", "--no-cache", "--jobs", "1")
     remote = run("check", str(one), "--format", "jsonl", "--executor", "ray", "--part-size", "16K")
     assert remote.returncode == local.returncode, remote.stderr[-2000:]
