@@ -13,15 +13,19 @@ with the one run's. Figures are medians over ``--repeat`` rounds.
     python benchmarks/split.py                       # 50 MB, 4 shards, parts of 4M, 3 rounds
     python benchmarks/split.py --shards 8 --part-size 2M
     python benchmarks/split.py --unique              # no two documents alike, as in most crawls
+    python benchmarks/split.py --gzip --part-size 1M # the file gzipped: parts of its compressed bytes
 
 The speed corpus repeats each text about twelve times, and the template pre-pass counts a text met
 again in its outlet once; ``--unique`` ends every text with a line of its own, so that the pre-pass,
 which every shard runs over the whole corpus, costs what it costs on a crawl without copies.
+``--gzip`` writes the file gzipped (at gzip's default level, as crawls ship): its parts are then
+ranges of its compressed bytes, and a shard decompresses the file up to the end of its last part.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import shutil
 import statistics
@@ -60,6 +64,15 @@ def make_unique(path: Path) -> int:
     return path.stat().st_size
 
 
+def gzipped(path: Path) -> Path:
+    """``path`` gzipped beside it at gzip's default level, in its place; the gzipped file."""
+    target = path.with_suffix(".jsonl.gz")
+    with path.open("rb") as plain, gzip.open(target, "wb") as packed:
+        shutil.copyfileobj(plain, packed, 1 << 20)
+    path.unlink()
+    return target
+
+
 @dataclass
 class Rounds:
     """Each round's wall times: the one run, each shard with parts and with whole files, the merge,
@@ -83,6 +96,7 @@ def main() -> None:
     parser.add_argument("--part-size", default="4M", help="--part-size of the split shards (default 4M)")
     parser.add_argument("--repeat", type=int, default=3, help="rounds (default 3)")
     parser.add_argument("--unique", action="store_true", help="end each text with a line of its own: no copies")
+    parser.add_argument("--gzip", action="store_true", help="write the one file gzipped (crawl.jsonl.gz)")
     args = parser.parse_args()
     compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="provenance-split-") as tmp:
@@ -91,12 +105,15 @@ def main() -> None:
         docs, size = build_corpus(corpus, args.mb)
         if args.unique:
             size = make_unique(corpus)
+        stored = size
+        if args.gzip:
+            corpus, stored = gzipped(corpus), corpus.with_suffix(".jsonl.gz").stat().st_size
         print(f"python {sys.version.split()[0]}, accelerator {'on' if accelerated() else 'off'}; one file of "
-              f"{docs} {'unique ' if args.unique else ''}documents, {size / 1e6:.1f} MB; {args.shards} shards",
-              flush=True)
+              f"{docs} {'unique ' if args.unique else ''}documents, {size / 1e6:.1f} MB"
+              f"{f' ({stored / 1e6:.1f} MB gzipped)' if args.gzip else ''}; {args.shards} shards", flush=True)
         rounds = Rounds()
         for round_ in range(args.repeat):
-            measure_round(rounds, folder, corpus, size, args)
+            measure_round(rounds, folder, corpus, stored, args)
             print(f"round {round_ + 1} of {args.repeat} done", file=sys.stderr, flush=True)
     report(size, rounds, args)
 

@@ -1,5 +1,8 @@
-"""Compressed streams, read and written in constant memory: gzip by the standard library, Zstandard by
-the optional ``zstandard`` package (``pip install 'provenance[zstd]'``).
+"""Compressed streams, read and written in constant memory: gzip by the standard library (read by
+``zlib`` a member at a time, with the ``gzip`` module's checks and errors), Zstandard by the optional
+``zstandard`` package (``pip install 'provenance[zstd]'``). Both are read in pieces that know how many
+compressed bytes were read when they came out (``tagged_pieces``): what cuts a compressed file into
+parts for the machines of a run (``parts``), and the same pieces whether a file is read whole or in parts.
 
 A file's codec is told by its name's last suffix (``.gz``, ``.zst``), standard input's by its first
 bytes. Web-crawl dumps come both ways: C4 and Dolma as gzip, the Pile, SlimPajama and OSCAR as

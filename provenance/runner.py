@@ -4,8 +4,8 @@ Inputs are *units*: the files found under the checked paths (and the paths that 
 in the stable order of ``sources.discover``; where a run is spread over machines (``--shard``, Ray), a
 JSONL file over ``--part-size`` is several units, each the records starting in one range of its bytes
 as stored (``parts``: a compressed file's parts are ranges of its compressed bytes). A run checks them
-on one core, on a pool of ``--jobs`` processes (rules compiled once per worker, a bounded window of chunks in flight), or on a Ray cluster
-(one task per unit, retried). ``--shard I/N`` keeps units ``I, I+N, I+2N, ...``: a deterministic split
+on one core, on a pool of ``--jobs`` processes (rules compiled once per worker, a bounded window of
+chunks in flight), or on a Ray cluster (one task per unit, retried). ``--shard I/N`` keeps units ``I, I+N, I+2N, ...``: a deterministic split
 that needs no coordinator, so a Slurm array or a Kubernetes job can run one shard per machine; each
 shard writes its reports to a temporary file, renames it into place, then leaves a completion marker
 with the digests it ran under, so a repeated shard with the same rules and settings is skipped and

@@ -90,7 +90,8 @@ def test_a_file_corrupt_midway_is_named_once_however_many_parts_read_it(tmp_path
     path.write_bytes(bytes(data))
     whole = _seen(read_jsonl_file(path, "a", Reading()))
     with mock.patch.object(compression, "PART_READ_BYTES", 64):
-        by_parts = [seen for part in parts_of(len(data), 100) for seen in _seen(read_jsonl_file(path, "a", Reading(), part))]
+        by_parts = [seen for part in parts_of(len(data), 100)
+                    for seen in _seen(read_jsonl_file(path, "a", Reading(), part))]
     assert by_parts == whole
     assert [seen[2] for seen in whole if seen[0] == "error" and seen[2].startswith("gzip")] == [
         "gzip data cut short or corrupt: CRC check failed 0xc2089752 != 0x49a4c1f2"]
@@ -99,9 +100,9 @@ def test_a_file_corrupt_midway_is_named_once_however_many_parts_read_it(tmp_path
 def test_gzip_members_read_in_pieces_are_what_the_gzip_module_reads(tmp_path):
     data = _jsonl(tmp_path / "a.jsonl", 30000).read_bytes()
     packed = _compressed(data, "gzip", [len(data) // 3])
-    with open(tmp_path / "a.jsonl.gz", "wb") as out, gzip.GzipFile(fileobj=out, mode="wb", filename="a.jsonl",
-                                                                    mtime=1) as named:  # FNAME set
-        named.write(data)
+    with open(tmp_path / "a.jsonl.gz", "wb") as out:
+        with gzip.GzipFile(fileobj=out, mode="wb", filename="a.jsonl", mtime=1) as named:  # FNAME set
+            named.write(data)
     long_line = b"a" * (5 << 20) + b"\n"  # a piece at most READ_BYTES, however far the data expands
     for packed, text in ((packed, data), ((tmp_path / "a.jsonl.gz").read_bytes(), data),
                          (gzip.compress(long_line), long_line)):
