@@ -25,8 +25,11 @@ class ShardMarker(BaseModel):
                           "describes them only when the rules it finds are these")
     version: str = Field(description="the provenance version that checked the shard")
     part_bytes: PositiveInt | None = Field(
-        None, description="--part-size: plain JSONL files larger than this were read in parts of it "
+        None, description="--part-size: JSONL files larger than this were read in parts of it "
                           "(none in markers older than the option: whole files)")
+    compressed_read_bytes: PositiveInt | None = Field(
+        None, description="compressed JSONL files were cut into parts by their compressed bytes, read this "
+                          "many at a time (none in markers older than that: each compressed file was one unit)")
     shard: tuple[NonNegativeInt, PositiveInt] = Field(description="[I, N]: shard I of N, 0 <= I < N")
     threshold: float = Field(50.0, description="the pass threshold of the run")
     inputs: list[str] = Field(default_factory=list, description="the PATHs the run was given")

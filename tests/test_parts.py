@@ -211,6 +211,11 @@ def test_a_gzipped_file_checked_in_parts_by_shards_merges_to_the_reports_of_one_
     merged = run("merge", str(out), "--format", "jsonl")
     assert merged.stdout == whole.stdout and merged.returncode == whole.returncode
 
+    older = out / "shard-00002-of-00003.done"  # as a release that read each compressed file whole left it
+    older.write_text(json.dumps({k: v for k, v in markers[2].items() if k != "compressed_read_bytes"}))
+    refused = run("merge", str(out))
+    assert refused.returncode == 2 and f"{older}: compressed_read_bytes differs from" in refused.stderr
+
 
 def test_a_part_size_that_is_no_size_is_a_usage_error(tmp_path):
     result = run("check", str(tmp_path), "--shard", "0/2", "--output", str(tmp_path / "out"), "--part-size", "0")

@@ -3,7 +3,7 @@
 Each shard leaves ``shard-IIIII-of-NNNNN.jsonl`` (I and N zero-padded to five digits; ``.jsonl.gz``
 with ``--gzip``) and a completion marker ``shard-IIIII-of-NNNNN.done`` saying which rules and
 settings it ran under, which file holds its reports and how many reports each of its input units
-gave (a unit is an input file, or a part of a plain JSONL file over ``--part-size``). Merge refuses
+gave (a unit is an input file, or a part of a JSONL file over ``--part-size``). Merge refuses
 shards that are missing, unfinished or made under other rules, and reports files cut short or
 damaged, then restores the input order (input unit ``k`` went to shard ``k mod N``), so the merged
 reports are byte for byte those of one run.
@@ -36,7 +36,7 @@ from provenance.shardmarker import ShardMarker, read_marker
 from provenance.sources import Reading, RecordShape, SharedIds, open_bytes
 
 FORMATS = ("summary", "jsonl", "console", *CORPUS_RENDERERS)
-AGREEING_KEYS = ("rules_digest", "settings", "version", "part_bytes")
+AGREEING_KEYS = ("rules_digest", "settings", "version", "part_bytes", "compressed_read_bytes")
 
 
 class MergeError(Exception):
