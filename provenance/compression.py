@@ -277,28 +277,25 @@ def _zstandard():
     return zstandard
 
 
-class _ZstdReader(io.RawIOBase):
+class _ZstdReader:
     """Zstandard frames one after another, decompressed by ``zstandard``'s stream reader (which holds
     no more than a read's worth of output, however far the data expands), raising ``CorruptData``
     where the data is no Zstandard or ends inside a frame: there the stream reader stops quietly, as
     if the file ended, so ``_FrameWalk`` follows the compressed bytes as they pass."""
 
-    def __init__(self, raw: BinaryIO, zstandard):
+    def __init__(self, raw: _Counted, zstandard):
         self._zstd, self._walk = zstandard, _FrameWalk()
         self._reader = zstandard.ZstdDecompressor().stream_reader(_Walked(raw, self._walk), PART_READ_BYTES,
                                                                   read_across_frames=True)
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        data = self._read1(len(buffer))
+    def read(self, size: int) -> bytes:
+        """At most ``size`` bytes of output; none at the stream's end."""
+        data = self._read1(size)
         while not data and not self._walk.ended:  # a read may give nothing short of the stream's end
-            data = self._read1(len(buffer))
+            data = self._read1(size)
         if not data and not self._walk.between_frames:
             raise CorruptData("the data ends inside a frame")
-        buffer[: len(data)] = data
-        return len(data)
+        return data
 
     def _read1(self, size: int) -> bytes:
         try:
@@ -310,7 +307,7 @@ class _ZstdReader(io.RawIOBase):
 class _Walked:
     """A compressed stream whose bytes ``walk`` sees as they are read, and where it ends."""
 
-    def __init__(self, raw: BinaryIO, walk: _FrameWalk):
+    def __init__(self, raw: _Counted, walk: _FrameWalk):
         self._raw, self._walk = raw, walk
 
     def read(self, size: int = -1) -> bytes:
