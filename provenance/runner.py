@@ -5,11 +5,11 @@ in the stable order of ``sources.discover``; where a run is spread over machines
 JSONL file over ``--part-size`` is several units, each the records starting in one range of its bytes
 as stored (``parts``: a compressed file's parts are ranges of its compressed bytes). A run checks them
 on one core, on a pool of ``--jobs`` processes (rules compiled once per worker, a bounded window of
-chunks in flight), or on a Ray cluster (one task per unit, retried). ``--shard I/N`` keeps units ``I, I+N, I+2N, ...``: a deterministic split
-that needs no coordinator, so a Slurm array or a Kubernetes job can run one shard per machine; each
-shard writes its reports to a temporary file, renames it into place, then leaves a completion marker
-with the digests it ran under, so a repeated shard with the same rules and settings is skipped and
-``provenance merge`` can put the shards back into input order.
+chunks in flight), or on a Ray cluster (one task per unit, retried). ``--shard I/N`` keeps units ``I,
+I+N, I+2N, ...``: a deterministic split that needs no coordinator, so a Slurm array or a Kubernetes job
+can run one shard per machine; each shard writes its reports to a temporary file, renames it into
+place, then leaves a completion marker with the digests it ran under, so a repeated shard with the
+same rules and settings is skipped and ``provenance merge`` can put the shards back into input order.
 """
 
 from __future__ import annotations
@@ -37,11 +37,11 @@ from provenance.document import Document
 from provenance.engine import DEFAULT_ENGINE, ENGINES
 from provenance.gate import GateRun, PolicyJudge
 from provenance.gitscope import select_documents
+from provenance.parts import ByteRange, PartReaders, parts_of
 from provenance import pipeline
 from provenance.renderers.jsonout import render_line_bytes
 from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules, rules_in_force
-from provenance.parts import ByteRange, PartReaders, parts_of
 from provenance.rulemodels import Detector
 from provenance.shardmarker import ShardMarker, read_marker, write_marker
 from provenance.sources import (Found, Reading, SharedIds, discover, read_documents, read_path,
