@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import zlib
 from pathlib import Path
 from unittest import mock
 
@@ -110,6 +111,36 @@ def test_gzip_members_read_in_pieces_are_what_the_gzip_module_reads(tmp_path):
         assert b"".join(piece for _, piece in pieces) == gzip.decompress(packed) == text
         assert [tag for tag, _ in pieces] == sorted(tag for tag, _ in pieces) and pieces[-1][0] == len(packed)
         assert max(len(piece) for _, piece in pieces) <= compression.READ_BYTES
+
+
+def _member(data: bytes, extra: bytes | None, name: bytes | None, comment: bytes | None, header_crc: bool) -> bytes:
+    """A gzip member whose header carries the optional fields given (RFC 1952), as bgzip (FEXTRA)
+    and other writers set them."""
+    flags = (4 if extra is not None else 0) | (8 if name is not None else 0) | (16 if comment is not None else 0) \
+        | (2 if header_crc else 0)
+    header = b"\x1f\x8b\x08" + bytes([flags]) + bytes(4) + b"\x00\xff"
+    if extra is not None:
+        header += len(extra).to_bytes(2, "little") + extra
+    header += (name + b"\0" if name is not None else b"") + (comment + b"\0" if comment is not None else b"")
+    if header_crc:
+        header += (zlib.crc32(header) & 0xFFFF).to_bytes(2, "little")
+    body = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    trailer = zlib.crc32(data).to_bytes(4, "little") + (len(data) & 0xFFFFFFFF).to_bytes(4, "little")
+    return header + body.compress(data) + body.flush() + trailer
+
+
+FIELD = st.one_of(st.none(), st.binary(max_size=40).map(lambda b: b.replace(b"\0", b"")))
+
+
+@settings(max_examples=150, deadline=None)
+@given(members=st.lists(st.tuples(st.binary(max_size=300), FIELD, FIELD, FIELD, st.booleans()), min_size=1,
+                        max_size=3),
+       read_bytes=st.sampled_from([1, 5, 64]))
+def test_gzip_headers_with_every_optional_field_read_as_the_gzip_module_reads_them(members, read_bytes):
+    packed = b"".join(_member(*member) for member in members)
+    with mock.patch.object(compression, "PART_READ_BYTES", read_bytes):
+        pieces = list(compression.tagged_pieces(io.BytesIO(packed), "gzip"))
+    assert b"".join(piece for _, piece in pieces) == gzip.decompress(packed)
 
 
 @pytest.mark.parametrize("broken, message", [
