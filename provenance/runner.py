@@ -44,7 +44,7 @@ from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules, rules_in_force
 from provenance.rulemodels import Detector
 from provenance.shardmarker import ShardMarker, read_marker, write_marker
-from provenance.sources import (Found, Reading, SharedIds, discover, read_documents, read_path,
+from provenance.sources import (Found, Reading, SharedIds, discover_naming_empty_paths, read_documents, read_path,
                                 splits_into_parts, warning_of_shared_ids)
 from provenance.templates import (TemplateCounts, answers_for, corpus_templates, count_templates, empty_counts,
                                   prepass_runs, template_rule, template_rules)
@@ -225,8 +225,9 @@ def few_collections() -> Iterator[None]:
 
 def units(paths: Iterable[Path], shard: Shard | None = None, part_bytes: int | None = None) -> Iterator[Unit]:
     """The units of work under ``paths``, in input order: each file, or each part of a JSONL file over
-    ``part_bytes`` (``parts.parts_of``); of a ``shard``, units ``I, I+N, I+2N...``."""
-    every = (unit for found in discover(paths) for unit in _units_of(found, part_bytes))
+    ``part_bytes`` (``parts.parts_of``), and a ``ReadError`` for a PATH that holds no document file, as
+    one run names it; of a ``shard``, units ``I, I+N, I+2N...``."""
+    every = (unit for found in discover_naming_empty_paths(paths) for unit in _units_of(found, part_bytes))
     for k, unit in enumerate(every):
         if shard is None or k % shard.count == shard.index:
             yield unit

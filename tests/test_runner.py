@@ -105,6 +105,22 @@ def test_shards_split_the_input_files_and_repeat_safely(corpus, one_core, tmp_pa
         f"shard-{i:05d}-of-00003.{ext}" for i in range(3) for ext in ("jsonl", "done"))
 
 
+def test_shards_name_a_path_holding_no_document_as_one_run_does(tmp_path):
+    """A folder with nothing to check, given beside a corpus: one run names it, and so do the shards
+    (in its place among the inputs), so a job pointed at the wrong folder fails as one run would."""
+    (tmp_path / "corpus").mkdir()
+    for path in sorted(CORPUS.glob("*.txt"))[:2]:
+        shutil.copy(path, tmp_path / "corpus" / path.name)
+    (tmp_path / "empty").mkdir()
+    inputs = [str(tmp_path / "empty"), str(tmp_path / "corpus")]
+    one = run("check", *inputs, "--format", "jsonl", "--no-cache", "--jobs", "1")
+    assert '"error":"no documents found' in one.stdout.splitlines()[0] and one.returncode == 1
+    for index in range(2):
+        run("check", *inputs, "--shard", f"{index}/2", "--output", str(tmp_path / "out"), "--no-cache", "--jobs", "1")
+    merged = run("merge", str(tmp_path / "out"), "--format", "jsonl")
+    assert merged.stdout == one.stdout and merged.returncode == one.returncode
+
+
 def test_the_readme_names_shard_files_as_they_are_written(corpus, tmp_path):
     out = tmp_path / "shards"
     result = run("check", str(corpus), "--shard", "3/64", "--output", str(out), "--no-cache", "--jobs", "1")

@@ -13,9 +13,13 @@ pytest.importorskip("ray", reason="Ray is not installed (pip install 'provenance
 
 
 def test_ray_run_matches_local_run(tmp_path):
+    """Beside the corpus, a folder holding no document: both name it."""
     corpus = make_corpus(tmp_path / "corpus", records=30)
-    local = run("check", str(corpus), "--format", "jsonl", "--no-cache", "--jobs", "1")
-    remote = run("check", str(corpus), "--format", "jsonl", "--executor", "ray")
+    (tmp_path / "empty").mkdir()
+    inputs = [str(corpus), str(tmp_path / "empty")]
+    local = run("check", *inputs, "--format", "jsonl", "--no-cache", "--jobs", "1")
+    assert '"error":"no documents found' in local.stdout.splitlines()[-1]
+    remote = run("check", *inputs, "--format", "jsonl", "--executor", "ray")
     assert remote.returncode == local.returncode, remote.stderr[-2000:]
     assert remote.stdout == local.stdout
 
