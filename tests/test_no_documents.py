@@ -122,10 +122,15 @@ def test_nothing_changed_since_a_revision_passes_and_says_so(tmp_path, capsys, m
     assert out.splitlines()[-1].startswith("no documents changed since HEAD")
 
 
-def test_a_shard_without_files_passes(empty, tmp_path, capsys):
+def test_the_shard_an_empty_folder_falls_to_names_it_and_the_others_pass(empty, tmp_path, capsys):
+    """The folder is the run's one input unit, so shard 0 holds it, as one run's only line."""
     code, _, err = run_check(str(empty), "--shard", "0/2", "--output", str(tmp_path / "out"), capsys=capsys)
+    assert code == 1, err
+    assert json.loads((tmp_path / "out" / "shard-00000-of-00002.jsonl").read_bytes()) == {
+        "error": NO_DOCUMENTS, "path": str(empty), "line": None}
+    code, _, err = run_check(str(empty), "--shard", "1/2", "--output", str(tmp_path / "out"), capsys=capsys)
     assert code == 0, err
-    assert (tmp_path / "out" / "shard-00000-of-00002.jsonl").read_bytes() == b""
+    assert (tmp_path / "out" / "shard-00001-of-00002.jsonl").read_bytes() == b""
 
 
 def test_a_shard_of_a_corpus_that_got_no_files_passes(tmp_path, capsys):
