@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from provenance import __version__
@@ -44,14 +44,14 @@ from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules, rules_in_force
 from provenance.rulemodels import Detector
 from provenance.shardmarker import ShardMarker, read_marker, write_marker
-from provenance.sources import (Found, Reading, SharedIds, discover_naming_empty_paths, read_documents, read_path,
-                                splits_into_parts, warning_of_shared_ids)
+from provenance.sources import (NO_DOCUMENTS, Found, Reading, SharedIds, discovered_by_path, read_documents, read_path,
+                                shown, splits_into_parts, warning_of_shared_ids)
 from provenance.templates import (TemplateCounts, answers_for, corpus_templates, count_templates, empty_counts,
                                   prepass_runs, template_rule, template_rules)
 
-# (file path, id prefix, the part of a large JSONL file or None for the whole file), or a path that
-# could not be used
-Unit = tuple[str, str, ByteRange | None] | ReadError
+# (file path, id prefix, the part of a large JSONL file or None for the whole file, the PATH to name
+# when the unit gives nothing, where it is the whole of that PATH), or a path that could not be used
+Unit = tuple[str, str, ByteRange | None, str | None] | ReadError
 Item = Document | ReadError
 
 # The young-generation threshold of the cyclic collector during a run: checking a document makes
@@ -225,9 +225,11 @@ def few_collections() -> Iterator[None]:
 
 def units(paths: Iterable[Path], shard: Shard | None = None, part_bytes: int | None = None) -> Iterator[Unit]:
     """The units of work under ``paths``, in input order: each file, or each part of a JSONL file over
-    ``part_bytes`` (``parts.parts_of``), and a ``ReadError`` for a PATH that holds no document file, as
-    one run names it; of a ``shard``, units ``I, I+N, I+2N...``."""
-    every = (unit for found in discover_naming_empty_paths(paths) for unit in _units_of(found, part_bytes))
+    ``part_bytes`` (``parts.parts_of``); of a ``shard``, units ``I, I+N, I+2N...``. A PATH that gives
+    nothing is named as one run names it (``sources.read_documents_naming_empty_paths``): one holding
+    no document file by an error unit, one whose only unit is a whole file by that unit."""
+    every = (unit for root, found in discovered_by_path(list(paths))
+             for unit in _units_of_path(root, found, part_bytes))
     for k, unit in enumerate(every):
         if shard is None or k % shard.count == shard.index:
             yield unit
@@ -238,14 +240,28 @@ def part_size_of(args: argparse.Namespace) -> int:
     return args.part_size or DEFAULT_PART_BYTES
 
 
+def _units_of_path(root: Path, found: Iterator[Found | None], part_bytes: int | None) -> Iterator[Unit]:
+    """The units of one PATH (``units``); None stands for a file found under an earlier PATH."""
+    first = list(islice(found, 2))
+    if not first:
+        yield ReadError(path=shown(root), message=NO_DOCUMENTS)
+        return
+    if len(first) == 1 and isinstance(first[0], tuple) and len(alone := _units_of(first[0], part_bytes)) == 1:
+        yield (*alone[0][:3], shown(root))
+        return
+    for item in chain(first, found):
+        if item is not None:
+            yield from _units_of(item, part_bytes)
+
+
 def _units_of(found: Found, part_bytes: int | None) -> list[Unit]:
     if isinstance(found, ReadError):
         return [found]
     path, prefix = found
     size = _size_of(path) if part_bytes and splits_into_parts(path) else None
     if size is None or size <= part_bytes:
-        return [(str(path), prefix, None)]
-    return [(str(path), prefix, part) for part in parts_of(size, part_bytes)]
+        return [(str(path), prefix, None, None)]
+    return [(str(path), prefix, part, None) for part in parts_of(size, part_bytes)]
 
 
 def _size_of(path: Path) -> int | None:
@@ -261,8 +277,13 @@ def read_unit(unit: Unit, reading: Reading, readers: PartReaders | None = None) 
     if isinstance(unit, ReadError):
         yield unit
         return
-    path, prefix, part = unit
-    yield from read_path(Path(path), prefix, reading, part, readers)
+    path, prefix, part, names = unit
+    gave = False
+    for item in read_path(Path(path), prefix, reading, part, readers):
+        gave = True
+        yield item
+    if names is not None and not gave:
+        yield ReadError(path=names, message=NO_DOCUMENTS)
 
 
 # --- checking --------------------------------------------------------------------------------------

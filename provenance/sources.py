@@ -149,11 +149,11 @@ def discover(paths: Iterable[Path]) -> Iterator[Found]:
     """(file, id) pairs for every document file under ``paths``, sorted within each folder (``-``
     stands for standard input where a command made it readable: ``stdin_opened``); a file named again
     (``check a a/x.txt``) comes out once, where it was first found."""
-    for _, found in _discovered(list(paths)):
+    for _, found in discovered_by_path(list(paths)):
         yield from (f for f in found if f is not None)
 
 
-def _discovered(paths: list[Path]) -> Iterator[tuple[Path, Iterator[Found | None]]]:
+def discovered_by_path(paths: list[Path]) -> Iterator[tuple[Path, Iterator[Found | None]]]:
     """Each PATH with what was found under it, None standing for a file found already. Ids are paths
     relative to the folder the PATHs share (``id_base``), so under several PATHs no two files share
     one, and a file's id says whether it was found already; one PATH finds each file once, and its
@@ -622,7 +622,7 @@ def discover_naming_empty_paths(paths: Iterable[Path]) -> Iterator[Found]:
 def _naming_empty_paths(paths: Iterable[Path], items_of: Callable[[tuple[Path, str]], Iterable[T]]) -> Iterator[T | ReadError]:
     """``items_of`` each file found, PATH by PATH, and a ``ReadError`` after each PATH that gave nothing;
     a PATH whose files were all found under an earlier one (``check a a``) gave them there."""
-    for root, found in _discovered(list(paths)):
+    for root, found in discovered_by_path(list(paths)):
         gave = False
         for item in found:
             if item is None:

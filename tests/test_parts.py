@@ -181,7 +181,7 @@ def test_only_a_jsonl_file_over_the_part_size_is_split(tmp_path):
     (tmp_path / "zipped.jsonl.gz").write_bytes(zipped)
     (tmp_path / "page.txt").write_text("A page.\n" * 200, encoding="utf-8")
     found = list(units([tmp_path], part_bytes=1000))
-    assert [(Path(path).name, part) for path, _, part in found] == [
+    assert [(Path(path).name, part) for path, _, part, _ in found] == [
         *(("big.jsonl", part) for part in parts_of(big.stat().st_size, 1000)),
         ("page.txt", None), ("small.jsonl", None), ("small.jsonl.gz", None),
         *(("zipped.jsonl.gz", part) for part in parts_of(len(zipped), 1000))]
@@ -194,7 +194,7 @@ def test_a_shard_takes_every_nth_unit_of_the_parts_in_input_order(tmp_path):
     every = list(units([tmp_path], part_bytes=500))
     assert len(every) > 6
     assert list(units([tmp_path], Shard(1, 3), part_bytes=500)) == every[1::3]
-    assert list(units([tmp_path])) == [(str(tmp_path / "a.jsonl"), "a.jsonl", None)]
+    assert list(units([tmp_path])) == [(str(tmp_path / "a.jsonl"), "a.jsonl", None, str(tmp_path))]
 
 
 def test_a_single_file_checked_in_parts_by_shards_merges_to_the_reports_of_one_run(tmp_path):

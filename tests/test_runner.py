@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import subprocess
@@ -105,18 +106,24 @@ def test_shards_split_the_input_files_and_repeat_safely(corpus, one_core, tmp_pa
         f"shard-{i:05d}-of-00003.{ext}" for i in range(3) for ext in ("jsonl", "done"))
 
 
-def test_shards_name_a_path_holding_no_document_as_one_run_does(tmp_path):
-    """A folder with nothing to check, given beside a corpus: one run names it, and so do the shards
-    (in its place among the inputs), so a job pointed at the wrong folder fails as one run would."""
+def test_shards_name_a_path_that_gives_nothing_as_one_run_does(tmp_path):
+    """Given beside a corpus, a folder with nothing to check, a JSON Lines file with no record and a
+    folder holding only such a file: one run names each, and so do the shards (in its place among the
+    inputs), so a job pointed at the wrong folder, or at a download that came out empty, fails as one
+    run would."""
     (tmp_path / "corpus").mkdir()
     for path in sorted(CORPUS.glob("*.txt"))[:2]:
         shutil.copy(path, tmp_path / "corpus" / path.name)
     (tmp_path / "empty").mkdir()
-    inputs = [str(tmp_path / "empty"), str(tmp_path / "corpus")]
+    (tmp_path / "blank.jsonl").write_text("\n\n", encoding="utf-8")
+    (tmp_path / "holds-blank").mkdir()
+    (tmp_path / "holds-blank" / "none.jsonl.gz").write_bytes(gzip.compress(b""))
+    inputs = [str(tmp_path / name) for name in ("empty", "corpus", "blank.jsonl", "holds-blank")]
     one = run("check", *inputs, "--format", "jsonl", "--no-cache", "--jobs", "1")
-    assert '"error":"no documents found' in one.stdout.splitlines()[0] and one.returncode == 1
-    for index in range(2):
-        run("check", *inputs, "--shard", f"{index}/2", "--output", str(tmp_path / "out"), "--no-cache", "--jobs", "1")
+    errors = [json.loads(line)["path"] for line in one.stdout.splitlines() if '"no documents found' in line]
+    assert errors == [inputs[0], *inputs[2:]] and one.returncode == 1
+    for index in range(3):
+        run("check", *inputs, "--shard", f"{index}/3", "--output", str(tmp_path / "out"), "--no-cache", "--jobs", "1")
     merged = run("merge", str(tmp_path / "out"), "--format", "jsonl")
     assert merged.stdout == one.stdout and merged.returncode == one.returncode
 
