@@ -31,7 +31,7 @@ from provenance import __version__
 from provenance.analyzers import collect_hits
 from provenance.atomic import open_atomic
 from provenance.cache import DEFAULT_MAX_SIZE, ResultCache, default_cache_dir, inside, namespace, parse_size
-from provenance.compression import PART_READ_BYTES
+from provenance.compression import COMPRESSED_READ_BYTES
 from provenance.config import ConfigError, Settings, reading_of
 from provenance.document import Document
 from provenance.engine import DEFAULT_ENGINE, ENGINES
@@ -775,7 +775,7 @@ def run_shard(args: argparse.Namespace, settings: Settings, rules: RuleSet, cach
     reports_name = shard.reports_name(args.gzip)
     marker_path = folder / f"{shard.stem}{MARKER_SUFFIX}"
     expected = {"rules_digest": rules.digest, "settings": namespace(rules.digest, settings), "version": __version__,
-                "part_bytes": part_size_of(args), "compressed_read_bytes": PART_READ_BYTES}
+                "part_bytes": part_size_of(args), "compressed_read_bytes": COMPRESSED_READ_BYTES}
     previous = read_marker(marker_path)
     if previous and all(getattr(previous, k) == v for k, v in expected.items()):
         print(f"provenance: {shard.stem} already done ({marker_path}); skipped", file=sys.stderr)

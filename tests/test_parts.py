@@ -77,7 +77,7 @@ def test_the_parts_of_a_compressed_file_read_each_record_once_as_the_whole_file_
     path = tmp_path_factory.mktemp("parts") / f"crawl.jsonl.{'gz' if codec == 'gzip' else 'zst'}"
     path.write_bytes(data)
     whole = _seen(read_jsonl_file(path, "crawl", Reading(max_bytes)))
-    with mock.patch.object(compression, "PART_READ_BYTES", read_bytes), PartReaders() as readers:
+    with mock.patch.object(compression, "COMPRESSED_READ_BYTES", read_bytes), PartReaders() as readers:
         by_parts = [seen for part in parts_of(len(data), part_bytes)
                     for seen in _seen(read_jsonl_file(path, "crawl", Reading(max_bytes), part,
                                                       readers if kept_open else None))]
@@ -90,7 +90,7 @@ def test_a_file_corrupt_midway_is_named_once_however_many_parts_read_it(tmp_path
     path = tmp_path / "a.jsonl.gz"
     path.write_bytes(bytes(data))
     whole = _seen(read_jsonl_file(path, "a", Reading()))
-    with mock.patch.object(compression, "PART_READ_BYTES", 64):
+    with mock.patch.object(compression, "COMPRESSED_READ_BYTES", 64):
         by_parts = [seen for part in parts_of(len(data), 100)
                     for seen in _seen(read_jsonl_file(path, "a", Reading(), part))]
     assert by_parts == whole
@@ -138,7 +138,7 @@ FIELD = st.one_of(st.none(), st.binary(max_size=40).map(lambda b: b.replace(b"\0
        read_bytes=st.sampled_from([1, 5, 64]))
 def test_gzip_headers_with_every_optional_field_read_as_the_gzip_module_reads_them(members, read_bytes):
     packed = b"".join(_member(*member) for member in members)
-    with mock.patch.object(compression, "PART_READ_BYTES", read_bytes):
+    with mock.patch.object(compression, "COMPRESSED_READ_BYTES", read_bytes):
         pieces = list(compression.tagged_pieces(io.BytesIO(packed), "gzip"))
     assert b"".join(piece for _, piece in pieces) == gzip.decompress(packed)
 
@@ -231,7 +231,7 @@ def test_a_gzipped_file_checked_in_parts_by_shards_merges_to_the_reports_of_one_
     text = (corpus / "crawl-a.jsonl").read_bytes() + (corpus / "crawl-b.jsonl").read_bytes()
     crawl.write_bytes(_compressed(text, "gzip", [len(text) // 2]))
     out = tmp_path / "out"
-    with mock.patch.object(compression, "PART_READ_BYTES", 1024):
+    with mock.patch.object(compression, "COMPRESSED_READ_BYTES", 1024):
         for index in range(3):
             assert main(["check", str(crawl.parent), "--shard", f"{index}/3", "--output", str(out), "--no-cache",
                          "--jobs", "1", "--part-size", "4K"]) in (0, 1)
