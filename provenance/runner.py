@@ -342,6 +342,9 @@ def _outcome(report: DocumentReport, judge: PolicyJudge | None) -> Outcome:
 
 _WORKER: dict[str, tuple[Settings, RuleSet]] = {}
 _TEMPLATES: list = [None]  # the corpus pre-pass counts this process checks with
+# A Ray worker's compressed file, kept open from one task's part to the next: tasks go out in input
+# order, so a worker mostly gets parts further on in the file, and reads on to them.
+_WORKER_READERS = PartReaders()
 
 
 def rules_for(settings: Settings) -> RuleSet:
@@ -409,7 +412,7 @@ def check_unit(unit: Unit, settings: Settings, templates=None,
                 sightings.append((item.id, item.path, item.line))
             yield item
 
-    chunks = chunks_of(sighted(read_unit(unit, reading_of(settings))))
+    chunks = chunks_of(sighted(read_unit(unit, reading_of(settings), _WORKER_READERS)))
     return [row for chunk in chunks for row in _check_chunk(settings, chunk, judge)], sightings
 
 
