@@ -182,9 +182,10 @@ class PartReaders:
     shard reads its parts of a file one after another, and decompresses the file once, not once a part."""
 
     def __init__(self) -> None:
-        self._open: tuple[str, CompressedParts] | None = None
+        self._open: tuple[tuple, CompressedParts] | None = None
 
-    def of(self, key: str, open_raw: Callable[[], BinaryIO], codec: str) -> CompressedParts:
+    def of(self, key: tuple, open_raw: Callable[[], BinaryIO], codec: str) -> CompressedParts:
+        """The reader kept for ``key`` (what the file must still be), or a new one in its place."""
         if self._open is not None and self._open[0] == key:
             return self._open[1]
         self.close()

@@ -496,7 +496,7 @@ def jsonl_lines(path: Path, max_bytes: int, part: ByteRange | None = None,
     try:
         codec = None if path == STDIN else codec_of_name(path.name)
         if part is not None and codec is not None:
-            compressed = readers.of(str(path), lambda: _opened(path), codec) if readers else \
+            compressed = readers.of(_version_of(path, max_bytes), lambda: _opened(path), codec) if readers else \
                 CompressedParts(lambda: _opened(path), codec)
             try:
                 for number, raw in compressed.lines(part, max_bytes):
@@ -521,6 +521,13 @@ def jsonl_lines(path: Path, max_bytes: int, part: ByteRange | None = None,
         yield ReadError(path=shown(path), message=str(exc))
     except (OSError, Unreadable) as exc:
         yield ReadError(path=shown(path), line=number + 1 if number else None, message=_reason(exc))
+
+
+def _version_of(path: Path, max_bytes: int) -> tuple:
+    """What a file kept open for its next part must still be: the same file, unchanged, read under the
+    same limit (a Ray worker keeps one from one run's task to another's)."""
+    info = path.stat()
+    return str(path), info.st_size, info.st_mtime_ns, max_bytes
 
 
 def _opened(path: Path) -> BinaryIO:

@@ -84,6 +84,23 @@ def test_the_parts_of_a_compressed_file_read_each_record_once_as_the_whole_file_
     assert by_parts == whole
 
 
+def test_a_file_kept_open_is_read_afresh_once_it_changed_or_under_another_limit(tmp_path):
+    """A Ray worker keeps a file open from one run's task to another's: a changed file, or one read
+    under another ``max_bytes``, is not read on from the stream kept."""
+    path = tmp_path / "a.jsonl.gz"
+    records = [json.dumps({"text": f"Record {n} of the crawl, padded." + "x" * (n % 7)}) + "\n" for n in range(300)]
+    path.write_bytes(_compressed("".join(records).encode(), "gzip", []))
+    with mock.patch.object(compression, "COMPRESSED_READ_BYTES", 64), PartReaders() as readers:
+        first, second = parts_of(path.stat().st_size, 300)[:2]
+        list(read_jsonl_file(path, "a", Reading(), first, readers))
+        path.write_bytes(_compressed("".join(reversed(records)).encode(), "gzip", []))
+        assert _seen(read_jsonl_file(path, "a", Reading(), second, readers)) == \
+            _seen(read_jsonl_file(path, "a", Reading(), second))
+        third = parts_of(path.stat().st_size, 300)[2]
+        assert _seen(read_jsonl_file(path, "a", Reading(40), third, readers)) == \
+            _seen(read_jsonl_file(path, "a", Reading(40), third))
+
+
 def test_a_file_corrupt_midway_is_named_once_however_many_parts_read_it(tmp_path):
     data = bytearray(gzip.compress(_jsonl(tmp_path / "a.jsonl", 400).read_bytes(), mtime=0))
     data[len(data) // 2: len(data) // 2 + 40] = bytes(40)
