@@ -1,9 +1,9 @@
 """A JSONL file read in parts, so that the records of one large file spread over the shards of a run or
 the tasks of a Ray cluster (``--part-size``). A plain file's parts are ranges of its bytes; a compressed
 file's, ranges of its compressed bytes. A compressed stream cannot be entered midway: the reader of a
-part decompresses what lies before it, and a shard, which reads its parts of a file in order, reads on
-from one to the next (``CompressedParts``). Every line lies in exactly one part and keeps the number it
-has in the whole file.
+part decompresses what lies before it, and a shard, which reads its parts of a file in order, or a Ray
+worker, which mostly gets them in order, reads on from one to the next (``PartReaders``). Every line
+lies in exactly one part and keeps the number it has in the whole file.
 """
 
 from __future__ import annotations
@@ -179,7 +179,8 @@ class CompressedParts:
 
 class PartReaders:
     """Keeps the last compressed file read in parts open (``CompressedParts``) for its next part: a
-    shard reads its parts of a file one after another, and decompresses the file once, not once a part."""
+    shard reads its parts of a file one after another, and decompresses the file once, not once a
+    part; a Ray worker, whose tasks go out in input order, mostly reads on too."""
 
     def __init__(self) -> None:
         self._open: tuple[tuple, CompressedParts] | None = None
