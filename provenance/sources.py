@@ -140,8 +140,7 @@ def _jsonl_handle(path: Path) -> Iterator[BinaryIO]:
         _stdin[0] = _READ
         yield source
         return
-    _regular_file(source)
-    with open(source, "rb", buffering=JSONL_BUFFER_BYTES) as handle:
+    with _opened(source) as handle:
         yield handle
 
 
@@ -531,6 +530,7 @@ def _version_of(path: Path, max_bytes: int) -> tuple:
 
 
 def _opened(path: Path) -> BinaryIO:
+    """A JSONL file's bytes, opened only where it is a regular file."""
     _regular_file(path)
     return open(path, "rb", buffering=JSONL_BUFFER_BYTES)
 
