@@ -96,13 +96,14 @@ def codec_of_start(first: bytes) -> str | None:
     return ZSTD if first.startswith(ZSTD_MAGIC) else None
 
 
-def decompressing(raw: BinaryIO, codec: str | None) -> BinaryIO:
+def decompressing(raw: BinaryIO, codec: str | None, owns_raw: bool = False) -> BinaryIO:
     """What ``raw`` holds, decompressed as it is read (``tagged_pieces``: the same bytes before a
     break, whether a file is read whole or in parts); ``raw`` itself for no codec. Reading raises one
-    of ``DATA_ERRORS`` where the stream is cut short or corrupt."""
+    of ``DATA_ERRORS`` where the stream is cut short or corrupt. With ``owns_raw``, closing the
+    stream closes ``raw``."""
     if codec is None:
         return raw
-    return io.BufferedReader(_PieceStream(tagged_pieces(raw, codec)), READ_BYTES)
+    return io.BufferedReader(_PieceStream(tagged_pieces(raw, codec), raw if owns_raw else None), READ_BYTES)
 
 
 class _PieceStream(io.RawIOBase):
@@ -248,8 +249,7 @@ def open_decompressed(path: Path, codec: str | None) -> BinaryIO:
     if codec is None:
         return open(path, "rb")
     require_codec(codec)  # before the file is opened: a missing package leaves nothing open
-    raw = open(path, "rb")
-    return io.BufferedReader(_PieceStream(tagged_pieces(raw, codec), owned=raw), READ_BYTES)
+    return decompressing(open(path, "rb"), codec, owns_raw=True)
 
 
 def compressing(raw: BinaryIO, codec: str | None) -> BinaryIO:

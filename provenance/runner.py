@@ -44,7 +44,7 @@ from provenance.report import DocumentReport, ErrorRecord, ReadError
 from provenance.rulepack import RuleSet, load_rules, rules_in_force
 from provenance.rulemodels import Detector
 from provenance.shardmarker import ShardMarker, read_marker, write_marker
-from provenance.sources import (NO_DOCUMENTS, Found, Reading, SharedIds, discovered_by_path, read_documents, read_path,
+from provenance.sources import (Found, Reading, SharedIds, discovered_by_path, nothing_found, read_documents, read_path,
                                 shown, splits_into_parts, warning_of_shared_ids)
 from provenance.templates import (TemplateCounts, answers_for, corpus_templates, count_templates, empty_counts,
                                   prepass_runs, template_rule, template_rules)
@@ -244,7 +244,7 @@ def _units_of_path(root: Path, found: Iterator[Found | None], part_bytes: int | 
     """The units of one PATH (``units``); None stands for a file found under an earlier PATH."""
     first = list(islice(found, 2))
     if not first:
-        yield ReadError(path=shown(root), message=NO_DOCUMENTS)
+        yield nothing_found(shown(root))
         return
     if len(first) == 1 and isinstance(first[0], tuple) and len(alone := _units_of(first[0], part_bytes)) == 1:
         yield (*alone[0][:3], shown(root))
@@ -283,7 +283,7 @@ def read_unit(unit: Unit, reading: Reading, readers: PartReaders | None = None) 
         gave = True
         yield item
     if names is not None and not gave:
-        yield ReadError(path=names, message=NO_DOCUMENTS)
+        yield nothing_found(names)
 
 
 # --- checking --------------------------------------------------------------------------------------

@@ -621,6 +621,11 @@ def read_documents_naming_empty_paths(paths: Iterable[Path], reading: Reading = 
     return _naming_empty_paths(paths, lambda found: read_path(*found, reading))
 
 
+def nothing_found(path: str) -> ReadError:
+    """The error naming a PATH under which nothing was found: a run pointed at the wrong folder fails."""
+    return ReadError(path=path, message=NO_DOCUMENTS)
+
+
 def discover_naming_empty_paths(paths: Iterable[Path]) -> Iterator[Found]:
     """``discover``, with a ``ReadError`` for each PATH holding no document file (``clean``'s reading)."""
     return _naming_empty_paths(paths, lambda found: [found])
@@ -639,7 +644,7 @@ def _naming_empty_paths(paths: Iterable[Path], items_of: Callable[[tuple[Path, s
                 gave = True
                 yield out
         if not gave:
-            yield ReadError(path=shown(root), message=NO_DOCUMENTS)
+            yield nothing_found(shown(root))
 
 
 SHARED_ID_WARNINGS = 10  # warnings a run prints for documents whose id was seen before; the rest are counted
